@@ -1,0 +1,101 @@
+//! Names that would become the same Rust identifier are errors, never silently suffixed.
+
+use std::collections::BTreeMap;
+
+use super::Cx;
+use crate::diag::{Diagnostic, FileId, Loc, Problem, Span};
+use crate::naming;
+use crate::spec::{FieldSpec, Text};
+
+/// Rust names of fields (per struct, parameters and body together), types, enum values and
+/// error codes.
+pub fn check_collisions(cx: &mut Cx<'_>) {
+    let service = cx.service;
+    let spec = &service.spec;
+    let file = service.file;
+    let mut types = Idents::default();
+    for ty in &spec.types {
+        if let Some(name) = &ty.name {
+            types.add(cx, file, name, ty.rust_name.as_ref(), naming::type_ident);
+        }
+        check_struct(cx, file, &ty.fields);
+    }
+    check_struct(cx, file, &spec.envelope.fields);
+    for event in &spec.events {
+        check_struct(cx, file, &event.fields);
+    }
+    let mut events = Idents::default();
+    for event in &spec.events {
+        events.add(cx, file, &event.name, None, naming::type_ident);
+    }
+    let mut codes = Idents::default();
+    for error in &spec.errors {
+        let text = Text::new(error.code.value.to_string(), error.code.span);
+        codes.add(cx, file, &text, None, naming::error_variant_ident);
+    }
+    for (file, endpoint) in &service.endpoints {
+        let file = *file;
+        // Parameters and body fields share the request builder.
+        let mut request = Idents::default();
+        for field in endpoint.params.iter().chain(endpoint.request.iter().flat_map(|r| &r.fields)) {
+            if let Some(name) = &field.name {
+                request.add(cx, file, name, field.rust_name.as_ref(), naming::field_ident);
+            }
+            check_nested(cx, file, field);
+        }
+        if let Some(response) = &endpoint.response {
+            check_struct(cx, file, &response.fields);
+        }
+        let mut codes = Idents::default();
+        for error in &endpoint.errors {
+            let text = Text::new(error.code.value.to_string(), error.code.span);
+            codes.add(cx, file, &text, None, naming::error_variant_ident);
+        }
+    }
+}
+
+fn check_struct(cx: &mut Cx<'_>, file: FileId, fields: &[FieldSpec]) {
+    let mut idents = Idents::default();
+    for field in fields {
+        if let Some(name) = &field.name {
+            idents.add(cx, file, name, field.rust_name.as_ref(), naming::field_ident);
+        }
+        check_nested(cx, file, field);
+    }
+}
+
+fn check_nested(cx: &mut Cx<'_>, file: FileId, field: &FieldSpec) {
+    check_struct(cx, file, &field.fields);
+    if let Some(items) = &field.items {
+        check_nested(cx, file, items);
+    }
+    let mut variants = Idents::default();
+    for value in &field.values {
+        let text = Text::new(naming::value_text(&value.value.value.0), value.value.span);
+        variants.add(cx, file, &text, value.rust_name.as_ref(), naming::variant_ident);
+    }
+}
+
+#[derive(Default)]
+struct Idents {
+    seen: BTreeMap<String, (String, FileId, Span)>,
+}
+
+impl Idents {
+    fn add(&mut self, cx: &mut Cx<'_>, file: FileId, name: &Text, rust_name: Option<&Text>, make: fn(&str) -> String) {
+        let ident = match rust_name {
+            Some(explicit) => explicit.value.clone(),
+            None => make(&name.value),
+        };
+        if let Some((other, other_file, other_span)) = self.seen.get(&ident) {
+            if *other != name.value {
+                cx.push(
+                    Diagnostic::new(Problem::NameCollision { other: other.clone(), ident: ident.clone() }, Loc { file, span: name.span })
+                        .with_label(Loc { file: *other_file, span: *other_span }, format!("`{other}` is here")),
+                );
+            }
+            return;
+        }
+        self.seen.insert(ident, (name.value.clone(), file, name.span));
+    }
+}

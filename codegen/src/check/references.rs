@@ -1,0 +1,109 @@
+//! Every referenced type, error code, event and endpoint exists.
+
+use super::{walk_fields, Cx, PRIMITIVES};
+use crate::diag::catalogue::suggest;
+use crate::diag::{FileId, Problem};
+use crate::spec::{AuthScheme, FieldSpec};
+
+/// Types, error codes, events, auth `issued_by` endpoints and envelope field names.
+pub fn check_references(cx: &mut Cx<'_>) {
+    let service = cx.service;
+    let spec = &service.spec;
+    let file = service.file;
+    check_types(cx, file, &spec.envelope.fields);
+    check_types(cx, file, &spec.types);
+    for event in &spec.events {
+        check_types(cx, file, &event.fields);
+    }
+    if let Some(envelope) = &spec.event_envelope {
+        check_types(cx, file, &envelope.fields);
+    }
+
+    let envelope = &spec.envelope;
+    let top: Vec<&str> = envelope.fields.iter().filter_map(|f| f.name.as_ref().map(|n| n.value.as_str())).collect();
+    let named = [envelope.code.as_ref().map(|c| &c.field), envelope.message.as_ref(), envelope.request_id.as_ref(), envelope.payload.as_ref()];
+    for name in named.into_iter().flatten() {
+        if !top.contains(&name.value.as_str()) {
+            cx.report(
+                Problem::UnknownReference {
+                    kind: "envelope field",
+                    name: name.value.clone(),
+                    suggestion: suggest(&name.value, top.iter().copied()),
+                },
+                file,
+                name.span,
+            );
+        }
+    }
+
+    let ids: Vec<&str> = service.endpoints.iter().map(|(_, e)| e.id.value.as_str()).collect();
+    for scheme in &spec.auth.schemes {
+        if let AuthScheme::SessionHeader(settings) = &scheme.value {
+            for id in &settings.issued_by {
+                if !ids.contains(&id.value.as_str()) {
+                    cx.report(
+                        Problem::UnknownReference { kind: "endpoint", name: id.value.clone(), suggestion: suggest(&id.value, ids.iter().copied()) },
+                        file,
+                        id.span,
+                    );
+                }
+            }
+        }
+    }
+
+    let event_names: Vec<&str> = spec.events.iter().map(|e| e.name.value.as_str()).collect();
+    let common: Vec<String> = spec.errors.iter().map(|e| e.code.value.to_string()).collect();
+    for (file, endpoint) in &service.endpoints {
+        let file = *file;
+        check_types(cx, file, &endpoint.params);
+        for body in [&endpoint.request, &endpoint.response].into_iter().flatten() {
+            check_types(cx, file, &body.fields);
+        }
+        for event in &endpoint.events {
+            if !event_names.contains(&event.value.as_str()) {
+                cx.report(
+                    Problem::UnknownReference {
+                        kind: "event",
+                        name: event.value.clone(),
+                        suggestion: suggest(&event.value, event_names.iter().copied()),
+                    },
+                    file,
+                    event.span,
+                );
+            }
+        }
+        for error in &endpoint.errors {
+            let code = error.code.value.to_string();
+            if error.message.is_none() && error.meaning.is_none() && !common.contains(&code) {
+                cx.report(
+                    Problem::UnknownReference {
+                        kind: "error code",
+                        name: code.clone(),
+                        suggestion: suggest(&code, common.iter().map(String::as_str)),
+                    },
+                    file,
+                    error.code.span,
+                );
+            }
+        }
+    }
+}
+
+fn check_types(cx: &mut Cx<'_>, file: FileId, fields: &[FieldSpec]) {
+    let mut unknown = Vec::new();
+    walk_fields(fields, &mut |field| {
+        let name = field.ty.value.as_str();
+        if !PRIMITIVES.contains(&name) && cx.named_type(name).is_none() {
+            unknown.push(field);
+        }
+    });
+    for field in unknown {
+        let names: Vec<&str> = cx.type_names().chain(PRIMITIVES.iter().copied()).collect();
+        let suggestion = suggest(&field.ty.value, names.iter().copied());
+        cx.report(
+            Problem::UnknownReference { kind: "type", name: field.ty.value.clone(), suggestion },
+            file,
+            field.ty.span,
+        );
+    }
+}

@@ -1,0 +1,124 @@
+//! Documented samples type-check against the declared parameters, bodies and envelope.
+
+use serde_json::Value;
+
+use super::value::{check_object, check_value};
+use super::Cx;
+use crate::diag::catalogue::suggest;
+use crate::diag::{FileId, Problem, Span};
+use crate::spec::{DispatchIn, EndpointSpec, FieldSpec, Json, ParamIn, Sp};
+
+/// Sample parameters, request bodies, response bodies and error codes.
+pub fn check_samples(cx: &mut Cx<'_>) {
+    let service = cx.service;
+    for (file, endpoint) in &service.endpoints {
+        for sample in &endpoint.samples {
+            if let Some(request) = &sample.request {
+                for (name, value) in &request.params {
+                    match endpoint.params.iter().find(|p| p.name.as_ref().is_some_and(|n| &n.value == name)) {
+                        Some(param) => report(cx, *file, &format!("sample parameter `{name}`"), value, check_value(&value.value.0, param, cx)),
+                        None => {
+                            let names = endpoint.params.iter().filter_map(|p| p.name.as_ref()).map(|n| n.value.as_str());
+                            cx.report(
+                                Problem::UnknownReference { kind: "parameter", name: name.clone(), suggestion: suggest(name, names) },
+                                *file,
+                                value.span,
+                            );
+                        }
+                    }
+                }
+                for param in &endpoint.params {
+                    let name = param.name.as_ref().map(|n| n.value.as_str()).unwrap_or("");
+                    let needed = param.required.as_ref().is_some_and(|r| r.value)
+                        && param.location.as_ref().is_some_and(|l| l.value == ParamIn::Path);
+                    if needed && !request.params.contains_key(name) {
+                        cx.report(
+                            Problem::MissingKey { key: name.to_owned() },
+                            *file,
+                            sample.name.span,
+                        );
+                    }
+                }
+                if let Some(body) = &request.body {
+                    check_request_body(cx, *file, endpoint, body);
+                }
+            }
+            if let Some(response) = &sample.response {
+                if let Some(body) = &response.body {
+                    check_response_body(cx, *file, endpoint, body);
+                }
+                if let Some(code) = &response.error {
+                    let known = endpoint.errors.iter().any(|e| e.code.value == code.value)
+                        || service.spec.errors.iter().any(|e| e.code.value == code.value);
+                    if !known {
+                        cx.report(
+                            Problem::UnknownReference { kind: "error code", name: code.value.to_string(), suggestion: None },
+                            *file,
+                            code.span,
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn check_request_body(cx: &mut Cx<'_>, file: FileId, endpoint: &EndpointSpec, body: &Sp<Json>) {
+    let mut fields: Vec<&FieldSpec> = endpoint.request.iter().flat_map(|r| &r.fields).collect();
+    let mut value = body.value.0.clone();
+    for dispatch in endpoint.dispatch.iter().filter(|d| d.location.value == DispatchIn::Body) {
+        match value.as_object_mut().and_then(|o| o.remove(&dispatch.name.value)) {
+            Some(Value::String(s)) if s == dispatch.value.value => {}
+            Some(other) => cx.report(
+                Problem::ConstraintViolated {
+                    what: format!("sample body field `{}`", dispatch.name.value),
+                    message: format!("is {other}, but the endpoint dispatches on \"{}\"", dispatch.value.value),
+                },
+                file,
+                body.span,
+            ),
+            None => {}
+        }
+    }
+    fields.retain(|_| true);
+    report(cx, file, "sample request body", body, check_object(&value, &fields, cx, "", true));
+}
+
+fn check_response_body(cx: &mut Cx<'_>, file: FileId, endpoint: &EndpointSpec, body: &Sp<Json>) {
+    let envelope = &cx.service.spec.envelope;
+    let own: Vec<&FieldSpec> = endpoint.response.iter().flat_map(|r| &r.fields).collect();
+    let mut mismatches = Vec::new();
+    match &envelope.payload {
+        Some(payload) => {
+            let top: Vec<&FieldSpec> = envelope
+                .fields
+                .iter()
+                .filter(|f| f.name.as_ref().is_none_or(|n| n.value != payload.value))
+                .collect();
+            let mut outer = body.value.0.clone();
+            let inner = outer.as_object_mut().and_then(|o| o.remove(&payload.value));
+            mismatches.extend(check_object(&outer, &top, cx, "", true));
+            if let Some(inner) = inner {
+                if !inner.is_null() {
+                    mismatches.extend(check_object(&inner, &own, cx, &payload.value, true));
+                }
+            }
+        }
+        None => {
+            let all: Vec<&FieldSpec> = envelope.fields.iter().chain(own).collect();
+            mismatches.extend(check_object(&body.value.0, &all, cx, "", true));
+        }
+    }
+    report(cx, file, "sample response body", body, mismatches);
+}
+
+fn report(cx: &mut Cx<'_>, file: FileId, what: &str, value: &Sp<Json>, mismatches: Vec<super::value::Mismatch>) {
+    for mismatch in mismatches {
+        let what = if mismatch.path.is_empty() { what.to_owned() } else { format!("{what} at `{}`", mismatch.path) };
+        cx.report(Problem::ConstraintViolated { what, message: mismatch.message }, file, span(value));
+    }
+}
+
+fn span(value: &Sp<Json>) -> Span {
+    value.span
+}

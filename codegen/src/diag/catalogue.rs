@@ -1,0 +1,302 @@
+//! The catalogue of everything that can be wrong with a spec: one variant per problem, each
+//! with a stable code, a message, a short label for the caret and a help line.
+
+/// A problem with the specs. The code is stable and documented in `specs/README.md`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// The file is not valid UTF-8.
+    NotUtf8,
+    /// The file holds no YAML document.
+    EmptyFile,
+    /// The YAML parser rejected the text (syntax, duplicate key, alias bomb, nesting).
+    Yaml {
+        /// The parser's message.
+        message: String,
+    },
+    /// A mapping key the format does not know.
+    UnknownKey {
+        /// The key as written.
+        key: String,
+        /// The keys allowed here.
+        expected: Vec<String>,
+        /// The closest allowed key, if any is close.
+        suggestion: Option<String>,
+    },
+    /// A value of the wrong YAML type.
+    WrongType {
+        /// What the format wants.
+        expected: String,
+        /// What was written.
+        found: &'static str,
+    },
+    /// A required key is absent.
+    MissingKey {
+        /// The key.
+        key: String,
+    },
+    /// A value outside a closed set of words.
+    UnknownVariant {
+        /// The value as written.
+        value: String,
+        /// The allowed words.
+        expected: Vec<String>,
+        /// The closest allowed word.
+        suggestion: Option<String>,
+    },
+    /// A value of the right type that is still not acceptable (out of range, malformed).
+    InvalidValue {
+        /// Why.
+        message: String,
+    },
+    /// A vendor folder without `service.yaml`.
+    MissingService {
+        /// The folder.
+        folder: String,
+    },
+    /// Two things of one kind share a name.
+    Duplicate {
+        /// "endpoint", "parameter", ...
+        kind: &'static str,
+        /// The shared name.
+        name: String,
+    },
+    /// A `{placeholder}` in a template that no parameter or variable declares.
+    UndeclaredPlaceholder {
+        /// The placeholder.
+        name: String,
+        /// "path parameter" or "base URL variable".
+        kind: &'static str,
+    },
+    /// A declared path parameter or base URL variable that the template does not use.
+    UnusedPlaceholder {
+        /// The parameter.
+        name: String,
+        /// "path parameter" or "base URL variable".
+        kind: &'static str,
+    },
+    /// A template that does not parse.
+    MalformedTemplate {
+        /// Why.
+        message: String,
+    },
+    /// A reference to something not defined.
+    UnknownReference {
+        /// "type", "error code", "event", "parameter".
+        kind: &'static str,
+        /// The name as written.
+        name: String,
+        /// The closest defined name.
+        suggestion: Option<String>,
+    },
+    /// A value (default, constant, example, sample) that breaks its own constraints.
+    ConstraintViolated {
+        /// What the value is ("default", "example", "sample body at `a.b`").
+        what: String,
+        /// Which constraint, in words.
+        message: String,
+    },
+    /// A range or length whose minimum exceeds its maximum.
+    EmptyRange {
+        /// Lower bound.
+        min: String,
+        /// Upper bound.
+        max: String,
+    },
+    /// A regular expression that does not compile.
+    InvalidPattern {
+        /// The regex crate's message (first line).
+        message: String,
+    },
+    /// Two names that become the same Rust identifier.
+    NameCollision {
+        /// The other name.
+        other: String,
+        /// The shared identifier.
+        ident: String,
+    },
+    /// A name that cannot be used at all (an id that is not snake_case, an empty name).
+    InvalidName {
+        /// The name.
+        name: String,
+        /// What it must look like.
+        rule: &'static str,
+    },
+    /// A key that exists in the format but means nothing in this position.
+    NotAllowedHere {
+        /// The key.
+        key: String,
+        /// Why not here.
+        reason: String,
+    },
+    /// A code whose YAML type disagrees with the envelope's code type.
+    CodeType {
+        /// The envelope's code type.
+        expected: &'static str,
+    },
+}
+
+impl Problem {
+    /// The stable code, `E` and four digits.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::NotUtf8 => "E0001",
+            Problem::EmptyFile => "E0002",
+            Problem::Yaml { .. } => "E0003",
+            Problem::UnknownKey { .. } => "E0010",
+            Problem::WrongType { .. } => "E0011",
+            Problem::MissingKey { .. } => "E0012",
+            Problem::UnknownVariant { .. } => "E0013",
+            Problem::InvalidValue { .. } => "E0014",
+            Problem::MissingService { .. } => "E0015",
+            Problem::Duplicate { .. } => "E0100",
+            Problem::UndeclaredPlaceholder { .. } => "E0101",
+            Problem::UnusedPlaceholder { .. } => "E0102",
+            Problem::MalformedTemplate { .. } => "E0103",
+            Problem::UnknownReference { .. } => "E0104",
+            Problem::ConstraintViolated { .. } => "E0105",
+            Problem::EmptyRange { .. } => "E0106",
+            Problem::InvalidPattern { .. } => "E0107",
+            Problem::NameCollision { .. } => "E0108",
+            Problem::InvalidName { .. } => "E0109",
+            Problem::NotAllowedHere { .. } => "E0110",
+            Problem::CodeType { .. } => "E0111",
+        }
+    }
+
+    /// The one-line message.
+    pub fn message(&self) -> String {
+        match self {
+            Problem::NotUtf8 => "the file is not valid UTF-8".into(),
+            Problem::EmptyFile => "the file is empty".into(),
+            Problem::Yaml { message } => format!("invalid YAML: {message}"),
+            Problem::UnknownKey { key, .. } => format!("unknown key `{key}`"),
+            Problem::WrongType { expected, found } => {
+                format!("expected {expected}, found {found}")
+            }
+            Problem::MissingKey { key } => format!("missing required key `{key}`"),
+            Problem::UnknownVariant { value, .. } => format!("unknown value `{value}`"),
+            Problem::InvalidValue { message } => message.clone(),
+            Problem::MissingService { folder } => {
+                format!("vendor folder `{folder}` has no service.yaml")
+            }
+            Problem::Duplicate { kind, name } => format!("duplicate {kind} `{name}`"),
+            Problem::UndeclaredPlaceholder { name, kind } => {
+                format!("placeholder `{{{name}}}` has no matching {kind}")
+            }
+            Problem::UnusedPlaceholder { name, kind } => {
+                format!("{kind} `{name}` does not appear in the template")
+            }
+            Problem::MalformedTemplate { message } => format!("malformed template: {message}"),
+            Problem::UnknownReference { kind, name, .. } => format!("unknown {kind} `{name}`"),
+            Problem::ConstraintViolated { what, message } => format!("{what} {message}"),
+            Problem::EmptyRange { min, max } => {
+                format!("minimum {min} is greater than maximum {max}")
+            }
+            Problem::InvalidPattern { message } => format!("invalid pattern: {message}"),
+            Problem::NameCollision { other, ident } => {
+                format!("this name and `{other}` both become the Rust identifier `{ident}`")
+            }
+            Problem::InvalidName { name, rule } => format!("invalid name `{name}`: {rule}"),
+            Problem::NotAllowedHere { key, reason } => format!("`{key}` is not allowed here: {reason}"),
+            Problem::CodeType { expected } => {
+                format!("error code must be {expected}, as the envelope's code field is")
+            }
+        }
+    }
+
+    /// The short text under the caret.
+    pub fn label(&self) -> String {
+        match self {
+            Problem::NotUtf8 => "invalid byte sequence".into(),
+            Problem::EmptyFile => "nothing here".into(),
+            Problem::Yaml { .. } => "here".into(),
+            Problem::UnknownKey { .. } => "not a key of this mapping".into(),
+            Problem::WrongType { found, .. } => format!("this is {found}"),
+            Problem::MissingKey { key } => format!("this mapping needs `{key}`"),
+            Problem::UnknownVariant { .. } => "not one of the allowed values".into(),
+            Problem::InvalidValue { .. } => "this value".into(),
+            Problem::MissingService { .. } => "endpoint without a service".into(),
+            Problem::Duplicate { .. } => "defined again here".into(),
+            Problem::UndeclaredPlaceholder { .. } => "undeclared placeholder".into(),
+            Problem::UnusedPlaceholder { .. } => "declared here".into(),
+            Problem::MalformedTemplate { .. } => "in this template".into(),
+            Problem::UnknownReference { .. } => "not defined".into(),
+            Problem::ConstraintViolated { .. } => "this value".into(),
+            Problem::EmptyRange { .. } => "empty range".into(),
+            Problem::InvalidPattern { .. } => "this pattern".into(),
+            Problem::NameCollision { .. } => "collides".into(),
+            Problem::InvalidName { .. } => "this name".into(),
+            Problem::NotAllowedHere { .. } => "remove this key".into(),
+            Problem::CodeType { .. } => "wrong type of code".into(),
+        }
+    }
+
+    /// What to do about it.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Problem::NotUtf8 => Some("save the file as UTF-8".into()),
+            Problem::EmptyFile => {
+                Some("a service file needs `name`, `title`, ...; an endpoint file needs `id`, `method`, `path`, ... (see specs/README.md)".into())
+            }
+            Problem::Yaml { .. } => Some("fix the YAML syntax; keys must be unique".into()),
+            Problem::UnknownKey { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`?")),
+            Problem::UnknownKey { expected, .. } => Some(format!("expected one of {}", list(expected))),
+            Problem::WrongType { expected, found } => match (expected.as_str(), *found) {
+                ("a string", "an integer" | "a number" | "a boolean") => {
+                    Some("quote the value to make it a string".into())
+                }
+                ("a boolean", "a string") => Some("write `true` or `false`".into()),
+                _ => None,
+            },
+            Problem::MissingKey { key } => Some(format!("add `{key}:` to this mapping")),
+            Problem::UnknownVariant { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`?")),
+            Problem::UnknownVariant { expected, .. } => Some(format!("expected one of {}", list(expected))),
+            Problem::InvalidValue { .. } => None,
+            Problem::MissingService { .. } => {
+                Some("add service.yaml beside the endpoints/ folder (see specs/README.md)".into())
+            }
+            Problem::Duplicate { .. } => Some("rename one of them or remove the copy".into()),
+            Problem::UndeclaredPlaceholder { kind, name } => {
+                Some(format!("declare a {kind} named `{name}` or fix the placeholder's spelling"))
+            }
+            Problem::UnusedPlaceholder { .. } => {
+                Some("add the placeholder to the template or remove the declaration".into())
+            }
+            Problem::MalformedTemplate { .. } => {
+                Some("placeholders are `{name}` with a name of letters, digits, `_` or `-`".into())
+            }
+            Problem::UnknownReference { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`?")),
+            Problem::UnknownReference { kind, .. } => Some(format!("define the {kind} in service.yaml first")),
+            Problem::ConstraintViolated { .. } => {
+                Some("change the value or the constraint so that they agree".into())
+            }
+            Problem::EmptyRange { .. } => Some("swap the bounds".into()),
+            Problem::InvalidPattern { .. } => {
+                Some("patterns use Rust `regex` syntax (no look-around, no backreferences)".into())
+            }
+            Problem::NameCollision { .. } => {
+                Some("rename one of them, or set `rust_name` on one to pick another identifier".into())
+            }
+            Problem::InvalidName { .. } => None,
+            Problem::NotAllowedHere { .. } => None,
+            Problem::CodeType { expected } => Some(format!("write the code as {expected}")),
+        }
+    }
+}
+
+fn list(items: &[String]) -> String {
+    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// The closest candidate to `word`, if it is close enough to be a likely typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        let score = strsim::jaro_winkler(&word.to_lowercase(), &candidate.to_lowercase());
+        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, c)| c.to_owned())
+}

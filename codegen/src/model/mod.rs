@@ -1,0 +1,514 @@
+//! The resolved model every emitter reads: references resolved, ids typed, wire name and Rust
+//! name side by side, collections in spec order. Built by [`lower`](crate::model::lower).
+
+mod lower;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+pub use crate::spec::{CodeValue, DispatchIn, Method, ParamIn};
+pub use lower::lower;
+
+/// Every service in the specs, sorted by name.
+#[derive(Clone, Debug, Serialize)]
+pub struct Model {
+    /// The services.
+    pub services: Vec<Service>,
+}
+
+/// A name as the vendor writes it and as Rust spells it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Name {
+    /// On the wire / in the vendor's docs.
+    pub wire: String,
+    /// The Rust identifier (may be raw, `r#type`).
+    pub rust: String,
+}
+
+/// Id of an endpoint within its service (lower snake_case).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct EndpointId(pub String);
+
+/// Id of a shared type within its service (the vendor's name).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct TypeId(pub String);
+
+/// Id of an event within its service (the vendor's name).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct EventId(pub String);
+
+/// A vendor API.
+#[derive(Clone, Debug, Serialize)]
+pub struct Service {
+    /// Machine name (`huawei_agentgateway`).
+    pub name: String,
+    /// Package name of the generated crate.
+    pub crate_name: String,
+    /// Library name of the generated crate.
+    pub crate_ident: String,
+    /// Human title.
+    pub title: String,
+    /// Vendor.
+    pub vendor: String,
+    /// API version.
+    pub api_version: String,
+    /// What the API is.
+    pub description: Option<String>,
+    /// Source pages.
+    pub sources: Vec<Source>,
+    /// Base URL.
+    pub base_url: BaseUrl,
+    /// Authentication.
+    pub auth: Auth,
+    /// Response envelope.
+    pub envelope: Envelope,
+    /// Common error codes.
+    pub errors: Vec<ErrorCode>,
+    /// Event framing.
+    pub event_envelope: Option<EventEnvelope>,
+    /// Events.
+    pub events: Vec<Event>,
+    /// Shared types, in spec order.
+    pub types: Vec<NamedType>,
+    /// Endpoints, sorted by id.
+    pub endpoints: Vec<Endpoint>,
+    /// Facts no page confirms.
+    pub unconfirmed: Vec<String>,
+}
+
+/// A source page.
+#[derive(Clone, Debug, Serialize)]
+pub struct Source {
+    /// Address.
+    pub url: String,
+    /// Title.
+    pub title: Option<String>,
+    /// What it contributed.
+    pub note: Option<String>,
+}
+
+/// Base URL template and variables.
+#[derive(Clone, Debug, Serialize)]
+pub struct BaseUrl {
+    /// The template.
+    pub template: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Variables in order.
+    pub variables: Vec<Variable>,
+}
+
+/// A base URL variable.
+#[derive(Clone, Debug, Serialize)]
+pub struct Variable {
+    /// Name.
+    pub name: Name,
+    /// Description.
+    pub description: Option<String>,
+    /// Default.
+    pub default: Option<String>,
+    /// Allowed values.
+    pub values: Vec<EnumValue>,
+    /// Example.
+    pub example: Option<String>,
+}
+
+/// Authentication of a service.
+#[derive(Clone, Debug, Serialize)]
+pub struct Auth {
+    /// How to obtain credentials.
+    pub description: Option<String>,
+    /// Mechanisms, default first.
+    pub schemes: Vec<AuthScheme>,
+}
+
+/// An authentication mechanism and its settings (see the spec format for meanings).
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "scheme", rename_all = "snake_case")]
+pub enum AuthScheme {
+    /// No authentication.
+    None,
+    /// Session value captured from a response header, sent back in a request header.
+    SessionHeader {
+        /// Response header carrying the value.
+        capture_header: String,
+        /// Prefix stripped from it.
+        value_prefix: Option<String>,
+        /// Request header it is sent in.
+        send_header: String,
+        /// Endpoints that issue or refresh it.
+        issued_by: Vec<EndpointId>,
+        /// Vendor description.
+        description: Option<String>,
+    },
+    /// HTTP Basic + cookie session + CSRF token.
+    BasicCsrf {
+        /// Response header naming the token header.
+        csrf_header_name_header: String,
+        /// Response header carrying the token.
+        csrf_token_header: String,
+        /// Path to GET for a token.
+        csrf_refresh_path: String,
+        /// Status of a token failure.
+        csrf_failure_status: u16,
+        /// Body text of a token failure.
+        csrf_failure_text: Option<String>,
+        /// Session cookie name.
+        session_cookie: Option<String>,
+        /// Vendor description.
+        description: Option<String>,
+    },
+    /// Signed ticket and identity in the query string.
+    TlsSigQuery {
+        /// App id parameter.
+        app_id_param: String,
+        /// Identity parameter.
+        identifier_param: String,
+        /// Ticket parameter.
+        signature_param: String,
+        /// Random parameter.
+        random_param: String,
+        /// Fixed parameters.
+        fixed_params: BTreeMap<String, String>,
+        /// Default ticket lifetime.
+        default_expire_seconds: Option<u64>,
+        /// Vendor description.
+        description: Option<String>,
+    },
+    /// HMAC-SHA256 canonical-request signature in headers.
+    SignedHeadersHmacSha256 {
+        /// Algorithm word.
+        algorithm: String,
+        /// Vendor header prefix.
+        header_prefix: String,
+        /// Vendor description.
+        description: Option<String>,
+    },
+    /// HMAC-SHA1 signature over the sorted query.
+    SignedQueryHmacSha1 {
+        /// SignatureVersion value.
+        signature_version: String,
+        /// Format value.
+        format: Option<String>,
+        /// Vendor description.
+        description: Option<String>,
+    },
+}
+
+/// The response envelope.
+#[derive(Clone, Debug, Serialize)]
+pub struct Envelope {
+    /// Result code field.
+    pub code: Option<CodeField>,
+    /// Message field.
+    pub message: Option<String>,
+    /// Request id field.
+    pub request_id: Option<String>,
+    /// Payload field.
+    pub payload: Option<String>,
+    /// Whether HTTP status carries business errors.
+    pub http_status_errors: bool,
+    /// Documented envelope fields.
+    pub fields: Vec<Field>,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// The result code field and its success value.
+#[derive(Clone, Debug, Serialize)]
+pub struct CodeField {
+    /// Field name.
+    pub field: String,
+    /// Success value.
+    pub success: CodeValue,
+}
+
+/// A documented error code.
+#[derive(Clone, Debug, Serialize)]
+pub struct ErrorCode {
+    /// The code.
+    pub code: CodeValue,
+    /// Rust variant name.
+    pub rust: String,
+    /// HTTP status.
+    pub http_status: Option<u16>,
+    /// Message template.
+    pub message: Option<String>,
+    /// Meaning.
+    pub meaning: Option<String>,
+    /// Meaning in English.
+    pub meaning_en: Option<String>,
+    /// Whether retrying may help.
+    pub retryable: bool,
+}
+
+/// Event framing.
+#[derive(Clone, Debug, Serialize)]
+pub struct EventEnvelope {
+    /// Delivery mechanism.
+    pub delivery: String,
+    /// Dotted path of the event name.
+    pub name_field: String,
+    /// Dotted path of the payload.
+    pub payload_field: Option<String>,
+    /// Frame fields.
+    pub fields: Vec<Field>,
+}
+
+/// An event.
+#[derive(Clone, Debug, Serialize)]
+pub struct Event {
+    /// Id (vendor name) and Rust type name.
+    pub name: Name,
+    /// Description.
+    pub description: Option<String>,
+    /// Extra discriminators (dotted path → value).
+    pub discriminators: BTreeMap<String, String>,
+    /// Channel.
+    pub channel: Option<String>,
+    /// Payload fields.
+    pub fields: Vec<Field>,
+    /// Documented sample frame.
+    pub sample: Option<Value>,
+    /// Where documented.
+    pub source: Option<Source>,
+}
+
+/// A shared named type.
+#[derive(Clone, Debug, Serialize)]
+pub struct NamedType {
+    /// Vendor name and Rust type name.
+    pub name: Name,
+    /// Description.
+    pub description: Option<String>,
+    /// English description.
+    pub description_en: Option<String>,
+    /// The shape.
+    pub ty: Type,
+}
+
+/// A field, parameter or item type.
+#[derive(Clone, Debug, Serialize)]
+pub struct Field {
+    /// Wire and Rust names.
+    pub name: Name,
+    /// Description, verbatim.
+    pub description: Option<String>,
+    /// English description.
+    pub description_en: Option<String>,
+    /// Must be present.
+    pub required: bool,
+    /// May be null.
+    pub nullable: bool,
+    /// The type.
+    pub ty: Type,
+    /// Default value.
+    pub default: Option<Value>,
+    /// Example value.
+    pub example: Option<Value>,
+    /// Open facts.
+    pub unconfirmed: Option<String>,
+}
+
+/// A type with its constraints.
+#[derive(Clone, Debug, Serialize)]
+pub struct Type {
+    /// The kind.
+    pub kind: TypeKind,
+    /// Format.
+    pub format: Option<String>,
+    /// Numeric range.
+    pub range: Option<Bounds>,
+    /// Length bounds.
+    pub length: Option<Bounds>,
+    /// Pattern.
+    pub pattern: Option<String>,
+    /// Documented values (open enumeration).
+    pub values: Vec<EnumValue>,
+}
+
+/// Kinds of types.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeKind {
+    /// Text.
+    String,
+    /// Integer.
+    Integer,
+    /// Number.
+    Number,
+    /// Boolean.
+    Boolean,
+    /// Any JSON.
+    Json,
+    /// Inline object; `rust` names the struct generated for it.
+    Object {
+        /// Generated struct name.
+        rust: String,
+        /// Fields.
+        fields: Vec<Field>,
+    },
+    /// Array.
+    Array {
+        /// Items.
+        items: Box<Type>,
+    },
+    /// String-keyed map.
+    Map {
+        /// Values.
+        values: Box<Type>,
+    },
+    /// A shared type.
+    Named {
+        /// Which.
+        id: TypeId,
+        /// Its Rust name.
+        rust: String,
+    },
+}
+
+/// Inclusive bounds.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Bounds {
+    /// Minimum.
+    pub min: Option<f64>,
+    /// Maximum.
+    pub max: Option<f64>,
+}
+
+/// A documented value.
+#[derive(Clone, Debug, Serialize)]
+pub struct EnumValue {
+    /// The value.
+    pub value: Value,
+    /// Rust variant.
+    pub rust: String,
+    /// Meaning.
+    pub description: Option<String>,
+}
+
+/// An endpoint.
+#[derive(Clone, Debug, Serialize)]
+pub struct Endpoint {
+    /// Id.
+    pub id: EndpointId,
+    /// Rust method name (snake) and type prefix (camel).
+    pub rust: String,
+    /// Rust type prefix (`LeaveAgentConference`).
+    pub rust_type: String,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Prerequisites.
+    pub prerequisites: Vec<String>,
+    /// Who may call.
+    pub callers: Option<String>,
+    /// Capability tag.
+    pub capability: Option<String>,
+    /// Required server features.
+    pub required_features: Vec<String>,
+    /// Method.
+    pub method: Method,
+    /// Path template.
+    pub path: String,
+    /// Vendor log name.
+    pub log_name: Option<String>,
+    /// Fixed values.
+    pub dispatch: Vec<Dispatch>,
+    /// Parameters.
+    pub params: Vec<Param>,
+    /// Request body.
+    pub request: Option<Body>,
+    /// Response fields.
+    pub response: Option<Body>,
+    /// Errors (merged with the common table).
+    pub errors: Vec<ErrorCode>,
+    /// Triggered events.
+    pub events: Vec<EventId>,
+    /// Samples.
+    pub samples: Vec<Sample>,
+    /// History.
+    pub history: Vec<History>,
+    /// Open facts.
+    pub unconfirmed: Vec<String>,
+    /// Source page.
+    pub source: Source,
+}
+
+/// A fixed dispatch value.
+#[derive(Clone, Debug, Serialize)]
+pub struct Dispatch {
+    /// Where.
+    pub location: DispatchIn,
+    /// Wire name.
+    pub name: String,
+    /// Value.
+    pub value: String,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// A parameter.
+#[derive(Clone, Debug, Serialize)]
+pub struct Param {
+    /// Where.
+    pub location: ParamIn,
+    /// Supplied by auth.
+    pub from_auth: bool,
+    /// The field.
+    pub field: Field,
+}
+
+/// A body.
+#[derive(Clone, Debug, Serialize)]
+pub struct Body {
+    /// Media type.
+    pub content_type: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Fields.
+    pub fields: Vec<Field>,
+}
+
+/// A sample exchange.
+#[derive(Clone, Debug, Serialize)]
+pub struct Sample {
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Where documented if elsewhere.
+    pub source: Option<Source>,
+    /// Parameter values.
+    pub params: BTreeMap<String, Value>,
+    /// Request body.
+    pub request_body: Option<Value>,
+    /// Documented request line.
+    pub documented_line: Option<String>,
+    /// Response status.
+    pub status: u16,
+    /// Response headers.
+    pub response_headers: BTreeMap<String, String>,
+    /// Response body.
+    pub response_body: Option<Value>,
+    /// Error code the response carries.
+    pub error: Option<CodeValue>,
+    /// Notifications.
+    pub events: Vec<Value>,
+}
+
+/// A change-history entry.
+#[derive(Clone, Debug, Serialize)]
+pub struct History {
+    /// Date.
+    pub date: String,
+    /// Change.
+    pub change: String,
+    /// English.
+    pub change_en: Option<String>,
+}

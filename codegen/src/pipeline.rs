@@ -1,0 +1,130 @@
+//! The whole pipeline behind one builder, for the CLI and for build scripts (like prost-build).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{self, Diagnostic, SourceMap};
+use crate::emit::{self, Outputs};
+use crate::model::{self, Model};
+use crate::spec::{self, LoadError};
+use crate::write::{self, Staleness};
+
+/// Why a run did not produce output.
+#[derive(Debug)]
+pub enum Error {
+    /// A file or folder could not be read or written.
+    Io {
+        /// Which.
+        path: PathBuf,
+        /// Why.
+        error: std::io::Error,
+    },
+    /// The specs have problems. Nothing was written.
+    Spec {
+        /// Every problem of the phase that failed, sorted by place.
+        diagnostics: Vec<Diagnostic>,
+        /// The files, to render snippets.
+        sources: SourceMap,
+    },
+}
+
+impl Error {
+    /// Renders the error for a terminal (`color` adds ANSI styling to spec diagnostics).
+    pub fn render(&self, color: bool) -> String {
+        match self {
+            Error::Io { path, error } => format!("error: {}: {error}\n", path.display()),
+            Error::Spec { diagnostics, sources } => diag::render(diagnostics, sources, color),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Everything generated from the specs, before it is written.
+pub use crate::emit::Outputs as GeneratedFiles;
+
+/// Runs the pipeline: `Builder::new().specs_dir("specs").out_dir("generated").generate()`.
+#[derive(Clone, Debug)]
+pub struct Builder {
+    specs: PathBuf,
+    out: PathBuf,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder { specs: PathBuf::from("specs"), out: PathBuf::from("generated") }
+    }
+}
+
+impl Builder {
+    /// A builder with the defaults `specs/` and `generated/` (relative to the working folder).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Where the specs are.
+    pub fn specs_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.specs = dir.into();
+        self
+    }
+
+    /// Where the outputs go.
+    pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out = dir.into();
+        self
+    }
+
+    /// Loads, checks and lowers the specs.
+    pub fn validate(&self) -> Result<Model, Error> {
+        let set = spec::load_dir(&self.specs).map_err(|e| match e {
+            LoadError::Io(io) => Error::Io { path: io.path, error: io.error },
+            LoadError::Spec(diagnostics, sources) => Error::Spec { diagnostics, sources },
+        })?;
+        if let Err(diagnostics) = crate::check::check(&set) {
+            return Err(Error::Spec { diagnostics, sources: set.sources });
+        }
+        Ok(model::lower(&set))
+    }
+
+    /// Runs every phase and returns the files, writing nothing.
+    pub fn build(&self) -> Result<(Model, Outputs), Error> {
+        let model = self.validate()?;
+        let outputs = emit_all(&model);
+        Ok((model, outputs))
+    }
+
+    /// Regenerates the output folder; returns what changed. On any error nothing is changed.
+    pub fn generate(&self) -> Result<Staleness, Error> {
+        let (_, outputs) = self.build()?;
+        write::write(&self.out, &outputs).map_err(|error| Error::Io { path: self.out.clone(), error })
+    }
+
+    /// Compares the output folder with what would be generated; changes nothing.
+    pub fn check(&self) -> Result<Staleness, Error> {
+        let (_, outputs) = self.build()?;
+        write::compare(&self.out, &outputs).map_err(|error| Error::Io { path: self.out.clone(), error })
+    }
+
+    /// The specs folder.
+    pub fn specs(&self) -> &Path {
+        &self.specs
+    }
+
+    /// The output folder.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+}
+
+/// Every emitter over the model.
+pub fn emit_all(_model: &Model) -> Outputs {
+    let mut out = Outputs::default();
+    emit::schema::emit_schema(&mut out);
+    out
+}

@@ -1,0 +1,202 @@
+//! Reading specs: YAML → located node tree → spec structs.
+//!
+//! Only [`yaml`] touches the YAML library. [`load_dir`] reads a whole specs folder and reports
+//! every file's problems together.
+
+pub mod decode;
+pub mod format;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+pub use decode::Sp;
+pub use format::*;
+
+use crate::diag::{Diagnostic, Errors, FileId, Loc, Problem, SourceMap, Span};
+
+/// A vendor folder, decoded.
+#[derive(Debug)]
+pub struct ServiceFiles {
+    /// The vendor folder.
+    pub dir: PathBuf,
+    /// `service.yaml`.
+    pub file: FileId,
+    /// Its content.
+    pub spec: ServiceSpec,
+    /// `endpoints/*.yaml`, sorted by file name.
+    pub endpoints: Vec<(FileId, EndpointSpec)>,
+}
+
+/// Everything read from a specs folder.
+#[derive(Debug, Default)]
+pub struct SpecSet {
+    /// The files, for diagnostics.
+    pub sources: SourceMap,
+    /// One entry per vendor folder, sorted by folder name.
+    pub services: Vec<ServiceFiles>,
+}
+
+/// Failure to read the specs at all (not a spec error): exit code 2.
+#[derive(Debug)]
+pub struct IoError {
+    /// The path that could not be read.
+    pub path: PathBuf,
+    /// Why.
+    pub error: std::io::Error,
+}
+
+impl std::fmt::Display for IoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot read {}: {}", self.path.display(), self.error)
+    }
+}
+
+impl std::error::Error for IoError {}
+
+/// What loading can end with.
+#[derive(Debug)]
+pub enum LoadError {
+    /// Reading failed.
+    Io(IoError),
+    /// The specs have problems; the sources are returned for rendering.
+    Spec(Vec<Diagnostic>, SourceMap),
+}
+
+/// Largest spec file read, to bound memory on hostile input.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Reads `specs/<vendor>/service.yaml` and `specs/<vendor>/endpoints/*.yaml` for every vendor
+/// folder. Order never depends on the file system: folders and files are sorted by name.
+pub fn load_dir(root: &Path) -> Result<SpecSet, LoadError> {
+    let mut set = SpecSet::default();
+    let mut errors = Errors::default();
+    for dir in sorted_entries(root)? {
+        if !dir.is_dir() {
+            continue;
+        }
+        let service_path = dir.join("service.yaml");
+        let endpoint_paths = match dir.join("endpoints") {
+            p if p.is_dir() => sorted_entries(&p)?.into_iter().filter(|p| is_yaml(p)).collect(),
+            _ => Vec::new(),
+        };
+        if !service_path.is_file() {
+            if let Some(first) = endpoint_paths.first() {
+                let text = read(first)?;
+                let file = set.sources.add(first, text);
+                errors.report(
+                    Problem::MissingService { folder: dir.display().to_string() },
+                    Loc { file, span: Span::new(0, 0) },
+                );
+            }
+            continue;
+        }
+        let Some((file, spec)) = load_file::<ServiceSpec>(&service_path, &mut set.sources, &mut errors)? else {
+            continue;
+        };
+        let mut endpoints = Vec::new();
+        for path in endpoint_paths {
+            if let Some(endpoint) = load_file::<EndpointSpec>(&path, &mut set.sources, &mut errors)? {
+                endpoints.push(endpoint);
+            }
+        }
+        set.services.push(ServiceFiles { dir, file, spec, endpoints });
+    }
+    match errors.finish() {
+        Ok(()) => Ok(set),
+        Err(list) => Err(LoadError::Spec(list, set.sources)),
+    }
+}
+
+/// Parses one spec file from text (used by the loader and by tests).
+pub fn parse_file<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    bytes: Vec<u8>,
+    sources: &mut SourceMap,
+    errors: &mut Errors,
+) -> Option<(FileId, T)> {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            let file = sources.add(path, lossy);
+            let start = String::from_utf8_lossy(&err.as_bytes()[..valid]).len();
+            errors.report(Problem::NotUtf8, Loc { file, span: Span::new(start, start + 1) });
+            return None;
+        }
+    };
+    let file = sources.add(path, text);
+    let text = &sources.get(file).text;
+    if text.trim().is_empty() {
+        errors.report(Problem::EmptyFile, Loc { file, span: Span::new(0, 0) });
+        return None;
+    }
+    let node = match yaml::parse(text) {
+        Ok(node) => node,
+        Err(err) => {
+            let span = err.span.unwrap_or_default();
+            errors.report(Problem::Yaml { message: err.message }, Loc { file, span });
+            return None;
+        }
+    };
+    let recovered = decode::Recovered::default();
+    let result = decode::decode::<T>(&node, &recovered);
+    for (problem, span) in recovered.into_inner() {
+        errors.report(problem, Loc { file, span });
+    }
+    match result {
+        Ok(value) => Some((file, value)),
+        Err(err) => {
+            errors.report(err.problem, Loc { file, span: err.span.unwrap_or(node.span) });
+            None
+        }
+    }
+}
+
+fn load_file<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    sources: &mut SourceMap,
+    errors: &mut Errors,
+) -> Result<Option<(FileId, T)>, LoadError> {
+    let bytes = read_bytes(path)?;
+    let before = errors.len();
+    let parsed = parse_file::<T>(path, bytes, sources, errors);
+    // A file that decoded but left recovered problems (unknown keys) is still an error.
+    if errors.len() > before {
+        return Ok(None);
+    }
+    Ok(parsed)
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let io = |error| LoadError::Io(IoError { path: path.to_path_buf(), error });
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(LoadError::Io(IoError {
+            path: path.to_path_buf(),
+            error: std::io::Error::other(format!(
+                "file is {} bytes; spec files are limited to {MAX_FILE_BYTES}",
+                meta.len()
+            )),
+        }));
+    }
+    std::fs::read(path).map_err(io)
+}
+
+fn read(path: &Path) -> Result<String, LoadError> {
+    Ok(String::from_utf8_lossy(&read_bytes(path)?).into_owned())
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let io = |error| LoadError::Io(IoError { path: dir.to_path_buf(), error });
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        out.push(entry.map_err(io)?.path());
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn is_yaml(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+}
