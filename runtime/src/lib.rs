@@ -12,6 +12,7 @@
 //! configuration passed in by the generated code.
 #![deny(missing_docs)]
 
+pub mod auth;
 pub mod error;
 pub mod query;
 pub mod secret;

@@ -8,7 +8,11 @@ use http::uri::PathAndQuery;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 /// Every byte except the RFC 3986 unreserved set `A-Z a-z 0-9 - _ . ~` is encoded.
-const RFC3986: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// Percent-encodes UTF-8 text per RFC 3986: unreserved characters are kept, everything else
 /// becomes `%XX` with upper-case hex (so space is `%20`, `*` is `%2A`, `~` stays).
@@ -120,10 +124,22 @@ mod tests {
         let uri = append(&uri, [("b", "2 3")]).expect("append");
         assert_eq!(uri.to_string(), "https://h.test/v4/x?a=1&b=2%203");
         let bare: Uri = "https://h.test/p".parse().expect("valid uri");
-        assert_eq!(append(&bare, [("k", "v")]).expect("append").to_string(), "https://h.test/p?k=v");
+        assert_eq!(
+            append(&bare, [("k", "v")]).expect("append").to_string(),
+            "https://h.test/p?k=v"
+        );
         let empty: [(&str, &str); 0] = [];
-        assert_eq!(append(&bare, empty).expect("append").to_string(), "https://h.test/p");
-        assert_eq!(with_query(&uri, None).expect("strip").to_string(), "https://h.test/v4/x");
-        assert_eq!(pairs(&uri), vec![("a".into(), "1".into()), ("b".into(), "2 3".into())]);
+        assert_eq!(
+            append(&bare, empty).expect("append").to_string(),
+            "https://h.test/p"
+        );
+        assert_eq!(
+            with_query(&uri, None).expect("strip").to_string(),
+            "https://h.test/v4/x"
+        );
+        assert_eq!(
+            pairs(&uri),
+            vec![("a".into(), "1".into()), ("b".into(), "2 3".into())]
+        );
     }
 }

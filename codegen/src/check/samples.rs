@@ -13,6 +13,16 @@ pub fn check_samples(cx: &mut Cx<'_>) {
     let service = cx.service;
     for (file, endpoint) in &service.endpoints {
         for sample in &endpoint.samples {
+            // Samples become tests that build the request, so required path values are needed.
+            for param in &endpoint.params {
+                let name = param.name.as_ref().map(|n| n.value.as_str()).unwrap_or("");
+                let needed = param.required.as_ref().is_some_and(|r| r.value)
+                    && param.location.as_ref().is_some_and(|l| l.value == ParamIn::Path);
+                let given = sample.request.as_ref().is_some_and(|r| r.params.contains_key(name));
+                if needed && !given {
+                    cx.report(Problem::MissingKey { key: format!("request.params.{name}") }, *file, sample.name.span);
+                }
+            }
             if let Some(request) = &sample.request {
                 for (name, value) in &request.params {
                     match endpoint.params.iter().find(|p| p.name.as_ref().is_some_and(|n| &n.value == name)) {
@@ -25,18 +35,6 @@ pub fn check_samples(cx: &mut Cx<'_>) {
                                 value.span,
                             );
                         }
-                    }
-                }
-                for param in &endpoint.params {
-                    let name = param.name.as_ref().map(|n| n.value.as_str()).unwrap_or("");
-                    let needed = param.required.as_ref().is_some_and(|r| r.value)
-                        && param.location.as_ref().is_some_and(|l| l.value == ParamIn::Path);
-                    if needed && !request.params.contains_key(name) {
-                        cx.report(
-                            Problem::MissingKey { key: name.to_owned() },
-                            *file,
-                            sample.name.span,
-                        );
                     }
                 }
                 if let Some(body) = &request.body {

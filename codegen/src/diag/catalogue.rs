@@ -239,7 +239,16 @@ impl Problem {
             Problem::EmptyFile => {
                 Some("a service file needs `name`, `title`, ...; an endpoint file needs `id`, `method`, `path`, ... (see specs/README.md)".into())
             }
-            Problem::Yaml { .. } => Some("fix the YAML syntax; keys must be unique".into()),
+            Problem::Yaml { message } if message.contains("alias") => Some(
+                "aliases are limited so that loading stays bounded; write the repeated values out".into(),
+            ),
+            Problem::Yaml { message } if message.contains("duplicate") => {
+                Some("each key may appear once per mapping; remove or rename one".into())
+            }
+            Problem::Yaml { message } if message.contains("depth") => {
+                Some("nesting is limited to 64 levels".into())
+            }
+            Problem::Yaml { .. } => Some("fix the YAML syntax".into()),
             Problem::UnknownKey { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`?")),
             Problem::UnknownKey { expected, .. } => Some(format!("expected one of {}", list(expected))),
             Problem::WrongType { expected, found } => match (expected.as_str(), *found) {

@@ -101,8 +101,15 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
     Ok(convert(text, raw))
 }
 
+/// The parser's first line, without its own `error: line N column M:` prefix (the diagnostic
+/// prints the location itself).
 fn first_line(message: &str) -> String {
-    message.lines().next().unwrap_or(message).trim().to_owned()
+    let line = message.lines().next().unwrap_or(message).trim();
+    let line = line.strip_prefix("error:").unwrap_or(line).trim_start();
+    match line.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
+        Some((location, rest)) if location.contains("column") => rest.to_owned(),
+        _ => line.to_owned(),
+    }
 }
 
 fn span_of(text: &str, loc: &serde_saphyr::Location) -> Option<Span> {

@@ -98,9 +98,16 @@ impl BasicCsrfAuth {
     /// Basic credentials, no CSRF handling.
     pub fn new(username: impl Into<String>, password: Secret) -> Self {
         let username = username.into();
-        let authorization =
-            Secret::new(format!("Basic {}", STANDARD.encode(format!("{username}:{}", password.expose()))));
-        Self { username, authorization, csrf: None, hosts: RwLock::new(BTreeMap::new()) }
+        let authorization = Secret::new(format!(
+            "Basic {}",
+            STANDARD.encode(format!("{username}:{}", password.expose()))
+        ));
+        Self {
+            username,
+            authorization,
+            csrf: None,
+            hosts: RwLock::new(BTreeMap::new()),
+        }
     }
 
     /// Also handles CSRF tokens.
@@ -122,7 +129,9 @@ impl BasicCsrfAuth {
 
     /// Whether an unsafe request to `uri`'s host must first fetch a CSRF token.
     pub fn needs_refresh(&self, uri: &Uri) -> bool {
-        let Some(key) = host_key(uri) else { return false };
+        let Some(key) = host_key(uri) else {
+            return false;
+        };
         if self.csrf.is_none() {
             return false;
         }
@@ -156,7 +165,9 @@ impl BasicCsrfAuth {
     }
 
     fn is_unsafe(&self, method: &Method) -> bool {
-        self.csrf.as_ref().is_some_and(|c| c.unsafe_methods.contains(method))
+        self.csrf
+            .as_ref()
+            .is_some_and(|c| c.unsafe_methods.contains(method))
     }
 }
 
@@ -172,11 +183,17 @@ fn host_key(uri: &Uri) -> Option<String> {
 impl Auth for BasicCsrfAuth {
     fn prepare(&self, request: &mut http::Request<Bytes>) -> Result<(), AuthError> {
         let authorization = sensitive_value(self.authorization.expose(), "Basic credential")?;
-        request.headers_mut().insert(http::header::AUTHORIZATION, authorization);
-        let Some(key) = host_key(request.uri()) else { return Ok(()) };
+        request
+            .headers_mut()
+            .insert(http::header::AUTHORIZATION, authorization);
+        let Some(key) = host_key(request.uri()) else {
+            return Ok(());
+        };
         let (cookie, csrf) = {
             let hosts = self.hosts.read().unwrap_or_else(|p| p.into_inner());
-            let Some(session) = hosts.get(&key) else { return Ok(()) };
+            let Some(session) = hosts.get(&key) else {
+                return Ok(());
+            };
             let cookie = session
                 .cookies
                 .iter()
@@ -186,16 +203,22 @@ impl Auth for BasicCsrfAuth {
             (cookie, session.csrf.clone())
         };
         if !cookie.is_empty() {
-            request.headers_mut().insert(http::header::COOKIE, sensitive_value(&cookie, "cookie")?);
+            request
+                .headers_mut()
+                .insert(http::header::COOKIE, sensitive_value(&cookie, "cookie")?);
         }
         if let Some((name, token)) = csrf.filter(|_| self.is_unsafe(request.method())) {
-            request.headers_mut().insert(name, sensitive_value(token.expose(), "CSRF token")?);
+            request
+                .headers_mut()
+                .insert(name, sensitive_value(token.expose(), "CSRF token")?);
         }
         Ok(())
     }
 
     fn observe(&self, request_uri: &Uri, response: &http::Response<Bytes>) {
-        let Some(key) = host_key(request_uri) else { return };
+        let Some(key) = host_key(request_uri) else {
+            return;
+        };
         let headers = response.headers();
         let mut hosts = self.write();
         let session = hosts.entry(key).or_default();
@@ -209,7 +232,10 @@ impl Auth for BasicCsrfAuth {
             }
         }
         let Some(csrf) = &self.csrf else { return };
-        let token = headers.get(&csrf.token_header).and_then(|v| v.to_str().ok()).map(str::trim);
+        let token = headers
+            .get(&csrf.token_header)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim);
         if let Some(token) = token.filter(|t| !t.is_empty()) {
             let name = headers
                 .get(&csrf.header_name_header)
@@ -240,7 +266,12 @@ impl Auth for BasicCsrfAuth {
             return None;
         }
         let uri = request.uri();
-        let target = format!("{}://{}{}", uri.scheme_str()?, uri.authority()?, csrf.refresh_path);
+        let target = format!(
+            "{}://{}{}",
+            uri.scheme_str()?,
+            uri.authority()?,
+            csrf.refresh_path
+        );
         let refresh = http::Request::get(target).body(Bytes::new()).ok()?;
         if let Some(key) = host_key(uri) {
             self.write().entry(key).or_default().refresh = Refresh::Tried;
@@ -258,9 +289,12 @@ fn parse_set_cookie(raw: &[u8]) -> Option<(String, String, bool)> {
     if name.is_empty() {
         return None;
     }
-    let delete = parts.filter_map(|attr| attr.split_once('=')).any(|(attr, value)| {
-        attr.trim().eq_ignore_ascii_case("max-age") && value.trim().parse::<i64>().is_ok_and(|age| age <= 0)
-    });
+    let delete = parts
+        .filter_map(|attr| attr.split_once('='))
+        .any(|(attr, value)| {
+            attr.trim().eq_ignore_ascii_case("max-age")
+                && value.trim().parse::<i64>().is_ok_and(|age| age <= 0)
+        });
     Some((name.to_owned(), value.trim().to_owned(), delete))
 }
 
@@ -269,7 +303,12 @@ impl fmt::Debug for BasicCsrfAuth {
         let hosts = self.hosts.read().unwrap_or_else(|p| p.into_inner());
         let cookies: BTreeMap<&str, Vec<&str>> = hosts
             .iter()
-            .map(|(host, s)| (host.as_str(), s.cookies.keys().map(String::as_str).collect()))
+            .map(|(host, s)| {
+                (
+                    host.as_str(),
+                    s.cookies.keys().map(String::as_str).collect(),
+                )
+            })
             .collect();
         f.debug_struct("BasicCsrfAuth")
             .field("username", &self.username)
@@ -290,9 +329,18 @@ mod tests {
             parse_set_cookie(b"JSESSIONID=abc; Path=/; HttpOnly"),
             Some(("JSESSIONID".into(), "abc".into(), false))
         );
-        assert_eq!(parse_set_cookie(b"AWSELB=x=y;Max-Age=0"), Some(("AWSELB".into(), "x=y".into(), true)));
-        assert_eq!(parse_set_cookie(b"a=; max-age=-1"), Some(("a".into(), String::new(), true)));
-        assert_eq!(parse_set_cookie(b"a=b; Max-Age=soon"), Some(("a".into(), "b".into(), false)));
+        assert_eq!(
+            parse_set_cookie(b"AWSELB=x=y;Max-Age=0"),
+            Some(("AWSELB".into(), "x=y".into(), true))
+        );
+        assert_eq!(
+            parse_set_cookie(b"a=; max-age=-1"),
+            Some(("a".into(), String::new(), true))
+        );
+        assert_eq!(
+            parse_set_cookie(b"a=b; Max-Age=soon"),
+            Some(("a".into(), "b".into(), false))
+        );
         assert_eq!(parse_set_cookie(b"novalue"), None);
         assert_eq!(parse_set_cookie(b"=v"), None);
         assert_eq!(parse_set_cookie(b"\xff=1"), None);

@@ -35,7 +35,9 @@ impl ManualClock {
 
     /// A clock stopped at `unix_seconds`; the epoch when out of range.
     pub fn at_unix(unix_seconds: i64) -> Self {
-        Self::new(OffsetDateTime::from_unix_timestamp(unix_seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH))
+        Self::new(
+            OffsetDateTime::from_unix_timestamp(unix_seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH),
+        )
     }
 
     /// Moves the clock to `time`.
@@ -76,9 +78,15 @@ impl NonceSource for UuidNonce {
     fn nonce(&self) -> Result<String, AuthError> {
         let mut bytes = [0u8; 16];
         getrandom::fill(&mut bytes).map_err(|e| {
-            AuthError::new(AuthErrorKind::Randomness, format!("no random bytes for a nonce: {e}"))
+            AuthError::new(
+                AuthErrorKind::Randomness,
+                format!("no random bytes for a nonce: {e}"),
+            )
         })?;
-        Ok(uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().to_string())
+        Ok(uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .hyphenated()
+            .to_string())
     }
 }
 
@@ -92,7 +100,10 @@ pub struct SequenceNonce {
 impl SequenceNonce {
     /// A sequence starting with `prefix` itself.
     pub fn new(prefix: impl Into<String>) -> Self {
-        Self { prefix: prefix.into(), counter: AtomicU64::new(0) }
+        Self {
+            prefix: prefix.into(),
+            counter: AtomicU64::new(0),
+        }
     }
 }
 

@@ -40,8 +40,9 @@ pub use request_signing::{SigningAlgorithm, SigningAuth, SigningConfig};
 pub use session_header::{SessionHeaderAuth, SessionHeaderConfig};
 
 /// What a generated client calls around each request. Dyn-compatible; implementations are
-/// shared between concurrent requests, so they keep their state behind locks.
-pub trait Auth: Send + Sync + 'static {
+/// shared between concurrent requests, so they keep their state behind locks. `Debug` is
+/// required so that clients can derive it; it must never print a secret.
+pub trait Auth: fmt::Debug + Send + Sync + 'static {
     /// Adds credentials to a request about to be sent. Called on a fresh copy of the original
     /// request for every attempt, so it may rewrite the URI and headers freely.
     fn prepare(&self, request: &mut http::Request<Bytes>) -> Result<(), AuthError>;
@@ -175,7 +176,10 @@ pub struct AuthError {
 impl AuthError {
     /// A new error; `message` must not contain secrets.
     pub fn new(kind: AuthErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into() }
+        Self {
+            kind,
+            message: message.into(),
+        }
     }
 
     /// What went wrong.
@@ -206,7 +210,10 @@ impl From<UserSigError> for AuthError {
 
 impl From<http::Error> for AuthError {
     fn from(error: http::Error) -> Self {
-        Self::new(AuthErrorKind::InvalidRequest, format!("invalid request URI: {error}"))
+        Self::new(
+            AuthErrorKind::InvalidRequest,
+            format!("invalid request URI: {error}"),
+        )
     }
 }
 
@@ -253,7 +260,10 @@ impl From<TransportError> for SendError {
 /// A header value marked sensitive (HTTP/2 never indexes it; `RedactedHeaders` hides it).
 pub(crate) fn sensitive_value(value: &str, what: &str) -> Result<HeaderValue, AuthError> {
     let mut value = HeaderValue::from_str(value).map_err(|_| {
-        AuthError::new(AuthErrorKind::InvalidRequest, format!("the {what} cannot go in a header"))
+        AuthError::new(
+            AuthErrorKind::InvalidRequest,
+            format!("the {what} cannot go in a header"),
+        )
     })?;
     value.set_sensitive(true);
     Ok(value)
@@ -262,7 +272,10 @@ pub(crate) fn sensitive_value(value: &str, what: &str) -> Result<HeaderValue, Au
 /// Parses a configured header name.
 pub(crate) fn header_name(name: &str) -> Result<http::HeaderName, AuthError> {
     http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-        AuthError::new(AuthErrorKind::InvalidRequest, format!("`{name}` is not a valid header name"))
+        AuthError::new(
+            AuthErrorKind::InvalidRequest,
+            format!("`{name}` is not a valid header name"),
+        )
     })
 }
 

@@ -57,7 +57,10 @@ pub struct SessionHeaderAuth {
 impl SessionHeaderAuth {
     /// A scheme with no session yet.
     pub fn new(config: SessionHeaderConfig) -> Self {
-        Self { config, value: RwLock::new(None) }
+        Self {
+            config,
+            value: RwLock::new(None),
+        }
     }
 
     /// Sets the session value by hand (e.g. restored from storage).
@@ -86,7 +89,9 @@ impl Auth for SessionHeaderAuth {
         match self.session() {
             Some(value) => {
                 let value = sensitive_value(value.expose(), "session value")?;
-                request.headers_mut().insert(self.config.send_header.clone(), value);
+                request
+                    .headers_mut()
+                    .insert(self.config.send_header.clone(), value);
             }
             None => {
                 request.headers_mut().remove(&self.config.send_header);
@@ -96,7 +101,9 @@ impl Auth for SessionHeaderAuth {
     }
 
     fn observe(&self, _request_uri: &Uri, response: &http::Response<Bytes>) {
-        let Some(raw) = response.headers().get(&self.config.capture_header) else { return };
+        let Some(raw) = response.headers().get(&self.config.capture_header) else {
+            return;
+        };
         let Ok(text) = raw.to_str() else { return };
         let text = text.trim();
         let value = self

@@ -16,7 +16,11 @@ pub struct BuildError {
 impl BuildError {
     /// `field` (its wire name) broke `constraint` (e.g. "must be between 101 and 59999").
     pub fn new(field: impl Into<String>, constraint: impl Into<String>) -> Self {
-        Self { field: field.into(), constraint: constraint.into(), value: None }
+        Self {
+            field: field.into(),
+            constraint: constraint.into(),
+            value: None,
+        }
     }
 
     /// A required field was not set.
@@ -75,13 +79,21 @@ impl BuildError {
         let length = value.chars().count();
         if min.is_some_and(|min| length < min) || max.is_some_and(|max| length > max) {
             let constraint = match (min, max) {
-                (Some(min), Some(max)) => format!("length must be between {min} and {max} characters, was {length}"),
-                (Some(min), None) => format!("length must be at least {min} characters, was {length}"),
+                (Some(min), Some(max)) => {
+                    format!("length must be between {min} and {max} characters, was {length}")
+                }
+                (Some(min), None) => {
+                    format!("length must be at least {min} characters, was {length}")
+                }
                 (_, Some(max)) => format!("length must be at most {max} characters, was {length}"),
                 (None, None) => unreachable!("a bound was broken, so one exists"),
             };
             let error = Self::new(field, constraint);
-            return Err(if secret { error } else { error.with_value(value) });
+            return Err(if secret {
+                error
+            } else {
+                error.with_value(value)
+            });
         }
         Ok(())
     }
@@ -106,15 +118,23 @@ mod tests {
     #[test]
     fn ranges_and_lengths() {
         assert!(BuildError::check_range("agentid", 101, Some(101), Some(59999)).is_ok());
-        let error = BuildError::check_range("agentid", 100, Some(101), Some(59999)).expect_err("too low");
-        assert_eq!(error.to_string(), "invalid request: `agentid` must be between 101 and 59999 (got `100`)");
+        let error =
+            BuildError::check_range("agentid", 100, Some(101), Some(59999)).expect_err("too low");
+        assert_eq!(
+            error.to_string(),
+            "invalid request: `agentid` must be between 101 and 59999 (got `100`)"
+        );
         assert_eq!(error.field(), "agentid");
         assert_eq!(error.value(), Some("100"));
         assert!(BuildError::check_range("n", 5u32, None, Some(4)).is_err());
         assert!(BuildError::check_length("phonenum", "12345", None, Some(24), false).is_ok());
-        let error = BuildError::check_length("password", "hunter2-too-long", None, Some(8), true).expect_err("too long");
+        let error = BuildError::check_length("password", "hunter2-too-long", None, Some(8), true)
+            .expect_err("too long");
         assert!(!error.to_string().contains("hunter2"), "{error}");
         assert_eq!(error.value(), None);
-        assert_eq!(BuildError::missing("ChannelId").to_string(), "invalid request: `ChannelId` is required");
+        assert_eq!(
+            BuildError::missing("ChannelId").to_string(),
+            "invalid request: `ChannelId` is required"
+        );
     }
 }

@@ -61,11 +61,12 @@ pub fn json_path<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     if path.is_empty() {
         return Some(value);
     }
-    path.split('.').try_fold(value, |current, segment| match current {
-        Value::Object(map) => map.get(segment),
-        Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
-        _ => None,
-    })
+    path.split('.')
+        .try_fold(value, |current, segment| match current {
+            Value::Object(map) => map.get(segment),
+            Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        })
 }
 
 /// The scalar at a dotted path as text: strings as they are, numbers and booleans in their
@@ -88,7 +89,10 @@ mod tests {
 
     #[test]
     fn decodes_or_reports_without_panicking() {
-        assert_eq!(decode_json(br#"{"retcode":"0"}"#).expect("valid")["retcode"], "0");
+        assert_eq!(
+            decode_json(br#"{"retcode":"0"}"#).expect("valid")["retcode"],
+            "0"
+        );
         for bad in [&b""[..], b"{", b"\xff\xfe", b"[1,]", &b"[".repeat(10_000)] {
             assert!(decode_json(bad).is_err());
         }
@@ -104,9 +108,15 @@ mod tests {
         let body = json!({"retcode": "100-006", "ErrorCode": 141005, "ok": true,
                           "result": {"list": [{"id": "a"}]}, "nothing": null});
         assert_eq!(json_path_text(&body, "retcode").as_deref(), Some("100-006"));
-        assert_eq!(json_path_text(&body, "ErrorCode").as_deref(), Some("141005"));
+        assert_eq!(
+            json_path_text(&body, "ErrorCode").as_deref(),
+            Some("141005")
+        );
         assert_eq!(json_path_text(&body, "ok").as_deref(), Some("true"));
-        assert_eq!(json_path_text(&body, "result.list.0.id").as_deref(), Some("a"));
+        assert_eq!(
+            json_path_text(&body, "result.list.0.id").as_deref(),
+            Some("a")
+        );
         assert_eq!(json_path_text(&body, "result.list.x"), None);
         assert_eq!(json_path_text(&body, "result.list.9.id"), None);
         assert_eq!(json_path_text(&body, "retcode.deeper"), None);

@@ -49,7 +49,12 @@ pub struct RawResponse {
 impl RawResponse {
     /// A raw response from its parts.
     pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
-        Self { status, headers, body, secret_headers: Vec::new() }
+        Self {
+            status,
+            headers,
+            body,
+            secret_headers: Vec::new(),
+        }
     }
 
     /// Takes a response apart.
@@ -94,7 +99,10 @@ impl fmt::Debug for RawResponse {
         }
         f.debug_struct("RawResponse")
             .field("status", &self.status)
-            .field("headers", &RedactedHeaders::new(&self.headers).also(&self.secret_headers))
+            .field(
+                "headers",
+                &RedactedHeaders::new(&self.headers).also(&self.secret_headers),
+            )
             .field("body", &body)
             .finish()
     }
@@ -119,7 +127,10 @@ pub struct RedactedHeaders<'a> {
 impl<'a> RedactedHeaders<'a> {
     /// Redacts [`DEFAULT_SECRET_HEADERS`] and sensitive values.
     pub fn new(headers: &'a HeaderMap) -> Self {
-        Self { headers, extra: &[] }
+        Self {
+            headers,
+            extra: &[],
+        }
     }
 
     /// Also redacts `names`.
@@ -161,13 +172,24 @@ mod tests {
             ("x-vendor-session", "custom-secret"),
             ("x-request-id", "req-1"),
         ] {
-            headers.insert(HeaderName::from_static(name), value.parse().expect("valid value"));
+            headers.insert(
+                HeaderName::from_static(name),
+                value.parse().expect("valid value"),
+            );
         }
-        let body = Bytes::from(format!("{{\"retcode\":\"100-006\",\"pad\":\"{}é\"}}", "x".repeat(2000)));
+        let body = Bytes::from(format!(
+            "{{\"retcode\":\"100-006\",\"pad\":\"{}é\"}}",
+            "x".repeat(2000)
+        ));
         let raw = RawResponse::new(StatusCode::FORBIDDEN, headers, body)
             .with_secret_header(HeaderName::from_static("x-vendor-session"));
         let shown = format!("{raw:?}");
-        for secret in ["guid-secret", "cookie-secret", "csrf-secret", "custom-secret"] {
+        for secret in [
+            "guid-secret",
+            "cookie-secret",
+            "csrf-secret",
+            "custom-secret",
+        ] {
             assert!(!shown.contains(secret), "{secret} leaked: {shown}");
         }
         assert!(shown.contains("req-1") && shown.contains("100-006") && shown.contains("403"));
@@ -177,7 +199,11 @@ mod tests {
 
     #[test]
     fn body_truncation_respects_char_boundaries() {
-        let raw = RawResponse::new(StatusCode::OK, HeaderMap::new(), Bytes::from("é".repeat(1000)));
+        let raw = RawResponse::new(
+            StatusCode::OK,
+            HeaderMap::new(),
+            Bytes::from("é".repeat(1000)),
+        );
         assert!(format!("{raw:?}").contains("(2000 bytes)"));
     }
 }

@@ -25,7 +25,8 @@ use crate::query;
 /// The algorithm name, first word of the `Authorization` header.
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 /// hex(SHA-256) of an empty body.
-pub const EMPTY_BODY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+pub const EMPTY_BODY_SHA256: &str =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// Header names the algorithm defines (lower case, as signed).
 pub mod header {
@@ -110,7 +111,10 @@ pub fn canonical_request(
 
 /// `ACS3-HMAC-SHA256\n` + hex(SHA256(canonical_request)).
 pub fn string_to_sign(canonical_request: &str) -> String {
-    format!("{ALGORITHM}\n{}", hex::encode(Sha256::digest(canonical_request.as_bytes())))
+    format!(
+        "{ALGORITHM}\n{}",
+        hex::encode(Sha256::digest(canonical_request.as_bytes()))
+    )
 }
 
 /// hex(HMAC-SHA256(secret, string_to_sign)), keyed with the raw secret.
@@ -123,7 +127,9 @@ pub fn signature(access_key_secret: &Secret, string_to_sign: &str) -> String {
 
 /// The `Authorization` header value.
 pub fn authorization(access_key_id: &str, signed_headers: &str, signature: &str) -> String {
-    format!("{ALGORITHM} Credential={access_key_id},SignedHeaders={signed_headers},Signature={signature}")
+    format!(
+        "{ALGORITHM} Credential={access_key_id},SignedHeaders={signed_headers},Signature={signature}"
+    )
 }
 
 /// What [`sign_request`] needs besides the request.
@@ -196,9 +202,16 @@ pub fn sign_request(
     let mut value = HeaderValue::from_str(&authorization)
         .map_err(|_| SigningError::new("the access key id cannot go in a header"))?;
     value.set_sensitive(true);
-    request.headers_mut().insert(http::header::AUTHORIZATION, value);
+    request
+        .headers_mut()
+        .insert(http::header::AUTHORIZATION, value);
     *request.uri_mut() = query::with_query(request.uri(), Some(&canonical_query))?;
-    Ok(Acs3Signature { canonical_request, string_to_sign, signature, authorization })
+    Ok(Acs3Signature {
+        canonical_request,
+        string_to_sign,
+        signature,
+        authorization,
+    })
 }
 
 fn set(headers: &mut HeaderMap, name: &'static str, value: &str) -> Result<(), SigningError> {
@@ -231,7 +244,9 @@ e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     fn reproduces_the_published_fixed_values_example() {
         let uri = "https://ecs.cn-shanghai.aliyuncs.com/\
                    ?RegionId=cn-shanghai&ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd";
-        let mut request = http::Request::post(uri).body(Bytes::new()).expect("valid request");
+        let mut request = http::Request::post(uri)
+            .body(Bytes::new())
+            .expect("valid request");
         let secret = Secret::from("YourAccessKeySecret");
         let params = Acs3Params {
             access_key_id: "YourAccessKeyId",
@@ -261,13 +276,18 @@ e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
         assert!(!headers.contains_key("x-acs-security-token"));
         assert_eq!(
             request.uri().query(),
-            Some("ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai")
+            Some(
+                "ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai"
+            )
         );
     }
 
     #[test]
     fn the_pure_steps_compose_to_the_same_example() {
-        let signature = signature(&Secret::from("YourAccessKeySecret"), &string_to_sign(CANONICAL_REQUEST));
+        let signature = signature(
+            &Secret::from("YourAccessKeySecret"),
+            &string_to_sign(CANONICAL_REQUEST),
+        );
         assert_eq!(signature, SIGNATURE);
         assert_eq!(hashed_payload(b""), EMPTY_BODY_SHA256);
     }
@@ -292,7 +312,11 @@ e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
         };
         let signed = sign_request(&mut request, &params).expect("signs");
         assert_eq!(request.headers()["host"], "h.test:8443");
-        assert!(signed.canonical_request.starts_with("POST\n/path\n\ncontent-type:application/json\nhost:h.test:8443\n"));
+        assert!(
+            signed
+                .canonical_request
+                .starts_with("POST\n/path\n\ncontent-type:application/json\nhost:h.test:8443\n")
+        );
         assert!(signed.authorization.contains(
             "SignedHeaders=content-type;host;x-acs-action;x-acs-content-sha256;x-acs-date;\
              x-acs-security-token;x-acs-signature-nonce;x-acs-version,"
@@ -303,7 +327,9 @@ e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     #[test]
     fn a_uri_without_host_is_an_error() {
-        let mut request = http::Request::post("/relative").body(Bytes::new()).expect("valid request");
+        let mut request = http::Request::post("/relative")
+            .body(Bytes::new())
+            .expect("valid request");
         let secret = Secret::from("s");
         let params = Acs3Params {
             access_key_id: "id",

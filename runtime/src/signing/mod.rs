@@ -67,7 +67,9 @@ pub struct SigningError {
 impl SigningError {
     /// A new error; `message` must not contain secrets.
     pub fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into() }
+        Self {
+            message: message.into(),
+        }
     }
 }
 
@@ -92,12 +94,17 @@ pub(crate) fn is_form(headers: &http::HeaderMap) -> bool {
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
 }
 
 /// Borrows owned pairs as `(&str, &str)` for the generic signing functions.
 pub(crate) fn pairs_of(pairs: &[(String, String)]) -> impl Iterator<Item = (&str, &str)> {
-    pairs.iter().map(|(name, value)| (name.as_str(), value.as_str()))
+    pairs
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
 }
 
 #[cfg(test)]

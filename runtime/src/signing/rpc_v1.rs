@@ -66,7 +66,8 @@ pub fn string_to_sign(method: &http::Method, canonical_query: &str) -> String {
 /// Base64(HMAC-SHA1(secret + `&`, string_to_sign)).
 pub fn signature(access_key_secret: &Secret, string_to_sign: &str) -> String {
     let key = format!("{}&", access_key_secret.expose());
-    let mut mac = Hmac::<Sha1>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
+    let mut mac =
+        Hmac::<Sha1>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
     mac.update(string_to_sign.as_bytes());
     STANDARD.encode(mac.finalize().into_bytes())
 }
@@ -81,7 +82,11 @@ where
     let canonical_query = canonical_query(params);
     let string_to_sign = string_to_sign(method, &canonical_query);
     let signature = signature(access_key_secret, &string_to_sign);
-    RpcV1Signature { canonical_query, string_to_sign, signature }
+    RpcV1Signature {
+        canonical_query,
+        string_to_sign,
+        signature,
+    }
 }
 
 /// What [`sign_request`] needs besides the request.
@@ -102,10 +107,19 @@ pub struct RpcV1Params<'a> {
 /// The common parameters for one request, in a fixed order.
 pub fn common_params(params: &RpcV1Params<'_>) -> Vec<(String, String)> {
     let mut out = vec![
-        (param::ACCESS_KEY_ID.to_owned(), params.access_key_id.to_owned()),
-        (param::SIGNATURE_METHOD.to_owned(), SIGNATURE_METHOD.to_owned()),
+        (
+            param::ACCESS_KEY_ID.to_owned(),
+            params.access_key_id.to_owned(),
+        ),
+        (
+            param::SIGNATURE_METHOD.to_owned(),
+            SIGNATURE_METHOD.to_owned(),
+        ),
         (param::SIGNATURE_NONCE.to_owned(), params.nonce.to_owned()),
-        (param::SIGNATURE_VERSION.to_owned(), SIGNATURE_VERSION.to_owned()),
+        (
+            param::SIGNATURE_VERSION.to_owned(),
+            SIGNATURE_VERSION.to_owned(),
+        ),
         (param::TIMESTAMP.to_owned(), params.timestamp.to_owned()),
     ];
     if let Some(token) = params.security_token {
@@ -126,15 +140,21 @@ pub fn sign_request(
 ) -> Result<RpcV1Signature, SigningError> {
     let common = common_params(params);
     let is_common = |name: &str| name == param::SIGNATURE || common.iter().any(|(n, _)| n == name);
-    let mut query_params: Vec<(String, String)> =
-        query::pairs(request.uri()).into_iter().filter(|(name, _)| !is_common(name)).collect();
+    let mut query_params: Vec<(String, String)> = query::pairs(request.uri())
+        .into_iter()
+        .filter(|(name, _)| !is_common(name))
+        .collect();
     query_params.extend(common.iter().cloned());
     let mut signed_params = query_params.clone();
     if is_form(request.headers()) {
         let body = String::from_utf8_lossy(request.body());
         signed_params.extend(query::parse(&body));
     }
-    let signed = sign(request.method(), pairs_of(&signed_params), params.access_key_secret);
+    let signed = sign(
+        request.method(),
+        pairs_of(&signed_params),
+        params.access_key_secret,
+    );
     let mut final_query = canonical_query(pairs_of(&query_params));
     final_query.push('&');
     final_query.push_str(&query::to_string([(param::SIGNATURE, &signed.signature)]));
@@ -180,7 +200,9 @@ mod tests {
     #[test]
     fn sign_request_reproduces_the_example_and_rewrites_the_query() {
         let uri = "https://ecs.aliyuncs.com/?Version=2014-05-26&Format=XML&Action=DescribeRegions";
-        let mut request = http::Request::get(uri).body(Bytes::new()).expect("valid request");
+        let mut request = http::Request::get(uri)
+            .body(Bytes::new())
+            .expect("valid request");
         let secret = Secret::from("testsecret");
         let params = RpcV1Params {
             access_key_id: "testid",
@@ -203,7 +225,13 @@ mod tests {
         // Signing again (a retry) replaces the common parameters instead of duplicating them.
         let again = sign_request(&mut request, &params).expect("signs again");
         assert_eq!(again.signature, signed.signature);
-        assert_eq!(request.uri().query().map(|q| q.matches("Signature=").count()), Some(1));
+        assert_eq!(
+            request
+                .uri()
+                .query()
+                .map(|q| q.matches("Signature=").count()),
+            Some(1)
+        );
     }
 
     #[test]
@@ -218,7 +246,10 @@ mod tests {
             security_token: Some(&token),
         };
         let mut request = http::Request::post("https://h.test/?Action=A")
-            .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
+            .header(
+                "content-type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            )
             .body(Bytes::from_static(b"UserId=u%201"))
             .expect("valid request");
         let signed = sign_request(&mut request, &params).expect("signs");
@@ -226,9 +257,14 @@ mod tests {
         assert!(signed.canonical_query.contains("SecurityToken=sts-token"));
         let query = request.uri().query().unwrap_or_default();
         assert!(!query.contains("UserId"), "{query}");
-        let expected = sign(&http::Method::POST, query::parse(query).into_iter()
-            .filter(|(n, _)| n != "Signature")
-            .chain([("UserId".to_owned(), "u 1".to_owned())]), &secret);
+        let expected = sign(
+            &http::Method::POST,
+            query::parse(query)
+                .into_iter()
+                .filter(|(n, _)| n != "Signature")
+                .chain([("UserId".to_owned(), "u 1".to_owned())]),
+            &secret,
+        );
         assert_eq!(signed, expected);
     }
 }

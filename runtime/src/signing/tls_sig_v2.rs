@@ -56,10 +56,22 @@ pub struct UserSigInput<'a> {
 
 /// The signed content lines.
 pub fn content_to_sign(input: &UserSigInput<'_>) -> String {
-    content(input.identifier, input.sdkappid, input.time, input.expire, input.userbuf.map(|b| STANDARD.encode(b)).as_deref())
+    content(
+        input.identifier,
+        input.sdkappid,
+        input.time,
+        input.expire,
+        input.userbuf.map(|b| STANDARD.encode(b)).as_deref(),
+    )
 }
 
-fn content(identifier: &str, sdkappid: u64, time: u64, expire: u64, userbuf_b64: Option<&str>) -> String {
+fn content(
+    identifier: &str,
+    sdkappid: u64,
+    time: u64,
+    expire: u64,
+    userbuf_b64: Option<&str>,
+) -> String {
     let mut out = format!(
         "TLS.identifier:{identifier}\nTLS.sdkappid:{sdkappid}\nTLS.time:{time}\nTLS.expire:{expire}\n"
     );
@@ -72,8 +84,8 @@ fn content(identifier: &str, sdkappid: u64, time: u64, expire: u64, userbuf_b64:
 }
 
 fn mac(key: &Secret, content: &str) -> Hmac<Sha256> {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(key.expose().as_bytes()).expect("HMAC takes keys of any length");
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.expose().as_bytes())
+        .expect("HMAC takes keys of any length");
     mac.update(content.as_bytes());
     mac
 }
@@ -86,7 +98,16 @@ pub fn hmac_base64(key: &Secret, content: &str) -> String {
 /// Makes a UserSig.
 pub fn generate(key: &Secret, input: &UserSigInput<'_>) -> Result<Secret, UserSigError> {
     let userbuf = input.userbuf.map(|b| STANDARD.encode(b));
-    let sig = hmac_base64(key, &content(input.identifier, input.sdkappid, input.time, input.expire, userbuf.as_deref()));
+    let sig = hmac_base64(
+        key,
+        &content(
+            input.identifier,
+            input.sdkappid,
+            input.time,
+            input.expire,
+            userbuf.as_deref(),
+        ),
+    );
     let mut doc = Map::new();
     doc.insert("TLS.ver".into(), VERSION.into());
     doc.insert("TLS.identifier".into(), input.identifier.into());
@@ -184,7 +205,10 @@ pub fn decode_user_sig(user_sig: &str) -> Result<DecodedUserSig, UserSigError> {
 }
 
 fn text_field(doc: &Value, name: &'static str) -> Result<String, UserSigError> {
-    doc.get(name).and_then(Value::as_str).map(str::to_owned).ok_or(UserSigError::Field(name))
+    doc.get(name)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or(UserSigError::Field(name))
 }
 
 /// Numbers are accepted as JSON numbers or numeric strings (SDKs differ).
@@ -216,9 +240,19 @@ pub fn verify(
     if decoded.identifier != identifier {
         return Err(UserSigError::IdentifierMismatch);
     }
-    let content = content(&decoded.identifier, decoded.sdkappid, decoded.time, decoded.expire, decoded.userbuf.as_deref());
-    let sig = LENIENT.decode(decoded.sig.expose()).map_err(|_| UserSigError::BadSignature)?;
-    mac(key, &content).verify_slice(&sig).map_err(|_| UserSigError::BadSignature)?;
+    let content = content(
+        &decoded.identifier,
+        decoded.sdkappid,
+        decoded.time,
+        decoded.expire,
+        decoded.userbuf.as_deref(),
+    );
+    let sig = LENIENT
+        .decode(decoded.sig.expose())
+        .map_err(|_| UserSigError::BadSignature)?;
+    mac(key, &content)
+        .verify_slice(&sig)
+        .map_err(|_| UserSigError::BadSignature)?;
     if now > decoded.expires_at() {
         return Err(UserSigError::Expired);
     }
@@ -282,7 +316,13 @@ mod tests {
     const TIME: u64 = 1_700_000_000;
 
     fn input(userbuf: Option<&[u8]>) -> UserSigInput<'_> {
-        UserSigInput { sdkappid: APP, identifier: "administrator", time: TIME, expire: DEFAULT_EXPIRE_SECONDS, userbuf }
+        UserSigInput {
+            sdkappid: APP,
+            identifier: "administrator",
+            time: TIME,
+            expire: DEFAULT_EXPIRE_SECONDS,
+            userbuf,
+        }
     }
 
     /// Expected values computed independently:
@@ -297,10 +337,16 @@ mod tests {
             content,
             "TLS.identifier:administrator\nTLS.sdkappid:1400000000\nTLS.time:1700000000\nTLS.expire:15552000\n"
         );
-        assert_eq!(hmac_base64(&Secret::from(KEY), &content), "JCzxanF8NTTXau4m+2h9wv7gYJnyNksm0xm1NEXU274=");
+        assert_eq!(
+            hmac_base64(&Secret::from(KEY), &content),
+            "JCzxanF8NTTXau4m+2h9wv7gYJnyNksm0xm1NEXU274="
+        );
         let with_userbuf = content_to_sign(&input(Some(b"\x00\x01abc")));
         assert!(with_userbuf.ends_with("TLS.expire:15552000\nTLS.userbuf:AAFhYmM=\n"));
-        assert_eq!(hmac_base64(&Secret::from(KEY), &with_userbuf), "7+RXPGeVpN7qZbD4JTFdM5ysgG0Its8Z6jJu+SmkgAg=");
+        assert_eq!(
+            hmac_base64(&Secret::from(KEY), &with_userbuf),
+            "7+RXPGeVpN7qZbD4JTFdM5ysgG0Its8Z6jJu+SmkgAg="
+        );
     }
 
     #[test]
@@ -312,13 +358,20 @@ mod tests {
         let decoded = decode_user_sig(text).expect("decodes");
         assert_eq!(decoded.version, "2.0");
         assert_eq!(decoded.identifier, "administrator");
-        assert_eq!((decoded.sdkappid, decoded.time, decoded.expire), (APP, TIME, 15_552_000));
-        assert_eq!(decoded.sig.expose(), "JCzxanF8NTTXau4m+2h9wv7gYJnyNksm0xm1NEXU274=");
+        assert_eq!(
+            (decoded.sdkappid, decoded.time, decoded.expire),
+            (APP, TIME, 15_552_000)
+        );
+        assert_eq!(
+            decoded.sig.expose(),
+            "JCzxanF8NTTXau4m+2h9wv7gYJnyNksm0xm1NEXU274="
+        );
         assert!(decoded.userbuf.is_none());
         assert!(verify(&key, text, APP, "administrator", TIME + 10).is_ok());
 
         let with_userbuf = generate(&key, &input(Some(b"\x00\x01abc"))).expect("generates");
-        let decoded = verify(&key, with_userbuf.expose(), APP, "administrator", TIME).expect("verifies");
+        let decoded =
+            verify(&key, with_userbuf.expose(), APP, "administrator", TIME).expect("verifies");
         assert_eq!(decoded.userbuf.as_deref(), Some("AAFhYmM="));
         assert_eq!(decoded.userbuf_bytes(), Some(b"\x00\x01abc".to_vec()));
     }
@@ -328,7 +381,8 @@ mod tests {
     #[test]
     fn decodes_and_verifies_a_python_sdk_style_user_sig() {
         let python = "eJyrVgrxCdYrSy1SslJQMtIzUNJRAItkpqTmlWSmZUIkElNyM-Myi0uKEkvyi2BKilOyEwsKMlOACgxNDKAAKpdaUZBZlAqSMTU1NUKIl2TmgkXN0dQXZ6aD7PFyrqpIzHOz8AsJiUgsNcnVNsqwLC8zT4-0yqv0yy7ONajINfRzjQg1MjexVaoFANTGNgc_";
-        let decoded = verify(&Secret::from(KEY), python, APP, "administrator", TIME).expect("verifies");
+        let decoded =
+            verify(&Secret::from(KEY), python, APP, "administrator", TIME).expect("verifies");
         assert_eq!(decoded.expires_at(), TIME + DEFAULT_EXPIRE_SECONDS);
     }
 
@@ -337,11 +391,23 @@ mod tests {
         let key = Secret::from(KEY);
         let sig = generate(&key, &input(None)).expect("generates");
         let sig = sig.expose();
-        assert_eq!(verify(&Secret::from("other"), sig, APP, "administrator", TIME).err(), Some(UserSigError::BadSignature));
-        assert_eq!(verify(&key, sig, APP + 1, "administrator", TIME).err(), Some(UserSigError::SdkAppIdMismatch));
-        assert_eq!(verify(&key, sig, APP, "someone", TIME).err(), Some(UserSigError::IdentifierMismatch));
+        assert_eq!(
+            verify(&Secret::from("other"), sig, APP, "administrator", TIME).err(),
+            Some(UserSigError::BadSignature)
+        );
+        assert_eq!(
+            verify(&key, sig, APP + 1, "administrator", TIME).err(),
+            Some(UserSigError::SdkAppIdMismatch)
+        );
+        assert_eq!(
+            verify(&key, sig, APP, "someone", TIME).err(),
+            Some(UserSigError::IdentifierMismatch)
+        );
         let after = TIME + DEFAULT_EXPIRE_SECONDS + 1;
-        assert_eq!(verify(&key, sig, APP, "administrator", after).err(), Some(UserSigError::Expired));
+        assert_eq!(
+            verify(&key, sig, APP, "administrator", after).err(),
+            Some(UserSigError::Expired)
+        );
     }
 
     #[test]
@@ -351,12 +417,19 @@ mod tests {
         }
         // Valid zlib of valid JSON lacking fields.
         let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
-        encoder.write_all(br#"{"TLS.ver":"2.0","TLS.sdkappid":-1}"#).expect("in-memory write");
+        encoder
+            .write_all(br#"{"TLS.ver":"2.0","TLS.sdkappid":-1}"#)
+            .expect("in-memory write");
         let text = STANDARD.encode(encoder.finish().expect("in-memory finish"));
-        assert!(matches!(decode_user_sig(&text), Err(UserSigError::Field(_))));
+        assert!(matches!(
+            decode_user_sig(&text),
+            Err(UserSigError::Field(_))
+        ));
         // A zlib bomb is cut off.
         let mut encoder = ZlibEncoder::new(Vec::new(), Compression::best());
-        encoder.write_all(&vec![b' '; 1 << 20]).expect("in-memory write");
+        encoder
+            .write_all(&vec![b' '; 1 << 20])
+            .expect("in-memory write");
         let text = STANDARD.encode(encoder.finish().expect("in-memory finish"));
         assert_eq!(decode_user_sig(&text).err(), Some(UserSigError::TooLarge));
     }

@@ -8,8 +8,9 @@ use bytes::Bytes;
 
 use super::{Transport, TransportError, TransportErrorKind, TransportFuture};
 
-type Handler =
-    Box<dyn Fn(&http::Request<Bytes>) -> Result<http::Response<Bytes>, TransportError> + Send + Sync>;
+type Handler = Box<
+    dyn Fn(&http::Request<Bytes>) -> Result<http::Response<Bytes>, TransportError> + Send + Sync,
+>;
 
 enum Source {
     Queue(VecDeque<Result<http::Response<Bytes>, TransportError>>),
@@ -35,7 +36,10 @@ pub struct InMemoryTransport {
 impl InMemoryTransport {
     /// An empty queue: push responses with [`push_response`](Self::push_response).
     pub fn new() -> Self {
-        Self { source: Mutex::new(Source::Queue(VecDeque::new())), seen: Mutex::new(Vec::new()) }
+        Self {
+            source: Mutex::new(Source::Queue(VecDeque::new())),
+            seen: Mutex::new(Vec::new()),
+        }
     }
 
     /// A transport that computes each response with `handler`.
@@ -46,7 +50,10 @@ impl InMemoryTransport {
             + Sync
             + 'static,
     {
-        Self { source: Mutex::new(Source::Handler(Box::new(handler))), seen: Mutex::new(Vec::new()) }
+        Self {
+            source: Mutex::new(Source::Handler(Box::new(handler))),
+            seen: Mutex::new(Vec::new()),
+        }
     }
 
     /// Queues a response. Has no effect on a transport made with [`from_fn`](Self::from_fn).
@@ -91,10 +98,16 @@ impl InMemoryTransport {
         }
     }
 
-    fn answer(&self, request: http::Request<Bytes>) -> Result<http::Response<Bytes>, TransportError> {
+    fn answer(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, TransportError> {
         let result = match &mut *lock(&self.source) {
             Source::Queue(queue) => queue.pop_front().unwrap_or_else(|| {
-                Err(TransportError::new(TransportErrorKind::Other, "no canned response left"))
+                Err(TransportError::new(
+                    TransportErrorKind::Other,
+                    "no canned response left",
+                ))
             }),
             Source::Handler(handler) => handler(&request),
         };
@@ -128,7 +141,9 @@ impl Transport for InMemoryTransport {
 
 /// A poisoned lock only means another test thread panicked; the data is still usable.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
@@ -136,7 +151,9 @@ mod tests {
     use super::*;
 
     fn get(uri: &str) -> http::Request<Bytes> {
-        http::Request::get(uri).body(Bytes::new()).expect("valid test request")
+        http::Request::get(uri)
+            .body(Bytes::new())
+            .expect("valid test request")
     }
 
     #[tokio::test]
@@ -144,25 +161,49 @@ mod tests {
         let transport = InMemoryTransport::new();
         transport.push_body(200, "first");
         transport.push_error(TransportError::new(TransportErrorKind::Timeout, "slow"));
-        let first = transport.send(get("http://a.test/1")).await.expect("first response");
+        let first = transport
+            .send(get("http://a.test/1"))
+            .await
+            .expect("first response");
         assert_eq!(first.body().as_ref(), b"first");
-        let second = transport.send(get("http://a.test/2")).await.expect_err("queued error");
+        let second = transport
+            .send(get("http://a.test/2"))
+            .await
+            .expect_err("queued error");
         assert!(second.is_timeout());
-        let third = transport.send(get("http://a.test/3")).await.expect_err("queue empty");
+        let third = transport
+            .send(get("http://a.test/3"))
+            .await
+            .expect_err("queue empty");
         assert_eq!(third.kind(), TransportErrorKind::Other);
-        let uris: Vec<String> = transport.requests().iter().map(|r| r.uri().to_string()).collect();
-        assert_eq!(uris, ["http://a.test/1", "http://a.test/2", "http://a.test/3"]);
+        let uris: Vec<String> = transport
+            .requests()
+            .iter()
+            .map(|r| r.uri().to_string())
+            .collect();
+        assert_eq!(
+            uris,
+            ["http://a.test/1", "http://a.test/2", "http://a.test/3"]
+        );
         assert_eq!(transport.remaining(), 0);
     }
 
     #[tokio::test]
     async fn handler_sees_each_request() {
         let transport = InMemoryTransport::from_fn(|request| {
-            Ok(http::Response::new(Bytes::from(request.uri().path().to_owned())))
+            Ok(http::Response::new(Bytes::from(
+                request.uri().path().to_owned(),
+            )))
         });
-        let response = transport.send(get("http://a.test/echo")).await.expect("response");
+        let response = transport
+            .send(get("http://a.test/echo"))
+            .await
+            .expect("response");
         assert_eq!(response.body().as_ref(), b"/echo");
-        assert_eq!(transport.last_request().map(|r| r.uri().path().to_owned()), Some("/echo".into()));
+        assert_eq!(
+            transport.last_request().map(|r| r.uri().path().to_owned()),
+            Some("/echo".into())
+        );
         // Works through Arc<dyn Transport> too.
         let shared: std::sync::Arc<dyn Transport> = std::sync::Arc::new(transport);
         assert!(shared.send(get("http://a.test/x")).await.is_ok());

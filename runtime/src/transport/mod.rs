@@ -19,7 +19,10 @@ mod reqwest;
 
 pub use memory::InMemoryTransport;
 #[cfg(feature = "reqwest")]
-pub use reqwest::{ReqwestTransport, TransportConfig};
+pub use reqwest::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT, ReqwestTransport,
+    TransportConfig,
+};
 
 /// The future a [`Transport`] returns.
 pub type TransportFuture<'a> =
@@ -30,7 +33,8 @@ pub type TransportFuture<'a> =
 /// The trait is dyn-compatible, so a client can hold an `Arc<dyn Transport>`. A transport
 /// returns every HTTP status as `Ok`: deciding what a 403 or a 500 means is the caller's job.
 /// It must not follow redirects to another host, because requests carry credentials.
-pub trait Transport: Send + Sync + 'static {
+/// `Debug` is required so that clients can derive it; it must not print requests.
+pub trait Transport: fmt::Debug + Send + Sync + 'static {
     /// Sends `request` and resolves to the buffered response.
     fn send(&self, request: http::Request<Bytes>) -> TransportFuture<'_>;
 }
@@ -86,7 +90,11 @@ pub struct TransportError {
 impl TransportError {
     /// A new error of `kind` with a message that must not contain secrets.
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into(), source: None }
+        Self {
+            kind,
+            message: message.into(),
+            source: None,
+        }
     }
 
     /// Attaches the underlying cause. The cause's `Display` must not contain secrets either.
@@ -123,6 +131,8 @@ impl fmt::Display for TransportError {
 
 impl StdError for TransportError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source.as_deref().map(|e| e as &(dyn StdError + 'static))
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
     }
 }

@@ -112,20 +112,32 @@ impl ReqwestTransport {
             builder = builder.add_root_certificate(certificate);
         }
         let client = builder.build().map_err(map_error)?;
-        Ok(Self { client, max_response_bytes: config.max_response_bytes })
+        Ok(Self {
+            client,
+            max_response_bytes: config.max_response_bytes,
+        })
     }
 
     /// Wraps a client built elsewhere. Its redirect policy and timeouts are the caller's
     /// responsibility; the body limit is still enforced here.
     pub fn from_client(client: reqwest::Client, max_response_bytes: usize) -> Self {
-        Self { client, max_response_bytes }
+        Self {
+            client,
+            max_response_bytes,
+        }
     }
 
-    async fn execute(&self, request: http::Request<Bytes>) -> Result<http::Response<Bytes>, TransportError> {
+    async fn execute(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, TransportError> {
         let request = reqwest::Request::try_from(request).map_err(map_error)?;
         let mut response = self.client.execute(request).await.map_err(map_error)?;
         let limit = self.max_response_bytes;
-        if response.content_length().is_some_and(|len| len > limit as u64) {
+        if response
+            .content_length()
+            .is_some_and(|len| len > limit as u64)
+        {
             return Err(too_large(limit));
         }
         let status = response.status();
@@ -154,7 +166,10 @@ impl Transport for ReqwestTransport {
 }
 
 fn too_large(limit: usize) -> TransportError {
-    TransportError::new(TransportErrorKind::BodyTooLarge, format!("limit is {limit} bytes"))
+    TransportError::new(
+        TransportErrorKind::BodyTooLarge,
+        format!("limit is {limit} bytes"),
+    )
 }
 
 /// reqwest puts the URL in its errors; the URL may carry a signature or a UserSig, so it is
@@ -181,10 +196,14 @@ mod tests {
     /// Serves one connection on 127.0.0.1 with `reply` (raw HTTP/1.1 bytes) after reading the
     /// request head; `None` keeps the connection open without answering.
     async fn serve_once(reply: Option<Vec<u8>>) -> String {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let address = listener.local_addr().expect("local address");
         tokio::spawn(async move {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
             let mut head = Vec::new();
             let mut buffer = [0u8; 1024];
             while !head.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -205,7 +224,9 @@ mod tests {
     }
 
     fn get(uri: &str) -> http::Request<Bytes> {
-        http::Request::get(uri).body(Bytes::new()).expect("valid test request")
+        http::Request::get(uri)
+            .body(Bytes::new())
+            .expect("valid test request")
     }
 
     fn small(limit: usize) -> ReqwestTransport {
@@ -221,7 +242,10 @@ mod tests {
             b"HTTP/1.1 404 Not Found\r\nX-Request-Id: r1\r\nContent-Length: 2\r\n\r\n{}".to_vec(),
         ))
         .await;
-        let response = small(16).send(get(&format!("{base}/x"))).await.expect("response");
+        let response = small(16)
+            .send(get(&format!("{base}/x")))
+            .await
+            .expect("response");
         assert_eq!(response.status(), 404);
         assert_eq!(response.headers()["x-request-id"], "r1");
         assert_eq!(response.body().as_ref(), b"{}");
@@ -282,11 +306,16 @@ mod tests {
 
     #[tokio::test]
     async fn reports_connect_failures_without_leaking_the_url() {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let address = listener.local_addr().expect("local address");
         drop(listener);
         let uri = format!("http://{address}/x?usersig=TOP-SECRET-SIG");
-        let error = small(16).send(get(&uri)).await.expect_err("nothing listens");
+        let error = small(16)
+            .send(get(&uri))
+            .await
+            .expect_err("nothing listens");
         assert!(error.is_connect(), "{error:?}");
         assert_no_secret(&error);
     }
