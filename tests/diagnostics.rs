@@ -8,10 +8,13 @@ use std::path::Path;
 
 use switchboard_codegen::diag::Problem;
 use switchboard_codegen::{Builder, Error};
-use switchboard_tests::{copy_tree, root, TempDir};
+use switchboard_tests::{TempDir, copy_tree, root};
 
 fn expected_code(path: &Path, text: &[u8]) -> String {
-    let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let name = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     match name {
         "endpoint_empty" => return "E0002".into(),
         "endpoint_not_utf8" => return "E0001".into(),
@@ -42,22 +45,45 @@ fn run_fixture(path: &Path) -> String {
     std::fs::create_dir_all(&out).expect("out");
     std::fs::write(out.join("keep.txt"), "untouched").expect("marker");
 
-    let builder = Builder::new().specs_dir(tmp.path().join("specs")).out_dir(&out);
-    let err = builder.generate().expect_err("an invalid fixture must not generate");
-    let Error::Spec { diagnostics, sources } = &err else {
+    let builder = Builder::new()
+        .specs_dir(tmp.path().join("specs"))
+        .out_dir(&out);
+    let err = builder
+        .generate()
+        .expect_err("an invalid fixture must not generate");
+    let Error::Spec {
+        diagnostics,
+        sources,
+    } = &err
+    else {
         panic!("expected spec diagnostics, got {err}");
     };
-    assert_eq!(std::fs::read_to_string(out.join("keep.txt")).expect("marker"), "untouched");
-    assert_eq!(std::fs::read_dir(&out).expect("out").count(), 1, "nothing may be written on error");
+    assert_eq!(
+        std::fs::read_to_string(out.join("keep.txt")).expect("marker"),
+        "untouched"
+    );
+    assert_eq!(
+        std::fs::read_dir(&out).expect("out").count(),
+        1,
+        "nothing may be written on error"
+    );
     assert!(
         diagnostics.iter().any(|d| d.problem.code() == expected),
         "{}: expected {expected}, got {:?}",
         name.to_string_lossy(),
-        diagnostics.iter().map(|d| d.problem.code()).collect::<Vec<_>>()
+        diagnostics
+            .iter()
+            .map(|d| d.problem.code())
+            .collect::<Vec<_>>()
     );
     for d in diagnostics {
         let located = d.loc.span.end > 0 || matches!(d.problem, Problem::EmptyFile);
-        assert!(located, "{}: diagnostic without a location: {:?}", name.to_string_lossy(), d.problem);
+        assert!(
+            located,
+            "{}: diagnostic without a location: {:?}",
+            name.to_string_lossy(),
+            d.problem
+        );
         let (line, col) = sources.get(d.loc.file).line_col(d.loc.span.start);
         assert!(line > 0 && col > 0);
     }
@@ -66,15 +92,22 @@ fn run_fixture(path: &Path) -> String {
     let rendered = rendered.replace("/specs/fixture_api/", "specs/fixture_api/");
     let first = rendered.lines().next().unwrap_or_default();
     let re = regex_lite(first);
-    assert!(re, "first line is not `path:line:col: error[CODE]: message`: {first}");
+    assert!(
+        re,
+        "first line is not `path:line:col: error[CODE]: message`: {first}"
+    );
     rendered
 }
 
 /// `specs/fixture_api/...:LINE:COL: error[E0123]: ...`
 fn regex_lite(line: &str) -> bool {
-    let Some(rest) = line.strip_prefix("specs/fixture_api/") else { return false };
+    let Some(rest) = line.strip_prefix("specs/fixture_api/") else {
+        return false;
+    };
     let mut parts = rest.splitn(4, ':');
-    let (Some(_file), Some(l), Some(c), Some(msg)) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(_file), Some(l), Some(c), Some(msg)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return false;
     };
     l.parse::<u32>().is_ok() && c.parse::<u32>().is_ok() && msg.starts_with(" error[E")
@@ -89,13 +122,24 @@ fn invalid_specs() {
 
 #[test]
 fn enough_fixtures() {
-    let count = std::fs::read_dir(root().join("tests/fixtures/invalid")).expect("fixtures").count();
-    assert!(count >= 30, "the issue asks for at least 30 invalid-spec fixtures, found {count}");
+    let count = std::fs::read_dir(root().join("tests/fixtures/invalid"))
+        .expect("fixtures")
+        .count();
+    assert!(
+        count >= 30,
+        "the issue asks for at least 30 invalid-spec fixtures, found {count}"
+    );
 }
 
 #[test]
 fn base_fixture_is_valid() {
     let tmp = TempDir::new("base");
-    copy_tree(&root().join("tests/fixtures/base"), &tmp.path().join("specs/fixture_api"));
-    Builder::new().specs_dir(tmp.path().join("specs")).validate().expect("the base fixture must be valid");
+    copy_tree(
+        &root().join("tests/fixtures/base"),
+        &tmp.path().join("specs/fixture_api"),
+    );
+    Builder::new()
+        .specs_dir(tmp.path().join("specs"))
+        .validate()
+        .expect("the base fixture must be valid");
 }

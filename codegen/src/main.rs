@@ -36,7 +36,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let root = workspace_root();
@@ -47,7 +51,10 @@ fn main() -> ExitCode {
     let result = match (cli.command, cli.check) {
         (Some(Command::Validate), _) => builder.validate().map(|model| {
             let endpoints: usize = model.services.iter().map(|s| s.endpoints.len()).sum();
-            eprintln!("ok: {} services, {endpoints} endpoints", model.services.len());
+            eprintln!(
+                "ok: {} services, {endpoints} endpoints",
+                model.services.len()
+            );
             ExitCode::SUCCESS
         }),
         (None, true) => builder.check().map(|staleness| {
@@ -55,12 +62,18 @@ fn main() -> ExitCode {
                 eprintln!("ok: {} is up to date", builder.out().display());
                 return ExitCode::SUCCESS;
             }
-            for (what, list) in [("stale", &staleness.changed), ("missing", &staleness.missing), ("extra", &staleness.extra)] {
+            for (what, list) in [
+                ("stale", &staleness.changed),
+                ("missing", &staleness.missing),
+                ("extra", &staleness.extra),
+            ] {
                 for path in list {
                     eprintln!("{what}: {}", builder.out().join(path).display());
                 }
             }
-            eprintln!("error: generated files are out of date; run `cargo run -p switchboard-codegen`");
+            eprintln!(
+                "error: generated files are out of date; run `cargo run -p switchboard-codegen`"
+            );
             ExitCode::from(1)
         }),
         (None, false) => builder.generate().map(|staleness| {

@@ -10,20 +10,30 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
     "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
-    "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while",
-    "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof",
-    "unsized", "virtual", "yield",
+    "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
 ];
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Replaces characters that cannot be in an identifier by word breaks.
 fn words(name: &str) -> String {
-    name.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect()
+    name.chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect()
 }
 
 fn finish(ident: String, prefix: &str) -> String {
-    let ident = if ident.is_empty() { "value".to_owned() } else { ident };
-    let ident = if ident.starts_with(|c: char| c.is_ascii_digit()) { format!("{prefix}{ident}") } else { ident };
+    let ident = if ident.is_empty() {
+        "value".to_owned()
+    } else {
+        ident
+    };
+    let ident = if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{prefix}{ident}")
+    } else {
+        ident
+    };
     if NOT_RAW.contains(&ident.as_str()) {
         format!("{ident}_")
     } else if KEYWORDS.contains(&ident.as_str()) {
@@ -56,7 +66,10 @@ pub fn variant_ident(value: &str) -> String {
 /// `000-002` → `E000_002`, `141005` → `E141005`.
 pub fn error_variant_ident(code: &str) -> String {
     if code.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
-        let body: String = code.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+        let body: String = code
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
         return format!("E{}", body.trim_start_matches('_'));
     }
     finish(words(code).to_upper_camel_case(), "E")

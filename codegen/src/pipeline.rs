@@ -33,7 +33,10 @@ impl Error {
     pub fn render(&self, color: bool) -> String {
         match self {
             Error::Io { path, error } => format!("error: {}: {error}\n", path.display()),
-            Error::Spec { diagnostics, sources } => diag::render(diagnostics, sources, color),
+            Error::Spec {
+                diagnostics,
+                sources,
+            } => diag::render(diagnostics, sources, color),
         }
     }
 }
@@ -58,7 +61,10 @@ pub struct Builder {
 
 impl Default for Builder {
     fn default() -> Self {
-        Builder { specs: PathBuf::from("specs"), out: PathBuf::from("generated") }
+        Builder {
+            specs: PathBuf::from("specs"),
+            out: PathBuf::from("generated"),
+        }
     }
 }
 
@@ -83,11 +89,20 @@ impl Builder {
     /// Loads, checks and lowers the specs.
     pub fn validate(&self) -> Result<Model, Error> {
         let set = spec::load_dir(&self.specs).map_err(|e| match e {
-            LoadError::Io(io) => Error::Io { path: io.path, error: io.error },
-            LoadError::Spec(diagnostics, sources) => Error::Spec { diagnostics, sources },
+            LoadError::Io(io) => Error::Io {
+                path: io.path,
+                error: io.error,
+            },
+            LoadError::Spec(diagnostics, sources) => Error::Spec {
+                diagnostics,
+                sources,
+            },
         })?;
         if let Err(diagnostics) = crate::check::check(&set) {
-            return Err(Error::Spec { diagnostics, sources: set.sources });
+            return Err(Error::Spec {
+                diagnostics,
+                sources: set.sources,
+            });
         }
         Ok(model::lower(&set))
     }
@@ -102,13 +117,19 @@ impl Builder {
     /// Regenerates the output folder; returns what changed. On any error nothing is changed.
     pub fn generate(&self) -> Result<Staleness, Error> {
         let (_, outputs) = self.build()?;
-        write::write(&self.out, &outputs).map_err(|error| Error::Io { path: self.out.clone(), error })
+        write::write(&self.out, &outputs).map_err(|error| Error::Io {
+            path: self.out.clone(),
+            error,
+        })
     }
 
     /// Compares the output folder with what would be generated; changes nothing.
     pub fn check(&self) -> Result<Staleness, Error> {
         let (_, outputs) = self.build()?;
-        write::compare(&self.out, &outputs).map_err(|error| Error::Io { path: self.out.clone(), error })
+        write::compare(&self.out, &outputs).map_err(|error| Error::Io {
+            path: self.out.clone(),
+            error,
+        })
     }
 
     /// The specs folder.

@@ -85,7 +85,10 @@ pub fn write(root: &Path, outputs: &Outputs) -> io::Result<Staleness> {
 }
 
 fn temp_name(target: &Path) -> PathBuf {
-    let mut name = target.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = target
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(format!(".switchboard-tmp-{}", std::process::id()));
     target.with_file_name(name)
 }

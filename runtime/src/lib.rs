@@ -20,3 +20,10 @@ pub mod signing;
 pub mod transport;
 
 pub use secret::Secret;
+
+/// The `bytes` crate this runtime's requests and responses use.
+pub use bytes;
+/// The `http` crate this runtime's requests and responses use.
+pub use http;
+/// The `serde_json` crate behind [`error::decode_json`].
+pub use serde_json;

@@ -37,9 +37,19 @@ pub fn check_collisions(cx: &mut Cx<'_>) {
         let file = *file;
         // Parameters and body fields share the request builder.
         let mut request = Idents::default();
-        for field in endpoint.params.iter().chain(endpoint.request.iter().flat_map(|r| &r.fields)) {
+        for field in endpoint
+            .params
+            .iter()
+            .chain(endpoint.request.iter().flat_map(|r| &r.fields))
+        {
             if let Some(name) = &field.name {
-                request.add(cx, file, name, field.rust_name.as_ref(), naming::field_ident);
+                request.add(
+                    cx,
+                    file,
+                    name,
+                    field.rust_name.as_ref(),
+                    naming::field_ident,
+                );
             }
             check_nested(cx, file, field);
         }
@@ -58,7 +68,13 @@ fn check_struct(cx: &mut Cx<'_>, file: FileId, fields: &[FieldSpec]) {
     let mut idents = Idents::default();
     for field in fields {
         if let Some(name) = &field.name {
-            idents.add(cx, file, name, field.rust_name.as_ref(), naming::field_ident);
+            idents.add(
+                cx,
+                file,
+                name,
+                field.rust_name.as_ref(),
+                naming::field_ident,
+            );
         }
         check_nested(cx, file, field);
     }
@@ -72,7 +88,13 @@ fn check_nested(cx: &mut Cx<'_>, file: FileId, field: &FieldSpec) {
     let mut variants = Idents::default();
     for value in &field.values {
         let text = Text::new(naming::value_text(&value.value.value.0), value.value.span);
-        variants.add(cx, file, &text, value.rust_name.as_ref(), naming::variant_ident);
+        variants.add(
+            cx,
+            file,
+            &text,
+            value.rust_name.as_ref(),
+            naming::variant_ident,
+        );
     }
 }
 
@@ -82,7 +104,14 @@ struct Idents {
 }
 
 impl Idents {
-    fn add(&mut self, cx: &mut Cx<'_>, file: FileId, name: &Text, rust_name: Option<&Text>, make: fn(&str) -> String) {
+    fn add(
+        &mut self,
+        cx: &mut Cx<'_>,
+        file: FileId,
+        name: &Text,
+        rust_name: Option<&Text>,
+        make: fn(&str) -> String,
+    ) {
         let ident = match rust_name {
             Some(explicit) => explicit.value.clone(),
             None => make(&name.value),
@@ -90,12 +119,28 @@ impl Idents {
         if let Some((other, other_file, other_span)) = self.seen.get(&ident) {
             if *other != name.value {
                 cx.push(
-                    Diagnostic::new(Problem::NameCollision { other: other.clone(), ident: ident.clone() }, Loc { file, span: name.span })
-                        .with_label(Loc { file: *other_file, span: *other_span }, format!("`{other}` is here")),
+                    Diagnostic::new(
+                        Problem::NameCollision {
+                            other: other.clone(),
+                            ident: ident.clone(),
+                        },
+                        Loc {
+                            file,
+                            span: name.span,
+                        },
+                    )
+                    .with_label(
+                        Loc {
+                            file: *other_file,
+                            span: *other_span,
+                        },
+                        format!("`{other}` is here"),
+                    ),
                 );
             }
             return;
         }
-        self.seen.insert(ident, (name.value.clone(), file, name.span));
+        self.seen
+            .insert(ident, (name.value.clone(), file, name.span));
     }
 }

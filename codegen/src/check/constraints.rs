@@ -39,10 +39,16 @@ pub fn check_constraints(cx: &mut Cx<'_>) {
     for variable in &spec.base_url.variables {
         if let Some(default) = &variable.default {
             if !variable.values.is_empty()
-                && !variable.values.iter().any(|v| v.value.value.0.as_str() == Some(default.value.as_str()))
+                && !variable
+                    .values
+                    .iter()
+                    .any(|v| v.value.value.0.as_str() == Some(default.value.as_str()))
             {
                 cx.report(
-                    Problem::ConstraintViolated { what: "default".into(), message: "is not one of the variable's values".into() },
+                    Problem::ConstraintViolated {
+                        what: "default".into(),
+                        message: "is not one of the variable's values".into(),
+                    },
                     file,
                     default.span,
                 );
@@ -56,20 +62,25 @@ pub fn check_constraints(cx: &mut Cx<'_>) {
         for param in &endpoint.params {
             check_field(cx, file, param, Role::Param);
         }
-        for body in [&endpoint.request, &endpoint.response].into_iter().flatten() {
+        for body in [&endpoint.request, &endpoint.response]
+            .into_iter()
+            .flatten()
+        {
             for field in &body.fields {
                 check_field(cx, file, field, Role::Field);
             }
         }
         for dispatch in &endpoint.dispatch {
             let clash = match dispatch.location.value {
-                DispatchIn::Body => endpoint
-                    .request
-                    .iter()
-                    .flat_map(|r| &r.fields)
-                    .any(|f| f.name.as_ref().is_some_and(|n| n.value == dispatch.name.value)),
+                DispatchIn::Body => endpoint.request.iter().flat_map(|r| &r.fields).any(|f| {
+                    f.name
+                        .as_ref()
+                        .is_some_and(|n| n.value == dispatch.name.value)
+                }),
                 DispatchIn::Query | DispatchIn::Header => endpoint.params.iter().any(|p| {
-                    p.name.as_ref().is_some_and(|n| n.value.eq_ignore_ascii_case(&dispatch.name.value))
+                    p.name
+                        .as_ref()
+                        .is_some_and(|n| n.value.eq_ignore_ascii_case(&dispatch.name.value))
                 }),
             };
             if clash {
@@ -106,35 +117,96 @@ fn check_field(cx: &mut Cx<'_>, file: FileId, field: &FieldSpec, role: Role) {
 fn check_placement(cx: &mut Cx<'_>, file: FileId, field: &FieldSpec, role: Role) {
     let ty = field.ty.value.as_str();
     let not_here = |cx: &mut Cx<'_>, key: &str, span: Span, reason: String| {
-        cx.report(Problem::NotAllowedHere { key: key.to_owned(), reason }, file, span);
+        cx.report(
+            Problem::NotAllowedHere {
+                key: key.to_owned(),
+                reason,
+            },
+            file,
+            span,
+        );
     };
     match (role, &field.location) {
-        (Role::Param, None) => cx.report(Problem::MissingKey { key: "in".into() }, file, field.ty.span),
+        (Role::Param, None) => cx.report(
+            Problem::MissingKey { key: "in".into() },
+            file,
+            field.ty.span,
+        ),
         (Role::Param, Some(_)) => {}
-        (_, Some(location)) => not_here(cx, "in", location.span, "only parameters have a location".into()),
+        (_, Some(location)) => not_here(
+            cx,
+            "in",
+            location.span,
+            "only parameters have a location".into(),
+        ),
         _ => {}
     }
     if role == Role::Items {
         if let Some(name) = &field.name {
-            not_here(cx, "name", name.span, "array items and map values have no name".into());
+            not_here(
+                cx,
+                "name",
+                name.span,
+                "array items and map values have no name".into(),
+            );
         }
     }
     if let Some(from_auth) = &field.from_auth {
-        let header_or_query = field.location.as_ref().is_some_and(|l| matches!(l.value, ParamIn::Header | ParamIn::Query));
+        let header_or_query = field
+            .location
+            .as_ref()
+            .is_some_and(|l| matches!(l.value, ParamIn::Header | ParamIn::Query));
         if !header_or_query {
-            not_here(cx, "from_auth", from_auth.span, "only header and query parameters come from the auth scheme".into());
+            not_here(
+                cx,
+                "from_auth",
+                from_auth.span,
+                "only header and query parameters come from the auth scheme".into(),
+            );
         }
     }
     let known = PRIMITIVES.contains(&ty);
     let rules: [(&str, Option<Span>, bool); 8] = [
-        ("items", field.items.as_ref().map(|i| i.ty.span), ty == "array"),
-        ("fields", field.fields.first().map(|f| f.ty.span), ty == "object"),
-        ("additional", field.additional.as_ref().map(|a| a.ty.span), ty == "map"),
-        ("range", field.range.as_ref().and_then(range_span), matches!(ty, "integer" | "number" | "string")),
-        ("length", field.length.as_ref().and_then(range_span), matches!(ty, "string" | "array")),
-        ("pattern", field.pattern.as_ref().map(|p| p.span), ty == "string"),
-        ("values", field.values.first().map(|v| v.value.span), matches!(ty, "string" | "integer")),
-        ("format", field.format.as_ref().map(|f| f.span), matches!(ty, "string" | "integer" | "number")),
+        (
+            "items",
+            field.items.as_ref().map(|i| i.ty.span),
+            ty == "array",
+        ),
+        (
+            "fields",
+            field.fields.first().map(|f| f.ty.span),
+            ty == "object",
+        ),
+        (
+            "additional",
+            field.additional.as_ref().map(|a| a.ty.span),
+            ty == "map",
+        ),
+        (
+            "range",
+            field.range.as_ref().and_then(range_span),
+            matches!(ty, "integer" | "number" | "string"),
+        ),
+        (
+            "length",
+            field.length.as_ref().and_then(range_span),
+            matches!(ty, "string" | "array"),
+        ),
+        (
+            "pattern",
+            field.pattern.as_ref().map(|p| p.span),
+            ty == "string",
+        ),
+        (
+            "values",
+            field.values.first().map(|v| v.value.span),
+            matches!(ty, "string" | "integer"),
+        ),
+        (
+            "format",
+            field.format.as_ref().map(|f| f.span),
+            matches!(ty, "string" | "integer" | "number"),
+        ),
     ];
     for (key, span, allowed) in rules {
         if let Some(span) = span {
@@ -149,20 +221,46 @@ fn check_placement(cx: &mut Cx<'_>, file: FileId, field: &FieldSpec, role: Role)
         }
     }
     if ty == "array" && field.items.is_none() {
-        cx.report(Problem::MissingKey { key: "items".into() }, file, field.ty.span);
+        cx.report(
+            Problem::MissingKey {
+                key: "items".into(),
+            },
+            file,
+            field.ty.span,
+        );
     }
     if let Some(format) = &field.format {
         let allowed: &[&str] = match ty {
-            "integer" => &["int32", "int64", "uint32", "uint64", "unix-seconds", "unix-millis"],
+            "integer" => &[
+                "int32",
+                "int64",
+                "uint32",
+                "uint64",
+                "unix-seconds",
+                "unix-millis",
+            ],
             "number" => &["float", "double"],
-            _ => &["date-time", "date", "uri", "uuid", "email", "ipv4", "ipv6", "byte", "decimal"],
+            _ => &[
+                "date-time",
+                "date",
+                "uri",
+                "uuid",
+                "email",
+                "ipv4",
+                "ipv6",
+                "byte",
+                "decimal",
+            ],
         };
         if !allowed.contains(&format.value.as_str()) {
             cx.report(
                 Problem::UnknownVariant {
                     value: format.value.clone(),
                     expected: allowed.iter().map(|s| (*s).to_owned()).collect(),
-                    suggestion: crate::diag::catalogue::suggest(&format.value, allowed.iter().copied()),
+                    suggestion: crate::diag::catalogue::suggest(
+                        &format.value,
+                        allowed.iter().copied(),
+                    ),
                 },
                 file,
                 format.span,
@@ -173,7 +271,10 @@ fn check_placement(cx: &mut Cx<'_>, file: FileId, field: &FieldSpec, role: Role)
         if let (Some(min), Some(max)) = (&range.min, &range.max) {
             if min.value > max.value {
                 cx.report(
-                    Problem::EmptyRange { min: min.value.to_string(), max: max.value.to_string() },
+                    Problem::EmptyRange {
+                        min: min.value.to_string(),
+                        max: max.value.to_string(),
+                    },
                     file,
                     Span::new(min.span.start, max.span.end),
                 );
@@ -182,7 +283,13 @@ fn check_placement(cx: &mut Cx<'_>, file: FileId, field: &FieldSpec, role: Role)
     }
     if let Some(pattern) = &field.pattern {
         if let Err(err) = regex::Regex::new(&pattern.value) {
-            let message = err.to_string().lines().last().unwrap_or("").trim().to_owned();
+            let message = err
+                .to_string()
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim()
+                .to_owned();
             cx.report(Problem::InvalidPattern { message }, file, pattern.span);
         }
     }
@@ -196,7 +303,10 @@ fn check_placement(cx: &mut Cx<'_>, file: FileId, field: &FieldSpec, role: Role)
     let mut shape_only = None;
     if !field.values.is_empty() {
         // Enum values are checked against the type and constraints but not the list itself.
-        shape_only = Some(FieldSpec { values: Vec::new(), ..shallow(field) });
+        shape_only = Some(FieldSpec {
+            values: Vec::new(),
+            ..shallow(field)
+        });
     }
     for (what, value) in values {
         report_mismatches(cx, file, what, value, field);
@@ -208,10 +318,27 @@ fn check_placement(cx: &mut Cx<'_>, file: FileId, field: &FieldSpec, role: Role)
     }
 }
 
-fn report_mismatches(cx: &mut Cx<'_>, file: FileId, what: &str, value: &crate::spec::Sp<crate::spec::Json>, field: &FieldSpec) {
+fn report_mismatches(
+    cx: &mut Cx<'_>,
+    file: FileId,
+    what: &str,
+    value: &crate::spec::Sp<crate::spec::Json>,
+    field: &FieldSpec,
+) {
     for mismatch in check_value(&value.value.0, field, cx) {
-        let what = if mismatch.path.is_empty() { what.to_owned() } else { format!("{what} at `{}`", mismatch.path) };
-        cx.report(Problem::ConstraintViolated { what, message: mismatch.message }, file, value.span);
+        let what = if mismatch.path.is_empty() {
+            what.to_owned()
+        } else {
+            format!("{what} at `{}`", mismatch.path)
+        };
+        cx.report(
+            Problem::ConstraintViolated {
+                what,
+                message: mismatch.message,
+            },
+            file,
+            value.span,
+        );
     }
 }
 
@@ -228,8 +355,14 @@ fn shallow(field: &FieldSpec) -> FieldSpec {
         description_en: None,
         default: None,
         example: None,
-        range: field.range.as_ref().map(|r| RangeSpec { min: r.min.clone(), max: r.max.clone() }),
-        length: field.length.as_ref().map(|r| RangeSpec { min: r.min.clone(), max: r.max.clone() }),
+        range: field.range.as_ref().map(|r| RangeSpec {
+            min: r.min.clone(),
+            max: r.max.clone(),
+        }),
+        length: field.length.as_ref().map(|r| RangeSpec {
+            min: r.min.clone(),
+            max: r.max.clone(),
+        }),
         pattern: field.pattern.clone(),
         values: Vec::new(),
         items: None,
@@ -248,7 +381,9 @@ fn range_span(range: &RangeSpec) -> Option<Span> {
 /// Error codes are written with the same YAML type as the envelope's success value.
 fn check_code_types(cx: &mut Cx<'_>) {
     let service = cx.service;
-    let Some(code) = &service.spec.envelope.code else { return };
+    let Some(code) = &service.spec.envelope.code else {
+        return;
+    };
     let want_str = matches!(code.success.value, CodeValue::Str(_));
     let expected = if want_str { "a string" } else { "an integer" };
     let mut bad = Vec::new();

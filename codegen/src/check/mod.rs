@@ -16,7 +16,11 @@ use crate::spec::{FieldSpec, ServiceFiles, SpecSet};
 pub fn check(set: &SpecSet) -> Result<(), Vec<Diagnostic>> {
     let mut errors = Errors::default();
     for service in &set.services {
-        let mut cx = Cx { service, sources: &set.sources, errors: &mut errors };
+        let mut cx = Cx {
+            service,
+            sources: &set.sources,
+            errors: &mut errors,
+        };
         names::check_names(&mut cx);
         templates::check_templates(&mut cx);
         references::check_references(&mut cx);
@@ -45,18 +49,27 @@ impl Cx<'_> {
 
     /// A shared type by name.
     pub fn named_type(&self, name: &str) -> Option<&FieldSpec> {
-        self.service.spec.types.iter().find(|t| t.name.as_ref().is_some_and(|n| n.value == name))
+        self.service
+            .spec
+            .types
+            .iter()
+            .find(|t| t.name.as_ref().is_some_and(|n| n.value == name))
     }
 
     /// Every shared type's name.
     pub fn type_names(&self) -> impl Iterator<Item = &str> {
-        self.service.spec.types.iter().filter_map(|t| t.name.as_ref().map(|n| n.value.as_str()))
+        self.service
+            .spec
+            .types
+            .iter()
+            .filter_map(|t| t.name.as_ref().map(|n| n.value.as_str()))
     }
 }
 
 /// The primitive type names a field may use besides shared types.
-pub const PRIMITIVES: &[&str] =
-    &["string", "integer", "number", "boolean", "object", "array", "map", "json"];
+pub const PRIMITIVES: &[&str] = &[
+    "string", "integer", "number", "boolean", "object", "array", "map", "json",
+];
 
 /// Visits a field and every field nested in it (items, object fields, map values).
 pub(crate) fn walk_fields<'a>(fields: &'a [FieldSpec], f: &mut impl FnMut(&'a FieldSpec)) {

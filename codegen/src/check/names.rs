@@ -23,17 +23,30 @@ struct Seen<'a> {
 
 impl Seen<'_> {
     fn new(kind: &'static str) -> Self {
-        Seen { kind, first: BTreeMap::new(), _marker: std::marker::PhantomData }
+        Seen {
+            kind,
+            first: BTreeMap::new(),
+            _marker: std::marker::PhantomData,
+        }
     }
 
     fn add(&mut self, cx: &mut Cx<'_>, name: &str, file: FileId, span: Span) {
         if let Some((first_file, first_span)) = self.first.get(name) {
             cx.push(
                 Diagnostic::new(
-                    Problem::Duplicate { kind: self.kind, name: name.to_owned() },
+                    Problem::Duplicate {
+                        kind: self.kind,
+                        name: name.to_owned(),
+                    },
                     Loc { file, span },
                 )
-                .with_label(Loc { file: *first_file, span: *first_span }, "first defined here"),
+                .with_label(
+                    Loc {
+                        file: *first_file,
+                        span: *first_span,
+                    },
+                    "first defined here",
+                ),
             );
         } else {
             self.first.insert(name.to_owned(), (file, span));
@@ -47,7 +60,14 @@ pub fn check_names(cx: &mut Cx<'_>) {
     let file = service.file;
     let spec = &service.spec;
     if !is_snake(&spec.name.value) {
-        cx.report(Problem::InvalidName { name: spec.name.value.clone(), rule: SNAKE }, file, spec.name.span);
+        cx.report(
+            Problem::InvalidName {
+                name: spec.name.value.clone(),
+                rule: SNAKE,
+            },
+            file,
+            spec.name.span,
+        );
     }
     let mut types = Seen::new("type");
     for ty in &spec.types {
@@ -81,7 +101,14 @@ pub fn check_names(cx: &mut Cx<'_>) {
         let file = *file;
         let id = &endpoint.id;
         if !is_snake(&id.value) {
-            cx.report(Problem::InvalidName { name: id.value.clone(), rule: SNAKE }, file, id.span);
+            cx.report(
+                Problem::InvalidName {
+                    name: id.value.clone(),
+                    rule: SNAKE,
+                },
+                file,
+                id.span,
+            );
         }
         endpoints.add(cx, &id.value, file, id.span);
         let mut params = Seen::new("parameter");
@@ -95,7 +122,10 @@ pub fn check_names(cx: &mut Cx<'_>) {
                 params.add(cx, &key, file, name.span);
             }
         }
-        for body in [&endpoint.request, &endpoint.response].into_iter().flatten() {
+        for body in [&endpoint.request, &endpoint.response]
+            .into_iter()
+            .flatten()
+        {
             check_field_names(cx, file, &body.fields);
         }
         let mut samples = Seen::new("sample");
@@ -103,7 +133,10 @@ pub fn check_names(cx: &mut Cx<'_>) {
             samples.add(cx, &sample.name.value, file, sample.name.span);
             if !is_snake(&sample.name.value) {
                 cx.report(
-                    Problem::InvalidName { name: sample.name.value.clone(), rule: SNAKE },
+                    Problem::InvalidName {
+                        name: sample.name.value.clone(),
+                        rule: SNAKE,
+                    },
                     file,
                     sample.name.span,
                 );
@@ -126,7 +159,11 @@ fn check_field_names(cx: &mut Cx<'_>, file: FileId, fields: &[FieldSpec]) {
     for field in fields {
         match &field.name {
             Some(name) => seen.add(cx, &name.value, file, name.span),
-            None => cx.report(Problem::MissingKey { key: "name".into() }, file, field.ty.span),
+            None => cx.report(
+                Problem::MissingKey { key: "name".into() },
+                file,
+                field.ty.span,
+            ),
         }
         check_field_names(cx, file, &field.fields);
         if let Some(items) = &field.items {

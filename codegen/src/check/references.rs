@@ -1,6 +1,6 @@
 //! Every referenced type, error code, event and endpoint exists.
 
-use super::{walk_fields, Cx, PRIMITIVES};
+use super::{Cx, PRIMITIVES, walk_fields};
 use crate::diag::catalogue::suggest;
 use crate::diag::{FileId, Problem};
 use crate::spec::{AuthScheme, FieldSpec};
@@ -20,8 +20,17 @@ pub fn check_references(cx: &mut Cx<'_>) {
     }
 
     let envelope = &spec.envelope;
-    let top: Vec<&str> = envelope.fields.iter().filter_map(|f| f.name.as_ref().map(|n| n.value.as_str())).collect();
-    let named = [envelope.code.as_ref().map(|c| &c.field), envelope.message.as_ref(), envelope.request_id.as_ref(), envelope.payload.as_ref()];
+    let top: Vec<&str> = envelope
+        .fields
+        .iter()
+        .filter_map(|f| f.name.as_ref().map(|n| n.value.as_str()))
+        .collect();
+    let named = [
+        envelope.code.as_ref().map(|c| &c.field),
+        envelope.message.as_ref(),
+        envelope.request_id.as_ref(),
+        envelope.payload.as_ref(),
+    ];
     for name in named.into_iter().flatten() {
         if !top.contains(&name.value.as_str()) {
             cx.report(
@@ -36,13 +45,21 @@ pub fn check_references(cx: &mut Cx<'_>) {
         }
     }
 
-    let ids: Vec<&str> = service.endpoints.iter().map(|(_, e)| e.id.value.as_str()).collect();
+    let ids: Vec<&str> = service
+        .endpoints
+        .iter()
+        .map(|(_, e)| e.id.value.as_str())
+        .collect();
     for scheme in &spec.auth.schemes {
         if let AuthScheme::SessionHeader(settings) = &scheme.value {
             for id in &settings.issued_by {
                 if !ids.contains(&id.value.as_str()) {
                     cx.report(
-                        Problem::UnknownReference { kind: "endpoint", name: id.value.clone(), suggestion: suggest(&id.value, ids.iter().copied()) },
+                        Problem::UnknownReference {
+                            kind: "endpoint",
+                            name: id.value.clone(),
+                            suggestion: suggest(&id.value, ids.iter().copied()),
+                        },
                         file,
                         id.span,
                     );
@@ -52,11 +69,18 @@ pub fn check_references(cx: &mut Cx<'_>) {
     }
 
     let event_names: Vec<&str> = spec.events.iter().map(|e| e.name.value.as_str()).collect();
-    let common: Vec<String> = spec.errors.iter().map(|e| e.code.value.to_string()).collect();
+    let common: Vec<String> = spec
+        .errors
+        .iter()
+        .map(|e| e.code.value.to_string())
+        .collect();
     for (file, endpoint) in &service.endpoints {
         let file = *file;
         check_types(cx, file, &endpoint.params);
-        for body in [&endpoint.request, &endpoint.response].into_iter().flatten() {
+        for body in [&endpoint.request, &endpoint.response]
+            .into_iter()
+            .flatten()
+        {
             check_types(cx, file, &body.fields);
         }
         for event in &endpoint.events {
@@ -101,7 +125,11 @@ fn check_types(cx: &mut Cx<'_>, file: FileId, fields: &[FieldSpec]) {
         let names: Vec<&str> = cx.type_names().chain(PRIMITIVES.iter().copied()).collect();
         let suggestion = suggest(&field.ty.value, names.iter().copied());
         cx.report(
-            Problem::UnknownReference { kind: "type", name: field.ty.value.clone(), suggestion },
+            Problem::UnknownReference {
+                kind: "type",
+                name: field.ty.value.clone(),
+                suggestion,
+            },
             file,
             field.ty.span,
         );

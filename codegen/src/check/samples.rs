@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
-use super::value::{check_object, check_value};
 use super::Cx;
+use super::value::{check_object, check_value};
 use crate::diag::catalogue::suggest;
 use crate::diag::{FileId, Problem, Span};
 use crate::spec::{DispatchIn, EndpointSpec, FieldSpec, Json, ParamIn, Sp};
@@ -17,20 +17,50 @@ pub fn check_samples(cx: &mut Cx<'_>) {
             for param in &endpoint.params {
                 let name = param.name.as_ref().map(|n| n.value.as_str()).unwrap_or("");
                 let needed = param.required.as_ref().is_some_and(|r| r.value)
-                    && param.location.as_ref().is_some_and(|l| l.value == ParamIn::Path);
-                let given = sample.request.as_ref().is_some_and(|r| r.params.contains_key(name));
+                    && param
+                        .location
+                        .as_ref()
+                        .is_some_and(|l| l.value == ParamIn::Path);
+                let given = sample
+                    .request
+                    .as_ref()
+                    .is_some_and(|r| r.params.contains_key(name));
                 if needed && !given {
-                    cx.report(Problem::MissingKey { key: format!("request.params.{name}") }, *file, sample.name.span);
+                    cx.report(
+                        Problem::MissingKey {
+                            key: format!("request.params.{name}"),
+                        },
+                        *file,
+                        sample.name.span,
+                    );
                 }
             }
             if let Some(request) = &sample.request {
                 for (name, value) in &request.params {
-                    match endpoint.params.iter().find(|p| p.name.as_ref().is_some_and(|n| &n.value == name)) {
-                        Some(param) => report(cx, *file, &format!("sample parameter `{name}`"), value, check_value(&value.value.0, param, cx)),
+                    match endpoint
+                        .params
+                        .iter()
+                        .find(|p| p.name.as_ref().is_some_and(|n| &n.value == name))
+                    {
+                        Some(param) => report(
+                            cx,
+                            *file,
+                            &format!("sample parameter `{name}`"),
+                            value,
+                            check_value(&value.value.0, param, cx),
+                        ),
                         None => {
-                            let names = endpoint.params.iter().filter_map(|p| p.name.as_ref()).map(|n| n.value.as_str());
+                            let names = endpoint
+                                .params
+                                .iter()
+                                .filter_map(|p| p.name.as_ref())
+                                .map(|n| n.value.as_str());
                             cx.report(
-                                Problem::UnknownReference { kind: "parameter", name: name.clone(), suggestion: suggest(name, names) },
+                                Problem::UnknownReference {
+                                    kind: "parameter",
+                                    name: name.clone(),
+                                    suggestion: suggest(name, names),
+                                },
                                 *file,
                                 value.span,
                             );
@@ -47,10 +77,18 @@ pub fn check_samples(cx: &mut Cx<'_>) {
                 }
                 if let Some(code) = &response.error {
                     let known = endpoint.errors.iter().any(|e| e.code.value == code.value)
-                        || service.spec.errors.iter().any(|e| e.code.value == code.value);
+                        || service
+                            .spec
+                            .errors
+                            .iter()
+                            .any(|e| e.code.value == code.value);
                     if !known {
                         cx.report(
-                            Problem::UnknownReference { kind: "error code", name: code.value.to_string(), suggestion: None },
+                            Problem::UnknownReference {
+                                kind: "error code",
+                                name: code.value.to_string(),
+                                suggestion: None,
+                            },
                             *file,
                             code.span,
                         );
@@ -64,13 +102,23 @@ pub fn check_samples(cx: &mut Cx<'_>) {
 fn check_request_body(cx: &mut Cx<'_>, file: FileId, endpoint: &EndpointSpec, body: &Sp<Json>) {
     let mut fields: Vec<&FieldSpec> = endpoint.request.iter().flat_map(|r| &r.fields).collect();
     let mut value = body.value.0.clone();
-    for dispatch in endpoint.dispatch.iter().filter(|d| d.location.value == DispatchIn::Body) {
-        match value.as_object_mut().and_then(|o| o.remove(&dispatch.name.value)) {
+    for dispatch in endpoint
+        .dispatch
+        .iter()
+        .filter(|d| d.location.value == DispatchIn::Body)
+    {
+        match value
+            .as_object_mut()
+            .and_then(|o| o.remove(&dispatch.name.value))
+        {
             Some(Value::String(s)) if s == dispatch.value.value => {}
             Some(other) => cx.report(
                 Problem::ConstraintViolated {
                     what: format!("sample body field `{}`", dispatch.name.value),
-                    message: format!("is {other}, but the endpoint dispatches on \"{}\"", dispatch.value.value),
+                    message: format!(
+                        "is {other}, but the endpoint dispatches on \"{}\"",
+                        dispatch.value.value
+                    ),
                 },
                 file,
                 body.span,
@@ -79,7 +127,13 @@ fn check_request_body(cx: &mut Cx<'_>, file: FileId, endpoint: &EndpointSpec, bo
         }
     }
     fields.retain(|_| true);
-    report(cx, file, "sample request body", body, check_object(&value, &fields, cx, "", true));
+    report(
+        cx,
+        file,
+        "sample request body",
+        body,
+        check_object(&value, &fields, cx, "", true),
+    );
 }
 
 fn check_response_body(cx: &mut Cx<'_>, file: FileId, endpoint: &EndpointSpec, body: &Sp<Json>) {
@@ -110,10 +164,27 @@ fn check_response_body(cx: &mut Cx<'_>, file: FileId, endpoint: &EndpointSpec, b
     report(cx, file, "sample response body", body, mismatches);
 }
 
-fn report(cx: &mut Cx<'_>, file: FileId, what: &str, value: &Sp<Json>, mismatches: Vec<super::value::Mismatch>) {
+fn report(
+    cx: &mut Cx<'_>,
+    file: FileId,
+    what: &str,
+    value: &Sp<Json>,
+    mismatches: Vec<super::value::Mismatch>,
+) {
     for mismatch in mismatches {
-        let what = if mismatch.path.is_empty() { what.to_owned() } else { format!("{what} at `{}`", mismatch.path) };
-        cx.report(Problem::ConstraintViolated { what, message: mismatch.message }, file, span(value));
+        let what = if mismatch.path.is_empty() {
+            what.to_owned()
+        } else {
+            format!("{what} at `{}`", mismatch.path)
+        };
+        cx.report(
+            Problem::ConstraintViolated {
+                what,
+                message: mismatch.message,
+            },
+            file,
+            span(value),
+        );
     }
 }
 

@@ -34,11 +34,18 @@ pub fn placeholders(template: &str, base: Span, source: &str) -> Result<Vec<Plac
                 if !closed {
                     return Err(format!("`{{` at byte {i} is never closed"));
                 }
-                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+                if name.is_empty()
+                    || !name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                {
                     return Err(format!("`{{{name}}}` is not a valid placeholder"));
                 }
                 let start = offset + i;
-                out.push(Placeholder { span: Span::new(start, start + name.len() + 2), name });
+                out.push(Placeholder {
+                    span: Span::new(start, start + name.len() + 2),
+                    name,
+                });
             }
             '}' => return Err(format!("`}}` at byte {i} has no matching `{{`")),
             _ => {}
@@ -60,11 +67,19 @@ pub fn check_templates(cx: &mut Cx<'_>) {
     let service = cx.service;
     let spec = &service.spec;
     let declared: Vec<&Text> = spec.base_url.variables.iter().map(|v| &v.name).collect();
-    check_one(cx, service.file, &spec.base_url.template, &declared, "base URL variable");
+    check_one(
+        cx,
+        service.file,
+        &spec.base_url.template,
+        &declared,
+        "base URL variable",
+    );
     for (file, endpoint) in &service.endpoints {
         if !endpoint.path.value.starts_with('/') {
             cx.report(
-                Problem::MalformedTemplate { message: "a path starts with `/`".into() },
+                Problem::MalformedTemplate {
+                    message: "a path starts with `/`".into(),
+                },
                 *file,
                 endpoint.path.span,
             );
@@ -73,14 +88,24 @@ pub fn check_templates(cx: &mut Cx<'_>) {
         let declared: Vec<&Text> = endpoint
             .params
             .iter()
-            .filter(|p| p.location.as_ref().is_some_and(|l| l.value == ParamIn::Path))
+            .filter(|p| {
+                p.location
+                    .as_ref()
+                    .is_some_and(|l| l.value == ParamIn::Path)
+            })
             .filter_map(|p| p.name.as_ref())
             .collect();
         check_one(cx, *file, &endpoint.path, &declared, "path parameter");
     }
 }
 
-fn check_one(cx: &mut Cx<'_>, file: FileId, template: &Text, declared: &[&Text], kind: &'static str) {
+fn check_one(
+    cx: &mut Cx<'_>,
+    file: FileId,
+    template: &Text,
+    declared: &[&Text],
+    kind: &'static str,
+) {
     let sources = cx.sources;
     let source = &sources.get(file).text;
     let found = match placeholders(&template.value, template.span, source) {
@@ -92,19 +117,35 @@ fn check_one(cx: &mut Cx<'_>, file: FileId, template: &Text, declared: &[&Text],
     };
     for placeholder in &found {
         if !declared.iter().any(|d| d.value == placeholder.name) {
-            cx.report(Problem::UndeclaredPlaceholder { name: placeholder.name.clone(), kind }, file, placeholder.span);
+            cx.report(
+                Problem::UndeclaredPlaceholder {
+                    name: placeholder.name.clone(),
+                    kind,
+                },
+                file,
+                placeholder.span,
+            );
         }
     }
     for name in declared {
         if !found.iter().any(|p| p.name == name.value) {
-            cx.report(Problem::UnusedPlaceholder { name: name.value.clone(), kind }, file, name.span);
+            cx.report(
+                Problem::UnusedPlaceholder {
+                    name: name.value.clone(),
+                    kind,
+                },
+                file,
+                name.span,
+            );
         }
     }
     let mut seen = Vec::new();
     for placeholder in &found {
         if seen.contains(&&placeholder.name) {
             cx.report(
-                Problem::MalformedTemplate { message: format!("`{{{}}}` appears twice", placeholder.name) },
+                Problem::MalformedTemplate {
+                    message: format!("`{{{}}}` appears twice", placeholder.name),
+                },
                 file,
                 placeholder.span,
             );

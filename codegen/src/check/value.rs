@@ -50,14 +50,30 @@ pub fn check_object(
 const MAX_DEPTH: usize = 32;
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
-fn check(value: &Value, field: &FieldSpec, types: &dyn Types, path: String, depth: usize, out: &mut Vec<Mismatch>) {
+fn check(
+    value: &Value,
+    field: &FieldSpec,
+    types: &dyn Types,
+    path: String,
+    depth: usize,
+    out: &mut Vec<Mismatch>,
+) {
     if depth > MAX_DEPTH {
         return;
     }
-    let mut bad = |message: String| out.push(Mismatch { path: path.clone(), message });
+    let mut bad = |message: String| {
+        out.push(Mismatch {
+            path: path.clone(),
+            message,
+        })
+    };
     if value.is_null() {
         if !field.nullable.as_ref().is_some_and(|n| n.value) {
             bad("is null, but the field is not nullable".into());
@@ -132,7 +148,10 @@ fn check_fields(
     out: &mut Vec<Mismatch>,
 ) {
     let Value::Object(map) = value else {
-        out.push(Mismatch { path, message: format!("expected an object, found {}", kind(value)) });
+        out.push(Mismatch {
+            path,
+            message: format!("expected an object, found {}", kind(value)),
+        });
         return;
     };
     for field in fields {
@@ -148,8 +167,14 @@ fn check_fields(
     }
     if closed {
         for key in map.keys() {
-            if !fields.iter().any(|f| f.name.as_ref().is_some_and(|n| &n.value == key)) {
-                out.push(Mismatch { path: join(&path, key), message: "is not a declared field".into() });
+            if !fields
+                .iter()
+                .any(|f| f.name.as_ref().is_some_and(|n| &n.value == key))
+            {
+                out.push(Mismatch {
+                    path: join(&path, key),
+                    message: "is not a declared field".into(),
+                });
             }
         }
     }
@@ -169,7 +194,9 @@ fn check_string(s: &str, field: &FieldSpec, bad: &mut impl FnMut(String)) {
     if field.range.is_some() {
         match s.parse::<i64>() {
             Ok(n) => check_range(n as f64, field, bad),
-            Err(_) => bad(format!("`{s}` is not a decimal integer, but the field has a range")),
+            Err(_) => bad(format!(
+                "`{s}` is not a decimal integer, but the field has a range"
+            )),
         }
     }
     check_values(&Value::String(s.to_owned()), field, bad);
@@ -182,8 +209,15 @@ fn check_values(value: &Value, field: &FieldSpec, bad: &mut impl FnMut(String)) 
         return;
     }
     if !field.values.iter().any(|v| v.value.value.0 == *value) {
-        let allowed: Vec<String> = field.values.iter().map(|v| v.value.value.0.to_string()).collect();
-        bad(format!("{value} is not one of the documented values {}", allowed.join(", ")));
+        let allowed: Vec<String> = field
+            .values
+            .iter()
+            .map(|v| v.value.value.0.to_string())
+            .collect();
+        bad(format!(
+            "{value} is not one of the documented values {}",
+            allowed.join(", ")
+        ));
     }
 }
 

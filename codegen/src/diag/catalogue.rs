@@ -198,7 +198,9 @@ impl Problem {
                 format!("this name and `{other}` both become the Rust identifier `{ident}`")
             }
             Problem::InvalidName { name, rule } => format!("invalid name `{name}`: {rule}"),
-            Problem::NotAllowedHere { key, reason } => format!("`{key}` is not allowed here: {reason}"),
+            Problem::NotAllowedHere { key, reason } => {
+                format!("`{key}` is not allowed here: {reason}")
+            }
             Problem::CodeType { expected } => {
                 format!("error code must be {expected}, as the envelope's code field is")
             }
@@ -295,7 +297,11 @@ impl Problem {
 }
 
 fn list(items: &[String]) -> String {
-    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The closest candidate to `word`, if it is close enough to be a likely typo.

@@ -24,7 +24,10 @@ pub struct Span {
 impl Span {
     /// A span from `start` to `end` (byte offsets).
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end: end.max(start) }
+        Span {
+            start,
+            end: end.max(start),
+        }
     }
 }
 
@@ -69,7 +72,10 @@ pub struct SourceMap {
 impl SourceMap {
     /// Adds a file and returns its id.
     pub fn add(&mut self, path: &Path, text: String) -> FileId {
-        self.files.push(SourceFile { path: path.to_path_buf(), text });
+        self.files.push(SourceFile {
+            path: path.to_path_buf(),
+            text,
+        });
         FileId(self.files.len() - 1)
     }
 
@@ -116,12 +122,19 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic at `loc`.
     pub fn new(problem: Problem, loc: Loc) -> Self {
-        Diagnostic { problem, loc, labels: Vec::new() }
+        Diagnostic {
+            problem,
+            loc,
+            labels: Vec::new(),
+        }
     }
 
     /// Adds a secondary label.
     pub fn with_label(mut self, loc: Loc, message: impl Into<String>) -> Self {
-        self.labels.push(Label { loc, message: message.into() });
+        self.labels.push(Label {
+            loc,
+            message: message.into(),
+        });
         self
     }
 }

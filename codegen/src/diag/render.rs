@@ -6,7 +6,11 @@ use super::{Diagnostic, SourceMap};
 
 /// Renders diagnostics, one block each, separated by blank lines. `color` selects ANSI styling.
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut out = String::new();
     for diagnostic in diagnostics {
         out.push_str(&render_one(diagnostic, sources, &renderer));
@@ -31,7 +35,11 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
     let primary = clamp(d.loc.span.start, d.loc.span.end, &file.text);
     let mut snippet = Snippet::source(file.text.as_str())
         .path(path.as_str())
-        .annotation(AnnotationKind::Primary.span(primary).label(d.problem.label()));
+        .annotation(
+            AnnotationKind::Primary
+                .span(primary)
+                .label(d.problem.label()),
+        );
     let mut elsewhere = Vec::new();
     for label in &d.labels {
         if label.loc.file == d.loc.file {
@@ -41,7 +49,10 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> Strin
             elsewhere.push(label);
         }
     }
-    let mut group = Level::ERROR.primary_title(message.as_str()).id(code).element(snippet);
+    let mut group = Level::ERROR
+        .primary_title(message.as_str())
+        .id(code)
+        .element(snippet);
     let mut other_snippets = Vec::new();
     for label in &elsewhere {
         let other = sources.get(label.loc.file);

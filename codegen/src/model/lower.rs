@@ -23,12 +23,20 @@ fn texts(t: &[Text]) -> Vec<String> {
 }
 
 fn source(s: &spec::SourceSpec) -> Source {
-    Source { url: s.url.value.clone(), title: text(&s.title), note: text(&s.note) }
+    Source {
+        url: s.url.value.clone(),
+        title: text(&s.title),
+        note: text(&s.note),
+    }
 }
 
 fn lower_service(files: &spec::ServiceFiles) -> Service {
     let s = &files.spec;
-    let mut endpoints: Vec<Endpoint> = files.endpoints.iter().map(|(_, e)| lower_endpoint(s, e)).collect();
+    let mut endpoints: Vec<Endpoint> = files
+        .endpoints
+        .iter()
+        .map(|(_, e)| lower_endpoint(s, e))
+        .collect();
     endpoints.sort_by(|a, b| a.id.cmp(&b.id));
     Service {
         name: s.name.value.clone(),
@@ -47,7 +55,10 @@ fn lower_service(files: &spec::ServiceFiles) -> Service {
                 .variables
                 .iter()
                 .map(|v| Variable {
-                    name: Name { wire: v.name.value.clone(), rust: naming::field_ident(&v.name.value) },
+                    name: Name {
+                        wire: v.name.value.clone(),
+                        rust: naming::field_ident(&v.name.value),
+                    },
                     description: text(&v.description),
                     default: text(&v.default),
                     values: v.values.iter().map(enum_value).collect(),
@@ -55,9 +66,15 @@ fn lower_service(files: &spec::ServiceFiles) -> Service {
                 })
                 .collect(),
         },
-        auth: Auth { description: text(&s.auth.description), schemes: s.auth.schemes.iter().map(|x| scheme(&x.value)).collect() },
+        auth: Auth {
+            description: text(&s.auth.description),
+            schemes: s.auth.schemes.iter().map(|x| scheme(&x.value)).collect(),
+        },
         envelope: Envelope {
-            code: s.envelope.code.as_ref().map(|c| CodeField { field: c.field.value.clone(), success: c.success.value.clone() }),
+            code: s.envelope.code.as_ref().map(|c| CodeField {
+                field: c.field.value.clone(),
+                success: c.success.value.clone(),
+            }),
             message: text(&s.envelope.message),
             request_id: text(&s.envelope.request_id),
             payload: text(&s.envelope.payload),
@@ -79,9 +96,16 @@ fn lower_service(files: &spec::ServiceFiles) -> Service {
                 let rust = naming::type_ident(&e.name.value);
                 Event {
                     fields: fields(s, &e.fields, &rust),
-                    name: Name { wire: e.name.value.clone(), rust },
+                    name: Name {
+                        wire: e.name.value.clone(),
+                        rust,
+                    },
                     description: text(&e.description),
-                    discriminators: e.discriminators.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
+                    discriminators: e
+                        .discriminators
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.value.clone()))
+                        .collect(),
                     channel: text(&e.channel),
                     sample: e.sample.as_ref().map(|v| v.value.0.clone()),
                     source: e.source.as_ref().map(source),
@@ -92,8 +116,16 @@ fn lower_service(files: &spec::ServiceFiles) -> Service {
             .types
             .iter()
             .map(|t| {
-                let wire = t.name.as_ref().expect("check_names: shared types have names").value.clone();
-                let rust = t.rust_name.as_ref().map_or_else(|| naming::type_ident(&wire), |r| r.value.clone());
+                let wire = t
+                    .name
+                    .as_ref()
+                    .expect("check_names: shared types have names")
+                    .value
+                    .clone();
+                let rust = t
+                    .rust_name
+                    .as_ref()
+                    .map_or_else(|| naming::type_ident(&wire), |r| r.value.clone());
                 NamedType {
                     ty: ty(s, t, &rust),
                     name: Name { wire, rust },
@@ -114,7 +146,11 @@ fn scheme(s: &SpecScheme) -> AuthScheme {
             capture_header: x.capture_header.value.clone(),
             value_prefix: text(&x.value_prefix),
             send_header: x.send_header.value.clone(),
-            issued_by: x.issued_by.iter().map(|i| EndpointId(i.value.clone())).collect(),
+            issued_by: x
+                .issued_by
+                .iter()
+                .map(|i| EndpointId(i.value.clone()))
+                .collect(),
             description: text(&x.description),
         },
         SpecScheme::BasicCsrf(x) => AuthScheme::BasicCsrf {
@@ -131,7 +167,11 @@ fn scheme(s: &SpecScheme) -> AuthScheme {
             identifier_param: x.identifier_param.value.clone(),
             signature_param: x.signature_param.value.clone(),
             random_param: x.random_param.value.clone(),
-            fixed_params: x.fixed_params.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
+            fixed_params: x
+                .fixed_params
+                .iter()
+                .map(|(k, v)| (k.clone(), v.value.clone()))
+                .collect(),
             default_expire_seconds: x.default_expire_seconds.as_ref().map(|v| v.value),
             description: text(&x.description),
         },
@@ -149,11 +189,17 @@ fn scheme(s: &SpecScheme) -> AuthScheme {
 }
 
 fn error_code(e: &spec::ErrorSpec, common: Option<&spec::ErrorSpec>) -> ErrorCode {
-    let pick = |own: &Option<Text>, f: fn(&spec::ErrorSpec) -> &Option<Text>| text(own).or_else(|| common.and_then(|c| text(f(c))));
+    let pick = |own: &Option<Text>, f: fn(&spec::ErrorSpec) -> &Option<Text>| {
+        text(own).or_else(|| common.and_then(|c| text(f(c))))
+    };
     let code = e.code.value.clone();
     ErrorCode {
         rust: naming::error_variant_ident(&code.to_string()),
-        http_status: e.http_status.as_ref().map(|h| h.value).or_else(|| common.and_then(|c| c.http_status.as_ref().map(|h| h.value))),
+        http_status: e
+            .http_status
+            .as_ref()
+            .map(|h| h.value)
+            .or_else(|| common.and_then(|c| c.http_status.as_ref().map(|h| h.value))),
         message: pick(&e.message, |c| &c.message),
         meaning: pick(&e.meaning, |c| &c.meaning),
         meaning_en: pick(&e.meaning_en, |c| &c.meaning_en),
@@ -169,7 +215,10 @@ fn error_code(e: &spec::ErrorSpec, common: Option<&spec::ErrorSpec>) -> ErrorCod
 fn enum_value(v: &spec::EnumValueSpec) -> EnumValue {
     let value = v.value.value.0.clone();
     EnumValue {
-        rust: v.rust_name.as_ref().map_or_else(|| naming::variant_ident(&naming::value_text(&value)), |r| r.value.clone()),
+        rust: v.rust_name.as_ref().map_or_else(
+            || naming::variant_ident(&naming::value_text(&value)),
+            |r| r.value.clone(),
+        ),
         value,
         description: text(&v.description),
     }
@@ -180,9 +229,18 @@ fn fields(s: &spec::ServiceSpec, list: &[FieldSpec], parent: &str) -> Vec<Field>
 }
 
 fn field(s: &spec::ServiceSpec, f: &FieldSpec, parent: &str) -> Field {
-    let wire = f.name.as_ref().map_or_else(String::new, |n| n.value.clone());
-    let rust = f.rust_name.as_ref().map_or_else(|| naming::field_ident(&wire), |r| r.value.clone());
-    let inline_name = format!("{parent}{}", naming::type_ident(&wire).trim_start_matches("r#"));
+    let wire = f
+        .name
+        .as_ref()
+        .map_or_else(String::new, |n| n.value.clone());
+    let rust = f
+        .rust_name
+        .as_ref()
+        .map_or_else(|| naming::field_ident(&wire), |r| r.value.clone());
+    let inline_name = format!(
+        "{parent}{}",
+        naming::type_ident(&wire).trim_start_matches("r#")
+    );
     Field {
         ty: ty(s, f, &inline_name),
         name: Name { wire, rust },
@@ -197,7 +255,10 @@ fn field(s: &spec::ServiceSpec, f: &FieldSpec, parent: &str) -> Field {
 }
 
 fn bounds(r: &Option<spec::RangeSpec>) -> Option<Bounds> {
-    r.as_ref().map(|r| Bounds { min: r.min.as_ref().map(|v| v.value), max: r.max.as_ref().map(|v| v.value) })
+    r.as_ref().map(|r| Bounds {
+        min: r.min.as_ref().map(|v| v.value),
+        max: r.max.as_ref().map(|v| v.value),
+    })
 }
 
 /// The type of `f`; `inline_name` names the struct of an inline object.
@@ -208,14 +269,30 @@ fn ty(s: &spec::ServiceSpec, f: &FieldSpec, inline_name: &str) -> Type {
         "number" => TypeKind::Number,
         "boolean" => TypeKind::Boolean,
         "json" => TypeKind::Json,
-        "object" => TypeKind::Object { rust: inline_name.to_owned(), fields: fields(s, &f.fields, inline_name) },
+        "object" => TypeKind::Object {
+            rust: inline_name.to_owned(),
+            fields: fields(s, &f.fields, inline_name),
+        },
         "array" => TypeKind::Array {
-            items: Box::new(ty(s, f.items.as_deref().expect("check_constraints: arrays have items"), &format!("{inline_name}Item"))),
+            items: Box::new(ty(
+                s,
+                f.items
+                    .as_deref()
+                    .expect("check_constraints: arrays have items"),
+                &format!("{inline_name}Item"),
+            )),
         },
         "map" => TypeKind::Map {
             values: Box::new(match f.additional.as_deref() {
                 Some(values) => ty(s, values, &format!("{inline_name}Value")),
-                None => Type { kind: TypeKind::Json, format: None, range: None, length: None, pattern: None, values: Vec::new() },
+                None => Type {
+                    kind: TypeKind::Json,
+                    format: None,
+                    range: None,
+                    length: None,
+                    pattern: None,
+                    values: Vec::new(),
+                },
             }),
         },
         named => {
@@ -224,8 +301,14 @@ fn ty(s: &spec::ServiceSpec, f: &FieldSpec, inline_name: &str) -> Type {
                 .iter()
                 .find(|t| t.name.as_ref().is_some_and(|n| n.value == named))
                 .expect("check_references: named types exist");
-            let rust = target.rust_name.as_ref().map_or_else(|| naming::type_ident(named), |r| r.value.clone());
-            TypeKind::Named { id: TypeId(named.to_owned()), rust }
+            let rust = target
+                .rust_name
+                .as_ref()
+                .map_or_else(|| naming::type_ident(named), |r| r.value.clone());
+            TypeKind::Named {
+                id: TypeId(named.to_owned()),
+                rust,
+            }
         }
     };
     Type {
@@ -242,7 +325,10 @@ fn lower_endpoint(s: &spec::ServiceSpec, e: &spec::EndpointSpec) -> Endpoint {
     let rust_type = e.id.value.to_upper_camel_case();
     let body = |b: &Option<spec::BodySpec>, suffix: &str| {
         b.as_ref().map(|b| Body {
-            content_type: b.content_type.as_ref().map_or_else(|| "application/json".to_owned(), |c| c.value.clone()),
+            content_type: b
+                .content_type
+                .as_ref()
+                .map_or_else(|| "application/json".to_owned(), |c| c.value.clone()),
             description: text(&b.description),
             fields: fields(s, &b.fields, &format!("{rust_type}{suffix}")),
         })
@@ -274,7 +360,11 @@ fn lower_endpoint(s: &spec::ServiceSpec, e: &spec::EndpointSpec) -> Endpoint {
             .params
             .iter()
             .map(|p| Param {
-                location: p.location.as_ref().expect("check_constraints: parameters have `in`").value,
+                location: p
+                    .location
+                    .as_ref()
+                    .expect("check_constraints: parameters have `in`")
+                    .value,
                 from_auth: p.from_auth.as_ref().is_some_and(|f| f.value),
                 field: field(s, p, &rust_type),
             })
@@ -297,25 +387,50 @@ fn lower_endpoint(s: &spec::ServiceSpec, e: &spec::EndpointSpec) -> Endpoint {
                 name: x.name.value.clone(),
                 description: text(&x.description),
                 source: x.source.as_ref().map(source),
-                params: x.request.iter().flat_map(|r| &r.params).map(|(k, v)| (k.clone(), v.value.0.clone())).collect(),
-                request_body: x.request.as_ref().and_then(|r| r.body.as_ref()).map(|b| b.value.0.clone()),
+                params: x
+                    .request
+                    .iter()
+                    .flat_map(|r| &r.params)
+                    .map(|(k, v)| (k.clone(), v.value.0.clone()))
+                    .collect(),
+                request_body: x
+                    .request
+                    .as_ref()
+                    .and_then(|r| r.body.as_ref())
+                    .map(|b| b.value.0.clone()),
                 documented_line: x.request.as_ref().and_then(|r| text(&r.documented_line)),
-                status: x.response.as_ref().and_then(|r| r.status.as_ref()).map_or(200, |s| s.value),
+                status: x
+                    .response
+                    .as_ref()
+                    .and_then(|r| r.status.as_ref())
+                    .map_or(200, |s| s.value),
                 response_headers: x
                     .response
                     .iter()
                     .flat_map(|r| &r.headers)
                     .map(|(k, v)| (k.clone(), v.value.clone()))
                     .collect(),
-                response_body: x.response.as_ref().and_then(|r| r.body.as_ref()).map(|b| b.value.0.clone()),
-                error: x.response.as_ref().and_then(|r| r.error.as_ref()).map(|c| c.value.clone()),
+                response_body: x
+                    .response
+                    .as_ref()
+                    .and_then(|r| r.body.as_ref())
+                    .map(|b| b.value.0.clone()),
+                error: x
+                    .response
+                    .as_ref()
+                    .and_then(|r| r.error.as_ref())
+                    .map(|c| c.value.clone()),
                 events: x.events.iter().map(|v| v.value.0.clone()).collect(),
             })
             .collect(),
         history: e
             .history
             .iter()
-            .map(|h| History { date: h.date.value.clone(), change: h.change.value.clone(), change_en: text(&h.change_en) })
+            .map(|h| History {
+                date: h.date.value.clone(),
+                change: h.change.value.clone(),
+                change_en: text(&h.change_en),
+            })
             .collect(),
         unconfirmed: texts(&e.unconfirmed),
         source: source(&e.source),

@@ -9,11 +9,11 @@ use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
 
+use serde::Deserialize;
 use serde::de::{
     self, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess, SeqAccess,
     VariantAccess, Visitor,
 };
-use serde::Deserialize;
 
 use super::yaml::{Node, NodeKind};
 use crate::diag::catalogue::suggest;
@@ -61,9 +61,15 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for SpVisitor<T> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Sp<T>, A::Error> {
-        let start: usize = seq.next_element()?.ok_or_else(|| de::Error::custom("no span"))?;
-        let end: usize = seq.next_element()?.ok_or_else(|| de::Error::custom("no span"))?;
-        let value: T = seq.next_element()?.ok_or_else(|| de::Error::custom("no value"))?;
+        let start: usize = seq
+            .next_element()?
+            .ok_or_else(|| de::Error::custom("no span"))?;
+        let end: usize = seq
+            .next_element()?
+            .ok_or_else(|| de::Error::custom("no span"))?;
+        let value: T = seq
+            .next_element()?
+            .ok_or_else(|| de::Error::custom("no value"))?;
         Ok(Sp::new(value, Span::new(start, end)))
     }
 
@@ -113,11 +119,21 @@ impl std::error::Error for DecodeError {}
 
 impl de::Error for DecodeError {
     fn custom<M: fmt::Display>(msg: M) -> Self {
-        DecodeError { problem: Problem::InvalidValue { message: msg.to_string() }, span: None }
+        DecodeError {
+            problem: Problem::InvalidValue {
+                message: msg.to_string(),
+            },
+            span: None,
+        }
     }
 
     fn missing_field(field: &'static str) -> Self {
-        DecodeError { problem: Problem::MissingKey { key: field.to_owned() }, span: None }
+        DecodeError {
+            problem: Problem::MissingKey {
+                key: field.to_owned(),
+            },
+            span: None,
+        }
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
@@ -157,7 +173,10 @@ impl Recovered {
 }
 
 /// Decodes `node` as `T`. Unknown keys land in `recovered`; the first hard error is returned.
-pub fn decode<'de, T: Deserialize<'de>>(node: &Node, recovered: &Recovered) -> Result<T, DecodeError> {
+pub fn decode<'de, T: Deserialize<'de>>(
+    node: &Node,
+    recovered: &Recovered,
+) -> Result<T, DecodeError> {
     T::deserialize(NodeDe { node, recovered })
 }
 
@@ -169,13 +188,19 @@ struct NodeDe<'a> {
 impl NodeDe<'_> {
     fn wrong_type(&self, expected: &str) -> DecodeError {
         DecodeError {
-            problem: Problem::WrongType { expected: expected.to_owned(), found: self.node.kind.describe() },
+            problem: Problem::WrongType {
+                expected: expected.to_owned(),
+                found: self.node.kind.describe(),
+            },
             span: Some(self.node.span),
         }
     }
 
     fn child<'b>(&'b self, node: &'b Node) -> NodeDe<'b> {
-        NodeDe { node, recovered: self.recovered }
+        NodeDe {
+            node,
+            recovered: self.recovered,
+        }
     }
 }
 
@@ -212,9 +237,16 @@ impl<'de> Deserializer<'de> for NodeDe<'_> {
             NodeKind::Int(i) => visit_int(*i, visitor),
             NodeKind::Float(f) => visitor.visit_f64(*f),
             NodeKind::Str(s) => visitor.visit_str(s),
-            NodeKind::Seq(items) => visitor.visit_seq(SeqDe { items: items.iter(), recovered: self.recovered }),
+            NodeKind::Seq(items) => visitor.visit_seq(SeqDe {
+                items: items.iter(),
+                recovered: self.recovered,
+            }),
             NodeKind::Map(entries) => visitor.visit_map(MapDe {
-                entries: entries.iter().map(|(k, v)| (k, v)).collect::<Vec<_>>().into_iter(),
+                entries: entries
+                    .iter()
+                    .map(|(k, v)| (k, v))
+                    .collect::<Vec<_>>()
+                    .into_iter(),
                 value: None,
                 recovered: self.recovered,
             }),
@@ -283,11 +315,19 @@ impl<'de> Deserializer<'de> for NodeDe<'_> {
         }
     }
 
-    fn deserialize_unit_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, DecodeError> {
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
         self.deserialize_unit(visitor)
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, DecodeError> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
         if name == SPANNED {
             visitor.visit_seq(SpanSeq { de: self, step: 0 })
         } else {
@@ -297,24 +337,40 @@ impl<'de> Deserializer<'de> for NodeDe<'_> {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
         match &self.node.kind {
-            NodeKind::Seq(items) => visitor.visit_seq(SeqDe { items: items.iter(), recovered: self.recovered }),
+            NodeKind::Seq(items) => visitor.visit_seq(SeqDe {
+                items: items.iter(),
+                recovered: self.recovered,
+            }),
             _ => Err(self.wrong_type("a sequence")),
         }
         .map_err(|e| e.at(self.node.span))
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value, DecodeError> {
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _: usize,
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
         self.deserialize_seq(visitor)
     }
 
-    fn deserialize_tuple_struct<V: Visitor<'de>>(self, _: &'static str, _: usize, visitor: V) -> Result<V::Value, DecodeError> {
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: usize,
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
         self.deserialize_seq(visitor)
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
         match &self.node.kind {
             NodeKind::Map(entries) => visitor.visit_map(MapDe {
-                entries: entries.iter().map(|(k, v)| (k, v)).collect::<Vec<_>>().into_iter(),
+                entries: entries
+                    .iter()
+                    .map(|(k, v)| (k, v))
+                    .collect::<Vec<_>>()
+                    .into_iter(),
                 value: None,
                 recovered: self.recovered,
             }),
@@ -346,14 +402,21 @@ impl<'de> Deserializer<'de> for NodeDe<'_> {
                 )),
                 _ => {
                     return Err(DecodeError {
-                        problem: Problem::WrongType { expected: "a string key".into(), found: key.kind.describe() },
+                        problem: Problem::WrongType {
+                            expected: "a string key".into(),
+                            found: key.kind.describe(),
+                        },
                         span: Some(key.span),
                     });
                 }
             }
         }
         visitor
-            .visit_map(MapDe { entries: kept.into_iter(), value: None, recovered: self.recovered })
+            .visit_map(MapDe {
+                entries: kept.into_iter(),
+                value: None,
+                recovered: self.recovered,
+            })
             .map_err(|e| e.at(key_span(self.node)))
     }
 
@@ -367,7 +430,10 @@ impl<'de> Deserializer<'de> for NodeDe<'_> {
             NodeKind::Str(s) => visitor.visit_enum(s.as_str().into_deserializer()),
             NodeKind::Map(entries) if entries.len() == 1 => {
                 let (key, value) = &entries[0];
-                visitor.visit_enum(EnumDe { key: self.child(key), value: self.child(value) })
+                visitor.visit_enum(EnumDe {
+                    key: self.child(key),
+                    value: self.child(value),
+                })
             }
             _ => Err(self.wrong_type("a string or a single-key mapping")),
         }
@@ -399,13 +465,25 @@ struct SpanSeq<'a> {
 impl<'de> SeqAccess<'de> for SpanSeq<'_> {
     type Error = DecodeError;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DecodeError> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DecodeError> {
         self.step += 1;
         let span = self.de.node.span;
         match self.step {
-            1 => seed.deserialize((span.start as u64).into_deserializer()).map(Some),
-            2 => seed.deserialize((span.end as u64).into_deserializer()).map(Some),
-            3 => seed.deserialize(NodeDe { node: self.de.node, recovered: self.de.recovered }).map(Some),
+            1 => seed
+                .deserialize((span.start as u64).into_deserializer())
+                .map(Some),
+            2 => seed
+                .deserialize((span.end as u64).into_deserializer())
+                .map(Some),
+            3 => seed
+                .deserialize(NodeDe {
+                    node: self.de.node,
+                    recovered: self.de.recovered,
+                })
+                .map(Some),
             _ => Ok(None),
         }
     }
@@ -419,9 +497,17 @@ struct SeqDe<'a> {
 impl<'de> SeqAccess<'de> for SeqDe<'_> {
     type Error = DecodeError;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DecodeError> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DecodeError> {
         match self.items.next() {
-            Some(node) => seed.deserialize(NodeDe { node, recovered: self.recovered }).map(Some),
+            Some(node) => seed
+                .deserialize(NodeDe {
+                    node,
+                    recovered: self.recovered,
+                })
+                .map(Some),
             None => Ok(None),
         }
     }
@@ -436,21 +522,37 @@ struct MapDe<'a> {
 impl<'de> MapAccess<'de> for MapDe<'_> {
     type Error = DecodeError;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DecodeError> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DecodeError> {
         match self.entries.next() {
             Some((key, value)) => {
                 self.value = Some(value);
-                seed.deserialize(NodeDe { node: key, recovered: self.recovered })
-                    .map(Some)
-                    .map_err(|e| e.at(key.span))
+                seed.deserialize(NodeDe {
+                    node: key,
+                    recovered: self.recovered,
+                })
+                .map(Some)
+                .map_err(|e| e.at(key.span))
             }
             None => Ok(None),
         }
     }
 
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DecodeError> {
-        let node = self.value.take().ok_or_else(|| de::Error::custom("value without key"))?;
-        seed.deserialize(NodeDe { node, recovered: self.recovered }).map_err(|e| e.at(node.span))
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, DecodeError> {
+        let node = self
+            .value
+            .take()
+            .ok_or_else(|| de::Error::custom("value without key"))?;
+        seed.deserialize(NodeDe {
+            node,
+            recovered: self.recovered,
+        })
+        .map_err(|e| e.at(node.span))
     }
 }
 
@@ -463,7 +565,10 @@ impl<'de, 'a> EnumAccess<'de> for EnumDe<'a> {
     type Error = DecodeError;
     type Variant = NodeDe<'a>;
 
-    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, NodeDe<'a>), DecodeError> {
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, NodeDe<'a>), DecodeError> {
         let span = self.key.node.span;
         let variant = seed.deserialize(self.key).map_err(|e| e.at(span))?;
         Ok((variant, self.value))
@@ -480,7 +585,10 @@ impl<'de> VariantAccess<'de> for NodeDe<'_> {
         }
     }
 
-    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, DecodeError> {
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(
+        self,
+        seed: T,
+    ) -> Result<T::Value, DecodeError> {
         seed.deserialize(self)
     }
 
@@ -488,11 +596,22 @@ impl<'de> VariantAccess<'de> for NodeDe<'_> {
         self.deserialize_seq(visitor)
     }
 
-    fn struct_variant<V: Visitor<'de>>(self, fields: &'static [&'static str], visitor: V) -> Result<V::Value, DecodeError> {
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
         // A scheme with only optional settings may be written with nothing after the colon.
         if matches!(self.node.kind, NodeKind::Null) {
-            let empty = Node { span: self.node.span, kind: NodeKind::Map(Vec::new()) };
-            return NodeDe { node: &empty, recovered: self.recovered }.deserialize_struct("", fields, visitor);
+            let empty = Node {
+                span: self.node.span,
+                kind: NodeKind::Map(Vec::new()),
+            };
+            return NodeDe {
+                node: &empty,
+                recovered: self.recovered,
+            }
+            .deserialize_struct("", fields, visitor);
         }
         self.deserialize_struct("", fields, visitor)
     }

@@ -264,7 +264,9 @@ impl<'de> Deserialize<'de> for CodeValue {
                 Ok(CodeValue::Int(v))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<CodeValue, E> {
-                i64::try_from(v).map(CodeValue::Int).map_err(|_| E::custom("error code too large"))
+                i64::try_from(v)
+                    .map(CodeValue::Int)
+                    .map_err(|_| E::custom("error code too large"))
             }
         }
         d.deserialize_any(V)
@@ -394,7 +396,19 @@ pub struct EndpointSpec {
 }
 
 /// HTTP methods.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize, JsonSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    serde::Serialize,
+    JsonSchema,
+)]
 #[allow(clippy::upper_case_acronyms)]
 pub enum Method {
     /// GET
@@ -450,7 +464,9 @@ pub enum DispatchIn {
 }
 
 /// Where a parameter goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ParamIn {
     /// A `{placeholder}` of the path template.

@@ -76,7 +76,10 @@ pub fn load_dir(root: &Path) -> Result<SpecSet, LoadError> {
         }
         let service_path = dir.join("service.yaml");
         let endpoint_paths = match dir.join("endpoints") {
-            p if p.is_dir() => sorted_entries(&p)?.into_iter().filter(|p| is_yaml(p)).collect(),
+            p if p.is_dir() => sorted_entries(&p)?
+                .into_iter()
+                .filter(|p| is_yaml(p))
+                .collect(),
             _ => Vec::new(),
         };
         if !service_path.is_file() {
@@ -84,22 +87,35 @@ pub fn load_dir(root: &Path) -> Result<SpecSet, LoadError> {
                 let text = read(first)?;
                 let file = set.sources.add(first, text);
                 errors.report(
-                    Problem::MissingService { folder: dir.display().to_string() },
-                    Loc { file, span: Span::new(0, 0) },
+                    Problem::MissingService {
+                        folder: dir.display().to_string(),
+                    },
+                    Loc {
+                        file,
+                        span: Span::new(0, 0),
+                    },
                 );
             }
             continue;
         }
-        let Some((file, spec)) = load_file::<ServiceSpec>(&service_path, &mut set.sources, &mut errors)? else {
+        let Some((file, spec)) =
+            load_file::<ServiceSpec>(&service_path, &mut set.sources, &mut errors)?
+        else {
             continue;
         };
         let mut endpoints = Vec::new();
         for path in endpoint_paths {
-            if let Some(endpoint) = load_file::<EndpointSpec>(&path, &mut set.sources, &mut errors)? {
+            if let Some(endpoint) = load_file::<EndpointSpec>(&path, &mut set.sources, &mut errors)?
+            {
                 endpoints.push(endpoint);
             }
         }
-        set.services.push(ServiceFiles { dir, file, spec, endpoints });
+        set.services.push(ServiceFiles {
+            dir,
+            file,
+            spec,
+            endpoints,
+        });
     }
     match errors.finish() {
         Ok(()) => Ok(set),
@@ -121,21 +137,38 @@ pub fn parse_file<T: serde::de::DeserializeOwned>(
             let lossy = String::from_utf8_lossy(err.as_bytes()).into_owned();
             let file = sources.add(path, lossy);
             let start = String::from_utf8_lossy(&err.as_bytes()[..valid]).len();
-            errors.report(Problem::NotUtf8, Loc { file, span: Span::new(start, start + 1) });
+            errors.report(
+                Problem::NotUtf8,
+                Loc {
+                    file,
+                    span: Span::new(start, start + 1),
+                },
+            );
             return None;
         }
     };
     let file = sources.add(path, text);
     let text = &sources.get(file).text;
     if text.trim().is_empty() {
-        errors.report(Problem::EmptyFile, Loc { file, span: Span::new(0, 0) });
+        errors.report(
+            Problem::EmptyFile,
+            Loc {
+                file,
+                span: Span::new(0, 0),
+            },
+        );
         return None;
     }
     let node = match yaml::parse(text) {
         Ok(node) => node,
         Err(err) => {
             let span = err.span.unwrap_or_default();
-            errors.report(Problem::Yaml { message: err.message }, Loc { file, span });
+            errors.report(
+                Problem::Yaml {
+                    message: err.message,
+                },
+                Loc { file, span },
+            );
             return None;
         }
     };
@@ -147,7 +180,13 @@ pub fn parse_file<T: serde::de::DeserializeOwned>(
     match result {
         Ok(value) => Some((file, value)),
         Err(err) => {
-            errors.report(err.problem, Loc { file, span: err.span.unwrap_or(node.span) });
+            errors.report(
+                err.problem,
+                Loc {
+                    file,
+                    span: err.span.unwrap_or(node.span),
+                },
+            );
             None
         }
     }
@@ -169,7 +208,12 @@ fn load_file<T: serde::de::DeserializeOwned>(
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
-    let io = |error| LoadError::Io(IoError { path: path.to_path_buf(), error });
+    let io = |error| {
+        LoadError::Io(IoError {
+            path: path.to_path_buf(),
+            error,
+        })
+    };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(LoadError::Io(IoError {
@@ -188,7 +232,12 @@ fn read(path: &Path) -> Result<String, LoadError> {
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    let io = |error| LoadError::Io(IoError { path: dir.to_path_buf(), error });
+    let io = |error| {
+        LoadError::Io(IoError {
+            path: dir.to_path_buf(),
+            error,
+        })
+    };
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         out.push(entry.map_err(io)?.path());
@@ -198,5 +247,8 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
 }
 
 fn is_yaml(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
 }

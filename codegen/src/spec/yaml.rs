@@ -96,7 +96,10 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
     };
     let raw: Spanned<Raw> = serde_saphyr::from_str_with_options(text, options).map_err(|err| {
         let span = err.location().and_then(|loc| span_of(text, &loc));
-        YamlError { message: first_line(&err.to_string()), span }
+        YamlError {
+            message: first_line(&err.to_string()),
+            span,
+        }
     })?;
     Ok(convert(text, raw))
 }
@@ -106,9 +109,20 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
 fn first_line(message: &str) -> String {
     let line = message.lines().next().unwrap_or(message).trim();
     let line = line.strip_prefix("error:").unwrap_or(line).trim_start();
-    match line.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
-        Some((location, rest)) if location.contains("column") => rest.to_owned(),
-        _ => line.to_owned(),
+    match line
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(": "))
+    {
+        Some((location, rest)) if location.contains("column") => strip_library_hint(rest),
+        _ => strip_library_hint(line),
+    }
+}
+
+/// The library suggests relaxing its options; a spec author cannot, so the hint is dropped.
+fn strip_library_hint(message: &str) -> String {
+    match message.find(", set ") {
+        Some(i) if message[i..].contains("Options") => message[..i].to_owned(),
+        _ => message.to_owned(),
     }
 }
 
@@ -154,7 +168,10 @@ fn convert(text: &str, raw: Spanned<Raw>) -> Node {
         Raw::Str(s) => NodeKind::Str(s),
         Raw::Seq(items) => NodeKind::Seq(items.into_iter().map(|n| convert(text, n)).collect()),
         Raw::Map(entries) => NodeKind::Map(
-            entries.into_iter().map(|(k, v)| (convert(text, k), convert(text, v))).collect(),
+            entries
+                .into_iter()
+                .map(|(k, v)| (convert(text, k), convert(text, v)))
+                .collect(),
         ),
     };
     // A collection's span covers only its first token; widen it to its last child so that
@@ -209,7 +226,9 @@ impl<'de> Visitor<'de> for RawVisitor {
         Ok(Raw::Int(v))
     }
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Raw, E> {
-        i128::try_from(v).map(Raw::Int).map_err(|_| E::custom("integer too large"))
+        i128::try_from(v)
+            .map(Raw::Int)
+            .map_err(|_| E::custom("integer too large"))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Raw, E> {
         Ok(Raw::Float(v))
