@@ -13,8 +13,11 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod client;
 pub mod error;
 pub mod query;
+pub mod request;
+pub mod response;
 pub mod secret;
 pub mod signing;
 pub mod transport;

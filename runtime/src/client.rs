@@ -1,0 +1,114 @@
+//! What every generated `Client` wraps: a base URL, a transport and an auth scheme.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use crate::auth::{self, Auth, NoAuth, SendError};
+use crate::error::BuildError;
+use crate::transport::Transport;
+
+/// The shared, non-generic part of a generated client. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct ClientCore {
+    base_url: String,
+    transport: Arc<dyn Transport>,
+    auth: Arc<dyn Auth>,
+}
+
+impl ClientCore {
+    /// A client core from its parts.
+    pub fn new(base_url: impl Into<String>, transport: Arc<dyn Transport>, auth: Arc<dyn Auth>) -> Self {
+        ClientCore { base_url: base_url.into(), transport, auth }
+    }
+
+    /// The base URL requests are built against.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The auth scheme (to read or set session values).
+    pub fn auth(&self) -> &Arc<dyn Auth> {
+        &self.auth
+    }
+
+    /// Sends a built request through the auth protocol (see [`auth::execute`]).
+    pub async fn send(&self, request: http::Request<Bytes>) -> Result<http::Response<Bytes>, SendError> {
+        auth::execute(&*self.transport, &*self.auth, request).await
+    }
+}
+
+/// Collects what a generated `ClientBuilder` needs; generated builders add typed setters for
+/// the base URL variables and auth helpers on top.
+#[derive(Debug, Default)]
+pub struct ClientConfig {
+    /// A full base URL, overriding the template.
+    pub base_url: Option<String>,
+    /// The transport; the reqwest transport when `None` and the feature is on.
+    pub transport: Option<Arc<dyn Transport>>,
+    /// The auth scheme; no auth when `None`.
+    pub auth: Option<Arc<dyn Auth>>,
+}
+
+impl ClientConfig {
+    /// Builds the core; `template_url` is the spec's base URL with variables filled in.
+    pub fn build(self, template_url: Result<String, BuildError>) -> Result<ClientCore, BuildError> {
+        let base_url = match self.base_url {
+            Some(url) => url,
+            None => template_url?,
+        };
+        let transport = match self.transport {
+            Some(t) => t,
+            None => default_transport()?,
+        };
+        let auth = self.auth.unwrap_or_else(|| Arc::new(NoAuth));
+        Ok(ClientCore::new(base_url, transport, auth))
+    }
+}
+
+#[cfg(feature = "reqwest")]
+fn default_transport() -> Result<Arc<dyn Transport>, BuildError> {
+    crate::transport::ReqwestTransport::new()
+        .map(|t| Arc::new(t) as Arc<dyn Transport>)
+        .map_err(|e| BuildError::new("transport", format!("cannot be created: {e}")))
+}
+
+#[cfg(not(feature = "reqwest"))]
+fn default_transport() -> Result<Arc<dyn Transport>, BuildError> {
+    Err(BuildError::new("transport", "is required when the `reqwest` feature is off"))
+}
+
+/// Fills a base URL template's `{name}` placeholders.
+pub fn fill_template(template: &str, values: &[(&str, Option<&str>)]) -> Result<String, BuildError> {
+    let mut out = template.to_owned();
+    for (name, value) in values {
+        let value = value.ok_or_else(|| BuildError::missing(*name))?;
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    Ok(out)
+}
+
+/// An event frame split by the service's event envelope.
+#[derive(Clone, Debug)]
+pub struct EventFrame {
+    /// The event's name.
+    pub name: String,
+    /// The event's own content.
+    pub payload: serde_json::Value,
+}
+
+/// Splits an event frame: its name at `name_field`, its content at `payload_field` (or the
+/// whole frame).
+pub fn split_event(
+    frame: &[u8],
+    name_field: &str,
+    payload_field: Option<&str>,
+) -> Result<EventFrame, crate::error::JsonError> {
+    let value = crate::error::decode_json(frame)?;
+    let name = crate::error::json_path_text(&value, name_field).unwrap_or_default();
+    let payload = match payload_field {
+        Some(path) => crate::error::json_path(&value, path).cloned().unwrap_or(serde_json::Value::Null),
+        None => value,
+    };
+    Ok(EventFrame { name, payload })
+}

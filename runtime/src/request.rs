@@ -1,0 +1,98 @@
+//! Assembling an `http::Request<Bytes>` from an operation's parts. Non-generic, so the code
+//! per generated operation stays a list of calls.
+
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use serde::Serialize;
+
+use crate::error::BuildError;
+use crate::query;
+
+/// A request under construction: base URL, path, query, headers and an optional JSON body.
+#[derive(Debug)]
+pub struct RequestParts {
+    method: http::Method,
+    url: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    body: Option<serde_json::Map<String, serde_json::Value>>,
+    content_type: Option<&'static str>,
+}
+
+impl RequestParts {
+    /// Starts a request to `base_url` (no trailing slash needed).
+    pub fn new(method: http::Method, base_url: &str) -> Self {
+        RequestParts {
+            method,
+            url: base_url.trim_end_matches('/').to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            content_type: None,
+        }
+    }
+
+    /// Appends literal path text (already valid in a URI).
+    pub fn path(&mut self, literal: &str) {
+        self.url.push_str(literal);
+    }
+
+    /// Appends a path parameter, percent-encoded as one segment.
+    pub fn path_param(&mut self, value: &str) {
+        self.url.push_str(&query::encode(value));
+    }
+
+    /// Adds a query parameter.
+    pub fn query(&mut self, name: &str, value: impl ToString) {
+        self.query.push((name.to_owned(), value.to_string()));
+    }
+
+    /// Adds a header; fails if the value cannot be sent in a header.
+    pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), BuildError> {
+        let value = HeaderValue::from_str(value)
+            .map_err(|_| BuildError::new(name, "must be visible ASCII to be sent as a header"))?;
+        // `from_bytes` lower-cases the vendor's spelling (`Content-Type`, `Guid`).
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| BuildError::new(name, "is not a valid header name"))?;
+        self.headers.push((name, value));
+        Ok(())
+    }
+
+    /// Starts a JSON object body (an empty object is still sent).
+    pub fn json_body(&mut self, content_type: &'static str) {
+        self.content_type = Some(content_type);
+        self.body.get_or_insert_with(serde_json::Map::new);
+    }
+
+    /// Adds a field to the JSON body.
+    pub fn body_field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), BuildError> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| BuildError::new(name, format!("cannot be serialized: {e}")))?;
+        self.body.get_or_insert_with(serde_json::Map::new).insert(name.to_owned(), value);
+        Ok(())
+    }
+
+    /// Finishes the request.
+    pub fn finish(self) -> Result<http::Request<Bytes>, BuildError> {
+        let mut uri = self.url;
+        if !self.query.is_empty() {
+            uri.push('?');
+            uri.push_str(&query::to_string(self.query.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
+        }
+        let mut builder = http::Request::builder().method(self.method).uri(&uri);
+        let has_content_type = self.headers.iter().any(|(n, _)| n == CONTENT_TYPE);
+        for (name, value) in self.headers {
+            builder = builder.header(name, value);
+        }
+        let body = match self.body {
+            Some(map) => {
+                if let (false, Some(content_type)) = (has_content_type, self.content_type) {
+                    builder = builder.header(CONTENT_TYPE, content_type);
+                }
+                Bytes::from(serde_json::Value::Object(map).to_string())
+            }
+            None => Bytes::new(),
+        };
+        builder.body(body).map_err(|e| BuildError::new("uri", format!("is not a valid URI: {e}")))
+    }
+}

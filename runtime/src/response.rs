@@ -1,0 +1,252 @@
+//! Opening a response envelope per the spec's success rule, and the errors generated clients
+//! return. Non-generic except for the final typed decode.
+
+use std::fmt;
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{json_path, json_path_text, JsonError, RawResponse};
+
+/// The success value of a result-code field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuccessCode {
+    /// A string code, compared as text (`"0"`, `"OK"`).
+    Str(&'static str),
+    /// An integer code (`0`).
+    Int(i64),
+}
+
+/// Where the outcome lives in a response body, as the spec's `envelope` says.
+#[derive(Clone, Copy, Debug)]
+pub struct Envelope {
+    /// Dotted path of the result code.
+    pub code_field: Option<&'static str>,
+    /// The value meaning success.
+    pub success: Option<SuccessCode>,
+    /// Dotted path of the message.
+    pub message_field: Option<&'static str>,
+    /// Dotted path of the request id.
+    pub request_id_field: Option<&'static str>,
+    /// Dotted path of the payload; `None` = the whole body.
+    pub payload_field: Option<&'static str>,
+    /// Whether a non-2xx status carries a business error in the body.
+    pub http_status_errors: bool,
+}
+
+/// A documented error code of an endpoint or service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ErrorInfo {
+    /// The vendor's code, as text.
+    pub code: &'static str,
+    /// The HTTP status the vendor sends with it.
+    pub http_status: Option<u16>,
+    /// The documented message (template).
+    pub message: Option<&'static str>,
+    /// The documented meaning.
+    pub meaning: Option<&'static str>,
+    /// Whether the same call may succeed later.
+    pub retryable: bool,
+}
+
+/// A failure the API reported: a non-success code, or an error status.
+#[derive(Clone)]
+pub struct ApiError {
+    endpoint: &'static str,
+    code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+    info: Option<&'static ErrorInfo>,
+    raw: RawResponse,
+}
+
+impl ApiError {
+    /// The endpoint id that failed.
+    pub fn endpoint(&self) -> &'static str {
+        self.endpoint
+    }
+    /// The vendor's code, as text (integers in decimal); `None` when the body had none.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    /// The message the server sent.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// The request id the server sent.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// The documentation of this code, when it is documented.
+    pub fn info(&self) -> Option<&'static ErrorInfo> {
+        self.info
+    }
+    /// Whether the documentation says the call may succeed if repeated.
+    pub fn is_retryable(&self) -> bool {
+        self.info.is_some_and(|i| i.retryable)
+    }
+    /// HTTP status.
+    pub fn status(&self) -> u16 {
+        self.raw.status.as_u16()
+    }
+    /// The whole response (headers redacted in `Debug`).
+    pub fn raw(&self) -> &RawResponse {
+        &self.raw
+    }
+    /// Attaches the documentation of the code (done by generated code).
+    pub fn with_info(mut self, info: &'static ErrorInfo) -> Self {
+        self.info = Some(info);
+        self
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("endpoint", &self.endpoint)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("request_id", &self.request_id)
+            .field("retryable", &self.is_retryable())
+            .field("raw", &self.raw)
+            .finish()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed", self.endpoint)?;
+        match &self.code {
+            Some(code) => write!(f, " with code {code}")?,
+            None => write!(f, " with HTTP status {}", self.raw.status.as_u16())?,
+        }
+        let message = self.message.as_deref().or(self.info.and_then(|i| i.message));
+        if let Some(message) = message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A response that could not be decoded (not JSON, wrong shape); keeps the raw response.
+#[derive(Clone, Debug)]
+pub struct DecodeError {
+    endpoint: &'static str,
+    message: String,
+    raw: RawResponse,
+}
+
+impl DecodeError {
+    /// The endpoint whose response failed to decode.
+    pub fn endpoint(&self) -> &'static str {
+        self.endpoint
+    }
+    /// The whole response.
+    pub fn raw(&self) -> &RawResponse {
+        &self.raw
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: cannot decode the response (HTTP {}): {}", self.endpoint, self.raw.status.as_u16(), self.message)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Why a response is not a success.
+#[derive(Debug)]
+pub enum Failure {
+    /// The API reported an error.
+    Api(ApiError),
+    /// The body could not be read.
+    Decode(DecodeError),
+}
+
+/// A successful response, envelope removed.
+#[derive(Debug)]
+pub struct Opened {
+    /// The payload (the whole body when the envelope has no payload field; `null` if absent).
+    pub payload: Value,
+    /// The raw response.
+    pub raw: RawResponse,
+}
+
+/// Applies the envelope's success rule to a response.
+pub fn open(envelope: &Envelope, endpoint: &'static str, response: http::Response<Bytes>) -> Result<Opened, Failure> {
+    let raw = RawResponse::from_response(response);
+    let status_ok = raw.status.is_success();
+    let body: Option<Value> = if raw.body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        match raw.json() {
+            Ok(value) => Some(value),
+            Err(err) if status_ok => return Err(Failure::Decode(decode_error(endpoint, &err, raw))),
+            // An error status with a non-JSON body (a proxy page, a plain-text rejection).
+            Err(_) => None,
+        }
+    };
+    let text = |path: Option<&'static str>| path.and_then(|p| body.as_ref().and_then(|b| json_path_text(b, p)));
+    let code = text(envelope.code_field);
+    let succeeded = match (envelope.success, &code) {
+        (Some(success), Some(code)) => matches(success, code),
+        (Some(_), None) => false,
+        (None, _) => true,
+    };
+    if status_ok && succeeded {
+        let payload = match (envelope.payload_field, &body) {
+            (Some(path), Some(b)) => json_path(b, path).cloned().unwrap_or(Value::Null),
+            (None, Some(b)) => b.clone(),
+            (_, None) => Value::Null,
+        };
+        return Ok(Opened { payload, raw });
+    }
+    if status_ok && code.is_none() && envelope.success.is_some() {
+        let message = match &body {
+            Some(_) => "the body has no result code",
+            None => "the body is empty",
+        };
+        return Err(Failure::Decode(DecodeError { endpoint, message: message.into(), raw }));
+    }
+    let message = text(envelope.message_field).or_else(|| {
+        (body.is_none() && !raw.body.is_empty()).then(|| raw.body_text().chars().take(200).collect())
+    });
+    Err(Failure::Api(ApiError {
+        endpoint,
+        code: if !status_ok && !envelope.http_status_errors { None } else { code },
+        message,
+        request_id: text(envelope.request_id_field),
+        info: None,
+        raw,
+    }))
+}
+
+fn matches(success: SuccessCode, code: &str) -> bool {
+    match success {
+        SuccessCode::Str(s) => code == s,
+        SuccessCode::Int(i) => code.parse::<i64>() == Ok(i),
+    }
+}
+
+fn decode_error(endpoint: &'static str, err: &JsonError, raw: RawResponse) -> DecodeError {
+    DecodeError { endpoint, message: err.to_string(), raw }
+}
+
+/// Decodes an opened payload into the endpoint's output type.
+pub fn decode<T: DeserializeOwned>(endpoint: &'static str, opened: Opened) -> Result<T, DecodeError> {
+    let payload = if opened.payload.is_null() { Value::Object(Default::default()) } else { opened.payload };
+    serde_json::from_value(payload).map_err(|e| DecodeError { endpoint, message: e.to_string(), raw: opened.raw })
+}
+
+/// Finds a code in a table of documented errors.
+pub fn lookup(table: &'static [ErrorInfo], code: Option<&str>) -> Option<&'static ErrorInfo> {
+    let code = code?;
+    table.iter().find(|info| info.code == code)
+}
