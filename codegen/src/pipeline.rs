@@ -147,5 +147,7 @@ impl Builder {
 pub fn emit_all(_model: &Model) -> Outputs {
     let mut out = Outputs::default();
     emit::schema::emit_schema(&mut out);
+    emit::openapi::emit_openapi(_model, emit::openapi::Version::V3_1, &mut out);
+    emit::rust::emit_rust(_model, &mut out);
     out
 }

@@ -21,6 +21,7 @@ pub mod response;
 pub mod secret;
 pub mod signing;
 pub mod transport;
+pub mod validate;
 
 pub use secret::Secret;
 

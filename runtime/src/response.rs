@@ -50,9 +50,13 @@ pub struct ErrorInfo {
     pub retryable: bool,
 }
 
-/// A failure the API reported: a non-success code, or an error status.
+/// A failure the API reported: a non-success code, or an error status. One pointer wide, so
+/// `Result`s that carry it stay small.
 #[derive(Clone)]
-pub struct ApiError {
+pub struct ApiError(Box<ApiErrorInner>);
+
+#[derive(Clone)]
+struct ApiErrorInner {
     endpoint: &'static str,
     code: Option<String>,
     message: Option<String>,
@@ -64,39 +68,39 @@ pub struct ApiError {
 impl ApiError {
     /// The endpoint id that failed.
     pub fn endpoint(&self) -> &'static str {
-        self.endpoint
+        self.0.endpoint
     }
     /// The vendor's code, as text (integers in decimal); `None` when the body had none.
     pub fn code(&self) -> Option<&str> {
-        self.code.as_deref()
+        self.0.code.as_deref()
     }
     /// The message the server sent.
     pub fn message(&self) -> Option<&str> {
-        self.message.as_deref()
+        self.0.message.as_deref()
     }
     /// The request id the server sent.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.0.request_id.as_deref()
     }
     /// The documentation of this code, when it is documented.
     pub fn info(&self) -> Option<&'static ErrorInfo> {
-        self.info
+        self.0.info
     }
     /// Whether the documentation says the call may succeed if repeated.
     pub fn is_retryable(&self) -> bool {
-        self.info.is_some_and(|i| i.retryable)
+        self.0.info.is_some_and(|i| i.retryable)
     }
     /// HTTP status.
     pub fn status(&self) -> u16 {
-        self.raw.status.as_u16()
+        self.0.raw.status.as_u16()
     }
     /// The whole response (headers redacted in `Debug`).
     pub fn raw(&self) -> &RawResponse {
-        &self.raw
+        &self.0.raw
     }
     /// Attaches the documentation of the code (done by generated code).
     pub fn with_info(mut self, info: &'static ErrorInfo) -> Self {
-        self.info = Some(info);
+        self.0.info = Some(info);
         self
     }
 }
@@ -104,28 +108,28 @@ impl ApiError {
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
-            .field("endpoint", &self.endpoint)
-            .field("code", &self.code)
-            .field("message", &self.message)
-            .field("request_id", &self.request_id)
+            .field("endpoint", &self.0.endpoint)
+            .field("code", &self.0.code)
+            .field("message", &self.0.message)
+            .field("request_id", &self.0.request_id)
             .field("retryable", &self.is_retryable())
-            .field("raw", &self.raw)
+            .field("raw", &self.0.raw)
             .finish()
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed", self.endpoint)?;
-        match &self.code {
+        write!(f, "{} failed", self.0.endpoint)?;
+        match &self.0.code {
             Some(code) => write!(f, " with code {code}")?,
-            None => write!(f, " with HTTP status {}", self.raw.status.as_u16())?,
+            None => write!(f, " with HTTP status {}", self.0.raw.status.as_u16())?,
         }
-        let message = self.message.as_deref().or(self.info.and_then(|i| i.message));
+        let message = self.0.message.as_deref().or(self.0.info.and_then(|i| i.message));
         if let Some(message) = message {
             write!(f, ": {message}")?;
         }
-        if let Some(id) = &self.request_id {
+        if let Some(id) = &self.0.request_id {
             write!(f, " (request id {id})")?;
         }
         Ok(())
@@ -135,27 +139,38 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// A response that could not be decoded (not JSON, wrong shape); keeps the raw response.
+/// One pointer wide.
 #[derive(Clone, Debug)]
-pub struct DecodeError {
+pub struct DecodeError(Box<DecodeErrorInner>);
+
+#[derive(Clone, Debug)]
+struct DecodeErrorInner {
     endpoint: &'static str,
     message: String,
     raw: RawResponse,
 }
 
 impl DecodeError {
+    fn new(endpoint: &'static str, message: String, raw: RawResponse) -> Self {
+        DecodeError(Box::new(DecodeErrorInner { endpoint, message, raw }))
+    }
+}
+
+impl DecodeError {
     /// The endpoint whose response failed to decode.
     pub fn endpoint(&self) -> &'static str {
-        self.endpoint
+        self.0.endpoint
     }
     /// The whole response.
     pub fn raw(&self) -> &RawResponse {
-        &self.raw
+        &self.0.raw
     }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: cannot decode the response (HTTP {}): {}", self.endpoint, self.raw.status.as_u16(), self.message)
+        let inner = &self.0;
+        write!(f, "{}: cannot decode the response (HTTP {}): {}", inner.endpoint, inner.raw.status.as_u16(), inner.message)
     }
 }
 
@@ -213,19 +228,19 @@ pub fn open(envelope: &Envelope, endpoint: &'static str, response: http::Respons
             Some(_) => "the body has no result code",
             None => "the body is empty",
         };
-        return Err(Failure::Decode(DecodeError { endpoint, message: message.into(), raw }));
+        return Err(Failure::Decode(DecodeError::new(endpoint, message.into(), raw)));
     }
     let message = text(envelope.message_field).or_else(|| {
         (body.is_none() && !raw.body.is_empty()).then(|| raw.body_text().chars().take(200).collect())
     });
-    Err(Failure::Api(ApiError {
+    Err(Failure::Api(ApiError(Box::new(ApiErrorInner {
         endpoint,
         code: if !status_ok && !envelope.http_status_errors { None } else { code },
         message,
         request_id: text(envelope.request_id_field),
         info: None,
         raw,
-    }))
+    }))))
 }
 
 fn matches(success: SuccessCode, code: &str) -> bool {
@@ -236,13 +251,13 @@ fn matches(success: SuccessCode, code: &str) -> bool {
 }
 
 fn decode_error(endpoint: &'static str, err: &JsonError, raw: RawResponse) -> DecodeError {
-    DecodeError { endpoint, message: err.to_string(), raw }
+    DecodeError::new(endpoint, err.to_string(), raw)
 }
 
 /// Decodes an opened payload into the endpoint's output type.
 pub fn decode<T: DeserializeOwned>(endpoint: &'static str, opened: Opened) -> Result<T, DecodeError> {
     let payload = if opened.payload.is_null() { Value::Object(Default::default()) } else { opened.payload };
-    serde_json::from_value(payload).map_err(|e| DecodeError { endpoint, message: e.to_string(), raw: opened.raw })
+    serde_json::from_value(payload).map_err(|e| DecodeError::new(endpoint, e.to_string(), opened.raw))
 }
 
 /// Finds a code in a table of documented errors.

@@ -1,6 +1,8 @@
 //! Emitters: pure functions from the model (or, for the JSON Schema, from the format itself)
 //! to files. None of them reads YAML or reports user errors.
 
+pub mod rust;
+pub mod openapi;
 pub mod schema;
 
 use std::collections::BTreeMap;

@@ -178,11 +178,15 @@ fn scheme(s: &SpecScheme) -> AuthScheme {
         SpecScheme::SignedHeadersHmacSha256(x) => AuthScheme::SignedHeadersHmacSha256 {
             algorithm: x.algorithm.value.clone(),
             header_prefix: x.header_prefix.value.clone(),
+            action_param: x.action_param.value.clone(),
+            version_param: x.version_param.value.clone(),
             description: text(&x.description),
         },
         SpecScheme::SignedQueryHmacSha1(x) => AuthScheme::SignedQueryHmacSha1 {
             signature_version: x.signature_version.value.clone(),
             format: text(&x.format),
+            action_param: x.action_param.value.clone(),
+            version_param: x.version_param.value.clone(),
             description: text(&x.description),
         },
     }

@@ -183,6 +183,10 @@ pub enum AuthScheme {
         algorithm: String,
         /// Vendor header prefix.
         header_prefix: String,
+        /// Query parameter with the action.
+        action_param: String,
+        /// Query parameter with the version.
+        version_param: String,
         /// Vendor description.
         description: Option<String>,
     },
@@ -192,6 +196,10 @@ pub enum AuthScheme {
         signature_version: String,
         /// Format value.
         format: Option<String>,
+        /// Query parameter with the action.
+        action_param: String,
+        /// Query parameter with the version.
+        version_param: String,
         /// Vendor description.
         description: Option<String>,
     },

@@ -191,6 +191,10 @@ pub struct SignedHeadersSpec {
     pub algorithm: Text,
     /// Prefix of the signed vendor headers (e.g. `x-acs-`).
     pub header_prefix: Text,
+    /// Query dispatch parameter holding the action name (e.g. `Action`).
+    pub action_param: Text,
+    /// Query dispatch parameter holding the API version (e.g. `Version`).
+    pub version_param: Text,
     /// In the vendor's words.
     pub description: Option<Text>,
 }
@@ -203,6 +207,10 @@ pub struct SignedQuerySpec {
     pub signature_version: Text,
     /// `Format` value sent with every request (e.g. `JSON`).
     pub format: Option<Text>,
+    /// Query dispatch parameter holding the action name (e.g. `Action`).
+    pub action_param: Text,
+    /// Query dispatch parameter holding the API version (e.g. `Version`).
+    pub version_param: Text,
     /// In the vendor's words.
     pub description: Option<Text>,
 }

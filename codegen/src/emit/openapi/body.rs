@@ -1,0 +1,92 @@
+//! An operation's `requestBody`: body dispatch values as required `const` properties, then the
+//! request fields; the documented sample bodies as `examples`.
+
+use serde_json::{Map, Value, json};
+
+use super::schema;
+use super::text;
+use crate::model::{DispatchIn, Endpoint, Sample};
+
+/// Media type of a body the spec gives none for.
+pub(super) const JSON: &str = "application/json";
+
+/// `requestBody`, or `None` when the endpoint sends no body.
+pub(super) fn emit_request_body(endpoint: &Endpoint) -> Option<Value> {
+    let dispatch: Vec<_> = endpoint
+        .dispatch
+        .iter()
+        .filter(|d| d.location == DispatchIn::Body)
+        .collect();
+    if endpoint.request.is_none() && dispatch.is_empty() {
+        return None;
+    }
+    let fields = endpoint.request.as_ref().map_or(&[][..], |r| &r.fields[..]);
+    let mut properties = Map::new();
+    let mut required: Vec<Value> = Vec::new();
+    for d in &dispatch {
+        let mut property = json!({ "type": "string", "const": d.value });
+        if let Some(description) = &d.description {
+            property["description"] = description.clone().into();
+        }
+        properties.insert(d.name.clone(), property);
+        required.push(d.name.clone().into());
+    }
+    let own = schema::object_schema(fields);
+    if let Some(Value::Object(own)) = own.get("properties") {
+        properties.extend(own.clone());
+    }
+    if let Some(Value::Array(own)) = own.get("required") {
+        required.extend(own.iter().cloned());
+    }
+    let mut body_schema = Map::new();
+    body_schema.insert("type".into(), "object".into());
+    if !properties.is_empty() {
+        body_schema.insert("properties".into(), properties.into());
+    }
+    if !required.is_empty() {
+        body_schema.insert("required".into(), required.into());
+    }
+
+    let mut media = Map::new();
+    media.insert("schema".into(), body_schema.into());
+    let examples = sample_examples(&endpoint.samples, |s| s.request_body.as_ref());
+    if !examples.is_empty() {
+        media.insert("examples".into(), examples.into());
+    }
+    let content_type = endpoint
+        .request
+        .as_ref()
+        .map_or(JSON, |r| r.content_type.as_str());
+    let mut body = Map::new();
+    if let Some(description) = endpoint.request.as_ref().and_then(|r| r.description.clone()) {
+        body.insert("description".into(), description.into());
+    }
+    body.insert("required".into(), true.into());
+    body.insert("content".into(), json!({ content_type: media }));
+    Some(body.into())
+}
+
+/// Named examples from the samples that have a value (`pick`): each under the sample's name,
+/// with its description and source.
+pub(super) fn sample_examples<'a>(
+    samples: impl IntoIterator<Item = &'a Sample>,
+    pick: impl Fn(&'a Sample) -> Option<&'a Value>,
+) -> Map<String, Value> {
+    samples
+        .into_iter()
+        .filter_map(|sample| {
+            let value = pick(sample)?;
+            let mut example = Map::new();
+            example.insert("summary".into(), sample.name.clone().into());
+            let source = sample.source.as_ref().map(text::source_line);
+            let source = source.map(|s| format!("Source: {s}"));
+            let description =
+                text::paragraphs([sample.description.as_deref(), source.as_deref()]);
+            if let Some(description) = description {
+                example.insert("description".into(), description.into());
+            }
+            example.insert("value".into(), value.clone());
+            Some((sample.name.clone(), Value::Object(example)))
+        })
+        .collect()
+}

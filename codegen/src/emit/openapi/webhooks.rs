@@ -1,0 +1,230 @@
+//! `webhooks`: one entry per event, keyed by the event's name, as a POST whose body is the event
+//! frame with the event's payload in place.
+//!
+//! Events reach clients by long polling, a push channel or a callback; OpenAPI 3.1's `webhooks`
+//! (requests the API sends, not receives) is the closest construct for all three. The delivery
+//! mechanism is in `x-switchboard-event-envelope` at the document root, each event's channel and
+//! discriminators in `x-switchboard-event`, and each operation lists the events it triggers in
+//! `x-switchboard-events`.
+
+use serde_json::{Map, Value, json};
+
+use super::body::JSON;
+use super::schema::{self, object_schema};
+use super::{info, text};
+use crate::model::{Event, Service};
+
+/// `webhooks`, in spec order.
+pub(super) fn emit_webhooks(service: &Service) -> Map<String, Value> {
+    service
+        .events
+        .iter()
+        .map(|event| {
+            (
+                event.name.wire.clone(),
+                json!({ "post": emit_event(service, event) }),
+            )
+        })
+        .collect()
+}
+
+fn emit_event(service: &Service, event: &Event) -> Value {
+    let mut op = Map::new();
+    op.insert("summary".into(), event.name.wire.clone().into());
+    let source = event.source.as_ref().map(text::source_line);
+    let channel = event.channel.as_ref().map(|c| format!("`{c}`"));
+    let channel = text::labelled("Channel", channel.as_deref());
+    let source = text::labelled("Source", source.as_deref());
+    let description = text::paragraphs([
+        event.description.as_deref(),
+        channel.as_deref(),
+        source.as_deref(),
+    ]);
+    if let Some(description) = description {
+        op.insert("description".into(), description.into());
+    }
+    if let Some(source) = &event.source {
+        op.insert("externalDocs".into(), info::external_docs(source));
+    }
+    let mut media = Map::new();
+    media.insert("schema".into(), event_schema(service, event).into());
+    let examples = examples(service, event);
+    if !examples.is_empty() {
+        media.insert("examples".into(), examples.into());
+    }
+    op.insert(
+        "requestBody".into(),
+        json!({ "required": true, "content": { JSON: media } }),
+    );
+    let triggered_by: Vec<Value> = service
+        .endpoints
+        .iter()
+        .filter(|e| e.events.iter().any(|id| id.0 == event.name.wire))
+        .map(|e| e.id.0.clone().into())
+        .collect();
+    op.insert(
+        "x-switchboard-event".into(),
+        json!({
+            "channel": event.channel,
+            "discriminators": event.discriminators,
+            "triggered_by": triggered_by,
+        }),
+    );
+    Value::Object(op)
+}
+
+/// The frame's schema with the payload at the frame's payload field (or merged over the whole
+/// frame when there is none), and the name and discriminators pinned with `const`.
+fn event_schema(service: &Service, event: &Event) -> Map<String, Value> {
+    let payload = (!event.fields.is_empty()).then(|| object_schema(&event.fields));
+    let Some(frame) = &service.event_envelope else {
+        return payload.unwrap_or_else(|| object_schema(&[]));
+    };
+    let mut schema = object_schema(&frame.fields);
+    match (&frame.payload_field, payload) {
+        (Some(path), Some(mut payload)) => {
+            let leaf = at(&mut schema, path);
+            if let Some(description) = leaf.get("description").cloned() {
+                schema::prepend(&mut payload, "description", description);
+            }
+            *leaf = payload;
+        }
+        (None, Some(payload)) => merge(&mut schema, payload),
+        (_, None) => {}
+    }
+    pin(&mut schema, &frame.name_field, event.name.wire.clone().into());
+    for (path, value) in &event.discriminators {
+        pin(&mut schema, path, value.clone().into());
+    }
+    schema
+}
+
+/// The property schema at a dotted path, made (as objects) where missing.
+fn at<'a>(schema: &'a mut Map<String, Value>, path: &str) -> &'a mut Map<String, Value> {
+    let mut node = schema;
+    for segment in path.split('.') {
+        if !node.contains_key("$ref") {
+            node.entry("type").or_insert_with(|| "object".into());
+        }
+        let properties = node
+            .entry("properties")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let child = properties
+            .as_object_mut()
+            .expect("`properties` is always an object")
+            .entry(segment)
+            .or_insert_with(|| Value::Object(Map::new()));
+        node = child.as_object_mut().expect("property schemas are objects");
+    }
+    node
+}
+
+/// Requires the field at a dotted path, and every object on the way, to hold `value`.
+fn pin(schema: &mut Map<String, Value>, path: &str, value: Value) {
+    let segments: Vec<&str> = path.split('.').collect();
+    for depth in 0..segments.len() {
+        let parent = if depth == 0 {
+            &mut *schema
+        } else {
+            at(schema, &segments[..depth].join("."))
+        };
+        require(parent, segments[depth]);
+    }
+    at(schema, path).insert("const".into(), value);
+}
+
+fn require(schema: &mut Map<String, Value>, name: &str) {
+    let required = schema
+        .entry("required")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if let Value::Array(required) = required {
+        if !required.iter().any(|r| r == name) {
+            required.push(name.into());
+        }
+    }
+}
+
+/// Deep-merges `over` into `base`: properties recursively, `required` as a union, other keys
+/// replaced.
+fn merge(base: &mut Map<String, Value>, over: Map<String, Value>) {
+    for (key, value) in over {
+        match (key.as_str(), base.get_mut(&key), value) {
+            ("properties", Some(Value::Object(base)), Value::Object(over)) => {
+                for (name, schema) in over {
+                    match (base.get_mut(&name), schema) {
+                        (Some(Value::Object(b)), Value::Object(o)) => merge(b, o),
+                        (_, schema) => {
+                            base.insert(name, schema);
+                        }
+                    }
+                }
+            }
+            ("required", Some(Value::Array(base)), Value::Array(over)) => {
+                for name in over {
+                    if !base.contains(&name) {
+                        base.push(name);
+                    }
+                }
+            }
+            (_, _, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// The event's own sample, then the notifications shown in endpoint samples that carry this
+/// event's name (each value once).
+fn examples(service: &Service, event: &Event) -> Map<String, Value> {
+    let mut out = Map::new();
+    let mut seen: Vec<&Value> = Vec::new();
+    if let Some(sample) = &event.sample {
+        let mut example = Map::new();
+        example.insert("summary".into(), "documented".into());
+        if let Some(source) = &event.source {
+            example.insert(
+                "description".into(),
+                format!("Source: {}", text::source_line(source)).into(),
+            );
+        }
+        example.insert("value".into(), sample.clone());
+        out.insert("documented".into(), example.into());
+        seen.push(sample);
+    }
+    let Some(name_field) = service.event_envelope.as_ref().map(|f| &f.name_field) else {
+        return out;
+    };
+    for endpoint in &service.endpoints {
+        for sample in &endpoint.samples {
+            let matching: Vec<&Value> = sample
+                .events
+                .iter()
+                .filter(|v| lookup(v, name_field) == Some(&Value::from(event.name.wire.clone())))
+                .collect();
+            for (i, value) in matching.iter().enumerate() {
+                if seen.contains(value) {
+                    continue;
+                }
+                seen.push(value);
+                let mut key = format!("{}.{}", endpoint.id.0, sample.name);
+                if matching.len() > 1 {
+                    key.push_str(&format!(".{}", i + 1));
+                }
+                out.insert(
+                    key.clone(),
+                    json!({
+                        "summary": key,
+                        "description": format!("Notification shown in sample `{}` of `{}`.", sample.name, endpoint.id.0),
+                        "value": value,
+                    }),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The value at a dotted path.
+fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(value, |v, segment| v.get(segment))
+}

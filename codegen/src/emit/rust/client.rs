@@ -1,0 +1,232 @@
+//! The async `Client`, its builder, and constructors for the service's auth schemes.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::doc;
+use super::types::ident;
+use crate::model::{AuthScheme, Service};
+
+/// Emits `Client`, `ClientBuilder` and `pub mod auth`.
+pub fn emit_client(service: &Service) -> TokenStream {
+    let methods = service.endpoints.iter().map(|e| {
+        let name = ident(&e.rust);
+        let docs = doc(&format!("{}: {}\n\nSee [`{}`](crate::{}).", e.title, e.summary, e.rust.trim_start_matches("r#"), e.rust.trim_start_matches("r#")));
+        quote! {
+            #docs
+            pub async fn #name(&self, request: #name::Request) -> ::std::result::Result<#name::Output, #name::Error> {
+                let http = request.to_http(self.core.base_url()).map_err(#name::Error::Build)?;
+                let response = self.core.send(http).await.map_err(#name::Error::Send)?;
+                #name::parse_response(response)
+            }
+        }
+    });
+    let vars: Vec<_> = service.base_url.variables.iter().collect();
+    let var_slots = vars.iter().map(|v| {
+        let name = ident(&v.name.rust);
+        quote!(#name: ::std::option::Option<::std::string::String>,)
+    });
+    let var_setters = vars.iter().map(|v| {
+        let name = ident(&v.name.rust);
+        let mut text = v.description.clone().unwrap_or_else(|| format!("Sets the base URL variable `{}`.", v.name.wire));
+        if let Some(d) = &v.default {
+            text.push_str(&format!("\n\nDefault: `{d}`."));
+        }
+        if !v.values.is_empty() {
+            let list: Vec<String> = v.values.iter().map(|x| format!("- `{}`{}", crate::naming::value_text(&x.value), x.description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())).collect();
+            text.push_str(&format!("\n\nDocumented values:\n{}", list.join("\n")));
+        }
+        let docs = doc(&text);
+        quote! {
+            #docs
+            pub fn #name(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.#name = Some(value.into());
+                self
+            }
+        }
+    });
+    let fills = vars.iter().map(|v| {
+        let name = ident(&v.name.rust);
+        let wire = &v.name.wire;
+        match &v.default {
+            Some(d) => quote!((#wire, Some(self.#name.as_deref().unwrap_or(#d))),),
+            None => quote!((#wire, self.#name.as_deref()),),
+        }
+    });
+    let auth = emit_auth(service);
+    let title = format!(" An async client of {}.", service.title);
+    quote! {
+        #[doc = #title]
+        ///
+        /// Cheap to clone; clones share the transport and the auth state.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            core: ::switchboard_runtime::client::ClientCore,
+        }
+
+        impl Client {
+            /// A builder: base URL variables, transport and auth.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
+            }
+
+            /// A client over an existing core (shared transport and auth).
+            pub fn from_core(core: ::switchboard_runtime::client::ClientCore) -> Self {
+                Client { core }
+            }
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+
+            #(#methods)*
+        }
+
+        /// Builds a [`Client`].
+        #[derive(Debug, Default)]
+        pub struct ClientBuilder {
+            config: ::switchboard_runtime::client::ClientConfig,
+            #(#var_slots)*
+        }
+
+        impl ClientBuilder {
+            #(#var_setters)*
+
+            /// Uses this base URL instead of filling the template.
+            pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.config.base_url = Some(url.into());
+                self
+            }
+
+            /// Sends requests through this transport (default: reqwest, with the `reqwest` feature).
+            pub fn transport(mut self, transport: impl ::switchboard_runtime::transport::Transport) -> Self {
+                self.config.transport = Some(::std::sync::Arc::new(transport));
+                self
+            }
+
+            /// Authenticates with this scheme (see [`auth`] for the ones the API documents).
+            pub fn auth(mut self, auth: impl ::switchboard_runtime::auth::Auth) -> Self {
+                self.config.auth = Some(::std::sync::Arc::new(auth));
+                self
+            }
+
+            /// Authenticates with a shared scheme (to keep a handle on its session state).
+            pub fn shared_auth(mut self, auth: ::std::sync::Arc<dyn ::switchboard_runtime::auth::Auth>) -> Self {
+                self.config.auth = Some(auth);
+                self
+            }
+
+            /// The client; fails when a base URL variable without default is unset.
+            pub fn build(self) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
+                let url = ::switchboard_runtime::client::fill_template(BASE_URL_TEMPLATE, &[#(#fills)*]);
+                Ok(Client { core: self.config.build(url)? })
+            }
+        }
+
+        #auth
+    }
+}
+
+fn emit_auth(service: &Service) -> TokenStream {
+    let mut fns = Vec::new();
+    for scheme in &service.auth.schemes {
+        fns.push(match scheme {
+            AuthScheme::None => quote! {
+                /// No authentication.
+                pub fn none() -> ::switchboard_runtime::auth::NoAuth {
+                    ::switchboard_runtime::auth::NoAuth
+                }
+            },
+            AuthScheme::SessionHeader { capture_header, value_prefix, send_header, description, .. } => {
+                let prefix = value_prefix.as_deref().map(|p| quote!(.value_prefix(#p)));
+                let docs = doc(&format!("The session-header scheme: `{capture_header}` captured from responses{}, sent back as `{send_header}`.\n\n{}", value_prefix.as_deref().map(|p| format!(" (after `{p}`)")).unwrap_or_default(), description.as_deref().unwrap_or("")));
+                quote! {
+                    #docs
+                    pub fn session_header() -> ::std::result::Result<::switchboard_runtime::auth::SessionHeaderAuth, ::switchboard_runtime::auth::AuthError> {
+                        let config = ::switchboard_runtime::auth::SessionHeaderConfig::new(#capture_header, #send_header)? #prefix;
+                        Ok(::switchboard_runtime::auth::SessionHeaderAuth::new(config))
+                    }
+                }
+            }
+            AuthScheme::BasicCsrf { csrf_header_name_header, csrf_token_header, csrf_refresh_path, csrf_failure_status, csrf_failure_text, description, .. } => {
+                let text = csrf_failure_text.as_deref().unwrap_or("");
+                let path = csrf_refresh_path;
+                let docs = doc(&format!("HTTP Basic with a cookie session and a CSRF token (`{csrf_token_header}`, refreshed with `GET {path}`).\n\n{}", description.as_deref().unwrap_or("")));
+                quote! {
+                    #docs
+                    pub fn basic_csrf(
+                        username: impl ::std::convert::Into<::std::string::String>,
+                        password: ::switchboard_runtime::Secret,
+                        base_url: &str,
+                    ) -> ::std::result::Result<::switchboard_runtime::auth::BasicCsrfAuth, ::switchboard_runtime::auth::AuthError> {
+                        let base_path = base_url.split("://").nth(1).and_then(|rest| rest.find('/').map(|i| &rest[i..])).unwrap_or("");
+                        let mut csrf = ::switchboard_runtime::auth::CsrfConfig::new(
+                            #csrf_header_name_header, #csrf_token_header, #text,
+                            format!("{}{}", base_path.trim_end_matches('/'), #path),
+                        )?;
+                        csrf.failure_status = ::switchboard_runtime::http::StatusCode::from_u16(#csrf_failure_status)
+                            .unwrap_or(::switchboard_runtime::http::StatusCode::FORBIDDEN);
+                        Ok(::switchboard_runtime::auth::BasicCsrfAuth::new(username, password).with_csrf(csrf))
+                    }
+                }
+            }
+            AuthScheme::TlsSigQuery { app_id_param, identifier_param, signature_param, random_param, fixed_params, default_expire_seconds, description } => {
+                let keys = fixed_params.keys();
+                let values = fixed_params.values();
+                let expire = default_expire_seconds.map(|s| quote!(.expire_seconds(#s)));
+                let docs = doc(&format!("A signed ticket and identity in the query string (`{app_id_param}`, `{identifier_param}`, `{signature_param}`, `{random_param}`).\n\n{}", description.as_deref().unwrap_or("")));
+                quote! {
+                    #docs
+                    pub fn tls_sig_query(
+                        app_id: u64,
+                        identifier: impl ::std::convert::Into<::std::string::String>,
+                        key: ::switchboard_runtime::Secret,
+                    ) -> ::switchboard_runtime::auth::QuerySigAuth {
+                        let names = ::switchboard_runtime::auth::QuerySigNames {
+                            sdkappid: #app_id_param.to_owned(),
+                            identifier: #identifier_param.to_owned(),
+                            usersig: #signature_param.to_owned(),
+                            random: #random_param.to_owned(),
+                            fixed: vec![#((#keys.to_owned(), #values.to_owned())),*],
+                        };
+                        ::switchboard_runtime::auth::QuerySigAuth::new(
+                            ::switchboard_runtime::auth::QuerySigConfig::new(app_id, identifier, key, names) #expire,
+                        )
+                    }
+                }
+            }
+            AuthScheme::SignedHeadersHmacSha256 { algorithm, action_param, version_param, description, .. } => {
+                signing_fn("signed_headers_hmac_sha256", quote!(Acs3HmacSha256), &format!("Requests signed with {algorithm}.\n\n{}", description.as_deref().unwrap_or("")), action_param, version_param)
+            }
+            AuthScheme::SignedQueryHmacSha1 { signature_version, action_param, version_param, description, .. } => {
+                signing_fn("signed_query_hmac_sha1", quote!(RpcHmacSha1), &format!("Requests signed with HMAC-SHA1 over the sorted query (signature version {signature_version}).\n\n{}", description.as_deref().unwrap_or("")), action_param, version_param)
+            }
+        });
+    }
+    let text = service.auth.description.as_deref().unwrap_or("The API's authentication schemes, the default first.");
+    let docs = doc(text);
+    quote! {
+        #docs
+        pub mod auth {
+            #(#fns)*
+        }
+    }
+}
+
+fn signing_fn(name: &str, algorithm: TokenStream, text: &str, action: &str, version: &str) -> TokenStream {
+    let name = format_ident!("{name}");
+    let docs = doc(text);
+    quote! {
+        #docs
+        pub fn #name(
+            access_key_id: impl ::std::convert::Into<::std::string::String>,
+            access_key_secret: ::switchboard_runtime::Secret,
+        ) -> ::switchboard_runtime::auth::SigningAuth {
+            ::switchboard_runtime::auth::SigningAuth::new(::switchboard_runtime::auth::SigningConfig::new(
+                ::switchboard_runtime::auth::SigningAlgorithm::#algorithm,
+                access_key_id, access_key_secret, #action, #version,
+            ))
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Vendor text → rustdoc attributes, sanitized so rustdoc never runs or misreads vendor prose.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// One `#[doc = "..."]` per line of sanitized text.
+pub fn doc(text: &str) -> TokenStream {
+    let lines = sanitize(text);
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// One `#![doc = "..."]` per line: docs of the enclosing item (a crate's `lib.rs`).
+pub fn inner_doc(text: &str) -> TokenStream {
+    let lines = sanitize(text);
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// Several paragraphs, blank-line separated; empty ones skipped.
+pub fn doc_paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
+    let mut text = String::new();
+    for part in parts.into_iter().flatten() {
+        if part.trim().is_empty() {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(part);
+    }
+    doc(&text)
+}
+
+/// Sanitizes vendor prose into rustdoc lines:
+/// - code fences become `text` blocks (never doctests), and their content is left alone;
+/// - outside fences: leading indentation is removed (indented blocks would be doctests),
+///   `<`, `>` and `&` are escaped (no HTML), `[`, `]` and `` ` `` are escaped (no broken links
+///   or stray code spans), bare URLs are wrapped in `<...>`;
+/// - an unclosed fence is closed.
+pub fn sanitize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for raw in text.replace('\r', "").split('\n') {
+        let line: String = raw.chars().filter(|c| *c != '\0').collect();
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            out.push(if in_fence { " ```".to_owned() } else { " ```text".to_owned() });
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push(format!(" {}", line.replace("```", "`\u{200b}``")));
+            continue;
+        }
+        out.push(format!(" {}", prose(trimmed)));
+    }
+    if in_fence {
+        out.push(" ```".to_owned());
+    }
+    while out.last().is_some_and(|l| l.trim().is_empty()) {
+        out.pop();
+    }
+    out
+}
+
+fn prose(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while !rest.is_empty() {
+        if let Some(url_len) = url_at(rest) {
+            out.push('<');
+            out.push_str(&rest[..url_len]);
+            out.push('>');
+            rest = &rest[url_len..];
+            continue;
+        }
+        let c = rest.chars().next().expect("rest is not empty");
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '[' | ']' | '`' | '*' | '_' | '\\' | '#' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Length of a URL starting at the beginning of `s`, if one does.
+fn url_at(s: &str) -> Option<usize> {
+    if !(s.starts_with("https://") || s.starts_with("http://")) {
+        return None;
+    }
+    let len = s
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '|' | '(' | ')' | '[' | ']'))
+        .map_or(s.len(), |(i, _)| i);
+    let trimmed = s[..len].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+    (trimmed.len() > "https://".len()).then_some(trimmed.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn fences_become_text_and_prose_is_escaped() {
+        let lines = sanitize("See https://example.com/a.\n```rust\nfn main() {}\n```\n    indented <b>[x]</b> `y` */");
+        assert_eq!(
+            lines,
+            vec![
+                " See <https://example.com/a>.",
+                " ```text",
+                " fn main() {}",
+                " ```",
+                " indented &lt;b&gt;\\[x\\]&lt;/b&gt; \\`y\\` \\*/",
+            ]
+        );
+    }
+
+    #[test]
+    fn unclosed_fence_is_closed() {
+        assert_eq!(sanitize("```\ncode"), vec![" ```text", " code", " ```"]);
+    }
+}

@@ -1,0 +1,96 @@
+//! `crate::events`: typed payloads of documented events and a decoder for event frames.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc, doc_paragraphs};
+use super::types::{ident, Types};
+use crate::model::Service;
+
+/// Emits `pub mod events { ... }`; empty when the service documents no events.
+pub fn emit_events(service: &Service) -> TokenStream {
+    let mut types = Types::new(service);
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    let mut names = Vec::new();
+    for event in &service.events {
+        let name = &event.name.wire;
+        let mut text = format!("Event `{name}`.");
+        if let Some(d) = &event.description {
+            text.push_str("\n\n");
+            text.push_str(d);
+        }
+        if let Some(channel) = &event.channel {
+            text.push_str(&format!("\n\nChannel: `{channel}`."));
+        }
+        if event.fields.is_empty() {
+            text.push_str("\n\nNo public page documents this event's fields; unknown fields are ignored.");
+        }
+        let docs = doc(&text);
+        let def = types.struct_def(&event.name.rust, docs.clone(), &event.fields);
+        types.defs.push(def);
+        let ty = ident(&event.name.rust);
+        variants.push(quote!(#docs #ty(::std::boxed::Box<#ty>),));
+        arms.push(quote! {
+            #name => ::switchboard_runtime::serde_json::from_value(payload).map(|p| Event::#ty(::std::boxed::Box::new(p))),
+        });
+        names.push(name.clone());
+    }
+    let Some(envelope) = &service.event_envelope else {
+        return quote!();
+    };
+    let name_field = &envelope.name_field;
+    let payload_field = match &envelope.payload_field {
+        Some(p) => quote!(::std::option::Option::Some(#p)),
+        None => quote!(::std::option::Option::None),
+    };
+    let module_docs = doc_paragraphs([Some("Events the API delivers."), Some(envelope.delivery.as_str())]);
+    let defs = types.defs;
+    quote! {
+        #module_docs
+        pub mod events {
+            /// The name of every documented event.
+            pub const NAMES: &[&str] = &[#(#names),*];
+
+            /// A decoded event.
+            #[derive(Clone, Debug, PartialEq)]
+            #[non_exhaustive]
+            pub enum Event {
+                #(#variants)*
+                /// An event the documentation does not describe, kept as received.
+                Unknown {
+                    /// Its name.
+                    name: ::std::string::String,
+                    /// Its content.
+                    payload: ::switchboard_runtime::serde_json::Value,
+                },
+            }
+
+            /// Why an event frame could not be decoded.
+            #[derive(Debug)]
+            pub struct EventError(::std::string::String);
+
+            impl ::std::fmt::Display for EventError {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    write!(f, "cannot decode the event: {}", self.0)
+                }
+            }
+
+            impl ::std::error::Error for EventError {}
+
+            /// Decodes one event frame (JSON bytes). Never panics, whatever the bytes.
+            pub fn decode(frame: &[u8]) -> ::std::result::Result<Event, EventError> {
+                let split = ::switchboard_runtime::client::split_event(frame, #name_field, #payload_field)
+                    .map_err(|e| EventError(e.to_string()))?;
+                let payload = split.payload;
+                let result = match split.name.as_str() {
+                    #(#arms)*
+                    _ => return Ok(Event::Unknown { name: split.name, payload }),
+                };
+                result.map_err(|e| EventError(e.to_string()))
+            }
+
+            #(#defs)*
+        }
+    }
+}

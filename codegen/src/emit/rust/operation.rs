@@ -1,0 +1,544 @@
+//! One module per endpoint: `Request` and its builder, the sans-IO `to_http` and
+//! `parse_response`, `Output`, the per-endpoint `Error` and the endpoint's data (`EVENTS`,
+//! `ERRORS`).
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+use super::docs::{doc, doc_paragraphs};
+use super::types::{constraints_text, field_docs, ident, Types};
+use crate::model::{CodeValue, DispatchIn, Endpoint, ErrorCode, Field, ParamIn, Service, Type, TypeKind};
+use crate::naming;
+
+/// A member of the request: a parameter or a body field.
+struct Member<'a> {
+    field: &'a Field,
+    location: Option<ParamIn>,
+    ty: TokenStream,
+    default: Option<TokenStream>,
+}
+
+/// Emits `pub mod <endpoint id> { ... }`.
+pub fn emit_operation(service: &Service, endpoint: &Endpoint) -> TokenStream {
+    let mut types = Types::new(service);
+    let members = members(&mut types, endpoint);
+    let module = ident(&endpoint.rust);
+    let module_docs = module_docs(service, endpoint);
+    let data = emit_data(endpoint);
+    let request = emit_request(endpoint, &members);
+    let builder = emit_builder(&members);
+    let to_http = emit_to_http(endpoint, &members);
+    let output_docs = doc_paragraphs([
+        Some("The documented result of a successful call."),
+        endpoint.response.as_ref().and_then(|r| r.description.as_deref()),
+    ]);
+    let output_fields: &[Field] = endpoint.response.as_ref().map_or(&[], |r| &r.fields);
+    let output = types.struct_def("Output", output_docs, output_fields);
+    let error = emit_error(service, endpoint);
+    let defs = types.defs;
+    quote! {
+        #module_docs
+        pub mod #module {
+            use ::switchboard_runtime::bytes::Bytes;
+            use ::switchboard_runtime::error::BuildError;
+
+            #data
+            #request
+            #builder
+            #to_http
+            #output
+            #error
+            #(#defs)*
+        }
+    }
+}
+
+fn members<'a>(types: &mut Types<'_>, endpoint: &'a Endpoint) -> Vec<Member<'a>> {
+    let prefix = &endpoint.rust_type;
+    let mut out = Vec::new();
+    let params = endpoint.params.iter().filter(|p| !p.from_auth).map(|p| (&p.field, Some(p.location)));
+    let body = endpoint.request.iter().flat_map(|r| &r.fields).map(|f| (f, None));
+    for (field, location) in params.chain(body) {
+        let hint = format!("{prefix}{}", naming::type_ident(&field.name.wire).trim_start_matches("r#"));
+        let ty = types.rust_type(&field.ty, &hint);
+        let default = field.default.as_ref().and_then(|d| literal(d, &field.ty, &ty));
+        out.push(Member { field, location, ty, default });
+    }
+    out
+}
+
+/// A Rust expression of type `ty` for a JSON scalar, when it has a literal form.
+fn literal(value: &Value, model: &Type, ty: &TokenStream) -> Option<TokenStream> {
+    match (value, &model.kind) {
+        (Value::String(s), TypeKind::String) if model.values.is_empty() => Some(quote!(#s.to_owned())),
+        (Value::String(s), TypeKind::String) => Some(quote!(#ty::from(#s))),
+        (Value::Number(n), TypeKind::Integer) if model.values.is_empty() => {
+            let lit = Literal::i64_unsuffixed(n.as_i64()?);
+            Some(quote!(#lit))
+        }
+        (Value::Number(n), TypeKind::Integer) => {
+            let lit = n.as_i64()?;
+            Some(quote!(#ty::from(#lit)))
+        }
+        (Value::Number(n), TypeKind::Number) => {
+            let lit = Literal::f64_unsuffixed(n.as_f64()?);
+            Some(quote!(#lit))
+        }
+        (Value::Bool(b), TypeKind::Boolean) => Some(quote!(#b)),
+        _ => None,
+    }
+}
+
+fn module_docs(service: &Service, endpoint: &Endpoint) -> TokenStream {
+    let mut parts: Vec<String> = vec![format!("{}: {}", endpoint.title, endpoint.summary)];
+    if let Some(d) = &endpoint.description {
+        parts.push(d.clone());
+    }
+    parts.push(format!("`{} {}{}`", endpoint.method.as_str(), service.base_url.template, endpoint.path));
+    if !endpoint.prerequisites.is_empty() {
+        parts.push(format!("Prerequisites:\n{}", endpoint.prerequisites.iter().map(|p| format!("- {p}")).collect::<Vec<_>>().join("\n")));
+    }
+    if let Some(c) = &endpoint.callers {
+        parts.push(format!("Who may call it: {c}"));
+    }
+    if !endpoint.required_features.is_empty() {
+        parts.push(format!("Required features: {}.", endpoint.required_features.join(", ")));
+    }
+    if let Some(log) = &endpoint.log_name {
+        parts.push(format!("Method name in the vendor's logs: {log}."));
+    }
+    if !endpoint.events.is_empty() {
+        parts.push(format!("Triggers: {}.", endpoint.events.iter().map(|e| e.0.as_str()).collect::<Vec<_>>().join(", ")));
+    }
+    if !endpoint.errors.is_empty() {
+        let codes: Vec<String> = endpoint.errors.iter().map(|e| e.code.to_string()).collect();
+        parts.push(format!("Documented error codes: {}.", codes.join(", ")));
+    }
+    for h in &endpoint.history {
+        parts.push(format!("Changed {}: {}{}", h.date, h.change, h.change_en.as_deref().map(|e| format!(" ({e})")).unwrap_or_default()));
+    }
+    if !endpoint.unconfirmed.is_empty() {
+        parts.push(format!("Unconfirmed:\n{}", endpoint.unconfirmed.iter().map(|u| format!("- {u}")).collect::<Vec<_>>().join("\n")));
+    }
+    parts.push(format!("Source: {}", endpoint.source.url));
+    doc(&parts.join("\n\n"))
+}
+
+fn emit_data(endpoint: &Endpoint) -> TokenStream {
+    let id = &endpoint.id.0;
+    let method = endpoint.method.as_str();
+    let path = &endpoint.path;
+    let events: Vec<&str> = endpoint.events.iter().map(|e| e.0.as_str()).collect();
+    let errors: Vec<TokenStream> = endpoint.errors.iter().map(error_info).collect();
+    let n = errors.len();
+    quote! {
+        /// The endpoint's id.
+        pub const ID: &str = #id;
+        /// HTTP method.
+        pub const METHOD: &str = #method;
+        /// Path template under the base URL.
+        pub const PATH: &str = #path;
+        /// Names of the events this endpoint triggers (see [`crate::events`]).
+        pub const EVENTS: &[&str] = &[#(#events),*];
+        /// The error codes documented for this endpoint.
+        pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; #n] = [#(#errors),*];
+    }
+}
+
+/// An `ErrorInfo` literal.
+pub fn error_info(e: &ErrorCode) -> TokenStream {
+    let code = e.code.to_string();
+    let status = opt(e.http_status.map(|s| quote!(#s)));
+    let message = opt(e.message.as_deref().map(|m| quote!(#m)));
+    let meaning = opt(e.meaning.as_deref().or(e.meaning_en.as_deref()).map(|m| quote!(#m)));
+    let retryable = e.retryable;
+    quote! {
+        ::switchboard_runtime::response::ErrorInfo {
+            code: #code, http_status: #status, message: #message, meaning: #meaning, retryable: #retryable,
+        }
+    }
+}
+
+fn opt(value: Option<TokenStream>) -> TokenStream {
+    match value {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn field_type(member: &Member<'_>) -> TokenStream {
+    let ty = &member.ty;
+    if member.field.required || member.default.is_some() {
+        quote!(#ty)
+    } else {
+        quote!(::std::option::Option<#ty>)
+    }
+}
+
+fn emit_request(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
+    let fields = members.iter().map(|m| {
+        let name = ident(&m.field.name.rust);
+        let docs = field_docs(m.field);
+        let ty = field_type(m);
+        quote!(#docs pub #name: #ty,)
+    });
+    let checks: Vec<TokenStream> = members.iter().filter_map(validation).collect();
+    let title = format!(" The request of `{}`. Build it with [`Request::builder`].", endpoint.id.0);
+    quote! {
+        #[doc = #title]
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub struct Request {
+            #(#fields)*
+        }
+
+        impl Request {
+            /// A builder; `build` checks required values and documented constraints.
+            pub fn builder() -> RequestBuilder {
+                RequestBuilder::default()
+            }
+
+            /// Checks the documented constraints (ranges, lengths, patterns).
+            pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+                #(#checks)*
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The constraint checks of one member, or `None` when it has none.
+fn validation(member: &Member<'_>) -> Option<TokenStream> {
+    let ty = &member.field.ty;
+    let wire = &member.field.name.wire;
+    let mut checks = Vec::new();
+    let v = quote!(value);
+    let bound = |b: Option<f64>| opt(b.map(|x| { let l = Literal::i64_unsuffixed(x as i64); quote!(#l) }));
+    let ubound = |b: Option<f64>| opt(b.map(|x| { let l = Literal::usize_unsuffixed(x.max(0.0) as usize); quote!(#l) }));
+    match &ty.kind {
+        TypeKind::String if ty.values.is_empty() => {
+            if let Some(r) = &ty.range {
+                let (min, max) = (bound(r.min), bound(r.max));
+                checks.push(quote!(::switchboard_runtime::validate::numeric_text(#wire, #v, #min, #max)?;));
+            }
+            if let Some(l) = &ty.length {
+                let (min, max) = (ubound(l.min), ubound(l.max));
+                checks.push(quote!(::switchboard_runtime::validate::length(#wire, #v, #min, #max)?;));
+            }
+            if let Some(p) = &ty.pattern {
+                checks.push(quote! {
+                    static PATTERN: ::std::sync::OnceLock<::std::option::Option<::switchboard_runtime::validate::Regex>> = ::std::sync::OnceLock::new();
+                    ::switchboard_runtime::validate::pattern(#wire, #v, #p, &PATTERN)?;
+                });
+            }
+        }
+        TypeKind::Integer | TypeKind::Number if ty.values.is_empty() => {
+            if let Some(r) = &ty.range {
+                let conv = |b: Option<f64>| opt(b.map(|x| {
+                    let l = if matches!(ty.kind, TypeKind::Number) { Literal::f64_unsuffixed(x) } else { Literal::i64_unsuffixed(x as i64) };
+                    quote!(#l as _)
+                }));
+                let (min, max) = (conv(r.min), conv(r.max));
+                checks.push(quote!(BuildError::check_range(#wire, *#v, #min, #max)?;));
+            }
+        }
+        TypeKind::Array { .. } => {
+            if let Some(l) = &ty.length {
+                let (min, max) = (ubound(l.min), ubound(l.max));
+                checks.push(quote!(::switchboard_runtime::validate::items(#wire, #v.len(), #min, #max)?;));
+            }
+        }
+        _ => {}
+    }
+    if checks.is_empty() {
+        return None;
+    }
+    let name = ident(&member.field.name.rust);
+    Some(if member.field.required || member.default.is_some() {
+        quote!({ let value = &self.#name; #(#checks)* })
+    } else {
+        quote!(if let Some(value) = &self.#name { #(#checks)* })
+    })
+}
+
+fn emit_builder(members: &[Member<'_>]) -> TokenStream {
+    let slots = members.iter().map(|m| {
+        let name = ident(&m.field.name.rust);
+        let ty = &m.ty;
+        quote!(#name: ::std::option::Option<#ty>,)
+    });
+    let setters = members.iter().map(|m| {
+        let name = ident(&m.field.name.rust);
+        let ty = &m.ty;
+        let mut text = m.field.description.clone().unwrap_or_else(|| format!("Sets `{}`.", m.field.name.wire));
+        if let Some(c) = constraints_text(&m.field.ty) {
+            text.push_str("\n\n");
+            text.push_str(&c);
+        }
+        let docs = doc(&text);
+        quote! {
+            #docs
+            pub fn #name(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                self.#name = Some(value.into());
+                self
+            }
+        }
+    });
+    let inits = members.iter().map(|m| {
+        let name = ident(&m.field.name.rust);
+        let wire = &m.field.name.wire;
+        match (&m.default, m.field.required) {
+            (Some(default), _) => quote!(#name: self.#name.unwrap_or_else(|| #default),),
+            (None, true) => quote!(#name: self.#name.ok_or_else(|| BuildError::missing(#wire))?,),
+            (None, false) => quote!(#name: self.#name,),
+        }
+    });
+    quote! {
+        /// Builds a [`Request`].
+        #[derive(Clone, Debug, Default)]
+        pub struct RequestBuilder {
+            #(#slots)*
+        }
+
+        impl RequestBuilder {
+            #(#setters)*
+
+            /// The request, once every required value is set and every constraint holds.
+            pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+                let request = Request { #(#inits)* };
+                request.validate()?;
+                Ok(request)
+            }
+        }
+    }
+}
+
+/// `String` text of a member's value for a path, query or header.
+fn text_of(member: &Member<'_>, value: TokenStream) -> TokenStream {
+    let ty = &member.field.ty;
+    match &ty.kind {
+        TypeKind::String if ty.values.is_empty() => quote!(#value.as_str()),
+        TypeKind::String => quote!(::std::string::String::from(#value.clone()).as_str()),
+        TypeKind::Integer if !ty.values.is_empty() => quote!(i64::from(#value.clone()).to_string().as_str()),
+        TypeKind::Integer | TypeKind::Number | TypeKind::Boolean => quote!(#value.to_string().as_str()),
+        _ => quote!(::switchboard_runtime::serde_json::to_string(#value).unwrap_or_default().as_str()),
+    }
+}
+
+fn emit_to_http(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
+    let method = ident(endpoint.method.as_str());
+    let mut steps = Vec::new();
+    // Path: literal pieces and encoded parameters, in template order.
+    let mut rest = endpoint.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let literal = &rest[..open];
+        if !literal.is_empty() {
+            steps.push(quote!(parts.path(#literal);));
+        }
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+        let name = &rest[open + 1..close];
+        let member = members
+            .iter()
+            .find(|m| m.location == Some(ParamIn::Path) && m.field.name.wire == name)
+            .expect("check_templates: placeholders are path parameters");
+        let field = ident(&member.field.name.rust);
+        let text = text_of(member, quote!(self.#field));
+        steps.push(quote!(parts.path_param(#text);));
+        rest = &rest[(close + 1).min(rest.len())..];
+    }
+    if !rest.is_empty() {
+        steps.push(quote!(parts.path(#rest);));
+    }
+    for d in endpoint.dispatch.iter().filter(|d| d.location == DispatchIn::Query) {
+        let (name, value) = (&d.name, &d.value);
+        steps.push(quote!(parts.query(#name, #value);));
+    }
+    for d in endpoint.dispatch.iter().filter(|d| d.location == DispatchIn::Header) {
+        let (name, value) = (&d.name, &d.value);
+        steps.push(quote!(parts.header(#name, #value)?;));
+    }
+    for m in members {
+        let wire = &m.field.name.wire;
+        let field = ident(&m.field.name.rust);
+        let required = m.field.required || m.default.is_some();
+        let step = match m.location {
+            Some(ParamIn::Path) | None => continue,
+            Some(ParamIn::Query) => {
+                let text = text_of(m, quote!(value));
+                quote!(parts.query(#wire, #text);)
+            }
+            Some(ParamIn::Header) => {
+                let text = text_of(m, quote!(value));
+                quote!(parts.header(#wire, #text)?;)
+            }
+        };
+        steps.push(if required {
+            quote!({ let value = &self.#field; #step })
+        } else {
+            quote!(if let Some(value) = &self.#field { #step })
+        });
+    }
+    if let Some(request) = &endpoint.request {
+        let content_type = &request.content_type;
+        steps.push(quote!(parts.json_body(#content_type);));
+        for d in endpoint.dispatch.iter().filter(|d| d.location == DispatchIn::Body) {
+            let (name, value) = (&d.name, &d.value);
+            steps.push(quote!(parts.body_field(#name, #value)?;));
+        }
+        for m in members.iter().filter(|m| m.location.is_none()) {
+            let wire = &m.field.name.wire;
+            let field = ident(&m.field.name.rust);
+            steps.push(if m.field.required || m.default.is_some() {
+                quote!(parts.body_field(#wire, &self.#field)?;)
+            } else {
+                quote!(if let Some(value) = &self.#field { parts.body_field(#wire, value)?; })
+            });
+        }
+    }
+    quote! {
+        impl Request {
+            /// The HTTP request, without credentials (the client's auth scheme adds them).
+            /// Sans-IO: usable without any async runtime.
+            pub fn to_http(&self, base_url: &str) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+                self.validate()?;
+                let mut parts = ::switchboard_runtime::request::RequestParts::new(::switchboard_runtime::http::Method::#method, base_url);
+                #(#steps)*
+                parts.finish()
+            }
+        }
+
+        /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+        /// Sans-IO; never panics, whatever the bytes.
+        pub fn parse_response(response: ::switchboard_runtime::http::Response<Bytes>) -> ::std::result::Result<Output, Error> {
+            let opened = ::switchboard_runtime::response::open(&crate::ENVELOPE, ID, response).map_err(Error::from_failure)?;
+            ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        }
+    }
+}
+
+fn emit_error(service: &Service, endpoint: &Endpoint) -> TokenStream {
+    let variants: Vec<_> = endpoint.errors.iter().map(|e| ident(&e.rust)).collect();
+    let variant_docs = endpoint.errors.iter().map(|e| {
+        let mut text = format!("`{}`", e.code);
+        if let Some(status) = e.http_status {
+            text.push_str(&format!(" (HTTP {status})"));
+        }
+        if let Some(m) = &e.message {
+            text.push_str(&format!(": {m}"));
+        }
+        let meaning = [e.meaning.as_deref(), e.meaning_en.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n\n");
+        if !meaning.is_empty() {
+            text.push_str("\n\n");
+            text.push_str(&meaning);
+        }
+        if e.retryable {
+            text.push_str("\n\nRetryable.");
+        }
+        doc(&text)
+    });
+    let arms = endpoint.errors.iter().map(|e| {
+        let code = match &e.code {
+            CodeValue::Str(s) => s.clone(),
+            CodeValue::Int(i) => i.to_string(),
+        };
+        let variant = ident(&e.rust);
+        quote!(#code => Self::#variant(error),)
+    });
+    let endpoint_table = if endpoint.errors.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+                let error = error.with_info(info);
+                return match info.code {
+                    #(#arms)*
+                    _ => Self::Undocumented(error),
+                };
+            }
+        }
+    };
+    let service_table = if service.errors.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&crate::ERRORS, error.code()) {
+                return Self::Service(error.with_info(info));
+            }
+        }
+    };
+    quote! {
+        /// Why a call of this endpoint failed: one variant per documented code, then the
+        /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum Error {
+            #( #variant_docs #variants(::switchboard_runtime::response::ApiError), )*
+            /// A service-wide documented code that the endpoint's page does not list.
+            Service(::switchboard_runtime::response::ApiError),
+            /// A code or HTTP status the documentation does not list; the raw response is kept.
+            Undocumented(::switchboard_runtime::response::ApiError),
+            /// The response body could not be decoded; the raw response is kept.
+            Decode(::switchboard_runtime::response::DecodeError),
+            /// The request broke a documented constraint and was not sent.
+            Build(BuildError),
+            /// The request could not be sent (transport or credentials).
+            Send(::switchboard_runtime::auth::SendError),
+        }
+
+        impl Error {
+            fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+                let error = match failure {
+                    ::switchboard_runtime::response::Failure::Decode(error) => return Self::Decode(error),
+                    ::switchboard_runtime::response::Failure::Api(error) => error,
+                };
+                #endpoint_table
+                #service_table
+                Self::Undocumented(error)
+            }
+
+            /// The API's answer, when the API answered with an error.
+            pub fn api_error(&self) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+                match self {
+                    #( Self::#variants(error) )|* | Self::Service(error) | Self::Undocumented(error) => Some(error),
+                    _ => None,
+                }
+            }
+
+            /// The vendor's code, when the API answered with one.
+            pub fn code(&self) -> ::std::option::Option<&str> {
+                self.api_error().and_then(|e| e.code())
+            }
+
+            /// Whether the documentation says repeating the call may succeed.
+            pub fn is_retryable(&self) -> bool {
+                self.api_error().is_some_and(|e| e.is_retryable())
+            }
+        }
+
+        impl ::std::fmt::Display for Error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    Self::Decode(error) => error.fmt(f),
+                    Self::Build(error) => write!(f, "{}: {error}", ID),
+                    Self::Send(error) => write!(f, "{}: {error}", ID),
+                    other => match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    },
+                }
+            }
+        }
+
+        impl ::std::error::Error for Error {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    Self::Decode(error) => Some(error),
+                    Self::Build(error) => Some(error),
+                    Self::Send(error) => Some(error),
+                    other => other.api_error().map(|e| e as _),
+                }
+            }
+        }
+    }
+}

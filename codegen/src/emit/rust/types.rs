@@ -1,0 +1,296 @@
+//! Rust types for the model's types: structs for objects, open enums for documented values.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::{doc, doc_paragraphs};
+use crate::model::{Field, Service, Type, TypeKind};
+use crate::naming;
+
+/// Makes an identifier from a name `naming` produced (raw identifiers included).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// Collects the type definitions one generated module needs.
+pub struct Types<'a> {
+    /// The service, for named types.
+    pub service: &'a Service,
+    /// Definitions emitted so far, in order.
+    pub defs: Vec<TokenStream>,
+    seen: BTreeSet<String>,
+}
+
+impl<'a> Types<'a> {
+    /// An empty collection.
+    pub fn new(service: &'a Service) -> Self {
+        Types { service, defs: Vec::new(), seen: BTreeSet::new() }
+    }
+
+    /// The Rust type of `ty`; nested objects and enums are defined as a side effect. `hint`
+    /// names an enum made for documented values.
+    pub fn rust_type(&mut self, ty: &Type, hint: &str) -> TokenStream {
+        match &ty.kind {
+            TypeKind::String if !ty.values.is_empty() => self.open_enum(hint, ty, None),
+            TypeKind::Integer if !ty.values.is_empty() => self.open_enum(hint, ty, None),
+            TypeKind::String => quote!(::std::string::String),
+            TypeKind::Integer => integer(ty),
+            TypeKind::Number => quote!(f64),
+            TypeKind::Boolean => quote!(bool),
+            TypeKind::Json => quote!(::switchboard_runtime::serde_json::Value),
+            TypeKind::Object { rust, fields } => {
+                let name = ident(rust);
+                if self.seen.insert(rust.clone()) {
+                    let def = self.struct_def(rust, quote!(#[doc = " An object of the response or request."]), fields);
+                    self.defs.push(def);
+                }
+                quote!(#name)
+            }
+            TypeKind::Array { items } => {
+                let inner = self.rust_type(items, &format!("{hint}Item"));
+                quote!(::std::vec::Vec<#inner>)
+            }
+            TypeKind::Map { values } => {
+                let inner = self.rust_type(values, &format!("{hint}Value"));
+                quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            }
+            TypeKind::Named { rust, .. } => {
+                let name = ident(rust);
+                quote!(crate::types::#name)
+            }
+        }
+    }
+
+    /// A struct with the given fields; optional fields are `Option`s skipped when absent.
+    pub fn struct_def(&mut self, name: &str, docs: TokenStream, fields: &[Field]) -> TokenStream {
+        let name_ident = ident(name);
+        let mut members = Vec::new();
+        let mut defaultable = true;
+        for field in fields {
+            let hint = format!("{name}{}", naming::type_ident(&field.name.wire).trim_start_matches("r#"));
+            let ty = self.rust_type(&field.ty, &hint);
+            defaultable &= !field.required || self.has_default(&field.ty);
+            members.push(self.member(field, ty));
+        }
+        let default = defaultable.then(|| quote!(Default,));
+        quote! {
+            #docs
+            #[derive(Clone, Debug, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+            #[non_exhaustive]
+            pub struct #name_ident {
+                #(#members)*
+            }
+        }
+    }
+
+    fn member(&self, field: &Field, ty: TokenStream) -> TokenStream {
+        let name = ident(&field.name.rust);
+        let wire = &field.name.wire;
+        let docs = field_docs(field);
+        if field.required {
+            quote! {
+                #docs
+                #[serde(rename = #wire)]
+                pub #name: #ty,
+            }
+        } else {
+            quote! {
+                #docs
+                #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub #name: ::std::option::Option<#ty>,
+            }
+        }
+    }
+
+    /// Whether the Rust type of `ty` implements `Default`.
+    pub fn has_default(&self, ty: &Type) -> bool {
+        match &ty.kind {
+            TypeKind::String | TypeKind::Integer => ty.values.is_empty(),
+            TypeKind::Named { id, .. } => self
+                .service
+                .types
+                .iter()
+                .find(|t| t.name.wire == id.0)
+                .is_some_and(|t| self.has_default(&t.ty) && fields_default(self, &t.ty)),
+            TypeKind::Object { fields, .. } => fields.iter().all(|f| !f.required || self.has_default(&f.ty)),
+            _ => true,
+        }
+    }
+
+    /// An open enumeration: one variant per documented value and one keeping anything else.
+    pub fn open_enum(&mut self, name: &str, ty: &Type, docs: Option<TokenStream>) -> TokenStream {
+        let enum_ident = ident(name);
+        if !self.seen.insert(name.to_owned()) {
+            return quote!(#enum_ident);
+        }
+        let integer = matches!(ty.kind, TypeKind::Integer);
+        let base = if integer { quote!(i64) } else { quote!(::std::string::String) };
+        let base_str = if integer { "i64" } else { "String" };
+        let mut variants = Vec::new();
+        let mut from_arms = Vec::new();
+        let mut into_arms = Vec::new();
+        for value in &ty.values {
+            let variant = ident(&value.rust);
+            let shown = naming::value_text(&value.value);
+            let vdoc = doc(&match &value.description {
+                Some(d) => format!("`{shown}`: {d}"),
+                None => format!("`{shown}`."),
+            });
+            variants.push(quote!(#vdoc #variant,));
+            if integer {
+                let lit = value.value.as_i64().unwrap_or_default();
+                from_arms.push(quote!(#lit => Self::#variant,));
+                into_arms.push(quote!(#enum_ident::#variant => #lit,));
+            } else {
+                from_arms.push(quote!(#shown => Self::#variant,));
+                into_arms.push(quote!(#enum_ident::#variant => #shown.to_owned(),));
+            }
+        }
+        let docs = docs.unwrap_or_else(|| quote!(#[doc = " Documented values; others are kept as received."]));
+        let (from_match, str_impl) = if integer {
+            (quote!(match value { #(#from_arms)* _ => Self::UnknownValue(value) }), quote!())
+        } else {
+            (
+                quote!(match value.as_str() { #(#from_arms)* _ => Self::UnknownValue(value) }),
+                quote! {
+                    impl ::std::convert::From<&str> for #enum_ident {
+                        fn from(value: &str) -> Self {
+                            Self::from(value.to_owned())
+                        }
+                    }
+                },
+            )
+        };
+        self.defs.push(quote! {
+            #docs
+            #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(from = #base_str, into = #base_str)]
+            #[non_exhaustive]
+            pub enum #enum_ident {
+                #(#variants)*
+                /// A value the documentation does not list, kept as received.
+                UnknownValue(#base),
+            }
+            impl ::std::convert::From<#base> for #enum_ident {
+                fn from(value: #base) -> Self {
+                    #from_match
+                }
+            }
+            #str_impl
+            impl ::std::convert::From<#enum_ident> for #base {
+                fn from(value: #enum_ident) -> Self {
+                    match value {
+                        #(#into_arms)*
+                        #enum_ident::UnknownValue(value) => value,
+                    }
+                }
+            }
+        });
+        quote!(#enum_ident)
+    }
+}
+
+fn fields_default(types: &Types<'_>, ty: &Type) -> bool {
+    match &ty.kind {
+        TypeKind::Object { fields, .. } => fields.iter().all(|f| !f.required || types.has_default(&f.ty)),
+        _ => true,
+    }
+}
+
+fn integer(ty: &Type) -> TokenStream {
+    match ty.format.as_deref() {
+        Some("int32") => quote!(i32),
+        Some("uint32") => quote!(u32),
+        Some("uint64") => quote!(u64),
+        _ => quote!(i64),
+    }
+}
+
+/// Docs of a field: description, English rendering, constraints, default, example.
+pub fn field_docs(field: &Field) -> TokenStream {
+    let constraints = constraints_text(&field.ty);
+    let default = field.default.as_ref().map(|d| format!("Default: `{}`.", compact(d)));
+    let example = field.example.as_ref().map(|e| format!("Example: `{}`.", compact(e)));
+    let wire = format!("Wire name: `{}`.", field.name.wire);
+    let fallback = if field.description.is_none() { Some("Not described by the vendor.") } else { None };
+    doc_paragraphs([
+        field.description.as_deref(),
+        fallback,
+        field.description_en.as_deref(),
+        constraints.as_deref(),
+        default.as_deref(),
+        example.as_deref(),
+        field.unconfirmed.as_deref().map(|_| "Some facts about this field are unconfirmed (see the spec)."),
+        Some(wire.as_str()),
+    ])
+}
+
+fn compact(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Constraints in words: "Range: 101 to 59999. Length: at most 24."
+pub fn constraints_text(ty: &Type) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(r) = &ty.range {
+        parts.push(format!("Range: {}.", bounds(r.min, r.max)));
+    }
+    if let Some(l) = &ty.length {
+        parts.push(format!("Length: {}.", bounds(l.min, l.max)));
+    }
+    if let Some(p) = &ty.pattern {
+        parts.push(format!("Pattern: `{p}`."));
+    }
+    if let Some(f) = &ty.format {
+        parts.push(format!("Format: {f}."));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+fn bounds(min: Option<f64>, max: Option<f64>) -> String {
+    match (min, max) {
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        (Some(a), None) => format!("at least {a}"),
+        (None, Some(b)) => format!("at most {b}"),
+        (None, None) => "any".into(),
+    }
+}
+
+/// Emits `crate::types`: the service's shared types.
+pub fn emit_types(service: &Service) -> TokenStream {
+    let mut types = Types::new(service);
+    for named in &service.types {
+        let docs = doc_paragraphs([named.description.as_deref(), named.description_en.as_deref(), Some(&format!("Vendor name: `{}`.", named.name.wire))]);
+        match &named.ty.kind {
+            TypeKind::Object { fields, .. } => {
+                if types.seen.insert(named.name.rust.clone()) {
+                    let def = types.struct_def(&named.name.rust, docs, fields);
+                    types.defs.push(def);
+                }
+            }
+            TypeKind::String | TypeKind::Integer if !named.ty.values.is_empty() => {
+                types.open_enum(&named.name.rust, &named.ty, Some(docs));
+            }
+            _ => {
+                let name = format_ident!("{}", named.name.rust);
+                let ty = types.rust_type(&named.ty, &named.name.rust);
+                types.defs.push(quote!(#docs pub type #name = #ty;));
+            }
+        }
+    }
+    let defs = types.defs;
+    quote! {
+        /// Types shared by several endpoints and events.
+        pub mod types {
+            #(#defs)*
+        }
+    }
+}
