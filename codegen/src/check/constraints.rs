@@ -282,7 +282,7 @@ fn check_placement(cx: &mut Cx<'_>, file: FileId, field: &FieldSpec, role: Role)
         }
     }
     if let Some(pattern) = &field.pattern {
-        if let Err(err) = regex::Regex::new(&pattern.value) {
+        if let Err(err) = regex_lite::Regex::new(&pattern.value) {
             let message = err
                 .to_string()
                 .lines()
@@ -325,7 +325,7 @@ fn report_mismatches(
     value: &crate::spec::Sp<crate::spec::Json>,
     field: &FieldSpec,
 ) {
-    for mismatch in check_value(&value.value.0, field, cx) {
+    for mismatch in check_value(&value.value.0, field, cx, true) {
         let what = if mismatch.path.is_empty() {
             what.to_owned()
         } else {

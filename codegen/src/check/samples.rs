@@ -47,7 +47,7 @@ pub fn check_samples(cx: &mut Cx<'_>) {
                             *file,
                             &format!("sample parameter `{name}`"),
                             value,
-                            check_value(&value.value.0, param, cx),
+                            check_value(&value.value.0, param, cx, false),
                         ),
                         None => {
                             let names = endpoint
@@ -132,7 +132,7 @@ fn check_request_body(cx: &mut Cx<'_>, file: FileId, endpoint: &EndpointSpec, bo
         file,
         "sample request body",
         body,
-        check_object(&value, &fields, cx, "", true),
+        check_object(&value, &fields, cx, "", true, false),
     );
 }
 
@@ -149,16 +149,16 @@ fn check_response_body(cx: &mut Cx<'_>, file: FileId, endpoint: &EndpointSpec, b
                 .collect();
             let mut outer = body.value.0.clone();
             let inner = outer.as_object_mut().and_then(|o| o.remove(&payload.value));
-            mismatches.extend(check_object(&outer, &top, cx, "", true));
+            mismatches.extend(check_object(&outer, &top, cx, "", true, false));
             if let Some(inner) = inner {
                 if !inner.is_null() {
-                    mismatches.extend(check_object(&inner, &own, cx, &payload.value, true));
+                    mismatches.extend(check_object(&inner, &own, cx, &payload.value, true, false));
                 }
             }
         }
         None => {
             let all: Vec<&FieldSpec> = envelope.fields.iter().chain(own).collect();
-            mismatches.extend(check_object(&body.value.0, &all, cx, "", true));
+            mismatches.extend(check_object(&body.value.0, &all, cx, "", true, false));
         }
     }
     report(cx, file, "sample response body", body, mismatches);

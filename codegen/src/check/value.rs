@@ -27,23 +27,26 @@ impl Types for super::Cx<'_> {
 }
 
 /// Checks `value` against `field`; every mismatch is returned (bounded depth).
-pub fn check_value(value: &Value, field: &FieldSpec, types: &dyn Types) -> Vec<Mismatch> {
+pub fn check_value(value: &Value, field: &FieldSpec, types: &dyn Types, strict: bool) -> Vec<Mismatch> {
     let mut out = Vec::new();
-    check(value, field, types, String::new(), 0, &mut out);
+    check(value, field, types, String::new(), 0, strict, &mut out);
     out
 }
 
 /// Checks a JSON object against a list of fields: required fields present, each known field's
-/// value valid. Unknown keys are reported when `closed`.
+/// value valid. Unknown keys are reported when `closed`. Samples are not `strict`: documented
+/// value lists are open on the wire, so a sample may show a value the list lacks; the spec's own
+/// defaults and examples are held to the list.
 pub fn check_object(
     value: &Value,
     fields: &[&FieldSpec],
     types: &dyn Types,
     path: &str,
     closed: bool,
+    strict: bool,
 ) -> Vec<Mismatch> {
     let mut out = Vec::new();
-    check_fields(value, fields, types, path.to_owned(), 0, closed, &mut out);
+    check_fields(value, fields, types, path.to_owned(), 0, closed, strict, &mut out);
     out
 }
 
@@ -57,12 +60,14 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check(
     value: &Value,
     field: &FieldSpec,
     types: &dyn Types,
     path: String,
     depth: usize,
+    strict: bool,
     out: &mut Vec<Mismatch>,
 ) {
     if depth > MAX_DEPTH {
@@ -82,13 +87,15 @@ fn check(
     }
     match field.ty.value.as_str() {
         "string" => match value {
-            Value::String(s) => check_string(s, field, &mut bad),
+            Value::String(s) => check_string(s, field, strict, &mut bad),
             other => bad(format!("expected a string, found {}", kind(other))),
         },
         "integer" => match value {
             Value::Number(n) if n.is_i64() || n.is_u64() => {
                 check_range(n.as_f64().unwrap_or(0.0), field, &mut bad);
-                check_values(value, field, &mut bad);
+                if strict {
+                    check_values(value, field, &mut bad);
+                }
                 check_format(n, field, &mut bad);
             }
             other => bad(format!("expected an integer, found {}", kind(other))),
@@ -110,7 +117,7 @@ fn check(
                 }
                 if let Some(item) = &field.items {
                     for (i, v) in items.iter().enumerate() {
-                        check(v, item, types, format!("{path}[{i}]"), depth + 1, out);
+                        check(v, item, types, format!("{path}[{i}]"), depth + 1, strict, out);
                     }
                 }
             }
@@ -120,7 +127,7 @@ fn check(
             Value::Object(map) => {
                 if let Some(values) = &field.additional {
                     for (k, v) in map {
-                        check(v, values, types, join(&path, k), depth + 1, out);
+                        check(v, values, types, join(&path, k), depth + 1, strict, out);
                     }
                 }
             }
@@ -128,16 +135,17 @@ fn check(
         },
         "object" => {
             let fields: Vec<&FieldSpec> = field.fields.iter().collect();
-            check_fields(value, &fields, types, path, depth, false, out);
+            check_fields(value, &fields, types, path, depth, false, strict, out);
         }
         named => {
             if let Some(target) = types.lookup(named) {
-                check(value, target, types, path, depth + 1, out);
+                check(value, target, types, path, depth + 1, strict, out);
             }
         }
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check_fields(
     value: &Value,
     fields: &[&FieldSpec],
@@ -145,6 +153,7 @@ fn check_fields(
     path: String,
     depth: usize,
     closed: bool,
+    strict: bool,
     out: &mut Vec<Mismatch>,
 ) {
     let Value::Object(map) = value else {
@@ -157,7 +166,7 @@ fn check_fields(
     for field in fields {
         let Some(name) = &field.name else { continue };
         match map.get(&name.value) {
-            Some(v) => check(v, field, types, join(&path, &name.value), depth + 1, out),
+            Some(v) => check(v, field, types, join(&path, &name.value), depth + 1, strict, out),
             None if field.required.as_ref().is_some_and(|r| r.value) => out.push(Mismatch {
                 path: path.clone(),
                 message: format!("lacks required field `{}`", name.value),
@@ -180,12 +189,12 @@ fn check_fields(
     }
 }
 
-fn check_string(s: &str, field: &FieldSpec, bad: &mut impl FnMut(String)) {
+fn check_string(s: &str, field: &FieldSpec, strict: bool, bad: &mut impl FnMut(String)) {
     if let Some(length) = &field.length {
         check_bounds(s.chars().count() as f64, length, "length", bad);
     }
     if let Some(pattern) = &field.pattern {
-        if let Ok(re) = regex::Regex::new(&format!("^(?:{})$", pattern.value)) {
+        if let Ok(re) = regex_lite::Regex::new(&format!("^(?:{})$", pattern.value)) {
             if !re.is_match(s) {
                 bad(format!("`{s}` does not match pattern `{}`", pattern.value));
             }
@@ -199,7 +208,9 @@ fn check_string(s: &str, field: &FieldSpec, bad: &mut impl FnMut(String)) {
             )),
         }
     }
-    check_values(&Value::String(s.to_owned()), field, bad);
+    if strict {
+        check_values(&Value::String(s.to_owned()), field, bad);
+    }
 }
 
 /// Open enumerations accept unknown values on the wire, but a spec's own defaults and examples

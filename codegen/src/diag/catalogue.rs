@@ -284,7 +284,7 @@ impl Problem {
             }
             Problem::EmptyRange { .. } => Some("swap the bounds".into()),
             Problem::InvalidPattern { .. } => {
-                Some("patterns use Rust `regex` syntax (no look-around, no backreferences)".into())
+                Some("patterns use the `regex-lite` syntax (no look-around, no backreferences, ASCII classes)".into())
             }
             Problem::NameCollision { .. } => {
                 Some("rename one of them, or set `rust_name` on one to pick another identifier".into())
