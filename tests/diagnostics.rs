@@ -34,7 +34,7 @@ fn run_fixture(path: &Path) -> String {
     let expected = expected_code(path, &bytes);
     let tmp = TempDir::new("diag");
     let vendor = tmp.path().join("specs").join("fixture_api");
-    copy_tree(&root().join("tests/fixtures/base"), &vendor);
+    copy_tree(&root().join("tests/fixtures/valid/fixture_api"), &vendor);
     let name = path.file_name().expect("file name");
     if name.to_string_lossy().starts_with("service_") {
         std::fs::write(vendor.join("service.yaml"), &bytes).expect("write");
@@ -135,7 +135,7 @@ fn enough_fixtures() {
 fn base_fixture_is_valid() {
     let tmp = TempDir::new("base");
     copy_tree(
-        &root().join("tests/fixtures/base"),
+        &root().join("tests/fixtures/valid/fixture_api"),
         &tmp.path().join("specs/fixture_api"),
     );
     Builder::new()

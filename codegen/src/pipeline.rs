@@ -132,6 +132,39 @@ impl Builder {
         })
     }
 
+    /// Build-script mode: writes one Rust module per service, `<out_dir>/<service>.rs`, to be
+    /// included with `include!(concat!(env!("OUT_DIR"), "/<service>.rs"))` inside a module
+    /// (the includer documents the module). Only changed files are rewritten, so cargo does not
+    /// rebuild needlessly. Prints `cargo:rerun-if-changed` for the specs folder when
+    /// `emit_rerun` is set (as a build script wants).
+    pub fn compile_rust(&self, emit_rerun: bool) -> Result<Vec<PathBuf>, Error> {
+        let model = self.validate()?;
+        let mut outputs = Outputs::default();
+        for service in &model.services {
+            outputs.add(
+                format!("{}.rs", service.name),
+                emit::rust::emit_module(service),
+            );
+        }
+        std::fs::create_dir_all(&self.out).map_err(|error| Error::Io {
+            path: self.out.clone(),
+            error,
+        })?;
+        for (path, contents) in &outputs.files {
+            let target = self.out.join(path);
+            if std::fs::read(&target).ok().as_deref() != Some(contents.as_slice()) {
+                std::fs::write(&target, contents).map_err(|error| Error::Io {
+                    path: target.clone(),
+                    error,
+                })?;
+            }
+        }
+        if emit_rerun {
+            println!("cargo:rerun-if-changed={}", self.specs.display());
+        }
+        Ok(outputs.files.keys().map(|p| self.out.join(p)).collect())
+    }
+
     /// The specs folder.
     pub fn specs(&self) -> &Path {
         &self.specs
@@ -149,5 +182,6 @@ pub fn emit_all(_model: &Model) -> Outputs {
     emit::schema::emit_schema(&mut out);
     emit::openapi::emit_openapi(_model, emit::openapi::Version::V3_1, &mut out);
     emit::rust::emit_rust(_model, &mut out);
+    emit::markdown::emit_markdown(_model, &mut out);
     out
 }

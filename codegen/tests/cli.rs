@@ -29,7 +29,8 @@ fn copy_tree(from: &Path, to: &Path) {
 
 fn base_specs(dir: &Path) -> PathBuf {
     let specs = dir.join("specs");
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/base");
+    let fixtures =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/valid/fixture_api");
     copy_tree(&fixtures, &specs.join("fixture_api"));
     specs
 }

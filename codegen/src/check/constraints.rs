@@ -37,22 +37,21 @@ pub fn check_constraints(cx: &mut Cx<'_>) {
         }
     }
     for variable in &spec.base_url.variables {
-        if let Some(default) = &variable.default {
-            if !variable.values.is_empty()
-                && !variable
-                    .values
-                    .iter()
-                    .any(|v| v.value.value.0.as_str() == Some(default.value.as_str()))
-            {
-                cx.report(
-                    Problem::ConstraintViolated {
-                        what: "default".into(),
-                        message: "is not one of the variable's values".into(),
-                    },
-                    file,
-                    default.span,
-                );
-            }
+        if let Some(default) = &variable.default
+            && !variable.values.is_empty()
+            && !variable
+                .values
+                .iter()
+                .any(|v| v.value.value.0.as_str() == Some(default.value.as_str()))
+        {
+            cx.report(
+                Problem::ConstraintViolated {
+                    what: "default".into(),
+                    message: "is not one of the variable's values".into(),
+                },
+                file,
+                default.span,
+            );
         }
     }
     check_code_types(cx);
@@ -141,15 +140,15 @@ fn check_placement(cx: &mut Cx<'_>, file: FileId, field: &FieldSpec, role: Role)
         ),
         _ => {}
     }
-    if role == Role::Items {
-        if let Some(name) = &field.name {
-            not_here(
-                cx,
-                "name",
-                name.span,
-                "array items and map values have no name".into(),
-            );
-        }
+    if role == Role::Items
+        && let Some(name) = &field.name
+    {
+        not_here(
+            cx,
+            "name",
+            name.span,
+            "array items and map values have no name".into(),
+        );
     }
     if let Some(from_auth) = &field.from_auth {
         let header_or_query = field
@@ -209,15 +208,15 @@ fn check_placement(cx: &mut Cx<'_>, file: FileId, field: &FieldSpec, role: Role)
         ),
     ];
     for (key, span, allowed) in rules {
-        if let Some(span) = span {
-            if !allowed {
-                let reason = if known {
-                    format!("a `{ty}` cannot have `{key}`")
-                } else {
-                    format!("`{ty}` is a shared type; put `{key}` on its definition")
-                };
-                not_here(cx, key, span, reason);
-            }
+        if let Some(span) = span
+            && !allowed
+        {
+            let reason = if known {
+                format!("a `{ty}` cannot have `{key}`")
+            } else {
+                format!("`{ty}` is a shared type; put `{key}` on its definition")
+            };
+            not_here(cx, key, span, reason);
         }
     }
     if ty == "array" && field.items.is_none() {
@@ -268,30 +267,30 @@ fn check_placement(cx: &mut Cx<'_>, file: FileId, field: &FieldSpec, role: Role)
         }
     }
     for range in [&field.range, &field.length].into_iter().flatten() {
-        if let (Some(min), Some(max)) = (&range.min, &range.max) {
-            if min.value > max.value {
-                cx.report(
-                    Problem::EmptyRange {
-                        min: min.value.to_string(),
-                        max: max.value.to_string(),
-                    },
-                    file,
-                    Span::new(min.span.start, max.span.end),
-                );
-            }
+        if let (Some(min), Some(max)) = (&range.min, &range.max)
+            && min.value > max.value
+        {
+            cx.report(
+                Problem::EmptyRange {
+                    min: min.value.to_string(),
+                    max: max.value.to_string(),
+                },
+                file,
+                Span::new(min.span.start, max.span.end),
+            );
         }
     }
-    if let Some(pattern) = &field.pattern {
-        if let Err(err) = regex_lite::Regex::new(&pattern.value) {
-            let message = err
-                .to_string()
-                .lines()
-                .last()
-                .unwrap_or("")
-                .trim()
-                .to_owned();
-            cx.report(Problem::InvalidPattern { message }, file, pattern.span);
-        }
+    if let Some(pattern) = &field.pattern
+        && let Err(err) = regex_lite::Regex::new(&pattern.value)
+    {
+        let message = err
+            .to_string()
+            .lines()
+            .last()
+            .unwrap_or("")
+            .trim()
+            .to_owned();
+        cx.report(Problem::InvalidPattern { message }, file, pattern.span);
     }
     let mut values = Vec::new();
     if let Some(default) = &field.default {

@@ -150,10 +150,10 @@ fn check_response_body(cx: &mut Cx<'_>, file: FileId, endpoint: &EndpointSpec, b
             let mut outer = body.value.0.clone();
             let inner = outer.as_object_mut().and_then(|o| o.remove(&payload.value));
             mismatches.extend(check_object(&outer, &top, cx, "", true, false));
-            if let Some(inner) = inner {
-                if !inner.is_null() {
-                    mismatches.extend(check_object(&inner, &own, cx, &payload.value, true, false));
-                }
+            if let Some(inner) = inner
+                && !inner.is_null()
+            {
+                mismatches.extend(check_object(&inner, &own, cx, &payload.value, true, false));
             }
         }
         None => {

@@ -27,7 +27,12 @@ impl Types for super::Cx<'_> {
 }
 
 /// Checks `value` against `field`; every mismatch is returned (bounded depth).
-pub fn check_value(value: &Value, field: &FieldSpec, types: &dyn Types, strict: bool) -> Vec<Mismatch> {
+pub fn check_value(
+    value: &Value,
+    field: &FieldSpec,
+    types: &dyn Types,
+    strict: bool,
+) -> Vec<Mismatch> {
     let mut out = Vec::new();
     check(value, field, types, String::new(), 0, strict, &mut out);
     out
@@ -46,7 +51,16 @@ pub fn check_object(
     strict: bool,
 ) -> Vec<Mismatch> {
     let mut out = Vec::new();
-    check_fields(value, fields, types, path.to_owned(), 0, closed, strict, &mut out);
+    check_fields(
+        value,
+        fields,
+        types,
+        path.to_owned(),
+        0,
+        closed,
+        strict,
+        &mut out,
+    );
     out
 }
 
@@ -117,7 +131,15 @@ fn check(
                 }
                 if let Some(item) = &field.items {
                     for (i, v) in items.iter().enumerate() {
-                        check(v, item, types, format!("{path}[{i}]"), depth + 1, strict, out);
+                        check(
+                            v,
+                            item,
+                            types,
+                            format!("{path}[{i}]"),
+                            depth + 1,
+                            strict,
+                            out,
+                        );
                     }
                 }
             }
@@ -166,7 +188,15 @@ fn check_fields(
     for field in fields {
         let Some(name) = &field.name else { continue };
         match map.get(&name.value) {
-            Some(v) => check(v, field, types, join(&path, &name.value), depth + 1, strict, out),
+            Some(v) => check(
+                v,
+                field,
+                types,
+                join(&path, &name.value),
+                depth + 1,
+                strict,
+                out,
+            ),
             None if field.required.as_ref().is_some_and(|r| r.value) => out.push(Mismatch {
                 path: path.clone(),
                 message: format!("lacks required field `{}`", name.value),
@@ -193,12 +223,11 @@ fn check_string(s: &str, field: &FieldSpec, strict: bool, bad: &mut impl FnMut(S
     if let Some(length) = &field.length {
         check_bounds(s.chars().count() as f64, length, "length", bad);
     }
-    if let Some(pattern) = &field.pattern {
-        if let Ok(re) = regex_lite::Regex::new(&format!("^(?:{})$", pattern.value)) {
-            if !re.is_match(s) {
-                bad(format!("`{s}` does not match pattern `{}`", pattern.value));
-            }
-        }
+    if let Some(pattern) = &field.pattern
+        && let Ok(re) = regex_lite::Regex::new(&format!("^(?:{})$", pattern.value))
+        && !re.is_match(s)
+    {
+        bad(format!("`{s}` does not match pattern `{}`", pattern.value));
     }
     if field.range.is_some() {
         match s.parse::<i64>() {
@@ -252,15 +281,15 @@ fn check_range(n: f64, field: &FieldSpec, bad: &mut impl FnMut(String)) {
 }
 
 fn check_bounds(n: f64, range: &crate::spec::RangeSpec, what: &str, bad: &mut impl FnMut(String)) {
-    if let Some(min) = &range.min {
-        if n < min.value {
-            bad(format!("{what} {n} is below the minimum {}", min.value));
-        }
+    if let Some(min) = &range.min
+        && n < min.value
+    {
+        bad(format!("{what} {n} is below the minimum {}", min.value));
     }
-    if let Some(max) = &range.max {
-        if n > max.value {
-            bad(format!("{what} {n} is above the maximum {}", max.value));
-        }
+    if let Some(max) = &range.max
+        && n > max.value
+    {
+        bad(format!("{what} {n} is above the maximum {}", max.value));
     }
 }
 

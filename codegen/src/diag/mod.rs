@@ -171,7 +171,7 @@ impl Errors {
         if self.list.is_empty() {
             Ok(())
         } else {
-            self.list.sort_by(|a, b| a.loc.cmp(&b.loc));
+            self.list.sort_by_key(|a| a.loc);
             self.list.dedup();
             Err(self.list)
         }

@@ -159,7 +159,7 @@ fn convert(text: &str, raw: Spanned<Raw>) -> Node {
             let literal = text.get(span.start..span.end).unwrap_or("");
             match literal {
                 "true" | "false" => NodeKind::Bool(b),
-                other if other.is_empty() => NodeKind::Bool(b),
+                "" => NodeKind::Bool(b),
                 other => NodeKind::Str(other.to_owned()),
             }
         }

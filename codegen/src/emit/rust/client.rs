@@ -11,7 +11,7 @@ use crate::model::{AuthScheme, Service};
 pub fn emit_client(service: &Service) -> TokenStream {
     let methods = service.endpoints.iter().map(|e| {
         let name = ident(&e.rust);
-        let docs = doc(&format!("{}: {}\n\nSee [`{}`](crate::{}).", e.title, e.summary, e.rust.trim_start_matches("r#"), e.rust.trim_start_matches("r#")));
+        let docs = doc(&format!("{}: {}\n\nSee [`{}`]({}).", e.title, e.summary, e.rust.trim_start_matches("r#"), e.rust.trim_start_matches("r#")));
         quote! {
             #docs
             pub async fn #name(&self, request: #name::Request) -> ::std::result::Result<#name::Output, #name::Error> {
@@ -204,7 +204,11 @@ fn emit_auth(service: &Service) -> TokenStream {
             }
         });
     }
-    let text = service.auth.description.as_deref().unwrap_or("The API's authentication schemes, the default first.");
+    let text = service
+        .auth
+        .description
+        .as_deref()
+        .unwrap_or("The API's authentication schemes, the default first.");
     let docs = doc(text);
     quote! {
         #docs
@@ -214,7 +218,13 @@ fn emit_auth(service: &Service) -> TokenStream {
     }
 }
 
-fn signing_fn(name: &str, algorithm: TokenStream, text: &str, action: &str, version: &str) -> TokenStream {
+fn signing_fn(
+    name: &str,
+    algorithm: TokenStream,
+    text: &str,
+    action: &str,
+    version: &str,
+) -> TokenStream {
     let name = format_ident!("{name}");
     let docs = doc(text);
     quote! {

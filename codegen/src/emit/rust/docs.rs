@@ -43,7 +43,11 @@ pub fn sanitize(text: &str) -> Vec<String> {
         let line: String = raw.chars().filter(|c| *c != '\0').collect();
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            out.push(if in_fence { " ```".to_owned() } else { " ```text".to_owned() });
+            out.push(if in_fence {
+                " ```".to_owned()
+            } else {
+                " ```text".to_owned()
+            });
             in_fence = !in_fence;
             continue;
         }
@@ -96,7 +100,9 @@ fn url_at(s: &str) -> Option<usize> {
     }
     let len = s
         .char_indices()
-        .find(|(_, c)| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '|' | '(' | ')' | '[' | ']'))
+        .find(|(_, c)| {
+            c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '|' | '(' | ')' | '[' | ']')
+        })
         .map_or(s.len(), |(i, _)| i);
     let trimmed = s[..len].trim_end_matches(['.', ',', ';', ':', '!', '?']);
     (trimmed.len() > "https://".len()).then_some(trimmed.len())
@@ -108,7 +114,9 @@ mod tests {
 
     #[test]
     fn fences_become_text_and_prose_is_escaped() {
-        let lines = sanitize("See https://example.com/a.\n```rust\nfn main() {}\n```\n    indented <b>[x]</b> `y` */");
+        let lines = sanitize(
+            "See https://example.com/a.\n```rust\nfn main() {}\n```\n    indented <b>[x]</b> `y` */",
+        );
         assert_eq!(
             lines,
             vec![

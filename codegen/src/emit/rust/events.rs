@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc, doc_paragraphs};
-use super::types::{ident, Types};
+use super::types::{Types, ident};
 use crate::model::Service;
 
 /// Emits `pub mod events { ... }`; empty when the service documents no events.
@@ -24,7 +24,9 @@ pub fn emit_events(service: &Service) -> TokenStream {
             text.push_str(&format!("\n\nChannel: `{channel}`."));
         }
         if event.fields.is_empty() {
-            text.push_str("\n\nNo public page documents this event's fields; unknown fields are ignored.");
+            text.push_str(
+                "\n\nNo public page documents this event's fields; unknown fields are ignored.",
+            );
         }
         let docs = doc(&text);
         let def = types.struct_def(&event.name.rust, docs.clone(), &event.fields);
@@ -44,7 +46,10 @@ pub fn emit_events(service: &Service) -> TokenStream {
         Some(p) => quote!(::std::option::Option::Some(#p)),
         None => quote!(::std::option::Option::None),
     };
-    let module_docs = doc_paragraphs([Some("Events the API delivers."), Some(envelope.delivery.as_str())]);
+    let module_docs = doc_paragraphs([
+        Some("Events the API delivers."),
+        Some(envelope.delivery.as_str()),
+    ]);
     let defs = types.defs;
     quote! {
         #module_docs

@@ -7,8 +7,10 @@ use quote::quote;
 use serde_json::Value;
 
 use super::docs::{doc, doc_paragraphs};
-use super::types::{constraints_text, field_docs, ident, Types};
-use crate::model::{CodeValue, DispatchIn, Endpoint, ErrorCode, Field, ParamIn, Service, Type, TypeKind};
+use super::types::{Types, constraints_text, field_docs, ident};
+use crate::model::{
+    CodeValue, DispatchIn, Endpoint, ErrorCode, Field, ParamIn, Service, Type, TypeKind,
+};
 use crate::naming;
 
 /// A member of the request: a parameter or a body field.
@@ -25,13 +27,16 @@ pub fn emit_operation(service: &Service, endpoint: &Endpoint) -> TokenStream {
     let members = members(&mut types, endpoint);
     let module = ident(&endpoint.rust);
     let module_docs = module_docs(service, endpoint);
-    let data = emit_data(endpoint);
+    let data = emit_data(service, endpoint);
     let request = emit_request(endpoint, &members);
     let builder = emit_builder(&members);
     let to_http = emit_to_http(endpoint, &members);
     let output_docs = doc_paragraphs([
         Some("The documented result of a successful call."),
-        endpoint.response.as_ref().and_then(|r| r.description.as_deref()),
+        endpoint
+            .response
+            .as_ref()
+            .and_then(|r| r.description.as_deref()),
     ]);
     let output_fields: &[Field] = endpoint.response.as_ref().map_or(&[], |r| &r.fields);
     let output = types.struct_def("Output", output_docs, output_fields);
@@ -57,13 +62,32 @@ pub fn emit_operation(service: &Service, endpoint: &Endpoint) -> TokenStream {
 fn members<'a>(types: &mut Types<'_>, endpoint: &'a Endpoint) -> Vec<Member<'a>> {
     let prefix = &endpoint.rust_type;
     let mut out = Vec::new();
-    let params = endpoint.params.iter().filter(|p| !p.from_auth).map(|p| (&p.field, Some(p.location)));
-    let body = endpoint.request.iter().flat_map(|r| &r.fields).map(|f| (f, None));
+    let params = endpoint
+        .params
+        .iter()
+        .filter(|p| !p.from_auth)
+        .map(|p| (&p.field, Some(p.location)));
+    let body = endpoint
+        .request
+        .iter()
+        .flat_map(|r| &r.fields)
+        .map(|f| (f, None));
     for (field, location) in params.chain(body) {
-        let hint = format!("{prefix}{}", naming::type_ident(&field.name.wire).trim_start_matches("r#"));
+        let hint = format!(
+            "{prefix}{}",
+            naming::type_ident(&field.name.wire).trim_start_matches("r#")
+        );
         let ty = types.rust_type(&field.ty, &hint);
-        let default = field.default.as_ref().and_then(|d| literal(d, &field.ty, &ty));
-        out.push(Member { field, location, ty, default });
+        let default = field
+            .default
+            .as_ref()
+            .and_then(|d| literal(d, &field.ty, &ty));
+        out.push(Member {
+            field,
+            location,
+            ty,
+            default,
+        });
     }
     out
 }
@@ -71,7 +95,9 @@ fn members<'a>(types: &mut Types<'_>, endpoint: &'a Endpoint) -> Vec<Member<'a>>
 /// A Rust expression of type `ty` for a JSON scalar, when it has a literal form.
 fn literal(value: &Value, model: &Type, ty: &TokenStream) -> Option<TokenStream> {
     match (value, &model.kind) {
-        (Value::String(s), TypeKind::String) if model.values.is_empty() => Some(quote!(#s.to_owned())),
+        (Value::String(s), TypeKind::String) if model.values.is_empty() => {
+            Some(quote!(#s.to_owned()))
+        }
         (Value::String(s), TypeKind::String) => Some(quote!(#ty::from(#s))),
         (Value::Number(n), TypeKind::Integer) if model.values.is_empty() => {
             let lit = Literal::i64_unsuffixed(n.as_i64()?);
@@ -95,43 +121,88 @@ fn module_docs(service: &Service, endpoint: &Endpoint) -> TokenStream {
     if let Some(d) = &endpoint.description {
         parts.push(d.clone());
     }
-    parts.push(format!("`{} {}{}`", endpoint.method.as_str(), service.base_url.template, endpoint.path));
+    parts.push(format!(
+        "`{} {}{}`",
+        endpoint.method.as_str(),
+        service.base_url.template,
+        endpoint.path
+    ));
     if !endpoint.prerequisites.is_empty() {
-        parts.push(format!("Prerequisites:\n{}", endpoint.prerequisites.iter().map(|p| format!("- {p}")).collect::<Vec<_>>().join("\n")));
+        parts.push(format!(
+            "Prerequisites:\n{}",
+            endpoint
+                .prerequisites
+                .iter()
+                .map(|p| format!("- {p}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
     }
     if let Some(c) = &endpoint.callers {
         parts.push(format!("Who may call it: {c}"));
     }
     if !endpoint.required_features.is_empty() {
-        parts.push(format!("Required features: {}.", endpoint.required_features.join(", ")));
+        parts.push(format!(
+            "Required features: {}.",
+            endpoint.required_features.join(", ")
+        ));
     }
     if let Some(log) = &endpoint.log_name {
         parts.push(format!("Method name in the vendor's logs: {log}."));
     }
     if !endpoint.events.is_empty() {
-        parts.push(format!("Triggers: {}.", endpoint.events.iter().map(|e| e.0.as_str()).collect::<Vec<_>>().join(", ")));
+        parts.push(format!(
+            "Triggers: {}.",
+            endpoint
+                .events
+                .iter()
+                .map(|e| e.0.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     if !endpoint.errors.is_empty() {
         let codes: Vec<String> = endpoint.errors.iter().map(|e| e.code.to_string()).collect();
         parts.push(format!("Documented error codes: {}.", codes.join(", ")));
     }
     for h in &endpoint.history {
-        parts.push(format!("Changed {}: {}{}", h.date, h.change, h.change_en.as_deref().map(|e| format!(" ({e})")).unwrap_or_default()));
+        parts.push(format!(
+            "Changed {}: {}{}",
+            h.date,
+            h.change,
+            h.change_en
+                .as_deref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default()
+        ));
     }
     if !endpoint.unconfirmed.is_empty() {
-        parts.push(format!("Unconfirmed:\n{}", endpoint.unconfirmed.iter().map(|u| format!("- {u}")).collect::<Vec<_>>().join("\n")));
+        parts.push(format!(
+            "Unconfirmed:\n{}",
+            endpoint
+                .unconfirmed
+                .iter()
+                .map(|u| format!("- {u}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
     }
     parts.push(format!("Source: {}", endpoint.source.url));
     doc(&parts.join("\n\n"))
 }
 
-fn emit_data(endpoint: &Endpoint) -> TokenStream {
+fn emit_data(service: &Service, endpoint: &Endpoint) -> TokenStream {
     let id = &endpoint.id.0;
     let method = endpoint.method.as_str();
     let path = &endpoint.path;
     let events: Vec<&str> = endpoint.events.iter().map(|e| e.0.as_str()).collect();
     let errors: Vec<TokenStream> = endpoint.errors.iter().map(error_info).collect();
     let n = errors.len();
+    let events_doc = if service.event_envelope.is_some() {
+        " Names of the events this endpoint triggers (see [`super::events`])."
+    } else {
+        " Names of the events this endpoint triggers."
+    };
     quote! {
         /// The endpoint's id.
         pub const ID: &str = #id;
@@ -139,7 +210,7 @@ fn emit_data(endpoint: &Endpoint) -> TokenStream {
         pub const METHOD: &str = #method;
         /// Path template under the base URL.
         pub const PATH: &str = #path;
-        /// Names of the events this endpoint triggers (see [`crate::events`]).
+        #[doc = #events_doc]
         pub const EVENTS: &[&str] = &[#(#events),*];
         /// The error codes documented for this endpoint.
         pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; #n] = [#(#errors),*];
@@ -151,7 +222,11 @@ pub fn error_info(e: &ErrorCode) -> TokenStream {
     let code = e.code.to_string();
     let status = opt(e.http_status.map(|s| quote!(#s)));
     let message = opt(e.message.as_deref().map(|m| quote!(#m)));
-    let meaning = opt(e.meaning.as_deref().or(e.meaning_en.as_deref()).map(|m| quote!(#m)));
+    let meaning = opt(e
+        .meaning
+        .as_deref()
+        .or(e.meaning_en.as_deref())
+        .map(|m| quote!(#m)));
     let retryable = e.retryable;
     quote! {
         ::switchboard_runtime::response::ErrorInfo {
@@ -184,7 +259,10 @@ fn emit_request(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
         quote!(#docs pub #name: #ty,)
     });
     let checks: Vec<TokenStream> = members.iter().filter_map(validation).collect();
-    let title = format!(" The request of `{}`. Build it with [`Request::builder`].", endpoint.id.0);
+    let title = format!(
+        " The request of `{}`. Build it with [`Request::builder`].",
+        endpoint.id.0
+    );
     quote! {
         #[doc = #title]
         #[derive(Clone, Debug, PartialEq)]
@@ -214,17 +292,30 @@ fn validation(member: &Member<'_>) -> Option<TokenStream> {
     let wire = &member.field.name.wire;
     let mut checks = Vec::new();
     let v = quote!(value);
-    let bound = |b: Option<f64>| opt(b.map(|x| { let l = Literal::i64_unsuffixed(x as i64); quote!(#l) }));
-    let ubound = |b: Option<f64>| opt(b.map(|x| { let l = Literal::usize_unsuffixed(x.max(0.0) as usize); quote!(#l) }));
+    let bound = |b: Option<f64>| {
+        opt(b.map(|x| {
+            let l = Literal::i64_unsuffixed(x as i64);
+            quote!(#l)
+        }))
+    };
+    let ubound = |b: Option<f64>| {
+        opt(b.map(|x| {
+            let l = Literal::usize_unsuffixed(x.max(0.0) as usize);
+            quote!(#l)
+        }))
+    };
     match &ty.kind {
         TypeKind::String if ty.values.is_empty() => {
             if let Some(r) = &ty.range {
                 let (min, max) = (bound(r.min), bound(r.max));
-                checks.push(quote!(::switchboard_runtime::validate::numeric_text(#wire, #v, #min, #max)?;));
+                checks.push(
+                    quote!(::switchboard_runtime::validate::numeric_text(#wire, #v, #min, #max)?;),
+                );
             }
             if let Some(l) = &ty.length {
                 let (min, max) = (ubound(l.min), ubound(l.max));
-                checks.push(quote!(::switchboard_runtime::validate::length(#wire, #v, #min, #max)?;));
+                checks
+                    .push(quote!(::switchboard_runtime::validate::length(#wire, #v, #min, #max)?;));
             }
             if let Some(p) = &ty.pattern {
                 checks.push(quote! {
@@ -235,10 +326,16 @@ fn validation(member: &Member<'_>) -> Option<TokenStream> {
         }
         TypeKind::Integer | TypeKind::Number if ty.values.is_empty() => {
             if let Some(r) = &ty.range {
-                let conv = |b: Option<f64>| opt(b.map(|x| {
-                    let l = if matches!(ty.kind, TypeKind::Number) { Literal::f64_unsuffixed(x) } else { Literal::i64_unsuffixed(x as i64) };
-                    quote!(#l as _)
-                }));
+                let conv = |b: Option<f64>| {
+                    opt(b.map(|x| {
+                        let l = if matches!(ty.kind, TypeKind::Number) {
+                            Literal::f64_unsuffixed(x)
+                        } else {
+                            Literal::i64_unsuffixed(x as i64)
+                        };
+                        quote!(#l as _)
+                    }))
+                };
                 let (min, max) = (conv(r.min), conv(r.max));
                 checks.push(quote!(BuildError::check_range(#wire, *#v, #min, #max)?;));
             }
@@ -246,7 +343,9 @@ fn validation(member: &Member<'_>) -> Option<TokenStream> {
         TypeKind::Array { .. } => {
             if let Some(l) = &ty.length {
                 let (min, max) = (ubound(l.min), ubound(l.max));
-                checks.push(quote!(::switchboard_runtime::validate::items(#wire, #v.len(), #min, #max)?;));
+                checks.push(
+                    quote!(::switchboard_runtime::validate::items(#wire, #v.len(), #min, #max)?;),
+                );
             }
         }
         _ => {}
@@ -271,7 +370,11 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
     let setters = members.iter().map(|m| {
         let name = ident(&m.field.name.rust);
         let ty = &m.ty;
-        let mut text = m.field.description.clone().unwrap_or_else(|| format!("Sets `{}`.", m.field.name.wire));
+        let mut text = m
+            .field
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("Sets `{}`.", m.field.name.wire));
         if let Some(c) = constraints_text(&m.field.ty) {
             text.push_str("\n\n");
             text.push_str(&c);
@@ -320,9 +423,15 @@ fn text_of(member: &Member<'_>, value: TokenStream) -> TokenStream {
     match &ty.kind {
         TypeKind::String if ty.values.is_empty() => quote!(#value.as_str()),
         TypeKind::String => quote!(::std::string::String::from(#value.clone()).as_str()),
-        TypeKind::Integer if !ty.values.is_empty() => quote!(i64::from(#value.clone()).to_string().as_str()),
-        TypeKind::Integer | TypeKind::Number | TypeKind::Boolean => quote!(#value.to_string().as_str()),
-        _ => quote!(::switchboard_runtime::serde_json::to_string(#value).unwrap_or_default().as_str()),
+        TypeKind::Integer if !ty.values.is_empty() => {
+            quote!(i64::from(#value.clone()).to_string().as_str())
+        }
+        TypeKind::Integer | TypeKind::Number | TypeKind::Boolean => {
+            quote!(#value.to_string().as_str())
+        }
+        _ => {
+            quote!(::switchboard_runtime::serde_json::to_string(#value).unwrap_or_default().as_str())
+        }
     }
 }
 
@@ -350,11 +459,19 @@ fn emit_to_http(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
     if !rest.is_empty() {
         steps.push(quote!(parts.path(#rest);));
     }
-    for d in endpoint.dispatch.iter().filter(|d| d.location == DispatchIn::Query) {
+    for d in endpoint
+        .dispatch
+        .iter()
+        .filter(|d| d.location == DispatchIn::Query)
+    {
         let (name, value) = (&d.name, &d.value);
         steps.push(quote!(parts.query(#name, #value);));
     }
-    for d in endpoint.dispatch.iter().filter(|d| d.location == DispatchIn::Header) {
+    for d in endpoint
+        .dispatch
+        .iter()
+        .filter(|d| d.location == DispatchIn::Header)
+    {
         let (name, value) = (&d.name, &d.value);
         steps.push(quote!(parts.header(#name, #value)?;));
     }
@@ -382,7 +499,11 @@ fn emit_to_http(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
     if let Some(request) = &endpoint.request {
         let content_type = &request.content_type;
         steps.push(quote!(parts.json_body(#content_type);));
-        for d in endpoint.dispatch.iter().filter(|d| d.location == DispatchIn::Body) {
+        for d in endpoint
+            .dispatch
+            .iter()
+            .filter(|d| d.location == DispatchIn::Body)
+        {
             let (name, value) = (&d.name, &d.value);
             steps.push(quote!(parts.body_field(#name, #value)?;));
         }
@@ -411,7 +532,7 @@ fn emit_to_http(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
         /// Decodes a response of this endpoint: the envelope's success rule, then the output.
         /// Sans-IO; never panics, whatever the bytes.
         pub fn parse_response(response: ::switchboard_runtime::http::Response<Bytes>) -> ::std::result::Result<Output, Error> {
-            let opened = ::switchboard_runtime::response::open(&crate::ENVELOPE, ID, response).map_err(Error::from_failure)?;
+            let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response).map_err(Error::from_failure)?;
             ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
         }
     }
@@ -427,7 +548,11 @@ fn emit_error(service: &Service, endpoint: &Endpoint) -> TokenStream {
         if let Some(m) = &e.message {
             text.push_str(&format!(": {m}"));
         }
-        let meaning = [e.meaning.as_deref(), e.meaning_en.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n\n");
+        let meaning = [e.meaning.as_deref(), e.meaning_en.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n\n");
         if !meaning.is_empty() {
             text.push_str("\n\n");
             text.push_str(&meaning);
@@ -462,7 +587,7 @@ fn emit_error(service: &Service, endpoint: &Endpoint) -> TokenStream {
         quote!()
     } else {
         quote! {
-            if let Some(info) = ::switchboard_runtime::response::lookup(&crate::ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&super::ERRORS, error.code()) {
                 return Self::Service(error.with_info(info));
             }
         }

@@ -81,7 +81,11 @@ fn sample_request(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
     // The documented request, as the server must see it.
     let method = endpoint.method.as_str();
     let mut path = endpoint.path.clone();
-    for param in endpoint.params.iter().filter(|p| p.location == ParamIn::Path) {
+    for param in endpoint
+        .params
+        .iter()
+        .filter(|p| p.location == ParamIn::Path)
+    {
         if let Some(value) = sample.params.get(&param.field.name.wire) {
             let text = scalar_text(value);
             path = path.replace(&format!("{{{}}}", param.field.name.wire), &encode(&text));
@@ -95,15 +99,23 @@ fn sample_request(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
         .collect();
     let mut headers = Vec::new();
     for param in endpoint.params.iter().filter(|p| !p.from_auth) {
-        let value = sample.params.get(&param.field.name.wire).or(param.field.default.as_ref());
+        let value = sample
+            .params
+            .get(&param.field.name.wire)
+            .or(param.field.default.as_ref());
         let Some(value) = value else { continue };
         match param.location {
             ParamIn::Query => query.push((param.field.name.wire.clone(), scalar_text(value))),
-            ParamIn::Header => headers.push((param.field.name.wire.to_ascii_lowercase(), scalar_text(value))),
+            ParamIn::Header => headers.push((
+                param.field.name.wire.to_ascii_lowercase(),
+                scalar_text(value),
+            )),
             ParamIn::Path => {}
         }
     }
-    let query = query.iter().map(|(k, v)| quote!((#k.to_owned(), #v.to_owned())));
+    let query = query
+        .iter()
+        .map(|(k, v)| quote!((#k.to_owned(), #v.to_owned())));
     let header_checks = headers.iter().map(|(k, v)| quote! {
         assert_eq!(http.headers().get(#k).and_then(|v| v.to_str().ok()), Some(#v), "header {}", #k);
     });
@@ -118,9 +130,10 @@ fn sample_request(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
         (true, None) => quote!(assert!(http.body().starts_with(b"{"));),
         (false, _) => quote!(assert!(http.body().is_empty());),
     };
-    let line = sample.documented_line.as_ref().map(|l| {
-        quote!(let _documented_request: &str = #l;)
-    });
+    let line = sample
+        .documented_line
+        .as_ref()
+        .map(|l| quote!(let _documented_request: &str = #l;));
     quote! {
         #line
         let request = op::Request::builder() #(#setters)* .build().unwrap();
@@ -138,10 +151,15 @@ fn sample_request(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
 }
 
 fn sample_response(service: &Service, endpoint: &Endpoint, sample: &Sample) -> TokenStream {
-    let Some(body) = &sample.response_body else { return quote!() };
+    let Some(body) = &sample.response_body else {
+        return quote!();
+    };
     let status = sample.status;
     let text = serde_json::to_string(body).expect("JSON serializes");
-    let headers = sample.response_headers.iter().map(|(k, v)| quote!(.header(#k, #v)));
+    let headers = sample
+        .response_headers
+        .iter()
+        .map(|(k, v)| quote!(.header(#k, #v)));
     let build = quote! {
         let response = ::switchboard_runtime::http::Response::builder()
             .status(#status)
@@ -169,12 +187,29 @@ fn sample_response(service: &Service, endpoint: &Endpoint, sample: &Sample) -> T
         Some(field) => body.get(field).cloned().unwrap_or(Value::Null),
         None => {
             // Without a payload field the output holds the endpoint's own top-level fields.
-            let own: Vec<&str> = endpoint.response.iter().flat_map(|r| &r.fields).map(|f| f.name.wire.as_str()).collect();
-            let map = body.as_object().map(|o| o.iter().filter(|(k, _)| own.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
+            let own: Vec<&str> = endpoint
+                .response
+                .iter()
+                .flat_map(|r| &r.fields)
+                .map(|f| f.name.wire.as_str())
+                .collect();
+            let map = body
+                .as_object()
+                .map(|o| {
+                    o.iter()
+                        .filter(|(k, _)| own.contains(&k.as_str()))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
             Value::Object(map)
         }
     };
-    let payload = if payload.is_null() { Value::Object(Default::default()) } else { payload };
+    let payload = if payload.is_null() {
+        Value::Object(Default::default())
+    } else {
+        payload
+    };
     let expected = json_tokens(&payload);
     quote! {
         #build
@@ -186,7 +221,12 @@ fn sample_response(service: &Service, endpoint: &Endpoint, sample: &Sample) -> T
 fn emit_event_samples(service: &Service) -> TokenStream {
     let tests = service.events.iter().filter_map(|event| {
         let frame = event.sample.as_ref()?;
-        let name = format_ident!("event_{}", crate::naming::field_ident(&event.name.wire).trim_start_matches("r#").trim_start_matches('_'));
+        let name = format_ident!(
+            "event_{}",
+            crate::naming::field_ident(&event.name.wire)
+                .trim_start_matches("r#")
+                .trim_start_matches('_')
+        );
         let ty = ident(&event.name.rust);
         let json = json_tokens(frame);
         Some(quote! {

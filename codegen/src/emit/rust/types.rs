@@ -24,12 +24,25 @@ pub struct Types<'a> {
     /// Definitions emitted so far, in order.
     pub defs: Vec<TokenStream>,
     seen: BTreeSet<String>,
+    /// Shared types that contain themselves by value; references to them are boxed.
+    recursive: BTreeSet<String>,
 }
 
 impl<'a> Types<'a> {
     /// An empty collection.
     pub fn new(service: &'a Service) -> Self {
-        Types { service, defs: Vec::new(), seen: BTreeSet::new() }
+        let recursive = service
+            .types
+            .iter()
+            .filter(|t| reaches(service, &t.ty, &t.name.wire, &mut BTreeSet::new()))
+            .map(|t| t.name.wire.clone())
+            .collect();
+        Types {
+            service,
+            defs: Vec::new(),
+            seen: BTreeSet::new(),
+            recursive,
+        }
     }
 
     /// The Rust type of `ty`; nested objects and enums are defined as a side effect. `hint`
@@ -46,7 +59,11 @@ impl<'a> Types<'a> {
             TypeKind::Object { rust, fields } => {
                 let name = ident(rust);
                 if self.seen.insert(rust.clone()) {
-                    let def = self.struct_def(rust, quote!(#[doc = " An object of the response or request."]), fields);
+                    let def = self.struct_def(
+                        rust,
+                        quote!(#[doc = " An object of the response or request."]),
+                        fields,
+                    );
                     self.defs.push(def);
                 }
                 quote!(#name)
@@ -59,9 +76,14 @@ impl<'a> Types<'a> {
                 let inner = self.rust_type(values, &format!("{hint}Value"));
                 quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
             }
-            TypeKind::Named { rust, .. } => {
+            TypeKind::Named { rust, id } => {
                 let name = ident(rust);
-                quote!(crate::types::#name)
+                // Every generated module sits directly under the crate (or include!) root.
+                if self.recursive.contains(&id.0) {
+                    quote!(::std::boxed::Box<super::types::#name>)
+                } else {
+                    quote!(super::types::#name)
+                }
             }
         }
     }
@@ -72,7 +94,10 @@ impl<'a> Types<'a> {
         let mut members = Vec::new();
         let mut defaultable = true;
         for field in fields {
-            let hint = format!("{name}{}", naming::type_ident(&field.name.wire).trim_start_matches("r#"));
+            let hint = format!(
+                "{name}{}",
+                naming::type_ident(&field.name.wire).trim_start_matches("r#")
+            );
             let ty = self.rust_type(&field.ty, &hint);
             defaultable &= !field.required || self.has_default(&field.ty);
             members.push(self.member(field, ty));
@@ -117,7 +142,9 @@ impl<'a> Types<'a> {
                 .iter()
                 .find(|t| t.name.wire == id.0)
                 .is_some_and(|t| self.has_default(&t.ty) && fields_default(self, &t.ty)),
-            TypeKind::Object { fields, .. } => fields.iter().all(|f| !f.required || self.has_default(&f.ty)),
+            TypeKind::Object { fields, .. } => fields
+                .iter()
+                .all(|f| !f.required || self.has_default(&f.ty)),
             _ => true,
         }
     }
@@ -129,7 +156,11 @@ impl<'a> Types<'a> {
             return quote!(#enum_ident);
         }
         let integer = matches!(ty.kind, TypeKind::Integer);
-        let base = if integer { quote!(i64) } else { quote!(::std::string::String) };
+        let base = if integer {
+            quote!(i64)
+        } else {
+            quote!(::std::string::String)
+        };
         let base_str = if integer { "i64" } else { "String" };
         let mut variants = Vec::new();
         let mut from_arms = Vec::new();
@@ -151,9 +182,13 @@ impl<'a> Types<'a> {
                 into_arms.push(quote!(#enum_ident::#variant => #shown.to_owned(),));
             }
         }
-        let docs = docs.unwrap_or_else(|| quote!(#[doc = " Documented values; others are kept as received."]));
+        let docs = docs
+            .unwrap_or_else(|| quote!(#[doc = " Documented values; others are kept as received."]));
         let (from_match, str_impl) = if integer {
-            (quote!(match value { #(#from_arms)* _ => Self::UnknownValue(value) }), quote!())
+            (
+                quote!(match value { #(#from_arms)* _ => Self::UnknownValue(value) }),
+                quote!(),
+            )
         } else {
             (
                 quote!(match value.as_str() { #(#from_arms)* _ => Self::UnknownValue(value) }),
@@ -195,9 +230,34 @@ impl<'a> Types<'a> {
     }
 }
 
+/// Whether `ty` contains the shared type `target` by value (not behind a `Vec` or map).
+fn reaches(service: &Service, ty: &Type, target: &str, visited: &mut BTreeSet<String>) -> bool {
+    match &ty.kind {
+        TypeKind::Object { fields, .. } => fields
+            .iter()
+            .any(|f| reaches(service, &f.ty, target, visited)),
+        TypeKind::Named { id, .. } => {
+            if id.0 == target {
+                return true;
+            }
+            if !visited.insert(id.0.clone()) {
+                return false;
+            }
+            service
+                .types
+                .iter()
+                .find(|t| t.name.wire == id.0)
+                .is_some_and(|t| reaches(service, &t.ty, target, visited))
+        }
+        _ => false,
+    }
+}
+
 fn fields_default(types: &Types<'_>, ty: &Type) -> bool {
     match &ty.kind {
-        TypeKind::Object { fields, .. } => fields.iter().all(|f| !f.required || types.has_default(&f.ty)),
+        TypeKind::Object { fields, .. } => fields
+            .iter()
+            .all(|f| !f.required || types.has_default(&f.ty)),
         _ => true,
     }
 }
@@ -214,10 +274,20 @@ fn integer(ty: &Type) -> TokenStream {
 /// Docs of a field: description, English rendering, constraints, default, example.
 pub fn field_docs(field: &Field) -> TokenStream {
     let constraints = constraints_text(&field.ty);
-    let default = field.default.as_ref().map(|d| format!("Default: `{}`.", compact(d)));
-    let example = field.example.as_ref().map(|e| format!("Example: `{}`.", compact(e)));
+    let default = field
+        .default
+        .as_ref()
+        .map(|d| format!("Default: `{}`.", compact(d)));
+    let example = field
+        .example
+        .as_ref()
+        .map(|e| format!("Example: `{}`.", compact(e)));
     let wire = format!("Wire name: `{}`.", field.name.wire);
-    let fallback = if field.description.is_none() { Some("Not described by the vendor.") } else { None };
+    let fallback = if field.description.is_none() {
+        Some("Not described by the vendor.")
+    } else {
+        None
+    };
     doc_paragraphs([
         field.description.as_deref(),
         fallback,
@@ -225,7 +295,10 @@ pub fn field_docs(field: &Field) -> TokenStream {
         constraints.as_deref(),
         default.as_deref(),
         example.as_deref(),
-        field.unconfirmed.as_deref().map(|_| "Some facts about this field are unconfirmed (see the spec)."),
+        field
+            .unconfirmed
+            .as_deref()
+            .map(|_| "Some facts about this field are unconfirmed (see the spec)."),
         Some(wire.as_str()),
     ])
 }
@@ -268,7 +341,11 @@ fn bounds(min: Option<f64>, max: Option<f64>) -> String {
 pub fn emit_types(service: &Service) -> TokenStream {
     let mut types = Types::new(service);
     for named in &service.types {
-        let docs = doc_paragraphs([named.description.as_deref(), named.description_en.as_deref(), Some(&format!("Vendor name: `{}`.", named.name.wire))]);
+        let docs = doc_paragraphs([
+            named.description.as_deref(),
+            named.description_en.as_deref(),
+            Some(&format!("Vendor name: `{}`.", named.name.wire)),
+        ]);
         match &named.ty.kind {
             TypeKind::Object { fields, .. } => {
                 if types.seen.insert(named.name.rust.clone()) {

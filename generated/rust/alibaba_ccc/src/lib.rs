@@ -212,7 +212,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub channel_contexts: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ChannelContext>,
+            ::std::vec::Vec<super::types::ChannelContext>,
         >,
     }
     /// 话务通道上下文 (channel context), as shown in the UnmuteCall sample response.
@@ -552,7 +552,7 @@ pub mod unmute_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers (see [`crate::events`]).
+    /// Names of the events this endpoint triggers.
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 7usize] = [
@@ -793,7 +793,7 @@ pub mod unmute_call {
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
         let opened = ::switchboard_runtime::response::open(
-                &crate::ENVELOPE,
+                &super::ENVELOPE,
                 ID,
                 response,
             )
@@ -814,7 +814,7 @@ pub mod unmute_call {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub call_context: ::std::option::Option<crate::types::CallContext>,
+        pub call_context: ::std::option::Option<super::types::CallContext>,
         /// Not described by the vendor.
         ///
         /// Wire name: \`UserContext\`.
@@ -823,7 +823,7 @@ pub mod unmute_call {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub user_context: ::std::option::Option<crate::types::UserContext>,
+        pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -908,7 +908,7 @@ pub mod unmute_call {
                 };
             }
             if let Some(info) = ::switchboard_runtime::response::lookup(
-                &crate::ERRORS,
+                &super::ERRORS,
                 error.code(),
             ) {
                 return Self::Service(error.with_info(info));
@@ -989,7 +989,7 @@ impl Client {
     }
     /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.)
     ///
-    /// See \[\`unmute\_call\`\](crate::unmute\_call).
+    /// See \[\`unmute\_call\`\](unmute\_call).
     pub async fn unmute_call(
         &self,
         request: unmute_call::Request,

@@ -372,7 +372,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub participants: ::std::option::Option<
-            ::std::vec::Vec<crate::types::Participant>,
+            ::std::vec::Vec<super::types::Participant>,
         >,
         /// Not described by the vendor.
         ///
@@ -636,7 +636,7 @@ pub mod events {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub call: ::std::option::Option<crate::types::Call>,
+        pub call: ::std::option::Option<super::types::Call>,
         /// Phone number ("15000" in the sample); not described on the page.
         ///
         /// Example: \`15000\`.
@@ -740,7 +740,7 @@ pub mod remove_participant_from_conference {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/me/calls/{id}";
-    /// Names of the events this endpoint triggers (see [`crate::events`]).
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["ParticipantsUpdated"];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
@@ -835,7 +835,7 @@ pub mod remove_participant_from_conference {
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
         let opened = ::switchboard_runtime::response::open(
-                &crate::ENVELOPE,
+                &super::ENVELOPE,
                 ID,
                 response,
             )
@@ -873,7 +873,7 @@ pub mod remove_participant_from_conference {
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
             if let Some(info) = ::switchboard_runtime::response::lookup(
-                &crate::ERRORS,
+                &super::ERRORS,
                 error.code(),
             ) {
                 return Self::Service(error.with_info(info));
@@ -946,7 +946,7 @@ impl Client {
     }
     /// RemoveParticipantFromConference: Removes the specified participant from the conference call.
     ///
-    /// See \[\`remove\_participant\_from\_conference\`\](crate::remove\_participant\_from\_conference).
+    /// See \[\`remove\_participant\_from\_conference\`\](remove\_participant\_from\_conference).
     pub async fn remove_participant_from_conference(
         &self,
         request: remove_participant_from_conference::Request,

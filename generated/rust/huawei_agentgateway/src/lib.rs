@@ -1003,7 +1003,7 @@ pub mod leave_agent_conference {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentconf/{agentid}/requestleaveagentconf";
-    /// Names of the events this endpoint triggers (see [`crate::events`]).
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentMediaEvent_StopRecordDone",
         "AgentOther_PhoneRelease",
@@ -1162,7 +1162,7 @@ pub mod leave_agent_conference {
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
         let opened = ::switchboard_runtime::response::open(
-                &crate::ENVELOPE,
+                &super::ENVELOPE,
                 ID,
                 response,
             )
@@ -1234,7 +1234,7 @@ pub mod leave_agent_conference {
                 };
             }
             if let Some(info) = ::switchboard_runtime::response::lookup(
-                &crate::ERRORS,
+                &super::ERRORS,
                 error.code(),
             ) {
                 return Self::Service(error.with_info(info));
@@ -1251,6 +1251,1264 @@ pub mod leave_agent_conference {
                 | Self::E100_007(error)
                 | Self::E101_001(error)
                 | Self::E101_007(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID.
+///
+/// Long poll: returns at once if events exist, else after about 10 s (server knobs AGENT\_POLL\_WAIT\_FLAG/TIMES/INTERVAL); the client re-polls 200–500 ms after each answer. The poll doubles as the heartbeat: after sign-in the client must start polling at once, and without a poll within 2 minutes the agent is signed out. In dynamic authentication (AUTHMODE = 2, the default) the GUID changes periodically and the new value arrives in a \`Set-GUID\` header on this interface's response; the client must switch to it.
+///
+/// \`GET <https://{ip}:{port}/agentgateway/resource/agentevent/{agentid}>\`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+///
+/// Documented error codes: 000-001, 100-006.
+///
+/// Unconfirmed:
+/// - The query string of this interface is not shown on the public page (only \`?calldat…\` is visible); no query parameter is declared.
+/// - Whether an answer without pending events carries an \`event\` member, and how several pending events are delivered, is not stated.
+/// - The error codes listed are 000-001 (wrong method of fetching events) and 100-006 (not signed in) of the common table (cec\_07\_0580); the page's own list was not captured.
+///
+/// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1274.html>
+pub mod poll_events {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "poll_events";
+    /// HTTP method.
+    pub const METHOD: &str = "GET";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/agentevent/{agentid}";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 2usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "000-001",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("Wrong method of fetching events."),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-006",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The agent has not signed in (also returned on a GUID mismatch).",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `poll_events`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: \`101\`.
+        ///
+        /// Wire name: \`agentid\`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: \`application/json; charset=UTF-8\`.
+        ///
+        /// Wire name: \`Content-Type\`.
+        pub content_type: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::GET,
+                base_url,
+            );
+            parts.path("/resource/agentevent/");
+            parts.path_param(self.agentid.as_str());
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The answer is an event frame, \`{"message": "", "retcode": "0", "event": {"eventType": …, "workNo": …, "content": {…}}}\` (the service's event envelope, cec\_07\_1414): the event sits beside \`retcode\`, not inside \`result\`, so it is not part of the decoded output; decode the frame with \`events::decode\`.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// \`000-001\`
+        ///
+        /// Wrong method of fetching events.
+        E000_001(::switchboard_runtime::response::ApiError),
+        /// \`100-006\`
+        ///
+        /// The agent has not signed in (also returned on a GUID mismatch).
+        E100_006(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "000-001" => Self::E000_001(error),
+                    "100-006" => Self::E100_006(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E000_001(error)
+                | Self::E100_006(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls.
+///
+/// Signs the agent in. No Guid header is sent on this call. In static authentication (AUTHMODE = 1) the response carries a \`Set-GUID\` header such as \`JSESSIONID=279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0\`; the GUID is the part after \`JSESSIONID=\` and every later call sends it as \`Guid: &lt;GUID&gt;\`. After sign-in the client must start polling events immediately; if no poll happens within 2 minutes the agent is signed out. Do not call sign-in or sign-out again before the previous call answered. Passing both \`callBackUri\` and \`serviceToken\` selects event push mode; otherwise polling mode.
+///
+/// \`PUT <https://{ip}:{port}/agentgateway/resource/onlineagent/{agentid}>\`
+///
+/// Prerequisites:
+/// - Do not call sign-in or sign-out again before the previous call answered.
+///
+/// Method name in the vendor's logs: login.
+///
+/// Documented error codes: 100-001, 100-002, 100-003, 100-004, 100-011, 100-021.
+///
+/// Unconfirmed:
+/// - The sign-in page's own error-code list was not captured; the codes listed here are the entries of the common error table (cec\_07\_0580) whose meaning names sign-in. Other codes of that table (e.g. 100-020 password expired, 110-016 account locked) decode as service-wide errors.
+/// - The content of \`result\` in the sign-in response is not documented.
+/// - The body table does not state which of the optional fields the server requires in practice beyond password and phonenum.
+/// - Newer pages give agentid 101–999999; this spec keeps 101–59999 like the other agent interfaces.
+///
+/// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1202.html>
+pub mod sign_in {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "sign_in";
+    /// HTTP method.
+    pub const METHOD: &str = "PUT";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/onlineagent/{agentid}";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 6usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-001",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Sign-in parameters are empty or invalid.",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-002",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The agent has already signed in (on plain sign-in, signed in elsewhere).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-003",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Resource/ProviderUnavailableException during sign-in.",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-004",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("Wrong user name or password."),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-011",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("Sign-in parameter invalid."),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-021",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("Sign-in in progress."),
+            retryable: false,
+        },
+    ];
+    /// The request of `sign_in`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: \`101\`.
+        ///
+        /// Wire name: \`agentid\`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: \`application/json; charset=UTF-8\`.
+        ///
+        /// Wire name: \`Content-Type\`.
+        pub content_type: ::std::string::String,
+        /// Sign-in password. When LOGIN\_PWD\_DECRYPT\_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
+        ///
+        /// Length: at most 32.
+        ///
+        /// Wire name: \`password\`.
+        pub password: ::std::string::String,
+        /// Softphone number bound at sign-in.
+        ///
+        /// Length: at most 24.
+        ///
+        /// Wire name: \`phonenum\`.
+        pub phonenum: ::std::string::String,
+        /// Whether calls are answered automatically.
+        ///
+        /// Default: \`true\`.
+        ///
+        /// Wire name: \`autoanswer\`.
+        pub autoanswer: bool,
+        /// Whether the agent enters the idle state automatically.
+        ///
+        /// Default: \`true\`.
+        ///
+        /// Wire name: \`autoenteridle\`.
+        pub autoenteridle: bool,
+        /// Whether the phone is released.
+        ///
+        /// Default: \`true\`.
+        ///
+        /// Wire name: \`releasephone\`.
+        pub releasephone: bool,
+        /// Agent type.
+        ///
+        /// Default: \`4\`.
+        ///
+        /// Wire name: \`agenttype\`.
+        pub agenttype: SignInAgenttype,
+        /// State after sign-in.
+        ///
+        /// Default: \`4\`.
+        ///
+        /// Wire name: \`status\`.
+        pub status: SignInStatus,
+        /// IP address of the agent; no IPv6.
+        ///
+        /// Length: at most 15.
+        ///
+        /// Default: \`127.0.0.1\`.
+        ///
+        /// Wire name: \`ip\`.
+        pub ip: ::std::string::String,
+        /// Entry IP address.
+        ///
+        /// Some facts about this field are unconfirmed (see the spec).
+        ///
+        /// Wire name: \`entryIp\`.
+        pub entry_ip: ::std::option::Option<::std::string::String>,
+        /// Phone linkage.
+        ///
+        /// Default: \`false\`.
+        ///
+        /// Wire name: \`phonelinkage\`.
+        pub phonelinkage: bool,
+        /// Sign in to the web (multimedia) channel.
+        ///
+        /// Default: \`true\`.
+        ///
+        /// Some facts about this field are unconfirmed (see the spec).
+        ///
+        /// Wire name: \`checkInWebm\`.
+        pub check_in_webm: bool,
+        /// Sign in to the mail channel.
+        ///
+        /// Default: \`false\`.
+        ///
+        /// Some facts about this field are unconfirmed (see the spec).
+        ///
+        /// Wire name: \`checkInMailm\`.
+        pub check_in_mailm: bool,
+        /// Video phone number.
+        ///
+        /// Length: at most 24.
+        ///
+        /// Wire name: \`vcPhoneNumber\`.
+        pub vc_phone_number: ::std::option::Option<::std::string::String>,
+        /// Listen status.
+        ///
+        /// Default: \`false\`.
+        ///
+        /// Some facts about this field are unconfirmed (see the spec).
+        ///
+        /// Wire name: \`listenStatus\`.
+        pub listen_status: bool,
+        /// Event push address. Passing both callBackUri and serviceToken selects event push mode; otherwise polling mode.
+        ///
+        /// Wire name: \`callBackUri\`.
+        pub call_back_uri: ::std::option::Option<::std::string::String>,
+        /// Token for event push mode (named on the events page, cec\_05\_40100).
+        ///
+        /// Some facts about this field are unconfirmed (see the spec).
+        ///
+        /// Wire name: \`serviceToken\`.
+        pub service_token: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            {
+                let value = &self.password;
+                ::switchboard_runtime::validate::length(
+                    "password",
+                    value,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(32),
+                )?;
+            }
+            {
+                let value = &self.phonenum;
+                ::switchboard_runtime::validate::length(
+                    "phonenum",
+                    value,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(24),
+                )?;
+            }
+            {
+                let value = &self.ip;
+                ::switchboard_runtime::validate::length(
+                    "ip",
+                    value,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(15),
+                )?;
+            }
+            if let Some(value) = &self.vc_phone_number {
+                ::switchboard_runtime::validate::length(
+                    "vcPhoneNumber",
+                    value,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(24),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+        password: ::std::option::Option<::std::string::String>,
+        phonenum: ::std::option::Option<::std::string::String>,
+        autoanswer: ::std::option::Option<bool>,
+        autoenteridle: ::std::option::Option<bool>,
+        releasephone: ::std::option::Option<bool>,
+        agenttype: ::std::option::Option<SignInAgenttype>,
+        status: ::std::option::Option<SignInStatus>,
+        ip: ::std::option::Option<::std::string::String>,
+        entry_ip: ::std::option::Option<::std::string::String>,
+        phonelinkage: ::std::option::Option<bool>,
+        check_in_webm: ::std::option::Option<bool>,
+        check_in_mailm: ::std::option::Option<bool>,
+        vc_phone_number: ::std::option::Option<::std::string::String>,
+        listen_status: ::std::option::Option<bool>,
+        call_back_uri: ::std::option::Option<::std::string::String>,
+        service_token: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// Sign-in password. When LOGIN\_PWD\_DECRYPT\_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
+        ///
+        /// Length: at most 32.
+        pub fn password(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.password = Some(value.into());
+            self
+        }
+        /// Softphone number bound at sign-in.
+        ///
+        /// Length: at most 24.
+        pub fn phonenum(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.phonenum = Some(value.into());
+            self
+        }
+        /// Whether calls are answered automatically.
+        pub fn autoanswer(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.autoanswer = Some(value.into());
+            self
+        }
+        /// Whether the agent enters the idle state automatically.
+        pub fn autoenteridle(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.autoenteridle = Some(value.into());
+            self
+        }
+        /// Whether the phone is released.
+        pub fn releasephone(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.releasephone = Some(value.into());
+            self
+        }
+        /// Agent type.
+        pub fn agenttype(
+            mut self,
+            value: impl ::std::convert::Into<SignInAgenttype>,
+        ) -> Self {
+            self.agenttype = Some(value.into());
+            self
+        }
+        /// State after sign-in.
+        pub fn status(mut self, value: impl ::std::convert::Into<SignInStatus>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+        /// IP address of the agent; no IPv6.
+        ///
+        /// Length: at most 15.
+        pub fn ip(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+        /// Entry IP address.
+        pub fn entry_ip(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.entry_ip = Some(value.into());
+            self
+        }
+        /// Phone linkage.
+        pub fn phonelinkage(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.phonelinkage = Some(value.into());
+            self
+        }
+        /// Sign in to the web (multimedia) channel.
+        pub fn check_in_webm(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.check_in_webm = Some(value.into());
+            self
+        }
+        /// Sign in to the mail channel.
+        pub fn check_in_mailm(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.check_in_mailm = Some(value.into());
+            self
+        }
+        /// Video phone number.
+        ///
+        /// Length: at most 24.
+        pub fn vc_phone_number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.vc_phone_number = Some(value.into());
+            self
+        }
+        /// Listen status.
+        pub fn listen_status(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.listen_status = Some(value.into());
+            self
+        }
+        /// Event push address. Passing both callBackUri and serviceToken selects event push mode; otherwise polling mode.
+        pub fn call_back_uri(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.call_back_uri = Some(value.into());
+            self
+        }
+        /// Token for event push mode (named on the events page, cec\_05\_40100).
+        pub fn service_token(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.service_token = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+                password: self.password.ok_or_else(|| BuildError::missing("password"))?,
+                phonenum: self.phonenum.ok_or_else(|| BuildError::missing("phonenum"))?,
+                autoanswer: self.autoanswer.unwrap_or_else(|| true),
+                autoenteridle: self.autoenteridle.unwrap_or_else(|| true),
+                releasephone: self.releasephone.unwrap_or_else(|| true),
+                agenttype: self.agenttype.unwrap_or_else(|| SignInAgenttype::from(4i64)),
+                status: self.status.unwrap_or_else(|| SignInStatus::from(4i64)),
+                ip: self.ip.unwrap_or_else(|| "127.0.0.1".to_owned()),
+                entry_ip: self.entry_ip,
+                phonelinkage: self.phonelinkage.unwrap_or_else(|| false),
+                check_in_webm: self.check_in_webm.unwrap_or_else(|| true),
+                check_in_mailm: self.check_in_mailm.unwrap_or_else(|| false),
+                vc_phone_number: self.vc_phone_number,
+                listen_status: self.listen_status.unwrap_or_else(|| false),
+                call_back_uri: self.call_back_uri,
+                service_token: self.service_token,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::PUT,
+                base_url,
+            );
+            parts.path("/resource/onlineagent/");
+            parts.path_param(self.agentid.as_str());
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.json_body("application/json");
+            parts.body_field("password", &self.password)?;
+            parts.body_field("phonenum", &self.phonenum)?;
+            parts.body_field("autoanswer", &self.autoanswer)?;
+            parts.body_field("autoenteridle", &self.autoenteridle)?;
+            parts.body_field("releasephone", &self.releasephone)?;
+            parts.body_field("agenttype", &self.agenttype)?;
+            parts.body_field("status", &self.status)?;
+            parts.body_field("ip", &self.ip)?;
+            if let Some(value) = &self.entry_ip {
+                parts.body_field("entryIp", value)?;
+            }
+            parts.body_field("phonelinkage", &self.phonelinkage)?;
+            parts.body_field("checkInWebm", &self.check_in_webm)?;
+            parts.body_field("checkInMailm", &self.check_in_mailm)?;
+            if let Some(value) = &self.vc_phone_number {
+                parts.body_field("vcPhoneNumber", value)?;
+            }
+            parts.body_field("listenStatus", &self.listen_status)?;
+            if let Some(value) = &self.call_back_uri {
+                parts.body_field("callBackUri", value)?;
+            }
+            if let Some(value) = &self.service_token {
+                parts.body_field("serviceToken", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The envelope only, as far as the pages show. The GUID arrives in the \`Set-GUID\` response header (static authentication, AUTHMODE 1).
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// \`100-001\`
+        ///
+        /// Sign-in parameters are empty or invalid.
+        E100_001(::switchboard_runtime::response::ApiError),
+        /// \`100-002\`
+        ///
+        /// The agent has already signed in (on plain sign-in, signed in elsewhere).
+        E100_002(::switchboard_runtime::response::ApiError),
+        /// \`100-003\`
+        ///
+        /// Resource/ProviderUnavailableException during sign-in.
+        E100_003(::switchboard_runtime::response::ApiError),
+        /// \`100-004\`
+        ///
+        /// Wrong user name or password.
+        E100_004(::switchboard_runtime::response::ApiError),
+        /// \`100-011\`
+        ///
+        /// Sign-in parameter invalid.
+        E100_011(::switchboard_runtime::response::ApiError),
+        /// \`100-021\`
+        ///
+        /// Sign-in in progress.
+        E100_021(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "100-001" => Self::E100_001(error),
+                    "100-002" => Self::E100_002(error),
+                    "100-003" => Self::E100_003(error),
+                    "100-004" => Self::E100_004(error),
+                    "100-011" => Self::E100_011(error),
+                    "100-021" => Self::E100_021(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E100_001(error)
+                | Self::E100_002(error)
+                | Self::E100_003(error)
+                | Self::E100_004(error)
+                | Self::E100_011(error)
+                | Self::E100_021(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "i64", into = "i64")]
+    #[non_exhaustive]
+    pub enum SignInAgenttype {
+        /// \`4\`: pc+phone
+        V4,
+        /// \`11\`: pc+phone video
+        V11,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(i64),
+    }
+    impl ::std::convert::From<i64> for SignInAgenttype {
+        fn from(value: i64) -> Self {
+            match value {
+                4i64 => Self::V4,
+                11i64 => Self::V11,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<SignInAgenttype> for i64 {
+        fn from(value: SignInAgenttype) -> Self {
+            match value {
+                SignInAgenttype::V4 => 4i64,
+                SignInAgenttype::V11 => 11i64,
+                SignInAgenttype::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "i64", into = "i64")]
+    #[non_exhaustive]
+    pub enum SignInStatus {
+        /// \`3\`: busy
+        V3,
+        /// \`4\`: idle (default)
+        V4,
+        /// \`5\`: wrap-up
+        V5,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(i64),
+    }
+    impl ::std::convert::From<i64> for SignInStatus {
+        fn from(value: i64) -> Self {
+            match value {
+                3i64 => Self::V3,
+                4i64 => Self::V4,
+                5i64 => Self::V5,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<SignInStatus> for i64 {
+        fn from(value: SignInStatus) -> Self {
+            match value {
+                SignInStatus::V3 => 3i64,
+                SignInStatus::V4 => 4i64,
+                SignInStatus::V5 => 5i64,
+                SignInStatus::UnknownValue(value) => value,
+            }
+        }
+    }
+}
+/// Signing Out: Signs an agent out of the agent gateway.
+///
+/// Signs the agent out. Do not call sign-in or sign-out again before the previous call answered.
+///
+/// \`DELETE <https://{ip}:{port}/agentgateway/resource/onlineagent/{agentid}/logout>\`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+///
+/// Documented error codes: 100-005, 100-006, 100-008, 100-010.
+///
+/// Unconfirmed:
+/// - Only the method and path of sign-out are known (listed among the sign-in variants on cec\_07\_1202); its own page, log name, body and error list were not captured. The error codes listed here are the entries of the common error table (cec\_07\_0580) whose meaning names sign-out, plus 100-006 (not signed in).
+/// - Whether the Guid header is required on sign-out is not stated; this spec assumes it is, like every agent interface after sign-in.
+///
+/// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1202.html>
+pub mod sign_out {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "sign_out";
+    /// HTTP method.
+    pub const METHOD: &str = "DELETE";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/onlineagent/{agentid}/logout";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 4usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-005",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("Sign-out parameters are invalid."),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-006",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The agent has not signed in (also returned on a GUID mismatch).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-008",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("The agent has already signed out."),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-010",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("State error at sign-out."),
+            retryable: false,
+        },
+    ];
+    /// The request of `sign_out`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: \`101\`.
+        ///
+        /// Wire name: \`agentid\`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: \`application/json; charset=UTF-8\`.
+        ///
+        /// Wire name: \`Content-Type\`.
+        pub content_type: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::DELETE,
+                base_url,
+            );
+            parts.path("/resource/onlineagent/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/logout");
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// \`100-005\`
+        ///
+        /// Sign-out parameters are invalid.
+        E100_005(::switchboard_runtime::response::ApiError),
+        /// \`100-006\`
+        ///
+        /// The agent has not signed in (also returned on a GUID mismatch).
+        E100_006(::switchboard_runtime::response::ApiError),
+        /// \`100-008\`
+        ///
+        /// The agent has already signed out.
+        E100_008(::switchboard_runtime::response::ApiError),
+        /// \`100-010\`
+        ///
+        /// State error at sign-out.
+        E100_010(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "100-005" => Self::E100_005(error),
+                    "100-006" => Self::E100_006(error),
+                    "100-008" => Self::E100_008(error),
+                    "100-010" => Self::E100_010(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E100_005(error)
+                | Self::E100_006(error)
+                | Self::E100_008(error)
+                | Self::E100_010(error)
                 | Self::Service(error)
                 | Self::Undocumented(error) => Some(error),
                 _ => None,
@@ -1313,7 +2571,7 @@ impl Client {
     }
     /// Leaving an Agent Conference: An agent that is not the chairperson leaves the agent conference it has joined.
     ///
-    /// See \[\`leave\_agent\_conference\`\](crate::leave\_agent\_conference).
+    /// See \[\`leave\_agent\_conference\`\](leave\_agent\_conference).
     pub async fn leave_agent_conference(
         &self,
         request: leave_agent_conference::Request,
@@ -1330,6 +2588,43 @@ impl Client {
             .await
             .map_err(leave_agent_conference::Error::Send)?;
         leave_agent_conference::parse_response(response)
+    }
+    /// Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID.
+    ///
+    /// See \[\`poll\_events\`\](poll\_events).
+    pub async fn poll_events(
+        &self,
+        request: poll_events::Request,
+    ) -> ::std::result::Result<poll_events::Output, poll_events::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(poll_events::Error::Build)?;
+        let response = self.core.send(http).await.map_err(poll_events::Error::Send)?;
+        poll_events::parse_response(response)
+    }
+    /// Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls.
+    ///
+    /// See \[\`sign\_in\`\](sign\_in).
+    pub async fn sign_in(
+        &self,
+        request: sign_in::Request,
+    ) -> ::std::result::Result<sign_in::Output, sign_in::Error> {
+        let http = request.to_http(self.core.base_url()).map_err(sign_in::Error::Build)?;
+        let response = self.core.send(http).await.map_err(sign_in::Error::Send)?;
+        sign_in::parse_response(response)
+    }
+    /// Signing Out: Signs an agent out of the agent gateway.
+    ///
+    /// See \[\`sign\_out\`\](sign\_out).
+    pub async fn sign_out(
+        &self,
+        request: sign_out::Request,
+    ) -> ::std::result::Result<sign_out::Output, sign_out::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(sign_out::Error::Build)?;
+        let response = self.core.send(http).await.map_err(sign_out::Error::Send)?;
+        sign_out::parse_response(response)
     }
 }
 /// Builds a [`Client`].

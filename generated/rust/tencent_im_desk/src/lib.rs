@@ -308,7 +308,7 @@ pub mod end_session {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/end_session";
-    /// Names of the events this endpoint triggers (see [`crate::events`]).
+    /// Names of the events this endpoint triggers.
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
@@ -409,7 +409,7 @@ pub mod end_session {
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
         let opened = ::switchboard_runtime::response::open(
-                &crate::ENVELOPE,
+                &super::ENVELOPE,
                 ID,
                 response,
             )
@@ -467,7 +467,7 @@ pub mod end_session {
                 };
             }
             if let Some(info) = ::switchboard_runtime::response::lookup(
-                &crate::ERRORS,
+                &super::ERRORS,
                 error.code(),
             ) {
                 return Self::Service(error.with_info(info));
@@ -544,7 +544,7 @@ impl Client {
     }
     /// Ending Session: End a session that has been transferred to a human through this API.
     ///
-    /// See \[\`end\_session\`\](crate::end\_session).
+    /// See \[\`end\_session\`\](end\_session).
     pub async fn end_session(
         &self,
         request: end_session::Request,
