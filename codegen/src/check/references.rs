@@ -68,6 +68,36 @@ pub fn check_references(cx: &mut Cx<'_>) {
         }
     }
 
+    // Signing schemes read the action and version from each request's query dispatch values.
+    let mut signed: Vec<&crate::spec::Text> = Vec::new();
+    for scheme in &spec.auth.schemes {
+        match &scheme.value {
+            AuthScheme::SignedHeadersHmacSha256(s) => {
+                signed.extend([&s.action_param, &s.version_param])
+            }
+            AuthScheme::SignedQueryHmacSha1(s) => {
+                signed.extend([&s.action_param, &s.version_param])
+            }
+            _ => {}
+        }
+    }
+    for (file, endpoint) in &service.endpoints {
+        for name in &signed {
+            let present = endpoint.dispatch.iter().any(|d| {
+                d.location.value == crate::spec::DispatchIn::Query && d.name.value == name.value
+            });
+            if !present {
+                cx.report(
+                    Problem::MissingDispatch {
+                        name: name.value.clone(),
+                    },
+                    *file,
+                    endpoint.id.span,
+                );
+            }
+        }
+    }
+
     let event_names: Vec<&str> = spec.events.iter().map(|e| e.name.value.as_str()).collect();
     let common: Vec<String> = spec
         .errors

@@ -129,6 +129,11 @@ pub enum Problem {
         /// Why not here.
         reason: String,
     },
+    /// An endpoint lacks a dispatch value that the service's auth scheme reads.
+    MissingDispatch {
+        /// The dispatch name (e.g. `Action`).
+        name: String,
+    },
     /// A code whose YAML type disagrees with the envelope's code type.
     CodeType {
         /// The envelope's code type.
@@ -161,6 +166,7 @@ impl Problem {
             Problem::InvalidName { .. } => "E0109",
             Problem::NotAllowedHere { .. } => "E0110",
             Problem::CodeType { .. } => "E0111",
+            Problem::MissingDispatch { .. } => "E0112",
         }
     }
 
@@ -204,6 +210,11 @@ impl Problem {
             Problem::CodeType { expected } => {
                 format!("error code must be {expected}, as the envelope's code field is")
             }
+            Problem::MissingDispatch { name } => {
+                format!(
+                    "endpoint has no query dispatch value `{name}`, which the signing scheme reads"
+                )
+            }
         }
     }
 
@@ -231,6 +242,7 @@ impl Problem {
             Problem::InvalidName { .. } => "this name".into(),
             Problem::NotAllowedHere { .. } => "remove this key".into(),
             Problem::CodeType { .. } => "wrong type of code".into(),
+            Problem::MissingDispatch { .. } => "this endpoint".into(),
         }
     }
 
@@ -292,6 +304,9 @@ impl Problem {
             Problem::InvalidName { .. } => None,
             Problem::NotAllowedHere { .. } => None,
             Problem::CodeType { expected } => Some(format!("write the code as {expected}")),
+            Problem::MissingDispatch { name } => Some(format!(
+                "add `dispatch: [{{in: query, name: {name}, value: ...}}]` to the endpoint"
+            )),
         }
     }
 }
