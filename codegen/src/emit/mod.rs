@@ -1,8 +1,9 @@
 //! Emitters: pure functions from the model (or, for the JSON Schema, from the format itself)
 //! to files. None of them reads YAML or reports user errors.
 
-pub mod rust;
+pub mod markdown;
 pub mod openapi;
+pub mod rust;
 pub mod schema;
 
 use std::collections::BTreeMap;

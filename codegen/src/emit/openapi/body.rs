@@ -58,7 +58,11 @@ pub(super) fn emit_request_body(endpoint: &Endpoint) -> Option<Value> {
         .as_ref()
         .map_or(JSON, |r| r.content_type.as_str());
     let mut body = Map::new();
-    if let Some(description) = endpoint.request.as_ref().and_then(|r| r.description.clone()) {
+    if let Some(description) = endpoint
+        .request
+        .as_ref()
+        .and_then(|r| r.description.clone())
+    {
         body.insert("description".into(), description.into());
     }
     body.insert("required".into(), true.into());
@@ -80,8 +84,7 @@ pub(super) fn sample_examples<'a>(
             example.insert("summary".into(), sample.name.clone().into());
             let source = sample.source.as_ref().map(text::source_line);
             let source = source.map(|s| format!("Source: {s}"));
-            let description =
-                text::paragraphs([sample.description.as_deref(), source.as_deref()]);
+            let description = text::paragraphs([sample.description.as_deref(), source.as_deref()]);
             if let Some(description) = description {
                 example.insert("description".into(), description.into());
             }

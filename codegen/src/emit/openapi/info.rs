@@ -16,7 +16,12 @@ pub(super) fn emit_info(service: &Service) -> Value {
     info.insert("x-vendor".into(), service.vendor.clone().into());
     info.insert(
         "x-sources".into(),
-        service.sources.iter().map(source).collect::<Vec<_>>().into(),
+        service
+            .sources
+            .iter()
+            .map(source)
+            .collect::<Vec<_>>()
+            .into(),
     );
     if !service.unconfirmed.is_empty() {
         info.insert("x-unconfirmed".into(), service.unconfirmed.clone().into());
@@ -27,7 +32,8 @@ pub(super) fn emit_info(service: &Service) -> Value {
 /// The overview: what the API is, then base URL, authentication, envelope, events, sources and
 /// open facts, each under its own heading.
 fn overview(service: &Service) -> Option<String> {
-    let section = |heading: &str, body: Option<String>| body.map(|b| format!("## {heading}\n\n{b}"));
+    let section =
+        |heading: &str, body: Option<String>| body.map(|b| format!("## {heading}\n\n{b}"));
     let sources: Vec<String> = service.sources.iter().map(text::source_line).collect();
     let parts = [
         service.description.clone(),
@@ -38,8 +44,8 @@ fn overview(service: &Service) -> Option<String> {
             "Events",
             service.event_envelope.as_ref().map(|e| e.delivery.clone()),
         ),
-        section("Sources", text::list("Pages", &sources)),
-        section("Unconfirmed", text::list("Not confirmed by any page", &service.unconfirmed)),
+        section("Sources", text::bullets(&sources)),
+        section("Unconfirmed", text::bullets(&service.unconfirmed)),
     ];
     text::paragraphs(parts.iter().map(Option::as_deref))
 }
@@ -63,7 +69,10 @@ pub(super) fn emit_servers(service: &Service) -> Value {
             let default = v.default.as_ref().or(v.example.as_ref());
             var.insert(
                 "default".into(),
-                default.cloned().unwrap_or_else(|| v.name.wire.clone()).into(),
+                default
+                    .cloned()
+                    .unwrap_or_else(|| v.name.wire.clone())
+                    .into(),
             );
             if !v.values.is_empty() {
                 let values: Vec<Value> = v.values.iter().map(|e| e.value.clone()).collect();

@@ -86,7 +86,8 @@ pub fn document(service: &Service, version: Version) -> Value {
     if let Some(frame) = info::emit_event_envelope_extension(service) {
         doc.insert("x-switchboard-event-envelope".into(), frame);
     }
-    let doc = Value::Object(doc);
+    let mut doc = Value::Object(doc);
+    text::sanitize_descriptions(&mut doc);
     match version {
         Version::V3_1 => doc,
         Version::V3_0 => v3_0::down_convert(doc),

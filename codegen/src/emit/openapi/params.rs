@@ -70,8 +70,8 @@ fn parameter(endpoint: &Endpoint, param: &Param) -> Value {
         out.insert("description".into(), description.into());
     }
     let mut schema = schema::field_schema(field);
-    schema.remove("description");
-    if let Some(unconfirmed) = schema.remove("x-unconfirmed") {
+    schema.shift_remove("description");
+    if let Some(unconfirmed) = schema.shift_remove("x-unconfirmed") {
         out.insert("x-unconfirmed".into(), unconfirmed);
     }
     out.insert("schema".into(), schema.into());

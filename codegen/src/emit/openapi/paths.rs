@@ -66,10 +66,7 @@ fn emit_operation(service: &Service, endpoint: &Endpoint) -> Value {
     if let Some(description) = text::endpoint_description(endpoint) {
         op.insert("description".into(), description.into());
     }
-    op.insert(
-        "externalDocs".into(),
-        info::external_docs(&endpoint.source),
-    );
+    op.insert("externalDocs".into(), info::external_docs(&endpoint.source));
     let parameters = params::emit_parameters(endpoint);
     if !parameters.is_empty() {
         op.insert("parameters".into(), parameters.into());
@@ -81,10 +78,7 @@ fn emit_operation(service: &Service, endpoint: &Endpoint) -> Value {
         "responses".into(),
         responses::emit_responses(service, endpoint).into(),
     );
-    op.insert(
-        "security".into(),
-        security::requirements(service, endpoint),
-    );
+    op.insert("security".into(), security::requirements(service, endpoint));
     emit_extensions(service, endpoint, &mut op);
     Value::Object(op)
 }
@@ -108,7 +102,10 @@ fn emit_extensions(service: &Service, endpoint: &Endpoint, op: &mut Map<String, 
         put("x-callers", callers.clone().into());
     }
     if !endpoint.required_features.is_empty() {
-        put("x-required-features", endpoint.required_features.clone().into());
+        put(
+            "x-required-features",
+            endpoint.required_features.clone().into(),
+        );
     }
     if let Some(log_name) = &endpoint.log_name {
         put("x-log-name", log_name.clone().into());

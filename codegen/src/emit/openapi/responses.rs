@@ -51,7 +51,8 @@ pub(super) fn emit_responses(service: &Service, endpoint: &Endpoint) -> Map<Stri
             r
         });
         let examples = sample_examples([sample], |s| s.response_body.as_ref());
-        if let Some(Value::Object(media)) = response.get_mut("content").and_then(|c| c.get_mut(JSON))
+        if let Some(Value::Object(media)) =
+            response.get_mut("content").and_then(|c| c.get_mut(JSON))
         {
             let target = media
                 .entry("examples")
@@ -131,14 +132,14 @@ fn success_response(service: &Service, endpoint: &Endpoint) -> Map<String, Value
         .as_ref()
         .and_then(|r| r.description.clone())
         .unwrap_or_else(|| "Success.".into());
-    if !service.envelope.http_status_errors {
-        if let Some(code) = &service.envelope.code {
-            description.push_str(&format!(
-                "\n\nErrors also arrive with HTTP 200: `{}` other than `{}` carries the error \
-                 code (see `x-switchboard-errors`).",
-                code.field, code.success
-            ));
-        }
+    if !service.envelope.http_status_errors
+        && let Some(code) = &service.envelope.code
+    {
+        description.push_str(&format!(
+            "\n\nErrors also arrive with HTTP 200: `{}` other than `{}` carries the error \
+             code (see `x-switchboard-errors`).",
+            code.field, code.success
+        ));
     }
     let mut response = Map::new();
     response.insert("description".into(), description.into());
@@ -178,7 +179,7 @@ fn success_response(service: &Service, endpoint: &Endpoint) -> Map<String, Value
 fn success_schema(service: &Service, endpoint: &Endpoint) -> Value {
     let envelope = &service.envelope;
     let mut schema = object_schema(&envelope.fields);
-    let mut properties = match schema.remove("properties") {
+    let mut properties = match schema.shift_remove("properties") {
         Some(Value::Object(p)) => p,
         _ => Map::new(),
     };
@@ -237,12 +238,18 @@ fn success_schema(service: &Service, endpoint: &Endpoint) -> Value {
     schema.into()
 }
 
-/// The envelope of an error response; the code field lists the codes as examples.
+/// The envelope of an error response; the code field lists the codes as examples. The
+/// envelope fields' own examples come from success bodies, so they are left out here.
 fn error_schema(service: &Service, codes: &[(&ErrorCode, Scope)]) -> Value {
     let mut schema = object_schema(&service.envelope.fields);
-    if let (Some(code), false) = (&service.envelope.code, codes.is_empty()) {
-        let values: Vec<Value> = codes.iter().map(|(e, _)| code_value(&e.code)).collect();
-        if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        for property in properties.values_mut() {
+            if let Value::Object(property) = property {
+                property.shift_remove("examples");
+            }
+        }
+        if let (Some(code), false) = (&service.envelope.code, codes.is_empty()) {
+            let values: Vec<Value> = codes.iter().map(|(e, _)| code_value(&e.code)).collect();
             let property = properties
                 .entry(code.field.clone())
                 .or_insert_with(|| json!({}));

@@ -56,7 +56,7 @@ pub(super) fn field_schema(field: &Field) -> Map<String, Value> {
     }
     if let Some(example) = &field.example {
         let mut examples = vec![example.clone()];
-        if let Some(Value::Array(values)) = schema.remove("examples") {
+        if let Some(Value::Array(values)) = schema.shift_remove("examples") {
             examples.extend(values.into_iter().filter(|v| v != example));
         }
         insert_before_extensions(&mut schema, "examples", examples.into());
@@ -257,10 +257,10 @@ fn insert_before_extensions(schema: &mut Map<String, Value>, key: &str, value: V
         if k == key {
             continue;
         }
-        if k.starts_with("x-") {
-            if let Some(value) = value.take() {
-                schema.insert(key.into(), value);
-            }
+        if k.starts_with("x-")
+            && let Some(value) = value.take()
+        {
+            schema.insert(key.into(), value);
         }
         schema.insert(k, v);
     }

@@ -3,7 +3,8 @@
 //! An auth scheme of the model may need several OpenAPI security schemes at once (HTTP Basic +
 //! a CSRF header + a session cookie; the four query parameters of a signed ticket): one
 //! requirement object lists them all. The default scheme's requirement comes first, the
-//! alternatives follow as further requirement objects. What OpenAPI cannot say (where a
+//! alternatives follow as further requirement objects; the call that opens a header session
+//! (it issues the session and does not send it) gets the empty requirement `{}`. What OpenAPI cannot say (where a
 //! session value is captured, how a signature is computed) goes into `x-switchboard-session`,
 //! `x-switchboard-csrf` and `x-switchboard-signature`.
 
@@ -34,11 +35,12 @@ pub(super) fn emit_security_schemes(service: &Service) -> Map<String, Value> {
 /// The `security` of an operation: one requirement object per auth scheme, default first.
 pub(super) fn requirements(service: &Service, endpoint: &Endpoint) -> Value {
     let mut out: Vec<Value> = Vec::new();
-    for parts in keyed(service) {
+    for (scheme, parts) in service.auth.schemes.iter().zip(keyed(service)) {
         let requirement: Map<String, Value> = parts
             .objects
             .iter()
             .map(|(key, _)| key)
+            .filter(|_| !opens_session(scheme, endpoint))
             .filter(|key| endpoint.method != Method::GET || !parts.writes_only.contains(key))
             .map(|key| (key.clone(), json!([])))
             .collect();
@@ -52,6 +54,24 @@ pub(super) fn requirements(service: &Service, endpoint: &Endpoint) -> Value {
         out.push(json!({}));
     }
     Value::Array(out)
+}
+
+/// Whether the endpoint is the call that opens a header session: it issues the session and does
+/// not send the session header itself (sign-in), so it needs no credentials of this scheme.
+fn opens_session(scheme: &AuthScheme, endpoint: &Endpoint) -> bool {
+    let AuthScheme::SessionHeader {
+        send_header,
+        issued_by,
+        ..
+    } = scheme
+    else {
+        return false;
+    };
+    issued_by.contains(&endpoint.id)
+        && !endpoint
+            .params
+            .iter()
+            .any(|p| p.from_auth && p.field.name.wire.eq_ignore_ascii_case(send_header))
 }
 
 /// Every scheme's parts, keyed by the scheme's kind (`_2`, `_3`... for a repeated kind).
@@ -187,9 +207,7 @@ fn parts(scheme: &AuthScheme, prefix: &str) -> Parts {
                 "fixed_params": fixed_params,
                 "default_expire_seconds": default_expire_seconds,
             });
-            let role = |param: &str, what: &str| {
-                api_key("query", param, Some(&what.to_owned()))
-            };
+            let role = |param: &str, what: &str| api_key("query", param, Some(&what.to_owned()));
             let mut sig = role(signature_param, "Signed ticket of the identity.");
             if let Some(description) = description {
                 sig.insert("description".into(), description.clone().into());
@@ -222,8 +240,9 @@ fn parts(scheme: &AuthScheme, prefix: &str) -> Parts {
         AuthScheme::SignedHeadersHmacSha256 {
             algorithm,
             header_prefix,
+            action_param,
+            version_param,
             description,
-            ..
         } => {
             let mut object = api_key("header", "Authorization", description.as_ref());
             object.insert(
@@ -233,6 +252,8 @@ fn parts(scheme: &AuthScheme, prefix: &str) -> Parts {
                     "mac": "HMAC-SHA256",
                     "signed": "canonical request",
                     "header_prefix": header_prefix,
+                    "action_param": action_param,
+                    "version_param": version_param,
                 }),
             );
             objects.push((prefix.to_owned(), object.into()));
@@ -240,8 +261,9 @@ fn parts(scheme: &AuthScheme, prefix: &str) -> Parts {
         AuthScheme::SignedQueryHmacSha1 {
             signature_version,
             format,
+            action_param,
+            version_param,
             description,
-            ..
         } => {
             let mut object = api_key("query", "Signature", description.as_ref());
             object.insert(
@@ -252,6 +274,8 @@ fn parts(scheme: &AuthScheme, prefix: &str) -> Parts {
                     "signed": "sorted query string",
                     "signature_version": signature_version,
                     "format": format,
+                    "action_param": action_param,
+                    "version_param": version_param,
                 }),
             );
             objects.push((prefix.to_owned(), object.into()));

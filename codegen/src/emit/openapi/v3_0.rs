@@ -4,7 +4,8 @@
 //! - `examples: [a, ...]` → `example: a`;
 //! - `type: [T, "null"]` → `type: T, nullable: true`; `anyOf: [S, {type: null}]` → S nullable;
 //! - `$ref` with siblings → `allOf: [{$ref}]` beside them (3.0 ignores a `$ref`'s siblings);
-//! - `webhooks` → the `x-webhooks` extension (3.0 has no webhooks).
+//! - `webhooks` → the `x-webhooks` extension (3.0 has no webhooks); tools that read it want the
+//!   `responses` 3.0 makes mandatory, so each event gets a `default` one saying nothing is known.
 
 use serde_json::{Value, json};
 
@@ -17,15 +18,28 @@ pub(super) fn down_convert(mut doc: Value) -> Value {
     if let Some(Value::Object(paths)) = doc.get_mut("paths") {
         paths.values_mut().for_each(path_item);
     }
-    if let Some(map) = doc.as_object_mut() {
-        if let Some(mut webhooks) = map.remove("webhooks") {
-            if let Value::Object(items) = &mut webhooks {
-                items.values_mut().for_each(path_item);
-            }
-            map.insert("x-webhooks".into(), webhooks);
+    if let Some(map) = doc.as_object_mut()
+        && let Some(mut webhooks) = map.shift_remove("webhooks")
+    {
+        if let Value::Object(items) = &mut webhooks {
+            items.values_mut().for_each(path_item);
+            items.values_mut().for_each(acknowledge);
         }
+        map.insert("x-webhooks".into(), webhooks);
     }
     doc
+}
+
+/// Gives each event operation the `responses` that 3.0 requires.
+fn acknowledge(item: &mut Value) {
+    let Value::Object(item) = item else { return };
+    for op in item.values_mut() {
+        if let Value::Object(op) = op {
+            op.entry("responses").or_insert_with(|| {
+                json!({ "default": { "description": "No page documents a reply to the event." } })
+            });
+        }
+    }
 }
 
 fn path_item(item: &mut Value) {
@@ -61,7 +75,9 @@ fn path_item(item: &mut Value) {
 }
 
 fn media_types(content: &mut Value) {
-    let Value::Object(content) = content else { return };
+    let Value::Object(content) = content else {
+        return;
+    };
     for media in content.values_mut() {
         if let Some(s) = media.get_mut("schema") {
             schema(s);
@@ -87,20 +103,20 @@ fn schema(value: &mut Value) {
             children.iter_mut().for_each(schema);
         }
     }
-    if let Some(c) = s.remove("const") {
+    if let Some(c) = s.shift_remove("const") {
         s.insert("enum".into(), json!([c]));
     }
-    if let Some(Value::Array(examples)) = s.remove("examples") {
-        if let Some(first) = examples.into_iter().next() {
-            s.insert("example".into(), first);
-        }
+    if let Some(Value::Array(examples)) = s.shift_remove("examples")
+        && let Some(first) = examples.into_iter().next()
+    {
+        s.insert("example".into(), first);
     }
     if let Some(Value::Array(types)) = s.get("type").cloned() {
         let non_null: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
         if non_null.len() == 1 {
             s.insert("type".into(), non_null[0].clone());
         } else {
-            s.remove("type");
+            s.shift_remove("type");
         }
         if non_null.len() < types.len() {
             s.insert("nullable".into(), true.into());
@@ -110,7 +126,7 @@ fn schema(value: &mut Value) {
         let is_null = |v: &Value| v.get("type") == Some(&Value::from("null"));
         if any.len() == 2 && any.iter().any(is_null) {
             let inner = any.into_iter().find(|v| !is_null(v)).unwrap_or_default();
-            s.remove("anyOf");
+            s.shift_remove("anyOf");
             if let Value::Object(inner) = inner {
                 if inner.contains_key("$ref") {
                     s.insert("allOf".into(), json!([inner]));
@@ -124,7 +140,7 @@ fn schema(value: &mut Value) {
         }
     }
     if s.contains_key("$ref") && s.len() > 1 {
-        let reference = s.remove("$ref").unwrap_or_default();
+        let reference = s.shift_remove("$ref").unwrap_or_default();
         let mut rest = std::mem::take(s);
         rest.insert("allOf".into(), json!([{ "$ref": reference }]));
         *s = rest;

@@ -30,6 +30,11 @@ pub(super) fn emit_webhooks(service: &Service) -> Map<String, Value> {
 
 fn emit_event(service: &Service, event: &Event) -> Value {
     let mut op = Map::new();
+    // A dot never appears in an endpoint id, so the two kinds of operationId cannot meet.
+    op.insert(
+        "operationId".into(),
+        format!("event.{}", event.name.wire).into(),
+    );
     op.insert("summary".into(), event.name.wire.clone().into());
     let source = event.source.as_ref().map(text::source_line);
     let channel = event.channel.as_ref().map(|c| format!("`{c}`"));
@@ -56,6 +61,8 @@ fn emit_event(service: &Service, event: &Event) -> Value {
         "requestBody".into(),
         json!({ "required": true, "content": { JSON: media } }),
     );
+    // The API sends the event: none of the client's security schemes applies.
+    op.insert("security".into(), json!([]));
     let triggered_by: Vec<Value> = service
         .endpoints
         .iter()
@@ -92,7 +99,11 @@ fn event_schema(service: &Service, event: &Event) -> Map<String, Value> {
         (None, Some(payload)) => merge(&mut schema, payload),
         (_, None) => {}
     }
-    pin(&mut schema, &frame.name_field, event.name.wire.clone().into());
+    pin(
+        &mut schema,
+        &frame.name_field,
+        event.name.wire.clone().into(),
+    );
     for (path, value) in &event.discriminators {
         pin(&mut schema, path, value.clone().into());
     }
@@ -137,10 +148,10 @@ fn require(schema: &mut Map<String, Value>, name: &str) {
     let required = schema
         .entry("required")
         .or_insert_with(|| Value::Array(Vec::new()));
-    if let Value::Array(required) = required {
-        if !required.iter().any(|r| r == name) {
-            required.push(name.into());
-        }
+    if let Value::Array(required) = required
+        && !required.iter().any(|r| r == name)
+    {
+        required.push(name.into());
     }
 }
 

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::doc;
+use super::docs::{code, markdown, vendor};
 use super::types::ident;
 use crate::model::{AuthScheme, Service};
 
@@ -11,7 +11,8 @@ use crate::model::{AuthScheme, Service};
 pub fn emit_client(service: &Service) -> TokenStream {
     let methods = service.endpoints.iter().map(|e| {
         let name = ident(&e.rust);
-        let docs = doc(&format!("{}: {}\n\nSee [`{}`]({}).", e.title, e.summary, e.rust.trim_start_matches("r#"), e.rust.trim_start_matches("r#")));
+        let module = e.rust.trim_start_matches("r#");
+        let docs = markdown(&format!("{}: {}\n\nSee [`{module}`].", vendor(&e.title), vendor(&e.summary)));
         quote! {
             #docs
             pub async fn #name(&self, request: #name::Request) -> ::std::result::Result<#name::Output, #name::Error> {
@@ -28,15 +29,15 @@ pub fn emit_client(service: &Service) -> TokenStream {
     });
     let var_setters = vars.iter().map(|v| {
         let name = ident(&v.name.rust);
-        let mut text = v.description.clone().unwrap_or_else(|| format!("Sets the base URL variable `{}`.", v.name.wire));
+        let mut text = v.description.as_deref().map_or_else(|| format!("Sets the base URL variable {}.", code(&v.name.wire)), vendor);
         if let Some(d) = &v.default {
-            text.push_str(&format!("\n\nDefault: `{d}`."));
+            text.push_str(&format!("\n\nDefault: {}.", code(d)));
         }
         if !v.values.is_empty() {
-            let list: Vec<String> = v.values.iter().map(|x| format!("- `{}`{}", crate::naming::value_text(&x.value), x.description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())).collect();
+            let list: Vec<String> = v.values.iter().map(|x| format!("- {}{}", code(&crate::naming::value_text(&x.value)), x.description.as_deref().map(|d| format!(": {}", vendor(d))).unwrap_or_default())).collect();
             text.push_str(&format!("\n\nDocumented values:\n{}", list.join("\n")));
         }
-        let docs = doc(&text);
+        let docs = markdown(&text);
         quote! {
             #docs
             pub fn #name(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -140,7 +141,7 @@ fn emit_auth(service: &Service) -> TokenStream {
             },
             AuthScheme::SessionHeader { capture_header, value_prefix, send_header, description, .. } => {
                 let prefix = value_prefix.as_deref().map(|p| quote!(.value_prefix(#p)));
-                let docs = doc(&format!("The session-header scheme: `{capture_header}` captured from responses{}, sent back as `{send_header}`.\n\n{}", value_prefix.as_deref().map(|p| format!(" (after `{p}`)")).unwrap_or_default(), description.as_deref().unwrap_or("")));
+                let docs = markdown(&format!("The session-header scheme: {} captured from responses{}, sent back as {}.\n\n{}", code(capture_header), value_prefix.as_deref().map(|p| format!(" (after {})", code(p))).unwrap_or_default(), code(send_header), vendor(description.as_deref().unwrap_or(""))));
                 quote! {
                     #docs
                     pub fn session_header() -> ::std::result::Result<::switchboard_runtime::auth::SessionHeaderAuth, ::switchboard_runtime::auth::AuthError> {
@@ -152,7 +153,7 @@ fn emit_auth(service: &Service) -> TokenStream {
             AuthScheme::BasicCsrf { csrf_header_name_header, csrf_token_header, csrf_refresh_path, csrf_failure_status, csrf_failure_text, description, .. } => {
                 let text = csrf_failure_text.as_deref().unwrap_or("");
                 let path = csrf_refresh_path;
-                let docs = doc(&format!("HTTP Basic with a cookie session and a CSRF token (`{csrf_token_header}`, refreshed with `GET {path}`).\n\n{}", description.as_deref().unwrap_or("")));
+                let docs = markdown(&format!("HTTP Basic with a cookie session and a CSRF token ({}, refreshed with {}).\n\n{}", code(csrf_token_header), code(&format!("GET {path}")), vendor(description.as_deref().unwrap_or(""))));
                 quote! {
                     #docs
                     pub fn basic_csrf(
@@ -175,7 +176,7 @@ fn emit_auth(service: &Service) -> TokenStream {
                 let keys = fixed_params.keys();
                 let values = fixed_params.values();
                 let expire = default_expire_seconds.map(|s| quote!(.expire_seconds(#s)));
-                let docs = doc(&format!("A signed ticket and identity in the query string (`{app_id_param}`, `{identifier_param}`, `{signature_param}`, `{random_param}`).\n\n{}", description.as_deref().unwrap_or("")));
+                let docs = markdown(&format!("A signed ticket and identity in the query string ({}, {}, {}, {}).\n\n{}", code(app_id_param), code(identifier_param), code(signature_param), code(random_param), vendor(description.as_deref().unwrap_or(""))));
                 quote! {
                     #docs
                     pub fn tls_sig_query(
@@ -197,10 +198,10 @@ fn emit_auth(service: &Service) -> TokenStream {
                 }
             }
             AuthScheme::SignedHeadersHmacSha256 { algorithm, action_param, version_param, description, .. } => {
-                signing_fn("signed_headers_hmac_sha256", quote!(Acs3HmacSha256), &format!("Requests signed with {algorithm}.\n\n{}", description.as_deref().unwrap_or("")), action_param, version_param)
+                signing_fn("signed_headers_hmac_sha256", quote!(Acs3HmacSha256), &format!("Requests signed with {}.\n\n{}", code(algorithm), vendor(description.as_deref().unwrap_or(""))), action_param, version_param)
             }
             AuthScheme::SignedQueryHmacSha1 { signature_version, action_param, version_param, description, .. } => {
-                signing_fn("signed_query_hmac_sha1", quote!(RpcHmacSha1), &format!("Requests signed with HMAC-SHA1 over the sorted query (signature version {signature_version}).\n\n{}", description.as_deref().unwrap_or("")), action_param, version_param)
+                signing_fn("signed_query_hmac_sha1", quote!(RpcHmacSha1), &format!("Requests signed with HMAC-SHA1 over the sorted query (signature version {}).\n\n{}", code(signature_version), vendor(description.as_deref().unwrap_or(""))), action_param, version_param)
             }
         });
     }
@@ -209,7 +210,7 @@ fn emit_auth(service: &Service) -> TokenStream {
         .description
         .as_deref()
         .unwrap_or("The API's authentication schemes, the default first.");
-    let docs = doc(text);
+    let docs = markdown(text);
     quote! {
         #docs
         pub mod auth {
@@ -226,7 +227,7 @@ fn signing_fn(
     version: &str,
 ) -> TokenStream {
     let name = format_ident!("{name}");
-    let docs = doc(text);
+    let docs = markdown(text);
     quote! {
         #docs
         pub fn #name(

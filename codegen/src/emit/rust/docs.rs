@@ -3,10 +3,39 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// One `#[doc = "..."]` per line of sanitized text.
+/// One `#[doc = "..."]` per line of sanitized vendor text.
 pub fn doc(text: &str) -> TokenStream {
     let lines = sanitize(text);
     quote! { #( #[doc = #lines] )* }
+}
+
+/// One `#[doc = "..."]` per line of markdown the generator wrote itself, vendor parts already
+/// passed through [`vendor`] or [`code`].
+pub fn markdown(text: &str) -> TokenStream {
+    let lines: Vec<String> = text.split('\n').map(|l| format!(" {l}")).collect();
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Vendor text as safe markdown (see [`sanitize`]), to embed in generator-written markdown.
+pub fn vendor(text: &str) -> String {
+    sanitize(text)
+        .iter()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Any text as one inline code span: newlines folded, a fence longer than any backtick run.
+pub fn code(text: &str) -> String {
+    let text = text.replace(['\r', '\n'], " ").replace('\0', "");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') || text.is_empty() {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 /// One `#![doc = "..."]` per line: docs of the enclosing item (a crate's `lib.rs`).
@@ -82,10 +111,11 @@ fn prose(line: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '[' | ']' | '`' | '*' | '_' | '\\' | '#' | '|' => {
+            '[' | ']' | '`' | '*' | '\\' | '|' => {
                 out.push('\\');
                 out.push(c);
             }
+            '#' if out.is_empty() => out.push_str("\\#"),
             _ => out.push(c),
         }
         rest = &rest[c.len_utf8()..];

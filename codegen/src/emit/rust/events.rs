@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc, doc_paragraphs};
+use super::docs::{code, markdown, vendor};
 use super::types::{Types, ident};
 use crate::model::Service;
 
@@ -15,20 +15,20 @@ pub fn emit_events(service: &Service) -> TokenStream {
     let mut names = Vec::new();
     for event in &service.events {
         let name = &event.name.wire;
-        let mut text = format!("Event `{name}`.");
+        let mut text = format!("Event {}.", code(name));
         if let Some(d) = &event.description {
             text.push_str("\n\n");
-            text.push_str(d);
+            text.push_str(&vendor(d));
         }
         if let Some(channel) = &event.channel {
-            text.push_str(&format!("\n\nChannel: `{channel}`."));
+            text.push_str(&format!("\n\nChannel: {}.", code(channel)));
         }
         if event.fields.is_empty() {
             text.push_str(
                 "\n\nNo public page documents this event's fields; unknown fields are ignored.",
             );
         }
-        let docs = doc(&text);
+        let docs = markdown(&text);
         let def = types.struct_def(&event.name.rust, docs.clone(), &event.fields);
         types.defs.push(def);
         let ty = ident(&event.name.rust);
@@ -46,10 +46,10 @@ pub fn emit_events(service: &Service) -> TokenStream {
         Some(p) => quote!(::std::option::Option::Some(#p)),
         None => quote!(::std::option::Option::None),
     };
-    let module_docs = doc_paragraphs([
-        Some("Events the API delivers."),
-        Some(envelope.delivery.as_str()),
-    ]);
+    let module_docs = markdown(&format!(
+        "Events the API delivers.\n\n{}",
+        vendor(&envelope.delivery)
+    ));
     let defs = types.defs;
     quote! {
         #module_docs

@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use super::docs::{doc, doc_paragraphs};
+use super::docs::{code, doc_paragraphs, markdown, vendor};
 use super::types::{Types, constraints_text, field_docs, ident};
 use crate::model::{
     CodeValue, DispatchIn, Endpoint, ErrorCode, Field, ParamIn, Service, Type, TypeKind,
@@ -117,78 +117,72 @@ fn literal(value: &Value, model: &Type, ty: &TokenStream) -> Option<TokenStream>
 }
 
 fn module_docs(service: &Service, endpoint: &Endpoint) -> TokenStream {
-    let mut parts: Vec<String> = vec![format!("{}: {}", endpoint.title, endpoint.summary)];
+    let list = |items: &[String]| {
+        items
+            .iter()
+            .map(|i| format!("- {}", vendor(i)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let codes = |items: Vec<String>| items.iter().map(|i| code(i)).collect::<Vec<_>>().join(", ");
+    let mut parts: Vec<String> = vec![format!(
+        "{}: {}",
+        vendor(&endpoint.title),
+        vendor(&endpoint.summary)
+    )];
     if let Some(d) = &endpoint.description {
-        parts.push(d.clone());
+        parts.push(vendor(d));
     }
-    parts.push(format!(
-        "`{} {}{}`",
+    parts.push(code(&format!(
+        "{} {}{}",
         endpoint.method.as_str(),
         service.base_url.template,
         endpoint.path
-    ));
+    )));
     if !endpoint.prerequisites.is_empty() {
-        parts.push(format!(
-            "Prerequisites:\n{}",
-            endpoint
-                .prerequisites
-                .iter()
-                .map(|p| format!("- {p}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        ));
+        parts.push(format!("Prerequisites:\n{}", list(&endpoint.prerequisites)));
     }
     if let Some(c) = &endpoint.callers {
-        parts.push(format!("Who may call it: {c}"));
+        parts.push(format!("Who may call it: {}", vendor(c)));
     }
     if !endpoint.required_features.is_empty() {
         parts.push(format!(
             "Required features: {}.",
-            endpoint.required_features.join(", ")
+            codes(endpoint.required_features.clone())
         ));
     }
     if let Some(log) = &endpoint.log_name {
-        parts.push(format!("Method name in the vendor's logs: {log}."));
+        parts.push(format!("Method name in the vendor's logs: {}.", code(log)));
     }
     if !endpoint.events.is_empty() {
         parts.push(format!(
             "Triggers: {}.",
-            endpoint
-                .events
-                .iter()
-                .map(|e| e.0.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            codes(endpoint.events.iter().map(|e| e.0.clone()).collect())
         ));
     }
     if !endpoint.errors.is_empty() {
-        let codes: Vec<String> = endpoint.errors.iter().map(|e| e.code.to_string()).collect();
-        parts.push(format!("Documented error codes: {}.", codes.join(", ")));
+        parts.push(format!(
+            "Documented error codes: {}.",
+            codes(endpoint.errors.iter().map(|e| e.code.to_string()).collect())
+        ));
     }
     for h in &endpoint.history {
+        let en = h
+            .change_en
+            .as_deref()
+            .map(|e| format!(" ({})", vendor(e)))
+            .unwrap_or_default();
         parts.push(format!(
-            "Changed {}: {}{}",
-            h.date,
-            h.change,
-            h.change_en
-                .as_deref()
-                .map(|e| format!(" ({e})"))
-                .unwrap_or_default()
+            "Changed {}: {}{en}",
+            vendor(&h.date),
+            vendor(&h.change)
         ));
     }
     if !endpoint.unconfirmed.is_empty() {
-        parts.push(format!(
-            "Unconfirmed:\n{}",
-            endpoint
-                .unconfirmed
-                .iter()
-                .map(|u| format!("- {u}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        ));
+        parts.push(format!("Unconfirmed:\n{}", list(&endpoint.unconfirmed)));
     }
-    parts.push(format!("Source: {}", endpoint.source.url));
-    doc(&parts.join("\n\n"))
+    parts.push(format!("Source: {}", vendor(&endpoint.source.url)));
+    markdown(&parts.join("\n\n"))
 }
 
 fn emit_data(service: &Service, endpoint: &Endpoint) -> TokenStream {
@@ -373,13 +367,13 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
         let mut text = m
             .field
             .description
-            .clone()
-            .unwrap_or_else(|| format!("Sets `{}`.", m.field.name.wire));
+            .as_deref()
+            .map_or_else(|| format!("Sets {}.", code(&m.field.name.wire)), vendor);
         if let Some(c) = constraints_text(&m.field.ty) {
             text.push_str("\n\n");
             text.push_str(&c);
         }
-        let docs = doc(&text);
+        let docs = markdown(&text);
         quote! {
             #docs
             pub fn #name(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
@@ -392,6 +386,9 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
         let name = ident(&m.field.name.rust);
         let wire = &m.field.name.wire;
         match (&m.default, m.field.required) {
+            (Some(default), _) if is_copy_literal(&m.field.ty) => {
+                quote!(#name: self.#name.unwrap_or(#default),)
+            }
             (Some(default), _) => quote!(#name: self.#name.unwrap_or_else(|| #default),),
             (None, true) => quote!(#name: self.#name.ok_or_else(|| BuildError::missing(#wire))?,),
             (None, false) => quote!(#name: self.#name,),
@@ -415,6 +412,15 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
             }
         }
     }
+}
+
+/// Whether a default of this type is a plain literal (cheap, no allocation).
+fn is_copy_literal(ty: &Type) -> bool {
+    ty.values.is_empty()
+        && matches!(
+            ty.kind,
+            TypeKind::Integer | TypeKind::Number | TypeKind::Boolean
+        )
 }
 
 /// `String` text of a member's value for a path, query or header.
@@ -541,12 +547,12 @@ fn emit_to_http(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
 fn emit_error(service: &Service, endpoint: &Endpoint) -> TokenStream {
     let variants: Vec<_> = endpoint.errors.iter().map(|e| ident(&e.rust)).collect();
     let variant_docs = endpoint.errors.iter().map(|e| {
-        let mut text = format!("`{}`", e.code);
+        let mut text = code(&e.code.to_string());
         if let Some(status) = e.http_status {
             text.push_str(&format!(" (HTTP {status})"));
         }
         if let Some(m) = &e.message {
-            text.push_str(&format!(": {m}"));
+            text.push_str(&format!(": {}", vendor(m)));
         }
         let meaning = [e.meaning.as_deref(), e.meaning_en.as_deref()]
             .into_iter()
@@ -555,12 +561,12 @@ fn emit_error(service: &Service, endpoint: &Endpoint) -> TokenStream {
             .join("\n\n");
         if !meaning.is_empty() {
             text.push_str("\n\n");
-            text.push_str(&meaning);
+            text.push_str(&vendor(&meaning));
         }
         if e.retryable {
             text.push_str("\n\nRetryable.");
         }
-        doc(&text)
+        markdown(&text)
     });
     let arms = endpoint.errors.iter().map(|e| {
         let code = match &e.code {

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use super::docs::{doc, doc_paragraphs};
+use super::docs::{code, markdown, vendor};
 use crate::model::{Field, Service, Type, TypeKind};
 use crate::naming;
 
@@ -168,9 +168,9 @@ impl<'a> Types<'a> {
         for value in &ty.values {
             let variant = ident(&value.rust);
             let shown = naming::value_text(&value.value);
-            let vdoc = doc(&match &value.description {
-                Some(d) => format!("`{shown}`: {d}"),
-                None => format!("`{shown}`."),
+            let vdoc = markdown(&match &value.description {
+                Some(d) => format!("{}: {}", code(&shown), vendor(d)),
+                None => format!("{}.", code(&shown)),
             });
             variants.push(quote!(#vdoc #variant,));
             if integer {
@@ -273,34 +273,28 @@ fn integer(ty: &Type) -> TokenStream {
 
 /// Docs of a field: description, English rendering, constraints, default, example.
 pub fn field_docs(field: &Field) -> TokenStream {
-    let constraints = constraints_text(&field.ty);
-    let default = field
-        .default
-        .as_ref()
-        .map(|d| format!("Default: `{}`.", compact(d)));
-    let example = field
-        .example
-        .as_ref()
-        .map(|e| format!("Example: `{}`.", compact(e)));
-    let wire = format!("Wire name: `{}`.", field.name.wire);
-    let fallback = if field.description.is_none() {
-        Some("Not described by the vendor.")
-    } else {
-        None
-    };
-    doc_paragraphs([
-        field.description.as_deref(),
-        fallback,
-        field.description_en.as_deref(),
-        constraints.as_deref(),
-        default.as_deref(),
-        example.as_deref(),
-        field
-            .unconfirmed
-            .as_deref()
-            .map(|_| "Some facts about this field are unconfirmed (see the spec)."),
-        Some(wire.as_str()),
-    ])
+    let mut parts: Vec<String> = Vec::new();
+    match &field.description {
+        Some(d) => parts.push(vendor(d)),
+        None => parts.push("Not described by the vendor.".into()),
+    }
+    if let Some(en) = &field.description_en {
+        parts.push(vendor(en));
+    }
+    if let Some(c) = constraints_text(&field.ty) {
+        parts.push(c);
+    }
+    if let Some(d) = &field.default {
+        parts.push(format!("Default: {}.", code(&compact(d))));
+    }
+    if let Some(e) = &field.example {
+        parts.push(format!("Example: {}.", code(&compact(e))));
+    }
+    if let Some(u) = &field.unconfirmed {
+        parts.push(format!("Unconfirmed: {}", vendor(u)));
+    }
+    parts.push(format!("Wire name: {}.", code(&field.name.wire)));
+    markdown(&parts.join("\n\n"))
 }
 
 fn compact(value: &serde_json::Value) -> String {
@@ -320,10 +314,10 @@ pub fn constraints_text(ty: &Type) -> Option<String> {
         parts.push(format!("Length: {}.", bounds(l.min, l.max)));
     }
     if let Some(p) = &ty.pattern {
-        parts.push(format!("Pattern: `{p}`."));
+        parts.push(format!("Pattern: {}.", code(p)));
     }
     if let Some(f) = &ty.format {
-        parts.push(format!("Format: {f}."));
+        parts.push(format!("Format: {}.", code(f)));
     }
     (!parts.is_empty()).then(|| parts.join(" "))
 }
@@ -341,11 +335,16 @@ fn bounds(min: Option<f64>, max: Option<f64>) -> String {
 pub fn emit_types(service: &Service) -> TokenStream {
     let mut types = Types::new(service);
     for named in &service.types {
-        let docs = doc_paragraphs([
+        let mut text: Vec<String> = [
             named.description.as_deref(),
             named.description_en.as_deref(),
-            Some(&format!("Vendor name: `{}`.", named.name.wire)),
-        ]);
+        ]
+        .into_iter()
+        .flatten()
+        .map(vendor)
+        .collect();
+        text.push(format!("Vendor name: {}.", code(&named.name.wire)));
+        let docs = markdown(&text.join("\n\n"));
         match &named.ty.kind {
             TypeKind::Object { fields, .. } => {
                 if types.seen.insert(named.name.rust.clone()) {

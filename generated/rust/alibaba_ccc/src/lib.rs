@@ -4,7 +4,7 @@
 //!
 //! Alibaba Cloud Contact Center (云联络中心, CCC) OpenAPI, version 2020-07-01 (recommended; 2020-05-27 and 2017-07-05 are "not recommended"). RPC style: every action goes to pathname \`/\` over HTTPS with \`Action\` and \`Version\` in the query, AccessKey auth, form-data request bodies and JSON responses. Of the 255 actions in the official SDK 244 use POST and 11 use GET (GetAccessChannelOfStaging, GetHistoricalCampaignReport, GetRealtimeCampaignStats, GetUploadAudioDataParams, GetVideo, ListAgentSummaryReportsSinceMidnight, ListAttempts, ListCampaignTrendingReport, ListIntervalAgentSkillGroupReport, ListSkillGroupStates, ListSkillGroupSummaryReportsSinceMidnight). All call-control actions send their parameters as query parameters. Call-control family (all POST): UnmuteCall / MuteCall, HoldCall, RetrieveCall, ReleaseCall, AnswerCall, MakeCall, RedialCall, BlindTransfer, InitiateAttendedTransfer, CompleteAttendedTransfer, CancelAttendedTransfer, SwitchToConference, StartConference, EndConference, BargeInCall, CoachCall, InterceptCall, MonitorCall, SendDtmfSignaling, StartBack2BackCall, ClaimCall, LaunchAuthentication, LaunchSurvey; agent state: ReadyForService, TakeBreak, SignInGroup, SignOutGroup, PollUserStatus, ResetAgentState, ChangeWorkMode, GetLoginDetails.
 //!
-//! Each endpoint is a module with a \`Request\` (built with a builder that checks the documented constraints), a sans-IO \`Request::to\_http\` and \`parse\_response\`, an \`Output\` and an \`Error\` with one variant per documented code. \[\`Client\`\] calls them over a transport with the service's auth scheme.
+//! Each endpoint is a module with a \`Request\` (built with a builder that checks the documented constraints), a sans-IO \`Request::to_http\` and \`parse_response\`, an \`Output\` and an \`Error\` with one variant per documented code. \[\`Client\`\] calls them over a transport with the service's auth scheme.
 //!
 //! Source: <https://help.aliyun.com/zh/ccs/developer-reference/use-openapi>
 //!
@@ -166,15 +166,15 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 13usize] = [
 pub mod types {
     /// 通话上下文 (call context), as shown in the UnmuteCall sample response.
     ///
-    /// Vendor name: \`CallContext\`.
+    /// Vendor name: `CallContext`.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct CallContext {
         /// Not described by the vendor.
         ///
-        /// Example: \`OUTBOUND\`.
+        /// Example: `OUTBOUND`.
         ///
-        /// Wire name: \`CallType\`.
+        /// Wire name: `CallType`.
         #[serde(
             rename = "CallType",
             default,
@@ -183,9 +183,9 @@ pub mod types {
         pub call_type: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`ccc-test\`.
+        /// Example: `ccc-test`.
         ///
-        /// Wire name: \`InstanceId\`.
+        /// Wire name: `InstanceId`.
         #[serde(
             rename = "InstanceId",
             default,
@@ -194,9 +194,9 @@ pub mod types {
         pub instance_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`job-6538214103685\*\*\*\*\`.
+        /// Example: `job-6538214103685****`.
         ///
-        /// Wire name: \`JobId\`.
+        /// Wire name: `JobId`.
         #[serde(
             rename = "JobId",
             default,
@@ -205,7 +205,7 @@ pub mod types {
         pub job_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Wire name: \`ChannelContexts\`.
+        /// Wire name: `ChannelContexts`.
         #[serde(
             rename = "ChannelContexts",
             default,
@@ -217,15 +217,15 @@ pub mod types {
     }
     /// 话务通道上下文 (channel context), as shown in the UnmuteCall sample response.
     ///
-    /// Vendor name: \`ChannelContext\`.
+    /// Vendor name: `ChannelContext`.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct ChannelContext {
         /// Not described by the vendor.
         ///
-        /// Example: \`1\`.
+        /// Example: `1`.
         ///
-        /// Wire name: \`Index\`.
+        /// Wire name: `Index`.
         #[serde(
             rename = "Index",
             default,
@@ -234,9 +234,9 @@ pub mod types {
         pub index: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
-        /// Example: \`1390501\*\*\*\*\`.
+        /// Example: `1390501****`.
         ///
-        /// Wire name: \`ReleaseInitiator\`.
+        /// Wire name: `ReleaseInitiator`.
         #[serde(
             rename = "ReleaseInitiator",
             default,
@@ -245,9 +245,9 @@ pub mod types {
         pub release_initiator: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`CREATED\`.
+        /// Example: `CREATED`.
         ///
-        /// Wire name: \`ChannelState\`.
+        /// Wire name: `ChannelState`.
         #[serde(
             rename = "ChannelState",
             default,
@@ -256,9 +256,9 @@ pub mod types {
         pub channel_state: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`1390501\*\*\*\*\`.
+        /// Example: `1390501****`.
         ///
-        /// Wire name: \`Destination\`.
+        /// Wire name: `Destination`.
         #[serde(
             rename = "Destination",
             default,
@@ -267,9 +267,9 @@ pub mod types {
         pub destination: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`agent@ccc-test\`.
+        /// Example: `agent@ccc-test`.
         ///
-        /// Wire name: \`UserId\`.
+        /// Wire name: `UserId`.
         #[serde(
             rename = "UserId",
             default,
@@ -278,9 +278,9 @@ pub mod types {
         pub user_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`MONITORING\`.
+        /// Example: `MONITORING`.
         ///
-        /// Wire name: \`ChannelFlags\`.
+        /// Wire name: `ChannelFlags`.
         #[serde(
             rename = "ChannelFlags",
             default,
@@ -289,9 +289,9 @@ pub mod types {
         pub channel_flags: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`skillgroup@ccc-test\`.
+        /// Example: `skillgroup@ccc-test`.
         ///
-        /// Wire name: \`SkillGroupId\`.
+        /// Wire name: `SkillGroupId`.
         #[serde(
             rename = "SkillGroupId",
             default,
@@ -300,11 +300,11 @@ pub mod types {
         pub skill_group_id: ::std::option::Option<::std::string::String>,
         /// Timestamp in milliseconds (per the sample value).
         ///
-        /// Format: int64.
+        /// Format: `int64`.
         ///
-        /// Example: \`1609138903315\`.
+        /// Example: `1609138903315`.
         ///
-        /// Wire name: \`Timestamp\`.
+        /// Wire name: `Timestamp`.
         #[serde(
             rename = "Timestamp",
             default,
@@ -313,9 +313,9 @@ pub mod types {
         pub timestamp: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
-        /// Example: \`404 - No destination\`.
+        /// Example: `404 - No destination`.
         ///
-        /// Wire name: \`ReleaseReason\`.
+        /// Wire name: `ReleaseReason`.
         #[serde(
             rename = "ReleaseReason",
             default,
@@ -324,9 +324,9 @@ pub mod types {
         pub release_reason: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`OUTBOUND\`.
+        /// Example: `OUTBOUND`.
         ///
-        /// Wire name: \`CallType\`.
+        /// Wire name: `CallType`.
         #[serde(
             rename = "CallType",
             default,
@@ -335,9 +335,9 @@ pub mod types {
         pub call_type: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`job-6538214103685\*\*\*\*\`.
+        /// Example: `job-6538214103685****`.
         ///
-        /// Wire name: \`JobId\`.
+        /// Wire name: `JobId`.
         #[serde(
             rename = "JobId",
             default,
@@ -346,9 +346,9 @@ pub mod types {
         pub job_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`ch:user:1390501\*\*\*\*-&gt;8032\*\*\*\*:1609138902226:job-6538214103685\*\*\*\*\`.
+        /// Example: `ch:user:1390501****->8032****:1609138902226:job-6538214103685****`.
         ///
-        /// Wire name: \`ChannelId\`.
+        /// Wire name: `ChannelId`.
         #[serde(
             rename = "ChannelId",
             default,
@@ -357,9 +357,9 @@ pub mod types {
         pub channel_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`8032\*\*\*\*\`.
+        /// Example: `8032****`.
         ///
-        /// Wire name: \`UserExtension\`.
+        /// Wire name: `UserExtension`.
         #[serde(
             rename = "UserExtension",
             default,
@@ -368,9 +368,9 @@ pub mod types {
         pub user_extension: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`0830019\*\*\*\*\`.
+        /// Example: `0830019****`.
         ///
-        /// Wire name: \`Originator\`.
+        /// Wire name: `Originator`.
         #[serde(
             rename = "Originator",
             default,
@@ -380,17 +380,17 @@ pub mod types {
     }
     /// 坐席上下文 (agent/user context), as shown in the UnmuteCall sample response.
     ///
-    /// Vendor name: \`UserContext\`.
+    /// Vendor name: `UserContext`.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct UserContext {
         /// Heartbeat timestamp in milliseconds (per the sample value).
         ///
-        /// Format: int64.
+        /// Format: `int64`.
         ///
-        /// Example: \`1609136956378\`.
+        /// Example: `1609136956378`.
         ///
-        /// Wire name: \`Heartbeat\`.
+        /// Wire name: `Heartbeat`.
         #[serde(
             rename = "Heartbeat",
             default,
@@ -399,9 +399,9 @@ pub mod types {
         pub heartbeat: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
-        /// Example: \`8032\*\*\*\*\`.
+        /// Example: `8032****`.
         ///
-        /// Wire name: \`Extension\`.
+        /// Wire name: `Extension`.
         #[serde(
             rename = "Extension",
             default,
@@ -410,9 +410,9 @@ pub mod types {
         pub extension: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`ON\_SITE\`.
+        /// Example: `ON_SITE`.
         ///
-        /// Wire name: \`WorkMode\`.
+        /// Wire name: `WorkMode`.
         #[serde(
             rename = "WorkMode",
             default,
@@ -421,9 +421,9 @@ pub mod types {
         pub work_mode: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`1324730\*\*\*\*\`.
+        /// Example: `1324730****`.
         ///
-        /// Wire name: \`Mobile\`.
+        /// Wire name: `Mobile`.
         #[serde(
             rename = "Mobile",
             default,
@@ -432,9 +432,9 @@ pub mod types {
         pub mobile: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`ACC-YUNBS-1.0.10-\*\*\*\*\`.
+        /// Example: `ACC-YUNBS-1.0.10-****`.
         ///
-        /// Wire name: \`DeviceId\`.
+        /// Wire name: `DeviceId`.
         #[serde(
             rename = "DeviceId",
             default,
@@ -443,9 +443,9 @@ pub mod types {
         pub device_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`job-6538214103685\*\*\*\*\`.
+        /// Example: `job-6538214103685****`.
         ///
-        /// Wire name: \`JobId\`.
+        /// Wire name: `JobId`.
         #[serde(
             rename = "JobId",
             default,
@@ -454,9 +454,9 @@ pub mod types {
         pub job_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`agent@ccc-test\`.
+        /// Example: `agent@ccc-test`.
         ///
-        /// Wire name: \`UserId\`.
+        /// Wire name: `UserId`.
         #[serde(
             rename = "UserId",
             default,
@@ -465,9 +465,9 @@ pub mod types {
         pub user_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`Warm-up\`.
+        /// Example: `Warm-up`.
         ///
-        /// Wire name: \`BreakCode\`.
+        /// Wire name: `BreakCode`.
         #[serde(
             rename = "BreakCode",
             default,
@@ -476,9 +476,9 @@ pub mod types {
         pub break_code: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`ccc-test\`.
+        /// Example: `ccc-test`.
         ///
-        /// Wire name: \`InstanceId\`.
+        /// Wire name: `InstanceId`.
         #[serde(
             rename = "InstanceId",
             default,
@@ -487,9 +487,9 @@ pub mod types {
         pub instance_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`false\`.
+        /// Example: `false`.
         ///
-        /// Wire name: \`OutboundScenario\`.
+        /// Wire name: `OutboundScenario`.
         #[serde(
             rename = "OutboundScenario",
             default,
@@ -498,9 +498,9 @@ pub mod types {
         pub outbound_scenario: ::std::option::Option<bool>,
         /// Not described by the vendor.
         ///
-        /// Example: \`TALKING\`.
+        /// Example: `TALKING`.
         ///
-        /// Wire name: \`UserState\`.
+        /// Wire name: `UserState`.
         #[serde(
             rename = "UserState",
             default,
@@ -509,9 +509,9 @@ pub mod types {
         pub user_state: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`\["skillgroup1@ccc-test"\]\`.
+        /// Example: `["skillgroup1@ccc-test"]`.
         ///
-        /// Wire name: \`SignedSkillGroupIdList\`.
+        /// Wire name: `SignedSkillGroupIdList`.
         #[serde(
             rename = "SignedSkillGroupIdList",
             default,
@@ -520,6 +520,23 @@ pub mod types {
         pub signed_skill_group_id_list: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
+        /// 座席处于预定状态,说明马上有电话给TA. 该参数记录收到预定请求的时间。
+        ///
+        /// The agent is in the reserved state, meaning a call is about to be delivered to them; this records when the reservation request was received (milliseconds, per the examples).
+        ///
+        /// Format: `int64`.
+        ///
+        /// Example: `1609253204811`.
+        ///
+        /// Unconfirmed: Not in the UnmuteCall seed sample. Present in the UserContext of the call-control actions' response tables (e.g. MuteCall, HoldCall) and the official Go SDK models (int64); the description is from the 2.x page version mirrored in GitHub AlibabaCloudDocs/ccc (话务/MuteCall.md).
+        ///
+        /// Wire name: `Reserved`.
+        #[serde(
+            rename = "Reserved",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reserved: ::std::option::Option<i64>,
     }
 }
 /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.)
@@ -534,11 +551,11 @@ pub mod types {
 /// automatically.
 /// Visit the Error Center to see more error codes.
 ///
-/// \`POST <https://{endpoint}/>\`
+/// `POST https://{endpoint}/`
 ///
 /// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
-/// Documented error codes: Parameter.Blank, InvalidOperation.ChannelState, InvalidOperation.UserState, NotExists.ChannelId, NotExists.InstanceId, NotExists.JobId, InternalService.CTI.
+/// Documented error codes: `Parameter.Blank`, `InvalidOperation.ChannelState`, `InvalidOperation.UserState`, `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`, `InternalService.CTI`.
 ///
 /// Changed 2023-10-26: OpenAPI 错误码发生变更 (OpenAPI error codes changed.)
 ///
@@ -634,41 +651,41 @@ pub mod unmute_call {
         ///
         /// Instance ID.
         ///
-        /// Example: \`ccc-test\`.
+        /// Example: `ccc-test`.
         ///
-        /// Wire name: \`InstanceId\`.
+        /// Wire name: `InstanceId`.
         pub instance_id: ::std::string::String,
         /// 需要取消静音的坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
         ///
         /// ID of the agent to unmute; if not given, the agent mapped to the current RAM account is used by default.
         ///
-        /// Example: \`agent@ccc-test\`.
+        /// Example: `agent@ccc-test`.
         ///
-        /// Wire name: \`UserId\`.
+        /// Wire name: `UserId`.
         pub user_id: ::std::string::String,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID; it has no meaning and can be filled in with anything.
         ///
-        /// Example: \`device\`.
+        /// Example: `device`.
         ///
-        /// Wire name: \`DeviceId\`.
+        /// Wire name: `DeviceId`.
         pub device_id: ::std::string::String,
         /// 通话 ID。
         ///
         /// Call ID.
         ///
-        /// Example: \`job-6538214103685\*\*\*\*\`.
+        /// Example: `job-6538214103685****`.
         ///
-        /// Wire name: \`JobId\`.
+        /// Wire name: `JobId`.
         pub job_id: ::std::option::Option<::std::string::String>,
         /// 待取消静音的话务通道 ID,非必填,默认为空,为空表示取消静音 UserId 对应的坐席的话务通道。
         ///
         /// ID of the call channel to unmute; optional, empty by default; empty means unmuting the channel of the agent given by UserId.
         ///
-        /// Example: \`ch:user:1390501\*\*\*\*-&gt;8032\*\*\*\*:1609138902226:job-6538214103685\*\*\*\*\`.
+        /// Example: `ch:user:1390501****->8032****:1609138902226:job-6538214103685****`.
         ///
-        /// Wire name: \`ChannelId\`.
+        /// Wire name: `ChannelId`.
         pub channel_id: ::std::option::Option<::std::string::String>,
     }
     impl Request {
@@ -808,7 +825,7 @@ pub mod unmute_call {
     pub struct Output {
         /// Not described by the vendor.
         ///
-        /// Wire name: \`CallContext\`.
+        /// Wire name: `CallContext`.
         #[serde(
             rename = "CallContext",
             default,
@@ -817,7 +834,7 @@ pub mod unmute_call {
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// Not described by the vendor.
         ///
-        /// Wire name: \`UserContext\`.
+        /// Wire name: `UserContext`.
         #[serde(
             rename = "UserContext",
             default,
@@ -830,39 +847,39 @@ pub mod unmute_call {
     #[derive(Debug)]
     #[non_exhaustive]
     pub enum Error {
-        /// \`Parameter.Blank\` (HTTP 400): The parameter %s may not be null or blank.
+        /// `Parameter.Blank` (HTTP 400): The parameter %s may not be null or blank.
         ///
         /// 该参数不能为null或含有空白符的字符串。
         ///
         /// The parameter cannot be null or a string containing blank characters.
         ParameterBlank(::switchboard_runtime::response::ApiError),
-        /// \`InvalidOperation.ChannelState\` (HTTP 400): The operation is not allowed. Channel stats (%s) does not meet expectations (%s).
+        /// `InvalidOperation.ChannelState` (HTTP 400): The operation is not allowed. Channel stats (%s) does not meet expectations (%s).
         InvalidOperationChannelState(::switchboard_runtime::response::ApiError),
-        /// \`InvalidOperation.UserState\` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s).
+        /// `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s).
         ///
         /// 非法操作,用户状态不符合预期。
         ///
         /// Illegal operation; the user state does not meet expectations.
         InvalidOperationUserState(::switchboard_runtime::response::ApiError),
-        /// \`NotExists.ChannelId\` (HTTP 404): The specified channel %s does not exist in call %s.
+        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
         ///
         /// 通话中不存在指定的Channel信息。
         ///
         /// The specified channel does not exist in the call.
         NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// \`NotExists.InstanceId\` (HTTP 404): The specified instance %s does not exist.
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
         ///
         /// 指定的呼叫中心实例不存在。
         ///
         /// The specified contact center instance does not exist.
         NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// \`NotExists.JobId\` (HTTP 404): The call %s does not exist.
+        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
         ///
         /// 指定的通话信息不存在。
         ///
         /// The specified call does not exist.
         NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// \`InternalService.CTI\` (HTTP 500): An internal CTI service error occurred. %s
+        /// `InternalService.CTI` (HTTP 500): An internal CTI service error occurred. %s
         ///
         /// 内部CTI服务错误。
         ///
@@ -989,7 +1006,7 @@ impl Client {
     }
     /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.)
     ///
-    /// See \[\`unmute\_call\`\](unmute\_call).
+    /// See [`unmute_call`].
     pub async fn unmute_call(
         &self,
         request: unmute_call::Request,
@@ -1010,7 +1027,7 @@ pub struct ClientBuilder {
 impl ClientBuilder {
     /// Service endpoint. Documented: East China 2 (Shanghai) \`ccc.cn-shanghai.aliyuncs.com\`. The official Python SDK maps 22 other regions (ap-northeast-1, ap-south-1, ap-southeast-1/2/3/5, cn-beijing, cn-chengdu, cn-hongkong, cn-huhehaote, cn-qingdao, cn-shenzhen, cn-zhangjiakou, eu-central-1, eu-west-1, me-east-1, us-east-1, us-west-1, cn-hangzhou-finance, cn-shenzhen-finance-1, cn-shanghai-finance-1, cn-north-2-gov-1) to \`ccc.aliyuncs.com\`; cn-shanghai is not in that map and falls through to the SDK's regional rule, consistent with the documented Shanghai host.
     ///
-    /// Default: \`ccc.cn-shanghai.aliyuncs.com\`.
+    /// Default: `ccc.cn-shanghai.aliyuncs.com`.
     pub fn endpoint(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1070,9 +1087,9 @@ impl ClientBuilder {
         })
     }
 }
-/// AccessKey (AccessKeyId + AccessKeySecret) of an Alibaba Cloud account or RAM user, optionally with an STS security token (V3: \`x-acs-security-token\` header). The official SDK (alibabacloud\_tea\_openapi 0.4.6) signs with V3 (ACS3-HMAC-SHA256) unless configured with \`signature\_algorithm='v2'\`, which selects the RPC HMAC-SHA1 signature.
+/// AccessKey (AccessKeyId + AccessKeySecret) of an Alibaba Cloud account or RAM user, optionally with an STS security token (V3: `x-acs-security-token` header). The official SDK (alibabacloud_tea_openapi 0.4.6) signs with V3 (ACS3-HMAC-SHA256) unless configured with `signature_algorithm='v2'`, which selects the RPC HMAC-SHA1 signature.
 pub mod auth {
-    /// Requests signed with ACS3-HMAC-SHA256.
+    /// Requests signed with `ACS3-HMAC-SHA256`.
     ///
     /// Signature V3 (recommended). Headers host, x-acs-action, x-acs-version, x-acs-date (UTC ISO 8601, within 15 minutes), x-acs-signature-nonce, x-acs-content-sha256 (hex SHA-256 of the body), optional x-acs-security-token. CanonicalRequest = method, \`/\`, sorted RFC 3986-encoded query, canonical headers, signed header list, hashed payload, joined with \`\\n\`; StringToSign = \`ACS3-HMAC-SHA256\\n\` + hex(SHA256(CanonicalRequest)); Signature = hex(HMAC-SHA256(AccessKeySecret, StringToSign)) with the raw secret (no \`&amp;\`). \`Authorization: ACS3-HMAC-SHA256 Credential=&lt;AccessKeyId&gt;,SignedHeaders=&lt;list&gt;,Signature=&lt;hex&gt;\`.
     pub fn signed_headers_hmac_sha256(
@@ -1089,7 +1106,7 @@ pub mod auth {
             ),
         )
     }
-    /// Requests signed with HMAC-SHA1 over the sorted query (signature version 1.0).
+    /// Requests signed with HMAC-SHA1 over the sorted query (signature version `1.0`).
     ///
     /// Signature V2 (RPC, documented as discontinued but still documented). Common query parameters Action, Version, Format (JSON\|XML, default XML), AccessKeyId, SignatureNonce (unique per request), Timestamp (UTC yyyy-MM-ddTHH:mm:ssZ, valid 31 minutes), SignatureMethod=HMAC-SHA1, SignatureVersion=1.0, Signature. Sort parameters, RFC 3986 percent-encode, StringToSign = method + "&amp;%2F&amp;" + percentEncode(canonical query); Signature = Base64(HMAC-SHA1(AccessKeySecret + "&amp;", StringToSign)).
     pub fn signed_query_hmac_sha1(

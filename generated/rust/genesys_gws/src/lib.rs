@@ -4,7 +4,7 @@
 //!
 //! Workspace Web Services (GWS, formerly HTCC) API v2, an on-premises product with no fixed cloud host. Telephony actions are not REST updates: the client POSTs an operation object \`{"operationName": "&lt;Op&gt;", …params}\` to the resource URI (\`/api/v2/me/calls/{id}\` for a call, \`/api/v2/me/devices/{id}/calls\` for Dial, \`/api/v2/me/channels/voice\` for agent state, \`/api/v2/me\` for session operations). The HTTP reply (\`{"statusCode": 0}\`) only means "accepted"; the real outcome arrives asynchronously over CometD. The call resource's \`capabilities\` array lists the operation names currently allowed. Every voice operation page lists "Required features: api-voice".
 //!
-//! Each endpoint is a module with a \`Request\` (built with a builder that checks the documented constraints), a sans-IO \`Request::to\_http\` and \`parse\_response\`, an \`Output\` and an \`Error\` with one variant per documented code. \[\`Client\`\] calls them over a transport with the service's auth scheme.
+//! Each endpoint is a module with a \`Request\` (built with a builder that checks the documented constraints), a sans-IO \`Request::to_http\` and \`parse_response\`, an \`Output\` and an \`Error\` with one variant per documented code. \[\`Client\`\] calls them over a transport with the service's auth scheme.
 //!
 //! Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/InterpretingaResponse>
 //!
@@ -204,37 +204,37 @@ pub mod types {
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum CallCapabilitiesItem {
-        /// \`UpdateUserData\`.
+        /// `UpdateUserData`.
         UpdateUserData,
-        /// \`SendDtmf\`.
+        /// `SendDtmf`.
         SendDtmf,
-        /// \`InitiateConference\`.
+        /// `InitiateConference`.
         InitiateConference,
-        /// \`Hold\`.
+        /// `Hold`.
         Hold,
-        /// \`SingleStepTransfer\`.
+        /// `SingleStepTransfer`.
         SingleStepTransfer,
-        /// \`InitiateTransfer\`.
+        /// `InitiateTransfer`.
         InitiateTransfer,
-        /// \`AttachUserData\`.
+        /// `AttachUserData`.
         AttachUserData,
-        /// \`DeleteUserDataPair\`.
+        /// `DeleteUserDataPair`.
         DeleteUserDataPair,
-        /// \`SingleStepConference\`.
+        /// `SingleStepConference`.
         SingleStepConference,
-        /// \`DeleteUserData\`.
+        /// `DeleteUserData`.
         DeleteUserData,
-        /// \`Hangup\`.
+        /// `Hangup`.
         Hangup,
-        /// \`Retrieve\`.
+        /// `Retrieve`.
         Retrieve,
-        /// \`CompleteTransfer\`.
+        /// `CompleteTransfer`.
         CompleteTransfer,
-        /// \`SwapCalls\`.
+        /// `SwapCalls`.
         SwapCalls,
-        /// \`PauseCallRecording\`.
+        /// `PauseCallRecording`.
         PauseCallRecording,
-        /// \`StopCallRecording\`.
+        /// `StopCallRecording`.
         StopCallRecording,
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
@@ -302,15 +302,15 @@ pub mod types {
     }
     /// A call resource, as carried by CallStateChangeMessage notifications.
     ///
-    /// Vendor name: \`Call\`.
+    /// Vendor name: `Call`.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct Call {
         /// Call id (the \`{id}\` of \`/api/v2/me/calls/{id}\`).
         ///
-        /// Example: \`01RCC3N118B1V0SL8O7GK2LAES00000O\`.
+        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000O`.
         ///
-        /// Wire name: \`id\`.
+        /// Wire name: `id`.
         #[serde(
             rename = "id",
             default,
@@ -319,9 +319,9 @@ pub mod types {
         pub id: ::std::option::Option<::std::string::String>,
         /// Call state.
         ///
-        /// Example: \`Established\`.
+        /// Example: `Established`.
         ///
-        /// Wire name: \`state\`.
+        /// Wire name: `state`.
         #[serde(
             rename = "state",
             default,
@@ -330,9 +330,9 @@ pub mod types {
         pub state: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`01RCC3N118B1V0SL8O7GK2LAES00000O\`.
+        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000O`.
         ///
-        /// Wire name: \`callUuid\`.
+        /// Wire name: `callUuid`.
         #[serde(
             rename = "callUuid",
             default,
@@ -341,9 +341,9 @@ pub mod types {
         pub call_uuid: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`0071027198180018\`.
+        /// Example: `0071027198180018`.
         ///
-        /// Wire name: \`connId\`.
+        /// Wire name: `connId`.
         #[serde(
             rename = "connId",
             default,
@@ -352,11 +352,11 @@ pub mod types {
         pub conn_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Format: uri.
+        /// Format: `uri`.
         ///
-        /// Example: \`<http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1>\`.
+        /// Example: `http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1`.
         ///
-        /// Wire name: \`deviceUri\`.
+        /// Wire name: `deviceUri`.
         #[serde(
             rename = "deviceUri",
             default,
@@ -365,7 +365,7 @@ pub mod types {
         pub device_uri: ::std::option::Option<::std::string::String>,
         /// Not described on the page; the sample lists one party (15002).
         ///
-        /// Wire name: \`participants\`.
+        /// Wire name: `participants`.
         #[serde(
             rename = "participants",
             default,
@@ -376,9 +376,9 @@ pub mod types {
         >,
         /// Not described by the vendor.
         ///
-        /// Example: \`15001\`.
+        /// Example: `15001`.
         ///
-        /// Wire name: \`dnis\`.
+        /// Wire name: `dnis`.
         #[serde(
             rename = "dnis",
             default,
@@ -387,9 +387,9 @@ pub mod types {
         pub dnis: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`Internal\`.
+        /// Example: `Internal`.
         ///
-        /// Wire name: \`callType\`.
+        /// Wire name: `callType`.
         #[serde(
             rename = "callType",
             default,
@@ -398,7 +398,7 @@ pub mod types {
         pub call_type: ::std::option::Option<::std::string::String>,
         /// The operation names currently allowed on the call.
         ///
-        /// Wire name: \`capabilities\`.
+        /// Wire name: `capabilities`.
         #[serde(
             rename = "capabilities",
             default,
@@ -407,11 +407,11 @@ pub mod types {
         pub capabilities: ::std::option::Option<::std::vec::Vec<CallCapabilitiesItem>>,
         /// Call duration; a string in the sample ("43").
         ///
-        /// Example: \`43\`.
+        /// Example: `43`.
         ///
-        /// Some facts about this field are unconfirmed (see the spec).
+        /// Unconfirmed: The unit (seconds, presumably) is not stated.
         ///
-        /// Wire name: \`duration\`.
+        /// Wire name: `duration`.
         #[serde(
             rename = "duration",
             default,
@@ -420,11 +420,11 @@ pub mod types {
         pub duration: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`Off\`.
+        /// Example: `Off`.
         ///
-        /// Some facts about this field are unconfirmed (see the spec).
+        /// Unconfirmed: Only the value "Off" is documented.
         ///
-        /// Wire name: \`mute\`.
+        /// Wire name: `mute`.
         #[serde(
             rename = "mute",
             default,
@@ -433,7 +433,7 @@ pub mod types {
         pub mute: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Wire name: \`supervisorListeningIn\`.
+        /// Wire name: `supervisorListeningIn`.
         #[serde(
             rename = "supervisorListeningIn",
             default,
@@ -442,7 +442,7 @@ pub mod types {
         pub supervisor_listening_in: ::std::option::Option<bool>,
         /// Not described by the vendor.
         ///
-        /// Wire name: \`monitoredUserMuted\`.
+        /// Wire name: `monitoredUserMuted`.
         #[serde(
             rename = "monitoredUserMuted",
             default,
@@ -451,7 +451,7 @@ pub mod types {
         pub monitored_user_muted: ::std::option::Option<bool>,
         /// Not described by the vendor.
         ///
-        /// Wire name: \`monitoring\`.
+        /// Wire name: `monitoring`.
         #[serde(
             rename = "monitoring",
             default,
@@ -460,11 +460,11 @@ pub mod types {
         pub monitoring: ::std::option::Option<bool>,
         /// URI of this call resource.
         ///
-        /// Format: uri.
+        /// Format: `uri`.
         ///
-        /// Example: \`<http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O>\`.
+        /// Example: `http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O`.
         ///
-        /// Wire name: \`uri\`.
+        /// Wire name: `uri`.
         #[serde(
             rename = "uri",
             default,
@@ -473,9 +473,9 @@ pub mod types {
         pub uri: ::std::option::Option<::std::string::String>,
         /// Path of this call resource.
         ///
-        /// Example: \`/calls/01RCC3N118B1V0SL8O7GK2LAES00000O\`.
+        /// Example: `/calls/01RCC3N118B1V0SL8O7GK2LAES00000O`.
         ///
-        /// Wire name: \`path\`.
+        /// Wire name: `path`.
         #[serde(
             rename = "path",
             default,
@@ -485,15 +485,15 @@ pub mod types {
     }
     /// A party of a call.
     ///
-    /// Vendor name: \`Participant\`.
+    /// Vendor name: `Participant`.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct Participant {
         /// Not described by the vendor.
         ///
-        /// Example: \`\`.
+        /// Example: `  `.
         ///
-        /// Wire name: \`e164Number\`.
+        /// Wire name: `e164Number`.
         #[serde(
             rename = "e164Number",
             default,
@@ -502,9 +502,9 @@ pub mod types {
         pub e164_number: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`15002\`.
+        /// Example: `15002`.
         ///
-        /// Wire name: \`formattedPhoneNumber\`.
+        /// Wire name: `formattedPhoneNumber`.
         #[serde(
             rename = "formattedPhoneNumber",
             default,
@@ -513,9 +513,9 @@ pub mod types {
         pub formatted_phone_number: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`15002\`.
+        /// Example: `15002`.
         ///
-        /// Wire name: \`phoneNumber\`.
+        /// Wire name: `phoneNumber`.
         #[serde(
             rename = "phoneNumber",
             default,
@@ -524,9 +524,9 @@ pub mod types {
         pub phone_number: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
-        /// Example: \`15002\`.
+        /// Example: `15002`.
         ///
-        /// Wire name: \`digits\`.
+        /// Wire name: `digits`.
         #[serde(
             rename = "digits",
             default,
@@ -549,25 +549,25 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum Event {
-        /// Event \`ParticipantsUpdated\`.
+        /// Event `ParticipantsUpdated`.
         ///
         /// The participants of a call changed (e.g. after RemoveParticipantFromConference); carries the updated call.
         ///
-        /// Channel: \`/v2/me/calls\`.
+        /// Channel: `/v2/me/calls`.
         ParticipantsUpdated(::std::boxed::Box<ParticipantsUpdated>),
-        /// Event \`StatusChange\`.
+        /// Event `StatusChange`.
         ///
         /// A call's state changed (CallStateChangeMessage with notificationType StatusChange). Fields not captured from any page yet.
         ///
-        /// Channel: \`/v2/me/calls\`.
+        /// Channel: `/v2/me/calls`.
         ///
         /// No public page documents this event's fields; unknown fields are ignored.
         StatusChange(::std::boxed::Box<StatusChange>),
-        /// Event \`CallRecordingStateChange\`.
+        /// Event `CallRecordingStateChange`.
         ///
         /// A call's recording state changed (e.g. after StartCallRecording; CallStateChangeMessage with notificationType CallRecordingStateChange). Fields not captured from any page yet.
         ///
-        /// Channel: \`/v2/me/calls\`.
+        /// Channel: `/v2/me/calls`.
         ///
         /// No public page documents this event's fields; unknown fields are ignored.
         CallRecordingStateChange(::std::boxed::Box<CallRecordingStateChange>),
@@ -625,12 +625,12 @@ pub mod events {
     pub struct ParticipantsUpdatedData {
         /// ParticipantsUpdated.
         ///
-        /// Wire name: \`notificationType\`.
+        /// Wire name: `notificationType`.
         #[serde(rename = "notificationType")]
         pub notification_type: ::std::string::String,
         /// The call after the change.
         ///
-        /// Wire name: \`call\`.
+        /// Wire name: `call`.
         #[serde(
             rename = "call",
             default,
@@ -639,9 +639,9 @@ pub mod events {
         pub call: ::std::option::Option<super::types::Call>,
         /// Phone number ("15000" in the sample); not described on the page.
         ///
-        /// Example: \`15000\`.
+        /// Example: `15000`.
         ///
-        /// Wire name: \`phoneNumber\`.
+        /// Wire name: `phoneNumber`.
         #[serde(
             rename = "phoneNumber",
             default,
@@ -650,7 +650,7 @@ pub mod events {
         pub phone_number: ::std::option::Option<::std::string::String>,
         /// Not described on the page; the sample carries \`{"BusinessCall": 0}\`.
         ///
-        /// Wire name: \`extensions\`.
+        /// Wire name: `extensions`.
         #[serde(
             rename = "extensions",
             default,
@@ -664,26 +664,26 @@ pub mod events {
         >,
         /// CallStateChangeMessage.
         ///
-        /// Wire name: \`messageType\`.
+        /// Wire name: `messageType`.
         #[serde(rename = "messageType")]
         pub message_type: ::std::string::String,
     }
-    /// Event \`ParticipantsUpdated\`.
+    /// Event `ParticipantsUpdated`.
     ///
     /// The participants of a call changed (e.g. after RemoveParticipantFromConference); carries the updated call.
     ///
-    /// Channel: \`/v2/me/calls\`.
+    /// Channel: `/v2/me/calls`.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct ParticipantsUpdated {
         /// Not described by the vendor.
         ///
-        /// Wire name: \`data\`.
+        /// Wire name: `data`.
         #[serde(rename = "data")]
         pub data: ParticipantsUpdatedData,
         /// /v2/me/calls
         ///
-        /// Wire name: \`channel\`.
+        /// Wire name: `channel`.
         #[serde(
             rename = "channel",
             default,
@@ -691,21 +691,21 @@ pub mod events {
         )]
         pub channel: ::std::option::Option<::std::string::String>,
     }
-    /// Event \`StatusChange\`.
+    /// Event `StatusChange`.
     ///
     /// A call's state changed (CallStateChangeMessage with notificationType StatusChange). Fields not captured from any page yet.
     ///
-    /// Channel: \`/v2/me/calls\`.
+    /// Channel: `/v2/me/calls`.
     ///
     /// No public page documents this event's fields; unknown fields are ignored.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct StatusChange {}
-    /// Event \`CallRecordingStateChange\`.
+    /// Event `CallRecordingStateChange`.
     ///
     /// A call's recording state changed (e.g. after StartCallRecording; CallStateChangeMessage with notificationType CallRecordingStateChange). Fields not captured from any page yet.
     ///
-    /// Channel: \`/v2/me/calls\`.
+    /// Channel: `/v2/me/calls`.
     ///
     /// No public page documents this event's fields; unknown fields are ignored.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -716,13 +716,13 @@ pub mod events {
 ///
 /// This operation is part of the Voice API section of the Web Services API. Removes the specified participant from the conference call. This operation can only be performed by the owner of the conference call or a supervisor during monitoring.
 ///
-/// \`POST {scheme}://{host}:{port}/api/v2/me/calls/{id}\`
+/// `POST {scheme}://{host}:{port}/api/v2/me/calls/{id}`
 ///
 /// Who may call it: The owner of the conference call or a supervisor during monitoring.
 ///
-/// Required features: api-voice.
+/// Required features: `api-voice`.
 ///
-/// Triggers: ParticipantsUpdated.
+/// Triggers: `ParticipantsUpdated`.
 ///
 /// Changed March 25, 2016, at 18:22: This page was last edited on March 25, 2016, at 18:22.
 ///
@@ -750,15 +750,15 @@ pub mod remove_participant_from_conference {
     pub struct Request {
         /// The id of the conference call (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
         ///
-        /// Example: \`01RCC3N118B1V0SL8O7GK2LAES00000O\`.
+        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000O`.
         ///
-        /// Wire name: \`id\`.
+        /// Wire name: `id`.
         pub id: ::std::string::String,
         /// The participant to be removed from the conference call.
         ///
-        /// Example: \`15001\`.
+        /// Example: `15001`.
         ///
-        /// Wire name: \`participant\`.
+        /// Wire name: `participant`.
         pub participant: ::std::string::String,
     }
     impl Request {
@@ -946,7 +946,7 @@ impl Client {
     }
     /// RemoveParticipantFromConference: Removes the specified participant from the conference call.
     ///
-    /// See \[\`remove\_participant\_from\_conference\`\](remove\_participant\_from\_conference).
+    /// See [`remove_participant_from_conference`].
     pub async fn remove_participant_from_conference(
         &self,
         request: remove_participant_from_conference::Request,
@@ -976,11 +976,11 @@ pub struct ClientBuilder {
 impl ClientBuilder {
     /// URL scheme; the docs show both http and https.
     ///
-    /// Default: \`http\`.
+    /// Default: `http`.
     ///
     /// Documented values:
-    /// - \`http\`: Plain HTTP, as in the doc samples on 127.0.0.1:8080.
-    /// - \`https\`: HTTPS, as in the \`<https://GWS-demo.genGWS.com>\` sample.
+    /// - `http`: Plain HTTP, as in the doc samples on 127.0.0.1:8080.
+    /// - `https`: HTTPS, as in the \`<https://GWS-demo.genGWS.com>\` sample.
     pub fn scheme(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -990,7 +990,7 @@ impl ClientBuilder {
     }
     /// Host of the GWS server (on-premises; no fixed cloud host). The default 127.0.0.1 is the host of the doc samples (e.g. the \`deviceUri\` and \`uri\` in the RemoveParticipantFromConference notification), not a public service.
     ///
-    /// Default: \`127.0.0.1\`.
+    /// Default: `127.0.0.1`.
     pub fn host(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1000,7 +1000,7 @@ impl ClientBuilder {
     }
     /// TCP port of the GWS server. The default 8080 is the port of the doc samples (\`<http://127.0.0.1:8080/api/v2/>...\`); other samples omit the port.
     ///
-    /// Default: \`8080\`.
+    /// Default: `8080`.
     pub fn port(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1054,9 +1054,9 @@ impl ClientBuilder {
         })
     }
 }
-/// HTTP Basic authentication (\`Authorization: Basic &lt;credentials&gt;\`; curl sample \`curl -u ksippo: <http://…/api/v2/me>\`). Server-side chain: Salesforce headers → Configuration Server (CME) basic auth (if enabled) → GWS basic auth → SAML → anonymous (only unprotected endpoints). An unauthenticated call returns body \`{"statusCode":20,"statusMessage":"Access de…"}\` (message truncated in the public copy).
+/// HTTP Basic authentication (`Authorization: Basic <credentials>`; curl sample `curl -u ksippo: http://…/api/v2/me`). Server-side chain: Salesforce headers → Configuration Server (CME) basic auth (if enabled) → GWS basic auth → SAML → anonymous (only unprotected endpoints). An unauthenticated call returns body `{"statusCode":20,"statusMessage":"Access de…"}` (message truncated in the public copy).
 pub mod auth {
-    /// HTTP Basic with a cookie session and a CSRF token (\`X-CSRF-TOKEN\`, refreshed with \`GET /me\`).
+    /// HTTP Basic with a cookie session and a CSRF token (`X-CSRF-TOKEN`, refreshed with `GET /me`).
     ///
     /// CSRF protection is enabled per node by \`enableCsrfProtection: true\` (application.yaml, or server-settings.yaml up to 8.5.201.09); CORS \`exposedHeaders\` must then include \`X-CSRF-HEADER,X-CSRF-TOKEN\`. Send any GET (e.g. \`GET /api/v2/me\`); the response carries \`X-CSRF-HEADER: X-CSRF-TOKEN\` (the name of the header to use) and \`X-CSRF-TOKEN: 4a92be65-ec55-4aa2-b9df-9518fd870f2f\` (the value). Cache both and send the named header with the token on every PUT/POST/DELETE. The token lives with the HTTP session: the client must keep cookies (at least \`JSESSIONID\`; the sample also shows an \`AWSELB\` load-balancer cookie). A missing token or a missing cookie gets HTTP 403 with body text \`Missing or invalid Csrf token\`. Documented sample write: \`POST /api/v2/me\` with \`Authorization: Basic …\`, \`X-CSRF-TOKEN: …\`, \`Cookie: JSESSIONID=…\`, body \`{"operationName": "StartContactCenterSession", "channels": \["voice"\]}\`.
     pub fn basic_csrf(

@@ -4,7 +4,7 @@
 //!
 //! Agent operation interfaces of Huawei Cloud Customer Engagement Center (CEC), served by the CC-Gateway ("agentgateway"). Every agent interface is \`<https://ip:port/agentgateway/resource/>&lt;group&gt;/{agentid}/&lt;op&gt;\` (groups seen: onlineagent, agentconf, voicecall, calldata, agentevent, config), HTTPS only, JSON bodies, and every request carries \`Content-Type: application/json; charset=UTF-8\`. Agent conferences support only audio conferences.
 //!
-//! Each endpoint is a module with a \`Request\` (built with a builder that checks the documented constraints), a sans-IO \`Request::to\_http\` and \`parse\_response\`, an \`Output\` and an \`Error\` with one variant per documented code. \[\`Client\`\] calls them over a transport with the service's auth scheme.
+//! Each endpoint is a module with a \`Request\` (built with a builder that checks the documented constraints), a sans-IO \`Request::to_http\` and \`parse_response\`, an \`Output\` and an \`Error\` with one variant per documented code. \[\`Client\`\] calls them over a transport with the service's auth scheme.
 //!
 //! Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_0471.html>
 //!
@@ -344,7 +344,7 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 37usize] = [
 pub mod types {}
 /// Events the API delivers.
 ///
-/// Long polling (default): \`GET <https://ip:port/agentgateway/resource/agentevent/{agentid}>\` (query string not shown on the public page) returns at once when events are pending, else after about 10 s (server knobs AGENT\_POLL\_WAIT\_FLAG/TIMES/INTERVAL); the client re-polls 200–500 ms after each answer; the poll doubles as the heartbeat and, in AUTHMODE 2, carries the renewed \`Set-GUID\`. Push mode instead when sign-in passes both \`callBackUri\` and \`serviceToken\`. Frame sample (cec\_07\_1414): \`{"message":"","retcode":"0","event":{"eventType":"AgentConf\_ParticipantChanged","workNo":"154","content":{…}}}\`.
+/// Long polling (default): \`GET <https://ip:port/agentgateway/resource/agentevent/{agentid}>\` (query string not shown on the public page) returns at once when events are pending, else after about 10 s (server knobs AGENT_POLL_WAIT_FLAG/TIMES/INTERVAL); the client re-polls 200–500 ms after each answer; the poll doubles as the heartbeat and, in AUTHMODE 2, carries the renewed \`Set-GUID\`. Push mode instead when sign-in passes both \`callBackUri\` and \`serviceToken\`. Frame sample (cec_07_1414): \`{"message":"","retcode":"0","event":{"eventType":"AgentConf_ParticipantChanged","workNo":"154","content":{…}}}\`.
 pub mod events {
     /// The name of every documented event.
     pub const NAMES: &[&str] = &[
@@ -362,49 +362,49 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum Event {
-        /// Event \`AgentMediaEvent\_StopRecordDone\`.
+        /// Event `AgentMediaEvent_StopRecordDone`.
         ///
-        /// Recording Stopped. This event indicates that the recording of an agent is stopped. Example on the page (bare event object): {"eventType":"AgentMediaEvent\_StopRecordDone","workNo":"1115","content":{"beginTime":1566867437000,"endTime":1566867472000,"fileMediaType":"1","taskId":5451,"jsonKey":\["beginTime","endTime","taskId"\]},"jsonKey":\["eventType","workNo","content"\]}; newer page (cec\_07\_0531) adds "recordFormat":"3".
+        /// Recording Stopped. This event indicates that the recording of an agent is stopped. Example on the page (bare event object): {"eventType":"AgentMediaEvent_StopRecordDone","workNo":"1115","content":{"beginTime":1566867437000,"endTime":1566867472000,"fileMediaType":"1","taskId":5451,"jsonKey":\["beginTime","endTime","taskId"\]},"jsonKey":\["eventType","workNo","content"\]}; newer page (cec_07_0531) adds "recordFormat":"3".
         AgentMediaEventStopRecordDone(::std::boxed::Box<AgentMediaEventStopRecordDone>),
-        /// Event \`AgentOther\_PhoneRelease\`.
+        /// Event `AgentOther_PhoneRelease`.
         ///
-        /// Phone in On-Hook State. This event indicates that the phone of an agent is in the on-hook state. Example on the page (bare event object): {"eventType":"AgentOther\_PhoneRelease","workNo":"20012","content":{"phoneState":3}}
+        /// Phone in On-Hook State. This event indicates that the phone of an agent is in the on-hook state. Example on the page (bare event object): {"eventType":"AgentOther_PhoneRelease","workNo":"20012","content":{"phoneState":3}}
         AgentOtherPhoneRelease(::std::boxed::Box<AgentOtherPhoneRelease>),
-        /// Event \`AgentConf\_SelfLeaveResult\`.
+        /// Event `AgentConf_SelfLeaveResult`.
         ///
         /// The agent itself has left the conference (Chinese seed copy: 自己离开会议). Triggered by leaving and by releasing an agent conference. Payload not documented on any page retrieved.
         ///
         /// No public page documents this event's fields; unknown fields are ignored.
         AgentConfSelfLeaveResult(::std::boxed::Box<AgentConfSelfLeaveResult>),
-        /// Event \`AgentConf\_ParticipantChanged\`.
+        /// Event `AgentConf_ParticipantChanged`.
         ///
         /// Participant Change. An invited agent receives this event. When an agent leaves a conference, the other conference members receive it (Chinese seed copy: 其他会议成员收到与会者变更事件).
         AgentConfParticipantChanged(::std::boxed::Box<AgentConfParticipantChanged>),
-        /// Event \`AgentConf\_Ringing\`.
+        /// Event `AgentConf_Ringing`.
         ///
         /// A conference call is ringing for the agent; the agent then answers (\`agentconf/{agentid}/answeragentconf\`) or rejects it. Payload not documented on any page retrieved.
         ///
         /// No public page documents this event's fields; unknown fields are ignored.
         AgentConfRinging(::std::boxed::Box<AgentConfRinging>),
-        /// Event \`AgentConf\_SelfJoinResult\`.
+        /// Event `AgentConf_SelfJoinResult`.
         ///
         /// Result of the agent itself joining a conference. Payload not documented on any page retrieved.
         ///
         /// No public page documents this event's fields; unknown fields are ignored.
         AgentConfSelfJoinResult(::std::boxed::Box<AgentConfSelfJoinResult>),
-        /// Event \`AgentConf\_RequestSuccess\`.
+        /// Event `AgentConf_RequestSuccess`.
         ///
         /// The agent conference applied for (\`agentconf/{agentid}/requestagentconf\`) was created; the caller becomes the chairperson. Payload not documented on any page retrieved.
         ///
         /// No public page documents this event's fields; unknown fields are ignored.
         AgentConfRequestSuccess(::std::boxed::Box<AgentConfRequestSuccess>),
-        /// Event \`AgentConf\_PresidentChanged\`.
+        /// Event `AgentConf_PresidentChanged`.
         ///
         /// The conference chairperson has changed. Payload not documented on any page retrieved.
         ///
         /// No public page documents this event's fields; unknown fields are ignored.
         AgentConfPresidentChanged(::std::boxed::Box<AgentConfPresidentChanged>),
-        /// Event \`AgentConf\_Timeout\`.
+        /// Event `AgentConf_Timeout`.
         ///
         /// Conference Timeout Notification. The timing starts when a conference is successfully applied for. When the remaining conference time reaches the configured notification time point, this event will be triggered. After receiving this event, an agent determines whether to extend the conference. If the agent does not extend the conference, the conference will be released when the end time arrives.
         AgentConfTimeout(::std::boxed::Box<AgentConfTimeout>),
@@ -497,13 +497,13 @@ pub mod events {
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum AgentMediaEventStopRecordDoneRecordFormat {
-        /// \`0\`: default voice format configured on the resource side
+        /// `0`: default voice format configured on the resource side
         V0,
-        /// \`1\`: 24K VOX
+        /// `1`: 24K VOX
         V1,
-        /// \`2\`: 32K VOX
+        /// `2`: 32K VOX
         V2,
-        /// \`3\`: A-law
+        /// `3`: A-law
         V3,
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
@@ -537,19 +537,19 @@ pub mod events {
             }
         }
     }
-    /// Event \`AgentMediaEvent\_StopRecordDone\`.
+    /// Event `AgentMediaEvent_StopRecordDone`.
     ///
-    /// Recording Stopped. This event indicates that the recording of an agent is stopped. Example on the page (bare event object): {"eventType":"AgentMediaEvent\_StopRecordDone","workNo":"1115","content":{"beginTime":1566867437000,"endTime":1566867472000,"fileMediaType":"1","taskId":5451,"jsonKey":\["beginTime","endTime","taskId"\]},"jsonKey":\["eventType","workNo","content"\]}; newer page (cec\_07\_0531) adds "recordFormat":"3".
+    /// Recording Stopped. This event indicates that the recording of an agent is stopped. Example on the page (bare event object): {"eventType":"AgentMediaEvent_StopRecordDone","workNo":"1115","content":{"beginTime":1566867437000,"endTime":1566867472000,"fileMediaType":"1","taskId":5451,"jsonKey":\["beginTime","endTime","taskId"\]},"jsonKey":\["eventType","workNo","content"\]}; newer page (cec_07_0531) adds "recordFormat":"3".
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct AgentMediaEventStopRecordDone {
         /// recording start time.
         ///
-        /// Format: int64.
+        /// Format: `int64`.
         ///
-        /// Example: \`1566867437000\`.
+        /// Example: `1566867437000`.
         ///
-        /// Wire name: \`beginTime\`.
+        /// Wire name: `beginTime`.
         #[serde(
             rename = "beginTime",
             default,
@@ -558,11 +558,11 @@ pub mod events {
         pub begin_time: ::std::option::Option<i64>,
         /// recording end time.
         ///
-        /// Format: int64.
+        /// Format: `int64`.
         ///
-        /// Example: \`1566867472000\`.
+        /// Example: `1566867472000`.
         ///
-        /// Wire name: \`endTime\`.
+        /// Wire name: `endTime`.
         #[serde(
             rename = "endTime",
             default,
@@ -571,9 +571,9 @@ pub mod events {
         pub end_time: ::std::option::Option<i64>,
         /// recording task ID in the platform.
         ///
-        /// Example: \`5451\`.
+        /// Example: `5451`.
         ///
-        /// Wire name: \`taskId\`.
+        /// Wire name: `taskId`.
         #[serde(
             rename = "taskId",
             default,
@@ -582,11 +582,11 @@ pub mod events {
         pub task_id: ::std::option::Option<i64>,
         /// media type. The options are 1 (audio) and 2 (video).
         ///
-        /// Example: \`1\`.
+        /// Example: `1`.
         ///
-        /// Some facts about this field are unconfirmed (see the spec).
+        /// Unconfirmed: A string ("1") in this event's example, an integer (2) in the video examples of AgentMediaEvent_Record.
         ///
-        /// Wire name: \`fileMediaType\`.
+        /// Wire name: `fileMediaType`.
         #[serde(
             rename = "fileMediaType",
             default,
@@ -595,11 +595,11 @@ pub mod events {
         pub file_media_type: ::std::option::Option<
             ::switchboard_runtime::serde_json::Value,
         >,
-        /// recording format (newer page cec\_07\_0531). 0: default voice format configured on the resource side (based on the recording file format configured on the UAP); 1: 24K VOX; 2: 32K VOX; 3: A-law.
+        /// recording format (newer page cec_07_0531). 0: default voice format configured on the resource side (based on the recording file format configured on the UAP); 1: 24K VOX; 2: 32K VOX; 3: A-law.
         ///
-        /// Example: \`3\`.
+        /// Example: `3`.
         ///
-        /// Wire name: \`recordFormat\`.
+        /// Wire name: `recordFormat`.
         #[serde(
             rename = "recordFormat",
             default,
@@ -610,7 +610,7 @@ pub mod events {
         >,
         /// List of key names; appears in the example, not described.
         ///
-        /// Wire name: \`jsonKey\`.
+        /// Wire name: `jsonKey`.
         #[serde(
             rename = "jsonKey",
             default,
@@ -631,9 +631,9 @@ pub mod events {
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum AgentOtherPhoneReleasePhoneState {
-        /// \`3\`: on-hook by the platform
+        /// `3`: on-hook by the platform
         V3,
-        /// \`2\`: on-hook by the agent
+        /// `2`: on-hook by the agent
         V2,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
@@ -656,17 +656,17 @@ pub mod events {
             }
         }
     }
-    /// Event \`AgentOther\_PhoneRelease\`.
+    /// Event `AgentOther_PhoneRelease`.
     ///
-    /// Phone in On-Hook State. This event indicates that the phone of an agent is in the on-hook state. Example on the page (bare event object): {"eventType":"AgentOther\_PhoneRelease","workNo":"20012","content":{"phoneState":3}}
+    /// Phone in On-Hook State. This event indicates that the phone of an agent is in the on-hook state. Example on the page (bare event object): {"eventType":"AgentOther_PhoneRelease","workNo":"20012","content":{"phoneState":3}}
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct AgentOtherPhoneRelease {
         /// release cause. 3 indicates on-hook by the platform, and 2 indicates on-hook by the agent.
         ///
-        /// Example: \`3\`.
+        /// Example: `3`.
         ///
-        /// Wire name: \`phoneState\`.
+        /// Wire name: `phoneState`.
         #[serde(
             rename = "phoneState",
             default,
@@ -674,7 +674,7 @@ pub mod events {
         )]
         pub phone_state: ::std::option::Option<AgentOtherPhoneReleasePhoneState>,
     }
-    /// Event \`AgentConf\_SelfLeaveResult\`.
+    /// Event `AgentConf_SelfLeaveResult`.
     ///
     /// The agent itself has left the conference (Chinese seed copy: 自己离开会议). Triggered by leaving and by releasing an agent conference. Payload not documented on any page retrieved.
     ///
@@ -695,19 +695,19 @@ pub mod events {
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedChangeType {
-        /// \`0\`: A participant joins a conference.
+        /// `0`: A participant joins a conference.
         V0,
-        /// \`1\`: A participant leaves a conference.
+        /// `1`: A participant leaves a conference.
         V1,
-        /// \`2\`: A chairperson is changed.
+        /// `2`: A chairperson is changed.
         V2,
-        /// \`3\`: A participant is muted.
+        /// `3`: A participant is muted.
         V3,
-        /// \`4\`: A participant is unmuted.
+        /// `4`: A participant is unmuted.
         V4,
-        /// \`5\`: A participant is held.
+        /// `5`: A participant is held.
         V5,
-        /// \`6\`: A participant is unheld.
+        /// `6`: A participant is unheld.
         V6,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
@@ -753,17 +753,17 @@ pub mod events {
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedChangeReason {
-        /// \`0\`: A participant proactively leaves a conference.
+        /// `0`: A participant proactively leaves a conference.
         V0,
-        /// \`1\`: A chairperson forcibly removes a participant from a conference.
+        /// `1`: A chairperson forcibly removes a participant from a conference.
         V1,
-        /// \`2\`: A participant hangs up.
+        /// `2`: A participant hangs up.
         V2,
-        /// \`3\`: A conference ends.
+        /// `3`: A conference ends.
         V3,
-        /// \`4\`: A participant signs out of the conference.
+        /// `4`: A participant signs out of the conference.
         V4,
-        /// \`6\`: A participant is forcibly removed from the conference due to other reasons.
+        /// `6`: A participant is forcibly removed from the conference due to other reasons.
         V6,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
@@ -807,9 +807,9 @@ pub mod events {
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedParticipantType {
-        /// \`6\`: phone number
+        /// `6`: phone number
         V6,
-        /// \`9\`: agent ID
+        /// `9`: agent ID
         V9,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
@@ -832,7 +832,7 @@ pub mod events {
             }
         }
     }
-    /// Event \`AgentConf\_ParticipantChanged\`.
+    /// Event `AgentConf_ParticipantChanged`.
     ///
     /// Participant Change. An invited agent receives this event. When an agent leaves a conference, the other conference members receive it (Chinese seed copy: 其他会议成员收到与会者变更事件).
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -840,7 +840,7 @@ pub mod events {
     pub struct AgentConfParticipantChanged {
         /// change result. The value 0 indicates success and other values indicates failure.
         ///
-        /// Wire name: \`result\`.
+        /// Wire name: `result`.
         #[serde(
             rename = "result",
             default,
@@ -849,7 +849,7 @@ pub mod events {
         pub result: ::std::option::Option<i64>,
         /// change type.
         ///
-        /// Wire name: \`changeType\`.
+        /// Wire name: `changeType`.
         #[serde(
             rename = "changeType",
             default,
@@ -858,7 +858,7 @@ pub mod events {
         pub change_type: ::std::option::Option<AgentConfParticipantChangedChangeType>,
         /// change reason. If ChangeType is set to 1, this parameter is valid. If ChangeType is set to other values, this parameter is invalid (the page's example carries 255 with changeType 3).
         ///
-        /// Wire name: \`changeReason\`.
+        /// Wire name: `changeReason`.
         #[serde(
             rename = "changeReason",
             default,
@@ -869,9 +869,9 @@ pub mod events {
         >,
         /// conference ID.
         ///
-        /// Example: \`1031168\`.
+        /// Example: `1031168`.
         ///
-        /// Wire name: \`confId\`.
+        /// Wire name: `confId`.
         #[serde(
             rename = "confId",
             default,
@@ -880,9 +880,9 @@ pub mod events {
         pub conf_id: ::std::option::Option<i64>,
         /// participant ID.
         ///
-        /// Example: \`154\`.
+        /// Example: `154`.
         ///
-        /// Wire name: \`participant\`.
+        /// Wire name: `participant`.
         #[serde(
             rename = "participant",
             default,
@@ -891,7 +891,7 @@ pub mod events {
         pub participant: ::std::option::Option<::std::string::String>,
         /// participant type.
         ///
-        /// Wire name: \`participantType\`.
+        /// Wire name: `participantType`.
         #[serde(
             rename = "participantType",
             default,
@@ -902,7 +902,7 @@ pub mod events {
         >,
         /// user-defined device call type.
         ///
-        /// Wire name: \`deviceCallType\`.
+        /// Wire name: `deviceCallType`.
         #[serde(
             rename = "deviceCallType",
             default,
@@ -911,7 +911,7 @@ pub mod events {
         pub device_call_type: ::std::option::Option<i64>,
         /// user-defined device type.
         ///
-        /// Wire name: \`deviceType\`.
+        /// Wire name: `deviceType`.
         #[serde(
             rename = "deviceType",
             default,
@@ -919,7 +919,7 @@ pub mod events {
         )]
         pub device_type: ::std::option::Option<i64>,
     }
-    /// Event \`AgentConf\_Ringing\`.
+    /// Event `AgentConf_Ringing`.
     ///
     /// A conference call is ringing for the agent; the agent then answers (\`agentconf/{agentid}/answeragentconf\`) or rejects it. Payload not documented on any page retrieved.
     ///
@@ -927,7 +927,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct AgentConfRinging {}
-    /// Event \`AgentConf\_SelfJoinResult\`.
+    /// Event `AgentConf_SelfJoinResult`.
     ///
     /// Result of the agent itself joining a conference. Payload not documented on any page retrieved.
     ///
@@ -935,7 +935,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct AgentConfSelfJoinResult {}
-    /// Event \`AgentConf\_RequestSuccess\`.
+    /// Event `AgentConf_RequestSuccess`.
     ///
     /// The agent conference applied for (\`agentconf/{agentid}/requestagentconf\`) was created; the caller becomes the chairperson. Payload not documented on any page retrieved.
     ///
@@ -943,7 +943,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct AgentConfRequestSuccess {}
-    /// Event \`AgentConf\_PresidentChanged\`.
+    /// Event `AgentConf_PresidentChanged`.
     ///
     /// The conference chairperson has changed. Payload not documented on any page retrieved.
     ///
@@ -951,7 +951,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct AgentConfPresidentChanged {}
-    /// Event \`AgentConf\_Timeout\`.
+    /// Event `AgentConf_Timeout`.
     ///
     /// Conference Timeout Notification. The timing starts when a conference is successfully applied for. When the remaining conference time reaches the configured notification time point, this event will be triggered. After receiving this event, an agent determines whether to extend the conference. If the agent does not extend the conference, the conference will be released when the end time arrives.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -959,9 +959,9 @@ pub mod events {
     pub struct AgentConfTimeout {
         /// conference ID.
         ///
-        /// Example: \`1030656\`.
+        /// Example: `1030656`.
         ///
-        /// Wire name: \`confId\`.
+        /// Wire name: `confId`.
         #[serde(
             rename = "confId",
             default,
@@ -974,7 +974,7 @@ pub mod events {
 ///
 /// This interface is used by an agent to leave a conference. The request method must be set to POST. This interface supports only the POST method.
 ///
-/// \`POST <https://{ip}:{port}/agentgateway/resource/agentconf/{agentid}/requestleaveagentconf>\`
+/// `POST https://{ip}:{port}/agentgateway/resource/agentconf/{agentid}/requestleaveagentconf`
 ///
 /// Prerequisites:
 /// - The agent has signed in.
@@ -983,14 +983,14 @@ pub mod events {
 ///
 /// Who may call it: A conference participant agent that is not the chairperson.
 ///
-/// Method name in the vendor's logs: requestLeaveAgentConf.
+/// Method name in the vendor's logs: `requestLeaveAgentConf`.
 ///
-/// Triggers: AgentMediaEvent\_StopRecordDone, AgentOther\_PhoneRelease, AgentConf\_SelfLeaveResult, AgentConf\_ParticipantChanged.
+/// Triggers: `AgentMediaEvent_StopRecordDone`, `AgentOther_PhoneRelease`, `AgentConf_SelfLeaveResult`, `AgentConf_ParticipantChanged`.
 ///
-/// Documented error codes: 000-002, 100-006, 100-007, 101-001, 101-007.
+/// Documented error codes: `000-002`, `100-006`, `100-007`, `101-001`, `101-007`.
 ///
 /// Unconfirmed:
-/// - Newer pages (cec\_07\_0471, updated 2025-11-13) give agentid 101–999999; this spec keeps the seed page's 101–59999.
+/// - Newer pages (cec_07_0471, updated 2025-11-13) give agentid 101–999999; this spec keeps the seed page's 101–59999.
 /// - The page sends a required Content-Type header although the request has no body; whether an empty JSON body (\`{}\`) is expected is not stated.
 ///
 /// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_0471.html>
@@ -1064,15 +1064,15 @@ pub mod leave_agent_conference {
         ///
         /// Range: 101 to 59999.
         ///
-        /// Example: \`101\`.
+        /// Example: `101`.
         ///
-        /// Wire name: \`agentid\`.
+        /// Wire name: `agentid`.
         pub agentid: ::std::string::String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: \`application/json; charset=UTF-8\`.
+        /// Default: `application/json; charset=UTF-8`.
         ///
-        /// Wire name: \`Content-Type\`.
+        /// Wire name: `Content-Type`.
         pub content_type: ::std::string::String,
     }
     impl Request {
@@ -1180,23 +1180,23 @@ pub mod leave_agent_conference {
     #[derive(Debug)]
     #[non_exhaustive]
     pub enum Error {
-        /// \`000-002\`
+        /// `000-002`
         ///
         /// The URL parameter or address is wrong, or an interface parameter is invalid.
         E000_002(::switchboard_runtime::response::ApiError),
-        /// \`100-006\`
+        /// `100-006`
         ///
         /// The agent has not signed in (also returned on a GUID mismatch).
         E100_006(::switchboard_runtime::response::ApiError),
-        /// \`100-007\`
+        /// `100-007`
         ///
         /// Exception during the agent operation (WAS resource or internal error).
         E100_007(::switchboard_runtime::response::ApiError),
-        /// \`101-001\`
+        /// `101-001`
         ///
         /// The agent has no conference.
         E101_001(::switchboard_runtime::response::ApiError),
-        /// \`101-007\`
+        /// `101-007`
         ///
         /// The chairperson cannot leave the conference.
         E101_007(::switchboard_runtime::response::ApiError),
@@ -1293,19 +1293,19 @@ pub mod leave_agent_conference {
 }
 /// Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID.
 ///
-/// Long poll: returns at once if events exist, else after about 10 s (server knobs AGENT\_POLL\_WAIT\_FLAG/TIMES/INTERVAL); the client re-polls 200–500 ms after each answer. The poll doubles as the heartbeat: after sign-in the client must start polling at once, and without a poll within 2 minutes the agent is signed out. In dynamic authentication (AUTHMODE = 2, the default) the GUID changes periodically and the new value arrives in a \`Set-GUID\` header on this interface's response; the client must switch to it.
+/// Long poll: returns at once if events exist, else after about 10 s (server knobs AGENT_POLL_WAIT_FLAG/TIMES/INTERVAL); the client re-polls 200–500 ms after each answer. The poll doubles as the heartbeat: after sign-in the client must start polling at once, and without a poll within 2 minutes the agent is signed out. In dynamic authentication (AUTHMODE = 2, the default) the GUID changes periodically and the new value arrives in a \`Set-GUID\` header on this interface's response; the client must switch to it.
 ///
-/// \`GET <https://{ip}:{port}/agentgateway/resource/agentevent/{agentid}>\`
+/// `GET https://{ip}:{port}/agentgateway/resource/agentevent/{agentid}`
 ///
 /// Prerequisites:
 /// - The agent has signed in.
 ///
-/// Documented error codes: 000-001, 100-006.
+/// Documented error codes: `000-001`, `100-006`.
 ///
 /// Unconfirmed:
 /// - The query string of this interface is not shown on the public page (only \`?calldat…\` is visible); no query parameter is declared.
 /// - Whether an answer without pending events carries an \`event\` member, and how several pending events are delivered, is not stated.
-/// - The error codes listed are 000-001 (wrong method of fetching events) and 100-006 (not signed in) of the common table (cec\_07\_0580); the page's own list was not captured.
+/// - The error codes listed are 000-001 (wrong method of fetching events) and 100-006 (not signed in) of the common table (cec_07_0580); the page's own list was not captured.
 ///
 /// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1274.html>
 pub mod poll_events {
@@ -1346,15 +1346,15 @@ pub mod poll_events {
         ///
         /// Range: 101 to 59999.
         ///
-        /// Example: \`101\`.
+        /// Example: `101`.
         ///
-        /// Wire name: \`agentid\`.
+        /// Wire name: `agentid`.
         pub agentid: ::std::string::String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: \`application/json; charset=UTF-8\`.
+        /// Default: `application/json; charset=UTF-8`.
         ///
-        /// Wire name: \`Content-Type\`.
+        /// Wire name: `Content-Type`.
         pub content_type: ::std::string::String,
     }
     impl Request {
@@ -1452,7 +1452,7 @@ pub mod poll_events {
     }
     /// The documented result of a successful call.
     ///
-    /// The answer is an event frame, \`{"message": "", "retcode": "0", "event": {"eventType": …, "workNo": …, "content": {…}}}\` (the service's event envelope, cec\_07\_1414): the event sits beside \`retcode\`, not inside \`result\`, so it is not part of the decoded output; decode the frame with \`events::decode\`.
+    /// The answer is an event frame, \`{"message": "", "retcode": "0", "event": {"eventType": …, "workNo": …, "content": {…}}}\` (the service's event envelope, cec_07_1414): the event sits beside \`retcode\`, not inside \`result\`, so it is not part of the decoded output; decode the frame with \`events::decode\`.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct Output {}
@@ -1461,11 +1461,11 @@ pub mod poll_events {
     #[derive(Debug)]
     #[non_exhaustive]
     pub enum Error {
-        /// \`000-001\`
+        /// `000-001`
         ///
         /// Wrong method of fetching events.
         E000_001(::switchboard_runtime::response::ApiError),
-        /// \`100-006\`
+        /// `100-006`
         ///
         /// The agent has not signed in (also returned on a GUID mismatch).
         E100_006(::switchboard_runtime::response::ApiError),
@@ -1558,17 +1558,17 @@ pub mod poll_events {
 ///
 /// Signs the agent in. No Guid header is sent on this call. In static authentication (AUTHMODE = 1) the response carries a \`Set-GUID\` header such as \`JSESSIONID=279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0\`; the GUID is the part after \`JSESSIONID=\` and every later call sends it as \`Guid: &lt;GUID&gt;\`. After sign-in the client must start polling events immediately; if no poll happens within 2 minutes the agent is signed out. Do not call sign-in or sign-out again before the previous call answered. Passing both \`callBackUri\` and \`serviceToken\` selects event push mode; otherwise polling mode.
 ///
-/// \`PUT <https://{ip}:{port}/agentgateway/resource/onlineagent/{agentid}>\`
+/// `PUT https://{ip}:{port}/agentgateway/resource/onlineagent/{agentid}`
 ///
 /// Prerequisites:
 /// - Do not call sign-in or sign-out again before the previous call answered.
 ///
-/// Method name in the vendor's logs: login.
+/// Method name in the vendor's logs: `login`.
 ///
-/// Documented error codes: 100-001, 100-002, 100-003, 100-004, 100-011, 100-021.
+/// Documented error codes: `100-001`, `100-002`, `100-003`, `100-004`, `100-011`, `100-021`.
 ///
 /// Unconfirmed:
-/// - The sign-in page's own error-code list was not captured; the codes listed here are the entries of the common error table (cec\_07\_0580) whose meaning names sign-in. Other codes of that table (e.g. 100-020 password expired, 110-016 account locked) decode as service-wide errors.
+/// - The sign-in page's own error-code list was not captured; the codes listed here are the entries of the common error table (cec_07_0580) whose meaning names sign-in. Other codes of that table (e.g. 100-020 password expired, 110-016 account locked) decode as service-wide errors.
 /// - The content of \`result\` in the sign-in response is not documented.
 /// - The body table does not state which of the optional fields the server requires in practice beyond password and phonenum.
 /// - Newer pages give agentid 101–999999; this spec keeps 101–59999 like the other agent interfaces.
@@ -1644,117 +1644,117 @@ pub mod sign_in {
         ///
         /// Range: 101 to 59999.
         ///
-        /// Example: \`101\`.
+        /// Example: `101`.
         ///
-        /// Wire name: \`agentid\`.
+        /// Wire name: `agentid`.
         pub agentid: ::std::string::String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: \`application/json; charset=UTF-8\`.
+        /// Default: `application/json; charset=UTF-8`.
         ///
-        /// Wire name: \`Content-Type\`.
+        /// Wire name: `Content-Type`.
         pub content_type: ::std::string::String,
-        /// Sign-in password. When LOGIN\_PWD\_DECRYPT\_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
+        /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
         ///
         /// Length: at most 32.
         ///
-        /// Wire name: \`password\`.
+        /// Wire name: `password`.
         pub password: ::std::string::String,
         /// Softphone number bound at sign-in.
         ///
         /// Length: at most 24.
         ///
-        /// Wire name: \`phonenum\`.
+        /// Wire name: `phonenum`.
         pub phonenum: ::std::string::String,
         /// Whether calls are answered automatically.
         ///
-        /// Default: \`true\`.
+        /// Default: `true`.
         ///
-        /// Wire name: \`autoanswer\`.
+        /// Wire name: `autoanswer`.
         pub autoanswer: bool,
         /// Whether the agent enters the idle state automatically.
         ///
-        /// Default: \`true\`.
+        /// Default: `true`.
         ///
-        /// Wire name: \`autoenteridle\`.
+        /// Wire name: `autoenteridle`.
         pub autoenteridle: bool,
         /// Whether the phone is released.
         ///
-        /// Default: \`true\`.
+        /// Default: `true`.
         ///
-        /// Wire name: \`releasephone\`.
+        /// Wire name: `releasephone`.
         pub releasephone: bool,
         /// Agent type.
         ///
-        /// Default: \`4\`.
+        /// Default: `4`.
         ///
-        /// Wire name: \`agenttype\`.
+        /// Wire name: `agenttype`.
         pub agenttype: SignInAgenttype,
         /// State after sign-in.
         ///
-        /// Default: \`4\`.
+        /// Default: `4`.
         ///
-        /// Wire name: \`status\`.
+        /// Wire name: `status`.
         pub status: SignInStatus,
         /// IP address of the agent; no IPv6.
         ///
         /// Length: at most 15.
         ///
-        /// Default: \`127.0.0.1\`.
+        /// Default: `127.0.0.1`.
         ///
-        /// Wire name: \`ip\`.
+        /// Wire name: `ip`.
         pub ip: ::std::string::String,
         /// Entry IP address.
         ///
-        /// Some facts about this field are unconfirmed (see the spec).
+        /// Unconfirmed: The body table gives no description or constraint for this field.
         ///
-        /// Wire name: \`entryIp\`.
+        /// Wire name: `entryIp`.
         pub entry_ip: ::std::option::Option<::std::string::String>,
         /// Phone linkage.
         ///
-        /// Default: \`false\`.
+        /// Default: `false`.
         ///
-        /// Wire name: \`phonelinkage\`.
+        /// Wire name: `phonelinkage`.
         pub phonelinkage: bool,
         /// Sign in to the web (multimedia) channel.
         ///
-        /// Default: \`true\`.
+        /// Default: `true`.
         ///
-        /// Some facts about this field are unconfirmed (see the spec).
+        /// Unconfirmed: The table gives only the default (true); the boolean type is inferred from it.
         ///
-        /// Wire name: \`checkInWebm\`.
+        /// Wire name: `checkInWebm`.
         pub check_in_webm: bool,
         /// Sign in to the mail channel.
         ///
-        /// Default: \`false\`.
+        /// Default: `false`.
         ///
-        /// Some facts about this field are unconfirmed (see the spec).
+        /// Unconfirmed: The table gives only the default (false); the boolean type is inferred from it.
         ///
-        /// Wire name: \`checkInMailm\`.
+        /// Wire name: `checkInMailm`.
         pub check_in_mailm: bool,
         /// Video phone number.
         ///
         /// Length: at most 24.
         ///
-        /// Wire name: \`vcPhoneNumber\`.
+        /// Wire name: `vcPhoneNumber`.
         pub vc_phone_number: ::std::option::Option<::std::string::String>,
         /// Listen status.
         ///
-        /// Default: \`false\`.
+        /// Default: `false`.
         ///
-        /// Some facts about this field are unconfirmed (see the spec).
+        /// Unconfirmed: The table gives only the default (false); the boolean type is inferred from it.
         ///
-        /// Wire name: \`listenStatus\`.
+        /// Wire name: `listenStatus`.
         pub listen_status: bool,
         /// Event push address. Passing both callBackUri and serviceToken selects event push mode; otherwise polling mode.
         ///
-        /// Wire name: \`callBackUri\`.
+        /// Wire name: `callBackUri`.
         pub call_back_uri: ::std::option::Option<::std::string::String>,
-        /// Token for event push mode (named on the events page, cec\_05\_40100).
+        /// Token for event push mode (named on the events page, cec_05_40100).
         ///
-        /// Some facts about this field are unconfirmed (see the spec).
+        /// Unconfirmed: Listed on the events page, not in the sign-in body table.
         ///
-        /// Wire name: \`serviceToken\`.
+        /// Wire name: `serviceToken`.
         pub service_token: ::std::option::Option<::std::string::String>,
     }
     impl Request {
@@ -1852,7 +1852,7 @@ pub mod sign_in {
             self.content_type = Some(value.into());
             self
         }
-        /// Sign-in password. When LOGIN\_PWD\_DECRYPT\_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
+        /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
         ///
         /// Length: at most 32.
         pub fn password(
@@ -1956,7 +1956,7 @@ pub mod sign_in {
             self.call_back_uri = Some(value.into());
             self
         }
-        /// Token for event push mode (named on the events page, cec\_05\_40100).
+        /// Token for event push mode (named on the events page, cec_05_40100).
         pub fn service_token(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1973,18 +1973,18 @@ pub mod sign_in {
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 password: self.password.ok_or_else(|| BuildError::missing("password"))?,
                 phonenum: self.phonenum.ok_or_else(|| BuildError::missing("phonenum"))?,
-                autoanswer: self.autoanswer.unwrap_or_else(|| true),
-                autoenteridle: self.autoenteridle.unwrap_or_else(|| true),
-                releasephone: self.releasephone.unwrap_or_else(|| true),
+                autoanswer: self.autoanswer.unwrap_or(true),
+                autoenteridle: self.autoenteridle.unwrap_or(true),
+                releasephone: self.releasephone.unwrap_or(true),
                 agenttype: self.agenttype.unwrap_or_else(|| SignInAgenttype::from(4i64)),
                 status: self.status.unwrap_or_else(|| SignInStatus::from(4i64)),
                 ip: self.ip.unwrap_or_else(|| "127.0.0.1".to_owned()),
                 entry_ip: self.entry_ip,
-                phonelinkage: self.phonelinkage.unwrap_or_else(|| false),
-                check_in_webm: self.check_in_webm.unwrap_or_else(|| true),
-                check_in_mailm: self.check_in_mailm.unwrap_or_else(|| false),
+                phonelinkage: self.phonelinkage.unwrap_or(false),
+                check_in_webm: self.check_in_webm.unwrap_or(true),
+                check_in_mailm: self.check_in_mailm.unwrap_or(false),
                 vc_phone_number: self.vc_phone_number,
-                listen_status: self.listen_status.unwrap_or_else(|| false),
+                listen_status: self.listen_status.unwrap_or(false),
                 call_back_uri: self.call_back_uri,
                 service_token: self.service_token,
             };
@@ -2065,27 +2065,27 @@ pub mod sign_in {
     #[derive(Debug)]
     #[non_exhaustive]
     pub enum Error {
-        /// \`100-001\`
+        /// `100-001`
         ///
         /// Sign-in parameters are empty or invalid.
         E100_001(::switchboard_runtime::response::ApiError),
-        /// \`100-002\`
+        /// `100-002`
         ///
         /// The agent has already signed in (on plain sign-in, signed in elsewhere).
         E100_002(::switchboard_runtime::response::ApiError),
-        /// \`100-003\`
+        /// `100-003`
         ///
         /// Resource/ProviderUnavailableException during sign-in.
         E100_003(::switchboard_runtime::response::ApiError),
-        /// \`100-004\`
+        /// `100-004`
         ///
         /// Wrong user name or password.
         E100_004(::switchboard_runtime::response::ApiError),
-        /// \`100-011\`
+        /// `100-011`
         ///
         /// Sign-in parameter invalid.
         E100_011(::switchboard_runtime::response::ApiError),
-        /// \`100-021\`
+        /// `100-021`
         ///
         /// Sign-in in progress.
         E100_021(::switchboard_runtime::response::ApiError),
@@ -2194,9 +2194,9 @@ pub mod sign_in {
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum SignInAgenttype {
-        /// \`4\`: pc+phone
+        /// `4`: pc+phone
         V4,
-        /// \`11\`: pc+phone video
+        /// `11`: pc+phone video
         V11,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
@@ -2232,11 +2232,11 @@ pub mod sign_in {
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum SignInStatus {
-        /// \`3\`: busy
+        /// `3`: busy
         V3,
-        /// \`4\`: idle (default)
+        /// `4`: idle (default)
         V4,
-        /// \`5\`: wrap-up
+        /// `5`: wrap-up
         V5,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
@@ -2266,15 +2266,15 @@ pub mod sign_in {
 ///
 /// Signs the agent out. Do not call sign-in or sign-out again before the previous call answered.
 ///
-/// \`DELETE <https://{ip}:{port}/agentgateway/resource/onlineagent/{agentid}/logout>\`
+/// `DELETE https://{ip}:{port}/agentgateway/resource/onlineagent/{agentid}/logout`
 ///
 /// Prerequisites:
 /// - The agent has signed in.
 ///
-/// Documented error codes: 100-005, 100-006, 100-008, 100-010.
+/// Documented error codes: `100-005`, `100-006`, `100-008`, `100-010`.
 ///
 /// Unconfirmed:
-/// - Only the method and path of sign-out are known (listed among the sign-in variants on cec\_07\_1202); its own page, log name, body and error list were not captured. The error codes listed here are the entries of the common error table (cec\_07\_0580) whose meaning names sign-out, plus 100-006 (not signed in).
+/// - Only the method and path of sign-out are known (listed among the sign-in variants on cec_07_1202); its own page, log name, body and error list were not captured. The error codes listed here are the entries of the common error table (cec_07_0580) whose meaning names sign-out, plus 100-006 (not signed in).
 /// - Whether the Guid header is required on sign-out is not stated; this spec assumes it is, like every agent interface after sign-in.
 ///
 /// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1202.html>
@@ -2330,15 +2330,15 @@ pub mod sign_out {
         ///
         /// Range: 101 to 59999.
         ///
-        /// Example: \`101\`.
+        /// Example: `101`.
         ///
-        /// Wire name: \`agentid\`.
+        /// Wire name: `agentid`.
         pub agentid: ::std::string::String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: \`application/json; charset=UTF-8\`.
+        /// Default: `application/json; charset=UTF-8`.
         ///
-        /// Wire name: \`Content-Type\`.
+        /// Wire name: `Content-Type`.
         pub content_type: ::std::string::String,
     }
     impl Request {
@@ -2444,19 +2444,19 @@ pub mod sign_out {
     #[derive(Debug)]
     #[non_exhaustive]
     pub enum Error {
-        /// \`100-005\`
+        /// `100-005`
         ///
         /// Sign-out parameters are invalid.
         E100_005(::switchboard_runtime::response::ApiError),
-        /// \`100-006\`
+        /// `100-006`
         ///
         /// The agent has not signed in (also returned on a GUID mismatch).
         E100_006(::switchboard_runtime::response::ApiError),
-        /// \`100-008\`
+        /// `100-008`
         ///
         /// The agent has already signed out.
         E100_008(::switchboard_runtime::response::ApiError),
-        /// \`100-010\`
+        /// `100-010`
         ///
         /// State error at sign-out.
         E100_010(::switchboard_runtime::response::ApiError),
@@ -2571,7 +2571,7 @@ impl Client {
     }
     /// Leaving an Agent Conference: An agent that is not the chairperson leaves the agent conference it has joined.
     ///
-    /// See \[\`leave\_agent\_conference\`\](leave\_agent\_conference).
+    /// See [`leave_agent_conference`].
     pub async fn leave_agent_conference(
         &self,
         request: leave_agent_conference::Request,
@@ -2591,7 +2591,7 @@ impl Client {
     }
     /// Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID.
     ///
-    /// See \[\`poll\_events\`\](poll\_events).
+    /// See [`poll_events`].
     pub async fn poll_events(
         &self,
         request: poll_events::Request,
@@ -2604,7 +2604,7 @@ impl Client {
     }
     /// Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls.
     ///
-    /// See \[\`sign\_in\`\](sign\_in).
+    /// See [`sign_in`].
     pub async fn sign_in(
         &self,
         request: sign_in::Request,
@@ -2615,7 +2615,7 @@ impl Client {
     }
     /// Signing Out: Signs an agent out of the agent gateway.
     ///
-    /// See \[\`sign\_out\`\](sign\_out).
+    /// See [`sign_out`].
     pub async fn sign_out(
         &self,
         request: sign_out::Request,
@@ -2635,7 +2635,7 @@ pub struct ClientBuilder {
     port: ::std::option::Option<::std::string::String>,
 }
 impl ClientBuilder {
-    /// IP address of the agent gateway server. Newer pages (cec\_07\_0471, cec\_07\_1202): in single-node deployments the CC-Gateway server address; in cluster deployments the NSLB address; in the SaaS scenario, ask O&amp;M personnel.
+    /// IP address of the agent gateway server. Newer pages (cec_07_0471, cec_07_1202): in single-node deployments the CC-Gateway server address; in cluster deployments the NSLB address; in the SaaS scenario, ask O&amp;M personnel.
     pub fn ip(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2643,9 +2643,9 @@ impl ClientBuilder {
         self.ip = Some(value.into());
         self
     }
-    /// HTTPS port number of the agent gateway server. The default 8043 comes from the newer pages (cec\_07\_0471, cec\_07\_1202: "the default value is 8043", also the NSLB port in cluster mode); the seed page names no port. In the SaaS scenario, ask O&amp;M personnel.
+    /// HTTPS port number of the agent gateway server. The default 8043 comes from the newer pages (cec_07_0471, cec_07_1202: "the default value is 8043", also the NSLB port in cluster mode); the seed page names no port. In the SaaS scenario, ask O&amp;M personnel.
     ///
-    /// Default: \`8043\`.
+    /// Default: `8043`.
     pub fn port(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2698,9 +2698,9 @@ impl ClientBuilder {
         })
     }
 }
-/// An agent signs in with \`PUT <https://ip:port/agentgateway/resource/onlineagent/{agentid}>\` (log method name \`login\`; no Guid header on that call). The GUID that authenticates later calls depends on the server setting \`AUTHMODE\` in \`agentgateway/WEB-INF/config/basic.properties\`.
+/// An agent signs in with `PUT https://ip:port/agentgateway/resource/onlineagent/{agentid}` (log method name `login`; no Guid header on that call). The GUID that authenticates later calls depends on the server setting `AUTHMODE` in `agentgateway/WEB-INF/config/basic.properties`.
 pub mod auth {
-    /// The session-header scheme: \`Set-GUID\` captured from responses (after \`JSESSIONID=\`), sent back as \`Guid\`.
+    /// The session-header scheme: `Set-GUID` captured from responses (after `JSESSIONID=`), sent back as `Guid`.
     ///
     /// AUTHMODE = 1 (static, kept for old sites, described as guessable/insecure): the sign-in response carries a \`Set-GUID\` header such as \`JSESSIONID=279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0\`; the GUID is the part after \`JSESSIONID=\` and every later call sends it as \`Guid: &lt;GUID&gt;\`. AUTHMODE = 2 (dynamic, the default and the mode new sites must use): the GUID changes periodically; whenever it changes, the new value arrives in a \`Set-GUID\` header on the response of the event-polling interface (\`GET resource/agentevent/{agentid}\`) and the client must switch to it. A mismatching GUID yields retcode 100-006 or 000-003. Example request header from the docs: \`Guid:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.AgentGateway1\`. After sign-in the client must start polling events at once; without a poll within 2 minutes the agent is signed out.
     pub fn session_header() -> ::std::result::Result<
