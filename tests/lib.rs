@@ -1,5 +1,10 @@
 //! Shared helpers for the switchboard test suite.
 
+/// The Rust examples of README.md, compiled and run as doctests so the README never lies.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 use std::path::{Path, PathBuf};
 
 /// The workspace root.
