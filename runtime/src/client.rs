@@ -18,8 +18,16 @@ pub struct ClientCore {
 
 impl ClientCore {
     /// A client core from its parts.
-    pub fn new(base_url: impl Into<String>, transport: Arc<dyn Transport>, auth: Arc<dyn Auth>) -> Self {
-        ClientCore { base_url: base_url.into(), transport, auth }
+    pub fn new(
+        base_url: impl Into<String>,
+        transport: Arc<dyn Transport>,
+        auth: Arc<dyn Auth>,
+    ) -> Self {
+        ClientCore {
+            base_url: base_url.into(),
+            transport,
+            auth,
+        }
     }
 
     /// The base URL requests are built against.
@@ -33,7 +41,10 @@ impl ClientCore {
     }
 
     /// Sends a built request through the auth protocol (see [`auth::execute`]).
-    pub async fn send(&self, request: http::Request<Bytes>) -> Result<http::Response<Bytes>, SendError> {
+    pub async fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, SendError> {
         auth::execute(&*self.transport, &*self.auth, request).await
     }
 }
@@ -75,11 +86,17 @@ fn default_transport() -> Result<Arc<dyn Transport>, BuildError> {
 
 #[cfg(not(feature = "reqwest"))]
 fn default_transport() -> Result<Arc<dyn Transport>, BuildError> {
-    Err(BuildError::new("transport", "is required when the `reqwest` feature is off"))
+    Err(BuildError::new(
+        "transport",
+        "is required when the `reqwest` feature is off",
+    ))
 }
 
 /// Fills a base URL template's `{name}` placeholders.
-pub fn fill_template(template: &str, values: &[(&str, Option<&str>)]) -> Result<String, BuildError> {
+pub fn fill_template(
+    template: &str,
+    values: &[(&str, Option<&str>)],
+) -> Result<String, BuildError> {
     let mut out = template.to_owned();
     for (name, value) in values {
         let value = value.ok_or_else(|| BuildError::missing(*name))?;
@@ -107,7 +124,9 @@ pub fn split_event(
     let value = crate::error::decode_json(frame)?;
     let name = crate::error::json_path_text(&value, name_field).unwrap_or_default();
     let payload = match payload_field {
-        Some(path) => crate::error::json_path(&value, path).cloned().unwrap_or(serde_json::Value::Null),
+        Some(path) => crate::error::json_path(&value, path)
+            .cloned()
+            .unwrap_or(serde_json::Value::Null),
         None => value,
     };
     Ok(EventFrame { name, payload })

@@ -2,7 +2,7 @@
 //! per generated operation stays a list of calls.
 
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use serde::Serialize;
 
 use crate::error::BuildError;
@@ -65,10 +65,16 @@ impl RequestParts {
     }
 
     /// Adds a field to the JSON body.
-    pub fn body_field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), BuildError> {
+    pub fn body_field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), BuildError> {
         let value = serde_json::to_value(value)
             .map_err(|e| BuildError::new(name, format!("cannot be serialized: {e}")))?;
-        self.body.get_or_insert_with(serde_json::Map::new).insert(name.to_owned(), value);
+        self.body
+            .get_or_insert_with(serde_json::Map::new)
+            .insert(name.to_owned(), value);
         Ok(())
     }
 
@@ -77,7 +83,9 @@ impl RequestParts {
         let mut uri = self.url;
         if !self.query.is_empty() {
             uri.push('?');
-            uri.push_str(&query::to_string(self.query.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
+            uri.push_str(&query::to_string(
+                self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            ));
         }
         let mut builder = http::Request::builder().method(self.method).uri(&uri);
         let has_content_type = self.headers.iter().any(|(n, _)| n == CONTENT_TYPE);
@@ -93,6 +101,8 @@ impl RequestParts {
             }
             None => Bytes::new(),
         };
-        builder.body(body).map_err(|e| BuildError::new("uri", format!("is not a valid URI: {e}")))
+        builder
+            .body(body)
+            .map_err(|e| BuildError::new("uri", format!("is not a valid URI: {e}")))
     }
 }

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{json_path, json_path_text, JsonError, RawResponse};
+use crate::error::{JsonError, RawResponse, json_path, json_path_text};
 
 /// The success value of a result-code field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,7 +125,11 @@ impl fmt::Display for ApiError {
             Some(code) => write!(f, " with code {code}")?,
             None => write!(f, " with HTTP status {}", self.0.raw.status.as_u16())?,
         }
-        let message = self.0.message.as_deref().or(self.0.info.and_then(|i| i.message));
+        let message = self
+            .0
+            .message
+            .as_deref()
+            .or(self.0.info.and_then(|i| i.message));
         if let Some(message) = message {
             write!(f, ": {message}")?;
         }
@@ -152,7 +156,11 @@ struct DecodeErrorInner {
 
 impl DecodeError {
     fn new(endpoint: &'static str, message: String, raw: RawResponse) -> Self {
-        DecodeError(Box::new(DecodeErrorInner { endpoint, message, raw }))
+        DecodeError(Box::new(DecodeErrorInner {
+            endpoint,
+            message,
+            raw,
+        }))
     }
 }
 
@@ -170,7 +178,13 @@ impl DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.0;
-        write!(f, "{}: cannot decode the response (HTTP {}): {}", inner.endpoint, inner.raw.status.as_u16(), inner.message)
+        write!(
+            f,
+            "{}: cannot decode the response (HTTP {}): {}",
+            inner.endpoint,
+            inner.raw.status.as_u16(),
+            inner.message
+        )
     }
 }
 
@@ -195,7 +209,11 @@ pub struct Opened {
 }
 
 /// Applies the envelope's success rule to a response.
-pub fn open(envelope: &Envelope, endpoint: &'static str, response: http::Response<Bytes>) -> Result<Opened, Failure> {
+pub fn open(
+    envelope: &Envelope,
+    endpoint: &'static str,
+    response: http::Response<Bytes>,
+) -> Result<Opened, Failure> {
     let raw = RawResponse::from_response(response);
     let status_ok = raw.status.is_success();
     let body: Option<Value> = if raw.body.iter().all(u8::is_ascii_whitespace) {
@@ -203,12 +221,16 @@ pub fn open(envelope: &Envelope, endpoint: &'static str, response: http::Respons
     } else {
         match raw.json() {
             Ok(value) => Some(value),
-            Err(err) if status_ok => return Err(Failure::Decode(decode_error(endpoint, &err, raw))),
+            Err(err) if status_ok => {
+                return Err(Failure::Decode(decode_error(endpoint, &err, raw)));
+            }
             // An error status with a non-JSON body (a proxy page, a plain-text rejection).
             Err(_) => None,
         }
     };
-    let text = |path: Option<&'static str>| path.and_then(|p| body.as_ref().and_then(|b| json_path_text(b, p)));
+    let text = |path: Option<&'static str>| {
+        path.and_then(|p| body.as_ref().and_then(|b| json_path_text(b, p)))
+    };
     let code = text(envelope.code_field);
     let succeeded = match (envelope.success, &code) {
         (Some(success), Some(code)) => matches(success, code),
@@ -228,14 +250,23 @@ pub fn open(envelope: &Envelope, endpoint: &'static str, response: http::Respons
             Some(_) => "the body has no result code",
             None => "the body is empty",
         };
-        return Err(Failure::Decode(DecodeError::new(endpoint, message.into(), raw)));
+        return Err(Failure::Decode(DecodeError::new(
+            endpoint,
+            message.into(),
+            raw,
+        )));
     }
     let message = text(envelope.message_field).or_else(|| {
-        (body.is_none() && !raw.body.is_empty()).then(|| raw.body_text().chars().take(200).collect())
+        (body.is_none() && !raw.body.is_empty())
+            .then(|| raw.body_text().chars().take(200).collect())
     });
     Err(Failure::Api(ApiError(Box::new(ApiErrorInner {
         endpoint,
-        code: if !status_ok && !envelope.http_status_errors { None } else { code },
+        code: if !status_ok && !envelope.http_status_errors {
+            None
+        } else {
+            code
+        },
         message,
         request_id: text(envelope.request_id_field),
         info: None,
@@ -255,9 +286,17 @@ fn decode_error(endpoint: &'static str, err: &JsonError, raw: RawResponse) -> De
 }
 
 /// Decodes an opened payload into the endpoint's output type.
-pub fn decode<T: DeserializeOwned>(endpoint: &'static str, opened: Opened) -> Result<T, DecodeError> {
-    let payload = if opened.payload.is_null() { Value::Object(Default::default()) } else { opened.payload };
-    serde_json::from_value(payload).map_err(|e| DecodeError::new(endpoint, e.to_string(), opened.raw))
+pub fn decode<T: DeserializeOwned>(
+    endpoint: &'static str,
+    opened: Opened,
+) -> Result<T, DecodeError> {
+    let payload = if opened.payload.is_null() {
+        Value::Object(Default::default())
+    } else {
+        opened.payload
+    };
+    serde_json::from_value(payload)
+        .map_err(|e| DecodeError::new(endpoint, e.to_string(), opened.raw))
 }
 
 /// Finds a code in a table of documented errors.

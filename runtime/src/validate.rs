@@ -9,7 +9,12 @@ pub use regex_lite::Regex;
 
 /// A string documented as holding a decimal integer within a range (e.g. an agent id
 /// "101"–"59999").
-pub fn numeric_text(field: &str, value: &str, min: Option<i64>, max: Option<i64>) -> Result<(), BuildError> {
+pub fn numeric_text(
+    field: &str,
+    value: &str,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<(), BuildError> {
     let number: i64 = value
         .parse()
         .map_err(|_| BuildError::new(field, "must be a decimal integer").with_value(value))?;
@@ -17,12 +22,22 @@ pub fn numeric_text(field: &str, value: &str, min: Option<i64>, max: Option<i64>
 }
 
 /// Length in characters.
-pub fn length(field: &str, value: &str, min: Option<usize>, max: Option<usize>) -> Result<(), BuildError> {
+pub fn length(
+    field: &str,
+    value: &str,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> Result<(), BuildError> {
     BuildError::check_length(field, value, min, max, false)
 }
 
 /// Number of items.
-pub fn items(field: &str, count: usize, min: Option<usize>, max: Option<usize>) -> Result<(), BuildError> {
+pub fn items(
+    field: &str,
+    count: usize,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> Result<(), BuildError> {
     BuildError::check_range(field, count, min, max)
         .map_err(|e| BuildError::new(field, format!("item count {}", e.constraint())))
 }
@@ -40,7 +55,10 @@ pub fn pattern(
         Some(_) => Err(BuildError::new(field, format!("must match `{pattern}`")).with_value(value)),
         // The generator compiled the pattern with a compatible engine; a failure here means the
         // two engines disagree, and refusing the value is the safe side.
-        None => Err(BuildError::new(field, format!("pattern `{pattern}` cannot be compiled"))),
+        None => Err(BuildError::new(
+            field,
+            format!("pattern `{pattern}` cannot be compiled"),
+        )),
     }
 }
 

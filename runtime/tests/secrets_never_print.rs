@@ -108,9 +108,9 @@ async fn no_secret_is_ever_formatted() {
     .expect("valid");
     let basic_csrf = BasicCsrfAuth::new("agent", Secret::from(PASSWORD)).with_csrf(csrf.clone());
     let names = QuerySigNames {
-        sdkappid: "sdkappid".into(),
+        app_id: "sdkappid".into(),
         identifier: "identifier".into(),
-        usersig: "usersig".into(),
+        signature: "usersig".into(),
         random: "random".into(),
         fixed: vec![("contenttype".into(), "json".into())],
     };
@@ -119,8 +119,8 @@ async fn no_secret_is_ever_formatted() {
     let query_sig = QuerySigAuth::new(query_config.clone())
         .with_clock(Arc::new(ManualClock::at_unix(1_700_000_000)));
     let signing_configs = [
-        SigningAlgorithm::Acs3HmacSha256,
-        SigningAlgorithm::RpcHmacSha1,
+        SigningAlgorithm::HmacSha256SignedHeaders,
+        SigningAlgorithm::HmacSha1SignedQuery,
     ]
     .map(|algorithm| {
         SigningConfig::new(

@@ -42,7 +42,7 @@ pub struct EventId(pub String);
 /// A vendor API.
 #[derive(Clone, Debug, Serialize)]
 pub struct Service {
-    /// Machine name (`huawei_agentgateway`).
+    /// Machine name (`acme_voice`).
     pub name: String,
     /// Package name of the generated crate.
     pub crate_name: String,

@@ -19,7 +19,7 @@ pub struct ServiceSpec {
     /// Machine name of the API, lower snake_case; names the generated crate
     /// (`switchboard-<name>` with `-` for `_`) and the OpenAPI and docs files.
     pub name: Text,
-    /// Human title, e.g. "Huawei Cloud Contact Center agent gateway".
+    /// Human title, e.g. "Acme Contact Center agent gateway".
     pub title: Text,
     /// The vendor, as it writes its own name.
     pub vendor: Text,
@@ -64,7 +64,7 @@ pub struct SourceSpec {
     pub note: Option<Text>,
 }
 
-/// The base URL template, e.g. `https://{ip}:{port}/agentgateway`.
+/// The base URL template, e.g. `https://{ip}:{port}/gateway`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BaseUrlSpec {
@@ -187,7 +187,7 @@ pub struct TlsSigQuerySpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignedHeadersSpec {
-    /// The `Authorization` algorithm word (e.g. `ACS3-HMAC-SHA256`).
+    /// The `Authorization` algorithm word the vendor names its scheme with.
     pub algorithm: Text,
     /// Prefix of the signed vendor headers (e.g. `x-acs-`).
     pub header_prefix: Text,

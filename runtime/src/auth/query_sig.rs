@@ -15,11 +15,11 @@ use crate::signing::tls_sig_v2::{self, DEFAULT_EXPIRE_SECONDS, UserSigInput};
 #[derive(Debug, Clone)]
 pub struct QuerySigNames {
     /// Name of the application id parameter.
-    pub sdkappid: String,
+    pub app_id: String,
     /// Name of the identifier (admin account) parameter.
     pub identifier: String,
     /// Name of the UserSig parameter.
-    pub usersig: String,
+    pub signature: String,
     /// Name of the per-request random `u32` parameter.
     pub random: String,
     /// Parameters with fixed values appended after the others (e.g. a content type).
@@ -151,9 +151,9 @@ impl Auth for QuerySigAuth {
         })?;
         let names = &self.config.names;
         let ours = |name: &str| {
-            name == names.sdkappid
+            name == names.app_id
                 || name == names.identifier
-                || name == names.usersig
+                || name == names.signature
                 || name == names.random
                 || names.fixed.iter().any(|(fixed, _)| fixed == name)
         };
@@ -161,9 +161,9 @@ impl Auth for QuerySigAuth {
             .into_iter()
             .filter(|(name, _)| !ours(name))
             .collect();
-        pairs.push((names.sdkappid.clone(), self.config.sdkappid.to_string()));
+        pairs.push((names.app_id.clone(), self.config.sdkappid.to_string()));
         pairs.push((names.identifier.clone(), self.config.identifier.clone()));
-        pairs.push((names.usersig.clone(), user_sig.expose().to_owned()));
+        pairs.push((names.signature.clone(), user_sig.expose().to_owned()));
         pairs.push((names.random.clone(), random.to_string()));
         pairs.extend(names.fixed.iter().cloned());
         let query = query::to_string(pairs);

@@ -15,17 +15,17 @@ use crate::signing::{acs3, format_timestamp, rpc_v1};
 #[non_exhaustive]
 pub enum SigningAlgorithm {
     /// ACS3-HMAC-SHA256 (headers and `Authorization`).
-    Acs3HmacSha256,
+    HmacSha256SignedHeaders,
     /// HMAC-SHA1, signature version 1.0 (common parameters and `Signature` in the query).
-    RpcHmacSha1,
+    HmacSha1SignedQuery,
 }
 
 /// Credentials and request layout for [`SigningAuth`].
 ///
 /// The generated code always builds the RPC form of a request: the action and version are
 /// query parameters (named `action_param` and `version_param`) next to the operation's own
-/// parameters. For [`SigningAlgorithm::RpcHmacSha1`] they are signed in place like any other
-/// parameter. For [`SigningAlgorithm::Acs3HmacSha256`] they are taken out of the query and
+/// parameters. For [`SigningAlgorithm::HmacSha1SignedQuery`] they are signed in place like any other
+/// parameter. For [`SigningAlgorithm::HmacSha256SignedHeaders`] they are taken out of the query and
 /// sent as the `x-acs-action` / `x-acs-version` headers; the other parameters stay in the
 /// query. So one generated request suits both algorithms and the choice is configuration.
 #[derive(Debug, Clone)]
@@ -163,8 +163,10 @@ impl Auth for SigningAuth {
         let timestamp = format_timestamp(self.clock.now());
         let nonce = self.nonces.nonce()?;
         match self.config.algorithm {
-            SigningAlgorithm::Acs3HmacSha256 => self.sign_acs3(request, &timestamp, &nonce),
-            SigningAlgorithm::RpcHmacSha1 => {
+            SigningAlgorithm::HmacSha256SignedHeaders => {
+                self.sign_acs3(request, &timestamp, &nonce)
+            }
+            SigningAlgorithm::HmacSha1SignedQuery => {
                 let params = rpc_v1::RpcV1Params {
                     access_key_id: &self.config.access_key_id,
                     access_key_secret: &self.config.access_key_secret,

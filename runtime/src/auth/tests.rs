@@ -363,9 +363,9 @@ const TLS_KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1
 
 fn query_sig_auth(clock: Arc<ManualClock>) -> QuerySigAuth {
     let names = QuerySigNames {
-        sdkappid: "sdkappid".into(),
+        app_id: "sdkappid".into(),
         identifier: "identifier".into(),
-        usersig: "usersig".into(),
+        signature: "usersig".into(),
         random: "random".into(),
         fixed: vec![("contenttype".into(), "json".into())],
     };
@@ -438,9 +438,9 @@ fn query_signature_caches_the_user_sig_until_the_margin_and_randomizes_each_requ
 fn query_signature_honours_a_configured_lifetime_and_margin() {
     let clock = Arc::new(ManualClock::at_unix(1_000));
     let names = QuerySigNames {
-        sdkappid: "app".into(),
+        app_id: "app".into(),
         identifier: "id".into(),
-        usersig: "sig".into(),
+        signature: "sig".into(),
         random: "r".into(),
         fixed: Vec::new(),
     };
@@ -465,7 +465,7 @@ fn query_signature_honours_a_configured_lifetime_and_margin() {
 fn rpc_signing_reproduces_the_published_example_through_the_auth() {
     let clock = Arc::new(ManualClock::new(datetime!(2016-02-23 12:46:24 UTC)));
     let config = SigningConfig::new(
-        SigningAlgorithm::RpcHmacSha1,
+        SigningAlgorithm::HmacSha1SignedQuery,
         "testid",
         Secret::from("testsecret"),
         "Action",
@@ -490,7 +490,7 @@ fn rpc_signing_reproduces_the_published_example_through_the_auth() {
 
 fn acs3_auth(token: Option<&str>) -> SigningAuth {
     let mut config = SigningConfig::new(
-        SigningAlgorithm::Acs3HmacSha256,
+        SigningAlgorithm::HmacSha256SignedHeaders,
         "YourAccessKeyId",
         Secret::from("YourAccessKeySecret"),
         "Action",

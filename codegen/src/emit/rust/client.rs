@@ -185,9 +185,9 @@ fn emit_auth(service: &Service) -> TokenStream {
                         key: ::switchboard_runtime::Secret,
                     ) -> ::switchboard_runtime::auth::QuerySigAuth {
                         let names = ::switchboard_runtime::auth::QuerySigNames {
-                            sdkappid: #app_id_param.to_owned(),
+                            app_id: #app_id_param.to_owned(),
                             identifier: #identifier_param.to_owned(),
-                            usersig: #signature_param.to_owned(),
+                            signature: #signature_param.to_owned(),
                             random: #random_param.to_owned(),
                             fixed: vec![#((#keys.to_owned(), #values.to_owned())),*],
                         };
@@ -198,10 +198,10 @@ fn emit_auth(service: &Service) -> TokenStream {
                 }
             }
             AuthScheme::SignedHeadersHmacSha256 { algorithm, action_param, version_param, description, .. } => {
-                signing_fn("signed_headers_hmac_sha256", quote!(Acs3HmacSha256), &format!("Requests signed with {}.\n\n{}", code(algorithm), vendor(description.as_deref().unwrap_or(""))), action_param, version_param)
+                signing_fn("signed_headers_hmac_sha256", quote!(HmacSha256SignedHeaders), &format!("Requests signed with {}.\n\n{}", code(algorithm), vendor(description.as_deref().unwrap_or(""))), action_param, version_param)
             }
             AuthScheme::SignedQueryHmacSha1 { signature_version, action_param, version_param, description, .. } => {
-                signing_fn("signed_query_hmac_sha1", quote!(RpcHmacSha1), &format!("Requests signed with HMAC-SHA1 over the sorted query (signature version {}).\n\n{}", code(signature_version), vendor(description.as_deref().unwrap_or(""))), action_param, version_param)
+                signing_fn("signed_query_hmac_sha1", quote!(HmacSha1SignedQuery), &format!("Requests signed with HMAC-SHA1 over the sorted query (signature version {}).\n\n{}", code(signature_version), vendor(description.as_deref().unwrap_or(""))), action_param, version_param)
             }
         });
     }

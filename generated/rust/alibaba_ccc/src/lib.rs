@@ -1098,7 +1098,7 @@ pub mod auth {
     ) -> ::switchboard_runtime::auth::SigningAuth {
         ::switchboard_runtime::auth::SigningAuth::new(
             ::switchboard_runtime::auth::SigningConfig::new(
-                ::switchboard_runtime::auth::SigningAlgorithm::Acs3HmacSha256,
+                ::switchboard_runtime::auth::SigningAlgorithm::HmacSha256SignedHeaders,
                 access_key_id,
                 access_key_secret,
                 "Action",
@@ -1115,7 +1115,7 @@ pub mod auth {
     ) -> ::switchboard_runtime::auth::SigningAuth {
         ::switchboard_runtime::auth::SigningAuth::new(
             ::switchboard_runtime::auth::SigningConfig::new(
-                ::switchboard_runtime::auth::SigningAlgorithm::RpcHmacSha1,
+                ::switchboard_runtime::auth::SigningAlgorithm::HmacSha1SignedQuery,
                 access_key_id,
                 access_key_secret,
                 "Action",

@@ -644,9 +644,9 @@ pub mod auth {
         key: ::switchboard_runtime::Secret,
     ) -> ::switchboard_runtime::auth::QuerySigAuth {
         let names = ::switchboard_runtime::auth::QuerySigNames {
-            sdkappid: "sdkappid".to_owned(),
+            app_id: "sdkappid".to_owned(),
             identifier: "identifier".to_owned(),
-            usersig: "usersig".to_owned(),
+            signature: "usersig".to_owned(),
             random: "random".to_owned(),
             fixed: vec![("contenttype".to_owned(), "json".to_owned())],
         };
