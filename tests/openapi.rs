@@ -252,10 +252,8 @@ fn events_are_webhooks_listed_on_their_operation() {
         media["examples"]["documented"]["value"]["event"]["content"]["confId"],
         1031168
     );
-    assert_eq!(
-        changed["x-switchboard-event"]["triggered_by"],
-        json!(["leave_agent_conference"])
-    );
+    let triggered_by = changed["x-switchboard-event"]["triggered_by"].as_array().expect("a list");
+    assert!(triggered_by.contains(&json!("leave_agent_conference")), "{triggered_by:?}");
 }
 
 #[test]

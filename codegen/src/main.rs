@@ -5,7 +5,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use switchboard_codegen::emit::openapi::Version;
 use switchboard_codegen::{Builder, Error};
 
 /// Generates typed Rust clients, OpenAPI 3.1 and Markdown docs from the YAML specs.
@@ -21,8 +22,19 @@ struct Cli {
     /// Output folder (default: `generated/` of the workspace).
     #[arg(long, global = true, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// OpenAPI version of `openapi/<service>.json` (3.0.3 for tools that do not read 3.1).
+    #[arg(long, global = true, value_name = "VERSION", default_value = "3.1.0")]
+    openapi_version: OpenApiVersion,
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OpenApiVersion {
+    #[value(name = "3.1.0", alias = "3.1")]
+    V3_1,
+    #[value(name = "3.0.3", alias = "3.0")]
+    V3_0,
 }
 
 #[derive(Subcommand)]
@@ -46,7 +58,11 @@ fn main() -> ExitCode {
     let root = workspace_root();
     let builder = Builder::new()
         .specs_dir(cli.specs.unwrap_or_else(|| root.join("specs")))
-        .out_dir(cli.out.unwrap_or_else(|| root.join("generated")));
+        .out_dir(cli.out.unwrap_or_else(|| root.join("generated")))
+        .openapi_version(match cli.openapi_version {
+            OpenApiVersion::V3_1 => Version::V3_1,
+            OpenApiVersion::V3_0 => Version::V3_0,
+        });
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let result = match (cli.command, cli.check) {
         (Some(Command::Validate), _) => builder.validate().map(|model| {

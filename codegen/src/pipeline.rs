@@ -4,6 +4,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{self, Diagnostic, SourceMap};
+use crate::emit::openapi::Version as OpenApiVersion;
 use crate::emit::{self, Outputs};
 use crate::model::{self, Model};
 use crate::spec::{self, LoadError};
@@ -57,6 +58,7 @@ pub use crate::emit::Outputs as GeneratedFiles;
 pub struct Builder {
     specs: PathBuf,
     out: PathBuf,
+    openapi_version: OpenApiVersion,
 }
 
 impl Default for Builder {
@@ -64,6 +66,7 @@ impl Default for Builder {
         Builder {
             specs: PathBuf::from("specs"),
             out: PathBuf::from("generated"),
+            openapi_version: OpenApiVersion::V3_1,
         }
     }
 }
@@ -83,6 +86,14 @@ impl Builder {
     /// Where the outputs go.
     pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.out = dir.into();
+        self
+    }
+
+    /// The OpenAPI version of `openapi/<service>.json`: 3.1.0 (the default, what `generated/`
+    /// holds) or 3.0.3 for tools that only read 3.0 (e.g. progenitor). The file names stay the
+    /// same, so `--check` against a 3.1 tree reports every document as stale.
+    pub fn openapi_version(mut self, version: OpenApiVersion) -> Self {
+        self.openapi_version = version;
         self
     }
 
@@ -110,7 +121,7 @@ impl Builder {
     /// Runs every phase and returns the files, writing nothing.
     pub fn build(&self) -> Result<(Model, Outputs), Error> {
         let model = self.validate()?;
-        let outputs = emit_all(&model);
+        let outputs = emit_all_with(&model, self.openapi_version);
         Ok((model, outputs))
     }
 
@@ -176,12 +187,17 @@ impl Builder {
     }
 }
 
-/// Every emitter over the model.
-pub fn emit_all(_model: &Model) -> Outputs {
+/// Every emitter over the model, with OpenAPI 3.1.
+pub fn emit_all(model: &Model) -> Outputs {
+    emit_all_with(model, OpenApiVersion::V3_1)
+}
+
+/// Every emitter over the model, with OpenAPI documents of the given version.
+pub fn emit_all_with(model: &Model, openapi_version: OpenApiVersion) -> Outputs {
     let mut out = Outputs::default();
     emit::schema::emit_schema(&mut out);
-    emit::openapi::emit_openapi(_model, emit::openapi::Version::V3_1, &mut out);
-    emit::rust::emit_rust(_model, &mut out);
-    emit::markdown::emit_markdown(_model, &mut out);
+    emit::openapi::emit_openapi(model, openapi_version, &mut out);
+    emit::rust::emit_rust(model, &mut out);
+    emit::markdown::emit_markdown(model, &mut out);
     out
 }

@@ -156,3 +156,49 @@ fn valid_specs_validate() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("1 services, 1 endpoints"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn openapi_version_option_writes_3_0_3_and_defaults_to_3_1() {
+    let dir = temp("openapi-version");
+    let specs = base_specs(&dir);
+    let document = |out: &Path, args: &[&str]| -> serde_json::Value {
+        let run = bin()
+            .arg("--specs")
+            .arg(&specs)
+            .arg("--out")
+            .arg(out)
+            .args(args)
+            .output()
+            .expect("run");
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let text = std::fs::read_to_string(out.join("openapi/fixture_api.json")).expect("document");
+        serde_json::from_str(&text).expect("JSON")
+    };
+    let default = document(&dir.join("default"), &[]);
+    assert_eq!(default["openapi"], "3.1.0");
+    assert!(default.get("webhooks").is_some(), "the fixture has events");
+    let old = document(&dir.join("v3_0"), &["--openapi-version", "3.0.3"]);
+    assert_eq!(old["openapi"], "3.0.3");
+    assert!(old.get("webhooks").is_none(), "3.0.3 has no webhooks");
+    assert!(old.get("x-webhooks").is_some());
+    // The other outputs do not depend on the OpenAPI version.
+    let lib = |out: &str| {
+        std::fs::read(dir.join(out).join("rust/fixture_api/src/lib.rs")).expect("lib.rs")
+    };
+    assert_eq!(lib("default"), lib("v3_0"));
+
+    let bad = bin()
+        .args(["--openapi-version", "2.0", "validate"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "an unknown version is a usage error"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

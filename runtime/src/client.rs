@@ -108,8 +108,10 @@ pub fn fill_template(
 /// An event frame split by the service's event envelope.
 #[derive(Clone, Debug)]
 pub struct EventFrame {
-    /// The event's name.
+    /// The event's name (empty when the frame has none).
     pub name: String,
+    /// The whole frame, for discriminator checks.
+    pub frame: serde_json::Value,
     /// The event's own content.
     pub payload: serde_json::Value,
 }
@@ -127,7 +129,11 @@ pub fn split_event(
         Some(path) => crate::error::json_path(&value, path)
             .cloned()
             .unwrap_or(serde_json::Value::Null),
-        None => value,
+        None => value.clone(),
     };
-    Ok(EventFrame { name, payload })
+    Ok(EventFrame {
+        name,
+        frame: value,
+        payload,
+    })
 }

@@ -67,6 +67,10 @@ pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Reads `specs/<vendor>/service.yaml` and `specs/<vendor>/endpoints/*.yaml` for every vendor
 /// folder. Order never depends on the file system: folders and files are sorted by name.
+///
+/// Only those two levels are read, so a symbolic link looping back up the tree is never
+/// walked into. Links are followed to regular files; a spec path that leads to anything else
+/// (a folder, a device, a FIFO) or to a file over [`MAX_FILE_BYTES`] is an I/O error.
 pub fn load_dir(root: &Path) -> Result<SpecSet, LoadError> {
     let mut set = SpecSet::default();
     let mut errors = Errors::default();
@@ -214,17 +218,39 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
             error,
         })
     };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(LoadError::Io(IoError {
+    let too_large = |size: String| {
+        LoadError::Io(IoError {
             path: path.to_path_buf(),
             error: std::io::Error::other(format!(
-                "file is {} bytes; spec files are limited to {MAX_FILE_BYTES}",
-                meta.len()
+                "the file is {size} bytes; a spec file may have at most {MAX_FILE_BYTES} bytes \
+                 (4 MiB)"
             )),
-        }));
+        })
+    };
+    // Symbolic links are followed, but only to regular files: a link to a device such as
+    // /dev/zero would read forever and a FIFO would block the run.
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(io(std::io::Error::other(
+            "not a regular file (a folder, device, FIFO or socket); spec files must be \
+             regular files",
+        )));
     }
-    std::fs::read(path).map_err(io)
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(meta.len().to_string()));
+    }
+    // The file may grow between the size check and the read: read at most one byte more
+    // than allowed, so memory stays bounded either way.
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open(path).map_err(io)?, MAX_FILE_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(format!("more than {MAX_FILE_BYTES}")));
+    }
+    Ok(bytes)
 }
 
 fn read(path: &Path) -> Result<String, LoadError> {

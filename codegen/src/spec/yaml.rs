@@ -97,11 +97,44 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
     let raw: Spanned<Raw> = serde_saphyr::from_str_with_options(text, options).map_err(|err| {
         let span = err.location().and_then(|loc| span_of(text, &loc));
         YamlError {
-            message: first_line(&err.to_string()),
+            message: budget_message(&err).unwrap_or_else(|| first_line(&err.to_string())),
             span,
         }
     })?;
     Ok(convert(text, raw))
+}
+
+/// A budget breach in words a spec author can act on (the library prints its internal
+/// `Debug` form, e.g. `budget breached: Depth { depth: 65 }`).
+fn budget_message(err: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::budget::BudgetBreach;
+    let mut err = err;
+    while let serde_saphyr::Error::WithSnippet { error, .. }
+    | serde_saphyr::Error::AliasError { error, .. } = err
+    {
+        err = error;
+    }
+    let serde_saphyr::Error::Budget { breach, .. } = err else {
+        return None;
+    };
+    Some(match breach {
+        BudgetBreach::Depth { .. } => {
+            format!("values are nested more than {MAX_DEPTH} levels deep")
+        }
+        BudgetBreach::Nodes { nodes } => {
+            format!(
+                "the file has too many values (more than {})",
+                nodes.saturating_sub(1)
+            )
+        }
+        BudgetBreach::Events { .. } => "the file is too large to load".to_owned(),
+        BudgetBreach::Aliases { .. } => "too many aliases (`*name`)".to_owned(),
+        BudgetBreach::Anchors { .. } => "too many anchors (`&name`)".to_owned(),
+        BudgetBreach::Documents { .. } => {
+            "a spec file holds one YAML document; found a second one (`---`)".to_owned()
+        }
+        _ => return None,
+    })
 }
 
 /// The parser's first line, without its own `error: line N column M:` prefix (the diagnostic

@@ -113,7 +113,10 @@ mod tests {
     #[test]
     fn slugs_follow_github() {
         assert_eq!(slug("Common error codes"), "common-error-codes");
-        assert_eq!(slug("AgentConf_ParticipantChanged"), "agentconf_participantchanged");
+        assert_eq!(
+            slug("AgentConf_ParticipantChanged"),
+            "agentconf_participantchanged"
+        );
         assert_eq!(slug("Path (v2): a.b"), "path-v2-ab");
     }
 

@@ -9,11 +9,7 @@ use std::fmt::Write as _;
 
 /// A table cell: inline text, `|` escaped, newlines as `<br>`.
 pub fn cell(s: &str) -> String {
-    let lines: Vec<String> = s
-        .trim()
-        .lines()
-        .map(|line| inline(line.trim()))
-        .collect();
+    let lines: Vec<String> = s.trim().lines().map(|line| inline(line.trim())).collect();
     lines.join("<br>")
 }
 
@@ -22,8 +18,8 @@ pub fn line(s: &str) -> String {
     inline(&one_line(s))
 }
 
-/// Prose: paragraphs stay paragraphs, single newlines become hard breaks, and no line can start
-/// a block.
+/// Prose: blank lines separate paragraphs, single newlines stay soft breaks (the spec's own
+/// wrapping), and no line can start a block.
 pub fn text(s: &str) -> String {
     let mut paragraphs: Vec<Vec<String>> = vec![Vec::new()];
     for raw in s.lines() {
@@ -43,8 +39,7 @@ pub fn text(s: &str) -> String {
     paragraphs
         .iter()
         .filter(|p| !p.is_empty())
-        // A trailing backslash is CommonMark's hard line break; it needs no trailing spaces.
-        .map(|p| p.join("\\\n"))
+        .map(|p| p.join("\n"))
         .collect::<Vec<_>>()
         .join("\n\n")
 }
@@ -79,12 +74,18 @@ pub fn fence(s: &str, lang: &str) -> String {
     format!("{fence}{lang}\n{body}\n{fence}")
 }
 
-/// A link, or plain text and the address as code when the address is not http(s) or relative.
-pub fn link(url: &str, label: &str) -> String {
-    let label = if label.trim().is_empty() { url } else { label };
-    match href(url) {
-        Some(target) => format!("[{}]({target})", inline_no_autolink(&one_line(label))),
-        None => format!("{} ({})", line(label), code(url)),
+/// A link; without a label, an autolink (or the address as link text, for relative ones).
+/// An address that is neither http(s) nor relative is shown as code, never linked.
+pub fn link(url: &str, label: Option<&str>) -> String {
+    let label = label.filter(|l| !l.trim().is_empty());
+    match (href(url), label) {
+        (Some(target), Some(label)) => {
+            format!("[{}]({target})", inline_no_autolink(&one_line(label)))
+        }
+        (Some(target), None) if target.contains("://") => format!("<{target}>"),
+        (Some(target), None) => format!("[{}]({target})", inline_no_autolink(&one_line(url))),
+        (None, Some(label)) => format!("{} ({})", line(label), code(url)),
+        (None, None) => code(url),
     }
 }
 
@@ -188,7 +189,14 @@ fn escape_inline(s: &str, autolink: bool) -> String {
             {
                 out.push('_');
             }
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '{' | '}' | '~' | '$' => {
+            // `@` and `www.` would make GitHub link an address or host (markdownlint MD034).
+            '.' if i >= 3
+                && chars[i - 3..i] == ['w', 'w', 'w']
+                && (i == 3 || !chars[i - 4].is_alphanumeric()) =>
+            {
+                out.push_str("\\.");
+            }
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '{' | '}' | '~' | '$' | '@' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -237,12 +245,12 @@ fn is_url_char(c: char) -> bool {
 }
 
 /// Escapes what would start a block at the beginning of a prose line: ATX headings, list
-/// items (`-`, `+`, `1.`, `1)`), setext underlines (`=`), tables and fences are already
-/// escaped inline.
+/// items (`-`, `+`, `1.`, `1)`), setext underlines (`=`), definitions (`:`, mdBook); quotes,
+/// tables and fences are already escaped inline.
 fn block_start(line: String) -> String {
     let first = line.chars().next();
     match first {
-        Some('#' | '-' | '+' | '=') => format!("\\{line}"),
+        Some('#' | '-' | '+' | '=' | ':') => format!("\\{line}"),
         Some(c) if c.is_ascii_digit() => {
             let digits = line.chars().take_while(char::is_ascii_digit).count();
             match line[digits..].chars().next() {
@@ -275,9 +283,17 @@ mod tests {
 
     #[test]
     fn prose_cannot_open_blocks() {
-        assert_eq!(text("# h\n- l\n1. n\n\n\nnext"), "\\# h\\\n\\- l\\\n1\\. n\n\nnext");
+        assert_eq!(
+            text("# h\n- l\n1. n\n\n\nnext"),
+            "\\# h\n\\- l\n1\\. n\n\nnext"
+        );
         assert_eq!(text("    indented"), "indented");
         assert_eq!(text("a_b _c_ *d*"), "a_b \\_c\\_ \\*d\\*");
+    }
+
+    #[test]
+    fn addresses_are_not_linked() {
+        assert_eq!(line("a@b.test www.c.test"), "a\\@b.test www\\.c.test");
     }
 
     #[test]
@@ -297,7 +313,9 @@ mod tests {
             Some("https://x.test/a%20b%28c%29")
         );
         assert_eq!(href("README.md#x").as_deref(), Some("README.md#x"));
-        assert_eq!(link("javascript:x", "t"), "t (`javascript:x`)");
+        assert_eq!(link("javascript:x", Some("t")), "t (`javascript:x`)");
+        assert_eq!(link("https://x.test/a", None), "<https://x.test/a>");
+        assert_eq!(link("a.md", Some("")), "[a.md](a.md)");
     }
 
     #[test]

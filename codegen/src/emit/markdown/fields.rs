@@ -41,16 +41,60 @@ pub struct FieldRow {
     pub default: Option<String>,
     /// Example, as compact JSON.
     pub example: Option<String>,
-    /// Description, verbatim.
-    pub description: Option<String>,
-    /// English description.
-    pub description_en: Option<String>,
-    /// Open facts.
-    pub unconfirmed: Option<String>,
+    /// The description column: description, English, auth, recursion and open facts.
+    pub notes: Vec<Note>,
+    #[serde(skip)]
+    description: Option<String>,
+    #[serde(skip)]
+    description_en: Option<String>,
+    #[serde(skip)]
+    unconfirmed: Option<String>,
     /// Supplied by the auth scheme (parameters only).
+    #[serde(skip)]
     pub from_auth: bool,
     /// Named type already being expanded above this row: not expanded again.
-    pub recursive: Option<String>,
+    #[serde(skip)]
+    recursive: Option<String>,
+}
+
+/// A paragraph of the description column.
+#[derive(Clone, Debug, Serialize)]
+pub struct Note {
+    /// Lead-in (`English`, `Unconfirmed`).
+    pub label: Option<&'static str>,
+    /// Text.
+    pub text: String,
+}
+
+impl FieldRow {
+    /// Fills `notes`; call once the row is complete.
+    pub fn finish(mut self) -> FieldRow {
+        let note = |label, text: &str| Note {
+            label,
+            text: text.to_owned(),
+        };
+        let mut notes = Vec::new();
+        notes.extend(self.description.as_deref().map(|d| note(None, d)));
+        notes.extend(
+            self.description_en
+                .as_deref()
+                .map(|d| note(Some("English"), d)),
+        );
+        if self.from_auth {
+            notes.push(note(None, "Supplied by the authentication scheme."));
+        }
+        if let Some(id) = &self.recursive {
+            let text = format!("{id} contains itself; its fields are listed above.");
+            notes.push(note(Some("Recursive"), &text));
+        }
+        notes.extend(
+            self.unconfirmed
+                .as_deref()
+                .map(|d| note(Some("Unconfirmed"), d)),
+        );
+        self.notes = notes;
+        self
+    }
 }
 
 /// A word of a type (`array of`) or a link to a named type.
@@ -89,10 +133,10 @@ pub fn rows(fields: &[Field], prefix: &str, types: &Types<'_>) -> Vec<FieldRow> 
     let mut out = Vec::new();
     let mut stack = Vec::new();
     push_fields(fields, prefix, types, &mut stack, &mut out);
-    out
+    out.into_iter().map(FieldRow::finish).collect()
 }
 
-/// The row of one field (a parameter), without expansion.
+/// The row of one field (a parameter), without expansion; `finish` it once complete.
 pub fn row(field: &Field, path: &str, types: &Types<'_>) -> FieldRow {
     FieldRow {
         path: path.to_owned(),
@@ -107,6 +151,7 @@ pub fn row(field: &Field, path: &str, types: &Types<'_>) -> FieldRow {
         unconfirmed: field.unconfirmed.clone(),
         from_auth: false,
         recursive: None,
+        notes: Vec::new(),
     }
 }
 
@@ -130,11 +175,12 @@ pub fn type_row(named: &NamedType, types: &Types<'_>) -> Vec<FieldRow> {
                 unconfirmed: None,
                 from_auth: false,
                 recursive: None,
+                notes: Vec::new(),
             });
             expand(&named.ty, &named.name.wire, 0, types, &mut stack, &mut out);
         }
     }
-    out
+    out.into_iter().map(FieldRow::finish).collect()
 }
 
 fn push_fields(

@@ -29,18 +29,55 @@ pub fn emit_events(service: &Service) -> TokenStream {
             );
         }
         let docs = markdown(&text);
-        let def = types.struct_def(&event.name.rust, docs.clone(), &event.fields);
-        types.defs.push(def);
         let ty = ident(&event.name.rust);
-        variants.push(quote!(#docs #ty(::std::boxed::Box<#ty>),));
-        arms.push(quote! {
-            #name => ::switchboard_runtime::serde_json::from_value(payload).map(|p| Event::#ty(::std::boxed::Box::new(p))),
-        });
+        if event.fields.is_empty() {
+            // Nothing documented to type: keep the content as it came (it may be null or text).
+            variants.push(quote!(#docs #ty(::switchboard_runtime::serde_json::Value),));
+            arms.push((event, quote!(return Ok(Event::#ty(payload)))));
+        } else {
+            let def = types.struct_def(&event.name.rust, docs.clone(), &event.fields);
+            types.defs.push(def);
+            variants.push(quote!(#docs #ty(::std::boxed::Box<#ty>),));
+            arms.push((
+                event,
+                quote! {
+                    return ::switchboard_runtime::serde_json::from_value(payload)
+                        .map(|p| Event::#ty(::std::boxed::Box::new(p)))
+                        .map_err(|e| EventError(e.to_string()))
+                },
+            ));
+        }
         names.push(name.clone());
     }
     let Some(envelope) = &service.event_envelope else {
         return quote!();
     };
+    // An event matches by its name; a frame without a name matches the one event whose
+    // discriminators are its own (shared by no other event). Discriminators must hold always.
+    let tests = arms.iter().map(|(event, action)| {
+        let name = &event.name.wire;
+        let checks = event
+            .discriminators
+            .iter()
+            .map(|(path, value)| quote!(&& has(#path, #value)));
+        let unique = !event.discriminators.is_empty()
+            && service
+                .events
+                .iter()
+                .filter(|e| e.discriminators == event.discriminators)
+                .count()
+                == 1;
+        let matched = if !unique {
+            quote!(named(#name))
+        } else {
+            quote!((named(#name) || unnamed))
+        };
+        quote! {
+            if #matched #(#checks)* {
+                #action;
+            }
+        }
+    });
     let name_field = &envelope.name_field;
     let payload_field = match &envelope.payload_field {
         Some(p) => quote!(::std::option::Option::Some(#p)),
@@ -88,11 +125,14 @@ pub fn emit_events(service: &Service) -> TokenStream {
                 let split = ::switchboard_runtime::client::split_event(frame, #name_field, #payload_field)
                     .map_err(|e| EventError(e.to_string()))?;
                 let payload = split.payload;
-                let result = match split.name.as_str() {
-                    #(#arms)*
-                    _ => return Ok(Event::Unknown { name: split.name, payload }),
+                let named = |event: &str| split.name == event;
+                let unnamed = split.name.is_empty();
+                let has = |path: &str, value: &str| {
+                    ::switchboard_runtime::error::json_path_text(&split.frame, path).as_deref() == Some(value)
                 };
-                result.map_err(|e| EventError(e.to_string()))
+                #(#tests)*
+                let _ = (&named, unnamed, &has);
+                Ok(Event::Unknown { name: split.name, payload })
             }
 
             #(#defs)*

@@ -78,9 +78,12 @@ fn members<'a>(types: &mut Types<'_>, endpoint: &'a Endpoint) -> Vec<Member<'a>>
             naming::type_ident(&field.name.wire).trim_start_matches("r#")
         );
         let ty = types.rust_type(&field.ty, &hint);
+        // Only a required value is filled in from its default; an optional one with a documented
+        // default is the server's default and is not sent unless the caller sets it.
         let default = field
             .default
             .as_ref()
+            .filter(|_| field.required)
             .and_then(|d| literal(d, &field.ty, &ty));
         out.push(Member {
             field,

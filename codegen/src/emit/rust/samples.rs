@@ -66,16 +66,20 @@ fn sample_request(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
     if !has_request {
         return quote!();
     }
+    let module = {
+        let m = ident(&endpoint.rust);
+        quote!(#m)
+    };
     let mut setters = Vec::new();
     for param in endpoint.params.iter().filter(|p| !p.from_auth) {
         if let Some(value) = sample.params.get(&param.field.name.wire) {
-            setters.push(setter(&param.field, value));
+            setters.push(setter(&param.field, value, &module));
         }
     }
     let body = sample.request_body.as_ref();
     for field in endpoint.request.iter().flat_map(|r| &r.fields) {
         if let Some(value) = body.and_then(|b| b.get(&field.name.wire)) {
-            setters.push(setter(field, value));
+            setters.push(setter(field, value, &module));
         }
     }
     // The documented request, as the server must see it.
@@ -99,10 +103,11 @@ fn sample_request(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
         .collect();
     let mut headers = Vec::new();
     for param in endpoint.params.iter().filter(|p| !p.from_auth) {
-        let value = sample
-            .params
-            .get(&param.field.name.wire)
-            .or(param.field.default.as_ref());
+        let value = sample.params.get(&param.field.name.wire).or(param
+            .field
+            .default
+            .as_ref()
+            .filter(|_| param.field.required));
         let Some(value) = value else { continue };
         match param.location {
             ParamIn::Query => query.push((param.field.name.wire.clone(), scalar_text(value))),
@@ -242,7 +247,7 @@ fn emit_event_samples(service: &Service) -> TokenStream {
 }
 
 /// `.field(value)` for a builder, with a literal of the field's Rust type where possible.
-fn setter(field: &Field, value: &Value) -> TokenStream {
+fn setter(field: &Field, value: &Value, module: &TokenStream) -> TokenStream {
     let name = ident(&field.name.rust);
     let ty = &field.ty;
     let arg = match (&ty.kind, value, ty.values.is_empty()) {
@@ -263,10 +268,29 @@ fn setter(field: &Field, value: &Value) -> TokenStream {
         (TypeKind::Boolean, Value::Bool(b), _) => quote!(#b),
         _ => {
             let json = json_tokens(value);
-            quote!(serde_json::from_value::<_>(#json).unwrap())
+            let target = sample_type(ty, module);
+            quote!(serde_json::from_value::<#target>(#json).unwrap())
         }
     };
     quote!(.#name(#arg))
+}
+
+/// A type to decode a structured sample value into, precise enough for the setter's
+/// `impl Into<T>` to pick `T` (nested parts are left to inference).
+fn sample_type(ty: &crate::model::Type, module: &TokenStream) -> TokenStream {
+    match &ty.kind {
+        TypeKind::Array { .. } => quote!(::std::vec::Vec<_>),
+        TypeKind::Map { .. } => quote!(::std::collections::BTreeMap<::std::string::String, _>),
+        TypeKind::Named { rust, .. } => {
+            let name = ident(rust);
+            quote!(client::types::#name)
+        }
+        TypeKind::Object { rust, .. } => {
+            let name = ident(rust);
+            quote!(client::#module::#name)
+        }
+        _ => quote!(serde_json::Value),
+    }
 }
 
 /// `json!(...)` of a value, via its text (keeps key order and exact numbers).
