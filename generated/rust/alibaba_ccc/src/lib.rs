@@ -377,6 +377,36 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub originator: ::std::option::Option<::std::string::String>,
+        /// 随路数据
+        ///
+        /// Channel-associated data.
+        ///
+        /// Example: `a=b;c=d;`.
+        ///
+        /// Unconfirmed: Not in the UnmuteCall seed sample; documented in the ReleaseCall response table and sample (<https://help.aliyun.com/document_detail/439620.html>).
+        ///
+        /// Wire name: `ChannelVariables`.
+        #[serde(
+            rename = "ChannelVariables",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub channel_variables: ::std::option::Option<::std::string::String>,
+        /// 媒体类型,默认是语音(AUDIO), 其他可选参数包括VIDEO。
+        ///
+        /// Media type; voice (AUDIO) by default, VIDEO is the other option.
+        ///
+        /// Example: `Audio`.
+        ///
+        /// Unconfirmed: Not in the UnmuteCall seed sample; documented in the MakeCall response table (seen via the third-party typings muzea/aliyun-sdk-node dist/ccc/MakeCall/res.d.ts, generated from Alibaba's API metadata), whose example is "Audio" although the text names AUDIO.
+        ///
+        /// Wire name: `MediaType`.
+        #[serde(
+            rename = "MediaType",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub media_type: ::std::option::Option<::std::string::String>,
     }
     /// 坐席上下文 (agent/user context), as shown in the UnmuteCall sample response.
     ///
@@ -520,15 +550,15 @@ pub mod types {
         pub signed_skill_group_id_list: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        /// 座席处于预定状态,说明马上有电话给TA. 该参数记录收到预定请求的时间。
+        /// 坐席最近一次被预定的时间,被预定意味着马上将有来电分配给该坐席,格式为Unix时间戳,单位毫秒。
         ///
-        /// The agent is in the reserved state, meaning a call is about to be delivered to them; this records when the reservation request was received (milliseconds, per the examples).
+        /// When the agent was last reserved (being reserved means an incoming call is about to be assigned to the agent), as a Unix timestamp in milliseconds.
         ///
         /// Format: `int64`.
         ///
         /// Example: `1609253204811`.
         ///
-        /// Unconfirmed: Not in the UnmuteCall seed sample. Present in the UserContext of the call-control actions' response tables (e.g. MuteCall, HoldCall) and the official Go SDK models (int64); the description is from the 2.x page version mirrored in GitHub AlibabaCloudDocs/ccc (话务/MuteCall.md).
+        /// Unconfirmed: Not in the UnmuteCall seed sample. Present in the UserContext of other call-control actions' response tables (e.g. MuteCall, HoldCall) and the official Go SDK models (int64); description as in the HoldCall response table (seen via the third-party typings muzea/aliyun-sdk-node dist/ccc/HoldCall/res.d.ts, generated from Alibaba's API metadata).
         ///
         /// Wire name: `Reserved`.
         #[serde(
@@ -537,6 +567,10201 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub reserved: ::std::option::Option<i64>,
+        /// 设备状态。
+        ///
+        /// Device state.
+        ///
+        /// Unconfirmed: Not in the UnmuteCall seed sample; in the UserContext of the SwitchToConference and StartConference response tables (API metadata, seen via the third-party typings muzea/aliyun-sdk-node), typed string with the example "false"; its values are not documented.
+        ///
+        /// Wire name: `DeviceState`.
+        #[serde(
+            rename = "DeviceState",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_state: ::std::option::Option<::std::string::String>,
+    }
+}
+/// AnswerCall - 接听通话: 调用AnswerCall接听指定实例下指定通话ID对应的通话。 (English: Call AnswerCall to answer the call with the given call ID.)
+///
+/// 调用AnswerCall接听指定实例下指定通话ID对应的通话。
+///
+/// English: Call AnswerCall to answer the call with the given call ID under the given instance.
+///
+/// `POST https://{endpoint}/`
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
+///
+/// Unconfirmed:
+/// - UserId and DeviceId: the document_detail edition of the page (<https://help.aliyun.com/document_detail/439601.htm>) marks them required (是), as did the older 2.x version; the official Go SDK (AnswerCallRequest) marks only InstanceId and JobId required. The spec follows the SDK.
+/// - ContextId and Index are typed long on the page; int64 assumed for ContextId.
+/// - Error codes: the stored copy of the current page holds only its head (parameters and the start of 返回参数); the codes listed are from the older 2.x version of this page mirrored in GitHub AlibabaCloudDocs/ccc (cn.zh-CN/开发指南/开发指南（2.x版本）/API参考/话务/AnswerCall.md). The current page may list more (the UnmuteCall page lists Parameter.Blank, InvalidOperation.ChannelState/UserState and InternalService.CTI).
+/// - The stored copies of the page end inside the 正常返回示例; the page's current error-code table and 变更历史 (change history) could not be read.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-answercall>
+pub mod answer_call {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "answer_call";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.ChannelId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified channel %s does not exist in call %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.JobId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some("The call %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的通话信息不存在。"),
+            retryable: false,
+        },
+    ];
+    /// The request of `answer_call`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// The instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 坐席 ID。
+        ///
+        /// The agent ID.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// The device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Example: `device`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Example: `job-65382141036853491`.
+        ///
+        /// Wire name: `JobId`.
+        pub job_id: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        job_id: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 坐席 ID。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 通话 ID。
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.job_id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "AnswerCall");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            {
+                let value = &self.job_id;
+                parts.query("JobId", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据) of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 系统自增 ID,客户无需关心。
+        ///
+        /// System auto-increment ID; customers need not care about it.
+        ///
+        /// Format: `int64`.
+        ///
+        /// Example: `123456`.
+        ///
+        /// Wire name: `ContextId`.
+        #[serde(
+            rename = "ContextId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub context_id: ::std::option::Option<i64>,
+        /// 话务上下文环境。
+        ///
+        /// Call context.
+        ///
+        /// Wire name: `CallContext`.
+        #[serde(
+            rename = "CallContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent (user) context.
+        ///
+        /// Wire name: `UserContext`.
+        #[serde(
+            rename = "UserContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
+        ///
+        /// 通话中不存在指定的Channel信息。
+        ///
+        /// The specified channel does not exist in the call.
+        NotExistsChannelId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
+        ///
+        /// 指定的通话信息不存在。
+        ///
+        /// The specified call does not exist.
+        NotExistsJobId(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    "NotExists.JobId" => Self::NotExistsJobId(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::NotExistsChannelId(error)
+                | Self::NotExistsInstanceId(error)
+                | Self::NotExistsJobId(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// BargeInCall: 调用BargeInCall实现强插,将用户加入到jobId指定的会话中。 (English: Call BargeInCall to barge in, adding the user to the conversation given by JobId.)
+///
+/// 调用BargeInCall实现强插,将用户加入到jobId指定的会话中。
+///
+/// English: Call BargeInCall to barge in: the user is added to the conversation given by JobId.
+///
+/// `POST https://{endpoint}/`
+///
+/// Documented error codes: `NotExists.InstanceId`, `NotExists.JobId`, `NotExists.UserId`.
+///
+/// Unconfirmed:
+/// - Parameter descriptions, required flags (InstanceId, JobId, BargedUserId) and examples are from the API metadata as rendered in the third-party typings muzea/aliyun-sdk-node (dist/ccc/BargeInCall/req.d.ts); the summary and error codes from the older 2.x page version (GitHub AlibabaCloudDocs/ccc 话务/BargeInCall.md), which marked all parameters except TimeoutSeconds required.
+/// - The page title is unconfirmed (the old page is titled just "BargeInCall").
+/// - The current page (zh or en) was not found in the stored copies: its title, 必填 column, 正常返回示例 and 变更历史 are unconfirmed.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-bargeincall>
+pub mod barge_in_call {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "barge_in_call";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.JobId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some("The call %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的通话信息不存在。"),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.UserId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The user %s does not exist in instance %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "呼叫中心实例中不存在指定的用户。",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `barge_in_call`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 发起强插的坐席 ID。
+        ///
+        /// The agent ID that initiates the barge-in.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Example: `device`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Example: `job-6538214103685****`.
+        ///
+        /// Wire name: `JobId`.
+        pub job_id: ::std::string::String,
+        /// 被强插的座席 ID。
+        ///
+        /// The agent ID being barged in on.
+        ///
+        /// Example: `agent2@ccc-test`.
+        ///
+        /// Wire name: `BargedUserId`.
+        pub barged_user_id: ::std::string::String,
+        /// 强插超时时间,经过指定的时间强插仍未成功,则取消强插,正常情况下,强插操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
+        ///
+        /// Barge-in timeout in seconds: if the barge-in has not succeeded within it, it is cancelled. Normally it succeeds at once; the timeout guards against anomalies. Optional; 30 by default.
+        ///
+        /// Format: `int32`.
+        ///
+        /// Default: `30`.
+        ///
+        /// Example: `60`.
+        ///
+        /// Wire name: `TimeoutSeconds`.
+        pub timeout_seconds: ::std::option::Option<i32>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        job_id: ::std::option::Option<::std::string::String>,
+        barged_user_id: ::std::option::Option<::std::string::String>,
+        timeout_seconds: ::std::option::Option<i32>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 发起强插的坐席 ID。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 通话 ID。
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.job_id = Some(value.into());
+            self
+        }
+        /// 被强插的座席 ID。
+        pub fn barged_user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.barged_user_id = Some(value.into());
+            self
+        }
+        /// 强插超时时间,经过指定的时间强插仍未成功,则取消强插,正常情况下,强插操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
+        ///
+        /// Format: `int32`.
+        pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.timeout_seconds = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                barged_user_id: self
+                    .barged_user_id
+                    .ok_or_else(|| BuildError::missing("BargedUserId"))?,
+                timeout_seconds: self.timeout_seconds,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "BargeInCall");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            {
+                let value = &self.job_id;
+                parts.query("JobId", value.as_str());
+            }
+            {
+                let value = &self.barged_user_id;
+                parts.query("BargedUserId", value.as_str());
+            }
+            if let Some(value) = &self.timeout_seconds {
+                parts.query("TimeoutSeconds", value.to_string().as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据) of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 话务上下文环境。
+        ///
+        /// Call context.
+        ///
+        /// Wire name: `CallContext`.
+        #[serde(
+            rename = "CallContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent (user) context.
+        ///
+        /// Wire name: `UserContext`.
+        #[serde(
+            rename = "UserContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
+        ///
+        /// 指定的通话信息不存在。
+        ///
+        /// The specified call does not exist.
+        NotExistsJobId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
+        ///
+        /// 呼叫中心实例中不存在指定的用户。
+        ///
+        /// The specified user does not exist in the contact center instance.
+        NotExistsUserId(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    "NotExists.JobId" => Self::NotExistsJobId(error),
+                    "NotExists.UserId" => Self::NotExistsUserId(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::NotExistsInstanceId(error)
+                | Self::NotExistsJobId(error)
+                | Self::NotExistsUserId(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// BlindTransfer - 直接转接: 调用BlindTransfer直接转接通话到其他坐席或某个技能组队列或外部号码。 (English: Call BlindTransfer to transfer a call directly to another agent, a skill group queue or an external number.)
+///
+/// 调用BlindTransfer直接转接通话到其他坐席或某个技能组队列或外部号码,直接转接也叫盲转或单步转。
+///
+/// English: Call BlindTransfer to transfer a call directly to another agent, a skill group queue or an external number; a direct transfer is also called a blind or single-step transfer.
+///
+/// `POST https://{endpoint}/`
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Documented error codes: `NotExists.InstanceId`, `NotExists.JobId`.
+///
+/// Unconfirmed:
+/// - The current zh/en editions of this page were not found in the stored copies; parameters, 必填 column and examples come from the document_detail edition <https://help.aliyun.com/document_detail/439603.htm> , which predates RoutingType, Tags, QueuingTimeoutSeconds, QueuingOverflowThreshold and SkillGroupId (known from the official Go SDK only).
+/// - Required flags: the document_detail edition marks UserId and DeviceId required (是); the official Go SDK marks only InstanceId, JobId and Transferee required. The spec follows the SDK.
+/// - Error codes: the stored copy of the current page holds only its head (parameters and the start of 返回参数); the codes listed are from the older 2.x version of this page mirrored in GitHub AlibabaCloudDocs/ccc (cn.zh-CN/开发指南/开发指南（2.x版本）/API参考/话务/BlindTransfer.md). The current page may list more (the UnmuteCall page lists Parameter.Blank, InvalidOperation.ChannelState/UserState and InternalService.CTI).
+/// - The stored copy of the page ends inside the 正常返回示例; the current page's error-code table and 变更历史 (change history) could not be read.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-blindtransfer>
+pub mod blind_transfer {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "blind_transfer";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 2usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.JobId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some("The call %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的通话信息不存在。"),
+            retryable: false,
+        },
+    ];
+    /// The request of `blind_transfer`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 发起直接转接的坐席 ID。
+        ///
+        /// The agent ID that initiates the direct transfer.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Example: `ACC-YUNBS-1.0.10-****`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 转接发起方,当场景是直接转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。
+        ///
+        /// The transfer initiator. When transferring to an external number, the number given here is used as the caller; when transferring to an internal agent or skill group this parameter is invalid and the initiator is given by UserId.
+        ///
+        /// Example: `08314325****`.
+        ///
+        /// Wire name: `Transferor`.
+        pub transferor: ::std::option::Option<::std::string::String>,
+        /// 被转接方,可以是坐席 ID 或技能组 ID。
+        ///
+        /// The transferee, which can be an agent ID or a skill group ID.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `Transferee`.
+        pub transferee: ::std::string::String,
+        /// 直接转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。
+        ///
+        /// Timeout of the direct transfer in seconds: if the transferee does not answer within it, the call is hung up. Optional; 30 by default.
+        ///
+        /// Format: `int32`.
+        ///
+        /// Default: `30`.
+        ///
+        /// Example: `60`.
+        ///
+        /// Wire name: `TimeoutSeconds`.
+        pub timeout_seconds: ::std::option::Option<i32>,
+        /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Example: `job-6538214103685****`.
+        ///
+        /// Wire name: `JobId`.
+        pub job_id: ::std::string::String,
+        /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
+        ///
+        /// Queuing priority when transferring to a skill group queue: 0-9, 0 is the highest and 9 the lowest.
+        ///
+        /// Range: 0 to 9. Format: `int32`.
+        ///
+        /// Example: `5`.
+        ///
+        /// Wire name: `CallPriority`.
+        pub call_priority: ::std::option::Option<i32>,
+        /// 转接到技能组队列时的座席分配策略名称。
+        ///
+        /// Name of the agent assignment strategy when transferring to a skill group queue.
+        ///
+        /// Unconfirmed: The page's example column lists the names "MOST_IDLE,MOST_SKILLED,MOST_ACQUAINTED,CUSTOMIZED等" (等 = "etc."), so the list is not exhaustive; their meanings are not documented here.
+        ///
+        /// Wire name: `StrategyName`.
+        pub strategy_name: ::std::option::Option<BlindTransferStrategyName>,
+        /// 转接到技能组队列时的座席分配策略参数。
+        ///
+        /// Parameters of the agent assignment strategy when transferring to a skill group queue.
+        ///
+        /// Unconfirmed: The page's example column gives the format instead of a value: 当分配策略为CUSTOMIZED时,本参数的内容为如下格式: { "functionId": "512fed64-e379-400f-a1a5-14d5730xxxxx", "functionName": "routing-strategy-test-2" }
+        ///
+        /// Wire name: `StrategyParams`.
+        pub strategy_params: ::std::option::Option<::std::string::String>,
+        /// 转接目的类型,可选值为 AGENT,SKILL_GROUP,IVR 和 EXTERNAL_NUMBER。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。
+        ///
+        /// Destination type of the transfer: AGENT, SKILL_GROUP, IVR or EXTERNAL_NUMBER. If absent, the system infers it from the format of the target; if it infers wrongly, specify it.
+        ///
+        /// Example: `SKILL_GROUP`.
+        ///
+        /// Wire name: `TransfereeType`.
+        pub transferee_type: ::std::option::Option<BlindTransferTransfereeType>,
+        /// 传递给联系流的变量,选填,这里配置的变量,可以在 IVR 流程中拿到并使用,格式为 JSON 字符串格式的键值对集合。
+        ///
+        /// Variables passed to the contact flow (optional); they can be read and used in the IVR flow. A set of key-value pairs as a JSON string.
+        ///
+        /// Example: `{"name":"王先生","time":"19点20分","address":"某某中心"}`.
+        ///
+        /// Wire name: `ContactFlowVariables`.
+        pub contact_flow_variables: ::std::option::Option<::std::string::String>,
+        /// The call routing type. Valid values are Automatic or Manual. If this parameter is empty, the system defaults to Automatic routing, which is also the current default behavior of the system. When Manual routing is selected, you must invoke APIs such as ClaimCall to assign the call to a specific agent.
+        ///
+        /// Example: `Manual`.
+        ///
+        /// Unconfirmed: Not on the stored edition of the page (document_detail/439603); known from the official Go SDK (BlindTransferRequest), whose English description is used.
+        ///
+        /// Wire name: `RoutingType`.
+        pub routing_type: ::std::option::Option<BlindTransferRoutingType>,
+        /// Ingest endpoint data, primarily used for extension purposes. Regular users do not need to concern themselves with this field.
+        ///
+        /// Example: `5295578135#WAEtqY5U&Biz_Package_Rexian_Zhuanjieanquanyungaojie_2527`.
+        ///
+        /// Unconfirmed: Not on the stored edition of the page (document_detail/439603); known from the official Go SDK (BlindTransferRequest), whose English description is used.
+        ///
+        /// Wire name: `Tags`.
+        pub tags: ::std::option::Option<::std::string::String>,
+        /// The queuing timeout duration in seconds when the transfer target is a skill group queue.
+        ///
+        /// Format: `int64`.
+        ///
+        /// Example: `10`.
+        ///
+        /// Unconfirmed: Not on the stored edition of the page (document_detail/439603); known from the official Go SDK (BlindTransferRequest), whose English description is used.
+        ///
+        /// Wire name: `QueuingTimeoutSeconds`.
+        pub queuing_timeout_seconds: ::std::option::Option<i64>,
+        /// The queuing overflow threshold when the transfer target is a skill group queue. The default value is 0, which means no overflow occurs.
+        ///
+        /// Format: `int64`.
+        ///
+        /// Default: `0`.
+        ///
+        /// Example: `0`.
+        ///
+        /// Unconfirmed: Not on the stored edition of the page (document_detail/439603); known from the official Go SDK (BlindTransferRequest), whose English description is used.
+        ///
+        /// Wire name: `QueuingOverflowThreshold`.
+        pub queuing_overflow_threshold: ::std::option::Option<i64>,
+        /// Skill group ID.
+        ///
+        /// Example: `ee914df4-82bf-4919-bcb3-9cb8aa437f35`.
+        ///
+        /// Unconfirmed: Not on the stored edition of the page (document_detail/439603); known from the official Go SDK (BlindTransferRequest), whose English description is used. How it relates to Transferee/TransfereeType is not documented.
+        ///
+        /// Wire name: `SkillGroupId`.
+        pub skill_group_id: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            if let Some(value) = &self.call_priority {
+                BuildError::check_range(
+                    "CallPriority",
+                    *value,
+                    ::std::option::Option::Some(0 as _),
+                    ::std::option::Option::Some(9 as _),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        transferor: ::std::option::Option<::std::string::String>,
+        transferee: ::std::option::Option<::std::string::String>,
+        timeout_seconds: ::std::option::Option<i32>,
+        job_id: ::std::option::Option<::std::string::String>,
+        call_priority: ::std::option::Option<i32>,
+        strategy_name: ::std::option::Option<BlindTransferStrategyName>,
+        strategy_params: ::std::option::Option<::std::string::String>,
+        transferee_type: ::std::option::Option<BlindTransferTransfereeType>,
+        contact_flow_variables: ::std::option::Option<::std::string::String>,
+        routing_type: ::std::option::Option<BlindTransferRoutingType>,
+        tags: ::std::option::Option<::std::string::String>,
+        queuing_timeout_seconds: ::std::option::Option<i64>,
+        queuing_overflow_threshold: ::std::option::Option<i64>,
+        skill_group_id: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 发起直接转接的坐席 ID。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 转接发起方,当场景是直接转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。
+        pub fn transferor(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.transferor = Some(value.into());
+            self
+        }
+        /// 被转接方,可以是坐席 ID 或技能组 ID。
+        pub fn transferee(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.transferee = Some(value.into());
+            self
+        }
+        /// 直接转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。
+        ///
+        /// Format: `int32`.
+        pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.timeout_seconds = Some(value.into());
+            self
+        }
+        /// 通话 ID。
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.job_id = Some(value.into());
+            self
+        }
+        /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
+        ///
+        /// Range: 0 to 9. Format: `int32`.
+        pub fn call_priority(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.call_priority = Some(value.into());
+            self
+        }
+        /// 转接到技能组队列时的座席分配策略名称。
+        pub fn strategy_name(
+            mut self,
+            value: impl ::std::convert::Into<BlindTransferStrategyName>,
+        ) -> Self {
+            self.strategy_name = Some(value.into());
+            self
+        }
+        /// 转接到技能组队列时的座席分配策略参数。
+        pub fn strategy_params(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.strategy_params = Some(value.into());
+            self
+        }
+        /// 转接目的类型,可选值为 AGENT,SKILL_GROUP,IVR 和 EXTERNAL_NUMBER。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。
+        pub fn transferee_type(
+            mut self,
+            value: impl ::std::convert::Into<BlindTransferTransfereeType>,
+        ) -> Self {
+            self.transferee_type = Some(value.into());
+            self
+        }
+        /// 传递给联系流的变量,选填,这里配置的变量,可以在 IVR 流程中拿到并使用,格式为 JSON 字符串格式的键值对集合。
+        pub fn contact_flow_variables(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.contact_flow_variables = Some(value.into());
+            self
+        }
+        /// The call routing type. Valid values are Automatic or Manual. If this parameter is empty, the system defaults to Automatic routing, which is also the current default behavior of the system. When Manual routing is selected, you must invoke APIs such as ClaimCall to assign the call to a specific agent.
+        pub fn routing_type(
+            mut self,
+            value: impl ::std::convert::Into<BlindTransferRoutingType>,
+        ) -> Self {
+            self.routing_type = Some(value.into());
+            self
+        }
+        /// Ingest endpoint data, primarily used for extension purposes. Regular users do not need to concern themselves with this field.
+        pub fn tags(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.tags = Some(value.into());
+            self
+        }
+        /// The queuing timeout duration in seconds when the transfer target is a skill group queue.
+        ///
+        /// Format: `int64`.
+        pub fn queuing_timeout_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            self.queuing_timeout_seconds = Some(value.into());
+            self
+        }
+        /// The queuing overflow threshold when the transfer target is a skill group queue. The default value is 0, which means no overflow occurs.
+        ///
+        /// Format: `int64`.
+        pub fn queuing_overflow_threshold(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            self.queuing_overflow_threshold = Some(value.into());
+            self
+        }
+        /// Skill group ID.
+        pub fn skill_group_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.skill_group_id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                transferor: self.transferor,
+                transferee: self
+                    .transferee
+                    .ok_or_else(|| BuildError::missing("Transferee"))?,
+                timeout_seconds: self.timeout_seconds,
+                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                call_priority: self.call_priority,
+                strategy_name: self.strategy_name,
+                strategy_params: self.strategy_params,
+                transferee_type: self.transferee_type,
+                contact_flow_variables: self.contact_flow_variables,
+                routing_type: self.routing_type,
+                tags: self.tags,
+                queuing_timeout_seconds: self.queuing_timeout_seconds,
+                queuing_overflow_threshold: self.queuing_overflow_threshold,
+                skill_group_id: self.skill_group_id,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "BlindTransfer");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            if let Some(value) = &self.transferor {
+                parts.query("Transferor", value.as_str());
+            }
+            {
+                let value = &self.transferee;
+                parts.query("Transferee", value.as_str());
+            }
+            if let Some(value) = &self.timeout_seconds {
+                parts.query("TimeoutSeconds", value.to_string().as_str());
+            }
+            {
+                let value = &self.job_id;
+                parts.query("JobId", value.as_str());
+            }
+            if let Some(value) = &self.call_priority {
+                parts.query("CallPriority", value.to_string().as_str());
+            }
+            if let Some(value) = &self.strategy_name {
+                parts
+                    .query(
+                        "StrategyName",
+                        ::std::string::String::from(value.clone()).as_str(),
+                    );
+            }
+            if let Some(value) = &self.strategy_params {
+                parts.query("StrategyParams", value.as_str());
+            }
+            if let Some(value) = &self.transferee_type {
+                parts
+                    .query(
+                        "TransfereeType",
+                        ::std::string::String::from(value.clone()).as_str(),
+                    );
+            }
+            if let Some(value) = &self.contact_flow_variables {
+                parts.query("ContactFlowVariables", value.as_str());
+            }
+            if let Some(value) = &self.routing_type {
+                parts
+                    .query(
+                        "RoutingType",
+                        ::std::string::String::from(value.clone()).as_str(),
+                    );
+            }
+            if let Some(value) = &self.tags {
+                parts.query("Tags", value.as_str());
+            }
+            if let Some(value) = &self.queuing_timeout_seconds {
+                parts.query("QueuingTimeoutSeconds", value.to_string().as_str());
+            }
+            if let Some(value) = &self.queuing_overflow_threshold {
+                parts.query("QueuingOverflowThreshold", value.to_string().as_str());
+            }
+            if let Some(value) = &self.skill_group_id {
+                parts.query("SkillGroupId", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据) of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 系统自增 ID,客户无需关心。
+        ///
+        /// System auto-increment ID; customers need not care about it.
+        ///
+        /// Format: `int64`.
+        ///
+        /// Example: `123456`.
+        ///
+        /// Wire name: `ContextId`.
+        #[serde(
+            rename = "ContextId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub context_id: ::std::option::Option<i64>,
+        /// 话务上下文环境。
+        ///
+        /// Call context.
+        ///
+        /// Wire name: `CallContext`.
+        #[serde(
+            rename = "CallContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent (user) context.
+        ///
+        /// Wire name: `UserContext`.
+        #[serde(
+            rename = "UserContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
+        ///
+        /// 指定的通话信息不存在。
+        ///
+        /// The specified call does not exist.
+        NotExistsJobId(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    "NotExists.JobId" => Self::NotExistsJobId(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::NotExistsInstanceId(error)
+                | Self::NotExistsJobId(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum BlindTransferStrategyName {
+        /// `MOST_IDLE`.
+        MostIdle,
+        /// `MOST_SKILLED`.
+        MostSkilled,
+        /// `MOST_ACQUAINTED`.
+        MostAcquainted,
+        /// `CUSTOMIZED`.
+        Customized,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for BlindTransferStrategyName {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "MOST_IDLE" => Self::MostIdle,
+                "MOST_SKILLED" => Self::MostSkilled,
+                "MOST_ACQUAINTED" => Self::MostAcquainted,
+                "CUSTOMIZED" => Self::Customized,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for BlindTransferStrategyName {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<BlindTransferStrategyName> for ::std::string::String {
+        fn from(value: BlindTransferStrategyName) -> Self {
+            match value {
+                BlindTransferStrategyName::MostIdle => "MOST_IDLE".to_owned(),
+                BlindTransferStrategyName::MostSkilled => "MOST_SKILLED".to_owned(),
+                BlindTransferStrategyName::MostAcquainted => "MOST_ACQUAINTED".to_owned(),
+                BlindTransferStrategyName::Customized => "CUSTOMIZED".to_owned(),
+                BlindTransferStrategyName::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum BlindTransferTransfereeType {
+        /// `AGENT`.
+        Agent,
+        /// `SKILL_GROUP`.
+        SkillGroup,
+        /// `IVR`.
+        Ivr,
+        /// `EXTERNAL_NUMBER`.
+        ExternalNumber,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for BlindTransferTransfereeType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "AGENT" => Self::Agent,
+                "SKILL_GROUP" => Self::SkillGroup,
+                "IVR" => Self::Ivr,
+                "EXTERNAL_NUMBER" => Self::ExternalNumber,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for BlindTransferTransfereeType {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<BlindTransferTransfereeType> for ::std::string::String {
+        fn from(value: BlindTransferTransfereeType) -> Self {
+            match value {
+                BlindTransferTransfereeType::Agent => "AGENT".to_owned(),
+                BlindTransferTransfereeType::SkillGroup => "SKILL_GROUP".to_owned(),
+                BlindTransferTransfereeType::Ivr => "IVR".to_owned(),
+                BlindTransferTransfereeType::ExternalNumber => {
+                    "EXTERNAL_NUMBER".to_owned()
+                }
+                BlindTransferTransfereeType::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum BlindTransferRoutingType {
+        /// `Automatic`: 自动分配 (automatic assignment; the default)
+        Automatic,
+        /// `Manual`: 手动分配 (manual assignment, e.g. via ClaimCall)
+        Manual,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for BlindTransferRoutingType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "Automatic" => Self::Automatic,
+                "Manual" => Self::Manual,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for BlindTransferRoutingType {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<BlindTransferRoutingType> for ::std::string::String {
+        fn from(value: BlindTransferRoutingType) -> Self {
+            match value {
+                BlindTransferRoutingType::Automatic => "Automatic".to_owned(),
+                BlindTransferRoutingType::Manual => "Manual".to_owned(),
+                BlindTransferRoutingType::UnknownValue(value) => value,
+            }
+        }
+    }
+}
+/// CancelAttendedTransfer - 取消咨询转移: 调用CancelAttendedTransfer取消咨询转接。 (English: Call CancelAttendedTransfer to cancel a consultation transfer.)
+///
+/// 调用CancelAttendedTransfer取消咨询转接,在发起咨询转接后,完成咨询转接前,均可调用该接口取消咨询转接,即使被转接方已经接通,也可以取消。
+///
+/// English: Call CancelAttendedTransfer to cancel a consultation transfer. It can be called at any time after the consultation transfer was initiated and before it is completed, even when the transferee has already answered.
+///
+/// `POST https://{endpoint}/`
+///
+/// Prerequisites:
+/// - 在发起咨询转接后,完成咨询转接前。 (English: After a consultation transfer was initiated and before it is completed.)
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
+///
+/// Unconfirmed:
+/// - Required flags from the official Go SDK (CancelAttendedTransferRequest: InstanceId and JobId); the stored zh page copy does not show the 必填 column.
+/// - Error codes: the stored copy of the current page holds only its head (parameters and the start of 返回参数); the codes listed are from the older 2.x version of this page mirrored in GitHub AlibabaCloudDocs/ccc (cn.zh-CN/开发指南/开发指南（2.x版本）/API参考/话务/CancelAttendedTransfer.md). The current page may list more (the UnmuteCall page lists Parameter.Blank, InvalidOperation.ChannelState/UserState and InternalService.CTI).
+/// - The page's 正常返回示例 (documented sample response) and 变更历史 (change history) could not be read.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-cancelattendedtransfer>
+pub mod cancel_attended_transfer {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "cancel_attended_transfer";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.ChannelId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified channel %s does not exist in call %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.JobId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some("The call %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的通话信息不存在。"),
+            retryable: false,
+        },
+    ];
+    /// The request of `cancel_attended_transfer`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 坐席 ID。
+        ///
+        /// The agent ID.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// The Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Example: `device`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Example: `job-6538214103685****`.
+        ///
+        /// Wire name: `JobId`.
+        pub job_id: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        job_id: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 坐席 ID。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 通话 ID。
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.job_id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "CancelAttendedTransfer");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            {
+                let value = &self.job_id;
+                parts.query("JobId", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据) of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 系统自增 ID,客户无需关心。
+        ///
+        /// System auto-increment ID; customers need not care about it.
+        ///
+        /// Format: `int64`.
+        ///
+        /// Example: `123456`.
+        ///
+        /// Wire name: `ContextId`.
+        #[serde(
+            rename = "ContextId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub context_id: ::std::option::Option<i64>,
+        /// 话务上下文环境。
+        ///
+        /// Call context.
+        ///
+        /// Wire name: `CallContext`.
+        #[serde(
+            rename = "CallContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent (user) context.
+        ///
+        /// Wire name: `UserContext`.
+        #[serde(
+            rename = "UserContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
+        ///
+        /// 通话中不存在指定的Channel信息。
+        ///
+        /// The specified channel does not exist in the call.
+        NotExistsChannelId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
+        ///
+        /// 指定的通话信息不存在。
+        ///
+        /// The specified call does not exist.
+        NotExistsJobId(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    "NotExists.JobId" => Self::NotExistsJobId(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::NotExistsChannelId(error)
+                | Self::NotExistsInstanceId(error)
+                | Self::NotExistsJobId(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// CoachCall - 辅导通话: 调用CoachCall辅导指定实例下指定通话ID对应的通话中的指定坐席。 (English: Call CoachCall to coach a given agent in a given call.)
+///
+/// 调用CoachCall辅导指定实例下指定通话ID对应的通话中的指定坐席,辅导过程中被辅导坐席可以听到辅导者的声音,客户无法听到辅导者的声音。
+///
+/// English: You can invoke CoachCall to coach a specified agent in a specified call (identified by a call ID) under a specified instance. During the coaching session, the coached agent can hear the coach's voice, but the customer cannot hear the coach's voice.
+///
+/// `POST https://{endpoint}/`
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Unconfirmed:
+/// - Error codes: none could be read (the stored copies end before the 错误码 table and CoachCall is not in the older 2.x page set); only the service-wide codes apply in this spec.
+/// - Required flags follow the current page (English edition: InstanceId, JobId, CoachedUserId); the document_detail edition (439605) marks UserId and DeviceId required too.
+/// - The stored copies of the page end inside the 正常返回示例 or inside 返回参数; the current error-code table and 变更历史 (change history) could not be read.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-coachcall>
+pub mod coach_call {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "coach_call";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `coach_call`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 发起辅导的坐席 ID。
+        ///
+        /// Agent ID initiating the coaching.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This field is meaningless and can be filled with any value.
+        ///
+        /// Example: `device`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Example: `job-65382141036853491`.
+        ///
+        /// Wire name: `JobId`.
+        pub job_id: ::std::string::String,
+        /// 被辅导的坐席 ID。
+        ///
+        /// Agent ID being coached.
+        ///
+        /// Example: `coached-agent@ccc-test`.
+        ///
+        /// Wire name: `CoachedUserId`.
+        pub coached_user_id: ::std::string::String,
+        /// 辅导超时时间,超过指定时间辅导没有建立,则取消辅导操作,此字段选填,默认 30,单位秒。
+        ///
+        /// Coaching timeout. If the coaching session is not established within the specified time, the coaching operation is canceled. This field is optional and defaults to 30 seconds.
+        ///
+        /// Format: `int32`.
+        ///
+        /// Default: `30`.
+        ///
+        /// Example: `30`.
+        ///
+        /// Wire name: `TimeoutSeconds`.
+        pub timeout_seconds: ::std::option::Option<i32>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        job_id: ::std::option::Option<::std::string::String>,
+        coached_user_id: ::std::option::Option<::std::string::String>,
+        timeout_seconds: ::std::option::Option<i32>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 发起辅导的坐席 ID。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 通话 ID。
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.job_id = Some(value.into());
+            self
+        }
+        /// 被辅导的坐席 ID。
+        pub fn coached_user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.coached_user_id = Some(value.into());
+            self
+        }
+        /// 辅导超时时间,超过指定时间辅导没有建立,则取消辅导操作,此字段选填,默认 30,单位秒。
+        ///
+        /// Format: `int32`.
+        pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.timeout_seconds = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                coached_user_id: self
+                    .coached_user_id
+                    .ok_or_else(|| BuildError::missing("CoachedUserId"))?,
+                timeout_seconds: self.timeout_seconds,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "CoachCall");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            {
+                let value = &self.job_id;
+                parts.query("JobId", value.as_str());
+            }
+            {
+                let value = &self.coached_user_id;
+                parts.query("CoachedUserId", value.as_str());
+            }
+            if let Some(value) = &self.timeout_seconds {
+                parts.query("TimeoutSeconds", value.to_string().as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据) of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 话务上下文环境。
+        ///
+        /// Call context.
+        ///
+        /// Wire name: `CallContext`.
+        #[serde(
+            rename = "CallContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent (user) context.
+        ///
+        /// Wire name: `UserContext`.
+        #[serde(
+            rename = "UserContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// CompleteAttendedTransfer - 完成咨询转接: 调用CompleteAttendedTransfer完成咨询转。 (English: Call CompleteAttendedTransfer to complete a consultation transfer.)
+///
+/// 调用CompleteAttendedTransfer完成咨询转。
+///
+/// English: You can invoke CompleteAttendedTransfer to complete a consultative transfer.
+///
+/// `POST https://{endpoint}/`
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
+///
+/// Unconfirmed:
+/// - Required flags follow the current page (English edition: InstanceId and JobId required) and the official Go SDK; the document_detail edition (439606) marks UserId and DeviceId required too.
+/// - The zh title is not in the stored copies (the document_detail excerpt has no title); "完成咨询转接" is assumed from the summary.
+/// - Error codes: the stored copy of the current page holds only its head (parameters and the start of 返回参数); the codes listed are from the older 2.x version of this page mirrored in GitHub AlibabaCloudDocs/ccc (cn.zh-CN/开发指南/开发指南（2.x版本）/API参考/话务/CompleteAttendedTransfer.md). The current page may list more (the UnmuteCall page lists Parameter.Blank, InvalidOperation.ChannelState/UserState and InternalService.CTI).
+/// - The stored copies of the page end inside the 正常返回示例 or inside 返回参数; the current error-code table and 变更历史 (change history) could not be read.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-completeattendedtransfer>
+pub mod complete_attended_transfer {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "complete_attended_transfer";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.ChannelId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified channel %s does not exist in call %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.JobId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some("The call %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的通话信息不存在。"),
+            retryable: false,
+        },
+    ];
+    /// The request of `complete_attended_transfer`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 发起咨询转接的坐席 ID。
+        ///
+        /// The agent ID initiating the consultation transfer.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Example: `device`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Example: `job-6538214103685****`.
+        ///
+        /// Wire name: `JobId`.
+        pub job_id: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        job_id: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 发起咨询转接的坐席 ID。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 通话 ID。
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.job_id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "CompleteAttendedTransfer");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            {
+                let value = &self.job_id;
+                parts.query("JobId", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据) of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 系统自增 ID,客户无需关心。
+        ///
+        /// System auto-increment ID; customers need not care about it.
+        ///
+        /// Format: `int64`.
+        ///
+        /// Example: `123456`.
+        ///
+        /// Wire name: `ContextId`.
+        #[serde(
+            rename = "ContextId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub context_id: ::std::option::Option<i64>,
+        /// 话务上下文环境。
+        ///
+        /// Call context.
+        ///
+        /// Wire name: `CallContext`.
+        #[serde(
+            rename = "CallContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent (user) context.
+        ///
+        /// Wire name: `UserContext`.
+        #[serde(
+            rename = "UserContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
+        ///
+        /// 通话中不存在指定的Channel信息。
+        ///
+        /// The specified channel does not exist in the call.
+        NotExistsChannelId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
+        ///
+        /// 指定的通话信息不存在。
+        ///
+        /// The specified call does not exist.
+        NotExistsJobId(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    "NotExists.JobId" => Self::NotExistsJobId(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::NotExistsChannelId(error)
+                | Self::NotExistsInstanceId(error)
+                | Self::NotExistsJobId(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// HoldCall - 保持通话: 调用HoldCall保持指定实例下指定通话ID对应的通话。 (English: Call HoldCall to hold the call with the given call ID.)
+///
+/// 调用HoldCall保持指定实例下指定通话ID对应的通话,通话被保持后,将暂时被挂起,此时被保持方会听到保持音乐。
+///
+/// English: You can invoke HoldCall to hold the call associated with a specified call ID under a specified instance. After the call is held, it will be temporarily suspended, and the held party will hear hold music.
+///
+/// `POST https://{endpoint}/`
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
+///
+/// Unconfirmed:
+/// - Music has no documented example value on the current page (the API metadata gives "无"); its allowed values are not documented.
+/// - The older 2.x page version marked UserId and DeviceId required; the current page and the official Go SDK mark only InstanceId, JobId and ChannelId required.
+/// - Error codes: the stored copy of the current page holds only its head (parameters and the start of 返回参数); the codes listed are from the older 2.x version of this page mirrored in GitHub AlibabaCloudDocs/ccc (cn.zh-CN/开发指南/开发指南（2.x版本）/API参考/话务/HoldCall.md). The current page may list more (the UnmuteCall page lists Parameter.Blank, InvalidOperation.ChannelState/UserState and InternalService.CTI).
+/// - The page's 正常返回示例 (documented sample response) and 变更历史 (change history) could not be read.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-holdcall>
+pub mod hold_call {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "hold_call";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.ChannelId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified channel %s does not exist in call %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.JobId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some("The call %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的通话信息不存在。"),
+            retryable: false,
+        },
+    ];
+    /// The request of `hold_call`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 坐席 ID。
+        ///
+        /// Agent ID.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 座席端提供的唯一 ID,用来表示一个座席工作台,一个座席可以有多个不同类型的座席台,比如浏览器,iOS, Android 等, 但是在同一时间,只能有一个生效。
+        ///
+        /// A unique ID provided by the agent endpoint to represent an agent workbench. An agent can have multiple workbenches of different types, such as browser, iOS, or Android, but only one can be active at a time.
+        ///
+        /// Example: `ACC-YUNBS-1.0.10-****`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 话务 ID。
+        ///
+        /// Call job ID.
+        ///
+        /// Example: `job-6582589278232****`.
+        ///
+        /// Wire name: `JobId`.
+        pub job_id: ::std::string::String,
+        /// 待保持的通道 ID。
+        ///
+        /// Channel ID to be held.
+        ///
+        /// Example: `ch:customer:010123****->1318888****:1609255715825:job-6582589278232****`.
+        ///
+        /// Wire name: `ChannelId`.
+        pub channel_id: ::std::string::String,
+        /// 通话保持音乐的名称,非必填,默认为空。
+        ///
+        /// Name of the hold music. This parameter is optional and defaults to empty.
+        ///
+        /// Wire name: `Music`.
+        pub music: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        job_id: ::std::option::Option<::std::string::String>,
+        channel_id: ::std::option::Option<::std::string::String>,
+        music: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 坐席 ID。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 座席端提供的唯一 ID,用来表示一个座席工作台,一个座席可以有多个不同类型的座席台,比如浏览器,iOS, Android 等, 但是在同一时间,只能有一个生效。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 话务 ID。
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.job_id = Some(value.into());
+            self
+        }
+        /// 待保持的通道 ID。
+        pub fn channel_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.channel_id = Some(value.into());
+            self
+        }
+        /// 通话保持音乐的名称,非必填,默认为空。
+        pub fn music(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.music = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                channel_id: self
+                    .channel_id
+                    .ok_or_else(|| BuildError::missing("ChannelId"))?,
+                music: self.music,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "HoldCall");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            {
+                let value = &self.job_id;
+                parts.query("JobId", value.as_str());
+            }
+            {
+                let value = &self.channel_id;
+                parts.query("ChannelId", value.as_str());
+            }
+            if let Some(value) = &self.music {
+                parts.query("Music", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据) of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 话务上下文环境。
+        ///
+        /// Call context.
+        ///
+        /// Wire name: `CallContext`.
+        #[serde(
+            rename = "CallContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent (user) context.
+        ///
+        /// Wire name: `UserContext`.
+        #[serde(
+            rename = "UserContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
+        ///
+        /// 通话中不存在指定的Channel信息。
+        ///
+        /// The specified channel does not exist in the call.
+        NotExistsChannelId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
+        ///
+        /// 指定的通话信息不存在。
+        ///
+        /// The specified call does not exist.
+        NotExistsJobId(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    "NotExists.JobId" => Self::NotExistsJobId(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::NotExistsChannelId(error)
+                | Self::NotExistsInstanceId(error)
+                | Self::NotExistsJobId(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// InitiateAttendedTransfer - 发起咨询转接: 咨询转接通话到其他坐席或某个技能组队列或外部号码。 (English: Start a consultation transfer of a call to another agent, a skill group queue or an external number.)
+///
+/// 咨询转接通话到其他坐席或某个技能组队列或外部号码,咨询转接也叫关注转或双步转。
+///
+/// English: Consultation transfer refers to transferring a call to another agent, a skill group queue, or an external number. It is also known as follow transfer or two-step transfer.
+///
+/// `POST https://{endpoint}/`
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
+///
+/// Unconfirmed:
+/// - Required flags follow the current page (English edition: InstanceId, Transferee, JobId) and the official Go SDK; the document_detail edition (<https://help.aliyun.com/document_detail/439610.html>) also marks UserId and DeviceId required.
+/// - Transferor has no example on the current page (the older edition gives 无).
+/// - TransfereeType values differ from BlindTransfer's (EXTERNAL here, EXTERNAL_NUMBER and IVR there); kept as each page writes them.
+/// - Error codes: the stored copy of the current page holds only its head (parameters and the start of 返回参数); the codes listed are from the older 2.x version of this page mirrored in GitHub AlibabaCloudDocs/ccc (cn.zh-CN/开发指南/开发指南（2.x版本）/API参考/话务/InitiateAttendedTransfer.md). The current page may list more (the UnmuteCall page lists Parameter.Blank, InvalidOperation.ChannelState/UserState and InternalService.CTI).
+/// - The page's 正常返回示例 (documented sample response) and 变更历史 (change history) could not be read.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-initiateattendedtransfer>
+pub mod initiate_attended_transfer {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "initiate_attended_transfer";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.ChannelId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified channel %s does not exist in call %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.JobId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some("The call %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的通话信息不存在。"),
+            retryable: false,
+        },
+    ];
+    /// The request of `initiate_attended_transfer`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 发起咨询转接的坐席 ID。
+        ///
+        /// The agent ID that initiates the consultation transfer.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Example: `ACC-YUNBS-1.0.10-****`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 转接发起方,当场景是咨询转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。
+        ///
+        /// The transfer initiator. When transferring to an external number, the number given here is used as the caller; when transferring to an internal agent or skill group this parameter is invalid and the initiator is given by UserId.
+        ///
+        /// Wire name: `Transferor`.
+        pub transferor: ::std::option::Option<::std::string::String>,
+        /// 被转接方,可以是坐席 ID 或技能组 ID。
+        ///
+        /// The transferee, which can be an agent ID or a skill group ID.
+        ///
+        /// Example: `agent2@ccc-test`.
+        ///
+        /// Wire name: `Transferee`.
+        pub transferee: ::std::string::String,
+        /// 咨询转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。
+        ///
+        /// Timeout of the consultation transfer in seconds: if the transferee does not answer within it, the call is hung up. Optional; 30 by default.
+        ///
+        /// Format: `int32`.
+        ///
+        /// Default: `30`.
+        ///
+        /// Example: `60`.
+        ///
+        /// Wire name: `TimeoutSeconds`.
+        pub timeout_seconds: ::std::option::Option<i32>,
+        /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Example: `job-6538214103685****`.
+        ///
+        /// Wire name: `JobId`.
+        pub job_id: ::std::string::String,
+        /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
+        ///
+        /// Queuing priority when transferring to a skill group queue: 0-9, 0 is the highest and 9 the lowest.
+        ///
+        /// Range: 0 to 9. Format: `int32`.
+        ///
+        /// Example: `5`.
+        ///
+        /// Wire name: `CallPriority`.
+        pub call_priority: ::std::option::Option<i32>,
+        /// 转接到技能组队列时的座席分配策略名称。
+        ///
+        /// Name of the agent assignment strategy when transferring to a skill group queue.
+        ///
+        /// Unconfirmed: The page's example column lists the names "MOST_IDLE,MOST_SKILLED,MOST_ACQUAINTED,CUSTOMIZED等" (等 = "etc."), so the list is not exhaustive; their meanings are not documented here.
+        ///
+        /// Wire name: `StrategyName`.
+        pub strategy_name: ::std::option::Option<InitiateAttendedTransferStrategyName>,
+        /// 转接到技能组队列时的座席分配策略参数。
+        ///
+        /// Parameters of the agent assignment strategy when transferring to a skill group queue.
+        ///
+        /// Unconfirmed: The page's example column gives the format instead of a value: 当分配策略为CUSTOMIZED时,本参数的内容为如下格式: { "functionId": "512fed64-e379-400f-a1a5-14d5730xxxxx", "functionName": "routing-strategy-test-2" }
+        ///
+        /// Wire name: `StrategyParams`.
+        pub strategy_params: ::std::option::Option<::std::string::String>,
+        /// 转接目的类型,可选值为 AGENT,SKILL_GROUP 和 EXTERNAL。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。
+        ///
+        /// The destination type for the transfer. Valid values are AGENT, SKILL_GROUP, and EXTERNAL. If this parameter is not provided, the system determines the destination type based on the format of the target number. If inaccurate detection occurs, explicitly specify this parameter.
+        ///
+        /// Example: `SKILL_GROUP`.
+        ///
+        /// Wire name: `TransfereeType`.
+        pub transferee_type: ::std::option::Option<
+            InitiateAttendedTransferTransfereeType,
+        >,
+        /// 话务分配类型,可选参数为自动分配(Automatic)或者手动分配(Manual)。如果此参数为空,则默认为自动分配的方式,这也是当前系统的默认行为。选择手动分配方式时,需要您自己配合调用 ClaimCall 等接口把电话分给指定的座席。
+        ///
+        /// The call assignment type: Automatic or Manual. If empty, Automatic is used, which is also the current default behaviour. With Manual, you must call APIs such as ClaimCall to assign the call to a specific agent.
+        ///
+        /// Example: `Automatic`.
+        ///
+        /// Wire name: `RoutingType`.
+        pub routing_type: ::std::option::Option<InitiateAttendedTransferRoutingType>,
+        /// 随路数据,主要用于扩展需求,普通用户无需关心。
+        ///
+        /// Channel-associated data, mainly for extensions; ordinary users need not care about it.
+        ///
+        /// Example: `a=b`.
+        ///
+        /// Wire name: `Tags`.
+        pub tags: ::std::option::Option<::std::string::String>,
+        /// 当转接目标是技能组队列时排队超时时间,单位为秒。
+        ///
+        /// Queuing timeout in seconds when the transfer target is a skill group queue.
+        ///
+        /// Format: `int64`.
+        ///
+        /// Example: `10`.
+        ///
+        /// Wire name: `QueuingTimeoutSeconds`.
+        pub queuing_timeout_seconds: ::std::option::Option<i64>,
+        /// 当转接目标是技能组队列时排队溢出阈值。默认值为 0,表示不溢出。
+        ///
+        /// Queuing overflow threshold when the transfer target is a skill group queue; 0 by default, meaning no overflow.
+        ///
+        /// Format: `int64`.
+        ///
+        /// Default: `0`.
+        ///
+        /// Example: `0`.
+        ///
+        /// Wire name: `QueuingOverflowThreshold`.
+        pub queuing_overflow_threshold: ::std::option::Option<i64>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            if let Some(value) = &self.call_priority {
+                BuildError::check_range(
+                    "CallPriority",
+                    *value,
+                    ::std::option::Option::Some(0 as _),
+                    ::std::option::Option::Some(9 as _),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        transferor: ::std::option::Option<::std::string::String>,
+        transferee: ::std::option::Option<::std::string::String>,
+        timeout_seconds: ::std::option::Option<i32>,
+        job_id: ::std::option::Option<::std::string::String>,
+        call_priority: ::std::option::Option<i32>,
+        strategy_name: ::std::option::Option<InitiateAttendedTransferStrategyName>,
+        strategy_params: ::std::option::Option<::std::string::String>,
+        transferee_type: ::std::option::Option<InitiateAttendedTransferTransfereeType>,
+        routing_type: ::std::option::Option<InitiateAttendedTransferRoutingType>,
+        tags: ::std::option::Option<::std::string::String>,
+        queuing_timeout_seconds: ::std::option::Option<i64>,
+        queuing_overflow_threshold: ::std::option::Option<i64>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 发起咨询转接的坐席 ID。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 转接发起方,当场景是咨询转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。
+        pub fn transferor(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.transferor = Some(value.into());
+            self
+        }
+        /// 被转接方,可以是坐席 ID 或技能组 ID。
+        pub fn transferee(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.transferee = Some(value.into());
+            self
+        }
+        /// 咨询转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。
+        ///
+        /// Format: `int32`.
+        pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.timeout_seconds = Some(value.into());
+            self
+        }
+        /// 通话 ID。
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.job_id = Some(value.into());
+            self
+        }
+        /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
+        ///
+        /// Range: 0 to 9. Format: `int32`.
+        pub fn call_priority(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.call_priority = Some(value.into());
+            self
+        }
+        /// 转接到技能组队列时的座席分配策略名称。
+        pub fn strategy_name(
+            mut self,
+            value: impl ::std::convert::Into<InitiateAttendedTransferStrategyName>,
+        ) -> Self {
+            self.strategy_name = Some(value.into());
+            self
+        }
+        /// 转接到技能组队列时的座席分配策略参数。
+        pub fn strategy_params(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.strategy_params = Some(value.into());
+            self
+        }
+        /// 转接目的类型,可选值为 AGENT,SKILL_GROUP 和 EXTERNAL。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。
+        pub fn transferee_type(
+            mut self,
+            value: impl ::std::convert::Into<InitiateAttendedTransferTransfereeType>,
+        ) -> Self {
+            self.transferee_type = Some(value.into());
+            self
+        }
+        /// 话务分配类型,可选参数为自动分配(Automatic)或者手动分配(Manual)。如果此参数为空,则默认为自动分配的方式,这也是当前系统的默认行为。选择手动分配方式时,需要您自己配合调用 ClaimCall 等接口把电话分给指定的座席。
+        pub fn routing_type(
+            mut self,
+            value: impl ::std::convert::Into<InitiateAttendedTransferRoutingType>,
+        ) -> Self {
+            self.routing_type = Some(value.into());
+            self
+        }
+        /// 随路数据,主要用于扩展需求,普通用户无需关心。
+        pub fn tags(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.tags = Some(value.into());
+            self
+        }
+        /// 当转接目标是技能组队列时排队超时时间,单位为秒。
+        ///
+        /// Format: `int64`.
+        pub fn queuing_timeout_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            self.queuing_timeout_seconds = Some(value.into());
+            self
+        }
+        /// 当转接目标是技能组队列时排队溢出阈值。默认值为 0,表示不溢出。
+        ///
+        /// Format: `int64`.
+        pub fn queuing_overflow_threshold(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            self.queuing_overflow_threshold = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                transferor: self.transferor,
+                transferee: self
+                    .transferee
+                    .ok_or_else(|| BuildError::missing("Transferee"))?,
+                timeout_seconds: self.timeout_seconds,
+                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                call_priority: self.call_priority,
+                strategy_name: self.strategy_name,
+                strategy_params: self.strategy_params,
+                transferee_type: self.transferee_type,
+                routing_type: self.routing_type,
+                tags: self.tags,
+                queuing_timeout_seconds: self.queuing_timeout_seconds,
+                queuing_overflow_threshold: self.queuing_overflow_threshold,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "InitiateAttendedTransfer");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            if let Some(value) = &self.transferor {
+                parts.query("Transferor", value.as_str());
+            }
+            {
+                let value = &self.transferee;
+                parts.query("Transferee", value.as_str());
+            }
+            if let Some(value) = &self.timeout_seconds {
+                parts.query("TimeoutSeconds", value.to_string().as_str());
+            }
+            {
+                let value = &self.job_id;
+                parts.query("JobId", value.as_str());
+            }
+            if let Some(value) = &self.call_priority {
+                parts.query("CallPriority", value.to_string().as_str());
+            }
+            if let Some(value) = &self.strategy_name {
+                parts
+                    .query(
+                        "StrategyName",
+                        ::std::string::String::from(value.clone()).as_str(),
+                    );
+            }
+            if let Some(value) = &self.strategy_params {
+                parts.query("StrategyParams", value.as_str());
+            }
+            if let Some(value) = &self.transferee_type {
+                parts
+                    .query(
+                        "TransfereeType",
+                        ::std::string::String::from(value.clone()).as_str(),
+                    );
+            }
+            if let Some(value) = &self.routing_type {
+                parts
+                    .query(
+                        "RoutingType",
+                        ::std::string::String::from(value.clone()).as_str(),
+                    );
+            }
+            if let Some(value) = &self.tags {
+                parts.query("Tags", value.as_str());
+            }
+            if let Some(value) = &self.queuing_timeout_seconds {
+                parts.query("QueuingTimeoutSeconds", value.to_string().as_str());
+            }
+            if let Some(value) = &self.queuing_overflow_threshold {
+                parts.query("QueuingOverflowThreshold", value.to_string().as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据) of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 系统自增 ID,客户无需关心。
+        ///
+        /// System auto-increment ID; customers need not care about it.
+        ///
+        /// Format: `int64`.
+        ///
+        /// Example: `123456`.
+        ///
+        /// Wire name: `ContextId`.
+        #[serde(
+            rename = "ContextId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub context_id: ::std::option::Option<i64>,
+        /// 话务上下文环境。
+        ///
+        /// Call context.
+        ///
+        /// Wire name: `CallContext`.
+        #[serde(
+            rename = "CallContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent (user) context.
+        ///
+        /// Wire name: `UserContext`.
+        #[serde(
+            rename = "UserContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
+        ///
+        /// 通话中不存在指定的Channel信息。
+        ///
+        /// The specified channel does not exist in the call.
+        NotExistsChannelId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
+        ///
+        /// 指定的通话信息不存在。
+        ///
+        /// The specified call does not exist.
+        NotExistsJobId(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    "NotExists.JobId" => Self::NotExistsJobId(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::NotExistsChannelId(error)
+                | Self::NotExistsInstanceId(error)
+                | Self::NotExistsJobId(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum InitiateAttendedTransferStrategyName {
+        /// `MOST_IDLE`.
+        MostIdle,
+        /// `MOST_SKILLED`.
+        MostSkilled,
+        /// `MOST_ACQUAINTED`.
+        MostAcquainted,
+        /// `CUSTOMIZED`.
+        Customized,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String>
+    for InitiateAttendedTransferStrategyName {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "MOST_IDLE" => Self::MostIdle,
+                "MOST_SKILLED" => Self::MostSkilled,
+                "MOST_ACQUAINTED" => Self::MostAcquainted,
+                "CUSTOMIZED" => Self::Customized,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for InitiateAttendedTransferStrategyName {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<InitiateAttendedTransferStrategyName>
+    for ::std::string::String {
+        fn from(value: InitiateAttendedTransferStrategyName) -> Self {
+            match value {
+                InitiateAttendedTransferStrategyName::MostIdle => "MOST_IDLE".to_owned(),
+                InitiateAttendedTransferStrategyName::MostSkilled => {
+                    "MOST_SKILLED".to_owned()
+                }
+                InitiateAttendedTransferStrategyName::MostAcquainted => {
+                    "MOST_ACQUAINTED".to_owned()
+                }
+                InitiateAttendedTransferStrategyName::Customized => {
+                    "CUSTOMIZED".to_owned()
+                }
+                InitiateAttendedTransferStrategyName::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum InitiateAttendedTransferTransfereeType {
+        /// `AGENT`: 座席
+        Agent,
+        /// `EXTERNAL`: 外部号码
+        External,
+        /// `SKILL_GROUP`: 技能组
+        SkillGroup,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String>
+    for InitiateAttendedTransferTransfereeType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "AGENT" => Self::Agent,
+                "EXTERNAL" => Self::External,
+                "SKILL_GROUP" => Self::SkillGroup,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for InitiateAttendedTransferTransfereeType {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<InitiateAttendedTransferTransfereeType>
+    for ::std::string::String {
+        fn from(value: InitiateAttendedTransferTransfereeType) -> Self {
+            match value {
+                InitiateAttendedTransferTransfereeType::Agent => "AGENT".to_owned(),
+                InitiateAttendedTransferTransfereeType::External => "EXTERNAL".to_owned(),
+                InitiateAttendedTransferTransfereeType::SkillGroup => {
+                    "SKILL_GROUP".to_owned()
+                }
+                InitiateAttendedTransferTransfereeType::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum InitiateAttendedTransferRoutingType {
+        /// `Automatic`: 自动分配 (automatic assignment; the default)
+        Automatic,
+        /// `Manual`: 手动分配 (manual assignment, e.g. via ClaimCall)
+        Manual,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String>
+    for InitiateAttendedTransferRoutingType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "Automatic" => Self::Automatic,
+                "Manual" => Self::Manual,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for InitiateAttendedTransferRoutingType {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<InitiateAttendedTransferRoutingType>
+    for ::std::string::String {
+        fn from(value: InitiateAttendedTransferRoutingType) -> Self {
+            match value {
+                InitiateAttendedTransferRoutingType::Automatic => "Automatic".to_owned(),
+                InitiateAttendedTransferRoutingType::Manual => "Manual".to_owned(),
+                InitiateAttendedTransferRoutingType::UnknownValue(value) => value,
+            }
+        }
+    }
+}
+/// InterceptCall - 强拆通话: 调用InterceptCall强行拆开指定实例下指定通话ID对应的通话。 (English: Call InterceptCall to take over a monitored call from the agent.)
+///
+/// 调用InterceptCall强行拆开指定实例下指定通话ID对应的通话,通话必须处于监听状态,且由监听者发起强拆,强拆成功后,原本与客户通话的坐席会被挂断,发起强拆的坐席代替原坐席继续与客户通话。
+///
+/// English: You can invoke InterceptCall to forcibly disconnect the call associated with a specified call ID under a given instance. The call must be in the listener state, and the forced disconnection must be initiated by the listener. After the forced disconnection succeeds, the agent who was originally talking with the customer will be disconnected, and the agent who initiated the forced disconnection will replace the original agent and continue the conversation with the customer.
+///
+/// `POST https://{endpoint}/`
+///
+/// Prerequisites:
+/// - 通话必须处于监听状态,且由监听者发起强拆。 (English: The call must be monitored, and the monitoring agent initiates the intercept.)
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Documented error codes: `NotExists.InstanceId`, `NotExists.JobId`, `NotExists.UserId`.
+///
+/// Unconfirmed:
+/// - Required flags follow the current page (English edition: InstanceId, JobId, InterceptedUserId) and the official Go SDK; the document_detail edition (439611) marks UserId and DeviceId required too.
+/// - Error codes: the stored copy of the current page holds only its head (parameters and the start of 返回参数); the codes listed are from the older 2.x version of this page mirrored in GitHub AlibabaCloudDocs/ccc (cn.zh-CN/开发指南/开发指南（2.x版本）/API参考/话务/InterceptCall.md). The current page may list more (the UnmuteCall page lists Parameter.Blank, InvalidOperation.ChannelState/UserState and InternalService.CTI).
+/// - The stored copies of the page end inside the 正常返回示例 or inside 返回参数; the current error-code table and 变更历史 (change history) could not be read.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-interceptcall>
+pub mod intercept_call {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "intercept_call";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.JobId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some("The call %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的通话信息不存在。"),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.UserId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The user %s does not exist in instance %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "呼叫中心实例中不存在指定的用户。",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `intercept_call`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 发起强拆的坐席。
+        ///
+        /// The agent who initiates the intercept.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Example: `device`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Example: `job-6538214103685****`.
+        ///
+        /// Wire name: `JobId`.
+        pub job_id: ::std::string::String,
+        /// 被强拆的座席 ID。
+        ///
+        /// The agent ID that is forcibly disconnected.
+        ///
+        /// Example: `agent2@ccc-test`.
+        ///
+        /// Wire name: `InterceptedUserId`.
+        pub intercepted_user_id: ::std::string::String,
+        /// 强拆超时时间,经过指定的时间强拆仍未成功,则取消强拆,正常情况下,强拆操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
+        ///
+        /// Intercept timeout in seconds: if the intercept has not succeeded within it, it is cancelled. Normally it succeeds at once; the timeout guards against anomalies. Optional; 30 by default.
+        ///
+        /// Format: `int32`.
+        ///
+        /// Default: `30`.
+        ///
+        /// Example: `60`.
+        ///
+        /// Wire name: `TimeoutSeconds`.
+        pub timeout_seconds: ::std::option::Option<i32>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        job_id: ::std::option::Option<::std::string::String>,
+        intercepted_user_id: ::std::option::Option<::std::string::String>,
+        timeout_seconds: ::std::option::Option<i32>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 发起强拆的坐席。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 通话 ID。
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.job_id = Some(value.into());
+            self
+        }
+        /// 被强拆的座席 ID。
+        pub fn intercepted_user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.intercepted_user_id = Some(value.into());
+            self
+        }
+        /// 强拆超时时间,经过指定的时间强拆仍未成功,则取消强拆,正常情况下,强拆操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
+        ///
+        /// Format: `int32`.
+        pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.timeout_seconds = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                intercepted_user_id: self
+                    .intercepted_user_id
+                    .ok_or_else(|| BuildError::missing("InterceptedUserId"))?,
+                timeout_seconds: self.timeout_seconds,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "InterceptCall");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            {
+                let value = &self.job_id;
+                parts.query("JobId", value.as_str());
+            }
+            {
+                let value = &self.intercepted_user_id;
+                parts.query("InterceptedUserId", value.as_str());
+            }
+            if let Some(value) = &self.timeout_seconds {
+                parts.query("TimeoutSeconds", value.to_string().as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据) of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 话务上下文环境。
+        ///
+        /// Call context.
+        ///
+        /// Wire name: `CallContext`.
+        #[serde(
+            rename = "CallContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent (user) context.
+        ///
+        /// Wire name: `UserContext`.
+        #[serde(
+            rename = "UserContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
+        ///
+        /// 指定的通话信息不存在。
+        ///
+        /// The specified call does not exist.
+        NotExistsJobId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
+        ///
+        /// 呼叫中心实例中不存在指定的用户。
+        ///
+        /// The specified user does not exist in the contact center instance.
+        NotExistsUserId(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    "NotExists.JobId" => Self::NotExistsJobId(error),
+                    "NotExists.UserId" => Self::NotExistsUserId(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::NotExistsInstanceId(error)
+                | Self::NotExistsJobId(error)
+                | Self::NotExistsUserId(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// MakeCall - 发起呼叫: 调用MakeCall发起呼叫,被叫可以是内部坐席,也可以是外部客户。 (English: Call MakeCall to place a call to an internal agent or an external customer.)
+///
+/// 调用MakeCall发起呼叫,被叫可以是内部坐席,也可以是外部客户 。
+///
+/// English: Call MakeCall to place a call; the callee can be an internal agent or an external customer.
+///
+/// `POST https://{endpoint}/`
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Documented error codes: `NotExists.UserId`, `NotExists.InstanceId`, `UserBusy`, `NotExists.Extension`.
+///
+/// Unconfirmed:
+/// - DeviceId: the older document_detail edition (439614) marks it required (是); the official Go SDK (MakeCallRequest) marks only InstanceId and Callee required. The spec follows the SDK.
+/// - MediaType default AUDIO is stated in the description; whether the server applies it when absent is not separately documented.
+/// - Error codes: the stored copy of the current page holds only its head (parameters and the start of 返回参数); the codes listed are from the older 2.x version of this page mirrored in GitHub AlibabaCloudDocs/ccc (cn.zh-CN/开发指南/开发指南（2.x版本）/API参考/话务/MakeCall.md). The current page may list more (the UnmuteCall page lists Parameter.Blank, InvalidOperation.ChannelState/UserState and InternalService.CTI).
+/// - The stored copies of the page end inside the 正常返回示例 (document_detail/439614) or inside 返回参数 (document_detail/357650); the current error-code table and 变更历史 (change history) could not be read.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-makecall>
+pub mod make_call {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "make_call";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 4usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.UserId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The user %s does not exist in instance %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "呼叫中心实例中不存在指定的用户。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "UserBusy",
+            http_status: ::std::option::Option::Some(400u16),
+            message: ::std::option::Option::Some(
+                "The user %s you called was busy. Please try again later.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "您呼叫的用户正忙,请稍后再试。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.Extension",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "No available extension number exists.",
+            ),
+            meaning: ::std::option::Option::Some("没有可分配的分机号。"),
+            retryable: false,
+        },
+    ];
+    /// The request of `make_call`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 发起外呼的坐席 ID,非必填,不填默认使用当前 RAM 账号映射的坐席。
+        ///
+        /// Agent ID initiating the outbound call. This field is optional. If not specified, the system uses the agent mapped to the current RAM user by default.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This field is meaningless and can be filled with any value.
+        ///
+        /// Example: `device`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 主叫号码,如果是内部呼叫,这此参数无效,如果是外部呼叫,此参数为当前坐席可用的外呼号码,需要确保该号码可外呼且坐席对该号码有使用权,使用权通过两种途径获得,一是将号码绑定到当前坐席签入的技能组上,二是将号码设置为坐席的个人外呼号码。
+        ///
+        /// Caller number. This parameter is invalid for internal calls. For outbound calls, specify an outbound number available to the current agent. Ensure that the number supports outbound calling and that the agent has permission to use it. Permission can be granted in two ways: either by attaching the number to the skill group the agent signed into, or by setting the number as the agent's personal outbound number.
+        ///
+        /// Example: `010989****`.
+        ///
+        /// Wire name: `Caller`.
+        pub caller: ::std::option::Option<::std::string::String>,
+        /// 被叫号码,如果是内部呼叫,该字段填写目标坐席的分机号,如果是外呼呼叫,填写客户的电话号码。
+        ///
+        /// Callee number. For internal calls, specify the target agent's extension number in this field. For outbound calls, specify the customer's phone number.
+        ///
+        /// Example: `1318888****`.
+        ///
+        /// Wire name: `Callee`.
+        pub callee: ::std::string::String,
+        /// 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,取值范围 30-300,单位秒。
+        ///
+        /// Timeout. If the call is not answered within the time specified by this parameter, the system automatically hangs up. Valid values range from 30 to 300 seconds.
+        ///
+        /// Range: 30 to 300. Format: `int32`.
+        ///
+        /// Example: `30`.
+        ///
+        /// Wire name: `TimeoutSeconds`.
+        pub timeout_seconds: ::std::option::Option<i32>,
+        /// 随路数据,客户无需关心。
+        ///
+        /// Channel-associated data; customers need not care about it.
+        ///
+        /// Example: `tags`.
+        ///
+        /// Wire name: `Tags`.
+        pub tags: ::std::option::Option<::std::string::String>,
+        /// 脱敏后的被叫号码,如果该字段不为空,表示需要对被叫号码脱敏,脱敏规则由客户自行定义,只需将脱敏后的被叫号码填入即可,使用脱敏被叫会导致某些场景下看到的是脱敏后的被叫号码,无法查看真实被叫号码。
+        ///
+        /// The desensitized callee number. If this field is not empty, the callee number must be desensitized; the rule is defined by the customer, who only fills in the desensitized number. Using it means that in some scenarios only the desensitized callee number is visible, not the real one.
+        ///
+        /// Example: `131****8888`.
+        ///
+        /// Wire name: `MaskedCallee`.
+        pub masked_callee: ::std::option::Option<::std::string::String>,
+        /// 媒体类型,默认是语音(AUDIO), 其他可选参数包括 VIDEO。
+        ///
+        /// Media type. The default value is AUDIO. Other valid values include VIDEO.
+        ///
+        /// Example: `AUDIO`.
+        ///
+        /// Wire name: `MediaType`.
+        pub media_type: ::std::option::Option<MakeCallMediaType>,
+        /// 闪信配置
+        ///
+        /// Flash SMS configuration (a JSON string).
+        ///
+        /// Example: `{"applicationId":"6bd18325-ea7f-4881-8902-4d06283d3b3b","templateId":"1722217249064"}`.
+        ///
+        /// Unconfirmed: The page prints the example with backslash-escaped quotes; the keys (applicationId, templateId) are known only from the example. Not on the older document_detail edition (439614).
+        ///
+        /// Wire name: `FlashSmsVariables`.
+        pub flash_sms_variables: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            if let Some(value) = &self.timeout_seconds {
+                BuildError::check_range(
+                    "TimeoutSeconds",
+                    *value,
+                    ::std::option::Option::Some(30 as _),
+                    ::std::option::Option::Some(300 as _),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        caller: ::std::option::Option<::std::string::String>,
+        callee: ::std::option::Option<::std::string::String>,
+        timeout_seconds: ::std::option::Option<i32>,
+        tags: ::std::option::Option<::std::string::String>,
+        masked_callee: ::std::option::Option<::std::string::String>,
+        media_type: ::std::option::Option<MakeCallMediaType>,
+        flash_sms_variables: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 发起外呼的坐席 ID,非必填,不填默认使用当前 RAM 账号映射的坐席。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 主叫号码,如果是内部呼叫,这此参数无效,如果是外部呼叫,此参数为当前坐席可用的外呼号码,需要确保该号码可外呼且坐席对该号码有使用权,使用权通过两种途径获得,一是将号码绑定到当前坐席签入的技能组上,二是将号码设置为坐席的个人外呼号码。
+        pub fn caller(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.caller = Some(value.into());
+            self
+        }
+        /// 被叫号码,如果是内部呼叫,该字段填写目标坐席的分机号,如果是外呼呼叫,填写客户的电话号码。
+        pub fn callee(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.callee = Some(value.into());
+            self
+        }
+        /// 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,取值范围 30-300,单位秒。
+        ///
+        /// Range: 30 to 300. Format: `int32`.
+        pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.timeout_seconds = Some(value.into());
+            self
+        }
+        /// 随路数据,客户无需关心。
+        pub fn tags(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.tags = Some(value.into());
+            self
+        }
+        /// 脱敏后的被叫号码,如果该字段不为空,表示需要对被叫号码脱敏,脱敏规则由客户自行定义,只需将脱敏后的被叫号码填入即可,使用脱敏被叫会导致某些场景下看到的是脱敏后的被叫号码,无法查看真实被叫号码。
+        pub fn masked_callee(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.masked_callee = Some(value.into());
+            self
+        }
+        /// 媒体类型,默认是语音(AUDIO), 其他可选参数包括 VIDEO。
+        pub fn media_type(
+            mut self,
+            value: impl ::std::convert::Into<MakeCallMediaType>,
+        ) -> Self {
+            self.media_type = Some(value.into());
+            self
+        }
+        /// 闪信配置
+        pub fn flash_sms_variables(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.flash_sms_variables = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                caller: self.caller,
+                callee: self.callee.ok_or_else(|| BuildError::missing("Callee"))?,
+                timeout_seconds: self.timeout_seconds,
+                tags: self.tags,
+                masked_callee: self.masked_callee,
+                media_type: self.media_type,
+                flash_sms_variables: self.flash_sms_variables,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "MakeCall");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            if let Some(value) = &self.caller {
+                parts.query("Caller", value.as_str());
+            }
+            {
+                let value = &self.callee;
+                parts.query("Callee", value.as_str());
+            }
+            if let Some(value) = &self.timeout_seconds {
+                parts.query("TimeoutSeconds", value.to_string().as_str());
+            }
+            if let Some(value) = &self.tags {
+                parts.query("Tags", value.as_str());
+            }
+            if let Some(value) = &self.masked_callee {
+                parts.query("MaskedCallee", value.as_str());
+            }
+            if let Some(value) = &self.media_type {
+                parts
+                    .query(
+                        "MediaType",
+                        ::std::string::String::from(value.clone()).as_str(),
+                    );
+            }
+            if let Some(value) = &self.flash_sms_variables {
+                parts.query("FlashSmsVariables", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据) of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 系统自增 ID,客户无需关心。
+        ///
+        /// System auto-increment ID; customers need not care about it.
+        ///
+        /// Format: `int64`.
+        ///
+        /// Example: `123456`.
+        ///
+        /// Wire name: `ContextId`.
+        #[serde(
+            rename = "ContextId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub context_id: ::std::option::Option<i64>,
+        /// 话务上下文环境。
+        ///
+        /// Call context.
+        ///
+        /// Wire name: `CallContext`.
+        #[serde(
+            rename = "CallContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent (user) context.
+        ///
+        /// Wire name: `UserContext`.
+        #[serde(
+            rename = "UserContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
+        ///
+        /// 呼叫中心实例中不存在指定的用户。
+        ///
+        /// The specified user does not exist in the contact center instance.
+        NotExistsUserId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// `UserBusy` (HTTP 400): The user %s you called was busy. Please try again later.
+        ///
+        /// 您呼叫的用户正忙,请稍后再试。
+        ///
+        /// The user you called is busy; please try again later.
+        UserBusy(::switchboard_runtime::response::ApiError),
+        /// `NotExists.Extension` (HTTP 404): No available extension number exists.
+        ///
+        /// 没有可分配的分机号。
+        ///
+        /// No extension number is available for assignment.
+        NotExistsExtension(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "NotExists.UserId" => Self::NotExistsUserId(error),
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    "UserBusy" => Self::UserBusy(error),
+                    "NotExists.Extension" => Self::NotExistsExtension(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::NotExistsUserId(error)
+                | Self::NotExistsInstanceId(error)
+                | Self::UserBusy(error)
+                | Self::NotExistsExtension(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum MakeCallMediaType {
+        /// `AUDIO`: 语音 (voice; the default)
+        Audio,
+        /// `VIDEO`: 视频 (video)
+        Video,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for MakeCallMediaType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "AUDIO" => Self::Audio,
+                "VIDEO" => Self::Video,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for MakeCallMediaType {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<MakeCallMediaType> for ::std::string::String {
+        fn from(value: MakeCallMediaType) -> Self {
+            match value {
+                MakeCallMediaType::Audio => "AUDIO".to_owned(),
+                MakeCallMediaType::Video => "VIDEO".to_owned(),
+                MakeCallMediaType::UnknownValue(value) => value,
+            }
+        }
+    }
+}
+/// MonitorCall: 调用MonitorCall监听指定实例下指定通话ID对应的通话。 (English: Call MonitorCall to monitor (listen in on) a call.)
+///
+/// 调用MonitorCall监听指定实例下指定通话ID对应的通话。通话必须处于坐席和客户双方正常接通状态,且发起监听的坐席有权限对被监听坐席进行监听。
+///
+/// English: Call MonitorCall to listen in on the call with the given call ID. The call must be connected between agent and customer, and the monitoring agent must be permitted to monitor the monitored agent.
+///
+/// `POST https://{endpoint}/`
+///
+/// Prerequisites:
+/// - 通话必须处于坐席和客户双方正常接通状态,且发起监听的坐席有权限对被监听坐席进行监听。 (English: The call is connected between agent and customer and the monitoring agent has permission to monitor the monitored agent.)
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.UserId`.
+///
+/// Unconfirmed:
+/// - The call to monitor is identified by MonitoredUserId only: the page has no JobId parameter (B.4 lists none either).
+/// - Required flags from the official Go SDK (MonitorCallRequest: InstanceId, MonitoredUserId); the document_detail edition (439615) marks UserId and DeviceId required too.
+/// - The zh title of the page is not in the stored copy; the current zh/en editions were not found.
+/// - Error codes: the stored copy of the current page holds only its head (parameters and the start of 返回参数); the codes listed are from the older 2.x version of this page mirrored in GitHub AlibabaCloudDocs/ccc (cn.zh-CN/开发指南/开发指南（2.x版本）/API参考/话务/MonitorCall.md). The current page may list more (the UnmuteCall page lists Parameter.Blank, InvalidOperation.ChannelState/UserState and InternalService.CTI).
+/// - The stored copies of the page end inside the 正常返回示例 or inside 返回参数; the current error-code table and 变更历史 (change history) could not be read.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-monitorcall>
+pub mod monitor_call {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "monitor_call";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.ChannelId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified channel %s does not exist in call %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.UserId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The user %s does not exist in instance %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "呼叫中心实例中不存在指定的用户。",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `monitor_call`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 坐席 ID。
+        ///
+        /// Agent ID.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Example: `device`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 被监听的座席的 ID。
+        ///
+        /// The ID of the agent being monitored.
+        ///
+        /// Example: `agent2@ccc-test`.
+        ///
+        /// Wire name: `MonitoredUserId`.
+        pub monitored_user_id: ::std::string::String,
+        /// 监听超时时间,经过指定的时间监听仍未成功,则取消监听,正常情况下,监听操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
+        ///
+        /// The timeout period for the listening operation, in seconds. If the listening operation does not succeed within the specified time, it is canceled. Normally, the listening operation succeeds immediately. The timeout setting is provided to handle abnormal scenarios. This field is optional and defaults to 30 seconds.
+        ///
+        /// Format: `int32`.
+        ///
+        /// Default: `30`.
+        ///
+        /// Example: `30`.
+        ///
+        /// Wire name: `TimeoutSeconds`.
+        pub timeout_seconds: ::std::option::Option<i32>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        monitored_user_id: ::std::option::Option<::std::string::String>,
+        timeout_seconds: ::std::option::Option<i32>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 坐席 ID。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 被监听的座席的 ID。
+        pub fn monitored_user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.monitored_user_id = Some(value.into());
+            self
+        }
+        /// 监听超时时间,经过指定的时间监听仍未成功,则取消监听,正常情况下,监听操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
+        ///
+        /// Format: `int32`.
+        pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.timeout_seconds = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                monitored_user_id: self
+                    .monitored_user_id
+                    .ok_or_else(|| BuildError::missing("MonitoredUserId"))?,
+                timeout_seconds: self.timeout_seconds,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "MonitorCall");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            {
+                let value = &self.monitored_user_id;
+                parts.query("MonitoredUserId", value.as_str());
+            }
+            if let Some(value) = &self.timeout_seconds {
+                parts.query("TimeoutSeconds", value.to_string().as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据) of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 话务上下文环境。
+        ///
+        /// Call context.
+        ///
+        /// Wire name: `CallContext`.
+        #[serde(
+            rename = "CallContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent (user) context.
+        ///
+        /// Wire name: `UserContext`.
+        #[serde(
+            rename = "UserContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
+        ///
+        /// 通话中不存在指定的Channel信息。
+        ///
+        /// The specified channel does not exist in the call.
+        NotExistsChannelId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
+        ///
+        /// 呼叫中心实例中不存在指定的用户。
+        ///
+        /// The specified user does not exist in the contact center instance.
+        NotExistsUserId(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    "NotExists.UserId" => Self::NotExistsUserId(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::NotExistsChannelId(error)
+                | Self::NotExistsInstanceId(error)
+                | Self::NotExistsUserId(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// MuteCall - 静音通话: 调用MuteCall静音指定实例下指定通话ID对应的通话。 (English: Call MuteCall to mute the call with the given call ID.)
+///
+/// 调用MuteCall静音指定实例下指定通话ID对应的通话,只能由正在通话状态的坐席调用,且只能静音调用者自己,坐席静音后,客户将无法听见坐席的声音。
+///
+/// English: You can invoke MuteCall to mute the call associated with a specified call ID under a specified instance. This operation can only be invoked by an agent who is in a talking state, and the agent can only mute themselves. After the agent mutes themselves, the customer will no longer hear the agent's voice.
+///
+/// `POST https://{endpoint}/`
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
+///
+/// Unconfirmed:
+/// - Required flags follow the current page (English edition: InstanceId and JobId required) and the official Go SDK; the older 2.x page version marked DeviceId, UserId and JobId required as well.
+/// - Error codes: the stored copy of the current page holds only its head (parameters and the start of 返回参数); the codes listed are from the older 2.x version of this page mirrored in GitHub AlibabaCloudDocs/ccc (cn.zh-CN/开发指南/开发指南（2.x版本）/API参考/话务/MuteCall.md). The current page may list more (the UnmuteCall page lists Parameter.Blank, InvalidOperation.ChannelState/UserState and InternalService.CTI).
+/// - The page's 正常返回示例 (documented sample response) and 变更历史 (change history) could not be read.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-mutecall>
+pub mod mute_call {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "mute_call";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.ChannelId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified channel %s does not exist in call %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.JobId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some("The call %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的通话信息不存在。"),
+            retryable: false,
+        },
+    ];
+    /// The request of `mute_call`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 被静音的坐席 ID。
+        ///
+        /// The agent ID to be muted.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Example: `device`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Example: `job-6581536084722****`.
+        ///
+        /// Wire name: `JobId`.
+        pub job_id: ::std::string::String,
+        /// 待静音的话务通道 ID,非必填,默认为空,为空表示静音 UserId 对应的坐席的话务通道。
+        ///
+        /// The ID of the voice channel to be muted. This parameter is optional and defaults to empty. If it is empty, the voice channel of the agent corresponding to UserId will be muted.
+        ///
+        /// Example: `ch:user:1318888****->8001****:1609253204816:job-6581536084722****`.
+        ///
+        /// Wire name: `ChannelId`.
+        pub channel_id: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        job_id: ::std::option::Option<::std::string::String>,
+        channel_id: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 被静音的坐席 ID。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 通话 ID。
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.job_id = Some(value.into());
+            self
+        }
+        /// 待静音的话务通道 ID,非必填,默认为空,为空表示静音 UserId 对应的坐席的话务通道。
+        pub fn channel_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.channel_id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                channel_id: self.channel_id,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "MuteCall");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            {
+                let value = &self.job_id;
+                parts.query("JobId", value.as_str());
+            }
+            if let Some(value) = &self.channel_id {
+                parts.query("ChannelId", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据) of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 话务上下文环境。
+        ///
+        /// Call context.
+        ///
+        /// Wire name: `CallContext`.
+        #[serde(
+            rename = "CallContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent (user) context.
+        ///
+        /// Wire name: `UserContext`.
+        #[serde(
+            rename = "UserContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
+        ///
+        /// 通话中不存在指定的Channel信息。
+        ///
+        /// The specified channel does not exist in the call.
+        NotExistsChannelId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
+        ///
+        /// 指定的通话信息不存在。
+        ///
+        /// The specified call does not exist.
+        NotExistsJobId(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    "NotExists.JobId" => Self::NotExistsJobId(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::NotExistsChannelId(error)
+                | Self::NotExistsInstanceId(error)
+                | Self::NotExistsJobId(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// ReadyForService - 坐席就绪: 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。 (English: Call ReadyForService to make an agent ready (idle).)
+///
+/// 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。
+///
+/// English: Call ReadyForService to make the given agent of the given instance ready; the agent then enters the idle state.
+///
+/// `POST https://{endpoint}/`
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Documented error codes: `InvalidOperation.ChannelState`, `InvalidOperation.UserState`, `NotExists.InstanceId`, `NotExists.UserId`.
+///
+/// Unconfirmed:
+/// - Required flags from the official Go SDK (ReadyForServiceRequest: InstanceId only); the document_detail edition (439619) marks DeviceId required too.
+/// - InvalidOperation.ChannelState has no 描述 on the page ("-").
+/// - The page's 变更历史 shows an entry dated 2023-10-26 whose text is cut in the stored copy after "OpenA" (the UnmuteCall page has "OpenAPI 错误码发生变更" on that date); not recorded as history.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-readyforservice>
+pub mod ready_for_service {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "ready_for_service";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 4usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "InvalidOperation.ChannelState",
+            http_status: ::std::option::Option::Some(400u16),
+            message: ::std::option::Option::Some(
+                "The operation is not allowed. Channel stats (%s) does not meet expectations (%s).",
+            ),
+            meaning: ::std::option::Option::None,
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "InvalidOperation.UserState",
+            http_status: ::std::option::Option::Some(400u16),
+            message: ::std::option::Option::Some(
+                "The operation is not allowed. User state (%s) does not meet expectations (%s).",
+            ),
+            meaning: ::std::option::Option::Some(
+                "非法操作,用户状态不符合预期。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.UserId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The user %s does not exist in instance %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "呼叫中心实例中不存在指定的用户。",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `ready_for_service`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 坐席 ID,不填默认为当前 RAM 账户映射的坐席。
+        ///
+        /// Agent ID. If not specified, it defaults to the agent mapped to the current RAM account.
+        ///
+        /// Example: `user-test@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Example: `device`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 上线后是否进入仅外呼模式,选填,默认 false。
+        ///
+        /// Whether to enter outbound-only mode after going online; optional, false by default.
+        ///
+        /// Default: `false`.
+        ///
+        /// Example: `false`.
+        ///
+        /// Wire name: `OutboundScenario`.
+        pub outbound_scenario: ::std::option::Option<bool>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        outbound_scenario: ::std::option::Option<bool>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 坐席 ID,不填默认为当前 RAM 账户映射的坐席。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 上线后是否进入仅外呼模式,选填,默认 false。
+        pub fn outbound_scenario(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.outbound_scenario = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                outbound_scenario: self.outbound_scenario,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "ReadyForService");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            if let Some(value) = &self.outbound_scenario {
+                parts.query("OutboundScenario", value.to_string().as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据): the agent's state.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 坐席分机号。
+        ///
+        /// Agent extension number.
+        ///
+        /// Wire name: `Extension`.
+        #[serde(
+            rename = "Extension",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub extension: ::std::option::Option<::std::string::String>,
+        /// 工作模式。
+        ///
+        /// Work mode.
+        ///
+        /// Wire name: `WorkMode`.
+        #[serde(
+            rename = "WorkMode",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub work_mode: ::std::option::Option<OutputWorkMode>,
+        /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
+        ///
+        /// Device ID: the ID of the browser WebRTC softphone or the physical phone; only one device may be registered at a time.
+        ///
+        /// Wire name: `DeviceId`.
+        #[serde(
+            rename = "DeviceId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Wire name: `JobId`.
+        #[serde(
+            rename = "JobId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub job_id: ::std::option::Option<::std::string::String>,
+        /// 坐席 ID。
+        ///
+        /// Agent ID.
+        ///
+        /// Wire name: `UserId`.
+        #[serde(
+            rename = "UserId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
+        ///
+        /// Break code, system-defined or customer-defined. System-defined codes: Warm-up (temporary break after going online, before becoming ready), RingingTimeout (break caused by a ringing timeout) and RejectCall (break caused by rejecting a call). Customer-defined codes are unrestricted.
+        ///
+        /// Wire name: `BreakCode`.
+        #[serde(
+            rename = "BreakCode",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub break_code: ::std::option::Option<::std::string::String>,
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Wire name: `InstanceId`.
+        #[serde(
+            rename = "InstanceId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub instance_id: ::std::option::Option<::std::string::String>,
+        /// 坐席是否处于仅外呼模式。
+        ///
+        /// Whether the agent is in outbound-only mode.
+        ///
+        /// Wire name: `OutboundScenario`.
+        #[serde(
+            rename = "OutboundScenario",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub outbound_scenario: ::std::option::Option<bool>,
+        /// 座席状态。
+        ///
+        /// Agent state.
+        ///
+        /// Wire name: `UserState`.
+        #[serde(
+            rename = "UserState",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_state: ::std::option::Option<OutputUserState>,
+        /// 坐席签入的技能组 ID 列表。
+        ///
+        /// IDs of the skill groups the agent is signed in to.
+        ///
+        /// Wire name: `SignedSkillGroupIdList`.
+        #[serde(
+            rename = "SignedSkillGroupIdList",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub signed_skill_group_id_list: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `InvalidOperation.ChannelState` (HTTP 400): The operation is not allowed. Channel stats (%s) does not meet expectations (%s).
+        InvalidOperationChannelState(::switchboard_runtime::response::ApiError),
+        /// `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s).
+        ///
+        /// 非法操作,用户状态不符合预期。
+        ///
+        /// Illegal operation; the user state does not meet expectations.
+        InvalidOperationUserState(::switchboard_runtime::response::ApiError),
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
+        ///
+        /// 呼叫中心实例中不存在指定的用户。
+        ///
+        /// The specified user does not exist in the contact center instance.
+        NotExistsUserId(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "InvalidOperation.ChannelState" => {
+                        Self::InvalidOperationChannelState(error)
+                    }
+                    "InvalidOperation.UserState" => {
+                        Self::InvalidOperationUserState(error)
+                    }
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    "NotExists.UserId" => Self::NotExistsUserId(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::InvalidOperationChannelState(error)
+                | Self::InvalidOperationUserState(error)
+                | Self::NotExistsInstanceId(error)
+                | Self::NotExistsUserId(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum OutputWorkMode {
+        /// `ON_SITE`: 场内模式
+        OnSite,
+        /// `OFF_SITE`: 场外模式
+        OffSite,
+        /// `OFFICE_PHONE`: 办公电话模式
+        OfficePhone,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for OutputWorkMode {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "ON_SITE" => Self::OnSite,
+                "OFF_SITE" => Self::OffSite,
+                "OFFICE_PHONE" => Self::OfficePhone,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for OutputWorkMode {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<OutputWorkMode> for ::std::string::String {
+        fn from(value: OutputWorkMode) -> Self {
+            match value {
+                OutputWorkMode::OnSite => "ON_SITE".to_owned(),
+                OutputWorkMode::OffSite => "OFF_SITE".to_owned(),
+                OutputWorkMode::OfficePhone => "OFFICE_PHONE".to_owned(),
+                OutputWorkMode::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum OutputUserState {
+        /// `READY`: 空闲
+        Ready,
+        /// `WORKING`: 话后处理中
+        Working,
+        /// `DIALING`: 拨号中
+        Dialing,
+        /// `BREAK`: 小休
+        Break,
+        /// `OFFLINE`: 离线
+        Offline,
+        /// `TALKING`: 通话中
+        Talking,
+        /// `RINGING`: 振铃中
+        Ringing,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for OutputUserState {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "READY" => Self::Ready,
+                "WORKING" => Self::Working,
+                "DIALING" => Self::Dialing,
+                "BREAK" => Self::Break,
+                "OFFLINE" => Self::Offline,
+                "TALKING" => Self::Talking,
+                "RINGING" => Self::Ringing,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for OutputUserState {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<OutputUserState> for ::std::string::String {
+        fn from(value: OutputUserState) -> Self {
+            match value {
+                OutputUserState::Ready => "READY".to_owned(),
+                OutputUserState::Working => "WORKING".to_owned(),
+                OutputUserState::Dialing => "DIALING".to_owned(),
+                OutputUserState::Break => "BREAK".to_owned(),
+                OutputUserState::Offline => "OFFLINE".to_owned(),
+                OutputUserState::Talking => "TALKING".to_owned(),
+                OutputUserState::Ringing => "RINGING".to_owned(),
+                OutputUserState::UnknownValue(value) => value,
+            }
+        }
+    }
+}
+/// ReleaseCall - 挂断通话: 调用ReleaseCall挂断指定实例下指定通话ID对应的通话。 (English: Call ReleaseCall to hang up the call with the given call ID.)
+///
+/// 调用ReleaseCall挂断指定实例下指定通话ID对应的通话,调用者必须是坐席,且正处于通话状态。
+///
+/// English: Call ReleaseCall to hang up the call with the given call ID under the given instance; the caller must be an agent who is currently in a call.
+///
+/// `POST https://{endpoint}/`
+///
+/// Prerequisites:
+/// - 调用者必须是坐席,且正处于通话状态。 (English: The caller must be an agent who is currently in a call.)
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Documented error codes: `NotExists.InstanceId`.
+///
+/// Unconfirmed:
+/// - DeviceId: the document_detail edition of the page (<https://help.aliyun.com/document_detail/439620.html>) marks it required (是); the official Go SDK (ReleaseCallRequest) and the API metadata mark it optional. The spec follows the SDK.
+/// - ContextId is typed long on the page; int64 assumed.
+/// - Error codes: the stored copy of the current page holds only its head (parameters and the start of 返回参数); the codes listed are from the older 2.x version of this page mirrored in GitHub AlibabaCloudDocs/ccc (cn.zh-CN/开发指南/开发指南（2.x版本）/API参考/话务/ReleaseCall.md). The current page may list more (the UnmuteCall page lists Parameter.Blank, InvalidOperation.ChannelState/UserState and InternalService.CTI).
+/// - The stored copies of the page end inside the 正常返回示例; the page's current error-code table and 变更历史 (change history) could not be read.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-releasecall>
+pub mod release_call {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "release_call";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 1usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `release_call`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
+        ///
+        /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Example: `device`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Example: `job-6538214103685****`.
+        ///
+        /// Wire name: `JobId`.
+        pub job_id: ::std::string::String,
+        /// 待挂断的话务通道 ID,非必填,不填默认为当前 UserId 对应坐席所在的话务通道。
+        ///
+        /// Channel ID of the call to hang up. This parameter is optional. If not specified, it defaults to the channel where the agent corresponding to the UserId is located.
+        ///
+        /// Example: `ch:user:1390501****->8032****:1609138902226:job-6538214103685****`.
+        ///
+        /// Wire name: `ChannelId`.
+        pub channel_id: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        job_id: ::std::option::Option<::std::string::String>,
+        channel_id: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 通话 ID。
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.job_id = Some(value.into());
+            self
+        }
+        /// 待挂断的话务通道 ID,非必填,不填默认为当前 UserId 对应坐席所在的话务通道。
+        pub fn channel_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.channel_id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                channel_id: self.channel_id,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "ReleaseCall");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            {
+                let value = &self.job_id;
+                parts.query("JobId", value.as_str());
+            }
+            if let Some(value) = &self.channel_id {
+                parts.query("ChannelId", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据) of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 话务上下文环境。
+        ///
+        /// Call context.
+        ///
+        /// Wire name: `CallContext`.
+        #[serde(
+            rename = "CallContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent (user) context.
+        ///
+        /// Wire name: `UserContext`.
+        #[serde(
+            rename = "UserContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+        /// 系统自增 ID,客户无需关心。
+        ///
+        /// System auto-increment ID; customers need not care about it.
+        ///
+        /// Format: `int64`.
+        ///
+        /// Example: `123456`.
+        ///
+        /// Wire name: `ContextId`.
+        #[serde(
+            rename = "ContextId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub context_id: ::std::option::Option<i64>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::NotExistsInstanceId(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// ResetAgentState - 重置坐席状态: 调用ResetAgentState重置指定实例下指定坐席的坐席状态。 (English: Call ResetAgentState to reset an agent's state.)
+///
+/// 调用ResetAgentState重置指定实例下指定坐席的坐席状态。
+///
+/// English: Call ResetAgentState to reset the state of the given agent of the given instance.
+///
+/// `POST https://{endpoint}/`
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Unconfirmed:
+/// - The cccai edition of the page gives JobId the example 无 and Params the example \["ParameterName"\] (错误参数列表); left out of the sample.
+/// - The stored copies end before the 错误码 table: no endpoint-specific error codes could be read; 变更历史 not read either.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-resetagentstate>
+pub mod reset_agent_state {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "reset_agent_state";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `reset_agent_state`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 坐席 ID,非必填,不填默认使用当前 RAM 账户映射的坐席。
+        ///
+        /// Agent ID; optional. If not specified, the agent mapped to the current RAM account is used.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,可以随便填写,无特殊作用,无特殊要求。
+        ///
+        /// Device ID; may be filled in with anything, has no special function or requirements.
+        ///
+        /// Example: `device`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 坐席 ID,非必填,不填默认使用当前 RAM 账户映射的坐席。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,可以随便填写,无特殊作用,无特殊要求。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "ResetAgentState");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 坐席状态数据): the agent's state.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 坐席分机号。
+        ///
+        /// Agent extension number.
+        ///
+        /// Wire name: `Extension`.
+        #[serde(
+            rename = "Extension",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub extension: ::std::option::Option<::std::string::String>,
+        /// 工作模式。
+        ///
+        /// Work mode.
+        ///
+        /// Wire name: `WorkMode`.
+        #[serde(
+            rename = "WorkMode",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub work_mode: ::std::option::Option<OutputWorkMode>,
+        /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
+        ///
+        /// Device ID: the ID of the browser WebRTC softphone or the physical phone; only one device may be registered at a time.
+        ///
+        /// Wire name: `DeviceId`.
+        #[serde(
+            rename = "DeviceId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 通话 ID,如果该字段有值,说明坐席当前处于通话过程中。
+        ///
+        /// Call ID; if set, the agent is currently in a call.
+        ///
+        /// Wire name: `JobId`.
+        #[serde(
+            rename = "JobId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub job_id: ::std::option::Option<::std::string::String>,
+        /// 坐席 ID。
+        ///
+        /// Agent ID.
+        ///
+        /// Wire name: `UserId`.
+        #[serde(
+            rename = "UserId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
+        ///
+        /// Break code, system-defined or customer-defined. System-defined codes: Warm-up (temporary break after going online, before becoming ready), RingingTimeout (break caused by a ringing timeout) and RejectCall (break caused by rejecting a call). Customer-defined codes are unrestricted.
+        ///
+        /// Wire name: `BreakCode`.
+        #[serde(
+            rename = "BreakCode",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub break_code: ::std::option::Option<OutputBreakCode>,
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Wire name: `InstanceId`.
+        #[serde(
+            rename = "InstanceId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub instance_id: ::std::option::Option<::std::string::String>,
+        /// 坐席是否处于仅外呼模式。
+        ///
+        /// Whether the agent is in outbound-only mode.
+        ///
+        /// Wire name: `OutboundScenario`.
+        #[serde(
+            rename = "OutboundScenario",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub outbound_scenario: ::std::option::Option<bool>,
+        /// 座席状态。
+        ///
+        /// Agent state.
+        ///
+        /// Wire name: `UserState`.
+        #[serde(
+            rename = "UserState",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_state: ::std::option::Option<OutputUserState>,
+        /// 坐席签入的技能组 ID 列表。
+        ///
+        /// IDs of the skill groups the agent is signed in to.
+        ///
+        /// Wire name: `SignedSkillGroupIdList`.
+        #[serde(
+            rename = "SignedSkillGroupIdList",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub signed_skill_group_id_list: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum OutputWorkMode {
+        /// `ON_SITE`: 场内模式
+        OnSite,
+        /// `OFF_SITE`: 场外模式
+        OffSite,
+        /// `OFFICE_PHONE`: 办公电话模式
+        OfficePhone,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for OutputWorkMode {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "ON_SITE" => Self::OnSite,
+                "OFF_SITE" => Self::OffSite,
+                "OFFICE_PHONE" => Self::OfficePhone,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for OutputWorkMode {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<OutputWorkMode> for ::std::string::String {
+        fn from(value: OutputWorkMode) -> Self {
+            match value {
+                OutputWorkMode::OnSite => "ON_SITE".to_owned(),
+                OutputWorkMode::OffSite => "OFF_SITE".to_owned(),
+                OutputWorkMode::OfficePhone => "OFFICE_PHONE".to_owned(),
+                OutputWorkMode::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum OutputBreakCode {
+        /// `RingingTimeout`: 坐席振铃超时导致的小休
+        RingingTimeout,
+        /// `RejectCall`: 坐席拒接导致的小休
+        RejectCall,
+        /// `Warm-up`: 坐席上线后置闲前的临时小休状态
+        WarmUp,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for OutputBreakCode {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "RingingTimeout" => Self::RingingTimeout,
+                "RejectCall" => Self::RejectCall,
+                "Warm-up" => Self::WarmUp,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for OutputBreakCode {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<OutputBreakCode> for ::std::string::String {
+        fn from(value: OutputBreakCode) -> Self {
+            match value {
+                OutputBreakCode::RingingTimeout => "RingingTimeout".to_owned(),
+                OutputBreakCode::RejectCall => "RejectCall".to_owned(),
+                OutputBreakCode::WarmUp => "Warm-up".to_owned(),
+                OutputBreakCode::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum OutputUserState {
+        /// `READY`: 空闲
+        Ready,
+        /// `WORKING`: 话后处理中
+        Working,
+        /// `DIALING`: 拨号中
+        Dialing,
+        /// `BREAK`: 小休
+        Break,
+        /// `OFFLINE`: 离线
+        Offline,
+        /// `TALKING`: 通话中
+        Talking,
+        /// `RINGING`: 振铃中
+        Ringing,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for OutputUserState {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "READY" => Self::Ready,
+                "WORKING" => Self::Working,
+                "DIALING" => Self::Dialing,
+                "BREAK" => Self::Break,
+                "OFFLINE" => Self::Offline,
+                "TALKING" => Self::Talking,
+                "RINGING" => Self::Ringing,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for OutputUserState {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<OutputUserState> for ::std::string::String {
+        fn from(value: OutputUserState) -> Self {
+            match value {
+                OutputUserState::Ready => "READY".to_owned(),
+                OutputUserState::Working => "WORKING".to_owned(),
+                OutputUserState::Dialing => "DIALING".to_owned(),
+                OutputUserState::Break => "BREAK".to_owned(),
+                OutputUserState::Offline => "OFFLINE".to_owned(),
+                OutputUserState::Talking => "TALKING".to_owned(),
+                OutputUserState::Ringing => "RINGING".to_owned(),
+                OutputUserState::UnknownValue(value) => value,
+            }
+        }
+    }
+}
+/// RetrieveCall - 取回通话: 调用RetrieveCall取回指定实例下指定通话ID对应的通话。 (English: Call RetrieveCall to retrieve a held call.)
+///
+/// 调用RetrieveCall取回指定实例下指定通话ID对应的通话,通话必须处于保持状态才可操作取回。
+///
+/// English: You can invoke RetrieveCall to retrieve a call associated with a specified call ID under a specified instance. The call must be on hold for the retrieve operation to be performed.
+///
+/// `POST https://{endpoint}/`
+///
+/// Prerequisites:
+/// - 通话必须处于保持状态才可操作取回。 (English: The call must be on hold.)
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
+///
+/// Unconfirmed:
+/// - The older 2.x page version marked UserId and DeviceId required; the current page (English edition) and the official Go SDK mark only InstanceId, JobId and ChannelId required.
+/// - Error codes: the stored copy of the current page holds only its head (parameters and the start of 返回参数); the codes listed are from the older 2.x version of this page mirrored in GitHub AlibabaCloudDocs/ccc (cn.zh-CN/开发指南/开发指南（2.x版本）/API参考/话务/RetrieveCall.md). The current page may list more (the UnmuteCall page lists Parameter.Blank, InvalidOperation.ChannelState/UserState and InternalService.CTI).
+/// - The page's 正常返回示例 (documented sample response) and 变更历史 (change history) could not be read.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-retrievecall>
+pub mod retrieve_call {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "retrieve_call";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.ChannelId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified channel %s does not exist in call %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.JobId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some("The call %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的通话信息不存在。"),
+            retryable: false,
+        },
+    ];
+    /// The request of `retrieve_call`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 坐席 ID。
+        ///
+        /// Agent ID.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Example: `device`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Example: `job-6538214103685****`.
+        ///
+        /// Wire name: `JobId`.
+        pub job_id: ::std::string::String,
+        /// 待取回的话务通道 ID。
+        ///
+        /// Channel ID of the call to retrieve.
+        ///
+        /// Example: `ch:user:1390501****->8032****:1609138902226:job-6538214103685****`.
+        ///
+        /// Wire name: `ChannelId`.
+        pub channel_id: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        job_id: ::std::option::Option<::std::string::String>,
+        channel_id: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 坐席 ID。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 通话 ID。
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.job_id = Some(value.into());
+            self
+        }
+        /// 待取回的话务通道 ID。
+        pub fn channel_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.channel_id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                channel_id: self
+                    .channel_id
+                    .ok_or_else(|| BuildError::missing("ChannelId"))?,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "RetrieveCall");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            {
+                let value = &self.job_id;
+                parts.query("JobId", value.as_str());
+            }
+            {
+                let value = &self.channel_id;
+                parts.query("ChannelId", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据) of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 话务上下文环境。
+        ///
+        /// Call context.
+        ///
+        /// Wire name: `CallContext`.
+        #[serde(
+            rename = "CallContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent (user) context.
+        ///
+        /// Wire name: `UserContext`.
+        #[serde(
+            rename = "UserContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
+        ///
+        /// 通话中不存在指定的Channel信息。
+        ///
+        /// The specified channel does not exist in the call.
+        NotExistsChannelId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
+        ///
+        /// 指定的通话信息不存在。
+        ///
+        /// The specified call does not exist.
+        NotExistsJobId(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    "NotExists.JobId" => Self::NotExistsJobId(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::NotExistsChannelId(error)
+                | Self::NotExistsInstanceId(error)
+                | Self::NotExistsJobId(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// SendDtmfSignaling: 调用SendDtmfSignaling在通话过程中发送DTMF按键信息。 (English: Call SendDtmfSignaling to send DTMF keys during a call.)
+///
+/// 调用SendDtmfSignaling在通话过程中发送DTMF按键信息。
+///
+/// English: Call SendDtmfSignaling to send DTMF key information during a call.
+///
+/// `POST https://{endpoint}/`
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
+///
+/// Unconfirmed:
+/// - Required flags from the official Go SDK (SendDtmfSignalingRequest: InstanceId, JobId, ChannelId, Dtmf); the document_detail edition (439626) marks UserId and DeviceId required too.
+/// - The zh title of the page is not in the stored copy; the current zh/en editions were not found.
+/// - Error codes: the stored copy of the current page holds only its head (parameters and the start of 返回参数); the codes listed are from the older 2.x version of this page mirrored in GitHub AlibabaCloudDocs/ccc (cn.zh-CN/开发指南/开发指南（2.x版本）/API参考/话务/SendDtmfSignaling.md). The current page may list more (the UnmuteCall page lists Parameter.Blank, InvalidOperation.ChannelState/UserState and InternalService.CTI).
+/// - The stored copies of the page end inside the 正常返回示例 or inside 返回参数; the current error-code table and 变更历史 (change history) could not be read.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-senddtmfsignaling>
+pub mod send_dtmf_signaling {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "send_dtmf_signaling";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.ChannelId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified channel %s does not exist in call %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.JobId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some("The call %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的通话信息不存在。"),
+            retryable: false,
+        },
+    ];
+    /// The request of `send_dtmf_signaling`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 发送 DTMF 的坐席 ID。
+        ///
+        /// The agent ID that sends DTMF.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Example: `device`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Example: `job-6573574060089****`.
+        ///
+        /// Wire name: `JobId`.
+        pub job_id: ::std::string::String,
+        /// 待发送 DTMF 的话务通道 ID。
+        ///
+        /// The channel ID of the call to which DTMF tones are to be sent.
+        ///
+        /// Example: `ch:customer:0108989****->1318888****:1609234221870:job-6573574060089****`.
+        ///
+        /// Wire name: `ChannelId`.
+        pub channel_id: ::std::string::String,
+        /// DTMF 按键信息,即拨号盘上的按键,包括 0-9、\*、#。
+        ///
+        /// DTMF key information, i.e. the keys of a dial pad: 0-9, \* and #.
+        ///
+        /// Pattern: `[0-9*#]+`.
+        ///
+        /// Example: `5`.
+        ///
+        /// Unconfirmed: The character set is documented; whether one value may carry several keys is not (the pattern allows one or more).
+        ///
+        /// Wire name: `Dtmf`.
+        pub dtmf: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.dtmf;
+                static PATTERN: ::std::sync::OnceLock<
+                    ::std::option::Option<::switchboard_runtime::validate::Regex>,
+                > = ::std::sync::OnceLock::new();
+                ::switchboard_runtime::validate::pattern(
+                    "Dtmf",
+                    value,
+                    "[0-9*#]+",
+                    &PATTERN,
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        job_id: ::std::option::Option<::std::string::String>,
+        channel_id: ::std::option::Option<::std::string::String>,
+        dtmf: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 发送 DTMF 的坐席 ID。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 通话 ID。
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.job_id = Some(value.into());
+            self
+        }
+        /// 待发送 DTMF 的话务通道 ID。
+        pub fn channel_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.channel_id = Some(value.into());
+            self
+        }
+        /// DTMF 按键信息,即拨号盘上的按键,包括 0-9、\*、#。
+        ///
+        /// Pattern: `[0-9*#]+`.
+        pub fn dtmf(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.dtmf = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                channel_id: self
+                    .channel_id
+                    .ok_or_else(|| BuildError::missing("ChannelId"))?,
+                dtmf: self.dtmf.ok_or_else(|| BuildError::missing("Dtmf"))?,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "SendDtmfSignaling");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            {
+                let value = &self.job_id;
+                parts.query("JobId", value.as_str());
+            }
+            {
+                let value = &self.channel_id;
+                parts.query("ChannelId", value.as_str());
+            }
+            {
+                let value = &self.dtmf;
+                parts.query("Dtmf", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据) of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 话务上下文环境。
+        ///
+        /// Call context.
+        ///
+        /// Wire name: `CallContext`.
+        #[serde(
+            rename = "CallContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent (user) context.
+        ///
+        /// Wire name: `UserContext`.
+        #[serde(
+            rename = "UserContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
+        ///
+        /// 通话中不存在指定的Channel信息。
+        ///
+        /// The specified channel does not exist in the call.
+        NotExistsChannelId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
+        ///
+        /// 指定的通话信息不存在。
+        ///
+        /// The specified call does not exist.
+        NotExistsJobId(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    "NotExists.JobId" => Self::NotExistsJobId(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::NotExistsChannelId(error)
+                | Self::NotExistsInstanceId(error)
+                | Self::NotExistsJobId(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// SignInGroup - 签入技能组: 调用SignInGroup使坐席签入指定实例下的指定技能组,即坐席上线操作。 (English: Call SignInGroup to sign an agent in to skill groups, i.e. bring the agent online.)
+///
+/// 调用SignInGroup使坐席签入指定实例下的指定技能组,即坐席上线操作。
+///
+/// English: Call SignInGroup to sign the agent in to the given skill groups of the given instance, i.e. to bring the agent online.
+///
+/// `POST https://{endpoint}/`
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Documented error codes: `NotExists.InstanceId`, `NotExists.UserId`.
+///
+/// Unconfirmed:
+/// - Required flags: the document_detail edition (439627) and the official Go SDK agree (InstanceId, DeviceId, SignedSkillGroupIdList).
+/// - SignedSkillGroupIdList is a JSON array carried in a string; its maximum size is not documented.
+/// - The page's 变更历史 (change history) could not be read.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-signingroup>
+pub mod sign_in_group {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "sign_in_group";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 2usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.UserId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The user %s does not exist in instance %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "呼叫中心实例中不存在指定的用户。",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `sign_in_group`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
+        ///
+        /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 语音设备 ID。当有多个语音设备可用时,通过此参数指定其中一个语音设备,比如浏览器 WebRTC 或者 SIP 话机等。
+        ///
+        /// Voice device ID. When multiple voice devices are active, use this parameter to specify one of them, such as a browser Web Real-Time Communication (WebRTC) endpoint or a SIP phone.
+        ///
+        /// Example: `CCC-xx.xx.xx.xx-chrome119-bse1b618bff3xxxxd`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::string::String,
+        /// 想要签入的技能组 ID 列表,格式为 JSON 数组字符串,数组元素是技能组 ID。
+        ///
+        /// List of skill group IDs to sign in to, formatted as a JSON array string, where each array element is a skill group ID.
+        ///
+        /// Example: `["skillgroup1@ccc-test","skillgroup2@ccc-test"]`.
+        ///
+        /// Wire name: `SignedSkillGroupIdList`.
+        pub signed_skill_group_id_list: ::std::string::String,
+        /// Chat 设备 ID。
+        ///
+        /// Chat device ID.
+        ///
+        /// Example: `4c51c9116c36537cb850dc1081d745df`.
+        ///
+        /// Wire name: `ChatDeviceId`.
+        pub chat_device_id: ::std::option::Option<::std::string::String>,
+        /// 座席已经签入一些技能组后,如果指定此参数为 True, 则可以签入更多新技能组。
+        ///
+        /// When the agent has already signed in to some skill groups, setting this parameter to true allows the agent to sign in to additional skill groups.
+        ///
+        /// Example: `false`.
+        ///
+        /// Wire name: `Additivity`.
+        pub additivity: ::std::option::Option<bool>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        signed_skill_group_id_list: ::std::option::Option<::std::string::String>,
+        chat_device_id: ::std::option::Option<::std::string::String>,
+        additivity: ::std::option::Option<bool>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 语音设备 ID。当有多个语音设备可用时,通过此参数指定其中一个语音设备,比如浏览器 WebRTC 或者 SIP 话机等。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 想要签入的技能组 ID 列表,格式为 JSON 数组字符串,数组元素是技能组 ID。
+        pub fn signed_skill_group_id_list(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.signed_skill_group_id_list = Some(value.into());
+            self
+        }
+        /// Chat 设备 ID。
+        pub fn chat_device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.chat_device_id = Some(value.into());
+            self
+        }
+        /// 座席已经签入一些技能组后,如果指定此参数为 True, 则可以签入更多新技能组。
+        pub fn additivity(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.additivity = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self
+                    .device_id
+                    .ok_or_else(|| BuildError::missing("DeviceId"))?,
+                signed_skill_group_id_list: self
+                    .signed_skill_group_id_list
+                    .ok_or_else(|| BuildError::missing("SignedSkillGroupIdList"))?,
+                chat_device_id: self.chat_device_id,
+                additivity: self.additivity,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "SignInGroup");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            {
+                let value = &self.device_id;
+                parts.query("DeviceId", value.as_str());
+            }
+            {
+                let value = &self.signed_skill_group_id_list;
+                parts.query("SignedSkillGroupIdList", value.as_str());
+            }
+            if let Some(value) = &self.chat_device_id {
+                parts.query("ChatDeviceId", value.as_str());
+            }
+            if let Some(value) = &self.additivity {
+                parts.query("Additivity", value.to_string().as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据): the agent's state.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 坐席分机号。
+        ///
+        /// Agent extension number.
+        ///
+        /// Wire name: `Extension`.
+        #[serde(
+            rename = "Extension",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub extension: ::std::option::Option<::std::string::String>,
+        /// 工作模式。
+        ///
+        /// Work mode.
+        ///
+        /// Wire name: `WorkMode`.
+        #[serde(
+            rename = "WorkMode",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub work_mode: ::std::option::Option<OutputWorkMode>,
+        /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
+        ///
+        /// Device ID: the ID of the browser WebRTC softphone or the physical phone; only one device may be registered at a time.
+        ///
+        /// Wire name: `DeviceId`.
+        #[serde(
+            rename = "DeviceId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Wire name: `JobId`.
+        #[serde(
+            rename = "JobId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub job_id: ::std::option::Option<::std::string::String>,
+        /// 坐席 ID。
+        ///
+        /// Agent ID.
+        ///
+        /// Wire name: `UserId`.
+        #[serde(
+            rename = "UserId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
+        ///
+        /// Break code, system-defined or customer-defined. System-defined codes: Warm-up (temporary break after going online, before becoming ready), RingingTimeout (break caused by a ringing timeout) and RejectCall (break caused by rejecting a call). Customer-defined codes are unrestricted.
+        ///
+        /// Wire name: `BreakCode`.
+        #[serde(
+            rename = "BreakCode",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub break_code: ::std::option::Option<::std::string::String>,
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Wire name: `InstanceId`.
+        #[serde(
+            rename = "InstanceId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub instance_id: ::std::option::Option<::std::string::String>,
+        /// 坐席是否处于仅外呼模式。
+        ///
+        /// Whether the agent is in outbound-only mode.
+        ///
+        /// Wire name: `OutboundScenario`.
+        #[serde(
+            rename = "OutboundScenario",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub outbound_scenario: ::std::option::Option<bool>,
+        /// 座席状态。
+        ///
+        /// Agent state.
+        ///
+        /// Wire name: `UserState`.
+        #[serde(
+            rename = "UserState",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_state: ::std::option::Option<OutputUserState>,
+        /// 坐席签入的技能组 ID 列表。
+        ///
+        /// IDs of the skill groups the agent is signed in to.
+        ///
+        /// Wire name: `SignedSkillGroupIdList`.
+        #[serde(
+            rename = "SignedSkillGroupIdList",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub signed_skill_group_id_list: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        /// Chat 设备 ID。
+        ///
+        /// Chat device ID.
+        ///
+        /// Unconfirmed: In the 正常返回示例 of the page; its 返回参数 row is not in the stored copy, so the request parameter's description is reused.
+        ///
+        /// Wire name: `ChatDeviceId`.
+        #[serde(
+            rename = "ChatDeviceId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub chat_device_id: ::std::option::Option<::std::string::String>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
+        ///
+        /// 呼叫中心实例中不存在指定的用户。
+        ///
+        /// The specified user does not exist in the contact center instance.
+        NotExistsUserId(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    "NotExists.UserId" => Self::NotExistsUserId(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::NotExistsInstanceId(error)
+                | Self::NotExistsUserId(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum OutputWorkMode {
+        /// `ON_SITE`: 场内模式
+        OnSite,
+        /// `OFF_SITE`: 场外模式
+        OffSite,
+        /// `OFFICE_PHONE`: 办公电话模式
+        OfficePhone,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for OutputWorkMode {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "ON_SITE" => Self::OnSite,
+                "OFF_SITE" => Self::OffSite,
+                "OFFICE_PHONE" => Self::OfficePhone,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for OutputWorkMode {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<OutputWorkMode> for ::std::string::String {
+        fn from(value: OutputWorkMode) -> Self {
+            match value {
+                OutputWorkMode::OnSite => "ON_SITE".to_owned(),
+                OutputWorkMode::OffSite => "OFF_SITE".to_owned(),
+                OutputWorkMode::OfficePhone => "OFFICE_PHONE".to_owned(),
+                OutputWorkMode::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum OutputUserState {
+        /// `READY`: 空闲
+        Ready,
+        /// `WORKING`: 话后处理中
+        Working,
+        /// `DIALING`: 拨号中
+        Dialing,
+        /// `BREAK`: 小休
+        Break,
+        /// `OFFLINE`: 离线
+        Offline,
+        /// `TALKING`: 通话中
+        Talking,
+        /// `RINGING`: 振铃中
+        Ringing,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for OutputUserState {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "READY" => Self::Ready,
+                "WORKING" => Self::Working,
+                "DIALING" => Self::Dialing,
+                "BREAK" => Self::Break,
+                "OFFLINE" => Self::Offline,
+                "TALKING" => Self::Talking,
+                "RINGING" => Self::Ringing,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for OutputUserState {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<OutputUserState> for ::std::string::String {
+        fn from(value: OutputUserState) -> Self {
+            match value {
+                OutputUserState::Ready => "READY".to_owned(),
+                OutputUserState::Working => "WORKING".to_owned(),
+                OutputUserState::Dialing => "DIALING".to_owned(),
+                OutputUserState::Break => "BREAK".to_owned(),
+                OutputUserState::Offline => "OFFLINE".to_owned(),
+                OutputUserState::Talking => "TALKING".to_owned(),
+                OutputUserState::Ringing => "RINGING".to_owned(),
+                OutputUserState::UnknownValue(value) => value,
+            }
+        }
+    }
+}
+/// SignOutGroup: 调用SignOutGroup使坐席签出当前签入的技能组,即坐席下线操作。 (English: Call SignOutGroup to sign an agent out of its skill groups, i.e. take the agent offline.)
+///
+/// 调用SignOutGroup使坐席签出当前签入的技能组,即坐席下线操作。
+///
+/// English: Call SignOutGroup to sign the agent out of the skill groups it is signed in to, i.e. to take the agent offline.
+///
+/// `POST https://{endpoint}/`
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Documented error codes: `Parameter.Blank`, `InvalidOperation.ChannelState`, `InvalidOperation.UserState`, `NotExists.InstanceId`, `NotExists.UserId`.
+///
+/// Unconfirmed:
+/// - The documented sample carries "Code": "200" (not "OK"); whether the server ever answers a successful SignOutGroup with Code 200 is unconfirmed.
+/// - Only the document_detail edition of the page (439628) was found: its 返回参数 table is empty, so the Data fields and their descriptions are taken from the sibling agent-state pages and the sample.
+/// - Required flags from the official Go SDK (SignOutGroupRequest: InstanceId only); the document_detail edition marks UserId and DeviceId required too.
+/// - InvalidOperation.ChannelState has no 描述 on the page ("-").
+/// - The zh title of the page is not in the stored copy.
+/// - The page's 变更历史 (change history) could not be read.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-signoutgroup>
+pub mod sign_out_group {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "sign_out_group";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 5usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "Parameter.Blank",
+            http_status: ::std::option::Option::Some(400u16),
+            message: ::std::option::Option::Some(
+                "The parameter %s may not be null or blank.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "该参数不能为null或含有空白符的字符串。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "InvalidOperation.ChannelState",
+            http_status: ::std::option::Option::Some(400u16),
+            message: ::std::option::Option::Some(
+                "The operation is not allowed. Channel stats (%s) does not meet expectations (%s).",
+            ),
+            meaning: ::std::option::Option::None,
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "InvalidOperation.UserState",
+            http_status: ::std::option::Option::Some(400u16),
+            message: ::std::option::Option::Some(
+                "The operation is not allowed. User state (%s) does not meet expectations (%s).",
+            ),
+            meaning: ::std::option::Option::Some(
+                "非法操作,用户状态不符合预期。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.UserId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The user %s does not exist in instance %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "呼叫中心实例中不存在指定的用户。",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `sign_out_group`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
+        ///
+        /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Example: `device`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "SignOutGroup");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据): the agent's state.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 坐席分机号。
+        ///
+        /// Agent extension number.
+        ///
+        /// Wire name: `Extension`.
+        #[serde(
+            rename = "Extension",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub extension: ::std::option::Option<::std::string::String>,
+        /// 工作模式。
+        ///
+        /// Work mode.
+        ///
+        /// Wire name: `WorkMode`.
+        #[serde(
+            rename = "WorkMode",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub work_mode: ::std::option::Option<OutputWorkMode>,
+        /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
+        ///
+        /// Device ID: the ID of the browser WebRTC softphone or the physical phone; only one device may be registered at a time.
+        ///
+        /// Wire name: `DeviceId`.
+        #[serde(
+            rename = "DeviceId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Wire name: `JobId`.
+        #[serde(
+            rename = "JobId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub job_id: ::std::option::Option<::std::string::String>,
+        /// 坐席 ID。
+        ///
+        /// Agent ID.
+        ///
+        /// Wire name: `UserId`.
+        #[serde(
+            rename = "UserId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
+        ///
+        /// Break code, system-defined or customer-defined. System-defined codes: Warm-up (temporary break after going online, before becoming ready), RingingTimeout (break caused by a ringing timeout) and RejectCall (break caused by rejecting a call). Customer-defined codes are unrestricted.
+        ///
+        /// Wire name: `BreakCode`.
+        #[serde(
+            rename = "BreakCode",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub break_code: ::std::option::Option<::std::string::String>,
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Wire name: `InstanceId`.
+        #[serde(
+            rename = "InstanceId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub instance_id: ::std::option::Option<::std::string::String>,
+        /// 坐席是否处于仅外呼模式。
+        ///
+        /// Whether the agent is in outbound-only mode.
+        ///
+        /// Wire name: `OutboundScenario`.
+        #[serde(
+            rename = "OutboundScenario",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub outbound_scenario: ::std::option::Option<bool>,
+        /// 座席状态。
+        ///
+        /// Agent state.
+        ///
+        /// Wire name: `UserState`.
+        #[serde(
+            rename = "UserState",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_state: ::std::option::Option<OutputUserState>,
+        /// 坐席签入的技能组 ID 列表。
+        ///
+        /// IDs of the skill groups the agent is signed in to.
+        ///
+        /// Wire name: `SignedSkillGroupIdList`.
+        #[serde(
+            rename = "SignedSkillGroupIdList",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub signed_skill_group_id_list: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        /// 上次收到坐席心跳的时间,格式为Unix时间戳,单位毫秒。
+        ///
+        /// When the last agent heartbeat was received, Unix timestamp in milliseconds.
+        ///
+        /// Format: `int64`.
+        ///
+        /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall/BargeInCall response tables (API metadata).
+        ///
+        /// Wire name: `Heartbeat`.
+        #[serde(
+            rename = "Heartbeat",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub heartbeat: ::std::option::Option<i64>,
+        /// 坐席最近一次被预定的时间,被预定意味着马上将有来电分配给该坐席,格式为Unix时间戳,单位毫秒。
+        ///
+        /// When the agent was last reserved (a call is about to be assigned), Unix timestamp in milliseconds.
+        ///
+        /// Format: `int64`.
+        ///
+        /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall response table (API metadata).
+        ///
+        /// Wire name: `Reserved`.
+        #[serde(
+            rename = "Reserved",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reserved: ::std::option::Option<i64>,
+        /// 坐席的个人电话号码。
+        ///
+        /// The agent's personal phone number.
+        ///
+        /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall response table (API metadata).
+        ///
+        /// Wire name: `Mobile`.
+        #[serde(
+            rename = "Mobile",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mobile: ::std::option::Option<::std::string::String>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `Parameter.Blank` (HTTP 400): The parameter %s may not be null or blank.
+        ///
+        /// 该参数不能为null或含有空白符的字符串。
+        ///
+        /// The parameter cannot be null or a string containing blank characters.
+        ParameterBlank(::switchboard_runtime::response::ApiError),
+        /// `InvalidOperation.ChannelState` (HTTP 400): The operation is not allowed. Channel stats (%s) does not meet expectations (%s).
+        InvalidOperationChannelState(::switchboard_runtime::response::ApiError),
+        /// `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s).
+        ///
+        /// 非法操作,用户状态不符合预期。
+        ///
+        /// Illegal operation; the user state does not meet expectations.
+        InvalidOperationUserState(::switchboard_runtime::response::ApiError),
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
+        ///
+        /// 呼叫中心实例中不存在指定的用户。
+        ///
+        /// The specified user does not exist in the contact center instance.
+        NotExistsUserId(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "Parameter.Blank" => Self::ParameterBlank(error),
+                    "InvalidOperation.ChannelState" => {
+                        Self::InvalidOperationChannelState(error)
+                    }
+                    "InvalidOperation.UserState" => {
+                        Self::InvalidOperationUserState(error)
+                    }
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    "NotExists.UserId" => Self::NotExistsUserId(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::ParameterBlank(error)
+                | Self::InvalidOperationChannelState(error)
+                | Self::InvalidOperationUserState(error)
+                | Self::NotExistsInstanceId(error)
+                | Self::NotExistsUserId(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum OutputWorkMode {
+        /// `ON_SITE`: 场内模式
+        OnSite,
+        /// `OFF_SITE`: 场外模式
+        OffSite,
+        /// `OFFICE_PHONE`: 办公电话模式
+        OfficePhone,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for OutputWorkMode {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "ON_SITE" => Self::OnSite,
+                "OFF_SITE" => Self::OffSite,
+                "OFFICE_PHONE" => Self::OfficePhone,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for OutputWorkMode {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<OutputWorkMode> for ::std::string::String {
+        fn from(value: OutputWorkMode) -> Self {
+            match value {
+                OutputWorkMode::OnSite => "ON_SITE".to_owned(),
+                OutputWorkMode::OffSite => "OFF_SITE".to_owned(),
+                OutputWorkMode::OfficePhone => "OFFICE_PHONE".to_owned(),
+                OutputWorkMode::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum OutputUserState {
+        /// `READY`: 空闲
+        Ready,
+        /// `WORKING`: 话后处理中
+        Working,
+        /// `DIALING`: 拨号中
+        Dialing,
+        /// `BREAK`: 小休
+        Break,
+        /// `OFFLINE`: 离线
+        Offline,
+        /// `TALKING`: 通话中
+        Talking,
+        /// `RINGING`: 振铃中
+        Ringing,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for OutputUserState {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "READY" => Self::Ready,
+                "WORKING" => Self::Working,
+                "DIALING" => Self::Dialing,
+                "BREAK" => Self::Break,
+                "OFFLINE" => Self::Offline,
+                "TALKING" => Self::Talking,
+                "RINGING" => Self::Ringing,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for OutputUserState {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<OutputUserState> for ::std::string::String {
+        fn from(value: OutputUserState) -> Self {
+            match value {
+                OutputUserState::Ready => "READY".to_owned(),
+                OutputUserState::Working => "WORKING".to_owned(),
+                OutputUserState::Dialing => "DIALING".to_owned(),
+                OutputUserState::Break => "BREAK".to_owned(),
+                OutputUserState::Offline => "OFFLINE".to_owned(),
+                OutputUserState::Talking => "TALKING".to_owned(),
+                OutputUserState::Ringing => "RINGING".to_owned(),
+                OutputUserState::UnknownValue(value) => value,
+            }
+        }
+    }
+}
+/// StartConference: StartConference: start a conference with the given participants (summary inferred from the parameters; the page summary was not found).
+///
+/// No page text was found for this action; see unconfirmed.
+///
+/// `POST https://{endpoint}/`
+///
+/// Unconfirmed:
+/// - Parameter and response descriptions, required flags and examples are from Alibaba's API metadata as rendered in the third-party typings muzea/aliyun-sdk-node (dist/ccc/StartConference/req.d.ts, res.d.ts); parameter names and placement (query) match VENDORS.md B.4 (official SDK).
+/// - B.4 lists no DeviceId for StartConference; none is declared.
+/// - The action's page (zh or en) was not found in the stored copies: its summary, title, 必填 column, 正常返回示例, error codes and change history are unconfirmed.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-startconference>
+pub mod start_conference {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "start_conference";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `start_conference`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 发起会议的坐席 ID,非必填,不填则默认使用当前 RAM 账户映射的坐席。
+        ///
+        /// ID of the agent starting the conference; optional, defaults to the agent mapped to the current RAM account.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 参会方列表,格式为 JSON 数组的字符串,数组元素是参会方,如果是内呼坐席,参会方是目标的坐席分机号,如果是外呼客户,参会方是客户号码。
+        ///
+        /// Participant list as a JSON array string; each element is a participant: the target agent's extension for an internal agent, the customer's number for an external customer.
+        ///
+        /// Example: `["8045****","1317511****"]`.
+        ///
+        /// Wire name: `ParticipantListJson`.
+        pub participant_list_json: ::std::string::String,
+        /// 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,非必填,默认 30,单位秒。
+        ///
+        /// Timeout in seconds: a call not answered within it is hung up; optional, 30 by default.
+        ///
+        /// Format: `int32`.
+        ///
+        /// Default: `30`.
+        ///
+        /// Example: `30`.
+        ///
+        /// Wire name: `TimeoutSeconds`.
+        pub timeout_seconds: ::std::option::Option<i32>,
+        /// 随路数据,不能超过 128 字节,主要用于扩展需求,普通客户无需关心。
+        ///
+        /// Channel-associated data, at most 128 bytes, mainly for extensions; ordinary customers need not care about it.
+        ///
+        /// Unconfirmed: The documented example is 无. The 128-byte limit is in bytes, not characters, so it is not expressed as a length constraint.
+        ///
+        /// Wire name: `Tags`.
+        pub tags: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        participant_list_json: ::std::option::Option<::std::string::String>,
+        timeout_seconds: ::std::option::Option<i32>,
+        tags: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 发起会议的坐席 ID,非必填,不填则默认使用当前 RAM 账户映射的坐席。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 参会方列表,格式为 JSON 数组的字符串,数组元素是参会方,如果是内呼坐席,参会方是目标的坐席分机号,如果是外呼客户,参会方是客户号码。
+        pub fn participant_list_json(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.participant_list_json = Some(value.into());
+            self
+        }
+        /// 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,非必填,默认 30,单位秒。
+        ///
+        /// Format: `int32`.
+        pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.timeout_seconds = Some(value.into());
+            self
+        }
+        /// 随路数据,不能超过 128 字节,主要用于扩展需求,普通客户无需关心。
+        pub fn tags(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.tags = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                participant_list_json: self
+                    .participant_list_json
+                    .ok_or_else(|| BuildError::missing("ParticipantListJson"))?,
+                timeout_seconds: self.timeout_seconds,
+                tags: self.tags,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "StartConference");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            {
+                let value = &self.participant_list_json;
+                parts.query("ParticipantListJson", value.as_str());
+            }
+            if let Some(value) = &self.timeout_seconds {
+                parts.query("TimeoutSeconds", value.to_string().as_str());
+            }
+            if let Some(value) = &self.tags {
+                parts.query("Tags", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据) of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 话务上下文环境。
+        ///
+        /// Call context.
+        ///
+        /// Wire name: `CallContext`.
+        #[serde(
+            rename = "CallContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent (user) context.
+        ///
+        /// Wire name: `UserContext`.
+        #[serde(
+            rename = "UserContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// SwitchToConference: SwitchToConference: switch the call given by JobId to a conference (summary inferred from the action name; the page summary was not found).
+///
+/// No page text was found for this action; see unconfirmed.
+///
+/// `POST https://{endpoint}/`
+///
+/// Unconfirmed:
+/// - Parameter and response descriptions, required flags and examples are from Alibaba's API metadata as rendered in the third-party typings muzea/aliyun-sdk-node (dist/ccc/SwitchToConference/req.d.ts, res.d.ts); parameter names and placement (query) match VENDORS.md B.4 (official SDK).
+/// - The action's page (zh or en) was not found in the stored copies: its summary, title, 必填 column, 正常返回示例, error codes and change history are unconfirmed.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-switchtoconference>
+pub mod switch_to_conference {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "switch_to_conference";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `switch_to_conference`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
+        ///
+        /// Agent ID; if not given, the agent mapped to the current RAM account is used.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 无效字段,可以随便填写。
+        ///
+        /// Unused field; may be filled in with anything.
+        ///
+        /// Example: `device`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Example: `job-24114064019637****`.
+        ///
+        /// Wire name: `JobId`.
+        pub job_id: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        job_id: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 无效字段,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 通话 ID。
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.job_id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "SwitchToConference");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            {
+                let value = &self.job_id;
+                parts.query("JobId", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据) of a successful call.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 话务上下文环境。
+        ///
+        /// Call context.
+        ///
+        /// Wire name: `CallContext`.
+        #[serde(
+            rename = "CallContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent (user) context.
+        ///
+        /// Wire name: `UserContext`.
+        #[serde(
+            rename = "UserContext",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// TakeBreak: 调用TakeBreak将指定实例下的指定坐席设置为小休状态。 (English: Call TakeBreak to put an agent on break.)
+///
+/// 调用TakeBreak将指定实例下的指定坐席设置为小休状态。
+///
+/// English: Call TakeBreak to set the given agent of the given instance to the break state.
+///
+/// `POST https://{endpoint}/`
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+///
+/// Documented error codes: `Parameter.Blank`, `InvalidOperation.UserState`, `NotExists.InstanceId`, `NotExists.UserId`.
+///
+/// Unconfirmed:
+/// - Only the document_detail edition of the page (439633) was found: its 返回参数 table is empty, so the Data fields and their descriptions are taken from the sibling agent-state pages (ReadyForService/SignInGroup 返回参数) and the sample.
+/// - Required flags from the official Go SDK (TakeBreakRequest: InstanceId, Code); the document_detail edition marks UserId and DeviceId required too, although UserId's description says it may be omitted.
+/// - The zh title of the page is not in the stored copy.
+/// - The page's 变更历史 shows an entry dated 2023-10-26 whose text is cut in the stored copy after "OpenA" (the UnmuteCall page has "OpenAPI 错误码发生变更" on that date); not recorded as history.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-takebreak>
+pub mod take_break {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "take_break";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 4usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "Parameter.Blank",
+            http_status: ::std::option::Option::Some(400u16),
+            message: ::std::option::Option::Some(
+                "The parameter %s may not be null or blank.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "该参数不能为null或含有空白符的字符串。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "InvalidOperation.UserState",
+            http_status: ::std::option::Option::Some(400u16),
+            message: ::std::option::Option::Some(
+                "The operation is not allowed. User state (%s) does not meet expectations (%s).",
+            ),
+            meaning: ::std::option::Option::Some(
+                "非法操作,用户状态不符合预期。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.InstanceId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "NotExists.UserId",
+            http_status: ::std::option::Option::Some(404u16),
+            message: ::std::option::Option::Some(
+                "The user %s does not exist in instance %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "呼叫中心实例中不存在指定的用户。",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `take_break`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Example: `ccc-test`.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::string::String,
+        /// 坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
+        ///
+        /// Agent ID. If not specified, the agent mapped to the current RAM account is used by default.
+        ///
+        /// Example: `agent@ccc-test`.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Example: `device`.
+        ///
+        /// Wire name: `DeviceId`.
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 小休状态码,客户可以自定义任何小休状态。
+        ///
+        /// Break code; customers can define any break state.
+        ///
+        /// Example: `lunchtime`.
+        ///
+        /// Wire name: `Code`.
+        pub code: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+        device_id: ::std::option::Option<::std::string::String>,
+        code: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// 小休状态码,客户可以自定义任何小休状态。
+        pub fn code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.code = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                instance_id: self
+                    .instance_id
+                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+                code: self.code.ok_or_else(|| BuildError::missing("Code"))?,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/");
+            parts.query("Action", "TakeBreak");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            {
+                let value = &self.code;
+                parts.query("Code", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据): the agent's state.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 坐席分机号。
+        ///
+        /// Agent extension number.
+        ///
+        /// Wire name: `Extension`.
+        #[serde(
+            rename = "Extension",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub extension: ::std::option::Option<::std::string::String>,
+        /// 工作模式。
+        ///
+        /// Work mode.
+        ///
+        /// Wire name: `WorkMode`.
+        #[serde(
+            rename = "WorkMode",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub work_mode: ::std::option::Option<OutputWorkMode>,
+        /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
+        ///
+        /// Device ID: the ID of the browser WebRTC softphone or the physical phone; only one device may be registered at a time.
+        ///
+        /// Wire name: `DeviceId`.
+        #[serde(
+            rename = "DeviceId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_id: ::std::option::Option<::std::string::String>,
+        /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Wire name: `JobId`.
+        #[serde(
+            rename = "JobId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub job_id: ::std::option::Option<::std::string::String>,
+        /// 坐席 ID。
+        ///
+        /// Agent ID.
+        ///
+        /// Wire name: `UserId`.
+        #[serde(
+            rename = "UserId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
+        ///
+        /// Break code, system-defined or customer-defined. System-defined codes: Warm-up (temporary break after going online, before becoming ready), RingingTimeout (break caused by a ringing timeout) and RejectCall (break caused by rejecting a call). Customer-defined codes are unrestricted.
+        ///
+        /// Wire name: `BreakCode`.
+        #[serde(
+            rename = "BreakCode",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub break_code: ::std::option::Option<::std::string::String>,
+        /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Wire name: `InstanceId`.
+        #[serde(
+            rename = "InstanceId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub instance_id: ::std::option::Option<::std::string::String>,
+        /// 坐席是否处于仅外呼模式。
+        ///
+        /// Whether the agent is in outbound-only mode.
+        ///
+        /// Wire name: `OutboundScenario`.
+        #[serde(
+            rename = "OutboundScenario",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub outbound_scenario: ::std::option::Option<bool>,
+        /// 座席状态。
+        ///
+        /// Agent state.
+        ///
+        /// Wire name: `UserState`.
+        #[serde(
+            rename = "UserState",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_state: ::std::option::Option<OutputUserState>,
+        /// 坐席签入的技能组 ID 列表。
+        ///
+        /// IDs of the skill groups the agent is signed in to.
+        ///
+        /// Wire name: `SignedSkillGroupIdList`.
+        #[serde(
+            rename = "SignedSkillGroupIdList",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub signed_skill_group_id_list: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        /// 上次收到坐席心跳的时间,格式为Unix时间戳,单位毫秒。
+        ///
+        /// When the last agent heartbeat was received, Unix timestamp in milliseconds.
+        ///
+        /// Format: `int64`.
+        ///
+        /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall/BargeInCall response tables (API metadata).
+        ///
+        /// Wire name: `Heartbeat`.
+        #[serde(
+            rename = "Heartbeat",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub heartbeat: ::std::option::Option<i64>,
+        /// 坐席最近一次被预定的时间,被预定意味着马上将有来电分配给该坐席,格式为Unix时间戳,单位毫秒。
+        ///
+        /// When the agent was last reserved (a call is about to be assigned), Unix timestamp in milliseconds.
+        ///
+        /// Format: `int64`.
+        ///
+        /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall response table (API metadata).
+        ///
+        /// Wire name: `Reserved`.
+        #[serde(
+            rename = "Reserved",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reserved: ::std::option::Option<i64>,
+        /// 坐席的个人电话号码。
+        ///
+        /// The agent's personal phone number.
+        ///
+        /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall response table (API metadata).
+        ///
+        /// Wire name: `Mobile`.
+        #[serde(
+            rename = "Mobile",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mobile: ::std::option::Option<::std::string::String>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `Parameter.Blank` (HTTP 400): The parameter %s may not be null or blank.
+        ///
+        /// 该参数不能为null或含有空白符的字符串。
+        ///
+        /// The parameter cannot be null or a string containing blank characters.
+        ParameterBlank(::switchboard_runtime::response::ApiError),
+        /// `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s).
+        ///
+        /// 非法操作,用户状态不符合预期。
+        ///
+        /// Illegal operation; the user state does not meet expectations.
+        InvalidOperationUserState(::switchboard_runtime::response::ApiError),
+        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
+        ///
+        /// 指定的呼叫中心实例不存在。
+        ///
+        /// The specified contact center instance does not exist.
+        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
+        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
+        ///
+        /// 呼叫中心实例中不存在指定的用户。
+        ///
+        /// The specified user does not exist in the contact center instance.
+        NotExistsUserId(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "Parameter.Blank" => Self::ParameterBlank(error),
+                    "InvalidOperation.UserState" => {
+                        Self::InvalidOperationUserState(error)
+                    }
+                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
+                    "NotExists.UserId" => Self::NotExistsUserId(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::ParameterBlank(error)
+                | Self::InvalidOperationUserState(error)
+                | Self::NotExistsInstanceId(error)
+                | Self::NotExistsUserId(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum OutputWorkMode {
+        /// `ON_SITE`: 场内模式
+        OnSite,
+        /// `OFF_SITE`: 场外模式
+        OffSite,
+        /// `OFFICE_PHONE`: 办公电话模式
+        OfficePhone,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for OutputWorkMode {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "ON_SITE" => Self::OnSite,
+                "OFF_SITE" => Self::OffSite,
+                "OFFICE_PHONE" => Self::OfficePhone,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for OutputWorkMode {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<OutputWorkMode> for ::std::string::String {
+        fn from(value: OutputWorkMode) -> Self {
+            match value {
+                OutputWorkMode::OnSite => "ON_SITE".to_owned(),
+                OutputWorkMode::OffSite => "OFF_SITE".to_owned(),
+                OutputWorkMode::OfficePhone => "OFFICE_PHONE".to_owned(),
+                OutputWorkMode::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum OutputUserState {
+        /// `READY`: 空闲
+        Ready,
+        /// `WORKING`: 话后处理中
+        Working,
+        /// `DIALING`: 拨号中
+        Dialing,
+        /// `BREAK`: 小休
+        Break,
+        /// `OFFLINE`: 离线
+        Offline,
+        /// `TALKING`: 通话中
+        Talking,
+        /// `RINGING`: 振铃中
+        Ringing,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for OutputUserState {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "READY" => Self::Ready,
+                "WORKING" => Self::Working,
+                "DIALING" => Self::Dialing,
+                "BREAK" => Self::Break,
+                "OFFLINE" => Self::Offline,
+                "TALKING" => Self::Talking,
+                "RINGING" => Self::Ringing,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for OutputUserState {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<OutputUserState> for ::std::string::String {
+        fn from(value: OutputUserState) -> Self {
+            match value {
+                OutputUserState::Ready => "READY".to_owned(),
+                OutputUserState::Working => "WORKING".to_owned(),
+                OutputUserState::Dialing => "DIALING".to_owned(),
+                OutputUserState::Break => "BREAK".to_owned(),
+                OutputUserState::Offline => "OFFLINE".to_owned(),
+                OutputUserState::Talking => "TALKING".to_owned(),
+                OutputUserState::Ringing => "RINGING".to_owned(),
+                OutputUserState::UnknownValue(value) => value,
+            }
+        }
     }
 }
 /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.)
@@ -1003,6 +11228,336 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+    /// AnswerCall - 接听通话: 调用AnswerCall接听指定实例下指定通话ID对应的通话。 (English: Call AnswerCall to answer the call with the given call ID.)
+    ///
+    /// See [`answer_call`].
+    pub async fn answer_call(
+        &self,
+        request: answer_call::Request,
+    ) -> ::std::result::Result<answer_call::Output, answer_call::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(answer_call::Error::Build)?;
+        let response = self.core.send(http).await.map_err(answer_call::Error::Send)?;
+        answer_call::parse_response(response)
+    }
+    /// BargeInCall: 调用BargeInCall实现强插,将用户加入到jobId指定的会话中。 (English: Call BargeInCall to barge in, adding the user to the conversation given by JobId.)
+    ///
+    /// See [`barge_in_call`].
+    pub async fn barge_in_call(
+        &self,
+        request: barge_in_call::Request,
+    ) -> ::std::result::Result<barge_in_call::Output, barge_in_call::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(barge_in_call::Error::Build)?;
+        let response = self.core.send(http).await.map_err(barge_in_call::Error::Send)?;
+        barge_in_call::parse_response(response)
+    }
+    /// BlindTransfer - 直接转接: 调用BlindTransfer直接转接通话到其他坐席或某个技能组队列或外部号码。 (English: Call BlindTransfer to transfer a call directly to another agent, a skill group queue or an external number.)
+    ///
+    /// See [`blind_transfer`].
+    pub async fn blind_transfer(
+        &self,
+        request: blind_transfer::Request,
+    ) -> ::std::result::Result<blind_transfer::Output, blind_transfer::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(blind_transfer::Error::Build)?;
+        let response = self.core.send(http).await.map_err(blind_transfer::Error::Send)?;
+        blind_transfer::parse_response(response)
+    }
+    /// CancelAttendedTransfer - 取消咨询转移: 调用CancelAttendedTransfer取消咨询转接。 (English: Call CancelAttendedTransfer to cancel a consultation transfer.)
+    ///
+    /// See [`cancel_attended_transfer`].
+    pub async fn cancel_attended_transfer(
+        &self,
+        request: cancel_attended_transfer::Request,
+    ) -> ::std::result::Result<
+        cancel_attended_transfer::Output,
+        cancel_attended_transfer::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(cancel_attended_transfer::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(cancel_attended_transfer::Error::Send)?;
+        cancel_attended_transfer::parse_response(response)
+    }
+    /// CoachCall - 辅导通话: 调用CoachCall辅导指定实例下指定通话ID对应的通话中的指定坐席。 (English: Call CoachCall to coach a given agent in a given call.)
+    ///
+    /// See [`coach_call`].
+    pub async fn coach_call(
+        &self,
+        request: coach_call::Request,
+    ) -> ::std::result::Result<coach_call::Output, coach_call::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(coach_call::Error::Build)?;
+        let response = self.core.send(http).await.map_err(coach_call::Error::Send)?;
+        coach_call::parse_response(response)
+    }
+    /// CompleteAttendedTransfer - 完成咨询转接: 调用CompleteAttendedTransfer完成咨询转。 (English: Call CompleteAttendedTransfer to complete a consultation transfer.)
+    ///
+    /// See [`complete_attended_transfer`].
+    pub async fn complete_attended_transfer(
+        &self,
+        request: complete_attended_transfer::Request,
+    ) -> ::std::result::Result<
+        complete_attended_transfer::Output,
+        complete_attended_transfer::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(complete_attended_transfer::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(complete_attended_transfer::Error::Send)?;
+        complete_attended_transfer::parse_response(response)
+    }
+    /// HoldCall - 保持通话: 调用HoldCall保持指定实例下指定通话ID对应的通话。 (English: Call HoldCall to hold the call with the given call ID.)
+    ///
+    /// See [`hold_call`].
+    pub async fn hold_call(
+        &self,
+        request: hold_call::Request,
+    ) -> ::std::result::Result<hold_call::Output, hold_call::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(hold_call::Error::Build)?;
+        let response = self.core.send(http).await.map_err(hold_call::Error::Send)?;
+        hold_call::parse_response(response)
+    }
+    /// InitiateAttendedTransfer - 发起咨询转接: 咨询转接通话到其他坐席或某个技能组队列或外部号码。 (English: Start a consultation transfer of a call to another agent, a skill group queue or an external number.)
+    ///
+    /// See [`initiate_attended_transfer`].
+    pub async fn initiate_attended_transfer(
+        &self,
+        request: initiate_attended_transfer::Request,
+    ) -> ::std::result::Result<
+        initiate_attended_transfer::Output,
+        initiate_attended_transfer::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(initiate_attended_transfer::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(initiate_attended_transfer::Error::Send)?;
+        initiate_attended_transfer::parse_response(response)
+    }
+    /// InterceptCall - 强拆通话: 调用InterceptCall强行拆开指定实例下指定通话ID对应的通话。 (English: Call InterceptCall to take over a monitored call from the agent.)
+    ///
+    /// See [`intercept_call`].
+    pub async fn intercept_call(
+        &self,
+        request: intercept_call::Request,
+    ) -> ::std::result::Result<intercept_call::Output, intercept_call::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(intercept_call::Error::Build)?;
+        let response = self.core.send(http).await.map_err(intercept_call::Error::Send)?;
+        intercept_call::parse_response(response)
+    }
+    /// MakeCall - 发起呼叫: 调用MakeCall发起呼叫,被叫可以是内部坐席,也可以是外部客户。 (English: Call MakeCall to place a call to an internal agent or an external customer.)
+    ///
+    /// See [`make_call`].
+    pub async fn make_call(
+        &self,
+        request: make_call::Request,
+    ) -> ::std::result::Result<make_call::Output, make_call::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(make_call::Error::Build)?;
+        let response = self.core.send(http).await.map_err(make_call::Error::Send)?;
+        make_call::parse_response(response)
+    }
+    /// MonitorCall: 调用MonitorCall监听指定实例下指定通话ID对应的通话。 (English: Call MonitorCall to monitor (listen in on) a call.)
+    ///
+    /// See [`monitor_call`].
+    pub async fn monitor_call(
+        &self,
+        request: monitor_call::Request,
+    ) -> ::std::result::Result<monitor_call::Output, monitor_call::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(monitor_call::Error::Build)?;
+        let response = self.core.send(http).await.map_err(monitor_call::Error::Send)?;
+        monitor_call::parse_response(response)
+    }
+    /// MuteCall - 静音通话: 调用MuteCall静音指定实例下指定通话ID对应的通话。 (English: Call MuteCall to mute the call with the given call ID.)
+    ///
+    /// See [`mute_call`].
+    pub async fn mute_call(
+        &self,
+        request: mute_call::Request,
+    ) -> ::std::result::Result<mute_call::Output, mute_call::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(mute_call::Error::Build)?;
+        let response = self.core.send(http).await.map_err(mute_call::Error::Send)?;
+        mute_call::parse_response(response)
+    }
+    /// ReadyForService - 坐席就绪: 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。 (English: Call ReadyForService to make an agent ready (idle).)
+    ///
+    /// See [`ready_for_service`].
+    pub async fn ready_for_service(
+        &self,
+        request: ready_for_service::Request,
+    ) -> ::std::result::Result<ready_for_service::Output, ready_for_service::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(ready_for_service::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(ready_for_service::Error::Send)?;
+        ready_for_service::parse_response(response)
+    }
+    /// ReleaseCall - 挂断通话: 调用ReleaseCall挂断指定实例下指定通话ID对应的通话。 (English: Call ReleaseCall to hang up the call with the given call ID.)
+    ///
+    /// See [`release_call`].
+    pub async fn release_call(
+        &self,
+        request: release_call::Request,
+    ) -> ::std::result::Result<release_call::Output, release_call::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(release_call::Error::Build)?;
+        let response = self.core.send(http).await.map_err(release_call::Error::Send)?;
+        release_call::parse_response(response)
+    }
+    /// ResetAgentState - 重置坐席状态: 调用ResetAgentState重置指定实例下指定坐席的坐席状态。 (English: Call ResetAgentState to reset an agent's state.)
+    ///
+    /// See [`reset_agent_state`].
+    pub async fn reset_agent_state(
+        &self,
+        request: reset_agent_state::Request,
+    ) -> ::std::result::Result<reset_agent_state::Output, reset_agent_state::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(reset_agent_state::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(reset_agent_state::Error::Send)?;
+        reset_agent_state::parse_response(response)
+    }
+    /// RetrieveCall - 取回通话: 调用RetrieveCall取回指定实例下指定通话ID对应的通话。 (English: Call RetrieveCall to retrieve a held call.)
+    ///
+    /// See [`retrieve_call`].
+    pub async fn retrieve_call(
+        &self,
+        request: retrieve_call::Request,
+    ) -> ::std::result::Result<retrieve_call::Output, retrieve_call::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(retrieve_call::Error::Build)?;
+        let response = self.core.send(http).await.map_err(retrieve_call::Error::Send)?;
+        retrieve_call::parse_response(response)
+    }
+    /// SendDtmfSignaling: 调用SendDtmfSignaling在通话过程中发送DTMF按键信息。 (English: Call SendDtmfSignaling to send DTMF keys during a call.)
+    ///
+    /// See [`send_dtmf_signaling`].
+    pub async fn send_dtmf_signaling(
+        &self,
+        request: send_dtmf_signaling::Request,
+    ) -> ::std::result::Result<send_dtmf_signaling::Output, send_dtmf_signaling::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(send_dtmf_signaling::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(send_dtmf_signaling::Error::Send)?;
+        send_dtmf_signaling::parse_response(response)
+    }
+    /// SignInGroup - 签入技能组: 调用SignInGroup使坐席签入指定实例下的指定技能组,即坐席上线操作。 (English: Call SignInGroup to sign an agent in to skill groups, i.e. bring the agent online.)
+    ///
+    /// See [`sign_in_group`].
+    pub async fn sign_in_group(
+        &self,
+        request: sign_in_group::Request,
+    ) -> ::std::result::Result<sign_in_group::Output, sign_in_group::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(sign_in_group::Error::Build)?;
+        let response = self.core.send(http).await.map_err(sign_in_group::Error::Send)?;
+        sign_in_group::parse_response(response)
+    }
+    /// SignOutGroup: 调用SignOutGroup使坐席签出当前签入的技能组,即坐席下线操作。 (English: Call SignOutGroup to sign an agent out of its skill groups, i.e. take the agent offline.)
+    ///
+    /// See [`sign_out_group`].
+    pub async fn sign_out_group(
+        &self,
+        request: sign_out_group::Request,
+    ) -> ::std::result::Result<sign_out_group::Output, sign_out_group::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(sign_out_group::Error::Build)?;
+        let response = self.core.send(http).await.map_err(sign_out_group::Error::Send)?;
+        sign_out_group::parse_response(response)
+    }
+    /// StartConference: StartConference: start a conference with the given participants (summary inferred from the parameters; the page summary was not found).
+    ///
+    /// See [`start_conference`].
+    pub async fn start_conference(
+        &self,
+        request: start_conference::Request,
+    ) -> ::std::result::Result<start_conference::Output, start_conference::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(start_conference::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(start_conference::Error::Send)?;
+        start_conference::parse_response(response)
+    }
+    /// SwitchToConference: SwitchToConference: switch the call given by JobId to a conference (summary inferred from the action name; the page summary was not found).
+    ///
+    /// See [`switch_to_conference`].
+    pub async fn switch_to_conference(
+        &self,
+        request: switch_to_conference::Request,
+    ) -> ::std::result::Result<
+        switch_to_conference::Output,
+        switch_to_conference::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(switch_to_conference::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(switch_to_conference::Error::Send)?;
+        switch_to_conference::parse_response(response)
+    }
+    /// TakeBreak: 调用TakeBreak将指定实例下的指定坐席设置为小休状态。 (English: Call TakeBreak to put an agent on break.)
+    ///
+    /// See [`take_break`].
+    pub async fn take_break(
+        &self,
+        request: take_break::Request,
+    ) -> ::std::result::Result<take_break::Output, take_break::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(take_break::Error::Build)?;
+        let response = self.core.send(http).await.map_err(take_break::Error::Send)?;
+        take_break::parse_response(response)
     }
     /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.)
     ///

@@ -11,6 +11,990 @@ fn query(
     ::switchboard_runtime::query::pairs(request.uri())
 }
 #[test]
+fn answer_call_documented() {
+    use client::answer_call as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .job_id("job-65382141036853491")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "AnswerCall".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("JobId".to_owned(), "job-65382141036853491".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103655,\"CallContext\":{\"JobId\":\"job-6538214103685****\",\"InstanceId\":\"ccc-test\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"INBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\",\"ChannelVariables\":\"a=b;c=d;\"}],\"CallType\":\"INBOUND\"},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\"}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"ContextId\":103655,\"CallContext\":{\"JobId\":\"job-6538214103685****\",\"InstanceId\":\"ccc-test\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"INBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\",\"ChannelVariables\":\"a=b;c=d;\"}],\"CallType\":\"INBOUND\"},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\"}}")
+        .unwrap()
+    );
+}
+#[test]
+fn barge_in_call_from_examples() {
+    use client::barge_in_call as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .job_id("job-6538214103685****")
+        .barged_user_id("agent2@ccc-test")
+        .timeout_seconds(60i32)
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "BargeInCall".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("JobId".to_owned(), "job-6538214103685****".to_owned()),
+        ("BargedUserId".to_owned(), "agent2@ccc-test".to_owned()), ("TimeoutSeconds"
+        .to_owned(), "60".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"CallContext\":{\"CallType\":\"BARGE\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"BARGE\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"CallContext\":{\"CallType\":\"BARGE\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"BARGE\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}")
+        .unwrap()
+    );
+}
+#[test]
+fn blind_transfer_from_examples() {
+    use client::blind_transfer as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("ACC-YUNBS-1.0.10-****")
+        .transferor("08314325****")
+        .transferee("agent@ccc-test")
+        .timeout_seconds(60i32)
+        .job_id("job-6538214103685****")
+        .call_priority(5i32)
+        .transferee_type("SKILL_GROUP")
+        .contact_flow_variables(
+            "{\"name\":\"王先生\",\"time\":\"19点20分\",\"address\":\"某某中心\"}",
+        )
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "BlindTransfer".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "ACC-YUNBS-1.0.10-****".to_owned()), ("Transferor".to_owned(), "08314325****"
+        .to_owned()), ("Transferee".to_owned(), "agent@ccc-test".to_owned()),
+        ("TimeoutSeconds".to_owned(), "60".to_owned()), ("JobId".to_owned(),
+        "job-6538214103685****".to_owned()), ("CallPriority".to_owned(), "5".to_owned()),
+        ("TransfereeType".to_owned(), "SKILL_GROUP".to_owned()), ("ContactFlowVariables"
+        .to_owned(),
+        "{\"name\":\"王先生\",\"time\":\"19点20分\",\"address\":\"某某中心\"}"
+        .to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103654,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"ContextId\":103654,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}")
+        .unwrap()
+    );
+}
+#[test]
+fn cancel_attended_transfer_from_examples() {
+    use client::cancel_attended_transfer as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .job_id("job-6538214103685****")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "CancelAttendedTransfer".to_owned()), ("Version"
+        .to_owned(), "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test"
+        .to_owned()), ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId"
+        .to_owned(), "device".to_owned()), ("JobId".to_owned(), "job-6538214103685****"
+        .to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"ContextId\":103656,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"CONSULTANT\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"ContextId\":103656,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"CONSULTANT\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}")
+        .unwrap()
+    );
+}
+#[test]
+fn coach_call_documented() {
+    use client::coach_call as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .job_id("job-65382141036853491")
+        .coached_user_id("coached-agent@ccc-test")
+        .timeout_seconds(30i32)
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "CoachCall".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("JobId".to_owned(), "job-65382141036853491".to_owned()),
+        ("CoachedUserId".to_owned(), "coached-agent@ccc-test".to_owned()),
+        ("TimeoutSeconds".to_owned(), "30".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"BA03159C-E808-4FF1-B27E-A61B6E888D7F\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"COACH\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"COACHING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"COACH\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\"}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"CallContext\":{\"CallType\":\"COACH\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"COACHING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"COACH\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\"}}")
+        .unwrap()
+    );
+}
+#[test]
+fn complete_attended_transfer_documented() {
+    use client::complete_attended_transfer as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .job_id("job-6538214103685****")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "CompleteAttendedTransfer".to_owned()), ("Version"
+        .to_owned(), "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test"
+        .to_owned()), ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId"
+        .to_owned(), "device".to_owned()), ("JobId".to_owned(), "job-6538214103685****"
+        .to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103652,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\\n\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-65382141036853491\"}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"ContextId\":103652,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\\n\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-65382141036853491\"}}")
+        .unwrap()
+    );
+}
+#[test]
+fn hold_call_from_examples() {
+    use client::hold_call as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("ACC-YUNBS-1.0.10-****")
+        .job_id("job-6582589278232****")
+        .channel_id(
+            "ch:customer:010123****->1318888****:1609255715825:job-6582589278232****",
+        )
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "HoldCall".to_owned()), ("Version".to_owned(), "2020-07-01"
+        .to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()), ("UserId"
+        .to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "ACC-YUNBS-1.0.10-****".to_owned()), ("JobId".to_owned(), "job-6582589278232****"
+        .to_owned()), ("ChannelId".to_owned(),
+        "ch:customer:010123****->1318888****:1609255715825:job-6582589278232****"
+        .to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"174F7777-2F6C-4F10-B889-C698E26C1AE0\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6582589278232****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609255716900,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6582589278232****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8001****\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"Heartbeat\":1609255716908,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609255715822,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1390000****\",\"JobId\":\"job-6582589278232****\",\"UserState\":\"TALKING\"}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6582589278232****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609255716900,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6582589278232****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8001****\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"Heartbeat\":1609255716908,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609255715822,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1390000****\",\"JobId\":\"job-6582589278232****\",\"UserState\":\"TALKING\"}}")
+        .unwrap()
+    );
+}
+#[test]
+fn initiate_attended_transfer_from_examples() {
+    use client::initiate_attended_transfer as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("ACC-YUNBS-1.0.10-****")
+        .transferee("agent2@ccc-test")
+        .timeout_seconds(60i32)
+        .job_id("job-6538214103685****")
+        .call_priority(5i32)
+        .transferee_type("SKILL_GROUP")
+        .routing_type("Automatic")
+        .tags("a=b")
+        .queuing_timeout_seconds(10i64)
+        .queuing_overflow_threshold(0i64)
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "InitiateAttendedTransfer".to_owned()), ("Version"
+        .to_owned(), "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test"
+        .to_owned()), ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId"
+        .to_owned(), "ACC-YUNBS-1.0.10-****".to_owned()), ("Transferee".to_owned(),
+        "agent2@ccc-test".to_owned()), ("TimeoutSeconds".to_owned(), "60".to_owned()),
+        ("JobId".to_owned(), "job-6538214103685****".to_owned()), ("CallPriority"
+        .to_owned(), "5".to_owned()), ("TransfereeType".to_owned(), "SKILL_GROUP"
+        .to_owned()), ("RoutingType".to_owned(), "Automatic".to_owned()), ("Tags"
+        .to_owned(), "a=b".to_owned()), ("QueuingTimeoutSeconds".to_owned(), "10"
+        .to_owned()), ("QueuingOverflowThreshold".to_owned(), "0".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"ContextId\":103655,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:139xxxx0501->80326034:1609138902226:job-6538214103685****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"ContextId\":103655,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:139xxxx0501->80326034:1609138902226:job-6538214103685****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}")
+        .unwrap()
+    );
+}
+#[test]
+fn intercept_call_documented() {
+    use client::intercept_call as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .job_id("job-6538214103685****")
+        .intercepted_user_id("agent2@ccc-test")
+        .timeout_seconds(60i32)
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "InterceptCall".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("JobId".to_owned(), "job-6538214103685****".to_owned()),
+        ("InterceptedUserId".to_owned(), "agent2@ccc-test".to_owned()), ("TimeoutSeconds"
+        .to_owned(), "60".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"INTERCEPT\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"无\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"INTERCEPT\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\"}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"CallContext\":{\"CallType\":\"INTERCEPT\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"无\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"INTERCEPT\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\"}}")
+        .unwrap()
+    );
+}
+#[test]
+fn make_call_documented() {
+    use client::make_call as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .caller("010989****")
+        .callee("1318888****")
+        .timeout_seconds(30i32)
+        .tags("tags")
+        .masked_callee("131****8888")
+        .media_type("AUDIO")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "MakeCall".to_owned()), ("Version".to_owned(), "2020-07-01"
+        .to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()), ("UserId"
+        .to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(), "device"
+        .to_owned()), ("Caller".to_owned(), "010989****".to_owned()), ("Callee"
+        .to_owned(), "1318888****".to_owned()), ("TimeoutSeconds".to_owned(), "30"
+        .to_owned()), ("Tags".to_owned(), "tags".to_owned()), ("MaskedCallee".to_owned(),
+        "131****8888".to_owned()), ("MediaType".to_owned(), "AUDIO".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"26A34338-5CD9-4C95-A7A6-5BDCE76C6B94\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":123456,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6570007401392****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"无\",\"ChannelState\":\"NONE\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609225718295,\"ReleaseReason\":\"无\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6570007401392****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8001****\",\"MediaType\":\"Audio\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6570007401392****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\"}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"ContextId\":123456,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6570007401392****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"无\",\"ChannelState\":\"NONE\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609225718295,\"ReleaseReason\":\"无\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6570007401392****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8001****\",\"MediaType\":\"Audio\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6570007401392****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\"}}")
+        .unwrap()
+    );
+}
+#[test]
+fn monitor_call_documented() {
+    use client::monitor_call as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .monitored_user_id("agent2@ccc-test")
+        .timeout_seconds(30i32)
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "MonitorCall".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("MonitoredUserId".to_owned(), "agent2@ccc-test"
+        .to_owned()), ("TimeoutSeconds".to_owned(), "30".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378}}")
+        .unwrap()
+    );
+}
+#[test]
+fn mute_call_from_examples() {
+    use client::mute_call as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .job_id("job-6581536084722****")
+        .channel_id("ch:user:1318888****->8001****:1609253204816:job-6581536084722****")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "MuteCall".to_owned()), ("Version".to_owned(), "2020-07-01"
+        .to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()), ("UserId"
+        .to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(), "device"
+        .to_owned()), ("JobId".to_owned(), "job-6581536084722****".to_owned()),
+        ("ChannelId".to_owned(),
+        "ch:user:1318888****->8001****:1609253204816:job-6581536084722****".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"A275B008-A25B-494D-AB53-93CE253815B6\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6581536084722****\",\"ChannelContexts\":[{\"CallType\":\"OUTBOUND\",\"ChannelFlags\":\"[]\",\"ChannelId\":\"ch:user:1318888****->8001****:1609253204816:job-6581536084722****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"Index\":1,\"JobId\":\"job-6581536084722****\",\"Originator\":\"1318888****\",\"Timestamp\":1609253212511,\"UserExtension\":\"8001****\",\"UserId\":\"agent@ccc-test\"}]},\"UserContext\":{\"BreakCode\":\"Warm-up\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"Extension\":\"8001****\",\"Heartbeat\":1609253205896,\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6581536084722****\",\"Mobile\":\"1390000****\",\"OutboundScenario\":false,\"Reserved\":1609253204811,\"UserId\":\"agent@ccc-test\",\"UserState\":\"TALKING\",\"WorkMode\":\"ON_SITE\"}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6581536084722****\",\"ChannelContexts\":[{\"CallType\":\"OUTBOUND\",\"ChannelFlags\":\"[]\",\"ChannelId\":\"ch:user:1318888****->8001****:1609253204816:job-6581536084722****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"Index\":1,\"JobId\":\"job-6581536084722****\",\"Originator\":\"1318888****\",\"Timestamp\":1609253212511,\"UserExtension\":\"8001****\",\"UserId\":\"agent@ccc-test\"}]},\"UserContext\":{\"BreakCode\":\"Warm-up\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"Extension\":\"8001****\",\"Heartbeat\":1609253205896,\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6581536084722****\",\"Mobile\":\"1390000****\",\"OutboundScenario\":false,\"Reserved\":1609253204811,\"UserId\":\"agent@ccc-test\",\"UserState\":\"TALKING\",\"WorkMode\":\"ON_SITE\"}}")
+        .unwrap()
+    );
+}
+#[test]
+fn ready_for_service_documented() {
+    use client::ready_for_service as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("user-test@ccc-test")
+        .device_id("device")
+        .outbound_scenario(false)
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "ReadyForService".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "user-test@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("OutboundScenario".to_owned(), "false".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"CC49060B-87ED-489A-AD3D-00E57775DBFF\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\\n\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\\n\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}")
+        .unwrap()
+    );
+}
+#[test]
+fn release_call_documented() {
+    use client::release_call as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .job_id("job-6538214103685****")
+        .channel_id("ch:user:1390501****->8032****:1609138902226:job-6538214103685****")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "ReleaseCall".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("JobId".to_owned(), "job-6538214103685****".to_owned()),
+        ("ChannelId".to_owned(),
+        "ch:user:1390501****->8032****:1609138902226:job-6538214103685****".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"JobId\":\"job-6538214103685****\",\"InstanceId\":\"ccc-test\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\",\"ChannelVariables\":\"a=b;c=d;\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"BREAK\"},\"ContextId\":123456}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"CallContext\":{\"JobId\":\"job-6538214103685****\",\"InstanceId\":\"ccc-test\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\",\"ChannelVariables\":\"a=b;c=d;\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"BREAK\"},\"ContextId\":123456}")
+        .unwrap()
+    );
+}
+#[test]
+fn reset_agent_state_from_examples() {
+    use client::reset_agent_state as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "ResetAgentState".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"OFFLINE\",\"SignedSkillGroupIdList\":[\"skillgroup@ccc-test\"]}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"OFFLINE\",\"SignedSkillGroupIdList\":[\"skillgroup@ccc-test\"]}")
+        .unwrap()
+    );
+}
+#[test]
+fn retrieve_call_from_examples() {
+    use client::retrieve_call as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .job_id("job-6538214103685****")
+        .channel_id("ch:user:1390501****->8032****:1609138902226:job-6538214103685****")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "RetrieveCall".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("JobId".to_owned(), "job-6538214103685****".to_owned()),
+        ("ChannelId".to_owned(),
+        "ch:user:1390501****->8032****:1609138902226:job-6538214103685****".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"BREAK\"}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"BREAK\"}}")
+        .unwrap()
+    );
+}
+#[test]
+fn send_dtmf_signaling_documented() {
+    use client::send_dtmf_signaling as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .job_id("job-6573574060089****")
+        .channel_id(
+            "ch:customer:0108989****->1318888****:1609234221870:job-6573574060089****",
+        )
+        .dtmf("5")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "SendDtmfSignaling".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("JobId".to_owned(), "job-6573574060089****".to_owned()),
+        ("ChannelId".to_owned(),
+        "ch:customer:0108989****->1318888****:1609234221870:job-6573574060089****"
+        .to_owned()), ("Dtmf".to_owned(), "5".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"842399EC-7D32-4472-AD08-9504C3F141FF\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6573574060089****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"无\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609234222367,\"ReleaseReason\":\"无\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6573574060089****\",\"ChannelId\":\"ch:user:131888****->8001****:1609234221870:job-6573574060089****\",\"UserExtension\":\"8001****\",\"Originator\":\"0101234****\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"Heartbeat\":1609234222375,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609234221864}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6573574060089****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"无\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609234222367,\"ReleaseReason\":\"无\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6573574060089****\",\"ChannelId\":\"ch:user:131888****->8001****:1609234221870:job-6573574060089****\",\"UserExtension\":\"8001****\",\"Originator\":\"0101234****\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"Heartbeat\":1609234222375,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609234221864}}")
+        .unwrap()
+    );
+}
+#[test]
+fn sign_in_group_documented() {
+    use client::sign_in_group as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("CCC-xx.xx.xx.xx-chrome119-bse1b618bff3xxxxd")
+        .signed_skill_group_id_list(
+            "[\"skillgroup1@ccc-test\",\"skillgroup2@ccc-test\"]",
+        )
+        .chat_device_id("4c51c9116c36537cb850dc1081d745df")
+        .additivity(false)
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "SignInGroup".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "CCC-xx.xx.xx.xx-chrome119-bse1b618bff3xxxxd".to_owned()),
+        ("SignedSkillGroupIdList".to_owned(),
+        "[\"skillgroup1@ccc-test\",\"skillgroup2@ccc-test\"]".to_owned()),
+        ("ChatDeviceId".to_owned(), "4c51c9116c36537cb850dc1081d745df".to_owned()),
+        ("Additivity".to_owned(), "false".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\\n\",\"JobId\":\"无\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"],\"ChatDeviceId\":\"4c51c9116c36537cb850dc1081d745df\"}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\\n\",\"JobId\":\"无\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"],\"ChatDeviceId\":\"4c51c9116c36537cb850dc1081d745df\"}")
+        .unwrap()
+    );
+}
+#[test]
+fn sign_out_group_documented() {
+    use client::sign_out_group as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "SignOutGroup".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"BREAK\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"BREAK\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}")
+        .unwrap()
+    );
+}
+#[test]
+fn start_conference_from_examples() {
+    use client::start_conference as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .participant_list_json("[\"8045****\",\"1317511****\"]")
+        .timeout_seconds(30i32)
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "StartConference".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("ParticipantListJson"
+        .to_owned(), "[\"8045****\",\"1317511****\"]".to_owned()), ("TimeoutSeconds"
+        .to_owned(), "30".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"FDD327D1-AB8A-596B-883F-F63582A73F1D\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\\n\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6573574060089****\",\"ChannelId\":\"ch:user:131888****->8001****:1609225718294:job-65700074013925376\",\"Originator\":\"1318888****\",\"UserExtension\":\"8032****\\n\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\\n\",\"OutboundScenario\":false,\"DeviceState\":\"false\",\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\\n\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6573574060089****\",\"ChannelId\":\"ch:user:131888****->8001****:1609225718294:job-65700074013925376\",\"Originator\":\"1318888****\",\"UserExtension\":\"8032****\\n\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\\n\",\"OutboundScenario\":false,\"DeviceState\":\"false\",\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}")
+        .unwrap()
+    );
+}
+#[test]
+fn switch_to_conference_from_examples() {
+    use client::switch_to_conference as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .job_id("job-24114064019637****")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "SwitchToConference".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("JobId".to_owned(), "job-24114064019637****".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"D9C96A73-09C9-5E2A-8CDB-85EC0BC246DA\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"NONE\",\"Destination\":\"8001****\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609255716900,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:131888****->8001****:1609225718294:job-6538214103685****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"DeviceState\":\"false\",\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"NONE\",\"Destination\":\"8001****\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609255716900,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:131888****->8001****:1609225718294:job-6538214103685****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"DeviceState\":\"false\",\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}")
+        .unwrap()
+    );
+}
+#[test]
+fn take_break_documented() {
+    use client::take_break as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .code("lunchtime")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "TakeBreak".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("Code".to_owned(), "lunchtime".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"B59382D2-5755-4C6D-861F-FA2AAD8F89F7\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8001****\",\"Heartbeat\":1609249563836,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609234221864,\"BreakCode\":\"lunchtime\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1390000****\",\"JobId\":\"无\",\"UserState\":\"BREAK\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"Extension\":\"8001****\",\"Heartbeat\":1609249563836,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609234221864,\"BreakCode\":\"lunchtime\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1390000****\",\"JobId\":\"无\",\"UserState\":\"BREAK\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}")
+        .unwrap()
+    );
+}
+#[test]
 fn unmute_call_documented() {
     use client::unmute_call as op;
     let request = op::Request::builder()

@@ -48,7 +48,9 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 20usize] = [
         code: "1",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("A required parameter is missing."),
+        meaning: ::std::option::Option::Some(
+            "A required parameter is missing in the request.",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -56,7 +58,7 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 20usize] = [
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
         meaning: ::std::option::Option::Some(
-            "A parameter is not valid for the current state.",
+            "A specified parameter is not valid for the current state.",
         ),
         retryable: false,
     },
@@ -64,119 +66,133 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 20usize] = [
         code: "3",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("Forbidden."),
+        meaning: ::std::option::Option::Some("The operation is forbidden."),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "4",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("Internal error."),
+        meaning: ::std::option::Option::Some(
+            "An internal error occurred. This could occur if an internal error occurred with Web Services or with one of the servers working with Web Services (for example: Cassandra or a Genesys Framework component).",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "5",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("No permission."),
+        meaning: ::std::option::Option::Some(
+            "The user does not have permission to perform this operation.",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "6",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("Resource not found."),
+        meaning: ::std::option::Option::Some(
+            "The requested resource could not be found.",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "7",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("Partial success (bulk operations)."),
+        meaning: ::std::option::Option::Some(
+            "The operation was partially successful. Returned if at least one action in a bulk operation succeeded. More information is available in the Partial Success section.",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "8",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("A password change is demanded."),
+        meaning: ::std::option::Option::Some(
+            "Change password demanded. Web Services requested a password change for the user.",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "9",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("Processing incomplete."),
+        meaning: ::std::option::Option::Some("Processing incomplete"),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "10",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("Input validation error."),
+        meaning: ::std::option::Option::Some(
+            "Input validation error - the provided value is not within the range of valid values",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "11",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("Change of a read-only property."),
+        meaning: ::std::option::Option::Some(
+            "User requested to change read-only property",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "12",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("Unable to retrieve."),
+        meaning: ::std::option::Option::Some("Unable to retrieve resource error"),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "13",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("Unable to create."),
+        meaning: ::std::option::Option::Some("Unable to create resource error"),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "14",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("Unable to delete."),
+        meaning: ::std::option::Option::Some("Unable to delete resource error"),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "15",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("Unable to update."),
+        meaning: ::std::option::Option::Some("Unable to update resource error"),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "16",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("Unable to assign."),
+        meaning: ::std::option::Option::Some("Unable to assign resource error"),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "17",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("Unable to unassign."),
+        meaning: ::std::option::Option::Some("Unable to unassign resource error"),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "18",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("Already exists."),
+        meaning: ::std::option::Option::Some("Resource already exists"),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "19",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("Already in use."),
+        meaning: ::std::option::Option::Some("Resource already in use"),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -184,7 +200,7 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 20usize] = [
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
         meaning: ::std::option::Option::Some(
-            "Not authenticated (body sample `{\"statusCode\":20,\"statusMessage\":\"Access de…\"}`, message truncated in the public copy).",
+            "User is not authenticated. Any subsequent request should provide credentials (body sample `{\"statusCode\":20,\"statusMessage\":\"Access de…\"}`, message truncated in the public copy; GEN-1).",
         ),
         retryable: false,
     },
@@ -236,6 +252,8 @@ pub mod types {
         PauseCallRecording,
         /// `StopCallRecording`.
         StopCallRecording,
+        /// `StartCallRecording`.
+        StartCallRecording,
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
     }
@@ -258,6 +276,7 @@ pub mod types {
                 "SwapCalls" => Self::SwapCalls,
                 "PauseCallRecording" => Self::PauseCallRecording,
                 "StopCallRecording" => Self::StopCallRecording,
+                "StartCallRecording" => Self::StartCallRecording,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -296,6 +315,9 @@ pub mod types {
                     "PauseCallRecording".to_owned()
                 }
                 CallCapabilitiesItem::StopCallRecording => "StopCallRecording".to_owned(),
+                CallCapabilitiesItem::StartCallRecording => {
+                    "StartCallRecording".to_owned()
+                }
                 CallCapabilitiesItem::UnknownValue(value) => value,
             }
         }
@@ -405,6 +427,59 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub capabilities: ::std::option::Option<::std::vec::Vec<CallCapabilitiesItem>>,
+        /// Key/value data attached to the call (e.g. \`{"AccountNumber": "12345678"}\` on the Call resource page; the StartCallRecording sample carries \`GSIP_RECORD\`, \`GSIP_REC_FN\`, …).
+        ///
+        /// Unconfirmed: The value types are not stated; every documented value is a string.
+        ///
+        /// Wire name: `userData`.
+        #[serde(
+            rename = "userData",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_data: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::switchboard_runtime::serde_json::Value,
+            >,
+        >,
+        /// Recording state of the call; "Recording" in the StartCallRecording notification, "Stopped" in the Call resource sample (8.5.2 Call Resource page, revision of October 23, 2015).
+        ///
+        /// Example: `Recording`.
+        ///
+        /// Unconfirmed: No page lists all values.
+        ///
+        /// Wire name: `recordingState`.
+        #[serde(
+            rename = "recordingState",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub recording_state: ::std::option::Option<::std::string::String>,
+        /// Shown on a consult call (callType Consult) in the CompleteConference notification: the URI of the call it was initiated from. Not described in words on the page.
+        ///
+        /// Format: `uri`.
+        ///
+        /// Example: `http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES000009`.
+        ///
+        /// Wire name: `parentCallUri`.
+        #[serde(
+            rename = "parentCallUri",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub parent_call_uri: ::std::option::Option<::std::string::String>,
+        /// Path form of \`parentCallUri\` (CompleteConference notification); not described in words.
+        ///
+        /// Example: `/calls/01RCC3N118B1V0SL8O7GK2LAES000009`.
+        ///
+        /// Wire name: `parentCallPath`.
+        #[serde(
+            rename = "parentCallPath",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub parent_call_path: ::std::option::Option<::std::string::String>,
         /// Call duration; a string in the sample ("43").
         ///
         /// Example: `43`.
@@ -534,6 +609,386 @@ pub mod types {
         )]
         pub digits: ::std::option::Option<::std::string::String>,
     }
+    /// \`destination\` of Dial, InitiateConference, InitiateTransfer and SingleStepTransfer: "A JSON object that includes the number to be dialed." (sample \`{"phoneNumber": "5551212"}\` on the 8.5.2 Dial page).
+    ///
+    /// Vendor name: `Destination`.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Destination {
+        /// The number to be dialed.
+        ///
+        /// Example: `15002`.
+        ///
+        /// Unconfirmed: Required because the object "includes the number to be dialed"; no page lists other keys of \`destination\`.
+        ///
+        /// Wire name: `phoneNumber`.
+        #[serde(rename = "phoneNumber")]
+        pub phone_number: ::std::string::String,
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum DeviceDeviceState {
+        /// `Active`.
+        Active,
+        /// `Inactive`.
+        Inactive,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for DeviceDeviceState {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "Active" => Self::Active,
+                "Inactive" => Self::Inactive,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for DeviceDeviceState {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<DeviceDeviceState> for ::std::string::String {
+        fn from(value: DeviceDeviceState) -> Self {
+            match value {
+                DeviceDeviceState::Active => "Active".to_owned(),
+                DeviceDeviceState::Inactive => "Inactive".to_owned(),
+                DeviceDeviceState::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum DeviceDoNotDisturb {
+        /// `On`.
+        On,
+        /// `Off`.
+        Off,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for DeviceDoNotDisturb {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "On" => Self::On,
+                "Off" => Self::Off,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for DeviceDoNotDisturb {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<DeviceDoNotDisturb> for ::std::string::String {
+        fn from(value: DeviceDoNotDisturb) -> Self {
+            match value {
+                DeviceDoNotDisturb::On => "On".to_owned(),
+                DeviceDoNotDisturb::Off => "Off".to_owned(),
+                DeviceDoNotDisturb::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum DeviceCapabilitiesItem {
+        /// `ForwardCallsOn`.
+        ForwardCallsOn,
+        /// `DoNotDisturbOn`.
+        DoNotDisturbOn,
+        /// `ListenIn`.
+        ListenIn,
+        /// `Coach`.
+        Coach,
+        /// `BargeIn`.
+        BargeIn,
+        /// `CancelSupervisorMonitoring`.
+        CancelSupervisorMonitoring,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for DeviceCapabilitiesItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "ForwardCallsOn" => Self::ForwardCallsOn,
+                "DoNotDisturbOn" => Self::DoNotDisturbOn,
+                "ListenIn" => Self::ListenIn,
+                "Coach" => Self::Coach,
+                "BargeIn" => Self::BargeIn,
+                "CancelSupervisorMonitoring" => Self::CancelSupervisorMonitoring,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for DeviceCapabilitiesItem {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<DeviceCapabilitiesItem> for ::std::string::String {
+        fn from(value: DeviceCapabilitiesItem) -> Self {
+            match value {
+                DeviceCapabilitiesItem::ForwardCallsOn => "ForwardCallsOn".to_owned(),
+                DeviceCapabilitiesItem::DoNotDisturbOn => "DoNotDisturbOn".to_owned(),
+                DeviceCapabilitiesItem::ListenIn => "ListenIn".to_owned(),
+                DeviceCapabilitiesItem::Coach => "Coach".to_owned(),
+                DeviceCapabilitiesItem::BargeIn => "BargeIn".to_owned(),
+                DeviceCapabilitiesItem::CancelSupervisorMonitoring => {
+                    "CancelSupervisorMonitoring".to_owned()
+                }
+                DeviceCapabilitiesItem::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// An object of the response or request.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct DeviceSupervisorMonitoringState {
+        /// Not described by the vendor.
+        ///
+        /// Example: `ListenIn`.
+        ///
+        /// Wire name: `state`.
+        #[serde(
+            rename = "state",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub state: ::std::option::Option<::std::string::String>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `AllCalls`.
+        ///
+        /// Wire name: `mode`.
+        #[serde(
+            rename = "mode",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mode: ::std::option::Option<::std::string::String>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `Call`.
+        ///
+        /// Wire name: `scope`.
+        #[serde(
+            rename = "scope",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub scope: ::std::option::Option<::std::string::String>,
+        /// Not described by the vendor.
+        ///
+        /// Format: `uri`.
+        ///
+        /// Example: `http://127.0.0.1:8080/api/v2/devices/9c14cad7-17c4-48d0-8492-7cf0ff92c224`.
+        ///
+        /// Wire name: `targetDeviceUri`.
+        #[serde(
+            rename = "targetDeviceUri",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub target_device_uri: ::std::option::Option<::std::string::String>,
+    }
+    /// A device resource ("Device resources include properties that show the current state of the user's device and the available operations for the current state. … The device resource is also present in DeviceStateChangeMessages delivered to the client via CometD.") Field descriptions from the Device resource page (8.5.2DRAFT revision <https://en.docs.genesys.com/index.php?direction=prev&oldid=375097&title=Documentation%3AHTCC%3AAPI%3ACallsDeviceResource%3A8.5.2DRAFT>).
+    ///
+    /// Vendor name: `Device`.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Device {
+        /// The ID of the call.
+        ///
+        /// Example: `74152ed8-858f-4a33-9e96-36213a678d30`.
+        ///
+        /// Unconfirmed: The page's description says "call" for the device id (the \`{id}\` of \`/api/v2/me/devices/{id}\`), verbatim.
+        ///
+        /// Wire name: `id`.
+        #[serde(
+            rename = "id",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        /// The state of the device (Active, Inactive).
+        ///
+        /// Wire name: `deviceState`.
+        #[serde(
+            rename = "deviceState",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_state: ::std::option::Option<DeviceDeviceState>,
+        /// The state of the user for this device.
+        ///
+        /// Wire name: `userState`.
+        #[serde(
+            rename = "userState",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_state: ::std::option::Option<super::types::UserState>,
+        /// The phone number assigned to this device.
+        ///
+        /// Example: `5000`.
+        ///
+        /// Wire name: `phoneNumber`.
+        #[serde(
+            rename = "phoneNumber",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number: ::std::option::Option<::std::string::String>,
+        /// The phone number in e.164 format.
+        ///
+        /// Example: `5000`.
+        ///
+        /// Wire name: `e164Number`.
+        #[serde(
+            rename = "e164Number",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub e164_number: ::std::option::Option<::std::string::String>,
+        /// The type of telephony network the device is associated with.
+        ///
+        /// Example: `Private`.
+        ///
+        /// Unconfirmed: The page's list of possible values is cut in the stored copy; only "Private" is seen.
+        ///
+        /// Wire name: `telephonyNetwork`.
+        #[serde(
+            rename = "telephonyNetwork",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub telephony_network: ::std::option::Option<::std::string::String>,
+        /// The Do Not Disturb state for this device (On, Off).
+        ///
+        /// Wire name: `doNotDisturb`.
+        #[serde(
+            rename = "doNotDisturb",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub do_not_disturb: ::std::option::Option<DeviceDoNotDisturb>,
+        /// The URI for the voice environment to which this device belongs.
+        ///
+        /// Format: `uri`.
+        ///
+        /// Example: `http://127.0.0.1:8080/api/v2/voice-environments/370ef5e6-9e3c-4d91-9588-7f4dfe67e011`.
+        ///
+        /// Wire name: `voiceEnvironmentUri`.
+        #[serde(
+            rename = "voiceEnvironmentUri",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub voice_environment_uri: ::std::option::Option<::std::string::String>,
+        /// A list of capabilities currently available on the device.
+        ///
+        /// Wire name: `capabilities`.
+        #[serde(
+            rename = "capabilities",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub capabilities: ::std::option::Option<::std::vec::Vec<DeviceCapabilitiesItem>>,
+        /// Shown in the Device resource sample data; not described in the stored copy.
+        ///
+        /// Wire name: `supervisorMonitoringState`.
+        #[serde(
+            rename = "supervisorMonitoringState",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub supervisor_monitoring_state: ::std::option::Option<
+            DeviceSupervisorMonitoringState,
+        >,
+    }
+    /// The state of the user for a device (\`userState\` of the Device resource), as shown in the Ready, NotReady and AuxWork notifications.
+    ///
+    /// Vendor name: `UserState`.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct UserState {
+        /// Not described in words; the samples show 9430250E-0A1B-421F-B372-F29E69366DED with Ready, 900D55CC-2BB0-431F-8BF9-D3525B383BE6 with Not Ready and 2B36138D-C564-4562-A8CB-3C32D564F296 with AuxWork.
+        ///
+        /// Example: `9430250E-0A1B-421F-B372-F29E69366DED`.
+        ///
+        /// Wire name: `id`.
+        #[serde(
+            rename = "id",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `Ready`.
+        ///
+        /// Wire name: `displayName`.
+        #[serde(
+            rename = "displayName",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        /// The agent state; the samples show Ready and NotReady.
+        ///
+        /// Example: `Ready`.
+        ///
+        /// Wire name: `state`.
+        #[serde(
+            rename = "state",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub state: ::std::option::Option<::std::string::String>,
+        /// Work mode; AuxWork in the AuxWork sample.
+        ///
+        /// Example: `AuxWork`.
+        ///
+        /// Wire name: `workMode`.
+        #[serde(
+            rename = "workMode",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub work_mode: ::std::option::Option<::std::string::String>,
+    }
 }
 /// Events the API delivers.
 ///
@@ -544,6 +999,7 @@ pub mod events {
         "ParticipantsUpdated",
         "StatusChange",
         "CallRecordingStateChange",
+        "DeviceStateChangeMessage",
     ];
     /// A decoded event.
     #[derive(Clone, Debug, PartialEq)]
@@ -557,20 +1013,22 @@ pub mod events {
         ParticipantsUpdated(::std::boxed::Box<ParticipantsUpdated>),
         /// Event `StatusChange`.
         ///
-        /// A call's state changed (CallStateChangeMessage with notificationType StatusChange). Fields not captured from any page yet.
+        /// A call's state changed (CallStateChangeMessage with notificationType StatusChange): e.g. Held after Hold, Released after Hangup or SingleStepTransfer, Dialing after Dial. Fields as shown in the notification samples of the operation pages (the CallsMessageType page's own property table is cut after \`data.notificationType\` in the stored copy).
         ///
         /// Channel: `/v2/me/calls`.
-        ///
-        /// No public page documents this event's fields; unknown fields are ignored.
         StatusChange(::std::boxed::Box<StatusChange>),
         /// Event `CallRecordingStateChange`.
         ///
-        /// A call's recording state changed (e.g. after StartCallRecording; CallStateChangeMessage with notificationType CallRecordingStateChange). Fields not captured from any page yet.
+        /// A call's recording state changed (CallStateChangeMessage with notificationType CallRecordingStateChange), e.g. after StartCallRecording; the call carries \`recordingState\` ("Recording" in the sample).
         ///
         /// Channel: `/v2/me/calls`.
-        ///
-        /// No public page documents this event's fields; unknown fields are ignored.
         CallRecordingStateChange(::std::boxed::Box<CallRecordingStateChange>),
+        /// Event `DeviceStateChangeMessage`.
+        ///
+        /// A device changed (\`/v2/me/devices\` — "messages related to devices. For example, changes to agent state, do-not-disturb, call forwarding, and supervisor monitoring."), e.g. after Ready, NotReady or AuxWork. LIMITATION: this message carries no \`data.notificationType\` (the service's \`event_envelope.name_field\`); it is told apart by \`data.messageType\` only, so the generated \`events::decode\` reports it as \`Event::Unknown\` and no sample frame is attached here (see the unconfirmed note below the service).
+        ///
+        /// Channel: `/v2/me/devices`.
+        DeviceStateChangeMessage(::std::boxed::Box<DeviceStateChangeMessage>),
         /// An event the documentation does not describe, kept as received.
         Unknown {
             /// Its name.
@@ -597,27 +1055,43 @@ pub mod events {
             )
             .map_err(|e| EventError(e.to_string()))?;
         let payload = split.payload;
-        let result = match split.name.as_str() {
-            "ParticipantsUpdated" => {
-                ::switchboard_runtime::serde_json::from_value(payload)
-                    .map(|p| Event::ParticipantsUpdated(::std::boxed::Box::new(p)))
-            }
-            "StatusChange" => {
-                ::switchboard_runtime::serde_json::from_value(payload)
-                    .map(|p| Event::StatusChange(::std::boxed::Box::new(p)))
-            }
-            "CallRecordingStateChange" => {
-                ::switchboard_runtime::serde_json::from_value(payload)
-                    .map(|p| Event::CallRecordingStateChange(::std::boxed::Box::new(p)))
-            }
-            _ => {
-                return Ok(Event::Unknown {
-                    name: split.name,
-                    payload,
-                });
-            }
+        let named = |event: &str| split.name == event;
+        let unnamed = split.name.is_empty();
+        let has = |path: &str, value: &str| {
+            ::switchboard_runtime::error::json_path_text(&split.frame, path).as_deref()
+                == Some(value)
         };
-        result.map_err(|e| EventError(e.to_string()))
+        if named("ParticipantsUpdated")
+            && has("data.messageType", "CallStateChangeMessage")
+        {
+            return ::switchboard_runtime::serde_json::from_value(payload)
+                .map(|p| Event::ParticipantsUpdated(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        if named("StatusChange") && has("data.messageType", "CallStateChangeMessage") {
+            return ::switchboard_runtime::serde_json::from_value(payload)
+                .map(|p| Event::StatusChange(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        if named("CallRecordingStateChange")
+            && has("data.messageType", "CallStateChangeMessage")
+        {
+            return ::switchboard_runtime::serde_json::from_value(payload)
+                .map(|p| Event::CallRecordingStateChange(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        if (named("DeviceStateChangeMessage") || unnamed)
+            && has("data.messageType", "DeviceStateChangeMessage")
+        {
+            return ::switchboard_runtime::serde_json::from_value(payload)
+                .map(|p| Event::DeviceStateChangeMessage(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        let _ = (&named, unnamed, &has);
+        Ok(Event::Unknown {
+            name: split.name,
+            payload,
+        })
     }
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -691,26 +1165,2141 @@ pub mod events {
         )]
         pub channel: ::std::option::Option<::std::string::String>,
     }
+    /// An object of the response or request.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct StatusChangeData {
+        /// StatusChange.
+        ///
+        /// Wire name: `notificationType`.
+        #[serde(rename = "notificationType")]
+        pub notification_type: ::std::string::String,
+        /// The call after the change.
+        ///
+        /// Wire name: `call`.
+        #[serde(
+            rename = "call",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call: ::std::option::Option<super::types::Call>,
+        /// Phone number ("15000" in the samples); not described on the pages.
+        ///
+        /// Example: `15000`.
+        ///
+        /// Wire name: `phoneNumber`.
+        #[serde(
+            rename = "phoneNumber",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number: ::std::option::Option<::std::string::String>,
+        /// Not described on the pages; the samples carry \`{"BusinessCall": 0}\`.
+        ///
+        /// Wire name: `extensions`.
+        #[serde(
+            rename = "extensions",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub extensions: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::switchboard_runtime::serde_json::Value,
+            >,
+        >,
+        /// This property identifies the message type, in this case CallStateChangeMessage.
+        ///
+        /// Wire name: `messageType`.
+        #[serde(rename = "messageType")]
+        pub message_type: ::std::string::String,
+    }
     /// Event `StatusChange`.
     ///
-    /// A call's state changed (CallStateChangeMessage with notificationType StatusChange). Fields not captured from any page yet.
+    /// A call's state changed (CallStateChangeMessage with notificationType StatusChange): e.g. Held after Hold, Released after Hangup or SingleStepTransfer, Dialing after Dial. Fields as shown in the notification samples of the operation pages (the CallsMessageType page's own property table is cut after \`data.notificationType\` in the stored copy).
     ///
     /// Channel: `/v2/me/calls`.
-    ///
-    /// No public page documents this event's fields; unknown fields are ignored.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
-    pub struct StatusChange {}
+    pub struct StatusChange {
+        /// The data element is present in all CometD notifications and is the root JSON element. You can use data.messageType to identify the message and determine what other properties should be present.
+        ///
+        /// Wire name: `data`.
+        #[serde(rename = "data")]
+        pub data: StatusChangeData,
+        /// The topic to which the message was published.
+        ///
+        /// Wire name: `channel`.
+        #[serde(
+            rename = "channel",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub channel: ::std::option::Option<::std::string::String>,
+    }
+    /// An object of the response or request.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct CallRecordingStateChangeData {
+        /// CallRecordingStateChange.
+        ///
+        /// Wire name: `notificationType`.
+        #[serde(rename = "notificationType")]
+        pub notification_type: ::std::string::String,
+        /// The call, with its \`recordingState\`.
+        ///
+        /// Wire name: `call`.
+        #[serde(
+            rename = "call",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call: ::std::option::Option<super::types::Call>,
+        /// Phone number ("15000" in the sample); not described on the page.
+        ///
+        /// Example: `15000`.
+        ///
+        /// Wire name: `phoneNumber`.
+        #[serde(
+            rename = "phoneNumber",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number: ::std::option::Option<::std::string::String>,
+        /// This property identifies the message type, in this case CallStateChangeMessage.
+        ///
+        /// Wire name: `messageType`.
+        #[serde(rename = "messageType")]
+        pub message_type: ::std::string::String,
+    }
     /// Event `CallRecordingStateChange`.
     ///
-    /// A call's recording state changed (e.g. after StartCallRecording; CallStateChangeMessage with notificationType CallRecordingStateChange). Fields not captured from any page yet.
+    /// A call's recording state changed (CallStateChangeMessage with notificationType CallRecordingStateChange), e.g. after StartCallRecording; the call carries \`recordingState\` ("Recording" in the sample).
     ///
     /// Channel: `/v2/me/calls`.
-    ///
-    /// No public page documents this event's fields; unknown fields are ignored.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
-    pub struct CallRecordingStateChange {}
+    pub struct CallRecordingStateChange {
+        /// The data element is present in all CometD notifications and is the root JSON element. You can use data.messageType to identify the message and determine what other properties should be present.
+        ///
+        /// Wire name: `data`.
+        #[serde(rename = "data")]
+        pub data: CallRecordingStateChangeData,
+        /// The topic to which the message was published.
+        ///
+        /// Wire name: `channel`.
+        #[serde(
+            rename = "channel",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub channel: ::std::option::Option<::std::string::String>,
+    }
+    /// An object of the response or request.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct DeviceStateChangeMessageData {
+        /// This property identifies the message type, in this case DeviceStateChangeMessage.
+        ///
+        /// Wire name: `messageType`.
+        #[serde(rename = "messageType")]
+        pub message_type: ::std::string::String,
+        /// An array of device resources.
+        ///
+        /// Wire name: `devices`.
+        #[serde(
+            rename = "devices",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub devices: ::std::option::Option<::std::vec::Vec<super::types::Device>>,
+    }
+    /// Event `DeviceStateChangeMessage`.
+    ///
+    /// A device changed (\`/v2/me/devices\` — "messages related to devices. For example, changes to agent state, do-not-disturb, call forwarding, and supervisor monitoring."), e.g. after Ready, NotReady or AuxWork. LIMITATION: this message carries no \`data.notificationType\` (the service's \`event_envelope.name_field\`); it is told apart by \`data.messageType\` only, so the generated \`events::decode\` reports it as \`Event::Unknown\` and no sample frame is attached here (see the unconfirmed note below the service).
+    ///
+    /// Channel: `/v2/me/devices`.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct DeviceStateChangeMessage {
+        /// The data element is present in all CometD notifications and is the root JSON element. You can use data.messageType to identify the message and determine what other properties should be present.
+        ///
+        /// Wire name: `data`.
+        #[serde(rename = "data")]
+        pub data: DeviceStateChangeMessageData,
+        /// The topic to which the message was published.
+        ///
+        /// Wire name: `channel`.
+        #[serde(
+            rename = "channel",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub channel: ::std::option::Option<::std::string::String>,
+    }
+}
+/// Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork.
+///
+/// This operation is part of the Voice API section of the Web Services API. Sets the current user to the NotReady state with a workmode of AuxWork. AuxWork is a system-defined agent state operation and is always available for use.
+///
+/// `POST {scheme}://{host}:{port}/api/v2/me/channels/voice`
+///
+/// Required features: `api-voice`.
+///
+/// Triggers: `DeviceStateChangeMessage`.
+///
+/// Changed May 19, 2017, at 17:15: This page was last edited on May 19, 2017, at 17:15.
+///
+/// Unconfirmed:
+/// - The capability tag aux_work is not one of the shared tags (AuxWork is a NotReady variant with workmode AuxWork).
+/// - The 8.5.2 revisions' table gives the request URL as /api/v2/me/calls/{id} while their sample posts to api/v2/me/channels/voice; the current page gives /api/v2/me/channels/voice, used here.
+/// - The page lists no error codes; the service's statusCode table applies.
+///
+/// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/AgentStateAuxWork>
+pub mod aux_work {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "aux_work";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/me/channels/voice";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &["DeviceStateChangeMessage"];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `aux_work`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {}
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {}
+    impl RequestBuilder {
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {};
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/me/channels/voice");
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD DeviceStateChangeMessage on \`/v2/me/devices\`.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// CompleteConference: Completes a previously initiated conference.
+///
+/// This operation is part of the Voice API section of the Web Services API. Completes a previously initiated conference. Once completed, the two separate calls are brought together so that all three parties are participating in the same call.
+///
+/// `POST {scheme}://{host}:{port}/api/v2/me/calls/{id}`
+///
+/// Required features: `api-voice`.
+///
+/// Triggers: `StatusChange`.
+///
+/// Unconfirmed:
+/// - Which call \`{id}\` must name (the held original call or the consult call) is not stated; the sample uses the consult call.
+/// - The notifications after the first are not in the stored copy of the page.
+/// - The page lists no error codes; the service's statusCode table applies.
+///
+/// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/CompleteConference>
+pub mod complete_conference {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "complete_conference";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/me/calls/{id}";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &["StatusChange"];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `complete_conference`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// The id of a call of the conference (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`; the sample posts to the consult call 01RCC3N118B1V0SL8O7GK2LAES00000B).
+        ///
+        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000B`.
+        ///
+        /// Wire name: `id`.
+        pub id: ::std::string::String,
+        /// You can use this optional parameter to specify the consult call that should be used to complete the conference. If not provided, Web Services determines the related call.
+        ///
+        /// Unconfirmed: The type is not stated; a string holding a call URI (like a call's \`uri\`, e.g. <http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000B>) is assumed from the name.
+        ///
+        /// Wire name: `consultCallUri`.
+        pub consult_call_uri: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        id: ::std::option::Option<::std::string::String>,
+        consult_call_uri: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// The id of a call of the conference (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`; the sample posts to the consult call 01RCC3N118B1V0SL8O7GK2LAES00000B).
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// You can use this optional parameter to specify the consult call that should be used to complete the conference. If not provided, Web Services determines the related call.
+        pub fn consult_call_uri(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.consult_call_uri = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                id: self.id.ok_or_else(|| BuildError::missing("id"))?,
+                consult_call_uri: self.consult_call_uri,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/me/calls/");
+            parts.path_param(self.id.as_str());
+            parts.json_body("application/json");
+            parts.body_field("operationName", "CompleteConference")?;
+            if let Some(value) = &self.consult_call_uri {
+                parts.body_field("consultCallUri", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as CometD notifications.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Dial: Initiates a new outbound call to the specified destination.
+///
+/// This operation is part of the Voice API section of the Web Services API. Initiates a new outbound call to the specified destination.
+///
+/// `POST {scheme}://{host}:{port}/api/v2/me/devices/{id}/calls`
+///
+/// Required features: `api-voice`.
+///
+/// Triggers: `StatusChange`.
+///
+/// Unconfirmed:
+/// - \`destination\` is treated as required: the page marks \`location\`, \`userData\` and \`outboundCallerId\` optional and does not say so of \`destination\`.
+/// - Older copies of the page (8.5.2 revision of 2015 on enu.docs.genesys.com) show a notification whose \`participants\` is an array of strings (\`\["5001"\]\`) plus \`participantsInfo\`; the current sample (used here, and by the shared Call type) has participant objects.
+/// - The page lists no error codes; the service's statusCode table applies.
+///
+/// Source: <https://docs.genesys.com/Documentation/HTCC/8.5.2/API/CallsDial>
+pub mod dial {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "dial";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/me/devices/{id}/calls";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &["StatusChange"];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `dial`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// The id of the device to dial from (the \`{id}\` of the request URL \`/api/v2/me/devices/{id}/calls\`).
+        ///
+        /// Example: `631608b3-ceb1-472b-ba05-2ae39555b0d1`.
+        ///
+        /// Wire name: `id`.
+        pub id: ::std::string::String,
+        /// A JSON object that includes the number to be dialed (\`{"phoneNumber": "5551212"}\` on the 8.5.2 draft).
+        ///
+        /// Wire name: `destination`.
+        pub destination: super::types::Destination,
+        /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
+        ///
+        /// Unconfirmed: The page gives no type and no sample value for \`location\`.
+        ///
+        /// Wire name: `location`.
+        pub location: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        /// An optional JSON object that includes key/value data to be included with the call (\`{"Product": "Guitars"}\` on the 8.5.2 draft).
+        ///
+        /// Unconfirmed: The value types are not stated (documented values are strings).
+        ///
+        /// Wire name: `userData`.
+        pub user_data: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::switchboard_runtime::serde_json::Value,
+            >,
+        >,
+        /// An optional parameter that is used by Web Services to set the outbound caller Id attribute for the corresponding T-Server requests.
+        ///
+        /// Unconfirmed: The page gives no type and no sample value for \`outboundCallerId\`.
+        ///
+        /// Wire name: `outboundCallerId`.
+        pub outbound_caller_id: ::std::option::Option<
+            ::switchboard_runtime::serde_json::Value,
+        >,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        id: ::std::option::Option<::std::string::String>,
+        destination: ::std::option::Option<super::types::Destination>,
+        location: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        user_data: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::switchboard_runtime::serde_json::Value,
+            >,
+        >,
+        outbound_caller_id: ::std::option::Option<
+            ::switchboard_runtime::serde_json::Value,
+        >,
+    }
+    impl RequestBuilder {
+        /// The id of the device to dial from (the \`{id}\` of the request URL \`/api/v2/me/devices/{id}/calls\`).
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// A JSON object that includes the number to be dialed (\`{"phoneNumber": "5551212"}\` on the 8.5.2 draft).
+        pub fn destination(
+            mut self,
+            value: impl ::std::convert::Into<super::types::Destination>,
+        ) -> Self {
+            self.destination = Some(value.into());
+            self
+        }
+        /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
+        pub fn location(
+            mut self,
+            value: impl ::std::convert::Into<::switchboard_runtime::serde_json::Value>,
+        ) -> Self {
+            self.location = Some(value.into());
+            self
+        }
+        /// An optional JSON object that includes key/value data to be included with the call (\`{"Product": "Guitars"}\` on the 8.5.2 draft).
+        pub fn user_data(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::switchboard_runtime::serde_json::Value,
+                >,
+            >,
+        ) -> Self {
+            self.user_data = Some(value.into());
+            self
+        }
+        /// An optional parameter that is used by Web Services to set the outbound caller Id attribute for the corresponding T-Server requests.
+        pub fn outbound_caller_id(
+            mut self,
+            value: impl ::std::convert::Into<::switchboard_runtime::serde_json::Value>,
+        ) -> Self {
+            self.outbound_caller_id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                id: self.id.ok_or_else(|| BuildError::missing("id"))?,
+                destination: self
+                    .destination
+                    .ok_or_else(|| BuildError::missing("destination"))?,
+                location: self.location,
+                user_data: self.user_data,
+                outbound_caller_id: self.outbound_caller_id,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/me/devices/");
+            parts.path_param(self.id.as_str());
+            parts.path("/calls");
+            parts.json_body("application/json");
+            parts.body_field("operationName", "Dial")?;
+            parts.body_field("destination", &self.destination)?;
+            if let Some(value) = &self.location {
+                parts.body_field("location", value)?;
+            }
+            if let Some(value) = &self.user_data {
+                parts.body_field("userData", value)?;
+            }
+            if let Some(value) = &self.outbound_caller_id {
+                parts.body_field("outboundCallerId", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD notification.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Hangup: Hangs up a call.
+///
+/// This operation is part of the Voice API section of the Web Services API. Hangs up a call.
+///
+/// `POST {scheme}://{host}:{port}/api/v2/me/calls/{id}`
+///
+/// Required features: `api-voice`.
+///
+/// Triggers: `StatusChange`.
+///
+/// Changed March 25, 2016, at 18:22: This page was last edited on March 25, 2016, at 18:22.
+///
+/// Unconfirmed:
+/// - The page lists no error codes; the service's statusCode table applies.
+///
+/// Source: <https://docs.genesys.com/Documentation/HTCC/8.5.2/API/CallsHangup>
+pub mod hangup {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "hangup";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/me/calls/{id}";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &["StatusChange"];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `hangup`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// The id of the call to hang up (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        ///
+        /// Example: `012PUFMMS0ASNAK48O7GK2LAES00000I`.
+        ///
+        /// Wire name: `id`.
+        pub id: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        id: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// The id of the call to hang up (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                id: self.id.ok_or_else(|| BuildError::missing("id"))?,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/me/calls/");
+            parts.path_param(self.id.as_str());
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD notification.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Hold: Places a call on hold.
+///
+/// This operation is part of the Voice API section of the Web Services API. Places a call on hold.
+///
+/// `POST {scheme}://{host}:{port}/api/v2/me/calls/{id}`
+///
+/// Required features: `api-voice`.
+///
+/// Triggers: `StatusChange`.
+///
+/// Changed March 25, 2016, at 18:22: This page was last edited on March 25, 2016, at 18:22.
+///
+/// Unconfirmed:
+/// - The page lists no error codes; the service's statusCode table applies.
+///
+/// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/CallsHold>
+pub mod hold {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "hold";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/me/calls/{id}";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &["StatusChange"];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `hold`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// The id of the call to place on hold (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        ///
+        /// Example: `012PUFMMS0ASNAK48O7GK2LAES00000I`.
+        ///
+        /// Wire name: `id`.
+        pub id: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        id: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// The id of the call to place on hold (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                id: self.id.ok_or_else(|| BuildError::missing("id"))?,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/me/calls/");
+            parts.path_param(self.id.as_str());
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD notification.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// InitiateConference: Initiates a two-step conference to the specified destination.
+///
+/// This operation is part of the Voice API section of the Web Services API. Initiates a two-step conference to the specified destination. This operation places the existing call on hold and creates a new call in the dialing state. After initiating the conference you can use the CompleteConference operation to complete the conference and bring all parties into the same call.
+///
+/// `POST {scheme}://{host}:{port}/api/v2/me/calls/{id}`
+///
+/// Required features: `api-voice`.
+///
+/// Triggers: `StatusChange`.
+///
+/// Unconfirmed:
+/// - \`destination\` is treated as required: the page marks \`location\` and \`userData\` optional and does not say so of \`destination\`.
+/// - The notifications after the first (the new call in the dialing state) are not in the stored copy of the page.
+/// - The page lists no error codes; the service's statusCode table applies.
+///
+/// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/InitiateConference>
+pub mod initiate_conference {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "initiate_conference";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/me/calls/{id}";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &["StatusChange"];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `initiate_conference`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// The id of the call to place on hold (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        ///
+        /// Example: `01RCC3N118B1V0SL8O7GK2LAES000009`.
+        ///
+        /// Wire name: `id`.
+        pub id: ::std::string::String,
+        /// A JSON object that includes the number to be dialed.
+        ///
+        /// Wire name: `destination`.
+        pub destination: super::types::Destination,
+        /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
+        ///
+        /// Unconfirmed: The page gives no type and no sample value for \`location\`.
+        ///
+        /// Wire name: `location`.
+        pub location: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        /// An optional JSON object that includes key/value data to be included with the call.
+        ///
+        /// Unconfirmed: The value types are not stated (documented samples use strings).
+        ///
+        /// Wire name: `userData`.
+        pub user_data: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::switchboard_runtime::serde_json::Value,
+            >,
+        >,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        id: ::std::option::Option<::std::string::String>,
+        destination: ::std::option::Option<super::types::Destination>,
+        location: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        user_data: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::switchboard_runtime::serde_json::Value,
+            >,
+        >,
+    }
+    impl RequestBuilder {
+        /// The id of the call to place on hold (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// A JSON object that includes the number to be dialed.
+        pub fn destination(
+            mut self,
+            value: impl ::std::convert::Into<super::types::Destination>,
+        ) -> Self {
+            self.destination = Some(value.into());
+            self
+        }
+        /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
+        pub fn location(
+            mut self,
+            value: impl ::std::convert::Into<::switchboard_runtime::serde_json::Value>,
+        ) -> Self {
+            self.location = Some(value.into());
+            self
+        }
+        /// An optional JSON object that includes key/value data to be included with the call.
+        pub fn user_data(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::switchboard_runtime::serde_json::Value,
+                >,
+            >,
+        ) -> Self {
+            self.user_data = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                id: self.id.ok_or_else(|| BuildError::missing("id"))?,
+                destination: self
+                    .destination
+                    .ok_or_else(|| BuildError::missing("destination"))?,
+                location: self.location,
+                user_data: self.user_data,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/me/calls/");
+            parts.path_param(self.id.as_str());
+            parts.json_body("application/json");
+            parts.body_field("operationName", "InitiateConference")?;
+            parts.body_field("destination", &self.destination)?;
+            if let Some(value) = &self.location {
+                parts.body_field("location", value)?;
+            }
+            if let Some(value) = &self.user_data {
+                parts.body_field("userData", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as CometD notifications.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// InitiateTransfer: Initiates a two-step transfer to the specified destination.
+///
+/// This operation is part of the Voice API section of the Web Services API. Initiates a two-step transfer to the specified destination. After initiating the transfer, you can use the CompleteTransfer operation to complete the transfer.
+///
+/// `POST {scheme}://{host}:{port}/api/v2/me/calls/{id}`
+///
+/// Required features: `api-voice`.
+///
+/// Triggers: `StatusChange`.
+///
+/// Unconfirmed:
+/// - \`destination\` is treated as required: the page marks \`location\` and \`userData\` optional and does not say so of \`destination\`.
+/// - The notifications after the first (the consult call) and the page's further samples are not in the stored copy.
+/// - The page lists no error codes; the service's statusCode table applies.
+///
+/// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/InitiateTransfer>
+pub mod initiate_transfer {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "initiate_transfer";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/me/calls/{id}";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &["StatusChange"];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `initiate_transfer`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// The id of the call to transfer (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        ///
+        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000M`.
+        ///
+        /// Wire name: `id`.
+        pub id: ::std::string::String,
+        /// A JSON object that includes the number to be dialed.
+        ///
+        /// Wire name: `destination`.
+        pub destination: super::types::Destination,
+        /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
+        ///
+        /// Unconfirmed: The page gives no type and no sample value for \`location\`.
+        ///
+        /// Wire name: `location`.
+        pub location: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        /// An optional JSON object that includes key/value data to be included with the call.
+        ///
+        /// Unconfirmed: The value types are not stated.
+        ///
+        /// Wire name: `userData`.
+        pub user_data: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::switchboard_runtime::serde_json::Value,
+            >,
+        >,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        id: ::std::option::Option<::std::string::String>,
+        destination: ::std::option::Option<super::types::Destination>,
+        location: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        user_data: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::switchboard_runtime::serde_json::Value,
+            >,
+        >,
+    }
+    impl RequestBuilder {
+        /// The id of the call to transfer (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// A JSON object that includes the number to be dialed.
+        pub fn destination(
+            mut self,
+            value: impl ::std::convert::Into<super::types::Destination>,
+        ) -> Self {
+            self.destination = Some(value.into());
+            self
+        }
+        /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
+        pub fn location(
+            mut self,
+            value: impl ::std::convert::Into<::switchboard_runtime::serde_json::Value>,
+        ) -> Self {
+            self.location = Some(value.into());
+            self
+        }
+        /// An optional JSON object that includes key/value data to be included with the call.
+        pub fn user_data(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::switchboard_runtime::serde_json::Value,
+                >,
+            >,
+        ) -> Self {
+            self.user_data = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                id: self.id.ok_or_else(|| BuildError::missing("id"))?,
+                destination: self
+                    .destination
+                    .ok_or_else(|| BuildError::missing("destination"))?,
+                location: self.location,
+                user_data: self.user_data,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/me/calls/");
+            parts.path_param(self.id.as_str());
+            parts.json_body("application/json");
+            parts.body_field("operationName", "InitiateTransfer")?;
+            parts.body_field("destination", &self.destination)?;
+            if let Some(value) = &self.location {
+                parts.body_field("location", value)?;
+            }
+            if let Some(value) = &self.user_data {
+                parts.body_field("userData", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as CometD notifications.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Not Ready: Sets the current user to the NotReady state.
+///
+/// This operation is part of the Voice API section of the Web Services API. Sets the current user to the NotReady state. NotReady is a system-defined agent state operation and is always available for use.
+///
+/// `POST {scheme}://{host}:{port}/api/v2/me/channels/voice`
+///
+/// Required features: `api-voice`.
+///
+/// Triggers: `DeviceStateChangeMessage`.
+///
+/// Changed May 19, 2017, at 17:15: This page was last edited on May 19, 2017, at 17:15.
+///
+/// Unconfirmed:
+/// - No parameter besides operationName is documented (no reason code); a revision of July 12, 2017 (oldid 556586) removed three lines from the parameter table whose content is not in the stored diff.
+/// - The 8.5.2 revisions' table gives the request URL as /api/v2/me/calls/{id} while their sample posts to api/v2/me/channels/voice; the current page gives /api/v2/me/channels/voice, used here.
+/// - The page lists no error codes; the service's statusCode table applies.
+///
+/// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/AgentStateNotReady>
+pub mod not_ready {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "not_ready";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/me/channels/voice";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &["DeviceStateChangeMessage"];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `not_ready`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {}
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {}
+    impl RequestBuilder {
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {};
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/me/channels/voice");
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD DeviceStateChangeMessage on \`/v2/me/devices\`.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Ready: Sets the current user to the Ready state.
+///
+/// This operation is part of the Voice API section of the Web Services API. Sets the current user to the Ready state. Ready is a system-defined agent state operation and is always available for use.
+///
+/// `POST {scheme}://{host}:{port}/api/v2/me/channels/voice`
+///
+/// Required features: `api-voice`.
+///
+/// Triggers: `DeviceStateChangeMessage`.
+///
+/// Changed February 15, 2024, at 19:11: This page was last edited on February 15, 2024, at 19:11.
+///
+/// Unconfirmed:
+/// - The 8.5.2 revisions' table gives the request URL as /api/v2/me/calls/{id} while their sample posts to api/v2/me/channels/voice; the 8.6.0 and later pages give /api/v2/me/channels/voice, used here.
+/// - The page lists no error codes; the service's statusCode table applies.
+///
+/// Source: <https://docs.genesys.com/Documentation/GWS/8.6.0/API/AgentStateReady>
+pub mod ready {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "ready";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/me/channels/voice";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &["DeviceStateChangeMessage"];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `ready`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// This optional parameter specifies which workmode is applied to the Ready operation. Valid values are ManualIn and AutoIn.
+        ///
+        /// Unconfirmed: Listed on the 8.6.0 page only; the 8.5.2 revisions have no \`workmode\`.
+        ///
+        /// Wire name: `workmode`.
+        pub workmode: ::std::option::Option<ReadyWorkmode>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        workmode: ::std::option::Option<ReadyWorkmode>,
+    }
+    impl RequestBuilder {
+        /// This optional parameter specifies which workmode is applied to the Ready operation. Valid values are ManualIn and AutoIn.
+        pub fn workmode(
+            mut self,
+            value: impl ::std::convert::Into<ReadyWorkmode>,
+        ) -> Self {
+            self.workmode = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request { workmode: self.workmode };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/me/channels/voice");
+            parts.json_body("application/json");
+            parts.body_field("operationName", "Ready")?;
+            if let Some(value) = &self.workmode {
+                parts.body_field("workmode", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD DeviceStateChangeMessage on \`/v2/me/devices\`.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum ReadyWorkmode {
+        /// `ManualIn`.
+        ManualIn,
+        /// `AutoIn`.
+        AutoIn,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for ReadyWorkmode {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "ManualIn" => Self::ManualIn,
+                "AutoIn" => Self::AutoIn,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for ReadyWorkmode {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<ReadyWorkmode> for ::std::string::String {
+        fn from(value: ReadyWorkmode) -> Self {
+            match value {
+                ReadyWorkmode::ManualIn => "ManualIn".to_owned(),
+                ReadyWorkmode::AutoIn => "AutoIn".to_owned(),
+                ReadyWorkmode::UnknownValue(value) => value,
+            }
+        }
+    }
 }
 /// RemoveParticipantFromConference: Removes the specified participant from the conference call.
 ///
@@ -924,6 +3513,750 @@ pub mod remove_participant_from_conference {
         }
     }
 }
+/// SingleStepTransfer: Performs a single-step transfer to the specified destination.
+///
+/// This operation is part of the Voice API section of the Web Services API. Performs a single-step transfer to the specified destination.
+///
+/// `POST {scheme}://{host}:{port}/api/v2/me/calls/{id}`
+///
+/// Required features: `api-voice`.
+///
+/// Triggers: `StatusChange`.
+///
+/// Unconfirmed:
+/// - \`destination\` is treated as required: the page marks \`location\` and \`userData\` optional and does not say so of \`destination\`.
+/// - The page lists no error codes; the service's statusCode table applies.
+///
+/// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/SingleStepTransfer>
+pub mod single_step_transfer {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "single_step_transfer";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/me/calls/{id}";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &["StatusChange"];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `single_step_transfer`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// The id of the call to transfer (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        ///
+        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000D`.
+        ///
+        /// Wire name: `id`.
+        pub id: ::std::string::String,
+        /// A JSON object that includes the number to be dialed.
+        ///
+        /// Wire name: `destination`.
+        pub destination: super::types::Destination,
+        /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
+        ///
+        /// Unconfirmed: The page gives no type and no sample value for \`location\`.
+        ///
+        /// Wire name: `location`.
+        pub location: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        /// An optional JSON object that includes key/value data to be included with the call.
+        ///
+        /// Unconfirmed: The value types are not stated (the Sample 2 values are strings).
+        ///
+        /// Wire name: `userData`.
+        pub user_data: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::switchboard_runtime::serde_json::Value,
+            >,
+        >,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        id: ::std::option::Option<::std::string::String>,
+        destination: ::std::option::Option<super::types::Destination>,
+        location: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        user_data: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::switchboard_runtime::serde_json::Value,
+            >,
+        >,
+    }
+    impl RequestBuilder {
+        /// The id of the call to transfer (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// A JSON object that includes the number to be dialed.
+        pub fn destination(
+            mut self,
+            value: impl ::std::convert::Into<super::types::Destination>,
+        ) -> Self {
+            self.destination = Some(value.into());
+            self
+        }
+        /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
+        pub fn location(
+            mut self,
+            value: impl ::std::convert::Into<::switchboard_runtime::serde_json::Value>,
+        ) -> Self {
+            self.location = Some(value.into());
+            self
+        }
+        /// An optional JSON object that includes key/value data to be included with the call.
+        pub fn user_data(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::switchboard_runtime::serde_json::Value,
+                >,
+            >,
+        ) -> Self {
+            self.user_data = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                id: self.id.ok_or_else(|| BuildError::missing("id"))?,
+                destination: self
+                    .destination
+                    .ok_or_else(|| BuildError::missing("destination"))?,
+                location: self.location,
+                user_data: self.user_data,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/me/calls/");
+            parts.path_param(self.id.as_str());
+            parts.json_body("application/json");
+            parts.body_field("operationName", "SingleStepTransfer")?;
+            parts.body_field("destination", &self.destination)?;
+            if let Some(value) = &self.location {
+                parts.body_field("location", value)?;
+            }
+            if let Some(value) = &self.user_data {
+                parts.body_field("userData", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD notification.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// StartCallRecording: Starts call recording.
+///
+/// This operation is part of the Voice API section of the Web Services API. Starts call recording. Recording stops when the call is completed or you use the StopCallRecording operation on either the call or the device.
+///
+/// `POST {scheme}://{host}:{port}/api/v2/me/calls/{id}`
+///
+/// Prerequisites:
+/// - Mandatory Header: Authorization: Basic xxxxx=Origin: server-url (as printed on the 8.6.0 page).
+///
+/// Required features: `api-voice-recording`.
+///
+/// Triggers: `CallRecordingStateChange`.
+///
+/// Changed February 15, 2024, at 19:11: This page was last edited on February 15, 2024, at 19:11.
+///
+/// Unconfirmed:
+/// - The 8.6.0 page prints the mandatory header cell as "Authorization: Basic xxxxx=Origin: server-url", apparently two headers (Authorization and Origin) run together; whether \`Origin\` is required is not stated elsewhere, and this spec does not send it.
+/// - The page lists no error codes; the service's statusCode table applies.
+///
+/// Source: <https://docs.genesys.com/Documentation/GWS/8.6.0/API/CallRecordingStartCallRecording>
+pub mod start_call_recording {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "start_call_recording";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/me/calls/{id}";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &["CallRecordingStateChange"];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `start_call_recording`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// The id of the call to record (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        ///
+        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000V`.
+        ///
+        /// Wire name: `id`.
+        pub id: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        id: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// The id of the call to record (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                id: self.id.ok_or_else(|| BuildError::missing("id"))?,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/me/calls/");
+            parts.path_param(self.id.as_str());
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD notification.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// StartContactCenterSession: Initializes a session for the user with the provided parameters.
+///
+/// This operation is part of the Voice API section of the Web Services API. Initializes a session for the user with the provided parameters. Almost all client applications that provide a full set of voice features should send this operation at login and call EndContactCenterSession when the application exits.
+///
+/// `POST {scheme}://{host}:{port}/api/v2/me`
+///
+/// Required features: `api-voice`.
+///
+/// Documented error codes: `7`.
+///
+/// Unconfirmed:
+/// - The stored copy of the page is cut in the \`place\` description, so the rest of its parameter table and its samples (request, response, notifications) are not captured.
+/// - The shape of the per-channel results in a partial-success (statusCode 7) response is not shown; the 8.5.1 Return Values page refers to a Partial Success section not retrieved.
+/// - The page gives the request URL as /api/v2/me/ (trailing slash); the CSRF page's sample and the EndContactCenterSession sample post to /api/v2/me, used here.
+/// - The notifications this operation triggers are not documented in the stored copy.
+///
+/// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/StartContactCenterSession>
+pub mod start_contact_center_session {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "start_contact_center_session";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/me";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 1usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "7",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7.",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `start_contact_center_session`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// An array of channels the agent uses in the session. Valid channel names are voice and any valid multimedia channel (for example, email, chat, workitem, IM session). If an error occurs on a given channel, Web Services returns a response with the error statusCode and information about what went wrong. For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7. The successful part of the operation (voice) returns statusCode:0 while the failed part of the operation (chat) returns a statusCode and statusMessage that provide information about why it failed. If all channel operations fail, Web Services only returns a statusCode and statusMessage for one of the channels.
+        ///
+        /// Unconfirmed: Treated as required: \`place\` is marked optional and \`channels\` is not (the 8.5.0 Presence page calls it a "string array that specifies a set of channels to use for the operation").
+        ///
+        /// Wire name: `channels`.
+        pub channels: ::std::vec::Vec<::std::string::String>,
+        /// This optional parameter specifies the place that should be used for the session. If not specified, then Web Services uses the default place for the agent. If specified and the place contains one device, then Web Services logs in the user on that device for the duration of the session. If the place contains more than one device, then Web Services logs in the user on the ACDPosition. In this scenario, if the place doesn't contain an ACDPosition or if it has multiple ACDPositions, then the StartContactCenterSession operation fails. Note: If there are multiple ACDPositions, you should specify the devicePath. When the client ends the session, Web Services restores the default dev…
+        ///
+        /// Unconfirmed: The description is cut at this point in the stored copy. String type from the 8.5.0 Presence page ("optional attribute that specifies the place name in Configuration Server").
+        ///
+        /// Wire name: `place`.
+        pub place: ::std::option::Option<::std::string::String>,
+        /// Named in the \`place\` description ("If there are multiple ACDPositions, you should specify the devicePath"); its own table row is beyond the cut in the stored copy.
+        ///
+        /// Unconfirmed: Its row (type, description) is not in the stored copy; string assumed, like the relative device path \`/devices/…\` other Web Services operations take.
+        ///
+        /// Wire name: `devicePath`.
+        pub device_path: ::std::option::Option<::std::string::String>,
+        /// optional attribute that specifies the agent login to use in the operation. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
+        ///
+        /// Unconfirmed: Documented on the 8.5.0 page only (the current page's table is cut after \`place\`); type not stated.
+        ///
+        /// Wire name: `loginCode`.
+        pub login_code: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        /// optional attribute that specifies the queue number. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
+        ///
+        /// Unconfirmed: Documented on the 8.5.0 page only (the current page's table is cut after \`place\`); type not stated.
+        ///
+        /// Wire name: `queue`.
+        pub queue: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        channels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        place: ::std::option::Option<::std::string::String>,
+        device_path: ::std::option::Option<::std::string::String>,
+        login_code: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        queue: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+    }
+    impl RequestBuilder {
+        /// An array of channels the agent uses in the session. Valid channel names are voice and any valid multimedia channel (for example, email, chat, workitem, IM session). If an error occurs on a given channel, Web Services returns a response with the error statusCode and information about what went wrong. For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7. The successful part of the operation (voice) returns statusCode:0 while the failed part of the operation (chat) returns a statusCode and statusMessage that provide information about why it failed. If all channel operations fail, Web Services only returns a statusCode and statusMessage for one of the channels.
+        pub fn channels(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.channels = Some(value.into());
+            self
+        }
+        /// This optional parameter specifies the place that should be used for the session. If not specified, then Web Services uses the default place for the agent. If specified and the place contains one device, then Web Services logs in the user on that device for the duration of the session. If the place contains more than one device, then Web Services logs in the user on the ACDPosition. In this scenario, if the place doesn't contain an ACDPosition or if it has multiple ACDPositions, then the StartContactCenterSession operation fails. Note: If there are multiple ACDPositions, you should specify the devicePath. When the client ends the session, Web Services restores the default dev…
+        pub fn place(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.place = Some(value.into());
+            self
+        }
+        /// Named in the \`place\` description ("If there are multiple ACDPositions, you should specify the devicePath"); its own table row is beyond the cut in the stored copy.
+        pub fn device_path(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_path = Some(value.into());
+            self
+        }
+        /// optional attribute that specifies the agent login to use in the operation. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
+        pub fn login_code(
+            mut self,
+            value: impl ::std::convert::Into<::switchboard_runtime::serde_json::Value>,
+        ) -> Self {
+            self.login_code = Some(value.into());
+            self
+        }
+        /// optional attribute that specifies the queue number. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
+        pub fn queue(
+            mut self,
+            value: impl ::std::convert::Into<::switchboard_runtime::serde_json::Value>,
+        ) -> Self {
+            self.queue = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                channels: self.channels.ok_or_else(|| BuildError::missing("channels"))?,
+                place: self.place,
+                device_path: self.device_path,
+                login_code: self.login_code,
+                queue: self.queue,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/me");
+            parts.json_body("application/json");
+            parts.body_field("operationName", "StartContactCenterSession")?;
+            parts.body_field("channels", &self.channels)?;
+            if let Some(value) = &self.place {
+                parts.body_field("place", value)?;
+            }
+            if let Some(value) = &self.device_path {
+                parts.body_field("devicePath", value)?;
+            }
+            if let Some(value) = &self.login_code {
+                parts.body_field("loginCode", value)?;
+            }
+            if let Some(value) = &self.queue {
+                parts.body_field("queue", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The envelope; on partial failure statusCode 7 with, per the page, a per-channel statusCode/statusMessage for the failed channel.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `7`
+        ///
+        /// For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7.
+        E7(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "7" => Self::E7(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E7(error) | Self::Service(error) | Self::Undocumented(error) => {
+                    Some(error)
+                }
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
 /// An async client of Genesys Workspace Web Services API v2.
 ///
 /// Cheap to clone; clones share the transport and the auth state.
@@ -944,6 +4277,127 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+    /// Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork.
+    ///
+    /// See [`aux_work`].
+    pub async fn aux_work(
+        &self,
+        request: aux_work::Request,
+    ) -> ::std::result::Result<aux_work::Output, aux_work::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(aux_work::Error::Build)?;
+        let response = self.core.send(http).await.map_err(aux_work::Error::Send)?;
+        aux_work::parse_response(response)
+    }
+    /// CompleteConference: Completes a previously initiated conference.
+    ///
+    /// See [`complete_conference`].
+    pub async fn complete_conference(
+        &self,
+        request: complete_conference::Request,
+    ) -> ::std::result::Result<complete_conference::Output, complete_conference::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(complete_conference::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(complete_conference::Error::Send)?;
+        complete_conference::parse_response(response)
+    }
+    /// Dial: Initiates a new outbound call to the specified destination.
+    ///
+    /// See [`dial`].
+    pub async fn dial(
+        &self,
+        request: dial::Request,
+    ) -> ::std::result::Result<dial::Output, dial::Error> {
+        let http = request.to_http(self.core.base_url()).map_err(dial::Error::Build)?;
+        let response = self.core.send(http).await.map_err(dial::Error::Send)?;
+        dial::parse_response(response)
+    }
+    /// Hangup: Hangs up a call.
+    ///
+    /// See [`hangup`].
+    pub async fn hangup(
+        &self,
+        request: hangup::Request,
+    ) -> ::std::result::Result<hangup::Output, hangup::Error> {
+        let http = request.to_http(self.core.base_url()).map_err(hangup::Error::Build)?;
+        let response = self.core.send(http).await.map_err(hangup::Error::Send)?;
+        hangup::parse_response(response)
+    }
+    /// Hold: Places a call on hold.
+    ///
+    /// See [`hold`].
+    pub async fn hold(
+        &self,
+        request: hold::Request,
+    ) -> ::std::result::Result<hold::Output, hold::Error> {
+        let http = request.to_http(self.core.base_url()).map_err(hold::Error::Build)?;
+        let response = self.core.send(http).await.map_err(hold::Error::Send)?;
+        hold::parse_response(response)
+    }
+    /// InitiateConference: Initiates a two-step conference to the specified destination.
+    ///
+    /// See [`initiate_conference`].
+    pub async fn initiate_conference(
+        &self,
+        request: initiate_conference::Request,
+    ) -> ::std::result::Result<initiate_conference::Output, initiate_conference::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(initiate_conference::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(initiate_conference::Error::Send)?;
+        initiate_conference::parse_response(response)
+    }
+    /// InitiateTransfer: Initiates a two-step transfer to the specified destination.
+    ///
+    /// See [`initiate_transfer`].
+    pub async fn initiate_transfer(
+        &self,
+        request: initiate_transfer::Request,
+    ) -> ::std::result::Result<initiate_transfer::Output, initiate_transfer::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(initiate_transfer::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(initiate_transfer::Error::Send)?;
+        initiate_transfer::parse_response(response)
+    }
+    /// Not Ready: Sets the current user to the NotReady state.
+    ///
+    /// See [`not_ready`].
+    pub async fn not_ready(
+        &self,
+        request: not_ready::Request,
+    ) -> ::std::result::Result<not_ready::Output, not_ready::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(not_ready::Error::Build)?;
+        let response = self.core.send(http).await.map_err(not_ready::Error::Send)?;
+        not_ready::parse_response(response)
+    }
+    /// Ready: Sets the current user to the Ready state.
+    ///
+    /// See [`ready`].
+    pub async fn ready(
+        &self,
+        request: ready::Request,
+    ) -> ::std::result::Result<ready::Output, ready::Error> {
+        let http = request.to_http(self.core.base_url()).map_err(ready::Error::Build)?;
+        let response = self.core.send(http).await.map_err(ready::Error::Send)?;
+        ready::parse_response(response)
+    }
     /// RemoveParticipantFromConference: Removes the specified participant from the conference call.
     ///
     /// See [`remove_participant_from_conference`].
@@ -963,6 +4417,66 @@ impl Client {
             .await
             .map_err(remove_participant_from_conference::Error::Send)?;
         remove_participant_from_conference::parse_response(response)
+    }
+    /// SingleStepTransfer: Performs a single-step transfer to the specified destination.
+    ///
+    /// See [`single_step_transfer`].
+    pub async fn single_step_transfer(
+        &self,
+        request: single_step_transfer::Request,
+    ) -> ::std::result::Result<
+        single_step_transfer::Output,
+        single_step_transfer::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(single_step_transfer::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(single_step_transfer::Error::Send)?;
+        single_step_transfer::parse_response(response)
+    }
+    /// StartCallRecording: Starts call recording.
+    ///
+    /// See [`start_call_recording`].
+    pub async fn start_call_recording(
+        &self,
+        request: start_call_recording::Request,
+    ) -> ::std::result::Result<
+        start_call_recording::Output,
+        start_call_recording::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(start_call_recording::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(start_call_recording::Error::Send)?;
+        start_call_recording::parse_response(response)
+    }
+    /// StartContactCenterSession: Initializes a session for the user with the provided parameters.
+    ///
+    /// See [`start_contact_center_session`].
+    pub async fn start_contact_center_session(
+        &self,
+        request: start_contact_center_session::Request,
+    ) -> ::std::result::Result<
+        start_contact_center_session::Output,
+        start_contact_center_session::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(start_contact_center_session::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(start_contact_center_session::Error::Send)?;
+        start_contact_center_session::parse_response(response)
     }
 }
 /// Builds a [`Client`].

@@ -11,6 +11,409 @@ fn query(
     ::switchboard_runtime::query::pairs(request.uri())
 }
 #[test]
+fn aux_work_documented() {
+    use client::aux_work as op;
+    let _documented_request: &str = "POST api/v2/me/channels/voice";
+    let request = op::Request::builder().build().unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/me/channels/voice");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn complete_conference_documented() {
+    use client::complete_conference as op;
+    let _documented_request: &str = "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000B";
+    let request = op::Request::builder()
+        .id("01RCC3N118B1V0SL8O7GK2LAES00000B")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000B");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"CompleteConference\"}").unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn dial_documented() {
+    use client::dial as op;
+    let _documented_request: &str = "POST api/v2/me/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1/calls";
+    let request = op::Request::builder()
+        .id("631608b3-ceb1-472b-ba05-2ae39555b0d1")
+        .destination(
+            serde_json::from_value::<
+                client::types::Destination,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >("{\"phoneNumber\":\"15002\"}")
+                        .unwrap(),
+                )
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(
+        http.uri().path(), "/me/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1/calls"
+    );
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"Dial\",\"destination\":{\"phoneNumber\":\"15002\"}}")
+        .unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+    let frame = serde_json::to_vec(
+            &serde_json::from_str::<
+                serde_json::Value,
+            >(
+                    "{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"012PUFMMS0ASNAK48O7GK2LAES000004\",\"state\":\"Dialing\",\"callUuid\":\"012PUFMMS0ASNAK48O7GK2LAES000004\",\"connId\":\"007102719260b004\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15002\",\"phoneNumber\":\"15002\",\"digits\":\"15002\"}],\"dnis\":\"15002\",\"callType\":\"Internal\",\"capabilities\":[\"SendDtmf\",\"DeleteUserData\",\"AttachUserData\",\"DeleteUserDataPair\",\"Hangup\",\"UpdateUserData\"],\"duration\":\"0\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES000004\",\"path\":\"/calls/012PUFMMS0ASNAK48O7GK2LAES000004\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}",
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let event = client::events::decode(&frame).unwrap();
+    assert!(
+        ! matches!(event, client::events::Event::Unknown { .. }),
+        "documented event decodes to its type: {event:?}"
+    );
+}
+#[test]
+fn dial_with_user_data() {
+    use client::dial as op;
+    let request = op::Request::builder()
+        .id("631608b3-ceb1-472b-ba05-2ae39555b0d1")
+        .destination(
+            serde_json::from_value::<
+                client::types::Destination,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >("{\"phoneNumber\":\"5551212\"}")
+                        .unwrap(),
+                )
+                .unwrap(),
+        )
+        .user_data(
+            serde_json::from_value::<
+                ::std::collections::BTreeMap<::std::string::String, _>,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >("{\"Product\":\"Guitars\"}")
+                        .unwrap(),
+                )
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(
+        http.uri().path(), "/me/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1/calls"
+    );
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"Dial\",\"destination\":{\"phoneNumber\":\"5551212\"},\"userData\":{\"Product\":\"Guitars\"}}")
+        .unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn hangup_documented() {
+    use client::hangup as op;
+    let _documented_request: &str = "POST api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I";
+    let request = op::Request::builder()
+        .id("012PUFMMS0ASNAK48O7GK2LAES00000I")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+    let frame = serde_json::to_vec(
+            &serde_json::from_str::<
+                serde_json::Value,
+            >(
+                    "{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"state\":\"Released\",\"callUuid\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"connId\":\"007102719260b012\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15000\",\"callType\":\"Internal\",\"capabilities\":[],\"duration\":\"672\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\",\"path\":\"/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}",
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let event = client::events::decode(&frame).unwrap();
+    assert!(
+        ! matches!(event, client::events::Event::Unknown { .. }),
+        "documented event decodes to its type: {event:?}"
+    );
+}
+#[test]
+fn hold_documented() {
+    use client::hold as op;
+    let _documented_request: &str = "POST api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I";
+    let request = op::Request::builder()
+        .id("012PUFMMS0ASNAK48O7GK2LAES00000I")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+    let frame = serde_json::to_vec(
+            &serde_json::from_str::<
+                serde_json::Value,
+            >(
+                    "{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"state\":\"Held\",\"callUuid\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"connId\":\"007102719260b012\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15000\",\"callType\":\"Internal\",\"capabilities\":[\"SingleStepTransfer\",\"InitiateConference\",\"Retrieve\",\"SingleStepConference\",\"InitiateTransfer\",\"DeleteUserData\",\"AttachUserData\",\"DeleteUserDataPair\",\"Hangup\",\"UpdateUserData\"],\"duration\":\"30\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\",\"path\":\"/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}",
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let event = client::events::decode(&frame).unwrap();
+    assert!(
+        ! matches!(event, client::events::Event::Unknown { .. }),
+        "documented event decodes to its type: {event:?}"
+    );
+}
+#[test]
+fn initiate_conference_documented() {
+    use client::initiate_conference as op;
+    let _documented_request: &str = "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES000009";
+    let request = op::Request::builder()
+        .id("01RCC3N118B1V0SL8O7GK2LAES000009")
+        .destination(
+            serde_json::from_value::<
+                client::types::Destination,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >("{\"phoneNumber\":\"15002\"}")
+                        .unwrap(),
+                )
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES000009");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"InitiateConference\",\"destination\":{\"phoneNumber\":\"15002\"}}")
+        .unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn initiate_transfer_documented() {
+    use client::initiate_transfer as op;
+    let _documented_request: &str = "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000M";
+    let request = op::Request::builder()
+        .id("01RCC3N118B1V0SL8O7GK2LAES00000M")
+        .destination(
+            serde_json::from_value::<
+                client::types::Destination,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >("{\"phoneNumber\":\"15002\"}")
+                        .unwrap(),
+                )
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000M");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"InitiateTransfer\",\"destination\":{\"phoneNumber\":\"15002\"}}")
+        .unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+    let frame = serde_json::to_vec(
+            &serde_json::from_str::<
+                serde_json::Value,
+            >(
+                    "{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000M\",\"state\":\"Held\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000M\",\"connId\":\"0071027198180011\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SwapCalls\",\"InitiateConference\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\",\"CompleteTransfer\"],\"duration\":\"99\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000M\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000M\"},\"phoneNumber\":\"15000\",\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}",
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let event = client::events::decode(&frame).unwrap();
+    assert!(
+        ! matches!(event, client::events::Event::Unknown { .. }),
+        "documented event decodes to its type: {event:?}"
+    );
+}
+#[test]
+fn not_ready_documented() {
+    use client::not_ready as op;
+    let _documented_request: &str = "POST api/v2/me/channels/voice";
+    let request = op::Request::builder().build().unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/me/channels/voice");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn ready_documented() {
+    use client::ready as op;
+    let _documented_request: &str = "POST /api/v2/me/channels/voice";
+    let request = op::Request::builder().build().unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/me/channels/voice");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"Ready\"}").unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
 fn remove_participant_from_conference_documented() {
     use client::remove_participant_from_conference as op;
     let _documented_request: &str = "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O";
@@ -58,6 +461,197 @@ fn remove_participant_from_conference_documented() {
     );
 }
 #[test]
+fn single_step_transfer_documented() {
+    use client::single_step_transfer as op;
+    let _documented_request: &str = "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000D";
+    let request = op::Request::builder()
+        .id("01RCC3N118B1V0SL8O7GK2LAES00000D")
+        .destination(
+            serde_json::from_value::<
+                client::types::Destination,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >("{\"phoneNumber\":\"15002\"}")
+                        .unwrap(),
+                )
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000D");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"SingleStepTransfer\",\"destination\":{\"phoneNumber\":\"15002\"}}")
+        .unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+    let frame = serde_json::to_vec(
+            &serde_json::from_str::<
+                serde_json::Value,
+            >(
+                    "{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000D\",\"state\":\"Released\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000D\",\"connId\":\"007102719818000d\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[],\"duration\":\"20\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000D\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000D\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}",
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let event = client::events::decode(&frame).unwrap();
+    assert!(
+        ! matches!(event, client::events::Event::Unknown { .. }),
+        "documented event decodes to its type: {event:?}"
+    );
+}
+#[test]
+fn single_step_transfer_with_user_data() {
+    use client::single_step_transfer as op;
+    let _documented_request: &str = "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000G";
+    let request = op::Request::builder()
+        .id("01RCC3N118B1V0SL8O7GK2LAES00000G")
+        .destination(
+            serde_json::from_value::<
+                client::types::Destination,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >("{\"phoneNumber\":\"15002\"}")
+                        .unwrap(),
+                )
+                .unwrap(),
+        )
+        .user_data(
+            serde_json::from_value::<
+                ::std::collections::BTreeMap<::std::string::String, _>,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >(
+                            "{\"TransferReason\":\"Escalation\",\"TransferAgent\":\"WillardC\"}",
+                        )
+                        .unwrap(),
+                )
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000G");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"SingleStepTransfer\",\"destination\":{\"phoneNumber\":\"15002\"},\"userData\":{\"TransferReason\":\"Escalation\",\"TransferAgent\":\"WillardC\"}}")
+        .unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn start_call_recording_documented() {
+    use client::start_call_recording as op;
+    let _documented_request: &str = "POST /api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000V";
+    let request = op::Request::builder()
+        .id("01RCC3N118B1V0SL8O7GK2LAES00000V")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000V");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+    let frame = serde_json::to_vec(
+            &serde_json::from_str::<
+                serde_json::Value,
+            >(
+                    "{\"data\":{\"notificationType\":\"CallRecordingStateChange\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000V\",\"state\":\"Established\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000V\",\"connId\":\"007102719818001f\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SendDtmf\",\"InitiateConference\",\"Hold\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\",\"PauseCallRecording\",\"StopCallRecording\"],\"userData\":{\"GSIP_RECORD\":\"ON\",\"IW_BundleUid\":\"717f9130-a1d9-4092-f8b9-7804ee2592ea\",\"IW_CaseUid\":\"d7e2c775-edaa-4d1e-b65c-bd48371b43ad\",\"GSIP_REC_FN\":\"01RCC3N118B1V0SL8O7GK2LAES00000V_15000_15000_15001_2015-10-16_14-26-23_hpe-voicevm-70-dot-genesyslab-dot-com__%3Ccont_center_id%3E\"},\"duration\":\"34\",\"mute\":\"Off\",\"recordingState\":\"Recording\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000V\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000V\"},\"phoneNumber\":\"15000\",\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}",
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let event = client::events::decode(&frame).unwrap();
+    assert!(
+        ! matches!(event, client::events::Event::Unknown { .. }),
+        "documented event decodes to its type: {event:?}"
+    );
+}
+#[test]
+fn start_contact_center_session_documented() {
+    use client::start_contact_center_session as op;
+    let _documented_request: &str = "POST https://GWS-demo.genGWS.com/api/v2/me HTTP/1.1";
+    let request = op::Request::builder()
+        .channels(
+            serde_json::from_value::<
+                ::std::vec::Vec<_>,
+            >(serde_json::from_str::<serde_json::Value>("[\"voice\"]").unwrap())
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/me");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"StartContactCenterSession\",\"channels\":[\"voice\"]}")
+        .unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
 fn event_participants_updated() {
     let frame = serde_json::to_vec(
             &serde_json::from_str::<
@@ -70,4 +664,34 @@ fn event_participants_updated() {
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
     assert!(matches!(event, client::events::Event::ParticipantsUpdated(_)), "{event:?}");
+}
+#[test]
+fn event_status_change() {
+    let frame = serde_json::to_vec(
+            &serde_json::from_str::<
+                serde_json::Value,
+            >(
+                    "{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"state\":\"Held\",\"callUuid\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"connId\":\"007102719260b012\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15000\",\"callType\":\"Internal\",\"capabilities\":[\"SingleStepTransfer\",\"InitiateConference\",\"Retrieve\",\"SingleStepConference\",\"InitiateTransfer\",\"DeleteUserData\",\"AttachUserData\",\"DeleteUserDataPair\",\"Hangup\",\"UpdateUserData\"],\"duration\":\"30\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\",\"path\":\"/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}",
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let event = client::events::decode(&frame).unwrap();
+    assert!(matches!(event, client::events::Event::StatusChange(_)), "{event:?}");
+}
+#[test]
+fn event_call_recording_state_change() {
+    let frame = serde_json::to_vec(
+            &serde_json::from_str::<
+                serde_json::Value,
+            >(
+                    "{\"data\":{\"notificationType\":\"CallRecordingStateChange\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000V\",\"state\":\"Established\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000V\",\"connId\":\"007102719818001f\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SendDtmf\",\"InitiateConference\",\"Hold\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\",\"PauseCallRecording\",\"StopCallRecording\"],\"userData\":{\"GSIP_RECORD\":\"ON\",\"IW_BundleUid\":\"717f9130-a1d9-4092-f8b9-7804ee2592ea\",\"IW_CaseUid\":\"d7e2c775-edaa-4d1e-b65c-bd48371b43ad\",\"GSIP_REC_FN\":\"01RCC3N118B1V0SL8O7GK2LAES00000V_15000_15000_15001_2015-10-16_14-26-23_hpe-voicevm-70-dot-genesyslab-dot-com__%3Ccont_center_id%3E\"},\"duration\":\"34\",\"mute\":\"Off\",\"recordingState\":\"Recording\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000V\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000V\"},\"phoneNumber\":\"15000\",\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}",
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let event = client::events::decode(&frame).unwrap();
+    assert!(
+        matches!(event, client::events::Event::CallRecordingStateChange(_)), "{event:?}"
+    );
 }

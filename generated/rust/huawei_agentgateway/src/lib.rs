@@ -53,7 +53,7 @@ pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_ru
     http_status_errors: false,
 };
 /// Error codes every endpoint of the service can return.
-pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 37usize] = [
+pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
     ::switchboard_runtime::response::ErrorInfo {
         code: "000-001",
         http_status: ::std::option::Option::None,
@@ -339,6 +339,156 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 37usize] = [
         ),
         retryable: false,
     },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "104-001",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some("未开启录音下载功能"),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "104-002",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some("用户无质检录音/质检放音权限"),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "104-003",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some("录音下载失败之文件名不合法"),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "104-004",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some(
+            "录音下载失败之没有配置映射盘符",
+        ),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "104-005",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some(
+            "录音下载失败之录音文件不存在",
+        ),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "104-006",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some("录音下载失败之空闲空间不足"),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "104-007",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some("录音文件格式不支持"),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "104-008",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some("录音格式系统参数未配置"),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "104-009",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some("录音转换失败"),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "104-010",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some("POOL模式下 locationId 参数未配置"),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "104-012",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some("从OBS下载录音文件失败"),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "105-001",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some("Redis中未缓存座席信息"),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "105-002",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some("当前座席正在容灾恢复中"),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "105-003",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some("已经完成容灾恢复"),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "105-004",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some("增加座席到容灾恢复队列失败"),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "105-005",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some(
+            "等待容灾恢复超时,座席需执行重新签入",
+        ),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "105-007",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some(
+            "容灾开关未打开,座席需执行重新签入",
+        ),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "106-001",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some("多媒体开关没有开启"),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "106-002",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some("发送的消息为空"),
+        retryable: false,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "106-003",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some(
+            "设置的会话数超过最大值,最大值为60",
+        ),
+        retryable: false,
+    },
 ];
 /// Types shared by several endpoints and events.
 pub mod types {}
@@ -357,6 +507,10 @@ pub mod events {
         "AgentConf_RequestSuccess",
         "AgentConf_PresidentChanged",
         "AgentConf_Timeout",
+        "AgentConf_RequestFailed",
+        "AgentOther_PhoneOffhook",
+        "AgentEvent_Talking",
+        "AgentEvent_Customer_Release",
     ];
     /// A decoded event.
     #[derive(Clone, Debug, PartialEq)]
@@ -372,9 +526,7 @@ pub mod events {
         AgentOtherPhoneRelease(::std::boxed::Box<AgentOtherPhoneRelease>),
         /// Event `AgentConf_SelfLeaveResult`.
         ///
-        /// The agent itself has left the conference (Chinese seed copy: 自己离开会议). Triggered by leaving and by releasing an agent conference. Payload not documented on any page retrieved.
-        ///
-        /// No public page documents this event's fields; unknown fields are ignored.
+        /// 自己离开会议事件: 表示当前座席离开会议。(The current agent has left the conference.) Triggered by leaving and by releasing an agent conference. Newer copy (cec_07_0565.md) adds \`"eventGenTime":1784529722590\` to the event object.
         AgentConfSelfLeaveResult(::std::boxed::Box<AgentConfSelfLeaveResult>),
         /// Event `AgentConf_ParticipantChanged`.
         ///
@@ -382,32 +534,40 @@ pub mod events {
         AgentConfParticipantChanged(::std::boxed::Box<AgentConfParticipantChanged>),
         /// Event `AgentConf_Ringing`.
         ///
-        /// A conference call is ringing for the agent; the agent then answers (\`agentconf/{agentid}/answeragentconf\`) or rejects it. Payload not documented on any page retrieved.
-        ///
-        /// No public page documents this event's fields; unknown fields are ignored.
+        /// 会议响铃事件: 被邀请座席将收到此事件。(The invited agent receives this event.) The agent then answers (\`agentconf/{agentid}/answeragentconf\`) or rejects (\`agentconf/{agentid}/rejectagentconf\`) the conference call.
         AgentConfRinging(::std::boxed::Box<AgentConfRinging>),
         /// Event `AgentConf_SelfJoinResult`.
         ///
-        /// Result of the agent itself joining a conference. Payload not documented on any page retrieved.
-        ///
-        /// No public page documents this event's fields; unknown fields are ignored.
+        /// 自己加入会议事件: 表示当前座席已经加入会议。(The current agent has joined the conference.) The applicant of \`requestagentconf\` receives it before AgentConf_RequestSuccess.
         AgentConfSelfJoinResult(::std::boxed::Box<AgentConfSelfJoinResult>),
         /// Event `AgentConf_RequestSuccess`.
         ///
-        /// The agent conference applied for (\`agentconf/{agentid}/requestagentconf\`) was created; the caller becomes the chairperson. Payload not documented on any page retrieved.
-        ///
-        /// No public page documents this event's fields; unknown fields are ignored.
+        /// 会议申请成功: 表示会议申请成功,同时主席已经加入会议。(The conference application succeeded and the chairperson has joined the conference.) Answers \`agentconf/{agentid}/requestagentconf\`; only after it may the caller perform chairperson operations.
         AgentConfRequestSuccess(::std::boxed::Box<AgentConfRequestSuccess>),
         /// Event `AgentConf_PresidentChanged`.
         ///
-        /// The conference chairperson has changed. Payload not documented on any page retrieved.
-        ///
-        /// No public page documents this event's fields; unknown fields are ignored.
+        /// 主席变更事件: 表示当前座席被变更为会议主席。(The current agent has become the conference chairperson.) The page's example is not valid JSON (one closing brace short): {"message":"","retcode":"0","event":{"eventType":"AgentConf_PresidentChanged","workNo":"154","content":{"confId":1031168}} — so it is not kept as a sample.
         AgentConfPresidentChanged(::std::boxed::Box<AgentConfPresidentChanged>),
         /// Event `AgentConf_Timeout`.
         ///
         /// Conference Timeout Notification. The timing starts when a conference is successfully applied for. When the remaining conference time reaches the configured notification time point, this event will be triggered. After receiving this event, an agent determines whether to extend the conference. If the agent does not extend the conference, the conference will be released when the end time arrives.
         AgentConfTimeout(::std::boxed::Box<AgentConfTimeout>),
+        /// Event `AgentConf_RequestFailed`.
+        ///
+        /// 会议申请失败: 表示会议申请失败。(The conference application failed.)
+        AgentConfRequestFailed(::std::boxed::Box<AgentConfRequestFailed>),
+        /// Event `AgentOther_PhoneOffhook`.
+        ///
+        /// 座席物理话机摘机: 表示某个座席的物理话机已经摘机。(The agent's phone has gone off-hook.)
+        AgentOtherPhoneOffhook(::std::boxed::Box<AgentOtherPhoneOffhook>),
+        /// Event `AgentEvent_Talking`.
+        ///
+        /// 座席进入Talking: 表示某个座席进入Talking状态。(The agent has entered the Talking state.)
+        AgentEventTalking(::std::boxed::Box<AgentEventTalking>),
+        /// Event `AgentEvent_Customer_Release`.
+        ///
+        /// 客户退出呼叫: 表示客户从指定的callId呼叫中退出。(The customer has left the call with the given call ID.)
+        AgentEventCustomerRelease(::std::boxed::Box<AgentEventCustomerRelease>),
         /// An event the documentation does not describe, kept as received.
         Unknown {
             /// Its name.
@@ -434,55 +594,82 @@ pub mod events {
             )
             .map_err(|e| EventError(e.to_string()))?;
         let payload = split.payload;
-        let result = match split.name.as_str() {
-            "AgentMediaEvent_StopRecordDone" => {
-                ::switchboard_runtime::serde_json::from_value(payload)
-                    .map(|p| Event::AgentMediaEventStopRecordDone(
-                        ::std::boxed::Box::new(p),
-                    ))
-            }
-            "AgentOther_PhoneRelease" => {
-                ::switchboard_runtime::serde_json::from_value(payload)
-                    .map(|p| Event::AgentOtherPhoneRelease(::std::boxed::Box::new(p)))
-            }
-            "AgentConf_SelfLeaveResult" => {
-                ::switchboard_runtime::serde_json::from_value(payload)
-                    .map(|p| Event::AgentConfSelfLeaveResult(::std::boxed::Box::new(p)))
-            }
-            "AgentConf_ParticipantChanged" => {
-                ::switchboard_runtime::serde_json::from_value(payload)
-                    .map(|p| Event::AgentConfParticipantChanged(
-                        ::std::boxed::Box::new(p),
-                    ))
-            }
-            "AgentConf_Ringing" => {
-                ::switchboard_runtime::serde_json::from_value(payload)
-                    .map(|p| Event::AgentConfRinging(::std::boxed::Box::new(p)))
-            }
-            "AgentConf_SelfJoinResult" => {
-                ::switchboard_runtime::serde_json::from_value(payload)
-                    .map(|p| Event::AgentConfSelfJoinResult(::std::boxed::Box::new(p)))
-            }
-            "AgentConf_RequestSuccess" => {
-                ::switchboard_runtime::serde_json::from_value(payload)
-                    .map(|p| Event::AgentConfRequestSuccess(::std::boxed::Box::new(p)))
-            }
-            "AgentConf_PresidentChanged" => {
-                ::switchboard_runtime::serde_json::from_value(payload)
-                    .map(|p| Event::AgentConfPresidentChanged(::std::boxed::Box::new(p)))
-            }
-            "AgentConf_Timeout" => {
-                ::switchboard_runtime::serde_json::from_value(payload)
-                    .map(|p| Event::AgentConfTimeout(::std::boxed::Box::new(p)))
-            }
-            _ => {
-                return Ok(Event::Unknown {
-                    name: split.name,
-                    payload,
-                });
-            }
+        let named = |event: &str| split.name == event;
+        let unnamed = split.name.is_empty();
+        let has = |path: &str, value: &str| {
+            ::switchboard_runtime::error::json_path_text(&split.frame, path).as_deref()
+                == Some(value)
         };
-        result.map_err(|e| EventError(e.to_string()))
+        if named("AgentMediaEvent_StopRecordDone") {
+            return ::switchboard_runtime::serde_json::from_value(payload)
+                .map(|p| Event::AgentMediaEventStopRecordDone(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        if named("AgentOther_PhoneRelease") {
+            return ::switchboard_runtime::serde_json::from_value(payload)
+                .map(|p| Event::AgentOtherPhoneRelease(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        if named("AgentConf_SelfLeaveResult") {
+            return ::switchboard_runtime::serde_json::from_value(payload)
+                .map(|p| Event::AgentConfSelfLeaveResult(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        if named("AgentConf_ParticipantChanged") {
+            return ::switchboard_runtime::serde_json::from_value(payload)
+                .map(|p| Event::AgentConfParticipantChanged(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        if named("AgentConf_Ringing") {
+            return ::switchboard_runtime::serde_json::from_value(payload)
+                .map(|p| Event::AgentConfRinging(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        if named("AgentConf_SelfJoinResult") {
+            return ::switchboard_runtime::serde_json::from_value(payload)
+                .map(|p| Event::AgentConfSelfJoinResult(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        if named("AgentConf_RequestSuccess") {
+            return ::switchboard_runtime::serde_json::from_value(payload)
+                .map(|p| Event::AgentConfRequestSuccess(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        if named("AgentConf_PresidentChanged") {
+            return ::switchboard_runtime::serde_json::from_value(payload)
+                .map(|p| Event::AgentConfPresidentChanged(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        if named("AgentConf_Timeout") {
+            return ::switchboard_runtime::serde_json::from_value(payload)
+                .map(|p| Event::AgentConfTimeout(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        if named("AgentConf_RequestFailed") {
+            return ::switchboard_runtime::serde_json::from_value(payload)
+                .map(|p| Event::AgentConfRequestFailed(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        if named("AgentOther_PhoneOffhook") {
+            return ::switchboard_runtime::serde_json::from_value(payload)
+                .map(|p| Event::AgentOtherPhoneOffhook(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        if named("AgentEvent_Talking") {
+            return ::switchboard_runtime::serde_json::from_value(payload)
+                .map(|p| Event::AgentEventTalking(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        if named("AgentEvent_Customer_Release") {
+            return ::switchboard_runtime::serde_json::from_value(payload)
+                .map(|p| Event::AgentEventCustomerRelease(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        let _ = (&named, unnamed, &has);
+        Ok(Event::Unknown {
+            name: split.name,
+            payload,
+        })
     }
     /// Documented values; others are kept as received.
     #[derive(
@@ -676,12 +863,24 @@ pub mod events {
     }
     /// Event `AgentConf_SelfLeaveResult`.
     ///
-    /// The agent itself has left the conference (Chinese seed copy: 自己离开会议). Triggered by leaving and by releasing an agent conference. Payload not documented on any page retrieved.
-    ///
-    /// No public page documents this event's fields; unknown fields are ignored.
+    /// 自己离开会议事件: 表示当前座席离开会议。(The current agent has left the conference.) Triggered by leaving and by releasing an agent conference. Newer copy (cec_07_0565.md) adds \`"eventGenTime":1784529722590\` to the event object.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
-    pub struct AgentConfSelfLeaveResult {}
+    pub struct AgentConfSelfLeaveResult {
+        /// confId表示会议ID。
+        ///
+        /// conference ID.
+        ///
+        /// Example: `1030400`.
+        ///
+        /// Wire name: `confId`.
+        #[serde(
+            rename = "confId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub conf_id: ::std::option::Option<i64>,
+    }
     /// Documented values; others are kept as received.
     #[derive(
         Clone,
@@ -921,36 +1120,84 @@ pub mod events {
     }
     /// Event `AgentConf_Ringing`.
     ///
-    /// A conference call is ringing for the agent; the agent then answers (\`agentconf/{agentid}/answeragentconf\`) or rejects it. Payload not documented on any page retrieved.
-    ///
-    /// No public page documents this event's fields; unknown fields are ignored.
+    /// 会议响铃事件: 被邀请座席将收到此事件。(The invited agent receives this event.) The agent then answers (\`agentconf/{agentid}/answeragentconf\`) or rejects (\`agentconf/{agentid}/rejectagentconf\`) the conference call.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
-    pub struct AgentConfRinging {}
+    pub struct AgentConfRinging {
+        /// confId表示会议ID。
+        ///
+        /// conference ID.
+        ///
+        /// Example: `1031168`.
+        ///
+        /// Wire name: `confId`.
+        #[serde(
+            rename = "confId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub conf_id: ::std::option::Option<i64>,
+    }
     /// Event `AgentConf_SelfJoinResult`.
     ///
-    /// Result of the agent itself joining a conference. Payload not documented on any page retrieved.
-    ///
-    /// No public page documents this event's fields; unknown fields are ignored.
+    /// 自己加入会议事件: 表示当前座席已经加入会议。(The current agent has joined the conference.) The applicant of \`requestagentconf\` receives it before AgentConf_RequestSuccess.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
-    pub struct AgentConfSelfJoinResult {}
+    pub struct AgentConfSelfJoinResult {
+        /// confId表示会议ID。
+        ///
+        /// conference ID.
+        ///
+        /// Example: `1030400`.
+        ///
+        /// Wire name: `confId`.
+        #[serde(
+            rename = "confId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub conf_id: ::std::option::Option<i64>,
+    }
     /// Event `AgentConf_RequestSuccess`.
     ///
-    /// The agent conference applied for (\`agentconf/{agentid}/requestagentconf\`) was created; the caller becomes the chairperson. Payload not documented on any page retrieved.
-    ///
-    /// No public page documents this event's fields; unknown fields are ignored.
+    /// 会议申请成功: 表示会议申请成功,同时主席已经加入会议。(The conference application succeeded and the chairperson has joined the conference.) Answers \`agentconf/{agentid}/requestagentconf\`; only after it may the caller perform chairperson operations.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
-    pub struct AgentConfRequestSuccess {}
+    pub struct AgentConfRequestSuccess {
+        /// confId表示会议ID。
+        ///
+        /// conference ID.
+        ///
+        /// Example: `1030400`.
+        ///
+        /// Wire name: `confId`.
+        #[serde(
+            rename = "confId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub conf_id: ::std::option::Option<i64>,
+    }
     /// Event `AgentConf_PresidentChanged`.
     ///
-    /// The conference chairperson has changed. Payload not documented on any page retrieved.
-    ///
-    /// No public page documents this event's fields; unknown fields are ignored.
+    /// 主席变更事件: 表示当前座席被变更为会议主席。(The current agent has become the conference chairperson.) The page's example is not valid JSON (one closing brace short): {"message":"","retcode":"0","event":{"eventType":"AgentConf_PresidentChanged","workNo":"154","content":{"confId":1031168}} — so it is not kept as a sample.
     #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
-    pub struct AgentConfPresidentChanged {}
+    pub struct AgentConfPresidentChanged {
+        /// confId表示会议ID。
+        ///
+        /// conference ID.
+        ///
+        /// Example: `1031168`.
+        ///
+        /// Wire name: `confId`.
+        #[serde(
+            rename = "confId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub conf_id: ::std::option::Option<i64>,
+    }
     /// Event `AgentConf_Timeout`.
     ///
     /// Conference Timeout Notification. The timing starts when a conference is successfully applied for. When the remaining conference time reaches the configured notification time point, this event will be triggered. After receiving this event, an agent determines whether to extend the conference. If the agent does not extend the conference, the conference will be released when the end time arrives.
@@ -968,6 +1215,3626 @@ pub mod events {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conf_id: ::std::option::Option<i64>,
+    }
+    /// Event `AgentConf_RequestFailed`.
+    ///
+    /// 会议申请失败: 表示会议申请失败。(The conference application failed.)
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct AgentConfRequestFailed {
+        /// cause表示失败原因码。
+        ///
+        /// failure cause code.
+        ///
+        /// Example: `21234`.
+        ///
+        /// Wire name: `cause`.
+        #[serde(
+            rename = "cause",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cause: ::std::option::Option<i64>,
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum AgentOtherPhoneOffhookType {
+        /// `unknown`: 未知呼叫
+        Unknown,
+        /// `main`: 主呼叫
+        Main,
+        /// `assistant`: 协助呼叫
+        Assistant,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for AgentOtherPhoneOffhookType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "unknown" => Self::Unknown,
+                "main" => Self::Main,
+                "assistant" => Self::Assistant,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for AgentOtherPhoneOffhookType {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<AgentOtherPhoneOffhookType> for ::std::string::String {
+        fn from(value: AgentOtherPhoneOffhookType) -> Self {
+            match value {
+                AgentOtherPhoneOffhookType::Unknown => "unknown".to_owned(),
+                AgentOtherPhoneOffhookType::Main => "main".to_owned(),
+                AgentOtherPhoneOffhookType::Assistant => "assistant".to_owned(),
+                AgentOtherPhoneOffhookType::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Event `AgentOther_PhoneOffhook`.
+    ///
+    /// 座席物理话机摘机: 表示某个座席的物理话机已经摘机。(The agent's phone has gone off-hook.)
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct AgentOtherPhoneOffhook {
+        /// type表示事件呼叫类型。unknown表示未知呼叫,main表示主呼叫,assistant表示协助呼叫。
+        ///
+        /// call type of the event: unknown, main (main call) or assistant (assistant call).
+        ///
+        /// Example: `main`.
+        ///
+        /// Wire name: `type`.
+        #[serde(
+            rename = "type",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub r#type: ::std::option::Option<AgentOtherPhoneOffhookType>,
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum AgentEventTalkingType {
+        /// `assistant`: 协助呼叫
+        Assistant,
+        /// `main`: 主呼叫
+        Main,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for AgentEventTalkingType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "assistant" => Self::Assistant,
+                "main" => Self::Main,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for AgentEventTalkingType {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<AgentEventTalkingType> for ::std::string::String {
+        fn from(value: AgentEventTalkingType) -> Self {
+            match value {
+                AgentEventTalkingType::Assistant => "assistant".to_owned(),
+                AgentEventTalkingType::Main => "main".to_owned(),
+                AgentEventTalkingType::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum AgentEventTalkingMediaAbility {
+        /// `1`: 语音
+        V1,
+        /// `3`: 音视频
+        V3,
+        /// `5`: 文字
+        V5,
+        /// `6`: H5视频
+        V6,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for AgentEventTalkingMediaAbility {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "1" => Self::V1,
+                "3" => Self::V3,
+                "5" => Self::V5,
+                "6" => Self::V6,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for AgentEventTalkingMediaAbility {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<AgentEventTalkingMediaAbility> for ::std::string::String {
+        fn from(value: AgentEventTalkingMediaAbility) -> Self {
+            match value {
+                AgentEventTalkingMediaAbility::V1 => "1".to_owned(),
+                AgentEventTalkingMediaAbility::V3 => "3".to_owned(),
+                AgentEventTalkingMediaAbility::V5 => "5".to_owned(),
+                AgentEventTalkingMediaAbility::V6 => "6".to_owned(),
+                AgentEventTalkingMediaAbility::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Event `AgentEvent_Talking`.
+    ///
+    /// 座席进入Talking: 表示某个座席进入Talking状态。(The agent has entered the Talking state.)
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct AgentEventTalking {
+        /// 被叫号码。
+        ///
+        /// called number.
+        ///
+        /// Example: `70092`.
+        ///
+        /// Wire name: `called`.
+        #[serde(
+            rename = "called",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub called: ::std::option::Option<::std::string::String>,
+        /// 主叫号码。
+        ///
+        /// calling number.
+        ///
+        /// Example: `10086`.
+        ///
+        /// Wire name: `caller`.
+        #[serde(
+            rename = "caller",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub caller: ::std::option::Option<::std::string::String>,
+        /// 呼叫标示。
+        ///
+        /// call ID.
+        ///
+        /// Example: `1456401416-3`.
+        ///
+        /// Wire name: `callid`.
+        #[serde(
+            rename = "callid",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub callid: ::std::option::Option<::std::string::String>,
+        /// 呼叫媒体类型,协助呼叫(assistant)和主呼叫(main)。
+        ///
+        /// assistant call (assistant) or main call (main).
+        ///
+        /// Example: `main`.
+        ///
+        /// Wire name: `type`.
+        #[serde(
+            rename = "type",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub r#type: ::std::option::Option<AgentEventTalkingType>,
+        /// 呼叫类型,请参考呼叫类型
+        ///
+        /// call type (see the call-type reference).
+        ///
+        /// Example: `7`.
+        ///
+        /// Wire name: `feature`.
+        #[serde(
+            rename = "feature",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub feature: ::std::option::Option<::std::string::String>,
+        /// 媒体能力,1表示语音,3表示音视频,5表示文字,6表示H5视频。
+        ///
+        /// media ability: 1 voice, 3 audio and video, 5 text, 6 H5 video.
+        ///
+        /// Example: `1`.
+        ///
+        /// Wire name: `mediaAbility`.
+        #[serde(
+            rename = "mediaAbility",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub media_ability: ::std::option::Option<AgentEventTalkingMediaAbility>,
+    }
+    /// Event `AgentEvent_Customer_Release`.
+    ///
+    /// 客户退出呼叫: 表示客户从指定的callId呼叫中退出。(The customer has left the call with the given call ID.)
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct AgentEventCustomerRelease {
+        /// 呼叫的CallID。
+        ///
+        /// call ID.
+        ///
+        /// Example: `1456404171-43`.
+        ///
+        /// Wire name: `callid`.
+        #[serde(
+            rename = "callid",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub callid: ::std::option::Option<::std::string::String>,
+        /// 用户号码。
+        ///
+        /// customer number.
+        ///
+        /// Example: `70093`.
+        ///
+        /// Wire name: `number`.
+        #[serde(
+            rename = "number",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub number: ::std::option::Option<::std::string::String>,
+    }
+}
+/// Answering an Agent Conference Call: An invited agent answers the conference call after receiving AgentConf_Ringing.
+///
+/// This interface is used by an agent to answer the conference call after the agent receives the AgentConf_Ringing event. The request method must be set to POST. This interface supports only the POST method.
+///
+/// `POST https://{ip}:{port}/agentgateway/resource/agentconf/{agentid}/answeragentconf`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+/// - The agent has received the AgentConf_Ringing event.
+///
+/// Who may call it: An agent invited to a conference.
+///
+/// Method name in the vendor's logs: `answerAgentConf`.
+///
+/// Unconfirmed:
+/// - The triggered events and error codes of this page could not be read (every copy retrieved was cut off after the response table); none are declared.
+/// - The page sends a required Content-Type header although the request has no body (消息体 None); whether an empty JSON body is expected is not stated.
+/// - Newer pages (cec_07_0469, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
+///
+/// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1284.html>
+pub mod answer_agent_conference {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "answer_agent_conference";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/agentconf/{agentid}/answeragentconf";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `answer_agent_conference`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/answeragentconf");
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Reserved field.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Answering a Call: The agent answers a ringing voice call after receiving AgentEvent_Ringing.
+///
+/// This interface is used by an agent to answer a voice call. The request method must be set to PUT. This interface supports only the PUT method. The page writes the URI as \`<https://ip:port/agentgateway/resource/voicecall/{agentid}/answer?{callid=XXXX}>\`.
+///
+/// `PUT https://{ip}:{port}/agentgateway/resource/voicecall/{agentid}/answer`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+/// - The agent has received the AgentEvent_Ringing event.
+///
+/// Who may call it: A signed-in agent with a ringing call.
+///
+/// Method name in the vendor's logs: `answer`.
+///
+/// Triggers: `AgentEvent_Talking`.
+///
+/// Documented error codes: `100-006`, `100-007`, `200-002`.
+///
+/// Unconfirmed:
+/// - The meaning of 200-002 is not documented.
+/// - The page sends a required Content-Type header although the request has no body; whether an empty JSON body is expected is not stated.
+/// - The callid example is the call ID of the AgentEvent_Ringing example (cec_07_1366); this page gives none.
+///
+/// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1234.html>
+pub mod answer_call {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "answer_call";
+    /// HTTP method.
+    pub const METHOD: &str = "PUT";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/voicecall/{agentid}/answer";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &["AgentEvent_Talking"];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-006",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The agent has not signed in (also returned on a GUID mismatch).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-007",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Exception during the agent operation (WAS resource or internal error).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "200-002",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Listed on this page without a meaning; no page retrieved defines 200-002 (UNCONFIRMED).",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `answer_call`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+        /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
+        ///
+        /// Example: `1456404043-37`.
+        ///
+        /// Wire name: `callid`.
+        pub callid: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+        callid: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
+        pub fn callid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.callid = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+                callid: self.callid,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::PUT,
+                base_url,
+            );
+            parts.path("/resource/voicecall/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/answer");
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            if let Some(value) = &self.callid {
+                parts.query("callid", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Reserved field.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `100-006`
+        ///
+        /// The agent has not signed in (also returned on a GUID mismatch).
+        E100_006(::switchboard_runtime::response::ApiError),
+        /// `100-007`
+        ///
+        /// Exception during the agent operation (WAS resource or internal error).
+        E100_007(::switchboard_runtime::response::ApiError),
+        /// `200-002`
+        ///
+        /// Listed on this page without a meaning; no page retrieved defines 200-002 (UNCONFIRMED).
+        E200_002(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "100-006" => Self::E100_006(error),
+                    "100-007" => Self::E100_007(error),
+                    "200-002" => Self::E200_002(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E100_006(error)
+                | Self::E100_007(error)
+                | Self::E200_002(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Inviting Participants in Batches: The chairperson invites several participants (agents or phone numbers) to the conference.
+///
+/// This interface is used by a chairperson to invite multiple participants to join a conference. The newer page (cec_07_0477) adds: 主席邀请用户的时候,只有当用户接通后才会加入会议。如果用户不接通,会议当前通话听不到呼叫用户的铃声。 (An invited user joins only after answering; if the user does not answer, the conference does not hear the ringing.)
+///
+/// `POST https://{ip}:{port}/agentgateway/resource/agentconf/{agentid}/batchaddparticipant`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+/// - The current agent is the conference chairperson.
+///
+/// Who may call it: The conference chairperson.
+///
+/// Method name in the vendor's logs: `batchAddParticipant`.
+///
+/// Unconfirmed:
+/// - No sample is declared although one is wanted: the natural sample (request \`{"addresses": \[{"addressType": "9", "address": "2002"}\]}\` built from the unholdparticipant example of cec_07_1289, response the success envelope \`{"result": {}, "message": "success", "retcode": "0"}\`) cannot be tested yet: switchboard-codegen emits \`serde_json::from_value::&lt;_&gt;(…)\` for the array field \`addresses\`, which does not type-check against the builder's \`impl Into&lt;Vec&lt;…&gt;&gt;\` (rustc E0283), and a sample without the required body fails the builder. Add the sample once the generator names the item type.
+/// - The triggered events, error codes and example of this page could not be read (every copy retrieved was cut off inside the body table); none are declared.
+/// - The conditional requirement of voicePath (required when beepTone is true) cannot be expressed; voicePath is optional here.
+/// - The response table was not read; the envelope's \`result\` is assumed to be the reserved \`{}\` as on the sibling operations.
+/// - Newer pages (cec_07_0477, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
+///
+/// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1292.html>
+pub mod batch_add_participants {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "batch_add_participants";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/agentconf/{agentid}/batchaddparticipant";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `batch_add_participants`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+        /// 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4
+        ///
+        /// The participants to invite; at most 120 entries (object described in table 4).
+        ///
+        /// Length: at most 120.
+        ///
+        /// Wire name: `addresses`.
+        pub addresses: ::std::vec::Vec<BatchAddParticipantsRequestAddressesItem>,
+        /// 有用户加入会议时是否对该用户播放欢迎语。默认值为false。
+        ///
+        /// Whether a welcome message is played to a user who joins the conference. Default false.
+        ///
+        /// Default: `false`.
+        ///
+        /// Wire name: `beepTone`.
+        pub beep_tone: ::std::option::Option<bool>,
+        /// 放音模式。2:播放指定文件音。默认值为2。
+        ///
+        /// Voice playback mode. 2: play the specified voice file. Default 2.
+        ///
+        /// Default: `2`.
+        ///
+        /// Wire name: `playMode`.
+        pub play_mode: ::std::option::Option<BatchAddParticipantsPlayMode>,
+        /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127个字符。
+        ///
+        /// Absolute path of the voice file, e.g. y:/conf/120/1136287.V3. Required (with playMode 2) when beepTone is true; ignored when beepTone is false. At most 127 characters.
+        ///
+        /// Length: at most 127.
+        ///
+        /// Example: `y:/conf/120/1136287.V3`.
+        ///
+        /// Wire name: `voicePath`.
+        pub voice_path: ::std::option::Option<::std::string::String>,
+        /// 主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。最大长度为24个字符。
+        ///
+        /// Calling number; when the VDN restricts numbers it must be within the restriction. At most 24 characters.
+        ///
+        /// Length: at most 24.
+        ///
+        /// Wire name: `caller`.
+        pub caller: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            {
+                let value = &self.addresses;
+                ::switchboard_runtime::validate::items(
+                    "addresses",
+                    value.len(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(120),
+                )?;
+            }
+            if let Some(value) = &self.voice_path {
+                ::switchboard_runtime::validate::length(
+                    "voicePath",
+                    value,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(127),
+                )?;
+            }
+            if let Some(value) = &self.caller {
+                ::switchboard_runtime::validate::length(
+                    "caller",
+                    value,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(24),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+        addresses: ::std::option::Option<
+            ::std::vec::Vec<BatchAddParticipantsRequestAddressesItem>,
+        >,
+        beep_tone: ::std::option::Option<bool>,
+        play_mode: ::std::option::Option<BatchAddParticipantsPlayMode>,
+        voice_path: ::std::option::Option<::std::string::String>,
+        caller: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4
+        ///
+        /// Length: at most 120.
+        pub fn addresses(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::std::vec::Vec<BatchAddParticipantsRequestAddressesItem>,
+            >,
+        ) -> Self {
+            self.addresses = Some(value.into());
+            self
+        }
+        /// 有用户加入会议时是否对该用户播放欢迎语。默认值为false。
+        pub fn beep_tone(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.beep_tone = Some(value.into());
+            self
+        }
+        /// 放音模式。2:播放指定文件音。默认值为2。
+        pub fn play_mode(
+            mut self,
+            value: impl ::std::convert::Into<BatchAddParticipantsPlayMode>,
+        ) -> Self {
+            self.play_mode = Some(value.into());
+            self
+        }
+        /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127个字符。
+        ///
+        /// Length: at most 127.
+        pub fn voice_path(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.voice_path = Some(value.into());
+            self
+        }
+        /// 主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。最大长度为24个字符。
+        ///
+        /// Length: at most 24.
+        pub fn caller(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.caller = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+                addresses: self
+                    .addresses
+                    .ok_or_else(|| BuildError::missing("addresses"))?,
+                beep_tone: self.beep_tone,
+                play_mode: self.play_mode,
+                voice_path: self.voice_path,
+                caller: self.caller,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/batchaddparticipant");
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.json_body("application/json");
+            parts.body_field("addresses", &self.addresses)?;
+            if let Some(value) = &self.beep_tone {
+                parts.body_field("beepTone", value)?;
+            }
+            if let Some(value) = &self.play_mode {
+                parts.body_field("playMode", value)?;
+            }
+            if let Some(value) = &self.voice_path {
+                parts.body_field("voicePath", value)?;
+            }
+            if let Some(value) = &self.caller {
+                parts.body_field("caller", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Reserved field.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum BatchAddParticipantsRequestAddressesItemAddressType {
+        /// `6`: 电话号码 (phone number)
+        V6,
+        /// `9`: 座席工号 (agent ID)
+        V9,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String>
+    for BatchAddParticipantsRequestAddressesItemAddressType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "6" => Self::V6,
+                "9" => Self::V9,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str>
+    for BatchAddParticipantsRequestAddressesItemAddressType {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<BatchAddParticipantsRequestAddressesItemAddressType>
+    for ::std::string::String {
+        fn from(value: BatchAddParticipantsRequestAddressesItemAddressType) -> Self {
+            match value {
+                BatchAddParticipantsRequestAddressesItemAddressType::V6 => "6".to_owned(),
+                BatchAddParticipantsRequestAddressesItemAddressType::V9 => "9".to_owned(),
+                BatchAddParticipantsRequestAddressesItemAddressType::UnknownValue(
+                    value,
+                ) => value,
+            }
+        }
+    }
+    /// An object of the response or request.
+    #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct BatchAddParticipantsRequestAddressesItem {
+        /// 地址类型。6:电话号码 9:座席工号
+        ///
+        /// Address type. 6: phone number; 9: agent ID.
+        ///
+        /// Example: `9`.
+        ///
+        /// Wire name: `addressType`.
+        #[serde(rename = "addressType")]
+        pub address_type: BatchAddParticipantsRequestAddressesItemAddressType,
+        /// 地址标识。最大长度为24个字符。
+        ///
+        /// Address (phone number or agent ID). At most 24 characters.
+        ///
+        /// Length: at most 24.
+        ///
+        /// Example: `2002`.
+        ///
+        /// Wire name: `address`.
+        #[serde(rename = "address")]
+        pub address: ::std::string::String,
+        /// 自定义的设备呼叫类型,详细见表3 不填或者填null,使用默认值,默认值为0。取值范围为0-255。
+        ///
+        /// User-defined device call type (see table 3). Absent or null means the default 0. Range 0–255.
+        ///
+        /// Range: 0 to 255.
+        ///
+        /// Default: `0`.
+        ///
+        /// Unconfirmed: The referenced table of device call types (表3) was not retrieved.
+        ///
+        /// Wire name: `deviceCallType`.
+        #[serde(
+            rename = "deviceCallType",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_call_type: ::std::option::Option<i64>,
+        /// 自定义的设备类型,详细见表2 不填或者填null,使用默认值,默认值为0。取值范围为0-255。
+        ///
+        /// User-defined device type (see table 2). Absent or null means the default 0. Range 0–255.
+        ///
+        /// Range: 0 to 255.
+        ///
+        /// Default: `0`.
+        ///
+        /// Unconfirmed: The referenced table of device types (表2) was not retrieved.
+        ///
+        /// Wire name: `deviceType`.
+        #[serde(
+            rename = "deviceType",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_type: ::std::option::Option<i64>,
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "i64", into = "i64")]
+    #[non_exhaustive]
+    pub enum BatchAddParticipantsPlayMode {
+        /// `2`: 播放指定文件音
+        V2,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(i64),
+    }
+    impl ::std::convert::From<i64> for BatchAddParticipantsPlayMode {
+        fn from(value: i64) -> Self {
+            match value {
+                2i64 => Self::V2,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<BatchAddParticipantsPlayMode> for i64 {
+        fn from(value: BatchAddParticipantsPlayMode) -> Self {
+            match value {
+                BatchAddParticipantsPlayMode::V2 => 2i64,
+                BatchAddParticipantsPlayMode::UnknownValue(value) => value,
+            }
+        }
+    }
+}
+/// Deleting Participants in Batches: The chairperson removes several participants from the conference; the result lists those not found.
+///
+/// This interface is used by a chairperson to delete participants from a conference in batches. Triggered events (the list is cut off in the copy read): 其他与会者收到:与会者变更事件 (AgentConf_ParticipantChanged) — the other participants receive AgentConf_ParticipantChanged.
+///
+/// `POST https://{ip}:{port}/agentgateway/resource/agentconf/{agentid}/batchremoveparticipant`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+/// - The current agent is the conference chairperson.
+///
+/// Who may call it: The conference chairperson.
+///
+/// Method name in the vendor's logs: `batchRemoveParticipant`.
+///
+/// Unconfirmed:
+/// - No sample is declared although one is wanted: the natural sample (request \`{"addresses": \[{"addressType": "9", "address": "2002"}\]}\` built from the unholdparticipant example of cec_07_1289, response the success envelope \`{"result": {}, "message": "success", "retcode": "0"}\`) cannot be tested yet: switchboard-codegen emits \`serde_json::from_value::&lt;_&gt;(…)\` for the array field \`addresses\`, which does not type-check against the builder's \`impl Into&lt;Vec&lt;…&gt;&gt;\` (rustc E0283), and a sample without the required body fails the builder. Add the sample once the generator names the item type.
+/// - The rest of the triggered-event list, the error codes and the example of this page could not be read (cut off in every copy retrieved).
+/// - The page types \`result\` as map; whether noExistParticipants is present (empty) or absent when every participant exists is not stated.
+/// - Newer pages (cec_07_0478, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
+///
+/// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1293.html>
+pub mod batch_remove_participants {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "batch_remove_participants";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/agentconf/{agentid}/batchremoveparticipant";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `batch_remove_participants`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+        /// 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4
+        ///
+        /// The participants to delete; at most 30 entries (AgentConfAddressExParam objects, table 4).
+        ///
+        /// Length: at most 30.
+        ///
+        /// Wire name: `addresses`.
+        pub addresses: ::std::vec::Vec<BatchRemoveParticipantsRequestAddressesItem>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            {
+                let value = &self.addresses;
+                ::switchboard_runtime::validate::items(
+                    "addresses",
+                    value.len(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(30),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+        addresses: ::std::option::Option<
+            ::std::vec::Vec<BatchRemoveParticipantsRequestAddressesItem>,
+        >,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4
+        ///
+        /// Length: at most 30.
+        pub fn addresses(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::std::vec::Vec<BatchRemoveParticipantsRequestAddressesItem>,
+            >,
+        ) -> Self {
+            self.addresses = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+                addresses: self
+                    .addresses
+                    .ok_or_else(|| BuildError::missing("addresses"))?,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/batchremoveparticipant");
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.json_body("application/json");
+            parts.body_field("addresses", &self.addresses)?;
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// result: map (表6 不存在的与会者列表参数说明 — the list of participants that do not exist).
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 请参考表7
+        ///
+        /// Participants that do not exist (table 7).
+        ///
+        /// Wire name: `noExistParticipants`.
+        #[serde(
+            rename = "noExistParticipants",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub no_exist_participants: ::std::option::Option<
+            ::std::vec::Vec<BatchRemoveParticipantsOutputNoExistParticipantsItem>,
+        >,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum BatchRemoveParticipantsRequestAddressesItemAddressType {
+        /// `6`: 电话号码 (phone number)
+        V6,
+        /// `9`: 座席工号 (agent ID)
+        V9,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String>
+    for BatchRemoveParticipantsRequestAddressesItemAddressType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "6" => Self::V6,
+                "9" => Self::V9,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str>
+    for BatchRemoveParticipantsRequestAddressesItemAddressType {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<BatchRemoveParticipantsRequestAddressesItemAddressType>
+    for ::std::string::String {
+        fn from(value: BatchRemoveParticipantsRequestAddressesItemAddressType) -> Self {
+            match value {
+                BatchRemoveParticipantsRequestAddressesItemAddressType::V6 => {
+                    "6".to_owned()
+                }
+                BatchRemoveParticipantsRequestAddressesItemAddressType::V9 => {
+                    "9".to_owned()
+                }
+                BatchRemoveParticipantsRequestAddressesItemAddressType::UnknownValue(
+                    value,
+                ) => value,
+            }
+        }
+    }
+    /// An object of the response or request.
+    #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct BatchRemoveParticipantsRequestAddressesItem {
+        /// 地址类型。6:电话号码 9:座席工号
+        ///
+        /// Address type. 6: phone number; 9: agent ID.
+        ///
+        /// Example: `9`.
+        ///
+        /// Wire name: `addressType`.
+        #[serde(rename = "addressType")]
+        pub address_type: BatchRemoveParticipantsRequestAddressesItemAddressType,
+        /// 地址标识。最大长度为24个字符。
+        ///
+        /// Address (phone number or agent ID). At most 24 characters.
+        ///
+        /// Length: at most 24.
+        ///
+        /// Example: `2002`.
+        ///
+        /// Wire name: `address`.
+        #[serde(rename = "address")]
+        pub address: ::std::string::String,
+    }
+    /// An object of the response or request.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct BatchRemoveParticipantsOutputNoExistParticipantsItem {
+        /// 地址类型
+        ///
+        /// Address type.
+        ///
+        /// Wire name: `addressType`.
+        #[serde(
+            rename = "addressType",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub address_type: ::std::option::Option<::std::string::String>,
+        /// 地址标识
+        ///
+        /// Address.
+        ///
+        /// Wire name: `address`.
+        #[serde(
+            rename = "address",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub address: ::std::option::Option<::std::string::String>,
+    }
+}
+/// Modifying Participant Attributes: The chairperson sets a participant's channel attribute (listen only, talk only, both, neither).
+///
+/// This interface is used by a chairperson to modify participant channel attributes. Only chairpersons have the permission to modify such attributes. Triggered events: 修改与会者属性值为1或3时,会收到以下事件 — 与会者变更事件(AgentConf_ParticipantChanged); 修改与会者属性值为2或4是,不会收到任何事件 (attribute 1 or 3 triggers AgentConf_ParticipantChanged; attribute 2 or 4 triggers no event).
+///
+/// `POST https://{ip}:{port}/agentgateway/resource/agentconf/{agentid}/changeparticipantmode`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+/// - The current agent is the conference chairperson.
+///
+/// Who may call it: The conference chairperson.
+///
+/// Method name in the vendor's logs: `changeParticipantMode`.
+///
+/// Triggers: `AgentConf_ParticipantChanged`.
+///
+/// Documented error codes: `000-002`, `100-006`, `100-007`, `101-001`, `101-002`.
+///
+/// Unconfirmed:
+/// - The event list depends on the attribute value (1 or 3: AgentConf_ParticipantChanged; 2 or 4: none); the format lists events per endpoint only, so the condition lives in the description.
+/// - The page limits address in bytes (24字节); this spec bounds characters.
+/// - Newer pages (cec_07_0479, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
+///
+/// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1294.html>
+pub mod change_participant_mode {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "change_participant_mode";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/agentconf/{agentid}/changeparticipantmode";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &["AgentConf_ParticipantChanged"];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 5usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "000-002",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The URL parameter or address is wrong, or an interface parameter is invalid.",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-006",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The agent has not signed in (also returned on a GUID mismatch).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-007",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Exception during the agent operation (WAS resource or internal error).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "101-001",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("The agent has no conference."),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "101-002",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("The agent is not the chairperson."),
+            retryable: false,
+        },
+    ];
+    /// The request of `change_participant_mode`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+        /// 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。
+        ///
+        /// Participant attribute. 1: listen only; 2: talk only; 3: listen and talk; 4: neither.
+        ///
+        /// Example: `1`.
+        ///
+        /// Wire name: `attribute`.
+        pub attribute: ChangeParticipantModeAttribute,
+        /// 地址类型。6:电话号码 9:座席工号
+        ///
+        /// Address type. 6: phone number; 9: agent ID.
+        ///
+        /// Example: `9`.
+        ///
+        /// Wire name: `addressType`.
+        pub address_type: ChangeParticipantModeAddressType,
+        /// 地址标识,即电话号码或座席工号。最大长度为24字节。
+        ///
+        /// Address, that is, the phone number or agent ID. At most 24 bytes.
+        ///
+        /// Length: at most 24.
+        ///
+        /// Example: `2002`.
+        ///
+        /// Wire name: `address`.
+        pub address: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            {
+                let value = &self.address;
+                ::switchboard_runtime::validate::length(
+                    "address",
+                    value,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(24),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+        attribute: ::std::option::Option<ChangeParticipantModeAttribute>,
+        address_type: ::std::option::Option<ChangeParticipantModeAddressType>,
+        address: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。
+        pub fn attribute(
+            mut self,
+            value: impl ::std::convert::Into<ChangeParticipantModeAttribute>,
+        ) -> Self {
+            self.attribute = Some(value.into());
+            self
+        }
+        /// 地址类型。6:电话号码 9:座席工号
+        pub fn address_type(
+            mut self,
+            value: impl ::std::convert::Into<ChangeParticipantModeAddressType>,
+        ) -> Self {
+            self.address_type = Some(value.into());
+            self
+        }
+        /// 地址标识,即电话号码或座席工号。最大长度为24字节。
+        ///
+        /// Length: at most 24.
+        pub fn address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.address = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+                attribute: self
+                    .attribute
+                    .ok_or_else(|| BuildError::missing("attribute"))?,
+                address_type: self
+                    .address_type
+                    .ok_or_else(|| BuildError::missing("addressType"))?,
+                address: self.address.ok_or_else(|| BuildError::missing("address"))?,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/changeparticipantmode");
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.json_body("application/json");
+            parts.body_field("attribute", &self.attribute)?;
+            parts.body_field("addressType", &self.address_type)?;
+            parts.body_field("address", &self.address)?;
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// 预留字段 (reserved field).
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `000-002`
+        ///
+        /// The URL parameter or address is wrong, or an interface parameter is invalid.
+        E000_002(::switchboard_runtime::response::ApiError),
+        /// `100-006`
+        ///
+        /// The agent has not signed in (also returned on a GUID mismatch).
+        E100_006(::switchboard_runtime::response::ApiError),
+        /// `100-007`
+        ///
+        /// Exception during the agent operation (WAS resource or internal error).
+        E100_007(::switchboard_runtime::response::ApiError),
+        /// `101-001`
+        ///
+        /// The agent has no conference.
+        E101_001(::switchboard_runtime::response::ApiError),
+        /// `101-002`
+        ///
+        /// The agent is not the chairperson.
+        E101_002(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "000-002" => Self::E000_002(error),
+                    "100-006" => Self::E100_006(error),
+                    "100-007" => Self::E100_007(error),
+                    "101-001" => Self::E101_001(error),
+                    "101-002" => Self::E101_002(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E000_002(error)
+                | Self::E100_006(error)
+                | Self::E100_007(error)
+                | Self::E101_001(error)
+                | Self::E101_002(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "i64", into = "i64")]
+    #[non_exhaustive]
+    pub enum ChangeParticipantModeAttribute {
+        /// `1`: 只能听,不能说 (listen only)
+        V1,
+        /// `2`: 只能说,不能听 (talk only)
+        V2,
+        /// `3`: 既能听,也能说 (listen and talk)
+        V3,
+        /// `4`: 不能听,不能说 (neither)
+        V4,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(i64),
+    }
+    impl ::std::convert::From<i64> for ChangeParticipantModeAttribute {
+        fn from(value: i64) -> Self {
+            match value {
+                1i64 => Self::V1,
+                2i64 => Self::V2,
+                3i64 => Self::V3,
+                4i64 => Self::V4,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ChangeParticipantModeAttribute> for i64 {
+        fn from(value: ChangeParticipantModeAttribute) -> Self {
+            match value {
+                ChangeParticipantModeAttribute::V1 => 1i64,
+                ChangeParticipantModeAttribute::V2 => 2i64,
+                ChangeParticipantModeAttribute::V3 => 3i64,
+                ChangeParticipantModeAttribute::V4 => 4i64,
+                ChangeParticipantModeAttribute::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum ChangeParticipantModeAddressType {
+        /// `6`: 电话号码 (phone number)
+        V6,
+        /// `9`: 座席工号 (agent ID)
+        V9,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String>
+    for ChangeParticipantModeAddressType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "6" => Self::V6,
+                "9" => Self::V9,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for ChangeParticipantModeAddressType {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<ChangeParticipantModeAddressType>
+    for ::std::string::String {
+        fn from(value: ChangeParticipantModeAddressType) -> Self {
+            match value {
+                ChangeParticipantModeAddressType::V6 => "6".to_owned(),
+                ChangeParticipantModeAddressType::V9 => "9".to_owned(),
+                ChangeParticipantModeAddressType::UnknownValue(value) => value,
+            }
+        }
+    }
+}
+/// Holding Connection: The agent connects its ongoing call and a held call (连接保持).
+///
+/// This interface is used by an agent to keep an ongoing call or a held call. (Chinese page: 座席对正在通话中的通话和保持中的通话进行连接保持。) The request method must be set to POST. Triggered events: 座席退出呼叫(AgentEvent_Call_Release), 客户退出呼叫(AgentEvent_Customer_Release), 客户物理机挂机(AgentOther_PhoneRelease), 停止录音成功(AgentMediaEvent_StopRecordDone). AgentEvent_Call_Release carries the call ID as a plain string and is not in this spec's event list (see unconfirmed).
+///
+/// `POST https://{ip}:{port}/agentgateway/resource/voicecall/{agentid}/connecthold/{callid}`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+/// - The agent has established a call.
+/// - The agent is holding a call.
+///
+/// Who may call it: A signed-in agent with an established call and a held call.
+///
+/// Method name in the vendor's logs: `connectHold`.
+///
+/// Triggers: `AgentEvent_Customer_Release`, `AgentOther_PhoneRelease`, `AgentMediaEvent_StopRecordDone`.
+///
+/// Documented error codes: `100-006`, `100-007`, `200-013`, `200-014`.
+///
+/// Unconfirmed:
+/// - Triggered event AgentEvent_Call_Release (座席退出呼叫, cec_07_1363) delivers the call ID as a plain string in \`content\`; the spec format cannot declare a non-object payload, so it is left out of \`events\`.
+/// - Which call \`callid\` names (the held call or the ongoing one) and what happens to the agent's own leg are not stated beyond the events listed.
+/// - The meanings of 200-013 and 200-014 are not documented.
+/// - Newer pages (cec_07_0375, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
+///
+/// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1240.html>
+pub mod connect_held_call {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "connect_held_call";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/voicecall/{agentid}/connecthold/{callid}";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[
+        "AgentEvent_Customer_Release",
+        "AgentOther_PhoneRelease",
+        "AgentMediaEvent_StopRecordDone",
+    ];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 4usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-006",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The agent has not signed in (also returned on a GUID mismatch).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-007",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Exception during the agent operation (WAS resource or internal error).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "200-013",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-013 (UNCONFIRMED).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "200-014",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-014 (UNCONFIRMED).",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `connect_held_call`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+        /// Unique ID of a call. (呼叫唯一标识callid。)
+        ///
+        /// Example: `1456402370-7`.
+        ///
+        /// Wire name: `callid`.
+        pub callid: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+        callid: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// Unique ID of a call. (呼叫唯一标识callid。)
+        pub fn callid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.callid = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+                callid: self.callid.ok_or_else(|| BuildError::missing("callid"))?,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/resource/voicecall/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/connecthold/");
+            parts.path_param(self.callid.as_str());
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// 预留字段 (reserved field).
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `100-006`
+        ///
+        /// The agent has not signed in (also returned on a GUID mismatch).
+        E100_006(::switchboard_runtime::response::ApiError),
+        /// `100-007`
+        ///
+        /// Exception during the agent operation (WAS resource or internal error).
+        E100_007(::switchboard_runtime::response::ApiError),
+        /// `200-013`
+        ///
+        /// Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-013 (UNCONFIRMED).
+        E200_013(::switchboard_runtime::response::ApiError),
+        /// `200-014`
+        ///
+        /// Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-014 (UNCONFIRMED).
+        E200_014(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "100-006" => Self::E100_006(error),
+                    "100-007" => Self::E100_007(error),
+                    "200-013" => Self::E200_013(error),
+                    "200-014" => Self::E200_014(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E100_006(error)
+                | Self::E100_007(error)
+                | Self::E200_013(error)
+                | Self::E200_014(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Releasing a Connection of a Specified Number: The agent releases the connection of one phone number, typically in internal help and three-party calls.
+///
+/// This interface is used by an agent to release the connection of a specified phone number. Generally, this interface is used in internal help calls and three-party calls. You can release only the connections of numbers in the last call. For example, when you make a two-party help call and the user is on hold, if you release the user on hold, an error (200–204) will be reported (currently, this processing mode is followed) because the user is not in the last call. However, when you make an outbound call and place the user on hold, you can normally release the user on hold because the user is in the last call. Triggered events: 座席退出呼叫(AgentEvent_Call_Release), 客户退出呼叫(AgentEvent_Customer_Release). AgentEvent_Call_Release carries the call ID as a plain string and is not in this spec's event list (see unconfirmed).
+///
+/// `POST https://{ip}:{port}/agentgateway/resource/voicecall/{agentid}/disconnect/{number}`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+/// - The agent has an ongoing call.
+///
+/// Who may call it: A signed-in agent in a call.
+///
+/// Method name in the vendor's logs: `disconnect`.
+///
+/// Triggers: `AgentEvent_Customer_Release`.
+///
+/// Documented error codes: `100-006`, `100-007`, `200-023`, `200-024`, `200-204`.
+///
+/// Unconfirmed:
+/// - Triggered event AgentEvent_Call_Release (座席退出呼叫, cec_07_1363) delivers the call ID as a plain string in \`content\`; the spec format cannot declare a non-object payload, so it is left out of \`events\`.
+/// - The page writes the code in its note as "200-204" (Chinese) / "200–204" (English, en dash); whether a code 200-204 exists or a range 200-2xx is meant is not certain. The meanings of 200-023 and 200-024 are not documented.
+/// - The newer Chinese page (cec_07_1248, updated 2025-11-13) gives agentid 101–999999; this spec keeps 101–59999.
+///
+/// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1248.html>
+pub mod disconnect_party {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "disconnect_party";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/voicecall/{agentid}/disconnect/{number}";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &["AgentEvent_Customer_Release"];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 5usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-006",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The agent has not signed in (also returned on a GUID mismatch).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-007",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Exception during the agent operation (WAS resource or internal error).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "200-023",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Listed on this page without a meaning; no page retrieved defines 200-023 (UNCONFIRMED).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "200-024",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Listed on this page without a meaning; no page retrieved defines 200-024 (UNCONFIRMED).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "200-204",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Reported when releasing a number that is not in the last call, e.g. the held user during a two-party help call (from the page's description: \"an error (200–204) will be reported\").",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `disconnect_party`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+        /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
+        ///
+        /// Phone number whose connection needs to be released, 1 to 24 digits. During an internal help call, to release the requested agent {number} is that agent's ID; to release the agent itself {number} is its softphone number. The requested party may only release itself, not the agent or the user.
+        ///
+        /// Pattern: `[0-9]{1,24}`.
+        ///
+        /// Example: `70093`.
+        ///
+        /// Wire name: `number`.
+        pub number: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            {
+                let value = &self.number;
+                static PATTERN: ::std::sync::OnceLock<
+                    ::std::option::Option<::switchboard_runtime::validate::Regex>,
+                > = ::std::sync::OnceLock::new();
+                ::switchboard_runtime::validate::pattern(
+                    "number",
+                    value,
+                    "[0-9]{1,24}",
+                    &PATTERN,
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+        number: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
+        ///
+        /// Pattern: `[0-9]{1,24}`.
+        pub fn number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.number = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+                number: self.number.ok_or_else(|| BuildError::missing("number"))?,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/resource/voicecall/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/disconnect/");
+            parts.path_param(self.number.as_str());
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// 预留字段 (reserved field).
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `100-006`
+        ///
+        /// The agent has not signed in (also returned on a GUID mismatch).
+        E100_006(::switchboard_runtime::response::ApiError),
+        /// `100-007`
+        ///
+        /// Exception during the agent operation (WAS resource or internal error).
+        E100_007(::switchboard_runtime::response::ApiError),
+        /// `200-023`
+        ///
+        /// Listed on this page without a meaning; no page retrieved defines 200-023 (UNCONFIRMED).
+        E200_023(::switchboard_runtime::response::ApiError),
+        /// `200-024`
+        ///
+        /// Listed on this page without a meaning; no page retrieved defines 200-024 (UNCONFIRMED).
+        E200_024(::switchboard_runtime::response::ApiError),
+        /// `200-204`
+        ///
+        /// Reported when releasing a number that is not in the last call, e.g. the held user during a two-party help call (from the page's description: "an error (200–204) will be reported").
+        E200_204(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "100-006" => Self::E100_006(error),
+                    "100-007" => Self::E100_007(error),
+                    "200-023" => Self::E200_023(error),
+                    "200-024" => Self::E200_024(error),
+                    "200-204" => Self::E200_204(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E100_006(error)
+                | Self::E100_007(error)
+                | Self::E200_023(error)
+                | Self::E200_024(error)
+                | Self::E200_204(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Holding a Call: The agent holds its ongoing call.
+///
+/// This interface is used by an agent to hold an ongoing call. The request method must be set to POST. This interface supports only the POST method.
+///
+/// `POST https://{ip}:{port}/agentgateway/resource/voicecall/{agentid}/hold`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+/// - The agent has an ongoing call.
+///
+/// Who may call it: A signed-in agent in a call.
+///
+/// Method name in the vendor's logs: `hold`.
+///
+/// Unconfirmed:
+/// - The triggered events, error codes and example of this page could not be read (cut off in every copy retrieved). The 保持成功 event AgentEvent_Hold (cec_07_1357, content = the call ID as a plain string) is the likely notification, but no page retrieved ties it to this interface, and a plain-string payload cannot be declared in this format.
+/// - The page sends a required Content-Type header; no message body is shown.
+/// - Newer pages (cec_07_1239, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
+///
+/// Source: <https://support.huaweicloud.com/intl/th-th/api-cec/cec_07_1239.html>
+pub mod hold_call {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "hold_call";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/voicecall/{agentid}/hold";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `hold_call`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/resource/voicecall/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/hold");
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Reserved field (response table not fully read; see unconfirmed).
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Holding a Participant in a Conference: The chairperson holds one participant of the conference, playing a voice file to it.
+///
+/// This interface is used by a chairperson to hold a participant in a conference. Only chairpersons have the permission to hold a participant. The request method must be set to POST. This interface supports only the POST method.
+///
+/// `POST https://{ip}:{port}/agentgateway/resource/agentconf/{agentid}/holdparticipant`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+/// - The current agent is the conference chairperson.
+///
+/// Who may call it: The conference chairperson.
+///
+/// Method name in the vendor's logs: `holdParticipant`.
+///
+/// Triggers: `AgentConf_ParticipantChanged`.
+///
+/// Documented error codes: `000-002`, `100-006`, `100-007`, `101-001`, `101-002`.
+///
+/// Unconfirmed:
+/// - This page's request/response example could not be read; the sample is assembled from documented values (see its description).
+/// - The page limits address in bytes (24字节); this spec bounds characters.
+/// - Newer pages (cec_07_0473, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
+///
+/// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1288.html>
+pub mod hold_conference_participant {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "hold_conference_participant";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/agentconf/{agentid}/holdparticipant";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &["AgentConf_ParticipantChanged"];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 5usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "000-002",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The URL parameter or address is wrong, or an interface parameter is invalid.",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-006",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The agent has not signed in (also returned on a GUID mismatch).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-007",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Exception during the agent operation (WAS resource or internal error).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "101-001",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("The agent has no conference."),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "101-002",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("The agent is not the chairperson."),
+            retryable: false,
+        },
+    ];
+    /// The request of `hold_conference_participant`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+        /// 地址类型。6:电话号码 9:座席工号
+        ///
+        /// Address type. 6: phone number; 9: agent ID.
+        ///
+        /// Example: `9`.
+        ///
+        /// Wire name: `addressType`.
+        pub address_type: HoldConferenceParticipantAddressType,
+        /// 地址标识。最大长度为24字节。
+        ///
+        /// Address (phone number or agent ID). At most 24 bytes.
+        ///
+        /// Length: at most 24.
+        ///
+        /// Example: `2002`.
+        ///
+        /// Wire name: `address`.
+        pub address: ::std::string::String,
+        /// 放音模式。2:播放指定文件音。默认值为2。
+        ///
+        /// Voice playback mode. 2: play the specified voice file. Default 2.
+        ///
+        /// Default: `2`.
+        ///
+        /// Example: `2`.
+        ///
+        /// Wire name: `playMode`.
+        pub play_mode: ::std::option::Option<HoldConferenceParticipantPlayMode>,
+        /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 最大长度为127个字符。
+        ///
+        /// Absolute path of the voice file, format drive/conf/VDN ID/file name, e.g. y:/conf/120/1136287.V3. At most 127 characters.
+        ///
+        /// Length: at most 127.
+        ///
+        /// Example: `y:/conf/120/1136287.V3`.
+        ///
+        /// Wire name: `voicePath`.
+        pub voice_path: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            {
+                let value = &self.address;
+                ::switchboard_runtime::validate::length(
+                    "address",
+                    value,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(24),
+                )?;
+            }
+            {
+                let value = &self.voice_path;
+                ::switchboard_runtime::validate::length(
+                    "voicePath",
+                    value,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(127),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+        address_type: ::std::option::Option<HoldConferenceParticipantAddressType>,
+        address: ::std::option::Option<::std::string::String>,
+        play_mode: ::std::option::Option<HoldConferenceParticipantPlayMode>,
+        voice_path: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// 地址类型。6:电话号码 9:座席工号
+        pub fn address_type(
+            mut self,
+            value: impl ::std::convert::Into<HoldConferenceParticipantAddressType>,
+        ) -> Self {
+            self.address_type = Some(value.into());
+            self
+        }
+        /// 地址标识。最大长度为24字节。
+        ///
+        /// Length: at most 24.
+        pub fn address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.address = Some(value.into());
+            self
+        }
+        /// 放音模式。2:播放指定文件音。默认值为2。
+        pub fn play_mode(
+            mut self,
+            value: impl ::std::convert::Into<HoldConferenceParticipantPlayMode>,
+        ) -> Self {
+            self.play_mode = Some(value.into());
+            self
+        }
+        /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 最大长度为127个字符。
+        ///
+        /// Length: at most 127.
+        pub fn voice_path(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.voice_path = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+                address_type: self
+                    .address_type
+                    .ok_or_else(|| BuildError::missing("addressType"))?,
+                address: self.address.ok_or_else(|| BuildError::missing("address"))?,
+                play_mode: self.play_mode,
+                voice_path: self
+                    .voice_path
+                    .ok_or_else(|| BuildError::missing("voicePath"))?,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/holdparticipant");
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.json_body("application/json");
+            parts.body_field("addressType", &self.address_type)?;
+            parts.body_field("address", &self.address)?;
+            if let Some(value) = &self.play_mode {
+                parts.body_field("playMode", value)?;
+            }
+            parts.body_field("voicePath", &self.voice_path)?;
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// 预留字段 (reserved field).
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `000-002`
+        ///
+        /// The URL parameter or address is wrong, or an interface parameter is invalid.
+        E000_002(::switchboard_runtime::response::ApiError),
+        /// `100-006`
+        ///
+        /// The agent has not signed in (also returned on a GUID mismatch).
+        E100_006(::switchboard_runtime::response::ApiError),
+        /// `100-007`
+        ///
+        /// Exception during the agent operation (WAS resource or internal error).
+        E100_007(::switchboard_runtime::response::ApiError),
+        /// `101-001`
+        ///
+        /// The agent has no conference.
+        E101_001(::switchboard_runtime::response::ApiError),
+        /// `101-002`
+        ///
+        /// The agent is not the chairperson.
+        E101_002(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "000-002" => Self::E000_002(error),
+                    "100-006" => Self::E100_006(error),
+                    "100-007" => Self::E100_007(error),
+                    "101-001" => Self::E101_001(error),
+                    "101-002" => Self::E101_002(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E000_002(error)
+                | Self::E100_006(error)
+                | Self::E100_007(error)
+                | Self::E101_001(error)
+                | Self::E101_002(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum HoldConferenceParticipantAddressType {
+        /// `6`: 电话号码 (phone number)
+        V6,
+        /// `9`: 座席工号 (agent ID)
+        V9,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String>
+    for HoldConferenceParticipantAddressType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "6" => Self::V6,
+                "9" => Self::V9,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for HoldConferenceParticipantAddressType {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<HoldConferenceParticipantAddressType>
+    for ::std::string::String {
+        fn from(value: HoldConferenceParticipantAddressType) -> Self {
+            match value {
+                HoldConferenceParticipantAddressType::V6 => "6".to_owned(),
+                HoldConferenceParticipantAddressType::V9 => "9".to_owned(),
+                HoldConferenceParticipantAddressType::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "i64", into = "i64")]
+    #[non_exhaustive]
+    pub enum HoldConferenceParticipantPlayMode {
+        /// `2`: 播放指定文件音
+        V2,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(i64),
+    }
+    impl ::std::convert::From<i64> for HoldConferenceParticipantPlayMode {
+        fn from(value: i64) -> Self {
+            match value {
+                2i64 => Self::V2,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<HoldConferenceParticipantPlayMode> for i64 {
+        fn from(value: HoldConferenceParticipantPlayMode) -> Self {
+            match value {
+                HoldConferenceParticipantPlayMode::V2 => 2i64,
+                HoldConferenceParticipantPlayMode::UnknownValue(value) => value,
+            }
+        }
     }
 }
 /// Leaving an Agent Conference: An agent that is not the chairperson leaves the agent conference it has joined.
@@ -1554,6 +5421,1814 @@ pub mod poll_events {
         }
     }
 }
+/// Querying the List of Held Calls: A signed-in agent queries the list of its held calls.
+///
+/// This interface is used by an agent that has signed in to query the list of held calls. The request method must be set to GET. This interface supports only the GET method. The page lists no triggered event.
+///
+/// `GET https://{ip}:{port}/agentgateway/resource/calldata/{agentid}/holdlist`
+///
+/// Prerequisites:
+/// - The agent has signed in and the answering mode is non-automatic answering.
+/// - The agent is in a call and holds the call.
+///
+/// Who may call it: A signed-in agent (non-automatic answering) holding a call.
+///
+/// Method name in the vendor's logs: `queryHoldListInfo`.
+///
+/// Documented error codes: `100-006`, `300-001`, `400-003`.
+///
+/// Unconfirmed:
+/// - The response table types \`result\` as object (表4 result对象), but the page's example shows an array of held-call objects. The spec format cannot declare an array payload, so the fields are described as one object; decoding the documented array would fail. UNCONFIRMED which shape the server sends.
+/// - The caller and called numbers are typed int by the page; phone numbers longer than 64 bits or with leading zeros could not be represented.
+/// - The meanings of 300-001 and 400-003 are not documented.
+/// - Newer pages (cec_07_0422, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
+///
+/// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1264.html>
+pub mod query_hold_list {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "query_hold_list";
+    /// HTTP method.
+    pub const METHOD: &str = "GET";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/calldata/{agentid}/holdlist";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-006",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The agent has not signed in (also returned on a GUID mismatch).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "300-001",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Listed on this page without a meaning; no page retrieved defines 300-001 (UNCONFIRMED).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "400-003",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Listed on this page without a meaning; no page retrieved defines 400-003 (UNCONFIRMED).",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `query_hold_list`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::GET,
+                base_url,
+            );
+            parts.path("/resource/calldata/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/holdlist");
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// result: 查询成功后,返回呼叫保持列表对象。该对象的参数说明请参见表4 (after a successful query, the held-call list object; table 4). The page's example shows \`result\` as an array of such objects; see unconfirmed.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 呼叫类型,请参考表1
+        ///
+        /// Call type (see table 1 of the call-type reference).
+        ///
+        /// Example: `7`.
+        ///
+        /// Wire name: `callfeature`.
+        #[serde(
+            rename = "callfeature",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub callfeature: ::std::option::Option<i64>,
+        /// 呼叫ID
+        ///
+        /// Call ID.
+        ///
+        /// Wire name: `callid`.
+        #[serde(
+            rename = "callid",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub callid: ::std::option::Option<::std::string::String>,
+        /// 主叫号码
+        ///
+        /// Calling number.
+        ///
+        /// Wire name: `caller`.
+        #[serde(
+            rename = "caller",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub caller: ::std::option::Option<i64>,
+        /// 被叫号码
+        ///
+        /// Called number.
+        ///
+        /// Wire name: `called`.
+        #[serde(
+            rename = "called",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub called: ::std::option::Option<i64>,
+        /// 呼叫技能描述
+        ///
+        /// Call skill description.
+        ///
+        /// Wire name: `callskill`.
+        #[serde(
+            rename = "callskill",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub callskill: ::std::option::Option<::std::string::String>,
+        /// 未使用该返回参数
+        ///
+        /// Not used.
+        ///
+        /// Wire name: `callskillid`.
+        #[serde(
+            rename = "callskillid",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub callskillid: ::std::option::Option<i64>,
+        /// 未使用该返回参数
+        ///
+        /// Not used.
+        ///
+        /// Wire name: `orgicallednum`.
+        #[serde(
+            rename = "orgicallednum",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub orgicallednum: ::std::option::Option<::std::string::String>,
+        /// 未使用该返回参数
+        ///
+        /// Not used.
+        ///
+        /// Wire name: `calldata`.
+        #[serde(
+            rename = "calldata",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub calldata: ::std::option::Option<::std::string::String>,
+        /// 未使用该返回参数
+        ///
+        /// Not used.
+        ///
+        /// Format: `int64`.
+        ///
+        /// Wire name: `begintime`.
+        #[serde(
+            rename = "begintime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub begintime: ::std::option::Option<i64>,
+        /// 未使用该返回参数
+        ///
+        /// Not used.
+        ///
+        /// Format: `int64`.
+        ///
+        /// Wire name: `endtime`.
+        #[serde(
+            rename = "endtime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub endtime: ::std::option::Option<i64>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `100-006`
+        ///
+        /// The agent has not signed in (also returned on a GUID mismatch).
+        E100_006(::switchboard_runtime::response::ApiError),
+        /// `300-001`
+        ///
+        /// Listed on this page without a meaning; no page retrieved defines 300-001 (UNCONFIRMED).
+        E300_001(::switchboard_runtime::response::ApiError),
+        /// `400-003`
+        ///
+        /// Listed on this page without a meaning; no page retrieved defines 400-003 (UNCONFIRMED).
+        E400_003(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "100-006" => Self::E100_006(error),
+                    "300-001" => Self::E300_001(error),
+                    "400-003" => Self::E400_003(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E100_006(error)
+                | Self::E300_001(error)
+                | Self::E400_003(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Querying an Ongoing Conference ID in the VDN: An inspector queries the IDs of the conferences in progress in its VDN.
+///
+/// This interface is used to query the ID of an ongoing conference in the VDN. The request method must be set to GET. This interface supports only the GET method. The page lists no triggered event.
+///
+/// `GET https://{ip}:{port}/agentgateway/resource/agentconf/{agentid}/queryvdnconfid`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+/// - The agent is an inspector.
+///
+/// Who may call it: An inspector (质检员).
+///
+/// Method name in the vendor's logs: `queryAllConfIds`.
+///
+/// Documented error codes: `000-002`, `100-006`, `100-007`.
+///
+/// Unconfirmed:
+/// - The page does not list 101-004 (非质检员没有查询vdn会议权限, a non-inspector cannot query VDN conferences) among its error codes; it is not declared as this endpoint's own code (it remains one of the service-wide codes).
+/// - The page sends a required Content-Type header on a GET without body; whether it matters is not stated.
+/// - Newer pages (cec_07_0486, updated 2025-11-13, "in the VCC") give agentid 101–999999; this spec keeps 101–59999.
+///
+/// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1301.html>
+pub mod query_vdn_conference_ids {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "query_vdn_conference_ids";
+    /// HTTP method.
+    pub const METHOD: &str = "GET";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/agentconf/{agentid}/queryvdnconfid";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "000-002",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The URL parameter or address is wrong, or an interface parameter is invalid.",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-006",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The agent has not signed in (also returned on a GUID mismatch).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-007",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Exception during the agent operation (WAS resource or internal error).",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `query_vdn_conference_ids`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::GET,
+                base_url,
+            );
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/queryvdnconfid");
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// result: map (表4 会议ID数组).
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 会议ID数组
+        ///
+        /// Array of conference IDs.
+        ///
+        /// Example: `[355840]`.
+        ///
+        /// Wire name: `confIds`.
+        #[serde(
+            rename = "confIds",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub conf_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `000-002`
+        ///
+        /// The URL parameter or address is wrong, or an interface parameter is invalid.
+        E000_002(::switchboard_runtime::response::ApiError),
+        /// `100-006`
+        ///
+        /// The agent has not signed in (also returned on a GUID mismatch).
+        E100_006(::switchboard_runtime::response::ApiError),
+        /// `100-007`
+        ///
+        /// Exception during the agent operation (WAS resource or internal error).
+        E100_007(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "000-002" => Self::E000_002(error),
+                    "100-006" => Self::E100_006(error),
+                    "100-007" => Self::E100_007(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E000_002(error)
+                | Self::E100_006(error)
+                | Self::E100_007(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Rejecting an Agent Conference Call: An invited agent rejects the conference call after receiving AgentConf_Ringing.
+///
+/// This interface is used by an agent to reject a conference call after the agent receives the AgentConf_Ringing event. The request method must be set to POST. This interface supports only the POST method. Triggered events: AgentOther_PhoneRelease, AgentState_Ready; the other conference members receive AgentConf_ParticipantChanged (其他会议成员收到与会者变更事件). AgentState_Ready carries \`"content": null\` and is not in this spec's event list (see unconfirmed).
+///
+/// `POST https://{ip}:{port}/agentgateway/resource/agentconf/{agentid}/rejectagentconf`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+/// - The agent has received the AgentConf_Ringing event.
+///
+/// Who may call it: An agent invited to a conference.
+///
+/// Method name in the vendor's logs: `rejectAgentConf`.
+///
+/// Triggers: `AgentOther_PhoneRelease`, `AgentConf_ParticipantChanged`.
+///
+/// Documented error codes: `000-002`, `100-006`, `100-007`, `101-001`.
+///
+/// Unconfirmed:
+/// - Triggered event AgentState_Ready (示闲, cec_07_0492) delivers \`"content": null\`; the spec format cannot declare a null event payload, so it is left out of \`events\`.
+/// - The page sends a required Content-Type header although the request has no body (消息体 None); whether an empty JSON body is expected is not stated.
+/// - Newer pages (cec_07_0470, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
+///
+/// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1285.html>
+pub mod reject_agent_conference {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "reject_agent_conference";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/agentconf/{agentid}/rejectagentconf";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[
+        "AgentOther_PhoneRelease",
+        "AgentConf_ParticipantChanged",
+    ];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 4usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "000-002",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The URL parameter or address is wrong, or an interface parameter is invalid.",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-006",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The agent has not signed in (also returned on a GUID mismatch).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-007",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Exception during the agent operation (WAS resource or internal error).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "101-001",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("The agent has no conference."),
+            retryable: false,
+        },
+    ];
+    /// The request of `reject_agent_conference`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/rejectagentconf");
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Reserved field.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `000-002`
+        ///
+        /// The URL parameter or address is wrong, or an interface parameter is invalid.
+        E000_002(::switchboard_runtime::response::ApiError),
+        /// `100-006`
+        ///
+        /// The agent has not signed in (also returned on a GUID mismatch).
+        E100_006(::switchboard_runtime::response::ApiError),
+        /// `100-007`
+        ///
+        /// Exception during the agent operation (WAS resource or internal error).
+        E100_007(::switchboard_runtime::response::ApiError),
+        /// `101-001`
+        ///
+        /// The agent has no conference.
+        E101_001(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "000-002" => Self::E000_002(error),
+                    "100-006" => Self::E100_006(error),
+                    "100-007" => Self::E100_007(error),
+                    "101-001" => Self::E101_001(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E000_002(error)
+                | Self::E100_006(error)
+                | Self::E100_007(error)
+                | Self::E101_001(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Releasing an Agent Conference: The chairperson releases the conference; the chairperson and all participants are deleted.
+///
+/// This interface is used by a chairperson to release the conference. After the conference is released, the chairperson and all participants are deleted. Only chairpersons have the permission to release a conference. The request method must be set to POST. This interface supports only the POST method. Triggered events: 停止录音成功(AgentMediaEvent_StopRecordDone), 物理话机挂机(AgentOther_PhoneRelease), 自己座席离开会议(AgentConf_SelfLeaveResult), 示闲(AgentState_Ready). AgentState_Ready carries \`"content": null\` and is not in this spec's event list (see unconfirmed).
+///
+/// `POST https://{ip}:{port}/agentgateway/resource/agentconf/{agentid}/releaseagentconf`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+/// - The current agent is the conference chairperson.
+/// - The conference has been successfully applied for.
+///
+/// Who may call it: The conference chairperson.
+///
+/// Method name in the vendor's logs: `releaseAgentConf`.
+///
+/// Triggers: `AgentMediaEvent_StopRecordDone`, `AgentOther_PhoneRelease`, `AgentConf_SelfLeaveResult`.
+///
+/// Documented error codes: `000-002`, `100-006`, `100-007`, `101-001`, `101-002`.
+///
+/// Unconfirmed:
+/// - Triggered event AgentState_Ready (示闲, cec_07_0492) delivers \`"content": null\`; the spec format cannot declare a null event payload, so it is left out of \`events\`.
+/// - The page sends a required Content-Type header although the request has no body (消息体 无); whether an empty JSON body is expected is not stated.
+/// - Newer pages (cec_07_0472, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
+///
+/// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1287.html>
+pub mod release_agent_conference {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "release_agent_conference";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/agentconf/{agentid}/releaseagentconf";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[
+        "AgentMediaEvent_StopRecordDone",
+        "AgentOther_PhoneRelease",
+        "AgentConf_SelfLeaveResult",
+    ];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 5usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "000-002",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The URL parameter or address is wrong, or an interface parameter is invalid.",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-006",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The agent has not signed in (also returned on a GUID mismatch).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-007",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Exception during the agent operation (WAS resource or internal error).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "101-001",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("The agent has no conference."),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "101-002",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("The agent is not the chairperson."),
+            retryable: false,
+        },
+    ];
+    /// The request of `release_agent_conference`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/releaseagentconf");
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Reserved field.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `000-002`
+        ///
+        /// The URL parameter or address is wrong, or an interface parameter is invalid.
+        E000_002(::switchboard_runtime::response::ApiError),
+        /// `100-006`
+        ///
+        /// The agent has not signed in (also returned on a GUID mismatch).
+        E100_006(::switchboard_runtime::response::ApiError),
+        /// `100-007`
+        ///
+        /// Exception during the agent operation (WAS resource or internal error).
+        E100_007(::switchboard_runtime::response::ApiError),
+        /// `101-001`
+        ///
+        /// The agent has no conference.
+        E101_001(::switchboard_runtime::response::ApiError),
+        /// `101-002`
+        ///
+        /// The agent is not the chairperson.
+        E101_002(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "000-002" => Self::E000_002(error),
+                    "100-006" => Self::E100_006(error),
+                    "100-007" => Self::E100_007(error),
+                    "101-001" => Self::E101_001(error),
+                    "101-002" => Self::E101_002(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E000_002(error)
+                | Self::E100_006(error)
+                | Self::E100_007(error)
+                | Self::E101_001(error)
+                | Self::E101_002(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Applying for an Agent Conference: An agent applies for an agent conference and, once it succeeds, becomes its chairperson.
+///
+/// This interface is used by an agent to apply for an agent conference. If the interface is successfully invoked, the agent needs to wait for the subsequent asynchronous event. After the application is successful, the agent who applies for the conference becomes the chairperson. The agent who applies for a conference receives the AgentConf_SelfJoinResult event, indicating that the agent has joined the conference. The agent can perform chairperson operations only after the AgentConf_RequestSuccess event is received. Before receiving the AgentConf_RequestSuccess event, the platform directly returns a failure message when the agent invokes conference-related interfaces. The request method must be set to POST. This interface supports only the POST method. Triggered events (Chinese page): 通话中(AgentState_Busy), 物理话机振铃(AgentOther_PhoneAlerting), 物理话机摘机(AgentOther_PhoneOffhook), 自己加入会议(AgentConf_SelfJoinResult), 会议申请成功(AgentConf_RequestSuccess), 会议申请失败(AgentConf_RequestFailed), 会议结束前提示时长:会议超时提醒事件(AgentConf_Timeout). AgentState_Busy and AgentOther_PhoneAlerting carry \`"content": null\` and are therefore not in this spec's event list (see unconfirmed).
+///
+/// `POST https://{ip}:{port}/agentgateway/resource/agentconf/{agentid}/requestagentconf`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+/// - The current agent is in idle or talking state. If the agent is in a call, the call must be in stable state. Otherwise, the agent fails to apply for a conference. For example, if the agent performs operations such as voice playback, muting, call holding, hang-up, or transferring the call to an agent during a call, the conference application fails.
+/// - If there are two agents in a three-party conversation, the called agent cannot initiate an agent conference.
+/// - The participant type can only be agent ID or phone number.
+/// - The number of parties in a conference call must be less than or equal to the maximum number of concurrent voice calls set in the VDN.
+///
+/// Who may call it: A signed-in agent; it becomes the chairperson after AgentConf_RequestSuccess.
+///
+/// Method name in the vendor's logs: `requestAgentConf`.
+///
+/// Triggers: `AgentOther_PhoneOffhook`, `AgentConf_SelfJoinResult`, `AgentConf_RequestSuccess`, `AgentConf_RequestFailed`, `AgentConf_Timeout`.
+///
+/// Unconfirmed:
+/// - The error-code list of this page could not be read (every copy retrieved was cut off before it); no endpoint-specific codes are declared.
+/// - Triggered events AgentState_Busy (座席忙事件, cec_07_1343) and AgentOther_PhoneAlerting (座席物理话机振铃, cec_07_1398) deliver \`"content": null\`; the spec format cannot declare an event whose payload is null (an empty payload struct would fail to decode it), so they are left out of \`events\`.
+/// - The conditional requirement of voicePath (required when beepTone is true) cannot be expressed; voicePath is optional here.
+/// - Newer pages (cec_07_0468, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
+///
+/// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1283.html>
+pub mod request_agent_conference {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "request_agent_conference";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/agentconf/{agentid}/requestagentconf";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[
+        "AgentOther_PhoneOffhook",
+        "AgentConf_SelfJoinResult",
+        "AgentConf_RequestSuccess",
+        "AgentConf_RequestFailed",
+        "AgentConf_Timeout",
+    ];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `request_agent_conference`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+        /// 会场能够容纳的与会人数。取值范围:1~120。
+        ///
+        /// Number of participants the conference can hold. Value range 1–120.
+        ///
+        /// Range: 1 to 120.
+        ///
+        /// Example: `4`.
+        ///
+        /// Wire name: `memberNum`.
+        pub member_num: i64,
+        /// 会议外呼用户时显示的主叫号码。最大长度为24字节。不输入参数时,平台默认使用VDN配置台基本信息的系统主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。
+        ///
+        /// Calling number displayed when the conference calls out to users. At most 24 bytes. When absent, the platform uses the system calling number of the VDN's basic information; when the VDN restricts numbers, the number must be within the restriction.
+        ///
+        /// Length: at most 24.
+        ///
+        /// Example: `10000`.
+        ///
+        /// Unconfirmed: The page limits the length in bytes (24字节); this spec bounds characters.
+        ///
+        /// Wire name: `confCallerNo`.
+        pub conf_caller_no: ::std::option::Option<::std::string::String>,
+        /// 会议申请时长。单位:分钟。取值范围:4~1440。默认值为60。
+        ///
+        /// Requested conference duration in minutes, 4–1440, default 60.
+        ///
+        /// Range: 4 to 1440.
+        ///
+        /// Default: `60`.
+        ///
+        /// Example: `50`.
+        ///
+        /// Wire name: `time`.
+        pub time: ::std::option::Option<i64>,
+        /// 会议结束前提示时长。可选参数。单位:分钟。取值范围:3~1440。默认值为3。如果大于等于会议申请时长,按照申请时长-1计算。
+        ///
+        /// Reminder lead time before the conference ends, in minutes, 3–1440, default 3. If it is greater than or equal to the requested duration, requested duration − 1 is used.
+        ///
+        /// Range: 3 to 1440.
+        ///
+        /// Default: `3`.
+        ///
+        /// Example: `5`.
+        ///
+        /// Wire name: `promptTime`.
+        pub prompt_time: ::std::option::Option<i64>,
+        /// 有用户加入、退出会议时是否播放提示音。默认值为false。
+        ///
+        /// Whether a prompt tone is played when a user joins or leaves the conference. Default false.
+        ///
+        /// Default: `false`.
+        ///
+        /// Example: `true`.
+        ///
+        /// Wire name: `beepTone`.
+        pub beep_tone: ::std::option::Option<bool>,
+        /// 2:播放指定文件音,默认值为2。
+        ///
+        /// 2: play the specified voice file (default 2).
+        ///
+        /// Default: `2`.
+        ///
+        /// Example: `2`.
+        ///
+        /// Wire name: `playMode`.
+        pub play_mode: ::std::option::Option<RequestAgentConferencePlayMode>,
+        /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127。
+        ///
+        /// Absolute path of the voice file, format drive/conf/VDN ID/file name, e.g. y:/conf/120/1136287.V3. Required (with playMode 2) when beepTone is true; ignored when beepTone is false. At most 127 characters.
+        ///
+        /// Length: at most 127.
+        ///
+        /// Example: `y:/conf/120/1136287.V3`.
+        ///
+        /// Wire name: `voicePath`.
+        pub voice_path: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            {
+                let value = &self.member_num;
+                BuildError::check_range(
+                    "memberNum",
+                    *value,
+                    ::std::option::Option::Some(1 as _),
+                    ::std::option::Option::Some(120 as _),
+                )?;
+            }
+            if let Some(value) = &self.conf_caller_no {
+                ::switchboard_runtime::validate::length(
+                    "confCallerNo",
+                    value,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(24),
+                )?;
+            }
+            if let Some(value) = &self.time {
+                BuildError::check_range(
+                    "time",
+                    *value,
+                    ::std::option::Option::Some(4 as _),
+                    ::std::option::Option::Some(1440 as _),
+                )?;
+            }
+            if let Some(value) = &self.prompt_time {
+                BuildError::check_range(
+                    "promptTime",
+                    *value,
+                    ::std::option::Option::Some(3 as _),
+                    ::std::option::Option::Some(1440 as _),
+                )?;
+            }
+            if let Some(value) = &self.voice_path {
+                ::switchboard_runtime::validate::length(
+                    "voicePath",
+                    value,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(127),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+        member_num: ::std::option::Option<i64>,
+        conf_caller_no: ::std::option::Option<::std::string::String>,
+        time: ::std::option::Option<i64>,
+        prompt_time: ::std::option::Option<i64>,
+        beep_tone: ::std::option::Option<bool>,
+        play_mode: ::std::option::Option<RequestAgentConferencePlayMode>,
+        voice_path: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// 会场能够容纳的与会人数。取值范围:1~120。
+        ///
+        /// Range: 1 to 120.
+        pub fn member_num(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.member_num = Some(value.into());
+            self
+        }
+        /// 会议外呼用户时显示的主叫号码。最大长度为24字节。不输入参数时,平台默认使用VDN配置台基本信息的系统主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。
+        ///
+        /// Length: at most 24.
+        pub fn conf_caller_no(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conf_caller_no = Some(value.into());
+            self
+        }
+        /// 会议申请时长。单位:分钟。取值范围:4~1440。默认值为60。
+        ///
+        /// Range: 4 to 1440.
+        pub fn time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.time = Some(value.into());
+            self
+        }
+        /// 会议结束前提示时长。可选参数。单位:分钟。取值范围:3~1440。默认值为3。如果大于等于会议申请时长,按照申请时长-1计算。
+        ///
+        /// Range: 3 to 1440.
+        pub fn prompt_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.prompt_time = Some(value.into());
+            self
+        }
+        /// 有用户加入、退出会议时是否播放提示音。默认值为false。
+        pub fn beep_tone(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.beep_tone = Some(value.into());
+            self
+        }
+        /// 2:播放指定文件音,默认值为2。
+        pub fn play_mode(
+            mut self,
+            value: impl ::std::convert::Into<RequestAgentConferencePlayMode>,
+        ) -> Self {
+            self.play_mode = Some(value.into());
+            self
+        }
+        /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127。
+        ///
+        /// Length: at most 127.
+        pub fn voice_path(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.voice_path = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+                member_num: self
+                    .member_num
+                    .ok_or_else(|| BuildError::missing("memberNum"))?,
+                conf_caller_no: self.conf_caller_no,
+                time: self.time,
+                prompt_time: self.prompt_time,
+                beep_tone: self.beep_tone,
+                play_mode: self.play_mode,
+                voice_path: self.voice_path,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/requestagentconf");
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.json_body("application/json");
+            parts.body_field("memberNum", &self.member_num)?;
+            if let Some(value) = &self.conf_caller_no {
+                parts.body_field("confCallerNo", value)?;
+            }
+            if let Some(value) = &self.time {
+                parts.body_field("time", value)?;
+            }
+            if let Some(value) = &self.prompt_time {
+                parts.body_field("promptTime", value)?;
+            }
+            if let Some(value) = &self.beep_tone {
+                parts.body_field("beepTone", value)?;
+            }
+            if let Some(value) = &self.play_mode {
+                parts.body_field("playMode", value)?;
+            }
+            if let Some(value) = &self.voice_path {
+                parts.body_field("voicePath", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Reserved field (预留字段).
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "i64", into = "i64")]
+    #[non_exhaustive]
+    pub enum RequestAgentConferencePlayMode {
+        /// `2`: 播放指定文件音
+        V2,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(i64),
+    }
+    impl ::std::convert::From<i64> for RequestAgentConferencePlayMode {
+        fn from(value: i64) -> Self {
+            match value {
+                2i64 => Self::V2,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<RequestAgentConferencePlayMode> for i64 {
+        fn from(value: RequestAgentConferencePlayMode) -> Self {
+            match value {
+                RequestAgentConferencePlayMode::V2 => 2i64,
+                RequestAgentConferencePlayMode::UnknownValue(value) => value,
+            }
+        }
+    }
+}
 /// Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls.
 ///
 /// Signs the agent in. No Guid header is sent on this call. In static authentication (AUTHMODE = 1) the response carries a \`Set-GUID\` header such as \`JSESSIONID=279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0\`; the GUID is the part after \`JSESSIONID=\` and every later call sends it as \`Guid: &lt;GUID&gt;\`. After sign-in the client must start polling events immediately; if no poll happens within 2 minutes the agent is signed out. Do not call sign-in or sign-out again before the previous call answered. Passing both \`callBackUri\` and \`serviceToken\` selects event push mode; otherwise polling mode.
@@ -1671,31 +7346,31 @@ pub mod sign_in {
         /// Default: `true`.
         ///
         /// Wire name: `autoanswer`.
-        pub autoanswer: bool,
+        pub autoanswer: ::std::option::Option<bool>,
         /// Whether the agent enters the idle state automatically.
         ///
         /// Default: `true`.
         ///
         /// Wire name: `autoenteridle`.
-        pub autoenteridle: bool,
+        pub autoenteridle: ::std::option::Option<bool>,
         /// Whether the phone is released.
         ///
         /// Default: `true`.
         ///
         /// Wire name: `releasephone`.
-        pub releasephone: bool,
+        pub releasephone: ::std::option::Option<bool>,
         /// Agent type.
         ///
         /// Default: `4`.
         ///
         /// Wire name: `agenttype`.
-        pub agenttype: SignInAgenttype,
+        pub agenttype: ::std::option::Option<SignInAgenttype>,
         /// State after sign-in.
         ///
         /// Default: `4`.
         ///
         /// Wire name: `status`.
-        pub status: SignInStatus,
+        pub status: ::std::option::Option<SignInStatus>,
         /// IP address of the agent; no IPv6.
         ///
         /// Length: at most 15.
@@ -1703,7 +7378,7 @@ pub mod sign_in {
         /// Default: `127.0.0.1`.
         ///
         /// Wire name: `ip`.
-        pub ip: ::std::string::String,
+        pub ip: ::std::option::Option<::std::string::String>,
         /// Entry IP address.
         ///
         /// Unconfirmed: The body table gives no description or constraint for this field.
@@ -1715,7 +7390,7 @@ pub mod sign_in {
         /// Default: `false`.
         ///
         /// Wire name: `phonelinkage`.
-        pub phonelinkage: bool,
+        pub phonelinkage: ::std::option::Option<bool>,
         /// Sign in to the web (multimedia) channel.
         ///
         /// Default: `true`.
@@ -1723,7 +7398,7 @@ pub mod sign_in {
         /// Unconfirmed: The table gives only the default (true); the boolean type is inferred from it.
         ///
         /// Wire name: `checkInWebm`.
-        pub check_in_webm: bool,
+        pub check_in_webm: ::std::option::Option<bool>,
         /// Sign in to the mail channel.
         ///
         /// Default: `false`.
@@ -1731,7 +7406,7 @@ pub mod sign_in {
         /// Unconfirmed: The table gives only the default (false); the boolean type is inferred from it.
         ///
         /// Wire name: `checkInMailm`.
-        pub check_in_mailm: bool,
+        pub check_in_mailm: ::std::option::Option<bool>,
         /// Video phone number.
         ///
         /// Length: at most 24.
@@ -1745,7 +7420,7 @@ pub mod sign_in {
         /// Unconfirmed: The table gives only the default (false); the boolean type is inferred from it.
         ///
         /// Wire name: `listenStatus`.
-        pub listen_status: bool,
+        pub listen_status: ::std::option::Option<bool>,
         /// Event push address. Passing both callBackUri and serviceToken selects event push mode; otherwise polling mode.
         ///
         /// Wire name: `callBackUri`.
@@ -1791,8 +7466,7 @@ pub mod sign_in {
                     ::std::option::Option::Some(24),
                 )?;
             }
-            {
-                let value = &self.ip;
+            if let Some(value) = &self.ip {
                 ::switchboard_runtime::validate::length(
                     "ip",
                     value,
@@ -1973,18 +7647,18 @@ pub mod sign_in {
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 password: self.password.ok_or_else(|| BuildError::missing("password"))?,
                 phonenum: self.phonenum.ok_or_else(|| BuildError::missing("phonenum"))?,
-                autoanswer: self.autoanswer.unwrap_or(true),
-                autoenteridle: self.autoenteridle.unwrap_or(true),
-                releasephone: self.releasephone.unwrap_or(true),
-                agenttype: self.agenttype.unwrap_or_else(|| SignInAgenttype::from(4i64)),
-                status: self.status.unwrap_or_else(|| SignInStatus::from(4i64)),
-                ip: self.ip.unwrap_or_else(|| "127.0.0.1".to_owned()),
+                autoanswer: self.autoanswer,
+                autoenteridle: self.autoenteridle,
+                releasephone: self.releasephone,
+                agenttype: self.agenttype,
+                status: self.status,
+                ip: self.ip,
                 entry_ip: self.entry_ip,
-                phonelinkage: self.phonelinkage.unwrap_or(false),
-                check_in_webm: self.check_in_webm.unwrap_or(true),
-                check_in_mailm: self.check_in_mailm.unwrap_or(false),
+                phonelinkage: self.phonelinkage,
+                check_in_webm: self.check_in_webm,
+                check_in_mailm: self.check_in_mailm,
                 vc_phone_number: self.vc_phone_number,
-                listen_status: self.listen_status.unwrap_or(false),
+                listen_status: self.listen_status,
                 call_back_uri: self.call_back_uri,
                 service_token: self.service_token,
             };
@@ -2016,22 +7690,42 @@ pub mod sign_in {
             parts.json_body("application/json");
             parts.body_field("password", &self.password)?;
             parts.body_field("phonenum", &self.phonenum)?;
-            parts.body_field("autoanswer", &self.autoanswer)?;
-            parts.body_field("autoenteridle", &self.autoenteridle)?;
-            parts.body_field("releasephone", &self.releasephone)?;
-            parts.body_field("agenttype", &self.agenttype)?;
-            parts.body_field("status", &self.status)?;
-            parts.body_field("ip", &self.ip)?;
+            if let Some(value) = &self.autoanswer {
+                parts.body_field("autoanswer", value)?;
+            }
+            if let Some(value) = &self.autoenteridle {
+                parts.body_field("autoenteridle", value)?;
+            }
+            if let Some(value) = &self.releasephone {
+                parts.body_field("releasephone", value)?;
+            }
+            if let Some(value) = &self.agenttype {
+                parts.body_field("agenttype", value)?;
+            }
+            if let Some(value) = &self.status {
+                parts.body_field("status", value)?;
+            }
+            if let Some(value) = &self.ip {
+                parts.body_field("ip", value)?;
+            }
             if let Some(value) = &self.entry_ip {
                 parts.body_field("entryIp", value)?;
             }
-            parts.body_field("phonelinkage", &self.phonelinkage)?;
-            parts.body_field("checkInWebm", &self.check_in_webm)?;
-            parts.body_field("checkInMailm", &self.check_in_mailm)?;
+            if let Some(value) = &self.phonelinkage {
+                parts.body_field("phonelinkage", value)?;
+            }
+            if let Some(value) = &self.check_in_webm {
+                parts.body_field("checkInWebm", value)?;
+            }
+            if let Some(value) = &self.check_in_mailm {
+                parts.body_field("checkInMailm", value)?;
+            }
             if let Some(value) = &self.vc_phone_number {
                 parts.body_field("vcPhoneNumber", value)?;
             }
-            parts.body_field("listenStatus", &self.listen_status)?;
+            if let Some(value) = &self.listen_status {
+                parts.body_field("listenStatus", value)?;
+            }
             if let Some(value) = &self.call_back_uri {
                 parts.body_field("callBackUri", value)?;
             }
@@ -2549,6 +8243,1295 @@ pub mod sign_out {
         }
     }
 }
+/// Making a Three-Party Call: The agent joins its ongoing call and a held call into a three-party call.
+///
+/// This interface is used by an agent to make a three-party call based on an ongoing call or a held call. The request method must be set to POST. This interface supports only the POST method.
+///
+/// `POST https://{ip}:{port}/agentgateway/resource/voicecall/{agentid}/confjoin`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+/// - The agent has established a call.
+/// - The agent is holding a call.
+///
+/// Who may call it: A signed-in agent with an established call and a held call.
+///
+/// Method name in the vendor's logs: `confJoin`.
+///
+/// Unconfirmed:
+/// - The triggered events, error codes and example of this page could not be read (cut off in every copy retrieved). The 三方通话成功 event AgentEvent_Conference (cec_07_1358) is the likely notification, but no page retrieved ties it to this interface, so it is not listed.
+/// - Newer pages give agentid 101–999999; this spec keeps 101–59999.
+///
+/// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1245.html>
+pub mod three_party_call {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "three_party_call";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/voicecall/{agentid}/confjoin";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `three_party_call`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+        /// Indicates the ID of the call that the agent is holding. It cannot be blank.
+        ///
+        /// Length: at least 1.
+        ///
+        /// Example: `1456402370-7`.
+        ///
+        /// Wire name: `callid`.
+        pub callid: ::std::string::String,
+        /// Call-associated data to be configured. It can be left empty. The maximum value is 16 KB.
+        ///
+        /// Unconfirmed: The 16 KB limit (bytes or characters, before or after encoding) is not expressed as a length.
+        ///
+        /// Wire name: `callappdata`.
+        pub callappdata: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            {
+                let value = &self.callid;
+                ::switchboard_runtime::validate::length(
+                    "callid",
+                    value,
+                    ::std::option::Option::Some(1),
+                    ::std::option::Option::None,
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+        callid: ::std::option::Option<::std::string::String>,
+        callappdata: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// Indicates the ID of the call that the agent is holding. It cannot be blank.
+        ///
+        /// Length: at least 1.
+        pub fn callid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.callid = Some(value.into());
+            self
+        }
+        /// Call-associated data to be configured. It can be left empty. The maximum value is 16 KB.
+        pub fn callappdata(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.callappdata = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+                callid: self.callid.ok_or_else(|| BuildError::missing("callid"))?,
+                callappdata: self.callappdata,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/resource/voicecall/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/confjoin");
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.json_body("application/json");
+            parts.body_field("callid", &self.callid)?;
+            if let Some(value) = &self.callappdata {
+                parts.body_field("callappdata", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Reserved field.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Transferring the Chairperson Permission: The chairperson transfers the chairperson permission to another agent in the conference.
+///
+/// This interface is used by a chairperson to transfer the chairperson permission to another agent. Triggered events: 与会者变更事件(AgentConf_ParticipantChanged); the destination agent receives 主席变更通知事件(AgentConf_PresidentChanged) (目的座席会收到主席变更通知事件).
+///
+/// `POST https://{ip}:{port}/agentgateway/resource/agentconf/{agentid}/applytoshiftpresident`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+/// - The current agent is the conference chairperson.
+/// - The target agent has joined the conference.
+///
+/// Who may call it: The conference chairperson.
+///
+/// Method name in the vendor's logs: `applyToShiftPresident`.
+///
+/// Triggers: `AgentConf_ParticipantChanged`, `AgentConf_PresidentChanged`.
+///
+/// Documented error codes: `000-002`, `100-006`, `100-007`, `101-001`, `101-002`, `101-005`.
+///
+/// Unconfirmed:
+/// - Newer pages (cec_07_0476, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
+///
+/// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1291.html>
+pub mod transfer_conference_chair {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "transfer_conference_chair";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/agentconf/{agentid}/applytoshiftpresident";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[
+        "AgentConf_ParticipantChanged",
+        "AgentConf_PresidentChanged",
+    ];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 6usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "000-002",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The URL parameter or address is wrong, or an interface parameter is invalid.",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-006",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The agent has not signed in (also returned on a GUID mismatch).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-007",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Exception during the agent operation (WAS resource or internal error).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "101-001",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("The agent has no conference."),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "101-002",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("The agent is not the chairperson."),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "101-005",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The chairperson cannot transfer the chairperson role to itself.",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `transfer_conference_chair`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+        /// 待转移的目标座席工号。
+        ///
+        /// ID of the agent to whom the chairperson permission is to be transferred.
+        ///
+        /// Example: `2001`.
+        ///
+        /// Unconfirmed: The Chinese table gives no range; the English copy's description continues with text beginning "R…" that was cut off in the copy read (perhaps a range), so no range is declared.
+        ///
+        /// Wire name: `destAgentNo`.
+        pub dest_agent_no: i64,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+        dest_agent_no: ::std::option::Option<i64>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// 待转移的目标座席工号。
+        pub fn dest_agent_no(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.dest_agent_no = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+                dest_agent_no: self
+                    .dest_agent_no
+                    .ok_or_else(|| BuildError::missing("destAgentNo"))?,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/applytoshiftpresident");
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.json_body("application/json");
+            parts.body_field("destAgentNo", &self.dest_agent_no)?;
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// 预留字段 (reserved field).
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `000-002`
+        ///
+        /// The URL parameter or address is wrong, or an interface parameter is invalid.
+        E000_002(::switchboard_runtime::response::ApiError),
+        /// `100-006`
+        ///
+        /// The agent has not signed in (also returned on a GUID mismatch).
+        E100_006(::switchboard_runtime::response::ApiError),
+        /// `100-007`
+        ///
+        /// Exception during the agent operation (WAS resource or internal error).
+        E100_007(::switchboard_runtime::response::ApiError),
+        /// `101-001`
+        ///
+        /// The agent has no conference.
+        E101_001(::switchboard_runtime::response::ApiError),
+        /// `101-002`
+        ///
+        /// The agent is not the chairperson.
+        E101_002(::switchboard_runtime::response::ApiError),
+        /// `101-005`
+        ///
+        /// The chairperson cannot transfer the chairperson role to itself.
+        E101_005(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "000-002" => Self::E000_002(error),
+                    "100-006" => Self::E100_006(error),
+                    "100-007" => Self::E100_007(error),
+                    "101-001" => Self::E101_001(error),
+                    "101-002" => Self::E101_002(error),
+                    "101-005" => Self::E101_005(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E000_002(error)
+                | Self::E100_006(error)
+                | Self::E100_007(error)
+                | Self::E101_001(error)
+                | Self::E101_002(error)
+                | Self::E101_005(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Unholding a Call: The agent takes a held call off hold.
+///
+/// This interface is used by an agent to unhold a call. The request method must be set to POST. This interface supports only the POST method. The page writes the URI as \`<https://ip:port/agentgateway/resource/voicecall/{agentid}/gethold?callid={callid}>\`.
+///
+/// `POST https://{ip}:{port}/agentgateway/resource/voicecall/{agentid}/gethold`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+/// - The agent is holding a call.
+///
+/// Who may call it: A signed-in agent holding a call.
+///
+/// Method name in the vendor's logs: `getHold`.
+///
+/// Unconfirmed:
+/// - The triggered events, error codes and example of this page could not be read (cut off in every copy retrieved).
+/// - The page marks callid as not mandatory; which held call is taken back when it is absent is not stated.
+/// - The callid example comes from the AgentEvent_Hold event page (cec_07_1357), not from this page.
+///
+/// Source: <https://support.huaweicloud.com/intl/th-th/api-cec/cec_07_1241.html>
+pub mod unhold_call {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "unhold_call";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/voicecall/{agentid}/gethold";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `unhold_call`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+        /// Unique ID of a call.
+        ///
+        /// Example: `1456402370-7`.
+        ///
+        /// Wire name: `callid`.
+        pub callid: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+        callid: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// Unique ID of a call.
+        pub fn callid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.callid = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+                callid: self.callid,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/resource/voicecall/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/gethold");
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            if let Some(value) = &self.callid {
+                parts.query("callid", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Response table not fully read; see unconfirmed.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference.
+///
+/// This interface is used by a chairperson to unhold a participant in a conference. Only chairpersons have the permission to unhold a participant. The request method must be set to POST. This interface supports only the POST method.
+///
+/// `POST https://{ip}:{port}/agentgateway/resource/agentconf/{agentid}/unholdparticipant`
+///
+/// Prerequisites:
+/// - The agent has signed in.
+/// - The current agent is the conference chairperson.
+///
+/// Who may call it: The conference chairperson.
+///
+/// Method name in the vendor's logs: `unholdParticipant`.
+///
+/// Triggers: `AgentConf_ParticipantChanged`.
+///
+/// Documented error codes: `000-002`, `100-006`, `100-007`, `101-001`, `101-002`.
+///
+/// Unconfirmed:
+/// - The page limits address in bytes (24字节); this spec bounds characters.
+/// - Newer pages (cec_07_0474, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
+///
+/// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1289.html>
+pub mod unhold_conference_participant {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "unhold_conference_participant";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/resource/agentconf/{agentid}/unholdparticipant";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &["AgentConf_ParticipantChanged"];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 5usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "000-002",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The URL parameter or address is wrong, or an interface parameter is invalid.",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-006",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The agent has not signed in (also returned on a GUID mismatch).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "100-007",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Exception during the agent operation (WAS resource or internal error).",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "101-001",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("The agent has no conference."),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "101-002",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("The agent is not the chairperson."),
+            retryable: false,
+        },
+    ];
+    /// The request of `unhold_conference_participant`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        ///
+        /// Example: `101`.
+        ///
+        /// Wire name: `agentid`.
+        pub agentid: ::std::string::String,
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        ///
+        /// Default: `application/json; charset=UTF-8`.
+        ///
+        /// Wire name: `Content-Type`.
+        pub content_type: ::std::string::String,
+        /// 地址类型。6:电话号码 9:座席工号
+        ///
+        /// Address type. 6: phone number; 9: agent ID.
+        ///
+        /// Example: `9`.
+        ///
+        /// Wire name: `addressType`.
+        pub address_type: UnholdConferenceParticipantAddressType,
+        /// 地址标识,即电话号码或者座席工号。最大长度为24字节。
+        ///
+        /// Address, that is, the phone number or agent ID. At most 24 bytes.
+        ///
+        /// Length: at most 24.
+        ///
+        /// Example: `2002`.
+        ///
+        /// Wire name: `address`.
+        pub address: ::std::string::String,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            {
+                let value = &self.agentid;
+                ::switchboard_runtime::validate::numeric_text(
+                    "agentid",
+                    value,
+                    ::std::option::Option::Some(101),
+                    ::std::option::Option::Some(59999),
+                )?;
+            }
+            {
+                let value = &self.address;
+                ::switchboard_runtime::validate::length(
+                    "address",
+                    value,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(24),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agentid: ::std::option::Option<::std::string::String>,
+        content_type: ::std::option::Option<::std::string::String>,
+        address_type: ::std::option::Option<UnholdConferenceParticipantAddressType>,
+        address: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Range: 101 to 59999.
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.agentid = Some(value.into());
+            self
+        }
+        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
+        pub fn content_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.content_type = Some(value.into());
+            self
+        }
+        /// 地址类型。6:电话号码 9:座席工号
+        pub fn address_type(
+            mut self,
+            value: impl ::std::convert::Into<UnholdConferenceParticipantAddressType>,
+        ) -> Self {
+            self.address_type = Some(value.into());
+            self
+        }
+        /// 地址标识,即电话号码或者座席工号。最大长度为24字节。
+        ///
+        /// Length: at most 24.
+        pub fn address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.address = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                content_type: self
+                    .content_type
+                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
+                address_type: self
+                    .address_type
+                    .ok_or_else(|| BuildError::missing("addressType"))?,
+                address: self.address.ok_or_else(|| BuildError::missing("address"))?,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agentid.as_str());
+            parts.path("/unholdparticipant");
+            {
+                let value = &self.content_type;
+                parts.header("Content-Type", value.as_str())?;
+            }
+            parts.json_body("application/json");
+            parts.body_field("addressType", &self.address_type)?;
+            parts.body_field("address", &self.address)?;
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// 预留字段 (reserved field).
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `000-002`
+        ///
+        /// The URL parameter or address is wrong, or an interface parameter is invalid.
+        E000_002(::switchboard_runtime::response::ApiError),
+        /// `100-006`
+        ///
+        /// The agent has not signed in (also returned on a GUID mismatch).
+        E100_006(::switchboard_runtime::response::ApiError),
+        /// `100-007`
+        ///
+        /// Exception during the agent operation (WAS resource or internal error).
+        E100_007(::switchboard_runtime::response::ApiError),
+        /// `101-001`
+        ///
+        /// The agent has no conference.
+        E101_001(::switchboard_runtime::response::ApiError),
+        /// `101-002`
+        ///
+        /// The agent is not the chairperson.
+        E101_002(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "000-002" => Self::E000_002(error),
+                    "100-006" => Self::E100_006(error),
+                    "100-007" => Self::E100_007(error),
+                    "101-001" => Self::E101_001(error),
+                    "101-002" => Self::E101_002(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E000_002(error)
+                | Self::E100_006(error)
+                | Self::E100_007(error)
+                | Self::E101_001(error)
+                | Self::E101_002(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum UnholdConferenceParticipantAddressType {
+        /// `6`: 电话号码 (phone number)
+        V6,
+        /// `9`: 座席工号 (agent ID)
+        V9,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String>
+    for UnholdConferenceParticipantAddressType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "6" => Self::V6,
+                "9" => Self::V9,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for UnholdConferenceParticipantAddressType {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<UnholdConferenceParticipantAddressType>
+    for ::std::string::String {
+        fn from(value: UnholdConferenceParticipantAddressType) -> Self {
+            match value {
+                UnholdConferenceParticipantAddressType::V6 => "6".to_owned(),
+                UnholdConferenceParticipantAddressType::V9 => "9".to_owned(),
+                UnholdConferenceParticipantAddressType::UnknownValue(value) => value,
+            }
+        }
+    }
+}
 /// An async client of Huawei Cloud Contact Center agent gateway.
 ///
 /// Cheap to clone; clones share the transport and the auth state.
@@ -2568,6 +9551,166 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+    /// Answering an Agent Conference Call: An invited agent answers the conference call after receiving AgentConf_Ringing.
+    ///
+    /// See [`answer_agent_conference`].
+    pub async fn answer_agent_conference(
+        &self,
+        request: answer_agent_conference::Request,
+    ) -> ::std::result::Result<
+        answer_agent_conference::Output,
+        answer_agent_conference::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(answer_agent_conference::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(answer_agent_conference::Error::Send)?;
+        answer_agent_conference::parse_response(response)
+    }
+    /// Answering a Call: The agent answers a ringing voice call after receiving AgentEvent_Ringing.
+    ///
+    /// See [`answer_call`].
+    pub async fn answer_call(
+        &self,
+        request: answer_call::Request,
+    ) -> ::std::result::Result<answer_call::Output, answer_call::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(answer_call::Error::Build)?;
+        let response = self.core.send(http).await.map_err(answer_call::Error::Send)?;
+        answer_call::parse_response(response)
+    }
+    /// Inviting Participants in Batches: The chairperson invites several participants (agents or phone numbers) to the conference.
+    ///
+    /// See [`batch_add_participants`].
+    pub async fn batch_add_participants(
+        &self,
+        request: batch_add_participants::Request,
+    ) -> ::std::result::Result<
+        batch_add_participants::Output,
+        batch_add_participants::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(batch_add_participants::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(batch_add_participants::Error::Send)?;
+        batch_add_participants::parse_response(response)
+    }
+    /// Deleting Participants in Batches: The chairperson removes several participants from the conference; the result lists those not found.
+    ///
+    /// See [`batch_remove_participants`].
+    pub async fn batch_remove_participants(
+        &self,
+        request: batch_remove_participants::Request,
+    ) -> ::std::result::Result<
+        batch_remove_participants::Output,
+        batch_remove_participants::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(batch_remove_participants::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(batch_remove_participants::Error::Send)?;
+        batch_remove_participants::parse_response(response)
+    }
+    /// Modifying Participant Attributes: The chairperson sets a participant's channel attribute (listen only, talk only, both, neither).
+    ///
+    /// See [`change_participant_mode`].
+    pub async fn change_participant_mode(
+        &self,
+        request: change_participant_mode::Request,
+    ) -> ::std::result::Result<
+        change_participant_mode::Output,
+        change_participant_mode::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(change_participant_mode::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(change_participant_mode::Error::Send)?;
+        change_participant_mode::parse_response(response)
+    }
+    /// Holding Connection: The agent connects its ongoing call and a held call (连接保持).
+    ///
+    /// See [`connect_held_call`].
+    pub async fn connect_held_call(
+        &self,
+        request: connect_held_call::Request,
+    ) -> ::std::result::Result<connect_held_call::Output, connect_held_call::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(connect_held_call::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(connect_held_call::Error::Send)?;
+        connect_held_call::parse_response(response)
+    }
+    /// Releasing a Connection of a Specified Number: The agent releases the connection of one phone number, typically in internal help and three-party calls.
+    ///
+    /// See [`disconnect_party`].
+    pub async fn disconnect_party(
+        &self,
+        request: disconnect_party::Request,
+    ) -> ::std::result::Result<disconnect_party::Output, disconnect_party::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(disconnect_party::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(disconnect_party::Error::Send)?;
+        disconnect_party::parse_response(response)
+    }
+    /// Holding a Call: The agent holds its ongoing call.
+    ///
+    /// See [`hold_call`].
+    pub async fn hold_call(
+        &self,
+        request: hold_call::Request,
+    ) -> ::std::result::Result<hold_call::Output, hold_call::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(hold_call::Error::Build)?;
+        let response = self.core.send(http).await.map_err(hold_call::Error::Send)?;
+        hold_call::parse_response(response)
+    }
+    /// Holding a Participant in a Conference: The chairperson holds one participant of the conference, playing a voice file to it.
+    ///
+    /// See [`hold_conference_participant`].
+    pub async fn hold_conference_participant(
+        &self,
+        request: hold_conference_participant::Request,
+    ) -> ::std::result::Result<
+        hold_conference_participant::Output,
+        hold_conference_participant::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(hold_conference_participant::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(hold_conference_participant::Error::Send)?;
+        hold_conference_participant::parse_response(response)
     }
     /// Leaving an Agent Conference: An agent that is not the chairperson leaves the agent conference it has joined.
     ///
@@ -2602,6 +9745,99 @@ impl Client {
         let response = self.core.send(http).await.map_err(poll_events::Error::Send)?;
         poll_events::parse_response(response)
     }
+    /// Querying the List of Held Calls: A signed-in agent queries the list of its held calls.
+    ///
+    /// See [`query_hold_list`].
+    pub async fn query_hold_list(
+        &self,
+        request: query_hold_list::Request,
+    ) -> ::std::result::Result<query_hold_list::Output, query_hold_list::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(query_hold_list::Error::Build)?;
+        let response = self.core.send(http).await.map_err(query_hold_list::Error::Send)?;
+        query_hold_list::parse_response(response)
+    }
+    /// Querying an Ongoing Conference ID in the VDN: An inspector queries the IDs of the conferences in progress in its VDN.
+    ///
+    /// See [`query_vdn_conference_ids`].
+    pub async fn query_vdn_conference_ids(
+        &self,
+        request: query_vdn_conference_ids::Request,
+    ) -> ::std::result::Result<
+        query_vdn_conference_ids::Output,
+        query_vdn_conference_ids::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(query_vdn_conference_ids::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(query_vdn_conference_ids::Error::Send)?;
+        query_vdn_conference_ids::parse_response(response)
+    }
+    /// Rejecting an Agent Conference Call: An invited agent rejects the conference call after receiving AgentConf_Ringing.
+    ///
+    /// See [`reject_agent_conference`].
+    pub async fn reject_agent_conference(
+        &self,
+        request: reject_agent_conference::Request,
+    ) -> ::std::result::Result<
+        reject_agent_conference::Output,
+        reject_agent_conference::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(reject_agent_conference::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(reject_agent_conference::Error::Send)?;
+        reject_agent_conference::parse_response(response)
+    }
+    /// Releasing an Agent Conference: The chairperson releases the conference; the chairperson and all participants are deleted.
+    ///
+    /// See [`release_agent_conference`].
+    pub async fn release_agent_conference(
+        &self,
+        request: release_agent_conference::Request,
+    ) -> ::std::result::Result<
+        release_agent_conference::Output,
+        release_agent_conference::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(release_agent_conference::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(release_agent_conference::Error::Send)?;
+        release_agent_conference::parse_response(response)
+    }
+    /// Applying for an Agent Conference: An agent applies for an agent conference and, once it succeeds, becomes its chairperson.
+    ///
+    /// See [`request_agent_conference`].
+    pub async fn request_agent_conference(
+        &self,
+        request: request_agent_conference::Request,
+    ) -> ::std::result::Result<
+        request_agent_conference::Output,
+        request_agent_conference::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(request_agent_conference::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(request_agent_conference::Error::Send)?;
+        request_agent_conference::parse_response(response)
+    }
     /// Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls.
     ///
     /// See [`sign_in`].
@@ -2625,6 +9861,76 @@ impl Client {
             .map_err(sign_out::Error::Build)?;
         let response = self.core.send(http).await.map_err(sign_out::Error::Send)?;
         sign_out::parse_response(response)
+    }
+    /// Making a Three-Party Call: The agent joins its ongoing call and a held call into a three-party call.
+    ///
+    /// See [`three_party_call`].
+    pub async fn three_party_call(
+        &self,
+        request: three_party_call::Request,
+    ) -> ::std::result::Result<three_party_call::Output, three_party_call::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(three_party_call::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(three_party_call::Error::Send)?;
+        three_party_call::parse_response(response)
+    }
+    /// Transferring the Chairperson Permission: The chairperson transfers the chairperson permission to another agent in the conference.
+    ///
+    /// See [`transfer_conference_chair`].
+    pub async fn transfer_conference_chair(
+        &self,
+        request: transfer_conference_chair::Request,
+    ) -> ::std::result::Result<
+        transfer_conference_chair::Output,
+        transfer_conference_chair::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(transfer_conference_chair::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(transfer_conference_chair::Error::Send)?;
+        transfer_conference_chair::parse_response(response)
+    }
+    /// Unholding a Call: The agent takes a held call off hold.
+    ///
+    /// See [`unhold_call`].
+    pub async fn unhold_call(
+        &self,
+        request: unhold_call::Request,
+    ) -> ::std::result::Result<unhold_call::Output, unhold_call::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(unhold_call::Error::Build)?;
+        let response = self.core.send(http).await.map_err(unhold_call::Error::Send)?;
+        unhold_call::parse_response(response)
+    }
+    /// Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference.
+    ///
+    /// See [`unhold_conference_participant`].
+    pub async fn unhold_conference_participant(
+        &self,
+        request: unhold_conference_participant::Request,
+    ) -> ::std::result::Result<
+        unhold_conference_participant::Output,
+        unhold_conference_participant::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(unhold_conference_participant::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(unhold_conference_participant::Error::Send)?;
+        unhold_conference_participant::parse_response(response)
     }
 }
 /// Builds a [`Client`].

@@ -11,6 +11,249 @@ fn query(
     ::switchboard_runtime::query::pairs(request.uri())
 }
 #[test]
+fn answer_agent_conference_success() {
+    use client::answer_agent_conference as op;
+    let request = op::Request::builder().agentid("101").build().unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/resource/agentconf/101/answeragentconf");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert_eq!(
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
+    );
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn answer_call_documented() {
+    use client::answer_call as op;
+    let request = op::Request::builder().agentid("101").build().unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "PUT");
+    assert_eq!(http.uri().path(), "/resource/voicecall/101/answer");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert_eq!(
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
+    );
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn change_participant_mode_success() {
+    use client::change_participant_mode as op;
+    let request = op::Request::builder()
+        .agentid("101")
+        .attribute(1i64)
+        .address_type("9")
+        .address("2002")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/resource/agentconf/101/changeparticipantmode");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert_eq!(
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
+    );
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"attribute\":1,\"addressType\":\"9\",\"address\":\"2002\"}").unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn connect_held_call_documented() {
+    use client::connect_held_call as op;
+    let request = op::Request::builder()
+        .agentid("101")
+        .callid("1456402370-7")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/resource/voicecall/101/connecthold/1456402370-7");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert_eq!(
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
+    );
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn disconnect_party_success() {
+    use client::disconnect_party as op;
+    let request = op::Request::builder().agentid("101").number("70093").build().unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/resource/voicecall/101/disconnect/70093");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert_eq!(
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
+    );
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn hold_call_success() {
+    use client::hold_call as op;
+    let request = op::Request::builder().agentid("101").build().unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/resource/voicecall/101/hold");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert_eq!(
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
+    );
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn hold_conference_participant_success() {
+    use client::hold_conference_participant as op;
+    let request = op::Request::builder()
+        .agentid("101")
+        .address_type("9")
+        .address("2002")
+        .play_mode(2i64)
+        .voice_path("y:/conf/120/1136287.V3")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/resource/agentconf/101/holdparticipant");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert_eq!(
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
+    );
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"addressType\":\"9\",\"address\":\"2002\",\"playMode\":2,\"voicePath\":\"y:/conf/120/1136287.V3\"}")
+        .unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
 fn leave_agent_conference_success() {
     use client::leave_agent_conference as op;
     let request = op::Request::builder().agentid("101").build().unwrap();
@@ -73,6 +316,348 @@ fn leave_agent_conference_not_signed_in() {
     assert!(error.to_string().contains("100-006"));
 }
 #[test]
+fn query_hold_list_success_envelope() {
+    use client::query_hold_list as op;
+    let request = op::Request::builder().agentid("101").build().unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "GET");
+    assert_eq!(http.uri().path(), "/resource/calldata/101/holdlist");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert_eq!(
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
+    );
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn query_vdn_conference_ids_documented() {
+    use client::query_vdn_conference_ids as op;
+    let request = op::Request::builder().agentid("101").build().unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "GET");
+    assert_eq!(http.uri().path(), "/resource/agentconf/101/queryvdnconfid");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert_eq!(
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
+    );
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"result\":{\"confIds\":[355840]},\"message\":\"success\",\"retcode\":\"0\"}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{\"confIds\":[355840]}").unwrap()
+    );
+}
+#[test]
+fn reject_agent_conference_documented() {
+    use client::reject_agent_conference as op;
+    let request = op::Request::builder().agentid("101").build().unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/resource/agentconf/101/rejectagentconf");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert_eq!(
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
+    );
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn release_agent_conference_documented() {
+    use client::release_agent_conference as op;
+    let request = op::Request::builder().agentid("101").build().unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/resource/agentconf/101/releaseagentconf");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert_eq!(
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
+    );
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn request_agent_conference_documented() {
+    use client::request_agent_conference as op;
+    let request = op::Request::builder()
+        .agentid("101")
+        .member_num(4i64)
+        .conf_caller_no("10000")
+        .time(50i64)
+        .prompt_time(5i64)
+        .beep_tone(true)
+        .play_mode(2i64)
+        .voice_path("y:/conf/120/1136287.V3")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/resource/agentconf/101/requestagentconf");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert_eq!(
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
+    );
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"memberNum\":4,\"confCallerNo\":\"10000\",\"time\":50,\"promptTime\":5,\"beepTone\":true,\"playMode\":2,\"voicePath\":\"y:/conf/120/1136287.V3\"}")
+        .unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn three_party_call_success() {
+    use client::three_party_call as op;
+    let request = op::Request::builder()
+        .agentid("101")
+        .callid("1456402370-7")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/resource/voicecall/101/confjoin");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert_eq!(
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
+    );
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"callid\":\"1456402370-7\"}").unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn transfer_conference_chair_documented() {
+    use client::transfer_conference_chair as op;
+    let request = op::Request::builder()
+        .agentid("101")
+        .dest_agent_no(2001i64)
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/resource/agentconf/101/applytoshiftpresident");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert_eq!(
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
+    );
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value > ("{\"destAgentNo\":2001}")
+        .unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn unhold_call_success() {
+    use client::unhold_call as op;
+    let request = op::Request::builder()
+        .agentid("101")
+        .callid("1456402370-7")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/resource/voicecall/101/gethold");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("callid".to_owned(), "1456402370-7".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert_eq!(
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
+    );
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn unhold_conference_participant_documented() {
+    use client::unhold_conference_participant as op;
+    let request = op::Request::builder()
+        .agentid("101")
+        .address_type("9")
+        .address("2002")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/resource/agentconf/101/unholdparticipant");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert_eq!(
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
+    );
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"address\":\"2002\",\"addressType\":\"9\"}").unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn event_agent_conf_self_leave_result() {
+    let frame = serde_json::to_vec(
+            &serde_json::from_str::<
+                serde_json::Value,
+            >(
+                    "{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_SelfLeaveResult\",\"workNo\":\"153\",\"content\":{\"confId\":1030400}}}",
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let event = client::events::decode(&frame).unwrap();
+    assert!(
+        matches!(event, client::events::Event::AgentConfSelfLeaveResult(_)), "{event:?}"
+    );
+}
+#[test]
 fn event_agent_conf_participant_changed() {
     let frame = serde_json::to_vec(
             &serde_json::from_str::<
@@ -90,6 +675,52 @@ fn event_agent_conf_participant_changed() {
     );
 }
 #[test]
+fn event_agent_conf_ringing() {
+    let frame = serde_json::to_vec(
+            &serde_json::from_str::<
+                serde_json::Value,
+            >(
+                    "{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_Ringing\",\"workNo\":\"154\",\"content\":{\"confId\":1031168}}}",
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let event = client::events::decode(&frame).unwrap();
+    assert!(matches!(event, client::events::Event::AgentConfRinging(_)), "{event:?}");
+}
+#[test]
+fn event_agent_conf_self_join_result() {
+    let frame = serde_json::to_vec(
+            &serde_json::from_str::<
+                serde_json::Value,
+            >(
+                    "{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_SelfJoinResult\",\"workNo\":\"153\",\"content\":{\"confId\":1030400}}}",
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let event = client::events::decode(&frame).unwrap();
+    assert!(
+        matches!(event, client::events::Event::AgentConfSelfJoinResult(_)), "{event:?}"
+    );
+}
+#[test]
+fn event_agent_conf_request_success() {
+    let frame = serde_json::to_vec(
+            &serde_json::from_str::<
+                serde_json::Value,
+            >(
+                    "{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_RequestSuccess\",\"workNo\":\"153\",\"content\":{\"confId\":1030400}}}",
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let event = client::events::decode(&frame).unwrap();
+    assert!(
+        matches!(event, client::events::Event::AgentConfRequestSuccess(_)), "{event:?}"
+    );
+}
+#[test]
 fn event_agent_conf_timeout() {
     let frame = serde_json::to_vec(
             &serde_json::from_str::<
@@ -102,4 +733,66 @@ fn event_agent_conf_timeout() {
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
     assert!(matches!(event, client::events::Event::AgentConfTimeout(_)), "{event:?}");
+}
+#[test]
+fn event_agent_conf_request_failed() {
+    let frame = serde_json::to_vec(
+            &serde_json::from_str::<
+                serde_json::Value,
+            >(
+                    "{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_RequestFailed\",\"workNo\":\"153\",\"content\":{\"cause\":21234}}}",
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let event = client::events::decode(&frame).unwrap();
+    assert!(
+        matches!(event, client::events::Event::AgentConfRequestFailed(_)), "{event:?}"
+    );
+}
+#[test]
+fn event_agent_other_phone_offhook() {
+    let frame = serde_json::to_vec(
+            &serde_json::from_str::<
+                serde_json::Value,
+            >(
+                    "{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentOther_PhoneOffhook\",\"workNo\":\"56020\",\"content\":{\"type\":\"main\"}}}",
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let event = client::events::decode(&frame).unwrap();
+    assert!(
+        matches!(event, client::events::Event::AgentOtherPhoneOffhook(_)), "{event:?}"
+    );
+}
+#[test]
+fn event_agent_event_talking() {
+    let frame = serde_json::to_vec(
+            &serde_json::from_str::<
+                serde_json::Value,
+            >(
+                    "{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentEvent_Talking\",\"workNo\":\"49999\",\"content\":{\"caller\":\"10086\",\"callid\":\"1456401416-3\",\"called\":\"70092\",\"feature\":\"7\",\"type\":\"main\",\"mediaAbility\":\"1\"}}}",
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let event = client::events::decode(&frame).unwrap();
+    assert!(matches!(event, client::events::Event::AgentEventTalking(_)), "{event:?}");
+}
+#[test]
+fn event_agent_event_customer_release() {
+    let frame = serde_json::to_vec(
+            &serde_json::from_str::<
+                serde_json::Value,
+            >(
+                    "{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentEvent_Customer_Release\",\"workNo\":\"49999\",\"content\":{\"callid\":\"1456404171-43\",\"number\":\"70093\"}}}",
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let event = client::events::decode(&frame).unwrap();
+    assert!(
+        matches!(event, client::events::Event::AgentEventCustomerRelease(_)), "{event:?}"
+    );
 }

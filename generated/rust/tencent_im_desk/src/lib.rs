@@ -2,7 +2,7 @@
 
 //! Tencent Cloud Contact Center desk REST API (IM desk_http_svc) — Tencent Cloud API v4.
 //!
-//! Server-side REST API of Tencent Cloud Contact Center's IM desk (customer-service sessions), served by the Tencent IM (Chat) REST gateway. Every command is \`POST https://&lt;domain&gt;/v4/desk_http_svc/&lt;command&gt;?sdkappid=$SDKAppID&amp;identifier=$identifier&amp;usersig=$usersig&amp;random=99999999&amp;contenttype=json\` with a JSON body. HTTPS only; the method is always POST; the body is JSON and an empty body must still be sent as \`{}\`. The \`ver\` path segment is always \`v4\`. Query parameter names and values are case-sensitive. Desk commands seen besides end_session (not yet specified here): transfer_to_human, get_session_state, contact_user, describe_chat_messages, describe_im_cdr_list, describe_agent_statistics, describe_session_statistics, describe_reception_realtime_statistics. The TCCC voice API (ccc.tencentcloudapi.com, TC3-HMAC-SHA256, version 2020-02-10) is a different API family and is not described here.
+//! Server-side REST API of Tencent Cloud Contact Center's IM desk (customer-service sessions), served by the Tencent IM (Chat) REST gateway. Every command is \`POST https://&lt;domain&gt;/v4/desk_http_svc/&lt;command&gt;?sdkappid=$SDKAppID&amp;identifier=$identifier&amp;usersig=$usersig&amp;random=99999999&amp;contenttype=json\` with a JSON body. HTTPS only; the method is always POST; the body is JSON and an empty body must still be sent as \`{}\`. The \`ver\` path segment is always \`v4\`. Query parameter names and values are case-sensitive. Desk commands specified here: end_session, transfer_to_human, get_session_state, contact_user, send_msg, send_stream_msg, describe_chat_messages, describe_im_cdr_list, describe_agent_statistics, describe_session_statistics, describe_reception_realtime_statistics. The TCCC voice API (ccc.tencentcloudapi.com, TC3-HMAC-SHA256, version 2020-02-10) is a different API family and is not described here.
 //!
 //! Each endpoint is a module with a \`Request\` (built with a builder that checks the documented constraints), a sans-IO \`Request::to_http\` and \`parse_response\`, an \`Output\` and an \`Error\` with one variant per documented code. \[\`Client\`\] calls them over a transport with the service's auth scheme.
 //!
@@ -37,7 +37,7 @@ pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_ru
     http_status_errors: false,
 };
 /// Error codes every endpoint of the service can return.
-pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 31usize] = [
+pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 33usize] = [
     ::switchboard_runtime::response::ErrorInfo {
         code: "60002",
         http_status: ::std::option::Option::None,
@@ -283,9 +283,2630 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 31usize] = [
         ),
         retryable: false,
     },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "141002",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some("Internal error; retry."),
+        retryable: true,
+    },
+    ::switchboard_runtime::response::ErrorInfo {
+        code: "141004",
+        http_status: ::std::option::Option::None,
+        message: ::std::option::Option::None,
+        meaning: ::std::option::Option::Some("Invalid parameter."),
+        retryable: false,
+    },
 ];
 /// Types shared by several endpoints and events.
-pub mod types {}
+pub mod types {
+    /// One element of a MsgBody array, as shown in the desk pages' samples (describe_chat_messages response, send_msg requests): a message type and its content.
+    ///
+    /// Vendor name: `MsgElement`.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct MsgElement {
+        /// Not described by the vendor.
+        ///
+        /// Example: `TIMTextElem`.
+        ///
+        /// Wire name: `MsgType`.
+        #[serde(
+            rename = "MsgType",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub msg_type: ::std::option::Option<::std::string::String>,
+        /// Not described by the vendor.
+        ///
+        /// Wire name: `MsgContent`.
+        #[serde(
+            rename = "MsgContent",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub msg_content: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+    }
+}
+/// Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group.
+///
+/// This interface allows selecting a customer service account, assigning a specific agent, or targeting a group to proactively contact users for a live conversation. Request API: v4/desk_http_svc/contact_user. Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200. For common error codes (60000 to 79999), see the Error Code document.
+///
+/// `POST https://{domain}/v4/desk_http_svc/contact_user`
+///
+/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+///
+/// Documented error codes: `141000`, `141001`, `141002`, `141003`, `141004`, `141011`, `141012`.
+///
+/// Changed 2025-04-07 11:12:41: Terakhir diperbarui: 2025-04-07 11:12:41 (Last updated 2025-04-07 11:12:41 (the page gives no summary of the change).)
+///
+/// Unconfirmed:
+/// - Request key spelling: the table says IMAgentUserId / ClientUserId, the sample packet says IMAgentUserID / ClientUserID. This spec sends the table spelling; the format cannot declare both spellings for one field.
+/// - 141012's text is cut off in the stored copy after "Agent has"; rows after 141012, if any, are unknown.
+///
+/// Source: <https://www.tencentcloud.com/ind/document/product/1229/68947>
+pub mod contact_user {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "contact_user";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/v4/desk_http_svc/contact_user";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 7usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "141000",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::Some(
+                "Calling this interface is not allowed for applications that are not desk applications.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "The application is not a desk (customer service) application.",
+            ),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "141001",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::Some(
+                "Failed to assign a human customer service agent. No available agents online.",
+            ),
+            meaning: ::std::option::Option::None,
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "141002",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::Some("Internal system error, please retry."),
+            meaning: ::std::option::Option::Some("Internal error; retry."),
+            retryable: true,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "141003",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::Some(
+                "This session cannot be transferred to a live agent.",
+            ),
+            meaning: ::std::option::Option::None,
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "141004",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::Some(
+                "Invalid request parameters, please check and retry.",
+            ),
+            meaning: ::std::option::Option::Some("Invalid parameter."),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "141011",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::Some(
+                "Agent is offline. Please check whether agent is online.",
+            ),
+            meaning: ::std::option::Option::None,
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "141012",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::Some("Agent has …"),
+            meaning: ::std::option::Option::None,
+            retryable: false,
+        },
+    ];
+    /// The request of `contact_user`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// UserID of the customer service account.
+        ///
+        /// Example: `@customer_service_account`.
+        ///
+        /// Unconfirmed: The table spells IMAgentUserId; the sample request packet on the same page spells IMAgentUserID. Which spelling the server accepts (JSON keys are case-sensitive) is not confirmed.
+        ///
+        /// Wire name: `IMAgentUserId`.
+        pub im_agent_user_id: ::std::string::String,
+        /// The user ID of the contacted user.
+        ///
+        /// Example: `1289314544`.
+        ///
+        /// Unconfirmed: The table spells ClientUserId; the sample request packet spells ClientUserID. Which spelling the server accepts is not confirmed.
+        ///
+        /// Wire name: `ClientUserId`.
+        pub client_user_id: ::std::string::String,
+        /// Specified assignment of agent group. If left blank, agents will be assigned according to the default policy.
+        ///
+        /// Example: `9465`.
+        ///
+        /// Wire name: `GroupId`.
+        pub group_id: ::std::option::Option<i64>,
+        /// Specified agent ID. If left blank, agents will be assigned according to the default policy.
+        ///
+        /// Example: `1289316687@qq.com`.
+        ///
+        /// Wire name: `MemberId`.
+        pub member_id: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        im_agent_user_id: ::std::option::Option<::std::string::String>,
+        client_user_id: ::std::option::Option<::std::string::String>,
+        group_id: ::std::option::Option<i64>,
+        member_id: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// UserID of the customer service account.
+        pub fn im_agent_user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.im_agent_user_id = Some(value.into());
+            self
+        }
+        /// The user ID of the contacted user.
+        pub fn client_user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_user_id = Some(value.into());
+            self
+        }
+        /// Specified assignment of agent group. If left blank, agents will be assigned according to the default policy.
+        pub fn group_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.group_id = Some(value.into());
+            self
+        }
+        /// Specified agent ID. If left blank, agents will be assigned according to the default policy.
+        pub fn member_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.member_id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                im_agent_user_id: self
+                    .im_agent_user_id
+                    .ok_or_else(|| BuildError::missing("IMAgentUserId"))?,
+                client_user_id: self
+                    .client_user_id
+                    .ok_or_else(|| BuildError::missing("ClientUserId"))?,
+                group_id: self.group_id,
+                member_id: self.member_id,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/v4/desk_http_svc/contact_user");
+            parts.json_body("application/json");
+            parts.body_field("IMAgentUserId", &self.im_agent_user_id)?;
+            parts.body_field("ClientUserId", &self.client_user_id)?;
+            if let Some(value) = &self.group_id {
+                parts.body_field("GroupId", value)?;
+            }
+            if let Some(value) = &self.member_id {
+                parts.body_field("MemberId", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the field below.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// Assigned agent.
+        ///
+        /// Example: `1289316687@qq.com`.
+        ///
+        /// Wire name: `MemberId`.
+        #[serde(
+            rename = "MemberId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub member_id: ::std::option::Option<::std::string::String>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `141000`: Calling this interface is not allowed for applications that are not desk applications.
+        ///
+        /// The application is not a desk (customer service) application.
+        E141000(::switchboard_runtime::response::ApiError),
+        /// `141001`: Failed to assign a human customer service agent. No available agents online.
+        E141001(::switchboard_runtime::response::ApiError),
+        /// `141002`: Internal system error, please retry.
+        ///
+        /// Internal error; retry.
+        ///
+        /// Retryable.
+        E141002(::switchboard_runtime::response::ApiError),
+        /// `141003`: This session cannot be transferred to a live agent.
+        E141003(::switchboard_runtime::response::ApiError),
+        /// `141004`: Invalid request parameters, please check and retry.
+        ///
+        /// Invalid parameter.
+        E141004(::switchboard_runtime::response::ApiError),
+        /// `141011`: Agent is offline. Please check whether agent is online.
+        E141011(::switchboard_runtime::response::ApiError),
+        /// `141012`: Agent has …
+        E141012(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "141000" => Self::E141000(error),
+                    "141001" => Self::E141001(error),
+                    "141002" => Self::E141002(error),
+                    "141003" => Self::E141003(error),
+                    "141004" => Self::E141004(error),
+                    "141011" => Self::E141011(error),
+                    "141012" => Self::E141012(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E141000(error)
+                | Self::E141001(error)
+                | Self::E141002(error)
+                | Self::E141003(error)
+                | Self::E141004(error)
+                | Self::E141011(error)
+                | Self::E141012(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Query Live Agent Analysis Data: Query per-agent daily analysis data (online times, session and message counts, response times, satisfaction).
+///
+/// Through this API, query the analysis data of live agent. Request API: v4/desk_http_svc/describe_agent_statistics. Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200. For common error codes (60000 to 79999), see the Error Code document.
+///
+/// `POST https://{domain}/v4/desk_http_svc/describe_agent_statistics`
+///
+/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+///
+/// Changed 2025-03-31 20:38:32: Last updated: 2025-03-31 20:38:32
+///
+/// Unconfirmed:
+/// - The response field table (应答包字段说明) is cut off in every stored copy right after its first row: descriptions, units (seconds?) and required-ness of TotalCount and of every Data member are not captured; names and types come from the sample response package.
+/// - The private error codes of this API were not captured.
+/// - The documented Limit default (100) is kept in the description only; the minimum of Limit is not stated.
+///
+/// Source: <https://www.tencentcloud.com/document/product/1229/68830>
+pub mod describe_agent_statistics {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "describe_agent_statistics";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/v4/desk_http_svc/describe_agent_statistics";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `describe_agent_statistics`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Start time, Unix second-level timestamp. Currently only support daily data statistics, start time is the timestamp at 00:00 on the day.
+        ///
+        /// Format: `unix-seconds`.
+        ///
+        /// Example: `1736697600`.
+        ///
+        /// Wire name: `From`.
+        pub from: i64,
+        /// End time, Unix second-level timestamp. Currently only support daily data statistics. End time is the timestamp of 23:59:59 on the day.
+        ///
+        /// Format: `unix-seconds`.
+        ///
+        /// Example: `1736870399`.
+        ///
+        /// Wire name: `To`.
+        pub to: i64,
+        /// Number of returned entries, the maximum is 100, the default is 100. Example value: 100.
+        ///
+        /// Range: at most 100.
+        ///
+        /// Example: `100`.
+        ///
+        /// Wire name: `Limit`.
+        pub limit: ::std::option::Option<i64>,
+        /// Returned record offset, default is 0. Example value: 0.
+        ///
+        /// Example: `0`.
+        ///
+        /// Wire name: `Offset`.
+        pub offset: ::std::option::Option<i64>,
+        /// Specify the customer service list to be queried.
+        ///
+        /// Unconfirmed: The table gives the type as String; the sample request packet sends an array of strings (\["1289316652@qq.com"\]), which this spec follows.
+        ///
+        /// Wire name: `AgentIds`.
+        pub agent_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            if let Some(value) = &self.limit {
+                BuildError::check_range(
+                    "Limit",
+                    *value,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(100 as _),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        from: ::std::option::Option<i64>,
+        to: ::std::option::Option<i64>,
+        limit: ::std::option::Option<i64>,
+        offset: ::std::option::Option<i64>,
+        agent_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    impl RequestBuilder {
+        /// Start time, Unix second-level timestamp. Currently only support daily data statistics, start time is the timestamp at 00:00 on the day.
+        ///
+        /// Format: `unix-seconds`.
+        pub fn from(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.from = Some(value.into());
+            self
+        }
+        /// End time, Unix second-level timestamp. Currently only support daily data statistics. End time is the timestamp of 23:59:59 on the day.
+        ///
+        /// Format: `unix-seconds`.
+        pub fn to(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.to = Some(value.into());
+            self
+        }
+        /// Number of returned entries, the maximum is 100, the default is 100. Example value: 100.
+        ///
+        /// Range: at most 100.
+        pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+        /// Returned record offset, default is 0. Example value: 0.
+        pub fn offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.offset = Some(value.into());
+            self
+        }
+        /// Specify the customer service list to be queried.
+        pub fn agent_ids(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.agent_ids = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                from: self.from.ok_or_else(|| BuildError::missing("From"))?,
+                to: self.to.ok_or_else(|| BuildError::missing("To"))?,
+                limit: self.limit,
+                offset: self.offset,
+                agent_ids: self.agent_ids,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/v4/desk_http_svc/describe_agent_statistics");
+            parts.json_body("application/json");
+            parts.body_field("From", &self.from)?;
+            parts.body_field("To", &self.to)?;
+            if let Some(value) = &self.limit {
+                parts.body_field("Limit", value)?;
+            }
+            if let Some(value) = &self.offset {
+                parts.body_field("Offset", value)?;
+            }
+            if let Some(value) = &self.agent_ids {
+                parts.body_field("AgentIds", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the fields below, as shown in the sample response package (the response table was not captured).
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// Not described by the vendor.
+        ///
+        /// Example: `5`.
+        ///
+        /// Wire name: `TotalCount`.
+        #[serde(
+            rename = "TotalCount",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Wire name: `Data`.
+        #[serde(
+            rename = "Data",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub data: ::std::option::Option<
+            ::std::vec::Vec<DescribeAgentStatisticsOutputDataItem>,
+        >,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// An object of the response or request.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct DescribeAgentStatisticsOutputDataItem {
+        /// Not described by the vendor.
+        ///
+        /// Example: `1289316652@qq.com`.
+        ///
+        /// Wire name: `AgentId`.
+        #[serde(
+            rename = "AgentId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_id: ::std::option::Option<::std::string::String>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `美美`.
+        ///
+        /// Wire name: `AgentNickName`.
+        #[serde(
+            rename = "AgentNickName",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_nick_name: ::std::option::Option<::std::string::String>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `1738923814`.
+        ///
+        /// Wire name: `FirstLoginTimestamp`.
+        #[serde(
+            rename = "FirstLoginTimestamp",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub first_login_timestamp: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `1738934235`.
+        ///
+        /// Wire name: `LastLogoutTimestamp`.
+        #[serde(
+            rename = "LastLogoutTimestamp",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_logout_timestamp: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `3600`.
+        ///
+        /// Wire name: `FreeTime`.
+        #[serde(
+            rename = "FreeTime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub free_time: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `300`.
+        ///
+        /// Wire name: `BusyTime`.
+        #[serde(
+            rename = "BusyTime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub busy_time: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `600`.
+        ///
+        /// Wire name: `RestTime`.
+        #[serde(
+            rename = "RestTime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rest_time: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `12`.
+        ///
+        /// Wire name: `TotalSessionCnt`.
+        #[serde(
+            rename = "TotalSessionCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_session_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `0`.
+        ///
+        /// Wire name: `TransferSessionCnt`.
+        #[serde(
+            rename = "TransferSessionCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub transfer_session_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `8`.
+        ///
+        /// Wire name: `EffectiveSessionCnt`.
+        #[serde(
+            rename = "EffectiveSessionCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub effective_session_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `10`.
+        ///
+        /// Wire name: `AgentEndCnt`.
+        #[serde(
+            rename = "AgentEndCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_end_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `10`.
+        ///
+        /// Wire name: `ServeUserCnt`.
+        #[serde(
+            rename = "ServeUserCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub serve_user_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `1527`.
+        ///
+        /// Wire name: `TotalAcceptTime`.
+        #[serde(
+            rename = "TotalAcceptTime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_accept_time: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `450`.
+        ///
+        /// Wire name: `TotalMsgCnt`.
+        #[serde(
+            rename = "TotalMsgCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_msg_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `200`.
+        ///
+        /// Wire name: `AgentMsgCnt`.
+        #[serde(
+            rename = "AgentMsgCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_msg_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `150`.
+        ///
+        /// Wire name: `UserMsgCnt`.
+        #[serde(
+            rename = "UserMsgCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_msg_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `2`.
+        ///
+        /// Wire name: `NotRespSessionCnt`.
+        #[serde(
+            rename = "NotRespSessionCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub not_resp_session_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `10`.
+        ///
+        /// Wire name: `AvgFirstRespTime`.
+        #[serde(
+            rename = "AvgFirstRespTime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub avg_first_resp_time: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `9`.
+        ///
+        /// Wire name: `FirstRespUnder30sCnt`.
+        #[serde(
+            rename = "FirstRespUnder30sCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub first_resp_under30s_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `25`.
+        ///
+        /// Wire name: `AvgRespTime`.
+        #[serde(
+            rename = "AvgRespTime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub avg_resp_time: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `8`.
+        ///
+        /// Wire name: `AvgRespUnder30sCnt`.
+        #[serde(
+            rename = "AvgRespUnder30sCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub avg_resp_under30s_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `300`.
+        ///
+        /// Wire name: `AvgAcceptTime`.
+        #[serde(
+            rename = "AvgAcceptTime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub avg_accept_time: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `8`.
+        ///
+        /// Wire name: `SatisfactionSelectedCnt`.
+        #[serde(
+            rename = "SatisfactionSelectedCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub satisfaction_selected_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `6`.
+        ///
+        /// Wire name: `SatisfiedCnt`.
+        #[serde(
+            rename = "SatisfiedCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub satisfied_cnt: ::std::option::Option<i64>,
+    }
+}
+/// Query the Chat Record of the Specified Session: Query the chat record (messages) of a specified session, paged.
+///
+/// Through this API to query the chat record of the specified session. Request API: v4/desk_http_svc/describe_chat_messages. Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200. For common error codes (60000 to 79999), see the Error Code document.
+///
+/// `POST https://{domain}/v4/desk_http_svc/describe_chat_messages`
+///
+/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+///
+/// Documented error codes: `141000`.
+///
+/// Changed 2025-04-07 11:14:03: Terakhir diperbarui: 2025-04-07 11:14:03 (Last updated 2025-04-07 11:14:03 (the page gives no summary of the change).)
+///
+/// Unconfirmed:
+/// - The private error table is cut off in the stored copies after "141000 \| The application"; only code 141000 is confirmed (its text here is the service's); further rows are unknown.
+/// - The minimum of Limit and the range of Offset are not stated; Limit's and Order's documented defaults (20, 2) are kept in the descriptions only (a spec \`default\` would make the client always send them).
+///
+/// Source: <https://www.tencentcloud.com/ind/document/product/1229/68824>
+pub mod describe_chat_messages {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "describe_chat_messages";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/v4/desk_http_svc/describe_chat_messages";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 1usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "141000",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "The application is not a desk (customer service) application.",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `describe_chat_messages`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Specify the session ID to be queried.
+        ///
+        /// Example: `b0f4ca12-4850-4218-a284-efe679a87066`.
+        ///
+        /// Wire name: `SessionId`.
+        pub session_id: ::std::string::String,
+        /// Number of returned entries, the maximum is 100, the default is 20.
+        /// Example value: 100
+        ///
+        /// Range: at most 100.
+        ///
+        /// Example: `100`.
+        ///
+        /// Wire name: `Limit`.
+        pub limit: ::std::option::Option<i64>,
+        /// Offset of returned records, default is 0.
+        /// Example value: 0
+        ///
+        /// Example: `0`.
+        ///
+        /// Wire name: `Offset`.
+        pub offset: ::std::option::Option<i64>,
+        /// 1. From morning to evening; 2. From evening to morning. Default is 2.
+        /// Example value: 1
+        ///
+        /// Example: `1`.
+        ///
+        /// Wire name: `Order`.
+        pub order: ::std::option::Option<DescribeChatMessagesOrder>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            if let Some(value) = &self.limit {
+                BuildError::check_range(
+                    "Limit",
+                    *value,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(100 as _),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        session_id: ::std::option::Option<::std::string::String>,
+        limit: ::std::option::Option<i64>,
+        offset: ::std::option::Option<i64>,
+        order: ::std::option::Option<DescribeChatMessagesOrder>,
+    }
+    impl RequestBuilder {
+        /// Specify the session ID to be queried.
+        pub fn session_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.session_id = Some(value.into());
+            self
+        }
+        /// Number of returned entries, the maximum is 100, the default is 20.
+        /// Example value: 100
+        ///
+        /// Range: at most 100.
+        pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+        /// Offset of returned records, default is 0.
+        /// Example value: 0
+        pub fn offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.offset = Some(value.into());
+            self
+        }
+        /// 1. From morning to evening; 2. From evening to morning. Default is 2.
+        /// Example value: 1
+        pub fn order(
+            mut self,
+            value: impl ::std::convert::Into<DescribeChatMessagesOrder>,
+        ) -> Self {
+            self.order = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                session_id: self
+                    .session_id
+                    .ok_or_else(|| BuildError::missing("SessionId"))?,
+                limit: self.limit,
+                offset: self.offset,
+                order: self.order,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/v4/desk_http_svc/describe_chat_messages");
+            parts.json_body("application/json");
+            parts.body_field("SessionId", &self.session_id)?;
+            if let Some(value) = &self.limit {
+                parts.body_field("Limit", value)?;
+            }
+            if let Some(value) = &self.offset {
+                parts.body_field("Offset", value)?;
+            }
+            if let Some(value) = &self.order {
+                parts.body_field("Order", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the fields below.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// Total Message Count
+        ///
+        /// Example: `26`.
+        ///
+        /// Wire name: `TotalCount`.
+        #[serde(
+            rename = "TotalCount",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i64>,
+        /// Queried message list
+        ///
+        /// Wire name: `Messages`.
+        #[serde(
+            rename = "Messages",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messages: ::std::option::Option<
+            ::std::vec::Vec<DescribeChatMessagesOutputMessagesItem>,
+        >,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `141000`
+        ///
+        /// The application is not a desk (customer service) application.
+        E141000(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "141000" => Self::E141000(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E141000(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "i64", into = "i64")]
+    #[non_exhaustive]
+    pub enum DescribeChatMessagesOrder {
+        /// `1`: From morning to evening (1为从早到晚).
+        OldestFirst,
+        /// `2`: From evening to morning (2为从晚到早). Default.
+        NewestFirst,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(i64),
+    }
+    impl ::std::convert::From<i64> for DescribeChatMessagesOrder {
+        fn from(value: i64) -> Self {
+            match value {
+                1i64 => Self::OldestFirst,
+                2i64 => Self::NewestFirst,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<DescribeChatMessagesOrder> for i64 {
+        fn from(value: DescribeChatMessagesOrder) -> Self {
+            match value {
+                DescribeChatMessagesOrder::OldestFirst => 1i64,
+                DescribeChatMessagesOrder::NewestFirst => 2i64,
+                DescribeChatMessagesOrder::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "i64", into = "i64")]
+    #[non_exhaustive]
+    pub enum DescribeChatMessagesOutputMessagesItemFromAccountRole {
+        /// `1`: User Message (用户消息)
+        User,
+        /// `2`: Agent message (客服消息)
+        Agent,
+        /// `3`: System management messages (系统管理消息)
+        System,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(i64),
+    }
+    impl ::std::convert::From<i64>
+    for DescribeChatMessagesOutputMessagesItemFromAccountRole {
+        fn from(value: i64) -> Self {
+            match value {
+                1i64 => Self::User,
+                2i64 => Self::Agent,
+                3i64 => Self::System,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<DescribeChatMessagesOutputMessagesItemFromAccountRole>
+    for i64 {
+        fn from(value: DescribeChatMessagesOutputMessagesItemFromAccountRole) -> Self {
+            match value {
+                DescribeChatMessagesOutputMessagesItemFromAccountRole::User => 1i64,
+                DescribeChatMessagesOutputMessagesItemFromAccountRole::Agent => 2i64,
+                DescribeChatMessagesOutputMessagesItemFromAccountRole::System => 3i64,
+                DescribeChatMessagesOutputMessagesItemFromAccountRole::UnknownValue(
+                    value,
+                ) => value,
+            }
+        }
+    }
+    /// An object of the response or request.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct DescribeChatMessagesOutputMessagesItem {
+        /// Message-sending account
+        ///
+        /// Example: `8618655061639`.
+        ///
+        /// Wire name: `FromAccount`.
+        #[serde(
+            rename = "FromAccount",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub from_account: ::std::option::Option<::std::string::String>,
+        /// Account role for sending messages 1: User Message 2: Agent message 3: System management messages
+        ///
+        /// Example: `1`.
+        ///
+        /// Wire name: `FromAccountRole`.
+        #[serde(
+            rename = "FromAccountRole",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub from_account_role: ::std::option::Option<
+            DescribeChatMessagesOutputMessagesItemFromAccountRole,
+        >,
+        /// Not described by the vendor.
+        ///
+        /// Unconfirmed: The page gives MsgBody's type (Array) but no description; the element shape (MsgType, MsgContent) is taken from the sample response package.
+        ///
+        /// Wire name: `MsgBody`.
+        #[serde(
+            rename = "MsgBody",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub msg_body: ::std::option::Option<::std::vec::Vec<super::types::MsgElement>>,
+        /// Session time, Unix millisecond-level timestamp.
+        ///
+        /// Format: `unix-millis`.
+        ///
+        /// Example: `1730939030138`.
+        ///
+        /// Wire name: `Timestamp`.
+        #[serde(
+            rename = "Timestamp",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub timestamp: ::std::option::Option<i64>,
+    }
+}
+/// Query Session Records: Query desk session (service) records in a time range, optionally for one user, paged.
+///
+/// Through this API to query session records. Request API: v4/desk_http_svc/describe_im_cdr_list. Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200. For common error codes (60000 to 79999), see the Error Code document.
+///
+/// `POST https://{domain}/v4/desk_http_svc/describe_im_cdr_list`
+///
+/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+///
+/// Changed 2025-04-07 11:15:11: Terakhir diperbarui: 2025-04-07 11:15:11 (Last updated 2025-04-07 11:15:11 (the page gives no summary of the change).)
+///
+/// Unconfirmed:
+/// - The response table is cut off in every stored copy after AgentGroupName / AgentId: the descriptions of AgentId, ChannelType, ClientUserId, ClientUserNickName, Duration, EndStatus, SatisfactionSelected and Timestamp (and the value sets of ChannelType and EndStatus) are not captured; their types come from the sample.
+/// - The private error codes of this API were not captured.
+/// - The maximum span between StartTimestamp and EndTimestamp and the minimum of Limit are not stated; the documented Limit default (20) is kept in the description only.
+///
+/// Source: <https://www.tencentcloud.com/ind/document/product/1229/68823>
+pub mod describe_im_cdr_list {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "describe_im_cdr_list";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/v4/desk_http_svc/describe_im_cdr_list";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `describe_im_cdr_list`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Start time, Unix second-level timestamp
+        ///
+        /// Format: `unix-seconds`.
+        ///
+        /// Example: `1730390400`.
+        ///
+        /// Wire name: `StartTimestamp`.
+        pub start_timestamp: i64,
+        /// End time, Unix second-level timestamp
+        ///
+        /// Format: `unix-seconds`.
+        ///
+        /// Example: `1730476799`.
+        ///
+        /// Wire name: `EndTimestamp`.
+        pub end_timestamp: i64,
+        /// Number of returned entries, the maximum is 100, the default is 20. Example value: 100
+        ///
+        /// Range: at most 100.
+        ///
+        /// Example: `100`.
+        ///
+        /// Wire name: `Limit`.
+        pub limit: ::std::option::Option<i64>,
+        /// Offset of returned records, default is 0. Example value: 0
+        ///
+        /// Example: `0`.
+        ///
+        /// Wire name: `Offset`.
+        pub offset: ::std::option::Option<i64>,
+        /// Specified User ID to Query
+        ///
+        /// Example: `1299314544`.
+        ///
+        /// Wire name: `ClientUserId`.
+        pub client_user_id: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            if let Some(value) = &self.limit {
+                BuildError::check_range(
+                    "Limit",
+                    *value,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(100 as _),
+                )?;
+            }
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        start_timestamp: ::std::option::Option<i64>,
+        end_timestamp: ::std::option::Option<i64>,
+        limit: ::std::option::Option<i64>,
+        offset: ::std::option::Option<i64>,
+        client_user_id: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Start time, Unix second-level timestamp
+        ///
+        /// Format: `unix-seconds`.
+        pub fn start_timestamp(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.start_timestamp = Some(value.into());
+            self
+        }
+        /// End time, Unix second-level timestamp
+        ///
+        /// Format: `unix-seconds`.
+        pub fn end_timestamp(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.end_timestamp = Some(value.into());
+            self
+        }
+        /// Number of returned entries, the maximum is 100, the default is 20. Example value: 100
+        ///
+        /// Range: at most 100.
+        pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+        /// Offset of returned records, default is 0. Example value: 0
+        pub fn offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.offset = Some(value.into());
+            self
+        }
+        /// Specified User ID to Query
+        pub fn client_user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_user_id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                start_timestamp: self
+                    .start_timestamp
+                    .ok_or_else(|| BuildError::missing("StartTimestamp"))?,
+                end_timestamp: self
+                    .end_timestamp
+                    .ok_or_else(|| BuildError::missing("EndTimestamp"))?,
+                limit: self.limit,
+                offset: self.offset,
+                client_user_id: self.client_user_id,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/v4/desk_http_svc/describe_im_cdr_list");
+            parts.json_body("application/json");
+            parts.body_field("StartTimestamp", &self.start_timestamp)?;
+            parts.body_field("EndTimestamp", &self.end_timestamp)?;
+            if let Some(value) = &self.limit {
+                parts.body_field("Limit", value)?;
+            }
+            if let Some(value) = &self.offset {
+                parts.body_field("Offset", value)?;
+            }
+            if let Some(value) = &self.client_user_id {
+                parts.body_field("ClientUserId", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the fields below.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// Total record count
+        ///
+        /// Example: `1`.
+        ///
+        /// Wire name: `TotalCount`.
+        #[serde(
+            rename = "TotalCount",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i64>,
+        /// Session service record list
+        ///
+        /// Wire name: `IMCdrList`.
+        #[serde(
+            rename = "IMCdrList",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub im_cdr_list: ::std::option::Option<
+            ::std::vec::Vec<DescribeImCdrListOutputImCdrListItem>,
+        >,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// An object of the response or request.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct DescribeImCdrListOutputImCdrListItem {
+        /// Session ID of the session
+        ///
+        /// Example: `a97d3e1f-a88b-403b-9b3a-7bc6554ea05d`.
+        ///
+        /// Wire name: `SessionId`.
+        #[serde(
+            rename = "SessionId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub session_id: ::std::option::Option<::std::string::String>,
+        /// Agent Group ID
+        ///
+        /// Example: `3067`.
+        ///
+        /// Wire name: `AgentGroupId`.
+        #[serde(
+            rename = "AgentGroupId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_group_id: ::std::option::Option<::std::string::String>,
+        /// 客服分组名称
+        ///
+        /// Agent group name.
+        ///
+        /// Example: `在线客服`.
+        ///
+        /// Wire name: `AgentGroupName`.
+        #[serde(
+            rename = "AgentGroupName",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_group_name: ::std::option::Option<::std::string::String>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `shannon@qq.com`.
+        ///
+        /// Unconfirmed: Type String per the table; its description was not captured.
+        ///
+        /// Wire name: `AgentId`.
+        #[serde(
+            rename = "AgentId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_id: ::std::option::Option<::std::string::String>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `SDK`.
+        ///
+        /// Unconfirmed: Known only from the sample response (value SDK); description and value set not captured.
+        ///
+        /// Wire name: `ChannelType`.
+        #[serde(
+            rename = "ChannelType",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub channel_type: ::std::option::Option<::std::string::String>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `1299314544`.
+        ///
+        /// Unconfirmed: Known only from the sample response; description not captured.
+        ///
+        /// Wire name: `ClientUserId`.
+        #[serde(
+            rename = "ClientUserId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_user_id: ::std::option::Option<::std::string::String>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `山浓`.
+        ///
+        /// Unconfirmed: Known only from the sample response; description not captured.
+        ///
+        /// Wire name: `ClientUserNickName`.
+        #[serde(
+            rename = "ClientUserNickName",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_user_nick_name: ::std::option::Option<::std::string::String>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `10`.
+        ///
+        /// Unconfirmed: Known only from the sample response; description and unit not captured.
+        ///
+        /// Wire name: `Duration`.
+        #[serde(
+            rename = "Duration",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub duration: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `AgentEndedSession`.
+        ///
+        /// Unconfirmed: Known only from the sample response (value AgentEndedSession); description and value set not captured.
+        ///
+        /// Wire name: `EndStatus`.
+        #[serde(
+            rename = "EndStatus",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub end_status: ::std::option::Option<::std::string::String>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `5`.
+        ///
+        /// Unconfirmed: Known only from the sample response; description and range not captured.
+        ///
+        /// Wire name: `SatisfactionSelected`.
+        #[serde(
+            rename = "SatisfactionSelected",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub satisfaction_selected: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `1730443136`.
+        ///
+        /// Unconfirmed: Known only from the sample response (looks like Unix seconds); description not captured.
+        ///
+        /// Wire name: `Timestamp`.
+        #[serde(
+            rename = "Timestamp",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub timestamp: ::std::option::Option<i64>,
+    }
+}
+/// 查询实时接待统计数据: Query real-time reception statistics (agents by status, sessions transferred, being served and queueing, per-group queues).
+///
+/// 通过该接口查询当前实时接待统计数据,包括在线客服状态统计,当前转人工数量,接待中数量及排队中数量。 请求接口: v4/desk_http_svc/describe_reception_realtime_statistics。请求包示例: {}
+///
+/// `POST https://{domain}/v4/desk_http_svc/describe_reception_realtime_statistics`
+///
+/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+///
+/// Unconfirmed:
+/// - The page's title (heading) is not in the stored copy; the title used here restates its first sentence. No English (tencentcloud.com 1229/…) version of this page was found.
+/// - The private error codes of this API were not captured (the stored copy ends in the error-code section's common text).
+///
+/// Source: <https://cloud.tencent.com/document/product/269/117849>
+pub mod describe_reception_realtime_statistics {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "describe_reception_realtime_statistics";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/v4/desk_http_svc/describe_reception_realtime_statistics";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `describe_reception_realtime_statistics`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {}
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {}
+    impl RequestBuilder {
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {};
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/v4/desk_http_svc/describe_reception_realtime_statistics");
+            parts.json_body("application/json");
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the field below.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 实时统计数据信息。
+        ///
+        /// Real-time statistics.
+        ///
+        /// Wire name: `Data`.
+        #[serde(
+            rename = "Data",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub data: ::std::option::Option<DescribeReceptionRealtimeStatisticsOutputData>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// An object of the response or request.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem {
+        /// 分组信息。
+        ///
+        /// Group information (the group's ID).
+        ///
+        /// Example: `6103`.
+        ///
+        /// Wire name: `GroupId`.
+        #[serde(
+            rename = "GroupId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub group_id: ::std::option::Option<i64>,
+        /// 分组名称。
+        ///
+        /// Group name.
+        ///
+        /// Example: `128931`.
+        ///
+        /// Wire name: `GroupName`.
+        #[serde(
+            rename = "GroupName",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub group_name: ::std::option::Option<::std::string::String>,
+        /// 当前分组排队人数。
+        ///
+        /// Current number of users queueing in the group.
+        ///
+        /// Example: `0`.
+        ///
+        /// Wire name: `QueueCnt`.
+        #[serde(
+            rename = "QueueCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub queue_cnt: ::std::option::Option<i64>,
+    }
+    /// An object of the response or request.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct DescribeReceptionRealtimeStatisticsOutputData {
+        /// 当前转人工会话数。
+        ///
+        /// Current number of sessions transferred to a live agent.
+        ///
+        /// Example: `15`.
+        ///
+        /// Wire name: `CurrentTransferAgentCnt`.
+        #[serde(
+            rename = "CurrentTransferAgentCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub current_transfer_agent_cnt: ::std::option::Option<i64>,
+        /// 当前正在人工接待中会话数。
+        ///
+        /// Current number of sessions being served by a live agent.
+        ///
+        /// Example: `13`.
+        ///
+        /// Wire name: `CurrentAgentAcceptCnt`.
+        #[serde(
+            rename = "CurrentAgentAcceptCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub current_agent_accept_cnt: ::std::option::Option<i64>,
+        /// 当前正在排队会话数。
+        ///
+        /// Current number of sessions queueing.
+        ///
+        /// Example: `2`.
+        ///
+        /// Wire name: `CurrentQueueCnt`.
+        #[serde(
+            rename = "CurrentQueueCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub current_queue_cnt: ::std::option::Option<i64>,
+        /// 当前示闲状态客服人数。
+        ///
+        /// Current number of agents in the free (idle) status.
+        ///
+        /// Example: `10`.
+        ///
+        /// Wire name: `FreeAgentCnt`.
+        #[serde(
+            rename = "FreeAgentCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub free_agent_cnt: ::std::option::Option<i64>,
+        /// 当前小休状态客服人数。
+        ///
+        /// Current number of agents in the short-break status.
+        ///
+        /// Example: `2`.
+        ///
+        /// Wire name: `RestAgentCnt`.
+        #[serde(
+            rename = "RestAgentCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rest_agent_cnt: ::std::option::Option<i64>,
+        /// 当前示忙状态客服人数。
+        ///
+        /// Current number of agents in the busy status.
+        ///
+        /// Example: `3`.
+        ///
+        /// Wire name: `BusyAgentCnt`.
+        #[serde(
+            rename = "BusyAgentCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub busy_agent_cnt: ::std::option::Option<i64>,
+        /// 当前客服分组排队信息。
+        ///
+        /// Current queueing information per agent group.
+        ///
+        /// Unconfirmed: The table gives the type as Object; the sample response package carries an array of objects, which this spec follows.
+        ///
+        /// Wire name: `CurrentGroupQueueCnt`.
+        #[serde(
+            rename = "CurrentGroupQueueCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub current_group_queue_cnt: ::std::option::Option<
+            ::std::vec::Vec<
+                DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem,
+            >,
+        >,
+    }
+}
+/// 查询会话统计数据: Query session statistics aggregated per day or per hour.
+///
+/// 通过该接口查询会话统计数据。 请求接口: v4/desk_http_svc/describe_session_statistics。
+///
+/// `POST https://{domain}/v4/desk_http_svc/describe_session_statistics`
+///
+/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+///
+/// Unconfirmed:
+/// - The response table is cut off in the stored copy inside the SatisfactionSelectedCnt row: descriptions and units of SatisfactionSelectedCnt, One…FiveStarSelectedCnt and the Avg\*Time fields, and of TotalCount, are not captured; they come from the sample.
+/// - The page's title (heading) is not in the stored copy; the title used here restates its first sentence. No English (tencentcloud.com 1229/…) version of this page was found.
+/// - The private error codes and the maximum From–To span of this API were not captured.
+///
+/// Source: <https://cloud.tencent.com/document/product/269/117850>
+pub mod describe_session_statistics {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "describe_session_statistics";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/v4/desk_http_svc/describe_session_statistics";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `describe_session_statistics`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 起始时间,Unix 秒级时间戳。
+        ///
+        /// Start time, Unix timestamp in seconds.
+        ///
+        /// Format: `unix-seconds`.
+        ///
+        /// Example: `1736697600`.
+        ///
+        /// Wire name: `From`.
+        pub from: i64,
+        /// 结束时间,Unix 秒级时间戳。
+        ///
+        /// End time, Unix timestamp in seconds.
+        ///
+        /// Format: `unix-seconds`.
+        ///
+        /// Example: `1736870399`.
+        ///
+        /// Wire name: `To`.
+        pub to: i64,
+        /// 指定查询数据是否按小时进行聚合。 默认为false则按天进行聚合
+        ///
+        /// Whether the data is aggregated per hour. Default false, aggregated per day.
+        ///
+        /// Example: `true`.
+        ///
+        /// Wire name: `GroupByHour`.
+        pub group_by_hour: ::std::option::Option<bool>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        from: ::std::option::Option<i64>,
+        to: ::std::option::Option<i64>,
+        group_by_hour: ::std::option::Option<bool>,
+    }
+    impl RequestBuilder {
+        /// 起始时间,Unix 秒级时间戳。
+        ///
+        /// Format: `unix-seconds`.
+        pub fn from(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.from = Some(value.into());
+            self
+        }
+        /// 结束时间,Unix 秒级时间戳。
+        ///
+        /// Format: `unix-seconds`.
+        pub fn to(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.to = Some(value.into());
+            self
+        }
+        /// 指定查询数据是否按小时进行聚合。 默认为false则按天进行聚合
+        pub fn group_by_hour(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.group_by_hour = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                from: self.from.ok_or_else(|| BuildError::missing("From"))?,
+                to: self.to.ok_or_else(|| BuildError::missing("To"))?,
+                group_by_hour: self.group_by_hour,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/v4/desk_http_svc/describe_session_statistics");
+            parts.json_body("application/json");
+            parts.body_field("From", &self.from)?;
+            parts.body_field("To", &self.to)?;
+            if let Some(value) = &self.group_by_hour {
+                parts.body_field("GroupByHour", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the fields below.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// Not described by the vendor.
+        ///
+        /// Example: `5`.
+        ///
+        /// Unconfirmed: Present in the sample response package but not in the captured part of the response table.
+        ///
+        /// Wire name: `TotalCount`.
+        #[serde(
+            rename = "TotalCount",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i64>,
+        /// 会话统计数据列表。
+        ///
+        /// List of session statistics.
+        ///
+        /// Wire name: `Data`.
+        #[serde(
+            rename = "Data",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub data: ::std::option::Option<
+            ::std::vec::Vec<DescribeSessionStatisticsOutputDataItem>,
+        >,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// An object of the response or request.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct DescribeSessionStatisticsOutputDataItem {
+        /// 时间: 按天聚合则为年月日,例:"2025-04-06"。 按小时聚合则为整点小时时间,例:"09:00"。
+        ///
+        /// Time: the date when aggregated per day, e.g. "2025-04-06"; the whole hour when aggregated per hour, e.g. "09:00".
+        ///
+        /// Example: `2025-04-06`.
+        ///
+        /// Wire name: `Time`.
+        #[serde(
+            rename = "Time",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub time: ::std::option::Option<::std::string::String>,
+        /// 总会话数。
+        ///
+        /// Total number of sessions.
+        ///
+        /// Example: `12`.
+        ///
+        /// Wire name: `TotalSessionCnt`.
+        #[serde(
+            rename = "TotalSessionCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_session_cnt: ::std::option::Option<i64>,
+        /// 转人工会话数。
+        ///
+        /// Number of sessions transferred to a live agent.
+        ///
+        /// Example: `10`.
+        ///
+        /// Wire name: `TransferAgentSessionCnt`.
+        #[serde(
+            rename = "TransferAgentSessionCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub transfer_agent_session_cnt: ::std::option::Option<i64>,
+        /// 人工接待会话数。
+        ///
+        /// Number of sessions received by a live agent.
+        ///
+        /// Example: `9`.
+        ///
+        /// Wire name: `AgentAcceptCnt`.
+        #[serde(
+            rename = "AgentAcceptCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_accept_cnt: ::std::option::Option<i64>,
+        /// 有效会话数。
+        ///
+        /// Number of effective sessions.
+        ///
+        /// Example: `8`.
+        ///
+        /// Wire name: `EffectiveSessionCnt`.
+        #[serde(
+            rename = "EffectiveSessionCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub effective_session_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `5`.
+        ///
+        /// Wire name: `SatisfactionSelectedCnt`.
+        #[serde(
+            rename = "SatisfactionSelectedCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub satisfaction_selected_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `1`.
+        ///
+        /// Wire name: `OneStarSelectedCnt`.
+        #[serde(
+            rename = "OneStarSelectedCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub one_star_selected_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `1`.
+        ///
+        /// Wire name: `TwoStarSelectedCnt`.
+        #[serde(
+            rename = "TwoStarSelectedCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub two_star_selected_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `1`.
+        ///
+        /// Wire name: `ThreeStarSelectedCnt`.
+        #[serde(
+            rename = "ThreeStarSelectedCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub three_star_selected_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `1`.
+        ///
+        /// Wire name: `FourStarSelectedCnt`.
+        #[serde(
+            rename = "FourStarSelectedCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub four_star_selected_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `1`.
+        ///
+        /// Wire name: `FiveStarSelectedCnt`.
+        #[serde(
+            rename = "FiveStarSelectedCnt",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub five_star_selected_cnt: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `10`.
+        ///
+        /// Wire name: `AvgFirstRespTime`.
+        #[serde(
+            rename = "AvgFirstRespTime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub avg_first_resp_time: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `25`.
+        ///
+        /// Wire name: `AvgRespTime`.
+        #[serde(
+            rename = "AvgRespTime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub avg_resp_time: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `300`.
+        ///
+        /// Wire name: `AvgAcceptTime`.
+        #[serde(
+            rename = "AvgAcceptTime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub avg_accept_time: ::std::option::Option<i64>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `6`.
+        ///
+        /// Wire name: `AvgQueueTime`.
+        #[serde(
+            rename = "AvgQueueTime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub avg_queue_time: ::std::option::Option<i64>,
+    }
+}
 /// Ending Session: End a session that has been transferred to a human through this API.
 ///
 /// End a session that has been transferred to a human through this API. Request API: v4/desk_http_svc/end_session. The following table only lists the parameters involved in modification when calling this API and their descriptions. For more details about the parameters, please see REST API Introduction. For common error codes (60000 to 79999), see the Error Code document. API Debugging Tools: Debug this interface using the REST API online debugging tool. References: Pull Single Chat History Messages (v4/openim/admin_getroammsg).
@@ -316,14 +2937,14 @@ pub mod end_session {
             code: "141002",
             http_status: ::std::option::Option::None,
             message: ::std::option::Option::Some("Internal error, please retry."),
-            meaning: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("Internal error; retry."),
             retryable: true,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "141004",
             http_status: ::std::option::Option::None,
             message: ::std::option::Option::Some("Invalid parameter."),
-            meaning: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("Invalid parameter."),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -429,9 +3050,13 @@ pub mod end_session {
     pub enum Error {
         /// `141002`: Internal error, please retry.
         ///
+        /// Internal error; retry.
+        ///
         /// Retryable.
         E141002(::switchboard_runtime::response::ApiError),
         /// `141004`: Invalid parameter.
+        ///
+        /// Invalid parameter.
         E141004(::switchboard_runtime::response::ApiError),
         /// `141005`: Session does not exist or has completed.
         E141005(::switchboard_runtime::response::ApiError),
@@ -522,6 +3147,1361 @@ pub mod end_session {
         }
     }
 }
+/// Querying User Session Status: Query the status of a user session (bot, queueing, waiting for or served by a live agent).
+///
+/// Query the status of user sessions through this API. Request API: v4/desk_http_svc/get_session_state. Specify SessionId (applicable to all user-end integration methods), or specify the user's and the customer service account's UserIDs (ClientUserId + CustomerServiceId; only for the "SDK lightweight development" user-end integration method, per the Chinese page). Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200. For common error codes (60000 to 79999), see the Error Code document.
+///
+/// `POST https://{domain}/v4/desk_http_svc/get_session_state`
+///
+/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+///
+/// Documented error codes: `141002`, `141004`, `141005`.
+///
+/// Changed 2025-04-07 11:16:11: Terakhir diperbarui: 2025-04-07 11:16:11 (Last updated 2025-04-07 11:16:11 (the page gives no summary of the change).)
+///
+/// Unconfirmed:
+/// - 141005's text is cut off in the stored copy after "Session does not exist" (end_session's page has "Session does not exist or has completed."); rows after 141005, if any, are unknown.
+/// - Which field wins when SessionId and ClientUserId/CustomerServiceId are all given is not stated.
+///
+/// Source: <https://www.tencentcloud.com/ind/document/product/1229/68825>
+pub mod get_session_state {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "get_session_state";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/v4/desk_http_svc/get_session_state";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "141002",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::Some("Internal error, retry."),
+            meaning: ::std::option::Option::Some("Internal error; retry."),
+            retryable: true,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "141004",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::Some("Invalid parameter."),
+            meaning: ::std::option::Option::Some("Invalid parameter."),
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "141005",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::Some("Session does not exist …"),
+            meaning: ::std::option::Option::None,
+            retryable: false,
+        },
+    ];
+    /// The request of `get_session_state`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Specify the conversation ID to be queried.
+        ///
+        /// Example: `b0f4ca12-4850-4218-a284-efe679a87066`.
+        ///
+        /// Wire name: `SessionId`.
+        pub session_id: ::std::option::Option<::std::string::String>,
+        /// User ID of the user.
+        ///
+        /// Example: `user1`.
+        ///
+        /// Wire name: `ClientUserId`.
+        pub client_user_id: ::std::option::Option<::std::string::String>,
+        /// UserID of the customer service account.
+        ///
+        /// Example: `@customer_service_account`.
+        ///
+        /// Wire name: `CustomerServiceId`.
+        pub customer_service_id: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        session_id: ::std::option::Option<::std::string::String>,
+        client_user_id: ::std::option::Option<::std::string::String>,
+        customer_service_id: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Specify the conversation ID to be queried.
+        pub fn session_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.session_id = Some(value.into());
+            self
+        }
+        /// User ID of the user.
+        pub fn client_user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_user_id = Some(value.into());
+            self
+        }
+        /// UserID of the customer service account.
+        pub fn customer_service_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.customer_service_id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                session_id: self.session_id,
+                client_user_id: self.client_user_id,
+                customer_service_id: self.customer_service_id,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/v4/desk_http_svc/get_session_state");
+            parts.json_body("application/json");
+            if let Some(value) = &self.session_id {
+                parts.body_field("SessionId", value)?;
+            }
+            if let Some(value) = &self.client_user_id {
+                parts.body_field("ClientUserId", value)?;
+            }
+            if let Some(value) = &self.customer_service_id {
+                parts.body_field("CustomerServiceId", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the fields below.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// Session ID.
+        ///
+        /// Example: `a-b-c-d-e`.
+        ///
+        /// Wire name: `SessionId`.
+        #[serde(
+            rename = "SessionId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub session_id: ::std::option::Option<::std::string::String>,
+        /// 会话当前所处状态,可能的取值有: NotInSession:不在会话中。 Chatbot:机器人接待中。 WaitingForAgentAnswering:等待客服确认接待。 Queueing:转人工排队中。 Agent:人工服务中。
+        ///
+        /// Current status of the session, valid values may include: Not in session Chatbot: Chatbot reception in progress. WaitingForAgentAnswering: Wait for customer service confirmation and reception. Queuing: Being queued for manual service. Agent: Manual service in progress.
+        ///
+        /// Example: `Agent`.
+        ///
+        /// Unconfirmed: The English page writes "Not in session" and "Queuing"; the Chinese page (679/116639) writes the wire-style values NotInSession and Queueing, which are used here.
+        ///
+        /// Wire name: `CurrentState`.
+        #[serde(
+            rename = "CurrentState",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub current_state: ::std::option::Option<OutputCurrentState>,
+        /// When the status is WaitingForAgentAnswering or Agent, this field represents the account of the human customer service for reception. This field is empty in other statuses.
+        ///
+        /// Example: `test@qq.com`.
+        ///
+        /// Wire name: `AgentId`.
+        #[serde(
+            rename = "AgentId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_id: ::std::option::Option<::std::string::String>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `141002`: Internal error, retry.
+        ///
+        /// Internal error; retry.
+        ///
+        /// Retryable.
+        E141002(::switchboard_runtime::response::ApiError),
+        /// `141004`: Invalid parameter.
+        ///
+        /// Invalid parameter.
+        E141004(::switchboard_runtime::response::ApiError),
+        /// `141005`: Session does not exist …
+        E141005(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "141002" => Self::E141002(error),
+                    "141004" => Self::E141004(error),
+                    "141005" => Self::E141005(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E141002(error)
+                | Self::E141004(error)
+                | Self::E141005(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "String", into = "String")]
+    #[non_exhaustive]
+    pub enum OutputCurrentState {
+        /// `NotInSession`: 不在会话中。(Not in session.)
+        NotInSession,
+        /// `Chatbot`: 机器人接待中。(Chatbot reception in progress.)
+        Chatbot,
+        /// `WaitingForAgentAnswering`: 等待客服确认接待。(Wait for customer service confirmation and reception.)
+        WaitingForAgentAnswering,
+        /// `Queueing`: 转人工排队中。(Being queued for manual service.)
+        Queueing,
+        /// `Agent`: 人工服务中。(Manual service in progress.)
+        Agent,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for OutputCurrentState {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "NotInSession" => Self::NotInSession,
+                "Chatbot" => Self::Chatbot,
+                "WaitingForAgentAnswering" => Self::WaitingForAgentAnswering,
+                "Queueing" => Self::Queueing,
+                "Agent" => Self::Agent,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for OutputCurrentState {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<OutputCurrentState> for ::std::string::String {
+        fn from(value: OutputCurrentState) -> Self {
+            match value {
+                OutputCurrentState::NotInSession => "NotInSession".to_owned(),
+                OutputCurrentState::Chatbot => "Chatbot".to_owned(),
+                OutputCurrentState::WaitingForAgentAnswering => {
+                    "WaitingForAgentAnswering".to_owned()
+                }
+                OutputCurrentState::Queueing => "Queueing".to_owned(),
+                OutputCurrentState::Agent => "Agent".to_owned(),
+                OutputCurrentState::UnknownValue(value) => value,
+            }
+        }
+    }
+}
+/// Send Messages: App admins send a message to a user in a desk session (also visible to the live agent after transfer).
+///
+/// App admins can send messages to users using this API. After being transferred to live agent, agent can also see all previous messages. This API is applicable to the following two scenarios: 1. Send message by the SessionId of the specified session. This scenario is applicable for the integration methods of all user ends, including web pages (H5), applications/clients. 2. Specify the customer service account and the user's UserID to send messages. This scenario is only applicable to the user-end integration method of "application/client". This interface only supports specifying the customer service account … Request API: v4/desk_http_svc/send_msg.
+///
+/// `POST https://{domain}/v4/desk_http_svc/send_msg`
+///
+/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+///
+/// Changed 2025-04-07 14:59:27: Terakhir diperbarui: 2025-04-07 14:59:27 (Last updated 2025-04-07 14:59:27 (the page gives no summary of the change).)
+///
+/// Unconfirmed:
+/// - Every stored copy (English 1229/68821, Chinese 1229/68821 and 269/110582) is cut off inside the request table at MsgBody: MsgBody's description, CloudCustomData's row, any further request fields, the response fields, the response package and the private error codes are not captured.
+/// - The end of the description's second scenario ("only supports specifying the customer service account …") is cut off.
+///
+/// Source: <https://www.tencentcloud.com/ind/document/product/1229/68821>
+pub mod send_msg {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "send_msg";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/v4/desk_http_svc/send_msg";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `send_msg`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Session ID. If this field is filled, there is no need to fill the FromAccount and ToAccount fields.
+        ///
+        /// Example: `fd8a2e30-54de-4e40-bcaf-02718409c5cf`.
+        ///
+        /// Wire name: `SessionId`.
+        pub session_id: ::std::option::Option<::std::string::String>,
+        /// Sender UserID, applicable only to the client-side integration method of "application/client", and the sender must be a customer service account.
+        ///
+        /// Example: `@customer_service_account`.
+        ///
+        /// Wire name: `FromAccount`.
+        pub from_account: ::std::option::Option<::std::string::String>,
+        /// 接收方 UserID,只适用于"应用/客户端"的用户端集成方式,接收方为普通用户。
+        ///
+        /// Receiver UserID, applicable only to the "application/client" user-end integration method; the receiver is an ordinary user.
+        ///
+        /// Example: `user45`.
+        ///
+        /// Wire name: `ToAccount`.
+        pub to_account: ::std::option::Option<::std::string::String>,
+        /// 消息随机数(32位无符号整数),用于去重。
+        ///
+        /// Message random number (32-bit unsigned integer), used for deduplication.
+        ///
+        /// Format: `uint32`.
+        ///
+        /// Example: `8436874`.
+        ///
+        /// Wire name: `MsgRandom`.
+        pub msg_random: u32,
+        /// 消息…
+        ///
+        /// Unconfirmed: The description is cut off in the stored copies after 消息 ("message …"); the element shape (MsgType, MsgContent) is taken from the sample request packets.
+        ///
+        /// Wire name: `MsgBody`.
+        pub msg_body: ::std::vec::Vec<super::types::MsgElement>,
+        /// Not described by the vendor.
+        ///
+        /// Example: `your cloud custom data`.
+        ///
+        /// Unconfirmed: Present in every sample request packet; its table row was not captured (description and required-ness unknown).
+        ///
+        /// Wire name: `CloudCustomData`.
+        pub cloud_custom_data: ::std::option::Option<::std::string::String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        session_id: ::std::option::Option<::std::string::String>,
+        from_account: ::std::option::Option<::std::string::String>,
+        to_account: ::std::option::Option<::std::string::String>,
+        msg_random: ::std::option::Option<u32>,
+        msg_body: ::std::option::Option<::std::vec::Vec<super::types::MsgElement>>,
+        cloud_custom_data: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestBuilder {
+        /// Session ID. If this field is filled, there is no need to fill the FromAccount and ToAccount fields.
+        pub fn session_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.session_id = Some(value.into());
+            self
+        }
+        /// Sender UserID, applicable only to the client-side integration method of "application/client", and the sender must be a customer service account.
+        pub fn from_account(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.from_account = Some(value.into());
+            self
+        }
+        /// 接收方 UserID,只适用于"应用/客户端"的用户端集成方式,接收方为普通用户。
+        pub fn to_account(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.to_account = Some(value.into());
+            self
+        }
+        /// 消息随机数(32位无符号整数),用于去重。
+        ///
+        /// Format: `uint32`.
+        pub fn msg_random(mut self, value: impl ::std::convert::Into<u32>) -> Self {
+            self.msg_random = Some(value.into());
+            self
+        }
+        /// 消息…
+        pub fn msg_body(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<super::types::MsgElement>>,
+        ) -> Self {
+            self.msg_body = Some(value.into());
+            self
+        }
+        /// Sets `CloudCustomData`.
+        pub fn cloud_custom_data(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cloud_custom_data = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                session_id: self.session_id,
+                from_account: self.from_account,
+                to_account: self.to_account,
+                msg_random: self
+                    .msg_random
+                    .ok_or_else(|| BuildError::missing("MsgRandom"))?,
+                msg_body: self.msg_body.ok_or_else(|| BuildError::missing("MsgBody"))?,
+                cloud_custom_data: self.cloud_custom_data,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/v4/desk_http_svc/send_msg");
+            parts.json_body("application/json");
+            if let Some(value) = &self.session_id {
+                parts.body_field("SessionId", value)?;
+            }
+            if let Some(value) = &self.from_account {
+                parts.body_field("FromAccount", value)?;
+            }
+            if let Some(value) = &self.to_account {
+                parts.body_field("ToAccount", value)?;
+            }
+            parts.body_field("MsgRandom", &self.msg_random)?;
+            parts.body_field("MsgBody", &self.msg_body)?;
+            if let Some(value) = &self.cloud_custom_data {
+                parts.body_field("CloudCustomData", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus). Any further response fields were not captured (see \`unconfirmed\`).
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {}
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+}
+/// Sending Stream Messages: App admins send a streaming message to a user in chunks; the first call returns a MsgKey that later calls repeat.
+///
+/// App admins can use this API to send streaming messages to users. After being transferred to a human customer service, the agent can also see the message. Request API: v4/desk_http_svc/send_stream_msg. The first call sends SessionId and Chunk and returns MsgKey; later calls add that MsgKey; the last call sets Finish to 1.
+///
+/// `POST https://{domain}/v4/desk_http_svc/send_stream_msg`
+///
+/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+///
+/// Changed 2025-04-07 11:23:20: Terakhir diperbarui: 2025-04-07 11:23:20 (Last updated 2025-04-07 11:23:20 (the page gives no summary of the change).)
+///
+/// Unconfirmed:
+/// - Whether Finish accepts values other than 1 (e.g. 0 for "not finished") is not stated.
+/// - The private error codes of this API and any limits (chunk size, interval, total duration) were not captured.
+///
+/// Source: <https://www.tencentcloud.com/ind/document/product/1229/68822>
+pub mod send_stream_msg {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "send_stream_msg";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/v4/desk_http_svc/send_stream_msg";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `send_stream_msg`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Conversation ID
+        ///
+        /// Example: `fd8a2e30-54de-4e40-bcaf-02718409c5cf`.
+        ///
+        /// Wire name: `SessionId`.
+        pub session_id: ::std::string::String,
+        /// Message content
+        ///
+        /// Example: `Hello, `.
+        ///
+        /// Wire name: `Chunk`.
+        pub chunk: ::std::string::String,
+        /// Not required for the first API call, but needs to be filled in starting from the second call.
+        ///
+        /// Example: `124_1600045926_716f784b2bbd6ce9415027715`.
+        ///
+        /// Wire name: `MsgKey`.
+        pub msg_key: ::std::option::Option<::std::string::String>,
+        /// When calling for the last time, this field is 1, indicating that the streaming output has stopped.
+        ///
+        /// Example: `1`.
+        ///
+        /// Wire name: `Finish`.
+        pub finish: ::std::option::Option<SendStreamMsgFinish>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        session_id: ::std::option::Option<::std::string::String>,
+        chunk: ::std::option::Option<::std::string::String>,
+        msg_key: ::std::option::Option<::std::string::String>,
+        finish: ::std::option::Option<SendStreamMsgFinish>,
+    }
+    impl RequestBuilder {
+        /// Conversation ID
+        pub fn session_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.session_id = Some(value.into());
+            self
+        }
+        /// Message content
+        pub fn chunk(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.chunk = Some(value.into());
+            self
+        }
+        /// Not required for the first API call, but needs to be filled in starting from the second call.
+        pub fn msg_key(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.msg_key = Some(value.into());
+            self
+        }
+        /// When calling for the last time, this field is 1, indicating that the streaming output has stopped.
+        pub fn finish(
+            mut self,
+            value: impl ::std::convert::Into<SendStreamMsgFinish>,
+        ) -> Self {
+            self.finish = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                session_id: self
+                    .session_id
+                    .ok_or_else(|| BuildError::missing("SessionId"))?,
+                chunk: self.chunk.ok_or_else(|| BuildError::missing("Chunk"))?,
+                msg_key: self.msg_key,
+                finish: self.finish,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/v4/desk_http_svc/send_stream_msg");
+            parts.json_body("application/json");
+            parts.body_field("SessionId", &self.session_id)?;
+            parts.body_field("Chunk", &self.chunk)?;
+            if let Some(value) = &self.msg_key {
+                parts.body_field("MsgKey", value)?;
+            }
+            if let Some(value) = &self.finish {
+                parts.body_field("Finish", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the field below.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// Return the unique message identifier for subsequent text outp…
+        ///
+        /// Example: `124_1600045926_716f784b2bbd6ce9415027715`.
+        ///
+        /// Unconfirmed: The description is cut off in the stored copy ("…for subsequent text outp").
+        ///
+        /// Wire name: `MsgKey`.
+        #[serde(
+            rename = "MsgKey",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub msg_key: ::std::option::Option<::std::string::String>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::Service(error) | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "i64", into = "i64")]
+    #[non_exhaustive]
+    pub enum SendStreamMsgFinish {
+        /// `1`: Last call; the streaming output has stopped.
+        V1,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(i64),
+    }
+    impl ::std::convert::From<i64> for SendStreamMsgFinish {
+        fn from(value: i64) -> Self {
+            match value {
+                1i64 => Self::V1,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<SendStreamMsgFinish> for i64 {
+        fn from(value: SendStreamMsgFinish) -> Self {
+            match value {
+                SendStreamMsgFinish::V1 => 1i64,
+                SendStreamMsgFinish::UnknownValue(value) => value,
+            }
+        }
+    }
+}
+/// Agent Transfer: App admins transfer a user's session to a live agent.
+///
+/// App admins can use this API to transfer users to live agent. Request API: v4/desk_http_svc/transfer_to_human. The following table only lists the parameters involved in modification when calling this API and their descriptions. For more details about the parameters, please refer to REST API Introduction. Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200. The actual error code and error information are indicated by ErrorCode and ErrorInfo in the response packet body. For common error codes (60000 to 79999), see the Error Code document.
+///
+/// `POST https://{domain}/v4/desk_http_svc/transfer_to_human`
+///
+/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+///
+/// Documented error codes: `90001`, `90002`, `90005`.
+///
+/// Changed 2025-04-07 11:11:24: Terakhir diperbarui: 2025-04-07 11:11:24 (Last updated 2025-04-07 11:11:24 (the page gives no summary of the change).)
+///
+/// Unconfirmed:
+/// - The private error table is cut off in every stored copy: 90002's text ends at "See the definition of", 90005's description is not captured (the Chinese page 269/110581 renders both cells empty), and further rows (if any) after 90005 are unknown.
+/// - The maximum size of AgentIdList and whether AgentIdList and AgentGroupId may be combined are not stated.
+///
+/// Source: <https://www.tencentcloud.com/ind/document/product/1229/68820>
+pub mod transfer_to_human {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    /// The endpoint's id.
+    pub const ID: &str = "transfer_to_human";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/v4/desk_http_svc/transfer_to_human";
+    /// Names of the events this endpoint triggers.
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "90001",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::Some(
+                "JSON format parsing failed. Check whether the request package conforms to the JSON Specification.",
+            ),
+            meaning: ::std::option::Option::None,
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "90002",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::Some(
+                "The MsgBody in the JSON format request packet does not match the message format description, or the MsgBody is not an Array type. See the definition of …",
+            ),
+            meaning: ::std::option::Option::None,
+            retryable: false,
+        },
+        ::switchboard_runtime::response::ErrorInfo {
+            code: "90005",
+            http_status: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
+                "Listed as a private error code of this API; its description was not captured (UNCONFIRMED, see `unconfirmed`).",
+            ),
+            retryable: false,
+        },
+    ];
+    /// The request of `transfer_to_human`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// Session ID.
+        ///
+        /// Example: `fd8a2e30-54de-4e40-bcaf-02718409c5cf`.
+        ///
+        /// Wire name: `SessionId`.
+        pub session_id: ::std::string::String,
+        /// Specified customer service. Empty by default.
+        ///
+        /// Wire name: `AgentIdList`.
+        pub agent_id_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// Specified agent group. If left blank, customer service will be assigned according to the default policy.
+        ///
+        /// Example: `2473`.
+        ///
+        /// Wire name: `AgentGroupId`.
+        pub agent_group_id: ::std::option::Option<i64>,
+        /// Whether to send a failure prompt for transferring to human customer service if no customer service is online. 0 means not to send, and 1 means to send. The default is 0.
+        ///
+        /// Unconfirmed: The documented default (0) is kept in the description only: a spec \`default\` would make the client always send the field, unlike the page's sample request.
+        ///
+        /// Wire name: `SendTipIfNoAgentOnline`.
+        pub send_tip_if_no_agent_online: ::std::option::Option<
+            TransferToHumanSendTipIfNoAgentOnline,
+        >,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        session_id: ::std::option::Option<::std::string::String>,
+        agent_id_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        agent_group_id: ::std::option::Option<i64>,
+        send_tip_if_no_agent_online: ::std::option::Option<
+            TransferToHumanSendTipIfNoAgentOnline,
+        >,
+    }
+    impl RequestBuilder {
+        /// Session ID.
+        pub fn session_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.session_id = Some(value.into());
+            self
+        }
+        /// Specified customer service. Empty by default.
+        pub fn agent_id_list(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.agent_id_list = Some(value.into());
+            self
+        }
+        /// Specified agent group. If left blank, customer service will be assigned according to the default policy.
+        pub fn agent_group_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.agent_group_id = Some(value.into());
+            self
+        }
+        /// Whether to send a failure prompt for transferring to human customer service if no customer service is online. 0 means not to send, and 1 means to send. The default is 0.
+        pub fn send_tip_if_no_agent_online(
+            mut self,
+            value: impl ::std::convert::Into<TransferToHumanSendTipIfNoAgentOnline>,
+        ) -> Self {
+            self.send_tip_if_no_agent_online = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            let request = Request {
+                session_id: self
+                    .session_id
+                    .ok_or_else(|| BuildError::missing("SessionId"))?,
+                agent_id_list: self.agent_id_list,
+                agent_group_id: self.agent_group_id,
+                send_tip_if_no_agent_online: self.send_tip_if_no_agent_online,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.path("/v4/desk_http_svc/transfer_to_human");
+            parts.json_body("application/json");
+            parts.body_field("SessionId", &self.session_id)?;
+            if let Some(value) = &self.agent_id_list {
+                parts.body_field("AgentIdList", value)?;
+            }
+            if let Some(value) = &self.agent_group_id {
+                parts.body_field("AgentGroupId", value)?;
+            }
+            if let Some(value) = &self.send_tip_if_no_agent_online {
+                parts.body_field("SendTipIfNoAgentOnline", value)?;
+            }
+            parts.finish()
+        }
+    }
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> ::std::result::Result<Output, Error> {
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
+            .map_err(Error::from_failure)?;
+        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+    }
+    /// The documented result of a successful call.
+    ///
+    /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the fields below. Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200.
+    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// Assigned live agent.
+        ///
+        /// Example: `test_agent@qq.com`.
+        ///
+        /// Wire name: `AgentId`.
+        #[serde(
+            rename = "AgentId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_id: ::std::option::Option<::std::string::String>,
+        /// Whether the assigned user is queuing. 0 means not queuing. 1 means queuing.
+        ///
+        /// Wire name: `IsInQueue`.
+        #[serde(
+            rename = "IsInQueue",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_in_queue: ::std::option::Option<OutputIsInQueue>,
+    }
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `90001`: JSON format parsing failed. Check whether the request package conforms to the JSON Specification.
+        E90001(::switchboard_runtime::response::ApiError),
+        /// `90002`: The MsgBody in the JSON format request packet does not match the message format description, or the MsgBody is not an Array type. See the definition of …
+        E90002(::switchboard_runtime::response::ApiError),
+        /// `90005`
+        ///
+        /// Listed as a private error code of this API; its description was not captured (UNCONFIRMED, see \`unconfirmed\`).
+        E90005(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    impl Error {
+        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
+            let error = match failure {
+                ::switchboard_runtime::response::Failure::Decode(error) => {
+                    return Self::Decode(error);
+                }
+                ::switchboard_runtime::response::Failure::Api(error) => error,
+            };
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
+                let error = error.with_info(info);
+                return match info.code {
+                    "90001" => Self::E90001(error),
+                    "90002" => Self::E90002(error),
+                    "90005" => Self::E90005(error),
+                    _ => Self::Undocumented(error),
+                };
+            }
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
+                return Self::Service(error.with_info(info));
+            }
+            Self::Undocumented(error)
+        }
+        /// The API's answer, when the API answered with an error.
+        pub fn api_error(
+            &self,
+        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
+            match self {
+                Self::E90001(error)
+                | Self::E90002(error)
+                | Self::E90005(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
+                _ => None,
+            }
+        }
+        /// The vendor's code, when the API answered with one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            self.api_error().and_then(|e| e.code())
+        }
+        /// Whether the documentation says repeating the call may succeed.
+        pub fn is_retryable(&self) -> bool {
+            self.api_error().is_some_and(|e| e.is_retryable())
+        }
+    }
+    impl ::std::fmt::Display for Error {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Decode(error) => error.fmt(f),
+                Self::Build(error) => write!(f, "{}: {error}", ID),
+                Self::Send(error) => write!(f, "{}: {error}", ID),
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for Error {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match self {
+                Self::Decode(error) => Some(error),
+                Self::Build(error) => Some(error),
+                Self::Send(error) => Some(error),
+                other => other.api_error().map(|e| e as _),
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "i64", into = "i64")]
+    #[non_exhaustive]
+    pub enum TransferToHumanSendTipIfNoAgentOnline {
+        /// `0`: Not to send.
+        V0,
+        /// `1`: Send.
+        V1,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(i64),
+    }
+    impl ::std::convert::From<i64> for TransferToHumanSendTipIfNoAgentOnline {
+        fn from(value: i64) -> Self {
+            match value {
+                0i64 => Self::V0,
+                1i64 => Self::V1,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<TransferToHumanSendTipIfNoAgentOnline> for i64 {
+        fn from(value: TransferToHumanSendTipIfNoAgentOnline) -> Self {
+            match value {
+                TransferToHumanSendTipIfNoAgentOnline::V0 => 0i64,
+                TransferToHumanSendTipIfNoAgentOnline::V1 => 1i64,
+                TransferToHumanSendTipIfNoAgentOnline::UnknownValue(value) => value,
+            }
+        }
+    }
+    /// Documented values; others are kept as received.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(from = "i64", into = "i64")]
+    #[non_exhaustive]
+    pub enum OutputIsInQueue {
+        /// `0`: Not queuing.
+        V0,
+        /// `1`: Queuing.
+        V1,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(i64),
+    }
+    impl ::std::convert::From<i64> for OutputIsInQueue {
+        fn from(value: i64) -> Self {
+            match value {
+                0i64 => Self::V0,
+                1i64 => Self::V1,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<OutputIsInQueue> for i64 {
+        fn from(value: OutputIsInQueue) -> Self {
+            match value {
+                OutputIsInQueue::V0 => 0i64,
+                OutputIsInQueue::V1 => 1i64,
+                OutputIsInQueue::UnknownValue(value) => value,
+            }
+        }
+    }
+}
 /// An async client of Tencent Cloud Contact Center desk REST API (IM desk_http_svc).
 ///
 /// Cheap to clone; clones share the transport and the auth state.
@@ -542,6 +4522,119 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+    /// Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group.
+    ///
+    /// See [`contact_user`].
+    pub async fn contact_user(
+        &self,
+        request: contact_user::Request,
+    ) -> ::std::result::Result<contact_user::Output, contact_user::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(contact_user::Error::Build)?;
+        let response = self.core.send(http).await.map_err(contact_user::Error::Send)?;
+        contact_user::parse_response(response)
+    }
+    /// Query Live Agent Analysis Data: Query per-agent daily analysis data (online times, session and message counts, response times, satisfaction).
+    ///
+    /// See [`describe_agent_statistics`].
+    pub async fn describe_agent_statistics(
+        &self,
+        request: describe_agent_statistics::Request,
+    ) -> ::std::result::Result<
+        describe_agent_statistics::Output,
+        describe_agent_statistics::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(describe_agent_statistics::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(describe_agent_statistics::Error::Send)?;
+        describe_agent_statistics::parse_response(response)
+    }
+    /// Query the Chat Record of the Specified Session: Query the chat record (messages) of a specified session, paged.
+    ///
+    /// See [`describe_chat_messages`].
+    pub async fn describe_chat_messages(
+        &self,
+        request: describe_chat_messages::Request,
+    ) -> ::std::result::Result<
+        describe_chat_messages::Output,
+        describe_chat_messages::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(describe_chat_messages::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(describe_chat_messages::Error::Send)?;
+        describe_chat_messages::parse_response(response)
+    }
+    /// Query Session Records: Query desk session (service) records in a time range, optionally for one user, paged.
+    ///
+    /// See [`describe_im_cdr_list`].
+    pub async fn describe_im_cdr_list(
+        &self,
+        request: describe_im_cdr_list::Request,
+    ) -> ::std::result::Result<
+        describe_im_cdr_list::Output,
+        describe_im_cdr_list::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(describe_im_cdr_list::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(describe_im_cdr_list::Error::Send)?;
+        describe_im_cdr_list::parse_response(response)
+    }
+    /// 查询实时接待统计数据: Query real-time reception statistics (agents by status, sessions transferred, being served and queueing, per-group queues).
+    ///
+    /// See [`describe_reception_realtime_statistics`].
+    pub async fn describe_reception_realtime_statistics(
+        &self,
+        request: describe_reception_realtime_statistics::Request,
+    ) -> ::std::result::Result<
+        describe_reception_realtime_statistics::Output,
+        describe_reception_realtime_statistics::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(describe_reception_realtime_statistics::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(describe_reception_realtime_statistics::Error::Send)?;
+        describe_reception_realtime_statistics::parse_response(response)
+    }
+    /// 查询会话统计数据: Query session statistics aggregated per day or per hour.
+    ///
+    /// See [`describe_session_statistics`].
+    pub async fn describe_session_statistics(
+        &self,
+        request: describe_session_statistics::Request,
+    ) -> ::std::result::Result<
+        describe_session_statistics::Output,
+        describe_session_statistics::Error,
+    > {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(describe_session_statistics::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(describe_session_statistics::Error::Send)?;
+        describe_session_statistics::parse_response(response)
+    }
     /// Ending Session: End a session that has been transferred to a human through this API.
     ///
     /// See [`end_session`].
@@ -554,6 +4647,66 @@ impl Client {
             .map_err(end_session::Error::Build)?;
         let response = self.core.send(http).await.map_err(end_session::Error::Send)?;
         end_session::parse_response(response)
+    }
+    /// Querying User Session Status: Query the status of a user session (bot, queueing, waiting for or served by a live agent).
+    ///
+    /// See [`get_session_state`].
+    pub async fn get_session_state(
+        &self,
+        request: get_session_state::Request,
+    ) -> ::std::result::Result<get_session_state::Output, get_session_state::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(get_session_state::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(get_session_state::Error::Send)?;
+        get_session_state::parse_response(response)
+    }
+    /// Send Messages: App admins send a message to a user in a desk session (also visible to the live agent after transfer).
+    ///
+    /// See [`send_msg`].
+    pub async fn send_msg(
+        &self,
+        request: send_msg::Request,
+    ) -> ::std::result::Result<send_msg::Output, send_msg::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(send_msg::Error::Build)?;
+        let response = self.core.send(http).await.map_err(send_msg::Error::Send)?;
+        send_msg::parse_response(response)
+    }
+    /// Sending Stream Messages: App admins send a streaming message to a user in chunks; the first call returns a MsgKey that later calls repeat.
+    ///
+    /// See [`send_stream_msg`].
+    pub async fn send_stream_msg(
+        &self,
+        request: send_stream_msg::Request,
+    ) -> ::std::result::Result<send_stream_msg::Output, send_stream_msg::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(send_stream_msg::Error::Build)?;
+        let response = self.core.send(http).await.map_err(send_stream_msg::Error::Send)?;
+        send_stream_msg::parse_response(response)
+    }
+    /// Agent Transfer: App admins transfer a user's session to a live agent.
+    ///
+    /// See [`transfer_to_human`].
+    pub async fn transfer_to_human(
+        &self,
+        request: transfer_to_human::Request,
+    ) -> ::std::result::Result<transfer_to_human::Output, transfer_to_human::Error> {
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(transfer_to_human::Error::Build)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(transfer_to_human::Error::Send)?;
+        transfer_to_human::parse_response(response)
     }
 }
 /// Builds a [`Client`].

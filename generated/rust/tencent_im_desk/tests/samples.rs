@@ -11,6 +11,256 @@ fn query(
     ::switchboard_runtime::query::pairs(request.uri())
 }
 #[test]
+fn contact_user_documented() {
+    use client::contact_user as op;
+    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/contact_user?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
+    let request = op::Request::builder()
+        .im_agent_user_id("@customer_service_account")
+        .client_user_id("1289314544")
+        .group_id(9465i64)
+        .member_id("1289316687@qq.com")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/v4/desk_http_svc/contact_user");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"IMAgentUserId\":\"@customer_service_account\",\"ClientUserId\":\"1289314544\",\"GroupId\":9465,\"MemberId\":\"1289316687@qq.com\"}")
+        .unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"MemberId\":\"1289316687@qq.com\"}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{\"MemberId\":\"1289316687@qq.com\"}").unwrap()
+    );
+}
+#[test]
+fn describe_agent_statistics_documented() {
+    use client::describe_agent_statistics as op;
+    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/describe_agent_statistics?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
+    let request = op::Request::builder()
+        .from(1736697600i64)
+        .to(1736870399i64)
+        .limit(10i64)
+        .offset(0i64)
+        .agent_ids(
+            serde_json::from_value::<
+                ::std::vec::Vec<_>,
+            >(
+                    serde_json::from_str::<serde_json::Value>("[\"1289316652@qq.com\"]")
+                        .unwrap(),
+                )
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/v4/desk_http_svc/describe_agent_statistics");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"From\":1736697600,\"To\":1736870399,\"AgentIds\":[\"1289316652@qq.com\"],\"Limit\":10,\"Offset\":0}")
+        .unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"TotalCount\":5,\"Data\":[{\"AgentId\":\"1289316652@qq.com\",\"AgentNickName\":\"美美\",\"FirstLoginTimestamp\":1738923814,\"LastLogoutTimestamp\":1738934235,\"FreeTime\":3600,\"BusyTime\":300,\"RestTime\":600,\"TotalSessionCnt\":12,\"TransferSessionCnt\":0,\"EffectiveSessionCnt\":8,\"AgentEndCnt\":10,\"ServeUserCnt\":10,\"TotalAcceptTime\":1527,\"TotalMsgCnt\":450,\"AgentMsgCnt\":200,\"UserMsgCnt\":150,\"NotRespSessionCnt\":2,\"AvgFirstRespTime\":10,\"FirstRespUnder30sCnt\":9,\"AvgRespTime\":25,\"AvgRespUnder30sCnt\":8,\"AvgAcceptTime\":300,\"SatisfactionSelectedCnt\":8,\"SatisfiedCnt\":6}]}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"TotalCount\":5,\"Data\":[{\"AgentId\":\"1289316652@qq.com\",\"AgentNickName\":\"美美\",\"FirstLoginTimestamp\":1738923814,\"LastLogoutTimestamp\":1738934235,\"FreeTime\":3600,\"BusyTime\":300,\"RestTime\":600,\"TotalSessionCnt\":12,\"TransferSessionCnt\":0,\"EffectiveSessionCnt\":8,\"AgentEndCnt\":10,\"ServeUserCnt\":10,\"TotalAcceptTime\":1527,\"TotalMsgCnt\":450,\"AgentMsgCnt\":200,\"UserMsgCnt\":150,\"NotRespSessionCnt\":2,\"AvgFirstRespTime\":10,\"FirstRespUnder30sCnt\":9,\"AvgRespTime\":25,\"AvgRespUnder30sCnt\":8,\"AvgAcceptTime\":300,\"SatisfactionSelectedCnt\":8,\"SatisfiedCnt\":6}]}")
+        .unwrap()
+    );
+}
+#[test]
+fn describe_chat_messages_documented() {
+    use client::describe_chat_messages as op;
+    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/describe_chat_messages?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
+    let request = op::Request::builder()
+        .session_id("b0f4ca12-4850-4218-a284-efe679a87066")
+        .limit(50i64)
+        .offset(0i64)
+        .order(1i64)
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/v4/desk_http_svc/describe_chat_messages");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"SessionId\":\"b0f4ca12-4850-4218-a284-efe679a87066\",\"Limit\":50,\"Offset\":0,\"Order\":1}")
+        .unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"Messages\":[{\"FromAccount\":\"8618655061639\",\"FromAccountRole\":1,\"MsgBody\":[{\"MsgContent\":{\"Text\":\"hello\"},\"MsgType\":\"TIMTextElem\"}],\"Timestamp\":1730939030138}],\"TotalCount\":26}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"Messages\":[{\"FromAccount\":\"8618655061639\",\"FromAccountRole\":1,\"MsgBody\":[{\"MsgContent\":{\"Text\":\"hello\"},\"MsgType\":\"TIMTextElem\"}],\"Timestamp\":1730939030138}],\"TotalCount\":26}")
+        .unwrap()
+    );
+}
+#[test]
+fn describe_im_cdr_list_documented() {
+    use client::describe_im_cdr_list as op;
+    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/describe_im_cdr_list?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
+    let request = op::Request::builder()
+        .start_timestamp(1730390400i64)
+        .end_timestamp(1730476799i64)
+        .limit(10i64)
+        .offset(0i64)
+        .client_user_id("1299314544")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/v4/desk_http_svc/describe_im_cdr_list");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"StartTimestamp\":1730390400,\"EndTimestamp\":1730476799,\"ClientUserId\":\"1299314544\",\"Limit\":10,\"Offset\":0}")
+        .unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"TotalCount\":1,\"IMCdrList\":[{\"SessionId\":\"a97d3e1f-a88b-403b-9b3a-7bc6554ea05d\",\"AgentGroupId\":\"3067\",\"AgentGroupName\":\"在线客服\",\"AgentId\":\"shannon@qq.com\",\"ChannelType\":\"SDK\",\"ClientUserId\":\"1299314544\",\"ClientUserNickName\":\"山浓\",\"Duration\":10,\"EndStatus\":\"AgentEndedSession\",\"SatisfactionSelected\":5,\"Timestamp\":1730443136}]}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"TotalCount\":1,\"IMCdrList\":[{\"SessionId\":\"a97d3e1f-a88b-403b-9b3a-7bc6554ea05d\",\"AgentGroupId\":\"3067\",\"AgentGroupName\":\"在线客服\",\"AgentId\":\"shannon@qq.com\",\"ChannelType\":\"SDK\",\"ClientUserId\":\"1299314544\",\"ClientUserNickName\":\"山浓\",\"Duration\":10,\"EndStatus\":\"AgentEndedSession\",\"SatisfactionSelected\":5,\"Timestamp\":1730443136}]}")
+        .unwrap()
+    );
+}
+#[test]
+fn describe_reception_realtime_statistics_documented() {
+    use client::describe_reception_realtime_statistics as op;
+    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/describe_reception_realtime_statistics?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
+    let request = op::Request::builder().build().unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(
+        http.uri().path(), "/v4/desk_http_svc/describe_reception_realtime_statistics"
+    );
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(sent, serde_json::from_str:: < serde_json::Value > ("{}").unwrap());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"Data\":{\"CurrentTransferAgentCnt\":15,\"CurrentAgentAcceptCnt\":13,\"CurrentQueueCnt\":2,\"FreeAgentCnt\":10,\"RestAgentCnt\":2,\"BusyAgentCnt\":3,\"CurrentGroupQueueCnt\":[{\"GroupId\":6103,\"GroupName\":\"128931\",\"QueueCnt\":0}]}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"Data\":{\"CurrentTransferAgentCnt\":15,\"CurrentAgentAcceptCnt\":13,\"CurrentQueueCnt\":2,\"FreeAgentCnt\":10,\"RestAgentCnt\":2,\"BusyAgentCnt\":3,\"CurrentGroupQueueCnt\":[{\"GroupId\":6103,\"GroupName\":\"128931\",\"QueueCnt\":0}]}}")
+        .unwrap()
+    );
+}
+#[test]
+fn describe_session_statistics_documented() {
+    use client::describe_session_statistics as op;
+    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/describe_session_statistics?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
+    let request = op::Request::builder()
+        .from(1736697600i64)
+        .to(1736870399i64)
+        .group_by_hour(true)
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/v4/desk_http_svc/describe_session_statistics");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"From\":1736697600,\"To\":1736870399,\"GroupByHour\":true}").unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"TotalCount\":5,\"Data\":[{\"Time\":\"2025-04-06\",\"TotalSessionCnt\":12,\"TransferAgentSessionCnt\":10,\"AgentAcceptCnt\":9,\"EffectiveSessionCnt\":8,\"SatisfactionSelectedCnt\":5,\"OneStarSelectedCnt\":1,\"TwoStarSelectedCnt\":1,\"ThreeStarSelectedCnt\":1,\"FourStarSelectedCnt\":1,\"FiveStarSelectedCnt\":1,\"AvgFirstRespTime\":10,\"AvgRespTime\":25,\"AvgAcceptTime\":300,\"AvgQueueTime\":6}]}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"TotalCount\":5,\"Data\":[{\"Time\":\"2025-04-06\",\"TotalSessionCnt\":12,\"TransferAgentSessionCnt\":10,\"AgentAcceptCnt\":9,\"EffectiveSessionCnt\":8,\"SatisfactionSelectedCnt\":5,\"OneStarSelectedCnt\":1,\"TwoStarSelectedCnt\":1,\"ThreeStarSelectedCnt\":1,\"FourStarSelectedCnt\":1,\"FiveStarSelectedCnt\":1,\"AvgFirstRespTime\":10,\"AvgRespTime\":25,\"AvgAcceptTime\":300,\"AvgQueueTime\":6}]}")
+        .unwrap()
+    );
+}
+#[test]
 fn end_session_documented() {
     use client::end_session as op;
     let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/end_session?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
@@ -43,5 +293,345 @@ fn end_session_documented() {
     assert_eq!(
         serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
         serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn get_session_state_by_session_id() {
+    use client::get_session_state as op;
+    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/get_session_state?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
+    let request = op::Request::builder()
+        .session_id("b0f4ca12-4850-4218-a284-efe679a87066")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/v4/desk_http_svc/get_session_state");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"SessionId\":\"b0f4ca12-4850-4218-a284-efe679a87066\"}").unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"SessionId\":\"a-b-c-d-e\",\"CurrentState\":\"Agent\",\"AgentId\":\"test@qq.com\"}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"SessionId\":\"a-b-c-d-e\",\"CurrentState\":\"Agent\",\"AgentId\":\"test@qq.com\"}")
+        .unwrap()
+    );
+}
+#[test]
+fn get_session_state_by_user_ids() {
+    use client::get_session_state as op;
+    let request = op::Request::builder()
+        .client_user_id("user1")
+        .customer_service_id("@customer_service_account")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/v4/desk_http_svc/get_session_state");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"ClientUserId\":\"user1\",\"CustomerServiceId\":\"@customer_service_account\"}")
+        .unwrap()
+    );
+}
+#[test]
+fn send_msg_by_session_id() {
+    use client::send_msg as op;
+    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/send_msg?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
+    let request = op::Request::builder()
+        .session_id("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
+        .msg_random(8436874u32)
+        .msg_body(
+            serde_json::from_value::<
+                ::std::vec::Vec<_>,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >(
+                            "[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"Welcome to use smart customer service. Glad to serve you.\"}}]",
+                        )
+                        .unwrap(),
+                )
+                .unwrap(),
+        )
+        .cloud_custom_data("your cloud custom data")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/v4/desk_http_svc/send_msg");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"SessionId\":\"fd8a2e30-54de-4e40-bcaf-02718409c5cf\",\"MsgRandom\":8436874,\"MsgBody\":[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"Welcome to use smart customer service. Glad to serve you.\"}}],\"CloudCustomData\":\"your cloud custom data\"}")
+        .unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0}".as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn send_msg_by_accounts() {
+    use client::send_msg as op;
+    let request = op::Request::builder()
+        .from_account("@customer_service_account")
+        .to_account("user45")
+        .msg_random(82139u32)
+        .msg_body(
+            serde_json::from_value::<
+                ::std::vec::Vec<_>,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >(
+                            "[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"Welcome to register with xx mall. You can purchase the products you want herein. If you have any questions, contact our customer service.\"}}]",
+                        )
+                        .unwrap(),
+                )
+                .unwrap(),
+        )
+        .cloud_custom_data("your cloud custom data")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/v4/desk_http_svc/send_msg");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"FromAccount\":\"@customer_service_account\",\"ToAccount\":\"user45\",\"MsgRandom\":82139,\"MsgBody\":[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"Welcome to register with xx mall. You can purchase the products you want herein. If you have any questions, contact our customer service.\"}}],\"CloudCustomData\":\"your cloud custom data\"}")
+        .unwrap()
+    );
+}
+#[test]
+fn send_msg_card_custom_message() {
+    use client::send_msg as op;
+    let request = op::Request::builder()
+        .from_account("@customer_service_account")
+        .to_account("user45")
+        .msg_random(82139u32)
+        .msg_body(
+            serde_json::from_value::<
+                ::std::vec::Vec<_>,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >(
+                            "[{\"MsgType\":\"TIMCustomElem\",\"MsgContent\":{\"Data\":\"{\\\"src\\\": \\\"22\\\",\\\"content\\\": {\\\"header\\\": \\\"card title\\\",\\\"desc\\\": \\\"description\\\",\\\"pic\\\": \\\"https://static.cloudcachetci.com/qcloud/portal/kit/images/presale.a4955999.jpeg\\\",\\\"url\\\": \\\"https://www.qcloud.com/\\\"},\\\"customerServicePlugin\\\": 0}\"}}]",
+                        )
+                        .unwrap(),
+                )
+                .unwrap(),
+        )
+        .cloud_custom_data("your cloud custom data")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/v4/desk_http_svc/send_msg");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"FromAccount\":\"@customer_service_account\",\"ToAccount\":\"user45\",\"MsgRandom\":82139,\"MsgBody\":[{\"MsgType\":\"TIMCustomElem\",\"MsgContent\":{\"Data\":\"{\\\"src\\\": \\\"22\\\",\\\"content\\\": {\\\"header\\\": \\\"card title\\\",\\\"desc\\\": \\\"description\\\",\\\"pic\\\": \\\"https://static.cloudcachetci.com/qcloud/portal/kit/images/presale.a4955999.jpeg\\\",\\\"url\\\": \\\"https://www.qcloud.com/\\\"},\\\"customerServicePlugin\\\": 0}\"}}],\"CloudCustomData\":\"your cloud custom data\"}")
+        .unwrap()
+    );
+}
+#[test]
+fn send_stream_msg_first_chunk() {
+    use client::send_stream_msg as op;
+    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/send_stream_msg?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
+    let request = op::Request::builder()
+        .session_id("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
+        .chunk("Hello, ")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/v4/desk_http_svc/send_stream_msg");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"SessionId\":\"fd8a2e30-54de-4e40-bcaf-02718409c5cf\",\"Chunk\":\"Hello, \"}")
+        .unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"MsgKey\":\"124_1600045926_716f784b2bbd6ce9415027715\"}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{\"MsgKey\":\"124_1600045926_716f784b2bbd6ce9415027715\"}")
+        .unwrap()
+    );
+}
+#[test]
+fn send_stream_msg_next_chunk() {
+    use client::send_stream_msg as op;
+    let request = op::Request::builder()
+        .session_id("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
+        .chunk("this is ")
+        .msg_key("124_1600045926_716f784b2bbd6ce9415027715")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/v4/desk_http_svc/send_stream_msg");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"SessionId\":\"fd8a2e30-54de-4e40-bcaf-02718409c5cf\",\"Chunk\":\"this is \",\"MsgKey\":\"124_1600045926_716f784b2bbd6ce9415027715\"}")
+        .unwrap()
+    );
+}
+#[test]
+fn send_stream_msg_last_chunk() {
+    use client::send_stream_msg as op;
+    let request = op::Request::builder()
+        .session_id("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
+        .chunk("Tencent Cloud.")
+        .msg_key("124_1600045926_716f784b2bbd6ce9415027715")
+        .finish(1i64)
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/v4/desk_http_svc/send_stream_msg");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"SessionId\":\"fd8a2e30-54de-4e40-bcaf-02718409c5cf\",\"Chunk\":\"Tencent Cloud.\",\"MsgKey\":\"124_1600045926_716f784b2bbd6ce9415027715\",\"Finish\":1}")
+        .unwrap()
+    );
+}
+#[test]
+fn send_stream_msg_response_package() {
+    use client::send_stream_msg as op;
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0}".as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
+    );
+}
+#[test]
+fn transfer_to_human_documented() {
+    use client::transfer_to_human as op;
+    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/transfer_to_human?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
+    let request = op::Request::builder()
+        .session_id("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
+        .agent_id_list(
+            serde_json::from_value::<
+                ::std::vec::Vec<_>,
+            >(
+                    serde_json::from_str::<serde_json::Value>("[\"test_agent@qq.com\"]")
+                        .unwrap(),
+                )
+                .unwrap(),
+        )
+        .agent_group_id(2473i64)
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/v4/desk_http_svc/transfer_to_human");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"SessionId\":\"fd8a2e30-54de-4e40-bcaf-02718409c5cf\",\"AgentIdList\":[\"test_agent@qq.com\"],\"AgentGroupId\":2473}")
+        .unwrap()
+    );
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"AgentId\":\"test_agent@qq.com\"}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{\"AgentId\":\"test_agent@qq.com\"}").unwrap()
     );
 }
