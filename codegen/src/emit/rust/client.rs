@@ -226,18 +226,30 @@ fn signing_fn(
     action: &str,
     version: &str,
 ) -> TokenStream {
+    let config = format_ident!("{name}_config");
     let name = format_ident!("{name}");
     let docs = markdown(text);
+    let config_docs = markdown(&format!(
+        "The configuration behind [`{name}`], to add a security token (temporary credentials) before `SigningAuth::new`."
+    ));
     quote! {
         #docs
         pub fn #name(
             access_key_id: impl ::std::convert::Into<::std::string::String>,
             access_key_secret: ::switchboard_runtime::Secret,
         ) -> ::switchboard_runtime::auth::SigningAuth {
-            ::switchboard_runtime::auth::SigningAuth::new(::switchboard_runtime::auth::SigningConfig::new(
+            ::switchboard_runtime::auth::SigningAuth::new(#config(access_key_id, access_key_secret))
+        }
+
+        #config_docs
+        pub fn #config(
+            access_key_id: impl ::std::convert::Into<::std::string::String>,
+            access_key_secret: ::switchboard_runtime::Secret,
+        ) -> ::switchboard_runtime::auth::SigningConfig {
+            ::switchboard_runtime::auth::SigningConfig::new(
                 ::switchboard_runtime::auth::SigningAlgorithm::#algorithm,
                 access_key_id, access_key_secret, #action, #version,
-            ))
+            )
         }
     }
 }

@@ -11652,13 +11652,20 @@ pub mod auth {
         access_key_secret: ::switchboard_runtime::Secret,
     ) -> ::switchboard_runtime::auth::SigningAuth {
         ::switchboard_runtime::auth::SigningAuth::new(
-            ::switchboard_runtime::auth::SigningConfig::new(
-                ::switchboard_runtime::auth::SigningAlgorithm::HmacSha256SignedHeaders,
-                access_key_id,
-                access_key_secret,
-                "Action",
-                "Version",
-            ),
+            signed_headers_hmac_sha256_config(access_key_id, access_key_secret),
+        )
+    }
+    /// The configuration behind [`signed_headers_hmac_sha256`], to add a security token (temporary credentials) before `SigningAuth::new`.
+    pub fn signed_headers_hmac_sha256_config(
+        access_key_id: impl ::std::convert::Into<::std::string::String>,
+        access_key_secret: ::switchboard_runtime::Secret,
+    ) -> ::switchboard_runtime::auth::SigningConfig {
+        ::switchboard_runtime::auth::SigningConfig::new(
+            ::switchboard_runtime::auth::SigningAlgorithm::HmacSha256SignedHeaders,
+            access_key_id,
+            access_key_secret,
+            "Action",
+            "Version",
         )
     }
     /// Requests signed with HMAC-SHA1 over the sorted query (signature version `1.0`).
@@ -11669,13 +11676,20 @@ pub mod auth {
         access_key_secret: ::switchboard_runtime::Secret,
     ) -> ::switchboard_runtime::auth::SigningAuth {
         ::switchboard_runtime::auth::SigningAuth::new(
-            ::switchboard_runtime::auth::SigningConfig::new(
-                ::switchboard_runtime::auth::SigningAlgorithm::HmacSha1SignedQuery,
-                access_key_id,
-                access_key_secret,
-                "Action",
-                "Version",
-            ),
+            signed_query_hmac_sha1_config(access_key_id, access_key_secret),
+        )
+    }
+    /// The configuration behind [`signed_query_hmac_sha1`], to add a security token (temporary credentials) before `SigningAuth::new`.
+    pub fn signed_query_hmac_sha1_config(
+        access_key_id: impl ::std::convert::Into<::std::string::String>,
+        access_key_secret: ::switchboard_runtime::Secret,
+    ) -> ::switchboard_runtime::auth::SigningConfig {
+        ::switchboard_runtime::auth::SigningConfig::new(
+            ::switchboard_runtime::auth::SigningAlgorithm::HmacSha1SignedQuery,
+            access_key_id,
+            access_key_secret,
+            "Action",
+            "Version",
         )
     }
 }
