@@ -59,6 +59,7 @@ pub struct Builder {
     specs: PathBuf,
     out: PathBuf,
     openapi_version: OpenApiVersion,
+    fail_output_at: Option<usize>,
 }
 
 impl Default for Builder {
@@ -67,6 +68,7 @@ impl Default for Builder {
             specs: PathBuf::from("specs"),
             out: PathBuf::from("generated"),
             openapi_version: OpenApiVersion::V3_1,
+            fail_output_at: None,
         }
     }
 }
@@ -94,6 +96,16 @@ impl Builder {
     /// same, so `--check` against a 3.1 tree reports every document as stale.
     pub fn openapi_version(mut self, version: OpenApiVersion) -> Self {
         self.openapi_version = version;
+        self
+    }
+
+    /// Test hook, not part of the API: the run fails while producing the `n`-th file it has
+    /// to write (0-based, in path order; an I/O error), after the files before it were
+    /// written to temporaries, as if an emitter or the file system had failed there. The tests
+    /// use it to prove that a failed run leaves the output folder exactly as it was.
+    #[doc(hidden)]
+    pub fn inject_output_failure(mut self, n: usize) -> Self {
+        self.fail_output_at = Some(n);
         self
     }
 
@@ -128,9 +140,11 @@ impl Builder {
     /// Regenerates the output folder; returns what changed. On any error nothing is changed.
     pub fn generate(&self) -> Result<Staleness, Error> {
         let (_, outputs) = self.build()?;
-        write::write(&self.out, &outputs).map_err(|error| Error::Io {
-            path: self.out.clone(),
-            error,
+        write::write_with_fault(&self.out, &outputs, self.fail_output_at).map_err(|error| {
+            Error::Io {
+                path: self.out.clone(),
+                error,
+            }
         })
     }
 
@@ -146,7 +160,7 @@ impl Builder {
     /// Build-script mode: writes one Rust module per service, `<out_dir>/<service>.rs`, to be
     /// included with `include!(concat!(env!("OUT_DIR"), "/<service>.rs"))` inside a module
     /// (the includer documents the module). Only changed files are rewritten, so cargo does not
-    /// rebuild needlessly. Prints `cargo:rerun-if-changed` for the specs folder when
+    /// rebuild needlessly, and all of them or none (other files in the folder are left alone). Prints `cargo:rerun-if-changed` for the specs folder when
     /// `emit_rerun` is set (as a build script wants).
     pub fn compile_rust(&self, emit_rerun: bool) -> Result<Vec<PathBuf>, Error> {
         let model = self.validate()?;
@@ -161,15 +175,20 @@ impl Builder {
             path: self.out.clone(),
             error,
         })?;
-        for (path, contents) in &outputs.files {
-            let target = self.out.join(path);
-            if std::fs::read(&target).ok().as_deref() != Some(contents.as_slice()) {
-                std::fs::write(&target, contents).map_err(|error| Error::Io {
-                    path: target.clone(),
-                    error,
-                })?;
-            }
-        }
+        let changed: Vec<&PathBuf> = outputs
+            .files
+            .iter()
+            .filter(|(path, contents)| {
+                std::fs::read(self.out.join(path)).ok().as_deref() != Some(contents.as_slice())
+            })
+            .map(|(path, _)| path)
+            .collect();
+        write::stage_and_swap(&self.out, &outputs, &changed, self.fail_output_at).map_err(
+            |error| Error::Io {
+                path: self.out.clone(),
+                error,
+            },
+        )?;
         if emit_rerun {
             println!("cargo:rerun-if-changed={}", self.specs.display());
         }

@@ -49,19 +49,56 @@ pub fn compare(root: &Path, outputs: &Outputs) -> io::Result<Staleness> {
 /// stale files removed. If any write fails the temporaries are removed and `root` is as before.
 /// Unchanged files are not touched, so their modification times (and cargo's caches) survive.
 pub fn write(root: &Path, outputs: &Outputs) -> io::Result<Staleness> {
+    write_with_fault(root, outputs, None)
+}
+
+/// [`write`], failing on purpose before the `fail_at`-th changed file (0-based, in path
+/// order) is staged: the test hook behind [`Builder::inject_output_failure`].
+///
+/// [`Builder::inject_output_failure`]: crate::Builder::inject_output_failure
+pub(crate) fn write_with_fault(
+    root: &Path,
+    outputs: &Outputs,
+    fail_at: Option<usize>,
+) -> io::Result<Staleness> {
     let staleness = compare(root, outputs)?;
     let to_write: Vec<&PathBuf> = staleness.changed.iter().chain(&staleness.missing).collect();
+    stage_and_swap(root, outputs, &to_write, fail_at)?;
+    for path in &staleness.extra {
+        fs::remove_file(root.join(path))?;
+        remove_empty_parents(root, &root.join(path));
+    }
+    Ok(staleness)
+}
+
+/// Writes the files of `outputs` named in `paths` under `root`, all or nothing: each is
+/// staged as a temporary file beside its target, and only when every one is staged are they
+/// renamed into place. On failure the temporaries and any folder created for them are removed.
+/// Files under `root` that `paths` does not name are left alone.
+pub(crate) fn stage_and_swap(
+    root: &Path,
+    outputs: &Outputs,
+    paths: &[&PathBuf],
+    fail_at: Option<usize>,
+) -> io::Result<()> {
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
     let mut created_dirs: Vec<PathBuf> = Vec::new();
     let result = (|| -> io::Result<()> {
-        for path in &to_write {
+        for (i, path) in paths.iter().enumerate() {
+            if fail_at == Some(i) {
+                return Err(io::Error::other(format!(
+                    "injected failure before writing {} (test hook)",
+                    path.display()
+                )));
+            }
             let target = root.join(path);
             if let Some(parent) = target.parent() {
                 create_dirs(parent, &mut created_dirs)?;
             }
             let temp = temp_name(&target);
+            // Staged before the write, so a temporary left half-written is removed too.
+            staged.push((temp.clone(), target));
             fs::write(&temp, &outputs.files[*path])?;
-            staged.push((temp, target));
         }
         Ok(())
     })();
@@ -77,11 +114,7 @@ pub fn write(root: &Path, outputs: &Outputs) -> io::Result<Staleness> {
     for (temp, target) in &staged {
         fs::rename(temp, target)?;
     }
-    for path in &staleness.extra {
-        fs::remove_file(root.join(path))?;
-        remove_empty_parents(root, &root.join(path));
-    }
-    Ok(staleness)
+    Ok(())
 }
 
 fn temp_name(target: &Path) -> PathBuf {

@@ -8,6 +8,16 @@ use serde::Serialize;
 use crate::error::BuildError;
 use crate::query;
 
+/// Request extension naming the operation that built the request (its endpoint id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OperationId(pub &'static str);
+
+/// Request extension listing the parameters the operation's spec says the auth scheme supplies
+/// (e.g. a session header). A scheme leaves out what an operation does not declare, such as the
+/// session header on the sign-in call that opens the session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AuthParams(pub &'static [&'static str]);
+
 /// A request under construction: base URL, path, query, headers and an optional JSON body.
 #[derive(Debug)]
 pub struct RequestParts {
@@ -17,6 +27,7 @@ pub struct RequestParts {
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Option<serde_json::Map<String, serde_json::Value>>,
     content_type: Option<&'static str>,
+    operation: Option<(OperationId, AuthParams)>,
 }
 
 impl RequestParts {
@@ -29,7 +40,14 @@ impl RequestParts {
             headers: Vec::new(),
             body: None,
             content_type: None,
+            operation: None,
         }
+    }
+
+    /// Marks the request with its operation id and the auth-supplied parameters its spec
+    /// declares (request extensions [`OperationId`] and [`AuthParams`]).
+    pub fn operation(&mut self, id: &'static str, auth_params: &'static [&'static str]) {
+        self.operation = Some((OperationId(id), AuthParams(auth_params)));
     }
 
     /// Appends literal path text (already valid in a URI).
@@ -101,6 +119,9 @@ impl RequestParts {
             }
             None => Bytes::new(),
         };
+        if let Some((id, params)) = self.operation {
+            builder = builder.extension(id).extension(params);
+        }
         builder
             .body(body)
             .map_err(|e| BuildError::new("uri", format!("is not a valid URI: {e}")))

@@ -262,11 +262,9 @@ pub fn open(
     });
     Err(Failure::Api(ApiError(Box::new(ApiErrorInner {
         endpoint,
-        code: if !status_ok && !envelope.http_status_errors {
-            None
-        } else {
-            code
-        },
+        // A code in the body is the vendor's word even when the status also signals trouble
+        // (statuses that carry no business meaning still come with an informative code).
+        code,
         message,
         request_id: text(envelope.request_id_field),
         info: None,

@@ -165,7 +165,12 @@ fn check_placement(cx: &mut Cx<'_>, file: FileId, field: &FieldSpec, role: Role)
         }
     }
     let known = PRIMITIVES.contains(&ty);
-    let rules: [(&str, Option<Span>, bool); 8] = [
+    let rules: [(&str, Option<Span>, bool); 9] = [
+        (
+            "secret",
+            field.secret.as_ref().map(|s| s.span),
+            ty == "string",
+        ),
         (
             "items",
             field.items.as_ref().map(|i| i.ty.span),
@@ -369,6 +374,7 @@ fn shallow(field: &FieldSpec) -> FieldSpec {
         additional: None,
         from_auth: None,
         rust_name: None,
+        secret: None,
         unconfirmed: None,
     }
 }

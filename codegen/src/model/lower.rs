@@ -255,6 +255,7 @@ fn field(s: &spec::ServiceSpec, f: &FieldSpec, parent: &str) -> Field {
         default: f.default.as_ref().map(|v| v.value.0.clone()),
         example: f.example.as_ref().map(|v| v.value.0.clone()),
         unconfirmed: text(&f.unconfirmed),
+        secret: f.secret.as_ref().is_some_and(|s| s.value),
     }
 }
 

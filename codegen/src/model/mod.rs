@@ -318,6 +318,8 @@ pub struct Field {
     pub example: Option<Value>,
     /// Open facts.
     pub unconfirmed: Option<String>,
+    /// A credential: never printed.
+    pub secret: bool,
 }
 
 /// A type with its constraints.

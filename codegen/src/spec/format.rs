@@ -548,6 +548,9 @@ pub struct FieldSpec {
     pub from_auth: Option<Sp<bool>>,
     /// Overrides the Rust identifier when two names would collide.
     pub rust_name: Option<Text>,
+    /// The value is a credential (a password, a token): generated clients hold it in a type that
+    /// never prints it, and constraint errors never quote it. Only on `string` fields.
+    pub secret: Option<Sp<bool>>,
     /// Facts the page leaves open about this field.
     pub unconfirmed: Option<Text>,
 }

@@ -153,7 +153,8 @@ pub fn parse_file<T: serde::de::DeserializeOwned>(
     };
     let file = sources.add(path, text);
     let text = &sources.get(file).text;
-    if text.trim().is_empty() {
+    // A byte-order mark alone (editors on Windows write one) is still an empty file.
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
         errors.report(
             Problem::EmptyFile,
             Loc {

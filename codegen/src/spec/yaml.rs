@@ -72,7 +72,7 @@ const MAX_DEPTH: usize = 64;
 /// errors. Booleans are accepted only as the literal `true` and `false`: any other YAML 1.1
 /// spelling (`yes`, `on`, `True`) stays a string so the decoder can point at it.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
-    if text.trim().is_empty() {
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
         return Err(YamlError {
             message: "the file is empty".to_owned(),
             span: Some(Span::new(0, 0)),

@@ -42,6 +42,8 @@ pub struct SigningConfig {
     pub action_param: String,
     /// Query parameter holding the API version (e.g. `Version`).
     pub version_param: String,
+    /// The response format the HMAC-SHA1 RPC scheme asks for (`Format`); unused by ACS3.
+    pub format: Option<String>,
 }
 
 impl SigningConfig {
@@ -60,7 +62,14 @@ impl SigningConfig {
             security_token: None,
             action_param: action_param.into(),
             version_param: version_param.into(),
+            format: None,
         }
+    }
+
+    /// Asks for this response format (`Format`, e.g. `JSON`) in RPC-signed requests.
+    pub fn format(mut self, format: impl Into<String>) -> Self {
+        self.format = Some(format.into());
+        self
     }
 
     /// Adds an STS security token.
@@ -173,6 +182,7 @@ impl Auth for SigningAuth {
                     timestamp: &timestamp,
                     nonce: &nonce,
                     security_token: self.config.security_token.as_ref(),
+                    format: self.config.format.as_deref(),
                 };
                 rpc_v1::sign_request(request, &params)?;
                 Ok(())

@@ -86,6 +86,21 @@ impl SessionHeaderAuth {
 
 impl Auth for SessionHeaderAuth {
     fn prepare(&self, request: &mut http::Request<Bytes>) -> Result<(), AuthError> {
+        // An operation whose spec does not declare the session header (the sign-in that opens
+        // the session) goes out without it, even when an older session is still held.
+        let declared = request
+            .extensions()
+            .get::<crate::request::AuthParams>()
+            .is_none_or(|params| {
+                params
+                    .0
+                    .iter()
+                    .any(|name| name.eq_ignore_ascii_case(self.config.send_header.as_str()))
+            });
+        if !declared {
+            request.headers_mut().remove(&self.config.send_header);
+            return Ok(());
+        }
         match self.session() {
             Some(value) => {
                 let value = sensitive_value(value.expose(), "session value")?;

@@ -120,6 +120,26 @@ async fn session_header_is_captured_from_sign_in_and_replaced_by_poll_responses(
 }
 
 #[test]
+fn session_header_is_left_off_operations_that_do_not_declare_it() {
+    let auth = guid_auth();
+    auth.set_session(Secret::from("held"));
+    // A sign-in declares no session header: a held (possibly stale) value is not sent.
+    let mut sign_in = request("PUT", "https://h.test/onlineagent/101");
+    sign_in
+        .extensions_mut()
+        .insert(crate::request::AuthParams(&[]));
+    auth.prepare(&mut sign_in).expect("prepared");
+    assert_eq!(header(&sign_in, "guid"), None);
+    // An operation that declares it (in any case spelling) gets it.
+    let mut leave = request("POST", "https://h.test/agentconf/101/leave");
+    leave
+        .extensions_mut()
+        .insert(crate::request::AuthParams(&["Guid"]));
+    auth.prepare(&mut leave).expect("prepared");
+    assert_eq!(header(&leave, "guid").as_deref(), Some("held"));
+}
+
+#[test]
 fn session_header_can_be_set_by_hand_and_keeps_unprefixed_values() {
     let auth = guid_auth();
     auth.set_session(Secret::from("manual"));

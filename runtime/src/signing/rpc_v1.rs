@@ -33,6 +33,8 @@ pub const SIGNATURE_VERSION: &str = "1.0";
 pub mod param {
     /// The access key id.
     pub const ACCESS_KEY_ID: &str = "AccessKeyId";
+    /// The response format (`JSON` or `XML`; the service's default is XML).
+    pub const FORMAT: &str = "Format";
     /// Always [`super::SIGNATURE_METHOD`].
     pub const SIGNATURE_METHOD: &str = "SignatureMethod";
     /// Always [`super::SIGNATURE_VERSION`].
@@ -102,6 +104,8 @@ pub struct RpcV1Params<'a> {
     pub nonce: &'a str,
     /// An STS token, sent as `SecurityToken` when present.
     pub security_token: Option<&'a Secret>,
+    /// The response format, sent as `Format` when present.
+    pub format: Option<&'a str>,
 }
 
 /// The common parameters for one request, in a fixed order.
@@ -124,6 +128,9 @@ pub fn common_params(params: &RpcV1Params<'_>) -> Vec<(String, String)> {
     ];
     if let Some(token) = params.security_token {
         out.push((param::SECURITY_TOKEN.to_owned(), token.expose().to_owned()));
+    }
+    if let Some(format) = params.format {
+        out.push((param::FORMAT.to_owned(), format.to_owned()));
     }
     out
 }
@@ -210,6 +217,7 @@ mod tests {
             timestamp: "2016-02-23T12:46:24Z",
             nonce: "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
             security_token: None,
+            format: None,
         };
         let signed = sign_request(&mut request, &params).expect("signs");
         assert_eq!(signed.signature, "OLeaidS1JvxuMvnyHOwuJ+uX5qY=");
@@ -244,6 +252,7 @@ mod tests {
             timestamp: "2020-01-01T00:00:00Z",
             nonce: "n",
             security_token: Some(&token),
+            format: None,
         };
         let mut request = http::Request::post("https://h.test/?Action=A")
             .header(

@@ -198,10 +198,10 @@ fn emit_auth(service: &Service) -> TokenStream {
                 }
             }
             AuthScheme::SignedHeadersHmacSha256 { algorithm, action_param, version_param, description, .. } => {
-                signing_fn("signed_headers_hmac_sha256", quote!(HmacSha256SignedHeaders), &format!("Requests signed with {}.\n\n{}", code(algorithm), vendor(description.as_deref().unwrap_or(""))), action_param, version_param)
+                signing_fn("signed_headers_hmac_sha256", quote!(HmacSha256SignedHeaders), None, &format!("Requests signed with {}.\n\n{}", code(algorithm), vendor(description.as_deref().unwrap_or(""))), action_param, version_param)
             }
-            AuthScheme::SignedQueryHmacSha1 { signature_version, action_param, version_param, description, .. } => {
-                signing_fn("signed_query_hmac_sha1", quote!(HmacSha1SignedQuery), &format!("Requests signed with HMAC-SHA1 over the sorted query (signature version {}).\n\n{}", code(signature_version), vendor(description.as_deref().unwrap_or(""))), action_param, version_param)
+            AuthScheme::SignedQueryHmacSha1 { signature_version, format, action_param, version_param, description } => {
+                signing_fn("signed_query_hmac_sha1", quote!(HmacSha1SignedQuery), format.as_deref(), &format!("Requests signed with HMAC-SHA1 over the sorted query (signature version {}).\n\n{}", code(signature_version), vendor(description.as_deref().unwrap_or(""))), action_param, version_param)
             }
         });
     }
@@ -222,10 +222,12 @@ fn emit_auth(service: &Service) -> TokenStream {
 fn signing_fn(
     name: &str,
     algorithm: TokenStream,
+    format: Option<&str>,
     text: &str,
     action: &str,
     version: &str,
 ) -> TokenStream {
+    let format = format.map(|f| quote!(.format(#f)));
     let config = format_ident!("{name}_config");
     let name = format_ident!("{name}");
     let docs = markdown(text);
@@ -249,7 +251,7 @@ fn signing_fn(
             ::switchboard_runtime::auth::SigningConfig::new(
                 ::switchboard_runtime::auth::SigningAlgorithm::#algorithm,
                 access_key_id, access_key_secret, #action, #version,
-            )
+            ) #format
         }
     }
 }

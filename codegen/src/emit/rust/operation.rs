@@ -77,7 +77,11 @@ fn members<'a>(types: &mut Types<'_>, endpoint: &'a Endpoint) -> Vec<Member<'a>>
             "{prefix}{}",
             naming::type_ident(&field.name.wire).trim_start_matches("r#")
         );
-        let ty = types.rust_type(&field.ty, &hint);
+        let ty = if field.secret {
+            quote!(::switchboard_runtime::Secret)
+        } else {
+            types.rust_type(&field.ty, &hint)
+        };
         // Only a required value is filled in from its default; an optional one with a documented
         // default is the server's default and is not sent unless the caller sets it.
         let default = field
@@ -256,13 +260,15 @@ fn emit_request(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
         quote!(#docs pub #name: #ty,)
     });
     let checks: Vec<TokenStream> = members.iter().filter_map(validation).collect();
+    // Secrets are not comparable (comparing them is a job for constant-time code).
+    let partial_eq = (!members.iter().any(|m| m.field.secret)).then(|| quote!(PartialEq));
     let title = format!(
         " The request of `{}`. Build it with [`Request::builder`].",
         endpoint.id.0
     );
     quote! {
         #[doc = #title]
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, #partial_eq)]
         #[non_exhaustive]
         pub struct Request {
             #(#fields)*
@@ -288,7 +294,12 @@ fn validation(member: &Member<'_>) -> Option<TokenStream> {
     let ty = &member.field.ty;
     let wire = &member.field.name.wire;
     let mut checks = Vec::new();
-    let v = quote!(value);
+    let secret = member.field.secret;
+    let v = if secret {
+        quote!(value.expose())
+    } else {
+        quote!(value)
+    };
     let bound = |b: Option<f64>| {
         opt(b.map(|x| {
             let l = Literal::i64_unsuffixed(x as i64);
@@ -311,13 +322,13 @@ fn validation(member: &Member<'_>) -> Option<TokenStream> {
             }
             if let Some(l) = &ty.length {
                 let (min, max) = (ubound(l.min), ubound(l.max));
-                checks
-                    .push(quote!(::switchboard_runtime::validate::length(#wire, #v, #min, #max)?;));
+                checks.push(quote!(BuildError::check_length(#wire, #v, #min, #max, #secret)?;));
             }
             if let Some(p) = &ty.pattern {
                 checks.push(quote! {
                     static PATTERN: ::std::sync::OnceLock<::std::option::Option<::switchboard_runtime::validate::Regex>> = ::std::sync::OnceLock::new();
-                    ::switchboard_runtime::validate::pattern(#wire, #v, #p, &PATTERN)?;
+                    ::switchboard_runtime::validate::pattern(#wire, #v, #p, &PATTERN)
+                        .map_err(|e| if #secret { BuildError::new(e.field(), e.constraint()) } else { e })?;
                 });
             }
         }
@@ -429,6 +440,9 @@ fn is_copy_literal(ty: &Type) -> bool {
 /// `String` text of a member's value for a path, query or header.
 fn text_of(member: &Member<'_>, value: TokenStream) -> TokenStream {
     let ty = &member.field.ty;
+    if member.field.secret {
+        return quote!(#value.expose());
+    }
     match &ty.kind {
         TypeKind::String if ty.values.is_empty() => quote!(#value.as_str()),
         TypeKind::String => quote!(::std::string::String::from(#value.clone()).as_str()),
@@ -446,6 +460,12 @@ fn text_of(member: &Member<'_>, value: TokenStream) -> TokenStream {
 
 fn emit_to_http(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
     let method = ident(endpoint.method.as_str());
+    let auth_params: Vec<&str> = endpoint
+        .params
+        .iter()
+        .filter(|p| p.from_auth)
+        .map(|p| p.field.name.wire.as_str())
+        .collect();
     let mut steps = Vec::new();
     // Path: literal pieces and encoded parameters, in template order.
     let mut rest = endpoint.path.as_str();
@@ -533,6 +553,7 @@ fn emit_to_http(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
             pub fn to_http(&self, base_url: &str) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
                 self.validate()?;
                 let mut parts = ::switchboard_runtime::request::RequestParts::new(::switchboard_runtime::http::Method::#method, base_url);
+                parts.operation(ID, &[#(#auth_params),*]);
                 #(#steps)*
                 parts.finish()
             }

@@ -98,14 +98,19 @@ impl<'a> Types<'a> {
                 "{name}{}",
                 naming::type_ident(&field.name.wire).trim_start_matches("r#")
             );
-            let ty = self.rust_type(&field.ty, &hint);
-            defaultable &= !field.required || self.has_default(&field.ty);
+            let ty = if field.secret {
+                quote!(::switchboard_runtime::Secret)
+            } else {
+                self.rust_type(&field.ty, &hint)
+            };
+            defaultable &= !field.required || (!field.secret && self.has_default(&field.ty));
             members.push(self.member(field, ty));
         }
         let default = defaultable.then(|| quote!(Default,));
+        let partial_eq = (!fields.iter().any(|f| f.secret)).then(|| quote!(PartialEq,));
         quote! {
             #docs
-            #[derive(Clone, Debug, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Clone, Debug, #partial_eq #default ::serde::Serialize, ::serde::Deserialize)]
             #[non_exhaustive]
             pub struct #name_ident {
                 #(#members)*

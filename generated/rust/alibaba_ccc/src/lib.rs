@@ -25,21 +25,22 @@
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
     clippy::needless_borrows_for_generic_args,
-    rustdoc::bare_urls,
+    rustdoc::bare_urls
 )]
 /// The base URL template; [`ClientBuilder`] fills its variables.
 pub const BASE_URL_TEMPLATE: &str = "https://{endpoint}";
 /// Where the result code, message, request id and payload live in every response.
-pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_runtime::response::Envelope {
-    code_field: ::std::option::Option::Some("Code"),
-    success: ::std::option::Option::Some(
-        ::switchboard_runtime::response::SuccessCode::Str("OK"),
-    ),
-    message_field: ::std::option::Option::Some("Message"),
-    request_id_field: ::std::option::Option::Some("RequestId"),
-    payload_field: ::std::option::Option::Some("Data"),
-    http_status_errors: true,
-};
+pub const ENVELOPE: ::switchboard_runtime::response::Envelope =
+    ::switchboard_runtime::response::Envelope {
+        code_field: ::std::option::Option::Some("Code"),
+        success: ::std::option::Option::Some(::switchboard_runtime::response::SuccessCode::Str(
+            "OK",
+        )),
+        message_field: ::std::option::Option::Some("Message"),
+        request_id_field: ::std::option::Option::Some("RequestId"),
+        payload_field: ::std::option::Option::Some("Data"),
+        http_status_errors: true,
+    };
 /// Error codes every endpoint of the service can return.
 pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 13usize] = [
     ::switchboard_runtime::response::ErrorInfo {
@@ -211,9 +212,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub channel_contexts: ::std::option::Option<
-            ::std::vec::Vec<super::types::ChannelContext>,
-        >,
+        pub channel_contexts: ::std::option::Option<::std::vec::Vec<super::types::ChannelContext>>,
     }
     /// 话务通道上下文 (channel context), as shown in the UnmuteCall sample response.
     ///
@@ -547,9 +546,8 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub signed_skill_group_id_list: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub signed_skill_group_id_list:
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         /// 坐席最近一次被预定的时间,被预定意味着马上将有来电分配给该坐席,格式为Unix时间戳,单位毫秒。
         ///
         /// When the agent was last reserved (being reserved means an incoming call is about to be assigned to the agent), as a Unix timestamp in milliseconds.
@@ -620,20 +618,14 @@ pub mod answer_call {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some(
-                "通话中不存在指定的Channel信息。",
-            ),
+            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -709,10 +701,7 @@ pub mod answer_call {
             self
         }
         /// 坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -725,10 +714,7 @@ pub mod answer_call {
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -752,15 +738,14 @@ pub mod answer_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "AnswerCall");
             parts.query("Version", "2020-07-01");
@@ -786,11 +771,7 @@ pub mod answer_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -880,10 +861,7 @@ pub mod answer_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -892,10 +870,9 @@ pub mod answer_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -928,12 +905,10 @@ pub mod answer_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -980,12 +955,8 @@ pub mod barge_in_call {
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -998,12 +969,8 @@ pub mod barge_in_call {
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.UserId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The user %s does not exist in instance %s.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "呼叫中心实例中不存在指定的用户。",
-            ),
+            message: ::std::option::Option::Some("The user %s does not exist in instance %s."),
+            meaning: ::std::option::Option::Some("呼叫中心实例中不存在指定的用户。"),
             retryable: false,
         },
     ];
@@ -1094,10 +1061,7 @@ pub mod barge_in_call {
             self
         }
         /// 发起强插的坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -1110,10 +1074,7 @@ pub mod barge_in_call {
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -1156,15 +1117,14 @@ pub mod barge_in_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "BargeInCall");
             parts.query("Version", "2020-07-01");
@@ -1197,11 +1157,7 @@ pub mod barge_in_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -1276,10 +1232,7 @@ pub mod barge_in_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
@@ -1288,10 +1241,9 @@ pub mod barge_in_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -1324,12 +1276,10 @@ pub mod barge_in_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -1379,12 +1329,8 @@ pub mod blind_transfer {
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -1597,10 +1543,7 @@ pub mod blind_transfer {
             self
         }
         /// 发起直接转接的坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -1636,10 +1579,7 @@ pub mod blind_transfer {
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -1691,30 +1631,21 @@ pub mod blind_transfer {
             self
         }
         /// Ingest endpoint data, primarily used for extension purposes. Regular users do not need to concern themselves with this field.
-        pub fn tags(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn tags(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.tags = Some(value.into());
             self
         }
         /// The queuing timeout duration in seconds when the transfer target is a skill group queue.
         ///
         /// Format: `int64`.
-        pub fn queuing_timeout_seconds(
-            mut self,
-            value: impl ::std::convert::Into<i64>,
-        ) -> Self {
+        pub fn queuing_timeout_seconds(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.queuing_timeout_seconds = Some(value.into());
             self
         }
         /// The queuing overflow threshold when the transfer target is a skill group queue. The default value is 0, which means no overflow occurs.
         ///
         /// Format: `int64`.
-        pub fn queuing_overflow_threshold(
-            mut self,
-            value: impl ::std::convert::Into<i64>,
-        ) -> Self {
+        pub fn queuing_overflow_threshold(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.queuing_overflow_threshold = Some(value.into());
             self
         }
@@ -1761,15 +1692,14 @@ pub mod blind_transfer {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "BlindTransfer");
             parts.query("Version", "2020-07-01");
@@ -1801,31 +1731,28 @@ pub mod blind_transfer {
                 parts.query("CallPriority", value.to_string().as_str());
             }
             if let Some(value) = &self.strategy_name {
-                parts
-                    .query(
-                        "StrategyName",
-                        ::std::string::String::from(value.clone()).as_str(),
-                    );
+                parts.query(
+                    "StrategyName",
+                    ::std::string::String::from(value.clone()).as_str(),
+                );
             }
             if let Some(value) = &self.strategy_params {
                 parts.query("StrategyParams", value.as_str());
             }
             if let Some(value) = &self.transferee_type {
-                parts
-                    .query(
-                        "TransfereeType",
-                        ::std::string::String::from(value.clone()).as_str(),
-                    );
+                parts.query(
+                    "TransfereeType",
+                    ::std::string::String::from(value.clone()).as_str(),
+                );
             }
             if let Some(value) = &self.contact_flow_variables {
                 parts.query("ContactFlowVariables", value.as_str());
             }
             if let Some(value) = &self.routing_type {
-                parts
-                    .query(
-                        "RoutingType",
-                        ::std::string::String::from(value.clone()).as_str(),
-                    );
+                parts.query(
+                    "RoutingType",
+                    ::std::string::String::from(value.clone()).as_str(),
+                );
             }
             if let Some(value) = &self.tags {
                 parts.query("Tags", value.as_str());
@@ -1847,11 +1774,7 @@ pub mod blind_transfer {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -1935,10 +1858,7 @@ pub mod blind_transfer {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
@@ -1946,10 +1866,9 @@ pub mod blind_transfer {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -1981,12 +1900,10 @@ pub mod blind_transfer {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -2001,15 +1918,7 @@ pub mod blind_transfer {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum BlindTransferStrategyName {
@@ -2052,15 +1961,7 @@ pub mod blind_transfer {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum BlindTransferTransfereeType {
@@ -2097,23 +1998,13 @@ pub mod blind_transfer {
                 BlindTransferTransfereeType::Agent => "AGENT".to_owned(),
                 BlindTransferTransfereeType::SkillGroup => "SKILL_GROUP".to_owned(),
                 BlindTransferTransfereeType::Ivr => "IVR".to_owned(),
-                BlindTransferTransfereeType::ExternalNumber => {
-                    "EXTERNAL_NUMBER".to_owned()
-                }
+                BlindTransferTransfereeType::ExternalNumber => "EXTERNAL_NUMBER".to_owned(),
                 BlindTransferTransfereeType::UnknownValue(value) => value,
             }
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum BlindTransferRoutingType {
@@ -2188,20 +2079,14 @@ pub mod cancel_attended_transfer {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some(
-                "通话中不存在指定的Channel信息。",
-            ),
+            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -2277,10 +2162,7 @@ pub mod cancel_attended_transfer {
             self
         }
         /// 坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -2293,10 +2175,7 @@ pub mod cancel_attended_transfer {
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -2320,15 +2199,14 @@ pub mod cancel_attended_transfer {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "CancelAttendedTransfer");
             parts.query("Version", "2020-07-01");
@@ -2354,11 +2232,7 @@ pub mod cancel_attended_transfer {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2448,10 +2322,7 @@ pub mod cancel_attended_transfer {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -2460,10 +2331,9 @@ pub mod cancel_attended_transfer {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2496,12 +2366,10 @@ pub mod cancel_attended_transfer {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -2632,10 +2500,7 @@ pub mod coach_call {
             self
         }
         /// 发起辅导的坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -2648,10 +2513,7 @@ pub mod coach_call {
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -2694,15 +2556,14 @@ pub mod coach_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "CoachCall");
             parts.query("Version", "2020-07-01");
@@ -2735,11 +2596,7 @@ pub mod coach_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2796,10 +2653,9 @@ pub mod coach_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2828,12 +2684,10 @@ pub mod coach_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -2886,20 +2740,14 @@ pub mod complete_attended_transfer {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some(
-                "通话中不存在指定的Channel信息。",
-            ),
+            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -2975,10 +2823,7 @@ pub mod complete_attended_transfer {
             self
         }
         /// 发起咨询转接的坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -2991,10 +2836,7 @@ pub mod complete_attended_transfer {
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -3018,15 +2860,14 @@ pub mod complete_attended_transfer {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "CompleteAttendedTransfer");
             parts.query("Version", "2020-07-01");
@@ -3052,11 +2893,7 @@ pub mod complete_attended_transfer {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3146,10 +2983,7 @@ pub mod complete_attended_transfer {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -3158,10 +2992,9 @@ pub mod complete_attended_transfer {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3194,12 +3027,10 @@ pub mod complete_attended_transfer {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -3252,20 +3083,14 @@ pub mod hold_call {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some(
-                "通话中不存在指定的Channel信息。",
-            ),
+            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -3357,10 +3182,7 @@ pub mod hold_call {
             self
         }
         /// 坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -3373,10 +3195,7 @@ pub mod hold_call {
             self
         }
         /// 话务 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -3389,10 +3208,7 @@ pub mod hold_call {
             self
         }
         /// 通话保持音乐的名称,非必填,默认为空。
-        pub fn music(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn music(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.music = Some(value.into());
             self
         }
@@ -3420,15 +3236,14 @@ pub mod hold_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "HoldCall");
             parts.query("Version", "2020-07-01");
@@ -3461,11 +3276,7 @@ pub mod hold_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3540,10 +3351,7 @@ pub mod hold_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -3552,10 +3360,9 @@ pub mod hold_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3588,12 +3395,10 @@ pub mod hold_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -3647,20 +3452,14 @@ pub mod initiate_attended_transfer {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some(
-                "通话中不存在指定的Channel信息。",
-            ),
+            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -3766,9 +3565,7 @@ pub mod initiate_attended_transfer {
         /// Example: `SKILL_GROUP`.
         ///
         /// Wire name: `TransfereeType`.
-        pub transferee_type: ::std::option::Option<
-            InitiateAttendedTransferTransfereeType,
-        >,
+        pub transferee_type: ::std::option::Option<InitiateAttendedTransferTransfereeType>,
         /// 话务分配类型,可选参数为自动分配(Automatic)或者手动分配(Manual)。如果此参数为空,则默认为自动分配的方式,这也是当前系统的默认行为。选择手动分配方式时,需要您自己配合调用 ClaimCall 等接口把电话分给指定的座席。
         ///
         /// The call assignment type: Automatic or Manual. If empty, Automatic is used, which is also the current default behaviour. With Manual, you must call APIs such as ClaimCall to assign the call to a specific agent.
@@ -3855,10 +3652,7 @@ pub mod initiate_attended_transfer {
             self
         }
         /// 发起咨询转接的坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -3894,10 +3688,7 @@ pub mod initiate_attended_transfer {
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -3941,30 +3732,21 @@ pub mod initiate_attended_transfer {
             self
         }
         /// 随路数据,主要用于扩展需求,普通用户无需关心。
-        pub fn tags(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn tags(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.tags = Some(value.into());
             self
         }
         /// 当转接目标是技能组队列时排队超时时间,单位为秒。
         ///
         /// Format: `int64`.
-        pub fn queuing_timeout_seconds(
-            mut self,
-            value: impl ::std::convert::Into<i64>,
-        ) -> Self {
+        pub fn queuing_timeout_seconds(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.queuing_timeout_seconds = Some(value.into());
             self
         }
         /// 当转接目标是技能组队列时排队溢出阈值。默认值为 0,表示不溢出。
         ///
         /// Format: `int64`.
-        pub fn queuing_overflow_threshold(
-            mut self,
-            value: impl ::std::convert::Into<i64>,
-        ) -> Self {
+        pub fn queuing_overflow_threshold(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.queuing_overflow_threshold = Some(value.into());
             self
         }
@@ -4001,15 +3783,14 @@ pub mod initiate_attended_transfer {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "InitiateAttendedTransfer");
             parts.query("Version", "2020-07-01");
@@ -4041,28 +3822,25 @@ pub mod initiate_attended_transfer {
                 parts.query("CallPriority", value.to_string().as_str());
             }
             if let Some(value) = &self.strategy_name {
-                parts
-                    .query(
-                        "StrategyName",
-                        ::std::string::String::from(value.clone()).as_str(),
-                    );
+                parts.query(
+                    "StrategyName",
+                    ::std::string::String::from(value.clone()).as_str(),
+                );
             }
             if let Some(value) = &self.strategy_params {
                 parts.query("StrategyParams", value.as_str());
             }
             if let Some(value) = &self.transferee_type {
-                parts
-                    .query(
-                        "TransfereeType",
-                        ::std::string::String::from(value.clone()).as_str(),
-                    );
+                parts.query(
+                    "TransfereeType",
+                    ::std::string::String::from(value.clone()).as_str(),
+                );
             }
             if let Some(value) = &self.routing_type {
-                parts
-                    .query(
-                        "RoutingType",
-                        ::std::string::String::from(value.clone()).as_str(),
-                    );
+                parts.query(
+                    "RoutingType",
+                    ::std::string::String::from(value.clone()).as_str(),
+                );
             }
             if let Some(value) = &self.tags {
                 parts.query("Tags", value.as_str());
@@ -4081,11 +3859,7 @@ pub mod initiate_attended_transfer {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -4175,10 +3949,7 @@ pub mod initiate_attended_transfer {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -4187,10 +3958,9 @@ pub mod initiate_attended_transfer {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -4223,12 +3993,10 @@ pub mod initiate_attended_transfer {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -4243,15 +4011,7 @@ pub mod initiate_attended_transfer {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum InitiateAttendedTransferStrategyName {
@@ -4266,8 +4026,7 @@ pub mod initiate_attended_transfer {
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
     }
-    impl ::std::convert::From<::std::string::String>
-    for InitiateAttendedTransferStrategyName {
+    impl ::std::convert::From<::std::string::String> for InitiateAttendedTransferStrategyName {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "MOST_IDLE" => Self::MostIdle,
@@ -4283,34 +4042,21 @@ pub mod initiate_attended_transfer {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<InitiateAttendedTransferStrategyName>
-    for ::std::string::String {
+    impl ::std::convert::From<InitiateAttendedTransferStrategyName> for ::std::string::String {
         fn from(value: InitiateAttendedTransferStrategyName) -> Self {
             match value {
                 InitiateAttendedTransferStrategyName::MostIdle => "MOST_IDLE".to_owned(),
-                InitiateAttendedTransferStrategyName::MostSkilled => {
-                    "MOST_SKILLED".to_owned()
-                }
+                InitiateAttendedTransferStrategyName::MostSkilled => "MOST_SKILLED".to_owned(),
                 InitiateAttendedTransferStrategyName::MostAcquainted => {
                     "MOST_ACQUAINTED".to_owned()
                 }
-                InitiateAttendedTransferStrategyName::Customized => {
-                    "CUSTOMIZED".to_owned()
-                }
+                InitiateAttendedTransferStrategyName::Customized => "CUSTOMIZED".to_owned(),
                 InitiateAttendedTransferStrategyName::UnknownValue(value) => value,
             }
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum InitiateAttendedTransferTransfereeType {
@@ -4323,8 +4069,7 @@ pub mod initiate_attended_transfer {
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
     }
-    impl ::std::convert::From<::std::string::String>
-    for InitiateAttendedTransferTransfereeType {
+    impl ::std::convert::From<::std::string::String> for InitiateAttendedTransferTransfereeType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "AGENT" => Self::Agent,
@@ -4339,29 +4084,18 @@ pub mod initiate_attended_transfer {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<InitiateAttendedTransferTransfereeType>
-    for ::std::string::String {
+    impl ::std::convert::From<InitiateAttendedTransferTransfereeType> for ::std::string::String {
         fn from(value: InitiateAttendedTransferTransfereeType) -> Self {
             match value {
                 InitiateAttendedTransferTransfereeType::Agent => "AGENT".to_owned(),
                 InitiateAttendedTransferTransfereeType::External => "EXTERNAL".to_owned(),
-                InitiateAttendedTransferTransfereeType::SkillGroup => {
-                    "SKILL_GROUP".to_owned()
-                }
+                InitiateAttendedTransferTransfereeType::SkillGroup => "SKILL_GROUP".to_owned(),
                 InitiateAttendedTransferTransfereeType::UnknownValue(value) => value,
             }
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum InitiateAttendedTransferRoutingType {
@@ -4372,8 +4106,7 @@ pub mod initiate_attended_transfer {
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
     }
-    impl ::std::convert::From<::std::string::String>
-    for InitiateAttendedTransferRoutingType {
+    impl ::std::convert::From<::std::string::String> for InitiateAttendedTransferRoutingType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "Automatic" => Self::Automatic,
@@ -4387,8 +4120,7 @@ pub mod initiate_attended_transfer {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<InitiateAttendedTransferRoutingType>
-    for ::std::string::String {
+    impl ::std::convert::From<InitiateAttendedTransferRoutingType> for ::std::string::String {
         fn from(value: InitiateAttendedTransferRoutingType) -> Self {
             match value {
                 InitiateAttendedTransferRoutingType::Automatic => "Automatic".to_owned(),
@@ -4435,12 +4167,8 @@ pub mod intercept_call {
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -4453,12 +4181,8 @@ pub mod intercept_call {
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.UserId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The user %s does not exist in instance %s.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "呼叫中心实例中不存在指定的用户。",
-            ),
+            message: ::std::option::Option::Some("The user %s does not exist in instance %s."),
+            meaning: ::std::option::Option::Some("呼叫中心实例中不存在指定的用户。"),
             retryable: false,
         },
     ];
@@ -4549,10 +4273,7 @@ pub mod intercept_call {
             self
         }
         /// 发起强拆的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -4565,10 +4286,7 @@ pub mod intercept_call {
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -4611,15 +4329,14 @@ pub mod intercept_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "InterceptCall");
             parts.query("Version", "2020-07-01");
@@ -4652,11 +4369,7 @@ pub mod intercept_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -4731,10 +4444,7 @@ pub mod intercept_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
@@ -4743,10 +4453,9 @@ pub mod intercept_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -4779,12 +4488,10 @@ pub mod intercept_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -4834,23 +4541,15 @@ pub mod make_call {
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.UserId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The user %s does not exist in instance %s.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "呼叫中心实例中不存在指定的用户。",
-            ),
+            message: ::std::option::Option::Some("The user %s does not exist in instance %s."),
+            meaning: ::std::option::Option::Some("呼叫中心实例中不存在指定的用户。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -4859,17 +4558,13 @@ pub mod make_call {
             message: ::std::option::Option::Some(
                 "The user %s you called was busy. Please try again later.",
             ),
-            meaning: ::std::option::Option::Some(
-                "您呼叫的用户正忙,请稍后再试。",
-            ),
+            meaning: ::std::option::Option::Some("您呼叫的用户正忙,请稍后再试。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.Extension",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "No available extension number exists.",
-            ),
+            message: ::std::option::Option::Some("No available extension number exists."),
             meaning: ::std::option::Option::Some("没有可分配的分机号。"),
             retryable: false,
         },
@@ -5005,10 +4700,7 @@ pub mod make_call {
             self
         }
         /// 发起外呼的坐席 ID,非必填,不填默认使用当前 RAM 账号映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -5021,18 +4713,12 @@ pub mod make_call {
             self
         }
         /// 主叫号码,如果是内部呼叫,这此参数无效,如果是外部呼叫,此参数为当前坐席可用的外呼号码,需要确保该号码可外呼且坐席对该号码有使用权,使用权通过两种途径获得,一是将号码绑定到当前坐席签入的技能组上,二是将号码设置为坐席的个人外呼号码。
-        pub fn caller(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn caller(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.caller = Some(value.into());
             self
         }
         /// 被叫号码,如果是内部呼叫,该字段填写目标坐席的分机号,如果是外呼呼叫,填写客户的电话号码。
-        pub fn callee(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn callee(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.callee = Some(value.into());
             self
         }
@@ -5044,10 +4730,7 @@ pub mod make_call {
             self
         }
         /// 随路数据,客户无需关心。
-        pub fn tags(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn tags(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.tags = Some(value.into());
             self
         }
@@ -5060,10 +4743,7 @@ pub mod make_call {
             self
         }
         /// 媒体类型,默认是语音(AUDIO), 其他可选参数包括 VIDEO。
-        pub fn media_type(
-            mut self,
-            value: impl ::std::convert::Into<MakeCallMediaType>,
-        ) -> Self {
+        pub fn media_type(mut self, value: impl ::std::convert::Into<MakeCallMediaType>) -> Self {
             self.media_type = Some(value.into());
             self
         }
@@ -5101,15 +4781,14 @@ pub mod make_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "MakeCall");
             parts.query("Version", "2020-07-01");
@@ -5140,11 +4819,10 @@ pub mod make_call {
                 parts.query("MaskedCallee", value.as_str());
             }
             if let Some(value) = &self.media_type {
-                parts
-                    .query(
-                        "MediaType",
-                        ::std::string::String::from(value.clone()).as_str(),
-                    );
+                parts.query(
+                    "MediaType",
+                    ::std::string::String::from(value.clone()).as_str(),
+                );
             }
             if let Some(value) = &self.flash_sms_variables {
                 parts.query("FlashSmsVariables", value.as_str());
@@ -5157,11 +4835,7 @@ pub mod make_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -5257,10 +4931,7 @@ pub mod make_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.UserId" => Self::NotExistsUserId(error),
@@ -5270,10 +4941,9 @@ pub mod make_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -5307,12 +4977,10 @@ pub mod make_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -5327,15 +4995,7 @@ pub mod make_call {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum MakeCallMediaType {
@@ -5412,31 +5072,21 @@ pub mod monitor_call {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some(
-                "通话中不存在指定的Channel信息。",
-            ),
+            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.UserId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The user %s does not exist in instance %s.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "呼叫中心实例中不存在指定的用户。",
-            ),
+            message: ::std::option::Option::Some("The user %s does not exist in instance %s."),
+            meaning: ::std::option::Option::Some("呼叫中心实例中不存在指定的用户。"),
             retryable: false,
         },
     ];
@@ -5518,10 +5168,7 @@ pub mod monitor_call {
             self
         }
         /// 坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -5571,15 +5218,14 @@ pub mod monitor_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "MonitorCall");
             parts.query("Version", "2020-07-01");
@@ -5608,11 +5254,7 @@ pub mod monitor_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -5687,10 +5329,7 @@ pub mod monitor_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -5699,10 +5338,9 @@ pub mod monitor_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -5735,12 +5373,10 @@ pub mod monitor_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -5792,20 +5428,14 @@ pub mod mute_call {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some(
-                "通话中不存在指定的Channel信息。",
-            ),
+            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -5890,10 +5520,7 @@ pub mod mute_call {
             self
         }
         /// 被静音的坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -5906,10 +5533,7 @@ pub mod mute_call {
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -5942,15 +5566,14 @@ pub mod mute_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "MuteCall");
             parts.query("Version", "2020-07-01");
@@ -5979,11 +5602,7 @@ pub mod mute_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -6058,10 +5677,7 @@ pub mod mute_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -6070,10 +5686,9 @@ pub mod mute_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -6106,12 +5721,10 @@ pub mod mute_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -6172,31 +5785,21 @@ pub mod ready_for_service {
             message: ::std::option::Option::Some(
                 "The operation is not allowed. User state (%s) does not meet expectations (%s).",
             ),
-            meaning: ::std::option::Option::Some(
-                "非法操作,用户状态不符合预期。",
-            ),
+            meaning: ::std::option::Option::Some("非法操作,用户状态不符合预期。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.UserId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The user %s does not exist in instance %s.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "呼叫中心实例中不存在指定的用户。",
-            ),
+            message: ::std::option::Option::Some("The user %s does not exist in instance %s."),
+            meaning: ::std::option::Option::Some("呼叫中心实例中不存在指定的用户。"),
             retryable: false,
         },
     ];
@@ -6267,10 +5870,7 @@ pub mod ready_for_service {
             self
         }
         /// 坐席 ID,不填默认为当前 RAM 账户映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -6283,10 +5883,7 @@ pub mod ready_for_service {
             self
         }
         /// 上线后是否进入仅外呼模式,选填,默认 false。
-        pub fn outbound_scenario(
-            mut self,
-            value: impl ::std::convert::Into<bool>,
-        ) -> Self {
+        pub fn outbound_scenario(mut self, value: impl ::std::convert::Into<bool>) -> Self {
             self.outbound_scenario = Some(value.into());
             self
         }
@@ -6310,15 +5907,14 @@ pub mod ready_for_service {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "ReadyForService");
             parts.query("Version", "2020-07-01");
@@ -6343,11 +5939,7 @@ pub mod ready_for_service {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -6466,9 +6058,8 @@ pub mod ready_for_service {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub signed_skill_group_id_list: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub signed_skill_group_id_list:
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -6514,27 +6105,19 @@ pub mod ready_for_service {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
-                    "InvalidOperation.ChannelState" => {
-                        Self::InvalidOperationChannelState(error)
-                    }
-                    "InvalidOperation.UserState" => {
-                        Self::InvalidOperationUserState(error)
-                    }
+                    "InvalidOperation.ChannelState" => Self::InvalidOperationChannelState(error),
+                    "InvalidOperation.UserState" => Self::InvalidOperationUserState(error),
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
                     "NotExists.UserId" => Self::NotExistsUserId(error),
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -6568,12 +6151,10 @@ pub mod ready_for_service {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -6588,15 +6169,7 @@ pub mod ready_for_service {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputWorkMode {
@@ -6635,15 +6208,7 @@ pub mod ready_for_service {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputUserState {
@@ -6732,19 +6297,14 @@ pub mod release_call {
     /// Names of the events this endpoint triggers.
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
-    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 1usize] = [
-        ::switchboard_runtime::response::ErrorInfo {
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 1usize] =
+        [::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
-        },
-    ];
+        }];
     /// The request of `release_call`. Build it with [`Request::builder`].
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -6819,10 +6379,7 @@ pub mod release_call {
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -6835,10 +6392,7 @@ pub mod release_call {
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -6871,15 +6425,14 @@ pub mod release_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "ReleaseCall");
             parts.query("Version", "2020-07-01");
@@ -6908,11 +6461,7 @@ pub mod release_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -6990,20 +6539,16 @@ pub mod release_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -7034,12 +6579,10 @@ pub mod release_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -7138,10 +6681,7 @@ pub mod reset_agent_state {
             self
         }
         /// 坐席 ID,非必填,不填默认使用当前 RAM 账户映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -7172,15 +6712,14 @@ pub mod reset_agent_state {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "ResetAgentState");
             parts.query("Version", "2020-07-01");
@@ -7202,11 +6741,7 @@ pub mod reset_agent_state {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -7325,9 +6860,8 @@ pub mod reset_agent_state {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub signed_skill_group_id_list: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub signed_skill_group_id_list:
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -7353,10 +6887,9 @@ pub mod reset_agent_state {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -7385,12 +6918,10 @@ pub mod reset_agent_state {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -7405,15 +6936,7 @@ pub mod reset_agent_state {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputWorkMode {
@@ -7452,15 +6975,7 @@ pub mod reset_agent_state {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputBreakCode {
@@ -7499,15 +7014,7 @@ pub mod reset_agent_state {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputUserState {
@@ -7602,20 +7109,14 @@ pub mod retrieve_call {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some(
-                "通话中不存在指定的Channel信息。",
-            ),
+            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -7700,10 +7201,7 @@ pub mod retrieve_call {
             self
         }
         /// 坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -7716,10 +7214,7 @@ pub mod retrieve_call {
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -7754,15 +7249,14 @@ pub mod retrieve_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "RetrieveCall");
             parts.query("Version", "2020-07-01");
@@ -7792,11 +7286,7 @@ pub mod retrieve_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -7871,10 +7361,7 @@ pub mod retrieve_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -7883,10 +7370,9 @@ pub mod retrieve_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -7919,12 +7405,10 @@ pub mod retrieve_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -7977,20 +7461,14 @@ pub mod send_dtmf_signaling {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some(
-                "通话中不存在指定的Channel信息。",
-            ),
+            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -8070,12 +7548,14 @@ pub mod send_dtmf_signaling {
                 static PATTERN: ::std::sync::OnceLock<
                     ::std::option::Option<::switchboard_runtime::validate::Regex>,
                 > = ::std::sync::OnceLock::new();
-                ::switchboard_runtime::validate::pattern(
-                    "Dtmf",
-                    value,
-                    "[0-9*#]+",
-                    &PATTERN,
-                )?;
+                ::switchboard_runtime::validate::pattern("Dtmf", value, "[0-9*#]+", &PATTERN)
+                    .map_err(|e| {
+                        if false {
+                            BuildError::new(e.field(), e.constraint())
+                        } else {
+                            e
+                        }
+                    })?;
             }
             Ok(())
         }
@@ -8100,10 +7580,7 @@ pub mod send_dtmf_signaling {
             self
         }
         /// 发送 DTMF 的坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -8116,10 +7593,7 @@ pub mod send_dtmf_signaling {
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -8134,10 +7608,7 @@ pub mod send_dtmf_signaling {
         /// DTMF 按键信息,即拨号盘上的按键,包括 0-9、\*、#。
         ///
         /// Pattern: `[0-9*#]+`.
-        pub fn dtmf(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn dtmf(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.dtmf = Some(value.into());
             self
         }
@@ -8165,15 +7636,14 @@ pub mod send_dtmf_signaling {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "SendDtmfSignaling");
             parts.query("Version", "2020-07-01");
@@ -8207,11 +7677,7 @@ pub mod send_dtmf_signaling {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -8286,10 +7752,7 @@ pub mod send_dtmf_signaling {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -8298,10 +7761,9 @@ pub mod send_dtmf_signaling {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -8334,12 +7796,10 @@ pub mod send_dtmf_signaling {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -8388,23 +7848,15 @@ pub mod sign_in_group {
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.UserId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The user %s does not exist in instance %s.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "呼叫中心实例中不存在指定的用户。",
-            ),
+            message: ::std::option::Option::Some("The user %s does not exist in instance %s."),
+            meaning: ::std::option::Option::Some("呼叫中心实例中不存在指定的用户。"),
             retryable: false,
         },
     ];
@@ -8491,10 +7943,7 @@ pub mod sign_in_group {
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -8553,15 +8002,14 @@ pub mod sign_in_group {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "SignInGroup");
             parts.query("Version", "2020-07-01");
@@ -8594,11 +8042,7 @@ pub mod sign_in_group {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -8717,9 +8161,8 @@ pub mod sign_in_group {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub signed_skill_group_id_list: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub signed_skill_group_id_list:
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         /// Chat 设备 ID。
         ///
         /// Chat device ID.
@@ -8770,10 +8213,7 @@ pub mod sign_in_group {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
@@ -8781,10 +8221,9 @@ pub mod sign_in_group {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -8816,12 +8255,10 @@ pub mod sign_in_group {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -8836,15 +8273,7 @@ pub mod sign_in_group {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputWorkMode {
@@ -8883,15 +8312,7 @@ pub mod sign_in_group {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputUserState {
@@ -8983,12 +8404,8 @@ pub mod sign_out_group {
         ::switchboard_runtime::response::ErrorInfo {
             code: "Parameter.Blank",
             http_status: ::std::option::Option::Some(400u16),
-            message: ::std::option::Option::Some(
-                "The parameter %s may not be null or blank.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "该参数不能为null或含有空白符的字符串。",
-            ),
+            message: ::std::option::Option::Some("The parameter %s may not be null or blank."),
+            meaning: ::std::option::Option::Some("该参数不能为null或含有空白符的字符串。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -9006,31 +8423,21 @@ pub mod sign_out_group {
             message: ::std::option::Option::Some(
                 "The operation is not allowed. User state (%s) does not meet expectations (%s).",
             ),
-            meaning: ::std::option::Option::Some(
-                "非法操作,用户状态不符合预期。",
-            ),
+            meaning: ::std::option::Option::Some("非法操作,用户状态不符合预期。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.UserId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The user %s does not exist in instance %s.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "呼叫中心实例中不存在指定的用户。",
-            ),
+            message: ::std::option::Option::Some("The user %s does not exist in instance %s."),
+            meaning: ::std::option::Option::Some("呼叫中心实例中不存在指定的用户。"),
             retryable: false,
         },
     ];
@@ -9090,10 +8497,7 @@ pub mod sign_out_group {
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -9124,15 +8528,14 @@ pub mod sign_out_group {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "SignOutGroup");
             parts.query("Version", "2020-07-01");
@@ -9154,11 +8557,7 @@ pub mod sign_out_group {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -9277,9 +8676,8 @@ pub mod sign_out_group {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub signed_skill_group_id_list: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub signed_skill_group_id_list:
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         /// 上次收到坐席心跳的时间,格式为Unix时间戳,单位毫秒。
         ///
         /// When the last agent heartbeat was received, Unix timestamp in milliseconds.
@@ -9374,28 +8772,20 @@ pub mod sign_out_group {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "Parameter.Blank" => Self::ParameterBlank(error),
-                    "InvalidOperation.ChannelState" => {
-                        Self::InvalidOperationChannelState(error)
-                    }
-                    "InvalidOperation.UserState" => {
-                        Self::InvalidOperationUserState(error)
-                    }
+                    "InvalidOperation.ChannelState" => Self::InvalidOperationChannelState(error),
+                    "InvalidOperation.UserState" => Self::InvalidOperationUserState(error),
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
                     "NotExists.UserId" => Self::NotExistsUserId(error),
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -9430,12 +8820,10 @@ pub mod sign_out_group {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -9450,15 +8838,7 @@ pub mod sign_out_group {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputWorkMode {
@@ -9497,15 +8877,7 @@ pub mod sign_out_group {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputUserState {
@@ -9663,10 +9035,7 @@ pub mod start_conference {
             self
         }
         /// 发起会议的坐席 ID,非必填,不填则默认使用当前 RAM 账户映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -9686,10 +9055,7 @@ pub mod start_conference {
             self
         }
         /// 随路数据,不能超过 128 字节,主要用于扩展需求,普通客户无需关心。
-        pub fn tags(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn tags(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.tags = Some(value.into());
             self
         }
@@ -9716,15 +9082,14 @@ pub mod start_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "StartConference");
             parts.query("Version", "2020-07-01");
@@ -9753,11 +9118,7 @@ pub mod start_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -9814,10 +9175,9 @@ pub mod start_conference {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -9846,12 +9206,10 @@ pub mod start_conference {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -9955,10 +9313,7 @@ pub mod switch_to_conference {
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -9971,10 +9326,7 @@ pub mod switch_to_conference {
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -9998,15 +9350,14 @@ pub mod switch_to_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "SwitchToConference");
             parts.query("Version", "2020-07-01");
@@ -10032,11 +9383,7 @@ pub mod switch_to_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -10093,10 +9440,9 @@ pub mod switch_to_conference {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -10125,12 +9471,10 @@ pub mod switch_to_conference {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -10180,12 +9524,8 @@ pub mod take_break {
         ::switchboard_runtime::response::ErrorInfo {
             code: "Parameter.Blank",
             http_status: ::std::option::Option::Some(400u16),
-            message: ::std::option::Option::Some(
-                "The parameter %s may not be null or blank.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "该参数不能为null或含有空白符的字符串。",
-            ),
+            message: ::std::option::Option::Some("The parameter %s may not be null or blank."),
+            meaning: ::std::option::Option::Some("该参数不能为null或含有空白符的字符串。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -10194,31 +9534,21 @@ pub mod take_break {
             message: ::std::option::Option::Some(
                 "The operation is not allowed. User state (%s) does not meet expectations (%s).",
             ),
-            meaning: ::std::option::Option::Some(
-                "非法操作,用户状态不符合预期。",
-            ),
+            meaning: ::std::option::Option::Some("非法操作,用户状态不符合预期。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.UserId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The user %s does not exist in instance %s.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "呼叫中心实例中不存在指定的用户。",
-            ),
+            message: ::std::option::Option::Some("The user %s does not exist in instance %s."),
+            meaning: ::std::option::Option::Some("呼叫中心实例中不存在指定的用户。"),
             retryable: false,
         },
     ];
@@ -10287,10 +9617,7 @@ pub mod take_break {
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -10303,10 +9630,7 @@ pub mod take_break {
             self
         }
         /// 小休状态码,客户可以自定义任何小休状态。
-        pub fn code(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn code(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.code = Some(value.into());
             self
         }
@@ -10330,15 +9654,14 @@ pub mod take_break {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "TakeBreak");
             parts.query("Version", "2020-07-01");
@@ -10364,11 +9687,7 @@ pub mod take_break {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -10487,9 +9806,8 @@ pub mod take_break {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub signed_skill_group_id_list: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub signed_skill_group_id_list:
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         /// 上次收到坐席心跳的时间,格式为Unix时间戳,单位毫秒。
         ///
         /// When the last agent heartbeat was received, Unix timestamp in milliseconds.
@@ -10582,25 +9900,19 @@ pub mod take_break {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "Parameter.Blank" => Self::ParameterBlank(error),
-                    "InvalidOperation.UserState" => {
-                        Self::InvalidOperationUserState(error)
-                    }
+                    "InvalidOperation.UserState" => Self::InvalidOperationUserState(error),
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
                     "NotExists.UserId" => Self::NotExistsUserId(error),
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -10634,12 +9946,10 @@ pub mod take_break {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -10654,15 +9964,7 @@ pub mod take_break {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputWorkMode {
@@ -10701,15 +10003,7 @@ pub mod take_break {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputUserState {
@@ -10801,12 +10095,8 @@ pub mod unmute_call {
         ::switchboard_runtime::response::ErrorInfo {
             code: "Parameter.Blank",
             http_status: ::std::option::Option::Some(400u16),
-            message: ::std::option::Option::Some(
-                "The parameter %s may not be null or blank.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "该参数不能为null或含有空白符的字符串。",
-            ),
+            message: ::std::option::Option::Some("The parameter %s may not be null or blank."),
+            meaning: ::std::option::Option::Some("该参数不能为null或含有空白符的字符串。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -10824,9 +10114,7 @@ pub mod unmute_call {
             message: ::std::option::Option::Some(
                 "The operation is not allowed. User state (%s) does not meet expectations (%s).",
             ),
-            meaning: ::std::option::Option::Some(
-                "非法操作,用户状态不符合预期。",
-            ),
+            meaning: ::std::option::Option::Some("非法操作,用户状态不符合预期。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -10835,20 +10123,14 @@ pub mod unmute_call {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some(
-                "通话中不存在指定的Channel信息。",
-            ),
+            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some(
-                "The specified instance %s does not exist.",
-            ),
-            meaning: ::std::option::Option::Some(
-                "指定的呼叫中心实例不存在。",
-            ),
+            message: ::std::option::Option::Some("The specified instance %s does not exist."),
+            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -10861,9 +10143,7 @@ pub mod unmute_call {
         ::switchboard_runtime::response::ErrorInfo {
             code: "InternalService.CTI",
             http_status: ::std::option::Option::Some(500u16),
-            message: ::std::option::Option::Some(
-                "An internal CTI service error occurred. %s",
-            ),
+            message: ::std::option::Option::Some("An internal CTI service error occurred. %s"),
             meaning: ::std::option::Option::Some("内部CTI服务错误。"),
             retryable: false,
         },
@@ -10942,10 +10222,7 @@ pub mod unmute_call {
             self
         }
         /// 需要取消静音的坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -10958,10 +10235,7 @@ pub mod unmute_call {
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -10996,15 +10270,14 @@ pub mod unmute_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/");
             parts.query("Action", "UnmuteCall");
             parts.query("Version", "2020-07-01");
@@ -11034,11 +10307,7 @@ pub mod unmute_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -11129,19 +10398,12 @@ pub mod unmute_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "Parameter.Blank" => Self::ParameterBlank(error),
-                    "InvalidOperation.ChannelState" => {
-                        Self::InvalidOperationChannelState(error)
-                    }
-                    "InvalidOperation.UserState" => {
-                        Self::InvalidOperationUserState(error)
-                    }
+                    "InvalidOperation.ChannelState" => Self::InvalidOperationChannelState(error),
+                    "InvalidOperation.UserState" => Self::InvalidOperationUserState(error),
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
                     "NotExists.JobId" => Self::NotExistsJobId(error),
@@ -11149,10 +10411,9 @@ pub mod unmute_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -11189,12 +10450,10 @@ pub mod unmute_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -11239,7 +10498,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(answer_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(answer_call::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(answer_call::Error::Send)?;
         answer_call::parse_response(response)
     }
     /// BargeInCall: 调用BargeInCall实现强插,将用户加入到jobId指定的会话中。 (English: Call BargeInCall to barge in, adding the user to the conversation given by JobId.)
@@ -11252,7 +10515,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(barge_in_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(barge_in_call::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(barge_in_call::Error::Send)?;
         barge_in_call::parse_response(response)
     }
     /// BlindTransfer - 直接转接: 调用BlindTransfer直接转接通话到其他坐席或某个技能组队列或外部号码。 (English: Call BlindTransfer to transfer a call directly to another agent, a skill group queue or an external number.)
@@ -11265,7 +10532,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(blind_transfer::Error::Build)?;
-        let response = self.core.send(http).await.map_err(blind_transfer::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(blind_transfer::Error::Send)?;
         blind_transfer::parse_response(response)
     }
     /// CancelAttendedTransfer - 取消咨询转移: 调用CancelAttendedTransfer取消咨询转接。 (English: Call CancelAttendedTransfer to cancel a consultation transfer.)
@@ -11274,10 +10545,8 @@ impl Client {
     pub async fn cancel_attended_transfer(
         &self,
         request: cancel_attended_transfer::Request,
-    ) -> ::std::result::Result<
-        cancel_attended_transfer::Output,
-        cancel_attended_transfer::Error,
-    > {
+    ) -> ::std::result::Result<cancel_attended_transfer::Output, cancel_attended_transfer::Error>
+    {
         let http = request
             .to_http(self.core.base_url())
             .map_err(cancel_attended_transfer::Error::Build)?;
@@ -11298,7 +10567,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(coach_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(coach_call::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(coach_call::Error::Send)?;
         coach_call::parse_response(response)
     }
     /// CompleteAttendedTransfer - 完成咨询转接: 调用CompleteAttendedTransfer完成咨询转。 (English: Call CompleteAttendedTransfer to complete a consultation transfer.)
@@ -11307,10 +10580,8 @@ impl Client {
     pub async fn complete_attended_transfer(
         &self,
         request: complete_attended_transfer::Request,
-    ) -> ::std::result::Result<
-        complete_attended_transfer::Output,
-        complete_attended_transfer::Error,
-    > {
+    ) -> ::std::result::Result<complete_attended_transfer::Output, complete_attended_transfer::Error>
+    {
         let http = request
             .to_http(self.core.base_url())
             .map_err(complete_attended_transfer::Error::Build)?;
@@ -11340,10 +10611,8 @@ impl Client {
     pub async fn initiate_attended_transfer(
         &self,
         request: initiate_attended_transfer::Request,
-    ) -> ::std::result::Result<
-        initiate_attended_transfer::Output,
-        initiate_attended_transfer::Error,
-    > {
+    ) -> ::std::result::Result<initiate_attended_transfer::Output, initiate_attended_transfer::Error>
+    {
         let http = request
             .to_http(self.core.base_url())
             .map_err(initiate_attended_transfer::Error::Build)?;
@@ -11364,7 +10633,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(intercept_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(intercept_call::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(intercept_call::Error::Send)?;
         intercept_call::parse_response(response)
     }
     /// MakeCall - 发起呼叫: 调用MakeCall发起呼叫,被叫可以是内部坐席,也可以是外部客户。 (English: Call MakeCall to place a call to an internal agent or an external customer.)
@@ -11390,7 +10663,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(monitor_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(monitor_call::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(monitor_call::Error::Send)?;
         monitor_call::parse_response(response)
     }
     /// MuteCall - 静音通话: 调用MuteCall静音指定实例下指定通话ID对应的通话。 (English: Call MuteCall to mute the call with the given call ID.)
@@ -11433,7 +10710,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(release_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(release_call::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(release_call::Error::Send)?;
         release_call::parse_response(response)
     }
     /// ResetAgentState - 重置坐席状态: 调用ResetAgentState重置指定实例下指定坐席的坐席状态。 (English: Call ResetAgentState to reset an agent's state.)
@@ -11463,7 +10744,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(retrieve_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(retrieve_call::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(retrieve_call::Error::Send)?;
         retrieve_call::parse_response(response)
     }
     /// SendDtmfSignaling: 调用SendDtmfSignaling在通话过程中发送DTMF按键信息。 (English: Call SendDtmfSignaling to send DTMF keys during a call.)
@@ -11493,7 +10778,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(sign_in_group::Error::Build)?;
-        let response = self.core.send(http).await.map_err(sign_in_group::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(sign_in_group::Error::Send)?;
         sign_in_group::parse_response(response)
     }
     /// SignOutGroup: 调用SignOutGroup使坐席签出当前签入的技能组,即坐席下线操作。 (English: Call SignOutGroup to sign an agent out of its skill groups, i.e. take the agent offline.)
@@ -11506,7 +10795,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(sign_out_group::Error::Build)?;
-        let response = self.core.send(http).await.map_err(sign_out_group::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(sign_out_group::Error::Send)?;
         sign_out_group::parse_response(response)
     }
     /// StartConference: StartConference: start a conference with the given participants (summary inferred from the parameters; the page summary was not found).
@@ -11532,10 +10825,7 @@ impl Client {
     pub async fn switch_to_conference(
         &self,
         request: switch_to_conference::Request,
-    ) -> ::std::result::Result<
-        switch_to_conference::Output,
-        switch_to_conference::Error,
-    > {
+    ) -> ::std::result::Result<switch_to_conference::Output, switch_to_conference::Error> {
         let http = request
             .to_http(self.core.base_url())
             .map_err(switch_to_conference::Error::Build)?;
@@ -11556,7 +10846,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(take_break::Error::Build)?;
-        let response = self.core.send(http).await.map_err(take_break::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(take_break::Error::Send)?;
         take_break::parse_response(response)
     }
     /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.)
@@ -11569,7 +10863,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(unmute_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(unmute_call::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(unmute_call::Error::Send)?;
         unmute_call::parse_response(response)
     }
 }
@@ -11583,18 +10881,12 @@ impl ClientBuilder {
     /// Service endpoint. Documented: East China 2 (Shanghai) \`ccc.cn-shanghai.aliyuncs.com\`. The official Python SDK maps 22 other regions (ap-northeast-1, ap-south-1, ap-southeast-1/2/3/5, cn-beijing, cn-chengdu, cn-hongkong, cn-huhehaote, cn-qingdao, cn-shenzhen, cn-zhangjiakou, eu-central-1, eu-west-1, me-east-1, us-east-1, us-west-1, cn-hangzhou-finance, cn-shenzhen-finance-1, cn-shanghai-finance-1, cn-north-2-gov-1) to \`ccc.aliyuncs.com\`; cn-shanghai is not in that map and falls through to the SDK's regional rule, consistent with the documented Shanghai host.
     ///
     /// Default: `ccc.cn-shanghai.aliyuncs.com`.
-    pub fn endpoint(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn endpoint(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.endpoint = Some(value.into());
         self
     }
     /// Uses this base URL instead of filling the template.
-    pub fn base_url(
-        mut self,
-        url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.config.base_url = Some(url.into());
         self
     }
@@ -11620,22 +10912,17 @@ impl ClientBuilder {
         self
     }
     /// The client; fails when a base URL variable without default is unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
+    pub fn build(self) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
         let url = ::switchboard_runtime::client::fill_template(
             BASE_URL_TEMPLATE,
-            &[
-                (
-                    "endpoint",
-                    Some(
-                        self
-                            .endpoint
-                            .as_deref()
-                            .unwrap_or("ccc.cn-shanghai.aliyuncs.com"),
-                    ),
+            &[(
+                "endpoint",
+                Some(
+                    self.endpoint
+                        .as_deref()
+                        .unwrap_or("ccc.cn-shanghai.aliyuncs.com"),
                 ),
-            ],
+            )],
         );
         Ok(Client {
             core: self.config.build(url)?,
@@ -11651,9 +10938,10 @@ pub mod auth {
         access_key_id: impl ::std::convert::Into<::std::string::String>,
         access_key_secret: ::switchboard_runtime::Secret,
     ) -> ::switchboard_runtime::auth::SigningAuth {
-        ::switchboard_runtime::auth::SigningAuth::new(
-            signed_headers_hmac_sha256_config(access_key_id, access_key_secret),
-        )
+        ::switchboard_runtime::auth::SigningAuth::new(signed_headers_hmac_sha256_config(
+            access_key_id,
+            access_key_secret,
+        ))
     }
     /// The configuration behind [`signed_headers_hmac_sha256`], to add a security token (temporary credentials) before `SigningAuth::new`.
     pub fn signed_headers_hmac_sha256_config(
@@ -11675,9 +10963,10 @@ pub mod auth {
         access_key_id: impl ::std::convert::Into<::std::string::String>,
         access_key_secret: ::switchboard_runtime::Secret,
     ) -> ::switchboard_runtime::auth::SigningAuth {
-        ::switchboard_runtime::auth::SigningAuth::new(
-            signed_query_hmac_sha1_config(access_key_id, access_key_secret),
-        )
+        ::switchboard_runtime::auth::SigningAuth::new(signed_query_hmac_sha1_config(
+            access_key_id,
+            access_key_secret,
+        ))
     }
     /// The configuration behind [`signed_query_hmac_sha1`], to add a security token (temporary credentials) before `SigningAuth::new`.
     pub fn signed_query_hmac_sha1_config(
@@ -11691,5 +10980,6 @@ pub mod auth {
             "Action",
             "Version",
         )
+        .format("JSON")
     }
 }

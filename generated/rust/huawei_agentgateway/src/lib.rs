@@ -37,21 +37,22 @@
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
     clippy::needless_borrows_for_generic_args,
-    rustdoc::bare_urls,
+    rustdoc::bare_urls
 )]
 /// The base URL template; [`ClientBuilder`] fills its variables.
 pub const BASE_URL_TEMPLATE: &str = "https://{ip}:{port}/agentgateway";
 /// Where the result code, message, request id and payload live in every response.
-pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_runtime::response::Envelope {
-    code_field: ::std::option::Option::Some("retcode"),
-    success: ::std::option::Option::Some(
-        ::switchboard_runtime::response::SuccessCode::Str("0"),
-    ),
-    message_field: ::std::option::Option::Some("message"),
-    request_id_field: ::std::option::Option::None,
-    payload_field: ::std::option::Option::Some("result"),
-    http_status_errors: false,
-};
+pub const ENVELOPE: ::switchboard_runtime::response::Envelope =
+    ::switchboard_runtime::response::Envelope {
+        code_field: ::std::option::Option::Some("retcode"),
+        success: ::std::option::Option::Some(::switchboard_runtime::response::SuccessCode::Str(
+            "0",
+        )),
+        message_field: ::std::option::Option::Some("message"),
+        request_id_field: ::std::option::Option::None,
+        payload_field: ::std::option::Option::Some("result"),
+        http_status_errors: false,
+    };
 /// Error codes every endpoint of the service can return.
 pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
     ::switchboard_runtime::response::ErrorInfo {
@@ -175,9 +176,7 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
         code: "100-009",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some(
-            "Error setting the agent state (no permission).",
-        ),
+        meaning: ::std::option::Option::Some("Error setting the agent state (no permission)."),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -212,9 +211,7 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
         code: "100-014",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some(
-            "The phone number is outside the configured range.",
-        ),
+        meaning: ::std::option::Option::Some("The phone number is outside the configured range."),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -300,9 +297,7 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
         code: "101-004",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some(
-            "A non-inspector cannot query VDN conferences.",
-        ),
+        meaning: ::std::option::Option::Some("A non-inspector cannot query VDN conferences."),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -325,18 +320,14 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
         code: "101-007",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some(
-            "The chairperson cannot leave the conference.",
-        ),
+        meaning: ::std::option::Option::Some("The chairperson cannot leave the conference."),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "105-006",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some(
-            "GUID mismatch (DR recovery); sign in again.",
-        ),
+        meaning: ::std::option::Option::Some("GUID mismatch (DR recovery); sign in again."),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -364,18 +355,14 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
         code: "104-004",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some(
-            "录音下载失败之没有配置映射盘符",
-        ),
+        meaning: ::std::option::Option::Some("录音下载失败之没有配置映射盘符"),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "104-005",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some(
-            "录音下载失败之录音文件不存在",
-        ),
+        meaning: ::std::option::Option::Some("录音下载失败之录音文件不存在"),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -452,18 +439,14 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
         code: "105-005",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some(
-            "等待容灾恢复超时,座席需执行重新签入",
-        ),
+        meaning: ::std::option::Option::Some("等待容灾恢复超时,座席需执行重新签入"),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "105-007",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some(
-            "容灾开关未打开,座席需执行重新签入",
-        ),
+        meaning: ::std::option::Option::Some("容灾开关未打开,座席需执行重新签入"),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -484,9 +467,7 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
         code: "106-003",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some(
-            "设置的会话数超过最大值,最大值为60",
-        ),
+        meaning: ::std::option::Option::Some("设置的会话数超过最大值,最大值为60"),
         retryable: false,
     },
 ];
@@ -588,11 +569,11 @@ pub mod events {
     /// Decodes one event frame (JSON bytes). Never panics, whatever the bytes.
     pub fn decode(frame: &[u8]) -> ::std::result::Result<Event, EventError> {
         let split = ::switchboard_runtime::client::split_event(
-                frame,
-                "event.eventType",
-                ::std::option::Option::Some("event.content"),
-            )
-            .map_err(|e| EventError(e.to_string()))?;
+            frame,
+            "event.eventType",
+            ::std::option::Option::Some("event.content"),
+        )
+        .map_err(|e| EventError(e.to_string()))?;
         let payload = split.payload;
         let named = |event: &str| split.name == event;
         let unnamed = split.name.is_empty();
@@ -672,15 +653,7 @@ pub mod events {
         })
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum AgentMediaEventStopRecordDoneRecordFormat {
@@ -695,8 +668,7 @@ pub mod events {
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
     }
-    impl ::std::convert::From<::std::string::String>
-    for AgentMediaEventStopRecordDoneRecordFormat {
+    impl ::std::convert::From<::std::string::String> for AgentMediaEventStopRecordDoneRecordFormat {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "0" => Self::V0,
@@ -712,8 +684,7 @@ pub mod events {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<AgentMediaEventStopRecordDoneRecordFormat>
-    for ::std::string::String {
+    impl ::std::convert::From<AgentMediaEventStopRecordDoneRecordFormat> for ::std::string::String {
         fn from(value: AgentMediaEventStopRecordDoneRecordFormat) -> Self {
             match value {
                 AgentMediaEventStopRecordDoneRecordFormat::V0 => "0".to_owned(),
@@ -779,9 +750,7 @@ pub mod events {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub file_media_type: ::std::option::Option<
-            ::switchboard_runtime::serde_json::Value,
-        >,
+        pub file_media_type: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
         /// recording format (newer page cec_07_0531). 0: default voice format configured on the resource side (based on the recording file format configured on the UAP); 1: 24K VOX; 2: 32K VOX; 3: A-law.
         ///
         /// Example: `3`.
@@ -792,9 +761,7 @@ pub mod events {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub record_format: ::std::option::Option<
-            AgentMediaEventStopRecordDoneRecordFormat,
-        >,
+        pub record_format: ::std::option::Option<AgentMediaEventStopRecordDoneRecordFormat>,
         /// List of key names; appears in the example, not described.
         ///
         /// Wire name: `jsonKey`.
@@ -806,15 +773,7 @@ pub mod events {
         pub json_key: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum AgentOtherPhoneReleasePhoneState {
@@ -882,15 +841,7 @@ pub mod events {
         pub conf_id: ::std::option::Option<i64>,
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedChangeType {
@@ -940,15 +891,7 @@ pub mod events {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedChangeReason {
@@ -994,15 +937,7 @@ pub mod events {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedParticipantType {
@@ -1063,9 +998,7 @@ pub mod events {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub change_reason: ::std::option::Option<
-            AgentConfParticipantChangedChangeReason,
-        >,
+        pub change_reason: ::std::option::Option<AgentConfParticipantChangedChangeReason>,
         /// conference ID.
         ///
         /// Example: `1031168`.
@@ -1096,9 +1029,7 @@ pub mod events {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub participant_type: ::std::option::Option<
-            AgentConfParticipantChangedParticipantType,
-        >,
+        pub participant_type: ::std::option::Option<AgentConfParticipantChangedParticipantType>,
         /// user-defined device call type.
         ///
         /// Wire name: `deviceCallType`.
@@ -1237,15 +1168,7 @@ pub mod events {
         pub cause: ::std::option::Option<i64>,
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum AgentOtherPhoneOffhookType {
@@ -1304,15 +1227,7 @@ pub mod events {
         pub r#type: ::std::option::Option<AgentOtherPhoneOffhookType>,
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum AgentEventTalkingType {
@@ -1347,15 +1262,7 @@ pub mod events {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum AgentEventTalkingMediaAbility {
@@ -1597,10 +1504,7 @@ pub mod answer_agent_conference {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -1630,15 +1534,14 @@ pub mod answer_agent_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/answeragentconf");
@@ -1654,11 +1557,7 @@ pub mod answer_agent_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -1692,10 +1591,9 @@ pub mod answer_agent_conference {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -1724,12 +1622,10 @@ pub mod answer_agent_conference {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -1864,10 +1760,7 @@ pub mod answer_call {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -1880,10 +1773,7 @@ pub mod answer_call {
             self
         }
         /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
-        pub fn callid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn callid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.callid = Some(value.into());
             self
         }
@@ -1906,15 +1796,14 @@ pub mod answer_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::PUT,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/answer");
@@ -1933,11 +1822,7 @@ pub mod answer_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -1983,10 +1868,7 @@ pub mod answer_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "100-006" => Self::E100_006(error),
@@ -1995,10 +1877,9 @@ pub mod answer_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2031,12 +1912,10 @@ pub mod answer_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -2173,19 +2052,21 @@ pub mod batch_add_participants {
                 )?;
             }
             if let Some(value) = &self.voice_path {
-                ::switchboard_runtime::validate::length(
+                BuildError::check_length(
                     "voicePath",
                     value,
                     ::std::option::Option::None,
                     ::std::option::Option::Some(127),
+                    false,
                 )?;
             }
             if let Some(value) = &self.caller {
-                ::switchboard_runtime::validate::length(
+                BuildError::check_length(
                     "caller",
                     value,
                     ::std::option::Option::None,
                     ::std::option::Option::Some(24),
+                    false,
                 )?;
             }
             Ok(())
@@ -2196,9 +2077,7 @@ pub mod batch_add_participants {
     pub struct RequestBuilder {
         agentid: ::std::option::Option<::std::string::String>,
         content_type: ::std::option::Option<::std::string::String>,
-        addresses: ::std::option::Option<
-            ::std::vec::Vec<BatchAddParticipantsRequestAddressesItem>,
-        >,
+        addresses: ::std::option::Option<::std::vec::Vec<BatchAddParticipantsRequestAddressesItem>>,
         beep_tone: ::std::option::Option<bool>,
         play_mode: ::std::option::Option<BatchAddParticipantsPlayMode>,
         voice_path: ::std::option::Option<::std::string::String>,
@@ -2208,10 +2087,7 @@ pub mod batch_add_participants {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -2228,9 +2104,7 @@ pub mod batch_add_participants {
         /// Length: at most 120.
         pub fn addresses(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::vec::Vec<BatchAddParticipantsRequestAddressesItem>,
-            >,
+            value: impl ::std::convert::Into<::std::vec::Vec<BatchAddParticipantsRequestAddressesItem>>,
         ) -> Self {
             self.addresses = Some(value.into());
             self
@@ -2261,10 +2135,7 @@ pub mod batch_add_participants {
         /// 主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。最大长度为24个字符。
         ///
         /// Length: at most 24.
-        pub fn caller(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn caller(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.caller = Some(value.into());
             self
         }
@@ -2293,15 +2164,14 @@ pub mod batch_add_participants {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/batchaddparticipant");
@@ -2331,11 +2201,7 @@ pub mod batch_add_participants {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2369,10 +2235,9 @@ pub mod batch_add_participants {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2401,12 +2266,10 @@ pub mod batch_add_participants {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -2421,15 +2284,7 @@ pub mod batch_add_participants {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum BatchAddParticipantsRequestAddressesItemAddressType {
@@ -2441,7 +2296,8 @@ pub mod batch_add_participants {
         UnknownValue(::std::string::String),
     }
     impl ::std::convert::From<::std::string::String>
-    for BatchAddParticipantsRequestAddressesItemAddressType {
+        for BatchAddParticipantsRequestAddressesItemAddressType
+    {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "6" => Self::V6,
@@ -2450,21 +2306,19 @@ pub mod batch_add_participants {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for BatchAddParticipantsRequestAddressesItemAddressType {
+    impl ::std::convert::From<&str> for BatchAddParticipantsRequestAddressesItemAddressType {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
     impl ::std::convert::From<BatchAddParticipantsRequestAddressesItemAddressType>
-    for ::std::string::String {
+        for ::std::string::String
+    {
         fn from(value: BatchAddParticipantsRequestAddressesItemAddressType) -> Self {
             match value {
                 BatchAddParticipantsRequestAddressesItemAddressType::V6 => "6".to_owned(),
                 BatchAddParticipantsRequestAddressesItemAddressType::V9 => "9".to_owned(),
-                BatchAddParticipantsRequestAddressesItemAddressType::UnknownValue(
-                    value,
-                ) => value,
+                BatchAddParticipantsRequestAddressesItemAddressType::UnknownValue(value) => value,
             }
         }
     }
@@ -2528,15 +2382,7 @@ pub mod batch_add_participants {
         pub device_type: ::std::option::Option<i64>,
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum BatchAddParticipantsPlayMode {
@@ -2656,18 +2502,14 @@ pub mod batch_remove_participants {
     pub struct RequestBuilder {
         agentid: ::std::option::Option<::std::string::String>,
         content_type: ::std::option::Option<::std::string::String>,
-        addresses: ::std::option::Option<
-            ::std::vec::Vec<BatchRemoveParticipantsRequestAddressesItem>,
-        >,
+        addresses:
+            ::std::option::Option<::std::vec::Vec<BatchRemoveParticipantsRequestAddressesItem>>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -2712,15 +2554,14 @@ pub mod batch_remove_participants {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/batchremoveparticipant");
@@ -2738,11 +2579,7 @@ pub mod batch_remove_participants {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2790,10 +2627,9 @@ pub mod batch_remove_participants {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2822,12 +2658,10 @@ pub mod batch_remove_participants {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -2842,15 +2676,7 @@ pub mod batch_remove_participants {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum BatchRemoveParticipantsRequestAddressesItemAddressType {
@@ -2862,7 +2688,8 @@ pub mod batch_remove_participants {
         UnknownValue(::std::string::String),
     }
     impl ::std::convert::From<::std::string::String>
-    for BatchRemoveParticipantsRequestAddressesItemAddressType {
+        for BatchRemoveParticipantsRequestAddressesItemAddressType
+    {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "6" => Self::V6,
@@ -2871,25 +2698,21 @@ pub mod batch_remove_participants {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for BatchRemoveParticipantsRequestAddressesItemAddressType {
+    impl ::std::convert::From<&str> for BatchRemoveParticipantsRequestAddressesItemAddressType {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
     impl ::std::convert::From<BatchRemoveParticipantsRequestAddressesItemAddressType>
-    for ::std::string::String {
+        for ::std::string::String
+    {
         fn from(value: BatchRemoveParticipantsRequestAddressesItemAddressType) -> Self {
             match value {
-                BatchRemoveParticipantsRequestAddressesItemAddressType::V6 => {
-                    "6".to_owned()
+                BatchRemoveParticipantsRequestAddressesItemAddressType::V6 => "6".to_owned(),
+                BatchRemoveParticipantsRequestAddressesItemAddressType::V9 => "9".to_owned(),
+                BatchRemoveParticipantsRequestAddressesItemAddressType::UnknownValue(value) => {
+                    value
                 }
-                BatchRemoveParticipantsRequestAddressesItemAddressType::V9 => {
-                    "9".to_owned()
-                }
-                BatchRemoveParticipantsRequestAddressesItemAddressType::UnknownValue(
-                    value,
-                ) => value,
             }
         }
     }
@@ -3088,11 +2911,12 @@ pub mod change_participant_mode {
             }
             {
                 let value = &self.address;
-                ::switchboard_runtime::validate::length(
+                BuildError::check_length(
                     "address",
                     value,
                     ::std::option::Option::None,
                     ::std::option::Option::Some(24),
+                    false,
                 )?;
             }
             Ok(())
@@ -3111,10 +2935,7 @@ pub mod change_participant_mode {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -3145,10 +2966,7 @@ pub mod change_participant_mode {
         /// 地址标识,即电话号码或座席工号。最大长度为24字节。
         ///
         /// Length: at most 24.
-        pub fn address(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn address(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.address = Some(value.into());
             self
         }
@@ -3177,15 +2995,14 @@ pub mod change_participant_mode {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/changeparticipantmode");
@@ -3205,11 +3022,7 @@ pub mod change_participant_mode {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3263,10 +3076,7 @@ pub mod change_participant_mode {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-002" => Self::E000_002(error),
@@ -3277,10 +3087,9 @@ pub mod change_participant_mode {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3315,12 +3124,10 @@ pub mod change_participant_mode {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -3335,15 +3142,7 @@ pub mod change_participant_mode {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum ChangeParticipantModeAttribute {
@@ -3381,15 +3180,7 @@ pub mod change_participant_mode {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum ChangeParticipantModeAddressType {
@@ -3400,8 +3191,7 @@ pub mod change_participant_mode {
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
     }
-    impl ::std::convert::From<::std::string::String>
-    for ChangeParticipantModeAddressType {
+    impl ::std::convert::From<::std::string::String> for ChangeParticipantModeAddressType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "6" => Self::V6,
@@ -3415,8 +3205,7 @@ pub mod change_participant_mode {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<ChangeParticipantModeAddressType>
-    for ::std::string::String {
+    impl ::std::convert::From<ChangeParticipantModeAddressType> for ::std::string::String {
         fn from(value: ChangeParticipantModeAddressType) -> Self {
             match value {
                 ChangeParticipantModeAddressType::V6 => "6".to_owned(),
@@ -3561,10 +3350,7 @@ pub mod connect_held_call {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -3577,10 +3363,7 @@ pub mod connect_held_call {
             self
         }
         /// Unique ID of a call. (呼叫唯一标识callid。)
-        pub fn callid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn callid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.callid = Some(value.into());
             self
         }
@@ -3603,15 +3386,14 @@ pub mod connect_held_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/connecthold/");
@@ -3628,11 +3410,7 @@ pub mod connect_held_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3682,10 +3460,7 @@ pub mod connect_held_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "100-006" => Self::E100_006(error),
@@ -3695,10 +3470,9 @@ pub mod connect_held_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3732,12 +3506,10 @@ pub mod connect_held_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -3885,12 +3657,14 @@ pub mod disconnect_party {
                 static PATTERN: ::std::sync::OnceLock<
                     ::std::option::Option<::switchboard_runtime::validate::Regex>,
                 > = ::std::sync::OnceLock::new();
-                ::switchboard_runtime::validate::pattern(
-                    "number",
-                    value,
-                    "[0-9]{1,24}",
-                    &PATTERN,
-                )?;
+                ::switchboard_runtime::validate::pattern("number", value, "[0-9]{1,24}", &PATTERN)
+                    .map_err(|e| {
+                        if false {
+                            BuildError::new(e.field(), e.constraint())
+                        } else {
+                            e
+                        }
+                    })?;
             }
             Ok(())
         }
@@ -3906,10 +3680,7 @@ pub mod disconnect_party {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -3924,10 +3695,7 @@ pub mod disconnect_party {
         /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
         ///
         /// Pattern: `[0-9]{1,24}`.
-        pub fn number(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn number(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.number = Some(value.into());
             self
         }
@@ -3950,15 +3718,14 @@ pub mod disconnect_party {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/disconnect/");
@@ -3975,11 +3742,7 @@ pub mod disconnect_party {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -4033,10 +3796,7 @@ pub mod disconnect_party {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "100-006" => Self::E100_006(error),
@@ -4047,10 +3807,9 @@ pub mod disconnect_party {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -4085,12 +3844,10 @@ pub mod disconnect_party {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -4186,10 +3943,7 @@ pub mod hold_call {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -4219,15 +3973,14 @@ pub mod hold_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/hold");
@@ -4243,11 +3996,7 @@ pub mod hold_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -4281,10 +4030,9 @@ pub mod hold_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -4313,12 +4061,10 @@ pub mod hold_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -4487,20 +4233,22 @@ pub mod hold_conference_participant {
             }
             {
                 let value = &self.address;
-                ::switchboard_runtime::validate::length(
+                BuildError::check_length(
                     "address",
                     value,
                     ::std::option::Option::None,
                     ::std::option::Option::Some(24),
+                    false,
                 )?;
             }
             {
                 let value = &self.voice_path;
-                ::switchboard_runtime::validate::length(
+                BuildError::check_length(
                     "voicePath",
                     value,
                     ::std::option::Option::None,
                     ::std::option::Option::Some(127),
+                    false,
                 )?;
             }
             Ok(())
@@ -4520,10 +4268,7 @@ pub mod hold_conference_participant {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -4546,10 +4291,7 @@ pub mod hold_conference_participant {
         /// 地址标识。最大长度为24字节。
         ///
         /// Length: at most 24.
-        pub fn address(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn address(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.address = Some(value.into());
             self
         }
@@ -4597,15 +4339,14 @@ pub mod hold_conference_participant {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/holdparticipant");
@@ -4628,11 +4369,7 @@ pub mod hold_conference_participant {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -4686,10 +4423,7 @@ pub mod hold_conference_participant {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-002" => Self::E000_002(error),
@@ -4700,10 +4434,9 @@ pub mod hold_conference_participant {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -4738,12 +4471,10 @@ pub mod hold_conference_participant {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -4758,15 +4489,7 @@ pub mod hold_conference_participant {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum HoldConferenceParticipantAddressType {
@@ -4777,8 +4500,7 @@ pub mod hold_conference_participant {
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
     }
-    impl ::std::convert::From<::std::string::String>
-    for HoldConferenceParticipantAddressType {
+    impl ::std::convert::From<::std::string::String> for HoldConferenceParticipantAddressType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "6" => Self::V6,
@@ -4792,8 +4514,7 @@ pub mod hold_conference_participant {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<HoldConferenceParticipantAddressType>
-    for ::std::string::String {
+    impl ::std::convert::From<HoldConferenceParticipantAddressType> for ::std::string::String {
         fn from(value: HoldConferenceParticipantAddressType) -> Self {
             match value {
                 HoldConferenceParticipantAddressType::V6 => "6".to_owned(),
@@ -4803,15 +4524,7 @@ pub mod hold_conference_participant {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum HoldConferenceParticipantPlayMode {
@@ -4917,9 +4630,7 @@ pub mod leave_agent_conference {
             code: "101-007",
             http_status: ::std::option::Option::None,
             message: ::std::option::Option::None,
-            meaning: ::std::option::Option::Some(
-                "The chairperson cannot leave the conference.",
-            ),
+            meaning: ::std::option::Option::Some("The chairperson cannot leave the conference."),
             retryable: false,
         },
     ];
@@ -4971,10 +4682,7 @@ pub mod leave_agent_conference {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -5004,15 +4712,14 @@ pub mod leave_agent_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/requestleaveagentconf");
@@ -5028,11 +4735,7 @@ pub mod leave_agent_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -5086,10 +4789,7 @@ pub mod leave_agent_conference {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-002" => Self::E000_002(error),
@@ -5100,10 +4800,9 @@ pub mod leave_agent_conference {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -5138,12 +4837,10 @@ pub mod leave_agent_conference {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -5253,10 +4950,7 @@ pub mod poll_events {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -5286,15 +4980,14 @@ pub mod poll_events {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::GET,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentevent/");
             parts.path_param(self.agentid.as_str());
             {
@@ -5309,11 +5002,7 @@ pub mod poll_events {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -5355,10 +5044,7 @@ pub mod poll_events {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-001" => Self::E000_001(error),
@@ -5366,10 +5052,9 @@ pub mod poll_events {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -5401,12 +5086,10 @@ pub mod poll_events {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -5533,10 +5216,7 @@ pub mod query_hold_list {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -5566,15 +5246,14 @@ pub mod query_hold_list {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::GET,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/calldata/");
             parts.path_param(self.agentid.as_str());
             parts.path("/holdlist");
@@ -5590,11 +5269,7 @@ pub mod query_hold_list {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -5757,10 +5432,7 @@ pub mod query_hold_list {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "100-006" => Self::E100_006(error),
@@ -5769,10 +5441,9 @@ pub mod query_hold_list {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -5805,12 +5476,10 @@ pub mod query_hold_list {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -5936,10 +5605,7 @@ pub mod query_vdn_conference_ids {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -5969,15 +5635,14 @@ pub mod query_vdn_conference_ids {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::GET,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/queryvdnconfid");
@@ -5993,11 +5658,7 @@ pub mod query_vdn_conference_ids {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -6057,10 +5718,7 @@ pub mod query_vdn_conference_ids {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-002" => Self::E000_002(error),
@@ -6069,10 +5727,9 @@ pub mod query_vdn_conference_ids {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -6105,12 +5762,10 @@ pub mod query_vdn_conference_ids {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -6159,10 +5814,7 @@ pub mod reject_agent_conference {
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentconf/{agentid}/rejectagentconf";
     /// Names of the events this endpoint triggers (see [`super::events`]).
-    pub const EVENTS: &[&str] = &[
-        "AgentOther_PhoneRelease",
-        "AgentConf_ParticipantChanged",
-    ];
+    pub const EVENTS: &[&str] = &["AgentOther_PhoneRelease", "AgentConf_ParticipantChanged"];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 4usize] = [
         ::switchboard_runtime::response::ErrorInfo {
@@ -6248,10 +5900,7 @@ pub mod reject_agent_conference {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -6281,15 +5930,14 @@ pub mod reject_agent_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/rejectagentconf");
@@ -6305,11 +5953,7 @@ pub mod reject_agent_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -6359,10 +6003,7 @@ pub mod reject_agent_conference {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-002" => Self::E000_002(error),
@@ -6372,10 +6013,9 @@ pub mod reject_agent_conference {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -6409,12 +6049,10 @@ pub mod reject_agent_conference {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -6561,10 +6199,7 @@ pub mod release_agent_conference {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -6594,15 +6229,14 @@ pub mod release_agent_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/releaseagentconf");
@@ -6618,11 +6252,7 @@ pub mod release_agent_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -6676,10 +6306,7 @@ pub mod release_agent_conference {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-002" => Self::E000_002(error),
@@ -6690,10 +6317,9 @@ pub mod release_agent_conference {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -6728,12 +6354,10 @@ pub mod release_agent_conference {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -6914,11 +6538,12 @@ pub mod request_agent_conference {
                 )?;
             }
             if let Some(value) = &self.conf_caller_no {
-                ::switchboard_runtime::validate::length(
+                BuildError::check_length(
                     "confCallerNo",
                     value,
                     ::std::option::Option::None,
                     ::std::option::Option::Some(24),
+                    false,
                 )?;
             }
             if let Some(value) = &self.time {
@@ -6938,11 +6563,12 @@ pub mod request_agent_conference {
                 )?;
             }
             if let Some(value) = &self.voice_path {
-                ::switchboard_runtime::validate::length(
+                BuildError::check_length(
                     "voicePath",
                     value,
                     ::std::option::Option::None,
                     ::std::option::Option::Some(127),
+                    false,
                 )?;
             }
             Ok(())
@@ -6965,10 +6591,7 @@ pub mod request_agent_conference {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -7061,15 +6684,14 @@ pub mod request_agent_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/requestagentconf");
@@ -7105,11 +6727,7 @@ pub mod request_agent_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -7143,10 +6761,9 @@ pub mod request_agent_conference {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -7175,12 +6792,10 @@ pub mod request_agent_conference {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -7195,15 +6810,7 @@ pub mod request_agent_conference {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum RequestAgentConferencePlayMode {
@@ -7266,9 +6873,7 @@ pub mod sign_in {
             code: "100-001",
             http_status: ::std::option::Option::None,
             message: ::std::option::Option::None,
-            meaning: ::std::option::Option::Some(
-                "Sign-in parameters are empty or invalid.",
-            ),
+            meaning: ::std::option::Option::Some("Sign-in parameters are empty or invalid."),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -7312,7 +6917,7 @@ pub mod sign_in {
         },
     ];
     /// The request of `sign_in`. Build it with [`Request::builder`].
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug)]
     #[non_exhaustive]
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -7334,7 +6939,7 @@ pub mod sign_in {
         /// Length: at most 32.
         ///
         /// Wire name: `password`.
-        pub password: ::std::string::String,
+        pub password: ::switchboard_runtime::Secret,
         /// Softphone number bound at sign-in.
         ///
         /// Length: at most 24.
@@ -7450,36 +7055,40 @@ pub mod sign_in {
             }
             {
                 let value = &self.password;
-                ::switchboard_runtime::validate::length(
+                BuildError::check_length(
                     "password",
-                    value,
+                    value.expose(),
                     ::std::option::Option::None,
                     ::std::option::Option::Some(32),
+                    true,
                 )?;
             }
             {
                 let value = &self.phonenum;
-                ::switchboard_runtime::validate::length(
+                BuildError::check_length(
                     "phonenum",
                     value,
                     ::std::option::Option::None,
                     ::std::option::Option::Some(24),
+                    false,
                 )?;
             }
             if let Some(value) = &self.ip {
-                ::switchboard_runtime::validate::length(
+                BuildError::check_length(
                     "ip",
                     value,
                     ::std::option::Option::None,
                     ::std::option::Option::Some(15),
+                    false,
                 )?;
             }
             if let Some(value) = &self.vc_phone_number {
-                ::switchboard_runtime::validate::length(
+                BuildError::check_length(
                     "vcPhoneNumber",
                     value,
                     ::std::option::Option::None,
                     ::std::option::Option::Some(24),
+                    false,
                 )?;
             }
             Ok(())
@@ -7490,7 +7099,7 @@ pub mod sign_in {
     pub struct RequestBuilder {
         agentid: ::std::option::Option<::std::string::String>,
         content_type: ::std::option::Option<::std::string::String>,
-        password: ::std::option::Option<::std::string::String>,
+        password: ::std::option::Option<::switchboard_runtime::Secret>,
         phonenum: ::std::option::Option<::std::string::String>,
         autoanswer: ::std::option::Option<bool>,
         autoenteridle: ::std::option::Option<bool>,
@@ -7511,10 +7120,7 @@ pub mod sign_in {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -7531,7 +7137,7 @@ pub mod sign_in {
         /// Length: at most 32.
         pub fn password(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::switchboard_runtime::Secret>,
         ) -> Self {
             self.password = Some(value.into());
             self
@@ -7539,10 +7145,7 @@ pub mod sign_in {
         /// Softphone number bound at sign-in.
         ///
         /// Length: at most 24.
-        pub fn phonenum(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn phonenum(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.phonenum = Some(value.into());
             self
         }
@@ -7562,10 +7165,7 @@ pub mod sign_in {
             self
         }
         /// Agent type.
-        pub fn agenttype(
-            mut self,
-            value: impl ::std::convert::Into<SignInAgenttype>,
-        ) -> Self {
+        pub fn agenttype(mut self, value: impl ::std::convert::Into<SignInAgenttype>) -> Self {
             self.agenttype = Some(value.into());
             self
         }
@@ -7577,18 +7177,12 @@ pub mod sign_in {
         /// IP address of the agent; no IPv6.
         ///
         /// Length: at most 15.
-        pub fn ip(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn ip(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.ip = Some(value.into());
             self
         }
         /// Entry IP address.
-        pub fn entry_ip(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn entry_ip(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.entry_ip = Some(value.into());
             self
         }
@@ -7645,8 +7239,12 @@ pub mod sign_in {
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
-                password: self.password.ok_or_else(|| BuildError::missing("password"))?,
-                phonenum: self.phonenum.ok_or_else(|| BuildError::missing("phonenum"))?,
+                password: self
+                    .password
+                    .ok_or_else(|| BuildError::missing("password"))?,
+                phonenum: self
+                    .phonenum
+                    .ok_or_else(|| BuildError::missing("phonenum"))?,
                 autoanswer: self.autoanswer,
                 autoenteridle: self.autoenteridle,
                 releasephone: self.releasephone,
@@ -7672,15 +7270,14 @@ pub mod sign_in {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::PUT,
                 base_url,
             );
+            parts.operation(ID, &[]);
             parts.path("/resource/onlineagent/");
             parts.path_param(self.agentid.as_str());
             {
@@ -7740,11 +7337,7 @@ pub mod sign_in {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -7802,10 +7395,7 @@ pub mod sign_in {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "100-001" => Self::E100_001(error),
@@ -7817,10 +7407,9 @@ pub mod sign_in {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -7856,12 +7445,10 @@ pub mod sign_in {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -7876,15 +7463,7 @@ pub mod sign_in {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum SignInAgenttype {
@@ -7914,15 +7493,7 @@ pub mod sign_in {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum SignInStatus {
@@ -8064,10 +7635,7 @@ pub mod sign_out {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -8097,15 +7665,14 @@ pub mod sign_out {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::DELETE,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/onlineagent/");
             parts.path_param(self.agentid.as_str());
             parts.path("/logout");
@@ -8121,11 +7688,7 @@ pub mod sign_out {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -8173,10 +7736,7 @@ pub mod sign_out {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "100-005" => Self::E100_005(error),
@@ -8186,10 +7746,9 @@ pub mod sign_out {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -8223,12 +7782,10 @@ pub mod sign_out {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -8327,11 +7884,12 @@ pub mod three_party_call {
             }
             {
                 let value = &self.callid;
-                ::switchboard_runtime::validate::length(
+                BuildError::check_length(
                     "callid",
                     value,
                     ::std::option::Option::Some(1),
                     ::std::option::Option::None,
+                    false,
                 )?;
             }
             Ok(())
@@ -8349,10 +7907,7 @@ pub mod three_party_call {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -8367,10 +7922,7 @@ pub mod three_party_call {
         /// Indicates the ID of the call that the agent is holding. It cannot be blank.
         ///
         /// Length: at least 1.
-        pub fn callid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn callid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.callid = Some(value.into());
             self
         }
@@ -8402,15 +7954,14 @@ pub mod three_party_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/confjoin");
@@ -8431,11 +7982,7 @@ pub mod three_party_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -8469,10 +8016,9 @@ pub mod three_party_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -8501,12 +8047,10 @@ pub mod three_party_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -8554,10 +8098,7 @@ pub mod transfer_conference_chair {
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentconf/{agentid}/applytoshiftpresident";
     /// Names of the events this endpoint triggers (see [`super::events`]).
-    pub const EVENTS: &[&str] = &[
-        "AgentConf_ParticipantChanged",
-        "AgentConf_PresidentChanged",
-    ];
+    pub const EVENTS: &[&str] = &["AgentConf_ParticipantChanged", "AgentConf_PresidentChanged"];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 6usize] = [
         ::switchboard_runtime::response::ErrorInfo {
@@ -8670,10 +8211,7 @@ pub mod transfer_conference_chair {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -8711,15 +8249,14 @@ pub mod transfer_conference_chair {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/applytoshiftpresident");
@@ -8737,11 +8274,7 @@ pub mod transfer_conference_chair {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -8799,10 +8332,7 @@ pub mod transfer_conference_chair {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-002" => Self::E000_002(error),
@@ -8814,10 +8344,9 @@ pub mod transfer_conference_chair {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -8853,12 +8382,10 @@ pub mod transfer_conference_chair {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -8961,10 +8488,7 @@ pub mod unhold_call {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -8977,10 +8501,7 @@ pub mod unhold_call {
             self
         }
         /// Unique ID of a call.
-        pub fn callid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn callid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.callid = Some(value.into());
             self
         }
@@ -9003,15 +8524,14 @@ pub mod unhold_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/gethold");
@@ -9030,11 +8550,7 @@ pub mod unhold_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -9068,10 +8584,9 @@ pub mod unhold_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -9100,12 +8615,10 @@ pub mod unhold_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -9253,11 +8766,12 @@ pub mod unhold_conference_participant {
             }
             {
                 let value = &self.address;
-                ::switchboard_runtime::validate::length(
+                BuildError::check_length(
                     "address",
                     value,
                     ::std::option::Option::None,
                     ::std::option::Option::Some(24),
+                    false,
                 )?;
             }
             Ok(())
@@ -9275,10 +8789,7 @@ pub mod unhold_conference_participant {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -9301,10 +8812,7 @@ pub mod unhold_conference_participant {
         /// 地址标识,即电话号码或者座席工号。最大长度为24字节。
         ///
         /// Length: at most 24.
-        pub fn address(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn address(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.address = Some(value.into());
             self
         }
@@ -9330,15 +8838,14 @@ pub mod unhold_conference_participant {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
+            parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/unholdparticipant");
@@ -9357,11 +8864,7 @@ pub mod unhold_conference_participant {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -9415,10 +8918,7 @@ pub mod unhold_conference_participant {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-002" => Self::E000_002(error),
@@ -9429,10 +8929,9 @@ pub mod unhold_conference_participant {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -9467,12 +8966,10 @@ pub mod unhold_conference_participant {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -9487,15 +8984,7 @@ pub mod unhold_conference_participant {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum UnholdConferenceParticipantAddressType {
@@ -9506,8 +8995,7 @@ pub mod unhold_conference_participant {
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
     }
-    impl ::std::convert::From<::std::string::String>
-    for UnholdConferenceParticipantAddressType {
+    impl ::std::convert::From<::std::string::String> for UnholdConferenceParticipantAddressType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "6" => Self::V6,
@@ -9521,8 +9009,7 @@ pub mod unhold_conference_participant {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<UnholdConferenceParticipantAddressType>
-    for ::std::string::String {
+    impl ::std::convert::From<UnholdConferenceParticipantAddressType> for ::std::string::String {
         fn from(value: UnholdConferenceParticipantAddressType) -> Self {
             match value {
                 UnholdConferenceParticipantAddressType::V6 => "6".to_owned(),
@@ -9558,10 +9045,8 @@ impl Client {
     pub async fn answer_agent_conference(
         &self,
         request: answer_agent_conference::Request,
-    ) -> ::std::result::Result<
-        answer_agent_conference::Output,
-        answer_agent_conference::Error,
-    > {
+    ) -> ::std::result::Result<answer_agent_conference::Output, answer_agent_conference::Error>
+    {
         let http = request
             .to_http(self.core.base_url())
             .map_err(answer_agent_conference::Error::Build)?;
@@ -9582,7 +9067,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(answer_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(answer_call::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(answer_call::Error::Send)?;
         answer_call::parse_response(response)
     }
     /// Inviting Participants in Batches: The chairperson invites several participants (agents or phone numbers) to the conference.
@@ -9591,10 +9080,7 @@ impl Client {
     pub async fn batch_add_participants(
         &self,
         request: batch_add_participants::Request,
-    ) -> ::std::result::Result<
-        batch_add_participants::Output,
-        batch_add_participants::Error,
-    > {
+    ) -> ::std::result::Result<batch_add_participants::Output, batch_add_participants::Error> {
         let http = request
             .to_http(self.core.base_url())
             .map_err(batch_add_participants::Error::Build)?;
@@ -9611,10 +9097,8 @@ impl Client {
     pub async fn batch_remove_participants(
         &self,
         request: batch_remove_participants::Request,
-    ) -> ::std::result::Result<
-        batch_remove_participants::Output,
-        batch_remove_participants::Error,
-    > {
+    ) -> ::std::result::Result<batch_remove_participants::Output, batch_remove_participants::Error>
+    {
         let http = request
             .to_http(self.core.base_url())
             .map_err(batch_remove_participants::Error::Build)?;
@@ -9631,10 +9115,8 @@ impl Client {
     pub async fn change_participant_mode(
         &self,
         request: change_participant_mode::Request,
-    ) -> ::std::result::Result<
-        change_participant_mode::Output,
-        change_participant_mode::Error,
-    > {
+    ) -> ::std::result::Result<change_participant_mode::Output, change_participant_mode::Error>
+    {
         let http = request
             .to_http(self.core.base_url())
             .map_err(change_participant_mode::Error::Build)?;
@@ -9718,10 +9200,7 @@ impl Client {
     pub async fn leave_agent_conference(
         &self,
         request: leave_agent_conference::Request,
-    ) -> ::std::result::Result<
-        leave_agent_conference::Output,
-        leave_agent_conference::Error,
-    > {
+    ) -> ::std::result::Result<leave_agent_conference::Output, leave_agent_conference::Error> {
         let http = request
             .to_http(self.core.base_url())
             .map_err(leave_agent_conference::Error::Build)?;
@@ -9742,7 +9221,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(poll_events::Error::Build)?;
-        let response = self.core.send(http).await.map_err(poll_events::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(poll_events::Error::Send)?;
         poll_events::parse_response(response)
     }
     /// Querying the List of Held Calls: A signed-in agent queries the list of its held calls.
@@ -9755,7 +9238,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(query_hold_list::Error::Build)?;
-        let response = self.core.send(http).await.map_err(query_hold_list::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(query_hold_list::Error::Send)?;
         query_hold_list::parse_response(response)
     }
     /// Querying an Ongoing Conference ID in the VDN: An inspector queries the IDs of the conferences in progress in its VDN.
@@ -9764,10 +9251,8 @@ impl Client {
     pub async fn query_vdn_conference_ids(
         &self,
         request: query_vdn_conference_ids::Request,
-    ) -> ::std::result::Result<
-        query_vdn_conference_ids::Output,
-        query_vdn_conference_ids::Error,
-    > {
+    ) -> ::std::result::Result<query_vdn_conference_ids::Output, query_vdn_conference_ids::Error>
+    {
         let http = request
             .to_http(self.core.base_url())
             .map_err(query_vdn_conference_ids::Error::Build)?;
@@ -9784,10 +9269,8 @@ impl Client {
     pub async fn reject_agent_conference(
         &self,
         request: reject_agent_conference::Request,
-    ) -> ::std::result::Result<
-        reject_agent_conference::Output,
-        reject_agent_conference::Error,
-    > {
+    ) -> ::std::result::Result<reject_agent_conference::Output, reject_agent_conference::Error>
+    {
         let http = request
             .to_http(self.core.base_url())
             .map_err(reject_agent_conference::Error::Build)?;
@@ -9804,10 +9287,8 @@ impl Client {
     pub async fn release_agent_conference(
         &self,
         request: release_agent_conference::Request,
-    ) -> ::std::result::Result<
-        release_agent_conference::Output,
-        release_agent_conference::Error,
-    > {
+    ) -> ::std::result::Result<release_agent_conference::Output, release_agent_conference::Error>
+    {
         let http = request
             .to_http(self.core.base_url())
             .map_err(release_agent_conference::Error::Build)?;
@@ -9824,10 +9305,8 @@ impl Client {
     pub async fn request_agent_conference(
         &self,
         request: request_agent_conference::Request,
-    ) -> ::std::result::Result<
-        request_agent_conference::Output,
-        request_agent_conference::Error,
-    > {
+    ) -> ::std::result::Result<request_agent_conference::Output, request_agent_conference::Error>
+    {
         let http = request
             .to_http(self.core.base_url())
             .map_err(request_agent_conference::Error::Build)?;
@@ -9845,7 +9324,9 @@ impl Client {
         &self,
         request: sign_in::Request,
     ) -> ::std::result::Result<sign_in::Output, sign_in::Error> {
-        let http = request.to_http(self.core.base_url()).map_err(sign_in::Error::Build)?;
+        let http = request
+            .to_http(self.core.base_url())
+            .map_err(sign_in::Error::Build)?;
         let response = self.core.send(http).await.map_err(sign_in::Error::Send)?;
         sign_in::parse_response(response)
     }
@@ -9885,10 +9366,8 @@ impl Client {
     pub async fn transfer_conference_chair(
         &self,
         request: transfer_conference_chair::Request,
-    ) -> ::std::result::Result<
-        transfer_conference_chair::Output,
-        transfer_conference_chair::Error,
-    > {
+    ) -> ::std::result::Result<transfer_conference_chair::Output, transfer_conference_chair::Error>
+    {
         let http = request
             .to_http(self.core.base_url())
             .map_err(transfer_conference_chair::Error::Build)?;
@@ -9909,7 +9388,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(unhold_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(unhold_call::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(unhold_call::Error::Send)?;
         unhold_call::parse_response(response)
     }
     /// Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference.
@@ -9942,28 +9425,19 @@ pub struct ClientBuilder {
 }
 impl ClientBuilder {
     /// IP address of the agent gateway server. Newer pages (cec_07_0471, cec_07_1202): in single-node deployments the CC-Gateway server address; in cluster deployments the NSLB address; in the SaaS scenario, ask O&amp;M personnel.
-    pub fn ip(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn ip(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.ip = Some(value.into());
         self
     }
     /// HTTPS port number of the agent gateway server. The default 8043 comes from the newer pages (cec_07_0471, cec_07_1202: "the default value is 8043", also the NSLB port in cluster mode); the seed page names no port. In the SaaS scenario, ask O&amp;M personnel.
     ///
     /// Default: `8043`.
-    pub fn port(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn port(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.port = Some(value.into());
         self
     }
     /// Uses this base URL instead of filling the template.
-    pub fn base_url(
-        mut self,
-        url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.config.base_url = Some(url.into());
         self
     }
@@ -9989,9 +9463,7 @@ impl ClientBuilder {
         self
     }
     /// The client; fails when a base URL variable without default is unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
+    pub fn build(self) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
         let url = ::switchboard_runtime::client::fill_template(
             BASE_URL_TEMPLATE,
             &[
@@ -10013,10 +9485,7 @@ pub mod auth {
         ::switchboard_runtime::auth::SessionHeaderAuth,
         ::switchboard_runtime::auth::AuthError,
     > {
-        let config = ::switchboard_runtime::auth::SessionHeaderConfig::new(
-                "Set-GUID",
-                "Guid",
-            )?
+        let config = ::switchboard_runtime::auth::SessionHeaderConfig::new("Set-GUID", "Guid")?
             .value_prefix("JSESSIONID=");
         Ok(::switchboard_runtime::auth::SessionHeaderAuth::new(config))
     }

@@ -21,21 +21,22 @@
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
     clippy::needless_borrows_for_generic_args,
-    rustdoc::bare_urls,
+    rustdoc::bare_urls
 )]
 /// The base URL template; [`ClientBuilder`] fills its variables.
 pub const BASE_URL_TEMPLATE: &str = "https://{domain}";
 /// Where the result code, message, request id and payload live in every response.
-pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_runtime::response::Envelope {
-    code_field: ::std::option::Option::Some("ErrorCode"),
-    success: ::std::option::Option::Some(
-        ::switchboard_runtime::response::SuccessCode::Int(0i64),
-    ),
-    message_field: ::std::option::Option::Some("ErrorInfo"),
-    request_id_field: ::std::option::Option::None,
-    payload_field: ::std::option::Option::None,
-    http_status_errors: false,
-};
+pub const ENVELOPE: ::switchboard_runtime::response::Envelope =
+    ::switchboard_runtime::response::Envelope {
+        code_field: ::std::option::Option::Some("ErrorCode"),
+        success: ::std::option::Option::Some(::switchboard_runtime::response::SuccessCode::Int(
+            0i64,
+        )),
+        message_field: ::std::option::Option::Some("ErrorInfo"),
+        request_id_field: ::std::option::Option::None,
+        payload_field: ::std::option::Option::None,
+        http_status_errors: false,
+    };
 /// Error codes every endpoint of the service can return.
 pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 33usize] = [
     ::switchboard_runtime::response::ErrorInfo {
@@ -106,9 +107,7 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 33usize] = [
         code: "60010",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some(
-            "The request requires App administrator permission.",
-        ),
+        meaning: ::std::option::Option::Some("The request requires App administrator permission."),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -523,14 +522,16 @@ pub mod contact_user {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
+            );
+            parts.operation(
+                ID,
+                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
             );
             parts.path("/v4/desk_http_svc/contact_user");
             parts.json_body("application/json");
@@ -550,11 +551,7 @@ pub mod contact_user {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -622,10 +619,7 @@ pub mod contact_user {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "141000" => Self::E141000(error),
@@ -638,10 +632,9 @@ pub mod contact_user {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -678,12 +671,10 @@ pub mod contact_user {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -849,14 +840,16 @@ pub mod describe_agent_statistics {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
+            );
+            parts.operation(
+                ID,
+                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
             );
             parts.path("/v4/desk_http_svc/describe_agent_statistics");
             parts.json_body("application/json");
@@ -879,11 +872,7 @@ pub mod describe_agent_statistics {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -912,9 +901,7 @@ pub mod describe_agent_statistics {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub data: ::std::option::Option<
-            ::std::vec::Vec<DescribeAgentStatisticsOutputDataItem>,
-        >,
+        pub data: ::std::option::Option<::std::vec::Vec<DescribeAgentStatisticsOutputDataItem>>,
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -940,10 +927,9 @@ pub mod describe_agent_statistics {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -972,12 +958,10 @@ pub mod describe_agent_statistics {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -1290,8 +1274,8 @@ pub mod describe_chat_messages {
     /// Names of the events this endpoint triggers.
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
-    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 1usize] = [
-        ::switchboard_runtime::response::ErrorInfo {
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 1usize] =
+        [::switchboard_runtime::response::ErrorInfo {
             code: "141000",
             http_status: ::std::option::Option::None,
             message: ::std::option::Option::None,
@@ -1299,8 +1283,7 @@ pub mod describe_chat_messages {
                 "The application is not a desk (customer service) application.",
             ),
             retryable: false,
-        },
-    ];
+        }];
     /// The request of `describe_chat_messages`. Build it with [`Request::builder`].
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -1413,14 +1396,16 @@ pub mod describe_chat_messages {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
+            );
+            parts.operation(
+                ID,
+                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
             );
             parts.path("/v4/desk_http_svc/describe_chat_messages");
             parts.json_body("application/json");
@@ -1442,11 +1427,7 @@ pub mod describe_chat_messages {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -1475,9 +1456,8 @@ pub mod describe_chat_messages {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub messages: ::std::option::Option<
-            ::std::vec::Vec<DescribeChatMessagesOutputMessagesItem>,
-        >,
+        pub messages:
+            ::std::option::Option<::std::vec::Vec<DescribeChatMessagesOutputMessagesItem>>,
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1507,20 +1487,16 @@ pub mod describe_chat_messages {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "141000" => Self::E141000(error),
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -1530,9 +1506,9 @@ pub mod describe_chat_messages {
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
             match self {
-                Self::E141000(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
+                Self::E141000(error) | Self::Service(error) | Self::Undocumented(error) => {
+                    Some(error)
+                }
                 _ => None,
             }
         }
@@ -1551,12 +1527,10 @@ pub mod describe_chat_messages {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -1571,15 +1545,7 @@ pub mod describe_chat_messages {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum DescribeChatMessagesOrder {
@@ -1609,15 +1575,7 @@ pub mod describe_chat_messages {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum DescribeChatMessagesOutputMessagesItemFromAccountRole {
@@ -1630,8 +1588,7 @@ pub mod describe_chat_messages {
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
-    impl ::std::convert::From<i64>
-    for DescribeChatMessagesOutputMessagesItemFromAccountRole {
+    impl ::std::convert::From<i64> for DescribeChatMessagesOutputMessagesItemFromAccountRole {
         fn from(value: i64) -> Self {
             match value {
                 1i64 => Self::User,
@@ -1641,16 +1598,13 @@ pub mod describe_chat_messages {
             }
         }
     }
-    impl ::std::convert::From<DescribeChatMessagesOutputMessagesItemFromAccountRole>
-    for i64 {
+    impl ::std::convert::From<DescribeChatMessagesOutputMessagesItemFromAccountRole> for i64 {
         fn from(value: DescribeChatMessagesOutputMessagesItemFromAccountRole) -> Self {
             match value {
                 DescribeChatMessagesOutputMessagesItemFromAccountRole::User => 1i64,
                 DescribeChatMessagesOutputMessagesItemFromAccountRole::Agent => 2i64,
                 DescribeChatMessagesOutputMessagesItemFromAccountRole::System => 3i64,
-                DescribeChatMessagesOutputMessagesItemFromAccountRole::UnknownValue(
-                    value,
-                ) => value,
+                DescribeChatMessagesOutputMessagesItemFromAccountRole::UnknownValue(value) => value,
             }
         }
     }
@@ -1679,9 +1633,8 @@ pub mod describe_chat_messages {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub from_account_role: ::std::option::Option<
-            DescribeChatMessagesOutputMessagesItemFromAccountRole,
-        >,
+        pub from_account_role:
+            ::std::option::Option<DescribeChatMessagesOutputMessagesItemFromAccountRole>,
         /// Not described by the vendor.
         ///
         /// Unconfirmed: The page gives MsgBody's type (Array) but no description; the element shape (MsgType, MsgContent) is taken from the sample response package.
@@ -1863,14 +1816,16 @@ pub mod describe_im_cdr_list {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
+            );
+            parts.operation(
+                ID,
+                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
             );
             parts.path("/v4/desk_http_svc/describe_im_cdr_list");
             parts.json_body("application/json");
@@ -1893,11 +1848,7 @@ pub mod describe_im_cdr_list {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -1926,9 +1877,8 @@ pub mod describe_im_cdr_list {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub im_cdr_list: ::std::option::Option<
-            ::std::vec::Vec<DescribeImCdrListOutputImCdrListItem>,
-        >,
+        pub im_cdr_list:
+            ::std::option::Option<::std::vec::Vec<DescribeImCdrListOutputImCdrListItem>>,
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1954,10 +1904,9 @@ pub mod describe_im_cdr_list {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -1986,12 +1935,10 @@ pub mod describe_im_cdr_list {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -2207,14 +2154,16 @@ pub mod describe_reception_realtime_statistics {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
+            );
+            parts.operation(
+                ID,
+                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
             );
             parts.path("/v4/desk_http_svc/describe_reception_realtime_statistics");
             parts.json_body("application/json");
@@ -2226,11 +2175,7 @@ pub mod describe_reception_realtime_statistics {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2276,10 +2221,9 @@ pub mod describe_reception_realtime_statistics {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2308,12 +2252,10 @@ pub mod describe_reception_realtime_statistics {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -2466,9 +2408,7 @@ pub mod describe_reception_realtime_statistics {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub current_group_queue_cnt: ::std::option::Option<
-            ::std::vec::Vec<
-                DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem,
-            >,
+            ::std::vec::Vec<DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem>,
         >,
     }
 }
@@ -2586,14 +2526,16 @@ pub mod describe_session_statistics {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
+            );
+            parts.operation(
+                ID,
+                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
             );
             parts.path("/v4/desk_http_svc/describe_session_statistics");
             parts.json_body("application/json");
@@ -2610,11 +2552,7 @@ pub mod describe_session_statistics {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2647,9 +2585,7 @@ pub mod describe_session_statistics {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub data: ::std::option::Option<
-            ::std::vec::Vec<DescribeSessionStatisticsOutputDataItem>,
-        >,
+        pub data: ::std::option::Option<::std::vec::Vec<DescribeSessionStatisticsOutputDataItem>>,
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2675,10 +2611,9 @@ pub mod describe_session_statistics {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2707,12 +2642,10 @@ pub mod describe_session_statistics {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -2950,9 +2883,7 @@ pub mod end_session {
         ::switchboard_runtime::response::ErrorInfo {
             code: "141005",
             http_status: ::std::option::Option::None,
-            message: ::std::option::Option::Some(
-                "Session does not exist or has completed.",
-            ),
+            message: ::std::option::Option::Some("Session does not exist or has completed."),
             meaning: ::std::option::Option::None,
             retryable: false,
         },
@@ -3007,14 +2938,16 @@ pub mod end_session {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
+            );
+            parts.operation(
+                ID,
+                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
             );
             parts.path("/v4/desk_http_svc/end_session");
             parts.json_body("application/json");
@@ -3029,11 +2962,7 @@ pub mod end_session {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3079,10 +3008,7 @@ pub mod end_session {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "141002" => Self::E141002(error),
@@ -3091,10 +3017,9 @@ pub mod end_session {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3127,12 +3052,10 @@ pub mod end_session {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -3281,14 +3204,16 @@ pub mod get_session_state {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
+            );
+            parts.operation(
+                ID,
+                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
             );
             parts.path("/v4/desk_http_svc/get_session_state");
             parts.json_body("application/json");
@@ -3309,11 +3234,7 @@ pub mod get_session_state {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3397,10 +3318,7 @@ pub mod get_session_state {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "141002" => Self::E141002(error),
@@ -3409,10 +3327,9 @@ pub mod get_session_state {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3445,12 +3362,10 @@ pub mod get_session_state {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -3465,15 +3380,7 @@ pub mod get_session_state {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputCurrentState {
@@ -3676,7 +3583,9 @@ pub mod send_msg {
                 msg_random: self
                     .msg_random
                     .ok_or_else(|| BuildError::missing("MsgRandom"))?,
-                msg_body: self.msg_body.ok_or_else(|| BuildError::missing("MsgBody"))?,
+                msg_body: self
+                    .msg_body
+                    .ok_or_else(|| BuildError::missing("MsgBody"))?,
                 cloud_custom_data: self.cloud_custom_data,
             };
             request.validate()?;
@@ -3689,14 +3598,16 @@ pub mod send_msg {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
+            );
+            parts.operation(
+                ID,
+                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
             );
             parts.path("/v4/desk_http_svc/send_msg");
             parts.json_body("application/json");
@@ -3722,11 +3633,7 @@ pub mod send_msg {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3760,10 +3667,9 @@ pub mod send_msg {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3792,12 +3698,10 @@ pub mod send_msg {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -3897,26 +3801,17 @@ pub mod send_stream_msg {
             self
         }
         /// Message content
-        pub fn chunk(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn chunk(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.chunk = Some(value.into());
             self
         }
         /// Not required for the first API call, but needs to be filled in starting from the second call.
-        pub fn msg_key(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn msg_key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.msg_key = Some(value.into());
             self
         }
         /// When calling for the last time, this field is 1, indicating that the streaming output has stopped.
-        pub fn finish(
-            mut self,
-            value: impl ::std::convert::Into<SendStreamMsgFinish>,
-        ) -> Self {
+        pub fn finish(mut self, value: impl ::std::convert::Into<SendStreamMsgFinish>) -> Self {
             self.finish = Some(value.into());
             self
         }
@@ -3940,14 +3835,16 @@ pub mod send_stream_msg {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
+            );
+            parts.operation(
+                ID,
+                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
             );
             parts.path("/v4/desk_http_svc/send_stream_msg");
             parts.json_body("application/json");
@@ -3967,11 +3864,7 @@ pub mod send_stream_msg {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -4019,10 +3912,9 @@ pub mod send_stream_msg {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -4051,12 +3943,10 @@ pub mod send_stream_msg {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -4071,15 +3961,7 @@ pub mod send_stream_msg {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum SendStreamMsgFinish {
@@ -4188,9 +4070,8 @@ pub mod transfer_to_human {
         /// Unconfirmed: The documented default (0) is kept in the description only: a spec \`default\` would make the client always send the field, unlike the page's sample request.
         ///
         /// Wire name: `SendTipIfNoAgentOnline`.
-        pub send_tip_if_no_agent_online: ::std::option::Option<
-            TransferToHumanSendTipIfNoAgentOnline,
-        >,
+        pub send_tip_if_no_agent_online:
+            ::std::option::Option<TransferToHumanSendTipIfNoAgentOnline>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4208,9 +4089,7 @@ pub mod transfer_to_human {
         session_id: ::std::option::Option<::std::string::String>,
         agent_id_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         agent_group_id: ::std::option::Option<i64>,
-        send_tip_if_no_agent_online: ::std::option::Option<
-            TransferToHumanSendTipIfNoAgentOnline,
-        >,
+        send_tip_if_no_agent_online: ::std::option::Option<TransferToHumanSendTipIfNoAgentOnline>,
     }
     impl RequestBuilder {
         /// Session ID.
@@ -4262,14 +4141,16 @@ pub mod transfer_to_human {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
+        {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
+            );
+            parts.operation(
+                ID,
+                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
             );
             parts.path("/v4/desk_http_svc/transfer_to_human");
             parts.json_body("application/json");
@@ -4291,11 +4172,7 @@ pub mod transfer_to_human {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
+        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -4358,10 +4235,7 @@ pub mod transfer_to_human {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
                 let error = error.with_info(info);
                 return match info.code {
                     "90001" => Self::E90001(error),
@@ -4370,10 +4244,9 @@ pub mod transfer_to_human {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
+            if let Some(info) =
+                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
+            {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -4406,12 +4279,10 @@ pub mod transfer_to_human {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
+                other => match other.api_error() {
+                    Some(error) => error.fmt(f),
+                    None => f.write_str(ID),
+                },
             }
         }
     }
@@ -4426,15 +4297,7 @@ pub mod transfer_to_human {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum TransferToHumanSendTipIfNoAgentOnline {
@@ -4464,15 +4327,7 @@ pub mod transfer_to_human {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum OutputIsInQueue {
@@ -4532,7 +4387,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(contact_user::Error::Build)?;
-        let response = self.core.send(http).await.map_err(contact_user::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(contact_user::Error::Send)?;
         contact_user::parse_response(response)
     }
     /// Query Live Agent Analysis Data: Query per-agent daily analysis data (online times, session and message counts, response times, satisfaction).
@@ -4541,10 +4400,8 @@ impl Client {
     pub async fn describe_agent_statistics(
         &self,
         request: describe_agent_statistics::Request,
-    ) -> ::std::result::Result<
-        describe_agent_statistics::Output,
-        describe_agent_statistics::Error,
-    > {
+    ) -> ::std::result::Result<describe_agent_statistics::Output, describe_agent_statistics::Error>
+    {
         let http = request
             .to_http(self.core.base_url())
             .map_err(describe_agent_statistics::Error::Build)?;
@@ -4561,10 +4418,7 @@ impl Client {
     pub async fn describe_chat_messages(
         &self,
         request: describe_chat_messages::Request,
-    ) -> ::std::result::Result<
-        describe_chat_messages::Output,
-        describe_chat_messages::Error,
-    > {
+    ) -> ::std::result::Result<describe_chat_messages::Output, describe_chat_messages::Error> {
         let http = request
             .to_http(self.core.base_url())
             .map_err(describe_chat_messages::Error::Build)?;
@@ -4581,10 +4435,7 @@ impl Client {
     pub async fn describe_im_cdr_list(
         &self,
         request: describe_im_cdr_list::Request,
-    ) -> ::std::result::Result<
-        describe_im_cdr_list::Output,
-        describe_im_cdr_list::Error,
-    > {
+    ) -> ::std::result::Result<describe_im_cdr_list::Output, describe_im_cdr_list::Error> {
         let http = request
             .to_http(self.core.base_url())
             .map_err(describe_im_cdr_list::Error::Build)?;
@@ -4645,7 +4496,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(end_session::Error::Build)?;
-        let response = self.core.send(http).await.map_err(end_session::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(end_session::Error::Send)?;
         end_session::parse_response(response)
     }
     /// Querying User Session Status: Query the status of a user session (bot, queueing, waiting for or served by a live agent).
@@ -4688,7 +4543,11 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(send_stream_msg::Error::Build)?;
-        let response = self.core.send(http).await.map_err(send_stream_msg::Error::Send)?;
+        let response = self
+            .core
+            .send(http)
+            .await
+            .map_err(send_stream_msg::Error::Send)?;
         send_stream_msg::parse_response(response)
     }
     /// Agent Transfer: App admins transfer a user's session to a live agent.
@@ -4737,18 +4596,12 @@ impl ClientBuilder {
     /// - `adminapiusa.my-imcloud.com`: Silicon Valley (backup)
     /// - `adminapiidn.im.qcloud.com`: Jakarta (primary)
     /// - `adminapiidn.my-imcloud.com`: Jakarta (backup)
-    pub fn domain(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn domain(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.domain = Some(value.into());
         self
     }
     /// Uses this base URL instead of filling the template.
-    pub fn base_url(
-        mut self,
-        url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.config.base_url = Some(url.into());
         self
     }
@@ -4774,12 +4627,13 @@ impl ClientBuilder {
         self
     }
     /// The client; fails when a base URL variable without default is unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
+    pub fn build(self) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
         let url = ::switchboard_runtime::client::fill_template(
             BASE_URL_TEMPLATE,
-            &[("domain", Some(self.domain.as_deref().unwrap_or("console.tim.qq.com")))],
+            &[(
+                "domain",
+                Some(self.domain.as_deref().unwrap_or("console.tim.qq.com")),
+            )],
         );
         Ok(Client {
             core: self.config.build(url)?,
@@ -4804,12 +4658,7 @@ pub mod auth {
             fixed: vec![("contenttype".to_owned(), "json".to_owned())],
         };
         ::switchboard_runtime::auth::QuerySigAuth::new(
-            ::switchboard_runtime::auth::QuerySigConfig::new(
-                    app_id,
-                    identifier,
-                    key,
-                    names,
-                )
+            ::switchboard_runtime::auth::QuerySigConfig::new(app_id, identifier, key, names)
                 .expire_seconds(15552000u64),
         )
     }
