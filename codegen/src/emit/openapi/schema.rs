@@ -67,6 +67,11 @@ pub(super) fn field_schema(field: &Field) -> Map<String, Value> {
     if let Some(description) = text::field_description(field) {
         prepend(&mut schema, "description", description.into());
     }
+    if field.secret {
+        // A credential: UIs mask it, generators keep it out of logs.
+        insert_before_extensions(&mut schema, "format", "password".into());
+        insert_before_extensions(&mut schema, "writeOnly", true.into());
+    }
     if let Some(unconfirmed) = &field.unconfirmed {
         schema.insert("x-unconfirmed".into(), unconfirmed.clone().into());
     }

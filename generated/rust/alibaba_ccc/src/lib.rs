@@ -25,22 +25,21 @@
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
     clippy::needless_borrows_for_generic_args,
-    rustdoc::bare_urls
+    rustdoc::bare_urls,
 )]
 /// The base URL template; [`ClientBuilder`] fills its variables.
 pub const BASE_URL_TEMPLATE: &str = "https://{endpoint}";
 /// Where the result code, message, request id and payload live in every response.
-pub const ENVELOPE: ::switchboard_runtime::response::Envelope =
-    ::switchboard_runtime::response::Envelope {
-        code_field: ::std::option::Option::Some("Code"),
-        success: ::std::option::Option::Some(::switchboard_runtime::response::SuccessCode::Str(
-            "OK",
-        )),
-        message_field: ::std::option::Option::Some("Message"),
-        request_id_field: ::std::option::Option::Some("RequestId"),
-        payload_field: ::std::option::Option::Some("Data"),
-        http_status_errors: true,
-    };
+pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_runtime::response::Envelope {
+    code_field: ::std::option::Option::Some("Code"),
+    success: ::std::option::Option::Some(
+        ::switchboard_runtime::response::SuccessCode::Str("OK"),
+    ),
+    message_field: ::std::option::Option::Some("Message"),
+    request_id_field: ::std::option::Option::Some("RequestId"),
+    payload_field: ::std::option::Option::Some("Data"),
+    http_status_errors: true,
+};
 /// Error codes every endpoint of the service can return.
 pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 13usize] = [
     ::switchboard_runtime::response::ErrorInfo {
@@ -212,7 +211,9 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub channel_contexts: ::std::option::Option<::std::vec::Vec<super::types::ChannelContext>>,
+        pub channel_contexts: ::std::option::Option<
+            ::std::vec::Vec<super::types::ChannelContext>,
+        >,
     }
     /// 话务通道上下文 (channel context), as shown in the UnmuteCall sample response.
     ///
@@ -546,8 +547,9 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub signed_skill_group_id_list:
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub signed_skill_group_id_list: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         /// 坐席最近一次被预定的时间,被预定意味着马上将有来电分配给该坐席,格式为Unix时间戳,单位毫秒。
         ///
         /// When the agent was last reserved (being reserved means an incoming call is about to be assigned to the agent), as a Unix timestamp in milliseconds.
@@ -618,14 +620,20 @@ pub mod answer_call {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -701,7 +709,10 @@ pub mod answer_call {
             self
         }
         /// 坐席 ID。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -714,7 +725,10 @@ pub mod answer_call {
             self
         }
         /// 通话 ID。
-        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -738,8 +752,10 @@ pub mod answer_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -771,7 +787,11 @@ pub mod answer_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -861,7 +881,10 @@ pub mod answer_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -870,9 +893,10 @@ pub mod answer_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -905,10 +929,12 @@ pub mod answer_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -955,8 +981,12 @@ pub mod barge_in_call {
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -969,8 +999,12 @@ pub mod barge_in_call {
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.UserId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The user %s does not exist in instance %s."),
-            meaning: ::std::option::Option::Some("呼叫中心实例中不存在指定的用户。"),
+            message: ::std::option::Option::Some(
+                "The user %s does not exist in instance %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "呼叫中心实例中不存在指定的用户。",
+            ),
             retryable: false,
         },
     ];
@@ -1061,7 +1095,10 @@ pub mod barge_in_call {
             self
         }
         /// 发起强插的坐席 ID。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -1074,7 +1111,10 @@ pub mod barge_in_call {
             self
         }
         /// 通话 ID。
-        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -1117,8 +1157,10 @@ pub mod barge_in_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -1157,7 +1199,11 @@ pub mod barge_in_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -1232,7 +1278,10 @@ pub mod barge_in_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
@@ -1241,9 +1290,10 @@ pub mod barge_in_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -1276,10 +1326,12 @@ pub mod barge_in_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -1329,8 +1381,12 @@ pub mod blind_transfer {
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -1543,7 +1599,10 @@ pub mod blind_transfer {
             self
         }
         /// 发起直接转接的坐席 ID。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -1579,7 +1638,10 @@ pub mod blind_transfer {
             self
         }
         /// 通话 ID。
-        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -1631,21 +1693,30 @@ pub mod blind_transfer {
             self
         }
         /// Ingest endpoint data, primarily used for extension purposes. Regular users do not need to concern themselves with this field.
-        pub fn tags(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn tags(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.tags = Some(value.into());
             self
         }
         /// The queuing timeout duration in seconds when the transfer target is a skill group queue.
         ///
         /// Format: `int64`.
-        pub fn queuing_timeout_seconds(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn queuing_timeout_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
             self.queuing_timeout_seconds = Some(value.into());
             self
         }
         /// The queuing overflow threshold when the transfer target is a skill group queue. The default value is 0, which means no overflow occurs.
         ///
         /// Format: `int64`.
-        pub fn queuing_overflow_threshold(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn queuing_overflow_threshold(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
             self.queuing_overflow_threshold = Some(value.into());
             self
         }
@@ -1692,8 +1763,10 @@ pub mod blind_transfer {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -1731,28 +1804,31 @@ pub mod blind_transfer {
                 parts.query("CallPriority", value.to_string().as_str());
             }
             if let Some(value) = &self.strategy_name {
-                parts.query(
-                    "StrategyName",
-                    ::std::string::String::from(value.clone()).as_str(),
-                );
+                parts
+                    .query(
+                        "StrategyName",
+                        ::std::string::String::from(value.clone()).as_str(),
+                    );
             }
             if let Some(value) = &self.strategy_params {
                 parts.query("StrategyParams", value.as_str());
             }
             if let Some(value) = &self.transferee_type {
-                parts.query(
-                    "TransfereeType",
-                    ::std::string::String::from(value.clone()).as_str(),
-                );
+                parts
+                    .query(
+                        "TransfereeType",
+                        ::std::string::String::from(value.clone()).as_str(),
+                    );
             }
             if let Some(value) = &self.contact_flow_variables {
                 parts.query("ContactFlowVariables", value.as_str());
             }
             if let Some(value) = &self.routing_type {
-                parts.query(
-                    "RoutingType",
-                    ::std::string::String::from(value.clone()).as_str(),
-                );
+                parts
+                    .query(
+                        "RoutingType",
+                        ::std::string::String::from(value.clone()).as_str(),
+                    );
             }
             if let Some(value) = &self.tags {
                 parts.query("Tags", value.as_str());
@@ -1774,7 +1850,11 @@ pub mod blind_transfer {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -1858,7 +1938,10 @@ pub mod blind_transfer {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
@@ -1866,9 +1949,10 @@ pub mod blind_transfer {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -1900,10 +1984,12 @@ pub mod blind_transfer {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -1918,7 +2004,15 @@ pub mod blind_transfer {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum BlindTransferStrategyName {
@@ -1961,7 +2055,15 @@ pub mod blind_transfer {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum BlindTransferTransfereeType {
@@ -1998,13 +2100,23 @@ pub mod blind_transfer {
                 BlindTransferTransfereeType::Agent => "AGENT".to_owned(),
                 BlindTransferTransfereeType::SkillGroup => "SKILL_GROUP".to_owned(),
                 BlindTransferTransfereeType::Ivr => "IVR".to_owned(),
-                BlindTransferTransfereeType::ExternalNumber => "EXTERNAL_NUMBER".to_owned(),
+                BlindTransferTransfereeType::ExternalNumber => {
+                    "EXTERNAL_NUMBER".to_owned()
+                }
                 BlindTransferTransfereeType::UnknownValue(value) => value,
             }
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum BlindTransferRoutingType {
@@ -2079,14 +2191,20 @@ pub mod cancel_attended_transfer {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -2162,7 +2280,10 @@ pub mod cancel_attended_transfer {
             self
         }
         /// 坐席 ID。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -2175,7 +2296,10 @@ pub mod cancel_attended_transfer {
             self
         }
         /// 通话 ID。
-        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -2199,8 +2323,10 @@ pub mod cancel_attended_transfer {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -2232,7 +2358,11 @@ pub mod cancel_attended_transfer {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2322,7 +2452,10 @@ pub mod cancel_attended_transfer {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -2331,9 +2464,10 @@ pub mod cancel_attended_transfer {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2366,10 +2500,12 @@ pub mod cancel_attended_transfer {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -2500,7 +2636,10 @@ pub mod coach_call {
             self
         }
         /// 发起辅导的坐席 ID。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -2513,7 +2652,10 @@ pub mod coach_call {
             self
         }
         /// 通话 ID。
-        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -2556,8 +2698,10 @@ pub mod coach_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -2596,7 +2740,11 @@ pub mod coach_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2653,9 +2801,10 @@ pub mod coach_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2684,10 +2833,12 @@ pub mod coach_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -2740,14 +2891,20 @@ pub mod complete_attended_transfer {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -2823,7 +2980,10 @@ pub mod complete_attended_transfer {
             self
         }
         /// 发起咨询转接的坐席 ID。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -2836,7 +2996,10 @@ pub mod complete_attended_transfer {
             self
         }
         /// 通话 ID。
-        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -2860,8 +3023,10 @@ pub mod complete_attended_transfer {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -2893,7 +3058,11 @@ pub mod complete_attended_transfer {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2983,7 +3152,10 @@ pub mod complete_attended_transfer {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -2992,9 +3164,10 @@ pub mod complete_attended_transfer {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3027,10 +3200,12 @@ pub mod complete_attended_transfer {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -3083,14 +3258,20 @@ pub mod hold_call {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -3182,7 +3363,10 @@ pub mod hold_call {
             self
         }
         /// 坐席 ID。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -3195,7 +3379,10 @@ pub mod hold_call {
             self
         }
         /// 话务 ID。
-        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -3208,7 +3395,10 @@ pub mod hold_call {
             self
         }
         /// 通话保持音乐的名称,非必填,默认为空。
-        pub fn music(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn music(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.music = Some(value.into());
             self
         }
@@ -3236,8 +3426,10 @@ pub mod hold_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3276,7 +3468,11 @@ pub mod hold_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3351,7 +3547,10 @@ pub mod hold_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -3360,9 +3559,10 @@ pub mod hold_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3395,10 +3595,12 @@ pub mod hold_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -3452,14 +3654,20 @@ pub mod initiate_attended_transfer {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -3565,7 +3773,9 @@ pub mod initiate_attended_transfer {
         /// Example: `SKILL_GROUP`.
         ///
         /// Wire name: `TransfereeType`.
-        pub transferee_type: ::std::option::Option<InitiateAttendedTransferTransfereeType>,
+        pub transferee_type: ::std::option::Option<
+            InitiateAttendedTransferTransfereeType,
+        >,
         /// 话务分配类型,可选参数为自动分配(Automatic)或者手动分配(Manual)。如果此参数为空,则默认为自动分配的方式,这也是当前系统的默认行为。选择手动分配方式时,需要您自己配合调用 ClaimCall 等接口把电话分给指定的座席。
         ///
         /// The call assignment type: Automatic or Manual. If empty, Automatic is used, which is also the current default behaviour. With Manual, you must call APIs such as ClaimCall to assign the call to a specific agent.
@@ -3652,7 +3862,10 @@ pub mod initiate_attended_transfer {
             self
         }
         /// 发起咨询转接的坐席 ID。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -3688,7 +3901,10 @@ pub mod initiate_attended_transfer {
             self
         }
         /// 通话 ID。
-        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -3732,21 +3948,30 @@ pub mod initiate_attended_transfer {
             self
         }
         /// 随路数据,主要用于扩展需求,普通用户无需关心。
-        pub fn tags(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn tags(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.tags = Some(value.into());
             self
         }
         /// 当转接目标是技能组队列时排队超时时间,单位为秒。
         ///
         /// Format: `int64`.
-        pub fn queuing_timeout_seconds(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn queuing_timeout_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
             self.queuing_timeout_seconds = Some(value.into());
             self
         }
         /// 当转接目标是技能组队列时排队溢出阈值。默认值为 0,表示不溢出。
         ///
         /// Format: `int64`.
-        pub fn queuing_overflow_threshold(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn queuing_overflow_threshold(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
             self.queuing_overflow_threshold = Some(value.into());
             self
         }
@@ -3783,8 +4008,10 @@ pub mod initiate_attended_transfer {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3822,25 +4049,28 @@ pub mod initiate_attended_transfer {
                 parts.query("CallPriority", value.to_string().as_str());
             }
             if let Some(value) = &self.strategy_name {
-                parts.query(
-                    "StrategyName",
-                    ::std::string::String::from(value.clone()).as_str(),
-                );
+                parts
+                    .query(
+                        "StrategyName",
+                        ::std::string::String::from(value.clone()).as_str(),
+                    );
             }
             if let Some(value) = &self.strategy_params {
                 parts.query("StrategyParams", value.as_str());
             }
             if let Some(value) = &self.transferee_type {
-                parts.query(
-                    "TransfereeType",
-                    ::std::string::String::from(value.clone()).as_str(),
-                );
+                parts
+                    .query(
+                        "TransfereeType",
+                        ::std::string::String::from(value.clone()).as_str(),
+                    );
             }
             if let Some(value) = &self.routing_type {
-                parts.query(
-                    "RoutingType",
-                    ::std::string::String::from(value.clone()).as_str(),
-                );
+                parts
+                    .query(
+                        "RoutingType",
+                        ::std::string::String::from(value.clone()).as_str(),
+                    );
             }
             if let Some(value) = &self.tags {
                 parts.query("Tags", value.as_str());
@@ -3859,7 +4089,11 @@ pub mod initiate_attended_transfer {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3949,7 +4183,10 @@ pub mod initiate_attended_transfer {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -3958,9 +4195,10 @@ pub mod initiate_attended_transfer {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3993,10 +4231,12 @@ pub mod initiate_attended_transfer {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -4011,7 +4251,15 @@ pub mod initiate_attended_transfer {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum InitiateAttendedTransferStrategyName {
@@ -4026,7 +4274,8 @@ pub mod initiate_attended_transfer {
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
     }
-    impl ::std::convert::From<::std::string::String> for InitiateAttendedTransferStrategyName {
+    impl ::std::convert::From<::std::string::String>
+    for InitiateAttendedTransferStrategyName {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "MOST_IDLE" => Self::MostIdle,
@@ -4042,21 +4291,34 @@ pub mod initiate_attended_transfer {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<InitiateAttendedTransferStrategyName> for ::std::string::String {
+    impl ::std::convert::From<InitiateAttendedTransferStrategyName>
+    for ::std::string::String {
         fn from(value: InitiateAttendedTransferStrategyName) -> Self {
             match value {
                 InitiateAttendedTransferStrategyName::MostIdle => "MOST_IDLE".to_owned(),
-                InitiateAttendedTransferStrategyName::MostSkilled => "MOST_SKILLED".to_owned(),
+                InitiateAttendedTransferStrategyName::MostSkilled => {
+                    "MOST_SKILLED".to_owned()
+                }
                 InitiateAttendedTransferStrategyName::MostAcquainted => {
                     "MOST_ACQUAINTED".to_owned()
                 }
-                InitiateAttendedTransferStrategyName::Customized => "CUSTOMIZED".to_owned(),
+                InitiateAttendedTransferStrategyName::Customized => {
+                    "CUSTOMIZED".to_owned()
+                }
                 InitiateAttendedTransferStrategyName::UnknownValue(value) => value,
             }
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum InitiateAttendedTransferTransfereeType {
@@ -4069,7 +4331,8 @@ pub mod initiate_attended_transfer {
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
     }
-    impl ::std::convert::From<::std::string::String> for InitiateAttendedTransferTransfereeType {
+    impl ::std::convert::From<::std::string::String>
+    for InitiateAttendedTransferTransfereeType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "AGENT" => Self::Agent,
@@ -4084,18 +4347,29 @@ pub mod initiate_attended_transfer {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<InitiateAttendedTransferTransfereeType> for ::std::string::String {
+    impl ::std::convert::From<InitiateAttendedTransferTransfereeType>
+    for ::std::string::String {
         fn from(value: InitiateAttendedTransferTransfereeType) -> Self {
             match value {
                 InitiateAttendedTransferTransfereeType::Agent => "AGENT".to_owned(),
                 InitiateAttendedTransferTransfereeType::External => "EXTERNAL".to_owned(),
-                InitiateAttendedTransferTransfereeType::SkillGroup => "SKILL_GROUP".to_owned(),
+                InitiateAttendedTransferTransfereeType::SkillGroup => {
+                    "SKILL_GROUP".to_owned()
+                }
                 InitiateAttendedTransferTransfereeType::UnknownValue(value) => value,
             }
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum InitiateAttendedTransferRoutingType {
@@ -4106,7 +4380,8 @@ pub mod initiate_attended_transfer {
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
     }
-    impl ::std::convert::From<::std::string::String> for InitiateAttendedTransferRoutingType {
+    impl ::std::convert::From<::std::string::String>
+    for InitiateAttendedTransferRoutingType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "Automatic" => Self::Automatic,
@@ -4120,7 +4395,8 @@ pub mod initiate_attended_transfer {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<InitiateAttendedTransferRoutingType> for ::std::string::String {
+    impl ::std::convert::From<InitiateAttendedTransferRoutingType>
+    for ::std::string::String {
         fn from(value: InitiateAttendedTransferRoutingType) -> Self {
             match value {
                 InitiateAttendedTransferRoutingType::Automatic => "Automatic".to_owned(),
@@ -4167,8 +4443,12 @@ pub mod intercept_call {
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -4181,8 +4461,12 @@ pub mod intercept_call {
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.UserId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The user %s does not exist in instance %s."),
-            meaning: ::std::option::Option::Some("呼叫中心实例中不存在指定的用户。"),
+            message: ::std::option::Option::Some(
+                "The user %s does not exist in instance %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "呼叫中心实例中不存在指定的用户。",
+            ),
             retryable: false,
         },
     ];
@@ -4273,7 +4557,10 @@ pub mod intercept_call {
             self
         }
         /// 发起强拆的坐席。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -4286,7 +4573,10 @@ pub mod intercept_call {
             self
         }
         /// 通话 ID。
-        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -4329,8 +4619,10 @@ pub mod intercept_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -4369,7 +4661,11 @@ pub mod intercept_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -4444,7 +4740,10 @@ pub mod intercept_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
@@ -4453,9 +4752,10 @@ pub mod intercept_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -4488,10 +4788,12 @@ pub mod intercept_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -4541,15 +4843,23 @@ pub mod make_call {
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.UserId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The user %s does not exist in instance %s."),
-            meaning: ::std::option::Option::Some("呼叫中心实例中不存在指定的用户。"),
+            message: ::std::option::Option::Some(
+                "The user %s does not exist in instance %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "呼叫中心实例中不存在指定的用户。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -4558,13 +4868,17 @@ pub mod make_call {
             message: ::std::option::Option::Some(
                 "The user %s you called was busy. Please try again later.",
             ),
-            meaning: ::std::option::Option::Some("您呼叫的用户正忙,请稍后再试。"),
+            meaning: ::std::option::Option::Some(
+                "您呼叫的用户正忙,请稍后再试。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.Extension",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("No available extension number exists."),
+            message: ::std::option::Option::Some(
+                "No available extension number exists.",
+            ),
             meaning: ::std::option::Option::Some("没有可分配的分机号。"),
             retryable: false,
         },
@@ -4700,7 +5014,10 @@ pub mod make_call {
             self
         }
         /// 发起外呼的坐席 ID,非必填,不填默认使用当前 RAM 账号映射的坐席。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -4713,12 +5030,18 @@ pub mod make_call {
             self
         }
         /// 主叫号码,如果是内部呼叫,这此参数无效,如果是外部呼叫,此参数为当前坐席可用的外呼号码,需要确保该号码可外呼且坐席对该号码有使用权,使用权通过两种途径获得,一是将号码绑定到当前坐席签入的技能组上,二是将号码设置为坐席的个人外呼号码。
-        pub fn caller(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn caller(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.caller = Some(value.into());
             self
         }
         /// 被叫号码,如果是内部呼叫,该字段填写目标坐席的分机号,如果是外呼呼叫,填写客户的电话号码。
-        pub fn callee(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn callee(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.callee = Some(value.into());
             self
         }
@@ -4730,7 +5053,10 @@ pub mod make_call {
             self
         }
         /// 随路数据,客户无需关心。
-        pub fn tags(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn tags(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.tags = Some(value.into());
             self
         }
@@ -4743,7 +5069,10 @@ pub mod make_call {
             self
         }
         /// 媒体类型,默认是语音(AUDIO), 其他可选参数包括 VIDEO。
-        pub fn media_type(mut self, value: impl ::std::convert::Into<MakeCallMediaType>) -> Self {
+        pub fn media_type(
+            mut self,
+            value: impl ::std::convert::Into<MakeCallMediaType>,
+        ) -> Self {
             self.media_type = Some(value.into());
             self
         }
@@ -4781,8 +5110,10 @@ pub mod make_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -4819,10 +5150,11 @@ pub mod make_call {
                 parts.query("MaskedCallee", value.as_str());
             }
             if let Some(value) = &self.media_type {
-                parts.query(
-                    "MediaType",
-                    ::std::string::String::from(value.clone()).as_str(),
-                );
+                parts
+                    .query(
+                        "MediaType",
+                        ::std::string::String::from(value.clone()).as_str(),
+                    );
             }
             if let Some(value) = &self.flash_sms_variables {
                 parts.query("FlashSmsVariables", value.as_str());
@@ -4835,7 +5167,11 @@ pub mod make_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -4931,7 +5267,10 @@ pub mod make_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.UserId" => Self::NotExistsUserId(error),
@@ -4941,9 +5280,10 @@ pub mod make_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -4977,10 +5317,12 @@ pub mod make_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -4995,7 +5337,15 @@ pub mod make_call {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum MakeCallMediaType {
@@ -5072,21 +5422,31 @@ pub mod monitor_call {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.UserId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The user %s does not exist in instance %s."),
-            meaning: ::std::option::Option::Some("呼叫中心实例中不存在指定的用户。"),
+            message: ::std::option::Option::Some(
+                "The user %s does not exist in instance %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "呼叫中心实例中不存在指定的用户。",
+            ),
             retryable: false,
         },
     ];
@@ -5168,7 +5528,10 @@ pub mod monitor_call {
             self
         }
         /// 坐席 ID。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -5218,8 +5581,10 @@ pub mod monitor_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -5254,7 +5619,11 @@ pub mod monitor_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -5329,7 +5698,10 @@ pub mod monitor_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -5338,9 +5710,10 @@ pub mod monitor_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -5373,10 +5746,12 @@ pub mod monitor_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -5428,14 +5803,20 @@ pub mod mute_call {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -5520,7 +5901,10 @@ pub mod mute_call {
             self
         }
         /// 被静音的坐席 ID。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -5533,7 +5917,10 @@ pub mod mute_call {
             self
         }
         /// 通话 ID。
-        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -5566,8 +5953,10 @@ pub mod mute_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -5602,7 +5991,11 @@ pub mod mute_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -5677,7 +6070,10 @@ pub mod mute_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -5686,9 +6082,10 @@ pub mod mute_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -5721,10 +6118,12 @@ pub mod mute_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -5785,21 +6184,31 @@ pub mod ready_for_service {
             message: ::std::option::Option::Some(
                 "The operation is not allowed. User state (%s) does not meet expectations (%s).",
             ),
-            meaning: ::std::option::Option::Some("非法操作,用户状态不符合预期。"),
+            meaning: ::std::option::Option::Some(
+                "非法操作,用户状态不符合预期。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.UserId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The user %s does not exist in instance %s."),
-            meaning: ::std::option::Option::Some("呼叫中心实例中不存在指定的用户。"),
+            message: ::std::option::Option::Some(
+                "The user %s does not exist in instance %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "呼叫中心实例中不存在指定的用户。",
+            ),
             retryable: false,
         },
     ];
@@ -5870,7 +6279,10 @@ pub mod ready_for_service {
             self
         }
         /// 坐席 ID,不填默认为当前 RAM 账户映射的坐席。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -5883,7 +6295,10 @@ pub mod ready_for_service {
             self
         }
         /// 上线后是否进入仅外呼模式,选填,默认 false。
-        pub fn outbound_scenario(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        pub fn outbound_scenario(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.outbound_scenario = Some(value.into());
             self
         }
@@ -5907,8 +6322,10 @@ pub mod ready_for_service {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -5939,7 +6356,11 @@ pub mod ready_for_service {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -6058,8 +6479,9 @@ pub mod ready_for_service {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub signed_skill_group_id_list:
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub signed_skill_group_id_list: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -6105,19 +6527,27 @@ pub mod ready_for_service {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
-                    "InvalidOperation.ChannelState" => Self::InvalidOperationChannelState(error),
-                    "InvalidOperation.UserState" => Self::InvalidOperationUserState(error),
+                    "InvalidOperation.ChannelState" => {
+                        Self::InvalidOperationChannelState(error)
+                    }
+                    "InvalidOperation.UserState" => {
+                        Self::InvalidOperationUserState(error)
+                    }
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
                     "NotExists.UserId" => Self::NotExistsUserId(error),
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -6151,10 +6581,12 @@ pub mod ready_for_service {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -6169,7 +6601,15 @@ pub mod ready_for_service {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputWorkMode {
@@ -6208,7 +6648,15 @@ pub mod ready_for_service {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputUserState {
@@ -6297,14 +6745,19 @@ pub mod release_call {
     /// Names of the events this endpoint triggers.
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
-    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 1usize] =
-        [::switchboard_runtime::response::ErrorInfo {
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 1usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
-        }];
+        },
+    ];
     /// The request of `release_call`. Build it with [`Request::builder`].
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -6379,7 +6832,10 @@ pub mod release_call {
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -6392,7 +6848,10 @@ pub mod release_call {
             self
         }
         /// 通话 ID。
-        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -6425,8 +6884,10 @@ pub mod release_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -6461,7 +6922,11 @@ pub mod release_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -6539,16 +7004,20 @@ pub mod release_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -6579,10 +7048,12 @@ pub mod release_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -6681,7 +7152,10 @@ pub mod reset_agent_state {
             self
         }
         /// 坐席 ID,非必填,不填默认使用当前 RAM 账户映射的坐席。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -6712,8 +7186,10 @@ pub mod reset_agent_state {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -6741,7 +7217,11 @@ pub mod reset_agent_state {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -6860,8 +7340,9 @@ pub mod reset_agent_state {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub signed_skill_group_id_list:
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub signed_skill_group_id_list: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -6887,9 +7368,10 @@ pub mod reset_agent_state {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -6918,10 +7400,12 @@ pub mod reset_agent_state {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -6936,7 +7420,15 @@ pub mod reset_agent_state {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputWorkMode {
@@ -6975,7 +7467,15 @@ pub mod reset_agent_state {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputBreakCode {
@@ -7014,7 +7514,15 @@ pub mod reset_agent_state {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputUserState {
@@ -7109,14 +7617,20 @@ pub mod retrieve_call {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -7201,7 +7715,10 @@ pub mod retrieve_call {
             self
         }
         /// 坐席 ID。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -7214,7 +7731,10 @@ pub mod retrieve_call {
             self
         }
         /// 通话 ID。
-        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -7249,8 +7769,10 @@ pub mod retrieve_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -7286,7 +7808,11 @@ pub mod retrieve_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -7361,7 +7887,10 @@ pub mod retrieve_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -7370,9 +7899,10 @@ pub mod retrieve_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -7405,10 +7935,12 @@ pub mod retrieve_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -7461,14 +7993,20 @@ pub mod send_dtmf_signaling {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -7548,7 +8086,12 @@ pub mod send_dtmf_signaling {
                 static PATTERN: ::std::sync::OnceLock<
                     ::std::option::Option<::switchboard_runtime::validate::Regex>,
                 > = ::std::sync::OnceLock::new();
-                ::switchboard_runtime::validate::pattern("Dtmf", value, "[0-9*#]+", &PATTERN)
+                ::switchboard_runtime::validate::pattern(
+                        "Dtmf",
+                        value,
+                        "[0-9*#]+",
+                        &PATTERN,
+                    )
                     .map_err(|e| {
                         if false {
                             BuildError::new(e.field(), e.constraint())
@@ -7580,7 +8123,10 @@ pub mod send_dtmf_signaling {
             self
         }
         /// 发送 DTMF 的坐席 ID。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -7593,7 +8139,10 @@ pub mod send_dtmf_signaling {
             self
         }
         /// 通话 ID。
-        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -7608,7 +8157,10 @@ pub mod send_dtmf_signaling {
         /// DTMF 按键信息,即拨号盘上的按键,包括 0-9、\*、#。
         ///
         /// Pattern: `[0-9*#]+`.
-        pub fn dtmf(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn dtmf(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.dtmf = Some(value.into());
             self
         }
@@ -7636,8 +8188,10 @@ pub mod send_dtmf_signaling {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -7677,7 +8231,11 @@ pub mod send_dtmf_signaling {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -7752,7 +8310,10 @@ pub mod send_dtmf_signaling {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
@@ -7761,9 +8322,10 @@ pub mod send_dtmf_signaling {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -7796,10 +8358,12 @@ pub mod send_dtmf_signaling {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -7848,15 +8412,23 @@ pub mod sign_in_group {
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.UserId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The user %s does not exist in instance %s."),
-            meaning: ::std::option::Option::Some("呼叫中心实例中不存在指定的用户。"),
+            message: ::std::option::Option::Some(
+                "The user %s does not exist in instance %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "呼叫中心实例中不存在指定的用户。",
+            ),
             retryable: false,
         },
     ];
@@ -7943,7 +8515,10 @@ pub mod sign_in_group {
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -8002,8 +8577,10 @@ pub mod sign_in_group {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -8042,7 +8619,11 @@ pub mod sign_in_group {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -8161,8 +8742,9 @@ pub mod sign_in_group {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub signed_skill_group_id_list:
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub signed_skill_group_id_list: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         /// Chat 设备 ID。
         ///
         /// Chat device ID.
@@ -8213,7 +8795,10 @@ pub mod sign_in_group {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
@@ -8221,9 +8806,10 @@ pub mod sign_in_group {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -8255,10 +8841,12 @@ pub mod sign_in_group {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -8273,7 +8861,15 @@ pub mod sign_in_group {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputWorkMode {
@@ -8312,7 +8908,15 @@ pub mod sign_in_group {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputUserState {
@@ -8404,8 +9008,12 @@ pub mod sign_out_group {
         ::switchboard_runtime::response::ErrorInfo {
             code: "Parameter.Blank",
             http_status: ::std::option::Option::Some(400u16),
-            message: ::std::option::Option::Some("The parameter %s may not be null or blank."),
-            meaning: ::std::option::Option::Some("该参数不能为null或含有空白符的字符串。"),
+            message: ::std::option::Option::Some(
+                "The parameter %s may not be null or blank.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "该参数不能为null或含有空白符的字符串。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -8423,21 +9031,31 @@ pub mod sign_out_group {
             message: ::std::option::Option::Some(
                 "The operation is not allowed. User state (%s) does not meet expectations (%s).",
             ),
-            meaning: ::std::option::Option::Some("非法操作,用户状态不符合预期。"),
+            meaning: ::std::option::Option::Some(
+                "非法操作,用户状态不符合预期。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.UserId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The user %s does not exist in instance %s."),
-            meaning: ::std::option::Option::Some("呼叫中心实例中不存在指定的用户。"),
+            message: ::std::option::Option::Some(
+                "The user %s does not exist in instance %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "呼叫中心实例中不存在指定的用户。",
+            ),
             retryable: false,
         },
     ];
@@ -8497,7 +9115,10 @@ pub mod sign_out_group {
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -8528,8 +9149,10 @@ pub mod sign_out_group {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -8557,7 +9180,11 @@ pub mod sign_out_group {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -8676,8 +9303,9 @@ pub mod sign_out_group {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub signed_skill_group_id_list:
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub signed_skill_group_id_list: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         /// 上次收到坐席心跳的时间,格式为Unix时间戳,单位毫秒。
         ///
         /// When the last agent heartbeat was received, Unix timestamp in milliseconds.
@@ -8772,20 +9400,28 @@ pub mod sign_out_group {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "Parameter.Blank" => Self::ParameterBlank(error),
-                    "InvalidOperation.ChannelState" => Self::InvalidOperationChannelState(error),
-                    "InvalidOperation.UserState" => Self::InvalidOperationUserState(error),
+                    "InvalidOperation.ChannelState" => {
+                        Self::InvalidOperationChannelState(error)
+                    }
+                    "InvalidOperation.UserState" => {
+                        Self::InvalidOperationUserState(error)
+                    }
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
                     "NotExists.UserId" => Self::NotExistsUserId(error),
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -8820,10 +9456,12 @@ pub mod sign_out_group {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -8838,7 +9476,15 @@ pub mod sign_out_group {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputWorkMode {
@@ -8877,7 +9523,15 @@ pub mod sign_out_group {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputUserState {
@@ -9035,7 +9689,10 @@ pub mod start_conference {
             self
         }
         /// 发起会议的坐席 ID,非必填,不填则默认使用当前 RAM 账户映射的坐席。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -9055,7 +9712,10 @@ pub mod start_conference {
             self
         }
         /// 随路数据,不能超过 128 字节,主要用于扩展需求,普通客户无需关心。
-        pub fn tags(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn tags(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.tags = Some(value.into());
             self
         }
@@ -9082,8 +9742,10 @@ pub mod start_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -9118,7 +9780,11 @@ pub mod start_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -9175,9 +9841,10 @@ pub mod start_conference {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -9206,10 +9873,12 @@ pub mod start_conference {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -9313,7 +9982,10 @@ pub mod switch_to_conference {
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -9326,7 +9998,10 @@ pub mod switch_to_conference {
             self
         }
         /// 通话 ID。
-        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -9350,8 +10025,10 @@ pub mod switch_to_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -9383,7 +10060,11 @@ pub mod switch_to_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -9440,9 +10121,10 @@ pub mod switch_to_conference {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -9471,10 +10153,12 @@ pub mod switch_to_conference {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -9524,8 +10208,12 @@ pub mod take_break {
         ::switchboard_runtime::response::ErrorInfo {
             code: "Parameter.Blank",
             http_status: ::std::option::Option::Some(400u16),
-            message: ::std::option::Option::Some("The parameter %s may not be null or blank."),
-            meaning: ::std::option::Option::Some("该参数不能为null或含有空白符的字符串。"),
+            message: ::std::option::Option::Some(
+                "The parameter %s may not be null or blank.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "该参数不能为null或含有空白符的字符串。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -9534,21 +10222,31 @@ pub mod take_break {
             message: ::std::option::Option::Some(
                 "The operation is not allowed. User state (%s) does not meet expectations (%s).",
             ),
-            meaning: ::std::option::Option::Some("非法操作,用户状态不符合预期。"),
+            meaning: ::std::option::Option::Some(
+                "非法操作,用户状态不符合预期。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.UserId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The user %s does not exist in instance %s."),
-            meaning: ::std::option::Option::Some("呼叫中心实例中不存在指定的用户。"),
+            message: ::std::option::Option::Some(
+                "The user %s does not exist in instance %s.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "呼叫中心实例中不存在指定的用户。",
+            ),
             retryable: false,
         },
     ];
@@ -9617,7 +10315,10 @@ pub mod take_break {
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -9630,7 +10331,10 @@ pub mod take_break {
             self
         }
         /// 小休状态码,客户可以自定义任何小休状态。
-        pub fn code(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.code = Some(value.into());
             self
         }
@@ -9654,8 +10358,10 @@ pub mod take_break {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -9687,7 +10393,11 @@ pub mod take_break {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -9806,8 +10516,9 @@ pub mod take_break {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub signed_skill_group_id_list:
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub signed_skill_group_id_list: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         /// 上次收到坐席心跳的时间,格式为Unix时间戳,单位毫秒。
         ///
         /// When the last agent heartbeat was received, Unix timestamp in milliseconds.
@@ -9900,19 +10611,25 @@ pub mod take_break {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "Parameter.Blank" => Self::ParameterBlank(error),
-                    "InvalidOperation.UserState" => Self::InvalidOperationUserState(error),
+                    "InvalidOperation.UserState" => {
+                        Self::InvalidOperationUserState(error)
+                    }
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
                     "NotExists.UserId" => Self::NotExistsUserId(error),
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -9946,10 +10663,12 @@ pub mod take_break {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -9964,7 +10683,15 @@ pub mod take_break {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputWorkMode {
@@ -10003,7 +10730,15 @@ pub mod take_break {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputUserState {
@@ -10095,8 +10830,12 @@ pub mod unmute_call {
         ::switchboard_runtime::response::ErrorInfo {
             code: "Parameter.Blank",
             http_status: ::std::option::Option::Some(400u16),
-            message: ::std::option::Option::Some("The parameter %s may not be null or blank."),
-            meaning: ::std::option::Option::Some("该参数不能为null或含有空白符的字符串。"),
+            message: ::std::option::Option::Some(
+                "The parameter %s may not be null or blank.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "该参数不能为null或含有空白符的字符串。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -10114,7 +10853,9 @@ pub mod unmute_call {
             message: ::std::option::Option::Some(
                 "The operation is not allowed. User state (%s) does not meet expectations (%s).",
             ),
-            meaning: ::std::option::Option::Some("非法操作,用户状态不符合预期。"),
+            meaning: ::std::option::Option::Some(
+                "非法操作,用户状态不符合预期。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -10123,14 +10864,20 @@ pub mod unmute_call {
             message: ::std::option::Option::Some(
                 "The specified channel %s does not exist in call %s.",
             ),
-            meaning: ::std::option::Option::Some("通话中不存在指定的Channel信息。"),
+            meaning: ::std::option::Option::Some(
+                "通话中不存在指定的Channel信息。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "NotExists.InstanceId",
             http_status: ::std::option::Option::Some(404u16),
-            message: ::std::option::Option::Some("The specified instance %s does not exist."),
-            meaning: ::std::option::Option::Some("指定的呼叫中心实例不存在。"),
+            message: ::std::option::Option::Some(
+                "The specified instance %s does not exist.",
+            ),
+            meaning: ::std::option::Option::Some(
+                "指定的呼叫中心实例不存在。",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -10143,7 +10890,9 @@ pub mod unmute_call {
         ::switchboard_runtime::response::ErrorInfo {
             code: "InternalService.CTI",
             http_status: ::std::option::Option::Some(500u16),
-            message: ::std::option::Option::Some("An internal CTI service error occurred. %s"),
+            message: ::std::option::Option::Some(
+                "An internal CTI service error occurred. %s",
+            ),
             meaning: ::std::option::Option::Some("内部CTI服务错误。"),
             retryable: false,
         },
@@ -10222,7 +10971,10 @@ pub mod unmute_call {
             self
         }
         /// 需要取消静音的坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = Some(value.into());
             self
         }
@@ -10235,7 +10987,10 @@ pub mod unmute_call {
             self
         }
         /// 通话 ID。
-        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn job_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.job_id = Some(value.into());
             self
         }
@@ -10270,8 +11025,10 @@ pub mod unmute_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -10307,7 +11064,11 @@ pub mod unmute_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -10398,12 +11159,19 @@ pub mod unmute_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "Parameter.Blank" => Self::ParameterBlank(error),
-                    "InvalidOperation.ChannelState" => Self::InvalidOperationChannelState(error),
-                    "InvalidOperation.UserState" => Self::InvalidOperationUserState(error),
+                    "InvalidOperation.ChannelState" => {
+                        Self::InvalidOperationChannelState(error)
+                    }
+                    "InvalidOperation.UserState" => {
+                        Self::InvalidOperationUserState(error)
+                    }
                     "NotExists.ChannelId" => Self::NotExistsChannelId(error),
                     "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
                     "NotExists.JobId" => Self::NotExistsJobId(error),
@@ -10411,9 +11179,10 @@ pub mod unmute_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -10450,10 +11219,12 @@ pub mod unmute_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -10498,11 +11269,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(answer_call::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(answer_call::Error::Send)?;
+        let response = self.core.send(http).await.map_err(answer_call::Error::Send)?;
         answer_call::parse_response(response)
     }
     /// BargeInCall: 调用BargeInCall实现强插,将用户加入到jobId指定的会话中。 (English: Call BargeInCall to barge in, adding the user to the conversation given by JobId.)
@@ -10515,11 +11282,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(barge_in_call::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(barge_in_call::Error::Send)?;
+        let response = self.core.send(http).await.map_err(barge_in_call::Error::Send)?;
         barge_in_call::parse_response(response)
     }
     /// BlindTransfer - 直接转接: 调用BlindTransfer直接转接通话到其他坐席或某个技能组队列或外部号码。 (English: Call BlindTransfer to transfer a call directly to another agent, a skill group queue or an external number.)
@@ -10532,11 +11295,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(blind_transfer::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(blind_transfer::Error::Send)?;
+        let response = self.core.send(http).await.map_err(blind_transfer::Error::Send)?;
         blind_transfer::parse_response(response)
     }
     /// CancelAttendedTransfer - 取消咨询转移: 调用CancelAttendedTransfer取消咨询转接。 (English: Call CancelAttendedTransfer to cancel a consultation transfer.)
@@ -10545,8 +11304,10 @@ impl Client {
     pub async fn cancel_attended_transfer(
         &self,
         request: cancel_attended_transfer::Request,
-    ) -> ::std::result::Result<cancel_attended_transfer::Output, cancel_attended_transfer::Error>
-    {
+    ) -> ::std::result::Result<
+        cancel_attended_transfer::Output,
+        cancel_attended_transfer::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(cancel_attended_transfer::Error::Build)?;
@@ -10567,11 +11328,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(coach_call::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(coach_call::Error::Send)?;
+        let response = self.core.send(http).await.map_err(coach_call::Error::Send)?;
         coach_call::parse_response(response)
     }
     /// CompleteAttendedTransfer - 完成咨询转接: 调用CompleteAttendedTransfer完成咨询转。 (English: Call CompleteAttendedTransfer to complete a consultation transfer.)
@@ -10580,8 +11337,10 @@ impl Client {
     pub async fn complete_attended_transfer(
         &self,
         request: complete_attended_transfer::Request,
-    ) -> ::std::result::Result<complete_attended_transfer::Output, complete_attended_transfer::Error>
-    {
+    ) -> ::std::result::Result<
+        complete_attended_transfer::Output,
+        complete_attended_transfer::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(complete_attended_transfer::Error::Build)?;
@@ -10611,8 +11370,10 @@ impl Client {
     pub async fn initiate_attended_transfer(
         &self,
         request: initiate_attended_transfer::Request,
-    ) -> ::std::result::Result<initiate_attended_transfer::Output, initiate_attended_transfer::Error>
-    {
+    ) -> ::std::result::Result<
+        initiate_attended_transfer::Output,
+        initiate_attended_transfer::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(initiate_attended_transfer::Error::Build)?;
@@ -10633,11 +11394,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(intercept_call::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(intercept_call::Error::Send)?;
+        let response = self.core.send(http).await.map_err(intercept_call::Error::Send)?;
         intercept_call::parse_response(response)
     }
     /// MakeCall - 发起呼叫: 调用MakeCall发起呼叫,被叫可以是内部坐席,也可以是外部客户。 (English: Call MakeCall to place a call to an internal agent or an external customer.)
@@ -10663,11 +11420,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(monitor_call::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(monitor_call::Error::Send)?;
+        let response = self.core.send(http).await.map_err(monitor_call::Error::Send)?;
         monitor_call::parse_response(response)
     }
     /// MuteCall - 静音通话: 调用MuteCall静音指定实例下指定通话ID对应的通话。 (English: Call MuteCall to mute the call with the given call ID.)
@@ -10710,11 +11463,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(release_call::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(release_call::Error::Send)?;
+        let response = self.core.send(http).await.map_err(release_call::Error::Send)?;
         release_call::parse_response(response)
     }
     /// ResetAgentState - 重置坐席状态: 调用ResetAgentState重置指定实例下指定坐席的坐席状态。 (English: Call ResetAgentState to reset an agent's state.)
@@ -10744,11 +11493,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(retrieve_call::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(retrieve_call::Error::Send)?;
+        let response = self.core.send(http).await.map_err(retrieve_call::Error::Send)?;
         retrieve_call::parse_response(response)
     }
     /// SendDtmfSignaling: 调用SendDtmfSignaling在通话过程中发送DTMF按键信息。 (English: Call SendDtmfSignaling to send DTMF keys during a call.)
@@ -10778,11 +11523,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(sign_in_group::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(sign_in_group::Error::Send)?;
+        let response = self.core.send(http).await.map_err(sign_in_group::Error::Send)?;
         sign_in_group::parse_response(response)
     }
     /// SignOutGroup: 调用SignOutGroup使坐席签出当前签入的技能组,即坐席下线操作。 (English: Call SignOutGroup to sign an agent out of its skill groups, i.e. take the agent offline.)
@@ -10795,11 +11536,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(sign_out_group::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(sign_out_group::Error::Send)?;
+        let response = self.core.send(http).await.map_err(sign_out_group::Error::Send)?;
         sign_out_group::parse_response(response)
     }
     /// StartConference: StartConference: start a conference with the given participants (summary inferred from the parameters; the page summary was not found).
@@ -10825,7 +11562,10 @@ impl Client {
     pub async fn switch_to_conference(
         &self,
         request: switch_to_conference::Request,
-    ) -> ::std::result::Result<switch_to_conference::Output, switch_to_conference::Error> {
+    ) -> ::std::result::Result<
+        switch_to_conference::Output,
+        switch_to_conference::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(switch_to_conference::Error::Build)?;
@@ -10846,11 +11586,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(take_break::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(take_break::Error::Send)?;
+        let response = self.core.send(http).await.map_err(take_break::Error::Send)?;
         take_break::parse_response(response)
     }
     /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.)
@@ -10863,11 +11599,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(unmute_call::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(unmute_call::Error::Send)?;
+        let response = self.core.send(http).await.map_err(unmute_call::Error::Send)?;
         unmute_call::parse_response(response)
     }
 }
@@ -10881,12 +11613,18 @@ impl ClientBuilder {
     /// Service endpoint. Documented: East China 2 (Shanghai) \`ccc.cn-shanghai.aliyuncs.com\`. The official Python SDK maps 22 other regions (ap-northeast-1, ap-south-1, ap-southeast-1/2/3/5, cn-beijing, cn-chengdu, cn-hongkong, cn-huhehaote, cn-qingdao, cn-shenzhen, cn-zhangjiakou, eu-central-1, eu-west-1, me-east-1, us-east-1, us-west-1, cn-hangzhou-finance, cn-shenzhen-finance-1, cn-shanghai-finance-1, cn-north-2-gov-1) to \`ccc.aliyuncs.com\`; cn-shanghai is not in that map and falls through to the SDK's regional rule, consistent with the documented Shanghai host.
     ///
     /// Default: `ccc.cn-shanghai.aliyuncs.com`.
-    pub fn endpoint(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn endpoint(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.endpoint = Some(value.into());
         self
     }
     /// Uses this base URL instead of filling the template.
-    pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn base_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.config.base_url = Some(url.into());
         self
     }
@@ -10912,17 +11650,22 @@ impl ClientBuilder {
         self
     }
     /// The client; fails when a base URL variable without default is unset.
-    pub fn build(self) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
         let url = ::switchboard_runtime::client::fill_template(
             BASE_URL_TEMPLATE,
-            &[(
-                "endpoint",
-                Some(
-                    self.endpoint
-                        .as_deref()
-                        .unwrap_or("ccc.cn-shanghai.aliyuncs.com"),
+            &[
+                (
+                    "endpoint",
+                    Some(
+                        self
+                            .endpoint
+                            .as_deref()
+                            .unwrap_or("ccc.cn-shanghai.aliyuncs.com"),
+                    ),
                 ),
-            )],
+            ],
         );
         Ok(Client {
             core: self.config.build(url)?,
@@ -10938,10 +11681,9 @@ pub mod auth {
         access_key_id: impl ::std::convert::Into<::std::string::String>,
         access_key_secret: ::switchboard_runtime::Secret,
     ) -> ::switchboard_runtime::auth::SigningAuth {
-        ::switchboard_runtime::auth::SigningAuth::new(signed_headers_hmac_sha256_config(
-            access_key_id,
-            access_key_secret,
-        ))
+        ::switchboard_runtime::auth::SigningAuth::new(
+            signed_headers_hmac_sha256_config(access_key_id, access_key_secret),
+        )
     }
     /// The configuration behind [`signed_headers_hmac_sha256`], to add a security token (temporary credentials) before `SigningAuth::new`.
     pub fn signed_headers_hmac_sha256_config(
@@ -10963,10 +11705,9 @@ pub mod auth {
         access_key_id: impl ::std::convert::Into<::std::string::String>,
         access_key_secret: ::switchboard_runtime::Secret,
     ) -> ::switchboard_runtime::auth::SigningAuth {
-        ::switchboard_runtime::auth::SigningAuth::new(signed_query_hmac_sha1_config(
-            access_key_id,
-            access_key_secret,
-        ))
+        ::switchboard_runtime::auth::SigningAuth::new(
+            signed_query_hmac_sha1_config(access_key_id, access_key_secret),
+        )
     }
     /// The configuration behind [`signed_query_hmac_sha1`], to add a security token (temporary credentials) before `SigningAuth::new`.
     pub fn signed_query_hmac_sha1_config(
@@ -10974,12 +11715,12 @@ pub mod auth {
         access_key_secret: ::switchboard_runtime::Secret,
     ) -> ::switchboard_runtime::auth::SigningConfig {
         ::switchboard_runtime::auth::SigningConfig::new(
-            ::switchboard_runtime::auth::SigningAlgorithm::HmacSha1SignedQuery,
-            access_key_id,
-            access_key_secret,
-            "Action",
-            "Version",
-        )
-        .format("JSON")
+                ::switchboard_runtime::auth::SigningAlgorithm::HmacSha1SignedQuery,
+                access_key_id,
+                access_key_secret,
+                "Action",
+                "Version",
+            )
+            .format("JSON")
     }
 }

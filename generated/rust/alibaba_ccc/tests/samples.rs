@@ -2,10 +2,12 @@
 
 //! Documented samples of every endpoint, as tests.
 #![allow(clippy::unwrap_used, reason = "tests")]
+use switchboard_alibaba_ccc as client;
 use ::switchboard_runtime::bytes::Bytes;
 use ::switchboard_runtime::serde_json;
-use switchboard_alibaba_ccc as client;
-fn query(request: &::switchboard_runtime::http::Request<Bytes>) -> Vec<(String, String)> {
+fn query(
+    request: &::switchboard_runtime::http::Request<Bytes>,
+) -> Vec<(String, String)> {
     ::switchboard_runtime::query::pairs(request.uri())
 }
 #[test]
@@ -22,12 +24,10 @@ fn answer_call_documented() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "AnswerCall".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
-        ("JobId".to_owned(), "job-65382141036853491".to_owned()),
+        ("Action".to_owned(), "AnswerCall".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("JobId".to_owned(), "job-65382141036853491".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -67,14 +67,12 @@ fn barge_in_call_from_examples() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "BargeInCall".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
-        ("JobId".to_owned(), "job-6538214103685****".to_owned()),
-        ("BargedUserId".to_owned(), "agent2@ccc-test".to_owned()),
-        ("TimeoutSeconds".to_owned(), "60".to_owned()),
+        ("Action".to_owned(), "BargeInCall".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("JobId".to_owned(), "job-6538214103685****".to_owned()),
+        ("BargedUserId".to_owned(), "agent2@ccc-test".to_owned()), ("TimeoutSeconds"
+        .to_owned(), "60".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -120,21 +118,17 @@ fn blind_transfer_from_examples() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "BlindTransfer".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "ACC-YUNBS-1.0.10-****".to_owned()),
-        ("Transferor".to_owned(), "08314325****".to_owned()),
-        ("Transferee".to_owned(), "agent@ccc-test".to_owned()),
-        ("TimeoutSeconds".to_owned(), "60".to_owned()),
-        ("JobId".to_owned(), "job-6538214103685****".to_owned()),
-        ("CallPriority".to_owned(), "5".to_owned()),
-        ("TransfereeType".to_owned(), "SKILL_GROUP".to_owned()),
-        (
-            "ContactFlowVariables".to_owned(),
-            "{\"name\":\"王先生\",\"time\":\"19点20分\",\"address\":\"某某中心\"}".to_owned(),
-        ),
+        ("Action".to_owned(), "BlindTransfer".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "ACC-YUNBS-1.0.10-****".to_owned()), ("Transferor".to_owned(), "08314325****"
+        .to_owned()), ("Transferee".to_owned(), "agent@ccc-test".to_owned()),
+        ("TimeoutSeconds".to_owned(), "60".to_owned()), ("JobId".to_owned(),
+        "job-6538214103685****".to_owned()), ("CallPriority".to_owned(), "5".to_owned()),
+        ("TransfereeType".to_owned(), "SKILL_GROUP".to_owned()), ("ContactFlowVariables"
+        .to_owned(),
+        "{\"name\":\"王先生\",\"time\":\"19点20分\",\"address\":\"某某中心\"}"
+        .to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -172,12 +166,11 @@ fn cancel_attended_transfer_from_examples() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "CancelAttendedTransfer".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
-        ("JobId".to_owned(), "job-6538214103685****".to_owned()),
+        ("Action".to_owned(), "CancelAttendedTransfer".to_owned()), ("Version"
+        .to_owned(), "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test"
+        .to_owned()), ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId"
+        .to_owned(), "device".to_owned()), ("JobId".to_owned(), "job-6538214103685****"
+        .to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -217,17 +210,12 @@ fn coach_call_documented() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "CoachCall".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
-        ("JobId".to_owned(), "job-65382141036853491".to_owned()),
-        (
-            "CoachedUserId".to_owned(),
-            "coached-agent@ccc-test".to_owned(),
-        ),
-        ("TimeoutSeconds".to_owned(), "30".to_owned()),
+        ("Action".to_owned(), "CoachCall".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("JobId".to_owned(), "job-65382141036853491".to_owned()),
+        ("CoachedUserId".to_owned(), "coached-agent@ccc-test".to_owned()),
+        ("TimeoutSeconds".to_owned(), "30".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -265,12 +253,11 @@ fn complete_attended_transfer_documented() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "CompleteAttendedTransfer".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
-        ("JobId".to_owned(), "job-6538214103685****".to_owned()),
+        ("Action".to_owned(), "CompleteAttendedTransfer".to_owned()), ("Version"
+        .to_owned(), "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test"
+        .to_owned()), ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId"
+        .to_owned(), "device".to_owned()), ("JobId".to_owned(), "job-6538214103685****"
+        .to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -302,23 +289,22 @@ fn hold_call_from_examples() {
         .user_id("agent@ccc-test")
         .device_id("ACC-YUNBS-1.0.10-****")
         .job_id("job-6582589278232****")
-        .channel_id("ch:customer:010123****->1318888****:1609255715825:job-6582589278232****")
+        .channel_id(
+            "ch:customer:010123****->1318888****:1609255715825:job-6582589278232****",
+        )
         .build()
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "HoldCall".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "ACC-YUNBS-1.0.10-****".to_owned()),
-        ("JobId".to_owned(), "job-6582589278232****".to_owned()),
-        (
-            "ChannelId".to_owned(),
-            "ch:customer:010123****->1318888****:1609255715825:job-6582589278232****".to_owned(),
-        ),
+        ("Action".to_owned(), "HoldCall".to_owned()), ("Version".to_owned(), "2020-07-01"
+        .to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()), ("UserId"
+        .to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "ACC-YUNBS-1.0.10-****".to_owned()), ("JobId".to_owned(), "job-6582589278232****"
+        .to_owned()), ("ChannelId".to_owned(),
+        "ch:customer:010123****->1318888****:1609255715825:job-6582589278232****"
+        .to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -364,20 +350,16 @@ fn initiate_attended_transfer_from_examples() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "InitiateAttendedTransfer".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "ACC-YUNBS-1.0.10-****".to_owned()),
-        ("Transferee".to_owned(), "agent2@ccc-test".to_owned()),
-        ("TimeoutSeconds".to_owned(), "60".to_owned()),
-        ("JobId".to_owned(), "job-6538214103685****".to_owned()),
-        ("CallPriority".to_owned(), "5".to_owned()),
-        ("TransfereeType".to_owned(), "SKILL_GROUP".to_owned()),
-        ("RoutingType".to_owned(), "Automatic".to_owned()),
-        ("Tags".to_owned(), "a=b".to_owned()),
-        ("QueuingTimeoutSeconds".to_owned(), "10".to_owned()),
-        ("QueuingOverflowThreshold".to_owned(), "0".to_owned()),
+        ("Action".to_owned(), "InitiateAttendedTransfer".to_owned()), ("Version"
+        .to_owned(), "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test"
+        .to_owned()), ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId"
+        .to_owned(), "ACC-YUNBS-1.0.10-****".to_owned()), ("Transferee".to_owned(),
+        "agent2@ccc-test".to_owned()), ("TimeoutSeconds".to_owned(), "60".to_owned()),
+        ("JobId".to_owned(), "job-6538214103685****".to_owned()), ("CallPriority"
+        .to_owned(), "5".to_owned()), ("TransfereeType".to_owned(), "SKILL_GROUP"
+        .to_owned()), ("RoutingType".to_owned(), "Automatic".to_owned()), ("Tags"
+        .to_owned(), "a=b".to_owned()), ("QueuingTimeoutSeconds".to_owned(), "10"
+        .to_owned()), ("QueuingOverflowThreshold".to_owned(), "0".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -417,14 +399,12 @@ fn intercept_call_documented() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "InterceptCall".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
-        ("JobId".to_owned(), "job-6538214103685****".to_owned()),
-        ("InterceptedUserId".to_owned(), "agent2@ccc-test".to_owned()),
-        ("TimeoutSeconds".to_owned(), "60".to_owned()),
+        ("Action".to_owned(), "InterceptCall".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("JobId".to_owned(), "job-6538214103685****".to_owned()),
+        ("InterceptedUserId".to_owned(), "agent2@ccc-test".to_owned()), ("TimeoutSeconds"
+        .to_owned(), "60".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -467,17 +447,13 @@ fn make_call_documented() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "MakeCall".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
-        ("Caller".to_owned(), "010989****".to_owned()),
-        ("Callee".to_owned(), "1318888****".to_owned()),
-        ("TimeoutSeconds".to_owned(), "30".to_owned()),
-        ("Tags".to_owned(), "tags".to_owned()),
-        ("MaskedCallee".to_owned(), "131****8888".to_owned()),
-        ("MediaType".to_owned(), "AUDIO".to_owned()),
+        ("Action".to_owned(), "MakeCall".to_owned()), ("Version".to_owned(), "2020-07-01"
+        .to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()), ("UserId"
+        .to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(), "device"
+        .to_owned()), ("Caller".to_owned(), "010989****".to_owned()), ("Callee"
+        .to_owned(), "1318888****".to_owned()), ("TimeoutSeconds".to_owned(), "30"
+        .to_owned()), ("Tags".to_owned(), "tags".to_owned()), ("MaskedCallee".to_owned(),
+        "131****8888".to_owned()), ("MediaType".to_owned(), "AUDIO".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -516,13 +492,11 @@ fn monitor_call_documented() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "MonitorCall".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
-        ("MonitoredUserId".to_owned(), "agent2@ccc-test".to_owned()),
-        ("TimeoutSeconds".to_owned(), "30".to_owned()),
+        ("Action".to_owned(), "MonitorCall".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("MonitoredUserId".to_owned(), "agent2@ccc-test"
+        .to_owned()), ("TimeoutSeconds".to_owned(), "30".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -561,16 +535,12 @@ fn mute_call_from_examples() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "MuteCall".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
-        ("JobId".to_owned(), "job-6581536084722****".to_owned()),
-        (
-            "ChannelId".to_owned(),
-            "ch:user:1318888****->8001****:1609253204816:job-6581536084722****".to_owned(),
-        ),
+        ("Action".to_owned(), "MuteCall".to_owned()), ("Version".to_owned(), "2020-07-01"
+        .to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()), ("UserId"
+        .to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(), "device"
+        .to_owned()), ("JobId".to_owned(), "job-6581536084722****".to_owned()),
+        ("ChannelId".to_owned(),
+        "ch:user:1318888****->8001****:1609253204816:job-6581536084722****".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -608,12 +578,10 @@ fn ready_for_service_documented() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "ReadyForService".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "user-test@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
-        ("OutboundScenario".to_owned(), "false".to_owned()),
+        ("Action".to_owned(), "ReadyForService".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "user-test@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("OutboundScenario".to_owned(), "false".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -652,16 +620,12 @@ fn release_call_documented() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "ReleaseCall".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
-        ("JobId".to_owned(), "job-6538214103685****".to_owned()),
-        (
-            "ChannelId".to_owned(),
-            "ch:user:1390501****->8032****:1609138902226:job-6538214103685****".to_owned(),
-        ),
+        ("Action".to_owned(), "ReleaseCall".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("JobId".to_owned(), "job-6538214103685****".to_owned()),
+        ("ChannelId".to_owned(),
+        "ch:user:1390501****->8032****:1609138902226:job-6538214103685****".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -698,11 +662,10 @@ fn reset_agent_state_from_examples() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "ResetAgentState".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
+        ("Action".to_owned(), "ResetAgentState".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -741,16 +704,12 @@ fn retrieve_call_from_examples() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "RetrieveCall".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
-        ("JobId".to_owned(), "job-6538214103685****".to_owned()),
-        (
-            "ChannelId".to_owned(),
-            "ch:user:1390501****->8032****:1609138902226:job-6538214103685****".to_owned(),
-        ),
+        ("Action".to_owned(), "RetrieveCall".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("JobId".to_owned(), "job-6538214103685****".to_owned()),
+        ("ChannelId".to_owned(),
+        "ch:user:1390501****->8032****:1609138902226:job-6538214103685****".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -782,7 +741,9 @@ fn send_dtmf_signaling_documented() {
         .user_id("agent@ccc-test")
         .device_id("device")
         .job_id("job-6573574060089****")
-        .channel_id("ch:customer:0108989****->1318888****:1609234221870:job-6573574060089****")
+        .channel_id(
+            "ch:customer:0108989****->1318888****:1609234221870:job-6573574060089****",
+        )
         .dtmf("5")
         .build()
         .unwrap();
@@ -790,17 +751,13 @@ fn send_dtmf_signaling_documented() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "SendDtmfSignaling".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
-        ("JobId".to_owned(), "job-6573574060089****".to_owned()),
-        (
-            "ChannelId".to_owned(),
-            "ch:customer:0108989****->1318888****:1609234221870:job-6573574060089****".to_owned(),
-        ),
-        ("Dtmf".to_owned(), "5".to_owned()),
+        ("Action".to_owned(), "SendDtmfSignaling".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("JobId".to_owned(), "job-6573574060089****".to_owned()),
+        ("ChannelId".to_owned(),
+        "ch:customer:0108989****->1318888****:1609234221870:job-6573574060089****"
+        .to_owned()), ("Dtmf".to_owned(), "5".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -831,7 +788,9 @@ fn sign_in_group_documented() {
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("CCC-xx.xx.xx.xx-chrome119-bse1b618bff3xxxxd")
-        .signed_skill_group_id_list("[\"skillgroup1@ccc-test\",\"skillgroup2@ccc-test\"]")
+        .signed_skill_group_id_list(
+            "[\"skillgroup1@ccc-test\",\"skillgroup2@ccc-test\"]",
+        )
         .chat_device_id("4c51c9116c36537cb850dc1081d745df")
         .additivity(false)
         .build()
@@ -840,23 +799,14 @@ fn sign_in_group_documented() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "SignInGroup".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        (
-            "DeviceId".to_owned(),
-            "CCC-xx.xx.xx.xx-chrome119-bse1b618bff3xxxxd".to_owned(),
-        ),
-        (
-            "SignedSkillGroupIdList".to_owned(),
-            "[\"skillgroup1@ccc-test\",\"skillgroup2@ccc-test\"]".to_owned(),
-        ),
-        (
-            "ChatDeviceId".to_owned(),
-            "4c51c9116c36537cb850dc1081d745df".to_owned(),
-        ),
-        ("Additivity".to_owned(), "false".to_owned()),
+        ("Action".to_owned(), "SignInGroup".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "CCC-xx.xx.xx.xx-chrome119-bse1b618bff3xxxxd".to_owned()),
+        ("SignedSkillGroupIdList".to_owned(),
+        "[\"skillgroup1@ccc-test\",\"skillgroup2@ccc-test\"]".to_owned()),
+        ("ChatDeviceId".to_owned(), "4c51c9116c36537cb850dc1081d745df".to_owned()),
+        ("Additivity".to_owned(), "false".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -893,11 +843,10 @@ fn sign_out_group_documented() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "SignOutGroup".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
+        ("Action".to_owned(), "SignOutGroup".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -935,15 +884,11 @@ fn start_conference_from_examples() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "StartConference".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        (
-            "ParticipantListJson".to_owned(),
-            "[\"8045****\",\"1317511****\"]".to_owned(),
-        ),
-        ("TimeoutSeconds".to_owned(), "30".to_owned()),
+        ("Action".to_owned(), "StartConference".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("ParticipantListJson"
+        .to_owned(), "[\"8045****\",\"1317511****\"]".to_owned()), ("TimeoutSeconds"
+        .to_owned(), "30".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -981,12 +926,10 @@ fn switch_to_conference_from_examples() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "SwitchToConference".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
-        ("JobId".to_owned(), "job-24114064019637****".to_owned()),
+        ("Action".to_owned(), "SwitchToConference".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("JobId".to_owned(), "job-24114064019637****".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -1024,12 +967,10 @@ fn take_break_documented() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "TakeBreak".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
-        ("Code".to_owned(), "lunchtime".to_owned()),
+        ("Action".to_owned(), "TakeBreak".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("Code".to_owned(), "lunchtime".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -1068,16 +1009,12 @@ fn unmute_call_documented() {
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
     let mut expected_query: Vec<(String, String)> = vec![
-        ("Action".to_owned(), "UnmuteCall".to_owned()),
-        ("Version".to_owned(), "2020-07-01".to_owned()),
-        ("InstanceId".to_owned(), "ccc-test".to_owned()),
-        ("UserId".to_owned(), "agent@ccc-test".to_owned()),
-        ("DeviceId".to_owned(), "device".to_owned()),
-        ("JobId".to_owned(), "job-6538214103685****".to_owned()),
-        (
-            "ChannelId".to_owned(),
-            "ch:user:1390501****->8032****:1609138902226:job-6538214103685****".to_owned(),
-        ),
+        ("Action".to_owned(), "UnmuteCall".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned()), ("JobId".to_owned(), "job-6538214103685****".to_owned()),
+        ("ChannelId".to_owned(),
+        "ch:user:1390501****->8032****:1609138902226:job-6538214103685****".to_owned())
     ];
     let mut actual_query = query(&http);
     expected_query.sort();

@@ -27,29 +27,30 @@
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
     clippy::needless_borrows_for_generic_args,
-    rustdoc::bare_urls
+    rustdoc::bare_urls,
 )]
 /// The base URL template; [`ClientBuilder`] fills its variables.
 pub const BASE_URL_TEMPLATE: &str = "{scheme}://{host}:{port}/api/v2";
 /// Where the result code, message, request id and payload live in every response.
-pub const ENVELOPE: ::switchboard_runtime::response::Envelope =
-    ::switchboard_runtime::response::Envelope {
-        code_field: ::std::option::Option::Some("statusCode"),
-        success: ::std::option::Option::Some(::switchboard_runtime::response::SuccessCode::Int(
-            0i64,
-        )),
-        message_field: ::std::option::Option::Some("statusMessage"),
-        request_id_field: ::std::option::Option::None,
-        payload_field: ::std::option::Option::None,
-        http_status_errors: false,
-    };
+pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_runtime::response::Envelope {
+    code_field: ::std::option::Option::Some("statusCode"),
+    success: ::std::option::Option::Some(
+        ::switchboard_runtime::response::SuccessCode::Int(0i64),
+    ),
+    message_field: ::std::option::Option::Some("statusMessage"),
+    request_id_field: ::std::option::Option::None,
+    payload_field: ::std::option::Option::None,
+    http_status_errors: false,
+};
 /// Error codes every endpoint of the service can return.
 pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 20usize] = [
     ::switchboard_runtime::response::ErrorInfo {
         code: "1",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("A required parameter is missing in the request."),
+        meaning: ::std::option::Option::Some(
+            "A required parameter is missing in the request.",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -90,7 +91,9 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 20usize] = [
         code: "6",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("The requested resource could not be found."),
+        meaning: ::std::option::Option::Some(
+            "The requested resource could not be found.",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -131,7 +134,9 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 20usize] = [
         code: "11",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("User requested to change read-only property"),
+        meaning: ::std::option::Option::Some(
+            "User requested to change read-only property",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -203,7 +208,15 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 20usize] = [
 /// Types shared by several endpoints and events.
 pub mod types {
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum CallCapabilitiesItem {
@@ -278,21 +291,33 @@ pub mod types {
             match value {
                 CallCapabilitiesItem::UpdateUserData => "UpdateUserData".to_owned(),
                 CallCapabilitiesItem::SendDtmf => "SendDtmf".to_owned(),
-                CallCapabilitiesItem::InitiateConference => "InitiateConference".to_owned(),
+                CallCapabilitiesItem::InitiateConference => {
+                    "InitiateConference".to_owned()
+                }
                 CallCapabilitiesItem::Hold => "Hold".to_owned(),
-                CallCapabilitiesItem::SingleStepTransfer => "SingleStepTransfer".to_owned(),
+                CallCapabilitiesItem::SingleStepTransfer => {
+                    "SingleStepTransfer".to_owned()
+                }
                 CallCapabilitiesItem::InitiateTransfer => "InitiateTransfer".to_owned(),
                 CallCapabilitiesItem::AttachUserData => "AttachUserData".to_owned(),
-                CallCapabilitiesItem::DeleteUserDataPair => "DeleteUserDataPair".to_owned(),
-                CallCapabilitiesItem::SingleStepConference => "SingleStepConference".to_owned(),
+                CallCapabilitiesItem::DeleteUserDataPair => {
+                    "DeleteUserDataPair".to_owned()
+                }
+                CallCapabilitiesItem::SingleStepConference => {
+                    "SingleStepConference".to_owned()
+                }
                 CallCapabilitiesItem::DeleteUserData => "DeleteUserData".to_owned(),
                 CallCapabilitiesItem::Hangup => "Hangup".to_owned(),
                 CallCapabilitiesItem::Retrieve => "Retrieve".to_owned(),
                 CallCapabilitiesItem::CompleteTransfer => "CompleteTransfer".to_owned(),
                 CallCapabilitiesItem::SwapCalls => "SwapCalls".to_owned(),
-                CallCapabilitiesItem::PauseCallRecording => "PauseCallRecording".to_owned(),
+                CallCapabilitiesItem::PauseCallRecording => {
+                    "PauseCallRecording".to_owned()
+                }
                 CallCapabilitiesItem::StopCallRecording => "StopCallRecording".to_owned(),
-                CallCapabilitiesItem::StartCallRecording => "StartCallRecording".to_owned(),
+                CallCapabilitiesItem::StartCallRecording => {
+                    "StartCallRecording".to_owned()
+                }
                 CallCapabilitiesItem::UnknownValue(value) => value,
             }
         }
@@ -368,7 +393,9 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub participants: ::std::option::Option<::std::vec::Vec<super::types::Participant>>,
+        pub participants: ::std::option::Option<
+            ::std::vec::Vec<super::types::Participant>,
+        >,
         /// Not described by the vendor.
         ///
         /// Example: `15001`.
@@ -599,7 +626,15 @@ pub mod types {
         pub phone_number: ::std::string::String,
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum DeviceDeviceState {
@@ -634,7 +669,15 @@ pub mod types {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum DeviceDoNotDisturb {
@@ -669,7 +712,15 @@ pub mod types {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum DeviceCapabilitiesItem {
@@ -883,7 +934,9 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub supervisor_monitoring_state: ::std::option::Option<DeviceSupervisorMonitoringState>,
+        pub supervisor_monitoring_state: ::std::option::Option<
+            DeviceSupervisorMonitoringState,
+        >,
     }
     /// The state of the user for a device (\`userState\` of the Device resource), as shown in the Ready, NotReady and AuxWork notifications.
     ///
@@ -996,11 +1049,11 @@ pub mod events {
     /// Decodes one event frame (JSON bytes). Never panics, whatever the bytes.
     pub fn decode(frame: &[u8]) -> ::std::result::Result<Event, EventError> {
         let split = ::switchboard_runtime::client::split_event(
-            frame,
-            "data.notificationType",
-            ::std::option::Option::None,
-        )
-        .map_err(|e| EventError(e.to_string()))?;
+                frame,
+                "data.notificationType",
+                ::std::option::Option::None,
+            )
+            .map_err(|e| EventError(e.to_string()))?;
         let payload = split.payload;
         let named = |event: &str| split.name == event;
         let unnamed = split.name.is_empty();
@@ -1008,7 +1061,9 @@ pub mod events {
             ::switchboard_runtime::error::json_path_text(&split.frame, path).as_deref()
                 == Some(value)
         };
-        if named("ParticipantsUpdated") && has("data.messageType", "CallStateChangeMessage") {
+        if named("ParticipantsUpdated")
+            && has("data.messageType", "CallStateChangeMessage")
+        {
             return ::switchboard_runtime::serde_json::from_value(payload)
                 .map(|p| Event::ParticipantsUpdated(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
@@ -1018,7 +1073,9 @@ pub mod events {
                 .map(|p| Event::StatusChange(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
-        if named("CallRecordingStateChange") && has("data.messageType", "CallStateChangeMessage") {
+        if named("CallRecordingStateChange")
+            && has("data.messageType", "CallStateChangeMessage")
+        {
             return ::switchboard_runtime::serde_json::from_value(payload)
                 .map(|p| Event::CallRecordingStateChange(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
@@ -1343,8 +1400,10 @@ pub mod aux_work {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -1360,7 +1419,11 @@ pub mod aux_work {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -1394,9 +1457,10 @@ pub mod aux_work {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -1425,10 +1489,12 @@ pub mod aux_work {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -1507,7 +1573,10 @@ pub mod complete_conference {
     }
     impl RequestBuilder {
         /// The id of a call of the conference (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`; the sample posts to the consult call 01RCC3N118B1V0SL8O7GK2LAES00000B).
-        pub fn id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.id = Some(value.into());
             self
         }
@@ -1535,8 +1604,10 @@ pub mod complete_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -1558,7 +1629,11 @@ pub mod complete_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -1592,9 +1667,10 @@ pub mod complete_conference {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -1623,10 +1699,12 @@ pub mod complete_conference {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -1706,7 +1784,9 @@ pub mod dial {
         /// Unconfirmed: The page gives no type and no sample value for \`outboundCallerId\`.
         ///
         /// Wire name: `outboundCallerId`.
-        pub outbound_caller_id: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        pub outbound_caller_id: ::std::option::Option<
+            ::switchboard_runtime::serde_json::Value,
+        >,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -1730,11 +1810,16 @@ pub mod dial {
                 ::switchboard_runtime::serde_json::Value,
             >,
         >,
-        outbound_caller_id: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        outbound_caller_id: ::std::option::Option<
+            ::switchboard_runtime::serde_json::Value,
+        >,
     }
     impl RequestBuilder {
         /// The id of the device to dial from (the \`{id}\` of the request URL \`/api/v2/me/devices/{id}/calls\`).
-        pub fn id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.id = Some(value.into());
             self
         }
@@ -1796,8 +1881,10 @@ pub mod dial {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -1827,7 +1914,11 @@ pub mod dial {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -1861,9 +1952,10 @@ pub mod dial {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -1892,10 +1984,12 @@ pub mod dial {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -1967,7 +2061,10 @@ pub mod hangup {
     }
     impl RequestBuilder {
         /// The id of the call to hang up (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
-        pub fn id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.id = Some(value.into());
             self
         }
@@ -1986,8 +2083,10 @@ pub mod hangup {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -2004,7 +2103,11 @@ pub mod hangup {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2038,9 +2141,10 @@ pub mod hangup {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2069,10 +2173,12 @@ pub mod hangup {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -2144,7 +2250,10 @@ pub mod hold {
     }
     impl RequestBuilder {
         /// The id of the call to place on hold (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
-        pub fn id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.id = Some(value.into());
             self
         }
@@ -2163,8 +2272,10 @@ pub mod hold {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -2181,7 +2292,11 @@ pub mod hold {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2215,9 +2330,10 @@ pub mod hold {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2246,10 +2362,12 @@ pub mod hold {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -2350,7 +2468,10 @@ pub mod initiate_conference {
     }
     impl RequestBuilder {
         /// The id of the call to place on hold (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
-        pub fn id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.id = Some(value.into());
             self
         }
@@ -2403,8 +2524,10 @@ pub mod initiate_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -2430,7 +2553,11 @@ pub mod initiate_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2464,9 +2591,10 @@ pub mod initiate_conference {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2495,10 +2623,12 @@ pub mod initiate_conference {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -2599,7 +2729,10 @@ pub mod initiate_transfer {
     }
     impl RequestBuilder {
         /// The id of the call to transfer (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
-        pub fn id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.id = Some(value.into());
             self
         }
@@ -2652,8 +2785,10 @@ pub mod initiate_transfer {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -2679,7 +2814,11 @@ pub mod initiate_transfer {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2713,9 +2852,10 @@ pub mod initiate_transfer {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2744,10 +2884,12 @@ pub mod initiate_transfer {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -2824,8 +2966,10 @@ pub mod not_ready {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -2841,7 +2985,11 @@ pub mod not_ready {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2875,9 +3023,10 @@ pub mod not_ready {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2906,10 +3055,12 @@ pub mod not_ready {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -2982,15 +3133,16 @@ pub mod ready {
     }
     impl RequestBuilder {
         /// This optional parameter specifies which workmode is applied to the Ready operation. Valid values are ManualIn and AutoIn.
-        pub fn workmode(mut self, value: impl ::std::convert::Into<ReadyWorkmode>) -> Self {
+        pub fn workmode(
+            mut self,
+            value: impl ::std::convert::Into<ReadyWorkmode>,
+        ) -> Self {
             self.workmode = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
-            let request = Request {
-                workmode: self.workmode,
-            };
+            let request = Request { workmode: self.workmode };
             request.validate()?;
             Ok(request)
         }
@@ -3001,8 +3153,10 @@ pub mod ready {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3023,7 +3177,11 @@ pub mod ready {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3057,9 +3215,10 @@ pub mod ready {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3088,10 +3247,12 @@ pub mod ready {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -3106,7 +3267,15 @@ pub mod ready {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum ReadyWorkmode {
@@ -3208,7 +3377,10 @@ pub mod remove_participant_from_conference {
     }
     impl RequestBuilder {
         /// The id of the conference call (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
-        pub fn id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.id = Some(value.into());
             self
         }
@@ -3238,8 +3410,10 @@ pub mod remove_participant_from_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3259,7 +3433,11 @@ pub mod remove_participant_from_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3293,9 +3471,10 @@ pub mod remove_participant_from_conference {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3324,10 +3503,12 @@ pub mod remove_participant_from_conference {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -3427,7 +3608,10 @@ pub mod single_step_transfer {
     }
     impl RequestBuilder {
         /// The id of the call to transfer (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
-        pub fn id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.id = Some(value.into());
             self
         }
@@ -3480,8 +3664,10 @@ pub mod single_step_transfer {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3507,7 +3693,11 @@ pub mod single_step_transfer {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3541,9 +3731,10 @@ pub mod single_step_transfer {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3572,10 +3763,12 @@ pub mod single_step_transfer {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -3651,7 +3844,10 @@ pub mod start_call_recording {
     }
     impl RequestBuilder {
         /// The id of the call to record (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
-        pub fn id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.id = Some(value.into());
             self
         }
@@ -3670,8 +3866,10 @@ pub mod start_call_recording {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3688,7 +3886,11 @@ pub mod start_call_recording {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3722,9 +3924,10 @@ pub mod start_call_recording {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3753,10 +3956,12 @@ pub mod start_call_recording {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -3875,7 +4080,10 @@ pub mod start_contact_center_session {
             self
         }
         /// This optional parameter specifies the place that should be used for the session. If not specified, then Web Services uses the default place for the agent. If specified and the place contains one device, then Web Services logs in the user on that device for the duration of the session. If the place contains more than one device, then Web Services logs in the user on the ACDPosition. In this scenario, if the place doesn't contain an ACDPosition or if it has multiple ACDPositions, then the StartContactCenterSession operation fails. Note: If there are multiple ACDPositions, you should specify the devicePath. When the client ends the session, Web Services restores the default dev…
-        pub fn place(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn place(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.place = Some(value.into());
             self
         }
@@ -3906,9 +4114,7 @@ pub mod start_contact_center_session {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                channels: self
-                    .channels
-                    .ok_or_else(|| BuildError::missing("channels"))?,
+                channels: self.channels.ok_or_else(|| BuildError::missing("channels"))?,
                 place: self.place,
                 device_path: self.device_path,
                 login_code: self.login_code,
@@ -3924,8 +4130,10 @@ pub mod start_contact_center_session {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3956,7 +4164,11 @@ pub mod start_contact_center_session {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3994,16 +4206,20 @@ pub mod start_contact_center_session {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "7" => Self::E7(error),
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -4013,7 +4229,9 @@ pub mod start_contact_center_session {
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
             match self {
-                Self::E7(error) | Self::Service(error) | Self::Undocumented(error) => Some(error),
+                Self::E7(error) | Self::Service(error) | Self::Undocumented(error) => {
+                    Some(error)
+                }
                 _ => None,
             }
         }
@@ -4032,10 +4250,12 @@ pub mod start_contact_center_session {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -4107,9 +4327,7 @@ impl Client {
         &self,
         request: dial::Request,
     ) -> ::std::result::Result<dial::Output, dial::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(dial::Error::Build)?;
+        let http = request.to_http(self.core.base_url()).map_err(dial::Error::Build)?;
         let response = self.core.send(http).await.map_err(dial::Error::Send)?;
         dial::parse_response(response)
     }
@@ -4120,9 +4338,7 @@ impl Client {
         &self,
         request: hangup::Request,
     ) -> ::std::result::Result<hangup::Output, hangup::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(hangup::Error::Build)?;
+        let http = request.to_http(self.core.base_url()).map_err(hangup::Error::Build)?;
         let response = self.core.send(http).await.map_err(hangup::Error::Send)?;
         hangup::parse_response(response)
     }
@@ -4133,9 +4349,7 @@ impl Client {
         &self,
         request: hold::Request,
     ) -> ::std::result::Result<hold::Output, hold::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(hold::Error::Build)?;
+        let http = request.to_http(self.core.base_url()).map_err(hold::Error::Build)?;
         let response = self.core.send(http).await.map_err(hold::Error::Send)?;
         hold::parse_response(response)
     }
@@ -4193,9 +4407,7 @@ impl Client {
         &self,
         request: ready::Request,
     ) -> ::std::result::Result<ready::Output, ready::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(ready::Error::Build)?;
+        let http = request.to_http(self.core.base_url()).map_err(ready::Error::Build)?;
         let response = self.core.send(http).await.map_err(ready::Error::Send)?;
         ready::parse_response(response)
     }
@@ -4225,7 +4437,10 @@ impl Client {
     pub async fn single_step_transfer(
         &self,
         request: single_step_transfer::Request,
-    ) -> ::std::result::Result<single_step_transfer::Output, single_step_transfer::Error> {
+    ) -> ::std::result::Result<
+        single_step_transfer::Output,
+        single_step_transfer::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(single_step_transfer::Error::Build)?;
@@ -4242,7 +4457,10 @@ impl Client {
     pub async fn start_call_recording(
         &self,
         request: start_call_recording::Request,
-    ) -> ::std::result::Result<start_call_recording::Output, start_call_recording::Error> {
+    ) -> ::std::result::Result<
+        start_call_recording::Output,
+        start_call_recording::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(start_call_recording::Error::Build)?;
@@ -4290,26 +4508,38 @@ impl ClientBuilder {
     /// Documented values:
     /// - `http`: Plain HTTP, as in the doc samples on 127.0.0.1:8080.
     /// - `https`: HTTPS, as in the \`<https://GWS-demo.genGWS.com>\` sample.
-    pub fn scheme(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn scheme(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.scheme = Some(value.into());
         self
     }
     /// Host of the GWS server (on-premises; no fixed cloud host). The default 127.0.0.1 is the host of the doc samples (e.g. the \`deviceUri\` and \`uri\` in the RemoveParticipantFromConference notification), not a public service.
     ///
     /// Default: `127.0.0.1`.
-    pub fn host(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn host(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.host = Some(value.into());
         self
     }
     /// TCP port of the GWS server. The default 8080 is the port of the doc samples (\`<http://127.0.0.1:8080/api/v2/>...\`); other samples omit the port.
     ///
     /// Default: `8080`.
-    pub fn port(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn port(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.port = Some(value.into());
         self
     }
     /// Uses this base URL instead of filling the template.
-    pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn base_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.config.base_url = Some(url.into());
         self
     }
@@ -4335,7 +4565,9 @@ impl ClientBuilder {
         self
     }
     /// The client; fails when a base URL variable without default is unset.
-    pub fn build(self) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
         let url = ::switchboard_runtime::client::fill_template(
             BASE_URL_TEMPLATE,
             &[
@@ -4375,6 +4607,9 @@ pub mod auth {
         )?;
         csrf.failure_status = ::switchboard_runtime::http::StatusCode::from_u16(403u16)
             .unwrap_or(::switchboard_runtime::http::StatusCode::FORBIDDEN);
-        Ok(::switchboard_runtime::auth::BasicCsrfAuth::new(username, password).with_csrf(csrf))
+        Ok(
+            ::switchboard_runtime::auth::BasicCsrfAuth::new(username, password)
+                .with_csrf(csrf),
+        )
     }
 }

@@ -2,10 +2,12 @@
 
 //! Documented samples of every endpoint, as tests.
 #![allow(clippy::unwrap_used, reason = "tests")]
+use switchboard_genesys_gws as client;
 use ::switchboard_runtime::bytes::Bytes;
 use ::switchboard_runtime::serde_json;
-use switchboard_genesys_gws as client;
-fn query(request: &::switchboard_runtime::http::Request<Bytes>) -> Vec<(String, String)> {
+fn query(
+    request: &::switchboard_runtime::http::Request<Bytes>,
+) -> Vec<(String, String)> {
     ::switchboard_runtime::query::pairs(request.uri())
 }
 #[test]
@@ -28,8 +30,8 @@ fn aux_work_documented() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -42,10 +44,7 @@ fn complete_conference_documented() {
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000B"
-    );
+    assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000B");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -53,9 +52,8 @@ fn complete_conference_documented() {
     assert_eq!(actual_query, expected_query);
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>("{\"operationName\":\"CompleteConference\"}")
-            .unwrap()
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"CompleteConference\"}").unwrap()
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -63,30 +61,33 @@ fn complete_conference_documented() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
 fn dial_documented() {
     use client::dial as op;
-    let _documented_request: &str =
-        "POST api/v2/me/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1/calls";
+    let _documented_request: &str = "POST api/v2/me/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1/calls";
     let request = op::Request::builder()
         .id("631608b3-ceb1-472b-ba05-2ae39555b0d1")
         .destination(
-            serde_json::from_value::<client::types::Destination>(
-                serde_json::from_str::<serde_json::Value>("{\"phoneNumber\":\"15002\"}").unwrap(),
-            )
-            .unwrap(),
+            serde_json::from_value::<
+                client::types::Destination,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >("{\"phoneNumber\":\"15002\"}")
+                        .unwrap(),
+                )
+                .unwrap(),
         )
         .build()
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(
-        http.uri().path(),
-        "/me/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1/calls"
+        http.uri().path(), "/me/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1/calls"
     );
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
@@ -95,10 +96,8 @@ fn dial_documented() {
     assert_eq!(actual_query, expected_query);
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>(
-            "{\"operationName\":\"Dial\",\"destination\":{\"phoneNumber\":\"15002\"}}"
-        )
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"Dial\",\"destination\":{\"phoneNumber\":\"15002\"}}")
         .unwrap()
     );
     let response = ::switchboard_runtime::http::Response::builder()
@@ -107,8 +106,8 @@ fn dial_documented() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
     let frame = serde_json::to_vec(
             &serde_json::from_str::<
@@ -121,7 +120,7 @@ fn dial_documented() {
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
     assert!(
-        !matches!(event, client::events::Event::Unknown { .. }),
+        ! matches!(event, client::events::Event::Unknown { .. }),
         "documented event decodes to its type: {event:?}"
     );
 }
@@ -131,24 +130,33 @@ fn dial_with_user_data() {
     let request = op::Request::builder()
         .id("631608b3-ceb1-472b-ba05-2ae39555b0d1")
         .destination(
-            serde_json::from_value::<client::types::Destination>(
-                serde_json::from_str::<serde_json::Value>("{\"phoneNumber\":\"5551212\"}").unwrap(),
-            )
-            .unwrap(),
+            serde_json::from_value::<
+                client::types::Destination,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >("{\"phoneNumber\":\"5551212\"}")
+                        .unwrap(),
+                )
+                .unwrap(),
         )
         .user_data(
-            serde_json::from_value::<::std::collections::BTreeMap<::std::string::String, _>>(
-                serde_json::from_str::<serde_json::Value>("{\"Product\":\"Guitars\"}").unwrap(),
-            )
-            .unwrap(),
+            serde_json::from_value::<
+                ::std::collections::BTreeMap<::std::string::String, _>,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >("{\"Product\":\"Guitars\"}")
+                        .unwrap(),
+                )
+                .unwrap(),
         )
         .build()
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(
-        http.uri().path(),
-        "/me/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1/calls"
+        http.uri().path(), "/me/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1/calls"
     );
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
@@ -167,8 +175,8 @@ fn dial_with_user_data() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -181,10 +189,7 @@ fn hangup_documented() {
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I"
-    );
+    assert_eq!(http.uri().path(), "/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -197,8 +202,8 @@ fn hangup_documented() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
     let frame = serde_json::to_vec(
             &serde_json::from_str::<
@@ -211,7 +216,7 @@ fn hangup_documented() {
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
     assert!(
-        !matches!(event, client::events::Event::Unknown { .. }),
+        ! matches!(event, client::events::Event::Unknown { .. }),
         "documented event decodes to its type: {event:?}"
     );
 }
@@ -225,10 +230,7 @@ fn hold_documented() {
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I"
-    );
+    assert_eq!(http.uri().path(), "/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -241,8 +243,8 @@ fn hold_documented() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
     let frame = serde_json::to_vec(
             &serde_json::from_str::<
@@ -255,7 +257,7 @@ fn hold_documented() {
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
     assert!(
-        !matches!(event, client::events::Event::Unknown { .. }),
+        ! matches!(event, client::events::Event::Unknown { .. }),
         "documented event decodes to its type: {event:?}"
     );
 }
@@ -266,19 +268,21 @@ fn initiate_conference_documented() {
     let request = op::Request::builder()
         .id("01RCC3N118B1V0SL8O7GK2LAES000009")
         .destination(
-            serde_json::from_value::<client::types::Destination>(
-                serde_json::from_str::<serde_json::Value>("{\"phoneNumber\":\"15002\"}").unwrap(),
-            )
-            .unwrap(),
+            serde_json::from_value::<
+                client::types::Destination,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >("{\"phoneNumber\":\"15002\"}")
+                        .unwrap(),
+                )
+                .unwrap(),
         )
         .build()
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/me/calls/01RCC3N118B1V0SL8O7GK2LAES000009"
-    );
+    assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES000009");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -286,10 +290,8 @@ fn initiate_conference_documented() {
     assert_eq!(actual_query, expected_query);
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>(
-            "{\"operationName\":\"InitiateConference\",\"destination\":{\"phoneNumber\":\"15002\"}}"
-        )
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"InitiateConference\",\"destination\":{\"phoneNumber\":\"15002\"}}")
         .unwrap()
     );
     let response = ::switchboard_runtime::http::Response::builder()
@@ -298,8 +300,8 @@ fn initiate_conference_documented() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -309,19 +311,21 @@ fn initiate_transfer_documented() {
     let request = op::Request::builder()
         .id("01RCC3N118B1V0SL8O7GK2LAES00000M")
         .destination(
-            serde_json::from_value::<client::types::Destination>(
-                serde_json::from_str::<serde_json::Value>("{\"phoneNumber\":\"15002\"}").unwrap(),
-            )
-            .unwrap(),
+            serde_json::from_value::<
+                client::types::Destination,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >("{\"phoneNumber\":\"15002\"}")
+                        .unwrap(),
+                )
+                .unwrap(),
         )
         .build()
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000M"
-    );
+    assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000M");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -329,10 +333,8 @@ fn initiate_transfer_documented() {
     assert_eq!(actual_query, expected_query);
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>(
-            "{\"operationName\":\"InitiateTransfer\",\"destination\":{\"phoneNumber\":\"15002\"}}"
-        )
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"InitiateTransfer\",\"destination\":{\"phoneNumber\":\"15002\"}}")
         .unwrap()
     );
     let response = ::switchboard_runtime::http::Response::builder()
@@ -341,8 +343,8 @@ fn initiate_transfer_documented() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
     let frame = serde_json::to_vec(
             &serde_json::from_str::<
@@ -355,7 +357,7 @@ fn initiate_transfer_documented() {
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
     assert!(
-        !matches!(event, client::events::Event::Unknown { .. }),
+        ! matches!(event, client::events::Event::Unknown { .. }),
         "documented event decodes to its type: {event:?}"
     );
 }
@@ -379,8 +381,8 @@ fn not_ready_documented() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -398,8 +400,8 @@ fn ready_documented() {
     assert_eq!(actual_query, expected_query);
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>("{\"operationName\":\"Ready\"}").unwrap()
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"Ready\"}").unwrap()
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -407,8 +409,8 @@ fn ready_documented() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -422,10 +424,7 @@ fn remove_participant_from_conference_documented() {
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O"
-    );
+    assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -433,10 +432,8 @@ fn remove_participant_from_conference_documented() {
     assert_eq!(actual_query, expected_query);
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>(
-            "{\"operationName\":\"RemoveParticipantFromConference\",\"participant\":\"15001\"}"
-        )
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"RemoveParticipantFromConference\",\"participant\":\"15001\"}")
         .unwrap()
     );
     let response = ::switchboard_runtime::http::Response::builder()
@@ -445,8 +442,8 @@ fn remove_participant_from_conference_documented() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
     let frame = serde_json::to_vec(
             &serde_json::from_str::<
@@ -459,7 +456,7 @@ fn remove_participant_from_conference_documented() {
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
     assert!(
-        !matches!(event, client::events::Event::Unknown { .. }),
+        ! matches!(event, client::events::Event::Unknown { .. }),
         "documented event decodes to its type: {event:?}"
     );
 }
@@ -470,19 +467,21 @@ fn single_step_transfer_documented() {
     let request = op::Request::builder()
         .id("01RCC3N118B1V0SL8O7GK2LAES00000D")
         .destination(
-            serde_json::from_value::<client::types::Destination>(
-                serde_json::from_str::<serde_json::Value>("{\"phoneNumber\":\"15002\"}").unwrap(),
-            )
-            .unwrap(),
+            serde_json::from_value::<
+                client::types::Destination,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >("{\"phoneNumber\":\"15002\"}")
+                        .unwrap(),
+                )
+                .unwrap(),
         )
         .build()
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000D"
-    );
+    assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000D");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -490,10 +489,8 @@ fn single_step_transfer_documented() {
     assert_eq!(actual_query, expected_query);
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>(
-            "{\"operationName\":\"SingleStepTransfer\",\"destination\":{\"phoneNumber\":\"15002\"}}"
-        )
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"SingleStepTransfer\",\"destination\":{\"phoneNumber\":\"15002\"}}")
         .unwrap()
     );
     let response = ::switchboard_runtime::http::Response::builder()
@@ -502,8 +499,8 @@ fn single_step_transfer_documented() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
     let frame = serde_json::to_vec(
             &serde_json::from_str::<
@@ -516,7 +513,7 @@ fn single_step_transfer_documented() {
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
     assert!(
-        !matches!(event, client::events::Event::Unknown { .. }),
+        ! matches!(event, client::events::Event::Unknown { .. }),
         "documented event decodes to its type: {event:?}"
     );
 }
@@ -527,28 +524,34 @@ fn single_step_transfer_with_user_data() {
     let request = op::Request::builder()
         .id("01RCC3N118B1V0SL8O7GK2LAES00000G")
         .destination(
-            serde_json::from_value::<client::types::Destination>(
-                serde_json::from_str::<serde_json::Value>("{\"phoneNumber\":\"15002\"}").unwrap(),
-            )
-            .unwrap(),
-        )
-        .user_data(
-            serde_json::from_value::<::std::collections::BTreeMap<::std::string::String, _>>(
-                serde_json::from_str::<serde_json::Value>(
-                    "{\"TransferReason\":\"Escalation\",\"TransferAgent\":\"WillardC\"}",
+            serde_json::from_value::<
+                client::types::Destination,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >("{\"phoneNumber\":\"15002\"}")
+                        .unwrap(),
                 )
                 .unwrap(),
-            )
-            .unwrap(),
+        )
+        .user_data(
+            serde_json::from_value::<
+                ::std::collections::BTreeMap<::std::string::String, _>,
+            >(
+                    serde_json::from_str::<
+                        serde_json::Value,
+                    >(
+                            "{\"TransferReason\":\"Escalation\",\"TransferAgent\":\"WillardC\"}",
+                        )
+                        .unwrap(),
+                )
+                .unwrap(),
         )
         .build()
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000G"
-    );
+    assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000G");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -566,8 +569,8 @@ fn single_step_transfer_with_user_data() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -580,10 +583,7 @@ fn start_call_recording_documented() {
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000V"
-    );
+    assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000V");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -596,8 +596,8 @@ fn start_call_recording_documented() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
     let frame = serde_json::to_vec(
             &serde_json::from_str::<
@@ -610,7 +610,7 @@ fn start_call_recording_documented() {
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
     assert!(
-        !matches!(event, client::events::Event::Unknown { .. }),
+        ! matches!(event, client::events::Event::Unknown { .. }),
         "documented event decodes to its type: {event:?}"
     );
 }
@@ -620,10 +620,10 @@ fn start_contact_center_session_documented() {
     let _documented_request: &str = "POST https://GWS-demo.genGWS.com/api/v2/me HTTP/1.1";
     let request = op::Request::builder()
         .channels(
-            serde_json::from_value::<::std::vec::Vec<_>>(
-                serde_json::from_str::<serde_json::Value>("[\"voice\"]").unwrap(),
-            )
-            .unwrap(),
+            serde_json::from_value::<
+                ::std::vec::Vec<_>,
+            >(serde_json::from_str::<serde_json::Value>("[\"voice\"]").unwrap())
+                .unwrap(),
         )
         .build()
         .unwrap();
@@ -637,10 +637,8 @@ fn start_contact_center_session_documented() {
     assert_eq!(actual_query, expected_query);
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>(
-            "{\"operationName\":\"StartContactCenterSession\",\"channels\":[\"voice\"]}"
-        )
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"StartContactCenterSession\",\"channels\":[\"voice\"]}")
         .unwrap()
     );
     let response = ::switchboard_runtime::http::Response::builder()
@@ -649,8 +647,8 @@ fn start_contact_center_session_documented() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -665,10 +663,7 @@ fn event_participants_updated() {
         )
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
-    assert!(
-        matches!(event, client::events::Event::ParticipantsUpdated(_)),
-        "{event:?}"
-    );
+    assert!(matches!(event, client::events::Event::ParticipantsUpdated(_)), "{event:?}");
 }
 #[test]
 fn event_status_change() {
@@ -682,10 +677,7 @@ fn event_status_change() {
         )
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
-    assert!(
-        matches!(event, client::events::Event::StatusChange(_)),
-        "{event:?}"
-    );
+    assert!(matches!(event, client::events::Event::StatusChange(_)), "{event:?}");
 }
 #[test]
 fn event_call_recording_state_change() {
@@ -700,7 +692,6 @@ fn event_call_recording_state_change() {
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
     assert!(
-        matches!(event, client::events::Event::CallRecordingStateChange(_)),
-        "{event:?}"
+        matches!(event, client::events::Event::CallRecordingStateChange(_)), "{event:?}"
     );
 }

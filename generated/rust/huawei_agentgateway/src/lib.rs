@@ -37,22 +37,21 @@
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
     clippy::needless_borrows_for_generic_args,
-    rustdoc::bare_urls
+    rustdoc::bare_urls,
 )]
 /// The base URL template; [`ClientBuilder`] fills its variables.
 pub const BASE_URL_TEMPLATE: &str = "https://{ip}:{port}/agentgateway";
 /// Where the result code, message, request id and payload live in every response.
-pub const ENVELOPE: ::switchboard_runtime::response::Envelope =
-    ::switchboard_runtime::response::Envelope {
-        code_field: ::std::option::Option::Some("retcode"),
-        success: ::std::option::Option::Some(::switchboard_runtime::response::SuccessCode::Str(
-            "0",
-        )),
-        message_field: ::std::option::Option::Some("message"),
-        request_id_field: ::std::option::Option::None,
-        payload_field: ::std::option::Option::Some("result"),
-        http_status_errors: false,
-    };
+pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_runtime::response::Envelope {
+    code_field: ::std::option::Option::Some("retcode"),
+    success: ::std::option::Option::Some(
+        ::switchboard_runtime::response::SuccessCode::Str("0"),
+    ),
+    message_field: ::std::option::Option::Some("message"),
+    request_id_field: ::std::option::Option::None,
+    payload_field: ::std::option::Option::Some("result"),
+    http_status_errors: false,
+};
 /// Error codes every endpoint of the service can return.
 pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
     ::switchboard_runtime::response::ErrorInfo {
@@ -176,7 +175,9 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
         code: "100-009",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("Error setting the agent state (no permission)."),
+        meaning: ::std::option::Option::Some(
+            "Error setting the agent state (no permission).",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -211,7 +212,9 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
         code: "100-014",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("The phone number is outside the configured range."),
+        meaning: ::std::option::Option::Some(
+            "The phone number is outside the configured range.",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -297,7 +300,9 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
         code: "101-004",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("A non-inspector cannot query VDN conferences."),
+        meaning: ::std::option::Option::Some(
+            "A non-inspector cannot query VDN conferences.",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -320,14 +325,18 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
         code: "101-007",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("The chairperson cannot leave the conference."),
+        meaning: ::std::option::Option::Some(
+            "The chairperson cannot leave the conference.",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "105-006",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("GUID mismatch (DR recovery); sign in again."),
+        meaning: ::std::option::Option::Some(
+            "GUID mismatch (DR recovery); sign in again.",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -355,14 +364,18 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
         code: "104-004",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("录音下载失败之没有配置映射盘符"),
+        meaning: ::std::option::Option::Some(
+            "录音下载失败之没有配置映射盘符",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "104-005",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("录音下载失败之录音文件不存在"),
+        meaning: ::std::option::Option::Some(
+            "录音下载失败之录音文件不存在",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -439,14 +452,18 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
         code: "105-005",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("等待容灾恢复超时,座席需执行重新签入"),
+        meaning: ::std::option::Option::Some(
+            "等待容灾恢复超时,座席需执行重新签入",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
         code: "105-007",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("容灾开关未打开,座席需执行重新签入"),
+        meaning: ::std::option::Option::Some(
+            "容灾开关未打开,座席需执行重新签入",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -467,7 +484,9 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
         code: "106-003",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("设置的会话数超过最大值,最大值为60"),
+        meaning: ::std::option::Option::Some(
+            "设置的会话数超过最大值,最大值为60",
+        ),
         retryable: false,
     },
 ];
@@ -569,11 +588,11 @@ pub mod events {
     /// Decodes one event frame (JSON bytes). Never panics, whatever the bytes.
     pub fn decode(frame: &[u8]) -> ::std::result::Result<Event, EventError> {
         let split = ::switchboard_runtime::client::split_event(
-            frame,
-            "event.eventType",
-            ::std::option::Option::Some("event.content"),
-        )
-        .map_err(|e| EventError(e.to_string()))?;
+                frame,
+                "event.eventType",
+                ::std::option::Option::Some("event.content"),
+            )
+            .map_err(|e| EventError(e.to_string()))?;
         let payload = split.payload;
         let named = |event: &str| split.name == event;
         let unnamed = split.name.is_empty();
@@ -653,7 +672,15 @@ pub mod events {
         })
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum AgentMediaEventStopRecordDoneRecordFormat {
@@ -668,7 +695,8 @@ pub mod events {
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
     }
-    impl ::std::convert::From<::std::string::String> for AgentMediaEventStopRecordDoneRecordFormat {
+    impl ::std::convert::From<::std::string::String>
+    for AgentMediaEventStopRecordDoneRecordFormat {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "0" => Self::V0,
@@ -684,7 +712,8 @@ pub mod events {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<AgentMediaEventStopRecordDoneRecordFormat> for ::std::string::String {
+    impl ::std::convert::From<AgentMediaEventStopRecordDoneRecordFormat>
+    for ::std::string::String {
         fn from(value: AgentMediaEventStopRecordDoneRecordFormat) -> Self {
             match value {
                 AgentMediaEventStopRecordDoneRecordFormat::V0 => "0".to_owned(),
@@ -750,7 +779,9 @@ pub mod events {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub file_media_type: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        pub file_media_type: ::std::option::Option<
+            ::switchboard_runtime::serde_json::Value,
+        >,
         /// recording format (newer page cec_07_0531). 0: default voice format configured on the resource side (based on the recording file format configured on the UAP); 1: 24K VOX; 2: 32K VOX; 3: A-law.
         ///
         /// Example: `3`.
@@ -761,7 +792,9 @@ pub mod events {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub record_format: ::std::option::Option<AgentMediaEventStopRecordDoneRecordFormat>,
+        pub record_format: ::std::option::Option<
+            AgentMediaEventStopRecordDoneRecordFormat,
+        >,
         /// List of key names; appears in the example, not described.
         ///
         /// Wire name: `jsonKey`.
@@ -773,7 +806,15 @@ pub mod events {
         pub json_key: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum AgentOtherPhoneReleasePhoneState {
@@ -841,7 +882,15 @@ pub mod events {
         pub conf_id: ::std::option::Option<i64>,
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedChangeType {
@@ -891,7 +940,15 @@ pub mod events {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedChangeReason {
@@ -937,7 +994,15 @@ pub mod events {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedParticipantType {
@@ -998,7 +1063,9 @@ pub mod events {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub change_reason: ::std::option::Option<AgentConfParticipantChangedChangeReason>,
+        pub change_reason: ::std::option::Option<
+            AgentConfParticipantChangedChangeReason,
+        >,
         /// conference ID.
         ///
         /// Example: `1031168`.
@@ -1029,7 +1096,9 @@ pub mod events {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub participant_type: ::std::option::Option<AgentConfParticipantChangedParticipantType>,
+        pub participant_type: ::std::option::Option<
+            AgentConfParticipantChangedParticipantType,
+        >,
         /// user-defined device call type.
         ///
         /// Wire name: `deviceCallType`.
@@ -1168,7 +1237,15 @@ pub mod events {
         pub cause: ::std::option::Option<i64>,
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum AgentOtherPhoneOffhookType {
@@ -1227,7 +1304,15 @@ pub mod events {
         pub r#type: ::std::option::Option<AgentOtherPhoneOffhookType>,
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum AgentEventTalkingType {
@@ -1262,7 +1347,15 @@ pub mod events {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum AgentEventTalkingMediaAbility {
@@ -1504,7 +1597,10 @@ pub mod answer_agent_conference {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -1534,8 +1630,10 @@ pub mod answer_agent_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -1557,7 +1655,11 @@ pub mod answer_agent_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -1591,9 +1693,10 @@ pub mod answer_agent_conference {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -1622,10 +1725,12 @@ pub mod answer_agent_conference {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -1760,7 +1865,10 @@ pub mod answer_call {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -1773,7 +1881,10 @@ pub mod answer_call {
             self
         }
         /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
-        pub fn callid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn callid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.callid = Some(value.into());
             self
         }
@@ -1796,8 +1907,10 @@ pub mod answer_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::PUT,
@@ -1822,7 +1935,11 @@ pub mod answer_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -1868,7 +1985,10 @@ pub mod answer_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "100-006" => Self::E100_006(error),
@@ -1877,9 +1997,10 @@ pub mod answer_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -1912,10 +2033,12 @@ pub mod answer_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -2077,7 +2200,9 @@ pub mod batch_add_participants {
     pub struct RequestBuilder {
         agentid: ::std::option::Option<::std::string::String>,
         content_type: ::std::option::Option<::std::string::String>,
-        addresses: ::std::option::Option<::std::vec::Vec<BatchAddParticipantsRequestAddressesItem>>,
+        addresses: ::std::option::Option<
+            ::std::vec::Vec<BatchAddParticipantsRequestAddressesItem>,
+        >,
         beep_tone: ::std::option::Option<bool>,
         play_mode: ::std::option::Option<BatchAddParticipantsPlayMode>,
         voice_path: ::std::option::Option<::std::string::String>,
@@ -2087,7 +2212,10 @@ pub mod batch_add_participants {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -2104,7 +2232,9 @@ pub mod batch_add_participants {
         /// Length: at most 120.
         pub fn addresses(
             mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<BatchAddParticipantsRequestAddressesItem>>,
+            value: impl ::std::convert::Into<
+                ::std::vec::Vec<BatchAddParticipantsRequestAddressesItem>,
+            >,
         ) -> Self {
             self.addresses = Some(value.into());
             self
@@ -2135,7 +2265,10 @@ pub mod batch_add_participants {
         /// 主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。最大长度为24个字符。
         ///
         /// Length: at most 24.
-        pub fn caller(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn caller(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.caller = Some(value.into());
             self
         }
@@ -2164,8 +2297,10 @@ pub mod batch_add_participants {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -2201,7 +2336,11 @@ pub mod batch_add_participants {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2235,9 +2374,10 @@ pub mod batch_add_participants {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2266,10 +2406,12 @@ pub mod batch_add_participants {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -2284,7 +2426,15 @@ pub mod batch_add_participants {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum BatchAddParticipantsRequestAddressesItemAddressType {
@@ -2296,8 +2446,7 @@ pub mod batch_add_participants {
         UnknownValue(::std::string::String),
     }
     impl ::std::convert::From<::std::string::String>
-        for BatchAddParticipantsRequestAddressesItemAddressType
-    {
+    for BatchAddParticipantsRequestAddressesItemAddressType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "6" => Self::V6,
@@ -2306,19 +2455,21 @@ pub mod batch_add_participants {
             }
         }
     }
-    impl ::std::convert::From<&str> for BatchAddParticipantsRequestAddressesItemAddressType {
+    impl ::std::convert::From<&str>
+    for BatchAddParticipantsRequestAddressesItemAddressType {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
     impl ::std::convert::From<BatchAddParticipantsRequestAddressesItemAddressType>
-        for ::std::string::String
-    {
+    for ::std::string::String {
         fn from(value: BatchAddParticipantsRequestAddressesItemAddressType) -> Self {
             match value {
                 BatchAddParticipantsRequestAddressesItemAddressType::V6 => "6".to_owned(),
                 BatchAddParticipantsRequestAddressesItemAddressType::V9 => "9".to_owned(),
-                BatchAddParticipantsRequestAddressesItemAddressType::UnknownValue(value) => value,
+                BatchAddParticipantsRequestAddressesItemAddressType::UnknownValue(
+                    value,
+                ) => value,
             }
         }
     }
@@ -2382,7 +2533,15 @@ pub mod batch_add_participants {
         pub device_type: ::std::option::Option<i64>,
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum BatchAddParticipantsPlayMode {
@@ -2502,14 +2661,18 @@ pub mod batch_remove_participants {
     pub struct RequestBuilder {
         agentid: ::std::option::Option<::std::string::String>,
         content_type: ::std::option::Option<::std::string::String>,
-        addresses:
-            ::std::option::Option<::std::vec::Vec<BatchRemoveParticipantsRequestAddressesItem>>,
+        addresses: ::std::option::Option<
+            ::std::vec::Vec<BatchRemoveParticipantsRequestAddressesItem>,
+        >,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -2554,8 +2717,10 @@ pub mod batch_remove_participants {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -2579,7 +2744,11 @@ pub mod batch_remove_participants {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2627,9 +2796,10 @@ pub mod batch_remove_participants {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2658,10 +2828,12 @@ pub mod batch_remove_participants {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -2676,7 +2848,15 @@ pub mod batch_remove_participants {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum BatchRemoveParticipantsRequestAddressesItemAddressType {
@@ -2688,8 +2868,7 @@ pub mod batch_remove_participants {
         UnknownValue(::std::string::String),
     }
     impl ::std::convert::From<::std::string::String>
-        for BatchRemoveParticipantsRequestAddressesItemAddressType
-    {
+    for BatchRemoveParticipantsRequestAddressesItemAddressType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "6" => Self::V6,
@@ -2698,21 +2877,25 @@ pub mod batch_remove_participants {
             }
         }
     }
-    impl ::std::convert::From<&str> for BatchRemoveParticipantsRequestAddressesItemAddressType {
+    impl ::std::convert::From<&str>
+    for BatchRemoveParticipantsRequestAddressesItemAddressType {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
     impl ::std::convert::From<BatchRemoveParticipantsRequestAddressesItemAddressType>
-        for ::std::string::String
-    {
+    for ::std::string::String {
         fn from(value: BatchRemoveParticipantsRequestAddressesItemAddressType) -> Self {
             match value {
-                BatchRemoveParticipantsRequestAddressesItemAddressType::V6 => "6".to_owned(),
-                BatchRemoveParticipantsRequestAddressesItemAddressType::V9 => "9".to_owned(),
-                BatchRemoveParticipantsRequestAddressesItemAddressType::UnknownValue(value) => {
-                    value
+                BatchRemoveParticipantsRequestAddressesItemAddressType::V6 => {
+                    "6".to_owned()
                 }
+                BatchRemoveParticipantsRequestAddressesItemAddressType::V9 => {
+                    "9".to_owned()
+                }
+                BatchRemoveParticipantsRequestAddressesItemAddressType::UnknownValue(
+                    value,
+                ) => value,
             }
         }
     }
@@ -2935,7 +3118,10 @@ pub mod change_participant_mode {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -2966,7 +3152,10 @@ pub mod change_participant_mode {
         /// 地址标识,即电话号码或座席工号。最大长度为24字节。
         ///
         /// Length: at most 24.
-        pub fn address(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.address = Some(value.into());
             self
         }
@@ -2995,8 +3184,10 @@ pub mod change_participant_mode {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3022,7 +3213,11 @@ pub mod change_participant_mode {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3076,7 +3271,10 @@ pub mod change_participant_mode {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-002" => Self::E000_002(error),
@@ -3087,9 +3285,10 @@ pub mod change_participant_mode {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3124,10 +3323,12 @@ pub mod change_participant_mode {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -3142,7 +3343,15 @@ pub mod change_participant_mode {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum ChangeParticipantModeAttribute {
@@ -3180,7 +3389,15 @@ pub mod change_participant_mode {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum ChangeParticipantModeAddressType {
@@ -3191,7 +3408,8 @@ pub mod change_participant_mode {
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
     }
-    impl ::std::convert::From<::std::string::String> for ChangeParticipantModeAddressType {
+    impl ::std::convert::From<::std::string::String>
+    for ChangeParticipantModeAddressType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "6" => Self::V6,
@@ -3205,7 +3423,8 @@ pub mod change_participant_mode {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<ChangeParticipantModeAddressType> for ::std::string::String {
+    impl ::std::convert::From<ChangeParticipantModeAddressType>
+    for ::std::string::String {
         fn from(value: ChangeParticipantModeAddressType) -> Self {
             match value {
                 ChangeParticipantModeAddressType::V6 => "6".to_owned(),
@@ -3350,7 +3569,10 @@ pub mod connect_held_call {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -3363,7 +3585,10 @@ pub mod connect_held_call {
             self
         }
         /// Unique ID of a call. (呼叫唯一标识callid。)
-        pub fn callid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn callid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.callid = Some(value.into());
             self
         }
@@ -3386,8 +3611,10 @@ pub mod connect_held_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3410,7 +3637,11 @@ pub mod connect_held_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3460,7 +3691,10 @@ pub mod connect_held_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "100-006" => Self::E100_006(error),
@@ -3470,9 +3704,10 @@ pub mod connect_held_call {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3506,10 +3741,12 @@ pub mod connect_held_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -3657,7 +3894,12 @@ pub mod disconnect_party {
                 static PATTERN: ::std::sync::OnceLock<
                     ::std::option::Option<::switchboard_runtime::validate::Regex>,
                 > = ::std::sync::OnceLock::new();
-                ::switchboard_runtime::validate::pattern("number", value, "[0-9]{1,24}", &PATTERN)
+                ::switchboard_runtime::validate::pattern(
+                        "number",
+                        value,
+                        "[0-9]{1,24}",
+                        &PATTERN,
+                    )
                     .map_err(|e| {
                         if false {
                             BuildError::new(e.field(), e.constraint())
@@ -3680,7 +3922,10 @@ pub mod disconnect_party {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -3695,7 +3940,10 @@ pub mod disconnect_party {
         /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
         ///
         /// Pattern: `[0-9]{1,24}`.
-        pub fn number(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.number = Some(value.into());
             self
         }
@@ -3718,8 +3966,10 @@ pub mod disconnect_party {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3742,7 +3992,11 @@ pub mod disconnect_party {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3796,7 +4050,10 @@ pub mod disconnect_party {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "100-006" => Self::E100_006(error),
@@ -3807,9 +4064,10 @@ pub mod disconnect_party {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3844,10 +4102,12 @@ pub mod disconnect_party {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -3943,7 +4203,10 @@ pub mod hold_call {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -3973,8 +4236,10 @@ pub mod hold_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3996,7 +4261,11 @@ pub mod hold_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -4030,9 +4299,10 @@ pub mod hold_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -4061,10 +4331,12 @@ pub mod hold_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -4268,7 +4540,10 @@ pub mod hold_conference_participant {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -4291,7 +4566,10 @@ pub mod hold_conference_participant {
         /// 地址标识。最大长度为24字节。
         ///
         /// Length: at most 24.
-        pub fn address(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.address = Some(value.into());
             self
         }
@@ -4339,8 +4617,10 @@ pub mod hold_conference_participant {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -4369,7 +4649,11 @@ pub mod hold_conference_participant {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -4423,7 +4707,10 @@ pub mod hold_conference_participant {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-002" => Self::E000_002(error),
@@ -4434,9 +4721,10 @@ pub mod hold_conference_participant {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -4471,10 +4759,12 @@ pub mod hold_conference_participant {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -4489,7 +4779,15 @@ pub mod hold_conference_participant {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum HoldConferenceParticipantAddressType {
@@ -4500,7 +4798,8 @@ pub mod hold_conference_participant {
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
     }
-    impl ::std::convert::From<::std::string::String> for HoldConferenceParticipantAddressType {
+    impl ::std::convert::From<::std::string::String>
+    for HoldConferenceParticipantAddressType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "6" => Self::V6,
@@ -4514,7 +4813,8 @@ pub mod hold_conference_participant {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<HoldConferenceParticipantAddressType> for ::std::string::String {
+    impl ::std::convert::From<HoldConferenceParticipantAddressType>
+    for ::std::string::String {
         fn from(value: HoldConferenceParticipantAddressType) -> Self {
             match value {
                 HoldConferenceParticipantAddressType::V6 => "6".to_owned(),
@@ -4524,7 +4824,15 @@ pub mod hold_conference_participant {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum HoldConferenceParticipantPlayMode {
@@ -4630,7 +4938,9 @@ pub mod leave_agent_conference {
             code: "101-007",
             http_status: ::std::option::Option::None,
             message: ::std::option::Option::None,
-            meaning: ::std::option::Option::Some("The chairperson cannot leave the conference."),
+            meaning: ::std::option::Option::Some(
+                "The chairperson cannot leave the conference.",
+            ),
             retryable: false,
         },
     ];
@@ -4682,7 +4992,10 @@ pub mod leave_agent_conference {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -4712,8 +5025,10 @@ pub mod leave_agent_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -4735,7 +5050,11 @@ pub mod leave_agent_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -4789,7 +5108,10 @@ pub mod leave_agent_conference {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-002" => Self::E000_002(error),
@@ -4800,9 +5122,10 @@ pub mod leave_agent_conference {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -4837,10 +5160,12 @@ pub mod leave_agent_conference {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -4950,7 +5275,10 @@ pub mod poll_events {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -4980,8 +5308,10 @@ pub mod poll_events {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::GET,
@@ -5002,7 +5332,11 @@ pub mod poll_events {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -5044,7 +5378,10 @@ pub mod poll_events {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-001" => Self::E000_001(error),
@@ -5052,9 +5389,10 @@ pub mod poll_events {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -5086,10 +5424,12 @@ pub mod poll_events {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -5216,7 +5556,10 @@ pub mod query_hold_list {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -5246,8 +5589,10 @@ pub mod query_hold_list {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::GET,
@@ -5269,7 +5614,11 @@ pub mod query_hold_list {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -5432,7 +5781,10 @@ pub mod query_hold_list {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "100-006" => Self::E100_006(error),
@@ -5441,9 +5793,10 @@ pub mod query_hold_list {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -5476,10 +5829,12 @@ pub mod query_hold_list {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -5605,7 +5960,10 @@ pub mod query_vdn_conference_ids {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -5635,8 +5993,10 @@ pub mod query_vdn_conference_ids {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::GET,
@@ -5658,7 +6018,11 @@ pub mod query_vdn_conference_ids {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -5718,7 +6082,10 @@ pub mod query_vdn_conference_ids {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-002" => Self::E000_002(error),
@@ -5727,9 +6094,10 @@ pub mod query_vdn_conference_ids {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -5762,10 +6130,12 @@ pub mod query_vdn_conference_ids {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -5814,7 +6184,10 @@ pub mod reject_agent_conference {
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentconf/{agentid}/rejectagentconf";
     /// Names of the events this endpoint triggers (see [`super::events`]).
-    pub const EVENTS: &[&str] = &["AgentOther_PhoneRelease", "AgentConf_ParticipantChanged"];
+    pub const EVENTS: &[&str] = &[
+        "AgentOther_PhoneRelease",
+        "AgentConf_ParticipantChanged",
+    ];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 4usize] = [
         ::switchboard_runtime::response::ErrorInfo {
@@ -5900,7 +6273,10 @@ pub mod reject_agent_conference {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -5930,8 +6306,10 @@ pub mod reject_agent_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -5953,7 +6331,11 @@ pub mod reject_agent_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -6003,7 +6385,10 @@ pub mod reject_agent_conference {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-002" => Self::E000_002(error),
@@ -6013,9 +6398,10 @@ pub mod reject_agent_conference {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -6049,10 +6435,12 @@ pub mod reject_agent_conference {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -6199,7 +6587,10 @@ pub mod release_agent_conference {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -6229,8 +6620,10 @@ pub mod release_agent_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -6252,7 +6645,11 @@ pub mod release_agent_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -6306,7 +6703,10 @@ pub mod release_agent_conference {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-002" => Self::E000_002(error),
@@ -6317,9 +6717,10 @@ pub mod release_agent_conference {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -6354,10 +6755,12 @@ pub mod release_agent_conference {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -6591,7 +6994,10 @@ pub mod request_agent_conference {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -6684,8 +7090,10 @@ pub mod request_agent_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -6727,7 +7135,11 @@ pub mod request_agent_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -6761,9 +7173,10 @@ pub mod request_agent_conference {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -6792,10 +7205,12 @@ pub mod request_agent_conference {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -6810,7 +7225,15 @@ pub mod request_agent_conference {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum RequestAgentConferencePlayMode {
@@ -6873,7 +7296,9 @@ pub mod sign_in {
             code: "100-001",
             http_status: ::std::option::Option::None,
             message: ::std::option::Option::None,
-            meaning: ::std::option::Option::Some("Sign-in parameters are empty or invalid."),
+            meaning: ::std::option::Option::Some(
+                "Sign-in parameters are empty or invalid.",
+            ),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
@@ -7120,7 +7545,10 @@ pub mod sign_in {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -7145,7 +7573,10 @@ pub mod sign_in {
         /// Softphone number bound at sign-in.
         ///
         /// Length: at most 24.
-        pub fn phonenum(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn phonenum(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.phonenum = Some(value.into());
             self
         }
@@ -7165,7 +7596,10 @@ pub mod sign_in {
             self
         }
         /// Agent type.
-        pub fn agenttype(mut self, value: impl ::std::convert::Into<SignInAgenttype>) -> Self {
+        pub fn agenttype(
+            mut self,
+            value: impl ::std::convert::Into<SignInAgenttype>,
+        ) -> Self {
             self.agenttype = Some(value.into());
             self
         }
@@ -7177,12 +7611,18 @@ pub mod sign_in {
         /// IP address of the agent; no IPv6.
         ///
         /// Length: at most 15.
-        pub fn ip(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn ip(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.ip = Some(value.into());
             self
         }
         /// Entry IP address.
-        pub fn entry_ip(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn entry_ip(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.entry_ip = Some(value.into());
             self
         }
@@ -7239,12 +7679,8 @@ pub mod sign_in {
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
-                password: self
-                    .password
-                    .ok_or_else(|| BuildError::missing("password"))?,
-                phonenum: self
-                    .phonenum
-                    .ok_or_else(|| BuildError::missing("phonenum"))?,
+                password: self.password.ok_or_else(|| BuildError::missing("password"))?,
+                phonenum: self.phonenum.ok_or_else(|| BuildError::missing("phonenum"))?,
                 autoanswer: self.autoanswer,
                 autoenteridle: self.autoenteridle,
                 releasephone: self.releasephone,
@@ -7270,8 +7706,10 @@ pub mod sign_in {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::PUT,
@@ -7337,7 +7775,11 @@ pub mod sign_in {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -7395,7 +7837,10 @@ pub mod sign_in {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "100-001" => Self::E100_001(error),
@@ -7407,9 +7852,10 @@ pub mod sign_in {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -7445,10 +7891,12 @@ pub mod sign_in {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -7463,7 +7911,15 @@ pub mod sign_in {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum SignInAgenttype {
@@ -7493,7 +7949,15 @@ pub mod sign_in {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum SignInStatus {
@@ -7635,7 +8099,10 @@ pub mod sign_out {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -7665,8 +8132,10 @@ pub mod sign_out {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::DELETE,
@@ -7688,7 +8157,11 @@ pub mod sign_out {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -7736,7 +8209,10 @@ pub mod sign_out {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "100-005" => Self::E100_005(error),
@@ -7746,9 +8222,10 @@ pub mod sign_out {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -7782,10 +8259,12 @@ pub mod sign_out {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -7907,7 +8386,10 @@ pub mod three_party_call {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -7922,7 +8404,10 @@ pub mod three_party_call {
         /// Indicates the ID of the call that the agent is holding. It cannot be blank.
         ///
         /// Length: at least 1.
-        pub fn callid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn callid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.callid = Some(value.into());
             self
         }
@@ -7954,8 +8439,10 @@ pub mod three_party_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -7982,7 +8469,11 @@ pub mod three_party_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -8016,9 +8507,10 @@ pub mod three_party_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -8047,10 +8539,12 @@ pub mod three_party_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -8098,7 +8592,10 @@ pub mod transfer_conference_chair {
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentconf/{agentid}/applytoshiftpresident";
     /// Names of the events this endpoint triggers (see [`super::events`]).
-    pub const EVENTS: &[&str] = &["AgentConf_ParticipantChanged", "AgentConf_PresidentChanged"];
+    pub const EVENTS: &[&str] = &[
+        "AgentConf_ParticipantChanged",
+        "AgentConf_PresidentChanged",
+    ];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 6usize] = [
         ::switchboard_runtime::response::ErrorInfo {
@@ -8211,7 +8708,10 @@ pub mod transfer_conference_chair {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -8249,8 +8749,10 @@ pub mod transfer_conference_chair {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -8274,7 +8776,11 @@ pub mod transfer_conference_chair {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -8332,7 +8838,10 @@ pub mod transfer_conference_chair {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-002" => Self::E000_002(error),
@@ -8344,9 +8853,10 @@ pub mod transfer_conference_chair {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -8382,10 +8892,12 @@ pub mod transfer_conference_chair {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -8488,7 +9000,10 @@ pub mod unhold_call {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -8501,7 +9016,10 @@ pub mod unhold_call {
             self
         }
         /// Unique ID of a call.
-        pub fn callid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn callid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.callid = Some(value.into());
             self
         }
@@ -8524,8 +9042,10 @@ pub mod unhold_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -8550,7 +9070,11 @@ pub mod unhold_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -8584,9 +9108,10 @@ pub mod unhold_call {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -8615,10 +9140,12 @@ pub mod unhold_call {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -8789,7 +9316,10 @@ pub mod unhold_conference_participant {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn agentid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.agentid = Some(value.into());
             self
         }
@@ -8812,7 +9342,10 @@ pub mod unhold_conference_participant {
         /// 地址标识,即电话号码或者座席工号。最大长度为24字节。
         ///
         /// Length: at most 24.
-        pub fn address(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.address = Some(value.into());
             self
         }
@@ -8838,8 +9371,10 @@ pub mod unhold_conference_participant {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -8864,7 +9399,11 @@ pub mod unhold_conference_participant {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -8918,7 +9457,10 @@ pub mod unhold_conference_participant {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "000-002" => Self::E000_002(error),
@@ -8929,9 +9471,10 @@ pub mod unhold_conference_participant {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -8966,10 +9509,12 @@ pub mod unhold_conference_participant {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -8984,7 +9529,15 @@ pub mod unhold_conference_participant {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum UnholdConferenceParticipantAddressType {
@@ -8995,7 +9548,8 @@ pub mod unhold_conference_participant {
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
     }
-    impl ::std::convert::From<::std::string::String> for UnholdConferenceParticipantAddressType {
+    impl ::std::convert::From<::std::string::String>
+    for UnholdConferenceParticipantAddressType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "6" => Self::V6,
@@ -9009,7 +9563,8 @@ pub mod unhold_conference_participant {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<UnholdConferenceParticipantAddressType> for ::std::string::String {
+    impl ::std::convert::From<UnholdConferenceParticipantAddressType>
+    for ::std::string::String {
         fn from(value: UnholdConferenceParticipantAddressType) -> Self {
             match value {
                 UnholdConferenceParticipantAddressType::V6 => "6".to_owned(),
@@ -9045,8 +9600,10 @@ impl Client {
     pub async fn answer_agent_conference(
         &self,
         request: answer_agent_conference::Request,
-    ) -> ::std::result::Result<answer_agent_conference::Output, answer_agent_conference::Error>
-    {
+    ) -> ::std::result::Result<
+        answer_agent_conference::Output,
+        answer_agent_conference::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(answer_agent_conference::Error::Build)?;
@@ -9067,11 +9624,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(answer_call::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(answer_call::Error::Send)?;
+        let response = self.core.send(http).await.map_err(answer_call::Error::Send)?;
         answer_call::parse_response(response)
     }
     /// Inviting Participants in Batches: The chairperson invites several participants (agents or phone numbers) to the conference.
@@ -9080,7 +9633,10 @@ impl Client {
     pub async fn batch_add_participants(
         &self,
         request: batch_add_participants::Request,
-    ) -> ::std::result::Result<batch_add_participants::Output, batch_add_participants::Error> {
+    ) -> ::std::result::Result<
+        batch_add_participants::Output,
+        batch_add_participants::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(batch_add_participants::Error::Build)?;
@@ -9097,8 +9653,10 @@ impl Client {
     pub async fn batch_remove_participants(
         &self,
         request: batch_remove_participants::Request,
-    ) -> ::std::result::Result<batch_remove_participants::Output, batch_remove_participants::Error>
-    {
+    ) -> ::std::result::Result<
+        batch_remove_participants::Output,
+        batch_remove_participants::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(batch_remove_participants::Error::Build)?;
@@ -9115,8 +9673,10 @@ impl Client {
     pub async fn change_participant_mode(
         &self,
         request: change_participant_mode::Request,
-    ) -> ::std::result::Result<change_participant_mode::Output, change_participant_mode::Error>
-    {
+    ) -> ::std::result::Result<
+        change_participant_mode::Output,
+        change_participant_mode::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(change_participant_mode::Error::Build)?;
@@ -9200,7 +9760,10 @@ impl Client {
     pub async fn leave_agent_conference(
         &self,
         request: leave_agent_conference::Request,
-    ) -> ::std::result::Result<leave_agent_conference::Output, leave_agent_conference::Error> {
+    ) -> ::std::result::Result<
+        leave_agent_conference::Output,
+        leave_agent_conference::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(leave_agent_conference::Error::Build)?;
@@ -9221,11 +9784,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(poll_events::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(poll_events::Error::Send)?;
+        let response = self.core.send(http).await.map_err(poll_events::Error::Send)?;
         poll_events::parse_response(response)
     }
     /// Querying the List of Held Calls: A signed-in agent queries the list of its held calls.
@@ -9238,11 +9797,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(query_hold_list::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(query_hold_list::Error::Send)?;
+        let response = self.core.send(http).await.map_err(query_hold_list::Error::Send)?;
         query_hold_list::parse_response(response)
     }
     /// Querying an Ongoing Conference ID in the VDN: An inspector queries the IDs of the conferences in progress in its VDN.
@@ -9251,8 +9806,10 @@ impl Client {
     pub async fn query_vdn_conference_ids(
         &self,
         request: query_vdn_conference_ids::Request,
-    ) -> ::std::result::Result<query_vdn_conference_ids::Output, query_vdn_conference_ids::Error>
-    {
+    ) -> ::std::result::Result<
+        query_vdn_conference_ids::Output,
+        query_vdn_conference_ids::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(query_vdn_conference_ids::Error::Build)?;
@@ -9269,8 +9826,10 @@ impl Client {
     pub async fn reject_agent_conference(
         &self,
         request: reject_agent_conference::Request,
-    ) -> ::std::result::Result<reject_agent_conference::Output, reject_agent_conference::Error>
-    {
+    ) -> ::std::result::Result<
+        reject_agent_conference::Output,
+        reject_agent_conference::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(reject_agent_conference::Error::Build)?;
@@ -9287,8 +9846,10 @@ impl Client {
     pub async fn release_agent_conference(
         &self,
         request: release_agent_conference::Request,
-    ) -> ::std::result::Result<release_agent_conference::Output, release_agent_conference::Error>
-    {
+    ) -> ::std::result::Result<
+        release_agent_conference::Output,
+        release_agent_conference::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(release_agent_conference::Error::Build)?;
@@ -9305,8 +9866,10 @@ impl Client {
     pub async fn request_agent_conference(
         &self,
         request: request_agent_conference::Request,
-    ) -> ::std::result::Result<request_agent_conference::Output, request_agent_conference::Error>
-    {
+    ) -> ::std::result::Result<
+        request_agent_conference::Output,
+        request_agent_conference::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(request_agent_conference::Error::Build)?;
@@ -9324,9 +9887,7 @@ impl Client {
         &self,
         request: sign_in::Request,
     ) -> ::std::result::Result<sign_in::Output, sign_in::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(sign_in::Error::Build)?;
+        let http = request.to_http(self.core.base_url()).map_err(sign_in::Error::Build)?;
         let response = self.core.send(http).await.map_err(sign_in::Error::Send)?;
         sign_in::parse_response(response)
     }
@@ -9366,8 +9927,10 @@ impl Client {
     pub async fn transfer_conference_chair(
         &self,
         request: transfer_conference_chair::Request,
-    ) -> ::std::result::Result<transfer_conference_chair::Output, transfer_conference_chair::Error>
-    {
+    ) -> ::std::result::Result<
+        transfer_conference_chair::Output,
+        transfer_conference_chair::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(transfer_conference_chair::Error::Build)?;
@@ -9388,11 +9951,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(unhold_call::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(unhold_call::Error::Send)?;
+        let response = self.core.send(http).await.map_err(unhold_call::Error::Send)?;
         unhold_call::parse_response(response)
     }
     /// Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference.
@@ -9425,19 +9984,28 @@ pub struct ClientBuilder {
 }
 impl ClientBuilder {
     /// IP address of the agent gateway server. Newer pages (cec_07_0471, cec_07_1202): in single-node deployments the CC-Gateway server address; in cluster deployments the NSLB address; in the SaaS scenario, ask O&amp;M personnel.
-    pub fn ip(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn ip(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.ip = Some(value.into());
         self
     }
     /// HTTPS port number of the agent gateway server. The default 8043 comes from the newer pages (cec_07_0471, cec_07_1202: "the default value is 8043", also the NSLB port in cluster mode); the seed page names no port. In the SaaS scenario, ask O&amp;M personnel.
     ///
     /// Default: `8043`.
-    pub fn port(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn port(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.port = Some(value.into());
         self
     }
     /// Uses this base URL instead of filling the template.
-    pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn base_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.config.base_url = Some(url.into());
         self
     }
@@ -9463,7 +10031,9 @@ impl ClientBuilder {
         self
     }
     /// The client; fails when a base URL variable without default is unset.
-    pub fn build(self) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
         let url = ::switchboard_runtime::client::fill_template(
             BASE_URL_TEMPLATE,
             &[
@@ -9485,7 +10055,10 @@ pub mod auth {
         ::switchboard_runtime::auth::SessionHeaderAuth,
         ::switchboard_runtime::auth::AuthError,
     > {
-        let config = ::switchboard_runtime::auth::SessionHeaderConfig::new("Set-GUID", "Guid")?
+        let config = ::switchboard_runtime::auth::SessionHeaderConfig::new(
+                "Set-GUID",
+                "Guid",
+            )?
             .value_prefix("JSESSIONID=");
         Ok(::switchboard_runtime::auth::SessionHeaderAuth::new(config))
     }

@@ -2,10 +2,12 @@
 
 //! Documented samples of every endpoint, as tests.
 #![allow(clippy::unwrap_used, reason = "tests")]
+use switchboard_huawei_agentgateway as client;
 use ::switchboard_runtime::bytes::Bytes;
 use ::switchboard_runtime::serde_json;
-use switchboard_huawei_agentgateway as client;
-fn query(request: &::switchboard_runtime::http::Request<Bytes>) -> Vec<(String, String)> {
+fn query(
+    request: &::switchboard_runtime::http::Request<Bytes>,
+) -> Vec<(String, String)> {
     ::switchboard_runtime::query::pairs(request.uri())
 }
 #[test]
@@ -21,24 +23,22 @@ fn answer_agent_conference_success() {
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     assert!(http.body().is_empty());
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -54,24 +54,22 @@ fn answer_call_documented() {
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     assert!(http.body().is_empty());
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -86,41 +84,33 @@ fn change_participant_mode_success() {
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/resource/agentconf/101/changeparticipantmode"
-    );
+    assert_eq!(http.uri().path(), "/resource/agentconf/101/changeparticipantmode");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>(
-            "{\"attribute\":1,\"addressType\":\"9\",\"address\":\"2002\"}"
-        )
-        .unwrap()
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"attribute\":1,\"addressType\":\"9\",\"address\":\"2002\"}").unwrap()
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -133,74 +123,60 @@ fn connect_held_call_documented() {
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/resource/voicecall/101/connecthold/1456402370-7"
-    );
+    assert_eq!(http.uri().path(), "/resource/voicecall/101/connecthold/1456402370-7");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     assert!(http.body().is_empty());
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
 fn disconnect_party_success() {
     use client::disconnect_party as op;
-    let request = op::Request::builder()
-        .agentid("101")
-        .number("70093")
-        .build()
-        .unwrap();
+    let request = op::Request::builder().agentid("101").number("70093").build().unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/resource/voicecall/101/disconnect/70093"
-    );
+    assert_eq!(http.uri().path(), "/resource/voicecall/101/disconnect/70093");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     assert!(http.body().is_empty());
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -216,24 +192,22 @@ fn hold_call_success() {
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     assert!(http.body().is_empty());
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -256,12 +230,8 @@ fn hold_conference_participant_success() {
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
@@ -271,14 +241,16 @@ fn hold_conference_participant_success() {
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -287,34 +259,29 @@ fn leave_agent_conference_success() {
     let request = op::Request::builder().agentid("101").build().unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/resource/agentconf/101/requestleaveagentconf"
-    );
+    assert_eq!(http.uri().path(), "/resource/agentconf/101/requestleaveagentconf");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     assert!(http.body().is_empty());
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -323,29 +290,25 @@ fn leave_agent_conference_not_signed_in() {
     let request = op::Request::builder().agentid("101").build().unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/resource/agentconf/101/requestleaveagentconf"
-    );
+    assert_eq!(http.uri().path(), "/resource/agentconf/101/requestleaveagentconf");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     assert!(http.body().is_empty());
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"message\":\"agent not signed in\",\"retcode\":\"100-006\"}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"message\":\"agent not signed in\",\"retcode\":\"100-006\"}"
+                    .as_bytes(),
+            ),
+        )
         .unwrap();
     let error = op::parse_response(response).unwrap_err();
     assert_eq!(error.code(), Some("100-006"));
@@ -365,24 +328,22 @@ fn query_hold_list_success_envelope() {
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     assert!(http.body().is_empty());
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -398,25 +359,23 @@ fn query_vdn_conference_ids_documented() {
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     assert!(http.body().is_empty());
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"result\":{\"confIds\":[355840]},\"message\":\"success\",\"retcode\":\"0\"}"
-                .as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"result\":{\"confIds\":[355840]},\"message\":\"success\",\"retcode\":\"0\"}"
+                    .as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{\"confIds\":[355840]}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{\"confIds\":[355840]}").unwrap()
     );
 }
 #[test]
@@ -432,24 +391,22 @@ fn reject_agent_conference_documented() {
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     assert!(http.body().is_empty());
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -458,34 +415,29 @@ fn release_agent_conference_documented() {
     let request = op::Request::builder().agentid("101").build().unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/resource/agentconf/101/releaseagentconf"
-    );
+    assert_eq!(http.uri().path(), "/resource/agentconf/101/releaseagentconf");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     assert!(http.body().is_empty());
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -504,22 +456,15 @@ fn request_agent_conference_documented() {
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/resource/agentconf/101/requestagentconf"
-    );
+    assert_eq!(http.uri().path(), "/resource/agentconf/101/requestagentconf");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
@@ -529,14 +474,16 @@ fn request_agent_conference_documented() {
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -556,28 +503,26 @@ fn three_party_call_success() {
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>("{\"callid\":\"1456402370-7\"}").unwrap()
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"callid\":\"1456402370-7\"}").unwrap()
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -590,38 +535,33 @@ fn transfer_conference_chair_documented() {
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/resource/agentconf/101/applytoshiftpresident"
-    );
+    assert_eq!(http.uri().path(), "/resource/agentconf/101/applytoshiftpresident");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>("{\"destAgentNo\":2001}").unwrap()
+        sent, serde_json::from_str:: < serde_json::Value > ("{\"destAgentNo\":2001}")
+        .unwrap()
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -635,31 +575,30 @@ fn unhold_call_success() {
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/resource/voicecall/101/gethold");
-    let mut expected_query: Vec<(String, String)> =
-        vec![("callid".to_owned(), "1456402370-7".to_owned())];
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("callid".to_owned(), "1456402370-7".to_owned())
+    ];
     let mut actual_query = query(&http);
     expected_query.sort();
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     assert!(http.body().is_empty());
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -673,39 +612,33 @@ fn unhold_conference_participant_documented() {
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/resource/agentconf/101/unholdparticipant"
-    );
+    assert_eq!(http.uri().path(), "/resource/agentconf/101/unholdparticipant");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     assert_eq!(
-        http.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json; charset=UTF-8"),
-        "header {}",
-        "content-type"
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
     );
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>("{\"address\":\"2002\",\"addressType\":\"9\"}")
-            .unwrap()
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"address\":\"2002\",\"addressType\":\"9\"}").unwrap()
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -721,8 +654,7 @@ fn event_agent_conf_self_leave_result() {
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
     assert!(
-        matches!(event, client::events::Event::AgentConfSelfLeaveResult(_)),
-        "{event:?}"
+        matches!(event, client::events::Event::AgentConfSelfLeaveResult(_)), "{event:?}"
     );
 }
 #[test]
@@ -754,10 +686,7 @@ fn event_agent_conf_ringing() {
         )
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
-    assert!(
-        matches!(event, client::events::Event::AgentConfRinging(_)),
-        "{event:?}"
-    );
+    assert!(matches!(event, client::events::Event::AgentConfRinging(_)), "{event:?}");
 }
 #[test]
 fn event_agent_conf_self_join_result() {
@@ -772,8 +701,7 @@ fn event_agent_conf_self_join_result() {
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
     assert!(
-        matches!(event, client::events::Event::AgentConfSelfJoinResult(_)),
-        "{event:?}"
+        matches!(event, client::events::Event::AgentConfSelfJoinResult(_)), "{event:?}"
     );
 }
 #[test]
@@ -789,8 +717,7 @@ fn event_agent_conf_request_success() {
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
     assert!(
-        matches!(event, client::events::Event::AgentConfRequestSuccess(_)),
-        "{event:?}"
+        matches!(event, client::events::Event::AgentConfRequestSuccess(_)), "{event:?}"
     );
 }
 #[test]
@@ -805,10 +732,7 @@ fn event_agent_conf_timeout() {
         )
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
-    assert!(
-        matches!(event, client::events::Event::AgentConfTimeout(_)),
-        "{event:?}"
-    );
+    assert!(matches!(event, client::events::Event::AgentConfTimeout(_)), "{event:?}");
 }
 #[test]
 fn event_agent_conf_request_failed() {
@@ -823,8 +747,7 @@ fn event_agent_conf_request_failed() {
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
     assert!(
-        matches!(event, client::events::Event::AgentConfRequestFailed(_)),
-        "{event:?}"
+        matches!(event, client::events::Event::AgentConfRequestFailed(_)), "{event:?}"
     );
 }
 #[test]
@@ -840,8 +763,7 @@ fn event_agent_other_phone_offhook() {
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
     assert!(
-        matches!(event, client::events::Event::AgentOtherPhoneOffhook(_)),
-        "{event:?}"
+        matches!(event, client::events::Event::AgentOtherPhoneOffhook(_)), "{event:?}"
     );
 }
 #[test]
@@ -856,10 +778,7 @@ fn event_agent_event_talking() {
         )
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
-    assert!(
-        matches!(event, client::events::Event::AgentEventTalking(_)),
-        "{event:?}"
-    );
+    assert!(matches!(event, client::events::Event::AgentEventTalking(_)), "{event:?}");
 }
 #[test]
 fn event_agent_event_customer_release() {
@@ -874,7 +793,6 @@ fn event_agent_event_customer_release() {
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
     assert!(
-        matches!(event, client::events::Event::AgentEventCustomerRelease(_)),
-        "{event:?}"
+        matches!(event, client::events::Event::AgentEventCustomerRelease(_)), "{event:?}"
     );
 }

@@ -21,22 +21,21 @@
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
     clippy::needless_borrows_for_generic_args,
-    rustdoc::bare_urls
+    rustdoc::bare_urls,
 )]
 /// The base URL template; [`ClientBuilder`] fills its variables.
 pub const BASE_URL_TEMPLATE: &str = "https://{domain}";
 /// Where the result code, message, request id and payload live in every response.
-pub const ENVELOPE: ::switchboard_runtime::response::Envelope =
-    ::switchboard_runtime::response::Envelope {
-        code_field: ::std::option::Option::Some("ErrorCode"),
-        success: ::std::option::Option::Some(::switchboard_runtime::response::SuccessCode::Int(
-            0i64,
-        )),
-        message_field: ::std::option::Option::Some("ErrorInfo"),
-        request_id_field: ::std::option::Option::None,
-        payload_field: ::std::option::Option::None,
-        http_status_errors: false,
-    };
+pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_runtime::response::Envelope {
+    code_field: ::std::option::Option::Some("ErrorCode"),
+    success: ::std::option::Option::Some(
+        ::switchboard_runtime::response::SuccessCode::Int(0i64),
+    ),
+    message_field: ::std::option::Option::Some("ErrorInfo"),
+    request_id_field: ::std::option::Option::None,
+    payload_field: ::std::option::Option::None,
+    http_status_errors: false,
+};
 /// Error codes every endpoint of the service can return.
 pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 33usize] = [
     ::switchboard_runtime::response::ErrorInfo {
@@ -107,7 +106,9 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 33usize] = [
         code: "60010",
         http_status: ::std::option::Option::None,
         message: ::std::option::Option::None,
-        meaning: ::std::option::Option::Some("The request requires App administrator permission."),
+        meaning: ::std::option::Option::Some(
+            "The request requires App administrator permission.",
+        ),
         retryable: false,
     },
     ::switchboard_runtime::response::ErrorInfo {
@@ -522,17 +523,20 @@ pub mod contact_user {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
-            parts.operation(
-                ID,
-                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
             parts.path("/v4/desk_http_svc/contact_user");
             parts.json_body("application/json");
             parts.body_field("IMAgentUserId", &self.im_agent_user_id)?;
@@ -551,7 +555,11 @@ pub mod contact_user {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -619,7 +627,10 @@ pub mod contact_user {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "141000" => Self::E141000(error),
@@ -632,9 +643,10 @@ pub mod contact_user {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -671,10 +683,12 @@ pub mod contact_user {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -840,17 +854,20 @@ pub mod describe_agent_statistics {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
-            parts.operation(
-                ID,
-                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
             parts.path("/v4/desk_http_svc/describe_agent_statistics");
             parts.json_body("application/json");
             parts.body_field("From", &self.from)?;
@@ -872,7 +889,11 @@ pub mod describe_agent_statistics {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -901,7 +922,9 @@ pub mod describe_agent_statistics {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub data: ::std::option::Option<::std::vec::Vec<DescribeAgentStatisticsOutputDataItem>>,
+        pub data: ::std::option::Option<
+            ::std::vec::Vec<DescribeAgentStatisticsOutputDataItem>,
+        >,
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -927,9 +950,10 @@ pub mod describe_agent_statistics {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -958,10 +982,12 @@ pub mod describe_agent_statistics {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -1274,8 +1300,8 @@ pub mod describe_chat_messages {
     /// Names of the events this endpoint triggers.
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
-    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 1usize] =
-        [::switchboard_runtime::response::ErrorInfo {
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 1usize] = [
+        ::switchboard_runtime::response::ErrorInfo {
             code: "141000",
             http_status: ::std::option::Option::None,
             message: ::std::option::Option::None,
@@ -1283,7 +1309,8 @@ pub mod describe_chat_messages {
                 "The application is not a desk (customer service) application.",
             ),
             retryable: false,
-        }];
+        },
+    ];
     /// The request of `describe_chat_messages`. Build it with [`Request::builder`].
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -1396,17 +1423,20 @@ pub mod describe_chat_messages {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
-            parts.operation(
-                ID,
-                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
             parts.path("/v4/desk_http_svc/describe_chat_messages");
             parts.json_body("application/json");
             parts.body_field("SessionId", &self.session_id)?;
@@ -1427,7 +1457,11 @@ pub mod describe_chat_messages {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -1456,8 +1490,9 @@ pub mod describe_chat_messages {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub messages:
-            ::std::option::Option<::std::vec::Vec<DescribeChatMessagesOutputMessagesItem>>,
+        pub messages: ::std::option::Option<
+            ::std::vec::Vec<DescribeChatMessagesOutputMessagesItem>,
+        >,
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1487,16 +1522,20 @@ pub mod describe_chat_messages {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "141000" => Self::E141000(error),
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -1506,9 +1545,9 @@ pub mod describe_chat_messages {
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
             match self {
-                Self::E141000(error) | Self::Service(error) | Self::Undocumented(error) => {
-                    Some(error)
-                }
+                Self::E141000(error)
+                | Self::Service(error)
+                | Self::Undocumented(error) => Some(error),
                 _ => None,
             }
         }
@@ -1527,10 +1566,12 @@ pub mod describe_chat_messages {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -1545,7 +1586,15 @@ pub mod describe_chat_messages {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum DescribeChatMessagesOrder {
@@ -1575,7 +1624,15 @@ pub mod describe_chat_messages {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum DescribeChatMessagesOutputMessagesItemFromAccountRole {
@@ -1588,7 +1645,8 @@ pub mod describe_chat_messages {
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
-    impl ::std::convert::From<i64> for DescribeChatMessagesOutputMessagesItemFromAccountRole {
+    impl ::std::convert::From<i64>
+    for DescribeChatMessagesOutputMessagesItemFromAccountRole {
         fn from(value: i64) -> Self {
             match value {
                 1i64 => Self::User,
@@ -1598,13 +1656,16 @@ pub mod describe_chat_messages {
             }
         }
     }
-    impl ::std::convert::From<DescribeChatMessagesOutputMessagesItemFromAccountRole> for i64 {
+    impl ::std::convert::From<DescribeChatMessagesOutputMessagesItemFromAccountRole>
+    for i64 {
         fn from(value: DescribeChatMessagesOutputMessagesItemFromAccountRole) -> Self {
             match value {
                 DescribeChatMessagesOutputMessagesItemFromAccountRole::User => 1i64,
                 DescribeChatMessagesOutputMessagesItemFromAccountRole::Agent => 2i64,
                 DescribeChatMessagesOutputMessagesItemFromAccountRole::System => 3i64,
-                DescribeChatMessagesOutputMessagesItemFromAccountRole::UnknownValue(value) => value,
+                DescribeChatMessagesOutputMessagesItemFromAccountRole::UnknownValue(
+                    value,
+                ) => value,
             }
         }
     }
@@ -1633,8 +1694,9 @@ pub mod describe_chat_messages {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub from_account_role:
-            ::std::option::Option<DescribeChatMessagesOutputMessagesItemFromAccountRole>,
+        pub from_account_role: ::std::option::Option<
+            DescribeChatMessagesOutputMessagesItemFromAccountRole,
+        >,
         /// Not described by the vendor.
         ///
         /// Unconfirmed: The page gives MsgBody's type (Array) but no description; the element shape (MsgType, MsgContent) is taken from the sample response package.
@@ -1816,17 +1878,20 @@ pub mod describe_im_cdr_list {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
-            parts.operation(
-                ID,
-                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
             parts.path("/v4/desk_http_svc/describe_im_cdr_list");
             parts.json_body("application/json");
             parts.body_field("StartTimestamp", &self.start_timestamp)?;
@@ -1848,7 +1913,11 @@ pub mod describe_im_cdr_list {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -1877,8 +1946,9 @@ pub mod describe_im_cdr_list {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub im_cdr_list:
-            ::std::option::Option<::std::vec::Vec<DescribeImCdrListOutputImCdrListItem>>,
+        pub im_cdr_list: ::std::option::Option<
+            ::std::vec::Vec<DescribeImCdrListOutputImCdrListItem>,
+        >,
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1904,9 +1974,10 @@ pub mod describe_im_cdr_list {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -1935,10 +2006,12 @@ pub mod describe_im_cdr_list {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -2154,17 +2227,20 @@ pub mod describe_reception_realtime_statistics {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
-            parts.operation(
-                ID,
-                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
             parts.path("/v4/desk_http_svc/describe_reception_realtime_statistics");
             parts.json_body("application/json");
             parts.finish()
@@ -2175,7 +2251,11 @@ pub mod describe_reception_realtime_statistics {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2221,9 +2301,10 @@ pub mod describe_reception_realtime_statistics {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2252,10 +2333,12 @@ pub mod describe_reception_realtime_statistics {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -2408,7 +2491,9 @@ pub mod describe_reception_realtime_statistics {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub current_group_queue_cnt: ::std::option::Option<
-            ::std::vec::Vec<DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem>,
+            ::std::vec::Vec<
+                DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem,
+            >,
         >,
     }
 }
@@ -2526,17 +2611,20 @@ pub mod describe_session_statistics {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
-            parts.operation(
-                ID,
-                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
             parts.path("/v4/desk_http_svc/describe_session_statistics");
             parts.json_body("application/json");
             parts.body_field("From", &self.from)?;
@@ -2552,7 +2640,11 @@ pub mod describe_session_statistics {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -2585,7 +2677,9 @@ pub mod describe_session_statistics {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub data: ::std::option::Option<::std::vec::Vec<DescribeSessionStatisticsOutputDataItem>>,
+        pub data: ::std::option::Option<
+            ::std::vec::Vec<DescribeSessionStatisticsOutputDataItem>,
+        >,
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2611,9 +2705,10 @@ pub mod describe_session_statistics {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -2642,10 +2737,12 @@ pub mod describe_session_statistics {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -2883,7 +2980,9 @@ pub mod end_session {
         ::switchboard_runtime::response::ErrorInfo {
             code: "141005",
             http_status: ::std::option::Option::None,
-            message: ::std::option::Option::Some("Session does not exist or has completed."),
+            message: ::std::option::Option::Some(
+                "Session does not exist or has completed.",
+            ),
             meaning: ::std::option::Option::None,
             retryable: false,
         },
@@ -2938,17 +3037,20 @@ pub mod end_session {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
-            parts.operation(
-                ID,
-                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
             parts.path("/v4/desk_http_svc/end_session");
             parts.json_body("application/json");
             if let Some(value) = &self.session_id {
@@ -2962,7 +3064,11 @@ pub mod end_session {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3008,7 +3114,10 @@ pub mod end_session {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "141002" => Self::E141002(error),
@@ -3017,9 +3126,10 @@ pub mod end_session {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3052,10 +3162,12 @@ pub mod end_session {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -3204,17 +3316,20 @@ pub mod get_session_state {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
-            parts.operation(
-                ID,
-                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
             parts.path("/v4/desk_http_svc/get_session_state");
             parts.json_body("application/json");
             if let Some(value) = &self.session_id {
@@ -3234,7 +3349,11 @@ pub mod get_session_state {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3318,7 +3437,10 @@ pub mod get_session_state {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "141002" => Self::E141002(error),
@@ -3327,9 +3449,10 @@ pub mod get_session_state {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3362,10 +3485,12 @@ pub mod get_session_state {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -3380,7 +3505,15 @@ pub mod get_session_state {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "String", into = "String")]
     #[non_exhaustive]
     pub enum OutputCurrentState {
@@ -3583,9 +3716,7 @@ pub mod send_msg {
                 msg_random: self
                     .msg_random
                     .ok_or_else(|| BuildError::missing("MsgRandom"))?,
-                msg_body: self
-                    .msg_body
-                    .ok_or_else(|| BuildError::missing("MsgBody"))?,
+                msg_body: self.msg_body.ok_or_else(|| BuildError::missing("MsgBody"))?,
                 cloud_custom_data: self.cloud_custom_data,
             };
             request.validate()?;
@@ -3598,17 +3729,20 @@ pub mod send_msg {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
-            parts.operation(
-                ID,
-                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
             parts.path("/v4/desk_http_svc/send_msg");
             parts.json_body("application/json");
             if let Some(value) = &self.session_id {
@@ -3633,7 +3767,11 @@ pub mod send_msg {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3667,9 +3805,10 @@ pub mod send_msg {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3698,10 +3837,12 @@ pub mod send_msg {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -3801,17 +3942,26 @@ pub mod send_stream_msg {
             self
         }
         /// Message content
-        pub fn chunk(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn chunk(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.chunk = Some(value.into());
             self
         }
         /// Not required for the first API call, but needs to be filled in starting from the second call.
-        pub fn msg_key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn msg_key(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.msg_key = Some(value.into());
             self
         }
         /// When calling for the last time, this field is 1, indicating that the streaming output has stopped.
-        pub fn finish(mut self, value: impl ::std::convert::Into<SendStreamMsgFinish>) -> Self {
+        pub fn finish(
+            mut self,
+            value: impl ::std::convert::Into<SendStreamMsgFinish>,
+        ) -> Self {
             self.finish = Some(value.into());
             self
         }
@@ -3835,17 +3985,20 @@ pub mod send_stream_msg {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
-            parts.operation(
-                ID,
-                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
             parts.path("/v4/desk_http_svc/send_stream_msg");
             parts.json_body("application/json");
             parts.body_field("SessionId", &self.session_id)?;
@@ -3864,7 +4017,11 @@ pub mod send_stream_msg {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -3912,9 +4069,10 @@ pub mod send_stream_msg {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -3943,10 +4101,12 @@ pub mod send_stream_msg {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -3961,7 +4121,15 @@ pub mod send_stream_msg {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum SendStreamMsgFinish {
@@ -4070,8 +4238,9 @@ pub mod transfer_to_human {
         /// Unconfirmed: The documented default (0) is kept in the description only: a spec \`default\` would make the client always send the field, unlike the page's sample request.
         ///
         /// Wire name: `SendTipIfNoAgentOnline`.
-        pub send_tip_if_no_agent_online:
-            ::std::option::Option<TransferToHumanSendTipIfNoAgentOnline>,
+        pub send_tip_if_no_agent_online: ::std::option::Option<
+            TransferToHumanSendTipIfNoAgentOnline,
+        >,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4089,7 +4258,9 @@ pub mod transfer_to_human {
         session_id: ::std::option::Option<::std::string::String>,
         agent_id_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         agent_group_id: ::std::option::Option<i64>,
-        send_tip_if_no_agent_online: ::std::option::Option<TransferToHumanSendTipIfNoAgentOnline>,
+        send_tip_if_no_agent_online: ::std::option::Option<
+            TransferToHumanSendTipIfNoAgentOnline,
+        >,
     }
     impl RequestBuilder {
         /// Session ID.
@@ -4141,17 +4312,20 @@ pub mod transfer_to_human {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError>
-        {
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
                 base_url,
             );
-            parts.operation(
-                ID,
-                &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
             parts.path("/v4/desk_http_svc/transfer_to_human");
             parts.json_body("application/json");
             parts.body_field("SessionId", &self.session_id)?;
@@ -4172,7 +4346,11 @@ pub mod transfer_to_human {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response)
+        let opened = ::switchboard_runtime::response::open(
+                &super::ENVELOPE,
+                ID,
+                response,
+            )
             .map_err(Error::from_failure)?;
         ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
     }
@@ -4235,7 +4413,10 @@ pub mod transfer_to_human {
                 }
                 ::switchboard_runtime::response::Failure::Api(error) => error,
             };
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &ERRORS,
+                error.code(),
+            ) {
                 let error = error.with_info(info);
                 return match info.code {
                     "90001" => Self::E90001(error),
@@ -4244,9 +4425,10 @@ pub mod transfer_to_human {
                     _ => Self::Undocumented(error),
                 };
             }
-            if let Some(info) =
-                ::switchboard_runtime::response::lookup(&super::ERRORS, error.code())
-            {
+            if let Some(info) = ::switchboard_runtime::response::lookup(
+                &super::ERRORS,
+                error.code(),
+            ) {
                 return Self::Service(error.with_info(info));
             }
             Self::Undocumented(error)
@@ -4279,10 +4461,12 @@ pub mod transfer_to_human {
                 Self::Decode(error) => error.fmt(f),
                 Self::Build(error) => write!(f, "{}: {error}", ID),
                 Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => match other.api_error() {
-                    Some(error) => error.fmt(f),
-                    None => f.write_str(ID),
-                },
+                other => {
+                    match other.api_error() {
+                        Some(error) => error.fmt(f),
+                        None => f.write_str(ID),
+                    }
+                }
             }
         }
     }
@@ -4297,7 +4481,15 @@ pub mod transfer_to_human {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum TransferToHumanSendTipIfNoAgentOnline {
@@ -4327,7 +4519,15 @@ pub mod transfer_to_human {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
     #[serde(from = "i64", into = "i64")]
     #[non_exhaustive]
     pub enum OutputIsInQueue {
@@ -4387,11 +4587,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(contact_user::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(contact_user::Error::Send)?;
+        let response = self.core.send(http).await.map_err(contact_user::Error::Send)?;
         contact_user::parse_response(response)
     }
     /// Query Live Agent Analysis Data: Query per-agent daily analysis data (online times, session and message counts, response times, satisfaction).
@@ -4400,8 +4596,10 @@ impl Client {
     pub async fn describe_agent_statistics(
         &self,
         request: describe_agent_statistics::Request,
-    ) -> ::std::result::Result<describe_agent_statistics::Output, describe_agent_statistics::Error>
-    {
+    ) -> ::std::result::Result<
+        describe_agent_statistics::Output,
+        describe_agent_statistics::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(describe_agent_statistics::Error::Build)?;
@@ -4418,7 +4616,10 @@ impl Client {
     pub async fn describe_chat_messages(
         &self,
         request: describe_chat_messages::Request,
-    ) -> ::std::result::Result<describe_chat_messages::Output, describe_chat_messages::Error> {
+    ) -> ::std::result::Result<
+        describe_chat_messages::Output,
+        describe_chat_messages::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(describe_chat_messages::Error::Build)?;
@@ -4435,7 +4636,10 @@ impl Client {
     pub async fn describe_im_cdr_list(
         &self,
         request: describe_im_cdr_list::Request,
-    ) -> ::std::result::Result<describe_im_cdr_list::Output, describe_im_cdr_list::Error> {
+    ) -> ::std::result::Result<
+        describe_im_cdr_list::Output,
+        describe_im_cdr_list::Error,
+    > {
         let http = request
             .to_http(self.core.base_url())
             .map_err(describe_im_cdr_list::Error::Build)?;
@@ -4496,11 +4700,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(end_session::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(end_session::Error::Send)?;
+        let response = self.core.send(http).await.map_err(end_session::Error::Send)?;
         end_session::parse_response(response)
     }
     /// Querying User Session Status: Query the status of a user session (bot, queueing, waiting for or served by a live agent).
@@ -4543,11 +4743,7 @@ impl Client {
         let http = request
             .to_http(self.core.base_url())
             .map_err(send_stream_msg::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(send_stream_msg::Error::Send)?;
+        let response = self.core.send(http).await.map_err(send_stream_msg::Error::Send)?;
         send_stream_msg::parse_response(response)
     }
     /// Agent Transfer: App admins transfer a user's session to a live agent.
@@ -4596,12 +4792,18 @@ impl ClientBuilder {
     /// - `adminapiusa.my-imcloud.com`: Silicon Valley (backup)
     /// - `adminapiidn.im.qcloud.com`: Jakarta (primary)
     /// - `adminapiidn.my-imcloud.com`: Jakarta (backup)
-    pub fn domain(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn domain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.domain = Some(value.into());
         self
     }
     /// Uses this base URL instead of filling the template.
-    pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn base_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.config.base_url = Some(url.into());
         self
     }
@@ -4627,13 +4829,12 @@ impl ClientBuilder {
         self
     }
     /// The client; fails when a base URL variable without default is unset.
-    pub fn build(self) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
         let url = ::switchboard_runtime::client::fill_template(
             BASE_URL_TEMPLATE,
-            &[(
-                "domain",
-                Some(self.domain.as_deref().unwrap_or("console.tim.qq.com")),
-            )],
+            &[("domain", Some(self.domain.as_deref().unwrap_or("console.tim.qq.com")))],
         );
         Ok(Client {
             core: self.config.build(url)?,
@@ -4658,7 +4859,12 @@ pub mod auth {
             fixed: vec![("contenttype".to_owned(), "json".to_owned())],
         };
         ::switchboard_runtime::auth::QuerySigAuth::new(
-            ::switchboard_runtime::auth::QuerySigConfig::new(app_id, identifier, key, names)
+            ::switchboard_runtime::auth::QuerySigConfig::new(
+                    app_id,
+                    identifier,
+                    key,
+                    names,
+                )
                 .expire_seconds(15552000u64),
         )
     }

@@ -2,10 +2,12 @@
 
 //! Documented samples of every endpoint, as tests.
 #![allow(clippy::unwrap_used, reason = "tests")]
+use switchboard_tencent_im_desk as client;
 use ::switchboard_runtime::bytes::Bytes;
 use ::switchboard_runtime::serde_json;
-use switchboard_tencent_im_desk as client;
-fn query(request: &::switchboard_runtime::http::Request<Bytes>) -> Vec<(String, String)> {
+fn query(
+    request: &::switchboard_runtime::http::Request<Bytes>,
+) -> Vec<(String, String)> {
     ::switchboard_runtime::query::pairs(request.uri())
 }
 #[test]
@@ -44,8 +46,8 @@ fn contact_user_documented() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{\"MemberId\":\"1289316687@qq.com\"}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{\"MemberId\":\"1289316687@qq.com\"}").unwrap()
     );
 }
 #[test]
@@ -58,19 +60,19 @@ fn describe_agent_statistics_documented() {
         .limit(10i64)
         .offset(0i64)
         .agent_ids(
-            serde_json::from_value::<::std::vec::Vec<_>>(
-                serde_json::from_str::<serde_json::Value>("[\"1289316652@qq.com\"]").unwrap(),
-            )
-            .unwrap(),
+            serde_json::from_value::<
+                ::std::vec::Vec<_>,
+            >(
+                    serde_json::from_str::<serde_json::Value>("[\"1289316652@qq.com\"]")
+                        .unwrap(),
+                )
+                .unwrap(),
         )
         .build()
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/v4/desk_http_svc/describe_agent_statistics"
-    );
+    assert_eq!(http.uri().path(), "/v4/desk_http_svc/describe_agent_statistics");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -112,10 +114,7 @@ fn describe_chat_messages_documented() {
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/v4/desk_http_svc/describe_chat_messages"
-    );
+    assert_eq!(http.uri().path(), "/v4/desk_http_svc/describe_chat_messages");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -195,8 +194,7 @@ fn describe_reception_realtime_statistics_documented() {
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(
-        http.uri().path(),
-        "/v4/desk_http_svc/describe_reception_realtime_statistics"
+        http.uri().path(), "/v4/desk_http_svc/describe_reception_realtime_statistics"
     );
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
@@ -204,10 +202,7 @@ fn describe_reception_realtime_statistics_documented() {
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
-    assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
-    );
+    assert_eq!(sent, serde_json::from_str:: < serde_json::Value > ("{}").unwrap());
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(
@@ -237,10 +232,7 @@ fn describe_session_statistics_documented() {
         .unwrap();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
-    assert_eq!(
-        http.uri().path(),
-        "/v4/desk_http_svc/describe_session_statistics"
-    );
+    assert_eq!(http.uri().path(), "/v4/desk_http_svc/describe_session_statistics");
     let mut expected_query: Vec<(String, String)> = vec![];
     let mut actual_query = query(&http);
     expected_query.sort();
@@ -248,11 +240,8 @@ fn describe_session_statistics_documented() {
     assert_eq!(actual_query, expected_query);
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>(
-            "{\"From\":1736697600,\"To\":1736870399,\"GroupByHour\":true}"
-        )
-        .unwrap()
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"From\":1736697600,\"To\":1736870399,\"GroupByHour\":true}").unwrap()
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -289,22 +278,21 @@ fn end_session_documented() {
     assert_eq!(actual_query, expected_query);
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>(
-            "{\"SessionId\":\"b0f4ca12-4850-4218-a284-efe679a87066\"}"
-        )
-        .unwrap()
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"SessionId\":\"b0f4ca12-4850-4218-a284-efe679a87066\"}").unwrap()
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -325,11 +313,8 @@ fn get_session_state_by_session_id() {
     assert_eq!(actual_query, expected_query);
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>(
-            "{\"SessionId\":\"b0f4ca12-4850-4218-a284-efe679a87066\"}"
-        )
-        .unwrap()
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"SessionId\":\"b0f4ca12-4850-4218-a284-efe679a87066\"}").unwrap()
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -342,10 +327,9 @@ fn get_session_state_by_session_id() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>(
-            "{\"SessionId\":\"a-b-c-d-e\",\"CurrentState\":\"Agent\",\"AgentId\":\"test@qq.com\"}"
-        )
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"SessionId\":\"a-b-c-d-e\",\"CurrentState\":\"Agent\",\"AgentId\":\"test@qq.com\"}")
         .unwrap()
     );
 }
@@ -367,10 +351,8 @@ fn get_session_state_by_user_ids() {
     assert_eq!(actual_query, expected_query);
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>(
-            "{\"ClientUserId\":\"user1\",\"CustomerServiceId\":\"@customer_service_account\"}"
-        )
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"ClientUserId\":\"user1\",\"CustomerServiceId\":\"@customer_service_account\"}")
         .unwrap()
     );
 }
@@ -413,14 +395,16 @@ fn send_msg_by_session_id() {
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -518,10 +502,8 @@ fn send_stream_msg_first_chunk() {
     assert_eq!(actual_query, expected_query);
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(
-        sent,
-        serde_json::from_str::<serde_json::Value>(
-            "{\"SessionId\":\"fd8a2e30-54de-4e40-bcaf-02718409c5cf\",\"Chunk\":\"Hello, \"}"
-        )
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"SessionId\":\"fd8a2e30-54de-4e40-bcaf-02718409c5cf\",\"Chunk\":\"Hello, \"}")
         .unwrap()
     );
     let response = ::switchboard_runtime::http::Response::builder()
@@ -535,10 +517,8 @@ fn send_stream_msg_first_chunk() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>(
-            "{\"MsgKey\":\"124_1600045926_716f784b2bbd6ce9415027715\"}"
-        )
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{\"MsgKey\":\"124_1600045926_716f784b2bbd6ce9415027715\"}")
         .unwrap()
     );
 }
@@ -596,14 +576,16 @@ fn send_stream_msg_response_package() {
     use client::send_stream_msg as op;
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
-        .body(Bytes::from_static(
-            "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0}".as_bytes(),
-        ))
+        .body(
+            Bytes::from_static(
+                "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0}".as_bytes(),
+            ),
+        )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{}").unwrap()
     );
 }
 #[test]
@@ -613,10 +595,13 @@ fn transfer_to_human_documented() {
     let request = op::Request::builder()
         .session_id("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
         .agent_id_list(
-            serde_json::from_value::<::std::vec::Vec<_>>(
-                serde_json::from_str::<serde_json::Value>("[\"test_agent@qq.com\"]").unwrap(),
-            )
-            .unwrap(),
+            serde_json::from_value::<
+                ::std::vec::Vec<_>,
+            >(
+                    serde_json::from_str::<serde_json::Value>("[\"test_agent@qq.com\"]")
+                        .unwrap(),
+                )
+                .unwrap(),
         )
         .agent_group_id(2473i64)
         .build()
@@ -646,7 +631,7 @@ fn transfer_to_human_documented() {
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
-        serde_json::to_value(&output).unwrap(),
-        serde_json::from_str::<serde_json::Value>("{\"AgentId\":\"test_agent@qq.com\"}").unwrap()
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value > ("{\"AgentId\":\"test_agent@qq.com\"}").unwrap()
     );
 }
