@@ -479,7 +479,7 @@ fn hostile_problems(path: &str, page: &str) -> Vec<String> {
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 let html = html.trim();
-                if html != "<br>" && html != "<!-- switchboard: rust-usage placeholder -->" {
+                if html != "<br>" {
                     report(format!("raw HTML {html:?}"));
                 }
             }
@@ -497,7 +497,9 @@ fn hostile_problems(path: &str, page: &str) -> Vec<String> {
             | Event::DisplayMath(_)
             | Event::TaskListMarker(_) => report(format!("vendor markup became {event:?}")),
             Event::Start(Tag::CodeBlock(kind)) => match kind {
-                CodeBlockKind::Fenced(lang) if ["text", "http", "json"].contains(&&*lang) => {
+                CodeBlockKind::Fenced(lang)
+                    if ["text", "http", "json", "rust"].contains(&&*lang) =>
+                {
                     code_block = Some(String::new());
                 }
                 other => report(format!("unexpected code block {other:?}")),
@@ -810,15 +812,47 @@ fn seed_facts_appear_on_their_pages() {
 }
 
 #[test]
-fn every_page_has_a_rust_usage_placeholder_until_the_client_example_lands() {
+fn the_seed_pages_show_the_compiled_usage_example() {
+    // The example shown is the one each generated crate's tests/usage.rs compiles and runs.
     let pages = pages(&spec_model());
-    for (path, page) in pages
-        .iter()
-        .filter(|(p, _)| p.contains('/') && !p.ends_with("README.md"))
-    {
+    for (path, module) in [
+        (
+            "huawei_agentgateway/leave_agent_conference.md",
+            "leave_agent_conference",
+        ),
+        (
+            "genesys_gws/remove_participant_from_conference.md",
+            "remove_participant_from_conference",
+        ),
+        ("tencent_im_desk/end_session.md", "end_session"),
+        ("alibaba_ccc/unmute_call.md", "unmute_call"),
+    ] {
+        let page = pages
+            .iter()
+            .find(|(p, _)| p.ends_with(path))
+            .map(|(_, page)| page)
+            .unwrap_or_else(|| panic!("{path}"));
+        let usage = page
+            .split("## Rust usage")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{path}: no usage section"));
+        assert!(usage.contains("```rust"), "{path}");
         assert!(
-            page.contains("## Rust usage\n\n<!-- switchboard: rust-usage placeholder -->"),
+            usage.contains(&format!("api::{module}::Request::builder()")),
             "{path}"
+        );
+        assert!(
+            usage.contains(&format!("client.{module}(request).await?")),
+            "{path}"
+        );
+        let test = std::fs::read_to_string(root().join(format!(
+            "generated/rust/{}/tests/usage.rs",
+            path.split('/').next().unwrap_or_default()
+        )))
+        .expect("usage tests");
+        assert!(
+            test.contains(&format!("mod {module} {{")),
+            "{path}: the example is not compiled"
         );
     }
 }

@@ -41,7 +41,7 @@ pub fn emit_events(service: &Service) -> TokenStream {
             arms.push((
                 event,
                 quote! {
-                    return ::switchboard_runtime::serde_json::from_value(payload)
+                    return <#ty as ::switchboard_runtime::wire::FromJson>::from_json(payload)
                         .map(|p| Event::#ty(::std::boxed::Box::new(p)))
                         .map_err(|e| EventError(e.to_string()))
                 },

@@ -10,6 +10,9 @@ mod events;
 mod operation;
 mod samples;
 mod types;
+mod usage;
+
+pub use usage::example_text;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -29,6 +32,10 @@ pub fn emit_rust(model: &crate::model::Model, out: &mut Outputs) {
         out.add(
             format!("{dir}/tests/samples.rs"),
             format(samples::emit_sample_tests(service)),
+        );
+        out.add(
+            format!("{dir}/tests/usage.rs"),
+            format(usage::emit_usage_tests(service)),
         );
     }
 }
@@ -75,6 +82,9 @@ reqwest = ["switchboard-runtime/reqwest"]
 [dependencies]
 switchboard-runtime = {{ path = "../../../runtime", default-features = false }}
 serde = {{ version = "1", features = ["derive"] }}
+
+[dev-dependencies]
+tokio = {{ version = "1", features = ["macros", "rt"] }}
 "#,
         name = service.crate_name,
         ident = service.crate_ident,

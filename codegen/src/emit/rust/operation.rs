@@ -540,9 +540,9 @@ fn emit_to_http(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
             let wire = &m.field.name.wire;
             let field = ident(&m.field.name.rust);
             steps.push(if m.field.required || m.default.is_some() {
-                quote!(parts.body_field(#wire, &self.#field)?;)
+                quote!(parts.body_value(#wire, ::switchboard_runtime::wire::ToJson::to_json(&self.#field));)
             } else {
-                quote!(if let Some(value) = &self.#field { parts.body_field(#wire, value)?; })
+                quote!(if let Some(value) = &self.#field { parts.body_value(#wire, ::switchboard_runtime::wire::ToJson::to_json(value)); })
             });
         }
     }
@@ -563,7 +563,7 @@ fn emit_to_http(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
         /// Sans-IO; never panics, whatever the bytes.
         pub fn parse_response(response: ::switchboard_runtime::http::Response<Bytes>) -> ::std::result::Result<Output, Error> {
             let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response).map_err(Error::from_failure)?;
-            ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+            ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
         }
     }
 }

@@ -73,13 +73,13 @@ fn sample_request(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
     let mut setters = Vec::new();
     for param in endpoint.params.iter().filter(|p| !p.from_auth) {
         if let Some(value) = sample.params.get(&param.field.name.wire) {
-            setters.push(setter(&param.field, value, &module));
+            setters.push(setter(&param.field, value, &module, &quote!(client)));
         }
     }
     let body = sample.request_body.as_ref();
     for field in endpoint.request.iter().flat_map(|r| &r.fields) {
         if let Some(value) = body.and_then(|b| b.get(&field.name.wire)) {
-            setters.push(setter(field, value, &module));
+            setters.push(setter(field, value, &module, &quote!(client)));
         }
     }
     // The documented request, as the server must see it.
@@ -246,8 +246,14 @@ fn emit_event_samples(service: &Service) -> TokenStream {
     quote!(#(#tests)*)
 }
 
-/// `.field(value)` for a builder, with a literal of the field's Rust type where possible.
-fn setter(field: &Field, value: &Value, module: &TokenStream) -> TokenStream {
+/// `.field(value)` for a builder, with a literal of the field's Rust type where possible;
+/// structured values are decoded into types under `krate`.
+pub(super) fn setter(
+    field: &Field,
+    value: &Value,
+    module: &TokenStream,
+    krate: &TokenStream,
+) -> TokenStream {
     let name = ident(&field.name.rust);
     let ty = &field.ty;
     let arg = match (&ty.kind, value, ty.values.is_empty()) {
@@ -268,7 +274,7 @@ fn setter(field: &Field, value: &Value, module: &TokenStream) -> TokenStream {
         (TypeKind::Boolean, Value::Bool(b), _) => quote!(#b),
         _ => {
             let json = json_tokens(value);
-            let target = sample_type(ty, module);
+            let target = sample_type(ty, module, krate);
             quote!(serde_json::from_value::<#target>(#json).unwrap())
         }
     };
@@ -277,24 +283,24 @@ fn setter(field: &Field, value: &Value, module: &TokenStream) -> TokenStream {
 
 /// A type to decode a structured sample value into, precise enough for the setter's
 /// `impl Into<T>` to pick `T` (nested parts are left to inference).
-fn sample_type(ty: &crate::model::Type, module: &TokenStream) -> TokenStream {
+fn sample_type(ty: &crate::model::Type, module: &TokenStream, krate: &TokenStream) -> TokenStream {
     match &ty.kind {
         TypeKind::Array { .. } => quote!(::std::vec::Vec<_>),
         TypeKind::Map { .. } => quote!(::std::collections::BTreeMap<::std::string::String, _>),
         TypeKind::Named { rust, .. } => {
             let name = ident(rust);
-            quote!(client::types::#name)
+            quote!(#krate::types::#name)
         }
         TypeKind::Object { rust, .. } => {
             let name = ident(rust);
-            quote!(client::#module::#name)
+            quote!(#krate::#module::#name)
         }
         _ => quote!(serde_json::Value),
     }
 }
 
 /// `json!(...)` of a value, via its text (keeps key order and exact numbers).
-fn json_tokens(value: &Value) -> TokenStream {
+pub(super) fn json_tokens(value: &Value) -> TokenStream {
     let text = serde_json::to_string(value).expect("JSON serializes");
     quote!(serde_json::from_str::<serde_json::Value>(#text).unwrap())
 }

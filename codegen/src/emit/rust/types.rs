@@ -108,32 +108,25 @@ impl<'a> Types<'a> {
         }
         let default = defaultable.then(|| quote!(Default,));
         let partial_eq = (!fields.iter().any(|f| f.secret)).then(|| quote!(PartialEq,));
+        let json = json_impls(&name_ident, fields);
         quote! {
             #docs
-            #[derive(Clone, Debug, #partial_eq #default ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Clone, Debug, #partial_eq #default)]
             #[non_exhaustive]
             pub struct #name_ident {
                 #(#members)*
             }
+            #json
         }
     }
 
     fn member(&self, field: &Field, ty: TokenStream) -> TokenStream {
         let name = ident(&field.name.rust);
-        let wire = &field.name.wire;
         let docs = field_docs(field);
         if field.required {
-            quote! {
-                #docs
-                #[serde(rename = #wire)]
-                pub #name: #ty,
-            }
+            quote!(#docs pub #name: #ty,)
         } else {
-            quote! {
-                #docs
-                #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
-                pub #name: ::std::option::Option<#ty>,
-            }
+            quote!(#docs pub #name: ::std::option::Option<#ty>,)
         }
     }
 
@@ -166,7 +159,6 @@ impl<'a> Types<'a> {
         } else {
             quote!(::std::string::String)
         };
-        let base_str = if integer { "i64" } else { "String" };
         let mut variants = Vec::new();
         let mut from_arms = Vec::new();
         let mut into_arms = Vec::new();
@@ -206,10 +198,10 @@ impl<'a> Types<'a> {
                 },
             )
         };
+        let shims = serde_shims(&enum_ident);
         self.defs.push(quote! {
             #docs
-            #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-            #[serde(from = #base_str, into = #base_str)]
+            #[derive(Clone, Debug, PartialEq, Eq, Hash)]
             #[non_exhaustive]
             pub enum #enum_ident {
                 #(#variants)*
@@ -230,8 +222,83 @@ impl<'a> Types<'a> {
                     }
                 }
             }
+            impl ::switchboard_runtime::wire::ToJson for #enum_ident {
+                fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+                    ::switchboard_runtime::wire::ToJson::to_json(&#base::from(self.clone()))
+                }
+            }
+            impl ::switchboard_runtime::wire::FromJson for #enum_ident {
+                fn from_json(value: ::switchboard_runtime::serde_json::Value) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+                    <#base as ::switchboard_runtime::wire::FromJson>::from_json(value).map(Self::from)
+                }
+            }
+            #shims
         });
         quote!(#enum_ident)
+    }
+}
+
+/// `ToJson` and `FromJson` of a struct, one non-generic function each (a call per field), and
+/// the serde shims over them. serde's derives would make every struct a generic visitor that
+/// rustc type-checks and, for the deserializer in use, compiles: most of a client's build time.
+fn json_impls(name: &Ident, fields: &[Field]) -> TokenStream {
+    let writes = fields.iter().map(|f| {
+        let (field, wire) = (ident(&f.name.rust), &f.name.wire);
+        if f.required {
+            quote!(object.field(#wire, ::switchboard_runtime::wire::ToJson::to_json(&self.#field));)
+        } else {
+            quote! {
+                if let ::std::option::Option::Some(value) = &self.#field {
+                    object.field(#wire, ::switchboard_runtime::wire::ToJson::to_json(value));
+                }
+            }
+        }
+    });
+    let reads = fields.iter().map(|f| {
+        let (field, wire) = (ident(&f.name.rust), &f.name.wire);
+        if f.required {
+            quote!(#field: object.required(#wire)?,)
+        } else {
+            quote!(#field: object.optional(#wire)?,)
+        }
+    });
+    let (writer, reader) = if fields.is_empty() {
+        (quote!(let object), quote!(let _object))
+    } else {
+        (quote!(let mut object), quote!(let mut object))
+    };
+    let shims = serde_shims(name);
+    quote! {
+        impl ::switchboard_runtime::wire::ToJson for #name {
+            fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+                #writer = ::switchboard_runtime::wire::ObjectWriter::new();
+                #(#writes)*
+                object.finish()
+            }
+        }
+        impl ::switchboard_runtime::wire::FromJson for #name {
+            fn from_json(value: ::switchboard_runtime::serde_json::Value) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+                #reader = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+                Ok(Self { #(#reads)* })
+            }
+        }
+        #shims
+    }
+}
+
+/// `serde::Serialize` and `Deserialize` through the type's JSON form.
+fn serde_shims(name: &Ident) -> TokenStream {
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                ::switchboard_runtime::wire::serialize(self, serializer)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::switchboard_runtime::wire::deserialize(deserializer)
+            }
+        }
     }
 }
 

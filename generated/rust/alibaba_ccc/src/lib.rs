@@ -167,7 +167,7 @@ pub mod types {
     /// 通话上下文 (call context), as shown in the UnmuteCall sample response.
     ///
     /// Vendor name: `CallContext`.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct CallContext {
         /// Not described by the vendor.
@@ -175,50 +175,89 @@ pub mod types {
         /// Example: `OUTBOUND`.
         ///
         /// Wire name: `CallType`.
-        #[serde(
-            rename = "CallType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_type: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `ccc-test`.
         ///
         /// Wire name: `InstanceId`.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub instance_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `job-6538214103685****`.
         ///
         /// Wire name: `JobId`.
-        #[serde(
-            rename = "JobId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub job_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Wire name: `ChannelContexts`.
-        #[serde(
-            rename = "ChannelContexts",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub channel_contexts: ::std::option::Option<
             ::std::vec::Vec<super::types::ChannelContext>,
         >,
     }
+    impl ::switchboard_runtime::wire::ToJson for CallContext {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.call_type {
+                object
+                    .field(
+                        "CallType",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.instance_id {
+                object
+                    .field(
+                        "InstanceId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.job_id {
+                object
+                    .field("JobId", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.channel_contexts {
+                object
+                    .field(
+                        "ChannelContexts",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for CallContext {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                call_type: object.optional("CallType")?,
+                instance_id: object.optional("InstanceId")?,
+                job_id: object.optional("JobId")?,
+                channel_contexts: object.optional("ChannelContexts")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for CallContext {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CallContext {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// 话务通道上下文 (channel context), as shown in the UnmuteCall sample response.
     ///
     /// Vendor name: `ChannelContext`.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct ChannelContext {
         /// Not described by the vendor.
@@ -226,77 +265,42 @@ pub mod types {
         /// Example: `1`.
         ///
         /// Wire name: `Index`.
-        #[serde(
-            rename = "Index",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub index: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `1390501****`.
         ///
         /// Wire name: `ReleaseInitiator`.
-        #[serde(
-            rename = "ReleaseInitiator",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub release_initiator: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `CREATED`.
         ///
         /// Wire name: `ChannelState`.
-        #[serde(
-            rename = "ChannelState",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub channel_state: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `1390501****`.
         ///
         /// Wire name: `Destination`.
-        #[serde(
-            rename = "Destination",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub destination: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `agent@ccc-test`.
         ///
         /// Wire name: `UserId`.
-        #[serde(
-            rename = "UserId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `MONITORING`.
         ///
         /// Wire name: `ChannelFlags`.
-        #[serde(
-            rename = "ChannelFlags",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub channel_flags: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `skillgroup@ccc-test`.
         ///
         /// Wire name: `SkillGroupId`.
-        #[serde(
-            rename = "SkillGroupId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub skill_group_id: ::std::option::Option<::std::string::String>,
         /// Timestamp in milliseconds (per the sample value).
         ///
@@ -305,77 +309,42 @@ pub mod types {
         /// Example: `1609138903315`.
         ///
         /// Wire name: `Timestamp`.
-        #[serde(
-            rename = "Timestamp",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub timestamp: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `404 - No destination`.
         ///
         /// Wire name: `ReleaseReason`.
-        #[serde(
-            rename = "ReleaseReason",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub release_reason: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `OUTBOUND`.
         ///
         /// Wire name: `CallType`.
-        #[serde(
-            rename = "CallType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_type: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `job-6538214103685****`.
         ///
         /// Wire name: `JobId`.
-        #[serde(
-            rename = "JobId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub job_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `ch:user:1390501****->8032****:1609138902226:job-6538214103685****`.
         ///
         /// Wire name: `ChannelId`.
-        #[serde(
-            rename = "ChannelId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub channel_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `8032****`.
         ///
         /// Wire name: `UserExtension`.
-        #[serde(
-            rename = "UserExtension",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_extension: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `0830019****`.
         ///
         /// Wire name: `Originator`.
-        #[serde(
-            rename = "Originator",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub originator: ::std::option::Option<::std::string::String>,
         /// 随路数据
         ///
@@ -386,11 +355,6 @@ pub mod types {
         /// Unconfirmed: Not in the UnmuteCall seed sample; documented in the ReleaseCall response table and sample (<https://help.aliyun.com/document_detail/439620.html>).
         ///
         /// Wire name: `ChannelVariables`.
-        #[serde(
-            rename = "ChannelVariables",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub channel_variables: ::std::option::Option<::std::string::String>,
         /// 媒体类型,默认是语音(AUDIO), 其他可选参数包括VIDEO。
         ///
@@ -401,17 +365,164 @@ pub mod types {
         /// Unconfirmed: Not in the UnmuteCall seed sample; documented in the MakeCall response table (seen via the third-party typings muzea/aliyun-sdk-node dist/ccc/MakeCall/res.d.ts, generated from Alibaba's API metadata), whose example is "Audio" although the text names AUDIO.
         ///
         /// Wire name: `MediaType`.
-        #[serde(
-            rename = "MediaType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub media_type: ::std::option::Option<::std::string::String>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for ChannelContext {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.index {
+                object
+                    .field("Index", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.release_initiator {
+                object
+                    .field(
+                        "ReleaseInitiator",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.channel_state {
+                object
+                    .field(
+                        "ChannelState",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.destination {
+                object
+                    .field(
+                        "Destination",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_id {
+                object
+                    .field(
+                        "UserId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.channel_flags {
+                object
+                    .field(
+                        "ChannelFlags",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.skill_group_id {
+                object
+                    .field(
+                        "SkillGroupId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.timestamp {
+                object
+                    .field(
+                        "Timestamp",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.release_reason {
+                object
+                    .field(
+                        "ReleaseReason",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.call_type {
+                object
+                    .field(
+                        "CallType",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.job_id {
+                object
+                    .field("JobId", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.channel_id {
+                object
+                    .field(
+                        "ChannelId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_extension {
+                object
+                    .field(
+                        "UserExtension",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.originator {
+                object
+                    .field(
+                        "Originator",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.channel_variables {
+                object
+                    .field(
+                        "ChannelVariables",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.media_type {
+                object
+                    .field(
+                        "MediaType",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for ChannelContext {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                index: object.optional("Index")?,
+                release_initiator: object.optional("ReleaseInitiator")?,
+                channel_state: object.optional("ChannelState")?,
+                destination: object.optional("Destination")?,
+                user_id: object.optional("UserId")?,
+                channel_flags: object.optional("ChannelFlags")?,
+                skill_group_id: object.optional("SkillGroupId")?,
+                timestamp: object.optional("Timestamp")?,
+                release_reason: object.optional("ReleaseReason")?,
+                call_type: object.optional("CallType")?,
+                job_id: object.optional("JobId")?,
+                channel_id: object.optional("ChannelId")?,
+                user_extension: object.optional("UserExtension")?,
+                originator: object.optional("Originator")?,
+                channel_variables: object.optional("ChannelVariables")?,
+                media_type: object.optional("MediaType")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for ChannelContext {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChannelContext {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// 坐席上下文 (agent/user context), as shown in the UnmuteCall sample response.
     ///
     /// Vendor name: `UserContext`.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct UserContext {
         /// Heartbeat timestamp in milliseconds (per the sample value).
@@ -421,132 +532,72 @@ pub mod types {
         /// Example: `1609136956378`.
         ///
         /// Wire name: `Heartbeat`.
-        #[serde(
-            rename = "Heartbeat",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub heartbeat: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `8032****`.
         ///
         /// Wire name: `Extension`.
-        #[serde(
-            rename = "Extension",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub extension: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `ON_SITE`.
         ///
         /// Wire name: `WorkMode`.
-        #[serde(
-            rename = "WorkMode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub work_mode: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `1324730****`.
         ///
         /// Wire name: `Mobile`.
-        #[serde(
-            rename = "Mobile",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub mobile: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `ACC-YUNBS-1.0.10-****`.
         ///
         /// Wire name: `DeviceId`.
-        #[serde(
-            rename = "DeviceId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub device_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `job-6538214103685****`.
         ///
         /// Wire name: `JobId`.
-        #[serde(
-            rename = "JobId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub job_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `agent@ccc-test`.
         ///
         /// Wire name: `UserId`.
-        #[serde(
-            rename = "UserId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `Warm-up`.
         ///
         /// Wire name: `BreakCode`.
-        #[serde(
-            rename = "BreakCode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub break_code: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `ccc-test`.
         ///
         /// Wire name: `InstanceId`.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub instance_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `false`.
         ///
         /// Wire name: `OutboundScenario`.
-        #[serde(
-            rename = "OutboundScenario",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub outbound_scenario: ::std::option::Option<bool>,
         /// Not described by the vendor.
         ///
         /// Example: `TALKING`.
         ///
         /// Wire name: `UserState`.
-        #[serde(
-            rename = "UserState",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_state: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `["skillgroup1@ccc-test"]`.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
-        #[serde(
-            rename = "SignedSkillGroupIdList",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub signed_skill_group_id_list: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
@@ -561,11 +612,6 @@ pub mod types {
         /// Unconfirmed: Not in the UnmuteCall seed sample. Present in the UserContext of other call-control actions' response tables (e.g. MuteCall, HoldCall) and the official Go SDK models (int64); description as in the HoldCall response table (seen via the third-party typings muzea/aliyun-sdk-node dist/ccc/HoldCall/res.d.ts, generated from Alibaba's API metadata).
         ///
         /// Wire name: `Reserved`.
-        #[serde(
-            rename = "Reserved",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub reserved: ::std::option::Option<i64>,
         /// 设备状态。
         ///
@@ -574,12 +620,147 @@ pub mod types {
         /// Unconfirmed: Not in the UnmuteCall seed sample; in the UserContext of the SwitchToConference and StartConference response tables (API metadata, seen via the third-party typings muzea/aliyun-sdk-node), typed string with the example "false"; its values are not documented.
         ///
         /// Wire name: `DeviceState`.
-        #[serde(
-            rename = "DeviceState",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub device_state: ::std::option::Option<::std::string::String>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for UserContext {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.heartbeat {
+                object
+                    .field(
+                        "Heartbeat",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.extension {
+                object
+                    .field(
+                        "Extension",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.work_mode {
+                object
+                    .field(
+                        "WorkMode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.mobile {
+                object
+                    .field(
+                        "Mobile",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.device_id {
+                object
+                    .field(
+                        "DeviceId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.job_id {
+                object
+                    .field("JobId", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.user_id {
+                object
+                    .field(
+                        "UserId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.break_code {
+                object
+                    .field(
+                        "BreakCode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.instance_id {
+                object
+                    .field(
+                        "InstanceId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.outbound_scenario {
+                object
+                    .field(
+                        "OutboundScenario",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_state {
+                object
+                    .field(
+                        "UserState",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
+            {
+                object
+                    .field(
+                        "SignedSkillGroupIdList",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.reserved {
+                object
+                    .field(
+                        "Reserved",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.device_state {
+                object
+                    .field(
+                        "DeviceState",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for UserContext {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                heartbeat: object.optional("Heartbeat")?,
+                extension: object.optional("Extension")?,
+                work_mode: object.optional("WorkMode")?,
+                mobile: object.optional("Mobile")?,
+                device_id: object.optional("DeviceId")?,
+                job_id: object.optional("JobId")?,
+                user_id: object.optional("UserId")?,
+                break_code: object.optional("BreakCode")?,
+                instance_id: object.optional("InstanceId")?,
+                outbound_scenario: object.optional("OutboundScenario")?,
+                user_state: object.optional("UserState")?,
+                signed_skill_group_id_list: object.optional("SignedSkillGroupIdList")?,
+                reserved: object.optional("Reserved")?,
+                device_state: object.optional("DeviceState")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for UserContext {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UserContext {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
 }
 /// AnswerCall - 接听通话: 调用AnswerCall接听指定实例下指定通话ID对应的通话。 (English: Call AnswerCall to answer the call with the given call ID.)
@@ -793,12 +974,12 @@ pub mod answer_call {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 系统自增 ID,客户无需关心。
@@ -810,34 +991,73 @@ pub mod answer_call {
         /// Example: `123456`.
         ///
         /// Wire name: `ContextId`.
-        #[serde(
-            rename = "ContextId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub context_id: ::std::option::Option<i64>,
         /// 话务上下文环境。
         ///
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.context_id {
+                object
+                    .field(
+                        "ContextId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                context_id: object.optional("ContextId")?,
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1205,12 +1425,12 @@ pub mod barge_in_call {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 话务上下文环境。
@@ -1218,23 +1438,59 @@ pub mod barge_in_call {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1856,12 +2112,12 @@ pub mod blind_transfer {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 系统自增 ID,客户无需关心。
@@ -1873,34 +2129,73 @@ pub mod blind_transfer {
         /// Example: `123456`.
         ///
         /// Wire name: `ContextId`.
-        #[serde(
-            rename = "ContextId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub context_id: ::std::option::Option<i64>,
         /// 话务上下文环境。
         ///
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.context_id {
+                object
+                    .field(
+                        "ContextId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                context_id: object.optional("ContextId")?,
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2004,16 +2299,7 @@ pub mod blind_transfer {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum BlindTransferStrategyName {
         /// `MOST_IDLE`.
@@ -2054,17 +2340,40 @@ pub mod blind_transfer {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for BlindTransferStrategyName {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for BlindTransferStrategyName {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for BlindTransferStrategyName {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BlindTransferStrategyName {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum BlindTransferTransfereeType {
         /// `AGENT`.
@@ -2107,17 +2416,40 @@ pub mod blind_transfer {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for BlindTransferTransfereeType {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for BlindTransferTransfereeType {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for BlindTransferTransfereeType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BlindTransferTransfereeType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum BlindTransferRoutingType {
         /// `Automatic`: 自动分配 (automatic assignment; the default)
@@ -2148,6 +2480,38 @@ pub mod blind_transfer {
                 BlindTransferRoutingType::Manual => "Manual".to_owned(),
                 BlindTransferRoutingType::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for BlindTransferRoutingType {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for BlindTransferRoutingType {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for BlindTransferRoutingType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BlindTransferRoutingType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }
@@ -2364,12 +2728,12 @@ pub mod cancel_attended_transfer {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 系统自增 ID,客户无需关心。
@@ -2381,34 +2745,73 @@ pub mod cancel_attended_transfer {
         /// Example: `123456`.
         ///
         /// Wire name: `ContextId`.
-        #[serde(
-            rename = "ContextId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub context_id: ::std::option::Option<i64>,
         /// 话务上下文环境。
         ///
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.context_id {
+                object
+                    .field(
+                        "ContextId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                context_id: object.optional("ContextId")?,
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2746,12 +3149,12 @@ pub mod coach_call {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 话务上下文环境。
@@ -2759,23 +3162,59 @@ pub mod coach_call {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -3064,12 +3503,12 @@ pub mod complete_attended_transfer {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 系统自增 ID,客户无需关心。
@@ -3081,34 +3520,73 @@ pub mod complete_attended_transfer {
         /// Example: `123456`.
         ///
         /// Wire name: `ContextId`.
-        #[serde(
-            rename = "ContextId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub context_id: ::std::option::Option<i64>,
         /// 话务上下文环境。
         ///
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.context_id {
+                object
+                    .field(
+                        "ContextId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                context_id: object.optional("ContextId")?,
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -3474,12 +3952,12 @@ pub mod hold_call {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 话务上下文环境。
@@ -3487,23 +3965,59 @@ pub mod hold_call {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4095,12 +4609,12 @@ pub mod initiate_attended_transfer {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 系统自增 ID,客户无需关心。
@@ -4112,34 +4626,73 @@ pub mod initiate_attended_transfer {
         /// Example: `123456`.
         ///
         /// Wire name: `ContextId`.
-        #[serde(
-            rename = "ContextId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub context_id: ::std::option::Option<i64>,
         /// 话务上下文环境。
         ///
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.context_id {
+                object
+                    .field(
+                        "ContextId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                context_id: object.optional("ContextId")?,
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4251,16 +4804,7 @@ pub mod initiate_attended_transfer {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum InitiateAttendedTransferStrategyName {
         /// `MOST_IDLE`.
@@ -4309,17 +4853,40 @@ pub mod initiate_attended_transfer {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for InitiateAttendedTransferStrategyName {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for InitiateAttendedTransferStrategyName {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for InitiateAttendedTransferStrategyName {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for InitiateAttendedTransferStrategyName {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum InitiateAttendedTransferTransfereeType {
         /// `AGENT`: 座席
@@ -4360,17 +4927,41 @@ pub mod initiate_attended_transfer {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for InitiateAttendedTransferTransfereeType {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for InitiateAttendedTransferTransfereeType {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for InitiateAttendedTransferTransfereeType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for InitiateAttendedTransferTransfereeType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum InitiateAttendedTransferRoutingType {
         /// `Automatic`: 自动分配 (automatic assignment; the default)
@@ -4403,6 +4994,38 @@ pub mod initiate_attended_transfer {
                 InitiateAttendedTransferRoutingType::Manual => "Manual".to_owned(),
                 InitiateAttendedTransferRoutingType::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for InitiateAttendedTransferRoutingType {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for InitiateAttendedTransferRoutingType {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for InitiateAttendedTransferRoutingType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for InitiateAttendedTransferRoutingType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }
@@ -4667,12 +5290,12 @@ pub mod intercept_call {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 话务上下文环境。
@@ -4680,23 +5303,59 @@ pub mod intercept_call {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5173,12 +5832,12 @@ pub mod make_call {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 系统自增 ID,客户无需关心。
@@ -5190,34 +5849,73 @@ pub mod make_call {
         /// Example: `123456`.
         ///
         /// Wire name: `ContextId`.
-        #[serde(
-            rename = "ContextId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub context_id: ::std::option::Option<i64>,
         /// 话务上下文环境。
         ///
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.context_id {
+                object
+                    .field(
+                        "ContextId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                context_id: object.optional("ContextId")?,
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5337,16 +6035,7 @@ pub mod make_call {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum MakeCallMediaType {
         /// `AUDIO`: 语音 (voice; the default)
@@ -5377,6 +6066,38 @@ pub mod make_call {
                 MakeCallMediaType::Video => "VIDEO".to_owned(),
                 MakeCallMediaType::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for MakeCallMediaType {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for MakeCallMediaType {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for MakeCallMediaType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MakeCallMediaType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }
@@ -5625,12 +6346,12 @@ pub mod monitor_call {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 话务上下文环境。
@@ -5638,23 +6359,59 @@ pub mod monitor_call {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5997,12 +6754,12 @@ pub mod mute_call {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 话务上下文环境。
@@ -6010,23 +6767,59 @@ pub mod mute_call {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -6362,12 +7155,12 @@ pub mod ready_for_service {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据): the agent's state.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 坐席分机号。
@@ -6375,113 +7168,171 @@ pub mod ready_for_service {
         /// Agent extension number.
         ///
         /// Wire name: `Extension`.
-        #[serde(
-            rename = "Extension",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub extension: ::std::option::Option<::std::string::String>,
         /// 工作模式。
         ///
         /// Work mode.
         ///
         /// Wire name: `WorkMode`.
-        #[serde(
-            rename = "WorkMode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub work_mode: ::std::option::Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
         /// Device ID: the ID of the browser WebRTC softphone or the physical phone; only one device may be registered at a time.
         ///
         /// Wire name: `DeviceId`.
-        #[serde(
-            rename = "DeviceId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub device_id: ::std::option::Option<::std::string::String>,
         /// 通话 ID。
         ///
         /// Call ID.
         ///
         /// Wire name: `JobId`.
-        #[serde(
-            rename = "JobId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub job_id: ::std::option::Option<::std::string::String>,
         /// 坐席 ID。
         ///
         /// Agent ID.
         ///
         /// Wire name: `UserId`.
-        #[serde(
-            rename = "UserId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_id: ::std::option::Option<::std::string::String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
         /// Break code, system-defined or customer-defined. System-defined codes: Warm-up (temporary break after going online, before becoming ready), RingingTimeout (break caused by a ringing timeout) and RejectCall (break caused by rejecting a call). Customer-defined codes are unrestricted.
         ///
         /// Wire name: `BreakCode`.
-        #[serde(
-            rename = "BreakCode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub break_code: ::std::option::Option<::std::string::String>,
         /// 实例 ID。
         ///
         /// Instance ID.
         ///
         /// Wire name: `InstanceId`.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub instance_id: ::std::option::Option<::std::string::String>,
         /// 坐席是否处于仅外呼模式。
         ///
         /// Whether the agent is in outbound-only mode.
         ///
         /// Wire name: `OutboundScenario`.
-        #[serde(
-            rename = "OutboundScenario",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub outbound_scenario: ::std::option::Option<bool>,
         /// 座席状态。
         ///
         /// Agent state.
         ///
         /// Wire name: `UserState`.
-        #[serde(
-            rename = "UserState",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_state: ::std::option::Option<OutputUserState>,
         /// 坐席签入的技能组 ID 列表。
         ///
         /// IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
-        #[serde(
-            rename = "SignedSkillGroupIdList",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub signed_skill_group_id_list: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.extension {
+                object
+                    .field(
+                        "Extension",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.work_mode {
+                object
+                    .field(
+                        "WorkMode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.device_id {
+                object
+                    .field(
+                        "DeviceId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.job_id {
+                object
+                    .field("JobId", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.user_id {
+                object
+                    .field(
+                        "UserId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.break_code {
+                object
+                    .field(
+                        "BreakCode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.instance_id {
+                object
+                    .field(
+                        "InstanceId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.outbound_scenario {
+                object
+                    .field(
+                        "OutboundScenario",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_state {
+                object
+                    .field(
+                        "UserState",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
+            {
+                object
+                    .field(
+                        "SignedSkillGroupIdList",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                extension: object.optional("Extension")?,
+                work_mode: object.optional("WorkMode")?,
+                device_id: object.optional("DeviceId")?,
+                job_id: object.optional("JobId")?,
+                user_id: object.optional("UserId")?,
+                break_code: object.optional("BreakCode")?,
+                instance_id: object.optional("InstanceId")?,
+                outbound_scenario: object.optional("OutboundScenario")?,
+                user_state: object.optional("UserState")?,
+                signed_skill_group_id_list: object.optional("SignedSkillGroupIdList")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -6601,16 +7452,7 @@ pub mod ready_for_service {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum OutputWorkMode {
         /// `ON_SITE`: 场内模式
@@ -6647,17 +7489,40 @@ pub mod ready_for_service {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for OutputWorkMode {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for OutputWorkMode {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for OutputWorkMode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OutputWorkMode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum OutputUserState {
         /// `READY`: 空闲
@@ -6708,6 +7573,38 @@ pub mod ready_for_service {
                 OutputUserState::Ringing => "RINGING".to_owned(),
                 OutputUserState::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for OutputUserState {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for OutputUserState {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for OutputUserState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OutputUserState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }
@@ -6928,12 +7825,12 @@ pub mod release_call {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 话务上下文环境。
@@ -6941,22 +7838,12 @@ pub mod release_call {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
         /// 系统自增 ID,客户无需关心。
         ///
@@ -6967,12 +7854,61 @@ pub mod release_call {
         /// Example: `123456`.
         ///
         /// Wire name: `ContextId`.
-        #[serde(
-            rename = "ContextId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub context_id: ::std::option::Option<i64>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.context_id {
+                object
+                    .field(
+                        "ContextId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+                context_id: object.optional("ContextId")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -7223,12 +8159,12 @@ pub mod reset_agent_state {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 坐席状态数据): the agent's state.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 坐席分机号。
@@ -7236,113 +8172,171 @@ pub mod reset_agent_state {
         /// Agent extension number.
         ///
         /// Wire name: `Extension`.
-        #[serde(
-            rename = "Extension",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub extension: ::std::option::Option<::std::string::String>,
         /// 工作模式。
         ///
         /// Work mode.
         ///
         /// Wire name: `WorkMode`.
-        #[serde(
-            rename = "WorkMode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub work_mode: ::std::option::Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
         /// Device ID: the ID of the browser WebRTC softphone or the physical phone; only one device may be registered at a time.
         ///
         /// Wire name: `DeviceId`.
-        #[serde(
-            rename = "DeviceId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub device_id: ::std::option::Option<::std::string::String>,
         /// 通话 ID,如果该字段有值,说明坐席当前处于通话过程中。
         ///
         /// Call ID; if set, the agent is currently in a call.
         ///
         /// Wire name: `JobId`.
-        #[serde(
-            rename = "JobId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub job_id: ::std::option::Option<::std::string::String>,
         /// 坐席 ID。
         ///
         /// Agent ID.
         ///
         /// Wire name: `UserId`.
-        #[serde(
-            rename = "UserId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_id: ::std::option::Option<::std::string::String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
         /// Break code, system-defined or customer-defined. System-defined codes: Warm-up (temporary break after going online, before becoming ready), RingingTimeout (break caused by a ringing timeout) and RejectCall (break caused by rejecting a call). Customer-defined codes are unrestricted.
         ///
         /// Wire name: `BreakCode`.
-        #[serde(
-            rename = "BreakCode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub break_code: ::std::option::Option<OutputBreakCode>,
         /// 实例 ID。
         ///
         /// Instance ID.
         ///
         /// Wire name: `InstanceId`.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub instance_id: ::std::option::Option<::std::string::String>,
         /// 坐席是否处于仅外呼模式。
         ///
         /// Whether the agent is in outbound-only mode.
         ///
         /// Wire name: `OutboundScenario`.
-        #[serde(
-            rename = "OutboundScenario",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub outbound_scenario: ::std::option::Option<bool>,
         /// 座席状态。
         ///
         /// Agent state.
         ///
         /// Wire name: `UserState`.
-        #[serde(
-            rename = "UserState",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_state: ::std::option::Option<OutputUserState>,
         /// 坐席签入的技能组 ID 列表。
         ///
         /// IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
-        #[serde(
-            rename = "SignedSkillGroupIdList",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub signed_skill_group_id_list: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.extension {
+                object
+                    .field(
+                        "Extension",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.work_mode {
+                object
+                    .field(
+                        "WorkMode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.device_id {
+                object
+                    .field(
+                        "DeviceId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.job_id {
+                object
+                    .field("JobId", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.user_id {
+                object
+                    .field(
+                        "UserId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.break_code {
+                object
+                    .field(
+                        "BreakCode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.instance_id {
+                object
+                    .field(
+                        "InstanceId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.outbound_scenario {
+                object
+                    .field(
+                        "OutboundScenario",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_state {
+                object
+                    .field(
+                        "UserState",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
+            {
+                object
+                    .field(
+                        "SignedSkillGroupIdList",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                extension: object.optional("Extension")?,
+                work_mode: object.optional("WorkMode")?,
+                device_id: object.optional("DeviceId")?,
+                job_id: object.optional("JobId")?,
+                user_id: object.optional("UserId")?,
+                break_code: object.optional("BreakCode")?,
+                instance_id: object.optional("InstanceId")?,
+                outbound_scenario: object.optional("OutboundScenario")?,
+                user_state: object.optional("UserState")?,
+                signed_skill_group_id_list: object.optional("SignedSkillGroupIdList")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -7420,16 +8414,7 @@ pub mod reset_agent_state {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum OutputWorkMode {
         /// `ON_SITE`: 场内模式
@@ -7466,17 +8451,40 @@ pub mod reset_agent_state {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for OutputWorkMode {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for OutputWorkMode {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for OutputWorkMode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OutputWorkMode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum OutputBreakCode {
         /// `RingingTimeout`: 坐席振铃超时导致的小休
@@ -7513,17 +8521,40 @@ pub mod reset_agent_state {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for OutputBreakCode {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for OutputBreakCode {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for OutputBreakCode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OutputBreakCode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum OutputUserState {
         /// `READY`: 空闲
@@ -7574,6 +8605,38 @@ pub mod reset_agent_state {
                 OutputUserState::Ringing => "RINGING".to_owned(),
                 OutputUserState::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for OutputUserState {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for OutputUserState {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for OutputUserState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OutputUserState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }
@@ -7814,12 +8877,12 @@ pub mod retrieve_call {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 话务上下文环境。
@@ -7827,23 +8890,59 @@ pub mod retrieve_call {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -8237,12 +9336,12 @@ pub mod send_dtmf_signaling {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 话务上下文环境。
@@ -8250,23 +9349,59 @@ pub mod send_dtmf_signaling {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -8625,12 +9760,12 @@ pub mod sign_in_group {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据): the agent's state.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 坐席分机号。
@@ -8638,110 +9773,60 @@ pub mod sign_in_group {
         /// Agent extension number.
         ///
         /// Wire name: `Extension`.
-        #[serde(
-            rename = "Extension",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub extension: ::std::option::Option<::std::string::String>,
         /// 工作模式。
         ///
         /// Work mode.
         ///
         /// Wire name: `WorkMode`.
-        #[serde(
-            rename = "WorkMode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub work_mode: ::std::option::Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
         /// Device ID: the ID of the browser WebRTC softphone or the physical phone; only one device may be registered at a time.
         ///
         /// Wire name: `DeviceId`.
-        #[serde(
-            rename = "DeviceId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub device_id: ::std::option::Option<::std::string::String>,
         /// 通话 ID。
         ///
         /// Call ID.
         ///
         /// Wire name: `JobId`.
-        #[serde(
-            rename = "JobId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub job_id: ::std::option::Option<::std::string::String>,
         /// 坐席 ID。
         ///
         /// Agent ID.
         ///
         /// Wire name: `UserId`.
-        #[serde(
-            rename = "UserId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_id: ::std::option::Option<::std::string::String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
         /// Break code, system-defined or customer-defined. System-defined codes: Warm-up (temporary break after going online, before becoming ready), RingingTimeout (break caused by a ringing timeout) and RejectCall (break caused by rejecting a call). Customer-defined codes are unrestricted.
         ///
         /// Wire name: `BreakCode`.
-        #[serde(
-            rename = "BreakCode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub break_code: ::std::option::Option<::std::string::String>,
         /// 实例 ID。
         ///
         /// Instance ID.
         ///
         /// Wire name: `InstanceId`.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub instance_id: ::std::option::Option<::std::string::String>,
         /// 坐席是否处于仅外呼模式。
         ///
         /// Whether the agent is in outbound-only mode.
         ///
         /// Wire name: `OutboundScenario`.
-        #[serde(
-            rename = "OutboundScenario",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub outbound_scenario: ::std::option::Option<bool>,
         /// 座席状态。
         ///
         /// Agent state.
         ///
         /// Wire name: `UserState`.
-        #[serde(
-            rename = "UserState",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_state: ::std::option::Option<OutputUserState>,
         /// 坐席签入的技能组 ID 列表。
         ///
         /// IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
-        #[serde(
-            rename = "SignedSkillGroupIdList",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub signed_skill_group_id_list: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
@@ -8752,12 +9837,123 @@ pub mod sign_in_group {
         /// Unconfirmed: In the 正常返回示例 of the page; its 返回参数 row is not in the stored copy, so the request parameter's description is reused.
         ///
         /// Wire name: `ChatDeviceId`.
-        #[serde(
-            rename = "ChatDeviceId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub chat_device_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.extension {
+                object
+                    .field(
+                        "Extension",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.work_mode {
+                object
+                    .field(
+                        "WorkMode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.device_id {
+                object
+                    .field(
+                        "DeviceId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.job_id {
+                object
+                    .field("JobId", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.user_id {
+                object
+                    .field(
+                        "UserId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.break_code {
+                object
+                    .field(
+                        "BreakCode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.instance_id {
+                object
+                    .field(
+                        "InstanceId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.outbound_scenario {
+                object
+                    .field(
+                        "OutboundScenario",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_state {
+                object
+                    .field(
+                        "UserState",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
+            {
+                object
+                    .field(
+                        "SignedSkillGroupIdList",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.chat_device_id {
+                object
+                    .field(
+                        "ChatDeviceId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                extension: object.optional("Extension")?,
+                work_mode: object.optional("WorkMode")?,
+                device_id: object.optional("DeviceId")?,
+                job_id: object.optional("JobId")?,
+                user_id: object.optional("UserId")?,
+                break_code: object.optional("BreakCode")?,
+                instance_id: object.optional("InstanceId")?,
+                outbound_scenario: object.optional("OutboundScenario")?,
+                user_state: object.optional("UserState")?,
+                signed_skill_group_id_list: object.optional("SignedSkillGroupIdList")?,
+                chat_device_id: object.optional("ChatDeviceId")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -8861,16 +10057,7 @@ pub mod sign_in_group {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum OutputWorkMode {
         /// `ON_SITE`: 场内模式
@@ -8907,17 +10094,40 @@ pub mod sign_in_group {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for OutputWorkMode {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for OutputWorkMode {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for OutputWorkMode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OutputWorkMode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum OutputUserState {
         /// `READY`: 空闲
@@ -8968,6 +10178,38 @@ pub mod sign_in_group {
                 OutputUserState::Ringing => "RINGING".to_owned(),
                 OutputUserState::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for OutputUserState {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for OutputUserState {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for OutputUserState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OutputUserState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }
@@ -9186,12 +10428,12 @@ pub mod sign_out_group {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据): the agent's state.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 坐席分机号。
@@ -9199,110 +10441,60 @@ pub mod sign_out_group {
         /// Agent extension number.
         ///
         /// Wire name: `Extension`.
-        #[serde(
-            rename = "Extension",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub extension: ::std::option::Option<::std::string::String>,
         /// 工作模式。
         ///
         /// Work mode.
         ///
         /// Wire name: `WorkMode`.
-        #[serde(
-            rename = "WorkMode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub work_mode: ::std::option::Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
         /// Device ID: the ID of the browser WebRTC softphone or the physical phone; only one device may be registered at a time.
         ///
         /// Wire name: `DeviceId`.
-        #[serde(
-            rename = "DeviceId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub device_id: ::std::option::Option<::std::string::String>,
         /// 通话 ID。
         ///
         /// Call ID.
         ///
         /// Wire name: `JobId`.
-        #[serde(
-            rename = "JobId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub job_id: ::std::option::Option<::std::string::String>,
         /// 坐席 ID。
         ///
         /// Agent ID.
         ///
         /// Wire name: `UserId`.
-        #[serde(
-            rename = "UserId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_id: ::std::option::Option<::std::string::String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
         /// Break code, system-defined or customer-defined. System-defined codes: Warm-up (temporary break after going online, before becoming ready), RingingTimeout (break caused by a ringing timeout) and RejectCall (break caused by rejecting a call). Customer-defined codes are unrestricted.
         ///
         /// Wire name: `BreakCode`.
-        #[serde(
-            rename = "BreakCode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub break_code: ::std::option::Option<::std::string::String>,
         /// 实例 ID。
         ///
         /// Instance ID.
         ///
         /// Wire name: `InstanceId`.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub instance_id: ::std::option::Option<::std::string::String>,
         /// 坐席是否处于仅外呼模式。
         ///
         /// Whether the agent is in outbound-only mode.
         ///
         /// Wire name: `OutboundScenario`.
-        #[serde(
-            rename = "OutboundScenario",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub outbound_scenario: ::std::option::Option<bool>,
         /// 座席状态。
         ///
         /// Agent state.
         ///
         /// Wire name: `UserState`.
-        #[serde(
-            rename = "UserState",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_state: ::std::option::Option<OutputUserState>,
         /// 坐席签入的技能组 ID 列表。
         ///
         /// IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
-        #[serde(
-            rename = "SignedSkillGroupIdList",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub signed_skill_group_id_list: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
@@ -9315,11 +10507,6 @@ pub mod sign_out_group {
         /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall/BargeInCall response tables (API metadata).
         ///
         /// Wire name: `Heartbeat`.
-        #[serde(
-            rename = "Heartbeat",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub heartbeat: ::std::option::Option<i64>,
         /// 坐席最近一次被预定的时间,被预定意味着马上将有来电分配给该坐席,格式为Unix时间戳,单位毫秒。
         ///
@@ -9330,11 +10517,6 @@ pub mod sign_out_group {
         /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall response table (API metadata).
         ///
         /// Wire name: `Reserved`.
-        #[serde(
-            rename = "Reserved",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub reserved: ::std::option::Option<i64>,
         /// 坐席的个人电话号码。
         ///
@@ -9343,12 +10525,139 @@ pub mod sign_out_group {
         /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall response table (API metadata).
         ///
         /// Wire name: `Mobile`.
-        #[serde(
-            rename = "Mobile",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub mobile: ::std::option::Option<::std::string::String>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.extension {
+                object
+                    .field(
+                        "Extension",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.work_mode {
+                object
+                    .field(
+                        "WorkMode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.device_id {
+                object
+                    .field(
+                        "DeviceId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.job_id {
+                object
+                    .field("JobId", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.user_id {
+                object
+                    .field(
+                        "UserId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.break_code {
+                object
+                    .field(
+                        "BreakCode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.instance_id {
+                object
+                    .field(
+                        "InstanceId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.outbound_scenario {
+                object
+                    .field(
+                        "OutboundScenario",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_state {
+                object
+                    .field(
+                        "UserState",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
+            {
+                object
+                    .field(
+                        "SignedSkillGroupIdList",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.heartbeat {
+                object
+                    .field(
+                        "Heartbeat",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.reserved {
+                object
+                    .field(
+                        "Reserved",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.mobile {
+                object
+                    .field(
+                        "Mobile",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                extension: object.optional("Extension")?,
+                work_mode: object.optional("WorkMode")?,
+                device_id: object.optional("DeviceId")?,
+                job_id: object.optional("JobId")?,
+                user_id: object.optional("UserId")?,
+                break_code: object.optional("BreakCode")?,
+                instance_id: object.optional("InstanceId")?,
+                outbound_scenario: object.optional("OutboundScenario")?,
+                user_state: object.optional("UserState")?,
+                signed_skill_group_id_list: object.optional("SignedSkillGroupIdList")?,
+                heartbeat: object.optional("Heartbeat")?,
+                reserved: object.optional("Reserved")?,
+                mobile: object.optional("Mobile")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -9476,16 +10785,7 @@ pub mod sign_out_group {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum OutputWorkMode {
         /// `ON_SITE`: 场内模式
@@ -9522,17 +10822,40 @@ pub mod sign_out_group {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for OutputWorkMode {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for OutputWorkMode {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for OutputWorkMode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OutputWorkMode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum OutputUserState {
         /// `READY`: 空闲
@@ -9583,6 +10906,38 @@ pub mod sign_out_group {
                 OutputUserState::Ringing => "RINGING".to_owned(),
                 OutputUserState::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for OutputUserState {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for OutputUserState {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for OutputUserState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OutputUserState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }
@@ -9786,12 +11141,12 @@ pub mod start_conference {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 话务上下文环境。
@@ -9799,23 +11154,59 @@ pub mod start_conference {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -10066,12 +11457,12 @@ pub mod switch_to_conference {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 话务上下文环境。
@@ -10079,23 +11470,59 @@ pub mod switch_to_conference {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -10399,12 +11826,12 @@ pub mod take_break {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`, 数据): the agent's state.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 坐席分机号。
@@ -10412,110 +11839,60 @@ pub mod take_break {
         /// Agent extension number.
         ///
         /// Wire name: `Extension`.
-        #[serde(
-            rename = "Extension",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub extension: ::std::option::Option<::std::string::String>,
         /// 工作模式。
         ///
         /// Work mode.
         ///
         /// Wire name: `WorkMode`.
-        #[serde(
-            rename = "WorkMode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub work_mode: ::std::option::Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
         /// Device ID: the ID of the browser WebRTC softphone or the physical phone; only one device may be registered at a time.
         ///
         /// Wire name: `DeviceId`.
-        #[serde(
-            rename = "DeviceId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub device_id: ::std::option::Option<::std::string::String>,
         /// 通话 ID。
         ///
         /// Call ID.
         ///
         /// Wire name: `JobId`.
-        #[serde(
-            rename = "JobId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub job_id: ::std::option::Option<::std::string::String>,
         /// 坐席 ID。
         ///
         /// Agent ID.
         ///
         /// Wire name: `UserId`.
-        #[serde(
-            rename = "UserId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_id: ::std::option::Option<::std::string::String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
         /// Break code, system-defined or customer-defined. System-defined codes: Warm-up (temporary break after going online, before becoming ready), RingingTimeout (break caused by a ringing timeout) and RejectCall (break caused by rejecting a call). Customer-defined codes are unrestricted.
         ///
         /// Wire name: `BreakCode`.
-        #[serde(
-            rename = "BreakCode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub break_code: ::std::option::Option<::std::string::String>,
         /// 实例 ID。
         ///
         /// Instance ID.
         ///
         /// Wire name: `InstanceId`.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub instance_id: ::std::option::Option<::std::string::String>,
         /// 坐席是否处于仅外呼模式。
         ///
         /// Whether the agent is in outbound-only mode.
         ///
         /// Wire name: `OutboundScenario`.
-        #[serde(
-            rename = "OutboundScenario",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub outbound_scenario: ::std::option::Option<bool>,
         /// 座席状态。
         ///
         /// Agent state.
         ///
         /// Wire name: `UserState`.
-        #[serde(
-            rename = "UserState",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_state: ::std::option::Option<OutputUserState>,
         /// 坐席签入的技能组 ID 列表。
         ///
         /// IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
-        #[serde(
-            rename = "SignedSkillGroupIdList",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub signed_skill_group_id_list: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
@@ -10528,11 +11905,6 @@ pub mod take_break {
         /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall/BargeInCall response tables (API metadata).
         ///
         /// Wire name: `Heartbeat`.
-        #[serde(
-            rename = "Heartbeat",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub heartbeat: ::std::option::Option<i64>,
         /// 坐席最近一次被预定的时间,被预定意味着马上将有来电分配给该坐席,格式为Unix时间戳,单位毫秒。
         ///
@@ -10543,11 +11915,6 @@ pub mod take_break {
         /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall response table (API metadata).
         ///
         /// Wire name: `Reserved`.
-        #[serde(
-            rename = "Reserved",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub reserved: ::std::option::Option<i64>,
         /// 坐席的个人电话号码。
         ///
@@ -10556,12 +11923,139 @@ pub mod take_break {
         /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall response table (API metadata).
         ///
         /// Wire name: `Mobile`.
-        #[serde(
-            rename = "Mobile",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub mobile: ::std::option::Option<::std::string::String>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.extension {
+                object
+                    .field(
+                        "Extension",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.work_mode {
+                object
+                    .field(
+                        "WorkMode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.device_id {
+                object
+                    .field(
+                        "DeviceId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.job_id {
+                object
+                    .field("JobId", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.user_id {
+                object
+                    .field(
+                        "UserId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.break_code {
+                object
+                    .field(
+                        "BreakCode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.instance_id {
+                object
+                    .field(
+                        "InstanceId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.outbound_scenario {
+                object
+                    .field(
+                        "OutboundScenario",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_state {
+                object
+                    .field(
+                        "UserState",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
+            {
+                object
+                    .field(
+                        "SignedSkillGroupIdList",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.heartbeat {
+                object
+                    .field(
+                        "Heartbeat",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.reserved {
+                object
+                    .field(
+                        "Reserved",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.mobile {
+                object
+                    .field(
+                        "Mobile",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                extension: object.optional("Extension")?,
+                work_mode: object.optional("WorkMode")?,
+                device_id: object.optional("DeviceId")?,
+                job_id: object.optional("JobId")?,
+                user_id: object.optional("UserId")?,
+                break_code: object.optional("BreakCode")?,
+                instance_id: object.optional("InstanceId")?,
+                outbound_scenario: object.optional("OutboundScenario")?,
+                user_state: object.optional("UserState")?,
+                signed_skill_group_id_list: object.optional("SignedSkillGroupIdList")?,
+                heartbeat: object.optional("Heartbeat")?,
+                reserved: object.optional("Reserved")?,
+                mobile: object.optional("Mobile")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -10683,16 +12177,7 @@ pub mod take_break {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum OutputWorkMode {
         /// `ON_SITE`: 场内模式
@@ -10729,17 +12214,40 @@ pub mod take_break {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for OutputWorkMode {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for OutputWorkMode {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for OutputWorkMode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OutputWorkMode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum OutputUserState {
         /// `READY`: 空闲
@@ -10790,6 +12298,38 @@ pub mod take_break {
                 OutputUserState::Ringing => "RINGING".to_owned(),
                 OutputUserState::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for OutputUserState {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for OutputUserState {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for OutputUserState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OutputUserState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }
@@ -11070,32 +12610,68 @@ pub mod unmute_call {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The payload (\`Data\`) of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// Not described by the vendor.
         ///
         /// Wire name: `CallContext`.
-        #[serde(
-            rename = "CallContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_context: ::std::option::Option<super::types::CallContext>,
         /// Not described by the vendor.
         ///
         /// Wire name: `UserContext`.
-        #[serde(
-            rename = "UserContext",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_context: ::std::option::Option<super::types::UserContext>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.call_context {
+                object
+                    .field(
+                        "CallContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_context {
+                object
+                    .field(
+                        "UserContext",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                call_context: object.optional("CallContext")?,
+                user_context: object.optional("UserContext")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.

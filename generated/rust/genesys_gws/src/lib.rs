@@ -208,16 +208,7 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 20usize] = [
 /// Types shared by several endpoints and events.
 pub mod types {
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum CallCapabilitiesItem {
         /// `UpdateUserData`.
@@ -322,10 +313,42 @@ pub mod types {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for CallCapabilitiesItem {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for CallCapabilitiesItem {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for CallCapabilitiesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CallCapabilitiesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// A call resource, as carried by CallStateChangeMessage notifications.
     ///
     /// Vendor name: `Call`.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Call {
         /// Call id (the \`{id}\` of \`/api/v2/me/calls/{id}\`).
@@ -333,44 +356,24 @@ pub mod types {
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000O`.
         ///
         /// Wire name: `id`.
-        #[serde(
-            rename = "id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub id: ::std::option::Option<::std::string::String>,
         /// Call state.
         ///
         /// Example: `Established`.
         ///
         /// Wire name: `state`.
-        #[serde(
-            rename = "state",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub state: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000O`.
         ///
         /// Wire name: `callUuid`.
-        #[serde(
-            rename = "callUuid",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_uuid: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `0071027198180018`.
         ///
         /// Wire name: `connId`.
-        #[serde(
-            rename = "connId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub conn_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
@@ -379,20 +382,10 @@ pub mod types {
         /// Example: `http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1`.
         ///
         /// Wire name: `deviceUri`.
-        #[serde(
-            rename = "deviceUri",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub device_uri: ::std::option::Option<::std::string::String>,
         /// Not described on the page; the sample lists one party (15002).
         ///
         /// Wire name: `participants`.
-        #[serde(
-            rename = "participants",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub participants: ::std::option::Option<
             ::std::vec::Vec<super::types::Participant>,
         >,
@@ -401,42 +394,22 @@ pub mod types {
         /// Example: `15001`.
         ///
         /// Wire name: `dnis`.
-        #[serde(
-            rename = "dnis",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub dnis: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `Internal`.
         ///
         /// Wire name: `callType`.
-        #[serde(
-            rename = "callType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call_type: ::std::option::Option<::std::string::String>,
         /// The operation names currently allowed on the call.
         ///
         /// Wire name: `capabilities`.
-        #[serde(
-            rename = "capabilities",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub capabilities: ::std::option::Option<::std::vec::Vec<CallCapabilitiesItem>>,
         /// Key/value data attached to the call (e.g. \`{"AccountNumber": "12345678"}\` on the Call resource page; the StartCallRecording sample carries \`GSIP_RECORD\`, \`GSIP_REC_FN\`, …).
         ///
         /// Unconfirmed: The value types are not stated; every documented value is a string.
         ///
         /// Wire name: `userData`.
-        #[serde(
-            rename = "userData",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_data: ::std::option::Option<
             ::std::collections::BTreeMap<
                 ::std::string::String,
@@ -450,11 +423,6 @@ pub mod types {
         /// Unconfirmed: No page lists all values.
         ///
         /// Wire name: `recordingState`.
-        #[serde(
-            rename = "recordingState",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub recording_state: ::std::option::Option<::std::string::String>,
         /// Shown on a consult call (callType Consult) in the CompleteConference notification: the URI of the call it was initiated from. Not described in words on the page.
         ///
@@ -463,22 +431,12 @@ pub mod types {
         /// Example: `http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES000009`.
         ///
         /// Wire name: `parentCallUri`.
-        #[serde(
-            rename = "parentCallUri",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub parent_call_uri: ::std::option::Option<::std::string::String>,
         /// Path form of \`parentCallUri\` (CompleteConference notification); not described in words.
         ///
         /// Example: `/calls/01RCC3N118B1V0SL8O7GK2LAES000009`.
         ///
         /// Wire name: `parentCallPath`.
-        #[serde(
-            rename = "parentCallPath",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub parent_call_path: ::std::option::Option<::std::string::String>,
         /// Call duration; a string in the sample ("43").
         ///
@@ -487,11 +445,6 @@ pub mod types {
         /// Unconfirmed: The unit (seconds, presumably) is not stated.
         ///
         /// Wire name: `duration`.
-        #[serde(
-            rename = "duration",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub duration: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
@@ -500,38 +453,18 @@ pub mod types {
         /// Unconfirmed: Only the value "Off" is documented.
         ///
         /// Wire name: `mute`.
-        #[serde(
-            rename = "mute",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub mute: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Wire name: `supervisorListeningIn`.
-        #[serde(
-            rename = "supervisorListeningIn",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub supervisor_listening_in: ::std::option::Option<bool>,
         /// Not described by the vendor.
         ///
         /// Wire name: `monitoredUserMuted`.
-        #[serde(
-            rename = "monitoredUserMuted",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub monitored_user_muted: ::std::option::Option<bool>,
         /// Not described by the vendor.
         ///
         /// Wire name: `monitoring`.
-        #[serde(
-            rename = "monitoring",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub monitoring: ::std::option::Option<bool>,
         /// URI of this call resource.
         ///
@@ -540,28 +473,188 @@ pub mod types {
         /// Example: `http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O`.
         ///
         /// Wire name: `uri`.
-        #[serde(
-            rename = "uri",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub uri: ::std::option::Option<::std::string::String>,
         /// Path of this call resource.
         ///
         /// Example: `/calls/01RCC3N118B1V0SL8O7GK2LAES00000O`.
         ///
         /// Wire name: `path`.
-        #[serde(
-            rename = "path",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub path: ::std::option::Option<::std::string::String>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Call {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.id {
+                object.field("id", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.state {
+                object
+                    .field("state", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.call_uuid {
+                object
+                    .field(
+                        "callUuid",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.conn_id {
+                object
+                    .field(
+                        "connId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.device_uri {
+                object
+                    .field(
+                        "deviceUri",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.participants {
+                object
+                    .field(
+                        "participants",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.dnis {
+                object
+                    .field("dnis", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.call_type {
+                object
+                    .field(
+                        "callType",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.capabilities {
+                object
+                    .field(
+                        "capabilities",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_data {
+                object
+                    .field(
+                        "userData",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.recording_state {
+                object
+                    .field(
+                        "recordingState",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.parent_call_uri {
+                object
+                    .field(
+                        "parentCallUri",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.parent_call_path {
+                object
+                    .field(
+                        "parentCallPath",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.duration {
+                object
+                    .field(
+                        "duration",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.mute {
+                object
+                    .field("mute", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.supervisor_listening_in {
+                object
+                    .field(
+                        "supervisorListeningIn",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.monitored_user_muted {
+                object
+                    .field(
+                        "monitoredUserMuted",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.monitoring {
+                object
+                    .field(
+                        "monitoring",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.uri {
+                object.field("uri", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.path {
+                object
+                    .field("path", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Call {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                id: object.optional("id")?,
+                state: object.optional("state")?,
+                call_uuid: object.optional("callUuid")?,
+                conn_id: object.optional("connId")?,
+                device_uri: object.optional("deviceUri")?,
+                participants: object.optional("participants")?,
+                dnis: object.optional("dnis")?,
+                call_type: object.optional("callType")?,
+                capabilities: object.optional("capabilities")?,
+                user_data: object.optional("userData")?,
+                recording_state: object.optional("recordingState")?,
+                parent_call_uri: object.optional("parentCallUri")?,
+                parent_call_path: object.optional("parentCallPath")?,
+                duration: object.optional("duration")?,
+                mute: object.optional("mute")?,
+                supervisor_listening_in: object.optional("supervisorListeningIn")?,
+                monitored_user_muted: object.optional("monitoredUserMuted")?,
+                monitoring: object.optional("monitoring")?,
+                uri: object.optional("uri")?,
+                path: object.optional("path")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Call {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Call {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// A party of a call.
     ///
     /// Vendor name: `Participant`.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Participant {
         /// Not described by the vendor.
@@ -569,50 +662,92 @@ pub mod types {
         /// Example: `  `.
         ///
         /// Wire name: `e164Number`.
-        #[serde(
-            rename = "e164Number",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub e164_number: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `15002`.
         ///
         /// Wire name: `formattedPhoneNumber`.
-        #[serde(
-            rename = "formattedPhoneNumber",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub formatted_phone_number: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `15002`.
         ///
         /// Wire name: `phoneNumber`.
-        #[serde(
-            rename = "phoneNumber",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub phone_number: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `15002`.
         ///
         /// Wire name: `digits`.
-        #[serde(
-            rename = "digits",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub digits: ::std::option::Option<::std::string::String>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Participant {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.e164_number {
+                object
+                    .field(
+                        "e164Number",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.formatted_phone_number {
+                object
+                    .field(
+                        "formattedPhoneNumber",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.phone_number {
+                object
+                    .field(
+                        "phoneNumber",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.digits {
+                object
+                    .field(
+                        "digits",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Participant {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                e164_number: object.optional("e164Number")?,
+                formatted_phone_number: object.optional("formattedPhoneNumber")?,
+                phone_number: object.optional("phoneNumber")?,
+                digits: object.optional("digits")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Participant {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Participant {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// \`destination\` of Dial, InitiateConference, InitiateTransfer and SingleStepTransfer: "A JSON object that includes the number to be dialed." (sample \`{"phoneNumber": "5551212"}\` on the 8.5.2 Dial page).
     ///
     /// Vendor name: `Destination`.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Destination {
         /// The number to be dialed.
@@ -622,20 +757,46 @@ pub mod types {
         /// Unconfirmed: Required because the object "includes the number to be dialed"; no page lists other keys of \`destination\`.
         ///
         /// Wire name: `phoneNumber`.
-        #[serde(rename = "phoneNumber")]
         pub phone_number: ::std::string::String,
     }
+    impl ::switchboard_runtime::wire::ToJson for Destination {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object
+                .field(
+                    "phoneNumber",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.phone_number),
+                );
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Destination {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                phone_number: object.required("phoneNumber")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Destination {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Destination {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum DeviceDeviceState {
         /// `Active`.
@@ -668,17 +829,40 @@ pub mod types {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for DeviceDeviceState {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for DeviceDeviceState {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for DeviceDeviceState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeviceDeviceState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum DeviceDoNotDisturb {
         /// `On`.
@@ -711,17 +895,40 @@ pub mod types {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for DeviceDoNotDisturb {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for DeviceDoNotDisturb {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for DeviceDoNotDisturb {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeviceDoNotDisturb {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum DeviceCapabilitiesItem {
         /// `ForwardCallsOn`.
@@ -772,8 +979,40 @@ pub mod types {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for DeviceCapabilitiesItem {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for DeviceCapabilitiesItem {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for DeviceCapabilitiesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeviceCapabilitiesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// An object of the response or request.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct DeviceSupervisorMonitoringState {
         /// Not described by the vendor.
@@ -781,33 +1020,18 @@ pub mod types {
         /// Example: `ListenIn`.
         ///
         /// Wire name: `state`.
-        #[serde(
-            rename = "state",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub state: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `AllCalls`.
         ///
         /// Wire name: `mode`.
-        #[serde(
-            rename = "mode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub mode: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `Call`.
         ///
         /// Wire name: `scope`.
-        #[serde(
-            rename = "scope",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub scope: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
@@ -816,17 +1040,65 @@ pub mod types {
         /// Example: `http://127.0.0.1:8080/api/v2/devices/9c14cad7-17c4-48d0-8492-7cf0ff92c224`.
         ///
         /// Wire name: `targetDeviceUri`.
-        #[serde(
-            rename = "targetDeviceUri",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub target_device_uri: ::std::option::Option<::std::string::String>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for DeviceSupervisorMonitoringState {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.state {
+                object
+                    .field("state", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.mode {
+                object
+                    .field("mode", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.scope {
+                object
+                    .field("scope", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.target_device_uri {
+                object
+                    .field(
+                        "targetDeviceUri",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for DeviceSupervisorMonitoringState {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                state: object.optional("state")?,
+                mode: object.optional("mode")?,
+                scope: object.optional("scope")?,
+                target_device_uri: object.optional("targetDeviceUri")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for DeviceSupervisorMonitoringState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeviceSupervisorMonitoringState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// A device resource ("Device resources include properties that show the current state of the user's device and the available operations for the current state. … The device resource is also present in DeviceStateChangeMessages delivered to the client via CometD.") Field descriptions from the Device resource page (8.5.2DRAFT revision <https://en.docs.genesys.com/index.php?direction=prev&oldid=375097&title=Documentation%3AHTCC%3AAPI%3ACallsDeviceResource%3A8.5.2DRAFT>).
     ///
     /// Vendor name: `Device`.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Device {
         /// The ID of the call.
@@ -836,51 +1108,26 @@ pub mod types {
         /// Unconfirmed: The page's description says "call" for the device id (the \`{id}\` of \`/api/v2/me/devices/{id}\`), verbatim.
         ///
         /// Wire name: `id`.
-        #[serde(
-            rename = "id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub id: ::std::option::Option<::std::string::String>,
         /// The state of the device (Active, Inactive).
         ///
         /// Wire name: `deviceState`.
-        #[serde(
-            rename = "deviceState",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub device_state: ::std::option::Option<DeviceDeviceState>,
         /// The state of the user for this device.
         ///
         /// Wire name: `userState`.
-        #[serde(
-            rename = "userState",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_state: ::std::option::Option<super::types::UserState>,
         /// The phone number assigned to this device.
         ///
         /// Example: `5000`.
         ///
         /// Wire name: `phoneNumber`.
-        #[serde(
-            rename = "phoneNumber",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub phone_number: ::std::option::Option<::std::string::String>,
         /// The phone number in e.164 format.
         ///
         /// Example: `5000`.
         ///
         /// Wire name: `e164Number`.
-        #[serde(
-            rename = "e164Number",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub e164_number: ::std::option::Option<::std::string::String>,
         /// The type of telephony network the device is associated with.
         ///
@@ -889,20 +1136,10 @@ pub mod types {
         /// Unconfirmed: The page's list of possible values is cut in the stored copy; only "Private" is seen.
         ///
         /// Wire name: `telephonyNetwork`.
-        #[serde(
-            rename = "telephonyNetwork",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub telephony_network: ::std::option::Option<::std::string::String>,
         /// The Do Not Disturb state for this device (On, Off).
         ///
         /// Wire name: `doNotDisturb`.
-        #[serde(
-            rename = "doNotDisturb",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub do_not_disturb: ::std::option::Option<DeviceDoNotDisturb>,
         /// The URI for the voice environment to which this device belongs.
         ///
@@ -911,37 +1148,130 @@ pub mod types {
         /// Example: `http://127.0.0.1:8080/api/v2/voice-environments/370ef5e6-9e3c-4d91-9588-7f4dfe67e011`.
         ///
         /// Wire name: `voiceEnvironmentUri`.
-        #[serde(
-            rename = "voiceEnvironmentUri",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub voice_environment_uri: ::std::option::Option<::std::string::String>,
         /// A list of capabilities currently available on the device.
         ///
         /// Wire name: `capabilities`.
-        #[serde(
-            rename = "capabilities",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub capabilities: ::std::option::Option<::std::vec::Vec<DeviceCapabilitiesItem>>,
         /// Shown in the Device resource sample data; not described in the stored copy.
         ///
         /// Wire name: `supervisorMonitoringState`.
-        #[serde(
-            rename = "supervisorMonitoringState",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub supervisor_monitoring_state: ::std::option::Option<
             DeviceSupervisorMonitoringState,
         >,
     }
+    impl ::switchboard_runtime::wire::ToJson for Device {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.id {
+                object.field("id", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.device_state {
+                object
+                    .field(
+                        "deviceState",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_state {
+                object
+                    .field(
+                        "userState",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.phone_number {
+                object
+                    .field(
+                        "phoneNumber",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.e164_number {
+                object
+                    .field(
+                        "e164Number",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.telephony_network {
+                object
+                    .field(
+                        "telephonyNetwork",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.do_not_disturb {
+                object
+                    .field(
+                        "doNotDisturb",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.voice_environment_uri {
+                object
+                    .field(
+                        "voiceEnvironmentUri",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.capabilities {
+                object
+                    .field(
+                        "capabilities",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.supervisor_monitoring_state
+            {
+                object
+                    .field(
+                        "supervisorMonitoringState",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Device {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                id: object.optional("id")?,
+                device_state: object.optional("deviceState")?,
+                user_state: object.optional("userState")?,
+                phone_number: object.optional("phoneNumber")?,
+                e164_number: object.optional("e164Number")?,
+                telephony_network: object.optional("telephonyNetwork")?,
+                do_not_disturb: object.optional("doNotDisturb")?,
+                voice_environment_uri: object.optional("voiceEnvironmentUri")?,
+                capabilities: object.optional("capabilities")?,
+                supervisor_monitoring_state: object
+                    .optional("supervisorMonitoringState")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Device {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Device {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// The state of the user for a device (\`userState\` of the Device resource), as shown in the Ready, NotReady and AuxWork notifications.
     ///
     /// Vendor name: `UserState`.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct UserState {
         /// Not described in words; the samples show 9430250E-0A1B-421F-B372-F29E69366DED with Ready, 900D55CC-2BB0-431F-8BF9-D3525B383BE6 with Not Ready and 2B36138D-C564-4562-A8CB-3C32D564F296 with AuxWork.
@@ -949,45 +1279,80 @@ pub mod types {
         /// Example: `9430250E-0A1B-421F-B372-F29E69366DED`.
         ///
         /// Wire name: `id`.
-        #[serde(
-            rename = "id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `Ready`.
         ///
         /// Wire name: `displayName`.
-        #[serde(
-            rename = "displayName",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub display_name: ::std::option::Option<::std::string::String>,
         /// The agent state; the samples show Ready and NotReady.
         ///
         /// Example: `Ready`.
         ///
         /// Wire name: `state`.
-        #[serde(
-            rename = "state",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub state: ::std::option::Option<::std::string::String>,
         /// Work mode; AuxWork in the AuxWork sample.
         ///
         /// Example: `AuxWork`.
         ///
         /// Wire name: `workMode`.
-        #[serde(
-            rename = "workMode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub work_mode: ::std::option::Option<::std::string::String>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for UserState {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.id {
+                object.field("id", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.display_name {
+                object
+                    .field(
+                        "displayName",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.state {
+                object
+                    .field("state", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.work_mode {
+                object
+                    .field(
+                        "workMode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for UserState {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                id: object.optional("id")?,
+                display_name: object.optional("displayName")?,
+                state: object.optional("state")?,
+                work_mode: object.optional("workMode")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for UserState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UserState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
 }
 /// Events the API delivers.
@@ -1064,26 +1429,34 @@ pub mod events {
         if named("ParticipantsUpdated")
             && has("data.messageType", "CallStateChangeMessage")
         {
-            return ::switchboard_runtime::serde_json::from_value(payload)
+            return <ParticipantsUpdated as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
                 .map(|p| Event::ParticipantsUpdated(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
         if named("StatusChange") && has("data.messageType", "CallStateChangeMessage") {
-            return ::switchboard_runtime::serde_json::from_value(payload)
+            return <StatusChange as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
                 .map(|p| Event::StatusChange(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
         if named("CallRecordingStateChange")
             && has("data.messageType", "CallStateChangeMessage")
         {
-            return ::switchboard_runtime::serde_json::from_value(payload)
+            return <CallRecordingStateChange as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
                 .map(|p| Event::CallRecordingStateChange(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
         if (named("DeviceStateChangeMessage") || unnamed)
             && has("data.messageType", "DeviceStateChangeMessage")
         {
-            return ::switchboard_runtime::serde_json::from_value(payload)
+            return <DeviceStateChangeMessage as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
                 .map(|p| Event::DeviceStateChangeMessage(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
@@ -1094,42 +1467,26 @@ pub mod events {
         })
     }
     /// An object of the response or request.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct ParticipantsUpdatedData {
         /// ParticipantsUpdated.
         ///
         /// Wire name: `notificationType`.
-        #[serde(rename = "notificationType")]
         pub notification_type: ::std::string::String,
         /// The call after the change.
         ///
         /// Wire name: `call`.
-        #[serde(
-            rename = "call",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call: ::std::option::Option<super::types::Call>,
         /// Phone number ("15000" in the sample); not described on the page.
         ///
         /// Example: `15000`.
         ///
         /// Wire name: `phoneNumber`.
-        #[serde(
-            rename = "phoneNumber",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub phone_number: ::std::option::Option<::std::string::String>,
         /// Not described on the page; the sample carries \`{"BusinessCall": 0}\`.
         ///
         /// Wire name: `extensions`.
-        #[serde(
-            rename = "extensions",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub extensions: ::std::option::Option<
             ::std::collections::BTreeMap<
                 ::std::string::String,
@@ -1139,69 +1496,150 @@ pub mod events {
         /// CallStateChangeMessage.
         ///
         /// Wire name: `messageType`.
-        #[serde(rename = "messageType")]
         pub message_type: ::std::string::String,
+    }
+    impl ::switchboard_runtime::wire::ToJson for ParticipantsUpdatedData {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object
+                .field(
+                    "notificationType",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.notification_type),
+                );
+            if let ::std::option::Option::Some(value) = &self.call {
+                object
+                    .field("call", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.phone_number {
+                object
+                    .field(
+                        "phoneNumber",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.extensions {
+                object
+                    .field(
+                        "extensions",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object
+                .field(
+                    "messageType",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.message_type),
+                );
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for ParticipantsUpdatedData {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                notification_type: object.required("notificationType")?,
+                call: object.optional("call")?,
+                phone_number: object.optional("phoneNumber")?,
+                extensions: object.optional("extensions")?,
+                message_type: object.required("messageType")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for ParticipantsUpdatedData {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ParticipantsUpdatedData {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Event `ParticipantsUpdated`.
     ///
     /// The participants of a call changed (e.g. after RemoveParticipantFromConference); carries the updated call.
     ///
     /// Channel: `/v2/me/calls`.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct ParticipantsUpdated {
         /// Not described by the vendor.
         ///
         /// Wire name: `data`.
-        #[serde(rename = "data")]
         pub data: ParticipantsUpdatedData,
         /// /v2/me/calls
         ///
         /// Wire name: `channel`.
-        #[serde(
-            rename = "channel",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub channel: ::std::option::Option<::std::string::String>,
     }
+    impl ::switchboard_runtime::wire::ToJson for ParticipantsUpdated {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object
+                .field("data", ::switchboard_runtime::wire::ToJson::to_json(&self.data));
+            if let ::std::option::Option::Some(value) = &self.channel {
+                object
+                    .field(
+                        "channel",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for ParticipantsUpdated {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                data: object.required("data")?,
+                channel: object.optional("channel")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for ParticipantsUpdated {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ParticipantsUpdated {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// An object of the response or request.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct StatusChangeData {
         /// StatusChange.
         ///
         /// Wire name: `notificationType`.
-        #[serde(rename = "notificationType")]
         pub notification_type: ::std::string::String,
         /// The call after the change.
         ///
         /// Wire name: `call`.
-        #[serde(
-            rename = "call",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call: ::std::option::Option<super::types::Call>,
         /// Phone number ("15000" in the samples); not described on the pages.
         ///
         /// Example: `15000`.
         ///
         /// Wire name: `phoneNumber`.
-        #[serde(
-            rename = "phoneNumber",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub phone_number: ::std::option::Option<::std::string::String>,
         /// Not described on the pages; the samples carry \`{"BusinessCall": 0}\`.
         ///
         /// Wire name: `extensions`.
-        #[serde(
-            rename = "extensions",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub extensions: ::std::option::Option<
             ::std::collections::BTreeMap<
                 ::std::string::String,
@@ -1211,131 +1649,379 @@ pub mod events {
         /// This property identifies the message type, in this case CallStateChangeMessage.
         ///
         /// Wire name: `messageType`.
-        #[serde(rename = "messageType")]
         pub message_type: ::std::string::String,
+    }
+    impl ::switchboard_runtime::wire::ToJson for StatusChangeData {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object
+                .field(
+                    "notificationType",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.notification_type),
+                );
+            if let ::std::option::Option::Some(value) = &self.call {
+                object
+                    .field("call", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.phone_number {
+                object
+                    .field(
+                        "phoneNumber",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.extensions {
+                object
+                    .field(
+                        "extensions",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object
+                .field(
+                    "messageType",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.message_type),
+                );
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for StatusChangeData {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                notification_type: object.required("notificationType")?,
+                call: object.optional("call")?,
+                phone_number: object.optional("phoneNumber")?,
+                extensions: object.optional("extensions")?,
+                message_type: object.required("messageType")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for StatusChangeData {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StatusChangeData {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Event `StatusChange`.
     ///
     /// A call's state changed (CallStateChangeMessage with notificationType StatusChange): e.g. Held after Hold, Released after Hangup or SingleStepTransfer, Dialing after Dial. Fields as shown in the notification samples of the operation pages (the CallsMessageType page's own property table is cut after \`data.notificationType\` in the stored copy).
     ///
     /// Channel: `/v2/me/calls`.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct StatusChange {
         /// The data element is present in all CometD notifications and is the root JSON element. You can use data.messageType to identify the message and determine what other properties should be present.
         ///
         /// Wire name: `data`.
-        #[serde(rename = "data")]
         pub data: StatusChangeData,
         /// The topic to which the message was published.
         ///
         /// Wire name: `channel`.
-        #[serde(
-            rename = "channel",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub channel: ::std::option::Option<::std::string::String>,
     }
+    impl ::switchboard_runtime::wire::ToJson for StatusChange {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object
+                .field("data", ::switchboard_runtime::wire::ToJson::to_json(&self.data));
+            if let ::std::option::Option::Some(value) = &self.channel {
+                object
+                    .field(
+                        "channel",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for StatusChange {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                data: object.required("data")?,
+                channel: object.optional("channel")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for StatusChange {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StatusChange {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// An object of the response or request.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct CallRecordingStateChangeData {
         /// CallRecordingStateChange.
         ///
         /// Wire name: `notificationType`.
-        #[serde(rename = "notificationType")]
         pub notification_type: ::std::string::String,
         /// The call, with its \`recordingState\`.
         ///
         /// Wire name: `call`.
-        #[serde(
-            rename = "call",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub call: ::std::option::Option<super::types::Call>,
         /// Phone number ("15000" in the sample); not described on the page.
         ///
         /// Example: `15000`.
         ///
         /// Wire name: `phoneNumber`.
-        #[serde(
-            rename = "phoneNumber",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub phone_number: ::std::option::Option<::std::string::String>,
         /// This property identifies the message type, in this case CallStateChangeMessage.
         ///
         /// Wire name: `messageType`.
-        #[serde(rename = "messageType")]
         pub message_type: ::std::string::String,
+    }
+    impl ::switchboard_runtime::wire::ToJson for CallRecordingStateChangeData {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object
+                .field(
+                    "notificationType",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.notification_type),
+                );
+            if let ::std::option::Option::Some(value) = &self.call {
+                object
+                    .field("call", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.phone_number {
+                object
+                    .field(
+                        "phoneNumber",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object
+                .field(
+                    "messageType",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.message_type),
+                );
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for CallRecordingStateChangeData {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                notification_type: object.required("notificationType")?,
+                call: object.optional("call")?,
+                phone_number: object.optional("phoneNumber")?,
+                message_type: object.required("messageType")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for CallRecordingStateChangeData {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CallRecordingStateChangeData {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Event `CallRecordingStateChange`.
     ///
     /// A call's recording state changed (CallStateChangeMessage with notificationType CallRecordingStateChange), e.g. after StartCallRecording; the call carries \`recordingState\` ("Recording" in the sample).
     ///
     /// Channel: `/v2/me/calls`.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct CallRecordingStateChange {
         /// The data element is present in all CometD notifications and is the root JSON element. You can use data.messageType to identify the message and determine what other properties should be present.
         ///
         /// Wire name: `data`.
-        #[serde(rename = "data")]
         pub data: CallRecordingStateChangeData,
         /// The topic to which the message was published.
         ///
         /// Wire name: `channel`.
-        #[serde(
-            rename = "channel",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub channel: ::std::option::Option<::std::string::String>,
     }
+    impl ::switchboard_runtime::wire::ToJson for CallRecordingStateChange {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object
+                .field("data", ::switchboard_runtime::wire::ToJson::to_json(&self.data));
+            if let ::std::option::Option::Some(value) = &self.channel {
+                object
+                    .field(
+                        "channel",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for CallRecordingStateChange {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                data: object.required("data")?,
+                channel: object.optional("channel")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for CallRecordingStateChange {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CallRecordingStateChange {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// An object of the response or request.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct DeviceStateChangeMessageData {
         /// This property identifies the message type, in this case DeviceStateChangeMessage.
         ///
         /// Wire name: `messageType`.
-        #[serde(rename = "messageType")]
         pub message_type: ::std::string::String,
         /// An array of device resources.
         ///
         /// Wire name: `devices`.
-        #[serde(
-            rename = "devices",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub devices: ::std::option::Option<::std::vec::Vec<super::types::Device>>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for DeviceStateChangeMessageData {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object
+                .field(
+                    "messageType",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.message_type),
+                );
+            if let ::std::option::Option::Some(value) = &self.devices {
+                object
+                    .field(
+                        "devices",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for DeviceStateChangeMessageData {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                message_type: object.required("messageType")?,
+                devices: object.optional("devices")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for DeviceStateChangeMessageData {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeviceStateChangeMessageData {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Event `DeviceStateChangeMessage`.
     ///
     /// A device changed (\`/v2/me/devices\` — "messages related to devices. For example, changes to agent state, do-not-disturb, call forwarding, and supervisor monitoring."), e.g. after Ready, NotReady or AuxWork. LIMITATION: this message carries no \`data.notificationType\` (the service's \`event_envelope.name_field\`); it is told apart by \`data.messageType\` only, so the generated \`events::decode\` reports it as \`Event::Unknown\` and no sample frame is attached here (see the unconfirmed note below the service).
     ///
     /// Channel: `/v2/me/devices`.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct DeviceStateChangeMessage {
         /// The data element is present in all CometD notifications and is the root JSON element. You can use data.messageType to identify the message and determine what other properties should be present.
         ///
         /// Wire name: `data`.
-        #[serde(rename = "data")]
         pub data: DeviceStateChangeMessageData,
         /// The topic to which the message was published.
         ///
         /// Wire name: `channel`.
-        #[serde(
-            rename = "channel",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub channel: ::std::option::Option<::std::string::String>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for DeviceStateChangeMessage {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object
+                .field("data", ::switchboard_runtime::wire::ToJson::to_json(&self.data));
+            if let ::std::option::Option::Some(value) = &self.channel {
+                object
+                    .field(
+                        "channel",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for DeviceStateChangeMessage {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                data: object.required("data")?,
+                channel: object.optional("channel")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for DeviceStateChangeMessage {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeviceStateChangeMessage {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
 }
 /// Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork.
@@ -1425,14 +2111,43 @@ pub mod aux_work {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD DeviceStateChangeMessage on \`/v2/me/devices\`.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1619,7 +2334,11 @@ pub mod complete_conference {
             parts.json_body("application/json");
             parts.body_field("operationName", "CompleteConference")?;
             if let Some(value) = &self.consult_call_uri {
-                parts.body_field("consultCallUri", value)?;
+                parts
+                    .body_value(
+                        "consultCallUri",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -1635,14 +2354,43 @@ pub mod complete_conference {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as CometD notifications.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1896,15 +2644,31 @@ pub mod dial {
             parts.path("/calls");
             parts.json_body("application/json");
             parts.body_field("operationName", "Dial")?;
-            parts.body_field("destination", &self.destination)?;
+            parts
+                .body_value(
+                    "destination",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.destination),
+                );
             if let Some(value) = &self.location {
-                parts.body_field("location", value)?;
+                parts
+                    .body_value(
+                        "location",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.user_data {
-                parts.body_field("userData", value)?;
+                parts
+                    .body_value(
+                        "userData",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.outbound_caller_id {
-                parts.body_field("outboundCallerId", value)?;
+                parts
+                    .body_value(
+                        "outboundCallerId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -1920,14 +2684,43 @@ pub mod dial {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD notification.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2109,14 +2902,43 @@ pub mod hangup {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD notification.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2298,14 +3120,43 @@ pub mod hold {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD notification.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2538,12 +3389,24 @@ pub mod initiate_conference {
             parts.path_param(self.id.as_str());
             parts.json_body("application/json");
             parts.body_field("operationName", "InitiateConference")?;
-            parts.body_field("destination", &self.destination)?;
+            parts
+                .body_value(
+                    "destination",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.destination),
+                );
             if let Some(value) = &self.location {
-                parts.body_field("location", value)?;
+                parts
+                    .body_value(
+                        "location",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.user_data {
-                parts.body_field("userData", value)?;
+                parts
+                    .body_value(
+                        "userData",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -2559,14 +3422,43 @@ pub mod initiate_conference {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as CometD notifications.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2799,12 +3691,24 @@ pub mod initiate_transfer {
             parts.path_param(self.id.as_str());
             parts.json_body("application/json");
             parts.body_field("operationName", "InitiateTransfer")?;
-            parts.body_field("destination", &self.destination)?;
+            parts
+                .body_value(
+                    "destination",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.destination),
+                );
             if let Some(value) = &self.location {
-                parts.body_field("location", value)?;
+                parts
+                    .body_value(
+                        "location",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.user_data {
-                parts.body_field("userData", value)?;
+                parts
+                    .body_value(
+                        "userData",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -2820,14 +3724,43 @@ pub mod initiate_transfer {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as CometD notifications.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2991,14 +3924,43 @@ pub mod not_ready {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD DeviceStateChangeMessage on \`/v2/me/devices\`.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3167,7 +4129,11 @@ pub mod ready {
             parts.json_body("application/json");
             parts.body_field("operationName", "Ready")?;
             if let Some(value) = &self.workmode {
-                parts.body_field("workmode", value)?;
+                parts
+                    .body_value(
+                        "workmode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -3183,14 +4149,43 @@ pub mod ready {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD DeviceStateChangeMessage on \`/v2/me/devices\`.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3267,16 +4262,7 @@ pub mod ready {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum ReadyWorkmode {
         /// `ManualIn`.
@@ -3307,6 +4293,38 @@ pub mod ready {
                 ReadyWorkmode::AutoIn => "AutoIn".to_owned(),
                 ReadyWorkmode::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for ReadyWorkmode {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for ReadyWorkmode {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for ReadyWorkmode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReadyWorkmode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }
@@ -3424,7 +4442,11 @@ pub mod remove_participant_from_conference {
             parts.path_param(self.id.as_str());
             parts.json_body("application/json");
             parts.body_field("operationName", "RemoveParticipantFromConference")?;
-            parts.body_field("participant", &self.participant)?;
+            parts
+                .body_value(
+                    "participant",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.participant),
+                );
             parts.finish()
         }
     }
@@ -3439,14 +4461,43 @@ pub mod remove_participant_from_conference {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD notification.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3678,12 +4729,24 @@ pub mod single_step_transfer {
             parts.path_param(self.id.as_str());
             parts.json_body("application/json");
             parts.body_field("operationName", "SingleStepTransfer")?;
-            parts.body_field("destination", &self.destination)?;
+            parts
+                .body_value(
+                    "destination",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.destination),
+                );
             if let Some(value) = &self.location {
-                parts.body_field("location", value)?;
+                parts
+                    .body_value(
+                        "location",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.user_data {
-                parts.body_field("userData", value)?;
+                parts
+                    .body_value(
+                        "userData",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -3699,14 +4762,43 @@ pub mod single_step_transfer {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD notification.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3892,14 +4984,43 @@ pub mod start_call_recording {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD notification.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4143,18 +5264,38 @@ pub mod start_contact_center_session {
             parts.path("/me");
             parts.json_body("application/json");
             parts.body_field("operationName", "StartContactCenterSession")?;
-            parts.body_field("channels", &self.channels)?;
+            parts
+                .body_value(
+                    "channels",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.channels),
+                );
             if let Some(value) = &self.place {
-                parts.body_field("place", value)?;
+                parts
+                    .body_value(
+                        "place",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.device_path {
-                parts.body_field("devicePath", value)?;
+                parts
+                    .body_value(
+                        "devicePath",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.login_code {
-                parts.body_field("loginCode", value)?;
+                parts
+                    .body_value(
+                        "loginCode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.queue {
-                parts.body_field("queue", value)?;
+                parts
+                    .body_value(
+                        "queue",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -4170,14 +5311,43 @@ pub mod start_contact_center_session {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The envelope; on partial failure statusCode 7 with, per the page, a per-channel statusCode/statusMessage for the failed channel.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]

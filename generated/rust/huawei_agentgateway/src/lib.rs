@@ -601,67 +601,93 @@ pub mod events {
                 == Some(value)
         };
         if named("AgentMediaEvent_StopRecordDone") {
-            return ::switchboard_runtime::serde_json::from_value(payload)
+            return <AgentMediaEventStopRecordDone as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
                 .map(|p| Event::AgentMediaEventStopRecordDone(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
         if named("AgentOther_PhoneRelease") {
-            return ::switchboard_runtime::serde_json::from_value(payload)
+            return <AgentOtherPhoneRelease as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
                 .map(|p| Event::AgentOtherPhoneRelease(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
         if named("AgentConf_SelfLeaveResult") {
-            return ::switchboard_runtime::serde_json::from_value(payload)
+            return <AgentConfSelfLeaveResult as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
                 .map(|p| Event::AgentConfSelfLeaveResult(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
         if named("AgentConf_ParticipantChanged") {
-            return ::switchboard_runtime::serde_json::from_value(payload)
+            return <AgentConfParticipantChanged as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
                 .map(|p| Event::AgentConfParticipantChanged(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
         if named("AgentConf_Ringing") {
-            return ::switchboard_runtime::serde_json::from_value(payload)
+            return <AgentConfRinging as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
                 .map(|p| Event::AgentConfRinging(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
         if named("AgentConf_SelfJoinResult") {
-            return ::switchboard_runtime::serde_json::from_value(payload)
+            return <AgentConfSelfJoinResult as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
                 .map(|p| Event::AgentConfSelfJoinResult(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
         if named("AgentConf_RequestSuccess") {
-            return ::switchboard_runtime::serde_json::from_value(payload)
+            return <AgentConfRequestSuccess as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
                 .map(|p| Event::AgentConfRequestSuccess(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
         if named("AgentConf_PresidentChanged") {
-            return ::switchboard_runtime::serde_json::from_value(payload)
+            return <AgentConfPresidentChanged as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
                 .map(|p| Event::AgentConfPresidentChanged(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
         if named("AgentConf_Timeout") {
-            return ::switchboard_runtime::serde_json::from_value(payload)
+            return <AgentConfTimeout as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
                 .map(|p| Event::AgentConfTimeout(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
         if named("AgentConf_RequestFailed") {
-            return ::switchboard_runtime::serde_json::from_value(payload)
+            return <AgentConfRequestFailed as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
                 .map(|p| Event::AgentConfRequestFailed(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
         if named("AgentOther_PhoneOffhook") {
-            return ::switchboard_runtime::serde_json::from_value(payload)
+            return <AgentOtherPhoneOffhook as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
                 .map(|p| Event::AgentOtherPhoneOffhook(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
         if named("AgentEvent_Talking") {
-            return ::switchboard_runtime::serde_json::from_value(payload)
+            return <AgentEventTalking as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
                 .map(|p| Event::AgentEventTalking(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
         if named("AgentEvent_Customer_Release") {
-            return ::switchboard_runtime::serde_json::from_value(payload)
+            return <AgentEventCustomerRelease as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
                 .map(|p| Event::AgentEventCustomerRelease(::std::boxed::Box::new(p)))
                 .map_err(|e| EventError(e.to_string()));
         }
@@ -672,16 +698,7 @@ pub mod events {
         })
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum AgentMediaEventStopRecordDoneRecordFormat {
         /// `0`: default voice format configured on the resource side
@@ -724,10 +741,44 @@ pub mod events {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson
+    for AgentMediaEventStopRecordDoneRecordFormat {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for AgentMediaEventStopRecordDoneRecordFormat {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for AgentMediaEventStopRecordDoneRecordFormat {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentMediaEventStopRecordDoneRecordFormat {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Event `AgentMediaEvent_StopRecordDone`.
     ///
     /// Recording Stopped. This event indicates that the recording of an agent is stopped. Example on the page (bare event object): {"eventType":"AgentMediaEvent_StopRecordDone","workNo":"1115","content":{"beginTime":1566867437000,"endTime":1566867472000,"fileMediaType":"1","taskId":5451,"jsonKey":\["beginTime","endTime","taskId"\]},"jsonKey":\["eventType","workNo","content"\]}; newer page (cec_07_0531) adds "recordFormat":"3".
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentMediaEventStopRecordDone {
         /// recording start time.
@@ -737,11 +788,6 @@ pub mod events {
         /// Example: `1566867437000`.
         ///
         /// Wire name: `beginTime`.
-        #[serde(
-            rename = "beginTime",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub begin_time: ::std::option::Option<i64>,
         /// recording end time.
         ///
@@ -750,22 +796,12 @@ pub mod events {
         /// Example: `1566867472000`.
         ///
         /// Wire name: `endTime`.
-        #[serde(
-            rename = "endTime",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub end_time: ::std::option::Option<i64>,
         /// recording task ID in the platform.
         ///
         /// Example: `5451`.
         ///
         /// Wire name: `taskId`.
-        #[serde(
-            rename = "taskId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub task_id: ::std::option::Option<i64>,
         /// media type. The options are 1 (audio) and 2 (video).
         ///
@@ -774,11 +810,6 @@ pub mod events {
         /// Unconfirmed: A string ("1") in this event's example, an integer (2) in the video examples of AgentMediaEvent_Record.
         ///
         /// Wire name: `fileMediaType`.
-        #[serde(
-            rename = "fileMediaType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub file_media_type: ::std::option::Option<
             ::switchboard_runtime::serde_json::Value,
         >,
@@ -787,35 +818,94 @@ pub mod events {
         /// Example: `3`.
         ///
         /// Wire name: `recordFormat`.
-        #[serde(
-            rename = "recordFormat",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub record_format: ::std::option::Option<
             AgentMediaEventStopRecordDoneRecordFormat,
         >,
         /// List of key names; appears in the example, not described.
         ///
         /// Wire name: `jsonKey`.
-        #[serde(
-            rename = "jsonKey",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub json_key: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
+    impl ::switchboard_runtime::wire::ToJson for AgentMediaEventStopRecordDone {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.begin_time {
+                object
+                    .field(
+                        "beginTime",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.end_time {
+                object
+                    .field(
+                        "endTime",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.task_id {
+                object
+                    .field(
+                        "taskId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.file_media_type {
+                object
+                    .field(
+                        "fileMediaType",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.record_format {
+                object
+                    .field(
+                        "recordFormat",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.json_key {
+                object
+                    .field(
+                        "jsonKey",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for AgentMediaEventStopRecordDone {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                begin_time: object.optional("beginTime")?,
+                end_time: object.optional("endTime")?,
+                task_id: object.optional("taskId")?,
+                file_media_type: object.optional("fileMediaType")?,
+                record_format: object.optional("recordFormat")?,
+                json_key: object.optional("jsonKey")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for AgentMediaEventStopRecordDone {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentMediaEventStopRecordDone {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "i64", into = "i64")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum AgentOtherPhoneReleasePhoneState {
         /// `3`: on-hook by the platform
@@ -843,10 +933,38 @@ pub mod events {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for AgentOtherPhoneReleasePhoneState {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for AgentOtherPhoneReleasePhoneState {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for AgentOtherPhoneReleasePhoneState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentOtherPhoneReleasePhoneState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Event `AgentOther_PhoneRelease`.
     ///
     /// Phone in On-Hook State. This event indicates that the phone of an agent is in the on-hook state. Example on the page (bare event object): {"eventType":"AgentOther_PhoneRelease","workNo":"20012","content":{"phoneState":3}}
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentOtherPhoneRelease {
         /// release cause. 3 indicates on-hook by the platform, and 2 indicates on-hook by the agent.
@@ -854,17 +972,50 @@ pub mod events {
         /// Example: `3`.
         ///
         /// Wire name: `phoneState`.
-        #[serde(
-            rename = "phoneState",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub phone_state: ::std::option::Option<AgentOtherPhoneReleasePhoneState>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for AgentOtherPhoneRelease {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.phone_state {
+                object
+                    .field(
+                        "phoneState",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for AgentOtherPhoneRelease {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                phone_state: object.optional("phoneState")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for AgentOtherPhoneRelease {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentOtherPhoneRelease {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Event `AgentConf_SelfLeaveResult`.
     ///
     /// 自己离开会议事件: 表示当前座席离开会议。(The current agent has left the conference.) Triggered by leaving and by releasing an agent conference. Newer copy (cec_07_0565.md) adds \`"eventGenTime":1784529722590\` to the event object.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfSelfLeaveResult {
         /// confId表示会议ID。
@@ -874,24 +1025,48 @@ pub mod events {
         /// Example: `1030400`.
         ///
         /// Wire name: `confId`.
-        #[serde(
-            rename = "confId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub conf_id: ::std::option::Option<i64>,
     }
+    impl ::switchboard_runtime::wire::ToJson for AgentConfSelfLeaveResult {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.conf_id {
+                object
+                    .field(
+                        "confId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for AgentConfSelfLeaveResult {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                conf_id: object.optional("confId")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for AgentConfSelfLeaveResult {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentConfSelfLeaveResult {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "i64", into = "i64")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedChangeType {
         /// `0`: A participant joins a conference.
@@ -939,17 +1114,37 @@ pub mod events {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for AgentConfParticipantChangedChangeType {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for AgentConfParticipantChangedChangeType {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for AgentConfParticipantChangedChangeType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentConfParticipantChangedChangeType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "i64", into = "i64")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedChangeReason {
         /// `0`: A participant proactively leaves a conference.
@@ -993,17 +1188,38 @@ pub mod events {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson
+    for AgentConfParticipantChangedChangeReason {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for AgentConfParticipantChangedChangeReason {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for AgentConfParticipantChangedChangeReason {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentConfParticipantChangedChangeReason {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "i64", into = "i64")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedParticipantType {
         /// `6`: phone number
@@ -1031,38 +1247,53 @@ pub mod events {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson
+    for AgentConfParticipantChangedParticipantType {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for AgentConfParticipantChangedParticipantType {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for AgentConfParticipantChangedParticipantType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentConfParticipantChangedParticipantType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Event `AgentConf_ParticipantChanged`.
     ///
     /// Participant Change. An invited agent receives this event. When an agent leaves a conference, the other conference members receive it (Chinese seed copy: 其他会议成员收到与会者变更事件).
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfParticipantChanged {
         /// change result. The value 0 indicates success and other values indicates failure.
         ///
         /// Wire name: `result`.
-        #[serde(
-            rename = "result",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub result: ::std::option::Option<i64>,
         /// change type.
         ///
         /// Wire name: `changeType`.
-        #[serde(
-            rename = "changeType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub change_type: ::std::option::Option<AgentConfParticipantChangedChangeType>,
         /// change reason. If ChangeType is set to 1, this parameter is valid. If ChangeType is set to other values, this parameter is invalid (the page's example carries 255 with changeType 3).
         ///
         /// Wire name: `changeReason`.
-        #[serde(
-            rename = "changeReason",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub change_reason: ::std::option::Option<
             AgentConfParticipantChangedChangeReason,
         >,
@@ -1071,57 +1302,126 @@ pub mod events {
         /// Example: `1031168`.
         ///
         /// Wire name: `confId`.
-        #[serde(
-            rename = "confId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub conf_id: ::std::option::Option<i64>,
         /// participant ID.
         ///
         /// Example: `154`.
         ///
         /// Wire name: `participant`.
-        #[serde(
-            rename = "participant",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub participant: ::std::option::Option<::std::string::String>,
         /// participant type.
         ///
         /// Wire name: `participantType`.
-        #[serde(
-            rename = "participantType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub participant_type: ::std::option::Option<
             AgentConfParticipantChangedParticipantType,
         >,
         /// user-defined device call type.
         ///
         /// Wire name: `deviceCallType`.
-        #[serde(
-            rename = "deviceCallType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub device_call_type: ::std::option::Option<i64>,
         /// user-defined device type.
         ///
         /// Wire name: `deviceType`.
-        #[serde(
-            rename = "deviceType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub device_type: ::std::option::Option<i64>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for AgentConfParticipantChanged {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.result {
+                object
+                    .field(
+                        "result",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.change_type {
+                object
+                    .field(
+                        "changeType",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.change_reason {
+                object
+                    .field(
+                        "changeReason",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.conf_id {
+                object
+                    .field(
+                        "confId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.participant {
+                object
+                    .field(
+                        "participant",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.participant_type {
+                object
+                    .field(
+                        "participantType",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.device_call_type {
+                object
+                    .field(
+                        "deviceCallType",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.device_type {
+                object
+                    .field(
+                        "deviceType",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for AgentConfParticipantChanged {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                result: object.optional("result")?,
+                change_type: object.optional("changeType")?,
+                change_reason: object.optional("changeReason")?,
+                conf_id: object.optional("confId")?,
+                participant: object.optional("participant")?,
+                participant_type: object.optional("participantType")?,
+                device_call_type: object.optional("deviceCallType")?,
+                device_type: object.optional("deviceType")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for AgentConfParticipantChanged {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentConfParticipantChanged {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Event `AgentConf_Ringing`.
     ///
     /// 会议响铃事件: 被邀请座席将收到此事件。(The invited agent receives this event.) The agent then answers (\`agentconf/{agentid}/answeragentconf\`) or rejects (\`agentconf/{agentid}/rejectagentconf\`) the conference call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfRinging {
         /// confId表示会议ID。
@@ -1131,17 +1431,50 @@ pub mod events {
         /// Example: `1031168`.
         ///
         /// Wire name: `confId`.
-        #[serde(
-            rename = "confId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub conf_id: ::std::option::Option<i64>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for AgentConfRinging {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.conf_id {
+                object
+                    .field(
+                        "confId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for AgentConfRinging {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                conf_id: object.optional("confId")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for AgentConfRinging {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentConfRinging {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Event `AgentConf_SelfJoinResult`.
     ///
     /// 自己加入会议事件: 表示当前座席已经加入会议。(The current agent has joined the conference.) The applicant of \`requestagentconf\` receives it before AgentConf_RequestSuccess.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfSelfJoinResult {
         /// confId表示会议ID。
@@ -1151,17 +1484,50 @@ pub mod events {
         /// Example: `1030400`.
         ///
         /// Wire name: `confId`.
-        #[serde(
-            rename = "confId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub conf_id: ::std::option::Option<i64>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for AgentConfSelfJoinResult {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.conf_id {
+                object
+                    .field(
+                        "confId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for AgentConfSelfJoinResult {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                conf_id: object.optional("confId")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for AgentConfSelfJoinResult {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentConfSelfJoinResult {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Event `AgentConf_RequestSuccess`.
     ///
     /// 会议申请成功: 表示会议申请成功,同时主席已经加入会议。(The conference application succeeded and the chairperson has joined the conference.) Answers \`agentconf/{agentid}/requestagentconf\`; only after it may the caller perform chairperson operations.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfRequestSuccess {
         /// confId表示会议ID。
@@ -1171,17 +1537,50 @@ pub mod events {
         /// Example: `1030400`.
         ///
         /// Wire name: `confId`.
-        #[serde(
-            rename = "confId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub conf_id: ::std::option::Option<i64>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for AgentConfRequestSuccess {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.conf_id {
+                object
+                    .field(
+                        "confId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for AgentConfRequestSuccess {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                conf_id: object.optional("confId")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for AgentConfRequestSuccess {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentConfRequestSuccess {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Event `AgentConf_PresidentChanged`.
     ///
     /// 主席变更事件: 表示当前座席被变更为会议主席。(The current agent has become the conference chairperson.) The page's example is not valid JSON (one closing brace short): {"message":"","retcode":"0","event":{"eventType":"AgentConf_PresidentChanged","workNo":"154","content":{"confId":1031168}} — so it is not kept as a sample.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfPresidentChanged {
         /// confId表示会议ID。
@@ -1191,17 +1590,50 @@ pub mod events {
         /// Example: `1031168`.
         ///
         /// Wire name: `confId`.
-        #[serde(
-            rename = "confId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub conf_id: ::std::option::Option<i64>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for AgentConfPresidentChanged {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.conf_id {
+                object
+                    .field(
+                        "confId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for AgentConfPresidentChanged {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                conf_id: object.optional("confId")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for AgentConfPresidentChanged {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentConfPresidentChanged {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Event `AgentConf_Timeout`.
     ///
     /// Conference Timeout Notification. The timing starts when a conference is successfully applied for. When the remaining conference time reaches the configured notification time point, this event will be triggered. After receiving this event, an agent determines whether to extend the conference. If the agent does not extend the conference, the conference will be released when the end time arrives.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfTimeout {
         /// conference ID.
@@ -1209,17 +1641,50 @@ pub mod events {
         /// Example: `1030656`.
         ///
         /// Wire name: `confId`.
-        #[serde(
-            rename = "confId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub conf_id: ::std::option::Option<i64>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for AgentConfTimeout {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.conf_id {
+                object
+                    .field(
+                        "confId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for AgentConfTimeout {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                conf_id: object.optional("confId")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for AgentConfTimeout {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentConfTimeout {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Event `AgentConf_RequestFailed`.
     ///
     /// 会议申请失败: 表示会议申请失败。(The conference application failed.)
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfRequestFailed {
         /// cause表示失败原因码。
@@ -1229,24 +1694,45 @@ pub mod events {
         /// Example: `21234`.
         ///
         /// Wire name: `cause`.
-        #[serde(
-            rename = "cause",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub cause: ::std::option::Option<i64>,
     }
+    impl ::switchboard_runtime::wire::ToJson for AgentConfRequestFailed {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.cause {
+                object
+                    .field("cause", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for AgentConfRequestFailed {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                cause: object.optional("cause")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for AgentConfRequestFailed {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentConfRequestFailed {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum AgentOtherPhoneOffhookType {
         /// `unknown`: 未知呼叫
@@ -1283,10 +1769,42 @@ pub mod events {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for AgentOtherPhoneOffhookType {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for AgentOtherPhoneOffhookType {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for AgentOtherPhoneOffhookType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentOtherPhoneOffhookType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Event `AgentOther_PhoneOffhook`.
     ///
     /// 座席物理话机摘机: 表示某个座席的物理话机已经摘机。(The agent's phone has gone off-hook.)
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentOtherPhoneOffhook {
         /// type表示事件呼叫类型。unknown表示未知呼叫,main表示主呼叫,assistant表示协助呼叫。
@@ -1296,24 +1814,45 @@ pub mod events {
         /// Example: `main`.
         ///
         /// Wire name: `type`.
-        #[serde(
-            rename = "type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub r#type: ::std::option::Option<AgentOtherPhoneOffhookType>,
     }
+    impl ::switchboard_runtime::wire::ToJson for AgentOtherPhoneOffhook {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.r#type {
+                object
+                    .field("type", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for AgentOtherPhoneOffhook {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                r#type: object.optional("type")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for AgentOtherPhoneOffhook {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentOtherPhoneOffhook {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum AgentEventTalkingType {
         /// `assistant`: 协助呼叫
@@ -1346,17 +1885,40 @@ pub mod events {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for AgentEventTalkingType {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for AgentEventTalkingType {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for AgentEventTalkingType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentEventTalkingType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum AgentEventTalkingMediaAbility {
         /// `1`: 语音
@@ -1397,10 +1959,42 @@ pub mod events {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for AgentEventTalkingMediaAbility {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for AgentEventTalkingMediaAbility {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for AgentEventTalkingMediaAbility {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentEventTalkingMediaAbility {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Event `AgentEvent_Talking`.
     ///
     /// 座席进入Talking: 表示某个座席进入Talking状态。(The agent has entered the Talking state.)
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentEventTalking {
         /// 被叫号码。
@@ -1410,11 +2004,6 @@ pub mod events {
         /// Example: `70092`.
         ///
         /// Wire name: `called`.
-        #[serde(
-            rename = "called",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub called: ::std::option::Option<::std::string::String>,
         /// 主叫号码。
         ///
@@ -1423,11 +2012,6 @@ pub mod events {
         /// Example: `10086`.
         ///
         /// Wire name: `caller`.
-        #[serde(
-            rename = "caller",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub caller: ::std::option::Option<::std::string::String>,
         /// 呼叫标示。
         ///
@@ -1436,11 +2020,6 @@ pub mod events {
         /// Example: `1456401416-3`.
         ///
         /// Wire name: `callid`.
-        #[serde(
-            rename = "callid",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub callid: ::std::option::Option<::std::string::String>,
         /// 呼叫媒体类型,协助呼叫(assistant)和主呼叫(main)。
         ///
@@ -1449,11 +2028,6 @@ pub mod events {
         /// Example: `main`.
         ///
         /// Wire name: `type`.
-        #[serde(
-            rename = "type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub r#type: ::std::option::Option<AgentEventTalkingType>,
         /// 呼叫类型,请参考呼叫类型
         ///
@@ -1462,11 +2036,6 @@ pub mod events {
         /// Example: `7`.
         ///
         /// Wire name: `feature`.
-        #[serde(
-            rename = "feature",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub feature: ::std::option::Option<::std::string::String>,
         /// 媒体能力,1表示语音,3表示音视频,5表示文字,6表示H5视频。
         ///
@@ -1475,17 +2044,87 @@ pub mod events {
         /// Example: `1`.
         ///
         /// Wire name: `mediaAbility`.
-        #[serde(
-            rename = "mediaAbility",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub media_ability: ::std::option::Option<AgentEventTalkingMediaAbility>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for AgentEventTalking {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.called {
+                object
+                    .field(
+                        "called",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.caller {
+                object
+                    .field(
+                        "caller",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.callid {
+                object
+                    .field(
+                        "callid",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.r#type {
+                object
+                    .field("type", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.feature {
+                object
+                    .field(
+                        "feature",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.media_ability {
+                object
+                    .field(
+                        "mediaAbility",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for AgentEventTalking {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                called: object.optional("called")?,
+                caller: object.optional("caller")?,
+                callid: object.optional("callid")?,
+                r#type: object.optional("type")?,
+                feature: object.optional("feature")?,
+                media_ability: object.optional("mediaAbility")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for AgentEventTalking {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentEventTalking {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Event `AgentEvent_Customer_Release`.
     ///
     /// 客户退出呼叫: 表示客户从指定的callId呼叫中退出。(The customer has left the call with the given call ID.)
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentEventCustomerRelease {
         /// 呼叫的CallID。
@@ -1495,11 +2134,6 @@ pub mod events {
         /// Example: `1456404171-43`.
         ///
         /// Wire name: `callid`.
-        #[serde(
-            rename = "callid",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub callid: ::std::option::Option<::std::string::String>,
         /// 用户号码。
         ///
@@ -1508,12 +2142,53 @@ pub mod events {
         /// Example: `70093`.
         ///
         /// Wire name: `number`.
-        #[serde(
-            rename = "number",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub number: ::std::option::Option<::std::string::String>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for AgentEventCustomerRelease {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.callid {
+                object
+                    .field(
+                        "callid",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.number {
+                object
+                    .field(
+                        "number",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for AgentEventCustomerRelease {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                callid: object.optional("callid")?,
+                number: object.optional("number")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for AgentEventCustomerRelease {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentEventCustomerRelease {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
 }
 /// Answering an Agent Conference Call: An invited agent answers the conference call after receiving AgentConf_Ringing.
@@ -1661,14 +2336,43 @@ pub mod answer_agent_conference {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Reserved field.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1941,14 +2645,43 @@ pub mod answer_call {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Reserved field.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2315,18 +3048,38 @@ pub mod batch_add_participants {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts.body_field("addresses", &self.addresses)?;
+            parts
+                .body_value(
+                    "addresses",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.addresses),
+                );
             if let Some(value) = &self.beep_tone {
-                parts.body_field("beepTone", value)?;
+                parts
+                    .body_value(
+                        "beepTone",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.play_mode {
-                parts.body_field("playMode", value)?;
+                parts
+                    .body_value(
+                        "playMode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.voice_path {
-                parts.body_field("voicePath", value)?;
+                parts
+                    .body_value(
+                        "voicePath",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.caller {
-                parts.body_field("caller", value)?;
+                parts
+                    .body_value(
+                        "caller",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -2342,14 +3095,43 @@ pub mod batch_add_participants {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Reserved field.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2426,16 +3208,7 @@ pub mod batch_add_participants {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum BatchAddParticipantsRequestAddressesItemAddressType {
         /// `6`: 电话号码 (phone number)
@@ -2473,8 +3246,43 @@ pub mod batch_add_participants {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson
+    for BatchAddParticipantsRequestAddressesItemAddressType {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for BatchAddParticipantsRequestAddressesItemAddressType {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for BatchAddParticipantsRequestAddressesItemAddressType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for BatchAddParticipantsRequestAddressesItemAddressType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// An object of the response or request.
-    #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct BatchAddParticipantsRequestAddressesItem {
         /// 地址类型。6:电话号码 9:座席工号
@@ -2484,7 +3292,6 @@ pub mod batch_add_participants {
         /// Example: `9`.
         ///
         /// Wire name: `addressType`.
-        #[serde(rename = "addressType")]
         pub address_type: BatchAddParticipantsRequestAddressesItemAddressType,
         /// 地址标识。最大长度为24个字符。
         ///
@@ -2495,7 +3302,6 @@ pub mod batch_add_participants {
         /// Example: `2002`.
         ///
         /// Wire name: `address`.
-        #[serde(rename = "address")]
         pub address: ::std::string::String,
         /// 自定义的设备呼叫类型,详细见表3 不填或者填null,使用默认值,默认值为0。取值范围为0-255。
         ///
@@ -2508,11 +3314,6 @@ pub mod batch_add_participants {
         /// Unconfirmed: The referenced table of device call types (表3) was not retrieved.
         ///
         /// Wire name: `deviceCallType`.
-        #[serde(
-            rename = "deviceCallType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub device_call_type: ::std::option::Option<i64>,
         /// 自定义的设备类型,详细见表2 不填或者填null,使用默认值,默认值为0。取值范围为0-255。
         ///
@@ -2525,24 +3326,70 @@ pub mod batch_add_participants {
         /// Unconfirmed: The referenced table of device types (表2) was not retrieved.
         ///
         /// Wire name: `deviceType`.
-        #[serde(
-            rename = "deviceType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub device_type: ::std::option::Option<i64>,
     }
+    impl ::switchboard_runtime::wire::ToJson
+    for BatchAddParticipantsRequestAddressesItem {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object
+                .field(
+                    "addressType",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.address_type),
+                );
+            object
+                .field(
+                    "address",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.address),
+                );
+            if let ::std::option::Option::Some(value) = &self.device_call_type {
+                object
+                    .field(
+                        "deviceCallType",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.device_type {
+                object
+                    .field(
+                        "deviceType",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for BatchAddParticipantsRequestAddressesItem {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                address_type: object.required("addressType")?,
+                address: object.required("address")?,
+                device_call_type: object.optional("deviceCallType")?,
+                device_type: object.optional("deviceType")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for BatchAddParticipantsRequestAddressesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BatchAddParticipantsRequestAddressesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "i64", into = "i64")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum BatchAddParticipantsPlayMode {
         /// `2`: 播放指定文件音
@@ -2564,6 +3411,34 @@ pub mod batch_add_participants {
                 BatchAddParticipantsPlayMode::V2 => 2i64,
                 BatchAddParticipantsPlayMode::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for BatchAddParticipantsPlayMode {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for BatchAddParticipantsPlayMode {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for BatchAddParticipantsPlayMode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BatchAddParticipantsPlayMode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }
@@ -2735,7 +3610,11 @@ pub mod batch_remove_participants {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts.body_field("addresses", &self.addresses)?;
+            parts
+                .body_value(
+                    "addresses",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.addresses),
+                );
             parts.finish()
         }
     }
@@ -2750,12 +3629,12 @@ pub mod batch_remove_participants {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// result: map (表6 不存在的与会者列表参数说明 — the list of participants that do not exist).
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 请参考表7
@@ -2763,14 +3642,47 @@ pub mod batch_remove_participants {
         /// Participants that do not exist (table 7).
         ///
         /// Wire name: `noExistParticipants`.
-        #[serde(
-            rename = "noExistParticipants",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub no_exist_participants: ::std::option::Option<
             ::std::vec::Vec<BatchRemoveParticipantsOutputNoExistParticipantsItem>,
         >,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.no_exist_participants {
+                object
+                    .field(
+                        "noExistParticipants",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                no_exist_participants: object.optional("noExistParticipants")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2848,16 +3760,7 @@ pub mod batch_remove_participants {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum BatchRemoveParticipantsRequestAddressesItemAddressType {
         /// `6`: 电话号码 (phone number)
@@ -2899,8 +3802,43 @@ pub mod batch_remove_participants {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson
+    for BatchRemoveParticipantsRequestAddressesItemAddressType {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for BatchRemoveParticipantsRequestAddressesItemAddressType {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for BatchRemoveParticipantsRequestAddressesItemAddressType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for BatchRemoveParticipantsRequestAddressesItemAddressType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// An object of the response or request.
-    #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct BatchRemoveParticipantsRequestAddressesItem {
         /// 地址类型。6:电话号码 9:座席工号
@@ -2910,7 +3848,6 @@ pub mod batch_remove_participants {
         /// Example: `9`.
         ///
         /// Wire name: `addressType`.
-        #[serde(rename = "addressType")]
         pub address_type: BatchRemoveParticipantsRequestAddressesItemAddressType,
         /// 地址标识。最大长度为24个字符。
         ///
@@ -2921,11 +3858,54 @@ pub mod batch_remove_participants {
         /// Example: `2002`.
         ///
         /// Wire name: `address`.
-        #[serde(rename = "address")]
         pub address: ::std::string::String,
     }
+    impl ::switchboard_runtime::wire::ToJson
+    for BatchRemoveParticipantsRequestAddressesItem {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object
+                .field(
+                    "addressType",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.address_type),
+                );
+            object
+                .field(
+                    "address",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.address),
+                );
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for BatchRemoveParticipantsRequestAddressesItem {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                address_type: object.required("addressType")?,
+                address: object.required("address")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for BatchRemoveParticipantsRequestAddressesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BatchRemoveParticipantsRequestAddressesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// An object of the response or request.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct BatchRemoveParticipantsOutputNoExistParticipantsItem {
         /// 地址类型
@@ -2933,23 +3913,62 @@ pub mod batch_remove_participants {
         /// Address type.
         ///
         /// Wire name: `addressType`.
-        #[serde(
-            rename = "addressType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub address_type: ::std::option::Option<::std::string::String>,
         /// 地址标识
         ///
         /// Address.
         ///
         /// Wire name: `address`.
-        #[serde(
-            rename = "address",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub address: ::std::option::Option<::std::string::String>,
+    }
+    impl ::switchboard_runtime::wire::ToJson
+    for BatchRemoveParticipantsOutputNoExistParticipantsItem {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.address_type {
+                object
+                    .field(
+                        "addressType",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.address {
+                object
+                    .field(
+                        "address",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for BatchRemoveParticipantsOutputNoExistParticipantsItem {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                address_type: object.optional("addressType")?,
+                address: object.optional("address")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for BatchRemoveParticipantsOutputNoExistParticipantsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for BatchRemoveParticipantsOutputNoExistParticipantsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
 }
 /// Modifying Participant Attributes: The chairperson sets a participant's channel attribute (listen only, talk only, both, neither).
@@ -3202,9 +4221,21 @@ pub mod change_participant_mode {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts.body_field("attribute", &self.attribute)?;
-            parts.body_field("addressType", &self.address_type)?;
-            parts.body_field("address", &self.address)?;
+            parts
+                .body_value(
+                    "attribute",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.attribute),
+                );
+            parts
+                .body_value(
+                    "addressType",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.address_type),
+                );
+            parts
+                .body_value(
+                    "address",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.address),
+                );
             parts.finish()
         }
     }
@@ -3219,14 +4250,43 @@ pub mod change_participant_mode {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// 预留字段 (reserved field).
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3343,16 +4403,7 @@ pub mod change_participant_mode {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "i64", into = "i64")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum ChangeParticipantModeAttribute {
         /// `1`: 只能听,不能说 (listen only)
@@ -3388,17 +4439,36 @@ pub mod change_participant_mode {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for ChangeParticipantModeAttribute {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for ChangeParticipantModeAttribute {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for ChangeParticipantModeAttribute {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChangeParticipantModeAttribute {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum ChangeParticipantModeAddressType {
         /// `6`: 电话号码 (phone number)
@@ -3431,6 +4501,38 @@ pub mod change_participant_mode {
                 ChangeParticipantModeAddressType::V9 => "9".to_owned(),
                 ChangeParticipantModeAddressType::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for ChangeParticipantModeAddressType {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for ChangeParticipantModeAddressType {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for ChangeParticipantModeAddressType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChangeParticipantModeAddressType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }
@@ -3643,14 +4745,43 @@ pub mod connect_held_call {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// 预留字段 (reserved field).
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3998,14 +5129,43 @@ pub mod disconnect_party {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// 预留字段 (reserved field).
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4267,14 +5427,43 @@ pub mod hold_call {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Reserved field (response table not fully read; see unconfirmed).
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4635,12 +5824,28 @@ pub mod hold_conference_participant {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts.body_field("addressType", &self.address_type)?;
-            parts.body_field("address", &self.address)?;
+            parts
+                .body_value(
+                    "addressType",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.address_type),
+                );
+            parts
+                .body_value(
+                    "address",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.address),
+                );
             if let Some(value) = &self.play_mode {
-                parts.body_field("playMode", value)?;
+                parts
+                    .body_value(
+                        "playMode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
-            parts.body_field("voicePath", &self.voice_path)?;
+            parts
+                .body_value(
+                    "voicePath",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.voice_path),
+                );
             parts.finish()
         }
     }
@@ -4655,14 +5860,43 @@ pub mod hold_conference_participant {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// 预留字段 (reserved field).
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4779,16 +6013,7 @@ pub mod hold_conference_participant {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum HoldConferenceParticipantAddressType {
         /// `6`: 电话号码 (phone number)
@@ -4823,17 +6048,40 @@ pub mod hold_conference_participant {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for HoldConferenceParticipantAddressType {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for HoldConferenceParticipantAddressType {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for HoldConferenceParticipantAddressType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for HoldConferenceParticipantAddressType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "i64", into = "i64")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum HoldConferenceParticipantPlayMode {
         /// `2`: 播放指定文件音
@@ -4855,6 +6103,34 @@ pub mod hold_conference_participant {
                 HoldConferenceParticipantPlayMode::V2 => 2i64,
                 HoldConferenceParticipantPlayMode::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for HoldConferenceParticipantPlayMode {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for HoldConferenceParticipantPlayMode {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for HoldConferenceParticipantPlayMode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for HoldConferenceParticipantPlayMode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }
@@ -5056,14 +6332,43 @@ pub mod leave_agent_conference {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Reserved field.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5338,14 +6643,43 @@ pub mod poll_events {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The answer is an event frame, \`{"message": "", "retcode": "0", "event": {"eventType": …, "workNo": …, "content": {…}}}\` (the service's event envelope, cec_07_1414): the event sits beside \`retcode\`, not inside \`result\`, so it is not part of the decoded output; decode the frame with \`events::decode\`.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5620,12 +6954,12 @@ pub mod query_hold_list {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// result: 查询成功后,返回呼叫保持列表对象。该对象的参数说明请参见表4 (after a successful query, the held-call list object; table 4). The page's example shows \`result\` as an array of such objects; see unconfirmed.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 呼叫类型,请参考表1
@@ -5635,88 +6969,48 @@ pub mod query_hold_list {
         /// Example: `7`.
         ///
         /// Wire name: `callfeature`.
-        #[serde(
-            rename = "callfeature",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub callfeature: ::std::option::Option<i64>,
         /// 呼叫ID
         ///
         /// Call ID.
         ///
         /// Wire name: `callid`.
-        #[serde(
-            rename = "callid",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub callid: ::std::option::Option<::std::string::String>,
         /// 主叫号码
         ///
         /// Calling number.
         ///
         /// Wire name: `caller`.
-        #[serde(
-            rename = "caller",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub caller: ::std::option::Option<i64>,
         /// 被叫号码
         ///
         /// Called number.
         ///
         /// Wire name: `called`.
-        #[serde(
-            rename = "called",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub called: ::std::option::Option<i64>,
         /// 呼叫技能描述
         ///
         /// Call skill description.
         ///
         /// Wire name: `callskill`.
-        #[serde(
-            rename = "callskill",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub callskill: ::std::option::Option<::std::string::String>,
         /// 未使用该返回参数
         ///
         /// Not used.
         ///
         /// Wire name: `callskillid`.
-        #[serde(
-            rename = "callskillid",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub callskillid: ::std::option::Option<i64>,
         /// 未使用该返回参数
         ///
         /// Not used.
         ///
         /// Wire name: `orgicallednum`.
-        #[serde(
-            rename = "orgicallednum",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub orgicallednum: ::std::option::Option<::std::string::String>,
         /// 未使用该返回参数
         ///
         /// Not used.
         ///
         /// Wire name: `calldata`.
-        #[serde(
-            rename = "calldata",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub calldata: ::std::option::Option<::std::string::String>,
         /// 未使用该返回参数
         ///
@@ -5725,11 +7019,6 @@ pub mod query_hold_list {
         /// Format: `int64`.
         ///
         /// Wire name: `begintime`.
-        #[serde(
-            rename = "begintime",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub begintime: ::std::option::Option<i64>,
         /// 未使用该返回参数
         ///
@@ -5738,12 +7027,117 @@ pub mod query_hold_list {
         /// Format: `int64`.
         ///
         /// Wire name: `endtime`.
-        #[serde(
-            rename = "endtime",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub endtime: ::std::option::Option<i64>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.callfeature {
+                object
+                    .field(
+                        "callfeature",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.callid {
+                object
+                    .field(
+                        "callid",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.caller {
+                object
+                    .field(
+                        "caller",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.called {
+                object
+                    .field(
+                        "called",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.callskill {
+                object
+                    .field(
+                        "callskill",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.callskillid {
+                object
+                    .field(
+                        "callskillid",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.orgicallednum {
+                object
+                    .field(
+                        "orgicallednum",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.calldata {
+                object
+                    .field(
+                        "calldata",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.begintime {
+                object
+                    .field(
+                        "begintime",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.endtime {
+                object
+                    .field(
+                        "endtime",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                callfeature: object.optional("callfeature")?,
+                callid: object.optional("callid")?,
+                caller: object.optional("caller")?,
+                called: object.optional("called")?,
+                callskill: object.optional("callskill")?,
+                callskillid: object.optional("callskillid")?,
+                orgicallednum: object.optional("orgicallednum")?,
+                calldata: object.optional("calldata")?,
+                begintime: object.optional("begintime")?,
+                endtime: object.optional("endtime")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -6024,12 +7418,12 @@ pub mod query_vdn_conference_ids {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// result: map (表4 会议ID数组).
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 会议ID数组
@@ -6039,12 +7433,45 @@ pub mod query_vdn_conference_ids {
         /// Example: `[355840]`.
         ///
         /// Wire name: `confIds`.
-        #[serde(
-            rename = "confIds",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub conf_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.conf_ids {
+                object
+                    .field(
+                        "confIds",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                conf_ids: object.optional("confIds")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -6337,14 +7764,43 @@ pub mod reject_agent_conference {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Reserved field.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -6651,14 +8107,43 @@ pub mod release_agent_conference {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Reserved field.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7108,24 +8593,52 @@ pub mod request_agent_conference {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts.body_field("memberNum", &self.member_num)?;
+            parts
+                .body_value(
+                    "memberNum",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.member_num),
+                );
             if let Some(value) = &self.conf_caller_no {
-                parts.body_field("confCallerNo", value)?;
+                parts
+                    .body_value(
+                        "confCallerNo",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.time {
-                parts.body_field("time", value)?;
+                parts
+                    .body_value(
+                        "time",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.prompt_time {
-                parts.body_field("promptTime", value)?;
+                parts
+                    .body_value(
+                        "promptTime",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.beep_tone {
-                parts.body_field("beepTone", value)?;
+                parts
+                    .body_value(
+                        "beepTone",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.play_mode {
-                parts.body_field("playMode", value)?;
+                parts
+                    .body_value(
+                        "playMode",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.voice_path {
-                parts.body_field("voicePath", value)?;
+                parts
+                    .body_value(
+                        "voicePath",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -7141,14 +8654,43 @@ pub mod request_agent_conference {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Reserved field (预留字段).
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7225,16 +8767,7 @@ pub mod request_agent_conference {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "i64", into = "i64")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum RequestAgentConferencePlayMode {
         /// `2`: 播放指定文件音
@@ -7256,6 +8789,34 @@ pub mod request_agent_conference {
                 RequestAgentConferencePlayMode::V2 => 2i64,
                 RequestAgentConferencePlayMode::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for RequestAgentConferencePlayMode {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for RequestAgentConferencePlayMode {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for RequestAgentConferencePlayMode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RequestAgentConferencePlayMode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }
@@ -7723,49 +9284,113 @@ pub mod sign_in {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts.body_field("password", &self.password)?;
-            parts.body_field("phonenum", &self.phonenum)?;
+            parts
+                .body_value(
+                    "password",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.password),
+                );
+            parts
+                .body_value(
+                    "phonenum",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.phonenum),
+                );
             if let Some(value) = &self.autoanswer {
-                parts.body_field("autoanswer", value)?;
+                parts
+                    .body_value(
+                        "autoanswer",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.autoenteridle {
-                parts.body_field("autoenteridle", value)?;
+                parts
+                    .body_value(
+                        "autoenteridle",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.releasephone {
-                parts.body_field("releasephone", value)?;
+                parts
+                    .body_value(
+                        "releasephone",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.agenttype {
-                parts.body_field("agenttype", value)?;
+                parts
+                    .body_value(
+                        "agenttype",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.status {
-                parts.body_field("status", value)?;
+                parts
+                    .body_value(
+                        "status",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.ip {
-                parts.body_field("ip", value)?;
+                parts
+                    .body_value(
+                        "ip",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.entry_ip {
-                parts.body_field("entryIp", value)?;
+                parts
+                    .body_value(
+                        "entryIp",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.phonelinkage {
-                parts.body_field("phonelinkage", value)?;
+                parts
+                    .body_value(
+                        "phonelinkage",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.check_in_webm {
-                parts.body_field("checkInWebm", value)?;
+                parts
+                    .body_value(
+                        "checkInWebm",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.check_in_mailm {
-                parts.body_field("checkInMailm", value)?;
+                parts
+                    .body_value(
+                        "checkInMailm",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.vc_phone_number {
-                parts.body_field("vcPhoneNumber", value)?;
+                parts
+                    .body_value(
+                        "vcPhoneNumber",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.listen_status {
-                parts.body_field("listenStatus", value)?;
+                parts
+                    .body_value(
+                        "listenStatus",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.call_back_uri {
-                parts.body_field("callBackUri", value)?;
+                parts
+                    .body_value(
+                        "callBackUri",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.service_token {
-                parts.body_field("serviceToken", value)?;
+                parts
+                    .body_value(
+                        "serviceToken",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -7781,14 +9406,43 @@ pub mod sign_in {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// The envelope only, as far as the pages show. The GUID arrives in the \`Set-GUID\` response header (static authentication, AUTHMODE 1).
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7911,16 +9565,7 @@ pub mod sign_in {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "i64", into = "i64")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum SignInAgenttype {
         /// `4`: pc+phone
@@ -7948,17 +9593,36 @@ pub mod sign_in {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for SignInAgenttype {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for SignInAgenttype {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for SignInAgenttype {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SignInAgenttype {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "i64", into = "i64")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum SignInStatus {
         /// `3`: busy
@@ -7988,6 +9652,34 @@ pub mod sign_in {
                 SignInStatus::V5 => 5i64,
                 SignInStatus::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for SignInStatus {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for SignInStatus {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for SignInStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SignInStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }
@@ -8163,12 +9855,41 @@ pub mod sign_out {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -8457,9 +10178,17 @@ pub mod three_party_call {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts.body_field("callid", &self.callid)?;
+            parts
+                .body_value(
+                    "callid",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.callid),
+                );
             if let Some(value) = &self.callappdata {
-                parts.body_field("callappdata", value)?;
+                parts
+                    .body_value(
+                        "callappdata",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -8475,14 +10204,43 @@ pub mod three_party_call {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Reserved field.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -8767,7 +10525,11 @@ pub mod transfer_conference_chair {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts.body_field("destAgentNo", &self.dest_agent_no)?;
+            parts
+                .body_value(
+                    "destAgentNo",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.dest_agent_no),
+                );
             parts.finish()
         }
     }
@@ -8782,14 +10544,43 @@ pub mod transfer_conference_chair {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// 预留字段 (reserved field).
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -9076,14 +10867,43 @@ pub mod unhold_call {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Response table not fully read; see unconfirmed.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -9389,8 +11209,16 @@ pub mod unhold_conference_participant {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts.body_field("addressType", &self.address_type)?;
-            parts.body_field("address", &self.address)?;
+            parts
+                .body_value(
+                    "addressType",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.address_type),
+                );
+            parts
+                .body_value(
+                    "address",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.address),
+                );
             parts.finish()
         }
     }
@@ -9405,14 +11233,43 @@ pub mod unhold_conference_participant {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// 预留字段 (reserved field).
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -9529,16 +11386,7 @@ pub mod unhold_conference_participant {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum UnholdConferenceParticipantAddressType {
         /// `6`: 电话号码 (phone number)
@@ -9571,6 +11419,39 @@ pub mod unhold_conference_participant {
                 UnholdConferenceParticipantAddressType::V9 => "9".to_owned(),
                 UnholdConferenceParticipantAddressType::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for UnholdConferenceParticipantAddressType {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for UnholdConferenceParticipantAddressType {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for UnholdConferenceParticipantAddressType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UnholdConferenceParticipantAddressType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }

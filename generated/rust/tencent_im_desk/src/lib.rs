@@ -303,7 +303,7 @@ pub mod types {
     /// One element of a MsgBody array, as shown in the desk pages' samples (describe_chat_messages response, send_msg requests): a message type and its content.
     ///
     /// Vendor name: `MsgElement`.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct MsgElement {
         /// Not described by the vendor.
@@ -311,21 +311,57 @@ pub mod types {
         /// Example: `TIMTextElem`.
         ///
         /// Wire name: `MsgType`.
-        #[serde(
-            rename = "MsgType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub msg_type: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Wire name: `MsgContent`.
-        #[serde(
-            rename = "MsgContent",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub msg_content: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for MsgElement {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.msg_type {
+                object
+                    .field(
+                        "MsgType",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.msg_content {
+                object
+                    .field(
+                        "MsgContent",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for MsgElement {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                msg_type: object.optional("MsgType")?,
+                msg_content: object.optional("MsgContent")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for MsgElement {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MsgElement {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
 }
 /// Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group.
@@ -539,13 +575,29 @@ pub mod contact_user {
                 );
             parts.path("/v4/desk_http_svc/contact_user");
             parts.json_body("application/json");
-            parts.body_field("IMAgentUserId", &self.im_agent_user_id)?;
-            parts.body_field("ClientUserId", &self.client_user_id)?;
+            parts
+                .body_value(
+                    "IMAgentUserId",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.im_agent_user_id),
+                );
+            parts
+                .body_value(
+                    "ClientUserId",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.client_user_id),
+                );
             if let Some(value) = &self.group_id {
-                parts.body_field("GroupId", value)?;
+                parts
+                    .body_value(
+                        "GroupId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.member_id {
-                parts.body_field("MemberId", value)?;
+                parts
+                    .body_value(
+                        "MemberId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -561,12 +613,12 @@ pub mod contact_user {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the field below.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// Assigned agent.
@@ -574,12 +626,45 @@ pub mod contact_user {
         /// Example: `1289316687@qq.com`.
         ///
         /// Wire name: `MemberId`.
-        #[serde(
-            rename = "MemberId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub member_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.member_id {
+                object
+                    .field(
+                        "MemberId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                member_id: object.optional("MemberId")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -870,16 +955,36 @@ pub mod describe_agent_statistics {
                 );
             parts.path("/v4/desk_http_svc/describe_agent_statistics");
             parts.json_body("application/json");
-            parts.body_field("From", &self.from)?;
-            parts.body_field("To", &self.to)?;
+            parts
+                .body_value(
+                    "From",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.from),
+                );
+            parts
+                .body_value(
+                    "To",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.to),
+                );
             if let Some(value) = &self.limit {
-                parts.body_field("Limit", value)?;
+                parts
+                    .body_value(
+                        "Limit",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.offset {
-                parts.body_field("Offset", value)?;
+                parts
+                    .body_value(
+                        "Offset",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.agent_ids {
-                parts.body_field("AgentIds", value)?;
+                parts
+                    .body_value(
+                        "AgentIds",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -895,12 +1000,12 @@ pub mod describe_agent_statistics {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the fields below, as shown in the sample response package (the response table was not captured).
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// Not described by the vendor.
@@ -908,23 +1013,56 @@ pub mod describe_agent_statistics {
         /// Example: `5`.
         ///
         /// Wire name: `TotalCount`.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub total_count: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Wire name: `Data`.
-        #[serde(
-            rename = "Data",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub data: ::std::option::Option<
             ::std::vec::Vec<DescribeAgentStatisticsOutputDataItem>,
         >,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.total_count {
+                object
+                    .field(
+                        "TotalCount",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.data {
+                object
+                    .field("Data", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                total_count: object.optional("TotalCount")?,
+                data: object.optional("Data")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1002,7 +1140,7 @@ pub mod describe_agent_statistics {
         }
     }
     /// An object of the response or request.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct DescribeAgentStatisticsOutputDataItem {
         /// Not described by the vendor.
@@ -1010,265 +1148,368 @@ pub mod describe_agent_statistics {
         /// Example: `1289316652@qq.com`.
         ///
         /// Wire name: `AgentId`.
-        #[serde(
-            rename = "AgentId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub agent_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `美美`.
         ///
         /// Wire name: `AgentNickName`.
-        #[serde(
-            rename = "AgentNickName",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub agent_nick_name: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
         /// Example: `1738923814`.
         ///
         /// Wire name: `FirstLoginTimestamp`.
-        #[serde(
-            rename = "FirstLoginTimestamp",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub first_login_timestamp: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `1738934235`.
         ///
         /// Wire name: `LastLogoutTimestamp`.
-        #[serde(
-            rename = "LastLogoutTimestamp",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub last_logout_timestamp: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `3600`.
         ///
         /// Wire name: `FreeTime`.
-        #[serde(
-            rename = "FreeTime",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub free_time: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `300`.
         ///
         /// Wire name: `BusyTime`.
-        #[serde(
-            rename = "BusyTime",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub busy_time: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `600`.
         ///
         /// Wire name: `RestTime`.
-        #[serde(
-            rename = "RestTime",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub rest_time: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `12`.
         ///
         /// Wire name: `TotalSessionCnt`.
-        #[serde(
-            rename = "TotalSessionCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub total_session_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `0`.
         ///
         /// Wire name: `TransferSessionCnt`.
-        #[serde(
-            rename = "TransferSessionCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub transfer_session_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `8`.
         ///
         /// Wire name: `EffectiveSessionCnt`.
-        #[serde(
-            rename = "EffectiveSessionCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub effective_session_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `10`.
         ///
         /// Wire name: `AgentEndCnt`.
-        #[serde(
-            rename = "AgentEndCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub agent_end_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `10`.
         ///
         /// Wire name: `ServeUserCnt`.
-        #[serde(
-            rename = "ServeUserCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub serve_user_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `1527`.
         ///
         /// Wire name: `TotalAcceptTime`.
-        #[serde(
-            rename = "TotalAcceptTime",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub total_accept_time: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `450`.
         ///
         /// Wire name: `TotalMsgCnt`.
-        #[serde(
-            rename = "TotalMsgCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub total_msg_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `200`.
         ///
         /// Wire name: `AgentMsgCnt`.
-        #[serde(
-            rename = "AgentMsgCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub agent_msg_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `150`.
         ///
         /// Wire name: `UserMsgCnt`.
-        #[serde(
-            rename = "UserMsgCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub user_msg_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `2`.
         ///
         /// Wire name: `NotRespSessionCnt`.
-        #[serde(
-            rename = "NotRespSessionCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub not_resp_session_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `10`.
         ///
         /// Wire name: `AvgFirstRespTime`.
-        #[serde(
-            rename = "AvgFirstRespTime",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub avg_first_resp_time: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `9`.
         ///
         /// Wire name: `FirstRespUnder30sCnt`.
-        #[serde(
-            rename = "FirstRespUnder30sCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub first_resp_under30s_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `25`.
         ///
         /// Wire name: `AvgRespTime`.
-        #[serde(
-            rename = "AvgRespTime",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub avg_resp_time: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `8`.
         ///
         /// Wire name: `AvgRespUnder30sCnt`.
-        #[serde(
-            rename = "AvgRespUnder30sCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub avg_resp_under30s_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `300`.
         ///
         /// Wire name: `AvgAcceptTime`.
-        #[serde(
-            rename = "AvgAcceptTime",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub avg_accept_time: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `8`.
         ///
         /// Wire name: `SatisfactionSelectedCnt`.
-        #[serde(
-            rename = "SatisfactionSelectedCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub satisfaction_selected_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `6`.
         ///
         /// Wire name: `SatisfiedCnt`.
-        #[serde(
-            rename = "SatisfiedCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub satisfied_cnt: ::std::option::Option<i64>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for DescribeAgentStatisticsOutputDataItem {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.agent_id {
+                object
+                    .field(
+                        "AgentId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.agent_nick_name {
+                object
+                    .field(
+                        "AgentNickName",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.first_login_timestamp {
+                object
+                    .field(
+                        "FirstLoginTimestamp",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.last_logout_timestamp {
+                object
+                    .field(
+                        "LastLogoutTimestamp",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.free_time {
+                object
+                    .field(
+                        "FreeTime",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.busy_time {
+                object
+                    .field(
+                        "BusyTime",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.rest_time {
+                object
+                    .field(
+                        "RestTime",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.total_session_cnt {
+                object
+                    .field(
+                        "TotalSessionCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.transfer_session_cnt {
+                object
+                    .field(
+                        "TransferSessionCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.effective_session_cnt {
+                object
+                    .field(
+                        "EffectiveSessionCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.agent_end_cnt {
+                object
+                    .field(
+                        "AgentEndCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.serve_user_cnt {
+                object
+                    .field(
+                        "ServeUserCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.total_accept_time {
+                object
+                    .field(
+                        "TotalAcceptTime",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.total_msg_cnt {
+                object
+                    .field(
+                        "TotalMsgCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.agent_msg_cnt {
+                object
+                    .field(
+                        "AgentMsgCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.user_msg_cnt {
+                object
+                    .field(
+                        "UserMsgCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.not_resp_session_cnt {
+                object
+                    .field(
+                        "NotRespSessionCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.avg_first_resp_time {
+                object
+                    .field(
+                        "AvgFirstRespTime",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.first_resp_under30s_cnt {
+                object
+                    .field(
+                        "FirstRespUnder30sCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.avg_resp_time {
+                object
+                    .field(
+                        "AvgRespTime",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.avg_resp_under30s_cnt {
+                object
+                    .field(
+                        "AvgRespUnder30sCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.avg_accept_time {
+                object
+                    .field(
+                        "AvgAcceptTime",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.satisfaction_selected_cnt {
+                object
+                    .field(
+                        "SatisfactionSelectedCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.satisfied_cnt {
+                object
+                    .field(
+                        "SatisfiedCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for DescribeAgentStatisticsOutputDataItem {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                agent_id: object.optional("AgentId")?,
+                agent_nick_name: object.optional("AgentNickName")?,
+                first_login_timestamp: object.optional("FirstLoginTimestamp")?,
+                last_logout_timestamp: object.optional("LastLogoutTimestamp")?,
+                free_time: object.optional("FreeTime")?,
+                busy_time: object.optional("BusyTime")?,
+                rest_time: object.optional("RestTime")?,
+                total_session_cnt: object.optional("TotalSessionCnt")?,
+                transfer_session_cnt: object.optional("TransferSessionCnt")?,
+                effective_session_cnt: object.optional("EffectiveSessionCnt")?,
+                agent_end_cnt: object.optional("AgentEndCnt")?,
+                serve_user_cnt: object.optional("ServeUserCnt")?,
+                total_accept_time: object.optional("TotalAcceptTime")?,
+                total_msg_cnt: object.optional("TotalMsgCnt")?,
+                agent_msg_cnt: object.optional("AgentMsgCnt")?,
+                user_msg_cnt: object.optional("UserMsgCnt")?,
+                not_resp_session_cnt: object.optional("NotRespSessionCnt")?,
+                avg_first_resp_time: object.optional("AvgFirstRespTime")?,
+                first_resp_under30s_cnt: object.optional("FirstRespUnder30sCnt")?,
+                avg_resp_time: object.optional("AvgRespTime")?,
+                avg_resp_under30s_cnt: object.optional("AvgRespUnder30sCnt")?,
+                avg_accept_time: object.optional("AvgAcceptTime")?,
+                satisfaction_selected_cnt: object.optional("SatisfactionSelectedCnt")?,
+                satisfied_cnt: object.optional("SatisfiedCnt")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for DescribeAgentStatisticsOutputDataItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DescribeAgentStatisticsOutputDataItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
 }
 /// Query the Chat Record of the Specified Session: Query the chat record (messages) of a specified session, paged.
@@ -1439,15 +1680,31 @@ pub mod describe_chat_messages {
                 );
             parts.path("/v4/desk_http_svc/describe_chat_messages");
             parts.json_body("application/json");
-            parts.body_field("SessionId", &self.session_id)?;
+            parts
+                .body_value(
+                    "SessionId",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.session_id),
+                );
             if let Some(value) = &self.limit {
-                parts.body_field("Limit", value)?;
+                parts
+                    .body_value(
+                        "Limit",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.offset {
-                parts.body_field("Offset", value)?;
+                parts
+                    .body_value(
+                        "Offset",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.order {
-                parts.body_field("Order", value)?;
+                parts
+                    .body_value(
+                        "Order",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -1463,12 +1720,12 @@ pub mod describe_chat_messages {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the fields below.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// Total Message Count
@@ -1476,23 +1733,59 @@ pub mod describe_chat_messages {
         /// Example: `26`.
         ///
         /// Wire name: `TotalCount`.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub total_count: ::std::option::Option<i64>,
         /// Queried message list
         ///
         /// Wire name: `Messages`.
-        #[serde(
-            rename = "Messages",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub messages: ::std::option::Option<
             ::std::vec::Vec<DescribeChatMessagesOutputMessagesItem>,
         >,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.total_count {
+                object
+                    .field(
+                        "TotalCount",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.messages {
+                object
+                    .field(
+                        "Messages",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                total_count: object.optional("TotalCount")?,
+                messages: object.optional("Messages")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1586,16 +1879,7 @@ pub mod describe_chat_messages {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "i64", into = "i64")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum DescribeChatMessagesOrder {
         /// `1`: From morning to evening (1为从早到晚).
@@ -1623,17 +1907,36 @@ pub mod describe_chat_messages {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for DescribeChatMessagesOrder {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for DescribeChatMessagesOrder {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for DescribeChatMessagesOrder {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesOrder {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "i64", into = "i64")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum DescribeChatMessagesOutputMessagesItemFromAccountRole {
         /// `1`: User Message (用户消息)
@@ -1669,8 +1972,39 @@ pub mod describe_chat_messages {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson
+    for DescribeChatMessagesOutputMessagesItemFromAccountRole {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for DescribeChatMessagesOutputMessagesItemFromAccountRole {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for DescribeChatMessagesOutputMessagesItemFromAccountRole {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for DescribeChatMessagesOutputMessagesItemFromAccountRole {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// An object of the response or request.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct DescribeChatMessagesOutputMessagesItem {
         /// Message-sending account
@@ -1678,22 +2012,12 @@ pub mod describe_chat_messages {
         /// Example: `8618655061639`.
         ///
         /// Wire name: `FromAccount`.
-        #[serde(
-            rename = "FromAccount",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub from_account: ::std::option::Option<::std::string::String>,
         /// Account role for sending messages 1: User Message 2: Agent message 3: System management messages
         ///
         /// Example: `1`.
         ///
         /// Wire name: `FromAccountRole`.
-        #[serde(
-            rename = "FromAccountRole",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub from_account_role: ::std::option::Option<
             DescribeChatMessagesOutputMessagesItemFromAccountRole,
         >,
@@ -1702,11 +2026,6 @@ pub mod describe_chat_messages {
         /// Unconfirmed: The page gives MsgBody's type (Array) but no description; the element shape (MsgType, MsgContent) is taken from the sample response package.
         ///
         /// Wire name: `MsgBody`.
-        #[serde(
-            rename = "MsgBody",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub msg_body: ::std::option::Option<::std::vec::Vec<super::types::MsgElement>>,
         /// Session time, Unix millisecond-level timestamp.
         ///
@@ -1715,12 +2034,70 @@ pub mod describe_chat_messages {
         /// Example: `1730939030138`.
         ///
         /// Wire name: `Timestamp`.
-        #[serde(
-            rename = "Timestamp",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub timestamp: ::std::option::Option<i64>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for DescribeChatMessagesOutputMessagesItem {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.from_account {
+                object
+                    .field(
+                        "FromAccount",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.from_account_role {
+                object
+                    .field(
+                        "FromAccountRole",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.msg_body {
+                object
+                    .field(
+                        "MsgBody",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.timestamp {
+                object
+                    .field(
+                        "Timestamp",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for DescribeChatMessagesOutputMessagesItem {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                from_account: object.optional("FromAccount")?,
+                from_account_role: object.optional("FromAccountRole")?,
+                msg_body: object.optional("MsgBody")?,
+                timestamp: object.optional("Timestamp")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for DescribeChatMessagesOutputMessagesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesOutputMessagesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
 }
 /// Query Session Records: Query desk session (service) records in a time range, optionally for one user, paged.
@@ -1894,16 +2271,36 @@ pub mod describe_im_cdr_list {
                 );
             parts.path("/v4/desk_http_svc/describe_im_cdr_list");
             parts.json_body("application/json");
-            parts.body_field("StartTimestamp", &self.start_timestamp)?;
-            parts.body_field("EndTimestamp", &self.end_timestamp)?;
+            parts
+                .body_value(
+                    "StartTimestamp",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.start_timestamp),
+                );
+            parts
+                .body_value(
+                    "EndTimestamp",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.end_timestamp),
+                );
             if let Some(value) = &self.limit {
-                parts.body_field("Limit", value)?;
+                parts
+                    .body_value(
+                        "Limit",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.offset {
-                parts.body_field("Offset", value)?;
+                parts
+                    .body_value(
+                        "Offset",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.client_user_id {
-                parts.body_field("ClientUserId", value)?;
+                parts
+                    .body_value(
+                        "ClientUserId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -1919,12 +2316,12 @@ pub mod describe_im_cdr_list {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the fields below.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// Total record count
@@ -1932,23 +2329,59 @@ pub mod describe_im_cdr_list {
         /// Example: `1`.
         ///
         /// Wire name: `TotalCount`.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub total_count: ::std::option::Option<i64>,
         /// Session service record list
         ///
         /// Wire name: `IMCdrList`.
-        #[serde(
-            rename = "IMCdrList",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub im_cdr_list: ::std::option::Option<
             ::std::vec::Vec<DescribeImCdrListOutputImCdrListItem>,
         >,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.total_count {
+                object
+                    .field(
+                        "TotalCount",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.im_cdr_list {
+                object
+                    .field(
+                        "IMCdrList",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                total_count: object.optional("TotalCount")?,
+                im_cdr_list: object.optional("IMCdrList")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2026,7 +2459,7 @@ pub mod describe_im_cdr_list {
         }
     }
     /// An object of the response or request.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct DescribeImCdrListOutputImCdrListItem {
         /// Session ID of the session
@@ -2034,22 +2467,12 @@ pub mod describe_im_cdr_list {
         /// Example: `a97d3e1f-a88b-403b-9b3a-7bc6554ea05d`.
         ///
         /// Wire name: `SessionId`.
-        #[serde(
-            rename = "SessionId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub session_id: ::std::option::Option<::std::string::String>,
         /// Agent Group ID
         ///
         /// Example: `3067`.
         ///
         /// Wire name: `AgentGroupId`.
-        #[serde(
-            rename = "AgentGroupId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub agent_group_id: ::std::option::Option<::std::string::String>,
         /// 客服分组名称
         ///
@@ -2058,11 +2481,6 @@ pub mod describe_im_cdr_list {
         /// Example: `在线客服`.
         ///
         /// Wire name: `AgentGroupName`.
-        #[serde(
-            rename = "AgentGroupName",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub agent_group_name: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
@@ -2071,11 +2489,6 @@ pub mod describe_im_cdr_list {
         /// Unconfirmed: Type String per the table; its description was not captured.
         ///
         /// Wire name: `AgentId`.
-        #[serde(
-            rename = "AgentId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub agent_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
@@ -2084,11 +2497,6 @@ pub mod describe_im_cdr_list {
         /// Unconfirmed: Known only from the sample response (value SDK); description and value set not captured.
         ///
         /// Wire name: `ChannelType`.
-        #[serde(
-            rename = "ChannelType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub channel_type: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
@@ -2097,11 +2505,6 @@ pub mod describe_im_cdr_list {
         /// Unconfirmed: Known only from the sample response; description not captured.
         ///
         /// Wire name: `ClientUserId`.
-        #[serde(
-            rename = "ClientUserId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub client_user_id: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
@@ -2110,11 +2513,6 @@ pub mod describe_im_cdr_list {
         /// Unconfirmed: Known only from the sample response; description not captured.
         ///
         /// Wire name: `ClientUserNickName`.
-        #[serde(
-            rename = "ClientUserNickName",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub client_user_nick_name: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
@@ -2123,11 +2521,6 @@ pub mod describe_im_cdr_list {
         /// Unconfirmed: Known only from the sample response; description and unit not captured.
         ///
         /// Wire name: `Duration`.
-        #[serde(
-            rename = "Duration",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub duration: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
@@ -2136,11 +2529,6 @@ pub mod describe_im_cdr_list {
         /// Unconfirmed: Known only from the sample response (value AgentEndedSession); description and value set not captured.
         ///
         /// Wire name: `EndStatus`.
-        #[serde(
-            rename = "EndStatus",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub end_status: ::std::option::Option<::std::string::String>,
         /// Not described by the vendor.
         ///
@@ -2149,11 +2537,6 @@ pub mod describe_im_cdr_list {
         /// Unconfirmed: Known only from the sample response; description and range not captured.
         ///
         /// Wire name: `SatisfactionSelected`.
-        #[serde(
-            rename = "SatisfactionSelected",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub satisfaction_selected: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
@@ -2162,12 +2545,125 @@ pub mod describe_im_cdr_list {
         /// Unconfirmed: Known only from the sample response (looks like Unix seconds); description not captured.
         ///
         /// Wire name: `Timestamp`.
-        #[serde(
-            rename = "Timestamp",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub timestamp: ::std::option::Option<i64>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for DescribeImCdrListOutputImCdrListItem {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.session_id {
+                object
+                    .field(
+                        "SessionId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.agent_group_id {
+                object
+                    .field(
+                        "AgentGroupId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.agent_group_name {
+                object
+                    .field(
+                        "AgentGroupName",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.agent_id {
+                object
+                    .field(
+                        "AgentId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.channel_type {
+                object
+                    .field(
+                        "ChannelType",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.client_user_id {
+                object
+                    .field(
+                        "ClientUserId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.client_user_nick_name {
+                object
+                    .field(
+                        "ClientUserNickName",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.duration {
+                object
+                    .field(
+                        "Duration",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.end_status {
+                object
+                    .field(
+                        "EndStatus",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.satisfaction_selected {
+                object
+                    .field(
+                        "SatisfactionSelected",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.timestamp {
+                object
+                    .field(
+                        "Timestamp",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for DescribeImCdrListOutputImCdrListItem {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                session_id: object.optional("SessionId")?,
+                agent_group_id: object.optional("AgentGroupId")?,
+                agent_group_name: object.optional("AgentGroupName")?,
+                agent_id: object.optional("AgentId")?,
+                channel_type: object.optional("ChannelType")?,
+                client_user_id: object.optional("ClientUserId")?,
+                client_user_nick_name: object.optional("ClientUserNickName")?,
+                duration: object.optional("Duration")?,
+                end_status: object.optional("EndStatus")?,
+                satisfaction_selected: object.optional("SatisfactionSelected")?,
+                timestamp: object.optional("Timestamp")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for DescribeImCdrListOutputImCdrListItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DescribeImCdrListOutputImCdrListItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
 }
 /// 查询实时接待统计数据: Query real-time reception statistics (agents by status, sessions transferred, being served and queueing, per-group queues).
@@ -2257,12 +2753,12 @@ pub mod describe_reception_realtime_statistics {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the field below.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// 实时统计数据信息。
@@ -2270,12 +2766,42 @@ pub mod describe_reception_realtime_statistics {
         /// Real-time statistics.
         ///
         /// Wire name: `Data`.
-        #[serde(
-            rename = "Data",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub data: ::std::option::Option<DescribeReceptionRealtimeStatisticsOutputData>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.data {
+                object
+                    .field("Data", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                data: object.optional("Data")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2353,7 +2879,7 @@ pub mod describe_reception_realtime_statistics {
         }
     }
     /// An object of the response or request.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem {
         /// 分组信息。
@@ -2363,11 +2889,6 @@ pub mod describe_reception_realtime_statistics {
         /// Example: `6103`.
         ///
         /// Wire name: `GroupId`.
-        #[serde(
-            rename = "GroupId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub group_id: ::std::option::Option<i64>,
         /// 分组名称。
         ///
@@ -2376,11 +2897,6 @@ pub mod describe_reception_realtime_statistics {
         /// Example: `128931`.
         ///
         /// Wire name: `GroupName`.
-        #[serde(
-            rename = "GroupName",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub group_name: ::std::option::Option<::std::string::String>,
         /// 当前分组排队人数。
         ///
@@ -2389,15 +2905,68 @@ pub mod describe_reception_realtime_statistics {
         /// Example: `0`.
         ///
         /// Wire name: `QueueCnt`.
-        #[serde(
-            rename = "QueueCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub queue_cnt: ::std::option::Option<i64>,
     }
+    impl ::switchboard_runtime::wire::ToJson
+    for DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.group_id {
+                object
+                    .field(
+                        "GroupId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.group_name {
+                object
+                    .field(
+                        "GroupName",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.queue_cnt {
+                object
+                    .field(
+                        "QueueCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                group_id: object.optional("GroupId")?,
+                group_name: object.optional("GroupName")?,
+                queue_cnt: object.optional("QueueCnt")?,
+            })
+        }
+    }
+    impl ::serde::Serialize
+    for DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// An object of the response or request.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct DescribeReceptionRealtimeStatisticsOutputData {
         /// 当前转人工会话数。
@@ -2407,11 +2976,6 @@ pub mod describe_reception_realtime_statistics {
         /// Example: `15`.
         ///
         /// Wire name: `CurrentTransferAgentCnt`.
-        #[serde(
-            rename = "CurrentTransferAgentCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub current_transfer_agent_cnt: ::std::option::Option<i64>,
         /// 当前正在人工接待中会话数。
         ///
@@ -2420,11 +2984,6 @@ pub mod describe_reception_realtime_statistics {
         /// Example: `13`.
         ///
         /// Wire name: `CurrentAgentAcceptCnt`.
-        #[serde(
-            rename = "CurrentAgentAcceptCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub current_agent_accept_cnt: ::std::option::Option<i64>,
         /// 当前正在排队会话数。
         ///
@@ -2433,11 +2992,6 @@ pub mod describe_reception_realtime_statistics {
         /// Example: `2`.
         ///
         /// Wire name: `CurrentQueueCnt`.
-        #[serde(
-            rename = "CurrentQueueCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub current_queue_cnt: ::std::option::Option<i64>,
         /// 当前示闲状态客服人数。
         ///
@@ -2446,11 +3000,6 @@ pub mod describe_reception_realtime_statistics {
         /// Example: `10`.
         ///
         /// Wire name: `FreeAgentCnt`.
-        #[serde(
-            rename = "FreeAgentCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub free_agent_cnt: ::std::option::Option<i64>,
         /// 当前小休状态客服人数。
         ///
@@ -2459,11 +3008,6 @@ pub mod describe_reception_realtime_statistics {
         /// Example: `2`.
         ///
         /// Wire name: `RestAgentCnt`.
-        #[serde(
-            rename = "RestAgentCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub rest_agent_cnt: ::std::option::Option<i64>,
         /// 当前示忙状态客服人数。
         ///
@@ -2472,11 +3016,6 @@ pub mod describe_reception_realtime_statistics {
         /// Example: `3`.
         ///
         /// Wire name: `BusyAgentCnt`.
-        #[serde(
-            rename = "BusyAgentCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub busy_agent_cnt: ::std::option::Option<i64>,
         /// 当前客服分组排队信息。
         ///
@@ -2485,16 +3024,101 @@ pub mod describe_reception_realtime_statistics {
         /// Unconfirmed: The table gives the type as Object; the sample response package carries an array of objects, which this spec follows.
         ///
         /// Wire name: `CurrentGroupQueueCnt`.
-        #[serde(
-            rename = "CurrentGroupQueueCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub current_group_queue_cnt: ::std::option::Option<
             ::std::vec::Vec<
                 DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem,
             >,
         >,
+    }
+    impl ::switchboard_runtime::wire::ToJson
+    for DescribeReceptionRealtimeStatisticsOutputData {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.current_transfer_agent_cnt
+            {
+                object
+                    .field(
+                        "CurrentTransferAgentCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.current_agent_accept_cnt {
+                object
+                    .field(
+                        "CurrentAgentAcceptCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.current_queue_cnt {
+                object
+                    .field(
+                        "CurrentQueueCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.free_agent_cnt {
+                object
+                    .field(
+                        "FreeAgentCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.rest_agent_cnt {
+                object
+                    .field(
+                        "RestAgentCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.busy_agent_cnt {
+                object
+                    .field(
+                        "BusyAgentCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.current_group_queue_cnt {
+                object
+                    .field(
+                        "CurrentGroupQueueCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for DescribeReceptionRealtimeStatisticsOutputData {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                current_transfer_agent_cnt: object.optional("CurrentTransferAgentCnt")?,
+                current_agent_accept_cnt: object.optional("CurrentAgentAcceptCnt")?,
+                current_queue_cnt: object.optional("CurrentQueueCnt")?,
+                free_agent_cnt: object.optional("FreeAgentCnt")?,
+                rest_agent_cnt: object.optional("RestAgentCnt")?,
+                busy_agent_cnt: object.optional("BusyAgentCnt")?,
+                current_group_queue_cnt: object.optional("CurrentGroupQueueCnt")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for DescribeReceptionRealtimeStatisticsOutputData {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for DescribeReceptionRealtimeStatisticsOutputData {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
 }
 /// 查询会话统计数据: Query session statistics aggregated per day or per hour.
@@ -2627,10 +3251,22 @@ pub mod describe_session_statistics {
                 );
             parts.path("/v4/desk_http_svc/describe_session_statistics");
             parts.json_body("application/json");
-            parts.body_field("From", &self.from)?;
-            parts.body_field("To", &self.to)?;
+            parts
+                .body_value(
+                    "From",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.from),
+                );
+            parts
+                .body_value(
+                    "To",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.to),
+                );
             if let Some(value) = &self.group_by_hour {
-                parts.body_field("GroupByHour", value)?;
+                parts
+                    .body_value(
+                        "GroupByHour",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -2646,12 +3282,12 @@ pub mod describe_session_statistics {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the fields below.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// Not described by the vendor.
@@ -2661,25 +3297,58 @@ pub mod describe_session_statistics {
         /// Unconfirmed: Present in the sample response package but not in the captured part of the response table.
         ///
         /// Wire name: `TotalCount`.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub total_count: ::std::option::Option<i64>,
         /// 会话统计数据列表。
         ///
         /// List of session statistics.
         ///
         /// Wire name: `Data`.
-        #[serde(
-            rename = "Data",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub data: ::std::option::Option<
             ::std::vec::Vec<DescribeSessionStatisticsOutputDataItem>,
         >,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.total_count {
+                object
+                    .field(
+                        "TotalCount",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.data {
+                object
+                    .field("Data", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                total_count: object.optional("TotalCount")?,
+                data: object.optional("Data")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2757,7 +3426,7 @@ pub mod describe_session_statistics {
         }
     }
     /// An object of the response or request.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct DescribeSessionStatisticsOutputDataItem {
         /// 时间: 按天聚合则为年月日,例:"2025-04-06"。 按小时聚合则为整点小时时间,例:"09:00"。
@@ -2767,11 +3436,6 @@ pub mod describe_session_statistics {
         /// Example: `2025-04-06`.
         ///
         /// Wire name: `Time`.
-        #[serde(
-            rename = "Time",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub time: ::std::option::Option<::std::string::String>,
         /// 总会话数。
         ///
@@ -2780,11 +3444,6 @@ pub mod describe_session_statistics {
         /// Example: `12`.
         ///
         /// Wire name: `TotalSessionCnt`.
-        #[serde(
-            rename = "TotalSessionCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub total_session_cnt: ::std::option::Option<i64>,
         /// 转人工会话数。
         ///
@@ -2793,11 +3452,6 @@ pub mod describe_session_statistics {
         /// Example: `10`.
         ///
         /// Wire name: `TransferAgentSessionCnt`.
-        #[serde(
-            rename = "TransferAgentSessionCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub transfer_agent_session_cnt: ::std::option::Option<i64>,
         /// 人工接待会话数。
         ///
@@ -2806,11 +3460,6 @@ pub mod describe_session_statistics {
         /// Example: `9`.
         ///
         /// Wire name: `AgentAcceptCnt`.
-        #[serde(
-            rename = "AgentAcceptCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub agent_accept_cnt: ::std::option::Option<i64>,
         /// 有效会话数。
         ///
@@ -2819,122 +3468,217 @@ pub mod describe_session_statistics {
         /// Example: `8`.
         ///
         /// Wire name: `EffectiveSessionCnt`.
-        #[serde(
-            rename = "EffectiveSessionCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub effective_session_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `5`.
         ///
         /// Wire name: `SatisfactionSelectedCnt`.
-        #[serde(
-            rename = "SatisfactionSelectedCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub satisfaction_selected_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `1`.
         ///
         /// Wire name: `OneStarSelectedCnt`.
-        #[serde(
-            rename = "OneStarSelectedCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub one_star_selected_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `1`.
         ///
         /// Wire name: `TwoStarSelectedCnt`.
-        #[serde(
-            rename = "TwoStarSelectedCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub two_star_selected_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `1`.
         ///
         /// Wire name: `ThreeStarSelectedCnt`.
-        #[serde(
-            rename = "ThreeStarSelectedCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub three_star_selected_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `1`.
         ///
         /// Wire name: `FourStarSelectedCnt`.
-        #[serde(
-            rename = "FourStarSelectedCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub four_star_selected_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `1`.
         ///
         /// Wire name: `FiveStarSelectedCnt`.
-        #[serde(
-            rename = "FiveStarSelectedCnt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub five_star_selected_cnt: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `10`.
         ///
         /// Wire name: `AvgFirstRespTime`.
-        #[serde(
-            rename = "AvgFirstRespTime",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub avg_first_resp_time: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `25`.
         ///
         /// Wire name: `AvgRespTime`.
-        #[serde(
-            rename = "AvgRespTime",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub avg_resp_time: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `300`.
         ///
         /// Wire name: `AvgAcceptTime`.
-        #[serde(
-            rename = "AvgAcceptTime",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub avg_accept_time: ::std::option::Option<i64>,
         /// Not described by the vendor.
         ///
         /// Example: `6`.
         ///
         /// Wire name: `AvgQueueTime`.
-        #[serde(
-            rename = "AvgQueueTime",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub avg_queue_time: ::std::option::Option<i64>,
+    }
+    impl ::switchboard_runtime::wire::ToJson
+    for DescribeSessionStatisticsOutputDataItem {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.time {
+                object
+                    .field("Time", ::switchboard_runtime::wire::ToJson::to_json(value));
+            }
+            if let ::std::option::Option::Some(value) = &self.total_session_cnt {
+                object
+                    .field(
+                        "TotalSessionCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.transfer_agent_session_cnt
+            {
+                object
+                    .field(
+                        "TransferAgentSessionCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.agent_accept_cnt {
+                object
+                    .field(
+                        "AgentAcceptCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.effective_session_cnt {
+                object
+                    .field(
+                        "EffectiveSessionCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.satisfaction_selected_cnt {
+                object
+                    .field(
+                        "SatisfactionSelectedCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.one_star_selected_cnt {
+                object
+                    .field(
+                        "OneStarSelectedCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.two_star_selected_cnt {
+                object
+                    .field(
+                        "TwoStarSelectedCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.three_star_selected_cnt {
+                object
+                    .field(
+                        "ThreeStarSelectedCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.four_star_selected_cnt {
+                object
+                    .field(
+                        "FourStarSelectedCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.five_star_selected_cnt {
+                object
+                    .field(
+                        "FiveStarSelectedCnt",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.avg_first_resp_time {
+                object
+                    .field(
+                        "AvgFirstRespTime",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.avg_resp_time {
+                object
+                    .field(
+                        "AvgRespTime",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.avg_accept_time {
+                object
+                    .field(
+                        "AvgAcceptTime",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.avg_queue_time {
+                object
+                    .field(
+                        "AvgQueueTime",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for DescribeSessionStatisticsOutputDataItem {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                time: object.optional("Time")?,
+                total_session_cnt: object.optional("TotalSessionCnt")?,
+                transfer_agent_session_cnt: object.optional("TransferAgentSessionCnt")?,
+                agent_accept_cnt: object.optional("AgentAcceptCnt")?,
+                effective_session_cnt: object.optional("EffectiveSessionCnt")?,
+                satisfaction_selected_cnt: object.optional("SatisfactionSelectedCnt")?,
+                one_star_selected_cnt: object.optional("OneStarSelectedCnt")?,
+                two_star_selected_cnt: object.optional("TwoStarSelectedCnt")?,
+                three_star_selected_cnt: object.optional("ThreeStarSelectedCnt")?,
+                four_star_selected_cnt: object.optional("FourStarSelectedCnt")?,
+                five_star_selected_cnt: object.optional("FiveStarSelectedCnt")?,
+                avg_first_resp_time: object.optional("AvgFirstRespTime")?,
+                avg_resp_time: object.optional("AvgRespTime")?,
+                avg_accept_time: object.optional("AvgAcceptTime")?,
+                avg_queue_time: object.optional("AvgQueueTime")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for DescribeSessionStatisticsOutputDataItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DescribeSessionStatisticsOutputDataItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
 }
 /// Ending Session: End a session that has been transferred to a human through this API.
@@ -3054,7 +3798,11 @@ pub mod end_session {
             parts.path("/v4/desk_http_svc/end_session");
             parts.json_body("application/json");
             if let Some(value) = &self.session_id {
-                parts.body_field("SessionId", value)?;
+                parts
+                    .body_value(
+                        "SessionId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -3070,14 +3818,43 @@ pub mod end_session {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// No fields beyond the common envelope (ErrorCode, ErrorInfo, ActionStatus). Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3333,13 +4110,25 @@ pub mod get_session_state {
             parts.path("/v4/desk_http_svc/get_session_state");
             parts.json_body("application/json");
             if let Some(value) = &self.session_id {
-                parts.body_field("SessionId", value)?;
+                parts
+                    .body_value(
+                        "SessionId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.client_user_id {
-                parts.body_field("ClientUserId", value)?;
+                parts
+                    .body_value(
+                        "ClientUserId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.customer_service_id {
-                parts.body_field("CustomerServiceId", value)?;
+                parts
+                    .body_value(
+                        "CustomerServiceId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -3355,12 +4144,12 @@ pub mod get_session_state {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the fields below.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// Session ID.
@@ -3368,11 +4157,6 @@ pub mod get_session_state {
         /// Example: `a-b-c-d-e`.
         ///
         /// Wire name: `SessionId`.
-        #[serde(
-            rename = "SessionId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub session_id: ::std::option::Option<::std::string::String>,
         /// 会话当前所处状态,可能的取值有: NotInSession:不在会话中。 Chatbot:机器人接待中。 WaitingForAgentAnswering:等待客服确认接待。 Queueing:转人工排队中。 Agent:人工服务中。
         ///
@@ -3383,23 +4167,67 @@ pub mod get_session_state {
         /// Unconfirmed: The English page writes "Not in session" and "Queuing"; the Chinese page (679/116639) writes the wire-style values NotInSession and Queueing, which are used here.
         ///
         /// Wire name: `CurrentState`.
-        #[serde(
-            rename = "CurrentState",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub current_state: ::std::option::Option<OutputCurrentState>,
         /// When the status is WaitingForAgentAnswering or Agent, this field represents the account of the human customer service for reception. This field is empty in other statuses.
         ///
         /// Example: `test@qq.com`.
         ///
         /// Wire name: `AgentId`.
-        #[serde(
-            rename = "AgentId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub agent_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.session_id {
+                object
+                    .field(
+                        "SessionId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.current_state {
+                object
+                    .field(
+                        "CurrentState",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.agent_id {
+                object
+                    .field(
+                        "AgentId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                session_id: object.optional("SessionId")?,
+                current_state: object.optional("CurrentState")?,
+                agent_id: object.optional("AgentId")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -3505,16 +4333,7 @@ pub mod get_session_state {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "String", into = "String")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum OutputCurrentState {
         /// `NotInSession`: 不在会话中。(Not in session.)
@@ -3559,6 +4378,38 @@ pub mod get_session_state {
                 OutputCurrentState::Agent => "Agent".to_owned(),
                 OutputCurrentState::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for OutputCurrentState {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for OutputCurrentState {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for OutputCurrentState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OutputCurrentState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }
@@ -3746,18 +4597,42 @@ pub mod send_msg {
             parts.path("/v4/desk_http_svc/send_msg");
             parts.json_body("application/json");
             if let Some(value) = &self.session_id {
-                parts.body_field("SessionId", value)?;
+                parts
+                    .body_value(
+                        "SessionId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.from_account {
-                parts.body_field("FromAccount", value)?;
+                parts
+                    .body_value(
+                        "FromAccount",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.to_account {
-                parts.body_field("ToAccount", value)?;
+                parts
+                    .body_value(
+                        "ToAccount",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
-            parts.body_field("MsgRandom", &self.msg_random)?;
-            parts.body_field("MsgBody", &self.msg_body)?;
+            parts
+                .body_value(
+                    "MsgRandom",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.msg_random),
+                );
+            parts
+                .body_value(
+                    "MsgBody",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.msg_body),
+                );
             if let Some(value) = &self.cloud_custom_data {
-                parts.body_field("CloudCustomData", value)?;
+                parts
+                    .body_value(
+                        "CloudCustomData",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -3773,14 +4648,43 @@ pub mod send_msg {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus). Any further response fields were not captured (see \`unconfirmed\`).
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {})
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4001,13 +4905,29 @@ pub mod send_stream_msg {
                 );
             parts.path("/v4/desk_http_svc/send_stream_msg");
             parts.json_body("application/json");
-            parts.body_field("SessionId", &self.session_id)?;
-            parts.body_field("Chunk", &self.chunk)?;
+            parts
+                .body_value(
+                    "SessionId",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.session_id),
+                );
+            parts
+                .body_value(
+                    "Chunk",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.chunk),
+                );
             if let Some(value) = &self.msg_key {
-                parts.body_field("MsgKey", value)?;
+                parts
+                    .body_value(
+                        "MsgKey",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.finish {
-                parts.body_field("Finish", value)?;
+                parts
+                    .body_value(
+                        "Finish",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -4023,12 +4943,12 @@ pub mod send_stream_msg {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the field below.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// Return the unique message identifier for subsequent text outp…
@@ -4038,12 +4958,45 @@ pub mod send_stream_msg {
         /// Unconfirmed: The description is cut off in the stored copy ("…for subsequent text outp").
         ///
         /// Wire name: `MsgKey`.
-        #[serde(
-            rename = "MsgKey",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub msg_key: ::std::option::Option<::std::string::String>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.msg_key {
+                object
+                    .field(
+                        "MsgKey",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                msg_key: object.optional("MsgKey")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4121,16 +5074,7 @@ pub mod send_stream_msg {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "i64", into = "i64")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum SendStreamMsgFinish {
         /// `1`: Last call; the streaming output has stopped.
@@ -4152,6 +5096,34 @@ pub mod send_stream_msg {
                 SendStreamMsgFinish::V1 => 1i64,
                 SendStreamMsgFinish::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for SendStreamMsgFinish {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for SendStreamMsgFinish {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for SendStreamMsgFinish {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SendStreamMsgFinish {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }
@@ -4328,15 +5300,31 @@ pub mod transfer_to_human {
                 );
             parts.path("/v4/desk_http_svc/transfer_to_human");
             parts.json_body("application/json");
-            parts.body_field("SessionId", &self.session_id)?;
+            parts
+                .body_value(
+                    "SessionId",
+                    ::switchboard_runtime::wire::ToJson::to_json(&self.session_id),
+                );
             if let Some(value) = &self.agent_id_list {
-                parts.body_field("AgentIdList", value)?;
+                parts
+                    .body_value(
+                        "AgentIdList",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.agent_group_id {
-                parts.body_field("AgentGroupId", value)?;
+                parts
+                    .body_value(
+                        "AgentGroupId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             if let Some(value) = &self.send_tip_if_no_agent_online {
-                parts.body_field("SendTipIfNoAgentOnline", value)?;
+                parts
+                    .body_value(
+                        "SendTipIfNoAgentOnline",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
             }
             parts.finish()
         }
@@ -4352,12 +5340,12 @@ pub mod transfer_to_human {
                 response,
             )
             .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::decode(ID, opened).map_err(Error::Decode)
+        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
     }
     /// The documented result of a successful call.
     ///
     /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus) plus the fields below. Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200.
-    #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
         /// Assigned live agent.
@@ -4365,21 +5353,57 @@ pub mod transfer_to_human {
         /// Example: `test_agent@qq.com`.
         ///
         /// Wire name: `AgentId`.
-        #[serde(
-            rename = "AgentId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub agent_id: ::std::option::Option<::std::string::String>,
         /// Whether the assigned user is queuing. 0 means not queuing. 1 means queuing.
         ///
         /// Wire name: `IsInQueue`.
-        #[serde(
-            rename = "IsInQueue",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub is_in_queue: ::std::option::Option<OutputIsInQueue>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.agent_id {
+                object
+                    .field(
+                        "AgentId",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.is_in_queue {
+                object
+                    .field(
+                        "IsInQueue",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            object.finish()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                agent_id: object.optional("AgentId")?,
+                is_in_queue: object.optional("IsInQueue")?,
+            })
+        }
+    }
+    impl ::serde::Serialize for Output {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Output {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
     }
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4481,16 +5505,7 @@ pub mod transfer_to_human {
         }
     }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "i64", into = "i64")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum TransferToHumanSendTipIfNoAgentOnline {
         /// `0`: Not to send.
@@ -4518,17 +5533,37 @@ pub mod transfer_to_human {
             }
         }
     }
+    impl ::switchboard_runtime::wire::ToJson for TransferToHumanSendTipIfNoAgentOnline {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson
+    for TransferToHumanSendTipIfNoAgentOnline {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for TransferToHumanSendTipIfNoAgentOnline {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TransferToHumanSendTipIfNoAgentOnline {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
+        }
+    }
     /// Documented values; others are kept as received.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(from = "i64", into = "i64")]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum OutputIsInQueue {
         /// `0`: Not queuing.
@@ -4554,6 +5589,34 @@ pub mod transfer_to_human {
                 OutputIsInQueue::V1 => 1i64,
                 OutputIsInQueue::UnknownValue(value) => value,
             }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for OutputIsInQueue {
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for OutputIsInQueue {
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
+                .map(Self::from)
+        }
+    }
+    impl ::serde::Serialize for OutputIsInQueue {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::switchboard_runtime::wire::serialize(self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OutputIsInQueue {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::switchboard_runtime::wire::deserialize(deserializer)
         }
     }
 }

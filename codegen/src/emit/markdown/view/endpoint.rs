@@ -37,6 +37,8 @@ pub struct EndpointView {
     history: Vec<HistoryView>,
     unconfirmed: Vec<String>,
     source: SourceView,
+    usage: Option<String>,
+    usage_test: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -193,5 +195,7 @@ pub fn endpoint(service: &Service, e: &Endpoint, anchors: &Anchors) -> EndpointV
             .collect(),
         unconfirmed: e.unconfirmed.clone(),
         source: source(&e.source),
+        usage: crate::emit::rust::example_text(service, e),
+        usage_test: format!("generated/rust/{}/tests/usage.rs", service.name),
     }
 }
