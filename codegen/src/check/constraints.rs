@@ -69,6 +69,16 @@ pub fn check_constraints(cx: &mut Cx<'_>) {
                 check_field(cx, file, field, Role::Field);
             }
         }
+        if let Some(payload) = endpoint.request.as_ref().and_then(|r| r.payload.as_ref()) {
+            cx.report(
+                Problem::NotAllowedHere {
+                    key: "payload".into(),
+                    reason: "only a response says where its result lives".into(),
+                },
+                file,
+                payload.span,
+            );
+        }
         for dispatch in &endpoint.dispatch {
             let clash = match dispatch.location.value {
                 DispatchIn::Body => endpoint.request.iter().flat_map(|r| &r.fields).any(|f| {

@@ -140,7 +140,14 @@ fn check_response_body(cx: &mut Cx<'_>, file: FileId, endpoint: &EndpointSpec, b
     let envelope = &cx.service.spec.envelope;
     let own: Vec<&FieldSpec> = endpoint.response.iter().flat_map(|r| &r.fields).collect();
     let mut mismatches = Vec::new();
-    match &envelope.payload {
+    // The endpoint may say its result sits elsewhere than the envelope's payload.
+    let own_payload = endpoint.response.as_ref().and_then(|r| r.payload.as_ref());
+    let payload = match own_payload {
+        Some(p) if p.value == "." => None,
+        Some(p) => Some(p),
+        None => envelope.payload.as_ref(),
+    };
+    match payload {
         Some(payload) => {
             let top: Vec<&FieldSpec> = envelope
                 .fields

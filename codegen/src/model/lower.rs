@@ -374,6 +374,11 @@ fn lower_endpoint(s: &spec::ServiceSpec, e: &spec::EndpointSpec) -> Endpoint {
                 field: field(s, p, &rust_type),
             })
             .collect(),
+        payload: match e.response.as_ref().and_then(|r| r.payload.as_ref()) {
+            Some(p) if p.value == "." => None,
+            Some(p) => Some(p.value.clone()),
+            None => text(&s.envelope.payload),
+        },
         request: body(&e.request, "Request"),
         response: body(&e.response, "Output"),
         errors: e

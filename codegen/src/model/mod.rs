@@ -436,6 +436,9 @@ pub struct Endpoint {
     pub request: Option<Body>,
     /// Response fields.
     pub response: Option<Body>,
+    /// Where this endpoint's result lives: the envelope's payload field unless the endpoint
+    /// overrides it; `None` = the whole body.
+    pub payload: Option<String>,
     /// Errors (merged with the common table).
     pub errors: Vec<ErrorCode>,
     /// Triggered events.

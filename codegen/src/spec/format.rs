@@ -493,6 +493,9 @@ pub struct BodySpec {
     pub content_type: Option<Text>,
     /// What the body is.
     pub description: Option<Text>,
+    /// Responses only: dotted path of this endpoint's result, when it is not where the
+    /// envelope's `payload` says (`.` = the whole body beside the envelope fields).
+    pub payload: Option<Text>,
     /// Its fields.
     #[serde(default)]
     pub fields: Vec<FieldSpec>,

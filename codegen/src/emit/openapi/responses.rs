@@ -192,7 +192,7 @@ fn success_schema(service: &Service, endpoint: &Endpoint) -> Value {
             property["const"] = code_value(&code.success);
         }
     }
-    match (&envelope.payload, &endpoint.response) {
+    match (&endpoint.payload, &endpoint.response) {
         (Some(payload), Some(response)) => {
             let declared = properties.get(payload).cloned();
             let mut own = if response.fields.is_empty() {

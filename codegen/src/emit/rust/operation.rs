@@ -30,7 +30,7 @@ pub fn emit_operation(service: &Service, endpoint: &Endpoint) -> TokenStream {
     let data = emit_data(service, endpoint);
     let request = emit_request(endpoint, &members);
     let builder = emit_builder(&members);
-    let to_http = emit_to_http(endpoint, &members);
+    let to_http = emit_to_http(service, endpoint, &members);
     let output_docs = doc_paragraphs([
         Some("The documented result of a successful call."),
         endpoint
@@ -458,8 +458,18 @@ fn text_of(member: &Member<'_>, value: TokenStream) -> TokenStream {
     }
 }
 
-fn emit_to_http(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
+fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
     let method = ident(endpoint.method.as_str());
+    // An endpoint whose result sits elsewhere than the service's payload gets its own envelope.
+    let envelope = if endpoint.payload == service.envelope.payload {
+        quote!(super::ENVELOPE)
+    } else {
+        let payload = match &endpoint.payload {
+            Some(p) => quote!(::std::option::Option::Some(#p)),
+            None => quote!(::std::option::Option::None),
+        };
+        quote!(::switchboard_runtime::response::Envelope { payload_field: #payload, ..super::ENVELOPE })
+    };
     let auth_params: Vec<&str> = endpoint
         .params
         .iter()
@@ -562,7 +572,7 @@ fn emit_to_http(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
         /// Decodes a response of this endpoint: the envelope's success rule, then the output.
         /// Sans-IO; never panics, whatever the bytes.
         pub fn parse_response(response: ::switchboard_runtime::http::Response<Bytes>) -> ::std::result::Result<Output, Error> {
-            let opened = ::switchboard_runtime::response::open(&super::ENVELOPE, ID, response).map_err(Error::from_failure)?;
+            let opened = ::switchboard_runtime::response::open(&#envelope, ID, response).map_err(Error::from_failure)?;
             ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
         }
     }

@@ -17,7 +17,7 @@ pub fn emit_sample_tests(service: &Service) -> TokenStream {
     let mut tests = Vec::new();
     for endpoint in &service.endpoints {
         for sample in &endpoint.samples {
-            tests.push(emit_sample(service, endpoint, sample));
+            tests.push(emit_sample(endpoint, sample));
         }
     }
     let event_tests = emit_event_samples(service);
@@ -37,11 +37,11 @@ pub fn emit_sample_tests(service: &Service) -> TokenStream {
     }
 }
 
-fn emit_sample(service: &Service, endpoint: &Endpoint, sample: &Sample) -> TokenStream {
+fn emit_sample(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
     let module = ident(&endpoint.rust);
     let name = format_ident!("{}_{}", endpoint.rust.trim_start_matches("r#"), sample.name);
     let request = sample_request(endpoint, sample);
-    let response = sample_response(service, endpoint, sample);
+    let response = sample_response(endpoint, sample);
     let events = sample.events.iter().map(|frame| {
         let json = json_tokens(frame);
         quote! {
@@ -155,7 +155,7 @@ fn sample_request(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
     }
 }
 
-fn sample_response(service: &Service, endpoint: &Endpoint, sample: &Sample) -> TokenStream {
+fn sample_response(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
     let Some(body) = &sample.response_body else {
         return quote!();
     };
@@ -188,7 +188,7 @@ fn sample_response(service: &Service, endpoint: &Endpoint, sample: &Sample) -> T
             assert!(error.to_string().contains(#code));
         };
     }
-    let payload = match &service.envelope.payload {
+    let payload = match &endpoint.payload {
         Some(field) => body.get(field).cloned().unwrap_or(Value::Null),
         None => {
             // Without a payload field the output holds the endpoint's own top-level fields.

@@ -109,7 +109,7 @@ pub fn endpoint(service: &Service, e: &Endpoint, anchors: &Anchors) -> EndpointV
     })
     .filter(|g| !g.rows.is_empty())
     .collect();
-    let payload = service.envelope.payload.clone();
+    let payload = e.payload.clone();
     let body = |b: &crate::model::Body, prefix: &str| BodyView {
         content_type: b.content_type.clone(),
         description: b.description.clone(),
