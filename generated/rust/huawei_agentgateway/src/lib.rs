@@ -6638,7 +6638,10 @@ pub mod poll_events {
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
         let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
+                &::switchboard_runtime::response::Envelope {
+                    payload_field: ::std::option::Option::Some("event"),
+                    ..super::ENVELOPE
+                },
                 ID,
                 response,
             )
@@ -6647,13 +6650,47 @@ pub mod poll_events {
     }
     /// The documented result of a successful call.
     ///
-    /// The answer is an event frame, \`{"message": "", "retcode": "0", "event": {"eventType": …, "workNo": …, "content": {…}}}\` (the service's event envelope, cec_07_1414): the event sits beside \`retcode\`, not inside \`result\`, so it is not part of the decoded output; decode the frame with \`events::decode\`.
+    /// The answer is an event frame (the service's event envelope, cec_07_1414): the event sits beside \`retcode\` under \`event\`, not inside \`result\`. The decoded output is that \`event\` object; \`events::decode\` on the raw frame gives the typed payload.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
+    pub struct Output {
+        /// Event name, one of the service's events (e.g. \`AgentConf_ParticipantChanged\`).
+        ///
+        /// Wire name: `eventType`.
+        pub event_type: ::std::option::Option<::std::string::String>,
+        /// Agent ID the event is for.
+        ///
+        /// Wire name: `workNo`.
+        pub work_no: ::std::option::Option<::std::string::String>,
+        /// The event's content; its fields depend on \`eventType\` (see the event catalogue).
+        ///
+        /// Wire name: `content`.
+        pub content: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+    }
     impl ::switchboard_runtime::wire::ToJson for Output {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
+            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
+            if let ::std::option::Option::Some(value) = &self.event_type {
+                object
+                    .field(
+                        "eventType",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.work_no {
+                object
+                    .field(
+                        "workNo",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.content {
+                object
+                    .field(
+                        "content",
+                        ::switchboard_runtime::wire::ToJson::to_json(value),
+                    );
+            }
             object.finish()
         }
     }
@@ -6661,8 +6698,12 @@ pub mod poll_events {
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
+            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
+            Ok(Self {
+                event_type: object.optional("eventType")?,
+                work_no: object.optional("workNo")?,
+                content: object.optional("content")?,
+            })
         }
     }
     impl ::serde::Serialize for Output {

@@ -316,6 +316,40 @@ fn leave_agent_conference_not_signed_in() {
     assert!(error.to_string().contains("100-006"));
 }
 #[test]
+fn poll_events_participant_changed() {
+    use client::poll_events as op;
+    let request = op::Request::builder().agentid("154").build().unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "GET");
+    assert_eq!(http.uri().path(), "/resource/agentevent/154");
+    let mut expected_query: Vec<(String, String)> = vec![];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert_eq!(
+        http.headers().get("content-type").and_then(| v | v.to_str().ok()),
+        Some("application/json; charset=UTF-8"), "header {}", "content-type"
+    );
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_ParticipantChanged\",\"workNo\":\"154\",\"content\":{\"result\":0,\"changeReason\":255,\"changeType\":3,\"confId\":1031168,\"participant\":\"154\",\"participantType\":9,\"deviceCallType\":0,\"deviceType\":0}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"eventType\":\"AgentConf_ParticipantChanged\",\"workNo\":\"154\",\"content\":{\"result\":0,\"changeReason\":255,\"changeType\":3,\"confId\":1031168,\"participant\":\"154\",\"participantType\":9,\"deviceCallType\":0,\"deviceType\":0}}")
+        .unwrap()
+    );
+}
+#[test]
 fn query_hold_list_success_envelope() {
     use client::query_hold_list as op;
     let request = op::Request::builder().agentid("101").build().unwrap();

@@ -270,6 +270,50 @@ mod leave_agent_conference {
         example().await.unwrap();
     }
 }
+mod poll_events {
+    #![allow(unused_imports)]
+    use std::sync::Arc;
+    use switchboard_huawei_agentgateway as api;
+    use ::switchboard_runtime::serde_json;
+    use ::switchboard_runtime::transport::InMemoryTransport;
+    async fn example() -> Result<(), Box<dyn std::error::Error>> {
+        let transport = Arc::new(InMemoryTransport::new());
+        transport
+            .push_body(
+                200,
+                r#"{
+  "message": "",
+  "retcode": "0",
+  "event": {
+    "eventType": "AgentConf_ParticipantChanged",
+    "workNo": "154",
+    "content": {
+      "result": 0,
+      "changeReason": 255,
+      "changeType": 3,
+      "confId": 1031168,
+      "participant": "154",
+      "participantType": 9,
+      "deviceCallType": 0,
+      "deviceType": 0
+    }
+  }
+}"#,
+            );
+        let client = api::Client::builder()
+            .base_url("https://api.test")
+            .transport(Arc::clone(&transport))
+            .build()?;
+        let request = api::poll_events::Request::builder().agentid("154").build()?;
+        let output = client.poll_events(request).await?;
+        println!("{output:?}");
+        Ok(())
+    }
+    #[tokio::test]
+    async fn the_documented_example_runs() {
+        example().await.unwrap();
+    }
+}
 mod query_hold_list {
     #![allow(unused_imports)]
     use std::sync::Arc;
