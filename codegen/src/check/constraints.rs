@@ -227,7 +227,14 @@ fn check_placement(cx: &mut Cx<'_>, file: FileId, field: &FieldSpec, role: Role)
             && !allowed
         {
             let reason = if known {
-                format!("a `{ty}` cannot have `{key}`")
+                format!(
+                    "{} `{ty}` cannot have `{key}`",
+                    if ty.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        "an"
+                    } else {
+                        "a"
+                    }
+                )
             } else {
                 format!("`{ty}` is a shared type; put `{key}` on its definition")
             };
