@@ -47,11 +47,36 @@ pub fn emit_module(service: &Service) -> String {
 }
 
 fn format(tokens: TokenStream) -> String {
-    let file: syn::File = match syn::parse2(tokens.clone()) {
+    let mut file: syn::File = match syn::parse2(tokens.clone()) {
         Ok(file) => file,
         Err(err) => panic!("the emitter produced invalid Rust ({err}):\n{tokens}"),
     };
+    // The output is laid out by prettyplease, deterministically whatever the toolchain; keep
+    // `cargo fmt --all` in the workspace from rewriting it (a crate-level skip is unstable).
+    let skip: syn::Attribute = syn::parse_quote!(#[rustfmt::skip]);
+    for item in &mut file.items {
+        if let Some(attrs) = item_attrs(item) {
+            attrs.insert(0, skip.clone());
+        }
+    }
     format!("{HEADER}\n{}", prettyplease::unparse(&file))
+}
+
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    use syn::Item;
+    Some(match item {
+        Item::Const(i) => &mut i.attrs,
+        Item::Enum(i) => &mut i.attrs,
+        Item::Fn(i) => &mut i.attrs,
+        Item::Impl(i) => &mut i.attrs,
+        Item::Mod(i) => &mut i.attrs,
+        Item::Static(i) => &mut i.attrs,
+        Item::Struct(i) => &mut i.attrs,
+        Item::Trait(i) => &mut i.attrs,
+        Item::Type(i) => &mut i.attrs,
+        Item::Use(i) => &mut i.attrs,
+        _ => return None,
+    })
 }
 
 fn emit_manifest(service: &Service) -> String {
@@ -137,7 +162,7 @@ fn emit_header(service: &Service) -> TokenStream {
             clippy::too_many_arguments,  // none today; builders replace long argument lists
             clippy::doc_lazy_continuation,  // vendor prose is kept as written
             clippy::needless_borrows_for_generic_args,  // uniform emission for every field type
-            rustdoc::bare_urls,  // sanitized, but vendor text may hide URLs in odd places
+            rustdoc::bare_urls  // sanitized, but vendor text may hide URLs in odd places
         )]
     }
 }

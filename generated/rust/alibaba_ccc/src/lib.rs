@@ -25,10 +25,12 @@
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
     clippy::needless_borrows_for_generic_args,
-    rustdoc::bare_urls,
+    rustdoc::bare_urls
 )]
+#[rustfmt::skip]
 /// The base URL template; [`ClientBuilder`] fills its variables.
 pub const BASE_URL_TEMPLATE: &str = "https://{endpoint}";
+#[rustfmt::skip]
 /// Where the result code, message, request id and payload live in every response.
 pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_runtime::response::Envelope {
     code_field: ::std::option::Option::Some("Code"),
@@ -40,6 +42,7 @@ pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_ru
     payload_field: ::std::option::Option::Some("Data"),
     http_status_errors: true,
 };
+#[rustfmt::skip]
 /// Error codes every endpoint of the service can return.
 pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 13usize] = [
     ::switchboard_runtime::response::ErrorInfo {
@@ -162,6 +165,7 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 13usize] = [
         retryable: false,
     },
 ];
+#[rustfmt::skip]
 /// Types shared by several endpoints and events.
 pub mod types {
     /// 通话上下文 (call context), as shown in the UnmuteCall sample response.
@@ -196,6 +200,7 @@ pub mod types {
         >,
     }
     impl ::switchboard_runtime::wire::ToJson for CallContext {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_type {
@@ -227,6 +232,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for CallContext {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -368,6 +374,7 @@ pub mod types {
         pub media_type: ::std::option::Option<::std::string::String>,
     }
     impl ::switchboard_runtime::wire::ToJson for ChannelContext {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.index {
@@ -480,6 +487,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for ChannelContext {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -623,6 +631,7 @@ pub mod types {
         pub device_state: ::std::option::Option<::std::string::String>,
     }
     impl ::switchboard_runtime::wire::ToJson for UserContext {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.heartbeat {
@@ -725,6 +734,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for UserContext {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -763,6 +773,7 @@ pub mod types {
         }
     }
 }
+#[rustfmt::skip]
 /// AnswerCall - 接听通话: 调用AnswerCall接听指定实例下指定通话ID对应的通话。 (English: Call AnswerCall to answer the call with the given call ID.)
 ///
 /// 调用AnswerCall接听指定实例下指定通话ID对应的通话。
@@ -916,12 +927,10 @@ pub mod answer_call {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
-                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                job_id: BuildError::require(self.job_id, "JobId")?,
             };
             request.validate()?;
             Ok(request)
@@ -968,13 +977,18 @@ pub mod answer_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -1006,6 +1020,7 @@ pub mod answer_call {
         pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.context_id {
@@ -1033,6 +1048,7 @@ pub mod answer_call {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1122,6 +1138,7 @@ pub mod answer_call {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -1135,15 +1152,18 @@ pub mod answer_call {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -1159,6 +1179,7 @@ pub mod answer_call {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -1169,6 +1190,7 @@ pub mod answer_call {
         }
     }
 }
+#[rustfmt::skip]
 /// BargeInCall: 调用BargeInCall实现强插,将用户加入到jobId指定的会话中。 (English: Call BargeInCall to barge in, adding the user to the conversation given by JobId.)
 ///
 /// 调用BargeInCall实现强插,将用户加入到jobId指定的会话中。
@@ -1356,15 +1378,14 @@ pub mod barge_in_call {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
-                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
-                barged_user_id: self
-                    .barged_user_id
-                    .ok_or_else(|| BuildError::missing("BargedUserId"))?,
+                job_id: BuildError::require(self.job_id, "JobId")?,
+                barged_user_id: BuildError::require(
+                    self.barged_user_id,
+                    "BargedUserId",
+                )?,
                 timeout_seconds: self.timeout_seconds,
             };
             request.validate()?;
@@ -1419,13 +1440,18 @@ pub mod barge_in_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -1447,6 +1473,7 @@ pub mod barge_in_call {
         pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
@@ -1467,6 +1494,7 @@ pub mod barge_in_call {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1555,6 +1583,7 @@ pub mod barge_in_call {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -1568,15 +1597,18 @@ pub mod barge_in_call {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -1592,6 +1624,7 @@ pub mod barge_in_call {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -1602,6 +1635,7 @@ pub mod barge_in_call {
         }
     }
 }
+#[rustfmt::skip]
 /// BlindTransfer - 直接转接: 调用BlindTransfer直接转接通话到其他坐席或某个技能组队列或外部号码。 (English: Call BlindTransfer to transfer a call directly to another agent, a skill group queue or an external number.)
 ///
 /// 调用BlindTransfer直接转接通话到其他坐席或某个技能组队列或外部号码,直接转接也叫盲转或单步转。
@@ -1987,17 +2021,13 @@ pub mod blind_transfer {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
                 transferor: self.transferor,
-                transferee: self
-                    .transferee
-                    .ok_or_else(|| BuildError::missing("Transferee"))?,
+                transferee: BuildError::require(self.transferee, "Transferee")?,
                 timeout_seconds: self.timeout_seconds,
-                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                job_id: BuildError::require(self.job_id, "JobId")?,
                 call_priority: self.call_priority,
                 strategy_name: self.strategy_name,
                 strategy_params: self.strategy_params,
@@ -2106,13 +2136,18 @@ pub mod blind_transfer {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -2144,6 +2179,7 @@ pub mod blind_transfer {
         pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.context_id {
@@ -2171,6 +2207,7 @@ pub mod blind_transfer {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2253,6 +2290,7 @@ pub mod blind_transfer {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -2265,15 +2303,18 @@ pub mod blind_transfer {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -2289,6 +2330,7 @@ pub mod blind_transfer {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -2341,6 +2383,7 @@ pub mod blind_transfer {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for BlindTransferStrategyName {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -2348,6 +2391,7 @@ pub mod blind_transfer {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for BlindTransferStrategyName {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2417,6 +2461,7 @@ pub mod blind_transfer {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for BlindTransferTransfereeType {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -2424,6 +2469,7 @@ pub mod blind_transfer {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for BlindTransferTransfereeType {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2483,6 +2529,7 @@ pub mod blind_transfer {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for BlindTransferRoutingType {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -2490,6 +2537,7 @@ pub mod blind_transfer {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for BlindTransferRoutingType {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2515,6 +2563,7 @@ pub mod blind_transfer {
         }
     }
 }
+#[rustfmt::skip]
 /// CancelAttendedTransfer - 取消咨询转移: 调用CancelAttendedTransfer取消咨询转接。 (English: Call CancelAttendedTransfer to cancel a consultation transfer.)
 ///
 /// 调用CancelAttendedTransfer取消咨询转接,在发起咨询转接后,完成咨询转接前,均可调用该接口取消咨询转接,即使被转接方已经接通,也可以取消。
@@ -2670,12 +2719,10 @@ pub mod cancel_attended_transfer {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
-                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                job_id: BuildError::require(self.job_id, "JobId")?,
             };
             request.validate()?;
             Ok(request)
@@ -2722,13 +2769,18 @@ pub mod cancel_attended_transfer {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -2760,6 +2812,7 @@ pub mod cancel_attended_transfer {
         pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.context_id {
@@ -2787,6 +2840,7 @@ pub mod cancel_attended_transfer {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2876,6 +2930,7 @@ pub mod cancel_attended_transfer {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -2889,15 +2944,18 @@ pub mod cancel_attended_transfer {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -2913,6 +2971,7 @@ pub mod cancel_attended_transfer {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -2923,6 +2982,7 @@ pub mod cancel_attended_transfer {
         }
     }
 }
+#[rustfmt::skip]
 /// CoachCall - 辅导通话: 调用CoachCall辅导指定实例下指定通话ID对应的通话中的指定坐席。 (English: Call CoachCall to coach a given agent in a given call.)
 ///
 /// 调用CoachCall辅导指定实例下指定通话ID对应的通话中的指定坐席,辅导过程中被辅导坐席可以听到辅导者的声音,客户无法听到辅导者的声音。
@@ -3080,15 +3140,14 @@ pub mod coach_call {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
-                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
-                coached_user_id: self
-                    .coached_user_id
-                    .ok_or_else(|| BuildError::missing("CoachedUserId"))?,
+                job_id: BuildError::require(self.job_id, "JobId")?,
+                coached_user_id: BuildError::require(
+                    self.coached_user_id,
+                    "CoachedUserId",
+                )?,
                 timeout_seconds: self.timeout_seconds,
             };
             request.validate()?;
@@ -3143,13 +3202,18 @@ pub mod coach_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -3171,6 +3235,7 @@ pub mod coach_call {
         pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
@@ -3191,6 +3256,7 @@ pub mod coach_call {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3249,6 +3315,7 @@ pub mod coach_call {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -3258,15 +3325,18 @@ pub mod coach_call {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -3282,6 +3352,7 @@ pub mod coach_call {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -3292,6 +3363,7 @@ pub mod coach_call {
         }
     }
 }
+#[rustfmt::skip]
 /// CompleteAttendedTransfer - 完成咨询转接: 调用CompleteAttendedTransfer完成咨询转。 (English: Call CompleteAttendedTransfer to complete a consultation transfer.)
 ///
 /// 调用CompleteAttendedTransfer完成咨询转。
@@ -3445,12 +3517,10 @@ pub mod complete_attended_transfer {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
-                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                job_id: BuildError::require(self.job_id, "JobId")?,
             };
             request.validate()?;
             Ok(request)
@@ -3497,13 +3567,18 @@ pub mod complete_attended_transfer {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -3535,6 +3610,7 @@ pub mod complete_attended_transfer {
         pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.context_id {
@@ -3562,6 +3638,7 @@ pub mod complete_attended_transfer {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3651,6 +3728,7 @@ pub mod complete_attended_transfer {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -3664,15 +3742,18 @@ pub mod complete_attended_transfer {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -3688,6 +3769,7 @@ pub mod complete_attended_transfer {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -3698,6 +3780,7 @@ pub mod complete_attended_transfer {
         }
     }
 }
+#[rustfmt::skip]
 /// HoldCall - 保持通话: 调用HoldCall保持指定实例下指定通话ID对应的通话。 (English: Call HoldCall to hold the call with the given call ID.)
 ///
 /// 调用HoldCall保持指定实例下指定通话ID对应的通话,通话被保持后,将暂时被挂起,此时被保持方会听到保持音乐。
@@ -3883,15 +3966,11 @@ pub mod hold_call {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
-                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
-                channel_id: self
-                    .channel_id
-                    .ok_or_else(|| BuildError::missing("ChannelId"))?,
+                job_id: BuildError::require(self.job_id, "JobId")?,
+                channel_id: BuildError::require(self.channel_id, "ChannelId")?,
                 music: self.music,
             };
             request.validate()?;
@@ -3946,13 +4025,18 @@ pub mod hold_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -3974,6 +4058,7 @@ pub mod hold_call {
         pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
@@ -3994,6 +4079,7 @@ pub mod hold_call {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -4082,6 +4168,7 @@ pub mod hold_call {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -4095,15 +4182,18 @@ pub mod hold_call {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -4119,6 +4209,7 @@ pub mod hold_call {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -4129,6 +4220,7 @@ pub mod hold_call {
         }
     }
 }
+#[rustfmt::skip]
 /// InitiateAttendedTransfer - 发起咨询转接: 咨询转接通话到其他坐席或某个技能组队列或外部号码。 (English: Start a consultation transfer of a call to another agent, a skill group queue or an external number.)
 ///
 /// 咨询转接通话到其他坐席或某个技能组队列或外部号码,咨询转接也叫关注转或双步转。
@@ -4492,17 +4584,13 @@ pub mod initiate_attended_transfer {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
                 transferor: self.transferor,
-                transferee: self
-                    .transferee
-                    .ok_or_else(|| BuildError::missing("Transferee"))?,
+                transferee: BuildError::require(self.transferee, "Transferee")?,
                 timeout_seconds: self.timeout_seconds,
-                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                job_id: BuildError::require(self.job_id, "JobId")?,
                 call_priority: self.call_priority,
                 strategy_name: self.strategy_name,
                 strategy_params: self.strategy_params,
@@ -4603,13 +4691,18 @@ pub mod initiate_attended_transfer {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -4641,6 +4734,7 @@ pub mod initiate_attended_transfer {
         pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.context_id {
@@ -4668,6 +4762,7 @@ pub mod initiate_attended_transfer {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -4757,6 +4852,7 @@ pub mod initiate_attended_transfer {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -4770,15 +4866,18 @@ pub mod initiate_attended_transfer {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -4794,6 +4893,7 @@ pub mod initiate_attended_transfer {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -4854,6 +4954,7 @@ pub mod initiate_attended_transfer {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for InitiateAttendedTransferStrategyName {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -4861,6 +4962,7 @@ pub mod initiate_attended_transfer {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for InitiateAttendedTransferStrategyName {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -4928,6 +5030,7 @@ pub mod initiate_attended_transfer {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for InitiateAttendedTransferTransfereeType {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -4936,6 +5039,7 @@ pub mod initiate_attended_transfer {
     }
     impl ::switchboard_runtime::wire::FromJson
     for InitiateAttendedTransferTransfereeType {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -4997,6 +5101,7 @@ pub mod initiate_attended_transfer {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for InitiateAttendedTransferRoutingType {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -5004,6 +5109,7 @@ pub mod initiate_attended_transfer {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for InitiateAttendedTransferRoutingType {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -5029,6 +5135,7 @@ pub mod initiate_attended_transfer {
         }
     }
 }
+#[rustfmt::skip]
 /// InterceptCall - 强拆通话: 调用InterceptCall强行拆开指定实例下指定通话ID对应的通话。 (English: Call InterceptCall to take over a monitored call from the agent.)
 ///
 /// 调用InterceptCall强行拆开指定实例下指定通话ID对应的通话,通话必须处于监听状态,且由监听者发起强拆,强拆成功后,原本与客户通话的坐席会被挂断,发起强拆的坐席代替原坐席继续与客户通话。
@@ -5221,15 +5328,14 @@ pub mod intercept_call {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
-                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
-                intercepted_user_id: self
-                    .intercepted_user_id
-                    .ok_or_else(|| BuildError::missing("InterceptedUserId"))?,
+                job_id: BuildError::require(self.job_id, "JobId")?,
+                intercepted_user_id: BuildError::require(
+                    self.intercepted_user_id,
+                    "InterceptedUserId",
+                )?,
                 timeout_seconds: self.timeout_seconds,
             };
             request.validate()?;
@@ -5284,13 +5390,18 @@ pub mod intercept_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -5312,6 +5423,7 @@ pub mod intercept_call {
         pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
@@ -5332,6 +5444,7 @@ pub mod intercept_call {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -5420,6 +5533,7 @@ pub mod intercept_call {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -5433,15 +5547,18 @@ pub mod intercept_call {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -5457,6 +5574,7 @@ pub mod intercept_call {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -5467,6 +5585,7 @@ pub mod intercept_call {
         }
     }
 }
+#[rustfmt::skip]
 /// MakeCall - 发起呼叫: 调用MakeCall发起呼叫,被叫可以是内部坐席,也可以是外部客户。 (English: Call MakeCall to place a call to an internal agent or an external customer.)
 ///
 /// 调用MakeCall发起呼叫,被叫可以是内部坐席,也可以是外部客户 。
@@ -5746,13 +5865,11 @@ pub mod make_call {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
                 caller: self.caller,
-                callee: self.callee.ok_or_else(|| BuildError::missing("Callee"))?,
+                callee: BuildError::require(self.callee, "Callee")?,
                 timeout_seconds: self.timeout_seconds,
                 tags: self.tags,
                 masked_callee: self.masked_callee,
@@ -5826,13 +5943,18 @@ pub mod make_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -5864,6 +5986,7 @@ pub mod make_call {
         pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.context_id {
@@ -5891,6 +6014,7 @@ pub mod make_call {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -5987,6 +6111,7 @@ pub mod make_call {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -6001,15 +6126,18 @@ pub mod make_call {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -6025,6 +6153,7 @@ pub mod make_call {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -6069,6 +6198,7 @@ pub mod make_call {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for MakeCallMediaType {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -6076,6 +6206,7 @@ pub mod make_call {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for MakeCallMediaType {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -6101,6 +6232,7 @@ pub mod make_call {
         }
     }
 }
+#[rustfmt::skip]
 /// MonitorCall: 调用MonitorCall监听指定实例下指定通话ID对应的通话。 (English: Call MonitorCall to monitor (listen in on) a call.)
 ///
 /// 调用MonitorCall监听指定实例下指定通话ID对应的通话。通话必须处于坐席和客户双方正常接通状态,且发起监听的坐席有权限对被监听坐席进行监听。
@@ -6282,14 +6414,13 @@ pub mod monitor_call {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
-                monitored_user_id: self
-                    .monitored_user_id
-                    .ok_or_else(|| BuildError::missing("MonitoredUserId"))?,
+                monitored_user_id: BuildError::require(
+                    self.monitored_user_id,
+                    "MonitoredUserId",
+                )?,
                 timeout_seconds: self.timeout_seconds,
             };
             request.validate()?;
@@ -6340,13 +6471,18 @@ pub mod monitor_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -6368,6 +6504,7 @@ pub mod monitor_call {
         pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
@@ -6388,6 +6525,7 @@ pub mod monitor_call {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -6476,6 +6614,7 @@ pub mod monitor_call {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -6489,15 +6628,18 @@ pub mod monitor_call {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -6513,6 +6655,7 @@ pub mod monitor_call {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -6523,6 +6666,7 @@ pub mod monitor_call {
         }
     }
 }
+#[rustfmt::skip]
 /// MuteCall - 静音通话: 调用MuteCall静音指定实例下指定通话ID对应的通话。 (English: Call MuteCall to mute the call with the given call ID.)
 ///
 /// 调用MuteCall静音指定实例下指定通话ID对应的通话,只能由正在通话状态的坐席调用,且只能静音调用者自己,坐席静音后,客户将无法听见坐席的声音。
@@ -6692,12 +6836,10 @@ pub mod mute_call {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
-                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                job_id: BuildError::require(self.job_id, "JobId")?,
                 channel_id: self.channel_id,
             };
             request.validate()?;
@@ -6748,13 +6890,18 @@ pub mod mute_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -6776,6 +6923,7 @@ pub mod mute_call {
         pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
@@ -6796,6 +6944,7 @@ pub mod mute_call {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -6884,6 +7033,7 @@ pub mod mute_call {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -6897,15 +7047,18 @@ pub mod mute_call {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -6921,6 +7074,7 @@ pub mod mute_call {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -6931,6 +7085,7 @@ pub mod mute_call {
         }
     }
 }
+#[rustfmt::skip]
 /// ReadyForService - 坐席就绪: 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。 (English: Call ReadyForService to make an agent ready (idle).)
 ///
 /// 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。
@@ -7098,9 +7253,7 @@ pub mod ready_for_service {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
                 outbound_scenario: self.outbound_scenario,
@@ -7149,13 +7302,18 @@ pub mod ready_for_service {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -7227,6 +7385,7 @@ pub mod ready_for_service {
         >,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.extension {
@@ -7301,6 +7460,7 @@ pub mod ready_for_service {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -7404,6 +7564,7 @@ pub mod ready_for_service {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -7418,15 +7579,18 @@ pub mod ready_for_service {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -7442,6 +7606,7 @@ pub mod ready_for_service {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -7490,6 +7655,7 @@ pub mod ready_for_service {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for OutputWorkMode {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -7497,6 +7663,7 @@ pub mod ready_for_service {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputWorkMode {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -7576,6 +7743,7 @@ pub mod ready_for_service {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for OutputUserState {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -7583,6 +7751,7 @@ pub mod ready_for_service {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputUserState {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -7608,6 +7777,7 @@ pub mod ready_for_service {
         }
     }
 }
+#[rustfmt::skip]
 /// ReleaseCall - 挂断通话: 调用ReleaseCall挂断指定实例下指定通话ID对应的通话。 (English: Call ReleaseCall to hang up the call with the given call ID.)
 ///
 /// 调用ReleaseCall挂断指定实例下指定通话ID对应的通话,调用者必须是坐席,且正处于通话状态。
@@ -7763,12 +7933,10 @@ pub mod release_call {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
-                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                job_id: BuildError::require(self.job_id, "JobId")?,
                 channel_id: self.channel_id,
             };
             request.validate()?;
@@ -7819,13 +7987,18 @@ pub mod release_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -7857,6 +8030,7 @@ pub mod release_call {
         pub context_id: ::std::option::Option<i64>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
@@ -7884,6 +8058,7 @@ pub mod release_call {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -7959,6 +8134,7 @@ pub mod release_call {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -7970,15 +8146,18 @@ pub mod release_call {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -7994,6 +8173,7 @@ pub mod release_call {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -8004,6 +8184,7 @@ pub mod release_call {
         }
     }
 }
+#[rustfmt::skip]
 /// ResetAgentState - 重置坐席状态: 调用ResetAgentState重置指定实例下指定坐席的坐席状态。 (English: Call ResetAgentState to reset an agent's state.)
 ///
 /// 调用ResetAgentState重置指定实例下指定坐席的坐席状态。
@@ -8106,9 +8287,7 @@ pub mod reset_agent_state {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
             };
@@ -8153,13 +8332,18 @@ pub mod reset_agent_state {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -8231,6 +8415,7 @@ pub mod reset_agent_state {
         >,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.extension {
@@ -8305,6 +8490,7 @@ pub mod reset_agent_state {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -8371,6 +8557,7 @@ pub mod reset_agent_state {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -8380,15 +8567,18 @@ pub mod reset_agent_state {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -8404,6 +8594,7 @@ pub mod reset_agent_state {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -8452,6 +8643,7 @@ pub mod reset_agent_state {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for OutputWorkMode {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -8459,6 +8651,7 @@ pub mod reset_agent_state {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputWorkMode {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -8522,6 +8715,7 @@ pub mod reset_agent_state {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for OutputBreakCode {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -8529,6 +8723,7 @@ pub mod reset_agent_state {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputBreakCode {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -8608,6 +8803,7 @@ pub mod reset_agent_state {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for OutputUserState {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -8615,6 +8811,7 @@ pub mod reset_agent_state {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputUserState {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -8640,6 +8837,7 @@ pub mod reset_agent_state {
         }
     }
 }
+#[rustfmt::skip]
 /// RetrieveCall - 取回通话: 调用RetrieveCall取回指定实例下指定通话ID对应的通话。 (English: Call RetrieveCall to retrieve a held call.)
 ///
 /// 调用RetrieveCall取回指定实例下指定通话ID对应的通话,通话必须处于保持状态才可操作取回。
@@ -8812,15 +9010,11 @@ pub mod retrieve_call {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
-                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
-                channel_id: self
-                    .channel_id
-                    .ok_or_else(|| BuildError::missing("ChannelId"))?,
+                job_id: BuildError::require(self.job_id, "JobId")?,
+                channel_id: BuildError::require(self.channel_id, "ChannelId")?,
             };
             request.validate()?;
             Ok(request)
@@ -8871,13 +9065,18 @@ pub mod retrieve_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -8899,6 +9098,7 @@ pub mod retrieve_call {
         pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
@@ -8919,6 +9119,7 @@ pub mod retrieve_call {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -9007,6 +9208,7 @@ pub mod retrieve_call {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -9020,15 +9222,18 @@ pub mod retrieve_call {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -9044,6 +9249,7 @@ pub mod retrieve_call {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -9054,6 +9260,7 @@ pub mod retrieve_call {
         }
     }
 }
+#[rustfmt::skip]
 /// SendDtmfSignaling: 调用SendDtmfSignaling在通话过程中发送DTMF按键信息。 (English: Call SendDtmfSignaling to send DTMF keys during a call.)
 ///
 /// 调用SendDtmfSignaling在通话过程中发送DTMF按键信息。
@@ -9266,16 +9473,12 @@ pub mod send_dtmf_signaling {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
-                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
-                channel_id: self
-                    .channel_id
-                    .ok_or_else(|| BuildError::missing("ChannelId"))?,
-                dtmf: self.dtmf.ok_or_else(|| BuildError::missing("Dtmf"))?,
+                job_id: BuildError::require(self.job_id, "JobId")?,
+                channel_id: BuildError::require(self.channel_id, "ChannelId")?,
+                dtmf: BuildError::require(self.dtmf, "Dtmf")?,
             };
             request.validate()?;
             Ok(request)
@@ -9330,13 +9533,18 @@ pub mod send_dtmf_signaling {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -9358,6 +9566,7 @@ pub mod send_dtmf_signaling {
         pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
@@ -9378,6 +9587,7 @@ pub mod send_dtmf_signaling {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -9466,6 +9676,7 @@ pub mod send_dtmf_signaling {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -9479,15 +9690,18 @@ pub mod send_dtmf_signaling {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -9503,6 +9717,7 @@ pub mod send_dtmf_signaling {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -9513,6 +9728,7 @@ pub mod send_dtmf_signaling {
         }
     }
 }
+#[rustfmt::skip]
 /// SignInGroup - 签入技能组: 调用SignInGroup使坐席签入指定实例下的指定技能组,即坐席上线操作。 (English: Call SignInGroup to sign an agent in to skill groups, i.e. bring the agent online.)
 ///
 /// 调用SignInGroup使坐席签入指定实例下的指定技能组,即坐席上线操作。
@@ -9689,16 +9905,13 @@ pub mod sign_in_group {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
-                device_id: self
-                    .device_id
-                    .ok_or_else(|| BuildError::missing("DeviceId"))?,
-                signed_skill_group_id_list: self
-                    .signed_skill_group_id_list
-                    .ok_or_else(|| BuildError::missing("SignedSkillGroupIdList"))?,
+                device_id: BuildError::require(self.device_id, "DeviceId")?,
+                signed_skill_group_id_list: BuildError::require(
+                    self.signed_skill_group_id_list,
+                    "SignedSkillGroupIdList",
+                )?,
                 chat_device_id: self.chat_device_id,
                 additivity: self.additivity,
             };
@@ -9754,13 +9967,18 @@ pub mod sign_in_group {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -9840,6 +10058,7 @@ pub mod sign_in_group {
         pub chat_device_id: ::std::option::Option<::std::string::String>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.extension {
@@ -9921,6 +10140,7 @@ pub mod sign_in_group {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -10011,6 +10231,7 @@ pub mod sign_in_group {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -10023,15 +10244,18 @@ pub mod sign_in_group {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -10047,6 +10271,7 @@ pub mod sign_in_group {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -10095,6 +10320,7 @@ pub mod sign_in_group {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for OutputWorkMode {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -10102,6 +10328,7 @@ pub mod sign_in_group {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputWorkMode {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -10181,6 +10408,7 @@ pub mod sign_in_group {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for OutputUserState {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -10188,6 +10416,7 @@ pub mod sign_in_group {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputUserState {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -10213,6 +10442,7 @@ pub mod sign_in_group {
         }
     }
 }
+#[rustfmt::skip]
 /// SignOutGroup: 调用SignOutGroup使坐席签出当前签入的技能组,即坐席下线操作。 (English: Call SignOutGroup to sign an agent out of its skill groups, i.e. take the agent offline.)
 ///
 /// 调用SignOutGroup使坐席签出当前签入的技能组,即坐席下线操作。
@@ -10375,9 +10605,7 @@ pub mod sign_out_group {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
             };
@@ -10422,13 +10650,18 @@ pub mod sign_out_group {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -10528,6 +10761,7 @@ pub mod sign_out_group {
         pub mobile: ::std::option::Option<::std::string::String>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.extension {
@@ -10623,6 +10857,7 @@ pub mod sign_out_group {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -10736,6 +10971,7 @@ pub mod sign_out_group {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -10751,15 +10987,18 @@ pub mod sign_out_group {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -10775,6 +11014,7 @@ pub mod sign_out_group {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -10823,6 +11063,7 @@ pub mod sign_out_group {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for OutputWorkMode {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -10830,6 +11071,7 @@ pub mod sign_out_group {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputWorkMode {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -10909,6 +11151,7 @@ pub mod sign_out_group {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for OutputUserState {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -10916,6 +11159,7 @@ pub mod sign_out_group {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputUserState {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -10941,6 +11185,7 @@ pub mod sign_out_group {
         }
     }
 }
+#[rustfmt::skip]
 /// StartConference: StartConference: start a conference with the given participants (summary inferred from the parameters; the page summary was not found).
 ///
 /// No page text was found for this action; see unconfirmed.
@@ -11077,13 +11322,12 @@ pub mod start_conference {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
-                participant_list_json: self
-                    .participant_list_json
-                    .ok_or_else(|| BuildError::missing("ParticipantListJson"))?,
+                participant_list_json: BuildError::require(
+                    self.participant_list_json,
+                    "ParticipantListJson",
+                )?,
                 timeout_seconds: self.timeout_seconds,
                 tags: self.tags,
             };
@@ -11135,13 +11379,18 @@ pub mod start_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -11163,6 +11412,7 @@ pub mod start_conference {
         pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
@@ -11183,6 +11433,7 @@ pub mod start_conference {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -11241,6 +11492,7 @@ pub mod start_conference {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -11250,15 +11502,18 @@ pub mod start_conference {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -11274,6 +11529,7 @@ pub mod start_conference {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -11284,6 +11540,7 @@ pub mod start_conference {
         }
     }
 }
+#[rustfmt::skip]
 /// SwitchToConference: SwitchToConference: switch the call given by JobId to a conference (summary inferred from the action name; the page summary was not found).
 ///
 /// No page text was found for this action; see unconfirmed.
@@ -11399,12 +11656,10 @@ pub mod switch_to_conference {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
-                job_id: self.job_id.ok_or_else(|| BuildError::missing("JobId"))?,
+                job_id: BuildError::require(self.job_id, "JobId")?,
             };
             request.validate()?;
             Ok(request)
@@ -11451,13 +11706,18 @@ pub mod switch_to_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -11479,6 +11739,7 @@ pub mod switch_to_conference {
         pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
@@ -11499,6 +11760,7 @@ pub mod switch_to_conference {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -11557,6 +11819,7 @@ pub mod switch_to_conference {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -11566,15 +11829,18 @@ pub mod switch_to_conference {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -11590,6 +11856,7 @@ pub mod switch_to_conference {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -11600,6 +11867,7 @@ pub mod switch_to_conference {
         }
     }
 }
+#[rustfmt::skip]
 /// TakeBreak: 调用TakeBreak将指定实例下的指定坐席设置为小休状态。 (English: Call TakeBreak to put an agent on break.)
 ///
 /// 调用TakeBreak将指定实例下的指定坐席设置为小休状态。
@@ -11768,12 +12036,10 @@ pub mod take_break {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
                 device_id: self.device_id,
-                code: self.code.ok_or_else(|| BuildError::missing("Code"))?,
+                code: BuildError::require(self.code, "Code")?,
             };
             request.validate()?;
             Ok(request)
@@ -11820,13 +12086,18 @@ pub mod take_break {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -11926,6 +12197,7 @@ pub mod take_break {
         pub mobile: ::std::option::Option<::std::string::String>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.extension {
@@ -12021,6 +12293,7 @@ pub mod take_break {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -12129,6 +12402,7 @@ pub mod take_break {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -12143,15 +12417,18 @@ pub mod take_break {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -12167,6 +12444,7 @@ pub mod take_break {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -12215,6 +12493,7 @@ pub mod take_break {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for OutputWorkMode {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -12222,6 +12501,7 @@ pub mod take_break {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputWorkMode {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -12301,6 +12581,7 @@ pub mod take_break {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for OutputUserState {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -12308,6 +12589,7 @@ pub mod take_break {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputUserState {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -12333,6 +12615,7 @@ pub mod take_break {
         }
     }
 }
+#[rustfmt::skip]
 /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.)
 ///
 /// 调用UnmuteCall取消通话静音。
@@ -12545,13 +12828,9 @@ pub mod unmute_call {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                instance_id: self
-                    .instance_id
-                    .ok_or_else(|| BuildError::missing("InstanceId"))?,
-                user_id: self.user_id.ok_or_else(|| BuildError::missing("UserId"))?,
-                device_id: self
-                    .device_id
-                    .ok_or_else(|| BuildError::missing("DeviceId"))?,
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
+                user_id: BuildError::require(self.user_id, "UserId")?,
+                device_id: BuildError::require(self.device_id, "DeviceId")?,
                 job_id: self.job_id,
                 channel_id: self.channel_id,
             };
@@ -12604,13 +12883,18 @@ pub mod unmute_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -12628,6 +12912,7 @@ pub mod unmute_call {
         pub user_context: ::std::option::Option<super::types::UserContext>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
@@ -12648,6 +12933,7 @@ pub mod unmute_call {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -12764,6 +13050,7 @@ pub mod unmute_call {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -12781,15 +13068,18 @@ pub mod unmute_call {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -12805,6 +13095,7 @@ pub mod unmute_call {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -12815,6 +13106,7 @@ pub mod unmute_call {
         }
     }
 }
+#[rustfmt::skip]
 /// An async client of Alibaba Cloud Contact Center (CCC) API.
 ///
 /// Cheap to clone; clones share the transport and the auth state.
@@ -12822,6 +13114,7 @@ pub mod unmute_call {
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
 }
+#[rustfmt::skip]
 impl Client {
     /// A builder: base URL variables, transport and auth.
     pub fn builder() -> ClientBuilder {
@@ -12842,11 +13135,14 @@ impl Client {
         &self,
         request: answer_call::Request,
     ) -> ::std::result::Result<answer_call::Output, answer_call::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(answer_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(answer_call::Error::Send)?;
-        answer_call::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(answer_call::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => answer_call::parse_response(response),
+            Err(error) => Err(answer_call::Error::Send(error)),
+        }
     }
     /// BargeInCall: 调用BargeInCall实现强插,将用户加入到jobId指定的会话中。 (English: Call BargeInCall to barge in, adding the user to the conversation given by JobId.)
     ///
@@ -12855,11 +13151,14 @@ impl Client {
         &self,
         request: barge_in_call::Request,
     ) -> ::std::result::Result<barge_in_call::Output, barge_in_call::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(barge_in_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(barge_in_call::Error::Send)?;
-        barge_in_call::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(barge_in_call::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => barge_in_call::parse_response(response),
+            Err(error) => Err(barge_in_call::Error::Send(error)),
+        }
     }
     /// BlindTransfer - 直接转接: 调用BlindTransfer直接转接通话到其他坐席或某个技能组队列或外部号码。 (English: Call BlindTransfer to transfer a call directly to another agent, a skill group queue or an external number.)
     ///
@@ -12868,11 +13167,14 @@ impl Client {
         &self,
         request: blind_transfer::Request,
     ) -> ::std::result::Result<blind_transfer::Output, blind_transfer::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(blind_transfer::Error::Build)?;
-        let response = self.core.send(http).await.map_err(blind_transfer::Error::Send)?;
-        blind_transfer::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(blind_transfer::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => blind_transfer::parse_response(response),
+            Err(error) => Err(blind_transfer::Error::Send(error)),
+        }
     }
     /// CancelAttendedTransfer - 取消咨询转移: 调用CancelAttendedTransfer取消咨询转接。 (English: Call CancelAttendedTransfer to cancel a consultation transfer.)
     ///
@@ -12884,15 +13186,14 @@ impl Client {
         cancel_attended_transfer::Output,
         cancel_attended_transfer::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(cancel_attended_transfer::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(cancel_attended_transfer::Error::Send)?;
-        cancel_attended_transfer::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(cancel_attended_transfer::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => cancel_attended_transfer::parse_response(response),
+            Err(error) => Err(cancel_attended_transfer::Error::Send(error)),
+        }
     }
     /// CoachCall - 辅导通话: 调用CoachCall辅导指定实例下指定通话ID对应的通话中的指定坐席。 (English: Call CoachCall to coach a given agent in a given call.)
     ///
@@ -12901,11 +13202,14 @@ impl Client {
         &self,
         request: coach_call::Request,
     ) -> ::std::result::Result<coach_call::Output, coach_call::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(coach_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(coach_call::Error::Send)?;
-        coach_call::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(coach_call::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => coach_call::parse_response(response),
+            Err(error) => Err(coach_call::Error::Send(error)),
+        }
     }
     /// CompleteAttendedTransfer - 完成咨询转接: 调用CompleteAttendedTransfer完成咨询转。 (English: Call CompleteAttendedTransfer to complete a consultation transfer.)
     ///
@@ -12917,15 +13221,14 @@ impl Client {
         complete_attended_transfer::Output,
         complete_attended_transfer::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(complete_attended_transfer::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(complete_attended_transfer::Error::Send)?;
-        complete_attended_transfer::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(complete_attended_transfer::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => complete_attended_transfer::parse_response(response),
+            Err(error) => Err(complete_attended_transfer::Error::Send(error)),
+        }
     }
     /// HoldCall - 保持通话: 调用HoldCall保持指定实例下指定通话ID对应的通话。 (English: Call HoldCall to hold the call with the given call ID.)
     ///
@@ -12934,11 +13237,14 @@ impl Client {
         &self,
         request: hold_call::Request,
     ) -> ::std::result::Result<hold_call::Output, hold_call::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(hold_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(hold_call::Error::Send)?;
-        hold_call::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(hold_call::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => hold_call::parse_response(response),
+            Err(error) => Err(hold_call::Error::Send(error)),
+        }
     }
     /// InitiateAttendedTransfer - 发起咨询转接: 咨询转接通话到其他坐席或某个技能组队列或外部号码。 (English: Start a consultation transfer of a call to another agent, a skill group queue or an external number.)
     ///
@@ -12950,15 +13256,14 @@ impl Client {
         initiate_attended_transfer::Output,
         initiate_attended_transfer::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(initiate_attended_transfer::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(initiate_attended_transfer::Error::Send)?;
-        initiate_attended_transfer::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(initiate_attended_transfer::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => initiate_attended_transfer::parse_response(response),
+            Err(error) => Err(initiate_attended_transfer::Error::Send(error)),
+        }
     }
     /// InterceptCall - 强拆通话: 调用InterceptCall强行拆开指定实例下指定通话ID对应的通话。 (English: Call InterceptCall to take over a monitored call from the agent.)
     ///
@@ -12967,11 +13272,14 @@ impl Client {
         &self,
         request: intercept_call::Request,
     ) -> ::std::result::Result<intercept_call::Output, intercept_call::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(intercept_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(intercept_call::Error::Send)?;
-        intercept_call::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(intercept_call::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => intercept_call::parse_response(response),
+            Err(error) => Err(intercept_call::Error::Send(error)),
+        }
     }
     /// MakeCall - 发起呼叫: 调用MakeCall发起呼叫,被叫可以是内部坐席,也可以是外部客户。 (English: Call MakeCall to place a call to an internal agent or an external customer.)
     ///
@@ -12980,11 +13288,14 @@ impl Client {
         &self,
         request: make_call::Request,
     ) -> ::std::result::Result<make_call::Output, make_call::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(make_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(make_call::Error::Send)?;
-        make_call::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(make_call::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => make_call::parse_response(response),
+            Err(error) => Err(make_call::Error::Send(error)),
+        }
     }
     /// MonitorCall: 调用MonitorCall监听指定实例下指定通话ID对应的通话。 (English: Call MonitorCall to monitor (listen in on) a call.)
     ///
@@ -12993,11 +13304,14 @@ impl Client {
         &self,
         request: monitor_call::Request,
     ) -> ::std::result::Result<monitor_call::Output, monitor_call::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(monitor_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(monitor_call::Error::Send)?;
-        monitor_call::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(monitor_call::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => monitor_call::parse_response(response),
+            Err(error) => Err(monitor_call::Error::Send(error)),
+        }
     }
     /// MuteCall - 静音通话: 调用MuteCall静音指定实例下指定通话ID对应的通话。 (English: Call MuteCall to mute the call with the given call ID.)
     ///
@@ -13006,11 +13320,14 @@ impl Client {
         &self,
         request: mute_call::Request,
     ) -> ::std::result::Result<mute_call::Output, mute_call::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(mute_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(mute_call::Error::Send)?;
-        mute_call::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(mute_call::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => mute_call::parse_response(response),
+            Err(error) => Err(mute_call::Error::Send(error)),
+        }
     }
     /// ReadyForService - 坐席就绪: 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。 (English: Call ReadyForService to make an agent ready (idle).)
     ///
@@ -13019,15 +13336,14 @@ impl Client {
         &self,
         request: ready_for_service::Request,
     ) -> ::std::result::Result<ready_for_service::Output, ready_for_service::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(ready_for_service::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(ready_for_service::Error::Send)?;
-        ready_for_service::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(ready_for_service::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => ready_for_service::parse_response(response),
+            Err(error) => Err(ready_for_service::Error::Send(error)),
+        }
     }
     /// ReleaseCall - 挂断通话: 调用ReleaseCall挂断指定实例下指定通话ID对应的通话。 (English: Call ReleaseCall to hang up the call with the given call ID.)
     ///
@@ -13036,11 +13352,14 @@ impl Client {
         &self,
         request: release_call::Request,
     ) -> ::std::result::Result<release_call::Output, release_call::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(release_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(release_call::Error::Send)?;
-        release_call::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(release_call::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => release_call::parse_response(response),
+            Err(error) => Err(release_call::Error::Send(error)),
+        }
     }
     /// ResetAgentState - 重置坐席状态: 调用ResetAgentState重置指定实例下指定坐席的坐席状态。 (English: Call ResetAgentState to reset an agent's state.)
     ///
@@ -13049,15 +13368,14 @@ impl Client {
         &self,
         request: reset_agent_state::Request,
     ) -> ::std::result::Result<reset_agent_state::Output, reset_agent_state::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(reset_agent_state::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(reset_agent_state::Error::Send)?;
-        reset_agent_state::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(reset_agent_state::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => reset_agent_state::parse_response(response),
+            Err(error) => Err(reset_agent_state::Error::Send(error)),
+        }
     }
     /// RetrieveCall - 取回通话: 调用RetrieveCall取回指定实例下指定通话ID对应的通话。 (English: Call RetrieveCall to retrieve a held call.)
     ///
@@ -13066,11 +13384,14 @@ impl Client {
         &self,
         request: retrieve_call::Request,
     ) -> ::std::result::Result<retrieve_call::Output, retrieve_call::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(retrieve_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(retrieve_call::Error::Send)?;
-        retrieve_call::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(retrieve_call::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => retrieve_call::parse_response(response),
+            Err(error) => Err(retrieve_call::Error::Send(error)),
+        }
     }
     /// SendDtmfSignaling: 调用SendDtmfSignaling在通话过程中发送DTMF按键信息。 (English: Call SendDtmfSignaling to send DTMF keys during a call.)
     ///
@@ -13079,15 +13400,14 @@ impl Client {
         &self,
         request: send_dtmf_signaling::Request,
     ) -> ::std::result::Result<send_dtmf_signaling::Output, send_dtmf_signaling::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(send_dtmf_signaling::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(send_dtmf_signaling::Error::Send)?;
-        send_dtmf_signaling::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(send_dtmf_signaling::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => send_dtmf_signaling::parse_response(response),
+            Err(error) => Err(send_dtmf_signaling::Error::Send(error)),
+        }
     }
     /// SignInGroup - 签入技能组: 调用SignInGroup使坐席签入指定实例下的指定技能组,即坐席上线操作。 (English: Call SignInGroup to sign an agent in to skill groups, i.e. bring the agent online.)
     ///
@@ -13096,11 +13416,14 @@ impl Client {
         &self,
         request: sign_in_group::Request,
     ) -> ::std::result::Result<sign_in_group::Output, sign_in_group::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(sign_in_group::Error::Build)?;
-        let response = self.core.send(http).await.map_err(sign_in_group::Error::Send)?;
-        sign_in_group::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(sign_in_group::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => sign_in_group::parse_response(response),
+            Err(error) => Err(sign_in_group::Error::Send(error)),
+        }
     }
     /// SignOutGroup: 调用SignOutGroup使坐席签出当前签入的技能组,即坐席下线操作。 (English: Call SignOutGroup to sign an agent out of its skill groups, i.e. take the agent offline.)
     ///
@@ -13109,11 +13432,14 @@ impl Client {
         &self,
         request: sign_out_group::Request,
     ) -> ::std::result::Result<sign_out_group::Output, sign_out_group::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(sign_out_group::Error::Build)?;
-        let response = self.core.send(http).await.map_err(sign_out_group::Error::Send)?;
-        sign_out_group::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(sign_out_group::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => sign_out_group::parse_response(response),
+            Err(error) => Err(sign_out_group::Error::Send(error)),
+        }
     }
     /// StartConference: StartConference: start a conference with the given participants (summary inferred from the parameters; the page summary was not found).
     ///
@@ -13122,15 +13448,14 @@ impl Client {
         &self,
         request: start_conference::Request,
     ) -> ::std::result::Result<start_conference::Output, start_conference::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(start_conference::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(start_conference::Error::Send)?;
-        start_conference::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(start_conference::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => start_conference::parse_response(response),
+            Err(error) => Err(start_conference::Error::Send(error)),
+        }
     }
     /// SwitchToConference: SwitchToConference: switch the call given by JobId to a conference (summary inferred from the action name; the page summary was not found).
     ///
@@ -13142,15 +13467,14 @@ impl Client {
         switch_to_conference::Output,
         switch_to_conference::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(switch_to_conference::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(switch_to_conference::Error::Send)?;
-        switch_to_conference::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(switch_to_conference::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => switch_to_conference::parse_response(response),
+            Err(error) => Err(switch_to_conference::Error::Send(error)),
+        }
     }
     /// TakeBreak: 调用TakeBreak将指定实例下的指定坐席设置为小休状态。 (English: Call TakeBreak to put an agent on break.)
     ///
@@ -13159,11 +13483,14 @@ impl Client {
         &self,
         request: take_break::Request,
     ) -> ::std::result::Result<take_break::Output, take_break::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(take_break::Error::Build)?;
-        let response = self.core.send(http).await.map_err(take_break::Error::Send)?;
-        take_break::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(take_break::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => take_break::parse_response(response),
+            Err(error) => Err(take_break::Error::Send(error)),
+        }
     }
     /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.)
     ///
@@ -13172,19 +13499,24 @@ impl Client {
         &self,
         request: unmute_call::Request,
     ) -> ::std::result::Result<unmute_call::Output, unmute_call::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(unmute_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(unmute_call::Error::Send)?;
-        unmute_call::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(unmute_call::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => unmute_call::parse_response(response),
+            Err(error) => Err(unmute_call::Error::Send(error)),
+        }
     }
 }
+#[rustfmt::skip]
 /// Builds a [`Client`].
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
     config: ::switchboard_runtime::client::ClientConfig,
     endpoint: ::std::option::Option<::std::string::String>,
 }
+#[rustfmt::skip]
 impl ClientBuilder {
     /// Service endpoint. Documented: East China 2 (Shanghai) \`ccc.cn-shanghai.aliyuncs.com\`. The official Python SDK maps 22 other regions (ap-northeast-1, ap-south-1, ap-southeast-1/2/3/5, cn-beijing, cn-chengdu, cn-hongkong, cn-huhehaote, cn-qingdao, cn-shenzhen, cn-zhangjiakou, eu-central-1, eu-west-1, me-east-1, us-east-1, us-west-1, cn-hangzhou-finance, cn-shenzhen-finance-1, cn-shanghai-finance-1, cn-north-2-gov-1) to \`ccc.aliyuncs.com\`; cn-shanghai is not in that map and falls through to the SDK's regional rule, consistent with the documented Shanghai host.
     ///
@@ -13248,6 +13580,7 @@ impl ClientBuilder {
         })
     }
 }
+#[rustfmt::skip]
 /// AccessKey (AccessKeyId + AccessKeySecret) of an Alibaba Cloud account or RAM user, optionally with an STS security token (V3: `x-acs-security-token` header). The official SDK (alibabacloud_tea_openapi 0.4.6) signs with V3 (ACS3-HMAC-SHA256) unless configured with `signature_algorithm='v2'`, which selects the RPC HMAC-SHA1 signature.
 pub mod auth {
     /// Requests signed with `ACS3-HMAC-SHA256`.

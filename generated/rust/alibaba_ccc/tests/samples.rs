@@ -2,14 +2,19 @@
 
 //! Documented samples of every endpoint, as tests.
 #![allow(clippy::unwrap_used, reason = "tests")]
+#[rustfmt::skip]
 use switchboard_alibaba_ccc as client;
+#[rustfmt::skip]
 use ::switchboard_runtime::bytes::Bytes;
+#[rustfmt::skip]
 use ::switchboard_runtime::serde_json;
+#[rustfmt::skip]
 fn query(
     request: &::switchboard_runtime::http::Request<Bytes>,
 ) -> Vec<(String, String)> {
     ::switchboard_runtime::query::pairs(request.uri())
 }
+#[rustfmt::skip]
 #[test]
 fn answer_call_documented() {
     use client::answer_call as op;
@@ -51,6 +56,7 @@ fn answer_call_documented() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn barge_in_call_from_examples() {
     use client::barge_in_call as op;
@@ -96,6 +102,7 @@ fn barge_in_call_from_examples() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn blind_transfer_from_examples() {
     use client::blind_transfer as op;
@@ -152,6 +159,7 @@ fn blind_transfer_from_examples() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn cancel_attended_transfer_from_examples() {
     use client::cancel_attended_transfer as op;
@@ -194,6 +202,7 @@ fn cancel_attended_transfer_from_examples() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn coach_call_documented() {
     use client::coach_call as op;
@@ -239,6 +248,7 @@ fn coach_call_documented() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn complete_attended_transfer_documented() {
     use client::complete_attended_transfer as op;
@@ -281,6 +291,7 @@ fn complete_attended_transfer_documented() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn hold_call_from_examples() {
     use client::hold_call as op;
@@ -328,6 +339,7 @@ fn hold_call_from_examples() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn initiate_attended_transfer_from_examples() {
     use client::initiate_attended_transfer as op;
@@ -383,6 +395,7 @@ fn initiate_attended_transfer_from_examples() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn intercept_call_documented() {
     use client::intercept_call as op;
@@ -428,6 +441,7 @@ fn intercept_call_documented() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn make_call_documented() {
     use client::make_call as op;
@@ -477,6 +491,7 @@ fn make_call_documented() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn monitor_call_documented() {
     use client::monitor_call as op;
@@ -520,6 +535,7 @@ fn monitor_call_documented() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn mute_call_from_examples() {
     use client::mute_call as op;
@@ -564,6 +580,7 @@ fn mute_call_from_examples() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn ready_for_service_documented() {
     use client::ready_for_service as op;
@@ -605,6 +622,7 @@ fn ready_for_service_documented() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn release_call_documented() {
     use client::release_call as op;
@@ -649,6 +667,7 @@ fn release_call_documented() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn reset_agent_state_from_examples() {
     use client::reset_agent_state as op;
@@ -689,6 +708,7 @@ fn reset_agent_state_from_examples() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn retrieve_call_from_examples() {
     use client::retrieve_call as op;
@@ -733,6 +753,7 @@ fn retrieve_call_from_examples() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn send_dtmf_signaling_documented() {
     use client::send_dtmf_signaling as op;
@@ -781,6 +802,7 @@ fn send_dtmf_signaling_documented() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn sign_in_group_documented() {
     use client::sign_in_group as op;
@@ -830,6 +852,7 @@ fn sign_in_group_documented() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn sign_out_group_documented() {
     use client::sign_out_group as op;
@@ -870,6 +893,7 @@ fn sign_out_group_documented() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn start_conference_from_examples() {
     use client::start_conference as op;
@@ -912,6 +936,7 @@ fn start_conference_from_examples() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn switch_to_conference_from_examples() {
     use client::switch_to_conference as op;
@@ -953,6 +978,7 @@ fn switch_to_conference_from_examples() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn take_break_documented() {
     use client::take_break as op;
@@ -994,6 +1020,7 @@ fn take_break_documented() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn unmute_call_documented() {
     use client::unmute_call as op;

@@ -27,10 +27,12 @@
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
     clippy::needless_borrows_for_generic_args,
-    rustdoc::bare_urls,
+    rustdoc::bare_urls
 )]
+#[rustfmt::skip]
 /// The base URL template; [`ClientBuilder`] fills its variables.
 pub const BASE_URL_TEMPLATE: &str = "{scheme}://{host}:{port}/api/v2";
+#[rustfmt::skip]
 /// Where the result code, message, request id and payload live in every response.
 pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_runtime::response::Envelope {
     code_field: ::std::option::Option::Some("statusCode"),
@@ -42,6 +44,7 @@ pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_ru
     payload_field: ::std::option::Option::None,
     http_status_errors: false,
 };
+#[rustfmt::skip]
 /// Error codes every endpoint of the service can return.
 pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 20usize] = [
     ::switchboard_runtime::response::ErrorInfo {
@@ -205,6 +208,7 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 20usize] = [
         retryable: false,
     },
 ];
+#[rustfmt::skip]
 /// Types shared by several endpoints and events.
 pub mod types {
     /// Documented values; others are kept as received.
@@ -314,6 +318,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for CallCapabilitiesItem {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -321,6 +326,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for CallCapabilitiesItem {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -482,6 +488,7 @@ pub mod types {
         pub path: ::std::option::Option<::std::string::String>,
     }
     impl ::switchboard_runtime::wire::ToJson for Call {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.id {
@@ -608,6 +615,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Call {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -683,6 +691,7 @@ pub mod types {
         pub digits: ::std::option::Option<::std::string::String>,
     }
     impl ::switchboard_runtime::wire::ToJson for Participant {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.e164_number {
@@ -717,6 +726,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Participant {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -760,6 +770,7 @@ pub mod types {
         pub phone_number: ::std::string::String,
     }
     impl ::switchboard_runtime::wire::ToJson for Destination {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             object
@@ -771,6 +782,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Destination {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -830,6 +842,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for DeviceDeviceState {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -837,6 +850,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for DeviceDeviceState {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -896,6 +910,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for DeviceDoNotDisturb {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -903,6 +918,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for DeviceDoNotDisturb {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -980,6 +996,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for DeviceCapabilitiesItem {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -987,6 +1004,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for DeviceCapabilitiesItem {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1043,6 +1061,7 @@ pub mod types {
         pub target_device_uri: ::std::option::Option<::std::string::String>,
     }
     impl ::switchboard_runtime::wire::ToJson for DeviceSupervisorMonitoringState {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.state {
@@ -1068,6 +1087,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for DeviceSupervisorMonitoringState {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1161,6 +1181,7 @@ pub mod types {
         >,
     }
     impl ::switchboard_runtime::wire::ToJson for Device {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.id {
@@ -1234,6 +1255,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Device {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1300,6 +1322,7 @@ pub mod types {
         pub work_mode: ::std::option::Option<::std::string::String>,
     }
     impl ::switchboard_runtime::wire::ToJson for UserState {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.id {
@@ -1327,6 +1350,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for UserState {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1355,6 +1379,7 @@ pub mod types {
         }
     }
 }
+#[rustfmt::skip]
 /// Events the API delivers.
 ///
 /// CometD 3 (long polling; the 8.5.2 draft notes that web sockets are not supported by WWE&amp;WS). Call notifications arrive on channel \`/v2/me/calls\` (CallStateChangeMessage); other topics include \`/v2/me/devices\` (DeviceStateChangeMessage: agent state, DND, forwarding, monitoring) and \`/notifications/services\`.
@@ -1499,6 +1524,7 @@ pub mod events {
         pub message_type: ::std::string::String,
     }
     impl ::switchboard_runtime::wire::ToJson for ParticipantsUpdatedData {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             object
@@ -1533,6 +1559,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for ParticipantsUpdatedData {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1579,6 +1606,7 @@ pub mod events {
         pub channel: ::std::option::Option<::std::string::String>,
     }
     impl ::switchboard_runtime::wire::ToJson for ParticipantsUpdated {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             object
@@ -1594,6 +1622,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for ParticipantsUpdated {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1652,6 +1681,7 @@ pub mod events {
         pub message_type: ::std::string::String,
     }
     impl ::switchboard_runtime::wire::ToJson for StatusChangeData {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             object
@@ -1686,6 +1716,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for StatusChangeData {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1732,6 +1763,7 @@ pub mod events {
         pub channel: ::std::option::Option<::std::string::String>,
     }
     impl ::switchboard_runtime::wire::ToJson for StatusChange {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             object
@@ -1747,6 +1779,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for StatusChange {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1796,6 +1829,7 @@ pub mod events {
         pub message_type: ::std::string::String,
     }
     impl ::switchboard_runtime::wire::ToJson for CallRecordingStateChangeData {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             object
@@ -1823,6 +1857,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for CallRecordingStateChangeData {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1868,6 +1903,7 @@ pub mod events {
         pub channel: ::std::option::Option<::std::string::String>,
     }
     impl ::switchboard_runtime::wire::ToJson for CallRecordingStateChange {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             object
@@ -1883,6 +1919,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for CallRecordingStateChange {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1922,6 +1959,7 @@ pub mod events {
         pub devices: ::std::option::Option<::std::vec::Vec<super::types::Device>>,
     }
     impl ::switchboard_runtime::wire::ToJson for DeviceStateChangeMessageData {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             object
@@ -1940,6 +1978,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for DeviceStateChangeMessageData {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1983,6 +2022,7 @@ pub mod events {
         pub channel: ::std::option::Option<::std::string::String>,
     }
     impl ::switchboard_runtime::wire::ToJson for DeviceStateChangeMessage {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             object
@@ -1998,6 +2038,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for DeviceStateChangeMessage {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2024,6 +2065,7 @@ pub mod events {
         }
     }
 }
+#[rustfmt::skip]
 /// Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork.
 ///
 /// This operation is part of the Voice API section of the Web Services API. Sets the current user to the NotReady state with a workmode of AuxWork. AuxWork is a system-defined agent state operation and is always available for use.
@@ -2105,13 +2147,18 @@ pub mod aux_work {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -2120,12 +2167,14 @@ pub mod aux_work {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2181,6 +2230,7 @@ pub mod aux_work {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -2190,15 +2240,18 @@ pub mod aux_work {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -2214,6 +2267,7 @@ pub mod aux_work {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -2224,6 +2278,7 @@ pub mod aux_work {
         }
     }
 }
+#[rustfmt::skip]
 /// CompleteConference: Completes a previously initiated conference.
 ///
 /// This operation is part of the Voice API section of the Web Services API. Completes a previously initiated conference. Once completed, the two separate calls are brought together so that all three parties are participating in the same call.
@@ -2306,7 +2361,7 @@ pub mod complete_conference {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                id: self.id.ok_or_else(|| BuildError::missing("id"))?,
+                id: BuildError::require(self.id, "id")?,
                 consult_call_uri: self.consult_call_uri,
             };
             request.validate()?;
@@ -2348,13 +2403,18 @@ pub mod complete_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -2363,12 +2423,14 @@ pub mod complete_conference {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2424,6 +2486,7 @@ pub mod complete_conference {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -2433,15 +2496,18 @@ pub mod complete_conference {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -2457,6 +2523,7 @@ pub mod complete_conference {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -2467,6 +2534,7 @@ pub mod complete_conference {
         }
     }
 }
+#[rustfmt::skip]
 /// Dial: Initiates a new outbound call to the specified destination.
 ///
 /// This operation is part of the Voice API section of the Web Services API. Initiates a new outbound call to the specified destination.
@@ -2611,10 +2679,8 @@ pub mod dial {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                id: self.id.ok_or_else(|| BuildError::missing("id"))?,
-                destination: self
-                    .destination
-                    .ok_or_else(|| BuildError::missing("destination"))?,
+                id: BuildError::require(self.id, "id")?,
+                destination: BuildError::require(self.destination, "destination")?,
                 location: self.location,
                 user_data: self.user_data,
                 outbound_caller_id: self.outbound_caller_id,
@@ -2678,13 +2744,18 @@ pub mod dial {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -2693,12 +2764,14 @@ pub mod dial {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2754,6 +2827,7 @@ pub mod dial {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -2763,15 +2837,18 @@ pub mod dial {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -2787,6 +2864,7 @@ pub mod dial {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -2797,6 +2875,7 @@ pub mod dial {
         }
     }
 }
+#[rustfmt::skip]
 /// Hangup: Hangs up a call.
 ///
 /// This operation is part of the Voice API section of the Web Services API. Hangs up a call.
@@ -2864,7 +2943,7 @@ pub mod hangup {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                id: self.id.ok_or_else(|| BuildError::missing("id"))?,
+                id: BuildError::require(self.id, "id")?,
             };
             request.validate()?;
             Ok(request)
@@ -2896,13 +2975,18 @@ pub mod hangup {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -2911,12 +2995,14 @@ pub mod hangup {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2972,6 +3058,7 @@ pub mod hangup {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -2981,15 +3068,18 @@ pub mod hangup {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -3005,6 +3095,7 @@ pub mod hangup {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -3015,6 +3106,7 @@ pub mod hangup {
         }
     }
 }
+#[rustfmt::skip]
 /// Hold: Places a call on hold.
 ///
 /// This operation is part of the Voice API section of the Web Services API. Places a call on hold.
@@ -3082,7 +3174,7 @@ pub mod hold {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                id: self.id.ok_or_else(|| BuildError::missing("id"))?,
+                id: BuildError::require(self.id, "id")?,
             };
             request.validate()?;
             Ok(request)
@@ -3114,13 +3206,18 @@ pub mod hold {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -3129,12 +3226,14 @@ pub mod hold {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3190,6 +3289,7 @@ pub mod hold {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -3199,15 +3299,18 @@ pub mod hold {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -3223,6 +3326,7 @@ pub mod hold {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -3233,6 +3337,7 @@ pub mod hold {
         }
     }
 }
+#[rustfmt::skip]
 /// InitiateConference: Initiates a two-step conference to the specified destination.
 ///
 /// This operation is part of the Voice API section of the Web Services API. Initiates a two-step conference to the specified destination. This operation places the existing call on hold and creates a new call in the dialing state. After initiating the conference you can use the CompleteConference operation to complete the conference and bring all parties into the same call.
@@ -3358,10 +3463,8 @@ pub mod initiate_conference {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                id: self.id.ok_or_else(|| BuildError::missing("id"))?,
-                destination: self
-                    .destination
-                    .ok_or_else(|| BuildError::missing("destination"))?,
+                id: BuildError::require(self.id, "id")?,
+                destination: BuildError::require(self.destination, "destination")?,
                 location: self.location,
                 user_data: self.user_data,
             };
@@ -3416,13 +3519,18 @@ pub mod initiate_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -3431,12 +3539,14 @@ pub mod initiate_conference {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3492,6 +3602,7 @@ pub mod initiate_conference {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -3501,15 +3612,18 @@ pub mod initiate_conference {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -3525,6 +3639,7 @@ pub mod initiate_conference {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -3535,6 +3650,7 @@ pub mod initiate_conference {
         }
     }
 }
+#[rustfmt::skip]
 /// InitiateTransfer: Initiates a two-step transfer to the specified destination.
 ///
 /// This operation is part of the Voice API section of the Web Services API. Initiates a two-step transfer to the specified destination. After initiating the transfer, you can use the CompleteTransfer operation to complete the transfer.
@@ -3660,10 +3776,8 @@ pub mod initiate_transfer {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                id: self.id.ok_or_else(|| BuildError::missing("id"))?,
-                destination: self
-                    .destination
-                    .ok_or_else(|| BuildError::missing("destination"))?,
+                id: BuildError::require(self.id, "id")?,
+                destination: BuildError::require(self.destination, "destination")?,
                 location: self.location,
                 user_data: self.user_data,
             };
@@ -3718,13 +3832,18 @@ pub mod initiate_transfer {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -3733,12 +3852,14 @@ pub mod initiate_transfer {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3794,6 +3915,7 @@ pub mod initiate_transfer {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -3803,15 +3925,18 @@ pub mod initiate_transfer {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -3827,6 +3952,7 @@ pub mod initiate_transfer {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -3837,6 +3963,7 @@ pub mod initiate_transfer {
         }
     }
 }
+#[rustfmt::skip]
 /// Not Ready: Sets the current user to the NotReady state.
 ///
 /// This operation is part of the Voice API section of the Web Services API. Sets the current user to the NotReady state. NotReady is a system-defined agent state operation and is always available for use.
@@ -3918,13 +4045,18 @@ pub mod not_ready {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -3933,12 +4065,14 @@ pub mod not_ready {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3994,6 +4128,7 @@ pub mod not_ready {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -4003,15 +4138,18 @@ pub mod not_ready {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -4027,6 +4165,7 @@ pub mod not_ready {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -4037,6 +4176,7 @@ pub mod not_ready {
         }
     }
 }
+#[rustfmt::skip]
 /// Ready: Sets the current user to the Ready state.
 ///
 /// This operation is part of the Voice API section of the Web Services API. Sets the current user to the Ready state. Ready is a system-defined agent state operation and is always available for use.
@@ -4143,13 +4283,18 @@ pub mod ready {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -4158,12 +4303,14 @@ pub mod ready {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -4219,6 +4366,7 @@ pub mod ready {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -4228,15 +4376,18 @@ pub mod ready {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -4252,6 +4403,7 @@ pub mod ready {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -4296,6 +4448,7 @@ pub mod ready {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for ReadyWorkmode {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -4303,6 +4456,7 @@ pub mod ready {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for ReadyWorkmode {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -4328,6 +4482,7 @@ pub mod ready {
         }
     }
 }
+#[rustfmt::skip]
 /// RemoveParticipantFromConference: Removes the specified participant from the conference call.
 ///
 /// This operation is part of the Voice API section of the Web Services API. Removes the specified participant from the conference call. This operation can only be performed by the owner of the conference call or a supervisor during monitoring.
@@ -4413,10 +4568,8 @@ pub mod remove_participant_from_conference {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                id: self.id.ok_or_else(|| BuildError::missing("id"))?,
-                participant: self
-                    .participant
-                    .ok_or_else(|| BuildError::missing("participant"))?,
+                id: BuildError::require(self.id, "id")?,
+                participant: BuildError::require(self.participant, "participant")?,
             };
             request.validate()?;
             Ok(request)
@@ -4455,13 +4608,18 @@ pub mod remove_participant_from_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -4470,12 +4628,14 @@ pub mod remove_participant_from_conference {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -4531,6 +4691,7 @@ pub mod remove_participant_from_conference {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -4540,15 +4701,18 @@ pub mod remove_participant_from_conference {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -4564,6 +4728,7 @@ pub mod remove_participant_from_conference {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -4574,6 +4739,7 @@ pub mod remove_participant_from_conference {
         }
     }
 }
+#[rustfmt::skip]
 /// SingleStepTransfer: Performs a single-step transfer to the specified destination.
 ///
 /// This operation is part of the Voice API section of the Web Services API. Performs a single-step transfer to the specified destination.
@@ -4698,10 +4864,8 @@ pub mod single_step_transfer {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                id: self.id.ok_or_else(|| BuildError::missing("id"))?,
-                destination: self
-                    .destination
-                    .ok_or_else(|| BuildError::missing("destination"))?,
+                id: BuildError::require(self.id, "id")?,
+                destination: BuildError::require(self.destination, "destination")?,
                 location: self.location,
                 user_data: self.user_data,
             };
@@ -4756,13 +4920,18 @@ pub mod single_step_transfer {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -4771,12 +4940,14 @@ pub mod single_step_transfer {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -4832,6 +5003,7 @@ pub mod single_step_transfer {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -4841,15 +5013,18 @@ pub mod single_step_transfer {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -4865,6 +5040,7 @@ pub mod single_step_transfer {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -4875,6 +5051,7 @@ pub mod single_step_transfer {
         }
     }
 }
+#[rustfmt::skip]
 /// StartCallRecording: Starts call recording.
 ///
 /// This operation is part of the Voice API section of the Web Services API. Starts call recording. Recording stops when the call is completed or you use the StopCallRecording operation on either the call or the device.
@@ -4946,7 +5123,7 @@ pub mod start_call_recording {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                id: self.id.ok_or_else(|| BuildError::missing("id"))?,
+                id: BuildError::require(self.id, "id")?,
             };
             request.validate()?;
             Ok(request)
@@ -4978,13 +5155,18 @@ pub mod start_call_recording {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -4993,12 +5175,14 @@ pub mod start_call_recording {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -5054,6 +5238,7 @@ pub mod start_call_recording {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -5063,15 +5248,18 @@ pub mod start_call_recording {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -5087,6 +5275,7 @@ pub mod start_call_recording {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -5097,6 +5286,7 @@ pub mod start_call_recording {
         }
     }
 }
+#[rustfmt::skip]
 /// StartContactCenterSession: Initializes a session for the user with the provided parameters.
 ///
 /// This operation is part of the Voice API section of the Web Services API. Initializes a session for the user with the provided parameters. Almost all client applications that provide a full set of voice features should send this operation at login and call EndContactCenterSession when the application exits.
@@ -5235,7 +5425,7 @@ pub mod start_contact_center_session {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                channels: self.channels.ok_or_else(|| BuildError::missing("channels"))?,
+                channels: BuildError::require(self.channels, "channels")?,
                 place: self.place,
                 device_path: self.device_path,
                 login_code: self.login_code,
@@ -5305,13 +5495,18 @@ pub mod start_contact_center_session {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -5320,12 +5515,14 @@ pub mod start_contact_center_session {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -5395,6 +5592,7 @@ pub mod start_contact_center_session {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -5406,15 +5604,18 @@ pub mod start_contact_center_session {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -5430,6 +5631,7 @@ pub mod start_contact_center_session {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -5440,6 +5642,7 @@ pub mod start_contact_center_session {
         }
     }
 }
+#[rustfmt::skip]
 /// An async client of Genesys Workspace Web Services API v2.
 ///
 /// Cheap to clone; clones share the transport and the auth state.
@@ -5447,6 +5650,7 @@ pub mod start_contact_center_session {
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
 }
+#[rustfmt::skip]
 impl Client {
     /// A builder: base URL variables, transport and auth.
     pub fn builder() -> ClientBuilder {
@@ -5467,11 +5671,14 @@ impl Client {
         &self,
         request: aux_work::Request,
     ) -> ::std::result::Result<aux_work::Output, aux_work::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(aux_work::Error::Build)?;
-        let response = self.core.send(http).await.map_err(aux_work::Error::Send)?;
-        aux_work::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(aux_work::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => aux_work::parse_response(response),
+            Err(error) => Err(aux_work::Error::Send(error)),
+        }
     }
     /// CompleteConference: Completes a previously initiated conference.
     ///
@@ -5480,15 +5687,14 @@ impl Client {
         &self,
         request: complete_conference::Request,
     ) -> ::std::result::Result<complete_conference::Output, complete_conference::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(complete_conference::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(complete_conference::Error::Send)?;
-        complete_conference::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(complete_conference::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => complete_conference::parse_response(response),
+            Err(error) => Err(complete_conference::Error::Send(error)),
+        }
     }
     /// Dial: Initiates a new outbound call to the specified destination.
     ///
@@ -5497,9 +5703,14 @@ impl Client {
         &self,
         request: dial::Request,
     ) -> ::std::result::Result<dial::Output, dial::Error> {
-        let http = request.to_http(self.core.base_url()).map_err(dial::Error::Build)?;
-        let response = self.core.send(http).await.map_err(dial::Error::Send)?;
-        dial::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(dial::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => dial::parse_response(response),
+            Err(error) => Err(dial::Error::Send(error)),
+        }
     }
     /// Hangup: Hangs up a call.
     ///
@@ -5508,9 +5719,14 @@ impl Client {
         &self,
         request: hangup::Request,
     ) -> ::std::result::Result<hangup::Output, hangup::Error> {
-        let http = request.to_http(self.core.base_url()).map_err(hangup::Error::Build)?;
-        let response = self.core.send(http).await.map_err(hangup::Error::Send)?;
-        hangup::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(hangup::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => hangup::parse_response(response),
+            Err(error) => Err(hangup::Error::Send(error)),
+        }
     }
     /// Hold: Places a call on hold.
     ///
@@ -5519,9 +5735,14 @@ impl Client {
         &self,
         request: hold::Request,
     ) -> ::std::result::Result<hold::Output, hold::Error> {
-        let http = request.to_http(self.core.base_url()).map_err(hold::Error::Build)?;
-        let response = self.core.send(http).await.map_err(hold::Error::Send)?;
-        hold::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(hold::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => hold::parse_response(response),
+            Err(error) => Err(hold::Error::Send(error)),
+        }
     }
     /// InitiateConference: Initiates a two-step conference to the specified destination.
     ///
@@ -5530,15 +5751,14 @@ impl Client {
         &self,
         request: initiate_conference::Request,
     ) -> ::std::result::Result<initiate_conference::Output, initiate_conference::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(initiate_conference::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(initiate_conference::Error::Send)?;
-        initiate_conference::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(initiate_conference::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => initiate_conference::parse_response(response),
+            Err(error) => Err(initiate_conference::Error::Send(error)),
+        }
     }
     /// InitiateTransfer: Initiates a two-step transfer to the specified destination.
     ///
@@ -5547,15 +5767,14 @@ impl Client {
         &self,
         request: initiate_transfer::Request,
     ) -> ::std::result::Result<initiate_transfer::Output, initiate_transfer::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(initiate_transfer::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(initiate_transfer::Error::Send)?;
-        initiate_transfer::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(initiate_transfer::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => initiate_transfer::parse_response(response),
+            Err(error) => Err(initiate_transfer::Error::Send(error)),
+        }
     }
     /// Not Ready: Sets the current user to the NotReady state.
     ///
@@ -5564,11 +5783,14 @@ impl Client {
         &self,
         request: not_ready::Request,
     ) -> ::std::result::Result<not_ready::Output, not_ready::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(not_ready::Error::Build)?;
-        let response = self.core.send(http).await.map_err(not_ready::Error::Send)?;
-        not_ready::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(not_ready::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => not_ready::parse_response(response),
+            Err(error) => Err(not_ready::Error::Send(error)),
+        }
     }
     /// Ready: Sets the current user to the Ready state.
     ///
@@ -5577,9 +5799,14 @@ impl Client {
         &self,
         request: ready::Request,
     ) -> ::std::result::Result<ready::Output, ready::Error> {
-        let http = request.to_http(self.core.base_url()).map_err(ready::Error::Build)?;
-        let response = self.core.send(http).await.map_err(ready::Error::Send)?;
-        ready::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(ready::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => ready::parse_response(response),
+            Err(error) => Err(ready::Error::Send(error)),
+        }
     }
     /// RemoveParticipantFromConference: Removes the specified participant from the conference call.
     ///
@@ -5591,15 +5818,16 @@ impl Client {
         remove_participant_from_conference::Output,
         remove_participant_from_conference::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(remove_participant_from_conference::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(remove_participant_from_conference::Error::Send)?;
-        remove_participant_from_conference::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => {
+                return Err(remove_participant_from_conference::Error::Build(error));
+            }
+        };
+        match self.core.send(http).await {
+            Ok(response) => remove_participant_from_conference::parse_response(response),
+            Err(error) => Err(remove_participant_from_conference::Error::Send(error)),
+        }
     }
     /// SingleStepTransfer: Performs a single-step transfer to the specified destination.
     ///
@@ -5611,15 +5839,14 @@ impl Client {
         single_step_transfer::Output,
         single_step_transfer::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(single_step_transfer::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(single_step_transfer::Error::Send)?;
-        single_step_transfer::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(single_step_transfer::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => single_step_transfer::parse_response(response),
+            Err(error) => Err(single_step_transfer::Error::Send(error)),
+        }
     }
     /// StartCallRecording: Starts call recording.
     ///
@@ -5631,15 +5858,14 @@ impl Client {
         start_call_recording::Output,
         start_call_recording::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(start_call_recording::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(start_call_recording::Error::Send)?;
-        start_call_recording::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(start_call_recording::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => start_call_recording::parse_response(response),
+            Err(error) => Err(start_call_recording::Error::Send(error)),
+        }
     }
     /// StartContactCenterSession: Initializes a session for the user with the provided parameters.
     ///
@@ -5651,17 +5877,17 @@ impl Client {
         start_contact_center_session::Output,
         start_contact_center_session::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(start_contact_center_session::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(start_contact_center_session::Error::Send)?;
-        start_contact_center_session::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(start_contact_center_session::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => start_contact_center_session::parse_response(response),
+            Err(error) => Err(start_contact_center_session::Error::Send(error)),
+        }
     }
 }
+#[rustfmt::skip]
 /// Builds a [`Client`].
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
@@ -5670,6 +5896,7 @@ pub struct ClientBuilder {
     host: ::std::option::Option<::std::string::String>,
     port: ::std::option::Option<::std::string::String>,
 }
+#[rustfmt::skip]
 impl ClientBuilder {
     /// URL scheme; the docs show both http and https.
     ///
@@ -5751,6 +5978,7 @@ impl ClientBuilder {
         })
     }
 }
+#[rustfmt::skip]
 /// HTTP Basic authentication (`Authorization: Basic <credentials>`; curl sample `curl -u ksippo: http://…/api/v2/me`). Server-side chain: Salesforce headers → Configuration Server (CME) basic auth (if enabled) → GWS basic auth → SAML → anonymous (only unprotected endpoints). An unauthenticated call returns body `{"statusCode":20,"statusMessage":"Access de…"}` (message truncated in the public copy).
 pub mod auth {
     /// HTTP Basic with a cookie session and a CSRF token (`X-CSRF-TOKEN`, refreshed with `GET /me`).

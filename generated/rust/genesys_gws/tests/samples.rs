@@ -2,14 +2,19 @@
 
 //! Documented samples of every endpoint, as tests.
 #![allow(clippy::unwrap_used, reason = "tests")]
+#[rustfmt::skip]
 use switchboard_genesys_gws as client;
+#[rustfmt::skip]
 use ::switchboard_runtime::bytes::Bytes;
+#[rustfmt::skip]
 use ::switchboard_runtime::serde_json;
+#[rustfmt::skip]
 fn query(
     request: &::switchboard_runtime::http::Request<Bytes>,
 ) -> Vec<(String, String)> {
     ::switchboard_runtime::query::pairs(request.uri())
 }
+#[rustfmt::skip]
 #[test]
 fn aux_work_documented() {
     use client::aux_work as op;
@@ -34,6 +39,7 @@ fn aux_work_documented() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn complete_conference_documented() {
     use client::complete_conference as op;
@@ -65,6 +71,7 @@ fn complete_conference_documented() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn dial_documented() {
     use client::dial as op;
@@ -124,6 +131,7 @@ fn dial_documented() {
         "documented event decodes to its type: {event:?}"
     );
 }
+#[rustfmt::skip]
 #[test]
 fn dial_with_user_data() {
     use client::dial as op;
@@ -179,6 +187,7 @@ fn dial_with_user_data() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn hangup_documented() {
     use client::hangup as op;
@@ -220,6 +229,7 @@ fn hangup_documented() {
         "documented event decodes to its type: {event:?}"
     );
 }
+#[rustfmt::skip]
 #[test]
 fn hold_documented() {
     use client::hold as op;
@@ -261,6 +271,7 @@ fn hold_documented() {
         "documented event decodes to its type: {event:?}"
     );
 }
+#[rustfmt::skip]
 #[test]
 fn initiate_conference_documented() {
     use client::initiate_conference as op;
@@ -304,6 +315,7 @@ fn initiate_conference_documented() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn initiate_transfer_documented() {
     use client::initiate_transfer as op;
@@ -361,6 +373,7 @@ fn initiate_transfer_documented() {
         "documented event decodes to its type: {event:?}"
     );
 }
+#[rustfmt::skip]
 #[test]
 fn not_ready_documented() {
     use client::not_ready as op;
@@ -385,6 +398,7 @@ fn not_ready_documented() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn ready_documented() {
     use client::ready as op;
@@ -413,6 +427,7 @@ fn ready_documented() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn remove_participant_from_conference_documented() {
     use client::remove_participant_from_conference as op;
@@ -460,6 +475,7 @@ fn remove_participant_from_conference_documented() {
         "documented event decodes to its type: {event:?}"
     );
 }
+#[rustfmt::skip]
 #[test]
 fn single_step_transfer_documented() {
     use client::single_step_transfer as op;
@@ -517,6 +533,7 @@ fn single_step_transfer_documented() {
         "documented event decodes to its type: {event:?}"
     );
 }
+#[rustfmt::skip]
 #[test]
 fn single_step_transfer_with_user_data() {
     use client::single_step_transfer as op;
@@ -573,6 +590,7 @@ fn single_step_transfer_with_user_data() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn start_call_recording_documented() {
     use client::start_call_recording as op;
@@ -614,6 +632,7 @@ fn start_call_recording_documented() {
         "documented event decodes to its type: {event:?}"
     );
 }
+#[rustfmt::skip]
 #[test]
 fn start_contact_center_session_documented() {
     use client::start_contact_center_session as op;
@@ -651,6 +670,7 @@ fn start_contact_center_session_documented() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn event_participants_updated() {
     let frame = serde_json::to_vec(
@@ -665,6 +685,7 @@ fn event_participants_updated() {
     let event = client::events::decode(&frame).unwrap();
     assert!(matches!(event, client::events::Event::ParticipantsUpdated(_)), "{event:?}");
 }
+#[rustfmt::skip]
 #[test]
 fn event_status_change() {
     let frame = serde_json::to_vec(
@@ -679,6 +700,7 @@ fn event_status_change() {
     let event = client::events::decode(&frame).unwrap();
     assert!(matches!(event, client::events::Event::StatusChange(_)), "{event:?}");
 }
+#[rustfmt::skip]
 #[test]
 fn event_call_recording_state_change() {
     let frame = serde_json::to_vec(

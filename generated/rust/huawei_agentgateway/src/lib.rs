@@ -37,10 +37,12 @@
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
     clippy::needless_borrows_for_generic_args,
-    rustdoc::bare_urls,
+    rustdoc::bare_urls
 )]
+#[rustfmt::skip]
 /// The base URL template; [`ClientBuilder`] fills its variables.
 pub const BASE_URL_TEMPLATE: &str = "https://{ip}:{port}/agentgateway";
+#[rustfmt::skip]
 /// Where the result code, message, request id and payload live in every response.
 pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_runtime::response::Envelope {
     code_field: ::std::option::Option::Some("retcode"),
@@ -52,6 +54,7 @@ pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_ru
     payload_field: ::std::option::Option::Some("result"),
     http_status_errors: false,
 };
+#[rustfmt::skip]
 /// Error codes every endpoint of the service can return.
 pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
     ::switchboard_runtime::response::ErrorInfo {
@@ -490,8 +493,10 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
         retryable: false,
     },
 ];
+#[rustfmt::skip]
 /// Types shared by several endpoints and events.
 pub mod types {}
+#[rustfmt::skip]
 /// Events the API delivers.
 ///
 /// Long polling (default): \`GET <https://ip:port/agentgateway/resource/agentevent/{agentid}>\` (query string not shown on the public page) returns at once when events are pending, else after about 10 s (server knobs AGENT_POLL_WAIT_FLAG/TIMES/INTERVAL); the client re-polls 200–500 ms after each answer; the poll doubles as the heartbeat and, in AUTHMODE 2, carries the renewed \`Set-GUID\`. Push mode instead when sign-in passes both \`callBackUri\` and \`serviceToken\`. Frame sample (cec_07_1414): \`{"message":"","retcode":"0","event":{"eventType":"AgentConf_ParticipantChanged","workNo":"154","content":{…}}}\`.
@@ -743,6 +748,7 @@ pub mod events {
     }
     impl ::switchboard_runtime::wire::ToJson
     for AgentMediaEventStopRecordDoneRecordFormat {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -751,6 +757,7 @@ pub mod events {
     }
     impl ::switchboard_runtime::wire::FromJson
     for AgentMediaEventStopRecordDoneRecordFormat {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -827,6 +834,7 @@ pub mod events {
         pub json_key: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     impl ::switchboard_runtime::wire::ToJson for AgentMediaEventStopRecordDone {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.begin_time {
@@ -875,6 +883,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for AgentMediaEventStopRecordDone {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -934,11 +943,13 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for AgentOtherPhoneReleasePhoneState {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for AgentOtherPhoneReleasePhoneState {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -975,6 +986,7 @@ pub mod events {
         pub phone_state: ::std::option::Option<AgentOtherPhoneReleasePhoneState>,
     }
     impl ::switchboard_runtime::wire::ToJson for AgentOtherPhoneRelease {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.phone_state {
@@ -988,6 +1000,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for AgentOtherPhoneRelease {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1028,6 +1041,7 @@ pub mod events {
         pub conf_id: ::std::option::Option<i64>,
     }
     impl ::switchboard_runtime::wire::ToJson for AgentConfSelfLeaveResult {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.conf_id {
@@ -1041,6 +1055,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for AgentConfSelfLeaveResult {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1115,12 +1130,14 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for AgentConfParticipantChangedChangeType {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson
     for AgentConfParticipantChangedChangeType {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1190,12 +1207,14 @@ pub mod events {
     }
     impl ::switchboard_runtime::wire::ToJson
     for AgentConfParticipantChangedChangeReason {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson
     for AgentConfParticipantChangedChangeReason {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1249,12 +1268,14 @@ pub mod events {
     }
     impl ::switchboard_runtime::wire::ToJson
     for AgentConfParticipantChangedParticipantType {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson
     for AgentConfParticipantChangedParticipantType {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1325,6 +1346,7 @@ pub mod events {
         pub device_type: ::std::option::Option<i64>,
     }
     impl ::switchboard_runtime::wire::ToJson for AgentConfParticipantChanged {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.result {
@@ -1387,6 +1409,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for AgentConfParticipantChanged {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1434,6 +1457,7 @@ pub mod events {
         pub conf_id: ::std::option::Option<i64>,
     }
     impl ::switchboard_runtime::wire::ToJson for AgentConfRinging {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.conf_id {
@@ -1447,6 +1471,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for AgentConfRinging {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1487,6 +1512,7 @@ pub mod events {
         pub conf_id: ::std::option::Option<i64>,
     }
     impl ::switchboard_runtime::wire::ToJson for AgentConfSelfJoinResult {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.conf_id {
@@ -1500,6 +1526,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for AgentConfSelfJoinResult {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1540,6 +1567,7 @@ pub mod events {
         pub conf_id: ::std::option::Option<i64>,
     }
     impl ::switchboard_runtime::wire::ToJson for AgentConfRequestSuccess {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.conf_id {
@@ -1553,6 +1581,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for AgentConfRequestSuccess {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1593,6 +1622,7 @@ pub mod events {
         pub conf_id: ::std::option::Option<i64>,
     }
     impl ::switchboard_runtime::wire::ToJson for AgentConfPresidentChanged {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.conf_id {
@@ -1606,6 +1636,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for AgentConfPresidentChanged {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1644,6 +1675,7 @@ pub mod events {
         pub conf_id: ::std::option::Option<i64>,
     }
     impl ::switchboard_runtime::wire::ToJson for AgentConfTimeout {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.conf_id {
@@ -1657,6 +1689,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for AgentConfTimeout {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1697,6 +1730,7 @@ pub mod events {
         pub cause: ::std::option::Option<i64>,
     }
     impl ::switchboard_runtime::wire::ToJson for AgentConfRequestFailed {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.cause {
@@ -1707,6 +1741,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for AgentConfRequestFailed {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1770,6 +1805,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for AgentOtherPhoneOffhookType {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -1777,6 +1813,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for AgentOtherPhoneOffhookType {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1817,6 +1854,7 @@ pub mod events {
         pub r#type: ::std::option::Option<AgentOtherPhoneOffhookType>,
     }
     impl ::switchboard_runtime::wire::ToJson for AgentOtherPhoneOffhook {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.r#type {
@@ -1827,6 +1865,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for AgentOtherPhoneOffhook {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1886,6 +1925,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for AgentEventTalkingType {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -1893,6 +1933,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for AgentEventTalkingType {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1960,6 +2001,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for AgentEventTalkingMediaAbility {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -1967,6 +2009,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for AgentEventTalkingMediaAbility {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2047,6 +2090,7 @@ pub mod events {
         pub media_ability: ::std::option::Option<AgentEventTalkingMediaAbility>,
     }
     impl ::switchboard_runtime::wire::ToJson for AgentEventTalking {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.called {
@@ -2092,6 +2136,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for AgentEventTalking {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2145,6 +2190,7 @@ pub mod events {
         pub number: ::std::option::Option<::std::string::String>,
     }
     impl ::switchboard_runtime::wire::ToJson for AgentEventCustomerRelease {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.callid {
@@ -2165,6 +2211,7 @@ pub mod events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for AgentEventCustomerRelease {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2191,6 +2238,7 @@ pub mod events {
         }
     }
 }
+#[rustfmt::skip]
 /// Answering an Agent Conference Call: An invited agent answers the conference call after receiving AgentConf_Ringing.
 ///
 /// This interface is used by an agent to answer the conference call after the agent receives the AgentConf_Ringing event. The request method must be set to POST. This interface supports only the POST method.
@@ -2290,7 +2338,7 @@ pub mod answer_agent_conference {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
@@ -2330,13 +2378,18 @@ pub mod answer_agent_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -2345,12 +2398,14 @@ pub mod answer_agent_conference {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2406,6 +2461,7 @@ pub mod answer_agent_conference {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -2415,15 +2471,18 @@ pub mod answer_agent_conference {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -2439,6 +2498,7 @@ pub mod answer_agent_conference {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -2449,6 +2509,7 @@ pub mod answer_agent_conference {
         }
     }
 }
+#[rustfmt::skip]
 /// Answering a Call: The agent answers a ringing voice call after receiving AgentEvent_Ringing.
 ///
 /// This interface is used by an agent to answer a voice call. The request method must be set to PUT. This interface supports only the PUT method. The page writes the URI as \`<https://ip:port/agentgateway/resource/voicecall/{agentid}/answer?{callid=XXXX}>\`.
@@ -2595,7 +2656,7 @@ pub mod answer_call {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
@@ -2639,13 +2700,18 @@ pub mod answer_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -2654,12 +2720,14 @@ pub mod answer_call {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2739,6 +2807,7 @@ pub mod answer_call {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -2752,15 +2821,18 @@ pub mod answer_call {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -2776,6 +2848,7 @@ pub mod answer_call {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -2786,6 +2859,7 @@ pub mod answer_call {
         }
     }
 }
+#[rustfmt::skip]
 /// Inviting Participants in Batches: The chairperson invites several participants (agents or phone numbers) to the conference.
 ///
 /// This interface is used by a chairperson to invite multiple participants to join a conference. The newer page (cec_07_0477) adds: 主席邀请用户的时候,只有当用户接通后才会加入会议。如果用户不接通,会议当前通话听不到呼叫用户的铃声。 (An invited user joins only after answering; if the user does not answer, the conference does not hear the ringing.)
@@ -3008,13 +3082,11 @@ pub mod batch_add_participants {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
-                addresses: self
-                    .addresses
-                    .ok_or_else(|| BuildError::missing("addresses"))?,
+                addresses: BuildError::require(self.addresses, "addresses")?,
                 beep_tone: self.beep_tone,
                 play_mode: self.play_mode,
                 voice_path: self.voice_path,
@@ -3089,13 +3161,18 @@ pub mod batch_add_participants {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -3104,12 +3181,14 @@ pub mod batch_add_participants {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3165,6 +3244,7 @@ pub mod batch_add_participants {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -3174,15 +3254,18 @@ pub mod batch_add_participants {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -3198,6 +3281,7 @@ pub mod batch_add_participants {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -3248,6 +3332,7 @@ pub mod batch_add_participants {
     }
     impl ::switchboard_runtime::wire::ToJson
     for BatchAddParticipantsRequestAddressesItemAddressType {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -3256,6 +3341,7 @@ pub mod batch_add_participants {
     }
     impl ::switchboard_runtime::wire::FromJson
     for BatchAddParticipantsRequestAddressesItemAddressType {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3330,6 +3416,7 @@ pub mod batch_add_participants {
     }
     impl ::switchboard_runtime::wire::ToJson
     for BatchAddParticipantsRequestAddressesItem {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             object
@@ -3361,6 +3448,7 @@ pub mod batch_add_participants {
     }
     impl ::switchboard_runtime::wire::FromJson
     for BatchAddParticipantsRequestAddressesItem {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3414,11 +3502,13 @@ pub mod batch_add_participants {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for BatchAddParticipantsPlayMode {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for BatchAddParticipantsPlayMode {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3442,6 +3532,7 @@ pub mod batch_add_participants {
         }
     }
 }
+#[rustfmt::skip]
 /// Deleting Participants in Batches: The chairperson removes several participants from the conference; the result lists those not found.
 ///
 /// This interface is used by a chairperson to delete participants from a conference in batches. Triggered events (the list is cut off in the copy read): 其他与会者收到:与会者变更事件 (AgentConf_ParticipantChanged) — the other participants receive AgentConf_ParticipantChanged.
@@ -3574,13 +3665,11 @@ pub mod batch_remove_participants {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
-                addresses: self
-                    .addresses
-                    .ok_or_else(|| BuildError::missing("addresses"))?,
+                addresses: BuildError::require(self.addresses, "addresses")?,
             };
             request.validate()?;
             Ok(request)
@@ -3623,13 +3712,18 @@ pub mod batch_remove_participants {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -3647,6 +3741,7 @@ pub mod batch_remove_participants {
         >,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.no_exist_participants {
@@ -3660,6 +3755,7 @@ pub mod batch_remove_participants {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3717,6 +3813,7 @@ pub mod batch_remove_participants {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -3726,15 +3823,18 @@ pub mod batch_remove_participants {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -3750,6 +3850,7 @@ pub mod batch_remove_participants {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -3804,6 +3905,7 @@ pub mod batch_remove_participants {
     }
     impl ::switchboard_runtime::wire::ToJson
     for BatchRemoveParticipantsRequestAddressesItemAddressType {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -3812,6 +3914,7 @@ pub mod batch_remove_participants {
     }
     impl ::switchboard_runtime::wire::FromJson
     for BatchRemoveParticipantsRequestAddressesItemAddressType {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3862,6 +3965,7 @@ pub mod batch_remove_participants {
     }
     impl ::switchboard_runtime::wire::ToJson
     for BatchRemoveParticipantsRequestAddressesItem {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             object
@@ -3879,6 +3983,7 @@ pub mod batch_remove_participants {
     }
     impl ::switchboard_runtime::wire::FromJson
     for BatchRemoveParticipantsRequestAddressesItem {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3923,6 +4028,7 @@ pub mod batch_remove_participants {
     }
     impl ::switchboard_runtime::wire::ToJson
     for BatchRemoveParticipantsOutputNoExistParticipantsItem {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.address_type {
@@ -3944,6 +4050,7 @@ pub mod batch_remove_participants {
     }
     impl ::switchboard_runtime::wire::FromJson
     for BatchRemoveParticipantsOutputNoExistParticipantsItem {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3971,6 +4078,7 @@ pub mod batch_remove_participants {
         }
     }
 }
+#[rustfmt::skip]
 /// Modifying Participant Attributes: The chairperson sets a participant's channel attribute (listen only, talk only, both, neither).
 ///
 /// This interface is used by a chairperson to modify participant channel attributes. Only chairpersons have the permission to modify such attributes. Triggered events: 修改与会者属性值为1或3时,会收到以下事件 — 与会者变更事件(AgentConf_ParticipantChanged); 修改与会者属性值为2或4是,不会收到任何事件 (attribute 1 or 3 triggers AgentConf_ParticipantChanged; attribute 2 or 4 triggers no event).
@@ -4181,17 +4289,13 @@ pub mod change_participant_mode {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
-                attribute: self
-                    .attribute
-                    .ok_or_else(|| BuildError::missing("attribute"))?,
-                address_type: self
-                    .address_type
-                    .ok_or_else(|| BuildError::missing("addressType"))?,
-                address: self.address.ok_or_else(|| BuildError::missing("address"))?,
+                attribute: BuildError::require(self.attribute, "attribute")?,
+                address_type: BuildError::require(self.address_type, "addressType")?,
+                address: BuildError::require(self.address, "address")?,
             };
             request.validate()?;
             Ok(request)
@@ -4244,13 +4348,18 @@ pub mod change_participant_mode {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -4259,12 +4368,14 @@ pub mod change_participant_mode {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -4354,6 +4465,7 @@ pub mod change_participant_mode {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -4369,15 +4481,18 @@ pub mod change_participant_mode {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -4393,6 +4508,7 @@ pub mod change_participant_mode {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -4440,11 +4556,13 @@ pub mod change_participant_mode {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for ChangeParticipantModeAttribute {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for ChangeParticipantModeAttribute {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -4504,6 +4622,7 @@ pub mod change_participant_mode {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for ChangeParticipantModeAddressType {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -4511,6 +4630,7 @@ pub mod change_participant_mode {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for ChangeParticipantModeAddressType {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -4536,6 +4656,7 @@ pub mod change_participant_mode {
         }
     }
 }
+#[rustfmt::skip]
 /// Holding Connection: The agent connects its ongoing call and a held call (连接保持).
 ///
 /// This interface is used by an agent to keep an ongoing call or a held call. (Chinese page: 座席对正在通话中的通话和保持中的通话进行连接保持。) The request method must be set to POST. Triggered events: 座席退出呼叫(AgentEvent_Call_Release), 客户退出呼叫(AgentEvent_Customer_Release), 客户物理机挂机(AgentOther_PhoneRelease), 停止录音成功(AgentMediaEvent_StopRecordDone). AgentEvent_Call_Release carries the call ID as a plain string and is not in this spec's event list (see unconfirmed).
@@ -4697,11 +4818,11 @@ pub mod connect_held_call {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
-                callid: self.callid.ok_or_else(|| BuildError::missing("callid"))?,
+                callid: BuildError::require(self.callid, "callid")?,
             };
             request.validate()?;
             Ok(request)
@@ -4739,13 +4860,18 @@ pub mod connect_held_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -4754,12 +4880,14 @@ pub mod connect_held_call {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -4844,6 +4972,7 @@ pub mod connect_held_call {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -4858,15 +4987,18 @@ pub mod connect_held_call {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -4882,6 +5014,7 @@ pub mod connect_held_call {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -4892,6 +5025,7 @@ pub mod connect_held_call {
         }
     }
 }
+#[rustfmt::skip]
 /// Releasing a Connection of a Specified Number: The agent releases the connection of one phone number, typically in internal help and three-party calls.
 ///
 /// This interface is used by an agent to release the connection of a specified phone number. Generally, this interface is used in internal help calls and three-party calls. You can release only the connections of numbers in the last call. For example, when you make a two-party help call and the user is on hold, if you release the user on hold, an error (200–204) will be reported (currently, this processing mode is followed) because the user is not in the last call. However, when you make an outbound call and place the user on hold, you can normally release the user on hold because the user is in the last call. Triggered events: 座席退出呼叫(AgentEvent_Call_Release), 客户退出呼叫(AgentEvent_Customer_Release). AgentEvent_Call_Release carries the call ID as a plain string and is not in this spec's event list (see unconfirmed).
@@ -5081,11 +5215,11 @@ pub mod disconnect_party {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
-                number: self.number.ok_or_else(|| BuildError::missing("number"))?,
+                number: BuildError::require(self.number, "number")?,
             };
             request.validate()?;
             Ok(request)
@@ -5123,13 +5257,18 @@ pub mod disconnect_party {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -5138,12 +5277,14 @@ pub mod disconnect_party {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -5233,6 +5374,7 @@ pub mod disconnect_party {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -5248,15 +5390,18 @@ pub mod disconnect_party {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -5272,6 +5417,7 @@ pub mod disconnect_party {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -5282,6 +5428,7 @@ pub mod disconnect_party {
         }
     }
 }
+#[rustfmt::skip]
 /// Holding a Call: The agent holds its ongoing call.
 ///
 /// This interface is used by an agent to hold an ongoing call. The request method must be set to POST. This interface supports only the POST method.
@@ -5381,7 +5528,7 @@ pub mod hold_call {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
@@ -5421,13 +5568,18 @@ pub mod hold_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -5436,12 +5588,14 @@ pub mod hold_call {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -5497,6 +5651,7 @@ pub mod hold_call {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -5506,15 +5661,18 @@ pub mod hold_call {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -5530,6 +5688,7 @@ pub mod hold_call {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -5540,6 +5699,7 @@ pub mod hold_call {
         }
     }
 }
+#[rustfmt::skip]
 /// Holding a Participant in a Conference: The chairperson holds one participant of the conference, playing a voice file to it.
 ///
 /// This interface is used by a chairperson to hold a participant in a conference. Only chairpersons have the permission to hold a participant. The request method must be set to POST. This interface supports only the POST method.
@@ -5783,18 +5943,14 @@ pub mod hold_conference_participant {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
-                address_type: self
-                    .address_type
-                    .ok_or_else(|| BuildError::missing("addressType"))?,
-                address: self.address.ok_or_else(|| BuildError::missing("address"))?,
+                address_type: BuildError::require(self.address_type, "addressType")?,
+                address: BuildError::require(self.address, "address")?,
                 play_mode: self.play_mode,
-                voice_path: self
-                    .voice_path
-                    .ok_or_else(|| BuildError::missing("voicePath"))?,
+                voice_path: BuildError::require(self.voice_path, "voicePath")?,
             };
             request.validate()?;
             Ok(request)
@@ -5854,13 +6010,18 @@ pub mod hold_conference_participant {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -5869,12 +6030,14 @@ pub mod hold_conference_participant {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -5964,6 +6127,7 @@ pub mod hold_conference_participant {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -5979,15 +6143,18 @@ pub mod hold_conference_participant {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -6003,6 +6170,7 @@ pub mod hold_conference_participant {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -6049,6 +6217,7 @@ pub mod hold_conference_participant {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for HoldConferenceParticipantAddressType {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -6056,6 +6225,7 @@ pub mod hold_conference_participant {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for HoldConferenceParticipantAddressType {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -6106,11 +6276,13 @@ pub mod hold_conference_participant {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for HoldConferenceParticipantPlayMode {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for HoldConferenceParticipantPlayMode {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -6134,6 +6306,7 @@ pub mod hold_conference_participant {
         }
     }
 }
+#[rustfmt::skip]
 /// Leaving an Agent Conference: An agent that is not the chairperson leaves the agent conference it has joined.
 ///
 /// This interface is used by an agent to leave a conference. The request method must be set to POST. This interface supports only the POST method.
@@ -6286,7 +6459,7 @@ pub mod leave_agent_conference {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
@@ -6326,13 +6499,18 @@ pub mod leave_agent_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -6341,12 +6519,14 @@ pub mod leave_agent_conference {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -6436,6 +6616,7 @@ pub mod leave_agent_conference {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -6451,15 +6632,18 @@ pub mod leave_agent_conference {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -6475,6 +6659,7 @@ pub mod leave_agent_conference {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -6485,6 +6670,7 @@ pub mod leave_agent_conference {
         }
     }
 }
+#[rustfmt::skip]
 /// Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID.
 ///
 /// Long poll: returns at once if events exist, else after about 10 s (server knobs AGENT_POLL_WAIT_FLAG/TIMES/INTERVAL); the client re-polls 200–500 ms after each answer. The poll doubles as the heartbeat: after sign-in the client must start polling at once, and without a poll within 2 minutes the agent is signed out. In dynamic authentication (AUTHMODE = 2, the default) the GUID changes periodically and the new value arrives in a \`Set-GUID\` header on this interface's response; the client must switch to it.
@@ -6598,7 +6784,7 @@ pub mod poll_events {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
@@ -6637,16 +6823,21 @@ pub mod poll_events {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &::switchboard_runtime::response::Envelope {
-                    payload_field: ::std::option::Option::Some("event"),
-                    ..super::ENVELOPE
-                },
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &::switchboard_runtime::response::Envelope {
+                payload_field: ::std::option::Option::Some("event"),
+                ..super::ENVELOPE
+            },
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -6668,6 +6859,7 @@ pub mod poll_events {
         pub content: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.event_type {
@@ -6695,6 +6887,7 @@ pub mod poll_events {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -6773,6 +6966,7 @@ pub mod poll_events {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -6785,15 +6979,18 @@ pub mod poll_events {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -6809,6 +7006,7 @@ pub mod poll_events {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -6819,6 +7017,7 @@ pub mod poll_events {
         }
     }
 }
+#[rustfmt::skip]
 /// Querying the List of Held Calls: A signed-in agent queries the list of its held calls.
 ///
 /// This interface is used by an agent that has signed in to query the list of held calls. The request method must be set to GET. This interface supports only the GET method. The page lists no triggered event.
@@ -6949,7 +7148,7 @@ pub mod query_hold_list {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
@@ -6989,13 +7188,18 @@ pub mod query_hold_list {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -7071,6 +7275,7 @@ pub mod query_hold_list {
         pub endtime: ::std::option::Option<i64>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.callfeature {
@@ -7147,6 +7352,7 @@ pub mod query_hold_list {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -7237,6 +7443,7 @@ pub mod query_hold_list {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -7250,15 +7457,18 @@ pub mod query_hold_list {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -7274,6 +7484,7 @@ pub mod query_hold_list {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -7284,6 +7495,7 @@ pub mod query_hold_list {
         }
     }
 }
+#[rustfmt::skip]
 /// Querying an Ongoing Conference ID in the VDN: An inspector queries the IDs of the conferences in progress in its VDN.
 ///
 /// This interface is used to query the ID of an ongoing conference in the VDN. The request method must be set to GET. This interface supports only the GET method. The page lists no triggered event.
@@ -7413,7 +7625,7 @@ pub mod query_vdn_conference_ids {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
@@ -7453,13 +7665,18 @@ pub mod query_vdn_conference_ids {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -7477,6 +7694,7 @@ pub mod query_vdn_conference_ids {
         pub conf_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.conf_ids {
@@ -7490,6 +7708,7 @@ pub mod query_vdn_conference_ids {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -7571,6 +7790,7 @@ pub mod query_vdn_conference_ids {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -7584,15 +7804,18 @@ pub mod query_vdn_conference_ids {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -7608,6 +7831,7 @@ pub mod query_vdn_conference_ids {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -7618,6 +7842,7 @@ pub mod query_vdn_conference_ids {
         }
     }
 }
+#[rustfmt::skip]
 /// Rejecting an Agent Conference Call: An invited agent rejects the conference call after receiving AgentConf_Ringing.
 ///
 /// This interface is used by an agent to reject a conference call after the agent receives the AgentConf_Ringing event. The request method must be set to POST. This interface supports only the POST method. Triggered events: AgentOther_PhoneRelease, AgentState_Ready; the other conference members receive AgentConf_ParticipantChanged (其他会议成员收到与会者变更事件). AgentState_Ready carries \`"content": null\` and is not in this spec's event list (see unconfirmed).
@@ -7759,7 +7984,7 @@ pub mod reject_agent_conference {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
@@ -7799,13 +8024,18 @@ pub mod reject_agent_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -7814,12 +8044,14 @@ pub mod reject_agent_conference {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -7904,6 +8136,7 @@ pub mod reject_agent_conference {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -7918,15 +8151,18 @@ pub mod reject_agent_conference {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -7942,6 +8178,7 @@ pub mod reject_agent_conference {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -7952,6 +8189,7 @@ pub mod reject_agent_conference {
         }
     }
 }
+#[rustfmt::skip]
 /// Releasing an Agent Conference: The chairperson releases the conference; the chairperson and all participants are deleted.
 ///
 /// This interface is used by a chairperson to release the conference. After the conference is released, the chairperson and all participants are deleted. Only chairpersons have the permission to release a conference. The request method must be set to POST. This interface supports only the POST method. Triggered events: 停止录音成功(AgentMediaEvent_StopRecordDone), 物理话机挂机(AgentOther_PhoneRelease), 自己座席离开会议(AgentConf_SelfLeaveResult), 示闲(AgentState_Ready). AgentState_Ready carries \`"content": null\` and is not in this spec's event list (see unconfirmed).
@@ -8102,7 +8340,7 @@ pub mod release_agent_conference {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
@@ -8142,13 +8380,18 @@ pub mod release_agent_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -8157,12 +8400,14 @@ pub mod release_agent_conference {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -8252,6 +8497,7 @@ pub mod release_agent_conference {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -8267,15 +8513,18 @@ pub mod release_agent_conference {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -8291,6 +8540,7 @@ pub mod release_agent_conference {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -8301,6 +8551,7 @@ pub mod release_agent_conference {
         }
     }
 }
+#[rustfmt::skip]
 /// Applying for an Agent Conference: An agent applies for an agent conference and, once it succeeds, becomes its chairperson.
 ///
 /// This interface is used by an agent to apply for an agent conference. If the interface is successfully invoked, the agent needs to wait for the subsequent asynchronous event. After the application is successful, the agent who applies for the conference becomes the chairperson. The agent who applies for a conference receives the AgentConf_SelfJoinResult event, indicating that the agent has joined the conference. The agent can perform chairperson operations only after the AgentConf_RequestSuccess event is received. Before receiving the AgentConf_RequestSuccess event, the platform directly returns a failure message when the agent invokes conference-related interfaces. The request method must be set to POST. This interface supports only the POST method. Triggered events (Chinese page): 通话中(AgentState_Busy), 物理话机振铃(AgentOther_PhoneAlerting), 物理话机摘机(AgentOther_PhoneOffhook), 自己加入会议(AgentConf_SelfJoinResult), 会议申请成功(AgentConf_RequestSuccess), 会议申请失败(AgentConf_RequestFailed), 会议结束前提示时长:会议超时提醒事件(AgentConf_Timeout). AgentState_Busy and AgentOther_PhoneAlerting carry \`"content": null\` and are therefore not in this spec's event list (see unconfirmed).
@@ -8592,13 +8843,11 @@ pub mod request_agent_conference {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
-                member_num: self
-                    .member_num
-                    .ok_or_else(|| BuildError::missing("memberNum"))?,
+                member_num: BuildError::require(self.member_num, "memberNum")?,
                 conf_caller_no: self.conf_caller_no,
                 time: self.time,
                 prompt_time: self.prompt_time,
@@ -8689,13 +8938,18 @@ pub mod request_agent_conference {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -8704,12 +8958,14 @@ pub mod request_agent_conference {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -8765,6 +9021,7 @@ pub mod request_agent_conference {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -8774,15 +9031,18 @@ pub mod request_agent_conference {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -8798,6 +9058,7 @@ pub mod request_agent_conference {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -8833,11 +9094,13 @@ pub mod request_agent_conference {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for RequestAgentConferencePlayMode {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for RequestAgentConferencePlayMode {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -8861,6 +9124,7 @@ pub mod request_agent_conference {
         }
     }
 }
+#[rustfmt::skip]
 /// Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls.
 ///
 /// Signs the agent in. No Guid header is sent on this call. In static authentication (AUTHMODE = 1) the response carries a \`Set-GUID\` header such as \`JSESSIONID=279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0\`; the GUID is the part after \`JSESSIONID=\` and every later call sends it as \`Guid: &lt;GUID&gt;\`. After sign-in the client must start polling events immediately; if no poll happens within 2 minutes the agent is signed out. Do not call sign-in or sign-out again before the previous call answered. Passing both \`callBackUri\` and \`serviceToken\` selects event push mode; otherwise polling mode.
@@ -9277,12 +9541,12 @@ pub mod sign_in {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
-                password: self.password.ok_or_else(|| BuildError::missing("password"))?,
-                phonenum: self.phonenum.ok_or_else(|| BuildError::missing("phonenum"))?,
+                password: BuildError::require(self.password, "password")?,
+                phonenum: BuildError::require(self.phonenum, "phonenum")?,
                 autoanswer: self.autoanswer,
                 autoenteridle: self.autoenteridle,
                 releasephone: self.releasephone,
@@ -9441,13 +9705,18 @@ pub mod sign_in {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -9456,12 +9725,14 @@ pub mod sign_in {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -9556,6 +9827,7 @@ pub mod sign_in {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -9572,15 +9844,18 @@ pub mod sign_in {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -9596,6 +9871,7 @@ pub mod sign_in {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -9635,11 +9911,13 @@ pub mod sign_in {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for SignInAgenttype {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for SignInAgenttype {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -9696,11 +9974,13 @@ pub mod sign_in {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for SignInStatus {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for SignInStatus {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -9724,6 +10004,7 @@ pub mod sign_in {
         }
     }
 }
+#[rustfmt::skip]
 /// Signing Out: Signs an agent out of the agent gateway.
 ///
 /// Signs the agent out. Do not call sign-in or sign-out again before the previous call answered.
@@ -9850,7 +10131,7 @@ pub mod sign_out {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
@@ -9890,25 +10171,32 @@ pub mod sign_out {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -9993,6 +10281,7 @@ pub mod sign_out {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -10007,15 +10296,18 @@ pub mod sign_out {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -10031,6 +10323,7 @@ pub mod sign_out {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -10041,6 +10334,7 @@ pub mod sign_out {
         }
     }
 }
+#[rustfmt::skip]
 /// Making a Three-Party Call: The agent joins its ongoing call and a held call into a three-party call.
 ///
 /// This interface is used by an agent to make a three-party call based on an ongoing call or a held call. The request method must be set to POST. This interface supports only the POST method.
@@ -10184,11 +10478,11 @@ pub mod three_party_call {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
-                callid: self.callid.ok_or_else(|| BuildError::missing("callid"))?,
+                callid: BuildError::require(self.callid, "callid")?,
                 callappdata: self.callappdata,
             };
             request.validate()?;
@@ -10239,13 +10533,18 @@ pub mod three_party_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -10254,12 +10553,14 @@ pub mod three_party_call {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -10315,6 +10616,7 @@ pub mod three_party_call {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -10324,15 +10626,18 @@ pub mod three_party_call {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -10348,6 +10653,7 @@ pub mod three_party_call {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -10358,6 +10664,7 @@ pub mod three_party_call {
         }
     }
 }
+#[rustfmt::skip]
 /// Transferring the Chairperson Permission: The chairperson transfers the chairperson permission to another agent in the conference.
 ///
 /// This interface is used by a chairperson to transfer the chairperson permission to another agent. Triggered events: 与会者变更事件(AgentConf_ParticipantChanged); the destination agent receives 主席变更通知事件(AgentConf_PresidentChanged) (目的座席会收到主席变更通知事件).
@@ -10530,13 +10837,11 @@ pub mod transfer_conference_chair {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
-                dest_agent_no: self
-                    .dest_agent_no
-                    .ok_or_else(|| BuildError::missing("destAgentNo"))?,
+                dest_agent_no: BuildError::require(self.dest_agent_no, "destAgentNo")?,
             };
             request.validate()?;
             Ok(request)
@@ -10579,13 +10884,18 @@ pub mod transfer_conference_chair {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -10594,12 +10904,14 @@ pub mod transfer_conference_chair {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -10694,6 +11006,7 @@ pub mod transfer_conference_chair {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -10710,15 +11023,18 @@ pub mod transfer_conference_chair {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -10734,6 +11050,7 @@ pub mod transfer_conference_chair {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -10744,6 +11061,7 @@ pub mod transfer_conference_chair {
         }
     }
 }
+#[rustfmt::skip]
 /// Unholding a Call: The agent takes a held call off hold.
 ///
 /// This interface is used by an agent to unhold a call. The request method must be set to POST. This interface supports only the POST method. The page writes the URI as \`<https://ip:port/agentgateway/resource/voicecall/{agentid}/gethold?callid={callid}>\`.
@@ -10858,7 +11176,7 @@ pub mod unhold_call {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
@@ -10902,13 +11220,18 @@ pub mod unhold_call {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -10917,12 +11240,14 @@ pub mod unhold_call {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -10978,6 +11303,7 @@ pub mod unhold_call {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -10987,15 +11313,18 @@ pub mod unhold_call {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -11011,6 +11340,7 @@ pub mod unhold_call {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -11021,6 +11351,7 @@ pub mod unhold_call {
         }
     }
 }
+#[rustfmt::skip]
 /// Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference.
 ///
 /// This interface is used by a chairperson to unhold a participant in a conference. Only chairpersons have the permission to unhold a participant. The request method must be set to POST. This interface supports only the POST method.
@@ -11213,14 +11544,12 @@ pub mod unhold_conference_participant {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                agentid: self.agentid.ok_or_else(|| BuildError::missing("agentid"))?,
+                agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
                     .content_type
                     .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
-                address_type: self
-                    .address_type
-                    .ok_or_else(|| BuildError::missing("addressType"))?,
-                address: self.address.ok_or_else(|| BuildError::missing("address"))?,
+                address_type: BuildError::require(self.address_type, "addressType")?,
+                address: BuildError::require(self.address, "address")?,
             };
             request.validate()?;
             Ok(request)
@@ -11268,13 +11597,18 @@ pub mod unhold_conference_participant {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -11283,12 +11617,14 @@ pub mod unhold_conference_participant {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -11378,6 +11714,7 @@ pub mod unhold_conference_participant {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -11393,15 +11730,18 @@ pub mod unhold_conference_participant {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -11417,6 +11757,7 @@ pub mod unhold_conference_participant {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -11463,6 +11804,7 @@ pub mod unhold_conference_participant {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for UnholdConferenceParticipantAddressType {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -11471,6 +11813,7 @@ pub mod unhold_conference_participant {
     }
     impl ::switchboard_runtime::wire::FromJson
     for UnholdConferenceParticipantAddressType {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -11496,6 +11839,7 @@ pub mod unhold_conference_participant {
         }
     }
 }
+#[rustfmt::skip]
 /// An async client of Huawei Cloud Contact Center agent gateway.
 ///
 /// Cheap to clone; clones share the transport and the auth state.
@@ -11503,6 +11847,7 @@ pub mod unhold_conference_participant {
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
 }
+#[rustfmt::skip]
 impl Client {
     /// A builder: base URL variables, transport and auth.
     pub fn builder() -> ClientBuilder {
@@ -11526,15 +11871,14 @@ impl Client {
         answer_agent_conference::Output,
         answer_agent_conference::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(answer_agent_conference::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(answer_agent_conference::Error::Send)?;
-        answer_agent_conference::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(answer_agent_conference::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => answer_agent_conference::parse_response(response),
+            Err(error) => Err(answer_agent_conference::Error::Send(error)),
+        }
     }
     /// Answering a Call: The agent answers a ringing voice call after receiving AgentEvent_Ringing.
     ///
@@ -11543,11 +11887,14 @@ impl Client {
         &self,
         request: answer_call::Request,
     ) -> ::std::result::Result<answer_call::Output, answer_call::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(answer_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(answer_call::Error::Send)?;
-        answer_call::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(answer_call::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => answer_call::parse_response(response),
+            Err(error) => Err(answer_call::Error::Send(error)),
+        }
     }
     /// Inviting Participants in Batches: The chairperson invites several participants (agents or phone numbers) to the conference.
     ///
@@ -11559,15 +11906,14 @@ impl Client {
         batch_add_participants::Output,
         batch_add_participants::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(batch_add_participants::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(batch_add_participants::Error::Send)?;
-        batch_add_participants::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(batch_add_participants::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => batch_add_participants::parse_response(response),
+            Err(error) => Err(batch_add_participants::Error::Send(error)),
+        }
     }
     /// Deleting Participants in Batches: The chairperson removes several participants from the conference; the result lists those not found.
     ///
@@ -11579,15 +11925,14 @@ impl Client {
         batch_remove_participants::Output,
         batch_remove_participants::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(batch_remove_participants::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(batch_remove_participants::Error::Send)?;
-        batch_remove_participants::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(batch_remove_participants::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => batch_remove_participants::parse_response(response),
+            Err(error) => Err(batch_remove_participants::Error::Send(error)),
+        }
     }
     /// Modifying Participant Attributes: The chairperson sets a participant's channel attribute (listen only, talk only, both, neither).
     ///
@@ -11599,15 +11944,14 @@ impl Client {
         change_participant_mode::Output,
         change_participant_mode::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(change_participant_mode::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(change_participant_mode::Error::Send)?;
-        change_participant_mode::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(change_participant_mode::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => change_participant_mode::parse_response(response),
+            Err(error) => Err(change_participant_mode::Error::Send(error)),
+        }
     }
     /// Holding Connection: The agent connects its ongoing call and a held call (连接保持).
     ///
@@ -11616,15 +11960,14 @@ impl Client {
         &self,
         request: connect_held_call::Request,
     ) -> ::std::result::Result<connect_held_call::Output, connect_held_call::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(connect_held_call::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(connect_held_call::Error::Send)?;
-        connect_held_call::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(connect_held_call::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => connect_held_call::parse_response(response),
+            Err(error) => Err(connect_held_call::Error::Send(error)),
+        }
     }
     /// Releasing a Connection of a Specified Number: The agent releases the connection of one phone number, typically in internal help and three-party calls.
     ///
@@ -11633,15 +11976,14 @@ impl Client {
         &self,
         request: disconnect_party::Request,
     ) -> ::std::result::Result<disconnect_party::Output, disconnect_party::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(disconnect_party::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(disconnect_party::Error::Send)?;
-        disconnect_party::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(disconnect_party::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => disconnect_party::parse_response(response),
+            Err(error) => Err(disconnect_party::Error::Send(error)),
+        }
     }
     /// Holding a Call: The agent holds its ongoing call.
     ///
@@ -11650,11 +11992,14 @@ impl Client {
         &self,
         request: hold_call::Request,
     ) -> ::std::result::Result<hold_call::Output, hold_call::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(hold_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(hold_call::Error::Send)?;
-        hold_call::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(hold_call::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => hold_call::parse_response(response),
+            Err(error) => Err(hold_call::Error::Send(error)),
+        }
     }
     /// Holding a Participant in a Conference: The chairperson holds one participant of the conference, playing a voice file to it.
     ///
@@ -11666,15 +12011,14 @@ impl Client {
         hold_conference_participant::Output,
         hold_conference_participant::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(hold_conference_participant::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(hold_conference_participant::Error::Send)?;
-        hold_conference_participant::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(hold_conference_participant::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => hold_conference_participant::parse_response(response),
+            Err(error) => Err(hold_conference_participant::Error::Send(error)),
+        }
     }
     /// Leaving an Agent Conference: An agent that is not the chairperson leaves the agent conference it has joined.
     ///
@@ -11686,15 +12030,14 @@ impl Client {
         leave_agent_conference::Output,
         leave_agent_conference::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(leave_agent_conference::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(leave_agent_conference::Error::Send)?;
-        leave_agent_conference::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(leave_agent_conference::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => leave_agent_conference::parse_response(response),
+            Err(error) => Err(leave_agent_conference::Error::Send(error)),
+        }
     }
     /// Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID.
     ///
@@ -11703,11 +12046,14 @@ impl Client {
         &self,
         request: poll_events::Request,
     ) -> ::std::result::Result<poll_events::Output, poll_events::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(poll_events::Error::Build)?;
-        let response = self.core.send(http).await.map_err(poll_events::Error::Send)?;
-        poll_events::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(poll_events::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => poll_events::parse_response(response),
+            Err(error) => Err(poll_events::Error::Send(error)),
+        }
     }
     /// Querying the List of Held Calls: A signed-in agent queries the list of its held calls.
     ///
@@ -11716,11 +12062,14 @@ impl Client {
         &self,
         request: query_hold_list::Request,
     ) -> ::std::result::Result<query_hold_list::Output, query_hold_list::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(query_hold_list::Error::Build)?;
-        let response = self.core.send(http).await.map_err(query_hold_list::Error::Send)?;
-        query_hold_list::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(query_hold_list::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => query_hold_list::parse_response(response),
+            Err(error) => Err(query_hold_list::Error::Send(error)),
+        }
     }
     /// Querying an Ongoing Conference ID in the VDN: An inspector queries the IDs of the conferences in progress in its VDN.
     ///
@@ -11732,15 +12081,14 @@ impl Client {
         query_vdn_conference_ids::Output,
         query_vdn_conference_ids::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(query_vdn_conference_ids::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(query_vdn_conference_ids::Error::Send)?;
-        query_vdn_conference_ids::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(query_vdn_conference_ids::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => query_vdn_conference_ids::parse_response(response),
+            Err(error) => Err(query_vdn_conference_ids::Error::Send(error)),
+        }
     }
     /// Rejecting an Agent Conference Call: An invited agent rejects the conference call after receiving AgentConf_Ringing.
     ///
@@ -11752,15 +12100,14 @@ impl Client {
         reject_agent_conference::Output,
         reject_agent_conference::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(reject_agent_conference::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(reject_agent_conference::Error::Send)?;
-        reject_agent_conference::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(reject_agent_conference::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => reject_agent_conference::parse_response(response),
+            Err(error) => Err(reject_agent_conference::Error::Send(error)),
+        }
     }
     /// Releasing an Agent Conference: The chairperson releases the conference; the chairperson and all participants are deleted.
     ///
@@ -11772,15 +12119,14 @@ impl Client {
         release_agent_conference::Output,
         release_agent_conference::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(release_agent_conference::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(release_agent_conference::Error::Send)?;
-        release_agent_conference::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(release_agent_conference::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => release_agent_conference::parse_response(response),
+            Err(error) => Err(release_agent_conference::Error::Send(error)),
+        }
     }
     /// Applying for an Agent Conference: An agent applies for an agent conference and, once it succeeds, becomes its chairperson.
     ///
@@ -11792,15 +12138,14 @@ impl Client {
         request_agent_conference::Output,
         request_agent_conference::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(request_agent_conference::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(request_agent_conference::Error::Send)?;
-        request_agent_conference::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(request_agent_conference::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => request_agent_conference::parse_response(response),
+            Err(error) => Err(request_agent_conference::Error::Send(error)),
+        }
     }
     /// Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls.
     ///
@@ -11809,9 +12154,14 @@ impl Client {
         &self,
         request: sign_in::Request,
     ) -> ::std::result::Result<sign_in::Output, sign_in::Error> {
-        let http = request.to_http(self.core.base_url()).map_err(sign_in::Error::Build)?;
-        let response = self.core.send(http).await.map_err(sign_in::Error::Send)?;
-        sign_in::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(sign_in::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => sign_in::parse_response(response),
+            Err(error) => Err(sign_in::Error::Send(error)),
+        }
     }
     /// Signing Out: Signs an agent out of the agent gateway.
     ///
@@ -11820,11 +12170,14 @@ impl Client {
         &self,
         request: sign_out::Request,
     ) -> ::std::result::Result<sign_out::Output, sign_out::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(sign_out::Error::Build)?;
-        let response = self.core.send(http).await.map_err(sign_out::Error::Send)?;
-        sign_out::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(sign_out::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => sign_out::parse_response(response),
+            Err(error) => Err(sign_out::Error::Send(error)),
+        }
     }
     /// Making a Three-Party Call: The agent joins its ongoing call and a held call into a three-party call.
     ///
@@ -11833,15 +12186,14 @@ impl Client {
         &self,
         request: three_party_call::Request,
     ) -> ::std::result::Result<three_party_call::Output, three_party_call::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(three_party_call::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(three_party_call::Error::Send)?;
-        three_party_call::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(three_party_call::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => three_party_call::parse_response(response),
+            Err(error) => Err(three_party_call::Error::Send(error)),
+        }
     }
     /// Transferring the Chairperson Permission: The chairperson transfers the chairperson permission to another agent in the conference.
     ///
@@ -11853,15 +12205,14 @@ impl Client {
         transfer_conference_chair::Output,
         transfer_conference_chair::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(transfer_conference_chair::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(transfer_conference_chair::Error::Send)?;
-        transfer_conference_chair::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(transfer_conference_chair::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => transfer_conference_chair::parse_response(response),
+            Err(error) => Err(transfer_conference_chair::Error::Send(error)),
+        }
     }
     /// Unholding a Call: The agent takes a held call off hold.
     ///
@@ -11870,11 +12221,14 @@ impl Client {
         &self,
         request: unhold_call::Request,
     ) -> ::std::result::Result<unhold_call::Output, unhold_call::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(unhold_call::Error::Build)?;
-        let response = self.core.send(http).await.map_err(unhold_call::Error::Send)?;
-        unhold_call::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(unhold_call::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => unhold_call::parse_response(response),
+            Err(error) => Err(unhold_call::Error::Send(error)),
+        }
     }
     /// Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference.
     ///
@@ -11886,17 +12240,17 @@ impl Client {
         unhold_conference_participant::Output,
         unhold_conference_participant::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(unhold_conference_participant::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(unhold_conference_participant::Error::Send)?;
-        unhold_conference_participant::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(unhold_conference_participant::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => unhold_conference_participant::parse_response(response),
+            Err(error) => Err(unhold_conference_participant::Error::Send(error)),
+        }
     }
 }
+#[rustfmt::skip]
 /// Builds a [`Client`].
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
@@ -11904,6 +12258,7 @@ pub struct ClientBuilder {
     ip: ::std::option::Option<::std::string::String>,
     port: ::std::option::Option<::std::string::String>,
 }
+#[rustfmt::skip]
 impl ClientBuilder {
     /// IP address of the agent gateway server. Newer pages (cec_07_0471, cec_07_1202): in single-node deployments the CC-Gateway server address; in cluster deployments the NSLB address; in the SaaS scenario, ask O&amp;M personnel.
     pub fn ip(
@@ -11968,6 +12323,7 @@ impl ClientBuilder {
         })
     }
 }
+#[rustfmt::skip]
 /// An agent signs in with `PUT https://ip:port/agentgateway/resource/onlineagent/{agentid}` (log method name `login`; no Guid header on that call). The GUID that authenticates later calls depends on the server setting `AUTHMODE` in `agentgateway/WEB-INF/config/basic.properties`.
 pub mod auth {
     /// The session-header scheme: `Set-GUID` captured from responses (after `JSESSIONID=`), sent back as `Guid`.

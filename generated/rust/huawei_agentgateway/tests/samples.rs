@@ -2,14 +2,19 @@
 
 //! Documented samples of every endpoint, as tests.
 #![allow(clippy::unwrap_used, reason = "tests")]
+#[rustfmt::skip]
 use switchboard_huawei_agentgateway as client;
+#[rustfmt::skip]
 use ::switchboard_runtime::bytes::Bytes;
+#[rustfmt::skip]
 use ::switchboard_runtime::serde_json;
+#[rustfmt::skip]
 fn query(
     request: &::switchboard_runtime::http::Request<Bytes>,
 ) -> Vec<(String, String)> {
     ::switchboard_runtime::query::pairs(request.uri())
 }
+#[rustfmt::skip]
 #[test]
 fn answer_agent_conference_success() {
     use client::answer_agent_conference as op;
@@ -41,6 +46,7 @@ fn answer_agent_conference_success() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn answer_call_documented() {
     use client::answer_call as op;
@@ -72,6 +78,7 @@ fn answer_call_documented() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn change_participant_mode_success() {
     use client::change_participant_mode as op;
@@ -113,6 +120,7 @@ fn change_participant_mode_success() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn connect_held_call_documented() {
     use client::connect_held_call as op;
@@ -148,6 +156,7 @@ fn connect_held_call_documented() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn disconnect_party_success() {
     use client::disconnect_party as op;
@@ -179,6 +188,7 @@ fn disconnect_party_success() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn hold_call_success() {
     use client::hold_call as op;
@@ -210,6 +220,7 @@ fn hold_call_success() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn hold_conference_participant_success() {
     use client::hold_conference_participant as op;
@@ -253,6 +264,7 @@ fn hold_conference_participant_success() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn leave_agent_conference_success() {
     use client::leave_agent_conference as op;
@@ -284,6 +296,7 @@ fn leave_agent_conference_success() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn leave_agent_conference_not_signed_in() {
     use client::leave_agent_conference as op;
@@ -315,6 +328,7 @@ fn leave_agent_conference_not_signed_in() {
     assert!(matches!(error, op::Error::E100_006(_)), "{error:?}");
     assert!(error.to_string().contains("100-006"));
 }
+#[rustfmt::skip]
 #[test]
 fn poll_events_participant_changed() {
     use client::poll_events as op;
@@ -349,6 +363,7 @@ fn poll_events_participant_changed() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn query_hold_list_success_envelope() {
     use client::query_hold_list as op;
@@ -380,6 +395,7 @@ fn query_hold_list_success_envelope() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn query_vdn_conference_ids_documented() {
     use client::query_vdn_conference_ids as op;
@@ -412,6 +428,7 @@ fn query_vdn_conference_ids_documented() {
         serde_json::Value > ("{\"confIds\":[355840]}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn reject_agent_conference_documented() {
     use client::reject_agent_conference as op;
@@ -443,6 +460,7 @@ fn reject_agent_conference_documented() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn release_agent_conference_documented() {
     use client::release_agent_conference as op;
@@ -474,6 +492,7 @@ fn release_agent_conference_documented() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn request_agent_conference_documented() {
     use client::request_agent_conference as op;
@@ -520,6 +539,7 @@ fn request_agent_conference_documented() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn three_party_call_success() {
     use client::three_party_call as op;
@@ -559,6 +579,7 @@ fn three_party_call_success() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn transfer_conference_chair_documented() {
     use client::transfer_conference_chair as op;
@@ -598,6 +619,7 @@ fn transfer_conference_chair_documented() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn unhold_call_success() {
     use client::unhold_call as op;
@@ -635,6 +657,7 @@ fn unhold_call_success() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn unhold_conference_participant_documented() {
     use client::unhold_conference_participant as op;
@@ -675,6 +698,7 @@ fn unhold_conference_participant_documented() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn event_agent_conf_self_leave_result() {
     let frame = serde_json::to_vec(
@@ -691,6 +715,7 @@ fn event_agent_conf_self_leave_result() {
         matches!(event, client::events::Event::AgentConfSelfLeaveResult(_)), "{event:?}"
     );
 }
+#[rustfmt::skip]
 #[test]
 fn event_agent_conf_participant_changed() {
     let frame = serde_json::to_vec(
@@ -708,6 +733,7 @@ fn event_agent_conf_participant_changed() {
         "{event:?}"
     );
 }
+#[rustfmt::skip]
 #[test]
 fn event_agent_conf_ringing() {
     let frame = serde_json::to_vec(
@@ -722,6 +748,7 @@ fn event_agent_conf_ringing() {
     let event = client::events::decode(&frame).unwrap();
     assert!(matches!(event, client::events::Event::AgentConfRinging(_)), "{event:?}");
 }
+#[rustfmt::skip]
 #[test]
 fn event_agent_conf_self_join_result() {
     let frame = serde_json::to_vec(
@@ -738,6 +765,7 @@ fn event_agent_conf_self_join_result() {
         matches!(event, client::events::Event::AgentConfSelfJoinResult(_)), "{event:?}"
     );
 }
+#[rustfmt::skip]
 #[test]
 fn event_agent_conf_request_success() {
     let frame = serde_json::to_vec(
@@ -754,6 +782,7 @@ fn event_agent_conf_request_success() {
         matches!(event, client::events::Event::AgentConfRequestSuccess(_)), "{event:?}"
     );
 }
+#[rustfmt::skip]
 #[test]
 fn event_agent_conf_timeout() {
     let frame = serde_json::to_vec(
@@ -768,6 +797,7 @@ fn event_agent_conf_timeout() {
     let event = client::events::decode(&frame).unwrap();
     assert!(matches!(event, client::events::Event::AgentConfTimeout(_)), "{event:?}");
 }
+#[rustfmt::skip]
 #[test]
 fn event_agent_conf_request_failed() {
     let frame = serde_json::to_vec(
@@ -784,6 +814,7 @@ fn event_agent_conf_request_failed() {
         matches!(event, client::events::Event::AgentConfRequestFailed(_)), "{event:?}"
     );
 }
+#[rustfmt::skip]
 #[test]
 fn event_agent_other_phone_offhook() {
     let frame = serde_json::to_vec(
@@ -800,6 +831,7 @@ fn event_agent_other_phone_offhook() {
         matches!(event, client::events::Event::AgentOtherPhoneOffhook(_)), "{event:?}"
     );
 }
+#[rustfmt::skip]
 #[test]
 fn event_agent_event_talking() {
     let frame = serde_json::to_vec(
@@ -814,6 +846,7 @@ fn event_agent_event_talking() {
     let event = client::events::decode(&frame).unwrap();
     assert!(matches!(event, client::events::Event::AgentEventTalking(_)), "{event:?}");
 }
+#[rustfmt::skip]
 #[test]
 fn event_agent_event_customer_release() {
     let frame = serde_json::to_vec(

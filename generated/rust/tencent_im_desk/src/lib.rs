@@ -21,10 +21,12 @@
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
     clippy::needless_borrows_for_generic_args,
-    rustdoc::bare_urls,
+    rustdoc::bare_urls
 )]
+#[rustfmt::skip]
 /// The base URL template; [`ClientBuilder`] fills its variables.
 pub const BASE_URL_TEMPLATE: &str = "https://{domain}";
+#[rustfmt::skip]
 /// Where the result code, message, request id and payload live in every response.
 pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_runtime::response::Envelope {
     code_field: ::std::option::Option::Some("ErrorCode"),
@@ -36,6 +38,7 @@ pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_ru
     payload_field: ::std::option::Option::None,
     http_status_errors: false,
 };
+#[rustfmt::skip]
 /// Error codes every endpoint of the service can return.
 pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 33usize] = [
     ::switchboard_runtime::response::ErrorInfo {
@@ -298,6 +301,7 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 33usize] = [
         retryable: false,
     },
 ];
+#[rustfmt::skip]
 /// Types shared by several endpoints and events.
 pub mod types {
     /// One element of a MsgBody array, as shown in the desk pages' samples (describe_chat_messages response, send_msg requests): a message type and its content.
@@ -318,6 +322,7 @@ pub mod types {
         pub msg_content: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
     }
     impl ::switchboard_runtime::wire::ToJson for MsgElement {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.msg_type {
@@ -338,6 +343,7 @@ pub mod types {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for MsgElement {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -364,6 +370,7 @@ pub mod types {
         }
     }
 }
+#[rustfmt::skip]
 /// Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group.
 ///
 /// This interface allows selecting a customer service account, assigning a specific agent, or targeting a group to proactively contact users for a live conversation. Request API: v4/desk_http_svc/contact_user. Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200. For common error codes (60000 to 79999), see the Error Code document.
@@ -540,12 +547,14 @@ pub mod contact_user {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                im_agent_user_id: self
-                    .im_agent_user_id
-                    .ok_or_else(|| BuildError::missing("IMAgentUserId"))?,
-                client_user_id: self
-                    .client_user_id
-                    .ok_or_else(|| BuildError::missing("ClientUserId"))?,
+                im_agent_user_id: BuildError::require(
+                    self.im_agent_user_id,
+                    "IMAgentUserId",
+                )?,
+                client_user_id: BuildError::require(
+                    self.client_user_id,
+                    "ClientUserId",
+                )?,
                 group_id: self.group_id,
                 member_id: self.member_id,
             };
@@ -607,13 +616,18 @@ pub mod contact_user {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -629,6 +643,7 @@ pub mod contact_user {
         pub member_id: ::std::option::Option<::std::string::String>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.member_id {
@@ -642,6 +657,7 @@ pub mod contact_user {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -737,6 +753,7 @@ pub mod contact_user {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -754,15 +771,18 @@ pub mod contact_user {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -778,6 +798,7 @@ pub mod contact_user {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -788,6 +809,7 @@ pub mod contact_user {
         }
     }
 }
+#[rustfmt::skip]
 /// Query Live Agent Analysis Data: Query per-agent daily analysis data (online times, session and message counts, response times, satisfaction).
 ///
 /// Through this API, query the analysis data of live agent. Request API: v4/desk_http_svc/describe_agent_statistics. Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200. For common error codes (60000 to 79999), see the Error Code document.
@@ -923,8 +945,8 @@ pub mod describe_agent_statistics {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                from: self.from.ok_or_else(|| BuildError::missing("From"))?,
-                to: self.to.ok_or_else(|| BuildError::missing("To"))?,
+                from: BuildError::require(self.from, "From")?,
+                to: BuildError::require(self.to, "To")?,
                 limit: self.limit,
                 offset: self.offset,
                 agent_ids: self.agent_ids,
@@ -994,13 +1016,18 @@ pub mod describe_agent_statistics {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -1022,6 +1049,7 @@ pub mod describe_agent_statistics {
         >,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.total_count {
@@ -1039,6 +1067,7 @@ pub mod describe_agent_statistics {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1097,6 +1126,7 @@ pub mod describe_agent_statistics {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -1106,15 +1136,18 @@ pub mod describe_agent_statistics {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -1130,6 +1163,7 @@ pub mod describe_agent_statistics {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -1289,6 +1323,7 @@ pub mod describe_agent_statistics {
         pub satisfied_cnt: ::std::option::Option<i64>,
     }
     impl ::switchboard_runtime::wire::ToJson for DescribeAgentStatisticsOutputDataItem {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.agent_id {
@@ -1464,6 +1499,7 @@ pub mod describe_agent_statistics {
     }
     impl ::switchboard_runtime::wire::FromJson
     for DescribeAgentStatisticsOutputDataItem {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1512,6 +1548,7 @@ pub mod describe_agent_statistics {
         }
     }
 }
+#[rustfmt::skip]
 /// Query the Chat Record of the Specified Session: Query the chat record (messages) of a specified session, paged.
 ///
 /// Through this API to query the chat record of the specified session. Request API: v4/desk_http_svc/describe_chat_messages. Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200. For common error codes (60000 to 79999), see the Error Code document.
@@ -1647,9 +1684,7 @@ pub mod describe_chat_messages {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                session_id: self
-                    .session_id
-                    .ok_or_else(|| BuildError::missing("SessionId"))?,
+                session_id: BuildError::require(self.session_id, "SessionId")?,
                 limit: self.limit,
                 offset: self.offset,
                 order: self.order,
@@ -1714,13 +1749,18 @@ pub mod describe_chat_messages {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -1742,6 +1782,7 @@ pub mod describe_chat_messages {
         >,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.total_count {
@@ -1762,6 +1803,7 @@ pub mod describe_chat_messages {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1834,6 +1876,7 @@ pub mod describe_chat_messages {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -1845,15 +1888,18 @@ pub mod describe_chat_messages {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -1869,6 +1915,7 @@ pub mod describe_chat_messages {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -1908,11 +1955,13 @@ pub mod describe_chat_messages {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for DescribeChatMessagesOrder {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for DescribeChatMessagesOrder {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -1974,12 +2023,14 @@ pub mod describe_chat_messages {
     }
     impl ::switchboard_runtime::wire::ToJson
     for DescribeChatMessagesOutputMessagesItemFromAccountRole {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson
     for DescribeChatMessagesOutputMessagesItemFromAccountRole {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2037,6 +2088,7 @@ pub mod describe_chat_messages {
         pub timestamp: ::std::option::Option<i64>,
     }
     impl ::switchboard_runtime::wire::ToJson for DescribeChatMessagesOutputMessagesItem {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.from_account {
@@ -2072,6 +2124,7 @@ pub mod describe_chat_messages {
     }
     impl ::switchboard_runtime::wire::FromJson
     for DescribeChatMessagesOutputMessagesItem {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2100,6 +2153,7 @@ pub mod describe_chat_messages {
         }
     }
 }
+#[rustfmt::skip]
 /// Query Session Records: Query desk session (service) records in a time range, optionally for one user, paged.
 ///
 /// Through this API to query session records. Request API: v4/desk_http_svc/describe_im_cdr_list. Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200. For common error codes (60000 to 79999), see the Error Code document.
@@ -2235,12 +2289,11 @@ pub mod describe_im_cdr_list {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                start_timestamp: self
-                    .start_timestamp
-                    .ok_or_else(|| BuildError::missing("StartTimestamp"))?,
-                end_timestamp: self
-                    .end_timestamp
-                    .ok_or_else(|| BuildError::missing("EndTimestamp"))?,
+                start_timestamp: BuildError::require(
+                    self.start_timestamp,
+                    "StartTimestamp",
+                )?,
+                end_timestamp: BuildError::require(self.end_timestamp, "EndTimestamp")?,
                 limit: self.limit,
                 offset: self.offset,
                 client_user_id: self.client_user_id,
@@ -2310,13 +2363,18 @@ pub mod describe_im_cdr_list {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -2338,6 +2396,7 @@ pub mod describe_im_cdr_list {
         >,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.total_count {
@@ -2358,6 +2417,7 @@ pub mod describe_im_cdr_list {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2416,6 +2476,7 @@ pub mod describe_im_cdr_list {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -2425,15 +2486,18 @@ pub mod describe_im_cdr_list {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -2449,6 +2513,7 @@ pub mod describe_im_cdr_list {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -2548,6 +2613,7 @@ pub mod describe_im_cdr_list {
         pub timestamp: ::std::option::Option<i64>,
     }
     impl ::switchboard_runtime::wire::ToJson for DescribeImCdrListOutputImCdrListItem {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.session_id {
@@ -2631,6 +2697,7 @@ pub mod describe_im_cdr_list {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for DescribeImCdrListOutputImCdrListItem {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2666,6 +2733,7 @@ pub mod describe_im_cdr_list {
         }
     }
 }
+#[rustfmt::skip]
 /// 查询实时接待统计数据: Query real-time reception statistics (agents by status, sessions transferred, being served and queueing, per-group queues).
 ///
 /// 通过该接口查询当前实时接待统计数据,包括在线客服状态统计,当前转人工数量,接待中数量及排队中数量。 请求接口: v4/desk_http_svc/describe_reception_realtime_statistics。请求包示例: {}
@@ -2747,13 +2815,18 @@ pub mod describe_reception_realtime_statistics {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -2769,6 +2842,7 @@ pub mod describe_reception_realtime_statistics {
         pub data: ::std::option::Option<DescribeReceptionRealtimeStatisticsOutputData>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.data {
@@ -2779,6 +2853,7 @@ pub mod describe_reception_realtime_statistics {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -2836,6 +2911,7 @@ pub mod describe_reception_realtime_statistics {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -2845,15 +2921,18 @@ pub mod describe_reception_realtime_statistics {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -2869,6 +2948,7 @@ pub mod describe_reception_realtime_statistics {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -2909,6 +2989,7 @@ pub mod describe_reception_realtime_statistics {
     }
     impl ::switchboard_runtime::wire::ToJson
     for DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.group_id {
@@ -2937,6 +3018,7 @@ pub mod describe_reception_realtime_statistics {
     }
     impl ::switchboard_runtime::wire::FromJson
     for DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3032,6 +3114,7 @@ pub mod describe_reception_realtime_statistics {
     }
     impl ::switchboard_runtime::wire::ToJson
     for DescribeReceptionRealtimeStatisticsOutputData {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.current_transfer_agent_cnt
@@ -3089,6 +3172,7 @@ pub mod describe_reception_realtime_statistics {
     }
     impl ::switchboard_runtime::wire::FromJson
     for DescribeReceptionRealtimeStatisticsOutputData {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3121,6 +3205,7 @@ pub mod describe_reception_realtime_statistics {
         }
     }
 }
+#[rustfmt::skip]
 /// 查询会话统计数据: Query session statistics aggregated per day or per hour.
 ///
 /// 通过该接口查询会话统计数据。 请求接口: v4/desk_http_svc/describe_session_statistics。
@@ -3221,8 +3306,8 @@ pub mod describe_session_statistics {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                from: self.from.ok_or_else(|| BuildError::missing("From"))?,
-                to: self.to.ok_or_else(|| BuildError::missing("To"))?,
+                from: BuildError::require(self.from, "From")?,
+                to: BuildError::require(self.to, "To")?,
                 group_by_hour: self.group_by_hour,
             };
             request.validate()?;
@@ -3276,13 +3361,18 @@ pub mod describe_session_statistics {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -3308,6 +3398,7 @@ pub mod describe_session_statistics {
         >,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.total_count {
@@ -3325,6 +3416,7 @@ pub mod describe_session_statistics {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3383,6 +3475,7 @@ pub mod describe_session_statistics {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -3392,15 +3485,18 @@ pub mod describe_session_statistics {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -3416,6 +3512,7 @@ pub mod describe_session_statistics {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -3532,6 +3629,7 @@ pub mod describe_session_statistics {
     }
     impl ::switchboard_runtime::wire::ToJson
     for DescribeSessionStatisticsOutputDataItem {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.time {
@@ -3642,6 +3740,7 @@ pub mod describe_session_statistics {
     }
     impl ::switchboard_runtime::wire::FromJson
     for DescribeSessionStatisticsOutputDataItem {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3681,6 +3780,7 @@ pub mod describe_session_statistics {
         }
     }
 }
+#[rustfmt::skip]
 /// Ending Session: End a session that has been transferred to a human through this API.
 ///
 /// End a session that has been transferred to a human through this API. Request API: v4/desk_http_svc/end_session. The following table only lists the parameters involved in modification when calling this API and their descriptions. For more details about the parameters, please see REST API Introduction. For common error codes (60000 to 79999), see the Error Code document. API Debugging Tools: Debug this interface using the REST API online debugging tool. References: Pull Single Chat History Messages (v4/openim/admin_getroammsg).
@@ -3812,13 +3912,18 @@ pub mod end_session {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -3827,12 +3932,14 @@ pub mod end_session {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -3912,6 +4019,7 @@ pub mod end_session {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -3925,15 +4033,18 @@ pub mod end_session {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -3949,6 +4060,7 @@ pub mod end_session {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -3959,6 +4071,7 @@ pub mod end_session {
         }
     }
 }
+#[rustfmt::skip]
 /// Querying User Session Status: Query the status of a user session (bot, queueing, waiting for or served by a live agent).
 ///
 /// Query the status of user sessions through this API. Request API: v4/desk_http_svc/get_session_state. Specify SessionId (applicable to all user-end integration methods), or specify the user's and the customer service account's UserIDs (ClientUserId + CustomerServiceId; only for the "SDK lightweight development" user-end integration method, per the Chinese page). Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200. For common error codes (60000 to 79999), see the Error Code document.
@@ -4138,13 +4251,18 @@ pub mod get_session_state {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -4176,6 +4294,7 @@ pub mod get_session_state {
         pub agent_id: ::std::option::Option<::std::string::String>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.session_id {
@@ -4203,6 +4322,7 @@ pub mod get_session_state {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -4286,6 +4406,7 @@ pub mod get_session_state {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -4299,15 +4420,18 @@ pub mod get_session_state {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -4323,6 +4447,7 @@ pub mod get_session_state {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -4381,6 +4506,7 @@ pub mod get_session_state {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for OutputCurrentState {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(
                 &::std::string::String::from(self.clone()),
@@ -4388,6 +4514,7 @@ pub mod get_session_state {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputCurrentState {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -4413,6 +4540,7 @@ pub mod get_session_state {
         }
     }
 }
+#[rustfmt::skip]
 /// Send Messages: App admins send a message to a user in a desk session (also visible to the live agent after transfer).
 ///
 /// App admins can send messages to users using this API. After being transferred to live agent, agent can also see all previous messages. This API is applicable to the following two scenarios: 1. Send message by the SessionId of the specified session. This scenario is applicable for the integration methods of all user ends, including web pages (H5), applications/clients. 2. Specify the customer service account and the user's UserID to send messages. This scenario is only applicable to the user-end integration method of "application/client". This interface only supports specifying the customer service account … Request API: v4/desk_http_svc/send_msg.
@@ -4564,10 +4692,8 @@ pub mod send_msg {
                 session_id: self.session_id,
                 from_account: self.from_account,
                 to_account: self.to_account,
-                msg_random: self
-                    .msg_random
-                    .ok_or_else(|| BuildError::missing("MsgRandom"))?,
-                msg_body: self.msg_body.ok_or_else(|| BuildError::missing("MsgBody"))?,
+                msg_random: BuildError::require(self.msg_random, "MsgRandom")?,
+                msg_body: BuildError::require(self.msg_body, "MsgBody")?,
                 cloud_custom_data: self.cloud_custom_data,
             };
             request.validate()?;
@@ -4642,13 +4768,18 @@ pub mod send_msg {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -4657,12 +4788,14 @@ pub mod send_msg {
     #[non_exhaustive]
     pub struct Output {}
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let object = ::switchboard_runtime::wire::ObjectWriter::new();
             object.finish()
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -4718,6 +4851,7 @@ pub mod send_msg {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -4727,15 +4861,18 @@ pub mod send_msg {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -4751,6 +4888,7 @@ pub mod send_msg {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -4761,6 +4899,7 @@ pub mod send_msg {
         }
     }
 }
+#[rustfmt::skip]
 /// Sending Stream Messages: App admins send a streaming message to a user in chunks; the first call returns a MsgKey that later calls repeat.
 ///
 /// App admins can use this API to send streaming messages to users. After being transferred to a human customer service, the agent can also see the message. Request API: v4/desk_http_svc/send_stream_msg. The first call sends SessionId and Chunk and returns MsgKey; later calls add that MsgKey; the last call sets Finish to 1.
@@ -4872,10 +5011,8 @@ pub mod send_stream_msg {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                session_id: self
-                    .session_id
-                    .ok_or_else(|| BuildError::missing("SessionId"))?,
-                chunk: self.chunk.ok_or_else(|| BuildError::missing("Chunk"))?,
+                session_id: BuildError::require(self.session_id, "SessionId")?,
+                chunk: BuildError::require(self.chunk, "Chunk")?,
                 msg_key: self.msg_key,
                 finish: self.finish,
             };
@@ -4937,13 +5074,18 @@ pub mod send_stream_msg {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -4961,6 +5103,7 @@ pub mod send_stream_msg {
         pub msg_key: ::std::option::Option<::std::string::String>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.msg_key {
@@ -4974,6 +5117,7 @@ pub mod send_stream_msg {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -5031,6 +5175,7 @@ pub mod send_stream_msg {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -5040,15 +5185,18 @@ pub mod send_stream_msg {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -5064,6 +5212,7 @@ pub mod send_stream_msg {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -5099,11 +5248,13 @@ pub mod send_stream_msg {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for SendStreamMsgFinish {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for SendStreamMsgFinish {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -5127,6 +5278,7 @@ pub mod send_stream_msg {
         }
     }
 }
+#[rustfmt::skip]
 /// Agent Transfer: App admins transfer a user's session to a live agent.
 ///
 /// App admins can use this API to transfer users to live agent. Request API: v4/desk_http_svc/transfer_to_human. The following table only lists the parameters involved in modification when calling this API and their descriptions. For more details about the parameters, please refer to REST API Introduction. Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200. The actual error code and error information are indicated by ErrorCode and ErrorInfo in the response packet body. For common error codes (60000 to 79999), see the Error Code document.
@@ -5267,9 +5419,7 @@ pub mod transfer_to_human {
         /// The request, once every required value is set and every constraint holds.
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
-                session_id: self
-                    .session_id
-                    .ok_or_else(|| BuildError::missing("SessionId"))?,
+                session_id: BuildError::require(self.session_id, "SessionId")?,
                 agent_id_list: self.agent_id_list,
                 agent_group_id: self.agent_group_id,
                 send_tip_if_no_agent_online: self.send_tip_if_no_agent_online,
@@ -5334,13 +5484,18 @@ pub mod transfer_to_human {
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
-        let opened = ::switchboard_runtime::response::open(
-                &super::ENVELOPE,
-                ID,
-                response,
-            )
-            .map_err(Error::from_failure)?;
-        ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
     }
     /// The documented result of a successful call.
     ///
@@ -5360,6 +5515,7 @@ pub mod transfer_to_human {
         pub is_in_queue: ::std::option::Option<OutputIsInQueue>,
     }
     impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.agent_id {
@@ -5380,6 +5536,7 @@ pub mod transfer_to_human {
         }
     }
     impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -5458,6 +5615,7 @@ pub mod transfer_to_human {
             Self::Undocumented(error)
         }
         /// The API's answer, when the API answered with an error.
+        #[inline]
         pub fn api_error(
             &self,
         ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
@@ -5471,15 +5629,18 @@ pub mod transfer_to_human {
             }
         }
         /// The vendor's code, when the API answered with one.
+        #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
             self.api_error().and_then(|e| e.code())
         }
         /// Whether the documentation says repeating the call may succeed.
+        #[inline]
         pub fn is_retryable(&self) -> bool {
             self.api_error().is_some_and(|e| e.is_retryable())
         }
     }
     impl ::std::fmt::Display for Error {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Decode(error) => error.fmt(f),
@@ -5495,6 +5656,7 @@ pub mod transfer_to_human {
         }
     }
     impl ::std::error::Error for Error {
+        #[inline]
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
             match self {
                 Self::Decode(error) => Some(error),
@@ -5534,12 +5696,14 @@ pub mod transfer_to_human {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for TransferToHumanSendTipIfNoAgentOnline {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson
     for TransferToHumanSendTipIfNoAgentOnline {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -5592,11 +5756,13 @@ pub mod transfer_to_human {
         }
     }
     impl ::switchboard_runtime::wire::ToJson for OutputIsInQueue {
+        #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputIsInQueue {
+        #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
         ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
@@ -5620,6 +5786,7 @@ pub mod transfer_to_human {
         }
     }
 }
+#[rustfmt::skip]
 /// An async client of Tencent Cloud Contact Center desk REST API (IM desk_http_svc).
 ///
 /// Cheap to clone; clones share the transport and the auth state.
@@ -5627,6 +5794,7 @@ pub mod transfer_to_human {
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
 }
+#[rustfmt::skip]
 impl Client {
     /// A builder: base URL variables, transport and auth.
     pub fn builder() -> ClientBuilder {
@@ -5647,11 +5815,14 @@ impl Client {
         &self,
         request: contact_user::Request,
     ) -> ::std::result::Result<contact_user::Output, contact_user::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(contact_user::Error::Build)?;
-        let response = self.core.send(http).await.map_err(contact_user::Error::Send)?;
-        contact_user::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(contact_user::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => contact_user::parse_response(response),
+            Err(error) => Err(contact_user::Error::Send(error)),
+        }
     }
     /// Query Live Agent Analysis Data: Query per-agent daily analysis data (online times, session and message counts, response times, satisfaction).
     ///
@@ -5663,15 +5834,14 @@ impl Client {
         describe_agent_statistics::Output,
         describe_agent_statistics::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(describe_agent_statistics::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(describe_agent_statistics::Error::Send)?;
-        describe_agent_statistics::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(describe_agent_statistics::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => describe_agent_statistics::parse_response(response),
+            Err(error) => Err(describe_agent_statistics::Error::Send(error)),
+        }
     }
     /// Query the Chat Record of the Specified Session: Query the chat record (messages) of a specified session, paged.
     ///
@@ -5683,15 +5853,14 @@ impl Client {
         describe_chat_messages::Output,
         describe_chat_messages::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(describe_chat_messages::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(describe_chat_messages::Error::Send)?;
-        describe_chat_messages::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(describe_chat_messages::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => describe_chat_messages::parse_response(response),
+            Err(error) => Err(describe_chat_messages::Error::Send(error)),
+        }
     }
     /// Query Session Records: Query desk session (service) records in a time range, optionally for one user, paged.
     ///
@@ -5703,15 +5872,14 @@ impl Client {
         describe_im_cdr_list::Output,
         describe_im_cdr_list::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(describe_im_cdr_list::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(describe_im_cdr_list::Error::Send)?;
-        describe_im_cdr_list::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(describe_im_cdr_list::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => describe_im_cdr_list::parse_response(response),
+            Err(error) => Err(describe_im_cdr_list::Error::Send(error)),
+        }
     }
     /// 查询实时接待统计数据: Query real-time reception statistics (agents by status, sessions transferred, being served and queueing, per-group queues).
     ///
@@ -5723,15 +5891,18 @@ impl Client {
         describe_reception_realtime_statistics::Output,
         describe_reception_realtime_statistics::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(describe_reception_realtime_statistics::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(describe_reception_realtime_statistics::Error::Send)?;
-        describe_reception_realtime_statistics::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => {
+                return Err(describe_reception_realtime_statistics::Error::Build(error));
+            }
+        };
+        match self.core.send(http).await {
+            Ok(response) => {
+                describe_reception_realtime_statistics::parse_response(response)
+            }
+            Err(error) => Err(describe_reception_realtime_statistics::Error::Send(error)),
+        }
     }
     /// 查询会话统计数据: Query session statistics aggregated per day or per hour.
     ///
@@ -5743,15 +5914,14 @@ impl Client {
         describe_session_statistics::Output,
         describe_session_statistics::Error,
     > {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(describe_session_statistics::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(describe_session_statistics::Error::Send)?;
-        describe_session_statistics::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(describe_session_statistics::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => describe_session_statistics::parse_response(response),
+            Err(error) => Err(describe_session_statistics::Error::Send(error)),
+        }
     }
     /// Ending Session: End a session that has been transferred to a human through this API.
     ///
@@ -5760,11 +5930,14 @@ impl Client {
         &self,
         request: end_session::Request,
     ) -> ::std::result::Result<end_session::Output, end_session::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(end_session::Error::Build)?;
-        let response = self.core.send(http).await.map_err(end_session::Error::Send)?;
-        end_session::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(end_session::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => end_session::parse_response(response),
+            Err(error) => Err(end_session::Error::Send(error)),
+        }
     }
     /// Querying User Session Status: Query the status of a user session (bot, queueing, waiting for or served by a live agent).
     ///
@@ -5773,15 +5946,14 @@ impl Client {
         &self,
         request: get_session_state::Request,
     ) -> ::std::result::Result<get_session_state::Output, get_session_state::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(get_session_state::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(get_session_state::Error::Send)?;
-        get_session_state::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(get_session_state::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => get_session_state::parse_response(response),
+            Err(error) => Err(get_session_state::Error::Send(error)),
+        }
     }
     /// Send Messages: App admins send a message to a user in a desk session (also visible to the live agent after transfer).
     ///
@@ -5790,11 +5962,14 @@ impl Client {
         &self,
         request: send_msg::Request,
     ) -> ::std::result::Result<send_msg::Output, send_msg::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(send_msg::Error::Build)?;
-        let response = self.core.send(http).await.map_err(send_msg::Error::Send)?;
-        send_msg::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(send_msg::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => send_msg::parse_response(response),
+            Err(error) => Err(send_msg::Error::Send(error)),
+        }
     }
     /// Sending Stream Messages: App admins send a streaming message to a user in chunks; the first call returns a MsgKey that later calls repeat.
     ///
@@ -5803,11 +5978,14 @@ impl Client {
         &self,
         request: send_stream_msg::Request,
     ) -> ::std::result::Result<send_stream_msg::Output, send_stream_msg::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(send_stream_msg::Error::Build)?;
-        let response = self.core.send(http).await.map_err(send_stream_msg::Error::Send)?;
-        send_stream_msg::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(send_stream_msg::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => send_stream_msg::parse_response(response),
+            Err(error) => Err(send_stream_msg::Error::Send(error)),
+        }
     }
     /// Agent Transfer: App admins transfer a user's session to a live agent.
     ///
@@ -5816,23 +5994,24 @@ impl Client {
         &self,
         request: transfer_to_human::Request,
     ) -> ::std::result::Result<transfer_to_human::Output, transfer_to_human::Error> {
-        let http = request
-            .to_http(self.core.base_url())
-            .map_err(transfer_to_human::Error::Build)?;
-        let response = self
-            .core
-            .send(http)
-            .await
-            .map_err(transfer_to_human::Error::Send)?;
-        transfer_to_human::parse_response(response)
+        let http = match request.to_http(self.core.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(transfer_to_human::Error::Build(error)),
+        };
+        match self.core.send(http).await {
+            Ok(response) => transfer_to_human::parse_response(response),
+            Err(error) => Err(transfer_to_human::Error::Send(error)),
+        }
     }
 }
+#[rustfmt::skip]
 /// Builds a [`Client`].
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
     config: ::switchboard_runtime::client::ClientConfig,
     domain: ::std::option::Option<::std::string::String>,
 }
+#[rustfmt::skip]
 impl ClientBuilder {
     /// REST API domain of the application's data center (primary or backup).
     ///
@@ -5904,6 +6083,7 @@ impl ClientBuilder {
         })
     }
 }
+#[rustfmt::skip]
 /// Every request is made as an App administrator account: `identifier` must be an App admin account and `usersig` is that admin's UserSig, generated with the app's secret key per TLSSigAPIv2. UserSig algorithm (official SDKs): sign the UTF-8 text `TLS.identifier:<id>\nTLS.sdkappid:<appid>\nTLS.time:<unix seconds>\nTLS.expire:<seconds>\n` (plus `TLS.userbuf:<base64(userbuf)>\n` when a userbuf is given) with HMAC-SHA256 keyed by the secret key's raw UTF-8 bytes (not hex-decoded); `TLS.sig` is the standard Base64 of the MAC. Build the JSON object {`TLS.ver`: "2.0", `TLS.identifier` (string), `TLS.sdkappid` (number), `TLS.expire` (number), `TLS.time` (number), optional `TLS.userbuf` (string), `TLS.sig`}, zlib-compress it (RFC 1950), Base64-encode and replace `+`→`*`, `/`→`-`, `=`→`_`. Default validity 180 days (15552000 s). The final UserSig string is not byte-stable across official SDKs (JSON spacing and zlib level differ); only `TLS.sig` and the decoded JSON fields are. `random` is a fresh 32-bit unsigned integer (0–4294967295) identifying the request; `contenttype` is always `json`.
 pub mod auth {
     /// A signed ticket and identity in the query string (`sdkappid`, `identifier`, `usersig`, `random`).

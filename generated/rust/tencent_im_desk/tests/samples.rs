@@ -2,14 +2,19 @@
 
 //! Documented samples of every endpoint, as tests.
 #![allow(clippy::unwrap_used, reason = "tests")]
+#[rustfmt::skip]
 use switchboard_tencent_im_desk as client;
+#[rustfmt::skip]
 use ::switchboard_runtime::bytes::Bytes;
+#[rustfmt::skip]
 use ::switchboard_runtime::serde_json;
+#[rustfmt::skip]
 fn query(
     request: &::switchboard_runtime::http::Request<Bytes>,
 ) -> Vec<(String, String)> {
     ::switchboard_runtime::query::pairs(request.uri())
 }
+#[rustfmt::skip]
 #[test]
 fn contact_user_documented() {
     use client::contact_user as op;
@@ -50,6 +55,7 @@ fn contact_user_documented() {
         serde_json::Value > ("{\"MemberId\":\"1289316687@qq.com\"}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn describe_agent_statistics_documented() {
     use client::describe_agent_statistics as op;
@@ -101,6 +107,7 @@ fn describe_agent_statistics_documented() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn describe_chat_messages_documented() {
     use client::describe_chat_messages as op;
@@ -143,6 +150,7 @@ fn describe_chat_messages_documented() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn describe_im_cdr_list_documented() {
     use client::describe_im_cdr_list as op;
@@ -186,6 +194,7 @@ fn describe_im_cdr_list_documented() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn describe_reception_realtime_statistics_documented() {
     use client::describe_reception_realtime_statistics as op;
@@ -220,6 +229,7 @@ fn describe_reception_realtime_statistics_documented() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn describe_session_statistics_documented() {
     use client::describe_session_statistics as op;
@@ -260,6 +270,7 @@ fn describe_session_statistics_documented() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn end_session_documented() {
     use client::end_session as op;
@@ -295,6 +306,7 @@ fn end_session_documented() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn get_session_state_by_session_id() {
     use client::get_session_state as op;
@@ -333,6 +345,7 @@ fn get_session_state_by_session_id() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn get_session_state_by_user_ids() {
     use client::get_session_state as op;
@@ -356,6 +369,7 @@ fn get_session_state_by_user_ids() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn send_msg_by_session_id() {
     use client::send_msg as op;
@@ -407,6 +421,7 @@ fn send_msg_by_session_id() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn send_msg_by_accounts() {
     use client::send_msg as op;
@@ -445,6 +460,7 @@ fn send_msg_by_accounts() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn send_msg_card_custom_message() {
     use client::send_msg as op;
@@ -483,6 +499,7 @@ fn send_msg_card_custom_message() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn send_stream_msg_first_chunk() {
     use client::send_stream_msg as op;
@@ -522,6 +539,7 @@ fn send_stream_msg_first_chunk() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn send_stream_msg_next_chunk() {
     use client::send_stream_msg as op;
@@ -546,6 +564,7 @@ fn send_stream_msg_next_chunk() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn send_stream_msg_last_chunk() {
     use client::send_stream_msg as op;
@@ -571,6 +590,7 @@ fn send_stream_msg_last_chunk() {
         .unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn send_stream_msg_response_package() {
     use client::send_stream_msg as op;
@@ -588,6 +608,7 @@ fn send_stream_msg_response_package() {
         serde_json::Value > ("{}").unwrap()
     );
 }
+#[rustfmt::skip]
 #[test]
 fn transfer_to_human_documented() {
     use client::transfer_to_human as op;
