@@ -252,8 +252,13 @@ fn events_are_webhooks_listed_on_their_operation() {
         media["examples"]["documented"]["value"]["event"]["content"]["confId"],
         1031168
     );
-    let triggered_by = changed["x-switchboard-event"]["triggered_by"].as_array().expect("a list");
-    assert!(triggered_by.contains(&json!("leave_agent_conference")), "{triggered_by:?}");
+    let triggered_by = changed["x-switchboard-event"]["triggered_by"]
+        .as_array()
+        .expect("a list");
+    assert!(
+        triggered_by.contains(&json!("leave_agent_conference")),
+        "{triggered_by:?}"
+    );
 }
 
 #[test]
@@ -341,8 +346,10 @@ fn unmute_call_lists_its_seven_error_codes_with_statuses() {
             "method": "POST",
             "path": "/",
             "values": [
-                { "in": "query", "name": "Action", "value": "UnmuteCall" },
-                { "in": "query", "name": "Version", "value": "2020-07-01" }
+                { "in": "query", "name": "Action", "value": "UnmuteCall",
+                  "alternatives": [{ "in": "header", "name": "x-acs-action" }] },
+                { "in": "query", "name": "Version", "value": "2020-07-01",
+                  "alternatives": [{ "in": "header", "name": "x-acs-version" }] }
             ]
         })
     );
@@ -350,7 +357,17 @@ fn unmute_call_lists_its_seven_error_codes_with_statuses() {
         op["parameters"][0]["schema"],
         json!({ "type": "string", "const": "UnmuteCall" })
     );
-    assert_eq!(op["parameters"][0]["required"], true);
+    // Not required in the query: the header-signing scheme sends it as `x-acs-action` instead.
+    assert_eq!(op["parameters"][0]["required"], false);
+    assert!(
+        op["parameters"]
+            .as_array()
+            .expect("parameters")
+            .iter()
+            .any(|p| p["name"] == "x-acs-action"
+                && p["in"] == "header"
+                && p["schema"]["const"] == "UnmuteCall")
+    );
     // Default scheme first, the alternative as a second requirement.
     assert_eq!(
         op["security"],

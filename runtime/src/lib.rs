@@ -6,6 +6,7 @@
 //! - [`signing`]: the signature algorithms as pure functions.
 //! - [`error`]: raw responses, request-building errors, JSON helpers.
 //! - [`query`]: RFC 3986 query strings.
+//! - [`wire`]: the JSON form of generated types (non-generic, instead of serde derives).
 //! - [`Secret`]: strings that never print.
 //!
 //! Nothing here knows a vendor by name: header names, prefixes, parameter names and hosts are
@@ -22,6 +23,7 @@ pub mod secret;
 pub mod signing;
 pub mod transport;
 pub mod validate;
+pub mod wire;
 
 pub use secret::Secret;
 

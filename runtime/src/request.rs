@@ -96,6 +96,14 @@ impl RequestParts {
         Ok(())
     }
 
+    /// Adds a field to the JSON body, already in its JSON form (generated code passes
+    /// [`ToJson::to_json`](crate::wire::ToJson::to_json) of the field: nothing generic here).
+    pub fn body_value(&mut self, name: &str, value: serde_json::Value) {
+        self.body
+            .get_or_insert_with(serde_json::Map::new)
+            .insert(name.to_owned(), value);
+    }
+
     /// Finishes the request.
     pub fn finish(self) -> Result<http::Request<Bytes>, BuildError> {
         let mut uri = self.url;

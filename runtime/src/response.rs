@@ -297,6 +297,40 @@ pub fn decode<T: DeserializeOwned>(
         .map_err(|e| DecodeError::new(endpoint, e.to_string(), opened.raw))
 }
 
+/// Decodes an opened payload into the endpoint's output type through its non-generic
+/// [`FromJson`](crate::wire::FromJson) (what generated code calls; an absent payload reads as
+/// an empty object, like [`decode`]).
+pub fn read<T: crate::wire::FromJson>(
+    endpoint: &'static str,
+    opened: Opened,
+) -> Result<T, DecodeError> {
+    let (payload, raw) = opened.into_parts();
+    match T::from_json(payload) {
+        Ok(output) => Ok(output),
+        Err(e) => Err(wire_error(endpoint, &e, raw)),
+    }
+}
+
+fn wire_error(
+    endpoint: &'static str,
+    err: &crate::wire::WireError,
+    raw: RawResponse,
+) -> DecodeError {
+    DecodeError::new(endpoint, err.to_string(), raw)
+}
+
+impl Opened {
+    /// The payload (`null` read as an empty object) and the raw response.
+    fn into_parts(self) -> (Value, RawResponse) {
+        let payload = if self.payload.is_null() {
+            Value::Object(Default::default())
+        } else {
+            self.payload
+        };
+        (payload, self.raw)
+    }
+}
+
 /// Finds a code in a table of documented errors.
 pub fn lookup(table: &'static [ErrorInfo], code: Option<&str>) -> Option<&'static ErrorInfo> {
     let code = code?;

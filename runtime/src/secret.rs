@@ -56,6 +56,20 @@ impl fmt::Display for Secret {
     }
 }
 
+/// Serializes the value itself: a secret that is part of a request body must reach the server.
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose())
+    }
+}
+
+/// Deserializes from a string, so a credential in a response is held redacted.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret::new)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,19 +83,5 @@ mod tests {
         assert_eq!(secret.expose(), "hunter2");
         assert!(!secret.is_empty());
         assert!(Secret::new(String::new()).is_empty());
-    }
-}
-
-/// Serializes the value itself: a secret that is part of a request body must reach the server.
-impl serde::Serialize for Secret {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.expose())
-    }
-}
-
-/// Deserializes from a string, so a credential in a response is held redacted.
-impl<'de> serde::Deserialize<'de> for Secret {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Secret::new)
     }
 }

@@ -153,8 +153,9 @@ pub fn parse_file<T: serde::de::DeserializeOwned>(
     };
     let file = sources.add(path, text);
     let text = &sources.get(file).text;
-    // A byte-order mark alone (editors on Windows write one) is still an empty file.
-    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+    // A byte-order mark (editors on Windows write one) or only comments (a new file with just
+    // its schema line) is still an empty file.
+    if is_blank(text) {
         errors.report(
             Problem::EmptyFile,
             Loc {
@@ -195,6 +196,14 @@ pub fn parse_file<T: serde::de::DeserializeOwned>(
             None
         }
     }
+}
+
+/// Nothing but whitespace, comments and a byte-order mark.
+fn is_blank(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}').lines().all(|line| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with('#')
+    })
 }
 
 fn load_file<T: serde::de::DeserializeOwned>(

@@ -151,15 +151,33 @@ fn first_line(message: &str) -> String {
     }
 }
 
-/// The library suggests relaxing its options; a spec author cannot, so the hint is dropped.
+/// The library suggests relaxing its options; a spec author cannot, so the hint is dropped,
+/// and so are its mentions of "the configured policy".
 fn strip_library_hint(message: &str) -> String {
-    match message.find(", set ") {
-        Some(i) if message[i..].contains("Options") => message[..i].to_owned(),
-        _ => message.to_owned(),
+    if message.contains("recursion limit exceeded") {
+        return format!("values are nested more than {MAX_DEPTH} levels deep");
     }
+    let message = match message.find(", set ") {
+        Some(i) if message[i..].contains("Options") => &message[..i],
+        _ => message,
+    };
+    message
+        .replace(" by the configured policy", "")
+        .replace(" by configured policy", "")
 }
 
 fn span_of(text: &str, loc: &serde_saphyr::Location) -> Option<Span> {
+    let span = raw_span_of(text, loc)?;
+    // A place at the very end of a file that ends with a newline is on a line that does not
+    // exist; point at the end of the last line instead, where the snippet shows it.
+    if span.start >= text.len() && text.ends_with('\n') {
+        let end = text.len() - 1;
+        return Some(Span::new(end, end));
+    }
+    Some(span)
+}
+
+fn raw_span_of(text: &str, loc: &serde_saphyr::Location) -> Option<Span> {
     if loc.line() == 0 {
         return None;
     }

@@ -28,6 +28,16 @@ impl BuildError {
         Self::new(field, "is required")
     }
 
+    /// The value of a required field, or [`BuildError::missing`]. What generated builders call
+    /// (instantiated once per field type, where `ok_or_else` with a closure would be once per
+    /// field).
+    pub fn require<T>(value: Option<T>, field: &'static str) -> Result<T, BuildError> {
+        match value {
+            Some(v) => Ok(v),
+            None => Err(Self::missing(field)),
+        }
+    }
+
     /// Records the offending value (never call this for a secret field).
     pub fn with_value(mut self, value: impl fmt::Display) -> Self {
         self.value = Some(value.to_string());

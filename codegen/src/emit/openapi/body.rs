@@ -86,7 +86,10 @@ pub(super) fn sample_examples<'a>(
             let source = source.map(|s| format!("Source: {s}"));
             let description = text::paragraphs([sample.description.as_deref(), source.as_deref()]);
             if let Some(description) = description {
-                example.insert("description".into(), description.into());
+                example.insert(
+                    "description".into(),
+                    text::safe_markdown(&description).into(),
+                );
             }
             example.insert("value".into(), value.clone());
             Some((sample.name.clone(), Value::Object(example)))

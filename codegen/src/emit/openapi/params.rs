@@ -8,10 +8,42 @@ use serde_json::{Map, Value, json};
 
 use super::schema;
 use super::text;
-use crate::model::{DispatchIn, Endpoint, Param, ParamIn};
+use crate::model::{AuthScheme, DispatchIn, Endpoint, Param, ParamIn, Service};
+
+/// Dispatch query parameters that a signing scheme may move into a header, with that header:
+/// a scheme signing headers sends the action and version as `<header_prefix>action` and
+/// `<header_prefix>version` instead of in the query.
+pub(super) fn moved_dispatch(service: &Service) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for scheme in &service.auth.schemes {
+        if let AuthScheme::SignedHeadersHmacSha256 {
+            header_prefix,
+            action_param,
+            version_param,
+            ..
+        } = scheme
+        {
+            out.push((action_param.clone(), format!("{header_prefix}action")));
+            out.push((version_param.clone(), format!("{header_prefix}version")));
+        }
+    }
+    out
+}
 
 /// `parameters`: dispatch values, then the caller's own parameters in spec order.
-pub(super) fn emit_parameters(endpoint: &Endpoint) -> Vec<Value> {
+pub(super) fn emit_parameters(service: &Service, endpoint: &Endpoint) -> Vec<Value> {
+    let moved = moved_dispatch(service);
+    let alternatives = endpoint.dispatch.iter().filter(|d| d.location == DispatchIn::Query).filter_map(|d| {
+        let (_, header) = moved.iter().find(|(name, _)| *name == d.name)?;
+        Some(json!({
+            "name": header,
+            "in": "header",
+            "required": false,
+            "description": format!("The `{}` dispatch value, sent as this header instead of in the query when the request is signed in headers.", d.name),
+            "schema": { "type": "string", "const": d.value },
+            "x-switchboard-dispatch": true,
+        }))
+    }).collect::<Vec<_>>();
     let dispatch = endpoint.dispatch.iter().filter_map(|d| {
         let location = match d.location {
             DispatchIn::Query => "query",
@@ -22,10 +54,13 @@ pub(super) fn emit_parameters(endpoint: &Endpoint) -> Vec<Value> {
             .description
             .clone()
             .unwrap_or_else(|| "Fixed value selecting this operation.".into());
+        // Required unless a signing scheme may carry it in a header instead.
+        let required =
+            !(d.location == DispatchIn::Query && moved.iter().any(|(name, _)| *name == d.name));
         Some(json!({
             "name": d.name,
             "in": location,
-            "required": true,
+            "required": required,
             "description": description,
             "schema": { "type": "string", "const": d.value },
             "x-switchboard-dispatch": true,
@@ -36,7 +71,7 @@ pub(super) fn emit_parameters(endpoint: &Endpoint) -> Vec<Value> {
         .iter()
         .filter(|p| !p.from_auth)
         .map(|p| parameter(endpoint, p));
-    dispatch.chain(own).collect()
+    dispatch.chain(alternatives).chain(own).collect()
 }
 
 /// `x-auth-parameters`: the parameters the security scheme fills in.

@@ -67,7 +67,7 @@ fn emit_operation(service: &Service, endpoint: &Endpoint) -> Value {
         op.insert("description".into(), description.into());
     }
     op.insert("externalDocs".into(), info::external_docs(&endpoint.source));
-    let parameters = params::emit_parameters(endpoint);
+    let parameters = params::emit_parameters(service, endpoint);
     if !parameters.is_empty() {
         op.insert("parameters".into(), parameters.into());
     }
@@ -90,7 +90,7 @@ fn emit_extensions(service: &Service, endpoint: &Endpoint, op: &mut Map<String, 
     };
     put("x-title", endpoint.title.clone().into());
     if !endpoint.dispatch.is_empty() {
-        put("x-switchboard-dispatch", dispatch(endpoint));
+        put("x-switchboard-dispatch", dispatch(service, endpoint));
     }
     if let Some(capability) = &endpoint.capability {
         put("x-capability", capability.clone().into());
@@ -137,7 +137,8 @@ fn emit_extensions(service: &Service, endpoint: &Endpoint, op: &mut Map<String, 
 }
 
 /// `x-switchboard-dispatch`: the wire method and path, and the values that pick the endpoint.
-fn dispatch(endpoint: &Endpoint) -> Value {
+fn dispatch(service: &Service, endpoint: &Endpoint) -> Value {
+    let moved = params::moved_dispatch(service);
     let values: Vec<Value> = endpoint
         .dispatch
         .iter()
@@ -147,7 +148,14 @@ fn dispatch(endpoint: &Endpoint) -> Value {
                 DispatchIn::Header => "header",
                 DispatchIn::Body => "body",
             };
-            json!({ "in": location, "name": d.name, "value": d.value })
+            let mut value = json!({ "in": location, "name": d.name, "value": d.value });
+            if d.location == DispatchIn::Query
+                && let Some((_, header)) = moved.iter().find(|(name, _)| *name == d.name)
+            {
+                // Where a signing scheme carries the same value instead.
+                value["alternatives"] = json!([{ "in": "header", "name": header }]);
+            }
+            value
         })
         .collect();
     json!({

@@ -16,9 +16,14 @@ pub fn emit_client(service: &Service) -> TokenStream {
         quote! {
             #docs
             pub async fn #name(&self, request: #name::Request) -> ::std::result::Result<#name::Output, #name::Error> {
-                let http = request.to_http(self.core.base_url()).map_err(#name::Error::Build)?;
-                let response = self.core.send(http).await.map_err(#name::Error::Send)?;
-                #name::parse_response(response)
+                let http = match request.to_http(self.core.base_url()) {
+                    Ok(http) => http,
+                    Err(error) => return Err(#name::Error::Build(error)),
+                };
+                match self.core.send(http).await {
+                    Ok(response) => #name::parse_response(response),
+                    Err(error) => Err(#name::Error::Send(error)),
+                }
             }
         }
     });
@@ -34,7 +39,7 @@ pub fn emit_client(service: &Service) -> TokenStream {
             text.push_str(&format!("\n\nDefault: {}.", code(d)));
         }
         if !v.values.is_empty() {
-            let list: Vec<String> = v.values.iter().map(|x| format!("- {}{}", code(&crate::naming::value_text(&x.value)), x.description.as_deref().map(|d| format!(": {}", vendor(d))).unwrap_or_default())).collect();
+            let list: Vec<String> = v.values.iter().map(|x| format!("- {}{}", code(&crate::naming::value_text(&x.value)), x.description.as_deref().map(|d| format!(": {}", vendor(d).replace('\n', "\n  "))).unwrap_or_default())).collect();
             text.push_str(&format!("\n\nDocumented values:\n{}", list.join("\n")));
         }
         let docs = markdown(&text);
@@ -205,12 +210,11 @@ fn emit_auth(service: &Service) -> TokenStream {
             }
         });
     }
-    let text = service
-        .auth
-        .description
-        .as_deref()
-        .unwrap_or("The API's authentication schemes, the default first.");
-    let docs = markdown(text);
+    let text = service.auth.description.as_deref().map_or_else(
+        || "The API's authentication schemes, the default first.".to_owned(),
+        vendor,
+    );
+    let docs = markdown(&text);
     quote! {
         #docs
         pub mod auth {

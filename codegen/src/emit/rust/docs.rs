@@ -25,9 +25,22 @@ pub fn vendor(text: &str) -> String {
         .join("\n")
 }
 
+/// Bidirectional override and isolate controls, which rustc refuses in comments and literals
+/// (they can make code read differently than it compiles), written as their code points.
+pub fn visible_bidi(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => format!("<U+{:04X}>", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 /// Any text as one inline code span: newlines folded, a fence longer than any backtick run.
 pub fn code(text: &str) -> String {
-    let text = text.replace(['\r', '\n'], " ").replace('\0', "");
+    let text = visible_bidi(text)
+        .replace(['\r', '\n'], " ")
+        .replace('\0', "");
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') || text.is_empty() {
@@ -68,6 +81,7 @@ pub fn doc_paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> T
 pub fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
+    let text = visible_bidi(text);
     for raw in text.replace('\r', "").split('\n') {
         let line: String = raw.chars().filter(|c| *c != '\0').collect();
         let trimmed = line.trim_start();

@@ -88,9 +88,12 @@ pub fn emit_events(service: &Service) -> TokenStream {
         vendor(&envelope.delivery)
     ));
     let defs = types.defs;
+    let prelude = super::types::json_prelude();
     quote! {
         #module_docs
         pub mod events {
+            #prelude
+
             /// The name of every documented event.
             pub const NAMES: &[&str] = &[#(#names),*];
 

@@ -28,7 +28,7 @@ pub fn emit_rust(model: &crate::model::Model, out: &mut Outputs) {
     for service in &model.services {
         let dir = format!("rust/{}", service.name);
         out.add(format!("{dir}/Cargo.toml"), emit_manifest(service));
-        out.add(format!("{dir}/src/lib.rs"), format(emit_lib(service, true)));
+        out.add(format!("{dir}/src/lib.rs"), emit_lib(service, true));
         out.add(
             format!("{dir}/tests/samples.rs"),
             format(samples::emit_sample_tests(service)),
@@ -43,13 +43,22 @@ pub fn emit_rust(model: &crate::model::Model, out: &mut Outputs) {
 /// The client of one service as a single module file, for `include!` from a build script's
 /// `OUT_DIR` (no inner attributes, which `include!` cannot take).
 pub fn emit_module(service: &Service) -> String {
-    format(emit_lib(service, false))
+    emit_lib(service, false)
 }
 
+/// A whole generated file: the header line, then the formatted items.
 fn format(tokens: TokenStream) -> String {
-    let mut file: syn::File = match syn::parse2(tokens.clone()) {
+    format!("{HEADER}\n{}", format_items(tokens))
+}
+
+/// Formats a sequence of items (prettyplease prints each item on its own, so formatting a
+/// file's items in several runs and joining the texts gives the same bytes as one run).
+fn format_items(tokens: TokenStream) -> String {
+    // Parsed without keeping a copy: parsing a clone of a token stream this large deep-copies
+    // every group (copy-on-write) and costs about as much as the parse itself.
+    let mut file: syn::File = match syn::parse2(tokens) {
         Ok(file) => file,
-        Err(err) => panic!("the emitter produced invalid Rust ({err}):\n{tokens}"),
+        Err(err) => panic!("the emitter produced invalid Rust: {err}"),
     };
     // The output is laid out by prettyplease, deterministically whatever the toolchain; keep
     // `cargo fmt --all` in the workspace from rewriting it (a crate-level skip is unstable).
@@ -59,7 +68,7 @@ fn format(tokens: TokenStream) -> String {
             attrs.insert(0, skip.clone());
         }
     }
-    format!("{HEADER}\n{}", prettyplease::unparse(&file))
+    prettyplease::unparse(&file)
 }
 
 fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
@@ -116,7 +125,14 @@ tokio = {{ version = "1", features = ["macros", "rt"] }}
     )
 }
 
-fn emit_lib(service: &Service, as_crate: bool) -> TokenStream {
+/// `lib.rs`: header, service data, shared types, events, one module per endpoint, the client.
+///
+/// Token building, `syn` parsing and prettyplease are nearly all of the generator's time, and
+/// grow with the number of endpoints; the endpoint modules are therefore emitted and formatted
+/// on every core (contiguous runs of endpoints per thread, joined in order, so the bytes do not
+/// depend on the number of threads) and one at a time, which also bounds the memory the token
+/// trees take.
+fn emit_lib(service: &Service, as_crate: bool) -> String {
     let header = if as_crate {
         emit_header(service)
     } else {
@@ -125,19 +141,41 @@ fn emit_lib(service: &Service, as_crate: bool) -> TokenStream {
     let data = emit_service_data(service);
     let types = types::emit_types(service);
     let events = events::emit_events(service);
-    let operations = service
-        .endpoints
-        .iter()
-        .map(|e| operation::emit_operation(service, e));
-    let client = client::emit_client(service);
-    quote! {
+    let mut text = String::from(HEADER);
+    text.push('\n');
+    text.push_str(&format_items(quote! {
         #header
         #data
         #types
         #events
-        #(#operations)*
-        #client
-    }
+    }));
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let per_thread = service.endpoints.len().div_ceil(threads).max(1);
+    let modules: Vec<String> = std::thread::scope(|scope| {
+        let workers: Vec<_> = service
+            .endpoints
+            .chunks(per_thread)
+            .map(|run| {
+                scope.spawn(move || {
+                    let mut text = String::new();
+                    for endpoint in run {
+                        text.push_str(&format_items(operation::emit_operation(service, endpoint)));
+                    }
+                    text
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .expect("the emitter does not panic on a valid model")
+            })
+            .collect()
+    });
+    modules.iter().for_each(|m| text.push_str(m));
+    text.push_str(&format_items(client::emit_client(service)));
+    text
 }
 
 fn emit_header(service: &Service) -> TokenStream {

@@ -42,11 +42,13 @@ pub fn emit_operation(service: &Service, endpoint: &Endpoint) -> TokenStream {
     let output = types.struct_def("Output", output_docs, output_fields);
     let error = emit_error(service, endpoint);
     let defs = types.defs;
+    let prelude = super::types::json_prelude();
     quote! {
         #module_docs
         pub mod #module {
             use ::switchboard_runtime::bytes::Bytes;
             use ::switchboard_runtime::error::BuildError;
+            #prelude
 
             #data
             #request
@@ -127,7 +129,7 @@ fn module_docs(service: &Service, endpoint: &Endpoint) -> TokenStream {
     let list = |items: &[String]| {
         items
             .iter()
-            .map(|i| format!("- {}", vendor(i)))
+            .map(|i| format!("- {}", vendor(i).replace('\n', "\n  ")))
             .collect::<Vec<_>>()
             .join("\n")
     };
@@ -404,7 +406,7 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
                 quote!(#name: self.#name.unwrap_or(#default),)
             }
             (Some(default), _) => quote!(#name: self.#name.unwrap_or_else(|| #default),),
-            (None, true) => quote!(#name: self.#name.ok_or_else(|| BuildError::missing(#wire))?,),
+            (None, true) => quote!(#name: BuildError::require(self.#name, #wire)?,),
             (None, false) => quote!(#name: self.#name,),
         }
     });
@@ -535,8 +537,17 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
             quote!(if let Some(value) = &self.#field { #step })
         });
     }
-    if let Some(request) = &endpoint.request {
-        let content_type = &request.content_type;
+    // A JSON body goes out when the endpoint declares one or dispatches on a body field (an
+    // operation object such as `{"operationName": "Hold"}` with no other fields).
+    let body_dispatch = endpoint
+        .dispatch
+        .iter()
+        .any(|d| d.location == DispatchIn::Body);
+    if endpoint.request.is_some() || body_dispatch {
+        let content_type = endpoint
+            .request
+            .as_ref()
+            .map_or("application/json", |r| r.content_type.as_str());
         steps.push(quote!(parts.json_body(#content_type);));
         for d in endpoint
             .dispatch
@@ -550,9 +561,9 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
             let wire = &m.field.name.wire;
             let field = ident(&m.field.name.rust);
             steps.push(if m.field.required || m.default.is_some() {
-                quote!(parts.body_value(#wire, ::switchboard_runtime::wire::ToJson::to_json(&self.#field));)
+                quote!(parts.body_value(#wire, self.#field.to_json());)
             } else {
-                quote!(if let Some(value) = &self.#field { parts.body_value(#wire, ::switchboard_runtime::wire::ToJson::to_json(value)); })
+                quote!(if let Some(value) = &self.#field { parts.body_value(#wire, value.to_json()); })
             });
         }
     }
@@ -572,8 +583,15 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
         /// Decodes a response of this endpoint: the envelope's success rule, then the output.
         /// Sans-IO; never panics, whatever the bytes.
         pub fn parse_response(response: ::switchboard_runtime::http::Response<Bytes>) -> ::std::result::Result<Output, Error> {
-            let opened = ::switchboard_runtime::response::open(&#envelope, ID, response).map_err(Error::from_failure)?;
-            ::switchboard_runtime::response::read(ID, opened).map_err(Error::Decode)
+            // `match`, not `map_err`: one generic instantiation fewer per endpoint.
+            let opened = match ::switchboard_runtime::response::open(&#envelope, ID, response) {
+                Ok(opened) => opened,
+                Err(failure) => return Err(Error::from_failure(failure)),
+            };
+            match ::switchboard_runtime::response::read(ID, opened) {
+                Ok(output) => Ok(output),
+                Err(error) => Err(Error::Decode(error)),
+            }
         }
     }
 }
@@ -663,6 +681,7 @@ fn emit_error(service: &Service, endpoint: &Endpoint) -> TokenStream {
             }
 
             /// The API's answer, when the API answered with an error.
+            #[inline]
             pub fn api_error(&self) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
                 match self {
                     #( Self::#variants(error) )|* | Self::Service(error) | Self::Undocumented(error) => Some(error),
@@ -671,17 +690,22 @@ fn emit_error(service: &Service, endpoint: &Endpoint) -> TokenStream {
             }
 
             /// The vendor's code, when the API answered with one.
+            #[inline]
             pub fn code(&self) -> ::std::option::Option<&str> {
                 self.api_error().and_then(|e| e.code())
             }
 
             /// Whether the documentation says repeating the call may succeed.
+            #[inline]
             pub fn is_retryable(&self) -> bool {
                 self.api_error().is_some_and(|e| e.is_retryable())
             }
         }
 
+        // The accessors and trait methods below are `#[inline]`: compiled where a caller uses
+        // them, not once per endpoint in the client crate.
         impl ::std::fmt::Display for Error {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self {
                     Self::Decode(error) => error.fmt(f),
@@ -696,6 +720,7 @@ fn emit_error(service: &Service, endpoint: &Endpoint) -> TokenStream {
         }
 
         impl ::std::error::Error for Error {
+            #[inline]
             fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
                     Self::Decode(error) => Some(error),

@@ -124,7 +124,12 @@ fn sample_request(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
     let header_checks = headers.iter().map(|(k, v)| quote! {
         assert_eq!(http.headers().get(#k).and_then(|v| v.to_str().ok()), Some(#v), "header {}", #k);
     });
-    let body_check = match (endpoint.request.is_some(), body) {
+    let sends_body = endpoint.request.is_some()
+        || endpoint
+            .dispatch
+            .iter()
+            .any(|d| d.location == DispatchIn::Body);
+    let body_check = match (sends_body, body) {
         (true, Some(b)) => {
             let json = json_tokens(b);
             quote! {

@@ -223,11 +223,13 @@ impl<'a> Types<'a> {
                 }
             }
             impl ::switchboard_runtime::wire::ToJson for #enum_ident {
+                #[inline]
                 fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
                     ::switchboard_runtime::wire::ToJson::to_json(&#base::from(self.clone()))
                 }
             }
             impl ::switchboard_runtime::wire::FromJson for #enum_ident {
+                #[inline]
                 fn from_json(value: ::switchboard_runtime::serde_json::Value) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
                     <#base as ::switchboard_runtime::wire::FromJson>::from_json(value).map(Self::from)
                 }
@@ -241,15 +243,17 @@ impl<'a> Types<'a> {
 /// `ToJson` and `FromJson` of a struct, one non-generic function each (a call per field), and
 /// the serde shims over them. serde's derives would make every struct a generic visitor that
 /// rustc type-checks and, for the deserializer in use, compiles: most of a client's build time.
+/// Both functions are `#[inline]`, so only the direction a crate uses is compiled (a response
+/// type's `to_json` only where someone serializes an output).
 fn json_impls(name: &Ident, fields: &[Field]) -> TokenStream {
     let writes = fields.iter().map(|f| {
         let (field, wire) = (ident(&f.name.rust), &f.name.wire);
         if f.required {
-            quote!(object.field(#wire, ::switchboard_runtime::wire::ToJson::to_json(&self.#field));)
+            quote!(object.field(#wire, self.#field.to_json());)
         } else {
             quote! {
                 if let ::std::option::Option::Some(value) = &self.#field {
-                    object.field(#wire, ::switchboard_runtime::wire::ToJson::to_json(value));
+                    object.field(#wire, value.to_json());
                 }
             }
         }
@@ -270,6 +274,7 @@ fn json_impls(name: &Ident, fields: &[Field]) -> TokenStream {
     let shims = serde_shims(name);
     quote! {
         impl ::switchboard_runtime::wire::ToJson for #name {
+            #[inline]
             fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
                 #writer = ::switchboard_runtime::wire::ObjectWriter::new();
                 #(#writes)*
@@ -277,6 +282,7 @@ fn json_impls(name: &Ident, fields: &[Field]) -> TokenStream {
             }
         }
         impl ::switchboard_runtime::wire::FromJson for #name {
+            #[inline]
             fn from_json(value: ::switchboard_runtime::serde_json::Value) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
                 #reader = ::switchboard_runtime::wire::ObjectReader::new(value)?;
                 Ok(Self { #(#reads)* })
@@ -288,17 +294,15 @@ fn json_impls(name: &Ident, fields: &[Field]) -> TokenStream {
 
 /// `serde::Serialize` and `Deserialize` through the type's JSON form.
 fn serde_shims(name: &Ident) -> TokenStream {
+    quote!(::switchboard_runtime::serde_via_json!(#name);)
+}
+
+/// Opens every module that defines types: `ToJson` in scope for `value.to_json()` (anonymous,
+/// so no spec name can clash with it; unused in a module without object fields).
+pub fn json_prelude() -> TokenStream {
     quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                ::switchboard_runtime::wire::serialize(self, serializer)
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::switchboard_runtime::wire::deserialize(deserializer)
-            }
-        }
+        #[allow(unused_imports)]
+        use ::switchboard_runtime::wire::ToJson as _;
     }
 }
 
@@ -435,9 +439,11 @@ pub fn emit_types(service: &Service) -> TokenStream {
         }
     }
     let defs = types.defs;
+    let prelude = json_prelude();
     quote! {
         /// Types shared by several endpoints and events.
         pub mod types {
+            #prelude
             #(#defs)*
         }
     }

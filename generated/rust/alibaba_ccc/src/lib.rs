@@ -168,6 +168,8 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 13usize] = [
 #[rustfmt::skip]
 /// Types shared by several endpoints and events.
 pub mod types {
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// 通话上下文 (call context), as shown in the UnmuteCall sample response.
     ///
     /// Vendor name: `CallContext`.
@@ -204,29 +206,16 @@ pub mod types {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_type {
-                object
-                    .field(
-                        "CallType",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallType", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.instance_id {
-                object
-                    .field(
-                        "InstanceId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("InstanceId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.job_id {
-                object
-                    .field("JobId", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("JobId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.channel_contexts {
-                object
-                    .field(
-                        "ChannelContexts",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ChannelContexts", value.to_json());
             }
             object.finish()
         }
@@ -245,21 +234,7 @@ pub mod types {
             })
         }
     }
-    impl ::serde::Serialize for CallContext {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CallContext {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(CallContext);
     /// 话务通道上下文 (channel context), as shown in the UnmuteCall sample response.
     ///
     /// Vendor name: `ChannelContext`.
@@ -378,110 +353,52 @@ pub mod types {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.index {
-                object
-                    .field("Index", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("Index", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.release_initiator {
-                object
-                    .field(
-                        "ReleaseInitiator",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ReleaseInitiator", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.channel_state {
-                object
-                    .field(
-                        "ChannelState",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ChannelState", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.destination {
-                object
-                    .field(
-                        "Destination",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Destination", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_id {
-                object
-                    .field(
-                        "UserId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.channel_flags {
-                object
-                    .field(
-                        "ChannelFlags",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ChannelFlags", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.skill_group_id {
-                object
-                    .field(
-                        "SkillGroupId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("SkillGroupId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.timestamp {
-                object
-                    .field(
-                        "Timestamp",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Timestamp", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.release_reason {
-                object
-                    .field(
-                        "ReleaseReason",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ReleaseReason", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.call_type {
-                object
-                    .field(
-                        "CallType",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallType", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.job_id {
-                object
-                    .field("JobId", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("JobId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.channel_id {
-                object
-                    .field(
-                        "ChannelId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ChannelId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_extension {
-                object
-                    .field(
-                        "UserExtension",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserExtension", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.originator {
-                object
-                    .field(
-                        "Originator",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Originator", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.channel_variables {
-                object
-                    .field(
-                        "ChannelVariables",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ChannelVariables", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.media_type {
-                object
-                    .field(
-                        "MediaType",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("MediaType", value.to_json());
             }
             object.finish()
         }
@@ -512,21 +429,7 @@ pub mod types {
             })
         }
     }
-    impl ::serde::Serialize for ChannelContext {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ChannelContext {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(ChannelContext);
     /// 坐席上下文 (agent/user context), as shown in the UnmuteCall sample response.
     ///
     /// Vendor name: `UserContext`.
@@ -635,100 +538,47 @@ pub mod types {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.heartbeat {
-                object
-                    .field(
-                        "Heartbeat",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Heartbeat", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.extension {
-                object
-                    .field(
-                        "Extension",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Extension", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.work_mode {
-                object
-                    .field(
-                        "WorkMode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("WorkMode", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.mobile {
-                object
-                    .field(
-                        "Mobile",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Mobile", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.device_id {
-                object
-                    .field(
-                        "DeviceId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("DeviceId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.job_id {
-                object
-                    .field("JobId", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("JobId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_id {
-                object
-                    .field(
-                        "UserId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.break_code {
-                object
-                    .field(
-                        "BreakCode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("BreakCode", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.instance_id {
-                object
-                    .field(
-                        "InstanceId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("InstanceId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.outbound_scenario {
-                object
-                    .field(
-                        "OutboundScenario",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("OutboundScenario", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_state {
-                object
-                    .field(
-                        "UserState",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserState", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
             {
-                object
-                    .field(
-                        "SignedSkillGroupIdList",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("SignedSkillGroupIdList", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.reserved {
-                object
-                    .field(
-                        "Reserved",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Reserved", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.device_state {
-                object
-                    .field(
-                        "DeviceState",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("DeviceState", value.to_json());
             }
             object.finish()
         }
@@ -757,21 +607,7 @@ pub mod types {
             })
         }
     }
-    impl ::serde::Serialize for UserContext {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UserContext {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(UserContext);
 }
 #[rustfmt::skip]
 /// AnswerCall - 接听通话: 调用AnswerCall接听指定实例下指定通话ID对应的通话。 (English: Call AnswerCall to answer the call with the given call ID.)
@@ -796,6 +632,8 @@ pub mod types {
 pub mod answer_call {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "answer_call";
     /// HTTP method.
@@ -1024,25 +862,13 @@ pub mod answer_call {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.context_id {
-                object
-                    .field(
-                        "ContextId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ContextId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             object.finish()
         }
@@ -1060,21 +886,7 @@ pub mod answer_call {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1210,6 +1022,8 @@ pub mod answer_call {
 pub mod barge_in_call {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "barge_in_call";
     /// HTTP method.
@@ -1477,18 +1291,10 @@ pub mod barge_in_call {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             object.finish()
         }
@@ -1505,21 +1311,7 @@ pub mod barge_in_call {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1658,6 +1450,8 @@ pub mod barge_in_call {
 pub mod blind_transfer {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "blind_transfer";
     /// HTTP method.
@@ -2183,25 +1977,13 @@ pub mod blind_transfer {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.context_id {
-                object
-                    .field(
-                        "ContextId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ContextId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             object.finish()
         }
@@ -2219,21 +2001,7 @@ pub mod blind_transfer {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2401,21 +2169,7 @@ pub mod blind_transfer {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for BlindTransferStrategyName {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BlindTransferStrategyName {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(BlindTransferStrategyName);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -2479,21 +2233,7 @@ pub mod blind_transfer {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for BlindTransferTransfereeType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BlindTransferTransfereeType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(BlindTransferTransfereeType);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -2547,21 +2287,7 @@ pub mod blind_transfer {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for BlindTransferRoutingType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BlindTransferRoutingType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(BlindTransferRoutingType);
 }
 #[rustfmt::skip]
 /// CancelAttendedTransfer - 取消咨询转移: 调用CancelAttendedTransfer取消咨询转接。 (English: Call CancelAttendedTransfer to cancel a consultation transfer.)
@@ -2588,6 +2314,8 @@ pub mod blind_transfer {
 pub mod cancel_attended_transfer {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "cancel_attended_transfer";
     /// HTTP method.
@@ -2816,25 +2544,13 @@ pub mod cancel_attended_transfer {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.context_id {
-                object
-                    .field(
-                        "ContextId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ContextId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             object.finish()
         }
@@ -2852,21 +2568,7 @@ pub mod cancel_attended_transfer {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3002,6 +2704,8 @@ pub mod cancel_attended_transfer {
 pub mod coach_call {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "coach_call";
     /// HTTP method.
@@ -3239,18 +2943,10 @@ pub mod coach_call {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             object.finish()
         }
@@ -3267,21 +2963,7 @@ pub mod coach_call {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3386,6 +3068,8 @@ pub mod coach_call {
 pub mod complete_attended_transfer {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "complete_attended_transfer";
     /// HTTP method.
@@ -3614,25 +3298,13 @@ pub mod complete_attended_transfer {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.context_id {
-                object
-                    .field(
-                        "ContextId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ContextId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             object.finish()
         }
@@ -3650,21 +3322,7 @@ pub mod complete_attended_transfer {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3803,6 +3461,8 @@ pub mod complete_attended_transfer {
 pub mod hold_call {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "hold_call";
     /// HTTP method.
@@ -4062,18 +3722,10 @@ pub mod hold_call {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             object.finish()
         }
@@ -4090,21 +3742,7 @@ pub mod hold_call {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4244,6 +3882,8 @@ pub mod hold_call {
 pub mod initiate_attended_transfer {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "initiate_attended_transfer";
     /// HTTP method.
@@ -4738,25 +4378,13 @@ pub mod initiate_attended_transfer {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.context_id {
-                object
-                    .field(
-                        "ContextId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ContextId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             object.finish()
         }
@@ -4774,21 +4402,7 @@ pub mod initiate_attended_transfer {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4972,21 +4586,7 @@ pub mod initiate_attended_transfer {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for InitiateAttendedTransferStrategyName {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for InitiateAttendedTransferStrategyName {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(InitiateAttendedTransferStrategyName);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -5049,21 +4649,7 @@ pub mod initiate_attended_transfer {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for InitiateAttendedTransferTransfereeType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for InitiateAttendedTransferTransfereeType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(InitiateAttendedTransferTransfereeType);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -5119,21 +4705,7 @@ pub mod initiate_attended_transfer {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for InitiateAttendedTransferRoutingType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for InitiateAttendedTransferRoutingType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(InitiateAttendedTransferRoutingType);
 }
 #[rustfmt::skip]
 /// InterceptCall - 强拆通话: 调用InterceptCall强行拆开指定实例下指定通话ID对应的通话。 (English: Call InterceptCall to take over a monitored call from the agent.)
@@ -5160,6 +4732,8 @@ pub mod initiate_attended_transfer {
 pub mod intercept_call {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "intercept_call";
     /// HTTP method.
@@ -5427,18 +5001,10 @@ pub mod intercept_call {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             object.finish()
         }
@@ -5455,21 +5021,7 @@ pub mod intercept_call {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5608,6 +5160,8 @@ pub mod intercept_call {
 pub mod make_call {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "make_call";
     /// HTTP method.
@@ -5990,25 +5544,13 @@ pub mod make_call {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.context_id {
-                object
-                    .field(
-                        "ContextId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ContextId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             object.finish()
         }
@@ -6026,21 +5568,7 @@ pub mod make_call {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -6216,21 +5744,7 @@ pub mod make_call {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for MakeCallMediaType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for MakeCallMediaType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(MakeCallMediaType);
 }
 #[rustfmt::skip]
 /// MonitorCall: 调用MonitorCall监听指定实例下指定通话ID对应的通话。 (English: Call MonitorCall to monitor (listen in on) a call.)
@@ -6259,6 +5773,8 @@ pub mod make_call {
 pub mod monitor_call {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "monitor_call";
     /// HTTP method.
@@ -6508,18 +6024,10 @@ pub mod monitor_call {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             object.finish()
         }
@@ -6536,21 +6044,7 @@ pub mod monitor_call {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -6688,6 +6182,8 @@ pub mod monitor_call {
 pub mod mute_call {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "mute_call";
     /// HTTP method.
@@ -6927,18 +6423,10 @@ pub mod mute_call {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             object.finish()
         }
@@ -6955,21 +6443,7 @@ pub mod mute_call {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7107,6 +6581,8 @@ pub mod mute_call {
 pub mod ready_for_service {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "ready_for_service";
     /// HTTP method.
@@ -7389,72 +6865,35 @@ pub mod ready_for_service {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.extension {
-                object
-                    .field(
-                        "Extension",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Extension", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.work_mode {
-                object
-                    .field(
-                        "WorkMode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("WorkMode", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.device_id {
-                object
-                    .field(
-                        "DeviceId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("DeviceId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.job_id {
-                object
-                    .field("JobId", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("JobId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_id {
-                object
-                    .field(
-                        "UserId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.break_code {
-                object
-                    .field(
-                        "BreakCode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("BreakCode", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.instance_id {
-                object
-                    .field(
-                        "InstanceId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("InstanceId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.outbound_scenario {
-                object
-                    .field(
-                        "OutboundScenario",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("OutboundScenario", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_state {
-                object
-                    .field(
-                        "UserState",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserState", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
             {
-                object
-                    .field(
-                        "SignedSkillGroupIdList",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("SignedSkillGroupIdList", value.to_json());
             }
             object.finish()
         }
@@ -7479,21 +6918,7 @@ pub mod ready_for_service {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7673,21 +7098,7 @@ pub mod ready_for_service {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for OutputWorkMode {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OutputWorkMode {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(OutputWorkMode);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -7761,21 +7172,7 @@ pub mod ready_for_service {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for OutputUserState {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OutputUserState {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(OutputUserState);
 }
 #[rustfmt::skip]
 /// ReleaseCall - 挂断通话: 调用ReleaseCall挂断指定实例下指定通话ID对应的通话。 (English: Call ReleaseCall to hang up the call with the given call ID.)
@@ -7803,6 +7200,8 @@ pub mod ready_for_service {
 pub mod release_call {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "release_call";
     /// HTTP method.
@@ -8034,25 +7433,13 @@ pub mod release_call {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.context_id {
-                object
-                    .field(
-                        "ContextId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ContextId", value.to_json());
             }
             object.finish()
         }
@@ -8070,21 +7457,7 @@ pub mod release_call {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -8203,6 +7576,8 @@ pub mod release_call {
 pub mod reset_agent_state {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "reset_agent_state";
     /// HTTP method.
@@ -8419,72 +7794,35 @@ pub mod reset_agent_state {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.extension {
-                object
-                    .field(
-                        "Extension",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Extension", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.work_mode {
-                object
-                    .field(
-                        "WorkMode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("WorkMode", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.device_id {
-                object
-                    .field(
-                        "DeviceId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("DeviceId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.job_id {
-                object
-                    .field("JobId", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("JobId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_id {
-                object
-                    .field(
-                        "UserId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.break_code {
-                object
-                    .field(
-                        "BreakCode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("BreakCode", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.instance_id {
-                object
-                    .field(
-                        "InstanceId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("InstanceId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.outbound_scenario {
-                object
-                    .field(
-                        "OutboundScenario",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("OutboundScenario", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_state {
-                object
-                    .field(
-                        "UserState",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserState", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
             {
-                object
-                    .field(
-                        "SignedSkillGroupIdList",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("SignedSkillGroupIdList", value.to_json());
             }
             object.finish()
         }
@@ -8509,21 +7847,7 @@ pub mod reset_agent_state {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -8661,21 +7985,7 @@ pub mod reset_agent_state {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for OutputWorkMode {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OutputWorkMode {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(OutputWorkMode);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -8733,21 +8043,7 @@ pub mod reset_agent_state {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for OutputBreakCode {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OutputBreakCode {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(OutputBreakCode);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -8821,21 +8117,7 @@ pub mod reset_agent_state {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for OutputUserState {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OutputUserState {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(OutputUserState);
 }
 #[rustfmt::skip]
 /// RetrieveCall - 取回通话: 调用RetrieveCall取回指定实例下指定通话ID对应的通话。 (English: Call RetrieveCall to retrieve a held call.)
@@ -8862,6 +8144,8 @@ pub mod reset_agent_state {
 pub mod retrieve_call {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "retrieve_call";
     /// HTTP method.
@@ -9102,18 +8386,10 @@ pub mod retrieve_call {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             object.finish()
         }
@@ -9130,21 +8406,7 @@ pub mod retrieve_call {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -9283,6 +8545,8 @@ pub mod retrieve_call {
 pub mod send_dtmf_signaling {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "send_dtmf_signaling";
     /// HTTP method.
@@ -9570,18 +8834,10 @@ pub mod send_dtmf_signaling {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             object.finish()
         }
@@ -9598,21 +8854,7 @@ pub mod send_dtmf_signaling {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -9750,6 +8992,8 @@ pub mod send_dtmf_signaling {
 pub mod sign_in_group {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "sign_in_group";
     /// HTTP method.
@@ -10062,79 +9306,38 @@ pub mod sign_in_group {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.extension {
-                object
-                    .field(
-                        "Extension",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Extension", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.work_mode {
-                object
-                    .field(
-                        "WorkMode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("WorkMode", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.device_id {
-                object
-                    .field(
-                        "DeviceId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("DeviceId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.job_id {
-                object
-                    .field("JobId", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("JobId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_id {
-                object
-                    .field(
-                        "UserId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.break_code {
-                object
-                    .field(
-                        "BreakCode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("BreakCode", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.instance_id {
-                object
-                    .field(
-                        "InstanceId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("InstanceId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.outbound_scenario {
-                object
-                    .field(
-                        "OutboundScenario",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("OutboundScenario", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_state {
-                object
-                    .field(
-                        "UserState",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserState", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
             {
-                object
-                    .field(
-                        "SignedSkillGroupIdList",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("SignedSkillGroupIdList", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.chat_device_id {
-                object
-                    .field(
-                        "ChatDeviceId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ChatDeviceId", value.to_json());
             }
             object.finish()
         }
@@ -10160,21 +9363,7 @@ pub mod sign_in_group {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -10338,21 +9527,7 @@ pub mod sign_in_group {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for OutputWorkMode {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OutputWorkMode {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(OutputWorkMode);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -10426,21 +9601,7 @@ pub mod sign_in_group {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for OutputUserState {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OutputUserState {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(OutputUserState);
 }
 #[rustfmt::skip]
 /// SignOutGroup: 调用SignOutGroup使坐席签出当前签入的技能组,即坐席下线操作。 (English: Call SignOutGroup to sign an agent out of its skill groups, i.e. take the agent offline.)
@@ -10467,6 +9628,8 @@ pub mod sign_in_group {
 pub mod sign_out_group {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "sign_out_group";
     /// HTTP method.
@@ -10765,93 +9928,44 @@ pub mod sign_out_group {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.extension {
-                object
-                    .field(
-                        "Extension",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Extension", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.work_mode {
-                object
-                    .field(
-                        "WorkMode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("WorkMode", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.device_id {
-                object
-                    .field(
-                        "DeviceId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("DeviceId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.job_id {
-                object
-                    .field("JobId", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("JobId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_id {
-                object
-                    .field(
-                        "UserId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.break_code {
-                object
-                    .field(
-                        "BreakCode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("BreakCode", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.instance_id {
-                object
-                    .field(
-                        "InstanceId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("InstanceId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.outbound_scenario {
-                object
-                    .field(
-                        "OutboundScenario",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("OutboundScenario", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_state {
-                object
-                    .field(
-                        "UserState",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserState", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
             {
-                object
-                    .field(
-                        "SignedSkillGroupIdList",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("SignedSkillGroupIdList", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.heartbeat {
-                object
-                    .field(
-                        "Heartbeat",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Heartbeat", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.reserved {
-                object
-                    .field(
-                        "Reserved",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Reserved", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.mobile {
-                object
-                    .field(
-                        "Mobile",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Mobile", value.to_json());
             }
             object.finish()
         }
@@ -10879,21 +9993,7 @@ pub mod sign_out_group {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -11081,21 +10181,7 @@ pub mod sign_out_group {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for OutputWorkMode {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OutputWorkMode {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(OutputWorkMode);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -11169,21 +10255,7 @@ pub mod sign_out_group {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for OutputUserState {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OutputUserState {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(OutputUserState);
 }
 #[rustfmt::skip]
 /// StartConference: StartConference: start a conference with the given participants (summary inferred from the parameters; the page summary was not found).
@@ -11201,6 +10273,8 @@ pub mod sign_out_group {
 pub mod start_conference {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "start_conference";
     /// HTTP method.
@@ -11416,18 +10490,10 @@ pub mod start_conference {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             object.finish()
         }
@@ -11444,21 +10510,7 @@ pub mod start_conference {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -11555,6 +10607,8 @@ pub mod start_conference {
 pub mod switch_to_conference {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "switch_to_conference";
     /// HTTP method.
@@ -11743,18 +10797,10 @@ pub mod switch_to_conference {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             object.finish()
         }
@@ -11771,21 +10817,7 @@ pub mod switch_to_conference {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -11890,6 +10922,8 @@ pub mod switch_to_conference {
 pub mod take_break {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "take_break";
     /// HTTP method.
@@ -12201,93 +11235,44 @@ pub mod take_break {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.extension {
-                object
-                    .field(
-                        "Extension",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Extension", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.work_mode {
-                object
-                    .field(
-                        "WorkMode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("WorkMode", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.device_id {
-                object
-                    .field(
-                        "DeviceId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("DeviceId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.job_id {
-                object
-                    .field("JobId", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("JobId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_id {
-                object
-                    .field(
-                        "UserId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.break_code {
-                object
-                    .field(
-                        "BreakCode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("BreakCode", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.instance_id {
-                object
-                    .field(
-                        "InstanceId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("InstanceId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.outbound_scenario {
-                object
-                    .field(
-                        "OutboundScenario",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("OutboundScenario", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_state {
-                object
-                    .field(
-                        "UserState",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserState", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
             {
-                object
-                    .field(
-                        "SignedSkillGroupIdList",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("SignedSkillGroupIdList", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.heartbeat {
-                object
-                    .field(
-                        "Heartbeat",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Heartbeat", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.reserved {
-                object
-                    .field(
-                        "Reserved",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Reserved", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.mobile {
-                object
-                    .field(
-                        "Mobile",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Mobile", value.to_json());
             }
             object.finish()
         }
@@ -12315,21 +11300,7 @@ pub mod take_break {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -12511,21 +11482,7 @@ pub mod take_break {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for OutputWorkMode {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OutputWorkMode {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(OutputWorkMode);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -12599,21 +11556,7 @@ pub mod take_break {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for OutputUserState {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OutputUserState {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(OutputUserState);
 }
 #[rustfmt::skip]
 /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.)
@@ -12640,6 +11583,8 @@ pub mod take_break {
 pub mod unmute_call {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "unmute_call";
     /// HTTP method.
@@ -12916,18 +11861,10 @@ pub mod unmute_call {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.call_context {
-                object
-                    .field(
-                        "CallContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CallContext", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_context {
-                object
-                    .field(
-                        "UserContext",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserContext", value.to_json());
             }
             object.finish()
         }
@@ -12944,21 +11881,7 @@ pub mod unmute_call {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -13581,7 +12504,7 @@ impl ClientBuilder {
     }
 }
 #[rustfmt::skip]
-/// AccessKey (AccessKeyId + AccessKeySecret) of an Alibaba Cloud account or RAM user, optionally with an STS security token (V3: `x-acs-security-token` header). The official SDK (alibabacloud_tea_openapi 0.4.6) signs with V3 (ACS3-HMAC-SHA256) unless configured with `signature_algorithm='v2'`, which selects the RPC HMAC-SHA1 signature.
+/// AccessKey (AccessKeyId + AccessKeySecret) of an Alibaba Cloud account or RAM user, optionally with an STS security token (V3: \`x-acs-security-token\` header). The official SDK (alibabacloud_tea_openapi 0.4.6) signs with V3 (ACS3-HMAC-SHA256) unless configured with \`signature_algorithm='v2'\`, which selects the RPC HMAC-SHA1 signature.
 pub mod auth {
     /// Requests signed with `ACS3-HMAC-SHA256`.
     ///

@@ -211,6 +211,8 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 20usize] = [
 #[rustfmt::skip]
 /// Types shared by several endpoints and events.
 pub mod types {
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -336,21 +338,7 @@ pub mod types {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for CallCapabilitiesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CallCapabilitiesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(CallCapabilitiesItem);
     /// A call resource, as carried by CallStateChangeMessage notifications.
     ///
     /// Vendor name: `Call`.
@@ -492,124 +480,64 @@ pub mod types {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.id {
-                object.field("id", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("id", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.state {
-                object
-                    .field("state", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("state", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.call_uuid {
-                object
-                    .field(
-                        "callUuid",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("callUuid", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.conn_id {
-                object
-                    .field(
-                        "connId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("connId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.device_uri {
-                object
-                    .field(
-                        "deviceUri",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("deviceUri", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.participants {
-                object
-                    .field(
-                        "participants",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("participants", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.dnis {
-                object
-                    .field("dnis", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("dnis", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.call_type {
-                object
-                    .field(
-                        "callType",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("callType", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.capabilities {
-                object
-                    .field(
-                        "capabilities",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("capabilities", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_data {
-                object
-                    .field(
-                        "userData",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("userData", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.recording_state {
-                object
-                    .field(
-                        "recordingState",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("recordingState", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.parent_call_uri {
-                object
-                    .field(
-                        "parentCallUri",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("parentCallUri", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.parent_call_path {
-                object
-                    .field(
-                        "parentCallPath",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("parentCallPath", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.duration {
-                object
-                    .field(
-                        "duration",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("duration", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.mute {
-                object
-                    .field("mute", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("mute", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.supervisor_listening_in {
-                object
-                    .field(
-                        "supervisorListeningIn",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("supervisorListeningIn", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.monitored_user_muted {
-                object
-                    .field(
-                        "monitoredUserMuted",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("monitoredUserMuted", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.monitoring {
-                object
-                    .field(
-                        "monitoring",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("monitoring", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.uri {
-                object.field("uri", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("uri", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.path {
-                object
-                    .field("path", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("path", value.to_json());
             }
             object.finish()
         }
@@ -644,21 +572,7 @@ pub mod types {
             })
         }
     }
-    impl ::serde::Serialize for Call {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Call {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Call);
     /// A party of a call.
     ///
     /// Vendor name: `Participant`.
@@ -695,32 +609,16 @@ pub mod types {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.e164_number {
-                object
-                    .field(
-                        "e164Number",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("e164Number", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.formatted_phone_number {
-                object
-                    .field(
-                        "formattedPhoneNumber",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("formattedPhoneNumber", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.phone_number {
-                object
-                    .field(
-                        "phoneNumber",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("phoneNumber", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.digits {
-                object
-                    .field(
-                        "digits",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("digits", value.to_json());
             }
             object.finish()
         }
@@ -739,21 +637,7 @@ pub mod types {
             })
         }
     }
-    impl ::serde::Serialize for Participant {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Participant {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Participant);
     /// \`destination\` of Dial, InitiateConference, InitiateTransfer and SingleStepTransfer: "A JSON object that includes the number to be dialed." (sample \`{"phoneNumber": "5551212"}\` on the 8.5.2 Dial page).
     ///
     /// Vendor name: `Destination`.
@@ -773,11 +657,7 @@ pub mod types {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object
-                .field(
-                    "phoneNumber",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.phone_number),
-                );
+            object.field("phoneNumber", self.phone_number.to_json());
             object.finish()
         }
     }
@@ -792,21 +672,7 @@ pub mod types {
             })
         }
     }
-    impl ::serde::Serialize for Destination {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Destination {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Destination);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -860,21 +726,7 @@ pub mod types {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for DeviceDeviceState {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeviceDeviceState {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(DeviceDeviceState);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -928,21 +780,7 @@ pub mod types {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for DeviceDoNotDisturb {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeviceDoNotDisturb {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(DeviceDoNotDisturb);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -1014,21 +852,7 @@ pub mod types {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for DeviceCapabilitiesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeviceCapabilitiesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(DeviceCapabilitiesItem);
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -1065,23 +889,16 @@ pub mod types {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.state {
-                object
-                    .field("state", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("state", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.mode {
-                object
-                    .field("mode", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("mode", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.scope {
-                object
-                    .field("scope", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("scope", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.target_device_uri {
-                object
-                    .field(
-                        "targetDeviceUri",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("targetDeviceUri", value.to_json());
             }
             object.finish()
         }
@@ -1100,21 +917,7 @@ pub mod types {
             })
         }
     }
-    impl ::serde::Serialize for DeviceSupervisorMonitoringState {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeviceSupervisorMonitoringState {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(DeviceSupervisorMonitoringState);
     /// A device resource ("Device resources include properties that show the current state of the user's device and the available operations for the current state. … The device resource is also present in DeviceStateChangeMessages delivered to the client via CometD.") Field descriptions from the Device resource page (8.5.2DRAFT revision <https://en.docs.genesys.com/index.php?direction=prev&oldid=375097&title=Documentation%3AHTCC%3AAPI%3ACallsDeviceResource%3A8.5.2DRAFT>).
     ///
     /// Vendor name: `Device`.
@@ -1185,71 +988,35 @@ pub mod types {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.id {
-                object.field("id", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("id", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.device_state {
-                object
-                    .field(
-                        "deviceState",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("deviceState", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_state {
-                object
-                    .field(
-                        "userState",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("userState", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.phone_number {
-                object
-                    .field(
-                        "phoneNumber",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("phoneNumber", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.e164_number {
-                object
-                    .field(
-                        "e164Number",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("e164Number", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.telephony_network {
-                object
-                    .field(
-                        "telephonyNetwork",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("telephonyNetwork", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.do_not_disturb {
-                object
-                    .field(
-                        "doNotDisturb",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("doNotDisturb", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.voice_environment_uri {
-                object
-                    .field(
-                        "voiceEnvironmentUri",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("voiceEnvironmentUri", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.capabilities {
-                object
-                    .field(
-                        "capabilities",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("capabilities", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.supervisor_monitoring_state
             {
-                object
-                    .field(
-                        "supervisorMonitoringState",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("supervisorMonitoringState", value.to_json());
             }
             object.finish()
         }
@@ -1275,21 +1042,7 @@ pub mod types {
             })
         }
     }
-    impl ::serde::Serialize for Device {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Device {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Device);
     /// The state of the user for a device (\`userState\` of the Device resource), as shown in the Ready, NotReady and AuxWork notifications.
     ///
     /// Vendor name: `UserState`.
@@ -1326,25 +1079,16 @@ pub mod types {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.id {
-                object.field("id", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("id", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.display_name {
-                object
-                    .field(
-                        "displayName",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("displayName", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.state {
-                object
-                    .field("state", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("state", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.work_mode {
-                object
-                    .field(
-                        "workMode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("workMode", value.to_json());
             }
             object.finish()
         }
@@ -1363,27 +1107,15 @@ pub mod types {
             })
         }
     }
-    impl ::serde::Serialize for UserState {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UserState {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(UserState);
 }
 #[rustfmt::skip]
 /// Events the API delivers.
 ///
 /// CometD 3 (long polling; the 8.5.2 draft notes that web sockets are not supported by WWE&amp;WS). Call notifications arrive on channel \`/v2/me/calls\` (CallStateChangeMessage); other topics include \`/v2/me/devices\` (DeviceStateChangeMessage: agent state, DND, forwarding, monitoring) and \`/notifications/services\`.
 pub mod events {
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The name of every documented event.
     pub const NAMES: &[&str] = &[
         "ParticipantsUpdated",
@@ -1527,34 +1259,17 @@ pub mod events {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object
-                .field(
-                    "notificationType",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.notification_type),
-                );
+            object.field("notificationType", self.notification_type.to_json());
             if let ::std::option::Option::Some(value) = &self.call {
-                object
-                    .field("call", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("call", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.phone_number {
-                object
-                    .field(
-                        "phoneNumber",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("phoneNumber", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.extensions {
-                object
-                    .field(
-                        "extensions",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("extensions", value.to_json());
             }
-            object
-                .field(
-                    "messageType",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.message_type),
-                );
+            object.field("messageType", self.message_type.to_json());
             object.finish()
         }
     }
@@ -1573,21 +1288,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for ParticipantsUpdatedData {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ParticipantsUpdatedData {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(ParticipantsUpdatedData);
     /// Event `ParticipantsUpdated`.
     ///
     /// The participants of a call changed (e.g. after RemoveParticipantFromConference); carries the updated call.
@@ -1609,14 +1310,9 @@ pub mod events {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object
-                .field("data", ::switchboard_runtime::wire::ToJson::to_json(&self.data));
+            object.field("data", self.data.to_json());
             if let ::std::option::Option::Some(value) = &self.channel {
-                object
-                    .field(
-                        "channel",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("channel", value.to_json());
             }
             object.finish()
         }
@@ -1633,21 +1329,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for ParticipantsUpdated {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ParticipantsUpdated {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(ParticipantsUpdated);
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -1684,34 +1366,17 @@ pub mod events {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object
-                .field(
-                    "notificationType",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.notification_type),
-                );
+            object.field("notificationType", self.notification_type.to_json());
             if let ::std::option::Option::Some(value) = &self.call {
-                object
-                    .field("call", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("call", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.phone_number {
-                object
-                    .field(
-                        "phoneNumber",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("phoneNumber", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.extensions {
-                object
-                    .field(
-                        "extensions",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("extensions", value.to_json());
             }
-            object
-                .field(
-                    "messageType",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.message_type),
-                );
+            object.field("messageType", self.message_type.to_json());
             object.finish()
         }
     }
@@ -1730,21 +1395,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for StatusChangeData {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for StatusChangeData {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(StatusChangeData);
     /// Event `StatusChange`.
     ///
     /// A call's state changed (CallStateChangeMessage with notificationType StatusChange): e.g. Held after Hold, Released after Hangup or SingleStepTransfer, Dialing after Dial. Fields as shown in the notification samples of the operation pages (the CallsMessageType page's own property table is cut after \`data.notificationType\` in the stored copy).
@@ -1766,14 +1417,9 @@ pub mod events {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object
-                .field("data", ::switchboard_runtime::wire::ToJson::to_json(&self.data));
+            object.field("data", self.data.to_json());
             if let ::std::option::Option::Some(value) = &self.channel {
-                object
-                    .field(
-                        "channel",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("channel", value.to_json());
             }
             object.finish()
         }
@@ -1790,21 +1436,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for StatusChange {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for StatusChange {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(StatusChange);
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -1832,27 +1464,14 @@ pub mod events {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object
-                .field(
-                    "notificationType",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.notification_type),
-                );
+            object.field("notificationType", self.notification_type.to_json());
             if let ::std::option::Option::Some(value) = &self.call {
-                object
-                    .field("call", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("call", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.phone_number {
-                object
-                    .field(
-                        "phoneNumber",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("phoneNumber", value.to_json());
             }
-            object
-                .field(
-                    "messageType",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.message_type),
-                );
+            object.field("messageType", self.message_type.to_json());
             object.finish()
         }
     }
@@ -1870,21 +1489,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for CallRecordingStateChangeData {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CallRecordingStateChangeData {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(CallRecordingStateChangeData);
     /// Event `CallRecordingStateChange`.
     ///
     /// A call's recording state changed (CallStateChangeMessage with notificationType CallRecordingStateChange), e.g. after StartCallRecording; the call carries \`recordingState\` ("Recording" in the sample).
@@ -1906,14 +1511,9 @@ pub mod events {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object
-                .field("data", ::switchboard_runtime::wire::ToJson::to_json(&self.data));
+            object.field("data", self.data.to_json());
             if let ::std::option::Option::Some(value) = &self.channel {
-                object
-                    .field(
-                        "channel",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("channel", value.to_json());
             }
             object.finish()
         }
@@ -1930,21 +1530,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for CallRecordingStateChange {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CallRecordingStateChange {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(CallRecordingStateChange);
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -1962,17 +1548,9 @@ pub mod events {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object
-                .field(
-                    "messageType",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.message_type),
-                );
+            object.field("messageType", self.message_type.to_json());
             if let ::std::option::Option::Some(value) = &self.devices {
-                object
-                    .field(
-                        "devices",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("devices", value.to_json());
             }
             object.finish()
         }
@@ -1989,21 +1567,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for DeviceStateChangeMessageData {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeviceStateChangeMessageData {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(DeviceStateChangeMessageData);
     /// Event `DeviceStateChangeMessage`.
     ///
     /// A device changed (\`/v2/me/devices\` — "messages related to devices. For example, changes to agent state, do-not-disturb, call forwarding, and supervisor monitoring."), e.g. after Ready, NotReady or AuxWork. LIMITATION: this message carries no \`data.notificationType\` (the service's \`event_envelope.name_field\`); it is told apart by \`data.messageType\` only, so the generated \`events::decode\` reports it as \`Event::Unknown\` and no sample frame is attached here (see the unconfirmed note below the service).
@@ -2025,14 +1589,9 @@ pub mod events {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object
-                .field("data", ::switchboard_runtime::wire::ToJson::to_json(&self.data));
+            object.field("data", self.data.to_json());
             if let ::std::option::Option::Some(value) = &self.channel {
-                object
-                    .field(
-                        "channel",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("channel", value.to_json());
             }
             object.finish()
         }
@@ -2049,21 +1608,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for DeviceStateChangeMessage {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeviceStateChangeMessage {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(DeviceStateChangeMessage);
 }
 #[rustfmt::skip]
 /// Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork.
@@ -2087,6 +1632,8 @@ pub mod events {
 pub mod aux_work {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "aux_work";
     /// HTTP method.
@@ -2139,6 +1686,8 @@ pub mod aux_work {
             );
             parts.operation(ID, &[]);
             parts.path("/me/channels/voice");
+            parts.json_body("application/json");
+            parts.body_field("operationName", "AuxWork")?;
             parts.finish()
         }
     }
@@ -2182,21 +1731,7 @@ pub mod aux_work {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2298,6 +1833,8 @@ pub mod aux_work {
 pub mod complete_conference {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "complete_conference";
     /// HTTP method.
@@ -2389,11 +1926,7 @@ pub mod complete_conference {
             parts.json_body("application/json");
             parts.body_field("operationName", "CompleteConference")?;
             if let Some(value) = &self.consult_call_uri {
-                parts
-                    .body_value(
-                        "consultCallUri",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("consultCallUri", value.to_json());
             }
             parts.finish()
         }
@@ -2438,21 +1971,7 @@ pub mod complete_conference {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2554,6 +2073,8 @@ pub mod complete_conference {
 pub mod dial {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "dial";
     /// HTTP method.
@@ -2710,31 +2231,15 @@ pub mod dial {
             parts.path("/calls");
             parts.json_body("application/json");
             parts.body_field("operationName", "Dial")?;
-            parts
-                .body_value(
-                    "destination",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.destination),
-                );
+            parts.body_value("destination", self.destination.to_json());
             if let Some(value) = &self.location {
-                parts
-                    .body_value(
-                        "location",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("location", value.to_json());
             }
             if let Some(value) = &self.user_data {
-                parts
-                    .body_value(
-                        "userData",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("userData", value.to_json());
             }
             if let Some(value) = &self.outbound_caller_id {
-                parts
-                    .body_value(
-                        "outboundCallerId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("outboundCallerId", value.to_json());
             }
             parts.finish()
         }
@@ -2779,21 +2284,7 @@ pub mod dial {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2895,6 +2386,8 @@ pub mod dial {
 pub mod hangup {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "hangup";
     /// HTTP method.
@@ -2967,6 +2460,8 @@ pub mod hangup {
             parts.operation(ID, &[]);
             parts.path("/me/calls/");
             parts.path_param(self.id.as_str());
+            parts.json_body("application/json");
+            parts.body_field("operationName", "Hangup")?;
             parts.finish()
         }
     }
@@ -3010,21 +2505,7 @@ pub mod hangup {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3126,6 +2607,8 @@ pub mod hangup {
 pub mod hold {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "hold";
     /// HTTP method.
@@ -3198,6 +2681,8 @@ pub mod hold {
             parts.operation(ID, &[]);
             parts.path("/me/calls/");
             parts.path_param(self.id.as_str());
+            parts.json_body("application/json");
+            parts.body_field("operationName", "Hold")?;
             parts.finish()
         }
     }
@@ -3241,21 +2726,7 @@ pub mod hold {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3357,6 +2828,8 @@ pub mod hold {
 pub mod initiate_conference {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "initiate_conference";
     /// HTTP method.
@@ -3492,24 +2965,12 @@ pub mod initiate_conference {
             parts.path_param(self.id.as_str());
             parts.json_body("application/json");
             parts.body_field("operationName", "InitiateConference")?;
-            parts
-                .body_value(
-                    "destination",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.destination),
-                );
+            parts.body_value("destination", self.destination.to_json());
             if let Some(value) = &self.location {
-                parts
-                    .body_value(
-                        "location",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("location", value.to_json());
             }
             if let Some(value) = &self.user_data {
-                parts
-                    .body_value(
-                        "userData",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("userData", value.to_json());
             }
             parts.finish()
         }
@@ -3554,21 +3015,7 @@ pub mod initiate_conference {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3670,6 +3117,8 @@ pub mod initiate_conference {
 pub mod initiate_transfer {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "initiate_transfer";
     /// HTTP method.
@@ -3805,24 +3254,12 @@ pub mod initiate_transfer {
             parts.path_param(self.id.as_str());
             parts.json_body("application/json");
             parts.body_field("operationName", "InitiateTransfer")?;
-            parts
-                .body_value(
-                    "destination",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.destination),
-                );
+            parts.body_value("destination", self.destination.to_json());
             if let Some(value) = &self.location {
-                parts
-                    .body_value(
-                        "location",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("location", value.to_json());
             }
             if let Some(value) = &self.user_data {
-                parts
-                    .body_value(
-                        "userData",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("userData", value.to_json());
             }
             parts.finish()
         }
@@ -3867,21 +3304,7 @@ pub mod initiate_transfer {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3985,6 +3408,8 @@ pub mod initiate_transfer {
 pub mod not_ready {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "not_ready";
     /// HTTP method.
@@ -4037,6 +3462,8 @@ pub mod not_ready {
             );
             parts.operation(ID, &[]);
             parts.path("/me/channels/voice");
+            parts.json_body("application/json");
+            parts.body_field("operationName", "NotReady")?;
             parts.finish()
         }
     }
@@ -4080,21 +3507,7 @@ pub mod not_ready {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4197,6 +3610,8 @@ pub mod not_ready {
 pub mod ready {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "ready";
     /// HTTP method.
@@ -4269,11 +3684,7 @@ pub mod ready {
             parts.json_body("application/json");
             parts.body_field("operationName", "Ready")?;
             if let Some(value) = &self.workmode {
-                parts
-                    .body_value(
-                        "workmode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("workmode", value.to_json());
             }
             parts.finish()
         }
@@ -4318,21 +3729,7 @@ pub mod ready {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4466,21 +3863,7 @@ pub mod ready {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for ReadyWorkmode {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ReadyWorkmode {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(ReadyWorkmode);
 }
 #[rustfmt::skip]
 /// RemoveParticipantFromConference: Removes the specified participant from the conference call.
@@ -4505,6 +3888,8 @@ pub mod ready {
 pub mod remove_participant_from_conference {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "remove_participant_from_conference";
     /// HTTP method.
@@ -4595,11 +3980,7 @@ pub mod remove_participant_from_conference {
             parts.path_param(self.id.as_str());
             parts.json_body("application/json");
             parts.body_field("operationName", "RemoveParticipantFromConference")?;
-            parts
-                .body_value(
-                    "participant",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.participant),
-                );
+            parts.body_value("participant", self.participant.to_json());
             parts.finish()
         }
     }
@@ -4643,21 +4024,7 @@ pub mod remove_participant_from_conference {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4758,6 +4125,8 @@ pub mod remove_participant_from_conference {
 pub mod single_step_transfer {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "single_step_transfer";
     /// HTTP method.
@@ -4893,24 +4262,12 @@ pub mod single_step_transfer {
             parts.path_param(self.id.as_str());
             parts.json_body("application/json");
             parts.body_field("operationName", "SingleStepTransfer")?;
-            parts
-                .body_value(
-                    "destination",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.destination),
-                );
+            parts.body_value("destination", self.destination.to_json());
             if let Some(value) = &self.location {
-                parts
-                    .body_value(
-                        "location",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("location", value.to_json());
             }
             if let Some(value) = &self.user_data {
-                parts
-                    .body_value(
-                        "userData",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("userData", value.to_json());
             }
             parts.finish()
         }
@@ -4955,21 +4312,7 @@ pub mod single_step_transfer {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5075,6 +4418,8 @@ pub mod single_step_transfer {
 pub mod start_call_recording {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "start_call_recording";
     /// HTTP method.
@@ -5147,6 +4492,8 @@ pub mod start_call_recording {
             parts.operation(ID, &[]);
             parts.path("/me/calls/");
             parts.path_param(self.id.as_str());
+            parts.json_body("application/json");
+            parts.body_field("operationName", "StartCallRecording")?;
             parts.finish()
         }
     }
@@ -5190,21 +4537,7 @@ pub mod start_call_recording {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5307,6 +4640,8 @@ pub mod start_call_recording {
 pub mod start_contact_center_session {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "start_contact_center_session";
     /// HTTP method.
@@ -5454,38 +4789,18 @@ pub mod start_contact_center_session {
             parts.path("/me");
             parts.json_body("application/json");
             parts.body_field("operationName", "StartContactCenterSession")?;
-            parts
-                .body_value(
-                    "channels",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.channels),
-                );
+            parts.body_value("channels", self.channels.to_json());
             if let Some(value) = &self.place {
-                parts
-                    .body_value(
-                        "place",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("place", value.to_json());
             }
             if let Some(value) = &self.device_path {
-                parts
-                    .body_value(
-                        "devicePath",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("devicePath", value.to_json());
             }
             if let Some(value) = &self.login_code {
-                parts
-                    .body_value(
-                        "loginCode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("loginCode", value.to_json());
             }
             if let Some(value) = &self.queue {
-                parts
-                    .body_value(
-                        "queue",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("queue", value.to_json());
             }
             parts.finish()
         }
@@ -5530,21 +4845,7 @@ pub mod start_contact_center_session {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5979,7 +5280,7 @@ impl ClientBuilder {
     }
 }
 #[rustfmt::skip]
-/// HTTP Basic authentication (`Authorization: Basic <credentials>`; curl sample `curl -u ksippo: http://…/api/v2/me`). Server-side chain: Salesforce headers → Configuration Server (CME) basic auth (if enabled) → GWS basic auth → SAML → anonymous (only unprotected endpoints). An unauthenticated call returns body `{"statusCode":20,"statusMessage":"Access de…"}` (message truncated in the public copy).
+/// HTTP Basic authentication (\`Authorization: Basic &lt;credentials&gt;\`; curl sample \`curl -u ksippo: <http://…/api/v2/me>\`). Server-side chain: Salesforce headers → Configuration Server (CME) basic auth (if enabled) → GWS basic auth → SAML → anonymous (only unprotected endpoints). An unauthenticated call returns body \`{"statusCode":20,"statusMessage":"Access de…"}\` (message truncated in the public copy).
 pub mod auth {
     /// HTTP Basic with a cookie session and a CSRF token (`X-CSRF-TOKEN`, refreshed with `GET /me`).
     ///

@@ -28,7 +28,11 @@ fn aux_work_documented() {
     expected_query.sort();
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
-    assert!(http.body().is_empty());
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"AuxWork\"}").unwrap()
+    );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -204,7 +208,11 @@ fn hangup_documented() {
     expected_query.sort();
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
-    assert!(http.body().is_empty());
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"Hangup\"}").unwrap()
+    );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -246,7 +254,11 @@ fn hold_documented() {
     expected_query.sort();
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
-    assert!(http.body().is_empty());
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"Hold\"}").unwrap()
+    );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -387,7 +399,11 @@ fn not_ready_documented() {
     expected_query.sort();
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
-    assert!(http.body().is_empty());
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"NotReady\"}").unwrap()
+    );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -607,7 +623,11 @@ fn start_call_recording_documented() {
     expected_query.sort();
     actual_query.sort();
     assert_eq!(actual_query, expected_query);
-    assert!(http.body().is_empty());
+    let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+    assert_eq!(
+        sent, serde_json::from_str:: < serde_json::Value >
+        ("{\"operationName\":\"StartCallRecording\"}").unwrap()
+    );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))

@@ -495,12 +495,17 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
 ];
 #[rustfmt::skip]
 /// Types shared by several endpoints and events.
-pub mod types {}
+pub mod types {
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
+}
 #[rustfmt::skip]
 /// Events the API delivers.
 ///
 /// Long polling (default): \`GET <https://ip:port/agentgateway/resource/agentevent/{agentid}>\` (query string not shown on the public page) returns at once when events are pending, else after about 10 s (server knobs AGENT_POLL_WAIT_FLAG/TIMES/INTERVAL); the client re-polls 200–500 ms after each answer; the poll doubles as the heartbeat and, in AUTHMODE 2, carries the renewed \`Set-GUID\`. Push mode instead when sign-in passes both \`callBackUri\` and \`serviceToken\`. Frame sample (cec_07_1414): \`{"message":"","retcode":"0","event":{"eventType":"AgentConf_ParticipantChanged","workNo":"154","content":{…}}}\`.
 pub mod events {
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The name of every documented event.
     pub const NAMES: &[&str] = &[
         "AgentMediaEvent_StopRecordDone",
@@ -767,21 +772,7 @@ pub mod events {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for AgentMediaEventStopRecordDoneRecordFormat {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentMediaEventStopRecordDoneRecordFormat {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentMediaEventStopRecordDoneRecordFormat);
     /// Event `AgentMediaEvent_StopRecordDone`.
     ///
     /// Recording Stopped. This event indicates that the recording of an agent is stopped. Example on the page (bare event object): {"eventType":"AgentMediaEvent_StopRecordDone","workNo":"1115","content":{"beginTime":1566867437000,"endTime":1566867472000,"fileMediaType":"1","taskId":5451,"jsonKey":\["beginTime","endTime","taskId"\]},"jsonKey":\["eventType","workNo","content"\]}; newer page (cec_07_0531) adds "recordFormat":"3".
@@ -838,46 +829,22 @@ pub mod events {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.begin_time {
-                object
-                    .field(
-                        "beginTime",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("beginTime", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.end_time {
-                object
-                    .field(
-                        "endTime",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("endTime", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.task_id {
-                object
-                    .field(
-                        "taskId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("taskId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.file_media_type {
-                object
-                    .field(
-                        "fileMediaType",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("fileMediaType", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.record_format {
-                object
-                    .field(
-                        "recordFormat",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("recordFormat", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.json_key {
-                object
-                    .field(
-                        "jsonKey",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("jsonKey", value.to_json());
             }
             object.finish()
         }
@@ -898,21 +865,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for AgentMediaEventStopRecordDone {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentMediaEventStopRecordDone {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentMediaEventStopRecordDone);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -957,21 +910,7 @@ pub mod events {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for AgentOtherPhoneReleasePhoneState {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentOtherPhoneReleasePhoneState {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentOtherPhoneReleasePhoneState);
     /// Event `AgentOther_PhoneRelease`.
     ///
     /// Phone in On-Hook State. This event indicates that the phone of an agent is in the on-hook state. Example on the page (bare event object): {"eventType":"AgentOther_PhoneRelease","workNo":"20012","content":{"phoneState":3}}
@@ -990,11 +929,7 @@ pub mod events {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.phone_state {
-                object
-                    .field(
-                        "phoneState",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("phoneState", value.to_json());
             }
             object.finish()
         }
@@ -1010,21 +945,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for AgentOtherPhoneRelease {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentOtherPhoneRelease {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentOtherPhoneRelease);
     /// Event `AgentConf_SelfLeaveResult`.
     ///
     /// 自己离开会议事件: 表示当前座席离开会议。(The current agent has left the conference.) Triggered by leaving and by releasing an agent conference. Newer copy (cec_07_0565.md) adds \`"eventGenTime":1784529722590\` to the event object.
@@ -1045,11 +966,7 @@ pub mod events {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.conf_id {
-                object
-                    .field(
-                        "confId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("confId", value.to_json());
             }
             object.finish()
         }
@@ -1065,21 +982,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for AgentConfSelfLeaveResult {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentConfSelfLeaveResult {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentConfSelfLeaveResult);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -1145,21 +1048,7 @@ pub mod events {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for AgentConfParticipantChangedChangeType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentConfParticipantChangedChangeType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentConfParticipantChangedChangeType);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -1222,21 +1111,7 @@ pub mod events {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for AgentConfParticipantChangedChangeReason {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentConfParticipantChangedChangeReason {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentConfParticipantChangedChangeReason);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -1283,21 +1158,7 @@ pub mod events {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for AgentConfParticipantChangedParticipantType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentConfParticipantChangedParticipantType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentConfParticipantChangedParticipantType);
     /// Event `AgentConf_ParticipantChanged`.
     ///
     /// Participant Change. An invited agent receives this event. When an agent leaves a conference, the other conference members receive it (Chinese seed copy: 其他会议成员收到与会者变更事件).
@@ -1350,60 +1211,28 @@ pub mod events {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.result {
-                object
-                    .field(
-                        "result",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("result", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.change_type {
-                object
-                    .field(
-                        "changeType",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("changeType", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.change_reason {
-                object
-                    .field(
-                        "changeReason",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("changeReason", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.conf_id {
-                object
-                    .field(
-                        "confId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("confId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.participant {
-                object
-                    .field(
-                        "participant",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("participant", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.participant_type {
-                object
-                    .field(
-                        "participantType",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("participantType", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.device_call_type {
-                object
-                    .field(
-                        "deviceCallType",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("deviceCallType", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.device_type {
-                object
-                    .field(
-                        "deviceType",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("deviceType", value.to_json());
             }
             object.finish()
         }
@@ -1426,21 +1255,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for AgentConfParticipantChanged {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentConfParticipantChanged {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentConfParticipantChanged);
     /// Event `AgentConf_Ringing`.
     ///
     /// 会议响铃事件: 被邀请座席将收到此事件。(The invited agent receives this event.) The agent then answers (\`agentconf/{agentid}/answeragentconf\`) or rejects (\`agentconf/{agentid}/rejectagentconf\`) the conference call.
@@ -1461,11 +1276,7 @@ pub mod events {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.conf_id {
-                object
-                    .field(
-                        "confId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("confId", value.to_json());
             }
             object.finish()
         }
@@ -1481,21 +1292,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for AgentConfRinging {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentConfRinging {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentConfRinging);
     /// Event `AgentConf_SelfJoinResult`.
     ///
     /// 自己加入会议事件: 表示当前座席已经加入会议。(The current agent has joined the conference.) The applicant of \`requestagentconf\` receives it before AgentConf_RequestSuccess.
@@ -1516,11 +1313,7 @@ pub mod events {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.conf_id {
-                object
-                    .field(
-                        "confId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("confId", value.to_json());
             }
             object.finish()
         }
@@ -1536,21 +1329,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for AgentConfSelfJoinResult {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentConfSelfJoinResult {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentConfSelfJoinResult);
     /// Event `AgentConf_RequestSuccess`.
     ///
     /// 会议申请成功: 表示会议申请成功,同时主席已经加入会议。(The conference application succeeded and the chairperson has joined the conference.) Answers \`agentconf/{agentid}/requestagentconf\`; only after it may the caller perform chairperson operations.
@@ -1571,11 +1350,7 @@ pub mod events {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.conf_id {
-                object
-                    .field(
-                        "confId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("confId", value.to_json());
             }
             object.finish()
         }
@@ -1591,21 +1366,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for AgentConfRequestSuccess {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentConfRequestSuccess {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentConfRequestSuccess);
     /// Event `AgentConf_PresidentChanged`.
     ///
     /// 主席变更事件: 表示当前座席被变更为会议主席。(The current agent has become the conference chairperson.) The page's example is not valid JSON (one closing brace short): {"message":"","retcode":"0","event":{"eventType":"AgentConf_PresidentChanged","workNo":"154","content":{"confId":1031168}} — so it is not kept as a sample.
@@ -1626,11 +1387,7 @@ pub mod events {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.conf_id {
-                object
-                    .field(
-                        "confId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("confId", value.to_json());
             }
             object.finish()
         }
@@ -1646,21 +1403,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for AgentConfPresidentChanged {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentConfPresidentChanged {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentConfPresidentChanged);
     /// Event `AgentConf_Timeout`.
     ///
     /// Conference Timeout Notification. The timing starts when a conference is successfully applied for. When the remaining conference time reaches the configured notification time point, this event will be triggered. After receiving this event, an agent determines whether to extend the conference. If the agent does not extend the conference, the conference will be released when the end time arrives.
@@ -1679,11 +1422,7 @@ pub mod events {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.conf_id {
-                object
-                    .field(
-                        "confId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("confId", value.to_json());
             }
             object.finish()
         }
@@ -1699,21 +1438,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for AgentConfTimeout {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentConfTimeout {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentConfTimeout);
     /// Event `AgentConf_RequestFailed`.
     ///
     /// 会议申请失败: 表示会议申请失败。(The conference application failed.)
@@ -1734,8 +1459,7 @@ pub mod events {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.cause {
-                object
-                    .field("cause", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("cause", value.to_json());
             }
             object.finish()
         }
@@ -1751,21 +1475,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for AgentConfRequestFailed {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentConfRequestFailed {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentConfRequestFailed);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -1823,21 +1533,7 @@ pub mod events {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for AgentOtherPhoneOffhookType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentOtherPhoneOffhookType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentOtherPhoneOffhookType);
     /// Event `AgentOther_PhoneOffhook`.
     ///
     /// 座席物理话机摘机: 表示某个座席的物理话机已经摘机。(The agent's phone has gone off-hook.)
@@ -1858,8 +1554,7 @@ pub mod events {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.r#type {
-                object
-                    .field("type", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("type", value.to_json());
             }
             object.finish()
         }
@@ -1875,21 +1570,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for AgentOtherPhoneOffhook {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentOtherPhoneOffhook {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentOtherPhoneOffhook);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -1943,21 +1624,7 @@ pub mod events {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for AgentEventTalkingType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentEventTalkingType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentEventTalkingType);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -2019,21 +1686,7 @@ pub mod events {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for AgentEventTalkingMediaAbility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentEventTalkingMediaAbility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentEventTalkingMediaAbility);
     /// Event `AgentEvent_Talking`.
     ///
     /// 座席进入Talking: 表示某个座席进入Talking状态。(The agent has entered the Talking state.)
@@ -2094,43 +1747,22 @@ pub mod events {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.called {
-                object
-                    .field(
-                        "called",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("called", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.caller {
-                object
-                    .field(
-                        "caller",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("caller", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.callid {
-                object
-                    .field(
-                        "callid",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("callid", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.r#type {
-                object
-                    .field("type", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("type", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.feature {
-                object
-                    .field(
-                        "feature",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("feature", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.media_ability {
-                object
-                    .field(
-                        "mediaAbility",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("mediaAbility", value.to_json());
             }
             object.finish()
         }
@@ -2151,21 +1783,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for AgentEventTalking {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentEventTalking {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentEventTalking);
     /// Event `AgentEvent_Customer_Release`.
     ///
     /// 客户退出呼叫: 表示客户从指定的callId呼叫中退出。(The customer has left the call with the given call ID.)
@@ -2194,18 +1812,10 @@ pub mod events {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.callid {
-                object
-                    .field(
-                        "callid",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("callid", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.number {
-                object
-                    .field(
-                        "number",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("number", value.to_json());
             }
             object.finish()
         }
@@ -2222,21 +1832,7 @@ pub mod events {
             })
         }
     }
-    impl ::serde::Serialize for AgentEventCustomerRelease {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AgentEventCustomerRelease {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(AgentEventCustomerRelease);
 }
 #[rustfmt::skip]
 /// Answering an Agent Conference Call: An invited agent answers the conference call after receiving AgentConf_Ringing.
@@ -2262,6 +1858,8 @@ pub mod events {
 pub mod answer_agent_conference {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "answer_agent_conference";
     /// HTTP method.
@@ -2413,21 +2011,7 @@ pub mod answer_agent_conference {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2537,6 +2121,8 @@ pub mod answer_agent_conference {
 pub mod answer_call {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "answer_call";
     /// HTTP method.
@@ -2735,21 +2321,7 @@ pub mod answer_call {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2885,6 +2457,8 @@ pub mod answer_call {
 pub mod batch_add_participants {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "batch_add_participants";
     /// HTTP method.
@@ -3120,38 +2694,18 @@ pub mod batch_add_participants {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts
-                .body_value(
-                    "addresses",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.addresses),
-                );
+            parts.body_value("addresses", self.addresses.to_json());
             if let Some(value) = &self.beep_tone {
-                parts
-                    .body_value(
-                        "beepTone",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("beepTone", value.to_json());
             }
             if let Some(value) = &self.play_mode {
-                parts
-                    .body_value(
-                        "playMode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("playMode", value.to_json());
             }
             if let Some(value) = &self.voice_path {
-                parts
-                    .body_value(
-                        "voicePath",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("voicePath", value.to_json());
             }
             if let Some(value) = &self.caller {
-                parts
-                    .body_value(
-                        "caller",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("caller", value.to_json());
             }
             parts.finish()
         }
@@ -3196,21 +2750,7 @@ pub mod batch_add_participants {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3351,22 +2891,9 @@ pub mod batch_add_participants {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for BatchAddParticipantsRequestAddressesItemAddressType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for BatchAddParticipantsRequestAddressesItemAddressType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(
+        BatchAddParticipantsRequestAddressesItemAddressType
+    );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -3419,29 +2946,13 @@ pub mod batch_add_participants {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object
-                .field(
-                    "addressType",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.address_type),
-                );
-            object
-                .field(
-                    "address",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.address),
-                );
+            object.field("addressType", self.address_type.to_json());
+            object.field("address", self.address.to_json());
             if let ::std::option::Option::Some(value) = &self.device_call_type {
-                object
-                    .field(
-                        "deviceCallType",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("deviceCallType", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.device_type {
-                object
-                    .field(
-                        "deviceType",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("deviceType", value.to_json());
             }
             object.finish()
         }
@@ -3461,21 +2972,7 @@ pub mod batch_add_participants {
             })
         }
     }
-    impl ::serde::Serialize for BatchAddParticipantsRequestAddressesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BatchAddParticipantsRequestAddressesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(BatchAddParticipantsRequestAddressesItem);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -3516,21 +3013,7 @@ pub mod batch_add_participants {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for BatchAddParticipantsPlayMode {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BatchAddParticipantsPlayMode {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(BatchAddParticipantsPlayMode);
 }
 #[rustfmt::skip]
 /// Deleting Participants in Batches: The chairperson removes several participants from the conference; the result lists those not found.
@@ -3557,6 +3040,8 @@ pub mod batch_add_participants {
 pub mod batch_remove_participants {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "batch_remove_participants";
     /// HTTP method.
@@ -3699,11 +3184,7 @@ pub mod batch_remove_participants {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts
-                .body_value(
-                    "addresses",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.addresses),
-                );
+            parts.body_value("addresses", self.addresses.to_json());
             parts.finish()
         }
     }
@@ -3745,11 +3226,7 @@ pub mod batch_remove_participants {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.no_exist_participants {
-                object
-                    .field(
-                        "noExistParticipants",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("noExistParticipants", value.to_json());
             }
             object.finish()
         }
@@ -3765,21 +3242,7 @@ pub mod batch_remove_participants {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3924,22 +3387,9 @@ pub mod batch_remove_participants {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for BatchRemoveParticipantsRequestAddressesItemAddressType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for BatchRemoveParticipantsRequestAddressesItemAddressType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(
+        BatchRemoveParticipantsRequestAddressesItemAddressType
+    );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -3968,16 +3418,8 @@ pub mod batch_remove_participants {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object
-                .field(
-                    "addressType",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.address_type),
-                );
-            object
-                .field(
-                    "address",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.address),
-                );
+            object.field("addressType", self.address_type.to_json());
+            object.field("address", self.address.to_json());
             object.finish()
         }
     }
@@ -3994,21 +3436,7 @@ pub mod batch_remove_participants {
             })
         }
     }
-    impl ::serde::Serialize for BatchRemoveParticipantsRequestAddressesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BatchRemoveParticipantsRequestAddressesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(BatchRemoveParticipantsRequestAddressesItem);
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -4032,18 +3460,10 @@ pub mod batch_remove_participants {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.address_type {
-                object
-                    .field(
-                        "addressType",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("addressType", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.address {
-                object
-                    .field(
-                        "address",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("address", value.to_json());
             }
             object.finish()
         }
@@ -4061,22 +3481,9 @@ pub mod batch_remove_participants {
             })
         }
     }
-    impl ::serde::Serialize for BatchRemoveParticipantsOutputNoExistParticipantsItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for BatchRemoveParticipantsOutputNoExistParticipantsItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(
+        BatchRemoveParticipantsOutputNoExistParticipantsItem
+    );
 }
 #[rustfmt::skip]
 /// Modifying Participant Attributes: The chairperson sets a participant's channel attribute (listen only, talk only, both, neither).
@@ -4106,6 +3513,8 @@ pub mod batch_remove_participants {
 pub mod change_participant_mode {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "change_participant_mode";
     /// HTTP method.
@@ -4325,21 +3734,9 @@ pub mod change_participant_mode {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts
-                .body_value(
-                    "attribute",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.attribute),
-                );
-            parts
-                .body_value(
-                    "addressType",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.address_type),
-                );
-            parts
-                .body_value(
-                    "address",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.address),
-                );
+            parts.body_value("attribute", self.attribute.to_json());
+            parts.body_value("addressType", self.address_type.to_json());
+            parts.body_value("address", self.address.to_json());
             parts.finish()
         }
     }
@@ -4383,21 +3780,7 @@ pub mod change_participant_mode {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4570,21 +3953,7 @@ pub mod change_participant_mode {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for ChangeParticipantModeAttribute {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ChangeParticipantModeAttribute {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(ChangeParticipantModeAttribute);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -4640,21 +4009,7 @@ pub mod change_participant_mode {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for ChangeParticipantModeAddressType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ChangeParticipantModeAddressType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(ChangeParticipantModeAddressType);
 }
 #[rustfmt::skip]
 /// Holding Connection: The agent connects its ongoing call and a held call (连接保持).
@@ -4686,6 +4041,8 @@ pub mod change_participant_mode {
 pub mod connect_held_call {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "connect_held_call";
     /// HTTP method.
@@ -4895,21 +4252,7 @@ pub mod connect_held_call {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5053,6 +4396,8 @@ pub mod connect_held_call {
 pub mod disconnect_party {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "disconnect_party";
     /// HTTP method.
@@ -5292,21 +4637,7 @@ pub mod disconnect_party {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5452,6 +4783,8 @@ pub mod disconnect_party {
 pub mod hold_call {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "hold_call";
     /// HTTP method.
@@ -5603,21 +4936,7 @@ pub mod hold_call {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5727,6 +5046,8 @@ pub mod hold_call {
 pub mod hold_conference_participant {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "hold_conference_participant";
     /// HTTP method.
@@ -5980,28 +5301,12 @@ pub mod hold_conference_participant {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts
-                .body_value(
-                    "addressType",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.address_type),
-                );
-            parts
-                .body_value(
-                    "address",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.address),
-                );
+            parts.body_value("addressType", self.address_type.to_json());
+            parts.body_value("address", self.address.to_json());
             if let Some(value) = &self.play_mode {
-                parts
-                    .body_value(
-                        "playMode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("playMode", value.to_json());
             }
-            parts
-                .body_value(
-                    "voicePath",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.voice_path),
-                );
+            parts.body_value("voicePath", self.voice_path.to_json());
             parts.finish()
         }
     }
@@ -6045,21 +5350,7 @@ pub mod hold_conference_participant {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -6235,21 +5526,7 @@ pub mod hold_conference_participant {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for HoldConferenceParticipantAddressType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for HoldConferenceParticipantAddressType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(HoldConferenceParticipantAddressType);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -6290,21 +5567,7 @@ pub mod hold_conference_participant {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for HoldConferenceParticipantPlayMode {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for HoldConferenceParticipantPlayMode {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(HoldConferenceParticipantPlayMode);
 }
 #[rustfmt::skip]
 /// Leaving an Agent Conference: An agent that is not the chairperson leaves the agent conference it has joined.
@@ -6334,6 +5597,8 @@ pub mod hold_conference_participant {
 pub mod leave_agent_conference {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "leave_agent_conference";
     /// HTTP method.
@@ -6534,21 +5799,7 @@ pub mod leave_agent_conference {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -6691,6 +5942,8 @@ pub mod leave_agent_conference {
 pub mod poll_events {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "poll_events";
     /// HTTP method.
@@ -6863,25 +6116,13 @@ pub mod poll_events {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.event_type {
-                object
-                    .field(
-                        "eventType",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("eventType", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.work_no {
-                object
-                    .field(
-                        "workNo",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("workNo", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.content {
-                object
-                    .field(
-                        "content",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("content", value.to_json());
             }
             object.finish()
         }
@@ -6899,21 +6140,7 @@ pub mod poll_events {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7044,6 +6271,8 @@ pub mod poll_events {
 pub mod query_hold_list {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "query_hold_list";
     /// HTTP method.
@@ -7279,74 +6508,34 @@ pub mod query_hold_list {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.callfeature {
-                object
-                    .field(
-                        "callfeature",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("callfeature", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.callid {
-                object
-                    .field(
-                        "callid",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("callid", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.caller {
-                object
-                    .field(
-                        "caller",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("caller", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.called {
-                object
-                    .field(
-                        "called",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("called", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.callskill {
-                object
-                    .field(
-                        "callskill",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("callskill", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.callskillid {
-                object
-                    .field(
-                        "callskillid",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("callskillid", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.orgicallednum {
-                object
-                    .field(
-                        "orgicallednum",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("orgicallednum", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.calldata {
-                object
-                    .field(
-                        "calldata",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("calldata", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.begintime {
-                object
-                    .field(
-                        "begintime",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("begintime", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.endtime {
-                object
-                    .field(
-                        "endtime",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("endtime", value.to_json());
             }
             object.finish()
         }
@@ -7371,21 +6560,7 @@ pub mod query_hold_list {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7521,6 +6696,8 @@ pub mod query_hold_list {
 pub mod query_vdn_conference_ids {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "query_vdn_conference_ids";
     /// HTTP method.
@@ -7698,11 +6875,7 @@ pub mod query_vdn_conference_ids {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.conf_ids {
-                object
-                    .field(
-                        "confIds",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("confIds", value.to_json());
             }
             object.finish()
         }
@@ -7718,21 +6891,7 @@ pub mod query_vdn_conference_ids {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7870,6 +7029,8 @@ pub mod query_vdn_conference_ids {
 pub mod reject_agent_conference {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "reject_agent_conference";
     /// HTTP method.
@@ -8059,21 +7220,7 @@ pub mod reject_agent_conference {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -8218,6 +7365,8 @@ pub mod reject_agent_conference {
 pub mod release_agent_conference {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "release_agent_conference";
     /// HTTP method.
@@ -8415,21 +7564,7 @@ pub mod release_agent_conference {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -8581,6 +7716,8 @@ pub mod release_agent_conference {
 pub mod request_agent_conference {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "request_agent_conference";
     /// HTTP method.
@@ -8883,52 +8020,24 @@ pub mod request_agent_conference {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts
-                .body_value(
-                    "memberNum",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.member_num),
-                );
+            parts.body_value("memberNum", self.member_num.to_json());
             if let Some(value) = &self.conf_caller_no {
-                parts
-                    .body_value(
-                        "confCallerNo",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("confCallerNo", value.to_json());
             }
             if let Some(value) = &self.time {
-                parts
-                    .body_value(
-                        "time",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("time", value.to_json());
             }
             if let Some(value) = &self.prompt_time {
-                parts
-                    .body_value(
-                        "promptTime",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("promptTime", value.to_json());
             }
             if let Some(value) = &self.beep_tone {
-                parts
-                    .body_value(
-                        "beepTone",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("beepTone", value.to_json());
             }
             if let Some(value) = &self.play_mode {
-                parts
-                    .body_value(
-                        "playMode",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("playMode", value.to_json());
             }
             if let Some(value) = &self.voice_path {
-                parts
-                    .body_value(
-                        "voicePath",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("voicePath", value.to_json());
             }
             parts.finish()
         }
@@ -8973,21 +8082,7 @@ pub mod request_agent_conference {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -9108,21 +8203,7 @@ pub mod request_agent_conference {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for RequestAgentConferencePlayMode {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RequestAgentConferencePlayMode {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(RequestAgentConferencePlayMode);
 }
 #[rustfmt::skip]
 /// Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls.
@@ -9148,6 +8229,8 @@ pub mod request_agent_conference {
 pub mod sign_in {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "sign_in";
     /// HTTP method.
@@ -9589,113 +8672,49 @@ pub mod sign_in {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts
-                .body_value(
-                    "password",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.password),
-                );
-            parts
-                .body_value(
-                    "phonenum",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.phonenum),
-                );
+            parts.body_value("password", self.password.to_json());
+            parts.body_value("phonenum", self.phonenum.to_json());
             if let Some(value) = &self.autoanswer {
-                parts
-                    .body_value(
-                        "autoanswer",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("autoanswer", value.to_json());
             }
             if let Some(value) = &self.autoenteridle {
-                parts
-                    .body_value(
-                        "autoenteridle",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("autoenteridle", value.to_json());
             }
             if let Some(value) = &self.releasephone {
-                parts
-                    .body_value(
-                        "releasephone",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("releasephone", value.to_json());
             }
             if let Some(value) = &self.agenttype {
-                parts
-                    .body_value(
-                        "agenttype",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("agenttype", value.to_json());
             }
             if let Some(value) = &self.status {
-                parts
-                    .body_value(
-                        "status",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("status", value.to_json());
             }
             if let Some(value) = &self.ip {
-                parts
-                    .body_value(
-                        "ip",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("ip", value.to_json());
             }
             if let Some(value) = &self.entry_ip {
-                parts
-                    .body_value(
-                        "entryIp",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("entryIp", value.to_json());
             }
             if let Some(value) = &self.phonelinkage {
-                parts
-                    .body_value(
-                        "phonelinkage",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("phonelinkage", value.to_json());
             }
             if let Some(value) = &self.check_in_webm {
-                parts
-                    .body_value(
-                        "checkInWebm",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("checkInWebm", value.to_json());
             }
             if let Some(value) = &self.check_in_mailm {
-                parts
-                    .body_value(
-                        "checkInMailm",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("checkInMailm", value.to_json());
             }
             if let Some(value) = &self.vc_phone_number {
-                parts
-                    .body_value(
-                        "vcPhoneNumber",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("vcPhoneNumber", value.to_json());
             }
             if let Some(value) = &self.listen_status {
-                parts
-                    .body_value(
-                        "listenStatus",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("listenStatus", value.to_json());
             }
             if let Some(value) = &self.call_back_uri {
-                parts
-                    .body_value(
-                        "callBackUri",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("callBackUri", value.to_json());
             }
             if let Some(value) = &self.service_token {
-                parts
-                    .body_value(
-                        "serviceToken",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("serviceToken", value.to_json());
             }
             parts.finish()
         }
@@ -9740,21 +8759,7 @@ pub mod sign_in {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -9925,21 +8930,7 @@ pub mod sign_in {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for SignInAgenttype {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for SignInAgenttype {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(SignInAgenttype);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -9988,21 +8979,7 @@ pub mod sign_in {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for SignInStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for SignInStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(SignInStatus);
 }
 #[rustfmt::skip]
 /// Signing Out: Signs an agent out of the agent gateway.
@@ -10024,6 +9001,8 @@ pub mod sign_in {
 pub mod sign_out {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "sign_out";
     /// HTTP method.
@@ -10204,21 +9183,7 @@ pub mod sign_out {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -10358,6 +9323,8 @@ pub mod sign_out {
 pub mod three_party_call {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "three_party_call";
     /// HTTP method.
@@ -10513,17 +9480,9 @@ pub mod three_party_call {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts
-                .body_value(
-                    "callid",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.callid),
-                );
+            parts.body_value("callid", self.callid.to_json());
             if let Some(value) = &self.callappdata {
-                parts
-                    .body_value(
-                        "callappdata",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("callappdata", value.to_json());
             }
             parts.finish()
         }
@@ -10568,21 +9527,7 @@ pub mod three_party_call {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -10691,6 +9636,8 @@ pub mod three_party_call {
 pub mod transfer_conference_chair {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "transfer_conference_chair";
     /// HTTP method.
@@ -10871,11 +9818,7 @@ pub mod transfer_conference_chair {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts
-                .body_value(
-                    "destAgentNo",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.dest_agent_no),
-                );
+            parts.body_value("destAgentNo", self.dest_agent_no.to_json());
             parts.finish()
         }
     }
@@ -10919,21 +9862,7 @@ pub mod transfer_conference_chair {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -11085,6 +10014,8 @@ pub mod transfer_conference_chair {
 pub mod unhold_call {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "unhold_call";
     /// HTTP method.
@@ -11255,21 +10186,7 @@ pub mod unhold_call {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -11378,6 +10295,8 @@ pub mod unhold_call {
 pub mod unhold_conference_participant {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "unhold_conference_participant";
     /// HTTP method.
@@ -11579,16 +10498,8 @@ pub mod unhold_conference_participant {
                 parts.header("Content-Type", value.as_str())?;
             }
             parts.json_body("application/json");
-            parts
-                .body_value(
-                    "addressType",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.address_type),
-                );
-            parts
-                .body_value(
-                    "address",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.address),
-                );
+            parts.body_value("addressType", self.address_type.to_json());
+            parts.body_value("address", self.address.to_json());
             parts.finish()
         }
     }
@@ -11632,21 +10543,7 @@ pub mod unhold_conference_participant {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -11823,21 +10720,7 @@ pub mod unhold_conference_participant {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for UnholdConferenceParticipantAddressType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UnholdConferenceParticipantAddressType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(UnholdConferenceParticipantAddressType);
 }
 #[rustfmt::skip]
 /// An async client of Huawei Cloud Contact Center agent gateway.
@@ -12324,7 +11207,7 @@ impl ClientBuilder {
     }
 }
 #[rustfmt::skip]
-/// An agent signs in with `PUT https://ip:port/agentgateway/resource/onlineagent/{agentid}` (log method name `login`; no Guid header on that call). The GUID that authenticates later calls depends on the server setting `AUTHMODE` in `agentgateway/WEB-INF/config/basic.properties`.
+/// An agent signs in with \`PUT <https://ip:port/agentgateway/resource/onlineagent/{agentid}>\` (log method name \`login\`; no Guid header on that call). The GUID that authenticates later calls depends on the server setting \`AUTHMODE\` in \`agentgateway/WEB-INF/config/basic.properties\`.
 pub mod auth {
     /// The session-header scheme: `Set-GUID` captured from responses (after `JSESSIONID=`), sent back as `Guid`.
     ///

@@ -304,6 +304,8 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 33usize] = [
 #[rustfmt::skip]
 /// Types shared by several endpoints and events.
 pub mod types {
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// One element of a MsgBody array, as shown in the desk pages' samples (describe_chat_messages response, send_msg requests): a message type and its content.
     ///
     /// Vendor name: `MsgElement`.
@@ -326,18 +328,10 @@ pub mod types {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.msg_type {
-                object
-                    .field(
-                        "MsgType",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("MsgType", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.msg_content {
-                object
-                    .field(
-                        "MsgContent",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("MsgContent", value.to_json());
             }
             object.finish()
         }
@@ -354,21 +348,7 @@ pub mod types {
             })
         }
     }
-    impl ::serde::Serialize for MsgElement {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for MsgElement {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(MsgElement);
 }
 #[rustfmt::skip]
 /// Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group.
@@ -391,6 +371,8 @@ pub mod types {
 pub mod contact_user {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "contact_user";
     /// HTTP method.
@@ -584,29 +566,13 @@ pub mod contact_user {
                 );
             parts.path("/v4/desk_http_svc/contact_user");
             parts.json_body("application/json");
-            parts
-                .body_value(
-                    "IMAgentUserId",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.im_agent_user_id),
-                );
-            parts
-                .body_value(
-                    "ClientUserId",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.client_user_id),
-                );
+            parts.body_value("IMAgentUserId", self.im_agent_user_id.to_json());
+            parts.body_value("ClientUserId", self.client_user_id.to_json());
             if let Some(value) = &self.group_id {
-                parts
-                    .body_value(
-                        "GroupId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("GroupId", value.to_json());
             }
             if let Some(value) = &self.member_id {
-                parts
-                    .body_value(
-                        "MemberId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("MemberId", value.to_json());
             }
             parts.finish()
         }
@@ -647,11 +613,7 @@ pub mod contact_user {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.member_id {
-                object
-                    .field(
-                        "MemberId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("MemberId", value.to_json());
             }
             object.finish()
         }
@@ -667,21 +629,7 @@ pub mod contact_user {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -829,6 +777,8 @@ pub mod contact_user {
 pub mod describe_agent_statistics {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "describe_agent_statistics";
     /// HTTP method.
@@ -977,36 +927,16 @@ pub mod describe_agent_statistics {
                 );
             parts.path("/v4/desk_http_svc/describe_agent_statistics");
             parts.json_body("application/json");
-            parts
-                .body_value(
-                    "From",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.from),
-                );
-            parts
-                .body_value(
-                    "To",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.to),
-                );
+            parts.body_value("From", self.from.to_json());
+            parts.body_value("To", self.to.to_json());
             if let Some(value) = &self.limit {
-                parts
-                    .body_value(
-                        "Limit",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("Limit", value.to_json());
             }
             if let Some(value) = &self.offset {
-                parts
-                    .body_value(
-                        "Offset",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("Offset", value.to_json());
             }
             if let Some(value) = &self.agent_ids {
-                parts
-                    .body_value(
-                        "AgentIds",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("AgentIds", value.to_json());
             }
             parts.finish()
         }
@@ -1053,15 +983,10 @@ pub mod describe_agent_statistics {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.total_count {
-                object
-                    .field(
-                        "TotalCount",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("TotalCount", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.data {
-                object
-                    .field("Data", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("Data", value.to_json());
             }
             object.finish()
         }
@@ -1078,21 +1003,7 @@ pub mod describe_agent_statistics {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1327,172 +1238,76 @@ pub mod describe_agent_statistics {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.agent_id {
-                object
-                    .field(
-                        "AgentId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AgentId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.agent_nick_name {
-                object
-                    .field(
-                        "AgentNickName",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AgentNickName", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.first_login_timestamp {
-                object
-                    .field(
-                        "FirstLoginTimestamp",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("FirstLoginTimestamp", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.last_logout_timestamp {
-                object
-                    .field(
-                        "LastLogoutTimestamp",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("LastLogoutTimestamp", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.free_time {
-                object
-                    .field(
-                        "FreeTime",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("FreeTime", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.busy_time {
-                object
-                    .field(
-                        "BusyTime",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("BusyTime", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.rest_time {
-                object
-                    .field(
-                        "RestTime",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("RestTime", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.total_session_cnt {
-                object
-                    .field(
-                        "TotalSessionCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("TotalSessionCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.transfer_session_cnt {
-                object
-                    .field(
-                        "TransferSessionCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("TransferSessionCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.effective_session_cnt {
-                object
-                    .field(
-                        "EffectiveSessionCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("EffectiveSessionCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.agent_end_cnt {
-                object
-                    .field(
-                        "AgentEndCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AgentEndCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.serve_user_cnt {
-                object
-                    .field(
-                        "ServeUserCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ServeUserCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.total_accept_time {
-                object
-                    .field(
-                        "TotalAcceptTime",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("TotalAcceptTime", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.total_msg_cnt {
-                object
-                    .field(
-                        "TotalMsgCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("TotalMsgCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.agent_msg_cnt {
-                object
-                    .field(
-                        "AgentMsgCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AgentMsgCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.user_msg_cnt {
-                object
-                    .field(
-                        "UserMsgCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("UserMsgCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.not_resp_session_cnt {
-                object
-                    .field(
-                        "NotRespSessionCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("NotRespSessionCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.avg_first_resp_time {
-                object
-                    .field(
-                        "AvgFirstRespTime",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AvgFirstRespTime", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.first_resp_under30s_cnt {
-                object
-                    .field(
-                        "FirstRespUnder30sCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("FirstRespUnder30sCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.avg_resp_time {
-                object
-                    .field(
-                        "AvgRespTime",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AvgRespTime", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.avg_resp_under30s_cnt {
-                object
-                    .field(
-                        "AvgRespUnder30sCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AvgRespUnder30sCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.avg_accept_time {
-                object
-                    .field(
-                        "AvgAcceptTime",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AvgAcceptTime", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.satisfaction_selected_cnt {
-                object
-                    .field(
-                        "SatisfactionSelectedCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("SatisfactionSelectedCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.satisfied_cnt {
-                object
-                    .field(
-                        "SatisfiedCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("SatisfiedCnt", value.to_json());
             }
             object.finish()
         }
@@ -1532,21 +1347,7 @@ pub mod describe_agent_statistics {
             })
         }
     }
-    impl ::serde::Serialize for DescribeAgentStatisticsOutputDataItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DescribeAgentStatisticsOutputDataItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(DescribeAgentStatisticsOutputDataItem);
 }
 #[rustfmt::skip]
 /// Query the Chat Record of the Specified Session: Query the chat record (messages) of a specified session, paged.
@@ -1569,6 +1370,8 @@ pub mod describe_agent_statistics {
 pub mod describe_chat_messages {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "describe_chat_messages";
     /// HTTP method.
@@ -1715,31 +1518,15 @@ pub mod describe_chat_messages {
                 );
             parts.path("/v4/desk_http_svc/describe_chat_messages");
             parts.json_body("application/json");
-            parts
-                .body_value(
-                    "SessionId",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.session_id),
-                );
+            parts.body_value("SessionId", self.session_id.to_json());
             if let Some(value) = &self.limit {
-                parts
-                    .body_value(
-                        "Limit",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("Limit", value.to_json());
             }
             if let Some(value) = &self.offset {
-                parts
-                    .body_value(
-                        "Offset",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("Offset", value.to_json());
             }
             if let Some(value) = &self.order {
-                parts
-                    .body_value(
-                        "Order",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("Order", value.to_json());
             }
             parts.finish()
         }
@@ -1786,18 +1573,10 @@ pub mod describe_chat_messages {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.total_count {
-                object
-                    .field(
-                        "TotalCount",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("TotalCount", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.messages {
-                object
-                    .field(
-                        "Messages",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Messages", value.to_json());
             }
             object.finish()
         }
@@ -1814,21 +1593,7 @@ pub mod describe_chat_messages {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1969,21 +1734,7 @@ pub mod describe_chat_messages {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for DescribeChatMessagesOrder {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesOrder {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(DescribeChatMessagesOrder);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -2038,22 +1789,9 @@ pub mod describe_chat_messages {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for DescribeChatMessagesOutputMessagesItemFromAccountRole {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for DescribeChatMessagesOutputMessagesItemFromAccountRole {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(
+        DescribeChatMessagesOutputMessagesItemFromAccountRole
+    );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -2092,32 +1830,16 @@ pub mod describe_chat_messages {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.from_account {
-                object
-                    .field(
-                        "FromAccount",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("FromAccount", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.from_account_role {
-                object
-                    .field(
-                        "FromAccountRole",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("FromAccountRole", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.msg_body {
-                object
-                    .field(
-                        "MsgBody",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("MsgBody", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.timestamp {
-                object
-                    .field(
-                        "Timestamp",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Timestamp", value.to_json());
             }
             object.finish()
         }
@@ -2137,21 +1859,7 @@ pub mod describe_chat_messages {
             })
         }
     }
-    impl ::serde::Serialize for DescribeChatMessagesOutputMessagesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesOutputMessagesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(DescribeChatMessagesOutputMessagesItem);
 }
 #[rustfmt::skip]
 /// Query Session Records: Query desk session (service) records in a time range, optionally for one user, paged.
@@ -2173,6 +1881,8 @@ pub mod describe_chat_messages {
 pub mod describe_im_cdr_list {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "describe_im_cdr_list";
     /// HTTP method.
@@ -2324,36 +2034,16 @@ pub mod describe_im_cdr_list {
                 );
             parts.path("/v4/desk_http_svc/describe_im_cdr_list");
             parts.json_body("application/json");
-            parts
-                .body_value(
-                    "StartTimestamp",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.start_timestamp),
-                );
-            parts
-                .body_value(
-                    "EndTimestamp",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.end_timestamp),
-                );
+            parts.body_value("StartTimestamp", self.start_timestamp.to_json());
+            parts.body_value("EndTimestamp", self.end_timestamp.to_json());
             if let Some(value) = &self.limit {
-                parts
-                    .body_value(
-                        "Limit",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("Limit", value.to_json());
             }
             if let Some(value) = &self.offset {
-                parts
-                    .body_value(
-                        "Offset",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("Offset", value.to_json());
             }
             if let Some(value) = &self.client_user_id {
-                parts
-                    .body_value(
-                        "ClientUserId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("ClientUserId", value.to_json());
             }
             parts.finish()
         }
@@ -2400,18 +2090,10 @@ pub mod describe_im_cdr_list {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.total_count {
-                object
-                    .field(
-                        "TotalCount",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("TotalCount", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.im_cdr_list {
-                object
-                    .field(
-                        "IMCdrList",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("IMCdrList", value.to_json());
             }
             object.finish()
         }
@@ -2428,21 +2110,7 @@ pub mod describe_im_cdr_list {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2617,81 +2285,37 @@ pub mod describe_im_cdr_list {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.session_id {
-                object
-                    .field(
-                        "SessionId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("SessionId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.agent_group_id {
-                object
-                    .field(
-                        "AgentGroupId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AgentGroupId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.agent_group_name {
-                object
-                    .field(
-                        "AgentGroupName",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AgentGroupName", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.agent_id {
-                object
-                    .field(
-                        "AgentId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AgentId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.channel_type {
-                object
-                    .field(
-                        "ChannelType",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ChannelType", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.client_user_id {
-                object
-                    .field(
-                        "ClientUserId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ClientUserId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.client_user_nick_name {
-                object
-                    .field(
-                        "ClientUserNickName",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ClientUserNickName", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.duration {
-                object
-                    .field(
-                        "Duration",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Duration", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.end_status {
-                object
-                    .field(
-                        "EndStatus",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("EndStatus", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.satisfaction_selected {
-                object
-                    .field(
-                        "SatisfactionSelected",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("SatisfactionSelected", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.timestamp {
-                object
-                    .field(
-                        "Timestamp",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("Timestamp", value.to_json());
             }
             object.finish()
         }
@@ -2717,21 +2341,7 @@ pub mod describe_im_cdr_list {
             })
         }
     }
-    impl ::serde::Serialize for DescribeImCdrListOutputImCdrListItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DescribeImCdrListOutputImCdrListItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(DescribeImCdrListOutputImCdrListItem);
 }
 #[rustfmt::skip]
 /// 查询实时接待统计数据: Query real-time reception statistics (agents by status, sessions transferred, being served and queueing, per-group queues).
@@ -2750,6 +2360,8 @@ pub mod describe_im_cdr_list {
 pub mod describe_reception_realtime_statistics {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "describe_reception_realtime_statistics";
     /// HTTP method.
@@ -2846,8 +2458,7 @@ pub mod describe_reception_realtime_statistics {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.data {
-                object
-                    .field("Data", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("Data", value.to_json());
             }
             object.finish()
         }
@@ -2863,21 +2474,7 @@ pub mod describe_reception_realtime_statistics {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2993,25 +2590,13 @@ pub mod describe_reception_realtime_statistics {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.group_id {
-                object
-                    .field(
-                        "GroupId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("GroupId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.group_name {
-                object
-                    .field(
-                        "GroupName",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("GroupName", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.queue_cnt {
-                object
-                    .field(
-                        "QueueCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("QueueCnt", value.to_json());
             }
             object.finish()
         }
@@ -3030,23 +2615,9 @@ pub mod describe_reception_realtime_statistics {
             })
         }
     }
-    impl ::serde::Serialize
-    for DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(
+        DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem
+    );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -3119,53 +2690,25 @@ pub mod describe_reception_realtime_statistics {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.current_transfer_agent_cnt
             {
-                object
-                    .field(
-                        "CurrentTransferAgentCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CurrentTransferAgentCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.current_agent_accept_cnt {
-                object
-                    .field(
-                        "CurrentAgentAcceptCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CurrentAgentAcceptCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.current_queue_cnt {
-                object
-                    .field(
-                        "CurrentQueueCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CurrentQueueCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.free_agent_cnt {
-                object
-                    .field(
-                        "FreeAgentCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("FreeAgentCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.rest_agent_cnt {
-                object
-                    .field(
-                        "RestAgentCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("RestAgentCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.busy_agent_cnt {
-                object
-                    .field(
-                        "BusyAgentCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("BusyAgentCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.current_group_queue_cnt {
-                object
-                    .field(
-                        "CurrentGroupQueueCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CurrentGroupQueueCnt", value.to_json());
             }
             object.finish()
         }
@@ -3188,22 +2731,9 @@ pub mod describe_reception_realtime_statistics {
             })
         }
     }
-    impl ::serde::Serialize for DescribeReceptionRealtimeStatisticsOutputData {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for DescribeReceptionRealtimeStatisticsOutputData {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(
+        DescribeReceptionRealtimeStatisticsOutputData
+    );
 }
 #[rustfmt::skip]
 /// 查询会话统计数据: Query session statistics aggregated per day or per hour.
@@ -3223,6 +2753,8 @@ pub mod describe_reception_realtime_statistics {
 pub mod describe_session_statistics {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "describe_session_statistics";
     /// HTTP method.
@@ -3336,22 +2868,10 @@ pub mod describe_session_statistics {
                 );
             parts.path("/v4/desk_http_svc/describe_session_statistics");
             parts.json_body("application/json");
-            parts
-                .body_value(
-                    "From",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.from),
-                );
-            parts
-                .body_value(
-                    "To",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.to),
-                );
+            parts.body_value("From", self.from.to_json());
+            parts.body_value("To", self.to.to_json());
             if let Some(value) = &self.group_by_hour {
-                parts
-                    .body_value(
-                        "GroupByHour",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("GroupByHour", value.to_json());
             }
             parts.finish()
         }
@@ -3402,15 +2922,10 @@ pub mod describe_session_statistics {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.total_count {
-                object
-                    .field(
-                        "TotalCount",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("TotalCount", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.data {
-                object
-                    .field("Data", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("Data", value.to_json());
             }
             object.finish()
         }
@@ -3427,21 +2942,7 @@ pub mod describe_session_statistics {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3633,107 +3134,50 @@ pub mod describe_session_statistics {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.time {
-                object
-                    .field("Time", ::switchboard_runtime::wire::ToJson::to_json(value));
+                object.field("Time", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.total_session_cnt {
-                object
-                    .field(
-                        "TotalSessionCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("TotalSessionCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.transfer_agent_session_cnt
             {
-                object
-                    .field(
-                        "TransferAgentSessionCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("TransferAgentSessionCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.agent_accept_cnt {
-                object
-                    .field(
-                        "AgentAcceptCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AgentAcceptCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.effective_session_cnt {
-                object
-                    .field(
-                        "EffectiveSessionCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("EffectiveSessionCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.satisfaction_selected_cnt {
-                object
-                    .field(
-                        "SatisfactionSelectedCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("SatisfactionSelectedCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.one_star_selected_cnt {
-                object
-                    .field(
-                        "OneStarSelectedCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("OneStarSelectedCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.two_star_selected_cnt {
-                object
-                    .field(
-                        "TwoStarSelectedCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("TwoStarSelectedCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.three_star_selected_cnt {
-                object
-                    .field(
-                        "ThreeStarSelectedCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("ThreeStarSelectedCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.four_star_selected_cnt {
-                object
-                    .field(
-                        "FourStarSelectedCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("FourStarSelectedCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.five_star_selected_cnt {
-                object
-                    .field(
-                        "FiveStarSelectedCnt",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("FiveStarSelectedCnt", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.avg_first_resp_time {
-                object
-                    .field(
-                        "AvgFirstRespTime",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AvgFirstRespTime", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.avg_resp_time {
-                object
-                    .field(
-                        "AvgRespTime",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AvgRespTime", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.avg_accept_time {
-                object
-                    .field(
-                        "AvgAcceptTime",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AvgAcceptTime", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.avg_queue_time {
-                object
-                    .field(
-                        "AvgQueueTime",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AvgQueueTime", value.to_json());
             }
             object.finish()
         }
@@ -3764,21 +3208,7 @@ pub mod describe_session_statistics {
             })
         }
     }
-    impl ::serde::Serialize for DescribeSessionStatisticsOutputDataItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DescribeSessionStatisticsOutputDataItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(DescribeSessionStatisticsOutputDataItem);
 }
 #[rustfmt::skip]
 /// Ending Session: End a session that has been transferred to a human through this API.
@@ -3797,6 +3227,8 @@ pub mod describe_session_statistics {
 pub mod end_session {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "end_session";
     /// HTTP method.
@@ -3898,11 +3330,7 @@ pub mod end_session {
             parts.path("/v4/desk_http_svc/end_session");
             parts.json_body("application/json");
             if let Some(value) = &self.session_id {
-                parts
-                    .body_value(
-                        "SessionId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("SessionId", value.to_json());
             }
             parts.finish()
         }
@@ -3947,21 +3375,7 @@ pub mod end_session {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4092,6 +3506,8 @@ pub mod end_session {
 pub mod get_session_state {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "get_session_state";
     /// HTTP method.
@@ -4223,25 +3639,13 @@ pub mod get_session_state {
             parts.path("/v4/desk_http_svc/get_session_state");
             parts.json_body("application/json");
             if let Some(value) = &self.session_id {
-                parts
-                    .body_value(
-                        "SessionId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("SessionId", value.to_json());
             }
             if let Some(value) = &self.client_user_id {
-                parts
-                    .body_value(
-                        "ClientUserId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("ClientUserId", value.to_json());
             }
             if let Some(value) = &self.customer_service_id {
-                parts
-                    .body_value(
-                        "CustomerServiceId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("CustomerServiceId", value.to_json());
             }
             parts.finish()
         }
@@ -4298,25 +3702,13 @@ pub mod get_session_state {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.session_id {
-                object
-                    .field(
-                        "SessionId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("SessionId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.current_state {
-                object
-                    .field(
-                        "CurrentState",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("CurrentState", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.agent_id {
-                object
-                    .field(
-                        "AgentId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AgentId", value.to_json());
             }
             object.finish()
         }
@@ -4334,21 +3726,7 @@ pub mod get_session_state {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4524,21 +3902,7 @@ pub mod get_session_state {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for OutputCurrentState {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OutputCurrentState {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(OutputCurrentState);
 }
 #[rustfmt::skip]
 /// Send Messages: App admins send a message to a user in a desk session (also visible to the live agent after transfer).
@@ -4559,6 +3923,8 @@ pub mod get_session_state {
 pub mod send_msg {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "send_msg";
     /// HTTP method.
@@ -4723,42 +4089,18 @@ pub mod send_msg {
             parts.path("/v4/desk_http_svc/send_msg");
             parts.json_body("application/json");
             if let Some(value) = &self.session_id {
-                parts
-                    .body_value(
-                        "SessionId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("SessionId", value.to_json());
             }
             if let Some(value) = &self.from_account {
-                parts
-                    .body_value(
-                        "FromAccount",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("FromAccount", value.to_json());
             }
             if let Some(value) = &self.to_account {
-                parts
-                    .body_value(
-                        "ToAccount",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("ToAccount", value.to_json());
             }
-            parts
-                .body_value(
-                    "MsgRandom",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.msg_random),
-                );
-            parts
-                .body_value(
-                    "MsgBody",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.msg_body),
-                );
+            parts.body_value("MsgRandom", self.msg_random.to_json());
+            parts.body_value("MsgBody", self.msg_body.to_json());
             if let Some(value) = &self.cloud_custom_data {
-                parts
-                    .body_value(
-                        "CloudCustomData",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("CloudCustomData", value.to_json());
             }
             parts.finish()
         }
@@ -4803,21 +4145,7 @@ pub mod send_msg {
             Ok(Self {})
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4918,6 +4246,8 @@ pub mod send_msg {
 pub mod send_stream_msg {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "send_stream_msg";
     /// HTTP method.
@@ -5042,29 +4372,13 @@ pub mod send_stream_msg {
                 );
             parts.path("/v4/desk_http_svc/send_stream_msg");
             parts.json_body("application/json");
-            parts
-                .body_value(
-                    "SessionId",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.session_id),
-                );
-            parts
-                .body_value(
-                    "Chunk",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.chunk),
-                );
+            parts.body_value("SessionId", self.session_id.to_json());
+            parts.body_value("Chunk", self.chunk.to_json());
             if let Some(value) = &self.msg_key {
-                parts
-                    .body_value(
-                        "MsgKey",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("MsgKey", value.to_json());
             }
             if let Some(value) = &self.finish {
-                parts
-                    .body_value(
-                        "Finish",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("Finish", value.to_json());
             }
             parts.finish()
         }
@@ -5107,11 +4421,7 @@ pub mod send_stream_msg {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.msg_key {
-                object
-                    .field(
-                        "MsgKey",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("MsgKey", value.to_json());
             }
             object.finish()
         }
@@ -5127,21 +4437,7 @@ pub mod send_stream_msg {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5262,21 +4558,7 @@ pub mod send_stream_msg {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for SendStreamMsgFinish {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for SendStreamMsgFinish {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(SendStreamMsgFinish);
 }
 #[rustfmt::skip]
 /// Agent Transfer: App admins transfer a user's session to a live agent.
@@ -5299,6 +4581,8 @@ pub mod send_stream_msg {
 pub mod transfer_to_human {
     use ::switchboard_runtime::bytes::Bytes;
     use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
     /// The endpoint's id.
     pub const ID: &str = "transfer_to_human";
     /// HTTP method.
@@ -5450,31 +4734,15 @@ pub mod transfer_to_human {
                 );
             parts.path("/v4/desk_http_svc/transfer_to_human");
             parts.json_body("application/json");
-            parts
-                .body_value(
-                    "SessionId",
-                    ::switchboard_runtime::wire::ToJson::to_json(&self.session_id),
-                );
+            parts.body_value("SessionId", self.session_id.to_json());
             if let Some(value) = &self.agent_id_list {
-                parts
-                    .body_value(
-                        "AgentIdList",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("AgentIdList", value.to_json());
             }
             if let Some(value) = &self.agent_group_id {
-                parts
-                    .body_value(
-                        "AgentGroupId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("AgentGroupId", value.to_json());
             }
             if let Some(value) = &self.send_tip_if_no_agent_online {
-                parts
-                    .body_value(
-                        "SendTipIfNoAgentOnline",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                parts.body_value("SendTipIfNoAgentOnline", value.to_json());
             }
             parts.finish()
         }
@@ -5519,18 +4787,10 @@ pub mod transfer_to_human {
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
             if let ::std::option::Option::Some(value) = &self.agent_id {
-                object
-                    .field(
-                        "AgentId",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("AgentId", value.to_json());
             }
             if let ::std::option::Option::Some(value) = &self.is_in_queue {
-                object
-                    .field(
-                        "IsInQueue",
-                        ::switchboard_runtime::wire::ToJson::to_json(value),
-                    );
+                object.field("IsInQueue", value.to_json());
             }
             object.finish()
         }
@@ -5547,21 +4807,7 @@ pub mod transfer_to_human {
             })
         }
     }
-    impl ::serde::Serialize for Output {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Output {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(Output);
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5711,21 +4957,7 @@ pub mod transfer_to_human {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for TransferToHumanSendTipIfNoAgentOnline {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for TransferToHumanSendTipIfNoAgentOnline {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(TransferToHumanSendTipIfNoAgentOnline);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -5770,21 +5002,7 @@ pub mod transfer_to_human {
                 .map(Self::from)
         }
     }
-    impl ::serde::Serialize for OutputIsInQueue {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::switchboard_runtime::wire::serialize(self, serializer)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OutputIsInQueue {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::switchboard_runtime::wire::deserialize(deserializer)
-        }
-    }
+    ::switchboard_runtime::serde_via_json!(OutputIsInQueue);
 }
 #[rustfmt::skip]
 /// An async client of Tencent Cloud Contact Center desk REST API (IM desk_http_svc).
@@ -6084,7 +5302,7 @@ impl ClientBuilder {
     }
 }
 #[rustfmt::skip]
-/// Every request is made as an App administrator account: `identifier` must be an App admin account and `usersig` is that admin's UserSig, generated with the app's secret key per TLSSigAPIv2. UserSig algorithm (official SDKs): sign the UTF-8 text `TLS.identifier:<id>\nTLS.sdkappid:<appid>\nTLS.time:<unix seconds>\nTLS.expire:<seconds>\n` (plus `TLS.userbuf:<base64(userbuf)>\n` when a userbuf is given) with HMAC-SHA256 keyed by the secret key's raw UTF-8 bytes (not hex-decoded); `TLS.sig` is the standard Base64 of the MAC. Build the JSON object {`TLS.ver`: "2.0", `TLS.identifier` (string), `TLS.sdkappid` (number), `TLS.expire` (number), `TLS.time` (number), optional `TLS.userbuf` (string), `TLS.sig`}, zlib-compress it (RFC 1950), Base64-encode and replace `+`→`*`, `/`→`-`, `=`→`_`. Default validity 180 days (15552000 s). The final UserSig string is not byte-stable across official SDKs (JSON spacing and zlib level differ); only `TLS.sig` and the decoded JSON fields are. `random` is a fresh 32-bit unsigned integer (0–4294967295) identifying the request; `contenttype` is always `json`.
+/// Every request is made as an App administrator account: \`identifier\` must be an App admin account and \`usersig\` is that admin's UserSig, generated with the app's secret key per TLSSigAPIv2. UserSig algorithm (official SDKs): sign the UTF-8 text \`TLS.identifier:&lt;id&gt;\\nTLS.sdkappid:&lt;appid&gt;\\nTLS.time:&lt;unix seconds&gt;\\nTLS.expire:&lt;seconds&gt;\\n\` (plus \`TLS.userbuf:&lt;base64(userbuf)&gt;\\n\` when a userbuf is given) with HMAC-SHA256 keyed by the secret key's raw UTF-8 bytes (not hex-decoded); \`TLS.sig\` is the standard Base64 of the MAC. Build the JSON object {\`TLS.ver\`: "2.0", \`TLS.identifier\` (string), \`TLS.sdkappid\` (number), \`TLS.expire\` (number), \`TLS.time\` (number), optional \`TLS.userbuf\` (string), \`TLS.sig\`}, zlib-compress it (RFC 1950), Base64-encode and replace \`+\`→\`\*\`, \`/\`→\`-\`, \`=\`→\`_\`. Default validity 180 days (15552000 s). The final UserSig string is not byte-stable across official SDKs (JSON spacing and zlib level differ); only \`TLS.sig\` and the decoded JSON fields are. \`random\` is a fresh 32-bit unsigned integer (0–4294967295) identifying the request; \`contenttype\` is always \`json\`.
 pub mod auth {
     /// A signed ticket and identity in the query string (`sdkappid`, `identifier`, `usersig`, `random`).
     ///

@@ -1,0 +1,258 @@
+//! The results of one run and their Markdown rendering.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use crate::build::BuildCost;
+use crate::measure::Usage;
+
+/// Everything measured for one N.
+#[derive(Clone, Debug, Default)]
+pub struct Row {
+    /// Number of endpoints.
+    pub n: usize,
+    /// switchboard: full regeneration (Rust crate, OpenAPI, Markdown docs, JSON Schema), median.
+    pub regen: Usage,
+    /// Files and bytes switchboard wrote.
+    pub regen_files: (usize, u64),
+    /// Lines of the generated switchboard crate's `src/`.
+    pub switchboard_lines: usize,
+    /// progenitor: Rust client generation, median.
+    pub progenitor_gen: Option<Usage>,
+    /// Lines of progenitor's crate's `src/`.
+    pub progenitor_lines: Option<usize>,
+    /// Debug build of switchboard's crate alone.
+    pub switchboard_build: Option<BuildCost>,
+    /// Debug build of progenitor's crate alone.
+    pub progenitor_build: Option<BuildCost>,
+}
+
+/// The machine and the conditions of the run.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    /// `nproc`.
+    pub cpus: usize,
+    /// CPU model.
+    pub cpu_model: String,
+    /// Memory, GiB.
+    pub memory_gib: f64,
+    /// `rustc -V`.
+    pub rustc: String,
+    /// Load averages when the measurements started.
+    pub load_start: Option<[f64; 3]>,
+    /// Load averages when they ended.
+    pub load_end: Option<[f64; 3]>,
+    /// How long the run waited for a quiet machine.
+    pub waited: Duration,
+    /// Repetitions of each generator run (the median is reported).
+    pub repeat: usize,
+    /// `cargo-progenitor` version and install cost (`None` when progenitor was skipped).
+    pub progenitor: Option<(String, Option<Usage>, bool)>,
+}
+
+fn secs(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s >= 100.0 {
+        format!("{s:.0} s")
+    } else if s >= 10.0 {
+        format!("{s:.1} s")
+    } else if s >= 1.0 {
+        format!("{s:.2} s")
+    } else {
+        format!("{:.0} ms", s * 1000.0)
+    }
+}
+
+fn mib(u: &Usage) -> String {
+    format!("{:.0} MiB", u.rss_mib())
+}
+
+fn ratio(a: f64, b: f64) -> String {
+    if b > 0.0 {
+        format!("{:.1}×", a / b)
+    } else {
+        "—".to_owned()
+    }
+}
+
+fn load(l: Option<[f64; 3]>) -> String {
+    l.map_or_else(
+        || "unknown".to_owned(),
+        |l| format!("{:.2} {:.2} {:.2}", l[0], l[1], l[2]),
+    )
+}
+
+/// The Markdown report: machine, regeneration table, build table, targets.
+pub fn render(ctx: &Context, rows: &[Row]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Machine: {} CPUs ({}), {:.1} GiB memory, {}.",
+        ctx.cpus, ctx.cpu_model, ctx.memory_gib, ctx.rustc
+    );
+    let _ = writeln!(
+        s,
+        "Load average (1/5/15 min) at start {}, at end {} (waited {} for a quiet machine).",
+        load(ctx.load_start),
+        load(ctx.load_end),
+        secs(ctx.waited)
+    );
+    match &ctx.progenitor {
+        Some((version, install, now)) => {
+            let cost = install.map_or_else(
+                || "install time not recorded".to_owned(),
+                |u| {
+                    format!(
+                        "install took {} wall, {} CPU{}",
+                        secs(u.wall),
+                        secs(u.cpu),
+                        if *now {
+                            " (this run)"
+                        } else {
+                            " (an earlier run)"
+                        }
+                    )
+                },
+            );
+            let _ = writeln!(s, "progenitor: cargo-progenitor {version}, {cost}.");
+        }
+        None => {
+            let _ = writeln!(s, "progenitor: skipped.");
+        }
+    }
+    let _ = writeln!(
+        s,
+        "Generator timings are the median of {} runs; builds run once.\n",
+        ctx.repeat
+    );
+
+    s.push_str("### Regeneration\n\n");
+    s.push_str("| N | switchboard, all outputs: wall | CPU | peak RSS | per endpoint | files (MiB) | progenitor, Rust only: wall | CPU | peak RSS | speed-up (wall) |\n");
+    s.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for r in rows {
+        let per = r.regen.wall.as_secs_f64() * 1e6 / r.n as f64;
+        let (pw, pc, pr, up) = match &r.progenitor_gen {
+            Some(p) => (
+                secs(p.wall),
+                secs(p.cpu),
+                mib(p),
+                ratio(p.wall.as_secs_f64(), r.regen.wall.as_secs_f64()),
+            ),
+            None => ("—".into(), "—".into(), "—".into(), "—".into()),
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {:.0} µs | {} ({:.1}) | {pw} | {pc} | {pr} | {up} |",
+            r.n,
+            secs(r.regen.wall),
+            secs(r.regen.cpu),
+            mib(&r.regen),
+            per,
+            r.regen_files.0,
+            r.regen_files.1 as f64 / (1024.0 * 1024.0),
+        );
+    }
+
+    let built: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.switchboard_build.is_some() || r.progenitor_build.is_some())
+        .collect();
+    if !built.is_empty() {
+        s.push_str("\n### Debug build of the generated crate alone (dependencies prebuilt)\n\n");
+        s.push_str("| N | switchboard: lines | cargo build | rustc peak RSS | progenitor: lines | cargo build | rustc peak RSS | build speed-up | memory ratio |\n");
+        s.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for r in built {
+            let cell = |b: &Option<BuildCost>| match b {
+                Some(b) => {
+                    let rss = b.rustc.unwrap_or(b.cargo);
+                    (
+                        secs(b.cargo.wall),
+                        mib(&rss),
+                        b.cargo.wall.as_secs_f64(),
+                        rss.rss_mib(),
+                    )
+                }
+                None => ("—".into(), "—".into(), 0.0, 0.0),
+            };
+            let (sw, sr, swf, srf) = cell(&r.switchboard_build);
+            let (pw, pr, pwf, prf) = cell(&r.progenitor_build);
+            let lines = r
+                .progenitor_lines
+                .map_or_else(|| "—".to_owned(), |l| l.to_string());
+            let (speed, mem) = if swf > 0.0 && pwf > 0.0 {
+                (ratio(pwf, swf), format!("{:.2}", srf / prf))
+            } else {
+                ("—".into(), "—".into())
+            };
+            let _ = writeln!(
+                s,
+                "| {} | {} | {sw} | {sr} | {lines} | {pw} | {pr} | {speed} | {mem} |",
+                r.n, r.switchboard_lines
+            );
+        }
+    }
+
+    s.push_str("\n### Targets\n\n");
+    s.push_str(&targets(rows));
+    s
+}
+
+/// One line per target: met, not met, or not measured.
+pub fn targets(rows: &[Row]) -> String {
+    let mut s = String::new();
+    let at = |n: usize| rows.iter().find(|r| r.n == n);
+    match at(1000).and_then(|r| r.progenitor_gen.map(|p| (r, p))) {
+        Some((r, p)) => {
+            let x = p.wall.as_secs_f64() / r.regen.wall.as_secs_f64();
+            let _ = writeln!(
+                s,
+                "- Regeneration ≥5× faster than progenitor at N=1000: {:.1}× — {}",
+                x,
+                verdict(x >= 5.0)
+            );
+        }
+        None => s.push_str("- Regeneration ≥5× faster than progenitor at N=1000: not measured\n"),
+    }
+    match (at(1000), at(10000)) {
+        (Some(a), Some(b)) => {
+            let per = |r: &Row| r.regen.wall.as_secs_f64() / r.n as f64;
+            let x = per(b) / per(a);
+            let _ = writeln!(
+                s,
+                "- Regeneration linear from N=1000 to N=10000: time per endpoint ×{:.2} (wall ×{:.1} for 10× the endpoints) — {}",
+                x,
+                b.regen.wall.as_secs_f64() / a.regen.wall.as_secs_f64(),
+                verdict(x <= 1.25)
+            );
+        }
+        _ => s.push_str("- Regeneration linear from N=1000 to N=10000: not measured\n"),
+    }
+    match at(1000).and_then(|r| Some((r.switchboard_build?, r.progenitor_build?))) {
+        Some((ours, theirs)) => {
+            let x = theirs.cargo.wall.as_secs_f64() / ours.cargo.wall.as_secs_f64();
+            let _ = writeln!(
+                s,
+                "- N=1000 client builds ≥2× faster than progenitor's: {:.1}× — {}",
+                x,
+                verdict(x >= 2.0)
+            );
+            let (a, b) = (
+                ours.rustc.unwrap_or(ours.cargo),
+                theirs.rustc.unwrap_or(theirs.cargo),
+            );
+            let m = a.rss_mib() / b.rss_mib();
+            let _ = writeln!(
+                s,
+                "- N=1000 rustc peak memory ≤ half of progenitor's: {:.2} of it — {}",
+                m,
+                verdict(m <= 0.5)
+            );
+        }
+        None => s.push_str("- N=1000 build time and memory against progenitor: not measured\n"),
+    }
+    s
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "**met**" } else { "**not met**" }
+}

@@ -1,0 +1,546 @@
+//! The JSON form of generated types, without serde's derives.
+//!
+//! A derived `Deserialize` is generic over the deserializer and expands to a field enum and two
+//! visitors per struct; in a generated client with 100 endpoints the serde derives were three
+//! quarters of rustc's time (see `BENCHMARKS.md`). Generated types implement [`ToJson`] and
+//! [`FromJson`] instead: one non-generic function per direction whose body is a call per field
+//! to the helpers here. Their `serde::Serialize` / `Deserialize` impls are shims over these
+//! ([`serde_via_json!`](crate::serde_via_json)), so they still work with any serde format.
+//!
+//! Decoding follows what the derives did with `serde_json`: unknown fields are ignored, an
+//! absent or `null` optional field is `None`, a missing required field is an error, numbers
+//! must fit the field's integer type, and nothing is coerced (a number is not a string). Errors
+//! name the path of the offending value (`queue.waitSeconds: invalid type: ...`).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use crate::Secret;
+
+/// A value that has a JSON form.
+pub trait ToJson {
+    /// The JSON form.
+    fn to_json(&self) -> Value;
+}
+
+/// A value that can be read from its JSON form.
+pub trait FromJson: Sized {
+    /// Reads the value, consuming the JSON.
+    fn from_json(value: Value) -> Result<Self, WireError>;
+}
+
+/// Why a JSON value does not fit a type: what was wrong, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireError {
+    /// Path segments, innermost first (pushed while unwinding).
+    path: Vec<String>,
+    message: String,
+}
+
+impl WireError {
+    /// An error with this message at the current value.
+    pub fn new(message: impl Into<String>) -> Self {
+        WireError {
+            path: Vec::new(),
+            message: message.into(),
+        }
+    }
+
+    /// A value of the wrong JSON type.
+    pub fn invalid_type(found: &Value, expected: &str) -> Self {
+        let found = match found {
+            Value::Null => "null".to_owned(),
+            Value::Bool(b) => format!("boolean `{b}`"),
+            Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
+            Value::Number(n) => format!("integer `{n}`"),
+            Value::String(s) => format!("string {s:?}"),
+            Value::Array(_) => "sequence".to_owned(),
+            Value::Object(_) => "map".to_owned(),
+        };
+        WireError::new(format!("invalid type: {found}, expected {expected}"))
+    }
+
+    /// The same error, one level further out (`segment` is the field or index it was under).
+    pub fn at(mut self, segment: &str) -> Self {
+        self.path.push(segment.to_owned());
+        self
+    }
+
+    /// The dotted path of the offending value (empty: the value itself).
+    pub fn path(&self) -> String {
+        let segments: Vec<&str> = self.path.iter().rev().map(String::as_str).collect();
+        segments.join(".")
+    }
+
+    /// What was wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for WireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path(), self.message)
+        }
+    }
+}
+
+impl std::error::Error for WireError {}
+
+/// Reads the fields of a JSON object one by one (each field is moved out, not cloned).
+#[derive(Debug)]
+pub struct ObjectReader {
+    map: Map<String, Value>,
+}
+
+impl ObjectReader {
+    /// Starts reading `value`, which must be an object.
+    pub fn new(value: Value) -> Result<Self, WireError> {
+        match value {
+            Value::Object(map) => Ok(ObjectReader { map }),
+            other => Err(WireError::invalid_type(&other, "an object")),
+        }
+    }
+
+    /// Takes the raw value of a field, if present.
+    pub fn take(&mut self, name: &str) -> Option<Value> {
+        self.map.remove(name)
+    }
+
+    // The generic methods below are as small as they can be: they are instantiated once per
+    // field type of every generated struct, so no closures and no combinators.
+
+    /// A field that must be present (it may be `null` only if `T` accepts `null`).
+    pub fn required<T: FromJson>(&mut self, name: &str) -> Result<T, WireError> {
+        let value = self.take_required(name)?;
+        match T::from_json(value) {
+            Ok(v) => Ok(v),
+            Err(e) => Err(e.at(name)),
+        }
+    }
+
+    /// A field that may be absent or `null`.
+    pub fn optional<T: FromJson>(&mut self, name: &str) -> Result<Option<T>, WireError> {
+        let Some(value) = self.take_present(name) else {
+            return Ok(None);
+        };
+        match T::from_json(value) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) => Err(e.at(name)),
+        }
+    }
+
+    fn take_required(&mut self, name: &str) -> Result<Value, WireError> {
+        match self.map.remove(name) {
+            Some(value) => Ok(value),
+            None => Err(WireError::new(format!("missing field `{name}`"))),
+        }
+    }
+
+    fn take_present(&mut self, name: &str) -> Option<Value> {
+        match self.map.remove(name) {
+            None | Some(Value::Null) => None,
+            value => value,
+        }
+    }
+}
+
+/// Builds a JSON object field by field, in the order the fields are given.
+#[derive(Debug, Default)]
+pub struct ObjectWriter {
+    map: Map<String, Value>,
+}
+
+impl ObjectWriter {
+    /// An empty object.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a field.
+    pub fn field(&mut self, name: &str, value: Value) {
+        self.map.insert(name.to_owned(), value);
+    }
+
+    /// The object.
+    pub fn finish(self) -> Value {
+        Value::Object(self.map)
+    }
+}
+
+/// `serde::Serialize` through [`ToJson`]: the body of a generated type's `serialize`.
+pub fn serialize<T, S>(value: &T, serializer: S) -> Result<S::Ok, S::Error>
+where
+    T: ToJson + ?Sized,
+    S: serde::Serializer,
+{
+    serde::Serialize::serialize(&value.to_json(), serializer)
+}
+
+/// `serde::Deserialize` through [`FromJson`]: the body of a generated type's `deserialize`.
+pub fn deserialize<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: FromJson,
+    D: serde::Deserializer<'de>,
+{
+    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    T::from_json(value).map_err(serde::de::Error::custom)
+}
+
+/// The serde crate, for [`serde_via_json!`](crate::serde_via_json).
+#[doc(hidden)]
+pub use serde as __serde;
+
+/// Implements `serde::Serialize` and `serde::Deserialize` for the listed types through their
+/// [`ToJson`] and [`FromJson`] ([`serialize`], [`deserialize`]): one line in generated code
+/// instead of two impls per type.
+#[macro_export]
+macro_rules! serde_via_json {
+    ($($ty:ty),* $(,)?) => {$(
+        impl $crate::wire::__serde::Serialize for $ty {
+            fn serialize<S: $crate::wire::__serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::wire::serialize(self, serializer)
+            }
+        }
+        impl<'de> $crate::wire::__serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::wire::__serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::wire::deserialize(deserializer)
+            }
+        }
+    )*};
+}
+
+impl ToJson for String {
+    fn to_json(&self) -> Value {
+        Value::String(self.clone())
+    }
+}
+
+impl FromJson for String {
+    fn from_json(value: Value) -> Result<Self, WireError> {
+        match value {
+            Value::String(s) => Ok(s),
+            other => Err(WireError::invalid_type(&other, "a string")),
+        }
+    }
+}
+
+impl ToJson for bool {
+    fn to_json(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(value: Value) -> Result<Self, WireError> {
+        match value {
+            Value::Bool(b) => Ok(b),
+            other => Err(WireError::invalid_type(&other, "a boolean")),
+        }
+    }
+}
+
+impl ToJson for f64 {
+    fn to_json(&self) -> Value {
+        // Like serde_json: NaN and infinities become null.
+        Value::from(*self)
+    }
+}
+
+impl FromJson for f64 {
+    fn from_json(value: Value) -> Result<Self, WireError> {
+        match &value {
+            Value::Number(n) => n
+                .as_f64()
+                .ok_or_else(|| WireError::invalid_type(&value, "f64")),
+            other => Err(WireError::invalid_type(other, "f64")),
+        }
+    }
+}
+
+/// Reads any JSON integer as i128 (wide enough for both i64 and u64), refusing other values.
+fn integer(value: &Value, expected: &str) -> Result<i128, WireError> {
+    match value {
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Ok(i128::from(i))
+            } else if let Some(u) = n.as_u64() {
+                Ok(i128::from(u))
+            } else {
+                Err(WireError::invalid_type(value, expected))
+            }
+        }
+        other => Err(WireError::invalid_type(other, expected)),
+    }
+}
+
+macro_rules! integers {
+    ($($t:ty => $name:literal),*) => {$(
+        impl ToJson for $t {
+            fn to_json(&self) -> Value {
+                Value::from(*self)
+            }
+        }
+
+        impl FromJson for $t {
+            fn from_json(value: Value) -> Result<Self, WireError> {
+                let i = integer(&value, $name)?;
+                <$t>::try_from(i).map_err(|_| {
+                    WireError::new(format!("invalid value: integer `{i}`, expected {}", $name))
+                })
+            }
+        }
+    )*};
+}
+
+integers!(i32 => "i32", i64 => "i64", u32 => "u32", u64 => "u64");
+
+impl ToJson for Value {
+    fn to_json(&self) -> Value {
+        self.clone()
+    }
+}
+
+impl FromJson for Value {
+    fn from_json(value: Value) -> Result<Self, WireError> {
+        Ok(value)
+    }
+}
+
+impl ToJson for Secret {
+    /// The value itself: a secret that is part of a request body must reach the server.
+    fn to_json(&self) -> Value {
+        Value::String(self.expose().to_owned())
+    }
+}
+
+impl FromJson for Secret {
+    fn from_json(value: Value) -> Result<Self, WireError> {
+        String::from_json(value).map(Secret::new)
+    }
+}
+
+// Containers are instantiated per item type; plain loops keep each instantiation small
+// (iterator adapters collected into a `Result` would bring a dozen generic functions each).
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn to_json(&self) -> Value {
+        let mut items = Vec::with_capacity(self.len());
+        for item in self {
+            items.push(item.to_json());
+        }
+        Value::Array(items)
+    }
+}
+
+fn array(value: Value) -> Result<Vec<Value>, WireError> {
+    match value {
+        Value::Array(items) => Ok(items),
+        other => Err(WireError::invalid_type(&other, "a sequence")),
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(value: Value) -> Result<Self, WireError> {
+        let items = array(value)?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            match T::from_json(item) {
+                Ok(v) => out.push(v),
+                Err(e) => return Err(e.at(&i.to_string())),
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl<T: ToJson> ToJson for BTreeMap<String, T> {
+    fn to_json(&self) -> Value {
+        let mut map = Map::new();
+        for (k, v) in self {
+            map.insert(k.clone(), v.to_json());
+        }
+        Value::Object(map)
+    }
+}
+
+fn object(value: Value) -> Result<Map<String, Value>, WireError> {
+    match value {
+        Value::Object(map) => Ok(map),
+        other => Err(WireError::invalid_type(&other, "a map")),
+    }
+}
+
+impl<T: FromJson> FromJson for BTreeMap<String, T> {
+    fn from_json(value: Value) -> Result<Self, WireError> {
+        let mut out = BTreeMap::new();
+        for (k, v) in object(value)? {
+            match T::from_json(v) {
+                Ok(v) => {
+                    out.insert(k, v);
+                }
+                Err(e) => return Err(e.at(&k)),
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl<T: ToJson + ?Sized> ToJson for Box<T> {
+    fn to_json(&self) -> Value {
+        (**self).to_json()
+    }
+}
+
+impl<T: FromJson> FromJson for Box<T> {
+    fn from_json(value: Value) -> Result<Self, WireError> {
+        match T::from_json(value) {
+            Ok(v) => Ok(Box::new(v)),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl<T: ToJson> ToJson for Option<T> {
+    fn to_json(&self) -> Value {
+        match self {
+            Some(v) => v.to_json(),
+            None => Value::Null,
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(value: Value) -> Result<Self, WireError> {
+        match value {
+            Value::Null => Ok(None),
+            other => match T::from_json(other) {
+                Ok(v) => Ok(Some(v)),
+                Err(e) => Err(e),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    struct Queue {
+        id: String,
+        wait: Option<i32>,
+        tags: Option<Vec<String>>,
+    }
+
+    impl FromJson for Queue {
+        fn from_json(value: Value) -> Result<Self, WireError> {
+            let mut o = ObjectReader::new(value)?;
+            Ok(Queue {
+                id: o.required("id")?,
+                wait: o.optional("wait")?,
+                tags: o.optional("tags")?,
+            })
+        }
+    }
+
+    impl ToJson for Queue {
+        fn to_json(&self) -> Value {
+            let mut o = ObjectWriter::new();
+            o.field("id", self.id.to_json());
+            if let Some(v) = &self.wait {
+                o.field("wait", v.to_json());
+            }
+            if let Some(v) = &self.tags {
+                o.field("tags", v.to_json());
+            }
+            o.finish()
+        }
+    }
+
+    #[test]
+    fn reads_like_the_serde_derives_did() {
+        let q = Queue::from_json(json!({"id": "q", "wait": null, "extra": 1})).expect("decodes");
+        assert_eq!(
+            q,
+            Queue {
+                id: "q".into(),
+                wait: None,
+                tags: None
+            }
+        );
+        let q = Queue::from_json(json!({"id": "q", "wait": 5, "tags": ["a"]})).expect("decodes");
+        assert_eq!(q.to_json(), json!({"id": "q", "wait": 5, "tags": ["a"]}));
+
+        let err = Queue::from_json(json!({"wait": 1})).expect_err("missing id");
+        assert_eq!(err.to_string(), "missing field `id`");
+        let err = Queue::from_json(json!({"id": 7})).expect_err("number for a string");
+        assert_eq!(
+            err.to_string(),
+            "id: invalid type: integer `7`, expected a string"
+        );
+        let err = Queue::from_json(json!({"id": "q", "wait": 1.5})).expect_err("float for an int");
+        assert_eq!(
+            err.to_string(),
+            "wait: invalid type: floating point `1.5`, expected i32"
+        );
+        let err =
+            Queue::from_json(json!({"id": "q", "wait": 4_294_967_296_i64})).expect_err("too big");
+        assert_eq!(
+            err.to_string(),
+            "wait: invalid value: integer `4294967296`, expected i32"
+        );
+        let err = Queue::from_json(json!({"id": "q", "tags": ["a", 2]})).expect_err("item");
+        assert_eq!(
+            err.to_string(),
+            "tags.1: invalid type: integer `2`, expected a string"
+        );
+        let err = Queue::from_json(json!(["q"])).expect_err("not an object");
+        assert_eq!(
+            err.to_string(),
+            "invalid type: sequence, expected an object"
+        );
+    }
+
+    #[test]
+    fn integers_keep_their_range_and_floats_accept_integers() {
+        assert_eq!(u64::from_json(json!(u64::MAX)), Ok(u64::MAX));
+        assert!(u32::from_json(json!(-1)).is_err());
+        assert!(i64::from_json(json!(u64::MAX)).is_err());
+        assert_eq!(f64::from_json(json!(3)), Ok(3.0));
+        assert!(f64::from_json(json!("3")).is_err());
+        assert_eq!(f64::NAN.to_json(), Value::Null);
+    }
+
+    #[test]
+    fn maps_name_the_key_of_a_bad_value() {
+        let err = BTreeMap::<String, bool>::from_json(json!({"ok": true, "bad": "no"}))
+            .expect_err("bad value");
+        assert_eq!(err.path(), "bad");
+    }
+
+    crate::serde_via_json!(Queue);
+
+    #[test]
+    fn serde_via_json_round_trips_through_any_format() {
+        let text = r#"{"id":"q","wait":3}"#;
+        let queue: Queue = serde_json::from_str(text).expect("decodes");
+        assert_eq!(serde_json::to_string(&queue).expect("encodes"), text);
+        let err = serde_json::from_str::<Queue>(r#"{"id":1}"#)
+            .err()
+            .expect("error");
+        assert!(err.to_string().contains("id: invalid type"), "{err}");
+    }
+}

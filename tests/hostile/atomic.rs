@@ -1,0 +1,243 @@
+//! A run that fails at any point — a spec error, an output path that cannot be written, an
+//! emitter or write failing halfway — leaves every file under the output folder byte for
+//! byte as it was, and leaves no temporary behind.
+
+use std::path::{Path, PathBuf};
+
+use switchboard_codegen::{Builder, Error};
+use switchboard_tests::{TempDir, copy_tree, root, tree_digest};
+
+/// A specs folder generated once into `out`, then edited so that the next run changes
+/// several files (a renamed title) and adds new ones (a second endpoint).
+struct Generated {
+    tmp: TempDir,
+}
+
+impl Generated {
+    fn new() -> Generated {
+        let tmp = TempDir::new("atomic");
+        let vendor = tmp.path().join("specs/fixture_api");
+        copy_tree(&root().join("tests/fixtures/valid/fixture_api"), &vendor);
+        let generated = Generated { tmp };
+        generated
+            .builder()
+            .generate()
+            .expect("the fixture generates");
+        let endpoint = vendor.join("endpoints/get_thing.yaml");
+        let text = std::fs::read_to_string(&endpoint).expect("fixture");
+        std::fs::write(&endpoint, text.replace("Get a thing", "Get one thing")).expect("edit");
+        std::fs::write(
+            vendor.join("endpoints/list_things.yaml"),
+            text.replace("get_thing", "list_things")
+                .replace("/things/{thingId}", "/things/{thingId}/all"),
+        )
+        .expect("new endpoint");
+        generated
+    }
+
+    fn out(&self) -> PathBuf {
+        self.tmp.path().join("generated")
+    }
+
+    fn builder(&self) -> Builder {
+        Builder::new()
+            .specs_dir(self.tmp.path().join("specs"))
+            .out_dir(self.out())
+    }
+
+    /// The files the next run writes, in the order it writes them.
+    fn pending(&self) -> Vec<PathBuf> {
+        let staleness = self.builder().check().expect("check runs");
+        assert!(
+            staleness.changed.len() >= 2 && !staleness.missing.is_empty(),
+            "the edit must change and add files: {staleness:?}"
+        );
+        staleness
+            .changed
+            .into_iter()
+            .chain(staleness.missing)
+            .collect()
+    }
+
+    /// Runs `builder`, which must fail, and asserts that the output folder is unchanged.
+    fn assert_failure_changes_nothing(&self, builder: Builder, what: &str) -> Error {
+        let before = tree_digest(&self.out());
+        let error = builder
+            .generate()
+            .expect_err(&format!("{what}: the run must fail"));
+        let after = tree_digest(&self.out());
+        assert_eq!(
+            names(&before),
+            names(&after),
+            "{what}: files appeared or disappeared"
+        );
+        assert!(before == after, "{what}: a file changed");
+        error
+    }
+
+    /// After the failures, a normal run succeeds and leaves exactly what a fresh run would.
+    fn assert_recovers(&self) {
+        self.builder().generate().expect("a normal run succeeds");
+        let fresh = TempDir::new("atomic-fresh");
+        Builder::new()
+            .specs_dir(self.tmp.path().join("specs"))
+            .out_dir(fresh.path())
+            .generate()
+            .expect("a fresh run succeeds");
+        assert!(
+            tree_digest(&self.out()) == tree_digest(fresh.path()),
+            "leftovers"
+        );
+    }
+}
+
+fn names(digest: &[(PathBuf, Vec<u8>)]) -> Vec<&Path> {
+    digest.iter().map(|(p, _)| p.as_path()).collect()
+}
+
+#[test]
+fn a_spec_error_changes_nothing() {
+    let case = Generated::new();
+    std::fs::write(
+        case.tmp
+            .path()
+            .join("specs/fixture_api/endpoints/broken.yaml"),
+        "id: broken\nmethod: PSOT\n",
+    )
+    .expect("write");
+    let error = case.assert_failure_changes_nothing(case.builder(), "spec error");
+    assert!(matches!(error, Error::Spec { .. }), "{error}");
+}
+
+/// The run fails before each file it has to write in turn (the first, one in the middle,
+/// the last, and a new file in a new folder): the files staged before it are removed.
+#[test]
+fn a_failure_at_any_output_file_changes_nothing() {
+    let case = Generated::new();
+    let pending = case.pending();
+    for n in 0..pending.len() {
+        let what = format!(
+            "failure at file {n} of {} ({})",
+            pending.len(),
+            pending[n].display()
+        );
+        let error =
+            case.assert_failure_changes_nothing(case.builder().inject_output_failure(n), &what);
+        assert!(
+            matches!(&error, Error::Io { error, .. } if error.to_string().contains("injected")),
+            "{what}: {error}"
+        );
+    }
+    case.assert_recovers();
+}
+
+/// A read-only output subfolder stops the run. Where permissions do not bind (tests running
+/// as root), the same failure is made by occupying the staging path of the last file to be
+/// written with a folder, and by a folder standing where a generated file must go.
+#[test]
+fn an_unwritable_output_path_changes_nothing() {
+    let case = Generated::new();
+    let pending = case.pending();
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = case
+            .out()
+            .join(pending[pending.len() / 2].parent().expect("in a folder"));
+        let original = std::fs::metadata(&dir).expect("folder").permissions();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+        let binds = std::fs::write(dir.join(".probe"), "x").is_err();
+        if binds {
+            let error = case.assert_failure_changes_nothing(case.builder(), "read-only folder");
+            assert!(matches!(error, Error::Io { .. }), "{error}");
+        } else {
+            let _ = std::fs::remove_file(dir.join(".probe"));
+            eprintln!("permissions do not bind (running as root): read-only case skipped");
+        }
+        std::fs::set_permissions(&dir, original).expect("chmod back");
+    }
+
+    // Staging writes `<file>.switchboard-tmp-<pid>` beside each target; a folder there makes
+    // the last write fail after every other file was staged.
+    let last = case.out().join(pending.last().expect("pending files"));
+    let mut blocker = last.file_name().expect("a file").to_os_string();
+    blocker.push(format!(".switchboard-tmp-{}", std::process::id()));
+    let blocker = last.with_file_name(blocker);
+    std::fs::create_dir_all(blocker.join("occupied")).expect("blocker");
+    std::fs::write(blocker.join("occupied/file"), "mine").expect("blocker");
+    let error = case.assert_failure_changes_nothing(case.builder(), "staging path occupied");
+    assert!(matches!(error, Error::Io { .. }), "{error}");
+    std::fs::remove_dir_all(&blocker).expect("unblock");
+
+    // A folder where a generated file must go (with content, so it cannot be replaced).
+    let target = case.out().join(&pending[0]);
+    let saved = std::fs::read(&target).expect("an existing file");
+    std::fs::remove_file(&target).expect("remove");
+    std::fs::create_dir_all(target.join("inside")).expect("folder");
+    let error = case.assert_failure_changes_nothing(case.builder(), "folder in place of a file");
+    assert!(matches!(error, Error::Io { .. }), "{error}");
+    std::fs::remove_dir_all(&target).expect("remove folder");
+    std::fs::write(&target, saved).expect("restore");
+
+    case.assert_recovers();
+}
+
+/// `--check` never writes, stale or not.
+#[test]
+fn check_mode_changes_nothing() {
+    let case = Generated::new();
+    let before = tree_digest(&case.out());
+    let staleness = case.builder().check().expect("check runs");
+    assert!(!staleness.is_fresh());
+    assert!(before == tree_digest(&case.out()));
+}
+
+/// Build-script mode writes its modules all or nothing too, and leaves other files in
+/// `OUT_DIR` alone.
+#[test]
+fn build_script_mode_is_all_or_nothing() {
+    let case = Generated::new();
+    let out = case.tmp.path().join("out_dir");
+    std::fs::create_dir_all(&out).expect("out");
+    std::fs::write(out.join("other.rs"), "// not ours").expect("other");
+    let specs = root().join("tests/fixtures/valid");
+    let builder = Builder::new().specs_dir(&specs).out_dir(&out);
+    builder.compile_rust(false).expect("compiles");
+    // Both modules change when the specs change; fail before the second one.
+    let edited = case.tmp.path().join("edited");
+    copy_tree(&specs, &edited);
+    for (vendor, file) in [("fixture_api", "get_thing"), ("hostile_api", "do_type")] {
+        let path = edited
+            .join(vendor)
+            .join("endpoints")
+            .join(format!("{file}.yaml"));
+        let text = std::fs::read_to_string(&path).expect("spec");
+        let edited_text = text.replace(
+            "https://example.invalid/",
+            "https://example.invalid/edited/",
+        );
+        assert_ne!(edited_text, text, "{file}: the edit changes the spec");
+        std::fs::write(&path, edited_text).expect("edit");
+    }
+    let before = tree_digest(&out);
+    let error = Builder::new()
+        .specs_dir(&edited)
+        .out_dir(&out)
+        .inject_output_failure(1)
+        .compile_rust(false)
+        .expect_err("injected failure");
+    assert!(matches!(error, Error::Io { .. }), "{error}");
+    assert!(before == tree_digest(&out), "a module changed");
+    let written = Builder::new()
+        .specs_dir(&edited)
+        .out_dir(&out)
+        .compile_rust(false)
+        .expect("compiles");
+    assert_eq!(written.len(), 2);
+    assert_eq!(
+        std::fs::read_to_string(out.join("other.rs")).expect("other"),
+        "// not ours"
+    );
+    assert_eq!(tree_digest(&out).len(), 3, "no temporaries left");
+}
