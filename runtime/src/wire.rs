@@ -538,9 +538,7 @@ mod tests {
         let text = r#"{"id":"q","wait":3}"#;
         let queue: Queue = serde_json::from_str(text).expect("decodes");
         assert_eq!(serde_json::to_string(&queue).expect("encodes"), text);
-        let err = serde_json::from_str::<Queue>(r#"{"id":1}"#)
-            .err()
-            .expect("error");
+        let err = serde_json::from_str::<Queue>(r#"{"id":1}"#).expect_err("error");
         assert!(err.to_string().contains("id: invalid type"), "{err}");
     }
 }
