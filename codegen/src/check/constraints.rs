@@ -346,21 +346,8 @@ fn report_mismatches(
     value: &crate::spec::Sp<crate::spec::Json>,
     field: &FieldSpec,
 ) {
-    for mismatch in check_value(&value.value.0, field, cx, true) {
-        let what = if mismatch.path.is_empty() {
-            what.to_owned()
-        } else {
-            format!("{what} at `{}`", mismatch.path)
-        };
-        cx.report(
-            Problem::ConstraintViolated {
-                what,
-                message: mismatch.message,
-            },
-            file,
-            value.span,
-        );
-    }
+    let mismatches = check_value(&value.value.0, field, cx, true);
+    super::samples::report(cx, file, what, value, mismatches);
 }
 
 /// A copy of a field's scalar constraints (enough to check one value), without children.

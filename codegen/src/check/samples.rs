@@ -171,7 +171,8 @@ fn check_response_body(cx: &mut Cx<'_>, file: FileId, endpoint: &EndpointSpec, b
     report(cx, file, "sample response body", body, mismatches);
 }
 
-fn report(
+/// Reports each mismatch of a value (a sample, a default, an example) at that value.
+pub(super) fn report(
     cx: &mut Cx<'_>,
     file: FileId,
     what: &str,
