@@ -127,7 +127,8 @@ fn temp_name(target: &Path) -> PathBuf {
 }
 
 fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> io::Result<()> {
-    if dir.is_dir() {
+    // A relative path's last parent is the empty path: the working folder, which exists.
+    if dir.as_os_str().is_empty() || dir.is_dir() {
         return Ok(());
     }
     if let Some(parent) = dir.parent() {

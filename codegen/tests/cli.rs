@@ -202,3 +202,23 @@ fn openapi_version_option_writes_3_0_3_and_defaults_to_3_1() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_relative_output_folder_that_does_not_exist_yet_is_created() {
+    let dir = temp("relative");
+    let specs = base_specs(&dir);
+    let output = bin()
+        .current_dir(&dir)
+        .arg("--specs")
+        .arg(&specs)
+        .args(["--out", "fresh/out"])
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(dir.join("fresh/out/schema/endpoint.schema.json").is_file());
+    let _ = std::fs::remove_dir_all(&dir);
+}

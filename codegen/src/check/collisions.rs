@@ -36,7 +36,10 @@ pub fn check_collisions(cx: &mut Cx<'_>) {
     for (file, endpoint) in &service.endpoints {
         let file = *file;
         // Parameters and body fields share the request builder.
-        let mut request = Idents::default();
+        let mut request = Idents {
+            strict: true,
+            ..Idents::default()
+        };
         for field in endpoint
             .params
             .iter()
@@ -101,6 +104,9 @@ fn check_nested(cx: &mut Cx<'_>, file: FileId, field: &FieldSpec) {
 #[derive(Default)]
 struct Idents {
     seen: BTreeMap<String, (String, FileId, Span)>,
+    /// Report a name met twice too (a parameter and a body field sharing one builder); within
+    /// one list, a repeated name is already a duplicate reported by `check_names`.
+    strict: bool,
 }
 
 impl Idents {
@@ -117,7 +123,7 @@ impl Idents {
             None => make(&name.value),
         };
         if let Some((other, other_file, other_span)) = self.seen.get(&ident) {
-            if *other != name.value {
+            if self.strict || *other != name.value {
                 cx.push(
                     Diagnostic::new(
                         Problem::NameCollision {
