@@ -155,3 +155,43 @@ pub fn tree_size(dir: &Path) -> io::Result<(usize, u64)> {
 pub fn cargo_bin() -> PathBuf {
     std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
 }
+
+/// A crate that uses every endpoint of the generated switchboard client in `client_dir`: for
+/// each one it builds the HTTP request, decodes a response and polls the client method once.
+/// The client's endpoint functions are `#[inline]`, compiled where they are used; building
+/// this crate measures what a program that calls all N endpoints pays for that.
+pub fn write_user_crate(
+    dir: &Path,
+    client_dir: &Path,
+    workspace: &Path,
+    endpoints: &[crate::synth::Endpoint],
+) -> io::Result<()> {
+    std::fs::create_dir_all(dir.join("src"))?;
+    let manifest = format!(
+        "[package]\nname = \"synth-user\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\nswitchboard-synth = {{ path = {client:?} }}\nswitchboard-runtime = {{ path = {runtime:?} }}\n\n[workspace]\n",
+        client = client_dir.display().to_string(),
+        runtime = workspace.join("runtime").display().to_string(),
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest)?;
+    std::fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    let mut lib = String::from(
+        "//! Uses every endpoint of the synthetic client.\n\
+         #![allow(missing_docs)]\n\
+         use std::future::Future;\n\
+         use std::task::Context;\n\
+         use switchboard_runtime::bytes::Bytes;\n\
+         use switchboard_runtime::http;\n\n",
+    );
+    for e in endpoints {
+        let id = &e.id;
+        lib.push_str(&format!(
+            "pub fn {id}(client: &switchboard_synth::Client, request: switchboard_synth::{id}::Request, response: http::Response<Bytes>, cx: &mut Context<'_>) -> (bool, bool, bool) {{\n    \
+             let built = request.to_http(\"https://api.example.invalid\").is_ok();\n    \
+             let parsed = switchboard_synth::{id}::parse_response(response).is_ok();\n    \
+             let mut call = std::pin::pin!(client.{id}(request));\n    \
+             (built, parsed, call.as_mut().poll(cx).is_ready())\n}}\n"
+        ));
+    }
+    std::fs::write(dir.join("src/lib.rs"), lib)
+}

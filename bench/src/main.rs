@@ -34,6 +34,10 @@ struct Args {
     /// Do not build the generated crates.
     #[arg(long)]
     skip_build: bool,
+    /// Also build a crate that calls every endpoint of switchboard's client (its endpoint
+    /// functions are compiled where they are used).
+    #[arg(long)]
+    user_crate: bool,
     /// Runs of each generator per N; the median is reported.
     #[arg(long, default_value_t = 3)]
     repeat: usize,
@@ -216,6 +220,21 @@ fn run(args: &Args) -> Result<()> {
                 cost.rustc.as_ref().map_or_else(|| "-".into(), brief)
             );
             row.switchboard_build = Some(cost);
+            if args.user_crate {
+                step(&format!(
+                    "N={n}: a crate calling every endpoint of the switchboard client"
+                ));
+                let user = dir.join("user");
+                let endpoints: Vec<_> = (0..n).map(synth::endpoint).collect();
+                build::write_user_crate(&user, &crate_dir, &root, &endpoints)?;
+                let cost = ours.measure(&user, "synth_user", &dir.join("build-user.log"))?;
+                eprintln!(
+                    "  cargo {}; rustc {}",
+                    brief(&cost.cargo),
+                    cost.rustc.as_ref().map_or_else(|| "-".into(), brief)
+                );
+                row.user_build = Some(cost);
+            }
         }
         rows.push(row);
     }

@@ -25,6 +25,9 @@ pub struct Row {
     pub switchboard_build: Option<BuildCost>,
     /// Debug build of progenitor's crate alone.
     pub progenitor_build: Option<BuildCost>,
+    /// Debug build of a crate that calls every endpoint of switchboard's crate (that crate
+    /// already built).
+    pub user_build: Option<BuildCost>,
 }
 
 /// The machine and the conditions of the run.
@@ -188,6 +191,28 @@ pub fn render(ctx: &Context, rows: &[Row]) -> String {
                 s,
                 "| {} | {} | {sw} | {sr} | {lines} | {pw} | {pr} | {speed} | {mem} |",
                 r.n, r.switchboard_lines
+            );
+        }
+    }
+
+    let users: Vec<&Row> = rows.iter().filter(|r| r.user_build.is_some()).collect();
+    if !users.is_empty() {
+        s.push_str("\n### A crate that calls every endpoint of switchboard's client\n\n");
+        s.push_str("switchboard's endpoint functions are `#[inline]`: compiled in the crate that calls them. This crate builds the request, decodes a response and polls the client method of every endpoint, so it pays that for all N (the client crate already built).\n\n");
+        s.push_str("| N | cargo build | rustc peak RSS | client + this crate | progenitor's crate alone |\n");
+        s.push_str("|---:|---:|---:|---:|---:|\n");
+        for r in users {
+            let Some(u) = r.user_build else { continue };
+            let both = r.switchboard_build.map(|b| b.cargo.wall + u.cargo.wall);
+            let theirs = r.progenitor_build.map(|b| b.cargo.wall);
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                r.n,
+                secs(u.cargo.wall),
+                mib(&u.rustc.unwrap_or(u.cargo)),
+                both.map_or_else(|| "—".to_owned(), secs),
+                theirs.map_or_else(|| "—".to_owned(), secs),
             );
         }
     }

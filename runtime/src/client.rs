@@ -47,6 +47,38 @@ impl ClientCore {
     ) -> Result<http::Response<Bytes>, SendError> {
         auth::execute(&*self.transport, &*self.auth, request).await
     }
+
+    /// Calls an endpoint: builds its request, sends it, decodes the response. Every generated
+    /// client method is this one generic `async fn` (its state machine is type-checked once,
+    /// here, and compiled only for the endpoints a program calls) instead of an `async fn` of
+    /// its own.
+    pub async fn call<O: Operation>(&self, request: O) -> Result<O::Output, O::Error> {
+        let http = match request.to_http(self.base_url()) {
+            Ok(http) => http,
+            Err(error) => return Err(O::build_error(error)),
+        };
+        match self.send(http).await {
+            Ok(response) => O::parse_response(response),
+            Err(error) => Err(O::send_error(error)),
+        }
+    }
+}
+
+/// An endpoint's request, as [`ClientCore::call`] sees it; implemented by each generated
+/// `Request`.
+pub trait Operation {
+    /// The decoded result of a successful call.
+    type Output;
+    /// The endpoint's error.
+    type Error;
+    /// The HTTP request, without credentials.
+    fn to_http(&self, base_url: &str) -> Result<http::Request<Bytes>, BuildError>;
+    /// Decodes a response.
+    fn parse_response(response: http::Response<Bytes>) -> Result<Self::Output, Self::Error>;
+    /// The error for a request that could not be built.
+    fn build_error(error: BuildError) -> Self::Error;
+    /// The error for a request that could not be sent.
+    fn send_error(error: SendError) -> Self::Error;
 }
 
 /// Collects what a generated `ClientBuilder` needs; generated builders add typed setters for

@@ -1,6 +1,12 @@
 //! One module per endpoint: `Request` and its builder, the sans-IO `to_http` and
 //! `parse_response`, `Output`, the per-endpoint `Error` and the endpoint's data (`EVENTS`,
 //! `ERRORS`).
+//!
+//! Every function of an endpoint is `#[inline]` or generic, so the client crate itself holds
+//! no machine code per endpoint: each endpoint is compiled in the crate that calls it, and
+//! only if it does (the way generic code is). Building a client of 1,000 endpoints is then
+//! type checking, not code generation; a program pays code generation for the endpoints it
+//! uses. `BENCHMARKS.md` has the numbers.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -278,11 +284,13 @@ fn emit_request(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
 
         impl Request {
             /// A builder; `build` checks required values and documented constraints.
+            #[inline]
             pub fn builder() -> RequestBuilder {
                 RequestBuilder::default()
             }
 
             /// Checks the documented constraints (ranges, lengths, patterns).
+            #[inline]
             pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
                 #(#checks)*
                 Ok(())
@@ -421,6 +429,7 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
             #(#setters)*
 
             /// The request, once every required value is set and every constraint holds.
+            #[inline]
             pub fn build(self) -> ::std::result::Result<Request, BuildError> {
                 let request = Request { #(#inits)* };
                 request.validate()?;
@@ -571,6 +580,7 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
         impl Request {
             /// The HTTP request, without credentials (the client's auth scheme adds them).
             /// Sans-IO: usable without any async runtime.
+            #[inline]
             pub fn to_http(&self, base_url: &str) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
                 self.validate()?;
                 let mut parts = ::switchboard_runtime::request::RequestParts::new(::switchboard_runtime::http::Method::#method, base_url);
@@ -580,8 +590,30 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
             }
         }
 
+        impl ::switchboard_runtime::client::Operation for Request {
+            type Output = Output;
+            type Error = Error;
+            #[inline]
+            fn to_http(&self, base_url: &str) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+                Request::to_http(self, base_url)
+            }
+            #[inline]
+            fn parse_response(response: ::switchboard_runtime::http::Response<Bytes>) -> ::std::result::Result<Output, Error> {
+                parse_response(response)
+            }
+            #[inline]
+            fn build_error(error: BuildError) -> Error {
+                Error::Build(error)
+            }
+            #[inline]
+            fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+                Error::Send(error)
+            }
+        }
+
         /// Decodes a response of this endpoint: the envelope's success rule, then the output.
         /// Sans-IO; never panics, whatever the bytes.
+        #[inline]
         pub fn parse_response(response: ::switchboard_runtime::http::Response<Bytes>) -> ::std::result::Result<Output, Error> {
             // `match`, not `map_err`: one generic instantiation fewer per endpoint.
             let opened = match ::switchboard_runtime::response::open(&#envelope, ID, response) {
@@ -670,6 +702,7 @@ fn emit_error(service: &Service, endpoint: &Endpoint) -> TokenStream {
         }
 
         impl Error {
+            #[inline]
             fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
                 let error = match failure {
                     ::switchboard_runtime::response::Failure::Decode(error) => return Self::Decode(error),
@@ -692,13 +725,19 @@ fn emit_error(service: &Service, endpoint: &Endpoint) -> TokenStream {
             /// The vendor's code, when the API answered with one.
             #[inline]
             pub fn code(&self) -> ::std::option::Option<&str> {
-                self.api_error().and_then(|e| e.code())
+                match self.api_error() {
+                    Some(error) => error.code(),
+                    None => None,
+                }
             }
 
             /// Whether the documentation says repeating the call may succeed.
             #[inline]
             pub fn is_retryable(&self) -> bool {
-                self.api_error().is_some_and(|e| e.is_retryable())
+                match self.api_error() {
+                    Some(error) => error.is_retryable(),
+                    None => false,
+                }
             }
         }
 
@@ -726,7 +765,10 @@ fn emit_error(service: &Service, endpoint: &Endpoint) -> TokenStream {
                     Self::Decode(error) => Some(error),
                     Self::Build(error) => Some(error),
                     Self::Send(error) => Some(error),
-                    other => other.api_error().map(|e| e as _),
+                    other => match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    },
                 }
             }
         }

@@ -713,10 +713,12 @@ pub mod answer_call {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -763,6 +765,7 @@ pub mod answer_call {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -777,6 +780,7 @@ pub mod answer_call {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -810,8 +814,37 @@ pub mod answer_call {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -922,6 +955,7 @@ pub mod answer_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -966,12 +1000,18 @@ pub mod answer_call {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -997,7 +1037,12 @@ pub mod answer_call {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -1123,10 +1168,12 @@ pub mod barge_in_call {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -1190,6 +1237,7 @@ pub mod barge_in_call {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -1209,6 +1257,7 @@ pub mod barge_in_call {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -1249,8 +1298,37 @@ pub mod barge_in_call {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -1347,6 +1425,7 @@ pub mod barge_in_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -1391,12 +1470,18 @@ pub mod barge_in_call {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -1422,7 +1507,12 @@ pub mod barge_in_call {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -1636,10 +1726,12 @@ pub mod blind_transfer {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             if let Some(value) = &self.call_priority {
                 BuildError::check_range(
@@ -1813,6 +1905,7 @@ pub mod blind_transfer {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -1840,6 +1933,7 @@ pub mod blind_transfer {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -1925,8 +2019,37 @@ pub mod blind_transfer {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -2031,6 +2154,7 @@ pub mod blind_transfer {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -2073,12 +2197,18 @@ pub mod blind_transfer {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -2104,7 +2234,12 @@ pub mod blind_transfer {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -2395,10 +2530,12 @@ pub mod cancel_attended_transfer {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -2445,6 +2582,7 @@ pub mod cancel_attended_transfer {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -2459,6 +2597,7 @@ pub mod cancel_attended_transfer {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -2492,8 +2631,37 @@ pub mod cancel_attended_transfer {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -2604,6 +2772,7 @@ pub mod cancel_attended_transfer {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -2648,12 +2817,18 @@ pub mod cancel_attended_transfer {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -2679,7 +2854,12 @@ pub mod cancel_attended_transfer {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -2775,10 +2955,12 @@ pub mod coach_call {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -2842,6 +3024,7 @@ pub mod coach_call {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -2861,6 +3044,7 @@ pub mod coach_call {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -2901,8 +3085,37 @@ pub mod coach_call {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -2981,6 +3194,7 @@ pub mod coach_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -3009,12 +3223,18 @@ pub mod coach_call {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -3040,7 +3260,12 @@ pub mod coach_call {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -3149,10 +3374,12 @@ pub mod complete_attended_transfer {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -3199,6 +3426,7 @@ pub mod complete_attended_transfer {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -3213,6 +3441,7 @@ pub mod complete_attended_transfer {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -3246,8 +3475,37 @@ pub mod complete_attended_transfer {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -3358,6 +3616,7 @@ pub mod complete_attended_transfer {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -3402,12 +3661,18 @@ pub mod complete_attended_transfer {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -3433,7 +3698,12 @@ pub mod complete_attended_transfer {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -3556,10 +3826,12 @@ pub mod hold_call {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -3624,6 +3896,7 @@ pub mod hold_call {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -3640,6 +3913,7 @@ pub mod hold_call {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -3680,8 +3954,37 @@ pub mod hold_call {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -3778,6 +4081,7 @@ pub mod hold_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -3822,12 +4126,18 @@ pub mod hold_call {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -3853,7 +4163,12 @@ pub mod hold_call {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -4063,10 +4378,12 @@ pub mod initiate_attended_transfer {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             if let Some(value) = &self.call_priority {
                 BuildError::check_range(
@@ -4222,6 +4539,7 @@ pub mod initiate_attended_transfer {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -4247,6 +4565,7 @@ pub mod initiate_attended_transfer {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -4326,8 +4645,37 @@ pub mod initiate_attended_transfer {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -4438,6 +4786,7 @@ pub mod initiate_attended_transfer {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -4482,12 +4831,18 @@ pub mod initiate_attended_transfer {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -4513,7 +4868,12 @@ pub mod initiate_attended_transfer {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -4833,10 +5193,12 @@ pub mod intercept_call {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -4900,6 +5262,7 @@ pub mod intercept_call {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -4919,6 +5282,7 @@ pub mod intercept_call {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -4959,8 +5323,37 @@ pub mod intercept_call {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -5057,6 +5450,7 @@ pub mod intercept_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -5101,12 +5495,18 @@ pub mod intercept_call {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -5132,7 +5532,12 @@ pub mod intercept_call {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -5306,10 +5711,12 @@ pub mod make_call {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             if let Some(value) = &self.timeout_seconds {
                 BuildError::check_range(
@@ -5417,6 +5824,7 @@ pub mod make_call {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -5437,6 +5845,7 @@ pub mod make_call {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -5492,8 +5901,37 @@ pub mod make_call {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -5610,6 +6048,7 @@ pub mod make_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -5656,12 +6095,18 @@ pub mod make_call {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -5687,7 +6132,12 @@ pub mod make_call {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -5870,10 +6320,12 @@ pub mod monitor_call {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -5928,6 +6380,7 @@ pub mod monitor_call {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -5946,6 +6399,7 @@ pub mod monitor_call {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -5982,8 +6436,37 @@ pub mod monitor_call {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -6080,6 +6563,7 @@ pub mod monitor_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -6124,12 +6608,18 @@ pub mod monitor_call {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -6155,7 +6645,12 @@ pub mod monitor_call {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -6271,10 +6766,12 @@ pub mod mute_call {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -6330,6 +6827,7 @@ pub mod mute_call {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -6345,6 +6843,7 @@ pub mod mute_call {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -6381,8 +6880,37 @@ pub mod mute_call {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -6479,6 +7007,7 @@ pub mod mute_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -6523,12 +7052,18 @@ pub mod mute_call {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -6554,7 +7089,12 @@ pub mod mute_call {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -6677,10 +7217,12 @@ pub mod ready_for_service {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -6727,6 +7269,7 @@ pub mod ready_for_service {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -6741,6 +7284,7 @@ pub mod ready_for_service {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -6773,8 +7317,37 @@ pub mod ready_for_service {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -6956,6 +7529,7 @@ pub mod ready_for_service {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -7006,12 +7580,18 @@ pub mod ready_for_service {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -7037,7 +7617,12 @@ pub mod ready_for_service {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -7271,10 +7856,12 @@ pub mod release_call {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -7330,6 +7917,7 @@ pub mod release_call {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -7345,6 +7933,7 @@ pub mod release_call {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -7381,8 +7970,37 @@ pub mod release_call {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -7481,6 +8099,7 @@ pub mod release_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -7521,12 +8140,18 @@ pub mod release_call {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -7552,7 +8177,12 @@ pub mod release_call {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -7619,10 +8249,12 @@ pub mod reset_agent_state {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -7660,6 +8292,7 @@ pub mod reset_agent_state {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -7673,6 +8306,7 @@ pub mod reset_agent_state {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -7702,8 +8336,37 @@ pub mod reset_agent_state {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -7865,6 +8528,7 @@ pub mod reset_agent_state {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -7893,12 +8557,18 @@ pub mod reset_agent_state {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -7924,7 +8594,12 @@ pub mod reset_agent_state {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -8233,10 +8908,12 @@ pub mod retrieve_call {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -8292,6 +8969,7 @@ pub mod retrieve_call {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -8307,6 +8985,7 @@ pub mod retrieve_call {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -8344,8 +9023,37 @@ pub mod retrieve_call {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -8442,6 +9150,7 @@ pub mod retrieve_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -8486,12 +9195,18 @@ pub mod retrieve_call {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -8517,7 +9232,12 @@ pub mod retrieve_call {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -8646,10 +9366,12 @@ pub mod send_dtmf_signaling {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.dtmf;
@@ -8735,6 +9457,7 @@ pub mod send_dtmf_signaling {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -8751,6 +9474,7 @@ pub mod send_dtmf_signaling {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -8792,8 +9516,37 @@ pub mod send_dtmf_signaling {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -8890,6 +9643,7 @@ pub mod send_dtmf_signaling {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -8934,12 +9688,18 @@ pub mod send_dtmf_signaling {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -8965,7 +9725,12 @@ pub mod send_dtmf_signaling {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -9082,10 +9847,12 @@ pub mod sign_in_group {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -9147,6 +9914,7 @@ pub mod sign_in_group {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -9166,6 +9934,7 @@ pub mod sign_in_group {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -9206,8 +9975,37 @@ pub mod sign_in_group {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -9393,6 +10191,7 @@ pub mod sign_in_group {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -9435,12 +10234,18 @@ pub mod sign_in_group {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -9466,7 +10271,12 @@ pub mod sign_in_group {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -9725,10 +10535,12 @@ pub mod sign_out_group {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -9766,6 +10578,7 @@ pub mod sign_out_group {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -9779,6 +10592,7 @@ pub mod sign_out_group {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -9808,8 +10622,37 @@ pub mod sign_out_group {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -10037,6 +10880,7 @@ pub mod sign_out_group {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -10089,12 +10933,18 @@ pub mod sign_out_group {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -10120,7 +10970,12 @@ pub mod sign_out_group {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -10336,10 +11191,12 @@ pub mod start_conference {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -10394,6 +11251,7 @@ pub mod start_conference {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -10412,6 +11270,7 @@ pub mod start_conference {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -10448,8 +11307,37 @@ pub mod start_conference {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -10528,6 +11416,7 @@ pub mod start_conference {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -10556,12 +11445,18 @@ pub mod start_conference {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -10587,7 +11482,12 @@ pub mod start_conference {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -10658,10 +11558,12 @@ pub mod switch_to_conference {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -10708,6 +11610,7 @@ pub mod switch_to_conference {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -10722,6 +11625,7 @@ pub mod switch_to_conference {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -10755,8 +11659,37 @@ pub mod switch_to_conference {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -10835,6 +11768,7 @@ pub mod switch_to_conference {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -10863,12 +11797,18 @@ pub mod switch_to_conference {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -10894,7 +11834,12 @@ pub mod switch_to_conference {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -11018,10 +11963,12 @@ pub mod take_break {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -11068,6 +12015,7 @@ pub mod take_break {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -11082,6 +12030,7 @@ pub mod take_break {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -11115,8 +12064,37 @@ pub mod take_break {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -11342,6 +12320,7 @@ pub mod take_break {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -11390,12 +12369,18 @@ pub mod take_break {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -11421,7 +12406,12 @@ pub mod take_break {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -11712,10 +12702,12 @@ pub mod unmute_call {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -11771,6 +12763,7 @@ pub mod unmute_call {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
@@ -11786,6 +12779,7 @@ pub mod unmute_call {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -11823,8 +12817,37 @@ pub mod unmute_call {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -11937,6 +12960,7 @@ pub mod unmute_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -11993,12 +13017,18 @@ pub mod unmute_call {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -12024,7 +13054,12 @@ pub mod unmute_call {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -12054,382 +13089,345 @@ impl Client {
     /// AnswerCall - 接听通话: 调用AnswerCall接听指定实例下指定通话ID对应的通话。 (English: Call AnswerCall to answer the call with the given call ID.)
     ///
     /// See [`answer_call`].
-    pub async fn answer_call(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn answer_call(
         &self,
         request: answer_call::Request,
-    ) -> ::std::result::Result<answer_call::Output, answer_call::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(answer_call::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => answer_call::parse_response(response),
-            Err(error) => Err(answer_call::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<answer_call::Output, answer_call::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// BargeInCall: 调用BargeInCall实现强插,将用户加入到jobId指定的会话中。 (English: Call BargeInCall to barge in, adding the user to the conversation given by JobId.)
     ///
     /// See [`barge_in_call`].
-    pub async fn barge_in_call(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn barge_in_call(
         &self,
         request: barge_in_call::Request,
-    ) -> ::std::result::Result<barge_in_call::Output, barge_in_call::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(barge_in_call::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => barge_in_call::parse_response(response),
-            Err(error) => Err(barge_in_call::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<barge_in_call::Output, barge_in_call::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// BlindTransfer - 直接转接: 调用BlindTransfer直接转接通话到其他坐席或某个技能组队列或外部号码。 (English: Call BlindTransfer to transfer a call directly to another agent, a skill group queue or an external number.)
     ///
     /// See [`blind_transfer`].
-    pub async fn blind_transfer(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn blind_transfer(
         &self,
         request: blind_transfer::Request,
-    ) -> ::std::result::Result<blind_transfer::Output, blind_transfer::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(blind_transfer::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => blind_transfer::parse_response(response),
-            Err(error) => Err(blind_transfer::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<blind_transfer::Output, blind_transfer::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// CancelAttendedTransfer - 取消咨询转移: 调用CancelAttendedTransfer取消咨询转接。 (English: Call CancelAttendedTransfer to cancel a consultation transfer.)
     ///
     /// See [`cancel_attended_transfer`].
-    pub async fn cancel_attended_transfer(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn cancel_attended_transfer(
         &self,
         request: cancel_attended_transfer::Request,
-    ) -> ::std::result::Result<
-        cancel_attended_transfer::Output,
-        cancel_attended_transfer::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(cancel_attended_transfer::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => cancel_attended_transfer::parse_response(response),
-            Err(error) => Err(cancel_attended_transfer::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            cancel_attended_transfer::Output,
+            cancel_attended_transfer::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// CoachCall - 辅导通话: 调用CoachCall辅导指定实例下指定通话ID对应的通话中的指定坐席。 (English: Call CoachCall to coach a given agent in a given call.)
     ///
     /// See [`coach_call`].
-    pub async fn coach_call(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn coach_call(
         &self,
         request: coach_call::Request,
-    ) -> ::std::result::Result<coach_call::Output, coach_call::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(coach_call::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => coach_call::parse_response(response),
-            Err(error) => Err(coach_call::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<coach_call::Output, coach_call::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// CompleteAttendedTransfer - 完成咨询转接: 调用CompleteAttendedTransfer完成咨询转。 (English: Call CompleteAttendedTransfer to complete a consultation transfer.)
     ///
     /// See [`complete_attended_transfer`].
-    pub async fn complete_attended_transfer(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn complete_attended_transfer(
         &self,
         request: complete_attended_transfer::Request,
-    ) -> ::std::result::Result<
-        complete_attended_transfer::Output,
-        complete_attended_transfer::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(complete_attended_transfer::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => complete_attended_transfer::parse_response(response),
-            Err(error) => Err(complete_attended_transfer::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            complete_attended_transfer::Output,
+            complete_attended_transfer::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// HoldCall - 保持通话: 调用HoldCall保持指定实例下指定通话ID对应的通话。 (English: Call HoldCall to hold the call with the given call ID.)
     ///
     /// See [`hold_call`].
-    pub async fn hold_call(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn hold_call(
         &self,
         request: hold_call::Request,
-    ) -> ::std::result::Result<hold_call::Output, hold_call::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(hold_call::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => hold_call::parse_response(response),
-            Err(error) => Err(hold_call::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<hold_call::Output, hold_call::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// InitiateAttendedTransfer - 发起咨询转接: 咨询转接通话到其他坐席或某个技能组队列或外部号码。 (English: Start a consultation transfer of a call to another agent, a skill group queue or an external number.)
     ///
     /// See [`initiate_attended_transfer`].
-    pub async fn initiate_attended_transfer(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn initiate_attended_transfer(
         &self,
         request: initiate_attended_transfer::Request,
-    ) -> ::std::result::Result<
-        initiate_attended_transfer::Output,
-        initiate_attended_transfer::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(initiate_attended_transfer::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => initiate_attended_transfer::parse_response(response),
-            Err(error) => Err(initiate_attended_transfer::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            initiate_attended_transfer::Output,
+            initiate_attended_transfer::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// InterceptCall - 强拆通话: 调用InterceptCall强行拆开指定实例下指定通话ID对应的通话。 (English: Call InterceptCall to take over a monitored call from the agent.)
     ///
     /// See [`intercept_call`].
-    pub async fn intercept_call(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn intercept_call(
         &self,
         request: intercept_call::Request,
-    ) -> ::std::result::Result<intercept_call::Output, intercept_call::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(intercept_call::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => intercept_call::parse_response(response),
-            Err(error) => Err(intercept_call::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<intercept_call::Output, intercept_call::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// MakeCall - 发起呼叫: 调用MakeCall发起呼叫,被叫可以是内部坐席,也可以是外部客户。 (English: Call MakeCall to place a call to an internal agent or an external customer.)
     ///
     /// See [`make_call`].
-    pub async fn make_call(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn make_call(
         &self,
         request: make_call::Request,
-    ) -> ::std::result::Result<make_call::Output, make_call::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(make_call::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => make_call::parse_response(response),
-            Err(error) => Err(make_call::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<make_call::Output, make_call::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// MonitorCall: 调用MonitorCall监听指定实例下指定通话ID对应的通话。 (English: Call MonitorCall to monitor (listen in on) a call.)
     ///
     /// See [`monitor_call`].
-    pub async fn monitor_call(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn monitor_call(
         &self,
         request: monitor_call::Request,
-    ) -> ::std::result::Result<monitor_call::Output, monitor_call::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(monitor_call::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => monitor_call::parse_response(response),
-            Err(error) => Err(monitor_call::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<monitor_call::Output, monitor_call::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// MuteCall - 静音通话: 调用MuteCall静音指定实例下指定通话ID对应的通话。 (English: Call MuteCall to mute the call with the given call ID.)
     ///
     /// See [`mute_call`].
-    pub async fn mute_call(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn mute_call(
         &self,
         request: mute_call::Request,
-    ) -> ::std::result::Result<mute_call::Output, mute_call::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(mute_call::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => mute_call::parse_response(response),
-            Err(error) => Err(mute_call::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<mute_call::Output, mute_call::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// ReadyForService - 坐席就绪: 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。 (English: Call ReadyForService to make an agent ready (idle).)
     ///
     /// See [`ready_for_service`].
-    pub async fn ready_for_service(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn ready_for_service(
         &self,
         request: ready_for_service::Request,
-    ) -> ::std::result::Result<ready_for_service::Output, ready_for_service::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(ready_for_service::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => ready_for_service::parse_response(response),
-            Err(error) => Err(ready_for_service::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ready_for_service::Output,
+            ready_for_service::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// ReleaseCall - 挂断通话: 调用ReleaseCall挂断指定实例下指定通话ID对应的通话。 (English: Call ReleaseCall to hang up the call with the given call ID.)
     ///
     /// See [`release_call`].
-    pub async fn release_call(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn release_call(
         &self,
         request: release_call::Request,
-    ) -> ::std::result::Result<release_call::Output, release_call::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(release_call::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => release_call::parse_response(response),
-            Err(error) => Err(release_call::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<release_call::Output, release_call::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// ResetAgentState - 重置坐席状态: 调用ResetAgentState重置指定实例下指定坐席的坐席状态。 (English: Call ResetAgentState to reset an agent's state.)
     ///
     /// See [`reset_agent_state`].
-    pub async fn reset_agent_state(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn reset_agent_state(
         &self,
         request: reset_agent_state::Request,
-    ) -> ::std::result::Result<reset_agent_state::Output, reset_agent_state::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(reset_agent_state::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => reset_agent_state::parse_response(response),
-            Err(error) => Err(reset_agent_state::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            reset_agent_state::Output,
+            reset_agent_state::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// RetrieveCall - 取回通话: 调用RetrieveCall取回指定实例下指定通话ID对应的通话。 (English: Call RetrieveCall to retrieve a held call.)
     ///
     /// See [`retrieve_call`].
-    pub async fn retrieve_call(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn retrieve_call(
         &self,
         request: retrieve_call::Request,
-    ) -> ::std::result::Result<retrieve_call::Output, retrieve_call::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(retrieve_call::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => retrieve_call::parse_response(response),
-            Err(error) => Err(retrieve_call::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<retrieve_call::Output, retrieve_call::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// SendDtmfSignaling: 调用SendDtmfSignaling在通话过程中发送DTMF按键信息。 (English: Call SendDtmfSignaling to send DTMF keys during a call.)
     ///
     /// See [`send_dtmf_signaling`].
-    pub async fn send_dtmf_signaling(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn send_dtmf_signaling(
         &self,
         request: send_dtmf_signaling::Request,
-    ) -> ::std::result::Result<send_dtmf_signaling::Output, send_dtmf_signaling::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(send_dtmf_signaling::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => send_dtmf_signaling::parse_response(response),
-            Err(error) => Err(send_dtmf_signaling::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            send_dtmf_signaling::Output,
+            send_dtmf_signaling::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// SignInGroup - 签入技能组: 调用SignInGroup使坐席签入指定实例下的指定技能组,即坐席上线操作。 (English: Call SignInGroup to sign an agent in to skill groups, i.e. bring the agent online.)
     ///
     /// See [`sign_in_group`].
-    pub async fn sign_in_group(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn sign_in_group(
         &self,
         request: sign_in_group::Request,
-    ) -> ::std::result::Result<sign_in_group::Output, sign_in_group::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(sign_in_group::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => sign_in_group::parse_response(response),
-            Err(error) => Err(sign_in_group::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<sign_in_group::Output, sign_in_group::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// SignOutGroup: 调用SignOutGroup使坐席签出当前签入的技能组,即坐席下线操作。 (English: Call SignOutGroup to sign an agent out of its skill groups, i.e. take the agent offline.)
     ///
     /// See [`sign_out_group`].
-    pub async fn sign_out_group(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn sign_out_group(
         &self,
         request: sign_out_group::Request,
-    ) -> ::std::result::Result<sign_out_group::Output, sign_out_group::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(sign_out_group::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => sign_out_group::parse_response(response),
-            Err(error) => Err(sign_out_group::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<sign_out_group::Output, sign_out_group::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// StartConference: StartConference: start a conference with the given participants (summary inferred from the parameters; the page summary was not found).
     ///
     /// See [`start_conference`].
-    pub async fn start_conference(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn start_conference(
         &self,
         request: start_conference::Request,
-    ) -> ::std::result::Result<start_conference::Output, start_conference::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(start_conference::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => start_conference::parse_response(response),
-            Err(error) => Err(start_conference::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<start_conference::Output, start_conference::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// SwitchToConference: SwitchToConference: switch the call given by JobId to a conference (summary inferred from the action name; the page summary was not found).
     ///
     /// See [`switch_to_conference`].
-    pub async fn switch_to_conference(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn switch_to_conference(
         &self,
         request: switch_to_conference::Request,
-    ) -> ::std::result::Result<
-        switch_to_conference::Output,
-        switch_to_conference::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(switch_to_conference::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => switch_to_conference::parse_response(response),
-            Err(error) => Err(switch_to_conference::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            switch_to_conference::Output,
+            switch_to_conference::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// TakeBreak: 调用TakeBreak将指定实例下的指定坐席设置为小休状态。 (English: Call TakeBreak to put an agent on break.)
     ///
     /// See [`take_break`].
-    pub async fn take_break(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn take_break(
         &self,
         request: take_break::Request,
-    ) -> ::std::result::Result<take_break::Output, take_break::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(take_break::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => take_break::parse_response(response),
-            Err(error) => Err(take_break::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<take_break::Output, take_break::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.)
     ///
     /// See [`unmute_call`].
-    pub async fn unmute_call(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn unmute_call(
         &self,
         request: unmute_call::Request,
-    ) -> ::std::result::Result<unmute_call::Output, unmute_call::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(unmute_call::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => unmute_call::parse_response(response),
-            Err(error) => Err(unmute_call::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<unmute_call::Output, unmute_call::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
 }
 #[rustfmt::skip]

@@ -1650,10 +1650,12 @@ pub mod aux_work {
     pub struct Request {}
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -1663,6 +1665,7 @@ pub mod aux_work {
     pub struct RequestBuilder {}
     impl RequestBuilder {
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {};
             request.validate()?;
@@ -1672,6 +1675,7 @@ pub mod aux_work {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -1691,8 +1695,37 @@ pub mod aux_work {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -1749,6 +1782,7 @@ pub mod aux_work {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -1777,12 +1811,18 @@ pub mod aux_work {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -1808,7 +1848,12 @@ pub mod aux_work {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -1864,10 +1909,12 @@ pub mod complete_conference {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -1896,6 +1943,7 @@ pub mod complete_conference {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
@@ -1908,6 +1956,7 @@ pub mod complete_conference {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -1931,8 +1980,37 @@ pub mod complete_conference {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -1989,6 +2067,7 @@ pub mod complete_conference {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -2017,12 +2096,18 @@ pub mod complete_conference {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -2048,7 +2133,12 @@ pub mod complete_conference {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -2127,10 +2217,12 @@ pub mod dial {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -2198,6 +2290,7 @@ pub mod dial {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
@@ -2213,6 +2306,7 @@ pub mod dial {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -2244,8 +2338,37 @@ pub mod dial {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -2302,6 +2425,7 @@ pub mod dial {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -2330,12 +2454,18 @@ pub mod dial {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -2361,7 +2491,12 @@ pub mod dial {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -2411,10 +2546,12 @@ pub mod hangup {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -2434,6 +2571,7 @@ pub mod hangup {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
@@ -2445,6 +2583,7 @@ pub mod hangup {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -2465,8 +2604,37 @@ pub mod hangup {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -2523,6 +2691,7 @@ pub mod hangup {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -2551,12 +2720,18 @@ pub mod hangup {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -2582,7 +2757,12 @@ pub mod hangup {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -2632,10 +2812,12 @@ pub mod hold {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -2655,6 +2837,7 @@ pub mod hold {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
@@ -2666,6 +2849,7 @@ pub mod hold {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -2686,8 +2870,37 @@ pub mod hold {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -2744,6 +2957,7 @@ pub mod hold {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -2772,12 +2986,18 @@ pub mod hold {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -2803,7 +3023,12 @@ pub mod hold {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -2874,10 +3099,12 @@ pub mod initiate_conference {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -2934,6 +3161,7 @@ pub mod initiate_conference {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
@@ -2948,6 +3176,7 @@ pub mod initiate_conference {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -2975,8 +3204,37 @@ pub mod initiate_conference {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -3033,6 +3291,7 @@ pub mod initiate_conference {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -3061,12 +3320,18 @@ pub mod initiate_conference {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -3092,7 +3357,12 @@ pub mod initiate_conference {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -3163,10 +3433,12 @@ pub mod initiate_transfer {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -3223,6 +3495,7 @@ pub mod initiate_transfer {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
@@ -3237,6 +3510,7 @@ pub mod initiate_transfer {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -3264,8 +3538,37 @@ pub mod initiate_transfer {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -3322,6 +3625,7 @@ pub mod initiate_transfer {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -3350,12 +3654,18 @@ pub mod initiate_transfer {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -3381,7 +3691,12 @@ pub mod initiate_transfer {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -3426,10 +3741,12 @@ pub mod not_ready {
     pub struct Request {}
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -3439,6 +3756,7 @@ pub mod not_ready {
     pub struct RequestBuilder {}
     impl RequestBuilder {
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {};
             request.validate()?;
@@ -3448,6 +3766,7 @@ pub mod not_ready {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -3467,8 +3786,37 @@ pub mod not_ready {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -3525,6 +3873,7 @@ pub mod not_ready {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -3553,12 +3902,18 @@ pub mod not_ready {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -3584,7 +3939,12 @@ pub mod not_ready {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -3635,10 +3995,12 @@ pub mod ready {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -3658,6 +4020,7 @@ pub mod ready {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request { workmode: self.workmode };
             request.validate()?;
@@ -3667,6 +4030,7 @@ pub mod ready {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -3689,8 +4053,37 @@ pub mod ready {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -3747,6 +4140,7 @@ pub mod ready {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -3775,12 +4169,18 @@ pub mod ready {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -3806,7 +4206,12 @@ pub mod ready {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -3919,10 +4324,12 @@ pub mod remove_participant_from_conference {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -3951,6 +4358,7 @@ pub mod remove_participant_from_conference {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
@@ -3963,6 +4371,7 @@ pub mod remove_participant_from_conference {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -3984,8 +4393,37 @@ pub mod remove_participant_from_conference {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -4042,6 +4480,7 @@ pub mod remove_participant_from_conference {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -4070,12 +4509,18 @@ pub mod remove_participant_from_conference {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -4101,7 +4546,12 @@ pub mod remove_participant_from_conference {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -4171,10 +4621,12 @@ pub mod single_step_transfer {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -4231,6 +4683,7 @@ pub mod single_step_transfer {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
@@ -4245,6 +4698,7 @@ pub mod single_step_transfer {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -4272,8 +4726,37 @@ pub mod single_step_transfer {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -4330,6 +4813,7 @@ pub mod single_step_transfer {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -4358,12 +4842,18 @@ pub mod single_step_transfer {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -4389,7 +4879,12 @@ pub mod single_step_transfer {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -4443,10 +4938,12 @@ pub mod start_call_recording {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -4466,6 +4963,7 @@ pub mod start_call_recording {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
@@ -4477,6 +4975,7 @@ pub mod start_call_recording {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -4497,8 +4996,37 @@ pub mod start_call_recording {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -4555,6 +5083,7 @@ pub mod start_call_recording {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -4583,12 +5112,18 @@ pub mod start_call_recording {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -4614,7 +5149,12 @@ pub mod start_call_recording {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -4699,10 +5239,12 @@ pub mod start_contact_center_session {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -4758,6 +5300,7 @@ pub mod start_contact_center_session {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 channels: BuildError::require(self.channels, "channels")?,
@@ -4773,6 +5316,7 @@ pub mod start_contact_center_session {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -4805,8 +5349,37 @@ pub mod start_contact_center_session {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -4867,6 +5440,7 @@ pub mod start_contact_center_session {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -4907,12 +5481,18 @@ pub mod start_contact_center_session {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -4938,7 +5518,12 @@ pub mod start_contact_center_session {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -4968,224 +5553,205 @@ impl Client {
     /// Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork.
     ///
     /// See [`aux_work`].
-    pub async fn aux_work(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn aux_work(
         &self,
         request: aux_work::Request,
-    ) -> ::std::result::Result<aux_work::Output, aux_work::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(aux_work::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => aux_work::parse_response(response),
-            Err(error) => Err(aux_work::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<aux_work::Output, aux_work::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// CompleteConference: Completes a previously initiated conference.
     ///
     /// See [`complete_conference`].
-    pub async fn complete_conference(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn complete_conference(
         &self,
         request: complete_conference::Request,
-    ) -> ::std::result::Result<complete_conference::Output, complete_conference::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(complete_conference::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => complete_conference::parse_response(response),
-            Err(error) => Err(complete_conference::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            complete_conference::Output,
+            complete_conference::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Dial: Initiates a new outbound call to the specified destination.
     ///
     /// See [`dial`].
-    pub async fn dial(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn dial(
         &self,
         request: dial::Request,
-    ) -> ::std::result::Result<dial::Output, dial::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(dial::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => dial::parse_response(response),
-            Err(error) => Err(dial::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<dial::Output, dial::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Hangup: Hangs up a call.
     ///
     /// See [`hangup`].
-    pub async fn hangup(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn hangup(
         &self,
         request: hangup::Request,
-    ) -> ::std::result::Result<hangup::Output, hangup::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(hangup::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => hangup::parse_response(response),
-            Err(error) => Err(hangup::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<hangup::Output, hangup::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Hold: Places a call on hold.
     ///
     /// See [`hold`].
-    pub async fn hold(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn hold(
         &self,
         request: hold::Request,
-    ) -> ::std::result::Result<hold::Output, hold::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(hold::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => hold::parse_response(response),
-            Err(error) => Err(hold::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<hold::Output, hold::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// InitiateConference: Initiates a two-step conference to the specified destination.
     ///
     /// See [`initiate_conference`].
-    pub async fn initiate_conference(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn initiate_conference(
         &self,
         request: initiate_conference::Request,
-    ) -> ::std::result::Result<initiate_conference::Output, initiate_conference::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(initiate_conference::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => initiate_conference::parse_response(response),
-            Err(error) => Err(initiate_conference::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            initiate_conference::Output,
+            initiate_conference::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// InitiateTransfer: Initiates a two-step transfer to the specified destination.
     ///
     /// See [`initiate_transfer`].
-    pub async fn initiate_transfer(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn initiate_transfer(
         &self,
         request: initiate_transfer::Request,
-    ) -> ::std::result::Result<initiate_transfer::Output, initiate_transfer::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(initiate_transfer::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => initiate_transfer::parse_response(response),
-            Err(error) => Err(initiate_transfer::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            initiate_transfer::Output,
+            initiate_transfer::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Not Ready: Sets the current user to the NotReady state.
     ///
     /// See [`not_ready`].
-    pub async fn not_ready(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn not_ready(
         &self,
         request: not_ready::Request,
-    ) -> ::std::result::Result<not_ready::Output, not_ready::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(not_ready::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => not_ready::parse_response(response),
-            Err(error) => Err(not_ready::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<not_ready::Output, not_ready::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Ready: Sets the current user to the Ready state.
     ///
     /// See [`ready`].
-    pub async fn ready(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn ready(
         &self,
         request: ready::Request,
-    ) -> ::std::result::Result<ready::Output, ready::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(ready::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => ready::parse_response(response),
-            Err(error) => Err(ready::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<ready::Output, ready::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// RemoveParticipantFromConference: Removes the specified participant from the conference call.
     ///
     /// See [`remove_participant_from_conference`].
-    pub async fn remove_participant_from_conference(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn remove_participant_from_conference(
         &self,
         request: remove_participant_from_conference::Request,
-    ) -> ::std::result::Result<
-        remove_participant_from_conference::Output,
-        remove_participant_from_conference::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => {
-                return Err(remove_participant_from_conference::Error::Build(error));
-            }
-        };
-        match self.core.send(http).await {
-            Ok(response) => remove_participant_from_conference::parse_response(response),
-            Err(error) => Err(remove_participant_from_conference::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            remove_participant_from_conference::Output,
+            remove_participant_from_conference::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// SingleStepTransfer: Performs a single-step transfer to the specified destination.
     ///
     /// See [`single_step_transfer`].
-    pub async fn single_step_transfer(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn single_step_transfer(
         &self,
         request: single_step_transfer::Request,
-    ) -> ::std::result::Result<
-        single_step_transfer::Output,
-        single_step_transfer::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(single_step_transfer::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => single_step_transfer::parse_response(response),
-            Err(error) => Err(single_step_transfer::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            single_step_transfer::Output,
+            single_step_transfer::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// StartCallRecording: Starts call recording.
     ///
     /// See [`start_call_recording`].
-    pub async fn start_call_recording(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn start_call_recording(
         &self,
         request: start_call_recording::Request,
-    ) -> ::std::result::Result<
-        start_call_recording::Output,
-        start_call_recording::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(start_call_recording::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => start_call_recording::parse_response(response),
-            Err(error) => Err(start_call_recording::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            start_call_recording::Output,
+            start_call_recording::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// StartContactCenterSession: Initializes a session for the user with the provided parameters.
     ///
     /// See [`start_contact_center_session`].
-    pub async fn start_contact_center_session(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn start_contact_center_session(
         &self,
         request: start_contact_center_session::Request,
-    ) -> ::std::result::Result<
-        start_contact_center_session::Output,
-        start_contact_center_session::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(start_contact_center_session::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => start_contact_center_session::parse_response(response),
-            Err(error) => Err(start_contact_center_session::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            start_contact_center_session::Output,
+            start_contact_center_session::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
 }
 #[rustfmt::skip]

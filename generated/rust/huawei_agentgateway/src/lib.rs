@@ -1891,10 +1891,12 @@ pub mod answer_agent_conference {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -1934,6 +1936,7 @@ pub mod answer_agent_conference {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -1948,6 +1951,7 @@ pub mod answer_agent_conference {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -1971,8 +1975,37 @@ pub mod answer_agent_conference {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -2029,6 +2062,7 @@ pub mod answer_agent_conference {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -2057,12 +2091,18 @@ pub mod answer_agent_conference {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -2088,7 +2128,12 @@ pub mod answer_agent_conference {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -2188,10 +2233,12 @@ pub mod answer_call {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -2240,6 +2287,7 @@ pub mod answer_call {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -2255,6 +2303,7 @@ pub mod answer_call {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -2281,8 +2330,37 @@ pub mod answer_call {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -2351,6 +2429,7 @@ pub mod answer_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -2395,12 +2474,18 @@ pub mod answer_call {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -2426,7 +2511,12 @@ pub mod answer_call {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -2532,10 +2622,12 @@ pub mod batch_add_participants {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -2654,6 +2746,7 @@ pub mod batch_add_participants {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -2673,6 +2766,7 @@ pub mod batch_add_participants {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -2710,8 +2804,37 @@ pub mod batch_add_participants {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -2768,6 +2891,7 @@ pub mod batch_add_participants {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -2796,12 +2920,18 @@ pub mod batch_add_participants {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -2827,7 +2957,12 @@ pub mod batch_add_participants {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -3081,10 +3216,12 @@ pub mod batch_remove_participants {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -3148,6 +3285,7 @@ pub mod batch_remove_participants {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -3163,6 +3301,7 @@ pub mod batch_remove_participants {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -3188,8 +3327,37 @@ pub mod batch_remove_participants {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -3260,6 +3428,7 @@ pub mod batch_remove_participants {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -3288,12 +3457,18 @@ pub mod batch_remove_participants {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -3319,7 +3494,12 @@ pub mod batch_remove_participants {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -3614,10 +3794,12 @@ pub mod change_participant_mode {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -3696,6 +3878,7 @@ pub mod change_participant_mode {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -3713,6 +3896,7 @@ pub mod change_participant_mode {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -3740,8 +3924,37 @@ pub mod change_participant_mode {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -3818,6 +4031,7 @@ pub mod change_participant_mode {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -3866,12 +4080,18 @@ pub mod change_participant_mode {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -3897,7 +4117,12 @@ pub mod change_participant_mode {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -4121,10 +4346,12 @@ pub mod connect_held_call {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -4173,6 +4400,7 @@ pub mod connect_held_call {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -4188,6 +4416,7 @@ pub mod connect_held_call {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -4212,8 +4441,37 @@ pub mod connect_held_call {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -4286,6 +4544,7 @@ pub mod connect_held_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -4332,12 +4591,18 @@ pub mod connect_held_call {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -4363,7 +4628,12 @@ pub mod connect_held_call {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -4485,10 +4755,12 @@ pub mod disconnect_party {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -4558,6 +4830,7 @@ pub mod disconnect_party {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -4573,6 +4846,7 @@ pub mod disconnect_party {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -4597,8 +4871,37 @@ pub mod disconnect_party {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -4675,6 +4978,7 @@ pub mod disconnect_party {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -4723,12 +5027,18 @@ pub mod disconnect_party {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -4754,7 +5064,12 @@ pub mod disconnect_party {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -4816,10 +5131,12 @@ pub mod hold_call {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -4859,6 +5176,7 @@ pub mod hold_call {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -4873,6 +5191,7 @@ pub mod hold_call {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -4896,8 +5215,37 @@ pub mod hold_call {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -4954,6 +5302,7 @@ pub mod hold_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -4982,12 +5331,18 @@ pub mod hold_call {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -5013,7 +5368,12 @@ pub mod hold_call {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -5159,10 +5519,12 @@ pub mod hold_conference_participant {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -5262,6 +5624,7 @@ pub mod hold_conference_participant {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -5280,6 +5643,7 @@ pub mod hold_conference_participant {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -5310,8 +5674,37 @@ pub mod hold_conference_participant {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -5388,6 +5781,7 @@ pub mod hold_conference_participant {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -5436,12 +5830,18 @@ pub mod hold_conference_participant {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -5467,7 +5867,12 @@ pub mod hold_conference_participant {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -5679,10 +6084,12 @@ pub mod leave_agent_conference {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -5722,6 +6129,7 @@ pub mod leave_agent_conference {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -5736,6 +6144,7 @@ pub mod leave_agent_conference {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -5759,8 +6168,37 @@ pub mod leave_agent_conference {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -5837,6 +6275,7 @@ pub mod leave_agent_conference {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -5885,12 +6324,18 @@ pub mod leave_agent_conference {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -5916,7 +6361,12 @@ pub mod leave_agent_conference {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -5992,10 +6442,12 @@ pub mod poll_events {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -6035,6 +6487,7 @@ pub mod poll_events {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -6049,6 +6502,7 @@ pub mod poll_events {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -6071,8 +6525,37 @@ pub mod poll_events {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -6166,6 +6649,7 @@ pub mod poll_events {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -6208,12 +6692,18 @@ pub mod poll_events {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -6239,7 +6729,12 @@ pub mod poll_events {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -6332,10 +6827,12 @@ pub mod query_hold_list {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -6375,6 +6872,7 @@ pub mod query_hold_list {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -6389,6 +6887,7 @@ pub mod query_hold_list {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -6412,8 +6911,37 @@ pub mod query_hold_list {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -6590,6 +7118,7 @@ pub mod query_hold_list {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -6634,12 +7163,18 @@ pub mod query_hold_list {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -6665,7 +7200,12 @@ pub mod query_hold_list {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -6757,10 +7297,12 @@ pub mod query_vdn_conference_ids {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -6800,6 +7342,7 @@ pub mod query_vdn_conference_ids {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -6814,6 +7357,7 @@ pub mod query_vdn_conference_ids {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -6837,8 +7381,37 @@ pub mod query_vdn_conference_ids {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -6921,6 +7494,7 @@ pub mod query_vdn_conference_ids {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -6965,12 +7539,18 @@ pub mod query_vdn_conference_ids {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -6996,7 +7576,12 @@ pub mod query_vdn_conference_ids {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -7100,10 +7685,12 @@ pub mod reject_agent_conference {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -7143,6 +7730,7 @@ pub mod reject_agent_conference {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -7157,6 +7745,7 @@ pub mod reject_agent_conference {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -7180,8 +7769,37 @@ pub mod reject_agent_conference {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -7254,6 +7872,7 @@ pub mod reject_agent_conference {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -7300,12 +7919,18 @@ pub mod reject_agent_conference {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -7331,7 +7956,12 @@ pub mod reject_agent_conference {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -7444,10 +8074,12 @@ pub mod release_agent_conference {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -7487,6 +8119,7 @@ pub mod release_agent_conference {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -7501,6 +8134,7 @@ pub mod release_agent_conference {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -7524,8 +8158,37 @@ pub mod release_agent_conference {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -7602,6 +8265,7 @@ pub mod release_agent_conference {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -7650,12 +8314,18 @@ pub mod release_agent_conference {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -7681,7 +8351,12 @@ pub mod release_agent_conference {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -7831,10 +8506,12 @@ pub mod request_agent_conference {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -7978,6 +8655,7 @@ pub mod request_agent_conference {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -7999,6 +8677,7 @@ pub mod request_agent_conference {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -8042,8 +8721,37 @@ pub mod request_agent_conference {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -8100,6 +8808,7 @@ pub mod request_agent_conference {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -8128,12 +8837,18 @@ pub mod request_agent_conference {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -8159,7 +8874,12 @@ pub mod request_agent_conference {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -8413,10 +9133,12 @@ pub mod sign_in {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -8622,6 +9344,7 @@ pub mod sign_in {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -8652,6 +9375,7 @@ pub mod sign_in {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -8719,8 +9443,37 @@ pub mod sign_in {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -8801,6 +9554,7 @@ pub mod sign_in {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -8851,12 +9605,18 @@ pub mod sign_in {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -8882,7 +9642,12 @@ pub mod sign_in {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -9065,10 +9830,12 @@ pub mod sign_out {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -9108,6 +9875,7 @@ pub mod sign_out {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -9122,6 +9890,7 @@ pub mod sign_out {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -9145,8 +9914,37 @@ pub mod sign_out {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -9217,6 +10015,7 @@ pub mod sign_out {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -9263,12 +10062,18 @@ pub mod sign_out {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -9294,7 +10099,12 @@ pub mod sign_out {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -9370,10 +10180,12 @@ pub mod three_party_call {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -9443,6 +10255,7 @@ pub mod three_party_call {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -9459,6 +10272,7 @@ pub mod three_party_call {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -9487,8 +10301,37 @@ pub mod three_party_call {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -9545,6 +10388,7 @@ pub mod three_party_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -9573,12 +10417,18 @@ pub mod three_party_call {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -9604,7 +10454,12 @@ pub mod three_party_call {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -9733,10 +10588,12 @@ pub mod transfer_conference_chair {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -9782,6 +10639,7 @@ pub mod transfer_conference_chair {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -9797,6 +10655,7 @@ pub mod transfer_conference_chair {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -9822,8 +10681,37 @@ pub mod transfer_conference_chair {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -9904,6 +10792,7 @@ pub mod transfer_conference_chair {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -9954,12 +10843,18 @@ pub mod transfer_conference_chair {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -9985,7 +10880,12 @@ pub mod transfer_conference_chair {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -10053,10 +10953,12 @@ pub mod unhold_call {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -10105,6 +11007,7 @@ pub mod unhold_call {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -10120,6 +11023,7 @@ pub mod unhold_call {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -10146,8 +11050,37 @@ pub mod unhold_call {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -10204,6 +11137,7 @@ pub mod unhold_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -10232,12 +11166,18 @@ pub mod unhold_call {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -10263,7 +11203,12 @@ pub mod unhold_call {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -10388,10 +11333,12 @@ pub mod unhold_conference_participant {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             {
                 let value = &self.agentid;
@@ -10461,6 +11408,7 @@ pub mod unhold_conference_participant {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
@@ -10477,6 +11425,7 @@ pub mod unhold_conference_participant {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -10503,8 +11452,37 @@ pub mod unhold_conference_participant {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -10581,6 +11559,7 @@ pub mod unhold_conference_participant {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -10629,12 +11608,18 @@ pub mod unhold_conference_participant {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -10660,7 +11645,12 @@ pub mod unhold_conference_participant {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -10747,390 +11737,349 @@ impl Client {
     /// Answering an Agent Conference Call: An invited agent answers the conference call after receiving AgentConf_Ringing.
     ///
     /// See [`answer_agent_conference`].
-    pub async fn answer_agent_conference(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn answer_agent_conference(
         &self,
         request: answer_agent_conference::Request,
-    ) -> ::std::result::Result<
-        answer_agent_conference::Output,
-        answer_agent_conference::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(answer_agent_conference::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => answer_agent_conference::parse_response(response),
-            Err(error) => Err(answer_agent_conference::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            answer_agent_conference::Output,
+            answer_agent_conference::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Answering a Call: The agent answers a ringing voice call after receiving AgentEvent_Ringing.
     ///
     /// See [`answer_call`].
-    pub async fn answer_call(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn answer_call(
         &self,
         request: answer_call::Request,
-    ) -> ::std::result::Result<answer_call::Output, answer_call::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(answer_call::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => answer_call::parse_response(response),
-            Err(error) => Err(answer_call::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<answer_call::Output, answer_call::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Inviting Participants in Batches: The chairperson invites several participants (agents or phone numbers) to the conference.
     ///
     /// See [`batch_add_participants`].
-    pub async fn batch_add_participants(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn batch_add_participants(
         &self,
         request: batch_add_participants::Request,
-    ) -> ::std::result::Result<
-        batch_add_participants::Output,
-        batch_add_participants::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(batch_add_participants::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => batch_add_participants::parse_response(response),
-            Err(error) => Err(batch_add_participants::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            batch_add_participants::Output,
+            batch_add_participants::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Deleting Participants in Batches: The chairperson removes several participants from the conference; the result lists those not found.
     ///
     /// See [`batch_remove_participants`].
-    pub async fn batch_remove_participants(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn batch_remove_participants(
         &self,
         request: batch_remove_participants::Request,
-    ) -> ::std::result::Result<
-        batch_remove_participants::Output,
-        batch_remove_participants::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(batch_remove_participants::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => batch_remove_participants::parse_response(response),
-            Err(error) => Err(batch_remove_participants::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            batch_remove_participants::Output,
+            batch_remove_participants::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Modifying Participant Attributes: The chairperson sets a participant's channel attribute (listen only, talk only, both, neither).
     ///
     /// See [`change_participant_mode`].
-    pub async fn change_participant_mode(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn change_participant_mode(
         &self,
         request: change_participant_mode::Request,
-    ) -> ::std::result::Result<
-        change_participant_mode::Output,
-        change_participant_mode::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(change_participant_mode::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => change_participant_mode::parse_response(response),
-            Err(error) => Err(change_participant_mode::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            change_participant_mode::Output,
+            change_participant_mode::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Holding Connection: The agent connects its ongoing call and a held call (连接保持).
     ///
     /// See [`connect_held_call`].
-    pub async fn connect_held_call(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn connect_held_call(
         &self,
         request: connect_held_call::Request,
-    ) -> ::std::result::Result<connect_held_call::Output, connect_held_call::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(connect_held_call::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => connect_held_call::parse_response(response),
-            Err(error) => Err(connect_held_call::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            connect_held_call::Output,
+            connect_held_call::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Releasing a Connection of a Specified Number: The agent releases the connection of one phone number, typically in internal help and three-party calls.
     ///
     /// See [`disconnect_party`].
-    pub async fn disconnect_party(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn disconnect_party(
         &self,
         request: disconnect_party::Request,
-    ) -> ::std::result::Result<disconnect_party::Output, disconnect_party::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(disconnect_party::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => disconnect_party::parse_response(response),
-            Err(error) => Err(disconnect_party::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<disconnect_party::Output, disconnect_party::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Holding a Call: The agent holds its ongoing call.
     ///
     /// See [`hold_call`].
-    pub async fn hold_call(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn hold_call(
         &self,
         request: hold_call::Request,
-    ) -> ::std::result::Result<hold_call::Output, hold_call::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(hold_call::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => hold_call::parse_response(response),
-            Err(error) => Err(hold_call::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<hold_call::Output, hold_call::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Holding a Participant in a Conference: The chairperson holds one participant of the conference, playing a voice file to it.
     ///
     /// See [`hold_conference_participant`].
-    pub async fn hold_conference_participant(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn hold_conference_participant(
         &self,
         request: hold_conference_participant::Request,
-    ) -> ::std::result::Result<
-        hold_conference_participant::Output,
-        hold_conference_participant::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(hold_conference_participant::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => hold_conference_participant::parse_response(response),
-            Err(error) => Err(hold_conference_participant::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            hold_conference_participant::Output,
+            hold_conference_participant::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Leaving an Agent Conference: An agent that is not the chairperson leaves the agent conference it has joined.
     ///
     /// See [`leave_agent_conference`].
-    pub async fn leave_agent_conference(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn leave_agent_conference(
         &self,
         request: leave_agent_conference::Request,
-    ) -> ::std::result::Result<
-        leave_agent_conference::Output,
-        leave_agent_conference::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(leave_agent_conference::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => leave_agent_conference::parse_response(response),
-            Err(error) => Err(leave_agent_conference::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            leave_agent_conference::Output,
+            leave_agent_conference::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID.
     ///
     /// See [`poll_events`].
-    pub async fn poll_events(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn poll_events(
         &self,
         request: poll_events::Request,
-    ) -> ::std::result::Result<poll_events::Output, poll_events::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(poll_events::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => poll_events::parse_response(response),
-            Err(error) => Err(poll_events::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<poll_events::Output, poll_events::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Querying the List of Held Calls: A signed-in agent queries the list of its held calls.
     ///
     /// See [`query_hold_list`].
-    pub async fn query_hold_list(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn query_hold_list(
         &self,
         request: query_hold_list::Request,
-    ) -> ::std::result::Result<query_hold_list::Output, query_hold_list::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(query_hold_list::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => query_hold_list::parse_response(response),
-            Err(error) => Err(query_hold_list::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<query_hold_list::Output, query_hold_list::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Querying an Ongoing Conference ID in the VDN: An inspector queries the IDs of the conferences in progress in its VDN.
     ///
     /// See [`query_vdn_conference_ids`].
-    pub async fn query_vdn_conference_ids(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn query_vdn_conference_ids(
         &self,
         request: query_vdn_conference_ids::Request,
-    ) -> ::std::result::Result<
-        query_vdn_conference_ids::Output,
-        query_vdn_conference_ids::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(query_vdn_conference_ids::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => query_vdn_conference_ids::parse_response(response),
-            Err(error) => Err(query_vdn_conference_ids::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            query_vdn_conference_ids::Output,
+            query_vdn_conference_ids::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Rejecting an Agent Conference Call: An invited agent rejects the conference call after receiving AgentConf_Ringing.
     ///
     /// See [`reject_agent_conference`].
-    pub async fn reject_agent_conference(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn reject_agent_conference(
         &self,
         request: reject_agent_conference::Request,
-    ) -> ::std::result::Result<
-        reject_agent_conference::Output,
-        reject_agent_conference::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(reject_agent_conference::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => reject_agent_conference::parse_response(response),
-            Err(error) => Err(reject_agent_conference::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            reject_agent_conference::Output,
+            reject_agent_conference::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Releasing an Agent Conference: The chairperson releases the conference; the chairperson and all participants are deleted.
     ///
     /// See [`release_agent_conference`].
-    pub async fn release_agent_conference(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn release_agent_conference(
         &self,
         request: release_agent_conference::Request,
-    ) -> ::std::result::Result<
-        release_agent_conference::Output,
-        release_agent_conference::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(release_agent_conference::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => release_agent_conference::parse_response(response),
-            Err(error) => Err(release_agent_conference::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            release_agent_conference::Output,
+            release_agent_conference::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Applying for an Agent Conference: An agent applies for an agent conference and, once it succeeds, becomes its chairperson.
     ///
     /// See [`request_agent_conference`].
-    pub async fn request_agent_conference(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn request_agent_conference(
         &self,
         request: request_agent_conference::Request,
-    ) -> ::std::result::Result<
-        request_agent_conference::Output,
-        request_agent_conference::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(request_agent_conference::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => request_agent_conference::parse_response(response),
-            Err(error) => Err(request_agent_conference::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            request_agent_conference::Output,
+            request_agent_conference::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls.
     ///
     /// See [`sign_in`].
-    pub async fn sign_in(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn sign_in(
         &self,
         request: sign_in::Request,
-    ) -> ::std::result::Result<sign_in::Output, sign_in::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(sign_in::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => sign_in::parse_response(response),
-            Err(error) => Err(sign_in::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<sign_in::Output, sign_in::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Signing Out: Signs an agent out of the agent gateway.
     ///
     /// See [`sign_out`].
-    pub async fn sign_out(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn sign_out(
         &self,
         request: sign_out::Request,
-    ) -> ::std::result::Result<sign_out::Output, sign_out::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(sign_out::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => sign_out::parse_response(response),
-            Err(error) => Err(sign_out::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<sign_out::Output, sign_out::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Making a Three-Party Call: The agent joins its ongoing call and a held call into a three-party call.
     ///
     /// See [`three_party_call`].
-    pub async fn three_party_call(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn three_party_call(
         &self,
         request: three_party_call::Request,
-    ) -> ::std::result::Result<three_party_call::Output, three_party_call::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(three_party_call::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => three_party_call::parse_response(response),
-            Err(error) => Err(three_party_call::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<three_party_call::Output, three_party_call::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Transferring the Chairperson Permission: The chairperson transfers the chairperson permission to another agent in the conference.
     ///
     /// See [`transfer_conference_chair`].
-    pub async fn transfer_conference_chair(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn transfer_conference_chair(
         &self,
         request: transfer_conference_chair::Request,
-    ) -> ::std::result::Result<
-        transfer_conference_chair::Output,
-        transfer_conference_chair::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(transfer_conference_chair::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => transfer_conference_chair::parse_response(response),
-            Err(error) => Err(transfer_conference_chair::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            transfer_conference_chair::Output,
+            transfer_conference_chair::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Unholding a Call: The agent takes a held call off hold.
     ///
     /// See [`unhold_call`].
-    pub async fn unhold_call(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn unhold_call(
         &self,
         request: unhold_call::Request,
-    ) -> ::std::result::Result<unhold_call::Output, unhold_call::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(unhold_call::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => unhold_call::parse_response(response),
-            Err(error) => Err(unhold_call::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<unhold_call::Output, unhold_call::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference.
     ///
     /// See [`unhold_conference_participant`].
-    pub async fn unhold_conference_participant(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn unhold_conference_participant(
         &self,
         request: unhold_conference_participant::Request,
-    ) -> ::std::result::Result<
-        unhold_conference_participant::Output,
-        unhold_conference_participant::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(unhold_conference_participant::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => unhold_conference_participant::parse_response(response),
-            Err(error) => Err(unhold_conference_participant::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            unhold_conference_participant::Output,
+            unhold_conference_participant::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
 }
 #[rustfmt::skip]

@@ -480,10 +480,12 @@ pub mod contact_user {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -527,6 +529,7 @@ pub mod contact_user {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 im_agent_user_id: BuildError::require(
@@ -547,6 +550,7 @@ pub mod contact_user {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -577,8 +581,37 @@ pub mod contact_user {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -669,6 +702,7 @@ pub mod contact_user {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -721,12 +755,18 @@ pub mod contact_user {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -752,7 +792,12 @@ pub mod contact_user {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -832,10 +877,12 @@ pub mod describe_agent_statistics {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             if let Some(value) = &self.limit {
                 BuildError::check_range(
@@ -893,6 +940,7 @@ pub mod describe_agent_statistics {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 from: BuildError::require(self.from, "From")?,
@@ -908,6 +956,7 @@ pub mod describe_agent_statistics {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -941,8 +990,37 @@ pub mod describe_agent_statistics {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -1021,6 +1099,7 @@ pub mod describe_agent_statistics {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -1049,12 +1128,18 @@ pub mod describe_agent_statistics {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -1080,7 +1165,12 @@ pub mod describe_agent_statistics {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -1428,10 +1518,12 @@ pub mod describe_chat_messages {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             if let Some(value) = &self.limit {
                 BuildError::check_range(
@@ -1485,6 +1577,7 @@ pub mod describe_chat_messages {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 session_id: BuildError::require(self.session_id, "SessionId")?,
@@ -1499,6 +1592,7 @@ pub mod describe_chat_messages {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -1531,8 +1625,37 @@ pub mod describe_chat_messages {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -1615,6 +1738,7 @@ pub mod describe_chat_messages {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -1655,12 +1779,18 @@ pub mod describe_chat_messages {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -1686,7 +1816,12 @@ pub mod describe_chat_messages {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -1936,10 +2071,12 @@ pub mod describe_im_cdr_list {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             if let Some(value) = &self.limit {
                 BuildError::check_range(
@@ -1997,6 +2134,7 @@ pub mod describe_im_cdr_list {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 start_timestamp: BuildError::require(
@@ -2015,6 +2153,7 @@ pub mod describe_im_cdr_list {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -2048,8 +2187,37 @@ pub mod describe_im_cdr_list {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -2128,6 +2296,7 @@ pub mod describe_im_cdr_list {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -2156,12 +2325,18 @@ pub mod describe_im_cdr_list {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -2187,7 +2362,12 @@ pub mod describe_im_cdr_list {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -2378,10 +2558,12 @@ pub mod describe_reception_realtime_statistics {
     pub struct Request {}
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -2391,6 +2573,7 @@ pub mod describe_reception_realtime_statistics {
     pub struct RequestBuilder {}
     impl RequestBuilder {
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {};
             request.validate()?;
@@ -2400,6 +2583,7 @@ pub mod describe_reception_realtime_statistics {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -2422,8 +2606,37 @@ pub mod describe_reception_realtime_statistics {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -2492,6 +2705,7 @@ pub mod describe_reception_realtime_statistics {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -2520,12 +2734,18 @@ pub mod describe_reception_realtime_statistics {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -2551,7 +2771,12 @@ pub mod describe_reception_realtime_statistics {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -2800,10 +3025,12 @@ pub mod describe_session_statistics {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -2836,6 +3063,7 @@ pub mod describe_session_statistics {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 from: BuildError::require(self.from, "From")?,
@@ -2849,6 +3077,7 @@ pub mod describe_session_statistics {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -2876,8 +3105,37 @@ pub mod describe_session_statistics {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -2960,6 +3218,7 @@ pub mod describe_session_statistics {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -2988,12 +3247,18 @@ pub mod describe_session_statistics {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -3019,7 +3284,12 @@ pub mod describe_session_statistics {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -3276,10 +3546,12 @@ pub mod end_session {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -3299,6 +3571,7 @@ pub mod end_session {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 session_id: self.session_id,
@@ -3310,6 +3583,7 @@ pub mod end_session {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -3335,8 +3609,37 @@ pub mod end_session {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -3405,6 +3708,7 @@ pub mod end_session {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -3449,12 +3753,18 @@ pub mod end_session {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -3480,7 +3790,12 @@ pub mod end_session {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -3565,10 +3880,12 @@ pub mod get_session_state {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -3606,6 +3923,7 @@ pub mod get_session_state {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 session_id: self.session_id,
@@ -3619,6 +3937,7 @@ pub mod get_session_state {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -3650,8 +3969,37 @@ pub mod get_session_state {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -3756,6 +4104,7 @@ pub mod get_session_state {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -3800,12 +4149,18 @@ pub mod get_session_state {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -3831,7 +4186,12 @@ pub mod get_session_state {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -3986,10 +4346,12 @@ pub mod send_msg {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -4053,6 +4415,7 @@ pub mod send_msg {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 session_id: self.session_id,
@@ -4069,6 +4432,7 @@ pub mod send_msg {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -4105,8 +4469,37 @@ pub mod send_msg {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -4163,6 +4556,7 @@ pub mod send_msg {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -4191,12 +4585,18 @@ pub mod send_msg {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -4222,7 +4622,12 @@ pub mod send_msg {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -4289,10 +4694,12 @@ pub mod send_stream_msg {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -4339,6 +4746,7 @@ pub mod send_stream_msg {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 session_id: BuildError::require(self.session_id, "SessionId")?,
@@ -4353,6 +4761,7 @@ pub mod send_stream_msg {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -4383,8 +4792,37 @@ pub mod send_stream_msg {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -4455,6 +4893,7 @@ pub mod send_stream_msg {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -4483,12 +4922,18 @@ pub mod send_stream_msg {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -4514,7 +4959,12 @@ pub mod send_stream_msg {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -4652,10 +5102,12 @@ pub mod transfer_to_human {
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
+        #[inline]
         pub fn builder() -> RequestBuilder {
             RequestBuilder::default()
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
         pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
             Ok(())
         }
@@ -4701,6 +5153,7 @@ pub mod transfer_to_human {
             self
         }
         /// The request, once every required value is set and every constraint holds.
+        #[inline]
         pub fn build(self) -> ::std::result::Result<Request, BuildError> {
             let request = Request {
                 session_id: BuildError::require(self.session_id, "SessionId")?,
@@ -4715,6 +5168,7 @@ pub mod transfer_to_human {
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
+        #[inline]
         pub fn to_http(
             &self,
             base_url: &str,
@@ -4747,8 +5201,37 @@ pub mod transfer_to_human {
             parts.finish()
         }
     }
+    impl ::switchboard_runtime::client::Operation for Request {
+        type Output = Output;
+        type Error = Error;
+        #[inline]
+        fn to_http(
+            &self,
+            base_url: &str,
+        ) -> ::std::result::Result<
+            ::switchboard_runtime::http::Request<Bytes>,
+            BuildError,
+        > {
+            Request::to_http(self, base_url)
+        }
+        #[inline]
+        fn parse_response(
+            response: ::switchboard_runtime::http::Response<Bytes>,
+        ) -> ::std::result::Result<Output, Error> {
+            parse_response(response)
+        }
+        #[inline]
+        fn build_error(error: BuildError) -> Error {
+            Error::Build(error)
+        }
+        #[inline]
+        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
+            Error::Send(error)
+        }
+    }
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
     ) -> ::std::result::Result<Output, Error> {
@@ -4833,6 +5316,7 @@ pub mod transfer_to_human {
         Send(::switchboard_runtime::auth::SendError),
     }
     impl Error {
+        #[inline]
         fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
             let error = match failure {
                 ::switchboard_runtime::response::Failure::Decode(error) => {
@@ -4877,12 +5361,18 @@ pub mod transfer_to_human {
         /// The vendor's code, when the API answered with one.
         #[inline]
         pub fn code(&self) -> ::std::option::Option<&str> {
-            self.api_error().and_then(|e| e.code())
+            match self.api_error() {
+                Some(error) => error.code(),
+                None => None,
+            }
         }
         /// Whether the documentation says repeating the call may succeed.
         #[inline]
         pub fn is_retryable(&self) -> bool {
-            self.api_error().is_some_and(|e| e.is_retryable())
+            match self.api_error() {
+                Some(error) => error.is_retryable(),
+                None => false,
+            }
         }
     }
     impl ::std::fmt::Display for Error {
@@ -4908,7 +5398,12 @@ pub mod transfer_to_human {
                 Self::Decode(error) => Some(error),
                 Self::Build(error) => Some(error),
                 Self::Send(error) => Some(error),
-                other => other.api_error().map(|e| e as _),
+                other => {
+                    match other.api_error() {
+                        Some(error) => Some(error),
+                        None => None,
+                    }
+                }
             }
         }
     }
@@ -5029,197 +5524,177 @@ impl Client {
     /// Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group.
     ///
     /// See [`contact_user`].
-    pub async fn contact_user(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn contact_user(
         &self,
         request: contact_user::Request,
-    ) -> ::std::result::Result<contact_user::Output, contact_user::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(contact_user::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => contact_user::parse_response(response),
-            Err(error) => Err(contact_user::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<contact_user::Output, contact_user::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Query Live Agent Analysis Data: Query per-agent daily analysis data (online times, session and message counts, response times, satisfaction).
     ///
     /// See [`describe_agent_statistics`].
-    pub async fn describe_agent_statistics(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn describe_agent_statistics(
         &self,
         request: describe_agent_statistics::Request,
-    ) -> ::std::result::Result<
-        describe_agent_statistics::Output,
-        describe_agent_statistics::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(describe_agent_statistics::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => describe_agent_statistics::parse_response(response),
-            Err(error) => Err(describe_agent_statistics::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            describe_agent_statistics::Output,
+            describe_agent_statistics::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Query the Chat Record of the Specified Session: Query the chat record (messages) of a specified session, paged.
     ///
     /// See [`describe_chat_messages`].
-    pub async fn describe_chat_messages(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn describe_chat_messages(
         &self,
         request: describe_chat_messages::Request,
-    ) -> ::std::result::Result<
-        describe_chat_messages::Output,
-        describe_chat_messages::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(describe_chat_messages::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => describe_chat_messages::parse_response(response),
-            Err(error) => Err(describe_chat_messages::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            describe_chat_messages::Output,
+            describe_chat_messages::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Query Session Records: Query desk session (service) records in a time range, optionally for one user, paged.
     ///
     /// See [`describe_im_cdr_list`].
-    pub async fn describe_im_cdr_list(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn describe_im_cdr_list(
         &self,
         request: describe_im_cdr_list::Request,
-    ) -> ::std::result::Result<
-        describe_im_cdr_list::Output,
-        describe_im_cdr_list::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(describe_im_cdr_list::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => describe_im_cdr_list::parse_response(response),
-            Err(error) => Err(describe_im_cdr_list::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            describe_im_cdr_list::Output,
+            describe_im_cdr_list::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// 查询实时接待统计数据: Query real-time reception statistics (agents by status, sessions transferred, being served and queueing, per-group queues).
     ///
     /// See [`describe_reception_realtime_statistics`].
-    pub async fn describe_reception_realtime_statistics(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn describe_reception_realtime_statistics(
         &self,
         request: describe_reception_realtime_statistics::Request,
-    ) -> ::std::result::Result<
-        describe_reception_realtime_statistics::Output,
-        describe_reception_realtime_statistics::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => {
-                return Err(describe_reception_realtime_statistics::Error::Build(error));
-            }
-        };
-        match self.core.send(http).await {
-            Ok(response) => {
-                describe_reception_realtime_statistics::parse_response(response)
-            }
-            Err(error) => Err(describe_reception_realtime_statistics::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            describe_reception_realtime_statistics::Output,
+            describe_reception_realtime_statistics::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// 查询会话统计数据: Query session statistics aggregated per day or per hour.
     ///
     /// See [`describe_session_statistics`].
-    pub async fn describe_session_statistics(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn describe_session_statistics(
         &self,
         request: describe_session_statistics::Request,
-    ) -> ::std::result::Result<
-        describe_session_statistics::Output,
-        describe_session_statistics::Error,
-    > {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(describe_session_statistics::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => describe_session_statistics::parse_response(response),
-            Err(error) => Err(describe_session_statistics::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            describe_session_statistics::Output,
+            describe_session_statistics::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Ending Session: End a session that has been transferred to a human through this API.
     ///
     /// See [`end_session`].
-    pub async fn end_session(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn end_session(
         &self,
         request: end_session::Request,
-    ) -> ::std::result::Result<end_session::Output, end_session::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(end_session::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => end_session::parse_response(response),
-            Err(error) => Err(end_session::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<end_session::Output, end_session::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Querying User Session Status: Query the status of a user session (bot, queueing, waiting for or served by a live agent).
     ///
     /// See [`get_session_state`].
-    pub async fn get_session_state(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn get_session_state(
         &self,
         request: get_session_state::Request,
-    ) -> ::std::result::Result<get_session_state::Output, get_session_state::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(get_session_state::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => get_session_state::parse_response(response),
-            Err(error) => Err(get_session_state::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            get_session_state::Output,
+            get_session_state::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Send Messages: App admins send a message to a user in a desk session (also visible to the live agent after transfer).
     ///
     /// See [`send_msg`].
-    pub async fn send_msg(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn send_msg(
         &self,
         request: send_msg::Request,
-    ) -> ::std::result::Result<send_msg::Output, send_msg::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(send_msg::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => send_msg::parse_response(response),
-            Err(error) => Err(send_msg::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<send_msg::Output, send_msg::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Sending Stream Messages: App admins send a streaming message to a user in chunks; the first call returns a MsgKey that later calls repeat.
     ///
     /// See [`send_stream_msg`].
-    pub async fn send_stream_msg(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn send_stream_msg(
         &self,
         request: send_stream_msg::Request,
-    ) -> ::std::result::Result<send_stream_msg::Output, send_stream_msg::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(send_stream_msg::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => send_stream_msg::parse_response(response),
-            Err(error) => Err(send_stream_msg::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<send_stream_msg::Output, send_stream_msg::Error>,
+    > + Send + '_ {
+        self.core.call(request)
     }
     /// Agent Transfer: App admins transfer a user's session to a live agent.
     ///
     /// See [`transfer_to_human`].
-    pub async fn transfer_to_human(
+    ///
+    /// An `async fn` in effect: every method is the runtime's one generic
+    /// `ClientCore::call`, compiled only for the endpoints a program calls.
+    pub fn transfer_to_human(
         &self,
         request: transfer_to_human::Request,
-    ) -> ::std::result::Result<transfer_to_human::Output, transfer_to_human::Error> {
-        let http = match request.to_http(self.core.base_url()) {
-            Ok(http) => http,
-            Err(error) => return Err(transfer_to_human::Error::Build(error)),
-        };
-        match self.core.send(http).await {
-            Ok(response) => transfer_to_human::parse_response(response),
-            Err(error) => Err(transfer_to_human::Error::Send(error)),
-        }
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            transfer_to_human::Output,
+            transfer_to_human::Error,
+        >,
+    > + Send + '_ {
+        self.core.call(request)
     }
 }
 #[rustfmt::skip]
