@@ -1,6 +1,10 @@
 //! `cargo run --release -p switchboard-bench --example phases -- N`: where the regeneration of
 //! the synthetic spec set with N endpoints spends its time.
 
+// The same allocator as the CLI.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = std::env::args().nth(1).map_or(Ok(1000), |a| a.parse())?;
     let dir = std::env::temp_dir().join(format!("switchboard-phases-{}", std::process::id()));

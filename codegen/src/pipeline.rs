@@ -111,6 +111,10 @@ impl Builder {
 
     /// Loads, checks and lowers the specs.
     pub fn validate(&self) -> Result<Model, Error> {
+        on_every_core(|| self.validate_here())
+    }
+
+    fn validate_here(&self) -> Result<Model, Error> {
         let set = spec::load_dir(&self.specs).map_err(|e| match e {
             LoadError::Io(io) => Error::Io {
                 path: io.path,
@@ -132,9 +136,11 @@ impl Builder {
 
     /// Runs every phase and returns the files, writing nothing.
     pub fn build(&self) -> Result<(Model, Outputs), Error> {
-        let model = self.validate()?;
-        let outputs = emit_all_with(&model, self.openapi_version);
-        Ok((model, outputs))
+        on_every_core(|| {
+            let model = self.validate_here()?;
+            let outputs = emit_all_with(&model, self.openapi_version);
+            Ok((model, outputs))
+        })
     }
 
     /// Regenerates the output folder; returns what changed. On any error nothing is changed.
@@ -163,14 +169,17 @@ impl Builder {
     /// rebuild needlessly, and all of them or none (other files in the folder are left alone). Prints `cargo:rerun-if-changed` for the specs folder when
     /// `emit_rerun` is set (as a build script wants).
     pub fn compile_rust(&self, emit_rerun: bool) -> Result<Vec<PathBuf>, Error> {
-        let model = self.validate()?;
-        let mut outputs = Outputs::default();
-        for service in &model.services {
-            outputs.add(
-                format!("{}.rs", service.name),
-                emit::rust::emit_module(service),
-            );
-        }
+        let outputs = on_every_core(|| {
+            let model = self.validate_here()?;
+            let mut outputs = Outputs::default();
+            for service in &model.services {
+                outputs.add(
+                    format!("{}.rs", service.name),
+                    emit::rust::emit_module(service),
+                );
+            }
+            Ok(outputs)
+        })?;
         std::fs::create_dir_all(&self.out).map_err(|error| Error::Io {
             path: self.out.clone(),
             error,
@@ -212,11 +221,45 @@ pub fn emit_all(model: &Model) -> Outputs {
 }
 
 /// Every emitter over the model, with OpenAPI documents of the given version.
+///
+/// The emitters are pure functions of the model, so they run side by side (and the Rust
+/// emitter spreads its endpoint modules over every core); each writes its own files, and the
+/// union is the same whatever the order they finish in.
 pub fn emit_all_with(model: &Model, openapi_version: OpenApiVersion) -> Outputs {
+    let run = |emit: &(dyn Fn(&mut Outputs) + Sync)| {
+        let mut out = Outputs::default();
+        emit(&mut out);
+        out
+    };
+    let (rust, (markdown, (openapi, schema))) = rayon::join(
+        || run(&|out| emit::rust::emit_rust(model, out)),
+        || {
+            rayon::join(
+                || run(&|out| emit::markdown::emit_markdown(model, out)),
+                || {
+                    rayon::join(
+                        || run(&|out| emit::openapi::emit_openapi(model, openapi_version, out)),
+                        || run(&|out| emit::schema::emit_schema(out)),
+                    )
+                },
+            )
+        },
+    );
     let mut out = Outputs::default();
-    emit::schema::emit_schema(&mut out);
-    emit::openapi::emit_openapi(model, openapi_version, &mut out);
-    emit::rust::emit_rust(model, &mut out);
-    emit::markdown::emit_markdown(model, &mut out);
+    for part in [schema, openapi, rust, markdown] {
+        out.files.extend(part.files);
+    }
     out
+}
+
+/// Runs `work` in a thread pool of its own, one thread per core, whose threads have the stack
+/// of a main thread: parsing a spec nested as deep as the loader allows recurses further than
+/// the 2 MiB that rayon's global pool (and any library's threads) get by default. Falls back to
+/// the calling thread when no thread can be started.
+fn on_every_core<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    const STACK: usize = 8 * 1024 * 1024;
+    match rayon::ThreadPoolBuilder::new().stack_size(STACK).build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
 }

@@ -169,3 +169,41 @@ pub fn split_event(
         payload,
     })
 }
+
+/// Implements [`Operation`] for a generated endpoint's `Request` by forwarding to its sans-IO
+/// functions: `operation!(Request => Output, Error, parse_response)`, where `Request::to_http`
+/// builds the request, `parse_response` decodes the answer and `Error` has `Build` and `Send`
+/// variants. One line in generated code instead of an impl block per endpoint.
+#[macro_export]
+macro_rules! operation {
+    ($request:ident => $output:ident, $error:ident, $parse:path) => {
+        impl $crate::client::Operation for $request {
+            type Output = $output;
+            type Error = $error;
+            #[inline]
+            fn to_http(
+                &self,
+                base_url: &str,
+            ) -> ::core::result::Result<
+                $crate::http::Request<$crate::bytes::Bytes>,
+                $crate::error::BuildError,
+            > {
+                $request::to_http(self, base_url)
+            }
+            #[inline]
+            fn parse_response(
+                response: $crate::http::Response<$crate::bytes::Bytes>,
+            ) -> ::core::result::Result<$output, $error> {
+                $parse(response)
+            }
+            #[inline]
+            fn build_error(error: $crate::error::BuildError) -> $error {
+                $error::Build(error)
+            }
+            #[inline]
+            fn send_error(error: $crate::auth::SendError) -> $error {
+                $error::Send(error)
+            }
+        }
+    };
+}

@@ -336,3 +336,115 @@ pub fn lookup(table: &'static [ErrorInfo], code: Option<&str>) -> Option<&'stati
     let code = code?;
     table.iter().find(|info| info.code == code)
 }
+
+/// The behaviour every generated endpoint `Error` enum shares, from its list of documented
+/// codes: `operation_error!(Error, ID, ERRORS, super::ERRORS, { "100-006" => NotSignedIn })`.
+///
+/// The enum itself is generated (one documented variant per code, then `Service`,
+/// `Undocumented`, `Decode`, `Build` and `Send`); this adds:
+/// - `from_failure`: a failed response becomes the variant of its code when the endpoint's
+///   table (`ERRORS`) documents it, `Service` when the service-wide table does, else
+///   `Undocumented`; the documented [`ErrorInfo`] is attached to the [`ApiError`];
+/// - `api_error`, `code`, `is_retryable`;
+/// - `Display` (the vendor's code and message, or the endpoint id and the cause) and
+///   `std::error::Error` with `source`.
+///
+/// All `#[inline]`: compiled where a program uses them, not once per endpoint.
+#[macro_export]
+macro_rules! operation_error {
+    ($error:ident, $id:path, $endpoint_table:path, $service_table:path, { }) => {
+        $crate::operation_error!(@impl $error, $id, $service_table, |error| {});
+    };
+    ($error:ident, $id:path, $endpoint_table:path, $service_table:path,
+     { $($code:literal => $variant:ident),+ $(,)? }) => {
+        $crate::operation_error!(@impl $error, $id, $service_table, |error| {
+            if let ::core::option::Option::Some(info) =
+                $crate::response::lookup(&$endpoint_table, error.code())
+            {
+                let error = error.with_info(info);
+                return match info.code {
+                    $($code => Self::$variant(error),)+
+                    _ => Self::Undocumented(error),
+                };
+            }
+        } $($variant)+);
+    };
+    (@impl $error:ident, $id:path, $service_table:path, |$api:ident| $endpoint:block
+     $($variant:ident)*) => {
+        impl $error {
+            #[inline]
+            fn from_failure(failure: $crate::response::Failure) -> Self {
+                let $api = match failure {
+                    $crate::response::Failure::Decode(error) => return Self::Decode(error),
+                    $crate::response::Failure::Api(error) => error,
+                };
+                $endpoint
+                if let ::core::option::Option::Some(info) =
+                    $crate::response::lookup(&$service_table, $api.code())
+                {
+                    return Self::Service($api.with_info(info));
+                }
+                Self::Undocumented($api)
+            }
+
+            /// The API's answer, when the API answered with an error.
+            #[inline]
+            pub fn api_error(&self) -> ::core::option::Option<&$crate::response::ApiError> {
+                match self {
+                    $(Self::$variant(error) |)* Self::Service(error) | Self::Undocumented(error) => {
+                        ::core::option::Option::Some(error)
+                    }
+                    _ => ::core::option::Option::None,
+                }
+            }
+
+            /// The vendor's code, when the API answered with one.
+            #[inline]
+            pub fn code(&self) -> ::core::option::Option<&str> {
+                match self.api_error() {
+                    ::core::option::Option::Some(error) => error.code(),
+                    ::core::option::Option::None => ::core::option::Option::None,
+                }
+            }
+
+            /// Whether the documentation says repeating the call may succeed.
+            #[inline]
+            pub fn is_retryable(&self) -> bool {
+                match self.api_error() {
+                    ::core::option::Option::Some(error) => error.is_retryable(),
+                    ::core::option::Option::None => false,
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for $error {
+            #[inline]
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                match self {
+                    Self::Decode(error) => ::core::fmt::Display::fmt(error, f),
+                    Self::Build(error) => ::core::write!(f, "{}: {error}", $id),
+                    Self::Send(error) => ::core::write!(f, "{}: {error}", $id),
+                    other => match other.api_error() {
+                        ::core::option::Option::Some(error) => ::core::fmt::Display::fmt(error, f),
+                        ::core::option::Option::None => f.write_str($id),
+                    },
+                }
+            }
+        }
+
+        impl ::std::error::Error for $error {
+            #[inline]
+            fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    Self::Decode(error) => ::core::option::Option::Some(error),
+                    Self::Build(error) => ::core::option::Option::Some(error),
+                    Self::Send(error) => ::core::option::Option::Some(error),
+                    other => match other.api_error() {
+                        ::core::option::Option::Some(error) => ::core::option::Option::Some(error),
+                        ::core::option::Option::None => ::core::option::Option::None,
+                    },
+                }
+            }
+        }
+    };
+}

@@ -108,9 +108,11 @@ pub fn load_dir(root: &Path) -> Result<SpecSet, LoadError> {
             continue;
         };
         let mut endpoints = Vec::new();
-        for path in endpoint_paths {
-            if let Some(endpoint) = load_file::<EndpointSpec>(&path, &mut set.sources, &mut errors)?
-            {
+        for (path, parsed) in endpoint_paths
+            .iter()
+            .zip(load_files::<EndpointSpec>(&endpoint_paths))
+        {
+            if let Some(endpoint) = parsed?.register(path, &mut set.sources, &mut errors) {
                 endpoints.push(endpoint);
             }
         }
@@ -134,66 +136,79 @@ pub fn parse_file<T: serde::de::DeserializeOwned>(
     sources: &mut SourceMap,
     errors: &mut Errors,
 ) -> Option<(FileId, T)> {
+    parse_bytes::<T>(bytes).register(path, sources, errors)
+}
+
+/// One file parsed on its own, before it joins the [`SourceMap`]: what parsing needs no shared
+/// state for, so the loader parses files on every core and registers them in path order.
+struct Parsed<T> {
+    text: String,
+    value: Option<T>,
+    problems: Vec<(Problem, Span)>,
+}
+
+impl<T> Parsed<T> {
+    fn register(
+        self,
+        path: &Path,
+        sources: &mut SourceMap,
+        errors: &mut Errors,
+    ) -> Option<(FileId, T)> {
+        let file = sources.add(path, self.text);
+        for (problem, span) in self.problems {
+            errors.report(problem, Loc { file, span });
+        }
+        Some((file, self.value?))
+    }
+}
+
+fn parse_bytes<T: serde::de::DeserializeOwned>(bytes: Vec<u8>) -> Parsed<T> {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
             let valid = err.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(err.as_bytes()).into_owned();
-            let file = sources.add(path, lossy);
             let start = String::from_utf8_lossy(&err.as_bytes()[..valid]).len();
-            errors.report(
-                Problem::NotUtf8,
-                Loc {
-                    file,
-                    span: Span::new(start, start + 1),
-                },
-            );
-            return None;
+            return Parsed {
+                text: String::from_utf8_lossy(err.as_bytes()).into_owned(),
+                value: None,
+                problems: vec![(Problem::NotUtf8, Span::new(start, start + 1))],
+            };
         }
     };
-    let file = sources.add(path, text);
-    let text = &sources.get(file).text;
+    let (value, problems) = parse_text::<T>(&text);
+    Parsed {
+        text,
+        value,
+        problems,
+    }
+}
+
+fn parse_text<T: serde::de::DeserializeOwned>(text: &str) -> (Option<T>, Vec<(Problem, Span)>) {
     // A byte-order mark (editors on Windows write one) or only comments (a new file with just
     // its schema line) is still an empty file.
     if is_blank(text) {
-        errors.report(
-            Problem::EmptyFile,
-            Loc {
-                file,
-                span: Span::new(0, 0),
-            },
-        );
-        return None;
+        return (None, vec![(Problem::EmptyFile, Span::new(0, 0))]);
     }
     let node = match yaml::parse(text) {
         Ok(node) => node,
         Err(err) => {
             let span = err.span.unwrap_or_default();
-            errors.report(
-                Problem::Yaml {
-                    message: err.message,
-                },
-                Loc { file, span },
-            );
-            return None;
+            let problem = Problem::Yaml {
+                message: err.message,
+            };
+            return (None, vec![(problem, span)]);
         }
     };
     let recovered = decode::Recovered::default();
     let result = decode::decode::<T>(&node, &recovered);
-    for (problem, span) in recovered.into_inner() {
-        errors.report(problem, Loc { file, span });
-    }
+    let mut problems = recovered.into_inner();
     match result {
-        Ok(value) => Some((file, value)),
+        // A file that decoded but left recovered problems (unknown keys) is still an error.
+        Ok(value) if problems.is_empty() => (Some(value), problems),
+        Ok(_) => (None, problems),
         Err(err) => {
-            errors.report(
-                err.problem,
-                Loc {
-                    file,
-                    span: err.span.unwrap_or(node.span),
-                },
-            );
-            None
+            problems.push((err.problem, err.span.unwrap_or(node.span)));
+            (None, problems)
         }
     }
 }
@@ -211,14 +226,19 @@ fn load_file<T: serde::de::DeserializeOwned>(
     sources: &mut SourceMap,
     errors: &mut Errors,
 ) -> Result<Option<(FileId, T)>, LoadError> {
-    let bytes = read_bytes(path)?;
-    let before = errors.len();
-    let parsed = parse_file::<T>(path, bytes, sources, errors);
-    // A file that decoded but left recovered problems (unknown keys) is still an error.
-    if errors.len() > before {
-        return Ok(None);
-    }
-    Ok(parsed)
+    Ok(parse_bytes::<T>(read_bytes(path)?).register(path, sources, errors))
+}
+
+/// Reads and parses files on every core; the results come back in the order of `paths`.
+fn load_files<T>(paths: &[PathBuf]) -> Vec<Result<Parsed<T>, LoadError>>
+where
+    T: serde::de::DeserializeOwned + Send,
+{
+    use rayon::prelude::*;
+    paths
+        .par_iter()
+        .map(|path| Ok(parse_bytes::<T>(read_bytes(path)?)))
+        .collect()
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {

@@ -63,17 +63,26 @@ fn emit_overview(env: &Environment<'_>, service: &Service, out: &mut Outputs) ->
     anchors
 }
 
+/// One page per endpoint, rendered on every core (each page depends only on its endpoint).
 fn emit_endpoints(env: &Environment<'_>, service: &Service, anchors: &Anchors, out: &mut Outputs) {
-    for endpoint in &service.endpoints {
-        let page = env::render(
-            env,
-            "endpoint.md.j2",
-            view::endpoint(service, endpoint, anchors),
-        );
-        out.add(
-            format!("docs/{}", view::endpoint_path(service, endpoint)),
-            page,
-        );
+    use rayon::prelude::*;
+    let pages: Vec<(String, String)> = service
+        .endpoints
+        .par_iter()
+        .map(|endpoint| {
+            let page = env::render(
+                env,
+                "endpoint.md.j2",
+                view::endpoint(service, endpoint, anchors),
+            );
+            (
+                format!("docs/{}", view::endpoint_path(service, endpoint)),
+                page,
+            )
+        })
+        .collect();
+    for (path, page) in pages {
+        out.add(path, page);
     }
 }
 

@@ -15,9 +15,6 @@ pub fn emit_client(service: &Service) -> TokenStream {
         let docs = markdown(&format!("{}: {}\n\nSee [`{module}`].", vendor(&e.title), vendor(&e.summary)));
         quote! {
             #docs
-            ///
-            /// An `async fn` in effect: every method is the runtime's one generic
-            /// `ClientCore::call`, compiled only for the endpoints a program calls.
             pub fn #name(&self, request: #name::Request) -> impl ::std::future::Future<Output = ::std::result::Result<#name::Output, #name::Error>> + Send + '_ {
                 self.core.call(request)
             }
@@ -61,6 +58,10 @@ pub fn emit_client(service: &Service) -> TokenStream {
         #[doc = #title]
         ///
         /// Cheap to clone; clones share the transport and the auth state.
+        ///
+        /// One method per endpoint, each an `async fn` in effect: every method is the
+        /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
+        /// calls.
         #[derive(Clone, Debug)]
         pub struct Client {
             core: ::switchboard_runtime::client::ClientCore,

@@ -4,12 +4,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{code, markdown, vendor};
-use super::types::{Types, ident};
+use super::types::{Std, Types, ident};
 use crate::model::Service;
 
 /// Emits `pub mod events { ... }`; empty when the service documents no events.
 pub fn emit_events(service: &Service) -> TokenStream {
-    let mut types = Types::new(service);
+    let mut types = Types::new(service, Std::QUALIFIED);
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     let mut names = Vec::new();

@@ -129,9 +129,9 @@ tokio = {{ version = "1", features = ["macros", "rt"] }}
 ///
 /// Token building, `syn` parsing and prettyplease are nearly all of the generator's time, and
 /// grow with the number of endpoints; the endpoint modules are therefore emitted and formatted
-/// on every core (contiguous runs of endpoints per thread, joined in order, so the bytes do not
-/// depend on the number of threads) and one at a time, which also bounds the memory the token
-/// trees take.
+/// on every core (rayon's work stealing; the texts are joined in endpoint order, so the bytes do
+/// not depend on the number of threads), one module at a time per thread, which also bounds the
+/// memory the token trees take.
 fn emit_lib(service: &Service, as_crate: bool) -> String {
     let header = if as_crate {
         emit_header(service)
@@ -149,32 +149,19 @@ fn emit_lib(service: &Service, as_crate: bool) -> String {
         #types
         #events
     }));
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let per_thread = service.endpoints.len().div_ceil(threads).max(1);
-    let modules: Vec<String> = std::thread::scope(|scope| {
-        let workers: Vec<_> = service
-            .endpoints
-            .chunks(per_thread)
-            .map(|run| {
-                scope.spawn(move || {
-                    let mut text = String::new();
-                    for endpoint in run {
-                        text.push_str(&format_items(operation::emit_operation(service, endpoint)));
-                    }
-                    text
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                w.join()
-                    .expect("the emitter does not panic on a valid model")
-            })
-            .collect()
-    });
+    let (modules, client): (Vec<String>, String) = rayon::join(
+        || {
+            use rayon::prelude::*;
+            service
+                .endpoints
+                .par_iter()
+                .map(|endpoint| format_items(operation::emit_operation(service, endpoint)))
+                .collect()
+        },
+        || format_items(client::emit_client(service)),
+    );
     modules.iter().for_each(|m| text.push_str(m));
-    text.push_str(&format_items(client::emit_client(service)));
+    text.push_str(&client);
     text
 }
 

@@ -13,7 +13,7 @@ use quote::quote;
 use serde_json::Value;
 
 use super::docs::{code, doc_paragraphs, markdown, vendor};
-use super::types::{Types, constraints_text, field_docs, ident};
+use super::types::{Std, Types, constraints_text, field_docs, ident};
 use crate::model::{
     CodeValue, DispatchIn, Endpoint, ErrorCode, Field, ParamIn, Service, Type, TypeKind,
 };
@@ -29,7 +29,7 @@ struct Member<'a> {
 
 /// Emits `pub mod <endpoint id> { ... }`.
 pub fn emit_operation(service: &Service, endpoint: &Endpoint) -> TokenStream {
-    let mut types = Types::new(service);
+    let mut types = Types::new(service, Std::PRELUDE);
     let members = members(&mut types, endpoint);
     let module = ident(&endpoint.rust);
     let module_docs = module_docs(service, endpoint);
@@ -46,7 +46,7 @@ pub fn emit_operation(service: &Service, endpoint: &Endpoint) -> TokenStream {
     ]);
     let output_fields: &[Field] = endpoint.response.as_ref().map_or(&[], |r| &r.fields);
     let output = types.struct_def("Output", output_docs, output_fields);
-    let error = emit_error(service, endpoint);
+    let error = emit_error(endpoint);
     let defs = types.defs;
     let prelude = super::types::json_prelude();
     quote! {
@@ -244,6 +244,8 @@ pub fn error_info(e: &ErrorCode) -> TokenStream {
     }
 }
 
+/// Fully qualified: the service-wide table sits in the crate root, or in whatever module a
+/// build script's output is included into.
 fn opt(value: Option<TokenStream>) -> TokenStream {
     match value {
         Some(v) => quote!(::std::option::Option::Some(#v)),
@@ -256,7 +258,7 @@ fn field_type(member: &Member<'_>) -> TokenStream {
     if member.field.required || member.default.is_some() {
         quote!(#ty)
     } else {
-        quote!(::std::option::Option<#ty>)
+        quote!(Option<#ty>)
     }
 }
 
@@ -291,7 +293,7 @@ fn emit_request(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
 
             /// Checks the documented constraints (ranges, lengths, patterns).
             #[inline]
-            pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+            pub fn validate(&self) -> Result<(), BuildError> {
                 #(#checks)*
                 Ok(())
             }
@@ -336,7 +338,7 @@ fn validation(member: &Member<'_>) -> Option<TokenStream> {
             }
             if let Some(p) = &ty.pattern {
                 checks.push(quote! {
-                    static PATTERN: ::std::sync::OnceLock<::std::option::Option<::switchboard_runtime::validate::Regex>> = ::std::sync::OnceLock::new();
+                    static PATTERN: ::std::sync::OnceLock<Option<::switchboard_runtime::validate::Regex>> = ::std::sync::OnceLock::new();
                     ::switchboard_runtime::validate::pattern(#wire, #v, #p, &PATTERN)
                         .map_err(|e| if #secret { BuildError::new(e.field(), e.constraint()) } else { e })?;
                 });
@@ -383,7 +385,7 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
     let slots = members.iter().map(|m| {
         let name = ident(&m.field.name.rust);
         let ty = &m.ty;
-        quote!(#name: ::std::option::Option<#ty>,)
+        quote!(#name: Option<#ty>,)
     });
     let setters = members.iter().map(|m| {
         let name = ident(&m.field.name.rust);
@@ -400,7 +402,7 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
         let docs = markdown(&text);
         quote! {
             #docs
-            pub fn #name(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+            pub fn #name(mut self, value: impl Into<#ty>) -> Self {
                 self.#name = Some(value.into());
                 self
             }
@@ -430,7 +432,7 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
 
             /// The request, once every required value is set and every constraint holds.
             #[inline]
-            pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+            pub fn build(self) -> Result<Request, BuildError> {
                 let request = Request { #(#inits)* };
                 request.validate()?;
                 Ok(request)
@@ -456,7 +458,7 @@ fn text_of(member: &Member<'_>, value: TokenStream) -> TokenStream {
     }
     match &ty.kind {
         TypeKind::String if ty.values.is_empty() => quote!(#value.as_str()),
-        TypeKind::String => quote!(::std::string::String::from(#value.clone()).as_str()),
+        TypeKind::String => quote!(String::from(#value.clone()).as_str()),
         TypeKind::Integer if !ty.values.is_empty() => {
             quote!(i64::from(#value.clone()).to_string().as_str())
         }
@@ -476,8 +478,8 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
         quote!(super::ENVELOPE)
     } else {
         let payload = match &endpoint.payload {
-            Some(p) => quote!(::std::option::Option::Some(#p)),
-            None => quote!(::std::option::Option::None),
+            Some(p) => quote!(Some(#p)),
+            None => quote!(None),
         };
         quote!(::switchboard_runtime::response::Envelope { payload_field: #payload, ..super::ENVELOPE })
     };
@@ -581,7 +583,7 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
             /// The HTTP request, without credentials (the client's auth scheme adds them).
             /// Sans-IO: usable without any async runtime.
             #[inline]
-            pub fn to_http(&self, base_url: &str) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            pub fn to_http(&self, base_url: &str) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
                 self.validate()?;
                 let mut parts = ::switchboard_runtime::request::RequestParts::new(::switchboard_runtime::http::Method::#method, base_url);
                 parts.operation(ID, &[#(#auth_params),*]);
@@ -590,31 +592,12 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
             }
         }
 
-        impl ::switchboard_runtime::client::Operation for Request {
-            type Output = Output;
-            type Error = Error;
-            #[inline]
-            fn to_http(&self, base_url: &str) -> ::std::result::Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-                Request::to_http(self, base_url)
-            }
-            #[inline]
-            fn parse_response(response: ::switchboard_runtime::http::Response<Bytes>) -> ::std::result::Result<Output, Error> {
-                parse_response(response)
-            }
-            #[inline]
-            fn build_error(error: BuildError) -> Error {
-                Error::Build(error)
-            }
-            #[inline]
-            fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-                Error::Send(error)
-            }
-        }
+        ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
 
         /// Decodes a response of this endpoint: the envelope's success rule, then the output.
         /// Sans-IO; never panics, whatever the bytes.
         #[inline]
-        pub fn parse_response(response: ::switchboard_runtime::http::Response<Bytes>) -> ::std::result::Result<Output, Error> {
+        pub fn parse_response(response: ::switchboard_runtime::http::Response<Bytes>) -> Result<Output, Error> {
             // `match`, not `map_err`: one generic instantiation fewer per endpoint.
             let opened = match ::switchboard_runtime::response::open(&#envelope, ID, response) {
                 Ok(opened) => opened,
@@ -628,7 +611,7 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
     }
 }
 
-fn emit_error(service: &Service, endpoint: &Endpoint) -> TokenStream {
+fn emit_error(endpoint: &Endpoint) -> TokenStream {
     let variants: Vec<_> = endpoint.errors.iter().map(|e| ident(&e.rust)).collect();
     let variant_docs = endpoint.errors.iter().map(|e| {
         let mut text = code(&e.code.to_string());
@@ -658,30 +641,8 @@ fn emit_error(service: &Service, endpoint: &Endpoint) -> TokenStream {
             CodeValue::Int(i) => i.to_string(),
         };
         let variant = ident(&e.rust);
-        quote!(#code => Self::#variant(error),)
+        quote!(#code => #variant)
     });
-    let endpoint_table = if endpoint.errors.is_empty() {
-        quote!()
-    } else {
-        quote! {
-            if let Some(info) = ::switchboard_runtime::response::lookup(&ERRORS, error.code()) {
-                let error = error.with_info(info);
-                return match info.code {
-                    #(#arms)*
-                    _ => Self::Undocumented(error),
-                };
-            }
-        }
-    };
-    let service_table = if service.errors.is_empty() {
-        quote!()
-    } else {
-        quote! {
-            if let Some(info) = ::switchboard_runtime::response::lookup(&super::ERRORS, error.code()) {
-                return Self::Service(error.with_info(info));
-            }
-        }
-    };
     quote! {
         /// Why a call of this endpoint failed: one variant per documented code, then the
         /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -701,76 +662,8 @@ fn emit_error(service: &Service, endpoint: &Endpoint) -> TokenStream {
             Send(::switchboard_runtime::auth::SendError),
         }
 
-        impl Error {
-            #[inline]
-            fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-                let error = match failure {
-                    ::switchboard_runtime::response::Failure::Decode(error) => return Self::Decode(error),
-                    ::switchboard_runtime::response::Failure::Api(error) => error,
-                };
-                #endpoint_table
-                #service_table
-                Self::Undocumented(error)
-            }
-
-            /// The API's answer, when the API answered with an error.
-            #[inline]
-            pub fn api_error(&self) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-                match self {
-                    #( Self::#variants(error) )|* | Self::Service(error) | Self::Undocumented(error) => Some(error),
-                    _ => None,
-                }
-            }
-
-            /// The vendor's code, when the API answered with one.
-            #[inline]
-            pub fn code(&self) -> ::std::option::Option<&str> {
-                match self.api_error() {
-                    Some(error) => error.code(),
-                    None => None,
-                }
-            }
-
-            /// Whether the documentation says repeating the call may succeed.
-            #[inline]
-            pub fn is_retryable(&self) -> bool {
-                match self.api_error() {
-                    Some(error) => error.is_retryable(),
-                    None => false,
-                }
-            }
-        }
-
-        // The accessors and trait methods below are `#[inline]`: compiled where a caller uses
-        // them, not once per endpoint in the client crate.
-        impl ::std::fmt::Display for Error {
-            #[inline]
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    Self::Decode(error) => error.fmt(f),
-                    Self::Build(error) => write!(f, "{}: {error}", ID),
-                    Self::Send(error) => write!(f, "{}: {error}", ID),
-                    other => match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    },
-                }
-            }
-        }
-
-        impl ::std::error::Error for Error {
-            #[inline]
-            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    Self::Decode(error) => Some(error),
-                    Self::Build(error) => Some(error),
-                    Self::Send(error) => Some(error),
-                    other => match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    },
-                }
-            }
-        }
+        // `from_failure` (codes → variants through the two tables), `api_error`, `code`,
+        // `is_retryable`, `Display` and `Error`, from the runtime: the same for every endpoint.
+        ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, { #(#arms),* });
     }
 }

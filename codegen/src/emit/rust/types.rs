@@ -17,8 +17,82 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// How a module names the standard library's types: fully qualified (`::std::string::String`)
+/// in modules whose item names come from the spec (shared types, events, the crate root: a
+/// vendor type may be called `Result`), by their prelude names in endpoint modules, where every
+/// generated name is the endpoint's name followed by a capitalized part (`SendMsgRequestBody`)
+/// and so can never be `String`, `Option`, `Vec`, `Box`, `Result`, `Into` or `From`, which
+/// have no inner capital. Shorter paths are shorter docs and less text to parse and print.
+#[derive(Clone, Copy, Debug)]
+pub struct Std {
+    prelude: bool,
+}
+
+impl Std {
+    /// Fully qualified paths.
+    pub const QUALIFIED: Std = Std { prelude: false };
+    /// Prelude names.
+    pub const PRELUDE: Std = Std { prelude: true };
+
+    /// `String`.
+    pub fn string(self) -> TokenStream {
+        if self.prelude {
+            quote!(String)
+        } else {
+            quote!(::std::string::String)
+        }
+    }
+
+    /// `Option<T>`.
+    pub fn option(self, ty: &TokenStream) -> TokenStream {
+        if self.prelude {
+            quote!(Option<#ty>)
+        } else {
+            quote!(::std::option::Option<#ty>)
+        }
+    }
+
+    /// `Vec<T>`.
+    pub fn vec(self, ty: &TokenStream) -> TokenStream {
+        if self.prelude {
+            quote!(Vec<#ty>)
+        } else {
+            quote!(::std::vec::Vec<#ty>)
+        }
+    }
+
+    /// `Box<T>`.
+    pub fn boxed(self, ty: &TokenStream) -> TokenStream {
+        if self.prelude {
+            quote!(Box<#ty>)
+        } else {
+            quote!(::std::boxed::Box<#ty>)
+        }
+    }
+
+    /// `Result<T, E>`.
+    pub fn result(self, ok: &TokenStream, err: &TokenStream) -> TokenStream {
+        if self.prelude {
+            quote!(Result<#ok, #err>)
+        } else {
+            quote!(::std::result::Result<#ok, #err>)
+        }
+    }
+
+    /// The `From` trait.
+    pub fn from(self) -> TokenStream {
+        if self.prelude {
+            quote!(From)
+        } else {
+            quote!(::std::convert::From)
+        }
+    }
+}
+
 /// Collects the type definitions one generated module needs.
 pub struct Types<'a> {
+    /// How the module names standard types.
+    pub std: Std,
     /// The service, for named types.
     pub service: &'a Service,
     /// Definitions emitted so far, in order.
@@ -29,8 +103,8 @@ pub struct Types<'a> {
 }
 
 impl<'a> Types<'a> {
-    /// An empty collection.
-    pub fn new(service: &'a Service) -> Self {
+    /// An empty collection for a module that names standard types as `std`.
+    pub fn new(service: &'a Service, std: Std) -> Self {
         let recursive = service
             .types
             .iter()
@@ -38,6 +112,7 @@ impl<'a> Types<'a> {
             .map(|t| t.name.wire.clone())
             .collect();
         Types {
+            std,
             service,
             defs: Vec::new(),
             seen: BTreeSet::new(),
@@ -51,7 +126,7 @@ impl<'a> Types<'a> {
         match &ty.kind {
             TypeKind::String if !ty.values.is_empty() => self.open_enum(hint, ty, None),
             TypeKind::Integer if !ty.values.is_empty() => self.open_enum(hint, ty, None),
-            TypeKind::String => quote!(::std::string::String),
+            TypeKind::String => self.std.string(),
             TypeKind::Integer => integer(ty),
             TypeKind::Number => quote!(f64),
             TypeKind::Boolean => quote!(bool),
@@ -70,17 +145,18 @@ impl<'a> Types<'a> {
             }
             TypeKind::Array { items } => {
                 let inner = self.rust_type(items, &format!("{hint}Item"));
-                quote!(::std::vec::Vec<#inner>)
+                self.std.vec(&inner)
             }
             TypeKind::Map { values } => {
                 let inner = self.rust_type(values, &format!("{hint}Value"));
-                quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+                let string = self.std.string();
+                quote!(::std::collections::BTreeMap<#string, #inner>)
             }
             TypeKind::Named { rust, id } => {
                 let name = ident(rust);
                 // Every generated module sits directly under the crate (or include!) root.
                 if self.recursive.contains(&id.0) {
-                    quote!(::std::boxed::Box<super::types::#name>)
+                    self.std.boxed(&quote!(super::types::#name))
                 } else {
                     quote!(super::types::#name)
                 }
@@ -126,7 +202,8 @@ impl<'a> Types<'a> {
         if field.required {
             quote!(#docs pub #name: #ty,)
         } else {
-            quote!(#docs pub #name: ::std::option::Option<#ty>,)
+            let ty = self.std.option(&ty);
+            quote!(#docs pub #name: #ty,)
         }
     }
 
@@ -157,8 +234,9 @@ impl<'a> Types<'a> {
         let base = if integer {
             quote!(i64)
         } else {
-            quote!(::std::string::String)
+            self.std.string()
         };
+        let from = self.std.from();
         let mut variants = Vec::new();
         let mut from_arms = Vec::new();
         let mut into_arms = Vec::new();
@@ -190,7 +268,7 @@ impl<'a> Types<'a> {
             (
                 quote!(match value.as_str() { #(#from_arms)* _ => Self::UnknownValue(value) }),
                 quote! {
-                    impl ::std::convert::From<&str> for #enum_ident {
+                    impl #from<&str> for #enum_ident {
                         fn from(value: &str) -> Self {
                             Self::from(value.to_owned())
                         }
@@ -199,6 +277,10 @@ impl<'a> Types<'a> {
             )
         };
         let shims = serde_shims(&enum_ident);
+        let result = self.std.result(
+            &quote!(Self),
+            &quote!(::switchboard_runtime::wire::WireError),
+        );
         self.defs.push(quote! {
             #docs
             #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -208,13 +290,13 @@ impl<'a> Types<'a> {
                 /// A value the documentation does not list, kept as received.
                 UnknownValue(#base),
             }
-            impl ::std::convert::From<#base> for #enum_ident {
+            impl #from<#base> for #enum_ident {
                 fn from(value: #base) -> Self {
                     #from_match
                 }
             }
             #str_impl
-            impl ::std::convert::From<#enum_ident> for #base {
+            impl #from<#enum_ident> for #base {
                 fn from(value: #enum_ident) -> Self {
                     match value {
                         #(#into_arms)*
@@ -230,7 +312,7 @@ impl<'a> Types<'a> {
             }
             impl ::switchboard_runtime::wire::FromJson for #enum_ident {
                 #[inline]
-                fn from_json(value: ::switchboard_runtime::serde_json::Value) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+                fn from_json(value: ::switchboard_runtime::serde_json::Value) -> #result {
                     <#base as ::switchboard_runtime::wire::FromJson>::from_json(value).map(Self::from)
                 }
             }
@@ -240,56 +322,25 @@ impl<'a> Types<'a> {
     }
 }
 
-/// `ToJson` and `FromJson` of a struct, one non-generic function each (a call per field), and
-/// the serde shims over them. serde's derives would make every struct a generic visitor that
-/// rustc type-checks and, for the deserializer in use, compiles: most of a client's build time.
-/// Both functions are `#[inline]`, so only the direction a crate uses is compiled (a response
-/// type's `to_json` only where someone serializes an output).
+/// `ToJson`, `FromJson` and the serde shims of a struct, through the runtime's `wire_object!`:
+/// one line per field. The impls it expands to are one non-generic function per direction (a
+/// call per field); serde's derives would make every struct a generic visitor that rustc
+/// type-checks and, for the deserializer in use, compiles: most of a client's build time. Both
+/// functions are `#[inline]`, so only the direction a crate uses is compiled (a response
+/// type's `to_json` only where someone serializes an output). Keeping the impls in the runtime
+/// also keeps them out of the generated text, which the generator would otherwise parse and
+/// print again for every struct.
 fn json_impls(name: &Ident, fields: &[Field]) -> TokenStream {
-    let writes = fields.iter().map(|f| {
+    let fields = fields.iter().map(|f| {
         let (field, wire) = (ident(&f.name.rust), &f.name.wire);
-        if f.required {
-            quote!(object.field(#wire, self.#field.to_json());)
+        let presence = if f.required {
+            quote!(required)
         } else {
-            quote! {
-                if let ::std::option::Option::Some(value) = &self.#field {
-                    object.field(#wire, value.to_json());
-                }
-            }
-        }
+            quote!(optional)
+        };
+        quote!(#field: #wire #presence)
     });
-    let reads = fields.iter().map(|f| {
-        let (field, wire) = (ident(&f.name.rust), &f.name.wire);
-        if f.required {
-            quote!(#field: object.required(#wire)?,)
-        } else {
-            quote!(#field: object.optional(#wire)?,)
-        }
-    });
-    let (writer, reader) = if fields.is_empty() {
-        (quote!(let object), quote!(let _object))
-    } else {
-        (quote!(let mut object), quote!(let mut object))
-    };
-    let shims = serde_shims(name);
-    quote! {
-        impl ::switchboard_runtime::wire::ToJson for #name {
-            #[inline]
-            fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-                #writer = ::switchboard_runtime::wire::ObjectWriter::new();
-                #(#writes)*
-                object.finish()
-            }
-        }
-        impl ::switchboard_runtime::wire::FromJson for #name {
-            #[inline]
-            fn from_json(value: ::switchboard_runtime::serde_json::Value) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-                #reader = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-                Ok(Self { #(#reads)* })
-            }
-        }
-        #shims
-    }
+    quote!(::switchboard_runtime::wire_object!(#name { #(#fields),* });)
 }
 
 /// `serde::Serialize` and `Deserialize` through the type's JSON form.
@@ -350,26 +401,26 @@ fn integer(ty: &Type) -> TokenStream {
 /// Docs of a field: description, English rendering, constraints, default, example.
 pub fn field_docs(field: &Field) -> TokenStream {
     let mut parts: Vec<String> = Vec::new();
-    match &field.description {
-        Some(d) => parts.push(vendor(d)),
-        None => parts.push("Not described by the vendor.".into()),
-    }
-    if let Some(en) = &field.description_en {
-        parts.push(vendor(en));
-    }
-    if let Some(c) = constraints_text(&field.ty) {
-        parts.push(c);
-    }
-    if let Some(d) = &field.default {
-        parts.push(format!("Default: {}.", code(&compact(d))));
-    }
-    if let Some(e) = &field.example {
-        parts.push(format!("Example: {}.", code(&compact(e))));
-    }
+    parts.extend(field.description.as_deref().map(vendor));
+    parts.extend(field.description_en.as_deref().map(vendor));
     if let Some(u) = &field.unconfirmed {
         parts.push(format!("Unconfirmed: {}", vendor(u)));
     }
-    parts.push(format!("Wire name: {}.", code(&field.name.wire)));
+    // The facts in one line: a field's docs stay short (a thousand-endpoint client has tens
+    // of thousands of fields, every doc line is an attribute to parse and print).
+    let mut facts: Vec<String> = Vec::new();
+    facts.extend(constraints_text(&field.ty));
+    if let Some(d) = &field.default {
+        facts.push(format!("Default: {}.", code(&compact(d))));
+    }
+    if let Some(e) = &field.example {
+        facts.push(format!("Example: {}.", code(&compact(e))));
+    }
+    facts.push(format!("Wire name: {}.", code(&field.name.wire)));
+    if field.description.is_none() && field.description_en.is_none() {
+        facts.push("Not described by the vendor.".into());
+    }
+    parts.push(facts.join(" "));
     markdown(&parts.join("\n\n"))
 }
 
@@ -409,7 +460,7 @@ fn bounds(min: Option<f64>, max: Option<f64>) -> String {
 
 /// Emits `crate::types`: the service's shared types.
 pub fn emit_types(service: &Service) -> TokenStream {
-    let mut types = Types::new(service);
+    let mut types = Types::new(service, Std::QUALIFIED);
     for named in &service.types {
         let mut text: Vec<String> = [
             named.description.as_deref(),

@@ -176,260 +176,85 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct CallContext {
-        /// Not described by the vendor.
-        ///
-        /// Example: `OUTBOUND`.
-        ///
-        /// Wire name: `CallType`.
+        /// Example: `OUTBOUND`. Wire name: `CallType`. Not described by the vendor.
         pub call_type: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
+        /// Example: `ccc-test`. Wire name: `InstanceId`. Not described by the vendor.
         pub instance_id: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `job-6538214103685****`.
-        ///
-        /// Wire name: `JobId`.
+        /// Example: `job-6538214103685****`. Wire name: `JobId`. Not described by the vendor.
         pub job_id: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Wire name: `ChannelContexts`.
+        /// Wire name: `ChannelContexts`. Not described by the vendor.
         pub channel_contexts: ::std::option::Option<
             ::std::vec::Vec<super::types::ChannelContext>,
         >,
     }
-    impl ::switchboard_runtime::wire::ToJson for CallContext {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.call_type {
-                object.field("CallType", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.instance_id {
-                object.field("InstanceId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.job_id {
-                object.field("JobId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.channel_contexts {
-                object.field("ChannelContexts", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for CallContext {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                call_type: object.optional("CallType")?,
-                instance_id: object.optional("InstanceId")?,
-                job_id: object.optional("JobId")?,
-                channel_contexts: object.optional("ChannelContexts")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(CallContext);
+    ::switchboard_runtime::wire_object!(
+        CallContext { call_type : "CallType" optional, instance_id : "InstanceId"
+        optional, job_id : "JobId" optional, channel_contexts : "ChannelContexts"
+        optional }
+    );
     /// 话务通道上下文 (channel context), as shown in the UnmuteCall sample response.
     ///
     /// Vendor name: `ChannelContext`.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct ChannelContext {
-        /// Not described by the vendor.
-        ///
-        /// Example: `1`.
-        ///
-        /// Wire name: `Index`.
+        /// Example: `1`. Wire name: `Index`. Not described by the vendor.
         pub index: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `1390501****`.
-        ///
-        /// Wire name: `ReleaseInitiator`.
+        /// Example: `1390501****`. Wire name: `ReleaseInitiator`. Not described by the vendor.
         pub release_initiator: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `CREATED`.
-        ///
-        /// Wire name: `ChannelState`.
+        /// Example: `CREATED`. Wire name: `ChannelState`. Not described by the vendor.
         pub channel_state: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `1390501****`.
-        ///
-        /// Wire name: `Destination`.
+        /// Example: `1390501****`. Wire name: `Destination`. Not described by the vendor.
         pub destination: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
+        /// Example: `agent@ccc-test`. Wire name: `UserId`. Not described by the vendor.
         pub user_id: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `MONITORING`.
-        ///
-        /// Wire name: `ChannelFlags`.
+        /// Example: `MONITORING`. Wire name: `ChannelFlags`. Not described by the vendor.
         pub channel_flags: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `skillgroup@ccc-test`.
-        ///
-        /// Wire name: `SkillGroupId`.
+        /// Example: `skillgroup@ccc-test`. Wire name: `SkillGroupId`. Not described by the vendor.
         pub skill_group_id: ::std::option::Option<::std::string::String>,
         /// Timestamp in milliseconds (per the sample value).
         ///
-        /// Format: `int64`.
-        ///
-        /// Example: `1609138903315`.
-        ///
-        /// Wire name: `Timestamp`.
+        /// Format: `int64`. Example: `1609138903315`. Wire name: `Timestamp`.
         pub timestamp: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `404 - No destination`.
-        ///
-        /// Wire name: `ReleaseReason`.
+        /// Example: `404 - No destination`. Wire name: `ReleaseReason`. Not described by the vendor.
         pub release_reason: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `OUTBOUND`.
-        ///
-        /// Wire name: `CallType`.
+        /// Example: `OUTBOUND`. Wire name: `CallType`. Not described by the vendor.
         pub call_type: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `job-6538214103685****`.
-        ///
-        /// Wire name: `JobId`.
+        /// Example: `job-6538214103685****`. Wire name: `JobId`. Not described by the vendor.
         pub job_id: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `ch:user:1390501****->8032****:1609138902226:job-6538214103685****`.
-        ///
-        /// Wire name: `ChannelId`.
+        /// Example: `ch:user:1390501****->8032****:1609138902226:job-6538214103685****`. Wire name: `ChannelId`. Not described by the vendor.
         pub channel_id: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `8032****`.
-        ///
-        /// Wire name: `UserExtension`.
+        /// Example: `8032****`. Wire name: `UserExtension`. Not described by the vendor.
         pub user_extension: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `0830019****`.
-        ///
-        /// Wire name: `Originator`.
+        /// Example: `0830019****`. Wire name: `Originator`. Not described by the vendor.
         pub originator: ::std::option::Option<::std::string::String>,
         /// 随路数据
         ///
         /// Channel-associated data.
         ///
-        /// Example: `a=b;c=d;`.
-        ///
         /// Unconfirmed: Not in the UnmuteCall seed sample; documented in the ReleaseCall response table and sample (<https://help.aliyun.com/document_detail/439620.html>).
         ///
-        /// Wire name: `ChannelVariables`.
+        /// Example: `a=b;c=d;`. Wire name: `ChannelVariables`.
         pub channel_variables: ::std::option::Option<::std::string::String>,
         /// 媒体类型,默认是语音(AUDIO), 其他可选参数包括VIDEO。
         ///
         /// Media type; voice (AUDIO) by default, VIDEO is the other option.
         ///
-        /// Example: `Audio`.
-        ///
         /// Unconfirmed: Not in the UnmuteCall seed sample; documented in the MakeCall response table (seen via the third-party typings muzea/aliyun-sdk-node dist/ccc/MakeCall/res.d.ts, generated from Alibaba's API metadata), whose example is "Audio" although the text names AUDIO.
         ///
-        /// Wire name: `MediaType`.
+        /// Example: `Audio`. Wire name: `MediaType`.
         pub media_type: ::std::option::Option<::std::string::String>,
     }
-    impl ::switchboard_runtime::wire::ToJson for ChannelContext {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.index {
-                object.field("Index", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.release_initiator {
-                object.field("ReleaseInitiator", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.channel_state {
-                object.field("ChannelState", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.destination {
-                object.field("Destination", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                object.field("UserId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.channel_flags {
-                object.field("ChannelFlags", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.skill_group_id {
-                object.field("SkillGroupId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.timestamp {
-                object.field("Timestamp", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.release_reason {
-                object.field("ReleaseReason", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.call_type {
-                object.field("CallType", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.job_id {
-                object.field("JobId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.channel_id {
-                object.field("ChannelId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_extension {
-                object.field("UserExtension", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.originator {
-                object.field("Originator", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.channel_variables {
-                object.field("ChannelVariables", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.media_type {
-                object.field("MediaType", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for ChannelContext {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                index: object.optional("Index")?,
-                release_initiator: object.optional("ReleaseInitiator")?,
-                channel_state: object.optional("ChannelState")?,
-                destination: object.optional("Destination")?,
-                user_id: object.optional("UserId")?,
-                channel_flags: object.optional("ChannelFlags")?,
-                skill_group_id: object.optional("SkillGroupId")?,
-                timestamp: object.optional("Timestamp")?,
-                release_reason: object.optional("ReleaseReason")?,
-                call_type: object.optional("CallType")?,
-                job_id: object.optional("JobId")?,
-                channel_id: object.optional("ChannelId")?,
-                user_extension: object.optional("UserExtension")?,
-                originator: object.optional("Originator")?,
-                channel_variables: object.optional("ChannelVariables")?,
-                media_type: object.optional("MediaType")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(ChannelContext);
+    ::switchboard_runtime::wire_object!(
+        ChannelContext { index : "Index" optional, release_initiator : "ReleaseInitiator"
+        optional, channel_state : "ChannelState" optional, destination : "Destination"
+        optional, user_id : "UserId" optional, channel_flags : "ChannelFlags" optional,
+        skill_group_id : "SkillGroupId" optional, timestamp : "Timestamp" optional,
+        release_reason : "ReleaseReason" optional, call_type : "CallType" optional,
+        job_id : "JobId" optional, channel_id : "ChannelId" optional, user_extension :
+        "UserExtension" optional, originator : "Originator" optional, channel_variables :
+        "ChannelVariables" optional, media_type : "MediaType" optional }
+    );
     /// 坐席上下文 (agent/user context), as shown in the UnmuteCall sample response.
     ///
     /// Vendor name: `UserContext`.
@@ -438,77 +263,29 @@ pub mod types {
     pub struct UserContext {
         /// Heartbeat timestamp in milliseconds (per the sample value).
         ///
-        /// Format: `int64`.
-        ///
-        /// Example: `1609136956378`.
-        ///
-        /// Wire name: `Heartbeat`.
+        /// Format: `int64`. Example: `1609136956378`. Wire name: `Heartbeat`.
         pub heartbeat: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `8032****`.
-        ///
-        /// Wire name: `Extension`.
+        /// Example: `8032****`. Wire name: `Extension`. Not described by the vendor.
         pub extension: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `ON_SITE`.
-        ///
-        /// Wire name: `WorkMode`.
+        /// Example: `ON_SITE`. Wire name: `WorkMode`. Not described by the vendor.
         pub work_mode: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `1324730****`.
-        ///
-        /// Wire name: `Mobile`.
+        /// Example: `1324730****`. Wire name: `Mobile`. Not described by the vendor.
         pub mobile: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `ACC-YUNBS-1.0.10-****`.
-        ///
-        /// Wire name: `DeviceId`.
+        /// Example: `ACC-YUNBS-1.0.10-****`. Wire name: `DeviceId`. Not described by the vendor.
         pub device_id: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `job-6538214103685****`.
-        ///
-        /// Wire name: `JobId`.
+        /// Example: `job-6538214103685****`. Wire name: `JobId`. Not described by the vendor.
         pub job_id: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
+        /// Example: `agent@ccc-test`. Wire name: `UserId`. Not described by the vendor.
         pub user_id: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `Warm-up`.
-        ///
-        /// Wire name: `BreakCode`.
+        /// Example: `Warm-up`. Wire name: `BreakCode`. Not described by the vendor.
         pub break_code: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
+        /// Example: `ccc-test`. Wire name: `InstanceId`. Not described by the vendor.
         pub instance_id: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `false`.
-        ///
-        /// Wire name: `OutboundScenario`.
+        /// Example: `false`. Wire name: `OutboundScenario`. Not described by the vendor.
         pub outbound_scenario: ::std::option::Option<bool>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `TALKING`.
-        ///
-        /// Wire name: `UserState`.
+        /// Example: `TALKING`. Wire name: `UserState`. Not described by the vendor.
         pub user_state: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `["skillgroup1@ccc-test"]`.
-        ///
-        /// Wire name: `SignedSkillGroupIdList`.
+        /// Example: `["skillgroup1@ccc-test"]`. Wire name: `SignedSkillGroupIdList`. Not described by the vendor.
         pub signed_skill_group_id_list: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
@@ -516,13 +293,9 @@ pub mod types {
         ///
         /// When the agent was last reserved (being reserved means an incoming call is about to be assigned to the agent), as a Unix timestamp in milliseconds.
         ///
-        /// Format: `int64`.
-        ///
-        /// Example: `1609253204811`.
-        ///
         /// Unconfirmed: Not in the UnmuteCall seed sample. Present in the UserContext of other call-control actions' response tables (e.g. MuteCall, HoldCall) and the official Go SDK models (int64); description as in the HoldCall response table (seen via the third-party typings muzea/aliyun-sdk-node dist/ccc/HoldCall/res.d.ts, generated from Alibaba's API metadata).
         ///
-        /// Wire name: `Reserved`.
+        /// Format: `int64`. Example: `1609253204811`. Wire name: `Reserved`.
         pub reserved: ::std::option::Option<i64>,
         /// 设备状态。
         ///
@@ -533,81 +306,15 @@ pub mod types {
         /// Wire name: `DeviceState`.
         pub device_state: ::std::option::Option<::std::string::String>,
     }
-    impl ::switchboard_runtime::wire::ToJson for UserContext {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.heartbeat {
-                object.field("Heartbeat", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.extension {
-                object.field("Extension", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.work_mode {
-                object.field("WorkMode", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.mobile {
-                object.field("Mobile", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.device_id {
-                object.field("DeviceId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.job_id {
-                object.field("JobId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                object.field("UserId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.break_code {
-                object.field("BreakCode", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.instance_id {
-                object.field("InstanceId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.outbound_scenario {
-                object.field("OutboundScenario", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_state {
-                object.field("UserState", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
-            {
-                object.field("SignedSkillGroupIdList", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.reserved {
-                object.field("Reserved", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.device_state {
-                object.field("DeviceState", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for UserContext {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                heartbeat: object.optional("Heartbeat")?,
-                extension: object.optional("Extension")?,
-                work_mode: object.optional("WorkMode")?,
-                mobile: object.optional("Mobile")?,
-                device_id: object.optional("DeviceId")?,
-                job_id: object.optional("JobId")?,
-                user_id: object.optional("UserId")?,
-                break_code: object.optional("BreakCode")?,
-                instance_id: object.optional("InstanceId")?,
-                outbound_scenario: object.optional("OutboundScenario")?,
-                user_state: object.optional("UserState")?,
-                signed_skill_group_id_list: object.optional("SignedSkillGroupIdList")?,
-                reserved: object.optional("Reserved")?,
-                device_state: object.optional("DeviceState")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(UserContext);
+    ::switchboard_runtime::wire_object!(
+        UserContext { heartbeat : "Heartbeat" optional, extension : "Extension" optional,
+        work_mode : "WorkMode" optional, mobile : "Mobile" optional, device_id :
+        "DeviceId" optional, job_id : "JobId" optional, user_id : "UserId" optional,
+        break_code : "BreakCode" optional, instance_id : "InstanceId" optional,
+        outbound_scenario : "OutboundScenario" optional, user_state : "UserState"
+        optional, signed_skill_group_id_list : "SignedSkillGroupIdList" optional,
+        reserved : "Reserved" optional, device_state : "DeviceState" optional }
+    );
 }
 #[rustfmt::skip]
 /// AnswerCall - 接听通话: 调用AnswerCall接听指定实例下指定通话ID对应的通话。 (English: Call AnswerCall to answer the call with the given call ID.)
@@ -682,34 +389,26 @@ pub mod answer_call {
         ///
         /// The instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 坐席 ID。
         ///
         /// The agent ID.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// The device ID. This parameter is meaningless and can be filled with any value.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// The call ID.
         ///
-        /// Example: `job-65382141036853491`.
-        ///
-        /// Wire name: `JobId`.
-        pub job_id: ::std::string::String,
+        /// Example: `job-65382141036853491`. Wire name: `JobId`.
+        pub job_id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -719,54 +418,42 @@ pub mod answer_call {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        job_id: ::std::option::Option<::std::string::String>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        job_id: Option<String>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -784,10 +471,7 @@ pub mod answer_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -814,40 +498,13 @@ pub mod answer_call {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -871,55 +528,25 @@ pub mod answer_call {
         ///
         /// System auto-increment ID; customers need not care about it.
         ///
-        /// Format: `int64`.
-        ///
-        /// Example: `123456`.
-        ///
-        /// Wire name: `ContextId`.
-        pub context_id: ::std::option::Option<i64>,
+        /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
+        pub context_id: Option<i64>,
         /// 话务上下文环境。
         ///
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
+        pub call_context: Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        pub user_context: Option<super::types::UserContext>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.context_id {
-                object.field("ContextId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                context_id: object.optional("ContextId")?,
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { context_id : "ContextId" optional, call_context : "CallContext"
+        optional, user_context : "UserContext" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -954,98 +581,11 @@ pub mod answer_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "NotExists.JobId" => Self::NotExistsJobId(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::NotExistsChannelId(error)
-                | Self::NotExistsInstanceId(error)
-                | Self::NotExistsJobId(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
+        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.JobId" =>
+        NotExistsJobId }
+    );
 }
 #[rustfmt::skip]
 /// BargeInCall: 调用BargeInCall实现强插,将用户加入到jobId指定的会话中。 (English: Call BargeInCall to barge in, adding the user to the conversation given by JobId.)
@@ -1117,54 +657,38 @@ pub mod barge_in_call {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 发起强插的坐席 ID。
         ///
         /// The agent ID that initiates the barge-in.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID. This parameter is meaningless and can be filled with any value.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// The call ID.
         ///
-        /// Example: `job-6538214103685****`.
-        ///
-        /// Wire name: `JobId`.
-        pub job_id: ::std::string::String,
+        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        pub job_id: String,
         /// 被强插的座席 ID。
         ///
         /// The agent ID being barged in on.
         ///
-        /// Example: `agent2@ccc-test`.
-        ///
-        /// Wire name: `BargedUserId`.
-        pub barged_user_id: ::std::string::String,
+        /// Example: `agent2@ccc-test`. Wire name: `BargedUserId`.
+        pub barged_user_id: String,
         /// 强插超时时间,经过指定的时间强插仍未成功,则取消强插,正常情况下,强插操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
         ///
         /// Barge-in timeout in seconds: if the barge-in has not succeeded within it, it is cancelled. Normally it succeeds at once; the timeout guards against anomalies. Optional; 30 by default.
         ///
-        /// Format: `int32`.
-        ///
-        /// Default: `30`.
-        ///
-        /// Example: `60`.
-        ///
-        /// Wire name: `TimeoutSeconds`.
-        pub timeout_seconds: ::std::option::Option<i32>,
+        /// Format: `int32`. Default: `30`. Example: `60`. Wire name: `TimeoutSeconds`.
+        pub timeout_seconds: Option<i32>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -1174,71 +698,56 @@ pub mod barge_in_call {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        job_id: ::std::option::Option<::std::string::String>,
-        barged_user_id: ::std::option::Option<::std::string::String>,
-        timeout_seconds: ::std::option::Option<i32>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        job_id: Option<String>,
+        barged_user_id: Option<String>,
+        timeout_seconds: Option<i32>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起强插的坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 被强插的座席 ID。
-        pub fn barged_user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn barged_user_id(mut self, value: impl Into<String>) -> Self {
             self.barged_user_id = Some(value.into());
             self
         }
         /// 强插超时时间,经过指定的时间强插仍未成功,则取消强插,正常情况下,强插操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
         ///
         /// Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -1261,10 +770,7 @@ pub mod barge_in_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -1298,40 +804,13 @@ pub mod barge_in_call {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -1356,40 +835,18 @@ pub mod barge_in_call {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
+        pub call_context: Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        pub user_context: Option<super::types::UserContext>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { call_context : "CallContext" optional, user_context : "UserContext"
+        optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1424,98 +881,11 @@ pub mod barge_in_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "NotExists.JobId" => Self::NotExistsJobId(error),
-                    "NotExists.UserId" => Self::NotExistsUserId(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::NotExistsInstanceId(error)
-                | Self::NotExistsJobId(error)
-                | Self::NotExistsUserId(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "NotExists.InstanceId" =>
+        NotExistsInstanceId, "NotExists.JobId" => NotExistsJobId, "NotExists.UserId" =>
+        NotExistsUserId }
+    );
 }
 #[rustfmt::skip]
 /// BlindTransfer - 直接转接: 调用BlindTransfer直接转接通话到其他坐席或某个技能组队列或外部号码。 (English: Call BlindTransfer to transfer a call directly to another agent, a skill group queue or an external number.)
@@ -1579,72 +949,50 @@ pub mod blind_transfer {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 发起直接转接的坐席 ID。
         ///
         /// The agent ID that initiates the direct transfer.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID. This parameter is meaningless and can be filled with any value.
         ///
-        /// Example: `ACC-YUNBS-1.0.10-****`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `ACC-YUNBS-1.0.10-****`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 转接发起方,当场景是直接转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。
         ///
         /// The transfer initiator. When transferring to an external number, the number given here is used as the caller; when transferring to an internal agent or skill group this parameter is invalid and the initiator is given by UserId.
         ///
-        /// Example: `08314325****`.
-        ///
-        /// Wire name: `Transferor`.
-        pub transferor: ::std::option::Option<::std::string::String>,
+        /// Example: `08314325****`. Wire name: `Transferor`.
+        pub transferor: Option<String>,
         /// 被转接方,可以是坐席 ID 或技能组 ID。
         ///
         /// The transferee, which can be an agent ID or a skill group ID.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `Transferee`.
-        pub transferee: ::std::string::String,
+        /// Example: `agent@ccc-test`. Wire name: `Transferee`.
+        pub transferee: String,
         /// 直接转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。
         ///
         /// Timeout of the direct transfer in seconds: if the transferee does not answer within it, the call is hung up. Optional; 30 by default.
         ///
-        /// Format: `int32`.
-        ///
-        /// Default: `30`.
-        ///
-        /// Example: `60`.
-        ///
-        /// Wire name: `TimeoutSeconds`.
-        pub timeout_seconds: ::std::option::Option<i32>,
+        /// Format: `int32`. Default: `30`. Example: `60`. Wire name: `TimeoutSeconds`.
+        pub timeout_seconds: Option<i32>,
         /// 通话 ID。
         ///
         /// The call ID.
         ///
-        /// Example: `job-6538214103685****`.
-        ///
-        /// Wire name: `JobId`.
-        pub job_id: ::std::string::String,
+        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        pub job_id: String,
         /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
         ///
         /// Queuing priority when transferring to a skill group queue: 0-9, 0 is the highest and 9 the lowest.
         ///
-        /// Range: 0 to 9. Format: `int32`.
-        ///
-        /// Example: `5`.
-        ///
-        /// Wire name: `CallPriority`.
-        pub call_priority: ::std::option::Option<i32>,
+        /// Range: 0 to 9. Format: `int32`. Example: `5`. Wire name: `CallPriority`.
+        pub call_priority: Option<i32>,
         /// 转接到技能组队列时的座席分配策略名称。
         ///
         /// Name of the agent assignment strategy when transferring to a skill group queue.
@@ -1652,7 +1000,7 @@ pub mod blind_transfer {
         /// Unconfirmed: The page's example column lists the names "MOST_IDLE,MOST_SKILLED,MOST_ACQUAINTED,CUSTOMIZED等" (等 = "etc."), so the list is not exhaustive; their meanings are not documented here.
         ///
         /// Wire name: `StrategyName`.
-        pub strategy_name: ::std::option::Option<BlindTransferStrategyName>,
+        pub strategy_name: Option<BlindTransferStrategyName>,
         /// 转接到技能组队列时的座席分配策略参数。
         ///
         /// Parameters of the agent assignment strategy when transferring to a skill group queue.
@@ -1660,69 +1008,49 @@ pub mod blind_transfer {
         /// Unconfirmed: The page's example column gives the format instead of a value: 当分配策略为CUSTOMIZED时,本参数的内容为如下格式: { "functionId": "512fed64-e379-400f-a1a5-14d5730xxxxx", "functionName": "routing-strategy-test-2" }
         ///
         /// Wire name: `StrategyParams`.
-        pub strategy_params: ::std::option::Option<::std::string::String>,
+        pub strategy_params: Option<String>,
         /// 转接目的类型,可选值为 AGENT,SKILL_GROUP,IVR 和 EXTERNAL_NUMBER。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。
         ///
         /// Destination type of the transfer: AGENT, SKILL_GROUP, IVR or EXTERNAL_NUMBER. If absent, the system infers it from the format of the target; if it infers wrongly, specify it.
         ///
-        /// Example: `SKILL_GROUP`.
-        ///
-        /// Wire name: `TransfereeType`.
-        pub transferee_type: ::std::option::Option<BlindTransferTransfereeType>,
+        /// Example: `SKILL_GROUP`. Wire name: `TransfereeType`.
+        pub transferee_type: Option<BlindTransferTransfereeType>,
         /// 传递给联系流的变量,选填,这里配置的变量,可以在 IVR 流程中拿到并使用,格式为 JSON 字符串格式的键值对集合。
         ///
         /// Variables passed to the contact flow (optional); they can be read and used in the IVR flow. A set of key-value pairs as a JSON string.
         ///
-        /// Example: `{"name":"王先生","time":"19点20分","address":"某某中心"}`.
-        ///
-        /// Wire name: `ContactFlowVariables`.
-        pub contact_flow_variables: ::std::option::Option<::std::string::String>,
+        /// Example: `{"name":"王先生","time":"19点20分","address":"某某中心"}`. Wire name: `ContactFlowVariables`.
+        pub contact_flow_variables: Option<String>,
         /// The call routing type. Valid values are Automatic or Manual. If this parameter is empty, the system defaults to Automatic routing, which is also the current default behavior of the system. When Manual routing is selected, you must invoke APIs such as ClaimCall to assign the call to a specific agent.
         ///
-        /// Example: `Manual`.
-        ///
         /// Unconfirmed: Not on the stored edition of the page (document_detail/439603); known from the official Go SDK (BlindTransferRequest), whose English description is used.
         ///
-        /// Wire name: `RoutingType`.
-        pub routing_type: ::std::option::Option<BlindTransferRoutingType>,
+        /// Example: `Manual`. Wire name: `RoutingType`.
+        pub routing_type: Option<BlindTransferRoutingType>,
         /// Ingest endpoint data, primarily used for extension purposes. Regular users do not need to concern themselves with this field.
         ///
-        /// Example: `5295578135#WAEtqY5U&Biz_Package_Rexian_Zhuanjieanquanyungaojie_2527`.
-        ///
         /// Unconfirmed: Not on the stored edition of the page (document_detail/439603); known from the official Go SDK (BlindTransferRequest), whose English description is used.
         ///
-        /// Wire name: `Tags`.
-        pub tags: ::std::option::Option<::std::string::String>,
+        /// Example: `5295578135#WAEtqY5U&Biz_Package_Rexian_Zhuanjieanquanyungaojie_2527`. Wire name: `Tags`.
+        pub tags: Option<String>,
         /// The queuing timeout duration in seconds when the transfer target is a skill group queue.
         ///
-        /// Format: `int64`.
-        ///
-        /// Example: `10`.
-        ///
         /// Unconfirmed: Not on the stored edition of the page (document_detail/439603); known from the official Go SDK (BlindTransferRequest), whose English description is used.
         ///
-        /// Wire name: `QueuingTimeoutSeconds`.
-        pub queuing_timeout_seconds: ::std::option::Option<i64>,
+        /// Format: `int64`. Example: `10`. Wire name: `QueuingTimeoutSeconds`.
+        pub queuing_timeout_seconds: Option<i64>,
         /// The queuing overflow threshold when the transfer target is a skill group queue. The default value is 0, which means no overflow occurs.
         ///
-        /// Format: `int64`.
-        ///
-        /// Default: `0`.
-        ///
-        /// Example: `0`.
-        ///
         /// Unconfirmed: Not on the stored edition of the page (document_detail/439603); known from the official Go SDK (BlindTransferRequest), whose English description is used.
         ///
-        /// Wire name: `QueuingOverflowThreshold`.
-        pub queuing_overflow_threshold: ::std::option::Option<i64>,
+        /// Format: `int64`. Default: `0`. Example: `0`. Wire name: `QueuingOverflowThreshold`.
+        pub queuing_overflow_threshold: Option<i64>,
         /// Skill group ID.
-        ///
-        /// Example: `ee914df4-82bf-4919-bcb3-9cb8aa437f35`.
         ///
         /// Unconfirmed: Not on the stored edition of the page (document_detail/439603); known from the official Go SDK (BlindTransferRequest), whose English description is used. How it relates to Transferee/TransfereeType is not documented.
         ///
-        /// Wire name: `SkillGroupId`.
-        pub skill_group_id: ::std::option::Option<::std::string::String>,
+        /// Example: `ee914df4-82bf-4919-bcb3-9cb8aa437f35`. Wire name: `SkillGroupId`.
+        pub skill_group_id: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -1732,7 +1060,7 @@ pub mod blind_transfer {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             if let Some(value) = &self.call_priority {
                 BuildError::check_range(
                     "CallPriority",
@@ -1747,166 +1075,130 @@ pub mod blind_transfer {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        transferor: ::std::option::Option<::std::string::String>,
-        transferee: ::std::option::Option<::std::string::String>,
-        timeout_seconds: ::std::option::Option<i32>,
-        job_id: ::std::option::Option<::std::string::String>,
-        call_priority: ::std::option::Option<i32>,
-        strategy_name: ::std::option::Option<BlindTransferStrategyName>,
-        strategy_params: ::std::option::Option<::std::string::String>,
-        transferee_type: ::std::option::Option<BlindTransferTransfereeType>,
-        contact_flow_variables: ::std::option::Option<::std::string::String>,
-        routing_type: ::std::option::Option<BlindTransferRoutingType>,
-        tags: ::std::option::Option<::std::string::String>,
-        queuing_timeout_seconds: ::std::option::Option<i64>,
-        queuing_overflow_threshold: ::std::option::Option<i64>,
-        skill_group_id: ::std::option::Option<::std::string::String>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        transferor: Option<String>,
+        transferee: Option<String>,
+        timeout_seconds: Option<i32>,
+        job_id: Option<String>,
+        call_priority: Option<i32>,
+        strategy_name: Option<BlindTransferStrategyName>,
+        strategy_params: Option<String>,
+        transferee_type: Option<BlindTransferTransfereeType>,
+        contact_flow_variables: Option<String>,
+        routing_type: Option<BlindTransferRoutingType>,
+        tags: Option<String>,
+        queuing_timeout_seconds: Option<i64>,
+        queuing_overflow_threshold: Option<i64>,
+        skill_group_id: Option<String>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起直接转接的坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 转接发起方,当场景是直接转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。
-        pub fn transferor(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn transferor(mut self, value: impl Into<String>) -> Self {
             self.transferor = Some(value.into());
             self
         }
         /// 被转接方,可以是坐席 ID 或技能组 ID。
-        pub fn transferee(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn transferee(mut self, value: impl Into<String>) -> Self {
             self.transferee = Some(value.into());
             self
         }
         /// 直接转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。
         ///
         /// Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
         ///
         /// Range: 0 to 9. Format: `int32`.
-        pub fn call_priority(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn call_priority(mut self, value: impl Into<i32>) -> Self {
             self.call_priority = Some(value.into());
             self
         }
         /// 转接到技能组队列时的座席分配策略名称。
         pub fn strategy_name(
             mut self,
-            value: impl ::std::convert::Into<BlindTransferStrategyName>,
+            value: impl Into<BlindTransferStrategyName>,
         ) -> Self {
             self.strategy_name = Some(value.into());
             self
         }
         /// 转接到技能组队列时的座席分配策略参数。
-        pub fn strategy_params(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn strategy_params(mut self, value: impl Into<String>) -> Self {
             self.strategy_params = Some(value.into());
             self
         }
         /// 转接目的类型,可选值为 AGENT,SKILL_GROUP,IVR 和 EXTERNAL_NUMBER。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。
         pub fn transferee_type(
             mut self,
-            value: impl ::std::convert::Into<BlindTransferTransfereeType>,
+            value: impl Into<BlindTransferTransfereeType>,
         ) -> Self {
             self.transferee_type = Some(value.into());
             self
         }
         /// 传递给联系流的变量,选填,这里配置的变量,可以在 IVR 流程中拿到并使用,格式为 JSON 字符串格式的键值对集合。
-        pub fn contact_flow_variables(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn contact_flow_variables(mut self, value: impl Into<String>) -> Self {
             self.contact_flow_variables = Some(value.into());
             self
         }
         /// The call routing type. Valid values are Automatic or Manual. If this parameter is empty, the system defaults to Automatic routing, which is also the current default behavior of the system. When Manual routing is selected, you must invoke APIs such as ClaimCall to assign the call to a specific agent.
         pub fn routing_type(
             mut self,
-            value: impl ::std::convert::Into<BlindTransferRoutingType>,
+            value: impl Into<BlindTransferRoutingType>,
         ) -> Self {
             self.routing_type = Some(value.into());
             self
         }
         /// Ingest endpoint data, primarily used for extension purposes. Regular users do not need to concern themselves with this field.
-        pub fn tags(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn tags(mut self, value: impl Into<String>) -> Self {
             self.tags = Some(value.into());
             self
         }
         /// The queuing timeout duration in seconds when the transfer target is a skill group queue.
         ///
         /// Format: `int64`.
-        pub fn queuing_timeout_seconds(
-            mut self,
-            value: impl ::std::convert::Into<i64>,
-        ) -> Self {
+        pub fn queuing_timeout_seconds(mut self, value: impl Into<i64>) -> Self {
             self.queuing_timeout_seconds = Some(value.into());
             self
         }
         /// The queuing overflow threshold when the transfer target is a skill group queue. The default value is 0, which means no overflow occurs.
         ///
         /// Format: `int64`.
-        pub fn queuing_overflow_threshold(
-            mut self,
-            value: impl ::std::convert::Into<i64>,
-        ) -> Self {
+        pub fn queuing_overflow_threshold(mut self, value: impl Into<i64>) -> Self {
             self.queuing_overflow_threshold = Some(value.into());
             self
         }
         /// Skill group ID.
-        pub fn skill_group_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn skill_group_id(mut self, value: impl Into<String>) -> Self {
             self.skill_group_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -1937,10 +1229,7 @@ pub mod blind_transfer {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -1978,31 +1267,19 @@ pub mod blind_transfer {
                 parts.query("CallPriority", value.to_string().as_str());
             }
             if let Some(value) = &self.strategy_name {
-                parts
-                    .query(
-                        "StrategyName",
-                        ::std::string::String::from(value.clone()).as_str(),
-                    );
+                parts.query("StrategyName", String::from(value.clone()).as_str());
             }
             if let Some(value) = &self.strategy_params {
                 parts.query("StrategyParams", value.as_str());
             }
             if let Some(value) = &self.transferee_type {
-                parts
-                    .query(
-                        "TransfereeType",
-                        ::std::string::String::from(value.clone()).as_str(),
-                    );
+                parts.query("TransfereeType", String::from(value.clone()).as_str());
             }
             if let Some(value) = &self.contact_flow_variables {
                 parts.query("ContactFlowVariables", value.as_str());
             }
             if let Some(value) = &self.routing_type {
-                parts
-                    .query(
-                        "RoutingType",
-                        ::std::string::String::from(value.clone()).as_str(),
-                    );
+                parts.query("RoutingType", String::from(value.clone()).as_str());
             }
             if let Some(value) = &self.tags {
                 parts.query("Tags", value.as_str());
@@ -2019,40 +1296,13 @@ pub mod blind_transfer {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -2076,55 +1326,25 @@ pub mod blind_transfer {
         ///
         /// System auto-increment ID; customers need not care about it.
         ///
-        /// Format: `int64`.
-        ///
-        /// Example: `123456`.
-        ///
-        /// Wire name: `ContextId`.
-        pub context_id: ::std::option::Option<i64>,
+        /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
+        pub context_id: Option<i64>,
         /// 话务上下文环境。
         ///
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
+        pub call_context: Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        pub user_context: Option<super::types::UserContext>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.context_id {
-                object.field("ContextId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                context_id: object.optional("ContextId")?,
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { context_id : "ContextId" optional, call_context : "CallContext"
+        optional, user_context : "UserContext" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2153,96 +1373,10 @@ pub mod blind_transfer {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "NotExists.JobId" => Self::NotExistsJobId(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::NotExistsInstanceId(error)
-                | Self::NotExistsJobId(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "NotExists.InstanceId" =>
+        NotExistsInstanceId, "NotExists.JobId" => NotExistsJobId }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -2256,10 +1390,10 @@ pub mod blind_transfer {
         /// `CUSTOMIZED`.
         Customized,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String> for BlindTransferStrategyName {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for BlindTransferStrategyName {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "MOST_IDLE" => Self::MostIdle,
                 "MOST_SKILLED" => Self::MostSkilled,
@@ -2269,12 +1403,12 @@ pub mod blind_transfer {
             }
         }
     }
-    impl ::std::convert::From<&str> for BlindTransferStrategyName {
+    impl From<&str> for BlindTransferStrategyName {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<BlindTransferStrategyName> for ::std::string::String {
+    impl From<BlindTransferStrategyName> for String {
         fn from(value: BlindTransferStrategyName) -> Self {
             match value {
                 BlindTransferStrategyName::MostIdle => "MOST_IDLE".to_owned(),
@@ -2288,19 +1422,15 @@ pub mod blind_transfer {
     impl ::switchboard_runtime::wire::ToJson for BlindTransferStrategyName {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for BlindTransferStrategyName {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -2318,10 +1448,10 @@ pub mod blind_transfer {
         /// `EXTERNAL_NUMBER`.
         ExternalNumber,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String> for BlindTransferTransfereeType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for BlindTransferTransfereeType {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "AGENT" => Self::Agent,
                 "SKILL_GROUP" => Self::SkillGroup,
@@ -2331,12 +1461,12 @@ pub mod blind_transfer {
             }
         }
     }
-    impl ::std::convert::From<&str> for BlindTransferTransfereeType {
+    impl From<&str> for BlindTransferTransfereeType {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<BlindTransferTransfereeType> for ::std::string::String {
+    impl From<BlindTransferTransfereeType> for String {
         fn from(value: BlindTransferTransfereeType) -> Self {
             match value {
                 BlindTransferTransfereeType::Agent => "AGENT".to_owned(),
@@ -2352,19 +1482,15 @@ pub mod blind_transfer {
     impl ::switchboard_runtime::wire::ToJson for BlindTransferTransfereeType {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for BlindTransferTransfereeType {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -2378,10 +1504,10 @@ pub mod blind_transfer {
         /// `Manual`: 手动分配 (manual assignment, e.g. via ClaimCall)
         Manual,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String> for BlindTransferRoutingType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for BlindTransferRoutingType {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "Automatic" => Self::Automatic,
                 "Manual" => Self::Manual,
@@ -2389,12 +1515,12 @@ pub mod blind_transfer {
             }
         }
     }
-    impl ::std::convert::From<&str> for BlindTransferRoutingType {
+    impl From<&str> for BlindTransferRoutingType {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<BlindTransferRoutingType> for ::std::string::String {
+    impl From<BlindTransferRoutingType> for String {
         fn from(value: BlindTransferRoutingType) -> Self {
             match value {
                 BlindTransferRoutingType::Automatic => "Automatic".to_owned(),
@@ -2406,19 +1532,15 @@ pub mod blind_transfer {
     impl ::switchboard_runtime::wire::ToJson for BlindTransferRoutingType {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for BlindTransferRoutingType {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -2499,34 +1621,26 @@ pub mod cancel_attended_transfer {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 坐席 ID。
         ///
         /// The agent ID.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// The Device ID. This parameter is meaningless and can be filled with any value.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// Call ID.
         ///
-        /// Example: `job-6538214103685****`.
-        ///
-        /// Wire name: `JobId`.
-        pub job_id: ::std::string::String,
+        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        pub job_id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -2536,54 +1650,42 @@ pub mod cancel_attended_transfer {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        job_id: ::std::option::Option<::std::string::String>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        job_id: Option<String>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -2601,10 +1703,7 @@ pub mod cancel_attended_transfer {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -2631,40 +1730,13 @@ pub mod cancel_attended_transfer {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -2688,55 +1760,25 @@ pub mod cancel_attended_transfer {
         ///
         /// System auto-increment ID; customers need not care about it.
         ///
-        /// Format: `int64`.
-        ///
-        /// Example: `123456`.
-        ///
-        /// Wire name: `ContextId`.
-        pub context_id: ::std::option::Option<i64>,
+        /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
+        pub context_id: Option<i64>,
         /// 话务上下文环境。
         ///
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
+        pub call_context: Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        pub user_context: Option<super::types::UserContext>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.context_id {
-                object.field("ContextId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                context_id: object.optional("ContextId")?,
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { context_id : "ContextId" optional, call_context : "CallContext"
+        optional, user_context : "UserContext" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2771,98 +1813,11 @@ pub mod cancel_attended_transfer {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "NotExists.JobId" => Self::NotExistsJobId(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::NotExistsChannelId(error)
-                | Self::NotExistsInstanceId(error)
-                | Self::NotExistsJobId(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
+        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.JobId" =>
+        NotExistsJobId }
+    );
 }
 #[rustfmt::skip]
 /// CoachCall - 辅导通话: 调用CoachCall辅导指定实例下指定通话ID对应的通话中的指定坐席。 (English: Call CoachCall to coach a given agent in a given call.)
@@ -2904,54 +1859,38 @@ pub mod coach_call {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 发起辅导的坐席 ID。
         ///
         /// Agent ID initiating the coaching.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID. This field is meaningless and can be filled with any value.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// Call ID.
         ///
-        /// Example: `job-65382141036853491`.
-        ///
-        /// Wire name: `JobId`.
-        pub job_id: ::std::string::String,
+        /// Example: `job-65382141036853491`. Wire name: `JobId`.
+        pub job_id: String,
         /// 被辅导的坐席 ID。
         ///
         /// Agent ID being coached.
         ///
-        /// Example: `coached-agent@ccc-test`.
-        ///
-        /// Wire name: `CoachedUserId`.
-        pub coached_user_id: ::std::string::String,
+        /// Example: `coached-agent@ccc-test`. Wire name: `CoachedUserId`.
+        pub coached_user_id: String,
         /// 辅导超时时间,超过指定时间辅导没有建立,则取消辅导操作,此字段选填,默认 30,单位秒。
         ///
         /// Coaching timeout. If the coaching session is not established within the specified time, the coaching operation is canceled. This field is optional and defaults to 30 seconds.
         ///
-        /// Format: `int32`.
-        ///
-        /// Default: `30`.
-        ///
-        /// Example: `30`.
-        ///
-        /// Wire name: `TimeoutSeconds`.
-        pub timeout_seconds: ::std::option::Option<i32>,
+        /// Format: `int32`. Default: `30`. Example: `30`. Wire name: `TimeoutSeconds`.
+        pub timeout_seconds: Option<i32>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -2961,71 +1900,56 @@ pub mod coach_call {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        job_id: ::std::option::Option<::std::string::String>,
-        coached_user_id: ::std::option::Option<::std::string::String>,
-        timeout_seconds: ::std::option::Option<i32>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        job_id: Option<String>,
+        coached_user_id: Option<String>,
+        timeout_seconds: Option<i32>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起辅导的坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 被辅导的坐席 ID。
-        pub fn coached_user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn coached_user_id(mut self, value: impl Into<String>) -> Self {
             self.coached_user_id = Some(value.into());
             self
         }
         /// 辅导超时时间,超过指定时间辅导没有建立,则取消辅导操作,此字段选填,默认 30,单位秒。
         ///
         /// Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -3048,10 +1972,7 @@ pub mod coach_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3085,40 +2006,13 @@ pub mod coach_call {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -3143,40 +2037,18 @@ pub mod coach_call {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
+        pub call_context: Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        pub user_context: Option<super::types::UserContext>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { call_context : "CallContext" optional, user_context : "UserContext"
+        optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3193,82 +2065,7 @@ pub mod coach_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// CompleteAttendedTransfer - 完成咨询转接: 调用CompleteAttendedTransfer完成咨询转。 (English: Call CompleteAttendedTransfer to complete a consultation transfer.)
@@ -3343,34 +2140,26 @@ pub mod complete_attended_transfer {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 发起咨询转接的坐席 ID。
         ///
         /// The agent ID initiating the consultation transfer.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID. This parameter is meaningless and can be filled with any value.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// Call ID.
         ///
-        /// Example: `job-6538214103685****`.
-        ///
-        /// Wire name: `JobId`.
-        pub job_id: ::std::string::String,
+        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        pub job_id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -3380,54 +2169,42 @@ pub mod complete_attended_transfer {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        job_id: ::std::option::Option<::std::string::String>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        job_id: Option<String>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起咨询转接的坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -3445,10 +2222,7 @@ pub mod complete_attended_transfer {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3475,40 +2249,13 @@ pub mod complete_attended_transfer {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -3532,55 +2279,25 @@ pub mod complete_attended_transfer {
         ///
         /// System auto-increment ID; customers need not care about it.
         ///
-        /// Format: `int64`.
-        ///
-        /// Example: `123456`.
-        ///
-        /// Wire name: `ContextId`.
-        pub context_id: ::std::option::Option<i64>,
+        /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
+        pub context_id: Option<i64>,
         /// 话务上下文环境。
         ///
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
+        pub call_context: Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        pub user_context: Option<super::types::UserContext>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.context_id {
-                object.field("ContextId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                context_id: object.optional("ContextId")?,
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { context_id : "ContextId" optional, call_context : "CallContext"
+        optional, user_context : "UserContext" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3615,98 +2332,11 @@ pub mod complete_attended_transfer {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "NotExists.JobId" => Self::NotExistsJobId(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::NotExistsChannelId(error)
-                | Self::NotExistsInstanceId(error)
-                | Self::NotExistsJobId(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
+        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.JobId" =>
+        NotExistsJobId }
+    );
 }
 #[rustfmt::skip]
 /// HoldCall - 保持通话: 调用HoldCall保持指定实例下指定通话ID对应的通话。 (English: Call HoldCall to hold the call with the given call ID.)
@@ -3781,48 +2411,38 @@ pub mod hold_call {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 坐席 ID。
         ///
         /// Agent ID.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 座席端提供的唯一 ID,用来表示一个座席工作台,一个座席可以有多个不同类型的座席台,比如浏览器,iOS, Android 等, 但是在同一时间,只能有一个生效。
         ///
         /// A unique ID provided by the agent endpoint to represent an agent workbench. An agent can have multiple workbenches of different types, such as browser, iOS, or Android, but only one can be active at a time.
         ///
-        /// Example: `ACC-YUNBS-1.0.10-****`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `ACC-YUNBS-1.0.10-****`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 话务 ID。
         ///
         /// Call job ID.
         ///
-        /// Example: `job-6582589278232****`.
-        ///
-        /// Wire name: `JobId`.
-        pub job_id: ::std::string::String,
+        /// Example: `job-6582589278232****`. Wire name: `JobId`.
+        pub job_id: String,
         /// 待保持的通道 ID。
         ///
         /// Channel ID to be held.
         ///
-        /// Example: `ch:customer:010123****->1318888****:1609255715825:job-6582589278232****`.
-        ///
-        /// Wire name: `ChannelId`.
-        pub channel_id: ::std::string::String,
+        /// Example: `ch:customer:010123****->1318888****:1609255715825:job-6582589278232****`. Wire name: `ChannelId`.
+        pub channel_id: String,
         /// 通话保持音乐的名称,非必填,默认为空。
         ///
         /// Name of the hold music. This parameter is optional and defaults to empty.
         ///
         /// Wire name: `Music`.
-        pub music: ::std::option::Option<::std::string::String>,
+        pub music: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -3832,72 +2452,54 @@ pub mod hold_call {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        job_id: ::std::option::Option<::std::string::String>,
-        channel_id: ::std::option::Option<::std::string::String>,
-        music: ::std::option::Option<::std::string::String>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        job_id: Option<String>,
+        channel_id: Option<String>,
+        music: Option<String>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 座席端提供的唯一 ID,用来表示一个座席工作台,一个座席可以有多个不同类型的座席台,比如浏览器,iOS, Android 等, 但是在同一时间,只能有一个生效。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 话务 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待保持的通道 ID。
-        pub fn channel_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
         }
         /// 通话保持音乐的名称,非必填,默认为空。
-        pub fn music(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn music(mut self, value: impl Into<String>) -> Self {
             self.music = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -3917,10 +2519,7 @@ pub mod hold_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3954,40 +2553,13 @@ pub mod hold_call {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -4012,40 +2584,18 @@ pub mod hold_call {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
+        pub call_context: Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        pub user_context: Option<super::types::UserContext>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { call_context : "CallContext" optional, user_context : "UserContext"
+        optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4080,98 +2630,11 @@ pub mod hold_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "NotExists.JobId" => Self::NotExistsJobId(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::NotExistsChannelId(error)
-                | Self::NotExistsInstanceId(error)
-                | Self::NotExistsJobId(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
+        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.JobId" =>
+        NotExistsJobId }
+    );
 }
 #[rustfmt::skip]
 /// InitiateAttendedTransfer - 发起咨询转接: 咨询转接通话到其他坐席或某个技能组队列或外部号码。 (English: Start a consultation transfer of a call to another agent, a skill group queue or an external number.)
@@ -4247,70 +2710,50 @@ pub mod initiate_attended_transfer {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 发起咨询转接的坐席 ID。
         ///
         /// The agent ID that initiates the consultation transfer.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID. This parameter is meaningless and can be filled with any value.
         ///
-        /// Example: `ACC-YUNBS-1.0.10-****`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `ACC-YUNBS-1.0.10-****`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 转接发起方,当场景是咨询转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。
         ///
         /// The transfer initiator. When transferring to an external number, the number given here is used as the caller; when transferring to an internal agent or skill group this parameter is invalid and the initiator is given by UserId.
         ///
         /// Wire name: `Transferor`.
-        pub transferor: ::std::option::Option<::std::string::String>,
+        pub transferor: Option<String>,
         /// 被转接方,可以是坐席 ID 或技能组 ID。
         ///
         /// The transferee, which can be an agent ID or a skill group ID.
         ///
-        /// Example: `agent2@ccc-test`.
-        ///
-        /// Wire name: `Transferee`.
-        pub transferee: ::std::string::String,
+        /// Example: `agent2@ccc-test`. Wire name: `Transferee`.
+        pub transferee: String,
         /// 咨询转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。
         ///
         /// Timeout of the consultation transfer in seconds: if the transferee does not answer within it, the call is hung up. Optional; 30 by default.
         ///
-        /// Format: `int32`.
-        ///
-        /// Default: `30`.
-        ///
-        /// Example: `60`.
-        ///
-        /// Wire name: `TimeoutSeconds`.
-        pub timeout_seconds: ::std::option::Option<i32>,
+        /// Format: `int32`. Default: `30`. Example: `60`. Wire name: `TimeoutSeconds`.
+        pub timeout_seconds: Option<i32>,
         /// 通话 ID。
         ///
         /// The call ID.
         ///
-        /// Example: `job-6538214103685****`.
-        ///
-        /// Wire name: `JobId`.
-        pub job_id: ::std::string::String,
+        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        pub job_id: String,
         /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
         ///
         /// Queuing priority when transferring to a skill group queue: 0-9, 0 is the highest and 9 the lowest.
         ///
-        /// Range: 0 to 9. Format: `int32`.
-        ///
-        /// Example: `5`.
-        ///
-        /// Wire name: `CallPriority`.
-        pub call_priority: ::std::option::Option<i32>,
+        /// Range: 0 to 9. Format: `int32`. Example: `5`. Wire name: `CallPriority`.
+        pub call_priority: Option<i32>,
         /// 转接到技能组队列时的座席分配策略名称。
         ///
         /// Name of the agent assignment strategy when transferring to a skill group queue.
@@ -4318,7 +2761,7 @@ pub mod initiate_attended_transfer {
         /// Unconfirmed: The page's example column lists the names "MOST_IDLE,MOST_SKILLED,MOST_ACQUAINTED,CUSTOMIZED等" (等 = "etc."), so the list is not exhaustive; their meanings are not documented here.
         ///
         /// Wire name: `StrategyName`.
-        pub strategy_name: ::std::option::Option<InitiateAttendedTransferStrategyName>,
+        pub strategy_name: Option<InitiateAttendedTransferStrategyName>,
         /// 转接到技能组队列时的座席分配策略参数。
         ///
         /// Parameters of the agent assignment strategy when transferring to a skill group queue.
@@ -4326,55 +2769,37 @@ pub mod initiate_attended_transfer {
         /// Unconfirmed: The page's example column gives the format instead of a value: 当分配策略为CUSTOMIZED时,本参数的内容为如下格式: { "functionId": "512fed64-e379-400f-a1a5-14d5730xxxxx", "functionName": "routing-strategy-test-2" }
         ///
         /// Wire name: `StrategyParams`.
-        pub strategy_params: ::std::option::Option<::std::string::String>,
+        pub strategy_params: Option<String>,
         /// 转接目的类型,可选值为 AGENT,SKILL_GROUP 和 EXTERNAL。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。
         ///
         /// The destination type for the transfer. Valid values are AGENT, SKILL_GROUP, and EXTERNAL. If this parameter is not provided, the system determines the destination type based on the format of the target number. If inaccurate detection occurs, explicitly specify this parameter.
         ///
-        /// Example: `SKILL_GROUP`.
-        ///
-        /// Wire name: `TransfereeType`.
-        pub transferee_type: ::std::option::Option<
-            InitiateAttendedTransferTransfereeType,
-        >,
+        /// Example: `SKILL_GROUP`. Wire name: `TransfereeType`.
+        pub transferee_type: Option<InitiateAttendedTransferTransfereeType>,
         /// 话务分配类型,可选参数为自动分配(Automatic)或者手动分配(Manual)。如果此参数为空,则默认为自动分配的方式,这也是当前系统的默认行为。选择手动分配方式时,需要您自己配合调用 ClaimCall 等接口把电话分给指定的座席。
         ///
         /// The call assignment type: Automatic or Manual. If empty, Automatic is used, which is also the current default behaviour. With Manual, you must call APIs such as ClaimCall to assign the call to a specific agent.
         ///
-        /// Example: `Automatic`.
-        ///
-        /// Wire name: `RoutingType`.
-        pub routing_type: ::std::option::Option<InitiateAttendedTransferRoutingType>,
+        /// Example: `Automatic`. Wire name: `RoutingType`.
+        pub routing_type: Option<InitiateAttendedTransferRoutingType>,
         /// 随路数据,主要用于扩展需求,普通用户无需关心。
         ///
         /// Channel-associated data, mainly for extensions; ordinary users need not care about it.
         ///
-        /// Example: `a=b`.
-        ///
-        /// Wire name: `Tags`.
-        pub tags: ::std::option::Option<::std::string::String>,
+        /// Example: `a=b`. Wire name: `Tags`.
+        pub tags: Option<String>,
         /// 当转接目标是技能组队列时排队超时时间,单位为秒。
         ///
         /// Queuing timeout in seconds when the transfer target is a skill group queue.
         ///
-        /// Format: `int64`.
-        ///
-        /// Example: `10`.
-        ///
-        /// Wire name: `QueuingTimeoutSeconds`.
-        pub queuing_timeout_seconds: ::std::option::Option<i64>,
+        /// Format: `int64`. Example: `10`. Wire name: `QueuingTimeoutSeconds`.
+        pub queuing_timeout_seconds: Option<i64>,
         /// 当转接目标是技能组队列时排队溢出阈值。默认值为 0,表示不溢出。
         ///
         /// Queuing overflow threshold when the transfer target is a skill group queue; 0 by default, meaning no overflow.
         ///
-        /// Format: `int64`.
-        ///
-        /// Default: `0`.
-        ///
-        /// Example: `0`.
-        ///
-        /// Wire name: `QueuingOverflowThreshold`.
-        pub queuing_overflow_threshold: ::std::option::Option<i64>,
+        /// Format: `int64`. Default: `0`. Example: `0`. Wire name: `QueuingOverflowThreshold`.
+        pub queuing_overflow_threshold: Option<i64>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4384,7 +2809,7 @@ pub mod initiate_attended_transfer {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             if let Some(value) = &self.call_priority {
                 BuildError::check_range(
                     "CallPriority",
@@ -4399,105 +2824,84 @@ pub mod initiate_attended_transfer {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        transferor: ::std::option::Option<::std::string::String>,
-        transferee: ::std::option::Option<::std::string::String>,
-        timeout_seconds: ::std::option::Option<i32>,
-        job_id: ::std::option::Option<::std::string::String>,
-        call_priority: ::std::option::Option<i32>,
-        strategy_name: ::std::option::Option<InitiateAttendedTransferStrategyName>,
-        strategy_params: ::std::option::Option<::std::string::String>,
-        transferee_type: ::std::option::Option<InitiateAttendedTransferTransfereeType>,
-        routing_type: ::std::option::Option<InitiateAttendedTransferRoutingType>,
-        tags: ::std::option::Option<::std::string::String>,
-        queuing_timeout_seconds: ::std::option::Option<i64>,
-        queuing_overflow_threshold: ::std::option::Option<i64>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        transferor: Option<String>,
+        transferee: Option<String>,
+        timeout_seconds: Option<i32>,
+        job_id: Option<String>,
+        call_priority: Option<i32>,
+        strategy_name: Option<InitiateAttendedTransferStrategyName>,
+        strategy_params: Option<String>,
+        transferee_type: Option<InitiateAttendedTransferTransfereeType>,
+        routing_type: Option<InitiateAttendedTransferRoutingType>,
+        tags: Option<String>,
+        queuing_timeout_seconds: Option<i64>,
+        queuing_overflow_threshold: Option<i64>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起咨询转接的坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 转接发起方,当场景是咨询转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。
-        pub fn transferor(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn transferor(mut self, value: impl Into<String>) -> Self {
             self.transferor = Some(value.into());
             self
         }
         /// 被转接方,可以是坐席 ID 或技能组 ID。
-        pub fn transferee(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn transferee(mut self, value: impl Into<String>) -> Self {
             self.transferee = Some(value.into());
             self
         }
         /// 咨询转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。
         ///
         /// Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
         ///
         /// Range: 0 to 9. Format: `int32`.
-        pub fn call_priority(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn call_priority(mut self, value: impl Into<i32>) -> Self {
             self.call_priority = Some(value.into());
             self
         }
         /// 转接到技能组队列时的座席分配策略名称。
         pub fn strategy_name(
             mut self,
-            value: impl ::std::convert::Into<InitiateAttendedTransferStrategyName>,
+            value: impl Into<InitiateAttendedTransferStrategyName>,
         ) -> Self {
             self.strategy_name = Some(value.into());
             self
         }
         /// 转接到技能组队列时的座席分配策略参数。
-        pub fn strategy_params(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn strategy_params(mut self, value: impl Into<String>) -> Self {
             self.strategy_params = Some(value.into());
             self
         }
         /// 转接目的类型,可选值为 AGENT,SKILL_GROUP 和 EXTERNAL。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。
         pub fn transferee_type(
             mut self,
-            value: impl ::std::convert::Into<InitiateAttendedTransferTransfereeType>,
+            value: impl Into<InitiateAttendedTransferTransfereeType>,
         ) -> Self {
             self.transferee_type = Some(value.into());
             self
@@ -4505,42 +2909,33 @@ pub mod initiate_attended_transfer {
         /// 话务分配类型,可选参数为自动分配(Automatic)或者手动分配(Manual)。如果此参数为空,则默认为自动分配的方式,这也是当前系统的默认行为。选择手动分配方式时,需要您自己配合调用 ClaimCall 等接口把电话分给指定的座席。
         pub fn routing_type(
             mut self,
-            value: impl ::std::convert::Into<InitiateAttendedTransferRoutingType>,
+            value: impl Into<InitiateAttendedTransferRoutingType>,
         ) -> Self {
             self.routing_type = Some(value.into());
             self
         }
         /// 随路数据,主要用于扩展需求,普通用户无需关心。
-        pub fn tags(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn tags(mut self, value: impl Into<String>) -> Self {
             self.tags = Some(value.into());
             self
         }
         /// 当转接目标是技能组队列时排队超时时间,单位为秒。
         ///
         /// Format: `int64`.
-        pub fn queuing_timeout_seconds(
-            mut self,
-            value: impl ::std::convert::Into<i64>,
-        ) -> Self {
+        pub fn queuing_timeout_seconds(mut self, value: impl Into<i64>) -> Self {
             self.queuing_timeout_seconds = Some(value.into());
             self
         }
         /// 当转接目标是技能组队列时排队溢出阈值。默认值为 0,表示不溢出。
         ///
         /// Format: `int64`.
-        pub fn queuing_overflow_threshold(
-            mut self,
-            value: impl ::std::convert::Into<i64>,
-        ) -> Self {
+        pub fn queuing_overflow_threshold(mut self, value: impl Into<i64>) -> Self {
             self.queuing_overflow_threshold = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -4569,10 +2964,7 @@ pub mod initiate_attended_transfer {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -4610,28 +3002,16 @@ pub mod initiate_attended_transfer {
                 parts.query("CallPriority", value.to_string().as_str());
             }
             if let Some(value) = &self.strategy_name {
-                parts
-                    .query(
-                        "StrategyName",
-                        ::std::string::String::from(value.clone()).as_str(),
-                    );
+                parts.query("StrategyName", String::from(value.clone()).as_str());
             }
             if let Some(value) = &self.strategy_params {
                 parts.query("StrategyParams", value.as_str());
             }
             if let Some(value) = &self.transferee_type {
-                parts
-                    .query(
-                        "TransfereeType",
-                        ::std::string::String::from(value.clone()).as_str(),
-                    );
+                parts.query("TransfereeType", String::from(value.clone()).as_str());
             }
             if let Some(value) = &self.routing_type {
-                parts
-                    .query(
-                        "RoutingType",
-                        ::std::string::String::from(value.clone()).as_str(),
-                    );
+                parts.query("RoutingType", String::from(value.clone()).as_str());
             }
             if let Some(value) = &self.tags {
                 parts.query("Tags", value.as_str());
@@ -4645,40 +3025,13 @@ pub mod initiate_attended_transfer {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -4702,55 +3055,25 @@ pub mod initiate_attended_transfer {
         ///
         /// System auto-increment ID; customers need not care about it.
         ///
-        /// Format: `int64`.
-        ///
-        /// Example: `123456`.
-        ///
-        /// Wire name: `ContextId`.
-        pub context_id: ::std::option::Option<i64>,
+        /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
+        pub context_id: Option<i64>,
         /// 话务上下文环境。
         ///
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
+        pub call_context: Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        pub user_context: Option<super::types::UserContext>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.context_id {
-                object.field("ContextId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                context_id: object.optional("ContextId")?,
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { context_id : "ContextId" optional, call_context : "CallContext"
+        optional, user_context : "UserContext" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4785,98 +3108,11 @@ pub mod initiate_attended_transfer {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "NotExists.JobId" => Self::NotExistsJobId(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::NotExistsChannelId(error)
-                | Self::NotExistsInstanceId(error)
-                | Self::NotExistsJobId(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
+        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.JobId" =>
+        NotExistsJobId }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -4890,11 +3126,10 @@ pub mod initiate_attended_transfer {
         /// `CUSTOMIZED`.
         Customized,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String>
-    for InitiateAttendedTransferStrategyName {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for InitiateAttendedTransferStrategyName {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "MOST_IDLE" => Self::MostIdle,
                 "MOST_SKILLED" => Self::MostSkilled,
@@ -4904,13 +3139,12 @@ pub mod initiate_attended_transfer {
             }
         }
     }
-    impl ::std::convert::From<&str> for InitiateAttendedTransferStrategyName {
+    impl From<&str> for InitiateAttendedTransferStrategyName {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<InitiateAttendedTransferStrategyName>
-    for ::std::string::String {
+    impl From<InitiateAttendedTransferStrategyName> for String {
         fn from(value: InitiateAttendedTransferStrategyName) -> Self {
             match value {
                 InitiateAttendedTransferStrategyName::MostIdle => "MOST_IDLE".to_owned(),
@@ -4930,19 +3164,15 @@ pub mod initiate_attended_transfer {
     impl ::switchboard_runtime::wire::ToJson for InitiateAttendedTransferStrategyName {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for InitiateAttendedTransferStrategyName {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -4958,11 +3188,10 @@ pub mod initiate_attended_transfer {
         /// `SKILL_GROUP`: 技能组
         SkillGroup,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String>
-    for InitiateAttendedTransferTransfereeType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for InitiateAttendedTransferTransfereeType {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "AGENT" => Self::Agent,
                 "EXTERNAL" => Self::External,
@@ -4971,13 +3200,12 @@ pub mod initiate_attended_transfer {
             }
         }
     }
-    impl ::std::convert::From<&str> for InitiateAttendedTransferTransfereeType {
+    impl From<&str> for InitiateAttendedTransferTransfereeType {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<InitiateAttendedTransferTransfereeType>
-    for ::std::string::String {
+    impl From<InitiateAttendedTransferTransfereeType> for String {
         fn from(value: InitiateAttendedTransferTransfereeType) -> Self {
             match value {
                 InitiateAttendedTransferTransfereeType::Agent => "AGENT".to_owned(),
@@ -4992,9 +3220,7 @@ pub mod initiate_attended_transfer {
     impl ::switchboard_runtime::wire::ToJson for InitiateAttendedTransferTransfereeType {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson
@@ -5002,10 +3228,8 @@ pub mod initiate_attended_transfer {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -5019,11 +3243,10 @@ pub mod initiate_attended_transfer {
         /// `Manual`: 手动分配 (manual assignment, e.g. via ClaimCall)
         Manual,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String>
-    for InitiateAttendedTransferRoutingType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for InitiateAttendedTransferRoutingType {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "Automatic" => Self::Automatic,
                 "Manual" => Self::Manual,
@@ -5031,13 +3254,12 @@ pub mod initiate_attended_transfer {
             }
         }
     }
-    impl ::std::convert::From<&str> for InitiateAttendedTransferRoutingType {
+    impl From<&str> for InitiateAttendedTransferRoutingType {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<InitiateAttendedTransferRoutingType>
-    for ::std::string::String {
+    impl From<InitiateAttendedTransferRoutingType> for String {
         fn from(value: InitiateAttendedTransferRoutingType) -> Self {
             match value {
                 InitiateAttendedTransferRoutingType::Automatic => "Automatic".to_owned(),
@@ -5049,19 +3271,15 @@ pub mod initiate_attended_transfer {
     impl ::switchboard_runtime::wire::ToJson for InitiateAttendedTransferRoutingType {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for InitiateAttendedTransferRoutingType {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -5142,54 +3360,38 @@ pub mod intercept_call {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 发起强拆的坐席。
         ///
         /// The agent who initiates the intercept.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID. This parameter is meaningless and can be filled with any value.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// The call ID.
         ///
-        /// Example: `job-6538214103685****`.
-        ///
-        /// Wire name: `JobId`.
-        pub job_id: ::std::string::String,
+        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        pub job_id: String,
         /// 被强拆的座席 ID。
         ///
         /// The agent ID that is forcibly disconnected.
         ///
-        /// Example: `agent2@ccc-test`.
-        ///
-        /// Wire name: `InterceptedUserId`.
-        pub intercepted_user_id: ::std::string::String,
+        /// Example: `agent2@ccc-test`. Wire name: `InterceptedUserId`.
+        pub intercepted_user_id: String,
         /// 强拆超时时间,经过指定的时间强拆仍未成功,则取消强拆,正常情况下,强拆操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
         ///
         /// Intercept timeout in seconds: if the intercept has not succeeded within it, it is cancelled. Normally it succeeds at once; the timeout guards against anomalies. Optional; 30 by default.
         ///
-        /// Format: `int32`.
-        ///
-        /// Default: `30`.
-        ///
-        /// Example: `60`.
-        ///
-        /// Wire name: `TimeoutSeconds`.
-        pub timeout_seconds: ::std::option::Option<i32>,
+        /// Format: `int32`. Default: `30`. Example: `60`. Wire name: `TimeoutSeconds`.
+        pub timeout_seconds: Option<i32>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5199,71 +3401,56 @@ pub mod intercept_call {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        job_id: ::std::option::Option<::std::string::String>,
-        intercepted_user_id: ::std::option::Option<::std::string::String>,
-        timeout_seconds: ::std::option::Option<i32>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        job_id: Option<String>,
+        intercepted_user_id: Option<String>,
+        timeout_seconds: Option<i32>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起强拆的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 被强拆的座席 ID。
-        pub fn intercepted_user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn intercepted_user_id(mut self, value: impl Into<String>) -> Self {
             self.intercepted_user_id = Some(value.into());
             self
         }
         /// 强拆超时时间,经过指定的时间强拆仍未成功,则取消强拆,正常情况下,强拆操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
         ///
         /// Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -5286,10 +3473,7 @@ pub mod intercept_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -5323,40 +3507,13 @@ pub mod intercept_call {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -5381,40 +3538,18 @@ pub mod intercept_call {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
+        pub call_context: Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        pub user_context: Option<super::types::UserContext>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { call_context : "CallContext" optional, user_context : "UserContext"
+        optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5449,98 +3584,11 @@ pub mod intercept_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "NotExists.JobId" => Self::NotExistsJobId(error),
-                    "NotExists.UserId" => Self::NotExistsUserId(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::NotExistsInstanceId(error)
-                | Self::NotExistsJobId(error)
-                | Self::NotExistsUserId(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "NotExists.InstanceId" =>
+        NotExistsInstanceId, "NotExists.JobId" => NotExistsJobId, "NotExists.UserId" =>
+        NotExistsUserId }
+    );
 }
 #[rustfmt::skip]
 /// MakeCall - 发起呼叫: 调用MakeCall发起呼叫,被叫可以是内部坐席,也可以是外部客户。 (English: Call MakeCall to place a call to an internal agent or an external customer.)
@@ -5628,86 +3676,64 @@ pub mod make_call {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 发起外呼的坐席 ID,非必填,不填默认使用当前 RAM 账号映射的坐席。
         ///
         /// Agent ID initiating the outbound call. This field is optional. If not specified, the system uses the agent mapped to the current RAM user by default.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID. This field is meaningless and can be filled with any value.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 主叫号码,如果是内部呼叫,这此参数无效,如果是外部呼叫,此参数为当前坐席可用的外呼号码,需要确保该号码可外呼且坐席对该号码有使用权,使用权通过两种途径获得,一是将号码绑定到当前坐席签入的技能组上,二是将号码设置为坐席的个人外呼号码。
         ///
         /// Caller number. This parameter is invalid for internal calls. For outbound calls, specify an outbound number available to the current agent. Ensure that the number supports outbound calling and that the agent has permission to use it. Permission can be granted in two ways: either by attaching the number to the skill group the agent signed into, or by setting the number as the agent's personal outbound number.
         ///
-        /// Example: `010989****`.
-        ///
-        /// Wire name: `Caller`.
-        pub caller: ::std::option::Option<::std::string::String>,
+        /// Example: `010989****`. Wire name: `Caller`.
+        pub caller: Option<String>,
         /// 被叫号码,如果是内部呼叫,该字段填写目标坐席的分机号,如果是外呼呼叫,填写客户的电话号码。
         ///
         /// Callee number. For internal calls, specify the target agent's extension number in this field. For outbound calls, specify the customer's phone number.
         ///
-        /// Example: `1318888****`.
-        ///
-        /// Wire name: `Callee`.
-        pub callee: ::std::string::String,
+        /// Example: `1318888****`. Wire name: `Callee`.
+        pub callee: String,
         /// 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,取值范围 30-300,单位秒。
         ///
         /// Timeout. If the call is not answered within the time specified by this parameter, the system automatically hangs up. Valid values range from 30 to 300 seconds.
         ///
-        /// Range: 30 to 300. Format: `int32`.
-        ///
-        /// Example: `30`.
-        ///
-        /// Wire name: `TimeoutSeconds`.
-        pub timeout_seconds: ::std::option::Option<i32>,
+        /// Range: 30 to 300. Format: `int32`. Example: `30`. Wire name: `TimeoutSeconds`.
+        pub timeout_seconds: Option<i32>,
         /// 随路数据,客户无需关心。
         ///
         /// Channel-associated data; customers need not care about it.
         ///
-        /// Example: `tags`.
-        ///
-        /// Wire name: `Tags`.
-        pub tags: ::std::option::Option<::std::string::String>,
+        /// Example: `tags`. Wire name: `Tags`.
+        pub tags: Option<String>,
         /// 脱敏后的被叫号码,如果该字段不为空,表示需要对被叫号码脱敏,脱敏规则由客户自行定义,只需将脱敏后的被叫号码填入即可,使用脱敏被叫会导致某些场景下看到的是脱敏后的被叫号码,无法查看真实被叫号码。
         ///
         /// The desensitized callee number. If this field is not empty, the callee number must be desensitized; the rule is defined by the customer, who only fills in the desensitized number. Using it means that in some scenarios only the desensitized callee number is visible, not the real one.
         ///
-        /// Example: `131****8888`.
-        ///
-        /// Wire name: `MaskedCallee`.
-        pub masked_callee: ::std::option::Option<::std::string::String>,
+        /// Example: `131****8888`. Wire name: `MaskedCallee`.
+        pub masked_callee: Option<String>,
         /// 媒体类型,默认是语音(AUDIO), 其他可选参数包括 VIDEO。
         ///
         /// Media type. The default value is AUDIO. Other valid values include VIDEO.
         ///
-        /// Example: `AUDIO`.
-        ///
-        /// Wire name: `MediaType`.
-        pub media_type: ::std::option::Option<MakeCallMediaType>,
+        /// Example: `AUDIO`. Wire name: `MediaType`.
+        pub media_type: Option<MakeCallMediaType>,
         /// 闪信配置
         ///
         /// Flash SMS configuration (a JSON string).
         ///
-        /// Example: `{"applicationId":"6bd18325-ea7f-4881-8902-4d06283d3b3b","templateId":"1722217249064"}`.
-        ///
         /// Unconfirmed: The page prints the example with backslash-escaped quotes; the keys (applicationId, templateId) are known only from the example. Not on the older document_detail edition (439614).
         ///
-        /// Wire name: `FlashSmsVariables`.
-        pub flash_sms_variables: ::std::option::Option<::std::string::String>,
+        /// Example: `{"applicationId":"6bd18325-ea7f-4881-8902-4d06283d3b3b","templateId":"1722217249064"}`. Wire name: `FlashSmsVariables`.
+        pub flash_sms_variables: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5717,7 +3743,7 @@ pub mod make_call {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             if let Some(value) = &self.timeout_seconds {
                 BuildError::check_range(
                     "TimeoutSeconds",
@@ -5732,100 +3758,73 @@ pub mod make_call {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        caller: ::std::option::Option<::std::string::String>,
-        callee: ::std::option::Option<::std::string::String>,
-        timeout_seconds: ::std::option::Option<i32>,
-        tags: ::std::option::Option<::std::string::String>,
-        masked_callee: ::std::option::Option<::std::string::String>,
-        media_type: ::std::option::Option<MakeCallMediaType>,
-        flash_sms_variables: ::std::option::Option<::std::string::String>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        caller: Option<String>,
+        callee: Option<String>,
+        timeout_seconds: Option<i32>,
+        tags: Option<String>,
+        masked_callee: Option<String>,
+        media_type: Option<MakeCallMediaType>,
+        flash_sms_variables: Option<String>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起外呼的坐席 ID,非必填,不填默认使用当前 RAM 账号映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 主叫号码,如果是内部呼叫,这此参数无效,如果是外部呼叫,此参数为当前坐席可用的外呼号码,需要确保该号码可外呼且坐席对该号码有使用权,使用权通过两种途径获得,一是将号码绑定到当前坐席签入的技能组上,二是将号码设置为坐席的个人外呼号码。
-        pub fn caller(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn caller(mut self, value: impl Into<String>) -> Self {
             self.caller = Some(value.into());
             self
         }
         /// 被叫号码,如果是内部呼叫,该字段填写目标坐席的分机号,如果是外呼呼叫,填写客户的电话号码。
-        pub fn callee(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn callee(mut self, value: impl Into<String>) -> Self {
             self.callee = Some(value.into());
             self
         }
         /// 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,取值范围 30-300,单位秒。
         ///
         /// Range: 30 to 300. Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
         }
         /// 随路数据,客户无需关心。
-        pub fn tags(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn tags(mut self, value: impl Into<String>) -> Self {
             self.tags = Some(value.into());
             self
         }
         /// 脱敏后的被叫号码,如果该字段不为空,表示需要对被叫号码脱敏,脱敏规则由客户自行定义,只需将脱敏后的被叫号码填入即可,使用脱敏被叫会导致某些场景下看到的是脱敏后的被叫号码,无法查看真实被叫号码。
-        pub fn masked_callee(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn masked_callee(mut self, value: impl Into<String>) -> Self {
             self.masked_callee = Some(value.into());
             self
         }
         /// 媒体类型,默认是语音(AUDIO), 其他可选参数包括 VIDEO。
-        pub fn media_type(
-            mut self,
-            value: impl ::std::convert::Into<MakeCallMediaType>,
-        ) -> Self {
+        pub fn media_type(mut self, value: impl Into<MakeCallMediaType>) -> Self {
             self.media_type = Some(value.into());
             self
         }
         /// 闪信配置
-        pub fn flash_sms_variables(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn flash_sms_variables(mut self, value: impl Into<String>) -> Self {
             self.flash_sms_variables = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -5849,10 +3848,7 @@ pub mod make_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -5889,11 +3885,7 @@ pub mod make_call {
                 parts.query("MaskedCallee", value.as_str());
             }
             if let Some(value) = &self.media_type {
-                parts
-                    .query(
-                        "MediaType",
-                        ::std::string::String::from(value.clone()).as_str(),
-                    );
+                parts.query("MediaType", String::from(value.clone()).as_str());
             }
             if let Some(value) = &self.flash_sms_variables {
                 parts.query("FlashSmsVariables", value.as_str());
@@ -5901,40 +3893,13 @@ pub mod make_call {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -5958,55 +3923,25 @@ pub mod make_call {
         ///
         /// System auto-increment ID; customers need not care about it.
         ///
-        /// Format: `int64`.
-        ///
-        /// Example: `123456`.
-        ///
-        /// Wire name: `ContextId`.
-        pub context_id: ::std::option::Option<i64>,
+        /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
+        pub context_id: Option<i64>,
         /// 话务上下文环境。
         ///
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
+        pub call_context: Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        pub user_context: Option<super::types::UserContext>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.context_id {
-                object.field("ContextId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                context_id: object.optional("ContextId")?,
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { context_id : "ContextId" optional, call_context : "CallContext"
+        optional, user_context : "UserContext" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -6047,100 +3982,11 @@ pub mod make_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "NotExists.UserId" => Self::NotExistsUserId(error),
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "UserBusy" => Self::UserBusy(error),
-                    "NotExists.Extension" => Self::NotExistsExtension(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::NotExistsUserId(error)
-                | Self::NotExistsInstanceId(error)
-                | Self::UserBusy(error)
-                | Self::NotExistsExtension(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "NotExists.UserId" => NotExistsUserId,
+        "NotExists.InstanceId" => NotExistsInstanceId, "UserBusy" => UserBusy,
+        "NotExists.Extension" => NotExistsExtension }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -6150,10 +3996,10 @@ pub mod make_call {
         /// `VIDEO`: 视频 (video)
         Video,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String> for MakeCallMediaType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for MakeCallMediaType {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "AUDIO" => Self::Audio,
                 "VIDEO" => Self::Video,
@@ -6161,12 +4007,12 @@ pub mod make_call {
             }
         }
     }
-    impl ::std::convert::From<&str> for MakeCallMediaType {
+    impl From<&str> for MakeCallMediaType {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<MakeCallMediaType> for ::std::string::String {
+    impl From<MakeCallMediaType> for String {
         fn from(value: MakeCallMediaType) -> Self {
             match value {
                 MakeCallMediaType::Audio => "AUDIO".to_owned(),
@@ -6178,19 +4024,15 @@ pub mod make_call {
     impl ::switchboard_runtime::wire::ToJson for MakeCallMediaType {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for MakeCallMediaType {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -6277,46 +4119,32 @@ pub mod monitor_call {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 坐席 ID。
         ///
         /// Agent ID.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID. This parameter is meaningless and can be filled with any value.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 被监听的座席的 ID。
         ///
         /// The ID of the agent being monitored.
         ///
-        /// Example: `agent2@ccc-test`.
-        ///
-        /// Wire name: `MonitoredUserId`.
-        pub monitored_user_id: ::std::string::String,
+        /// Example: `agent2@ccc-test`. Wire name: `MonitoredUserId`.
+        pub monitored_user_id: String,
         /// 监听超时时间,经过指定的时间监听仍未成功,则取消监听,正常情况下,监听操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
         ///
         /// The timeout period for the listening operation, in seconds. If the listening operation does not succeed within the specified time, it is canceled. Normally, the listening operation succeeds immediately. The timeout setting is provided to handle abnormal scenarios. This field is optional and defaults to 30 seconds.
         ///
-        /// Format: `int32`.
-        ///
-        /// Default: `30`.
-        ///
-        /// Example: `30`.
-        ///
-        /// Wire name: `TimeoutSeconds`.
-        pub timeout_seconds: ::std::option::Option<i32>,
+        /// Format: `int32`. Default: `30`. Example: `30`. Wire name: `TimeoutSeconds`.
+        pub timeout_seconds: Option<i32>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -6326,62 +4154,50 @@ pub mod monitor_call {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        monitored_user_id: ::std::option::Option<::std::string::String>,
-        timeout_seconds: ::std::option::Option<i32>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        monitored_user_id: Option<String>,
+        timeout_seconds: Option<i32>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 被监听的座席的 ID。
-        pub fn monitored_user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn monitored_user_id(mut self, value: impl Into<String>) -> Self {
             self.monitored_user_id = Some(value.into());
             self
         }
         /// 监听超时时间,经过指定的时间监听仍未成功,则取消监听,正常情况下,监听操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
         ///
         /// Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -6403,10 +4219,7 @@ pub mod monitor_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -6436,40 +4249,13 @@ pub mod monitor_call {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -6494,40 +4280,18 @@ pub mod monitor_call {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
+        pub call_context: Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        pub user_context: Option<super::types::UserContext>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { call_context : "CallContext" optional, user_context : "UserContext"
+        optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -6562,98 +4326,11 @@ pub mod monitor_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "NotExists.UserId" => Self::NotExistsUserId(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::NotExistsChannelId(error)
-                | Self::NotExistsInstanceId(error)
-                | Self::NotExistsUserId(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
+        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.UserId" =>
+        NotExistsUserId }
+    );
 }
 #[rustfmt::skip]
 /// MuteCall - 静音通话: 调用MuteCall静音指定实例下指定通话ID对应的通话。 (English: Call MuteCall to mute the call with the given call ID.)
@@ -6727,42 +4404,32 @@ pub mod mute_call {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 被静音的坐席 ID。
         ///
         /// The agent ID to be muted.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID. This parameter is meaningless and can be filled with any value.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// The call ID.
         ///
-        /// Example: `job-6581536084722****`.
-        ///
-        /// Wire name: `JobId`.
-        pub job_id: ::std::string::String,
+        /// Example: `job-6581536084722****`. Wire name: `JobId`.
+        pub job_id: String,
         /// 待静音的话务通道 ID,非必填,默认为空,为空表示静音 UserId 对应的坐席的话务通道。
         ///
         /// The ID of the voice channel to be muted. This parameter is optional and defaults to empty. If it is empty, the voice channel of the agent corresponding to UserId will be muted.
         ///
-        /// Example: `ch:user:1318888****->8001****:1609253204816:job-6581536084722****`.
-        ///
-        /// Wire name: `ChannelId`.
-        pub channel_id: ::std::option::Option<::std::string::String>,
+        /// Example: `ch:user:1318888****->8001****:1609253204816:job-6581536084722****`. Wire name: `ChannelId`.
+        pub channel_id: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -6772,63 +4439,48 @@ pub mod mute_call {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        job_id: ::std::option::Option<::std::string::String>,
-        channel_id: ::std::option::Option<::std::string::String>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        job_id: Option<String>,
+        channel_id: Option<String>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 被静音的坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待静音的话务通道 ID,非必填,默认为空,为空表示静音 UserId 对应的坐席的话务通道。
-        pub fn channel_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -6847,10 +4499,7 @@ pub mod mute_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -6880,40 +4529,13 @@ pub mod mute_call {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -6938,40 +4560,18 @@ pub mod mute_call {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
+        pub call_context: Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        pub user_context: Option<super::types::UserContext>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { call_context : "CallContext" optional, user_context : "UserContext"
+        optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7006,98 +4606,11 @@ pub mod mute_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "NotExists.JobId" => Self::NotExistsJobId(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::NotExistsChannelId(error)
-                | Self::NotExistsInstanceId(error)
-                | Self::NotExistsJobId(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
+        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.JobId" =>
+        NotExistsJobId }
+    );
 }
 #[rustfmt::skip]
 /// ReadyForService - 坐席就绪: 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。 (English: Call ReadyForService to make an agent ready (idle).)
@@ -7184,36 +4697,26 @@ pub mod ready_for_service {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 坐席 ID,不填默认为当前 RAM 账户映射的坐席。
         ///
         /// Agent ID. If not specified, it defaults to the agent mapped to the current RAM account.
         ///
-        /// Example: `user-test@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `user-test@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID. This parameter is meaningless and can be filled with any value.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 上线后是否进入仅外呼模式,选填,默认 false。
         ///
         /// Whether to enter outbound-only mode after going online; optional, false by default.
         ///
-        /// Default: `false`.
-        ///
-        /// Example: `false`.
-        ///
-        /// Wire name: `OutboundScenario`.
-        pub outbound_scenario: ::std::option::Option<bool>,
+        /// Default: `false`. Example: `false`. Wire name: `OutboundScenario`.
+        pub outbound_scenario: Option<bool>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -7223,54 +4726,42 @@ pub mod ready_for_service {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        outbound_scenario: ::std::option::Option<bool>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        outbound_scenario: Option<bool>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认为当前 RAM 账户映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 上线后是否进入仅外呼模式,选填,默认 false。
-        pub fn outbound_scenario(
-            mut self,
-            value: impl ::std::convert::Into<bool>,
-        ) -> Self {
+        pub fn outbound_scenario(mut self, value: impl Into<bool>) -> Self {
             self.outbound_scenario = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -7288,10 +4779,7 @@ pub mod ready_for_service {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -7317,40 +4805,13 @@ pub mod ready_for_service {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -7375,123 +4836,69 @@ pub mod ready_for_service {
         /// Agent extension number.
         ///
         /// Wire name: `Extension`.
-        pub extension: ::std::option::Option<::std::string::String>,
+        pub extension: Option<String>,
         /// 工作模式。
         ///
         /// Work mode.
         ///
         /// Wire name: `WorkMode`.
-        pub work_mode: ::std::option::Option<OutputWorkMode>,
+        pub work_mode: Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
         /// Device ID: the ID of the browser WebRTC softphone or the physical phone; only one device may be registered at a time.
         ///
         /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// Call ID.
         ///
         /// Wire name: `JobId`.
-        pub job_id: ::std::option::Option<::std::string::String>,
+        pub job_id: Option<String>,
         /// 坐席 ID。
         ///
         /// Agent ID.
         ///
         /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        pub user_id: Option<String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
         /// Break code, system-defined or customer-defined. System-defined codes: Warm-up (temporary break after going online, before becoming ready), RingingTimeout (break caused by a ringing timeout) and RejectCall (break caused by rejecting a call). Customer-defined codes are unrestricted.
         ///
         /// Wire name: `BreakCode`.
-        pub break_code: ::std::option::Option<::std::string::String>,
+        pub break_code: Option<String>,
         /// 实例 ID。
         ///
         /// Instance ID.
         ///
         /// Wire name: `InstanceId`.
-        pub instance_id: ::std::option::Option<::std::string::String>,
+        pub instance_id: Option<String>,
         /// 坐席是否处于仅外呼模式。
         ///
         /// Whether the agent is in outbound-only mode.
         ///
         /// Wire name: `OutboundScenario`.
-        pub outbound_scenario: ::std::option::Option<bool>,
+        pub outbound_scenario: Option<bool>,
         /// 座席状态。
         ///
         /// Agent state.
         ///
         /// Wire name: `UserState`.
-        pub user_state: ::std::option::Option<OutputUserState>,
+        pub user_state: Option<OutputUserState>,
         /// 坐席签入的技能组 ID 列表。
         ///
         /// IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
-        pub signed_skill_group_id_list: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub signed_skill_group_id_list: Option<Vec<String>>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.extension {
-                object.field("Extension", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.work_mode {
-                object.field("WorkMode", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.device_id {
-                object.field("DeviceId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.job_id {
-                object.field("JobId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                object.field("UserId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.break_code {
-                object.field("BreakCode", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.instance_id {
-                object.field("InstanceId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.outbound_scenario {
-                object.field("OutboundScenario", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_state {
-                object.field("UserState", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
-            {
-                object.field("SignedSkillGroupIdList", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                extension: object.optional("Extension")?,
-                work_mode: object.optional("WorkMode")?,
-                device_id: object.optional("DeviceId")?,
-                job_id: object.optional("JobId")?,
-                user_id: object.optional("UserId")?,
-                break_code: object.optional("BreakCode")?,
-                instance_id: object.optional("InstanceId")?,
-                outbound_scenario: object.optional("OutboundScenario")?,
-                user_state: object.optional("UserState")?,
-                signed_skill_group_id_list: object.optional("SignedSkillGroupIdList")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { extension : "Extension" optional, work_mode : "WorkMode" optional,
+        device_id : "DeviceId" optional, job_id : "JobId" optional, user_id : "UserId"
+        optional, break_code : "BreakCode" optional, instance_id : "InstanceId" optional,
+        outbound_scenario : "OutboundScenario" optional, user_state : "UserState"
+        optional, signed_skill_group_id_list : "SignedSkillGroupIdList" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7528,104 +4935,12 @@ pub mod ready_for_service {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "InvalidOperation.ChannelState" => {
-                        Self::InvalidOperationChannelState(error)
-                    }
-                    "InvalidOperation.UserState" => {
-                        Self::InvalidOperationUserState(error)
-                    }
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "NotExists.UserId" => Self::NotExistsUserId(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::InvalidOperationChannelState(error)
-                | Self::InvalidOperationUserState(error)
-                | Self::NotExistsInstanceId(error)
-                | Self::NotExistsUserId(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "InvalidOperation.ChannelState" =>
+        InvalidOperationChannelState, "InvalidOperation.UserState" =>
+        InvalidOperationUserState, "NotExists.InstanceId" => NotExistsInstanceId,
+        "NotExists.UserId" => NotExistsUserId }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -7637,10 +4952,10 @@ pub mod ready_for_service {
         /// `OFFICE_PHONE`: 办公电话模式
         OfficePhone,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String> for OutputWorkMode {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for OutputWorkMode {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "ON_SITE" => Self::OnSite,
                 "OFF_SITE" => Self::OffSite,
@@ -7649,12 +4964,12 @@ pub mod ready_for_service {
             }
         }
     }
-    impl ::std::convert::From<&str> for OutputWorkMode {
+    impl From<&str> for OutputWorkMode {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<OutputWorkMode> for ::std::string::String {
+    impl From<OutputWorkMode> for String {
         fn from(value: OutputWorkMode) -> Self {
             match value {
                 OutputWorkMode::OnSite => "ON_SITE".to_owned(),
@@ -7667,19 +4982,15 @@ pub mod ready_for_service {
     impl ::switchboard_runtime::wire::ToJson for OutputWorkMode {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputWorkMode {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -7703,10 +5014,10 @@ pub mod ready_for_service {
         /// `RINGING`: 振铃中
         Ringing,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String> for OutputUserState {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for OutputUserState {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "READY" => Self::Ready,
                 "WORKING" => Self::Working,
@@ -7719,12 +5030,12 @@ pub mod ready_for_service {
             }
         }
     }
-    impl ::std::convert::From<&str> for OutputUserState {
+    impl From<&str> for OutputUserState {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<OutputUserState> for ::std::string::String {
+    impl From<OutputUserState> for String {
         fn from(value: OutputUserState) -> Self {
             match value {
                 OutputUserState::Ready => "READY".to_owned(),
@@ -7741,19 +5052,15 @@ pub mod ready_for_service {
     impl ::switchboard_runtime::wire::ToJson for OutputUserState {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputUserState {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -7817,42 +5124,32 @@ pub mod release_call {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
         ///
         /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID. This parameter is meaningless and can be filled with any value.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// Call ID.
         ///
-        /// Example: `job-6538214103685****`.
-        ///
-        /// Wire name: `JobId`.
-        pub job_id: ::std::string::String,
+        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        pub job_id: String,
         /// 待挂断的话务通道 ID,非必填,不填默认为当前 UserId 对应坐席所在的话务通道。
         ///
         /// Channel ID of the call to hang up. This parameter is optional. If not specified, it defaults to the channel where the agent corresponding to the UserId is located.
         ///
-        /// Example: `ch:user:1390501****->8032****:1609138902226:job-6538214103685****`.
-        ///
-        /// Wire name: `ChannelId`.
-        pub channel_id: ::std::option::Option<::std::string::String>,
+        /// Example: `ch:user:1390501****->8032****:1609138902226:job-6538214103685****`. Wire name: `ChannelId`.
+        pub channel_id: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -7862,63 +5159,48 @@ pub mod release_call {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        job_id: ::std::option::Option<::std::string::String>,
-        channel_id: ::std::option::Option<::std::string::String>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        job_id: Option<String>,
+        channel_id: Option<String>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待挂断的话务通道 ID,非必填,不填默认为当前 UserId 对应坐席所在的话务通道。
-        pub fn channel_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -7937,10 +5219,7 @@ pub mod release_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -7970,40 +5249,13 @@ pub mod release_call {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -8028,54 +5280,24 @@ pub mod release_call {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
+        pub call_context: Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        pub user_context: Option<super::types::UserContext>,
         /// 系统自增 ID,客户无需关心。
         ///
         /// System auto-increment ID; customers need not care about it.
         ///
-        /// Format: `int64`.
-        ///
-        /// Example: `123456`.
-        ///
-        /// Wire name: `ContextId`.
-        pub context_id: ::std::option::Option<i64>,
+        /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
+        pub context_id: Option<i64>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.context_id {
-                object.field("ContextId", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-                context_id: object.optional("ContextId")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { call_context : "CallContext" optional, user_context : "UserContext"
+        optional, context_id : "ContextId" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -8098,94 +5320,10 @@ pub mod release_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "NotExists.InstanceId" => NotExistsInstanceId
         }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::NotExistsInstanceId(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    );
 }
 #[rustfmt::skip]
 /// ResetAgentState - 重置坐席状态: 调用ResetAgentState重置指定实例下指定坐席的坐席状态。 (English: Call ResetAgentState to reset an agent's state.)
@@ -8226,26 +5364,20 @@ pub mod reset_agent_state {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 坐席 ID,非必填,不填默认使用当前 RAM 账户映射的坐席。
         ///
         /// Agent ID; optional. If not specified, the agent mapped to the current RAM account is used.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,可以随便填写,无特殊作用,无特殊要求。
         ///
         /// Device ID; may be filled in with anything, has no special function or requirements.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -8255,45 +5387,36 @@ pub mod reset_agent_state {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,非必填,不填默认使用当前 RAM 账户映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,可以随便填写,无特殊作用,无特殊要求。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -8310,10 +5433,7 @@ pub mod reset_agent_state {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -8336,40 +5456,13 @@ pub mod reset_agent_state {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -8394,123 +5487,69 @@ pub mod reset_agent_state {
         /// Agent extension number.
         ///
         /// Wire name: `Extension`.
-        pub extension: ::std::option::Option<::std::string::String>,
+        pub extension: Option<String>,
         /// 工作模式。
         ///
         /// Work mode.
         ///
         /// Wire name: `WorkMode`.
-        pub work_mode: ::std::option::Option<OutputWorkMode>,
+        pub work_mode: Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
         /// Device ID: the ID of the browser WebRTC softphone or the physical phone; only one device may be registered at a time.
         ///
         /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        pub device_id: Option<String>,
         /// 通话 ID,如果该字段有值,说明坐席当前处于通话过程中。
         ///
         /// Call ID; if set, the agent is currently in a call.
         ///
         /// Wire name: `JobId`.
-        pub job_id: ::std::option::Option<::std::string::String>,
+        pub job_id: Option<String>,
         /// 坐席 ID。
         ///
         /// Agent ID.
         ///
         /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        pub user_id: Option<String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
         /// Break code, system-defined or customer-defined. System-defined codes: Warm-up (temporary break after going online, before becoming ready), RingingTimeout (break caused by a ringing timeout) and RejectCall (break caused by rejecting a call). Customer-defined codes are unrestricted.
         ///
         /// Wire name: `BreakCode`.
-        pub break_code: ::std::option::Option<OutputBreakCode>,
+        pub break_code: Option<OutputBreakCode>,
         /// 实例 ID。
         ///
         /// Instance ID.
         ///
         /// Wire name: `InstanceId`.
-        pub instance_id: ::std::option::Option<::std::string::String>,
+        pub instance_id: Option<String>,
         /// 坐席是否处于仅外呼模式。
         ///
         /// Whether the agent is in outbound-only mode.
         ///
         /// Wire name: `OutboundScenario`.
-        pub outbound_scenario: ::std::option::Option<bool>,
+        pub outbound_scenario: Option<bool>,
         /// 座席状态。
         ///
         /// Agent state.
         ///
         /// Wire name: `UserState`.
-        pub user_state: ::std::option::Option<OutputUserState>,
+        pub user_state: Option<OutputUserState>,
         /// 坐席签入的技能组 ID 列表。
         ///
         /// IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
-        pub signed_skill_group_id_list: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub signed_skill_group_id_list: Option<Vec<String>>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.extension {
-                object.field("Extension", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.work_mode {
-                object.field("WorkMode", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.device_id {
-                object.field("DeviceId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.job_id {
-                object.field("JobId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                object.field("UserId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.break_code {
-                object.field("BreakCode", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.instance_id {
-                object.field("InstanceId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.outbound_scenario {
-                object.field("OutboundScenario", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_state {
-                object.field("UserState", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
-            {
-                object.field("SignedSkillGroupIdList", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                extension: object.optional("Extension")?,
-                work_mode: object.optional("WorkMode")?,
-                device_id: object.optional("DeviceId")?,
-                job_id: object.optional("JobId")?,
-                user_id: object.optional("UserId")?,
-                break_code: object.optional("BreakCode")?,
-                instance_id: object.optional("InstanceId")?,
-                outbound_scenario: object.optional("OutboundScenario")?,
-                user_state: object.optional("UserState")?,
-                signed_skill_group_id_list: object.optional("SignedSkillGroupIdList")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { extension : "Extension" optional, work_mode : "WorkMode" optional,
+        device_id : "DeviceId" optional, job_id : "JobId" optional, user_id : "UserId"
+        optional, break_code : "BreakCode" optional, instance_id : "InstanceId" optional,
+        outbound_scenario : "OutboundScenario" optional, user_state : "UserState"
+        optional, signed_skill_group_id_list : "SignedSkillGroupIdList" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -8527,82 +5566,7 @@ pub mod reset_agent_state {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -8614,10 +5578,10 @@ pub mod reset_agent_state {
         /// `OFFICE_PHONE`: 办公电话模式
         OfficePhone,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String> for OutputWorkMode {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for OutputWorkMode {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "ON_SITE" => Self::OnSite,
                 "OFF_SITE" => Self::OffSite,
@@ -8626,12 +5590,12 @@ pub mod reset_agent_state {
             }
         }
     }
-    impl ::std::convert::From<&str> for OutputWorkMode {
+    impl From<&str> for OutputWorkMode {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<OutputWorkMode> for ::std::string::String {
+    impl From<OutputWorkMode> for String {
         fn from(value: OutputWorkMode) -> Self {
             match value {
                 OutputWorkMode::OnSite => "ON_SITE".to_owned(),
@@ -8644,19 +5608,15 @@ pub mod reset_agent_state {
     impl ::switchboard_runtime::wire::ToJson for OutputWorkMode {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputWorkMode {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -8672,10 +5632,10 @@ pub mod reset_agent_state {
         /// `Warm-up`: 坐席上线后置闲前的临时小休状态
         WarmUp,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String> for OutputBreakCode {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for OutputBreakCode {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "RingingTimeout" => Self::RingingTimeout,
                 "RejectCall" => Self::RejectCall,
@@ -8684,12 +5644,12 @@ pub mod reset_agent_state {
             }
         }
     }
-    impl ::std::convert::From<&str> for OutputBreakCode {
+    impl From<&str> for OutputBreakCode {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<OutputBreakCode> for ::std::string::String {
+    impl From<OutputBreakCode> for String {
         fn from(value: OutputBreakCode) -> Self {
             match value {
                 OutputBreakCode::RingingTimeout => "RingingTimeout".to_owned(),
@@ -8702,19 +5662,15 @@ pub mod reset_agent_state {
     impl ::switchboard_runtime::wire::ToJson for OutputBreakCode {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputBreakCode {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -8738,10 +5694,10 @@ pub mod reset_agent_state {
         /// `RINGING`: 振铃中
         Ringing,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String> for OutputUserState {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for OutputUserState {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "READY" => Self::Ready,
                 "WORKING" => Self::Working,
@@ -8754,12 +5710,12 @@ pub mod reset_agent_state {
             }
         }
     }
-    impl ::std::convert::From<&str> for OutputUserState {
+    impl From<&str> for OutputUserState {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<OutputUserState> for ::std::string::String {
+    impl From<OutputUserState> for String {
         fn from(value: OutputUserState) -> Self {
             match value {
                 OutputUserState::Ready => "READY".to_owned(),
@@ -8776,19 +5732,15 @@ pub mod reset_agent_state {
     impl ::switchboard_runtime::wire::ToJson for OutputUserState {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputUserState {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -8869,42 +5821,32 @@ pub mod retrieve_call {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 坐席 ID。
         ///
         /// Agent ID.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID. This parameter is meaningless and can be filled with any value.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// Call ID.
         ///
-        /// Example: `job-6538214103685****`.
-        ///
-        /// Wire name: `JobId`.
-        pub job_id: ::std::string::String,
+        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        pub job_id: String,
         /// 待取回的话务通道 ID。
         ///
         /// Channel ID of the call to retrieve.
         ///
-        /// Example: `ch:user:1390501****->8032****:1609138902226:job-6538214103685****`.
-        ///
-        /// Wire name: `ChannelId`.
-        pub channel_id: ::std::string::String,
+        /// Example: `ch:user:1390501****->8032****:1609138902226:job-6538214103685****`. Wire name: `ChannelId`.
+        pub channel_id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -8914,63 +5856,48 @@ pub mod retrieve_call {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        job_id: ::std::option::Option<::std::string::String>,
-        channel_id: ::std::option::Option<::std::string::String>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        job_id: Option<String>,
+        channel_id: Option<String>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待取回的话务通道 ID。
-        pub fn channel_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -8989,10 +5916,7 @@ pub mod retrieve_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -9023,40 +5947,13 @@ pub mod retrieve_call {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -9081,40 +5978,18 @@ pub mod retrieve_call {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
+        pub call_context: Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        pub user_context: Option<super::types::UserContext>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { call_context : "CallContext" optional, user_context : "UserContext"
+        optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -9149,98 +6024,11 @@ pub mod retrieve_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "NotExists.JobId" => Self::NotExistsJobId(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::NotExistsChannelId(error)
-                | Self::NotExistsInstanceId(error)
-                | Self::NotExistsJobId(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
+        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.JobId" =>
+        NotExistsJobId }
+    );
 }
 #[rustfmt::skip]
 /// SendDtmfSignaling: 调用SendDtmfSignaling在通话过程中发送DTMF按键信息。 (English: Call SendDtmfSignaling to send DTMF keys during a call.)
@@ -9315,54 +6103,40 @@ pub mod send_dtmf_signaling {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 发送 DTMF 的坐席 ID。
         ///
         /// The agent ID that sends DTMF.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID. This parameter is meaningless and can be filled with any value.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// The call ID.
         ///
-        /// Example: `job-6573574060089****`.
-        ///
-        /// Wire name: `JobId`.
-        pub job_id: ::std::string::String,
+        /// Example: `job-6573574060089****`. Wire name: `JobId`.
+        pub job_id: String,
         /// 待发送 DTMF 的话务通道 ID。
         ///
         /// The channel ID of the call to which DTMF tones are to be sent.
         ///
-        /// Example: `ch:customer:0108989****->1318888****:1609234221870:job-6573574060089****`.
-        ///
-        /// Wire name: `ChannelId`.
-        pub channel_id: ::std::string::String,
+        /// Example: `ch:customer:0108989****->1318888****:1609234221870:job-6573574060089****`. Wire name: `ChannelId`.
+        pub channel_id: String,
         /// DTMF 按键信息,即拨号盘上的按键,包括 0-9、\*、#。
         ///
         /// DTMF key information, i.e. the keys of a dial pad: 0-9, \* and #.
         ///
-        /// Pattern: `[0-9*#]+`.
-        ///
-        /// Example: `5`.
-        ///
         /// Unconfirmed: The character set is documented; whether one value may carry several keys is not (the pattern allows one or more).
         ///
-        /// Wire name: `Dtmf`.
-        pub dtmf: ::std::string::String,
+        /// Pattern: `[0-9*#]+`. Example: `5`. Wire name: `Dtmf`.
+        pub dtmf: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -9372,11 +6146,11 @@ pub mod send_dtmf_signaling {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.dtmf;
                 static PATTERN: ::std::sync::OnceLock<
-                    ::std::option::Option<::switchboard_runtime::validate::Regex>,
+                    Option<::switchboard_runtime::validate::Regex>,
                 > = ::std::sync::OnceLock::new();
                 ::switchboard_runtime::validate::pattern(
                         "Dtmf",
@@ -9398,67 +6172,49 @@ pub mod send_dtmf_signaling {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        job_id: ::std::option::Option<::std::string::String>,
-        channel_id: ::std::option::Option<::std::string::String>,
-        dtmf: ::std::option::Option<::std::string::String>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        job_id: Option<String>,
+        channel_id: Option<String>,
+        dtmf: Option<String>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发送 DTMF 的坐席 ID。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待发送 DTMF 的话务通道 ID。
-        pub fn channel_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
         }
         /// DTMF 按键信息,即拨号盘上的按键,包括 0-9、\*、#。
         ///
         /// Pattern: `[0-9*#]+`.
-        pub fn dtmf(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn dtmf(mut self, value: impl Into<String>) -> Self {
             self.dtmf = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -9478,10 +6234,7 @@ pub mod send_dtmf_signaling {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -9516,40 +6269,13 @@ pub mod send_dtmf_signaling {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -9574,40 +6300,18 @@ pub mod send_dtmf_signaling {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
+        pub call_context: Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        pub user_context: Option<super::types::UserContext>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { call_context : "CallContext" optional, user_context : "UserContext"
+        optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -9642,98 +6346,11 @@ pub mod send_dtmf_signaling {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "NotExists.JobId" => Self::NotExistsJobId(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::NotExistsChannelId(error)
-                | Self::NotExistsInstanceId(error)
-                | Self::NotExistsJobId(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
+        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.JobId" =>
+        NotExistsJobId }
+    );
 }
 #[rustfmt::skip]
 /// SignInGroup - 签入技能组: 调用SignInGroup使坐席签入指定实例下的指定技能组,即坐席上线操作。 (English: Call SignInGroup to sign an agent in to skill groups, i.e. bring the agent online.)
@@ -9800,50 +6417,38 @@ pub mod sign_in_group {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
         ///
         /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 语音设备 ID。当有多个语音设备可用时,通过此参数指定其中一个语音设备,比如浏览器 WebRTC 或者 SIP 话机等。
         ///
         /// Voice device ID. When multiple voice devices are active, use this parameter to specify one of them, such as a browser Web Real-Time Communication (WebRTC) endpoint or a SIP phone.
         ///
-        /// Example: `CCC-xx.xx.xx.xx-chrome119-bse1b618bff3xxxxd`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::string::String,
+        /// Example: `CCC-xx.xx.xx.xx-chrome119-bse1b618bff3xxxxd`. Wire name: `DeviceId`.
+        pub device_id: String,
         /// 想要签入的技能组 ID 列表,格式为 JSON 数组字符串,数组元素是技能组 ID。
         ///
         /// List of skill group IDs to sign in to, formatted as a JSON array string, where each array element is a skill group ID.
         ///
-        /// Example: `["skillgroup1@ccc-test","skillgroup2@ccc-test"]`.
-        ///
-        /// Wire name: `SignedSkillGroupIdList`.
-        pub signed_skill_group_id_list: ::std::string::String,
+        /// Example: `["skillgroup1@ccc-test","skillgroup2@ccc-test"]`. Wire name: `SignedSkillGroupIdList`.
+        pub signed_skill_group_id_list: String,
         /// Chat 设备 ID。
         ///
         /// Chat device ID.
         ///
-        /// Example: `4c51c9116c36537cb850dc1081d745df`.
-        ///
-        /// Wire name: `ChatDeviceId`.
-        pub chat_device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `4c51c9116c36537cb850dc1081d745df`. Wire name: `ChatDeviceId`.
+        pub chat_device_id: Option<String>,
         /// 座席已经签入一些技能组后,如果指定此参数为 True, 则可以签入更多新技能组。
         ///
         /// When the agent has already signed in to some skill groups, setting this parameter to true allows the agent to sign in to additional skill groups.
         ///
-        /// Example: `false`.
-        ///
-        /// Wire name: `Additivity`.
-        pub additivity: ::std::option::Option<bool>,
+        /// Example: `false`. Wire name: `Additivity`.
+        pub additivity: Option<bool>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -9853,69 +6458,54 @@ pub mod sign_in_group {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        signed_skill_group_id_list: ::std::option::Option<::std::string::String>,
-        chat_device_id: ::std::option::Option<::std::string::String>,
-        additivity: ::std::option::Option<bool>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        signed_skill_group_id_list: Option<String>,
+        chat_device_id: Option<String>,
+        additivity: Option<bool>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 语音设备 ID。当有多个语音设备可用时,通过此参数指定其中一个语音设备,比如浏览器 WebRTC 或者 SIP 话机等。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 想要签入的技能组 ID 列表,格式为 JSON 数组字符串,数组元素是技能组 ID。
-        pub fn signed_skill_group_id_list(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn signed_skill_group_id_list(mut self, value: impl Into<String>) -> Self {
             self.signed_skill_group_id_list = Some(value.into());
             self
         }
         /// Chat 设备 ID。
-        pub fn chat_device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn chat_device_id(mut self, value: impl Into<String>) -> Self {
             self.chat_device_id = Some(value.into());
             self
         }
         /// 座席已经签入一些技能组后,如果指定此参数为 True, 则可以签入更多新技能组。
-        pub fn additivity(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        pub fn additivity(mut self, value: impl Into<bool>) -> Self {
             self.additivity = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -9938,10 +6528,7 @@ pub mod sign_in_group {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -9975,40 +6562,13 @@ pub mod sign_in_group {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -10033,63 +6593,61 @@ pub mod sign_in_group {
         /// Agent extension number.
         ///
         /// Wire name: `Extension`.
-        pub extension: ::std::option::Option<::std::string::String>,
+        pub extension: Option<String>,
         /// 工作模式。
         ///
         /// Work mode.
         ///
         /// Wire name: `WorkMode`.
-        pub work_mode: ::std::option::Option<OutputWorkMode>,
+        pub work_mode: Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
         /// Device ID: the ID of the browser WebRTC softphone or the physical phone; only one device may be registered at a time.
         ///
         /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// Call ID.
         ///
         /// Wire name: `JobId`.
-        pub job_id: ::std::option::Option<::std::string::String>,
+        pub job_id: Option<String>,
         /// 坐席 ID。
         ///
         /// Agent ID.
         ///
         /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        pub user_id: Option<String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
         /// Break code, system-defined or customer-defined. System-defined codes: Warm-up (temporary break after going online, before becoming ready), RingingTimeout (break caused by a ringing timeout) and RejectCall (break caused by rejecting a call). Customer-defined codes are unrestricted.
         ///
         /// Wire name: `BreakCode`.
-        pub break_code: ::std::option::Option<::std::string::String>,
+        pub break_code: Option<String>,
         /// 实例 ID。
         ///
         /// Instance ID.
         ///
         /// Wire name: `InstanceId`.
-        pub instance_id: ::std::option::Option<::std::string::String>,
+        pub instance_id: Option<String>,
         /// 坐席是否处于仅外呼模式。
         ///
         /// Whether the agent is in outbound-only mode.
         ///
         /// Wire name: `OutboundScenario`.
-        pub outbound_scenario: ::std::option::Option<bool>,
+        pub outbound_scenario: Option<bool>,
         /// 座席状态。
         ///
         /// Agent state.
         ///
         /// Wire name: `UserState`.
-        pub user_state: ::std::option::Option<OutputUserState>,
+        pub user_state: Option<OutputUserState>,
         /// 坐席签入的技能组 ID 列表。
         ///
         /// IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
-        pub signed_skill_group_id_list: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub signed_skill_group_id_list: Option<Vec<String>>,
         /// Chat 设备 ID。
         ///
         /// Chat device ID.
@@ -10097,71 +6655,16 @@ pub mod sign_in_group {
         /// Unconfirmed: In the 正常返回示例 of the page; its 返回参数 row is not in the stored copy, so the request parameter's description is reused.
         ///
         /// Wire name: `ChatDeviceId`.
-        pub chat_device_id: ::std::option::Option<::std::string::String>,
+        pub chat_device_id: Option<String>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.extension {
-                object.field("Extension", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.work_mode {
-                object.field("WorkMode", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.device_id {
-                object.field("DeviceId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.job_id {
-                object.field("JobId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                object.field("UserId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.break_code {
-                object.field("BreakCode", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.instance_id {
-                object.field("InstanceId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.outbound_scenario {
-                object.field("OutboundScenario", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_state {
-                object.field("UserState", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
-            {
-                object.field("SignedSkillGroupIdList", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.chat_device_id {
-                object.field("ChatDeviceId", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                extension: object.optional("Extension")?,
-                work_mode: object.optional("WorkMode")?,
-                device_id: object.optional("DeviceId")?,
-                job_id: object.optional("JobId")?,
-                user_id: object.optional("UserId")?,
-                break_code: object.optional("BreakCode")?,
-                instance_id: object.optional("InstanceId")?,
-                outbound_scenario: object.optional("OutboundScenario")?,
-                user_state: object.optional("UserState")?,
-                signed_skill_group_id_list: object.optional("SignedSkillGroupIdList")?,
-                chat_device_id: object.optional("ChatDeviceId")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { extension : "Extension" optional, work_mode : "WorkMode" optional,
+        device_id : "DeviceId" optional, job_id : "JobId" optional, user_id : "UserId"
+        optional, break_code : "BreakCode" optional, instance_id : "InstanceId" optional,
+        outbound_scenario : "OutboundScenario" optional, user_state : "UserState"
+        optional, signed_skill_group_id_list : "SignedSkillGroupIdList" optional,
+        chat_device_id : "ChatDeviceId" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -10190,96 +6693,10 @@ pub mod sign_in_group {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "NotExists.UserId" => Self::NotExistsUserId(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::NotExistsInstanceId(error)
-                | Self::NotExistsUserId(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "NotExists.InstanceId" =>
+        NotExistsInstanceId, "NotExists.UserId" => NotExistsUserId }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -10291,10 +6708,10 @@ pub mod sign_in_group {
         /// `OFFICE_PHONE`: 办公电话模式
         OfficePhone,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String> for OutputWorkMode {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for OutputWorkMode {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "ON_SITE" => Self::OnSite,
                 "OFF_SITE" => Self::OffSite,
@@ -10303,12 +6720,12 @@ pub mod sign_in_group {
             }
         }
     }
-    impl ::std::convert::From<&str> for OutputWorkMode {
+    impl From<&str> for OutputWorkMode {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<OutputWorkMode> for ::std::string::String {
+    impl From<OutputWorkMode> for String {
         fn from(value: OutputWorkMode) -> Self {
             match value {
                 OutputWorkMode::OnSite => "ON_SITE".to_owned(),
@@ -10321,19 +6738,15 @@ pub mod sign_in_group {
     impl ::switchboard_runtime::wire::ToJson for OutputWorkMode {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputWorkMode {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -10357,10 +6770,10 @@ pub mod sign_in_group {
         /// `RINGING`: 振铃中
         Ringing,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String> for OutputUserState {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for OutputUserState {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "READY" => Self::Ready,
                 "WORKING" => Self::Working,
@@ -10373,12 +6786,12 @@ pub mod sign_in_group {
             }
         }
     }
-    impl ::std::convert::From<&str> for OutputUserState {
+    impl From<&str> for OutputUserState {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<OutputUserState> for ::std::string::String {
+    impl From<OutputUserState> for String {
         fn from(value: OutputUserState) -> Self {
             match value {
                 OutputUserState::Ready => "READY".to_owned(),
@@ -10395,19 +6808,15 @@ pub mod sign_in_group {
     impl ::switchboard_runtime::wire::ToJson for OutputUserState {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputUserState {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -10512,26 +6921,20 @@ pub mod sign_out_group {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
         ///
         /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID. This parameter is meaningless and can be filled with any value.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -10541,45 +6944,36 @@ pub mod sign_out_group {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -10596,10 +6990,7 @@ pub mod sign_out_group {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -10622,40 +7013,13 @@ pub mod sign_out_group {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -10680,83 +7044,77 @@ pub mod sign_out_group {
         /// Agent extension number.
         ///
         /// Wire name: `Extension`.
-        pub extension: ::std::option::Option<::std::string::String>,
+        pub extension: Option<String>,
         /// 工作模式。
         ///
         /// Work mode.
         ///
         /// Wire name: `WorkMode`.
-        pub work_mode: ::std::option::Option<OutputWorkMode>,
+        pub work_mode: Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
         /// Device ID: the ID of the browser WebRTC softphone or the physical phone; only one device may be registered at a time.
         ///
         /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// Call ID.
         ///
         /// Wire name: `JobId`.
-        pub job_id: ::std::option::Option<::std::string::String>,
+        pub job_id: Option<String>,
         /// 坐席 ID。
         ///
         /// Agent ID.
         ///
         /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        pub user_id: Option<String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
         /// Break code, system-defined or customer-defined. System-defined codes: Warm-up (temporary break after going online, before becoming ready), RingingTimeout (break caused by a ringing timeout) and RejectCall (break caused by rejecting a call). Customer-defined codes are unrestricted.
         ///
         /// Wire name: `BreakCode`.
-        pub break_code: ::std::option::Option<::std::string::String>,
+        pub break_code: Option<String>,
         /// 实例 ID。
         ///
         /// Instance ID.
         ///
         /// Wire name: `InstanceId`.
-        pub instance_id: ::std::option::Option<::std::string::String>,
+        pub instance_id: Option<String>,
         /// 坐席是否处于仅外呼模式。
         ///
         /// Whether the agent is in outbound-only mode.
         ///
         /// Wire name: `OutboundScenario`.
-        pub outbound_scenario: ::std::option::Option<bool>,
+        pub outbound_scenario: Option<bool>,
         /// 座席状态。
         ///
         /// Agent state.
         ///
         /// Wire name: `UserState`.
-        pub user_state: ::std::option::Option<OutputUserState>,
+        pub user_state: Option<OutputUserState>,
         /// 坐席签入的技能组 ID 列表。
         ///
         /// IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
-        pub signed_skill_group_id_list: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub signed_skill_group_id_list: Option<Vec<String>>,
         /// 上次收到坐席心跳的时间,格式为Unix时间戳,单位毫秒。
         ///
         /// When the last agent heartbeat was received, Unix timestamp in milliseconds.
         ///
-        /// Format: `int64`.
-        ///
         /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall/BargeInCall response tables (API metadata).
         ///
-        /// Wire name: `Heartbeat`.
-        pub heartbeat: ::std::option::Option<i64>,
+        /// Format: `int64`. Wire name: `Heartbeat`.
+        pub heartbeat: Option<i64>,
         /// 坐席最近一次被预定的时间,被预定意味着马上将有来电分配给该坐席,格式为Unix时间戳,单位毫秒。
         ///
         /// When the agent was last reserved (a call is about to be assigned), Unix timestamp in milliseconds.
         ///
-        /// Format: `int64`.
-        ///
         /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall response table (API metadata).
         ///
-        /// Wire name: `Reserved`.
-        pub reserved: ::std::option::Option<i64>,
+        /// Format: `int64`. Wire name: `Reserved`.
+        pub reserved: Option<i64>,
         /// 坐席的个人电话号码。
         ///
         /// The agent's personal phone number.
@@ -10764,79 +7122,17 @@ pub mod sign_out_group {
         /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall response table (API metadata).
         ///
         /// Wire name: `Mobile`.
-        pub mobile: ::std::option::Option<::std::string::String>,
+        pub mobile: Option<String>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.extension {
-                object.field("Extension", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.work_mode {
-                object.field("WorkMode", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.device_id {
-                object.field("DeviceId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.job_id {
-                object.field("JobId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                object.field("UserId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.break_code {
-                object.field("BreakCode", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.instance_id {
-                object.field("InstanceId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.outbound_scenario {
-                object.field("OutboundScenario", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_state {
-                object.field("UserState", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
-            {
-                object.field("SignedSkillGroupIdList", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.heartbeat {
-                object.field("Heartbeat", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.reserved {
-                object.field("Reserved", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.mobile {
-                object.field("Mobile", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                extension: object.optional("Extension")?,
-                work_mode: object.optional("WorkMode")?,
-                device_id: object.optional("DeviceId")?,
-                job_id: object.optional("JobId")?,
-                user_id: object.optional("UserId")?,
-                break_code: object.optional("BreakCode")?,
-                instance_id: object.optional("InstanceId")?,
-                outbound_scenario: object.optional("OutboundScenario")?,
-                user_state: object.optional("UserState")?,
-                signed_skill_group_id_list: object.optional("SignedSkillGroupIdList")?,
-                heartbeat: object.optional("Heartbeat")?,
-                reserved: object.optional("Reserved")?,
-                mobile: object.optional("Mobile")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { extension : "Extension" optional, work_mode : "WorkMode" optional,
+        device_id : "DeviceId" optional, job_id : "JobId" optional, user_id : "UserId"
+        optional, break_code : "BreakCode" optional, instance_id : "InstanceId" optional,
+        outbound_scenario : "OutboundScenario" optional, user_state : "UserState"
+        optional, signed_skill_group_id_list : "SignedSkillGroupIdList" optional,
+        heartbeat : "Heartbeat" optional, reserved : "Reserved" optional, mobile :
+        "Mobile" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -10879,106 +7175,12 @@ pub mod sign_out_group {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "Parameter.Blank" => Self::ParameterBlank(error),
-                    "InvalidOperation.ChannelState" => {
-                        Self::InvalidOperationChannelState(error)
-                    }
-                    "InvalidOperation.UserState" => {
-                        Self::InvalidOperationUserState(error)
-                    }
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "NotExists.UserId" => Self::NotExistsUserId(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::ParameterBlank(error)
-                | Self::InvalidOperationChannelState(error)
-                | Self::InvalidOperationUserState(error)
-                | Self::NotExistsInstanceId(error)
-                | Self::NotExistsUserId(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "Parameter.Blank" => ParameterBlank,
+        "InvalidOperation.ChannelState" => InvalidOperationChannelState,
+        "InvalidOperation.UserState" => InvalidOperationUserState, "NotExists.InstanceId"
+        => NotExistsInstanceId, "NotExists.UserId" => NotExistsUserId }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -10990,10 +7192,10 @@ pub mod sign_out_group {
         /// `OFFICE_PHONE`: 办公电话模式
         OfficePhone,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String> for OutputWorkMode {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for OutputWorkMode {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "ON_SITE" => Self::OnSite,
                 "OFF_SITE" => Self::OffSite,
@@ -11002,12 +7204,12 @@ pub mod sign_out_group {
             }
         }
     }
-    impl ::std::convert::From<&str> for OutputWorkMode {
+    impl From<&str> for OutputWorkMode {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<OutputWorkMode> for ::std::string::String {
+    impl From<OutputWorkMode> for String {
         fn from(value: OutputWorkMode) -> Self {
             match value {
                 OutputWorkMode::OnSite => "ON_SITE".to_owned(),
@@ -11020,19 +7222,15 @@ pub mod sign_out_group {
     impl ::switchboard_runtime::wire::ToJson for OutputWorkMode {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputWorkMode {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -11056,10 +7254,10 @@ pub mod sign_out_group {
         /// `RINGING`: 振铃中
         Ringing,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String> for OutputUserState {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for OutputUserState {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "READY" => Self::Ready,
                 "WORKING" => Self::Working,
@@ -11072,12 +7270,12 @@ pub mod sign_out_group {
             }
         }
     }
-    impl ::std::convert::From<&str> for OutputUserState {
+    impl From<&str> for OutputUserState {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<OutputUserState> for ::std::string::String {
+    impl From<OutputUserState> for String {
         fn from(value: OutputUserState) -> Self {
             match value {
                 OutputUserState::Ready => "READY".to_owned(),
@@ -11094,19 +7292,15 @@ pub mod sign_out_group {
     impl ::switchboard_runtime::wire::ToJson for OutputUserState {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputUserState {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -11148,38 +7342,26 @@ pub mod start_conference {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 发起会议的坐席 ID,非必填,不填则默认使用当前 RAM 账户映射的坐席。
         ///
         /// ID of the agent starting the conference; optional, defaults to the agent mapped to the current RAM account.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 参会方列表,格式为 JSON 数组的字符串,数组元素是参会方,如果是内呼坐席,参会方是目标的坐席分机号,如果是外呼客户,参会方是客户号码。
         ///
         /// Participant list as a JSON array string; each element is a participant: the target agent's extension for an internal agent, the customer's number for an external customer.
         ///
-        /// Example: `["8045****","1317511****"]`.
-        ///
-        /// Wire name: `ParticipantListJson`.
-        pub participant_list_json: ::std::string::String,
+        /// Example: `["8045****","1317511****"]`. Wire name: `ParticipantListJson`.
+        pub participant_list_json: String,
         /// 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,非必填,默认 30,单位秒。
         ///
         /// Timeout in seconds: a call not answered within it is hung up; optional, 30 by default.
         ///
-        /// Format: `int32`.
-        ///
-        /// Default: `30`.
-        ///
-        /// Example: `30`.
-        ///
-        /// Wire name: `TimeoutSeconds`.
-        pub timeout_seconds: ::std::option::Option<i32>,
+        /// Format: `int32`. Default: `30`. Example: `30`. Wire name: `TimeoutSeconds`.
+        pub timeout_seconds: Option<i32>,
         /// 随路数据,不能超过 128 字节,主要用于扩展需求,普通客户无需关心。
         ///
         /// Channel-associated data, at most 128 bytes, mainly for extensions; ordinary customers need not care about it.
@@ -11187,7 +7369,7 @@ pub mod start_conference {
         /// Unconfirmed: The documented example is 无. The 128-byte limit is in bytes, not characters, so it is not expressed as a length constraint.
         ///
         /// Wire name: `Tags`.
-        pub tags: ::std::option::Option<::std::string::String>,
+        pub tags: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -11197,62 +7379,50 @@ pub mod start_conference {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        participant_list_json: ::std::option::Option<::std::string::String>,
-        timeout_seconds: ::std::option::Option<i32>,
-        tags: ::std::option::Option<::std::string::String>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        participant_list_json: Option<String>,
+        timeout_seconds: Option<i32>,
+        tags: Option<String>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起会议的坐席 ID,非必填,不填则默认使用当前 RAM 账户映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 参会方列表,格式为 JSON 数组的字符串,数组元素是参会方,如果是内呼坐席,参会方是目标的坐席分机号,如果是外呼客户,参会方是客户号码。
-        pub fn participant_list_json(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn participant_list_json(mut self, value: impl Into<String>) -> Self {
             self.participant_list_json = Some(value.into());
             self
         }
         /// 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,非必填,默认 30,单位秒。
         ///
         /// Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
         }
         /// 随路数据,不能超过 128 字节,主要用于扩展需求,普通客户无需关心。
-        pub fn tags(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn tags(mut self, value: impl Into<String>) -> Self {
             self.tags = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -11274,10 +7444,7 @@ pub mod start_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -11307,40 +7474,13 @@ pub mod start_conference {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -11365,40 +7505,18 @@ pub mod start_conference {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
+        pub call_context: Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        pub user_context: Option<super::types::UserContext>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { call_context : "CallContext" optional, user_context : "UserContext"
+        optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -11415,82 +7533,7 @@ pub mod start_conference {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// SwitchToConference: SwitchToConference: switch the call given by JobId to a conference (summary inferred from the action name; the page summary was not found).
@@ -11527,34 +7570,26 @@ pub mod switch_to_conference {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
         ///
         /// Agent ID; if not given, the agent mapped to the current RAM account is used.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 无效字段,可以随便填写。
         ///
         /// Unused field; may be filled in with anything.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// Call ID.
         ///
-        /// Example: `job-24114064019637****`.
-        ///
-        /// Wire name: `JobId`.
-        pub job_id: ::std::string::String,
+        /// Example: `job-24114064019637****`. Wire name: `JobId`.
+        pub job_id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -11564,54 +7599,42 @@ pub mod switch_to_conference {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        job_id: ::std::option::Option<::std::string::String>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        job_id: Option<String>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 无效字段,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -11629,10 +7652,7 @@ pub mod switch_to_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -11659,40 +7679,13 @@ pub mod switch_to_conference {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -11717,40 +7710,18 @@ pub mod switch_to_conference {
         /// Call context.
         ///
         /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
+        pub call_context: Option<super::types::CallContext>,
         /// 坐席上下文环境。
         ///
         /// Agent (user) context.
         ///
         /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        pub user_context: Option<super::types::UserContext>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { call_context : "CallContext" optional, user_context : "UserContext"
+        optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -11767,82 +7738,7 @@ pub mod switch_to_conference {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// TakeBreak: 调用TakeBreak将指定实例下的指定坐席设置为小休状态。 (English: Call TakeBreak to put an agent on break.)
@@ -11932,34 +7828,26 @@ pub mod take_break {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
         ///
         /// Agent ID. If not specified, the agent mapped to the current RAM account is used by default.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID. This parameter is meaningless and can be filled with any value.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
         /// 小休状态码,客户可以自定义任何小休状态。
         ///
         /// Break code; customers can define any break state.
         ///
-        /// Example: `lunchtime`.
-        ///
-        /// Wire name: `Code`.
-        pub code: ::std::string::String,
+        /// Example: `lunchtime`. Wire name: `Code`.
+        pub code: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -11969,54 +7857,42 @@ pub mod take_break {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        code: ::std::option::Option<::std::string::String>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        code: Option<String>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 小休状态码,客户可以自定义任何小休状态。
-        pub fn code(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn code(mut self, value: impl Into<String>) -> Self {
             self.code = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: self.user_id,
@@ -12034,10 +7910,7 @@ pub mod take_break {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -12064,40 +7937,13 @@ pub mod take_break {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -12122,83 +7968,77 @@ pub mod take_break {
         /// Agent extension number.
         ///
         /// Wire name: `Extension`.
-        pub extension: ::std::option::Option<::std::string::String>,
+        pub extension: Option<String>,
         /// 工作模式。
         ///
         /// Work mode.
         ///
         /// Wire name: `WorkMode`.
-        pub work_mode: ::std::option::Option<OutputWorkMode>,
+        pub work_mode: Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
         /// Device ID: the ID of the browser WebRTC softphone or the physical phone; only one device may be registered at a time.
         ///
         /// Wire name: `DeviceId`.
-        pub device_id: ::std::option::Option<::std::string::String>,
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// Call ID.
         ///
         /// Wire name: `JobId`.
-        pub job_id: ::std::option::Option<::std::string::String>,
+        pub job_id: Option<String>,
         /// 坐席 ID。
         ///
         /// Agent ID.
         ///
         /// Wire name: `UserId`.
-        pub user_id: ::std::option::Option<::std::string::String>,
+        pub user_id: Option<String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
         /// Break code, system-defined or customer-defined. System-defined codes: Warm-up (temporary break after going online, before becoming ready), RingingTimeout (break caused by a ringing timeout) and RejectCall (break caused by rejecting a call). Customer-defined codes are unrestricted.
         ///
         /// Wire name: `BreakCode`.
-        pub break_code: ::std::option::Option<::std::string::String>,
+        pub break_code: Option<String>,
         /// 实例 ID。
         ///
         /// Instance ID.
         ///
         /// Wire name: `InstanceId`.
-        pub instance_id: ::std::option::Option<::std::string::String>,
+        pub instance_id: Option<String>,
         /// 坐席是否处于仅外呼模式。
         ///
         /// Whether the agent is in outbound-only mode.
         ///
         /// Wire name: `OutboundScenario`.
-        pub outbound_scenario: ::std::option::Option<bool>,
+        pub outbound_scenario: Option<bool>,
         /// 座席状态。
         ///
         /// Agent state.
         ///
         /// Wire name: `UserState`.
-        pub user_state: ::std::option::Option<OutputUserState>,
+        pub user_state: Option<OutputUserState>,
         /// 坐席签入的技能组 ID 列表。
         ///
         /// IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
-        pub signed_skill_group_id_list: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub signed_skill_group_id_list: Option<Vec<String>>,
         /// 上次收到坐席心跳的时间,格式为Unix时间戳,单位毫秒。
         ///
         /// When the last agent heartbeat was received, Unix timestamp in milliseconds.
         ///
-        /// Format: `int64`.
-        ///
         /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall/BargeInCall response tables (API metadata).
         ///
-        /// Wire name: `Heartbeat`.
-        pub heartbeat: ::std::option::Option<i64>,
+        /// Format: `int64`. Wire name: `Heartbeat`.
+        pub heartbeat: Option<i64>,
         /// 坐席最近一次被预定的时间,被预定意味着马上将有来电分配给该坐席,格式为Unix时间戳,单位毫秒。
         ///
         /// When the agent was last reserved (a call is about to be assigned), Unix timestamp in milliseconds.
         ///
-        /// Format: `int64`.
-        ///
         /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall response table (API metadata).
         ///
-        /// Wire name: `Reserved`.
-        pub reserved: ::std::option::Option<i64>,
+        /// Format: `int64`. Wire name: `Reserved`.
+        pub reserved: Option<i64>,
         /// 坐席的个人电话号码。
         ///
         /// The agent's personal phone number.
@@ -12206,79 +8046,17 @@ pub mod take_break {
         /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall response table (API metadata).
         ///
         /// Wire name: `Mobile`.
-        pub mobile: ::std::option::Option<::std::string::String>,
+        pub mobile: Option<String>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.extension {
-                object.field("Extension", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.work_mode {
-                object.field("WorkMode", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.device_id {
-                object.field("DeviceId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.job_id {
-                object.field("JobId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                object.field("UserId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.break_code {
-                object.field("BreakCode", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.instance_id {
-                object.field("InstanceId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.outbound_scenario {
-                object.field("OutboundScenario", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_state {
-                object.field("UserState", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.signed_skill_group_id_list
-            {
-                object.field("SignedSkillGroupIdList", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.heartbeat {
-                object.field("Heartbeat", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.reserved {
-                object.field("Reserved", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.mobile {
-                object.field("Mobile", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                extension: object.optional("Extension")?,
-                work_mode: object.optional("WorkMode")?,
-                device_id: object.optional("DeviceId")?,
-                job_id: object.optional("JobId")?,
-                user_id: object.optional("UserId")?,
-                break_code: object.optional("BreakCode")?,
-                instance_id: object.optional("InstanceId")?,
-                outbound_scenario: object.optional("OutboundScenario")?,
-                user_state: object.optional("UserState")?,
-                signed_skill_group_id_list: object.optional("SignedSkillGroupIdList")?,
-                heartbeat: object.optional("Heartbeat")?,
-                reserved: object.optional("Reserved")?,
-                mobile: object.optional("Mobile")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { extension : "Extension" optional, work_mode : "WorkMode" optional,
+        device_id : "DeviceId" optional, job_id : "JobId" optional, user_id : "UserId"
+        optional, break_code : "BreakCode" optional, instance_id : "InstanceId" optional,
+        outbound_scenario : "OutboundScenario" optional, user_state : "UserState"
+        optional, signed_skill_group_id_list : "SignedSkillGroupIdList" optional,
+        heartbeat : "Heartbeat" optional, reserved : "Reserved" optional, mobile :
+        "Mobile" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -12319,102 +8097,11 @@ pub mod take_break {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "Parameter.Blank" => Self::ParameterBlank(error),
-                    "InvalidOperation.UserState" => {
-                        Self::InvalidOperationUserState(error)
-                    }
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "NotExists.UserId" => Self::NotExistsUserId(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::ParameterBlank(error)
-                | Self::InvalidOperationUserState(error)
-                | Self::NotExistsInstanceId(error)
-                | Self::NotExistsUserId(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "Parameter.Blank" => ParameterBlank,
+        "InvalidOperation.UserState" => InvalidOperationUserState, "NotExists.InstanceId"
+        => NotExistsInstanceId, "NotExists.UserId" => NotExistsUserId }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -12426,10 +8113,10 @@ pub mod take_break {
         /// `OFFICE_PHONE`: 办公电话模式
         OfficePhone,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String> for OutputWorkMode {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for OutputWorkMode {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "ON_SITE" => Self::OnSite,
                 "OFF_SITE" => Self::OffSite,
@@ -12438,12 +8125,12 @@ pub mod take_break {
             }
         }
     }
-    impl ::std::convert::From<&str> for OutputWorkMode {
+    impl From<&str> for OutputWorkMode {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<OutputWorkMode> for ::std::string::String {
+    impl From<OutputWorkMode> for String {
         fn from(value: OutputWorkMode) -> Self {
             match value {
                 OutputWorkMode::OnSite => "ON_SITE".to_owned(),
@@ -12456,19 +8143,15 @@ pub mod take_break {
     impl ::switchboard_runtime::wire::ToJson for OutputWorkMode {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputWorkMode {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -12492,10 +8175,10 @@ pub mod take_break {
         /// `RINGING`: 振铃中
         Ringing,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String> for OutputUserState {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for OutputUserState {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "READY" => Self::Ready,
                 "WORKING" => Self::Working,
@@ -12508,12 +8191,12 @@ pub mod take_break {
             }
         }
     }
-    impl ::std::convert::From<&str> for OutputUserState {
+    impl From<&str> for OutputUserState {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<OutputUserState> for ::std::string::String {
+    impl From<OutputUserState> for String {
         fn from(value: OutputUserState) -> Self {
             match value {
                 OutputUserState::Ready => "READY".to_owned(),
@@ -12530,19 +8213,15 @@ pub mod take_break {
     impl ::switchboard_runtime::wire::ToJson for OutputUserState {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputUserState {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -12663,42 +8342,32 @@ pub mod unmute_call {
         ///
         /// Instance ID.
         ///
-        /// Example: `ccc-test`.
-        ///
-        /// Wire name: `InstanceId`.
-        pub instance_id: ::std::string::String,
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
         /// 需要取消静音的坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
         ///
         /// ID of the agent to unmute; if not given, the agent mapped to the current RAM account is used by default.
         ///
-        /// Example: `agent@ccc-test`.
-        ///
-        /// Wire name: `UserId`.
-        pub user_id: ::std::string::String,
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: String,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID; it has no meaning and can be filled in with anything.
         ///
-        /// Example: `device`.
-        ///
-        /// Wire name: `DeviceId`.
-        pub device_id: ::std::string::String,
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: String,
         /// 通话 ID。
         ///
         /// Call ID.
         ///
-        /// Example: `job-6538214103685****`.
-        ///
-        /// Wire name: `JobId`.
-        pub job_id: ::std::option::Option<::std::string::String>,
+        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        pub job_id: Option<String>,
         /// 待取消静音的话务通道 ID,非必填,默认为空,为空表示取消静音 UserId 对应的坐席的话务通道。
         ///
         /// ID of the call channel to unmute; optional, empty by default; empty means unmuting the channel of the agent given by UserId.
         ///
-        /// Example: `ch:user:1390501****->8032****:1609138902226:job-6538214103685****`.
-        ///
-        /// Wire name: `ChannelId`.
-        pub channel_id: ::std::option::Option<::std::string::String>,
+        /// Example: `ch:user:1390501****->8032****:1609138902226:job-6538214103685****`. Wire name: `ChannelId`.
+        pub channel_id: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -12708,63 +8377,48 @@ pub mod unmute_call {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        instance_id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        device_id: ::std::option::Option<::std::string::String>,
-        job_id: ::std::option::Option<::std::string::String>,
-        channel_id: ::std::option::Option<::std::string::String>,
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+        job_id: Option<String>,
+        channel_id: Option<String>,
     }
     impl RequestBuilder {
         /// 实例 ID。
-        pub fn instance_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 需要取消静音的坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
-        pub fn device_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待取消静音的话务通道 ID,非必填,默认为空,为空表示取消静音 UserId 对应的坐席的话务通道。
-        pub fn channel_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
                 user_id: BuildError::require(self.user_id, "UserId")?,
@@ -12783,10 +8437,7 @@ pub mod unmute_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -12817,40 +8468,13 @@ pub mod unmute_call {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -12870,41 +8494,15 @@ pub mod unmute_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// Not described by the vendor.
-        ///
-        /// Wire name: `CallContext`.
-        pub call_context: ::std::option::Option<super::types::CallContext>,
-        /// Not described by the vendor.
-        ///
-        /// Wire name: `UserContext`.
-        pub user_context: ::std::option::Option<super::types::UserContext>,
+        /// Wire name: `CallContext`. Not described by the vendor.
+        pub call_context: Option<super::types::CallContext>,
+        /// Wire name: `UserContext`. Not described by the vendor.
+        pub user_context: Option<super::types::UserContext>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.call_context {
-                object.field("CallContext", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_context {
-                object.field("UserContext", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                call_context: object.optional("CallContext")?,
-                user_context: object.optional("UserContext")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { call_context : "CallContext" optional, user_context : "UserContext"
+        optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -12959,115 +8557,23 @@ pub mod unmute_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "Parameter.Blank" => Self::ParameterBlank(error),
-                    "InvalidOperation.ChannelState" => {
-                        Self::InvalidOperationChannelState(error)
-                    }
-                    "InvalidOperation.UserState" => {
-                        Self::InvalidOperationUserState(error)
-                    }
-                    "NotExists.ChannelId" => Self::NotExistsChannelId(error),
-                    "NotExists.InstanceId" => Self::NotExistsInstanceId(error),
-                    "NotExists.JobId" => Self::NotExistsJobId(error),
-                    "InternalService.CTI" => Self::InternalServiceCti(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "Parameter.Blank" => ParameterBlank,
+        "InvalidOperation.ChannelState" => InvalidOperationChannelState,
+        "InvalidOperation.UserState" => InvalidOperationUserState, "NotExists.ChannelId"
+        => NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
+        "NotExists.JobId" => NotExistsJobId, "InternalService.CTI" => InternalServiceCti
         }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::ParameterBlank(error)
-                | Self::InvalidOperationChannelState(error)
-                | Self::InvalidOperationUserState(error)
-                | Self::NotExistsChannelId(error)
-                | Self::NotExistsInstanceId(error)
-                | Self::NotExistsJobId(error)
-                | Self::InternalServiceCti(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    );
 }
 #[rustfmt::skip]
 /// An async client of Alibaba Cloud Contact Center (CCC) API.
 ///
 /// Cheap to clone; clones share the transport and the auth state.
+///
+/// One method per endpoint, each an `async fn` in effect: every method is the
+/// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
+/// calls.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
@@ -13089,9 +8595,6 @@ impl Client {
     /// AnswerCall - 接听通话: 调用AnswerCall接听指定实例下指定通话ID对应的通话。 (English: Call AnswerCall to answer the call with the given call ID.)
     ///
     /// See [`answer_call`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn answer_call(
         &self,
         request: answer_call::Request,
@@ -13103,9 +8606,6 @@ impl Client {
     /// BargeInCall: 调用BargeInCall实现强插,将用户加入到jobId指定的会话中。 (English: Call BargeInCall to barge in, adding the user to the conversation given by JobId.)
     ///
     /// See [`barge_in_call`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn barge_in_call(
         &self,
         request: barge_in_call::Request,
@@ -13117,9 +8617,6 @@ impl Client {
     /// BlindTransfer - 直接转接: 调用BlindTransfer直接转接通话到其他坐席或某个技能组队列或外部号码。 (English: Call BlindTransfer to transfer a call directly to another agent, a skill group queue or an external number.)
     ///
     /// See [`blind_transfer`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn blind_transfer(
         &self,
         request: blind_transfer::Request,
@@ -13131,9 +8628,6 @@ impl Client {
     /// CancelAttendedTransfer - 取消咨询转移: 调用CancelAttendedTransfer取消咨询转接。 (English: Call CancelAttendedTransfer to cancel a consultation transfer.)
     ///
     /// See [`cancel_attended_transfer`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn cancel_attended_transfer(
         &self,
         request: cancel_attended_transfer::Request,
@@ -13148,9 +8642,6 @@ impl Client {
     /// CoachCall - 辅导通话: 调用CoachCall辅导指定实例下指定通话ID对应的通话中的指定坐席。 (English: Call CoachCall to coach a given agent in a given call.)
     ///
     /// See [`coach_call`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn coach_call(
         &self,
         request: coach_call::Request,
@@ -13162,9 +8653,6 @@ impl Client {
     /// CompleteAttendedTransfer - 完成咨询转接: 调用CompleteAttendedTransfer完成咨询转。 (English: Call CompleteAttendedTransfer to complete a consultation transfer.)
     ///
     /// See [`complete_attended_transfer`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn complete_attended_transfer(
         &self,
         request: complete_attended_transfer::Request,
@@ -13179,9 +8667,6 @@ impl Client {
     /// HoldCall - 保持通话: 调用HoldCall保持指定实例下指定通话ID对应的通话。 (English: Call HoldCall to hold the call with the given call ID.)
     ///
     /// See [`hold_call`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn hold_call(
         &self,
         request: hold_call::Request,
@@ -13193,9 +8678,6 @@ impl Client {
     /// InitiateAttendedTransfer - 发起咨询转接: 咨询转接通话到其他坐席或某个技能组队列或外部号码。 (English: Start a consultation transfer of a call to another agent, a skill group queue or an external number.)
     ///
     /// See [`initiate_attended_transfer`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn initiate_attended_transfer(
         &self,
         request: initiate_attended_transfer::Request,
@@ -13210,9 +8692,6 @@ impl Client {
     /// InterceptCall - 强拆通话: 调用InterceptCall强行拆开指定实例下指定通话ID对应的通话。 (English: Call InterceptCall to take over a monitored call from the agent.)
     ///
     /// See [`intercept_call`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn intercept_call(
         &self,
         request: intercept_call::Request,
@@ -13224,9 +8703,6 @@ impl Client {
     /// MakeCall - 发起呼叫: 调用MakeCall发起呼叫,被叫可以是内部坐席,也可以是外部客户。 (English: Call MakeCall to place a call to an internal agent or an external customer.)
     ///
     /// See [`make_call`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn make_call(
         &self,
         request: make_call::Request,
@@ -13238,9 +8714,6 @@ impl Client {
     /// MonitorCall: 调用MonitorCall监听指定实例下指定通话ID对应的通话。 (English: Call MonitorCall to monitor (listen in on) a call.)
     ///
     /// See [`monitor_call`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn monitor_call(
         &self,
         request: monitor_call::Request,
@@ -13252,9 +8725,6 @@ impl Client {
     /// MuteCall - 静音通话: 调用MuteCall静音指定实例下指定通话ID对应的通话。 (English: Call MuteCall to mute the call with the given call ID.)
     ///
     /// See [`mute_call`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn mute_call(
         &self,
         request: mute_call::Request,
@@ -13266,9 +8736,6 @@ impl Client {
     /// ReadyForService - 坐席就绪: 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。 (English: Call ReadyForService to make an agent ready (idle).)
     ///
     /// See [`ready_for_service`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn ready_for_service(
         &self,
         request: ready_for_service::Request,
@@ -13283,9 +8750,6 @@ impl Client {
     /// ReleaseCall - 挂断通话: 调用ReleaseCall挂断指定实例下指定通话ID对应的通话。 (English: Call ReleaseCall to hang up the call with the given call ID.)
     ///
     /// See [`release_call`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn release_call(
         &self,
         request: release_call::Request,
@@ -13297,9 +8761,6 @@ impl Client {
     /// ResetAgentState - 重置坐席状态: 调用ResetAgentState重置指定实例下指定坐席的坐席状态。 (English: Call ResetAgentState to reset an agent's state.)
     ///
     /// See [`reset_agent_state`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn reset_agent_state(
         &self,
         request: reset_agent_state::Request,
@@ -13314,9 +8775,6 @@ impl Client {
     /// RetrieveCall - 取回通话: 调用RetrieveCall取回指定实例下指定通话ID对应的通话。 (English: Call RetrieveCall to retrieve a held call.)
     ///
     /// See [`retrieve_call`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn retrieve_call(
         &self,
         request: retrieve_call::Request,
@@ -13328,9 +8786,6 @@ impl Client {
     /// SendDtmfSignaling: 调用SendDtmfSignaling在通话过程中发送DTMF按键信息。 (English: Call SendDtmfSignaling to send DTMF keys during a call.)
     ///
     /// See [`send_dtmf_signaling`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn send_dtmf_signaling(
         &self,
         request: send_dtmf_signaling::Request,
@@ -13345,9 +8800,6 @@ impl Client {
     /// SignInGroup - 签入技能组: 调用SignInGroup使坐席签入指定实例下的指定技能组,即坐席上线操作。 (English: Call SignInGroup to sign an agent in to skill groups, i.e. bring the agent online.)
     ///
     /// See [`sign_in_group`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn sign_in_group(
         &self,
         request: sign_in_group::Request,
@@ -13359,9 +8811,6 @@ impl Client {
     /// SignOutGroup: 调用SignOutGroup使坐席签出当前签入的技能组,即坐席下线操作。 (English: Call SignOutGroup to sign an agent out of its skill groups, i.e. take the agent offline.)
     ///
     /// See [`sign_out_group`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn sign_out_group(
         &self,
         request: sign_out_group::Request,
@@ -13373,9 +8822,6 @@ impl Client {
     /// StartConference: StartConference: start a conference with the given participants (summary inferred from the parameters; the page summary was not found).
     ///
     /// See [`start_conference`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn start_conference(
         &self,
         request: start_conference::Request,
@@ -13387,9 +8833,6 @@ impl Client {
     /// SwitchToConference: SwitchToConference: switch the call given by JobId to a conference (summary inferred from the action name; the page summary was not found).
     ///
     /// See [`switch_to_conference`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn switch_to_conference(
         &self,
         request: switch_to_conference::Request,
@@ -13404,9 +8847,6 @@ impl Client {
     /// TakeBreak: 调用TakeBreak将指定实例下的指定坐席设置为小休状态。 (English: Call TakeBreak to put an agent on break.)
     ///
     /// See [`take_break`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn take_break(
         &self,
         request: take_break::Request,
@@ -13418,9 +8858,6 @@ impl Client {
     /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.)
     ///
     /// See [`unmute_call`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn unmute_call(
         &self,
         request: unmute_call::Request,

@@ -347,35 +347,17 @@ pub mod types {
     pub struct Call {
         /// Call id (the \`{id}\` of \`/api/v2/me/calls/{id}\`).
         ///
-        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000O`.
-        ///
-        /// Wire name: `id`.
+        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000O`. Wire name: `id`.
         pub id: ::std::option::Option<::std::string::String>,
         /// Call state.
         ///
-        /// Example: `Established`.
-        ///
-        /// Wire name: `state`.
+        /// Example: `Established`. Wire name: `state`.
         pub state: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000O`.
-        ///
-        /// Wire name: `callUuid`.
+        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000O`. Wire name: `callUuid`. Not described by the vendor.
         pub call_uuid: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `0071027198180018`.
-        ///
-        /// Wire name: `connId`.
+        /// Example: `0071027198180018`. Wire name: `connId`. Not described by the vendor.
         pub conn_id: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Format: `uri`.
-        ///
-        /// Example: `http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1`.
-        ///
-        /// Wire name: `deviceUri`.
+        /// Format: `uri`. Example: `http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1`. Wire name: `deviceUri`. Not described by the vendor.
         pub device_uri: ::std::option::Option<::std::string::String>,
         /// Not described on the page; the sample lists one party (15002).
         ///
@@ -383,17 +365,9 @@ pub mod types {
         pub participants: ::std::option::Option<
             ::std::vec::Vec<super::types::Participant>,
         >,
-        /// Not described by the vendor.
-        ///
-        /// Example: `15001`.
-        ///
-        /// Wire name: `dnis`.
+        /// Example: `15001`. Wire name: `dnis`. Not described by the vendor.
         pub dnis: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `Internal`.
-        ///
-        /// Wire name: `callType`.
+        /// Example: `Internal`. Wire name: `callType`. Not described by the vendor.
         pub call_type: ::std::option::Option<::std::string::String>,
         /// The operation names currently allowed on the call.
         ///
@@ -412,232 +386,75 @@ pub mod types {
         >,
         /// Recording state of the call; "Recording" in the StartCallRecording notification, "Stopped" in the Call resource sample (8.5.2 Call Resource page, revision of October 23, 2015).
         ///
-        /// Example: `Recording`.
-        ///
         /// Unconfirmed: No page lists all values.
         ///
-        /// Wire name: `recordingState`.
+        /// Example: `Recording`. Wire name: `recordingState`.
         pub recording_state: ::std::option::Option<::std::string::String>,
         /// Shown on a consult call (callType Consult) in the CompleteConference notification: the URI of the call it was initiated from. Not described in words on the page.
         ///
-        /// Format: `uri`.
-        ///
-        /// Example: `http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES000009`.
-        ///
-        /// Wire name: `parentCallUri`.
+        /// Format: `uri`. Example: `http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES000009`. Wire name: `parentCallUri`.
         pub parent_call_uri: ::std::option::Option<::std::string::String>,
         /// Path form of \`parentCallUri\` (CompleteConference notification); not described in words.
         ///
-        /// Example: `/calls/01RCC3N118B1V0SL8O7GK2LAES000009`.
-        ///
-        /// Wire name: `parentCallPath`.
+        /// Example: `/calls/01RCC3N118B1V0SL8O7GK2LAES000009`. Wire name: `parentCallPath`.
         pub parent_call_path: ::std::option::Option<::std::string::String>,
         /// Call duration; a string in the sample ("43").
         ///
-        /// Example: `43`.
-        ///
         /// Unconfirmed: The unit (seconds, presumably) is not stated.
         ///
-        /// Wire name: `duration`.
+        /// Example: `43`. Wire name: `duration`.
         pub duration: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `Off`.
-        ///
         /// Unconfirmed: Only the value "Off" is documented.
         ///
-        /// Wire name: `mute`.
+        /// Example: `Off`. Wire name: `mute`. Not described by the vendor.
         pub mute: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Wire name: `supervisorListeningIn`.
+        /// Wire name: `supervisorListeningIn`. Not described by the vendor.
         pub supervisor_listening_in: ::std::option::Option<bool>,
-        /// Not described by the vendor.
-        ///
-        /// Wire name: `monitoredUserMuted`.
+        /// Wire name: `monitoredUserMuted`. Not described by the vendor.
         pub monitored_user_muted: ::std::option::Option<bool>,
-        /// Not described by the vendor.
-        ///
-        /// Wire name: `monitoring`.
+        /// Wire name: `monitoring`. Not described by the vendor.
         pub monitoring: ::std::option::Option<bool>,
         /// URI of this call resource.
         ///
-        /// Format: `uri`.
-        ///
-        /// Example: `http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O`.
-        ///
-        /// Wire name: `uri`.
+        /// Format: `uri`. Example: `http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O`. Wire name: `uri`.
         pub uri: ::std::option::Option<::std::string::String>,
         /// Path of this call resource.
         ///
-        /// Example: `/calls/01RCC3N118B1V0SL8O7GK2LAES00000O`.
-        ///
-        /// Wire name: `path`.
+        /// Example: `/calls/01RCC3N118B1V0SL8O7GK2LAES00000O`. Wire name: `path`.
         pub path: ::std::option::Option<::std::string::String>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Call {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.id {
-                object.field("id", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.state {
-                object.field("state", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.call_uuid {
-                object.field("callUuid", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.conn_id {
-                object.field("connId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.device_uri {
-                object.field("deviceUri", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.participants {
-                object.field("participants", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.dnis {
-                object.field("dnis", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.call_type {
-                object.field("callType", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.capabilities {
-                object.field("capabilities", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_data {
-                object.field("userData", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.recording_state {
-                object.field("recordingState", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.parent_call_uri {
-                object.field("parentCallUri", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.parent_call_path {
-                object.field("parentCallPath", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.duration {
-                object.field("duration", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.mute {
-                object.field("mute", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.supervisor_listening_in {
-                object.field("supervisorListeningIn", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.monitored_user_muted {
-                object.field("monitoredUserMuted", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.monitoring {
-                object.field("monitoring", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.uri {
-                object.field("uri", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.path {
-                object.field("path", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Call {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                id: object.optional("id")?,
-                state: object.optional("state")?,
-                call_uuid: object.optional("callUuid")?,
-                conn_id: object.optional("connId")?,
-                device_uri: object.optional("deviceUri")?,
-                participants: object.optional("participants")?,
-                dnis: object.optional("dnis")?,
-                call_type: object.optional("callType")?,
-                capabilities: object.optional("capabilities")?,
-                user_data: object.optional("userData")?,
-                recording_state: object.optional("recordingState")?,
-                parent_call_uri: object.optional("parentCallUri")?,
-                parent_call_path: object.optional("parentCallPath")?,
-                duration: object.optional("duration")?,
-                mute: object.optional("mute")?,
-                supervisor_listening_in: object.optional("supervisorListeningIn")?,
-                monitored_user_muted: object.optional("monitoredUserMuted")?,
-                monitoring: object.optional("monitoring")?,
-                uri: object.optional("uri")?,
-                path: object.optional("path")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Call);
+    ::switchboard_runtime::wire_object!(
+        Call { id : "id" optional, state : "state" optional, call_uuid : "callUuid"
+        optional, conn_id : "connId" optional, device_uri : "deviceUri" optional,
+        participants : "participants" optional, dnis : "dnis" optional, call_type :
+        "callType" optional, capabilities : "capabilities" optional, user_data :
+        "userData" optional, recording_state : "recordingState" optional, parent_call_uri
+        : "parentCallUri" optional, parent_call_path : "parentCallPath" optional,
+        duration : "duration" optional, mute : "mute" optional, supervisor_listening_in :
+        "supervisorListeningIn" optional, monitored_user_muted : "monitoredUserMuted"
+        optional, monitoring : "monitoring" optional, uri : "uri" optional, path : "path"
+        optional }
+    );
     /// A party of a call.
     ///
     /// Vendor name: `Participant`.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Participant {
-        /// Not described by the vendor.
-        ///
-        /// Example: `  `.
-        ///
-        /// Wire name: `e164Number`.
+        /// Example: `  `. Wire name: `e164Number`. Not described by the vendor.
         pub e164_number: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `15002`.
-        ///
-        /// Wire name: `formattedPhoneNumber`.
+        /// Example: `15002`. Wire name: `formattedPhoneNumber`. Not described by the vendor.
         pub formatted_phone_number: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `15002`.
-        ///
-        /// Wire name: `phoneNumber`.
+        /// Example: `15002`. Wire name: `phoneNumber`. Not described by the vendor.
         pub phone_number: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `15002`.
-        ///
-        /// Wire name: `digits`.
+        /// Example: `15002`. Wire name: `digits`. Not described by the vendor.
         pub digits: ::std::option::Option<::std::string::String>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Participant {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.e164_number {
-                object.field("e164Number", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.formatted_phone_number {
-                object.field("formattedPhoneNumber", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.phone_number {
-                object.field("phoneNumber", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.digits {
-                object.field("digits", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Participant {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                e164_number: object.optional("e164Number")?,
-                formatted_phone_number: object.optional("formattedPhoneNumber")?,
-                phone_number: object.optional("phoneNumber")?,
-                digits: object.optional("digits")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Participant);
+    ::switchboard_runtime::wire_object!(
+        Participant { e164_number : "e164Number" optional, formatted_phone_number :
+        "formattedPhoneNumber" optional, phone_number : "phoneNumber" optional, digits :
+        "digits" optional }
+    );
     /// \`destination\` of Dial, InitiateConference, InitiateTransfer and SingleStepTransfer: "A JSON object that includes the number to be dialed." (sample \`{"phoneNumber": "5551212"}\` on the 8.5.2 Dial page).
     ///
     /// Vendor name: `Destination`.
@@ -646,33 +463,14 @@ pub mod types {
     pub struct Destination {
         /// The number to be dialed.
         ///
-        /// Example: `15002`.
-        ///
         /// Unconfirmed: Required because the object "includes the number to be dialed"; no page lists other keys of \`destination\`.
         ///
-        /// Wire name: `phoneNumber`.
+        /// Example: `15002`. Wire name: `phoneNumber`.
         pub phone_number: ::std::string::String,
     }
-    impl ::switchboard_runtime::wire::ToJson for Destination {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.field("phoneNumber", self.phone_number.to_json());
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Destination {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                phone_number: object.required("phoneNumber")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Destination);
+    ::switchboard_runtime::wire_object!(
+        Destination { phone_number : "phoneNumber" required }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -857,67 +655,20 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct DeviceSupervisorMonitoringState {
-        /// Not described by the vendor.
-        ///
-        /// Example: `ListenIn`.
-        ///
-        /// Wire name: `state`.
+        /// Example: `ListenIn`. Wire name: `state`. Not described by the vendor.
         pub state: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `AllCalls`.
-        ///
-        /// Wire name: `mode`.
+        /// Example: `AllCalls`. Wire name: `mode`. Not described by the vendor.
         pub mode: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `Call`.
-        ///
-        /// Wire name: `scope`.
+        /// Example: `Call`. Wire name: `scope`. Not described by the vendor.
         pub scope: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Format: `uri`.
-        ///
-        /// Example: `http://127.0.0.1:8080/api/v2/devices/9c14cad7-17c4-48d0-8492-7cf0ff92c224`.
-        ///
-        /// Wire name: `targetDeviceUri`.
+        /// Format: `uri`. Example: `http://127.0.0.1:8080/api/v2/devices/9c14cad7-17c4-48d0-8492-7cf0ff92c224`. Wire name: `targetDeviceUri`. Not described by the vendor.
         pub target_device_uri: ::std::option::Option<::std::string::String>,
     }
-    impl ::switchboard_runtime::wire::ToJson for DeviceSupervisorMonitoringState {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.state {
-                object.field("state", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.mode {
-                object.field("mode", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.scope {
-                object.field("scope", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.target_device_uri {
-                object.field("targetDeviceUri", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for DeviceSupervisorMonitoringState {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                state: object.optional("state")?,
-                mode: object.optional("mode")?,
-                scope: object.optional("scope")?,
-                target_device_uri: object.optional("targetDeviceUri")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(DeviceSupervisorMonitoringState);
+    ::switchboard_runtime::wire_object!(
+        DeviceSupervisorMonitoringState { state : "state" optional, mode : "mode"
+        optional, scope : "scope" optional, target_device_uri : "targetDeviceUri"
+        optional }
+    );
     /// A device resource ("Device resources include properties that show the current state of the user's device and the available operations for the current state. … The device resource is also present in DeviceStateChangeMessages delivered to the client via CometD.") Field descriptions from the Device resource page (8.5.2DRAFT revision <https://en.docs.genesys.com/index.php?direction=prev&oldid=375097&title=Documentation%3AHTCC%3AAPI%3ACallsDeviceResource%3A8.5.2DRAFT>).
     ///
     /// Vendor name: `Device`.
@@ -926,11 +677,9 @@ pub mod types {
     pub struct Device {
         /// The ID of the call.
         ///
-        /// Example: `74152ed8-858f-4a33-9e96-36213a678d30`.
-        ///
         /// Unconfirmed: The page's description says "call" for the device id (the \`{id}\` of \`/api/v2/me/devices/{id}\`), verbatim.
         ///
-        /// Wire name: `id`.
+        /// Example: `74152ed8-858f-4a33-9e96-36213a678d30`. Wire name: `id`.
         pub id: ::std::option::Option<::std::string::String>,
         /// The state of the device (Active, Inactive).
         ///
@@ -942,23 +691,17 @@ pub mod types {
         pub user_state: ::std::option::Option<super::types::UserState>,
         /// The phone number assigned to this device.
         ///
-        /// Example: `5000`.
-        ///
-        /// Wire name: `phoneNumber`.
+        /// Example: `5000`. Wire name: `phoneNumber`.
         pub phone_number: ::std::option::Option<::std::string::String>,
         /// The phone number in e.164 format.
         ///
-        /// Example: `5000`.
-        ///
-        /// Wire name: `e164Number`.
+        /// Example: `5000`. Wire name: `e164Number`.
         pub e164_number: ::std::option::Option<::std::string::String>,
         /// The type of telephony network the device is associated with.
         ///
-        /// Example: `Private`.
-        ///
         /// Unconfirmed: The page's list of possible values is cut in the stored copy; only "Private" is seen.
         ///
-        /// Wire name: `telephonyNetwork`.
+        /// Example: `Private`. Wire name: `telephonyNetwork`.
         pub telephony_network: ::std::option::Option<::std::string::String>,
         /// The Do Not Disturb state for this device (On, Off).
         ///
@@ -966,11 +709,7 @@ pub mod types {
         pub do_not_disturb: ::std::option::Option<DeviceDoNotDisturb>,
         /// The URI for the voice environment to which this device belongs.
         ///
-        /// Format: `uri`.
-        ///
-        /// Example: `http://127.0.0.1:8080/api/v2/voice-environments/370ef5e6-9e3c-4d91-9588-7f4dfe67e011`.
-        ///
-        /// Wire name: `voiceEnvironmentUri`.
+        /// Format: `uri`. Example: `http://127.0.0.1:8080/api/v2/voice-environments/370ef5e6-9e3c-4d91-9588-7f4dfe67e011`. Wire name: `voiceEnvironmentUri`.
         pub voice_environment_uri: ::std::option::Option<::std::string::String>,
         /// A list of capabilities currently available on the device.
         ///
@@ -983,66 +722,14 @@ pub mod types {
             DeviceSupervisorMonitoringState,
         >,
     }
-    impl ::switchboard_runtime::wire::ToJson for Device {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.id {
-                object.field("id", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.device_state {
-                object.field("deviceState", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_state {
-                object.field("userState", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.phone_number {
-                object.field("phoneNumber", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.e164_number {
-                object.field("e164Number", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.telephony_network {
-                object.field("telephonyNetwork", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.do_not_disturb {
-                object.field("doNotDisturb", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.voice_environment_uri {
-                object.field("voiceEnvironmentUri", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.capabilities {
-                object.field("capabilities", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.supervisor_monitoring_state
-            {
-                object.field("supervisorMonitoringState", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Device {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                id: object.optional("id")?,
-                device_state: object.optional("deviceState")?,
-                user_state: object.optional("userState")?,
-                phone_number: object.optional("phoneNumber")?,
-                e164_number: object.optional("e164Number")?,
-                telephony_network: object.optional("telephonyNetwork")?,
-                do_not_disturb: object.optional("doNotDisturb")?,
-                voice_environment_uri: object.optional("voiceEnvironmentUri")?,
-                capabilities: object.optional("capabilities")?,
-                supervisor_monitoring_state: object
-                    .optional("supervisorMonitoringState")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Device);
+    ::switchboard_runtime::wire_object!(
+        Device { id : "id" optional, device_state : "deviceState" optional, user_state :
+        "userState" optional, phone_number : "phoneNumber" optional, e164_number :
+        "e164Number" optional, telephony_network : "telephonyNetwork" optional,
+        do_not_disturb : "doNotDisturb" optional, voice_environment_uri :
+        "voiceEnvironmentUri" optional, capabilities : "capabilities" optional,
+        supervisor_monitoring_state : "supervisorMonitoringState" optional }
+    );
     /// The state of the user for a device (\`userState\` of the Device resource), as shown in the Ready, NotReady and AuxWork notifications.
     ///
     /// Vendor name: `UserState`.
@@ -1051,63 +738,23 @@ pub mod types {
     pub struct UserState {
         /// Not described in words; the samples show 9430250E-0A1B-421F-B372-F29E69366DED with Ready, 900D55CC-2BB0-431F-8BF9-D3525B383BE6 with Not Ready and 2B36138D-C564-4562-A8CB-3C32D564F296 with AuxWork.
         ///
-        /// Example: `9430250E-0A1B-421F-B372-F29E69366DED`.
-        ///
-        /// Wire name: `id`.
+        /// Example: `9430250E-0A1B-421F-B372-F29E69366DED`. Wire name: `id`.
         pub id: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `Ready`.
-        ///
-        /// Wire name: `displayName`.
+        /// Example: `Ready`. Wire name: `displayName`. Not described by the vendor.
         pub display_name: ::std::option::Option<::std::string::String>,
         /// The agent state; the samples show Ready and NotReady.
         ///
-        /// Example: `Ready`.
-        ///
-        /// Wire name: `state`.
+        /// Example: `Ready`. Wire name: `state`.
         pub state: ::std::option::Option<::std::string::String>,
         /// Work mode; AuxWork in the AuxWork sample.
         ///
-        /// Example: `AuxWork`.
-        ///
-        /// Wire name: `workMode`.
+        /// Example: `AuxWork`. Wire name: `workMode`.
         pub work_mode: ::std::option::Option<::std::string::String>,
     }
-    impl ::switchboard_runtime::wire::ToJson for UserState {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.id {
-                object.field("id", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.display_name {
-                object.field("displayName", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.state {
-                object.field("state", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.work_mode {
-                object.field("workMode", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for UserState {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                id: object.optional("id")?,
-                display_name: object.optional("displayName")?,
-                state: object.optional("state")?,
-                work_mode: object.optional("workMode")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(UserState);
+    ::switchboard_runtime::wire_object!(
+        UserState { id : "id" optional, display_name : "displayName" optional, state :
+        "state" optional, work_mode : "workMode" optional }
+    );
 }
 #[rustfmt::skip]
 /// Events the API delivers.
@@ -1237,9 +884,7 @@ pub mod events {
         pub call: ::std::option::Option<super::types::Call>,
         /// Phone number ("15000" in the sample); not described on the page.
         ///
-        /// Example: `15000`.
-        ///
-        /// Wire name: `phoneNumber`.
+        /// Example: `15000`. Wire name: `phoneNumber`.
         pub phone_number: ::std::option::Option<::std::string::String>,
         /// Not described on the page; the sample carries \`{"BusinessCall": 0}\`.
         ///
@@ -1255,40 +900,11 @@ pub mod events {
         /// Wire name: `messageType`.
         pub message_type: ::std::string::String,
     }
-    impl ::switchboard_runtime::wire::ToJson for ParticipantsUpdatedData {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.field("notificationType", self.notification_type.to_json());
-            if let ::std::option::Option::Some(value) = &self.call {
-                object.field("call", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.phone_number {
-                object.field("phoneNumber", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.extensions {
-                object.field("extensions", value.to_json());
-            }
-            object.field("messageType", self.message_type.to_json());
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for ParticipantsUpdatedData {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                notification_type: object.required("notificationType")?,
-                call: object.optional("call")?,
-                phone_number: object.optional("phoneNumber")?,
-                extensions: object.optional("extensions")?,
-                message_type: object.required("messageType")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(ParticipantsUpdatedData);
+    ::switchboard_runtime::wire_object!(
+        ParticipantsUpdatedData { notification_type : "notificationType" required, call :
+        "call" optional, phone_number : "phoneNumber" optional, extensions : "extensions"
+        optional, message_type : "messageType" required }
+    );
     /// Event `ParticipantsUpdated`.
     ///
     /// The participants of a call changed (e.g. after RemoveParticipantFromConference); carries the updated call.
@@ -1297,39 +913,16 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct ParticipantsUpdated {
-        /// Not described by the vendor.
-        ///
-        /// Wire name: `data`.
+        /// Wire name: `data`. Not described by the vendor.
         pub data: ParticipantsUpdatedData,
         /// /v2/me/calls
         ///
         /// Wire name: `channel`.
         pub channel: ::std::option::Option<::std::string::String>,
     }
-    impl ::switchboard_runtime::wire::ToJson for ParticipantsUpdated {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.field("data", self.data.to_json());
-            if let ::std::option::Option::Some(value) = &self.channel {
-                object.field("channel", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for ParticipantsUpdated {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                data: object.required("data")?,
-                channel: object.optional("channel")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(ParticipantsUpdated);
+    ::switchboard_runtime::wire_object!(
+        ParticipantsUpdated { data : "data" required, channel : "channel" optional }
+    );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -1344,9 +937,7 @@ pub mod events {
         pub call: ::std::option::Option<super::types::Call>,
         /// Phone number ("15000" in the samples); not described on the pages.
         ///
-        /// Example: `15000`.
-        ///
-        /// Wire name: `phoneNumber`.
+        /// Example: `15000`. Wire name: `phoneNumber`.
         pub phone_number: ::std::option::Option<::std::string::String>,
         /// Not described on the pages; the samples carry \`{"BusinessCall": 0}\`.
         ///
@@ -1362,40 +953,11 @@ pub mod events {
         /// Wire name: `messageType`.
         pub message_type: ::std::string::String,
     }
-    impl ::switchboard_runtime::wire::ToJson for StatusChangeData {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.field("notificationType", self.notification_type.to_json());
-            if let ::std::option::Option::Some(value) = &self.call {
-                object.field("call", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.phone_number {
-                object.field("phoneNumber", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.extensions {
-                object.field("extensions", value.to_json());
-            }
-            object.field("messageType", self.message_type.to_json());
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for StatusChangeData {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                notification_type: object.required("notificationType")?,
-                call: object.optional("call")?,
-                phone_number: object.optional("phoneNumber")?,
-                extensions: object.optional("extensions")?,
-                message_type: object.required("messageType")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(StatusChangeData);
+    ::switchboard_runtime::wire_object!(
+        StatusChangeData { notification_type : "notificationType" required, call : "call"
+        optional, phone_number : "phoneNumber" optional, extensions : "extensions"
+        optional, message_type : "messageType" required }
+    );
     /// Event `StatusChange`.
     ///
     /// A call's state changed (CallStateChangeMessage with notificationType StatusChange): e.g. Held after Hold, Released after Hangup or SingleStepTransfer, Dialing after Dial. Fields as shown in the notification samples of the operation pages (the CallsMessageType page's own property table is cut after \`data.notificationType\` in the stored copy).
@@ -1413,30 +975,9 @@ pub mod events {
         /// Wire name: `channel`.
         pub channel: ::std::option::Option<::std::string::String>,
     }
-    impl ::switchboard_runtime::wire::ToJson for StatusChange {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.field("data", self.data.to_json());
-            if let ::std::option::Option::Some(value) = &self.channel {
-                object.field("channel", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for StatusChange {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                data: object.required("data")?,
-                channel: object.optional("channel")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(StatusChange);
+    ::switchboard_runtime::wire_object!(
+        StatusChange { data : "data" required, channel : "channel" optional }
+    );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -1451,45 +992,18 @@ pub mod events {
         pub call: ::std::option::Option<super::types::Call>,
         /// Phone number ("15000" in the sample); not described on the page.
         ///
-        /// Example: `15000`.
-        ///
-        /// Wire name: `phoneNumber`.
+        /// Example: `15000`. Wire name: `phoneNumber`.
         pub phone_number: ::std::option::Option<::std::string::String>,
         /// This property identifies the message type, in this case CallStateChangeMessage.
         ///
         /// Wire name: `messageType`.
         pub message_type: ::std::string::String,
     }
-    impl ::switchboard_runtime::wire::ToJson for CallRecordingStateChangeData {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.field("notificationType", self.notification_type.to_json());
-            if let ::std::option::Option::Some(value) = &self.call {
-                object.field("call", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.phone_number {
-                object.field("phoneNumber", value.to_json());
-            }
-            object.field("messageType", self.message_type.to_json());
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for CallRecordingStateChangeData {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                notification_type: object.required("notificationType")?,
-                call: object.optional("call")?,
-                phone_number: object.optional("phoneNumber")?,
-                message_type: object.required("messageType")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(CallRecordingStateChangeData);
+    ::switchboard_runtime::wire_object!(
+        CallRecordingStateChangeData { notification_type : "notificationType" required,
+        call : "call" optional, phone_number : "phoneNumber" optional, message_type :
+        "messageType" required }
+    );
     /// Event `CallRecordingStateChange`.
     ///
     /// A call's recording state changed (CallStateChangeMessage with notificationType CallRecordingStateChange), e.g. after StartCallRecording; the call carries \`recordingState\` ("Recording" in the sample).
@@ -1507,30 +1021,9 @@ pub mod events {
         /// Wire name: `channel`.
         pub channel: ::std::option::Option<::std::string::String>,
     }
-    impl ::switchboard_runtime::wire::ToJson for CallRecordingStateChange {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.field("data", self.data.to_json());
-            if let ::std::option::Option::Some(value) = &self.channel {
-                object.field("channel", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for CallRecordingStateChange {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                data: object.required("data")?,
-                channel: object.optional("channel")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(CallRecordingStateChange);
+    ::switchboard_runtime::wire_object!(
+        CallRecordingStateChange { data : "data" required, channel : "channel" optional }
+    );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -1544,30 +1037,10 @@ pub mod events {
         /// Wire name: `devices`.
         pub devices: ::std::option::Option<::std::vec::Vec<super::types::Device>>,
     }
-    impl ::switchboard_runtime::wire::ToJson for DeviceStateChangeMessageData {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.field("messageType", self.message_type.to_json());
-            if let ::std::option::Option::Some(value) = &self.devices {
-                object.field("devices", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for DeviceStateChangeMessageData {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                message_type: object.required("messageType")?,
-                devices: object.optional("devices")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(DeviceStateChangeMessageData);
+    ::switchboard_runtime::wire_object!(
+        DeviceStateChangeMessageData { message_type : "messageType" required, devices :
+        "devices" optional }
+    );
     /// Event `DeviceStateChangeMessage`.
     ///
     /// A device changed (\`/v2/me/devices\` — "messages related to devices. For example, changes to agent state, do-not-disturb, call forwarding, and supervisor monitoring."), e.g. after Ready, NotReady or AuxWork. LIMITATION: this message carries no \`data.notificationType\` (the service's \`event_envelope.name_field\`); it is told apart by \`data.messageType\` only, so the generated \`events::decode\` reports it as \`Event::Unknown\` and no sample frame is attached here (see the unconfirmed note below the service).
@@ -1585,30 +1058,9 @@ pub mod events {
         /// Wire name: `channel`.
         pub channel: ::std::option::Option<::std::string::String>,
     }
-    impl ::switchboard_runtime::wire::ToJson for DeviceStateChangeMessage {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.field("data", self.data.to_json());
-            if let ::std::option::Option::Some(value) = &self.channel {
-                object.field("channel", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for DeviceStateChangeMessage {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                data: object.required("data")?,
-                channel: object.optional("channel")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(DeviceStateChangeMessage);
+    ::switchboard_runtime::wire_object!(
+        DeviceStateChangeMessage { data : "data" required, channel : "channel" optional }
+    );
 }
 #[rustfmt::skip]
 /// Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork.
@@ -1656,7 +1108,7 @@ pub mod aux_work {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
@@ -1666,7 +1118,7 @@ pub mod aux_work {
     impl RequestBuilder {
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {};
             request.validate()?;
             Ok(request)
@@ -1679,10 +1131,7 @@ pub mod aux_work {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -1695,40 +1144,13 @@ pub mod aux_work {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -1748,23 +1170,7 @@ pub mod aux_work {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1781,82 +1187,7 @@ pub mod aux_work {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// CompleteConference: Completes a previously initiated conference.
@@ -1896,16 +1227,14 @@ pub mod complete_conference {
     pub struct Request {
         /// The id of a call of the conference (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`; the sample posts to the consult call 01RCC3N118B1V0SL8O7GK2LAES00000B).
         ///
-        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000B`.
-        ///
-        /// Wire name: `id`.
-        pub id: ::std::string::String,
+        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000B`. Wire name: `id`.
+        pub id: String,
         /// You can use this optional parameter to specify the consult call that should be used to complete the conference. If not provided, Web Services determines the related call.
         ///
         /// Unconfirmed: The type is not stated; a string holding a call URI (like a call's \`uri\`, e.g. <http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000B>) is assumed from the name.
         ///
         /// Wire name: `consultCallUri`.
-        pub consult_call_uri: ::std::option::Option<::std::string::String>,
+        pub consult_call_uri: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -1915,36 +1244,30 @@ pub mod complete_conference {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        id: ::std::option::Option<::std::string::String>,
-        consult_call_uri: ::std::option::Option<::std::string::String>,
+        id: Option<String>,
+        consult_call_uri: Option<String>,
     }
     impl RequestBuilder {
         /// The id of a call of the conference (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`; the sample posts to the consult call 01RCC3N118B1V0SL8O7GK2LAES00000B).
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// You can use this optional parameter to specify the consult call that should be used to complete the conference. If not provided, Web Services determines the related call.
-        pub fn consult_call_uri(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn consult_call_uri(mut self, value: impl Into<String>) -> Self {
             self.consult_call_uri = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
                 consult_call_uri: self.consult_call_uri,
@@ -1960,10 +1283,7 @@ pub mod complete_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -1980,40 +1300,13 @@ pub mod complete_conference {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -2033,23 +1326,7 @@ pub mod complete_conference {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2066,82 +1343,7 @@ pub mod complete_conference {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// Dial: Initiates a new outbound call to the specified destination.
@@ -2181,10 +1383,8 @@ pub mod dial {
     pub struct Request {
         /// The id of the device to dial from (the \`{id}\` of the request URL \`/api/v2/me/devices/{id}/calls\`).
         ///
-        /// Example: `631608b3-ceb1-472b-ba05-2ae39555b0d1`.
-        ///
-        /// Wire name: `id`.
-        pub id: ::std::string::String,
+        /// Example: `631608b3-ceb1-472b-ba05-2ae39555b0d1`. Wire name: `id`.
+        pub id: String,
         /// A JSON object that includes the number to be dialed (\`{"phoneNumber": "5551212"}\` on the 8.5.2 draft).
         ///
         /// Wire name: `destination`.
@@ -2194,15 +1394,15 @@ pub mod dial {
         /// Unconfirmed: The page gives no type and no sample value for \`location\`.
         ///
         /// Wire name: `location`.
-        pub location: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        pub location: Option<::switchboard_runtime::serde_json::Value>,
         /// An optional JSON object that includes key/value data to be included with the call (\`{"Product": "Guitars"}\` on the 8.5.2 draft).
         ///
         /// Unconfirmed: The value types are not stated (documented values are strings).
         ///
         /// Wire name: `userData`.
-        pub user_data: ::std::option::Option<
+        pub user_data: Option<
             ::std::collections::BTreeMap<
-                ::std::string::String,
+                String,
                 ::switchboard_runtime::serde_json::Value,
             >,
         >,
@@ -2211,9 +1411,7 @@ pub mod dial {
         /// Unconfirmed: The page gives no type and no sample value for \`outboundCallerId\`.
         ///
         /// Wire name: `outboundCallerId`.
-        pub outbound_caller_id: ::std::option::Option<
-            ::switchboard_runtime::serde_json::Value,
-        >,
+        pub outbound_caller_id: Option<::switchboard_runtime::serde_json::Value>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -2223,39 +1421,34 @@ pub mod dial {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        id: ::std::option::Option<::std::string::String>,
-        destination: ::std::option::Option<super::types::Destination>,
-        location: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
-        user_data: ::std::option::Option<
+        id: Option<String>,
+        destination: Option<super::types::Destination>,
+        location: Option<::switchboard_runtime::serde_json::Value>,
+        user_data: Option<
             ::std::collections::BTreeMap<
-                ::std::string::String,
+                String,
                 ::switchboard_runtime::serde_json::Value,
             >,
         >,
-        outbound_caller_id: ::std::option::Option<
-            ::switchboard_runtime::serde_json::Value,
-        >,
+        outbound_caller_id: Option<::switchboard_runtime::serde_json::Value>,
     }
     impl RequestBuilder {
         /// The id of the device to dial from (the \`{id}\` of the request URL \`/api/v2/me/devices/{id}/calls\`).
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// A JSON object that includes the number to be dialed (\`{"phoneNumber": "5551212"}\` on the 8.5.2 draft).
         pub fn destination(
             mut self,
-            value: impl ::std::convert::Into<super::types::Destination>,
+            value: impl Into<super::types::Destination>,
         ) -> Self {
             self.destination = Some(value.into());
             self
@@ -2263,7 +1456,7 @@ pub mod dial {
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
         pub fn location(
             mut self,
-            value: impl ::std::convert::Into<::switchboard_runtime::serde_json::Value>,
+            value: impl Into<::switchboard_runtime::serde_json::Value>,
         ) -> Self {
             self.location = Some(value.into());
             self
@@ -2271,9 +1464,9 @@ pub mod dial {
         /// An optional JSON object that includes key/value data to be included with the call (\`{"Product": "Guitars"}\` on the 8.5.2 draft).
         pub fn user_data(
             mut self,
-            value: impl ::std::convert::Into<
+            value: impl Into<
                 ::std::collections::BTreeMap<
-                    ::std::string::String,
+                    String,
                     ::switchboard_runtime::serde_json::Value,
                 >,
             >,
@@ -2284,14 +1477,14 @@ pub mod dial {
         /// An optional parameter that is used by Web Services to set the outbound caller Id attribute for the corresponding T-Server requests.
         pub fn outbound_caller_id(
             mut self,
-            value: impl ::std::convert::Into<::switchboard_runtime::serde_json::Value>,
+            value: impl Into<::switchboard_runtime::serde_json::Value>,
         ) -> Self {
             self.outbound_caller_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
                 destination: BuildError::require(self.destination, "destination")?,
@@ -2310,10 +1503,7 @@ pub mod dial {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -2338,40 +1528,13 @@ pub mod dial {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -2391,23 +1554,7 @@ pub mod dial {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2424,82 +1571,7 @@ pub mod dial {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// Hangup: Hangs up a call.
@@ -2539,10 +1611,8 @@ pub mod hangup {
     pub struct Request {
         /// The id of the call to hang up (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
         ///
-        /// Example: `012PUFMMS0ASNAK48O7GK2LAES00000I`.
-        ///
-        /// Wire name: `id`.
-        pub id: ::std::string::String,
+        /// Example: `012PUFMMS0ASNAK48O7GK2LAES00000I`. Wire name: `id`.
+        pub id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -2552,27 +1622,24 @@ pub mod hangup {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        id: ::std::option::Option<::std::string::String>,
+        id: Option<String>,
     }
     impl RequestBuilder {
         /// The id of the call to hang up (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
             };
@@ -2587,10 +1654,7 @@ pub mod hangup {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -2604,40 +1668,13 @@ pub mod hangup {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -2657,23 +1694,7 @@ pub mod hangup {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2690,82 +1711,7 @@ pub mod hangup {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// Hold: Places a call on hold.
@@ -2805,10 +1751,8 @@ pub mod hold {
     pub struct Request {
         /// The id of the call to place on hold (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
         ///
-        /// Example: `012PUFMMS0ASNAK48O7GK2LAES00000I`.
-        ///
-        /// Wire name: `id`.
-        pub id: ::std::string::String,
+        /// Example: `012PUFMMS0ASNAK48O7GK2LAES00000I`. Wire name: `id`.
+        pub id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -2818,27 +1762,24 @@ pub mod hold {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        id: ::std::option::Option<::std::string::String>,
+        id: Option<String>,
     }
     impl RequestBuilder {
         /// The id of the call to place on hold (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
             };
@@ -2853,10 +1794,7 @@ pub mod hold {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -2870,40 +1808,13 @@ pub mod hold {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -2923,23 +1834,7 @@ pub mod hold {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2956,82 +1851,7 @@ pub mod hold {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// InitiateConference: Initiates a two-step conference to the specified destination.
@@ -3071,10 +1891,8 @@ pub mod initiate_conference {
     pub struct Request {
         /// The id of the call to place on hold (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
         ///
-        /// Example: `01RCC3N118B1V0SL8O7GK2LAES000009`.
-        ///
-        /// Wire name: `id`.
-        pub id: ::std::string::String,
+        /// Example: `01RCC3N118B1V0SL8O7GK2LAES000009`. Wire name: `id`.
+        pub id: String,
         /// A JSON object that includes the number to be dialed.
         ///
         /// Wire name: `destination`.
@@ -3084,15 +1902,15 @@ pub mod initiate_conference {
         /// Unconfirmed: The page gives no type and no sample value for \`location\`.
         ///
         /// Wire name: `location`.
-        pub location: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        pub location: Option<::switchboard_runtime::serde_json::Value>,
         /// An optional JSON object that includes key/value data to be included with the call.
         ///
         /// Unconfirmed: The value types are not stated (documented samples use strings).
         ///
         /// Wire name: `userData`.
-        pub user_data: ::std::option::Option<
+        pub user_data: Option<
             ::std::collections::BTreeMap<
-                ::std::string::String,
+                String,
                 ::switchboard_runtime::serde_json::Value,
             >,
         >,
@@ -3105,36 +1923,33 @@ pub mod initiate_conference {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        id: ::std::option::Option<::std::string::String>,
-        destination: ::std::option::Option<super::types::Destination>,
-        location: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
-        user_data: ::std::option::Option<
+        id: Option<String>,
+        destination: Option<super::types::Destination>,
+        location: Option<::switchboard_runtime::serde_json::Value>,
+        user_data: Option<
             ::std::collections::BTreeMap<
-                ::std::string::String,
+                String,
                 ::switchboard_runtime::serde_json::Value,
             >,
         >,
     }
     impl RequestBuilder {
         /// The id of the call to place on hold (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// A JSON object that includes the number to be dialed.
         pub fn destination(
             mut self,
-            value: impl ::std::convert::Into<super::types::Destination>,
+            value: impl Into<super::types::Destination>,
         ) -> Self {
             self.destination = Some(value.into());
             self
@@ -3142,7 +1957,7 @@ pub mod initiate_conference {
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
         pub fn location(
             mut self,
-            value: impl ::std::convert::Into<::switchboard_runtime::serde_json::Value>,
+            value: impl Into<::switchboard_runtime::serde_json::Value>,
         ) -> Self {
             self.location = Some(value.into());
             self
@@ -3150,9 +1965,9 @@ pub mod initiate_conference {
         /// An optional JSON object that includes key/value data to be included with the call.
         pub fn user_data(
             mut self,
-            value: impl ::std::convert::Into<
+            value: impl Into<
                 ::std::collections::BTreeMap<
-                    ::std::string::String,
+                    String,
                     ::switchboard_runtime::serde_json::Value,
                 >,
             >,
@@ -3162,7 +1977,7 @@ pub mod initiate_conference {
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
                 destination: BuildError::require(self.destination, "destination")?,
@@ -3180,10 +1995,7 @@ pub mod initiate_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3204,40 +2016,13 @@ pub mod initiate_conference {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -3257,23 +2042,7 @@ pub mod initiate_conference {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3290,82 +2059,7 @@ pub mod initiate_conference {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// InitiateTransfer: Initiates a two-step transfer to the specified destination.
@@ -3405,10 +2099,8 @@ pub mod initiate_transfer {
     pub struct Request {
         /// The id of the call to transfer (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
         ///
-        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000M`.
-        ///
-        /// Wire name: `id`.
-        pub id: ::std::string::String,
+        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000M`. Wire name: `id`.
+        pub id: String,
         /// A JSON object that includes the number to be dialed.
         ///
         /// Wire name: `destination`.
@@ -3418,15 +2110,15 @@ pub mod initiate_transfer {
         /// Unconfirmed: The page gives no type and no sample value for \`location\`.
         ///
         /// Wire name: `location`.
-        pub location: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        pub location: Option<::switchboard_runtime::serde_json::Value>,
         /// An optional JSON object that includes key/value data to be included with the call.
         ///
         /// Unconfirmed: The value types are not stated.
         ///
         /// Wire name: `userData`.
-        pub user_data: ::std::option::Option<
+        pub user_data: Option<
             ::std::collections::BTreeMap<
-                ::std::string::String,
+                String,
                 ::switchboard_runtime::serde_json::Value,
             >,
         >,
@@ -3439,36 +2131,33 @@ pub mod initiate_transfer {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        id: ::std::option::Option<::std::string::String>,
-        destination: ::std::option::Option<super::types::Destination>,
-        location: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
-        user_data: ::std::option::Option<
+        id: Option<String>,
+        destination: Option<super::types::Destination>,
+        location: Option<::switchboard_runtime::serde_json::Value>,
+        user_data: Option<
             ::std::collections::BTreeMap<
-                ::std::string::String,
+                String,
                 ::switchboard_runtime::serde_json::Value,
             >,
         >,
     }
     impl RequestBuilder {
         /// The id of the call to transfer (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// A JSON object that includes the number to be dialed.
         pub fn destination(
             mut self,
-            value: impl ::std::convert::Into<super::types::Destination>,
+            value: impl Into<super::types::Destination>,
         ) -> Self {
             self.destination = Some(value.into());
             self
@@ -3476,7 +2165,7 @@ pub mod initiate_transfer {
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
         pub fn location(
             mut self,
-            value: impl ::std::convert::Into<::switchboard_runtime::serde_json::Value>,
+            value: impl Into<::switchboard_runtime::serde_json::Value>,
         ) -> Self {
             self.location = Some(value.into());
             self
@@ -3484,9 +2173,9 @@ pub mod initiate_transfer {
         /// An optional JSON object that includes key/value data to be included with the call.
         pub fn user_data(
             mut self,
-            value: impl ::std::convert::Into<
+            value: impl Into<
                 ::std::collections::BTreeMap<
-                    ::std::string::String,
+                    String,
                     ::switchboard_runtime::serde_json::Value,
                 >,
             >,
@@ -3496,7 +2185,7 @@ pub mod initiate_transfer {
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
                 destination: BuildError::require(self.destination, "destination")?,
@@ -3514,10 +2203,7 @@ pub mod initiate_transfer {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3538,40 +2224,13 @@ pub mod initiate_transfer {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -3591,23 +2250,7 @@ pub mod initiate_transfer {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3624,82 +2267,7 @@ pub mod initiate_transfer {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// Not Ready: Sets the current user to the NotReady state.
@@ -3747,7 +2315,7 @@ pub mod not_ready {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
@@ -3757,7 +2325,7 @@ pub mod not_ready {
     impl RequestBuilder {
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {};
             request.validate()?;
             Ok(request)
@@ -3770,10 +2338,7 @@ pub mod not_ready {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3786,40 +2351,13 @@ pub mod not_ready {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -3839,23 +2377,7 @@ pub mod not_ready {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3872,82 +2394,7 @@ pub mod not_ready {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// Ready: Sets the current user to the Ready state.
@@ -3991,7 +2438,7 @@ pub mod ready {
         /// Unconfirmed: Listed on the 8.6.0 page only; the 8.5.2 revisions have no \`workmode\`.
         ///
         /// Wire name: `workmode`.
-        pub workmode: ::std::option::Option<ReadyWorkmode>,
+        pub workmode: Option<ReadyWorkmode>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4001,27 +2448,24 @@ pub mod ready {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        workmode: ::std::option::Option<ReadyWorkmode>,
+        workmode: Option<ReadyWorkmode>,
     }
     impl RequestBuilder {
         /// This optional parameter specifies which workmode is applied to the Ready operation. Valid values are ManualIn and AutoIn.
-        pub fn workmode(
-            mut self,
-            value: impl ::std::convert::Into<ReadyWorkmode>,
-        ) -> Self {
+        pub fn workmode(mut self, value: impl Into<ReadyWorkmode>) -> Self {
             self.workmode = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request { workmode: self.workmode };
             request.validate()?;
             Ok(request)
@@ -4034,10 +2478,7 @@ pub mod ready {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -4053,40 +2494,13 @@ pub mod ready {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -4106,23 +2520,7 @@ pub mod ready {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4139,82 +2537,7 @@ pub mod ready {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -4224,10 +2547,10 @@ pub mod ready {
         /// `AutoIn`.
         AutoIn,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String> for ReadyWorkmode {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for ReadyWorkmode {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "ManualIn" => Self::ManualIn,
                 "AutoIn" => Self::AutoIn,
@@ -4235,12 +2558,12 @@ pub mod ready {
             }
         }
     }
-    impl ::std::convert::From<&str> for ReadyWorkmode {
+    impl From<&str> for ReadyWorkmode {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<ReadyWorkmode> for ::std::string::String {
+    impl From<ReadyWorkmode> for String {
         fn from(value: ReadyWorkmode) -> Self {
             match value {
                 ReadyWorkmode::ManualIn => "ManualIn".to_owned(),
@@ -4252,19 +2575,15 @@ pub mod ready {
     impl ::switchboard_runtime::wire::ToJson for ReadyWorkmode {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for ReadyWorkmode {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -4311,16 +2630,12 @@ pub mod remove_participant_from_conference {
     pub struct Request {
         /// The id of the conference call (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
         ///
-        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000O`.
-        ///
-        /// Wire name: `id`.
-        pub id: ::std::string::String,
+        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000O`. Wire name: `id`.
+        pub id: String,
         /// The participant to be removed from the conference call.
         ///
-        /// Example: `15001`.
-        ///
-        /// Wire name: `participant`.
-        pub participant: ::std::string::String,
+        /// Example: `15001`. Wire name: `participant`.
+        pub participant: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4330,36 +2645,30 @@ pub mod remove_participant_from_conference {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        id: ::std::option::Option<::std::string::String>,
-        participant: ::std::option::Option<::std::string::String>,
+        id: Option<String>,
+        participant: Option<String>,
     }
     impl RequestBuilder {
         /// The id of the conference call (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// The participant to be removed from the conference call.
-        pub fn participant(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn participant(mut self, value: impl Into<String>) -> Self {
             self.participant = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
                 participant: BuildError::require(self.participant, "participant")?,
@@ -4375,10 +2684,7 @@ pub mod remove_participant_from_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -4393,40 +2699,13 @@ pub mod remove_participant_from_conference {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -4446,23 +2725,7 @@ pub mod remove_participant_from_conference {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4479,82 +2742,7 @@ pub mod remove_participant_from_conference {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// SingleStepTransfer: Performs a single-step transfer to the specified destination.
@@ -4593,10 +2781,8 @@ pub mod single_step_transfer {
     pub struct Request {
         /// The id of the call to transfer (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
         ///
-        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000D`.
-        ///
-        /// Wire name: `id`.
-        pub id: ::std::string::String,
+        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000D`. Wire name: `id`.
+        pub id: String,
         /// A JSON object that includes the number to be dialed.
         ///
         /// Wire name: `destination`.
@@ -4606,15 +2792,15 @@ pub mod single_step_transfer {
         /// Unconfirmed: The page gives no type and no sample value for \`location\`.
         ///
         /// Wire name: `location`.
-        pub location: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        pub location: Option<::switchboard_runtime::serde_json::Value>,
         /// An optional JSON object that includes key/value data to be included with the call.
         ///
         /// Unconfirmed: The value types are not stated (the Sample 2 values are strings).
         ///
         /// Wire name: `userData`.
-        pub user_data: ::std::option::Option<
+        pub user_data: Option<
             ::std::collections::BTreeMap<
-                ::std::string::String,
+                String,
                 ::switchboard_runtime::serde_json::Value,
             >,
         >,
@@ -4627,36 +2813,33 @@ pub mod single_step_transfer {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        id: ::std::option::Option<::std::string::String>,
-        destination: ::std::option::Option<super::types::Destination>,
-        location: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
-        user_data: ::std::option::Option<
+        id: Option<String>,
+        destination: Option<super::types::Destination>,
+        location: Option<::switchboard_runtime::serde_json::Value>,
+        user_data: Option<
             ::std::collections::BTreeMap<
-                ::std::string::String,
+                String,
                 ::switchboard_runtime::serde_json::Value,
             >,
         >,
     }
     impl RequestBuilder {
         /// The id of the call to transfer (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// A JSON object that includes the number to be dialed.
         pub fn destination(
             mut self,
-            value: impl ::std::convert::Into<super::types::Destination>,
+            value: impl Into<super::types::Destination>,
         ) -> Self {
             self.destination = Some(value.into());
             self
@@ -4664,7 +2847,7 @@ pub mod single_step_transfer {
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
         pub fn location(
             mut self,
-            value: impl ::std::convert::Into<::switchboard_runtime::serde_json::Value>,
+            value: impl Into<::switchboard_runtime::serde_json::Value>,
         ) -> Self {
             self.location = Some(value.into());
             self
@@ -4672,9 +2855,9 @@ pub mod single_step_transfer {
         /// An optional JSON object that includes key/value data to be included with the call.
         pub fn user_data(
             mut self,
-            value: impl ::std::convert::Into<
+            value: impl Into<
                 ::std::collections::BTreeMap<
-                    ::std::string::String,
+                    String,
                     ::switchboard_runtime::serde_json::Value,
                 >,
             >,
@@ -4684,7 +2867,7 @@ pub mod single_step_transfer {
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
                 destination: BuildError::require(self.destination, "destination")?,
@@ -4702,10 +2885,7 @@ pub mod single_step_transfer {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -4726,40 +2906,13 @@ pub mod single_step_transfer {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -4779,23 +2932,7 @@ pub mod single_step_transfer {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4812,82 +2949,7 @@ pub mod single_step_transfer {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// StartCallRecording: Starts call recording.
@@ -4931,10 +2993,8 @@ pub mod start_call_recording {
     pub struct Request {
         /// The id of the call to record (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
         ///
-        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000V`.
-        ///
-        /// Wire name: `id`.
-        pub id: ::std::string::String,
+        /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000V`. Wire name: `id`.
+        pub id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4944,27 +3004,24 @@ pub mod start_call_recording {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        id: ::std::option::Option<::std::string::String>,
+        id: Option<String>,
     }
     impl RequestBuilder {
         /// The id of the call to record (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 id: BuildError::require(self.id, "id")?,
             };
@@ -4979,10 +3036,7 @@ pub mod start_call_recording {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -4996,40 +3050,13 @@ pub mod start_call_recording {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -5049,23 +3076,7 @@ pub mod start_call_recording {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5082,82 +3093,7 @@ pub mod start_call_recording {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// StartContactCenterSession: Initializes a session for the user with the provided parameters.
@@ -5211,31 +3147,31 @@ pub mod start_contact_center_session {
         /// Unconfirmed: Treated as required: \`place\` is marked optional and \`channels\` is not (the 8.5.0 Presence page calls it a "string array that specifies a set of channels to use for the operation").
         ///
         /// Wire name: `channels`.
-        pub channels: ::std::vec::Vec<::std::string::String>,
+        pub channels: Vec<String>,
         /// This optional parameter specifies the place that should be used for the session. If not specified, then Web Services uses the default place for the agent. If specified and the place contains one device, then Web Services logs in the user on that device for the duration of the session. If the place contains more than one device, then Web Services logs in the user on the ACDPosition. In this scenario, if the place doesn't contain an ACDPosition or if it has multiple ACDPositions, then the StartContactCenterSession operation fails. Note: If there are multiple ACDPositions, you should specify the devicePath. When the client ends the session, Web Services restores the default dev…
         ///
         /// Unconfirmed: The description is cut at this point in the stored copy. String type from the 8.5.0 Presence page ("optional attribute that specifies the place name in Configuration Server").
         ///
         /// Wire name: `place`.
-        pub place: ::std::option::Option<::std::string::String>,
+        pub place: Option<String>,
         /// Named in the \`place\` description ("If there are multiple ACDPositions, you should specify the devicePath"); its own table row is beyond the cut in the stored copy.
         ///
         /// Unconfirmed: Its row (type, description) is not in the stored copy; string assumed, like the relative device path \`/devices/…\` other Web Services operations take.
         ///
         /// Wire name: `devicePath`.
-        pub device_path: ::std::option::Option<::std::string::String>,
+        pub device_path: Option<String>,
         /// optional attribute that specifies the agent login to use in the operation. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
         ///
         /// Unconfirmed: Documented on the 8.5.0 page only (the current page's table is cut after \`place\`); type not stated.
         ///
         /// Wire name: `loginCode`.
-        pub login_code: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        pub login_code: Option<::switchboard_runtime::serde_json::Value>,
         /// optional attribute that specifies the queue number. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
         ///
         /// Unconfirmed: Documented on the 8.5.0 page only (the current page's table is cut after \`place\`); type not stated.
         ///
         /// Wire name: `queue`.
-        pub queue: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        pub queue: Option<::switchboard_runtime::serde_json::Value>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5245,48 +3181,39 @@ pub mod start_contact_center_session {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        channels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        place: ::std::option::Option<::std::string::String>,
-        device_path: ::std::option::Option<::std::string::String>,
-        login_code: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
-        queue: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        channels: Option<Vec<String>>,
+        place: Option<String>,
+        device_path: Option<String>,
+        login_code: Option<::switchboard_runtime::serde_json::Value>,
+        queue: Option<::switchboard_runtime::serde_json::Value>,
     }
     impl RequestBuilder {
         /// An array of channels the agent uses in the session. Valid channel names are voice and any valid multimedia channel (for example, email, chat, workitem, IM session). If an error occurs on a given channel, Web Services returns a response with the error statusCode and information about what went wrong. For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7. The successful part of the operation (voice) returns statusCode:0 while the failed part of the operation (chat) returns a statusCode and statusMessage that provide information about why it failed. If all channel operations fail, Web Services only returns a statusCode and statusMessage for one of the channels.
-        pub fn channels(
-            mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn channels(mut self, value: impl Into<Vec<String>>) -> Self {
             self.channels = Some(value.into());
             self
         }
         /// This optional parameter specifies the place that should be used for the session. If not specified, then Web Services uses the default place for the agent. If specified and the place contains one device, then Web Services logs in the user on that device for the duration of the session. If the place contains more than one device, then Web Services logs in the user on the ACDPosition. In this scenario, if the place doesn't contain an ACDPosition or if it has multiple ACDPositions, then the StartContactCenterSession operation fails. Note: If there are multiple ACDPositions, you should specify the devicePath. When the client ends the session, Web Services restores the default dev…
-        pub fn place(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn place(mut self, value: impl Into<String>) -> Self {
             self.place = Some(value.into());
             self
         }
         /// Named in the \`place\` description ("If there are multiple ACDPositions, you should specify the devicePath"); its own table row is beyond the cut in the stored copy.
-        pub fn device_path(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn device_path(mut self, value: impl Into<String>) -> Self {
             self.device_path = Some(value.into());
             self
         }
         /// optional attribute that specifies the agent login to use in the operation. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
         pub fn login_code(
             mut self,
-            value: impl ::std::convert::Into<::switchboard_runtime::serde_json::Value>,
+            value: impl Into<::switchboard_runtime::serde_json::Value>,
         ) -> Self {
             self.login_code = Some(value.into());
             self
@@ -5294,14 +3221,14 @@ pub mod start_contact_center_session {
         /// optional attribute that specifies the queue number. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
         pub fn queue(
             mut self,
-            value: impl ::std::convert::Into<::switchboard_runtime::serde_json::Value>,
+            value: impl Into<::switchboard_runtime::serde_json::Value>,
         ) -> Self {
             self.queue = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 channels: BuildError::require(self.channels, "channels")?,
                 place: self.place,
@@ -5320,10 +3247,7 @@ pub mod start_contact_center_session {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -5349,40 +3273,13 @@ pub mod start_contact_center_session {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -5402,23 +3299,7 @@ pub mod start_contact_center_session {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5439,99 +3320,18 @@ pub mod start_contact_center_session {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "7" => Self::E7(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E7(error) | Self::Service(error) | Self::Undocumented(error) => {
-                    Some(error)
-                }
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "7" => E7 }
+    );
 }
 #[rustfmt::skip]
 /// An async client of Genesys Workspace Web Services API v2.
 ///
 /// Cheap to clone; clones share the transport and the auth state.
+///
+/// One method per endpoint, each an `async fn` in effect: every method is the
+/// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
+/// calls.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
@@ -5553,9 +3353,6 @@ impl Client {
     /// Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork.
     ///
     /// See [`aux_work`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn aux_work(
         &self,
         request: aux_work::Request,
@@ -5567,9 +3364,6 @@ impl Client {
     /// CompleteConference: Completes a previously initiated conference.
     ///
     /// See [`complete_conference`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn complete_conference(
         &self,
         request: complete_conference::Request,
@@ -5584,9 +3378,6 @@ impl Client {
     /// Dial: Initiates a new outbound call to the specified destination.
     ///
     /// See [`dial`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn dial(
         &self,
         request: dial::Request,
@@ -5598,9 +3389,6 @@ impl Client {
     /// Hangup: Hangs up a call.
     ///
     /// See [`hangup`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn hangup(
         &self,
         request: hangup::Request,
@@ -5612,9 +3400,6 @@ impl Client {
     /// Hold: Places a call on hold.
     ///
     /// See [`hold`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn hold(
         &self,
         request: hold::Request,
@@ -5626,9 +3411,6 @@ impl Client {
     /// InitiateConference: Initiates a two-step conference to the specified destination.
     ///
     /// See [`initiate_conference`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn initiate_conference(
         &self,
         request: initiate_conference::Request,
@@ -5643,9 +3425,6 @@ impl Client {
     /// InitiateTransfer: Initiates a two-step transfer to the specified destination.
     ///
     /// See [`initiate_transfer`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn initiate_transfer(
         &self,
         request: initiate_transfer::Request,
@@ -5660,9 +3439,6 @@ impl Client {
     /// Not Ready: Sets the current user to the NotReady state.
     ///
     /// See [`not_ready`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn not_ready(
         &self,
         request: not_ready::Request,
@@ -5674,9 +3450,6 @@ impl Client {
     /// Ready: Sets the current user to the Ready state.
     ///
     /// See [`ready`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn ready(
         &self,
         request: ready::Request,
@@ -5688,9 +3461,6 @@ impl Client {
     /// RemoveParticipantFromConference: Removes the specified participant from the conference call.
     ///
     /// See [`remove_participant_from_conference`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn remove_participant_from_conference(
         &self,
         request: remove_participant_from_conference::Request,
@@ -5705,9 +3475,6 @@ impl Client {
     /// SingleStepTransfer: Performs a single-step transfer to the specified destination.
     ///
     /// See [`single_step_transfer`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn single_step_transfer(
         &self,
         request: single_step_transfer::Request,
@@ -5722,9 +3489,6 @@ impl Client {
     /// StartCallRecording: Starts call recording.
     ///
     /// See [`start_call_recording`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn start_call_recording(
         &self,
         request: start_call_recording::Request,
@@ -5739,9 +3503,6 @@ impl Client {
     /// StartContactCenterSession: Initializes a session for the user with the provided parameters.
     ///
     /// See [`start_contact_center_session`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn start_contact_center_session(
         &self,
         request: start_contact_center_session::Request,

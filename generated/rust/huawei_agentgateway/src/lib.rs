@@ -781,41 +781,27 @@ pub mod events {
     pub struct AgentMediaEventStopRecordDone {
         /// recording start time.
         ///
-        /// Format: `int64`.
-        ///
-        /// Example: `1566867437000`.
-        ///
-        /// Wire name: `beginTime`.
+        /// Format: `int64`. Example: `1566867437000`. Wire name: `beginTime`.
         pub begin_time: ::std::option::Option<i64>,
         /// recording end time.
         ///
-        /// Format: `int64`.
-        ///
-        /// Example: `1566867472000`.
-        ///
-        /// Wire name: `endTime`.
+        /// Format: `int64`. Example: `1566867472000`. Wire name: `endTime`.
         pub end_time: ::std::option::Option<i64>,
         /// recording task ID in the platform.
         ///
-        /// Example: `5451`.
-        ///
-        /// Wire name: `taskId`.
+        /// Example: `5451`. Wire name: `taskId`.
         pub task_id: ::std::option::Option<i64>,
         /// media type. The options are 1 (audio) and 2 (video).
         ///
-        /// Example: `1`.
-        ///
         /// Unconfirmed: A string ("1") in this event's example, an integer (2) in the video examples of AgentMediaEvent_Record.
         ///
-        /// Wire name: `fileMediaType`.
+        /// Example: `1`. Wire name: `fileMediaType`.
         pub file_media_type: ::std::option::Option<
             ::switchboard_runtime::serde_json::Value,
         >,
         /// recording format (newer page cec_07_0531). 0: default voice format configured on the resource side (based on the recording file format configured on the UAP); 1: 24K VOX; 2: 32K VOX; 3: A-law.
         ///
-        /// Example: `3`.
-        ///
-        /// Wire name: `recordFormat`.
+        /// Example: `3`. Wire name: `recordFormat`.
         pub record_format: ::std::option::Option<
             AgentMediaEventStopRecordDoneRecordFormat,
         >,
@@ -824,48 +810,12 @@ pub mod events {
         /// Wire name: `jsonKey`.
         pub json_key: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
-    impl ::switchboard_runtime::wire::ToJson for AgentMediaEventStopRecordDone {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.begin_time {
-                object.field("beginTime", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.end_time {
-                object.field("endTime", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.task_id {
-                object.field("taskId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.file_media_type {
-                object.field("fileMediaType", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.record_format {
-                object.field("recordFormat", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.json_key {
-                object.field("jsonKey", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for AgentMediaEventStopRecordDone {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                begin_time: object.optional("beginTime")?,
-                end_time: object.optional("endTime")?,
-                task_id: object.optional("taskId")?,
-                file_media_type: object.optional("fileMediaType")?,
-                record_format: object.optional("recordFormat")?,
-                json_key: object.optional("jsonKey")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(AgentMediaEventStopRecordDone);
+    ::switchboard_runtime::wire_object!(
+        AgentMediaEventStopRecordDone { begin_time : "beginTime" optional, end_time :
+        "endTime" optional, task_id : "taskId" optional, file_media_type :
+        "fileMediaType" optional, record_format : "recordFormat" optional, json_key :
+        "jsonKey" optional }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -919,33 +869,12 @@ pub mod events {
     pub struct AgentOtherPhoneRelease {
         /// release cause. 3 indicates on-hook by the platform, and 2 indicates on-hook by the agent.
         ///
-        /// Example: `3`.
-        ///
-        /// Wire name: `phoneState`.
+        /// Example: `3`. Wire name: `phoneState`.
         pub phone_state: ::std::option::Option<AgentOtherPhoneReleasePhoneState>,
     }
-    impl ::switchboard_runtime::wire::ToJson for AgentOtherPhoneRelease {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.phone_state {
-                object.field("phoneState", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for AgentOtherPhoneRelease {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                phone_state: object.optional("phoneState")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(AgentOtherPhoneRelease);
+    ::switchboard_runtime::wire_object!(
+        AgentOtherPhoneRelease { phone_state : "phoneState" optional }
+    );
     /// Event `AgentConf_SelfLeaveResult`.
     ///
     /// 自己离开会议事件: 表示当前座席离开会议。(The current agent has left the conference.) Triggered by leaving and by releasing an agent conference. Newer copy (cec_07_0565.md) adds \`"eventGenTime":1784529722590\` to the event object.
@@ -956,33 +885,12 @@ pub mod events {
         ///
         /// conference ID.
         ///
-        /// Example: `1030400`.
-        ///
-        /// Wire name: `confId`.
+        /// Example: `1030400`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
-    impl ::switchboard_runtime::wire::ToJson for AgentConfSelfLeaveResult {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.conf_id {
-                object.field("confId", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for AgentConfSelfLeaveResult {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                conf_id: object.optional("confId")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(AgentConfSelfLeaveResult);
+    ::switchboard_runtime::wire_object!(
+        AgentConfSelfLeaveResult { conf_id : "confId" optional }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -1181,15 +1089,11 @@ pub mod events {
         >,
         /// conference ID.
         ///
-        /// Example: `1031168`.
-        ///
-        /// Wire name: `confId`.
+        /// Example: `1031168`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
         /// participant ID.
         ///
-        /// Example: `154`.
-        ///
-        /// Wire name: `participant`.
+        /// Example: `154`. Wire name: `participant`.
         pub participant: ::std::option::Option<::std::string::String>,
         /// participant type.
         ///
@@ -1206,56 +1110,13 @@ pub mod events {
         /// Wire name: `deviceType`.
         pub device_type: ::std::option::Option<i64>,
     }
-    impl ::switchboard_runtime::wire::ToJson for AgentConfParticipantChanged {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.result {
-                object.field("result", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.change_type {
-                object.field("changeType", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.change_reason {
-                object.field("changeReason", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.conf_id {
-                object.field("confId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.participant {
-                object.field("participant", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.participant_type {
-                object.field("participantType", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.device_call_type {
-                object.field("deviceCallType", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.device_type {
-                object.field("deviceType", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for AgentConfParticipantChanged {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                result: object.optional("result")?,
-                change_type: object.optional("changeType")?,
-                change_reason: object.optional("changeReason")?,
-                conf_id: object.optional("confId")?,
-                participant: object.optional("participant")?,
-                participant_type: object.optional("participantType")?,
-                device_call_type: object.optional("deviceCallType")?,
-                device_type: object.optional("deviceType")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(AgentConfParticipantChanged);
+    ::switchboard_runtime::wire_object!(
+        AgentConfParticipantChanged { result : "result" optional, change_type :
+        "changeType" optional, change_reason : "changeReason" optional, conf_id :
+        "confId" optional, participant : "participant" optional, participant_type :
+        "participantType" optional, device_call_type : "deviceCallType" optional,
+        device_type : "deviceType" optional }
+    );
     /// Event `AgentConf_Ringing`.
     ///
     /// 会议响铃事件: 被邀请座席将收到此事件。(The invited agent receives this event.) The agent then answers (\`agentconf/{agentid}/answeragentconf\`) or rejects (\`agentconf/{agentid}/rejectagentconf\`) the conference call.
@@ -1266,33 +1127,12 @@ pub mod events {
         ///
         /// conference ID.
         ///
-        /// Example: `1031168`.
-        ///
-        /// Wire name: `confId`.
+        /// Example: `1031168`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
-    impl ::switchboard_runtime::wire::ToJson for AgentConfRinging {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.conf_id {
-                object.field("confId", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for AgentConfRinging {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                conf_id: object.optional("confId")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(AgentConfRinging);
+    ::switchboard_runtime::wire_object!(
+        AgentConfRinging { conf_id : "confId" optional }
+    );
     /// Event `AgentConf_SelfJoinResult`.
     ///
     /// 自己加入会议事件: 表示当前座席已经加入会议。(The current agent has joined the conference.) The applicant of \`requestagentconf\` receives it before AgentConf_RequestSuccess.
@@ -1303,33 +1143,12 @@ pub mod events {
         ///
         /// conference ID.
         ///
-        /// Example: `1030400`.
-        ///
-        /// Wire name: `confId`.
+        /// Example: `1030400`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
-    impl ::switchboard_runtime::wire::ToJson for AgentConfSelfJoinResult {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.conf_id {
-                object.field("confId", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for AgentConfSelfJoinResult {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                conf_id: object.optional("confId")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(AgentConfSelfJoinResult);
+    ::switchboard_runtime::wire_object!(
+        AgentConfSelfJoinResult { conf_id : "confId" optional }
+    );
     /// Event `AgentConf_RequestSuccess`.
     ///
     /// 会议申请成功: 表示会议申请成功,同时主席已经加入会议。(The conference application succeeded and the chairperson has joined the conference.) Answers \`agentconf/{agentid}/requestagentconf\`; only after it may the caller perform chairperson operations.
@@ -1340,33 +1159,12 @@ pub mod events {
         ///
         /// conference ID.
         ///
-        /// Example: `1030400`.
-        ///
-        /// Wire name: `confId`.
+        /// Example: `1030400`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
-    impl ::switchboard_runtime::wire::ToJson for AgentConfRequestSuccess {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.conf_id {
-                object.field("confId", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for AgentConfRequestSuccess {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                conf_id: object.optional("confId")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(AgentConfRequestSuccess);
+    ::switchboard_runtime::wire_object!(
+        AgentConfRequestSuccess { conf_id : "confId" optional }
+    );
     /// Event `AgentConf_PresidentChanged`.
     ///
     /// 主席变更事件: 表示当前座席被变更为会议主席。(The current agent has become the conference chairperson.) The page's example is not valid JSON (one closing brace short): {"message":"","retcode":"0","event":{"eventType":"AgentConf_PresidentChanged","workNo":"154","content":{"confId":1031168}} — so it is not kept as a sample.
@@ -1377,33 +1175,12 @@ pub mod events {
         ///
         /// conference ID.
         ///
-        /// Example: `1031168`.
-        ///
-        /// Wire name: `confId`.
+        /// Example: `1031168`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
-    impl ::switchboard_runtime::wire::ToJson for AgentConfPresidentChanged {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.conf_id {
-                object.field("confId", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for AgentConfPresidentChanged {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                conf_id: object.optional("confId")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(AgentConfPresidentChanged);
+    ::switchboard_runtime::wire_object!(
+        AgentConfPresidentChanged { conf_id : "confId" optional }
+    );
     /// Event `AgentConf_Timeout`.
     ///
     /// Conference Timeout Notification. The timing starts when a conference is successfully applied for. When the remaining conference time reaches the configured notification time point, this event will be triggered. After receiving this event, an agent determines whether to extend the conference. If the agent does not extend the conference, the conference will be released when the end time arrives.
@@ -1412,33 +1189,12 @@ pub mod events {
     pub struct AgentConfTimeout {
         /// conference ID.
         ///
-        /// Example: `1030656`.
-        ///
-        /// Wire name: `confId`.
+        /// Example: `1030656`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
-    impl ::switchboard_runtime::wire::ToJson for AgentConfTimeout {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.conf_id {
-                object.field("confId", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for AgentConfTimeout {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                conf_id: object.optional("confId")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(AgentConfTimeout);
+    ::switchboard_runtime::wire_object!(
+        AgentConfTimeout { conf_id : "confId" optional }
+    );
     /// Event `AgentConf_RequestFailed`.
     ///
     /// 会议申请失败: 表示会议申请失败。(The conference application failed.)
@@ -1449,33 +1205,12 @@ pub mod events {
         ///
         /// failure cause code.
         ///
-        /// Example: `21234`.
-        ///
-        /// Wire name: `cause`.
+        /// Example: `21234`. Wire name: `cause`.
         pub cause: ::std::option::Option<i64>,
     }
-    impl ::switchboard_runtime::wire::ToJson for AgentConfRequestFailed {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.cause {
-                object.field("cause", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for AgentConfRequestFailed {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                cause: object.optional("cause")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(AgentConfRequestFailed);
+    ::switchboard_runtime::wire_object!(
+        AgentConfRequestFailed { cause : "cause" optional }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -1544,33 +1279,12 @@ pub mod events {
         ///
         /// call type of the event: unknown, main (main call) or assistant (assistant call).
         ///
-        /// Example: `main`.
-        ///
-        /// Wire name: `type`.
+        /// Example: `main`. Wire name: `type`.
         pub r#type: ::std::option::Option<AgentOtherPhoneOffhookType>,
     }
-    impl ::switchboard_runtime::wire::ToJson for AgentOtherPhoneOffhook {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.r#type {
-                object.field("type", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for AgentOtherPhoneOffhook {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                r#type: object.optional("type")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(AgentOtherPhoneOffhook);
+    ::switchboard_runtime::wire_object!(
+        AgentOtherPhoneOffhook { r#type : "type" optional }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -1697,93 +1411,44 @@ pub mod events {
         ///
         /// called number.
         ///
-        /// Example: `70092`.
-        ///
-        /// Wire name: `called`.
+        /// Example: `70092`. Wire name: `called`.
         pub called: ::std::option::Option<::std::string::String>,
         /// 主叫号码。
         ///
         /// calling number.
         ///
-        /// Example: `10086`.
-        ///
-        /// Wire name: `caller`.
+        /// Example: `10086`. Wire name: `caller`.
         pub caller: ::std::option::Option<::std::string::String>,
         /// 呼叫标示。
         ///
         /// call ID.
         ///
-        /// Example: `1456401416-3`.
-        ///
-        /// Wire name: `callid`.
+        /// Example: `1456401416-3`. Wire name: `callid`.
         pub callid: ::std::option::Option<::std::string::String>,
         /// 呼叫媒体类型,协助呼叫(assistant)和主呼叫(main)。
         ///
         /// assistant call (assistant) or main call (main).
         ///
-        /// Example: `main`.
-        ///
-        /// Wire name: `type`.
+        /// Example: `main`. Wire name: `type`.
         pub r#type: ::std::option::Option<AgentEventTalkingType>,
         /// 呼叫类型,请参考呼叫类型
         ///
         /// call type (see the call-type reference).
         ///
-        /// Example: `7`.
-        ///
-        /// Wire name: `feature`.
+        /// Example: `7`. Wire name: `feature`.
         pub feature: ::std::option::Option<::std::string::String>,
         /// 媒体能力,1表示语音,3表示音视频,5表示文字,6表示H5视频。
         ///
         /// media ability: 1 voice, 3 audio and video, 5 text, 6 H5 video.
         ///
-        /// Example: `1`.
-        ///
-        /// Wire name: `mediaAbility`.
+        /// Example: `1`. Wire name: `mediaAbility`.
         pub media_ability: ::std::option::Option<AgentEventTalkingMediaAbility>,
     }
-    impl ::switchboard_runtime::wire::ToJson for AgentEventTalking {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.called {
-                object.field("called", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.caller {
-                object.field("caller", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.callid {
-                object.field("callid", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.r#type {
-                object.field("type", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.feature {
-                object.field("feature", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.media_ability {
-                object.field("mediaAbility", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for AgentEventTalking {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                called: object.optional("called")?,
-                caller: object.optional("caller")?,
-                callid: object.optional("callid")?,
-                r#type: object.optional("type")?,
-                feature: object.optional("feature")?,
-                media_ability: object.optional("mediaAbility")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(AgentEventTalking);
+    ::switchboard_runtime::wire_object!(
+        AgentEventTalking { called : "called" optional, caller : "caller" optional,
+        callid : "callid" optional, r#type : "type" optional, feature : "feature"
+        optional, media_ability : "mediaAbility" optional }
+    );
     /// Event `AgentEvent_Customer_Release`.
     ///
     /// 客户退出呼叫: 表示客户从指定的callId呼叫中退出。(The customer has left the call with the given call ID.)
@@ -1794,45 +1459,19 @@ pub mod events {
         ///
         /// call ID.
         ///
-        /// Example: `1456404171-43`.
-        ///
-        /// Wire name: `callid`.
+        /// Example: `1456404171-43`. Wire name: `callid`.
         pub callid: ::std::option::Option<::std::string::String>,
         /// 用户号码。
         ///
         /// customer number.
         ///
-        /// Example: `70093`.
-        ///
-        /// Wire name: `number`.
+        /// Example: `70093`. Wire name: `number`.
         pub number: ::std::option::Option<::std::string::String>,
     }
-    impl ::switchboard_runtime::wire::ToJson for AgentEventCustomerRelease {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.callid {
-                object.field("callid", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.number {
-                object.field("number", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for AgentEventCustomerRelease {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                callid: object.optional("callid")?,
-                number: object.optional("number")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(AgentEventCustomerRelease);
+    ::switchboard_runtime::wire_object!(
+        AgentEventCustomerRelease { callid : "callid" optional, number : "number"
+        optional }
+    );
 }
 #[rustfmt::skip]
 /// Answering an Agent Conference Call: An invited agent answers the conference call after receiving AgentConf_Ringing.
@@ -1876,18 +1515,12 @@ pub mod answer_agent_conference {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -1897,7 +1530,7 @@ pub mod answer_agent_conference {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -1913,31 +1546,25 @@ pub mod answer_agent_conference {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -1955,10 +1582,7 @@ pub mod answer_agent_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -1975,40 +1599,13 @@ pub mod answer_agent_conference {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -2028,23 +1625,7 @@ pub mod answer_agent_conference {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2061,82 +1642,7 @@ pub mod answer_agent_conference {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// Answering a Call: The agent answers a ringing voice call after receiving AgentEvent_Ringing.
@@ -2212,24 +1718,16 @@ pub mod answer_call {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
         /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
         ///
-        /// Example: `1456404043-37`.
-        ///
-        /// Wire name: `callid`.
-        pub callid: ::std::option::Option<::std::string::String>,
+        /// Example: `1456404043-37`. Wire name: `callid`.
+        pub callid: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -2239,7 +1737,7 @@ pub mod answer_call {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -2255,40 +1753,31 @@ pub mod answer_call {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
-        callid: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
+        callid: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
-        pub fn callid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn callid(mut self, value: impl Into<String>) -> Self {
             self.callid = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -2307,10 +1796,7 @@ pub mod answer_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::PUT,
@@ -2330,40 +1816,13 @@ pub mod answer_call {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -2383,23 +1842,7 @@ pub mod answer_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2428,98 +1871,10 @@ pub mod answer_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "100-006" => Self::E100_006(error),
-                    "100-007" => Self::E100_007(error),
-                    "200-002" => Self::E200_002(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E100_006(error)
-                | Self::E100_007(error)
-                | Self::E200_002(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "100-006" => E100_006, "100-007" => E100_007,
+        "200-002" => E200_002 }
+    );
 }
 #[rustfmt::skip]
 /// Inviting Participants in Batches: The chairperson invites several participants (agents or phone numbers) to the conference.
@@ -2565,60 +1920,42 @@ pub mod batch_add_participants {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
         /// 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4
         ///
         /// The participants to invite; at most 120 entries (object described in table 4).
         ///
-        /// Length: at most 120.
-        ///
-        /// Wire name: `addresses`.
-        pub addresses: ::std::vec::Vec<BatchAddParticipantsRequestAddressesItem>,
+        /// Length: at most 120. Wire name: `addresses`.
+        pub addresses: Vec<BatchAddParticipantsRequestAddressesItem>,
         /// 有用户加入会议时是否对该用户播放欢迎语。默认值为false。
         ///
         /// Whether a welcome message is played to a user who joins the conference. Default false.
         ///
-        /// Default: `false`.
-        ///
-        /// Wire name: `beepTone`.
-        pub beep_tone: ::std::option::Option<bool>,
+        /// Default: `false`. Wire name: `beepTone`.
+        pub beep_tone: Option<bool>,
         /// 放音模式。2:播放指定文件音。默认值为2。
         ///
         /// Voice playback mode. 2: play the specified voice file. Default 2.
         ///
-        /// Default: `2`.
-        ///
-        /// Wire name: `playMode`.
-        pub play_mode: ::std::option::Option<BatchAddParticipantsPlayMode>,
+        /// Default: `2`. Wire name: `playMode`.
+        pub play_mode: Option<BatchAddParticipantsPlayMode>,
         /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127个字符。
         ///
         /// Absolute path of the voice file, e.g. y:/conf/120/1136287.V3. Required (with playMode 2) when beepTone is true; ignored when beepTone is false. At most 127 characters.
         ///
-        /// Length: at most 127.
-        ///
-        /// Example: `y:/conf/120/1136287.V3`.
-        ///
-        /// Wire name: `voicePath`.
-        pub voice_path: ::std::option::Option<::std::string::String>,
+        /// Length: at most 127. Example: `y:/conf/120/1136287.V3`. Wire name: `voicePath`.
+        pub voice_path: Option<String>,
         /// 主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。最大长度为24个字符。
         ///
         /// Calling number; when the VDN restricts numbers it must be within the restriction. At most 24 characters.
         ///
-        /// Length: at most 24.
-        ///
-        /// Wire name: `caller`.
-        pub caller: ::std::option::Option<::std::string::String>,
+        /// Length: at most 24. Wire name: `caller`.
+        pub caller: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -2628,7 +1965,7 @@ pub mod batch_add_participants {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -2671,32 +2008,24 @@ pub mod batch_add_participants {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
-        addresses: ::std::option::Option<
-            ::std::vec::Vec<BatchAddParticipantsRequestAddressesItem>,
-        >,
-        beep_tone: ::std::option::Option<bool>,
-        play_mode: ::std::option::Option<BatchAddParticipantsPlayMode>,
-        voice_path: ::std::option::Option<::std::string::String>,
-        caller: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
+        addresses: Option<Vec<BatchAddParticipantsRequestAddressesItem>>,
+        beep_tone: Option<bool>,
+        play_mode: Option<BatchAddParticipantsPlayMode>,
+        voice_path: Option<String>,
+        caller: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
@@ -2705,22 +2034,20 @@ pub mod batch_add_participants {
         /// Length: at most 120.
         pub fn addresses(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::vec::Vec<BatchAddParticipantsRequestAddressesItem>,
-            >,
+            value: impl Into<Vec<BatchAddParticipantsRequestAddressesItem>>,
         ) -> Self {
             self.addresses = Some(value.into());
             self
         }
         /// 有用户加入会议时是否对该用户播放欢迎语。默认值为false。
-        pub fn beep_tone(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        pub fn beep_tone(mut self, value: impl Into<bool>) -> Self {
             self.beep_tone = Some(value.into());
             self
         }
         /// 放音模式。2:播放指定文件音。默认值为2。
         pub fn play_mode(
             mut self,
-            value: impl ::std::convert::Into<BatchAddParticipantsPlayMode>,
+            value: impl Into<BatchAddParticipantsPlayMode>,
         ) -> Self {
             self.play_mode = Some(value.into());
             self
@@ -2728,26 +2055,20 @@ pub mod batch_add_participants {
         /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127个字符。
         ///
         /// Length: at most 127.
-        pub fn voice_path(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn voice_path(mut self, value: impl Into<String>) -> Self {
             self.voice_path = Some(value.into());
             self
         }
         /// 主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。最大长度为24个字符。
         ///
         /// Length: at most 24.
-        pub fn caller(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn caller(mut self, value: impl Into<String>) -> Self {
             self.caller = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -2770,10 +2091,7 @@ pub mod batch_add_participants {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -2804,40 +2122,13 @@ pub mod batch_add_participants {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -2857,23 +2148,7 @@ pub mod batch_add_participants {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2890,82 +2165,7 @@ pub mod batch_add_participants {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -2975,11 +2175,10 @@ pub mod batch_add_participants {
         /// `9`: 座席工号 (agent ID)
         V9,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String>
-    for BatchAddParticipantsRequestAddressesItemAddressType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for BatchAddParticipantsRequestAddressesItemAddressType {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "6" => Self::V6,
                 "9" => Self::V9,
@@ -2987,14 +2186,12 @@ pub mod batch_add_participants {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for BatchAddParticipantsRequestAddressesItemAddressType {
+    impl From<&str> for BatchAddParticipantsRequestAddressesItemAddressType {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<BatchAddParticipantsRequestAddressesItemAddressType>
-    for ::std::string::String {
+    impl From<BatchAddParticipantsRequestAddressesItemAddressType> for String {
         fn from(value: BatchAddParticipantsRequestAddressesItemAddressType) -> Self {
             match value {
                 BatchAddParticipantsRequestAddressesItemAddressType::V6 => "6".to_owned(),
@@ -3009,9 +2206,7 @@ pub mod batch_add_participants {
     for BatchAddParticipantsRequestAddressesItemAddressType {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson
@@ -3019,10 +2214,8 @@ pub mod batch_add_participants {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -3037,77 +2230,36 @@ pub mod batch_add_participants {
         ///
         /// Address type. 6: phone number; 9: agent ID.
         ///
-        /// Example: `9`.
-        ///
-        /// Wire name: `addressType`.
+        /// Example: `9`. Wire name: `addressType`.
         pub address_type: BatchAddParticipantsRequestAddressesItemAddressType,
         /// 地址标识。最大长度为24个字符。
         ///
         /// Address (phone number or agent ID). At most 24 characters.
         ///
-        /// Length: at most 24.
-        ///
-        /// Example: `2002`.
-        ///
-        /// Wire name: `address`.
-        pub address: ::std::string::String,
+        /// Length: at most 24. Example: `2002`. Wire name: `address`.
+        pub address: String,
         /// 自定义的设备呼叫类型,详细见表3 不填或者填null,使用默认值,默认值为0。取值范围为0-255。
         ///
         /// User-defined device call type (see table 3). Absent or null means the default 0. Range 0–255.
         ///
-        /// Range: 0 to 255.
-        ///
-        /// Default: `0`.
-        ///
         /// Unconfirmed: The referenced table of device call types (表3) was not retrieved.
         ///
-        /// Wire name: `deviceCallType`.
-        pub device_call_type: ::std::option::Option<i64>,
+        /// Range: 0 to 255. Default: `0`. Wire name: `deviceCallType`.
+        pub device_call_type: Option<i64>,
         /// 自定义的设备类型,详细见表2 不填或者填null,使用默认值,默认值为0。取值范围为0-255。
         ///
         /// User-defined device type (see table 2). Absent or null means the default 0. Range 0–255.
         ///
-        /// Range: 0 to 255.
-        ///
-        /// Default: `0`.
-        ///
         /// Unconfirmed: The referenced table of device types (表2) was not retrieved.
         ///
-        /// Wire name: `deviceType`.
-        pub device_type: ::std::option::Option<i64>,
+        /// Range: 0 to 255. Default: `0`. Wire name: `deviceType`.
+        pub device_type: Option<i64>,
     }
-    impl ::switchboard_runtime::wire::ToJson
-    for BatchAddParticipantsRequestAddressesItem {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.field("addressType", self.address_type.to_json());
-            object.field("address", self.address.to_json());
-            if let ::std::option::Option::Some(value) = &self.device_call_type {
-                object.field("deviceCallType", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.device_type {
-                object.field("deviceType", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson
-    for BatchAddParticipantsRequestAddressesItem {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                address_type: object.required("addressType")?,
-                address: object.required("address")?,
-                device_call_type: object.optional("deviceCallType")?,
-                device_type: object.optional("deviceType")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(BatchAddParticipantsRequestAddressesItem);
+    ::switchboard_runtime::wire_object!(
+        BatchAddParticipantsRequestAddressesItem { address_type : "addressType" required,
+        address : "address" required, device_call_type : "deviceCallType" optional,
+        device_type : "deviceType" optional }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -3117,7 +2269,7 @@ pub mod batch_add_participants {
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
-    impl ::std::convert::From<i64> for BatchAddParticipantsPlayMode {
+    impl From<i64> for BatchAddParticipantsPlayMode {
         fn from(value: i64) -> Self {
             match value {
                 2i64 => Self::V2,
@@ -3125,7 +2277,7 @@ pub mod batch_add_participants {
             }
         }
     }
-    impl ::std::convert::From<BatchAddParticipantsPlayMode> for i64 {
+    impl From<BatchAddParticipantsPlayMode> for i64 {
         fn from(value: BatchAddParticipantsPlayMode) -> Self {
             match value {
                 BatchAddParticipantsPlayMode::V2 => 2i64,
@@ -3143,7 +2295,7 @@ pub mod batch_add_participants {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
             <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
@@ -3193,26 +2345,18 @@ pub mod batch_remove_participants {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
         /// 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4
         ///
         /// The participants to delete; at most 30 entries (AgentConfAddressExParam objects, table 4).
         ///
-        /// Length: at most 30.
-        ///
-        /// Wire name: `addresses`.
-        pub addresses: ::std::vec::Vec<BatchRemoveParticipantsRequestAddressesItem>,
+        /// Length: at most 30. Wire name: `addresses`.
+        pub addresses: Vec<BatchRemoveParticipantsRequestAddressesItem>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -3222,7 +2366,7 @@ pub mod batch_remove_participants {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -3247,28 +2391,20 @@ pub mod batch_remove_participants {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
-        addresses: ::std::option::Option<
-            ::std::vec::Vec<BatchRemoveParticipantsRequestAddressesItem>,
-        >,
+        agentid: Option<String>,
+        content_type: Option<String>,
+        addresses: Option<Vec<BatchRemoveParticipantsRequestAddressesItem>>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
@@ -3277,16 +2413,14 @@ pub mod batch_remove_participants {
         /// Length: at most 30.
         pub fn addresses(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::vec::Vec<BatchRemoveParticipantsRequestAddressesItem>,
-            >,
+            value: impl Into<Vec<BatchRemoveParticipantsRequestAddressesItem>>,
         ) -> Self {
             self.addresses = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -3305,10 +2439,7 @@ pub mod batch_remove_participants {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3327,40 +2458,13 @@ pub mod batch_remove_participants {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -3385,32 +2489,13 @@ pub mod batch_remove_participants {
         /// Participants that do not exist (table 7).
         ///
         /// Wire name: `noExistParticipants`.
-        pub no_exist_participants: ::std::option::Option<
-            ::std::vec::Vec<BatchRemoveParticipantsOutputNoExistParticipantsItem>,
+        pub no_exist_participants: Option<
+            Vec<BatchRemoveParticipantsOutputNoExistParticipantsItem>,
         >,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.no_exist_participants {
-                object.field("noExistParticipants", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                no_exist_participants: object.optional("noExistParticipants")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { no_exist_participants : "noExistParticipants" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3427,82 +2512,7 @@ pub mod batch_remove_participants {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -3512,11 +2522,10 @@ pub mod batch_remove_participants {
         /// `9`: 座席工号 (agent ID)
         V9,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String>
-    for BatchRemoveParticipantsRequestAddressesItemAddressType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for BatchRemoveParticipantsRequestAddressesItemAddressType {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "6" => Self::V6,
                 "9" => Self::V9,
@@ -3524,14 +2533,12 @@ pub mod batch_remove_participants {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for BatchRemoveParticipantsRequestAddressesItemAddressType {
+    impl From<&str> for BatchRemoveParticipantsRequestAddressesItemAddressType {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<BatchRemoveParticipantsRequestAddressesItemAddressType>
-    for ::std::string::String {
+    impl From<BatchRemoveParticipantsRequestAddressesItemAddressType> for String {
         fn from(value: BatchRemoveParticipantsRequestAddressesItemAddressType) -> Self {
             match value {
                 BatchRemoveParticipantsRequestAddressesItemAddressType::V6 => {
@@ -3550,9 +2557,7 @@ pub mod batch_remove_participants {
     for BatchRemoveParticipantsRequestAddressesItemAddressType {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson
@@ -3560,10 +2565,8 @@ pub mod batch_remove_participants {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -3578,45 +2581,19 @@ pub mod batch_remove_participants {
         ///
         /// Address type. 6: phone number; 9: agent ID.
         ///
-        /// Example: `9`.
-        ///
-        /// Wire name: `addressType`.
+        /// Example: `9`. Wire name: `addressType`.
         pub address_type: BatchRemoveParticipantsRequestAddressesItemAddressType,
         /// 地址标识。最大长度为24个字符。
         ///
         /// Address (phone number or agent ID). At most 24 characters.
         ///
-        /// Length: at most 24.
-        ///
-        /// Example: `2002`.
-        ///
-        /// Wire name: `address`.
-        pub address: ::std::string::String,
+        /// Length: at most 24. Example: `2002`. Wire name: `address`.
+        pub address: String,
     }
-    impl ::switchboard_runtime::wire::ToJson
-    for BatchRemoveParticipantsRequestAddressesItem {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.field("addressType", self.address_type.to_json());
-            object.field("address", self.address.to_json());
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson
-    for BatchRemoveParticipantsRequestAddressesItem {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                address_type: object.required("addressType")?,
-                address: object.required("address")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(BatchRemoveParticipantsRequestAddressesItem);
+    ::switchboard_runtime::wire_object!(
+        BatchRemoveParticipantsRequestAddressesItem { address_type : "addressType"
+        required, address : "address" required }
+    );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -3626,43 +2603,17 @@ pub mod batch_remove_participants {
         /// Address type.
         ///
         /// Wire name: `addressType`.
-        pub address_type: ::std::option::Option<::std::string::String>,
+        pub address_type: Option<String>,
         /// 地址标识
         ///
         /// Address.
         ///
         /// Wire name: `address`.
-        pub address: ::std::option::Option<::std::string::String>,
+        pub address: Option<String>,
     }
-    impl ::switchboard_runtime::wire::ToJson
-    for BatchRemoveParticipantsOutputNoExistParticipantsItem {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.address_type {
-                object.field("addressType", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.address {
-                object.field("address", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson
-    for BatchRemoveParticipantsOutputNoExistParticipantsItem {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                address_type: object.optional("addressType")?,
-                address: object.optional("address")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(
-        BatchRemoveParticipantsOutputNoExistParticipantsItem
+    ::switchboard_runtime::wire_object!(
+        BatchRemoveParticipantsOutputNoExistParticipantsItem { address_type :
+        "addressType" optional, address : "address" optional }
     );
 }
 #[rustfmt::skip]
@@ -3753,44 +2704,30 @@ pub mod change_participant_mode {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
         /// 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。
         ///
         /// Participant attribute. 1: listen only; 2: talk only; 3: listen and talk; 4: neither.
         ///
-        /// Example: `1`.
-        ///
-        /// Wire name: `attribute`.
+        /// Example: `1`. Wire name: `attribute`.
         pub attribute: ChangeParticipantModeAttribute,
         /// 地址类型。6:电话号码 9:座席工号
         ///
         /// Address type. 6: phone number; 9: agent ID.
         ///
-        /// Example: `9`.
-        ///
-        /// Wire name: `addressType`.
+        /// Example: `9`. Wire name: `addressType`.
         pub address_type: ChangeParticipantModeAddressType,
         /// 地址标识,即电话号码或座席工号。最大长度为24字节。
         ///
         /// Address, that is, the phone number or agent ID. At most 24 bytes.
         ///
-        /// Length: at most 24.
-        ///
-        /// Example: `2002`.
-        ///
-        /// Wire name: `address`.
-        pub address: ::std::string::String,
+        /// Length: at most 24. Example: `2002`. Wire name: `address`.
+        pub address: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -3800,7 +2737,7 @@ pub mod change_participant_mode {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -3826,35 +2763,29 @@ pub mod change_participant_mode {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
-        attribute: ::std::option::Option<ChangeParticipantModeAttribute>,
-        address_type: ::std::option::Option<ChangeParticipantModeAddressType>,
-        address: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
+        attribute: Option<ChangeParticipantModeAttribute>,
+        address_type: Option<ChangeParticipantModeAddressType>,
+        address: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。
         pub fn attribute(
             mut self,
-            value: impl ::std::convert::Into<ChangeParticipantModeAttribute>,
+            value: impl Into<ChangeParticipantModeAttribute>,
         ) -> Self {
             self.attribute = Some(value.into());
             self
@@ -3862,7 +2793,7 @@ pub mod change_participant_mode {
         /// 地址类型。6:电话号码 9:座席工号
         pub fn address_type(
             mut self,
-            value: impl ::std::convert::Into<ChangeParticipantModeAddressType>,
+            value: impl Into<ChangeParticipantModeAddressType>,
         ) -> Self {
             self.address_type = Some(value.into());
             self
@@ -3870,16 +2801,13 @@ pub mod change_participant_mode {
         /// 地址标识,即电话号码或座席工号。最大长度为24字节。
         ///
         /// Length: at most 24.
-        pub fn address(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn address(mut self, value: impl Into<String>) -> Self {
             self.address = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -3900,10 +2828,7 @@ pub mod change_participant_mode {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3924,40 +2849,13 @@ pub mod change_participant_mode {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -3977,23 +2875,7 @@ pub mod change_participant_mode {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4030,102 +2912,10 @@ pub mod change_participant_mode {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "000-002" => Self::E000_002(error),
-                    "100-006" => Self::E100_006(error),
-                    "100-007" => Self::E100_007(error),
-                    "101-001" => Self::E101_001(error),
-                    "101-002" => Self::E101_002(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E000_002(error)
-                | Self::E100_006(error)
-                | Self::E100_007(error)
-                | Self::E101_001(error)
-                | Self::E101_002(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "000-002" => E000_002, "100-006" => E100_006,
+        "100-007" => E100_007, "101-001" => E101_001, "101-002" => E101_002 }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -4141,7 +2931,7 @@ pub mod change_participant_mode {
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
-    impl ::std::convert::From<i64> for ChangeParticipantModeAttribute {
+    impl From<i64> for ChangeParticipantModeAttribute {
         fn from(value: i64) -> Self {
             match value {
                 1i64 => Self::V1,
@@ -4152,7 +2942,7 @@ pub mod change_participant_mode {
             }
         }
     }
-    impl ::std::convert::From<ChangeParticipantModeAttribute> for i64 {
+    impl From<ChangeParticipantModeAttribute> for i64 {
         fn from(value: ChangeParticipantModeAttribute) -> Self {
             match value {
                 ChangeParticipantModeAttribute::V1 => 1i64,
@@ -4173,7 +2963,7 @@ pub mod change_participant_mode {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
             <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
@@ -4188,11 +2978,10 @@ pub mod change_participant_mode {
         /// `9`: 座席工号 (agent ID)
         V9,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String>
-    for ChangeParticipantModeAddressType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for ChangeParticipantModeAddressType {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "6" => Self::V6,
                 "9" => Self::V9,
@@ -4200,13 +2989,12 @@ pub mod change_participant_mode {
             }
         }
     }
-    impl ::std::convert::From<&str> for ChangeParticipantModeAddressType {
+    impl From<&str> for ChangeParticipantModeAddressType {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<ChangeParticipantModeAddressType>
-    for ::std::string::String {
+    impl From<ChangeParticipantModeAddressType> for String {
         fn from(value: ChangeParticipantModeAddressType) -> Self {
             match value {
                 ChangeParticipantModeAddressType::V6 => "6".to_owned(),
@@ -4218,19 +3006,15 @@ pub mod change_participant_mode {
     impl ::switchboard_runtime::wire::ToJson for ChangeParticipantModeAddressType {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for ChangeParticipantModeAddressType {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -4325,24 +3109,16 @@ pub mod connect_held_call {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
         /// Unique ID of a call. (呼叫唯一标识callid。)
         ///
-        /// Example: `1456402370-7`.
-        ///
-        /// Wire name: `callid`.
-        pub callid: ::std::string::String,
+        /// Example: `1456402370-7`. Wire name: `callid`.
+        pub callid: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4352,7 +3128,7 @@ pub mod connect_held_call {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -4368,40 +3144,31 @@ pub mod connect_held_call {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
-        callid: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
+        callid: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// Unique ID of a call. (呼叫唯一标识callid。)
-        pub fn callid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn callid(mut self, value: impl Into<String>) -> Self {
             self.callid = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -4420,10 +3187,7 @@ pub mod connect_held_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -4441,40 +3205,13 @@ pub mod connect_held_call {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -4494,23 +3231,7 @@ pub mod connect_held_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4543,100 +3264,10 @@ pub mod connect_held_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "100-006" => Self::E100_006(error),
-                    "100-007" => Self::E100_007(error),
-                    "200-013" => Self::E200_013(error),
-                    "200-014" => Self::E200_014(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E100_006(error)
-                | Self::E100_007(error)
-                | Self::E200_013(error)
-                | Self::E200_014(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "100-006" => E100_006, "100-007" => E100_007,
+        "200-013" => E200_013, "200-014" => E200_014 }
+    );
 }
 #[rustfmt::skip]
 /// Releasing a Connection of a Specified Number: The agent releases the connection of one phone number, typically in internal help and three-party calls.
@@ -4730,28 +3361,18 @@ pub mod disconnect_party {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
         /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
         ///
         /// Phone number whose connection needs to be released, 1 to 24 digits. During an internal help call, to release the requested agent {number} is that agent's ID; to release the agent itself {number} is its softphone number. The requested party may only release itself, not the agent or the user.
         ///
-        /// Pattern: `[0-9]{1,24}`.
-        ///
-        /// Example: `70093`.
-        ///
-        /// Wire name: `number`.
-        pub number: ::std::string::String,
+        /// Pattern: `[0-9]{1,24}`. Example: `70093`. Wire name: `number`.
+        pub number: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4761,7 +3382,7 @@ pub mod disconnect_party {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -4774,7 +3395,7 @@ pub mod disconnect_party {
             {
                 let value = &self.number;
                 static PATTERN: ::std::sync::OnceLock<
-                    ::std::option::Option<::switchboard_runtime::validate::Regex>,
+                    Option<::switchboard_runtime::validate::Regex>,
                 > = ::std::sync::OnceLock::new();
                 ::switchboard_runtime::validate::pattern(
                         "number",
@@ -4796,42 +3417,33 @@ pub mod disconnect_party {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
-        number: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
+        number: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
         ///
         /// Pattern: `[0-9]{1,24}`.
-        pub fn number(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn number(mut self, value: impl Into<String>) -> Self {
             self.number = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -4850,10 +3462,7 @@ pub mod disconnect_party {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -4871,40 +3480,13 @@ pub mod disconnect_party {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -4924,23 +3506,7 @@ pub mod disconnect_party {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4977,102 +3543,10 @@ pub mod disconnect_party {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "100-006" => Self::E100_006(error),
-                    "100-007" => Self::E100_007(error),
-                    "200-023" => Self::E200_023(error),
-                    "200-024" => Self::E200_024(error),
-                    "200-204" => Self::E200_204(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E100_006(error)
-                | Self::E100_007(error)
-                | Self::E200_023(error)
-                | Self::E200_024(error)
-                | Self::E200_204(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "100-006" => E100_006, "100-007" => E100_007,
+        "200-023" => E200_023, "200-024" => E200_024, "200-204" => E200_204 }
+    );
 }
 #[rustfmt::skip]
 /// Holding a Call: The agent holds its ongoing call.
@@ -5116,18 +3590,12 @@ pub mod hold_call {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5137,7 +3605,7 @@ pub mod hold_call {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -5153,31 +3621,25 @@ pub mod hold_call {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -5195,10 +3657,7 @@ pub mod hold_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -5215,40 +3674,13 @@ pub mod hold_call {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -5268,23 +3700,7 @@ pub mod hold_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5301,82 +3717,7 @@ pub mod hold_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// Holding a Participant in a Conference: The chairperson holds one participant of the conference, playing a voice file to it.
@@ -5466,56 +3807,36 @@ pub mod hold_conference_participant {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
         /// 地址类型。6:电话号码 9:座席工号
         ///
         /// Address type. 6: phone number; 9: agent ID.
         ///
-        /// Example: `9`.
-        ///
-        /// Wire name: `addressType`.
+        /// Example: `9`. Wire name: `addressType`.
         pub address_type: HoldConferenceParticipantAddressType,
         /// 地址标识。最大长度为24字节。
         ///
         /// Address (phone number or agent ID). At most 24 bytes.
         ///
-        /// Length: at most 24.
-        ///
-        /// Example: `2002`.
-        ///
-        /// Wire name: `address`.
-        pub address: ::std::string::String,
+        /// Length: at most 24. Example: `2002`. Wire name: `address`.
+        pub address: String,
         /// 放音模式。2:播放指定文件音。默认值为2。
         ///
         /// Voice playback mode. 2: play the specified voice file. Default 2.
         ///
-        /// Default: `2`.
-        ///
-        /// Example: `2`.
-        ///
-        /// Wire name: `playMode`.
-        pub play_mode: ::std::option::Option<HoldConferenceParticipantPlayMode>,
+        /// Default: `2`. Example: `2`. Wire name: `playMode`.
+        pub play_mode: Option<HoldConferenceParticipantPlayMode>,
         /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 最大长度为127个字符。
         ///
         /// Absolute path of the voice file, format drive/conf/VDN ID/file name, e.g. y:/conf/120/1136287.V3. At most 127 characters.
         ///
-        /// Length: at most 127.
-        ///
-        /// Example: `y:/conf/120/1136287.V3`.
-        ///
-        /// Wire name: `voicePath`.
-        pub voice_path: ::std::string::String,
+        /// Length: at most 127. Example: `y:/conf/120/1136287.V3`. Wire name: `voicePath`.
+        pub voice_path: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5525,7 +3846,7 @@ pub mod hold_conference_participant {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -5561,36 +3882,30 @@ pub mod hold_conference_participant {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
-        address_type: ::std::option::Option<HoldConferenceParticipantAddressType>,
-        address: ::std::option::Option<::std::string::String>,
-        play_mode: ::std::option::Option<HoldConferenceParticipantPlayMode>,
-        voice_path: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
+        address_type: Option<HoldConferenceParticipantAddressType>,
+        address: Option<String>,
+        play_mode: Option<HoldConferenceParticipantPlayMode>,
+        voice_path: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// 地址类型。6:电话号码 9:座席工号
         pub fn address_type(
             mut self,
-            value: impl ::std::convert::Into<HoldConferenceParticipantAddressType>,
+            value: impl Into<HoldConferenceParticipantAddressType>,
         ) -> Self {
             self.address_type = Some(value.into());
             self
@@ -5598,17 +3913,14 @@ pub mod hold_conference_participant {
         /// 地址标识。最大长度为24字节。
         ///
         /// Length: at most 24.
-        pub fn address(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn address(mut self, value: impl Into<String>) -> Self {
             self.address = Some(value.into());
             self
         }
         /// 放音模式。2:播放指定文件音。默认值为2。
         pub fn play_mode(
             mut self,
-            value: impl ::std::convert::Into<HoldConferenceParticipantPlayMode>,
+            value: impl Into<HoldConferenceParticipantPlayMode>,
         ) -> Self {
             self.play_mode = Some(value.into());
             self
@@ -5616,16 +3928,13 @@ pub mod hold_conference_participant {
         /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 最大长度为127个字符。
         ///
         /// Length: at most 127.
-        pub fn voice_path(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn voice_path(mut self, value: impl Into<String>) -> Self {
             self.voice_path = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -5647,10 +3956,7 @@ pub mod hold_conference_participant {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -5674,40 +3980,13 @@ pub mod hold_conference_participant {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -5727,23 +4006,7 @@ pub mod hold_conference_participant {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5780,102 +4043,10 @@ pub mod hold_conference_participant {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "000-002" => Self::E000_002(error),
-                    "100-006" => Self::E100_006(error),
-                    "100-007" => Self::E100_007(error),
-                    "101-001" => Self::E101_001(error),
-                    "101-002" => Self::E101_002(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E000_002(error)
-                | Self::E100_006(error)
-                | Self::E100_007(error)
-                | Self::E101_001(error)
-                | Self::E101_002(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "000-002" => E000_002, "100-006" => E100_006,
+        "100-007" => E100_007, "101-001" => E101_001, "101-002" => E101_002 }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -5885,11 +4056,10 @@ pub mod hold_conference_participant {
         /// `9`: 座席工号 (agent ID)
         V9,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String>
-    for HoldConferenceParticipantAddressType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for HoldConferenceParticipantAddressType {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "6" => Self::V6,
                 "9" => Self::V9,
@@ -5897,13 +4067,12 @@ pub mod hold_conference_participant {
             }
         }
     }
-    impl ::std::convert::From<&str> for HoldConferenceParticipantAddressType {
+    impl From<&str> for HoldConferenceParticipantAddressType {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<HoldConferenceParticipantAddressType>
-    for ::std::string::String {
+    impl From<HoldConferenceParticipantAddressType> for String {
         fn from(value: HoldConferenceParticipantAddressType) -> Self {
             match value {
                 HoldConferenceParticipantAddressType::V6 => "6".to_owned(),
@@ -5915,19 +4084,15 @@ pub mod hold_conference_participant {
     impl ::switchboard_runtime::wire::ToJson for HoldConferenceParticipantAddressType {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for HoldConferenceParticipantAddressType {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -5941,7 +4106,7 @@ pub mod hold_conference_participant {
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
-    impl ::std::convert::From<i64> for HoldConferenceParticipantPlayMode {
+    impl From<i64> for HoldConferenceParticipantPlayMode {
         fn from(value: i64) -> Self {
             match value {
                 2i64 => Self::V2,
@@ -5949,7 +4114,7 @@ pub mod hold_conference_participant {
             }
         }
     }
-    impl ::std::convert::From<HoldConferenceParticipantPlayMode> for i64 {
+    impl From<HoldConferenceParticipantPlayMode> for i64 {
         fn from(value: HoldConferenceParticipantPlayMode) -> Self {
             match value {
                 HoldConferenceParticipantPlayMode::V2 => 2i64,
@@ -5967,7 +4132,7 @@ pub mod hold_conference_participant {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
             <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
@@ -6069,18 +4234,12 @@ pub mod leave_agent_conference {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -6090,7 +4249,7 @@ pub mod leave_agent_conference {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -6106,31 +4265,25 @@ pub mod leave_agent_conference {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -6148,10 +4301,7 @@ pub mod leave_agent_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -6168,40 +4318,13 @@ pub mod leave_agent_conference {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -6221,23 +4344,7 @@ pub mod leave_agent_conference {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -6274,102 +4381,10 @@ pub mod leave_agent_conference {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "000-002" => Self::E000_002(error),
-                    "100-006" => Self::E100_006(error),
-                    "100-007" => Self::E100_007(error),
-                    "101-001" => Self::E101_001(error),
-                    "101-007" => Self::E101_007(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E000_002(error)
-                | Self::E100_006(error)
-                | Self::E100_007(error)
-                | Self::E101_001(error)
-                | Self::E101_007(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "000-002" => E000_002, "100-006" => E100_006,
+        "100-007" => E100_007, "101-001" => E101_001, "101-007" => E101_007 }
+    );
 }
 #[rustfmt::skip]
 /// Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID.
@@ -6427,18 +4442,12 @@ pub mod poll_events {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -6448,7 +4457,7 @@ pub mod poll_events {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -6464,31 +4473,25 @@ pub mod poll_events {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -6506,10 +4509,7 @@ pub mod poll_events {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::GET,
@@ -6525,43 +4525,16 @@ pub mod poll_events {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &::switchboard_runtime::response::Envelope {
-                payload_field: ::std::option::Option::Some("event"),
+                payload_field: Some("event"),
                 ..super::ENVELOPE
             },
             ID,
@@ -6584,46 +4557,20 @@ pub mod poll_events {
         /// Event name, one of the service's events (e.g. \`AgentConf_ParticipantChanged\`).
         ///
         /// Wire name: `eventType`.
-        pub event_type: ::std::option::Option<::std::string::String>,
+        pub event_type: Option<String>,
         /// Agent ID the event is for.
         ///
         /// Wire name: `workNo`.
-        pub work_no: ::std::option::Option<::std::string::String>,
+        pub work_no: Option<String>,
         /// The event's content; its fields depend on \`eventType\` (see the event catalogue).
         ///
         /// Wire name: `content`.
-        pub content: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
+        pub content: Option<::switchboard_runtime::serde_json::Value>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.event_type {
-                object.field("eventType", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.work_no {
-                object.field("workNo", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.content {
-                object.field("content", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                event_type: object.optional("eventType")?,
-                work_no: object.optional("workNo")?,
-                content: object.optional("content")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { event_type : "eventType" optional, work_no : "workNo" optional, content
+        : "content" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -6648,96 +4595,10 @@ pub mod poll_events {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "000-001" => Self::E000_001(error),
-                    "100-006" => Self::E100_006(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "000-001" => E000_001, "100-006" => E100_006
         }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E000_001(error)
-                | Self::E100_006(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    );
 }
 #[rustfmt::skip]
 /// Querying the List of Held Calls: A signed-in agent queries the list of its held calls.
@@ -6812,18 +4673,12 @@ pub mod query_hold_list {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -6833,7 +4688,7 @@ pub mod query_hold_list {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -6849,31 +4704,25 @@ pub mod query_hold_list {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -6891,10 +4740,7 @@ pub mod query_hold_list {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::GET,
@@ -6911,40 +4757,13 @@ pub mod query_hold_list {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -6968,127 +4787,70 @@ pub mod query_hold_list {
         ///
         /// Call type (see table 1 of the call-type reference).
         ///
-        /// Example: `7`.
-        ///
-        /// Wire name: `callfeature`.
-        pub callfeature: ::std::option::Option<i64>,
+        /// Example: `7`. Wire name: `callfeature`.
+        pub callfeature: Option<i64>,
         /// 呼叫ID
         ///
         /// Call ID.
         ///
         /// Wire name: `callid`.
-        pub callid: ::std::option::Option<::std::string::String>,
+        pub callid: Option<String>,
         /// 主叫号码
         ///
         /// Calling number.
         ///
         /// Wire name: `caller`.
-        pub caller: ::std::option::Option<i64>,
+        pub caller: Option<i64>,
         /// 被叫号码
         ///
         /// Called number.
         ///
         /// Wire name: `called`.
-        pub called: ::std::option::Option<i64>,
+        pub called: Option<i64>,
         /// 呼叫技能描述
         ///
         /// Call skill description.
         ///
         /// Wire name: `callskill`.
-        pub callskill: ::std::option::Option<::std::string::String>,
+        pub callskill: Option<String>,
         /// 未使用该返回参数
         ///
         /// Not used.
         ///
         /// Wire name: `callskillid`.
-        pub callskillid: ::std::option::Option<i64>,
+        pub callskillid: Option<i64>,
         /// 未使用该返回参数
         ///
         /// Not used.
         ///
         /// Wire name: `orgicallednum`.
-        pub orgicallednum: ::std::option::Option<::std::string::String>,
+        pub orgicallednum: Option<String>,
         /// 未使用该返回参数
         ///
         /// Not used.
         ///
         /// Wire name: `calldata`.
-        pub calldata: ::std::option::Option<::std::string::String>,
+        pub calldata: Option<String>,
         /// 未使用该返回参数
         ///
         /// Not used.
         ///
-        /// Format: `int64`.
-        ///
-        /// Wire name: `begintime`.
-        pub begintime: ::std::option::Option<i64>,
+        /// Format: `int64`. Wire name: `begintime`.
+        pub begintime: Option<i64>,
         /// 未使用该返回参数
         ///
         /// Not used.
         ///
-        /// Format: `int64`.
-        ///
-        /// Wire name: `endtime`.
-        pub endtime: ::std::option::Option<i64>,
+        /// Format: `int64`. Wire name: `endtime`.
+        pub endtime: Option<i64>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.callfeature {
-                object.field("callfeature", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.callid {
-                object.field("callid", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.caller {
-                object.field("caller", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.called {
-                object.field("called", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.callskill {
-                object.field("callskill", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.callskillid {
-                object.field("callskillid", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.orgicallednum {
-                object.field("orgicallednum", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.calldata {
-                object.field("calldata", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.begintime {
-                object.field("begintime", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.endtime {
-                object.field("endtime", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                callfeature: object.optional("callfeature")?,
-                callid: object.optional("callid")?,
-                caller: object.optional("caller")?,
-                called: object.optional("called")?,
-                callskill: object.optional("callskill")?,
-                callskillid: object.optional("callskillid")?,
-                orgicallednum: object.optional("orgicallednum")?,
-                calldata: object.optional("calldata")?,
-                begintime: object.optional("begintime")?,
-                endtime: object.optional("endtime")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { callfeature : "callfeature" optional, callid : "callid" optional, caller
+        : "caller" optional, called : "called" optional, callskill : "callskill"
+        optional, callskillid : "callskillid" optional, orgicallednum : "orgicallednum"
+        optional, calldata : "calldata" optional, begintime : "begintime" optional,
+        endtime : "endtime" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7117,98 +4879,10 @@ pub mod query_hold_list {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "100-006" => Self::E100_006(error),
-                    "300-001" => Self::E300_001(error),
-                    "400-003" => Self::E400_003(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E100_006(error)
-                | Self::E300_001(error)
-                | Self::E400_003(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "100-006" => E100_006, "300-001" => E300_001,
+        "400-003" => E400_003 }
+    );
 }
 #[rustfmt::skip]
 /// Querying an Ongoing Conference ID in the VDN: An inspector queries the IDs of the conferences in progress in its VDN.
@@ -7282,18 +4956,12 @@ pub mod query_vdn_conference_ids {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -7303,7 +4971,7 @@ pub mod query_vdn_conference_ids {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -7319,31 +4987,25 @@ pub mod query_vdn_conference_ids {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -7361,10 +5023,7 @@ pub mod query_vdn_conference_ids {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::GET,
@@ -7381,40 +5040,13 @@ pub mod query_vdn_conference_ids {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -7438,33 +5070,10 @@ pub mod query_vdn_conference_ids {
         ///
         /// Array of conference IDs.
         ///
-        /// Example: `[355840]`.
-        ///
-        /// Wire name: `confIds`.
-        pub conf_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        /// Example: `[355840]`. Wire name: `confIds`.
+        pub conf_ids: Option<Vec<i64>>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.conf_ids {
-                object.field("confIds", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                conf_ids: object.optional("confIds")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output { conf_ids : "confIds" optional });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7493,98 +5102,10 @@ pub mod query_vdn_conference_ids {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "000-002" => Self::E000_002(error),
-                    "100-006" => Self::E100_006(error),
-                    "100-007" => Self::E100_007(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E000_002(error)
-                | Self::E100_006(error)
-                | Self::E100_007(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "000-002" => E000_002, "100-006" => E100_006,
+        "100-007" => E100_007 }
+    );
 }
 #[rustfmt::skip]
 /// Rejecting an Agent Conference Call: An invited agent rejects the conference call after receiving AgentConf_Ringing.
@@ -7670,18 +5191,12 @@ pub mod reject_agent_conference {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -7691,7 +5206,7 @@ pub mod reject_agent_conference {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -7707,31 +5222,25 @@ pub mod reject_agent_conference {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -7749,10 +5258,7 @@ pub mod reject_agent_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -7769,40 +5275,13 @@ pub mod reject_agent_conference {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -7822,23 +5301,7 @@ pub mod reject_agent_conference {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7871,100 +5334,10 @@ pub mod reject_agent_conference {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "000-002" => Self::E000_002(error),
-                    "100-006" => Self::E100_006(error),
-                    "100-007" => Self::E100_007(error),
-                    "101-001" => Self::E101_001(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E000_002(error)
-                | Self::E100_006(error)
-                | Self::E100_007(error)
-                | Self::E101_001(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "000-002" => E000_002, "100-006" => E100_006,
+        "100-007" => E100_007, "101-001" => E101_001 }
+    );
 }
 #[rustfmt::skip]
 /// Releasing an Agent Conference: The chairperson releases the conference; the chairperson and all participants are deleted.
@@ -8059,18 +5432,12 @@ pub mod release_agent_conference {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -8080,7 +5447,7 @@ pub mod release_agent_conference {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -8096,31 +5463,25 @@ pub mod release_agent_conference {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -8138,10 +5499,7 @@ pub mod release_agent_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -8158,40 +5516,13 @@ pub mod release_agent_conference {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -8211,23 +5542,7 @@ pub mod release_agent_conference {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -8264,102 +5579,10 @@ pub mod release_agent_conference {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "000-002" => Self::E000_002(error),
-                    "100-006" => Self::E100_006(error),
-                    "100-007" => Self::E100_007(error),
-                    "101-001" => Self::E101_001(error),
-                    "101-002" => Self::E101_002(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E000_002(error)
-                | Self::E100_006(error)
-                | Self::E100_007(error)
-                | Self::E101_001(error)
-                | Self::E101_002(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "000-002" => E000_002, "100-006" => E100_006,
+        "100-007" => E100_007, "101-001" => E101_001, "101-002" => E101_002 }
+    );
 }
 #[rustfmt::skip]
 /// Applying for an Agent Conference: An agent applies for an agent conference and, once it succeeds, becomes its chairperson.
@@ -8415,94 +5638,56 @@ pub mod request_agent_conference {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
         /// 会场能够容纳的与会人数。取值范围:1~120。
         ///
         /// Number of participants the conference can hold. Value range 1–120.
         ///
-        /// Range: 1 to 120.
-        ///
-        /// Example: `4`.
-        ///
-        /// Wire name: `memberNum`.
+        /// Range: 1 to 120. Example: `4`. Wire name: `memberNum`.
         pub member_num: i64,
         /// 会议外呼用户时显示的主叫号码。最大长度为24字节。不输入参数时,平台默认使用VDN配置台基本信息的系统主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。
         ///
         /// Calling number displayed when the conference calls out to users. At most 24 bytes. When absent, the platform uses the system calling number of the VDN's basic information; when the VDN restricts numbers, the number must be within the restriction.
         ///
-        /// Length: at most 24.
-        ///
-        /// Example: `10000`.
-        ///
         /// Unconfirmed: The page limits the length in bytes (24字节); this spec bounds characters.
         ///
-        /// Wire name: `confCallerNo`.
-        pub conf_caller_no: ::std::option::Option<::std::string::String>,
+        /// Length: at most 24. Example: `10000`. Wire name: `confCallerNo`.
+        pub conf_caller_no: Option<String>,
         /// 会议申请时长。单位:分钟。取值范围:4~1440。默认值为60。
         ///
         /// Requested conference duration in minutes, 4–1440, default 60.
         ///
-        /// Range: 4 to 1440.
-        ///
-        /// Default: `60`.
-        ///
-        /// Example: `50`.
-        ///
-        /// Wire name: `time`.
-        pub time: ::std::option::Option<i64>,
+        /// Range: 4 to 1440. Default: `60`. Example: `50`. Wire name: `time`.
+        pub time: Option<i64>,
         /// 会议结束前提示时长。可选参数。单位:分钟。取值范围:3~1440。默认值为3。如果大于等于会议申请时长,按照申请时长-1计算。
         ///
         /// Reminder lead time before the conference ends, in minutes, 3–1440, default 3. If it is greater than or equal to the requested duration, requested duration − 1 is used.
         ///
-        /// Range: 3 to 1440.
-        ///
-        /// Default: `3`.
-        ///
-        /// Example: `5`.
-        ///
-        /// Wire name: `promptTime`.
-        pub prompt_time: ::std::option::Option<i64>,
+        /// Range: 3 to 1440. Default: `3`. Example: `5`. Wire name: `promptTime`.
+        pub prompt_time: Option<i64>,
         /// 有用户加入、退出会议时是否播放提示音。默认值为false。
         ///
         /// Whether a prompt tone is played when a user joins or leaves the conference. Default false.
         ///
-        /// Default: `false`.
-        ///
-        /// Example: `true`.
-        ///
-        /// Wire name: `beepTone`.
-        pub beep_tone: ::std::option::Option<bool>,
+        /// Default: `false`. Example: `true`. Wire name: `beepTone`.
+        pub beep_tone: Option<bool>,
         /// 2:播放指定文件音,默认值为2。
         ///
         /// 2: play the specified voice file (default 2).
         ///
-        /// Default: `2`.
-        ///
-        /// Example: `2`.
-        ///
-        /// Wire name: `playMode`.
-        pub play_mode: ::std::option::Option<RequestAgentConferencePlayMode>,
+        /// Default: `2`. Example: `2`. Wire name: `playMode`.
+        pub play_mode: Option<RequestAgentConferencePlayMode>,
         /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127。
         ///
         /// Absolute path of the voice file, format drive/conf/VDN ID/file name, e.g. y:/conf/120/1136287.V3. Required (with playMode 2) when beepTone is true; ignored when beepTone is false. At most 127 characters.
         ///
-        /// Length: at most 127.
-        ///
-        /// Example: `y:/conf/120/1136287.V3`.
-        ///
-        /// Wire name: `voicePath`.
-        pub voice_path: ::std::option::Option<::std::string::String>,
+        /// Length: at most 127. Example: `y:/conf/120/1136287.V3`. Wire name: `voicePath`.
+        pub voice_path: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -8512,7 +5697,7 @@ pub mod request_agent_conference {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -8571,75 +5756,66 @@ pub mod request_agent_conference {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
-        member_num: ::std::option::Option<i64>,
-        conf_caller_no: ::std::option::Option<::std::string::String>,
-        time: ::std::option::Option<i64>,
-        prompt_time: ::std::option::Option<i64>,
-        beep_tone: ::std::option::Option<bool>,
-        play_mode: ::std::option::Option<RequestAgentConferencePlayMode>,
-        voice_path: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
+        member_num: Option<i64>,
+        conf_caller_no: Option<String>,
+        time: Option<i64>,
+        prompt_time: Option<i64>,
+        beep_tone: Option<bool>,
+        play_mode: Option<RequestAgentConferencePlayMode>,
+        voice_path: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// 会场能够容纳的与会人数。取值范围:1~120。
         ///
         /// Range: 1 to 120.
-        pub fn member_num(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn member_num(mut self, value: impl Into<i64>) -> Self {
             self.member_num = Some(value.into());
             self
         }
         /// 会议外呼用户时显示的主叫号码。最大长度为24字节。不输入参数时,平台默认使用VDN配置台基本信息的系统主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。
         ///
         /// Length: at most 24.
-        pub fn conf_caller_no(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn conf_caller_no(mut self, value: impl Into<String>) -> Self {
             self.conf_caller_no = Some(value.into());
             self
         }
         /// 会议申请时长。单位:分钟。取值范围:4~1440。默认值为60。
         ///
         /// Range: 4 to 1440.
-        pub fn time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn time(mut self, value: impl Into<i64>) -> Self {
             self.time = Some(value.into());
             self
         }
         /// 会议结束前提示时长。可选参数。单位:分钟。取值范围:3~1440。默认值为3。如果大于等于会议申请时长,按照申请时长-1计算。
         ///
         /// Range: 3 to 1440.
-        pub fn prompt_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn prompt_time(mut self, value: impl Into<i64>) -> Self {
             self.prompt_time = Some(value.into());
             self
         }
         /// 有用户加入、退出会议时是否播放提示音。默认值为false。
-        pub fn beep_tone(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        pub fn beep_tone(mut self, value: impl Into<bool>) -> Self {
             self.beep_tone = Some(value.into());
             self
         }
         /// 2:播放指定文件音,默认值为2。
         pub fn play_mode(
             mut self,
-            value: impl ::std::convert::Into<RequestAgentConferencePlayMode>,
+            value: impl Into<RequestAgentConferencePlayMode>,
         ) -> Self {
             self.play_mode = Some(value.into());
             self
@@ -8647,16 +5823,13 @@ pub mod request_agent_conference {
         /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127。
         ///
         /// Length: at most 127.
-        pub fn voice_path(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn voice_path(mut self, value: impl Into<String>) -> Self {
             self.voice_path = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -8681,10 +5854,7 @@ pub mod request_agent_conference {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -8721,40 +5891,13 @@ pub mod request_agent_conference {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -8774,23 +5917,7 @@ pub mod request_agent_conference {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -8807,82 +5934,7 @@ pub mod request_agent_conference {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -8892,7 +5944,7 @@ pub mod request_agent_conference {
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
-    impl ::std::convert::From<i64> for RequestAgentConferencePlayMode {
+    impl From<i64> for RequestAgentConferencePlayMode {
         fn from(value: i64) -> Self {
             match value {
                 2i64 => Self::V2,
@@ -8900,7 +5952,7 @@ pub mod request_agent_conference {
             }
         }
     }
-    impl ::std::convert::From<RequestAgentConferencePlayMode> for i64 {
+    impl From<RequestAgentConferencePlayMode> for i64 {
         fn from(value: RequestAgentConferencePlayMode) -> Self {
             match value {
                 RequestAgentConferencePlayMode::V2 => 2i64,
@@ -8918,7 +5970,7 @@ pub mod request_agent_conference {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
             <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
@@ -9016,120 +6068,86 @@ pub mod sign_in {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
         /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
         ///
-        /// Length: at most 32.
-        ///
-        /// Wire name: `password`.
+        /// Length: at most 32. Wire name: `password`.
         pub password: ::switchboard_runtime::Secret,
         /// Softphone number bound at sign-in.
         ///
-        /// Length: at most 24.
-        ///
-        /// Wire name: `phonenum`.
-        pub phonenum: ::std::string::String,
+        /// Length: at most 24. Wire name: `phonenum`.
+        pub phonenum: String,
         /// Whether calls are answered automatically.
         ///
-        /// Default: `true`.
-        ///
-        /// Wire name: `autoanswer`.
-        pub autoanswer: ::std::option::Option<bool>,
+        /// Default: `true`. Wire name: `autoanswer`.
+        pub autoanswer: Option<bool>,
         /// Whether the agent enters the idle state automatically.
         ///
-        /// Default: `true`.
-        ///
-        /// Wire name: `autoenteridle`.
-        pub autoenteridle: ::std::option::Option<bool>,
+        /// Default: `true`. Wire name: `autoenteridle`.
+        pub autoenteridle: Option<bool>,
         /// Whether the phone is released.
         ///
-        /// Default: `true`.
-        ///
-        /// Wire name: `releasephone`.
-        pub releasephone: ::std::option::Option<bool>,
+        /// Default: `true`. Wire name: `releasephone`.
+        pub releasephone: Option<bool>,
         /// Agent type.
         ///
-        /// Default: `4`.
-        ///
-        /// Wire name: `agenttype`.
-        pub agenttype: ::std::option::Option<SignInAgenttype>,
+        /// Default: `4`. Wire name: `agenttype`.
+        pub agenttype: Option<SignInAgenttype>,
         /// State after sign-in.
         ///
-        /// Default: `4`.
-        ///
-        /// Wire name: `status`.
-        pub status: ::std::option::Option<SignInStatus>,
+        /// Default: `4`. Wire name: `status`.
+        pub status: Option<SignInStatus>,
         /// IP address of the agent; no IPv6.
         ///
-        /// Length: at most 15.
-        ///
-        /// Default: `127.0.0.1`.
-        ///
-        /// Wire name: `ip`.
-        pub ip: ::std::option::Option<::std::string::String>,
+        /// Length: at most 15. Default: `127.0.0.1`. Wire name: `ip`.
+        pub ip: Option<String>,
         /// Entry IP address.
         ///
         /// Unconfirmed: The body table gives no description or constraint for this field.
         ///
         /// Wire name: `entryIp`.
-        pub entry_ip: ::std::option::Option<::std::string::String>,
+        pub entry_ip: Option<String>,
         /// Phone linkage.
         ///
-        /// Default: `false`.
-        ///
-        /// Wire name: `phonelinkage`.
-        pub phonelinkage: ::std::option::Option<bool>,
+        /// Default: `false`. Wire name: `phonelinkage`.
+        pub phonelinkage: Option<bool>,
         /// Sign in to the web (multimedia) channel.
-        ///
-        /// Default: `true`.
         ///
         /// Unconfirmed: The table gives only the default (true); the boolean type is inferred from it.
         ///
-        /// Wire name: `checkInWebm`.
-        pub check_in_webm: ::std::option::Option<bool>,
+        /// Default: `true`. Wire name: `checkInWebm`.
+        pub check_in_webm: Option<bool>,
         /// Sign in to the mail channel.
         ///
-        /// Default: `false`.
-        ///
         /// Unconfirmed: The table gives only the default (false); the boolean type is inferred from it.
         ///
-        /// Wire name: `checkInMailm`.
-        pub check_in_mailm: ::std::option::Option<bool>,
+        /// Default: `false`. Wire name: `checkInMailm`.
+        pub check_in_mailm: Option<bool>,
         /// Video phone number.
         ///
-        /// Length: at most 24.
-        ///
-        /// Wire name: `vcPhoneNumber`.
-        pub vc_phone_number: ::std::option::Option<::std::string::String>,
+        /// Length: at most 24. Wire name: `vcPhoneNumber`.
+        pub vc_phone_number: Option<String>,
         /// Listen status.
-        ///
-        /// Default: `false`.
         ///
         /// Unconfirmed: The table gives only the default (false); the boolean type is inferred from it.
         ///
-        /// Wire name: `listenStatus`.
-        pub listen_status: ::std::option::Option<bool>,
+        /// Default: `false`. Wire name: `listenStatus`.
+        pub listen_status: Option<bool>,
         /// Event push address. Passing both callBackUri and serviceToken selects event push mode; otherwise polling mode.
         ///
         /// Wire name: `callBackUri`.
-        pub call_back_uri: ::std::option::Option<::std::string::String>,
+        pub call_back_uri: Option<String>,
         /// Token for event push mode (named on the events page, cec_05_40100).
         ///
         /// Unconfirmed: Listed on the events page, not in the sign-in body table.
         ///
         /// Wire name: `serviceToken`.
-        pub service_token: ::std::option::Option<::std::string::String>,
+        pub service_token: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -9139,7 +6157,7 @@ pub mod sign_in {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -9193,41 +6211,35 @@ pub mod sign_in {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
-        password: ::std::option::Option<::switchboard_runtime::Secret>,
-        phonenum: ::std::option::Option<::std::string::String>,
-        autoanswer: ::std::option::Option<bool>,
-        autoenteridle: ::std::option::Option<bool>,
-        releasephone: ::std::option::Option<bool>,
-        agenttype: ::std::option::Option<SignInAgenttype>,
-        status: ::std::option::Option<SignInStatus>,
-        ip: ::std::option::Option<::std::string::String>,
-        entry_ip: ::std::option::Option<::std::string::String>,
-        phonelinkage: ::std::option::Option<bool>,
-        check_in_webm: ::std::option::Option<bool>,
-        check_in_mailm: ::std::option::Option<bool>,
-        vc_phone_number: ::std::option::Option<::std::string::String>,
-        listen_status: ::std::option::Option<bool>,
-        call_back_uri: ::std::option::Option<::std::string::String>,
-        service_token: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
+        password: Option<::switchboard_runtime::Secret>,
+        phonenum: Option<String>,
+        autoanswer: Option<bool>,
+        autoenteridle: Option<bool>,
+        releasephone: Option<bool>,
+        agenttype: Option<SignInAgenttype>,
+        status: Option<SignInStatus>,
+        ip: Option<String>,
+        entry_ip: Option<String>,
+        phonelinkage: Option<bool>,
+        check_in_webm: Option<bool>,
+        check_in_mailm: Option<bool>,
+        vc_phone_number: Option<String>,
+        listen_status: Option<bool>,
+        call_back_uri: Option<String>,
+        service_token: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
@@ -9236,7 +6248,7 @@ pub mod sign_in {
         /// Length: at most 32.
         pub fn password(
             mut self,
-            value: impl ::std::convert::Into<::switchboard_runtime::Secret>,
+            value: impl Into<::switchboard_runtime::Secret>,
         ) -> Self {
             self.password = Some(value.into());
             self
@@ -9244,108 +6256,87 @@ pub mod sign_in {
         /// Softphone number bound at sign-in.
         ///
         /// Length: at most 24.
-        pub fn phonenum(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn phonenum(mut self, value: impl Into<String>) -> Self {
             self.phonenum = Some(value.into());
             self
         }
         /// Whether calls are answered automatically.
-        pub fn autoanswer(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        pub fn autoanswer(mut self, value: impl Into<bool>) -> Self {
             self.autoanswer = Some(value.into());
             self
         }
         /// Whether the agent enters the idle state automatically.
-        pub fn autoenteridle(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        pub fn autoenteridle(mut self, value: impl Into<bool>) -> Self {
             self.autoenteridle = Some(value.into());
             self
         }
         /// Whether the phone is released.
-        pub fn releasephone(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        pub fn releasephone(mut self, value: impl Into<bool>) -> Self {
             self.releasephone = Some(value.into());
             self
         }
         /// Agent type.
-        pub fn agenttype(
-            mut self,
-            value: impl ::std::convert::Into<SignInAgenttype>,
-        ) -> Self {
+        pub fn agenttype(mut self, value: impl Into<SignInAgenttype>) -> Self {
             self.agenttype = Some(value.into());
             self
         }
         /// State after sign-in.
-        pub fn status(mut self, value: impl ::std::convert::Into<SignInStatus>) -> Self {
+        pub fn status(mut self, value: impl Into<SignInStatus>) -> Self {
             self.status = Some(value.into());
             self
         }
         /// IP address of the agent; no IPv6.
         ///
         /// Length: at most 15.
-        pub fn ip(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn ip(mut self, value: impl Into<String>) -> Self {
             self.ip = Some(value.into());
             self
         }
         /// Entry IP address.
-        pub fn entry_ip(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn entry_ip(mut self, value: impl Into<String>) -> Self {
             self.entry_ip = Some(value.into());
             self
         }
         /// Phone linkage.
-        pub fn phonelinkage(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        pub fn phonelinkage(mut self, value: impl Into<bool>) -> Self {
             self.phonelinkage = Some(value.into());
             self
         }
         /// Sign in to the web (multimedia) channel.
-        pub fn check_in_webm(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        pub fn check_in_webm(mut self, value: impl Into<bool>) -> Self {
             self.check_in_webm = Some(value.into());
             self
         }
         /// Sign in to the mail channel.
-        pub fn check_in_mailm(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        pub fn check_in_mailm(mut self, value: impl Into<bool>) -> Self {
             self.check_in_mailm = Some(value.into());
             self
         }
         /// Video phone number.
         ///
         /// Length: at most 24.
-        pub fn vc_phone_number(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn vc_phone_number(mut self, value: impl Into<String>) -> Self {
             self.vc_phone_number = Some(value.into());
             self
         }
         /// Listen status.
-        pub fn listen_status(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        pub fn listen_status(mut self, value: impl Into<bool>) -> Self {
             self.listen_status = Some(value.into());
             self
         }
         /// Event push address. Passing both callBackUri and serviceToken selects event push mode; otherwise polling mode.
-        pub fn call_back_uri(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn call_back_uri(mut self, value: impl Into<String>) -> Self {
             self.call_back_uri = Some(value.into());
             self
         }
         /// Token for event push mode (named on the events page, cec_05_40100).
-        pub fn service_token(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn service_token(mut self, value: impl Into<String>) -> Self {
             self.service_token = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -9379,10 +6370,7 @@ pub mod sign_in {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::PUT,
@@ -9443,40 +6431,13 @@ pub mod sign_in {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -9496,23 +6457,7 @@ pub mod sign_in {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -9553,104 +6498,11 @@ pub mod sign_in {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "100-001" => Self::E100_001(error),
-                    "100-002" => Self::E100_002(error),
-                    "100-003" => Self::E100_003(error),
-                    "100-004" => Self::E100_004(error),
-                    "100-011" => Self::E100_011(error),
-                    "100-021" => Self::E100_021(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E100_001(error)
-                | Self::E100_002(error)
-                | Self::E100_003(error)
-                | Self::E100_004(error)
-                | Self::E100_011(error)
-                | Self::E100_021(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "100-001" => E100_001, "100-002" => E100_002,
+        "100-003" => E100_003, "100-004" => E100_004, "100-011" => E100_011, "100-021" =>
+        E100_021 }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -9662,7 +6514,7 @@ pub mod sign_in {
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
-    impl ::std::convert::From<i64> for SignInAgenttype {
+    impl From<i64> for SignInAgenttype {
         fn from(value: i64) -> Self {
             match value {
                 4i64 => Self::V4,
@@ -9671,7 +6523,7 @@ pub mod sign_in {
             }
         }
     }
-    impl ::std::convert::From<SignInAgenttype> for i64 {
+    impl From<SignInAgenttype> for i64 {
         fn from(value: SignInAgenttype) -> Self {
             match value {
                 SignInAgenttype::V4 => 4i64,
@@ -9690,7 +6542,7 @@ pub mod sign_in {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
             <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
@@ -9709,7 +6561,7 @@ pub mod sign_in {
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
-    impl ::std::convert::From<i64> for SignInStatus {
+    impl From<i64> for SignInStatus {
         fn from(value: i64) -> Self {
             match value {
                 3i64 => Self::V3,
@@ -9719,7 +6571,7 @@ pub mod sign_in {
             }
         }
     }
-    impl ::std::convert::From<SignInStatus> for i64 {
+    impl From<SignInStatus> for i64 {
         fn from(value: SignInStatus) -> Self {
             match value {
                 SignInStatus::V3 => 3i64,
@@ -9739,7 +6591,7 @@ pub mod sign_in {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
             <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
@@ -9815,18 +6667,12 @@ pub mod sign_out {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -9836,7 +6682,7 @@ pub mod sign_out {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -9852,31 +6698,25 @@ pub mod sign_out {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -9894,10 +6734,7 @@ pub mod sign_out {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::DELETE,
@@ -9914,40 +6751,13 @@ pub mod sign_out {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -9965,23 +6775,7 @@ pub mod sign_out {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -10014,100 +6808,10 @@ pub mod sign_out {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "100-005" => Self::E100_005(error),
-                    "100-006" => Self::E100_006(error),
-                    "100-008" => Self::E100_008(error),
-                    "100-010" => Self::E100_010(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E100_005(error)
-                | Self::E100_006(error)
-                | Self::E100_008(error)
-                | Self::E100_010(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "100-005" => E100_005, "100-006" => E100_006,
+        "100-008" => E100_008, "100-010" => E100_010 }
+    );
 }
 #[rustfmt::skip]
 /// Making a Three-Party Call: The agent joins its ongoing call and a held call into a three-party call.
@@ -10151,32 +6855,22 @@ pub mod three_party_call {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
         /// Indicates the ID of the call that the agent is holding. It cannot be blank.
         ///
-        /// Length: at least 1.
-        ///
-        /// Example: `1456402370-7`.
-        ///
-        /// Wire name: `callid`.
-        pub callid: ::std::string::String,
+        /// Length: at least 1. Example: `1456402370-7`. Wire name: `callid`.
+        pub callid: String,
         /// Call-associated data to be configured. It can be left empty. The maximum value is 16 KB.
         ///
         /// Unconfirmed: The 16 KB limit (bytes or characters, before or after encoding) is not expressed as a length.
         ///
         /// Wire name: `callappdata`.
-        pub callappdata: ::std::option::Option<::std::string::String>,
+        pub callappdata: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -10186,7 +6880,7 @@ pub mod three_party_call {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -10212,51 +6906,39 @@ pub mod three_party_call {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
-        callid: ::std::option::Option<::std::string::String>,
-        callappdata: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
+        callid: Option<String>,
+        callappdata: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// Indicates the ID of the call that the agent is holding. It cannot be blank.
         ///
         /// Length: at least 1.
-        pub fn callid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn callid(mut self, value: impl Into<String>) -> Self {
             self.callid = Some(value.into());
             self
         }
         /// Call-associated data to be configured. It can be left empty. The maximum value is 16 KB.
-        pub fn callappdata(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn callappdata(mut self, value: impl Into<String>) -> Self {
             self.callappdata = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -10276,10 +6958,7 @@ pub mod three_party_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -10301,40 +6980,13 @@ pub mod three_party_call {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -10354,23 +7006,7 @@ pub mod three_party_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -10387,82 +7023,7 @@ pub mod three_party_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// Transferring the Chairperson Permission: The chairperson transfers the chairperson permission to another agent in the conference.
@@ -10563,27 +7124,19 @@ pub mod transfer_conference_chair {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
         /// 待转移的目标座席工号。
         ///
         /// ID of the agent to whom the chairperson permission is to be transferred.
         ///
-        /// Example: `2001`.
-        ///
         /// Unconfirmed: The Chinese table gives no range; the English copy's description continues with text beginning "R…" that was cut off in the copy read (perhaps a range), so no range is declared.
         ///
-        /// Wire name: `destAgentNo`.
+        /// Example: `2001`. Wire name: `destAgentNo`.
         pub dest_agent_no: i64,
     }
     impl Request {
@@ -10594,7 +7147,7 @@ pub mod transfer_conference_chair {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -10610,37 +7163,31 @@ pub mod transfer_conference_chair {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
-        dest_agent_no: ::std::option::Option<i64>,
+        agentid: Option<String>,
+        content_type: Option<String>,
+        dest_agent_no: Option<i64>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// 待转移的目标座席工号。
-        pub fn dest_agent_no(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn dest_agent_no(mut self, value: impl Into<i64>) -> Self {
             self.dest_agent_no = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -10659,10 +7206,7 @@ pub mod transfer_conference_chair {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -10681,40 +7225,13 @@ pub mod transfer_conference_chair {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -10734,23 +7251,7 @@ pub mod transfer_conference_chair {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -10791,104 +7292,11 @@ pub mod transfer_conference_chair {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "000-002" => Self::E000_002(error),
-                    "100-006" => Self::E100_006(error),
-                    "100-007" => Self::E100_007(error),
-                    "101-001" => Self::E101_001(error),
-                    "101-002" => Self::E101_002(error),
-                    "101-005" => Self::E101_005(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E000_002(error)
-                | Self::E100_006(error)
-                | Self::E100_007(error)
-                | Self::E101_001(error)
-                | Self::E101_002(error)
-                | Self::E101_005(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "000-002" => E000_002, "100-006" => E100_006,
+        "100-007" => E100_007, "101-001" => E101_001, "101-002" => E101_002, "101-005" =>
+        E101_005 }
+    );
 }
 #[rustfmt::skip]
 /// Unholding a Call: The agent takes a held call off hold.
@@ -10932,24 +7340,16 @@ pub mod unhold_call {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
         /// Unique ID of a call.
         ///
-        /// Example: `1456402370-7`.
-        ///
-        /// Wire name: `callid`.
-        pub callid: ::std::option::Option<::std::string::String>,
+        /// Example: `1456402370-7`. Wire name: `callid`.
+        pub callid: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -10959,7 +7359,7 @@ pub mod unhold_call {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -10975,40 +7375,31 @@ pub mod unhold_call {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
-        callid: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
+        callid: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// Unique ID of a call.
-        pub fn callid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn callid(mut self, value: impl Into<String>) -> Self {
             self.callid = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -11027,10 +7418,7 @@ pub mod unhold_call {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -11050,40 +7438,13 @@ pub mod unhold_call {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -11103,23 +7464,7 @@ pub mod unhold_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -11136,82 +7481,7 @@ pub mod unhold_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference.
@@ -11300,36 +7570,24 @@ pub mod unhold_conference_participant {
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
-        ///
-        /// Example: `101`.
-        ///
-        /// Wire name: `agentid`.
-        pub agentid: ::std::string::String,
+        /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
+        pub agentid: String,
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
         ///
-        /// Default: `application/json; charset=UTF-8`.
-        ///
-        /// Wire name: `Content-Type`.
-        pub content_type: ::std::string::String,
+        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
+        pub content_type: String,
         /// 地址类型。6:电话号码 9:座席工号
         ///
         /// Address type. 6: phone number; 9: agent ID.
         ///
-        /// Example: `9`.
-        ///
-        /// Wire name: `addressType`.
+        /// Example: `9`. Wire name: `addressType`.
         pub address_type: UnholdConferenceParticipantAddressType,
         /// 地址标识,即电话号码或者座席工号。最大长度为24字节。
         ///
         /// Address, that is, the phone number or agent ID. At most 24 bytes.
         ///
-        /// Length: at most 24.
-        ///
-        /// Example: `2002`.
-        ///
-        /// Wire name: `address`.
-        pub address: ::std::string::String,
+        /// Length: at most 24. Example: `2002`. Wire name: `address`.
+        pub address: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -11339,7 +7597,7 @@ pub mod unhold_conference_participant {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             {
                 let value = &self.agentid;
                 ::switchboard_runtime::validate::numeric_text(
@@ -11365,34 +7623,28 @@ pub mod unhold_conference_participant {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
-        address_type: ::std::option::Option<UnholdConferenceParticipantAddressType>,
-        address: ::std::option::Option<::std::string::String>,
+        agentid: Option<String>,
+        content_type: Option<String>,
+        address_type: Option<UnholdConferenceParticipantAddressType>,
+        address: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999.
-        pub fn agentid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
             self.content_type = Some(value.into());
             self
         }
         /// 地址类型。6:电话号码 9:座席工号
         pub fn address_type(
             mut self,
-            value: impl ::std::convert::Into<UnholdConferenceParticipantAddressType>,
+            value: impl Into<UnholdConferenceParticipantAddressType>,
         ) -> Self {
             self.address_type = Some(value.into());
             self
@@ -11400,16 +7652,13 @@ pub mod unhold_conference_participant {
         /// 地址标识,即电话号码或者座席工号。最大长度为24字节。
         ///
         /// Length: at most 24.
-        pub fn address(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn address(mut self, value: impl Into<String>) -> Self {
             self.address = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
                 content_type: self
@@ -11429,10 +7678,7 @@ pub mod unhold_conference_participant {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -11452,40 +7698,13 @@ pub mod unhold_conference_participant {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -11505,23 +7724,7 @@ pub mod unhold_conference_participant {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -11558,102 +7761,10 @@ pub mod unhold_conference_participant {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "000-002" => Self::E000_002(error),
-                    "100-006" => Self::E100_006(error),
-                    "100-007" => Self::E100_007(error),
-                    "101-001" => Self::E101_001(error),
-                    "101-002" => Self::E101_002(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E000_002(error)
-                | Self::E100_006(error)
-                | Self::E100_007(error)
-                | Self::E101_001(error)
-                | Self::E101_002(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "000-002" => E000_002, "100-006" => E100_006,
+        "100-007" => E100_007, "101-001" => E101_001, "101-002" => E101_002 }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -11663,11 +7774,10 @@ pub mod unhold_conference_participant {
         /// `9`: 座席工号 (agent ID)
         V9,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String>
-    for UnholdConferenceParticipantAddressType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for UnholdConferenceParticipantAddressType {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "6" => Self::V6,
                 "9" => Self::V9,
@@ -11675,13 +7785,12 @@ pub mod unhold_conference_participant {
             }
         }
     }
-    impl ::std::convert::From<&str> for UnholdConferenceParticipantAddressType {
+    impl From<&str> for UnholdConferenceParticipantAddressType {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<UnholdConferenceParticipantAddressType>
-    for ::std::string::String {
+    impl From<UnholdConferenceParticipantAddressType> for String {
         fn from(value: UnholdConferenceParticipantAddressType) -> Self {
             match value {
                 UnholdConferenceParticipantAddressType::V6 => "6".to_owned(),
@@ -11693,9 +7802,7 @@ pub mod unhold_conference_participant {
     impl ::switchboard_runtime::wire::ToJson for UnholdConferenceParticipantAddressType {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson
@@ -11703,10 +7810,8 @@ pub mod unhold_conference_participant {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -11716,6 +7821,10 @@ pub mod unhold_conference_participant {
 /// An async client of Huawei Cloud Contact Center agent gateway.
 ///
 /// Cheap to clone; clones share the transport and the auth state.
+///
+/// One method per endpoint, each an `async fn` in effect: every method is the
+/// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
+/// calls.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
@@ -11737,9 +7846,6 @@ impl Client {
     /// Answering an Agent Conference Call: An invited agent answers the conference call after receiving AgentConf_Ringing.
     ///
     /// See [`answer_agent_conference`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn answer_agent_conference(
         &self,
         request: answer_agent_conference::Request,
@@ -11754,9 +7860,6 @@ impl Client {
     /// Answering a Call: The agent answers a ringing voice call after receiving AgentEvent_Ringing.
     ///
     /// See [`answer_call`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn answer_call(
         &self,
         request: answer_call::Request,
@@ -11768,9 +7871,6 @@ impl Client {
     /// Inviting Participants in Batches: The chairperson invites several participants (agents or phone numbers) to the conference.
     ///
     /// See [`batch_add_participants`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn batch_add_participants(
         &self,
         request: batch_add_participants::Request,
@@ -11785,9 +7885,6 @@ impl Client {
     /// Deleting Participants in Batches: The chairperson removes several participants from the conference; the result lists those not found.
     ///
     /// See [`batch_remove_participants`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn batch_remove_participants(
         &self,
         request: batch_remove_participants::Request,
@@ -11802,9 +7899,6 @@ impl Client {
     /// Modifying Participant Attributes: The chairperson sets a participant's channel attribute (listen only, talk only, both, neither).
     ///
     /// See [`change_participant_mode`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn change_participant_mode(
         &self,
         request: change_participant_mode::Request,
@@ -11819,9 +7913,6 @@ impl Client {
     /// Holding Connection: The agent connects its ongoing call and a held call (连接保持).
     ///
     /// See [`connect_held_call`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn connect_held_call(
         &self,
         request: connect_held_call::Request,
@@ -11836,9 +7927,6 @@ impl Client {
     /// Releasing a Connection of a Specified Number: The agent releases the connection of one phone number, typically in internal help and three-party calls.
     ///
     /// See [`disconnect_party`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn disconnect_party(
         &self,
         request: disconnect_party::Request,
@@ -11850,9 +7938,6 @@ impl Client {
     /// Holding a Call: The agent holds its ongoing call.
     ///
     /// See [`hold_call`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn hold_call(
         &self,
         request: hold_call::Request,
@@ -11864,9 +7949,6 @@ impl Client {
     /// Holding a Participant in a Conference: The chairperson holds one participant of the conference, playing a voice file to it.
     ///
     /// See [`hold_conference_participant`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn hold_conference_participant(
         &self,
         request: hold_conference_participant::Request,
@@ -11881,9 +7963,6 @@ impl Client {
     /// Leaving an Agent Conference: An agent that is not the chairperson leaves the agent conference it has joined.
     ///
     /// See [`leave_agent_conference`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn leave_agent_conference(
         &self,
         request: leave_agent_conference::Request,
@@ -11898,9 +7977,6 @@ impl Client {
     /// Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID.
     ///
     /// See [`poll_events`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn poll_events(
         &self,
         request: poll_events::Request,
@@ -11912,9 +7988,6 @@ impl Client {
     /// Querying the List of Held Calls: A signed-in agent queries the list of its held calls.
     ///
     /// See [`query_hold_list`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn query_hold_list(
         &self,
         request: query_hold_list::Request,
@@ -11926,9 +7999,6 @@ impl Client {
     /// Querying an Ongoing Conference ID in the VDN: An inspector queries the IDs of the conferences in progress in its VDN.
     ///
     /// See [`query_vdn_conference_ids`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn query_vdn_conference_ids(
         &self,
         request: query_vdn_conference_ids::Request,
@@ -11943,9 +8013,6 @@ impl Client {
     /// Rejecting an Agent Conference Call: An invited agent rejects the conference call after receiving AgentConf_Ringing.
     ///
     /// See [`reject_agent_conference`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn reject_agent_conference(
         &self,
         request: reject_agent_conference::Request,
@@ -11960,9 +8027,6 @@ impl Client {
     /// Releasing an Agent Conference: The chairperson releases the conference; the chairperson and all participants are deleted.
     ///
     /// See [`release_agent_conference`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn release_agent_conference(
         &self,
         request: release_agent_conference::Request,
@@ -11977,9 +8041,6 @@ impl Client {
     /// Applying for an Agent Conference: An agent applies for an agent conference and, once it succeeds, becomes its chairperson.
     ///
     /// See [`request_agent_conference`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn request_agent_conference(
         &self,
         request: request_agent_conference::Request,
@@ -11994,9 +8055,6 @@ impl Client {
     /// Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls.
     ///
     /// See [`sign_in`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn sign_in(
         &self,
         request: sign_in::Request,
@@ -12008,9 +8066,6 @@ impl Client {
     /// Signing Out: Signs an agent out of the agent gateway.
     ///
     /// See [`sign_out`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn sign_out(
         &self,
         request: sign_out::Request,
@@ -12022,9 +8077,6 @@ impl Client {
     /// Making a Three-Party Call: The agent joins its ongoing call and a held call into a three-party call.
     ///
     /// See [`three_party_call`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn three_party_call(
         &self,
         request: three_party_call::Request,
@@ -12036,9 +8088,6 @@ impl Client {
     /// Transferring the Chairperson Permission: The chairperson transfers the chairperson permission to another agent in the conference.
     ///
     /// See [`transfer_conference_chair`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn transfer_conference_chair(
         &self,
         request: transfer_conference_chair::Request,
@@ -12053,9 +8102,6 @@ impl Client {
     /// Unholding a Call: The agent takes a held call off hold.
     ///
     /// See [`unhold_call`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn unhold_call(
         &self,
         request: unhold_call::Request,
@@ -12067,9 +8113,6 @@ impl Client {
     /// Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference.
     ///
     /// See [`unhold_conference_participant`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn unhold_conference_participant(
         &self,
         request: unhold_conference_participant::Request,

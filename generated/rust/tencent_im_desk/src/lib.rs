@@ -312,43 +312,14 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct MsgElement {
-        /// Not described by the vendor.
-        ///
-        /// Example: `TIMTextElem`.
-        ///
-        /// Wire name: `MsgType`.
+        /// Example: `TIMTextElem`. Wire name: `MsgType`. Not described by the vendor.
         pub msg_type: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Wire name: `MsgContent`.
+        /// Wire name: `MsgContent`. Not described by the vendor.
         pub msg_content: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
     }
-    impl ::switchboard_runtime::wire::ToJson for MsgElement {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.msg_type {
-                object.field("MsgType", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.msg_content {
-                object.field("MsgContent", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for MsgElement {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                msg_type: object.optional("MsgType")?,
-                msg_content: object.optional("MsgContent")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(MsgElement);
+    ::switchboard_runtime::wire_object!(
+        MsgElement { msg_type : "MsgType" optional, msg_content : "MsgContent" optional }
+    );
 }
 #[rustfmt::skip]
 /// Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group.
@@ -451,32 +422,24 @@ pub mod contact_user {
     pub struct Request {
         /// UserID of the customer service account.
         ///
-        /// Example: `@customer_service_account`.
-        ///
         /// Unconfirmed: The table spells IMAgentUserId; the sample request packet on the same page spells IMAgentUserID. Which spelling the server accepts (JSON keys are case-sensitive) is not confirmed.
         ///
-        /// Wire name: `IMAgentUserId`.
-        pub im_agent_user_id: ::std::string::String,
+        /// Example: `@customer_service_account`. Wire name: `IMAgentUserId`.
+        pub im_agent_user_id: String,
         /// The user ID of the contacted user.
-        ///
-        /// Example: `1289314544`.
         ///
         /// Unconfirmed: The table spells ClientUserId; the sample request packet spells ClientUserID. Which spelling the server accepts is not confirmed.
         ///
-        /// Wire name: `ClientUserId`.
-        pub client_user_id: ::std::string::String,
+        /// Example: `1289314544`. Wire name: `ClientUserId`.
+        pub client_user_id: String,
         /// Specified assignment of agent group. If left blank, agents will be assigned according to the default policy.
         ///
-        /// Example: `9465`.
-        ///
-        /// Wire name: `GroupId`.
-        pub group_id: ::std::option::Option<i64>,
+        /// Example: `9465`. Wire name: `GroupId`.
+        pub group_id: Option<i64>,
         /// Specified agent ID. If left blank, agents will be assigned according to the default policy.
         ///
-        /// Example: `1289316687@qq.com`.
-        ///
-        /// Wire name: `MemberId`.
-        pub member_id: ::std::option::Option<::std::string::String>,
+        /// Example: `1289316687@qq.com`. Wire name: `MemberId`.
+        pub member_id: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -486,51 +449,42 @@ pub mod contact_user {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        im_agent_user_id: ::std::option::Option<::std::string::String>,
-        client_user_id: ::std::option::Option<::std::string::String>,
-        group_id: ::std::option::Option<i64>,
-        member_id: ::std::option::Option<::std::string::String>,
+        im_agent_user_id: Option<String>,
+        client_user_id: Option<String>,
+        group_id: Option<i64>,
+        member_id: Option<String>,
     }
     impl RequestBuilder {
         /// UserID of the customer service account.
-        pub fn im_agent_user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn im_agent_user_id(mut self, value: impl Into<String>) -> Self {
             self.im_agent_user_id = Some(value.into());
             self
         }
         /// The user ID of the contacted user.
-        pub fn client_user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
             self.client_user_id = Some(value.into());
             self
         }
         /// Specified assignment of agent group. If left blank, agents will be assigned according to the default policy.
-        pub fn group_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn group_id(mut self, value: impl Into<i64>) -> Self {
             self.group_id = Some(value.into());
             self
         }
         /// Specified agent ID. If left blank, agents will be assigned according to the default policy.
-        pub fn member_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn member_id(mut self, value: impl Into<String>) -> Self {
             self.member_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 im_agent_user_id: BuildError::require(
                     self.im_agent_user_id,
@@ -554,10 +508,7 @@ pub mod contact_user {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -581,40 +532,13 @@ pub mod contact_user {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -636,33 +560,10 @@ pub mod contact_user {
     pub struct Output {
         /// Assigned agent.
         ///
-        /// Example: `1289316687@qq.com`.
-        ///
-        /// Wire name: `MemberId`.
-        pub member_id: ::std::option::Option<::std::string::String>,
+        /// Example: `1289316687@qq.com`. Wire name: `MemberId`.
+        pub member_id: Option<String>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.member_id {
-                object.field("MemberId", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                member_id: object.optional("MemberId")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output { member_id : "MemberId" optional });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -701,106 +602,11 @@ pub mod contact_user {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "141000" => Self::E141000(error),
-                    "141001" => Self::E141001(error),
-                    "141002" => Self::E141002(error),
-                    "141003" => Self::E141003(error),
-                    "141004" => Self::E141004(error),
-                    "141011" => Self::E141011(error),
-                    "141012" => Self::E141012(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E141000(error)
-                | Self::E141001(error)
-                | Self::E141002(error)
-                | Self::E141003(error)
-                | Self::E141004(error)
-                | Self::E141011(error)
-                | Self::E141012(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "141000" => E141000, "141001" => E141001,
+        "141002" => E141002, "141003" => E141003, "141004" => E141004, "141011" =>
+        E141011, "141012" => E141012 }
+    );
 }
 #[rustfmt::skip]
 /// Query Live Agent Analysis Data: Query per-agent daily analysis data (online times, session and message counts, response times, satisfaction).
@@ -840,40 +646,26 @@ pub mod describe_agent_statistics {
     pub struct Request {
         /// Start time, Unix second-level timestamp. Currently only support daily data statistics, start time is the timestamp at 00:00 on the day.
         ///
-        /// Format: `unix-seconds`.
-        ///
-        /// Example: `1736697600`.
-        ///
-        /// Wire name: `From`.
+        /// Format: `unix-seconds`. Example: `1736697600`. Wire name: `From`.
         pub from: i64,
         /// End time, Unix second-level timestamp. Currently only support daily data statistics. End time is the timestamp of 23:59:59 on the day.
         ///
-        /// Format: `unix-seconds`.
-        ///
-        /// Example: `1736870399`.
-        ///
-        /// Wire name: `To`.
+        /// Format: `unix-seconds`. Example: `1736870399`. Wire name: `To`.
         pub to: i64,
         /// Number of returned entries, the maximum is 100, the default is 100. Example value: 100.
         ///
-        /// Range: at most 100.
-        ///
-        /// Example: `100`.
-        ///
-        /// Wire name: `Limit`.
-        pub limit: ::std::option::Option<i64>,
+        /// Range: at most 100. Example: `100`. Wire name: `Limit`.
+        pub limit: Option<i64>,
         /// Returned record offset, default is 0. Example value: 0.
         ///
-        /// Example: `0`.
-        ///
-        /// Wire name: `Offset`.
-        pub offset: ::std::option::Option<i64>,
+        /// Example: `0`. Wire name: `Offset`.
+        pub offset: Option<i64>,
         /// Specify the customer service list to be queried.
         ///
         /// Unconfirmed: The table gives the type as String; the sample request packet sends an array of strings (\["1289316652@qq.com"\]), which this spec follows.
         ///
         /// Wire name: `AgentIds`.
-        pub agent_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub agent_ids: Option<Vec<String>>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -883,7 +675,7 @@ pub mod describe_agent_statistics {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             if let Some(value) = &self.limit {
                 BuildError::check_range(
                     "Limit",
@@ -898,50 +690,47 @@ pub mod describe_agent_statistics {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        from: ::std::option::Option<i64>,
-        to: ::std::option::Option<i64>,
-        limit: ::std::option::Option<i64>,
-        offset: ::std::option::Option<i64>,
-        agent_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        from: Option<i64>,
+        to: Option<i64>,
+        limit: Option<i64>,
+        offset: Option<i64>,
+        agent_ids: Option<Vec<String>>,
     }
     impl RequestBuilder {
         /// Start time, Unix second-level timestamp. Currently only support daily data statistics, start time is the timestamp at 00:00 on the day.
         ///
         /// Format: `unix-seconds`.
-        pub fn from(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn from(mut self, value: impl Into<i64>) -> Self {
             self.from = Some(value.into());
             self
         }
         /// End time, Unix second-level timestamp. Currently only support daily data statistics. End time is the timestamp of 23:59:59 on the day.
         ///
         /// Format: `unix-seconds`.
-        pub fn to(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn to(mut self, value: impl Into<i64>) -> Self {
             self.to = Some(value.into());
             self
         }
         /// Number of returned entries, the maximum is 100, the default is 100. Example value: 100.
         ///
         /// Range: at most 100.
-        pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
         /// Returned record offset, default is 0. Example value: 0.
-        pub fn offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn offset(mut self, value: impl Into<i64>) -> Self {
             self.offset = Some(value.into());
             self
         }
         /// Specify the customer service list to be queried.
-        pub fn agent_ids(
-            mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn agent_ids(mut self, value: impl Into<Vec<String>>) -> Self {
             self.agent_ids = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 from: BuildError::require(self.from, "From")?,
                 to: BuildError::require(self.to, "To")?,
@@ -960,10 +749,7 @@ pub mod describe_agent_statistics {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -990,40 +776,13 @@ pub mod describe_agent_statistics {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -1043,45 +802,14 @@ pub mod describe_agent_statistics {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// Not described by the vendor.
-        ///
-        /// Example: `5`.
-        ///
-        /// Wire name: `TotalCount`.
-        pub total_count: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Wire name: `Data`.
-        pub data: ::std::option::Option<
-            ::std::vec::Vec<DescribeAgentStatisticsOutputDataItem>,
-        >,
+        /// Example: `5`. Wire name: `TotalCount`. Not described by the vendor.
+        pub total_count: Option<i64>,
+        /// Wire name: `Data`. Not described by the vendor.
+        pub data: Option<Vec<DescribeAgentStatisticsOutputDataItem>>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.total_count {
-                object.field("TotalCount", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.data {
-                object.field("Data", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                total_count: object.optional("TotalCount")?,
-                data: object.optional("Data")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { total_count : "TotalCount" optional, data : "Data" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1098,346 +826,77 @@ pub mod describe_agent_statistics {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct DescribeAgentStatisticsOutputDataItem {
-        /// Not described by the vendor.
-        ///
-        /// Example: `1289316652@qq.com`.
-        ///
-        /// Wire name: `AgentId`.
-        pub agent_id: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `美美`.
-        ///
-        /// Wire name: `AgentNickName`.
-        pub agent_nick_name: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `1738923814`.
-        ///
-        /// Wire name: `FirstLoginTimestamp`.
-        pub first_login_timestamp: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `1738934235`.
-        ///
-        /// Wire name: `LastLogoutTimestamp`.
-        pub last_logout_timestamp: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `3600`.
-        ///
-        /// Wire name: `FreeTime`.
-        pub free_time: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `300`.
-        ///
-        /// Wire name: `BusyTime`.
-        pub busy_time: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `600`.
-        ///
-        /// Wire name: `RestTime`.
-        pub rest_time: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `12`.
-        ///
-        /// Wire name: `TotalSessionCnt`.
-        pub total_session_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `0`.
-        ///
-        /// Wire name: `TransferSessionCnt`.
-        pub transfer_session_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `8`.
-        ///
-        /// Wire name: `EffectiveSessionCnt`.
-        pub effective_session_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `10`.
-        ///
-        /// Wire name: `AgentEndCnt`.
-        pub agent_end_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `10`.
-        ///
-        /// Wire name: `ServeUserCnt`.
-        pub serve_user_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `1527`.
-        ///
-        /// Wire name: `TotalAcceptTime`.
-        pub total_accept_time: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `450`.
-        ///
-        /// Wire name: `TotalMsgCnt`.
-        pub total_msg_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `200`.
-        ///
-        /// Wire name: `AgentMsgCnt`.
-        pub agent_msg_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `150`.
-        ///
-        /// Wire name: `UserMsgCnt`.
-        pub user_msg_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `2`.
-        ///
-        /// Wire name: `NotRespSessionCnt`.
-        pub not_resp_session_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `10`.
-        ///
-        /// Wire name: `AvgFirstRespTime`.
-        pub avg_first_resp_time: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `9`.
-        ///
-        /// Wire name: `FirstRespUnder30sCnt`.
-        pub first_resp_under30s_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `25`.
-        ///
-        /// Wire name: `AvgRespTime`.
-        pub avg_resp_time: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `8`.
-        ///
-        /// Wire name: `AvgRespUnder30sCnt`.
-        pub avg_resp_under30s_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `300`.
-        ///
-        /// Wire name: `AvgAcceptTime`.
-        pub avg_accept_time: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `8`.
-        ///
-        /// Wire name: `SatisfactionSelectedCnt`.
-        pub satisfaction_selected_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `6`.
-        ///
-        /// Wire name: `SatisfiedCnt`.
-        pub satisfied_cnt: ::std::option::Option<i64>,
+        /// Example: `1289316652@qq.com`. Wire name: `AgentId`. Not described by the vendor.
+        pub agent_id: Option<String>,
+        /// Example: `美美`. Wire name: `AgentNickName`. Not described by the vendor.
+        pub agent_nick_name: Option<String>,
+        /// Example: `1738923814`. Wire name: `FirstLoginTimestamp`. Not described by the vendor.
+        pub first_login_timestamp: Option<i64>,
+        /// Example: `1738934235`. Wire name: `LastLogoutTimestamp`. Not described by the vendor.
+        pub last_logout_timestamp: Option<i64>,
+        /// Example: `3600`. Wire name: `FreeTime`. Not described by the vendor.
+        pub free_time: Option<i64>,
+        /// Example: `300`. Wire name: `BusyTime`. Not described by the vendor.
+        pub busy_time: Option<i64>,
+        /// Example: `600`. Wire name: `RestTime`. Not described by the vendor.
+        pub rest_time: Option<i64>,
+        /// Example: `12`. Wire name: `TotalSessionCnt`. Not described by the vendor.
+        pub total_session_cnt: Option<i64>,
+        /// Example: `0`. Wire name: `TransferSessionCnt`. Not described by the vendor.
+        pub transfer_session_cnt: Option<i64>,
+        /// Example: `8`. Wire name: `EffectiveSessionCnt`. Not described by the vendor.
+        pub effective_session_cnt: Option<i64>,
+        /// Example: `10`. Wire name: `AgentEndCnt`. Not described by the vendor.
+        pub agent_end_cnt: Option<i64>,
+        /// Example: `10`. Wire name: `ServeUserCnt`. Not described by the vendor.
+        pub serve_user_cnt: Option<i64>,
+        /// Example: `1527`. Wire name: `TotalAcceptTime`. Not described by the vendor.
+        pub total_accept_time: Option<i64>,
+        /// Example: `450`. Wire name: `TotalMsgCnt`. Not described by the vendor.
+        pub total_msg_cnt: Option<i64>,
+        /// Example: `200`. Wire name: `AgentMsgCnt`. Not described by the vendor.
+        pub agent_msg_cnt: Option<i64>,
+        /// Example: `150`. Wire name: `UserMsgCnt`. Not described by the vendor.
+        pub user_msg_cnt: Option<i64>,
+        /// Example: `2`. Wire name: `NotRespSessionCnt`. Not described by the vendor.
+        pub not_resp_session_cnt: Option<i64>,
+        /// Example: `10`. Wire name: `AvgFirstRespTime`. Not described by the vendor.
+        pub avg_first_resp_time: Option<i64>,
+        /// Example: `9`. Wire name: `FirstRespUnder30sCnt`. Not described by the vendor.
+        pub first_resp_under30s_cnt: Option<i64>,
+        /// Example: `25`. Wire name: `AvgRespTime`. Not described by the vendor.
+        pub avg_resp_time: Option<i64>,
+        /// Example: `8`. Wire name: `AvgRespUnder30sCnt`. Not described by the vendor.
+        pub avg_resp_under30s_cnt: Option<i64>,
+        /// Example: `300`. Wire name: `AvgAcceptTime`. Not described by the vendor.
+        pub avg_accept_time: Option<i64>,
+        /// Example: `8`. Wire name: `SatisfactionSelectedCnt`. Not described by the vendor.
+        pub satisfaction_selected_cnt: Option<i64>,
+        /// Example: `6`. Wire name: `SatisfiedCnt`. Not described by the vendor.
+        pub satisfied_cnt: Option<i64>,
     }
-    impl ::switchboard_runtime::wire::ToJson for DescribeAgentStatisticsOutputDataItem {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.agent_id {
-                object.field("AgentId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.agent_nick_name {
-                object.field("AgentNickName", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.first_login_timestamp {
-                object.field("FirstLoginTimestamp", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.last_logout_timestamp {
-                object.field("LastLogoutTimestamp", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.free_time {
-                object.field("FreeTime", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.busy_time {
-                object.field("BusyTime", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.rest_time {
-                object.field("RestTime", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.total_session_cnt {
-                object.field("TotalSessionCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.transfer_session_cnt {
-                object.field("TransferSessionCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.effective_session_cnt {
-                object.field("EffectiveSessionCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.agent_end_cnt {
-                object.field("AgentEndCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.serve_user_cnt {
-                object.field("ServeUserCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.total_accept_time {
-                object.field("TotalAcceptTime", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.total_msg_cnt {
-                object.field("TotalMsgCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.agent_msg_cnt {
-                object.field("AgentMsgCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_msg_cnt {
-                object.field("UserMsgCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.not_resp_session_cnt {
-                object.field("NotRespSessionCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.avg_first_resp_time {
-                object.field("AvgFirstRespTime", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.first_resp_under30s_cnt {
-                object.field("FirstRespUnder30sCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.avg_resp_time {
-                object.field("AvgRespTime", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.avg_resp_under30s_cnt {
-                object.field("AvgRespUnder30sCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.avg_accept_time {
-                object.field("AvgAcceptTime", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.satisfaction_selected_cnt {
-                object.field("SatisfactionSelectedCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.satisfied_cnt {
-                object.field("SatisfiedCnt", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson
-    for DescribeAgentStatisticsOutputDataItem {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                agent_id: object.optional("AgentId")?,
-                agent_nick_name: object.optional("AgentNickName")?,
-                first_login_timestamp: object.optional("FirstLoginTimestamp")?,
-                last_logout_timestamp: object.optional("LastLogoutTimestamp")?,
-                free_time: object.optional("FreeTime")?,
-                busy_time: object.optional("BusyTime")?,
-                rest_time: object.optional("RestTime")?,
-                total_session_cnt: object.optional("TotalSessionCnt")?,
-                transfer_session_cnt: object.optional("TransferSessionCnt")?,
-                effective_session_cnt: object.optional("EffectiveSessionCnt")?,
-                agent_end_cnt: object.optional("AgentEndCnt")?,
-                serve_user_cnt: object.optional("ServeUserCnt")?,
-                total_accept_time: object.optional("TotalAcceptTime")?,
-                total_msg_cnt: object.optional("TotalMsgCnt")?,
-                agent_msg_cnt: object.optional("AgentMsgCnt")?,
-                user_msg_cnt: object.optional("UserMsgCnt")?,
-                not_resp_session_cnt: object.optional("NotRespSessionCnt")?,
-                avg_first_resp_time: object.optional("AvgFirstRespTime")?,
-                first_resp_under30s_cnt: object.optional("FirstRespUnder30sCnt")?,
-                avg_resp_time: object.optional("AvgRespTime")?,
-                avg_resp_under30s_cnt: object.optional("AvgRespUnder30sCnt")?,
-                avg_accept_time: object.optional("AvgAcceptTime")?,
-                satisfaction_selected_cnt: object.optional("SatisfactionSelectedCnt")?,
-                satisfied_cnt: object.optional("SatisfiedCnt")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(DescribeAgentStatisticsOutputDataItem);
+    ::switchboard_runtime::wire_object!(
+        DescribeAgentStatisticsOutputDataItem { agent_id : "AgentId" optional,
+        agent_nick_name : "AgentNickName" optional, first_login_timestamp :
+        "FirstLoginTimestamp" optional, last_logout_timestamp : "LastLogoutTimestamp"
+        optional, free_time : "FreeTime" optional, busy_time : "BusyTime" optional,
+        rest_time : "RestTime" optional, total_session_cnt : "TotalSessionCnt" optional,
+        transfer_session_cnt : "TransferSessionCnt" optional, effective_session_cnt :
+        "EffectiveSessionCnt" optional, agent_end_cnt : "AgentEndCnt" optional,
+        serve_user_cnt : "ServeUserCnt" optional, total_accept_time : "TotalAcceptTime"
+        optional, total_msg_cnt : "TotalMsgCnt" optional, agent_msg_cnt : "AgentMsgCnt"
+        optional, user_msg_cnt : "UserMsgCnt" optional, not_resp_session_cnt :
+        "NotRespSessionCnt" optional, avg_first_resp_time : "AvgFirstRespTime" optional,
+        first_resp_under30s_cnt : "FirstRespUnder30sCnt" optional, avg_resp_time :
+        "AvgRespTime" optional, avg_resp_under30s_cnt : "AvgRespUnder30sCnt" optional,
+        avg_accept_time : "AvgAcceptTime" optional, satisfaction_selected_cnt :
+        "SatisfactionSelectedCnt" optional, satisfied_cnt : "SatisfiedCnt" optional }
+    );
 }
 #[rustfmt::skip]
 /// Query the Chat Record of the Specified Session: Query the chat record (messages) of a specified session, paged.
@@ -1488,33 +947,23 @@ pub mod describe_chat_messages {
     pub struct Request {
         /// Specify the session ID to be queried.
         ///
-        /// Example: `b0f4ca12-4850-4218-a284-efe679a87066`.
-        ///
-        /// Wire name: `SessionId`.
-        pub session_id: ::std::string::String,
+        /// Example: `b0f4ca12-4850-4218-a284-efe679a87066`. Wire name: `SessionId`.
+        pub session_id: String,
         /// Number of returned entries, the maximum is 100, the default is 20.
         /// Example value: 100
         ///
-        /// Range: at most 100.
-        ///
-        /// Example: `100`.
-        ///
-        /// Wire name: `Limit`.
-        pub limit: ::std::option::Option<i64>,
+        /// Range: at most 100. Example: `100`. Wire name: `Limit`.
+        pub limit: Option<i64>,
         /// Offset of returned records, default is 0.
         /// Example value: 0
         ///
-        /// Example: `0`.
-        ///
-        /// Wire name: `Offset`.
-        pub offset: ::std::option::Option<i64>,
+        /// Example: `0`. Wire name: `Offset`.
+        pub offset: Option<i64>,
         /// 1. From morning to evening; 2. From evening to morning. Default is 2.
         /// Example value: 1
         ///
-        /// Example: `1`.
-        ///
-        /// Wire name: `Order`.
-        pub order: ::std::option::Option<DescribeChatMessagesOrder>,
+        /// Example: `1`. Wire name: `Order`.
+        pub order: Option<DescribeChatMessagesOrder>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -1524,7 +973,7 @@ pub mod describe_chat_messages {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             if let Some(value) = &self.limit {
                 BuildError::check_range(
                     "Limit",
@@ -1539,17 +988,14 @@ pub mod describe_chat_messages {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        session_id: ::std::option::Option<::std::string::String>,
-        limit: ::std::option::Option<i64>,
-        offset: ::std::option::Option<i64>,
-        order: ::std::option::Option<DescribeChatMessagesOrder>,
+        session_id: Option<String>,
+        limit: Option<i64>,
+        offset: Option<i64>,
+        order: Option<DescribeChatMessagesOrder>,
     }
     impl RequestBuilder {
         /// Specify the session ID to be queried.
-        pub fn session_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
@@ -1557,28 +1003,25 @@ pub mod describe_chat_messages {
         /// Example value: 100
         ///
         /// Range: at most 100.
-        pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
         /// Offset of returned records, default is 0.
         /// Example value: 0
-        pub fn offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn offset(mut self, value: impl Into<i64>) -> Self {
             self.offset = Some(value.into());
             self
         }
         /// 1. From morning to evening; 2. From evening to morning. Default is 2.
         /// Example value: 1
-        pub fn order(
-            mut self,
-            value: impl ::std::convert::Into<DescribeChatMessagesOrder>,
-        ) -> Self {
+        pub fn order(mut self, value: impl Into<DescribeChatMessagesOrder>) -> Self {
             self.order = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 session_id: BuildError::require(self.session_id, "SessionId")?,
                 limit: self.limit,
@@ -1596,10 +1039,7 @@ pub mod describe_chat_messages {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -1625,40 +1065,13 @@ pub mod describe_chat_messages {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -1680,43 +1093,16 @@ pub mod describe_chat_messages {
     pub struct Output {
         /// Total Message Count
         ///
-        /// Example: `26`.
-        ///
-        /// Wire name: `TotalCount`.
-        pub total_count: ::std::option::Option<i64>,
+        /// Example: `26`. Wire name: `TotalCount`.
+        pub total_count: Option<i64>,
         /// Queried message list
         ///
         /// Wire name: `Messages`.
-        pub messages: ::std::option::Option<
-            ::std::vec::Vec<DescribeChatMessagesOutputMessagesItem>,
-        >,
+        pub messages: Option<Vec<DescribeChatMessagesOutputMessagesItem>>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.total_count {
-                object.field("TotalCount", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.messages {
-                object.field("Messages", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                total_count: object.optional("TotalCount")?,
-                messages: object.optional("Messages")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { total_count : "TotalCount" optional, messages : "Messages" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1737,94 +1123,9 @@ pub mod describe_chat_messages {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "141000" => Self::E141000(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E141000(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "141000" => E141000 }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -1836,7 +1137,7 @@ pub mod describe_chat_messages {
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
-    impl ::std::convert::From<i64> for DescribeChatMessagesOrder {
+    impl From<i64> for DescribeChatMessagesOrder {
         fn from(value: i64) -> Self {
             match value {
                 1i64 => Self::OldestFirst,
@@ -1845,7 +1146,7 @@ pub mod describe_chat_messages {
             }
         }
     }
-    impl ::std::convert::From<DescribeChatMessagesOrder> for i64 {
+    impl From<DescribeChatMessagesOrder> for i64 {
         fn from(value: DescribeChatMessagesOrder) -> Self {
             match value {
                 DescribeChatMessagesOrder::OldestFirst => 1i64,
@@ -1864,7 +1165,7 @@ pub mod describe_chat_messages {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
             <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
@@ -1883,8 +1184,7 @@ pub mod describe_chat_messages {
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
-    impl ::std::convert::From<i64>
-    for DescribeChatMessagesOutputMessagesItemFromAccountRole {
+    impl From<i64> for DescribeChatMessagesOutputMessagesItemFromAccountRole {
         fn from(value: i64) -> Self {
             match value {
                 1i64 => Self::User,
@@ -1894,8 +1194,7 @@ pub mod describe_chat_messages {
             }
         }
     }
-    impl ::std::convert::From<DescribeChatMessagesOutputMessagesItemFromAccountRole>
-    for i64 {
+    impl From<DescribeChatMessagesOutputMessagesItemFromAccountRole> for i64 {
         fn from(value: DescribeChatMessagesOutputMessagesItemFromAccountRole) -> Self {
             match value {
                 DescribeChatMessagesOutputMessagesItemFromAccountRole::User => 1i64,
@@ -1919,7 +1218,7 @@ pub mod describe_chat_messages {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
             <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
@@ -1933,68 +1232,28 @@ pub mod describe_chat_messages {
     pub struct DescribeChatMessagesOutputMessagesItem {
         /// Message-sending account
         ///
-        /// Example: `8618655061639`.
-        ///
-        /// Wire name: `FromAccount`.
-        pub from_account: ::std::option::Option<::std::string::String>,
+        /// Example: `8618655061639`. Wire name: `FromAccount`.
+        pub from_account: Option<String>,
         /// Account role for sending messages 1: User Message 2: Agent message 3: System management messages
         ///
-        /// Example: `1`.
-        ///
-        /// Wire name: `FromAccountRole`.
-        pub from_account_role: ::std::option::Option<
+        /// Example: `1`. Wire name: `FromAccountRole`.
+        pub from_account_role: Option<
             DescribeChatMessagesOutputMessagesItemFromAccountRole,
         >,
-        /// Not described by the vendor.
-        ///
         /// Unconfirmed: The page gives MsgBody's type (Array) but no description; the element shape (MsgType, MsgContent) is taken from the sample response package.
         ///
-        /// Wire name: `MsgBody`.
-        pub msg_body: ::std::option::Option<::std::vec::Vec<super::types::MsgElement>>,
+        /// Wire name: `MsgBody`. Not described by the vendor.
+        pub msg_body: Option<Vec<super::types::MsgElement>>,
         /// Session time, Unix millisecond-level timestamp.
         ///
-        /// Format: `unix-millis`.
-        ///
-        /// Example: `1730939030138`.
-        ///
-        /// Wire name: `Timestamp`.
-        pub timestamp: ::std::option::Option<i64>,
+        /// Format: `unix-millis`. Example: `1730939030138`. Wire name: `Timestamp`.
+        pub timestamp: Option<i64>,
     }
-    impl ::switchboard_runtime::wire::ToJson for DescribeChatMessagesOutputMessagesItem {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.from_account {
-                object.field("FromAccount", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.from_account_role {
-                object.field("FromAccountRole", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.msg_body {
-                object.field("MsgBody", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.timestamp {
-                object.field("Timestamp", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson
-    for DescribeChatMessagesOutputMessagesItem {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                from_account: object.optional("FromAccount")?,
-                from_account_role: object.optional("FromAccountRole")?,
-                msg_body: object.optional("MsgBody")?,
-                timestamp: object.optional("Timestamp")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(DescribeChatMessagesOutputMessagesItem);
+    ::switchboard_runtime::wire_object!(
+        DescribeChatMessagesOutputMessagesItem { from_account : "FromAccount" optional,
+        from_account_role : "FromAccountRole" optional, msg_body : "MsgBody" optional,
+        timestamp : "Timestamp" optional }
+    );
 }
 #[rustfmt::skip]
 /// Query Session Records: Query desk session (service) records in a time range, optionally for one user, paged.
@@ -2034,40 +1293,24 @@ pub mod describe_im_cdr_list {
     pub struct Request {
         /// Start time, Unix second-level timestamp
         ///
-        /// Format: `unix-seconds`.
-        ///
-        /// Example: `1730390400`.
-        ///
-        /// Wire name: `StartTimestamp`.
+        /// Format: `unix-seconds`. Example: `1730390400`. Wire name: `StartTimestamp`.
         pub start_timestamp: i64,
         /// End time, Unix second-level timestamp
         ///
-        /// Format: `unix-seconds`.
-        ///
-        /// Example: `1730476799`.
-        ///
-        /// Wire name: `EndTimestamp`.
+        /// Format: `unix-seconds`. Example: `1730476799`. Wire name: `EndTimestamp`.
         pub end_timestamp: i64,
         /// Number of returned entries, the maximum is 100, the default is 20. Example value: 100
         ///
-        /// Range: at most 100.
-        ///
-        /// Example: `100`.
-        ///
-        /// Wire name: `Limit`.
-        pub limit: ::std::option::Option<i64>,
+        /// Range: at most 100. Example: `100`. Wire name: `Limit`.
+        pub limit: Option<i64>,
         /// Offset of returned records, default is 0. Example value: 0
         ///
-        /// Example: `0`.
-        ///
-        /// Wire name: `Offset`.
-        pub offset: ::std::option::Option<i64>,
+        /// Example: `0`. Wire name: `Offset`.
+        pub offset: Option<i64>,
         /// Specified User ID to Query
         ///
-        /// Example: `1299314544`.
-        ///
-        /// Wire name: `ClientUserId`.
-        pub client_user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `1299314544`. Wire name: `ClientUserId`.
+        pub client_user_id: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -2077,7 +1320,7 @@ pub mod describe_im_cdr_list {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             if let Some(value) = &self.limit {
                 BuildError::check_range(
                     "Limit",
@@ -2092,50 +1335,47 @@ pub mod describe_im_cdr_list {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        start_timestamp: ::std::option::Option<i64>,
-        end_timestamp: ::std::option::Option<i64>,
-        limit: ::std::option::Option<i64>,
-        offset: ::std::option::Option<i64>,
-        client_user_id: ::std::option::Option<::std::string::String>,
+        start_timestamp: Option<i64>,
+        end_timestamp: Option<i64>,
+        limit: Option<i64>,
+        offset: Option<i64>,
+        client_user_id: Option<String>,
     }
     impl RequestBuilder {
         /// Start time, Unix second-level timestamp
         ///
         /// Format: `unix-seconds`.
-        pub fn start_timestamp(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn start_timestamp(mut self, value: impl Into<i64>) -> Self {
             self.start_timestamp = Some(value.into());
             self
         }
         /// End time, Unix second-level timestamp
         ///
         /// Format: `unix-seconds`.
-        pub fn end_timestamp(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn end_timestamp(mut self, value: impl Into<i64>) -> Self {
             self.end_timestamp = Some(value.into());
             self
         }
         /// Number of returned entries, the maximum is 100, the default is 20. Example value: 100
         ///
         /// Range: at most 100.
-        pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
         /// Offset of returned records, default is 0. Example value: 0
-        pub fn offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn offset(mut self, value: impl Into<i64>) -> Self {
             self.offset = Some(value.into());
             self
         }
         /// Specified User ID to Query
-        pub fn client_user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
             self.client_user_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 start_timestamp: BuildError::require(
                     self.start_timestamp,
@@ -2157,10 +1397,7 @@ pub mod describe_im_cdr_list {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -2187,40 +1424,13 @@ pub mod describe_im_cdr_list {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -2242,43 +1452,17 @@ pub mod describe_im_cdr_list {
     pub struct Output {
         /// Total record count
         ///
-        /// Example: `1`.
-        ///
-        /// Wire name: `TotalCount`.
-        pub total_count: ::std::option::Option<i64>,
+        /// Example: `1`. Wire name: `TotalCount`.
+        pub total_count: Option<i64>,
         /// Session service record list
         ///
         /// Wire name: `IMCdrList`.
-        pub im_cdr_list: ::std::option::Option<
-            ::std::vec::Vec<DescribeImCdrListOutputImCdrListItem>,
-        >,
+        pub im_cdr_list: Option<Vec<DescribeImCdrListOutputImCdrListItem>>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.total_count {
-                object.field("TotalCount", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.im_cdr_list {
-                object.field("IMCdrList", value.to_json());
-            }
-            object.finish()
+    ::switchboard_runtime::wire_object!(
+        Output { total_count : "TotalCount" optional, im_cdr_list : "IMCdrList" optional
         }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                total_count: object.optional("TotalCount")?,
-                im_cdr_list: object.optional("IMCdrList")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2295,233 +1479,67 @@ pub mod describe_im_cdr_list {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct DescribeImCdrListOutputImCdrListItem {
         /// Session ID of the session
         ///
-        /// Example: `a97d3e1f-a88b-403b-9b3a-7bc6554ea05d`.
-        ///
-        /// Wire name: `SessionId`.
-        pub session_id: ::std::option::Option<::std::string::String>,
+        /// Example: `a97d3e1f-a88b-403b-9b3a-7bc6554ea05d`. Wire name: `SessionId`.
+        pub session_id: Option<String>,
         /// Agent Group ID
         ///
-        /// Example: `3067`.
-        ///
-        /// Wire name: `AgentGroupId`.
-        pub agent_group_id: ::std::option::Option<::std::string::String>,
+        /// Example: `3067`. Wire name: `AgentGroupId`.
+        pub agent_group_id: Option<String>,
         /// 客服分组名称
         ///
         /// Agent group name.
         ///
-        /// Example: `在线客服`.
-        ///
-        /// Wire name: `AgentGroupName`.
-        pub agent_group_name: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `shannon@qq.com`.
-        ///
+        /// Example: `在线客服`. Wire name: `AgentGroupName`.
+        pub agent_group_name: Option<String>,
         /// Unconfirmed: Type String per the table; its description was not captured.
         ///
-        /// Wire name: `AgentId`.
-        pub agent_id: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `SDK`.
-        ///
+        /// Example: `shannon@qq.com`. Wire name: `AgentId`. Not described by the vendor.
+        pub agent_id: Option<String>,
         /// Unconfirmed: Known only from the sample response (value SDK); description and value set not captured.
         ///
-        /// Wire name: `ChannelType`.
-        pub channel_type: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `1299314544`.
-        ///
+        /// Example: `SDK`. Wire name: `ChannelType`. Not described by the vendor.
+        pub channel_type: Option<String>,
         /// Unconfirmed: Known only from the sample response; description not captured.
         ///
-        /// Wire name: `ClientUserId`.
-        pub client_user_id: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `山浓`.
-        ///
+        /// Example: `1299314544`. Wire name: `ClientUserId`. Not described by the vendor.
+        pub client_user_id: Option<String>,
         /// Unconfirmed: Known only from the sample response; description not captured.
         ///
-        /// Wire name: `ClientUserNickName`.
-        pub client_user_nick_name: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `10`.
-        ///
+        /// Example: `山浓`. Wire name: `ClientUserNickName`. Not described by the vendor.
+        pub client_user_nick_name: Option<String>,
         /// Unconfirmed: Known only from the sample response; description and unit not captured.
         ///
-        /// Wire name: `Duration`.
-        pub duration: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `AgentEndedSession`.
-        ///
+        /// Example: `10`. Wire name: `Duration`. Not described by the vendor.
+        pub duration: Option<i64>,
         /// Unconfirmed: Known only from the sample response (value AgentEndedSession); description and value set not captured.
         ///
-        /// Wire name: `EndStatus`.
-        pub end_status: ::std::option::Option<::std::string::String>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `5`.
-        ///
+        /// Example: `AgentEndedSession`. Wire name: `EndStatus`. Not described by the vendor.
+        pub end_status: Option<String>,
         /// Unconfirmed: Known only from the sample response; description and range not captured.
         ///
-        /// Wire name: `SatisfactionSelected`.
-        pub satisfaction_selected: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `1730443136`.
-        ///
+        /// Example: `5`. Wire name: `SatisfactionSelected`. Not described by the vendor.
+        pub satisfaction_selected: Option<i64>,
         /// Unconfirmed: Known only from the sample response (looks like Unix seconds); description not captured.
         ///
-        /// Wire name: `Timestamp`.
-        pub timestamp: ::std::option::Option<i64>,
+        /// Example: `1730443136`. Wire name: `Timestamp`. Not described by the vendor.
+        pub timestamp: Option<i64>,
     }
-    impl ::switchboard_runtime::wire::ToJson for DescribeImCdrListOutputImCdrListItem {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.session_id {
-                object.field("SessionId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.agent_group_id {
-                object.field("AgentGroupId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.agent_group_name {
-                object.field("AgentGroupName", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.agent_id {
-                object.field("AgentId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.channel_type {
-                object.field("ChannelType", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.client_user_id {
-                object.field("ClientUserId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.client_user_nick_name {
-                object.field("ClientUserNickName", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.duration {
-                object.field("Duration", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.end_status {
-                object.field("EndStatus", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.satisfaction_selected {
-                object.field("SatisfactionSelected", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.timestamp {
-                object.field("Timestamp", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for DescribeImCdrListOutputImCdrListItem {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                session_id: object.optional("SessionId")?,
-                agent_group_id: object.optional("AgentGroupId")?,
-                agent_group_name: object.optional("AgentGroupName")?,
-                agent_id: object.optional("AgentId")?,
-                channel_type: object.optional("ChannelType")?,
-                client_user_id: object.optional("ClientUserId")?,
-                client_user_nick_name: object.optional("ClientUserNickName")?,
-                duration: object.optional("Duration")?,
-                end_status: object.optional("EndStatus")?,
-                satisfaction_selected: object.optional("SatisfactionSelected")?,
-                timestamp: object.optional("Timestamp")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(DescribeImCdrListOutputImCdrListItem);
+    ::switchboard_runtime::wire_object!(
+        DescribeImCdrListOutputImCdrListItem { session_id : "SessionId" optional,
+        agent_group_id : "AgentGroupId" optional, agent_group_name : "AgentGroupName"
+        optional, agent_id : "AgentId" optional, channel_type : "ChannelType" optional,
+        client_user_id : "ClientUserId" optional, client_user_nick_name :
+        "ClientUserNickName" optional, duration : "Duration" optional, end_status :
+        "EndStatus" optional, satisfaction_selected : "SatisfactionSelected" optional,
+        timestamp : "Timestamp" optional }
+    );
 }
 #[rustfmt::skip]
 /// 查询实时接待统计数据: Query real-time reception statistics (agents by status, sessions transferred, being served and queueing, per-group queues).
@@ -2564,7 +1582,7 @@ pub mod describe_reception_realtime_statistics {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
@@ -2574,7 +1592,7 @@ pub mod describe_reception_realtime_statistics {
     impl RequestBuilder {
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {};
             request.validate()?;
             Ok(request)
@@ -2587,10 +1605,7 @@ pub mod describe_reception_realtime_statistics {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -2606,40 +1621,13 @@ pub mod describe_reception_realtime_statistics {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -2664,30 +1652,9 @@ pub mod describe_reception_realtime_statistics {
         /// Real-time statistics.
         ///
         /// Wire name: `Data`.
-        pub data: ::std::option::Option<DescribeReceptionRealtimeStatisticsOutputData>,
+        pub data: Option<DescribeReceptionRealtimeStatisticsOutputData>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.data {
-                object.field("Data", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                data: object.optional("Data")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output { data : "Data" optional });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2704,82 +1671,7 @@ pub mod describe_reception_realtime_statistics {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -2788,60 +1680,25 @@ pub mod describe_reception_realtime_statistics {
         ///
         /// Group information (the group's ID).
         ///
-        /// Example: `6103`.
-        ///
-        /// Wire name: `GroupId`.
-        pub group_id: ::std::option::Option<i64>,
+        /// Example: `6103`. Wire name: `GroupId`.
+        pub group_id: Option<i64>,
         /// 分组名称。
         ///
         /// Group name.
         ///
-        /// Example: `128931`.
-        ///
-        /// Wire name: `GroupName`.
-        pub group_name: ::std::option::Option<::std::string::String>,
+        /// Example: `128931`. Wire name: `GroupName`.
+        pub group_name: Option<String>,
         /// 当前分组排队人数。
         ///
         /// Current number of users queueing in the group.
         ///
-        /// Example: `0`.
-        ///
-        /// Wire name: `QueueCnt`.
-        pub queue_cnt: ::std::option::Option<i64>,
+        /// Example: `0`. Wire name: `QueueCnt`.
+        pub queue_cnt: Option<i64>,
     }
-    impl ::switchboard_runtime::wire::ToJson
-    for DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.group_id {
-                object.field("GroupId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.group_name {
-                object.field("GroupName", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.queue_cnt {
-                object.field("QueueCnt", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson
-    for DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                group_id: object.optional("GroupId")?,
-                group_name: object.optional("GroupName")?,
-                queue_cnt: object.optional("QueueCnt")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(
-        DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem
+    ::switchboard_runtime::wire_object!(
+        DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem { group_id
+        : "GroupId" optional, group_name : "GroupName" optional, queue_cnt : "QueueCnt"
+        optional }
     );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -2851,50 +1708,38 @@ pub mod describe_reception_realtime_statistics {
         ///
         /// Current number of sessions transferred to a live agent.
         ///
-        /// Example: `15`.
-        ///
-        /// Wire name: `CurrentTransferAgentCnt`.
-        pub current_transfer_agent_cnt: ::std::option::Option<i64>,
+        /// Example: `15`. Wire name: `CurrentTransferAgentCnt`.
+        pub current_transfer_agent_cnt: Option<i64>,
         /// 当前正在人工接待中会话数。
         ///
         /// Current number of sessions being served by a live agent.
         ///
-        /// Example: `13`.
-        ///
-        /// Wire name: `CurrentAgentAcceptCnt`.
-        pub current_agent_accept_cnt: ::std::option::Option<i64>,
+        /// Example: `13`. Wire name: `CurrentAgentAcceptCnt`.
+        pub current_agent_accept_cnt: Option<i64>,
         /// 当前正在排队会话数。
         ///
         /// Current number of sessions queueing.
         ///
-        /// Example: `2`.
-        ///
-        /// Wire name: `CurrentQueueCnt`.
-        pub current_queue_cnt: ::std::option::Option<i64>,
+        /// Example: `2`. Wire name: `CurrentQueueCnt`.
+        pub current_queue_cnt: Option<i64>,
         /// 当前示闲状态客服人数。
         ///
         /// Current number of agents in the free (idle) status.
         ///
-        /// Example: `10`.
-        ///
-        /// Wire name: `FreeAgentCnt`.
-        pub free_agent_cnt: ::std::option::Option<i64>,
+        /// Example: `10`. Wire name: `FreeAgentCnt`.
+        pub free_agent_cnt: Option<i64>,
         /// 当前小休状态客服人数。
         ///
         /// Current number of agents in the short-break status.
         ///
-        /// Example: `2`.
-        ///
-        /// Wire name: `RestAgentCnt`.
-        pub rest_agent_cnt: ::std::option::Option<i64>,
+        /// Example: `2`. Wire name: `RestAgentCnt`.
+        pub rest_agent_cnt: Option<i64>,
         /// 当前示忙状态客服人数。
         ///
         /// Current number of agents in the busy status.
         ///
-        /// Example: `3`.
-        ///
-        /// Wire name: `BusyAgentCnt`.
-        pub busy_agent_cnt: ::std::option::Option<i64>,
+        /// Example: `3`. Wire name: `BusyAgentCnt`.
+        pub busy_agent_cnt: Option<i64>,
         /// 当前客服分组排队信息。
         ///
         /// Current queueing information per agent group.
@@ -2902,62 +1747,17 @@ pub mod describe_reception_realtime_statistics {
         /// Unconfirmed: The table gives the type as Object; the sample response package carries an array of objects, which this spec follows.
         ///
         /// Wire name: `CurrentGroupQueueCnt`.
-        pub current_group_queue_cnt: ::std::option::Option<
-            ::std::vec::Vec<
-                DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem,
-            >,
+        pub current_group_queue_cnt: Option<
+            Vec<DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem>,
         >,
     }
-    impl ::switchboard_runtime::wire::ToJson
-    for DescribeReceptionRealtimeStatisticsOutputData {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.current_transfer_agent_cnt
-            {
-                object.field("CurrentTransferAgentCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.current_agent_accept_cnt {
-                object.field("CurrentAgentAcceptCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.current_queue_cnt {
-                object.field("CurrentQueueCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.free_agent_cnt {
-                object.field("FreeAgentCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.rest_agent_cnt {
-                object.field("RestAgentCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.busy_agent_cnt {
-                object.field("BusyAgentCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.current_group_queue_cnt {
-                object.field("CurrentGroupQueueCnt", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson
-    for DescribeReceptionRealtimeStatisticsOutputData {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                current_transfer_agent_cnt: object.optional("CurrentTransferAgentCnt")?,
-                current_agent_accept_cnt: object.optional("CurrentAgentAcceptCnt")?,
-                current_queue_cnt: object.optional("CurrentQueueCnt")?,
-                free_agent_cnt: object.optional("FreeAgentCnt")?,
-                rest_agent_cnt: object.optional("RestAgentCnt")?,
-                busy_agent_cnt: object.optional("BusyAgentCnt")?,
-                current_group_queue_cnt: object.optional("CurrentGroupQueueCnt")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(
-        DescribeReceptionRealtimeStatisticsOutputData
+    ::switchboard_runtime::wire_object!(
+        DescribeReceptionRealtimeStatisticsOutputData { current_transfer_agent_cnt :
+        "CurrentTransferAgentCnt" optional, current_agent_accept_cnt :
+        "CurrentAgentAcceptCnt" optional, current_queue_cnt : "CurrentQueueCnt" optional,
+        free_agent_cnt : "FreeAgentCnt" optional, rest_agent_cnt : "RestAgentCnt"
+        optional, busy_agent_cnt : "BusyAgentCnt" optional, current_group_queue_cnt :
+        "CurrentGroupQueueCnt" optional }
     );
 }
 #[rustfmt::skip]
@@ -2998,30 +1798,20 @@ pub mod describe_session_statistics {
         ///
         /// Start time, Unix timestamp in seconds.
         ///
-        /// Format: `unix-seconds`.
-        ///
-        /// Example: `1736697600`.
-        ///
-        /// Wire name: `From`.
+        /// Format: `unix-seconds`. Example: `1736697600`. Wire name: `From`.
         pub from: i64,
         /// 结束时间,Unix 秒级时间戳。
         ///
         /// End time, Unix timestamp in seconds.
         ///
-        /// Format: `unix-seconds`.
-        ///
-        /// Example: `1736870399`.
-        ///
-        /// Wire name: `To`.
+        /// Format: `unix-seconds`. Example: `1736870399`. Wire name: `To`.
         pub to: i64,
         /// 指定查询数据是否按小时进行聚合。 默认为false则按天进行聚合
         ///
         /// Whether the data is aggregated per hour. Default false, aggregated per day.
         ///
-        /// Example: `true`.
-        ///
-        /// Wire name: `GroupByHour`.
-        pub group_by_hour: ::std::option::Option<bool>,
+        /// Example: `true`. Wire name: `GroupByHour`.
+        pub group_by_hour: Option<bool>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -3031,40 +1821,40 @@ pub mod describe_session_statistics {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        from: ::std::option::Option<i64>,
-        to: ::std::option::Option<i64>,
-        group_by_hour: ::std::option::Option<bool>,
+        from: Option<i64>,
+        to: Option<i64>,
+        group_by_hour: Option<bool>,
     }
     impl RequestBuilder {
         /// 起始时间,Unix 秒级时间戳。
         ///
         /// Format: `unix-seconds`.
-        pub fn from(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn from(mut self, value: impl Into<i64>) -> Self {
             self.from = Some(value.into());
             self
         }
         /// 结束时间,Unix 秒级时间戳。
         ///
         /// Format: `unix-seconds`.
-        pub fn to(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn to(mut self, value: impl Into<i64>) -> Self {
             self.to = Some(value.into());
             self
         }
         /// 指定查询数据是否按小时进行聚合。 默认为false则按天进行聚合
-        pub fn group_by_hour(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        pub fn group_by_hour(mut self, value: impl Into<bool>) -> Self {
             self.group_by_hour = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 from: BuildError::require(self.from, "From")?,
                 to: BuildError::require(self.to, "To")?,
@@ -3081,10 +1871,7 @@ pub mod describe_session_statistics {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3105,40 +1892,13 @@ pub mod describe_session_statistics {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -3158,49 +1918,20 @@ pub mod describe_session_statistics {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// Not described by the vendor.
-        ///
-        /// Example: `5`.
-        ///
         /// Unconfirmed: Present in the sample response package but not in the captured part of the response table.
         ///
-        /// Wire name: `TotalCount`.
-        pub total_count: ::std::option::Option<i64>,
+        /// Example: `5`. Wire name: `TotalCount`. Not described by the vendor.
+        pub total_count: Option<i64>,
         /// 会话统计数据列表。
         ///
         /// List of session statistics.
         ///
         /// Wire name: `Data`.
-        pub data: ::std::option::Option<
-            ::std::vec::Vec<DescribeSessionStatisticsOutputDataItem>,
-        >,
+        pub data: Option<Vec<DescribeSessionStatisticsOutputDataItem>>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.total_count {
-                object.field("TotalCount", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.data {
-                object.field("Data", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                total_count: object.optional("TotalCount")?,
-                data: object.optional("Data")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { total_count : "TotalCount" optional, data : "Data" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3217,82 +1948,7 @@ pub mod describe_session_statistics {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -3301,184 +1957,66 @@ pub mod describe_session_statistics {
         ///
         /// Time: the date when aggregated per day, e.g. "2025-04-06"; the whole hour when aggregated per hour, e.g. "09:00".
         ///
-        /// Example: `2025-04-06`.
-        ///
-        /// Wire name: `Time`.
-        pub time: ::std::option::Option<::std::string::String>,
+        /// Example: `2025-04-06`. Wire name: `Time`.
+        pub time: Option<String>,
         /// 总会话数。
         ///
         /// Total number of sessions.
         ///
-        /// Example: `12`.
-        ///
-        /// Wire name: `TotalSessionCnt`.
-        pub total_session_cnt: ::std::option::Option<i64>,
+        /// Example: `12`. Wire name: `TotalSessionCnt`.
+        pub total_session_cnt: Option<i64>,
         /// 转人工会话数。
         ///
         /// Number of sessions transferred to a live agent.
         ///
-        /// Example: `10`.
-        ///
-        /// Wire name: `TransferAgentSessionCnt`.
-        pub transfer_agent_session_cnt: ::std::option::Option<i64>,
+        /// Example: `10`. Wire name: `TransferAgentSessionCnt`.
+        pub transfer_agent_session_cnt: Option<i64>,
         /// 人工接待会话数。
         ///
         /// Number of sessions received by a live agent.
         ///
-        /// Example: `9`.
-        ///
-        /// Wire name: `AgentAcceptCnt`.
-        pub agent_accept_cnt: ::std::option::Option<i64>,
+        /// Example: `9`. Wire name: `AgentAcceptCnt`.
+        pub agent_accept_cnt: Option<i64>,
         /// 有效会话数。
         ///
         /// Number of effective sessions.
         ///
-        /// Example: `8`.
-        ///
-        /// Wire name: `EffectiveSessionCnt`.
-        pub effective_session_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `5`.
-        ///
-        /// Wire name: `SatisfactionSelectedCnt`.
-        pub satisfaction_selected_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `1`.
-        ///
-        /// Wire name: `OneStarSelectedCnt`.
-        pub one_star_selected_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `1`.
-        ///
-        /// Wire name: `TwoStarSelectedCnt`.
-        pub two_star_selected_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `1`.
-        ///
-        /// Wire name: `ThreeStarSelectedCnt`.
-        pub three_star_selected_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `1`.
-        ///
-        /// Wire name: `FourStarSelectedCnt`.
-        pub four_star_selected_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `1`.
-        ///
-        /// Wire name: `FiveStarSelectedCnt`.
-        pub five_star_selected_cnt: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `10`.
-        ///
-        /// Wire name: `AvgFirstRespTime`.
-        pub avg_first_resp_time: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `25`.
-        ///
-        /// Wire name: `AvgRespTime`.
-        pub avg_resp_time: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `300`.
-        ///
-        /// Wire name: `AvgAcceptTime`.
-        pub avg_accept_time: ::std::option::Option<i64>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `6`.
-        ///
-        /// Wire name: `AvgQueueTime`.
-        pub avg_queue_time: ::std::option::Option<i64>,
+        /// Example: `8`. Wire name: `EffectiveSessionCnt`.
+        pub effective_session_cnt: Option<i64>,
+        /// Example: `5`. Wire name: `SatisfactionSelectedCnt`. Not described by the vendor.
+        pub satisfaction_selected_cnt: Option<i64>,
+        /// Example: `1`. Wire name: `OneStarSelectedCnt`. Not described by the vendor.
+        pub one_star_selected_cnt: Option<i64>,
+        /// Example: `1`. Wire name: `TwoStarSelectedCnt`. Not described by the vendor.
+        pub two_star_selected_cnt: Option<i64>,
+        /// Example: `1`. Wire name: `ThreeStarSelectedCnt`. Not described by the vendor.
+        pub three_star_selected_cnt: Option<i64>,
+        /// Example: `1`. Wire name: `FourStarSelectedCnt`. Not described by the vendor.
+        pub four_star_selected_cnt: Option<i64>,
+        /// Example: `1`. Wire name: `FiveStarSelectedCnt`. Not described by the vendor.
+        pub five_star_selected_cnt: Option<i64>,
+        /// Example: `10`. Wire name: `AvgFirstRespTime`. Not described by the vendor.
+        pub avg_first_resp_time: Option<i64>,
+        /// Example: `25`. Wire name: `AvgRespTime`. Not described by the vendor.
+        pub avg_resp_time: Option<i64>,
+        /// Example: `300`. Wire name: `AvgAcceptTime`. Not described by the vendor.
+        pub avg_accept_time: Option<i64>,
+        /// Example: `6`. Wire name: `AvgQueueTime`. Not described by the vendor.
+        pub avg_queue_time: Option<i64>,
     }
-    impl ::switchboard_runtime::wire::ToJson
-    for DescribeSessionStatisticsOutputDataItem {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.time {
-                object.field("Time", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.total_session_cnt {
-                object.field("TotalSessionCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.transfer_agent_session_cnt
-            {
-                object.field("TransferAgentSessionCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.agent_accept_cnt {
-                object.field("AgentAcceptCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.effective_session_cnt {
-                object.field("EffectiveSessionCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.satisfaction_selected_cnt {
-                object.field("SatisfactionSelectedCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.one_star_selected_cnt {
-                object.field("OneStarSelectedCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.two_star_selected_cnt {
-                object.field("TwoStarSelectedCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.three_star_selected_cnt {
-                object.field("ThreeStarSelectedCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.four_star_selected_cnt {
-                object.field("FourStarSelectedCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.five_star_selected_cnt {
-                object.field("FiveStarSelectedCnt", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.avg_first_resp_time {
-                object.field("AvgFirstRespTime", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.avg_resp_time {
-                object.field("AvgRespTime", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.avg_accept_time {
-                object.field("AvgAcceptTime", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.avg_queue_time {
-                object.field("AvgQueueTime", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson
-    for DescribeSessionStatisticsOutputDataItem {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                time: object.optional("Time")?,
-                total_session_cnt: object.optional("TotalSessionCnt")?,
-                transfer_agent_session_cnt: object.optional("TransferAgentSessionCnt")?,
-                agent_accept_cnt: object.optional("AgentAcceptCnt")?,
-                effective_session_cnt: object.optional("EffectiveSessionCnt")?,
-                satisfaction_selected_cnt: object.optional("SatisfactionSelectedCnt")?,
-                one_star_selected_cnt: object.optional("OneStarSelectedCnt")?,
-                two_star_selected_cnt: object.optional("TwoStarSelectedCnt")?,
-                three_star_selected_cnt: object.optional("ThreeStarSelectedCnt")?,
-                four_star_selected_cnt: object.optional("FourStarSelectedCnt")?,
-                five_star_selected_cnt: object.optional("FiveStarSelectedCnt")?,
-                avg_first_resp_time: object.optional("AvgFirstRespTime")?,
-                avg_resp_time: object.optional("AvgRespTime")?,
-                avg_accept_time: object.optional("AvgAcceptTime")?,
-                avg_queue_time: object.optional("AvgQueueTime")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(DescribeSessionStatisticsOutputDataItem);
+    ::switchboard_runtime::wire_object!(
+        DescribeSessionStatisticsOutputDataItem { time : "Time" optional,
+        total_session_cnt : "TotalSessionCnt" optional, transfer_agent_session_cnt :
+        "TransferAgentSessionCnt" optional, agent_accept_cnt : "AgentAcceptCnt" optional,
+        effective_session_cnt : "EffectiveSessionCnt" optional, satisfaction_selected_cnt
+        : "SatisfactionSelectedCnt" optional, one_star_selected_cnt :
+        "OneStarSelectedCnt" optional, two_star_selected_cnt : "TwoStarSelectedCnt"
+        optional, three_star_selected_cnt : "ThreeStarSelectedCnt" optional,
+        four_star_selected_cnt : "FourStarSelectedCnt" optional, five_star_selected_cnt :
+        "FiveStarSelectedCnt" optional, avg_first_resp_time : "AvgFirstRespTime"
+        optional, avg_resp_time : "AvgRespTime" optional, avg_accept_time :
+        "AvgAcceptTime" optional, avg_queue_time : "AvgQueueTime" optional }
+    );
 }
 #[rustfmt::skip]
 /// Ending Session: End a session that has been transferred to a human through this API.
@@ -3539,10 +2077,8 @@ pub mod end_session {
     pub struct Request {
         /// Specify the session ID to be ended.
         ///
-        /// Example: `b0f4ca12-4850-4218-a284-efe679a87066`.
-        ///
-        /// Wire name: `SessionId`.
-        pub session_id: ::std::option::Option<::std::string::String>,
+        /// Example: `b0f4ca12-4850-4218-a284-efe679a87066`. Wire name: `SessionId`.
+        pub session_id: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -3552,27 +2088,24 @@ pub mod end_session {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        session_id: ::std::option::Option<::std::string::String>,
+        session_id: Option<String>,
     }
     impl RequestBuilder {
         /// Specify the session ID to be ended.
-        pub fn session_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 session_id: self.session_id,
             };
@@ -3587,10 +2120,7 @@ pub mod end_session {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3609,40 +2139,13 @@ pub mod end_session {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -3662,23 +2165,7 @@ pub mod end_session {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3707,98 +2194,10 @@ pub mod end_session {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "141002" => Self::E141002(error),
-                    "141004" => Self::E141004(error),
-                    "141005" => Self::E141005(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E141002(error)
-                | Self::E141004(error)
-                | Self::E141005(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "141002" => E141002, "141004" => E141004,
+        "141005" => E141005 }
+    );
 }
 #[rustfmt::skip]
 /// Querying User Session Status: Query the status of a user session (bot, queueing, waiting for or served by a live agent).
@@ -3861,22 +2260,16 @@ pub mod get_session_state {
     pub struct Request {
         /// Specify the conversation ID to be queried.
         ///
-        /// Example: `b0f4ca12-4850-4218-a284-efe679a87066`.
-        ///
-        /// Wire name: `SessionId`.
-        pub session_id: ::std::option::Option<::std::string::String>,
+        /// Example: `b0f4ca12-4850-4218-a284-efe679a87066`. Wire name: `SessionId`.
+        pub session_id: Option<String>,
         /// User ID of the user.
         ///
-        /// Example: `user1`.
-        ///
-        /// Wire name: `ClientUserId`.
-        pub client_user_id: ::std::option::Option<::std::string::String>,
+        /// Example: `user1`. Wire name: `ClientUserId`.
+        pub client_user_id: Option<String>,
         /// UserID of the customer service account.
         ///
-        /// Example: `@customer_service_account`.
-        ///
-        /// Wire name: `CustomerServiceId`.
-        pub customer_service_id: ::std::option::Option<::std::string::String>,
+        /// Example: `@customer_service_account`. Wire name: `CustomerServiceId`.
+        pub customer_service_id: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -3886,45 +2279,36 @@ pub mod get_session_state {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        session_id: ::std::option::Option<::std::string::String>,
-        client_user_id: ::std::option::Option<::std::string::String>,
-        customer_service_id: ::std::option::Option<::std::string::String>,
+        session_id: Option<String>,
+        client_user_id: Option<String>,
+        customer_service_id: Option<String>,
     }
     impl RequestBuilder {
         /// Specify the conversation ID to be queried.
-        pub fn session_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
         /// User ID of the user.
-        pub fn client_user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
             self.client_user_id = Some(value.into());
             self
         }
         /// UserID of the customer service account.
-        pub fn customer_service_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn customer_service_id(mut self, value: impl Into<String>) -> Self {
             self.customer_service_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 session_id: self.session_id,
                 client_user_id: self.client_user_id,
@@ -3941,10 +2325,7 @@ pub mod get_session_state {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -3969,40 +2350,13 @@ pub mod get_session_state {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -4024,57 +2378,25 @@ pub mod get_session_state {
     pub struct Output {
         /// Session ID.
         ///
-        /// Example: `a-b-c-d-e`.
-        ///
-        /// Wire name: `SessionId`.
-        pub session_id: ::std::option::Option<::std::string::String>,
+        /// Example: `a-b-c-d-e`. Wire name: `SessionId`.
+        pub session_id: Option<String>,
         /// 会话当前所处状态,可能的取值有: NotInSession:不在会话中。 Chatbot:机器人接待中。 WaitingForAgentAnswering:等待客服确认接待。 Queueing:转人工排队中。 Agent:人工服务中。
         ///
         /// Current status of the session, valid values may include: Not in session Chatbot: Chatbot reception in progress. WaitingForAgentAnswering: Wait for customer service confirmation and reception. Queuing: Being queued for manual service. Agent: Manual service in progress.
         ///
-        /// Example: `Agent`.
-        ///
         /// Unconfirmed: The English page writes "Not in session" and "Queuing"; the Chinese page (679/116639) writes the wire-style values NotInSession and Queueing, which are used here.
         ///
-        /// Wire name: `CurrentState`.
-        pub current_state: ::std::option::Option<OutputCurrentState>,
+        /// Example: `Agent`. Wire name: `CurrentState`.
+        pub current_state: Option<OutputCurrentState>,
         /// When the status is WaitingForAgentAnswering or Agent, this field represents the account of the human customer service for reception. This field is empty in other statuses.
         ///
-        /// Example: `test@qq.com`.
-        ///
-        /// Wire name: `AgentId`.
-        pub agent_id: ::std::option::Option<::std::string::String>,
+        /// Example: `test@qq.com`. Wire name: `AgentId`.
+        pub agent_id: Option<String>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.session_id {
-                object.field("SessionId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.current_state {
-                object.field("CurrentState", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.agent_id {
-                object.field("AgentId", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                session_id: object.optional("SessionId")?,
-                current_state: object.optional("CurrentState")?,
-                agent_id: object.optional("AgentId")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { session_id : "SessionId" optional, current_state : "CurrentState"
+        optional, agent_id : "AgentId" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4103,98 +2425,10 @@ pub mod get_session_state {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "141002" => Self::E141002(error),
-                    "141004" => Self::E141004(error),
-                    "141005" => Self::E141005(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E141002(error)
-                | Self::E141004(error)
-                | Self::E141005(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "141002" => E141002, "141004" => E141004,
+        "141005" => E141005 }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -4210,10 +2444,10 @@ pub mod get_session_state {
         /// `Agent`: 人工服务中。(Manual service in progress.)
         Agent,
         /// A value the documentation does not list, kept as received.
-        UnknownValue(::std::string::String),
+        UnknownValue(String),
     }
-    impl ::std::convert::From<::std::string::String> for OutputCurrentState {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for OutputCurrentState {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "NotInSession" => Self::NotInSession,
                 "Chatbot" => Self::Chatbot,
@@ -4224,12 +2458,12 @@ pub mod get_session_state {
             }
         }
     }
-    impl ::std::convert::From<&str> for OutputCurrentState {
+    impl From<&str> for OutputCurrentState {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl ::std::convert::From<OutputCurrentState> for ::std::string::String {
+    impl From<OutputCurrentState> for String {
         fn from(value: OutputCurrentState) -> Self {
             match value {
                 OutputCurrentState::NotInSession => "NotInSession".to_owned(),
@@ -4246,19 +2480,15 @@ pub mod get_session_state {
     impl ::switchboard_runtime::wire::ToJson for OutputCurrentState {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            ::switchboard_runtime::wire::ToJson::to_json(
-                &::std::string::String::from(self.clone()),
-            )
+            ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
     impl ::switchboard_runtime::wire::FromJson for OutputCurrentState {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
-                    value,
-                )
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
+            <String as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
     }
@@ -4301,48 +2531,34 @@ pub mod send_msg {
     pub struct Request {
         /// Session ID. If this field is filled, there is no need to fill the FromAccount and ToAccount fields.
         ///
-        /// Example: `fd8a2e30-54de-4e40-bcaf-02718409c5cf`.
-        ///
-        /// Wire name: `SessionId`.
-        pub session_id: ::std::option::Option<::std::string::String>,
+        /// Example: `fd8a2e30-54de-4e40-bcaf-02718409c5cf`. Wire name: `SessionId`.
+        pub session_id: Option<String>,
         /// Sender UserID, applicable only to the client-side integration method of "application/client", and the sender must be a customer service account.
         ///
-        /// Example: `@customer_service_account`.
-        ///
-        /// Wire name: `FromAccount`.
-        pub from_account: ::std::option::Option<::std::string::String>,
+        /// Example: `@customer_service_account`. Wire name: `FromAccount`.
+        pub from_account: Option<String>,
         /// 接收方 UserID,只适用于"应用/客户端"的用户端集成方式,接收方为普通用户。
         ///
         /// Receiver UserID, applicable only to the "application/client" user-end integration method; the receiver is an ordinary user.
         ///
-        /// Example: `user45`.
-        ///
-        /// Wire name: `ToAccount`.
-        pub to_account: ::std::option::Option<::std::string::String>,
+        /// Example: `user45`. Wire name: `ToAccount`.
+        pub to_account: Option<String>,
         /// 消息随机数(32位无符号整数),用于去重。
         ///
         /// Message random number (32-bit unsigned integer), used for deduplication.
         ///
-        /// Format: `uint32`.
-        ///
-        /// Example: `8436874`.
-        ///
-        /// Wire name: `MsgRandom`.
+        /// Format: `uint32`. Example: `8436874`. Wire name: `MsgRandom`.
         pub msg_random: u32,
         /// 消息…
         ///
         /// Unconfirmed: The description is cut off in the stored copies after 消息 ("message …"); the element shape (MsgType, MsgContent) is taken from the sample request packets.
         ///
         /// Wire name: `MsgBody`.
-        pub msg_body: ::std::vec::Vec<super::types::MsgElement>,
-        /// Not described by the vendor.
-        ///
-        /// Example: `your cloud custom data`.
-        ///
+        pub msg_body: Vec<super::types::MsgElement>,
         /// Unconfirmed: Present in every sample request packet; its table row was not captured (description and required-ness unknown).
         ///
-        /// Wire name: `CloudCustomData`.
-        pub cloud_custom_data: ::std::option::Option<::std::string::String>,
+        /// Example: `your cloud custom data`. Wire name: `CloudCustomData`. Not described by the vendor.
+        pub cloud_custom_data: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4352,71 +2568,59 @@ pub mod send_msg {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        session_id: ::std::option::Option<::std::string::String>,
-        from_account: ::std::option::Option<::std::string::String>,
-        to_account: ::std::option::Option<::std::string::String>,
-        msg_random: ::std::option::Option<u32>,
-        msg_body: ::std::option::Option<::std::vec::Vec<super::types::MsgElement>>,
-        cloud_custom_data: ::std::option::Option<::std::string::String>,
+        session_id: Option<String>,
+        from_account: Option<String>,
+        to_account: Option<String>,
+        msg_random: Option<u32>,
+        msg_body: Option<Vec<super::types::MsgElement>>,
+        cloud_custom_data: Option<String>,
     }
     impl RequestBuilder {
         /// Session ID. If this field is filled, there is no need to fill the FromAccount and ToAccount fields.
-        pub fn session_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
         /// Sender UserID, applicable only to the client-side integration method of "application/client", and the sender must be a customer service account.
-        pub fn from_account(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn from_account(mut self, value: impl Into<String>) -> Self {
             self.from_account = Some(value.into());
             self
         }
         /// 接收方 UserID,只适用于"应用/客户端"的用户端集成方式,接收方为普通用户。
-        pub fn to_account(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn to_account(mut self, value: impl Into<String>) -> Self {
             self.to_account = Some(value.into());
             self
         }
         /// 消息随机数(32位无符号整数),用于去重。
         ///
         /// Format: `uint32`.
-        pub fn msg_random(mut self, value: impl ::std::convert::Into<u32>) -> Self {
+        pub fn msg_random(mut self, value: impl Into<u32>) -> Self {
             self.msg_random = Some(value.into());
             self
         }
         /// 消息…
         pub fn msg_body(
             mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<super::types::MsgElement>>,
+            value: impl Into<Vec<super::types::MsgElement>>,
         ) -> Self {
             self.msg_body = Some(value.into());
             self
         }
         /// Sets `CloudCustomData`.
-        pub fn cloud_custom_data(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
             self.cloud_custom_data = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 session_id: self.session_id,
                 from_account: self.from_account,
@@ -4436,10 +2640,7 @@ pub mod send_msg {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -4469,40 +2670,13 @@ pub mod send_msg {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -4522,23 +2696,7 @@ pub mod send_msg {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {}
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let object = ::switchboard_runtime::wire::ObjectWriter::new();
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let _object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {})
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output {});
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4555,82 +2713,7 @@ pub mod send_msg {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
 }
 #[rustfmt::skip]
 /// Sending Stream Messages: App admins send a streaming message to a user in chunks; the first call returns a MsgKey that later calls repeat.
@@ -4669,28 +2752,20 @@ pub mod send_stream_msg {
     pub struct Request {
         /// Conversation ID
         ///
-        /// Example: `fd8a2e30-54de-4e40-bcaf-02718409c5cf`.
-        ///
-        /// Wire name: `SessionId`.
-        pub session_id: ::std::string::String,
+        /// Example: `fd8a2e30-54de-4e40-bcaf-02718409c5cf`. Wire name: `SessionId`.
+        pub session_id: String,
         /// Message content
         ///
-        /// Example: `Hello, `.
-        ///
-        /// Wire name: `Chunk`.
-        pub chunk: ::std::string::String,
+        /// Example: `Hello, `. Wire name: `Chunk`.
+        pub chunk: String,
         /// Not required for the first API call, but needs to be filled in starting from the second call.
         ///
-        /// Example: `124_1600045926_716f784b2bbd6ce9415027715`.
-        ///
-        /// Wire name: `MsgKey`.
-        pub msg_key: ::std::option::Option<::std::string::String>,
+        /// Example: `124_1600045926_716f784b2bbd6ce9415027715`. Wire name: `MsgKey`.
+        pub msg_key: Option<String>,
         /// When calling for the last time, this field is 1, indicating that the streaming output has stopped.
         ///
-        /// Example: `1`.
-        ///
-        /// Wire name: `Finish`.
-        pub finish: ::std::option::Option<SendStreamMsgFinish>,
+        /// Example: `1`. Wire name: `Finish`.
+        pub finish: Option<SendStreamMsgFinish>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4700,54 +2775,42 @@ pub mod send_stream_msg {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        session_id: ::std::option::Option<::std::string::String>,
-        chunk: ::std::option::Option<::std::string::String>,
-        msg_key: ::std::option::Option<::std::string::String>,
-        finish: ::std::option::Option<SendStreamMsgFinish>,
+        session_id: Option<String>,
+        chunk: Option<String>,
+        msg_key: Option<String>,
+        finish: Option<SendStreamMsgFinish>,
     }
     impl RequestBuilder {
         /// Conversation ID
-        pub fn session_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
         /// Message content
-        pub fn chunk(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn chunk(mut self, value: impl Into<String>) -> Self {
             self.chunk = Some(value.into());
             self
         }
         /// Not required for the first API call, but needs to be filled in starting from the second call.
-        pub fn msg_key(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn msg_key(mut self, value: impl Into<String>) -> Self {
             self.msg_key = Some(value.into());
             self
         }
         /// When calling for the last time, this field is 1, indicating that the streaming output has stopped.
-        pub fn finish(
-            mut self,
-            value: impl ::std::convert::Into<SendStreamMsgFinish>,
-        ) -> Self {
+        pub fn finish(mut self, value: impl Into<SendStreamMsgFinish>) -> Self {
             self.finish = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 session_id: BuildError::require(self.session_id, "SessionId")?,
                 chunk: BuildError::require(self.chunk, "Chunk")?,
@@ -4765,10 +2828,7 @@ pub mod send_stream_msg {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -4792,40 +2852,13 @@ pub mod send_stream_msg {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -4847,35 +2880,12 @@ pub mod send_stream_msg {
     pub struct Output {
         /// Return the unique message identifier for subsequent text outp…
         ///
-        /// Example: `124_1600045926_716f784b2bbd6ce9415027715`.
-        ///
         /// Unconfirmed: The description is cut off in the stored copy ("…for subsequent text outp").
         ///
-        /// Wire name: `MsgKey`.
-        pub msg_key: ::std::option::Option<::std::string::String>,
+        /// Example: `124_1600045926_716f784b2bbd6ce9415027715`. Wire name: `MsgKey`.
+        pub msg_key: Option<String>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.msg_key {
-                object.field("MsgKey", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                msg_key: object.optional("MsgKey")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(Output { msg_key : "MsgKey" optional });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4892,82 +2902,7 @@ pub mod send_stream_msg {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::Service(error) | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -4977,7 +2912,7 @@ pub mod send_stream_msg {
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
-    impl ::std::convert::From<i64> for SendStreamMsgFinish {
+    impl From<i64> for SendStreamMsgFinish {
         fn from(value: i64) -> Self {
             match value {
                 1i64 => Self::V1,
@@ -4985,7 +2920,7 @@ pub mod send_stream_msg {
             }
         }
     }
-    impl ::std::convert::From<SendStreamMsgFinish> for i64 {
+    impl From<SendStreamMsgFinish> for i64 {
         fn from(value: SendStreamMsgFinish) -> Self {
             match value {
                 SendStreamMsgFinish::V1 => 1i64,
@@ -5003,7 +2938,7 @@ pub mod send_stream_msg {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
             <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
@@ -5077,28 +3012,22 @@ pub mod transfer_to_human {
     pub struct Request {
         /// Session ID.
         ///
-        /// Example: `fd8a2e30-54de-4e40-bcaf-02718409c5cf`.
-        ///
-        /// Wire name: `SessionId`.
-        pub session_id: ::std::string::String,
+        /// Example: `fd8a2e30-54de-4e40-bcaf-02718409c5cf`. Wire name: `SessionId`.
+        pub session_id: String,
         /// Specified customer service. Empty by default.
         ///
         /// Wire name: `AgentIdList`.
-        pub agent_id_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub agent_id_list: Option<Vec<String>>,
         /// Specified agent group. If left blank, customer service will be assigned according to the default policy.
         ///
-        /// Example: `2473`.
-        ///
-        /// Wire name: `AgentGroupId`.
-        pub agent_group_id: ::std::option::Option<i64>,
+        /// Example: `2473`. Wire name: `AgentGroupId`.
+        pub agent_group_id: Option<i64>,
         /// Whether to send a failure prompt for transferring to human customer service if no customer service is online. 0 means not to send, and 1 means to send. The default is 0.
         ///
         /// Unconfirmed: The documented default (0) is kept in the description only: a spec \`default\` would make the client always send the field, unlike the page's sample request.
         ///
         /// Wire name: `SendTipIfNoAgentOnline`.
-        pub send_tip_if_no_agent_online: ::std::option::Option<
-            TransferToHumanSendTipIfNoAgentOnline,
-        >,
+        pub send_tip_if_no_agent_online: Option<TransferToHumanSendTipIfNoAgentOnline>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5108,53 +3037,45 @@ pub mod transfer_to_human {
         }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
-        pub fn validate(&self) -> ::std::result::Result<(), BuildError> {
+        pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        session_id: ::std::option::Option<::std::string::String>,
-        agent_id_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        agent_group_id: ::std::option::Option<i64>,
-        send_tip_if_no_agent_online: ::std::option::Option<
-            TransferToHumanSendTipIfNoAgentOnline,
-        >,
+        session_id: Option<String>,
+        agent_id_list: Option<Vec<String>>,
+        agent_group_id: Option<i64>,
+        send_tip_if_no_agent_online: Option<TransferToHumanSendTipIfNoAgentOnline>,
     }
     impl RequestBuilder {
         /// Session ID.
-        pub fn session_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
         /// Specified customer service. Empty by default.
-        pub fn agent_id_list(
-            mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn agent_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
             self.agent_id_list = Some(value.into());
             self
         }
         /// Specified agent group. If left blank, customer service will be assigned according to the default policy.
-        pub fn agent_group_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn agent_group_id(mut self, value: impl Into<i64>) -> Self {
             self.agent_group_id = Some(value.into());
             self
         }
         /// Whether to send a failure prompt for transferring to human customer service if no customer service is online. 0 means not to send, and 1 means to send. The default is 0.
         pub fn send_tip_if_no_agent_online(
             mut self,
-            value: impl ::std::convert::Into<TransferToHumanSendTipIfNoAgentOnline>,
+            value: impl Into<TransferToHumanSendTipIfNoAgentOnline>,
         ) -> Self {
             self.send_tip_if_no_agent_online = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
-        pub fn build(self) -> ::std::result::Result<Request, BuildError> {
+        pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 session_id: BuildError::require(self.session_id, "SessionId")?,
                 agent_id_list: self.agent_id_list,
@@ -5172,10 +3093,7 @@ pub mod transfer_to_human {
         pub fn to_http(
             &self,
             base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
             self.validate()?;
             let mut parts = ::switchboard_runtime::request::RequestParts::new(
                 ::switchboard_runtime::http::Method::POST,
@@ -5201,40 +3119,13 @@ pub mod transfer_to_human {
             parts.finish()
         }
     }
-    impl ::switchboard_runtime::client::Operation for Request {
-        type Output = Output;
-        type Error = Error;
-        #[inline]
-        fn to_http(
-            &self,
-            base_url: &str,
-        ) -> ::std::result::Result<
-            ::switchboard_runtime::http::Request<Bytes>,
-            BuildError,
-        > {
-            Request::to_http(self, base_url)
-        }
-        #[inline]
-        fn parse_response(
-            response: ::switchboard_runtime::http::Response<Bytes>,
-        ) -> ::std::result::Result<Output, Error> {
-            parse_response(response)
-        }
-        #[inline]
-        fn build_error(error: BuildError) -> Error {
-            Error::Build(error)
-        }
-        #[inline]
-        fn send_error(error: ::switchboard_runtime::auth::SendError) -> Error {
-            Error::Send(error)
-        }
-    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
     pub fn parse_response(
         response: ::switchboard_runtime::http::Response<Bytes>,
-    ) -> ::std::result::Result<Output, Error> {
+    ) -> Result<Output, Error> {
         let opened = match ::switchboard_runtime::response::open(
             &super::ENVELOPE,
             ID,
@@ -5256,41 +3147,16 @@ pub mod transfer_to_human {
     pub struct Output {
         /// Assigned live agent.
         ///
-        /// Example: `test_agent@qq.com`.
-        ///
-        /// Wire name: `AgentId`.
-        pub agent_id: ::std::option::Option<::std::string::String>,
+        /// Example: `test_agent@qq.com`. Wire name: `AgentId`.
+        pub agent_id: Option<String>,
         /// Whether the assigned user is queuing. 0 means not queuing. 1 means queuing.
         ///
         /// Wire name: `IsInQueue`.
-        pub is_in_queue: ::std::option::Option<OutputIsInQueue>,
+        pub is_in_queue: Option<OutputIsInQueue>,
     }
-    impl ::switchboard_runtime::wire::ToJson for Output {
-        #[inline]
-        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
-            let mut object = ::switchboard_runtime::wire::ObjectWriter::new();
-            if let ::std::option::Option::Some(value) = &self.agent_id {
-                object.field("AgentId", value.to_json());
-            }
-            if let ::std::option::Option::Some(value) = &self.is_in_queue {
-                object.field("IsInQueue", value.to_json());
-            }
-            object.finish()
-        }
-    }
-    impl ::switchboard_runtime::wire::FromJson for Output {
-        #[inline]
-        fn from_json(
-            value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
-            let mut object = ::switchboard_runtime::wire::ObjectReader::new(value)?;
-            Ok(Self {
-                agent_id: object.optional("AgentId")?,
-                is_in_queue: object.optional("IsInQueue")?,
-            })
-        }
-    }
-    ::switchboard_runtime::serde_via_json!(Output);
+    ::switchboard_runtime::wire_object!(
+        Output { agent_id : "AgentId" optional, is_in_queue : "IsInQueue" optional }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5315,98 +3181,10 @@ pub mod transfer_to_human {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    impl Error {
-        #[inline]
-        fn from_failure(failure: ::switchboard_runtime::response::Failure) -> Self {
-            let error = match failure {
-                ::switchboard_runtime::response::Failure::Decode(error) => {
-                    return Self::Decode(error);
-                }
-                ::switchboard_runtime::response::Failure::Api(error) => error,
-            };
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &ERRORS,
-                error.code(),
-            ) {
-                let error = error.with_info(info);
-                return match info.code {
-                    "90001" => Self::E90001(error),
-                    "90002" => Self::E90002(error),
-                    "90005" => Self::E90005(error),
-                    _ => Self::Undocumented(error),
-                };
-            }
-            if let Some(info) = ::switchboard_runtime::response::lookup(
-                &super::ERRORS,
-                error.code(),
-            ) {
-                return Self::Service(error.with_info(info));
-            }
-            Self::Undocumented(error)
-        }
-        /// The API's answer, when the API answered with an error.
-        #[inline]
-        pub fn api_error(
-            &self,
-        ) -> ::std::option::Option<&::switchboard_runtime::response::ApiError> {
-            match self {
-                Self::E90001(error)
-                | Self::E90002(error)
-                | Self::E90005(error)
-                | Self::Service(error)
-                | Self::Undocumented(error) => Some(error),
-                _ => None,
-            }
-        }
-        /// The vendor's code, when the API answered with one.
-        #[inline]
-        pub fn code(&self) -> ::std::option::Option<&str> {
-            match self.api_error() {
-                Some(error) => error.code(),
-                None => None,
-            }
-        }
-        /// Whether the documentation says repeating the call may succeed.
-        #[inline]
-        pub fn is_retryable(&self) -> bool {
-            match self.api_error() {
-                Some(error) => error.is_retryable(),
-                None => false,
-            }
-        }
-    }
-    impl ::std::fmt::Display for Error {
-        #[inline]
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Decode(error) => error.fmt(f),
-                Self::Build(error) => write!(f, "{}: {error}", ID),
-                Self::Send(error) => write!(f, "{}: {error}", ID),
-                other => {
-                    match other.api_error() {
-                        Some(error) => error.fmt(f),
-                        None => f.write_str(ID),
-                    }
-                }
-            }
-        }
-    }
-    impl ::std::error::Error for Error {
-        #[inline]
-        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::Decode(error) => Some(error),
-                Self::Build(error) => Some(error),
-                Self::Send(error) => Some(error),
-                other => {
-                    match other.api_error() {
-                        Some(error) => Some(error),
-                        None => None,
-                    }
-                }
-            }
-        }
-    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "90001" => E90001, "90002" => E90002, "90005"
+        => E90005 }
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -5418,7 +3196,7 @@ pub mod transfer_to_human {
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
-    impl ::std::convert::From<i64> for TransferToHumanSendTipIfNoAgentOnline {
+    impl From<i64> for TransferToHumanSendTipIfNoAgentOnline {
         fn from(value: i64) -> Self {
             match value {
                 0i64 => Self::V0,
@@ -5427,7 +3205,7 @@ pub mod transfer_to_human {
             }
         }
     }
-    impl ::std::convert::From<TransferToHumanSendTipIfNoAgentOnline> for i64 {
+    impl From<TransferToHumanSendTipIfNoAgentOnline> for i64 {
         fn from(value: TransferToHumanSendTipIfNoAgentOnline) -> Self {
             match value {
                 TransferToHumanSendTipIfNoAgentOnline::V0 => 0i64,
@@ -5447,7 +3225,7 @@ pub mod transfer_to_human {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
             <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
@@ -5464,7 +3242,7 @@ pub mod transfer_to_human {
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
-    impl ::std::convert::From<i64> for OutputIsInQueue {
+    impl From<i64> for OutputIsInQueue {
         fn from(value: i64) -> Self {
             match value {
                 0i64 => Self::V0,
@@ -5473,7 +3251,7 @@ pub mod transfer_to_human {
             }
         }
     }
-    impl ::std::convert::From<OutputIsInQueue> for i64 {
+    impl From<OutputIsInQueue> for i64 {
         fn from(value: OutputIsInQueue) -> Self {
             match value {
                 OutputIsInQueue::V0 => 0i64,
@@ -5492,7 +3270,7 @@ pub mod transfer_to_human {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
-        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+        ) -> Result<Self, ::switchboard_runtime::wire::WireError> {
             <i64 as ::switchboard_runtime::wire::FromJson>::from_json(value)
                 .map(Self::from)
         }
@@ -5503,6 +3281,10 @@ pub mod transfer_to_human {
 /// An async client of Tencent Cloud Contact Center desk REST API (IM desk_http_svc).
 ///
 /// Cheap to clone; clones share the transport and the auth state.
+///
+/// One method per endpoint, each an `async fn` in effect: every method is the
+/// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
+/// calls.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
@@ -5524,9 +3306,6 @@ impl Client {
     /// Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group.
     ///
     /// See [`contact_user`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn contact_user(
         &self,
         request: contact_user::Request,
@@ -5538,9 +3317,6 @@ impl Client {
     /// Query Live Agent Analysis Data: Query per-agent daily analysis data (online times, session and message counts, response times, satisfaction).
     ///
     /// See [`describe_agent_statistics`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn describe_agent_statistics(
         &self,
         request: describe_agent_statistics::Request,
@@ -5555,9 +3331,6 @@ impl Client {
     /// Query the Chat Record of the Specified Session: Query the chat record (messages) of a specified session, paged.
     ///
     /// See [`describe_chat_messages`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn describe_chat_messages(
         &self,
         request: describe_chat_messages::Request,
@@ -5572,9 +3345,6 @@ impl Client {
     /// Query Session Records: Query desk session (service) records in a time range, optionally for one user, paged.
     ///
     /// See [`describe_im_cdr_list`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn describe_im_cdr_list(
         &self,
         request: describe_im_cdr_list::Request,
@@ -5589,9 +3359,6 @@ impl Client {
     /// 查询实时接待统计数据: Query real-time reception statistics (agents by status, sessions transferred, being served and queueing, per-group queues).
     ///
     /// See [`describe_reception_realtime_statistics`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn describe_reception_realtime_statistics(
         &self,
         request: describe_reception_realtime_statistics::Request,
@@ -5606,9 +3373,6 @@ impl Client {
     /// 查询会话统计数据: Query session statistics aggregated per day or per hour.
     ///
     /// See [`describe_session_statistics`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn describe_session_statistics(
         &self,
         request: describe_session_statistics::Request,
@@ -5623,9 +3387,6 @@ impl Client {
     /// Ending Session: End a session that has been transferred to a human through this API.
     ///
     /// See [`end_session`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn end_session(
         &self,
         request: end_session::Request,
@@ -5637,9 +3398,6 @@ impl Client {
     /// Querying User Session Status: Query the status of a user session (bot, queueing, waiting for or served by a live agent).
     ///
     /// See [`get_session_state`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn get_session_state(
         &self,
         request: get_session_state::Request,
@@ -5654,9 +3412,6 @@ impl Client {
     /// Send Messages: App admins send a message to a user in a desk session (also visible to the live agent after transfer).
     ///
     /// See [`send_msg`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn send_msg(
         &self,
         request: send_msg::Request,
@@ -5668,9 +3423,6 @@ impl Client {
     /// Sending Stream Messages: App admins send a streaming message to a user in chunks; the first call returns a MsgKey that later calls repeat.
     ///
     /// See [`send_stream_msg`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn send_stream_msg(
         &self,
         request: send_stream_msg::Request,
@@ -5682,9 +3434,6 @@ impl Client {
     /// Agent Transfer: App admins transfer a user's session to a live agent.
     ///
     /// See [`transfer_to_human`].
-    ///
-    /// An `async fn` in effect: every method is the runtime's one generic
-    /// `ClientCore::call`, compiled only for the endpoints a program calls.
     pub fn transfer_to_human(
         &self,
         request: transfer_to_human::Request,
