@@ -96,6 +96,19 @@ fn run_fixture(path: &Path) -> String {
         re,
         "first line is not `path:line:col: error[CODE]: message`: {first}"
     );
+    // Every header is one line, followed by the snippet's `-->` line at the same place (a
+    // message quoting spec text with a line break once split its header in two).
+    let lines: Vec<&str> = rendered.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(at) = line.find(": error[").filter(|_| line.starts_with("specs/")) {
+            let arrow = lines.get(i + 1).map(|l| l.trim_start());
+            assert_eq!(
+                arrow.and_then(|l| l.strip_prefix("--> ")),
+                Some(&line[..at]),
+                "a header not followed by its snippet:\n{rendered}"
+            );
+        }
+    }
     rendered
 }
 
