@@ -213,7 +213,7 @@ pub use serde as __serde;
 /// Implements [`ToJson`], [`FromJson`] and the serde traits ([`serde_via_json!`]) of a generated
 /// struct from its field list: one line per field in generated code instead of two impls.
 ///
-/// Each field is `rust_name: "wireName" required` or `... optional`; an optional field holds an
+/// Each field is `required rust_name = "wireName"` or `optional ...`; an optional field holds an
 /// `Option` and is left out of the JSON when unset, a required one is always written and must
 /// be present when read. Unknown JSON fields are ignored.
 ///
@@ -224,8 +224,8 @@ pub use serde as __serde;
 ///     pub wait_seconds: Option<i32>,
 /// }
 /// switchboard_runtime::wire_object!(Queue {
-///     queue_id: "queueId" required,
-///     wait_seconds: "waitSeconds" optional,
+///     required queue_id = "queueId",
+///     optional wait_seconds = "waitSeconds",
 /// });
 ///
 /// use switchboard_runtime::wire::{FromJson, ToJson};
@@ -236,7 +236,7 @@ pub use serde as __serde;
 /// ```
 #[macro_export]
 macro_rules! wire_object {
-    ($ty:ident { $($field:ident: $wire:literal $presence:ident),* $(,)? }) => {
+    ($ty:ident { $($presence:ident $field:ident = $wire:literal),* $(,)? }) => {
         impl $crate::wire::ToJson for $ty {
             #[inline]
             fn to_json(&self) -> $crate::serde_json::Value {

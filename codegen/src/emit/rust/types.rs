@@ -338,7 +338,7 @@ fn json_impls(name: &Ident, fields: &[Field]) -> TokenStream {
         } else {
             quote!(optional)
         };
-        quote!(#field: #wire #presence)
+        quote!(#presence #field = #wire)
     });
     quote!(::switchboard_runtime::wire_object!(#name { #(#fields),* });)
 }

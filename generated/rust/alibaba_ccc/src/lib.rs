@@ -188,9 +188,9 @@ pub mod types {
         >,
     }
     ::switchboard_runtime::wire_object!(
-        CallContext { call_type : "CallType" optional, instance_id : "InstanceId"
-        optional, job_id : "JobId" optional, channel_contexts : "ChannelContexts"
-        optional }
+        CallContext { optional call_type = "CallType", optional instance_id =
+        "InstanceId", optional job_id = "JobId", optional channel_contexts =
+        "ChannelContexts" }
     );
     /// 话务通道上下文 (channel context), as shown in the UnmuteCall sample response.
     ///
@@ -246,14 +246,15 @@ pub mod types {
         pub media_type: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
-        ChannelContext { index : "Index" optional, release_initiator : "ReleaseInitiator"
-        optional, channel_state : "ChannelState" optional, destination : "Destination"
-        optional, user_id : "UserId" optional, channel_flags : "ChannelFlags" optional,
-        skill_group_id : "SkillGroupId" optional, timestamp : "Timestamp" optional,
-        release_reason : "ReleaseReason" optional, call_type : "CallType" optional,
-        job_id : "JobId" optional, channel_id : "ChannelId" optional, user_extension :
-        "UserExtension" optional, originator : "Originator" optional, channel_variables :
-        "ChannelVariables" optional, media_type : "MediaType" optional }
+        ChannelContext { optional index = "Index", optional release_initiator =
+        "ReleaseInitiator", optional channel_state = "ChannelState", optional destination
+        = "Destination", optional user_id = "UserId", optional channel_flags =
+        "ChannelFlags", optional skill_group_id = "SkillGroupId", optional timestamp =
+        "Timestamp", optional release_reason = "ReleaseReason", optional call_type =
+        "CallType", optional job_id = "JobId", optional channel_id = "ChannelId",
+        optional user_extension = "UserExtension", optional originator = "Originator",
+        optional channel_variables = "ChannelVariables", optional media_type =
+        "MediaType" }
     );
     /// 坐席上下文 (agent/user context), as shown in the UnmuteCall sample response.
     ///
@@ -307,13 +308,13 @@ pub mod types {
         pub device_state: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
-        UserContext { heartbeat : "Heartbeat" optional, extension : "Extension" optional,
-        work_mode : "WorkMode" optional, mobile : "Mobile" optional, device_id :
-        "DeviceId" optional, job_id : "JobId" optional, user_id : "UserId" optional,
-        break_code : "BreakCode" optional, instance_id : "InstanceId" optional,
-        outbound_scenario : "OutboundScenario" optional, user_state : "UserState"
-        optional, signed_skill_group_id_list : "SignedSkillGroupIdList" optional,
-        reserved : "Reserved" optional, device_state : "DeviceState" optional }
+        UserContext { optional heartbeat = "Heartbeat", optional extension = "Extension",
+        optional work_mode = "WorkMode", optional mobile = "Mobile", optional device_id =
+        "DeviceId", optional job_id = "JobId", optional user_id = "UserId", optional
+        break_code = "BreakCode", optional instance_id = "InstanceId", optional
+        outbound_scenario = "OutboundScenario", optional user_state = "UserState",
+        optional signed_skill_group_id_list = "SignedSkillGroupIdList", optional reserved
+        = "Reserved", optional device_state = "DeviceState" }
     );
 }
 #[rustfmt::skip]
@@ -544,8 +545,8 @@ pub mod answer_call {
         pub user_context: Option<super::types::UserContext>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { context_id : "ContextId" optional, call_context : "CallContext"
-        optional, user_context : "UserContext" optional }
+        Output { optional context_id = "ContextId", optional call_context =
+        "CallContext", optional user_context = "UserContext" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -844,8 +845,8 @@ pub mod barge_in_call {
         pub user_context: Option<super::types::UserContext>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { call_context : "CallContext" optional, user_context : "UserContext"
-        optional }
+        Output { optional call_context = "CallContext", optional user_context =
+        "UserContext" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1342,8 +1343,8 @@ pub mod blind_transfer {
         pub user_context: Option<super::types::UserContext>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { context_id : "ContextId" optional, call_context : "CallContext"
-        optional, user_context : "UserContext" optional }
+        Output { optional context_id = "ContextId", optional call_context =
+        "CallContext", optional user_context = "UserContext" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1776,8 +1777,8 @@ pub mod cancel_attended_transfer {
         pub user_context: Option<super::types::UserContext>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { context_id : "ContextId" optional, call_context : "CallContext"
-        optional, user_context : "UserContext" optional }
+        Output { optional context_id = "ContextId", optional call_context =
+        "CallContext", optional user_context = "UserContext" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2046,8 +2047,8 @@ pub mod coach_call {
         pub user_context: Option<super::types::UserContext>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { call_context : "CallContext" optional, user_context : "UserContext"
-        optional }
+        Output { optional call_context = "CallContext", optional user_context =
+        "UserContext" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2295,8 +2296,8 @@ pub mod complete_attended_transfer {
         pub user_context: Option<super::types::UserContext>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { context_id : "ContextId" optional, call_context : "CallContext"
-        optional, user_context : "UserContext" optional }
+        Output { optional context_id = "ContextId", optional call_context =
+        "CallContext", optional user_context = "UserContext" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2593,8 +2594,8 @@ pub mod hold_call {
         pub user_context: Option<super::types::UserContext>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { call_context : "CallContext" optional, user_context : "UserContext"
-        optional }
+        Output { optional call_context = "CallContext", optional user_context =
+        "UserContext" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -3071,8 +3072,8 @@ pub mod initiate_attended_transfer {
         pub user_context: Option<super::types::UserContext>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { context_id : "ContextId" optional, call_context : "CallContext"
-        optional, user_context : "UserContext" optional }
+        Output { optional context_id = "ContextId", optional call_context =
+        "CallContext", optional user_context = "UserContext" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -3547,8 +3548,8 @@ pub mod intercept_call {
         pub user_context: Option<super::types::UserContext>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { call_context : "CallContext" optional, user_context : "UserContext"
-        optional }
+        Output { optional call_context = "CallContext", optional user_context =
+        "UserContext" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -3939,8 +3940,8 @@ pub mod make_call {
         pub user_context: Option<super::types::UserContext>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { context_id : "ContextId" optional, call_context : "CallContext"
-        optional, user_context : "UserContext" optional }
+        Output { optional context_id = "ContextId", optional call_context =
+        "CallContext", optional user_context = "UserContext" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4289,8 +4290,8 @@ pub mod monitor_call {
         pub user_context: Option<super::types::UserContext>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { call_context : "CallContext" optional, user_context : "UserContext"
-        optional }
+        Output { optional call_context = "CallContext", optional user_context =
+        "UserContext" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4569,8 +4570,8 @@ pub mod mute_call {
         pub user_context: Option<super::types::UserContext>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { call_context : "CallContext" optional, user_context : "UserContext"
-        optional }
+        Output { optional call_context = "CallContext", optional user_context =
+        "UserContext" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4893,11 +4894,11 @@ pub mod ready_for_service {
         pub signed_skill_group_id_list: Option<Vec<String>>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { extension : "Extension" optional, work_mode : "WorkMode" optional,
-        device_id : "DeviceId" optional, job_id : "JobId" optional, user_id : "UserId"
-        optional, break_code : "BreakCode" optional, instance_id : "InstanceId" optional,
-        outbound_scenario : "OutboundScenario" optional, user_state : "UserState"
-        optional, signed_skill_group_id_list : "SignedSkillGroupIdList" optional }
+        Output { optional extension = "Extension", optional work_mode = "WorkMode",
+        optional device_id = "DeviceId", optional job_id = "JobId", optional user_id =
+        "UserId", optional break_code = "BreakCode", optional instance_id = "InstanceId",
+        optional outbound_scenario = "OutboundScenario", optional user_state =
+        "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5295,8 +5296,8 @@ pub mod release_call {
         pub context_id: Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { call_context : "CallContext" optional, user_context : "UserContext"
-        optional, context_id : "ContextId" optional }
+        Output { optional call_context = "CallContext", optional user_context =
+        "UserContext", optional context_id = "ContextId" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5544,11 +5545,11 @@ pub mod reset_agent_state {
         pub signed_skill_group_id_list: Option<Vec<String>>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { extension : "Extension" optional, work_mode : "WorkMode" optional,
-        device_id : "DeviceId" optional, job_id : "JobId" optional, user_id : "UserId"
-        optional, break_code : "BreakCode" optional, instance_id : "InstanceId" optional,
-        outbound_scenario : "OutboundScenario" optional, user_state : "UserState"
-        optional, signed_skill_group_id_list : "SignedSkillGroupIdList" optional }
+        Output { optional extension = "Extension", optional work_mode = "WorkMode",
+        optional device_id = "DeviceId", optional job_id = "JobId", optional user_id =
+        "UserId", optional break_code = "BreakCode", optional instance_id = "InstanceId",
+        optional outbound_scenario = "OutboundScenario", optional user_state =
+        "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5987,8 +5988,8 @@ pub mod retrieve_call {
         pub user_context: Option<super::types::UserContext>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { call_context : "CallContext" optional, user_context : "UserContext"
-        optional }
+        Output { optional call_context = "CallContext", optional user_context =
+        "UserContext" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -6309,8 +6310,8 @@ pub mod send_dtmf_signaling {
         pub user_context: Option<super::types::UserContext>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { call_context : "CallContext" optional, user_context : "UserContext"
-        optional }
+        Output { optional call_context = "CallContext", optional user_context =
+        "UserContext" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -6658,12 +6659,12 @@ pub mod sign_in_group {
         pub chat_device_id: Option<String>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { extension : "Extension" optional, work_mode : "WorkMode" optional,
-        device_id : "DeviceId" optional, job_id : "JobId" optional, user_id : "UserId"
-        optional, break_code : "BreakCode" optional, instance_id : "InstanceId" optional,
-        outbound_scenario : "OutboundScenario" optional, user_state : "UserState"
-        optional, signed_skill_group_id_list : "SignedSkillGroupIdList" optional,
-        chat_device_id : "ChatDeviceId" optional }
+        Output { optional extension = "Extension", optional work_mode = "WorkMode",
+        optional device_id = "DeviceId", optional job_id = "JobId", optional user_id =
+        "UserId", optional break_code = "BreakCode", optional instance_id = "InstanceId",
+        optional outbound_scenario = "OutboundScenario", optional user_state =
+        "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList",
+        optional chat_device_id = "ChatDeviceId" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -7125,13 +7126,13 @@ pub mod sign_out_group {
         pub mobile: Option<String>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { extension : "Extension" optional, work_mode : "WorkMode" optional,
-        device_id : "DeviceId" optional, job_id : "JobId" optional, user_id : "UserId"
-        optional, break_code : "BreakCode" optional, instance_id : "InstanceId" optional,
-        outbound_scenario : "OutboundScenario" optional, user_state : "UserState"
-        optional, signed_skill_group_id_list : "SignedSkillGroupIdList" optional,
-        heartbeat : "Heartbeat" optional, reserved : "Reserved" optional, mobile :
-        "Mobile" optional }
+        Output { optional extension = "Extension", optional work_mode = "WorkMode",
+        optional device_id = "DeviceId", optional job_id = "JobId", optional user_id =
+        "UserId", optional break_code = "BreakCode", optional instance_id = "InstanceId",
+        optional outbound_scenario = "OutboundScenario", optional user_state =
+        "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList",
+        optional heartbeat = "Heartbeat", optional reserved = "Reserved", optional mobile
+        = "Mobile" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -7514,8 +7515,8 @@ pub mod start_conference {
         pub user_context: Option<super::types::UserContext>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { call_context : "CallContext" optional, user_context : "UserContext"
-        optional }
+        Output { optional call_context = "CallContext", optional user_context =
+        "UserContext" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -7719,8 +7720,8 @@ pub mod switch_to_conference {
         pub user_context: Option<super::types::UserContext>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { call_context : "CallContext" optional, user_context : "UserContext"
-        optional }
+        Output { optional call_context = "CallContext", optional user_context =
+        "UserContext" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -8049,13 +8050,13 @@ pub mod take_break {
         pub mobile: Option<String>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { extension : "Extension" optional, work_mode : "WorkMode" optional,
-        device_id : "DeviceId" optional, job_id : "JobId" optional, user_id : "UserId"
-        optional, break_code : "BreakCode" optional, instance_id : "InstanceId" optional,
-        outbound_scenario : "OutboundScenario" optional, user_state : "UserState"
-        optional, signed_skill_group_id_list : "SignedSkillGroupIdList" optional,
-        heartbeat : "Heartbeat" optional, reserved : "Reserved" optional, mobile :
-        "Mobile" optional }
+        Output { optional extension = "Extension", optional work_mode = "WorkMode",
+        optional device_id = "DeviceId", optional job_id = "JobId", optional user_id =
+        "UserId", optional break_code = "BreakCode", optional instance_id = "InstanceId",
+        optional outbound_scenario = "OutboundScenario", optional user_state =
+        "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList",
+        optional heartbeat = "Heartbeat", optional reserved = "Reserved", optional mobile
+        = "Mobile" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -8500,8 +8501,8 @@ pub mod unmute_call {
         pub user_context: Option<super::types::UserContext>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { call_context : "CallContext" optional, user_context : "UserContext"
-        optional }
+        Output { optional call_context = "CallContext", optional user_context =
+        "UserContext" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.

@@ -424,16 +424,16 @@ pub mod types {
         pub path: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
-        Call { id : "id" optional, state : "state" optional, call_uuid : "callUuid"
-        optional, conn_id : "connId" optional, device_uri : "deviceUri" optional,
-        participants : "participants" optional, dnis : "dnis" optional, call_type :
-        "callType" optional, capabilities : "capabilities" optional, user_data :
-        "userData" optional, recording_state : "recordingState" optional, parent_call_uri
-        : "parentCallUri" optional, parent_call_path : "parentCallPath" optional,
-        duration : "duration" optional, mute : "mute" optional, supervisor_listening_in :
-        "supervisorListeningIn" optional, monitored_user_muted : "monitoredUserMuted"
-        optional, monitoring : "monitoring" optional, uri : "uri" optional, path : "path"
-        optional }
+        Call { optional id = "id", optional state = "state", optional call_uuid =
+        "callUuid", optional conn_id = "connId", optional device_uri = "deviceUri",
+        optional participants = "participants", optional dnis = "dnis", optional
+        call_type = "callType", optional capabilities = "capabilities", optional
+        user_data = "userData", optional recording_state = "recordingState", optional
+        parent_call_uri = "parentCallUri", optional parent_call_path = "parentCallPath",
+        optional duration = "duration", optional mute = "mute", optional
+        supervisor_listening_in = "supervisorListeningIn", optional monitored_user_muted
+        = "monitoredUserMuted", optional monitoring = "monitoring", optional uri = "uri",
+        optional path = "path" }
     );
     /// A party of a call.
     ///
@@ -451,9 +451,9 @@ pub mod types {
         pub digits: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
-        Participant { e164_number : "e164Number" optional, formatted_phone_number :
-        "formattedPhoneNumber" optional, phone_number : "phoneNumber" optional, digits :
-        "digits" optional }
+        Participant { optional e164_number = "e164Number", optional
+        formatted_phone_number = "formattedPhoneNumber", optional phone_number =
+        "phoneNumber", optional digits = "digits" }
     );
     /// \`destination\` of Dial, InitiateConference, InitiateTransfer and SingleStepTransfer: "A JSON object that includes the number to be dialed." (sample \`{"phoneNumber": "5551212"}\` on the 8.5.2 Dial page).
     ///
@@ -469,7 +469,7 @@ pub mod types {
         pub phone_number: ::std::string::String,
     }
     ::switchboard_runtime::wire_object!(
-        Destination { phone_number : "phoneNumber" required }
+        Destination { required phone_number = "phoneNumber" }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -665,9 +665,9 @@ pub mod types {
         pub target_device_uri: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
-        DeviceSupervisorMonitoringState { state : "state" optional, mode : "mode"
-        optional, scope : "scope" optional, target_device_uri : "targetDeviceUri"
-        optional }
+        DeviceSupervisorMonitoringState { optional state = "state", optional mode =
+        "mode", optional scope = "scope", optional target_device_uri = "targetDeviceUri"
+        }
     );
     /// A device resource ("Device resources include properties that show the current state of the user's device and the available operations for the current state. … The device resource is also present in DeviceStateChangeMessages delivered to the client via CometD.") Field descriptions from the Device resource page (8.5.2DRAFT revision <https://en.docs.genesys.com/index.php?direction=prev&oldid=375097&title=Documentation%3AHTCC%3AAPI%3ACallsDeviceResource%3A8.5.2DRAFT>).
     ///
@@ -723,12 +723,12 @@ pub mod types {
         >,
     }
     ::switchboard_runtime::wire_object!(
-        Device { id : "id" optional, device_state : "deviceState" optional, user_state :
-        "userState" optional, phone_number : "phoneNumber" optional, e164_number :
-        "e164Number" optional, telephony_network : "telephonyNetwork" optional,
-        do_not_disturb : "doNotDisturb" optional, voice_environment_uri :
-        "voiceEnvironmentUri" optional, capabilities : "capabilities" optional,
-        supervisor_monitoring_state : "supervisorMonitoringState" optional }
+        Device { optional id = "id", optional device_state = "deviceState", optional
+        user_state = "userState", optional phone_number = "phoneNumber", optional
+        e164_number = "e164Number", optional telephony_network = "telephonyNetwork",
+        optional do_not_disturb = "doNotDisturb", optional voice_environment_uri =
+        "voiceEnvironmentUri", optional capabilities = "capabilities", optional
+        supervisor_monitoring_state = "supervisorMonitoringState" }
     );
     /// The state of the user for a device (\`userState\` of the Device resource), as shown in the Ready, NotReady and AuxWork notifications.
     ///
@@ -752,8 +752,8 @@ pub mod types {
         pub work_mode: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
-        UserState { id : "id" optional, display_name : "displayName" optional, state :
-        "state" optional, work_mode : "workMode" optional }
+        UserState { optional id = "id", optional display_name = "displayName", optional
+        state = "state", optional work_mode = "workMode" }
     );
 }
 #[rustfmt::skip]
@@ -901,9 +901,9 @@ pub mod events {
         pub message_type: ::std::string::String,
     }
     ::switchboard_runtime::wire_object!(
-        ParticipantsUpdatedData { notification_type : "notificationType" required, call :
-        "call" optional, phone_number : "phoneNumber" optional, extensions : "extensions"
-        optional, message_type : "messageType" required }
+        ParticipantsUpdatedData { required notification_type = "notificationType",
+        optional call = "call", optional phone_number = "phoneNumber", optional
+        extensions = "extensions", required message_type = "messageType" }
     );
     /// Event `ParticipantsUpdated`.
     ///
@@ -921,7 +921,7 @@ pub mod events {
         pub channel: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
-        ParticipantsUpdated { data : "data" required, channel : "channel" optional }
+        ParticipantsUpdated { required data = "data", optional channel = "channel" }
     );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -954,9 +954,9 @@ pub mod events {
         pub message_type: ::std::string::String,
     }
     ::switchboard_runtime::wire_object!(
-        StatusChangeData { notification_type : "notificationType" required, call : "call"
-        optional, phone_number : "phoneNumber" optional, extensions : "extensions"
-        optional, message_type : "messageType" required }
+        StatusChangeData { required notification_type = "notificationType", optional call
+        = "call", optional phone_number = "phoneNumber", optional extensions =
+        "extensions", required message_type = "messageType" }
     );
     /// Event `StatusChange`.
     ///
@@ -976,7 +976,7 @@ pub mod events {
         pub channel: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
-        StatusChange { data : "data" required, channel : "channel" optional }
+        StatusChange { required data = "data", optional channel = "channel" }
     );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -1000,9 +1000,9 @@ pub mod events {
         pub message_type: ::std::string::String,
     }
     ::switchboard_runtime::wire_object!(
-        CallRecordingStateChangeData { notification_type : "notificationType" required,
-        call : "call" optional, phone_number : "phoneNumber" optional, message_type :
-        "messageType" required }
+        CallRecordingStateChangeData { required notification_type = "notificationType",
+        optional call = "call", optional phone_number = "phoneNumber", required
+        message_type = "messageType" }
     );
     /// Event `CallRecordingStateChange`.
     ///
@@ -1022,7 +1022,7 @@ pub mod events {
         pub channel: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
-        CallRecordingStateChange { data : "data" required, channel : "channel" optional }
+        CallRecordingStateChange { required data = "data", optional channel = "channel" }
     );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -1038,8 +1038,8 @@ pub mod events {
         pub devices: ::std::option::Option<::std::vec::Vec<super::types::Device>>,
     }
     ::switchboard_runtime::wire_object!(
-        DeviceStateChangeMessageData { message_type : "messageType" required, devices :
-        "devices" optional }
+        DeviceStateChangeMessageData { required message_type = "messageType", optional
+        devices = "devices" }
     );
     /// Event `DeviceStateChangeMessage`.
     ///
@@ -1059,7 +1059,7 @@ pub mod events {
         pub channel: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
-        DeviceStateChangeMessage { data : "data" required, channel : "channel" optional }
+        DeviceStateChangeMessage { required data = "data", optional channel = "channel" }
     );
 }
 #[rustfmt::skip]

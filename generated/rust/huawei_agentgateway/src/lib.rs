@@ -811,10 +811,10 @@ pub mod events {
         pub json_key: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ::switchboard_runtime::wire_object!(
-        AgentMediaEventStopRecordDone { begin_time : "beginTime" optional, end_time :
-        "endTime" optional, task_id : "taskId" optional, file_media_type :
-        "fileMediaType" optional, record_format : "recordFormat" optional, json_key :
-        "jsonKey" optional }
+        AgentMediaEventStopRecordDone { optional begin_time = "beginTime", optional
+        end_time = "endTime", optional task_id = "taskId", optional file_media_type =
+        "fileMediaType", optional record_format = "recordFormat", optional json_key =
+        "jsonKey" }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -873,7 +873,7 @@ pub mod events {
         pub phone_state: ::std::option::Option<AgentOtherPhoneReleasePhoneState>,
     }
     ::switchboard_runtime::wire_object!(
-        AgentOtherPhoneRelease { phone_state : "phoneState" optional }
+        AgentOtherPhoneRelease { optional phone_state = "phoneState" }
     );
     /// Event `AgentConf_SelfLeaveResult`.
     ///
@@ -889,7 +889,7 @@ pub mod events {
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
-        AgentConfSelfLeaveResult { conf_id : "confId" optional }
+        AgentConfSelfLeaveResult { optional conf_id = "confId" }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1111,11 +1111,11 @@ pub mod events {
         pub device_type: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
-        AgentConfParticipantChanged { result : "result" optional, change_type :
-        "changeType" optional, change_reason : "changeReason" optional, conf_id :
-        "confId" optional, participant : "participant" optional, participant_type :
-        "participantType" optional, device_call_type : "deviceCallType" optional,
-        device_type : "deviceType" optional }
+        AgentConfParticipantChanged { optional result = "result", optional change_type =
+        "changeType", optional change_reason = "changeReason", optional conf_id =
+        "confId", optional participant = "participant", optional participant_type =
+        "participantType", optional device_call_type = "deviceCallType", optional
+        device_type = "deviceType" }
     );
     /// Event `AgentConf_Ringing`.
     ///
@@ -1131,7 +1131,7 @@ pub mod events {
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
-        AgentConfRinging { conf_id : "confId" optional }
+        AgentConfRinging { optional conf_id = "confId" }
     );
     /// Event `AgentConf_SelfJoinResult`.
     ///
@@ -1147,7 +1147,7 @@ pub mod events {
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
-        AgentConfSelfJoinResult { conf_id : "confId" optional }
+        AgentConfSelfJoinResult { optional conf_id = "confId" }
     );
     /// Event `AgentConf_RequestSuccess`.
     ///
@@ -1163,7 +1163,7 @@ pub mod events {
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
-        AgentConfRequestSuccess { conf_id : "confId" optional }
+        AgentConfRequestSuccess { optional conf_id = "confId" }
     );
     /// Event `AgentConf_PresidentChanged`.
     ///
@@ -1179,7 +1179,7 @@ pub mod events {
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
-        AgentConfPresidentChanged { conf_id : "confId" optional }
+        AgentConfPresidentChanged { optional conf_id = "confId" }
     );
     /// Event `AgentConf_Timeout`.
     ///
@@ -1193,7 +1193,7 @@ pub mod events {
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
-        AgentConfTimeout { conf_id : "confId" optional }
+        AgentConfTimeout { optional conf_id = "confId" }
     );
     /// Event `AgentConf_RequestFailed`.
     ///
@@ -1209,7 +1209,7 @@ pub mod events {
         pub cause: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
-        AgentConfRequestFailed { cause : "cause" optional }
+        AgentConfRequestFailed { optional cause = "cause" }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1283,7 +1283,7 @@ pub mod events {
         pub r#type: ::std::option::Option<AgentOtherPhoneOffhookType>,
     }
     ::switchboard_runtime::wire_object!(
-        AgentOtherPhoneOffhook { r#type : "type" optional }
+        AgentOtherPhoneOffhook { optional r#type = "type" }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1445,9 +1445,9 @@ pub mod events {
         pub media_ability: ::std::option::Option<AgentEventTalkingMediaAbility>,
     }
     ::switchboard_runtime::wire_object!(
-        AgentEventTalking { called : "called" optional, caller : "caller" optional,
-        callid : "callid" optional, r#type : "type" optional, feature : "feature"
-        optional, media_ability : "mediaAbility" optional }
+        AgentEventTalking { optional called = "called", optional caller = "caller",
+        optional callid = "callid", optional r#type = "type", optional feature =
+        "feature", optional media_ability = "mediaAbility" }
     );
     /// Event `AgentEvent_Customer_Release`.
     ///
@@ -1469,8 +1469,8 @@ pub mod events {
         pub number: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
-        AgentEventCustomerRelease { callid : "callid" optional, number : "number"
-        optional }
+        AgentEventCustomerRelease { optional callid = "callid", optional number =
+        "number" }
     );
 }
 #[rustfmt::skip]
@@ -2256,9 +2256,9 @@ pub mod batch_add_participants {
         pub device_type: Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
-        BatchAddParticipantsRequestAddressesItem { address_type : "addressType" required,
-        address : "address" required, device_call_type : "deviceCallType" optional,
-        device_type : "deviceType" optional }
+        BatchAddParticipantsRequestAddressesItem { required address_type = "addressType",
+        required address = "address", optional device_call_type = "deviceCallType",
+        optional device_type = "deviceType" }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2494,7 +2494,7 @@ pub mod batch_remove_participants {
         >,
     }
     ::switchboard_runtime::wire_object!(
-        Output { no_exist_participants : "noExistParticipants" optional }
+        Output { optional no_exist_participants = "noExistParticipants" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2591,8 +2591,8 @@ pub mod batch_remove_participants {
         pub address: String,
     }
     ::switchboard_runtime::wire_object!(
-        BatchRemoveParticipantsRequestAddressesItem { address_type : "addressType"
-        required, address : "address" required }
+        BatchRemoveParticipantsRequestAddressesItem { required address_type =
+        "addressType", required address = "address" }
     );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -2612,8 +2612,8 @@ pub mod batch_remove_participants {
         pub address: Option<String>,
     }
     ::switchboard_runtime::wire_object!(
-        BatchRemoveParticipantsOutputNoExistParticipantsItem { address_type :
-        "addressType" optional, address : "address" optional }
+        BatchRemoveParticipantsOutputNoExistParticipantsItem { optional address_type =
+        "addressType", optional address = "address" }
     );
 }
 #[rustfmt::skip]
@@ -4568,8 +4568,8 @@ pub mod poll_events {
         pub content: Option<::switchboard_runtime::serde_json::Value>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { event_type : "eventType" optional, work_no : "workNo" optional, content
-        : "content" optional }
+        Output { optional event_type = "eventType", optional work_no = "workNo", optional
+        content = "content" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4845,11 +4845,11 @@ pub mod query_hold_list {
         pub endtime: Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { callfeature : "callfeature" optional, callid : "callid" optional, caller
-        : "caller" optional, called : "called" optional, callskill : "callskill"
-        optional, callskillid : "callskillid" optional, orgicallednum : "orgicallednum"
-        optional, calldata : "calldata" optional, begintime : "begintime" optional,
-        endtime : "endtime" optional }
+        Output { optional callfeature = "callfeature", optional callid = "callid",
+        optional caller = "caller", optional called = "called", optional callskill =
+        "callskill", optional callskillid = "callskillid", optional orgicallednum =
+        "orgicallednum", optional calldata = "calldata", optional begintime =
+        "begintime", optional endtime = "endtime" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5073,7 +5073,7 @@ pub mod query_vdn_conference_ids {
         /// Example: `[355840]`. Wire name: `confIds`.
         pub conf_ids: Option<Vec<i64>>,
     }
-    ::switchboard_runtime::wire_object!(Output { conf_ids : "confIds" optional });
+    ::switchboard_runtime::wire_object!(Output { optional conf_ids = "confIds" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]

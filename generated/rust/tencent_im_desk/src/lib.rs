@@ -318,7 +318,7 @@ pub mod types {
         pub msg_content: ::std::option::Option<::switchboard_runtime::serde_json::Value>,
     }
     ::switchboard_runtime::wire_object!(
-        MsgElement { msg_type : "MsgType" optional, msg_content : "MsgContent" optional }
+        MsgElement { optional msg_type = "MsgType", optional msg_content = "MsgContent" }
     );
 }
 #[rustfmt::skip]
@@ -563,7 +563,7 @@ pub mod contact_user {
         /// Example: `1289316687@qq.com`. Wire name: `MemberId`.
         pub member_id: Option<String>,
     }
-    ::switchboard_runtime::wire_object!(Output { member_id : "MemberId" optional });
+    ::switchboard_runtime::wire_object!(Output { optional member_id = "MemberId" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -808,7 +808,7 @@ pub mod describe_agent_statistics {
         pub data: Option<Vec<DescribeAgentStatisticsOutputDataItem>>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { total_count : "TotalCount" optional, data : "Data" optional }
+        Output { optional total_count = "TotalCount", optional data = "Data" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -881,21 +881,21 @@ pub mod describe_agent_statistics {
         pub satisfied_cnt: Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
-        DescribeAgentStatisticsOutputDataItem { agent_id : "AgentId" optional,
-        agent_nick_name : "AgentNickName" optional, first_login_timestamp :
-        "FirstLoginTimestamp" optional, last_logout_timestamp : "LastLogoutTimestamp"
-        optional, free_time : "FreeTime" optional, busy_time : "BusyTime" optional,
-        rest_time : "RestTime" optional, total_session_cnt : "TotalSessionCnt" optional,
-        transfer_session_cnt : "TransferSessionCnt" optional, effective_session_cnt :
-        "EffectiveSessionCnt" optional, agent_end_cnt : "AgentEndCnt" optional,
-        serve_user_cnt : "ServeUserCnt" optional, total_accept_time : "TotalAcceptTime"
-        optional, total_msg_cnt : "TotalMsgCnt" optional, agent_msg_cnt : "AgentMsgCnt"
-        optional, user_msg_cnt : "UserMsgCnt" optional, not_resp_session_cnt :
-        "NotRespSessionCnt" optional, avg_first_resp_time : "AvgFirstRespTime" optional,
-        first_resp_under30s_cnt : "FirstRespUnder30sCnt" optional, avg_resp_time :
-        "AvgRespTime" optional, avg_resp_under30s_cnt : "AvgRespUnder30sCnt" optional,
-        avg_accept_time : "AvgAcceptTime" optional, satisfaction_selected_cnt :
-        "SatisfactionSelectedCnt" optional, satisfied_cnt : "SatisfiedCnt" optional }
+        DescribeAgentStatisticsOutputDataItem { optional agent_id = "AgentId", optional
+        agent_nick_name = "AgentNickName", optional first_login_timestamp =
+        "FirstLoginTimestamp", optional last_logout_timestamp = "LastLogoutTimestamp",
+        optional free_time = "FreeTime", optional busy_time = "BusyTime", optional
+        rest_time = "RestTime", optional total_session_cnt = "TotalSessionCnt", optional
+        transfer_session_cnt = "TransferSessionCnt", optional effective_session_cnt =
+        "EffectiveSessionCnt", optional agent_end_cnt = "AgentEndCnt", optional
+        serve_user_cnt = "ServeUserCnt", optional total_accept_time = "TotalAcceptTime",
+        optional total_msg_cnt = "TotalMsgCnt", optional agent_msg_cnt = "AgentMsgCnt",
+        optional user_msg_cnt = "UserMsgCnt", optional not_resp_session_cnt =
+        "NotRespSessionCnt", optional avg_first_resp_time = "AvgFirstRespTime", optional
+        first_resp_under30s_cnt = "FirstRespUnder30sCnt", optional avg_resp_time =
+        "AvgRespTime", optional avg_resp_under30s_cnt = "AvgRespUnder30sCnt", optional
+        avg_accept_time = "AvgAcceptTime", optional satisfaction_selected_cnt =
+        "SatisfactionSelectedCnt", optional satisfied_cnt = "SatisfiedCnt" }
     );
 }
 #[rustfmt::skip]
@@ -1101,7 +1101,7 @@ pub mod describe_chat_messages {
         pub messages: Option<Vec<DescribeChatMessagesOutputMessagesItem>>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { total_count : "TotalCount" optional, messages : "Messages" optional }
+        Output { optional total_count = "TotalCount", optional messages = "Messages" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1250,9 +1250,9 @@ pub mod describe_chat_messages {
         pub timestamp: Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
-        DescribeChatMessagesOutputMessagesItem { from_account : "FromAccount" optional,
-        from_account_role : "FromAccountRole" optional, msg_body : "MsgBody" optional,
-        timestamp : "Timestamp" optional }
+        DescribeChatMessagesOutputMessagesItem { optional from_account = "FromAccount",
+        optional from_account_role = "FromAccountRole", optional msg_body = "MsgBody",
+        optional timestamp = "Timestamp" }
     );
 }
 #[rustfmt::skip]
@@ -1460,7 +1460,7 @@ pub mod describe_im_cdr_list {
         pub im_cdr_list: Option<Vec<DescribeImCdrListOutputImCdrListItem>>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { total_count : "TotalCount" optional, im_cdr_list : "IMCdrList" optional
+        Output { optional total_count = "TotalCount", optional im_cdr_list = "IMCdrList"
         }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
@@ -1532,13 +1532,13 @@ pub mod describe_im_cdr_list {
         pub timestamp: Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
-        DescribeImCdrListOutputImCdrListItem { session_id : "SessionId" optional,
-        agent_group_id : "AgentGroupId" optional, agent_group_name : "AgentGroupName"
-        optional, agent_id : "AgentId" optional, channel_type : "ChannelType" optional,
-        client_user_id : "ClientUserId" optional, client_user_nick_name :
-        "ClientUserNickName" optional, duration : "Duration" optional, end_status :
-        "EndStatus" optional, satisfaction_selected : "SatisfactionSelected" optional,
-        timestamp : "Timestamp" optional }
+        DescribeImCdrListOutputImCdrListItem { optional session_id = "SessionId",
+        optional agent_group_id = "AgentGroupId", optional agent_group_name =
+        "AgentGroupName", optional agent_id = "AgentId", optional channel_type =
+        "ChannelType", optional client_user_id = "ClientUserId", optional
+        client_user_nick_name = "ClientUserNickName", optional duration = "Duration",
+        optional end_status = "EndStatus", optional satisfaction_selected =
+        "SatisfactionSelected", optional timestamp = "Timestamp" }
     );
 }
 #[rustfmt::skip]
@@ -1654,7 +1654,7 @@ pub mod describe_reception_realtime_statistics {
         /// Wire name: `Data`.
         pub data: Option<DescribeReceptionRealtimeStatisticsOutputData>,
     }
-    ::switchboard_runtime::wire_object!(Output { data : "Data" optional });
+    ::switchboard_runtime::wire_object!(Output { optional data = "Data" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1696,9 +1696,9 @@ pub mod describe_reception_realtime_statistics {
         pub queue_cnt: Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
-        DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem { group_id
-        : "GroupId" optional, group_name : "GroupName" optional, queue_cnt : "QueueCnt"
-        optional }
+        DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem { optional
+        group_id = "GroupId", optional group_name = "GroupName", optional queue_cnt =
+        "QueueCnt" }
     );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -1752,12 +1752,12 @@ pub mod describe_reception_realtime_statistics {
         >,
     }
     ::switchboard_runtime::wire_object!(
-        DescribeReceptionRealtimeStatisticsOutputData { current_transfer_agent_cnt :
-        "CurrentTransferAgentCnt" optional, current_agent_accept_cnt :
-        "CurrentAgentAcceptCnt" optional, current_queue_cnt : "CurrentQueueCnt" optional,
-        free_agent_cnt : "FreeAgentCnt" optional, rest_agent_cnt : "RestAgentCnt"
-        optional, busy_agent_cnt : "BusyAgentCnt" optional, current_group_queue_cnt :
-        "CurrentGroupQueueCnt" optional }
+        DescribeReceptionRealtimeStatisticsOutputData { optional
+        current_transfer_agent_cnt = "CurrentTransferAgentCnt", optional
+        current_agent_accept_cnt = "CurrentAgentAcceptCnt", optional current_queue_cnt =
+        "CurrentQueueCnt", optional free_agent_cnt = "FreeAgentCnt", optional
+        rest_agent_cnt = "RestAgentCnt", optional busy_agent_cnt = "BusyAgentCnt",
+        optional current_group_queue_cnt = "CurrentGroupQueueCnt" }
     );
 }
 #[rustfmt::skip]
@@ -1930,7 +1930,7 @@ pub mod describe_session_statistics {
         pub data: Option<Vec<DescribeSessionStatisticsOutputDataItem>>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { total_count : "TotalCount" optional, data : "Data" optional }
+        Output { optional total_count = "TotalCount", optional data = "Data" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2005,17 +2005,17 @@ pub mod describe_session_statistics {
         pub avg_queue_time: Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
-        DescribeSessionStatisticsOutputDataItem { time : "Time" optional,
-        total_session_cnt : "TotalSessionCnt" optional, transfer_agent_session_cnt :
-        "TransferAgentSessionCnt" optional, agent_accept_cnt : "AgentAcceptCnt" optional,
-        effective_session_cnt : "EffectiveSessionCnt" optional, satisfaction_selected_cnt
-        : "SatisfactionSelectedCnt" optional, one_star_selected_cnt :
-        "OneStarSelectedCnt" optional, two_star_selected_cnt : "TwoStarSelectedCnt"
-        optional, three_star_selected_cnt : "ThreeStarSelectedCnt" optional,
-        four_star_selected_cnt : "FourStarSelectedCnt" optional, five_star_selected_cnt :
-        "FiveStarSelectedCnt" optional, avg_first_resp_time : "AvgFirstRespTime"
-        optional, avg_resp_time : "AvgRespTime" optional, avg_accept_time :
-        "AvgAcceptTime" optional, avg_queue_time : "AvgQueueTime" optional }
+        DescribeSessionStatisticsOutputDataItem { optional time = "Time", optional
+        total_session_cnt = "TotalSessionCnt", optional transfer_agent_session_cnt =
+        "TransferAgentSessionCnt", optional agent_accept_cnt = "AgentAcceptCnt", optional
+        effective_session_cnt = "EffectiveSessionCnt", optional satisfaction_selected_cnt
+        = "SatisfactionSelectedCnt", optional one_star_selected_cnt =
+        "OneStarSelectedCnt", optional two_star_selected_cnt = "TwoStarSelectedCnt",
+        optional three_star_selected_cnt = "ThreeStarSelectedCnt", optional
+        four_star_selected_cnt = "FourStarSelectedCnt", optional five_star_selected_cnt =
+        "FiveStarSelectedCnt", optional avg_first_resp_time = "AvgFirstRespTime",
+        optional avg_resp_time = "AvgRespTime", optional avg_accept_time =
+        "AvgAcceptTime", optional avg_queue_time = "AvgQueueTime" }
     );
 }
 #[rustfmt::skip]
@@ -2394,8 +2394,8 @@ pub mod get_session_state {
         pub agent_id: Option<String>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { session_id : "SessionId" optional, current_state : "CurrentState"
-        optional, agent_id : "AgentId" optional }
+        Output { optional session_id = "SessionId", optional current_state =
+        "CurrentState", optional agent_id = "AgentId" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2885,7 +2885,7 @@ pub mod send_stream_msg {
         /// Example: `124_1600045926_716f784b2bbd6ce9415027715`. Wire name: `MsgKey`.
         pub msg_key: Option<String>,
     }
-    ::switchboard_runtime::wire_object!(Output { msg_key : "MsgKey" optional });
+    ::switchboard_runtime::wire_object!(Output { optional msg_key = "MsgKey" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3155,7 +3155,7 @@ pub mod transfer_to_human {
         pub is_in_queue: Option<OutputIsInQueue>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { agent_id : "AgentId" optional, is_in_queue : "IsInQueue" optional }
+        Output { optional agent_id = "AgentId", optional is_in_queue = "IsInQueue" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
