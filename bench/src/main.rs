@@ -160,9 +160,41 @@ fn run(args: &Args) -> Result<()> {
                 &log,
             )?);
         }
+        // The user's loop: one endpoint's spec edited, regenerated into the existing output.
+        let mut edits = Vec::new();
+        let edited = specs
+            .join(synth::SERVICE)
+            .join("endpoints")
+            .join(format!("{}.yaml", synth::endpoint(0).id));
+        let original = synth::endpoint_yaml(0);
+        let summary = format!("summary: {}", synth::endpoint(0).summary);
+        for i in 1..=ctx.repeat {
+            let text = original.replacen(&summary, &format!("{summary} Edit {i}."), 1);
+            assert_ne!(text, original, "the synthetic endpoint has a summary line");
+            std::fs::write(&edited, text)?;
+            edits.push(measure::run_logged(
+                Command::new(&codegen)
+                    .arg("--specs")
+                    .arg(&specs)
+                    .arg("--out")
+                    .arg(&out),
+                &log,
+            )?);
+        }
+        // Back to the original spec and its output (untimed), for the builds below.
+        std::fs::write(&edited, &original)?;
+        measure::run_logged(
+            Command::new(&codegen)
+                .arg("--specs")
+                .arg(&specs)
+                .arg("--out")
+                .arg(&out),
+            &log,
+        )?;
         let mut row = Row {
             n,
             regen: measure::median(runs),
+            regen_edit: Some(measure::median(edits)),
             ..Row::default()
         };
         row.regen_files = build::tree_size(&out)?;

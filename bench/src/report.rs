@@ -15,6 +15,9 @@ pub struct Row {
     pub regen: Usage,
     /// Files and bytes switchboard wrote.
     pub regen_files: (usize, u64),
+    /// switchboard: regeneration after one endpoint's spec changed, into the existing output
+    /// (every output recomputed, only the files that differ rewritten), median.
+    pub regen_edit: Option<Usage>,
     /// Lines of the generated switchboard crate's `src/`.
     pub switchboard_lines: usize,
     /// progenitor: Rust client generation, median.
@@ -154,6 +157,31 @@ pub fn render(ctx: &Context, rows: &[Row]) -> String {
             r.regen_files.0,
             r.regen_files.1 as f64 / (1024.0 * 1024.0),
         );
+    }
+
+    if rows.iter().any(|r| r.regen_edit.is_some()) {
+        s.push_str("\n### Regeneration after a one-endpoint edit\n\n");
+        s.push_str("One endpoint's summary changed, then the CLI run into the existing output: every output is computed again and compared, and only the files that differ are rewritten (five of them for this edit).\n\n");
+        s.push_str("| N | switchboard: wall | CPU | peak RSS | progenitor, Rust only, from scratch: wall | speed-up (wall) |\n");
+        s.push_str("|---:|---:|---:|---:|---:|---:|\n");
+        for r in rows {
+            let Some(e) = &r.regen_edit else { continue };
+            let (pw, up) = match &r.progenitor_gen {
+                Some(p) => (
+                    secs(p.wall),
+                    ratio(p.wall.as_secs_f64(), e.wall.as_secs_f64()),
+                ),
+                None => ("—".into(), "—".into()),
+            };
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {pw} | {up} |",
+                r.n,
+                secs(e.wall),
+                secs(e.cpu),
+                mib(e),
+            );
+        }
     }
 
     let built: Vec<&Row> = rows
