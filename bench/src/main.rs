@@ -144,6 +144,16 @@ fn run(args: &Args) -> Result<()> {
         // thousand files right after deleting a thousand costs several times the kernel time
         // (seen here: 0.1 s of system time per run became 0.8 s to 1.1 s). A user regenerating
         // their specs does not delete and recreate the tree between runs.
+        let regenerate = |out: &Path| {
+            measure::run_logged(
+                Command::new(&codegen)
+                    .arg("--specs")
+                    .arg(&specs)
+                    .arg("--out")
+                    .arg(out),
+                &log,
+            )
+        };
         let mut out = dir.join("out-1");
         let mut runs = Vec::new();
         for i in 1..=ctx.repeat {
@@ -151,14 +161,7 @@ fn run(args: &Args) -> Result<()> {
             if out.exists() {
                 std::fs::remove_dir_all(&out)?;
             }
-            runs.push(measure::run_logged(
-                Command::new(&codegen)
-                    .arg("--specs")
-                    .arg(&specs)
-                    .arg("--out")
-                    .arg(&out),
-                &log,
-            )?);
+            runs.push(regenerate(&out)?);
         }
         // The user's loop: one endpoint's spec edited, regenerated into the existing output.
         let mut edits = Vec::new();
@@ -172,25 +175,11 @@ fn run(args: &Args) -> Result<()> {
             let text = original.replacen(&summary, &format!("{summary} Edit {i}."), 1);
             assert_ne!(text, original, "the synthetic endpoint has a summary line");
             std::fs::write(&edited, text)?;
-            edits.push(measure::run_logged(
-                Command::new(&codegen)
-                    .arg("--specs")
-                    .arg(&specs)
-                    .arg("--out")
-                    .arg(&out),
-                &log,
-            )?);
+            edits.push(regenerate(&out)?);
         }
         // Back to the original spec and its output (untimed), for the builds below.
         std::fs::write(&edited, &original)?;
-        measure::run_logged(
-            Command::new(&codegen)
-                .arg("--specs")
-                .arg(&specs)
-                .arg("--out")
-                .arg(&out),
-            &log,
-        )?;
+        regenerate(&out)?;
         let mut row = Row {
             n,
             regen: measure::median(runs),

@@ -81,37 +81,31 @@ pub(crate) fn stage_and_swap(
     paths: &[&PathBuf],
     fail_at: Option<usize>,
 ) -> io::Result<()> {
-    let limit = fail_at.map_or(paths.len(), |i| i.min(paths.len()));
-    let staged: Vec<(PathBuf, PathBuf)> = paths
-        .iter()
-        .map(|path| {
-            let target = root.join(path);
-            (temp_name(&target), target)
-        })
-        .collect();
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
     let mut created_dirs: Vec<PathBuf> = Vec::new();
     let result = (|| -> io::Result<()> {
-        for (_, target) in &staged[..limit] {
+        for (i, path) in paths.iter().enumerate() {
+            if fail_at == Some(i) {
+                return Err(io::Error::other(format!(
+                    "injected failure before writing {} (test hook)",
+                    path.display()
+                )));
+            }
+            let target = root.join(path);
             if let Some(parent) = target.parent() {
                 create_dirs(parent, &mut created_dirs)?;
             }
+            let temp = temp_name(&target);
+            // One at a time: writing from several threads into one folder made ext4 spend
+            // several times as long in the kernel creating the files (see BENCHMARKS.md).
+            // Staged before the write, so a temporary left half-written is removed too.
+            staged.push((temp.clone(), target));
+            fs::write(&temp, &outputs.files[*path])?;
         }
-        // One at a time: writing from several threads into one folder made the file system
-        // (ext4) spend several times as long in the kernel creating the files.
-        for ((temp, _), path) in staged[..limit].iter().zip(&paths[..limit]) {
-            fs::write(temp, &outputs.files[*path])?;
-        }
-        match fail_at {
-            Some(i) if i < paths.len() => Err(io::Error::other(format!(
-                "injected failure before writing {} (test hook)",
-                paths[i].display()
-            ))),
-            _ => Ok(()),
-        }
+        Ok(())
     })();
     if let Err(err) = result {
-        // Every temporary that may exist, half-written ones included.
-        for (temp, _) in &staged[..limit] {
+        for (temp, _) in &staged {
             let _ = fs::remove_file(temp);
         }
         for dir in created_dirs.iter().rev() {

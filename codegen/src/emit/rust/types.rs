@@ -34,58 +34,49 @@ impl Std {
     /// Prelude names.
     pub const PRELUDE: Std = Std { prelude: true };
 
+    /// `name`, or `::std::module::name`.
+    fn path(self, module: &str, name: &str) -> TokenStream {
+        let name = format_ident!("{name}");
+        if self.prelude {
+            quote!(#name)
+        } else {
+            let module = format_ident!("{module}");
+            quote!(::std::#module::#name)
+        }
+    }
+
     /// `String`.
     pub fn string(self) -> TokenStream {
-        if self.prelude {
-            quote!(String)
-        } else {
-            quote!(::std::string::String)
-        }
+        self.path("string", "String")
     }
 
     /// `Option<T>`.
     pub fn option(self, ty: &TokenStream) -> TokenStream {
-        if self.prelude {
-            quote!(Option<#ty>)
-        } else {
-            quote!(::std::option::Option<#ty>)
-        }
+        let path = self.path("option", "Option");
+        quote!(#path<#ty>)
     }
 
     /// `Vec<T>`.
     pub fn vec(self, ty: &TokenStream) -> TokenStream {
-        if self.prelude {
-            quote!(Vec<#ty>)
-        } else {
-            quote!(::std::vec::Vec<#ty>)
-        }
+        let path = self.path("vec", "Vec");
+        quote!(#path<#ty>)
     }
 
     /// `Box<T>`.
     pub fn boxed(self, ty: &TokenStream) -> TokenStream {
-        if self.prelude {
-            quote!(Box<#ty>)
-        } else {
-            quote!(::std::boxed::Box<#ty>)
-        }
+        let path = self.path("boxed", "Box");
+        quote!(#path<#ty>)
     }
 
     /// `Result<T, E>`.
     pub fn result(self, ok: &TokenStream, err: &TokenStream) -> TokenStream {
-        if self.prelude {
-            quote!(Result<#ok, #err>)
-        } else {
-            quote!(::std::result::Result<#ok, #err>)
-        }
+        let path = self.path("result", "Result");
+        quote!(#path<#ok, #err>)
     }
 
     /// The `From` trait.
     pub fn from(self) -> TokenStream {
-        if self.prelude {
-            quote!(From)
-        } else {
-            quote!(::std::convert::From)
-        }
+        self.path("convert", "From")
     }
 }
 
