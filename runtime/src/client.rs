@@ -156,18 +156,29 @@ pub fn split_event(
     payload_field: Option<&str>,
 ) -> Result<EventFrame, crate::error::JsonError> {
     let value = crate::error::decode_json(frame)?;
-    let name = crate::error::json_path_text(&value, name_field).unwrap_or_default();
+    Ok(split_event_value(value, Some(name_field), payload_field))
+}
+
+/// [`split_event`] of a frame already parsed; without `name_field` the name is empty.
+pub fn split_event_value(
+    value: serde_json::Value,
+    name_field: Option<&str>,
+    payload_field: Option<&str>,
+) -> EventFrame {
+    let name = name_field
+        .and_then(|field| crate::error::json_path_text(&value, field))
+        .unwrap_or_default();
     let payload = match payload_field {
         Some(path) => crate::error::json_path(&value, path)
             .cloned()
             .unwrap_or(serde_json::Value::Null),
         None => value.clone(),
     };
-    Ok(EventFrame {
+    EventFrame {
         name,
         frame: value,
         payload,
-    })
+    }
 }
 
 /// Implements [`Operation`] for a generated endpoint's `Request` by forwarding to its sans-IO

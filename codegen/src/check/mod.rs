@@ -3,6 +3,7 @@
 
 mod collisions;
 mod constraints;
+mod delivery;
 mod names;
 mod references;
 mod samples;
@@ -24,6 +25,7 @@ pub fn check(set: &SpecSet) -> Result<(), Vec<Diagnostic>> {
         names::check_names(&mut cx);
         templates::check_templates(&mut cx);
         references::check_references(&mut cx);
+        delivery::check_delivery(&mut cx);
         constraints::check_constraints(&mut cx);
         samples::check_samples(&mut cx);
         collisions::check_collisions(&mut cx);

@@ -8,7 +8,7 @@ use crate::spec::FieldSpec;
 
 const SNAKE: &str = "use lower snake_case: a letter, then letters, digits and `_`";
 
-fn is_snake(s: &str) -> bool {
+pub(super) fn is_snake(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')

@@ -134,6 +134,13 @@ pub enum Problem {
         /// The dispatch name (e.g. `Action`).
         name: String,
     },
+    /// An event delivery setting the runtime cannot act on.
+    Delivery {
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        hint: String,
+    },
     /// A code whose YAML type disagrees with the envelope's code type.
     CodeType {
         /// The envelope's code type.
@@ -167,6 +174,7 @@ impl Problem {
             Problem::NotAllowedHere { .. } => "E0110",
             Problem::CodeType { .. } => "E0111",
             Problem::MissingDispatch { .. } => "E0112",
+            Problem::Delivery { .. } => "E0113",
         }
     }
 
@@ -215,6 +223,7 @@ impl Problem {
                     "endpoint has no query dispatch value `{name}`, which the signing scheme reads"
                 )
             }
+            Problem::Delivery { message, .. } => format!("event delivery: {message}"),
         }
     }
 
@@ -243,6 +252,7 @@ impl Problem {
             Problem::NotAllowedHere { .. } => "remove this key".into(),
             Problem::CodeType { .. } => "wrong type of code".into(),
             Problem::MissingDispatch { .. } => "this endpoint".into(),
+            Problem::Delivery { .. } => "this setting".into(),
         }
     }
 
@@ -307,6 +317,7 @@ impl Problem {
             Problem::MissingDispatch { name } => Some(format!(
                 "add `dispatch: [{{in: query, name: {name}, value: ...}}]` to the endpoint"
             )),
+            Problem::Delivery { hint, .. } => Some(hint.clone()),
         }
     }
 }

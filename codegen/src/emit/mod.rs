@@ -22,3 +22,60 @@ impl Outputs {
         self.files.insert(path.into(), contents.into());
     }
 }
+
+/// What every output says about how events arrive: one sentence per fact of the delivery data,
+/// then the vendor's own words. Markdown (CommonMark), shared by the three emitters.
+pub fn delivery_summary(delivery: &crate::model::Delivery, words: Option<&str>) -> String {
+    use crate::model::Delivery;
+    let mut out = match delivery {
+        Delivery::Bayeux(b) => {
+            let channels: Vec<String> = b.channels.iter().map(|c| format!("`{}`", c.name)).collect();
+            format!(
+                "Delivery: Bayeux (CometD) long polling at `{}` under the base URL, with the \
+                 service's authentication; the client subscribes to {}.",
+                b.path,
+                channels.join(", ")
+            )
+        }
+        Delivery::Poll(p) => {
+            let at = match (&p.events_at, p.frame_is_body) {
+                (None, _) => "the whole response body is one event".to_owned(),
+                (Some(path), true) => {
+                    format!("an answer carries an event when `{path}` is present; the whole body is its frame")
+                }
+                (Some(path), false) => {
+                    format!("the event (or array of events) sits at `{path}` in the response body")
+                }
+            };
+            let alive = if p.keeps_session_alive {
+                " Polling also keeps the session alive: stopping it ends the session."
+            } else {
+                ""
+            };
+            format!(
+                "Delivery: polling the `{}` endpoint, {} ms after each answer; {at}.{alive}",
+                p.endpoint.0, p.interval_ms
+            )
+        }
+        Delivery::Push(p) => {
+            let query: Vec<String> = p.query.iter().map(|q| format!("`{}`", q.name)).collect();
+            let mut s = format!(
+                "Delivery: the vendor sends `{}` requests (callbacks) to the application's URL",
+                p.method
+            );
+            if !query.is_empty() {
+                s.push_str(&format!(", adding the query parameters {}", query.join(", ")));
+            }
+            s.push_str(&format!(
+                "; the application answers HTTP {} to an accepted callback.",
+                p.ack_status
+            ));
+            s
+        }
+    };
+    if let Some(words) = words {
+        out.push_str("\n\n");
+        out.push_str(words.trim());
+    }
+    out
+}

@@ -88,8 +88,9 @@ fn lower_service(files: &spec::ServiceFiles) -> Service {
         },
         errors: s.errors.iter().map(|e| error_code(e, None)).collect(),
         event_envelope: s.event_envelope.as_ref().map(|e| EventEnvelope {
-            delivery: e.delivery.value.clone(),
-            name_field: e.name_field.value.clone(),
+            delivery: delivery(s, &e.delivery.value),
+            description: text(&e.description),
+            name_field: text(&e.name_field),
             payload_field: text(&e.payload_field),
             fields: fields(s, &e.fields, "EventFrame"),
         }),
@@ -140,6 +141,68 @@ fn lower_service(files: &spec::ServiceFiles) -> Service {
             .collect(),
         endpoints,
         unconfirmed: texts(&s.unconfirmed),
+    }
+}
+
+fn delivery(s: &spec::ServiceSpec, d: &spec::DeliverySpec) -> Delivery {
+    match d {
+        spec::DeliverySpec::Bayeux(b) => Delivery::Bayeux(Bayeux {
+            path: b.path.value.clone(),
+            channels: b
+                .channels
+                .iter()
+                .map(|c| Channel {
+                    name: c.name.value.clone(),
+                    description: text(&c.description),
+                    events: s
+                        .events
+                        .iter()
+                        .filter(|e| e.channel.as_ref().is_some_and(|x| x.value == c.name.value))
+                        .map(|e| EventId(e.name.value.clone()))
+                        .collect(),
+                })
+                .collect(),
+            source: b.source.as_ref().map(source),
+            unconfirmed: texts(&b.unconfirmed),
+        }),
+        spec::DeliverySpec::Poll(p) => Delivery::Poll(Poll {
+            endpoint: EndpointId(p.endpoint.value.clone()),
+            events_at: text(&p.events_at),
+            frame_is_body: p
+                .frame
+                .as_ref()
+                .is_none_or(|f| f.value == spec::PollFrame::Body),
+            interval_ms: p.interval_ms.value,
+            keeps_session_alive: p.keeps_session_alive.as_ref().is_some_and(|k| k.value),
+            source: p.source.as_ref().map(source),
+            unconfirmed: texts(&p.unconfirmed),
+        }),
+        spec::DeliverySpec::Push(p) => Delivery::Push(Push {
+            method: p.method.value.clone(),
+            query: p
+                .query
+                .iter()
+                .map(|q| PushParam {
+                    name: q.name.value.clone(),
+                    description: text(&q.description),
+                    description_en: text(&q.description_en),
+                    value: text(&q.value),
+                    equals_setting: q.equals_setting.as_ref().map(|n| Name {
+                        wire: n.value.clone(),
+                        rust: naming::field_ident(&n.value),
+                    }),
+                    required: q.required.as_ref().is_none_or(|r| r.value),
+                    example: text(&q.example),
+                    unconfirmed: text(&q.unconfirmed),
+                })
+                .collect(),
+            max_body_bytes: p.max_body_bytes.as_ref().map_or(1 << 20, |m| m.value),
+            ack_status: p.acknowledgement.status.value,
+            ack_body: p.acknowledgement.body.as_ref().map(|b| b.value.0.clone()),
+            ack_description: text(&p.acknowledgement.description),
+            source: p.source.as_ref().map(source),
+            unconfirmed: texts(&p.unconfirmed),
+        }),
     }
 }
 

@@ -256,13 +256,141 @@ pub struct ErrorCode {
 #[derive(Clone, Debug, Serialize)]
 pub struct EventEnvelope {
     /// Delivery mechanism.
-    pub delivery: String,
-    /// Dotted path of the event name.
-    pub name_field: String,
+    pub delivery: Delivery,
+    /// How delivery works, in the vendor's words.
+    pub description: Option<String>,
+    /// Dotted path of the event name; `None` when frames carry no name.
+    pub name_field: Option<String>,
     /// Dotted path of the payload.
     pub payload_field: Option<String>,
     /// Frame fields.
     pub fields: Vec<Field>,
+}
+
+/// How events reach the application.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// Bayeux (CometD) long polling.
+    Bayeux(Bayeux),
+    /// Repeated calls of an endpoint.
+    Poll(Poll),
+    /// Callbacks the vendor sends to the application.
+    Push(Push),
+}
+
+impl Delivery {
+    /// The mechanism's name as written in specs.
+    pub fn mechanism(&self) -> &'static str {
+        match self {
+            Delivery::Bayeux(_) => "bayeux",
+            Delivery::Poll(_) => "poll",
+            Delivery::Push(_) => "push",
+        }
+    }
+
+    /// Where the delivery facts come from.
+    pub fn source(&self) -> Option<&Source> {
+        match self {
+            Delivery::Bayeux(b) => b.source.as_ref(),
+            Delivery::Poll(p) => p.source.as_ref(),
+            Delivery::Push(p) => p.source.as_ref(),
+        }
+    }
+
+    /// Facts of the delivery no public page confirms.
+    pub fn unconfirmed(&self) -> &[String] {
+        match self {
+            Delivery::Bayeux(b) => &b.unconfirmed,
+            Delivery::Poll(p) => &p.unconfirmed,
+            Delivery::Push(p) => &p.unconfirmed,
+        }
+    }
+}
+
+/// Bayeux delivery.
+#[derive(Clone, Debug, Serialize)]
+pub struct Bayeux {
+    /// Path of the Bayeux endpoint under the base URL.
+    pub path: String,
+    /// Subscribed channels, in spec order.
+    pub channels: Vec<Channel>,
+    /// Source page.
+    pub source: Option<Source>,
+    /// Unconfirmed facts.
+    pub unconfirmed: Vec<String>,
+}
+
+/// A Bayeux channel.
+#[derive(Clone, Debug, Serialize)]
+pub struct Channel {
+    /// Channel name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Events documented on this channel.
+    pub events: Vec<EventId>,
+}
+
+/// Poll delivery.
+#[derive(Clone, Debug, Serialize)]
+pub struct Poll {
+    /// The endpoint called again and again.
+    pub endpoint: EndpointId,
+    /// Dotted path of the event(s) in the response body.
+    pub events_at: Option<String>,
+    /// Whether a frame is the whole body (else the value(s) at `events_at`).
+    pub frame_is_body: bool,
+    /// Pause between polls.
+    pub interval_ms: u64,
+    /// Whether polling keeps the session alive.
+    pub keeps_session_alive: bool,
+    /// Source page.
+    pub source: Option<Source>,
+    /// Unconfirmed facts.
+    pub unconfirmed: Vec<String>,
+}
+
+/// Push delivery.
+#[derive(Clone, Debug, Serialize)]
+pub struct Push {
+    /// HTTP method of callbacks.
+    pub method: String,
+    /// Query parameters the vendor adds.
+    pub query: Vec<PushParam>,
+    /// Largest body accepted.
+    pub max_body_bytes: u64,
+    /// Acknowledgement status.
+    pub ack_status: u16,
+    /// Acknowledgement JSON body.
+    pub ack_body: Option<Value>,
+    /// What the vendor says of the acknowledgement.
+    pub ack_description: Option<String>,
+    /// Source page.
+    pub source: Option<Source>,
+    /// Unconfirmed facts.
+    pub unconfirmed: Vec<String>,
+}
+
+/// A callback query parameter.
+#[derive(Clone, Debug, Serialize)]
+pub struct PushParam {
+    /// Wire name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// English description.
+    pub description_en: Option<String>,
+    /// Fixed value.
+    pub value: Option<String>,
+    /// Setting it must equal: wire name of the setting and its Rust identifier.
+    pub equals_setting: Option<Name>,
+    /// Whether every callback carries it.
+    pub required: bool,
+    /// Example.
+    pub example: Option<String>,
+    /// Unconfirmed facts.
+    pub unconfirmed: Option<String>,
 }
 
 /// An event.

@@ -312,15 +312,145 @@ pub struct ErrorSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventEnvelopeSpec {
-    /// How events reach the client (long polling, CometD channel, push), in words.
-    pub delivery: Text,
-    /// Dotted path of the field naming the event (e.g. `event.eventType`).
-    pub name_field: Text,
+    /// The mechanism that brings events to the application: a single-key mapping naming it
+    /// (`bayeux`, `poll` or `push`) with its settings.
+    pub delivery: Sp<DeliverySpec>,
+    /// How events reach the client, in the vendor's words.
+    pub description: Option<Text>,
+    /// Dotted path of the field naming the event (e.g. `event.eventType`); absent when frames
+    /// carry no name (each event is then told apart by its discriminators, or is the only one).
+    pub name_field: Option<Text>,
     /// Dotted path of the event's own content (e.g. `event.content`); absent = the whole body.
     pub payload_field: Option<Text>,
     /// The frame's own documented fields.
     #[serde(default)]
     pub fields: Vec<FieldSpec>,
+}
+
+/// How events reach the application; each mechanism is implemented once in the runtime.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliverySpec {
+    /// The client long-polls a Bayeux (CometD) server: handshake, subscribe, `/meta/connect`.
+    Bayeux(BayeuxSpec),
+    /// The client calls one of the API's endpoints again and again.
+    Poll(PollSpec),
+    /// The vendor sends HTTP requests (callbacks) to the application.
+    Push(PushSpec),
+}
+
+/// Settings of `bayeux` delivery.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BayeuxSpec {
+    /// Path of the Bayeux endpoint under the base URL (e.g. `/notifications`); every Bayeux
+    /// request is POSTed there with the service's auth scheme.
+    pub path: Text,
+    /// The channels the client subscribes to; each event's `channel` must be one of them.
+    pub channels: Vec<ChannelSpec>,
+    /// Where the delivery facts come from.
+    pub source: Option<SourceSpec>,
+    /// Facts of the delivery no public page confirms.
+    #[serde(default)]
+    pub unconfirmed: Vec<Text>,
+}
+
+/// A Bayeux channel.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelSpec {
+    /// The channel name, e.g. `/v2/me/calls`.
+    pub name: Text,
+    /// What arrives on it, in the vendor's words.
+    pub description: Option<Text>,
+}
+
+/// Settings of `poll` delivery.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PollSpec {
+    /// Id of the endpoint that returns events (one of this service's endpoints).
+    pub endpoint: Text,
+    /// Dotted path of the event, or of an array of events, in the endpoint's response body;
+    /// an absent or null value means "no event this time". Absent: the whole body is one event.
+    pub events_at: Option<Text>,
+    /// What one event frame is: `body` (the whole response, named and split by the event
+    /// envelope; one event per answer) or `value` (the value, or each array item, at `events_at`).
+    pub frame: Option<Sp<PollFrame>>,
+    /// Pause after each answer before the next poll, in milliseconds.
+    pub interval_ms: Sp<u64>,
+    /// Whether polling also keeps the session alive (stopping it ends the session).
+    pub keeps_session_alive: Option<Sp<bool>>,
+    /// Where the delivery facts come from.
+    pub source: Option<SourceSpec>,
+    /// Facts of the delivery no public page confirms.
+    #[serde(default)]
+    pub unconfirmed: Vec<Text>,
+}
+
+/// What one event frame of a poll answer is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PollFrame {
+    /// The whole response body.
+    Body,
+    /// The value at `events_at` (each item, for an array).
+    Value,
+}
+
+/// Settings of `push` delivery.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PushSpec {
+    /// HTTP method of the vendor's callback requests.
+    pub method: Text,
+    /// Query parameters the vendor adds to the application's callback URL.
+    #[serde(default)]
+    pub query: Vec<PushParamSpec>,
+    /// Largest callback body accepted, in bytes (default 1 MiB).
+    pub max_body_bytes: Option<Sp<u64>>,
+    /// What the application answers to an accepted callback.
+    pub acknowledgement: AcknowledgementSpec,
+    /// Where the delivery facts come from.
+    pub source: Option<SourceSpec>,
+    /// Facts of the delivery no public page confirms.
+    #[serde(default)]
+    pub unconfirmed: Vec<Text>,
+}
+
+/// A query parameter of a callback request.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PushParamSpec {
+    /// Its name.
+    pub name: Text,
+    /// The documented description, verbatim in the vendor's language.
+    pub description: Option<Text>,
+    /// An English rendering of `description`, when that is not English.
+    pub description_en: Option<Text>,
+    /// The fixed value the vendor always sends; a callback with another value is rejected.
+    pub value: Option<Text>,
+    /// Name of a value the application configures (lower snake_case, e.g. `app_id`) that this
+    /// parameter must equal; a callback carrying another value is rejected as foreign.
+    pub equals_setting: Option<Text>,
+    /// Whether every callback carries it (default true).
+    pub required: Option<Sp<bool>>,
+    /// A documented example value.
+    pub example: Option<Text>,
+    /// Facts the page leaves open about this parameter.
+    pub unconfirmed: Option<Text>,
+}
+
+/// The answer the vendor expects to an accepted callback.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcknowledgementSpec {
+    /// HTTP status.
+    pub status: Sp<u16>,
+    /// The JSON body, as documented; absent for an empty body.
+    pub body: Option<Sp<Json>>,
+    /// What the vendor says about the answer, in its words.
+    pub description: Option<Text>,
 }
 
 /// An event the API delivers.

@@ -42,7 +42,10 @@ fn overview(service: &Service) -> Option<String> {
         section("Response envelope", service.envelope.description.clone()),
         section(
             "Events",
-            service.event_envelope.as_ref().map(|e| e.delivery.clone()),
+            service
+                .event_envelope
+                .as_ref()
+                .map(|e| crate::emit::delivery_summary(&e.delivery, e.description.as_deref())),
         ),
         section("Sources", text::bullets(&sources)),
         section("Unconfirmed", text::bullets(&service.unconfirmed)),
@@ -155,8 +158,16 @@ pub(super) fn emit_envelope_extension(service: &Service) -> Value {
 pub(super) fn emit_event_envelope_extension(service: &Service) -> Option<Value> {
     service.event_envelope.as_ref().map(|frame| {
         let mut out = Map::new();
-        out.insert("delivery".into(), frame.delivery.clone().into());
-        out.insert("name_field".into(), frame.name_field.clone().into());
+        out.insert(
+            "delivery".into(),
+            serde_json::to_value(&frame.delivery).expect("the model serializes to JSON"),
+        );
+        if let Some(description) = &frame.description {
+            out.insert("description".into(), description.clone().into());
+        }
+        if let Some(name) = &frame.name_field {
+            out.insert("name_field".into(), name.clone().into());
+        }
         if let Some(payload) = &frame.payload_field {
             out.insert("payload_field".into(), payload.clone().into());
         }

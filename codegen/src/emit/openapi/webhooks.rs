@@ -99,11 +99,9 @@ fn event_schema(service: &Service, event: &Event) -> Map<String, Value> {
         (None, Some(payload)) => merge(&mut schema, payload),
         (_, None) => {}
     }
-    pin(
-        &mut schema,
-        &frame.name_field,
-        event.name.wire.clone().into(),
-    );
+    if let Some(name_field) = &frame.name_field {
+        pin(&mut schema, name_field, event.name.wire.clone().into());
+    }
     for (path, value) in &event.discriminators {
         pin(&mut schema, path, value.clone().into());
     }
@@ -202,7 +200,11 @@ fn examples(service: &Service, event: &Event) -> Map<String, Value> {
         out.insert("documented".into(), example.into());
         seen.push(sample);
     }
-    let Some(name_field) = service.event_envelope.as_ref().map(|f| &f.name_field) else {
+    let Some(name_field) = service
+        .event_envelope
+        .as_ref()
+        .and_then(|f| f.name_field.as_ref())
+    else {
         return out;
     };
     for endpoint in &service.endpoints {

@@ -53,6 +53,7 @@ pub fn emit_client(service: &Service) -> TokenStream {
         }
     });
     let auth = emit_auth(service);
+    let events = super::delivery::emit_client_events(service);
     let title = format!(" An async client of {}.", service.title);
     quote! {
         #[doc = #title]
@@ -84,6 +85,8 @@ pub fn emit_client(service: &Service) -> TokenStream {
             }
 
             #(#methods)*
+
+            #events
         }
 
         /// Builds a [`Client`].

@@ -78,15 +78,31 @@ pub fn emit_events(service: &Service) -> TokenStream {
             }
         }
     });
-    let name_field = &envelope.name_field;
+    let name_field = match &envelope.name_field {
+        Some(n) => quote!(::std::option::Option::Some(#n)),
+        None => quote!(::std::option::Option::None),
+    };
+    let name_arms = service.events.iter().map(|event| {
+        let ty = ident(&event.name.rust);
+        let name = &event.name.wire;
+        quote!(Event::#ty(..) => #name,)
+    });
+    let delivery = super::delivery::emit_delivery(service, envelope);
     let payload_field = match &envelope.payload_field {
         Some(p) => quote!(::std::option::Option::Some(#p)),
         None => quote!(::std::option::Option::None),
     };
-    let module_docs = markdown(&format!(
+    let mut module_text = format!(
         "Events the API delivers.\n\n{}",
-        vendor(&envelope.delivery)
-    ));
+        vendor(&crate::emit::delivery_summary(&envelope.delivery, envelope.description.as_deref()))
+    );
+    if super::events_example::example_tokens(service).is_some() {
+        module_text.push_str(
+            "\n\nAn example (compiled and run by the crate's tests) is on the service's \
+             documentation page, under \"Receiving events\".",
+        );
+    }
+    let module_docs = markdown(&module_text);
     let defs = types.defs;
     let prelude = super::types::json_prelude();
     quote! {
@@ -123,10 +139,42 @@ pub fn emit_events(service: &Service) -> TokenStream {
 
             impl ::std::error::Error for EventError {}
 
+            impl Event {
+                /// The vendor's name of the event.
+                pub fn name(&self) -> &str {
+                    match self {
+                        #(#name_arms)*
+                        Event::Unknown { name, .. } => name,
+                    }
+                }
+            }
+
+            impl ::switchboard_runtime::events::EventType for Event {
+                fn from_frame(
+                    frame: &::switchboard_runtime::events::RawEvent,
+                ) -> ::std::result::Result<Self, ::switchboard_runtime::events::DecodeError> {
+                    decode_value(frame.frame.clone())
+                        .map_err(|e| ::switchboard_runtime::events::DecodeError::new(e.0))
+                }
+                fn name(&self) -> &str {
+                    Event::name(self)
+                }
+            }
+
+            #delivery
+
             /// Decodes one event frame (JSON bytes). Never panics, whatever the bytes.
             pub fn decode(frame: &[u8]) -> ::std::result::Result<Event, EventError> {
-                let split = ::switchboard_runtime::client::split_event(frame, #name_field, #payload_field)
+                let value = ::switchboard_runtime::error::decode_json(frame)
                     .map_err(|e| EventError(e.to_string()))?;
+                decode_value(value)
+            }
+
+            /// Decodes one event frame already parsed as JSON.
+            pub fn decode_value(
+                frame: ::switchboard_runtime::serde_json::Value,
+            ) -> ::std::result::Result<Event, EventError> {
+                let split = ::switchboard_runtime::client::split_event_value(frame, #name_field, #payload_field);
                 let payload = split.payload;
                 let named = |event: &str| split.name == event;
                 let unnamed = split.name.is_empty();

@@ -5,12 +5,16 @@
 //! the documented samples.
 
 mod client;
+mod delivery;
 mod docs;
 mod events;
+mod events_example;
 mod operation;
 mod samples;
 mod types;
 mod usage;
+
+pub use delivery::events_example;
 
 pub use usage::example_text;
 

@@ -66,7 +66,7 @@ pub fn example_tokens(service: &Service, endpoint: &Endpoint) -> Option<TokenStr
 
 /// A raw string literal (`r#"..."#`) with enough `#`s for any content, so documented JSON reads
 /// as written.
-fn raw_string(text: &str) -> TokenStream {
+pub(super) fn raw_string(text: &str) -> TokenStream {
     let mut hashes = String::from("#");
     while text.contains(&format!("\"{hashes}")) {
         hashes.push('#');
@@ -106,8 +106,22 @@ pub fn emit_usage_tests(service: &Service) -> TokenStream {
             }
         })
     });
+    let events = super::events_example::example_tokens(service).map(|tokens| {
+        quote! {
+            mod receiving_events {
+                #![allow(unused_imports)]
+                #tokens
+
+                #[tokio::test]
+                async fn the_documented_example_runs() {
+                    receiving_events().await.unwrap();
+                }
+            }
+        }
+    });
     quote! {
         //! The usage examples shown on each endpoint's documentation page, compiled and run.
         #(#modules)*
+        #events
     }
 }

@@ -759,7 +759,11 @@ pub mod types {
 #[rustfmt::skip]
 /// Events the API delivers.
 ///
+/// Delivery: Bayeux (CometD) long polling at \`/notifications\` under the base URL, with the service's authentication; the client subscribes to \`/v2/me/calls\`, \`/v2/me/devices\`.
+///
 /// CometD 3 (long polling; the 8.5.2 draft notes that web sockets are not supported by WWE&amp;WS). Call notifications arrive on channel \`/v2/me/calls\` (CallStateChangeMessage); other topics include \`/v2/me/devices\` (DeviceStateChangeMessage: agent state, DND, forwarding, monitoring) and \`/notifications/services\`.
+///
+/// An example (compiled and run by the crate's tests) is on the service's documentation page, under "Receiving events".
 pub mod events {
     #[allow(unused_imports)]
     use ::switchboard_runtime::wire::ToJson as _;
@@ -815,14 +819,58 @@ pub mod events {
         }
     }
     impl ::std::error::Error for EventError {}
+    impl Event {
+        /// The vendor's name of the event.
+        pub fn name(&self) -> &str {
+            match self {
+                Event::ParticipantsUpdated(..) => "ParticipantsUpdated",
+                Event::StatusChange(..) => "StatusChange",
+                Event::CallRecordingStateChange(..) => "CallRecordingStateChange",
+                Event::DeviceStateChangeMessage(..) => "DeviceStateChangeMessage",
+                Event::Unknown { name, .. } => name,
+            }
+        }
+    }
+    impl ::switchboard_runtime::events::EventType for Event {
+        fn from_frame(
+            frame: &::switchboard_runtime::events::RawEvent,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::events::DecodeError> {
+            decode_value(frame.frame.clone())
+                .map_err(|e| ::switchboard_runtime::events::DecodeError::new(e.0))
+        }
+        fn name(&self) -> &str {
+            Event::name(self)
+        }
+    }
+    /// A typed stream of this API's events: a `futures::Stream` of
+    /// `Result<Event, StreamError>`, closed by dropping it. See [`crate::Client::events`].
+    pub type EventStream = ::switchboard_runtime::events::Events<Event>;
+    pub use ::switchboard_runtime::events::{StreamError, StreamOptions};
+    /// The Bayeux settings of the spec: handshake at `/notifications` under the base URL, channels `/v2/me/calls`, `/v2/me/devices`.
+    pub fn bayeux_config(
+        options: StreamOptions,
+    ) -> ::switchboard_runtime::events::bayeux::BayeuxConfig {
+        ::switchboard_runtime::events::bayeux::BayeuxConfig::new(
+            "/notifications",
+            &["/v2/me/calls", "/v2/me/devices"],
+            options,
+        )
+    }
     /// Decodes one event frame (JSON bytes). Never panics, whatever the bytes.
     pub fn decode(frame: &[u8]) -> ::std::result::Result<Event, EventError> {
-        let split = ::switchboard_runtime::client::split_event(
-                frame,
-                "data.notificationType",
-                ::std::option::Option::None,
-            )
+        let value = ::switchboard_runtime::error::decode_json(frame)
             .map_err(|e| EventError(e.to_string()))?;
+        decode_value(value)
+    }
+    /// Decodes one event frame already parsed as JSON.
+    pub fn decode_value(
+        frame: ::switchboard_runtime::serde_json::Value,
+    ) -> ::std::result::Result<Event, EventError> {
+        let split = ::switchboard_runtime::client::split_event_value(
+            frame,
+            ::std::option::Option::Some("data.notificationType"),
+            ::std::option::Option::None,
+        );
         let payload = split.payload;
         let named = |event: &str| split.name == event;
         let unnamed = split.name.is_empty();
@@ -3513,6 +3561,19 @@ impl Client {
         >,
     > + Send + '_ {
         self.core.call(request)
+    }
+    /// Opens the event stream: a Bayeux session at `/notifications` (this client's auth applies), subscribed to `/v2/me/calls`, `/v2/me/devices`. Open it before the call whose events you await; drop it to stop. See [`events`] for an example.
+    pub fn events(&self) -> events::EventStream {
+        self.events_with(events::StreamOptions::default())
+    }
+    /// [`Client::events`] with explicit buffer and back-off settings.
+    pub fn events_with(&self, options: events::StreamOptions) -> events::EventStream {
+        ::switchboard_runtime::events::Events::new(
+            ::switchboard_runtime::events::bayeux::open(
+                &self.core,
+                events::bayeux_config(options),
+            ),
+        )
     }
 }
 #[rustfmt::skip]

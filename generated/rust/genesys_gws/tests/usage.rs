@@ -409,3 +409,80 @@ mod start_contact_center_session {
         example().await.unwrap();
     }
 }
+#[rustfmt::skip]
+mod receiving_events {
+    #![allow(unused_imports)]
+    use std::sync::Arc;
+    use switchboard_genesys_gws as api;
+    async fn receiving_events() -> Result<(), Box<dyn std::error::Error>> {
+        let server = Arc::new(::switchboard_runtime::events::MemoryBayeux::new());
+        server
+            .publish_message(
+                ::switchboard_runtime::serde_json::from_str(
+                    r#"{
+  "data": {
+    "notificationType": "ParticipantsUpdated",
+    "call": {
+      "id": "01RCC3N118B1V0SL8O7GK2LAES00000O",
+      "state": "Established",
+      "callUuid": "01RCC3N118B1V0SL8O7GK2LAES00000O",
+      "connId": "0071027198180018",
+      "deviceUri": "http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1",
+      "participants": [
+        {
+          "e164Number": "",
+          "formattedPhoneNumber": "15002",
+          "phoneNumber": "15002",
+          "digits": "15002"
+        }
+      ],
+      "dnis": "15001",
+      "callType": "Internal",
+      "capabilities": [
+        "UpdateUserData",
+        "SendDtmf",
+        "InitiateConference",
+        "Hold",
+        "SingleStepTransfer",
+        "InitiateTransfer",
+        "AttachUserData",
+        "DeleteUserDataPair",
+        "SingleStepConference",
+        "DeleteUserData",
+        "Hangup"
+      ],
+      "duration": "43",
+      "mute": "Off",
+      "supervisorListeningIn": false,
+      "monitoredUserMuted": false,
+      "monitoring": false,
+      "uri": "http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O",
+      "path": "/calls/01RCC3N118B1V0SL8O7GK2LAES00000O"
+    },
+    "phoneNumber": "15000",
+    "extensions": {
+      "BusinessCall": 0
+    },
+    "messageType": "CallStateChangeMessage"
+  },
+  "channel": "/v2/me/calls"
+}"#,
+                )?,
+            );
+        let client = api::Client::builder()
+            .base_url("https://api.test")
+            .transport(Arc::clone(&server))
+            .build()?;
+        let mut events = client.events();
+        let event = events
+            .next_of(api::remove_participant_from_conference::EVENTS)
+            .await
+            .ok_or("the stream ended")??;
+        println!("{} {event:?}", event.name());
+        Ok(())
+    }
+    #[tokio::test]
+    async fn the_documented_example_runs() {
+        receiving_events().await.unwrap();
+    }
+}

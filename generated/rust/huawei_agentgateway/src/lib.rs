@@ -502,7 +502,11 @@ pub mod types {
 #[rustfmt::skip]
 /// Events the API delivers.
 ///
+/// Delivery: polling the \`poll_events\` endpoint, 300 ms after each answer; an answer carries an event when \`event\` is present; the whole body is its frame. Polling also keeps the session alive: stopping it ends the session.
+///
 /// Long polling (default): \`GET <https://ip:port/agentgateway/resource/agentevent/{agentid}>\` (query string not shown on the public page) returns at once when events are pending, else after about 10 s (server knobs AGENT_POLL_WAIT_FLAG/TIMES/INTERVAL); the client re-polls 200–500 ms after each answer; the poll doubles as the heartbeat and, in AUTHMODE 2, carries the renewed \`Set-GUID\`. Push mode instead when sign-in passes both \`callBackUri\` and \`serviceToken\`. Frame sample (cec_07_1414): \`{"message":"","retcode":"0","event":{"eventType":"AgentConf_ParticipantChanged","workNo":"154","content":{…}}}\`.
+///
+/// An example (compiled and run by the crate's tests) is on the service's documentation page, under "Receiving events".
 pub mod events {
     #[allow(unused_imports)]
     use ::switchboard_runtime::wire::ToJson as _;
@@ -595,14 +599,70 @@ pub mod events {
         }
     }
     impl ::std::error::Error for EventError {}
+    impl Event {
+        /// The vendor's name of the event.
+        pub fn name(&self) -> &str {
+            match self {
+                Event::AgentMediaEventStopRecordDone(..) => {
+                    "AgentMediaEvent_StopRecordDone"
+                }
+                Event::AgentOtherPhoneRelease(..) => "AgentOther_PhoneRelease",
+                Event::AgentConfSelfLeaveResult(..) => "AgentConf_SelfLeaveResult",
+                Event::AgentConfParticipantChanged(..) => "AgentConf_ParticipantChanged",
+                Event::AgentConfRinging(..) => "AgentConf_Ringing",
+                Event::AgentConfSelfJoinResult(..) => "AgentConf_SelfJoinResult",
+                Event::AgentConfRequestSuccess(..) => "AgentConf_RequestSuccess",
+                Event::AgentConfPresidentChanged(..) => "AgentConf_PresidentChanged",
+                Event::AgentConfTimeout(..) => "AgentConf_Timeout",
+                Event::AgentConfRequestFailed(..) => "AgentConf_RequestFailed",
+                Event::AgentOtherPhoneOffhook(..) => "AgentOther_PhoneOffhook",
+                Event::AgentEventTalking(..) => "AgentEvent_Talking",
+                Event::AgentEventCustomerRelease(..) => "AgentEvent_Customer_Release",
+                Event::Unknown { name, .. } => name,
+            }
+        }
+    }
+    impl ::switchboard_runtime::events::EventType for Event {
+        fn from_frame(
+            frame: &::switchboard_runtime::events::RawEvent,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::events::DecodeError> {
+            decode_value(frame.frame.clone())
+                .map_err(|e| ::switchboard_runtime::events::DecodeError::new(e.0))
+        }
+        fn name(&self) -> &str {
+            Event::name(self)
+        }
+    }
+    /// A typed stream of this API's events: a `futures::Stream` of
+    /// `Result<Event, StreamError>`, closed by dropping it. See [`crate::Client::events`].
+    pub type EventStream = ::switchboard_runtime::events::Events<Event>;
+    pub use ::switchboard_runtime::events::{StreamError, StreamOptions};
+    /// The poll settings of the spec: `poll_events` called again and again, 300 ms apart.
+    pub fn poll_config(
+        options: StreamOptions,
+    ) -> ::switchboard_runtime::events::poll::PollConfig {
+        ::switchboard_runtime::events::poll::PollConfig::new(
+            ::std::option::Option::Some("event"),
+            true,
+            ::std::time::Duration::from_millis(300u64),
+            options,
+        )
+    }
     /// Decodes one event frame (JSON bytes). Never panics, whatever the bytes.
     pub fn decode(frame: &[u8]) -> ::std::result::Result<Event, EventError> {
-        let split = ::switchboard_runtime::client::split_event(
-                frame,
-                "event.eventType",
-                ::std::option::Option::Some("event.content"),
-            )
+        let value = ::switchboard_runtime::error::decode_json(frame)
             .map_err(|e| EventError(e.to_string()))?;
+        decode_value(value)
+    }
+    /// Decodes one event frame already parsed as JSON.
+    pub fn decode_value(
+        frame: ::switchboard_runtime::serde_json::Value,
+    ) -> ::std::result::Result<Event, EventError> {
+        let split = ::switchboard_runtime::client::split_event_value(
+            frame,
+            ::std::option::Option::Some("event.eventType"),
+            ::std::option::Option::Some("event.content"),
+        );
         let payload = split.payload;
         let named = |event: &str| split.name == event;
         let unnamed = split.name.is_empty();
@@ -8123,6 +8183,24 @@ impl Client {
         >,
     > + Send + '_ {
         self.core.call(request)
+    }
+    /// Opens the event stream: calls [`poll_events`] with `request` again and again (300 ms after each answer), through this client's transport and auth, and yields the events of its answers. Polling also keeps the session alive: while the stream is open it polls even when nobody reads (a slow reader gets `Lagged`), and dropping it ends the session's heartbeat. Drop the stream to stop. See [`events`] for an example.
+    pub fn events(&self, request: poll_events::Request) -> events::EventStream {
+        self.events_with(request, events::StreamOptions::default())
+    }
+    /// [`Client::events`] with explicit buffer and back-off settings.
+    pub fn events_with(
+        &self,
+        request: poll_events::Request,
+        options: events::StreamOptions,
+    ) -> events::EventStream {
+        ::switchboard_runtime::events::Events::new(
+            ::switchboard_runtime::events::poll::open(
+                &self.core,
+                request,
+                events::poll_config(options),
+            ),
+        )
     }
 }
 #[rustfmt::skip]

@@ -643,3 +643,45 @@ mod unhold_conference_participant {
         example().await.unwrap();
     }
 }
+#[rustfmt::skip]
+mod receiving_events {
+    #![allow(unused_imports)]
+    use std::sync::Arc;
+    use switchboard_huawei_agentgateway as api;
+    async fn receiving_events() -> Result<(), Box<dyn std::error::Error>> {
+        let transport = Arc::new(
+            ::switchboard_runtime::transport::InMemoryTransport::from_fn(|_| Ok(
+                ::switchboard_runtime::http::Response::new(
+                    r#"{
+  "message": "",
+  "retcode": "0",
+  "event": {
+    "eventType": "AgentConf_SelfLeaveResult",
+    "workNo": "153",
+    "content": {
+      "confId": 1030400
+    }
+  }
+}"#
+                        .into(),
+                ),
+            )),
+        );
+        let client = api::Client::builder()
+            .base_url("https://api.test")
+            .transport(Arc::clone(&transport))
+            .build()?;
+        let mut events = client
+            .events(api::poll_events::Request::builder().agentid("154").build()?);
+        let event = events
+            .next_of(api::leave_agent_conference::EVENTS)
+            .await
+            .ok_or("the stream ended")??;
+        println!("{} {event:?}", event.name());
+        Ok(())
+    }
+    #[tokio::test]
+    async fn the_documented_example_runs() {
+        receiving_events().await.unwrap();
+    }
+}

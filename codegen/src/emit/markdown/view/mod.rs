@@ -1,6 +1,7 @@
 //! What the templates see: the model rearranged per page, strings left raw (the templates
 //! escape them), link targets resolved.
 
+mod delivery;
 mod endpoint;
 mod index;
 mod service;

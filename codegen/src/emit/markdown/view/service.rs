@@ -76,8 +76,9 @@ struct EnvelopeView {
 
 #[derive(Debug, Serialize)]
 struct EventEnvelopeView {
-    delivery: String,
-    name_field: String,
+    delivery: super::delivery::DeliveryView,
+    description: Option<String>,
+    name_field: Option<String>,
     payload_field: Option<String>,
     fields: Vec<FieldRow>,
 }
@@ -280,7 +281,8 @@ pub fn service(service: &Service, anchors: &Anchors) -> ServiceView {
         },
         errors: error_rows(&service.errors),
         event_envelope: service.event_envelope.as_ref().map(|e| EventEnvelopeView {
-            delivery: e.delivery.clone(),
+            delivery: super::delivery::delivery_view(service, &e.delivery),
+            description: e.description.clone(),
             name_field: e.name_field.clone(),
             payload_field: e.payload_field.clone(),
             fields: fields::rows(&e.fields, "", &types),
