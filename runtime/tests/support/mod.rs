@@ -1,0 +1,4 @@
+//! Helpers shared by the runtime integration tests.
+#![allow(dead_code)]
+
+pub mod faye;
