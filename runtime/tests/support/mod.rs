@@ -2,3 +2,4 @@
 #![allow(dead_code)]
 
 pub mod faye;
+pub mod scripted;
