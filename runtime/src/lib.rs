@@ -5,6 +5,7 @@
 //! - [`auth`]: the [`Auth`](auth::Auth) trait and one scheme per mechanism, configured by data.
 //! - [`signing`]: the signature algorithms as pure functions.
 //! - [`error`]: raw responses, request-building errors, JSON helpers.
+//! - [`events`]: event delivery: Bayeux long polling, endpoint polling, inbound callbacks.
 //! - [`query`]: RFC 3986 query strings.
 //! - [`wire`]: the JSON form of generated types (non-generic, instead of serde derives).
 //! - [`Secret`]: strings that never print.
@@ -16,6 +17,7 @@
 pub mod auth;
 pub mod client;
 pub mod error;
+pub mod events;
 pub mod query;
 pub mod request;
 pub mod response;

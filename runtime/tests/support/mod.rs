@@ -1,0 +1,5 @@
+//! Helpers shared by the runtime integration tests.
+#![allow(dead_code)]
+
+pub mod faye;
+pub mod scripted;
