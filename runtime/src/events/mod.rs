@@ -17,11 +17,15 @@ use std::fmt;
 use std::time::Duration;
 
 pub mod bayeux;
+mod memory;
 pub mod poll;
 pub mod push;
 mod stream;
+mod typed;
 
+pub use memory::MemoryBayeux;
 pub use stream::EventStream;
+pub use typed::{Callback, Callbacks, DecodeError, EventType, Events, StreamError};
 
 /// One event frame as the vendor delivered it (a Bayeux message, one event of a poll answer,
 /// a callback body), not yet decoded.

@@ -271,7 +271,7 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    fn new(status: StatusCode, reason: String) -> Self {
+    pub(crate) fn new(status: StatusCode, reason: String) -> Self {
         Self {
             status,
             reason,

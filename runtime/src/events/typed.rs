@@ -143,3 +143,76 @@ impl<E: EventType> Stream for Events<E> {
         }
     }
 }
+
+/// A decoder of a push API's callbacks into its typed events: the framework-agnostic half of
+/// an application's callback handler (`http::Request<Bytes>` in, a typed event or a rejection
+/// with its HTTP status out, plus the acknowledgement the vendor expects).
+pub struct Callbacks<E> {
+    config: super::push::PushConfig,
+    _event: std::marker::PhantomData<fn() -> E>,
+}
+
+impl<E> fmt::Debug for Callbacks<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Callbacks")
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+impl<E> Clone for Callbacks<E> {
+    fn clone(&self) -> Self {
+        Callbacks {
+            config: self.config.clone(),
+            _event: std::marker::PhantomData,
+        }
+    }
+}
+
+/// One accepted callback: its typed event and the query parameters the vendor added.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Callback<E> {
+    /// The event.
+    pub event: E,
+    /// The query pairs, in order.
+    pub query: Vec<(String, String)>,
+}
+
+impl<E: EventType> Callbacks<E> {
+    /// A decoder with these checks and acknowledgement.
+    pub fn new(config: super::push::PushConfig) -> Self {
+        Callbacks {
+            config,
+            _event: std::marker::PhantomData,
+        }
+    }
+
+    /// The checks and acknowledgement in force.
+    pub fn config(&self) -> &super::push::PushConfig {
+        &self.config
+    }
+
+    /// Checks and decodes one callback. A rejection carries the status to answer: the
+    /// request's own faults (method, query, size, not JSON) as
+    /// [`PushConfig::decode`](super::push::PushConfig::decode) says, and 400 for a documented
+    /// event whose content does not fit its type. Never panics, whatever the bytes.
+    pub fn decode(
+        &self,
+        request: &http::Request<bytes::Bytes>,
+    ) -> Result<Callback<E>, super::push::Rejection> {
+        let pushed = self.config.decode(request)?;
+        let event = E::from_frame(&pushed.event).map_err(|e| {
+            super::push::Rejection::new(http::StatusCode::BAD_REQUEST, e.to_string())
+        })?;
+        Ok(Callback {
+            event,
+            query: pushed.query,
+        })
+    }
+
+    /// The answer to an accepted callback.
+    pub fn acknowledgement(&self) -> http::Response<bytes::Bytes> {
+        self.config.acknowledgement()
+    }
+}

@@ -34,7 +34,7 @@ pub fn emit_delivery(service: &Service, envelope: &EventEnvelope) -> TokenStream
                 #stream
                 #docs
                 pub fn bayeux_config(options: StreamOptions) -> #rt::bayeux::BayeuxConfig {
-                    #rt::bayeux::BayeuxConfig::new(#path, &[#(#channels),*], options)
+                    #rt::bayeux::BayeuxConfig::new(#path, [#(#channels),*]).options(options)
                 }
             }
         }
@@ -53,12 +53,9 @@ pub fn emit_delivery(service: &Service, envelope: &EventEnvelope) -> TokenStream
                 #stream
                 #docs
                 pub fn poll_config(options: StreamOptions) -> #rt::poll::PollConfig {
-                    #rt::poll::PollConfig::new(
-                        #events_at,
-                        #frame_is_body,
-                        ::std::time::Duration::from_millis(#interval),
-                        options,
-                    )
+                    #rt::poll::PollConfig::new(#events_at, ::std::time::Duration::from_millis(#interval))
+                        .frame_is_body(#frame_is_body)
+                        .options(options)
                 }
             }
         }
@@ -81,12 +78,19 @@ fn emit_callbacks(service: &Service, push: &crate::model::Push) -> TokenStream {
         let wire = &q.name;
         if let Some(s) = &q.equals_setting {
             let name = ident(&s.rust);
-            Some(quote!((#wire.to_owned(), #name.into()),))
+            Some(quote!(.expect_query(#wire, #name)))
         } else {
-            q.value.as_ref().map(|v| quote!((#wire.to_owned(), #v.to_owned()),))
+            q.value.as_ref().map(|v| quote!(.expect_query(#wire, #v)))
         }
     });
-    let required = push.query.iter().filter(|q| q.required).map(|q| &q.name);
+    let required = push
+        .query
+        .iter()
+        .filter(|q| q.required)
+        .map(|q| {
+            let wire = &q.name;
+            quote!(.require_query(#wire))
+        });
     let method = &push.method;
     let max_body = usize::try_from(push.max_body_bytes).unwrap_or(usize::MAX);
     let status = push.ack_status;
@@ -96,7 +100,7 @@ fn emit_callbacks(service: &Service, push: &crate::model::Push) -> TokenStream {
         .map(|b| serde_json::to_string(b).expect("JSON values serialize"))
         .unwrap_or_default();
     let content_type = if push.ack_body.is_some() {
-        quote!(::std::option::Option::Some("application/json".to_owned()))
+        quote!(::std::option::Option::Some("application/json"))
     } else {
         quote!(::std::option::Option::None)
     };
@@ -152,13 +156,17 @@ fn emit_callbacks(service: &Service, push: &crate::model::Push) -> TokenStream {
 
         #new_docs
         pub fn callbacks(#(#args),*) -> Callbacks {
-            #rt::Callbacks::new(#rt::push::PushConfig::new(
-                #method,
-                ::std::vec![#(#expect)*],
-                &[#(#required),*],
-                #max_body,
-                #rt::push::Acknowledgement::new(#status, #content_type, #ack_body),
-            ))
+            let method = ::switchboard_runtime::http::Method::from_bytes(#method.as_bytes())
+                .expect("the generator checked the method is an upper-case token");
+            let status = ::switchboard_runtime::http::StatusCode::from_u16(#status)
+                .expect("the generator checked the status is 2xx");
+            #rt::Callbacks::new(
+                #rt::push::PushConfig::new(method)
+                    #(#expect)*
+                    #(#required)*
+                    .max_body(#max_body)
+                    .ack(#rt::push::Acknowledgement::new(status, #content_type, #ack_body)),
+            )
         }
     }
 }

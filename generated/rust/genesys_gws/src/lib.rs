@@ -851,10 +851,10 @@ pub mod events {
         options: StreamOptions,
     ) -> ::switchboard_runtime::events::bayeux::BayeuxConfig {
         ::switchboard_runtime::events::bayeux::BayeuxConfig::new(
-            "/notifications",
-            &["/v2/me/calls", "/v2/me/devices"],
-            options,
-        )
+                "/notifications",
+                ["/v2/me/calls", "/v2/me/devices"],
+            )
+            .options(options)
     }
     /// Decodes one event frame (JSON bytes). Never panics, whatever the bytes.
     pub fn decode(frame: &[u8]) -> ::std::result::Result<Event, EventError> {

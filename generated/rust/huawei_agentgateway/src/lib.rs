@@ -642,11 +642,11 @@ pub mod events {
         options: StreamOptions,
     ) -> ::switchboard_runtime::events::poll::PollConfig {
         ::switchboard_runtime::events::poll::PollConfig::new(
-            ::std::option::Option::Some("event"),
-            true,
-            ::std::time::Duration::from_millis(300u64),
-            options,
-        )
+                ::std::option::Option::Some("event"),
+                ::std::time::Duration::from_millis(300u64),
+            )
+            .frame_is_body(true)
+            .options(options)
     }
     /// Decodes one event frame (JSON bytes). Never panics, whatever the bytes.
     pub fn decode(frame: &[u8]) -> ::std::result::Result<Event, EventError> {
