@@ -54,6 +54,9 @@ pub fn emit_events(service: &Service) -> TokenStream {
     };
     // An event matches by its name; a frame without a name matches the one event whose
     // discriminators are its own (shared by no other event). Discriminators must hold always.
+    // Events with discriminators are tried first, so that a catch-all event without any (only
+    // possible when frames carry no name) cannot shadow them.
+    arms.sort_by_key(|(event, _)| event.discriminators.is_empty());
     let tests = arms.iter().map(|(event, action)| {
         let name = &event.name.wire;
         let checks = event
@@ -67,7 +70,11 @@ pub fn emit_events(service: &Service) -> TokenStream {
                 .filter(|e| e.discriminators == event.discriminators)
                 .count()
                 == 1;
-        let matched = if !unique {
+        let matched = if envelope.name_field.is_none() {
+            // Frames carry no name: discriminators alone decide (check_delivery keeps them
+            // apart), and the one event without any takes what the others leave.
+            quote!(unnamed)
+        } else if !unique {
             quote!(named(#name))
         } else {
             quote!((named(#name) || unnamed))

@@ -12,6 +12,13 @@ use super::types::ident;
 use super::usage::raw_string;
 use crate::model::{Delivery, Endpoint, Event, Service};
 
+/// What a query value keeps unescaped: RFC 3986's unreserved characters.
+const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// The documented event the example waits for, and the endpoint that triggers it: the first
 /// event with a sample that some endpoint lists, else the first event with a sample.
 fn documented_event(service: &Service) -> Option<(&Event, Option<&Endpoint>)> {
@@ -158,7 +165,7 @@ fn push(push: &crate::model::Push, sample: &Value) -> Option<TokenStream> {
             Some(format!(
                 "{}={}",
                 q.name,
-                percent_encoding::utf8_percent_encode(&value, percent_encoding::NON_ALPHANUMERIC)
+                percent_encoding::utf8_percent_encode(&value, UNRESERVED)
             ))
         })
         .collect();

@@ -186,11 +186,19 @@ pub mod types {
         pub channel_contexts: ::std::option::Option<
             ::std::vec::Vec<super::types::ChannelContext>,
         >,
+        /// 随路数据。通过SIP信令传递的自定义数据。
+        ///
+        /// Channel-associated data; custom data passed through SIP signaling.
+        ///
+        /// Unconfirmed: Not in the UnmuteCall seed sample; documented in the PollUserStatus response (sample of <https://help.aliyun.com/document_detail/439618.htm>; API-metadata typings muzea/aliyun-sdk-node dist/ccc/PollUserStatus/res.d.ts; official Python SDK 2.35.0 model comment "Ingest endpoint data. Custom data passed through SIP signaling.").
+        ///
+        /// Example: `a=b;c=d`. Wire name: `CallVariables`.
+        pub call_variables: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
         CallContext { optional call_type = "CallType", optional instance_id =
         "InstanceId", optional job_id = "JobId", optional channel_contexts =
-        "ChannelContexts" }
+        "ChannelContexts", optional call_variables = "CallVariables" }
     );
     /// 话务通道上下文 (channel context), as shown in the UnmuteCall sample response.
     ///
@@ -256,6 +264,93 @@ pub mod types {
         optional channel_variables = "ChannelVariables", optional media_type =
         "MediaType" }
     );
+    /// Documented values; others are kept as received.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum UserContextParallelJobListItemStatus {
+        /// `RINGING`.
+        Ringing,
+        /// `TALKING`.
+        Talking,
+        /// `RELEASED`: End
+        Released,
+        /// `MISSED`: Missed
+        Missed,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String>
+    for UserContextParallelJobListItemStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "RINGING" => Self::Ringing,
+                "TALKING" => Self::Talking,
+                "RELEASED" => Self::Released,
+                "MISSED" => Self::Missed,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for UserContextParallelJobListItemStatus {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<UserContextParallelJobListItemStatus>
+    for ::std::string::String {
+        fn from(value: UserContextParallelJobListItemStatus) -> Self {
+            match value {
+                UserContextParallelJobListItemStatus::Ringing => "RINGING".to_owned(),
+                UserContextParallelJobListItemStatus::Talking => "TALKING".to_owned(),
+                UserContextParallelJobListItemStatus::Released => "RELEASED".to_owned(),
+                UserContextParallelJobListItemStatus::Missed => "MISSED".to_owned(),
+                UserContextParallelJobListItemStatus::UnknownValue(value) => value,
+            }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for UserContextParallelJobListItemStatus {
+        #[inline]
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for UserContextParallelJobListItemStatus {
+        #[inline]
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    ::switchboard_runtime::serde_via_json!(UserContextParallelJobListItemStatus);
+    /// An object of the response or request.
+    #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct UserContextParallelJobListItem {
+        /// Session ID.
+        ///
+        /// Wire name: `JobId`.
+        pub job_id: ::std::option::Option<::std::string::String>,
+        /// The agent's status in this session.
+        ///
+        /// Wire name: `Status`.
+        pub status: ::std::option::Option<UserContextParallelJobListItemStatus>,
+        /// The time when the status changed.
+        ///
+        /// Unconfirmed: Unit not stated (other timestamps of this API are Unix milliseconds).
+        ///
+        /// Format: `int64`. Wire name: `Timestamp`.
+        pub timestamp: ::std::option::Option<i64>,
+    }
+    ::switchboard_runtime::wire_object!(
+        UserContextParallelJobListItem { optional job_id = "JobId", optional status =
+        "Status", optional timestamp = "Timestamp" }
+    );
     /// 坐席上下文 (agent/user context), as shown in the UnmuteCall sample response.
     ///
     /// Vendor name: `UserContext`.
@@ -306,6 +401,14 @@ pub mod types {
         ///
         /// Wire name: `DeviceState`.
         pub device_state: ::std::option::Option<::std::string::String>,
+        /// Chat sessions currently being handled or already handled by the agent
+        ///
+        /// Unconfirmed: Not in the UnmuteCall seed sample. Known from the official Python SDK 2.35.0 model PollUserStatusResponseBodyDataUserContext (comment above, verbatim) and the API-metadata typings (names and types only); no page text or example read.
+        ///
+        /// Wire name: `ParallelJobList`.
+        pub parallel_job_list: ::std::option::Option<
+            ::std::vec::Vec<UserContextParallelJobListItem>,
+        >,
     }
     ::switchboard_runtime::wire_object!(
         UserContext { optional heartbeat = "Heartbeat", optional extension = "Extension",
@@ -314,7 +417,338 @@ pub mod types {
         break_code = "BreakCode", optional instance_id = "InstanceId", optional
         outbound_scenario = "OutboundScenario", optional user_state = "UserState",
         optional signed_skill_group_id_list = "SignedSkillGroupIdList", optional reserved
-        = "Reserved", optional device_state = "DeviceState" }
+        = "Reserved", optional device_state = "DeviceState", optional parallel_job_list =
+        "ParallelJobList" }
+    );
+    /// Documented values; others are kept as received.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ChatContextMembersItemStatus {
+        /// `RINGING`.
+        Ringing,
+        /// `TALKING`.
+        Talking,
+        /// `RELEASED`: End
+        Released,
+        /// `MISSED`: Missed
+        Missed,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for ChatContextMembersItemStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "RINGING" => Self::Ringing,
+                "TALKING" => Self::Talking,
+                "RELEASED" => Self::Released,
+                "MISSED" => Self::Missed,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for ChatContextMembersItemStatus {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<ChatContextMembersItemStatus> for ::std::string::String {
+        fn from(value: ChatContextMembersItemStatus) -> Self {
+            match value {
+                ChatContextMembersItemStatus::Ringing => "RINGING".to_owned(),
+                ChatContextMembersItemStatus::Talking => "TALKING".to_owned(),
+                ChatContextMembersItemStatus::Released => "RELEASED".to_owned(),
+                ChatContextMembersItemStatus::Missed => "MISSED".to_owned(),
+                ChatContextMembersItemStatus::UnknownValue(value) => value,
+            }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for ChatContextMembersItemStatus {
+        #[inline]
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for ChatContextMembersItemStatus {
+        #[inline]
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    ::switchboard_runtime::serde_via_json!(ChatContextMembersItemStatus);
+    /// Documented values; others are kept as received.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ChatContextMembersItemUserType {
+        /// `CUSTOMER`: Customer
+        Customer,
+        /// `AGENT`: Agent
+        Agent,
+        /// A value the documentation does not list, kept as received.
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::convert::From<::std::string::String> for ChatContextMembersItemUserType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "CUSTOMER" => Self::Customer,
+                "AGENT" => Self::Agent,
+                _ => Self::UnknownValue(value),
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for ChatContextMembersItemUserType {
+        fn from(value: &str) -> Self {
+            Self::from(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<ChatContextMembersItemUserType> for ::std::string::String {
+        fn from(value: ChatContextMembersItemUserType) -> Self {
+            match value {
+                ChatContextMembersItemUserType::Customer => "CUSTOMER".to_owned(),
+                ChatContextMembersItemUserType::Agent => "AGENT".to_owned(),
+                ChatContextMembersItemUserType::UnknownValue(value) => value,
+            }
+        }
+    }
+    impl ::switchboard_runtime::wire::ToJson for ChatContextMembersItemUserType {
+        #[inline]
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            ::switchboard_runtime::wire::ToJson::to_json(
+                &::std::string::String::from(self.clone()),
+            )
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for ChatContextMembersItemUserType {
+        #[inline]
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                    value,
+                )
+                .map(Self::from)
+        }
+    }
+    ::switchboard_runtime::serde_via_json!(ChatContextMembersItemUserType);
+    /// An object of the response or request.
+    #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct ChatContextMembersItem {
+        /// System auto increment ID. Customers do not need to concern themselves with this value.
+        ///
+        /// Wire name: `Index`.
+        pub index: ::std::option::Option<i64>,
+        /// The party that initiated the hang-up.
+        ///
+        /// Wire name: `ReleaseInitiator`.
+        pub release_initiator: ::std::option::Option<::std::string::String>,
+        /// The hang-up reason for the call channel, indicating why the current call channel was terminated. The value is derived from the response codes defined in the SIP protocol. Customers should refer to the SIP protocol for analysis of the hang-up reason.
+        ///
+        /// Wire name: `ReleaseReason`.
+        pub release_reason: ::std::option::Option<::std::string::String>,
+        /// Skill group ID.
+        ///
+        /// Wire name: `SkillGroupId`.
+        pub skill_group_id: ::std::option::Option<::std::string::String>,
+        /// The status of the agent in this session.
+        ///
+        /// Wire name: `Status`.
+        pub status: ::std::option::Option<ChatContextMembersItemStatus>,
+        /// Agent ID.
+        ///
+        /// Wire name: `UserId`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// User type.
+        ///
+        /// Wire name: `UserType`.
+        pub user_type: ::std::option::Option<ChatContextMembersItemUserType>,
+    }
+    ::switchboard_runtime::wire_object!(
+        ChatContextMembersItem { optional index = "Index", optional release_initiator =
+        "ReleaseInitiator", optional release_reason = "ReleaseReason", optional
+        skill_group_id = "SkillGroupId", optional status = "Status", optional user_id =
+        "UserId", optional user_type = "UserType" }
+    );
+    /// Session context environment (one chat session of the agent), as PollUserStatus returns it.
+    ///
+    /// Vendor name: `ChatContext`.
+    #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct ChatContext {
+        /// Ingest endpoint data.
+        ///
+        /// Wire name: `CallVariables`.
+        pub call_variables: ::std::option::Option<::std::string::String>,
+        /// Session type.
+        ///
+        /// Wire name: `ChatType`.
+        pub chat_type: ::std::option::Option<::std::string::String>,
+        /// Instance ID.
+        ///
+        /// Wire name: `InstanceId`.
+        pub instance_id: ::std::option::Option<::std::string::String>,
+        /// Call job ID.
+        ///
+        /// Wire name: `JobId`.
+        pub job_id: ::std::option::Option<::std::string::String>,
+        /// Information about the agents and customers participating in this chat session.
+        ///
+        /// Wire name: `Members`.
+        pub members: ::std::option::Option<::std::vec::Vec<ChatContextMembersItem>>,
+    }
+    ::switchboard_runtime::wire_object!(
+        ChatContext { optional call_variables = "CallVariables", optional chat_type =
+        "ChatType", optional instance_id = "InstanceId", optional job_id = "JobId",
+        optional members = "Members" }
+    );
+}
+#[rustfmt::skip]
+/// Events the API delivers.
+///
+/// Delivery: polling the \`poll_user_status\` endpoint, 1000 ms after each answer; the event (or array of events) sits at \`Data\` in the response body.
+///
+/// Agent and call state is read by polling PollUserStatus: each answer's \`Data\` is the agent's current state (call context, agent context, chat sessions), one \`PollUserStatus\` event per answer. The frame carries no event name.
+pub mod events {
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
+    /// The name of every documented event.
+    pub const NAMES: &[&str] = &["PollUserStatus"];
+    /// A decoded event.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub enum Event {
+        /// Event `PollUserStatus`.
+        ///
+        /// The agent's state as one PollUserStatus answer reports it (its \`Data\`): the current call (CallContext), the agent (UserContext: state, break code, heartbeat) and chat sessions. Named after the action; the API gives these snapshots no event name of its own.
+        PollUserStatus(::std::boxed::Box<PollUserStatus>),
+        /// An event the documentation does not describe, kept as received.
+        Unknown {
+            /// Its name.
+            name: ::std::string::String,
+            /// Its content.
+            payload: ::switchboard_runtime::serde_json::Value,
+        },
+    }
+    /// Why an event frame could not be decoded.
+    #[derive(Debug)]
+    pub struct EventError(::std::string::String);
+    impl ::std::fmt::Display for EventError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "cannot decode the event: {}", self.0)
+        }
+    }
+    impl ::std::error::Error for EventError {}
+    impl Event {
+        /// The vendor's name of the event.
+        pub fn name(&self) -> &str {
+            match self {
+                Event::PollUserStatus(..) => "PollUserStatus",
+                Event::Unknown { name, .. } => name,
+            }
+        }
+    }
+    impl ::switchboard_runtime::events::EventType for Event {
+        fn from_frame(
+            frame: &::switchboard_runtime::events::RawEvent,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::events::DecodeError> {
+            decode_value(frame.frame.clone())
+                .map_err(|e| ::switchboard_runtime::events::DecodeError::new(e.0))
+        }
+        fn name(&self) -> &str {
+            Event::name(self)
+        }
+    }
+    /// A typed stream of this API's events: a `futures::Stream` of
+    /// `Result<Event, StreamError>`, closed by dropping it. See [`crate::Client::events`].
+    pub type EventStream = ::switchboard_runtime::events::Events<Event>;
+    pub use ::switchboard_runtime::events::{StreamError, StreamOptions};
+    /// The poll settings of the spec: `poll_user_status` called again and again, 1000 ms apart.
+    pub fn poll_config(
+        options: StreamOptions,
+    ) -> ::switchboard_runtime::events::poll::PollConfig {
+        ::switchboard_runtime::events::poll::PollConfig::new(
+                ::std::option::Option::Some("Data"),
+                ::std::time::Duration::from_millis(1000u64),
+            )
+            .frame_is_body(false)
+            .options(options)
+    }
+    /// Decodes one event frame (JSON bytes). Never panics, whatever the bytes.
+    pub fn decode(frame: &[u8]) -> ::std::result::Result<Event, EventError> {
+        let value = ::switchboard_runtime::error::decode_json(frame)
+            .map_err(|e| EventError(e.to_string()))?;
+        decode_value(value)
+    }
+    /// Decodes one event frame already parsed as JSON.
+    pub fn decode_value(
+        frame: ::switchboard_runtime::serde_json::Value,
+    ) -> ::std::result::Result<Event, EventError> {
+        let split = ::switchboard_runtime::client::split_event_value(
+            frame,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        let payload = split.payload;
+        let named = |event: &str| split.name == event;
+        let unnamed = split.name.is_empty();
+        let has = |path: &str, value: &str| {
+            ::switchboard_runtime::error::json_path_text(&split.frame, path).as_deref()
+                == Some(value)
+        };
+        if unnamed {
+            return <PollUserStatus as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
+                .map(|p| Event::PollUserStatus(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
+        }
+        let _ = (&named, unnamed, &has);
+        Ok(Event::Unknown {
+            name: split.name,
+            payload,
+        })
+    }
+    /// Event `PollUserStatus`.
+    ///
+    /// The agent's state as one PollUserStatus answer reports it (its \`Data\`): the current call (CallContext), the agent (UserContext: state, break code, heartbeat) and chat sessions. Named after the action; the API gives these snapshots no event name of its own.
+    #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct PollUserStatus {
+        /// 系统自增 ID,客户无需关心。
+        ///
+        /// The system auto-incremented ID. You can ignore this field.
+        ///
+        /// Format: `int64`. Wire name: `ContextId`.
+        pub context_id: ::std::option::Option<i64>,
+        /// 话务上下文环境。
+        ///
+        /// The call context.
+        ///
+        /// Wire name: `CallContext`.
+        pub call_context: ::std::option::Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent context environment (SDK 2.35.0 comment).
+        ///
+        /// Wire name: `UserContext`.
+        pub user_context: ::std::option::Option<super::types::UserContext>,
+        /// Session context environment.
+        ///
+        /// Wire name: `ChatContexts`.
+        pub chat_contexts: ::std::option::Option<
+            ::std::vec::Vec<super::types::ChatContext>,
+        >,
+    }
+    ::switchboard_runtime::wire_object!(
+        PollUserStatus { optional context_id = "ContextId", optional call_context =
+        "CallContext", optional user_context = "UserContext", optional chat_contexts =
+        "ChatContexts" }
     );
 }
 #[rustfmt::skip]
@@ -348,7 +782,7 @@ pub mod answer_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
@@ -616,7 +1050,7 @@ pub mod barge_in_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
@@ -919,7 +1353,7 @@ pub mod blind_transfer {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 2usize] = [
@@ -1580,7 +2014,7 @@ pub mod cancel_attended_transfer {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
@@ -1848,7 +2282,7 @@ pub mod coach_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
@@ -2099,7 +2533,7 @@ pub mod complete_attended_transfer {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
@@ -2370,7 +2804,7 @@ pub mod hold_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
@@ -2669,7 +3103,7 @@ pub mod initiate_attended_transfer {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
@@ -3319,7 +3753,7 @@ pub mod intercept_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
@@ -3622,7 +4056,7 @@ pub mod make_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 4usize] = [
@@ -4074,7 +4508,7 @@ pub mod monitor_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
@@ -4363,7 +4797,7 @@ pub mod mute_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
@@ -4614,6 +5048,225 @@ pub mod mute_call {
     );
 }
 #[rustfmt::skip]
+/// PollUserStatus - 轮询坐席状态: 轮询指定实例下指定坐席的坐席状态,一般由前端坐席工作台调用,用于同步坐席状态。 (English: Polls the status of a specified agent in a specified instance; typically called by the frontend agent workbench to synchronize agent statuses.)
+///
+/// 轮询指定实例下指定坐席的坐席状态,一般由前端坐席工作台调用,用于同步坐席状态。
+/// 调试：您可以在OpenAPI Explorer中直接运行该接口,免去您计算签名的困扰。运行成功后,OpenAPI Explorer可以自动生成SDK代码示例。
+///
+/// English (help.aliyun.com/en cccai edition): Polls the status of a specified agent in a specified
+/// instance. It is typically called by the frontend agent workbench to synchronize agent statuses.
+/// Try it now: Try this API in OpenAPI Explorer, no manual signing needed.
+///
+/// `POST https://{endpoint}/`
+///
+/// Who may call it: 当前API暂无授权信息透出。 (English page: "No authorization for this operation. If you encounter issues with this operation, contact technical support.")
+///
+/// Unconfirmed:
+/// - Polling guidance: the pages only say it is "一般由前端坐席工作台调用,用于同步坐席状态" (typically called by the frontend agent workbench to synchronize agent status). No poll interval, rate limit or long-poll behaviour is documented on any page read; the call returns at once (ordinary RPC action).
+/// - Error codes: the stored copies of the page end before the 错误码 table; no PollUserStatus-specific error code could be read. (Sibling call-control pages list Parameter.Blank, NotExists.InstanceId, InternalService.CTI etc.; not copied here because not seen for this action.)
+/// - 变更历史 (change history) of the page not read.
+/// - Enumerations documented on the zh page for the shared types (not added to the shared types, because other endpoint samples use values outside them, e.g. ChannelFlags "无" and "\[\]"): CallType INBOUND 呼入, BARGE 强插, CONSULTANT 咨询, CONFERENCE 会议, MONITOR 监听, INTERNAL 内部通话, OUTBOUND 呼出, INTERCEPT 强拆, BACK2BACK 双呼, PREDICTIVE 预测式外呼, COACH 辅导; ChannelState CREATED 已创建, ANSWERED 已接通, RELEASED 已挂断, RETIRED 已失效, EARLY_MEDIA 早媒体阶段, NONE 初始状态, RINGING 振铃中; ChannelFlags COACHING 辅导中, MONITORING 监听中, MONITORED 被监听, COACHED 被辅导, HOLD 保持, MUTED 静音.
+/// - UserContext.UserState and the rest of the sample after UserContext.JobId: the API metadata gives UserState the example BREAK; the real sample values were not readable.
+/// - ChatContexts/Members descriptions exist only as SDK (English) comments; no Chinese page text read.
+/// - The English cccai page gives Message the example "None" where the zh pages give 无.
+///
+/// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-polluserstatus>
+pub mod poll_user_status {
+    use ::switchboard_runtime::bytes::Bytes;
+    use ::switchboard_runtime::error::BuildError;
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
+    /// The endpoint's id.
+    pub const ID: &str = "poll_user_status";
+    /// HTTP method.
+    pub const METHOD: &str = "POST";
+    /// Path template under the base URL.
+    pub const PATH: &str = "/";
+    /// Names of the events this endpoint triggers (see [`super::events`]).
+    pub const EVENTS: &[&str] = &[];
+    /// The error codes documented for this endpoint.
+    pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
+    /// The request of `poll_user_status`. Build it with [`Request::builder`].
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// 实例 ID。
+        ///
+        /// The instance ID.
+        ///
+        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        pub instance_id: String,
+        /// 坐席 ID。
+        ///
+        /// The agent ID.
+        ///
+        /// Unconfirmed: Required-ness conflicts: the older zh page (help.aliyun.com/document_detail/439618.htm) marks UserId 必填 是; the English cccai page marks it "No"; the SDK 2.35.0 model marks only InstanceId "This parameter is required."; the API-metadata typings (muzea/aliyun-sdk-node) make it optional. This spec follows the newer pages and the SDK (optional).
+        ///
+        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        pub user_id: Option<String>,
+        /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// The device ID. This parameter is not used and can be set to any value.
+        ///
+        /// Unconfirmed: Same conflict as UserId: 439618.htm says 必填 是; the English cccai page says "No"; the SDK does not mark it required. This spec keeps it optional.
+        ///
+        /// Example: `device`. Wire name: `DeviceId`.
+        pub device_id: Option<String>,
+    }
+    impl Request {
+        /// A builder; `build` checks required values and documented constraints.
+        #[inline]
+        pub fn builder() -> RequestBuilder {
+            RequestBuilder::default()
+        }
+        /// Checks the documented constraints (ranges, lengths, patterns).
+        #[inline]
+        pub fn validate(&self) -> Result<(), BuildError> {
+            Ok(())
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        instance_id: Option<String>,
+        user_id: Option<String>,
+        device_id: Option<String>,
+    }
+    impl RequestBuilder {
+        /// 实例 ID。
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// 坐席 ID。
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+        /// 设备 ID,无意义,可以随便填写。
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        #[inline]
+        pub fn build(self) -> Result<Request, BuildError> {
+            let request = Request {
+                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
+                user_id: self.user_id,
+                device_id: self.device_id,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+    }
+    impl Request {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "PollUserStatus");
+            parts.query("Version", "2020-07-01");
+            {
+                let value = &self.instance_id;
+                parts.query("InstanceId", value.as_str());
+            }
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.finish()
+        }
+    }
+    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+    /// Sans-IO; never panics, whatever the bytes.
+    #[inline]
+    pub fn parse_response(
+        response: ::switchboard_runtime::http::Response<Bytes>,
+    ) -> Result<Output, Error> {
+        let opened = match ::switchboard_runtime::response::open(
+            &super::ENVELOPE,
+            ID,
+            response,
+        ) {
+            Ok(opened) => opened,
+            Err(failure) => return Err(Error::from_failure(failure)),
+        };
+        match ::switchboard_runtime::response::read(ID, opened) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Error::Decode(error)),
+        }
+    }
+    /// The documented result of a successful call.
+    ///
+    /// The payload (\`Data\`, 数据). Field descriptions are from the zh developer-reference page where its stored copy reaches (Data, ContextId, CallContext and ChannelContexts); the rest are the official Python SDK 2.35.0 model comments (English) and the API-metadata typings (muzea/aliyun-sdk-node dist/ccc/PollUserStatus/res.d.ts, Chinese).
+    #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct Output {
+        /// 系统自增 ID,客户无需关心。
+        ///
+        /// The system auto-incremented ID. You can ignore this field.
+        ///
+        /// Unconfirmed: The zh developer-reference page types it \`long\`; the cccai pages say \`integer\`; the SDK uses int.
+        ///
+        /// Format: `int64`. Example: `103655`. Wire name: `ContextId`.
+        pub context_id: Option<i64>,
+        /// 话务上下文环境。
+        ///
+        /// The call context.
+        ///
+        /// Wire name: `CallContext`.
+        pub call_context: Option<super::types::CallContext>,
+        /// 坐席上下文环境。
+        ///
+        /// Agent context environment (SDK 2.35.0 comment).
+        ///
+        /// Wire name: `UserContext`.
+        pub user_context: Option<super::types::UserContext>,
+        /// Session context environment.
+        ///
+        /// Unconfirmed: Description is the SDK 2.35.0 model comment; no page text for ChatContexts (or its fields) could be read (the stored page copies end earlier, the API-metadata typings carry the names and types only). No documented example.
+        ///
+        /// Wire name: `ChatContexts`.
+        pub chat_contexts: Option<Vec<super::types::ChatContext>>,
+    }
+    ::switchboard_runtime::wire_object!(
+        Output { optional context_id = "ContextId", optional call_context =
+        "CallContext", optional user_context = "UserContext", optional chat_contexts =
+        "ChatContexts" }
+    );
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+}
+#[rustfmt::skip]
 /// ReadyForService - 坐席就绪: 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。 (English: Call ReadyForService to make an agent ready (idle).)
 ///
 /// 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。
@@ -4643,7 +5296,7 @@ pub mod ready_for_service {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 4usize] = [
@@ -5101,7 +5754,7 @@ pub mod release_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 1usize] = [
@@ -5353,7 +6006,7 @@ pub mod reset_agent_state {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
@@ -5780,7 +6433,7 @@ pub mod retrieve_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
@@ -6062,7 +6715,7 @@ pub mod send_dtmf_signaling {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
@@ -6383,7 +7036,7 @@ pub mod sign_in_group {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 2usize] = [
@@ -6856,7 +7509,7 @@ pub mod sign_out_group {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 5usize] = [
@@ -7331,7 +7984,7 @@ pub mod start_conference {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
@@ -7559,7 +8212,7 @@ pub mod switch_to_conference {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
@@ -7772,7 +8425,7 @@ pub mod take_break {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 4usize] = [
@@ -8261,7 +8914,7 @@ pub mod unmute_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 7usize] = [
@@ -8734,6 +9387,17 @@ impl Client {
     > + Send + '_ {
         self.core.call(request)
     }
+    /// PollUserStatus - 轮询坐席状态: 轮询指定实例下指定坐席的坐席状态,一般由前端坐席工作台调用,用于同步坐席状态。 (English: Polls the status of a specified agent in a specified instance; typically called by the frontend agent workbench to synchronize agent statuses.)
+    ///
+    /// See [`poll_user_status`].
+    pub fn poll_user_status(
+        &self,
+        request: poll_user_status::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<poll_user_status::Output, poll_user_status::Error>,
+    > + Send + '_ {
+        self.core.call(request)
+    }
     /// ReadyForService - 坐席就绪: 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。 (English: Call ReadyForService to make an agent ready (idle).)
     ///
     /// See [`ready_for_service`].
@@ -8866,6 +9530,24 @@ impl Client {
         Output = ::std::result::Result<unmute_call::Output, unmute_call::Error>,
     > + Send + '_ {
         self.core.call(request)
+    }
+    /// Opens the event stream: calls [`poll_user_status`] with `request` again and again (1000 ms after each answer), through this client's transport and auth, and yields the events of its answers. Drop the stream to stop. See [`events`] for an example.
+    pub fn events(&self, request: poll_user_status::Request) -> events::EventStream {
+        self.events_with(request, events::StreamOptions::default())
+    }
+    /// [`Client::events`] with explicit buffer and back-off settings.
+    pub fn events_with(
+        &self,
+        request: poll_user_status::Request,
+        options: events::StreamOptions,
+    ) -> events::EventStream {
+        ::switchboard_runtime::events::Events::new(
+            ::switchboard_runtime::events::poll::open(
+                &self.core,
+                request,
+                events::poll_config(options),
+            ),
+        )
     }
 }
 #[rustfmt::skip]

@@ -582,6 +582,47 @@ fn mute_call_from_examples() {
 }
 #[rustfmt::skip]
 #[test]
+fn poll_user_status_documented() {
+    use client::poll_user_status as op;
+    let request = op::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .build()
+        .unwrap();
+    let http = request.to_http("https://api.test").unwrap();
+    assert_eq!(http.method().as_str(), "POST");
+    assert_eq!(http.uri().path(), "/");
+    let mut expected_query: Vec<(String, String)> = vec![
+        ("Action".to_owned(), "PollUserStatus".to_owned()), ("Version".to_owned(),
+        "2020-07-01".to_owned()), ("InstanceId".to_owned(), "ccc-test".to_owned()),
+        ("UserId".to_owned(), "agent@ccc-test".to_owned()), ("DeviceId".to_owned(),
+        "device".to_owned())
+    ];
+    let mut actual_query = query(&http);
+    expected_query.sort();
+    actual_query.sort();
+    assert_eq!(actual_query, expected_query);
+    assert!(http.body().is_empty());
+    let response = ::switchboard_runtime::http::Response::builder()
+        .status(200u16)
+        .body(
+            Bytes::from_static(
+                "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103655,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"ChannelVariables\":\"123\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}],\"CallVariables\":\"a=b;c=d\"},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\"}}}"
+                    .as_bytes(),
+            ),
+        )
+        .unwrap();
+    let output = op::parse_response(response).unwrap();
+    assert_eq!(
+        serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
+        serde_json::Value >
+        ("{\"ContextId\":103655,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"ChannelVariables\":\"123\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}],\"CallVariables\":\"a=b;c=d\"},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\"}}")
+        .unwrap()
+    );
+}
+#[rustfmt::skip]
+#[test]
 fn ready_for_service_documented() {
     use client::ready_for_service as op;
     let request = op::Request::builder()

@@ -947,6 +947,87 @@ mod mute_call {
     }
 }
 #[rustfmt::skip]
+mod poll_user_status {
+    #![allow(unused_imports)]
+    use std::sync::Arc;
+    use switchboard_alibaba_ccc as api;
+    use ::switchboard_runtime::serde_json;
+    use ::switchboard_runtime::transport::InMemoryTransport;
+    async fn example() -> Result<(), Box<dyn std::error::Error>> {
+        let transport = Arc::new(InMemoryTransport::new());
+        transport
+            .push_body(
+                200,
+                r#"{
+  "Code": "OK",
+  "HttpStatusCode": 200,
+  "Message": "无",
+  "RequestId": "EEEE671A-3E24-4A04-81E6-6C4F5B39DF75",
+  "Params": [
+    "无"
+  ],
+  "Data": {
+    "ContextId": 103655,
+    "CallContext": {
+      "CallType": "OUTBOUND",
+      "InstanceId": "ccc-test",
+      "JobId": "job-6538214103685****",
+      "ChannelContexts": [
+        {
+          "Index": 1,
+          "ReleaseInitiator": "1390501****",
+          "ChannelState": "CREATED",
+          "Destination": "1390501****",
+          "UserId": "agent@ccc-test",
+          "ChannelFlags": "MONITORING",
+          "SkillGroupId": "skillgroup@ccc-test",
+          "Timestamp": 1609138903315,
+          "ReleaseReason": "404 - No destination",
+          "CallType": "OUTBOUND",
+          "ChannelVariables": "123",
+          "JobId": "job-6538214103685****",
+          "ChannelId": "ch:user:1390501****->8032****:1609138902226:job-653821410368****",
+          "UserExtension": "8032****",
+          "Originator": "0830019****"
+        }
+      ],
+      "CallVariables": "a=b;c=d"
+    },
+    "UserContext": {
+      "Extension": "8032****",
+      "Heartbeat": 1609136956378,
+      "WorkMode": "ON_SITE",
+      "DeviceId": "ACC-YUNBS-1.0.10-****",
+      "UserId": "agent@ccc-test",
+      "Reserved": 1609136956378,
+      "BreakCode": "Warm-up",
+      "InstanceId": "ccc-test",
+      "OutboundScenario": false,
+      "Mobile": "1324730****",
+      "JobId": "job-6538214103685****"
+    }
+  }
+}"#,
+            );
+        let client = api::Client::builder()
+            .base_url("https://api.test")
+            .transport(Arc::clone(&transport))
+            .build()?;
+        let request = api::poll_user_status::Request::builder()
+            .instance_id("ccc-test")
+            .user_id("agent@ccc-test")
+            .device_id("device")
+            .build()?;
+        let output = client.poll_user_status(request).await?;
+        println!("{output:?}");
+        Ok(())
+    }
+    #[tokio::test]
+    async fn the_documented_example_runs() {
+        example().await.unwrap();
+    }
+}
+#[rustfmt::skip]
 mod ready_for_service {
     #![allow(unused_imports)]
     use std::sync::Arc;

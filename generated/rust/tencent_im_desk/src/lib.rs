@@ -322,6 +322,154 @@ pub mod types {
     );
 }
 #[rustfmt::skip]
+/// Events the API delivers.
+///
+/// Delivery: the vendor sends \`POST\` requests (callbacks) to the application's URL, adding the query parameters \`SdkAppid\`, \`CallbackCommand\`, \`contenttype\`, \`ClientIP\`, \`OptPlatform\`, \`RequestID\`, \`Sign\`, \`RequestTime\`; the application answers HTTP 200 to an accepted callback.
+///
+/// Desk session event callback includes all message callbacks from both the chatbot and live agent phases, as well as callbacks for key session events such as session start, transfer to a live agent in progress, successful transfer to a live agent, failed transfer to a live agent (no agents available), agent reassignment, session closure, and user response timeout. Reminder: To enable the callback, go Settings &gt; Developer Settings in Desk Management Panel to configure the callback URL and turn on the callback toggle. The direction of the callback is that the Chat backend sends HTTP POST requests to the App backend. Handle internal logic asynchronously and return a success acknowledgment synchronously upon receiving the event notification. After receiving a callback request, the App backend needs to verify whether the value of the SDKAppID parameter in the request URL is its own SDKAppID. For other security-related matters, see Security Considerations in Webhook Overview. Sample request URL (callback URL <https://www.example.com>): <https://www.example.com?SdkAppid=$SDKAppID&CallbackCommand=$CallbackCommand&contenttype=json&ClientIP=$ClientIP&OptPlatform=$OptPlatform> (the newer mainland page M appends &amp;RequestID=$RequestID).
+///
+/// An example (compiled and run by the crate's tests) is on the service's documentation page, under "Receiving events".
+pub mod events {
+    #[allow(unused_imports)]
+    use ::switchboard_runtime::wire::ToJson as _;
+    /// The name of every documented event.
+    pub const NAMES: &[&str] = &[
+        "SessionBegin",
+        "ChatBot.UserSendMsg",
+        "ChatBot.RobotSendMsg",
+    ];
+    /// A decoded event.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub enum Event {
+        /// Event `SessionBegin`.
+        ///
+        /// 会话开始 (session start; the English page's event table could not be read)
+        ///
+        /// No public page documents this event's fields; unknown fields are ignored.
+        SessionBegin(::switchboard_runtime::serde_json::Value),
+        /// Event `ChatBot.UserSendMsg`.
+        ///
+        /// 机器人阶段中用户发送的消息 (a message sent by the user during the chatbot phase). The page's sample packet is this event. The Chinese page's sample has "Text": "请问如何申请退费?"; the mainland page M's sample adds "ForwardFromAgentId": "". The desk guide <https://cloud.tencent.com.cn/document/product/269/110624> (对接自建AI机器人) says the developer backend gets the user's message through this callback (Event is "ChatBot.UserSendMsg"), must answer success at once, then handle it (e.g. call an AI service) and reply with the REST API.
+        ///
+        /// No public page documents this event's fields; unknown fields are ignored.
+        ChatBotUserSendMsg(::switchboard_runtime::serde_json::Value),
+        /// Event `ChatBot.RobotSendMsg`.
+        ///
+        /// "机器人阶段中机…" — every stored copy of the page is cut off inside this row, so the description is incomplete (by its name, a message sent by the robot during the chatbot phase; not confirmed).
+        ///
+        /// No public page documents this event's fields; unknown fields are ignored.
+        ChatBotRobotSendMsg(::switchboard_runtime::serde_json::Value),
+        /// An event the documentation does not describe, kept as received.
+        Unknown {
+            /// Its name.
+            name: ::std::string::String,
+            /// Its content.
+            payload: ::switchboard_runtime::serde_json::Value,
+        },
+    }
+    /// Why an event frame could not be decoded.
+    #[derive(Debug)]
+    pub struct EventError(::std::string::String);
+    impl ::std::fmt::Display for EventError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "cannot decode the event: {}", self.0)
+        }
+    }
+    impl ::std::error::Error for EventError {}
+    impl Event {
+        /// The vendor's name of the event.
+        pub fn name(&self) -> &str {
+            match self {
+                Event::SessionBegin(..) => "SessionBegin",
+                Event::ChatBotUserSendMsg(..) => "ChatBot.UserSendMsg",
+                Event::ChatBotRobotSendMsg(..) => "ChatBot.RobotSendMsg",
+                Event::Unknown { name, .. } => name,
+            }
+        }
+    }
+    impl ::switchboard_runtime::events::EventType for Event {
+        fn from_frame(
+            frame: &::switchboard_runtime::events::RawEvent,
+        ) -> ::std::result::Result<Self, ::switchboard_runtime::events::DecodeError> {
+            decode_value(frame.frame.clone())
+                .map_err(|e| ::switchboard_runtime::events::DecodeError::new(e.0))
+        }
+        fn name(&self) -> &str {
+            Event::name(self)
+        }
+    }
+    /// Decodes the callbacks Tencent Cloud sends to the application (push delivery).
+    ///
+    /// A callback is checked before it is decoded: method `POST`; `SdkAppid` must equal the application's `sdk_app_id`; `CallbackCommand` must be `Desk.SessionEventNotify`; `contenttype` must be `json`. A rejected callback carries the HTTP status to answer; an accepted one is acknowledged with HTTP 200 and body `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`.
+    pub type Callbacks = ::switchboard_runtime::events::Callbacks<Event>;
+    pub use ::switchboard_runtime::events::{Callback, push::Rejection};
+    /// A decoder for this application (`sdk_app_id`).
+    pub fn callbacks(
+        sdk_app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Callbacks {
+        let method = ::switchboard_runtime::http::Method::from_bytes("POST".as_bytes())
+            .expect("the generator checked the method is an upper-case token");
+        let status = ::switchboard_runtime::http::StatusCode::from_u16(200u16)
+            .expect("the generator checked the status is 2xx");
+        ::switchboard_runtime::events::Callbacks::new(
+            ::switchboard_runtime::events::push::PushConfig::new(method)
+                .expect_query("SdkAppid", sdk_app_id)
+                .expect_query("CallbackCommand", "Desk.SessionEventNotify")
+                .expect_query("contenttype", "json")
+                .require_query("SdkAppid")
+                .require_query("CallbackCommand")
+                .require_query("contenttype")
+                .require_query("ClientIP")
+                .max_body(1048576usize)
+                .ack(
+                    ::switchboard_runtime::events::push::Acknowledgement::new(
+                        status,
+                        ::std::option::Option::Some("application/json"),
+                        "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0}",
+                    ),
+                ),
+        )
+    }
+    /// Decodes one event frame (JSON bytes). Never panics, whatever the bytes.
+    pub fn decode(frame: &[u8]) -> ::std::result::Result<Event, EventError> {
+        let value = ::switchboard_runtime::error::decode_json(frame)
+            .map_err(|e| EventError(e.to_string()))?;
+        decode_value(value)
+    }
+    /// Decodes one event frame already parsed as JSON.
+    pub fn decode_value(
+        frame: ::switchboard_runtime::serde_json::Value,
+    ) -> ::std::result::Result<Event, EventError> {
+        let split = ::switchboard_runtime::client::split_event_value(
+            frame,
+            ::std::option::Option::Some("Event"),
+            ::std::option::Option::None,
+        );
+        let payload = split.payload;
+        let named = |event: &str| split.name == event;
+        let unnamed = split.name.is_empty();
+        let has = |path: &str, value: &str| {
+            ::switchboard_runtime::error::json_path_text(&split.frame, path).as_deref()
+                == Some(value)
+        };
+        if named("SessionBegin") {
+            return Ok(Event::SessionBegin(payload));
+        }
+        if named("ChatBot.UserSendMsg") {
+            return Ok(Event::ChatBotUserSendMsg(payload));
+        }
+        if named("ChatBot.RobotSendMsg") {
+            return Ok(Event::ChatBotRobotSendMsg(payload));
+        }
+        let _ = (&named, unnamed, &has);
+        Ok(Event::Unknown {
+            name: split.name,
+            payload,
+        })
+    }
+}
+#[rustfmt::skip]
 /// Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group.
 ///
 /// This interface allows selecting a customer service account, assigning a specific agent, or targeting a group to proactively contact users for a live conversation. Request API: v4/desk_http_svc/contact_user. Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200. For common error codes (60000 to 79999), see the Error Code document.
@@ -350,7 +498,7 @@ pub mod contact_user {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/contact_user";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 7usize] = [
@@ -636,7 +784,7 @@ pub mod describe_agent_statistics {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/describe_agent_statistics";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
@@ -927,7 +1075,7 @@ pub mod describe_chat_messages {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/describe_chat_messages";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 1usize] = [
@@ -1283,7 +1431,7 @@ pub mod describe_im_cdr_list {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/describe_im_cdr_list";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
@@ -1566,7 +1714,7 @@ pub mod describe_reception_realtime_statistics {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/describe_reception_realtime_statistics";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
@@ -1786,7 +1934,7 @@ pub mod describe_session_statistics {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/describe_session_statistics";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
@@ -2043,7 +2191,7 @@ pub mod end_session {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/end_session";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
@@ -2228,7 +2376,7 @@ pub mod get_session_state {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/get_session_state";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [
@@ -2521,7 +2669,7 @@ pub mod send_msg {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/send_msg";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
@@ -2742,7 +2890,7 @@ pub mod send_stream_msg {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/send_stream_msg";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 0usize] = [];
@@ -2974,7 +3122,7 @@ pub mod transfer_to_human {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/transfer_to_human";
-    /// Names of the events this endpoint triggers.
+    /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
     pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 3usize] = [

@@ -656,3 +656,18 @@ fn transfer_to_human_documented() {
         serde_json::Value > ("{\"AgentId\":\"test_agent@qq.com\"}").unwrap()
     );
 }
+#[rustfmt::skip]
+#[test]
+fn event_chat_bot_user_send_msg() {
+    let frame = serde_json::to_vec(
+            &serde_json::from_str::<
+                serde_json::Value,
+            >(
+                    "{\"CallbackCommand\":\"Desk.SessionEventNotify\",\"SessionId\":\"2baf4d84-beb4-4607-a1ea-6ebcaef3e0e6\",\"Event\":\"ChatBot.UserSendMsg\",\"EventTime\":1725540020017,\"ChannelType\":\"SDK\",\"ClientUserId\":\"your_user_id\",\"CustomerServiceId\":\"@customer_service_account\",\"AgentId\":\"test@qq.com\",\"MsgKey\":\"152_1600012345_abcdefg\",\"MsgBody\":[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"How to request a refund?\"}}],\"CloudCustomData\":\"your cloud custom data\",\"IsContactUser\":false,\"SatisfactionSelected\":5}",
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let event = client::events::decode(&frame).unwrap();
+    assert!(matches!(event, client::events::Event::ChatBotUserSendMsg(_)), "{event:?}");
+}

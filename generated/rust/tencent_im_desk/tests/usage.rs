@@ -530,3 +530,56 @@ mod transfer_to_human {
         example().await.unwrap();
     }
 }
+#[rustfmt::skip]
+mod receiving_events {
+    #![allow(unused_imports)]
+    use std::sync::Arc;
+    use switchboard_tencent_im_desk as api;
+    async fn receiving_events() -> Result<(), Box<dyn std::error::Error>> {
+        let callbacks = Arc::new(api::events::callbacks("1400000000"));
+        let request = ::switchboard_runtime::http::Request::builder()
+            .method("POST")
+            .uri(
+                "https://app.example/callback?SdkAppid=1400000000&CallbackCommand=Desk.SessionEventNotify&contenttype=json&ClientIP=127.0.0.1",
+            )
+            .body(
+                ::switchboard_runtime::bytes::Bytes::from(
+                    r#"{
+  "CallbackCommand": "Desk.SessionEventNotify",
+  "SessionId": "2baf4d84-beb4-4607-a1ea-6ebcaef3e0e6",
+  "Event": "ChatBot.UserSendMsg",
+  "EventTime": 1725540020017,
+  "ChannelType": "SDK",
+  "ClientUserId": "your_user_id",
+  "CustomerServiceId": "@customer_service_account",
+  "AgentId": "test@qq.com",
+  "MsgKey": "152_1600012345_abcdefg",
+  "MsgBody": [
+    {
+      "MsgType": "TIMTextElem",
+      "MsgContent": {
+        "Text": "How to request a refund?"
+      }
+    }
+  ],
+  "CloudCustomData": "your cloud custom data",
+  "IsContactUser": false,
+  "SatisfactionSelected": 5
+}"#,
+                ),
+            )?;
+        let response = match callbacks.decode(&request) {
+            Ok(callback) => {
+                println!("{} {:?}", callback.event.name(), callback.event);
+                callbacks.acknowledgement()
+            }
+            Err(rejection) => rejection.into_response(),
+        };
+        assert_eq!(response.status(), 200);
+        Ok(())
+    }
+    #[tokio::test]
+    async fn the_documented_example_runs() {
+        receiving_events().await.unwrap();
+    }
+}
