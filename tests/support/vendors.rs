@@ -285,26 +285,46 @@ pub fn unmute_ok() -> Reply {
 /// The CCC gateway with signature V3: every required header signed, body hash, date window,
 /// then the signature re-computed over what arrived.
 pub fn acs3_answer(request: &Recorded) -> Reply {
-    let Some(authorization) = request.header("authorization") else {
+    if let Err(reply) = acs3_verify(request) {
+        return reply;
+    }
+    if (
+        request.header("x-acs-action"),
+        request.header("x-acs-version"),
+    ) != (Some("UnmuteCall"), Some("2020-07-01"))
+    {
         return ali_error(
+            404,
+            "InvalidAction.NotFound",
+            "Specified api is not found, please check your url and method.",
+        );
+    }
+    unmute_ok()
+}
+
+/// The signature V3 checks of [`acs3_answer`], for any action: the error reply when a check
+/// fails.
+pub fn acs3_verify(request: &Recorded) -> Result<(), Reply> {
+    let Some(authorization) = request.header("authorization") else {
+        return Err(ali_error(
             400,
             "MissingParameter",
             "Authorization is mandatory for this action.",
-        );
+        ));
     };
     let Some(fields) = authorization.strip_prefix("ACS3-HMAC-SHA256 ") else {
-        return ali_error(400, "IncompleteSignature", "unknown algorithm");
+        return Err(ali_error(400, "IncompleteSignature", "unknown algorithm"));
     };
     let fields: HashMap<&str, &str> = fields
         .split(',')
         .filter_map(|f| f.trim().split_once('='))
         .collect();
     if fields.get("Credential") != Some(&ALI_KEY_ID) {
-        return ali_error(
+        return Err(ali_error(
             404,
             "InvalidAccessKeyId.NotFound",
             "Specified access key is not found.",
-        );
+        ));
     }
     let signed: Vec<&str> = fields
         .get("SignedHeaders")
@@ -321,26 +341,30 @@ pub fn acs3_answer(request: &Recorded) -> Reply {
         "x-acs-version",
     ] {
         if !signed.contains(&required) {
-            return ali_error(
+            return Err(ali_error(
                 400,
                 "IncompleteSignature",
                 &format!("{required} is not signed"),
-            );
+            ));
         }
     }
     if request.header("x-acs-content-sha256")
         != Some(hex::encode(Sha256::digest(&request.body)).as_str())
     {
-        return ali_error(400, "IncompleteSignature", "the body hash does not match");
+        return Err(ali_error(
+            400,
+            "IncompleteSignature",
+            "the body hash does not match",
+        ));
     }
     let date = request.header("x-acs-date").and_then(parse_utc);
     let now = i64::try_from(unix_now()).expect("fits");
     if date.is_none_or(|d| (d - now).abs() > 15 * 60) {
-        return ali_error(
+        return Err(ali_error(
             400,
             "IllegalTimestamp",
             "x-acs-date is outside the 15-minute window",
-        );
+        ));
     }
     let headers: Vec<(String, String)> = signed
         .iter()
@@ -360,24 +384,13 @@ pub fn acs3_answer(request: &Recorded) -> Reply {
         ALI_SECRET,
     );
     if fields.get("Signature") != Some(&expected.as_str()) {
-        return ali_error(
+        return Err(ali_error(
             403,
             "SignatureDoesNotMatch",
             "Specified signature is not matched with our calculation.",
-        );
+        ));
     }
-    if (
-        request.header("x-acs-action"),
-        request.header("x-acs-version"),
-    ) != (Some("UnmuteCall"), Some("2020-07-01"))
-    {
-        return ali_error(
-            404,
-            "InvalidAction.NotFound",
-            "Specified api is not found, please check your url and method.",
-        );
-    }
-    unmute_ok()
+    Ok(())
 }
 
 /// The CCC gateway with the RPC signature (SignatureVersion 1.0, HMAC-SHA1). Without

@@ -1,8 +1,8 @@
 //! Event delivery settings: what they reference exists and the runtime can act on every value.
 
 use super::Cx;
-use crate::diag::catalogue::suggest;
 use crate::diag::Problem;
+use crate::diag::catalogue::suggest;
 use crate::spec::{DeliverySpec, Text};
 
 /// The delivery mechanism of the event envelope, its references and the event catalogue's
@@ -93,17 +93,16 @@ pub fn check_delivery(cx: &mut Cx<'_>) {
             if p.interval_ms.value == 0 || p.interval_ms.value > 3_600_000 {
                 cx.report(
                     Problem::Delivery {
-                        message: format!(
-                            "a pause of {} ms between polls",
-                            p.interval_ms.value
-                        ),
+                        message: format!("a pause of {} ms between polls", p.interval_ms.value),
                         hint: "give the documented pause, between 1 ms and one hour".into(),
                     },
                     file,
                     p.interval_ms.span,
                 );
             }
-            if p.frame.as_ref().is_some_and(|f| f.value == crate::spec::PollFrame::Value)
+            if p.frame
+                .as_ref()
+                .is_some_and(|f| f.value == crate::spec::PollFrame::Value)
                 && p.events_at.is_none()
             {
                 cx.report(
@@ -118,7 +117,8 @@ pub fn check_delivery(cx: &mut Cx<'_>) {
             }
         }
         DeliverySpec::Push(p) => {
-            if p.method.value.is_empty() || !p.method.value.bytes().all(|b| b.is_ascii_uppercase()) {
+            if p.method.value.is_empty() || !p.method.value.bytes().all(|b| b.is_ascii_uppercase())
+            {
                 invalid(
                     cx,
                     &p.method,
@@ -130,7 +130,10 @@ pub fn check_delivery(cx: &mut Cx<'_>) {
             if !(200..300).contains(&status.value) {
                 cx.report(
                     Problem::Delivery {
-                        message: format!("acknowledgement status {} is not a success", status.value),
+                        message: format!(
+                            "acknowledgement status {} is not a success",
+                            status.value
+                        ),
                         hint: "an accepted callback is acknowledged with a 2xx status".into(),
                     },
                     file,
@@ -171,15 +174,21 @@ pub fn check_delivery(cx: &mut Cx<'_>) {
 fn check_names_or_discriminators(cx: &mut Cx<'_>) {
     let spec = &cx.service.spec;
     let file = cx.service.file;
-    if spec.event_envelope.as_ref().is_none_or(|e| e.name_field.is_some()) {
+    if spec
+        .event_envelope
+        .as_ref()
+        .is_none_or(|e| e.name_field.is_some())
+    {
         return;
     }
     for (i, event) in spec.events.iter().enumerate() {
-        if let Some(other) = spec.events[..i]
-            .iter()
-            .find(|o| o.discriminators.keys().eq(event.discriminators.keys())
-                && o.discriminators.values().map(|v| &v.value).eq(event.discriminators.values().map(|v| &v.value)))
-        {
+        if let Some(other) = spec.events[..i].iter().find(|o| {
+            o.discriminators.keys().eq(event.discriminators.keys())
+                && o.discriminators
+                    .values()
+                    .map(|v| &v.value)
+                    .eq(event.discriminators.values().map(|v| &v.value))
+        }) {
             cx.report(
                 Problem::Delivery {
                     message: format!(

@@ -29,7 +29,8 @@ pub fn delivery_summary(delivery: &crate::model::Delivery, words: Option<&str>) 
     use crate::model::Delivery;
     let mut out = match delivery {
         Delivery::Bayeux(b) => {
-            let channels: Vec<String> = b.channels.iter().map(|c| format!("`{}`", c.name)).collect();
+            let channels: Vec<String> =
+                b.channels.iter().map(|c| format!("`{}`", c.name)).collect();
             format!(
                 "Delivery: Bayeux (CometD) long polling at `{}` under the base URL, with the \
                  service's authentication; the client subscribes to {}.",
@@ -41,7 +42,9 @@ pub fn delivery_summary(delivery: &crate::model::Delivery, words: Option<&str>) 
             let at = match (&p.events_at, p.frame_is_body) {
                 (None, _) => "the whole response body is one event".to_owned(),
                 (Some(path), true) => {
-                    format!("an answer carries an event when `{path}` is present; the whole body is its frame")
+                    format!(
+                        "an answer carries an event when `{path}` is present; the whole body is its frame"
+                    )
                 }
                 (Some(path), false) => {
                     format!("the event (or array of events) sits at `{path}` in the response body")
@@ -64,7 +67,10 @@ pub fn delivery_summary(delivery: &crate::model::Delivery, words: Option<&str>) 
                 p.method
             );
             if !query.is_empty() {
-                s.push_str(&format!(", adding the query parameters {}", query.join(", ")));
+                s.push_str(&format!(
+                    ", adding the query parameters {}",
+                    query.join(", ")
+                ));
             }
             s.push_str(&format!(
                 "; the application answers HTTP {} to an accepted callback.",

@@ -56,7 +56,10 @@ impl MemoryBayeux {
     /// The answer, and whether it is an empty connect (which a real server would hold open).
     fn answer(&self, body: &[u8]) -> Result<(Value, bool), TransportError> {
         let messages: Value = serde_json::from_slice(body).map_err(|e| {
-            TransportError::new(TransportErrorKind::Other, format!("not a Bayeux request: {e}"))
+            TransportError::new(
+                TransportErrorKind::Other,
+                format!("not a Bayeux request: {e}"),
+            )
         })?;
         let messages = match messages {
             Value::Array(items) => items,

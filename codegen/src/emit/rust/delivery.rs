@@ -83,14 +83,10 @@ fn emit_callbacks(service: &Service, push: &crate::model::Push) -> TokenStream {
             q.value.as_ref().map(|v| quote!(.expect_query(#wire, #v)))
         }
     });
-    let required = push
-        .query
-        .iter()
-        .filter(|q| q.required)
-        .map(|q| {
-            let wire = &q.name;
-            quote!(.require_query(#wire))
-        });
+    let required = push.query.iter().filter(|q| q.required).map(|q| {
+        let wire = &q.name;
+        quote!(.require_query(#wire))
+    });
     let method = &push.method;
     let max_body = usize::try_from(push.max_body_bytes).unwrap_or(usize::MAX);
     let status = push.ack_status;

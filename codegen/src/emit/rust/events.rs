@@ -13,6 +13,22 @@ pub fn emit_events(service: &Service) -> TokenStream {
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     let mut names = Vec::new();
+    // When the whole frame is the payload and the envelope documents its fields, an event
+    // without fields of its own is that frame: typed as `EventFrame`, shared by such events.
+    let frame_fields = service
+        .event_envelope
+        .as_ref()
+        .filter(|e| e.payload_field.is_none() && !e.fields.is_empty())
+        .map(|e| &e.fields);
+    if let Some(fields) = frame_fields
+        && service.events.iter().any(|e| e.fields.is_empty())
+    {
+        let docs = markdown(
+            "An event frame as the envelope documents it (the payload of events without fields of their own).",
+        );
+        let def = types.struct_def("EventFrame", docs, fields);
+        types.defs.push(def);
+    }
     for event in &service.events {
         let name = &event.name.wire;
         let mut text = format!("Event {}.", code(name));
@@ -23,14 +39,26 @@ pub fn emit_events(service: &Service) -> TokenStream {
         if let Some(channel) = &event.channel {
             text.push_str(&format!("\n\nChannel: {}.", code(channel)));
         }
-        if event.fields.is_empty() {
+        if event.fields.is_empty() && frame_fields.is_some() {
+            text.push_str("\n\nIts content is the documented event frame ([`EventFrame`]).");
+        } else if event.fields.is_empty() {
             text.push_str(
                 "\n\nNo public page documents this event's fields; unknown fields are ignored.",
             );
         }
         let docs = markdown(&text);
         let ty = ident(&event.name.rust);
-        if event.fields.is_empty() {
+        if event.fields.is_empty() && frame_fields.is_some() {
+            variants.push(quote!(#docs #ty(::std::boxed::Box<EventFrame>),));
+            arms.push((
+                event,
+                quote! {
+                    return <EventFrame as ::switchboard_runtime::wire::FromJson>::from_json(payload)
+                        .map(|p| Event::#ty(::std::boxed::Box::new(p)))
+                        .map_err(|e| EventError(e.to_string()))
+                },
+            ));
+        } else if event.fields.is_empty() {
             // Nothing documented to type: keep the content as it came (it may be null or text).
             variants.push(quote!(#docs #ty(::switchboard_runtime::serde_json::Value),));
             arms.push((event, quote!(return Ok(Event::#ty(payload)))));
@@ -101,7 +129,10 @@ pub fn emit_events(service: &Service) -> TokenStream {
     };
     let mut module_text = format!(
         "Events the API delivers.\n\n{}",
-        vendor(&crate::emit::delivery_summary(&envelope.delivery, envelope.description.as_deref()))
+        vendor(&crate::emit::delivery_summary(
+            &envelope.delivery,
+            envelope.description.as_deref()
+        ))
     );
     if super::events_example::example_tokens(service).is_some() {
         module_text.push_str(

@@ -22,13 +22,17 @@ const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUME
 /// The documented event the example waits for, and the endpoint that triggers it: the first
 /// event with a sample that some endpoint lists, else the first event with a sample.
 fn documented_event(service: &Service) -> Option<(&Event, Option<&Endpoint>)> {
-    let triggered = service.events.iter().filter(|e| e.sample.is_some()).find_map(|e| {
-        service
-            .endpoints
-            .iter()
-            .find(|x| x.events.iter().any(|id| id.0 == e.name.wire))
-            .map(|x| (e, Some(x)))
-    });
+    let triggered = service
+        .events
+        .iter()
+        .filter(|e| e.sample.is_some())
+        .find_map(|e| {
+            service
+                .endpoints
+                .iter()
+                .find(|x| x.events.iter().any(|id| id.0 == e.name.wire))
+                .map(|x| (e, Some(x)))
+        });
     triggered.or_else(|| {
         service
             .events

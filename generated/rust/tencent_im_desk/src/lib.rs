@@ -346,20 +346,20 @@ pub mod events {
         ///
         /// 会话开始 (session start; the English page's event table could not be read)
         ///
-        /// No public page documents this event's fields; unknown fields are ignored.
-        SessionBegin(::switchboard_runtime::serde_json::Value),
+        /// Its content is the documented event frame ([`EventFrame`]).
+        SessionBegin(::std::boxed::Box<EventFrame>),
         /// Event `ChatBot.UserSendMsg`.
         ///
         /// 机器人阶段中用户发送的消息 (a message sent by the user during the chatbot phase). The page's sample packet is this event. The Chinese page's sample has "Text": "请问如何申请退费?"; the mainland page M's sample adds "ForwardFromAgentId": "". The desk guide <https://cloud.tencent.com.cn/document/product/269/110624> (对接自建AI机器人) says the developer backend gets the user's message through this callback (Event is "ChatBot.UserSendMsg"), must answer success at once, then handle it (e.g. call an AI service) and reply with the REST API.
         ///
-        /// No public page documents this event's fields; unknown fields are ignored.
-        ChatBotUserSendMsg(::switchboard_runtime::serde_json::Value),
+        /// Its content is the documented event frame ([`EventFrame`]).
+        ChatBotUserSendMsg(::std::boxed::Box<EventFrame>),
         /// Event `ChatBot.RobotSendMsg`.
         ///
         /// "机器人阶段中机…" — every stored copy of the page is cut off inside this row, so the description is incomplete (by its name, a message sent by the robot during the chatbot phase; not confirmed).
         ///
-        /// No public page documents this event's fields; unknown fields are ignored.
-        ChatBotRobotSendMsg(::switchboard_runtime::serde_json::Value),
+        /// Its content is the documented event frame ([`EventFrame`]).
+        ChatBotRobotSendMsg(::std::boxed::Box<EventFrame>),
         /// An event the documentation does not describe, kept as received.
         Unknown {
             /// Its name.
@@ -454,13 +454,25 @@ pub mod events {
                 == Some(value)
         };
         if named("SessionBegin") {
-            return Ok(Event::SessionBegin(payload));
+            return <EventFrame as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
+                .map(|p| Event::SessionBegin(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
         }
         if named("ChatBot.UserSendMsg") {
-            return Ok(Event::ChatBotUserSendMsg(payload));
+            return <EventFrame as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
+                .map(|p| Event::ChatBotUserSendMsg(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
         }
         if named("ChatBot.RobotSendMsg") {
-            return Ok(Event::ChatBotRobotSendMsg(payload));
+            return <EventFrame as ::switchboard_runtime::wire::FromJson>::from_json(
+                    payload,
+                )
+                .map(|p| Event::ChatBotRobotSendMsg(::std::boxed::Box::new(p)))
+                .map_err(|e| EventError(e.to_string()));
         }
         let _ = (&named, unnamed, &has);
         Ok(Event::Unknown {
@@ -468,6 +480,103 @@ pub mod events {
             payload,
         })
     }
+    /// An event frame as the envelope documents it (the payload of events without fields of their own).
+    #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct EventFrame {
+        /// 回调命令
+        ///
+        /// Callback command
+        ///
+        /// Example: `Desk.SessionEventNotify`. Wire name: `CallbackCommand`.
+        pub callback_command: ::std::option::Option<::std::string::String>,
+        /// 会话的 SessionID
+        ///
+        /// Session ID of the session
+        ///
+        /// Example: `2baf4d84-beb4-4607-a1ea-6ebcaef3e0e6`. Wire name: `SessionId`.
+        pub session_id: ::std::option::Option<::std::string::String>,
+        /// 事件类型: 详见事件类型列表及说明
+        ///
+        /// Event type: See the event type list and descriptions for details.
+        ///
+        /// Example: `ChatBot.UserSendMsg`. Wire name: `Event`.
+        pub event: ::std::string::String,
+        /// 事件触发的毫秒级别时间戳
+        ///
+        /// Event-triggered timestamp in milliseconds
+        ///
+        /// Format: `unix-millis`. Example: `1725540020017`. Wire name: `EventTime`.
+        pub event_time: ::std::option::Option<i64>,
+        /// 集成方式: SDK:SDK 集成,对应智能客服管理端的“应用/客户端”集成 Web(H5):Web 集成,对应智能客服管理端的“网页(H5)”集成
+        ///
+        /// Integration method SDK: SDK integration, corresponding to the "Application/Client" integration on the Desk management console. Web (H5): Web integration, corresponding to the "web page (H5)" integration on the Desk management console.
+        ///
+        /// Unconfirmed: The wire value of the Web integration is not shown ("Web(H5)" in the table; only "SDK" appears in a sample), so no closed value list is given.
+        ///
+        /// Example: `SDK`. Wire name: `ChannelType`.
+        pub channel_type: ::std::option::Option<::std::string::String>,
+        /// 用户的 UserID
+        ///
+        /// User's UserID
+        ///
+        /// Example: `your_user_id`. Wire name: `ClientUserId`.
+        pub client_user_id: ::std::option::Option<::std::string::String>,
+        /// 客服号的 UserID
+        ///
+        /// Customer service account's UserID
+        ///
+        /// Example: `@customer_service_account`. Wire name: `CustomerServiceId`.
+        pub customer_service_id: ::std::option::Option<::std::string::String>,
+        /// 人工客服 ID
+        ///
+        /// Agent ID
+        ///
+        /// Example: `test@qq.com`. Wire name: `AgentId`.
+        pub agent_id: ::std::option::Option<::std::string::String>,
+        /// 消息回调的消息 Key
+        ///
+        /// Message Key of message callback
+        ///
+        /// Example: `152_1600012345_abcdefg`. Wire name: `MsgKey`.
+        pub msg_key: ::std::option::Option<::std::string::String>,
+        /// Unconfirmed: The table gives only "Array" with an empty description; the element shape (MsgType, MsgContent) is known from the sample only, as for the desk REST commands (shared type MsgElement).
+        ///
+        /// Wire name: `MsgBody`. Not described by the vendor.
+        pub msg_body: ::std::option::Option<::std::vec::Vec<super::types::MsgElement>>,
+        /// Unconfirmed: The table gives only "String" with an empty description.
+        ///
+        /// Example: `your cloud custom data`. Wire name: `CloudCustomData`. Not described by the vendor.
+        pub cloud_custom_data: ::std::option::Option<::std::string::String>,
+        /// 是否客服主动联系用户
+        ///
+        /// Whether agent proactively contacts the user
+        ///
+        /// Example: `false`. Wire name: `IsContactUser`.
+        pub is_contact_user: ::std::option::Option<bool>,
+        /// 满意度评价星级(1 ~ 5),例如:5代表评价为五星
+        ///
+        /// User satisfaction star rating (1 - 5). For ex… (the stored English copy is cut off here; the Chinese text continues 例如:5代表评价为五星, i.e. 5 means a five-star rating)
+        ///
+        /// Unconfirmed: Range 1–5 per the description (not enforced here: which events carry it, and its value when no rating was given, are not stated — the sample is a ChatBot.UserSendMsg frame that carries 5).
+        ///
+        /// Example: `5`. Wire name: `SatisfactionSelected`.
+        pub satisfaction_selected: ::std::option::Option<i64>,
+        /// Unconfirmed: Appears (as "") only in the sample of the newer mainland page M; its table row could not be read. By its name, presumably the agent a session was forwarded from (not stated).
+        ///
+        /// Wire name: `ForwardFromAgentId`. Not described by the vendor.
+        pub forward_from_agent_id: ::std::option::Option<::std::string::String>,
+    }
+    ::switchboard_runtime::wire_object!(
+        EventFrame { optional callback_command = "CallbackCommand", optional session_id =
+        "SessionId", required event = "Event", optional event_time = "EventTime",
+        optional channel_type = "ChannelType", optional client_user_id = "ClientUserId",
+        optional customer_service_id = "CustomerServiceId", optional agent_id =
+        "AgentId", optional msg_key = "MsgKey", optional msg_body = "MsgBody", optional
+        cloud_custom_data = "CloudCustomData", optional is_contact_user =
+        "IsContactUser", optional satisfaction_selected = "SatisfactionSelected",
+        optional forward_from_agent_id = "ForwardFromAgentId" }
+    );
 }
 #[rustfmt::skip]
 /// Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group.

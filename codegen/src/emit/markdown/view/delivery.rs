@@ -106,7 +106,10 @@ pub(super) fn delivery_view(service: &Service, delivery: &Delivery) -> DeliveryV
                 })
                 .collect();
             view.ack_status = Some(p.ack_status);
-            view.ack_body = p.ack_body.as_ref().map(crate::emit::markdown::samples::pretty);
+            view.ack_body = p
+                .ack_body
+                .as_ref()
+                .map(crate::emit::markdown::samples::pretty);
             view.ack_description = p.ack_description.clone();
         }
     }
