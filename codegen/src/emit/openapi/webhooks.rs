@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use super::body::JSON;
 use super::schema::{self, object_schema};
 use super::{info, text};
-use crate::model::{Event, Service};
+use crate::model::{Delivery, Event, Push, Service};
 
 /// `webhooks`, in spec order.
 pub(super) fn emit_webhooks(service: &Service) -> Map<String, Value> {
@@ -20,12 +20,77 @@ pub(super) fn emit_webhooks(service: &Service) -> Map<String, Value> {
         .events
         .iter()
         .map(|event| {
-            (
-                event.name.wire.clone(),
-                json!({ "post": emit_event(service, event) }),
-            )
+            let mut op = emit_event(service, event);
+            // Push delivery: the webhook is the vendor's real request, with its method, query
+            // parameters and the acknowledgement the application answers.
+            let method = match service.event_envelope.as_ref().map(|e| &e.delivery) {
+                Some(Delivery::Push(push)) => {
+                    push_details(&mut op, push);
+                    push.method.to_lowercase()
+                }
+                _ => "post".to_owned(),
+            };
+            (event.name.wire.clone(), json!({ method: op }))
         })
         .collect()
+}
+
+fn push_details(op: &mut Value, push: &Push) {
+    let Value::Object(op) = op else {
+        return;
+    };
+    let parameters: Vec<Value> = push
+        .query
+        .iter()
+        .map(|q| {
+            let mut schema = Map::new();
+            schema.insert("type".into(), "string".into());
+            if let Some(value) = &q.value {
+                schema.insert("const".into(), value.clone().into());
+            }
+            let mut param = Map::new();
+            param.insert("name".into(), q.name.clone().into());
+            param.insert("in".into(), "query".into());
+            param.insert("required".into(), q.required.into());
+            let setting = q
+                .equals_setting
+                .as_ref()
+                .map(|s| format!("Must equal the application's `{}`; another value is rejected.", s.wire));
+            let unconfirmed = text::labelled("Unconfirmed", q.unconfirmed.as_deref());
+            if let Some(d) = text::paragraphs([
+                q.description.as_deref(),
+                q.description_en.as_deref(),
+                setting.as_deref(),
+                unconfirmed.as_deref(),
+            ]) {
+                param.insert("description".into(), d.into());
+            }
+            param.insert("schema".into(), schema.into());
+            if let Some(example) = &q.example {
+                param.insert("example".into(), example.clone().into());
+            }
+            Value::Object(param)
+        })
+        .collect();
+    if !parameters.is_empty() {
+        op.insert("parameters".into(), parameters.into());
+    }
+    let description = push
+        .ack_description
+        .clone()
+        .unwrap_or_else(|| "The acknowledgement the vendor expects.".to_owned());
+    let mut response = Map::new();
+    response.insert("description".into(), description.into());
+    if let Some(body) = &push.ack_body {
+        response.insert(
+            "content".into(),
+            json!({ JSON: { "schema": { "type": "object" }, "example": body } }),
+        );
+    }
+    op.insert(
+        "responses".into(),
+        json!({ push.ack_status.to_string(): response }),
+    );
 }
 
 fn emit_event(service: &Service, event: &Event) -> Value {
