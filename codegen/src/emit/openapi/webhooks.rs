@@ -52,10 +52,12 @@ fn push_details(op: &mut Value, push: &Push) {
             param.insert("name".into(), q.name.clone().into());
             param.insert("in".into(), "query".into());
             param.insert("required".into(), q.required.into());
-            let setting = q
-                .equals_setting
-                .as_ref()
-                .map(|s| format!("Must equal the application's `{}`; another value is rejected.", s.wire));
+            let setting = q.equals_setting.as_ref().map(|s| {
+                format!(
+                    "Must equal the application's `{}`; another value is rejected.",
+                    s.wire
+                )
+            });
             let unconfirmed = text::labelled("Unconfirmed", q.unconfirmed.as_deref());
             if let Some(d) = text::paragraphs([
                 q.description.as_deref(),
@@ -204,7 +206,15 @@ fn pin(schema: &mut Map<String, Value>, path: &str, value: Value) {
         };
         require(parent, segments[depth]);
     }
-    at(schema, path).insert("const".into(), value);
+    let leaf = at(schema, path);
+    // The frame's generic examples (another event's name) would contradict the const.
+    if let Some(Value::Array(examples)) = leaf.get_mut("examples") {
+        examples.retain(|e| *e == value);
+        if examples.is_empty() {
+            leaf.remove("examples");
+        }
+    }
+    leaf.insert("const".into(), value);
 }
 
 fn require(schema: &mut Map<String, Value>, name: &str) {
