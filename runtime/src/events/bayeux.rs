@@ -178,15 +178,7 @@ impl Session {
         // Why the last session ended; reported once the next one is subscribed.
         let mut lost: Option<String> = None;
         loop {
-            match self.handshake().await {
-                Step::Continue => {}
-                Step::Stop => return,
-                Step::Retry | Step::Rehandshake(_) => {
-                    self.retry.failed().await;
-                    continue;
-                }
-            }
-            match self.subscribe().await {
+            match self.start_session().await {
                 Step::Continue => {}
                 Step::Stop => return,
                 Step::Retry | Step::Rehandshake(_) => {
@@ -211,6 +203,14 @@ impl Session {
                     Step::Stop => return,
                 }
             }
+        }
+    }
+
+    /// Handshake, then subscribe to every channel.
+    async fn start_session(&mut self) -> Step {
+        match self.handshake().await {
+            Step::Continue => self.subscribe().await,
+            other => other,
         }
     }
 
