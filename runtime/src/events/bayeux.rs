@@ -30,6 +30,11 @@ pub struct BayeuxConfig {
     pub path: String,
     /// Channels to subscribe to, e.g. `["/v2/me/calls", "/v2/me/devices"]`.
     pub channels: Vec<String>,
+    /// How long the server should hold each `/meta/connect` (sent as the connect's
+    /// `advice.timeout`). `None` (the default): as the server advises. Set it below the
+    /// transport's request timeout when the server's own hold is not (a CometD server's usual
+    /// 30 s meets the reqwest transport's default 30 s), or every connect ends in a timeout.
+    pub hold: Option<Duration>,
     /// Buffer and backoff.
     pub options: StreamOptions,
 }
@@ -44,8 +49,15 @@ impl BayeuxConfig {
         Self {
             path: path.into(),
             channels: channels.into_iter().map(Into::into).collect(),
+            hold: None,
             options: StreamOptions::default(),
         }
+    }
+
+    /// Sets [`hold`](Self::hold).
+    pub fn hold(mut self, hold: Duration) -> Self {
+        self.hold = Some(hold);
+        self
     }
 
     /// Sets [`options`](Self::options).
@@ -153,6 +165,7 @@ struct Session {
     next_id: u64,
     client_id: Option<String>,
     interval: Duration,
+    hold: Option<Duration>,
 }
 
 impl Session {
@@ -171,6 +184,7 @@ impl Session {
             next_id: 0,
             client_id: None,
             interval: Duration::ZERO,
+            hold: config.hold,
         }
     }
 
@@ -178,15 +192,7 @@ impl Session {
         // Why the last session ended; reported once the next one is subscribed.
         let mut lost: Option<String> = None;
         loop {
-            match self.handshake().await {
-                Step::Continue => {}
-                Step::Stop => return,
-                Step::Retry | Step::Rehandshake(_) => {
-                    self.retry.failed().await;
-                    continue;
-                }
-            }
-            match self.subscribe().await {
+            match self.start_session().await {
                 Step::Continue => {}
                 Step::Stop => return,
                 Step::Retry | Step::Rehandshake(_) => {
@@ -211,6 +217,14 @@ impl Session {
                     Step::Stop => return,
                 }
             }
+        }
+    }
+
+    /// Handshake, then subscribe to every channel.
+    async fn start_session(&mut self) -> Step {
+        match self.handshake().await {
+            Step::Continue => self.subscribe().await,
+            other => other,
         }
     }
 
@@ -271,13 +285,17 @@ impl Session {
     }
 
     async fn connect(&mut self) -> Step {
-        let message = json!([{
+        let mut message = json!({
             "channel": "/meta/connect",
             "clientId": self.client_id.clone().unwrap_or_default(),
             "connectionType": "long-polling",
             "id": self.id(),
-        }]);
-        match self.post("/meta/connect", &message).await {
+        });
+        if let Some(hold) = self.hold {
+            let millis = u64::try_from(hold.as_millis()).unwrap_or(u64::MAX);
+            message["advice"] = json!({ "timeout": millis });
+        }
+        match self.post("/meta/connect", &json!([message])).await {
             Ok(_) => Step::Continue,
             Err(step) => step,
         }

@@ -12,6 +12,32 @@
 //! lives as long as the stream. Frames are not decoded here; generated code turns a
 //! [`RawEvent::frame`] into its typed event. [`push`] is sans-IO: it checks an
 //! `http::Request<Bytes>` the application's web framework received.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//!
+//! use switchboard_runtime::auth::NoAuth;
+//! use switchboard_runtime::client::ClientCore;
+//! use switchboard_runtime::events::bayeux::{self, BayeuxConfig};
+//! use switchboard_runtime::events::EventError;
+//! use switchboard_runtime::transport::ReqwestTransport;
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let core = ClientCore::new("https://gws.example.com/api/v2", Arc::new(ReqwestTransport::new()?), Arc::new(NoAuth));
+//! let mut events = bayeux::open(&core, BayeuxConfig::new("/notifications", ["/v2/me/calls"]));
+//! // Skip everything until the call's participants change; report every error item.
+//! let updated = events
+//!     .next_matching(|e| e.frame["data"]["notificationType"] == "ParticipantsUpdated")
+//!     .await;
+//! match updated {
+//!     Some(Ok(event)) => println!("{:?}", event.channel),
+//!     Some(Err(EventError::Lagged(n))) => eprintln!("{n} events dropped"),
+//!     Some(Err(other)) => eprintln!("{other}"),
+//!     None => eprintln!("the stream ended"),
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use std::fmt;
 use std::time::Duration;
@@ -80,8 +106,10 @@ pub(crate) fn shape(value: &serde_json::Value) -> String {
 pub enum EventError {
     /// The consumer fell behind; this many events were dropped (the oldest ones).
     Lagged(u64),
-    /// The session was re-established (a Bayeux re-handshake after the server forgot the
-    /// client, or after a network failure): events published in between may have been missed.
+    /// The session was re-established: a Bayeux re-handshake after the server forgot the
+    /// client (a restart, or a network failure longer than its session timeout). Events
+    /// published in between may have been missed. A failure the server's session survives is
+    /// only reported as [`Send`](Self::Send): nothing was lost.
     Reconnected {
         /// Why the session was re-established (the server's error text, or what failed).
         reason: String,

@@ -36,7 +36,10 @@ use super::RawEvent;
 pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
 
 /// What a callback must look like, and what to answer when it does.
-#[derive(Clone, Debug)]
+///
+/// `Debug` shows the names of the expected query parameters, not their values: a spec may
+/// make a shared token one of them.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PushConfig {
     /// The method the vendor uses; any other is answered 405.
@@ -122,7 +125,7 @@ impl PushConfig {
             match value_of(name) {
                 None => return Err(missing(name)),
                 // The foreign value itself is not echoed: it is the caller's, not ours to log.
-                Some(value) if value != expected => {
+                Some(value) if !same(value, expected) => {
                     return Err(Rejection::new(
                         StatusCode::FORBIDDEN,
                         format!("query parameter `{name}` does not match this application"),
@@ -176,6 +179,30 @@ impl PushConfig {
         }
         response
     }
+}
+
+impl fmt::Debug for PushConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let expected: Vec<&str> = self.expect_query.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("PushConfig")
+            .field("method", &self.method)
+            .field("expect_query_names", &expected)
+            .field("required_query", &self.required_query)
+            .field("max_body", &self.max_body)
+            .field("ack", &self.ack)
+            .finish()
+    }
+}
+
+/// Compares in time that depends only on the lengths, so an expected value that is a token
+/// cannot be guessed byte by byte from response times.
+fn same(given: &str, expected: &str) -> bool {
+    given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+            == 0
 }
 
 fn missing(name: &str) -> Rejection {
@@ -379,6 +406,16 @@ mod tests {
         let rejection = config().decode(&request).unwrap_err();
         assert!(rejection.reason().contains("truncated"), "{rejection}");
         assert!(!rejection.reason().contains("secret-text"), "{rejection}");
+    }
+
+    #[test]
+    fn debug_hides_expected_values() {
+        let text = format!("{:?}", config());
+        assert!(
+            text.contains("SdkAppid") && !text.contains("1400000001"),
+            "{text}"
+        );
+        assert!(same("abc", "abc") && !same("abc", "abd") && !same("abc", "abcd"));
     }
 
     #[test]
