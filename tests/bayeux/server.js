@@ -13,6 +13,11 @@
 //   GET  /recorded      the auth headers of every Bayeux message received, in order
 //   GET  /api/v2/me     a CSRF token source: sets a session cookie and the CSRF headers
 //                       (the shape BasicCsrfAuth expects)
+//   POST /then          {"operationName", "channel", "data"}: when a call operation of that
+//                       name arrives, publish this message after answering it
+//   POST /api/v2/me/calls/{id}   a GWS call operation ({"operationName": …}): answered
+//                       {"statusCode": 0} ("accepted"), then what /then queued is published
+//   GET  /operations    the call operations received, in order
 'use strict';
 
 const http = require('http');
@@ -32,6 +37,8 @@ const CSRF_TOKEN = 'csrf-S3CR3T-7';
 
 const stats = { handshakes: 0, connects: 0, subscribes: {} };
 const recorded = [];
+const operations = [];
+const queued = [];
 
 const bayeux = new faye.NodeAdapter({ mount, timeout });
 
@@ -100,6 +107,27 @@ async function sideDoor(request, response) {
       const { channel, count, start } = await readJson(request);
       await publishMany(channel, start || 0, count);
       return answer(response, 200, { published: count });
+    }
+    if (request.method === 'POST' && path === '/then') {
+      queued.push(await readJson(request));
+      return answer(response, 200, { queued: queued.length });
+    }
+    if (request.method === 'GET' && path === '/operations') return answer(response, 200, operations);
+    const call = path.match(/^\/api\/v2\/me\/calls\/([^/]+)$/);
+    if (request.method === 'POST' && call) {
+      const operation = await readJson(request);
+      operations.push({ call: decodeURIComponent(call[1]), body: operation });
+      answer(response, 200, { statusCode: 0 });
+      // The outcome arrives later, over CometD, as GWS documents.
+      for (let i = 0; i < queued.length; ) {
+        if (queued[i].operationName === operation.operationName) {
+          const [then] = queued.splice(i, 1);
+          await bayeux.getClient().publish(then.channel, then.data);
+        } else {
+          i += 1;
+        }
+      }
+      return undefined;
     }
     if (request.method === 'GET' && path === '/stats') return answer(response, 200, stats);
     if (request.method === 'GET' && path === '/recorded') return answer(response, 200, recorded);
