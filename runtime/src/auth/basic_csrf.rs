@@ -1,5 +1,7 @@
 //! HTTP Basic authentication with a cookie session and an optional CSRF token.
 
+use std::borrow::Cow;
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -9,7 +11,6 @@ use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
 use cookie_store::{Cookie, CookieStore};
 use http::{HeaderName, Method, StatusCode, Uri};
-use secrecy::zeroize::Zeroizing;
 use url::Url;
 
 use super::{Auth, AuthError, header_name, sensitive_value};
@@ -96,24 +97,29 @@ struct Session {
 }
 
 impl Session {
-    /// The cookies a request to `url` carries, in RFC 6265 §5.4 order: longer paths first
-    /// (then by name, so that the header is the same every time).
+    /// The cookies a request to `url` carries, in the order they are sent.
     fn cookies_for(&self, url: &Url) -> Vec<&Cookie<'static>> {
         let Some(jar) = url.port_or_known_default().and_then(|p| self.jars.get(&p)) else {
             return Vec::new();
         };
         let mut cookies = jar.matches(url);
-        cookies.sort_by(|a, b| {
-            b.path.len().cmp(&a.path.len()).then_with(|| {
-                (a.name(), &*a.path, a.domain.as_cow()).cmp(&(
-                    b.name(),
-                    &*b.path,
-                    b.domain.as_cow(),
-                ))
-            })
-        });
+        cookies.sort_by(|a, b| send_order(a).cmp(&send_order(b)));
         cookies
     }
+}
+
+/// Longer paths first (RFC 6265 §5.4), then name, path and domain: the header is the same
+/// every time (the store itself is a hash map).
+fn send_order<'c>(
+    cookie: &'c Cookie<'_>,
+) -> (Reverse<usize>, &'c str, &'c str, Option<Cow<'c, str>>) {
+    let path: &str = &cookie.path;
+    (
+        Reverse(path.len()),
+        cookie.name(),
+        path,
+        cookie.domain.as_cow(),
+    )
 }
 
 /// HTTP Basic credentials on every request, plus the session the server sets up: cookies
@@ -239,20 +245,9 @@ impl Auth for BasicCsrfAuth {
             let session = self.read();
             let cookie = url_of(request.uri())
                 .map(|url| {
-                    let pairs = session.cookies_for(&url).into_iter();
-                    // `Zeroizing`: the joined values are wiped once copied into the header.
-                    Zeroizing::new(pairs.map(|c| c.name_value()).fold(
-                        String::new(),
-                        |mut header, (name, value)| {
-                            if !header.is_empty() {
-                                header.push_str("; ");
-                            }
-                            header.push_str(name);
-                            header.push('=');
-                            header.push_str(value);
-                            header
-                        },
-                    ))
+                    let cookies = session.cookies_for(&url).into_iter();
+                    let pairs = cookies.map(|c| format!("{}={}", c.name(), c.value()));
+                    pairs.collect::<Vec<_>>().join("; ")
                 })
                 .unwrap_or_default();
             let csrf = host_key(request.uri())
