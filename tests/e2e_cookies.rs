@@ -65,6 +65,17 @@ impl Site {
             .map(str::to_owned)
     }
 
+    /// GETs `host` and `path`, the server setting `set_cookies`.
+    async fn set(&self, host: &str, path: &str, set_cookies: &[&str]) {
+        self.get(host, path, set_cookies).await;
+    }
+
+    /// Asserts the `Cookie` header a GET of `host` and `path` carries (`""`: none).
+    async fn assert_sends(&self, host: &str, path: &str, expected: &str) {
+        let sent = self.get(host, path, &[]).await.unwrap_or_default();
+        assert_eq!(sent, expected, "Cookie header of a GET of {host}{path}");
+    }
+
     /// What a request to `host` and `path` would carry, by name, as the auth reports it.
     fn names(&self, host: &str, path: &str) -> Vec<String> {
         let uri = format!("http://{host}:{}{path}", self.server.port());
@@ -114,28 +125,15 @@ async fn path_scoped_cookies_go_only_below_their_path_longest_first() {
             )
             .await;
         assert_eq!(first, None, "nothing was set before the first request");
-        assert_eq!(
-            site.get("gws.test", "/api/v2/me/calls", &[])
-                .await
-                .as_deref(),
-            Some("scoped=1; dflt=d; root=r"),
-            "every path matches; the longest path comes first"
-        );
-        assert_eq!(
-            site.get("gws.test", "/api/v2/me", &[]).await.as_deref(),
-            Some("scoped=1; dflt=d; root=r")
-        );
+        // Every path matches; the longest path comes first.
+        site.assert_sends("gws.test", "/api/v2/me/calls", "scoped=1; dflt=d; root=r")
+            .await;
+        site.assert_sends("gws.test", "/api/v2/me", "scoped=1; dflt=d; root=r")
+            .await;
         // A path is matched by segments, not as a string prefix.
-        assert_eq!(
-            site.get("gws.test", "/api/v2/meetings", &[])
-                .await
-                .as_deref(),
-            Some("dflt=d; root=r")
-        );
-        assert_eq!(
-            site.get("gws.test", "/health", &[]).await.as_deref(),
-            Some("root=r")
-        );
+        site.assert_sends("gws.test", "/api/v2/meetings", "dflt=d; root=r")
+            .await;
+        site.assert_sends("gws.test", "/health", "root=r").await;
         assert_eq!(
             site.names("gws.test", "/api/v2/me/x"),
             ["scoped", "dflt", "root"]
@@ -148,35 +146,25 @@ async fn path_scoped_cookies_go_only_below_their_path_longest_first() {
 async fn two_cookies_of_one_name_on_different_paths_are_both_kept_and_deleted_apart() {
     bounded(async {
         let site = Site::start().await;
-        site.get(
+        site.set(
             "gws.test",
             "/api/login",
             &["id=root; Path=/", "id=deep; Path=/api"],
         )
         .await;
-        assert_eq!(
-            site.get("gws.test", "/api/calls", &[]).await.as_deref(),
-            Some("id=deep; id=root"),
-            "both are sent, the one with the longer path first"
-        );
-        assert_eq!(
-            site.get("gws.test", "/x", &[]).await.as_deref(),
-            Some("id=root")
-        );
+        // Both are sent, the one with the longer path first.
+        site.assert_sends("gws.test", "/api/calls", "id=deep; id=root")
+            .await;
+        site.assert_sends("gws.test", "/x", "id=root").await;
         // A new value replaces only the cookie of the same name *and* path.
-        site.get("gws.test", "/api/login", &["id=deeper; Path=/api"])
+        site.set("gws.test", "/api/login", &["id=deeper; Path=/api"])
             .await;
-        assert_eq!(
-            site.get("gws.test", "/api/calls", &[]).await.as_deref(),
-            Some("id=deeper; id=root")
-        );
+        site.assert_sends("gws.test", "/api/calls", "id=deeper; id=root")
+            .await;
         // Max-Age=0 deletes the one on /api; the one on / stays.
-        site.get("gws.test", "/api/logout", &["id=; Path=/api; Max-Age=0"])
+        site.set("gws.test", "/api/logout", &["id=; Path=/api; Max-Age=0"])
             .await;
-        assert_eq!(
-            site.get("gws.test", "/api/calls", &[]).await.as_deref(),
-            Some("id=root")
-        );
+        site.assert_sends("gws.test", "/api/calls", "id=root").await;
     })
     .await;
 }
@@ -185,7 +173,7 @@ async fn two_cookies_of_one_name_on_different_paths_are_both_kept_and_deleted_ap
 async fn a_domain_cookie_reaches_sibling_hosts_and_a_host_cookie_only_its_host() {
     bounded(async {
         let site = Site::start().await;
-        site.get(
+        site.set(
             "a.gws.test",
             "/",
             &[
@@ -198,19 +186,10 @@ async fn a_domain_cookie_reaches_sibling_hosts_and_a_host_cookie_only_its_host()
             ],
         )
         .await;
-        assert_eq!(
-            site.get("a.gws.test", "/", &[]).await.as_deref(),
-            Some("host=h; wide=w")
-        );
-        assert_eq!(
-            site.get("b.gws.test", "/", &[]).await.as_deref(),
-            Some("wide=w")
-        );
-        assert_eq!(
-            site.get("gws.test", "/", &[]).await.as_deref(),
-            Some("wide=w")
-        );
-        assert_eq!(site.get("other.test", "/", &[]).await, None);
+        site.assert_sends("a.gws.test", "/", "host=h; wide=w").await;
+        site.assert_sends("b.gws.test", "/", "wide=w").await;
+        site.assert_sends("gws.test", "/", "wide=w").await;
+        site.assert_sends("other.test", "/", "").await;
     })
     .await;
 }
@@ -219,7 +198,7 @@ async fn a_domain_cookie_reaches_sibling_hosts_and_a_host_cookie_only_its_host()
 async fn expiry_dates_and_max_age_decide_what_is_sent() {
     bounded(async {
         let site = Site::start().await;
-        site.get(
+        site.set(
             "gws.test",
             "/",
             &[
@@ -234,13 +213,15 @@ async fn expiry_dates_and_max_age_decide_what_is_sent() {
             ],
         )
         .await;
-        assert_eq!(
-            site.get("gws.test", "/", &[]).await.as_deref(),
-            Some("both=b; future=f; gone=1; lb=1; session=s; short=x"),
-            "a cookie that expired already is never stored"
-        );
+        // A cookie that expired already is never stored.
+        site.assert_sends(
+            "gws.test",
+            "/",
+            "both=b; future=f; gone=1; lb=1; session=s; short=x",
+        )
+        .await;
         // Deletion the two ways servers do it.
-        site.get(
+        site.set(
             "gws.test",
             "/",
             &[
@@ -249,16 +230,12 @@ async fn expiry_dates_and_max_age_decide_what_is_sent() {
             ],
         )
         .await;
-        assert_eq!(
-            site.get("gws.test", "/", &[]).await.as_deref(),
-            Some("both=b; future=f; session=s; short=x")
-        );
+        site.assert_sends("gws.test", "/", "both=b; future=f; session=s; short=x")
+            .await;
         // A cookie that expires while held is no longer sent.
         tokio::time::sleep(Duration::from_millis(1_500)).await;
-        assert_eq!(
-            site.get("gws.test", "/", &[]).await.as_deref(),
-            Some("both=b; future=f; session=s")
-        );
+        site.assert_sends("gws.test", "/", "both=b; future=f; session=s")
+            .await;
     })
     .await;
 }
@@ -267,29 +244,23 @@ async fn expiry_dates_and_max_age_decide_what_is_sent() {
 async fn secure_cookies_are_not_sent_over_plain_http() {
     bounded(async {
         let site = Site::start().await;
-        site.get(
+        site.set(
             "gws.test",
             "/",
             &["sec=s; Path=/; Secure", "plain=p; Path=/"],
         )
         .await;
-        assert_eq!(
-            site.get("gws.test", "/", &[]).await.as_deref(),
-            Some("plain=p")
-        );
+        site.assert_sends("gws.test", "/", "plain=p").await;
         assert_eq!(site.names("gws.test", "/"), ["plain"]);
         // The loopback address counts as secure (as in browsers): a local test server sees
         // its Secure cookies over plain HTTP.
-        site.get(
+        site.set(
             "127.0.0.1",
             "/",
             &["sec=s; Path=/; Secure", "plain=p; Path=/"],
         )
         .await;
-        assert_eq!(
-            site.get("127.0.0.1", "/", &[]).await.as_deref(),
-            Some("plain=p; sec=s")
-        );
+        site.assert_sends("127.0.0.1", "/", "plain=p; sec=s").await;
     })
     .await;
 }
@@ -299,7 +270,7 @@ async fn cookies_stay_with_their_port_and_their_values_never_print() {
     bounded(async {
         let site = Site::start().await;
         let other = Server::start(|_| Reply::text(200, "ok")).await;
-        site.get(
+        site.set(
             "gws.test",
             "/",
             &["JSESSIONID=value-S3CR3T; Path=/; HttpOnly"],
@@ -312,16 +283,14 @@ async fn cookies_stay_with_their_port_and_their_values_never_print() {
         )
         .await;
         assert_eq!(other.single_request().header("cookie"), None);
-        assert_eq!(
-            site.get("gws.test", "/", &[]).await.as_deref(),
-            Some("JSESSIONID=value-S3CR3T")
-        );
+        site.assert_sends("gws.test", "/", "JSESSIONID=value-S3CR3T")
+            .await;
 
         let debug = format!("{:?}", site.auth);
         assert!(debug.contains("JSESSIONID"), "{debug}");
         assert!(!debug.contains("S3CR3T"), "{debug}");
         site.auth.clear_session();
-        assert_eq!(site.get("gws.test", "/", &[]).await, None);
+        site.assert_sends("gws.test", "/", "").await;
     })
     .await;
 }
