@@ -3,32 +3,41 @@
 
 use std::fmt;
 
+use secrecy::zeroize::Zeroize;
+use secrecy::{ExposeSecret, SecretString};
+
 /// The text every redacted value prints as.
 pub const REDACTED: &str = "[redacted]";
 
 /// A secret string.
 ///
 /// `Debug` and `Display` print `[redacted]`; the value is only reachable through
-/// [`Secret::expose`], so every place that reads it is easy to find by name. Equality is
-/// deliberately not implemented: comparing secrets is a job for constant-time code that knows
-/// what it compares.
+/// [`Secret::expose`], so every place that reads it is easy to find by name. The memory holding
+/// it is wiped when the last copy is dropped (`secrecy`'s `SecretString`, which zeroizes on
+/// drop). Equality is deliberately not implemented: comparing secrets is a job for
+/// constant-time code that knows what it compares.
 #[derive(Clone)]
-pub struct Secret(Box<str>);
+pub struct Secret(SecretString);
 
 impl Secret {
-    /// Wraps a value.
+    /// Wraps a value. A `String` passed in is wiped once copied, spare capacity included.
     pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into().into_boxed_str())
+        let mut value = value.into();
+        // Copy into an exact-size allocation instead of `into_boxed_str`, which may reallocate
+        // and free the original buffer unwiped.
+        let secret = Self(SecretString::from(value.as_str()));
+        value.zeroize();
+        secret
     }
 
     /// The secret value. Call this only where the value goes on the wire or into a MAC.
     pub fn expose(&self) -> &str {
-        &self.0
+        self.0.expose_secret()
     }
 
     /// Whether the secret is the empty string (an unset credential, usually).
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.expose().is_empty()
     }
 }
 
@@ -40,7 +49,7 @@ impl From<String> for Secret {
 
 impl From<&str> for Secret {
     fn from(value: &str) -> Self {
-        Self::new(value)
+        Self(SecretString::from(value))
     }
 }
 
@@ -83,5 +92,27 @@ mod tests {
         assert_eq!(secret.expose(), "hunter2");
         assert!(!secret.is_empty());
         assert!(Secret::new(String::new()).is_empty());
+    }
+
+    #[test]
+    fn a_string_passed_in_is_taken_whole_and_serde_round_trips() {
+        // Spare capacity: the case where `into_boxed_str` would reallocate.
+        let mut value = String::with_capacity(64);
+        value.push_str("hunter2");
+        let secret = Secret::new(value);
+        assert_eq!(secret.expose(), "hunter2");
+        let json = serde_json::to_string(&secret).expect("serializes");
+        assert_eq!(json, r#""hunter2""#);
+        let back: Secret = serde_json::from_str(&json).expect("deserializes");
+        assert_eq!(back.expose(), "hunter2");
+        assert_eq!(format!("{back:?}"), "[redacted]");
+    }
+
+    /// The guarantee this type exists for: its storage zeroizes on drop. Fails to compile if
+    /// the field is ever changed to a type that does not.
+    #[test]
+    fn the_storage_is_wiped_on_drop() {
+        fn wiped_on_drop(_: &impl secrecy::zeroize::ZeroizeOnDrop) {}
+        wiped_on_drop(&Secret::from("hunter2").0);
     }
 }

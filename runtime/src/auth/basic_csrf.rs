@@ -1,16 +1,21 @@
 //! HTTP Basic authentication with a cookie session and an optional CSRF token.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::sync::{RwLock, RwLockWriteGuard};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
+use cookie_store::{Cookie, CookieStore};
 use http::{HeaderName, Method, StatusCode, Uri};
+use url::Url;
 
 use super::{Auth, AuthError, header_name, sensitive_value};
 use crate::Secret;
+use crate::secret::REDACTED;
 
 /// How the server hands out and checks CSRF tokens.
 ///
@@ -75,23 +80,61 @@ enum Refresh {
 }
 
 #[derive(Default)]
-struct HostSession {
-    cookies: BTreeMap<String, Secret>,
-    csrf: Option<(HeaderName, Secret)>,
+struct HostCsrf {
+    token: Option<(HeaderName, Secret)>,
     refresh: Refresh,
 }
 
+/// What the server set up: cookies and CSRF tokens.
+#[derive(Default)]
+struct Session {
+    /// One RFC 6265 store per port. RFC 6265 §8.5 lets cookies cross ports; keeping ports
+    /// apart means a session cookie of one service never reaches another service on the same
+    /// host, as this scheme always promised.
+    jars: BTreeMap<u16, CookieStore>,
+    /// Per `host:port`: tokens are per server, not per cookie scope.
+    csrf: BTreeMap<String, HostCsrf>,
+}
+
+impl Session {
+    /// The cookies a request to `url` carries, in the order they are sent.
+    fn cookies_for(&self, url: &Url) -> Vec<&Cookie<'static>> {
+        let Some(jar) = url.port_or_known_default().and_then(|p| self.jars.get(&p)) else {
+            return Vec::new();
+        };
+        let mut cookies = jar.matches(url);
+        cookies.sort_by(|a, b| send_order(a).cmp(&send_order(b)));
+        cookies
+    }
+}
+
+/// Longer paths first (RFC 6265 §5.4), then name, path and domain: the header is the same
+/// every time (the store itself is a hash map).
+fn send_order<'c>(
+    cookie: &'c Cookie<'_>,
+) -> (Reverse<usize>, &'c str, &'c str, Option<Cow<'c, str>>) {
+    let path: &str = &cookie.path;
+    (
+        Reverse(path.len()),
+        cookie.name(),
+        path,
+        cookie.domain.as_cow(),
+    )
+}
+
 /// HTTP Basic credentials on every request, plus the session the server sets up: cookies
-/// (kept per host: `scheme`-less `host:port`) and, when configured, a CSRF token.
+/// and, when configured, a CSRF token per host.
 ///
-/// The cookie store is deliberately small: it remembers `name=value` from each `Set-Cookie`,
-/// drops a cookie whose `Max-Age` is zero or negative, and ignores domain, path and expiry
-/// dates; cookies only go back to the host that set them.
+/// Cookies are kept by the RFC 6265 rules (the `cookie_store` crate that reqwest's cookie jar
+/// is built on), matched against each request's URL: `Domain`, `Path`, `Expires`, `Max-Age`
+/// (zero deletes) and `Secure` (never sent over plain HTTP, except to a loopback address,
+/// which browsers also treat as secure). Stricter than RFC 6265 in one way: cookies stay with
+/// the port that set them. Values never show in `Debug`.
 pub struct BasicCsrfAuth {
     username: String,
     authorization: Secret,
     csrf: Option<CsrfConfig>,
-    hosts: RwLock<BTreeMap<String, HostSession>>,
+    session: RwLock<Session>,
 }
 
 impl BasicCsrfAuth {
@@ -106,7 +149,7 @@ impl BasicCsrfAuth {
             username,
             authorization,
             csrf: None,
-            hosts: RwLock::new(BTreeMap::new()),
+            session: RwLock::new(Session::default()),
         }
     }
 
@@ -135,33 +178,38 @@ impl BasicCsrfAuth {
         if self.csrf.is_none() {
             return false;
         }
-        let hosts = self.hosts.read().unwrap_or_else(|p| p.into_inner());
-        match hosts.get(&key) {
+        match self.read().csrf.get(&key) {
             None => true,
-            Some(session) => match session.refresh {
+            Some(host) => match host.refresh {
                 Refresh::Needed => true,
-                Refresh::NotTried => session.csrf.is_none(),
+                Refresh::NotTried => host.token.is_none(),
                 Refresh::Tried => false,
             },
         }
     }
 
-    /// The names of the cookies held for `uri`'s host (values stay secret).
+    /// The names of the cookies a request to `uri` would carry, in the order it sends them
+    /// (values stay secret).
     pub fn cookie_names(&self, uri: &Uri) -> Vec<String> {
-        let hosts = self.hosts.read().unwrap_or_else(|p| p.into_inner());
-        host_key(uri)
-            .and_then(|key| hosts.get(&key))
-            .map(|s| s.cookies.keys().cloned().collect())
-            .unwrap_or_default()
+        let Some(url) = url_of(uri) else {
+            return Vec::new();
+        };
+        let session = self.read();
+        let cookies = session.cookies_for(&url).into_iter();
+        cookies.map(|c| c.name().to_owned()).collect()
     }
 
     /// Forgets every cookie and token (after sign-out).
     pub fn clear_session(&self) {
-        self.write().clear();
+        *self.write() = Session::default();
     }
 
-    fn write(&self) -> RwLockWriteGuard<'_, BTreeMap<String, HostSession>> {
-        self.hosts.write().unwrap_or_else(|p| p.into_inner())
+    fn read(&self) -> RwLockReadGuard<'_, Session> {
+        self.session.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Session> {
+        self.session.write().unwrap_or_else(|p| p.into_inner())
     }
 
     fn is_unsafe(&self, method: &Method) -> bool {
@@ -180,27 +228,32 @@ fn host_key(uri: &Uri) -> Option<String> {
     })
 }
 
+/// The URL cookies are matched against; `None` for a relative URI (no cookies then).
+fn url_of(uri: &Uri) -> Option<Url> {
+    Url::parse(&uri.to_string())
+        .ok()
+        .filter(|url| url.has_host())
+}
+
 impl Auth for BasicCsrfAuth {
     fn prepare(&self, request: &mut http::Request<Bytes>) -> Result<(), AuthError> {
         let authorization = sensitive_value(self.authorization.expose(), "Basic credential")?;
         request
             .headers_mut()
             .insert(http::header::AUTHORIZATION, authorization);
-        let Some(key) = host_key(request.uri()) else {
-            return Ok(());
-        };
         let (cookie, csrf) = {
-            let hosts = self.hosts.read().unwrap_or_else(|p| p.into_inner());
-            let Some(session) = hosts.get(&key) else {
-                return Ok(());
-            };
-            let cookie = session
-                .cookies
-                .iter()
-                .map(|(name, value)| format!("{name}={}", value.expose()))
-                .collect::<Vec<_>>()
-                .join("; ");
-            (cookie, session.csrf.clone())
+            let session = self.read();
+            let cookie = url_of(request.uri())
+                .map(|url| {
+                    let cookies = session.cookies_for(&url).into_iter();
+                    let pairs = cookies.map(|c| format!("{}={}", c.name(), c.value()));
+                    pairs.collect::<Vec<_>>().join("; ")
+                })
+                .unwrap_or_default();
+            let csrf = host_key(request.uri())
+                .and_then(|key| session.csrf.get(&key))
+                .and_then(|host| host.token.clone());
+            (cookie, csrf)
         };
         if !cookie.is_empty() {
             request
@@ -216,22 +269,25 @@ impl Auth for BasicCsrfAuth {
     }
 
     fn observe(&self, request_uri: &Uri, response: &http::Response<Bytes>) {
-        let Some(key) = host_key(request_uri) else {
-            return;
-        };
         let headers = response.headers();
-        let mut hosts = self.write();
-        let session = hosts.entry(key).or_default();
-        for value in headers.get_all(http::header::SET_COOKIE) {
-            if let Some((name, value, delete)) = parse_set_cookie(value.as_bytes()) {
-                if delete {
-                    session.cookies.remove(&name);
-                } else {
-                    session.cookies.insert(name, Secret::new(value));
+        let mut session = self.write();
+        if let Some(url) = url_of(request_uri)
+            && let Some(port) = url.port_or_known_default()
+        {
+            let jar = session.jars.entry(port).or_default();
+            for value in headers.get_all(http::header::SET_COOKIE) {
+                // `parse`, not `store_response_cookies`, which logs values at debug level.
+                // A rejected cookie (foreign domain, unparsable) is ignored, as RFC 6265 §5.2
+                // and §5.3 say; an expired one deletes the one it names.
+                if let Ok(text) = std::str::from_utf8(value.as_bytes()) {
+                    let _ = jar.parse(text, &url);
                 }
             }
         }
         let Some(csrf) = &self.csrf else { return };
+        let Some(key) = host_key(request_uri) else {
+            return;
+        };
         let token = headers
             .get(&csrf.token_header)
             .and_then(|v| v.to_str().ok())
@@ -241,8 +297,9 @@ impl Auth for BasicCsrfAuth {
                 .get(&csrf.header_name_header)
                 .and_then(|v| HeaderName::from_bytes(v.as_bytes().trim_ascii()).ok())
                 .unwrap_or_else(|| csrf.token_header.clone());
-            session.csrf = Some((name, Secret::new(token)));
-            session.refresh = Refresh::Tried;
+            let host = session.csrf.entry(key).or_default();
+            host.token = Some((name, Secret::new(token)));
+            host.refresh = Refresh::Tried;
         }
     }
 
@@ -252,10 +309,10 @@ impl Auth for BasicCsrfAuth {
             && !csrf.failure_text.is_empty()
             && String::from_utf8_lossy(response.body()).contains(&csrf.failure_text);
         if rejected && let Some(key) = host_key(request_uri) {
-            let mut hosts = self.write();
-            let session = hosts.entry(key).or_default();
-            session.csrf = None;
-            session.refresh = Refresh::Needed;
+            let mut session = self.write();
+            let host = session.csrf.entry(key).or_default();
+            host.token = None;
+            host.refresh = Refresh::Needed;
         }
         rejected
     }
@@ -274,75 +331,31 @@ impl Auth for BasicCsrfAuth {
         );
         let refresh = http::Request::get(target).body(Bytes::new()).ok()?;
         if let Some(key) = host_key(uri) {
-            self.write().entry(key).or_default().refresh = Refresh::Tried;
+            self.write().csrf.entry(key).or_default().refresh = Refresh::Tried;
         }
         Some(refresh)
     }
 }
 
-/// `name=value` from a `Set-Cookie` value, and whether it deletes the cookie (`Max-Age<=0`).
-fn parse_set_cookie(raw: &[u8]) -> Option<(String, String, bool)> {
-    let text = std::str::from_utf8(raw).ok()?;
-    let mut parts = text.split(';');
-    let (name, value) = parts.next()?.split_once('=')?;
-    let name = name.trim();
-    if name.is_empty() {
-        return None;
-    }
-    let delete = parts
-        .filter_map(|attr| attr.split_once('='))
-        .any(|(attr, value)| {
-            attr.trim().eq_ignore_ascii_case("max-age")
-                && value.trim().parse::<i64>().is_ok_and(|age| age <= 0)
-        });
-    Some((name.to_owned(), value.trim().to_owned(), delete))
-}
-
 impl fmt::Debug for BasicCsrfAuth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hosts = self.hosts.read().unwrap_or_else(|p| p.into_inner());
-        let cookies: BTreeMap<&str, Vec<&str>> = hosts
+        let session = self.read();
+        // Where each cookie applies and its name; never its value.
+        let cookies: BTreeSet<String> = session
+            .jars
             .iter()
-            .map(|(host, s)| {
-                (
-                    host.as_str(),
-                    s.cookies.keys().map(String::as_str).collect(),
-                )
+            .flat_map(|(port, jar)| {
+                jar.iter_unexpired().map(move |c| {
+                    let domain = String::from(&c.domain);
+                    format!("{}={REDACTED} ({domain}:{port}{})", c.name(), &*c.path)
+                })
             })
             .collect();
         f.debug_struct("BasicCsrfAuth")
             .field("username", &self.username)
-            .field("password", &crate::secret::REDACTED)
+            .field("password", &REDACTED)
             .field("csrf", &self.csrf)
-            .field("cookie_names", &cookies)
+            .field("cookies", &cookies)
             .finish()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn set_cookie_parsing() {
-        assert_eq!(
-            parse_set_cookie(b"JSESSIONID=abc; Path=/; HttpOnly"),
-            Some(("JSESSIONID".into(), "abc".into(), false))
-        );
-        assert_eq!(
-            parse_set_cookie(b"AWSELB=x=y;Max-Age=0"),
-            Some(("AWSELB".into(), "x=y".into(), true))
-        );
-        assert_eq!(
-            parse_set_cookie(b"a=; max-age=-1"),
-            Some(("a".into(), String::new(), true))
-        );
-        assert_eq!(
-            parse_set_cookie(b"a=b; Max-Age=soon"),
-            Some(("a".into(), "b".into(), false))
-        );
-        assert_eq!(parse_set_cookie(b"novalue"), None);
-        assert_eq!(parse_set_cookie(b"=v"), None);
-        assert_eq!(parse_set_cookie(b"\xff=1"), None);
     }
 }
