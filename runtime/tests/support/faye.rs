@@ -18,6 +18,7 @@ pub struct Faye {
     child: Child,
     port: u16,
     timeout_secs: u32,
+    mount: String,
     http: reqwest::Client,
 }
 
@@ -34,7 +35,12 @@ impl Faye {
     /// Starts a server on any free port whose `/meta/connect` holds for `timeout_secs`.
     /// `None` only when skipping is allowed (see the module docs).
     pub fn start(timeout_secs: u32) -> Option<Faye> {
-        match Self::spawn(0, timeout_secs) {
+        Self::start_at("/notifications", timeout_secs)
+    }
+
+    /// [`Faye::start`] with the Bayeux endpoint at `mount` (e.g. `/api/v2/notifications`).
+    pub fn start_at(mount: &str, timeout_secs: u32) -> Option<Faye> {
+        match Self::spawn(0, mount, timeout_secs) {
             Ok(faye) => Some(faye),
             Err(why) if skip_allowed() => {
                 eprintln!("SKIPPED (SWITCHBOARD_SKIP_BAYEUX=1): no Bayeux server: {why}");
@@ -48,12 +54,12 @@ impl Faye {
         }
     }
 
-    fn spawn(port: u16, timeout_secs: u32) -> Result<Faye, String> {
+    fn spawn(port: u16, mount: &str, timeout_secs: u32) -> Result<Faye, String> {
         let root = repo_root();
         let mut child = Command::new("node")
             .arg(root.join("tests/bayeux/server.js"))
             .args(["--port", &port.to_string()])
-            .args(["--mount", "/notifications"])
+            .args(["--mount", mount])
             .args(["--timeout", &timeout_secs.to_string()])
             .current_dir(&root)
             // The server exits when its stdin closes: a test process that dies takes it along.
@@ -86,6 +92,7 @@ impl Faye {
             child,
             port,
             timeout_secs,
+            mount: mount.to_owned(),
             http: reqwest::Client::new(),
         })
     }
@@ -96,7 +103,7 @@ impl Faye {
         let mut last = String::new();
         // The port can take a moment to be free again.
         for _ in 0..50 {
-            match Self::spawn(self.port, self.timeout_secs) {
+            match Self::spawn(self.port, &self.mount.clone(), self.timeout_secs) {
                 Ok(fresh) => {
                     *self = fresh;
                     return;
@@ -162,6 +169,25 @@ impl Faye {
         {
             Value::Array(items) => items,
             other => panic!("recorded: {other}"),
+        }
+    }
+
+    /// When a call operation named `operation` arrives, publish `data` on `channel` after
+    /// answering it (the GWS side door of `server.js`).
+    pub async fn then(&self, operation: &str, channel: &str, data: Value) {
+        let body = json!({"operationName": operation, "channel": channel, "data": data});
+        self.side_door(reqwest::Method::POST, "/then", Some(body))
+            .await;
+    }
+
+    /// The call operations received: `[{"call": id, "body": {...}}]`.
+    pub async fn operations(&self) -> Vec<Value> {
+        match self
+            .side_door(reqwest::Method::GET, "/operations", None)
+            .await
+        {
+            Value::Array(items) => items,
+            other => panic!("operations: {other}"),
         }
     }
 
