@@ -187,6 +187,43 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// A push API's callback decoder takes any request: arbitrary query strings, methods and
+    /// bodies (after a JSON-looking prefix, or a mutated documented callback) give a typed
+    /// event or a rejection with a client-error status, never a panic.
+    #[test]
+    fn callbacks_never_panic_and_reject_with_a_client_error(
+        method in prop_oneof![Just("POST"), Just("GET"), Just("PUT"), Just("OPTIONS")],
+        query in proptest::collection::vec(
+            (prop_oneof![Just("SdkAppid".to_owned()), Just("CallbackCommand".to_owned()),
+                         Just("contenttype".to_owned()), Just("ClientIP".to_owned()), "[a-zA-Z%=&]{0,8}"],
+             prop_oneof![Just("1400000000".to_owned()), Just("Desk.SessionEventNotify".to_owned()),
+                         Just("json".to_owned()), "[ -~]{0,12}"]),
+            0..6),
+        prefix in prop_oneof![Just(&b""[..]), Just(&b"{\"Event\":"[..]), Just(&b"{"[..])],
+        bytes in proptest::collection::vec(any::<u8>(), 0..512),
+    ) {
+        let query: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let uri = format!("https://app.test/callback?{}", query.join("&"));
+        let Ok(request) = switchboard_runtime::http::Request::builder()
+            .method(method)
+            .uri(&uri)
+            .body(switchboard_runtime::bytes::Bytes::from([prefix, &bytes[..]].concat()))
+        else {
+            return Ok(());
+        };
+        let callbacks = switchboard_tencent_im_desk::events::callbacks("1400000000");
+        let outcome = within(HANG_GUARD, "decoding a callback", move || {
+            callbacks.decode(&request).map(|_| ()).map_err(|r| r.status().as_u16())
+        });
+        if let Err(status) = outcome {
+            prop_assert!((400..500).contains(&status), "status {status}");
+        }
+    }
+}
+
 /// The sample bodies are there to mutate: without them the test above proves little.
 #[test]
 fn there_are_seed_bodies_for_every_client() {
