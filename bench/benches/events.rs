@@ -5,7 +5,9 @@
 //! - round trip: one message, published through the server's side door (one HTTP request to
 //!   node), then received: the latency a caller waiting for an event sees, side door included;
 //! - burst: 1,000 numbered messages published in order by the server, all received: the
-//!   stream's throughput when the server batches messages into connect answers.
+//!   stream's throughput when the server batches messages into connect answers;
+//! - decode: the generated `events::decode` of every documented Genesys notification and
+//!   Huawei event frame (read from the specs), in frames per second and bytes per second.
 
 // The tests' harness, shared rather than copied; the bench uses part of it.
 #[allow(dead_code)]
@@ -88,6 +90,63 @@ fn bayeux_loopback(c: &mut Criterion) {
     drop(stream);
 }
 
+/// Every documented event frame of a service, as the bytes a channel delivers.
+fn documented_frames(service: &str) -> Vec<Vec<u8>> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let model = switchboard_codegen::Builder::new()
+        .specs_dir(root.join("specs"))
+        .validate()
+        .expect("the workspace specs are valid");
+    let service = model
+        .services
+        .iter()
+        .find(|s| s.name == service)
+        .expect("service");
+    let frames: Vec<Vec<u8>> = service
+        .events
+        .iter()
+        .filter_map(|e| e.sample.as_ref())
+        .map(|s| serde_json::to_vec(s).expect("JSON"))
+        .collect();
+    assert!(!frames.is_empty(), "documented frames");
+    frames
+}
+
+fn decode_throughput(c: &mut Criterion) {
+    type Decoder = fn(&[u8]) -> bool;
+    let services: [(&str, Decoder); 2] = [
+        ("genesys_gws", |f| switchboard_genesys_gws::events::decode(f).is_ok()),
+        ("huawei_agentgateway", |f| {
+            switchboard_huawei_agentgateway::events::decode(f).is_ok()
+        }),
+    ];
+    let mut group = c.benchmark_group("decode");
+    for (name, decode) in services {
+        let frames = documented_frames(name);
+        let bytes: usize = frames.iter().map(Vec::len).sum();
+        for frame in &frames {
+            assert!(decode(frame), "{name}: every documented frame decodes");
+        }
+        group.throughput(Throughput::Elements(frames.len() as u64));
+        group.bench_function(format!("{name}_frames"), |b| {
+            b.iter(|| {
+                for frame in &frames {
+                    std::hint::black_box(decode(std::hint::black_box(frame)));
+                }
+            })
+        });
+        group.throughput(Throughput::Bytes(bytes as u64));
+        group.bench_function(format!("{name}_bytes"), |b| {
+            b.iter(|| {
+                for frame in &frames {
+                    std::hint::black_box(decode(std::hint::black_box(frame)));
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
 fn config() -> Criterion {
     // Round trips are milliseconds: a few seconds per function is plenty on 2 cores.
     Criterion::default()
@@ -99,6 +158,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = events;
     config = config();
-    targets = bayeux_loopback
+    targets = decode_throughput, bayeux_loopback
 }
 criterion_main!(events);
