@@ -139,12 +139,26 @@ fn has_request(sample: &Sample) -> bool {
 /// names it, endpoint id, sample name, request).
 type Sent = (String, &'static str, &'static str, http::Request<Bytes>);
 
+/// Every sample's request as `$krate`'s `Client` sends it with `$auth` and an in-memory
+/// transport (`send_samples` of the crate's tests/samples.rs).
+macro_rules! send_with {
+    ($krate:ident, $samples:ident, $base_url:expr, $auth:expr $(,)?) => {{
+        let transport = Arc::new(InMemoryTransport::new());
+        let client = $krate::Client::builder()
+            .base_url($base_url)
+            .transport(Arc::clone(&transport))
+            .auth($auth)
+            .build()
+            .expect("client");
+        $samples::send_samples(&client, &transport).await
+    }};
+}
+
 /// Every sample's request as the service's generated `Client` sends it, once per auth scheme
 /// of the crate's `auth` module. A service or scheme not wired here fails the test.
 async fn sent_by_client(service: &Service) -> Vec<Sent> {
     let base_url = server_url(service);
     let base_uri: http::Uri = base_url.parse().expect("base URL");
-    let transport = || Arc::new(InMemoryTransport::new());
     let mut out = Vec::new();
     let mut keep = |scheme: &str, sent: Vec<(&'static str, &'static str, http::Request<Bytes>)>| {
         out.extend(
@@ -170,16 +184,14 @@ async fn sent_by_client(service: &Service) -> Vec<Sent> {
                     ),
                 ),
             ] {
-                let transport = transport();
-                let client = alibaba::Client::builder()
-                    .base_url(&base_url)
-                    .transport(Arc::clone(&transport))
-                    .auth(auth.with_clock(clock()).with_nonces(nonces()))
-                    .build()
-                    .expect("client");
                 keep(
                     scheme,
-                    alibaba_samples::send_samples(&client, &transport).await,
+                    send_with!(
+                        alibaba,
+                        alibaba_samples,
+                        &base_url,
+                        auth.with_clock(clock()).with_nonces(nonces())
+                    ),
                 );
             }
         }
@@ -198,16 +210,9 @@ async fn sent_by_client(service: &Service) -> Vec<Sent> {
                     ),
                 ]),
             );
-            let transport = transport();
-            let client = genesys::Client::builder()
-                .base_url(&base_url)
-                .transport(Arc::clone(&transport))
-                .auth(auth)
-                .build()
-                .expect("client");
             keep(
                 "basic_csrf",
-                genesys_samples::send_samples(&client, &transport).await,
+                send_with!(genesys, genesys_samples, &base_url, auth),
             );
         }
         "huawei_agentgateway" => {
@@ -217,16 +222,9 @@ async fn sent_by_client(service: &Service) -> Vec<Sent> {
                 &base_uri,
                 &response_with(&[("Set-GUID", &format!("JSESSIONID={SESSION_VALUE}"))]),
             );
-            let transport = transport();
-            let client = huawei::Client::builder()
-                .base_url(&base_url)
-                .transport(Arc::clone(&transport))
-                .auth(auth)
-                .build()
-                .expect("client");
             keep(
                 "session_header",
-                huawei_samples::send_samples(&client, &transport).await,
+                send_with!(huawei, huawei_samples, &base_url, auth),
             );
         }
         "tencent_im_desk" => {
@@ -242,23 +240,19 @@ async fn sent_by_client(service: &Service) -> Vec<Sent> {
             };
             let app_id = param("sdkappid").as_u64().expect("sdkappid");
             let identifier = param("identifier");
-            let transport = transport();
-            let client = tencent::Client::builder()
-                .base_url(&base_url)
-                .transport(Arc::clone(&transport))
-                .auth(
+            keep(
+                "tls_sig_query",
+                send_with!(
+                    tencent,
+                    tencent_samples,
+                    &base_url,
                     tencent::auth::tls_sig_query(
                         app_id,
                         identifier.as_str().expect("identifier"),
                         Secret::new(SIGNING_KEY),
                     )
                     .with_clock(clock()),
-                )
-                .build()
-                .expect("client");
-            keep(
-                "tls_sig_query",
-                tencent_samples::send_samples(&client, &transport).await,
+                ),
             );
         }
         other => panic!("no generated client wired into tests/agreement.rs for {other}"),

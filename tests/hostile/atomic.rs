@@ -159,26 +159,36 @@ fn a_spec_error_changes_nothing() {
     assert!(matches!(error, Error::Spec { .. }), "{error}");
 }
 
+impl Generated {
+    /// Fails the run on purpose (`inject(builder, n)`) at each of `paths` in turn; each
+    /// failure must leave the output folder as it was, and a normal run must then recover.
+    fn assert_each_injected_failure_changes_nothing(
+        &self,
+        step: &str,
+        paths: &[PathBuf],
+        inject: impl Fn(Builder, usize) -> Builder,
+    ) {
+        assert!(!paths.is_empty(), "{step}: files to fail at");
+        for (n, path) in paths.iter().enumerate() {
+            let what = format!("{step} failure at file {n} ({})", path.display());
+            let error = self.assert_failure_changes_nothing(inject(self.builder(), n), &what);
+            assert!(
+                matches!(&error, Error::Io { error, .. } if error.to_string().contains("injected")),
+                "{what}: {error}"
+            );
+        }
+        self.assert_recovers();
+    }
+}
+
 /// The run fails before each file it has to write in turn (the first, one in the middle,
 /// the last, and a new file in a new folder): the files staged before it are removed.
 #[test]
 fn a_failure_at_any_output_file_changes_nothing() {
     let case = Generated::new();
-    let pending = case.pending();
-    for n in 0..pending.len() {
-        let what = format!(
-            "failure at file {n} of {} ({})",
-            pending.len(),
-            pending[n].display()
-        );
-        let error =
-            case.assert_failure_changes_nothing(case.builder().inject_output_failure(n), &what);
-        assert!(
-            matches!(&error, Error::Io { error, .. } if error.to_string().contains("injected")),
-            "{what}: {error}"
-        );
-    }
-    case.assert_recovers();
+    case.assert_each_injected_failure_changes_nothing("staging", &case.pending(), |b, n| {
+        b.inject_output_failure(n)
+    });
 }
 
 /// The run fails before renaming each staged file into place in turn: the files swapped in
@@ -186,17 +196,9 @@ fn a_failure_at_any_output_file_changes_nothing() {
 #[test]
 fn a_failure_at_any_swap_changes_nothing() {
     let case = Generated::new();
-    let pending = case.pending();
-    for (n, path) in pending.iter().enumerate() {
-        let what = format!("swap failure at file {n} ({})", path.display());
-        let error =
-            case.assert_failure_changes_nothing(case.builder().inject_swap_failure(n), &what);
-        assert!(
-            matches!(&error, Error::Io { error, .. } if error.to_string().contains("injected")),
-            "{what}: {error}"
-        );
-    }
-    case.assert_recovers();
+    case.assert_each_injected_failure_changes_nothing("swap", &case.pending(), |b, n| {
+        b.inject_swap_failure(n)
+    });
 }
 
 /// The run fails before removing each stale file in turn, after every new file was swapped
@@ -206,16 +208,9 @@ fn a_failure_at_any_removal_changes_nothing() {
     let case = Generated::new();
     let stale = case.stale();
     assert!(stale.len() >= 2, "several stale files: {stale:?}");
-    for (n, path) in stale.iter().enumerate() {
-        let what = format!("removal failure at file {n} ({})", path.display());
-        let error =
-            case.assert_failure_changes_nothing(case.builder().inject_removal_failure(n), &what);
-        assert!(
-            matches!(&error, Error::Io { error, .. } if error.to_string().contains("injected")),
-            "{what}: {error}"
-        );
-    }
-    case.assert_recovers();
+    case.assert_each_injected_failure_changes_nothing("removal", &stale, |b, n| {
+        b.inject_removal_failure(n)
+    });
 }
 
 /// A read-only output subfolder stops the run. Where permissions do not bind (tests running

@@ -18,7 +18,7 @@ pub fn emit_sample_tests(service: &Service) -> TokenStream {
     let mut tests = Vec::new();
     for endpoint in &service.endpoints {
         for sample in &endpoint.samples {
-            tests.push(emit_sample(endpoint, sample, &oracle));
+            tests.push(emit_sample(endpoint, sample));
         }
     }
     let event_tests = emit_event_samples(service);
@@ -106,21 +106,31 @@ impl DocumentedOracle {
         }
     }
 
-    /// `documented_request`, which reads a request line as a page prints it, when a sample
-    /// has one.
+    /// `assert_documented_request`, which compares a request with the request line a page
+    /// prints, when a sample has one.
     fn helper(&self) -> TokenStream {
         if !self.used {
             return quote!();
         }
+        let base_path = &self.base_path;
+        let auth = self.auth_query.iter().map(|(name, fixed)| match fixed {
+            Some(v) => quote!((#name, Some(#v))),
+            None => quote!((#name, None)),
+        });
         quote! {
-            /// The method (when given), path and query pairs of a request line as a page
-            /// prints it: `POST api/v2/me/calls/1`, `POST https://host/api/v2/me HTTP/1.1` or a
-            /// bare URL. The tests compare each sample's request with its documented line, an
-            /// oracle independent of the model: method, path after the base URL's own path, and
-            /// query; of the query pairs the auth scheme adds when sending (`auth_added`), only
-            /// fixed ones are compared by value, the others are credentials, a signature or a
-            /// random number per request.
-            fn documented_request(line: &str) -> (Option<&str>, String, Vec<(String, String)>) {
+            /// Compares `http` (built against the test base URL) with `line`, the request line
+            /// as a page prints it (`POST api/v2/me/calls/1`, `POST https://host/api/v2/me
+            /// HTTP/1.1` or a bare URL): an oracle independent of the model. Same method when
+            /// the line gives one, same path after the base URL's own path, same query; of the
+            /// query pairs the auth scheme adds when sending (`AUTH_ADDED`), only fixed ones are
+            /// compared by value, the others are credentials, a signature or a random number
+            /// per request.
+            fn assert_documented_request(
+                http: &::switchboard_runtime::http::Request<Bytes>,
+                line: &str,
+            ) {
+                const BASE_PATH: &str = #base_path;
+                const AUTH_ADDED: &[(&str, Option<&str>)] = &[#(#auth),*];
                 let mut words = line.split_whitespace();
                 let first = words.next().unwrap();
                 let (method, target) = if first.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -132,59 +142,38 @@ impl DocumentedOracle {
                     Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
                     None => target,
                 };
-                let uri: ::switchboard_runtime::http::Uri =
+                let documented: ::switchboard_runtime::http::Uri =
                     format!("http://documented/{}", target.trim_start_matches('/')).parse().unwrap();
-                (method, uri.path().to_owned(), ::switchboard_runtime::query::pairs(&uri))
-            }
-        }
-    }
-
-    /// Assertions that `http` (built against the test base URL) is the documented request
-    /// line: same method (when the line gives one), same path after the base URL's own path,
-    /// and the same query, where the pairs the auth scheme adds are compared by name.
-    fn assertions(&self, line: &str) -> TokenStream {
-        let base_path = &self.base_path;
-        let auth = self.auth_query.iter().map(|(name, fixed)| match fixed {
-            Some(v) => quote!((#name, Some(#v))),
-            None => quote!((#name, None)),
-        });
-        quote! {
-            // The request line as the page prints it: an oracle independent of the model.
-            let (documented_method, documented_path, documented_pairs) =
-                documented_request(#line);
-            if let Some(method) = documented_method {
-                assert_eq!(http.method().as_str(), method, "the documented method");
-            }
-            assert_eq!(
-                format!("{}{}", #base_path, http.uri().path()),
-                documented_path,
-                "the documented path"
-            );
-            // Query pairs the auth scheme adds when the request is sent are not in `to_http`'s
-            // request; their values are the caller's credentials, a signature or a random
-            // number per request, so only a fixed one is compared by value.
-            let auth_added: &[(&str, Option<&str>)] = &[#(#auth),*];
-            let mut documented_query = Vec::new();
-            for (name, value) in documented_pairs {
-                match auth_added.iter().find(|(n, _)| *n == name) {
-                    Some((_, Some(fixed))) => assert_eq!(value, *fixed, "the documented {}", name),
-                    Some((_, None)) => {}
-                    None => documented_query.push((name, value)),
+                if let Some(method) = method {
+                    assert_eq!(http.method().as_str(), method, "the documented method");
                 }
+                assert_eq!(
+                    format!("{BASE_PATH}{}", http.uri().path()),
+                    documented.path(),
+                    "the documented path"
+                );
+                let mut documented_query = Vec::new();
+                for (name, value) in ::switchboard_runtime::query::pairs(&documented) {
+                    match AUTH_ADDED.iter().find(|(n, _)| *n == name) {
+                        Some((_, Some(fixed))) => assert_eq!(value, *fixed, "the documented {}", name),
+                        Some((_, None)) => {}
+                        None => documented_query.push((name, value)),
+                    }
+                }
+                let mut sent_query = query(http);
+                sent_query.sort();
+                documented_query.sort();
+                assert_eq!(sent_query, documented_query, "the documented query");
             }
-            let mut sent_query = query(&http);
-            sent_query.sort();
-            documented_query.sort();
-            assert_eq!(sent_query, documented_query, "the documented query");
         }
     }
 }
 
-fn emit_sample(endpoint: &Endpoint, sample: &Sample, oracle: &DocumentedOracle) -> TokenStream {
+fn emit_sample(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
     let module = ident(&endpoint.rust);
     let name = format_ident!("{}_{}", endpoint.rust.trim_start_matches("r#"), sample.name);
     let builder = request_fn(endpoint, sample);
-    let request = sample_request(endpoint, sample, oracle);
+    let request = sample_request(endpoint, sample);
     let response = sample_response(endpoint, sample);
     let events = sample.events.iter().map(|frame| {
         let json = json_tokens(frame);
@@ -306,7 +295,7 @@ fn emit_send_samples(service: &Service) -> TokenStream {
     }
 }
 
-fn sample_request(endpoint: &Endpoint, sample: &Sample, oracle: &DocumentedOracle) -> TokenStream {
+fn sample_request(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
     if !has_request(sample) {
         return quote!();
     }
@@ -372,7 +361,7 @@ fn sample_request(endpoint: &Endpoint, sample: &Sample, oracle: &DocumentedOracl
     let documented = sample
         .documented_line
         .as_ref()
-        .map(|line| oracle.assertions(line));
+        .map(|line| quote!(assert_documented_request(&http, #line);));
     let build = request_fn_name(endpoint, sample);
     quote! {
         let request: op::Request = #build();

@@ -15,14 +15,19 @@ fn query(
     ::switchboard_runtime::query::pairs(request.uri())
 }
 #[rustfmt::skip]
-/// The method (when given), path and query pairs of a request line as a page
-/// prints it: `POST api/v2/me/calls/1`, `POST https://host/api/v2/me HTTP/1.1` or a
-/// bare URL. The tests compare each sample's request with its documented line, an
-/// oracle independent of the model: method, path after the base URL's own path, and
-/// query; of the query pairs the auth scheme adds when sending (`auth_added`), only
-/// fixed ones are compared by value, the others are credentials, a signature or a
-/// random number per request.
-fn documented_request(line: &str) -> (Option<&str>, String, Vec<(String, String)>) {
+/// Compares `http` (built against the test base URL) with `line`, the request line
+/// as a page prints it (`POST api/v2/me/calls/1`, `POST https://host/api/v2/me
+/// HTTP/1.1` or a bare URL): an oracle independent of the model. Same method when
+/// the line gives one, same path after the base URL's own path, same query; of the
+/// query pairs the auth scheme adds when sending (`AUTH_ADDED`), only fixed ones are
+/// compared by value, the others are credentials, a signature or a random number
+/// per request.
+fn assert_documented_request(
+    http: &::switchboard_runtime::http::Request<Bytes>,
+    line: &str,
+) {
+    const BASE_PATH: &str = "/api/v2";
+    const AUTH_ADDED: &[(&str, Option<&str>)] = &[];
     let mut words = line.split_whitespace();
     let first = words.next().unwrap();
     let (method, target) = if first.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -34,12 +39,32 @@ fn documented_request(line: &str) -> (Option<&str>, String, Vec<(String, String)
         Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => target,
     };
-    let uri: ::switchboard_runtime::http::Uri = format!(
+    let documented: ::switchboard_runtime::http::Uri = format!(
         "http://documented/{}", target.trim_start_matches('/')
     )
         .parse()
         .unwrap();
-    (method, uri.path().to_owned(), ::switchboard_runtime::query::pairs(&uri))
+    if let Some(method) = method {
+        assert_eq!(http.method().as_str(), method, "the documented method");
+    }
+    assert_eq!(
+        format!("{BASE_PATH}{}", http.uri().path()), documented.path(),
+        "the documented path"
+    );
+    let mut documented_query = Vec::new();
+    for (name, value) in ::switchboard_runtime::query::pairs(&documented) {
+        match AUTH_ADDED.iter().find(|(n, _)| *n == name) {
+            Some((_, Some(fixed))) => {
+                assert_eq!(value, * fixed, "the documented {}", name)
+            }
+            Some((_, None)) => {}
+            None => documented_query.push((name, value)),
+        }
+    }
+    let mut sent_query = query(http);
+    sent_query.sort();
+    documented_query.sort();
+    assert_eq!(sent_query, documented_query, "the documented query");
 }
 #[rustfmt::skip]
 fn aux_work_documented_request() -> client::aux_work::Request {
@@ -63,31 +88,7 @@ fn aux_work_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"AuxWork\"}").unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
-        "POST api/v2/me/channels/voice",
-    );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "/api/v2", http.uri().path()), documented_path,
-        "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
+    assert_documented_request(&http, "POST api/v2/me/channels/voice");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -123,31 +124,10 @@ fn complete_conference_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"CompleteConference\"}").unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000B",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "/api/v2", http.uri().path()), documented_path,
-        "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -197,31 +177,10 @@ fn dial_documented() {
         ("{\"operationName\":\"Dial\",\"destination\":{\"phoneNumber\":\"15002\"}}")
         .unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "POST api/v2/me/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1/calls",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "/api/v2", http.uri().path()), documented_path,
-        "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -331,31 +290,10 @@ fn hangup_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"Hangup\"}").unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "POST api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "/api/v2", http.uri().path()), documented_path,
-        "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -405,31 +343,10 @@ fn hold_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"Hold\"}").unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "POST api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "/api/v2", http.uri().path()), documented_path,
-        "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -491,31 +408,10 @@ fn initiate_conference_documented() {
         ("{\"operationName\":\"InitiateConference\",\"destination\":{\"phoneNumber\":\"15002\"}}")
         .unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES000009",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "/api/v2", http.uri().path()), documented_path,
-        "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -563,31 +459,10 @@ fn initiate_transfer_documented() {
         ("{\"operationName\":\"InitiateTransfer\",\"destination\":{\"phoneNumber\":\"15002\"}}")
         .unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000M",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "/api/v2", http.uri().path()), documented_path,
-        "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -634,31 +509,7 @@ fn not_ready_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"NotReady\"}").unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
-        "POST api/v2/me/channels/voice",
-    );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "/api/v2", http.uri().path()), documented_path,
-        "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
+    assert_documented_request(&http, "POST api/v2/me/channels/voice");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -691,31 +542,7 @@ fn ready_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"Ready\"}").unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
-        "POST /api/v2/me/channels/voice",
-    );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "/api/v2", http.uri().path()), documented_path,
-        "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
+    assert_documented_request(&http, "POST /api/v2/me/channels/voice");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -753,31 +580,10 @@ fn remove_participant_from_conference_documented() {
         ("{\"operationName\":\"RemoveParticipantFromConference\",\"participant\":\"15001\"}")
         .unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "/api/v2", http.uri().path()), documented_path,
-        "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -839,31 +645,10 @@ fn single_step_transfer_documented() {
         ("{\"operationName\":\"SingleStepTransfer\",\"destination\":{\"phoneNumber\":\"15002\"}}")
         .unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000D",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "/api/v2", http.uri().path()), documented_path,
-        "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -938,31 +723,10 @@ fn single_step_transfer_with_user_data() {
         ("{\"operationName\":\"SingleStepTransfer\",\"destination\":{\"phoneNumber\":\"15002\"},\"userData\":{\"TransferReason\":\"Escalation\",\"TransferAgent\":\"WillardC\"}}")
         .unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000G",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "/api/v2", http.uri().path()), documented_path,
-        "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -998,31 +762,10 @@ fn start_call_recording_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"StartCallRecording\"}").unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "POST /api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000V",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "/api/v2", http.uri().path()), documented_path,
-        "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -1078,31 +821,10 @@ fn start_contact_center_session_documented() {
         ("{\"operationName\":\"StartContactCenterSession\",\"channels\":[\"voice\"]}")
         .unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "POST https://GWS-demo.genGWS.com/api/v2/me HTTP/1.1",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "/api/v2", http.uri().path()), documented_path,
-        "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))

@@ -15,14 +15,25 @@ fn query(
     ::switchboard_runtime::query::pairs(request.uri())
 }
 #[rustfmt::skip]
-/// The method (when given), path and query pairs of a request line as a page
-/// prints it: `POST api/v2/me/calls/1`, `POST https://host/api/v2/me HTTP/1.1` or a
-/// bare URL. The tests compare each sample's request with its documented line, an
-/// oracle independent of the model: method, path after the base URL's own path, and
-/// query; of the query pairs the auth scheme adds when sending (`auth_added`), only
-/// fixed ones are compared by value, the others are credentials, a signature or a
-/// random number per request.
-fn documented_request(line: &str) -> (Option<&str>, String, Vec<(String, String)>) {
+/// Compares `http` (built against the test base URL) with `line`, the request line
+/// as a page prints it (`POST api/v2/me/calls/1`, `POST https://host/api/v2/me
+/// HTTP/1.1` or a bare URL): an oracle independent of the model. Same method when
+/// the line gives one, same path after the base URL's own path, same query; of the
+/// query pairs the auth scheme adds when sending (`AUTH_ADDED`), only fixed ones are
+/// compared by value, the others are credentials, a signature or a random number
+/// per request.
+fn assert_documented_request(
+    http: &::switchboard_runtime::http::Request<Bytes>,
+    line: &str,
+) {
+    const BASE_PATH: &str = "";
+    const AUTH_ADDED: &[(&str, Option<&str>)] = &[
+        ("sdkappid", None),
+        ("identifier", None),
+        ("usersig", None),
+        ("random", None),
+        ("contenttype", Some("json")),
+    ];
     let mut words = line.split_whitespace();
     let first = words.next().unwrap();
     let (method, target) = if first.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -34,12 +45,32 @@ fn documented_request(line: &str) -> (Option<&str>, String, Vec<(String, String)
         Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => target,
     };
-    let uri: ::switchboard_runtime::http::Uri = format!(
+    let documented: ::switchboard_runtime::http::Uri = format!(
         "http://documented/{}", target.trim_start_matches('/')
     )
         .parse()
         .unwrap();
-    (method, uri.path().to_owned(), ::switchboard_runtime::query::pairs(&uri))
+    if let Some(method) = method {
+        assert_eq!(http.method().as_str(), method, "the documented method");
+    }
+    assert_eq!(
+        format!("{BASE_PATH}{}", http.uri().path()), documented.path(),
+        "the documented path"
+    );
+    let mut documented_query = Vec::new();
+    for (name, value) in ::switchboard_runtime::query::pairs(&documented) {
+        match AUTH_ADDED.iter().find(|(n, _)| *n == name) {
+            Some((_, Some(fixed))) => {
+                assert_eq!(value, * fixed, "the documented {}", name)
+            }
+            Some((_, None)) => {}
+            None => documented_query.push((name, value)),
+        }
+    }
+    let mut sent_query = query(http);
+    sent_query.sort();
+    documented_query.sort();
+    assert_eq!(sent_query, documented_query, "the documented query");
 }
 #[rustfmt::skip]
 fn contact_user_documented_request() -> client::contact_user::Request {
@@ -70,36 +101,10 @@ fn contact_user_documented() {
         ("{\"IMAgentUserId\":\"@customer_service_account\",\"ClientUserId\":\"1289314544\",\"GroupId\":9465,\"MemberId\":\"1289316687@qq.com\"}")
         .unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "https://console.tim.qq.com/v4/desk_http_svc/contact_user?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "", http.uri().path()), documented_path, "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[
-        ("sdkappid", None),
-        ("identifier", None),
-        ("usersig", None),
-        ("random", None),
-        ("contenttype", Some("json")),
-    ];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(
@@ -153,36 +158,10 @@ fn describe_agent_statistics_documented() {
         ("{\"From\":1736697600,\"To\":1736870399,\"AgentIds\":[\"1289316652@qq.com\"],\"Limit\":10,\"Offset\":0}")
         .unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "https://console.tim.qq.com/v4/desk_http_svc/describe_agent_statistics?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "", http.uri().path()), documented_path, "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[
-        ("sdkappid", None),
-        ("identifier", None),
-        ("usersig", None),
-        ("random", None),
-        ("contenttype", Some("json")),
-    ];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(
@@ -229,36 +208,10 @@ fn describe_chat_messages_documented() {
         ("{\"SessionId\":\"b0f4ca12-4850-4218-a284-efe679a87066\",\"Limit\":50,\"Offset\":0,\"Order\":1}")
         .unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "https://console.tim.qq.com/v4/desk_http_svc/describe_chat_messages?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "", http.uri().path()), documented_path, "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[
-        ("sdkappid", None),
-        ("identifier", None),
-        ("usersig", None),
-        ("random", None),
-        ("contenttype", Some("json")),
-    ];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(
@@ -306,36 +259,10 @@ fn describe_im_cdr_list_documented() {
         ("{\"StartTimestamp\":1730390400,\"EndTimestamp\":1730476799,\"ClientUserId\":\"1299314544\",\"Limit\":10,\"Offset\":0}")
         .unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "https://console.tim.qq.com/v4/desk_http_svc/describe_im_cdr_list?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "", http.uri().path()), documented_path, "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[
-        ("sdkappid", None),
-        ("identifier", None),
-        ("usersig", None),
-        ("random", None),
-        ("contenttype", Some("json")),
-    ];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(
@@ -374,36 +301,10 @@ fn describe_reception_realtime_statistics_documented() {
     assert_eq!(actual_query, expected_query);
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(sent, serde_json::from_str:: < serde_json::Value > ("{}").unwrap());
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "https://console.tim.qq.com/v4/desk_http_svc/describe_reception_realtime_statistics?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "", http.uri().path()), documented_path, "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[
-        ("sdkappid", None),
-        ("identifier", None),
-        ("usersig", None),
-        ("random", None),
-        ("contenttype", Some("json")),
-    ];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(
@@ -448,36 +349,10 @@ fn describe_session_statistics_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"From\":1736697600,\"To\":1736870399,\"GroupByHour\":true}").unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "https://console.tim.qq.com/v4/desk_http_svc/describe_session_statistics?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "", http.uri().path()), documented_path, "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[
-        ("sdkappid", None),
-        ("identifier", None),
-        ("usersig", None),
-        ("random", None),
-        ("contenttype", Some("json")),
-    ];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(
@@ -520,36 +395,10 @@ fn end_session_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"SessionId\":\"b0f4ca12-4850-4218-a284-efe679a87066\"}").unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "https://console.tim.qq.com/v4/desk_http_svc/end_session?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "", http.uri().path()), documented_path, "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[
-        ("sdkappid", None),
-        ("identifier", None),
-        ("usersig", None),
-        ("random", None),
-        ("contenttype", Some("json")),
-    ];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(
@@ -589,36 +438,10 @@ fn get_session_state_by_session_id() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"SessionId\":\"b0f4ca12-4850-4218-a284-efe679a87066\"}").unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "https://console.tim.qq.com/v4/desk_http_svc/get_session_state?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "", http.uri().path()), documented_path, "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[
-        ("sdkappid", None),
-        ("identifier", None),
-        ("usersig", None),
-        ("random", None),
-        ("contenttype", Some("json")),
-    ];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(
@@ -705,36 +528,10 @@ fn send_msg_by_session_id() {
         ("{\"SessionId\":\"fd8a2e30-54de-4e40-bcaf-02718409c5cf\",\"MsgRandom\":8436874,\"MsgBody\":[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"Welcome to use smart customer service. Glad to serve you.\"}}],\"CloudCustomData\":\"your cloud custom data\"}")
         .unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "https://console.tim.qq.com/v4/desk_http_svc/send_msg?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "", http.uri().path()), documented_path, "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[
-        ("sdkappid", None),
-        ("identifier", None),
-        ("usersig", None),
-        ("random", None),
-        ("contenttype", Some("json")),
-    ];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(
@@ -862,36 +659,10 @@ fn send_stream_msg_first_chunk() {
         ("{\"SessionId\":\"fd8a2e30-54de-4e40-bcaf-02718409c5cf\",\"Chunk\":\"Hello, \"}")
         .unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "https://console.tim.qq.com/v4/desk_http_svc/send_stream_msg?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "", http.uri().path()), documented_path, "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[
-        ("sdkappid", None),
-        ("identifier", None),
-        ("usersig", None),
-        ("random", None),
-        ("contenttype", Some("json")),
-    ];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(
@@ -1021,36 +792,10 @@ fn transfer_to_human_documented() {
         ("{\"SessionId\":\"fd8a2e30-54de-4e40-bcaf-02718409c5cf\",\"AgentIdList\":[\"test_agent@qq.com\"],\"AgentGroupId\":2473}")
         .unwrap()
     );
-    let (documented_method, documented_path, documented_pairs) = documented_request(
+    assert_documented_request(
+        &http,
         "https://console.tim.qq.com/v4/desk_http_svc/transfer_to_human?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
-    if let Some(method) = documented_method {
-        assert_eq!(http.method().as_str(), method, "the documented method");
-    }
-    assert_eq!(
-        format!("{}{}", "", http.uri().path()), documented_path, "the documented path"
-    );
-    let auth_added: &[(&str, Option<&str>)] = &[
-        ("sdkappid", None),
-        ("identifier", None),
-        ("usersig", None),
-        ("random", None),
-        ("contenttype", Some("json")),
-    ];
-    let mut documented_query = Vec::new();
-    for (name, value) in documented_pairs {
-        match auth_added.iter().find(|(n, _)| *n == name) {
-            Some((_, Some(fixed))) => {
-                assert_eq!(value, * fixed, "the documented {}", name)
-            }
-            Some((_, None)) => {}
-            None => documented_query.push((name, value)),
-        }
-    }
-    let mut sent_query = query(&http);
-    sent_query.sort();
-    documented_query.sort();
-    assert_eq!(sent_query, documented_query, "the documented query");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(
