@@ -213,32 +213,36 @@ fn a_failure_at_any_removal_changes_nothing() {
     });
 }
 
-/// A read-only output subfolder stops the run. Where permissions do not bind (tests running
-/// as root), the same failure is made by occupying the staging path of the last file to be
-/// written with a folder, and by a folder standing where a generated file must go.
+/// A read-only output subfolder stops the run. Permissions do not bind a test running as
+/// root, so there the case cannot be made, and the test's name says so (the failures
+/// below make the same point without permissions).
+#[cfg(unix)]
+#[test]
+fn a_read_only_output_folder_changes_nothing_unless_running_as_root() {
+    use std::os::unix::fs::PermissionsExt;
+    let case = Generated::new();
+    let pending = case.pending();
+    let dir = case
+        .out()
+        .join(pending[pending.len() / 2].parent().expect("in a folder"));
+    let original = std::fs::metadata(&dir).expect("folder").permissions();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    let binds = std::fs::write(dir.join(".probe"), "x").is_err();
+    if binds {
+        let error = case.assert_failure_changes_nothing(case.builder(), "read-only folder");
+        assert!(matches!(error, Error::Io { .. }), "{error}");
+    } else {
+        let _ = std::fs::remove_file(dir.join(".probe"));
+    }
+    std::fs::set_permissions(&dir, original).expect("chmod back");
+}
+
+/// Failures made without permissions: a folder occupying the staging path of the last file
+/// to be written, and a folder standing where a generated file must go.
 #[test]
 fn an_unwritable_output_path_changes_nothing() {
     let case = Generated::new();
     let pending = case.pending();
-
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = case
-            .out()
-            .join(pending[pending.len() / 2].parent().expect("in a folder"));
-        let original = std::fs::metadata(&dir).expect("folder").permissions();
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).expect("chmod");
-        let binds = std::fs::write(dir.join(".probe"), "x").is_err();
-        if binds {
-            let error = case.assert_failure_changes_nothing(case.builder(), "read-only folder");
-            assert!(matches!(error, Error::Io { .. }), "{error}");
-        } else {
-            let _ = std::fs::remove_file(dir.join(".probe"));
-            eprintln!("permissions do not bind (running as root): read-only case skipped");
-        }
-        std::fs::set_permissions(&dir, original).expect("chmod back");
-    }
 
     // Staging writes `<file>.switchboard-tmp-<pid>` beside each target; a folder there makes
     // the last write fail after every other file was staged.
