@@ -257,9 +257,9 @@ fn huawei_poll_frame_is_the_event_envelope() {
     }
 }
 
-/// Known generator defect (see the report of issue 4): the spec format cannot mark a body
-/// field as secret, so the sign-in password is a plain `String` in a `Debug` request and is
-/// copied into the `BuildError` of a too-long value.
+/// The sign-in password is a body field marked `secret: true` in the spec: it must appear
+/// neither in the request's `Debug` nor in the `BuildError` of a too-long value (a field
+/// without the mark was a plain `String`, printed in both).
 #[test]
 fn huawei_sign_in_password_is_never_printed() {
     let request = huawei::sign_in::Request::builder()
@@ -774,9 +774,8 @@ async fn alibaba_rpc_signature_is_verified_by_the_server() {
     .await;
 }
 
-/// Known generator defect: the spec's `signed_query_hmac_sha1.format: JSON` never reaches the
-/// request, so a real CCC endpoint answers in XML (the documented default) and the client
-/// cannot decode it.
+/// The spec's `signed_query_hmac_sha1.format: JSON` must reach the request: without it a real
+/// CCC endpoint answers in XML (the documented default), which the client cannot decode.
 #[tokio::test]
 async fn alibaba_rpc_client_asks_for_json() {
     bounded(async {

@@ -18,11 +18,20 @@ use serde_json::json;
 use support::{Recorded, Reply, Server, bounded, closing_server, transport, unreachable_base};
 use switchboard_runtime::Secret;
 use switchboard_runtime::auth::SendError;
+use switchboard_runtime::response::ErrorInfo;
 
 use switchboard_alibaba_ccc as alibaba;
 use switchboard_genesys_gws as genesys;
 use switchboard_huawei_agentgateway as huawei;
 use switchboard_tencent_im_desk as tencent;
+
+/// The service-wide codes an endpoint's page does not list; never none, so a loop over them
+/// cannot pass without testing anything.
+fn service_wide<'a>(all: &'a [ErrorInfo], listed: &[&str]) -> Vec<&'a ErrorInfo> {
+    let codes: Vec<&ErrorInfo> = all.iter().filter(|i| !listed.contains(&i.code)).collect();
+    assert!(!codes.is_empty(), "service-wide codes to test");
+    codes
+}
 
 /// Tells whether an error is one particular variant.
 type IsVariant<E> = fn(&E) -> bool;
@@ -142,6 +151,7 @@ async fn huawei_leave_agent_conference_errors_decode_to_their_variants() {
         ];
         let listed: Vec<&str> = op::ERRORS.iter().map(|i| i.code).collect();
         let covered: Vec<&str> = documented.iter().map(|(c, _)| *c).collect();
+        assert!(!listed.is_empty(), "the page lists codes to test");
         assert_eq!(covered, listed, "every documented code is tested");
         for (code, is_variant) in documented {
             let message = format!("failure {code} from the gateway");
@@ -153,7 +163,7 @@ async fn huawei_leave_agent_conference_errors_decode_to_their_variants() {
         }
 
         // The service-wide codes the page does not list.
-        for info in huawei::ERRORS.iter().filter(|i| !listed.contains(&i.code)) {
+        for info in service_wide(&huawei::ERRORS, &listed) {
             let message = format!("failure {} from the gateway", info.code);
             let error = failing_call(&next, huawei_envelope(info.code, &message), call).await;
             assert!(matches!(error, op::Error::Service(_)), "{error:?}");
@@ -421,6 +431,7 @@ async fn tencent_end_session_errors_decode_to_their_variants() {
         ];
         let listed: Vec<&str> = op::ERRORS.iter().map(|i| i.code).collect();
         let covered: Vec<&str> = documented.iter().map(|(c, _, _)| *c).collect();
+        assert!(!listed.is_empty(), "the page lists codes to test");
         assert_eq!(covered, listed, "every documented code is tested");
         for (code, retryable, is_variant) in documented {
             let info = op::ERRORS
@@ -440,7 +451,7 @@ async fn tencent_end_session_errors_decode_to_their_variants() {
             assert_shown(&error.to_string(), code, info, op::ID, None);
         }
 
-        for info in tencent::ERRORS.iter().filter(|i| !listed.contains(&i.code)) {
+        for info in service_wide(&tencent::ERRORS, &listed) {
             let message = format!("common error {}", info.code);
             let reply = tencent_envelope(info.code.parse().expect("integer code"), &message);
             let error = failing_call(&next, reply, call).await;
@@ -651,6 +662,7 @@ async fn alibaba_unmute_call_errors_decode_to_their_variants() {
         ];
         let listed: Vec<&str> = op::ERRORS.iter().map(|i| i.code).collect();
         let covered: Vec<&str> = documented.iter().map(|(c, _)| *c).collect();
+        assert!(!listed.is_empty(), "the page lists codes to test");
         assert_eq!(covered, listed, "every documented code is tested");
         for (n, (code, is_variant)) in documented.iter().enumerate() {
             let info = op::ERRORS.iter().find(|i| i.code == *code).expect("listed");
@@ -677,7 +689,7 @@ async fn alibaba_unmute_call_errors_decode_to_their_variants() {
         }
 
         // Gateway-level codes of every RPC product.
-        for info in alibaba::ERRORS.iter().filter(|i| !listed.contains(&i.code)) {
+        for info in service_wide(&alibaba::ERRORS, &listed) {
             let status = info.http_status.unwrap_or(404);
             let message = format!("gateway says {}", info.code);
             let request_id = format!("REQ-{}", info.code);

@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path};
 
+use proc_macro2::{Group, TokenStream, TokenTree};
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use switchboard_codegen::emit::Outputs;
 use switchboard_codegen::emit::markdown::emit_markdown;
@@ -811,48 +812,95 @@ fn seed_facts_appear_on_their_pages() {
     );
 }
 
-#[test]
-fn the_seed_pages_show_the_compiled_usage_example() {
-    // The example shown is the one each generated crate's tests/usage.rs compiles and runs.
-    let pages = pages(&spec_model());
-    for (path, module) in [
-        (
-            "huawei_agentgateway/leave_agent_conference.md",
-            "leave_agent_conference",
-        ),
-        (
-            "genesys_gws/remove_participant_from_conference.md",
-            "remove_participant_from_conference",
-        ),
-        ("tencent_im_desk/end_session.md", "end_session"),
-        ("alibaba_ccc/unmute_call.md", "unmute_call"),
-    ] {
-        let page = pages
-            .iter()
-            .find(|(p, _)| p.ends_with(path))
-            .map(|(_, page)| page)
-            .unwrap_or_else(|| panic!("{path}"));
-        let usage = page
-            .split("## Rust usage")
-            .nth(1)
-            .unwrap_or_else(|| panic!("{path}: no usage section"));
-        assert!(usage.contains("```rust"), "{path}");
-        assert!(
-            usage.contains(&format!("api::{module}::Request::builder()")),
-            "{path}"
-        );
-        assert!(
-            usage.contains(&format!("client.{module}(request).await?")),
-            "{path}"
-        );
-        let test = std::fs::read_to_string(root().join(format!(
-            "generated/rust/{}/tests/usage.rs",
-            path.split('/').next().unwrap_or_default()
-        )))
-        .expect("usage tests");
-        assert!(
-            test.contains(&format!("mod {module} {{")),
-            "{path}: the example is not compiled"
-        );
+/// The items (`use` lines and `async fn example()`) of the page's usage example, as tokens.
+fn shown_example(page: &str) -> Option<Vec<String>> {
+    let usage = page.split("## Rust usage").nth(1)?;
+    let block = usage.split("```rust\n").nth(1)?.split("\n```").next()?;
+    let file: syn::File = syn::parse_str(block).ok()?;
+    Some(file.items.iter().map(tokens).collect())
+}
+
+/// The items of the endpoint's module in the crate's tests/usage.rs, as tokens.
+fn compiled_module(usage_rs: &syn::File, module: &str) -> Option<Vec<String>> {
+    usage_rs.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == module.trim_start_matches("r#") => {
+            Some(m.content.as_ref()?.1.iter().map(tokens).collect())
+        }
+        _ => None,
+    })
+}
+
+/// Token text: literals keep their exact source text; layout does not count, nor does a
+/// trailing comma in a group (prettyplease adds one when it breaks a long call over lines).
+fn tokens(item: &syn::Item) -> String {
+    fn is_punct(tree: Option<&TokenTree>, c: char) -> bool {
+        matches!(tree, Some(TokenTree::Punct(p)) if p.as_char() == c)
     }
+    fn without_trailing_commas(stream: TokenStream) -> TokenStream {
+        let trees: Vec<TokenTree> = stream.into_iter().collect();
+        let mut out: Vec<TokenTree> = Vec::new();
+        for (i, tree) in trees.iter().enumerate() {
+            // `,` closing a group or a generic argument list (`<T,>`).
+            let last = i + 1 == trees.len() || is_punct(trees.get(i + 1), '>');
+            if last && is_punct(Some(tree), ',') {
+                continue;
+            }
+            out.push(match tree {
+                TokenTree::Group(g) => TokenTree::Group(Group::new(
+                    g.delimiter(),
+                    without_trailing_commas(g.stream()),
+                )),
+                other => other.clone(),
+            });
+        }
+        out.into_iter().collect()
+    }
+    without_trailing_commas(quote::ToTokens::to_token_stream(item)).to_string()
+}
+
+#[test]
+fn every_page_shows_the_compiled_usage_example() {
+    // The example shown is, item for item, the one each generated crate's tests/usage.rs
+    // compiles and runs (the test command runs those; `--check` keeps them fresh).
+    let model = spec_model();
+    let pages = pages(&model);
+    let mut compared = 0;
+    for service in &model.services {
+        let usage_rs = std::fs::read_to_string(
+            root().join(format!("generated/rust/{}/tests/usage.rs", service.name)),
+        )
+        .expect("usage tests");
+        let usage_rs: syn::File = syn::parse_file(&usage_rs).expect("usage tests parse");
+        for endpoint in &service.endpoints {
+            let path = format!("{}/{}.md", service.name, endpoint.id.0);
+            let page = pages
+                .get(&path)
+                .unwrap_or_else(|| panic!("{path}: no page"));
+            let compiled = compiled_module(&usage_rs, &endpoint.rust);
+            let Some(shown) = shown_example(page) else {
+                // No example without a successful sample; then none is compiled either.
+                assert!(
+                    page.contains("No successful documented sample") && compiled.is_none(),
+                    "{path}: no usage example shown"
+                );
+                continue;
+            };
+            let compiled =
+                compiled.unwrap_or_else(|| panic!("{path}: the example is not compiled"));
+            assert!(
+                shown
+                    .iter()
+                    .any(|item| item.starts_with("async fn example ()")),
+                "{path}: the page shows no example function: {shown:?}"
+            );
+            for item in &shown {
+                assert!(
+                    compiled.contains(item),
+                    "{path}: the page shows what tests/usage.rs does not compile:\n{item}"
+                );
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared >= 60, "{compared} examples compared");
 }

@@ -10,7 +10,8 @@ mod common;
 #[path = "hostile/decoders.rs"]
 mod decoders;
 
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
@@ -287,48 +288,39 @@ fn every_generated_client_and_endpoint_is_covered() {
     }
 }
 
-/// Writes the seed corpora of the fuzz targets from the specs: every documented sample
-/// response body and event frame (`fuzz/corpus/decode_<service>/`), and spec files as
-/// an input of `spec_build` (`fuzz/corpus/spec_build/`: the valid and invalid fixtures, the
-/// service files and the seed endpoints). Run after adding samples:
-/// `cargo test -p switchboard-tests --test proptest_clients -- --ignored write_fuzz_seed_corpus`.
-#[test]
-#[ignore = "maintenance: rewrites fuzz/corpus from the specs"]
-fn write_fuzz_seed_corpus() {
-    let corpus = root().join("fuzz/corpus");
+/// The seed corpora of the fuzz targets from the specs, by path under `fuzz/corpus/`: every
+/// documented sample response body and event frame (`decode_<service>/`), and spec files as an
+/// input of `spec_build` (`spec_build/`: the valid and invalid fixtures, the service files and
+/// the seed endpoints).
+fn seed_corpus() -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut corpus = BTreeMap::new();
     let model = switchboard_codegen::Builder::new()
         .specs_dir(root().join("specs"))
         .validate()
         .unwrap_or_else(|e| panic!("the specs are valid:\n{e}"));
+    let json = |value: &Value| serde_json::to_vec(value).expect("JSON");
     for service in &model.services {
-        let dir = corpus.join(format!("decode_{}", service.name));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("corpus folder");
+        let dir = PathBuf::from(format!("decode_{}", service.name));
         for endpoint in &service.endpoints {
             for sample in &endpoint.samples {
                 let stem = format!("{}-{}", endpoint.id.0, slug(&sample.name));
                 if let Some(body) = &sample.response_body {
-                    write_json(&dir.join(format!("{stem}.json")), body);
+                    corpus.insert(dir.join(format!("{stem}.json")), json(body));
                 }
                 for (i, event) in sample.events.iter().enumerate() {
-                    write_json(&dir.join(format!("{stem}-event{i}.json")), event);
+                    corpus.insert(dir.join(format!("{stem}-event{i}.json")), json(event));
                 }
             }
         }
         for event in &service.events {
             if let Some(sample) = &event.sample {
-                write_json(
-                    &dir.join(format!("event-{}.json", slug(&event.name.wire))),
-                    sample,
-                );
+                let name = format!("event-{}.json", slug(&event.name.wire));
+                corpus.insert(dir.join(name), json(sample));
             }
         }
     }
     // spec_build: selector byte (bit 0: service file; bit 1: the hostile base), then the file.
-    let dir = corpus.join("spec_build");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("corpus folder");
-    let mut seeds: Vec<(String, u8, std::path::PathBuf)> = Vec::new();
+    let mut seeds: Vec<(String, u8, PathBuf)> = Vec::new();
     for (base, selector) in [("fixture_api", 0u8), ("hostile_api", 2u8)] {
         let vendor = root().join("tests/fixtures/valid").join(base);
         seeds.push((
@@ -364,12 +356,65 @@ fn write_fuzz_seed_corpus() {
     for (name, selector, path) in seeds {
         let mut bytes = vec![selector];
         bytes.extend(std::fs::read(&path).expect("spec readable"));
-        std::fs::write(dir.join(format!("{name}.yaml")), bytes).expect("corpus file");
+        corpus.insert(PathBuf::from(format!("spec_build/{name}.yaml")), bytes);
+    }
+    corpus
+}
+
+/// Rewrites `fuzz/corpus/` from [`seed_corpus`]. Run after adding samples or fixtures:
+/// `cargo test -p switchboard-tests --test proptest_clients -- --ignored write_fuzz_seed_corpus`.
+#[test]
+#[ignore = "maintenance: rewrites fuzz/corpus from the specs"]
+fn write_fuzz_seed_corpus() {
+    let root = root().join("fuzz/corpus");
+    let corpus = seed_corpus();
+    let dirs: BTreeSet<&Path> = corpus.keys().filter_map(|p| p.parent()).collect();
+    for dir in dirs {
+        let _ = std::fs::remove_dir_all(root.join(dir));
+        std::fs::create_dir_all(root.join(dir)).expect("corpus folder");
+    }
+    for (path, bytes) in &corpus {
+        std::fs::write(root.join(path), bytes).expect("corpus file");
     }
 }
 
-fn write_json(path: &Path, value: &Value) {
-    std::fs::write(path, serde_json::to_vec(value).expect("JSON")).expect("corpus file");
+/// The committed seed corpus holds every current fixture, sample and spec seed, as they are
+/// now: a fixture added without refreshing the corpus is never fuzzed. Files libFuzzer adds
+/// while fuzzing (named by their SHA-1) may sit beside the seeds.
+#[test]
+fn fuzz_seed_corpus_is_fresh() {
+    let root = root().join("fuzz/corpus");
+    let corpus = seed_corpus();
+    assert!(
+        corpus.keys().any(|p| p.starts_with("spec_build")) && corpus.len() > 100,
+        "{} seeds",
+        corpus.len()
+    );
+    let stale: Vec<String> = corpus
+        .iter()
+        .filter(|(path, bytes)| std::fs::read(root.join(path)).ok().as_ref() != Some(*bytes))
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    let mut extra = Vec::new();
+    for dir in files_or_dirs(&root) {
+        for file in files_in(&dir) {
+            let rel = file
+                .strip_prefix(&root)
+                .expect("under the corpus")
+                .to_path_buf();
+            let name = stem(&file);
+            let fuzzer_made = name.len() == 40 && name.bytes().all(|b| b.is_ascii_hexdigit());
+            if !corpus.contains_key(&rel) && !fuzzer_made {
+                extra.push(rel.display().to_string());
+            }
+        }
+    }
+    assert!(
+        stale.is_empty() && extra.is_empty(),
+        "fuzz/corpus is stale (missing or changed: {stale:?}; no longer a seed: {extra:?}); \
+         refresh it: cargo test -p switchboard-tests --test proptest_clients -- --ignored \
+         write_fuzz_seed_corpus"
+    );
 }
 
 fn slug(text: &str) -> String {

@@ -8,7 +8,7 @@ use crate::emit::openapi::Version as OpenApiVersion;
 use crate::emit::{self, Outputs};
 use crate::model::{self, Model};
 use crate::spec::{self, LoadError};
-use crate::write::{self, Staleness};
+use crate::write::{self, Fault, Staleness};
 
 /// Why a run did not produce output.
 #[derive(Debug)]
@@ -59,7 +59,7 @@ pub struct Builder {
     specs: PathBuf,
     out: PathBuf,
     openapi_version: OpenApiVersion,
-    fail_output_at: Option<usize>,
+    fault: Option<Fault>,
 }
 
 impl Default for Builder {
@@ -68,7 +68,7 @@ impl Default for Builder {
             specs: PathBuf::from("specs"),
             out: PathBuf::from("generated"),
             openapi_version: OpenApiVersion::V3_1,
-            fail_output_at: None,
+            fault: None,
         }
     }
 }
@@ -105,7 +105,24 @@ impl Builder {
     /// use it to prove that a failed run leaves the output folder exactly as it was.
     #[doc(hidden)]
     pub fn inject_output_failure(mut self, n: usize) -> Self {
-        self.fail_output_at = Some(n);
+        self.fault = Some(Fault::Stage(n));
+        self
+    }
+
+    /// Test hook, not part of the API: the run fails before renaming the `n`-th staged file
+    /// into place (0-based, in path order), after the files before it were swapped in.
+    #[doc(hidden)]
+    pub fn inject_swap_failure(mut self, n: usize) -> Self {
+        self.fault = Some(Fault::Swap(n));
+        self
+    }
+
+    /// Test hook, not part of the API: the run fails before removing the `n`-th stale file
+    /// (0-based, in path order), after every new file was swapped in and the stale files
+    /// before it were removed.
+    #[doc(hidden)]
+    pub fn inject_removal_failure(mut self, n: usize) -> Self {
+        self.fault = Some(Fault::Remove(n));
         self
     }
 
@@ -146,11 +163,9 @@ impl Builder {
     /// Regenerates the output folder; returns what changed. On any error nothing is changed.
     pub fn generate(&self) -> Result<Staleness, Error> {
         let (_, outputs) = self.build()?;
-        write::write_with_fault(&self.out, &outputs, self.fail_output_at).map_err(|error| {
-            Error::Io {
-                path: self.out.clone(),
-                error,
-            }
+        write::write_with_fault(&self.out, &outputs, self.fault).map_err(|error| Error::Io {
+            path: self.out.clone(),
+            error,
         })
     }
 
@@ -192,12 +207,12 @@ impl Builder {
             })
             .map(|(path, _)| path)
             .collect();
-        write::stage_and_swap(&self.out, &outputs, &changed, self.fail_output_at).map_err(
-            |error| Error::Io {
+        write::replace(&self.out, &outputs, &changed, &[], self.fault).map_err(|error| {
+            Error::Io {
                 path: self.out.clone(),
                 error,
-            },
-        )?;
+            }
+        })?;
         if emit_rerun {
             println!("cargo:rerun-if-changed={}", self.specs.display());
         }

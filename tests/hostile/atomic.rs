@@ -8,7 +8,8 @@ use switchboard_codegen::{Builder, Error};
 use switchboard_tests::{TempDir, copy_tree, root, tree_digest};
 
 /// A specs folder generated once into `out`, then edited so that the next run changes
-/// several files (a renamed title) and adds new ones (a second endpoint).
+/// several files (a renamed title), adds new ones (a second endpoint) and removes stale ones
+/// (an endpoint deleted).
 struct Generated {
     tmp: TempDir,
 }
@@ -18,13 +19,27 @@ impl Generated {
         let tmp = TempDir::new("atomic");
         let vendor = tmp.path().join("specs/fixture_api");
         copy_tree(&root().join("tests/fixtures/valid/fixture_api"), &vendor);
+        let endpoint = vendor.join("endpoints/get_thing.yaml");
+        let text = std::fs::read_to_string(&endpoint).expect("fixture");
+        // Two endpoints deleted after the first run: one stale page each.
+        let doomed =
+            ["old_thing", "older_thing"].map(|id| vendor.join(format!("endpoints/{id}.yaml")));
+        for (path, id) in doomed.iter().zip(["old_thing", "older_thing"]) {
+            std::fs::write(
+                path,
+                text.replace("get_thing", id)
+                    .replace("/things/{thingId}", &format!("/things/{{thingId}}/{id}")),
+            )
+            .expect("doomed endpoint");
+        }
         let generated = Generated { tmp };
         generated
             .builder()
             .generate()
             .expect("the fixture generates");
-        let endpoint = vendor.join("endpoints/get_thing.yaml");
-        let text = std::fs::read_to_string(&endpoint).expect("fixture");
+        for path in &doomed {
+            std::fs::remove_file(path).expect("delete the endpoint");
+        }
         std::fs::write(&endpoint, text.replace("Get a thing", "Get one thing")).expect("edit");
         std::fs::write(
             vendor.join("endpoints/list_things.yaml"),
@@ -49,8 +64,10 @@ impl Generated {
     fn pending(&self) -> Vec<PathBuf> {
         let staleness = self.builder().check().expect("check runs");
         assert!(
-            staleness.changed.len() >= 2 && !staleness.missing.is_empty(),
-            "the edit must change and add files: {staleness:?}"
+            staleness.changed.len() >= 2
+                && !staleness.missing.is_empty()
+                && !staleness.extra.is_empty(),
+            "the edit must change, add and remove files: {staleness:?}"
         );
         staleness
             .changed
@@ -59,9 +76,15 @@ impl Generated {
             .collect()
     }
 
+    /// The files the next run removes, in the order it removes them.
+    fn stale(&self) -> Vec<PathBuf> {
+        self.builder().check().expect("check runs").extra
+    }
+
     /// Runs `builder`, which must fail, and asserts that the output folder is unchanged.
     fn assert_failure_changes_nothing(&self, builder: Builder, what: &str) -> Error {
         let before = tree_digest(&self.out());
+        let folders_before = folders(&self.out());
         let error = builder
             .generate()
             .expect_err(&format!("{what}: the run must fail"));
@@ -72,6 +95,11 @@ impl Generated {
             "{what}: files appeared or disappeared"
         );
         assert!(before == after, "{what}: a file changed");
+        assert_eq!(
+            folders_before,
+            folders(&self.out()),
+            "{what}: folders appeared or disappeared"
+        );
         error
     }
 
@@ -89,6 +117,28 @@ impl Generated {
             "leftovers"
         );
     }
+}
+
+/// Every folder under `root`, relative, sorted (`tree_digest` lists files only).
+fn folders(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("readable").flatten() {
+            if entry.file_type().expect("type").is_dir() {
+                out.push(
+                    entry
+                        .path()
+                        .strip_prefix(root)
+                        .expect("under root")
+                        .to_path_buf(),
+                );
+                stack.push(entry.path());
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 fn names(digest: &[(PathBuf, Vec<u8>)]) -> Vec<&Path> {
@@ -109,54 +159,90 @@ fn a_spec_error_changes_nothing() {
     assert!(matches!(error, Error::Spec { .. }), "{error}");
 }
 
+impl Generated {
+    /// Fails the run on purpose (`inject(builder, n)`) at each of `paths` in turn; each
+    /// failure must leave the output folder as it was, and a normal run must then recover.
+    fn assert_each_injected_failure_changes_nothing(
+        &self,
+        step: &str,
+        paths: &[PathBuf],
+        inject: impl Fn(Builder, usize) -> Builder,
+    ) {
+        assert!(!paths.is_empty(), "{step}: files to fail at");
+        for (n, path) in paths.iter().enumerate() {
+            let what = format!("{step} failure at file {n} ({})", path.display());
+            let error = self.assert_failure_changes_nothing(inject(self.builder(), n), &what);
+            assert!(
+                matches!(&error, Error::Io { error, .. } if error.to_string().contains("injected")),
+                "{what}: {error}"
+            );
+        }
+        self.assert_recovers();
+    }
+}
+
 /// The run fails before each file it has to write in turn (the first, one in the middle,
 /// the last, and a new file in a new folder): the files staged before it are removed.
 #[test]
 fn a_failure_at_any_output_file_changes_nothing() {
     let case = Generated::new();
-    let pending = case.pending();
-    for n in 0..pending.len() {
-        let what = format!(
-            "failure at file {n} of {} ({})",
-            pending.len(),
-            pending[n].display()
-        );
-        let error =
-            case.assert_failure_changes_nothing(case.builder().inject_output_failure(n), &what);
-        assert!(
-            matches!(&error, Error::Io { error, .. } if error.to_string().contains("injected")),
-            "{what}: {error}"
-        );
-    }
-    case.assert_recovers();
+    case.assert_each_injected_failure_changes_nothing("staging", &case.pending(), |b, n| {
+        b.inject_output_failure(n)
+    });
 }
 
-/// A read-only output subfolder stops the run. Where permissions do not bind (tests running
-/// as root), the same failure is made by occupying the staging path of the last file to be
-/// written with a folder, and by a folder standing where a generated file must go.
+/// The run fails before renaming each staged file into place in turn: the files swapped in
+/// before it are put back from their backups, new ones removed.
+#[test]
+fn a_failure_at_any_swap_changes_nothing() {
+    let case = Generated::new();
+    case.assert_each_injected_failure_changes_nothing("swap", &case.pending(), |b, n| {
+        b.inject_swap_failure(n)
+    });
+}
+
+/// The run fails before removing each stale file in turn, after every new file was swapped
+/// in: the swapped files and the stale files removed before it are restored.
+#[test]
+fn a_failure_at_any_removal_changes_nothing() {
+    let case = Generated::new();
+    let stale = case.stale();
+    assert!(stale.len() >= 2, "several stale files: {stale:?}");
+    case.assert_each_injected_failure_changes_nothing("removal", &stale, |b, n| {
+        b.inject_removal_failure(n)
+    });
+}
+
+/// A read-only output subfolder stops the run. Permissions do not bind a test running as
+/// root, so there the case cannot be made, and the test's name says so (the failures
+/// below make the same point without permissions).
+#[cfg(unix)]
+#[test]
+fn a_read_only_output_folder_changes_nothing_unless_running_as_root() {
+    use std::os::unix::fs::PermissionsExt;
+    let case = Generated::new();
+    let pending = case.pending();
+    let dir = case
+        .out()
+        .join(pending[pending.len() / 2].parent().expect("in a folder"));
+    let original = std::fs::metadata(&dir).expect("folder").permissions();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    let binds = std::fs::write(dir.join(".probe"), "x").is_err();
+    if binds {
+        let error = case.assert_failure_changes_nothing(case.builder(), "read-only folder");
+        assert!(matches!(error, Error::Io { .. }), "{error}");
+    } else {
+        let _ = std::fs::remove_file(dir.join(".probe"));
+    }
+    std::fs::set_permissions(&dir, original).expect("chmod back");
+}
+
+/// Failures made without permissions: a folder occupying the staging path of the last file
+/// to be written, and a folder standing where a generated file must go.
 #[test]
 fn an_unwritable_output_path_changes_nothing() {
     let case = Generated::new();
     let pending = case.pending();
-
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = case
-            .out()
-            .join(pending[pending.len() / 2].parent().expect("in a folder"));
-        let original = std::fs::metadata(&dir).expect("folder").permissions();
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).expect("chmod");
-        let binds = std::fs::write(dir.join(".probe"), "x").is_err();
-        if binds {
-            let error = case.assert_failure_changes_nothing(case.builder(), "read-only folder");
-            assert!(matches!(error, Error::Io { .. }), "{error}");
-        } else {
-            let _ = std::fs::remove_file(dir.join(".probe"));
-            eprintln!("permissions do not bind (running as root): read-only case skipped");
-        }
-        std::fs::set_permissions(&dir, original).expect("chmod back");
-    }
 
     // Staging writes `<file>.switchboard-tmp-<pid>` beside each target; a folder there makes
     // the last write fail after every other file was staged.

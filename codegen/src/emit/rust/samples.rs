@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::types::ident;
-use crate::model::{DispatchIn, Endpoint, Field, ParamIn, Sample, Service, TypeKind};
+use crate::model::{AuthScheme, DispatchIn, Endpoint, Field, ParamIn, Sample, Service, TypeKind};
 
 /// The base URL the sample tests build against; paths are then exactly the endpoint's.
 const TEST_BASE: &str = "https://api.test";
@@ -14,6 +14,7 @@ const TEST_BASE: &str = "https://api.test";
 /// Emits `tests/samples.rs`.
 pub fn emit_sample_tests(service: &Service) -> TokenStream {
     let krate = format_ident!("{}", service.crate_ident);
+    let oracle = DocumentedOracle::of(service);
     let mut tests = Vec::new();
     for endpoint in &service.endpoints {
         for sample in &endpoint.samples {
@@ -21,6 +22,8 @@ pub fn emit_sample_tests(service: &Service) -> TokenStream {
         }
     }
     let event_tests = emit_event_samples(service);
+    let send_samples = emit_send_samples(service);
+    let documented_request = oracle.helper();
     quote! {
         //! Documented samples of every endpoint, as tests.
         #![allow(clippy::unwrap_used, reason = "tests")]
@@ -32,14 +35,144 @@ pub fn emit_sample_tests(service: &Service) -> TokenStream {
             ::switchboard_runtime::query::pairs(request.uri())
         }
 
+        #documented_request
         #(#tests)*
         #event_tests
+        #send_samples
+    }
+}
+
+/// What the generated tests need to compare a request with the request line a page prints:
+/// the path the base URL puts before the endpoint's own, and the query parameters the auth
+/// schemes add (their values are credentials, signatures or nonces, except fixed ones).
+struct DocumentedOracle {
+    base_path: String,
+    auth_query: Vec<(String, Option<String>)>,
+    used: bool,
+}
+
+impl DocumentedOracle {
+    fn of(service: &Service) -> DocumentedOracle {
+        let template = &service.base_url.template;
+        let after_scheme = template
+            .split_once("://")
+            .map_or(template.as_str(), |(_, r)| r);
+        let base_path = after_scheme
+            .find('/')
+            .map_or("", |i| &after_scheme[i..])
+            .trim_end_matches('/')
+            .to_owned();
+        let mut auth_query = Vec::new();
+        for scheme in &service.auth.schemes {
+            match scheme {
+                AuthScheme::TlsSigQuery {
+                    app_id_param,
+                    identifier_param,
+                    signature_param,
+                    random_param,
+                    fixed_params,
+                    ..
+                } => {
+                    for name in [
+                        app_id_param,
+                        identifier_param,
+                        signature_param,
+                        random_param,
+                    ] {
+                        auth_query.push((name.clone(), None));
+                    }
+                    for (name, value) in fixed_params {
+                        auth_query.push((name.clone(), Some(value.clone())));
+                    }
+                }
+                // The other schemes add headers, or query parameters no documented request
+                // line of theirs shows (a line that did would fail as an unexpected pair).
+                AuthScheme::None
+                | AuthScheme::SessionHeader { .. }
+                | AuthScheme::BasicCsrf { .. }
+                | AuthScheme::SignedHeadersHmacSha256 { .. }
+                | AuthScheme::SignedQueryHmacSha1 { .. } => {}
+            }
+        }
+        let used = service
+            .endpoints
+            .iter()
+            .flat_map(|e| &e.samples)
+            .any(|s| s.documented_line.is_some());
+        DocumentedOracle {
+            base_path,
+            auth_query,
+            used,
+        }
+    }
+
+    /// `assert_documented_request`, which compares a request with the request line a page
+    /// prints, when a sample has one.
+    fn helper(&self) -> TokenStream {
+        if !self.used {
+            return quote!();
+        }
+        let base_path = &self.base_path;
+        let auth = self.auth_query.iter().map(|(name, fixed)| match fixed {
+            Some(v) => quote!((#name, Some(#v))),
+            None => quote!((#name, None)),
+        });
+        quote! {
+            /// Compares `http` (built against the test base URL) with `line`, the request line
+            /// as a page prints it (`POST api/v2/me/calls/1`, `POST https://host/api/v2/me
+            /// HTTP/1.1` or a bare URL): an oracle independent of the model. Same method when
+            /// the line gives one, same path after the base URL's own path, same query; of the
+            /// query pairs the auth scheme adds when sending (`AUTH_ADDED`), only fixed ones are
+            /// compared by value, the others are credentials, a signature or a random number
+            /// per request.
+            fn assert_documented_request(
+                http: &::switchboard_runtime::http::Request<Bytes>,
+                line: &str,
+            ) {
+                const BASE_PATH: &str = #base_path;
+                const AUTH_ADDED: &[(&str, Option<&str>)] = &[#(#auth),*];
+                let mut words = line.split_whitespace();
+                let first = words.next().unwrap();
+                let (method, target) = if first.bytes().all(|b| b.is_ascii_uppercase()) {
+                    (Some(first), words.next().unwrap())
+                } else {
+                    (None, first)
+                };
+                let target = match target.split_once("://") {
+                    Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+                    None => target,
+                };
+                let documented: ::switchboard_runtime::http::Uri =
+                    format!("http://documented/{}", target.trim_start_matches('/')).parse().unwrap();
+                if let Some(method) = method {
+                    assert_eq!(http.method().as_str(), method, "the documented method");
+                }
+                assert_eq!(
+                    format!("{BASE_PATH}{}", http.uri().path()),
+                    documented.path(),
+                    "the documented path"
+                );
+                let mut documented_query = Vec::new();
+                for (name, value) in ::switchboard_runtime::query::pairs(&documented) {
+                    match AUTH_ADDED.iter().find(|(n, _)| *n == name) {
+                        Some((_, Some(fixed))) => assert_eq!(value, *fixed, "the documented {}", name),
+                        Some((_, None)) => {}
+                        None => documented_query.push((name, value)),
+                    }
+                }
+                let mut sent_query = query(http);
+                sent_query.sort();
+                documented_query.sort();
+                assert_eq!(sent_query, documented_query, "the documented query");
+            }
+        }
     }
 }
 
 fn emit_sample(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
     let module = ident(&endpoint.rust);
     let name = format_ident!("{}_{}", endpoint.rust.trim_start_matches("r#"), sample.name);
+    let builder = request_fn(endpoint, sample);
     let request = sample_request(endpoint, sample);
     let response = sample_response(endpoint, sample);
     let events = sample.events.iter().map(|frame| {
@@ -51,6 +184,7 @@ fn emit_sample(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
         }
     });
     quote! {
+        #builder
         #[test]
         fn #name() {
             use client::#module as op;
@@ -61,27 +195,111 @@ fn emit_sample(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
     }
 }
 
-fn sample_request(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
-    let has_request = !sample.params.is_empty() || sample.request_body.is_some();
-    if !has_request {
+fn has_request(sample: &Sample) -> bool {
+    !sample.params.is_empty() || sample.request_body.is_some()
+}
+
+fn request_fn_name(endpoint: &Endpoint, sample: &Sample) -> proc_macro2::Ident {
+    format_ident!(
+        "{}_{}_request",
+        endpoint.rust.trim_start_matches("r#"),
+        sample.name
+    )
+}
+
+/// `fn <endpoint>_<sample>_request()`: the sample's request, built with the client's builder
+/// from the sample's values (shared by its test and by `send_samples`).
+fn request_fn(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
+    if !has_request(sample) {
         return quote!();
     }
-    let module = {
-        let m = ident(&endpoint.rust);
-        quote!(#m)
-    };
+    let module = ident(&endpoint.rust);
+    let module_path = quote!(#module);
     let mut setters = Vec::new();
     for param in endpoint.params.iter().filter(|p| !p.from_auth) {
         if let Some(value) = sample.params.get(&param.field.name.wire) {
-            setters.push(setter(&param.field, value, &module, &quote!(client)));
+            setters.push(setter(&param.field, value, &module_path, &quote!(client)));
         }
     }
     let body = sample.request_body.as_ref();
     for field in endpoint.request.iter().flat_map(|r| &r.fields) {
         if let Some(value) = body.and_then(|b| b.get(&field.name.wire)) {
-            setters.push(setter(field, value, &module, &quote!(client)));
+            setters.push(setter(field, value, &module_path, &quote!(client)));
         }
     }
+    let name = request_fn_name(endpoint, sample);
+    quote! {
+        fn #name() -> client::#module::Request {
+            client::#module::Request::builder() #(#setters)* .build().unwrap()
+        }
+    }
+}
+
+/// `send_samples`: every sample's request sent through a `Client`, for the workspace's
+/// agreement test, which includes this file and validates what the client put on the wire
+/// against the OpenAPI document, once per auth scheme.
+fn emit_send_samples(service: &Service) -> TokenStream {
+    let calls: Vec<TokenStream> = service
+        .endpoints
+        .iter()
+        .flat_map(|endpoint| {
+            endpoint
+                .samples
+                .iter()
+                .filter(|s| has_request(s))
+                .map(move |sample| {
+                    let method = ident(&endpoint.rust);
+                    let build = request_fn_name(endpoint, sample);
+                    let id = &endpoint.id.0;
+                    let name = &sample.name;
+                    let status = sample.status;
+                    let body = sample.response_body.as_ref().map_or_else(
+                        || "{}".to_owned(),
+                        |b| serde_json::to_string(b).expect("JSON"),
+                    );
+                    quote! {
+                        transport.push_body(#status, #body);
+                        let before = transport.requests().len();
+                        // The documented answer may be an error; only the request matters here.
+                        let _ = client.#method(#build()).await;
+                        let requests = transport.requests();
+                        assert!(requests.len() > before, "{}/{}: nothing sent", #id, #name);
+                        sent.push((#id, #name, requests.last().unwrap().clone()));
+                    }
+                })
+        })
+        .collect();
+    let body = if calls.is_empty() {
+        quote! {
+            let _ = (client, transport);
+            Vec::new()
+        }
+    } else {
+        quote! {
+            let mut sent = Vec::new();
+            #(#calls)*
+            sent
+        }
+    };
+    quote! {
+        /// Sends every documented sample's request through `client`, which must use
+        /// `transport`, answering each with the sample's documented response, and returns what
+        /// the client put on the wire: (endpoint id, sample name, request).
+        #[allow(dead_code, reason = "used by the workspace's agreement test, not by these tests")]
+        pub async fn send_samples(
+            client: &client::Client,
+            transport: &::switchboard_runtime::transport::InMemoryTransport,
+        ) -> Vec<(&'static str, &'static str, ::switchboard_runtime::http::Request<Bytes>)> {
+            #body
+        }
+    }
+}
+
+fn sample_request(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
+    if !has_request(sample) {
+        return quote!();
+    }
+    let body = sample.request_body.as_ref();
     // The documented request, as the server must see it.
     let method = endpoint.method.as_str();
     let mut path = endpoint.path.clone();
@@ -140,13 +358,13 @@ fn sample_request(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
         (true, None) => quote!(assert!(http.body().starts_with(b"{"));),
         (false, _) => quote!(assert!(http.body().is_empty());),
     };
-    let line = sample
+    let documented = sample
         .documented_line
         .as_ref()
-        .map(|l| quote!(let _documented_request: &str = #l;));
+        .map(|line| quote!(assert_documented_request(&http, #line);));
+    let build = request_fn_name(endpoint, sample);
     quote! {
-        #line
-        let request = op::Request::builder() #(#setters)* .build().unwrap();
+        let request: op::Request = #build();
         let http = request.to_http(#TEST_BASE).unwrap();
         assert_eq!(http.method().as_str(), #method);
         assert_eq!(http.uri().path(), #path);
@@ -157,6 +375,7 @@ fn sample_request(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
         assert_eq!(actual_query, expected_query);
         #(#header_checks)*
         #body_check
+        #documented
     }
 }
 

@@ -15,16 +15,20 @@ fn query(
     ::switchboard_runtime::query::pairs(request.uri())
 }
 #[rustfmt::skip]
-#[test]
-fn answer_call_documented() {
-    use client::answer_call as op;
-    let request = op::Request::builder()
+fn answer_call_documented_request() -> client::answer_call::Request {
+    client::answer_call::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
         .job_id("job-65382141036853491")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn answer_call_documented() {
+    use client::answer_call as op;
+    let request: op::Request = answer_call_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -57,10 +61,8 @@ fn answer_call_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn barge_in_call_from_examples() {
-    use client::barge_in_call as op;
-    let request = op::Request::builder()
+fn barge_in_call_from_examples_request() -> client::barge_in_call::Request {
+    client::barge_in_call::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
@@ -68,7 +70,13 @@ fn barge_in_call_from_examples() {
         .barged_user_id("agent2@ccc-test")
         .timeout_seconds(60i32)
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn barge_in_call_from_examples() {
+    use client::barge_in_call as op;
+    let request: op::Request = barge_in_call_from_examples_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -103,10 +111,8 @@ fn barge_in_call_from_examples() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn blind_transfer_from_examples() {
-    use client::blind_transfer as op;
-    let request = op::Request::builder()
+fn blind_transfer_from_examples_request() -> client::blind_transfer::Request {
+    client::blind_transfer::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("ACC-YUNBS-1.0.10-****")
@@ -120,7 +126,13 @@ fn blind_transfer_from_examples() {
             "{\"name\":\"王先生\",\"time\":\"19点20分\",\"address\":\"某某中心\"}",
         )
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn blind_transfer_from_examples() {
+    use client::blind_transfer as op;
+    let request: op::Request = blind_transfer_from_examples_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -160,16 +172,20 @@ fn blind_transfer_from_examples() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn cancel_attended_transfer_from_examples() {
-    use client::cancel_attended_transfer as op;
-    let request = op::Request::builder()
+fn cancel_attended_transfer_from_examples_request() -> client::cancel_attended_transfer::Request {
+    client::cancel_attended_transfer::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
         .job_id("job-6538214103685****")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn cancel_attended_transfer_from_examples() {
+    use client::cancel_attended_transfer as op;
+    let request: op::Request = cancel_attended_transfer_from_examples_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -203,10 +219,8 @@ fn cancel_attended_transfer_from_examples() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn coach_call_documented() {
-    use client::coach_call as op;
-    let request = op::Request::builder()
+fn coach_call_documented_request() -> client::coach_call::Request {
+    client::coach_call::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
@@ -214,7 +228,13 @@ fn coach_call_documented() {
         .coached_user_id("coached-agent@ccc-test")
         .timeout_seconds(30i32)
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn coach_call_documented() {
+    use client::coach_call as op;
+    let request: op::Request = coach_call_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -249,16 +269,20 @@ fn coach_call_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn complete_attended_transfer_documented() {
-    use client::complete_attended_transfer as op;
-    let request = op::Request::builder()
+fn complete_attended_transfer_documented_request() -> client::complete_attended_transfer::Request {
+    client::complete_attended_transfer::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
         .job_id("job-6538214103685****")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn complete_attended_transfer_documented() {
+    use client::complete_attended_transfer as op;
+    let request: op::Request = complete_attended_transfer_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -292,10 +316,8 @@ fn complete_attended_transfer_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn hold_call_from_examples() {
-    use client::hold_call as op;
-    let request = op::Request::builder()
+fn hold_call_from_examples_request() -> client::hold_call::Request {
+    client::hold_call::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("ACC-YUNBS-1.0.10-****")
@@ -304,7 +326,13 @@ fn hold_call_from_examples() {
             "ch:customer:010123****->1318888****:1609255715825:job-6582589278232****",
         )
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn hold_call_from_examples() {
+    use client::hold_call as op;
+    let request: op::Request = hold_call_from_examples_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -340,10 +368,8 @@ fn hold_call_from_examples() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn initiate_attended_transfer_from_examples() {
-    use client::initiate_attended_transfer as op;
-    let request = op::Request::builder()
+fn initiate_attended_transfer_from_examples_request() -> client::initiate_attended_transfer::Request {
+    client::initiate_attended_transfer::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("ACC-YUNBS-1.0.10-****")
@@ -357,7 +383,13 @@ fn initiate_attended_transfer_from_examples() {
         .queuing_timeout_seconds(10i64)
         .queuing_overflow_threshold(0i64)
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn initiate_attended_transfer_from_examples() {
+    use client::initiate_attended_transfer as op;
+    let request: op::Request = initiate_attended_transfer_from_examples_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -396,10 +428,8 @@ fn initiate_attended_transfer_from_examples() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn intercept_call_documented() {
-    use client::intercept_call as op;
-    let request = op::Request::builder()
+fn intercept_call_documented_request() -> client::intercept_call::Request {
+    client::intercept_call::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
@@ -407,7 +437,13 @@ fn intercept_call_documented() {
         .intercepted_user_id("agent2@ccc-test")
         .timeout_seconds(60i32)
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn intercept_call_documented() {
+    use client::intercept_call as op;
+    let request: op::Request = intercept_call_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -442,10 +478,8 @@ fn intercept_call_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn make_call_documented() {
-    use client::make_call as op;
-    let request = op::Request::builder()
+fn make_call_documented_request() -> client::make_call::Request {
+    client::make_call::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
@@ -456,7 +490,13 @@ fn make_call_documented() {
         .masked_callee("131****8888")
         .media_type("AUDIO")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn make_call_documented() {
+    use client::make_call as op;
+    let request: op::Request = make_call_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -492,17 +532,21 @@ fn make_call_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn monitor_call_documented() {
-    use client::monitor_call as op;
-    let request = op::Request::builder()
+fn monitor_call_documented_request() -> client::monitor_call::Request {
+    client::monitor_call::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
         .monitored_user_id("agent2@ccc-test")
         .timeout_seconds(30i32)
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn monitor_call_documented() {
+    use client::monitor_call as op;
+    let request: op::Request = monitor_call_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -536,17 +580,21 @@ fn monitor_call_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn mute_call_from_examples() {
-    use client::mute_call as op;
-    let request = op::Request::builder()
+fn mute_call_from_examples_request() -> client::mute_call::Request {
+    client::mute_call::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
         .job_id("job-6581536084722****")
         .channel_id("ch:user:1318888****->8001****:1609253204816:job-6581536084722****")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn mute_call_from_examples() {
+    use client::mute_call as op;
+    let request: op::Request = mute_call_from_examples_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -581,15 +629,19 @@ fn mute_call_from_examples() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn poll_user_status_documented() {
-    use client::poll_user_status as op;
-    let request = op::Request::builder()
+fn poll_user_status_documented_request() -> client::poll_user_status::Request {
+    client::poll_user_status::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn poll_user_status_documented() {
+    use client::poll_user_status as op;
+    let request: op::Request = poll_user_status_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -622,16 +674,20 @@ fn poll_user_status_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn ready_for_service_documented() {
-    use client::ready_for_service as op;
-    let request = op::Request::builder()
+fn ready_for_service_documented_request() -> client::ready_for_service::Request {
+    client::ready_for_service::Request::builder()
         .instance_id("ccc-test")
         .user_id("user-test@ccc-test")
         .device_id("device")
         .outbound_scenario(false)
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn ready_for_service_documented() {
+    use client::ready_for_service as op;
+    let request: op::Request = ready_for_service_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -664,17 +720,21 @@ fn ready_for_service_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn release_call_documented() {
-    use client::release_call as op;
-    let request = op::Request::builder()
+fn release_call_documented_request() -> client::release_call::Request {
+    client::release_call::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
         .job_id("job-6538214103685****")
         .channel_id("ch:user:1390501****->8032****:1609138902226:job-6538214103685****")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn release_call_documented() {
+    use client::release_call as op;
+    let request: op::Request = release_call_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -709,15 +769,19 @@ fn release_call_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn reset_agent_state_from_examples() {
-    use client::reset_agent_state as op;
-    let request = op::Request::builder()
+fn reset_agent_state_from_examples_request() -> client::reset_agent_state::Request {
+    client::reset_agent_state::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn reset_agent_state_from_examples() {
+    use client::reset_agent_state as op;
+    let request: op::Request = reset_agent_state_from_examples_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -750,17 +814,21 @@ fn reset_agent_state_from_examples() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn retrieve_call_from_examples() {
-    use client::retrieve_call as op;
-    let request = op::Request::builder()
+fn retrieve_call_from_examples_request() -> client::retrieve_call::Request {
+    client::retrieve_call::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
         .job_id("job-6538214103685****")
         .channel_id("ch:user:1390501****->8032****:1609138902226:job-6538214103685****")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn retrieve_call_from_examples() {
+    use client::retrieve_call as op;
+    let request: op::Request = retrieve_call_from_examples_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -795,10 +863,8 @@ fn retrieve_call_from_examples() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn send_dtmf_signaling_documented() {
-    use client::send_dtmf_signaling as op;
-    let request = op::Request::builder()
+fn send_dtmf_signaling_documented_request() -> client::send_dtmf_signaling::Request {
+    client::send_dtmf_signaling::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
@@ -808,7 +874,13 @@ fn send_dtmf_signaling_documented() {
         )
         .dtmf("5")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn send_dtmf_signaling_documented() {
+    use client::send_dtmf_signaling as op;
+    let request: op::Request = send_dtmf_signaling_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -844,10 +916,8 @@ fn send_dtmf_signaling_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn sign_in_group_documented() {
-    use client::sign_in_group as op;
-    let request = op::Request::builder()
+fn sign_in_group_documented_request() -> client::sign_in_group::Request {
+    client::sign_in_group::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("CCC-xx.xx.xx.xx-chrome119-bse1b618bff3xxxxd")
@@ -857,7 +927,13 @@ fn sign_in_group_documented() {
         .chat_device_id("4c51c9116c36537cb850dc1081d745df")
         .additivity(false)
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn sign_in_group_documented() {
+    use client::sign_in_group as op;
+    let request: op::Request = sign_in_group_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -894,15 +970,19 @@ fn sign_in_group_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn sign_out_group_documented() {
-    use client::sign_out_group as op;
-    let request = op::Request::builder()
+fn sign_out_group_documented_request() -> client::sign_out_group::Request {
+    client::sign_out_group::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn sign_out_group_documented() {
+    use client::sign_out_group as op;
+    let request: op::Request = sign_out_group_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -935,16 +1015,20 @@ fn sign_out_group_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn start_conference_from_examples() {
-    use client::start_conference as op;
-    let request = op::Request::builder()
+fn start_conference_from_examples_request() -> client::start_conference::Request {
+    client::start_conference::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .participant_list_json("[\"8045****\",\"1317511****\"]")
         .timeout_seconds(30i32)
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn start_conference_from_examples() {
+    use client::start_conference as op;
+    let request: op::Request = start_conference_from_examples_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -978,16 +1062,20 @@ fn start_conference_from_examples() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn switch_to_conference_from_examples() {
-    use client::switch_to_conference as op;
-    let request = op::Request::builder()
+fn switch_to_conference_from_examples_request() -> client::switch_to_conference::Request {
+    client::switch_to_conference::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
         .job_id("job-24114064019637****")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn switch_to_conference_from_examples() {
+    use client::switch_to_conference as op;
+    let request: op::Request = switch_to_conference_from_examples_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -1020,16 +1108,20 @@ fn switch_to_conference_from_examples() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn take_break_documented() {
-    use client::take_break as op;
-    let request = op::Request::builder()
+fn take_break_documented_request() -> client::take_break::Request {
+    client::take_break::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
         .code("lunchtime")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn take_break_documented() {
+    use client::take_break as op;
+    let request: op::Request = take_break_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -1062,17 +1154,21 @@ fn take_break_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn unmute_call_documented() {
-    use client::unmute_call as op;
-    let request = op::Request::builder()
+fn unmute_call_documented_request() -> client::unmute_call::Request {
+    client::unmute_call::Request::builder()
         .instance_id("ccc-test")
         .user_id("agent@ccc-test")
         .device_id("device")
         .job_id("job-6538214103685****")
         .channel_id("ch:user:1390501****->8032****:1609138902226:job-6538214103685****")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn unmute_call_documented() {
+    use client::unmute_call as op;
+    let request: op::Request = unmute_call_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/");
@@ -1105,4 +1201,328 @@ fn unmute_call_documented() {
         ("{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-6538214103685****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Heartbeat\":1609136956378,\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"Mobile\":\"1324730****\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"TALKING\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}")
         .unwrap()
     );
+}
+#[rustfmt::skip]
+/// Sends every documented sample's request through `client`, which must use
+/// `transport`, answering each with the sample's documented response, and returns what
+/// the client put on the wire: (endpoint id, sample name, request).
+#[allow(
+    dead_code,
+    reason = "used by the workspace's agreement test, not by these tests"
+)]
+pub async fn send_samples(
+    client: &client::Client,
+    transport: &::switchboard_runtime::transport::InMemoryTransport,
+) -> Vec<(&'static str, &'static str, ::switchboard_runtime::http::Request<Bytes>)> {
+    let mut sent = Vec::new();
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103655,\"CallContext\":{\"JobId\":\"job-6538214103685****\",\"InstanceId\":\"ccc-test\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"INBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\",\"ChannelVariables\":\"a=b;c=d;\"}],\"CallType\":\"INBOUND\"},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\"}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.answer_call(answer_call_documented_request()).await;
+    let requests = transport.requests();
+    assert!(requests.len() > before, "{}/{}: nothing sent", "answer_call", "documented");
+    sent.push(("answer_call", "documented", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"CallContext\":{\"CallType\":\"BARGE\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"BARGE\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.barge_in_call(barge_in_call_from_examples_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "barge_in_call", "from_examples"
+    );
+    sent.push(("barge_in_call", "from_examples", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103654,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.blind_transfer(blind_transfer_from_examples_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "blind_transfer", "from_examples"
+    );
+    sent.push(("blind_transfer", "from_examples", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"ContextId\":103656,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"CONSULTANT\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client
+        .cancel_attended_transfer(cancel_attended_transfer_from_examples_request())
+        .await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "cancel_attended_transfer",
+        "from_examples"
+    );
+    sent.push((
+        "cancel_attended_transfer",
+        "from_examples",
+        requests.last().unwrap().clone(),
+    ));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"BA03159C-E808-4FF1-B27E-A61B6E888D7F\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"COACH\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"COACHING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"COACH\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\"}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.coach_call(coach_call_documented_request()).await;
+    let requests = transport.requests();
+    assert!(requests.len() > before, "{}/{}: nothing sent", "coach_call", "documented");
+    sent.push(("coach_call", "documented", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103652,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\\n\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-65382141036853491\"}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client
+        .complete_attended_transfer(complete_attended_transfer_documented_request())
+        .await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "complete_attended_transfer",
+        "documented"
+    );
+    sent.push((
+        "complete_attended_transfer",
+        "documented",
+        requests.last().unwrap().clone(),
+    ));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"174F7777-2F6C-4F10-B889-C698E26C1AE0\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6582589278232****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609255716900,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6582589278232****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8001****\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"Heartbeat\":1609255716908,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609255715822,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1390000****\",\"JobId\":\"job-6582589278232****\",\"UserState\":\"TALKING\"}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.hold_call(hold_call_from_examples_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "hold_call", "from_examples"
+    );
+    sent.push(("hold_call", "from_examples", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"ContextId\":103655,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:139xxxx0501->80326034:1609138902226:job-6538214103685****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client
+        .initiate_attended_transfer(initiate_attended_transfer_from_examples_request())
+        .await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "initiate_attended_transfer",
+        "from_examples"
+    );
+    sent.push((
+        "initiate_attended_transfer",
+        "from_examples",
+        requests.last().unwrap().clone(),
+    ));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"INTERCEPT\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"无\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"INTERCEPT\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\"}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.intercept_call(intercept_call_documented_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "intercept_call", "documented"
+    );
+    sent.push(("intercept_call", "documented", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"26A34338-5CD9-4C95-A7A6-5BDCE76C6B94\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":123456,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6570007401392****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"无\",\"ChannelState\":\"NONE\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609225718295,\"ReleaseReason\":\"无\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6570007401392****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8001****\",\"MediaType\":\"Audio\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6570007401392****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\"}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.make_call(make_call_documented_request()).await;
+    let requests = transport.requests();
+    assert!(requests.len() > before, "{}/{}: nothing sent", "make_call", "documented");
+    sent.push(("make_call", "documented", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.monitor_call(monitor_call_documented_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "monitor_call", "documented"
+    );
+    sent.push(("monitor_call", "documented", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"A275B008-A25B-494D-AB53-93CE253815B6\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6581536084722****\",\"ChannelContexts\":[{\"CallType\":\"OUTBOUND\",\"ChannelFlags\":\"[]\",\"ChannelId\":\"ch:user:1318888****->8001****:1609253204816:job-6581536084722****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"Index\":1,\"JobId\":\"job-6581536084722****\",\"Originator\":\"1318888****\",\"Timestamp\":1609253212511,\"UserExtension\":\"8001****\",\"UserId\":\"agent@ccc-test\"}]},\"UserContext\":{\"BreakCode\":\"Warm-up\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"Extension\":\"8001****\",\"Heartbeat\":1609253205896,\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6581536084722****\",\"Mobile\":\"1390000****\",\"OutboundScenario\":false,\"Reserved\":1609253204811,\"UserId\":\"agent@ccc-test\",\"UserState\":\"TALKING\",\"WorkMode\":\"ON_SITE\"}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.mute_call(mute_call_from_examples_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "mute_call", "from_examples"
+    );
+    sent.push(("mute_call", "from_examples", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103655,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"ChannelVariables\":\"123\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}],\"CallVariables\":\"a=b;c=d\"},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\"}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.poll_user_status(poll_user_status_documented_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "poll_user_status", "documented"
+    );
+    sent.push(("poll_user_status", "documented", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"CC49060B-87ED-489A-AD3D-00E57775DBFF\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\\n\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.ready_for_service(ready_for_service_documented_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "ready_for_service", "documented"
+    );
+    sent.push(("ready_for_service", "documented", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"JobId\":\"job-6538214103685****\",\"InstanceId\":\"ccc-test\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\",\"ChannelVariables\":\"a=b;c=d;\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"BREAK\"},\"ContextId\":123456}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.release_call(release_call_documented_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "release_call", "documented"
+    );
+    sent.push(("release_call", "documented", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"OFFLINE\",\"SignedSkillGroupIdList\":[\"skillgroup@ccc-test\"]}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.reset_agent_state(reset_agent_state_from_examples_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "reset_agent_state",
+        "from_examples"
+    );
+    sent.push(("reset_agent_state", "from_examples", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"BREAK\"}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.retrieve_call(retrieve_call_from_examples_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "retrieve_call", "from_examples"
+    );
+    sent.push(("retrieve_call", "from_examples", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"842399EC-7D32-4472-AD08-9504C3F141FF\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6573574060089****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"无\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609234222367,\"ReleaseReason\":\"无\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6573574060089****\",\"ChannelId\":\"ch:user:131888****->8001****:1609234221870:job-6573574060089****\",\"UserExtension\":\"8001****\",\"Originator\":\"0101234****\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"Heartbeat\":1609234222375,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609234221864}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.send_dtmf_signaling(send_dtmf_signaling_documented_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "send_dtmf_signaling",
+        "documented"
+    );
+    sent.push(("send_dtmf_signaling", "documented", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\\n\",\"JobId\":\"无\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"],\"ChatDeviceId\":\"4c51c9116c36537cb850dc1081d745df\"}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.sign_in_group(sign_in_group_documented_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "sign_in_group", "documented"
+    );
+    sent.push(("sign_in_group", "documented", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"BREAK\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.sign_out_group(sign_out_group_documented_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "sign_out_group", "documented"
+    );
+    sent.push(("sign_out_group", "documented", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"FDD327D1-AB8A-596B-883F-F63582A73F1D\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\\n\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6573574060089****\",\"ChannelId\":\"ch:user:131888****->8001****:1609225718294:job-65700074013925376\",\"Originator\":\"1318888****\",\"UserExtension\":\"8032****\\n\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\\n\",\"OutboundScenario\":false,\"DeviceState\":\"false\",\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.start_conference(start_conference_from_examples_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "start_conference",
+        "from_examples"
+    );
+    sent.push(("start_conference", "from_examples", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"D9C96A73-09C9-5E2A-8CDB-85EC0BC246DA\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"NONE\",\"Destination\":\"8001****\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609255716900,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:131888****->8001****:1609225718294:job-6538214103685****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"DeviceState\":\"false\",\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client
+        .switch_to_conference(switch_to_conference_from_examples_request())
+        .await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "switch_to_conference",
+        "from_examples"
+    );
+    sent.push((
+        "switch_to_conference",
+        "from_examples",
+        requests.last().unwrap().clone(),
+    ));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"B59382D2-5755-4C6D-861F-FA2AAD8F89F7\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8001****\",\"Heartbeat\":1609249563836,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609234221864,\"BreakCode\":\"lunchtime\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1390000****\",\"JobId\":\"无\",\"UserState\":\"BREAK\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.take_break(take_break_documented_request()).await;
+    let requests = transport.requests();
+    assert!(requests.len() > before, "{}/{}: nothing sent", "take_break", "documented");
+    sent.push(("take_break", "documented", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-6538214103685****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Heartbeat\":1609136956378,\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"Mobile\":\"1324730****\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"TALKING\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}}",
+        );
+    let before = transport.requests().len();
+    let _ = client.unmute_call(unmute_call_documented_request()).await;
+    let requests = transport.requests();
+    assert!(requests.len() > before, "{}/{}: nothing sent", "unmute_call", "documented");
+    sent.push(("unmute_call", "documented", requests.last().unwrap().clone()));
+    sent
 }

@@ -15,11 +15,66 @@ fn query(
     ::switchboard_runtime::query::pairs(request.uri())
 }
 #[rustfmt::skip]
+/// Compares `http` (built against the test base URL) with `line`, the request line
+/// as a page prints it (`POST api/v2/me/calls/1`, `POST https://host/api/v2/me
+/// HTTP/1.1` or a bare URL): an oracle independent of the model. Same method when
+/// the line gives one, same path after the base URL's own path, same query; of the
+/// query pairs the auth scheme adds when sending (`AUTH_ADDED`), only fixed ones are
+/// compared by value, the others are credentials, a signature or a random number
+/// per request.
+fn assert_documented_request(
+    http: &::switchboard_runtime::http::Request<Bytes>,
+    line: &str,
+) {
+    const BASE_PATH: &str = "/api/v2";
+    const AUTH_ADDED: &[(&str, Option<&str>)] = &[];
+    let mut words = line.split_whitespace();
+    let first = words.next().unwrap();
+    let (method, target) = if first.bytes().all(|b| b.is_ascii_uppercase()) {
+        (Some(first), words.next().unwrap())
+    } else {
+        (None, first)
+    };
+    let target = match target.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => target,
+    };
+    let documented: ::switchboard_runtime::http::Uri = format!(
+        "http://documented/{}", target.trim_start_matches('/')
+    )
+        .parse()
+        .unwrap();
+    if let Some(method) = method {
+        assert_eq!(http.method().as_str(), method, "the documented method");
+    }
+    assert_eq!(
+        format!("{BASE_PATH}{}", http.uri().path()), documented.path(),
+        "the documented path"
+    );
+    let mut documented_query = Vec::new();
+    for (name, value) in ::switchboard_runtime::query::pairs(&documented) {
+        match AUTH_ADDED.iter().find(|(n, _)| *n == name) {
+            Some((_, Some(fixed))) => {
+                assert_eq!(value, * fixed, "the documented {}", name)
+            }
+            Some((_, None)) => {}
+            None => documented_query.push((name, value)),
+        }
+    }
+    let mut sent_query = query(http);
+    sent_query.sort();
+    documented_query.sort();
+    assert_eq!(sent_query, documented_query, "the documented query");
+}
+#[rustfmt::skip]
+fn aux_work_documented_request() -> client::aux_work::Request {
+    client::aux_work::Request::builder().build().unwrap()
+}
+#[rustfmt::skip]
 #[test]
 fn aux_work_documented() {
     use client::aux_work as op;
-    let _documented_request: &str = "POST api/v2/me/channels/voice";
-    let request = op::Request::builder().build().unwrap();
+    let request: op::Request = aux_work_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/me/channels/voice");
@@ -33,6 +88,7 @@ fn aux_work_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"AuxWork\"}").unwrap()
     );
+    assert_documented_request(&http, "POST api/v2/me/channels/voice");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -44,14 +100,17 @@ fn aux_work_documented() {
     );
 }
 #[rustfmt::skip]
+fn complete_conference_documented_request() -> client::complete_conference::Request {
+    client::complete_conference::Request::builder()
+        .id("01RCC3N118B1V0SL8O7GK2LAES00000B")
+        .build()
+        .unwrap()
+}
+#[rustfmt::skip]
 #[test]
 fn complete_conference_documented() {
     use client::complete_conference as op;
-    let _documented_request: &str = "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000B";
-    let request = op::Request::builder()
-        .id("01RCC3N118B1V0SL8O7GK2LAES00000B")
-        .build()
-        .unwrap();
+    let request: op::Request = complete_conference_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000B");
@@ -65,6 +124,10 @@ fn complete_conference_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"CompleteConference\"}").unwrap()
     );
+    assert_documented_request(
+        &http,
+        "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000B",
+    );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -76,11 +139,8 @@ fn complete_conference_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn dial_documented() {
-    use client::dial as op;
-    let _documented_request: &str = "POST api/v2/me/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1/calls";
-    let request = op::Request::builder()
+fn dial_documented_request() -> client::dial::Request {
+    client::dial::Request::builder()
         .id("631608b3-ceb1-472b-ba05-2ae39555b0d1")
         .destination(
             serde_json::from_value::<
@@ -94,7 +154,13 @@ fn dial_documented() {
                 .unwrap(),
         )
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn dial_documented() {
+    use client::dial as op;
+    let request: op::Request = dial_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(
@@ -110,6 +176,10 @@ fn dial_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"Dial\",\"destination\":{\"phoneNumber\":\"15002\"}}")
         .unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "POST api/v2/me/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1/calls",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -136,10 +206,8 @@ fn dial_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn dial_with_user_data() {
-    use client::dial as op;
-    let request = op::Request::builder()
+fn dial_with_user_data_request() -> client::dial::Request {
+    client::dial::Request::builder()
         .id("631608b3-ceb1-472b-ba05-2ae39555b0d1")
         .destination(
             serde_json::from_value::<
@@ -164,7 +232,13 @@ fn dial_with_user_data() {
                 .unwrap(),
         )
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn dial_with_user_data() {
+    use client::dial as op;
+    let request: op::Request = dial_with_user_data_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(
@@ -192,14 +266,17 @@ fn dial_with_user_data() {
     );
 }
 #[rustfmt::skip]
+fn hangup_documented_request() -> client::hangup::Request {
+    client::hangup::Request::builder()
+        .id("012PUFMMS0ASNAK48O7GK2LAES00000I")
+        .build()
+        .unwrap()
+}
+#[rustfmt::skip]
 #[test]
 fn hangup_documented() {
     use client::hangup as op;
-    let _documented_request: &str = "POST api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I";
-    let request = op::Request::builder()
-        .id("012PUFMMS0ASNAK48O7GK2LAES00000I")
-        .build()
-        .unwrap();
+    let request: op::Request = hangup_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I");
@@ -212,6 +289,10 @@ fn hangup_documented() {
     assert_eq!(
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"Hangup\"}").unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "POST api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -238,14 +319,17 @@ fn hangup_documented() {
     );
 }
 #[rustfmt::skip]
+fn hold_documented_request() -> client::hold::Request {
+    client::hold::Request::builder()
+        .id("012PUFMMS0ASNAK48O7GK2LAES00000I")
+        .build()
+        .unwrap()
+}
+#[rustfmt::skip]
 #[test]
 fn hold_documented() {
     use client::hold as op;
-    let _documented_request: &str = "POST api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I";
-    let request = op::Request::builder()
-        .id("012PUFMMS0ASNAK48O7GK2LAES00000I")
-        .build()
-        .unwrap();
+    let request: op::Request = hold_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I");
@@ -258,6 +342,10 @@ fn hold_documented() {
     assert_eq!(
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"Hold\"}").unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "POST api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -284,11 +372,8 @@ fn hold_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn initiate_conference_documented() {
-    use client::initiate_conference as op;
-    let _documented_request: &str = "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES000009";
-    let request = op::Request::builder()
+fn initiate_conference_documented_request() -> client::initiate_conference::Request {
+    client::initiate_conference::Request::builder()
         .id("01RCC3N118B1V0SL8O7GK2LAES000009")
         .destination(
             serde_json::from_value::<
@@ -302,7 +387,13 @@ fn initiate_conference_documented() {
                 .unwrap(),
         )
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn initiate_conference_documented() {
+    use client::initiate_conference as op;
+    let request: op::Request = initiate_conference_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES000009");
@@ -317,6 +408,10 @@ fn initiate_conference_documented() {
         ("{\"operationName\":\"InitiateConference\",\"destination\":{\"phoneNumber\":\"15002\"}}")
         .unwrap()
     );
+    assert_documented_request(
+        &http,
+        "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES000009",
+    );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -328,11 +423,8 @@ fn initiate_conference_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn initiate_transfer_documented() {
-    use client::initiate_transfer as op;
-    let _documented_request: &str = "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000M";
-    let request = op::Request::builder()
+fn initiate_transfer_documented_request() -> client::initiate_transfer::Request {
+    client::initiate_transfer::Request::builder()
         .id("01RCC3N118B1V0SL8O7GK2LAES00000M")
         .destination(
             serde_json::from_value::<
@@ -346,7 +438,13 @@ fn initiate_transfer_documented() {
                 .unwrap(),
         )
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn initiate_transfer_documented() {
+    use client::initiate_transfer as op;
+    let request: op::Request = initiate_transfer_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000M");
@@ -360,6 +458,10 @@ fn initiate_transfer_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"InitiateTransfer\",\"destination\":{\"phoneNumber\":\"15002\"}}")
         .unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000M",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -386,11 +488,14 @@ fn initiate_transfer_documented() {
     );
 }
 #[rustfmt::skip]
+fn not_ready_documented_request() -> client::not_ready::Request {
+    client::not_ready::Request::builder().build().unwrap()
+}
+#[rustfmt::skip]
 #[test]
 fn not_ready_documented() {
     use client::not_ready as op;
-    let _documented_request: &str = "POST api/v2/me/channels/voice";
-    let request = op::Request::builder().build().unwrap();
+    let request: op::Request = not_ready_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/me/channels/voice");
@@ -404,6 +509,7 @@ fn not_ready_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"NotReady\"}").unwrap()
     );
+    assert_documented_request(&http, "POST api/v2/me/channels/voice");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -415,11 +521,14 @@ fn not_ready_documented() {
     );
 }
 #[rustfmt::skip]
+fn ready_documented_request() -> client::ready::Request {
+    client::ready::Request::builder().build().unwrap()
+}
+#[rustfmt::skip]
 #[test]
 fn ready_documented() {
     use client::ready as op;
-    let _documented_request: &str = "POST /api/v2/me/channels/voice";
-    let request = op::Request::builder().build().unwrap();
+    let request: op::Request = ready_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/me/channels/voice");
@@ -433,6 +542,7 @@ fn ready_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"Ready\"}").unwrap()
     );
+    assert_documented_request(&http, "POST /api/v2/me/channels/voice");
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -444,15 +554,18 @@ fn ready_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn remove_participant_from_conference_documented() {
-    use client::remove_participant_from_conference as op;
-    let _documented_request: &str = "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O";
-    let request = op::Request::builder()
+fn remove_participant_from_conference_documented_request() -> client::remove_participant_from_conference::Request {
+    client::remove_participant_from_conference::Request::builder()
         .id("01RCC3N118B1V0SL8O7GK2LAES00000O")
         .participant("15001")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn remove_participant_from_conference_documented() {
+    use client::remove_participant_from_conference as op;
+    let request: op::Request = remove_participant_from_conference_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O");
@@ -466,6 +579,10 @@ fn remove_participant_from_conference_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"RemoveParticipantFromConference\",\"participant\":\"15001\"}")
         .unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -492,11 +609,8 @@ fn remove_participant_from_conference_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn single_step_transfer_documented() {
-    use client::single_step_transfer as op;
-    let _documented_request: &str = "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000D";
-    let request = op::Request::builder()
+fn single_step_transfer_documented_request() -> client::single_step_transfer::Request {
+    client::single_step_transfer::Request::builder()
         .id("01RCC3N118B1V0SL8O7GK2LAES00000D")
         .destination(
             serde_json::from_value::<
@@ -510,7 +624,13 @@ fn single_step_transfer_documented() {
                 .unwrap(),
         )
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn single_step_transfer_documented() {
+    use client::single_step_transfer as op;
+    let request: op::Request = single_step_transfer_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000D");
@@ -524,6 +644,10 @@ fn single_step_transfer_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"SingleStepTransfer\",\"destination\":{\"phoneNumber\":\"15002\"}}")
         .unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000D",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -550,11 +674,8 @@ fn single_step_transfer_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn single_step_transfer_with_user_data() {
-    use client::single_step_transfer as op;
-    let _documented_request: &str = "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000G";
-    let request = op::Request::builder()
+fn single_step_transfer_with_user_data_request() -> client::single_step_transfer::Request {
+    client::single_step_transfer::Request::builder()
         .id("01RCC3N118B1V0SL8O7GK2LAES00000G")
         .destination(
             serde_json::from_value::<
@@ -581,7 +702,13 @@ fn single_step_transfer_with_user_data() {
                 .unwrap(),
         )
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn single_step_transfer_with_user_data() {
+    use client::single_step_transfer as op;
+    let request: op::Request = single_step_transfer_with_user_data_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000G");
@@ -596,6 +723,10 @@ fn single_step_transfer_with_user_data() {
         ("{\"operationName\":\"SingleStepTransfer\",\"destination\":{\"phoneNumber\":\"15002\"},\"userData\":{\"TransferReason\":\"Escalation\",\"TransferAgent\":\"WillardC\"}}")
         .unwrap()
     );
+    assert_documented_request(
+        &http,
+        "POST api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000G",
+    );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(Bytes::from_static("{\"statusCode\":0}".as_bytes()))
@@ -607,14 +738,17 @@ fn single_step_transfer_with_user_data() {
     );
 }
 #[rustfmt::skip]
+fn start_call_recording_documented_request() -> client::start_call_recording::Request {
+    client::start_call_recording::Request::builder()
+        .id("01RCC3N118B1V0SL8O7GK2LAES00000V")
+        .build()
+        .unwrap()
+}
+#[rustfmt::skip]
 #[test]
 fn start_call_recording_documented() {
     use client::start_call_recording as op;
-    let _documented_request: &str = "POST /api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000V";
-    let request = op::Request::builder()
-        .id("01RCC3N118B1V0SL8O7GK2LAES00000V")
-        .build()
-        .unwrap();
+    let request: op::Request = start_call_recording_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000V");
@@ -627,6 +761,10 @@ fn start_call_recording_documented() {
     assert_eq!(
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"StartCallRecording\"}").unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "POST /api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000V",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -653,11 +791,8 @@ fn start_call_recording_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn start_contact_center_session_documented() {
-    use client::start_contact_center_session as op;
-    let _documented_request: &str = "POST https://GWS-demo.genGWS.com/api/v2/me HTTP/1.1";
-    let request = op::Request::builder()
+fn start_contact_center_session_documented_request() -> client::start_contact_center_session::Request {
+    client::start_contact_center_session::Request::builder()
         .channels(
             serde_json::from_value::<
                 ::std::vec::Vec<_>,
@@ -665,7 +800,13 @@ fn start_contact_center_session_documented() {
                 .unwrap(),
         )
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn start_contact_center_session_documented() {
+    use client::start_contact_center_session as op;
+    let request: op::Request = start_contact_center_session_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/me");
@@ -679,6 +820,10 @@ fn start_contact_center_session_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"operationName\":\"StartContactCenterSession\",\"channels\":[\"voice\"]}")
         .unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "POST https://GWS-demo.genGWS.com/api/v2/me HTTP/1.1",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -736,4 +881,152 @@ fn event_call_recording_state_change() {
     assert!(
         matches!(event, client::events::Event::CallRecordingStateChange(_)), "{event:?}"
     );
+}
+#[rustfmt::skip]
+/// Sends every documented sample's request through `client`, which must use
+/// `transport`, answering each with the sample's documented response, and returns what
+/// the client put on the wire: (endpoint id, sample name, request).
+#[allow(
+    dead_code,
+    reason = "used by the workspace's agreement test, not by these tests"
+)]
+pub async fn send_samples(
+    client: &client::Client,
+    transport: &::switchboard_runtime::transport::InMemoryTransport,
+) -> Vec<(&'static str, &'static str, ::switchboard_runtime::http::Request<Bytes>)> {
+    let mut sent = Vec::new();
+    transport.push_body(200u16, "{\"statusCode\":0}");
+    let before = transport.requests().len();
+    let _ = client.aux_work(aux_work_documented_request()).await;
+    let requests = transport.requests();
+    assert!(requests.len() > before, "{}/{}: nothing sent", "aux_work", "documented");
+    sent.push(("aux_work", "documented", requests.last().unwrap().clone()));
+    transport.push_body(200u16, "{\"statusCode\":0}");
+    let before = transport.requests().len();
+    let _ = client.complete_conference(complete_conference_documented_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "complete_conference",
+        "documented"
+    );
+    sent.push(("complete_conference", "documented", requests.last().unwrap().clone()));
+    transport.push_body(200u16, "{\"statusCode\":0}");
+    let before = transport.requests().len();
+    let _ = client.dial(dial_documented_request()).await;
+    let requests = transport.requests();
+    assert!(requests.len() > before, "{}/{}: nothing sent", "dial", "documented");
+    sent.push(("dial", "documented", requests.last().unwrap().clone()));
+    transport.push_body(200u16, "{\"statusCode\":0}");
+    let before = transport.requests().len();
+    let _ = client.dial(dial_with_user_data_request()).await;
+    let requests = transport.requests();
+    assert!(requests.len() > before, "{}/{}: nothing sent", "dial", "with_user_data");
+    sent.push(("dial", "with_user_data", requests.last().unwrap().clone()));
+    transport.push_body(200u16, "{\"statusCode\":0}");
+    let before = transport.requests().len();
+    let _ = client.hangup(hangup_documented_request()).await;
+    let requests = transport.requests();
+    assert!(requests.len() > before, "{}/{}: nothing sent", "hangup", "documented");
+    sent.push(("hangup", "documented", requests.last().unwrap().clone()));
+    transport.push_body(200u16, "{\"statusCode\":0}");
+    let before = transport.requests().len();
+    let _ = client.hold(hold_documented_request()).await;
+    let requests = transport.requests();
+    assert!(requests.len() > before, "{}/{}: nothing sent", "hold", "documented");
+    sent.push(("hold", "documented", requests.last().unwrap().clone()));
+    transport.push_body(200u16, "{\"statusCode\":0}");
+    let before = transport.requests().len();
+    let _ = client.initiate_conference(initiate_conference_documented_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "initiate_conference",
+        "documented"
+    );
+    sent.push(("initiate_conference", "documented", requests.last().unwrap().clone()));
+    transport.push_body(200u16, "{\"statusCode\":0}");
+    let before = transport.requests().len();
+    let _ = client.initiate_transfer(initiate_transfer_documented_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "initiate_transfer", "documented"
+    );
+    sent.push(("initiate_transfer", "documented", requests.last().unwrap().clone()));
+    transport.push_body(200u16, "{\"statusCode\":0}");
+    let before = transport.requests().len();
+    let _ = client.not_ready(not_ready_documented_request()).await;
+    let requests = transport.requests();
+    assert!(requests.len() > before, "{}/{}: nothing sent", "not_ready", "documented");
+    sent.push(("not_ready", "documented", requests.last().unwrap().clone()));
+    transport.push_body(200u16, "{\"statusCode\":0}");
+    let before = transport.requests().len();
+    let _ = client.ready(ready_documented_request()).await;
+    let requests = transport.requests();
+    assert!(requests.len() > before, "{}/{}: nothing sent", "ready", "documented");
+    sent.push(("ready", "documented", requests.last().unwrap().clone()));
+    transport.push_body(200u16, "{\"statusCode\":0}");
+    let before = transport.requests().len();
+    let _ = client
+        .remove_participant_from_conference(
+            remove_participant_from_conference_documented_request(),
+        )
+        .await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent",
+        "remove_participant_from_conference", "documented"
+    );
+    sent.push((
+        "remove_participant_from_conference",
+        "documented",
+        requests.last().unwrap().clone(),
+    ));
+    transport.push_body(200u16, "{\"statusCode\":0}");
+    let before = transport.requests().len();
+    let _ = client.single_step_transfer(single_step_transfer_documented_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "single_step_transfer",
+        "documented"
+    );
+    sent.push(("single_step_transfer", "documented", requests.last().unwrap().clone()));
+    transport.push_body(200u16, "{\"statusCode\":0}");
+    let before = transport.requests().len();
+    let _ = client
+        .single_step_transfer(single_step_transfer_with_user_data_request())
+        .await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "single_step_transfer",
+        "with_user_data"
+    );
+    sent.push((
+        "single_step_transfer",
+        "with_user_data",
+        requests.last().unwrap().clone(),
+    ));
+    transport.push_body(200u16, "{\"statusCode\":0}");
+    let before = transport.requests().len();
+    let _ = client.start_call_recording(start_call_recording_documented_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "start_call_recording",
+        "documented"
+    );
+    sent.push(("start_call_recording", "documented", requests.last().unwrap().clone()));
+    transport.push_body(200u16, "{\"statusCode\":0}");
+    let before = transport.requests().len();
+    let _ = client
+        .start_contact_center_session(start_contact_center_session_documented_request())
+        .await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "start_contact_center_session",
+        "documented"
+    );
+    sent.push((
+        "start_contact_center_session",
+        "documented",
+        requests.last().unwrap().clone(),
+    ));
+    sent
 }

@@ -15,17 +15,78 @@ fn query(
     ::switchboard_runtime::query::pairs(request.uri())
 }
 #[rustfmt::skip]
-#[test]
-fn contact_user_documented() {
-    use client::contact_user as op;
-    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/contact_user?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
-    let request = op::Request::builder()
+/// Compares `http` (built against the test base URL) with `line`, the request line
+/// as a page prints it (`POST api/v2/me/calls/1`, `POST https://host/api/v2/me
+/// HTTP/1.1` or a bare URL): an oracle independent of the model. Same method when
+/// the line gives one, same path after the base URL's own path, same query; of the
+/// query pairs the auth scheme adds when sending (`AUTH_ADDED`), only fixed ones are
+/// compared by value, the others are credentials, a signature or a random number
+/// per request.
+fn assert_documented_request(
+    http: &::switchboard_runtime::http::Request<Bytes>,
+    line: &str,
+) {
+    const BASE_PATH: &str = "";
+    const AUTH_ADDED: &[(&str, Option<&str>)] = &[
+        ("sdkappid", None),
+        ("identifier", None),
+        ("usersig", None),
+        ("random", None),
+        ("contenttype", Some("json")),
+    ];
+    let mut words = line.split_whitespace();
+    let first = words.next().unwrap();
+    let (method, target) = if first.bytes().all(|b| b.is_ascii_uppercase()) {
+        (Some(first), words.next().unwrap())
+    } else {
+        (None, first)
+    };
+    let target = match target.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => target,
+    };
+    let documented: ::switchboard_runtime::http::Uri = format!(
+        "http://documented/{}", target.trim_start_matches('/')
+    )
+        .parse()
+        .unwrap();
+    if let Some(method) = method {
+        assert_eq!(http.method().as_str(), method, "the documented method");
+    }
+    assert_eq!(
+        format!("{BASE_PATH}{}", http.uri().path()), documented.path(),
+        "the documented path"
+    );
+    let mut documented_query = Vec::new();
+    for (name, value) in ::switchboard_runtime::query::pairs(&documented) {
+        match AUTH_ADDED.iter().find(|(n, _)| *n == name) {
+            Some((_, Some(fixed))) => {
+                assert_eq!(value, * fixed, "the documented {}", name)
+            }
+            Some((_, None)) => {}
+            None => documented_query.push((name, value)),
+        }
+    }
+    let mut sent_query = query(http);
+    sent_query.sort();
+    documented_query.sort();
+    assert_eq!(sent_query, documented_query, "the documented query");
+}
+#[rustfmt::skip]
+fn contact_user_documented_request() -> client::contact_user::Request {
+    client::contact_user::Request::builder()
         .im_agent_user_id("@customer_service_account")
         .client_user_id("1289314544")
         .group_id(9465i64)
         .member_id("1289316687@qq.com")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn contact_user_documented() {
+    use client::contact_user as op;
+    let request: op::Request = contact_user_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/v4/desk_http_svc/contact_user");
@@ -39,6 +100,10 @@ fn contact_user_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"IMAgentUserId\":\"@customer_service_account\",\"ClientUserId\":\"1289314544\",\"GroupId\":9465,\"MemberId\":\"1289316687@qq.com\"}")
         .unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "https://console.tim.qq.com/v4/desk_http_svc/contact_user?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -56,11 +121,8 @@ fn contact_user_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn describe_agent_statistics_documented() {
-    use client::describe_agent_statistics as op;
-    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/describe_agent_statistics?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
-    let request = op::Request::builder()
+fn describe_agent_statistics_documented_request() -> client::describe_agent_statistics::Request {
+    client::describe_agent_statistics::Request::builder()
         .from(1736697600i64)
         .to(1736870399i64)
         .limit(10i64)
@@ -75,7 +137,13 @@ fn describe_agent_statistics_documented() {
                 .unwrap(),
         )
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn describe_agent_statistics_documented() {
+    use client::describe_agent_statistics as op;
+    let request: op::Request = describe_agent_statistics_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/v4/desk_http_svc/describe_agent_statistics");
@@ -89,6 +157,10 @@ fn describe_agent_statistics_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"From\":1736697600,\"To\":1736870399,\"AgentIds\":[\"1289316652@qq.com\"],\"Limit\":10,\"Offset\":0}")
         .unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "https://console.tim.qq.com/v4/desk_http_svc/describe_agent_statistics?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -108,17 +180,20 @@ fn describe_agent_statistics_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn describe_chat_messages_documented() {
-    use client::describe_chat_messages as op;
-    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/describe_chat_messages?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
-    let request = op::Request::builder()
+fn describe_chat_messages_documented_request() -> client::describe_chat_messages::Request {
+    client::describe_chat_messages::Request::builder()
         .session_id("b0f4ca12-4850-4218-a284-efe679a87066")
         .limit(50i64)
         .offset(0i64)
         .order(1i64)
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn describe_chat_messages_documented() {
+    use client::describe_chat_messages as op;
+    let request: op::Request = describe_chat_messages_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/v4/desk_http_svc/describe_chat_messages");
@@ -132,6 +207,10 @@ fn describe_chat_messages_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"SessionId\":\"b0f4ca12-4850-4218-a284-efe679a87066\",\"Limit\":50,\"Offset\":0,\"Order\":1}")
         .unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "https://console.tim.qq.com/v4/desk_http_svc/describe_chat_messages?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -151,18 +230,21 @@ fn describe_chat_messages_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn describe_im_cdr_list_documented() {
-    use client::describe_im_cdr_list as op;
-    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/describe_im_cdr_list?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
-    let request = op::Request::builder()
+fn describe_im_cdr_list_documented_request() -> client::describe_im_cdr_list::Request {
+    client::describe_im_cdr_list::Request::builder()
         .start_timestamp(1730390400i64)
         .end_timestamp(1730476799i64)
         .limit(10i64)
         .offset(0i64)
         .client_user_id("1299314544")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn describe_im_cdr_list_documented() {
+    use client::describe_im_cdr_list as op;
+    let request: op::Request = describe_im_cdr_list_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/v4/desk_http_svc/describe_im_cdr_list");
@@ -176,6 +258,10 @@ fn describe_im_cdr_list_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"StartTimestamp\":1730390400,\"EndTimestamp\":1730476799,\"ClientUserId\":\"1299314544\",\"Limit\":10,\"Offset\":0}")
         .unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "https://console.tim.qq.com/v4/desk_http_svc/describe_im_cdr_list?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -195,11 +281,14 @@ fn describe_im_cdr_list_documented() {
     );
 }
 #[rustfmt::skip]
+fn describe_reception_realtime_statistics_documented_request() -> client::describe_reception_realtime_statistics::Request {
+    client::describe_reception_realtime_statistics::Request::builder().build().unwrap()
+}
+#[rustfmt::skip]
 #[test]
 fn describe_reception_realtime_statistics_documented() {
     use client::describe_reception_realtime_statistics as op;
-    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/describe_reception_realtime_statistics?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
-    let request = op::Request::builder().build().unwrap();
+    let request: op::Request = describe_reception_realtime_statistics_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(
@@ -212,6 +301,10 @@ fn describe_reception_realtime_statistics_documented() {
     assert_eq!(actual_query, expected_query);
     let sent: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
     assert_eq!(sent, serde_json::from_str:: < serde_json::Value > ("{}").unwrap());
+    assert_documented_request(
+        &http,
+        "https://console.tim.qq.com/v4/desk_http_svc/describe_reception_realtime_statistics?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
+    );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
         .body(
@@ -230,16 +323,19 @@ fn describe_reception_realtime_statistics_documented() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn describe_session_statistics_documented() {
-    use client::describe_session_statistics as op;
-    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/describe_session_statistics?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
-    let request = op::Request::builder()
+fn describe_session_statistics_documented_request() -> client::describe_session_statistics::Request {
+    client::describe_session_statistics::Request::builder()
         .from(1736697600i64)
         .to(1736870399i64)
         .group_by_hour(true)
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn describe_session_statistics_documented() {
+    use client::describe_session_statistics as op;
+    let request: op::Request = describe_session_statistics_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/v4/desk_http_svc/describe_session_statistics");
@@ -252,6 +348,10 @@ fn describe_session_statistics_documented() {
     assert_eq!(
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"From\":1736697600,\"To\":1736870399,\"GroupByHour\":true}").unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "https://console.tim.qq.com/v4/desk_http_svc/describe_session_statistics?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -271,14 +371,17 @@ fn describe_session_statistics_documented() {
     );
 }
 #[rustfmt::skip]
+fn end_session_documented_request() -> client::end_session::Request {
+    client::end_session::Request::builder()
+        .session_id("b0f4ca12-4850-4218-a284-efe679a87066")
+        .build()
+        .unwrap()
+}
+#[rustfmt::skip]
 #[test]
 fn end_session_documented() {
     use client::end_session as op;
-    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/end_session?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
-    let request = op::Request::builder()
-        .session_id("b0f4ca12-4850-4218-a284-efe679a87066")
-        .build()
-        .unwrap();
+    let request: op::Request = end_session_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/v4/desk_http_svc/end_session");
@@ -291,6 +394,10 @@ fn end_session_documented() {
     assert_eq!(
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"SessionId\":\"b0f4ca12-4850-4218-a284-efe679a87066\"}").unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "https://console.tim.qq.com/v4/desk_http_svc/end_session?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -307,14 +414,17 @@ fn end_session_documented() {
     );
 }
 #[rustfmt::skip]
+fn get_session_state_by_session_id_request() -> client::get_session_state::Request {
+    client::get_session_state::Request::builder()
+        .session_id("b0f4ca12-4850-4218-a284-efe679a87066")
+        .build()
+        .unwrap()
+}
+#[rustfmt::skip]
 #[test]
 fn get_session_state_by_session_id() {
     use client::get_session_state as op;
-    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/get_session_state?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
-    let request = op::Request::builder()
-        .session_id("b0f4ca12-4850-4218-a284-efe679a87066")
-        .build()
-        .unwrap();
+    let request: op::Request = get_session_state_by_session_id_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/v4/desk_http_svc/get_session_state");
@@ -327,6 +437,10 @@ fn get_session_state_by_session_id() {
     assert_eq!(
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"SessionId\":\"b0f4ca12-4850-4218-a284-efe679a87066\"}").unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "https://console.tim.qq.com/v4/desk_http_svc/get_session_state?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -346,14 +460,18 @@ fn get_session_state_by_session_id() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn get_session_state_by_user_ids() {
-    use client::get_session_state as op;
-    let request = op::Request::builder()
+fn get_session_state_by_user_ids_request() -> client::get_session_state::Request {
+    client::get_session_state::Request::builder()
         .client_user_id("user1")
         .customer_service_id("@customer_service_account")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn get_session_state_by_user_ids() {
+    use client::get_session_state as op;
+    let request: op::Request = get_session_state_by_user_ids_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/v4/desk_http_svc/get_session_state");
@@ -370,11 +488,8 @@ fn get_session_state_by_user_ids() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn send_msg_by_session_id() {
-    use client::send_msg as op;
-    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/send_msg?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
-    let request = op::Request::builder()
+fn send_msg_by_session_id_request() -> client::send_msg::Request {
+    client::send_msg::Request::builder()
         .session_id("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
         .msg_random(8436874u32)
         .msg_body(
@@ -392,7 +507,13 @@ fn send_msg_by_session_id() {
         )
         .cloud_custom_data("your cloud custom data")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn send_msg_by_session_id() {
+    use client::send_msg as op;
+    let request: op::Request = send_msg_by_session_id_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/v4/desk_http_svc/send_msg");
@@ -406,6 +527,10 @@ fn send_msg_by_session_id() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"SessionId\":\"fd8a2e30-54de-4e40-bcaf-02718409c5cf\",\"MsgRandom\":8436874,\"MsgBody\":[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"Welcome to use smart customer service. Glad to serve you.\"}}],\"CloudCustomData\":\"your cloud custom data\"}")
         .unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "https://console.tim.qq.com/v4/desk_http_svc/send_msg?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -422,10 +547,8 @@ fn send_msg_by_session_id() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn send_msg_by_accounts() {
-    use client::send_msg as op;
-    let request = op::Request::builder()
+fn send_msg_by_accounts_request() -> client::send_msg::Request {
+    client::send_msg::Request::builder()
         .from_account("@customer_service_account")
         .to_account("user45")
         .msg_random(82139u32)
@@ -444,7 +567,13 @@ fn send_msg_by_accounts() {
         )
         .cloud_custom_data("your cloud custom data")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn send_msg_by_accounts() {
+    use client::send_msg as op;
+    let request: op::Request = send_msg_by_accounts_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/v4/desk_http_svc/send_msg");
@@ -461,10 +590,8 @@ fn send_msg_by_accounts() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn send_msg_card_custom_message() {
-    use client::send_msg as op;
-    let request = op::Request::builder()
+fn send_msg_card_custom_message_request() -> client::send_msg::Request {
+    client::send_msg::Request::builder()
         .from_account("@customer_service_account")
         .to_account("user45")
         .msg_random(82139u32)
@@ -483,7 +610,13 @@ fn send_msg_card_custom_message() {
         )
         .cloud_custom_data("your cloud custom data")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn send_msg_card_custom_message() {
+    use client::send_msg as op;
+    let request: op::Request = send_msg_card_custom_message_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/v4/desk_http_svc/send_msg");
@@ -500,15 +633,18 @@ fn send_msg_card_custom_message() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn send_stream_msg_first_chunk() {
-    use client::send_stream_msg as op;
-    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/send_stream_msg?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
-    let request = op::Request::builder()
+fn send_stream_msg_first_chunk_request() -> client::send_stream_msg::Request {
+    client::send_stream_msg::Request::builder()
         .session_id("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
         .chunk("Hello, ")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn send_stream_msg_first_chunk() {
+    use client::send_stream_msg as op;
+    let request: op::Request = send_stream_msg_first_chunk_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/v4/desk_http_svc/send_stream_msg");
@@ -522,6 +658,10 @@ fn send_stream_msg_first_chunk() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"SessionId\":\"fd8a2e30-54de-4e40-bcaf-02718409c5cf\",\"Chunk\":\"Hello, \"}")
         .unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "https://console.tim.qq.com/v4/desk_http_svc/send_stream_msg?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -540,15 +680,19 @@ fn send_stream_msg_first_chunk() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn send_stream_msg_next_chunk() {
-    use client::send_stream_msg as op;
-    let request = op::Request::builder()
+fn send_stream_msg_next_chunk_request() -> client::send_stream_msg::Request {
+    client::send_stream_msg::Request::builder()
         .session_id("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
         .chunk("this is ")
         .msg_key("124_1600045926_716f784b2bbd6ce9415027715")
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn send_stream_msg_next_chunk() {
+    use client::send_stream_msg as op;
+    let request: op::Request = send_stream_msg_next_chunk_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/v4/desk_http_svc/send_stream_msg");
@@ -565,16 +709,20 @@ fn send_stream_msg_next_chunk() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn send_stream_msg_last_chunk() {
-    use client::send_stream_msg as op;
-    let request = op::Request::builder()
+fn send_stream_msg_last_chunk_request() -> client::send_stream_msg::Request {
+    client::send_stream_msg::Request::builder()
         .session_id("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
         .chunk("Tencent Cloud.")
         .msg_key("124_1600045926_716f784b2bbd6ce9415027715")
         .finish(1i64)
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn send_stream_msg_last_chunk() {
+    use client::send_stream_msg as op;
+    let request: op::Request = send_stream_msg_last_chunk_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/v4/desk_http_svc/send_stream_msg");
@@ -609,11 +757,8 @@ fn send_stream_msg_response_package() {
     );
 }
 #[rustfmt::skip]
-#[test]
-fn transfer_to_human_documented() {
-    use client::transfer_to_human as op;
-    let _documented_request: &str = "https://console.tim.qq.com/v4/desk_http_svc/transfer_to_human?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json";
-    let request = op::Request::builder()
+fn transfer_to_human_documented_request() -> client::transfer_to_human::Request {
+    client::transfer_to_human::Request::builder()
         .session_id("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
         .agent_id_list(
             serde_json::from_value::<
@@ -626,7 +771,13 @@ fn transfer_to_human_documented() {
         )
         .agent_group_id(2473i64)
         .build()
-        .unwrap();
+        .unwrap()
+}
+#[rustfmt::skip]
+#[test]
+fn transfer_to_human_documented() {
+    use client::transfer_to_human as op;
+    let request: op::Request = transfer_to_human_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "POST");
     assert_eq!(http.uri().path(), "/v4/desk_http_svc/transfer_to_human");
@@ -640,6 +791,10 @@ fn transfer_to_human_documented() {
         sent, serde_json::from_str:: < serde_json::Value >
         ("{\"SessionId\":\"fd8a2e30-54de-4e40-bcaf-02718409c5cf\",\"AgentIdList\":[\"test_agent@qq.com\"],\"AgentGroupId\":2473}")
         .unwrap()
+    );
+    assert_documented_request(
+        &http,
+        "https://console.tim.qq.com/v4/desk_http_svc/transfer_to_human?sdkappid=88888888&identifier=admin&usersig=xxx&random=99999999&contenttype=json",
     );
     let response = ::switchboard_runtime::http::Response::builder()
         .status(200u16)
@@ -670,4 +825,218 @@ fn event_chat_bot_user_send_msg() {
         .unwrap();
     let event = client::events::decode(&frame).unwrap();
     assert!(matches!(event, client::events::Event::ChatBotUserSendMsg(_)), "{event:?}");
+}
+#[rustfmt::skip]
+/// Sends every documented sample's request through `client`, which must use
+/// `transport`, answering each with the sample's documented response, and returns what
+/// the client put on the wire: (endpoint id, sample name, request).
+#[allow(
+    dead_code,
+    reason = "used by the workspace's agreement test, not by these tests"
+)]
+pub async fn send_samples(
+    client: &client::Client,
+    transport: &::switchboard_runtime::transport::InMemoryTransport,
+) -> Vec<(&'static str, &'static str, ::switchboard_runtime::http::Request<Bytes>)> {
+    let mut sent = Vec::new();
+    transport
+        .push_body(
+            200u16,
+            "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"MemberId\":\"1289316687@qq.com\"}",
+        );
+    let before = transport.requests().len();
+    let _ = client.contact_user(contact_user_documented_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "contact_user", "documented"
+    );
+    sent.push(("contact_user", "documented", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"TotalCount\":5,\"Data\":[{\"AgentId\":\"1289316652@qq.com\",\"AgentNickName\":\"美美\",\"FirstLoginTimestamp\":1738923814,\"LastLogoutTimestamp\":1738934235,\"FreeTime\":3600,\"BusyTime\":300,\"RestTime\":600,\"TotalSessionCnt\":12,\"TransferSessionCnt\":0,\"EffectiveSessionCnt\":8,\"AgentEndCnt\":10,\"ServeUserCnt\":10,\"TotalAcceptTime\":1527,\"TotalMsgCnt\":450,\"AgentMsgCnt\":200,\"UserMsgCnt\":150,\"NotRespSessionCnt\":2,\"AvgFirstRespTime\":10,\"FirstRespUnder30sCnt\":9,\"AvgRespTime\":25,\"AvgRespUnder30sCnt\":8,\"AvgAcceptTime\":300,\"SatisfactionSelectedCnt\":8,\"SatisfiedCnt\":6}]}",
+        );
+    let before = transport.requests().len();
+    let _ = client
+        .describe_agent_statistics(describe_agent_statistics_documented_request())
+        .await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "describe_agent_statistics",
+        "documented"
+    );
+    sent.push((
+        "describe_agent_statistics",
+        "documented",
+        requests.last().unwrap().clone(),
+    ));
+    transport
+        .push_body(
+            200u16,
+            "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"Messages\":[{\"FromAccount\":\"8618655061639\",\"FromAccountRole\":1,\"MsgBody\":[{\"MsgContent\":{\"Text\":\"hello\"},\"MsgType\":\"TIMTextElem\"}],\"Timestamp\":1730939030138}],\"TotalCount\":26}",
+        );
+    let before = transport.requests().len();
+    let _ = client
+        .describe_chat_messages(describe_chat_messages_documented_request())
+        .await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "describe_chat_messages",
+        "documented"
+    );
+    sent.push((
+        "describe_chat_messages",
+        "documented",
+        requests.last().unwrap().clone(),
+    ));
+    transport
+        .push_body(
+            200u16,
+            "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"TotalCount\":1,\"IMCdrList\":[{\"SessionId\":\"a97d3e1f-a88b-403b-9b3a-7bc6554ea05d\",\"AgentGroupId\":\"3067\",\"AgentGroupName\":\"在线客服\",\"AgentId\":\"shannon@qq.com\",\"ChannelType\":\"SDK\",\"ClientUserId\":\"1299314544\",\"ClientUserNickName\":\"山浓\",\"Duration\":10,\"EndStatus\":\"AgentEndedSession\",\"SatisfactionSelected\":5,\"Timestamp\":1730443136}]}",
+        );
+    let before = transport.requests().len();
+    let _ = client.describe_im_cdr_list(describe_im_cdr_list_documented_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "describe_im_cdr_list",
+        "documented"
+    );
+    sent.push(("describe_im_cdr_list", "documented", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"Data\":{\"CurrentTransferAgentCnt\":15,\"CurrentAgentAcceptCnt\":13,\"CurrentQueueCnt\":2,\"FreeAgentCnt\":10,\"RestAgentCnt\":2,\"BusyAgentCnt\":3,\"CurrentGroupQueueCnt\":[{\"GroupId\":6103,\"GroupName\":\"128931\",\"QueueCnt\":0}]}}",
+        );
+    let before = transport.requests().len();
+    let _ = client
+        .describe_reception_realtime_statistics(
+            describe_reception_realtime_statistics_documented_request(),
+        )
+        .await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent",
+        "describe_reception_realtime_statistics", "documented"
+    );
+    sent.push((
+        "describe_reception_realtime_statistics",
+        "documented",
+        requests.last().unwrap().clone(),
+    ));
+    transport
+        .push_body(
+            200u16,
+            "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"TotalCount\":5,\"Data\":[{\"Time\":\"2025-04-06\",\"TotalSessionCnt\":12,\"TransferAgentSessionCnt\":10,\"AgentAcceptCnt\":9,\"EffectiveSessionCnt\":8,\"SatisfactionSelectedCnt\":5,\"OneStarSelectedCnt\":1,\"TwoStarSelectedCnt\":1,\"ThreeStarSelectedCnt\":1,\"FourStarSelectedCnt\":1,\"FiveStarSelectedCnt\":1,\"AvgFirstRespTime\":10,\"AvgRespTime\":25,\"AvgAcceptTime\":300,\"AvgQueueTime\":6}]}",
+        );
+    let before = transport.requests().len();
+    let _ = client
+        .describe_session_statistics(describe_session_statistics_documented_request())
+        .await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "describe_session_statistics",
+        "documented"
+    );
+    sent.push((
+        "describe_session_statistics",
+        "documented",
+        requests.last().unwrap().clone(),
+    ));
+    transport
+        .push_body(
+            200u16,
+            "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0}",
+        );
+    let before = transport.requests().len();
+    let _ = client.end_session(end_session_documented_request()).await;
+    let requests = transport.requests();
+    assert!(requests.len() > before, "{}/{}: nothing sent", "end_session", "documented");
+    sent.push(("end_session", "documented", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"SessionId\":\"a-b-c-d-e\",\"CurrentState\":\"Agent\",\"AgentId\":\"test@qq.com\"}",
+        );
+    let before = transport.requests().len();
+    let _ = client.get_session_state(get_session_state_by_session_id_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "get_session_state",
+        "by_session_id"
+    );
+    sent.push(("get_session_state", "by_session_id", requests.last().unwrap().clone()));
+    transport.push_body(200u16, "{}");
+    let before = transport.requests().len();
+    let _ = client.get_session_state(get_session_state_by_user_ids_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "get_session_state",
+        "by_user_ids"
+    );
+    sent.push(("get_session_state", "by_user_ids", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0}",
+        );
+    let before = transport.requests().len();
+    let _ = client.send_msg(send_msg_by_session_id_request()).await;
+    let requests = transport.requests();
+    assert!(requests.len() > before, "{}/{}: nothing sent", "send_msg", "by_session_id");
+    sent.push(("send_msg", "by_session_id", requests.last().unwrap().clone()));
+    transport.push_body(200u16, "{}");
+    let before = transport.requests().len();
+    let _ = client.send_msg(send_msg_by_accounts_request()).await;
+    let requests = transport.requests();
+    assert!(requests.len() > before, "{}/{}: nothing sent", "send_msg", "by_accounts");
+    sent.push(("send_msg", "by_accounts", requests.last().unwrap().clone()));
+    transport.push_body(200u16, "{}");
+    let before = transport.requests().len();
+    let _ = client.send_msg(send_msg_card_custom_message_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "send_msg", "card_custom_message"
+    );
+    sent.push(("send_msg", "card_custom_message", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"MsgKey\":\"124_1600045926_716f784b2bbd6ce9415027715\"}",
+        );
+    let before = transport.requests().len();
+    let _ = client.send_stream_msg(send_stream_msg_first_chunk_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "send_stream_msg", "first_chunk"
+    );
+    sent.push(("send_stream_msg", "first_chunk", requests.last().unwrap().clone()));
+    transport.push_body(200u16, "{}");
+    let before = transport.requests().len();
+    let _ = client.send_stream_msg(send_stream_msg_next_chunk_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "send_stream_msg", "next_chunk"
+    );
+    sent.push(("send_stream_msg", "next_chunk", requests.last().unwrap().clone()));
+    transport.push_body(200u16, "{}");
+    let before = transport.requests().len();
+    let _ = client.send_stream_msg(send_stream_msg_last_chunk_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "send_stream_msg", "last_chunk"
+    );
+    sent.push(("send_stream_msg", "last_chunk", requests.last().unwrap().clone()));
+    transport
+        .push_body(
+            200u16,
+            "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"AgentId\":\"test_agent@qq.com\"}",
+        );
+    let before = transport.requests().len();
+    let _ = client.transfer_to_human(transfer_to_human_documented_request()).await;
+    let requests = transport.requests();
+    assert!(
+        requests.len() > before, "{}/{}: nothing sent", "transfer_to_human", "documented"
+    );
+    sent.push(("transfer_to_human", "documented", requests.last().unwrap().clone()));
+    sent
 }
