@@ -115,7 +115,9 @@ fn documented_frames(service: &str) -> Vec<Vec<u8>> {
 fn decode_throughput(c: &mut Criterion) {
     type Decoder = fn(&[u8]) -> bool;
     let services: [(&str, Decoder); 2] = [
-        ("genesys_gws", |f| switchboard_genesys_gws::events::decode(f).is_ok()),
+        ("genesys_gws", |f| {
+            switchboard_genesys_gws::events::decode(f).is_ok()
+        }),
         ("huawei_agentgateway", |f| {
             switchboard_huawei_agentgateway::events::decode(f).is_ok()
         }),

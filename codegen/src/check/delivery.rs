@@ -45,6 +45,18 @@ pub fn check_delivery(cx: &mut Cx<'_>) {
                     envelope.delivery.span,
                 );
             }
+            if let Some(hold) = &b.hold_ms
+                && (hold.value == 0 || hold.value > 600_000)
+            {
+                cx.report(
+                    Problem::Delivery {
+                        message: format!("a connect hold of {} ms", hold.value),
+                        hint: "give a hold between 1 ms and 10 minutes, below the transport's request timeout".into(),
+                    },
+                    file,
+                    hold.span,
+                );
+            }
             let names: Vec<&str> = b.channels.iter().map(|c| c.name.value.as_str()).collect();
             for channel in &b.channels {
                 let c = &channel.name.value;

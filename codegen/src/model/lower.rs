@@ -162,6 +162,7 @@ fn delivery(s: &spec::ServiceSpec, d: &spec::DeliverySpec) -> Delivery {
                         .collect(),
                 })
                 .collect(),
+            hold_ms: b.hold_ms.as_ref().map(|h| h.value),
             source: b.source.as_ref().map(source),
             unconfirmed: texts(&b.unconfirmed),
         }),

@@ -315,6 +315,8 @@ pub struct Bayeux {
     pub path: String,
     /// Subscribed channels, in spec order.
     pub channels: Vec<Channel>,
+    /// The connect hold the client asks for, in milliseconds.
+    pub hold_ms: Option<u64>,
     /// Source page.
     pub source: Option<Source>,
     /// Unconfirmed facts.

@@ -348,6 +348,10 @@ pub struct BayeuxSpec {
     pub path: Text,
     /// The channels the client subscribes to; each event's `channel` must be one of them.
     pub channels: Vec<ChannelSpec>,
+    /// The longest the server may hold a `/meta/connect` open, in milliseconds, asked for with
+    /// `advice.timeout`; keep it below the client transport's request timeout (30 s by default).
+    /// Absent: the server's own hold.
+    pub hold_ms: Option<Sp<u64>>,
     /// Where the delivery facts come from.
     pub source: Option<SourceSpec>,
     /// Facts of the delivery no public page confirms.

@@ -21,6 +21,9 @@ pub fn emit_delivery(service: &Service, envelope: &EventEnvelope) -> TokenStream
         Delivery::Bayeux(b) => {
             let path = &b.path;
             let channels = b.channels.iter().map(|c| &c.name);
+            let hold = b
+                .hold_ms
+                .map(|ms| quote!(.hold(::std::time::Duration::from_millis(#ms))));
             let docs = markdown(&format!(
                 "The Bayeux settings of the spec: handshake at {} under the base URL, channels {}.",
                 code(path),
@@ -34,7 +37,7 @@ pub fn emit_delivery(service: &Service, envelope: &EventEnvelope) -> TokenStream
                 #stream
                 #docs
                 pub fn bayeux_config(options: StreamOptions) -> #rt::bayeux::BayeuxConfig {
-                    #rt::bayeux::BayeuxConfig::new(#path, [#(#channels),*]).options(options)
+                    #rt::bayeux::BayeuxConfig::new(#path, [#(#channels),*]) #hold .options(options)
                 }
             }
         }

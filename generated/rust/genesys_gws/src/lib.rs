@@ -854,6 +854,7 @@ pub mod events {
                 "/notifications",
                 ["/v2/me/calls", "/v2/me/devices"],
             )
+            .hold(::std::time::Duration::from_millis(25000u64))
             .options(options)
     }
     /// Decodes one event frame (JSON bytes). Never panics, whatever the bytes.

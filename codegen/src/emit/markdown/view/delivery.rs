@@ -9,6 +9,7 @@ use crate::model::{Delivery, Service};
 pub(super) struct DeliveryView {
     mechanism: &'static str,
     path: Option<String>,
+    hold_ms: Option<u64>,
     channels: Vec<ChannelRow>,
     endpoint: Option<LinkView>,
     events_at: Option<String>,
@@ -48,6 +49,7 @@ pub(super) fn delivery_view(service: &Service, delivery: &Delivery) -> DeliveryV
     let mut view = DeliveryView {
         mechanism: delivery.mechanism(),
         path: None,
+        hold_ms: None,
         channels: Vec::new(),
         endpoint: None,
         events_at: None,
@@ -66,6 +68,7 @@ pub(super) fn delivery_view(service: &Service, delivery: &Delivery) -> DeliveryV
     match delivery {
         Delivery::Bayeux(b) => {
             view.path = Some(b.path.clone());
+            view.hold_ms = b.hold_ms;
             view.channels = b
                 .channels
                 .iter()
