@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{code, markdown};
+use super::docs::{code, markdown, vendor};
 use super::types::ident;
 use crate::model::{Delivery, EventEnvelope, Service};
 
@@ -106,7 +106,7 @@ fn emit_callbacks(service: &Service, push: &crate::model::Push) -> TokenStream {
     let mut text = format!(
         "Decodes the callbacks {} sends to the application (push delivery).\n\n\
          A callback is checked before it is decoded: method {}",
-        service.vendor,
+        vendor(&service.vendor),
         code(method)
     );
     for (q, s) in &settings {
