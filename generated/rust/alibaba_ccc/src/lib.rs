@@ -186,11 +186,17 @@ pub mod types {
         pub channel_contexts: ::std::option::Option<
             ::std::vec::Vec<super::types::ChannelContext>,
         >,
+        /// Ingest endpoint data. Custom data passed through SIP signaling.
+        ///
+        /// Unconfirmed: Not in the UnmuteCall seed sample. Listed only in MakeCall's response (current MakeCall page <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-makecall> and the official Python SDK alibabacloud-ccc20200701 2.35.0, model MakeCallResponseBodyDataCallContext, whose English description is quoted here); no other call-control action's model has it.
+        ///
+        /// Wire name: `CallVariables`.
+        pub call_variables: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
         CallContext { optional call_type = "CallType", optional instance_id =
         "InstanceId", optional job_id = "JobId", optional channel_contexts =
-        "ChannelContexts" }
+        "ChannelContexts", optional call_variables = "CallVariables" }
     );
     /// 话务通道上下文 (channel context), as shown in the UnmuteCall sample response.
     ///
@@ -4056,7 +4062,7 @@ pub mod make_call {
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.UserId`.
 ///
 /// Unconfirmed:
-/// - The call to monitor is identified by MonitoredUserId only: the page has no JobId parameter (B.4 lists none either).
+/// - The call to monitor is identified by MonitoredUserId only: the page has no JobId parameter (the official SDK lists none either).
 /// - Required flags from the official Go SDK (MonitorCallRequest: InstanceId, MonitoredUserId); the document_detail edition (439615) marks UserId and DeviceId required too.
 /// - The zh title of the page is not in the stored copy; the current zh/en editions were not found.
 /// - Error codes: the stored copy of the current page holds only its head (parameters and the start of 返回参数); the codes listed are from the older 2.x version of this page mirrored in GitHub AlibabaCloudDocs/ccc (cn.zh-CN/开发指南/开发指南（2.x版本）/API参考/话务/MonitorCall.md). The current page may list more (the UnmuteCall page lists Parameter.Blank, InvalidOperation.ChannelState/UserState and InternalService.CTI).
@@ -7315,8 +7321,8 @@ pub mod sign_out_group {
 /// `POST https://{endpoint}/`
 ///
 /// Unconfirmed:
-/// - Parameter and response descriptions, required flags and examples are from Alibaba's API metadata as rendered in the third-party typings muzea/aliyun-sdk-node (dist/ccc/StartConference/req.d.ts, res.d.ts); parameter names and placement (query) match VENDORS.md B.4 (official SDK).
-/// - B.4 lists no DeviceId for StartConference; none is declared.
+/// - Parameter and response descriptions, required flags and examples are from Alibaba's API metadata as rendered in the third-party typings muzea/aliyun-sdk-node (dist/ccc/StartConference/req.d.ts, res.d.ts); parameter names and placement (query) match the official Python SDK alibabacloud-ccc20200701.
+/// - The official SDK lists no DeviceId for StartConference; none is declared.
 /// - The action's page (zh or en) was not found in the stored copies: its summary, title, 必填 column, 正常返回示例, error codes and change history are unconfirmed.
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-startconference>
@@ -7544,7 +7550,7 @@ pub mod start_conference {
 /// `POST https://{endpoint}/`
 ///
 /// Unconfirmed:
-/// - Parameter and response descriptions, required flags and examples are from Alibaba's API metadata as rendered in the third-party typings muzea/aliyun-sdk-node (dist/ccc/SwitchToConference/req.d.ts, res.d.ts); parameter names and placement (query) match VENDORS.md B.4 (official SDK).
+/// - Parameter and response descriptions, required flags and examples are from Alibaba's API metadata as rendered in the third-party typings muzea/aliyun-sdk-node (dist/ccc/SwitchToConference/req.d.ts, res.d.ts); parameter names and placement (query) match the official Python SDK alibabacloud-ccc20200701.
 /// - The action's page (zh or en) was not found in the stored copies: its summary, title, 必填 column, 正常返回示例, error codes and change history are unconfirmed.
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-switchtoconference>

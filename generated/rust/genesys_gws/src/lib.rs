@@ -794,7 +794,7 @@ pub mod events {
         CallRecordingStateChange(::std::boxed::Box<CallRecordingStateChange>),
         /// Event `DeviceStateChangeMessage`.
         ///
-        /// A device changed (\`/v2/me/devices\` — "messages related to devices. For example, changes to agent state, do-not-disturb, call forwarding, and supervisor monitoring."), e.g. after Ready, NotReady or AuxWork. LIMITATION: this message carries no \`data.notificationType\` (the service's \`event_envelope.name_field\`); it is told apart by \`data.messageType\` only, so the generated \`events::decode\` reports it as \`Event::Unknown\` and no sample frame is attached here (see the unconfirmed note below the service).
+        /// A device changed (\`/v2/me/devices\` — "messages related to devices. For example, changes to agent state, do-not-disturb, call forwarding, and supervisor monitoring."), e.g. after Ready, NotReady or AuxWork. This message carries no \`data.notificationType\` (the service's \`event_envelope.name_field\`); it is told apart by \`data.messageType\` alone, the one discriminator no other event shares, and decodes as this event. No complete sample frame is recorded in this spec.
         ///
         /// Channel: `/v2/me/devices`.
         DeviceStateChangeMessage(::std::boxed::Box<DeviceStateChangeMessage>),
@@ -1043,7 +1043,7 @@ pub mod events {
     );
     /// Event `DeviceStateChangeMessage`.
     ///
-    /// A device changed (\`/v2/me/devices\` — "messages related to devices. For example, changes to agent state, do-not-disturb, call forwarding, and supervisor monitoring."), e.g. after Ready, NotReady or AuxWork. LIMITATION: this message carries no \`data.notificationType\` (the service's \`event_envelope.name_field\`); it is told apart by \`data.messageType\` only, so the generated \`events::decode\` reports it as \`Event::Unknown\` and no sample frame is attached here (see the unconfirmed note below the service).
+    /// A device changed (\`/v2/me/devices\` — "messages related to devices. For example, changes to agent state, do-not-disturb, call forwarding, and supervisor monitoring."), e.g. after Ready, NotReady or AuxWork. This message carries no \`data.notificationType\` (the service's \`event_envelope.name_field\`); it is told apart by \`data.messageType\` alone, the one discriminator no other event shares, and decodes as this event. No complete sample frame is recorded in this spec.
     ///
     /// Channel: `/v2/me/devices`.
     #[derive(Clone, Debug, PartialEq, Default)]

@@ -2050,24 +2050,24 @@ pub mod end_session {
         ::switchboard_runtime::response::ErrorInfo {
             code: "141002",
             http_status: ::std::option::Option::None,
-            message: ::std::option::Option::Some("Internal error, please retry."),
-            meaning: ::std::option::Option::Some("Internal error; retry."),
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("Internal error, please retry."),
             retryable: true,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "141004",
             http_status: ::std::option::Option::None,
-            message: ::std::option::Option::Some("Invalid parameter."),
+            message: ::std::option::Option::None,
             meaning: ::std::option::Option::Some("Invalid parameter."),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "141005",
             http_status: ::std::option::Option::None,
-            message: ::std::option::Option::Some(
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
                 "Session does not exist or has completed.",
             ),
-            meaning: ::std::option::Option::None,
             retryable: false,
         },
     ];
@@ -2171,17 +2171,19 @@ pub mod end_session {
     #[derive(Debug)]
     #[non_exhaustive]
     pub enum Error {
-        /// `141002`: Internal error, please retry.
+        /// `141002`
         ///
-        /// Internal error; retry.
+        /// Internal error, please retry.
         ///
         /// Retryable.
         E141002(::switchboard_runtime::response::ApiError),
-        /// `141004`: Invalid parameter.
+        /// `141004`
         ///
         /// Invalid parameter.
         E141004(::switchboard_runtime::response::ApiError),
-        /// `141005`: Session does not exist or has completed.
+        /// `141005`
+        ///
+        /// Session does not exist or has completed.
         E141005(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
