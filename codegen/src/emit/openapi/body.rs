@@ -84,7 +84,13 @@ pub(super) fn sample_examples<'a>(
             example.insert("summary".into(), sample.name.clone().into());
             let source = sample.source.as_ref().map(text::source_line);
             let source = source.map(|s| format!("Source: {s}"));
-            let description = text::paragraphs([sample.description.as_deref(), source.as_deref()]);
+            let inferred = crate::model::inferred_list(&sample.inferred);
+            let inferred = text::labelled(crate::model::INFERRED_LABEL, inferred.as_deref());
+            let description = text::paragraphs([
+                sample.description.as_deref(),
+                source.as_deref(),
+                inferred.as_deref(),
+            ]);
             if let Some(description) = description {
                 example.insert(
                     "description".into(),

@@ -106,8 +106,10 @@ fn parameter(endpoint: &Endpoint, param: &Param) -> Value {
     }
     let mut schema = schema::field_schema(field);
     schema.shift_remove("description");
-    if let Some(unconfirmed) = schema.shift_remove("x-unconfirmed") {
-        out.insert("x-unconfirmed".into(), unconfirmed);
+    for key in ["x-unconfirmed", "x-switchboard-inferred"] {
+        if let Some(value) = schema.shift_remove(key) {
+            out.insert(key.into(), value);
+        }
     }
     out.insert("schema".into(), schema.into());
     let examples: Map<String, Value> = endpoint

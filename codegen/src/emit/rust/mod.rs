@@ -6,6 +6,7 @@
 
 mod client;
 mod docs;
+mod endpoint_docs;
 mod events;
 mod operation;
 mod samples;

@@ -32,7 +32,7 @@ pub fn emit_operation(service: &Service, endpoint: &Endpoint) -> TokenStream {
     let mut types = Types::new(service, Std::PRELUDE);
     let members = members(&mut types, endpoint);
     let module = ident(&endpoint.rust);
-    let module_docs = module_docs(service, endpoint);
+    let module_docs = super::endpoint_docs::module_docs(service, endpoint);
     let data = emit_data(service, endpoint);
     let request = emit_request(endpoint, &members);
     let builder = emit_builder(&members);
@@ -129,75 +129,6 @@ fn literal(value: &Value, model: &Type, ty: &TokenStream) -> Option<TokenStream>
         (Value::Bool(b), TypeKind::Boolean) => Some(quote!(#b)),
         _ => None,
     }
-}
-
-fn module_docs(service: &Service, endpoint: &Endpoint) -> TokenStream {
-    let list = |items: &[String]| {
-        items
-            .iter()
-            .map(|i| format!("- {}", vendor(i).replace('\n', "\n  ")))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    let codes = |items: Vec<String>| items.iter().map(|i| code(i)).collect::<Vec<_>>().join(", ");
-    let mut parts: Vec<String> = vec![format!(
-        "{}: {}",
-        vendor(&endpoint.title),
-        vendor(&endpoint.summary)
-    )];
-    if let Some(d) = &endpoint.description {
-        parts.push(vendor(d));
-    }
-    parts.push(code(&format!(
-        "{} {}{}",
-        endpoint.method.as_str(),
-        service.base_url.template,
-        endpoint.path
-    )));
-    if !endpoint.prerequisites.is_empty() {
-        parts.push(format!("Prerequisites:\n{}", list(&endpoint.prerequisites)));
-    }
-    if let Some(c) = &endpoint.callers {
-        parts.push(format!("Who may call it: {}", vendor(c)));
-    }
-    if !endpoint.required_features.is_empty() {
-        parts.push(format!(
-            "Required features: {}.",
-            codes(endpoint.required_features.clone())
-        ));
-    }
-    if let Some(log) = &endpoint.log_name {
-        parts.push(format!("Method name in the vendor's logs: {}.", code(log)));
-    }
-    if !endpoint.events.is_empty() {
-        parts.push(format!(
-            "Triggers: {}.",
-            codes(endpoint.events.iter().map(|e| e.0.clone()).collect())
-        ));
-    }
-    if !endpoint.errors.is_empty() {
-        parts.push(format!(
-            "Documented error codes: {}.",
-            codes(endpoint.errors.iter().map(|e| e.code.to_string()).collect())
-        ));
-    }
-    for h in &endpoint.history {
-        let en = h
-            .change_en
-            .as_deref()
-            .map(|e| format!(" ({})", vendor(e)))
-            .unwrap_or_default();
-        parts.push(format!(
-            "Changed {}: {}{en}",
-            vendor(&h.date),
-            vendor(&h.change)
-        ));
-    }
-    if !endpoint.unconfirmed.is_empty() {
-        parts.push(format!("Unconfirmed:\n{}", list(&endpoint.unconfirmed)));
-    }
-    parts.push(format!("Source: {}", vendor(&endpoint.source.url)));
-    markdown(&parts.join("\n\n"))
 }
 
 fn emit_data(service: &Service, endpoint: &Endpoint) -> TokenStream {

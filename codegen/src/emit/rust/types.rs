@@ -6,7 +6,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{code, markdown, vendor};
-use crate::model::{Field, Service, Type, TypeKind};
+use crate::model::{Field, INFERRED_LABEL, Inferred, Service, Type, TypeKind};
 use crate::naming;
 
 /// Makes an identifier from a name `naming` produced (raw identifiers included).
@@ -397,6 +397,7 @@ pub fn field_docs(field: &Field) -> TokenStream {
     if let Some(u) = &field.unconfirmed {
         parts.push(format!("Unconfirmed: {}", vendor(u)));
     }
+    parts.extend(inferred_docs(&field.inferred));
     // The facts in one line: a field's docs stay short (a thousand-endpoint client has tens
     // of thousands of fields, every doc line is an attribute to parse and print).
     let mut facts: Vec<String> = Vec::new();
@@ -413,6 +414,15 @@ pub fn field_docs(field: &Field) -> TokenStream {
     }
     parts.push(facts.join(" "));
     markdown(&parts.join("\n\n"))
+}
+
+/// The "inferred" paragraph of a doc comment, the reasons sanitized as vendor prose.
+pub fn inferred_docs(inferred: &[Inferred]) -> Option<String> {
+    let items: Vec<String> = inferred
+        .iter()
+        .map(|i| format!("{}: {}", code(&i.key), vendor(&i.reason)))
+        .collect();
+    (!items.is_empty()).then(|| format!("{INFERRED_LABEL}: {}", items.join("; ")))
 }
 
 fn compact(value: &serde_json::Value) -> String {
@@ -461,6 +471,10 @@ pub fn emit_types(service: &Service) -> TokenStream {
         .flatten()
         .map(vendor)
         .collect();
+        if let Some(u) = &named.unconfirmed {
+            text.push(format!("Unconfirmed: {}", vendor(u)));
+        }
+        text.extend(inferred_docs(&named.inferred));
         text.push(format!("Vendor name: {}.", code(&named.name.wire)));
         let docs = markdown(&text.join("\n\n"));
         match &named.ty.kind {

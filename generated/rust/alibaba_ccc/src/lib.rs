@@ -2,9 +2,9 @@
 
 //! Alibaba Cloud Contact Center (CCC) API — Alibaba Cloud API 2020-07-01.
 //!
-//! Alibaba Cloud Contact Center (云联络中心, CCC) OpenAPI, version 2020-07-01 (recommended; 2020-05-27 and 2017-07-05 are "not recommended"). RPC style: every action goes to pathname \`/\` over HTTPS with \`Action\` and \`Version\` in the query, AccessKey auth, form-data request bodies and JSON responses. Of the 255 actions in the official SDK 244 use POST and 11 use GET (GetAccessChannelOfStaging, GetHistoricalCampaignReport, GetRealtimeCampaignStats, GetUploadAudioDataParams, GetVideo, ListAgentSummaryReportsSinceMidnight, ListAttempts, ListCampaignTrendingReport, ListIntervalAgentSkillGroupReport, ListSkillGroupStates, ListSkillGroupSummaryReportsSinceMidnight). All call-control actions send their parameters as query parameters. Call-control family (all POST): UnmuteCall / MuteCall, HoldCall, RetrieveCall, ReleaseCall, AnswerCall, MakeCall, RedialCall, BlindTransfer, InitiateAttendedTransfer, CompleteAttendedTransfer, CancelAttendedTransfer, SwitchToConference, StartConference, EndConference, BargeInCall, CoachCall, InterceptCall, MonitorCall, SendDtmfSignaling, StartBack2BackCall, ClaimCall, LaunchAuthentication, LaunchSurvey; agent state: ReadyForService, TakeBreak, SignInGroup, SignOutGroup, PollUserStatus, ResetAgentState, ChangeWorkMode, GetLoginDetails.
+//! Alibaba Cloud Contact Center (云联络中心, CCC) OpenAPI, version 2020-07-01 (recommended; 2020-05-27 and 2017-07-05 are "not recommended"). RPC style: every action goes to pathname `/` over HTTPS with `Action` and `Version` in the query, AccessKey auth, form-data request bodies and JSON responses. Of the 255 actions in the official SDK 244 use POST and 11 use GET (GetAccessChannelOfStaging, GetHistoricalCampaignReport, GetRealtimeCampaignStats, GetUploadAudioDataParams, GetVideo, ListAgentSummaryReportsSinceMidnight, ListAttempts, ListCampaignTrendingReport, ListIntervalAgentSkillGroupReport, ListSkillGroupStates, ListSkillGroupSummaryReportsSinceMidnight). All call-control actions send their parameters as query parameters. Call-control family (all POST): UnmuteCall / MuteCall, HoldCall, RetrieveCall, ReleaseCall, AnswerCall, MakeCall, RedialCall, BlindTransfer, InitiateAttendedTransfer, CompleteAttendedTransfer, CancelAttendedTransfer, SwitchToConference, StartConference, EndConference, BargeInCall, CoachCall, InterceptCall, MonitorCall, SendDtmfSignaling, StartBack2BackCall, ClaimCall, LaunchAuthentication, LaunchSurvey; agent state: ReadyForService, TakeBreak, SignInGroup, SignOutGroup, PollUserStatus, ResetAgentState, ChangeWorkMode, GetLoginDetails.
 //!
-//! Each endpoint is a module with a \`Request\` (built with a builder that checks the documented constraints), a sans-IO \`Request::to_http\` and \`parse_response\`, an \`Output\` and an \`Error\` with one variant per documented code. \[\`Client\`\] calls them over a transport with the service's auth scheme.
+//! Each endpoint is a module with a `Request` (built with a builder that checks the documented constraints), a sans-IO `Request::to_http` and `parse_response`, an `Output` and an `Error` with one variant per documented code. \[`Client`\] calls them over a transport with the service's auth scheme.
 //!
 //! Source: <https://help.aliyun.com/zh/ccs/developer-reference/use-openapi>
 //!
@@ -172,6 +172,8 @@ pub mod types {
     use ::switchboard_runtime::wire::ToJson as _;
     /// 通话上下文 (call context), as shown in the UnmuteCall sample response.
     ///
+    /// Unconfirmed: The seed page's 返回参数 table is empty: field descriptions, required-ness and value sets are known only from the sample.
+    ///
     /// Vendor name: `CallContext`.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -199,6 +201,8 @@ pub mod types {
         "ChannelContexts", optional call_variables = "CallVariables" }
     );
     /// 话务通道上下文 (channel context), as shown in the UnmuteCall sample response.
+    ///
+    /// Unconfirmed: The seed page's 返回参数 table is empty: field descriptions, required-ness and value sets are known only from the sample.
     ///
     /// Vendor name: `ChannelContext`.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -263,6 +267,8 @@ pub mod types {
         "MediaType" }
     );
     /// 坐席上下文 (agent/user context), as shown in the UnmuteCall sample response.
+    ///
+    /// Unconfirmed: The seed page's 返回参数 table is empty: field descriptions, required-ness and value sets are known only from the sample.
     ///
     /// Vendor name: `UserContext`.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -332,7 +338,7 @@ pub mod types {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -527,7 +533,7 @@ pub mod answer_call {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -833,7 +839,7 @@ pub mod barge_in_call {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -903,7 +909,7 @@ pub mod barge_in_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -1325,7 +1331,7 @@ pub mod blind_transfer {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -1565,7 +1571,7 @@ pub mod blind_transfer {
 /// Prerequisites:
 /// - 在发起咨询转接后,完成咨询转接前。 (English: After a consultation transfer was initiated and before it is completed.)
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -1759,7 +1765,7 @@ pub mod cancel_attended_transfer {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -1835,7 +1841,7 @@ pub mod cancel_attended_transfer {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Unconfirmed:
 /// - Error codes: none could be read (the stored copies end before the 错误码 table and CoachCall is not in the older 2.x page set); only the service-wide codes apply in this spec.
@@ -2035,7 +2041,7 @@ pub mod coach_call {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -2083,7 +2089,7 @@ pub mod coach_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -2278,7 +2284,7 @@ pub mod complete_attended_transfer {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -2354,7 +2360,7 @@ pub mod complete_attended_transfer {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -2582,7 +2588,7 @@ pub mod hold_call {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -2652,7 +2658,7 @@ pub mod hold_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -3054,7 +3060,7 @@ pub mod initiate_attended_transfer {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -3304,7 +3310,7 @@ pub mod initiate_attended_transfer {
 /// Prerequisites:
 /// - 通话必须处于监听状态,且由监听者发起强拆。 (English: The call must be monitored, and the monitoring agent initiates the intercept.)
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.InstanceId`, `NotExists.JobId`, `NotExists.UserId`.
 ///
@@ -3536,7 +3542,7 @@ pub mod intercept_call {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -3606,7 +3612,7 @@ pub mod intercept_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.UserId`, `NotExists.InstanceId`, `UserBusy`, `NotExists.Extension`.
 ///
@@ -3922,7 +3928,7 @@ pub mod make_call {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -4057,7 +4063,7 @@ pub mod make_call {
 /// Prerequisites:
 /// - 通话必须处于坐席和客户双方正常接通状态,且发起监听的坐席有权限对被监听坐席进行监听。 (English: The call is connected between agent and customer and the monitoring agent has permission to monitor the monitored agent.)
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.UserId`.
 ///
@@ -4278,7 +4284,7 @@ pub mod monitor_call {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -4348,7 +4354,7 @@ pub mod monitor_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -4558,7 +4564,7 @@ pub mod mute_call {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -4628,7 +4634,7 @@ pub mod mute_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `InvalidOperation.ChannelState`, `InvalidOperation.UserState`, `NotExists.InstanceId`, `NotExists.UserId`.
 ///
@@ -4834,7 +4840,7 @@ pub mod ready_for_service {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据): the agent's state.
+    /// The payload (`Data`, 数据): the agent's state.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -5085,7 +5091,7 @@ pub mod ready_for_service {
 /// Prerequisites:
 /// - 调用者必须是坐席,且正处于通话状态。 (English: The caller must be an agent who is currently in a call.)
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.InstanceId`.
 ///
@@ -5278,7 +5284,7 @@ pub mod release_call {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -5341,7 +5347,7 @@ pub mod release_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Unconfirmed:
 /// - The cccai edition of the page gives JobId the example 无 and Params the example \["ParameterName"\] (错误参数列表); left out of the sample.
@@ -5485,7 +5491,7 @@ pub mod reset_agent_state {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 坐席状态数据): the agent's state.
+    /// The payload (`Data`, 坐席状态数据): the agent's state.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -5765,7 +5771,7 @@ pub mod reset_agent_state {
 /// Prerequisites:
 /// - 通话必须处于保持状态才可操作取回。 (English: The call must be on hold.)
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -5976,7 +5982,7 @@ pub mod retrieve_call {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -6046,7 +6052,7 @@ pub mod retrieve_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -6298,7 +6304,7 @@ pub mod send_dtmf_signaling {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -6368,7 +6374,7 @@ pub mod send_dtmf_signaling {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.InstanceId`, `NotExists.UserId`.
 ///
@@ -6591,7 +6597,7 @@ pub mod sign_in_group {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据): the agent's state.
+    /// The payload (`Data`, 数据): the agent's state.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -6838,7 +6844,7 @@ pub mod sign_in_group {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `Parameter.Blank`, `InvalidOperation.ChannelState`, `InvalidOperation.UserState`, `NotExists.InstanceId`, `NotExists.UserId`.
 ///
@@ -7042,7 +7048,7 @@ pub mod sign_out_group {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据): the agent's state.
+    /// The payload (`Data`, 数据): the agent's state.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -7503,7 +7509,7 @@ pub mod start_conference {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -7708,7 +7714,7 @@ pub mod switch_to_conference {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -7756,7 +7762,7 @@ pub mod switch_to_conference {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `Parameter.Blank`, `InvalidOperation.UserState`, `NotExists.InstanceId`, `NotExists.UserId`.
 ///
@@ -7966,7 +7972,7 @@ pub mod take_break {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据): the agent's state.
+    /// The payload (`Data`, 数据): the agent's state.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -8249,11 +8255,14 @@ pub mod take_break {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `Parameter.Blank`, `InvalidOperation.ChannelState`, `InvalidOperation.UserState`, `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`, `InternalService.CTI`.
 ///
 /// Changed 2023-10-26: OpenAPI 错误码发生变更 (OpenAPI error codes changed.)
+///
+/// Unconfirmed:
+/// - Whether UserId and DeviceId are required: the seed page (Chinese, 请求参数 必填 column) marks both 是 (required); the English edition of the page and the official Python SDK alibabacloud-ccc20200701 2.35.0 (UnmuteCallRequest: only InstanceId "is required") mark them optional, and the page's own UserId description says it defaults to the agent mapped to the current RAM account, and DeviceId "has no meaning and can be filled in with anything". This spec follows the English page and the SDK (optional).
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-unmutecall>
 pub mod unmute_call {
@@ -8356,13 +8365,13 @@ pub mod unmute_call {
         /// ID of the agent to unmute; if not given, the agent mapped to the current RAM account is used by default.
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
-        pub user_id: String,
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID; it has no meaning and can be filled in with anything.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
-        pub device_id: String,
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// Call ID.
@@ -8428,8 +8437,8 @@ pub mod unmute_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: BuildError::require(self.user_id, "UserId")?,
-                device_id: BuildError::require(self.device_id, "DeviceId")?,
+                user_id: self.user_id,
+                device_id: self.device_id,
                 job_id: self.job_id,
                 channel_id: self.channel_id,
             };
@@ -8458,12 +8467,10 @@ pub mod unmute_call {
                 let value = &self.instance_id;
                 parts.query("InstanceId", value.as_str());
             }
-            {
-                let value = &self.user_id;
+            if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
-            {
-                let value = &self.device_id;
+            if let Some(value) = &self.device_id {
                 parts.query("DeviceId", value.as_str());
             }
             if let Some(value) = &self.job_id {
@@ -8497,7 +8504,7 @@ pub mod unmute_call {
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`) of a successful call.
+    /// The payload (`Data`) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -8883,7 +8890,7 @@ pub struct ClientBuilder {
 }
 #[rustfmt::skip]
 impl ClientBuilder {
-    /// Service endpoint. Documented: East China 2 (Shanghai) \`ccc.cn-shanghai.aliyuncs.com\`. The official Python SDK maps 22 other regions (ap-northeast-1, ap-south-1, ap-southeast-1/2/3/5, cn-beijing, cn-chengdu, cn-hongkong, cn-huhehaote, cn-qingdao, cn-shenzhen, cn-zhangjiakou, eu-central-1, eu-west-1, me-east-1, us-east-1, us-west-1, cn-hangzhou-finance, cn-shenzhen-finance-1, cn-shanghai-finance-1, cn-north-2-gov-1) to \`ccc.aliyuncs.com\`; cn-shanghai is not in that map and falls through to the SDK's regional rule, consistent with the documented Shanghai host.
+    /// Service endpoint. Documented: East China 2 (Shanghai) `ccc.cn-shanghai.aliyuncs.com`. The official Python SDK maps 22 other regions (ap-northeast-1, ap-south-1, ap-southeast-1/2/3/5, cn-beijing, cn-chengdu, cn-hongkong, cn-huhehaote, cn-qingdao, cn-shenzhen, cn-zhangjiakou, eu-central-1, eu-west-1, me-east-1, us-east-1, us-west-1, cn-hangzhou-finance, cn-shenzhen-finance-1, cn-shanghai-finance-1, cn-north-2-gov-1) to `ccc.aliyuncs.com`; cn-shanghai is not in that map and falls through to the SDK's regional rule, consistent with the documented Shanghai host.
     ///
     /// Default: `ccc.cn-shanghai.aliyuncs.com`.
     pub fn endpoint(
@@ -8946,11 +8953,11 @@ impl ClientBuilder {
     }
 }
 #[rustfmt::skip]
-/// AccessKey (AccessKeyId + AccessKeySecret) of an Alibaba Cloud account or RAM user, optionally with an STS security token (V3: \`x-acs-security-token\` header). The official SDK (alibabacloud_tea_openapi 0.4.6) signs with V3 (ACS3-HMAC-SHA256) unless configured with \`signature_algorithm='v2'\`, which selects the RPC HMAC-SHA1 signature.
+/// AccessKey (AccessKeyId + AccessKeySecret) of an Alibaba Cloud account or RAM user, optionally with an STS security token (V3: `x-acs-security-token` header). The official SDK (alibabacloud_tea_openapi 0.4.6) signs with V3 (ACS3-HMAC-SHA256) unless configured with `signature_algorithm='v2'`, which selects the RPC HMAC-SHA1 signature.
 pub mod auth {
     /// Requests signed with `ACS3-HMAC-SHA256`.
     ///
-    /// Signature V3 (recommended). Headers host, x-acs-action, x-acs-version, x-acs-date (UTC ISO 8601, within 15 minutes), x-acs-signature-nonce, x-acs-content-sha256 (hex SHA-256 of the body), optional x-acs-security-token. CanonicalRequest = method, \`/\`, sorted RFC 3986-encoded query, canonical headers, signed header list, hashed payload, joined with \`\\n\`; StringToSign = \`ACS3-HMAC-SHA256\\n\` + hex(SHA256(CanonicalRequest)); Signature = hex(HMAC-SHA256(AccessKeySecret, StringToSign)) with the raw secret (no \`&amp;\`). \`Authorization: ACS3-HMAC-SHA256 Credential=&lt;AccessKeyId&gt;,SignedHeaders=&lt;list&gt;,Signature=&lt;hex&gt;\`.
+    /// Signature V3 (recommended). Headers host, x-acs-action, x-acs-version, x-acs-date (UTC ISO 8601, within 15 minutes), x-acs-signature-nonce, x-acs-content-sha256 (hex SHA-256 of the body), optional x-acs-security-token. CanonicalRequest = method, `/`, sorted RFC 3986-encoded query, canonical headers, signed header list, hashed payload, joined with `\n`; StringToSign = `ACS3-HMAC-SHA256\n` + hex(SHA256(CanonicalRequest)); Signature = hex(HMAC-SHA256(AccessKeySecret, StringToSign)) with the raw secret (no `&`). `Authorization: ACS3-HMAC-SHA256 Credential=<AccessKeyId>,SignedHeaders=<list>,Signature=<hex>`.
     pub fn signed_headers_hmac_sha256(
         access_key_id: impl ::std::convert::Into<::std::string::String>,
         access_key_secret: ::switchboard_runtime::Secret,
