@@ -227,6 +227,15 @@ pub struct Envelope {
 }
 
 impl Envelope {
+    /// The envelope's own fields: every documented field but the payload.
+    pub fn own_fields(&self) -> Vec<Field> {
+        self.fields
+            .iter()
+            .filter(|f| Some(&f.name.wire) != self.payload.as_ref())
+            .cloned()
+            .collect()
+    }
+
     /// Where `http_status_errors` comes from when no source states it.
     pub fn http_status_inferred(&self) -> Option<&str> {
         self.inferred

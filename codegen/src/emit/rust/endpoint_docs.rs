@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 
 use super::docs::{code, markdown, vendor};
+use super::types::inferred_docs;
 use crate::model::{Endpoint, ParamIn, Service};
 
 fn location(location: ParamIn) -> &'static str {
@@ -56,8 +57,11 @@ pub fn module_docs(service: &Service, endpoint: &Endpoint) -> TokenStream {
         .map(|p| {
             let description = p.field.description.as_deref().map(vendor);
             let description = description.map(|d| format!(": {d}")).unwrap_or_default();
+            let inferred = inferred_docs(&p.field.inferred)
+                .map(|i| format!(" {i}"))
+                .unwrap_or_default();
             format!(
-                "- {} ({}){description}",
+                "- {} ({}){description}{inferred}",
                 code(&p.field.name.wire),
                 location(p.location)
             )

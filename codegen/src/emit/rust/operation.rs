@@ -45,7 +45,15 @@ pub fn emit_operation(service: &Service, endpoint: &Endpoint) -> TokenStream {
             .and_then(|r| r.description.as_deref()),
     ]);
     let output_fields: &[Field] = endpoint.response.as_ref().map_or(&[], |r| &r.fields);
-    let output = types.struct_def("Output", output_docs, output_fields);
+    let extra = envelope_member(service, endpoint).map(|member| {
+        (
+            member,
+            quote!(super::ResponseEnvelope),
+            "The response envelope's own fields (request id, message, …); `None` when the \
+             output was decoded without its envelope.",
+        )
+    });
+    let output = types.struct_def_with("Output", output_docs, output_fields, extra);
     let error = emit_error(endpoint);
     let defs = types.defs;
     let prelude = super::types::json_prelude();
@@ -402,7 +410,41 @@ fn text_of(member: &Member<'_>, value: TokenStream) -> TokenStream {
     }
 }
 
+/// The `Output` member holding the envelope's own fields (none when the envelope documents no
+/// field besides the payload): `envelope`, unless a response field is already called that.
+fn envelope_member(service: &Service, endpoint: &Endpoint) -> Option<&'static str> {
+    if service.envelope.own_fields().is_empty() {
+        return None;
+    }
+    let fields: &[Field] = endpoint.response.as_ref().map_or(&[], |r| &r.fields);
+    Some(if fields.iter().any(|f| f.name.rust == "envelope") {
+        "response_envelope"
+    } else {
+        "envelope"
+    })
+}
+
 fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
+    let read = match envelope_member(service, endpoint) {
+        Some(member) => {
+            let member = ident(member);
+            quote! {
+                match ::switchboard_runtime::response::read_with_envelope::<Output, super::ResponseEnvelope>(ID, opened) {
+                    Ok((mut output, envelope)) => {
+                        output.#member = envelope;
+                        Ok(output)
+                    }
+                    Err(error) => Err(Error::Decode(error)),
+                }
+            }
+        }
+        None => quote! {
+            match ::switchboard_runtime::response::read(ID, opened) {
+                Ok(output) => Ok(output),
+                Err(error) => Err(Error::Decode(error)),
+            }
+        },
+    };
     let method = ident(endpoint.method.as_str());
     // An endpoint whose result sits elsewhere than the service's payload gets its own envelope.
     let envelope = if endpoint.payload == service.envelope.payload {
@@ -534,10 +576,7 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
                 Ok(opened) => opened,
                 Err(failure) => return Err(Error::from_failure(failure)),
             };
-            match ::switchboard_runtime::response::read(ID, opened) {
-                Ok(output) => Ok(output),
-                Err(error) => Err(Error::Decode(error)),
-            }
+            #read
         }
     }
 }

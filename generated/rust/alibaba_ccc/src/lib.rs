@@ -166,6 +166,37 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 13usize] = [
     },
 ];
 #[rustfmt::skip]
+/// The fields of the response envelope besides the payload, as documented; every endpoint's `Output` carries them in its `envelope`.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ResponseEnvelope {
+    /// Result code; "OK" means success, otherwise a dotted error code.
+    ///
+    /// Example: `OK`. Wire name: `Code`.
+    pub code: ::std::option::Option<::std::string::String>,
+    /// The HTTP status code, repeated in the body.
+    ///
+    /// Example: `200`. Wire name: `HttpStatusCode`.
+    pub http_status_code: ::std::option::Option<i64>,
+    /// Result message.
+    ///
+    /// Example: `无`. Wire name: `Message`.
+    pub message: ::std::option::Option<::std::string::String>,
+    /// Request ID.
+    ///
+    /// Example: `EEEE671A-3E24-4A04-81E6-6C4F5B39DF75`. Wire name: `RequestId`.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Parameters substituted into the message template.
+    ///
+    /// Example: `["无"]`. Wire name: `Params`.
+    pub params: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+::switchboard_runtime::wire_object!(
+    ResponseEnvelope { optional code = "Code", optional http_status_code =
+    "HttpStatusCode", optional message = "Message", optional request_id = "RequestId",
+    optional params = "Params" }
+);
+#[rustfmt::skip]
 /// Types shared by several endpoints and events.
 pub mod types {
     #[allow(unused_imports)]
@@ -526,8 +557,14 @@ pub mod answer_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -555,10 +592,12 @@ pub mod answer_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -832,8 +871,14 @@ pub mod barge_in_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -855,10 +900,12 @@ pub mod barge_in_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1324,8 +1371,14 @@ pub mod blind_transfer {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1353,10 +1406,12 @@ pub mod blind_transfer {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1758,8 +1813,14 @@ pub mod cancel_attended_transfer {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1787,10 +1848,12 @@ pub mod cancel_attended_transfer {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2034,8 +2097,14 @@ pub mod coach_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2057,10 +2126,12 @@ pub mod coach_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2277,8 +2348,14 @@ pub mod complete_attended_transfer {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2306,10 +2383,12 @@ pub mod complete_attended_transfer {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2581,8 +2660,14 @@ pub mod hold_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2604,10 +2689,12 @@ pub mod hold_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -3053,8 +3140,14 @@ pub mod initiate_attended_transfer {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -3082,10 +3175,12 @@ pub mod initiate_attended_transfer {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -3535,8 +3630,14 @@ pub mod intercept_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -3558,10 +3659,12 @@ pub mod intercept_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -3921,8 +4024,14 @@ pub mod make_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -3950,10 +4059,12 @@ pub mod make_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4277,8 +4388,14 @@ pub mod monitor_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -4300,10 +4417,12 @@ pub mod monitor_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4557,8 +4676,14 @@ pub mod mute_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -4580,10 +4705,12 @@ pub mod mute_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4833,8 +4960,14 @@ pub mod ready_for_service {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -4904,13 +5037,16 @@ pub mod ready_for_service {
         ///
         /// Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: Option<Vec<String>>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional extension = "Extension", optional work_mode = "WorkMode",
         optional device_id = "DeviceId", optional job_id = "JobId", optional user_id =
         "UserId", optional break_code = "BreakCode", optional instance_id = "InstanceId",
         optional outbound_scenario = "OutboundScenario", optional user_state =
-        "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList" }
+        "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList", skip
+        envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5277,8 +5413,14 @@ pub mod release_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -5306,10 +5448,12 @@ pub mod release_call {
         ///
         /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext", optional context_id = "ContextId" }
+        "UserContext", optional context_id = "ContextId", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5484,8 +5628,14 @@ pub mod reset_agent_state {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -5555,13 +5705,16 @@ pub mod reset_agent_state {
         ///
         /// Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: Option<Vec<String>>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional extension = "Extension", optional work_mode = "WorkMode",
         optional device_id = "DeviceId", optional job_id = "JobId", optional user_id =
         "UserId", optional break_code = "BreakCode", optional instance_id = "InstanceId",
         optional outbound_scenario = "OutboundScenario", optional user_state =
-        "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList" }
+        "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList", skip
+        envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5975,8 +6128,14 @@ pub mod retrieve_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -5998,10 +6157,12 @@ pub mod retrieve_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -6297,8 +6458,14 @@ pub mod send_dtmf_signaling {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -6320,10 +6487,12 @@ pub mod send_dtmf_signaling {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -6590,8 +6759,14 @@ pub mod sign_in_group {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -6669,6 +6844,8 @@ pub mod sign_in_group {
         ///
         /// Wire name: `ChatDeviceId`.
         pub chat_device_id: Option<String>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional extension = "Extension", optional work_mode = "WorkMode",
@@ -6676,7 +6853,7 @@ pub mod sign_in_group {
         "UserId", optional break_code = "BreakCode", optional instance_id = "InstanceId",
         optional outbound_scenario = "OutboundScenario", optional user_state =
         "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList",
-        optional chat_device_id = "ChatDeviceId" }
+        optional chat_device_id = "ChatDeviceId", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -7041,8 +7218,14 @@ pub mod sign_out_group {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -7136,6 +7319,8 @@ pub mod sign_out_group {
         ///
         /// Wire name: `Mobile`.
         pub mobile: Option<String>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional extension = "Extension", optional work_mode = "WorkMode",
@@ -7144,7 +7329,7 @@ pub mod sign_out_group {
         optional outbound_scenario = "OutboundScenario", optional user_state =
         "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList",
         optional heartbeat = "Heartbeat", optional reserved = "Reserved", optional mobile
-        = "Mobile" }
+        = "Mobile", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -7502,8 +7687,14 @@ pub mod start_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -7525,10 +7716,12 @@ pub mod start_conference {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -7707,8 +7900,14 @@ pub mod switch_to_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -7730,10 +7929,12 @@ pub mod switch_to_conference {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -7965,8 +8166,14 @@ pub mod take_break {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -8060,6 +8267,8 @@ pub mod take_break {
         ///
         /// Wire name: `Mobile`.
         pub mobile: Option<String>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional extension = "Extension", optional work_mode = "WorkMode",
@@ -8068,7 +8277,7 @@ pub mod take_break {
         optional outbound_scenario = "OutboundScenario", optional user_state =
         "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList",
         optional heartbeat = "Heartbeat", optional reserved = "Reserved", optional mobile
-        = "Mobile" }
+        = "Mobile", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -8497,8 +8706,14 @@ pub mod unmute_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -8512,10 +8727,12 @@ pub mod unmute_call {
         pub call_context: Option<super::types::CallContext>,
         /// Wire name: `UserContext`. Not described by the vendor.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.

@@ -34,6 +34,8 @@
 pub const BASE_URL_TEMPLATE: &str = "{scheme}://{host}:{port}/api/v2";
 #[rustfmt::skip]
 /// Where the result code, message, request id and payload live in every response.
+///
+/// Inferred, not stated by the source: `http_status_errors`: The pages say statusCode comes "in addition to the HTTP status code" but give no HTTP status per statusCode (only CSRF failures are known: HTTP 403). The spec reads a statusCode other than 0 as the error whatever the status.
 pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_runtime::response::Envelope {
     code_field: ::std::option::Option::Some("statusCode"),
     success: ::std::option::Option::Some(
@@ -208,6 +210,24 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 20usize] = [
         retryable: false,
     },
 ];
+#[rustfmt::skip]
+/// The fields of the response envelope besides the payload, as documented; every endpoint's `Output` carries them in its `envelope`.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ResponseEnvelope {
+    /// Result of the request; 0 means success (for asynchronous operations, accepted).
+    ///
+    /// Wire name: `statusCode`.
+    pub status_code: i64,
+    /// Present when statusCode is not 0.
+    ///
+    /// Wire name: `statusMessage`.
+    pub status_message: ::std::option::Option<::std::string::String>,
+}
+::switchboard_runtime::wire_object!(
+    ResponseEnvelope { required status_code = "statusCode", optional status_message =
+    "statusMessage" }
+);
 #[rustfmt::skip]
 /// Types shared by several endpoints and events.
 pub mod types {
@@ -760,6 +780,11 @@ pub mod types {
 /// Events the API delivers.
 ///
 /// CometD 3 (long polling; the 8.5.2 draft notes that web sockets are not supported by WWE&amp;WS). Call notifications arrive on channel `/v2/me/calls` (CallStateChangeMessage); other topics include `/v2/me/devices` (DeviceStateChangeMessage: agent state, DND, forwarding, monitoring) and `/notifications/services`.
+///
+/// Frame fields:
+/// - `data`: Inferred, not stated by the source: `type`: The CometD pages show `data` only in samples (always an object).; `description`: Written for this spec; the pages show the frame, they do not describe `data`.
+/// - `data.notificationType`: Inferred, not stated by the source: `type`: Typed from the samples (string values).; `description`: Written for this spec from the samples and the CallsMessageType page's list of notification types; the pages give no description of the field itself.
+/// - `data.messageType`: Inferred, not stated by the source: `type`: Typed from the samples (string values).; `description`: Written for this spec from the samples; the pages name the message types but do not describe the field.
 pub mod events {
     #[allow(unused_imports)]
     use ::switchboard_runtime::wire::ToJson as _;
@@ -1159,8 +1184,14 @@ pub mod aux_work {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1169,8 +1200,11 @@ pub mod aux_work {
     /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD DeviceStateChangeMessage on `/v2/me/devices`.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1315,8 +1349,14 @@ pub mod complete_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1325,8 +1365,11 @@ pub mod complete_conference {
     /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as CometD notifications.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1543,8 +1586,14 @@ pub mod dial {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1553,8 +1602,11 @@ pub mod dial {
     /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD notification.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1683,8 +1735,14 @@ pub mod hangup {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1693,8 +1751,11 @@ pub mod hangup {
     /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD notification.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1823,8 +1884,14 @@ pub mod hold {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1833,8 +1900,11 @@ pub mod hold {
     /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD notification.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2031,8 +2101,14 @@ pub mod initiate_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2041,8 +2117,11 @@ pub mod initiate_conference {
     /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as CometD notifications.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2239,8 +2318,14 @@ pub mod initiate_transfer {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2249,8 +2334,11 @@ pub mod initiate_transfer {
     /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as CometD notifications.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2366,8 +2454,14 @@ pub mod not_ready {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2376,8 +2470,11 @@ pub mod not_ready {
     /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD DeviceStateChangeMessage on `/v2/me/devices`.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2509,8 +2606,14 @@ pub mod ready {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2519,8 +2622,11 @@ pub mod ready {
     /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD DeviceStateChangeMessage on `/v2/me/devices`.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2716,8 +2822,14 @@ pub mod remove_participant_from_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2726,8 +2838,11 @@ pub mod remove_participant_from_conference {
     /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD notification.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2923,8 +3038,14 @@ pub mod single_step_transfer {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2933,8 +3054,11 @@ pub mod single_step_transfer {
     /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD notification.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3067,8 +3191,14 @@ pub mod start_call_recording {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -3077,8 +3207,11 @@ pub mod start_call_recording {
     /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD notification.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3290,8 +3423,14 @@ pub mod start_contact_center_session {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -3300,8 +3439,11 @@ pub mod start_contact_center_session {
     /// The envelope; on partial failure statusCode 7 with, per the page, a per-channel statusCode/statusMessage for the failed channel.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]

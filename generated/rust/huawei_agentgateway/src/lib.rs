@@ -44,6 +44,8 @@
 pub const BASE_URL_TEMPLATE: &str = "https://{ip}:{port}/agentgateway";
 #[rustfmt::skip]
 /// Where the result code, message, request id and payload live in every response.
+///
+/// Inferred, not stated by the source: `http_status_errors`: The pages describe only `retcode`; which HTTP status a failure comes with is not stated (see the unconfirmed notes below the service). The spec reads a retcode other than "0" as the error whatever the status.
 pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_runtime::response::Envelope {
     code_field: ::std::option::Option::Some("retcode"),
     success: ::std::option::Option::Some(
@@ -494,6 +496,25 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
     },
 ];
 #[rustfmt::skip]
+/// The fields of the response envelope besides the payload, as documented; every endpoint's `Output` carries them in its `envelope`.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ResponseEnvelope {
+    /// Description.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::option::Option<::std::string::String>,
+    /// Error code. The options are as follows: 0: success Other values: failure
+    ///
+    /// Inferred, not stated by the source: `required`: The response tables have no Mandatory column; every documented response and sample carries retcode, and the envelope cannot be read without it.
+    ///
+    /// Wire name: `retcode`.
+    pub retcode: ::std::string::String,
+}
+::switchboard_runtime::wire_object!(
+    ResponseEnvelope { optional message = "message", required retcode = "retcode" }
+);
+#[rustfmt::skip]
 /// Types shared by several endpoints and events.
 pub mod types {
     #[allow(unused_imports)]
@@ -503,6 +524,9 @@ pub mod types {
 /// Events the API delivers.
 ///
 /// Long polling (default): `GET https://ip:port/agentgateway/resource/agentevent/{agentid}` (query string not shown on the public page) returns at once when events are pending, else after about 10 s (server knobs AGENT_POLL_WAIT_FLAG/TIMES/INTERVAL); the client re-polls 200–500 ms after each answer; the poll doubles as the heartbeat and, in AUTHMODE 2, carries the renewed `Set-GUID`. Push mode instead when sign-in passes both `callBackUri` and `serviceToken`. Frame sample (cec_07_1414): `{"message":"","retcode":"0","event":{"eventType":"AgentConf_ParticipantChanged","workNo":"154","content":{…}}}`.
+///
+/// Frame fields:
+/// - `event`: Unconfirmed: Some event pages (cec_07_1383, cec_07_1396) print only this inner object as the example, sometimes with an extra `jsonKey` array; whether every delivery wraps it in message/retcode is not stated.
 pub mod events {
     #[allow(unused_imports)]
     use ::switchboard_runtime::wire::ToJson as _;
@@ -1617,8 +1641,14 @@ pub mod answer_agent_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1627,8 +1657,11 @@ pub mod answer_agent_conference {
     /// Reserved field.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1837,8 +1870,14 @@ pub mod answer_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1847,8 +1886,11 @@ pub mod answer_call {
     /// Reserved field.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2146,8 +2188,14 @@ pub mod batch_add_participants {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2156,8 +2204,11 @@ pub mod batch_add_participants {
     /// Reserved field.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2485,8 +2536,14 @@ pub mod batch_remove_participants {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2504,9 +2561,12 @@ pub mod batch_remove_participants {
         pub no_exist_participants: Option<
             Vec<BatchRemoveParticipantsOutputNoExistParticipantsItem>,
         >,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { optional no_exist_participants = "noExistParticipants" }
+        Output { optional no_exist_participants = "noExistParticipants", skip envelope =
+        "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2879,8 +2939,14 @@ pub mod change_participant_mode {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2889,8 +2955,11 @@ pub mod change_participant_mode {
     /// 预留字段 (reserved field).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3238,8 +3307,14 @@ pub mod connect_held_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -3248,8 +3323,11 @@ pub mod connect_held_call {
     /// 预留字段 (reserved field).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3516,8 +3594,14 @@ pub mod disconnect_party {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -3526,8 +3610,11 @@ pub mod disconnect_party {
     /// 预留字段 (reserved field).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3713,8 +3800,14 @@ pub mod hold_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -3723,8 +3816,11 @@ pub mod hold_call {
     /// Reserved field (response table not fully read; see unconfirmed).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4022,8 +4118,14 @@ pub mod hold_conference_participant {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -4032,8 +4134,11 @@ pub mod hold_conference_participant {
     /// 预留字段 (reserved field).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4365,8 +4470,14 @@ pub mod leave_agent_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -4375,8 +4486,11 @@ pub mod leave_agent_conference {
     /// Reserved field.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4578,8 +4692,14 @@ pub mod poll_events {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -4601,10 +4721,12 @@ pub mod poll_events {
         ///
         /// Wire name: `content`.
         pub content: Option<::switchboard_runtime::serde_json::Value>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional event_type = "eventType", optional work_no = "workNo", optional
-        content = "content" }
+        content = "content", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4810,8 +4932,14 @@ pub mod query_hold_list {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -4881,13 +5009,15 @@ pub mod query_hold_list {
         ///
         /// Format: `int64`. Wire name: `endtime`.
         pub endtime: Option<i64>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional callfeature = "callfeature", optional callid = "callid",
         optional caller = "caller", optional called = "called", optional callskill =
         "callskill", optional callskillid = "callskillid", optional orgicallednum =
         "orgicallednum", optional calldata = "calldata", optional begintime =
-        "begintime", optional endtime = "endtime" }
+        "begintime", optional endtime = "endtime", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5096,8 +5226,14 @@ pub mod query_vdn_conference_ids {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -5113,8 +5249,12 @@ pub mod query_vdn_conference_ids {
         ///
         /// Example: `[355840]`. Wire name: `confIds`.
         pub conf_ids: Option<Vec<i64>>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
-    ::switchboard_runtime::wire_object!(Output { optional conf_ids = "confIds" });
+    ::switchboard_runtime::wire_object!(
+        Output { optional conf_ids = "confIds", skip envelope = "" }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5334,8 +5474,14 @@ pub mod reject_agent_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -5344,8 +5490,11 @@ pub mod reject_agent_conference {
     /// Reserved field.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5578,8 +5727,14 @@ pub mod release_agent_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -5588,8 +5743,11 @@ pub mod release_agent_conference {
     /// Reserved field.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5956,8 +6114,14 @@ pub mod request_agent_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -5966,8 +6130,11 @@ pub mod request_agent_conference {
     /// Reserved field (预留字段).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -6496,8 +6663,14 @@ pub mod sign_in {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -6506,8 +6679,11 @@ pub mod sign_in {
     /// The envelope only, as far as the pages show. The GUID arrives in the `Set-GUID` response header (static authentication, AUTHMODE 1).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -6819,16 +6995,25 @@ pub mod sign_out {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7051,8 +7236,14 @@ pub mod three_party_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -7061,8 +7252,11 @@ pub mod three_party_call {
     /// Reserved field.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7299,8 +7493,14 @@ pub mod transfer_conference_chair {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -7309,8 +7509,11 @@ pub mod transfer_conference_chair {
     /// 预留字段 (reserved field).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7515,8 +7718,14 @@ pub mod unhold_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -7525,8 +7734,11 @@ pub mod unhold_call {
     /// Response table not fully read; see unconfirmed.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7778,8 +7990,14 @@ pub mod unhold_conference_participant {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -7788,8 +8006,11 @@ pub mod unhold_conference_participant {
     /// 预留字段 (reserved field).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]

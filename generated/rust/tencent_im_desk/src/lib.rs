@@ -302,6 +302,90 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 33usize] = [
     },
 ];
 #[rustfmt::skip]
+/// The fields of the response envelope besides the payload, as documented; every endpoint's `Output` carries them in its `envelope`.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ResponseEnvelope {
+    /// Result of request processing.
+    ///
+    /// Wire name: `ActionStatus`.
+    pub action_status: ::std::option::Option<ResponseEnvelopeActionStatus>,
+    /// Error message.
+    ///
+    /// Wire name: `ErrorInfo`.
+    pub error_info: ::std::option::Option<::std::string::String>,
+    /// Error Code:
+    /// 0 indicates success.
+    /// Non-zero indicates failure.
+    ///
+    /// Wire name: `ErrorCode`.
+    pub error_code: ::std::option::Option<i64>,
+}
+::switchboard_runtime::wire_object!(
+    ResponseEnvelope { optional action_status = "ActionStatus", optional error_info =
+    "ErrorInfo", optional error_code = "ErrorCode" }
+);
+#[rustfmt::skip]
+/// Documented values; others are kept as received.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResponseEnvelopeActionStatus {
+    /// `OK`: The request succeeded.
+    Ok,
+    /// `FAIL`: The request failed.
+    Fail,
+    /// A value the documentation does not list, kept as received.
+    UnknownValue(::std::string::String),
+}
+#[rustfmt::skip]
+impl ::std::convert::From<::std::string::String> for ResponseEnvelopeActionStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "OK" => Self::Ok,
+            "FAIL" => Self::Fail,
+            _ => Self::UnknownValue(value),
+        }
+    }
+}
+#[rustfmt::skip]
+impl ::std::convert::From<&str> for ResponseEnvelopeActionStatus {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
+#[rustfmt::skip]
+impl ::std::convert::From<ResponseEnvelopeActionStatus> for ::std::string::String {
+    fn from(value: ResponseEnvelopeActionStatus) -> Self {
+        match value {
+            ResponseEnvelopeActionStatus::Ok => "OK".to_owned(),
+            ResponseEnvelopeActionStatus::Fail => "FAIL".to_owned(),
+            ResponseEnvelopeActionStatus::UnknownValue(value) => value,
+        }
+    }
+}
+#[rustfmt::skip]
+impl ::switchboard_runtime::wire::ToJson for ResponseEnvelopeActionStatus {
+    #[inline]
+    fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+        ::switchboard_runtime::wire::ToJson::to_json(
+            &::std::string::String::from(self.clone()),
+        )
+    }
+}
+#[rustfmt::skip]
+impl ::switchboard_runtime::wire::FromJson for ResponseEnvelopeActionStatus {
+    #[inline]
+    fn from_json(
+        value: ::switchboard_runtime::serde_json::Value,
+    ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+        <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                value,
+            )
+            .map(Self::from)
+    }
+}
+::switchboard_runtime::serde_via_json!(ResponseEnvelopeActionStatus);
+#[rustfmt::skip]
 /// Types shared by several endpoints and events.
 pub mod types {
     #[allow(unused_imports)]
@@ -556,8 +640,14 @@ pub mod contact_user {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -571,8 +661,12 @@ pub mod contact_user {
         ///
         /// Example: `1289316687@qq.com`. Wire name: `MemberId`.
         pub member_id: Option<String>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
-    ::switchboard_runtime::wire_object!(Output { optional member_id = "MemberId" });
+    ::switchboard_runtime::wire_object!(
+        Output { optional member_id = "MemberId", skip envelope = "" }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -807,8 +901,14 @@ pub mod describe_agent_statistics {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -822,9 +922,12 @@ pub mod describe_agent_statistics {
         pub total_count: Option<i64>,
         /// Wire name: `Data`. Not described by the vendor.
         pub data: Option<Vec<DescribeAgentStatisticsOutputDataItem>>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { optional total_count = "TotalCount", optional data = "Data" }
+        Output { optional total_count = "TotalCount", optional data = "Data", skip
+        envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1103,8 +1206,14 @@ pub mod describe_chat_messages {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1122,9 +1231,12 @@ pub mod describe_chat_messages {
         ///
         /// Wire name: `Messages`.
         pub messages: Option<Vec<DescribeChatMessagesOutputMessagesItem>>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { optional total_count = "TotalCount", optional messages = "Messages" }
+        Output { optional total_count = "TotalCount", optional messages = "Messages",
+        skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1469,8 +1581,14 @@ pub mod describe_im_cdr_list {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1488,10 +1606,12 @@ pub mod describe_im_cdr_list {
         ///
         /// Wire name: `IMCdrList`.
         pub im_cdr_list: Option<Vec<DescribeImCdrListOutputImCdrListItem>>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { optional total_count = "TotalCount", optional im_cdr_list = "IMCdrList"
-        }
+        Output { optional total_count = "TotalCount", optional im_cdr_list = "IMCdrList",
+        skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1673,8 +1793,14 @@ pub mod describe_reception_realtime_statistics {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1690,8 +1816,12 @@ pub mod describe_reception_realtime_statistics {
         ///
         /// Wire name: `Data`.
         pub data: Option<DescribeReceptionRealtimeStatisticsOutputData>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
-    ::switchboard_runtime::wire_object!(Output { optional data = "Data" });
+    ::switchboard_runtime::wire_object!(
+        Output { optional data = "Data", skip envelope = "" }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1951,8 +2081,14 @@ pub mod describe_session_statistics {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1972,9 +2108,12 @@ pub mod describe_session_statistics {
         ///
         /// Wire name: `Data`.
         pub data: Option<Vec<DescribeSessionStatisticsOutputDataItem>>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { optional total_count = "TotalCount", optional data = "Data" }
+        Output { optional total_count = "TotalCount", optional data = "Data", skip
+        envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2072,11 +2211,11 @@ pub mod describe_session_statistics {
 /// Who may call it: Must be an App administrator account (the `identifier` query parameter).
 ///
 /// Supplied by the authentication scheme, not by the caller:
-/// - `sdkappid` (query): Assigned SDKAppID in the IM console when creating an application.
-/// - `identifier` (query): Must be an App administrator account. For more details, see App Administrator.
-/// - `usersig` (query): Signature generated by the App administrator account. For specific operations, see Generate UserSig.
-/// - `random` (query): Enter a random 32-bit unsigned integer in the range of 0 to 4294967295.
-/// - `contenttype` (query): The request format has a fixed value of json.
+/// - `sdkappid` (query): Assigned SDKAppID in the IM console when creating an application. Inferred, not stated by the source: `type`: The page's parameter table has no type column; the sample URL sends 88888888 and the UserSig algorithm (REST API Introduction, Generate UserSig) takes the SDKAppID as an integer.; `required`: The page's parameter table has no required column; REST API Introduction (<https://www.tencentcloud.com/document/product/1047/34620>) puts all five in every request URL.
+/// - `identifier` (query): Must be an App administrator account. For more details, see App Administrator. Inferred, not stated by the source: `required`: The page's parameter table has no required column; REST API Introduction (<https://www.tencentcloud.com/document/product/1047/34620>) puts all five in every request URL.
+/// - `usersig` (query): Signature generated by the App administrator account. For specific operations, see Generate UserSig. Inferred, not stated by the source: `required`: The page's parameter table has no required column; REST API Introduction (<https://www.tencentcloud.com/document/product/1047/34620>) puts all five in every request URL.
+/// - `random` (query): Enter a random 32-bit unsigned integer in the range of 0 to 4294967295. Inferred, not stated by the source: `type`: The page's parameter table has no type column; its description says "a random 32-bit unsigned integer".; `required`: The page's parameter table has no required column; REST API Introduction (<https://www.tencentcloud.com/document/product/1047/34620>) puts all five in every request URL.
+/// - `contenttype` (query): The request format has a fixed value of json. Inferred, not stated by the source: `required`: The page's parameter table has no required column; REST API Introduction (<https://www.tencentcloud.com/document/product/1047/34620>) puts all five in every request URL.
 ///
 /// Documented error codes: `141002`, `141004`, `141005`.
 ///
@@ -2205,8 +2344,14 @@ pub mod end_session {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2215,8 +2360,11 @@ pub mod end_session {
     /// No fields beyond the common envelope (ErrorCode, ErrorInfo, ActionStatus). Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2425,8 +2573,14 @@ pub mod get_session_state {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2452,10 +2606,12 @@ pub mod get_session_state {
         ///
         /// Example: `test@qq.com`. Wire name: `AgentId`.
         pub agent_id: Option<String>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional session_id = "SessionId", optional current_state =
-        "CurrentState", optional agent_id = "AgentId" }
+        "CurrentState", optional agent_id = "AgentId", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2752,8 +2908,14 @@ pub mod send_msg {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2762,8 +2924,11 @@ pub mod send_msg {
     /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus). Any further response fields were not captured (see `unconfirmed`).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2941,8 +3106,14 @@ pub mod send_stream_msg {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2958,8 +3129,12 @@ pub mod send_stream_msg {
         ///
         /// Example: `124_1600045926_716f784b2bbd6ce9415027715`. Wire name: `MsgKey`.
         pub msg_key: Option<String>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
-    ::switchboard_runtime::wire_object!(Output { optional msg_key = "MsgKey" });
+    ::switchboard_runtime::wire_object!(
+        Output { optional msg_key = "MsgKey", skip envelope = "" }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3215,8 +3390,14 @@ pub mod transfer_to_human {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -3234,9 +3415,12 @@ pub mod transfer_to_human {
         ///
         /// Wire name: `IsInQueue`.
         pub is_in_queue: Option<OutputIsInQueue>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { optional agent_id = "AgentId", optional is_in_queue = "IsInQueue" }
+        Output { optional agent_id = "AgentId", optional is_in_queue = "IsInQueue", skip
+        envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
