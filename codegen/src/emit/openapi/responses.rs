@@ -321,11 +321,11 @@ fn csrf_failure(
 fn default_response(service: &Service, errors: &[(&ErrorCode, Scope)]) -> Value {
     if !service.envelope.http_status_errors {
         let description = match service.envelope.http_status_inferred() {
-            Some(reason) => format!(
-                "A failure outside the API's own error codes, or one of them with another \
-                 status: the spec assumes the API reports its own errors in the body of an HTTP \
-                 200 response, which no source states ({reason})."
-            ),
+            Some(_) => "A failure outside the API's own error codes, or one of them with \
+                        another status: the spec assumes the API reports its own errors in the \
+                        body of an HTTP 200 response, which no source states (see \
+                        `x-switchboard-envelope.inferred`)."
+                .to_owned(),
             None => "A failure outside the API's own error codes (network, proxy or server \
                      trouble); the API reports its own errors in the body of an HTTP 200 \
                      response."
