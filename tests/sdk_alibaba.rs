@@ -44,7 +44,7 @@ fn kind<'a>(types: &'a [NamedType], ty: &'a Type) -> &'a TypeKind {
         TypeKind::Named { id, .. } => {
             let named = types
                 .iter()
-                .find(|t| &t.name.wire == &id.0)
+                .find(|t| t.name.wire == id.0)
                 .expect("lowering resolved the type");
             kind(types, &named.ty)
         }
