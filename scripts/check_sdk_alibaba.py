@@ -159,6 +159,20 @@ class Models:
             self.walk(f"{prefix}.{wire}" if prefix else wire, annotation, out)
 
 
+def differences(what, spec, sdk):
+    """One line per name only one side has, or that the sides describe differently."""
+    lines = []
+    for name in sorted(set(spec) | set(sdk)):
+        ours, theirs = spec.get(name), sdk.get(name)
+        if theirs is None:
+            lines.append(f"{what} {name} ({ours}) is not in the SDK")
+        elif ours is None:
+            lines.append(f"{what} {name} ({theirs}) is missing from the spec")
+        elif ours != theirs:
+            lines.append(f"{what} {name} is {ours} in the spec, {theirs} in the SDK")
+    return lines
+
+
 def compare(endpoint, ops, models):
     eid = endpoint["id"]
     op = ops.get(endpoint["action"])
@@ -173,16 +187,9 @@ def compare(endpoint, ops, models):
     sdk_params = {}
     for wire, (location, attr) in op["params"].items():
         annotation = request.get(attr, (wire, "unknown"))[1] if attr else "unknown"
-        sdk_params[wire] = (location, models.kind(annotation)[0])
-    spec_params = {p["name"]: (p["in"], p["type"]) for p in endpoint["params"]}
-    for name in sorted(set(spec_params) | set(sdk_params)):
-        spec, sdk = spec_params.get(name), sdk_params.get(name)
-        if sdk is None:
-            diffs.append(f"{eid}: parameter {name} ({spec[0]}, {spec[1]}) is not in the SDK")
-        elif spec is None:
-            diffs.append(f"{eid}: parameter {name} ({sdk[0]}, {sdk[1]}) is missing from the spec")
-        elif spec != sdk:
-            diffs.append(f"{eid}: parameter {name} is {spec[0]}, {spec[1]} in the spec, {sdk[0]}, {sdk[1]} in the SDK")
+        sdk_params[wire] = f"{location}, {models.kind(annotation)[0]}"
+    spec_params = {p["name"]: f"{p['in']}, {p['type']}" for p in endpoint["params"]}
+    diffs += differences(f"{eid}: parameter", spec_params, sdk_params)
 
     body = op["request"].replace("ShrinkRequest", "Request").replace("Request", "ResponseBody")
     sdk_fields = {}
@@ -191,14 +198,7 @@ def compare(endpoint, ops, models):
     else:
         diffs.append(f"{eid}: the SDK has no model {body}")
     spec_fields = {f["path"]: f["type"] for f in endpoint["response"]}
-    for path in sorted(set(spec_fields) | set(sdk_fields)):
-        spec, sdk = spec_fields.get(path), sdk_fields.get(path)
-        if sdk is None:
-            diffs.append(f"{eid}: response field {path} ({spec}) is not in the SDK")
-        elif spec is None:
-            diffs.append(f"{eid}: response field {path} ({sdk}) is missing from the spec")
-        elif spec != sdk:
-            diffs.append(f"{eid}: response field {path} is {spec} in the spec, {sdk} in the SDK")
+    diffs += differences(f"{eid}: response field", spec_fields, sdk_fields)
     return diffs, len(sdk_params), len(sdk_fields)
 
 
