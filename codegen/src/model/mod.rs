@@ -361,14 +361,25 @@ pub struct Inferred {
 /// The words every output puts before a list of inferred values.
 pub const INFERRED_LABEL: &str = "Inferred, not stated by the source";
 
-/// `` `key`: reason `` for each inferred value, joined with "; " (`None` for none). The reason is
-/// spec prose; emitters that escape vendor text escape the result as a whole.
+/// `` `key`: reason `` for each inferred value, one after the other (`None` for none); a reason
+/// without closing punctuation gets a period. The reason is spec prose; emitters that escape
+/// vendor text escape the result as a whole.
 pub fn inferred_list(inferred: &[Inferred]) -> Option<String> {
     let items: Vec<String> = inferred
         .iter()
-        .map(|i| format!("`{}`: {}", i.key, i.reason.trim()))
+        .map(|i| format!("`{}`: {}", i.key, sentence(&i.reason)))
         .collect();
-    (!items.is_empty()).then(|| items.join("; "))
+    (!items.is_empty()).then(|| items.join(" "))
+}
+
+/// The text, trimmed, ending with sentence punctuation.
+pub fn sentence(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with(['.', '!', '?', '。', ')']) {
+        text.to_owned()
+    } else {
+        format!("{text}.")
+    }
 }
 
 /// A type with its constraints.

@@ -6,7 +6,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{code, markdown, vendor};
-use crate::model::{Field, INFERRED_LABEL, Inferred, Service, Type, TypeKind};
+use crate::model::{Field, INFERRED_LABEL, Inferred, Service, Type, TypeKind, sentence};
 use crate::naming;
 
 /// Makes an identifier from a name `naming` produced (raw identifiers included).
@@ -444,9 +444,9 @@ pub fn field_docs(field: &Field) -> TokenStream {
 pub fn inferred_docs(inferred: &[Inferred]) -> Option<String> {
     let items: Vec<String> = inferred
         .iter()
-        .map(|i| format!("{}: {}", code(&i.key), vendor(&i.reason)))
+        .map(|i| format!("{}: {}", code(&i.key), vendor(&sentence(&i.reason))))
         .collect();
-    (!items.is_empty()).then(|| format!("{INFERRED_LABEL}: {}", items.join("; ")))
+    (!items.is_empty()).then(|| format!("{INFERRED_LABEL}: {}", items.join(" ")))
 }
 
 fn compact(value: &serde_json::Value) -> String {

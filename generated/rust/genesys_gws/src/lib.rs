@@ -782,9 +782,9 @@ pub mod types {
 /// CometD 3 (long polling; the 8.5.2 draft notes that web sockets are not supported by WWE&amp;WS). Call notifications arrive on channel `/v2/me/calls` (CallStateChangeMessage); other topics include `/v2/me/devices` (DeviceStateChangeMessage: agent state, DND, forwarding, monitoring) and `/notifications/services`.
 ///
 /// Frame fields:
-/// - `data`: Inferred, not stated by the source: `type`: The CometD pages show `data` only in samples (always an object).; `description`: Written for this spec; the pages show the frame, they do not describe `data`.
-/// - `data.notificationType`: Inferred, not stated by the source: `type`: Typed from the samples (string values).; `description`: Written for this spec from the samples and the CallsMessageType page's list of notification types; the pages give no description of the field itself.
-/// - `data.messageType`: Inferred, not stated by the source: `type`: Typed from the samples (string values).; `description`: Written for this spec from the samples; the pages name the message types but do not describe the field.
+/// - `data`: Inferred, not stated by the source: `type`: The CometD pages show `data` only in samples (always an object). `description`: Written for this spec; the pages show the frame, they do not describe `data`.
+/// - `data.notificationType`: Inferred, not stated by the source: `type`: Typed from the samples (string values). `description`: Written for this spec from the samples and the CallsMessageType page's list of notification types; the pages give no description of the field itself.
+/// - `data.messageType`: Inferred, not stated by the source: `type`: Typed from the samples (string values). `description`: Written for this spec from the samples; the pages name the message types but do not describe the field.
 pub mod events {
     #[allow(unused_imports)]
     use ::switchboard_runtime::wire::ToJson as _;
@@ -2740,7 +2740,7 @@ pub mod remove_participant_from_conference {
         pub id: String,
         /// The participant to be removed from the conference call.
         ///
-        /// Inferred, not stated by the source: `type`: The page's parameter table gives no type; the sample sends the string "15001".; `required`: The page's parameter table has no required column; the operation names no one to remove without it, and the sample sends it.
+        /// Inferred, not stated by the source: `type`: The page's parameter table gives no type; the sample sends the string "15001". `required`: The page's parameter table has no required column; the operation names no one to remove without it, and the sample sends it.
         ///
         /// Example: `15001`. Wire name: `participant`.
         pub participant: String,

@@ -280,7 +280,14 @@ pub fn service(service: &Service, anchors: &Anchors) -> ServiceView {
             payload: env.payload.clone(),
             http_status_errors: env.http_status_errors,
             http_status_inferred: env.http_status_inferred().map(str::to_owned),
-            inferred: crate::model::inferred_list(&env.inferred),
+            // `http_status_errors` is said on its own line above.
+            inferred: crate::model::inferred_list(
+                &env.inferred
+                    .iter()
+                    .filter(|i| i.key != "http_status_errors")
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            ),
             description: env.description.clone(),
             fields: fields::rows(&env.fields, "", &types),
         },
