@@ -2,9 +2,9 @@
 
 //! Alibaba Cloud Contact Center (CCC) API — Alibaba Cloud API 2020-07-01.
 //!
-//! Alibaba Cloud Contact Center (云联络中心, CCC) OpenAPI, version 2020-07-01 (recommended; 2020-05-27 and 2017-07-05 are "not recommended"). RPC style: every action goes to pathname \`/\` over HTTPS with \`Action\` and \`Version\` in the query, AccessKey auth, form-data request bodies and JSON responses. Of the 255 actions in the official SDK 244 use POST and 11 use GET (GetAccessChannelOfStaging, GetHistoricalCampaignReport, GetRealtimeCampaignStats, GetUploadAudioDataParams, GetVideo, ListAgentSummaryReportsSinceMidnight, ListAttempts, ListCampaignTrendingReport, ListIntervalAgentSkillGroupReport, ListSkillGroupStates, ListSkillGroupSummaryReportsSinceMidnight). All call-control actions send their parameters as query parameters. Call-control family (all POST): UnmuteCall / MuteCall, HoldCall, RetrieveCall, ReleaseCall, AnswerCall, MakeCall, RedialCall, BlindTransfer, InitiateAttendedTransfer, CompleteAttendedTransfer, CancelAttendedTransfer, SwitchToConference, StartConference, EndConference, BargeInCall, CoachCall, InterceptCall, MonitorCall, SendDtmfSignaling, StartBack2BackCall, ClaimCall, LaunchAuthentication, LaunchSurvey; agent state: ReadyForService, TakeBreak, SignInGroup, SignOutGroup, PollUserStatus, ResetAgentState, ChangeWorkMode, GetLoginDetails.
+//! Alibaba Cloud Contact Center (云联络中心, CCC) OpenAPI, version 2020-07-01 (recommended; 2020-05-27 and 2017-07-05 are "not recommended"). RPC style: every action goes to pathname `/` over HTTPS with `Action` and `Version` in the query, AccessKey auth, form-data request bodies and JSON responses. Of the 255 actions in the official SDK 244 use POST and 11 use GET (GetAccessChannelOfStaging, GetHistoricalCampaignReport, GetRealtimeCampaignStats, GetUploadAudioDataParams, GetVideo, ListAgentSummaryReportsSinceMidnight, ListAttempts, ListCampaignTrendingReport, ListIntervalAgentSkillGroupReport, ListSkillGroupStates, ListSkillGroupSummaryReportsSinceMidnight). All call-control actions send their parameters as query parameters. Call-control family (all POST): UnmuteCall / MuteCall, HoldCall, RetrieveCall, ReleaseCall, AnswerCall, MakeCall, RedialCall, BlindTransfer, InitiateAttendedTransfer, CompleteAttendedTransfer, CancelAttendedTransfer, SwitchToConference, StartConference, EndConference, BargeInCall, CoachCall, InterceptCall, MonitorCall, SendDtmfSignaling, StartBack2BackCall, ClaimCall, LaunchAuthentication, LaunchSurvey; agent state: ReadyForService, TakeBreak, SignInGroup, SignOutGroup, PollUserStatus, ResetAgentState, ChangeWorkMode, GetLoginDetails.
 //!
-//! Each endpoint is a module with a \`Request\` (built with a builder that checks the documented constraints), a sans-IO \`Request::to_http\` and \`parse_response\`, an \`Output\` and an \`Error\` with one variant per documented code. \[\`Client\`\] calls them over a transport with the service's auth scheme.
+//! Each endpoint is a module with a `Request` (built with a builder that checks the documented constraints), a sans-IO `Request::to_http` and `parse_response`, an `Output` and an `Error` with one variant per documented code. \[`Client`\] calls them over a transport with the service's auth scheme.
 //!
 //! Source: <https://help.aliyun.com/zh/ccs/developer-reference/use-openapi>
 //!
@@ -166,11 +166,44 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 13usize] = [
     },
 ];
 #[rustfmt::skip]
+/// The fields of the response envelope besides the payload, as documented; every endpoint's `Output` carries them in its `envelope`.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ResponseEnvelope {
+    /// Result code; "OK" means success, otherwise a dotted error code.
+    ///
+    /// Example: `OK`. Wire name: `Code`.
+    pub code: ::std::option::Option<::std::string::String>,
+    /// The HTTP status code, repeated in the body.
+    ///
+    /// Example: `200`. Wire name: `HttpStatusCode`.
+    pub http_status_code: ::std::option::Option<i64>,
+    /// Result message.
+    ///
+    /// Example: `无`. Wire name: `Message`.
+    pub message: ::std::option::Option<::std::string::String>,
+    /// Request ID.
+    ///
+    /// Example: `EEEE671A-3E24-4A04-81E6-6C4F5B39DF75`. Wire name: `RequestId`.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Parameters substituted into the message template.
+    ///
+    /// Example: `["无"]`. Wire name: `Params`.
+    pub params: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+::switchboard_runtime::wire_object!(
+    ResponseEnvelope { optional code = "Code", optional http_status_code =
+    "HttpStatusCode", optional message = "Message", optional request_id = "RequestId",
+    optional params = "Params" }
+);
+#[rustfmt::skip]
 /// Types shared by several endpoints and events.
 pub mod types {
     #[allow(unused_imports)]
     use ::switchboard_runtime::wire::ToJson as _;
     /// 通话上下文 (call context), as shown in the UnmuteCall sample response.
+    ///
+    /// Unconfirmed: The seed page's 返回参数 table is empty: field descriptions, required-ness and value sets are known only from the sample.
     ///
     /// Vendor name: `CallContext`.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -186,13 +219,21 @@ pub mod types {
         pub channel_contexts: ::std::option::Option<
             ::std::vec::Vec<super::types::ChannelContext>,
         >,
+        /// Ingest endpoint data. Custom data passed through SIP signaling.
+        ///
+        /// Unconfirmed: Not in the UnmuteCall seed sample. Listed only in MakeCall's response (current MakeCall page <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-makecall> and the official Python SDK alibabacloud-ccc20200701 2.35.0, model MakeCallResponseBodyDataCallContext, whose English description is quoted here); no other call-control action's model has it.
+        ///
+        /// Wire name: `CallVariables`.
+        pub call_variables: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
         CallContext { optional call_type = "CallType", optional instance_id =
         "InstanceId", optional job_id = "JobId", optional channel_contexts =
-        "ChannelContexts" }
+        "ChannelContexts", optional call_variables = "CallVariables" }
     );
     /// 话务通道上下文 (channel context), as shown in the UnmuteCall sample response.
+    ///
+    /// Unconfirmed: The seed page's 返回参数 table is empty: field descriptions, required-ness and value sets are known only from the sample.
     ///
     /// Vendor name: `ChannelContext`.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -257,6 +298,8 @@ pub mod types {
         "MediaType" }
     );
     /// 坐席上下文 (agent/user context), as shown in the UnmuteCall sample response.
+    ///
+    /// Unconfirmed: The seed page's 返回参数 table is empty: field descriptions, required-ness and value sets are known only from the sample.
     ///
     /// Vendor name: `UserContext`.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -326,7 +369,7 @@ pub mod types {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -514,14 +557,20 @@ pub mod answer_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -543,10 +592,12 @@ pub mod answer_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -820,14 +871,20 @@ pub mod barge_in_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -843,10 +900,12 @@ pub mod barge_in_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -897,7 +956,7 @@ pub mod barge_in_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -1312,14 +1371,20 @@ pub mod blind_transfer {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -1341,10 +1406,12 @@ pub mod blind_transfer {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1559,7 +1626,7 @@ pub mod blind_transfer {
 /// Prerequisites:
 /// - 在发起咨询转接后,完成咨询转接前。 (English: After a consultation transfer was initiated and before it is completed.)
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -1746,14 +1813,20 @@ pub mod cancel_attended_transfer {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -1775,10 +1848,12 @@ pub mod cancel_attended_transfer {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1829,7 +1904,7 @@ pub mod cancel_attended_transfer {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Unconfirmed:
 /// - Error codes: none could be read (the stored copies end before the 错误码 table and CoachCall is not in the older 2.x page set); only the service-wide codes apply in this spec.
@@ -2022,14 +2097,20 @@ pub mod coach_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -2045,10 +2126,12 @@ pub mod coach_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2077,7 +2160,7 @@ pub mod coach_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -2265,14 +2348,20 @@ pub mod complete_attended_transfer {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -2294,10 +2383,12 @@ pub mod complete_attended_transfer {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2348,7 +2439,7 @@ pub mod complete_attended_transfer {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -2569,14 +2660,20 @@ pub mod hold_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -2592,10 +2689,12 @@ pub mod hold_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2646,7 +2745,7 @@ pub mod hold_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -3041,14 +3140,20 @@ pub mod initiate_attended_transfer {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -3070,10 +3175,12 @@ pub mod initiate_attended_transfer {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -3298,7 +3405,7 @@ pub mod initiate_attended_transfer {
 /// Prerequisites:
 /// - 通话必须处于监听状态,且由监听者发起强拆。 (English: The call must be monitored, and the monitoring agent initiates the intercept.)
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.InstanceId`, `NotExists.JobId`, `NotExists.UserId`.
 ///
@@ -3523,14 +3630,20 @@ pub mod intercept_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -3546,10 +3659,12 @@ pub mod intercept_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -3600,7 +3715,7 @@ pub mod intercept_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.UserId`, `NotExists.InstanceId`, `UserBusy`, `NotExists.Extension`.
 ///
@@ -3909,14 +4024,20 @@ pub mod make_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -3938,10 +4059,12 @@ pub mod make_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4051,12 +4174,12 @@ pub mod make_call {
 /// Prerequisites:
 /// - 通话必须处于坐席和客户双方正常接通状态,且发起监听的坐席有权限对被监听坐席进行监听。 (English: The call is connected between agent and customer and the monitoring agent has permission to monitor the monitored agent.)
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.UserId`.
 ///
 /// Unconfirmed:
-/// - The call to monitor is identified by MonitoredUserId only: the page has no JobId parameter (B.4 lists none either).
+/// - The call to monitor is identified by MonitoredUserId only: the page has no JobId parameter (the official SDK lists none either).
 /// - Required flags from the official Go SDK (MonitorCallRequest: InstanceId, MonitoredUserId); the document_detail edition (439615) marks UserId and DeviceId required too.
 /// - The zh title of the page is not in the stored copy; the current zh/en editions were not found.
 /// - Error codes: the stored copy of the current page holds only its head (parameters and the start of 返回参数); the codes listed are from the older 2.x version of this page mirrored in GitHub AlibabaCloudDocs/ccc (cn.zh-CN/开发指南/开发指南（2.x版本）/API参考/话务/MonitorCall.md). The current page may list more (the UnmuteCall page lists Parameter.Blank, InvalidOperation.ChannelState/UserState and InternalService.CTI).
@@ -4265,14 +4388,20 @@ pub mod monitor_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -4288,10 +4417,12 @@ pub mod monitor_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4342,7 +4473,7 @@ pub mod monitor_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -4545,14 +4676,20 @@ pub mod mute_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -4568,10 +4705,12 @@ pub mod mute_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4622,7 +4761,7 @@ pub mod mute_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `InvalidOperation.ChannelState`, `InvalidOperation.UserState`, `NotExists.InstanceId`, `NotExists.UserId`.
 ///
@@ -4821,14 +4960,20 @@ pub mod ready_for_service {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据): the agent's state.
+    /// The payload (`Data`, 数据): the agent's state.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -4892,13 +5037,16 @@ pub mod ready_for_service {
         ///
         /// Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: Option<Vec<String>>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional extension = "Extension", optional work_mode = "WorkMode",
         optional device_id = "DeviceId", optional job_id = "JobId", optional user_id =
         "UserId", optional break_code = "BreakCode", optional instance_id = "InstanceId",
         optional outbound_scenario = "OutboundScenario", optional user_state =
-        "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList" }
+        "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList", skip
+        envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5079,7 +5227,7 @@ pub mod ready_for_service {
 /// Prerequisites:
 /// - 调用者必须是坐席,且正处于通话状态。 (English: The caller must be an agent who is currently in a call.)
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.InstanceId`.
 ///
@@ -5265,14 +5413,20 @@ pub mod release_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -5294,10 +5448,12 @@ pub mod release_call {
         ///
         /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext", optional context_id = "ContextId" }
+        "UserContext", optional context_id = "ContextId", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5335,7 +5491,7 @@ pub mod release_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Unconfirmed:
 /// - The cccai edition of the page gives JobId the example 无 and Params the example \["ParameterName"\] (错误参数列表); left out of the sample.
@@ -5472,14 +5628,20 @@ pub mod reset_agent_state {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 坐席状态数据): the agent's state.
+    /// The payload (`Data`, 坐席状态数据): the agent's state.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -5543,13 +5705,16 @@ pub mod reset_agent_state {
         ///
         /// Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: Option<Vec<String>>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional extension = "Extension", optional work_mode = "WorkMode",
         optional device_id = "DeviceId", optional job_id = "JobId", optional user_id =
         "UserId", optional break_code = "BreakCode", optional instance_id = "InstanceId",
         optional outbound_scenario = "OutboundScenario", optional user_state =
-        "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList" }
+        "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList", skip
+        envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5759,7 +5924,7 @@ pub mod reset_agent_state {
 /// Prerequisites:
 /// - 通话必须处于保持状态才可操作取回。 (English: The call must be on hold.)
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -5963,14 +6128,20 @@ pub mod retrieve_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -5986,10 +6157,12 @@ pub mod retrieve_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -6040,7 +6213,7 @@ pub mod retrieve_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -6285,14 +6458,20 @@ pub mod send_dtmf_signaling {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -6308,10 +6487,12 @@ pub mod send_dtmf_signaling {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -6362,7 +6543,7 @@ pub mod send_dtmf_signaling {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.InstanceId`, `NotExists.UserId`.
 ///
@@ -6578,14 +6759,20 @@ pub mod sign_in_group {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据): the agent's state.
+    /// The payload (`Data`, 数据): the agent's state.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -6657,6 +6844,8 @@ pub mod sign_in_group {
         ///
         /// Wire name: `ChatDeviceId`.
         pub chat_device_id: Option<String>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional extension = "Extension", optional work_mode = "WorkMode",
@@ -6664,7 +6853,7 @@ pub mod sign_in_group {
         "UserId", optional break_code = "BreakCode", optional instance_id = "InstanceId",
         optional outbound_scenario = "OutboundScenario", optional user_state =
         "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList",
-        optional chat_device_id = "ChatDeviceId" }
+        optional chat_device_id = "ChatDeviceId", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -6832,7 +7021,7 @@ pub mod sign_in_group {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `Parameter.Blank`, `InvalidOperation.ChannelState`, `InvalidOperation.UserState`, `NotExists.InstanceId`, `NotExists.UserId`.
 ///
@@ -7029,14 +7218,20 @@ pub mod sign_out_group {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据): the agent's state.
+    /// The payload (`Data`, 数据): the agent's state.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -7124,6 +7319,8 @@ pub mod sign_out_group {
         ///
         /// Wire name: `Mobile`.
         pub mobile: Option<String>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional extension = "Extension", optional work_mode = "WorkMode",
@@ -7132,7 +7329,7 @@ pub mod sign_out_group {
         optional outbound_scenario = "OutboundScenario", optional user_state =
         "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList",
         optional heartbeat = "Heartbeat", optional reserved = "Reserved", optional mobile
-        = "Mobile" }
+        = "Mobile", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -7315,8 +7512,8 @@ pub mod sign_out_group {
 /// `POST https://{endpoint}/`
 ///
 /// Unconfirmed:
-/// - Parameter and response descriptions, required flags and examples are from Alibaba's API metadata as rendered in the third-party typings muzea/aliyun-sdk-node (dist/ccc/StartConference/req.d.ts, res.d.ts); parameter names and placement (query) match VENDORS.md B.4 (official SDK).
-/// - B.4 lists no DeviceId for StartConference; none is declared.
+/// - Parameter and response descriptions, required flags and examples are from Alibaba's API metadata as rendered in the third-party typings muzea/aliyun-sdk-node (dist/ccc/StartConference/req.d.ts, res.d.ts); parameter names and placement (query) match the official Python SDK alibabacloud-ccc20200701.
+/// - The official SDK lists no DeviceId for StartConference; none is declared.
 /// - The action's page (zh or en) was not found in the stored copies: its summary, title, 必填 column, 正常返回示例, error codes and change history are unconfirmed.
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-startconference>
@@ -7490,14 +7687,20 @@ pub mod start_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -7513,10 +7716,12 @@ pub mod start_conference {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -7544,7 +7749,7 @@ pub mod start_conference {
 /// `POST https://{endpoint}/`
 ///
 /// Unconfirmed:
-/// - Parameter and response descriptions, required flags and examples are from Alibaba's API metadata as rendered in the third-party typings muzea/aliyun-sdk-node (dist/ccc/SwitchToConference/req.d.ts, res.d.ts); parameter names and placement (query) match VENDORS.md B.4 (official SDK).
+/// - Parameter and response descriptions, required flags and examples are from Alibaba's API metadata as rendered in the third-party typings muzea/aliyun-sdk-node (dist/ccc/SwitchToConference/req.d.ts, res.d.ts); parameter names and placement (query) match the official Python SDK alibabacloud-ccc20200701.
 /// - The action's page (zh or en) was not found in the stored copies: its summary, title, 必填 column, 正常返回示例, error codes and change history are unconfirmed.
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-switchtoconference>
@@ -7695,14 +7900,20 @@ pub mod switch_to_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -7718,10 +7929,12 @@ pub mod switch_to_conference {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -7750,7 +7963,7 @@ pub mod switch_to_conference {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `Parameter.Blank`, `InvalidOperation.UserState`, `NotExists.InstanceId`, `NotExists.UserId`.
 ///
@@ -7953,14 +8166,20 @@ pub mod take_break {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据): the agent's state.
+    /// The payload (`Data`, 数据): the agent's state.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -8048,6 +8267,8 @@ pub mod take_break {
         ///
         /// Wire name: `Mobile`.
         pub mobile: Option<String>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional extension = "Extension", optional work_mode = "WorkMode",
@@ -8056,7 +8277,7 @@ pub mod take_break {
         optional outbound_scenario = "OutboundScenario", optional user_state =
         "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList",
         optional heartbeat = "Heartbeat", optional reserved = "Reserved", optional mobile
-        = "Mobile" }
+        = "Mobile", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -8243,11 +8464,14 @@ pub mod take_break {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `Parameter.Blank`, `InvalidOperation.ChannelState`, `InvalidOperation.UserState`, `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`, `InternalService.CTI`.
 ///
 /// Changed 2023-10-26: OpenAPI 错误码发生变更 (OpenAPI error codes changed.)
+///
+/// Unconfirmed:
+/// - Whether UserId and DeviceId are required: the seed page (Chinese, 请求参数 必填 column) marks both 是 (required); the English edition of the page and the official Python SDK alibabacloud-ccc20200701 2.35.0 (UnmuteCallRequest: only InstanceId "is required") mark them optional, and the page's own UserId description says it defaults to the agent mapped to the current RAM account, and DeviceId "has no meaning and can be filled in with anything". This spec follows the English page and the SDK (optional).
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-unmutecall>
 pub mod unmute_call {
@@ -8350,13 +8574,13 @@ pub mod unmute_call {
         /// ID of the agent to unmute; if not given, the agent mapped to the current RAM account is used by default.
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
-        pub user_id: String,
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID; it has no meaning and can be filled in with anything.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
-        pub device_id: String,
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// Call ID.
@@ -8422,8 +8646,8 @@ pub mod unmute_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: BuildError::require(self.user_id, "UserId")?,
-                device_id: BuildError::require(self.device_id, "DeviceId")?,
+                user_id: self.user_id,
+                device_id: self.device_id,
                 job_id: self.job_id,
                 channel_id: self.channel_id,
             };
@@ -8452,12 +8676,10 @@ pub mod unmute_call {
                 let value = &self.instance_id;
                 parts.query("InstanceId", value.as_str());
             }
-            {
-                let value = &self.user_id;
+            if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
-            {
-                let value = &self.device_id;
+            if let Some(value) = &self.device_id {
                 parts.query("DeviceId", value.as_str());
             }
             if let Some(value) = &self.job_id {
@@ -8484,14 +8706,20 @@ pub mod unmute_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`) of a successful call.
+    /// The payload (`Data`) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -8499,10 +8727,12 @@ pub mod unmute_call {
         pub call_context: Option<super::types::CallContext>,
         /// Wire name: `UserContext`. Not described by the vendor.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -8877,7 +9107,7 @@ pub struct ClientBuilder {
 }
 #[rustfmt::skip]
 impl ClientBuilder {
-    /// Service endpoint. Documented: East China 2 (Shanghai) \`ccc.cn-shanghai.aliyuncs.com\`. The official Python SDK maps 22 other regions (ap-northeast-1, ap-south-1, ap-southeast-1/2/3/5, cn-beijing, cn-chengdu, cn-hongkong, cn-huhehaote, cn-qingdao, cn-shenzhen, cn-zhangjiakou, eu-central-1, eu-west-1, me-east-1, us-east-1, us-west-1, cn-hangzhou-finance, cn-shenzhen-finance-1, cn-shanghai-finance-1, cn-north-2-gov-1) to \`ccc.aliyuncs.com\`; cn-shanghai is not in that map and falls through to the SDK's regional rule, consistent with the documented Shanghai host.
+    /// Service endpoint. Documented: East China 2 (Shanghai) `ccc.cn-shanghai.aliyuncs.com`. The official Python SDK maps 22 other regions (ap-northeast-1, ap-south-1, ap-southeast-1/2/3/5, cn-beijing, cn-chengdu, cn-hongkong, cn-huhehaote, cn-qingdao, cn-shenzhen, cn-zhangjiakou, eu-central-1, eu-west-1, me-east-1, us-east-1, us-west-1, cn-hangzhou-finance, cn-shenzhen-finance-1, cn-shanghai-finance-1, cn-north-2-gov-1) to `ccc.aliyuncs.com`; cn-shanghai is not in that map and falls through to the SDK's regional rule, consistent with the documented Shanghai host.
     ///
     /// Default: `ccc.cn-shanghai.aliyuncs.com`.
     pub fn endpoint(
@@ -8940,11 +9170,11 @@ impl ClientBuilder {
     }
 }
 #[rustfmt::skip]
-/// AccessKey (AccessKeyId + AccessKeySecret) of an Alibaba Cloud account or RAM user, optionally with an STS security token (V3: \`x-acs-security-token\` header). The official SDK (alibabacloud_tea_openapi 0.4.6) signs with V3 (ACS3-HMAC-SHA256) unless configured with \`signature_algorithm='v2'\`, which selects the RPC HMAC-SHA1 signature.
+/// AccessKey (AccessKeyId + AccessKeySecret) of an Alibaba Cloud account or RAM user, optionally with an STS security token (V3: `x-acs-security-token` header). The official SDK (alibabacloud_tea_openapi 0.4.6) signs with V3 (ACS3-HMAC-SHA256) unless configured with `signature_algorithm='v2'`, which selects the RPC HMAC-SHA1 signature.
 pub mod auth {
     /// Requests signed with `ACS3-HMAC-SHA256`.
     ///
-    /// Signature V3 (recommended). Headers host, x-acs-action, x-acs-version, x-acs-date (UTC ISO 8601, within 15 minutes), x-acs-signature-nonce, x-acs-content-sha256 (hex SHA-256 of the body), optional x-acs-security-token. CanonicalRequest = method, \`/\`, sorted RFC 3986-encoded query, canonical headers, signed header list, hashed payload, joined with \`\\n\`; StringToSign = \`ACS3-HMAC-SHA256\\n\` + hex(SHA256(CanonicalRequest)); Signature = hex(HMAC-SHA256(AccessKeySecret, StringToSign)) with the raw secret (no \`&amp;\`). \`Authorization: ACS3-HMAC-SHA256 Credential=&lt;AccessKeyId&gt;,SignedHeaders=&lt;list&gt;,Signature=&lt;hex&gt;\`.
+    /// Signature V3 (recommended). Headers host, x-acs-action, x-acs-version, x-acs-date (UTC ISO 8601, within 15 minutes), x-acs-signature-nonce, x-acs-content-sha256 (hex SHA-256 of the body), optional x-acs-security-token. CanonicalRequest = method, `/`, sorted RFC 3986-encoded query, canonical headers, signed header list, hashed payload, joined with `\n`; StringToSign = `ACS3-HMAC-SHA256\n` + hex(SHA256(CanonicalRequest)); Signature = hex(HMAC-SHA256(AccessKeySecret, StringToSign)) with the raw secret (no `&`). `Authorization: ACS3-HMAC-SHA256 Credential=<AccessKeyId>,SignedHeaders=<list>,Signature=<hex>`.
     pub fn signed_headers_hmac_sha256(
         access_key_id: impl ::std::convert::Into<::std::string::String>,
         access_key_secret: ::switchboard_runtime::Secret,
