@@ -112,6 +112,11 @@ async fn huawei_leave_agent_conference_sends_the_documented_request() {
             .leave_agent_conference(huawei_leave_request())
             .await
             .expect("the documented success envelope decodes");
+        // The payload is the reserved `{}`; the envelope's own fields are readable.
+        let mut output = output;
+        let envelope = output.envelope.take().expect("the envelope is read");
+        assert_eq!(envelope.retcode, "0");
+        assert_eq!(envelope.message.as_deref(), Some("success"));
         assert_eq!(output, huawei::leave_agent_conference::Output::default());
 
         let request = server.single_request();
@@ -256,6 +261,9 @@ async fn genesys_remove_participant_sends_the_documented_request() {
             .remove_participant_from_conference(genesys_request())
             .await
             .expect("the documented response decodes");
+        let mut output = output;
+        let envelope = output.envelope.take().expect("the envelope is read");
+        assert_eq!(envelope.status_code, 0);
         assert_eq!(
             output,
             genesys::remove_participant_from_conference::Output::default()
@@ -388,6 +396,10 @@ async fn tencent_end_session_sends_the_documented_request() {
             .end_session(tencent_request())
             .await
             .expect("the documented response decodes");
+        let mut output = output;
+        let envelope = output.envelope.take().expect("the envelope is read");
+        assert_eq!(envelope.error_code, Some(0));
+        assert_eq!(envelope.error_info.as_deref(), Some(""));
         assert_eq!(output, tencent::end_session::Output::default());
 
         let request: Recorded = server.single_request();
@@ -437,8 +449,8 @@ async fn tencent_end_session_errors_decode_to_their_variants() {
             let info = op::ERRORS
                 .iter()
                 .find(|i| i.code == *code)
-                .and_then(|i| i.message)
-                .expect("the page gives each code a message");
+                .and_then(|i| i.meaning)
+                .expect("the page describes each code (its Description column)");
             let error = failing_call(
                 &next,
                 tencent_envelope(code.parse().expect("integer code"), info),

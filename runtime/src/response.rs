@@ -311,6 +311,25 @@ pub fn read<T: crate::wire::FromJson>(
     }
 }
 
+/// Like [`read`], and also decodes the whole body as the service's envelope `E` (its
+/// documented fields besides the payload: request id, message, status echoes…), so a caller can
+/// read them on success. `None` when the body is not a JSON object.
+pub fn read_with_envelope<T: crate::wire::FromJson, E: crate::wire::FromJson>(
+    endpoint: &'static str,
+    opened: Opened,
+) -> Result<(T, Option<E>), DecodeError> {
+    let body = match opened.raw.json() {
+        Ok(body @ Value::Object(_)) => Some(body),
+        _ => None,
+    };
+    let envelope = match body.map(E::from_json) {
+        Some(Ok(envelope)) => Some(envelope),
+        Some(Err(e)) => return Err(wire_error(endpoint, &e, opened.raw)),
+        None => None,
+    };
+    read(endpoint, opened).map(|output| (output, envelope))
+}
+
 fn wire_error(
     endpoint: &'static str,
     err: &crate::wire::WireError,

@@ -135,6 +135,13 @@ impl ObjectReader {
         }
     }
 
+    /// A member that is not read from this object (the generated `Output`'s envelope, which
+    /// the caller fills in from the whole body): its default.
+    #[inline]
+    pub fn skip<T: Default>(&mut self, _name: &str) -> Result<T, WireError> {
+        Ok(T::default())
+    }
+
     fn take_required(&mut self, name: &str) -> Result<Value, WireError> {
         match self.map.remove(name) {
             Some(value) => Ok(value),
@@ -180,6 +187,10 @@ impl ObjectWriter {
             self.field(name, value.to_json());
         }
     }
+
+    /// A member that is not written to this object (see [`ObjectReader::skip`]).
+    #[inline]
+    pub fn skip<T>(&mut self, _name: &str, _value: &T) {}
 
     /// The object.
     pub fn finish(self) -> Value {

@@ -380,6 +380,7 @@ fn shallow(field: &FieldSpec) -> FieldSpec {
         rust_name: None,
         secret: None,
         unconfirmed: None,
+        inferred: None,
     }
 }
 

@@ -4,6 +4,7 @@
 mod collisions;
 mod constraints;
 mod delivery;
+mod inferred;
 mod names;
 mod references;
 mod samples;
@@ -29,6 +30,7 @@ pub fn check(set: &SpecSet) -> Result<(), Vec<Diagnostic>> {
         constraints::check_constraints(&mut cx);
         samples::check_samples(&mut cx);
         collisions::check_collisions(&mut cx);
+        inferred::check_inferred(&mut cx);
     }
     errors.finish()
 }

@@ -85,3 +85,23 @@ pub fn delivery_summary(delivery: &crate::model::Delivery, words: Option<&str>) 
     }
     out
 }
+
+/// End (exclusive, in chars) of the inline code span whose opening backtick run starts at
+/// `start`: the next run of exactly as many backticks. `None` when the run is never closed
+/// (then it is literal text, and each emitter escapes it its own way).
+pub(crate) fn code_span_end(chars: &[char], start: usize) -> Option<usize> {
+    let run = chars[start..].iter().take_while(|c| **c == '`').count();
+    let mut i = start + run;
+    while i < chars.len() {
+        if chars[i] == '`' {
+            let n = chars[i..].iter().take_while(|c| **c == '`').count();
+            if n == run {
+                return Some(i + n);
+            }
+            i += n;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}

@@ -22,6 +22,22 @@ fn texts(t: &[Text]) -> Vec<String> {
     t.iter().map(|t| t.value.clone()).collect()
 }
 
+fn inferred(entries: Vec<(&'static str, &Text)>) -> Vec<Inferred> {
+    entries
+        .into_iter()
+        .map(|(key, reason)| Inferred {
+            key: key.to_owned(),
+            reason: reason.value.clone(),
+        })
+        .collect()
+}
+
+fn field_inferred(f: &FieldSpec) -> Vec<Inferred> {
+    f.inferred
+        .as_ref()
+        .map_or_else(Vec::new, |i| inferred(i.entries()))
+}
+
 fn source(s: &spec::SourceSpec) -> Source {
     Source {
         url: s.url.value.clone(),
@@ -85,6 +101,11 @@ fn lower_service(files: &spec::ServiceFiles) -> Service {
             http_status_errors: s.envelope.http_status_errors.value,
             fields: fields(s, &s.envelope.fields, "Envelope"),
             description: text(&s.envelope.description),
+            inferred: s
+                .envelope
+                .inferred
+                .as_ref()
+                .map_or_else(Vec::new, |i| inferred(i.entries())),
         },
         errors: s.errors.iter().map(|e| error_code(e, None)).collect(),
         event_envelope: s.event_envelope.as_ref().map(|e| EventEnvelope {
@@ -136,6 +157,8 @@ fn lower_service(files: &spec::ServiceFiles) -> Service {
                     name: Name { wire, rust },
                     description: text(&t.description),
                     description_en: text(&t.description_en),
+                    unconfirmed: text(&t.unconfirmed),
+                    inferred: field_inferred(t),
                 }
             })
             .collect(),
@@ -323,6 +346,7 @@ fn field(s: &spec::ServiceSpec, f: &FieldSpec, parent: &str) -> Field {
         default: f.default.as_ref().map(|v| v.value.0.clone()),
         example: f.example.as_ref().map(|v| v.value.0.clone()),
         unconfirmed: text(&f.unconfirmed),
+        inferred: field_inferred(f),
         secret: f.secret.as_ref().is_some_and(|s| s.value),
     }
 }
@@ -414,6 +438,7 @@ fn lower_endpoint(s: &spec::ServiceSpec, e: &spec::EndpointSpec) -> Endpoint {
         description: text(&e.description),
         prerequisites: texts(&e.prerequisites),
         callers: text(&e.callers),
+        authorization: text(&e.authorization),
         capability: text(&e.capability),
         required_features: texts(&e.required_features),
         method: e.method.value,
@@ -462,6 +487,10 @@ fn lower_endpoint(s: &spec::ServiceSpec, e: &spec::EndpointSpec) -> Endpoint {
             .samples
             .iter()
             .map(|x| Sample {
+                inferred: x
+                    .inferred
+                    .as_ref()
+                    .map_or_else(Vec::new, |i| inferred(i.entries())),
                 name: x.name.value.clone(),
                 description: text(&x.description),
                 source: x.source.as_ref().map(source),

@@ -222,6 +222,27 @@ pub struct Envelope {
     pub fields: Vec<Field>,
     /// Description.
     pub description: Option<String>,
+    /// Values no source states.
+    pub inferred: Vec<Inferred>,
+}
+
+impl Envelope {
+    /// The envelope's own fields: every documented field but the payload.
+    pub fn own_fields(&self) -> Vec<Field> {
+        self.fields
+            .iter()
+            .filter(|f| Some(&f.name.wire) != self.payload.as_ref())
+            .cloned()
+            .collect()
+    }
+
+    /// Where `http_status_errors` comes from when no source states it.
+    pub fn http_status_inferred(&self) -> Option<&str> {
+        self.inferred
+            .iter()
+            .find(|i| i.key == "http_status_errors")
+            .map(|i| i.reason.as_str())
+    }
 }
 
 /// The result code field and its success value.
@@ -425,6 +446,10 @@ pub struct NamedType {
     pub description_en: Option<String>,
     /// The shape.
     pub ty: Type,
+    /// Open facts about the type as a whole.
+    pub unconfirmed: Option<String>,
+    /// Values of the type's own entry that no source states.
+    pub inferred: Vec<Inferred>,
 }
 
 /// A field, parameter or item type.
@@ -448,8 +473,43 @@ pub struct Field {
     pub example: Option<Value>,
     /// Open facts.
     pub unconfirmed: Option<String>,
+    /// Values no source states, with where each comes from.
+    pub inferred: Vec<Inferred>,
     /// A credential: never printed.
     pub secret: bool,
+}
+
+/// A value no source states: which key of its entry, and where the value comes from.
+#[derive(Clone, Debug, Serialize)]
+pub struct Inferred {
+    /// The spec key whose value is inferred (`required`, `type`, `http_status_errors`, ...).
+    pub key: String,
+    /// Where the value comes from.
+    pub reason: String,
+}
+
+/// The words every output puts before a list of inferred values.
+pub const INFERRED_LABEL: &str = "Inferred, not stated by the source";
+
+/// `` `key`: reason `` for each inferred value, one after the other (`None` for none); a reason
+/// without closing punctuation gets a period. The reason is spec prose; emitters that escape
+/// vendor text escape the result as a whole.
+pub fn inferred_list(inferred: &[Inferred]) -> Option<String> {
+    let items: Vec<String> = inferred
+        .iter()
+        .map(|i| format!("`{}`: {}", i.key, sentence(&i.reason)))
+        .collect();
+    (!items.is_empty()).then(|| items.join(" "))
+}
+
+/// The text, trimmed, ending with sentence punctuation.
+pub fn sentence(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with(['.', '!', '?', '。', ')']) {
+        text.to_owned()
+    } else {
+        format!("{text}.")
+    }
 }
 
 /// A type with its constraints.
@@ -548,6 +608,8 @@ pub struct Endpoint {
     pub prerequisites: Vec<String>,
     /// Who may call.
     pub callers: Option<String>,
+    /// Authorization information (permissions a caller needs), verbatim.
+    pub authorization: Option<String>,
     /// Capability tag.
     pub capability: Option<String>,
     /// Required server features.
@@ -643,6 +705,8 @@ pub struct Sample {
     pub error: Option<CodeValue>,
     /// Notifications.
     pub events: Vec<Value>,
+    /// Parts no page prints (`request`, `response`), with how they were made up.
+    pub inferred: Vec<Inferred>,
 }
 
 /// A change-history entry.

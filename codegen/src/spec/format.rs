@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::decode::Sp;
+use super::inferred::{EnvelopeInferredSpec, FieldInferredSpec, SampleInferredSpec};
 
 /// Located string.
 pub type Text = Sp<String>;
@@ -235,6 +236,8 @@ pub struct EnvelopeSpec {
     pub fields: Vec<FieldSpec>,
     /// In the vendor's words.
     pub description: Option<Text>,
+    /// Which of these values no source states, and where each comes from.
+    pub inferred: Option<EnvelopeInferredSpec>,
 }
 
 /// The result code field.
@@ -496,6 +499,8 @@ pub struct EndpointSpec {
     pub prerequisites: Vec<Text>,
     /// Who may call it.
     pub callers: Option<Text>,
+    /// The page's authorization information (the permissions or policy a caller needs), verbatim.
+    pub authorization: Option<Text>,
     /// Cross-vendor capability tag (e.g. `leave_conference`), for the docs' comparison table.
     pub capability: Option<Text>,
     /// Product features the server must enable (e.g. `api-voice`).
@@ -690,6 +695,8 @@ pub struct FieldSpec {
     pub secret: Option<Sp<bool>>,
     /// Facts the page leaves open about this field.
     pub unconfirmed: Option<Text>,
+    /// Which of this entry's values no source states, and where each comes from.
+    pub inferred: Option<FieldInferredSpec>,
 }
 
 /// An inclusive range; either end may be open.
@@ -731,6 +738,8 @@ pub struct SampleSpec {
     /// Documented notifications that follow.
     #[serde(default)]
     pub events: Vec<Sp<Json>>,
+    /// Which parts of the sample no page prints, and how they were made up.
+    pub inferred: Option<SampleInferredSpec>,
 }
 
 /// A sample request: parameter values and body.

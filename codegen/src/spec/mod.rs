@@ -5,12 +5,14 @@
 
 pub mod decode;
 pub mod format;
+pub mod inferred;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
 pub use decode::Sp;
 pub use format::*;
+pub use inferred::*;
 
 use crate::diag::{Diagnostic, Errors, FileId, Loc, Problem, SourceMap, Span};
 

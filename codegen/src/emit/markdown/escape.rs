@@ -7,9 +7,14 @@
 
 use std::fmt::Write as _;
 
-/// A table cell: inline text, `|` escaped, newlines as `<br>`.
+/// A table cell: inline text, `|` escaped (inside code spans too: tables split rows on `|`
+/// before they see code spans), newlines as `<br>`.
 pub fn cell(s: &str) -> String {
-    let lines: Vec<String> = s.trim().lines().map(|line| inline(line.trim())).collect();
+    let lines: Vec<String> = s
+        .trim()
+        .lines()
+        .map(|line| escape_inline(line.trim(), true, true))
+        .collect();
     lines.join("<br>")
 }
 
@@ -156,20 +161,35 @@ fn longest_run(s: &str, ch: char) -> usize {
 
 /// Escapes one line of inline text; bare URLs become autolinks (markdownlint MD034).
 fn inline(s: &str) -> String {
-    escape_inline(s, true)
+    escape_inline(s, true, false)
 }
 
 /// Link texts cannot hold links, so URLs in them are escaped like any text.
 fn inline_no_autolink(s: &str) -> String {
-    escape_inline(s, false)
+    escape_inline(s, false, false)
 }
 
-fn escape_inline(s: &str, autolink: bool) -> String {
+/// Escapes inline text. A closed code span (`` `Data` ``) is kept as code: its content is
+/// literal to every renderer, so it can open nothing, and the spec's own code marks render as
+/// code instead of as backslashed backticks. An unclosed backtick is escaped.
+fn escape_inline(s: &str, autolink: bool, in_cell: bool) -> String {
     let s = visible_controls(s);
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len() + 8);
     let mut i = 0;
     while i < chars.len() {
+        if chars[i] == '`'
+            && let Some(end) = crate::emit::code_span_end(&chars, i)
+        {
+            let span: String = chars[i..end].iter().collect();
+            out.push_str(&if in_cell {
+                span.replace('|', "\\|")
+            } else {
+                span
+            });
+            i = end;
+            continue;
+        }
         if autolink && let Some(len) = url_at(&chars, i) {
             out.push('<');
             out.extend(&chars[i..i + len]);
@@ -270,7 +290,7 @@ mod tests {
     fn cells_keep_their_column() {
         assert_eq!(cell("a | b\nc"), "a \\| b<br>c");
         assert_eq!(cell("<script>x</script>"), "&lt;script&gt;x&lt;/script&gt;");
-        assert_eq!(cell("`x`"), "\\`x\\`");
+        assert_eq!(cell("`x|y` `z"), "`x\\|y` \\`z");
     }
 
     #[test]

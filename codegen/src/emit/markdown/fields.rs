@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Bounds, EnumValue, Field, NamedType, Type, TypeId, TypeKind};
+use crate::model::{
+    Bounds, EnumValue, Field, INFERRED_LABEL, NamedType, Type, TypeId, TypeKind, inferred_list,
+};
 
 /// Where named types are described, and how a page links there.
 pub struct Types<'a> {
@@ -49,6 +51,8 @@ pub struct FieldRow {
     description_en: Option<String>,
     #[serde(skip)]
     unconfirmed: Option<String>,
+    #[serde(skip)]
+    inferred: Option<String>,
     /// Supplied by the auth scheme (parameters only).
     #[serde(skip)]
     pub from_auth: bool,
@@ -92,8 +96,19 @@ impl FieldRow {
                 .as_deref()
                 .map(|d| note(Some("Unconfirmed"), d)),
         );
+        notes.extend(
+            self.inferred
+                .as_deref()
+                .map(|d| note(Some(INFERRED_LABEL), d)),
+        );
         self.notes = notes;
         self
+    }
+
+    /// The row's open fact as an item of a page's unconfirmed list: `` `path`: note ``.
+    pub fn unconfirmed_item(&self) -> Option<String> {
+        let note = self.unconfirmed.as_deref()?;
+        Some(format!("`{}`: {}", self.path, note.trim()))
     }
 }
 
@@ -149,6 +164,7 @@ pub fn row(field: &Field, path: &str, types: &Types<'_>) -> FieldRow {
         description: field.description.clone(),
         description_en: field.description_en.clone(),
         unconfirmed: field.unconfirmed.clone(),
+        inferred: inferred_list(&field.inferred),
         from_auth: false,
         recursive: None,
         notes: Vec::new(),
@@ -173,6 +189,7 @@ pub fn type_row(named: &NamedType, types: &Types<'_>) -> Vec<FieldRow> {
                 description: None,
                 description_en: None,
                 unconfirmed: None,
+                inferred: None,
                 from_auth: false,
                 recursive: None,
                 notes: Vec::new(),

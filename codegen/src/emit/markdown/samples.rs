@@ -24,6 +24,11 @@ pub struct SampleView {
     pub documented_line: Option<String>,
     /// Parameters the auth scheme adds (not shown).
     pub auth_added: Vec<String>,
+    /// The `Content-Type` line this page adds from the spec's request media type (no sample
+    /// prints one).
+    pub content_type_added: Option<String>,
+    /// Parts of the sample no page prints, and how they were made up.
+    pub inferred: Option<String>,
     /// Request body, pretty JSON.
     pub request_body: Option<String>,
     /// Response status.
@@ -71,6 +76,7 @@ pub fn sample_view(service: &Service, endpoint: &Endpoint, sample: &Sample) -> S
             ParamIn::Path => {}
         }
     }
+    let mut content_type_added = None;
     if let Some(body) = &endpoint.request
         && sample.request_body.is_some()
         && !headers
@@ -78,6 +84,7 @@ pub fn sample_view(service: &Service, endpoint: &Endpoint, sample: &Sample) -> S
             .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
     {
         headers.push(("Content-Type".to_owned(), body.content_type.clone()));
+        content_type_added = Some(body.content_type.clone());
     }
 
     let base = fill(&service.base_url.template, |name| {
@@ -115,6 +122,8 @@ pub fn sample_view(service: &Service, endpoint: &Endpoint, sample: &Sample) -> S
         request_head: line,
         documented_line: sample.documented_line.clone(),
         auth_added,
+        content_type_added,
+        inferred: crate::model::inferred_list(&sample.inferred),
         request_body: sample.request_body.as_ref().map(pretty),
         status: sample.status,
         response_headers: (!sample.response_headers.is_empty()).then(|| {

@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::schema;
 use super::text;
-use crate::model::{DispatchIn, Endpoint, Sample};
+use crate::model::{DispatchIn, Endpoint, Param, Sample};
 
 /// Media type of a body the spec gives none for.
 pub(super) const JSON: &str = "application/json";
@@ -17,8 +17,12 @@ pub(super) fn emit_request_body(endpoint: &Endpoint) -> Option<Value> {
         .iter()
         .filter(|d| d.location == DispatchIn::Body)
         .collect();
+    let header = endpoint
+        .params
+        .iter()
+        .find(|p| super::params::is_content_type(p));
     if endpoint.request.is_none() && dispatch.is_empty() {
-        return None;
+        return header.map(content_type_only);
     }
     let fields = endpoint.request.as_ref().map_or(&[][..], |r| &r.fields[..]);
     let mut properties = Map::new();
@@ -58,16 +62,55 @@ pub(super) fn emit_request_body(endpoint: &Endpoint) -> Option<Value> {
         .as_ref()
         .map_or(JSON, |r| r.content_type.as_str());
     let mut body = Map::new();
-    if let Some(description) = endpoint
-        .request
-        .as_ref()
-        .and_then(|r| r.description.clone())
-    {
+    let header = header.map(|h| header_text(h).1);
+    let description = text::paragraphs([
+        endpoint
+            .request
+            .as_ref()
+            .and_then(|r| r.description.as_deref()),
+        header.as_deref(),
+    ]);
+    if let Some(description) = description {
         body.insert("description".into(), description.into());
     }
     body.insert("required".into(), true.into());
     body.insert("content".into(), json!({ content_type: media }));
     Some(body.into())
+}
+
+/// The `requestBody` of an endpoint that documents a `Content-Type` header but no body: the
+/// header's value as the media type (no schema: the pages show no body), not required.
+fn content_type_only(header: &Param) -> Value {
+    let (media, text) = header_text(header);
+    json!({
+        "description": format!("No body is documented.\n\n{text}"),
+        "required": false,
+        "content": { media: {} },
+    })
+}
+
+/// A documented `Content-Type` header parameter's value and what the document says of it.
+fn header_text(header: &Param) -> (String, String) {
+    let field = &header.field;
+    let media = field
+        .default
+        .as_ref()
+        .or(field.example.as_ref())
+        .or(field.ty.values.first().map(|v| &v.value))
+        .and_then(Value::as_str)
+        .unwrap_or(JSON)
+        .to_owned();
+    let required = if field.required { ", required" } else { "" };
+    let mut text = format!(
+        "The page documents the request header `{}` (value `{media}`{required}), sent by the \
+         client.",
+        field.name.wire
+    );
+    if let Some(description) = text::field_description(field) {
+        text.push_str("\n\n");
+        text.push_str(&description);
+    }
+    (media, text)
 }
 
 /// Named examples from the samples that have a value (`pick`): each under the sample's name,
@@ -84,7 +127,13 @@ pub(super) fn sample_examples<'a>(
             example.insert("summary".into(), sample.name.clone().into());
             let source = sample.source.as_ref().map(text::source_line);
             let source = source.map(|s| format!("Source: {s}"));
-            let description = text::paragraphs([sample.description.as_deref(), source.as_deref()]);
+            let inferred = crate::model::inferred_list(&sample.inferred);
+            let inferred = text::labelled(crate::model::INFERRED_LABEL, inferred.as_deref());
+            let description = text::paragraphs([
+                sample.description.as_deref(),
+                source.as_deref(),
+                inferred.as_deref(),
+            ]);
             if let Some(description) = description {
                 example.insert(
                     "description".into(),

@@ -150,6 +150,9 @@ pub(super) fn emit_envelope_extension(service: &Service) -> Value {
         "http_status_errors".into(),
         envelope.http_status_errors.into(),
     );
+    if let Some(inferred) = super::schema::inferred_extension(&envelope.inferred) {
+        out.insert("inferred".into(), inferred);
+    }
     Value::Object(out)
 }
 

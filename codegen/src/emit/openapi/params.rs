@@ -69,7 +69,7 @@ pub(super) fn emit_parameters(service: &Service, endpoint: &Endpoint) -> Vec<Val
     let own = endpoint
         .params
         .iter()
-        .filter(|p| !p.from_auth)
+        .filter(|p| !p.from_auth && !is_content_type(p))
         .map(|p| parameter(endpoint, p));
     dispatch.chain(alternatives).chain(own).collect()
 }
@@ -82,6 +82,13 @@ pub(super) fn emit_auth_parameters(endpoint: &Endpoint) -> Vec<Value> {
         .filter(|p| p.from_auth)
         .map(|p| parameter(endpoint, p))
         .collect()
+}
+
+/// A `Content-Type` header parameter. OpenAPI 3.1 has tools ignore header parameters of that
+/// name (§4.8.12.1): the document says it as the operation's media type instead
+/// ([`body::emit_request_body`](super::body::emit_request_body)); the client still sends it.
+pub(super) fn is_content_type(param: &Param) -> bool {
+    param.location == ParamIn::Header && param.field.name.wire.eq_ignore_ascii_case("content-type")
 }
 
 fn location(location: ParamIn) -> &'static str {
@@ -106,8 +113,10 @@ fn parameter(endpoint: &Endpoint, param: &Param) -> Value {
     }
     let mut schema = schema::field_schema(field);
     schema.shift_remove("description");
-    if let Some(unconfirmed) = schema.shift_remove("x-unconfirmed") {
-        out.insert("x-unconfirmed".into(), unconfirmed);
+    for key in ["x-unconfirmed", "x-switchboard-inferred"] {
+        if let Some(value) = schema.shift_remove(key) {
+            out.insert(key.into(), value);
+        }
     }
     out.insert("schema".into(), schema.into());
     let examples: Map<String, Value> = endpoint

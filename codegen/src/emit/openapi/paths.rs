@@ -101,6 +101,9 @@ fn emit_extensions(service: &Service, endpoint: &Endpoint, op: &mut Map<String, 
     if let Some(callers) = &endpoint.callers {
         put("x-callers", callers.clone().into());
     }
+    if let Some(authorization) = &endpoint.authorization {
+        put("x-authorization", authorization.clone().into());
+    }
     if !endpoint.required_features.is_empty() {
         put(
             "x-required-features",

@@ -135,9 +135,17 @@ fn success_response(service: &Service, endpoint: &Endpoint) -> Map<String, Value
     if !service.envelope.http_status_errors
         && let Some(code) = &service.envelope.code
     {
+        // A mapping no page states is said as the spec's assumption, never as fact.
+        let lead = match service.envelope.http_status_inferred() {
+            Some(_) => {
+                "The spec assumes errors also arrive with HTTP 200 (see \
+                        `x-switchboard-envelope.inferred`)"
+            }
+            None => "Errors also arrive with HTTP 200",
+        };
         description.push_str(&format!(
-            "\n\nErrors also arrive with HTTP 200: `{}` other than `{}` carries the error \
-             code (see `x-switchboard-errors`).",
+            "\n\n{lead}: `{}` other than `{}` carries the error code (see \
+             `x-switchboard-errors`).",
             code.field, code.success
         ));
     }
@@ -312,9 +320,18 @@ fn csrf_failure(
 
 fn default_response(service: &Service, errors: &[(&ErrorCode, Scope)]) -> Value {
     if !service.envelope.http_status_errors {
-        return json!({
-            "description": "A failure outside the API's own error codes (network, proxy or server trouble); the API reports its own errors in the body of an HTTP 200 response.",
-        });
+        let description = match service.envelope.http_status_inferred() {
+            Some(_) => "A failure outside the API's own error codes, or one of them with \
+                        another status: the spec assumes the API reports its own errors in the \
+                        body of an HTTP 200 response, which no source states (see \
+                        `x-switchboard-envelope.inferred`)."
+                .to_owned(),
+            None => "A failure outside the API's own error codes (network, proxy or server \
+                     trouble); the API reports its own errors in the body of an HTTP 200 \
+                     response."
+                .to_owned(),
+        };
+        return json!({ "description": description });
     }
     let unplaced: Vec<(&ErrorCode, Scope)> = errors
         .iter()

@@ -9,7 +9,9 @@
 use serde_json::{Map, Value, json};
 
 use super::text;
-use crate::model::{Bounds, EnumValue, Field, Service, Type, TypeKind};
+use crate::model::{
+    Bounds, EnumValue, Field, INFERRED_LABEL, Inferred, Service, Type, TypeKind, inferred_list,
+};
 
 /// Pattern of a string that holds a decimal integer.
 const DECIMAL_INTEGER: &str = "^-?[0-9]+$";
@@ -21,12 +23,23 @@ pub(super) fn emit_named_types(service: &Service) -> Map<String, Value> {
         .iter()
         .map(|named| {
             let mut schema = type_schema(&named.ty);
+            let unconfirmed = text::labelled("Unconfirmed", named.unconfirmed.as_deref());
+            let inferred = inferred_list(&named.inferred);
+            let inferred = text::labelled(INFERRED_LABEL, inferred.as_deref());
             let description = text::paragraphs([
                 named.description.as_deref(),
                 named.description_en.as_deref(),
+                unconfirmed.as_deref(),
+                inferred.as_deref(),
             ]);
             if let Some(description) = description {
                 prepend(&mut schema, "description", description.into());
+            }
+            if let Some(unconfirmed) = &named.unconfirmed {
+                schema.insert("x-unconfirmed".into(), unconfirmed.clone().into());
+            }
+            if let Some(inferred) = inferred_extension(&named.inferred) {
+                schema.insert("x-switchboard-inferred".into(), inferred);
             }
             (component_key(&named.name.wire), Value::Object(schema))
         })
@@ -75,7 +88,19 @@ pub(super) fn field_schema(field: &Field) -> Map<String, Value> {
     if let Some(unconfirmed) = &field.unconfirmed {
         schema.insert("x-unconfirmed".into(), unconfirmed.clone().into());
     }
+    if let Some(inferred) = inferred_extension(&field.inferred) {
+        schema.insert("x-switchboard-inferred".into(), inferred);
+    }
     schema
+}
+
+/// `x-switchboard-inferred`: `{key: where the value comes from}` for values no source states.
+pub(super) fn inferred_extension(inferred: &[Inferred]) -> Option<Value> {
+    let map: Map<String, Value> = inferred
+        .iter()
+        .map(|i| (i.key.clone(), i.reason.clone().into()))
+        .collect();
+    (!map.is_empty()).then_some(Value::Object(map))
 }
 
 /// An object schema with the fields as properties, the required ones listed.

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::model::{Endpoint, Field, Source};
+use crate::model::{Endpoint, Field, INFERRED_LABEL, Source, inferred_list};
 
 /// Non-empty parts joined as paragraphs; `None` when all are empty.
 pub(super) fn paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> Option<String> {
@@ -51,10 +51,12 @@ pub(super) fn source_line(source: &Source) -> String {
 /// A field's description, its English rendering and what the page leaves open.
 pub(super) fn field_description(field: &Field) -> Option<String> {
     let unconfirmed = labelled("Unconfirmed", field.unconfirmed.as_deref());
+    let inferred = labelled(INFERRED_LABEL, inferred_list(&field.inferred).as_deref());
     paragraphs([
         field.description.as_deref(),
         field.description_en.as_deref(),
         unconfirmed.as_deref(),
+        inferred.as_deref(),
     ])
 }
 
@@ -72,6 +74,7 @@ pub(super) fn endpoint_description(endpoint: &Endpoint) -> Option<String> {
         endpoint.description.clone(),
         list("Prerequisites", &endpoint.prerequisites),
         labelled("Callers", endpoint.callers.as_deref()),
+        labelled("Authorization", endpoint.authorization.as_deref()),
         labelled("Required features", features.as_deref()),
         labelled("Log name", log_name.as_deref()),
         list("Unconfirmed", &endpoint.unconfirmed),
@@ -151,7 +154,7 @@ fn escape_inline(text: &str) -> String {
         let next = chars.get(i + 1).copied();
         if c == '`' {
             let run = chars[i..].iter().take_while(|x| **x == '`').count();
-            let end = closing_backticks(&chars, i + run, run).unwrap_or(i + run);
+            let end = crate::emit::code_span_end(&chars, i).unwrap_or(i + run);
             out.extend(&chars[i..end]);
             i = end;
             continue;
@@ -187,23 +190,6 @@ fn escape_inline(text: &str) -> String {
         i += 1;
     }
     out
-}
-
-/// End (exclusive) of the code span whose opening run of `run` backticks ends at `from`.
-fn closing_backticks(chars: &[char], from: usize, run: usize) -> Option<usize> {
-    let mut i = from;
-    while i < chars.len() {
-        if chars[i] == '`' {
-            let n = chars[i..].iter().take_while(|x| **x == '`').count();
-            if n == run {
-                return Some(i + n);
-            }
-            i += n;
-        } else {
-            i += 1;
-        }
-    }
-    None
 }
 
 /// Length of an `<http(s)://...>` or `<mailto:...>` autolink at the start of `text`.

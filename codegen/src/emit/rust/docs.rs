@@ -113,6 +113,17 @@ fn prose(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
     while !rest.is_empty() {
+        // A closed code span stays code: rustdoc shows its content literally (no links, HTML
+        // or doctests), so only an unclosed backtick needs escaping.
+        if rest.starts_with('`') {
+            let chars: Vec<char> = rest.chars().collect();
+            if let Some(end) = crate::emit::code_span_end(&chars, 0) {
+                let span: String = chars[..end].iter().collect();
+                out.push_str(&span);
+                rest = &rest[span.len()..];
+                continue;
+            }
+        }
         if let Some(url_len) = url_at(rest) {
             out.push('<');
             out.push_str(&rest[..url_len]);
@@ -168,7 +179,7 @@ mod tests {
                 " ```text",
                 " fn main() {}",
                 " ```",
-                " indented &lt;b&gt;\\[x\\]&lt;/b&gt; \\`y\\` \\*/",
+                " indented &lt;b&gt;\\[x\\]&lt;/b&gt; `y` \\*/",
             ]
         );
     }

@@ -4,8 +4,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{code, markdown, vendor};
-use super::types::{Std, Types, ident};
-use crate::model::Service;
+use super::types::{Std, Types, ident, inferred_docs};
+use crate::model::{Field, Service, TypeKind};
 
 /// Emits `pub mod events { ... }`; empty when the service documents no events.
 pub fn emit_events(service: &Service) -> TokenStream {
@@ -141,10 +141,12 @@ pub fn emit_events(service: &Service) -> TokenStream {
         );
     }
     let module_docs = markdown(&module_text);
+    let frame_docs = frame_docs(&envelope.fields);
     let defs = types.defs;
     let prelude = super::types::json_prelude();
     quote! {
         #module_docs
+        #frame_docs
         pub mod events {
             #prelude
 
@@ -227,4 +229,31 @@ pub fn emit_events(service: &Service) -> TokenStream {
             #(#defs)*
         }
     }
+}
+
+/// What is open or inferred about the frame's own fields (the frame is not a Rust type, so its
+/// fields' notes are said in the module docs), one line per field path.
+fn frame_docs(fields: &[Field]) -> TokenStream {
+    fn walk(fields: &[Field], prefix: &str, out: &mut Vec<String>) {
+        for field in fields {
+            let path = format!("{prefix}{}", field.name.wire);
+            let mut notes: Vec<String> = Vec::new();
+            if let Some(u) = &field.unconfirmed {
+                notes.push(format!("Unconfirmed: {}", vendor(u)));
+            }
+            notes.extend(inferred_docs(&field.inferred));
+            if !notes.is_empty() {
+                out.push(format!("- {}: {}", code(&path), notes.join(" ")));
+            }
+            if let TypeKind::Object { fields, .. } = &field.ty.kind {
+                walk(fields, &format!("{path}."), out);
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    walk(fields, "", &mut lines);
+    if lines.is_empty() {
+        return quote!();
+    }
+    markdown(&format!("\nFrame fields:\n{}", lines.join("\n")))
 }

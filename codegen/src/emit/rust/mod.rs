@@ -7,6 +7,7 @@
 mod client;
 mod delivery;
 mod docs;
+mod endpoint_docs;
 mod events;
 mod events_example;
 mod operation;
@@ -143,6 +144,7 @@ fn emit_lib(service: &Service, as_crate: bool) -> String {
         quote!()
     };
     let data = emit_service_data(service);
+    let envelope = emit_response_envelope(service);
     let types = types::emit_types(service);
     let events = events::emit_events(service);
     let mut text = String::from(HEADER);
@@ -150,6 +152,7 @@ fn emit_lib(service: &Service, as_crate: bool) -> String {
     text.push_str(&format_items(quote! {
         #header
         #data
+        #envelope
         #types
         #events
     }));
@@ -196,6 +199,23 @@ fn emit_header(service: &Service) -> TokenStream {
     }
 }
 
+/// `ResponseEnvelope`: the envelope's own fields (request id, message, status echoes…) as every
+/// `Output` carries them, so a caller can read them on success too. Nothing without fields.
+fn emit_response_envelope(service: &Service) -> TokenStream {
+    let fields = service.envelope.own_fields();
+    if fields.is_empty() {
+        return quote!();
+    }
+    let mut types = types::Types::new(service, types::Std::QUALIFIED);
+    let docs = docs::markdown(
+        "The fields of the response envelope besides the payload, as documented; every \
+         endpoint's `Output` carries them in its `envelope`.",
+    );
+    let def = types.struct_def("ResponseEnvelope", docs, &fields);
+    let defs = types.defs;
+    quote! { #def #(#defs)* }
+}
+
 fn emit_service_data(service: &Service) -> TokenStream {
     let template = &service.base_url.template;
     let env = &service.envelope;
@@ -217,6 +237,9 @@ fn emit_service_data(service: &Service) -> TokenStream {
     let request_id = some(env.request_id.as_deref());
     let payload = some(env.payload.as_deref());
     let http_status_errors = env.http_status_errors;
+    let envelope_docs = types::inferred_docs(&env.inferred)
+        .map(|text| docs::markdown(&format!("\n{text}")))
+        .unwrap_or_default();
     let errors: Vec<_> = service.errors.iter().map(operation::error_info).collect();
     let n = errors.len();
     quote! {
@@ -224,6 +247,7 @@ fn emit_service_data(service: &Service) -> TokenStream {
         pub const BASE_URL_TEMPLATE: &str = #template;
 
         /// Where the result code, message, request id and payload live in every response.
+        #envelope_docs
         pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_runtime::response::Envelope {
             code_field: #code_field,
             success: #success,

@@ -32,7 +32,7 @@ pub fn emit_operation(service: &Service, endpoint: &Endpoint) -> TokenStream {
     let mut types = Types::new(service, Std::PRELUDE);
     let members = members(&mut types, endpoint);
     let module = ident(&endpoint.rust);
-    let module_docs = module_docs(service, endpoint);
+    let module_docs = super::endpoint_docs::module_docs(service, endpoint);
     let data = emit_data(service, endpoint);
     let request = emit_request(endpoint, &members);
     let builder = emit_builder(&members);
@@ -45,7 +45,15 @@ pub fn emit_operation(service: &Service, endpoint: &Endpoint) -> TokenStream {
             .and_then(|r| r.description.as_deref()),
     ]);
     let output_fields: &[Field] = endpoint.response.as_ref().map_or(&[], |r| &r.fields);
-    let output = types.struct_def("Output", output_docs, output_fields);
+    let extra = envelope_member(service, endpoint).map(|member| {
+        (
+            member,
+            quote!(super::ResponseEnvelope),
+            "The response envelope's own fields (request id, message, …); `None` when the \
+             output was decoded without its envelope.",
+        )
+    });
+    let output = types.struct_def_with("Output", output_docs, output_fields, extra);
     let error = emit_error(endpoint);
     let defs = types.defs;
     let prelude = super::types::json_prelude();
@@ -129,75 +137,6 @@ fn literal(value: &Value, model: &Type, ty: &TokenStream) -> Option<TokenStream>
         (Value::Bool(b), TypeKind::Boolean) => Some(quote!(#b)),
         _ => None,
     }
-}
-
-fn module_docs(service: &Service, endpoint: &Endpoint) -> TokenStream {
-    let list = |items: &[String]| {
-        items
-            .iter()
-            .map(|i| format!("- {}", vendor(i).replace('\n', "\n  ")))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    let codes = |items: Vec<String>| items.iter().map(|i| code(i)).collect::<Vec<_>>().join(", ");
-    let mut parts: Vec<String> = vec![format!(
-        "{}: {}",
-        vendor(&endpoint.title),
-        vendor(&endpoint.summary)
-    )];
-    if let Some(d) = &endpoint.description {
-        parts.push(vendor(d));
-    }
-    parts.push(code(&format!(
-        "{} {}{}",
-        endpoint.method.as_str(),
-        service.base_url.template,
-        endpoint.path
-    )));
-    if !endpoint.prerequisites.is_empty() {
-        parts.push(format!("Prerequisites:\n{}", list(&endpoint.prerequisites)));
-    }
-    if let Some(c) = &endpoint.callers {
-        parts.push(format!("Who may call it: {}", vendor(c)));
-    }
-    if !endpoint.required_features.is_empty() {
-        parts.push(format!(
-            "Required features: {}.",
-            codes(endpoint.required_features.clone())
-        ));
-    }
-    if let Some(log) = &endpoint.log_name {
-        parts.push(format!("Method name in the vendor's logs: {}.", code(log)));
-    }
-    if !endpoint.events.is_empty() {
-        parts.push(format!(
-            "Triggers: {}.",
-            codes(endpoint.events.iter().map(|e| e.0.clone()).collect())
-        ));
-    }
-    if !endpoint.errors.is_empty() {
-        parts.push(format!(
-            "Documented error codes: {}.",
-            codes(endpoint.errors.iter().map(|e| e.code.to_string()).collect())
-        ));
-    }
-    for h in &endpoint.history {
-        let en = h
-            .change_en
-            .as_deref()
-            .map(|e| format!(" ({})", vendor(e)))
-            .unwrap_or_default();
-        parts.push(format!(
-            "Changed {}: {}{en}",
-            vendor(&h.date),
-            vendor(&h.change)
-        ));
-    }
-    if !endpoint.unconfirmed.is_empty() {
-        parts.push(format!("Unconfirmed:\n{}", list(&endpoint.unconfirmed)));
-    }
-    parts.push(format!("Source: {}", vendor(&endpoint.source.url)));
-    markdown(&parts.join("\n\n"))
 }
 
 fn emit_data(service: &Service, endpoint: &Endpoint) -> TokenStream {
@@ -471,7 +410,41 @@ fn text_of(member: &Member<'_>, value: TokenStream) -> TokenStream {
     }
 }
 
+/// The `Output` member holding the envelope's own fields (none when the envelope documents no
+/// field besides the payload): `envelope`, unless a response field is already called that.
+fn envelope_member(service: &Service, endpoint: &Endpoint) -> Option<&'static str> {
+    if service.envelope.own_fields().is_empty() {
+        return None;
+    }
+    let fields: &[Field] = endpoint.response.as_ref().map_or(&[], |r| &r.fields);
+    Some(if fields.iter().any(|f| f.name.rust == "envelope") {
+        "response_envelope"
+    } else {
+        "envelope"
+    })
+}
+
 fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
+    let read = match envelope_member(service, endpoint) {
+        Some(member) => {
+            let member = ident(member);
+            quote! {
+                match ::switchboard_runtime::response::read_with_envelope::<Output, super::ResponseEnvelope>(ID, opened) {
+                    Ok((mut output, envelope)) => {
+                        output.#member = envelope;
+                        Ok(output)
+                    }
+                    Err(error) => Err(Error::Decode(error)),
+                }
+            }
+        }
+        None => quote! {
+            match ::switchboard_runtime::response::read(ID, opened) {
+                Ok(output) => Ok(output),
+                Err(error) => Err(Error::Decode(error)),
+            }
+        },
+    };
     let method = ident(endpoint.method.as_str());
     // An endpoint whose result sits elsewhere than the service's payload gets its own envelope.
     let envelope = if endpoint.payload == service.envelope.payload {
@@ -603,10 +576,7 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
                 Ok(opened) => opened,
                 Err(failure) => return Err(Error::from_failure(failure)),
             };
-            match ::switchboard_runtime::response::read(ID, opened) {
-                Ok(output) => Ok(output),
-                Err(error) => Err(Error::Decode(error)),
-            }
+            #read
         }
     }
 }

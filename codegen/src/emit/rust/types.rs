@@ -6,7 +6,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{code, markdown, vendor};
-use crate::model::{Field, Service, Type, TypeKind};
+use crate::model::{Field, INFERRED_LABEL, Inferred, Service, Type, TypeKind, sentence};
 use crate::naming;
 
 /// Makes an identifier from a name `naming` produced (raw identifiers included).
@@ -157,6 +157,19 @@ impl<'a> Types<'a> {
 
     /// A struct with the given fields; optional fields are `Option`s skipped when absent.
     pub fn struct_def(&mut self, name: &str, docs: TokenStream, fields: &[Field]) -> TokenStream {
+        self.struct_def_with(name, docs, fields, None)
+    }
+
+    /// [`struct_def`](Self::struct_def) plus one member `extra` = (Rust name, type) that is not
+    /// on the wire of this object (the `Output`'s envelope, filled in from the whole body): an
+    /// `Option`, `None` when the value is decoded on its own.
+    pub fn struct_def_with(
+        &mut self,
+        name: &str,
+        docs: TokenStream,
+        fields: &[Field],
+        extra: Option<(&str, TokenStream, &str)>,
+    ) -> TokenStream {
         let name_ident = ident(name);
         let mut members = Vec::new();
         let mut defaultable = true;
@@ -173,9 +186,17 @@ impl<'a> Types<'a> {
             defaultable &= !field.required || (!field.secret && self.has_default(&field.ty));
             members.push(self.member(field, ty));
         }
+        let mut skipped = None;
+        if let Some((rust, ty, doc)) = extra {
+            let field = ident(rust);
+            let ty = self.std.option(&ty);
+            let docs = super::docs::markdown(doc);
+            members.push(quote!(#docs pub #field: #ty,));
+            skipped = Some(quote!(skip #field = ""));
+        }
         let default = defaultable.then(|| quote!(Default,));
         let partial_eq = (!fields.iter().any(|f| f.secret)).then(|| quote!(PartialEq,));
-        let json = json_impls(&name_ident, fields);
+        let json = json_impls(&name_ident, fields, skipped);
         quote! {
             #docs
             #[derive(Clone, Debug, #partial_eq #default)]
@@ -321,16 +342,19 @@ impl<'a> Types<'a> {
 /// type's `to_json` only where someone serializes an output). Keeping the impls in the runtime
 /// also keeps them out of the generated text, which the generator would otherwise parse and
 /// print again for every struct.
-fn json_impls(name: &Ident, fields: &[Field]) -> TokenStream {
-    let fields = fields.iter().map(|f| {
-        let (field, wire) = (ident(&f.name.rust), &f.name.wire);
-        let presence = if f.required {
-            quote!(required)
-        } else {
-            quote!(optional)
-        };
-        quote!(#presence #field = #wire)
-    });
+fn json_impls(name: &Ident, fields: &[Field], skipped: Option<TokenStream>) -> TokenStream {
+    let fields = fields
+        .iter()
+        .map(|f| {
+            let (field, wire) = (ident(&f.name.rust), &f.name.wire);
+            let presence = if f.required {
+                quote!(required)
+            } else {
+                quote!(optional)
+            };
+            quote!(#presence #field = #wire)
+        })
+        .chain(skipped);
     quote!(::switchboard_runtime::wire_object!(#name { #(#fields),* });)
 }
 
@@ -397,6 +421,7 @@ pub fn field_docs(field: &Field) -> TokenStream {
     if let Some(u) = &field.unconfirmed {
         parts.push(format!("Unconfirmed: {}", vendor(u)));
     }
+    parts.extend(inferred_docs(&field.inferred));
     // The facts in one line: a field's docs stay short (a thousand-endpoint client has tens
     // of thousands of fields, every doc line is an attribute to parse and print).
     let mut facts: Vec<String> = Vec::new();
@@ -413,6 +438,15 @@ pub fn field_docs(field: &Field) -> TokenStream {
     }
     parts.push(facts.join(" "));
     markdown(&parts.join("\n\n"))
+}
+
+/// The "inferred" paragraph of a doc comment, the reasons sanitized as vendor prose.
+pub fn inferred_docs(inferred: &[Inferred]) -> Option<String> {
+    let items: Vec<String> = inferred
+        .iter()
+        .map(|i| format!("{}: {}", code(&i.key), vendor(&sentence(&i.reason))))
+        .collect();
+    (!items.is_empty()).then(|| format!("{INFERRED_LABEL}: {}", items.join(" ")))
 }
 
 fn compact(value: &serde_json::Value) -> String {
@@ -461,6 +495,10 @@ pub fn emit_types(service: &Service) -> TokenStream {
         .flatten()
         .map(vendor)
         .collect();
+        if let Some(u) = &named.unconfirmed {
+            text.push(format!("Unconfirmed: {}", vendor(u)));
+        }
+        text.extend(inferred_docs(&named.inferred));
         text.push(format!("Vendor name: {}.", code(&named.name.wire)));
         let docs = markdown(&text.join("\n\n"));
         match &named.ty.kind {

@@ -2,9 +2,9 @@
 
 //! Alibaba Cloud Contact Center (CCC) API — Alibaba Cloud API 2020-07-01.
 //!
-//! Alibaba Cloud Contact Center (云联络中心, CCC) OpenAPI, version 2020-07-01 (recommended; 2020-05-27 and 2017-07-05 are "not recommended"). RPC style: every action goes to pathname \`/\` over HTTPS with \`Action\` and \`Version\` in the query, AccessKey auth, form-data request bodies and JSON responses. Of the 255 actions in the official SDK 244 use POST and 11 use GET (GetAccessChannelOfStaging, GetHistoricalCampaignReport, GetRealtimeCampaignStats, GetUploadAudioDataParams, GetVideo, ListAgentSummaryReportsSinceMidnight, ListAttempts, ListCampaignTrendingReport, ListIntervalAgentSkillGroupReport, ListSkillGroupStates, ListSkillGroupSummaryReportsSinceMidnight). All call-control actions send their parameters as query parameters. Call-control family (all POST): UnmuteCall / MuteCall, HoldCall, RetrieveCall, ReleaseCall, AnswerCall, MakeCall, RedialCall, BlindTransfer, InitiateAttendedTransfer, CompleteAttendedTransfer, CancelAttendedTransfer, SwitchToConference, StartConference, EndConference, BargeInCall, CoachCall, InterceptCall, MonitorCall, SendDtmfSignaling, StartBack2BackCall, ClaimCall, LaunchAuthentication, LaunchSurvey; agent state: ReadyForService, TakeBreak, SignInGroup, SignOutGroup, PollUserStatus, ResetAgentState, ChangeWorkMode, GetLoginDetails.
+//! Alibaba Cloud Contact Center (云联络中心, CCC) OpenAPI, version 2020-07-01 (recommended; 2020-05-27 and 2017-07-05 are "not recommended"). RPC style: every action goes to pathname `/` over HTTPS with `Action` and `Version` in the query, AccessKey auth, form-data request bodies and JSON responses. Of the 255 actions in the official SDK 244 use POST and 11 use GET (GetAccessChannelOfStaging, GetHistoricalCampaignReport, GetRealtimeCampaignStats, GetUploadAudioDataParams, GetVideo, ListAgentSummaryReportsSinceMidnight, ListAttempts, ListCampaignTrendingReport, ListIntervalAgentSkillGroupReport, ListSkillGroupStates, ListSkillGroupSummaryReportsSinceMidnight). All call-control actions send their parameters as query parameters. Call-control family (all POST): UnmuteCall / MuteCall, HoldCall, RetrieveCall, ReleaseCall, AnswerCall, MakeCall, RedialCall, BlindTransfer, InitiateAttendedTransfer, CompleteAttendedTransfer, CancelAttendedTransfer, SwitchToConference, StartConference, EndConference, BargeInCall, CoachCall, InterceptCall, MonitorCall, SendDtmfSignaling, StartBack2BackCall, ClaimCall, LaunchAuthentication, LaunchSurvey; agent state: ReadyForService, TakeBreak, SignInGroup, SignOutGroup, PollUserStatus, ResetAgentState, ChangeWorkMode, GetLoginDetails.
 //!
-//! Each endpoint is a module with a \`Request\` (built with a builder that checks the documented constraints), a sans-IO \`Request::to_http\` and \`parse_response\`, an \`Output\` and an \`Error\` with one variant per documented code. \[\`Client\`\] calls them over a transport with the service's auth scheme.
+//! Each endpoint is a module with a `Request` (built with a builder that checks the documented constraints), a sans-IO `Request::to_http` and `parse_response`, an `Output` and an `Error` with one variant per documented code. \[`Client`\] calls them over a transport with the service's auth scheme.
 //!
 //! Source: <https://help.aliyun.com/zh/ccs/developer-reference/use-openapi>
 //!
@@ -166,11 +166,44 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 13usize] = [
     },
 ];
 #[rustfmt::skip]
+/// The fields of the response envelope besides the payload, as documented; every endpoint's `Output` carries them in its `envelope`.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ResponseEnvelope {
+    /// Result code; "OK" means success, otherwise a dotted error code.
+    ///
+    /// Example: `OK`. Wire name: `Code`.
+    pub code: ::std::option::Option<::std::string::String>,
+    /// The HTTP status code, repeated in the body.
+    ///
+    /// Example: `200`. Wire name: `HttpStatusCode`.
+    pub http_status_code: ::std::option::Option<i64>,
+    /// Result message.
+    ///
+    /// Example: `无`. Wire name: `Message`.
+    pub message: ::std::option::Option<::std::string::String>,
+    /// Request ID.
+    ///
+    /// Example: `EEEE671A-3E24-4A04-81E6-6C4F5B39DF75`. Wire name: `RequestId`.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Parameters substituted into the message template.
+    ///
+    /// Example: `["无"]`. Wire name: `Params`.
+    pub params: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+::switchboard_runtime::wire_object!(
+    ResponseEnvelope { optional code = "Code", optional http_status_code =
+    "HttpStatusCode", optional message = "Message", optional request_id = "RequestId",
+    optional params = "Params" }
+);
+#[rustfmt::skip]
 /// Types shared by several endpoints and events.
 pub mod types {
     #[allow(unused_imports)]
     use ::switchboard_runtime::wire::ToJson as _;
     /// 通话上下文 (call context), as shown in the UnmuteCall sample response.
+    ///
+    /// Unconfirmed: The seed page's 返回参数 table is empty: field descriptions, required-ness and value sets are known only from the sample.
     ///
     /// Vendor name: `CallContext`.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -188,9 +221,9 @@ pub mod types {
         >,
         /// 随路数据。通过SIP信令传递的自定义数据。
         ///
-        /// Channel-associated data; custom data passed through SIP signaling.
+        /// Ingest endpoint data. Custom data passed through SIP signaling.
         ///
-        /// Unconfirmed: Not in the UnmuteCall seed sample; documented in the PollUserStatus response (sample of <https://help.aliyun.com/document_detail/439618.htm>; API-metadata typings muzea/aliyun-sdk-node dist/ccc/PollUserStatus/res.d.ts; official Python SDK 2.35.0 model comment "Ingest endpoint data. Custom data passed through SIP signaling.").
+        /// Unconfirmed: Not in the UnmuteCall seed sample. In MakeCall's response (current MakeCall page <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-makecall> and the official Python SDK alibabacloud-ccc20200701 2.35.0, model MakeCallResponseBodyDataCallContext, whose English description is quoted here) and in PollUserStatus's (its sample on <https://help.aliyun.com/document_detail/439618.htm>, with the example a=b;c=d); no other call-control action's model has it.
         ///
         /// Example: `a=b;c=d`. Wire name: `CallVariables`.
         pub call_variables: ::std::option::Option<::std::string::String>,
@@ -201,6 +234,8 @@ pub mod types {
         "ChannelContexts", optional call_variables = "CallVariables" }
     );
     /// 话务通道上下文 (channel context), as shown in the UnmuteCall sample response.
+    ///
+    /// Unconfirmed: The seed page's 返回参数 table is empty: field descriptions, required-ness and value sets are known only from the sample.
     ///
     /// Vendor name: `ChannelContext`.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -352,6 +387,8 @@ pub mod types {
         "Status", optional timestamp = "Timestamp" }
     );
     /// 坐席上下文 (agent/user context), as shown in the UnmuteCall sample response.
+    ///
+    /// Unconfirmed: The seed page's 返回参数 table is empty: field descriptions, required-ness and value sets are known only from the sample.
     ///
     /// Vendor name: `UserContext`.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -577,6 +614,8 @@ pub mod types {
     );
     /// Session context environment (one chat session of the agent), as PollUserStatus returns it.
     ///
+    /// Unconfirmed: Description and fields are the official Python SDK 2.35.0 model comments; no page text for ChatContexts (or its fields) could be read (the stored page copies end earlier, the API-metadata typings carry the names and types only). No documented example.
+    ///
     /// Vendor name: `ChatContext`.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -611,9 +650,9 @@ pub mod types {
 #[rustfmt::skip]
 /// Events the API delivers.
 ///
-/// Delivery: polling the \`poll_user_status\` endpoint, 1000 ms after each answer; the event (or array of events) sits at \`Data\` in the response body.
+/// Delivery: polling the `poll_user_status` endpoint, 1000 ms after each answer; the event (or array of events) sits at `Data` in the response body.
 ///
-/// Agent and call state is read by polling PollUserStatus: each answer's \`Data\` is the agent's current state (call context, agent context, chat sessions), one \`PollUserStatus\` event per answer. The frame carries no event name.
+/// Agent and call state is read by polling PollUserStatus: each answer's `Data` is the agent's current state (call context, agent context, chat sessions), one `PollUserStatus` event per answer. The frame carries no event name.
 pub mod events {
     #[allow(unused_imports)]
     use ::switchboard_runtime::wire::ToJson as _;
@@ -625,7 +664,7 @@ pub mod events {
     pub enum Event {
         /// Event `PollUserStatus`.
         ///
-        /// The agent's state as one PollUserStatus answer reports it (its \`Data\`): the current call (CallContext), the agent (UserContext: state, break code, heartbeat) and chat sessions. Named after the action; the API gives these snapshots no event name of its own.
+        /// The agent's state as one PollUserStatus answer reports it (its `Data`): the current call (CallContext), the agent (UserContext: state, break code, heartbeat) and chat sessions. Named after the action; the API gives these snapshots no event name of its own.
         PollUserStatus(::std::boxed::Box<PollUserStatus>),
         /// An event the documentation does not describe, kept as received.
         Unknown {
@@ -716,7 +755,7 @@ pub mod events {
     }
     /// Event `PollUserStatus`.
     ///
-    /// The agent's state as one PollUserStatus answer reports it (its \`Data\`): the current call (CallContext), the agent (UserContext: state, break code, heartbeat) and chat sessions. Named after the action; the API gives these snapshots no event name of its own.
+    /// The agent's state as one PollUserStatus answer reports it (its `Data`): the current call (CallContext), the agent (UserContext: state, break code, heartbeat) and chat sessions. Named after the action; the API gives these snapshots no event name of its own.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct PollUserStatus {
@@ -760,7 +799,7 @@ pub mod events {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -948,14 +987,20 @@ pub mod answer_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -977,10 +1022,12 @@ pub mod answer_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1254,14 +1301,20 @@ pub mod barge_in_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -1277,10 +1330,12 @@ pub mod barge_in_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1331,7 +1386,7 @@ pub mod barge_in_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -1746,14 +1801,20 @@ pub mod blind_transfer {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -1775,10 +1836,12 @@ pub mod blind_transfer {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1993,7 +2056,7 @@ pub mod blind_transfer {
 /// Prerequisites:
 /// - 在发起咨询转接后,完成咨询转接前。 (English: After a consultation transfer was initiated and before it is completed.)
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -2180,14 +2243,20 @@ pub mod cancel_attended_transfer {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -2209,10 +2278,12 @@ pub mod cancel_attended_transfer {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2263,7 +2334,7 @@ pub mod cancel_attended_transfer {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Unconfirmed:
 /// - Error codes: none could be read (the stored copies end before the 错误码 table and CoachCall is not in the older 2.x page set); only the service-wide codes apply in this spec.
@@ -2456,14 +2527,20 @@ pub mod coach_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -2479,10 +2556,12 @@ pub mod coach_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2511,7 +2590,7 @@ pub mod coach_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -2699,14 +2778,20 @@ pub mod complete_attended_transfer {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -2728,10 +2813,12 @@ pub mod complete_attended_transfer {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2782,7 +2869,7 @@ pub mod complete_attended_transfer {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -3003,14 +3090,20 @@ pub mod hold_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -3026,10 +3119,12 @@ pub mod hold_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -3080,7 +3175,7 @@ pub mod hold_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -3475,14 +3570,20 @@ pub mod initiate_attended_transfer {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -3504,10 +3605,12 @@ pub mod initiate_attended_transfer {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -3732,7 +3835,7 @@ pub mod initiate_attended_transfer {
 /// Prerequisites:
 /// - 通话必须处于监听状态,且由监听者发起强拆。 (English: The call must be monitored, and the monitoring agent initiates the intercept.)
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.InstanceId`, `NotExists.JobId`, `NotExists.UserId`.
 ///
@@ -3957,14 +4060,20 @@ pub mod intercept_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -3980,10 +4089,12 @@ pub mod intercept_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4034,7 +4145,7 @@ pub mod intercept_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.UserId`, `NotExists.InstanceId`, `UserBusy`, `NotExists.Extension`.
 ///
@@ -4343,14 +4454,20 @@ pub mod make_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -4372,10 +4489,12 @@ pub mod make_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
-        "CallContext", optional user_context = "UserContext" }
+        "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4485,12 +4604,12 @@ pub mod make_call {
 /// Prerequisites:
 /// - 通话必须处于坐席和客户双方正常接通状态,且发起监听的坐席有权限对被监听坐席进行监听。 (English: The call is connected between agent and customer and the monitoring agent has permission to monitor the monitored agent.)
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.UserId`.
 ///
 /// Unconfirmed:
-/// - The call to monitor is identified by MonitoredUserId only: the page has no JobId parameter (B.4 lists none either).
+/// - The call to monitor is identified by MonitoredUserId only: the page has no JobId parameter (the official SDK lists none either).
 /// - Required flags from the official Go SDK (MonitorCallRequest: InstanceId, MonitoredUserId); the document_detail edition (439615) marks UserId and DeviceId required too.
 /// - The zh title of the page is not in the stored copy; the current zh/en editions were not found.
 /// - Error codes: the stored copy of the current page holds only its head (parameters and the start of 返回参数); the codes listed are from the older 2.x version of this page mirrored in GitHub AlibabaCloudDocs/ccc (cn.zh-CN/开发指南/开发指南（2.x版本）/API参考/话务/MonitorCall.md). The current page may list more (the UnmuteCall page lists Parameter.Blank, InvalidOperation.ChannelState/UserState and InternalService.CTI).
@@ -4699,14 +4818,20 @@ pub mod monitor_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -4722,10 +4847,12 @@ pub mod monitor_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4776,7 +4903,7 @@ pub mod monitor_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -4979,14 +5106,20 @@ pub mod mute_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -5002,10 +5135,12 @@ pub mod mute_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5205,14 +5340,20 @@ pub mod poll_user_status {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据). Field descriptions are from the zh developer-reference page where its stored copy reaches (Data, ContextId, CallContext and ChannelContexts); the rest are the official Python SDK 2.35.0 model comments (English) and the API-metadata typings (muzea/aliyun-sdk-node dist/ccc/PollUserStatus/res.d.ts, Chinese).
+    /// The payload (`Data`, 数据). Field descriptions are from the zh developer-reference page where its stored copy reaches (Data, ContextId, CallContext and ChannelContexts); the rest are the official Python SDK 2.35.0 model comments (English) and the API-metadata typings (muzea/aliyun-sdk-node dist/ccc/PollUserStatus/res.d.ts, Chinese).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -5220,7 +5361,7 @@ pub mod poll_user_status {
         ///
         /// The system auto-incremented ID. You can ignore this field.
         ///
-        /// Unconfirmed: The zh developer-reference page types it \`long\`; the cccai pages say \`integer\`; the SDK uses int.
+        /// Unconfirmed: The zh developer-reference page types it `long`; the cccai pages say `integer`; the SDK uses int.
         ///
         /// Format: `int64`. Example: `103655`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
@@ -5242,11 +5383,13 @@ pub mod poll_user_status {
         ///
         /// Wire name: `ChatContexts`.
         pub chat_contexts: Option<Vec<super::types::ChatContext>>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional context_id = "ContextId", optional call_context =
         "CallContext", optional user_context = "UserContext", optional chat_contexts =
-        "ChatContexts" }
+        "ChatContexts", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5275,7 +5418,7 @@ pub mod poll_user_status {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `InvalidOperation.ChannelState`, `InvalidOperation.UserState`, `NotExists.InstanceId`, `NotExists.UserId`.
 ///
@@ -5474,14 +5617,20 @@ pub mod ready_for_service {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据): the agent's state.
+    /// The payload (`Data`, 数据): the agent's state.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -5545,13 +5694,16 @@ pub mod ready_for_service {
         ///
         /// Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: Option<Vec<String>>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional extension = "Extension", optional work_mode = "WorkMode",
         optional device_id = "DeviceId", optional job_id = "JobId", optional user_id =
         "UserId", optional break_code = "BreakCode", optional instance_id = "InstanceId",
         optional outbound_scenario = "OutboundScenario", optional user_state =
-        "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList" }
+        "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList", skip
+        envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5732,7 +5884,7 @@ pub mod ready_for_service {
 /// Prerequisites:
 /// - 调用者必须是坐席,且正处于通话状态。 (English: The caller must be an agent who is currently in a call.)
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.InstanceId`.
 ///
@@ -5918,14 +6070,20 @@ pub mod release_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -5947,10 +6105,12 @@ pub mod release_call {
         ///
         /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext", optional context_id = "ContextId" }
+        "UserContext", optional context_id = "ContextId", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -5988,7 +6148,7 @@ pub mod release_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Unconfirmed:
 /// - The cccai edition of the page gives JobId the example 无 and Params the example \["ParameterName"\] (错误参数列表); left out of the sample.
@@ -6125,14 +6285,20 @@ pub mod reset_agent_state {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 坐席状态数据): the agent's state.
+    /// The payload (`Data`, 坐席状态数据): the agent's state.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -6196,13 +6362,16 @@ pub mod reset_agent_state {
         ///
         /// Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: Option<Vec<String>>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional extension = "Extension", optional work_mode = "WorkMode",
         optional device_id = "DeviceId", optional job_id = "JobId", optional user_id =
         "UserId", optional break_code = "BreakCode", optional instance_id = "InstanceId",
         optional outbound_scenario = "OutboundScenario", optional user_state =
-        "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList" }
+        "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList", skip
+        envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -6412,7 +6581,7 @@ pub mod reset_agent_state {
 /// Prerequisites:
 /// - 通话必须处于保持状态才可操作取回。 (English: The call must be on hold.)
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -6616,14 +6785,20 @@ pub mod retrieve_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -6639,10 +6814,12 @@ pub mod retrieve_call {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -6693,7 +6870,7 @@ pub mod retrieve_call {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`.
 ///
@@ -6938,14 +7115,20 @@ pub mod send_dtmf_signaling {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -6961,10 +7144,12 @@ pub mod send_dtmf_signaling {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -7015,7 +7200,7 @@ pub mod send_dtmf_signaling {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `NotExists.InstanceId`, `NotExists.UserId`.
 ///
@@ -7231,14 +7416,20 @@ pub mod sign_in_group {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据): the agent's state.
+    /// The payload (`Data`, 数据): the agent's state.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -7310,6 +7501,8 @@ pub mod sign_in_group {
         ///
         /// Wire name: `ChatDeviceId`.
         pub chat_device_id: Option<String>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional extension = "Extension", optional work_mode = "WorkMode",
@@ -7317,7 +7510,7 @@ pub mod sign_in_group {
         "UserId", optional break_code = "BreakCode", optional instance_id = "InstanceId",
         optional outbound_scenario = "OutboundScenario", optional user_state =
         "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList",
-        optional chat_device_id = "ChatDeviceId" }
+        optional chat_device_id = "ChatDeviceId", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -7485,7 +7678,7 @@ pub mod sign_in_group {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `Parameter.Blank`, `InvalidOperation.ChannelState`, `InvalidOperation.UserState`, `NotExists.InstanceId`, `NotExists.UserId`.
 ///
@@ -7682,14 +7875,20 @@ pub mod sign_out_group {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据): the agent's state.
+    /// The payload (`Data`, 数据): the agent's state.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -7777,6 +7976,8 @@ pub mod sign_out_group {
         ///
         /// Wire name: `Mobile`.
         pub mobile: Option<String>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional extension = "Extension", optional work_mode = "WorkMode",
@@ -7785,7 +7986,7 @@ pub mod sign_out_group {
         optional outbound_scenario = "OutboundScenario", optional user_state =
         "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList",
         optional heartbeat = "Heartbeat", optional reserved = "Reserved", optional mobile
-        = "Mobile" }
+        = "Mobile", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -7968,8 +8169,8 @@ pub mod sign_out_group {
 /// `POST https://{endpoint}/`
 ///
 /// Unconfirmed:
-/// - Parameter and response descriptions, required flags and examples are from Alibaba's API metadata as rendered in the third-party typings muzea/aliyun-sdk-node (dist/ccc/StartConference/req.d.ts, res.d.ts); parameter names and placement (query) match VENDORS.md B.4 (official SDK).
-/// - B.4 lists no DeviceId for StartConference; none is declared.
+/// - Parameter and response descriptions, required flags and examples are from Alibaba's API metadata as rendered in the third-party typings muzea/aliyun-sdk-node (dist/ccc/StartConference/req.d.ts, res.d.ts); parameter names and placement (query) match the official Python SDK alibabacloud-ccc20200701.
+/// - The official SDK lists no DeviceId for StartConference; none is declared.
 /// - The action's page (zh or en) was not found in the stored copies: its summary, title, 必填 column, 正常返回示例, error codes and change history are unconfirmed.
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-startconference>
@@ -8143,14 +8344,20 @@ pub mod start_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -8166,10 +8373,12 @@ pub mod start_conference {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -8197,7 +8406,7 @@ pub mod start_conference {
 /// `POST https://{endpoint}/`
 ///
 /// Unconfirmed:
-/// - Parameter and response descriptions, required flags and examples are from Alibaba's API metadata as rendered in the third-party typings muzea/aliyun-sdk-node (dist/ccc/SwitchToConference/req.d.ts, res.d.ts); parameter names and placement (query) match VENDORS.md B.4 (official SDK).
+/// - Parameter and response descriptions, required flags and examples are from Alibaba's API metadata as rendered in the third-party typings muzea/aliyun-sdk-node (dist/ccc/SwitchToConference/req.d.ts, res.d.ts); parameter names and placement (query) match the official Python SDK alibabacloud-ccc20200701.
 /// - The action's page (zh or en) was not found in the stored copies: its summary, title, 必填 column, 正常返回示例, error codes and change history are unconfirmed.
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-switchtoconference>
@@ -8348,14 +8557,20 @@ pub mod switch_to_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据) of a successful call.
+    /// The payload (`Data`, 数据) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -8371,10 +8586,12 @@ pub mod switch_to_conference {
         ///
         /// Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -8403,7 +8620,7 @@ pub mod switch_to_conference {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `Parameter.Blank`, `InvalidOperation.UserState`, `NotExists.InstanceId`, `NotExists.UserId`.
 ///
@@ -8606,14 +8823,20 @@ pub mod take_break {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`, 数据): the agent's state.
+    /// The payload (`Data`, 数据): the agent's state.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -8701,6 +8924,8 @@ pub mod take_break {
         ///
         /// Wire name: `Mobile`.
         pub mobile: Option<String>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional extension = "Extension", optional work_mode = "WorkMode",
@@ -8709,7 +8934,7 @@ pub mod take_break {
         optional outbound_scenario = "OutboundScenario", optional user_state =
         "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList",
         optional heartbeat = "Heartbeat", optional reserved = "Reserved", optional mobile
-        = "Mobile" }
+        = "Mobile", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -8896,11 +9121,14 @@ pub mod take_break {
 ///
 /// `POST https://{endpoint}/`
 ///
-/// Who may call it: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
+/// Authorization: 当前API暂无授权信息透出。 (English: No authorization information is currently disclosed for this API.)
 ///
 /// Documented error codes: `Parameter.Blank`, `InvalidOperation.ChannelState`, `InvalidOperation.UserState`, `NotExists.ChannelId`, `NotExists.InstanceId`, `NotExists.JobId`, `InternalService.CTI`.
 ///
 /// Changed 2023-10-26: OpenAPI 错误码发生变更 (OpenAPI error codes changed.)
+///
+/// Unconfirmed:
+/// - Whether UserId and DeviceId are required: the seed page (Chinese, 请求参数 必填 column) marks both 是 (required); the English edition of the page and the official Python SDK alibabacloud-ccc20200701 2.35.0 (UnmuteCallRequest: only InstanceId "is required") mark them optional, and the page's own UserId description says it defaults to the agent mapped to the current RAM account, and DeviceId "has no meaning and can be filled in with anything". This spec follows the English page and the SDK (optional).
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-unmutecall>
 pub mod unmute_call {
@@ -9003,13 +9231,13 @@ pub mod unmute_call {
         /// ID of the agent to unmute; if not given, the agent mapped to the current RAM account is used by default.
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
-        pub user_id: String,
+        pub user_id: Option<String>,
         /// 设备 ID,无意义,可以随便填写。
         ///
         /// Device ID; it has no meaning and can be filled in with anything.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
-        pub device_id: String,
+        pub device_id: Option<String>,
         /// 通话 ID。
         ///
         /// Call ID.
@@ -9075,8 +9303,8 @@ pub mod unmute_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: BuildError::require(self.user_id, "UserId")?,
-                device_id: BuildError::require(self.device_id, "DeviceId")?,
+                user_id: self.user_id,
+                device_id: self.device_id,
                 job_id: self.job_id,
                 channel_id: self.channel_id,
             };
@@ -9105,12 +9333,10 @@ pub mod unmute_call {
                 let value = &self.instance_id;
                 parts.query("InstanceId", value.as_str());
             }
-            {
-                let value = &self.user_id;
+            if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
-            {
-                let value = &self.device_id;
+            if let Some(value) = &self.device_id {
                 parts.query("DeviceId", value.as_str());
             }
             if let Some(value) = &self.job_id {
@@ -9137,14 +9363,20 @@ pub mod unmute_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The payload (\`Data\`) of a successful call.
+    /// The payload (`Data`) of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -9152,10 +9384,12 @@ pub mod unmute_call {
         pub call_context: Option<super::types::CallContext>,
         /// Wire name: `UserContext`. Not described by the vendor.
         pub user_context: Option<super::types::UserContext>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional call_context = "CallContext", optional user_context =
-        "UserContext" }
+        "UserContext", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -9559,7 +9793,7 @@ pub struct ClientBuilder {
 }
 #[rustfmt::skip]
 impl ClientBuilder {
-    /// Service endpoint. Documented: East China 2 (Shanghai) \`ccc.cn-shanghai.aliyuncs.com\`. The official Python SDK maps 22 other regions (ap-northeast-1, ap-south-1, ap-southeast-1/2/3/5, cn-beijing, cn-chengdu, cn-hongkong, cn-huhehaote, cn-qingdao, cn-shenzhen, cn-zhangjiakou, eu-central-1, eu-west-1, me-east-1, us-east-1, us-west-1, cn-hangzhou-finance, cn-shenzhen-finance-1, cn-shanghai-finance-1, cn-north-2-gov-1) to \`ccc.aliyuncs.com\`; cn-shanghai is not in that map and falls through to the SDK's regional rule, consistent with the documented Shanghai host.
+    /// Service endpoint. Documented: East China 2 (Shanghai) `ccc.cn-shanghai.aliyuncs.com`. The official Python SDK maps 22 other regions (ap-northeast-1, ap-south-1, ap-southeast-1/2/3/5, cn-beijing, cn-chengdu, cn-hongkong, cn-huhehaote, cn-qingdao, cn-shenzhen, cn-zhangjiakou, eu-central-1, eu-west-1, me-east-1, us-east-1, us-west-1, cn-hangzhou-finance, cn-shenzhen-finance-1, cn-shanghai-finance-1, cn-north-2-gov-1) to `ccc.aliyuncs.com`; cn-shanghai is not in that map and falls through to the SDK's regional rule, consistent with the documented Shanghai host.
     ///
     /// Default: `ccc.cn-shanghai.aliyuncs.com`.
     pub fn endpoint(
@@ -9622,11 +9856,11 @@ impl ClientBuilder {
     }
 }
 #[rustfmt::skip]
-/// AccessKey (AccessKeyId + AccessKeySecret) of an Alibaba Cloud account or RAM user, optionally with an STS security token (V3: \`x-acs-security-token\` header). The official SDK (alibabacloud_tea_openapi 0.4.6) signs with V3 (ACS3-HMAC-SHA256) unless configured with \`signature_algorithm='v2'\`, which selects the RPC HMAC-SHA1 signature.
+/// AccessKey (AccessKeyId + AccessKeySecret) of an Alibaba Cloud account or RAM user, optionally with an STS security token (V3: `x-acs-security-token` header). The official SDK (alibabacloud_tea_openapi 0.4.6) signs with V3 (ACS3-HMAC-SHA256) unless configured with `signature_algorithm='v2'`, which selects the RPC HMAC-SHA1 signature.
 pub mod auth {
     /// Requests signed with `ACS3-HMAC-SHA256`.
     ///
-    /// Signature V3 (recommended). Headers host, x-acs-action, x-acs-version, x-acs-date (UTC ISO 8601, within 15 minutes), x-acs-signature-nonce, x-acs-content-sha256 (hex SHA-256 of the body), optional x-acs-security-token. CanonicalRequest = method, \`/\`, sorted RFC 3986-encoded query, canonical headers, signed header list, hashed payload, joined with \`\\n\`; StringToSign = \`ACS3-HMAC-SHA256\\n\` + hex(SHA256(CanonicalRequest)); Signature = hex(HMAC-SHA256(AccessKeySecret, StringToSign)) with the raw secret (no \`&amp;\`). \`Authorization: ACS3-HMAC-SHA256 Credential=&lt;AccessKeyId&gt;,SignedHeaders=&lt;list&gt;,Signature=&lt;hex&gt;\`.
+    /// Signature V3 (recommended). Headers host, x-acs-action, x-acs-version, x-acs-date (UTC ISO 8601, within 15 minutes), x-acs-signature-nonce, x-acs-content-sha256 (hex SHA-256 of the body), optional x-acs-security-token. CanonicalRequest = method, `/`, sorted RFC 3986-encoded query, canonical headers, signed header list, hashed payload, joined with `\n`; StringToSign = `ACS3-HMAC-SHA256\n` + hex(SHA256(CanonicalRequest)); Signature = hex(HMAC-SHA256(AccessKeySecret, StringToSign)) with the raw secret (no `&`). `Authorization: ACS3-HMAC-SHA256 Credential=<AccessKeyId>,SignedHeaders=<list>,Signature=<hex>`.
     pub fn signed_headers_hmac_sha256(
         access_key_id: impl ::std::convert::Into<::std::string::String>,
         access_key_secret: ::switchboard_runtime::Secret,

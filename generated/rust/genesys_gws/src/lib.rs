@@ -2,9 +2,9 @@
 
 //! Genesys Workspace Web Services API v2 — Genesys API v2.
 //!
-//! Workspace Web Services (GWS, formerly HTCC) API v2, an on-premises product with no fixed cloud host. Telephony actions are not REST updates: the client POSTs an operation object \`{"operationName": "&lt;Op&gt;", …params}\` to the resource URI (\`/api/v2/me/calls/{id}\` for a call, \`/api/v2/me/devices/{id}/calls\` for Dial, \`/api/v2/me/channels/voice\` for agent state, \`/api/v2/me\` for session operations). The HTTP reply (\`{"statusCode": 0}\`) only means "accepted"; the real outcome arrives asynchronously over CometD. The call resource's \`capabilities\` array lists the operation names currently allowed. Every voice operation page lists "Required features: api-voice".
+//! Workspace Web Services (GWS, formerly HTCC) API v2, an on-premises product with no fixed cloud host. Telephony actions are not REST updates: the client POSTs an operation object `{"operationName": "<Op>", …params}` to the resource URI (`/api/v2/me/calls/{id}` for a call, `/api/v2/me/devices/{id}/calls` for Dial, `/api/v2/me/channels/voice` for agent state, `/api/v2/me` for session operations). The HTTP reply (`{"statusCode": 0}`) only means "accepted"; the real outcome arrives asynchronously over CometD. The call resource's `capabilities` array lists the operation names currently allowed. Every voice operation page lists "Required features: api-voice".
 //!
-//! Each endpoint is a module with a \`Request\` (built with a builder that checks the documented constraints), a sans-IO \`Request::to_http\` and \`parse_response\`, an \`Output\` and an \`Error\` with one variant per documented code. \[\`Client\`\] calls them over a transport with the service's auth scheme.
+//! Each endpoint is a module with a `Request` (built with a builder that checks the documented constraints), a sans-IO `Request::to_http` and `parse_response`, an `Output` and an `Error` with one variant per documented code. \[`Client`\] calls them over a transport with the service's auth scheme.
 //!
 //! Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/InterpretingaResponse>
 //!
@@ -34,6 +34,8 @@
 pub const BASE_URL_TEMPLATE: &str = "{scheme}://{host}:{port}/api/v2";
 #[rustfmt::skip]
 /// Where the result code, message, request id and payload live in every response.
+///
+/// Inferred, not stated by the source: `http_status_errors`: The pages say statusCode comes "in addition to the HTTP status code" but give no HTTP status per statusCode (only CSRF failures are known: HTTP 403). The spec reads a statusCode other than 0 as the error whatever the status.
 pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_runtime::response::Envelope {
     code_field: ::std::option::Option::Some("statusCode"),
     success: ::std::option::Option::Some(
@@ -209,6 +211,24 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 20usize] = [
     },
 ];
 #[rustfmt::skip]
+/// The fields of the response envelope besides the payload, as documented; every endpoint's `Output` carries them in its `envelope`.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ResponseEnvelope {
+    /// Result of the request; 0 means success (for asynchronous operations, accepted).
+    ///
+    /// Wire name: `statusCode`.
+    pub status_code: i64,
+    /// Present when statusCode is not 0.
+    ///
+    /// Wire name: `statusMessage`.
+    pub status_message: ::std::option::Option<::std::string::String>,
+}
+::switchboard_runtime::wire_object!(
+    ResponseEnvelope { required status_code = "statusCode", optional status_message =
+    "statusMessage" }
+);
+#[rustfmt::skip]
 /// Types shared by several endpoints and events.
 pub mod types {
     #[allow(unused_imports)]
@@ -345,7 +365,7 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Call {
-        /// Call id (the \`{id}\` of \`/api/v2/me/calls/{id}\`).
+        /// Call id (the `{id}` of `/api/v2/me/calls/{id}`).
         ///
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000O`. Wire name: `id`.
         pub id: ::std::option::Option<::std::string::String>,
@@ -373,7 +393,7 @@ pub mod types {
         ///
         /// Wire name: `capabilities`.
         pub capabilities: ::std::option::Option<::std::vec::Vec<CallCapabilitiesItem>>,
-        /// Key/value data attached to the call (e.g. \`{"AccountNumber": "12345678"}\` on the Call resource page; the StartCallRecording sample carries \`GSIP_RECORD\`, \`GSIP_REC_FN\`, …).
+        /// Key/value data attached to the call (e.g. `{"AccountNumber": "12345678"}` on the Call resource page; the StartCallRecording sample carries `GSIP_RECORD`, `GSIP_REC_FN`, …).
         ///
         /// Unconfirmed: The value types are not stated; every documented value is a string.
         ///
@@ -394,7 +414,7 @@ pub mod types {
         ///
         /// Format: `uri`. Example: `http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES000009`. Wire name: `parentCallUri`.
         pub parent_call_uri: ::std::option::Option<::std::string::String>,
-        /// Path form of \`parentCallUri\` (CompleteConference notification); not described in words.
+        /// Path form of `parentCallUri` (CompleteConference notification); not described in words.
         ///
         /// Example: `/calls/01RCC3N118B1V0SL8O7GK2LAES000009`. Wire name: `parentCallPath`.
         pub parent_call_path: ::std::option::Option<::std::string::String>,
@@ -455,7 +475,7 @@ pub mod types {
         formatted_phone_number = "formattedPhoneNumber", optional phone_number =
         "phoneNumber", optional digits = "digits" }
     );
-    /// \`destination\` of Dial, InitiateConference, InitiateTransfer and SingleStepTransfer: "A JSON object that includes the number to be dialed." (sample \`{"phoneNumber": "5551212"}\` on the 8.5.2 Dial page).
+    /// `destination` of Dial, InitiateConference, InitiateTransfer and SingleStepTransfer: "A JSON object that includes the number to be dialed." (sample `{"phoneNumber": "5551212"}` on the 8.5.2 Dial page).
     ///
     /// Vendor name: `Destination`.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -463,7 +483,7 @@ pub mod types {
     pub struct Destination {
         /// The number to be dialed.
         ///
-        /// Unconfirmed: Required because the object "includes the number to be dialed"; no page lists other keys of \`destination\`.
+        /// Unconfirmed: Required because the object "includes the number to be dialed"; no page lists other keys of `destination`.
         ///
         /// Example: `15002`. Wire name: `phoneNumber`.
         pub phone_number: ::std::string::String,
@@ -677,7 +697,7 @@ pub mod types {
     pub struct Device {
         /// The ID of the call.
         ///
-        /// Unconfirmed: The page's description says "call" for the device id (the \`{id}\` of \`/api/v2/me/devices/{id}\`), verbatim.
+        /// Unconfirmed: The page's description says "call" for the device id (the `{id}` of `/api/v2/me/devices/{id}`), verbatim.
         ///
         /// Example: `74152ed8-858f-4a33-9e96-36213a678d30`. Wire name: `id`.
         pub id: ::std::option::Option<::std::string::String>,
@@ -730,7 +750,7 @@ pub mod types {
         "voiceEnvironmentUri", optional capabilities = "capabilities", optional
         supervisor_monitoring_state = "supervisorMonitoringState" }
     );
-    /// The state of the user for a device (\`userState\` of the Device resource), as shown in the Ready, NotReady and AuxWork notifications.
+    /// The state of the user for a device (`userState` of the Device resource), as shown in the Ready, NotReady and AuxWork notifications.
     ///
     /// Vendor name: `UserState`.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -759,11 +779,16 @@ pub mod types {
 #[rustfmt::skip]
 /// Events the API delivers.
 ///
-/// Delivery: Bayeux (CometD) long polling at \`/notifications\` under the base URL, with the service's authentication; the client subscribes to \`/v2/me/calls\`, \`/v2/me/devices\`.
+/// Delivery: Bayeux (CometD) long polling at `/notifications` under the base URL, with the service's authentication; the client subscribes to `/v2/me/calls`, `/v2/me/devices`.
 ///
-/// CometD 3 (long polling; the 8.5.2 draft notes that web sockets are not supported by WWE&amp;WS). Call notifications arrive on channel \`/v2/me/calls\` (CallStateChangeMessage); other topics include \`/v2/me/devices\` (DeviceStateChangeMessage: agent state, DND, forwarding, monitoring) and \`/notifications/services\`.
+/// CometD 3 (long polling; the 8.5.2 draft notes that web sockets are not supported by WWE&amp;WS). Call notifications arrive on channel `/v2/me/calls` (CallStateChangeMessage); other topics include `/v2/me/devices` (DeviceStateChangeMessage: agent state, DND, forwarding, monitoring) and `/notifications/services`.
 ///
 /// An example (compiled and run by the crate's tests) is on the service's documentation page, under "Receiving events".
+///
+/// Frame fields:
+/// - `data`: Inferred, not stated by the source: `type`: The CometD pages show `data` only in samples (always an object). `description`: Written for this spec; the pages show the frame, they do not describe `data`.
+/// - `data.notificationType`: Inferred, not stated by the source: `type`: Typed from the samples (string values). `description`: Written for this spec from the samples and the CallsMessageType page's list of notification types; the pages give no description of the field itself.
+/// - `data.messageType`: Inferred, not stated by the source: `type`: Typed from the samples (string values). `description`: Written for this spec from the samples; the pages name the message types but do not describe the field.
 pub mod events {
     #[allow(unused_imports)]
     use ::switchboard_runtime::wire::ToJson as _;
@@ -786,19 +811,19 @@ pub mod events {
         ParticipantsUpdated(::std::boxed::Box<ParticipantsUpdated>),
         /// Event `StatusChange`.
         ///
-        /// A call's state changed (CallStateChangeMessage with notificationType StatusChange): e.g. Held after Hold, Released after Hangup or SingleStepTransfer, Dialing after Dial. Fields as shown in the notification samples of the operation pages (the CallsMessageType page's own property table is cut after \`data.notificationType\` in the stored copy).
+        /// A call's state changed (CallStateChangeMessage with notificationType StatusChange): e.g. Held after Hold, Released after Hangup or SingleStepTransfer, Dialing after Dial. Fields as shown in the notification samples of the operation pages (the CallsMessageType page's own property table is cut after `data.notificationType` in the stored copy).
         ///
         /// Channel: `/v2/me/calls`.
         StatusChange(::std::boxed::Box<StatusChange>),
         /// Event `CallRecordingStateChange`.
         ///
-        /// A call's recording state changed (CallStateChangeMessage with notificationType CallRecordingStateChange), e.g. after StartCallRecording; the call carries \`recordingState\` ("Recording" in the sample).
+        /// A call's recording state changed (CallStateChangeMessage with notificationType CallRecordingStateChange), e.g. after StartCallRecording; the call carries `recordingState` ("Recording" in the sample).
         ///
         /// Channel: `/v2/me/calls`.
         CallRecordingStateChange(::std::boxed::Box<CallRecordingStateChange>),
         /// Event `DeviceStateChangeMessage`.
         ///
-        /// A device changed (\`/v2/me/devices\` — "messages related to devices. For example, changes to agent state, do-not-disturb, call forwarding, and supervisor monitoring."), e.g. after Ready, NotReady or AuxWork. LIMITATION: this message carries no \`data.notificationType\` (the service's \`event_envelope.name_field\`); it is told apart by \`data.messageType\` only, so the generated \`events::decode\` reports it as \`Event::Unknown\` and no sample frame is attached here (see the unconfirmed note below the service).
+        /// A device changed (`/v2/me/devices` — "messages related to devices. For example, changes to agent state, do-not-disturb, call forwarding, and supervisor monitoring."), e.g. after Ready, NotReady or AuxWork. This message carries no `data.notificationType` (the service's `event_envelope.name_field`); it is told apart by `data.messageType` alone, the one discriminator no other event shares, and decodes as this event. No complete sample frame is recorded in this spec.
         ///
         /// Channel: `/v2/me/devices`.
         DeviceStateChangeMessage(::std::boxed::Box<DeviceStateChangeMessage>),
@@ -935,7 +960,7 @@ pub mod events {
         ///
         /// Example: `15000`. Wire name: `phoneNumber`.
         pub phone_number: ::std::option::Option<::std::string::String>,
-        /// Not described on the page; the sample carries \`{"BusinessCall": 0}\`.
+        /// Not described on the page; the sample carries `{"BusinessCall": 0}`.
         ///
         /// Wire name: `extensions`.
         pub extensions: ::std::option::Option<
@@ -988,7 +1013,7 @@ pub mod events {
         ///
         /// Example: `15000`. Wire name: `phoneNumber`.
         pub phone_number: ::std::option::Option<::std::string::String>,
-        /// Not described on the pages; the samples carry \`{"BusinessCall": 0}\`.
+        /// Not described on the pages; the samples carry `{"BusinessCall": 0}`.
         ///
         /// Wire name: `extensions`.
         pub extensions: ::std::option::Option<
@@ -1009,7 +1034,7 @@ pub mod events {
     );
     /// Event `StatusChange`.
     ///
-    /// A call's state changed (CallStateChangeMessage with notificationType StatusChange): e.g. Held after Hold, Released after Hangup or SingleStepTransfer, Dialing after Dial. Fields as shown in the notification samples of the operation pages (the CallsMessageType page's own property table is cut after \`data.notificationType\` in the stored copy).
+    /// A call's state changed (CallStateChangeMessage with notificationType StatusChange): e.g. Held after Hold, Released after Hangup or SingleStepTransfer, Dialing after Dial. Fields as shown in the notification samples of the operation pages (the CallsMessageType page's own property table is cut after `data.notificationType` in the stored copy).
     ///
     /// Channel: `/v2/me/calls`.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -1035,7 +1060,7 @@ pub mod events {
         ///
         /// Wire name: `notificationType`.
         pub notification_type: ::std::string::String,
-        /// The call, with its \`recordingState\`.
+        /// The call, with its `recordingState`.
         ///
         /// Wire name: `call`.
         pub call: ::std::option::Option<super::types::Call>,
@@ -1055,7 +1080,7 @@ pub mod events {
     );
     /// Event `CallRecordingStateChange`.
     ///
-    /// A call's recording state changed (CallStateChangeMessage with notificationType CallRecordingStateChange), e.g. after StartCallRecording; the call carries \`recordingState\` ("Recording" in the sample).
+    /// A call's recording state changed (CallStateChangeMessage with notificationType CallRecordingStateChange), e.g. after StartCallRecording; the call carries `recordingState` ("Recording" in the sample).
     ///
     /// Channel: `/v2/me/calls`.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -1092,7 +1117,7 @@ pub mod events {
     );
     /// Event `DeviceStateChangeMessage`.
     ///
-    /// A device changed (\`/v2/me/devices\` — "messages related to devices. For example, changes to agent state, do-not-disturb, call forwarding, and supervisor monitoring."), e.g. after Ready, NotReady or AuxWork. LIMITATION: this message carries no \`data.notificationType\` (the service's \`event_envelope.name_field\`); it is told apart by \`data.messageType\` only, so the generated \`events::decode\` reports it as \`Event::Unknown\` and no sample frame is attached here (see the unconfirmed note below the service).
+    /// A device changed (`/v2/me/devices` — "messages related to devices. For example, changes to agent state, do-not-disturb, call forwarding, and supervisor monitoring."), e.g. after Ready, NotReady or AuxWork. This message carries no `data.notificationType` (the service's `event_envelope.name_field`); it is told apart by `data.messageType` alone, the one discriminator no other event shares, and decodes as this event. No complete sample frame is recorded in this spec.
     ///
     /// Channel: `/v2/me/devices`.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -1208,18 +1233,27 @@ pub mod aux_work {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD DeviceStateChangeMessage on \`/v2/me/devices\`.
+    /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD DeviceStateChangeMessage on `/v2/me/devices`.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1250,7 +1284,7 @@ pub mod aux_work {
 /// Triggers: `StatusChange`.
 ///
 /// Unconfirmed:
-/// - Which call \`{id}\` must name (the held original call or the consult call) is not stated; the sample uses the consult call.
+/// - Which call `{id}` must name (the held original call or the consult call) is not stated; the sample uses the consult call.
 /// - The notifications after the first are not in the stored copy of the page.
 /// - The page lists no error codes; the service's statusCode table applies.
 ///
@@ -1274,13 +1308,13 @@ pub mod complete_conference {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// The id of a call of the conference (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`; the sample posts to the consult call 01RCC3N118B1V0SL8O7GK2LAES00000B).
+        /// The id of a call of the conference (the `{id}` of the request URL `/api/v2/me/calls/{id}`; the sample posts to the consult call 01RCC3N118B1V0SL8O7GK2LAES00000B).
         ///
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000B`. Wire name: `id`.
         pub id: String,
         /// You can use this optional parameter to specify the consult call that should be used to complete the conference. If not provided, Web Services determines the related call.
         ///
-        /// Unconfirmed: The type is not stated; a string holding a call URI (like a call's \`uri\`, e.g. <http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000B>) is assumed from the name.
+        /// Unconfirmed: The type is not stated; a string holding a call URI (like a call's `uri`, e.g. <http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000B>) is assumed from the name.
         ///
         /// Wire name: `consultCallUri`.
         pub consult_call_uri: Option<String>,
@@ -1304,7 +1338,7 @@ pub mod complete_conference {
         consult_call_uri: Option<String>,
     }
     impl RequestBuilder {
-        /// The id of a call of the conference (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`; the sample posts to the consult call 01RCC3N118B1V0SL8O7GK2LAES00000B).
+        /// The id of a call of the conference (the `{id}` of the request URL `/api/v2/me/calls/{id}`; the sample posts to the consult call 01RCC3N118B1V0SL8O7GK2LAES00000B).
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
@@ -1364,18 +1398,27 @@ pub mod complete_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as CometD notifications.
+    /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as CometD notifications.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1406,8 +1449,8 @@ pub mod complete_conference {
 /// Triggers: `StatusChange`.
 ///
 /// Unconfirmed:
-/// - \`destination\` is treated as required: the page marks \`location\`, \`userData\` and \`outboundCallerId\` optional and does not say so of \`destination\`.
-/// - Older copies of the page (8.5.2 revision of 2015 on enu.docs.genesys.com) show a notification whose \`participants\` is an array of strings (\`\["5001"\]\`) plus \`participantsInfo\`; the current sample (used here, and by the shared Call type) has participant objects.
+/// - `destination` is treated as required: the page marks `location`, `userData` and `outboundCallerId` optional and does not say so of `destination`.
+/// - Older copies of the page (8.5.2 revision of 2015 on enu.docs.genesys.com) show a notification whose `participants` is an array of strings (`["5001"]`) plus `participantsInfo`; the current sample (used here, and by the shared Call type) has participant objects.
 /// - The page lists no error codes; the service's statusCode table applies.
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/8.5.2/API/CallsDial>
@@ -1430,21 +1473,21 @@ pub mod dial {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// The id of the device to dial from (the \`{id}\` of the request URL \`/api/v2/me/devices/{id}/calls\`).
+        /// The id of the device to dial from (the `{id}` of the request URL `/api/v2/me/devices/{id}/calls`).
         ///
         /// Example: `631608b3-ceb1-472b-ba05-2ae39555b0d1`. Wire name: `id`.
         pub id: String,
-        /// A JSON object that includes the number to be dialed (\`{"phoneNumber": "5551212"}\` on the 8.5.2 draft).
+        /// A JSON object that includes the number to be dialed (`{"phoneNumber": "5551212"}` on the 8.5.2 draft).
         ///
         /// Wire name: `destination`.
         pub destination: super::types::Destination,
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
         ///
-        /// Unconfirmed: The page gives no type and no sample value for \`location\`.
+        /// Unconfirmed: The page gives no type and no sample value for `location`.
         ///
         /// Wire name: `location`.
         pub location: Option<::switchboard_runtime::serde_json::Value>,
-        /// An optional JSON object that includes key/value data to be included with the call (\`{"Product": "Guitars"}\` on the 8.5.2 draft).
+        /// An optional JSON object that includes key/value data to be included with the call (`{"Product": "Guitars"}` on the 8.5.2 draft).
         ///
         /// Unconfirmed: The value types are not stated (documented values are strings).
         ///
@@ -1457,7 +1500,7 @@ pub mod dial {
         >,
         /// An optional parameter that is used by Web Services to set the outbound caller Id attribute for the corresponding T-Server requests.
         ///
-        /// Unconfirmed: The page gives no type and no sample value for \`outboundCallerId\`.
+        /// Unconfirmed: The page gives no type and no sample value for `outboundCallerId`.
         ///
         /// Wire name: `outboundCallerId`.
         pub outbound_caller_id: Option<::switchboard_runtime::serde_json::Value>,
@@ -1489,12 +1532,12 @@ pub mod dial {
         outbound_caller_id: Option<::switchboard_runtime::serde_json::Value>,
     }
     impl RequestBuilder {
-        /// The id of the device to dial from (the \`{id}\` of the request URL \`/api/v2/me/devices/{id}/calls\`).
+        /// The id of the device to dial from (the `{id}` of the request URL `/api/v2/me/devices/{id}/calls`).
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
-        /// A JSON object that includes the number to be dialed (\`{"phoneNumber": "5551212"}\` on the 8.5.2 draft).
+        /// A JSON object that includes the number to be dialed (`{"phoneNumber": "5551212"}` on the 8.5.2 draft).
         pub fn destination(
             mut self,
             value: impl Into<super::types::Destination>,
@@ -1510,7 +1553,7 @@ pub mod dial {
             self.location = Some(value.into());
             self
         }
-        /// An optional JSON object that includes key/value data to be included with the call (\`{"Product": "Guitars"}\` on the 8.5.2 draft).
+        /// An optional JSON object that includes key/value data to be included with the call (`{"Product": "Guitars"}` on the 8.5.2 draft).
         pub fn user_data(
             mut self,
             value: impl Into<
@@ -1592,18 +1635,27 @@ pub mod dial {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD notification.
+    /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD notification.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1658,7 +1710,7 @@ pub mod hangup {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// The id of the call to hang up (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        /// The id of the call to hang up (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
         ///
         /// Example: `012PUFMMS0ASNAK48O7GK2LAES00000I`. Wire name: `id`.
         pub id: String,
@@ -1681,7 +1733,7 @@ pub mod hangup {
         id: Option<String>,
     }
     impl RequestBuilder {
-        /// The id of the call to hang up (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        /// The id of the call to hang up (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
@@ -1732,18 +1784,27 @@ pub mod hangup {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD notification.
+    /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD notification.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1798,7 +1859,7 @@ pub mod hold {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// The id of the call to place on hold (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        /// The id of the call to place on hold (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
         ///
         /// Example: `012PUFMMS0ASNAK48O7GK2LAES00000I`. Wire name: `id`.
         pub id: String,
@@ -1821,7 +1882,7 @@ pub mod hold {
         id: Option<String>,
     }
     impl RequestBuilder {
-        /// The id of the call to place on hold (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        /// The id of the call to place on hold (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
@@ -1872,18 +1933,27 @@ pub mod hold {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD notification.
+    /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD notification.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1914,7 +1984,7 @@ pub mod hold {
 /// Triggers: `StatusChange`.
 ///
 /// Unconfirmed:
-/// - \`destination\` is treated as required: the page marks \`location\` and \`userData\` optional and does not say so of \`destination\`.
+/// - `destination` is treated as required: the page marks `location` and `userData` optional and does not say so of `destination`.
 /// - The notifications after the first (the new call in the dialing state) are not in the stored copy of the page.
 /// - The page lists no error codes; the service's statusCode table applies.
 ///
@@ -1938,7 +2008,7 @@ pub mod initiate_conference {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// The id of the call to place on hold (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        /// The id of the call to place on hold (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
         ///
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES000009`. Wire name: `id`.
         pub id: String,
@@ -1948,7 +2018,7 @@ pub mod initiate_conference {
         pub destination: super::types::Destination,
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
         ///
-        /// Unconfirmed: The page gives no type and no sample value for \`location\`.
+        /// Unconfirmed: The page gives no type and no sample value for `location`.
         ///
         /// Wire name: `location`.
         pub location: Option<::switchboard_runtime::serde_json::Value>,
@@ -1990,7 +2060,7 @@ pub mod initiate_conference {
         >,
     }
     impl RequestBuilder {
-        /// The id of the call to place on hold (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        /// The id of the call to place on hold (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
@@ -2080,18 +2150,27 @@ pub mod initiate_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as CometD notifications.
+    /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as CometD notifications.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2122,7 +2201,7 @@ pub mod initiate_conference {
 /// Triggers: `StatusChange`.
 ///
 /// Unconfirmed:
-/// - \`destination\` is treated as required: the page marks \`location\` and \`userData\` optional and does not say so of \`destination\`.
+/// - `destination` is treated as required: the page marks `location` and `userData` optional and does not say so of `destination`.
 /// - The notifications after the first (the consult call) and the page's further samples are not in the stored copy.
 /// - The page lists no error codes; the service's statusCode table applies.
 ///
@@ -2146,7 +2225,7 @@ pub mod initiate_transfer {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// The id of the call to transfer (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        /// The id of the call to transfer (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
         ///
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000M`. Wire name: `id`.
         pub id: String,
@@ -2156,7 +2235,7 @@ pub mod initiate_transfer {
         pub destination: super::types::Destination,
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
         ///
-        /// Unconfirmed: The page gives no type and no sample value for \`location\`.
+        /// Unconfirmed: The page gives no type and no sample value for `location`.
         ///
         /// Wire name: `location`.
         pub location: Option<::switchboard_runtime::serde_json::Value>,
@@ -2198,7 +2277,7 @@ pub mod initiate_transfer {
         >,
     }
     impl RequestBuilder {
-        /// The id of the call to transfer (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        /// The id of the call to transfer (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
@@ -2288,18 +2367,27 @@ pub mod initiate_transfer {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as CometD notifications.
+    /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as CometD notifications.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2415,18 +2503,27 @@ pub mod not_ready {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD DeviceStateChangeMessage on \`/v2/me/devices\`.
+    /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD DeviceStateChangeMessage on `/v2/me/devices`.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2484,7 +2581,7 @@ pub mod ready {
     pub struct Request {
         /// This optional parameter specifies which workmode is applied to the Ready operation. Valid values are ManualIn and AutoIn.
         ///
-        /// Unconfirmed: Listed on the 8.6.0 page only; the 8.5.2 revisions have no \`workmode\`.
+        /// Unconfirmed: Listed on the 8.6.0 page only; the 8.5.2 revisions have no `workmode`.
         ///
         /// Wire name: `workmode`.
         pub workmode: Option<ReadyWorkmode>,
@@ -2558,18 +2655,27 @@ pub mod ready {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD DeviceStateChangeMessage on \`/v2/me/devices\`.
+    /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD DeviceStateChangeMessage on `/v2/me/devices`.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2654,7 +2760,7 @@ pub mod ready {
 /// Changed March 25, 2016, at 18:22: This page was last edited on March 25, 2016, at 18:22.
 ///
 /// Unconfirmed:
-/// - The page does not say in what form \`participant\` is given (the sample uses the phone number "15001").
+/// - The page does not say in what form `participant` is given (the sample uses the phone number "15001").
 /// - The page lists no error codes; the service's statusCode table applies. The notification sent when removal fails is not documented.
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/8.5.2/API/RemoveParticipantFromConference>
@@ -2677,11 +2783,13 @@ pub mod remove_participant_from_conference {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// The id of the conference call (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        /// The id of the conference call (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
         ///
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000O`. Wire name: `id`.
         pub id: String,
         /// The participant to be removed from the conference call.
+        ///
+        /// Inferred, not stated by the source: `type`: The page's parameter table gives no type; the sample sends the string "15001". `required`: The page's parameter table has no required column; the operation names no one to remove without it, and the sample sends it.
         ///
         /// Example: `15001`. Wire name: `participant`.
         pub participant: String,
@@ -2705,7 +2813,7 @@ pub mod remove_participant_from_conference {
         participant: Option<String>,
     }
     impl RequestBuilder {
-        /// The id of the conference call (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        /// The id of the conference call (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
@@ -2763,18 +2871,27 @@ pub mod remove_participant_from_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD notification.
+    /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD notification.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2805,7 +2922,7 @@ pub mod remove_participant_from_conference {
 /// Triggers: `StatusChange`.
 ///
 /// Unconfirmed:
-/// - \`destination\` is treated as required: the page marks \`location\` and \`userData\` optional and does not say so of \`destination\`.
+/// - `destination` is treated as required: the page marks `location` and `userData` optional and does not say so of `destination`.
 /// - The page lists no error codes; the service's statusCode table applies.
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/SingleStepTransfer>
@@ -2828,7 +2945,7 @@ pub mod single_step_transfer {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// The id of the call to transfer (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        /// The id of the call to transfer (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
         ///
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000D`. Wire name: `id`.
         pub id: String,
@@ -2838,7 +2955,7 @@ pub mod single_step_transfer {
         pub destination: super::types::Destination,
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
         ///
-        /// Unconfirmed: The page gives no type and no sample value for \`location\`.
+        /// Unconfirmed: The page gives no type and no sample value for `location`.
         ///
         /// Wire name: `location`.
         pub location: Option<::switchboard_runtime::serde_json::Value>,
@@ -2880,7 +2997,7 @@ pub mod single_step_transfer {
         >,
     }
     impl RequestBuilder {
-        /// The id of the call to transfer (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        /// The id of the call to transfer (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
@@ -2970,18 +3087,27 @@ pub mod single_step_transfer {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD notification.
+    /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD notification.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3017,7 +3143,7 @@ pub mod single_step_transfer {
 /// Changed February 15, 2024, at 19:11: This page was last edited on February 15, 2024, at 19:11.
 ///
 /// Unconfirmed:
-/// - The 8.6.0 page prints the mandatory header cell as "Authorization: Basic xxxxx=Origin: server-url", apparently two headers (Authorization and Origin) run together; whether \`Origin\` is required is not stated elsewhere, and this spec does not send it.
+/// - The 8.6.0 page prints the mandatory header cell as "Authorization: Basic xxxxx=Origin: server-url", apparently two headers (Authorization and Origin) run together; whether `Origin` is required is not stated elsewhere, and this spec does not send it.
 /// - The page lists no error codes; the service's statusCode table applies.
 ///
 /// Source: <https://docs.genesys.com/Documentation/GWS/8.6.0/API/CallRecordingStartCallRecording>
@@ -3040,7 +3166,7 @@ pub mod start_call_recording {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// The id of the call to record (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        /// The id of the call to record (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
         ///
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000V`. Wire name: `id`.
         pub id: String,
@@ -3063,7 +3189,7 @@ pub mod start_call_recording {
         id: Option<String>,
     }
     impl RequestBuilder {
-        /// The id of the call to record (the \`{id}\` of the request URL \`/api/v2/me/calls/{id}\`).
+        /// The id of the call to record (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
@@ -3114,18 +3240,27 @@ pub mod start_call_recording {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// Only the envelope (\`{"statusCode": 0}\`): the operation was accepted; the outcome arrives as a CometD notification.
+    /// Only the envelope (`{"statusCode": 0}`): the operation was accepted; the outcome arrives as a CometD notification.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3156,7 +3291,7 @@ pub mod start_call_recording {
 /// Documented error codes: `7`.
 ///
 /// Unconfirmed:
-/// - The stored copy of the page is cut in the \`place\` description, so the rest of its parameter table and its samples (request, response, notifications) are not captured.
+/// - The stored copy of the page is cut in the `place` description, so the rest of its parameter table and its samples (request, response, notifications) are not captured.
 /// - The shape of the per-channel results in a partial-success (statusCode 7) response is not shown; the 8.5.1 Return Values page refers to a Partial Success section not retrieved.
 /// - The page gives the request URL as /api/v2/me/ (trailing slash); the CSRF page's sample and the EndContactCenterSession sample post to /api/v2/me, used here.
 /// - The notifications this operation triggers are not documented in the stored copy.
@@ -3193,7 +3328,7 @@ pub mod start_contact_center_session {
     pub struct Request {
         /// An array of channels the agent uses in the session. Valid channel names are voice and any valid multimedia channel (for example, email, chat, workitem, IM session). If an error occurs on a given channel, Web Services returns a response with the error statusCode and information about what went wrong. For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7. The successful part of the operation (voice) returns statusCode:0 while the failed part of the operation (chat) returns a statusCode and statusMessage that provide information about why it failed. If all channel operations fail, Web Services only returns a statusCode and statusMessage for one of the channels.
         ///
-        /// Unconfirmed: Treated as required: \`place\` is marked optional and \`channels\` is not (the 8.5.0 Presence page calls it a "string array that specifies a set of channels to use for the operation").
+        /// Unconfirmed: Treated as required: `place` is marked optional and `channels` is not (the 8.5.0 Presence page calls it a "string array that specifies a set of channels to use for the operation").
         ///
         /// Wire name: `channels`.
         pub channels: Vec<String>,
@@ -3203,21 +3338,21 @@ pub mod start_contact_center_session {
         ///
         /// Wire name: `place`.
         pub place: Option<String>,
-        /// Named in the \`place\` description ("If there are multiple ACDPositions, you should specify the devicePath"); its own table row is beyond the cut in the stored copy.
+        /// Named in the `place` description ("If there are multiple ACDPositions, you should specify the devicePath"); its own table row is beyond the cut in the stored copy.
         ///
-        /// Unconfirmed: Its row (type, description) is not in the stored copy; string assumed, like the relative device path \`/devices/…\` other Web Services operations take.
+        /// Unconfirmed: Its row (type, description) is not in the stored copy; string assumed, like the relative device path `/devices/…` other Web Services operations take.
         ///
         /// Wire name: `devicePath`.
         pub device_path: Option<String>,
         /// optional attribute that specifies the agent login to use in the operation. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
         ///
-        /// Unconfirmed: Documented on the 8.5.0 page only (the current page's table is cut after \`place\`); type not stated.
+        /// Unconfirmed: Documented on the 8.5.0 page only (the current page's table is cut after `place`); type not stated.
         ///
         /// Wire name: `loginCode`.
         pub login_code: Option<::switchboard_runtime::serde_json::Value>,
         /// optional attribute that specifies the queue number. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
         ///
-        /// Unconfirmed: Documented on the 8.5.0 page only (the current page's table is cut after \`place\`); type not stated.
+        /// Unconfirmed: Documented on the 8.5.0 page only (the current page's table is cut after `place`); type not stated.
         ///
         /// Wire name: `queue`.
         pub queue: Option<::switchboard_runtime::serde_json::Value>,
@@ -3254,7 +3389,7 @@ pub mod start_contact_center_session {
             self.place = Some(value.into());
             self
         }
-        /// Named in the \`place\` description ("If there are multiple ACDPositions, you should specify the devicePath"); its own table row is beyond the cut in the stored copy.
+        /// Named in the `place` description ("If there are multiple ACDPositions, you should specify the devicePath"); its own table row is beyond the cut in the stored copy.
         pub fn device_path(mut self, value: impl Into<String>) -> Self {
             self.device_path = Some(value.into());
             self
@@ -3337,8 +3472,14 @@ pub mod start_contact_center_session {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -3347,8 +3488,11 @@ pub mod start_contact_center_session {
     /// The envelope; on partial failure statusCode 7 with, per the page, a per-channel statusCode/statusMessage for the failed channel.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3594,7 +3738,7 @@ impl ClientBuilder {
     ///
     /// Documented values:
     /// - `http`: Plain HTTP, as in the doc samples on 127.0.0.1:8080.
-    /// - `https`: HTTPS, as in the \`<https://GWS-demo.genGWS.com>\` sample.
+    /// - `https`: HTTPS, as in the `https://GWS-demo.genGWS.com` sample.
     pub fn scheme(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3602,7 +3746,7 @@ impl ClientBuilder {
         self.scheme = Some(value.into());
         self
     }
-    /// Host of the GWS server (on-premises; no fixed cloud host). The default 127.0.0.1 is the host of the doc samples (e.g. the \`deviceUri\` and \`uri\` in the RemoveParticipantFromConference notification), not a public service.
+    /// Host of the GWS server (on-premises; no fixed cloud host). The default 127.0.0.1 is the host of the doc samples (e.g. the `deviceUri` and `uri` in the RemoveParticipantFromConference notification), not a public service.
     ///
     /// Default: `127.0.0.1`.
     pub fn host(
@@ -3612,7 +3756,7 @@ impl ClientBuilder {
         self.host = Some(value.into());
         self
     }
-    /// TCP port of the GWS server. The default 8080 is the port of the doc samples (\`<http://127.0.0.1:8080/api/v2/>...\`); other samples omit the port.
+    /// TCP port of the GWS server. The default 8080 is the port of the doc samples (`http://127.0.0.1:8080/api/v2/...`); other samples omit the port.
     ///
     /// Default: `8080`.
     pub fn port(
@@ -3669,11 +3813,11 @@ impl ClientBuilder {
     }
 }
 #[rustfmt::skip]
-/// HTTP Basic authentication (\`Authorization: Basic &lt;credentials&gt;\`; curl sample \`curl -u ksippo: <http://…/api/v2/me>\`). Server-side chain: Salesforce headers → Configuration Server (CME) basic auth (if enabled) → GWS basic auth → SAML → anonymous (only unprotected endpoints). An unauthenticated call returns body \`{"statusCode":20,"statusMessage":"Access de…"}\` (message truncated in the public copy).
+/// HTTP Basic authentication (`Authorization: Basic <credentials>`; curl sample `curl -u ksippo: http://…/api/v2/me`). Server-side chain: Salesforce headers → Configuration Server (CME) basic auth (if enabled) → GWS basic auth → SAML → anonymous (only unprotected endpoints). An unauthenticated call returns body `{"statusCode":20,"statusMessage":"Access de…"}` (message truncated in the public copy).
 pub mod auth {
     /// HTTP Basic with a cookie session and a CSRF token (`X-CSRF-TOKEN`, refreshed with `GET /me`).
     ///
-    /// CSRF protection is enabled per node by \`enableCsrfProtection: true\` (application.yaml, or server-settings.yaml up to 8.5.201.09); CORS \`exposedHeaders\` must then include \`X-CSRF-HEADER,X-CSRF-TOKEN\`. Send any GET (e.g. \`GET /api/v2/me\`); the response carries \`X-CSRF-HEADER: X-CSRF-TOKEN\` (the name of the header to use) and \`X-CSRF-TOKEN: 4a92be65-ec55-4aa2-b9df-9518fd870f2f\` (the value). Cache both and send the named header with the token on every PUT/POST/DELETE. The token lives with the HTTP session: the client must keep cookies (at least \`JSESSIONID\`; the sample also shows an \`AWSELB\` load-balancer cookie). A missing token or a missing cookie gets HTTP 403 with body text \`Missing or invalid Csrf token\`. Documented sample write: \`POST /api/v2/me\` with \`Authorization: Basic …\`, \`X-CSRF-TOKEN: …\`, \`Cookie: JSESSIONID=…\`, body \`{"operationName": "StartContactCenterSession", "channels": \["voice"\]}\`.
+    /// CSRF protection is enabled per node by `enableCsrfProtection: true` (application.yaml, or server-settings.yaml up to 8.5.201.09); CORS `exposedHeaders` must then include `X-CSRF-HEADER,X-CSRF-TOKEN`. Send any GET (e.g. `GET /api/v2/me`); the response carries `X-CSRF-HEADER: X-CSRF-TOKEN` (the name of the header to use) and `X-CSRF-TOKEN: 4a92be65-ec55-4aa2-b9df-9518fd870f2f` (the value). Cache both and send the named header with the token on every PUT/POST/DELETE. The token lives with the HTTP session: the client must keep cookies (at least `JSESSIONID`; the sample also shows an `AWSELB` load-balancer cookie). A missing token or a missing cookie gets HTTP 403 with body text `Missing or invalid Csrf token`. Documented sample write: `POST /api/v2/me` with `Authorization: Basic …`, `X-CSRF-TOKEN: …`, `Cookie: JSESSIONID=…`, body `{"operationName": "StartContactCenterSession", "channels": ["voice"]}`.
     pub fn basic_csrf(
         username: impl ::std::convert::Into<::std::string::String>,
         password: ::switchboard_runtime::Secret,

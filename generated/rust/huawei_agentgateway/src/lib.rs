@@ -2,9 +2,9 @@
 
 //! Huawei Cloud Contact Center agent gateway — Huawei Cloud API unversioned.
 //!
-//! Agent operation interfaces of Huawei Cloud Customer Engagement Center (CEC), served by the CC-Gateway ("agentgateway"). Every agent interface is \`<https://ip:port/agentgateway/resource/>&lt;group&gt;/{agentid}/&lt;op&gt;\` (groups seen: onlineagent, agentconf, voicecall, calldata, agentevent, config), HTTPS only, JSON bodies, and every request carries \`Content-Type: application/json; charset=UTF-8\`. Agent conferences support only audio conferences.
+//! Agent operation interfaces of Huawei Cloud Customer Engagement Center (CEC), served by the CC-Gateway ("agentgateway"). Every agent interface is `https://ip:port/agentgateway/resource/<group>/{agentid}/<op>` (groups seen: onlineagent, agentconf, voicecall, calldata, agentevent, config), HTTPS only, JSON bodies, and every request carries `Content-Type: application/json; charset=UTF-8`. Agent conferences support only audio conferences.
 //!
-//! Each endpoint is a module with a \`Request\` (built with a builder that checks the documented constraints), a sans-IO \`Request::to_http\` and \`parse_response\`, an \`Output\` and an \`Error\` with one variant per documented code. \[\`Client\`\] calls them over a transport with the service's auth scheme.
+//! Each endpoint is a module with a `Request` (built with a builder that checks the documented constraints), a sans-IO `Request::to_http` and `parse_response`, an `Output` and an `Error` with one variant per documented code. \[`Client`\] calls them over a transport with the service's auth scheme.
 //!
 //! Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_0471.html>
 //!
@@ -44,6 +44,8 @@
 pub const BASE_URL_TEMPLATE: &str = "https://{ip}:{port}/agentgateway";
 #[rustfmt::skip]
 /// Where the result code, message, request id and payload live in every response.
+///
+/// Inferred, not stated by the source: `http_status_errors`: The pages describe only `retcode`; which HTTP status a failure comes with is not stated (see the unconfirmed notes below the service). The spec reads a retcode other than "0" as the error whatever the status.
 pub const ENVELOPE: ::switchboard_runtime::response::Envelope = ::switchboard_runtime::response::Envelope {
     code_field: ::std::option::Option::Some("retcode"),
     success: ::std::option::Option::Some(
@@ -494,6 +496,25 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
     },
 ];
 #[rustfmt::skip]
+/// The fields of the response envelope besides the payload, as documented; every endpoint's `Output` carries them in its `envelope`.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ResponseEnvelope {
+    /// Description.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::option::Option<::std::string::String>,
+    /// Error code. The options are as follows: 0: success Other values: failure
+    ///
+    /// Inferred, not stated by the source: `required`: The response tables have no Mandatory column; every documented response and sample carries retcode, and the envelope cannot be read without it.
+    ///
+    /// Wire name: `retcode`.
+    pub retcode: ::std::string::String,
+}
+::switchboard_runtime::wire_object!(
+    ResponseEnvelope { optional message = "message", required retcode = "retcode" }
+);
+#[rustfmt::skip]
 /// Types shared by several endpoints and events.
 pub mod types {
     #[allow(unused_imports)]
@@ -502,11 +523,14 @@ pub mod types {
 #[rustfmt::skip]
 /// Events the API delivers.
 ///
-/// Delivery: polling the \`poll_events\` endpoint, 300 ms after each answer; an answer carries an event when \`event\` is present; the whole body is its frame. Polling also keeps the session alive: stopping it ends the session.
+/// Delivery: polling the `poll_events` endpoint, 300 ms after each answer; an answer carries an event when `event` is present; the whole body is its frame. Polling also keeps the session alive: stopping it ends the session.
 ///
-/// Long polling (default): \`GET <https://ip:port/agentgateway/resource/agentevent/{agentid}>\` (query string not shown on the public page) returns at once when events are pending, else after about 10 s (server knobs AGENT_POLL_WAIT_FLAG/TIMES/INTERVAL); the client re-polls 200–500 ms after each answer; the poll doubles as the heartbeat and, in AUTHMODE 2, carries the renewed \`Set-GUID\`. Push mode instead when sign-in passes both \`callBackUri\` and \`serviceToken\`. Frame sample (cec_07_1414): \`{"message":"","retcode":"0","event":{"eventType":"AgentConf_ParticipantChanged","workNo":"154","content":{…}}}\`.
+/// Long polling (default): `GET https://ip:port/agentgateway/resource/agentevent/{agentid}` (query string not shown on the public page) returns at once when events are pending, else after about 10 s (server knobs AGENT_POLL_WAIT_FLAG/TIMES/INTERVAL); the client re-polls 200–500 ms after each answer; the poll doubles as the heartbeat and, in AUTHMODE 2, carries the renewed `Set-GUID`. Push mode instead when sign-in passes both `callBackUri` and `serviceToken`. Frame sample (cec_07_1414): `{"message":"","retcode":"0","event":{"eventType":"AgentConf_ParticipantChanged","workNo":"154","content":{…}}}`.
 ///
 /// An example (compiled and run by the crate's tests) is on the service's documentation page, under "Receiving events".
+///
+/// Frame fields:
+/// - `event`: Unconfirmed: Some event pages (cec_07_1383, cec_07_1396) print only this inner object as the example, sometimes with an extra `jsonKey` array; whether every delivery wraps it in message/retcode is not stated.
 pub mod events {
     #[allow(unused_imports)]
     use ::switchboard_runtime::wire::ToJson as _;
@@ -540,7 +564,7 @@ pub mod events {
         AgentOtherPhoneRelease(::std::boxed::Box<AgentOtherPhoneRelease>),
         /// Event `AgentConf_SelfLeaveResult`.
         ///
-        /// 自己离开会议事件: 表示当前座席离开会议。(The current agent has left the conference.) Triggered by leaving and by releasing an agent conference. Newer copy (cec_07_0565.md) adds \`"eventGenTime":1784529722590\` to the event object.
+        /// 自己离开会议事件: 表示当前座席离开会议。(The current agent has left the conference.) Triggered by leaving and by releasing an agent conference. Newer copy (cec_07_0565.md) adds `"eventGenTime":1784529722590` to the event object.
         AgentConfSelfLeaveResult(::std::boxed::Box<AgentConfSelfLeaveResult>),
         /// Event `AgentConf_ParticipantChanged`.
         ///
@@ -548,15 +572,15 @@ pub mod events {
         AgentConfParticipantChanged(::std::boxed::Box<AgentConfParticipantChanged>),
         /// Event `AgentConf_Ringing`.
         ///
-        /// 会议响铃事件: 被邀请座席将收到此事件。(The invited agent receives this event.) The agent then answers (\`agentconf/{agentid}/answeragentconf\`) or rejects (\`agentconf/{agentid}/rejectagentconf\`) the conference call.
+        /// 会议响铃事件: 被邀请座席将收到此事件。(The invited agent receives this event.) The agent then answers (`agentconf/{agentid}/answeragentconf`) or rejects (`agentconf/{agentid}/rejectagentconf`) the conference call.
         AgentConfRinging(::std::boxed::Box<AgentConfRinging>),
         /// Event `AgentConf_SelfJoinResult`.
         ///
-        /// 自己加入会议事件: 表示当前座席已经加入会议。(The current agent has joined the conference.) The applicant of \`requestagentconf\` receives it before AgentConf_RequestSuccess.
+        /// 自己加入会议事件: 表示当前座席已经加入会议。(The current agent has joined the conference.) The applicant of `requestagentconf` receives it before AgentConf_RequestSuccess.
         AgentConfSelfJoinResult(::std::boxed::Box<AgentConfSelfJoinResult>),
         /// Event `AgentConf_RequestSuccess`.
         ///
-        /// 会议申请成功: 表示会议申请成功,同时主席已经加入会议。(The conference application succeeded and the chairperson has joined the conference.) Answers \`agentconf/{agentid}/requestagentconf\`; only after it may the caller perform chairperson operations.
+        /// 会议申请成功: 表示会议申请成功,同时主席已经加入会议。(The conference application succeeded and the chairperson has joined the conference.) Answers `agentconf/{agentid}/requestagentconf`; only after it may the caller perform chairperson operations.
         AgentConfRequestSuccess(::std::boxed::Box<AgentConfRequestSuccess>),
         /// Event `AgentConf_PresidentChanged`.
         ///
@@ -937,7 +961,7 @@ pub mod events {
     );
     /// Event `AgentConf_SelfLeaveResult`.
     ///
-    /// 自己离开会议事件: 表示当前座席离开会议。(The current agent has left the conference.) Triggered by leaving and by releasing an agent conference. Newer copy (cec_07_0565.md) adds \`"eventGenTime":1784529722590\` to the event object.
+    /// 自己离开会议事件: 表示当前座席离开会议。(The current agent has left the conference.) Triggered by leaving and by releasing an agent conference. Newer copy (cec_07_0565.md) adds `"eventGenTime":1784529722590` to the event object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfSelfLeaveResult {
@@ -1179,7 +1203,7 @@ pub mod events {
     );
     /// Event `AgentConf_Ringing`.
     ///
-    /// 会议响铃事件: 被邀请座席将收到此事件。(The invited agent receives this event.) The agent then answers (\`agentconf/{agentid}/answeragentconf\`) or rejects (\`agentconf/{agentid}/rejectagentconf\`) the conference call.
+    /// 会议响铃事件: 被邀请座席将收到此事件。(The invited agent receives this event.) The agent then answers (`agentconf/{agentid}/answeragentconf`) or rejects (`agentconf/{agentid}/rejectagentconf`) the conference call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfRinging {
@@ -1195,7 +1219,7 @@ pub mod events {
     );
     /// Event `AgentConf_SelfJoinResult`.
     ///
-    /// 自己加入会议事件: 表示当前座席已经加入会议。(The current agent has joined the conference.) The applicant of \`requestagentconf\` receives it before AgentConf_RequestSuccess.
+    /// 自己加入会议事件: 表示当前座席已经加入会议。(The current agent has joined the conference.) The applicant of `requestagentconf` receives it before AgentConf_RequestSuccess.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfSelfJoinResult {
@@ -1211,7 +1235,7 @@ pub mod events {
     );
     /// Event `AgentConf_RequestSuccess`.
     ///
-    /// 会议申请成功: 表示会议申请成功,同时主席已经加入会议。(The conference application succeeded and the chairperson has joined the conference.) Answers \`agentconf/{agentid}/requestagentconf\`; only after it may the caller perform chairperson operations.
+    /// 会议申请成功: 表示会议申请成功,同时主席已经加入会议。(The conference application succeeded and the chairperson has joined the conference.) Answers `agentconf/{agentid}/requestagentconf`; only after it may the caller perform chairperson operations.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfRequestSuccess {
@@ -1546,6 +1570,9 @@ pub mod events {
 ///
 /// Who may call it: An agent invited to a conference.
 ///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
+///
 /// Method name in the vendor's logs: `answerAgentConf`.
 ///
 /// Unconfirmed:
@@ -1674,8 +1701,14 @@ pub mod answer_agent_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1684,8 +1717,11 @@ pub mod answer_agent_conference {
     /// Reserved field.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1707,7 +1743,7 @@ pub mod answer_agent_conference {
 #[rustfmt::skip]
 /// Answering a Call: The agent answers a ringing voice call after receiving AgentEvent_Ringing.
 ///
-/// This interface is used by an agent to answer a voice call. The request method must be set to PUT. This interface supports only the PUT method. The page writes the URI as \`<https://ip:port/agentgateway/resource/voicecall/{agentid}/answer?{callid=XXXX}>\`.
+/// This interface is used by an agent to answer a voice call. The request method must be set to PUT. This interface supports only the PUT method. The page writes the URI as `https://ip:port/agentgateway/resource/voicecall/{agentid}/answer?{callid=XXXX}`.
 ///
 /// `PUT https://{ip}:{port}/agentgateway/resource/voicecall/{agentid}/answer`
 ///
@@ -1716,6 +1752,9 @@ pub mod answer_agent_conference {
 /// - The agent has received the AgentEvent_Ringing event.
 ///
 /// Who may call it: A signed-in agent with a ringing call.
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
 ///
 /// Method name in the vendor's logs: `answer`.
 ///
@@ -1891,8 +1930,14 @@ pub mod answer_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1901,8 +1946,11 @@ pub mod answer_call {
     /// Reserved field.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -1949,13 +1997,16 @@ pub mod answer_call {
 ///
 /// Who may call it: The conference chairperson.
 ///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
+///
 /// Method name in the vendor's logs: `batchAddParticipant`.
 ///
 /// Unconfirmed:
-/// - No sample is declared although one is wanted: the natural sample (request \`{"addresses": \[{"addressType": "9", "address": "2002"}\]}\` built from the unholdparticipant example of cec_07_1289, response the success envelope \`{"result": {}, "message": "success", "retcode": "0"}\`) cannot be tested yet: switchboard-codegen emits \`serde_json::from_value::&lt;_&gt;(…)\` for the array field \`addresses\`, which does not type-check against the builder's \`impl Into&lt;Vec&lt;…&gt;&gt;\` (rustc E0283), and a sample without the required body fails the builder. Add the sample once the generator names the item type.
+/// - No sample is declared although one is wanted: the natural sample (request `{"addresses": [{"addressType": "9", "address": "2002"}]}` built from the unholdparticipant example of cec_07_1289, response the success envelope `{"result": {}, "message": "success", "retcode": "0"}`) cannot be tested yet: switchboard-codegen emits `serde_json::from_value::<_>(…)` for the array field `addresses`, which does not type-check against the builder's `impl Into<Vec<…>>` (rustc E0283), and a sample without the required body fails the builder. Add the sample once the generator names the item type.
 /// - The triggered events, error codes and example of this page could not be read (every copy retrieved was cut off inside the body table); none are declared.
 /// - The conditional requirement of voicePath (required when beepTone is true) cannot be expressed; voicePath is optional here.
-/// - The response table was not read; the envelope's \`result\` is assumed to be the reserved \`{}\` as on the sibling operations.
+/// - The response table was not read; the envelope's `result` is assumed to be the reserved `{}` as on the sibling operations.
 /// - Newer pages (cec_07_0477, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1292.html>
@@ -2197,8 +2248,14 @@ pub mod batch_add_participants {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2207,8 +2264,11 @@ pub mod batch_add_participants {
     /// Reserved field.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2375,12 +2435,15 @@ pub mod batch_add_participants {
 ///
 /// Who may call it: The conference chairperson.
 ///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
+///
 /// Method name in the vendor's logs: `batchRemoveParticipant`.
 ///
 /// Unconfirmed:
-/// - No sample is declared although one is wanted: the natural sample (request \`{"addresses": \[{"addressType": "9", "address": "2002"}\]}\` built from the unholdparticipant example of cec_07_1289, response the success envelope \`{"result": {}, "message": "success", "retcode": "0"}\`) cannot be tested yet: switchboard-codegen emits \`serde_json::from_value::&lt;_&gt;(…)\` for the array field \`addresses\`, which does not type-check against the builder's \`impl Into&lt;Vec&lt;…&gt;&gt;\` (rustc E0283), and a sample without the required body fails the builder. Add the sample once the generator names the item type.
+/// - No sample is declared although one is wanted: the natural sample (request `{"addresses": [{"addressType": "9", "address": "2002"}]}` built from the unholdparticipant example of cec_07_1289, response the success envelope `{"result": {}, "message": "success", "retcode": "0"}`) cannot be tested yet: switchboard-codegen emits `serde_json::from_value::<_>(…)` for the array field `addresses`, which does not type-check against the builder's `impl Into<Vec<…>>` (rustc E0283), and a sample without the required body fails the builder. Add the sample once the generator names the item type.
 /// - The rest of the triggered-event list, the error codes and the example of this page could not be read (cut off in every copy retrieved).
-/// - The page types \`result\` as map; whether noExistParticipants is present (empty) or absent when every participant exists is not stated.
+/// - The page types `result` as map; whether noExistParticipants is present (empty) or absent when every participant exists is not stated.
 /// - Newer pages (cec_07_0478, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1293.html>
@@ -2533,8 +2596,14 @@ pub mod batch_remove_participants {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2552,9 +2621,12 @@ pub mod batch_remove_participants {
         pub no_exist_participants: Option<
             Vec<BatchRemoveParticipantsOutputNoExistParticipantsItem>,
         >,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { optional no_exist_participants = "noExistParticipants" }
+        Output { optional no_exist_participants = "noExistParticipants", skip envelope =
+        "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2688,6 +2760,9 @@ pub mod batch_remove_participants {
 /// - The current agent is the conference chairperson.
 ///
 /// Who may call it: The conference chairperson.
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
 ///
 /// Method name in the vendor's logs: `changeParticipantMode`.
 ///
@@ -2924,8 +2999,14 @@ pub mod change_participant_mode {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2934,8 +3015,11 @@ pub mod change_participant_mode {
     /// 预留字段 (reserved field).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3094,6 +3178,9 @@ pub mod change_participant_mode {
 ///
 /// Who may call it: A signed-in agent with an established call and a held call.
 ///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
+///
 /// Method name in the vendor's logs: `connectHold`.
 ///
 /// Triggers: `AgentEvent_Customer_Release`, `AgentOther_PhoneRelease`, `AgentMediaEvent_StopRecordDone`.
@@ -3101,8 +3188,8 @@ pub mod change_participant_mode {
 /// Documented error codes: `100-006`, `100-007`, `200-013`, `200-014`.
 ///
 /// Unconfirmed:
-/// - Triggered event AgentEvent_Call_Release (座席退出呼叫, cec_07_1363) delivers the call ID as a plain string in \`content\`; the spec format cannot declare a non-object payload, so it is left out of \`events\`.
-/// - Which call \`callid\` names (the held call or the ongoing one) and what happens to the agent's own leg are not stated beyond the events listed.
+/// - Triggered event AgentEvent_Call_Release (座席退出呼叫, cec_07_1363) delivers the call ID as a plain string in `content`; the spec format cannot declare a non-object payload, so it is left out of `events`.
+/// - Which call `callid` names (the held call or the ongoing one) and what happens to the agent's own leg are not stated beyond the events listed.
 /// - The meanings of 200-013 and 200-014 are not documented.
 /// - Newer pages (cec_07_0375, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
 ///
@@ -3280,8 +3367,14 @@ pub mod connect_held_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -3290,8 +3383,11 @@ pub mod connect_held_call {
     /// 预留字段 (reserved field).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3342,6 +3438,9 @@ pub mod connect_held_call {
 ///
 /// Who may call it: A signed-in agent in a call.
 ///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
+///
 /// Method name in the vendor's logs: `disconnect`.
 ///
 /// Triggers: `AgentEvent_Customer_Release`.
@@ -3349,7 +3448,7 @@ pub mod connect_held_call {
 /// Documented error codes: `100-006`, `100-007`, `200-023`, `200-024`, `200-204`.
 ///
 /// Unconfirmed:
-/// - Triggered event AgentEvent_Call_Release (座席退出呼叫, cec_07_1363) delivers the call ID as a plain string in \`content\`; the spec format cannot declare a non-object payload, so it is left out of \`events\`.
+/// - Triggered event AgentEvent_Call_Release (座席退出呼叫, cec_07_1363) delivers the call ID as a plain string in `content`; the spec format cannot declare a non-object payload, so it is left out of `events`.
 /// - The page writes the code in its note as "200-204" (Chinese) / "200–204" (English, en dash); whether a code 200-204 exists or a range 200-2xx is meant is not certain. The meanings of 200-023 and 200-024 are not documented.
 /// - The newer Chinese page (cec_07_1248, updated 2025-11-13) gives agentid 101–999999; this spec keeps 101–59999.
 ///
@@ -3555,8 +3654,14 @@ pub mod disconnect_party {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -3565,8 +3670,11 @@ pub mod disconnect_party {
     /// 预留字段 (reserved field).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3620,6 +3728,9 @@ pub mod disconnect_party {
 /// - The agent has an ongoing call.
 ///
 /// Who may call it: A signed-in agent in a call.
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
 ///
 /// Method name in the vendor's logs: `hold`.
 ///
@@ -3749,8 +3860,14 @@ pub mod hold_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -3759,8 +3876,11 @@ pub mod hold_call {
     /// Reserved field (response table not fully read; see unconfirmed).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3791,6 +3911,9 @@ pub mod hold_call {
 /// - The current agent is the conference chairperson.
 ///
 /// Who may call it: The conference chairperson.
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
 ///
 /// Method name in the vendor's logs: `holdParticipant`.
 ///
@@ -4055,8 +4178,14 @@ pub mod hold_conference_participant {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -4065,8 +4194,11 @@ pub mod hold_conference_participant {
     /// 预留字段 (reserved field).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4213,6 +4345,9 @@ pub mod hold_conference_participant {
 ///
 /// Who may call it: A conference participant agent that is not the chairperson.
 ///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
+///
 /// Method name in the vendor's logs: `requestLeaveAgentConf`.
 ///
 /// Triggers: `AgentMediaEvent_StopRecordDone`, `AgentOther_PhoneRelease`, `AgentConf_SelfLeaveResult`, `AgentConf_ParticipantChanged`.
@@ -4221,7 +4356,7 @@ pub mod hold_conference_participant {
 ///
 /// Unconfirmed:
 /// - Newer pages (cec_07_0471, updated 2025-11-13) give agentid 101–999999; this spec keeps the seed page's 101–59999.
-/// - The page sends a required Content-Type header although the request has no body; whether an empty JSON body (\`{}\`) is expected is not stated.
+/// - The page sends a required Content-Type header although the request has no body; whether an empty JSON body (`{}`) is expected is not stated.
 ///
 /// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_0471.html>
 pub mod leave_agent_conference {
@@ -4293,6 +4428,8 @@ pub mod leave_agent_conference {
     #[non_exhaustive]
     pub struct Request {
         /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Inferred, not stated by the source: `example`: The page gives no example; 101 is the lowest value of the documented range.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
@@ -4393,8 +4530,14 @@ pub mod leave_agent_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -4403,8 +4546,11 @@ pub mod leave_agent_conference {
     /// Reserved field.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -4449,18 +4595,21 @@ pub mod leave_agent_conference {
 #[rustfmt::skip]
 /// Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID.
 ///
-/// Long poll: returns at once if events exist, else after about 10 s (server knobs AGENT_POLL_WAIT_FLAG/TIMES/INTERVAL); the client re-polls 200–500 ms after each answer. The poll doubles as the heartbeat: after sign-in the client must start polling at once, and without a poll within 2 minutes the agent is signed out. In dynamic authentication (AUTHMODE = 2, the default) the GUID changes periodically and the new value arrives in a \`Set-GUID\` header on this interface's response; the client must switch to it.
+/// Long poll: returns at once if events exist, else after about 10 s (server knobs AGENT_POLL_WAIT_FLAG/TIMES/INTERVAL); the client re-polls 200–500 ms after each answer. The poll doubles as the heartbeat: after sign-in the client must start polling at once, and without a poll within 2 minutes the agent is signed out. In dynamic authentication (AUTHMODE = 2, the default) the GUID changes periodically and the new value arrives in a `Set-GUID` header on this interface's response; the client must switch to it.
 ///
 /// `GET https://{ip}:{port}/agentgateway/resource/agentevent/{agentid}`
 ///
 /// Prerequisites:
 /// - The agent has signed in.
 ///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
+///
 /// Documented error codes: `000-001`, `100-006`.
 ///
 /// Unconfirmed:
-/// - The query string of this interface is not shown on the public page (only \`?calldat…\` is visible); no query parameter is declared.
-/// - Whether an answer without pending events carries an \`event\` member, and how several pending events are delivered, is not stated.
+/// - The query string of this interface is not shown on the public page (only `?calldat…` is visible); no query parameter is declared.
+/// - Whether an answer without pending events carries an `event` member, and how several pending events are delivered, is not stated.
 /// - The error codes listed are 000-001 (wrong method of fetching events) and 100-006 (not signed in) of the common table (cec_07_0580); the page's own list was not captured.
 ///
 /// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1274.html>
@@ -4603,18 +4752,24 @@ pub mod poll_events {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The answer is an event frame (the service's event envelope, cec_07_1414): the event sits beside \`retcode\` under \`event\`, not inside \`result\`. The decoded output is that \`event\` object; \`events::decode\` on the raw frame gives the typed payload.
+    /// The answer is an event frame (the service's event envelope, cec_07_1414): the event sits beside `retcode` under `event`, not inside `result`. The decoded output is that `event` object; `events::decode` on the raw frame gives the typed payload.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// Event name, one of the service's events (e.g. \`AgentConf_ParticipantChanged\`).
+        /// Event name, one of the service's events (e.g. `AgentConf_ParticipantChanged`).
         ///
         /// Wire name: `eventType`.
         pub event_type: Option<String>,
@@ -4622,14 +4777,16 @@ pub mod poll_events {
         ///
         /// Wire name: `workNo`.
         pub work_no: Option<String>,
-        /// The event's content; its fields depend on \`eventType\` (see the event catalogue).
+        /// The event's content; its fields depend on `eventType` (see the event catalogue).
         ///
         /// Wire name: `content`.
         pub content: Option<::switchboard_runtime::serde_json::Value>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional event_type = "eventType", optional work_no = "workNo", optional
-        content = "content" }
+        content = "content", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4673,12 +4830,15 @@ pub mod poll_events {
 ///
 /// Who may call it: A signed-in agent (non-automatic answering) holding a call.
 ///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
+///
 /// Method name in the vendor's logs: `queryHoldListInfo`.
 ///
 /// Documented error codes: `100-006`, `300-001`, `400-003`.
 ///
 /// Unconfirmed:
-/// - The response table types \`result\` as object (表4 result对象), but the page's example shows an array of held-call objects. The spec format cannot declare an array payload, so the fields are described as one object; decoding the documented array would fail. UNCONFIRMED which shape the server sends.
+/// - The response table types `result` as object (表4 result对象), but the page's example shows an array of held-call objects. The spec format cannot declare an array payload, so the fields are described as one object; decoding the documented array would fail. UNCONFIRMED which shape the server sends.
 /// - The caller and called numbers are typed int by the page; phone numbers longer than 64 bits or with leading zeros could not be represented.
 /// - The meanings of 300-001 and 400-003 are not documented.
 /// - Newer pages (cec_07_0422, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
@@ -4832,14 +4992,20 @@ pub mod query_hold_list {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// result: 查询成功后,返回呼叫保持列表对象。该对象的参数说明请参见表4 (after a successful query, the held-call list object; table 4). The page's example shows \`result\` as an array of such objects; see unconfirmed.
+    /// result: 查询成功后,返回呼叫保持列表对象。该对象的参数说明请参见表4 (after a successful query, the held-call list object; table 4). The page's example shows `result` as an array of such objects; see unconfirmed.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
@@ -4903,13 +5069,15 @@ pub mod query_hold_list {
         ///
         /// Format: `int64`. Wire name: `endtime`.
         pub endtime: Option<i64>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional callfeature = "callfeature", optional callid = "callid",
         optional caller = "caller", optional called = "called", optional callskill =
         "callskill", optional callskillid = "callskillid", optional orgicallednum =
         "orgicallednum", optional calldata = "calldata", optional begintime =
-        "begintime", optional endtime = "endtime" }
+        "begintime", optional endtime = "endtime", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -4956,6 +5124,9 @@ pub mod query_hold_list {
 /// - The agent is an inspector.
 ///
 /// Who may call it: An inspector (质检员).
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
 ///
 /// Method name in the vendor's logs: `queryAllConfIds`.
 ///
@@ -5115,8 +5286,14 @@ pub mod query_vdn_conference_ids {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -5132,8 +5309,12 @@ pub mod query_vdn_conference_ids {
         ///
         /// Example: `[355840]`. Wire name: `confIds`.
         pub conf_ids: Option<Vec<i64>>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
-    ::switchboard_runtime::wire_object!(Output { optional conf_ids = "confIds" });
+    ::switchboard_runtime::wire_object!(
+        Output { optional conf_ids = "confIds", skip envelope = "" }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5170,7 +5351,7 @@ pub mod query_vdn_conference_ids {
 #[rustfmt::skip]
 /// Rejecting an Agent Conference Call: An invited agent rejects the conference call after receiving AgentConf_Ringing.
 ///
-/// This interface is used by an agent to reject a conference call after the agent receives the AgentConf_Ringing event. The request method must be set to POST. This interface supports only the POST method. Triggered events: AgentOther_PhoneRelease, AgentState_Ready; the other conference members receive AgentConf_ParticipantChanged (其他会议成员收到与会者变更事件). AgentState_Ready carries \`"content": null\` and is not in this spec's event list (see unconfirmed).
+/// This interface is used by an agent to reject a conference call after the agent receives the AgentConf_Ringing event. The request method must be set to POST. This interface supports only the POST method. Triggered events: AgentOther_PhoneRelease, AgentState_Ready; the other conference members receive AgentConf_ParticipantChanged (其他会议成员收到与会者变更事件). AgentState_Ready carries `"content": null` and is not in this spec's event list (see unconfirmed).
 ///
 /// `POST https://{ip}:{port}/agentgateway/resource/agentconf/{agentid}/rejectagentconf`
 ///
@@ -5180,6 +5361,9 @@ pub mod query_vdn_conference_ids {
 ///
 /// Who may call it: An agent invited to a conference.
 ///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
+///
 /// Method name in the vendor's logs: `rejectAgentConf`.
 ///
 /// Triggers: `AgentOther_PhoneRelease`, `AgentConf_ParticipantChanged`.
@@ -5187,7 +5371,7 @@ pub mod query_vdn_conference_ids {
 /// Documented error codes: `000-002`, `100-006`, `100-007`, `101-001`.
 ///
 /// Unconfirmed:
-/// - Triggered event AgentState_Ready (示闲, cec_07_0492) delivers \`"content": null\`; the spec format cannot declare a null event payload, so it is left out of \`events\`.
+/// - Triggered event AgentState_Ready (示闲, cec_07_0492) delivers `"content": null`; the spec format cannot declare a null event payload, so it is left out of `events`.
 /// - The page sends a required Content-Type header although the request has no body (消息体 None); whether an empty JSON body is expected is not stated.
 /// - Newer pages (cec_07_0470, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
 ///
@@ -5350,8 +5534,14 @@ pub mod reject_agent_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -5360,8 +5550,11 @@ pub mod reject_agent_conference {
     /// Reserved field.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5402,7 +5595,7 @@ pub mod reject_agent_conference {
 #[rustfmt::skip]
 /// Releasing an Agent Conference: The chairperson releases the conference; the chairperson and all participants are deleted.
 ///
-/// This interface is used by a chairperson to release the conference. After the conference is released, the chairperson and all participants are deleted. Only chairpersons have the permission to release a conference. The request method must be set to POST. This interface supports only the POST method. Triggered events: 停止录音成功(AgentMediaEvent_StopRecordDone), 物理话机挂机(AgentOther_PhoneRelease), 自己座席离开会议(AgentConf_SelfLeaveResult), 示闲(AgentState_Ready). AgentState_Ready carries \`"content": null\` and is not in this spec's event list (see unconfirmed).
+/// This interface is used by a chairperson to release the conference. After the conference is released, the chairperson and all participants are deleted. Only chairpersons have the permission to release a conference. The request method must be set to POST. This interface supports only the POST method. Triggered events: 停止录音成功(AgentMediaEvent_StopRecordDone), 物理话机挂机(AgentOther_PhoneRelease), 自己座席离开会议(AgentConf_SelfLeaveResult), 示闲(AgentState_Ready). AgentState_Ready carries `"content": null` and is not in this spec's event list (see unconfirmed).
 ///
 /// `POST https://{ip}:{port}/agentgateway/resource/agentconf/{agentid}/releaseagentconf`
 ///
@@ -5413,6 +5606,9 @@ pub mod reject_agent_conference {
 ///
 /// Who may call it: The conference chairperson.
 ///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
+///
 /// Method name in the vendor's logs: `releaseAgentConf`.
 ///
 /// Triggers: `AgentMediaEvent_StopRecordDone`, `AgentOther_PhoneRelease`, `AgentConf_SelfLeaveResult`.
@@ -5420,7 +5616,7 @@ pub mod reject_agent_conference {
 /// Documented error codes: `000-002`, `100-006`, `100-007`, `101-001`, `101-002`.
 ///
 /// Unconfirmed:
-/// - Triggered event AgentState_Ready (示闲, cec_07_0492) delivers \`"content": null\`; the spec format cannot declare a null event payload, so it is left out of \`events\`.
+/// - Triggered event AgentState_Ready (示闲, cec_07_0492) delivers `"content": null`; the spec format cannot declare a null event payload, so it is left out of `events`.
 /// - The page sends a required Content-Type header although the request has no body (消息体 无); whether an empty JSON body is expected is not stated.
 /// - Newer pages (cec_07_0472, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
 ///
@@ -5591,8 +5787,14 @@ pub mod release_agent_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -5601,8 +5803,11 @@ pub mod release_agent_conference {
     /// Reserved field.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -5647,7 +5852,7 @@ pub mod release_agent_conference {
 #[rustfmt::skip]
 /// Applying for an Agent Conference: An agent applies for an agent conference and, once it succeeds, becomes its chairperson.
 ///
-/// This interface is used by an agent to apply for an agent conference. If the interface is successfully invoked, the agent needs to wait for the subsequent asynchronous event. After the application is successful, the agent who applies for the conference becomes the chairperson. The agent who applies for a conference receives the AgentConf_SelfJoinResult event, indicating that the agent has joined the conference. The agent can perform chairperson operations only after the AgentConf_RequestSuccess event is received. Before receiving the AgentConf_RequestSuccess event, the platform directly returns a failure message when the agent invokes conference-related interfaces. The request method must be set to POST. This interface supports only the POST method. Triggered events (Chinese page): 通话中(AgentState_Busy), 物理话机振铃(AgentOther_PhoneAlerting), 物理话机摘机(AgentOther_PhoneOffhook), 自己加入会议(AgentConf_SelfJoinResult), 会议申请成功(AgentConf_RequestSuccess), 会议申请失败(AgentConf_RequestFailed), 会议结束前提示时长:会议超时提醒事件(AgentConf_Timeout). AgentState_Busy and AgentOther_PhoneAlerting carry \`"content": null\` and are therefore not in this spec's event list (see unconfirmed).
+/// This interface is used by an agent to apply for an agent conference. If the interface is successfully invoked, the agent needs to wait for the subsequent asynchronous event. After the application is successful, the agent who applies for the conference becomes the chairperson. The agent who applies for a conference receives the AgentConf_SelfJoinResult event, indicating that the agent has joined the conference. The agent can perform chairperson operations only after the AgentConf_RequestSuccess event is received. Before receiving the AgentConf_RequestSuccess event, the platform directly returns a failure message when the agent invokes conference-related interfaces. The request method must be set to POST. This interface supports only the POST method. Triggered events (Chinese page): 通话中(AgentState_Busy), 物理话机振铃(AgentOther_PhoneAlerting), 物理话机摘机(AgentOther_PhoneOffhook), 自己加入会议(AgentConf_SelfJoinResult), 会议申请成功(AgentConf_RequestSuccess), 会议申请失败(AgentConf_RequestFailed), 会议结束前提示时长:会议超时提醒事件(AgentConf_Timeout). AgentState_Busy and AgentOther_PhoneAlerting carry `"content": null` and are therefore not in this spec's event list (see unconfirmed).
 ///
 /// `POST https://{ip}:{port}/agentgateway/resource/agentconf/{agentid}/requestagentconf`
 ///
@@ -5660,13 +5865,16 @@ pub mod release_agent_conference {
 ///
 /// Who may call it: A signed-in agent; it becomes the chairperson after AgentConf_RequestSuccess.
 ///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
+///
 /// Method name in the vendor's logs: `requestAgentConf`.
 ///
 /// Triggers: `AgentOther_PhoneOffhook`, `AgentConf_SelfJoinResult`, `AgentConf_RequestSuccess`, `AgentConf_RequestFailed`, `AgentConf_Timeout`.
 ///
 /// Unconfirmed:
 /// - The error-code list of this page could not be read (every copy retrieved was cut off before it); no endpoint-specific codes are declared.
-/// - Triggered events AgentState_Busy (座席忙事件, cec_07_1343) and AgentOther_PhoneAlerting (座席物理话机振铃, cec_07_1398) deliver \`"content": null\`; the spec format cannot declare an event whose payload is null (an empty payload struct would fail to decode it), so they are left out of \`events\`.
+/// - Triggered events AgentState_Busy (座席忙事件, cec_07_1343) and AgentOther_PhoneAlerting (座席物理话机振铃, cec_07_1398) deliver `"content": null`; the spec format cannot declare an event whose payload is null (an empty payload struct would fail to decode it), so they are left out of `events`.
 /// - The conditional requirement of voicePath (required when beepTone is true) cannot be expressed; voicePath is optional here.
 /// - Newer pages (cec_07_0468, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
 ///
@@ -5966,8 +6174,14 @@ pub mod request_agent_conference {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -5976,8 +6190,11 @@ pub mod request_agent_conference {
     /// Reserved field (预留字段).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -6040,7 +6257,7 @@ pub mod request_agent_conference {
 #[rustfmt::skip]
 /// Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls.
 ///
-/// Signs the agent in. No Guid header is sent on this call. In static authentication (AUTHMODE = 1) the response carries a \`Set-GUID\` header such as \`JSESSIONID=279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0\`; the GUID is the part after \`JSESSIONID=\` and every later call sends it as \`Guid: &lt;GUID&gt;\`. After sign-in the client must start polling events immediately; if no poll happens within 2 minutes the agent is signed out. Do not call sign-in or sign-out again before the previous call answered. Passing both \`callBackUri\` and \`serviceToken\` selects event push mode; otherwise polling mode.
+/// Signs the agent in. No Guid header is sent on this call. In static authentication (AUTHMODE = 1) the response carries a `Set-GUID` header such as `JSESSIONID=279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0`; the GUID is the part after `JSESSIONID=` and every later call sends it as `Guid: <GUID>`. After sign-in the client must start polling events immediately; if no poll happens within 2 minutes the agent is signed out. Do not call sign-in or sign-out again before the previous call answered. Passing both `callBackUri` and `serviceToken` selects event push mode; otherwise polling mode.
 ///
 /// `PUT https://{ip}:{port}/agentgateway/resource/onlineagent/{agentid}`
 ///
@@ -6053,7 +6270,7 @@ pub mod request_agent_conference {
 ///
 /// Unconfirmed:
 /// - The sign-in page's own error-code list was not captured; the codes listed here are the entries of the common error table (cec_07_0580) whose meaning names sign-in. Other codes of that table (e.g. 100-020 password expired, 110-016 account locked) decode as service-wide errors.
-/// - The content of \`result\` in the sign-in response is not documented.
+/// - The content of `result` in the sign-in response is not documented.
 /// - The body table does not state which of the optional fields the server requires in practice beyond password and phonenum.
 /// - Newer pages give agentid 101–999999; this spec keeps 101–59999 like the other agent interfaces.
 ///
@@ -6506,18 +6723,27 @@ pub mod sign_in {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// The envelope only, as far as the pages show. The GUID arrives in the \`Set-GUID\` response header (static authentication, AUTHMODE 1).
+    /// The envelope only, as far as the pages show. The GUID arrives in the `Set-GUID` response header (static authentication, AUTHMODE 1).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -6667,6 +6893,9 @@ pub mod sign_in {
 ///
 /// Prerequisites:
 /// - The agent has signed in.
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
 ///
 /// Documented error codes: `100-005`, `100-006`, `100-008`, `100-010`.
 ///
@@ -6826,16 +7055,25 @@ pub mod sign_out {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -6886,6 +7124,9 @@ pub mod sign_out {
 /// - The agent is holding a call.
 ///
 /// Who may call it: A signed-in agent with an established call and a held call.
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
 ///
 /// Method name in the vendor's logs: `confJoin`.
 ///
@@ -7055,8 +7296,14 @@ pub mod three_party_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -7065,8 +7312,11 @@ pub mod three_party_call {
     /// Reserved field.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7098,6 +7348,9 @@ pub mod three_party_call {
 /// - The target agent has joined the conference.
 ///
 /// Who may call it: The conference chairperson.
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
 ///
 /// Method name in the vendor's logs: `applyToShiftPresident`.
 ///
@@ -7300,8 +7553,14 @@ pub mod transfer_conference_chair {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -7310,8 +7569,11 @@ pub mod transfer_conference_chair {
     /// 预留字段 (reserved field).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7361,7 +7623,7 @@ pub mod transfer_conference_chair {
 #[rustfmt::skip]
 /// Unholding a Call: The agent takes a held call off hold.
 ///
-/// This interface is used by an agent to unhold a call. The request method must be set to POST. This interface supports only the POST method. The page writes the URI as \`<https://ip:port/agentgateway/resource/voicecall/{agentid}/gethold?callid={callid}>\`.
+/// This interface is used by an agent to unhold a call. The request method must be set to POST. This interface supports only the POST method. The page writes the URI as `https://ip:port/agentgateway/resource/voicecall/{agentid}/gethold?callid={callid}`.
 ///
 /// `POST https://{ip}:{port}/agentgateway/resource/voicecall/{agentid}/gethold`
 ///
@@ -7370,6 +7632,9 @@ pub mod transfer_conference_chair {
 /// - The agent is holding a call.
 ///
 /// Who may call it: A signed-in agent holding a call.
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
 ///
 /// Method name in the vendor's logs: `getHold`.
 ///
@@ -7513,8 +7778,14 @@ pub mod unhold_call {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -7523,8 +7794,11 @@ pub mod unhold_call {
     /// Response table not fully read; see unconfirmed.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -7555,6 +7829,9 @@ pub mod unhold_call {
 /// - The current agent is the conference chairperson.
 ///
 /// Who may call it: The conference chairperson.
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
 ///
 /// Method name in the vendor's logs: `unholdParticipant`.
 ///
@@ -7773,8 +8050,14 @@ pub mod unhold_conference_participant {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -7783,8 +8066,11 @@ pub mod unhold_conference_participant {
     /// 预留字段 (reserved field).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -8277,11 +8563,11 @@ impl ClientBuilder {
     }
 }
 #[rustfmt::skip]
-/// An agent signs in with \`PUT <https://ip:port/agentgateway/resource/onlineagent/{agentid}>\` (log method name \`login\`; no Guid header on that call). The GUID that authenticates later calls depends on the server setting \`AUTHMODE\` in \`agentgateway/WEB-INF/config/basic.properties\`.
+/// An agent signs in with `PUT https://ip:port/agentgateway/resource/onlineagent/{agentid}` (log method name `login`; no Guid header on that call). The GUID that authenticates later calls depends on the server setting `AUTHMODE` in `agentgateway/WEB-INF/config/basic.properties`.
 pub mod auth {
     /// The session-header scheme: `Set-GUID` captured from responses (after `JSESSIONID=`), sent back as `Guid`.
     ///
-    /// AUTHMODE = 1 (static, kept for old sites, described as guessable/insecure): the sign-in response carries a \`Set-GUID\` header such as \`JSESSIONID=279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0\`; the GUID is the part after \`JSESSIONID=\` and every later call sends it as \`Guid: &lt;GUID&gt;\`. AUTHMODE = 2 (dynamic, the default and the mode new sites must use): the GUID changes periodically; whenever it changes, the new value arrives in a \`Set-GUID\` header on the response of the event-polling interface (\`GET resource/agentevent/{agentid}\`) and the client must switch to it. A mismatching GUID yields retcode 100-006 or 000-003. Example request header from the docs: \`Guid:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.AgentGateway1\`. After sign-in the client must start polling events at once; without a poll within 2 minutes the agent is signed out.
+    /// AUTHMODE = 1 (static, kept for old sites, described as guessable/insecure): the sign-in response carries a `Set-GUID` header such as `JSESSIONID=279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0`; the GUID is the part after `JSESSIONID=` and every later call sends it as `Guid: <GUID>`. AUTHMODE = 2 (dynamic, the default and the mode new sites must use): the GUID changes periodically; whenever it changes, the new value arrives in a `Set-GUID` header on the response of the event-polling interface (`GET resource/agentevent/{agentid}`) and the client must switch to it. A mismatching GUID yields retcode 100-006 or 000-003. Example request header from the docs: `Guid:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.AgentGateway1`. After sign-in the client must start polling events at once; without a poll within 2 minutes the agent is signed out.
     pub fn session_header() -> ::std::result::Result<
         ::switchboard_runtime::auth::SessionHeaderAuth,
         ::switchboard_runtime::auth::AuthError,

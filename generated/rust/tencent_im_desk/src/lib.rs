@@ -2,9 +2,9 @@
 
 //! Tencent Cloud Contact Center desk REST API (IM desk_http_svc) — Tencent Cloud API v4.
 //!
-//! Server-side REST API of Tencent Cloud Contact Center's IM desk (customer-service sessions), served by the Tencent IM (Chat) REST gateway. Every command is \`POST https://&lt;domain&gt;/v4/desk_http_svc/&lt;command&gt;?sdkappid=$SDKAppID&amp;identifier=$identifier&amp;usersig=$usersig&amp;random=99999999&amp;contenttype=json\` with a JSON body. HTTPS only; the method is always POST; the body is JSON and an empty body must still be sent as \`{}\`. The \`ver\` path segment is always \`v4\`. Query parameter names and values are case-sensitive. Desk commands specified here: end_session, transfer_to_human, get_session_state, contact_user, send_msg, send_stream_msg, describe_chat_messages, describe_im_cdr_list, describe_agent_statistics, describe_session_statistics, describe_reception_realtime_statistics. The TCCC voice API (ccc.tencentcloudapi.com, TC3-HMAC-SHA256, version 2020-02-10) is a different API family and is not described here.
+//! Server-side REST API of Tencent Cloud Contact Center's IM desk (customer-service sessions), served by the Tencent IM (Chat) REST gateway. Every command is `POST https://<domain>/v4/desk_http_svc/<command>?sdkappid=$SDKAppID&identifier=$identifier&usersig=$usersig&random=99999999&contenttype=json` with a JSON body. HTTPS only; the method is always POST; the body is JSON and an empty body must still be sent as `{}`. The `ver` path segment is always `v4`. Query parameter names and values are case-sensitive. Desk commands specified here: end_session, transfer_to_human, get_session_state, contact_user, send_msg, send_stream_msg, describe_chat_messages, describe_im_cdr_list, describe_agent_statistics, describe_session_statistics, describe_reception_realtime_statistics. The TCCC voice API (ccc.tencentcloudapi.com, TC3-HMAC-SHA256, version 2020-02-10) is a different API family and is not described here.
 //!
-//! Each endpoint is a module with a \`Request\` (built with a builder that checks the documented constraints), a sans-IO \`Request::to_http\` and \`parse_response\`, an \`Output\` and an \`Error\` with one variant per documented code. \[\`Client\`\] calls them over a transport with the service's auth scheme.
+//! Each endpoint is a module with a `Request` (built with a builder that checks the documented constraints), a sans-IO `Request::to_http` and `parse_response`, an `Output` and an `Error` with one variant per documented code. \[`Client`\] calls them over a transport with the service's auth scheme.
 //!
 //! Source: <https://www.tencentcloud.com/document/product/1047/34620>
 //!
@@ -302,11 +302,97 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 33usize] = [
     },
 ];
 #[rustfmt::skip]
+/// The fields of the response envelope besides the payload, as documented; every endpoint's `Output` carries them in its `envelope`.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ResponseEnvelope {
+    /// Result of request processing.
+    ///
+    /// Wire name: `ActionStatus`.
+    pub action_status: ::std::option::Option<ResponseEnvelopeActionStatus>,
+    /// Error message.
+    ///
+    /// Wire name: `ErrorInfo`.
+    pub error_info: ::std::option::Option<::std::string::String>,
+    /// Error Code:
+    /// 0 indicates success.
+    /// Non-zero indicates failure.
+    ///
+    /// Wire name: `ErrorCode`.
+    pub error_code: ::std::option::Option<i64>,
+}
+::switchboard_runtime::wire_object!(
+    ResponseEnvelope { optional action_status = "ActionStatus", optional error_info =
+    "ErrorInfo", optional error_code = "ErrorCode" }
+);
+#[rustfmt::skip]
+/// Documented values; others are kept as received.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResponseEnvelopeActionStatus {
+    /// `OK`: The request succeeded.
+    Ok,
+    /// `FAIL`: The request failed.
+    Fail,
+    /// A value the documentation does not list, kept as received.
+    UnknownValue(::std::string::String),
+}
+#[rustfmt::skip]
+impl ::std::convert::From<::std::string::String> for ResponseEnvelopeActionStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "OK" => Self::Ok,
+            "FAIL" => Self::Fail,
+            _ => Self::UnknownValue(value),
+        }
+    }
+}
+#[rustfmt::skip]
+impl ::std::convert::From<&str> for ResponseEnvelopeActionStatus {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
+#[rustfmt::skip]
+impl ::std::convert::From<ResponseEnvelopeActionStatus> for ::std::string::String {
+    fn from(value: ResponseEnvelopeActionStatus) -> Self {
+        match value {
+            ResponseEnvelopeActionStatus::Ok => "OK".to_owned(),
+            ResponseEnvelopeActionStatus::Fail => "FAIL".to_owned(),
+            ResponseEnvelopeActionStatus::UnknownValue(value) => value,
+        }
+    }
+}
+#[rustfmt::skip]
+impl ::switchboard_runtime::wire::ToJson for ResponseEnvelopeActionStatus {
+    #[inline]
+    fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+        ::switchboard_runtime::wire::ToJson::to_json(
+            &::std::string::String::from(self.clone()),
+        )
+    }
+}
+#[rustfmt::skip]
+impl ::switchboard_runtime::wire::FromJson for ResponseEnvelopeActionStatus {
+    #[inline]
+    fn from_json(
+        value: ::switchboard_runtime::serde_json::Value,
+    ) -> ::std::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+        <::std::string::String as ::switchboard_runtime::wire::FromJson>::from_json(
+                value,
+            )
+            .map(Self::from)
+    }
+}
+::switchboard_runtime::serde_via_json!(ResponseEnvelopeActionStatus);
+#[rustfmt::skip]
 /// Types shared by several endpoints and events.
 pub mod types {
     #[allow(unused_imports)]
     use ::switchboard_runtime::wire::ToJson as _;
     /// One element of a MsgBody array, as shown in the desk pages' samples (describe_chat_messages response, send_msg requests): a message type and its content.
+    ///
+    /// Unconfirmed: The desk pages do not describe MsgBody's elements; MsgType and MsgContent are known from the samples only (TIMTextElem with MsgContent.Text, TIMCustomElem with MsgContent.Data). MsgContent is kept as arbitrary JSON because its shape depends on MsgType.
     ///
     /// Vendor name: `MsgElement`.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -324,11 +410,18 @@ pub mod types {
 #[rustfmt::skip]
 /// Events the API delivers.
 ///
-/// Delivery: the vendor sends \`POST\` requests (callbacks) to the application's URL, adding the query parameters \`SdkAppid\`, \`CallbackCommand\`, \`contenttype\`, \`ClientIP\`, \`OptPlatform\`, \`RequestID\`, \`Sign\`, \`RequestTime\`; the application answers HTTP 200 to an accepted callback.
+/// Delivery: the vendor sends `POST` requests (callbacks) to the application's URL, adding the query parameters `SdkAppid`, `CallbackCommand`, `contenttype`, `ClientIP`, `OptPlatform`, `RequestID`, `Sign`, `RequestTime`; the application answers HTTP 200 to an accepted callback.
 ///
 /// Desk session event callback includes all message callbacks from both the chatbot and live agent phases, as well as callbacks for key session events such as session start, transfer to a live agent in progress, successful transfer to a live agent, failed transfer to a live agent (no agents available), agent reassignment, session closure, and user response timeout. Reminder: To enable the callback, go Settings &gt; Developer Settings in Desk Management Panel to configure the callback URL and turn on the callback toggle. The direction of the callback is that the Chat backend sends HTTP POST requests to the App backend. Handle internal logic asynchronously and return a success acknowledgment synchronously upon receiving the event notification. After receiving a callback request, the App backend needs to verify whether the value of the SDKAppID parameter in the request URL is its own SDKAppID. For other security-related matters, see Security Considerations in Webhook Overview. Sample request URL (callback URL <https://www.example.com>): <https://www.example.com?SdkAppid=$SDKAppID&CallbackCommand=$CallbackCommand&contenttype=json&ClientIP=$ClientIP&OptPlatform=$OptPlatform> (the newer mainland page M appends &amp;RequestID=$RequestID).
 ///
 /// An example (compiled and run by the crate's tests) is on the service's documentation page, under "Receiving events".
+///
+/// Frame fields:
+/// - `ChannelType`: Unconfirmed: The wire value of the Web integration is not shown ("Web(H5)" in the table; only "SDK" appears in a sample), so no closed value list is given.
+/// - `MsgBody`: Unconfirmed: The table gives only "Array" with an empty description; the element shape (MsgType, MsgContent) is known from the sample only, as for the desk REST commands (shared type MsgElement).
+/// - `CloudCustomData`: Unconfirmed: The table gives only "String" with an empty description.
+/// - `SatisfactionSelected`: Unconfirmed: Range 1–5 per the description (not enforced here: which events carry it, and its value when no rating was given, are not stated — the sample is a ChatBot.UserSendMsg frame that carries 5).
+/// - `ForwardFromAgentId`: Unconfirmed: Appears (as "") only in the sample of the newer mainland page M; its table row could not be read. By its name, presumably the agent a session was forwarded from (not stated).
 pub mod events {
     #[allow(unused_imports)]
     use ::switchboard_runtime::wire::ToJson as _;
@@ -585,7 +678,14 @@ pub mod events {
 ///
 /// `POST https://{domain}/v4/desk_http_svc/contact_user`
 ///
-/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+/// Who may call it: Must be an App administrator account (the `identifier` query parameter).
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `sdkappid` (query): Assigned SDKAppID in the IM console when creating an application.
+/// - `identifier` (query): Must be an App administrator account. For more details, see App Administrator.
+/// - `usersig` (query): Signature generated by the App administrator account. For specific operations, see Generate UserSig.
+/// - `random` (query): Enter a random 32-bit unsigned integer in the range of 0 to 4294967295.
+/// - `contenttype` (query): The request format has a fixed value of json.
 ///
 /// Documented error codes: `141000`, `141001`, `141002`, `141003`, `141004`, `141011`, `141012`.
 ///
@@ -804,8 +904,14 @@ pub mod contact_user {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -819,8 +925,12 @@ pub mod contact_user {
         ///
         /// Example: `1289316687@qq.com`. Wire name: `MemberId`.
         pub member_id: Option<String>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
-    ::switchboard_runtime::wire_object!(Output { optional member_id = "MemberId" });
+    ::switchboard_runtime::wire_object!(
+        Output { optional member_id = "MemberId", skip envelope = "" }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -872,7 +982,14 @@ pub mod contact_user {
 ///
 /// `POST https://{domain}/v4/desk_http_svc/describe_agent_statistics`
 ///
-/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+/// Who may call it: Must be an App administrator account (the `identifier` query parameter).
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `sdkappid` (query): Assigned SDKAppID in the IM console when creating an application.
+/// - `identifier` (query): Must be an App administrator account. For more details, see App Administrator.
+/// - `usersig` (query): Signature generated by the App administrator account. For specific operations, see Generate UserSig.
+/// - `random` (query): Enter a random 32-bit unsigned integer in the range of 0 to 4294967295.
+/// - `contenttype` (query): The request format has a fixed value of json.
 ///
 /// Changed 2025-03-31 20:38:32: Last updated: 2025-03-31 20:38:32
 ///
@@ -1048,8 +1165,14 @@ pub mod describe_agent_statistics {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1063,9 +1186,12 @@ pub mod describe_agent_statistics {
         pub total_count: Option<i64>,
         /// Wire name: `Data`. Not described by the vendor.
         pub data: Option<Vec<DescribeAgentStatisticsOutputDataItem>>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { optional total_count = "TotalCount", optional data = "Data" }
+        Output { optional total_count = "TotalCount", optional data = "Data", skip
+        envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1162,7 +1288,14 @@ pub mod describe_agent_statistics {
 ///
 /// `POST https://{domain}/v4/desk_http_svc/describe_chat_messages`
 ///
-/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+/// Who may call it: Must be an App administrator account (the `identifier` query parameter).
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `sdkappid` (query): Assigned SDKAppID in the IM console when creating an application.
+/// - `identifier` (query): Must be an App administrator account. For more details, see App Administrator.
+/// - `usersig` (query): Signature generated by the App administrator account. For specific operations, see Generate UserSig.
+/// - `random` (query): Enter a random 32-bit unsigned integer in the range of 0 to 4294967295.
+/// - `contenttype` (query): The request format has a fixed value of json.
 ///
 /// Documented error codes: `141000`.
 ///
@@ -1170,7 +1303,7 @@ pub mod describe_agent_statistics {
 ///
 /// Unconfirmed:
 /// - The private error table is cut off in the stored copies after "141000 \| The application"; only code 141000 is confirmed (its text here is the service's); further rows are unknown.
-/// - The minimum of Limit and the range of Offset are not stated; Limit's and Order's documented defaults (20, 2) are kept in the descriptions only (a spec \`default\` would make the client always send them).
+/// - The minimum of Limit and the range of Offset are not stated; Limit's and Order's documented defaults (20, 2) are kept in the descriptions only (a spec `default` would make the client always send them).
 ///
 /// Source: <https://www.tencentcloud.com/ind/document/product/1229/68824>
 pub mod describe_chat_messages {
@@ -1337,8 +1470,14 @@ pub mod describe_chat_messages {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1356,9 +1495,12 @@ pub mod describe_chat_messages {
         ///
         /// Wire name: `Messages`.
         pub messages: Option<Vec<DescribeChatMessagesOutputMessagesItem>>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { optional total_count = "TotalCount", optional messages = "Messages" }
+        Output { optional total_count = "TotalCount", optional messages = "Messages",
+        skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1519,7 +1661,14 @@ pub mod describe_chat_messages {
 ///
 /// `POST https://{domain}/v4/desk_http_svc/describe_im_cdr_list`
 ///
-/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+/// Who may call it: Must be an App administrator account (the `identifier` query parameter).
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `sdkappid` (query): Assigned SDKAppID in the IM console when creating an application.
+/// - `identifier` (query): Must be an App administrator account. For more details, see App Administrator.
+/// - `usersig` (query): Signature generated by the App administrator account. For specific operations, see Generate UserSig.
+/// - `random` (query): Enter a random 32-bit unsigned integer in the range of 0 to 4294967295.
+/// - `contenttype` (query): The request format has a fixed value of json.
 ///
 /// Changed 2025-04-07 11:15:11: Terakhir diperbarui: 2025-04-07 11:15:11 (Last updated 2025-04-07 11:15:11 (the page gives no summary of the change).)
 ///
@@ -1696,8 +1845,14 @@ pub mod describe_im_cdr_list {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1715,10 +1870,12 @@ pub mod describe_im_cdr_list {
         ///
         /// Wire name: `IMCdrList`.
         pub im_cdr_list: Option<Vec<DescribeImCdrListOutputImCdrListItem>>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { optional total_count = "TotalCount", optional im_cdr_list = "IMCdrList"
-        }
+        Output { optional total_count = "TotalCount", optional im_cdr_list = "IMCdrList",
+        skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -1805,7 +1962,14 @@ pub mod describe_im_cdr_list {
 ///
 /// `POST https://{domain}/v4/desk_http_svc/describe_reception_realtime_statistics`
 ///
-/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+/// Who may call it: Must be an App administrator account (the `identifier` query parameter).
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `sdkappid` (query): Assigned SDKAppID in the IM console when creating an application.
+/// - `identifier` (query): Must be an App administrator account. For more details, see App Administrator.
+/// - `usersig` (query): Signature generated by the App administrator account. For specific operations, see Generate UserSig.
+/// - `random` (query): Enter a random 32-bit unsigned integer in the range of 0 to 4294967295.
+/// - `contenttype` (query): The request format has a fixed value of json.
 ///
 /// Unconfirmed:
 /// - The page's title (heading) is not in the stored copy; the title used here restates its first sentence. No English (tencentcloud.com 1229/…) version of this page was found.
@@ -1893,8 +2057,14 @@ pub mod describe_reception_realtime_statistics {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -1910,8 +2080,12 @@ pub mod describe_reception_realtime_statistics {
         ///
         /// Wire name: `Data`.
         pub data: Option<DescribeReceptionRealtimeStatisticsOutputData>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
-    ::switchboard_runtime::wire_object!(Output { optional data = "Data" });
+    ::switchboard_runtime::wire_object!(
+        Output { optional data = "Data", skip envelope = "" }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2024,7 +2198,14 @@ pub mod describe_reception_realtime_statistics {
 ///
 /// `POST https://{domain}/v4/desk_http_svc/describe_session_statistics`
 ///
-/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+/// Who may call it: Must be an App administrator account (the `identifier` query parameter).
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `sdkappid` (query): Assigned SDKAppID in the IM console when creating an application.
+/// - `identifier` (query): Must be an App administrator account. For more details, see App Administrator.
+/// - `usersig` (query): Signature generated by the App administrator account. For specific operations, see Generate UserSig.
+/// - `random` (query): Enter a random 32-bit unsigned integer in the range of 0 to 4294967295.
+/// - `contenttype` (query): The request format has a fixed value of json.
 ///
 /// Unconfirmed:
 /// - The response table is cut off in the stored copy inside the SatisfactionSelectedCnt row: descriptions and units of SatisfactionSelectedCnt, One…FiveStarSelectedCnt and the Avg\*Time fields, and of TotalCount, are not captured; they come from the sample.
@@ -2164,8 +2345,14 @@ pub mod describe_session_statistics {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2185,9 +2372,12 @@ pub mod describe_session_statistics {
         ///
         /// Wire name: `Data`.
         pub data: Option<Vec<DescribeSessionStatisticsOutputDataItem>>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { optional total_count = "TotalCount", optional data = "Data" }
+        Output { optional total_count = "TotalCount", optional data = "Data", skip
+        envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2282,7 +2472,14 @@ pub mod describe_session_statistics {
 ///
 /// `POST https://{domain}/v4/desk_http_svc/end_session`
 ///
-/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+/// Who may call it: Must be an App administrator account (the `identifier` query parameter).
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `sdkappid` (query): Assigned SDKAppID in the IM console when creating an application. Inferred, not stated by the source: `type`: The page's parameter table has no type column; the sample URL sends 88888888 and the UserSig algorithm (REST API Introduction, Generate UserSig) takes the SDKAppID as an integer. `required`: The page's parameter table has no required column; REST API Introduction (<https://www.tencentcloud.com/document/product/1047/34620>) puts all five in every request URL.
+/// - `identifier` (query): Must be an App administrator account. For more details, see App Administrator. Inferred, not stated by the source: `required`: The page's parameter table has no required column; REST API Introduction (<https://www.tencentcloud.com/document/product/1047/34620>) puts all five in every request URL.
+/// - `usersig` (query): Signature generated by the App administrator account. For specific operations, see Generate UserSig. Inferred, not stated by the source: `required`: The page's parameter table has no required column; REST API Introduction (<https://www.tencentcloud.com/document/product/1047/34620>) puts all five in every request URL.
+/// - `random` (query): Enter a random 32-bit unsigned integer in the range of 0 to 4294967295. Inferred, not stated by the source: `type`: The page's parameter table has no type column; its description says "a random 32-bit unsigned integer". `required`: The page's parameter table has no required column; REST API Introduction (<https://www.tencentcloud.com/document/product/1047/34620>) puts all five in every request URL.
+/// - `contenttype` (query): The request format has a fixed value of json. Inferred, not stated by the source: `required`: The page's parameter table has no required column; REST API Introduction (<https://www.tencentcloud.com/document/product/1047/34620>) puts all five in every request URL.
 ///
 /// Documented error codes: `141002`, `141004`, `141005`.
 ///
@@ -2307,24 +2504,24 @@ pub mod end_session {
         ::switchboard_runtime::response::ErrorInfo {
             code: "141002",
             http_status: ::std::option::Option::None,
-            message: ::std::option::Option::Some("Internal error, please retry."),
-            meaning: ::std::option::Option::Some("Internal error; retry."),
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some("Internal error, please retry."),
             retryable: true,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "141004",
             http_status: ::std::option::Option::None,
-            message: ::std::option::Option::Some("Invalid parameter."),
+            message: ::std::option::Option::None,
             meaning: ::std::option::Option::Some("Invalid parameter."),
             retryable: false,
         },
         ::switchboard_runtime::response::ErrorInfo {
             code: "141005",
             http_status: ::std::option::Option::None,
-            message: ::std::option::Option::Some(
+            message: ::std::option::Option::None,
+            meaning: ::std::option::Option::Some(
                 "Session does not exist or has completed.",
             ),
-            meaning: ::std::option::Option::None,
             retryable: false,
         },
     ];
@@ -2411,8 +2608,14 @@ pub mod end_session {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2421,24 +2624,29 @@ pub mod end_session {
     /// No fields beyond the common envelope (ErrorCode, ErrorInfo, ActionStatus). Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
     #[non_exhaustive]
     pub enum Error {
-        /// `141002`: Internal error, please retry.
+        /// `141002`
         ///
-        /// Internal error; retry.
+        /// Internal error, please retry.
         ///
         /// Retryable.
         E141002(::switchboard_runtime::response::ApiError),
-        /// `141004`: Invalid parameter.
+        /// `141004`
         ///
         /// Invalid parameter.
         E141004(::switchboard_runtime::response::ApiError),
-        /// `141005`: Session does not exist or has completed.
+        /// `141005`
+        ///
+        /// Session does not exist or has completed.
         E141005(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
@@ -2463,7 +2671,14 @@ pub mod end_session {
 ///
 /// `POST https://{domain}/v4/desk_http_svc/get_session_state`
 ///
-/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+/// Who may call it: Must be an App administrator account (the `identifier` query parameter).
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `sdkappid` (query): Assigned SDKAppID in the IM console when creating an application.
+/// - `identifier` (query): Must be an App administrator account. For more details, see App Administrator.
+/// - `usersig` (query): Signature generated by the App administrator account. For specific operations, see Generate UserSig.
+/// - `random` (query): Enter a random 32-bit unsigned integer in the range of 0 to 4294967295.
+/// - `contenttype` (query): The request format has a fixed value of json.
 ///
 /// Documented error codes: `141002`, `141004`, `141005`.
 ///
@@ -2622,8 +2837,14 @@ pub mod get_session_state {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -2649,10 +2870,12 @@ pub mod get_session_state {
         ///
         /// Example: `test@qq.com`. Wire name: `AgentId`.
         pub agent_id: Option<String>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
         Output { optional session_id = "SessionId", optional current_state =
-        "CurrentState", optional agent_id = "AgentId" }
+        "CurrentState", optional agent_id = "AgentId", skip envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -2758,7 +2981,14 @@ pub mod get_session_state {
 ///
 /// `POST https://{domain}/v4/desk_http_svc/send_msg`
 ///
-/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+/// Who may call it: Must be an App administrator account (the `identifier` query parameter).
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `sdkappid` (query): Assigned SDKAppID in the IM console when creating an application.
+/// - `identifier` (query): Must be an App administrator account. For more details, see App Administrator.
+/// - `usersig` (query): Signature generated by the App administrator account. For specific operations, see Generate UserSig.
+/// - `random` (query): Enter a random 32-bit unsigned integer in the range of 0 to 4294967295.
+/// - `contenttype` (query): The request format has a fixed value of json.
 ///
 /// Changed 2025-04-07 14:59:27: Terakhir diperbarui: 2025-04-07 14:59:27 (Last updated 2025-04-07 14:59:27 (the page gives no summary of the change).)
 ///
@@ -2942,18 +3172,27 @@ pub mod send_msg {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
     /// The documented result of a successful call.
     ///
-    /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus). Any further response fields were not captured (see \`unconfirmed\`).
+    /// Response packet: the common envelope (ErrorCode, ErrorInfo, ActionStatus). Any further response fields were not captured (see `unconfirmed`).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct Output {}
-    ::switchboard_runtime::wire_object!(Output {});
+    pub struct Output {
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
+    }
+    ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -2979,7 +3218,14 @@ pub mod send_msg {
 ///
 /// `POST https://{domain}/v4/desk_http_svc/send_stream_msg`
 ///
-/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+/// Who may call it: Must be an App administrator account (the `identifier` query parameter).
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `sdkappid` (query): Assigned SDKAppID in the IM console when creating an application.
+/// - `identifier` (query): Must be an App administrator account. For more details, see App Administrator.
+/// - `usersig` (query): Signature generated by the App administrator account. For specific operations, see Generate UserSig.
+/// - `random` (query): Enter a random 32-bit unsigned integer in the range of 0 to 4294967295.
+/// - `contenttype` (query): The request format has a fixed value of json.
 ///
 /// Changed 2025-04-07 11:23:20: Terakhir diperbarui: 2025-04-07 11:23:20 (Last updated 2025-04-07 11:23:20 (the page gives no summary of the change).)
 ///
@@ -3124,8 +3370,14 @@ pub mod send_stream_msg {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -3141,8 +3393,12 @@ pub mod send_stream_msg {
         ///
         /// Example: `124_1600045926_716f784b2bbd6ce9415027715`. Wire name: `MsgKey`.
         pub msg_key: Option<String>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
-    ::switchboard_runtime::wire_object!(Output { optional msg_key = "MsgKey" });
+    ::switchboard_runtime::wire_object!(
+        Output { optional msg_key = "MsgKey", skip envelope = "" }
+    );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
     #[derive(Debug)]
@@ -3209,7 +3465,14 @@ pub mod send_stream_msg {
 ///
 /// `POST https://{domain}/v4/desk_http_svc/transfer_to_human`
 ///
-/// Who may call it: Must be an App administrator account (the \`identifier\` query parameter).
+/// Who may call it: Must be an App administrator account (the `identifier` query parameter).
+///
+/// Supplied by the authentication scheme, not by the caller:
+/// - `sdkappid` (query): Assigned SDKAppID in the IM console when creating an application.
+/// - `identifier` (query): Must be an App administrator account. For more details, see App Administrator.
+/// - `usersig` (query): Signature generated by the App administrator account. For specific operations, see Generate UserSig.
+/// - `random` (query): Enter a random 32-bit unsigned integer in the range of 0 to 4294967295.
+/// - `contenttype` (query): The request format has a fixed value of json.
 ///
 /// Documented error codes: `90001`, `90002`, `90005`.
 ///
@@ -3281,7 +3544,7 @@ pub mod transfer_to_human {
         pub agent_group_id: Option<i64>,
         /// Whether to send a failure prompt for transferring to human customer service if no customer service is online. 0 means not to send, and 1 means to send. The default is 0.
         ///
-        /// Unconfirmed: The documented default (0) is kept in the description only: a spec \`default\` would make the client always send the field, unlike the page's sample request.
+        /// Unconfirmed: The documented default (0) is kept in the description only: a spec `default` would make the client always send the field, unlike the page's sample request.
         ///
         /// Wire name: `SendTipIfNoAgentOnline`.
         pub send_tip_if_no_agent_online: Option<TransferToHumanSendTipIfNoAgentOnline>,
@@ -3391,8 +3654,14 @@ pub mod transfer_to_human {
             Ok(opened) => opened,
             Err(failure) => return Err(Error::from_failure(failure)),
         };
-        match ::switchboard_runtime::response::read(ID, opened) {
-            Ok(output) => Ok(output),
+        match ::switchboard_runtime::response::read_with_envelope::<
+            Output,
+            super::ResponseEnvelope,
+        >(ID, opened) {
+            Ok((mut output, envelope)) => {
+                output.envelope = envelope;
+                Ok(output)
+            }
             Err(error) => Err(Error::Decode(error)),
         }
     }
@@ -3410,9 +3679,12 @@ pub mod transfer_to_human {
         ///
         /// Wire name: `IsInQueue`.
         pub is_in_queue: Option<OutputIsInQueue>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { optional agent_id = "AgentId", optional is_in_queue = "IsInQueue" }
+        Output { optional agent_id = "AgentId", optional is_in_queue = "IsInQueue", skip
+        envelope = "" }
     );
     /// Why a call of this endpoint failed: one variant per documented code, then the
     /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
@@ -3425,7 +3697,7 @@ pub mod transfer_to_human {
         E90002(::switchboard_runtime::response::ApiError),
         /// `90005`
         ///
-        /// Listed as a private error code of this API; its description was not captured (UNCONFIRMED, see \`unconfirmed\`).
+        /// Listed as a private error code of this API; its description was not captured (UNCONFIRMED, see `unconfirmed`).
         E90005(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
@@ -3728,7 +4000,7 @@ impl ClientBuilder {
     /// - `adminapiger.im.qcloud.com`: Frankfurt (primary)
     /// - `adminapiger.my-imcloud.com`: Frankfurt (backup)
     /// - `adminapiind.im.qcloud.com`: Mumbai (primary)
-    /// - `adminapiind.my-imcloud.com`: Mumbai (backup; name follows the documented \`\*.my-imcloud.com\` backup pattern)
+    /// - `adminapiind.my-imcloud.com`: Mumbai (backup; name follows the documented `*.my-imcloud.com` backup pattern)
     /// - `adminapiusa.im.qcloud.com`: Silicon Valley (primary)
     /// - `adminapiusa.my-imcloud.com`: Silicon Valley (backup)
     /// - `adminapiidn.im.qcloud.com`: Jakarta (primary)
@@ -3783,7 +4055,7 @@ impl ClientBuilder {
     }
 }
 #[rustfmt::skip]
-/// Every request is made as an App administrator account: \`identifier\` must be an App admin account and \`usersig\` is that admin's UserSig, generated with the app's secret key per TLSSigAPIv2. UserSig algorithm (official SDKs): sign the UTF-8 text \`TLS.identifier:&lt;id&gt;\\nTLS.sdkappid:&lt;appid&gt;\\nTLS.time:&lt;unix seconds&gt;\\nTLS.expire:&lt;seconds&gt;\\n\` (plus \`TLS.userbuf:&lt;base64(userbuf)&gt;\\n\` when a userbuf is given) with HMAC-SHA256 keyed by the secret key's raw UTF-8 bytes (not hex-decoded); \`TLS.sig\` is the standard Base64 of the MAC. Build the JSON object {\`TLS.ver\`: "2.0", \`TLS.identifier\` (string), \`TLS.sdkappid\` (number), \`TLS.expire\` (number), \`TLS.time\` (number), optional \`TLS.userbuf\` (string), \`TLS.sig\`}, zlib-compress it (RFC 1950), Base64-encode and replace \`+\`→\`\*\`, \`/\`→\`-\`, \`=\`→\`_\`. Default validity 180 days (15552000 s). The final UserSig string is not byte-stable across official SDKs (JSON spacing and zlib level differ); only \`TLS.sig\` and the decoded JSON fields are. \`random\` is a fresh 32-bit unsigned integer (0–4294967295) identifying the request; \`contenttype\` is always \`json\`.
+/// Every request is made as an App administrator account: `identifier` must be an App admin account and `usersig` is that admin's UserSig, generated with the app's secret key per TLSSigAPIv2. UserSig algorithm (official SDKs): sign the UTF-8 text `TLS.identifier:<id>\nTLS.sdkappid:<appid>\nTLS.time:<unix seconds>\nTLS.expire:<seconds>\n` (plus `TLS.userbuf:<base64(userbuf)>\n` when a userbuf is given) with HMAC-SHA256 keyed by the secret key's raw UTF-8 bytes (not hex-decoded); `TLS.sig` is the standard Base64 of the MAC. Build the JSON object {`TLS.ver`: "2.0", `TLS.identifier` (string), `TLS.sdkappid` (number), `TLS.expire` (number), `TLS.time` (number), optional `TLS.userbuf` (string), `TLS.sig`}, zlib-compress it (RFC 1950), Base64-encode and replace `+`→`*`, `/`→`-`, `=`→`_`. Default validity 180 days (15552000 s). The final UserSig string is not byte-stable across official SDKs (JSON spacing and zlib level differ); only `TLS.sig` and the decoded JSON fields are. `random` is a fresh 32-bit unsigned integer (0–4294967295) identifying the request; `contenttype` is always `json`.
 pub mod auth {
     /// A signed ticket and identity in the query string (`sdkappid`, `identifier`, `usersig`, `random`).
     ///

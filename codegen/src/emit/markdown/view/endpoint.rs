@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{Anchors, ErrorRow, SourceView, error_rows, scheme_names, source};
 use crate::emit::markdown::fields::{self, FieldRow, Types};
 use crate::emit::markdown::samples::{self, SampleView};
-use crate::model::{DispatchIn, Endpoint, ParamIn, Service, TypeId};
+use crate::model::{DispatchIn, Endpoint, ParamIn, Service, Type, TypeId, TypeKind};
 
 #[derive(Debug, Serialize)]
 pub struct EndpointView {
@@ -17,6 +17,7 @@ pub struct EndpointView {
     description: Option<String>,
     prerequisites: Vec<String>,
     callers: Option<String>,
+    authorization: Option<String>,
     capability: Option<String>,
     required_features: Vec<String>,
     method: &'static str,
@@ -115,13 +116,14 @@ pub fn endpoint(service: &Service, e: &Endpoint, anchors: &Anchors) -> EndpointV
         description: b.description.clone(),
         rows: fields::rows(&b.fields, prefix, &types),
     };
-    EndpointView {
+    let mut view = EndpointView {
         service_title: service.title.clone(),
         title: e.title.clone(),
         summary: e.summary.clone(),
         description: e.description.clone(),
         prerequisites: e.prerequisites.clone(),
         callers: e.callers.clone(),
+        authorization: e.authorization.clone(),
         capability: e.capability.clone(),
         required_features: e.required_features.clone(),
         method: e.method.as_str(),
@@ -197,5 +199,68 @@ pub fn endpoint(service: &Service, e: &Endpoint, anchors: &Anchors) -> EndpointV
         source: source(&e.source),
         usage: crate::emit::rust::example_text(service, e),
         usage_test: format!("generated/rust/{}/tests/usage.rs", service.name),
+    };
+    view.unconfirmed = unconfirmed_items(service, e, &view);
+    view
+}
+
+/// Everything open about the endpoint on one list: its own notes, then those of the shared types
+/// it uses and of its fields (in table order), so a page never says "none recorded" while a
+/// type or field it shows is unconfirmed.
+fn unconfirmed_items(service: &Service, e: &Endpoint, view: &EndpointView) -> Vec<String> {
+    let mut items = e.unconfirmed.clone();
+    let mut used: Vec<&TypeId> = Vec::new();
+    let fields = e.params.iter().map(|p| &p.field).chain(
+        [&e.request, &e.response]
+            .into_iter()
+            .flatten()
+            .flat_map(|b| &b.fields),
+    );
+    for field in fields {
+        collect_types(service, &field.ty, &mut used);
+    }
+    for named in service
+        .types
+        .iter()
+        .filter(|t| used.iter().any(|u| u.0 == t.name.wire))
+    {
+        if let Some(note) = &named.unconfirmed {
+            items.push(format!(
+                "Shared type `{}`: {}",
+                named.name.wire,
+                note.trim()
+            ));
+        }
+    }
+    let rows = view.param_groups.iter().flat_map(|g| &g.rows).chain(
+        [&view.request, &view.response]
+            .into_iter()
+            .flatten()
+            .flat_map(|b| &b.rows),
+    );
+    items.extend(rows.filter_map(FieldRow::unconfirmed_item));
+    items
+}
+
+/// The shared types `ty` mentions, directly or through other shared types, each once.
+fn collect_types<'a>(service: &'a Service, ty: &'a Type, out: &mut Vec<&'a TypeId>) {
+    match &ty.kind {
+        TypeKind::Named { id, .. } => {
+            if out.contains(&id) {
+                return;
+            }
+            out.push(id);
+            if let Some(named) = service.types.iter().find(|t| t.name.wire == id.0) {
+                collect_types(service, &named.ty, out);
+            }
+        }
+        TypeKind::Object { fields, .. } => {
+            for f in fields {
+                collect_types(service, &f.ty, out);
+            }
+        }
+        TypeKind::Array { items } => collect_types(service, items, out),
+        TypeKind::Map { values } => collect_types(service, values, out),
+        _ => {}
     }
 }

@@ -70,6 +70,8 @@ struct EnvelopeView {
     request_id: Option<String>,
     payload: Option<String>,
     http_status_errors: bool,
+    http_status_inferred: Option<String>,
+    inferred: Option<String>,
     description: Option<String>,
     fields: Vec<FieldRow>,
 }
@@ -100,6 +102,8 @@ struct TypeView {
     name: String,
     description: Option<String>,
     description_en: Option<String>,
+    unconfirmed: Option<String>,
+    inferred: Option<String>,
     fields: Vec<FieldRow>,
 }
 
@@ -276,6 +280,15 @@ pub fn service(service: &Service, anchors: &Anchors) -> ServiceView {
             request_id: env.request_id.clone(),
             payload: env.payload.clone(),
             http_status_errors: env.http_status_errors,
+            http_status_inferred: env.http_status_inferred().map(str::to_owned),
+            // `http_status_errors` is said on its own line above.
+            inferred: crate::model::inferred_list(
+                &env.inferred
+                    .iter()
+                    .filter(|i| i.key != "http_status_errors")
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            ),
             description: env.description.clone(),
             fields: fields::rows(&env.fields, "", &types),
         },
@@ -320,6 +333,8 @@ pub fn service(service: &Service, anchors: &Anchors) -> ServiceView {
                 name: t.name.wire.clone(),
                 description: t.description.clone(),
                 description_en: t.description_en.clone(),
+                unconfirmed: t.unconfirmed.clone(),
+                inferred: crate::model::inferred_list(&t.inferred),
                 fields: fields::type_row(t, &types),
             })
             .collect(),
