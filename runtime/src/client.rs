@@ -1,32 +1,55 @@
-//! What every generated `Client` wraps: a base URL, a transport and an auth scheme.
+//! What every generated `Client` wraps: a base URL, a transport, an auth scheme, and the
+//! call options (retries, timeouts) every call runs under.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 
 use crate::auth::{self, Auth, NoAuth, SendError};
 use crate::error::BuildError;
+use crate::response::ApiError;
+use crate::retry::RetryPolicy;
 use crate::transport::Transport;
 
-/// The shared, non-generic part of a generated client. Cheap to clone.
+/// The shared, non-generic part of a generated client. Cheap to clone (reference counts and
+/// a few words of options), so a per-call override is a clone with other options.
 #[derive(Clone, Debug)]
 pub struct ClientCore {
-    base_url: String,
+    base_url: Arc<str>,
     transport: Arc<dyn Transport>,
     auth: Arc<dyn Auth>,
+    pub(crate) options: CallOptions,
+}
+
+/// How calls are made: retries and timeouts. Set per client, overridden per call with
+/// [`ClientCore::with_options`] (generated clients: `Client::with_retry`,
+/// `Client::with_timeout`, `Client::with_attempt_timeout`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallOptions {
+    /// When a call is repeated (see [`crate::retry`]); [`RetryPolicy::standard`] by default.
+    pub retry: RetryPolicy,
+    /// The longest a whole call may take, retries and waits included; on expiry the call
+    /// fails with a timeout transport error and the attempt in flight is dropped. Not retried.
+    pub timeout: Option<Duration>,
+    /// The longest one attempt may take; on expiry the attempt counts as "timed out after
+    /// sending" (retried only for idempotent endpoints).
+    pub attempt_timeout: Option<Duration>,
 }
 
 impl ClientCore {
-    /// A client core from its parts.
+    /// A client core from its parts, with the default [`CallOptions`].
     pub fn new(
         base_url: impl Into<String>,
         transport: Arc<dyn Transport>,
         auth: Arc<dyn Auth>,
     ) -> Self {
         ClientCore {
-            base_url: base_url.into(),
+            base_url: Arc::from(base_url.into()),
             transport,
             auth,
+            options: CallOptions::default(),
         }
     }
 
@@ -40,7 +63,25 @@ impl ClientCore {
         &self.auth
     }
 
-    /// Sends a built request through the auth protocol (see [`auth::execute`]).
+    /// The transport requests go through.
+    pub fn transport(&self) -> &Arc<dyn Transport> {
+        &self.transport
+    }
+
+    /// The options calls run under.
+    pub fn options(&self) -> CallOptions {
+        self.options
+    }
+
+    /// A core sharing transport and auth state, whose calls run under `options`.
+    pub fn with_options(&self, options: CallOptions) -> Self {
+        ClientCore {
+            options,
+            ..self.clone()
+        }
+    }
+
+    /// Sends a built request through the auth protocol (see [`auth::execute`]), once.
     pub async fn send(
         &self,
         request: http::Request<Bytes>,
@@ -48,20 +89,44 @@ impl ClientCore {
         auth::execute(&*self.transport, &*self.auth, request).await
     }
 
-    /// Calls an endpoint: builds its request, sends it, decodes the response. Every generated
-    /// client method is this one generic `async fn` (its state machine is type-checked once,
-    /// here, and compiled only for the endpoints a program calls) instead of an `async fn` of
-    /// its own.
+    /// Calls an endpoint: builds its request, sends it (again while [`crate::retry`] allows,
+    /// signed afresh each time), decodes the response, inside one `tracing` span (see
+    /// [`crate::trace`]). Every generated client method is this one generic `async fn` (its
+    /// state machine is type-checked once, here, and compiled only for the endpoints a program
+    /// calls) instead of an `async fn` of its own.
     pub async fn call<O: Operation>(&self, request: O) -> Result<O::Output, O::Error> {
         let http = match request.to_http(self.base_url()) {
             Ok(http) => http,
             Err(error) => return Err(O::build_error(error)),
         };
-        match self.send(http).await {
-            Ok(response) => O::parse_response(response),
-            Err(error) => Err(O::send_error(error)),
-        }
+        crate::call::run::<O>(self, http).await
     }
+}
+
+/// What tracing and retries need to know about an endpoint, from its spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OperationInfo {
+    /// The service's machine name.
+    pub service: &'static str,
+    /// The endpoint id.
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The path template (never the filled path: it may carry ids).
+    pub path: &'static str,
+    /// Whether the spec marks the endpoint idempotent (a timed-out attempt may be repeated).
+    pub idempotent: bool,
+}
+
+impl OperationInfo {
+    /// For operations that do not say: not idempotent, empty names.
+    pub const UNNAMED: OperationInfo = OperationInfo {
+        service: "",
+        id: "",
+        method: "",
+        path: "",
+        idempotent: false,
+    };
 }
 
 /// An endpoint's request, as [`ClientCore::call`] sees it; implemented by each generated
@@ -71,6 +136,8 @@ pub trait Operation {
     type Output;
     /// The endpoint's error.
     type Error;
+    /// The endpoint's names and retry facts.
+    const INFO: OperationInfo = OperationInfo::UNNAMED;
     /// The HTTP request, without credentials.
     fn to_http(&self, base_url: &str) -> Result<http::Request<Bytes>, BuildError>;
     /// Decodes a response.
@@ -79,11 +146,17 @@ pub trait Operation {
     fn build_error(error: BuildError) -> Self::Error;
     /// The error for a request that could not be sent.
     fn send_error(error: SendError) -> Self::Error;
+    /// The API's answer inside an error (its code, request id and retryable flag).
+    fn api_error(error: &Self::Error) -> Option<&ApiError> {
+        let _ = error;
+        None
+    }
 }
 
 /// Collects what a generated `ClientBuilder` needs; generated builders add typed setters for
 /// the base URL variables and auth helpers on top.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct ClientConfig {
     /// A full base URL, overriding the template.
     pub base_url: Option<String>,
@@ -91,6 +164,8 @@ pub struct ClientConfig {
     pub transport: Option<Arc<dyn Transport>>,
     /// The auth scheme; no auth when `None`.
     pub auth: Option<Arc<dyn Auth>>,
+    /// Retries and timeouts of every call.
+    pub options: CallOptions,
 }
 
 impl ClientConfig {
@@ -105,7 +180,7 @@ impl ClientConfig {
             None => default_transport()?,
         };
         let auth = self.auth.unwrap_or_else(|| Arc::new(NoAuth));
-        Ok(ClientCore::new(base_url, transport, auth))
+        Ok(ClientCore::new(base_url, transport, auth).with_options(self.options))
     }
 }
 
@@ -184,13 +259,28 @@ pub fn split_event_value(
 /// Implements [`Operation`] for a generated endpoint's `Request` by forwarding to its sans-IO
 /// functions: `operation!(Request => Output, Error, parse_response)`, where `Request::to_http`
 /// builds the request, `parse_response` decodes the answer and `Error` has `Build` and `Send`
-/// variants. One line in generated code instead of an impl block per endpoint.
+/// variants. One line in generated code instead of an impl block per endpoint. A fourth
+/// argument, an [`OperationInfo`] expression, names the endpoint for tracing and retries (and
+/// then `Error::api_error`, from [`operation_error!`](crate::operation_error), is used).
 #[macro_export]
 macro_rules! operation {
     ($request:ident => $output:ident, $error:ident, $parse:path) => {
+        $crate::operation!(@impl $request, $output, $error, $parse, {});
+    };
+    ($request:ident => $output:ident, $error:ident, $parse:path, $info:expr) => {
+        $crate::operation!(@impl $request, $output, $error, $parse, {
+            const INFO: $crate::client::OperationInfo = $info;
+            #[inline]
+            fn api_error(error: &$error) -> ::core::option::Option<&$crate::response::ApiError> {
+                $error::api_error(error)
+            }
+        });
+    };
+    (@impl $request:ident, $output:ident, $error:ident, $parse:path, { $($extra:tt)* }) => {
         impl $crate::client::Operation for $request {
             type Output = $output;
             type Error = $error;
+            $($extra)*
             #[inline]
             fn to_http(
                 &self,

@@ -5,6 +5,8 @@
 //! - [`auth`]: the [`Auth`](auth::Auth) trait and one scheme per mechanism, configured by data.
 //! - [`signing`]: the signature algorithms as pure functions.
 //! - [`error`]: raw responses, request-building errors, JSON helpers.
+//! - [`retry`]: when a call is repeated (never when it may have run).
+//! - [`trace`]: the `tracing` span of every call.
 //! - [`events`]: event delivery: Bayeux long polling, endpoint polling, inbound callbacks.
 //! - [`query`]: RFC 3986 query strings.
 //! - [`wire`]: the JSON form of generated types (non-generic, instead of serde derives).
@@ -15,14 +17,17 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+mod call;
 pub mod client;
 pub mod error;
 pub mod events;
 pub mod query;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod secret;
 pub mod signing;
+pub mod trace;
 pub mod transport;
 pub mod validate;
 pub mod wire;

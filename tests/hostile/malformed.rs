@@ -353,6 +353,7 @@ fn symlinked_files_are_followed_only_to_regular_files() {
 /// placeholder's sample value, a `format` of the field's type).
 const CHECKED_WITH_LOAD_CODES: &[&str] = &[
     "endpoint_array_without_items.yaml",
+    "endpoint_idempotent_with_events.yaml",
     "endpoint_sample_missing_path_param.yaml",
     "endpoint_unknown_format.yaml",
 ];

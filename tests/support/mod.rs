@@ -182,6 +182,14 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind loopback");
+        Self::start_on(listener, responder)
+    }
+
+    /// [`Server::start`] on a listener already bound (e.g. to a port chosen earlier).
+    pub fn start_on(
+        listener: TcpListener,
+        responder: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,
+    ) -> Server {
         let addr = listener.local_addr().expect("local address");
         let shared = Arc::new(Shared {
             responder: Box::new(responder),

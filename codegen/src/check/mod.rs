@@ -4,6 +4,7 @@
 mod collisions;
 mod constraints;
 mod delivery;
+mod idempotent;
 mod inferred;
 mod names;
 mod references;
@@ -31,6 +32,7 @@ pub fn check(set: &SpecSet) -> Result<(), Vec<Diagnostic>> {
         samples::check_samples(&mut cx);
         collisions::check_collisions(&mut cx);
         inferred::check_inferred(&mut cx);
+        idempotent::check_idempotent(&mut cx);
     }
     errors.finish()
 }

@@ -444,6 +444,7 @@ fn lower_endpoint(s: &spec::ServiceSpec, e: &spec::EndpointSpec) -> Endpoint {
         method: e.method.value,
         path: e.path.value.clone(),
         log_name: text(&e.log_name),
+        idempotent: e.idempotent.as_ref().is_some_and(|i| i.value),
         dispatch: e
             .dispatch
             .iter()

@@ -620,6 +620,9 @@ pub struct Endpoint {
     pub path: String,
     /// Vendor log name.
     pub log_name: Option<String>,
+    /// Whether repeating the call is harmless (retried after a timeout).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub idempotent: bool,
     /// Fixed values.
     pub dispatch: Vec<Dispatch>,
     /// Parameters.

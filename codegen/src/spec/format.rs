@@ -512,6 +512,9 @@ pub struct EndpointSpec {
     pub path: Text,
     /// The method name the vendor's logs show.
     pub log_name: Option<Text>,
+    /// Whether repeating the call is harmless (a pure read): a client may then retry it after
+    /// a timeout, when it cannot know whether the first attempt ran. Default false.
+    pub idempotent: Option<Sp<bool>>,
     /// Values fixed by the endpoint (an RPC action name, an operation name), never asked of the
     /// caller.
     #[serde(default)]

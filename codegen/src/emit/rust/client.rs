@@ -84,6 +84,31 @@ pub fn emit_client(service: &Service) -> TokenStream {
                 self.core.base_url()
             }
 
+            /// A client sharing this one's transport and auth state whose calls retry under
+            /// `policy` (see `switchboard_runtime::retry`); e.g.
+            /// `client.with_retry(RetryPolicy::disabled()).op(request)` for one call sent once.
+            pub fn with_retry(&self, policy: ::switchboard_runtime::retry::RetryPolicy) -> Self {
+                let mut options = self.core.options();
+                options.retry = policy;
+                Client { core: self.core.with_options(options) }
+            }
+
+            /// A client sharing this one's state whose calls each end after `timeout`,
+            /// retries included (the attempt in flight is dropped; the call is not retried).
+            pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
+                let mut options = self.core.options();
+                options.timeout = Some(timeout);
+                Client { core: self.core.with_options(options) }
+            }
+
+            /// A client sharing this one's state whose attempts each end after `timeout`
+            /// (retried only for idempotent endpoints).
+            pub fn with_attempt_timeout(&self, timeout: ::std::time::Duration) -> Self {
+                let mut options = self.core.options();
+                options.attempt_timeout = Some(timeout);
+                Client { core: self.core.with_options(options) }
+            }
+
             #(#methods)*
 
             #events
@@ -120,6 +145,25 @@ pub fn emit_client(service: &Service) -> TokenStream {
             /// Authenticates with a shared scheme (to keep a handle on its session state).
             pub fn shared_auth(mut self, auth: ::std::sync::Arc<dyn ::switchboard_runtime::auth::Auth>) -> Self {
                 self.config.auth = Some(auth);
+                self
+            }
+
+            /// Retries calls under `policy` (default: `RetryPolicy::standard()`; turn off with
+            /// `RetryPolicy::disabled()`).
+            pub fn retry(mut self, policy: ::switchboard_runtime::retry::RetryPolicy) -> Self {
+                self.config.options.retry = policy;
+                self
+            }
+
+            /// Ends every call after `timeout`, retries included.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.config.options.timeout = Some(timeout);
+                self
+            }
+
+            /// Ends every attempt after `timeout` (retried only for idempotent endpoints).
+            pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.config.options.attempt_timeout = Some(timeout);
                 self
             }
 

@@ -242,7 +242,11 @@ fn emit_service_data(service: &Service) -> TokenStream {
         .unwrap_or_default();
     let errors: Vec<_> = service.errors.iter().map(operation::error_info).collect();
     let n = errors.len();
+    let name = &service.name;
     quote! {
+        /// The service's machine name (in traces).
+        pub const SERVICE: &str = #name;
+
         /// The base URL template; [`ClientBuilder`] fills its variables.
         pub const BASE_URL_TEMPLATE: &str = #template;
 

@@ -143,6 +143,7 @@ fn emit_data(service: &Service, endpoint: &Endpoint) -> TokenStream {
     let id = &endpoint.id.0;
     let method = endpoint.method.as_str();
     let path = &endpoint.path;
+    let idempotent = endpoint.idempotent;
     let events: Vec<&str> = endpoint.events.iter().map(|e| e.0.as_str()).collect();
     let errors: Vec<TokenStream> = endpoint.errors.iter().map(error_info).collect();
     let n = errors.len();
@@ -158,6 +159,8 @@ fn emit_data(service: &Service, endpoint: &Endpoint) -> TokenStream {
         pub const METHOD: &str = #method;
         /// Path template under the base URL.
         pub const PATH: &str = #path;
+        /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+        pub const IDEMPOTENT: bool = #idempotent;
         #[doc = #events_doc]
         pub const EVENTS: &[&str] = &[#(#events),*];
         /// The error codes documented for this endpoint.
@@ -565,7 +568,9 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
             }
         }
 
-        ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+        ::switchboard_runtime::operation!(Request => Output, Error, parse_response, ::switchboard_runtime::client::OperationInfo {
+            service: super::SERVICE, id: ID, method: METHOD, path: PATH, idempotent: IDEMPOTENT,
+        });
 
         /// Decodes a response of this endpoint: the envelope's success rule, then the output.
         /// Sans-IO; never panics, whatever the bytes.

@@ -28,6 +28,9 @@
     rustdoc::bare_urls
 )]
 #[rustfmt::skip]
+/// The service's machine name (in traces).
+pub const SERVICE: &str = "alibaba_ccc";
+#[rustfmt::skip]
 /// The base URL template; [`ClientBuilder`] fills its variables.
 pub const BASE_URL_TEMPLATE: &str = "https://{endpoint}";
 #[rustfmt::skip]
@@ -821,6 +824,8 @@ pub mod answer_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -972,7 +977,11 @@ pub mod answer_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -1097,6 +1106,8 @@ pub mod barge_in_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1286,7 +1297,11 @@ pub mod barge_in_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -1408,6 +1423,8 @@ pub mod blind_transfer {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1786,7 +1803,11 @@ pub mod blind_transfer {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2077,6 +2098,8 @@ pub mod cancel_attended_transfer {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2228,7 +2251,11 @@ pub mod cancel_attended_transfer {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2353,6 +2380,8 @@ pub mod coach_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2512,7 +2541,11 @@ pub mod coach_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2612,6 +2645,8 @@ pub mod complete_attended_transfer {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2763,7 +2798,11 @@ pub mod complete_attended_transfer {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2891,6 +2930,8 @@ pub mod hold_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3075,7 +3116,11 @@ pub mod hold_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3198,6 +3243,8 @@ pub mod initiate_attended_transfer {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3555,7 +3602,11 @@ pub mod initiate_attended_transfer {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3856,6 +3907,8 @@ pub mod intercept_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -4045,7 +4098,11 @@ pub mod intercept_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -4167,6 +4224,8 @@ pub mod make_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -4439,7 +4498,11 @@ pub mod make_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -4627,6 +4690,8 @@ pub mod monitor_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -4803,7 +4868,11 @@ pub mod monitor_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -4924,6 +4993,8 @@ pub mod mute_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -5091,7 +5162,11 @@ pub mod mute_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -5217,6 +5292,8 @@ pub mod poll_user_status {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -5325,7 +5402,11 @@ pub mod poll_user_status {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -5439,6 +5520,8 @@ pub mod ready_for_service {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -5602,7 +5685,11 @@ pub mod ready_for_service {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -5906,6 +5993,8 @@ pub mod release_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -6055,7 +6144,11 @@ pub mod release_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -6166,6 +6259,8 @@ pub mod reset_agent_state {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -6270,7 +6365,11 @@ pub mod reset_agent_state {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -6602,6 +6701,8 @@ pub mod retrieve_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -6770,7 +6871,11 @@ pub mod retrieve_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -6892,6 +6997,8 @@ pub mod send_dtmf_signaling {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -7100,7 +7207,11 @@ pub mod send_dtmf_signaling {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -7221,6 +7332,8 @@ pub mod sign_in_group {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -7401,7 +7514,11 @@ pub mod sign_in_group {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -7702,6 +7819,8 @@ pub mod sign_out_group {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -7860,7 +7979,11 @@ pub mod sign_out_group {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -8185,6 +8308,8 @@ pub mod start_conference {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -8329,7 +8454,11 @@ pub mod start_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -8421,6 +8550,8 @@ pub mod switch_to_conference {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -8542,7 +8673,11 @@ pub mod switch_to_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -8642,6 +8777,8 @@ pub mod take_break {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -8808,7 +8945,11 @@ pub mod take_break {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -9142,6 +9283,8 @@ pub mod unmute_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -9348,7 +9491,11 @@ pub mod unmute_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -9479,6 +9626,34 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+    /// A client sharing this one's transport and auth state whose calls retry under
+    /// `policy` (see `switchboard_runtime::retry`); e.g.
+    /// `client.with_retry(RetryPolicy::disabled()).op(request)` for one call sent once.
+    pub fn with_retry(&self, policy: ::switchboard_runtime::retry::RetryPolicy) -> Self {
+        let mut options = self.core.options();
+        options.retry = policy;
+        Client {
+            core: self.core.with_options(options),
+        }
+    }
+    /// A client sharing this one's state whose calls each end after `timeout`,
+    /// retries included (the attempt in flight is dropped; the call is not retried).
+    pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
+        let mut options = self.core.options();
+        options.timeout = Some(timeout);
+        Client {
+            core: self.core.with_options(options),
+        }
+    }
+    /// A client sharing this one's state whose attempts each end after `timeout`
+    /// (retried only for idempotent endpoints).
+    pub fn with_attempt_timeout(&self, timeout: ::std::time::Duration) -> Self {
+        let mut options = self.core.options();
+        options.attempt_timeout = Some(timeout);
+        Client {
+            core: self.core.with_options(options),
+        }
     }
     /// AnswerCall - 接听通话: 调用AnswerCall接听指定实例下指定通话ID对应的通话。 (English: Call AnswerCall to answer the call with the given call ID.)
     ///
@@ -9830,6 +10005,22 @@ impl ClientBuilder {
         auth: ::std::sync::Arc<dyn ::switchboard_runtime::auth::Auth>,
     ) -> Self {
         self.config.auth = Some(auth);
+        self
+    }
+    /// Retries calls under `policy` (default: `RetryPolicy::standard()`; turn off with
+    /// `RetryPolicy::disabled()`).
+    pub fn retry(mut self, policy: ::switchboard_runtime::retry::RetryPolicy) -> Self {
+        self.config.options.retry = policy;
+        self
+    }
+    /// Ends every call after `timeout`, retries included.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.config.options.timeout = Some(timeout);
+        self
+    }
+    /// Ends every attempt after `timeout` (retried only for idempotent endpoints).
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.config.options.attempt_timeout = Some(timeout);
         self
     }
     /// The client; fails when a base URL variable without default is unset.

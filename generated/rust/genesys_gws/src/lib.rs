@@ -30,6 +30,9 @@
     rustdoc::bare_urls
 )]
 #[rustfmt::skip]
+/// The service's machine name (in traces).
+pub const SERVICE: &str = "genesys_gws";
+#[rustfmt::skip]
 /// The base URL template; [`ClientBuilder`] fills its variables.
 pub const BASE_URL_TEMPLATE: &str = "{scheme}://{host}:{port}/api/v2";
 #[rustfmt::skip]
@@ -1166,6 +1169,8 @@ pub mod aux_work {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/me/channels/voice";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["DeviceStateChangeMessage"];
     /// The error codes documented for this endpoint.
@@ -1218,7 +1223,11 @@ pub mod aux_work {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -1300,6 +1309,8 @@ pub mod complete_conference {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/me/calls/{id}";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -1383,7 +1394,11 @@ pub mod complete_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -1465,6 +1480,8 @@ pub mod dial {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/me/devices/{id}/calls";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -1620,7 +1637,11 @@ pub mod dial {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -1702,6 +1723,8 @@ pub mod hangup {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/me/calls/{id}";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -1769,7 +1792,11 @@ pub mod hangup {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -1851,6 +1878,8 @@ pub mod hold {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/me/calls/{id}";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -1918,7 +1947,11 @@ pub mod hold {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2000,6 +2033,8 @@ pub mod initiate_conference {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/me/calls/{id}";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -2135,7 +2170,11 @@ pub mod initiate_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2217,6 +2256,8 @@ pub mod initiate_transfer {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/me/calls/{id}";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -2352,7 +2393,11 @@ pub mod initiate_transfer {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2436,6 +2481,8 @@ pub mod not_ready {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/me/channels/voice";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["DeviceStateChangeMessage"];
     /// The error codes documented for this endpoint.
@@ -2488,7 +2535,11 @@ pub mod not_ready {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2571,6 +2622,8 @@ pub mod ready {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/me/channels/voice";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["DeviceStateChangeMessage"];
     /// The error codes documented for this endpoint.
@@ -2640,7 +2693,11 @@ pub mod ready {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2775,6 +2832,8 @@ pub mod remove_participant_from_conference {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/me/calls/{id}";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["ParticipantsUpdated"];
     /// The error codes documented for this endpoint.
@@ -2856,7 +2915,11 @@ pub mod remove_participant_from_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2937,6 +3000,8 @@ pub mod single_step_transfer {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/me/calls/{id}";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -3072,7 +3137,11 @@ pub mod single_step_transfer {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3158,6 +3227,8 @@ pub mod start_call_recording {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/me/calls/{id}";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["CallRecordingStateChange"];
     /// The error codes documented for this endpoint.
@@ -3225,7 +3296,11 @@ pub mod start_call_recording {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3308,6 +3383,8 @@ pub mod start_contact_center_session {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/me";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3457,7 +3534,11 @@ pub mod start_contact_center_session {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3542,6 +3623,34 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+    /// A client sharing this one's transport and auth state whose calls retry under
+    /// `policy` (see `switchboard_runtime::retry`); e.g.
+    /// `client.with_retry(RetryPolicy::disabled()).op(request)` for one call sent once.
+    pub fn with_retry(&self, policy: ::switchboard_runtime::retry::RetryPolicy) -> Self {
+        let mut options = self.core.options();
+        options.retry = policy;
+        Client {
+            core: self.core.with_options(options),
+        }
+    }
+    /// A client sharing this one's state whose calls each end after `timeout`,
+    /// retries included (the attempt in flight is dropped; the call is not retried).
+    pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
+        let mut options = self.core.options();
+        options.timeout = Some(timeout);
+        Client {
+            core: self.core.with_options(options),
+        }
+    }
+    /// A client sharing this one's state whose attempts each end after `timeout`
+    /// (retried only for idempotent endpoints).
+    pub fn with_attempt_timeout(&self, timeout: ::std::time::Duration) -> Self {
+        let mut options = self.core.options();
+        options.attempt_timeout = Some(timeout);
+        Client {
+            core: self.core.with_options(options),
+        }
     }
     /// Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork.
     ///
@@ -3793,6 +3902,22 @@ impl ClientBuilder {
         auth: ::std::sync::Arc<dyn ::switchboard_runtime::auth::Auth>,
     ) -> Self {
         self.config.auth = Some(auth);
+        self
+    }
+    /// Retries calls under `policy` (default: `RetryPolicy::standard()`; turn off with
+    /// `RetryPolicy::disabled()`).
+    pub fn retry(mut self, policy: ::switchboard_runtime::retry::RetryPolicy) -> Self {
+        self.config.options.retry = policy;
+        self
+    }
+    /// Ends every call after `timeout`, retries included.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.config.options.timeout = Some(timeout);
+        self
+    }
+    /// Ends every attempt after `timeout` (retried only for idempotent endpoints).
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.config.options.attempt_timeout = Some(timeout);
         self
     }
     /// The client; fails when a base URL variable without default is unset.

@@ -40,6 +40,9 @@
     rustdoc::bare_urls
 )]
 #[rustfmt::skip]
+/// The service's machine name (in traces).
+pub const SERVICE: &str = "huawei_agentgateway";
+#[rustfmt::skip]
 /// The base URL template; [`ClientBuilder`] fills its variables.
 pub const BASE_URL_TEMPLATE: &str = "https://{ip}:{port}/agentgateway";
 #[rustfmt::skip]
@@ -1592,6 +1595,8 @@ pub mod answer_agent_conference {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentconf/{agentid}/answeragentconf";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1686,7 +1691,11 @@ pub mod answer_agent_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -1779,6 +1788,8 @@ pub mod answer_call {
     pub const METHOD: &str = "PUT";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/voicecall/{agentid}/answer";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["AgentEvent_Talking"];
     /// The error codes documented for this endpoint.
@@ -1915,7 +1926,11 @@ pub mod answer_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2021,6 +2036,8 @@ pub mod batch_add_participants {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentconf/{agentid}/batchaddparticipant";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2233,7 +2250,11 @@ pub mod batch_add_participants {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2458,6 +2479,8 @@ pub mod batch_remove_participants {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentconf/{agentid}/batchremoveparticipant";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2581,7 +2604,11 @@ pub mod batch_remove_participants {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2787,6 +2814,8 @@ pub mod change_participant_mode {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentconf/{agentid}/changeparticipantmode";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["AgentConf_ParticipantChanged"];
     /// The error codes documented for this endpoint.
@@ -2984,7 +3013,11 @@ pub mod change_participant_mode {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3205,6 +3238,8 @@ pub mod connect_held_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/voicecall/{agentid}/connecthold/{callid}";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentEvent_Customer_Release",
@@ -3352,7 +3387,11 @@ pub mod connect_held_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3464,6 +3503,8 @@ pub mod disconnect_party {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/voicecall/{agentid}/disconnect/{number}";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["AgentEvent_Customer_Release"];
     /// The error codes documented for this endpoint.
@@ -3639,7 +3680,11 @@ pub mod disconnect_party {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3751,6 +3796,8 @@ pub mod hold_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/voicecall/{agentid}/hold";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3845,7 +3892,11 @@ pub mod hold_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3938,6 +3989,8 @@ pub mod hold_conference_participant {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentconf/{agentid}/holdparticipant";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["AgentConf_ParticipantChanged"];
     /// The error codes documented for this endpoint.
@@ -4163,7 +4216,11 @@ pub mod hold_conference_participant {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -4370,6 +4427,8 @@ pub mod leave_agent_conference {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentconf/{agentid}/requestleaveagentconf";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentMediaEvent_StopRecordDone",
@@ -4515,7 +4574,11 @@ pub mod leave_agent_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -4624,6 +4687,8 @@ pub mod poll_events {
     pub const METHOD: &str = "GET";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentevent/{agentid}";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -4734,7 +4799,11 @@ pub mod poll_events {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -4855,6 +4924,8 @@ pub mod query_hold_list {
     pub const METHOD: &str = "GET";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/calldata/{agentid}/holdlist";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = true;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -4977,7 +5048,11 @@ pub mod query_hold_list {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -5149,6 +5224,8 @@ pub mod query_vdn_conference_ids {
     pub const METHOD: &str = "GET";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentconf/{agentid}/queryvdnconfid";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = true;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -5271,7 +5348,11 @@ pub mod query_vdn_conference_ids {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -5387,6 +5468,8 @@ pub mod reject_agent_conference {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentconf/{agentid}/rejectagentconf";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentOther_PhoneRelease",
@@ -5519,7 +5602,11 @@ pub mod reject_agent_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -5632,6 +5719,8 @@ pub mod release_agent_conference {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentconf/{agentid}/releaseagentconf";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentMediaEvent_StopRecordDone",
@@ -5772,7 +5861,11 @@ pub mod release_agent_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -5890,6 +5983,8 @@ pub mod request_agent_conference {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentconf/{agentid}/requestagentconf";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentOther_PhoneOffhook",
@@ -6159,7 +6254,11 @@ pub mod request_agent_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -6286,6 +6385,8 @@ pub mod sign_in {
     pub const METHOD: &str = "PUT";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/onlineagent/{agentid}";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -6708,7 +6809,11 @@ pub mod sign_in {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -6915,6 +7020,8 @@ pub mod sign_out {
     pub const METHOD: &str = "DELETE";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/onlineagent/{agentid}/logout";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -7040,7 +7147,11 @@ pub mod sign_out {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -7146,6 +7257,8 @@ pub mod three_party_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/voicecall/{agentid}/confjoin";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -7281,7 +7394,11 @@ pub mod three_party_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -7373,6 +7490,8 @@ pub mod transfer_conference_chair {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentconf/{agentid}/applytoshiftpresident";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentConf_ParticipantChanged",
@@ -7538,7 +7657,11 @@ pub mod transfer_conference_chair {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -7655,6 +7778,8 @@ pub mod unhold_call {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/voicecall/{agentid}/gethold";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -7763,7 +7888,11 @@ pub mod unhold_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -7855,6 +7984,8 @@ pub mod unhold_conference_participant {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/resource/agentconf/{agentid}/unholdparticipant";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["AgentConf_ParticipantChanged"];
     /// The error codes documented for this endpoint.
@@ -8035,7 +8166,11 @@ pub mod unhold_conference_participant {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -8188,6 +8323,34 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+    /// A client sharing this one's transport and auth state whose calls retry under
+    /// `policy` (see `switchboard_runtime::retry`); e.g.
+    /// `client.with_retry(RetryPolicy::disabled()).op(request)` for one call sent once.
+    pub fn with_retry(&self, policy: ::switchboard_runtime::retry::RetryPolicy) -> Self {
+        let mut options = self.core.options();
+        options.retry = policy;
+        Client {
+            core: self.core.with_options(options),
+        }
+    }
+    /// A client sharing this one's state whose calls each end after `timeout`,
+    /// retries included (the attempt in flight is dropped; the call is not retried).
+    pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
+        let mut options = self.core.options();
+        options.timeout = Some(timeout);
+        Client {
+            core: self.core.with_options(options),
+        }
+    }
+    /// A client sharing this one's state whose attempts each end after `timeout`
+    /// (retried only for idempotent endpoints).
+    pub fn with_attempt_timeout(&self, timeout: ::std::time::Duration) -> Self {
+        let mut options = self.core.options();
+        options.attempt_timeout = Some(timeout);
+        Client {
+            core: self.core.with_options(options),
+        }
     }
     /// Answering an Agent Conference Call: An invited agent answers the conference call after receiving AgentConf_Ringing.
     ///
@@ -8544,6 +8707,22 @@ impl ClientBuilder {
         auth: ::std::sync::Arc<dyn ::switchboard_runtime::auth::Auth>,
     ) -> Self {
         self.config.auth = Some(auth);
+        self
+    }
+    /// Retries calls under `policy` (default: `RetryPolicy::standard()`; turn off with
+    /// `RetryPolicy::disabled()`).
+    pub fn retry(mut self, policy: ::switchboard_runtime::retry::RetryPolicy) -> Self {
+        self.config.options.retry = policy;
+        self
+    }
+    /// Ends every call after `timeout`, retries included.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.config.options.timeout = Some(timeout);
+        self
+    }
+    /// Ends every attempt after `timeout` (retried only for idempotent endpoints).
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.config.options.attempt_timeout = Some(timeout);
         self
     }
     /// The client; fails when a base URL variable without default is unset.

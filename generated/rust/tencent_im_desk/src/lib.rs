@@ -24,6 +24,9 @@
     rustdoc::bare_urls
 )]
 #[rustfmt::skip]
+/// The service's machine name (in traces).
+pub const SERVICE: &str = "tencent_im_desk";
+#[rustfmt::skip]
 /// The base URL template; [`ClientBuilder`] fills its variables.
 pub const BASE_URL_TEMPLATE: &str = "https://{domain}";
 #[rustfmt::skip]
@@ -707,6 +710,8 @@ pub mod contact_user {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/contact_user";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -889,7 +894,11 @@ pub mod contact_user {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -1010,6 +1019,8 @@ pub mod describe_agent_statistics {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/describe_agent_statistics";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = true;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1150,7 +1161,11 @@ pub mod describe_agent_statistics {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -1317,6 +1332,8 @@ pub mod describe_chat_messages {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/describe_chat_messages";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = true;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1455,7 +1472,11 @@ pub mod describe_chat_messages {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -1689,6 +1710,8 @@ pub mod describe_im_cdr_list {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/describe_im_cdr_list";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = true;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1830,7 +1853,11 @@ pub mod describe_im_cdr_list {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -1987,6 +2014,8 @@ pub mod describe_reception_realtime_statistics {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/describe_reception_realtime_statistics";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = true;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2042,7 +2071,11 @@ pub mod describe_reception_realtime_statistics {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2224,6 +2257,8 @@ pub mod describe_session_statistics {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/describe_session_statistics";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = true;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2330,7 +2365,11 @@ pub mod describe_session_statistics {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2497,6 +2536,8 @@ pub mod end_session {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/end_session";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2593,7 +2634,11 @@ pub mod end_session {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2700,6 +2745,8 @@ pub mod get_session_state {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/get_session_state";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = true;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2822,7 +2869,11 @@ pub mod get_session_state {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3008,6 +3059,8 @@ pub mod send_msg {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/send_msg";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3157,7 +3210,11 @@ pub mod send_msg {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3245,6 +3302,8 @@ pub mod send_stream_msg {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/send_stream_msg";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3355,7 +3414,11 @@ pub mod send_stream_msg {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3494,6 +3557,8 @@ pub mod transfer_to_human {
     pub const METHOD: &str = "POST";
     /// Path template under the base URL.
     pub const PATH: &str = "/v4/desk_http_svc/transfer_to_human";
+    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+    pub const IDEMPOTENT: bool = false;
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3639,7 +3704,11 @@ pub mod transfer_to_human {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(Request => Output, Error, parse_response);
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response,
+        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
+        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3831,6 +3900,34 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+    /// A client sharing this one's transport and auth state whose calls retry under
+    /// `policy` (see `switchboard_runtime::retry`); e.g.
+    /// `client.with_retry(RetryPolicy::disabled()).op(request)` for one call sent once.
+    pub fn with_retry(&self, policy: ::switchboard_runtime::retry::RetryPolicy) -> Self {
+        let mut options = self.core.options();
+        options.retry = policy;
+        Client {
+            core: self.core.with_options(options),
+        }
+    }
+    /// A client sharing this one's state whose calls each end after `timeout`,
+    /// retries included (the attempt in flight is dropped; the call is not retried).
+    pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
+        let mut options = self.core.options();
+        options.timeout = Some(timeout);
+        Client {
+            core: self.core.with_options(options),
+        }
+    }
+    /// A client sharing this one's state whose attempts each end after `timeout`
+    /// (retried only for idempotent endpoints).
+    pub fn with_attempt_timeout(&self, timeout: ::std::time::Duration) -> Self {
+        let mut options = self.core.options();
+        options.attempt_timeout = Some(timeout);
+        Client {
+            core: self.core.with_options(options),
+        }
     }
     /// Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group.
     ///
@@ -4039,6 +4136,22 @@ impl ClientBuilder {
         auth: ::std::sync::Arc<dyn ::switchboard_runtime::auth::Auth>,
     ) -> Self {
         self.config.auth = Some(auth);
+        self
+    }
+    /// Retries calls under `policy` (default: `RetryPolicy::standard()`; turn off with
+    /// `RetryPolicy::disabled()`).
+    pub fn retry(mut self, policy: ::switchboard_runtime::retry::RetryPolicy) -> Self {
+        self.config.options.retry = policy;
+        self
+    }
+    /// Ends every call after `timeout`, retries included.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.config.options.timeout = Some(timeout);
+        self
+    }
+    /// Ends every attempt after `timeout` (retried only for idempotent endpoints).
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.config.options.attempt_timeout = Some(timeout);
         self
     }
     /// The client; fails when a base URL variable without default is unset.
