@@ -102,7 +102,13 @@ async fn a_retryable_code_is_retried_and_every_attempt_is_signed_afresh() {
 
         // The server does reject a replay: the last request, sent again byte for byte.
         let last = requests.last().expect("a request");
-        let mut replay = reqwest::Client::new().post(format!("{}/", server.base()));
+        let query = last
+            .raw_query
+            .as_deref()
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default();
+        let url = format!("{}{}{query}", server.base(), last.path);
+        let mut replay = reqwest::Client::new().post(url);
         for (name, value) in &last.headers {
             replay = replay.header(name, value);
         }
@@ -111,8 +117,9 @@ async fn a_retryable_code_is_retried_and_every_attempt_is_signed_afresh() {
             .send()
             .await
             .expect("answered");
-        assert_eq!(answer.status(), 400);
-        assert!(answer.text().await.expect("body").contains("SignatureNonceUsed"));
+        let status = answer.status();
+        let body = answer.text().await.expect("body");
+        assert!(status == 400 && body.contains("SignatureNonceUsed"), "{status} {body}");
     })
     .await;
 }
