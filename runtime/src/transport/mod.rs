@@ -3,7 +3,8 @@
 //! The generated clients are sans-IO at their core: every endpoint is a pure function to an
 //! `http::Request<Bytes>` and from an `http::Response<Bytes>`. A [`Transport`] is the only
 //! thing that does I/O. [`InMemoryTransport`] serves tests; [`ReqwestTransport`] (cargo
-//! feature `reqwest`, on by default) talks to real servers.
+//! feature `reqwest`, on by default) talks to real servers. With the feature `tower`,
+//! `TransportService` and `TowerTransport` put tower middleware around any transport.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -16,8 +17,12 @@ use bytes::Bytes;
 mod memory;
 #[cfg(feature = "reqwest")]
 mod reqwest;
+#[cfg(feature = "tower")]
+mod tower;
 
 pub use memory::InMemoryTransport;
+#[cfg(feature = "tower")]
+pub use tower::{TowerTransport, TransportService};
 #[cfg(feature = "reqwest")]
 pub use reqwest::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT, ReqwestTransport,
