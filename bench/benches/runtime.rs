@@ -151,6 +151,84 @@ fn responses(c: &mut Criterion) {
     group.finish();
 }
 
+/// What retries and tracing add to a call that needs neither: the huawei seed call through a
+/// transport answering from memory, no auth step, on a current-thread tokio runtime.
+///
+/// - `baseline`: the path before retries and tracing existed, by hand: `to_http`,
+///   `ClientCore::send`, `parse_response`;
+/// - `retries off`: `Client` with `RetryPolicy::disabled()`, no subscriber;
+/// - `retries on, subscriber at INFO`: the default policy, a fmt subscriber installed that
+///   keeps `INFO` (production's usual level; the call span is `DEBUG`);
+/// - `retries on, subscriber at DEBUG`: the span is recorded and formatted, for reference.
+fn call_overhead(c: &mut Criterion) {
+    use switchboard_runtime::client::Operation as _;
+    use switchboard_runtime::retry::RetryPolicy;
+    use switchboard_runtime::transport::InMemoryTransport;
+
+    let model = model();
+    let body = sample_body(&model, "huawei_agentgateway", "leave_agent_conference");
+    let transport = InMemoryTransport::from_fn(move |_| Ok(response(&body)));
+    let client = huawei::Client::builder()
+        .base_url("https://192.0.2.10:8043/agentgateway")
+        .transport(transport)
+        .build()
+        .expect("client");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("runtime");
+    let request = || {
+        huawei::leave_agent_conference::Request::builder()
+            .agentid("101")
+            .build()
+            .expect("valid")
+    };
+    let mut group = c.benchmark_group("call: retries and tracing, neither needed");
+    let core = switchboard_runtime::client::ClientCore::new(
+        "https://192.0.2.10:8043/agentgateway",
+        std::sync::Arc::new(InMemoryTransport::from_fn({
+            let body = sample_body(&model, "huawei_agentgateway", "leave_agent_conference");
+            move |_| Ok(response(&body))
+        })),
+        std::sync::Arc::new(switchboard_runtime::auth::NoAuth),
+    );
+    group.bench_function("baseline: to_http + send + parse_response", |b| {
+        b.iter(|| {
+            runtime.block_on(async {
+                let request = request();
+                let http = request.to_http(core.base_url()).expect("request");
+                let response = core.send(http).await.expect("sent");
+                black_box(huawei::leave_agent_conference::Request::parse_response(response))
+            })
+        })
+    });
+    let off = client.with_retry(RetryPolicy::disabled());
+    group.bench_function("Client call, retries off, no subscriber", |b| {
+        b.iter(|| runtime.block_on(async { black_box(off.leave_agent_conference(request()).await) }))
+    });
+    let subscriber = |level| {
+        tracing_subscriber::fmt()
+            .with_max_level(level)
+            .with_writer(std::io::sink)
+            .finish()
+    };
+    tracing::subscriber::with_default(subscriber(tracing::Level::INFO), || {
+        group.bench_function("Client call, retries on, subscriber at INFO", |b| {
+            b.iter(|| {
+                runtime.block_on(async { black_box(client.leave_agent_conference(request()).await) })
+            })
+        });
+    });
+    tracing::subscriber::with_default(subscriber(tracing::Level::DEBUG), || {
+        group.bench_function("Client call, retries on, subscriber at DEBUG", |b| {
+            b.iter(|| {
+                runtime.block_on(async { black_box(client.leave_agent_conference(request()).await) })
+            })
+        });
+    });
+    group.finish();
+}
+
 fn config() -> Criterion {
     // Bounded: about 5 s per function on a 2-core machine.
     Criterion::default()
@@ -162,6 +240,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = runtime;
     config = config();
-    targets = requests, responses
+    targets = requests, responses, call_overhead
 }
 criterion_main!(runtime);

@@ -794,6 +794,10 @@ pub mod events {
     );
 }
 #[rustfmt::skip]
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+#[rustfmt::skip]
 /// AnswerCall - 接听通话: 调用AnswerCall接听指定实例下指定通话ID对应的通话。 (English: Call AnswerCall to answer the call with the given call ID.)
 ///
 /// 调用AnswerCall接听指定实例下指定通话ID对应的通话。

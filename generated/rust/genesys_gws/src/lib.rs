@@ -1140,6 +1140,10 @@ pub mod events {
     );
 }
 #[rustfmt::skip]
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+#[rustfmt::skip]
 /// Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork.
 ///
 /// This operation is part of the Voice API section of the Web Services API. Sets the current user to the NotReady state with a workmode of AuxWork. AuxWork is a system-defined agent state operation and is always available for use.

@@ -1561,6 +1561,10 @@ pub mod events {
     );
 }
 #[rustfmt::skip]
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+#[rustfmt::skip]
 /// Answering an Agent Conference Call: An invited agent answers the conference call after receiving AgentConf_Ringing.
 ///
 /// This interface is used by an agent to answer the conference call after the agent receives the AgentConf_Ringing event. The request method must be set to POST. This interface supports only the POST method.

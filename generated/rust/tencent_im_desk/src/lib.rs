@@ -675,6 +675,10 @@ pub mod events {
     );
 }
 #[rustfmt::skip]
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+#[rustfmt::skip]
 /// Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group.
 ///
 /// This interface allows selecting a customer service account, assigning a specific agent, or targeting a group to proactively contact users for a live conversation. Request API: v4/desk_http_svc/contact_user. Unless a network error (for example, 502 error) occurs, the HTTP return code of this API is 200. For common error codes (60000 to 79999), see the Error Code document.
