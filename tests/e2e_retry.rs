@@ -91,7 +91,10 @@ async fn a_retryable_code_is_retried_and_every_attempt_is_signed_afresh() {
         let throttled = ali_error(400, "Throttling", "Request was denied due to flow control.");
         let server = Server::start(gateway(2, throttled)).await;
         let client = ccc_client(&server.base(), quick());
-        client.unmute_call(unmute()).await.expect("the third attempt succeeds");
+        client
+            .unmute_call(unmute())
+            .await
+            .expect("the third attempt succeeds");
         let requests = server.take_requests();
         assert_eq!(requests.len(), 3);
         let nonces: HashSet<_> = requests
@@ -119,7 +122,10 @@ async fn a_retryable_code_is_retried_and_every_attempt_is_signed_afresh() {
             .expect("answered");
         let status = answer.status();
         let body = answer.text().await.expect("body");
-        assert!(status == 400 && body.contains("SignatureNonceUsed"), "{status} {body}");
+        assert!(
+            status == 400 && body.contains("SignatureNonceUsed"),
+            "{status} {body}"
+        );
     })
     .await;
 }
@@ -175,14 +181,20 @@ async fn throttling_statuses_wait_for_retry_after() {
         let server = Server::start(gateway(1, busy)).await;
         let client = ccc_client(&server.base(), quick());
         let start = Instant::now();
-        client.unmute_call(unmute()).await.expect("the retry succeeds");
+        client
+            .unmute_call(unmute())
+            .await
+            .expect("the retry succeeds");
         assert!(start.elapsed() >= Duration::from_secs(1), "Retry-After: 1");
         assert_eq!(server.take_requests().len(), 2);
 
         // 429 with no body the envelope knows and no Retry-After: retried after the backoff.
         let server = Server::start(gateway(1, Reply::text(429, "slow down"))).await;
         let client = ccc_client(&server.base(), quick());
-        client.unmute_call(unmute()).await.expect("the retry succeeds");
+        client
+            .unmute_call(unmute())
+            .await
+            .expect("the retry succeeds");
         assert_eq!(server.take_requests().len(), 2);
 
         // A Retry-After past the budget: the 503 is returned at once.
@@ -304,7 +316,7 @@ async fn a_post_that_timed_out_after_sending_is_not_retried() {
             .agentid("101")
             .build()
             .expect("valid");
-        assert!(!huawei::leave_agent_conference::IDEMPOTENT);
+        const { assert!(!huawei::leave_agent_conference::IDEMPOTENT) };
         let error = client
             .leave_agent_conference(request)
             .await
@@ -324,7 +336,7 @@ async fn an_idempotent_get_that_timed_out_is_retried() {
             .agentid("101")
             .build()
             .expect("valid");
-        assert!(huawei::query_hold_list::IDEMPOTENT, "marked in its spec");
+        const { assert!(huawei::query_hold_list::IDEMPOTENT, "marked in its spec") };
         let error = client
             .query_hold_list(request)
             .await
@@ -347,7 +359,10 @@ async fn a_call_timeout_covers_retries_and_cancels_the_request() {
         let start = Instant::now();
         let error = client.query_hold_list(request).await.expect_err("timeout");
         assert!(is_timeout(&error), "{error:?}");
-        assert!(start.elapsed() < Duration::from_millis(900), "the call's limit");
+        assert!(
+            start.elapsed() < Duration::from_millis(900),
+            "the call's limit"
+        );
         // Attempt 1 timed out at 300 ms, attempt 2 was cut by the call's limit.
         assert_eq!(server.requests.load(Ordering::SeqCst), 2);
         // The connections of the dropped attempts were closed, not left behind.

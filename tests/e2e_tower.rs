@@ -109,7 +109,11 @@ async fn a_rate_limit_layer_and_a_layer_of_ones_own_see_every_request() {
     let start = Instant::now();
     four_calls(&client(&base, TowerTransport::new(layered))).await;
     // Two per 400 ms window: the last two wait for the second window.
-    assert!(start.elapsed() >= Duration::from_millis(400), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() >= Duration::from_millis(400),
+        "{:?}",
+        start.elapsed()
+    );
     assert_eq!(seen.load(Ordering::SeqCst), 4);
     assert_eq!(load.total.load(Ordering::SeqCst), 4);
 }

@@ -92,10 +92,8 @@ fn signatures(requests: &[Recorded]) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn traces_show_each_call_and_no_secret() {
     let capture = Capture::default();
-    tracing::subscriber::set_global_default(
-        tracing_subscriber::registry().with(capture.clone()),
-    )
-    .expect("the only subscriber of this binary");
+    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(capture.clone()))
+        .expect("the only subscriber of this binary");
     let mut secrets: Vec<String> = Vec::new();
     bounded(async {
         // Huawei: a session GUID from sign-in, sent back on the next call; a wrong password.
@@ -117,7 +115,10 @@ async fn traces_show_each_call_and_no_secret() {
                 .expect("valid")
         };
         client.sign_in(sign_in("wrong")).await.expect_err("wrong");
-        client.sign_in(sign_in(HW_PASSWORD)).await.expect("signed in");
+        client
+            .sign_in(sign_in(HW_PASSWORD))
+            .await
+            .expect("signed in");
         let leave = huawei::leave_agent_conference::Request::builder()
             .agentid("101")
             .build()
@@ -131,8 +132,8 @@ async fn traces_show_each_call_and_no_secret() {
         let state = Arc::clone(&gws);
         let server = Server::start(move |request| lock(&state).answer(request)).await;
         let base = format!("http://127.0.0.1:{}/api/v2", server.port());
-        let auth = genesys::auth::basic_csrf(GWS_USER, Secret::new(GWS_PASSWORD), &base)
-            .expect("scheme");
+        let auth =
+            genesys::auth::basic_csrf(GWS_USER, Secret::new(GWS_PASSWORD), &base).expect("scheme");
         let client = genesys::Client::builder()
             .port(server.port().to_string())
             .transport(transport())
@@ -204,7 +205,10 @@ async fn traces_show_each_call_and_no_secret() {
             .retry(quick())
             .build()
             .expect("client");
-        client.unmute_call(unmute()).await.expect("the retry succeeds");
+        client
+            .unmute_call(unmute())
+            .await
+            .expect("the retry succeeds");
         secrets.extend(signatures(&server.take_requests()));
         let server = Server::start(rpc_answer).await;
         let client = alibaba::Client::builder()
@@ -233,7 +237,10 @@ async fn traces_show_each_call_and_no_secret() {
 
     let lines = lock(&capture.0).clone();
     let text = lines.join("\n");
-    assert!(secrets.len() > 20, "the secrets were collected: {secrets:?}");
+    assert!(
+        secrets.len() > 20,
+        "the secrets were collected: {secrets:?}"
+    );
     for secret in &secrets {
         assert!(!text.contains(secret.as_str()), "a trace shows {secret:?}");
     }
@@ -243,9 +250,9 @@ async fn traces_show_each_call_and_no_secret() {
         .filter(|l| l.starts_with("span switchboard.call"))
         .collect();
     assert_eq!(spans.len(), 9, "{spans:#?}");
-    assert!(spans.iter().any(|s| s.contains(
-        r#"service="alibaba_ccc" endpoint="unmute_call" method="POST" path="/""#
-    )));
+    assert!(spans.iter().any(|s| {
+        s.contains(r#"service="alibaba_ccc" endpoint="unmute_call" method="POST" path="/""#)
+    }));
     assert!(spans.iter().any(|s| s.contains(r#"service="huawei_agentgateway" endpoint="sign_in" method="PUT" path="/resource/onlineagent/{agentid}""#)), "{spans:#?}");
     // Recorded outcomes: status, vendor code, request id, attempt, elapsed.
     for expected in [
@@ -262,5 +269,8 @@ async fn traces_show_each_call_and_no_secret() {
     let retries: Vec<&String> = lines.iter().filter(|l| l.contains("retrying")).collect();
     assert_eq!(retries.len(), 3, "{retries:#?}");
     assert!(retries[0].contains("reason=retryable code"), "{retries:#?}");
-    assert!(retries[1].contains("reason=connection failed"), "{retries:#?}");
+    assert!(
+        retries[1].contains("reason=connection failed"),
+        "{retries:#?}"
+    );
 }

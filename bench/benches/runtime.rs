@@ -198,13 +198,17 @@ fn call_overhead(c: &mut Criterion) {
                 let request = request();
                 let http = request.to_http(core.base_url()).expect("request");
                 let response = core.send(http).await.expect("sent");
-                black_box(huawei::leave_agent_conference::Request::parse_response(response))
+                black_box(huawei::leave_agent_conference::Request::parse_response(
+                    response,
+                ))
             })
         })
     });
     let off = client.with_retry(RetryPolicy::disabled());
     group.bench_function("Client call, retries off, no subscriber", |b| {
-        b.iter(|| runtime.block_on(async { black_box(off.leave_agent_conference(request()).await) }))
+        b.iter(|| {
+            runtime.block_on(async { black_box(off.leave_agent_conference(request()).await) })
+        })
     });
     let subscriber = |level| {
         tracing_subscriber::fmt()
@@ -215,14 +219,16 @@ fn call_overhead(c: &mut Criterion) {
     tracing::subscriber::with_default(subscriber(tracing::Level::INFO), || {
         group.bench_function("Client call, retries on, subscriber at INFO", |b| {
             b.iter(|| {
-                runtime.block_on(async { black_box(client.leave_agent_conference(request()).await) })
+                runtime
+                    .block_on(async { black_box(client.leave_agent_conference(request()).await) })
             })
         });
     });
     tracing::subscriber::with_default(subscriber(tracing::Level::DEBUG), || {
         group.bench_function("Client call, retries on, subscriber at DEBUG", |b| {
             b.iter(|| {
-                runtime.block_on(async { black_box(client.leave_agent_conference(request()).await) })
+                runtime
+                    .block_on(async { black_box(client.leave_agent_conference(request()).await) })
             })
         });
     });

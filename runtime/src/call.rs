@@ -42,7 +42,7 @@ async fn attempts<O: Operation>(
         attempt += 1;
         span.record("attempt", attempt);
         // `execute` prepares a fresh copy per send: every attempt is signed anew.
-        let send = auth::execute(&*core.transport(), &**core.auth(), request.clone());
+        let send = auth::execute(&**core.transport(), &**core.auth(), request.clone());
         let sent = match options.attempt_timeout {
             Some(limit) => within(limit, send, "the attempt's timeout passed")
                 .await
@@ -72,10 +72,7 @@ async fn attempts<O: Operation>(
         let Some((reason, at_least)) = retry else {
             return result;
         };
-        let Some(delay) = options
-            .retry
-            .next_delay(attempt, start.elapsed(), at_least)
-        else {
+        let Some(delay) = options.retry.next_delay(attempt, start.elapsed(), at_least) else {
             return result;
         };
         tracing::debug!(
@@ -94,7 +91,7 @@ async fn within<T>(
     future: impl Future<Output = T>,
     what: &str,
 ) -> Result<T, SendError> {
-    tokio::time::timeout(limit, future).await.map_err(|_| {
-        SendError::Transport(TransportError::new(TransportErrorKind::Timeout, what))
-    })
+    tokio::time::timeout(limit, future)
+        .await
+        .map_err(|_| SendError::Transport(TransportError::new(TransportErrorKind::Timeout, what)))
 }

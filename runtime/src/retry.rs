@@ -182,7 +182,11 @@ pub fn classify_status(
 
 /// The wait a `Retry-After` header asks for: delay seconds or an HTTP date (RFC 9110 10.2.3).
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -215,8 +219,14 @@ mod tests {
         // Retry-After is a floor, and counts against the budget.
         let after = Some(Duration::from_millis(700));
         assert_eq!(ms(policy.next_delay(1, Duration::ZERO, after)), Some(700));
-        assert_eq!(policy.next_delay(1, Duration::from_millis(400), after), None);
-        assert_eq!(RetryPolicy::disabled().next_delay(1, Duration::ZERO, None), None);
+        assert_eq!(
+            policy.next_delay(1, Duration::from_millis(400), after),
+            None
+        );
+        assert_eq!(
+            RetryPolicy::disabled().next_delay(1, Duration::ZERO, None),
+            None
+        );
     }
 
     #[test]

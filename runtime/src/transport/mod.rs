@@ -21,13 +21,13 @@ mod reqwest;
 mod tower;
 
 pub use memory::InMemoryTransport;
-#[cfg(feature = "tower")]
-pub use tower::{TowerTransport, TransportService};
 #[cfg(feature = "reqwest")]
 pub use reqwest::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT, ReqwestTransport,
     TransportConfig,
 };
+#[cfg(feature = "tower")]
+pub use tower::{TowerTransport, TransportService};
 
 /// The future a [`Transport`] returns.
 pub type TransportFuture<'a> =
