@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use support::clients::unmute;
 use support::vendors::*;
 use support::{Recorded, Reply, Server, bounded, lock, transport};
 use switchboard_runtime::Secret;
@@ -34,27 +35,9 @@ fn quick() -> RetryPolicy {
         .without_jitter()
 }
 
-fn unmute() -> alibaba::unmute_call::Request {
-    alibaba::unmute_call::Request::builder()
-        .instance_id("ccc-test")
-        .user_id("agent@ccc-test")
-        .device_id("device")
-        .job_id("job-6538214103685****")
-        .build()
-        .expect("valid")
-}
-
 fn ccc_client(base: &str, policy: RetryPolicy) -> alibaba::Client {
-    alibaba::Client::builder()
-        .base_url(base)
-        .transport(transport())
-        .auth(alibaba::auth::signed_headers_hmac_sha256(
-            ALI_KEY_ID,
-            Secret::new(ALI_SECRET),
-        ))
-        .retry(policy)
-        .build()
-        .expect("the client builds")
+    let auth = alibaba::auth::signed_headers_hmac_sha256(ALI_KEY_ID, Secret::new(ALI_SECRET));
+    support::clients::ccc_client(base, auth, policy)
 }
 
 /// An ACS3 gateway that remembers nonces: a replayed nonce is refused the way Alibaba refuses

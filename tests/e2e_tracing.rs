@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use support::clients::{ccc_client, unmute};
 use support::vendors::*;
 use support::{Recorded, Server, bounded, lock, transport};
 use switchboard_runtime::Secret;
@@ -62,16 +63,6 @@ impl<S: Subscriber> Layer<S> for Capture {
 
 fn quick() -> RetryPolicy {
     RetryPolicy::standard().initial_backoff(Duration::from_millis(20))
-}
-
-fn unmute() -> alibaba::unmute_call::Request {
-    alibaba::unmute_call::Request::builder()
-        .instance_id("ccc-test")
-        .user_id("agent@ccc-test")
-        .device_id("device")
-        .job_id("job-6538214103685****")
-        .build()
-        .expect("valid")
 }
 
 /// The signature of each recorded request (ACS3 header field or RPC query value).
@@ -195,42 +186,23 @@ async fn traces_show_each_call_and_no_secret() {
             acs3_answer(request)
         })
         .await;
-        let client = alibaba::Client::builder()
-            .base_url(server.base())
-            .transport(transport())
-            .auth(alibaba::auth::signed_headers_hmac_sha256(
-                ALI_KEY_ID,
-                Secret::new(ALI_SECRET),
-            ))
-            .retry(quick())
-            .build()
-            .expect("client");
+        let auth = alibaba::auth::signed_headers_hmac_sha256(ALI_KEY_ID, Secret::new(ALI_SECRET));
+        let client = ccc_client(&server.base(), auth, quick());
         client
             .unmute_call(unmute())
             .await
             .expect("the retry succeeds");
         secrets.extend(signatures(&server.take_requests()));
         let server = Server::start(rpc_answer).await;
-        let client = alibaba::Client::builder()
-            .base_url(server.base())
-            .transport(transport())
-            .auth(alibaba::auth::signed_query_hmac_sha1(
-                ALI_KEY_ID,
-                Secret::new(ALI_SECRET),
-            ))
-            .build()
-            .expect("client");
+        let auth = alibaba::auth::signed_query_hmac_sha1(ALI_KEY_ID, Secret::new(ALI_SECRET));
+        let client = ccc_client(&server.base(), auth, quick());
         client.unmute_call(unmute()).await.expect("accepted");
         secrets.extend(signatures(&server.take_requests()));
         secrets.push(ALI_SECRET.into());
 
         // Nothing listens: connect failures, retried, then returned.
-        let client = alibaba::Client::builder()
-            .base_url(support::unreachable_base().await)
-            .transport(transport())
-            .retry(quick())
-            .build()
-            .expect("client");
+        let base = support::unreachable_base().await;
+        let client = ccc_client(&base, switchboard_runtime::auth::NoAuth, quick());
         client.unmute_call(unmute()).await.expect_err("no server");
     })
     .await;

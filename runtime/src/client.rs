@@ -81,6 +81,30 @@ impl ClientCore {
         }
     }
 
+    /// A core sharing transport and auth state whose calls retry under `policy`.
+    pub fn with_retry(&self, policy: RetryPolicy) -> Self {
+        self.with_options(CallOptions {
+            retry: policy,
+            ..self.options
+        })
+    }
+
+    /// A core sharing transport and auth state whose calls each end after `timeout`.
+    pub fn with_timeout(&self, timeout: Duration) -> Self {
+        self.with_options(CallOptions {
+            timeout: Some(timeout),
+            ..self.options
+        })
+    }
+
+    /// A core sharing transport and auth state whose attempts each end after `timeout`.
+    pub fn with_attempt_timeout(&self, timeout: Duration) -> Self {
+        self.with_options(CallOptions {
+            attempt_timeout: Some(timeout),
+            ..self.options
+        })
+    }
+
     /// Sends a built request through the auth protocol (see [`auth::execute`]), once.
     pub async fn send(
         &self,

@@ -22,6 +22,7 @@ use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+pub mod clients;
 pub mod vendors;
 pub mod verify;
 

@@ -3909,28 +3909,22 @@ impl Client {
     /// `policy` (see `switchboard_runtime::retry`); e.g.
     /// `client.with_retry(RetryPolicy::disabled()).op(request)` for one call sent once.
     pub fn with_retry(&self, policy: ::switchboard_runtime::retry::RetryPolicy) -> Self {
-        let mut options = self.core.options();
-        options.retry = policy;
         Client {
-            core: self.core.with_options(options),
+            core: self.core.with_retry(policy),
         }
     }
     /// A client sharing this one's state whose calls each end after `timeout`,
     /// retries included (the attempt in flight is dropped; the call is not retried).
     pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
-        let mut options = self.core.options();
-        options.timeout = Some(timeout);
         Client {
-            core: self.core.with_options(options),
+            core: self.core.with_timeout(timeout),
         }
     }
     /// A client sharing this one's state whose attempts each end after `timeout`
     /// (retried only for idempotent endpoints).
     pub fn with_attempt_timeout(&self, timeout: ::std::time::Duration) -> Self {
-        let mut options = self.core.options();
-        options.attempt_timeout = Some(timeout);
         Client {
-            core: self.core.with_options(options),
+            core: self.core.with_attempt_timeout(timeout),
         }
     }
     /// Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group.
