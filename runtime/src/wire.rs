@@ -221,7 +221,7 @@ where
 #[doc(hidden)]
 pub use serde as __serde;
 
-/// Implements [`ToJson`], [`FromJson`] and the serde traits ([`serde_via_json!`]) of a generated
+/// Implements [`ToJson`], [`FromJson`] and the serde traits ([`serde_via_json!`](crate::serde_via_json)) of a generated
 /// struct from its field list: one line per field in generated code instead of two impls.
 ///
 /// Each field is `required rust_name = "wireName"` or `optional ...`; an optional field holds an
