@@ -23,6 +23,8 @@ pub mod request;
 pub mod response;
 pub mod secret;
 pub mod signing;
+#[cfg(feature = "simulator")]
+pub mod sim;
 pub mod transport;
 pub mod validate;
 pub mod wire;

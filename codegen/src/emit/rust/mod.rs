@@ -12,6 +12,7 @@ mod events;
 mod events_example;
 mod operation;
 mod samples;
+mod testing;
 mod types;
 mod usage;
 
@@ -117,6 +118,8 @@ path = "src/lib.rs"
 [features]
 default = ["reqwest"]
 reqwest = ["switchboard-runtime/reqwest"]
+# A simulated server of this service for tests (the `testing` module).
+testing = ["switchboard-runtime/simulator"]
 
 [dependencies]
 switchboard-runtime = {{ path = "../../../runtime", default-features = false }}
@@ -147,6 +150,7 @@ fn emit_lib(service: &Service, as_crate: bool) -> String {
     let envelope = emit_response_envelope(service);
     let types = types::emit_types(service);
     let events = events::emit_events(service);
+    let testing = testing::emit_testing(service);
     let mut text = String::from(HEADER);
     text.push('\n');
     text.push_str(&format_items(quote! {
@@ -155,6 +159,7 @@ fn emit_lib(service: &Service, as_crate: bool) -> String {
         #envelope
         #types
         #events
+        #testing
     }));
     let (modules, client): (Vec<String>, String) = rayon::join(
         || {
