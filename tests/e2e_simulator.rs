@@ -310,3 +310,132 @@ async fn genesys_basic_cookie_and_csrf_are_enforced() {
         "Missing or invalid Csrf token"
     );
 }
+
+// The generated sample tests, for `call_samples` (their own tests run in their crates).
+#[path = "../generated/rust/alibaba_ccc/tests/samples.rs"]
+mod alibaba_samples;
+#[path = "../generated/rust/genesys_gws/tests/samples.rs"]
+mod genesys_samples;
+#[path = "../generated/rust/huawei_agentgateway/tests/samples.rs"]
+mod huawei_samples;
+#[path = "../generated/rust/tencent_im_desk/tests/samples.rs"]
+mod tencent_samples;
+
+/// Whether a documented sample is a success, from the data the simulator serves.
+fn expected_ok(simulation: &str, id: &str, name: &str) -> bool {
+    let data: serde_json::Value = serde_json::from_str(simulation).unwrap();
+    let endpoint = data["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == id)
+        .unwrap();
+    let sample = endpoint["samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap();
+    sample["error"] == false && (200..300).contains(&sample["status"].as_u64().unwrap())
+}
+
+/// Scripts each sample's documented answer, so the sample's request must pass the simulator's
+/// auth and constraint checks and its documented answer must decode as documented.
+fn script_documented(
+    sim: &switchboard_runtime::sim::Simulator,
+) -> impl FnMut(&'static str, &'static str, u16, &'static str) + '_ {
+    |id, _, status, body| {
+        // `{}` stands for a sample whose page prints no answer: the simulator's default then.
+        if body != "{}" {
+            sim.script(
+                id,
+                Script::Body(status, serde_json::from_str(body).unwrap()),
+            );
+        }
+    }
+}
+
+fn assert_outcomes(simulation: &str, called: Vec<(&str, &str, Result<(), String>)>) {
+    assert!(!called.is_empty());
+    for (id, name, outcome) in called {
+        let ok = expected_ok(simulation, id, name);
+        assert_eq!(outcome.is_ok(), ok, "{id}/{name}: {outcome:?}");
+        if let Err(error) = outcome {
+            // A documented error, not a refusal by the simulator's own checks.
+            assert!(
+                !error.contains("no valid session")
+                    && !error.contains(" is required")
+                    && !error.contains("outside"),
+                "{id}/{name}: {error}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_documented_sample_through_the_alibaba_simulator() {
+    let sim = ali::testing::simulator()
+        .credentials(ali_credentials())
+        .start()
+        .await
+        .unwrap();
+    let client = ali::Client::builder()
+        .base_url(sim.base_url())
+        .auth(ali::auth::signed_headers_hmac_sha256(
+            "LTAI-sim",
+            Secret::new("sim-secret"),
+        ))
+        .build()
+        .unwrap();
+    let called = alibaba_samples::call_samples(&client, script_documented(&sim)).await;
+    assert_outcomes(ali::testing::SIMULATION, called);
+}
+
+#[tokio::test]
+async fn every_documented_sample_through_the_genesys_simulator() {
+    let sim = gws::testing::simulator().start().await.unwrap();
+    let base = sim.base_url();
+    let client = gws::Client::builder()
+        .base_url(base.clone())
+        .auth(gws::auth::basic_csrf("sim-user", Secret::new("sim-password"), &base).unwrap())
+        .build()
+        .unwrap();
+    let called = genesys_samples::call_samples(&client, script_documented(&sim)).await;
+    assert_outcomes(gws::testing::SIMULATION, called);
+}
+
+#[tokio::test]
+async fn every_documented_sample_through_the_huawei_simulator() {
+    let sim = hw::testing::simulator().start().await.unwrap();
+    let client = hw::Client::builder()
+        .base_url(sim.base_url())
+        .auth(hw::auth::session_header().unwrap())
+        .build()
+        .unwrap();
+    // Signed in first: every other interface needs the GUID.
+    let sign_in = hw::sign_in::Request::builder()
+        .agentid("101")
+        .password(Secret::new("pw"))
+        .phonenum("88001")
+        .build()
+        .unwrap();
+    client.sign_in(sign_in).await.unwrap();
+    let called = huawei_samples::call_samples(&client, script_documented(&sim)).await;
+    assert_outcomes(hw::testing::SIMULATION, called);
+}
+
+#[tokio::test]
+async fn every_documented_sample_through_the_tencent_simulator() {
+    let sim = tc::testing::simulator().start().await.unwrap();
+    let client = tc::Client::builder()
+        .base_url(sim.base_url())
+        .auth(tc::auth::tls_sig_query(
+            1_400_000_000,
+            "administrator",
+            Secret::new("sim-app-key"),
+        ))
+        .build()
+        .unwrap();
+    let called = tencent_samples::call_samples(&client, script_documented(&sim)).await;
+    assert_outcomes(tc::testing::SIMULATION, called);
+}
