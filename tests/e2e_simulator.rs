@@ -439,3 +439,103 @@ async fn every_documented_sample_through_the_tencent_simulator() {
     let called = tencent_samples::call_samples(&client, script_documented(&sim)).await;
     assert_outcomes(tc::testing::SIMULATION, called);
 }
+
+#[tokio::test]
+async fn genesys_remove_participant_then_await_participants_updated_over_bayeux() {
+    let sim = gws::testing::simulator().start().await.unwrap();
+    let base = sim.base_url();
+    let client = gws::Client::builder()
+        .base_url(base.clone())
+        .auth(gws::auth::basic_csrf("sim-user", Secret::new("sim-password"), &base).unwrap())
+        .build()
+        .unwrap();
+    let mut events = client.events();
+    let remove = gws::remove_participant_from_conference::Request::builder()
+        .id("01RCC3N118B1V0SL8O7GK2LAES00000O")
+        .participant("15002")
+        .build()
+        .unwrap();
+    client
+        .remove_participant_from_conference(remove)
+        .await
+        .unwrap();
+    let event = tokio::time::timeout(
+        Duration::from_secs(10),
+        events.next_of(gws::remove_participant_from_conference::EVENTS),
+    )
+    .await
+    .expect("the event within 10 s")
+    .expect("the stream is open")
+    .unwrap();
+    assert!(
+        matches!(event, gws::events::Event::ParticipantsUpdated(_)),
+        "{event:?}"
+    );
+}
+
+#[tokio::test]
+async fn huawei_leave_then_the_poll_delivers_the_triggered_events() {
+    let sim = hw::testing::simulator().start().await.unwrap();
+    let client = hw::Client::builder()
+        .base_url(sim.base_url())
+        .auth(hw::auth::session_header().unwrap())
+        .build()
+        .unwrap();
+    let sign_in = hw::sign_in::Request::builder()
+        .agentid("101")
+        .password(Secret::new("pw"))
+        .phonenum("88001")
+        .build()
+        .unwrap();
+    client.sign_in(sign_in).await.unwrap();
+    let poll = hw::poll_events::Request::builder()
+        .agentid("101")
+        .build()
+        .unwrap();
+    let mut events = client.events(poll);
+    let leave = hw::leave_agent_conference::Request::builder()
+        .agentid("101")
+        .build()
+        .unwrap();
+    client.leave_agent_conference(leave).await.unwrap();
+    let event = tokio::time::timeout(
+        Duration::from_secs(10),
+        events.next_of(&["AgentConf_ParticipantChanged"]),
+    )
+    .await
+    .expect("the event within 10 s")
+    .expect("the stream is open")
+    .unwrap();
+    assert!(
+        matches!(event, hw::events::Event::AgentConfParticipantChanged(_)),
+        "{event:?}"
+    );
+}
+
+#[tokio::test]
+async fn tencent_events_are_posted_to_the_callback_url() {
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let record = Arc::clone(&seen);
+    let app = axum::Router::new().fallback(move |uri: axum::http::Uri, body: String| {
+        let record = Arc::clone(&record);
+        async move {
+            record.lock().unwrap().push((uri.to_string(), body));
+            "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\"}"
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let app_url = format!("http://{}/callback", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let sim = tc::testing::simulator().start().await.unwrap();
+    sim.callback_url(app_url);
+    sim.setting("sdk_app_id", "1400000000");
+    let data: serde_json::Value = serde_json::from_str(tc::testing::SIMULATION).unwrap();
+    let name = data["events"][0]["name"].as_str().unwrap().to_owned();
+    sim.push_documented_event(&name).await;
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1);
+    assert!(seen[0].0.contains("SdkAppid=1400000000"), "{}", seen[0].0);
+    assert!(seen[0].0.contains("CallbackCommand="), "{}", seen[0].0);
+}

@@ -20,8 +20,65 @@ pub struct ServiceData {
     /// Error codes every endpoint can answer.
     #[serde(default)]
     pub errors: Vec<ErrorData>,
+    /// How events reach the application.
+    #[serde(default)]
+    pub delivery: Option<DeliveryData>,
+    /// The service's events with a documented sample frame.
+    #[serde(default)]
+    pub events: Vec<EventData>,
     /// The endpoints, in spec order.
     pub endpoints: Vec<EndpointData>,
+}
+
+/// The event delivery mechanism.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryData {
+    /// A Bayeux (CometD) server at `path` under the base URL.
+    Bayeux {
+        /// Path under the base URL.
+        path: String,
+    },
+    /// Events in the answers of an endpoint the client calls again and again.
+    Poll {
+        /// The polled endpoint.
+        endpoint: String,
+        /// Dotted path of the event in the answer.
+        events_at: Option<String>,
+        /// Whether the frame is the whole answer.
+        #[serde(default)]
+        frame_is_body: bool,
+    },
+    /// Callbacks the server sends to the application.
+    Push {
+        /// HTTP method.
+        method: String,
+        /// Query parameters every callback carries.
+        #[serde(default)]
+        query: Vec<PushQueryData>,
+    },
+}
+
+/// A query parameter of callbacks.
+#[derive(Clone, Debug, Deserialize)]
+pub struct PushQueryData {
+    /// Wire name.
+    pub name: String,
+    /// Fixed value.
+    pub value: Option<String>,
+    /// The application setting it carries.
+    pub equals_setting: Option<String>,
+}
+
+/// An event and its documented frame.
+#[derive(Clone, Debug, Deserialize)]
+pub struct EventData {
+    /// The vendor's name.
+    pub name: String,
+    /// Its channel (Bayeux).
+    pub channel: Option<String>,
+    /// The documented frame.
+    pub sample: Value,
 }
 
 /// The response envelope.
@@ -142,6 +199,34 @@ impl ServiceData {
     /// Reads the generator's document.
     pub fn parse(json: &str) -> Result<ServiceData, serde_json::Error> {
         serde_json::from_str(json)
+    }
+}
+
+impl ServiceData {
+    /// The frames an endpoint's success triggers: the events its first success sample
+    /// documents, else the documented frames of the events it names.
+    pub fn triggered(&self, endpoint: &EndpointData) -> Vec<Value> {
+        if let Some(sample) = endpoint.success_sample()
+            && !sample.events.is_empty()
+        {
+            return sample.events.clone();
+        }
+        endpoint
+            .events
+            .iter()
+            .filter_map(|name| self.event_frame(name))
+            .collect()
+    }
+
+    /// The documented frame of an event, with its channel when it has one.
+    pub fn event_frame(&self, name: &str) -> Option<Value> {
+        let event = self.events.iter().find(|e| e.name == name)?;
+        let mut frame = event.sample.clone();
+        if let (Some(channel), Value::Object(map)) = (&event.channel, &mut frame) {
+            map.entry("channel")
+                .or_insert_with(|| Value::from(channel.as_str()));
+        }
+        Some(frame)
     }
 }
 

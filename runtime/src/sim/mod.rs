@@ -10,6 +10,7 @@
 mod auth;
 mod check;
 mod data;
+mod events;
 mod reply;
 
 use std::collections::HashMap;
@@ -234,6 +235,40 @@ impl Simulator {
         self.state.lock().sessions.rotate = true;
     }
 
+    /// Puts an event frame on the service's delivery channel (Bayeux message, next poll answer,
+    /// or callback), as the server would when something happens.
+    pub async fn push_event(&self, frame: Value) {
+        let callbacks = self.state.lock().hub.emit(&self.state.data, vec![frame]);
+        for callback in callbacks {
+            callback.send().await;
+        }
+    }
+
+    /// Puts the documented frame of the event named `name` on the delivery channel. Panics when
+    /// the spec documents no frame for it.
+    pub async fn push_documented_event(&self, name: &str) {
+        let frame = self
+            .state
+            .data
+            .event_frame(name)
+            .unwrap_or_else(|| panic!("no documented frame for the event {name}"));
+        self.push_event(frame).await;
+    }
+
+    /// Where callbacks go (push delivery), e.g. the test's own server.
+    pub fn callback_url(&self, url: impl Into<String>) {
+        self.state.lock().hub.callback_url = Some(url.into());
+    }
+
+    /// An application setting callbacks carry (`equals_setting` of the push delivery).
+    pub fn setting(&self, name: impl Into<String>, value: impl Into<String>) {
+        self.state
+            .lock()
+            .hub
+            .settings
+            .insert(name.into(), value.into());
+    }
+
     /// Every request received so far, in order.
     pub fn requests(&self) -> Vec<Received> {
         self.state.lock().received.clone()
@@ -268,6 +303,7 @@ struct Inner {
     received: Vec<Received>,
     scripts: HashMap<String, Vec<Script>>,
     sessions: auth::Sessions,
+    hub: events::Hub,
 }
 
 impl std::fmt::Debug for Inner {

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::auth::{self, Verdict};
 use super::data::{EndpointData, ErrorData, ServiceData};
-use super::{Failures, Received, Script, State, check};
+use super::{Failures, Received, Script, State, check, events};
 
 /// Fills the failure codes a test left unset from the service's documented codes.
 pub(super) fn resolve_failures(data: &ServiceData, failures: Failures) -> Failures {
@@ -103,6 +103,14 @@ pub(super) async fn handle(
         Verdict::Raw(status, text) => return raw(status, "text/plain", text.into()),
     };
     let Some(endpoint) = endpoint else {
+        if let Some(super::data::DeliveryData::Bayeux { path }) = &data.delivery
+            && received
+                .path
+                .strip_prefix(data.base_path.as_str())
+                .is_some_and(|p| p.starts_with(path.as_str()))
+        {
+            return bayeux(&state, &received).await;
+        }
         return unrouted(data, &state.failures, &received, extra);
     };
     let answer = match script {
@@ -130,10 +138,20 @@ pub(super) async fn handle(
             &problem,
         );
     }
-    let (status, body, mut headers) = match answer {
+    let (status, mut body, mut headers) = match answer {
         Some((status, body)) => (status, body, Vec::new()),
         None => documented(data, endpoint),
     };
+    if (200..300).contains(&status) {
+        let callbacks = {
+            let mut inner = state.lock();
+            events::poll_answer(data, &mut inner.hub, &endpoint.id, &mut body);
+            inner.hub.emit(data, data.triggered(endpoint))
+        };
+        for callback in callbacks {
+            tokio::spawn(callback.send());
+        }
+    }
     headers.extend(extra);
     let mut response = raw(status, "application/json", body.to_string().into());
     for (name, value) in headers {
@@ -145,6 +163,27 @@ pub(super) async fn handle(
         }
     }
     response
+}
+
+/// The Bayeux side: handshake, subscribe, connect answered by the in-memory server, over HTTP.
+async fn bayeux(state: &State, received: &Received) -> Response {
+    use crate::transport::Transport as _;
+    let request = http::Request::builder()
+        .method(http::Method::POST)
+        .uri("http://simulator/bayeux")
+        .body(received.body.clone());
+    let bayeux = {
+        // The Bayeux server is shared; the lock is held only to clone its handle.
+        std::sync::Arc::clone(&state.lock().hub.bayeux)
+    };
+    let answer = match request {
+        Ok(request) => bayeux.send(request).await,
+        Err(e) => return raw(400, "text/plain", e.to_string().into()),
+    };
+    match answer {
+        Ok(response) => raw(200, "application/json", Body::from(response.into_body())),
+        Err(e) => raw(400, "text/plain", e.to_string().into()),
+    }
 }
 
 /// The endpoint's documented success sample, or a bare success envelope when none is printed.
@@ -230,7 +269,7 @@ fn failure(data: &ServiceData, endpoint: &str, code: Option<&str>, reason: &str)
     raw(status, "application/json", body.to_string().into())
 }
 
-fn set_path(body: &mut Value, path: &str, value: Value) {
+pub(super) fn set_path(body: &mut Value, path: &str, value: Value) {
     let mut target = body;
     let mut parts = path.split('.').peekable();
     while let Some(part) = parts.next() {

@@ -6,7 +6,7 @@ use quote::quote;
 use serde_json::{Value, json};
 
 use super::docs;
-use crate::model::{CodeValue, Endpoint, ErrorCode, Field, Service};
+use crate::model::{CodeValue, Delivery, Endpoint, ErrorCode, Field, Service};
 
 /// `#[cfg(feature = "testing")] pub mod testing { ... }`.
 pub fn emit_testing(service: &Service) -> TokenStream {
@@ -19,7 +19,7 @@ pub fn emit_testing(service: &Service) -> TokenStream {
          answers each endpoint's first documented success sample, and can be scripted per \
          endpoint ([`Simulator::script`], [`Simulator::fail_with`]). Every request it receives \
          is kept ([`Simulator::requests`]).",
-        service.title
+        docs::vendor(&service.title)
     ));
     quote! {
         #[cfg(feature = "testing")]
@@ -53,8 +53,30 @@ fn simulation(service: &Service) -> Value {
         },
         "auth": service.auth.schemes.first().map(|s| serde_json::to_value(s).expect("serializes")),
         "errors": service.errors.iter().map(error).collect::<Vec<_>>(),
+        "delivery": service.event_envelope.as_ref().map(|e| delivery(&e.delivery)),
+        "events": service.events.iter().filter_map(|e| {
+            let sample = e.sample.as_ref()?;
+            Some(json!({"name": e.name.wire, "channel": e.channel, "sample": sample}))
+        }).collect::<Vec<_>>(),
         "endpoints": service.endpoints.iter().map(endpoint).collect::<Vec<_>>(),
     })
+}
+
+/// The delivery facts the simulator acts on (descriptions and sources left out).
+fn delivery(delivery: &Delivery) -> Value {
+    match delivery {
+        Delivery::Bayeux(b) => json!({"bayeux": {"path": b.path}}),
+        Delivery::Poll(p) => json!({"poll": {
+            "endpoint": p.endpoint.0, "events_at": p.events_at, "frame_is_body": p.frame_is_body,
+        }}),
+        Delivery::Push(p) => json!({"push": {
+            "method": p.method,
+            "query": p.query.iter().map(|q| json!({
+                "name": q.name, "value": q.value,
+                "equals_setting": q.equals_setting.as_ref().map(|s| s.wire.clone()),
+            })).collect::<Vec<_>>(),
+        }}),
+    }
 }
 
 /// The path of the base URL template (`https://{ip}:{port}/agentgateway` → `/agentgateway`).
