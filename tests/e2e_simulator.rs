@@ -539,3 +539,28 @@ async fn tencent_events_are_posted_to_the_callback_url() {
     assert!(seen[0].0.contains("SdkAppid=1400000000"), "{}", seen[0].0);
     assert!(seen[0].0.contains("CallbackCommand="), "{}", seen[0].0);
 }
+
+#[tokio::test]
+async fn a_custom_typed_output_is_answered_in_the_envelope() {
+    let sim = ali::testing::simulator()
+        .credentials(ali_credentials())
+        .start()
+        .await
+        .unwrap();
+    let client = ali::Client::builder()
+        .base_url(sim.base_url())
+        .auth(ali::auth::signed_headers_hmac_sha256(
+            "LTAI-sim",
+            Secret::new("sim-secret"),
+        ))
+        .build()
+        .unwrap();
+    let documented = client.unmute_call(unmute()).await.unwrap();
+    let mut custom = documented.clone();
+    custom.call_context = None;
+    sim.answer_with(ali::unmute_call::ID, &custom);
+    let answered = client.unmute_call(unmute()).await.unwrap();
+    assert!(documented.call_context.is_some());
+    assert_eq!(answered.call_context, None);
+    assert_eq!(answered.user_context, documented.user_context);
+}

@@ -84,6 +84,9 @@ pub struct EventData {
 /// The response envelope.
 #[derive(Clone, Debug, Deserialize)]
 pub struct EnvelopeData {
+    /// Dotted path of the payload (`None`: the whole body).
+    #[serde(default)]
+    pub payload_field: Option<String>,
     /// Dotted path of the result code.
     pub code_field: Option<String>,
     /// Its success value (a JSON string or number: errors are written with the same type).
@@ -119,6 +122,9 @@ pub struct EndpointData {
     pub method: String,
     /// Path template under the base URL (`/resource/agentconf/{agentid}/...`).
     pub path: String,
+    /// Where this endpoint's result lives, when it differs from the envelope's payload field.
+    #[serde(default)]
+    pub payload: Option<String>,
     /// Constant values that tell endpoints sharing a path apart.
     #[serde(default)]
     pub dispatch: Vec<DispatchData>,

@@ -229,6 +229,30 @@ impl Simulator {
         self.script(endpoint, Script::Error(code.to_owned()));
     }
 
+    /// The next call of `endpoint` answers success with this output (a generated `Output`, or
+    /// any value serializing to its wire form) in the service's success envelope.
+    pub fn answer_with(&self, endpoint: &str, output: &impl serde::Serialize) {
+        let data = &self.state.data;
+        let output = serde_json::to_value(output).expect("an output serializes to JSON");
+        let payload = data
+            .endpoints
+            .iter()
+            .find(|e| e.id == endpoint)
+            .and_then(|e| e.payload.clone())
+            .or_else(|| data.envelope.payload_field.clone());
+        let mut body = reply::success_envelope(data);
+        match (payload, output) {
+            (Some(at), output) => reply::set_path(&mut body, &at, output),
+            (None, serde_json::Value::Object(fields)) => {
+                if let serde_json::Value::Object(map) = &mut body {
+                    map.extend(fields);
+                }
+            }
+            (None, other) => body = other,
+        }
+        self.script(endpoint, Script::Body(200, body));
+    }
+
     /// The session-header scheme renews its value on the next call of an issuing endpoint (a
     /// poll), as a server with rotating sessions does.
     pub fn rotate_session(&self) {

@@ -201,7 +201,7 @@ fn documented(data: &ServiceData, endpoint: &EndpointData) -> (u16, Value, Vec<(
     }
 }
 
-fn success_envelope(data: &ServiceData) -> Value {
+pub(super) fn success_envelope(data: &ServiceData) -> Value {
     let mut body = Value::Object(Map::new());
     if let (Some(field), Some(success)) = (&data.envelope.code_field, &data.envelope.success) {
         set_path(&mut body, field, success.clone());

@@ -40,6 +40,10 @@ pub fn emit_rust(model: &crate::model::Model, out: &mut Outputs) {
             format(samples::emit_sample_tests(service)),
         );
         out.add(
+            format!("{dir}/examples/simulator.rs"),
+            format(testing::emit_standalone(service)),
+        );
+        out.add(
             format!("{dir}/tests/usage.rs"),
             format(usage::emit_usage_tests(service)),
         );
@@ -127,6 +131,10 @@ serde = {{ version = "1", features = ["derive"] }}
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt"] }}
+
+[[example]]
+name = "simulator"
+required-features = ["testing"]
 "#,
         name = service.crate_name,
         ident = service.crate_ident,

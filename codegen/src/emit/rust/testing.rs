@@ -39,12 +39,40 @@ pub fn emit_testing(service: &Service) -> TokenStream {
     }
 }
 
+/// `examples/simulator.rs`: the simulator standalone on a given port, for clients in any
+/// language (`cargo run -p <crate> --features testing --example simulator -- 8080`).
+pub fn emit_standalone(service: &Service) -> TokenStream {
+    let krate = quote::format_ident!("{}", service.crate_ident);
+    let docs = docs::markdown(&format!(
+        "The simulated server standalone: `cargo run -p {} --features testing --example \
+         simulator -- [PORT]` listens on 127.0.0.1 (a random port without one) and prints its \
+         base URL; it accepts the credentials of `testing::Credentials::default()`.",
+        service.crate_name
+    ));
+    quote! {
+        #docs
+        #[tokio::main(flavor = "current_thread")]
+        async fn main() -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+            let port: u16 = match ::std::env::args().nth(1) {
+                Some(port) => port.parse()?,
+                None => 0,
+            };
+            let simulator = #krate::testing::simulator().port(port).start().await?;
+            println!("{}", simulator.base_url());
+            // Serves until the process is stopped.
+            ::std::future::pending::<()>().await;
+            Ok(())
+        }
+    }
+}
+
 fn simulation(service: &Service) -> Value {
     let env = &service.envelope;
     let success = env.code.as_ref().map(|c| code_value(&c.success));
     json!({
         "base_path": base_path(&service.base_url.template),
         "envelope": {
+            "payload_field": env.payload,
             "code_field": env.code.as_ref().map(|c| c.field.clone()),
             "success": success,
             "message_field": env.message,
@@ -136,6 +164,7 @@ fn endpoint(e: &Endpoint) -> Value {
         "id": e.id.0,
         "method": serde_json::to_value(e.method).expect("serializes"),
         "path": e.path,
+        "payload": e.payload,
         "dispatch": e.dispatch.iter().map(|d| json!({"name": d.name, "value": d.value})).collect::<Vec<_>>(),
         "params": params,
         "body": body,
