@@ -13,12 +13,15 @@ mod events_example;
 mod operation;
 mod samples;
 mod testing;
+mod testing_example;
 mod types;
 mod usage;
 
 pub use delivery::events_example;
 
 pub use usage::example_text;
+
+pub use testing_example::example as testing_example;
 
 use proc_macro2::TokenStream;
 use quote::quote;
