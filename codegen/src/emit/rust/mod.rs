@@ -161,7 +161,13 @@ fn emit_lib(service: &Service, as_crate: bool) -> String {
     let envelope = emit_response_envelope(service);
     let types = types::emit_types(service);
     let events = events::emit_events(service);
-    let testing = testing::emit_testing(service);
+    // The simulator is a feature of a generated crate; a module included by a build script
+    // has no such feature to gate it on.
+    let testing = if as_crate {
+        testing::emit_testing(service)
+    } else {
+        quote!()
+    };
     let mut text = String::from(HEADER);
     text.push('\n');
     text.push_str(&format_items(quote! {

@@ -87,18 +87,25 @@ fn sample_setters(endpoint: &Endpoint, sample: &Sample) -> Vec<TokenStream> {
 fn example_setters(endpoint: &Endpoint) -> Option<Vec<TokenStream>> {
     let module = ident(&endpoint.rust);
     let module_path = quote!(#module);
-    let params = endpoint.params.iter().filter(|p| !p.from_auth).map(|p| &p.field);
+    let params = endpoint
+        .params
+        .iter()
+        .filter(|p| !p.from_auth)
+        .map(|p| &p.field);
     let body = endpoint.request.iter().flat_map(|r| &r.fields);
     let mut setters = Vec::new();
-    for field in params.chain(body).filter(|f| f.required && f.default.is_none()) {
+    for field in params
+        .chain(body)
+        .filter(|f| f.required && f.default.is_none())
+    {
         let ty = &field.ty;
         let placeholder = matches!(ty.kind, TypeKind::String)
             && ty.pattern.is_none()
             && ty.values.is_empty()
             && ty.range.is_none()
-            && ty.length.is_none_or(|l| {
-                l.min.is_none_or(|m| m <= 7.0) && l.max.is_none_or(|m| m >= 7.0)
-            });
+            && ty
+                .length
+                .is_none_or(|l| l.min.is_none_or(|m| m <= 7.0) && l.max.is_none_or(|m| m >= 7.0));
         let value = match &field.example {
             Some(example) => example.clone(),
             None if placeholder => serde_json::Value::from("example"),
