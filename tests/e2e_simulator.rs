@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use switchboard_runtime::Secret;
-use switchboard_runtime::sim::{Credentials, Script};
+use switchboard_runtime::sim::{Credentials, Script, Simulator};
 
 use switchboard_alibaba_ccc as ali;
 use switchboard_genesys_gws as gws;
@@ -20,6 +20,66 @@ fn ali_credentials() -> Credentials {
     }
 }
 
+/// A client of the CCC simulator signing with ACS3 and this secret.
+fn ali_client(sim: &Simulator, secret: &str) -> ali::Client {
+    ali::Client::builder()
+        .base_url(sim.base_url())
+        .auth(ali::auth::signed_headers_hmac_sha256(
+            "LTAI-sim",
+            Secret::new(secret),
+        ))
+        .build()
+        .unwrap()
+}
+
+/// A client of the GWS simulator with Basic + cookie + CSRF.
+fn gws_client(sim: &Simulator, user: &str, password: &str) -> gws::Client {
+    let base = sim.base_url();
+    gws::Client::builder()
+        .base_url(base.clone())
+        .auth(gws::auth::basic_csrf(user, Secret::new(password), &base).unwrap())
+        .build()
+        .unwrap()
+}
+
+/// A client of the agent-gateway simulator, not signed in yet.
+fn hw_client(sim: &Simulator) -> hw::Client {
+    hw::Client::builder()
+        .base_url(sim.base_url())
+        .auth(hw::auth::session_header().unwrap())
+        .build()
+        .unwrap()
+}
+
+/// Signs agent 101 in (the simulator issues the GUID).
+async fn hw_sign_in(client: &hw::Client) {
+    let sign_in = hw::sign_in::Request::builder()
+        .agentid("101")
+        .password(Secret::new("pw"))
+        .phonenum("88001")
+        .build()
+        .unwrap();
+    client.sign_in(sign_in).await.unwrap();
+}
+
+/// The next awaited event, within 10 s.
+async fn within_10s<E, X: std::fmt::Debug>(next: impl Future<Output = Option<Result<E, X>>>) -> E {
+    tokio::time::timeout(Duration::from_secs(10), next)
+        .await
+        .expect("the event within 10 s")
+        .expect("the stream is open")
+        .unwrap()
+}
+
+/// The CCC simulator accepting [`ali_credentials`].
+async fn ali_sim() -> Simulator {
+    ali::testing::simulator()
+        .credentials(ali_credentials())
+        .start()
+        .await
+        .unwrap()
+}
+
 fn unmute() -> ali::unmute_call::Request {
     ali::unmute_call::Request::builder()
         .instance_id("ccc-test")
@@ -31,19 +91,8 @@ fn unmute() -> ali::unmute_call::Request {
 
 #[tokio::test]
 async fn alibaba_acs3_signature_is_recomputed_and_the_sample_answered() {
-    let sim = ali::testing::simulator()
-        .credentials(ali_credentials())
-        .start()
-        .await
-        .unwrap();
-    let client = ali::Client::builder()
-        .base_url(sim.base_url())
-        .auth(ali::auth::signed_headers_hmac_sha256(
-            "LTAI-sim",
-            Secret::new("sim-secret"),
-        ))
-        .build()
-        .unwrap();
+    let sim = ali_sim().await;
+    let client = ali_client(&sim, "sim-secret");
     let output = client.unmute_call(unmute()).await.unwrap();
     assert!(
         output.call_context.is_some(),
@@ -58,14 +107,7 @@ async fn alibaba_acs3_signature_is_recomputed_and_the_sample_answered() {
         .start()
         .await
         .unwrap();
-    let wrong = ali::Client::builder()
-        .base_url(sim2.base_url())
-        .auth(ali::auth::signed_headers_hmac_sha256(
-            "LTAI-sim",
-            Secret::new("not-it"),
-        ))
-        .build()
-        .unwrap();
+    let wrong = ali_client(&sim2, "not-it");
     let error = wrong.unmute_call(unmute()).await.unwrap_err();
     assert!(
         error.to_string().contains("SignatureDoesNotMatch"),
@@ -75,11 +117,7 @@ async fn alibaba_acs3_signature_is_recomputed_and_the_sample_answered() {
 
 #[tokio::test]
 async fn alibaba_rpc_signature_is_recomputed() {
-    let sim = ali::testing::simulator()
-        .credentials(ali_credentials())
-        .start()
-        .await
-        .unwrap();
+    let sim = ali_sim().await;
     let mut data: serde_json::Value = serde_json::from_str(ali::testing::SIMULATION).unwrap();
     data["auth"] = serde_json::json!({"scheme": "signed_query_hmac_sha1"});
     let rpc = switchboard_runtime::sim::SimulatorBuilder::new(&data.to_string())
@@ -117,11 +155,7 @@ async fn huawei_guid_is_issued_on_sign_in_rotated_on_poll_and_required() {
         .start()
         .await
         .unwrap();
-    let client = hw::Client::builder()
-        .base_url(sim.base_url())
-        .auth(hw::auth::session_header().unwrap())
-        .build()
-        .unwrap();
+    let client = hw_client(&sim);
     let leave = || {
         hw::leave_agent_conference::Request::builder()
             .agentid("101")
@@ -134,17 +168,7 @@ async fn huawei_guid_is_issued_on_sign_in_rotated_on_poll_and_required() {
         matches!(error, hw::leave_agent_conference::Error::E100_006(_)),
         "{error:?}"
     );
-    client
-        .sign_in(
-            hw::sign_in::Request::builder()
-                .agentid("101")
-                .password(Secret::new("pw"))
-                .phonenum("88001")
-                .build()
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    hw_sign_in(&client).await;
     client.leave_agent_conference(leave()).await.unwrap();
     let first = sim.requests_to("leave_agent_conference")[1]
         .header("guid")
@@ -263,13 +287,7 @@ async fn genesys_basic_cookie_and_csrf_are_enforced() {
         .await
         .unwrap();
     let base = sim.base_url();
-    let client = |password: &str| {
-        gws::Client::builder()
-            .base_url(base.clone())
-            .auth(gws::auth::basic_csrf("ksippo", Secret::new(password), &base).unwrap())
-            .build()
-            .unwrap()
-    };
+    let client = |password: &str| gws_client(&sim, "ksippo", password);
     let remove = || {
         gws::remove_participant_from_conference::Request::builder()
             .id("call-1")
@@ -374,19 +392,8 @@ fn assert_outcomes(simulation: &str, called: Vec<(&str, &str, Result<(), String>
 
 #[tokio::test]
 async fn every_documented_sample_through_the_alibaba_simulator() {
-    let sim = ali::testing::simulator()
-        .credentials(ali_credentials())
-        .start()
-        .await
-        .unwrap();
-    let client = ali::Client::builder()
-        .base_url(sim.base_url())
-        .auth(ali::auth::signed_headers_hmac_sha256(
-            "LTAI-sim",
-            Secret::new("sim-secret"),
-        ))
-        .build()
-        .unwrap();
+    let sim = ali_sim().await;
+    let client = ali_client(&sim, "sim-secret");
     let called = alibaba_samples::call_samples(&client, script_documented(&sim)).await;
     assert_outcomes(ali::testing::SIMULATION, called);
 }
@@ -394,12 +401,7 @@ async fn every_documented_sample_through_the_alibaba_simulator() {
 #[tokio::test]
 async fn every_documented_sample_through_the_genesys_simulator() {
     let sim = gws::testing::simulator().start().await.unwrap();
-    let base = sim.base_url();
-    let client = gws::Client::builder()
-        .base_url(base.clone())
-        .auth(gws::auth::basic_csrf("sim-user", Secret::new("sim-password"), &base).unwrap())
-        .build()
-        .unwrap();
+    let client = gws_client(&sim, "sim-user", "sim-password");
     let called = genesys_samples::call_samples(&client, script_documented(&sim)).await;
     assert_outcomes(gws::testing::SIMULATION, called);
 }
@@ -407,19 +409,9 @@ async fn every_documented_sample_through_the_genesys_simulator() {
 #[tokio::test]
 async fn every_documented_sample_through_the_huawei_simulator() {
     let sim = hw::testing::simulator().start().await.unwrap();
-    let client = hw::Client::builder()
-        .base_url(sim.base_url())
-        .auth(hw::auth::session_header().unwrap())
-        .build()
-        .unwrap();
+    let client = hw_client(&sim);
     // Signed in first: every other interface needs the GUID.
-    let sign_in = hw::sign_in::Request::builder()
-        .agentid("101")
-        .password(Secret::new("pw"))
-        .phonenum("88001")
-        .build()
-        .unwrap();
-    client.sign_in(sign_in).await.unwrap();
+    hw_sign_in(&client).await;
     let called = huawei_samples::call_samples(&client, script_documented(&sim)).await;
     assert_outcomes(hw::testing::SIMULATION, called);
 }
@@ -443,12 +435,7 @@ async fn every_documented_sample_through_the_tencent_simulator() {
 #[tokio::test]
 async fn genesys_remove_participant_then_await_participants_updated_over_bayeux() {
     let sim = gws::testing::simulator().start().await.unwrap();
-    let base = sim.base_url();
-    let client = gws::Client::builder()
-        .base_url(base.clone())
-        .auth(gws::auth::basic_csrf("sim-user", Secret::new("sim-password"), &base).unwrap())
-        .build()
-        .unwrap();
+    let client = gws_client(&sim, "sim-user", "sim-password");
     let mut events = client.events();
     let remove = gws::remove_participant_from_conference::Request::builder()
         .id("01RCC3N118B1V0SL8O7GK2LAES00000O")
@@ -459,14 +446,7 @@ async fn genesys_remove_participant_then_await_participants_updated_over_bayeux(
         .remove_participant_from_conference(remove)
         .await
         .unwrap();
-    let event = tokio::time::timeout(
-        Duration::from_secs(10),
-        events.next_of(gws::remove_participant_from_conference::EVENTS),
-    )
-    .await
-    .expect("the event within 10 s")
-    .expect("the stream is open")
-    .unwrap();
+    let event = within_10s(events.next_of(gws::remove_participant_from_conference::EVENTS)).await;
     assert!(
         matches!(event, gws::events::Event::ParticipantsUpdated(_)),
         "{event:?}"
@@ -476,18 +456,8 @@ async fn genesys_remove_participant_then_await_participants_updated_over_bayeux(
 #[tokio::test]
 async fn huawei_leave_then_the_poll_delivers_the_triggered_events() {
     let sim = hw::testing::simulator().start().await.unwrap();
-    let client = hw::Client::builder()
-        .base_url(sim.base_url())
-        .auth(hw::auth::session_header().unwrap())
-        .build()
-        .unwrap();
-    let sign_in = hw::sign_in::Request::builder()
-        .agentid("101")
-        .password(Secret::new("pw"))
-        .phonenum("88001")
-        .build()
-        .unwrap();
-    client.sign_in(sign_in).await.unwrap();
+    let client = hw_client(&sim);
+    hw_sign_in(&client).await;
     let poll = hw::poll_events::Request::builder()
         .agentid("101")
         .build()
@@ -498,14 +468,7 @@ async fn huawei_leave_then_the_poll_delivers_the_triggered_events() {
         .build()
         .unwrap();
     client.leave_agent_conference(leave).await.unwrap();
-    let event = tokio::time::timeout(
-        Duration::from_secs(10),
-        events.next_of(&["AgentConf_ParticipantChanged"]),
-    )
-    .await
-    .expect("the event within 10 s")
-    .expect("the stream is open")
-    .unwrap();
+    let event = within_10s(events.next_of(&["AgentConf_ParticipantChanged"])).await;
     assert!(
         matches!(event, hw::events::Event::AgentConfParticipantChanged(_)),
         "{event:?}"
@@ -542,19 +505,8 @@ async fn tencent_events_are_posted_to_the_callback_url() {
 
 #[tokio::test]
 async fn a_custom_typed_output_is_answered_in_the_envelope() {
-    let sim = ali::testing::simulator()
-        .credentials(ali_credentials())
-        .start()
-        .await
-        .unwrap();
-    let client = ali::Client::builder()
-        .base_url(sim.base_url())
-        .auth(ali::auth::signed_headers_hmac_sha256(
-            "LTAI-sim",
-            Secret::new("sim-secret"),
-        ))
-        .build()
-        .unwrap();
+    let sim = ali_sim().await;
+    let client = ali_client(&sim, "sim-secret");
     let documented = client.unmute_call(unmute()).await.unwrap();
     let mut custom = documented.clone();
     custom.call_context = None;

@@ -214,25 +214,36 @@ fn request_fn(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
         return quote!();
     }
     let module = ident(&endpoint.rust);
-    let module_path = quote!(#module);
-    let mut setters = Vec::new();
-    for param in endpoint.params.iter().filter(|p| !p.from_auth) {
-        if let Some(value) = sample.params.get(&param.field.name.wire) {
-            setters.push(setter(&param.field, value, &module_path, &quote!(client)));
-        }
-    }
-    let body = sample.request_body.as_ref();
-    for field in endpoint.request.iter().flat_map(|r| &r.fields) {
-        if let Some(value) = body.and_then(|b| b.get(&field.name.wire)) {
-            setters.push(setter(field, value, &module_path, &quote!(client)));
-        }
-    }
+    let setters = sample_setters(endpoint, sample, &quote!(client));
     let name = request_fn_name(endpoint, sample);
     quote! {
         fn #name() -> client::#module::Request {
             client::#module::Request::builder() #(#setters)* .build().unwrap()
         }
     }
+}
+
+/// The builder calls that set a sample's parameters and body fields, the crate named `krate`.
+pub(super) fn sample_setters(
+    endpoint: &Endpoint,
+    sample: &Sample,
+    krate: &TokenStream,
+) -> Vec<TokenStream> {
+    let module = ident(&endpoint.rust);
+    let module_path = quote!(#module);
+    let mut setters = Vec::new();
+    for param in endpoint.params.iter().filter(|p| !p.from_auth) {
+        if let Some(value) = sample.params.get(&param.field.name.wire) {
+            setters.push(setter(&param.field, value, &module_path, krate));
+        }
+    }
+    let body = sample.request_body.as_ref();
+    for field in endpoint.request.iter().flat_map(|r| &r.fields) {
+        if let Some(value) = body.and_then(|b| b.get(&field.name.wire)) {
+            setters.push(setter(field, value, &module_path, krate));
+        }
+    }
+    setters
 }
 
 /// `send_samples`: every sample's request sent through a `Client`, for the workspace's

@@ -62,23 +62,8 @@ fn auth(service: &Service) -> TokenStream {
     }
 }
 
-/// The builder calls of a sample's request.
 fn sample_setters(endpoint: &Endpoint, sample: &Sample) -> Vec<TokenStream> {
-    let module = ident(&endpoint.rust);
-    let module_path = quote!(#module);
-    let mut setters = Vec::new();
-    for param in endpoint.params.iter().filter(|p| !p.from_auth) {
-        if let Some(value) = sample.params.get(&param.field.name.wire) {
-            setters.push(setter(&param.field, value, &module_path, &quote!(api)));
-        }
-    }
-    let body = sample.request_body.as_ref();
-    for field in endpoint.request.iter().flat_map(|r| &r.fields) {
-        if let Some(value) = body.and_then(|b| b.get(&field.name.wire)) {
-            setters.push(setter(field, value, &module_path, &quote!(api)));
-        }
-    }
-    setters
+    super::samples::sample_setters(endpoint, sample, &quote!(api))
 }
 
 /// The builder calls of a request made of the required fields' documented examples; a
