@@ -221,16 +221,23 @@ fn parameters(ops: &[(&Endpoint, Map<String, Value>)], names: &[String]) -> Vec<
                 .into(),
             );
         } else {
-            p.insert("schema".into(), any_of(schemas));
+            let mut schema = any_of(schemas);
             if !every {
                 let ids: Vec<String> = uses.iter().map(|(e, _)| format!("`{}`", e.id.0)).collect();
-                let text = format!("Used by {} only.", ids.join(", "));
+                let mut text = format!("Used by {} only.", ids.join(", "));
+                // A schema `default` is what the server assumes when the value is absent, and
+                // generated clients send it on every call (openapi-python-client does): true
+                // for the endpoints that have the parameter only, so it becomes prose.
+                if let Some(default) = take_defaults(&mut schema) {
+                    text.push_str(&format!(" Default when omitted: `{default}`."));
+                }
                 let description = match p.get("description").and_then(Value::as_str) {
                     Some(d) => format!("{d}\n\n{text}"),
                     None => text,
                 };
                 p.insert("description".into(), description.into());
             }
+            p.insert("schema".into(), schema);
             let examples = prefixed_examples(uses.iter().map(|(e, u)| (*e, u.get("examples"))));
             p.shift_remove("examples");
             if !examples.is_empty() {
@@ -411,6 +418,21 @@ fn any_of(schemas: Vec<Value>) -> Value {
         }
         _ => json!({ "anyOf": bare }),
     }
+}
+
+/// Removes `default` from a schema and its `anyOf` branches; the first one found.
+fn take_defaults(schema: &mut Value) -> Option<Value> {
+    let Value::Object(map) = schema else {
+        return None;
+    };
+    let mut found = map.shift_remove("default");
+    if let Some(Value::Array(branches)) = map.get_mut("anyOf") {
+        for branch in branches {
+            let inner = take_defaults(branch);
+            found = found.or(inner);
+        }
+    }
+    found
 }
 
 fn distinct(values: Vec<Value>) -> Vec<Value> {
