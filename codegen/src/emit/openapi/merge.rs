@@ -221,30 +221,97 @@ fn parameters(ops: &[(&Endpoint, Map<String, Value>)], names: &[String]) -> Vec<
                 .into(),
             );
         } else {
-            let mut schema = any_of(schemas);
-            if !every {
-                let ids: Vec<String> = uses.iter().map(|(e, _)| format!("`{}`", e.id.0)).collect();
-                let mut text = format!("Used by {} only.", ids.join(", "));
-                // A schema `default` is what the server assumes when the value is absent, and
-                // generated clients send it on every call (openapi-python-client does): true
-                // for the endpoints that have the parameter only, so it becomes prose.
-                if let Some(default) = take_defaults(&mut schema) {
-                    text.push_str(&format!(" Default when omitted: `{default}`."));
-                }
-                let description = match p.get("description").and_then(Value::as_str) {
-                    Some(d) => format!("{d}\n\n{text}"),
-                    None => text,
-                };
-                p.insert("description".into(), description.into());
-            }
-            p.insert("schema".into(), schema);
-            let examples = prefixed_examples(uses.iter().map(|(e, u)| (*e, u.get("examples"))));
-            p.shift_remove("examples");
-            if !examples.is_empty() {
-                p.insert("examples".into(), examples.into());
-            }
+            merge_parameter(&mut p, &uses, every);
         }
         out.push(Value::Object(p));
+    }
+    out
+}
+
+/// A non-dispatch parameter several endpoints have. Where their descriptions differ, each is
+/// given with the endpoints it belongs to. A schema `default` is what the server assumes when
+/// the value is absent, and generated clients send it on every call (openapi-python-client
+/// does), so it stays in the schema only when every endpoint has the parameter with that same
+/// default; otherwise the defaults become prose, per endpoint.
+fn merge_parameter(p: &mut Map<String, Value>, uses: &[(&Endpoint, &Value)], every: bool) {
+    let ids = |of: &[&Endpoint]| {
+        of.iter()
+            .map(|e| format!("`{}`", e.id.0))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let by_description = grouped(
+        uses.iter()
+            .map(|(e, u)| (*e, u.get("description").cloned())),
+    );
+    let mut text = match &by_description[..] {
+        [(Some(Value::String(d)), _)] => d.clone(),
+        [(_, _)] => String::new(),
+        _ => by_description
+            .iter()
+            .map(|(d, of)| match d {
+                // Continuation lines indented, so each paragraph stays in its list item.
+                Some(Value::String(d)) => format!("- {}: {}", ids(of), d.replace('\n', "\n  ")),
+                _ => format!("- {}: (no description)", ids(of)),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    let mut schemas: Vec<Value> = uses.iter().map(|(_, u)| u["schema"].clone()).collect();
+    let defaults = grouped(
+        uses.iter()
+            .zip(&schemas)
+            .map(|((e, _), s)| (*e, s.get("default").cloned())),
+    );
+    let mut notes = Vec::new();
+    if !every {
+        notes.push(format!(
+            "Used by {} only.",
+            ids(&uses.iter().map(|(e, _)| *e).collect::<Vec<_>>())
+        ));
+    }
+    let keep_default = every && defaults.len() == 1;
+    if !keep_default && defaults.iter().any(|(d, _)| d.is_some()) {
+        schemas.iter_mut().for_each(|s| {
+            if let Value::Object(s) = s {
+                s.shift_remove("default");
+            }
+        });
+        let listed: Vec<String> = defaults
+            .iter()
+            .filter_map(|(d, of)| Some(format!("`{}` ({})", d.as_ref()?, ids(of))))
+            .collect();
+        notes.push(format!("Default when omitted: {}.", listed.join("; ")));
+    }
+    if !notes.is_empty() {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&notes.join(" "));
+    }
+    if text.is_empty() {
+        p.shift_remove("description");
+    } else {
+        p.insert("description".into(), text.into());
+    }
+    p.insert("schema".into(), any_of(schemas));
+    let examples = prefixed_examples(uses.iter().map(|(e, u)| (*e, u.get("examples"))));
+    p.shift_remove("examples");
+    if !examples.is_empty() {
+        p.insert("examples".into(), examples.into());
+    }
+}
+
+/// `(value, endpoints with it)` in first-seen order.
+fn grouped<'a>(
+    items: impl Iterator<Item = (&'a Endpoint, Option<Value>)>,
+) -> Vec<(Option<Value>, Vec<&'a Endpoint>)> {
+    let mut out: Vec<(Option<Value>, Vec<&Endpoint>)> = Vec::new();
+    for (endpoint, value) in items {
+        match out.iter_mut().find(|(v, _)| *v == value) {
+            Some((_, of)) => of.push(endpoint),
+            None => out.push((value, vec![endpoint])),
+        }
     }
     out
 }
@@ -418,21 +485,6 @@ fn any_of(schemas: Vec<Value>) -> Value {
         }
         _ => json!({ "anyOf": bare }),
     }
-}
-
-/// Removes `default` from a schema and its `anyOf` branches; the first one found.
-fn take_defaults(schema: &mut Value) -> Option<Value> {
-    let Value::Object(map) = schema else {
-        return None;
-    };
-    let mut found = map.shift_remove("default");
-    if let Some(Value::Array(branches)) = map.get_mut("anyOf") {
-        for branch in branches {
-            let inner = take_defaults(branch);
-            found = found.or(inner);
-        }
-    }
-    found
 }
 
 fn distinct(values: Vec<Value>) -> Vec<Value> {
