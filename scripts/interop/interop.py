@@ -2,7 +2,7 @@
 """Interoperability matrix: generic OpenAPI client generators against our documents.
 
 For each generated/openapi/<service>.json and each tool (openapi-python-client; openapi-typescript
-+ openapi-fetch) a client is generated from the document and calls the service's seed endpoint
++ openapi-fetch, the typed call checked by `tsc --strict`) a client is generated from the document and calls the service's seed endpoint
 against a loopback server. The server checks the request is exactly the documented sample
 (method, real path, query, JSON body; auth is supplied by hand, so auth query parameters and
 headers named by the document's security schemes are ignored) and answers the documented sample
@@ -240,18 +240,39 @@ def build_value(hint, value):
 
 def typescript_client(doc_path: Path, work: Path, call: Call, base: str):
     """openapi-typescript generates the types (it must read the document); openapi-fetch calls."""
+    work.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [str(ROOT / "node_modules/.bin/openapi-typescript"), str(doc_path), "-o",
-         str(work / "schema.d.ts")],
+         str(work / "schema.ts")],
         check=True, capture_output=True, text=True,
     )
+    params = {k: v for k, v in (("path", call.params("path")), ("query", call.params("query"))) if v}
     request = {
         "base": base,
         "method": call.method,
         "path": call.template,
-        "params": {"path": call.params("path"), "query": call.params("query")},
+        "params": params,
         "body": call.body(),
     }
+    # The same call, typed by the generated `paths`, must pass `tsc --strict`: the document's
+    # types accept the documented request (and the generated file itself compiles).
+    options = {"params": params} if params else {}
+    if request["body"] is not None:
+        options["body"] = request["body"]
+    (work / "call.ts").write_text(
+        'import createClient from "openapi-fetch";\n'
+        'import type { paths } from "./schema";\n'
+        'const client = createClient<paths>({ baseUrl: "http://127.0.0.1" });\n'
+        f"export const call = () => client.{call.method.upper()}("
+        f"{json.dumps(call.template)}, {json.dumps(options, ensure_ascii=False)});\n",
+        encoding="utf-8",
+    )
+    subprocess.run(
+        [str(ROOT / "node_modules/.bin/tsc"), "--strict", "--noEmit", "--skipLibCheck",
+         "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext",
+         str(work / "call.ts")],
+        check=True, capture_output=True, text=True, cwd=ROOT,
+    )
     done = subprocess.run(
         ["node", str(ROOT / "scripts/interop/call_fetch.mjs"), json.dumps(request)],
         check=True, capture_output=True, text=True, cwd=ROOT,
