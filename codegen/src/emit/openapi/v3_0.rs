@@ -10,8 +10,8 @@
 //!   generate one return type for the success and the `default` responses together, and
 //!   progenitor (0.15) rejects an operation whose 2xx and `default` bodies differ (an assertion
 //!   in its `method.rs`; oxidecomputer/progenitor#344, #950), which is every operation here;
-//!   the status ranges say the same for
-//!   every error status a client can see, and keep the vendor's error body described.
+//!   the status ranges say the same for every error status a client can see, and keep the
+//!   vendor's error body described.
 
 use serde_json::{Value, json};
 
