@@ -291,10 +291,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, default=ROOT / "target/interop")
     parser.add_argument("--documents", type=Path, default=ROOT / "generated/openapi")
+    parser.add_argument("--services", nargs="+", choices=list(SEEDS), default=list(SEEDS))
     args = parser.parse_args()
     work_root = args.work
     rows = []
-    for service, endpoint in SEEDS.items():
+    for service in args.services:
+        endpoint = SEEDS[service]
         doc_path = args.documents / f"{service}.json"
         doc = json.loads(doc_path.read_text(encoding="utf-8"))
         call = Call(doc, endpoint)
