@@ -11,7 +11,8 @@
 //!   progenitor (0.15) rejects an operation whose 2xx and `default` bodies differ (an assertion
 //!   in its `method.rs`; oxidecomputer/progenitor#344, #950), which is every operation here;
 //!   the status ranges say the same for every error status a client can see, and keep the
-//!   vendor's error body described.
+//!   vendor's error body described. A bodiless `default` beside error statuses that have a
+//!   body (Genesys: a `text/plain` 403) stays as `x-switchboard-default` instead.
 
 use serde_json::{Value, json};
 
@@ -65,8 +66,18 @@ fn path_item(item: &mut Value) {
         }
         if let Some(Value::Object(responses)) = op.get_mut("responses") {
             if let Some(default) = responses.shift_remove("default") {
-                for range in ["4XX", "5XX"] {
-                    responses.entry(range).or_insert_with(|| default.clone());
+                // A bodiless `default` beside error statuses with a body would give the errors
+                // two kinds, which progenitor rejects too: such a `default` (it only says "some
+                // other failure") stays as an extension.
+                let bodied_errors = responses
+                    .iter()
+                    .any(|(status, r)| !status.starts_with('2') && r.get("content").is_some());
+                if default.get("content").is_none() && bodied_errors {
+                    responses.insert("x-switchboard-default".into(), default);
+                } else {
+                    for range in ["4XX", "5XX"] {
+                        responses.entry(range).or_insert_with(|| default.clone());
+                    }
                 }
             }
             for response in responses.values_mut() {
