@@ -18,7 +18,9 @@ For each exchange:
 
 1. Matching. The request is matched back to an operation with the rule of specs/README.md
    ("RPC dispatch in OpenAPI"): the URL is split into a server of the document (its variables
-   matched by their enum or as any text without `/`) and a path; the candidates are the
+   matched by their enum or as any text without `/`) and a path. An operation that merges
+   several endpoints (the default form: `x-switchboard-dispatch.operations`) stands for each of
+   them, at its own method and path key, with that entry's `values`. The candidates are the
    operations whose `x-switchboard-dispatch` has the request's method and a path template that
    matches the path (an operation without the extension matches on its plain key); the match
    is the one candidate whose every dispatch value equals the request's query parameter, header
