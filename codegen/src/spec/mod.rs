@@ -6,6 +6,8 @@
 pub mod decode;
 pub mod format;
 pub mod inferred;
+pub mod resolve;
+pub mod shared;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +15,7 @@ use std::path::{Path, PathBuf};
 pub use decode::Sp;
 pub use format::*;
 pub use inferred::*;
+pub use shared::EndpointDefaultsSpec;
 
 use crate::diag::{Diagnostic, Errors, FileId, Loc, Problem, SourceMap, Span};
 
@@ -118,6 +121,7 @@ pub fn load_dir(root: &Path) -> Result<SpecSet, LoadError> {
                 endpoints.push(endpoint);
             }
         }
+        resolve::resolve_service(file, &spec, &mut endpoints, &mut errors);
         set.services.push(ServiceFiles {
             dir,
             file,
