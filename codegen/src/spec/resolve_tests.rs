@@ -15,10 +15,10 @@ errors:
   - {code: Common, message: Every endpoint.}
 types:
   - name: Ctx
-type: object
-fields:
-  - {name: a, type: string}
-  - {name: b, type: integer}
+    type: object
+    fields:
+      - {name: a, type: string}
+      - {name: b, type: integer}
 params:
   - {name: Inst, in: query, type: string, required: true, description: Shared., example: x}
   - {name: User, in: query, type: string, description: The user.}
@@ -28,7 +28,7 @@ error_catalogue:
   - {code: Busy, http_status: 503, message: Busy., retryable: true}
 endpoint_defaults:
   dispatch:
-- {in: query, name: Version, value: "1"}
+    - {in: query, name: Version, value: "1"}
   params: [Inst, Tok]
   errors: [Busy]
 "#;
