@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::decode::Sp;
 use super::inferred::{EnvelopeInferredSpec, FieldInferredSpec, SampleInferredSpec};
-use super::shared::EndpointDefaultsSpec;
+use super::shared::{EndpointDefaultsSpec, ShapeSpec};
 
 /// Located string.
 pub type Text = Sp<String>;
@@ -63,6 +63,11 @@ pub struct ServiceSpec {
     pub error_catalogue: Vec<ErrorSpec>,
     /// What every endpoint inherits unless it overrides or opts out (`without_defaults`).
     pub endpoint_defaults: Option<EndpointDefaultsSpec>,
+    /// Named field lists that request and response bodies reuse with `type: <name>`. Unlike
+    /// `types`, a shape is no type of the generated code: each body of a shape gets its own
+    /// struct, exactly as if the fields were written in it.
+    #[serde(default)]
+    pub shapes: Vec<ShapeSpec>,
 }
 
 /// A documentation page a fact was taken from.
@@ -656,8 +661,8 @@ pub struct BodySpec {
     /// Its fields.
     #[serde(default)]
     pub fields: Vec<FieldSpec>,
-    /// The body's shape is this shared object type (its fields, listed once under `types`);
-    /// instead of `fields`.
+    /// The body has the fields of this shape (service `shapes`) or shared object type (service
+    /// `types`), followed by any `fields` written here.
     #[serde(rename = "type")]
     pub ty: Option<TypeName>,
 }

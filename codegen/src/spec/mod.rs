@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 pub use decode::Sp;
 pub use format::*;
 pub use inferred::*;
-pub use shared::EndpointDefaultsSpec;
+pub use shared::{EndpointDefaultsSpec, ShapeSpec};
 
 use crate::diag::{Diagnostic, Errors, FileId, Loc, Problem, SourceMap, Span};
 

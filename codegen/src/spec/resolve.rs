@@ -47,6 +47,7 @@ fn check_service(out: &mut Out<'_>, file: FileId, s: &ServiceSpec) {
     if let Some(e) = &s.event_envelope {
         lists.push(&e.fields);
     }
+    lists.extend(s.shapes.iter().map(|x| x.fields.as_slice()));
     for list in lists {
         check_plain_fields(out, file, list);
     }
@@ -71,6 +72,21 @@ fn check_service(out: &mut Out<'_>, file: FileId, s: &ServiceSpec) {
             );
         }
         seen.push(&name.value);
+    }
+    for (i, shape) in s.shapes.iter().enumerate() {
+        let name = &shape.name.value;
+        let twice = s.shapes[..i].iter().any(|o| &o.name.value == name);
+        let typed = s
+            .types
+            .iter()
+            .any(|t| t.name.as_ref().is_some_and(|n| &n.value == name));
+        if twice || typed {
+            let problem = Problem::Conflict {
+                message: format!("`{name}` names more than one shape or type"),
+                hint: "give each shape a name no other shape or type has".into(),
+            };
+            out.report(problem, file, shape.name.span);
+        }
     }
     for (i, e) in s.error_catalogue.iter().enumerate() {
         let twice = s.error_catalogue[..i]
@@ -373,47 +389,38 @@ fn check_opt_outs(out: &mut Out<'_>, file: FileId, s: &ServiceSpec, e: &Endpoint
     }
 }
 
-/// A body written as `type: <shared object>` gets that type's fields.
+/// A body written as `type: <shape or shared object type>` gets its fields, then its own; a
+/// shape's description describes a body that has none of its own.
 fn shape_body(out: &mut Out<'_>, file: FileId, s: &ServiceSpec, body: &mut BodySpec) {
     let Some(ty) = &body.ty else {
         return;
     };
-    if let Some(first) = body.fields.first() {
-        let span = first.name.as_ref().map_or(first.ty.span, |n| n.span);
-        let problem = Problem::Conflict {
-            message: format!(
-                "the body is both of type `{}` and listed field by field",
-                ty.value
-            ),
-            hint: "keep `type` (the fields are those of the shared type) or `fields`, not both"
-                .into(),
-        };
-        out.report(problem, file, span);
-        return;
-    }
-    let target = s
+    let shape = s.shapes.iter().find(|x| x.name.value == ty.value);
+    let object = s
         .types
         .iter()
         .find(|t| t.name.as_ref().is_some_and(|n| n.value == ty.value));
-    match target {
-        Some(t) if t.ty.value == "object" => {
-            let mut fields = t.fields.clone();
-            fields.respan(ty.span);
-            body.fields = fields;
-        }
-        Some(_) => out.report(
-            Problem::NotAllowedHere {
+    let fields = match (shape, object) {
+        (Some(shape), _) => &shape.fields,
+        (None, Some(t)) if t.ty.value == "object" => &t.fields,
+        (None, Some(_)) => {
+            let reason = format!(
+                "a body's `type` must be a shape or a shared `object` type; `{}` is neither",
+                ty.value
+            );
+            let problem = Problem::NotAllowedHere {
                 key: "type".into(),
-                reason: format!(
-                    "a body's shape must be a shared `object` type; `{}` is not one",
-                    ty.value
-                ),
-            },
-            file,
-            ty.span,
-        ),
-        None => {
-            let names = s.types.iter().filter_map(|t| t.name.as_ref());
+                reason,
+            };
+            out.report(problem, file, ty.span);
+            return;
+        }
+        (None, None) => {
+            let names = s
+                .shapes
+                .iter()
+                .map(|x| &x.name)
+                .chain(s.types.iter().filter_map(|t| t.name.as_ref()));
             out.report(
                 Problem::UnknownReference {
                     kind: "type",
@@ -423,8 +430,35 @@ fn shape_body(out: &mut Out<'_>, file: FileId, s: &ServiceSpec, body: &mut BodyS
                 file,
                 ty.span,
             );
+            return;
+        }
+    };
+    let name_of = |f: &FieldSpec| f.name.as_ref().map(|n| n.value.clone());
+    for own in &body.fields {
+        if let Some(name) =
+            name_of(own).filter(|n| fields.iter().any(|f| name_of(f).as_ref() == Some(n)))
+        {
+            let span = own.name.as_ref().map_or(own.ty.span, |n| n.span);
+            let problem = Problem::Conflict {
+                message: format!(
+                    "field `{name}` is listed here and also comes with `{}`",
+                    ty.value
+                ),
+                hint: "remove it here (the shape defines it) or stop using the shape for this body"
+                    .into(),
+            };
+            out.report(problem, file, span);
         }
     }
+    // A body that says nothing about itself is described by its shape.
+    if let (None, Some(shape)) = (&body.description, shape) {
+        body.description = shape.description.clone();
+        body.description.respan(ty.span);
+    }
+    let mut merged = fields.clone();
+    merged.respan(ty.span);
+    merged.append(&mut body.fields);
+    body.fields = merged;
 }
 
 #[cfg(test)]

@@ -26,6 +26,12 @@ params:
 error_catalogue:
   - {code: Gone, http_status: 404, message: Gone., meaning: Shared meaning.}
   - {code: Busy, http_status: 503, message: Busy., retryable: true}
+shapes:
+  - name: Pair
+    description: Two things.
+    fields:
+      - {name: one, type: string}
+      - {name: two, type: Ctx}
 endpoint_defaults:
   dispatch:
     - {in: query, name: Version, value: "1"}

@@ -29,6 +29,18 @@ pub struct EndpointDefaultsSpec {
     pub errors: Vec<Sp<CodeValue>>,
 }
 
+/// A named list of body fields (service `shapes`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShapeSpec {
+    /// The name bodies refer to with `type: <name>`.
+    pub name: Text,
+    /// What the fields describe.
+    pub description: Option<Text>,
+    /// The fields, in order.
+    pub fields: Vec<FieldSpec>,
+}
+
 /// Moves every span of a copied definition to `at` (the place in the inheriting file).
 pub(crate) trait Respan {
     fn respan(&mut self, at: Span);
