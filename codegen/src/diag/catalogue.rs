@@ -355,7 +355,8 @@ impl Problem {
             Problem::Delivery { hint, .. } => Some(hint.clone()),
             Problem::OverrideNotAllowed { .. } => Some(
                 "a use may override only `required`, `description`, `description_en`, `default`, \
-                 `example` and `unconfirmed`; for another shape declare a parameter of its own"
+                 `example`, `unconfirmed` and `inferred`; for another shape declare a parameter \
+                 of its own"
                     .into(),
             ),
             Problem::Conflict { hint, .. } => Some(hint.clone()),

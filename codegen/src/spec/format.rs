@@ -726,7 +726,7 @@ pub struct FieldSpec {
     pub inferred: Option<FieldInferredSpec>,
     /// Endpoint parameters only: the name of a shared parameter (service `params`) this entry
     /// stands for; the entry may then override `required`, `description`, `description_en`,
-    /// `default`, `example` and `unconfirmed`, and nothing else.
+    /// `default`, `example`, `unconfirmed` and `inferred`, and nothing else.
     #[serde(rename = "use")]
     pub use_: Option<Text>,
 }

@@ -4,7 +4,8 @@
 //! so a correct migration to the short forms changes no output.
 //!
 //! What wins, most specific first:
-//! - a parameter: the keys written on the `use` entry, then the shared definition;
+//! - a parameter: the keys written on the `use` entry, then the shared definition (`inferred`
+//!   marks are replaced as a whole: they describe the values of one page);
 //! - a dispatch value: the endpoint's own entry with the same `in` and `name`, then the default;
 //! - an error: the keys written in the endpoint, then the catalogue entry, then `errors`
 //!   (completed later, in lowering, exactly as before);
@@ -292,7 +293,7 @@ fn use_param(
     p: FieldSpec,
     name: &Text,
 ) -> Option<FieldSpec> {
-    let fixed: [(&str, Option<Span>); 17] = [
+    let fixed: [(&str, Option<Span>); 16] = [
         ("name", p.name.as_ref().map(|x| x.span)),
         ("in", p.location.as_ref().map(|x| x.span)),
         ("type", (!p.ty.value.is_empty()).then_some(p.ty.span)),
@@ -320,7 +321,6 @@ fn use_param(
         ("from_auth", p.from_auth.as_ref().map(|x| x.span)),
         ("rust_name", p.rust_name.as_ref().map(|x| x.span)),
         ("secret", p.secret.as_ref().map(|x| x.span)),
-        ("inferred", p.inferred.as_ref().map(|_| name.span)),
         ("use", None),
     ];
     let mut ok = true;
@@ -353,7 +353,8 @@ fn use_param(
         description_en,
         default,
         example,
-        unconfirmed
+        unconfirmed,
+        inferred
     );
     merged.use_ = Some(name.clone());
     Some(merged)
