@@ -75,6 +75,13 @@ fn a_use_takes_the_shared_definition_and_its_own_overrides_win() {
     assert_eq!(user.description.as_ref().expect("d").value, "Own.");
     assert!(user.required.as_ref().expect("r").value);
     assert!(user.use_.is_some(), "the copy remembers where it came from");
+    let (e, errs) = resolve("params:\n- {use: User, inferred: {example: Made up.}}\n");
+    assert!(errs.is_empty(), "{errs:?}");
+    let marks = e.params[2]
+        .inferred
+        .as_ref()
+        .expect("the use's own inferred marks");
+    assert_eq!(marks.example.as_ref().expect("example").value, "Made up.");
 }
 
 #[test]
