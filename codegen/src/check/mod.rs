@@ -17,6 +17,9 @@ use crate::spec::{FieldSpec, ServiceFiles, SpecSet};
 /// Runs every pass; returns all problems found, sorted by place.
 pub fn check(set: &SpecSet) -> Result<(), Vec<Diagnostic>> {
     let mut errors = Errors::default();
+    for (problem, loc) in &set.resolution {
+        errors.report(problem.clone(), *loc);
+    }
     for service in &set.services {
         let mut cx = Cx {
             service,

@@ -39,6 +39,9 @@ pub struct SpecSet {
     pub sources: SourceMap,
     /// One entry per vendor folder, sorted by folder name.
     pub services: Vec<ServiceFiles>,
+    /// Semantic problems found while resolving shared definitions (unknown names, conflicts):
+    /// reported by `check` with its own findings, as the shape problems of loading are not.
+    pub resolution: Vec<(Problem, Loc)>,
 }
 
 /// Failure to read the specs at all (not a spec error): exit code 2.
@@ -121,7 +124,13 @@ pub fn load_dir(root: &Path) -> Result<SpecSet, LoadError> {
                 endpoints.push(endpoint);
             }
         }
-        resolve::resolve_service(file, &spec, &mut endpoints, &mut errors);
+        resolve::resolve_service(
+            file,
+            &spec,
+            &mut endpoints,
+            &mut errors,
+            &mut set.resolution,
+        );
         set.services.push(ServiceFiles {
             dir,
             file,

@@ -17,14 +17,16 @@ use crate::check::walk_fields;
 use crate::diag::catalogue::suggest;
 use crate::diag::{Errors, FileId, Loc, Problem, Span};
 
-/// Resolves one vendor's endpoints in place; problems go to `errors`.
+/// Resolves one vendor's endpoints in place. A missing key is a loading problem (`errors`);
+/// an unknown name or a conflict is a semantic one, left in `deferred` for `check`.
 pub fn resolve_service(
     service_file: FileId,
     service: &ServiceSpec,
     endpoints: &mut [(FileId, EndpointSpec)],
     errors: &mut Errors,
+    deferred: &mut Vec<(Problem, Loc)>,
 ) {
-    let mut out = Out { errors };
+    let mut out = Out { errors, deferred };
     check_service(&mut out, service_file, service);
     for (file, endpoint) in endpoints {
         resolve_endpoint(&mut out, *file, service, endpoint);
@@ -33,11 +35,17 @@ pub fn resolve_service(
 
 struct Out<'a> {
     errors: &'a mut Errors,
+    deferred: &'a mut Vec<(Problem, Loc)>,
 }
 
 impl Out<'_> {
     fn report(&mut self, problem: Problem, file: FileId, span: Span) {
-        self.errors.report(problem, Loc { file, span });
+        let loc = Loc { file, span };
+        if matches!(problem, Problem::MissingKey { .. }) {
+            self.errors.report(problem, loc);
+        } else {
+            self.deferred.push((problem, loc));
+        }
     }
 }
 
@@ -155,6 +163,24 @@ fn check_plain_fields(out: &mut Out<'_>, file: FileId, fields: &[FieldSpec]) {
     }
 }
 
+/// A `type` left out (already reported) is located at the entry's `use` or name, so that the
+/// checks after this step never point at the start of the file.
+fn locate_missing_types(fields: &mut [FieldSpec]) {
+    for f in fields {
+        if f.ty.value.is_empty() {
+            let at = f.use_.as_ref().or(f.name.as_ref()).map(|t| t.span);
+            f.ty.span = at.unwrap_or(f.ty.span);
+        }
+        if let Some(items) = &mut f.items {
+            locate_missing_types(std::slice::from_mut(&mut **items));
+        }
+        if let Some(additional) = &mut f.additional {
+            locate_missing_types(std::slice::from_mut(&mut **additional));
+        }
+        locate_missing_types(&mut f.fields);
+    }
+}
+
 fn shared_param<'a>(s: &'a ServiceSpec, name: &str) -> Option<&'a FieldSpec> {
     s.params
         .iter()
@@ -263,6 +289,7 @@ fn resolve_endpoint(out: &mut Out<'_>, file: FileId, s: &ServiceSpec, e: &mut En
 
     for body in [&mut e.request, &mut e.response].into_iter().flatten() {
         check_plain_fields(out, file, &body.fields);
+        locate_missing_types(&mut body.fields);
         shape_body(out, file, s, body);
     }
 }
@@ -434,23 +461,8 @@ fn shape_body(out: &mut Out<'_>, file: FileId, s: &ServiceSpec, body: &mut BodyS
             return;
         }
     };
-    let name_of = |f: &FieldSpec| f.name.as_ref().map(|n| n.value.clone());
-    for own in &body.fields {
-        if let Some(name) =
-            name_of(own).filter(|n| fields.iter().any(|f| name_of(f).as_ref() == Some(n)))
-        {
-            let span = own.name.as_ref().map_or(own.ty.span, |n| n.span);
-            let problem = Problem::Conflict {
-                message: format!(
-                    "field `{name}` is listed here and also comes with `{}`",
-                    ty.value
-                ),
-                hint: "remove it here (the shape defines it) or stop using the shape for this body"
-                    .into(),
-            };
-            out.report(problem, file, span);
-        }
-    }
+    // A field both in the shape and written here is a duplicate field, reported by `check`
+    // with both places.
     // A body that says nothing about itself is described by its shape.
     if let (None, Some(shape)) = (&body.description, shape) {
         body.description = shape.description.clone();

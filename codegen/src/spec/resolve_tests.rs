@@ -50,7 +50,17 @@ fn resolve(endpoint: &str) -> (EndpointSpec, Vec<String>) {
     assert!(p.is_empty(), "{p:?}");
     let mut endpoints = vec![(FileId(1), e.expect("endpoint"))];
     let mut errors = Errors::default();
-    resolve_service(FileId(0), &service, &mut endpoints, &mut errors);
+    let mut deferred = Vec::new();
+    resolve_service(
+        FileId(0),
+        &service,
+        &mut endpoints,
+        &mut errors,
+        &mut deferred,
+    );
+    for (problem, loc) in deferred {
+        errors.report(problem, loc);
+    }
     let codes = match errors.finish() {
         Ok(()) => Vec::new(),
         Err(list) => list.iter().map(|d| d.problem.code().to_owned()).collect(),
@@ -185,4 +195,35 @@ fn an_override_of_a_fixed_key_and_an_unknown_name_are_errors() {
     assert_eq!(errs, ["E0104"]);
     let (_, errs) = resolve("without_defaults: [Nope]\n");
     assert_eq!(errs, ["E0104"]);
+}
+
+#[test]
+fn a_shape_gives_its_fields_first_and_its_description_to_an_undescribed_body() {
+    let field_names = |e: &EndpointSpec| -> Vec<String> {
+        let body = e.request.as_ref().expect("request");
+        body.fields
+            .iter()
+            .map(|f| f.name.as_ref().expect("name").value.clone())
+            .collect()
+    };
+    let described = |e: &EndpointSpec| {
+        let body = e.request.as_ref().expect("request");
+        body.description.as_ref().map(|d| d.value.clone())
+    };
+    let (e, errs) = resolve("request: {type: Pair, fields: [{name: three, type: json}]}\n");
+    assert!(errs.is_empty(), "{errs:?}");
+    assert_eq!(field_names(&e), ["one", "two", "three"]);
+    assert_eq!(described(&e).as_deref(), Some("Two things."));
+    let (e, _) = resolve("request: {type: Pair, description: Own.}\n");
+    assert_eq!(
+        described(&e).as_deref(),
+        Some("Own."),
+        "the body's own wins"
+    );
+    let (e, _) = resolve("request: {type: Ctx}\n");
+    assert_eq!(
+        described(&e),
+        None,
+        "a type's description is about the type"
+    );
 }
