@@ -11,6 +11,7 @@
 //!   (completed later, in lowering, exactly as before);
 //! - anything named under `without_defaults` is not inherited at all.
 
+use super::decode::Sp;
 use super::format::{BodySpec, EndpointSpec, ErrorSpec, FieldSpec, ServiceSpec, Text};
 use super::shared::Respan;
 use crate::check::walk_fields;
@@ -287,6 +288,26 @@ fn resolve_endpoint(out: &mut Out<'_>, file: FileId, s: &ServiceSpec, e: &mut En
         }
     }
 
+    // Sample values said once, for the parameters this endpoint has and did not opt out of.
+    for (name, value) in defaults.map_or(&Default::default(), |d| &d.sample_params) {
+        let has = e
+            .params
+            .iter()
+            .any(|p| p.name.as_ref().is_some_and(|n| &n.value == name));
+        if !has || skipped(name) {
+            continue;
+        }
+        for sample in &mut e.samples {
+            let at = sample.name.span;
+            if let Some(request) = &mut sample.request {
+                request
+                    .params
+                    .entry(name.clone())
+                    .or_insert_with(|| Sp::new(value.value.clone(), at));
+            }
+        }
+    }
+
     for body in [&mut e.request, &mut e.response].into_iter().flatten() {
         check_plain_fields(out, file, &body.fields);
         locate_missing_types(&mut body.fields);
@@ -404,6 +425,7 @@ fn check_opt_outs(out: &mut Out<'_>, file: FileId, s: &ServiceSpec, e: &Endpoint
         names.extend(d.dispatch.iter().map(|x| x.name.value.clone()));
         names.extend(d.params.iter().map(|x| x.value.clone()));
         names.extend(d.errors.iter().map(|x| x.value.to_string()));
+        names.extend(d.sample_params.keys().cloned());
     }
     for w in &e.without_defaults {
         if !names.contains(&w.value) {

@@ -37,6 +37,7 @@ endpoint_defaults:
     - {in: query, name: Version, value: "1"}
   params: [Inst, Tok]
   errors: [Busy]
+  sample_params: {Inst: x1, Tok: t, Other: o}
 "#;
 
 fn resolve(endpoint: &str) -> (EndpointSpec, Vec<String>) {
@@ -225,5 +226,33 @@ fn a_shape_gives_its_fields_first_and_its_description_to_an_undescribed_body() {
         described(&e),
         None,
         "a type's description is about the type"
+    );
+}
+
+#[test]
+fn sample_requests_get_the_default_values_they_do_not_give() {
+    let params = |e: &EndpointSpec, i: usize| -> Vec<(String, String)> {
+        let request = e.samples[i].request.as_ref();
+        request.map_or_else(Vec::new, |r| {
+            r.params
+                .iter()
+                .map(|(k, v)| (k.clone(), v.value.0.to_string()))
+                .collect()
+        })
+    };
+    let samples = "samples:\n- {name: a, request: {params: {Inst: own}}}\n- {name: b}\n";
+    let (e, errs) = resolve(samples);
+    assert!(errs.is_empty(), "{errs:?}");
+    let pair = |k: &str, v: &str| (k.to_owned(), format!("\"{v}\""));
+    assert_eq!(params(&e, 0), [pair("Inst", "own"), pair("Tok", "t")]);
+    assert!(
+        e.samples[1].request.is_none(),
+        "a sample without a request stays so"
+    );
+    let (e, _) = resolve(&format!("without_defaults: [Tok]\n{samples}"));
+    assert_eq!(
+        params(&e, 0),
+        [pair("Inst", "own")],
+        "no parameter, no sample value"
     );
 }

@@ -2,12 +2,14 @@
 //! definitions so that a diagnostic about an inherited value points at the endpoint that
 //! inherits it (a copy keeps no span into another file).
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::decode::Sp;
 use super::format::{
-    CodeValue, DispatchSpec, EnumValueSpec, ErrorSpec, FieldSpec, RangeSpec, Text,
+    CodeValue, DispatchSpec, EnumValueSpec, ErrorSpec, FieldSpec, Json, RangeSpec, Text,
 };
 use super::inferred::FieldInferredSpec;
 use crate::diag::Span;
@@ -27,6 +29,11 @@ pub struct EndpointDefaultsSpec {
     /// Codes (of `error_catalogue` or `errors`) every endpoint lists, after its own.
     #[serde(default)]
     pub errors: Vec<Sp<CodeValue>>,
+    /// Parameter values every documented sample request carries (e.g. the fixed values of a
+    /// vendor's sample URL), by wire name: filled into each sample that has a `request` and does
+    /// not give the parameter itself, for the parameters the endpoint has.
+    #[serde(default)]
+    pub sample_params: BTreeMap<String, Sp<Json>>,
 }
 
 /// A named list of body fields (service `shapes`).
