@@ -2,7 +2,7 @@
 //! Rust names side by side and collections in a stable order.
 
 use switchboard_codegen::model::{
-    AuthScheme, CodeValue, DispatchIn, Endpoint, Model, ParamIn, Service, TypeKind,
+    AuthScheme, CodeValue, DispatchIn, Endpoint, ParamIn, Service, TypeKind,
 };
 use switchboard_tests::{spec_model as model, spec_service as service};
 
