@@ -295,6 +295,11 @@ impl Problem {
             Problem::Yaml { message } if message.contains("depth") => {
                 Some("nesting is limited to 64 levels".into())
             }
+            Problem::Yaml { message } if message.contains("mapping values are not allowed") => Some(
+                "a `: ` inside plain text starts a mapping: quote the text, or write it as a \
+                 block (`key: >-` and the text indented on the next lines)"
+                    .into(),
+            ),
             Problem::Yaml { .. } => Some("fix the YAML syntax".into()),
             Problem::UnknownKey { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`?")),
             Problem::UnknownKey { expected, .. } => Some(format!("expected one of {}", list(expected))),
@@ -303,6 +308,12 @@ impl Problem {
                     Some("quote the value to make it a string".into())
                 }
                 ("a boolean", "a string") => Some("write `true` or `false`".into()),
+                // Plain YAML text containing `: ` is read as a mapping key and value.
+                ("a string", "a mapping") => Some(
+                    "text with `: ` in it reads as a mapping: quote it, or write it as a block \
+                     (`key: >-` and the text indented on the next lines)"
+                        .into(),
+                ),
                 _ => None,
             },
             Problem::MissingKey { key } => Some(format!("add `{key}:` to this mapping")),
