@@ -18,7 +18,9 @@ For each exchange:
 
 1. Matching. The request is matched back to an operation with the rule of specs/README.md
    ("RPC dispatch in OpenAPI"): the URL is split into a server of the document (its variables
-   matched by their enum or as any text without `/`) and a path; the candidates are the
+   matched by their enum or as any text without `/`) and a path. An operation that merges
+   several endpoints (the default form: `x-switchboard-dispatch.operations`) stands for each of
+   them, at its own method and path key, with that entry's `values`. The candidates are the
    operations whose `x-switchboard-dispatch` has the request's method and a path template that
    matches the path (an operation without the extension matches on its plain key); the match
    is the one candidate whose every dispatch value equals the request's query parameter, header
@@ -136,6 +138,21 @@ class Document:
                 if op is None:
                     continue
                 dispatch = op.get("x-switchboard-dispatch")
+                if dispatch and "operations" in dispatch:
+                    # Merged form: one operation at the real path for several endpoints.
+                    if key != dispatch["path"] or str(dispatch["method"]).lower() != method:
+                        self.problems.append(
+                            f"{op.get('operationId')}: path key {method.upper()} {key} is not "
+                            f"the real {dispatch['method']} {dispatch['path']}"
+                        )
+                    for entry in dispatch["operations"]:
+                        self.operations.append(
+                            Operation(
+                                entry["operationId"], key, method, method, key,
+                                list(entry.get("values", [])), item, op,
+                            )
+                        )
+                    continue
                 if dispatch:
                     real_method = str(dispatch["method"]).lower()
                     real_path = dispatch["path"]
@@ -143,7 +160,9 @@ class Document:
                     want = real_path + "".join(
                         f";{unreserved(v['name'])}={unreserved(v['value'])}" for v in values
                     )
-                    if key != want or real_method != method:
+                    # Per-endpoint form keys by `;name=value` suffixes; the merged form keeps
+                    # a lone dispatched endpoint at its real path.
+                    if key not in (want, real_path) or real_method != method:
                         self.problems.append(
                             f"{op.get('operationId')}: path key {method.upper()} {key} does not "
                             f"agree with x-switchboard-dispatch ({real_method.upper()} {want})"
@@ -160,7 +179,9 @@ class Document:
 
     def app(self, operation: Operation) -> OpenAPI:
         """openapi-core over the single-operation document of `operation`."""
-        app = self._apps.get(operation.operation_id)
+        # Endpoints merged into one operation share its document.
+        cache_key = f"{operation.key_method} {operation.key}"
+        app = self._apps.get(cache_key)
         if app is None:
             derived = {k: v for k, v in self.doc.items() if k not in ("paths", "webhooks")}
             item = {k: v for k, v in operation.item.items() if k not in METHODS}
@@ -174,7 +195,7 @@ class Document:
                     response_validator_cls=V31ResponseValidator,
                 ),
             )
-            self._apps[operation.operation_id] = app
+            self._apps[cache_key] = app
         return app
 
     def servers(self, operation: Operation | None = None) -> list[dict[str, Any]]:
@@ -361,7 +382,9 @@ def check_exchange(
         if errors:
             failures.append(Failure(file, name, "request", target.operation_id, errors))
         for other in found:
-            if other is target:
+            if other is target or other.op is target.op:
+                # Merged endpoints share one operation: their dispatch values (enum
+                # parameters, `const` body branches) tell them apart, checked by match().
                 continue
             counts["rejections"] += 1
             if not request_errors(doc, other, mock):

@@ -17,26 +17,14 @@ use std::time::Duration;
 use faye::Faye;
 use support::vendors::{GWS_PASSWORD, GWS_USER};
 use support::{bounded, transport};
-use switchboard_codegen::Builder;
 use switchboard_codegen::model::{Delivery, Model, Service};
 use switchboard_runtime::Secret;
-use switchboard_tests::root;
+use switchboard_tests::{spec_model as model, spec_service};
 
 use switchboard_genesys_gws as genesys;
 
 fn genesys_spec(model: &Model) -> &Service {
-    model
-        .services
-        .iter()
-        .find(|s| s.name == "genesys_gws")
-        .expect("the Genesys spec")
-}
-
-fn model() -> Model {
-    Builder::new()
-        .specs_dir(root().join("specs"))
-        .validate()
-        .expect("the specs validate")
+    spec_service(model, "genesys_gws")
 }
 
 /// faye mounted at the spec's Bayeux path under the client's base URL path (`/api/v2`).

@@ -25,31 +25,15 @@ use support::vendors::{
     ALI_KEY_ID, ALI_SECRET, HW_BASE, HW_GUIDS, HW_PASSWORD, acs3_verify, ali_error,
 };
 use support::{Recorded, Reply, Server, bounded, lock, transport};
-use switchboard_codegen::Builder;
-use switchboard_codegen::model::{Model, Service};
+use switchboard_codegen::model::Service;
 use switchboard_runtime::Secret;
 use switchboard_runtime::events::StreamError;
 use switchboard_runtime::transport::Transport;
-use switchboard_tests::root;
+use switchboard_tests::{spec_model as model, spec_service as service};
 
 use switchboard_alibaba_ccc as alibaba;
 use switchboard_huawei_agentgateway as huawei;
 use switchboard_tencent_im_desk as tencent;
-
-fn model() -> Model {
-    Builder::new()
-        .specs_dir(root().join("specs"))
-        .validate()
-        .expect("the specs validate")
-}
-
-fn service<'a>(model: &'a Model, name: &str) -> &'a Service {
-    model
-        .services
-        .iter()
-        .find(|s| s.name == name)
-        .unwrap_or_else(|| panic!("service {name}"))
-}
 
 /// Every documented event frame of a service, by event name, in spec order.
 fn documented_frames(service: &Service) -> Vec<(String, Value)> {

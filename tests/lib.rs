@@ -78,3 +78,23 @@ pub fn tree_digest(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// The model of the workspace's specs (`specs/`), which must validate.
+pub fn spec_model() -> switchboard_codegen::model::Model {
+    switchboard_codegen::Builder::new()
+        .specs_dir(root().join("specs"))
+        .validate()
+        .expect("the specs validate")
+}
+
+/// One service of a model, by name.
+pub fn spec_service<'a>(
+    model: &'a switchboard_codegen::model::Model,
+    name: &str,
+) -> &'a switchboard_codegen::model::Service {
+    model
+        .services
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("service {name}"))
+}

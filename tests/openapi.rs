@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 use switchboard_codegen::Builder;
-use switchboard_codegen::emit::openapi::{self, Version};
+use switchboard_codegen::emit::openapi::{self, Dispatch, Options, Version};
 use switchboard_codegen::model::{Model, Service};
 use switchboard_tests::root;
 
@@ -34,6 +34,15 @@ fn text(outputs: &switchboard_codegen::Outputs, name: &str) -> String {
 fn doc(name: &str) -> Value {
     let (_, outputs) = build();
     serde_json::from_str(&text(&outputs, name)).expect("the document is JSON")
+}
+
+/// The document in the per-endpoint dispatch form (`--openapi-dispatch per-endpoint`).
+fn per_endpoint(model: &Model, name: &str, version: Version) -> Value {
+    let options = Options {
+        version,
+        dispatch: Dispatch::PerEndpoint,
+    };
+    openapi::document_with(service(model, name), options)
 }
 
 /// The only operation of a one-endpoint service, with its path key and method.
@@ -102,9 +111,9 @@ fn output_is_deterministic() {
 
 #[test]
 fn operation_ids_are_the_endpoint_ids_and_map_back() {
-    let (model, outputs) = build();
+    let (model, _) = build();
     for service in &model.services {
-        let doc: Value = serde_json::from_str(&text(&outputs, &service.name)).expect("JSON");
+        let doc = per_endpoint(&model, &service.name, Version::V3_1);
         let mut ids: Vec<String> = Vec::new();
         for item in doc["paths"].as_object().expect("paths").values() {
             for op in item.as_object().expect("path item").values() {
@@ -304,7 +313,8 @@ fn tencent_random_range_is_in_the_signature_extension() {
 
 #[test]
 fn unmute_call_lists_its_seven_error_codes_with_statuses() {
-    let doc = doc("alibaba_ccc");
+    let (model, _) = build();
+    let doc = per_endpoint(&model, "alibaba_ccc", Version::V3_1);
     let (path, method, op) = operation(&doc, "unmute_call");
     let own: Vec<(String, u64)> = op["x-switchboard-errors"]
         .as_array()
@@ -394,7 +404,8 @@ fn unmute_call_lists_its_seven_error_codes_with_statuses() {
 
 #[test]
 fn genesys_sample_request_body_is_the_example() {
-    let doc = doc("genesys_gws");
+    let (model, _) = build();
+    let doc = per_endpoint(&model, "genesys_gws", Version::V3_1);
     let (path, _, op) = operation(&doc, "remove_participant_from_conference");
     assert_eq!(
         path,
@@ -451,6 +462,25 @@ fn version_3_0_down_converts_what_3_0_lacks() {
         event["responses"]["default"].is_object(),
         "3.0 requires responses"
     );
+    // 3.0 tools read one return type from the 2xx and `default` responses together (progenitor
+    // asserts they agree): the error body is given per status range instead.
+    for item in genesys["paths"].as_object().expect("paths").values() {
+        for op in item.as_object().expect("path item").values() {
+            let responses = &op["responses"];
+            assert!(responses.get("default").is_none(), "{}", op["operationId"]);
+            // Genesys's bodiless `default` beside its text/plain 403: kept as an extension.
+            assert!(responses["403"]["content"]["text/plain"].is_object());
+            assert!(responses.get("4XX").is_none() && responses.get("5XX").is_none());
+            assert!(responses["x-switchboard-default"]["description"].is_string());
+        }
+    }
+    // Alibaba's `default` has the error body: it becomes the 4XX and 5XX ranges.
+    let alibaba = openapi::document(service(&model, "alibaba_ccc"), Version::V3_0);
+    let responses = &alibaba["paths"]["/"]["post"]["responses"];
+    assert!(responses.get("default").is_none());
+    assert!(responses["4XX"]["content"]["application/json"]["schema"].is_object());
+    assert_eq!(responses["4XX"], responses["5XX"]);
+    let genesys = per_endpoint(&model, "genesys_gws", Version::V3_0);
     let (_, _, op) = operation(&genesys, "remove_participant_from_conference");
     let schema = &op["requestBody"]["content"]["application/json"]["schema"];
     assert_eq!(
@@ -508,4 +538,94 @@ fn hostile_prose_is_inert_markdown() {
     assert!(!descriptions.contains("<script"), "raw HTML left");
     // Data is not prose: the vendor name stays as written.
     assert_eq!(doc["info"]["x-vendor"], "Ven|dor <script>alert(1)</script>");
+}
+
+/// Merged form (the default): every path key is a wire path, and every endpoint is findable,
+/// alone as its own operation or by its dispatch values among `x-switchboard-dispatch.operations`.
+#[test]
+fn merged_paths_are_wire_paths_and_list_every_endpoint() {
+    let (model, outputs) = build();
+    for service in &model.services {
+        let doc: Value = serde_json::from_str(&text(&outputs, &service.name)).expect("JSON");
+        let mut found: Vec<String> = Vec::new();
+        for (key, item) in doc["paths"].as_object().expect("paths") {
+            assert!(
+                !key.contains(';'),
+                "{}: {key} is not a wire path",
+                service.name
+            );
+            let paths: Vec<&str> = service.endpoints.iter().map(|e| e.path.as_str()).collect();
+            assert!(paths.contains(&key.as_str()), "{key}");
+            for op in item.as_object().expect("path item").values() {
+                match op["x-switchboard-dispatch"]["operations"].as_array() {
+                    Some(entries) => found.extend(
+                        entries
+                            .iter()
+                            .map(|e| e["operationId"].as_str().expect("id").to_owned()),
+                    ),
+                    None => found.push(op["operationId"].as_str().expect("id").to_owned()),
+                }
+            }
+        }
+        let mut expected: Vec<String> = service.endpoints.iter().map(|e| e.id.0.clone()).collect();
+        found.sort();
+        expected.sort();
+        assert_eq!(found, expected, "{}", service.name);
+    }
+}
+
+#[test]
+fn merged_dispatch_values_are_enums_and_body_branches() {
+    let alibaba = doc("alibaba_ccc");
+    let op = &alibaba["paths"]["/"]["post"];
+    let action = op["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .find(|p| p["name"] == "Action")
+        .expect("Action");
+    let actions = action["schema"]["enum"].as_array().expect("enum");
+    assert_eq!(actions.len(), 24);
+    assert!(actions.contains(&json!("UnmuteCall")));
+    // The header a signing scheme moves the action to is in the extension, not a parameter
+    // (openapi-python-client rejects an optional `const` header).
+    assert!(!op["parameters"].to_string().contains("\"x-acs-action\""));
+    let unmute = op["x-switchboard-dispatch"]["operations"]
+        .as_array()
+        .expect("operations")
+        .iter()
+        .find(|e| e["operationId"] == "unmute_call")
+        .expect("unmute_call");
+    assert_eq!(
+        unmute["values"][0]["alternatives"][0]["name"],
+        "x-acs-action"
+    );
+    assert!(
+        unmute["x-switchboard-errors"]
+            .as_array()
+            .expect("errors")
+            .len()
+            >= 7
+    );
+
+    let genesys = doc("genesys_gws");
+    let op = &genesys["paths"]["/me/calls/{id}"]["post"];
+    let media = &op["requestBody"]["content"]["application/json"];
+    let branch = media["schema"]["oneOf"]
+        .as_array()
+        .expect("oneOf")
+        .iter()
+        .find(|b| b["properties"]["operationName"]["const"] == "RemoveParticipantFromConference")
+        .expect("a branch per endpoint");
+    assert_eq!(branch["required"], json!(["operationName", "participant"]));
+    assert_eq!(
+        media["examples"]["remove_participant_from_conference/documented"]["value"],
+        json!({ "operationName": "RemoveParticipantFromConference", "participant": "15001" })
+    );
+    assert!(
+        op["description"]
+            .as_str()
+            .expect("description")
+            .contains("`operationName=RemoveParticipantFromConference`")
+    );
 }

@@ -1,26 +1,10 @@
 //! Lowering the four seed specs: the model carries every fact of the seed pages, with wire and
 //! Rust names side by side and collections in a stable order.
 
-use switchboard_codegen::Builder;
 use switchboard_codegen::model::{
-    AuthScheme, CodeValue, DispatchIn, Endpoint, Model, ParamIn, Service, TypeKind,
+    AuthScheme, CodeValue, DispatchIn, Endpoint, ParamIn, Service, TypeKind,
 };
-use switchboard_tests::root;
-
-fn model() -> Model {
-    Builder::new()
-        .specs_dir(root().join("specs"))
-        .validate()
-        .expect("the seed specs validate")
-}
-
-fn service<'a>(model: &'a Model, name: &str) -> &'a Service {
-    model
-        .services
-        .iter()
-        .find(|s| s.name == name)
-        .unwrap_or_else(|| panic!("service {name}"))
-}
+use switchboard_tests::{spec_model as model, spec_service as service};
 
 fn endpoint<'a>(service: &'a Service, id: &str) -> &'a Endpoint {
     service

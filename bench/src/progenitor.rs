@@ -70,36 +70,6 @@ fn read_note(path: &Path) -> Option<Usage> {
     })
 }
 
-/// Rewrites our OpenAPI 3.0.3 export into what progenitor accepts, changing no operation's
-/// meaning: progenitor 0.15.1 asserts (`response_types.len() <= 1`, `method.rs`) when an
-/// operation has a 2xx response and a `default` response of another type, which is how the
-/// export says "any other status carries an error body". The same error body is given as `4XX`
-/// and `5XX` instead.
-pub fn adapt_export(export: &Path, out: &Path) -> io::Result<()> {
-    let mut doc: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(export)?).map_err(io::Error::other)?;
-    if let Some(serde_json::Value::Object(paths)) = doc.get_mut("paths") {
-        for item in paths.values_mut() {
-            let Some(item) = item.as_object_mut() else {
-                continue;
-            };
-            for op in item.values_mut() {
-                let Some(serde_json::Value::Object(responses)) = op.get_mut("responses") else {
-                    continue;
-                };
-                if let Some(default) = responses.shift_remove("default") {
-                    responses.insert("4XX".into(), default.clone());
-                    responses.insert("5XX".into(), default);
-                }
-            }
-        }
-    }
-    std::fs::write(
-        out,
-        serde_json::to_vec_pretty(&doc).map_err(io::Error::other)?,
-    )
-}
-
 /// Generates the client crate for `spec` (OpenAPI 3.0 JSON) into `out` (replaced).
 pub fn generate(tool: &Installed, spec: &Path, out: &Path, log: &Path) -> io::Result<Usage> {
     if out.exists() {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use switchboard_codegen::emit::openapi::Version;
+use switchboard_codegen::emit::openapi::{Dispatch, Version};
 use switchboard_codegen::{Builder, Error};
 
 /// Generates typed Rust clients, OpenAPI 3.1 and Markdown docs from the YAML specs.
@@ -25,8 +25,19 @@ struct Cli {
     /// OpenAPI version of `openapi/<service>.json` (3.0.3 for tools that do not read 3.1).
     #[arg(long, global = true, value_name = "VERSION", default_value = "3.1.0")]
     openapi_version: OpenApiVersion,
+    /// How endpoints sharing a method and path (RPC dispatch) appear in OpenAPI: `merged` (one
+    /// operation per real path, what generic clients call correctly) or `per-endpoint` (one
+    /// operation per endpoint under a `<path>;<name>=<value>` key that is not the wire path).
+    #[arg(long, global = true, value_name = "FORM", default_value = "merged")]
+    openapi_dispatch: OpenApiDispatch,
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OpenApiDispatch {
+    Merged,
+    PerEndpoint,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -67,6 +78,10 @@ fn main() -> ExitCode {
         .openapi_version(match cli.openapi_version {
             OpenApiVersion::V3_1 => Version::V3_1,
             OpenApiVersion::V3_0 => Version::V3_0,
+        })
+        .openapi_dispatch(match cli.openapi_dispatch {
+            OpenApiDispatch::Merged => Dispatch::Merged,
+            OpenApiDispatch::PerEndpoint => Dispatch::PerEndpoint,
         });
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let result = match (cli.command, cli.check) {

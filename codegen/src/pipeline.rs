@@ -58,7 +58,7 @@ pub use crate::emit::Outputs as GeneratedFiles;
 pub struct Builder {
     specs: PathBuf,
     out: PathBuf,
-    openapi_version: OpenApiVersion,
+    openapi: emit::openapi::Options,
     fault: Option<Fault>,
 }
 
@@ -67,7 +67,7 @@ impl Default for Builder {
         Builder {
             specs: PathBuf::from("specs"),
             out: PathBuf::from("generated"),
-            openapi_version: OpenApiVersion::V3_1,
+            openapi: emit::openapi::Options::default(),
             fault: None,
         }
     }
@@ -95,7 +95,15 @@ impl Builder {
     /// holds) or 3.0.3 for tools that only read 3.0 (e.g. progenitor). The file names stay the
     /// same, so `--check` against a 3.1 tree reports every document as stale.
     pub fn openapi_version(mut self, version: OpenApiVersion) -> Self {
-        self.openapi_version = version;
+        self.openapi.version = version;
+        self
+    }
+
+    /// How endpoints sharing a method and path (RPC dispatch) appear in the OpenAPI documents:
+    /// merged into one operation at the real path (the default, what `generated/` holds) or one
+    /// operation per endpoint under a `;name=value` path key.
+    pub fn openapi_dispatch(mut self, dispatch: emit::openapi::Dispatch) -> Self {
+        self.openapi.dispatch = dispatch;
         self
     }
 
@@ -155,7 +163,7 @@ impl Builder {
     pub fn build(&self) -> Result<(Model, Outputs), Error> {
         on_every_core(|| {
             let model = self.validate_here()?;
-            let outputs = emit_all_with(&model, self.openapi_version);
+            let outputs = emit_all_with(&model, self.openapi);
             Ok((model, outputs))
         })
     }
@@ -240,7 +248,8 @@ pub fn emit_all(model: &Model) -> Outputs {
 /// The emitters are pure functions of the model, so they run side by side (and the Rust
 /// emitter spreads its endpoint modules over every core); each writes its own files, and the
 /// union is the same whatever the order they finish in.
-pub fn emit_all_with(model: &Model, openapi_version: OpenApiVersion) -> Outputs {
+pub fn emit_all_with(model: &Model, openapi: impl Into<emit::openapi::Options>) -> Outputs {
+    let openapi = openapi.into();
     let run = |emit: &(dyn Fn(&mut Outputs) + Sync)| {
         let mut out = Outputs::default();
         emit(&mut out);
@@ -253,7 +262,7 @@ pub fn emit_all_with(model: &Model, openapi_version: OpenApiVersion) -> Outputs 
                 || run(&|out| emit::markdown::emit_markdown(model, out)),
                 || {
                     rayon::join(
-                        || run(&|out| emit::openapi::emit_openapi(model, openapi_version, out)),
+                        || run(&|out| emit::openapi::emit_openapi(model, openapi, out)),
                         || run(&|out| emit::schema::emit_schema(out)),
                     )
                 },

@@ -27,6 +27,8 @@ pub mod response;
 pub mod retry;
 pub mod secret;
 pub mod signing;
+#[cfg(feature = "simulator")]
+pub mod sim;
 pub mod trace;
 pub mod transport;
 pub mod validate;

@@ -381,6 +381,7 @@ fn shallow(field: &FieldSpec) -> FieldSpec {
         secret: None,
         unconfirmed: None,
         inferred: None,
+        use_: None,
     }
 }
 

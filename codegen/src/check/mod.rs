@@ -4,6 +4,7 @@
 mod collisions;
 mod constraints;
 mod delivery;
+mod event_samples;
 mod idempotent;
 mod inferred;
 mod names;
@@ -18,6 +19,9 @@ use crate::spec::{FieldSpec, ServiceFiles, SpecSet};
 /// Runs every pass; returns all problems found, sorted by place.
 pub fn check(set: &SpecSet) -> Result<(), Vec<Diagnostic>> {
     let mut errors = Errors::default();
+    for (problem, loc) in &set.resolution {
+        errors.report(problem.clone(), *loc);
+    }
     for service in &set.services {
         let mut cx = Cx {
             service,
@@ -30,6 +34,7 @@ pub fn check(set: &SpecSet) -> Result<(), Vec<Diagnostic>> {
         delivery::check_delivery(&mut cx);
         constraints::check_constraints(&mut cx);
         samples::check_samples(&mut cx);
+        event_samples::check_event_samples(&mut cx);
         collisions::check_collisions(&mut cx);
         inferred::check_inferred(&mut cx);
         idempotent::check_idempotent(&mut cx);

@@ -12,6 +12,9 @@ pub fn check_references(cx: &mut Cx<'_>) {
     let file = service.file;
     check_types(cx, file, &spec.envelope.fields);
     check_types(cx, file, &spec.types);
+    for shape in &spec.shapes {
+        check_types(cx, file, &shape.fields);
+    }
     for event in &spec.events {
         check_types(cx, file, &event.fields);
     }

@@ -141,6 +141,21 @@ pub enum Problem {
         /// How to fix it.
         hint: String,
     },
+    /// A use of a shared parameter sets a key that only the shared definition may set.
+    OverrideNotAllowed {
+        /// The key.
+        key: String,
+        /// The shared parameter.
+        name: String,
+    },
+    /// Two definitions of one thing meet where one must win and neither is marked to (an
+    /// endpoint's own parameter beside an inherited one, a code in two service lists).
+    Conflict {
+        /// What clashes, in words.
+        message: String,
+        /// How to say which one is meant.
+        hint: String,
+    },
     /// A code whose YAML type disagrees with the envelope's code type.
     CodeType {
         /// The envelope's code type.
@@ -175,6 +190,8 @@ impl Problem {
             Problem::CodeType { .. } => "E0111",
             Problem::MissingDispatch { .. } => "E0112",
             Problem::Delivery { .. } => "E0113",
+            Problem::OverrideNotAllowed { .. } => "E0114",
+            Problem::Conflict { .. } => "E0115",
         }
     }
 
@@ -224,6 +241,10 @@ impl Problem {
                 )
             }
             Problem::Delivery { message, .. } => format!("event delivery: {message}"),
+            Problem::OverrideNotAllowed { key, name } => {
+                format!("`{key}` cannot be overridden on a use of shared parameter `{name}`")
+            }
+            Problem::Conflict { message, .. } => message.clone(),
         }
     }
 
@@ -253,6 +274,8 @@ impl Problem {
             Problem::CodeType { .. } => "wrong type of code".into(),
             Problem::MissingDispatch { .. } => "this endpoint".into(),
             Problem::Delivery { .. } => "this setting".into(),
+            Problem::OverrideNotAllowed { .. } => "fixed by the shared definition".into(),
+            Problem::Conflict { .. } => "conflicts".into(),
         }
     }
 
@@ -272,6 +295,11 @@ impl Problem {
             Problem::Yaml { message } if message.contains("depth") => {
                 Some("nesting is limited to 64 levels".into())
             }
+            Problem::Yaml { message } if message.contains("mapping values are not allowed") => Some(
+                "a `: ` inside plain text starts a mapping: quote the text, or write it as a \
+                 block (`key: >-` and the text indented on the next lines)"
+                    .into(),
+            ),
             Problem::Yaml { .. } => Some("fix the YAML syntax".into()),
             Problem::UnknownKey { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`?")),
             Problem::UnknownKey { expected, .. } => Some(format!("expected one of {}", list(expected))),
@@ -280,6 +308,12 @@ impl Problem {
                     Some("quote the value to make it a string".into())
                 }
                 ("a boolean", "a string") => Some("write `true` or `false`".into()),
+                // Plain YAML text containing `: ` is read as a mapping key and value.
+                ("a string", "a mapping") => Some(
+                    "text with `: ` in it reads as a mapping: quote it, or write it as a block \
+                     (`key: >-` and the text indented on the next lines)"
+                        .into(),
+                ),
                 _ => None,
             },
             Problem::MissingKey { key } => Some(format!("add `{key}:` to this mapping")),
@@ -300,6 +334,18 @@ impl Problem {
                 Some("placeholders are `{name}` with a name of letters, digits, `_` or `-`".into())
             }
             Problem::UnknownReference { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`?")),
+            Problem::UnknownReference { kind: "error code", .. } => Some(
+                "define the code once in service.yaml, under `error_catalogue` (code, http_status, message, \
+                 meaning) or, when every endpoint returns it, under `errors`; or define it in the \
+                 endpoint's `errors` with a `message:` or `meaning:`".into(),
+            ),
+            Problem::UnknownReference { kind: "shared parameter", .. } => Some(
+                "declare it once in service.yaml under `params` (with `name`, `in` and `type`)".into(),
+            ),
+            Problem::UnknownReference { kind: "endpoint default", .. } => Some(
+                "`without_defaults` names entries of service.yaml's `endpoint_defaults`: dispatch \
+                 names, parameter names and error codes".into(),
+            ),
             Problem::UnknownReference { kind, .. } => Some(format!("define the {kind} in service.yaml first")),
             Problem::ConstraintViolated { .. } => {
                 Some("change the value or the constraint so that they agree".into())
@@ -318,6 +364,13 @@ impl Problem {
                 "add `dispatch: [{{in: query, name: {name}, value: ...}}]` to the endpoint"
             )),
             Problem::Delivery { hint, .. } => Some(hint.clone()),
+            Problem::OverrideNotAllowed { .. } => Some(
+                "a use may override only `required`, `description`, `description_en`, `default`, \
+                 `example`, `unconfirmed` and `inferred`; for another shape declare a parameter \
+                 of its own"
+                    .into(),
+            ),
+            Problem::Conflict { hint, .. } => Some(hint.clone()),
         }
     }
 }

@@ -38,6 +38,13 @@ impl<T> Sp<T> {
     }
 }
 
+/// An absent value (a key left out where resolution supplies it); checked before use.
+impl<T: Default> Default for Sp<T> {
+    fn default() -> Self {
+        Sp::new(T::default(), Span::default())
+    }
+}
+
 impl<T> std::ops::Deref for Sp<T> {
     type Target = T;
     fn deref(&self) -> &T {

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::decode::Sp;
 use super::inferred::{EnvelopeInferredSpec, FieldInferredSpec, SampleInferredSpec};
+use super::shared::{EndpointDefaultsSpec, ShapeSpec};
 
 /// Located string.
 pub type Text = Sp<String>;
@@ -51,6 +52,22 @@ pub struct ServiceSpec {
     /// Facts no public page confirms: written down as unknown, never guessed.
     #[serde(default)]
     pub unconfirmed: Vec<Text>,
+
+    // Said once, used by many endpoints (see `shared.rs`; resolved when loading).
+    /// Named parameters endpoints reference with `- use: <name>` (each needs `name`, `in`, `type`).
+    #[serde(default)]
+    pub params: Vec<FieldSpec>,
+    /// Error codes defined once (status, message, meaning) and referenced by code from endpoints;
+    /// unlike `errors`, an endpoint returns one only where it lists it.
+    #[serde(default)]
+    pub error_catalogue: Vec<ErrorSpec>,
+    /// What every endpoint inherits unless it overrides or opts out (`without_defaults`).
+    pub endpoint_defaults: Option<EndpointDefaultsSpec>,
+    /// Named field lists that request and response bodies reuse with `type: <name>`. Unlike
+    /// `types`, a shape is no type of the generated code: each body of a shape gets its own
+    /// struct, exactly as if the fields were written in it.
+    #[serde(default)]
+    pub shapes: Vec<ShapeSpec>,
 }
 
 /// A documentation page a fact was taken from.
@@ -294,7 +311,7 @@ impl std::fmt::Display for CodeValue {
 }
 
 /// An error code. In an endpoint, a code already in the service's `errors` needs only `code`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorSpec {
     /// The vendor's code.
@@ -543,6 +560,12 @@ pub struct EndpointSpec {
     pub unconfirmed: Vec<Text>,
     /// The vendor page.
     pub source: SourceSpec,
+
+    // Said once (see `shared.rs`; resolved when loading).
+    /// Names of `endpoint_defaults` entries (dispatch names, parameter names, error codes) this
+    /// endpoint does not inherit.
+    #[serde(default)]
+    pub without_defaults: Vec<Text>,
 }
 
 /// HTTP methods.
@@ -587,7 +610,7 @@ impl Method {
 }
 
 /// A value fixed by the endpoint.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DispatchSpec {
     /// Where it goes.
@@ -641,13 +664,17 @@ pub struct BodySpec {
     /// Its fields.
     #[serde(default)]
     pub fields: Vec<FieldSpec>,
+    /// The body has the fields of this shape (service `shapes`) or shared object type (service
+    /// `types`), followed by any `fields` written here.
+    #[serde(rename = "type")]
+    pub ty: Option<TypeName>,
 }
 
 /// The type of a field: a primitive or the name of a shared type.
 pub type TypeName = Text;
 
 /// A field, a parameter, an array's items or a shared type: one shape for all four.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     /// Wire name (absent only for `items`).
@@ -656,8 +683,8 @@ pub struct FieldSpec {
     #[serde(rename = "in")]
     pub location: Option<Sp<ParamIn>>,
     /// `string`, `integer`, `number`, `boolean`, `object`, `array`, `map`, `json`, or a type
-    /// declared under the service's `types`.
-    #[serde(rename = "type")]
+    /// declared under the service's `types`. Required, except on a `use` of a shared parameter.
+    #[serde(rename = "type", default)]
     pub ty: TypeName,
     /// Integer width or string format: `int32`, `int64`, `uint32`, `date-time`, `uri`, ...
     pub format: Option<Text>,
@@ -700,10 +727,15 @@ pub struct FieldSpec {
     pub unconfirmed: Option<Text>,
     /// Which of this entry's values no source states, and where each comes from.
     pub inferred: Option<FieldInferredSpec>,
+    /// Endpoint parameters only: the name of a shared parameter (service `params`) this entry
+    /// stands for; the entry may then override `required`, `description`, `description_en`,
+    /// `default`, `example`, `unconfirmed` and `inferred`, and nothing else.
+    #[serde(rename = "use")]
+    pub use_: Option<Text>,
 }
 
 /// An inclusive range; either end may be open.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RangeSpec {
     /// Lowest allowed value.
@@ -713,7 +745,7 @@ pub struct RangeSpec {
 }
 
 /// A documented value of an open enumeration.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValueSpec {
     /// The value on the wire.

@@ -14,7 +14,7 @@ use super::format::Text;
 /// Values of a field entry (parameter, body, response, envelope, event or shared-type field)
 /// that no source states: each key names a key of the same entry, its text says where the value
 /// comes from (a sample, a sibling page, an assumption).
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldInferredSpec {
     /// Why the `type` is what it is (e.g. typed from a sample value).

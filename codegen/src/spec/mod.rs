@@ -6,6 +6,8 @@
 pub mod decode;
 pub mod format;
 pub mod inferred;
+pub mod resolve;
+pub mod shared;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +15,7 @@ use std::path::{Path, PathBuf};
 pub use decode::Sp;
 pub use format::*;
 pub use inferred::*;
+pub use shared::{EndpointDefaultsSpec, ShapeSpec};
 
 use crate::diag::{Diagnostic, Errors, FileId, Loc, Problem, SourceMap, Span};
 
@@ -36,6 +39,9 @@ pub struct SpecSet {
     pub sources: SourceMap,
     /// One entry per vendor folder, sorted by folder name.
     pub services: Vec<ServiceFiles>,
+    /// Semantic problems found while resolving shared definitions (unknown names, conflicts):
+    /// reported by `check` with its own findings, as the shape problems of loading are not.
+    pub resolution: Vec<(Problem, Loc)>,
 }
 
 /// Failure to read the specs at all (not a spec error): exit code 2.
@@ -118,6 +124,13 @@ pub fn load_dir(root: &Path) -> Result<SpecSet, LoadError> {
                 endpoints.push(endpoint);
             }
         }
+        resolve::resolve_service(
+            file,
+            &spec,
+            &mut endpoints,
+            &mut errors,
+            &mut set.resolution,
+        );
         set.services.push(ServiceFiles {
             dir,
             file,

@@ -79,13 +79,15 @@ pub(super) fn emit_request_body(endpoint: &Endpoint) -> Option<Value> {
 }
 
 /// The `requestBody` of an endpoint that documents a `Content-Type` header but no body: the
-/// header's value as the media type (no schema: the pages show no body), not required.
+/// header's value as the media type, not required. The schema is the empty one (any value):
+/// the pages show no body, and generators such as openapi-python-client drop an operation whose
+/// media type has no schema at all ("Missing schema").
 fn content_type_only(header: &Param) -> Value {
     let (media, text) = header_text(header);
     json!({
         "description": format!("No body is documented.\n\n{text}"),
         "required": false,
-        "content": { media: {} },
+        "content": { media: { "schema": {} } },
     })
 }
 

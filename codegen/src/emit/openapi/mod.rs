@@ -7,14 +7,17 @@
 //!
 //! Conventions beyond plain OpenAPI (each documented in `specs/README.md`, "RPC dispatch in
 //! OpenAPI"):
-//! - an endpoint with dispatch values gets the path key `<path>;<name>=<value>...`, the real
-//!   method, path and values in `x-switchboard-dispatch` ([`paths`]);
+//! - endpoints sharing a method and path, told apart by dispatch values, are one operation at
+//!   their real path, the values as `enum` parameters or `oneOf` body branches, each endpoint's
+//!   detail in `x-switchboard-dispatch.operations` ([`merge`]); [`Dispatch::PerEndpoint`] keeps
+//!   one operation per endpoint under a `<path>;<name>=<value>...` key instead ([`paths`]);
 //! - events are `webhooks` keyed by event name; operations list theirs in
 //!   `x-switchboard-events` ([`webhooks`]);
 //! - open enumerations are `examples` + `x-enum-values`, never `enum` ([`schema`]).
 
 mod body;
 mod info;
+mod merge;
 mod params;
 mod paths;
 mod responses;
@@ -51,21 +54,59 @@ impl Version {
     }
 }
 
+/// How endpoints that share a method and path (RPC dispatch) appear in `paths`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Dispatch {
+    /// One operation per real method and path (the default): what generic clients call
+    /// correctly and what reference pages show truthfully.
+    #[default]
+    Merged,
+    /// One operation per endpoint under the path key `<path>;<name>=<value>...`, which is not
+    /// the wire path (the real one is in `x-switchboard-dispatch`): per-endpoint operation ids
+    /// and responses, for tools that read the extension.
+    PerEndpoint,
+}
+
+/// What to emit: the OpenAPI version and the dispatch representation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The OpenAPI version.
+    pub version: Version,
+    /// How dispatched endpoints appear.
+    pub dispatch: Dispatch,
+}
+
+impl From<Version> for Options {
+    fn from(version: Version) -> Self {
+        Options {
+            version,
+            ..Options::default()
+        }
+    }
+}
+
 /// Folder of the documents under the output folder.
 pub const DIR: &str = "openapi";
 
 /// Writes `openapi/<service>.json` for every service.
-pub fn emit_openapi(model: &Model, version: Version, out: &mut Outputs) {
+pub fn emit_openapi(model: &Model, options: impl Into<Options>, out: &mut Outputs) {
+    let options = options.into();
     for service in &model.services {
-        let mut text = serde_json::to_string_pretty(&document(service, version))
+        let mut text = serde_json::to_string_pretty(&document_with(service, options))
             .expect("a JSON value always serializes");
         text.push('\n');
         out.add(format!("{DIR}/{}.json", service.name), text);
     }
 }
 
-/// The OpenAPI document of one service.
+/// The OpenAPI document of one service, dispatched endpoints merged ([`Dispatch::Merged`]).
 pub fn document(service: &Service, version: Version) -> Value {
+    document_with(service, version.into())
+}
+
+/// The OpenAPI document of one service with the given options.
+pub fn document_with(service: &Service, options: Options) -> Value {
+    let Options { version, dispatch } = options;
     let mut doc = Map::new();
     doc.insert("openapi".into(), Version::V3_1.as_str().into());
     doc.insert("info".into(), info::emit_info(service));
@@ -73,7 +114,11 @@ pub fn document(service: &Service, version: Version) -> Value {
     if let Some(docs) = service.sources.first().map(info::external_docs) {
         doc.insert("externalDocs".into(), docs);
     }
-    doc.insert("paths".into(), paths::emit_paths(service).into());
+    let paths = match dispatch {
+        Dispatch::Merged => merge::emit_paths(service),
+        Dispatch::PerEndpoint => paths::emit_paths(service),
+    };
+    doc.insert("paths".into(), paths.into());
     let webhooks = webhooks::emit_webhooks(service);
     if !webhooks.is_empty() {
         doc.insert("webhooks".into(), webhooks.into());

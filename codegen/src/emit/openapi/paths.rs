@@ -59,7 +59,7 @@ fn encode(text: &str) -> String {
 
 /// One operation, reading as an outline: identity, prose, request, responses, security, then
 /// the `x-` extensions carrying what OpenAPI has no field for.
-fn emit_operation(service: &Service, endpoint: &Endpoint) -> Value {
+pub(super) fn emit_operation(service: &Service, endpoint: &Endpoint) -> Value {
     let mut op = Map::new();
     op.insert("operationId".into(), endpoint.id.0.clone().into());
     op.insert("summary".into(), endpoint.summary.clone().into());
@@ -140,7 +140,7 @@ fn emit_extensions(service: &Service, endpoint: &Endpoint, op: &mut Map<String, 
 }
 
 /// `x-switchboard-dispatch`: the wire method and path, and the values that pick the endpoint.
-fn dispatch(service: &Service, endpoint: &Endpoint) -> Value {
+pub(super) fn dispatch(service: &Service, endpoint: &Endpoint) -> Value {
     let moved = params::moved_dispatch(service);
     let values: Vec<Value> = endpoint
         .dispatch

@@ -5,7 +5,14 @@
 //! - `type: [T, "null"]` → `type: T, nullable: true`; `anyOf: [S, {type: null}]` → S nullable;
 //! - `$ref` with siblings → `allOf: [{$ref}]` beside them (3.0 ignores a `$ref`'s siblings);
 //! - `webhooks` → the `x-webhooks` extension (3.0 has no webhooks); tools that read it want the
-//!   `responses` 3.0 makes mandatory, so each event gets a `default` one saying nothing is known.
+//!   `responses` 3.0 makes mandatory, so each event gets a `default` one saying nothing is known;
+//! - an operation's `default` response → the same response as `4XX` and `5XX`: 3.0 tools
+//!   generate one return type for the success and the `default` responses together, and
+//!   progenitor (0.15) rejects an operation whose 2xx and `default` bodies differ (an assertion
+//!   in its `method.rs`; oxidecomputer/progenitor#344, #950), which is every operation here;
+//!   the status ranges say the same for every error status a client can see, and keep the
+//!   vendor's error body described. A bodiless `default` beside error statuses that have a
+//!   body (Genesys: a `text/plain` 403) stays as `x-switchboard-default` instead.
 
 use serde_json::{Value, json};
 
@@ -58,6 +65,21 @@ fn path_item(item: &mut Value) {
             media_types(content);
         }
         if let Some(Value::Object(responses)) = op.get_mut("responses") {
+            if let Some(default) = responses.shift_remove("default") {
+                // A bodiless `default` beside error statuses with a body would give the errors
+                // two kinds, which progenitor rejects too: such a `default` (it only says "some
+                // other failure") stays as an extension.
+                let bodied_errors = responses
+                    .iter()
+                    .any(|(status, r)| !status.starts_with('2') && r.get("content").is_some());
+                if default.get("content").is_none() && bodied_errors {
+                    responses.insert("x-switchboard-default".into(), default);
+                } else {
+                    for range in ["4XX", "5XX"] {
+                        responses.entry(range).or_insert_with(|| default.clone());
+                    }
+                }
+            }
             for response in responses.values_mut() {
                 if let Some(content) = response.get_mut("content") {
                     media_types(content);

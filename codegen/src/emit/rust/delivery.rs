@@ -27,11 +27,7 @@ pub fn emit_delivery(service: &Service, envelope: &EventEnvelope) -> TokenStream
             let docs = markdown(&format!(
                 "The Bayeux settings of the spec: handshake at {} under the base URL, channels {}.",
                 code(path),
-                b.channels
-                    .iter()
-                    .map(|c| code(&c.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                channel_list(b)
             ));
             quote! {
                 #stream
@@ -183,11 +179,7 @@ pub fn emit_client_events(service: &Service) -> TokenStream {
                  subscribed to {}. Open it before the call whose events you await; drop it to \
                  stop. See [`events`] for an example.",
                 code(&b.path),
-                b.channels
-                    .iter()
-                    .map(|c| code(&c.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                channel_list(b)
             ));
             quote! {
                 #docs
@@ -244,4 +236,14 @@ pub fn emit_client_events(service: &Service) -> TokenStream {
 /// `events` module, and shown on the service's Markdown page.
 pub fn events_example(service: &Service) -> Option<String> {
     super::events_example::example(service)
+}
+
+/// The channels of a Bayeux delivery as inline code, comma-separated.
+fn channel_list(bayeux: &crate::model::Bayeux) -> String {
+    bayeux
+        .channels
+        .iter()
+        .map(|c| code(&c.name))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

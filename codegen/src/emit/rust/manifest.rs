@@ -57,6 +57,8 @@ path = "src/lib.rs"
 [features]
 default = ["reqwest"]
 reqwest = ["switchboard-runtime/reqwest"]
+# A simulated server of this service for tests (the `testing` module).
+testing = ["switchboard-runtime/simulator"]
 
 [dependencies]
 switchboard-runtime = {{ version = "{runtime}", path = "../../../runtime", default-features = false }}
@@ -64,6 +66,10 @@ serde = {{ version = "1", features = ["derive"] }}
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt"] }}
+
+[[example]]
+name = "simulator"
+required-features = ["testing"]
 "#,
         name = service.crate_name,
         ident = service.crate_ident,

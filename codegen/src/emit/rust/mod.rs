@@ -13,12 +13,16 @@ mod events_example;
 mod manifest;
 mod operation;
 mod samples;
+mod testing;
+mod testing_example;
 mod types;
 mod usage;
 
 pub use delivery::events_example;
 
 pub use usage::example_text;
+
+pub use testing_example::example as testing_example;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -42,6 +46,10 @@ pub fn emit_rust(model: &crate::model::Model, out: &mut Outputs) {
         out.add(
             format!("{dir}/tests/samples.rs"),
             format(samples::emit_sample_tests(service)),
+        );
+        out.add(
+            format!("{dir}/examples/simulator.rs"),
+            format(testing::emit_standalone(service)),
         );
         out.add(
             format!("{dir}/tests/usage.rs"),
@@ -125,6 +133,13 @@ fn emit_lib(service: &Service, as_crate: bool) -> String {
     } else {
         quote!()
     };
+    // The simulator is a feature of a generated crate; a module included by a build script
+    // has no such feature to gate it on.
+    let testing = if as_crate {
+        testing::emit_testing(service)
+    } else {
+        quote!()
+    };
     let mut text = String::from(HEADER);
     text.push('\n');
     text.push_str(&format_items(quote! {
@@ -134,6 +149,7 @@ fn emit_lib(service: &Service, as_crate: bool) -> String {
         #types
         #events
         #readme
+        #testing
     }));
     let (modules, client): (Vec<String>, String) = rayon::join(
         || {

@@ -119,9 +119,24 @@ pub fn emit_usage_tests(service: &Service) -> TokenStream {
             }
         }
     });
+    let testing = super::testing_example::example_tokens(service).map(|tokens| {
+        quote! {
+            #[cfg(feature = "testing")]
+            mod testing_your_code {
+                #![allow(unused_imports)]
+                #tokens
+
+                #[tokio::test]
+                async fn the_documented_example_runs() {
+                    testing_your_code().await.unwrap();
+                }
+            }
+        }
+    });
     quote! {
         //! The usage examples shown on each endpoint's documentation page, compiled and run.
         #(#modules)*
         #events
+        #testing
     }
 }

@@ -1214,315 +1214,324 @@ pub async fn send_samples(
     client: &client::Client,
     transport: &::switchboard_runtime::transport::InMemoryTransport,
 ) -> Vec<(&'static str, &'static str, ::switchboard_runtime::http::Request<Bytes>)> {
-    let mut sent = Vec::new();
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103655,\"CallContext\":{\"JobId\":\"job-6538214103685****\",\"InstanceId\":\"ccc-test\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"INBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\",\"ChannelVariables\":\"a=b;c=d;\"}],\"CallType\":\"INBOUND\"},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\"}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.answer_call(answer_call_documented_request()).await;
-    let requests = transport.requests();
-    assert!(requests.len() > before, "{}/{}: nothing sent", "answer_call", "documented");
-    sent.push(("answer_call", "documented", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"CallContext\":{\"CallType\":\"BARGE\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"BARGE\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.barge_in_call(barge_in_call_from_examples_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "barge_in_call", "from_examples"
-    );
-    sent.push(("barge_in_call", "from_examples", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103654,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.blind_transfer(blind_transfer_from_examples_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "blind_transfer", "from_examples"
-    );
-    sent.push(("blind_transfer", "from_examples", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"ContextId\":103656,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"CONSULTANT\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client
-        .cancel_attended_transfer(cancel_attended_transfer_from_examples_request())
+    let mut before = Vec::new();
+    let called = call_samples(
+            client,
+            |_, _, status, body| {
+                transport.push_body(status, body);
+                before.push(transport.requests().len());
+            },
+        )
         .await;
     let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "cancel_attended_transfer",
-        "from_examples"
+    let mut ends: Vec<usize> = before.iter().skip(1).copied().collect();
+    ends.push(requests.len());
+    called
+        .into_iter()
+        .zip(before.iter().zip(ends))
+        .map(|((id, name, _), (start, end))| {
+            assert!(end > * start, "{}/{}: nothing sent", id, name);
+            (id, name, requests[end - 1].clone())
+        })
+        .collect()
+}
+#[rustfmt::skip]
+/// Calls every documented sample's request through `client`, after telling `answer`
+/// (endpoint id, sample name, documented status and body) what the server should
+/// answer, and returns each call's outcome (`Err` with the error's text).
+#[allow(dead_code, reason = "used by the workspace's tests, not by these tests")]
+pub async fn call_samples(
+    client: &client::Client,
+    mut answer: impl FnMut(&'static str, &'static str, u16, &'static str),
+) -> Vec<(&'static str, &'static str, ::std::result::Result<(), String>)> {
+    let mut called = Vec::new();
+    answer(
+        "answer_call",
+        "documented",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103655,\"CallContext\":{\"JobId\":\"job-6538214103685****\",\"InstanceId\":\"ccc-test\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"INBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\",\"ChannelVariables\":\"a=b;c=d;\"}],\"CallType\":\"INBOUND\"},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\"}}}",
     );
-    sent.push((
+    let outcome = client
+        .answer_call(answer_call_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("answer_call", "documented", outcome));
+    answer(
+        "barge_in_call",
+        "from_examples",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"CallContext\":{\"CallType\":\"BARGE\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"BARGE\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
+    );
+    let outcome = client
+        .barge_in_call(barge_in_call_from_examples_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("barge_in_call", "from_examples", outcome));
+    answer(
+        "blind_transfer",
+        "from_examples",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103654,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
+    );
+    let outcome = client
+        .blind_transfer(blind_transfer_from_examples_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("blind_transfer", "from_examples", outcome));
+    answer(
         "cancel_attended_transfer",
         "from_examples",
-        requests.last().unwrap().clone(),
-    ));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"BA03159C-E808-4FF1-B27E-A61B6E888D7F\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"COACH\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"COACHING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"COACH\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\"}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.coach_call(coach_call_documented_request()).await;
-    let requests = transport.requests();
-    assert!(requests.len() > before, "{}/{}: nothing sent", "coach_call", "documented");
-    sent.push(("coach_call", "documented", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103652,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\\n\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-65382141036853491\"}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client
-        .complete_attended_transfer(complete_attended_transfer_documented_request())
-        .await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "complete_attended_transfer",
-        "documented"
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"ContextId\":103656,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"CONSULTANT\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
     );
-    sent.push((
+    let outcome = client
+        .cancel_attended_transfer(cancel_attended_transfer_from_examples_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("cancel_attended_transfer", "from_examples", outcome));
+    answer(
+        "coach_call",
+        "documented",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"BA03159C-E808-4FF1-B27E-A61B6E888D7F\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"COACH\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"COACHING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"COACH\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\"}}}",
+    );
+    let outcome = client
+        .coach_call(coach_call_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("coach_call", "documented", outcome));
+    answer(
         "complete_attended_transfer",
         "documented",
-        requests.last().unwrap().clone(),
-    ));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"174F7777-2F6C-4F10-B889-C698E26C1AE0\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6582589278232****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609255716900,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6582589278232****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8001****\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"Heartbeat\":1609255716908,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609255715822,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1390000****\",\"JobId\":\"job-6582589278232****\",\"UserState\":\"TALKING\"}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.hold_call(hold_call_from_examples_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "hold_call", "from_examples"
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103652,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\\n\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-65382141036853491\"}}}",
     );
-    sent.push(("hold_call", "from_examples", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"ContextId\":103655,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:139xxxx0501->80326034:1609138902226:job-6538214103685****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client
-        .initiate_attended_transfer(initiate_attended_transfer_from_examples_request())
-        .await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "initiate_attended_transfer",
-        "from_examples"
+    let outcome = client
+        .complete_attended_transfer(complete_attended_transfer_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("complete_attended_transfer", "documented", outcome));
+    answer(
+        "hold_call",
+        "from_examples",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"174F7777-2F6C-4F10-B889-C698E26C1AE0\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6582589278232****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609255716900,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6582589278232****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8001****\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"Heartbeat\":1609255716908,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609255715822,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1390000****\",\"JobId\":\"job-6582589278232****\",\"UserState\":\"TALKING\"}}}",
     );
-    sent.push((
+    let outcome = client
+        .hold_call(hold_call_from_examples_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("hold_call", "from_examples", outcome));
+    answer(
         "initiate_attended_transfer",
         "from_examples",
-        requests.last().unwrap().clone(),
-    ));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"INTERCEPT\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"无\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"INTERCEPT\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\"}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.intercept_call(intercept_call_documented_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "intercept_call", "documented"
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"ContextId\":103655,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:139xxxx0501->80326034:1609138902226:job-6538214103685****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
     );
-    sent.push(("intercept_call", "documented", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"26A34338-5CD9-4C95-A7A6-5BDCE76C6B94\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":123456,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6570007401392****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"无\",\"ChannelState\":\"NONE\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609225718295,\"ReleaseReason\":\"无\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6570007401392****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8001****\",\"MediaType\":\"Audio\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6570007401392****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\"}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.make_call(make_call_documented_request()).await;
-    let requests = transport.requests();
-    assert!(requests.len() > before, "{}/{}: nothing sent", "make_call", "documented");
-    sent.push(("make_call", "documented", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.monitor_call(monitor_call_documented_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "monitor_call", "documented"
+    let outcome = client
+        .initiate_attended_transfer(initiate_attended_transfer_from_examples_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("initiate_attended_transfer", "from_examples", outcome));
+    answer(
+        "intercept_call",
+        "documented",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"INTERCEPT\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"无\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"INTERCEPT\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\"}}}",
     );
-    sent.push(("monitor_call", "documented", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"A275B008-A25B-494D-AB53-93CE253815B6\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6581536084722****\",\"ChannelContexts\":[{\"CallType\":\"OUTBOUND\",\"ChannelFlags\":\"[]\",\"ChannelId\":\"ch:user:1318888****->8001****:1609253204816:job-6581536084722****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"Index\":1,\"JobId\":\"job-6581536084722****\",\"Originator\":\"1318888****\",\"Timestamp\":1609253212511,\"UserExtension\":\"8001****\",\"UserId\":\"agent@ccc-test\"}]},\"UserContext\":{\"BreakCode\":\"Warm-up\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"Extension\":\"8001****\",\"Heartbeat\":1609253205896,\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6581536084722****\",\"Mobile\":\"1390000****\",\"OutboundScenario\":false,\"Reserved\":1609253204811,\"UserId\":\"agent@ccc-test\",\"UserState\":\"TALKING\",\"WorkMode\":\"ON_SITE\"}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.mute_call(mute_call_from_examples_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "mute_call", "from_examples"
+    let outcome = client
+        .intercept_call(intercept_call_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("intercept_call", "documented", outcome));
+    answer(
+        "make_call",
+        "documented",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"26A34338-5CD9-4C95-A7A6-5BDCE76C6B94\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":123456,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6570007401392****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"无\",\"ChannelState\":\"NONE\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609225718295,\"ReleaseReason\":\"无\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6570007401392****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8001****\",\"MediaType\":\"Audio\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6570007401392****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\"}}}",
     );
-    sent.push(("mute_call", "from_examples", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103655,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"ChannelVariables\":\"123\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}],\"CallVariables\":\"a=b;c=d\"},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\"}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.poll_user_status(poll_user_status_documented_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "poll_user_status", "documented"
+    let outcome = client
+        .make_call(make_call_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("make_call", "documented", outcome));
+    answer(
+        "monitor_call",
+        "documented",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378}}}",
     );
-    sent.push(("poll_user_status", "documented", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"CC49060B-87ED-489A-AD3D-00E57775DBFF\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\\n\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.ready_for_service(ready_for_service_documented_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "ready_for_service", "documented"
+    let outcome = client
+        .monitor_call(monitor_call_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("monitor_call", "documented", outcome));
+    answer(
+        "mute_call",
+        "from_examples",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"A275B008-A25B-494D-AB53-93CE253815B6\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6581536084722****\",\"ChannelContexts\":[{\"CallType\":\"OUTBOUND\",\"ChannelFlags\":\"[]\",\"ChannelId\":\"ch:user:1318888****->8001****:1609253204816:job-6581536084722****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"Index\":1,\"JobId\":\"job-6581536084722****\",\"Originator\":\"1318888****\",\"Timestamp\":1609253212511,\"UserExtension\":\"8001****\",\"UserId\":\"agent@ccc-test\"}]},\"UserContext\":{\"BreakCode\":\"Warm-up\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"Extension\":\"8001****\",\"Heartbeat\":1609253205896,\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6581536084722****\",\"Mobile\":\"1390000****\",\"OutboundScenario\":false,\"Reserved\":1609253204811,\"UserId\":\"agent@ccc-test\",\"UserState\":\"TALKING\",\"WorkMode\":\"ON_SITE\"}}}",
     );
-    sent.push(("ready_for_service", "documented", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"JobId\":\"job-6538214103685****\",\"InstanceId\":\"ccc-test\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\",\"ChannelVariables\":\"a=b;c=d;\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"BREAK\"},\"ContextId\":123456}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.release_call(release_call_documented_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "release_call", "documented"
+    let outcome = client
+        .mute_call(mute_call_from_examples_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("mute_call", "from_examples", outcome));
+    answer(
+        "poll_user_status",
+        "documented",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103655,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"ChannelVariables\":\"123\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}],\"CallVariables\":\"a=b;c=d\"},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\"}}}",
     );
-    sent.push(("release_call", "documented", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"OFFLINE\",\"SignedSkillGroupIdList\":[\"skillgroup@ccc-test\"]}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.reset_agent_state(reset_agent_state_from_examples_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "reset_agent_state",
-        "from_examples"
+    let outcome = client
+        .poll_user_status(poll_user_status_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("poll_user_status", "documented", outcome));
+    answer(
+        "ready_for_service",
+        "documented",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"CC49060B-87ED-489A-AD3D-00E57775DBFF\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\\n\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}",
     );
-    sent.push(("reset_agent_state", "from_examples", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"BREAK\"}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.retrieve_call(retrieve_call_from_examples_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "retrieve_call", "from_examples"
+    let outcome = client
+        .ready_for_service(ready_for_service_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("ready_for_service", "documented", outcome));
+    answer(
+        "release_call",
+        "documented",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"JobId\":\"job-6538214103685****\",\"InstanceId\":\"ccc-test\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\",\"ChannelVariables\":\"a=b;c=d;\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"BREAK\"},\"ContextId\":123456}}",
     );
-    sent.push(("retrieve_call", "from_examples", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"842399EC-7D32-4472-AD08-9504C3F141FF\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6573574060089****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"无\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609234222367,\"ReleaseReason\":\"无\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6573574060089****\",\"ChannelId\":\"ch:user:131888****->8001****:1609234221870:job-6573574060089****\",\"UserExtension\":\"8001****\",\"Originator\":\"0101234****\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"Heartbeat\":1609234222375,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609234221864}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.send_dtmf_signaling(send_dtmf_signaling_documented_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "send_dtmf_signaling",
-        "documented"
+    let outcome = client
+        .release_call(release_call_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("release_call", "documented", outcome));
+    answer(
+        "reset_agent_state",
+        "from_examples",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"OFFLINE\",\"SignedSkillGroupIdList\":[\"skillgroup@ccc-test\"]}}",
     );
-    sent.push(("send_dtmf_signaling", "documented", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\\n\",\"JobId\":\"无\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"],\"ChatDeviceId\":\"4c51c9116c36537cb850dc1081d745df\"}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.sign_in_group(sign_in_group_documented_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "sign_in_group", "documented"
+    let outcome = client
+        .reset_agent_state(reset_agent_state_from_examples_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("reset_agent_state", "from_examples", outcome));
+    answer(
+        "retrieve_call",
+        "from_examples",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"BREAK\"}}}",
     );
-    sent.push(("sign_in_group", "documented", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"BREAK\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.sign_out_group(sign_out_group_documented_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "sign_out_group", "documented"
+    let outcome = client
+        .retrieve_call(retrieve_call_from_examples_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("retrieve_call", "from_examples", outcome));
+    answer(
+        "send_dtmf_signaling",
+        "documented",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"842399EC-7D32-4472-AD08-9504C3F141FF\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6573574060089****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"无\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609234222367,\"ReleaseReason\":\"无\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6573574060089****\",\"ChannelId\":\"ch:user:131888****->8001****:1609234221870:job-6573574060089****\",\"UserExtension\":\"8001****\",\"Originator\":\"0101234****\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"Heartbeat\":1609234222375,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609234221864}}}",
     );
-    sent.push(("sign_out_group", "documented", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"FDD327D1-AB8A-596B-883F-F63582A73F1D\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\\n\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6573574060089****\",\"ChannelId\":\"ch:user:131888****->8001****:1609225718294:job-65700074013925376\",\"Originator\":\"1318888****\",\"UserExtension\":\"8032****\\n\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\\n\",\"OutboundScenario\":false,\"DeviceState\":\"false\",\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.start_conference(start_conference_from_examples_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "start_conference",
-        "from_examples"
+    let outcome = client
+        .send_dtmf_signaling(send_dtmf_signaling_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("send_dtmf_signaling", "documented", outcome));
+    answer(
+        "sign_in_group",
+        "documented",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\\n\",\"JobId\":\"无\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"],\"ChatDeviceId\":\"4c51c9116c36537cb850dc1081d745df\"}}",
     );
-    sent.push(("start_conference", "from_examples", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"D9C96A73-09C9-5E2A-8CDB-85EC0BC246DA\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"NONE\",\"Destination\":\"8001****\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609255716900,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:131888****->8001****:1609225718294:job-6538214103685****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"DeviceState\":\"false\",\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client
-        .switch_to_conference(switch_to_conference_from_examples_request())
-        .await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "switch_to_conference",
-        "from_examples"
+    let outcome = client
+        .sign_in_group(sign_in_group_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("sign_in_group", "documented", outcome));
+    answer(
+        "sign_out_group",
+        "documented",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"BREAK\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}",
     );
-    sent.push((
+    let outcome = client
+        .sign_out_group(sign_out_group_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("sign_out_group", "documented", outcome));
+    answer(
+        "start_conference",
+        "from_examples",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"FDD327D1-AB8A-596B-883F-F63582A73F1D\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\\n\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6573574060089****\",\"ChannelId\":\"ch:user:131888****->8001****:1609225718294:job-65700074013925376\",\"Originator\":\"1318888****\",\"UserExtension\":\"8032****\\n\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\\n\",\"OutboundScenario\":false,\"DeviceState\":\"false\",\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
+    );
+    let outcome = client
+        .start_conference(start_conference_from_examples_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("start_conference", "from_examples", outcome));
+    answer(
         "switch_to_conference",
         "from_examples",
-        requests.last().unwrap().clone(),
-    ));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"B59382D2-5755-4C6D-861F-FA2AAD8F89F7\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8001****\",\"Heartbeat\":1609249563836,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609234221864,\"BreakCode\":\"lunchtime\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1390000****\",\"JobId\":\"无\",\"UserState\":\"BREAK\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.take_break(take_break_documented_request()).await;
-    let requests = transport.requests();
-    assert!(requests.len() > before, "{}/{}: nothing sent", "take_break", "documented");
-    sent.push(("take_break", "documented", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-6538214103685****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Heartbeat\":1609136956378,\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"Mobile\":\"1324730****\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"TALKING\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.unmute_call(unmute_call_documented_request()).await;
-    let requests = transport.requests();
-    assert!(requests.len() > before, "{}/{}: nothing sent", "unmute_call", "documented");
-    sent.push(("unmute_call", "documented", requests.last().unwrap().clone()));
-    sent
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"D9C96A73-09C9-5E2A-8CDB-85EC0BC246DA\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"NONE\",\"Destination\":\"8001****\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609255716900,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:131888****->8001****:1609225718294:job-6538214103685****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"DeviceState\":\"false\",\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}}",
+    );
+    let outcome = client
+        .switch_to_conference(switch_to_conference_from_examples_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("switch_to_conference", "from_examples", outcome));
+    answer(
+        "take_break",
+        "documented",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"B59382D2-5755-4C6D-861F-FA2AAD8F89F7\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8001****\",\"Heartbeat\":1609249563836,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609234221864,\"BreakCode\":\"lunchtime\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1390000****\",\"JobId\":\"无\",\"UserState\":\"BREAK\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}",
+    );
+    let outcome = client
+        .take_break(take_break_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("take_break", "documented", outcome));
+    answer(
+        "unmute_call",
+        "documented",
+        200u16,
+        "{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-6538214103685****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Heartbeat\":1609136956378,\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"Mobile\":\"1324730****\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"TALKING\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}}",
+    );
+    let outcome = client
+        .unmute_call(unmute_call_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("unmute_call", "documented", outcome));
+    called
 }

@@ -1773,3 +1773,37 @@ mod unmute_call {
         example().await.unwrap();
     }
 }
+#[rustfmt::skip]
+#[cfg(feature = "testing")]
+mod testing_your_code {
+    #![allow(unused_imports)]
+    use switchboard_alibaba_ccc as api;
+    async fn testing_your_code() -> Result<(), Box<dyn std::error::Error>> {
+        let simulator = api::testing::simulator().start().await?;
+        let client = api::Client::builder()
+            .base_url(simulator.base_url())
+            .auth(
+                api::auth::signed_headers_hmac_sha256(
+                    "sim-access-key-id",
+                    ::switchboard_runtime::Secret::new("sim-access-key-secret"),
+                ),
+            )
+            .build()?;
+        let request = api::answer_call::Request::builder()
+            .instance_id("ccc-test")
+            .user_id("agent@ccc-test")
+            .device_id("device")
+            .job_id("job-65382141036853491")
+            .build()?;
+        client.answer_call(request.clone()).await?;
+        assert_eq!(simulator.requests_to(api::answer_call::ID).len(), 1);
+        simulator.fail_with(api::answer_call::ID, "NotExists.ChannelId");
+        let failed = client.answer_call(request).await;
+        assert!(failed.is_err());
+        Ok(())
+    }
+    #[tokio::test]
+    async fn the_documented_example_runs() {
+        testing_your_code().await.unwrap();
+    }
+}

@@ -486,3 +486,33 @@ mod receiving_events {
         receiving_events().await.unwrap();
     }
 }
+#[rustfmt::skip]
+#[cfg(feature = "testing")]
+mod testing_your_code {
+    #![allow(unused_imports)]
+    use switchboard_genesys_gws as api;
+    async fn testing_your_code() -> Result<(), Box<dyn std::error::Error>> {
+        let simulator = api::testing::simulator().start().await?;
+        let client = api::Client::builder()
+            .base_url(simulator.base_url())
+            .auth(
+                api::auth::basic_csrf(
+                    "sim-user",
+                    ::switchboard_runtime::Secret::new("sim-password"),
+                    &simulator.base_url(),
+                )?,
+            )
+            .build()?;
+        let request = api::aux_work::Request::builder().build()?;
+        client.aux_work(request.clone()).await?;
+        assert_eq!(simulator.requests_to(api::aux_work::ID).len(), 1);
+        simulator.fail_with(api::aux_work::ID, "1");
+        let failed = client.aux_work(request).await;
+        assert!(failed.is_err());
+        Ok(())
+    }
+    #[tokio::test]
+    async fn the_documented_example_runs() {
+        testing_your_code().await.unwrap();
+    }
+}

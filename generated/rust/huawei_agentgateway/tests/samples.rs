@@ -955,249 +955,266 @@ pub async fn send_samples(
     client: &client::Client,
     transport: &::switchboard_runtime::transport::InMemoryTransport,
 ) -> Vec<(&'static str, &'static str, ::switchboard_runtime::http::Request<Bytes>)> {
-    let mut sent = Vec::new();
-    transport
-        .push_body(200u16, "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}");
-    let before = transport.requests().len();
-    let _ = client
-        .answer_agent_conference(answer_agent_conference_success_request())
-        .await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "answer_agent_conference",
-        "success"
-    );
-    sent.push(("answer_agent_conference", "success", requests.last().unwrap().clone()));
-    transport
-        .push_body(200u16, "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}");
-    let before = transport.requests().len();
-    let _ = client.answer_call(answer_call_documented_request()).await;
-    let requests = transport.requests();
-    assert!(requests.len() > before, "{}/{}: nothing sent", "answer_call", "documented");
-    sent.push(("answer_call", "documented", requests.last().unwrap().clone()));
-    transport
-        .push_body(200u16, "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}");
-    let before = transport.requests().len();
-    let _ = client
-        .change_participant_mode(change_participant_mode_success_request())
-        .await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "change_participant_mode",
-        "success"
-    );
-    sent.push(("change_participant_mode", "success", requests.last().unwrap().clone()));
-    transport
-        .push_body(200u16, "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}");
-    let before = transport.requests().len();
-    let _ = client.connect_held_call(connect_held_call_documented_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "connect_held_call", "documented"
-    );
-    sent.push(("connect_held_call", "documented", requests.last().unwrap().clone()));
-    transport
-        .push_body(200u16, "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}");
-    let before = transport.requests().len();
-    let _ = client.disconnect_party(disconnect_party_success_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "disconnect_party", "success"
-    );
-    sent.push(("disconnect_party", "success", requests.last().unwrap().clone()));
-    transport
-        .push_body(200u16, "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}");
-    let before = transport.requests().len();
-    let _ = client.hold_call(hold_call_success_request()).await;
-    let requests = transport.requests();
-    assert!(requests.len() > before, "{}/{}: nothing sent", "hold_call", "success");
-    sent.push(("hold_call", "success", requests.last().unwrap().clone()));
-    transport
-        .push_body(200u16, "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}");
-    let before = transport.requests().len();
-    let _ = client
-        .hold_conference_participant(hold_conference_participant_success_request())
-        .await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "hold_conference_participant",
-        "success"
-    );
-    sent.push((
-        "hold_conference_participant",
-        "success",
-        requests.last().unwrap().clone(),
-    ));
-    transport
-        .push_body(200u16, "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}");
-    let before = transport.requests().len();
-    let _ = client
-        .leave_agent_conference(leave_agent_conference_success_request())
-        .await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "leave_agent_conference",
-        "success"
-    );
-    sent.push(("leave_agent_conference", "success", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"message\":\"agent not signed in\",\"retcode\":\"100-006\"}",
-        );
-    let before = transport.requests().len();
-    let _ = client
-        .leave_agent_conference(leave_agent_conference_not_signed_in_request())
-        .await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "leave_agent_conference",
-        "not_signed_in"
-    );
-    sent.push((
-        "leave_agent_conference",
-        "not_signed_in",
-        requests.last().unwrap().clone(),
-    ));
-    transport
-        .push_body(
-            200u16,
-            "{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_ParticipantChanged\",\"workNo\":\"154\",\"content\":{\"result\":0,\"changeReason\":255,\"changeType\":3,\"confId\":1031168,\"participant\":\"154\",\"participantType\":9,\"deviceCallType\":0,\"deviceType\":0}}}",
-        );
-    let before = transport.requests().len();
-    let _ = client.poll_events(poll_events_participant_changed_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "poll_events",
-        "participant_changed"
-    );
-    sent.push(("poll_events", "participant_changed", requests.last().unwrap().clone()));
-    transport
-        .push_body(200u16, "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}");
-    let before = transport.requests().len();
-    let _ = client.query_hold_list(query_hold_list_success_envelope_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "query_hold_list",
-        "success_envelope"
-    );
-    sent.push(("query_hold_list", "success_envelope", requests.last().unwrap().clone()));
-    transport
-        .push_body(
-            200u16,
-            "{\"result\":{\"confIds\":[355840]},\"message\":\"success\",\"retcode\":\"0\"}",
-        );
-    let before = transport.requests().len();
-    let _ = client
-        .query_vdn_conference_ids(query_vdn_conference_ids_documented_request())
-        .await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "query_vdn_conference_ids",
-        "documented"
-    );
-    sent.push((
-        "query_vdn_conference_ids",
-        "documented",
-        requests.last().unwrap().clone(),
-    ));
-    transport
-        .push_body(200u16, "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}");
-    let before = transport.requests().len();
-    let _ = client
-        .reject_agent_conference(reject_agent_conference_documented_request())
-        .await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "reject_agent_conference",
-        "documented"
-    );
-    sent.push((
-        "reject_agent_conference",
-        "documented",
-        requests.last().unwrap().clone(),
-    ));
-    transport
-        .push_body(200u16, "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}");
-    let before = transport.requests().len();
-    let _ = client
-        .release_agent_conference(release_agent_conference_documented_request())
-        .await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "release_agent_conference",
-        "documented"
-    );
-    sent.push((
-        "release_agent_conference",
-        "documented",
-        requests.last().unwrap().clone(),
-    ));
-    transport
-        .push_body(200u16, "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}");
-    let before = transport.requests().len();
-    let _ = client
-        .request_agent_conference(request_agent_conference_documented_request())
-        .await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "request_agent_conference",
-        "documented"
-    );
-    sent.push((
-        "request_agent_conference",
-        "documented",
-        requests.last().unwrap().clone(),
-    ));
-    transport
-        .push_body(200u16, "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}");
-    let before = transport.requests().len();
-    let _ = client.three_party_call(three_party_call_success_request()).await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "three_party_call", "success"
-    );
-    sent.push(("three_party_call", "success", requests.last().unwrap().clone()));
-    transport
-        .push_body(200u16, "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}");
-    let before = transport.requests().len();
-    let _ = client
-        .transfer_conference_chair(transfer_conference_chair_documented_request())
-        .await;
-    let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "transfer_conference_chair",
-        "documented"
-    );
-    sent.push((
-        "transfer_conference_chair",
-        "documented",
-        requests.last().unwrap().clone(),
-    ));
-    transport
-        .push_body(200u16, "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}");
-    let before = transport.requests().len();
-    let _ = client.unhold_call(unhold_call_success_request()).await;
-    let requests = transport.requests();
-    assert!(requests.len() > before, "{}/{}: nothing sent", "unhold_call", "success");
-    sent.push(("unhold_call", "success", requests.last().unwrap().clone()));
-    transport
-        .push_body(200u16, "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}");
-    let before = transport.requests().len();
-    let _ = client
-        .unhold_conference_participant(
-            unhold_conference_participant_documented_request(),
+    let mut before = Vec::new();
+    let called = call_samples(
+            client,
+            |_, _, status, body| {
+                transport.push_body(status, body);
+                before.push(transport.requests().len());
+            },
         )
         .await;
     let requests = transport.requests();
-    assert!(
-        requests.len() > before, "{}/{}: nothing sent", "unhold_conference_participant",
-        "documented"
+    let mut ends: Vec<usize> = before.iter().skip(1).copied().collect();
+    ends.push(requests.len());
+    called
+        .into_iter()
+        .zip(before.iter().zip(ends))
+        .map(|((id, name, _), (start, end))| {
+            assert!(end > * start, "{}/{}: nothing sent", id, name);
+            (id, name, requests[end - 1].clone())
+        })
+        .collect()
+}
+#[rustfmt::skip]
+/// Calls every documented sample's request through `client`, after telling `answer`
+/// (endpoint id, sample name, documented status and body) what the server should
+/// answer, and returns each call's outcome (`Err` with the error's text).
+#[allow(dead_code, reason = "used by the workspace's tests, not by these tests")]
+pub async fn call_samples(
+    client: &client::Client,
+    mut answer: impl FnMut(&'static str, &'static str, u16, &'static str),
+) -> Vec<(&'static str, &'static str, ::std::result::Result<(), String>)> {
+    let mut called = Vec::new();
+    answer(
+        "answer_agent_conference",
+        "success",
+        200u16,
+        "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}",
     );
-    sent.push((
+    let outcome = client
+        .answer_agent_conference(answer_agent_conference_success_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("answer_agent_conference", "success", outcome));
+    answer(
+        "answer_call",
+        "documented",
+        200u16,
+        "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}",
+    );
+    let outcome = client
+        .answer_call(answer_call_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("answer_call", "documented", outcome));
+    answer(
+        "change_participant_mode",
+        "success",
+        200u16,
+        "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}",
+    );
+    let outcome = client
+        .change_participant_mode(change_participant_mode_success_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("change_participant_mode", "success", outcome));
+    answer(
+        "connect_held_call",
+        "documented",
+        200u16,
+        "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}",
+    );
+    let outcome = client
+        .connect_held_call(connect_held_call_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("connect_held_call", "documented", outcome));
+    answer(
+        "disconnect_party",
+        "success",
+        200u16,
+        "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}",
+    );
+    let outcome = client
+        .disconnect_party(disconnect_party_success_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("disconnect_party", "success", outcome));
+    answer(
+        "hold_call",
+        "success",
+        200u16,
+        "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}",
+    );
+    let outcome = client
+        .hold_call(hold_call_success_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("hold_call", "success", outcome));
+    answer(
+        "hold_conference_participant",
+        "success",
+        200u16,
+        "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}",
+    );
+    let outcome = client
+        .hold_conference_participant(hold_conference_participant_success_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("hold_conference_participant", "success", outcome));
+    answer(
+        "leave_agent_conference",
+        "success",
+        200u16,
+        "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}",
+    );
+    let outcome = client
+        .leave_agent_conference(leave_agent_conference_success_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("leave_agent_conference", "success", outcome));
+    answer(
+        "leave_agent_conference",
+        "not_signed_in",
+        200u16,
+        "{\"message\":\"agent not signed in\",\"retcode\":\"100-006\"}",
+    );
+    let outcome = client
+        .leave_agent_conference(leave_agent_conference_not_signed_in_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("leave_agent_conference", "not_signed_in", outcome));
+    answer(
+        "poll_events",
+        "participant_changed",
+        200u16,
+        "{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_ParticipantChanged\",\"workNo\":\"154\",\"content\":{\"result\":0,\"changeReason\":255,\"changeType\":3,\"confId\":1031168,\"participant\":\"154\",\"participantType\":9,\"deviceCallType\":0,\"deviceType\":0}}}",
+    );
+    let outcome = client
+        .poll_events(poll_events_participant_changed_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("poll_events", "participant_changed", outcome));
+    answer(
+        "query_hold_list",
+        "success_envelope",
+        200u16,
+        "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}",
+    );
+    let outcome = client
+        .query_hold_list(query_hold_list_success_envelope_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("query_hold_list", "success_envelope", outcome));
+    answer(
+        "query_vdn_conference_ids",
+        "documented",
+        200u16,
+        "{\"result\":{\"confIds\":[355840]},\"message\":\"success\",\"retcode\":\"0\"}",
+    );
+    let outcome = client
+        .query_vdn_conference_ids(query_vdn_conference_ids_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("query_vdn_conference_ids", "documented", outcome));
+    answer(
+        "reject_agent_conference",
+        "documented",
+        200u16,
+        "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}",
+    );
+    let outcome = client
+        .reject_agent_conference(reject_agent_conference_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("reject_agent_conference", "documented", outcome));
+    answer(
+        "release_agent_conference",
+        "documented",
+        200u16,
+        "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}",
+    );
+    let outcome = client
+        .release_agent_conference(release_agent_conference_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("release_agent_conference", "documented", outcome));
+    answer(
+        "request_agent_conference",
+        "documented",
+        200u16,
+        "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}",
+    );
+    let outcome = client
+        .request_agent_conference(request_agent_conference_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("request_agent_conference", "documented", outcome));
+    answer(
+        "three_party_call",
+        "success",
+        200u16,
+        "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}",
+    );
+    let outcome = client
+        .three_party_call(three_party_call_success_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("three_party_call", "success", outcome));
+    answer(
+        "transfer_conference_chair",
+        "documented",
+        200u16,
+        "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}",
+    );
+    let outcome = client
+        .transfer_conference_chair(transfer_conference_chair_documented_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("transfer_conference_chair", "documented", outcome));
+    answer(
+        "unhold_call",
+        "success",
+        200u16,
+        "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}",
+    );
+    let outcome = client
+        .unhold_call(unhold_call_success_request())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("unhold_call", "success", outcome));
+    answer(
         "unhold_conference_participant",
         "documented",
-        requests.last().unwrap().clone(),
-    ));
-    sent
+        200u16,
+        "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}",
+    );
+    let outcome = client
+        .unhold_conference_participant(
+            unhold_conference_participant_documented_request(),
+        )
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    called.push(("unhold_conference_participant", "documented", outcome));
+    called
 }

@@ -685,3 +685,38 @@ mod receiving_events {
         receiving_events().await.unwrap();
     }
 }
+#[rustfmt::skip]
+#[cfg(feature = "testing")]
+mod testing_your_code {
+    #![allow(unused_imports)]
+    use switchboard_huawei_agentgateway as api;
+    async fn testing_your_code() -> Result<(), Box<dyn std::error::Error>> {
+        let simulator = api::testing::simulator().start().await?;
+        let client = api::Client::builder()
+            .base_url(simulator.base_url())
+            .auth(api::auth::session_header()?)
+            .build()?;
+        client
+            .sign_in(
+                api::sign_in::Request::builder()
+                    .agentid("101")
+                    .password("example")
+                    .phonenum("example")
+                    .build()?,
+            )
+            .await?;
+        let request = api::answer_agent_conference::Request::builder()
+            .agentid("101")
+            .build()?;
+        client.answer_agent_conference(request.clone()).await?;
+        assert_eq!(simulator.requests_to(api::answer_agent_conference::ID).len(), 1);
+        simulator.fail_with(api::answer_agent_conference::ID, "000-001");
+        let failed = client.answer_agent_conference(request).await;
+        assert!(failed.is_err());
+        Ok(())
+    }
+    #[tokio::test]
+    async fn the_documented_example_runs() {
+        testing_your_code().await.unwrap();
+    }
+}

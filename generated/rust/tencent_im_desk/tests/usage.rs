@@ -583,3 +583,38 @@ mod receiving_events {
         receiving_events().await.unwrap();
     }
 }
+#[rustfmt::skip]
+#[cfg(feature = "testing")]
+mod testing_your_code {
+    #![allow(unused_imports)]
+    use switchboard_tencent_im_desk as api;
+    async fn testing_your_code() -> Result<(), Box<dyn std::error::Error>> {
+        let simulator = api::testing::simulator().start().await?;
+        let client = api::Client::builder()
+            .base_url(simulator.base_url())
+            .auth(
+                api::auth::tls_sig_query(
+                    1_400_000_000,
+                    "administrator",
+                    ::switchboard_runtime::Secret::new("sim-app-key"),
+                ),
+            )
+            .build()?;
+        let request = api::contact_user::Request::builder()
+            .im_agent_user_id("@customer_service_account")
+            .client_user_id("1289314544")
+            .group_id(9465i64)
+            .member_id("1289316687@qq.com")
+            .build()?;
+        client.contact_user(request.clone()).await?;
+        assert_eq!(simulator.requests_to(api::contact_user::ID).len(), 1);
+        simulator.fail_with(api::contact_user::ID, "141000");
+        let failed = client.contact_user(request).await;
+        assert!(failed.is_err());
+        Ok(())
+    }
+    #[tokio::test]
+    async fn the_documented_example_runs() {
+        testing_your_code().await.unwrap();
+    }
+}

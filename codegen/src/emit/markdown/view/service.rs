@@ -28,6 +28,10 @@ pub struct ServiceView {
     types: Vec<TypeView>,
     unconfirmed: Vec<String>,
     endpoints: Vec<EndpointRow>,
+    /// The "Testing your code" example (compiled and run with the crate's `testing` feature).
+    testing_snippet: Option<String>,
+    /// The generated crate's package name.
+    crate_name: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -352,5 +356,7 @@ pub fn service(service: &Service, anchors: &Anchors) -> ServiceView {
                 summary: e.summary.clone(),
             })
             .collect(),
+        testing_snippet: crate::emit::rust::testing_example(service),
+        crate_name: service.crate_name.clone(),
     }
 }

@@ -1,0 +1,192 @@
+//! The `testing` module of a generated crate (cargo feature `testing`): the service's spec data
+//! as one JSON document, and a constructor of the runtime's simulator serving it.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::{Value, json};
+
+use super::docs;
+use crate::model::{CodeValue, Delivery, Endpoint, ErrorCode, Field, Service};
+
+/// `#[cfg(feature = "testing")] pub mod testing { ... }`.
+pub fn emit_testing(service: &Service) -> TokenStream {
+    let document = serde_json::to_string(&simulation(service)).expect("JSON values serialize");
+    let docs = docs::markdown(&format!(
+        "A simulated {} server for tests (cargo feature `testing`).\n\n\
+         [`simulator`] starts it on 127.0.0.1 with a random port; point the [`super::Client`] at \
+         [`Simulator::base_url`]. It checks the auth scheme's credentials (by default those of \
+         [`Credentials::default`]), checks every request against the documented constraints, \
+         answers each endpoint's first documented success sample, and can be scripted per \
+         endpoint ([`Simulator::script`], [`Simulator::fail_with`]). Every request it receives \
+         is kept ([`Simulator::requests`]).",
+        docs::vendor(&service.title)
+    ));
+    quote! {
+        #[cfg(feature = "testing")]
+        #docs
+        pub mod testing {
+            pub use ::switchboard_runtime::sim::{Credentials, Received, Script, Simulator, SimulatorBuilder};
+
+            /// The spec data the simulator serves: endpoints, constraints, samples, error codes,
+            /// envelope and auth scheme, as the generator read them.
+            pub const SIMULATION: &str = #document;
+
+            /// A simulator of this service, to configure and then `start().await`.
+            pub fn simulator() -> SimulatorBuilder {
+                SimulatorBuilder::new(SIMULATION).expect("the generator's document matches the runtime's reader")
+            }
+        }
+    }
+}
+
+/// `examples/simulator.rs`: the simulator standalone on a given port, for clients in any
+/// language (`cargo run -p <crate> --features testing --example simulator -- 8080`).
+pub fn emit_standalone(service: &Service) -> TokenStream {
+    let krate = quote::format_ident!("{}", service.crate_ident);
+    let docs = docs::markdown(&format!(
+        "The simulated server standalone: `cargo run -p {} --features testing --example \
+         simulator -- [PORT]` listens on 127.0.0.1 (a random port without one) and prints its \
+         base URL; it accepts the credentials of `testing::Credentials::default()`.",
+        service.crate_name
+    ));
+    quote! {
+        #docs
+        #[tokio::main(flavor = "current_thread")]
+        async fn main() -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+            let port: u16 = match ::std::env::args().nth(1) {
+                Some(port) => port.parse()?,
+                None => 0,
+            };
+            let simulator = #krate::testing::simulator().port(port).start().await?;
+            println!("{}", simulator.base_url());
+            // Serves until the process is stopped.
+            ::std::future::pending::<()>().await;
+            Ok(())
+        }
+    }
+}
+
+fn simulation(service: &Service) -> Value {
+    let env = &service.envelope;
+    let success = env.code.as_ref().map(|c| code_value(&c.success));
+    json!({
+        "base_path": base_path(&service.base_url.template),
+        "envelope": {
+            "payload_field": env.payload,
+            "code_field": env.code.as_ref().map(|c| c.field.clone()),
+            "success": success,
+            "message_field": env.message,
+            "request_id_field": env.request_id,
+            "http_status_errors": env.http_status_errors,
+        },
+        "auth": service.auth.schemes.first().map(|s| serde_json::to_value(s).expect("serializes")),
+        "errors": service.errors.iter().map(error).collect::<Vec<_>>(),
+        "delivery": service.event_envelope.as_ref().map(|e| delivery(&e.delivery)),
+        "events": service.events.iter().filter_map(|e| {
+            let sample = e.sample.as_ref()?;
+            Some(json!({"name": e.name.wire, "channel": e.channel, "sample": sample}))
+        }).collect::<Vec<_>>(),
+        "endpoints": service.endpoints.iter().map(endpoint).collect::<Vec<_>>(),
+    })
+}
+
+/// The delivery facts the simulator acts on (descriptions and sources left out).
+fn delivery(delivery: &Delivery) -> Value {
+    match delivery {
+        Delivery::Bayeux(b) => json!({"bayeux": {"path": b.path}}),
+        Delivery::Poll(p) => json!({"poll": {
+            "endpoint": p.endpoint.0, "events_at": p.events_at, "frame_is_body": p.frame_is_body,
+        }}),
+        Delivery::Push(p) => json!({"push": {
+            "method": p.method,
+            "query": p.query.iter().map(|q| json!({
+                "name": q.name, "value": q.value,
+                "equals_setting": q.equals_setting.as_ref().map(|s| s.wire.clone()),
+            })).collect::<Vec<_>>(),
+        }}),
+    }
+}
+
+/// The path of the base URL template (`https://{ip}:{port}/agentgateway` → `/agentgateway`).
+fn base_path(template: &str) -> String {
+    let after_scheme = template.split_once("://").map_or(template, |(_, r)| r);
+    after_scheme.find('/').map_or_else(String::new, |i| {
+        after_scheme[i..].trim_end_matches('/').to_owned()
+    })
+}
+
+fn code_value(code: &CodeValue) -> Value {
+    match code {
+        CodeValue::Str(s) => Value::from(s.as_str()),
+        CodeValue::Int(i) => Value::from(*i),
+    }
+}
+
+fn error(e: &ErrorCode) -> Value {
+    json!({
+        "code": e.code.to_string(),
+        "http_status": e.http_status,
+        "message": e.message,
+        "meaning": e.meaning.as_ref().or(e.meaning_en.as_ref()),
+    })
+}
+
+fn endpoint(e: &Endpoint) -> Value {
+    let params: Vec<Value> = e
+        .params
+        .iter()
+        .map(|p| {
+            let location = serde_json::to_value(p.location).expect("serializes");
+            rule(&p.field, location.as_str().unwrap_or_default(), p.from_auth)
+        })
+        .collect();
+    let body: Vec<Value> = e
+        .request
+        .iter()
+        .flat_map(|b| &b.fields)
+        .map(|f| rule(f, "body", false))
+        .collect();
+    let samples: Vec<Value> = e
+        .samples
+        .iter()
+        .map(|s| {
+            json!({
+                "name": s.name,
+                "status": s.status,
+                "headers": s.response_headers,
+                "body": s.response_body,
+                "error": s.error.is_some(),
+                "events": s.events,
+            })
+        })
+        .collect();
+    json!({
+        "id": e.id.0,
+        "method": serde_json::to_value(e.method).expect("serializes"),
+        "path": e.path,
+        "payload": e.payload,
+        "dispatch": e.dispatch.iter().map(|d| json!({"name": d.name, "value": d.value})).collect::<Vec<_>>(),
+        "params": params,
+        "body": body,
+        "errors": e.errors.iter().map(error).collect::<Vec<_>>(),
+        "events": e.events.iter().map(|id| id.0.clone()).collect::<Vec<_>>(),
+        "samples": samples,
+    })
+}
+
+fn rule(field: &Field, location: &str, from_auth: bool) -> Value {
+    let ty = &field.ty;
+    let kind = serde_json::to_value(&ty.kind).expect("serializes");
+    json!({
+        "location": location,
+        "name": field.name.wire,
+        "required": field.required,
+        "from_auth": from_auth,
+        "kind": kind.get("kind").cloned().unwrap_or(Value::Null),
+        "min": ty.range.and_then(|r| r.min),
+        "max": ty.range.and_then(|r| r.max),
+        "min_length": ty.length.and_then(|r| r.min),
+        "max_length": ty.length.and_then(|r| r.max),
+        "pattern": ty.pattern,
+    })
+}
