@@ -1568,7 +1568,7 @@ pub struct ReadmeDoctests;
 #[cfg(feature = "testing")]
 /// A simulated Huawei Cloud Contact Center agent gateway server for tests (cargo feature `testing`).
 ///
-/// [`simulator`] starts it on 127.0.0.1 with a random port; point the [`super::Client`] at [`Simulator::base_url`]. It checks the auth scheme's credentials (by default those of [`Credentials::default`]), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint ([`Simulator::script`], [`Simulator::fail_with`]). Every request it receives is kept ([`Simulator::requests`]).
+/// [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; point the [`Client`] at [`Simulator::base_url`](crate::testing::Simulator::base_url). It checks the auth scheme's credentials (by default those of [`Credentials::default`](crate::testing::Credentials::default)), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint ([`Simulator::script`](crate::testing::Simulator::script), [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it receives is kept ([`Simulator::requests`](crate::testing::Simulator::requests)).
 pub mod testing {
     pub use ::switchboard_runtime::sim::{
         Credentials, Received, Script, Simulator, SimulatorBuilder,
