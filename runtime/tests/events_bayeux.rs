@@ -147,6 +147,9 @@ async fn a_slow_consumer_gets_lagged_and_nothing_is_lost_silently() {
     // Nobody reads while 500 messages arrive; then a sentinel, the newest, never dropped.
     faye.publish_many(CALLS, 0, 500).await;
     faye.publish(CALLS, json!({"n": "end"})).await;
+    // Published is not yet received: give the stream's task time to take in what the server
+    // holds (on a loaded machine the first reads could otherwise keep pace with arrivals).
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
 
     let (mut delivered, mut lagged, mut last) = (0u64, 0u64, None::<u64>);
     loop {
