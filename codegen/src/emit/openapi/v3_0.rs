@@ -12,7 +12,7 @@
 //!   in its `method.rs`; oxidecomputer/progenitor#344, #950), which is every operation here;
 //!   the status ranges say the same for every error status a client can see, and keep the
 //!   vendor's error body described. A bodiless `default` beside error statuses that have a
-//!   body (Genesys: a `text/plain` 403) stays as `x-switchboard-default` instead.
+//!   body (e.g. a `text/plain` 403) stays as `x-switchboard-default` instead.
 
 use serde_json::{Value, json};
 

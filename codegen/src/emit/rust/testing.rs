@@ -111,7 +111,7 @@ fn delivery(delivery: &Delivery) -> Value {
     }
 }
 
-/// The path of the base URL template (`https://{ip}:{port}/agentgateway` → `/agentgateway`).
+/// The path of the base URL template (`https://{host}:{port}/gateway` → `/gateway`).
 fn base_path(template: &str) -> String {
     let after_scheme = template.split_once("://").map_or(template, |(_, r)| r);
     after_scheme.find('/').map_or_else(String::new, |i| {
