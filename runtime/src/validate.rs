@@ -42,6 +42,12 @@ pub fn items(
         .map_err(|e| BuildError::new(field, format!("item count {}", e.constraint())))
 }
 
+/// The expression a documented `pattern` is checked as: it matches the whole value. The OpenAPI
+/// documents and the Markdown reference show this same anchored form.
+pub fn anchored(pattern: &str) -> String {
+    format!("^(?:{pattern})$")
+}
+
 /// The whole string matches `pattern`. `cell` caches the compiled expression.
 pub fn pattern(
     field: &str,
@@ -49,10 +55,12 @@ pub fn pattern(
     pattern: &'static str,
     cell: &'static OnceLock<Option<Regex>>,
 ) -> Result<(), BuildError> {
-    let regex = cell.get_or_init(|| regex_lite::Regex::new(&format!("^(?:{pattern})$")).ok());
+    let regex = cell.get_or_init(|| regex_lite::Regex::new(&anchored(pattern)).ok());
     match regex {
         Some(regex) if regex.is_match(value) => Ok(()),
-        Some(_) => Err(BuildError::new(field, format!("must match `{pattern}`")).with_value(value)),
+        Some(regex) => Err(
+            BuildError::new(field, format!("must match `{}`", regex.as_str())).with_value(value),
+        ),
         // The generator compiled the pattern with a compatible engine; a failure here means the
         // two engines disagree, and refusing the value is the safe side.
         None => Err(BuildError::new(

@@ -23,6 +23,13 @@ impl Outputs {
     }
 }
 
+/// The one meaning of a spec `pattern` in every output: it matches the whole value. The client
+/// anchors the same way at run time (`switchboard_runtime::validate::anchored`), and JSON Schema's
+/// `pattern` is unanchored, so the documents carry the anchored form rather than the spec's text.
+pub fn anchored_pattern(pattern: &str) -> String {
+    format!("^(?:{pattern})$")
+}
+
 /// What every output says about how events arrive: one sentence per fact of the delivery data,
 /// then the vendor's own words. Markdown (CommonMark), shared by the three emitters.
 pub fn delivery_summary(delivery: &crate::model::Delivery, words: Option<&str>) -> String {

@@ -307,7 +307,7 @@ fn constraints(ty: &Type, prefix: &str) -> Vec<Constraint> {
         out.push(Constraint {
             label: label("pattern"),
             text: None,
-            code: Some(pattern.clone()),
+            code: Some(crate::emit::anchored_pattern(pattern)),
             values: Vec::new(),
         });
     }

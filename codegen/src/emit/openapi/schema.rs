@@ -9,6 +9,7 @@
 use serde_json::{Map, Value, json};
 
 use super::text;
+use crate::emit::anchored_pattern;
 use crate::model::{
     Bounds, EnumValue, Field, INFERRED_LABEL, Inferred, Service, Type, TypeKind, inferred_list,
 };
@@ -135,11 +136,11 @@ pub(super) fn type_schema(ty: &Type) -> Map<String, Value> {
             length(&mut schema, ty.length, "minLength", "maxLength");
             match (&ty.pattern, ty.range) {
                 (Some(pattern), Some(_)) => {
-                    schema.insert("pattern".into(), pattern.clone().into());
+                    schema.insert("pattern".into(), anchored_pattern(pattern).into());
                     schema.insert("allOf".into(), json!([{ "pattern": DECIMAL_INTEGER }]));
                 }
                 (Some(pattern), None) => {
-                    schema.insert("pattern".into(), pattern.clone().into());
+                    schema.insert("pattern".into(), anchored_pattern(pattern).into());
                 }
                 (None, Some(_)) => {
                     schema.insert("pattern".into(), DECIMAL_INTEGER.into());

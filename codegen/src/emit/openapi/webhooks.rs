@@ -257,8 +257,8 @@ fn merge(base: &mut Map<String, Value>, over: Map<String, Value>) {
     }
 }
 
-/// The event's own sample, then the notifications shown in endpoint samples that carry this
-/// event's name (each value once).
+/// The event's own sample, then the notifications shown in endpoint samples that the generated
+/// crate decodes as this event (each value once).
 fn examples(service: &Service, event: &Event) -> Map<String, Value> {
     let mut out = Map::new();
     let mut seen: Vec<&Value> = Vec::new();
@@ -275,19 +275,12 @@ fn examples(service: &Service, event: &Event) -> Map<String, Value> {
         out.insert("documented".into(), example.into());
         seen.push(sample);
     }
-    let Some(name_field) = service
-        .event_envelope
-        .as_ref()
-        .and_then(|f| f.name_field.as_ref())
-    else {
-        return out;
-    };
     for endpoint in &service.endpoints {
         for sample in &endpoint.samples {
             let matching: Vec<&Value> = sample
                 .events
                 .iter()
-                .filter(|v| lookup(v, name_field) == Some(&Value::from(event.name.wire.clone())))
+                .filter(|v| decoded_as(service, v).is_some_and(|e| e.name.wire == event.name.wire))
                 .collect();
             for (i, value) in matching.iter().enumerate() {
                 if seen.contains(value) {
@@ -312,7 +305,52 @@ fn examples(service: &Service, event: &Event) -> Map<String, Value> {
     out
 }
 
-/// The value at a dotted path.
-fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(value, |v, segment| v.get(segment))
+/// The event a frame decodes as, by the rule of the generated crate's `events::decode_value`:
+/// events with discriminators first; a frame matches an event when the discriminators hold and
+/// it carries the event's name — or carries no name, when frames never do or when the event's
+/// discriminators are its own. A frame matched by discriminators alone (no name) is thus an
+/// example of that event's webhook, as the crate decodes it.
+fn decoded_as<'a>(service: &'a Service, frame: &Value) -> Option<&'a Event> {
+    let envelope = service.event_envelope.as_ref()?;
+    let name = envelope
+        .name_field
+        .as_deref()
+        .and_then(|field| text_at(frame, field))
+        .unwrap_or_default();
+    let mut events: Vec<&Event> = service.events.iter().collect();
+    events.sort_by_key(|e| e.discriminators.is_empty());
+    events.into_iter().find(|event| {
+        let own = !event.discriminators.is_empty()
+            && service
+                .events
+                .iter()
+                .filter(|e| e.discriminators == event.discriminators)
+                .count()
+                == 1;
+        let matched = if envelope.name_field.is_none() {
+            name.is_empty()
+        } else if own {
+            name == event.name.wire || name.is_empty()
+        } else {
+            name == event.name.wire
+        };
+        matched
+            && event
+                .discriminators
+                .iter()
+                .all(|(path, value)| text_at(frame, path).as_deref() == Some(value.as_str()))
+    })
+}
+
+/// The text of a scalar at a dotted path, as the runtime reads names and discriminators.
+fn text_at(value: &Value, path: &str) -> Option<String> {
+    match path
+        .split('.')
+        .try_fold(value, |v, segment| v.get(segment))?
+    {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        _ => None,
+    }
 }

@@ -466,7 +466,10 @@ pub fn constraints_text(ty: &Type) -> Option<String> {
         parts.push(format!("Length: {}.", bounds(l.min, l.max)));
     }
     if let Some(p) = &ty.pattern {
-        parts.push(format!("Pattern: {}.", code(p)));
+        parts.push(format!(
+            "Pattern: {}.",
+            code(&crate::emit::anchored_pattern(p))
+        ));
     }
     if let Some(f) = &ty.format {
         parts.push(format!("Format: {}.", code(f)));

@@ -7095,7 +7095,7 @@ pub mod send_dtmf_signaling {
         ///
         /// Unconfirmed: The character set is documented; whether one value may carry several keys is not (the pattern allows one or more).
         ///
-        /// Pattern: `[0-9*#]+`. Example: `5`. Wire name: `Dtmf`.
+        /// Pattern: `^(?:[0-9*#]+)$`. Example: `5`. Wire name: `Dtmf`.
         pub dtmf: String,
     }
     impl Request {
@@ -7167,7 +7167,7 @@ pub mod send_dtmf_signaling {
         }
         /// DTMF 按键信息,即拨号盘上的按键,包括 0-9、\*、#。
         ///
-        /// Pattern: `[0-9*#]+`.
+        /// Pattern: `^(?:[0-9*#]+)$`.
         pub fn dtmf(mut self, value: impl Into<String>) -> Self {
             self.dtmf = Some(value.into());
             self

@@ -3593,7 +3593,7 @@ pub mod disconnect_party {
         ///
         /// Phone number whose connection needs to be released, 1 to 24 digits. During an internal help call, to release the requested agent {number} is that agent's ID; to release the agent itself {number} is its softphone number. The requested party may only release itself, not the agent or the user.
         ///
-        /// Pattern: `[0-9]{1,24}`. Example: `70093`. Wire name: `number`.
+        /// Pattern: `^(?:[0-9]{1,24})$`. Example: `70093`. Wire name: `number`.
         pub number: String,
     }
     impl Request {
@@ -3658,7 +3658,7 @@ pub mod disconnect_party {
         }
         /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
         ///
-        /// Pattern: `[0-9]{1,24}`.
+        /// Pattern: `^(?:[0-9]{1,24})$`.
         pub fn number(mut self, value: impl Into<String>) -> Self {
             self.number = Some(value.into());
             self
