@@ -135,31 +135,21 @@ fn markdown_shows_the_anchored_pattern() {
 /// What the generated crate of a service decodes a frame as (the event's wire name), `None`
 /// for an unknown event.
 fn decoded_name(service: &str, frame: &Value) -> Option<String> {
-    let frame = frame.clone();
-    let name = match service {
-        "alibaba_ccc" => {
-            use switchboard_alibaba_ccc::events::{Event, decode_value};
-            let event = decode_value(frame).ok()?;
+    // The same lines for each crate: their `Event` types differ.
+    macro_rules! decode {
+        ($krate:ident) => {{
+            use $krate::events::{Event, decode_value};
+            let event = decode_value(frame.clone()).ok()?;
             (!matches!(event, Event::Unknown { .. })).then(|| event.name().to_owned())
-        }
-        "genesys_gws" => {
-            use switchboard_genesys_gws::events::{Event, decode_value};
-            let event = decode_value(frame).ok()?;
-            (!matches!(event, Event::Unknown { .. })).then(|| event.name().to_owned())
-        }
-        "huawei_agentgateway" => {
-            use switchboard_huawei_agentgateway::events::{Event, decode_value};
-            let event = decode_value(frame).ok()?;
-            (!matches!(event, Event::Unknown { .. })).then(|| event.name().to_owned())
-        }
-        "tencent_im_desk" => {
-            use switchboard_tencent_im_desk::events::{Event, decode_value};
-            let event = decode_value(frame).ok()?;
-            (!matches!(event, Event::Unknown { .. })).then(|| event.name().to_owned())
-        }
+        }};
+    }
+    match service {
+        "alibaba_ccc" => decode!(switchboard_alibaba_ccc),
+        "genesys_gws" => decode!(switchboard_genesys_gws),
+        "huawei_agentgateway" => decode!(switchboard_huawei_agentgateway),
+        "tencent_im_desk" => decode!(switchboard_tencent_im_desk),
         other => panic!("no generated crate for {other}"),
-    };
-    name
+    }
 }
 
 /// Every documented frame of a service: each event's sample and each endpoint sample's events.
