@@ -11,6 +11,7 @@ pub mod emit;
 pub mod model;
 pub mod naming;
 pub mod pipeline;
+pub mod public_api;
 pub mod spec;
 pub mod write;
 

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use switchboard_codegen::emit::openapi::{Dispatch, Version};
+use switchboard_codegen::public_api::ApiChanges;
 use switchboard_codegen::{Builder, Error};
 
 /// Generates typed Rust clients, OpenAPI 3.1 and Markdown docs from the YAML specs.
@@ -85,15 +86,25 @@ fn main() -> ExitCode {
         });
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let result = match (cli.command, cli.check) {
-        (Some(Command::Validate), _) => builder.validate().map(|model| {
-            let endpoints: usize = model.services.iter().map(|s| s.endpoints.len()).sum();
-            eprintln!(
-                "ok: {} services, {endpoints} endpoints",
-                model.services.len()
-            );
-            ExitCode::SUCCESS
-        }),
-        (None, true) => builder.check().map(|staleness| {
+        // Validating also emits (in memory) to compare each crate's public API with the listing
+        // on disk: a spec edit that breaks the generated API says so before anything is written.
+        (Some(Command::Validate), _) => builder
+            .build()
+            .and_then(|(model, outputs)| {
+                let changes = builder.api_changes(&model, &outputs)?;
+                Ok((model, changes))
+            })
+            .map(|(model, changes)| {
+                report(&changes);
+                let endpoints: usize = model.services.iter().map(|s| s.endpoints.len()).sum();
+                eprintln!(
+                    "ok: {} services, {endpoints} endpoints",
+                    model.services.len()
+                );
+                ExitCode::SUCCESS
+            }),
+        (None, true) => builder.check_reporting().map(|(staleness, changes)| {
+            report(&changes);
             if staleness.is_fresh() {
                 eprintln!("ok: {} is up to date", builder.out().display());
                 return ExitCode::SUCCESS;
@@ -112,7 +123,8 @@ fn main() -> ExitCode {
             );
             ExitCode::from(1)
         }),
-        (None, false) => builder.generate().map(|staleness| {
+        (None, false) => builder.generate_reporting().map(|(staleness, changes)| {
+            report(&changes);
             let n = staleness.changed.len() + staleness.missing.len() + staleness.extra.len();
             eprintln!("ok: {} ({n} files changed)", builder.out().display());
             ExitCode::SUCCESS
@@ -127,6 +139,13 @@ fn main() -> ExitCode {
                 Error::Io { .. } => ExitCode::from(2),
             }
         }
+    }
+}
+
+/// Prints how each crate's public Rust API changed (breaking changes first in each report).
+fn report(changes: &[ApiChanges]) {
+    for change in changes {
+        eprint!("{change}");
     }
 }
 

@@ -7,6 +7,7 @@ use crate::diag::{self, Diagnostic, SourceMap};
 use crate::emit::openapi::Version as OpenApiVersion;
 use crate::emit::{self, Outputs};
 use crate::model::{self, Model};
+use crate::public_api::{self, ApiChanges};
 use crate::spec::{self, LoadError};
 use crate::write::{self, Fault, Staleness};
 
@@ -184,6 +185,78 @@ impl Builder {
             path: self.out.clone(),
             error,
         })
+    }
+
+    /// [`generate`](Self::generate), also saying how each crate's public Rust API changed
+    /// against the listing on disk (computed before anything is written).
+    pub fn generate_reporting(&self) -> Result<(Staleness, Vec<ApiChanges>), Error> {
+        let (model, outputs) = self.build()?;
+        let changes = self.api_changes(&model, &outputs)?;
+        let staleness =
+            write::write_with_fault(&self.out, &outputs, self.fault).map_err(|error| {
+                Error::Io {
+                    path: self.out.clone(),
+                    error,
+                }
+            })?;
+        Ok((staleness, changes))
+    }
+
+    /// [`check`](Self::check), also saying how each crate's public Rust API would change.
+    pub fn check_reporting(&self) -> Result<(Staleness, Vec<ApiChanges>), Error> {
+        let (model, outputs) = self.build()?;
+        let changes = self.api_changes(&model, &outputs)?;
+        let staleness = write::compare(&self.out, &outputs).map_err(|error| Error::Io {
+            path: self.out.clone(),
+            error,
+        })?;
+        Ok((staleness, changes))
+    }
+
+    /// How the public API listing of every crate in `outputs` differs from the one under the
+    /// output folder (crates whose listing is gone count as removed whole); crates without a
+    /// listing on disk yet, and unchanged ones, are left out.
+    pub fn api_changes(&self, model: &Model, outputs: &Outputs) -> Result<Vec<ApiChanges>, Error> {
+        let io = |path: PathBuf| move |error| Error::Io { path, error };
+        let mut changes = Vec::new();
+        let rust = self.out.join("rust");
+        let on_disk: Vec<String> = match std::fs::read_dir(&rust) {
+            Ok(dirs) => dirs
+                .filter_map(|d| d.ok()?.file_name().into_string().ok())
+                .collect(),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(error) => return Err(io(rust)(error)),
+        };
+        let mut names: Vec<(String, String)> = model
+            .services
+            .iter()
+            .map(|s| (s.name.clone(), s.crate_name.clone()))
+            .collect();
+        names.extend(
+            on_disk
+                .into_iter()
+                .filter(|dir| !model.services.iter().any(|s| &s.name == dir))
+                .map(|dir| (dir.clone(), format!("the crate in rust/{dir}"))),
+        );
+        names.sort();
+        for (dir, crate_name) in names {
+            let rel = Path::new("rust").join(&dir).join(public_api::FILE);
+            let old = match std::fs::read_to_string(self.out.join(&rel)) {
+                Ok(text) => text,
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(error) => return Err(io(self.out.join(&rel))(error)),
+            };
+            let new = outputs
+                .files
+                .get(&rel)
+                .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+                .unwrap_or_default();
+            let diff = public_api::compare(&crate_name, &old, &new);
+            if !diff.is_empty() {
+                changes.push(diff);
+            }
+        }
+        Ok(changes)
     }
 
     /// Build-script mode: writes one Rust module per service, `<out_dir>/<service>.rs`, to be

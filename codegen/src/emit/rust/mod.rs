@@ -42,7 +42,12 @@ pub fn emit_rust(model: &crate::model::Model, out: &mut Outputs) {
             manifest::emit_manifest(service),
         );
         out.add(format!("{dir}/README.md"), manifest::emit_readme(service));
-        out.add(format!("{dir}/src/lib.rs"), emit_lib(service, true));
+        let lib = emit_lib(service, true);
+        out.add(
+            format!("{dir}/{}", crate::public_api::FILE),
+            crate::public_api::listing(&service.crate_name, &lib),
+        );
+        out.add(format!("{dir}/src/lib.rs"), lib);
         out.add(
             format!("{dir}/tests/samples.rs"),
             format(samples::emit_sample_tests(service)),
