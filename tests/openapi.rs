@@ -58,12 +58,17 @@ fn operation<'a>(doc: &'a Value, operation_id: &str) -> (&'a str, &'a str, &'a V
     panic!("no operation {operation_id}");
 }
 
-#[test]
-fn fixture_documents_match_their_snapshots() {
-    let (_, outputs) = Builder::new()
+/// The model and outputs of the valid fixtures.
+fn fixtures() -> (Model, switchboard_codegen::Outputs) {
+    Builder::new()
         .specs_dir(root().join("tests/fixtures/valid"))
         .build()
-        .unwrap_or_else(|e| panic!("the valid fixtures build:\n{e}"));
+        .unwrap_or_else(|e| panic!("the valid fixtures build:\n{e}"))
+}
+
+#[test]
+fn fixture_documents_match_their_snapshots() {
+    let (_, outputs) = fixtures();
     for name in ["fixture_api", "hostile_api"] {
         insta::assert_snapshot!(name, text(&outputs, name));
     }
@@ -515,10 +520,7 @@ fn find_3_1_only(value: &Value, at: &str, bad: &mut Vec<String>) {
 
 #[test]
 fn hostile_prose_is_inert_markdown() {
-    let (model, _) = Builder::new()
-        .specs_dir(root().join("tests/fixtures/valid"))
-        .build()
-        .unwrap_or_else(|e| panic!("the valid fixtures build:\n{e}"));
+    let (model, _) = fixtures();
     let doc = openapi::document(service(&model, "hostile_api"), Version::V3_1);
     let info = doc["info"]["description"].as_str().expect("description");
     assert!(

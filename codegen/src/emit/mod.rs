@@ -30,6 +30,22 @@ pub fn anchored_pattern(pattern: &str) -> String {
     format!("^(?:{pattern})$")
 }
 
+/// Whether an event's discriminators are its own (it has some, and no other event has the same):
+/// then a frame without the envelope's name field decodes as this event. The Rust decoder and
+/// the OpenAPI webhook examples follow this one rule.
+pub fn has_own_discriminators(
+    service: &crate::model::Service,
+    event: &crate::model::Event,
+) -> bool {
+    !event.discriminators.is_empty()
+        && service
+            .events
+            .iter()
+            .filter(|e| e.discriminators == event.discriminators)
+            .count()
+            == 1
+}
+
 /// What every output says about how events arrive: one sentence per fact of the delivery data,
 /// then the vendor's own words. Markdown (CommonMark), shared by the three emitters.
 pub fn delivery_summary(delivery: &crate::model::Delivery, words: Option<&str>) -> String {

@@ -320,16 +320,9 @@ fn decoded_as<'a>(service: &'a Service, frame: &Value) -> Option<&'a Event> {
     let mut events: Vec<&Event> = service.events.iter().collect();
     events.sort_by_key(|e| e.discriminators.is_empty());
     events.into_iter().find(|event| {
-        let own = !event.discriminators.is_empty()
-            && service
-                .events
-                .iter()
-                .filter(|e| e.discriminators == event.discriminators)
-                .count()
-                == 1;
         let matched = if envelope.name_field.is_none() {
             name.is_empty()
-        } else if own {
+        } else if crate::emit::has_own_discriminators(service, event) {
             name == event.name.wire || name.is_empty()
         } else {
             name == event.name.wire

@@ -91,13 +91,7 @@ pub fn emit_events(service: &Service) -> TokenStream {
             .discriminators
             .iter()
             .map(|(path, value)| quote!(&& has(#path, #value)));
-        let unique = !event.discriminators.is_empty()
-            && service
-                .events
-                .iter()
-                .filter(|e| e.discriminators == event.discriminators)
-                .count()
-                == 1;
+        let unique = crate::emit::has_own_discriminators(service, event);
         let matched = if envelope.name_field.is_none() {
             // Frames carry no name: discriminators alone decide (check_delivery keeps them
             // apart), and the one event without any takes what the others leave.
