@@ -136,5 +136,15 @@ fn a_removed_endpoint_is_breaking_and_an_added_one_is_not() {
         change.removed.iter().any(|i| i == "mod get_other"),
         "{change:#?}"
     );
-    assert!(change.to_string().contains("  removed mod get_other\n"));
+    // The module stands for what it holds: one line, not one per item.
+    let report = change.to_string();
+    assert!(
+        report.contains("  removed mod get_other (with the "),
+        "{report}"
+    );
+    assert!(!report.contains("  removed fn get_other::"), "{report}");
+    assert!(
+        report.contains("  removed fn Client::get_other: "),
+        "{report}"
+    );
 }

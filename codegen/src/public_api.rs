@@ -36,16 +36,7 @@ pub fn listing(crate_name: &str, lib_rs: &str) -> String {
     );
     // By item path, then kind: a module's items, a type's fields and methods stay together.
     let mut items: Vec<(String, String)> = items.into_iter().collect();
-    items.sort_by(|(a, _), (b, _)| {
-        let path = |key: &str| {
-            let path = key.split_once(' ').map_or(key, |(_, path)| path);
-            // `impl Trait for Type` sorts with its type.
-            path.rsplit_once(" for ")
-                .map_or(path, |(_, ty)| ty)
-                .to_owned()
-        };
-        (path(a), a).cmp(&(path(b), b))
-    });
+    items.sort_by(|(a, _), (b, _)| (item_path(a), a).cmp(&(item_path(b), b)));
     for (key, signature) in items {
         out.push_str(&key);
         if !signature.is_empty() {
@@ -55,6 +46,41 @@ pub fn listing(crate_name: &str, lib_rs: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The path of a listed item (`field m::T.f: String` → `m::T.f`); `impl Trait for Type` goes
+/// with its type.
+fn item_path(item: &str) -> &str {
+    let key = item.split_once(": ").map_or(item, |(key, _)| key);
+    let path = key.split_once(' ').map_or(key, |(_, path)| path);
+    path.rsplit_once(" for ").map_or(path, |(_, ty)| ty)
+}
+
+/// The items not inside a module of the same list, each with how many items it holds: a new
+/// endpoint reads as `mod <endpoint>` and its client method, not as forty lines.
+fn outermost(items: &[String]) -> Vec<(&str, usize)> {
+    let modules: Vec<&str> = items
+        .iter()
+        .filter(|i| i.starts_with("mod "))
+        .map(|i| item_path(i))
+        .collect();
+    let inside = |item: &str, module: &str| {
+        let path = item_path(item);
+        path.strip_prefix(module)
+            .is_some_and(|rest| rest.starts_with("::") || rest.starts_with('.'))
+    };
+    items
+        .iter()
+        .filter(|item| !modules.iter().any(|m| inside(item, m)))
+        .map(|item| {
+            let held = if item.starts_with("mod ") {
+                items.iter().filter(|i| inside(i, item_path(item))).count()
+            } else {
+                0
+            };
+            (item.as_str(), held)
+        })
+        .collect()
 }
 
 fn walk(items: &[Item], prefix: &str, out: &mut BTreeMap<String, String>) {
@@ -391,14 +417,18 @@ impl fmt::Display for ApiChanges {
                 self.added.len()
             )?;
         }
-        for item in &self.removed {
-            writeln!(f, "  removed {item}")?;
+        let held = |n: usize| match n {
+            0 => String::new(),
+            n => format!(" (with the {n} items in it)"),
+        };
+        for (item, n) in outermost(&self.removed) {
+            writeln!(f, "  removed {item}{}", held(n))?;
         }
         for (item, was, now) in &self.changed {
             writeln!(f, "  changed {item} (was `{was}`, now `{now}`)")?;
         }
-        for item in &self.added {
-            writeln!(f, "  added {item} (not breaking)")?;
+        for (item, n) in outermost(&self.added) {
+            writeln!(f, "  added {item}{} (not breaking)", held(n))?;
         }
         Ok(())
     }
