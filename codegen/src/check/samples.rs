@@ -16,7 +16,7 @@ pub fn check_samples(cx: &mut Cx<'_>) {
             // Samples become tests that build the request, so required path values are needed.
             for param in &endpoint.params {
                 let name = param.name.as_ref().map(|n| n.value.as_str()).unwrap_or("");
-                let needed = param.required.as_ref().is_some_and(|r| r.value)
+                let needed = param.required.as_ref().is_some_and(|r| r.is_yes())
                     && param
                         .location
                         .as_ref()

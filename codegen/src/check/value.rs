@@ -197,7 +197,7 @@ fn check_fields(
                 strict,
                 out,
             ),
-            None if field.required.as_ref().is_some_and(|r| r.value) => out.push(Mismatch {
+            None if field.required.as_ref().is_some_and(|r| r.is_yes()) => out.push(Mismatch {
                 path: path.clone(),
                 message: format!("lacks required field `{}`", name.value),
             }),

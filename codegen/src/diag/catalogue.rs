@@ -308,6 +308,9 @@ impl Problem {
                     Some("quote the value to make it a string".into())
                 }
                 ("a boolean", "a string") => Some("write `true` or `false`".into()),
+                (crate::spec::REQUIRED_EXPECTED, _) => Some(
+                    "write `true` or `false`, or `unknown` when the page does not say".into(),
+                ),
                 // Plain YAML text containing `: ` is read as a mapping key and value.
                 ("a string", "a mapping") => Some(
                     "text with `: ` in it reads as a mapping: quote it, or write it as a block \

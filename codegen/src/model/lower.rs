@@ -341,7 +341,11 @@ fn field(s: &spec::ServiceSpec, f: &FieldSpec, parent: &str) -> Field {
         name: Name { wire, rust },
         description: text(&f.description),
         description_en: text(&f.description_en),
-        required: f.required.as_ref().is_some_and(|r| r.value),
+        required: f.required.as_ref().is_some_and(|r| r.is_yes()),
+        required_unknown: f
+            .required
+            .as_ref()
+            .is_some_and(|r| r.value == spec::Required::Unknown),
         nullable: f.nullable.as_ref().is_some_and(|r| r.value),
         default: f.default.as_ref().map(|v| v.value.0.clone()),
         example: f.example.as_ref().map(|v| v.value.0.clone()),
@@ -541,6 +545,16 @@ fn lower_endpoint(s: &spec::ServiceSpec, e: &spec::EndpointSpec) -> Endpoint {
             })
             .collect(),
         unconfirmed: texts(&e.unconfirmed),
+        truncated: {
+            let mut sections: Vec<PageSection> = e
+                .page
+                .iter()
+                .flat_map(|p| p.truncated.iter().map(|s| s.value))
+                .collect();
+            sections.sort();
+            sections.dedup();
+            sections
+        },
         source: source(&e.source),
         rust_type,
     }

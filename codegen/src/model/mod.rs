@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use crate::spec::{CodeValue, DispatchIn, Method, ParamIn};
+pub use crate::spec::{CodeValue, DispatchIn, Method, PageSection, ParamIn};
 pub use lower::lower;
 
 /// Every service in the specs, sorted by name.
@@ -463,6 +463,10 @@ pub struct Field {
     pub description_en: Option<String>,
     /// Must be present.
     pub required: bool,
+    /// The page does not say whether it must be present (`required: unknown`): `required` is
+    /// then false, so clients never reject its absence, and every output says it is not stated.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub required_unknown: bool,
     /// May be null.
     pub nullable: bool,
     /// The type.
@@ -487,6 +491,9 @@ pub struct Inferred {
     /// Where the value comes from.
     pub reason: String,
 }
+
+/// What every output says of a field whose required-ness the page does not state.
+pub const REQUIRED_UNKNOWN: &str = "Required: not stated by the page.";
 
 /// The words every output puts before a list of inferred values.
 pub const INFERRED_LABEL: &str = "Inferred, not stated by the source";
@@ -644,8 +651,53 @@ pub struct Endpoint {
     pub history: Vec<History>,
     /// Open facts.
     pub unconfirmed: Vec<String>,
+    /// Sections the copy of the page read does not show to the end (unknown, not empty),
+    /// sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub truncated: Vec<PageSection>,
     /// Source page.
     pub source: Source,
+}
+
+impl Endpoint {
+    /// Whether the page read is cut off in `section`: what the spec lists there is what could
+    /// be read, and an empty list means "unknown", never "none".
+    pub fn truncated(&self, section: PageSection) -> bool {
+        self.truncated.contains(&section)
+    }
+
+    /// [`not_shown`](Self::not_shown) for every truncated section, in section order.
+    pub fn not_shown_all(&self) -> Vec<(PageSection, String)> {
+        [
+            (PageSection::Errors, !self.errors.is_empty()),
+            (PageSection::Events, !self.events.is_empty()),
+            (PageSection::Samples, !self.samples.is_empty()),
+            (PageSection::History, !self.history.is_empty()),
+        ]
+        .into_iter()
+        .filter_map(|(section, listed)| Some((section, self.not_shown(section, listed)?)))
+        .collect()
+    }
+
+    /// What every output says of a truncated section: that the page shows none of it, or that
+    /// the list is what the cut-off copy shows (`listed`: the spec lists some).
+    pub fn not_shown(&self, section: PageSection, listed: bool) -> Option<String> {
+        self.truncated(section).then(|| {
+            if listed {
+                format!(
+                    "The page's {} may go on: the copy read is cut off, so those listed are \
+                     what it shows, not necessarily all.",
+                    section.words()
+                )
+            } else {
+                format!(
+                    "The page does not show its {} (the copy read is cut off): unknown, not \
+                     none.",
+                    section.words()
+                )
+            }
+        })
+    }
 }
 
 /// A fixed dispatch value.

@@ -84,7 +84,7 @@ fn a_use_takes_the_shared_definition_and_its_own_overrides_win() {
     assert_eq!(user.name.as_ref().expect("name").value, "User");
     assert_eq!(user.ty.value, "string");
     assert_eq!(user.description.as_ref().expect("d").value, "Own.");
-    assert!(user.required.as_ref().expect("r").value);
+    assert!(user.required.as_ref().expect("r").is_yes());
     assert!(user.use_.is_some(), "the copy remembers where it came from");
     let (e, errs) = resolve("params:\n- {use: User, inferred: {example: Made up.}}\n");
     assert!(errs.is_empty(), "{errs:?}");
@@ -103,7 +103,7 @@ fn defaults_come_first_a_use_places_one_and_an_opt_out_drops_one() {
         "params:\n- {name: own, in: query, type: string}\n- {use: Inst, required: false}\n",
     );
     assert_eq!(names(&e), ["Tok", "own", "Inst"]);
-    assert!(!e.params[2].required.as_ref().expect("r").value);
+    assert!(!e.params[2].required.as_ref().expect("r").is_yes());
     assert_eq!(e.params[2].example.as_ref().expect("e").value.0, "x");
     let (e, _) = resolve("without_defaults: [Tok]\n");
     assert_eq!(names(&e), ["Inst"]);

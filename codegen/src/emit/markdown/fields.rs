@@ -35,6 +35,8 @@ pub struct FieldRow {
     pub ty: Vec<TypePart>,
     /// Must be present.
     pub required: bool,
+    /// The page does not say whether it must be present.
+    pub required_unknown: bool,
     /// May be null.
     pub nullable: bool,
     /// Range, length, pattern, format, documented values.
@@ -157,6 +159,7 @@ pub fn row(field: &Field, path: &str, types: &Types<'_>) -> FieldRow {
         path: path.to_owned(),
         ty: type_parts(&field.ty, types),
         required: field.required,
+        required_unknown: field.required_unknown,
         nullable: field.nullable,
         constraints: constraints(&field.ty, ""),
         default: field.default.as_ref().map(json),
@@ -182,6 +185,7 @@ pub fn type_row(named: &NamedType, types: &Types<'_>) -> Vec<FieldRow> {
                 path: named.name.wire.clone(),
                 ty: type_parts(&named.ty, types),
                 required: false,
+                required_unknown: false,
                 nullable: false,
                 constraints: constraints(&named.ty, ""),
                 default: None,

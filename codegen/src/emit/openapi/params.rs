@@ -113,7 +113,11 @@ fn parameter(endpoint: &Endpoint, param: &Param) -> Value {
     }
     let mut schema = schema::field_schema(field);
     schema.shift_remove("description");
-    for key in ["x-unconfirmed", "x-switchboard-inferred"] {
+    for key in [
+        "x-unconfirmed",
+        "x-switchboard-inferred",
+        "x-switchboard-required",
+    ] {
         if let Some(value) = schema.shift_remove(key) {
             out.insert(key.into(), value);
         }

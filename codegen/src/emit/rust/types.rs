@@ -418,6 +418,10 @@ pub fn field_docs(field: &Field) -> TokenStream {
     let mut parts: Vec<String> = Vec::new();
     parts.extend(field.description.as_deref().map(vendor));
     parts.extend(field.description_en.as_deref().map(vendor));
+    if field.required_unknown {
+        // An `Option` here says nothing about the wire: the page is silent.
+        parts.push(crate::model::REQUIRED_UNKNOWN.to_owned());
+    }
     if let Some(u) = &field.unconfirmed {
         parts.push(format!("Unconfirmed: {}", vendor(u)));
     }

@@ -1600,6 +1600,10 @@ pub mod testing {
 ///
 /// Method name in the vendor's logs: `answerAgentConf`.
 ///
+/// The page does not show its error codes (the copy read is cut off): unknown, not none.
+///
+/// The page does not show its triggered events (the copy read is cut off): unknown, not none.
+///
 /// Unconfirmed:
 /// - The triggered events and error codes of this page could not be read (every copy retrieved was cut off after the response table); none are declared.
 /// - The page sends a required Content-Type header although the request has no body (消息体 None); whether an empty JSON body is expected is not stated.
@@ -2038,6 +2042,12 @@ pub mod answer_call {
 /// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
 ///
 /// Method name in the vendor's logs: `batchAddParticipant`.
+///
+/// The page does not show its error codes (the copy read is cut off): unknown, not none.
+///
+/// The page does not show its triggered events (the copy read is cut off): unknown, not none.
+///
+/// The page does not show its samples (the copy read is cut off): unknown, not none.
 ///
 /// Unconfirmed:
 /// - No sample is declared although one is wanted: the natural sample (request `{"addresses": [{"addressType": "9", "address": "2002"}]}` built from the unholdparticipant example of cec_07_1289, response the success envelope `{"result": {}, "message": "success", "retcode": "0"}`) cannot be tested yet: switchboard-codegen emits `serde_json::from_value::<_>(…)` for the array field `addresses`, which does not type-check against the builder's `impl Into<Vec<…>>` (rustc E0283), and a sample without the required body fails the builder. Add the sample once the generator names the item type.
@@ -2482,6 +2492,10 @@ pub mod batch_add_participants {
 /// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
 ///
 /// Method name in the vendor's logs: `batchRemoveParticipant`.
+///
+/// The page does not show its error codes (the copy read is cut off): unknown, not none.
+///
+/// The page does not show its samples (the copy read is cut off): unknown, not none.
 ///
 /// Unconfirmed:
 /// - No sample is declared although one is wanted: the natural sample (request `{"addresses": [{"addressType": "9", "address": "2002"}]}` built from the unholdparticipant example of cec_07_1289, response the success envelope `{"result": {}, "message": "success", "retcode": "0"}`) cannot be tested yet: switchboard-codegen emits `serde_json::from_value::<_>(…)` for the array field `addresses`, which does not type-check against the builder's `impl Into<Vec<…>>` (rustc E0283), and a sample without the required body fails the builder. Add the sample once the generator names the item type.
@@ -3800,6 +3814,12 @@ pub mod disconnect_party {
 /// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
 ///
 /// Method name in the vendor's logs: `hold`.
+///
+/// The page does not show its error codes (the copy read is cut off): unknown, not none.
+///
+/// The page does not show its triggered events (the copy read is cut off): unknown, not none.
+///
+/// The page's samples may go on: the copy read is cut off, so those listed are what it shows, not necessarily all.
 ///
 /// Unconfirmed:
 /// - The triggered events, error codes and example of this page could not be read (cut off in every copy retrieved). The 保持成功 event AgentEvent_Hold (cec_07_1357, content = the call ID as a plain string) is the likely notification, but no page retrieved ties it to this interface, and a plain-string payload cannot be declared in this format.
@@ -5987,6 +6007,8 @@ pub mod release_agent_conference {
 ///
 /// Triggers: `AgentOther_PhoneOffhook`, `AgentConf_SelfJoinResult`, `AgentConf_RequestSuccess`, `AgentConf_RequestFailed`, `AgentConf_Timeout`.
 ///
+/// The page does not show its error codes (the copy read is cut off): unknown, not none.
+///
 /// Unconfirmed:
 /// - The error-code list of this page could not be read (every copy retrieved was cut off before it); no endpoint-specific codes are declared.
 /// - Triggered events AgentState_Busy (座席忙事件, cec_07_1343) and AgentOther_PhoneAlerting (座席物理话机振铃, cec_07_1398) deliver `"content": null`; the spec format cannot declare an event whose payload is null (an empty payload struct would fail to decode it), so they are left out of `events`.
@@ -7263,6 +7285,12 @@ pub mod sign_out {
 ///
 /// Method name in the vendor's logs: `confJoin`.
 ///
+/// The page does not show its error codes (the copy read is cut off): unknown, not none.
+///
+/// The page does not show its triggered events (the copy read is cut off): unknown, not none.
+///
+/// The page's samples may go on: the copy read is cut off, so those listed are what it shows, not necessarily all.
+///
 /// Unconfirmed:
 /// - The triggered events, error codes and example of this page could not be read (cut off in every copy retrieved). The 三方通话成功 event AgentEvent_Conference (cec_07_1358) is the likely notification, but no page retrieved ties it to this interface, so it is not listed.
 /// - Newer pages give agentid 101–999999; this spec keeps 101–59999.
@@ -7782,6 +7810,12 @@ pub mod transfer_conference_chair {
 /// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
 ///
 /// Method name in the vendor's logs: `getHold`.
+///
+/// The page does not show its error codes (the copy read is cut off): unknown, not none.
+///
+/// The page does not show its triggered events (the copy read is cut off): unknown, not none.
+///
+/// The page's samples may go on: the copy read is cut off, so those listed are what it shows, not necessarily all.
 ///
 /// Unconfirmed:
 /// - The triggered events, error codes and example of this page could not be read (cut off in every copy retrieved).

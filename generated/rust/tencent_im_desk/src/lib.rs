@@ -716,6 +716,8 @@ pub mod testing {
 ///
 /// Changed 2025-04-07 11:12:41: Terakhir diperbarui: 2025-04-07 11:12:41 (Last updated 2025-04-07 11:12:41 (the page gives no summary of the change).)
 ///
+/// The page's error codes may go on: the copy read is cut off, so those listed are what it shows, not necessarily all.
+///
 /// Unconfirmed:
 /// - Request key spelling: the table says IMAgentUserId / ClientUserId, the sample packet says IMAgentUserID / ClientUserID. This spec sends the table spelling; the format cannot declare both spellings for one field.
 /// - 141012's text is cut off in the stored copy after "Agent has"; rows after 141012, if any, are unknown.
@@ -1337,6 +1339,8 @@ pub mod describe_agent_statistics {
 /// Documented error codes: `141000`.
 ///
 /// Changed 2025-04-07 11:14:03: Terakhir diperbarui: 2025-04-07 11:14:03 (Last updated 2025-04-07 11:14:03 (the page gives no summary of the change).)
+///
+/// The page's error codes may go on: the copy read is cut off, so those listed are what it shows, not necessarily all.
 ///
 /// Unconfirmed:
 /// - The private error table is cut off in the stored copies after "141000 \| The application"; only code 141000 is confirmed (its text here is the service's); further rows are unknown.
@@ -3562,6 +3566,8 @@ pub mod send_stream_msg {
 /// Documented error codes: `90001`, `90002`, `90005`.
 ///
 /// Changed 2025-04-07 11:11:24: Terakhir diperbarui: 2025-04-07 11:11:24 (Last updated 2025-04-07 11:11:24 (the page gives no summary of the change).)
+///
+/// The page's error codes may go on: the copy read is cut off, so those listed are what it shows, not necessarily all.
 ///
 /// Unconfirmed:
 /// - The private error table is cut off in every stored copy: 90002's text ends at "See the definition of", 90005's description is not captured (the Chinese page 269/110581 renders both cells empty), and further rows (if any) after 90005 are unknown.

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{Anchors, ErrorRow, SourceView, error_rows, scheme_names, source};
 use crate::emit::markdown::fields::{self, FieldRow, Types};
 use crate::emit::markdown::samples::{self, SampleView};
-use crate::model::{DispatchIn, Endpoint, ParamIn, Service, Type, TypeId, TypeKind};
+use crate::model::{DispatchIn, Endpoint, PageSection, ParamIn, Service, Type, TypeId, TypeKind};
 
 #[derive(Debug, Serialize)]
 pub struct EndpointView {
@@ -36,6 +36,9 @@ pub struct EndpointView {
     errors: Vec<ErrorRow>,
     samples: Vec<SampleView>,
     history: Vec<HistoryView>,
+    /// Per section of the page (`errors`, `events`, ...) the copy read is cut off in: what
+    /// the page does not show. Every section is a key (the templates' undefined values fail).
+    not_shown: BTreeMap<&'static str, Option<String>>,
     unconfirmed: Vec<String>,
     source: SourceView,
     usage: Option<String>,
@@ -195,6 +198,14 @@ pub fn endpoint(service: &Service, e: &Endpoint, anchors: &Anchors) -> EndpointV
                 change_en: h.change_en.clone(),
             })
             .collect(),
+        not_shown: {
+            let mut not_shown: BTreeMap<&'static str, Option<String>> =
+                PageSection::ALL.iter().map(|s| (s.key(), None)).collect();
+            for (section, text) in e.not_shown_all() {
+                not_shown.insert(section.key(), Some(text));
+            }
+            not_shown
+        },
         unconfirmed: e.unconfirmed.clone(),
         source: source(&e.source),
         usage: crate::emit::rust::example_text(service, e),
