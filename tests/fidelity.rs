@@ -456,3 +456,48 @@ fn an_unknown_required_ness_is_neither_required_nor_stated_optional() {
     let lib = &outputs["rust/pages_api/src/lib.rs"];
     assert!(lib.matches("Required: not stated by the page.").count() >= 3);
 }
+
+#[test]
+fn an_endpoints_words_on_shared_fields_reach_its_docs_and_leave_the_shared_type_alone() {
+    let outputs = outputs_of("tests/fixtures/valid");
+    let page = &outputs["docs/pages_api/get_agent.md"];
+    let doc: Value = serde_json::from_str(&outputs["openapi/pages_api.json"]).expect("JSON");
+    let lib = &outputs["rust/pages_api/src/lib.rs"];
+    let result = &doc["paths"]["/agents/{agentId}"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"]["properties"]["result"]["properties"];
+    // The body's own State (from `type: Agent`) and the shared supervisor's State.
+    let own = "Values documented on this page: `READY` (空闲), `BREAK` (小休).";
+    let member = "On this endpoint, `State`: The supervisor's state.";
+    assert!(page.contains("The agent's state, as this page lists it."));
+    assert!(page.contains(own));
+    assert!(page.contains("| `result.supervisor.State` |"));
+    assert!(page.contains("The supervisor's state."));
+    let state = result["State"]["description"]
+        .as_str()
+        .expect("State described");
+    assert!(
+        state.starts_with("坐席状态。") && state.contains(own),
+        "{state}"
+    );
+    let supervisor = result["supervisor"]["description"]
+        .as_str()
+        .expect("described");
+    assert!(supervisor.contains(member), "{supervisor}");
+    assert!(lib.contains(own) && lib.contains(member));
+    // Every other endpoint and the shared type keep the shared words, and the type its shape.
+    let agent = &doc["components"]["schemas"]["Agent"]["properties"]["State"];
+    assert_eq!(agent["description"], "The agent's state.");
+    assert_eq!(agent["type"], "string");
+    for (path, text) in &outputs {
+        if path.starts_with("docs/pages_api/") && path != "docs/pages_api/get_agent.md" {
+            assert!(
+                !text.contains("this page lists it"),
+                "{path} shows another page's words"
+            );
+        }
+    }
+    assert!(
+        lib.contains("pub state: Option<String>"),
+        "State stays a string, not an enum"
+    );
+}

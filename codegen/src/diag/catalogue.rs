@@ -342,6 +342,12 @@ impl Problem {
                  meaning) or, when every endpoint returns it, under `errors`; or define it in the \
                  endpoint's `errors` with a `message:` or `meaning:`".into(),
             ),
+            Problem::UnknownReference { kind: "documented field", .. } => Some(
+                "`fields_doc` describes a field the body has (its own or its `type`'s), by wire \
+                 name, dotted for a field inside another (`UserContext.State`); to add a field, \
+                 write it under `fields`"
+                    .into(),
+            ),
             Problem::UnknownReference { kind: "shared parameter", .. } => Some(
                 "declare it once in service.yaml under `params` (with `name`, `in` and `type`)".into(),
             ),

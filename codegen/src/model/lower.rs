@@ -307,7 +307,7 @@ fn error_code(e: &spec::ErrorSpec, common: Option<&spec::ErrorSpec>) -> ErrorCod
     }
 }
 
-fn enum_value(v: &spec::EnumValueSpec) -> EnumValue {
+pub(super) fn enum_value(v: &spec::EnumValueSpec) -> EnumValue {
     let value = v.value.value.0.clone();
     EnumValue {
         rust: v.rust_name.as_ref().map_or_else(
@@ -347,6 +347,8 @@ fn field(s: &spec::ServiceSpec, f: &FieldSpec, parent: &str) -> Field {
             .as_ref()
             .is_some_and(|r| r.value == spec::Required::Unknown),
         nullable: f.nullable.as_ref().is_some_and(|r| r.value),
+        page_values: Vec::new(),
+        member_docs: Vec::new(),
         default: f.default.as_ref().map(|v| v.value.0.clone()),
         example: f.example.as_ref().map(|v| v.value.0.clone()),
         unconfirmed: text(&f.unconfirmed),
@@ -431,7 +433,11 @@ fn lower_endpoint(s: &spec::ServiceSpec, e: &spec::EndpointSpec) -> Endpoint {
                 .as_ref()
                 .map_or_else(|| "application/json".to_owned(), |c| c.value.clone()),
             description: text(&b.description),
-            fields: fields(s, &b.fields, &format!("{rust_type}{suffix}")),
+            fields: {
+                let mut list = fields(s, &b.fields, &format!("{rust_type}{suffix}"));
+                super::page_docs::apply(&mut list, &b.fields_doc);
+                list
+            },
         })
     };
     Endpoint {

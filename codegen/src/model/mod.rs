@@ -2,6 +2,7 @@
 //! name side by side, collections in spec order. Built by [`lower`](crate::model::lower).
 
 mod lower;
+mod page_docs;
 
 use std::collections::BTreeMap;
 
@@ -469,6 +470,14 @@ pub struct Field {
     pub required_unknown: bool,
     /// May be null.
     pub nullable: bool,
+    /// Values this endpoint's page documents for the field (`fields_doc`): docs only, the type
+    /// is the shared one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub page_values: Vec<EnumValue>,
+    /// What this endpoint's page says of fields inside this one's (shared) type, by path
+    /// relative to it: said on this field, since the shared type is every endpoint's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub member_docs: Vec<FieldDoc>,
     /// The type.
     pub ty: Type,
     /// Default value.
@@ -481,6 +490,57 @@ pub struct Field {
     pub inferred: Vec<Inferred>,
     /// A credential: never printed.
     pub secret: bool,
+}
+
+/// An endpoint page's words on a field inside a shared type (`fields_doc`).
+#[derive(Clone, Debug, Serialize)]
+pub struct FieldDoc {
+    /// Dotted path from the field that carries it (`State`, `agent.State`).
+    pub path: String,
+    /// Description, verbatim.
+    pub description: Option<String>,
+    /// English description.
+    pub description_en: Option<String>,
+    /// Values the page documents.
+    pub values: Vec<EnumValue>,
+}
+
+/// "Values documented on this page: `A` (meaning), `B`." (`None` for none); code spans are
+/// Markdown, which every output's docs read.
+pub fn page_values_sentence(values: &[EnumValue]) -> Option<String> {
+    let items: Vec<String> = values
+        .iter()
+        .map(|v| {
+            let shown = match &v.value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            match &v.description {
+                Some(d) => format!("`{shown}` ({})", d.trim()),
+                None => format!("`{shown}`"),
+            }
+        })
+        .collect();
+    (!items.is_empty()).then(|| format!("Values documented on this page: {}.", items.join(", ")))
+}
+
+impl FieldDoc {
+    /// The doc as one paragraph: "On this endpoint, `State`: description (English). Values …".
+    pub fn sentence(&self) -> String {
+        let mut text = format!("On this endpoint, `{}`:", self.path);
+        for part in [&self.description, &self.description_en]
+            .into_iter()
+            .flatten()
+        {
+            text.push(' ');
+            text.push_str(&sentence(part));
+        }
+        if let Some(values) = page_values_sentence(&self.values) {
+            text.push(' ');
+            text.push_str(&values);
+        }
+        text
+    }
 }
 
 /// A value no source states: which key of its entry, and where the value comes from.

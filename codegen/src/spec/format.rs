@@ -727,6 +727,28 @@ pub struct BodySpec {
     /// `types`), followed by any `fields` written here.
     #[serde(rename = "type")]
     pub ty: Option<TypeName>,
+    /// What this endpoint's page says of fields it shares with others (from the body's `type`,
+    /// or inside a shared type): descriptions and documented values for this endpoint only.
+    /// The shared definitions and the generated types stay as they are.
+    #[serde(default)]
+    pub fields_doc: Vec<FieldDocSpec>,
+}
+
+/// This endpoint's words on one field of its body.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDocSpec {
+    /// The field, by wire name; dotted for a field inside another (`UserContext.State`),
+    /// through arrays without `[]`.
+    pub field: Text,
+    /// The page's description of the field, verbatim; replaces the shared one on this endpoint.
+    pub description: Option<Text>,
+    /// An English rendering of `description`, when that is not English.
+    pub description_en: Option<Text>,
+    /// The values this page documents for the field. Documentation only: the field's type is
+    /// unchanged (values outside the shared type's own `values` stay open, never an enum).
+    #[serde(default)]
+    pub values: Vec<EnumValueSpec>,
 }
 
 /// The type of a field: a primitive or the name of a shared type.

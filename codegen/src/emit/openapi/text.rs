@@ -54,13 +54,18 @@ pub(super) fn field_description(field: &Field) -> Option<String> {
     let inferred = labelled(INFERRED_LABEL, inferred_list(&field.inferred).as_deref());
     // Not in `required` is no statement that it is optional: say the page is silent.
     let required = field.required_unknown.then_some(REQUIRED_UNKNOWN);
-    paragraphs([
-        field.description.as_deref(),
-        field.description_en.as_deref(),
-        required,
-        unconfirmed.as_deref(),
-        inferred.as_deref(),
-    ])
+    let values = crate::model::page_values_sentence(&field.page_values);
+    let members: Vec<String> = field.member_docs.iter().map(|d| d.sentence()).collect();
+    paragraphs(
+        [
+            field.description.as_deref(),
+            field.description_en.as_deref(),
+            values.as_deref(),
+        ]
+        .into_iter()
+        .chain(members.iter().map(|m| Some(m.as_str())))
+        .chain([required, unconfirmed.as_deref(), inferred.as_deref()]),
+    )
 }
 
 /// An operation's description: the vendor's text, then who may call it and what must hold, the

@@ -418,6 +418,8 @@ pub fn field_docs(field: &Field) -> TokenStream {
     let mut parts: Vec<String> = Vec::new();
     parts.extend(field.description.as_deref().map(vendor));
     parts.extend(field.description_en.as_deref().map(vendor));
+    parts.extend(crate::model::page_values_sentence(&field.page_values).map(|s| vendor(&s)));
+    parts.extend(field.member_docs.iter().map(|d| vendor(&d.sentence())));
     if field.required_unknown {
         // An `Option` here says nothing about the wire: the page is silent.
         parts.push(crate::model::REQUIRED_UNKNOWN.to_owned());
