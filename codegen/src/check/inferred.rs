@@ -43,6 +43,7 @@ pub fn check_inferred(cx: &mut Cx<'_>) {
             .flatten()
         {
             walk_fields(&body.fields, &mut |f| fields.push(f));
+            walk_fields(body.items_list(), &mut |f| fields.push(f));
         }
         for field in fields {
             check_field(cx, *file, field);

@@ -127,6 +127,10 @@ pub fn check_names(cx: &mut Cx<'_>) {
             .flatten()
         {
             check_field_names(cx, file, &body.fields);
+            for items in body.items_list() {
+                // The item itself is nameless, like an array's `items`.
+                check_field_names(cx, file, &items.fields);
+            }
         }
         let mut samples = Seen::new("sample");
         for sample in &endpoint.samples {

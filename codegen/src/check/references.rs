@@ -115,6 +115,7 @@ pub fn check_references(cx: &mut Cx<'_>) {
             .flatten()
         {
             check_types(cx, file, &body.fields);
+            check_types(cx, file, body.items_list());
         }
         for event in &endpoint.events {
             if !event_names.contains(&event.value.as_str()) {

@@ -293,7 +293,7 @@ fn check_bounds(n: f64, range: &crate::spec::RangeSpec, what: &str, bad: &mut im
     }
 }
 
-fn kind(value: &Value) -> &'static str {
+pub(super) fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -156,6 +156,11 @@ pub enum Problem {
         /// How to say which one is meant.
         hint: String,
     },
+    /// A response field beside the envelope's fields with an envelope field's name.
+    ShadowsEnvelope {
+        /// The name both use.
+        field: String,
+    },
     /// A code whose YAML type disagrees with the envelope's code type.
     CodeType {
         /// The envelope's code type.
@@ -192,6 +197,7 @@ impl Problem {
             Problem::Delivery { .. } => "E0113",
             Problem::OverrideNotAllowed { .. } => "E0114",
             Problem::Conflict { .. } => "E0115",
+            Problem::ShadowsEnvelope { .. } => "E0116",
         }
     }
 
@@ -245,6 +251,10 @@ impl Problem {
                 format!("`{key}` cannot be overridden on a use of shared parameter `{name}`")
             }
             Problem::Conflict { message, .. } => message.clone(),
+            Problem::ShadowsEnvelope { field } => format!(
+                "response field `{field}` shadows the envelope's field `{field}`: both sit at \
+                 the top level of the body"
+            ),
         }
     }
 
@@ -276,6 +286,7 @@ impl Problem {
             Problem::Delivery { .. } => "this setting".into(),
             Problem::OverrideNotAllowed { .. } => "fixed by the shared definition".into(),
             Problem::Conflict { .. } => "conflicts".into(),
+            Problem::ShadowsEnvelope { .. } => "this response field".into(),
         }
     }
 
@@ -380,6 +391,12 @@ impl Problem {
                     .into(),
             ),
             Problem::Conflict { hint, .. } => Some(hint.clone()),
+            Problem::ShadowsEnvelope { .. } => Some(
+                "one key of the body cannot be two fields: remove the response field (the \
+                 envelope's is read on success too, in the output's `envelope`), rename it if \
+                 the page spells it differently, or put the result under a payload field"
+                    .into(),
+            ),
         }
     }
 }

@@ -438,6 +438,12 @@ fn lower_endpoint(s: &spec::ServiceSpec, e: &spec::EndpointSpec) -> Endpoint {
                 super::page_docs::apply(&mut list, &b.fields_doc);
                 list
             },
+            items: b.items.as_deref().map(|i| {
+                let mut item = field(s, i, &format!("{rust_type}{suffix}"));
+                // The item has no wire name to make its struct's name from.
+                item.ty = ty(s, i, &format!("{rust_type}{suffix}Item"));
+                item
+            }),
         })
     };
     Endpoint {

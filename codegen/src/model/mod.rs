@@ -793,6 +793,10 @@ pub struct Body {
     pub description: Option<String>,
     /// Fields.
     pub fields: Vec<Field>,
+    /// Responses only: the result is an array of these (then `fields` is empty). A field
+    /// without a name: its type, description and marks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Field>,
 }
 
 /// A sample exchange.

@@ -732,6 +732,18 @@ pub struct BodySpec {
     /// The shared definitions and the generated types stay as they are.
     #[serde(default)]
     pub fields_doc: Vec<FieldDocSpec>,
+    /// Responses only: the result is a JSON array, each item this entry (no `name`): a shared
+    /// type (`type: Agent`) or `type: object` with its `fields`. Then the body has no `fields`
+    /// or `type` of its own.
+    pub items: Option<Box<FieldSpec>>,
+}
+
+impl BodySpec {
+    /// The array payload's item as a one-entry list (empty for an object body), for passes
+    /// that walk field lists.
+    pub fn items_list(&self) -> &[FieldSpec] {
+        self.items.as_deref().map_or(&[], std::slice::from_ref)
+    }
 }
 
 /// This endpoint's words on one field of its body.

@@ -4,6 +4,7 @@
 //! data, shared types, events, one module per endpoint, the client), then the tests made from
 //! the documented samples.
 
+mod array_output;
 mod client;
 mod delivery;
 mod docs;

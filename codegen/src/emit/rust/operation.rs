@@ -53,7 +53,14 @@ pub fn emit_operation(service: &Service, endpoint: &Endpoint) -> TokenStream {
              output was decoded without its envelope.",
         )
     });
-    let output = types.struct_def_with("Output", output_docs, output_fields, extra);
+    let items = endpoint.response.as_ref().and_then(|r| r.items.as_ref());
+    let output = match items {
+        Some(items) => {
+            let payload = endpoint.payload.as_deref().unwrap_or_default();
+            super::array_output::emit(&mut types, output_docs, items, payload, extra)
+        }
+        None => types.struct_def_with("Output", output_docs, output_fields, extra),
+    };
     let error = emit_error(endpoint);
     let defs = types.defs;
     let prelude = super::types::json_prelude();

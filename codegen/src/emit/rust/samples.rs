@@ -470,10 +470,16 @@ fn sample_response(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
             Value::Object(map)
         }
     };
-    let payload = if payload.is_null() {
-        Value::Object(Default::default())
-    } else {
-        payload
+    let array = endpoint
+        .response
+        .as_ref()
+        .is_some_and(|r| r.items.is_some());
+    let empty = payload.is_null() || payload.as_object().is_some_and(|o| o.is_empty());
+    let payload = match (array, empty) {
+        // An array result that is absent, null or `{}` decodes as no items.
+        (true, true) => Value::Array(Vec::new()),
+        (false, _) if payload.is_null() => Value::Object(Default::default()),
+        _ => payload,
     };
     let expected = json_tokens(&payload);
     quote! {

@@ -408,14 +408,14 @@ fn poll_events_participant_changed() {
     );
 }
 #[rustfmt::skip]
-fn query_hold_list_success_envelope_request() -> client::query_hold_list::Request {
+fn query_hold_list_documented_request() -> client::query_hold_list::Request {
     client::query_hold_list::Request::builder().agentid("101").build().unwrap()
 }
 #[rustfmt::skip]
 #[test]
-fn query_hold_list_success_envelope() {
+fn query_hold_list_documented() {
     use client::query_hold_list as op;
-    let request: op::Request = query_hold_list_success_envelope_request();
+    let request: op::Request = query_hold_list_documented_request();
     let http = request.to_http("https://api.test").unwrap();
     assert_eq!(http.method().as_str(), "GET");
     assert_eq!(http.uri().path(), "/resource/calldata/101/holdlist");
@@ -433,14 +433,15 @@ fn query_hold_list_success_envelope() {
         .status(200u16)
         .body(
             Bytes::from_static(
-                "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}".as_bytes(),
+                "{\"message\":\"\",\"retcode\":\"0\",\"result\":[{\"callfeature\":7}]}"
+                    .as_bytes(),
             ),
         )
         .unwrap();
     let output = op::parse_response(response).unwrap();
     assert_eq!(
         serde_json::to_value(& output).unwrap(), serde_json::from_str:: <
-        serde_json::Value > ("{}").unwrap()
+        serde_json::Value > ("[{\"callfeature\":7}]").unwrap()
     );
 }
 #[rustfmt::skip]
@@ -1108,16 +1109,16 @@ pub async fn call_samples(
     called.push(("poll_events", "participant_changed", outcome));
     answer(
         "query_hold_list",
-        "success_envelope",
+        "documented",
         200u16,
-        "{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"}",
+        "{\"message\":\"\",\"retcode\":\"0\",\"result\":[{\"callfeature\":7}]}",
     );
     let outcome = client
-        .query_hold_list(query_hold_list_success_envelope_request())
+        .query_hold_list(query_hold_list_documented_request())
         .await
         .map(|_| ())
         .map_err(|e| e.to_string());
-    called.push(("query_hold_list", "success_envelope", outcome));
+    called.push(("query_hold_list", "documented", outcome));
     answer(
         "query_vdn_conference_ids",
         "documented",

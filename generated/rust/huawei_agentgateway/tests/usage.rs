@@ -336,9 +336,13 @@ mod query_hold_list {
             .push_body(
                 200,
                 r#"{
-  "result": {},
-  "message": "success",
-  "retcode": "0"
+  "message": "",
+  "retcode": "0",
+  "result": [
+    {
+      "callfeature": 7
+    }
+  ]
 }"#,
             );
         let client = api::Client::builder()

@@ -64,6 +64,8 @@ struct BodyView {
     content_type: String,
     description: Option<String>,
     rows: Vec<FieldRow>,
+    /// The result is an array (`response.items`): the rows describe one item.
+    array: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -117,7 +119,16 @@ pub fn endpoint(service: &Service, e: &Endpoint, anchors: &Anchors) -> EndpointV
     let body = |b: &crate::model::Body, prefix: &str| BodyView {
         content_type: b.content_type.clone(),
         description: b.description.clone(),
-        rows: fields::rows(&b.fields, prefix, &types),
+        rows: match &b.items {
+            // One item, named `<payload>[]` like an array field's items.
+            Some(items) => {
+                let mut item = items.clone();
+                item.name.wire = format!("{prefix}[]");
+                fields::rows(std::slice::from_ref(&item), "", &types)
+            }
+            None => fields::rows(&b.fields, prefix, &types),
+        },
+        array: b.items.is_some(),
     };
     let mut view = EndpointView {
         service_title: service.title.clone(),
