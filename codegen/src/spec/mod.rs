@@ -6,6 +6,7 @@
 pub mod decode;
 pub mod format;
 pub mod inferred;
+pub mod page;
 pub mod resolve;
 pub mod shared;
 pub mod yaml;
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 pub use decode::Sp;
 pub use format::*;
 pub use inferred::*;
+pub use page::*;
 pub use shared::{EndpointDefaultsSpec, ShapeSpec};
 
 use crate::diag::{Diagnostic, Errors, FileId, Loc, Problem, SourceMap, Span};
