@@ -5293,11 +5293,15 @@ pub mod mute_call {
 ///
 /// Who may call it: 当前API暂无授权信息透出。 (English page: "No authorization for this operation. If you encounter issues with this operation, contact technical support.")
 ///
+/// The page does not show its error codes (the copy read is cut off): unknown, not none.
+///
+/// The page does not show its change history (the copy read is cut off): unknown, not none.
+///
 /// Unconfirmed:
 /// - Polling guidance: the pages only say it is "一般由前端坐席工作台调用,用于同步坐席状态" (typically called by the frontend agent workbench to synchronize agent status). No poll interval, rate limit or long-poll behaviour is documented on any page read; the call returns at once (ordinary RPC action).
 /// - Error codes: the stored copies of the page end before the 错误码 table; no PollUserStatus-specific error code could be read. (Sibling call-control pages list Parameter.Blank, NotExists.InstanceId, InternalService.CTI etc.; not copied here because not seen for this action.)
 /// - 变更历史 (change history) of the page not read.
-/// - Enumerations documented on the zh page for the shared types (not added to the shared types, because other endpoint samples use values outside them, e.g. ChannelFlags "无" and "\[\]"): CallType INBOUND 呼入, BARGE 强插, CONSULTANT 咨询, CONFERENCE 会议, MONITOR 监听, INTERNAL 内部通话, OUTBOUND 呼出, INTERCEPT 强拆, BACK2BACK 双呼, PREDICTIVE 预测式外呼, COACH 辅导; ChannelState CREATED 已创建, ANSWERED 已接通, RELEASED 已挂断, RETIRED 已失效, EARLY_MEDIA 早媒体阶段, NONE 初始状态, RINGING 振铃中; ChannelFlags COACHING 辅导中, MONITORING 监听中, MONITORED 被监听, COACHED 被辅导, HOLD 保持, MUTED 静音.
+/// - Enumerations documented on the zh page for the shared types (CallType, ChannelState, ChannelFlags) are given for this endpoint under `response.fields_doc`, not added to the shared types, because other endpoint samples use values outside them (e.g. ChannelFlags "无" and "\[\]").
 /// - UserContext.UserState and the rest of the sample after UserContext.JobId: the API metadata gives UserState the example BREAK; the real sample values were not readable.
 /// - ChatContexts/Members descriptions exist only as SDK (English) comments; no Chinese page text read.
 /// - The English cccai page gives Message the example "None" where the zh pages give 无.
@@ -5471,6 +5475,12 @@ pub mod poll_user_status {
         /// 话务上下文环境。
         ///
         /// The call context.
+        ///
+        /// On this endpoint, `CallType`: Values documented on this page: `INBOUND` (呼入), `BARGE` (强插), `CONSULTANT` (咨询), `CONFERENCE` (会议), `MONITOR` (监听), `INTERNAL` (内部通话), `OUTBOUND` (呼出), `INTERCEPT` (强拆), `BACK2BACK` (双呼), `PREDICTIVE` (预测式外呼), `COACH` (辅导).
+        ///
+        /// On this endpoint, `ChannelContexts.ChannelState`: Values documented on this page: `CREATED` (已创建), `ANSWERED` (已接通), `RELEASED` (已挂断), `RETIRED` (已失效), `EARLY_MEDIA` (早媒体阶段), `NONE` (初始状态), `RINGING` (振铃中).
+        ///
+        /// On this endpoint, `ChannelContexts.ChannelFlags`: Values documented on this page: `COACHING` (辅导中), `MONITORING` (监听中), `MONITORED` (被监听), `COACHED` (被辅导), `HOLD` (保持), `MUTED` (静音).
         ///
         /// Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
