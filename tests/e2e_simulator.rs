@@ -103,7 +103,6 @@ async fn alibaba_acs3_signature_is_recomputed_and_the_sample_answered() {
     // A wrong secret: the signature no longer matches, answered in the vendor's envelope.
     let sim2 = ali::testing::simulator()
         .credentials(ali_credentials())
-        .auth_failure_code("SignatureDoesNotMatch")
         .start()
         .await
         .unwrap();
@@ -149,12 +148,8 @@ async fn alibaba_rpc_signature_is_recomputed() {
 
 #[tokio::test]
 async fn huawei_guid_is_issued_on_sign_in_rotated_on_poll_and_required() {
-    let sim = hw::testing::simulator()
-        .bad_parameter_code("000-002")
-        .auth_failure_code("100-006")
-        .start()
-        .await
-        .unwrap();
+    // The codes come from the spec's `error_roles`, not from the test.
+    let sim = hw::testing::simulator().start().await.unwrap();
     let client = hw_client(&sim);
     let leave = || {
         hw::leave_agent_conference::Request::builder()
@@ -213,11 +208,7 @@ async fn huawei_guid_is_issued_on_sign_in_rotated_on_poll_and_required() {
 
 #[tokio::test]
 async fn huawei_bad_parameter_gets_the_documented_code() {
-    let sim = hw::testing::simulator()
-        .bad_parameter_code("000-002")
-        .start()
-        .await
-        .unwrap();
+    let sim = hw::testing::simulator().start().await.unwrap();
     // Bypass the client's own checks: a raw request with an agent id out of 101–59999.
     let http = reqwest::Client::new();
     let url = format!("{}/resource/onlineagent/7", sim.base_url());
@@ -248,7 +239,6 @@ async fn tencent_user_sig_is_verified() {
             app_key: Secret::new(key),
             ..Credentials::default()
         })
-        .auth_failure_code("70009")
         .start()
         .await
         .unwrap();
@@ -515,4 +505,99 @@ async fn a_custom_typed_output_is_answered_in_the_envelope() {
     assert!(documented.call_context.is_some());
     assert_eq!(answered.call_context, None);
     assert_eq!(answered.user_context, documented.user_context);
+}
+
+/// A simulator of `simulation` with its auth check left out, so a raw request reaches the
+/// constraint checks.
+async fn without_auth(simulation: &str) -> Simulator {
+    let mut data: serde_json::Value = serde_json::from_str(simulation).unwrap();
+    data["auth"] = serde_json::Value::Null;
+    switchboard_runtime::sim::SimulatorBuilder::new(&data.to_string())
+        .unwrap()
+        .start()
+        .await
+        .unwrap()
+}
+
+/// POSTs or PUTs a JSON body and returns the answer's JSON.
+async fn raw_json(method: reqwest::Method, url: String, body: &str) -> serde_json::Value {
+    let text = reqwest::Client::new()
+        .request(method, url)
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[tokio::test]
+async fn genesys_missing_and_invalid_parameters_get_the_spec_roles_codes_nested_too() {
+    let sim = without_auth(gws::testing::SIMULATION).await;
+    let url = format!("{}/me/devices/d-1/calls", sim.base_url());
+    // `destination.phoneNumber` is required inside the body's object.
+    let body = raw_json(
+        reqwest::Method::POST,
+        url.clone(),
+        r#"{"operationName":"Dial","destination":{}}"#,
+    )
+    .await;
+    assert_eq!(body["statusCode"], 1, "missing_parameter role: {body}");
+    assert!(
+        body["statusMessage"]
+            .as_str()
+            .unwrap()
+            .contains("destination.phoneNumber is required"),
+        "{body}"
+    );
+    // An object where the spec says text: invalid, not missing.
+    let body = raw_json(
+        reqwest::Method::POST,
+        url.clone(),
+        r#"{"operationName":"Dial","destination":"15002"}"#,
+    )
+    .await;
+    assert_eq!(body["statusCode"], 10, "invalid_parameter role: {body}");
+    let body = raw_json(
+        reqwest::Method::POST,
+        url,
+        r#"{"operationName":"Dial","destination":{"phoneNumber":"15002"}}"#,
+    )
+    .await;
+    assert_eq!(body["statusCode"], 0, "a valid nested body passes: {body}");
+}
+
+#[tokio::test]
+async fn huawei_array_items_are_checked_against_their_constraints() {
+    let sim = without_auth(hw::testing::SIMULATION).await;
+    let data: serde_json::Value = serde_json::from_str(hw::testing::SIMULATION).unwrap();
+    let endpoint = data["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "batch_add_participants")
+        .unwrap();
+    let path = endpoint["path"]
+        .as_str()
+        .unwrap()
+        .replace("{agentid}", "101");
+    let method =
+        reqwest::Method::from_bytes(endpoint["method"].as_str().unwrap().as_bytes()).unwrap();
+    let url = format!("{}{path}", sim.base_url());
+    let item =
+        |address: &str| format!(r#"{{"addresses":[{{"addressType":"9","address":"{address}"}}]}}"#);
+    let body = raw_json(method.clone(), url.clone(), &item(&"1".repeat(25))).await;
+    assert_eq!(body["retcode"], "000-002", "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("addresses[0].address"),
+        "{body}"
+    );
+    let body = raw_json(method, url, &item("88001")).await;
+    assert_eq!(body["retcode"], "0", "{body}");
 }

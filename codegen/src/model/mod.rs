@@ -66,6 +66,8 @@ pub struct Service {
     pub envelope: Envelope,
     /// Common error codes.
     pub errors: Vec<ErrorCode>,
+    /// Which common codes answer a bad parameter or a bad credential, in format order.
+    pub error_roles: Vec<ErrorRole>,
     /// Event framing.
     pub event_envelope: Option<EventEnvelope>,
     /// Events.
@@ -252,6 +254,17 @@ pub struct CodeField {
     pub field: String,
     /// Success value.
     pub success: CodeValue,
+}
+
+/// A common code the spec names for a kind of failure (`error_roles`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ErrorRole {
+    /// `invalid_parameter`, `missing_parameter` or `unauthenticated`.
+    pub role: String,
+    /// The code, one of the service's common codes.
+    pub code: CodeValue,
+    /// Why this code, when no page assigns it in so many words.
+    pub inferred: Option<String>,
 }
 
 /// A documented error code.

@@ -41,6 +41,8 @@ pub struct ServiceSpec {
     /// Error codes every endpoint of the API can return.
     #[serde(default)]
     pub errors: Vec<ErrorSpec>,
+    /// Which of `errors` answer a bad parameter and a bad credential.
+    pub error_roles: Option<super::inferred::ErrorRolesSpec>,
     /// How pushed or polled events are framed.
     pub event_envelope: Option<EventEnvelopeSpec>,
     /// Events the API delivers.

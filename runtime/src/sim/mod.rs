@@ -102,15 +102,20 @@ pub enum Script {
     Body(u16, Value),
 }
 
-/// The codes the simulator answers for failures the spec has no key for (see the assumptions
-/// in the vendor docs' "Testing your code" section).
+/// The codes the simulator answers for failures every endpoint shares. Unset, each comes from
+/// the spec's `error_roles`; a spec without that key falls back to the simulator's own rule (see
+/// the assumptions in the vendor docs' "Testing your code" section).
 #[derive(Clone, Debug, Default)]
 pub struct Failures {
-    /// Answered when a request breaks a documented constraint; default: the first service-level
-    /// code documented with HTTP 400, else the first service-level code.
+    /// Answered when a request breaks a documented constraint; default: the spec's
+    /// `invalid_parameter` role, else the first service-level code documented with HTTP 400,
+    /// else the first service-level code.
     pub bad_parameter: Option<String>,
-    /// Answered when a credential is wrong; default: the first service-level code documented
-    /// with HTTP 401 or 403, else the bad-parameter code.
+    /// Answered when a required parameter is missing; default: the spec's `missing_parameter`
+    /// role, else the bad-parameter code.
+    pub missing_parameter: Option<String>,
+    /// Answered when a credential is wrong; default: the spec's `unauthenticated` role, else
+    /// the first service-level code documented with HTTP 401 or 403, else the bad-parameter code.
     pub auth_failure: Option<String>,
 }
 
@@ -143,6 +148,12 @@ impl SimulatorBuilder {
     /// The code answered for a request that breaks a documented constraint.
     pub fn bad_parameter_code(mut self, code: impl Into<String>) -> Self {
         self.failures.bad_parameter = Some(code.into());
+        self
+    }
+
+    /// The code answered for a request lacking a required parameter.
+    pub fn missing_parameter_code(mut self, code: impl Into<String>) -> Self {
+        self.failures.missing_parameter = Some(code.into());
         self
     }
 

@@ -13,8 +13,10 @@ use super::auth::{self, Verdict};
 use super::data::{EndpointData, ErrorData, ServiceData};
 use super::{Failures, Received, Script, State, check, events};
 
-/// Fills the failure codes a test left unset from the service's documented codes.
+/// Fills the failure codes a test left unset from the spec's `error_roles`, else (a spec without
+/// them) by the simulator's own rule over the service's documented codes.
 pub(super) fn resolve_failures(data: &ServiceData, failures: Failures) -> Failures {
+    let roles = &data.error_roles;
     let with_status = |statuses: &[u16]| {
         data.errors
             .iter()
@@ -23,14 +25,21 @@ pub(super) fn resolve_failures(data: &ServiceData, failures: Failures) -> Failur
     };
     let bad_parameter = failures
         .bad_parameter
+        .or_else(|| roles.invalid_parameter.clone())
         .or_else(|| with_status(&[400]))
         .or_else(|| data.errors.first().map(|e| e.code.clone()));
+    let missing_parameter = failures
+        .missing_parameter
+        .or_else(|| roles.missing_parameter.clone())
+        .or_else(|| bad_parameter.clone());
     let auth_failure = failures
         .auth_failure
+        .or_else(|| roles.unauthenticated.clone())
         .or_else(|| with_status(&[401, 403]))
         .or_else(|| bad_parameter.clone());
     Failures {
         bad_parameter,
+        missing_parameter,
         auth_failure,
     }
 }
@@ -131,12 +140,12 @@ pub(super) async fn handle(
         .unwrap_or_default();
     // A scripted body still needs a request that keeps the documented constraints.
     if let Some(problem) = check::violation(endpoint, &received, path) {
-        return failure(
-            data,
-            &endpoint.id,
-            state.failures.bad_parameter.as_deref(),
-            &problem,
-        );
+        let code = if problem.missing {
+            &state.failures.missing_parameter
+        } else {
+            &state.failures.bad_parameter
+        };
+        return failure(data, &endpoint.id, code.as_deref(), &problem.message);
     }
     let (status, mut body, mut headers) = match answer {
         Some((status, body)) => (status, body, Vec::new()),

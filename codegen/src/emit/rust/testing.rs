@@ -6,7 +6,7 @@ use quote::quote;
 use serde_json::{Value, json};
 
 use super::docs;
-use crate::model::{CodeValue, Delivery, Endpoint, ErrorCode, Field, Service};
+use crate::model::{CodeValue, Delivery, Endpoint, ErrorCode, Field, Service, Type, TypeKind};
 
 /// `#[cfg(feature = "testing")] pub mod testing { ... }`.
 pub fn emit_testing(service: &Service) -> TokenStream {
@@ -22,8 +22,9 @@ pub fn emit_testing(service: &Service) -> TokenStream {
          sample, and can be scripted per endpoint \
          ([`Simulator::script`](crate::testing::Simulator::script), \
          [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it \
-         receives is kept ([`Simulator::requests`](crate::testing::Simulator::requests)).",
-        docs::vendor(&service.title)
+         receives is kept ([`Simulator::requests`](crate::testing::Simulator::requests)).{}",
+        docs::vendor(&service.title),
+        roles_doc(service)
     ));
     quote! {
         #[cfg(feature = "testing")]
@@ -41,6 +42,23 @@ pub fn emit_testing(service: &Service) -> TokenStream {
             }
         }
     }
+}
+
+/// The spec's `error_roles` as a list, each inferred one marked as such.
+fn roles_doc(service: &Service) -> String {
+    let mut doc = String::new();
+    if !service.error_roles.is_empty() {
+        doc.push_str(
+            "\n\nCodes it answers for failures every endpoint shares (the spec's `error_roles`):\n",
+        );
+    }
+    for role in &service.error_roles {
+        doc.push_str(&format!("\n- `{}`: `{}`", role.role, role.code));
+        if let Some(reason) = &role.inferred {
+            doc.push_str(&format!(" ({}: {reason})", crate::model::INFERRED_LABEL));
+        }
+    }
+    doc
 }
 
 /// `examples/simulator.rs`: the simulator standalone on a given port, for clients in any
@@ -85,12 +103,13 @@ fn simulation(service: &Service) -> Value {
         },
         "auth": service.auth.schemes.first().map(|s| serde_json::to_value(s).expect("serializes")),
         "errors": service.errors.iter().map(error).collect::<Vec<_>>(),
+        "error_roles": service.error_roles.iter().map(|r| (r.role.clone(), Value::from(r.code.to_string()))).collect::<serde_json::Map<_, _>>(),
         "delivery": service.event_envelope.as_ref().map(|e| delivery(&e.delivery)),
         "events": service.events.iter().filter_map(|e| {
             let sample = e.sample.as_ref()?;
             Some(json!({"name": e.name.wire, "channel": e.channel, "sample": sample}))
         }).collect::<Vec<_>>(),
-        "endpoints": service.endpoints.iter().map(endpoint).collect::<Vec<_>>(),
+        "endpoints": service.endpoints.iter().map(|e| endpoint(service, e)).collect::<Vec<_>>(),
     })
 }
 
@@ -135,20 +154,26 @@ fn error(e: &ErrorCode) -> Value {
     })
 }
 
-fn endpoint(e: &Endpoint) -> Value {
+fn endpoint(service: &Service, e: &Endpoint) -> Value {
     let params: Vec<Value> = e
         .params
         .iter()
         .map(|p| {
             let location = serde_json::to_value(p.location).expect("serializes");
-            rule(&p.field, location.as_str().unwrap_or_default(), p.from_auth)
+            rule(
+                service,
+                &p.field,
+                location.as_str().unwrap_or_default(),
+                p.from_auth,
+                0,
+            )
         })
         .collect();
     let body: Vec<Value> = e
         .request
         .iter()
         .flat_map(|b| &b.fields)
-        .map(|f| rule(f, "body", false))
+        .map(|f| rule(service, f, "body", false, 0))
         .collect();
     let samples: Vec<Value> = e
         .samples
@@ -178,19 +203,79 @@ fn endpoint(e: &Endpoint) -> Value {
     })
 }
 
-fn rule(field: &Field, location: &str, from_auth: bool) -> Value {
-    let ty = &field.ty;
-    let kind = serde_json::to_value(&ty.kind).expect("serializes");
-    json!({
-        "location": location,
-        "name": field.name.wire,
-        "required": field.required,
-        "from_auth": from_auth,
-        "kind": kind.get("kind").cloned().unwrap_or(Value::Null),
+/// A shared type that contains itself would nest forever; real payloads are far shallower.
+const MAX_DEPTH: usize = 8;
+
+/// A field's constraints, with those of the fields nested in it (object fields, array items and
+/// map values, shared types resolved), so the simulator checks a whole body.
+fn rule(service: &Service, field: &Field, location: &str, from_auth: bool, depth: usize) -> Value {
+    let mut rule = constraints(service, &field.ty, depth);
+    if let Value::Object(map) = &mut rule {
+        map.insert("location".into(), Value::from(location));
+        map.insert("name".into(), Value::from(field.name.wire.as_str()));
+        map.insert("required".into(), Value::from(field.required));
+        map.insert("from_auth".into(), Value::from(from_auth));
+    }
+    rule
+}
+
+fn constraints(service: &Service, ty: &Type, depth: usize) -> Value {
+    let own = json!({
         "min": ty.range.and_then(|r| r.min),
         "max": ty.range.and_then(|r| r.max),
         "min_length": ty.length.and_then(|r| r.min),
         "max_length": ty.length.and_then(|r| r.max),
         "pattern": ty.pattern,
-    })
+    });
+    let Value::Object(mut map) = own else {
+        unreachable!("json! of braces is an object")
+    };
+    // Absent constraints are left out: the document is embedded in every generated crate.
+    map.retain(|_, v| !v.is_null());
+    let (kind, nested) = match &ty.kind {
+        TypeKind::Named { id, .. } => {
+            let named = service.types.iter().find(|t| t.name.wire == id.0);
+            match named {
+                Some(named) if depth < MAX_DEPTH => {
+                    // The shared type's own constraints, under any the use site adds.
+                    let mut inner = constraints(service, &named.ty, depth + 1);
+                    if let Value::Object(inner) = &mut inner {
+                        for (key, value) in map.iter().filter(|(_, v)| !v.is_null()) {
+                            inner.insert(key.clone(), value.clone());
+                        }
+                    }
+                    return inner;
+                }
+                _ => ("json", None),
+            }
+        }
+        TypeKind::Object { fields, .. } if depth < MAX_DEPTH => {
+            let rules: Vec<Value> = fields
+                .iter()
+                .map(|f| rule(service, f, "body", false, depth + 1))
+                .collect();
+            ("object", Some(("fields", Value::from(rules))))
+        }
+        TypeKind::Array { items } if depth < MAX_DEPTH => (
+            "array",
+            Some(("items", constraints(service, items, depth + 1))),
+        ),
+        TypeKind::Map { values } if depth < MAX_DEPTH => (
+            "map",
+            Some(("values", constraints(service, values, depth + 1))),
+        ),
+        other => {
+            let kind = serde_json::to_value(other).expect("serializes");
+            let kind = kind.get("kind").and_then(Value::as_str).unwrap_or("json");
+            return {
+                map.insert("kind".into(), Value::from(kind));
+                Value::Object(map)
+            };
+        }
+    };
+    map.insert("kind".into(), Value::from(kind));
+    if let Some((key, value)) = nested {
+        map.insert(key.into(), value);
+    }
+    Value::Object(map)
 }
