@@ -191,6 +191,14 @@ async fn huawei_guid_is_issued_on_sign_in_rotated_on_poll_and_required() {
         matches!(error, hw::leave_agent_conference::Error::E101_007(_)),
         "{error:?}"
     );
+    // The same, named by the endpoint's types: a variant that does not exist does not compile.
+    sim.endpoint::<hw::leave_agent_conference::Request>()
+        .fail_with(hw::leave_agent_conference::Error::E101_001);
+    let error = client.leave_agent_conference(leave()).await.unwrap_err();
+    assert!(
+        matches!(error, hw::leave_agent_conference::Error::E101_001(_)),
+        "{error:?}"
+    );
     sim.script("leave_agent_conference", Script::Drop);
     let error = client.leave_agent_conference(leave()).await.unwrap_err();
     assert!(
@@ -600,4 +608,71 @@ async fn huawei_array_items_are_checked_against_their_constraints() {
     );
     let body = raw_json(method, url, &item("88001")).await;
     assert_eq!(body["retcode"], "0", "{body}");
+}
+
+#[tokio::test]
+async fn received_requests_come_back_typed_in_order() {
+    let sim = gws::testing::simulator().start().await.unwrap();
+    let client = gws_client(&sim, "sim-user", "sim-password");
+    for participant in ["15002", "15003"] {
+        let remove = gws::remove_participant_from_conference::Request::builder()
+            .id("call-1")
+            .participant(participant)
+            .build()
+            .unwrap();
+        client
+            .remove_participant_from_conference(remove)
+            .await
+            .unwrap();
+    }
+    let received = sim.received::<gws::remove_participant_from_conference::Request>();
+    let seen: Vec<(&str, &str)> = received
+        .iter()
+        .map(|r| (r.id.as_str(), r.participant.as_str()))
+        .collect();
+    assert_eq!(seen, [("call-1", "15002"), ("call-1", "15003")]);
+    // Another endpoint sharing the path is not mixed in.
+    assert!(sim.received::<gws::hangup::Request>().is_empty());
+
+    // Path and query values read back into typed fields (an integer from the query string).
+    let sim = ali_sim().await;
+    let client = ali_client(&sim, "sim-secret");
+    client.unmute_call(unmute()).await.unwrap();
+    let received = sim.received::<ali::unmute_call::Request>();
+    assert_eq!(received, [unmute()]);
+}
+
+#[tokio::test]
+async fn a_typed_error_variant_is_answered_with_its_documented_code() {
+    let sim = ali_sim().await;
+    let client = ali_client(&sim, "sim-secret");
+    let data: serde_json::Value = serde_json::from_str(ali::testing::SIMULATION).unwrap();
+    let own = data["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "unmute_call")
+        .unwrap()["errors"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(own > 0, "unmute_call documents codes of its own");
+    sim.endpoint::<ali::unmute_call::Request>()
+        .fail_with(ali::unmute_call::Error::NotExistsInstanceId)
+        .delay(Duration::from_millis(1));
+    let error = client.unmute_call(unmute()).await.unwrap_err();
+    assert!(
+        matches!(error, ali::unmute_call::Error::NotExistsInstanceId(_)),
+        "{error:?}"
+    );
+    // The delay queued after it applies to the next call, which then succeeds.
+    client.unmute_call(unmute()).await.unwrap();
+}
+
+#[tokio::test]
+#[should_panic(expected = "several codes")]
+async fn a_variant_standing_for_several_codes_is_refused() {
+    let sim = hw::testing::simulator().start().await.unwrap();
+    sim.endpoint::<hw::leave_agent_conference::Request>()
+        .fail_with(hw::leave_agent_conference::Error::Service);
 }

@@ -12,6 +12,7 @@ mod check;
 mod data;
 mod events;
 mod reply;
+mod typed;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -23,6 +24,7 @@ use serde_json::Value;
 
 pub use auth::Credentials;
 pub use data::ServiceData;
+pub use typed::EndpointScript;
 
 /// A request the simulator received, as it arrived.
 #[derive(Clone, Debug)]

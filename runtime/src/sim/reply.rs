@@ -249,6 +249,17 @@ fn unrouted(
 /// An error answer in the vendor's envelope: the code (typed like the success value), the
 /// documented message or else `reason`, a request id, and the documented HTTP status.
 fn failure(data: &ServiceData, endpoint: &str, code: Option<&str>, reason: &str) -> Response {
+    let (status, body) = failure_answer(data, endpoint, code, reason);
+    raw(status, "application/json", body.to_string().into())
+}
+
+/// The status and body of [`failure`].
+pub(super) fn failure_answer(
+    data: &ServiceData,
+    endpoint: &str,
+    code: Option<&str>,
+    reason: &str,
+) -> (u16, Value) {
     let env = &data.envelope;
     let info = code.and_then(|c| data.find_error(endpoint, c));
     let mut body = Value::Object(Map::new());
@@ -275,7 +286,7 @@ fn failure(data: &ServiceData, endpoint: &str, code: Option<&str>, reason: &str)
     let status = info
         .and_then(|i| i.http_status)
         .unwrap_or(if env.http_status_errors { 400 } else { 200 });
-    raw(status, "application/json", body.to_string().into())
+    (status, body)
 }
 
 pub(super) fn set_path(body: &mut Value, path: &str, value: Value) {

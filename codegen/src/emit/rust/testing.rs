@@ -6,6 +6,7 @@ use quote::quote;
 use serde_json::{Value, json};
 
 use super::docs;
+use super::types::ident;
 use crate::model::{CodeValue, Delivery, Endpoint, ErrorCode, Field, Service, Type, TypeKind};
 
 /// `#[cfg(feature = "testing")] pub mod testing { ... }`.
@@ -19,18 +20,23 @@ pub fn emit_testing(service: &Service) -> TokenStream {
          scheme's credentials (by default those of \
          [`Credentials::default`](crate::testing::Credentials::default)), checks every request \
          against the documented constraints, answers each endpoint's first documented success \
-         sample, and can be scripted per endpoint \
+         sample, and can be scripted per endpoint, named by its typed request \
+         ([`Simulator::endpoint`](crate::testing::Simulator::endpoint): a documented error by \
+         its `Error` variant, an output, a delay, a dropped connection) or by id \
          ([`Simulator::script`](crate::testing::Simulator::script), \
          [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it \
-         receives is kept ([`Simulator::requests`](crate::testing::Simulator::requests)).{}",
+         receives is kept, as it arrived \
+         ([`Simulator::requests`](crate::testing::Simulator::requests)) and decoded into the \
+         endpoint's `Request` ([`Simulator::received`](crate::testing::Simulator::received)).{}",
         docs::vendor(&service.title),
         roles_doc(service)
     ));
+    let requests = emit_request_readers(service);
     quote! {
         #[cfg(feature = "testing")]
         #docs
         pub mod testing {
-            pub use ::switchboard_runtime::sim::{Credentials, Received, Script, Simulator, SimulatorBuilder};
+            pub use ::switchboard_runtime::sim::{Credentials, EndpointScript, Received, Script, Simulator, SimulatorBuilder};
 
             /// The spec data the simulator serves: endpoints, constraints, samples, error codes,
             /// envelope and auth scheme, as the generator read them.
@@ -40,6 +46,44 @@ pub fn emit_testing(service: &Service) -> TokenStream {
             pub fn simulator() -> SimulatorBuilder {
                 SimulatorBuilder::new(SIMULATION).expect("the generator's document matches the runtime's reader")
             }
+
+            #requests
+        }
+    }
+}
+
+/// Each endpoint's `Request` read back from its wire names, for
+/// [`Simulator::received`](switchboard_runtime::sim::Simulator::received): only with the
+/// feature, so clients that do not test pay nothing for it.
+fn emit_request_readers(service: &Service) -> TokenStream {
+    let readers = service.endpoints.iter().map(|endpoint| {
+        let module = ident(&endpoint.rust);
+        let alias = quote::format_ident!("{}", endpoint.rust_type);
+        let params = endpoint
+            .params
+            .iter()
+            .filter(|p| !p.from_auth)
+            .map(|p| &p.field);
+        let body = endpoint.request.iter().flat_map(|r| &r.fields);
+        let fields = params.chain(body).map(|f| {
+            let (field, wire) = (ident(&f.name.rust), &f.name.wire);
+            // A member with a default is required in `Request` (the builder fills it in).
+            let presence = if f.required {
+                quote!(required)
+            } else {
+                quote!(optional)
+            };
+            quote!(#presence #field = #wire)
+        });
+        quote! {
+            use crate::#module::Request as #alias;
+            ::switchboard_runtime::wire_object!(#alias { #(#fields),* });
+        }
+    });
+    quote! {
+        /// `FromJson` of every endpoint's `Request`, keyed by wire names.
+        mod requests {
+            #(#readers)*
         }
     }
 }

@@ -801,7 +801,7 @@ pub struct ReadmeDoctests;
 #[cfg(feature = "testing")]
 /// A simulated Alibaba Cloud Contact Center (CCC) API server for tests (cargo feature `testing`).
 ///
-/// [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; point the [`Client`] at [`Simulator::base_url`](crate::testing::Simulator::base_url). It checks the auth scheme's credentials (by default those of [`Credentials::default`](crate::testing::Credentials::default)), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint ([`Simulator::script`](crate::testing::Simulator::script), [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it receives is kept ([`Simulator::requests`](crate::testing::Simulator::requests)).
+/// [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; point the [`Client`] at [`Simulator::base_url`](crate::testing::Simulator::base_url). It checks the auth scheme's credentials (by default those of [`Credentials::default`](crate::testing::Credentials::default)), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint, named by its typed request ([`Simulator::endpoint`](crate::testing::Simulator::endpoint): a documented error by its `Error` variant, an output, a delay, a dropped connection) or by id ([`Simulator::script`](crate::testing::Simulator::script), [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it receives is kept, as it arrived ([`Simulator::requests`](crate::testing::Simulator::requests)) and decoded into the endpoint's `Request` ([`Simulator::received`](crate::testing::Simulator::received)).
 ///
 /// Codes it answers for failures every endpoint shares (the spec's `error_roles`):
 ///
@@ -810,7 +810,7 @@ pub struct ReadmeDoctests;
 /// - `unauthenticated`: `SignatureDoesNotMatch` (Inferred, not stated by the source: The code is from the common client error tables of other Alibaba Cloud RPC products (PolarDB, DNS); a wrong AccessKeyId gets InvalidAccessKeyId.NotFound there instead, and no CCC page says which one a bad signature gets.)
 pub mod testing {
     pub use ::switchboard_runtime::sim::{
-        Credentials, Received, Script, Simulator, SimulatorBuilder,
+        Credentials, EndpointScript, Received, Script, Simulator, SimulatorBuilder,
     };
     /// The spec data the simulator serves: endpoints, constraints, samples, error codes,
     /// envelope and auth scheme, as the generator read them.
@@ -819,6 +819,167 @@ pub mod testing {
     pub fn simulator() -> SimulatorBuilder {
         SimulatorBuilder::new(SIMULATION)
             .expect("the generator's document matches the runtime's reader")
+    }
+    /// `FromJson` of every endpoint's `Request`, keyed by wire names.
+    mod requests {
+        use crate::answer_call::Request as AnswerCall;
+        ::switchboard_runtime::wire_object!(
+            AnswerCall { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", required job_id = "JobId" }
+        );
+        use crate::barge_in_call::Request as BargeInCall;
+        ::switchboard_runtime::wire_object!(
+            BargeInCall { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", required job_id = "JobId",
+            required barged_user_id = "BargedUserId", optional timeout_seconds =
+            "TimeoutSeconds" }
+        );
+        use crate::blind_transfer::Request as BlindTransfer;
+        ::switchboard_runtime::wire_object!(
+            BlindTransfer { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", optional transferor =
+            "Transferor", required transferee = "Transferee", optional timeout_seconds =
+            "TimeoutSeconds", required job_id = "JobId", optional call_priority =
+            "CallPriority", optional strategy_name = "StrategyName", optional
+            strategy_params = "StrategyParams", optional transferee_type =
+            "TransfereeType", optional contact_flow_variables = "ContactFlowVariables",
+            optional routing_type = "RoutingType", optional tags = "Tags", optional
+            queuing_timeout_seconds = "QueuingTimeoutSeconds", optional
+            queuing_overflow_threshold = "QueuingOverflowThreshold", optional
+            skill_group_id = "SkillGroupId" }
+        );
+        use crate::cancel_attended_transfer::Request as CancelAttendedTransfer;
+        ::switchboard_runtime::wire_object!(
+            CancelAttendedTransfer { required instance_id = "InstanceId", optional
+            user_id = "UserId", optional device_id = "DeviceId", required job_id =
+            "JobId" }
+        );
+        use crate::coach_call::Request as CoachCall;
+        ::switchboard_runtime::wire_object!(
+            CoachCall { required instance_id = "InstanceId", optional user_id = "UserId",
+            optional device_id = "DeviceId", required job_id = "JobId", required
+            coached_user_id = "CoachedUserId", optional timeout_seconds =
+            "TimeoutSeconds" }
+        );
+        use crate::complete_attended_transfer::Request as CompleteAttendedTransfer;
+        ::switchboard_runtime::wire_object!(
+            CompleteAttendedTransfer { required instance_id = "InstanceId", optional
+            user_id = "UserId", optional device_id = "DeviceId", required job_id =
+            "JobId" }
+        );
+        use crate::hold_call::Request as HoldCall;
+        ::switchboard_runtime::wire_object!(
+            HoldCall { required instance_id = "InstanceId", optional user_id = "UserId",
+            optional device_id = "DeviceId", required job_id = "JobId", required
+            channel_id = "ChannelId", optional music = "Music" }
+        );
+        use crate::initiate_attended_transfer::Request as InitiateAttendedTransfer;
+        ::switchboard_runtime::wire_object!(
+            InitiateAttendedTransfer { required instance_id = "InstanceId", optional
+            user_id = "UserId", optional device_id = "DeviceId", optional transferor =
+            "Transferor", required transferee = "Transferee", optional timeout_seconds =
+            "TimeoutSeconds", required job_id = "JobId", optional call_priority =
+            "CallPriority", optional strategy_name = "StrategyName", optional
+            strategy_params = "StrategyParams", optional transferee_type =
+            "TransfereeType", optional routing_type = "RoutingType", optional tags =
+            "Tags", optional queuing_timeout_seconds = "QueuingTimeoutSeconds", optional
+            queuing_overflow_threshold = "QueuingOverflowThreshold" }
+        );
+        use crate::intercept_call::Request as InterceptCall;
+        ::switchboard_runtime::wire_object!(
+            InterceptCall { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", required job_id = "JobId",
+            required intercepted_user_id = "InterceptedUserId", optional timeout_seconds
+            = "TimeoutSeconds" }
+        );
+        use crate::make_call::Request as MakeCall;
+        ::switchboard_runtime::wire_object!(
+            MakeCall { required instance_id = "InstanceId", optional user_id = "UserId",
+            optional device_id = "DeviceId", optional caller = "Caller", required callee
+            = "Callee", optional timeout_seconds = "TimeoutSeconds", optional tags =
+            "Tags", optional masked_callee = "MaskedCallee", optional media_type =
+            "MediaType", optional flash_sms_variables = "FlashSmsVariables" }
+        );
+        use crate::monitor_call::Request as MonitorCall;
+        ::switchboard_runtime::wire_object!(
+            MonitorCall { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", required monitored_user_id =
+            "MonitoredUserId", optional timeout_seconds = "TimeoutSeconds" }
+        );
+        use crate::mute_call::Request as MuteCall;
+        ::switchboard_runtime::wire_object!(
+            MuteCall { required instance_id = "InstanceId", optional user_id = "UserId",
+            optional device_id = "DeviceId", required job_id = "JobId", optional
+            channel_id = "ChannelId" }
+        );
+        use crate::poll_user_status::Request as PollUserStatus;
+        ::switchboard_runtime::wire_object!(
+            PollUserStatus { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId" }
+        );
+        use crate::ready_for_service::Request as ReadyForService;
+        ::switchboard_runtime::wire_object!(
+            ReadyForService { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", optional outbound_scenario =
+            "OutboundScenario" }
+        );
+        use crate::release_call::Request as ReleaseCall;
+        ::switchboard_runtime::wire_object!(
+            ReleaseCall { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", required job_id = "JobId",
+            optional channel_id = "ChannelId" }
+        );
+        use crate::reset_agent_state::Request as ResetAgentState;
+        ::switchboard_runtime::wire_object!(
+            ResetAgentState { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId" }
+        );
+        use crate::retrieve_call::Request as RetrieveCall;
+        ::switchboard_runtime::wire_object!(
+            RetrieveCall { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", required job_id = "JobId",
+            required channel_id = "ChannelId" }
+        );
+        use crate::send_dtmf_signaling::Request as SendDtmfSignaling;
+        ::switchboard_runtime::wire_object!(
+            SendDtmfSignaling { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", required job_id = "JobId",
+            required channel_id = "ChannelId", required dtmf = "Dtmf" }
+        );
+        use crate::sign_in_group::Request as SignInGroup;
+        ::switchboard_runtime::wire_object!(
+            SignInGroup { required instance_id = "InstanceId", optional user_id =
+            "UserId", required device_id = "DeviceId", required
+            signed_skill_group_id_list = "SignedSkillGroupIdList", optional
+            chat_device_id = "ChatDeviceId", optional additivity = "Additivity" }
+        );
+        use crate::sign_out_group::Request as SignOutGroup;
+        ::switchboard_runtime::wire_object!(
+            SignOutGroup { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId" }
+        );
+        use crate::start_conference::Request as StartConference;
+        ::switchboard_runtime::wire_object!(
+            StartConference { required instance_id = "InstanceId", optional user_id =
+            "UserId", required participant_list_json = "ParticipantListJson", optional
+            timeout_seconds = "TimeoutSeconds", optional tags = "Tags" }
+        );
+        use crate::switch_to_conference::Request as SwitchToConference;
+        ::switchboard_runtime::wire_object!(
+            SwitchToConference { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", required job_id = "JobId" }
+        );
+        use crate::take_break::Request as TakeBreak;
+        ::switchboard_runtime::wire_object!(
+            TakeBreak { required instance_id = "InstanceId", optional user_id = "UserId",
+            optional device_id = "DeviceId", required code = "Code" }
+        );
+        use crate::unmute_call::Request as UnmuteCall;
+        ::switchboard_runtime::wire_object!(
+            UnmuteCall { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", optional job_id = "JobId",
+            optional channel_id = "ChannelId" }
+        );
     }
 }
 #[rustfmt::skip]

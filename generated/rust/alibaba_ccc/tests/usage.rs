@@ -1796,10 +1796,13 @@ mod testing_your_code {
             .job_id("job-65382141036853491")
             .build()?;
         client.answer_call(request.clone()).await?;
-        assert_eq!(simulator.requests_to(api::answer_call::ID).len(), 1);
-        simulator.fail_with(api::answer_call::ID, "NotExists.ChannelId");
+        let received = simulator.received::<api::answer_call::Request>();
+        assert_eq!(received.len(), 1);
+        simulator
+            .endpoint::<api::answer_call::Request>()
+            .fail_with(api::answer_call::Error::NotExistsChannelId);
         let failed = client.answer_call(request).await;
-        assert!(failed.is_err());
+        assert!(matches!(failed, Err(api::answer_call::Error::NotExistsChannelId(_))));
         Ok(())
     }
     #[tokio::test]

@@ -1147,7 +1147,7 @@ pub struct ReadmeDoctests;
 #[cfg(feature = "testing")]
 /// A simulated Genesys Workspace Web Services API v2 server for tests (cargo feature `testing`).
 ///
-/// [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; point the [`Client`] at [`Simulator::base_url`](crate::testing::Simulator::base_url). It checks the auth scheme's credentials (by default those of [`Credentials::default`](crate::testing::Credentials::default)), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint ([`Simulator::script`](crate::testing::Simulator::script), [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it receives is kept ([`Simulator::requests`](crate::testing::Simulator::requests)).
+/// [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; point the [`Client`] at [`Simulator::base_url`](crate::testing::Simulator::base_url). It checks the auth scheme's credentials (by default those of [`Credentials::default`](crate::testing::Credentials::default)), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint, named by its typed request ([`Simulator::endpoint`](crate::testing::Simulator::endpoint): a documented error by its `Error` variant, an output, a delay, a dropped connection) or by id ([`Simulator::script`](crate::testing::Simulator::script), [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it receives is kept, as it arrived ([`Simulator::requests`](crate::testing::Simulator::requests)) and decoded into the endpoint's `Request` ([`Simulator::received`](crate::testing::Simulator::received)).
 ///
 /// Codes it answers for failures every endpoint shares (the spec's `error_roles`):
 ///
@@ -1156,7 +1156,7 @@ pub struct ReadmeDoctests;
 /// - `unauthenticated`: `20`
 pub mod testing {
     pub use ::switchboard_runtime::sim::{
-        Credentials, Received, Script, Simulator, SimulatorBuilder,
+        Credentials, EndpointScript, Received, Script, Simulator, SimulatorBuilder,
     };
     /// The spec data the simulator serves: endpoints, constraints, samples, error codes,
     /// envelope and auth scheme, as the generator read them.
@@ -1165,6 +1165,60 @@ pub mod testing {
     pub fn simulator() -> SimulatorBuilder {
         SimulatorBuilder::new(SIMULATION)
             .expect("the generator's document matches the runtime's reader")
+    }
+    /// `FromJson` of every endpoint's `Request`, keyed by wire names.
+    mod requests {
+        use crate::aux_work::Request as AuxWork;
+        ::switchboard_runtime::wire_object!(AuxWork {});
+        use crate::complete_conference::Request as CompleteConference;
+        ::switchboard_runtime::wire_object!(
+            CompleteConference { required id = "id", optional consult_call_uri =
+            "consultCallUri" }
+        );
+        use crate::dial::Request as Dial;
+        ::switchboard_runtime::wire_object!(
+            Dial { required id = "id", required destination = "destination", optional
+            location = "location", optional user_data = "userData", optional
+            outbound_caller_id = "outboundCallerId" }
+        );
+        use crate::hangup::Request as Hangup;
+        ::switchboard_runtime::wire_object!(Hangup { required id = "id" });
+        use crate::hold::Request as Hold;
+        ::switchboard_runtime::wire_object!(Hold { required id = "id" });
+        use crate::initiate_conference::Request as InitiateConference;
+        ::switchboard_runtime::wire_object!(
+            InitiateConference { required id = "id", required destination =
+            "destination", optional location = "location", optional user_data =
+            "userData" }
+        );
+        use crate::initiate_transfer::Request as InitiateTransfer;
+        ::switchboard_runtime::wire_object!(
+            InitiateTransfer { required id = "id", required destination = "destination",
+            optional location = "location", optional user_data = "userData" }
+        );
+        use crate::not_ready::Request as NotReady;
+        ::switchboard_runtime::wire_object!(NotReady {});
+        use crate::ready::Request as Ready;
+        ::switchboard_runtime::wire_object!(Ready { optional workmode = "workmode" });
+        use crate::remove_participant_from_conference::Request as RemoveParticipantFromConference;
+        ::switchboard_runtime::wire_object!(
+            RemoveParticipantFromConference { required id = "id", required participant =
+            "participant" }
+        );
+        use crate::single_step_transfer::Request as SingleStepTransfer;
+        ::switchboard_runtime::wire_object!(
+            SingleStepTransfer { required id = "id", required destination =
+            "destination", optional location = "location", optional user_data =
+            "userData" }
+        );
+        use crate::start_call_recording::Request as StartCallRecording;
+        ::switchboard_runtime::wire_object!(StartCallRecording { required id = "id" });
+        use crate::start_contact_center_session::Request as StartContactCenterSession;
+        ::switchboard_runtime::wire_object!(
+            StartContactCenterSession { required channels = "channels", optional place =
+            "place", optional device_path = "devicePath", optional login_code =
+            "loginCode", optional queue = "queue" }
+        );
     }
 }
 #[rustfmt::skip]

@@ -505,7 +505,8 @@ mod testing_your_code {
             .build()?;
         let request = api::aux_work::Request::builder().build()?;
         client.aux_work(request.clone()).await?;
-        assert_eq!(simulator.requests_to(api::aux_work::ID).len(), 1);
+        let received = simulator.received::<api::aux_work::Request>();
+        assert_eq!(received.len(), 1);
         simulator.fail_with(api::aux_work::ID, "1");
         let failed = client.aux_work(request).await;
         assert!(failed.is_err());

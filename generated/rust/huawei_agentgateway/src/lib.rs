@@ -1568,7 +1568,7 @@ pub struct ReadmeDoctests;
 #[cfg(feature = "testing")]
 /// A simulated Huawei Cloud Contact Center agent gateway server for tests (cargo feature `testing`).
 ///
-/// [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; point the [`Client`] at [`Simulator::base_url`](crate::testing::Simulator::base_url). It checks the auth scheme's credentials (by default those of [`Credentials::default`](crate::testing::Credentials::default)), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint ([`Simulator::script`](crate::testing::Simulator::script), [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it receives is kept ([`Simulator::requests`](crate::testing::Simulator::requests)).
+/// [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; point the [`Client`] at [`Simulator::base_url`](crate::testing::Simulator::base_url). It checks the auth scheme's credentials (by default those of [`Credentials::default`](crate::testing::Credentials::default)), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint, named by its typed request ([`Simulator::endpoint`](crate::testing::Simulator::endpoint): a documented error by its `Error` variant, an output, a delay, a dropped connection) or by id ([`Simulator::script`](crate::testing::Simulator::script), [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it receives is kept, as it arrived ([`Simulator::requests`](crate::testing::Simulator::requests)) and decoded into the endpoint's `Request` ([`Simulator::received`](crate::testing::Simulator::received)).
 ///
 /// Codes it answers for failures every endpoint shares (the spec's `error_roles`):
 ///
@@ -1576,7 +1576,7 @@ pub struct ReadmeDoctests;
 /// - `unauthenticated`: `100-006` (Inferred, not stated by the source: The table gives 100-006 for "the agent has not signed in" and both 100-006 and 000-003 ("no permission to call the interface; the agent's authentication has probably expired") for a GUID mismatch; no page says which one a missing or wrong GUID gets, so the not-signed-in code is used.)
 pub mod testing {
     pub use ::switchboard_runtime::sim::{
-        Credentials, Received, Script, Simulator, SimulatorBuilder,
+        Credentials, EndpointScript, Received, Script, Simulator, SimulatorBuilder,
     };
     /// The spec data the simulator serves: endpoints, constraints, samples, error codes,
     /// envelope and auth scheme, as the generator read them.
@@ -1585,6 +1585,137 @@ pub mod testing {
     pub fn simulator() -> SimulatorBuilder {
         SimulatorBuilder::new(SIMULATION)
             .expect("the generator's document matches the runtime's reader")
+    }
+    /// `FromJson` of every endpoint's `Request`, keyed by wire names.
+    mod requests {
+        use crate::answer_agent_conference::Request as AnswerAgentConference;
+        ::switchboard_runtime::wire_object!(
+            AnswerAgentConference { required agentid = "agentid", required content_type =
+            "Content-Type" }
+        );
+        use crate::answer_call::Request as AnswerCall;
+        ::switchboard_runtime::wire_object!(
+            AnswerCall { required agentid = "agentid", required content_type =
+            "Content-Type", optional callid = "callid" }
+        );
+        use crate::batch_add_participants::Request as BatchAddParticipants;
+        ::switchboard_runtime::wire_object!(
+            BatchAddParticipants { required agentid = "agentid", required content_type =
+            "Content-Type", required addresses = "addresses", optional beep_tone =
+            "beepTone", optional play_mode = "playMode", optional voice_path =
+            "voicePath", optional caller = "caller" }
+        );
+        use crate::batch_remove_participants::Request as BatchRemoveParticipants;
+        ::switchboard_runtime::wire_object!(
+            BatchRemoveParticipants { required agentid = "agentid", required content_type
+            = "Content-Type", required addresses = "addresses" }
+        );
+        use crate::change_participant_mode::Request as ChangeParticipantMode;
+        ::switchboard_runtime::wire_object!(
+            ChangeParticipantMode { required agentid = "agentid", required content_type =
+            "Content-Type", required attribute = "attribute", required address_type =
+            "addressType", required address = "address" }
+        );
+        use crate::connect_held_call::Request as ConnectHeldCall;
+        ::switchboard_runtime::wire_object!(
+            ConnectHeldCall { required agentid = "agentid", required content_type =
+            "Content-Type", required callid = "callid" }
+        );
+        use crate::disconnect_party::Request as DisconnectParty;
+        ::switchboard_runtime::wire_object!(
+            DisconnectParty { required agentid = "agentid", required content_type =
+            "Content-Type", required number = "number" }
+        );
+        use crate::hold_call::Request as HoldCall;
+        ::switchboard_runtime::wire_object!(
+            HoldCall { required agentid = "agentid", required content_type =
+            "Content-Type" }
+        );
+        use crate::hold_conference_participant::Request as HoldConferenceParticipant;
+        ::switchboard_runtime::wire_object!(
+            HoldConferenceParticipant { required agentid = "agentid", required
+            content_type = "Content-Type", required address_type = "addressType",
+            required address = "address", optional play_mode = "playMode", required
+            voice_path = "voicePath" }
+        );
+        use crate::leave_agent_conference::Request as LeaveAgentConference;
+        ::switchboard_runtime::wire_object!(
+            LeaveAgentConference { required agentid = "agentid", required content_type =
+            "Content-Type" }
+        );
+        use crate::poll_events::Request as PollEvents;
+        ::switchboard_runtime::wire_object!(
+            PollEvents { required agentid = "agentid", required content_type =
+            "Content-Type" }
+        );
+        use crate::query_hold_list::Request as QueryHoldList;
+        ::switchboard_runtime::wire_object!(
+            QueryHoldList { required agentid = "agentid", required content_type =
+            "Content-Type" }
+        );
+        use crate::query_vdn_conference_ids::Request as QueryVdnConferenceIds;
+        ::switchboard_runtime::wire_object!(
+            QueryVdnConferenceIds { required agentid = "agentid", required content_type =
+            "Content-Type" }
+        );
+        use crate::reject_agent_conference::Request as RejectAgentConference;
+        ::switchboard_runtime::wire_object!(
+            RejectAgentConference { required agentid = "agentid", required content_type =
+            "Content-Type" }
+        );
+        use crate::release_agent_conference::Request as ReleaseAgentConference;
+        ::switchboard_runtime::wire_object!(
+            ReleaseAgentConference { required agentid = "agentid", required content_type
+            = "Content-Type" }
+        );
+        use crate::request_agent_conference::Request as RequestAgentConference;
+        ::switchboard_runtime::wire_object!(
+            RequestAgentConference { required agentid = "agentid", required content_type
+            = "Content-Type", required member_num = "memberNum", optional conf_caller_no
+            = "confCallerNo", optional time = "time", optional prompt_time =
+            "promptTime", optional beep_tone = "beepTone", optional play_mode =
+            "playMode", optional voice_path = "voicePath" }
+        );
+        use crate::sign_in::Request as SignIn;
+        ::switchboard_runtime::wire_object!(
+            SignIn { required agentid = "agentid", required content_type =
+            "Content-Type", required password = "password", required phonenum =
+            "phonenum", optional autoanswer = "autoanswer", optional autoenteridle =
+            "autoenteridle", optional releasephone = "releasephone", optional agenttype =
+            "agenttype", optional status = "status", optional ip = "ip", optional
+            entry_ip = "entryIp", optional phonelinkage = "phonelinkage", optional
+            check_in_webm = "checkInWebm", optional check_in_mailm = "checkInMailm",
+            optional vc_phone_number = "vcPhoneNumber", optional listen_status =
+            "listenStatus", optional call_back_uri = "callBackUri", optional
+            service_token = "serviceToken" }
+        );
+        use crate::sign_out::Request as SignOut;
+        ::switchboard_runtime::wire_object!(
+            SignOut { required agentid = "agentid", required content_type =
+            "Content-Type" }
+        );
+        use crate::three_party_call::Request as ThreePartyCall;
+        ::switchboard_runtime::wire_object!(
+            ThreePartyCall { required agentid = "agentid", required content_type =
+            "Content-Type", required callid = "callid", optional callappdata =
+            "callappdata" }
+        );
+        use crate::transfer_conference_chair::Request as TransferConferenceChair;
+        ::switchboard_runtime::wire_object!(
+            TransferConferenceChair { required agentid = "agentid", required content_type
+            = "Content-Type", required dest_agent_no = "destAgentNo" }
+        );
+        use crate::unhold_call::Request as UnholdCall;
+        ::switchboard_runtime::wire_object!(
+            UnholdCall { required agentid = "agentid", required content_type =
+            "Content-Type", optional callid = "callid" }
+        );
+        use crate::unhold_conference_participant::Request as UnholdConferenceParticipant;
+        ::switchboard_runtime::wire_object!(
+            UnholdConferenceParticipant { required agentid = "agentid", required
+            content_type = "Content-Type", required address_type = "addressType",
+            required address = "address" }
+        );
     }
 }
 #[rustfmt::skip]

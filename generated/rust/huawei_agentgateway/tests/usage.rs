@@ -709,7 +709,8 @@ mod testing_your_code {
             .agentid("101")
             .build()?;
         client.answer_agent_conference(request.clone()).await?;
-        assert_eq!(simulator.requests_to(api::answer_agent_conference::ID).len(), 1);
+        let received = simulator.received::<api::answer_agent_conference::Request>();
+        assert_eq!(received.len(), 1);
         simulator.fail_with(api::answer_agent_conference::ID, "000-001");
         let failed = client.answer_agent_conference(request).await;
         assert!(failed.is_err());

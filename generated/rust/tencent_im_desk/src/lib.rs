@@ -682,7 +682,7 @@ pub struct ReadmeDoctests;
 #[cfg(feature = "testing")]
 /// A simulated Tencent Cloud Contact Center desk REST API (IM desk_http_svc) server for tests (cargo feature `testing`).
 ///
-/// [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; point the [`Client`] at [`Simulator::base_url`](crate::testing::Simulator::base_url). It checks the auth scheme's credentials (by default those of [`Credentials::default`](crate::testing::Credentials::default)), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint ([`Simulator::script`](crate::testing::Simulator::script), [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it receives is kept ([`Simulator::requests`](crate::testing::Simulator::requests)).
+/// [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; point the [`Client`] at [`Simulator::base_url`](crate::testing::Simulator::base_url). It checks the auth scheme's credentials (by default those of [`Credentials::default`](crate::testing::Credentials::default)), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint, named by its typed request ([`Simulator::endpoint`](crate::testing::Simulator::endpoint): a documented error by its `Error` variant, an output, a delay, a dropped connection) or by id ([`Simulator::script`](crate::testing::Simulator::script), [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it receives is kept, as it arrived ([`Simulator::requests`](crate::testing::Simulator::requests)) and decoded into the endpoint's `Request` ([`Simulator::received`](crate::testing::Simulator::received)).
 ///
 /// Codes it answers for failures every endpoint shares (the spec's `error_roles`):
 ///
@@ -690,7 +690,7 @@ pub struct ReadmeDoctests;
 /// - `unauthenticated`: `70009` (Inferred, not stated by the source: The common table has several UserSig codes (70001 expired, 70003 unparsable, 70009 verification failed, 70013/70014 identifier or SDKAppID mismatch); which one a wrong UserSig gets depends on what is wrong with it, so the general verification failure is used.)
 pub mod testing {
     pub use ::switchboard_runtime::sim::{
-        Credentials, Received, Script, Simulator, SimulatorBuilder,
+        Credentials, EndpointScript, Received, Script, Simulator, SimulatorBuilder,
     };
     /// The spec data the simulator serves: endpoints, constraints, samples, error codes,
     /// envelope and auth scheme, as the generator read them.
@@ -699,6 +699,66 @@ pub mod testing {
     pub fn simulator() -> SimulatorBuilder {
         SimulatorBuilder::new(SIMULATION)
             .expect("the generator's document matches the runtime's reader")
+    }
+    /// `FromJson` of every endpoint's `Request`, keyed by wire names.
+    mod requests {
+        use crate::contact_user::Request as ContactUser;
+        ::switchboard_runtime::wire_object!(
+            ContactUser { required im_agent_user_id = "IMAgentUserId", required
+            client_user_id = "ClientUserId", optional group_id = "GroupId", optional
+            member_id = "MemberId" }
+        );
+        use crate::describe_agent_statistics::Request as DescribeAgentStatistics;
+        ::switchboard_runtime::wire_object!(
+            DescribeAgentStatistics { required from = "From", required to = "To",
+            optional limit = "Limit", optional offset = "Offset", optional agent_ids =
+            "AgentIds" }
+        );
+        use crate::describe_chat_messages::Request as DescribeChatMessages;
+        ::switchboard_runtime::wire_object!(
+            DescribeChatMessages { required session_id = "SessionId", optional limit =
+            "Limit", optional offset = "Offset", optional order = "Order" }
+        );
+        use crate::describe_im_cdr_list::Request as DescribeImCdrList;
+        ::switchboard_runtime::wire_object!(
+            DescribeImCdrList { required start_timestamp = "StartTimestamp", required
+            end_timestamp = "EndTimestamp", optional limit = "Limit", optional offset =
+            "Offset", optional client_user_id = "ClientUserId" }
+        );
+        use crate::describe_reception_realtime_statistics::Request as DescribeReceptionRealtimeStatistics;
+        ::switchboard_runtime::wire_object!(DescribeReceptionRealtimeStatistics {});
+        use crate::describe_session_statistics::Request as DescribeSessionStatistics;
+        ::switchboard_runtime::wire_object!(
+            DescribeSessionStatistics { required from = "From", required to = "To",
+            optional group_by_hour = "GroupByHour" }
+        );
+        use crate::end_session::Request as EndSession;
+        ::switchboard_runtime::wire_object!(
+            EndSession { optional session_id = "SessionId" }
+        );
+        use crate::get_session_state::Request as GetSessionState;
+        ::switchboard_runtime::wire_object!(
+            GetSessionState { optional session_id = "SessionId", optional client_user_id
+            = "ClientUserId", optional customer_service_id = "CustomerServiceId" }
+        );
+        use crate::send_msg::Request as SendMsg;
+        ::switchboard_runtime::wire_object!(
+            SendMsg { optional session_id = "SessionId", optional from_account =
+            "FromAccount", optional to_account = "ToAccount", required msg_random =
+            "MsgRandom", required msg_body = "MsgBody", optional cloud_custom_data =
+            "CloudCustomData" }
+        );
+        use crate::send_stream_msg::Request as SendStreamMsg;
+        ::switchboard_runtime::wire_object!(
+            SendStreamMsg { required session_id = "SessionId", required chunk = "Chunk",
+            optional msg_key = "MsgKey", optional finish = "Finish" }
+        );
+        use crate::transfer_to_human::Request as TransferToHuman;
+        ::switchboard_runtime::wire_object!(
+            TransferToHuman { required session_id = "SessionId", optional agent_id_list =
+            "AgentIdList", optional agent_group_id = "AgentGroupId", optional
+            send_tip_if_no_agent_online = "SendTipIfNoAgentOnline" }
+        );
     }
 }
 #[rustfmt::skip]

@@ -607,10 +607,13 @@ mod testing_your_code {
             .member_id("1289316687@qq.com")
             .build()?;
         client.contact_user(request.clone()).await?;
-        assert_eq!(simulator.requests_to(api::contact_user::ID).len(), 1);
-        simulator.fail_with(api::contact_user::ID, "141000");
+        let received = simulator.received::<api::contact_user::Request>();
+        assert_eq!(received.len(), 1);
+        simulator
+            .endpoint::<api::contact_user::Request>()
+            .fail_with(api::contact_user::Error::E141000);
         let failed = client.contact_user(request).await;
-        assert!(failed.is_err());
+        assert!(matches!(failed, Err(api::contact_user::Error::E141000(_))));
         Ok(())
     }
     #[tokio::test]
