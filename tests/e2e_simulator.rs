@@ -676,3 +676,64 @@ async fn a_variant_standing_for_several_codes_is_refused() {
     sim.endpoint::<hw::leave_agent_conference::Request>()
         .fail_with(hw::leave_agent_conference::Error::Service);
 }
+
+#[tokio::test]
+async fn genesys_bayeux_connect_is_held_until_an_event_or_the_advice_timeout() {
+    let sim = without_auth(gws::testing::SIMULATION).await;
+    let url = format!("{}/notifications", sim.base_url());
+    let post = |body: serde_json::Value| {
+        let url = url.clone();
+        async move {
+            let text = reqwest::Client::new()
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body.to_string())
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            serde_json::from_str::<serde_json::Value>(&text).unwrap()
+        }
+    };
+    let handshake =
+        post(serde_json::json!([{"channel": "/meta/handshake", "version": "1.0"}])).await;
+    // The server advertises the documented hold (the spec's hold_ms).
+    assert_eq!(handshake[0]["advice"]["timeout"], 25_000, "{handshake}");
+    let client_id = handshake[0]["clientId"].clone();
+    post(
+        serde_json::json!([{"channel": "/meta/subscribe", "clientId": client_id,
+        "subscription": "/v2/me/calls"}]),
+    )
+    .await;
+    let connect = |timeout_ms: u64| {
+        serde_json::json!([{"channel": "/meta/connect", "clientId": client_id,
+            "connectionType": "long-polling", "advice": {"timeout": timeout_ms}}])
+    };
+
+    // Nothing published: held for the connect's advised timeout, then answered empty.
+    let started = std::time::Instant::now();
+    let answer = post(connect(400)).await;
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(400),
+        "answered after {waited:?}"
+    );
+    assert_eq!(answer.as_array().unwrap().len(), 1, "{answer}");
+
+    // An event published while the connect is held ends the hold at once.
+    let held = tokio::spawn(post(connect(20_000)));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = std::time::Instant::now();
+    sim.push_documented_event("ParticipantsUpdated").await;
+    let answer = tokio::time::timeout(Duration::from_secs(10), held)
+        .await
+        .expect("the held connect answers when the event arrives")
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(
+        answer[1]["data"]["notificationType"], "ParticipantsUpdated",
+        "{answer}"
+    );
+}

@@ -41,6 +41,9 @@ pub enum DeliveryData {
     Bayeux {
         /// Path under the base URL.
         path: String,
+        /// How long the server holds a `/meta/connect` with nothing to deliver, as documented.
+        #[serde(default)]
+        hold_ms: Option<u64>,
     },
     /// Events in the answers of an endpoint the client calls again and again.
     Poll {

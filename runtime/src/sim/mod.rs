@@ -121,6 +121,9 @@ pub struct Failures {
     pub auth_failure: Option<String>,
 }
 
+/// CometD's default `timeout` advice: how long a server holds a long poll.
+const DEFAULT_BAYEUX_HOLD_MS: u64 = 30_000;
+
 /// Configures a [`Simulator`] before it starts.
 #[derive(Debug)]
 pub struct SimulatorBuilder {
@@ -177,11 +180,18 @@ impl SimulatorBuilder {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
         let failures = reply::resolve_failures(&self.data, self.failures);
+        let mut inner = Inner::default();
+        if let Some(data::DeliveryData::Bayeux { hold_ms, .. }) = &self.data.delivery {
+            // An empty connect is held like a real server holds it: the documented hold, else
+            // CometD's default long-poll timeout (the simulator's assumption).
+            let hold = Duration::from_millis(hold_ms.unwrap_or(DEFAULT_BAYEUX_HOLD_MS));
+            inner.hub.bayeux = Arc::new(crate::events::MemoryBayeux::holding(hold));
+        }
         let state = Arc::new(State {
             data: self.data,
             credentials: self.credentials,
             failures,
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(inner),
         });
         let app = axum::Router::new()
             .fallback(reply::handle)

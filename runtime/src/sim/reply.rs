@@ -112,7 +112,7 @@ pub(super) async fn handle(
         Verdict::Raw(status, text) => return raw(status, "text/plain", text.into()),
     };
     let Some(endpoint) = endpoint else {
-        if let Some(super::data::DeliveryData::Bayeux { path }) = &data.delivery
+        if let Some(super::data::DeliveryData::Bayeux { path, .. }) = &data.delivery
             && received
                 .path
                 .strip_prefix(data.base_path.as_str())

@@ -160,7 +160,7 @@ fn simulation(service: &Service) -> Value {
 /// The delivery facts the simulator acts on (descriptions and sources left out).
 fn delivery(delivery: &Delivery) -> Value {
     match delivery {
-        Delivery::Bayeux(b) => json!({"bayeux": {"path": b.path}}),
+        Delivery::Bayeux(b) => json!({"bayeux": {"path": b.path, "hold_ms": b.hold_ms}}),
         Delivery::Poll(p) => json!({"poll": {
             "endpoint": p.endpoint.0, "events_at": p.events_at, "frame_is_body": p.frame_is_body,
         }}),

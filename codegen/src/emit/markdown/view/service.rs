@@ -36,6 +36,8 @@ pub struct ServiceView {
     error_roles: Vec<RoleView>,
     /// Roles the spec leaves to the simulator's own rule.
     unassigned_roles: Vec<&'static str>,
+    /// How long the simulator holds an empty Bayeux connect: (milliseconds, documented).
+    bayeux_hold: Option<(u64, bool)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -389,6 +391,11 @@ pub fn service(service: &Service, anchors: &Anchors) -> ServiceView {
                 inferred: r.inferred.clone(),
             })
             .collect(),
+        bayeux_hold: service.event_envelope.as_ref().and_then(|e| match &e.delivery {
+            // 30 s without a documented hold: CometD's default, as the runtime's simulator uses.
+            crate::model::Delivery::Bayeux(b) => Some(b.hold_ms.map_or((30_000, false), |ms| (ms, true))),
+            _ => None,
+        }),
         unassigned_roles: ["invalid_parameter", "unauthenticated"]
             .into_iter()
             .filter(|role| !service.error_roles.iter().any(|r| r.role == *role))
