@@ -168,6 +168,14 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Accept every request without checking credentials, for clients that cannot sign (a
+    /// request built from the OpenAPI document alone, as `scripts/check-agreement --simulator`
+    /// sends); sessions are then neither required nor issued.
+    pub fn without_auth(mut self) -> Self {
+        self.data.auth = None;
+        self
+    }
+
     /// Listen on this port of 127.0.0.1 (default: a random free one).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;

@@ -111,19 +111,26 @@ pub fn emit_standalone(service: &Service) -> TokenStream {
     let krate = quote::format_ident!("{}", service.crate_ident);
     let docs = docs::markdown(&format!(
         "The simulated server standalone: `cargo run -p {} --features testing --example \
-         simulator -- [PORT]` listens on 127.0.0.1 (a random port without one) and prints its \
-         base URL; it accepts the credentials of `testing::Credentials::default()`.",
+         simulator -- [PORT] [--no-auth]` listens on 127.0.0.1 (a random port without one) and \
+         prints its base URL; it accepts the credentials of `testing::Credentials::default()`, \
+         or any request with `--no-auth` (for clients that cannot sign, such as \
+         `scripts/check-agreement --simulator`).",
         service.crate_name
     ));
     quote! {
         #docs
         #[tokio::main(flavor = "current_thread")]
         async fn main() -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
-            let port: u16 = match ::std::env::args().nth(1) {
-                Some(port) => port.parse()?,
-                None => 0,
-            };
-            let simulator = #krate::testing::simulator().port(port).start().await?;
+            let mut port: u16 = 0;
+            let mut builder = #krate::testing::simulator();
+            for arg in ::std::env::args().skip(1) {
+                if arg == "--no-auth" {
+                    builder = builder.without_auth();
+                } else {
+                    port = arg.parse()?;
+                }
+            }
+            let simulator = builder.port(port).start().await?;
             println!("{}", simulator.base_url());
             // Serves until the process is stopped.
             ::std::future::pending::<()>().await;

@@ -391,11 +391,16 @@ pub fn service(service: &Service, anchors: &Anchors) -> ServiceView {
                 inferred: r.inferred.clone(),
             })
             .collect(),
-        bayeux_hold: service.event_envelope.as_ref().and_then(|e| match &e.delivery {
-            // 30 s without a documented hold: CometD's default, as the runtime's simulator uses.
-            crate::model::Delivery::Bayeux(b) => Some(b.hold_ms.map_or((30_000, false), |ms| (ms, true))),
-            _ => None,
-        }),
+        bayeux_hold: service
+            .event_envelope
+            .as_ref()
+            .and_then(|e| match &e.delivery {
+                // 30 s without a documented hold: CometD's default, as the runtime's simulator uses.
+                crate::model::Delivery::Bayeux(b) => {
+                    Some(b.hold_ms.map_or((30_000, false), |ms| (ms, true)))
+                }
+                _ => None,
+            }),
         unassigned_roles: ["invalid_parameter", "unauthenticated"]
             .into_iter()
             .filter(|role| !service.error_roles.iter().any(|r| r.role == *role))
