@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from check_agreement import Document, Failure, Operation, describe, mock_request
+from check_agreement import Document, Failure, Operation, describe, mock_request, print_failures
 from openapi_core.testing import MockResponse
 
 
@@ -261,10 +261,7 @@ def main(argv: list[str]) -> int:
     failures: list[Failure] = []
     for operation in doc.operations:
         check_operation(doc, args.base_url, operation, failures)
-    for f in failures:
-        print(f"FAIL {f.exchange} [{f.part}]")
-        for e in f.errors:
-            print(f"    {e}")
+    print_failures(failures)
     version = metadata.version("openapi-core")
     print(
         f"simulator agreement: {len(doc.operations)} operations of {args.document.name} sent to "

@@ -5,89 +5,17 @@
 use std::time::Duration;
 
 use switchboard_runtime::Secret;
-use switchboard_runtime::sim::{Credentials, Script, Simulator};
+use switchboard_runtime::sim::{Credentials, Script};
 
 use switchboard_alibaba_ccc as ali;
 use switchboard_genesys_gws as gws;
 use switchboard_huawei_agentgateway as hw;
 use switchboard_tencent_im_desk as tc;
 
-fn ali_credentials() -> Credentials {
-    Credentials {
-        access_key_id: "LTAI-sim".into(),
-        access_key_secret: Secret::new("sim-secret"),
-        ..Credentials::default()
-    }
-}
+#[path = "support/simulators.rs"]
+mod simulators;
 
-/// A client of the CCC simulator signing with ACS3 and this secret.
-fn ali_client(sim: &Simulator, secret: &str) -> ali::Client {
-    ali::Client::builder()
-        .base_url(sim.base_url())
-        .auth(ali::auth::signed_headers_hmac_sha256(
-            "LTAI-sim",
-            Secret::new(secret),
-        ))
-        .build()
-        .unwrap()
-}
-
-/// A client of the GWS simulator with Basic + cookie + CSRF.
-fn gws_client(sim: &Simulator, user: &str, password: &str) -> gws::Client {
-    let base = sim.base_url();
-    gws::Client::builder()
-        .base_url(base.clone())
-        .auth(gws::auth::basic_csrf(user, Secret::new(password), &base).unwrap())
-        .build()
-        .unwrap()
-}
-
-/// A client of the agent-gateway simulator, not signed in yet.
-fn hw_client(sim: &Simulator) -> hw::Client {
-    hw::Client::builder()
-        .base_url(sim.base_url())
-        .auth(hw::auth::session_header().unwrap())
-        .build()
-        .unwrap()
-}
-
-/// Signs agent 101 in (the simulator issues the GUID).
-async fn hw_sign_in(client: &hw::Client) {
-    let sign_in = hw::sign_in::Request::builder()
-        .agentid("101")
-        .password(Secret::new("pw"))
-        .phonenum("88001")
-        .build()
-        .unwrap();
-    client.sign_in(sign_in).await.unwrap();
-}
-
-/// The next awaited event, within 10 s.
-async fn within_10s<E, X: std::fmt::Debug>(next: impl Future<Output = Option<Result<E, X>>>) -> E {
-    tokio::time::timeout(Duration::from_secs(10), next)
-        .await
-        .expect("the event within 10 s")
-        .expect("the stream is open")
-        .unwrap()
-}
-
-/// The CCC simulator accepting [`ali_credentials`].
-async fn ali_sim() -> Simulator {
-    ali::testing::simulator()
-        .credentials(ali_credentials())
-        .start()
-        .await
-        .unwrap()
-}
-
-fn unmute() -> ali::unmute_call::Request {
-    ali::unmute_call::Request::builder()
-        .instance_id("ccc-test")
-        .user_id("agent@ccc-test")
-        .device_id("device")
-        .build()
-        .unwrap()
-}
+use simulators::*;
 
 #[tokio::test]
 async fn alibaba_acs3_signature_is_recomputed_and_the_sample_answered() {
@@ -218,19 +146,13 @@ async fn huawei_guid_is_issued_on_sign_in_rotated_on_poll_and_required() {
 async fn huawei_bad_parameter_gets_the_documented_code() {
     let sim = hw::testing::simulator().start().await.unwrap();
     // Bypass the client's own checks: a raw request with an agent id out of 101–59999.
-    let http = reqwest::Client::new();
     let url = format!("{}/resource/onlineagent/7", sim.base_url());
-    let body = http
-        .put(url)
-        .header("content-type", "application/json")
-        .body(r#"{"password":"pw","phonenum":"88001"}"#)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let body = raw_json(
+        reqwest::Method::PUT,
+        url,
+        r#"{"password":"pw","phonenum":"88001"}"#,
+    )
+    .await;
     assert_eq!(body["retcode"], "000-002", "{body}");
     assert!(
         body["message"].as_str().unwrap().contains("agentid"),
@@ -286,13 +208,7 @@ async fn genesys_basic_cookie_and_csrf_are_enforced() {
         .unwrap();
     let base = sim.base_url();
     let client = |password: &str| gws_client(&sim, "ksippo", password);
-    let remove = || {
-        gws::remove_participant_from_conference::Request::builder()
-            .id("call-1")
-            .participant("+15551234")
-            .build()
-            .unwrap()
-    };
+    let remove = || gws_remove("call-1", "+15551234");
     client("pw")
         .remove_participant_from_conference(remove())
         .await
@@ -337,15 +253,8 @@ mod huawei_samples;
 #[path = "../generated/rust/tencent_im_desk/tests/samples.rs"]
 mod tencent_samples;
 
-/// Whether a documented sample is a success, from the data the simulator serves.
 fn expected_ok(simulation: &str, id: &str, name: &str) -> bool {
-    let data: serde_json::Value = serde_json::from_str(simulation).unwrap();
-    let endpoint = data["endpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["id"] == id)
-        .unwrap();
+    let endpoint = endpoint_data(simulation, id);
     let sample = endpoint["samples"]
         .as_array()
         .unwrap()
@@ -435,11 +344,7 @@ async fn genesys_remove_participant_then_await_participants_updated_over_bayeux(
     let sim = gws::testing::simulator().start().await.unwrap();
     let client = gws_client(&sim, "sim-user", "sim-password");
     let mut events = client.events();
-    let remove = gws::remove_participant_from_conference::Request::builder()
-        .id("01RCC3N118B1V0SL8O7GK2LAES00000O")
-        .participant("15002")
-        .build()
-        .unwrap();
+    let remove = gws_remove("01RCC3N118B1V0SL8O7GK2LAES00000O", "15002");
     client
         .remove_participant_from_conference(remove)
         .await
@@ -513,227 +418,4 @@ async fn a_custom_typed_output_is_answered_in_the_envelope() {
     assert!(documented.call_context.is_some());
     assert_eq!(answered.call_context, None);
     assert_eq!(answered.user_context, documented.user_context);
-}
-
-/// A simulator of `simulation` with its auth check left out, so a raw request reaches the
-/// constraint checks.
-async fn without_auth(simulation: &str) -> Simulator {
-    let mut data: serde_json::Value = serde_json::from_str(simulation).unwrap();
-    data["auth"] = serde_json::Value::Null;
-    switchboard_runtime::sim::SimulatorBuilder::new(&data.to_string())
-        .unwrap()
-        .start()
-        .await
-        .unwrap()
-}
-
-/// POSTs or PUTs a JSON body and returns the answer's JSON.
-async fn raw_json(method: reqwest::Method, url: String, body: &str) -> serde_json::Value {
-    let text = reqwest::Client::new()
-        .request(method, url)
-        .header("content-type", "application/json")
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-#[tokio::test]
-async fn genesys_missing_and_invalid_parameters_get_the_spec_roles_codes_nested_too() {
-    let sim = without_auth(gws::testing::SIMULATION).await;
-    let url = format!("{}/me/devices/d-1/calls", sim.base_url());
-    // `destination.phoneNumber` is required inside the body's object.
-    let body = raw_json(
-        reqwest::Method::POST,
-        url.clone(),
-        r#"{"operationName":"Dial","destination":{}}"#,
-    )
-    .await;
-    assert_eq!(body["statusCode"], 1, "missing_parameter role: {body}");
-    assert!(
-        body["statusMessage"]
-            .as_str()
-            .unwrap()
-            .contains("destination.phoneNumber is required"),
-        "{body}"
-    );
-    // An object where the spec says text: invalid, not missing.
-    let body = raw_json(
-        reqwest::Method::POST,
-        url.clone(),
-        r#"{"operationName":"Dial","destination":"15002"}"#,
-    )
-    .await;
-    assert_eq!(body["statusCode"], 10, "invalid_parameter role: {body}");
-    let body = raw_json(
-        reqwest::Method::POST,
-        url,
-        r#"{"operationName":"Dial","destination":{"phoneNumber":"15002"}}"#,
-    )
-    .await;
-    assert_eq!(body["statusCode"], 0, "a valid nested body passes: {body}");
-}
-
-#[tokio::test]
-async fn huawei_array_items_are_checked_against_their_constraints() {
-    let sim = without_auth(hw::testing::SIMULATION).await;
-    let data: serde_json::Value = serde_json::from_str(hw::testing::SIMULATION).unwrap();
-    let endpoint = data["endpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["id"] == "batch_add_participants")
-        .unwrap();
-    let path = endpoint["path"]
-        .as_str()
-        .unwrap()
-        .replace("{agentid}", "101");
-    let method =
-        reqwest::Method::from_bytes(endpoint["method"].as_str().unwrap().as_bytes()).unwrap();
-    let url = format!("{}{path}", sim.base_url());
-    let item =
-        |address: &str| format!(r#"{{"addresses":[{{"addressType":"9","address":"{address}"}}]}}"#);
-    let body = raw_json(method.clone(), url.clone(), &item(&"1".repeat(25))).await;
-    assert_eq!(body["retcode"], "000-002", "{body}");
-    assert!(
-        body["message"]
-            .as_str()
-            .unwrap()
-            .contains("addresses[0].address"),
-        "{body}"
-    );
-    let body = raw_json(method, url, &item("88001")).await;
-    assert_eq!(body["retcode"], "0", "{body}");
-}
-
-#[tokio::test]
-async fn received_requests_come_back_typed_in_order() {
-    let sim = gws::testing::simulator().start().await.unwrap();
-    let client = gws_client(&sim, "sim-user", "sim-password");
-    for participant in ["15002", "15003"] {
-        let remove = gws::remove_participant_from_conference::Request::builder()
-            .id("call-1")
-            .participant(participant)
-            .build()
-            .unwrap();
-        client
-            .remove_participant_from_conference(remove)
-            .await
-            .unwrap();
-    }
-    let received = sim.received::<gws::remove_participant_from_conference::Request>();
-    let seen: Vec<(&str, &str)> = received
-        .iter()
-        .map(|r| (r.id.as_str(), r.participant.as_str()))
-        .collect();
-    assert_eq!(seen, [("call-1", "15002"), ("call-1", "15003")]);
-    // Another endpoint sharing the path is not mixed in.
-    assert!(sim.received::<gws::hangup::Request>().is_empty());
-
-    // Path and query values read back into typed fields (an integer from the query string).
-    let sim = ali_sim().await;
-    let client = ali_client(&sim, "sim-secret");
-    client.unmute_call(unmute()).await.unwrap();
-    let received = sim.received::<ali::unmute_call::Request>();
-    assert_eq!(received, [unmute()]);
-}
-
-#[tokio::test]
-async fn a_typed_error_variant_is_answered_with_its_documented_code() {
-    let sim = ali_sim().await;
-    let client = ali_client(&sim, "sim-secret");
-    let data: serde_json::Value = serde_json::from_str(ali::testing::SIMULATION).unwrap();
-    let own = data["endpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["id"] == "unmute_call")
-        .unwrap()["errors"]
-        .as_array()
-        .unwrap()
-        .len();
-    assert!(own > 0, "unmute_call documents codes of its own");
-    sim.endpoint::<ali::unmute_call::Request>()
-        .fail_with(ali::unmute_call::Error::NotExistsInstanceId)
-        .delay(Duration::from_millis(1));
-    let error = client.unmute_call(unmute()).await.unwrap_err();
-    assert!(
-        matches!(error, ali::unmute_call::Error::NotExistsInstanceId(_)),
-        "{error:?}"
-    );
-    // The delay queued after it applies to the next call, which then succeeds.
-    client.unmute_call(unmute()).await.unwrap();
-}
-
-#[tokio::test]
-#[should_panic(expected = "several codes")]
-async fn a_variant_standing_for_several_codes_is_refused() {
-    let sim = hw::testing::simulator().start().await.unwrap();
-    sim.endpoint::<hw::leave_agent_conference::Request>()
-        .fail_with(hw::leave_agent_conference::Error::Service);
-}
-
-#[tokio::test]
-async fn genesys_bayeux_connect_is_held_until_an_event_or_the_advice_timeout() {
-    let sim = without_auth(gws::testing::SIMULATION).await;
-    let url = format!("{}/notifications", sim.base_url());
-    let post = |body: serde_json::Value| {
-        let url = url.clone();
-        async move {
-            let text = reqwest::Client::new()
-                .post(url)
-                .header("content-type", "application/json")
-                .body(body.to_string())
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            serde_json::from_str::<serde_json::Value>(&text).unwrap()
-        }
-    };
-    let handshake =
-        post(serde_json::json!([{"channel": "/meta/handshake", "version": "1.0"}])).await;
-    // The server advertises the documented hold (the spec's hold_ms).
-    assert_eq!(handshake[0]["advice"]["timeout"], 25_000, "{handshake}");
-    let client_id = handshake[0]["clientId"].clone();
-    post(
-        serde_json::json!([{"channel": "/meta/subscribe", "clientId": client_id,
-        "subscription": "/v2/me/calls"}]),
-    )
-    .await;
-    let connect = |timeout_ms: u64| {
-        serde_json::json!([{"channel": "/meta/connect", "clientId": client_id,
-            "connectionType": "long-polling", "advice": {"timeout": timeout_ms}}])
-    };
-
-    // Nothing published: held for the connect's advised timeout, then answered empty.
-    let started = std::time::Instant::now();
-    let answer = post(connect(400)).await;
-    let waited = started.elapsed();
-    assert!(
-        waited >= Duration::from_millis(400),
-        "answered after {waited:?}"
-    );
-    assert_eq!(answer.as_array().unwrap().len(), 1, "{answer}");
-
-    // An event published while the connect is held ends the hold at once.
-    let held = tokio::spawn(post(connect(20_000)));
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let started = std::time::Instant::now();
-    sim.push_documented_event("ParticipantsUpdated").await;
-    let answer = tokio::time::timeout(Duration::from_secs(10), held)
-        .await
-        .expect("the held connect answers when the event arrives")
-        .unwrap();
-    assert!(started.elapsed() < Duration::from_secs(10));
-    assert_eq!(
-        answer[1]["data"]["notificationType"], "ParticipantsUpdated",
-        "{answer}"
-    );
 }

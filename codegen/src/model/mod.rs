@@ -661,6 +661,19 @@ pub struct Endpoint {
     pub source: Source,
 }
 
+impl Endpoint {
+    /// The caller's values of a request, in `Request` order: the parameters the auth scheme
+    /// does not fill in, then the body fields.
+    pub fn request_fields(&self) -> impl Iterator<Item = &Field> {
+        let params = self
+            .params
+            .iter()
+            .filter(|p| !p.from_auth)
+            .map(|p| &p.field);
+        params.chain(self.request.iter().flat_map(|r| &r.fields))
+    }
+}
+
 /// A fixed dispatch value.
 #[derive(Clone, Debug, Serialize)]
 pub struct Dispatch {

@@ -6,7 +6,7 @@ use quote::quote;
 use serde_json::{Value, json};
 
 use super::docs;
-use super::types::ident;
+use super::types::{ident, wire_members};
 use crate::model::{CodeValue, Delivery, Endpoint, ErrorCode, Field, Service, Type, TypeKind};
 
 /// `#[cfg(feature = "testing")] pub mod testing { ... }`.
@@ -59,22 +59,7 @@ fn emit_request_readers(service: &Service) -> TokenStream {
     let readers = service.endpoints.iter().map(|endpoint| {
         let module = ident(&endpoint.rust);
         let alias = quote::format_ident!("{}", endpoint.rust_type);
-        let params = endpoint
-            .params
-            .iter()
-            .filter(|p| !p.from_auth)
-            .map(|p| &p.field);
-        let body = endpoint.request.iter().flat_map(|r| &r.fields);
-        let fields = params.chain(body).map(|f| {
-            let (field, wire) = (ident(&f.name.rust), &f.name.wire);
-            // A member with a default is required in `Request` (the builder fills it in).
-            let presence = if f.required {
-                quote!(required)
-            } else {
-                quote!(optional)
-            };
-            quote!(#presence #field = #wire)
-        });
+        let fields = wire_members(endpoint.request_fields());
         quote! {
             use crate::#module::Request as #alias;
             ::switchboard_runtime::wire_object!(#alias { #(#fields),* });

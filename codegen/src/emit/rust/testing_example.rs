@@ -72,15 +72,9 @@ fn sample_setters(endpoint: &Endpoint, sample: &Sample) -> Vec<TokenStream> {
 fn example_setters(endpoint: &Endpoint) -> Option<Vec<TokenStream>> {
     let module = ident(&endpoint.rust);
     let module_path = quote!(#module);
-    let params = endpoint
-        .params
-        .iter()
-        .filter(|p| !p.from_auth)
-        .map(|p| &p.field);
-    let body = endpoint.request.iter().flat_map(|r| &r.fields);
     let mut setters = Vec::new();
-    for field in params
-        .chain(body)
+    for field in endpoint
+        .request_fields()
         .filter(|f| f.required && f.default.is_none())
     {
         let ty = &field.ty;
