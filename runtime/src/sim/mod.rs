@@ -5,7 +5,11 @@
 //! [`Simulator::base_url`]. It checks auth the way the spec's scheme documents it, checks every
 //! request against the documented constraints, answers each endpoint's documented success
 //! sample, and can be scripted per endpoint (a documented error, a delay, a dropped connection,
-//! a custom body). Every request it receives is kept for assertions.
+//! a custom body), by endpoint id or by the endpoint's generated types
+//! ([`Simulator::endpoint`]: an error named by its `Error` variant). Every request it receives
+//! is kept for assertions, as it arrived and decoded into the endpoint's `Request`
+//! ([`Simulator::received`]). The failures every endpoint shares are answered with the codes
+//! the spec's `error_roles` name.
 
 mod auth;
 mod check;
