@@ -1,7 +1,7 @@
 """progenitor's cell of the interoperability matrix (used by interop.py `--tools progenitor`).
 
 `scripts/interop/progenitor` installs cargo-progenitor, generates a client crate from each
-OpenAPI 3.0.3 export into one cargo workspace (`target/interop/progenitor/`, members
+OpenAPI 3.0.3 export into one cargo workspace (`target/interop-progenitor/progenitor/`, members
 `crates/*` and `callers/*`) and builds it. Here, per service, a small caller crate is written
 into that workspace: a `main` that calls the seed operation through the generated positional
 `Client` method, with the documented sample values as arguments, against the base URL it is
@@ -23,7 +23,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKSPACE = Path(os.environ.get("PROGENITOR_WORKSPACE", ROOT / "target/interop/progenitor"))
+WORKSPACE = Path(os.environ.get("PROGENITOR_WORKSPACE", ROOT / "target/interop-progenitor/progenitor"))
 # Kept outside target/interop/, which scripts/interop/run deletes on every run: the
 # dependencies (reqwest, tokio) are built once.
 TARGET = Path(os.environ.get("PROGENITOR_TARGET", ROOT / "target/progenitor/target"))
