@@ -10,7 +10,9 @@ response; the client must decode it (the decoded value must equal the sample bod
 
 Everything the test expects comes from the document itself (parameter, body and response
 `examples` of the sample, dispatch values in `x-switchboard-dispatch`). Exit 0 when every cell is
-green; the matrix is printed either way. Run through `bash scripts/interop/run`.
+green or red only for a documented limitation of the tool (EXPLAIN); the matrix is printed
+either way. Run through `bash scripts/interop/run`; `--tools progenitor` is progenitor's cell,
+run through `bash scripts/interop/progenitor` (progenitor_call.py).
 """
 
 from __future__ import annotations

@@ -219,8 +219,6 @@ def explain(call, server_problems: list[str]) -> str | None:
             "the body as a required argument (here `&serde_json::Value`, the document's empty "
             "schema) and always sends it, so a call without a body is not expressible and the "
             "nearest one sends JSON `null` (progenitor-impl 0.15.1 src/method.rs "
-            "`get_body_param` never reads `required`; no upstream issue found — "
-            "oxidecomputer/progenitor#420, `securitySchemes` not supported, is the related "
-            "hand-supplied-auth limitation)"
+            "`get_body_param` never reads `required`; no upstream issue found)"
         )
     return None
