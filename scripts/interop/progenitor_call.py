@@ -19,7 +19,6 @@ import json
 import os
 import re
 import subprocess
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +34,7 @@ def progenitor_client(doc_path: Path, work: Path, call, base: str):
     crate = WORKSPACE / "crates" / service
     if not (crate / "src/lib.rs").exists():
         raise RuntimeError(f"no progenitor crate at {crate} (run scripts/interop/progenitor)")
-    package = tomllib.loads((crate / "Cargo.toml").read_text(encoding="utf-8"))["package"]["name"]
+    package = manifest(crate)["package"]["name"]
     lib = (crate / "src/lib.rs").read_text(encoding="utf-8")
     op_id = call.op["operationId"]
     args = [argument(name, typ, call) for name, typ in signature(lib, op_id)]
@@ -79,7 +78,7 @@ def progenitor_client(doc_path: Path, work: Path, call, base: str):
 def signature(lib: str, op_id: str) -> list[tuple[str, str]]:
     """(name, type) of each argument of `Client::<op_id>` in the positional interface."""
     found = re.search(
-        r"pub async fn " + re.escape(op_id) + r"<[^>]*>\(\s*&'a self,(.*?)\)\s*->", lib, re.S
+        r"pub async fn " + re.escape(op_id) + r"<[^>]*>\(\s*&'a self,(.*?)\)\s*->", lib, re.DOTALL
     )
     if not found:
         raise RuntimeError(f"progenitor generated no method `{op_id}`")
@@ -167,6 +166,7 @@ def main_rs(op_id: str, args: list[str], headers: list[tuple[str, str]]) -> str:
     )
     call_args = "".join(f"            {a},\n" for a in args)
     return f"""// Written by scripts/interop/progenitor_call.py: calls `{op_id}` with its documented sample.
+#[allow(unused_imports)] // `types` only when an argument has a generated type
 use client::{{Client, types}};
 
 #[tokio::main(flavor = "current_thread")]
@@ -199,9 +199,15 @@ async fn main() {{
 """
 
 
+def manifest(crate: Path) -> dict:
+    # Imported here: tomllib is Python 3.11+, and interop.py's other cells run on 3.10.
+    import tomllib
+
+    return tomllib.loads((crate / "Cargo.toml").read_text(encoding="utf-8"))
+
+
 def dependency(crate: Path, name: str) -> str:
-    deps = tomllib.loads((crate / "Cargo.toml").read_text(encoding="utf-8"))["dependencies"]
-    spec = deps[name]
+    spec = manifest(crate)["dependencies"][name]
     return spec if isinstance(spec, str) else spec["version"]
 
 
