@@ -68,6 +68,11 @@ pub struct ServiceSpec {
     /// struct, exactly as if the fields were written in it.
     #[serde(default)]
     pub shapes: Vec<ShapeSpec>,
+    /// Named JSON mappings a documented sample writes in with `$use: <name>` (a response
+    /// envelope, a notification's call object): the part's keys in its order, keys written
+    /// beside `$use` in the part key's place or after.
+    #[serde(default)]
+    pub sample_parts: BTreeMap<String, Sp<Json>>,
 }
 
 /// A documentation page a fact was taken from.

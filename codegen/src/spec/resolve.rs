@@ -13,24 +13,35 @@
 
 use super::decode::Sp;
 use super::format::{BodySpec, EndpointSpec, ErrorSpec, FieldSpec, ServiceSpec, Text};
+use super::sample_parts;
 use super::shared::Respan;
 use crate::check::walk_fields;
 use crate::diag::catalogue::suggest;
-use crate::diag::{Errors, FileId, Loc, Problem, Span};
+use crate::diag::{Errors, FileId, Loc, Problem, SourceMap, Span};
 
 /// Resolves one vendor's endpoints in place. A missing key is a loading problem (`errors`);
 /// an unknown name or a conflict is a semantic one, left in `deferred` for `check`.
+/// `sources` holds the files' text, to point a diagnostic at a `$use` inside a sample.
 pub fn resolve_service(
     service_file: FileId,
     service: &ServiceSpec,
     endpoints: &mut [(FileId, EndpointSpec)],
+    sources: &SourceMap,
     errors: &mut Errors,
     deferred: &mut Vec<(Problem, Loc)>,
 ) {
     let mut out = Out { errors, deferred };
     check_service(&mut out, service_file, service);
+    for found in sample_parts::check_parts(&service.sample_parts) {
+        let span = found.span_in(&sources.get(service_file).text);
+        out.report(found.problem, service_file, span);
+    }
     for (file, endpoint) in endpoints {
         resolve_endpoint(&mut out, *file, service, endpoint);
+        for found in sample_parts::resolve_samples(&service.sample_parts, endpoint) {
+            let span = found.span_in(&sources.get(*file).text);
+            out.report(found.problem, *file, span);
+        }
     }
 }
 
