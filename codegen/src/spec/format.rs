@@ -567,8 +567,8 @@ pub struct EndpointSpec {
     pub source: SourceSpec,
 
     // Said once (see `shared.rs`; resolved when loading).
-    /// Names of `endpoint_defaults` entries (dispatch names, parameter names, error codes) this
-    /// endpoint does not inherit.
+    /// Names of `endpoint_defaults` entries (dispatch names, parameter names, error codes,
+    /// `sample_params` names, `sample_response`) this endpoint does not inherit.
     #[serde(default)]
     pub without_defaults: Vec<Text>,
 }
@@ -796,7 +796,7 @@ pub struct SampleRequestSpec {
 }
 
 /// A sample response.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SampleResponseSpec {
     /// HTTP status (default 200).

@@ -14,7 +14,7 @@
 use super::decode::Sp;
 use super::format::{BodySpec, EndpointSpec, ErrorSpec, FieldSpec, ServiceSpec, Text};
 use super::sample_parts;
-use super::shared::Respan;
+use super::shared::{Respan, SAMPLE_RESPONSE};
 use crate::check::walk_fields;
 use crate::diag::catalogue::suggest;
 use crate::diag::{Errors, FileId, Loc, Problem, SourceMap, Span};
@@ -319,6 +319,17 @@ fn resolve_endpoint(out: &mut Out<'_>, file: FileId, s: &ServiceSpec, e: &mut En
         }
     }
 
+    // The response a sample shows when it writes none.
+    if let Some(response) = defaults.and_then(|d| d.sample_response.as_ref()) {
+        if !skipped(SAMPLE_RESPONSE) {
+            for sample in e.samples.iter_mut().filter(|s| s.response.is_none()) {
+                let mut copy = response.clone();
+                copy.respan(sample.name.span);
+                sample.response = Some(copy);
+            }
+        }
+    }
+
     for body in [&mut e.request, &mut e.response].into_iter().flatten() {
         check_plain_fields(out, file, &body.fields);
         locate_missing_types(&mut body.fields);
@@ -437,6 +448,9 @@ fn check_opt_outs(out: &mut Out<'_>, file: FileId, s: &ServiceSpec, e: &Endpoint
         names.extend(d.params.iter().map(|x| x.value.clone()));
         names.extend(d.errors.iter().map(|x| x.value.to_string()));
         names.extend(d.sample_params.keys().cloned());
+        if d.sample_response.is_some() {
+            names.push(SAMPLE_RESPONSE.to_owned());
+        }
     }
     for w in &e.without_defaults {
         if !names.contains(&w.value) {

@@ -40,6 +40,7 @@ endpoint_defaults:
   params: [Inst, Tok]
   errors: [Busy]
   sample_params: {Inst: x1, Tok: t, Other: o}
+  sample_response: {body: {$use: ok, Data: {}}}
 sample_parts:
   ok: {Code: OK, Status: 200, Message: none, RequestId: R1}
   call: {id: c1, state: Dialing, parties: [a, b], meta: {n: 1, m: 2}}
@@ -355,4 +356,25 @@ fn a_sample_part_is_a_mapping_that_uses_no_other_part() {
     assert_eq!(parts("a: {x: 1}\nb: {y: [1]}\n"), Vec::<&str>::new());
     assert_eq!(parts("a: [1, 2]\n"), ["E0110"]);
     assert_eq!(parts("a: {x: {$use: b}}\nb: {y: 1}\n"), ["E0110"]);
+}
+
+#[test]
+fn a_sample_without_a_response_shows_the_default_one() {
+    let samples =
+        "samples:\n- {name: a}\n- {name: b, response: {status: 404, body: {Code: Gone}}}\n";
+    let (e, errs) = resolve(samples);
+    assert!(errs.is_empty(), "{errs:?}");
+    assert_eq!(
+        sample_body(&e),
+        r#"{"Code":"OK","Status":200,"Message":"none","RequestId":"R1","Data":{}}"#,
+        "the default, its parts resolved"
+    );
+    let own = e.samples[1].response.as_ref().expect("own");
+    assert_eq!(
+        own.body.as_ref().expect("body").value.0.to_string(),
+        r#"{"Code":"Gone"}"#
+    );
+    let (e, errs) = resolve(&format!("without_defaults: [sample_response]\n{samples}"));
+    assert!(errs.is_empty(), "{errs:?}");
+    assert!(e.samples[0].response.is_none(), "opted out: no response");
 }
