@@ -320,13 +320,13 @@ fn resolve_endpoint(out: &mut Out<'_>, file: FileId, s: &ServiceSpec, e: &mut En
     }
 
     // The response a sample shows when it writes none.
-    if let Some(response) = defaults.and_then(|d| d.sample_response.as_ref()) {
-        if !skipped(SAMPLE_RESPONSE) {
-            for sample in e.samples.iter_mut().filter(|s| s.response.is_none()) {
-                let mut copy = response.clone();
-                copy.respan(sample.name.span);
-                sample.response = Some(copy);
-            }
+    if let Some(response) = defaults.and_then(|d| d.sample_response.as_ref())
+        && !skipped(SAMPLE_RESPONSE)
+    {
+        for sample in e.samples.iter_mut().filter(|s| s.response.is_none()) {
+            let mut copy = response.clone();
+            copy.respan(sample.name.span);
+            sample.response = Some(copy);
         }
     }
 
