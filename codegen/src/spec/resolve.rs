@@ -12,7 +12,9 @@
 //! - anything named under `without_defaults` is not inherited at all.
 
 use super::decode::Sp;
-use super::format::{BodySpec, EndpointSpec, ErrorSpec, FieldSpec, ServiceSpec, Text};
+use super::format::{
+    BodySpec, EndpointSpec, ErrorSpec, FieldSpec, SampleResponseSpec, ServiceSpec, Text,
+};
 use super::sample_parts;
 use super::shared::{Respan, SAMPLE_RESPONSE};
 use crate::check::walk_fields;
@@ -32,12 +34,25 @@ pub fn resolve_service(
 ) {
     let mut out = Out { errors, deferred };
     check_service(&mut out, service_file, service);
+    let service_text = &sources.get(service_file).text;
     for found in sample_parts::check_parts(&service.sample_parts) {
-        let span = found.span_in(&sources.get(service_file).text);
+        let span = found.span_in(service_text);
         out.report(found.problem, service_file, span);
     }
+    // The default sample response's parts are resolved once, here: a mistake in it is
+    // reported once, in service.yaml, not again for every endpoint that inherits it.
+    let mut sample_response = service
+        .endpoint_defaults
+        .as_ref()
+        .and_then(|d| d.sample_response.clone());
+    if let Some(body) = sample_response.as_mut().and_then(|r| r.body.as_mut()) {
+        for found in sample_parts::resolve_value(&service.sample_parts, body) {
+            let span = found.span_in(service_text);
+            out.report(found.problem, service_file, span);
+        }
+    }
     for (file, endpoint) in endpoints {
-        resolve_endpoint(&mut out, *file, service, endpoint);
+        resolve_endpoint(&mut out, *file, service, sample_response.as_ref(), endpoint);
         for found in sample_parts::resolve_samples(&service.sample_parts, endpoint) {
             let span = found.span_in(&sources.get(*file).text);
             out.report(found.problem, *file, span);
@@ -223,7 +238,14 @@ fn defined_codes(s: &ServiceSpec) -> Vec<String> {
         .collect()
 }
 
-fn resolve_endpoint(out: &mut Out<'_>, file: FileId, s: &ServiceSpec, e: &mut EndpointSpec) {
+/// `sample_response` is the service's default, its sample parts already resolved.
+fn resolve_endpoint(
+    out: &mut Out<'_>,
+    file: FileId,
+    s: &ServiceSpec,
+    sample_response: Option<&SampleResponseSpec>,
+    e: &mut EndpointSpec,
+) {
     let defaults = s.endpoint_defaults.as_ref();
     let skipped = |name: &str| e.without_defaults.iter().any(|w| w.value == name);
     check_opt_outs(out, file, s, e);
@@ -320,7 +342,7 @@ fn resolve_endpoint(out: &mut Out<'_>, file: FileId, s: &ServiceSpec, e: &mut En
     }
 
     // The response a sample shows when it writes none.
-    if let Some(response) = defaults.and_then(|d| d.sample_response.as_ref())
+    if let Some(response) = sample_response
         && !skipped(SAMPLE_RESPONSE)
     {
         for sample in e.samples.iter_mut().filter(|s| s.response.is_none()) {

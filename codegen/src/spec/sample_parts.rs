@@ -97,17 +97,28 @@ pub(crate) fn resolve_samples(
             .chain(response)
             .chain(&mut sample.events);
         for value in values {
-            let span = value.span;
-            let mut problems = Vec::new();
-            value.value.0 = expand(parts, std::mem::take(&mut value.value.0), &mut problems);
-            found.extend(problems.into_iter().map(|(problem, name)| Found {
-                problem,
-                span,
-                at: At::Use(name),
-            }));
+            found.extend(resolve_value(parts, value));
         }
     }
     found
+}
+
+/// Replaces every `$use` in one sample value.
+pub(crate) fn resolve_value(
+    parts: &BTreeMap<String, Sp<Json>>,
+    value: &mut Sp<Json>,
+) -> Vec<Found> {
+    let span = value.span;
+    let mut problems = Vec::new();
+    value.value.0 = expand(parts, std::mem::take(&mut value.value.0), &mut problems);
+    problems
+        .into_iter()
+        .map(|(problem, name)| Found {
+            problem,
+            span,
+            at: At::Use(name),
+        })
+        .collect()
 }
 
 type Problems = Vec<(Problem, Option<String>)>;
