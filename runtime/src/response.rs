@@ -125,11 +125,14 @@ impl fmt::Display for ApiError {
             Some(code) => write!(f, " with code {code}")?,
             None => write!(f, " with HTTP status {}", self.0.raw.status.as_u16())?,
         }
+        // The server's message, else the documented message, else the documented meaning
+        // (some vendors document meanings only).
         let message = self
             .0
             .message
             .as_deref()
-            .or(self.0.info.and_then(|i| i.message));
+            .filter(|m| !m.trim().is_empty())
+            .or(self.0.info.and_then(|i| i.message.or(i.meaning)));
         if let Some(message) = message {
             write!(f, ": {message}")?;
         }
@@ -364,9 +367,10 @@ pub fn lookup(table: &'static [ErrorInfo], code: Option<&str>) -> Option<&'stati
 /// - `from_failure`: a failed response becomes the variant of its code when the endpoint's
 ///   table (`ERRORS`) documents it, `Service` when the service-wide table does, else
 ///   `Undocumented`; the documented [`ErrorInfo`] is attached to the [`ApiError`];
-/// - `api_error`, `code`, `is_retryable`;
+/// - `api_error`, `code`, `transport_error`, `is_retryable`;
 /// - `Display` (the vendor's code and message, or the endpoint id and the cause) and
-///   `std::error::Error` with `source`.
+///   `std::error::Error` whose `source` is the cause's own cause (the cause's text is
+///   already in `Display`).
 ///
 /// All `#[inline]`: compiled where a program uses them, not once per endpoint.
 #[macro_export]
@@ -426,6 +430,20 @@ macro_rules! operation_error {
                 }
             }
 
+            /// The transport's error, when no response arrived (`is_timeout()`,
+            /// `is_connect()`, `kind()`).
+            #[inline]
+            pub fn transport_error(
+                &self,
+            ) -> ::core::option::Option<&$crate::transport::TransportError> {
+                match self {
+                    Self::Send($crate::auth::SendError::Transport(error)) => {
+                        ::core::option::Option::Some(error)
+                    }
+                    _ => ::core::option::Option::None,
+                }
+            }
+
             /// Whether the documentation says repeating the call may succeed.
             #[inline]
             pub fn is_retryable(&self) -> bool {
@@ -451,17 +469,17 @@ macro_rules! operation_error {
             }
         }
 
+        // Each layer prints its cause or returns it, never both: `Display` prints the cause's
+        // text after the endpoint id, so `source` skips to the cause's own cause (otherwise
+        // `{:#}` in anyhow would print every message twice).
         impl ::std::error::Error for $error {
             #[inline]
             fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
-                    Self::Decode(error) => ::core::option::Option::Some(error),
-                    Self::Build(error) => ::core::option::Option::Some(error),
-                    Self::Send(error) => ::core::option::Option::Some(error),
-                    other => match other.api_error() {
-                        ::core::option::Option::Some(error) => ::core::option::Option::Some(error),
-                        ::core::option::Option::None => ::core::option::Option::None,
-                    },
+                    Self::Decode(error) => ::std::error::Error::source(error),
+                    Self::Build(error) => ::std::error::Error::source(error),
+                    Self::Send(error) => ::std::error::Error::source(error),
+                    _ => ::core::option::Option::None,
                 }
             }
         }
