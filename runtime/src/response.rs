@@ -98,6 +98,35 @@ impl ApiError {
     pub fn raw(&self) -> &RawResponse {
         &self.0.raw
     }
+    /// An answer with `code` and `message` from `endpoint`, as the server would send it: for
+    /// tests of code that handles errors (generated `Error::from_documented_code` uses it).
+    /// The raw response has `status`, no headers and an empty body.
+    pub fn new(
+        endpoint: &'static str,
+        status: http::StatusCode,
+        code: Option<&str>,
+        message: Option<&str>,
+    ) -> Self {
+        ApiError(Box::new(ApiErrorInner {
+            endpoint,
+            code: code.map(str::to_owned),
+            message: message.map(str::to_owned),
+            request_id: None,
+            info: None,
+            raw: RawResponse::new(status, http::HeaderMap::new(), Bytes::new()),
+        }))
+    }
+
+    /// The answer a server sends for a documented code: its documented HTTP status (200 when
+    /// the documentation gives none) and its documented message, if any.
+    pub fn documented(endpoint: &'static str, info: &'static ErrorInfo) -> Self {
+        let status = info
+            .http_status
+            .and_then(|s| http::StatusCode::from_u16(s).ok())
+            .unwrap_or(http::StatusCode::OK);
+        Self::new(endpoint, status, Some(info.code), info.message)
+    }
+
     /// Attaches the documentation of the code (done by generated code).
     pub fn with_info(mut self, info: &'static ErrorInfo) -> Self {
         self.0.info = Some(info);
@@ -367,7 +396,8 @@ pub fn lookup(table: &'static [ErrorInfo], code: Option<&str>) -> Option<&'stati
 /// - `from_failure`: a failed response becomes the variant of its code when the endpoint's
 ///   table (`ERRORS`) documents it, `Service` when the service-wide table does, else
 ///   `Undocumented`; the documented [`ErrorInfo`] is attached to the [`ApiError`];
-/// - `api_error`, `code`, `transport_error`, `is_retryable`;
+/// - `from_documented_code` (for tests), `api_error`, `code`, `transport_error`,
+///   `is_retryable`, and `From<BuildError>`;
 /// - `Display` (the vendor's code and message, or the endpoint id and the cause) and
 ///   `std::error::Error` whose `source` is the cause's own cause (the cause's text is
 ///   already in `Display`).
@@ -376,11 +406,11 @@ pub fn lookup(table: &'static [ErrorInfo], code: Option<&str>) -> Option<&'stati
 #[macro_export]
 macro_rules! operation_error {
     ($error:ident, $id:path, $endpoint_table:path, $service_table:path, { }) => {
-        $crate::operation_error!(@impl $error, $id, $service_table, |error| {});
+        $crate::operation_error!(@impl $error, $id, $endpoint_table, $service_table, |error| {});
     };
     ($error:ident, $id:path, $endpoint_table:path, $service_table:path,
      { $($code:literal => $variant:ident),+ $(,)? }) => {
-        $crate::operation_error!(@impl $error, $id, $service_table, |error| {
+        $crate::operation_error!(@impl $error, $id, $endpoint_table, $service_table, |error| {
             if let ::core::option::Option::Some(info) =
                 $crate::response::lookup(&$endpoint_table, error.code())
             {
@@ -392,7 +422,7 @@ macro_rules! operation_error {
             }
         } $($variant)+);
     };
-    (@impl $error:ident, $id:path, $service_table:path, |$api:ident| $endpoint:block
+    (@impl $error:ident, $id:path, $endpoint_table:path, $service_table:path, |$api:ident| $endpoint:block
      $($variant:ident)*) => {
         impl $error {
             #[inline]
@@ -408,6 +438,17 @@ macro_rules! operation_error {
                     return Self::Service($api.with_info(info));
                 }
                 Self::Undocumented($api)
+            }
+
+            /// The error a call gets when the server answers the documented `code` (the
+            /// endpoint's variant, or `Service` for a service-wide code), for tests of code
+            /// that handles errors; `None` when the code is not documented.
+            pub fn from_documented_code(code: &str) -> ::core::option::Option<Self> {
+                let info = $crate::response::lookup(&$endpoint_table, ::core::option::Option::Some(code))
+                    .or_else(|| $crate::response::lookup(&$service_table, ::core::option::Option::Some(code)))?;
+                ::core::option::Option::Some(Self::from_failure($crate::response::Failure::Api(
+                    $crate::response::ApiError::documented($id, info),
+                )))
             }
 
             /// The API's answer, when the API answered with an error.
@@ -451,6 +492,14 @@ macro_rules! operation_error {
                     ::core::option::Option::Some(error) => error.is_retryable(),
                     ::core::option::Option::None => false,
                 }
+            }
+        }
+
+        /// `?` on a builder's result inside a function returning the endpoint's `Error`.
+        impl ::core::convert::From<$crate::error::BuildError> for $error {
+            #[inline]
+            fn from(error: $crate::error::BuildError) -> Self {
+                Self::Build(error)
             }
         }
 

@@ -169,6 +169,15 @@ pub fn emit_client(service: &Service) -> TokenStream {
         }
 
         #auth
+
+        /// Credentials are given as a `Secret` (never printed, zeroed on drop).
+        pub use ::switchboard_runtime::Secret;
+        /// Transports: `transport::ReqwestTransport` (the default, feature `reqwest`),
+        /// [`transport::InMemoryTransport`] for tests, the [`transport::Transport`] trait for
+        /// your own.
+        pub use ::switchboard_runtime::transport;
+        /// The retry policy ([`retry::RetryPolicy`]).
+        pub use ::switchboard_runtime::retry;
     }
 }
 
