@@ -85,3 +85,30 @@ fn credentials_use_the_reexported_secret() {
         .unwrap();
     assert!(!format!("{request:?}").contains("\"pw\""));
 }
+
+#[tokio::test]
+async fn one_step_calls_are_spawnable() {
+    let transport = hw::transport::InMemoryTransport::new();
+    for _ in 0..2 {
+        transport.push_body(200, r#"{"retcode":"0","message":"success","result":{}}"#);
+    }
+    let client = client(transport);
+    // Built and sent in one step; the future owns its client clone, so it can be spawned.
+    let call = Request::builder().agentid("101").send(&client);
+    tokio::spawn(call).await.unwrap().unwrap();
+    let request = Request::builder().agentid("101").build().unwrap();
+    let spawned = tokio::spawn(client.leave_agent_conference(request));
+    drop(client);
+    spawned.await.unwrap().unwrap();
+    // A build error surfaces as the call's error, without a request.
+    let error = Request::builder()
+        .agentid("7")
+        .send(&client_without_transport())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Build(_)), "{error:?}");
+}
+
+fn client_without_transport() -> hw::Client {
+    client(hw::transport::InMemoryTransport::new())
+}

@@ -379,6 +379,13 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
                 request.validate()?;
                 Ok(request)
             }
+
+            /// Builds the request and calls it with `client` in one step (a build error is
+            /// the call's `Error::Build`); the future owns a clone of the client.
+            #[inline]
+            pub fn send(self, client: &super::Client) -> impl ::std::future::Future<Output = ::std::result::Result<Output, Error>> + Send + 'static {
+                client.core.call_built(self.build())
+            }
         }
     }
 }

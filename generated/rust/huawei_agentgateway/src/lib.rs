@@ -1688,6 +1688,17 @@ pub mod answer_agent_conference {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -1919,6 +1930,17 @@ pub mod answer_call {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2232,6 +2254,17 @@ pub mod batch_add_participants {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2598,6 +2631,17 @@ pub mod batch_remove_participants {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3006,6 +3050,17 @@ pub mod change_participant_mode {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -3383,6 +3438,17 @@ pub mod connect_held_call {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -3676,6 +3742,17 @@ pub mod disconnect_party {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -3888,6 +3965,17 @@ pub mod hold_call {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -4205,6 +4293,17 @@ pub mod hold_conference_participant {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -4571,6 +4670,17 @@ pub mod leave_agent_conference {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -4796,6 +4906,17 @@ pub mod poll_events {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5044,6 +5165,17 @@ pub mod query_hold_list {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5345,6 +5477,17 @@ pub mod query_vdn_conference_ids {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -5598,6 +5741,17 @@ pub mod reject_agent_conference {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5857,6 +6011,17 @@ pub mod release_agent_conference {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -6230,6 +6395,17 @@ pub mod request_agent_conference {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -6762,6 +6938,17 @@ pub mod sign_in {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -7144,6 +7331,17 @@ pub mod sign_out {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -7385,6 +7583,17 @@ pub mod three_party_call {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -7652,6 +7861,17 @@ pub mod transfer_conference_chair {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -7881,6 +8101,17 @@ pub mod unhold_call {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -8160,6 +8391,17 @@ pub mod unhold_conference_participant {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -8327,7 +8569,8 @@ pub mod unhold_conference_participant {
 ///
 /// One method per endpoint, each an `async fn` in effect: every method is the
 /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
-/// calls.
+/// calls. The futures own a clone of the client (`'static`): they can be spawned.
+/// `RequestBuilder::send(&client)` builds and calls in one step.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
@@ -8379,8 +8622,8 @@ impl Client {
             answer_agent_conference::Output,
             answer_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Answering a Call: The agent answers a ringing voice call after receiving AgentEvent_Ringing.
     ///
@@ -8390,8 +8633,8 @@ impl Client {
         request: answer_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<answer_call::Output, answer_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Inviting Participants in Batches: The chairperson invites several participants (agents or phone numbers) to the conference.
     ///
@@ -8404,8 +8647,8 @@ impl Client {
             batch_add_participants::Output,
             batch_add_participants::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Deleting Participants in Batches: The chairperson removes several participants from the conference; the result lists those not found.
     ///
@@ -8418,8 +8661,8 @@ impl Client {
             batch_remove_participants::Output,
             batch_remove_participants::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Modifying Participant Attributes: The chairperson sets a participant's channel attribute (listen only, talk only, both, neither).
     ///
@@ -8432,8 +8675,8 @@ impl Client {
             change_participant_mode::Output,
             change_participant_mode::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Holding Connection: The agent connects its ongoing call and a held call (连接保持).
     ///
@@ -8446,8 +8689,8 @@ impl Client {
             connect_held_call::Output,
             connect_held_call::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Releasing a Connection of a Specified Number: The agent releases the connection of one phone number, typically in internal help and three-party calls.
     ///
@@ -8457,8 +8700,8 @@ impl Client {
         request: disconnect_party::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<disconnect_party::Output, disconnect_party::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Holding a Call: The agent holds its ongoing call.
     ///
@@ -8468,8 +8711,8 @@ impl Client {
         request: hold_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<hold_call::Output, hold_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Holding a Participant in a Conference: The chairperson holds one participant of the conference, playing a voice file to it.
     ///
@@ -8482,8 +8725,8 @@ impl Client {
             hold_conference_participant::Output,
             hold_conference_participant::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Leaving an Agent Conference: An agent that is not the chairperson leaves the agent conference it has joined.
     ///
@@ -8496,8 +8739,8 @@ impl Client {
             leave_agent_conference::Output,
             leave_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID.
     ///
@@ -8507,8 +8750,8 @@ impl Client {
         request: poll_events::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<poll_events::Output, poll_events::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Querying the List of Held Calls: A signed-in agent queries the list of its held calls.
     ///
@@ -8518,8 +8761,8 @@ impl Client {
         request: query_hold_list::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<query_hold_list::Output, query_hold_list::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Querying an Ongoing Conference ID in the VDN: An inspector queries the IDs of the conferences in progress in its VDN.
     ///
@@ -8532,8 +8775,8 @@ impl Client {
             query_vdn_conference_ids::Output,
             query_vdn_conference_ids::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Rejecting an Agent Conference Call: An invited agent rejects the conference call after receiving AgentConf_Ringing.
     ///
@@ -8546,8 +8789,8 @@ impl Client {
             reject_agent_conference::Output,
             reject_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Releasing an Agent Conference: The chairperson releases the conference; the chairperson and all participants are deleted.
     ///
@@ -8560,8 +8803,8 @@ impl Client {
             release_agent_conference::Output,
             release_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Applying for an Agent Conference: An agent applies for an agent conference and, once it succeeds, becomes its chairperson.
     ///
@@ -8574,8 +8817,8 @@ impl Client {
             request_agent_conference::Output,
             request_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls.
     ///
@@ -8585,8 +8828,8 @@ impl Client {
         request: sign_in::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<sign_in::Output, sign_in::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Signing Out: Signs an agent out of the agent gateway.
     ///
@@ -8596,8 +8839,8 @@ impl Client {
         request: sign_out::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<sign_out::Output, sign_out::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Making a Three-Party Call: The agent joins its ongoing call and a held call into a three-party call.
     ///
@@ -8607,8 +8850,8 @@ impl Client {
         request: three_party_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<three_party_call::Output, three_party_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Transferring the Chairperson Permission: The chairperson transfers the chairperson permission to another agent in the conference.
     ///
@@ -8621,8 +8864,8 @@ impl Client {
             transfer_conference_chair::Output,
             transfer_conference_chair::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Unholding a Call: The agent takes a held call off hold.
     ///
@@ -8632,8 +8875,8 @@ impl Client {
         request: unhold_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<unhold_call::Output, unhold_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference.
     ///
@@ -8646,8 +8889,8 @@ impl Client {
             unhold_conference_participant::Output,
             unhold_conference_participant::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Opens the event stream: calls [`poll_events`] with `request` again and again (300 ms after each answer), through this client's transport and auth, and yields the events of its answers. Polling also keeps the session alive: while the stream is open it polls even when nobody reads (a slow reader gets `Lagged`), and dropping it ends the session's heartbeat. Drop the stream to stop. See [`events`] for an example.
     pub fn events(&self, request: poll_events::Request) -> events::EventStream {
