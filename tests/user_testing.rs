@@ -112,3 +112,24 @@ async fn one_step_calls_are_spawnable() {
 fn client_without_transport() -> hw::Client {
     client(hw::transport::InMemoryTransport::new())
 }
+
+#[tokio::test]
+async fn the_content_type_is_the_clients_not_a_setter() {
+    let transport = std::sync::Arc::new(hw::transport::InMemoryTransport::new());
+    transport.push_body(200, r#"{"retcode":"0","message":"success","result":{}}"#);
+    let client = hw::Client::builder()
+        .base_url("http://agw.test/agentgateway")
+        .transport(std::sync::Arc::clone(&transport))
+        .build()
+        .unwrap();
+    leave(&client, "101").await.unwrap();
+    let sent = transport.last_request().unwrap();
+    assert_eq!(
+        sent.headers()["content-type"],
+        "application/json; charset=UTF-8",
+        "the documented value"
+    );
+    // No builder offers it: the generated source has no such setter.
+    let source = include_str!("../generated/rust/huawei_agentgateway/src/lib.rs");
+    assert!(!source.contains("pub fn content_type("));
+}

@@ -26,7 +26,7 @@ pub fn example_tokens(service: &Service, endpoint: &Endpoint) -> Option<TokenStr
     let module = ident(&endpoint.rust);
     let module_path = quote!(#module);
     let mut setters = Vec::new();
-    for param in endpoint.params.iter().filter(|p| !p.from_auth) {
+    for param in endpoint.params.iter().filter(|p| p.caller_sets()) {
         if let Some(value) = sample.params.get(&param.field.name.wire) {
             setters.push(setter(&param.field, value, &module_path, &api));
         }

@@ -1631,10 +1631,6 @@ pub mod answer_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -1661,7 +1657,6 @@ pub mod answer_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -1671,19 +1666,11 @@ pub mod answer_agent_conference {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
@@ -1717,10 +1704,7 @@ pub mod answer_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/answeragentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -1863,10 +1847,6 @@ pub mod answer_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
         ///
         /// Example: `1456404043-37`. Wire name: `callid`.
@@ -1897,7 +1877,6 @@ pub mod answer_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         callid: Option<String>,
     }
     impl RequestBuilder {
@@ -1906,11 +1885,6 @@ pub mod answer_call {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
@@ -1923,9 +1897,6 @@ pub mod answer_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 callid: self.callid,
             };
             request.validate()?;
@@ -1960,10 +1931,7 @@ pub mod answer_call {
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/answer");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             if let Some(value) = &self.callid {
                 parts.query("callid", value.as_str());
             }
@@ -2094,10 +2062,6 @@ pub mod batch_add_participants {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4
         ///
         /// The participants to invite; at most 120 entries (object described in table 4).
@@ -2181,7 +2145,6 @@ pub mod batch_add_participants {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         addresses: Option<Vec<BatchAddParticipantsRequestAddressesItem>>,
         beep_tone: Option<bool>,
         play_mode: Option<BatchAddParticipantsPlayMode>,
@@ -2194,11 +2157,6 @@ pub mod batch_add_participants {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4
@@ -2243,9 +2201,6 @@ pub mod batch_add_participants {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 addresses: BuildError::require(self.addresses, "addresses")?,
                 beep_tone: self.beep_tone,
                 play_mode: self.play_mode,
@@ -2284,10 +2239,7 @@ pub mod batch_add_participants {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/batchaddparticipant");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("addresses", self.addresses.to_json());
             if let Some(value) = &self.beep_tone {
@@ -2548,10 +2500,6 @@ pub mod batch_remove_participants {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4
         ///
         /// The participants to delete; at most 30 entries (AgentConfAddressExParam objects, table 4).
@@ -2593,7 +2541,6 @@ pub mod batch_remove_participants {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         addresses: Option<Vec<BatchRemoveParticipantsRequestAddressesItem>>,
     }
     impl RequestBuilder {
@@ -2602,11 +2549,6 @@ pub mod batch_remove_participants {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4
@@ -2624,9 +2566,6 @@ pub mod batch_remove_participants {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 addresses: BuildError::require(self.addresses, "addresses")?,
             };
             request.validate()?;
@@ -2661,10 +2600,7 @@ pub mod batch_remove_participants {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/batchremoveparticipant");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("addresses", self.addresses.to_json());
             parts.finish()
@@ -2936,10 +2872,6 @@ pub mod change_participant_mode {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。
         ///
         /// Participant attribute. 1: listen only; 2: talk only; 3: listen and talk; 4: neither.
@@ -2994,7 +2926,6 @@ pub mod change_participant_mode {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         attribute: Option<ChangeParticipantModeAttribute>,
         address_type: Option<ChangeParticipantModeAddressType>,
         address: Option<String>,
@@ -3005,11 +2936,6 @@ pub mod change_participant_mode {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。
@@ -3040,9 +2966,6 @@ pub mod change_participant_mode {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 attribute: BuildError::require(self.attribute, "attribute")?,
                 address_type: BuildError::require(self.address_type, "addressType")?,
                 address: BuildError::require(self.address, "address")?,
@@ -3079,10 +3002,7 @@ pub mod change_participant_mode {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/changeparticipantmode");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("attribute", self.attribute.to_json());
             parts.body_value("addressType", self.address_type.to_json());
@@ -3370,10 +3290,6 @@ pub mod connect_held_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Unique ID of a call. (呼叫唯一标识callid。)
         ///
         /// Example: `1456402370-7`. Wire name: `callid`.
@@ -3404,7 +3320,6 @@ pub mod connect_held_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         callid: Option<String>,
     }
     impl RequestBuilder {
@@ -3413,11 +3328,6 @@ pub mod connect_held_call {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// Unique ID of a call. (呼叫唯一标识callid。)
@@ -3430,9 +3340,6 @@ pub mod connect_held_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 callid: BuildError::require(self.callid, "callid")?,
             };
             request.validate()?;
@@ -3468,10 +3375,7 @@ pub mod connect_held_call {
             parts.path_param(self.agentid.as_str());
             parts.path("/connecthold/");
             parts.path_param(self.callid.as_str());
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -3651,10 +3555,6 @@ pub mod disconnect_party {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
         ///
         /// Phone number whose connection needs to be released, 1 to 24 digits. During an internal help call, to release the requested agent {number} is that agent's ID; to release the agent itself {number} is its softphone number. The requested party may only release itself, not the agent or the user.
@@ -3706,7 +3606,6 @@ pub mod disconnect_party {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         number: Option<String>,
     }
     impl RequestBuilder {
@@ -3715,11 +3614,6 @@ pub mod disconnect_party {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
@@ -3734,9 +3628,6 @@ pub mod disconnect_party {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 number: BuildError::require(self.number, "number")?,
             };
             request.validate()?;
@@ -3772,10 +3663,7 @@ pub mod disconnect_party {
             parts.path_param(self.agentid.as_str());
             parts.path("/disconnect/");
             parts.path_param(self.number.as_str());
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -3909,10 +3797,6 @@ pub mod hold_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -3939,7 +3823,6 @@ pub mod hold_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -3949,19 +3832,11 @@ pub mod hold_call {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
@@ -3995,10 +3870,7 @@ pub mod hold_call {
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/hold");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -4155,10 +4027,6 @@ pub mod hold_conference_participant {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 地址类型。6:电话号码 9:座席工号
         ///
         /// Address type. 6: phone number; 9: agent ID.
@@ -4229,7 +4097,6 @@ pub mod hold_conference_participant {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         address_type: Option<HoldConferenceParticipantAddressType>,
         address: Option<String>,
         play_mode: Option<HoldConferenceParticipantPlayMode>,
@@ -4241,11 +4108,6 @@ pub mod hold_conference_participant {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 地址类型。6:电话号码 9:座席工号
@@ -4283,9 +4145,6 @@ pub mod hold_conference_participant {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 address_type: BuildError::require(self.address_type, "addressType")?,
                 address: BuildError::require(self.address, "address")?,
                 play_mode: self.play_mode,
@@ -4323,10 +4182,7 @@ pub mod hold_conference_participant {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/holdparticipant");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("addressType", self.address_type.to_json());
             parts.body_value("address", self.address.to_json());
@@ -4613,10 +4469,6 @@ pub mod leave_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4643,7 +4495,6 @@ pub mod leave_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -4653,19 +4504,11 @@ pub mod leave_agent_conference {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
@@ -4699,10 +4542,7 @@ pub mod leave_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/requestleaveagentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -4850,10 +4690,6 @@ pub mod poll_events {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4880,7 +4716,6 @@ pub mod poll_events {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -4890,19 +4725,11 @@ pub mod poll_events {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
@@ -4935,10 +4762,7 @@ pub mod poll_events {
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentevent/");
             parts.path_param(self.agentid.as_str());
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -5109,10 +4933,6 @@ pub mod query_hold_list {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5139,7 +4959,6 @@ pub mod query_hold_list {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -5149,19 +4968,11 @@ pub mod query_hold_list {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
@@ -5195,10 +5006,7 @@ pub mod query_hold_list {
             parts.path("/resource/calldata/");
             parts.path_param(self.agentid.as_str());
             parts.path("/holdlist");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -5420,10 +5228,6 @@ pub mod query_vdn_conference_ids {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5450,7 +5254,6 @@ pub mod query_vdn_conference_ids {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -5460,19 +5263,11 @@ pub mod query_vdn_conference_ids {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
@@ -5506,10 +5301,7 @@ pub mod query_vdn_conference_ids {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/queryvdnconfid");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -5685,10 +5477,6 @@ pub mod reject_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5715,7 +5503,6 @@ pub mod reject_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -5725,19 +5512,11 @@ pub mod reject_agent_conference {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
@@ -5771,10 +5550,7 @@ pub mod reject_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/rejectagentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -5955,10 +5731,6 @@ pub mod release_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5985,7 +5757,6 @@ pub mod release_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -5995,19 +5766,11 @@ pub mod release_agent_conference {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
@@ -6041,10 +5804,7 @@ pub mod release_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/releaseagentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -6190,10 +5950,6 @@ pub mod request_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 会场能够容纳的与会人数。取值范围:1~120。
         ///
         /// Number of participants the conference can hold. Value range 1–120.
@@ -6307,7 +6063,6 @@ pub mod request_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         member_num: Option<i64>,
         conf_caller_no: Option<String>,
         time: Option<i64>,
@@ -6322,11 +6077,6 @@ pub mod request_agent_conference {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 会场能够容纳的与会人数。取值范围:1~120。
@@ -6382,9 +6132,6 @@ pub mod request_agent_conference {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 member_num: BuildError::require(self.member_num, "memberNum")?,
                 conf_caller_no: self.conf_caller_no,
                 time: self.time,
@@ -6425,10 +6172,7 @@ pub mod request_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/requestagentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("memberNum", self.member_num.to_json());
             if let Some(value) = &self.conf_caller_no {
@@ -6646,10 +6390,6 @@ pub mod sign_in {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
         ///
         /// Length: at most 32. Wire name: `password`.
@@ -6788,7 +6528,6 @@ pub mod sign_in {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         password: Option<::switchboard_runtime::Secret>,
         phonenum: Option<String>,
         autoanswer: Option<bool>,
@@ -6812,11 +6551,6 @@ pub mod sign_in {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
@@ -6915,9 +6649,6 @@ pub mod sign_in {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 password: BuildError::require(self.password, "password")?,
                 phonenum: BuildError::require(self.phonenum, "phonenum")?,
                 autoanswer: self.autoanswer,
@@ -6966,10 +6697,7 @@ pub mod sign_in {
             parts.operation(ID, &[]);
             parts.path("/resource/onlineagent/");
             parts.path_param(self.agentid.as_str());
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("password", self.password.to_json());
             parts.body_value("phonenum", self.phonenum.to_json());
@@ -7274,10 +7002,6 @@ pub mod sign_out {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -7304,7 +7028,6 @@ pub mod sign_out {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -7314,19 +7037,11 @@ pub mod sign_out {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
@@ -7360,10 +7075,7 @@ pub mod sign_out {
             parts.path("/resource/onlineagent/");
             parts.path_param(self.agentid.as_str());
             parts.path("/logout");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -7491,10 +7203,6 @@ pub mod three_party_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Indicates the ID of the call that the agent is holding. It cannot be blank.
         ///
         /// Length: at least 1. Example: `1456402370-7`. Wire name: `callid`.
@@ -7541,7 +7249,6 @@ pub mod three_party_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         callid: Option<String>,
         callappdata: Option<String>,
     }
@@ -7551,11 +7258,6 @@ pub mod three_party_call {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// Indicates the ID of the call that the agent is holding. It cannot be blank.
@@ -7575,9 +7277,6 @@ pub mod three_party_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 callid: BuildError::require(self.callid, "callid")?,
                 callappdata: self.callappdata,
             };
@@ -7613,10 +7312,7 @@ pub mod three_party_call {
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/confjoin");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("callid", self.callid.to_json());
             if let Some(value) = &self.callappdata {
@@ -7789,10 +7485,6 @@ pub mod transfer_conference_chair {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 待转移的目标座席工号。
         ///
         /// ID of the agent to whom the chairperson permission is to be transferred.
@@ -7827,7 +7519,6 @@ pub mod transfer_conference_chair {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         dest_agent_no: Option<i64>,
     }
     impl RequestBuilder {
@@ -7836,11 +7527,6 @@ pub mod transfer_conference_chair {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 待转移的目标座席工号。
@@ -7853,9 +7539,6 @@ pub mod transfer_conference_chair {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 dest_agent_no: BuildError::require(self.dest_agent_no, "destAgentNo")?,
             };
             request.validate()?;
@@ -7890,10 +7573,7 @@ pub mod transfer_conference_chair {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/applytoshiftpresident");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("destAgentNo", self.dest_agent_no.to_json());
             parts.finish()
@@ -8034,10 +7714,6 @@ pub mod unhold_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Unique ID of a call.
         ///
         /// Example: `1456402370-7`. Wire name: `callid`.
@@ -8068,7 +7744,6 @@ pub mod unhold_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         callid: Option<String>,
     }
     impl RequestBuilder {
@@ -8077,11 +7752,6 @@ pub mod unhold_call {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// Unique ID of a call.
@@ -8094,9 +7764,6 @@ pub mod unhold_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 callid: self.callid,
             };
             request.validate()?;
@@ -8131,10 +7798,7 @@ pub mod unhold_call {
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/gethold");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             if let Some(value) = &self.callid {
                 parts.query("callid", value.as_str());
             }
@@ -8293,10 +7957,6 @@ pub mod unhold_conference_participant {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 地址类型。6:电话号码 9:座席工号
         ///
         /// Address type. 6: phone number; 9: agent ID.
@@ -8345,7 +8005,6 @@ pub mod unhold_conference_participant {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         address_type: Option<UnholdConferenceParticipantAddressType>,
         address: Option<String>,
     }
@@ -8355,11 +8014,6 @@ pub mod unhold_conference_participant {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 地址类型。6:电话号码 9:座席工号
@@ -8382,9 +8036,6 @@ pub mod unhold_conference_participant {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 address_type: BuildError::require(self.address_type, "addressType")?,
                 address: BuildError::require(self.address, "address")?,
             };
@@ -8420,10 +8071,7 @@ pub mod unhold_conference_participant {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/unholdparticipant");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("addressType", self.address_type.to_json());
             parts.body_value("address", self.address.to_json());
