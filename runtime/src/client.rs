@@ -125,6 +125,43 @@ impl ClientCore {
         };
         crate::call::run::<O>(self, http).await
     }
+
+    /// [`call`](Self::call) with a future that owns a clone of this core (a few reference
+    /// counts), so it can be spawned or kept past the client's borrow. Generated client
+    /// methods use it.
+    pub fn call_owned<O>(
+        &self,
+        request: O,
+    ) -> impl Future<Output = Result<O::Output, O::Error>> + Send + 'static
+    where
+        O: Operation + Send + 'static,
+        O::Output: Send,
+        O::Error: Send,
+    {
+        let core = self.clone();
+        async move { core.call(request).await }
+    }
+
+    /// Calls a request that may have failed to build (`RequestBuilder::build`'s result): the
+    /// build error becomes the endpoint's `Error::Build`. The future owns a clone of this
+    /// core. Generated `RequestBuilder::send` uses it.
+    pub fn call_built<O>(
+        &self,
+        request: Result<O, BuildError>,
+    ) -> impl Future<Output = Result<O::Output, O::Error>> + Send + 'static
+    where
+        O: Operation + Send + 'static,
+        O::Output: Send,
+        O::Error: Send,
+    {
+        let core = self.clone();
+        async move {
+            match request {
+                Ok(request) => core.call(request).await,
+                Err(error) => Err(O::build_error(error)),
+            }
+        }
+    }
 }
 
 /// What tracing and retries need to know about an endpoint, from its spec.

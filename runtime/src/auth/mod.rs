@@ -236,11 +236,12 @@ impl fmt::Display for SendError {
     }
 }
 
+/// Transparent: `Display` is the inner error's, so `source` is the inner error's cause.
 impl std::error::Error for SendError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Auth(error) => Some(error),
-            Self::Transport(error) => Some(error),
+            Self::Auth(error) => error.source(),
+            Self::Transport(error) => error.source(),
         }
     }
 }

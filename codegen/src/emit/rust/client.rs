@@ -15,8 +15,8 @@ pub fn emit_client(service: &Service) -> TokenStream {
         let docs = markdown(&format!("{}: {}\n\nSee [`{module}`].", vendor(&e.title), vendor(&e.summary)));
         quote! {
             #docs
-            pub fn #name(&self, request: #name::Request) -> impl ::std::future::Future<Output = ::std::result::Result<#name::Output, #name::Error>> + Send + '_ {
-                self.core.call(request)
+            pub fn #name(&self, request: #name::Request) -> impl ::std::future::Future<Output = ::std::result::Result<#name::Output, #name::Error>> + Send + 'static {
+                self.core.call_owned(request)
             }
         }
     });
@@ -62,7 +62,8 @@ pub fn emit_client(service: &Service) -> TokenStream {
         ///
         /// One method per endpoint, each an `async fn` in effect: every method is the
         /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
-        /// calls.
+        /// calls. The futures own a clone of the client (`'static`): they can be spawned.
+        /// `RequestBuilder::send(&client)` builds and calls in one step.
         #[derive(Clone, Debug)]
         pub struct Client {
             core: ::switchboard_runtime::client::ClientCore,
@@ -169,6 +170,15 @@ pub fn emit_client(service: &Service) -> TokenStream {
         }
 
         #auth
+
+        /// Credentials are given as a `Secret` (never printed, zeroed on drop).
+        pub use ::switchboard_runtime::Secret;
+        /// Transports: `transport::ReqwestTransport` (the default, feature `reqwest`),
+        /// [`transport::InMemoryTransport`] for tests, the [`transport::Transport`] trait for
+        /// your own.
+        pub use ::switchboard_runtime::transport;
+        /// The retry policy ([`retry::RetryPolicy`]).
+        pub use ::switchboard_runtime::retry;
     }
 }
 

@@ -123,7 +123,7 @@ fn poll(
     let setters = poller
         .params
         .iter()
-        .filter(|p| !p.from_auth)
+        .filter(|p| p.caller_sets())
         .filter_map(|p| {
             doc.params
                 .get(&p.field.name.wire)

@@ -75,7 +75,7 @@ fn example_setters(endpoint: &Endpoint) -> Option<Vec<TokenStream>> {
     let params = endpoint
         .params
         .iter()
-        .filter(|p| !p.from_auth)
+        .filter(|p| p.caller_sets())
         .map(|p| &p.field);
     let body = endpoint.request.iter().flat_map(|r| &r.fields);
     let mut setters = Vec::new();

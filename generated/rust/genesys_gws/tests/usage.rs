@@ -7,7 +7,7 @@ mod aux_work {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -17,8 +17,7 @@ mod aux_work {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::aux_work::Request::builder().build()?;
-        let output = client.aux_work(request).await?;
+        let output = api::aux_work::Request::builder().send(&client).await?;
         println!("{output:?}");
         Ok(())
     }
@@ -33,7 +32,7 @@ mod complete_conference {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -43,10 +42,10 @@ mod complete_conference {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::complete_conference::Request::builder()
+        let output = api::complete_conference::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES00000B")
-            .build()?;
-        let output = client.complete_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -61,7 +60,7 @@ mod dial {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -71,7 +70,7 @@ mod dial {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::dial::Request::builder()
+        let output = api::dial::Request::builder()
             .id("631608b3-ceb1-472b-ba05-2ae39555b0d1")
             .destination(
                 serde_json::from_value::<
@@ -84,8 +83,8 @@ mod dial {
                     )
                     .unwrap(),
             )
-            .build()?;
-        let output = client.dial(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -100,7 +99,7 @@ mod hangup {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -110,10 +109,10 @@ mod hangup {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::hangup::Request::builder()
+        let output = api::hangup::Request::builder()
             .id("012PUFMMS0ASNAK48O7GK2LAES00000I")
-            .build()?;
-        let output = client.hangup(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -128,7 +127,7 @@ mod hold {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -138,10 +137,10 @@ mod hold {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::hold::Request::builder()
+        let output = api::hold::Request::builder()
             .id("012PUFMMS0ASNAK48O7GK2LAES00000I")
-            .build()?;
-        let output = client.hold(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -156,7 +155,7 @@ mod initiate_conference {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -166,7 +165,7 @@ mod initiate_conference {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::initiate_conference::Request::builder()
+        let output = api::initiate_conference::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES000009")
             .destination(
                 serde_json::from_value::<
@@ -179,8 +178,8 @@ mod initiate_conference {
                     )
                     .unwrap(),
             )
-            .build()?;
-        let output = client.initiate_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -195,7 +194,7 @@ mod initiate_transfer {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -205,7 +204,7 @@ mod initiate_transfer {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::initiate_transfer::Request::builder()
+        let output = api::initiate_transfer::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES00000M")
             .destination(
                 serde_json::from_value::<
@@ -218,8 +217,8 @@ mod initiate_transfer {
                     )
                     .unwrap(),
             )
-            .build()?;
-        let output = client.initiate_transfer(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -234,7 +233,7 @@ mod not_ready {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -244,8 +243,7 @@ mod not_ready {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::not_ready::Request::builder().build()?;
-        let output = client.not_ready(request).await?;
+        let output = api::not_ready::Request::builder().send(&client).await?;
         println!("{output:?}");
         Ok(())
     }
@@ -260,7 +258,7 @@ mod ready {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -270,8 +268,7 @@ mod ready {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::ready::Request::builder().build()?;
-        let output = client.ready(request).await?;
+        let output = api::ready::Request::builder().send(&client).await?;
         println!("{output:?}");
         Ok(())
     }
@@ -286,7 +283,7 @@ mod remove_participant_from_conference {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -296,11 +293,11 @@ mod remove_participant_from_conference {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::remove_participant_from_conference::Request::builder()
+        let output = api::remove_participant_from_conference::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES00000O")
             .participant("15001")
-            .build()?;
-        let output = client.remove_participant_from_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -315,7 +312,7 @@ mod single_step_transfer {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -325,7 +322,7 @@ mod single_step_transfer {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::single_step_transfer::Request::builder()
+        let output = api::single_step_transfer::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES00000D")
             .destination(
                 serde_json::from_value::<
@@ -338,8 +335,8 @@ mod single_step_transfer {
                     )
                     .unwrap(),
             )
-            .build()?;
-        let output = client.single_step_transfer(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -354,7 +351,7 @@ mod start_call_recording {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -364,10 +361,10 @@ mod start_call_recording {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::start_call_recording::Request::builder()
+        let output = api::start_call_recording::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES00000V")
-            .build()?;
-        let output = client.start_call_recording(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -382,7 +379,7 @@ mod start_contact_center_session {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -392,15 +389,15 @@ mod start_contact_center_session {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::start_contact_center_session::Request::builder()
+        let output = api::start_contact_center_session::Request::builder()
             .channels(
                 serde_json::from_value::<
                     ::std::vec::Vec<_>,
                 >(serde_json::from_str::<serde_json::Value>("[\"voice\"]").unwrap())
                     .unwrap(),
             )
-            .build()?;
-        let output = client.start_contact_center_session(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }

@@ -1631,10 +1631,6 @@ pub mod answer_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -1661,7 +1657,6 @@ pub mod answer_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -1671,22 +1666,25 @@ pub mod answer_agent_conference {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1706,10 +1704,7 @@ pub mod answer_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/answeragentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -1852,10 +1847,6 @@ pub mod answer_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
         ///
         /// Example: `1456404043-37`. Wire name: `callid`.
@@ -1886,7 +1877,6 @@ pub mod answer_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         callid: Option<String>,
     }
     impl RequestBuilder {
@@ -1895,11 +1885,6 @@ pub mod answer_call {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
@@ -1912,13 +1897,21 @@ pub mod answer_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 callid: self.callid,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1938,10 +1931,7 @@ pub mod answer_call {
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/answer");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             if let Some(value) = &self.callid {
                 parts.query("callid", value.as_str());
             }
@@ -2072,10 +2062,6 @@ pub mod batch_add_participants {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4
         ///
         /// The participants to invite; at most 120 entries (object described in table 4).
@@ -2159,7 +2145,6 @@ pub mod batch_add_participants {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         addresses: Option<Vec<BatchAddParticipantsRequestAddressesItem>>,
         beep_tone: Option<bool>,
         play_mode: Option<BatchAddParticipantsPlayMode>,
@@ -2172,11 +2157,6 @@ pub mod batch_add_participants {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4
@@ -2221,9 +2201,6 @@ pub mod batch_add_participants {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 addresses: BuildError::require(self.addresses, "addresses")?,
                 beep_tone: self.beep_tone,
                 play_mode: self.play_mode,
@@ -2232,6 +2209,17 @@ pub mod batch_add_participants {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2251,10 +2239,7 @@ pub mod batch_add_participants {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/batchaddparticipant");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("addresses", self.addresses.to_json());
             if let Some(value) = &self.beep_tone {
@@ -2515,10 +2500,6 @@ pub mod batch_remove_participants {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4
         ///
         /// The participants to delete; at most 30 entries (AgentConfAddressExParam objects, table 4).
@@ -2560,7 +2541,6 @@ pub mod batch_remove_participants {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         addresses: Option<Vec<BatchRemoveParticipantsRequestAddressesItem>>,
     }
     impl RequestBuilder {
@@ -2569,11 +2549,6 @@ pub mod batch_remove_participants {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4
@@ -2591,13 +2566,21 @@ pub mod batch_remove_participants {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 addresses: BuildError::require(self.addresses, "addresses")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2617,10 +2600,7 @@ pub mod batch_remove_participants {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/batchremoveparticipant");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("addresses", self.addresses.to_json());
             parts.finish()
@@ -2892,10 +2872,6 @@ pub mod change_participant_mode {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。
         ///
         /// Participant attribute. 1: listen only; 2: talk only; 3: listen and talk; 4: neither.
@@ -2950,7 +2926,6 @@ pub mod change_participant_mode {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         attribute: Option<ChangeParticipantModeAttribute>,
         address_type: Option<ChangeParticipantModeAddressType>,
         address: Option<String>,
@@ -2961,11 +2936,6 @@ pub mod change_participant_mode {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。
@@ -2996,15 +2966,23 @@ pub mod change_participant_mode {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 attribute: BuildError::require(self.attribute, "attribute")?,
                 address_type: BuildError::require(self.address_type, "addressType")?,
                 address: BuildError::require(self.address, "address")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3024,10 +3002,7 @@ pub mod change_participant_mode {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/changeparticipantmode");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("attribute", self.attribute.to_json());
             parts.body_value("addressType", self.address_type.to_json());
@@ -3315,10 +3290,6 @@ pub mod connect_held_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Unique ID of a call. (呼叫唯一标识callid。)
         ///
         /// Example: `1456402370-7`. Wire name: `callid`.
@@ -3349,7 +3320,6 @@ pub mod connect_held_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         callid: Option<String>,
     }
     impl RequestBuilder {
@@ -3358,11 +3328,6 @@ pub mod connect_held_call {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// Unique ID of a call. (呼叫唯一标识callid。)
@@ -3375,13 +3340,21 @@ pub mod connect_held_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 callid: BuildError::require(self.callid, "callid")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3402,10 +3375,7 @@ pub mod connect_held_call {
             parts.path_param(self.agentid.as_str());
             parts.path("/connecthold/");
             parts.path_param(self.callid.as_str());
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -3585,10 +3555,6 @@ pub mod disconnect_party {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
         ///
         /// Phone number whose connection needs to be released, 1 to 24 digits. During an internal help call, to release the requested agent {number} is that agent's ID; to release the agent itself {number} is its softphone number. The requested party may only release itself, not the agent or the user.
@@ -3640,7 +3606,6 @@ pub mod disconnect_party {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         number: Option<String>,
     }
     impl RequestBuilder {
@@ -3649,11 +3614,6 @@ pub mod disconnect_party {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
@@ -3668,13 +3628,21 @@ pub mod disconnect_party {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 number: BuildError::require(self.number, "number")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3695,10 +3663,7 @@ pub mod disconnect_party {
             parts.path_param(self.agentid.as_str());
             parts.path("/disconnect/");
             parts.path_param(self.number.as_str());
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -3832,10 +3797,6 @@ pub mod hold_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -3862,7 +3823,6 @@ pub mod hold_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -3872,22 +3832,25 @@ pub mod hold_call {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3907,10 +3870,7 @@ pub mod hold_call {
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/hold");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -4067,10 +4027,6 @@ pub mod hold_conference_participant {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 地址类型。6:电话号码 9:座席工号
         ///
         /// Address type. 6: phone number; 9: agent ID.
@@ -4141,7 +4097,6 @@ pub mod hold_conference_participant {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         address_type: Option<HoldConferenceParticipantAddressType>,
         address: Option<String>,
         play_mode: Option<HoldConferenceParticipantPlayMode>,
@@ -4153,11 +4108,6 @@ pub mod hold_conference_participant {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 地址类型。6:电话号码 9:座席工号
@@ -4195,9 +4145,6 @@ pub mod hold_conference_participant {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 address_type: BuildError::require(self.address_type, "addressType")?,
                 address: BuildError::require(self.address, "address")?,
                 play_mode: self.play_mode,
@@ -4205,6 +4152,17 @@ pub mod hold_conference_participant {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -4224,10 +4182,7 @@ pub mod hold_conference_participant {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/holdparticipant");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("addressType", self.address_type.to_json());
             parts.body_value("address", self.address.to_json());
@@ -4514,10 +4469,6 @@ pub mod leave_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4544,7 +4495,6 @@ pub mod leave_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -4554,22 +4504,25 @@ pub mod leave_agent_conference {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -4589,10 +4542,7 @@ pub mod leave_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/requestleaveagentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -4740,10 +4690,6 @@ pub mod poll_events {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4770,7 +4716,6 @@ pub mod poll_events {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -4780,22 +4725,25 @@ pub mod poll_events {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -4814,10 +4762,7 @@ pub mod poll_events {
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentevent/");
             parts.path_param(self.agentid.as_str());
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -4988,10 +4933,6 @@ pub mod query_hold_list {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5018,7 +4959,6 @@ pub mod query_hold_list {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -5028,22 +4968,25 @@ pub mod query_hold_list {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5063,10 +5006,7 @@ pub mod query_hold_list {
             parts.path("/resource/calldata/");
             parts.path_param(self.agentid.as_str());
             parts.path("/holdlist");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -5288,10 +5228,6 @@ pub mod query_vdn_conference_ids {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5318,7 +5254,6 @@ pub mod query_vdn_conference_ids {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -5328,22 +5263,25 @@ pub mod query_vdn_conference_ids {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5363,10 +5301,7 @@ pub mod query_vdn_conference_ids {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/queryvdnconfid");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -5542,10 +5477,6 @@ pub mod reject_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5572,7 +5503,6 @@ pub mod reject_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -5582,22 +5512,25 @@ pub mod reject_agent_conference {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5617,10 +5550,7 @@ pub mod reject_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/rejectagentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -5801,10 +5731,6 @@ pub mod release_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5831,7 +5757,6 @@ pub mod release_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -5841,22 +5766,25 @@ pub mod release_agent_conference {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5876,10 +5804,7 @@ pub mod release_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/releaseagentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -6025,10 +5950,6 @@ pub mod request_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 会场能够容纳的与会人数。取值范围:1~120。
         ///
         /// Number of participants the conference can hold. Value range 1–120.
@@ -6142,7 +6063,6 @@ pub mod request_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         member_num: Option<i64>,
         conf_caller_no: Option<String>,
         time: Option<i64>,
@@ -6157,11 +6077,6 @@ pub mod request_agent_conference {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 会场能够容纳的与会人数。取值范围:1~120。
@@ -6217,9 +6132,6 @@ pub mod request_agent_conference {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 member_num: BuildError::require(self.member_num, "memberNum")?,
                 conf_caller_no: self.conf_caller_no,
                 time: self.time,
@@ -6230,6 +6142,17 @@ pub mod request_agent_conference {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -6249,10 +6172,7 @@ pub mod request_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/requestagentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("memberNum", self.member_num.to_json());
             if let Some(value) = &self.conf_caller_no {
@@ -6470,10 +6390,6 @@ pub mod sign_in {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
         ///
         /// Length: at most 32. Wire name: `password`.
@@ -6612,7 +6528,6 @@ pub mod sign_in {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         password: Option<::switchboard_runtime::Secret>,
         phonenum: Option<String>,
         autoanswer: Option<bool>,
@@ -6636,11 +6551,6 @@ pub mod sign_in {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
@@ -6739,9 +6649,6 @@ pub mod sign_in {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 password: BuildError::require(self.password, "password")?,
                 phonenum: BuildError::require(self.phonenum, "phonenum")?,
                 autoanswer: self.autoanswer,
@@ -6762,6 +6669,17 @@ pub mod sign_in {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -6779,10 +6697,7 @@ pub mod sign_in {
             parts.operation(ID, &[]);
             parts.path("/resource/onlineagent/");
             parts.path_param(self.agentid.as_str());
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("password", self.password.to_json());
             parts.body_value("phonenum", self.phonenum.to_json());
@@ -7087,10 +7002,6 @@ pub mod sign_out {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -7117,7 +7028,6 @@ pub mod sign_out {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -7127,22 +7037,25 @@ pub mod sign_out {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -7162,10 +7075,7 @@ pub mod sign_out {
             parts.path("/resource/onlineagent/");
             parts.path_param(self.agentid.as_str());
             parts.path("/logout");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -7293,10 +7203,6 @@ pub mod three_party_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Indicates the ID of the call that the agent is holding. It cannot be blank.
         ///
         /// Length: at least 1. Example: `1456402370-7`. Wire name: `callid`.
@@ -7343,7 +7249,6 @@ pub mod three_party_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         callid: Option<String>,
         callappdata: Option<String>,
     }
@@ -7353,11 +7258,6 @@ pub mod three_party_call {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// Indicates the ID of the call that the agent is holding. It cannot be blank.
@@ -7377,14 +7277,22 @@ pub mod three_party_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 callid: BuildError::require(self.callid, "callid")?,
                 callappdata: self.callappdata,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -7404,10 +7312,7 @@ pub mod three_party_call {
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/confjoin");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("callid", self.callid.to_json());
             if let Some(value) = &self.callappdata {
@@ -7580,10 +7485,6 @@ pub mod transfer_conference_chair {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 待转移的目标座席工号。
         ///
         /// ID of the agent to whom the chairperson permission is to be transferred.
@@ -7618,7 +7519,6 @@ pub mod transfer_conference_chair {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         dest_agent_no: Option<i64>,
     }
     impl RequestBuilder {
@@ -7627,11 +7527,6 @@ pub mod transfer_conference_chair {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 待转移的目标座席工号。
@@ -7644,13 +7539,21 @@ pub mod transfer_conference_chair {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 dest_agent_no: BuildError::require(self.dest_agent_no, "destAgentNo")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -7670,10 +7573,7 @@ pub mod transfer_conference_chair {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/applytoshiftpresident");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("destAgentNo", self.dest_agent_no.to_json());
             parts.finish()
@@ -7814,10 +7714,6 @@ pub mod unhold_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Unique ID of a call.
         ///
         /// Example: `1456402370-7`. Wire name: `callid`.
@@ -7848,7 +7744,6 @@ pub mod unhold_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         callid: Option<String>,
     }
     impl RequestBuilder {
@@ -7857,11 +7752,6 @@ pub mod unhold_call {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// Unique ID of a call.
@@ -7874,13 +7764,21 @@ pub mod unhold_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 callid: self.callid,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -7900,10 +7798,7 @@ pub mod unhold_call {
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/gethold");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             if let Some(value) = &self.callid {
                 parts.query("callid", value.as_str());
             }
@@ -8062,10 +7957,6 @@ pub mod unhold_conference_participant {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 地址类型。6:电话号码 9:座席工号
         ///
         /// Address type. 6: phone number; 9: agent ID.
@@ -8114,7 +8005,6 @@ pub mod unhold_conference_participant {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         address_type: Option<UnholdConferenceParticipantAddressType>,
         address: Option<String>,
     }
@@ -8124,11 +8014,6 @@ pub mod unhold_conference_participant {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 地址类型。6:电话号码 9:座席工号
@@ -8151,14 +8036,22 @@ pub mod unhold_conference_participant {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 address_type: BuildError::require(self.address_type, "addressType")?,
                 address: BuildError::require(self.address, "address")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -8178,10 +8071,7 @@ pub mod unhold_conference_participant {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/unholdparticipant");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("addressType", self.address_type.to_json());
             parts.body_value("address", self.address.to_json());
@@ -8327,7 +8217,8 @@ pub mod unhold_conference_participant {
 ///
 /// One method per endpoint, each an `async fn` in effect: every method is the
 /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
-/// calls.
+/// calls. The futures own a clone of the client (`'static`): they can be spawned.
+/// `RequestBuilder::send(&client)` builds and calls in one step.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
@@ -8379,8 +8270,8 @@ impl Client {
             answer_agent_conference::Output,
             answer_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Answering a Call: The agent answers a ringing voice call after receiving AgentEvent_Ringing.
     ///
@@ -8390,8 +8281,8 @@ impl Client {
         request: answer_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<answer_call::Output, answer_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Inviting Participants in Batches: The chairperson invites several participants (agents or phone numbers) to the conference.
     ///
@@ -8404,8 +8295,8 @@ impl Client {
             batch_add_participants::Output,
             batch_add_participants::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Deleting Participants in Batches: The chairperson removes several participants from the conference; the result lists those not found.
     ///
@@ -8418,8 +8309,8 @@ impl Client {
             batch_remove_participants::Output,
             batch_remove_participants::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Modifying Participant Attributes: The chairperson sets a participant's channel attribute (listen only, talk only, both, neither).
     ///
@@ -8432,8 +8323,8 @@ impl Client {
             change_participant_mode::Output,
             change_participant_mode::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Holding Connection: The agent connects its ongoing call and a held call (连接保持).
     ///
@@ -8446,8 +8337,8 @@ impl Client {
             connect_held_call::Output,
             connect_held_call::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Releasing a Connection of a Specified Number: The agent releases the connection of one phone number, typically in internal help and three-party calls.
     ///
@@ -8457,8 +8348,8 @@ impl Client {
         request: disconnect_party::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<disconnect_party::Output, disconnect_party::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Holding a Call: The agent holds its ongoing call.
     ///
@@ -8468,8 +8359,8 @@ impl Client {
         request: hold_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<hold_call::Output, hold_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Holding a Participant in a Conference: The chairperson holds one participant of the conference, playing a voice file to it.
     ///
@@ -8482,8 +8373,8 @@ impl Client {
             hold_conference_participant::Output,
             hold_conference_participant::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Leaving an Agent Conference: An agent that is not the chairperson leaves the agent conference it has joined.
     ///
@@ -8496,8 +8387,8 @@ impl Client {
             leave_agent_conference::Output,
             leave_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID.
     ///
@@ -8507,8 +8398,8 @@ impl Client {
         request: poll_events::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<poll_events::Output, poll_events::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Querying the List of Held Calls: A signed-in agent queries the list of its held calls.
     ///
@@ -8518,8 +8409,8 @@ impl Client {
         request: query_hold_list::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<query_hold_list::Output, query_hold_list::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Querying an Ongoing Conference ID in the VDN: An inspector queries the IDs of the conferences in progress in its VDN.
     ///
@@ -8532,8 +8423,8 @@ impl Client {
             query_vdn_conference_ids::Output,
             query_vdn_conference_ids::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Rejecting an Agent Conference Call: An invited agent rejects the conference call after receiving AgentConf_Ringing.
     ///
@@ -8546,8 +8437,8 @@ impl Client {
             reject_agent_conference::Output,
             reject_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Releasing an Agent Conference: The chairperson releases the conference; the chairperson and all participants are deleted.
     ///
@@ -8560,8 +8451,8 @@ impl Client {
             release_agent_conference::Output,
             release_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Applying for an Agent Conference: An agent applies for an agent conference and, once it succeeds, becomes its chairperson.
     ///
@@ -8574,8 +8465,8 @@ impl Client {
             request_agent_conference::Output,
             request_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls.
     ///
@@ -8585,8 +8476,8 @@ impl Client {
         request: sign_in::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<sign_in::Output, sign_in::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Signing Out: Signs an agent out of the agent gateway.
     ///
@@ -8596,8 +8487,8 @@ impl Client {
         request: sign_out::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<sign_out::Output, sign_out::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Making a Three-Party Call: The agent joins its ongoing call and a held call into a three-party call.
     ///
@@ -8607,8 +8498,8 @@ impl Client {
         request: three_party_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<three_party_call::Output, three_party_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Transferring the Chairperson Permission: The chairperson transfers the chairperson permission to another agent in the conference.
     ///
@@ -8621,8 +8512,8 @@ impl Client {
             transfer_conference_chair::Output,
             transfer_conference_chair::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Unholding a Call: The agent takes a held call off hold.
     ///
@@ -8632,8 +8523,8 @@ impl Client {
         request: unhold_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<unhold_call::Output, unhold_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference.
     ///
@@ -8646,8 +8537,8 @@ impl Client {
             unhold_conference_participant::Output,
             unhold_conference_participant::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Opens the event stream: calls [`poll_events`] with `request` again and again (300 ms after each answer), through this client's transport and auth, and yields the events of its answers. Polling also keeps the session alive: while the stream is open it polls even when nobody reads (a slow reader gets `Lagged`), and dropping it ends the session's heartbeat. Drop the stream to stop. See [`events`] for an example.
     pub fn events(&self, request: poll_events::Request) -> events::EventStream {
@@ -8775,3 +8666,14 @@ pub mod auth {
         Ok(::switchboard_runtime::auth::SessionHeaderAuth::new(config))
     }
 }
+#[rustfmt::skip]
+/// Credentials are given as a `Secret` (never printed, zeroed on drop).
+pub use ::switchboard_runtime::Secret;
+#[rustfmt::skip]
+/// Transports: `transport::ReqwestTransport` (the default, feature `reqwest`),
+/// [`transport::InMemoryTransport`] for tests, the [`transport::Transport`] trait for
+/// your own.
+pub use ::switchboard_runtime::transport;
+#[rustfmt::skip]
+/// The retry policy ([`retry::RetryPolicy`]).
+pub use ::switchboard_runtime::retry;

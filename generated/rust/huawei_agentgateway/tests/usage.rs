@@ -7,7 +7,7 @@ mod answer_agent_conference {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -23,10 +23,10 @@ mod answer_agent_conference {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::answer_agent_conference::Request::builder()
+        let output = api::answer_agent_conference::Request::builder()
             .agentid("101")
-            .build()?;
-        let output = client.answer_agent_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -41,7 +41,7 @@ mod answer_call {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -57,8 +57,10 @@ mod answer_call {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::answer_call::Request::builder().agentid("101").build()?;
-        let output = client.answer_call(request).await?;
+        let output = api::answer_call::Request::builder()
+            .agentid("101")
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -73,7 +75,7 @@ mod change_participant_mode {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -89,13 +91,13 @@ mod change_participant_mode {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::change_participant_mode::Request::builder()
+        let output = api::change_participant_mode::Request::builder()
             .agentid("101")
             .attribute(1i64)
             .address_type("9")
             .address("2002")
-            .build()?;
-        let output = client.change_participant_mode(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -110,7 +112,7 @@ mod connect_held_call {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -126,11 +128,11 @@ mod connect_held_call {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::connect_held_call::Request::builder()
+        let output = api::connect_held_call::Request::builder()
             .agentid("101")
             .callid("1456402370-7")
-            .build()?;
-        let output = client.connect_held_call(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -145,7 +147,7 @@ mod disconnect_party {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -161,11 +163,11 @@ mod disconnect_party {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::disconnect_party::Request::builder()
+        let output = api::disconnect_party::Request::builder()
             .agentid("101")
             .number("70093")
-            .build()?;
-        let output = client.disconnect_party(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -180,7 +182,7 @@ mod hold_call {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -196,8 +198,10 @@ mod hold_call {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::hold_call::Request::builder().agentid("101").build()?;
-        let output = client.hold_call(request).await?;
+        let output = api::hold_call::Request::builder()
+            .agentid("101")
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -212,7 +216,7 @@ mod hold_conference_participant {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -228,14 +232,14 @@ mod hold_conference_participant {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::hold_conference_participant::Request::builder()
+        let output = api::hold_conference_participant::Request::builder()
             .agentid("101")
             .address_type("9")
             .address("2002")
             .play_mode(2i64)
             .voice_path("y:/conf/120/1136287.V3")
-            .build()?;
-        let output = client.hold_conference_participant(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -250,7 +254,7 @@ mod leave_agent_conference {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -266,10 +270,10 @@ mod leave_agent_conference {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::leave_agent_conference::Request::builder()
+        let output = api::leave_agent_conference::Request::builder()
             .agentid("101")
-            .build()?;
-        let output = client.leave_agent_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -284,7 +288,7 @@ mod poll_events {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -313,8 +317,10 @@ mod poll_events {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::poll_events::Request::builder().agentid("154").build()?;
-        let output = client.poll_events(request).await?;
+        let output = api::poll_events::Request::builder()
+            .agentid("154")
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -329,7 +335,7 @@ mod query_hold_list {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -345,8 +351,10 @@ mod query_hold_list {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::query_hold_list::Request::builder().agentid("101").build()?;
-        let output = client.query_hold_list(request).await?;
+        let output = api::query_hold_list::Request::builder()
+            .agentid("101")
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -361,7 +369,7 @@ mod query_vdn_conference_ids {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -381,10 +389,10 @@ mod query_vdn_conference_ids {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::query_vdn_conference_ids::Request::builder()
+        let output = api::query_vdn_conference_ids::Request::builder()
             .agentid("101")
-            .build()?;
-        let output = client.query_vdn_conference_ids(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -399,7 +407,7 @@ mod reject_agent_conference {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -415,10 +423,10 @@ mod reject_agent_conference {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::reject_agent_conference::Request::builder()
+        let output = api::reject_agent_conference::Request::builder()
             .agentid("101")
-            .build()?;
-        let output = client.reject_agent_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -433,7 +441,7 @@ mod release_agent_conference {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -449,10 +457,10 @@ mod release_agent_conference {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::release_agent_conference::Request::builder()
+        let output = api::release_agent_conference::Request::builder()
             .agentid("101")
-            .build()?;
-        let output = client.release_agent_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -467,7 +475,7 @@ mod request_agent_conference {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -483,7 +491,7 @@ mod request_agent_conference {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::request_agent_conference::Request::builder()
+        let output = api::request_agent_conference::Request::builder()
             .agentid("101")
             .member_num(4i64)
             .conf_caller_no("10000")
@@ -492,8 +500,8 @@ mod request_agent_conference {
             .beep_tone(true)
             .play_mode(2i64)
             .voice_path("y:/conf/120/1136287.V3")
-            .build()?;
-        let output = client.request_agent_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -508,7 +516,7 @@ mod three_party_call {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -524,11 +532,11 @@ mod three_party_call {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::three_party_call::Request::builder()
+        let output = api::three_party_call::Request::builder()
             .agentid("101")
             .callid("1456402370-7")
-            .build()?;
-        let output = client.three_party_call(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -543,7 +551,7 @@ mod transfer_conference_chair {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -559,11 +567,11 @@ mod transfer_conference_chair {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::transfer_conference_chair::Request::builder()
+        let output = api::transfer_conference_chair::Request::builder()
             .agentid("101")
             .dest_agent_no(2001i64)
-            .build()?;
-        let output = client.transfer_conference_chair(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -578,7 +586,7 @@ mod unhold_call {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -594,11 +602,11 @@ mod unhold_call {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::unhold_call::Request::builder()
+        let output = api::unhold_call::Request::builder()
             .agentid("101")
             .callid("1456402370-7")
-            .build()?;
-        let output = client.unhold_call(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -613,7 +621,7 @@ mod unhold_conference_participant {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -629,12 +637,12 @@ mod unhold_conference_participant {
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
             .build()?;
-        let request = api::unhold_conference_participant::Request::builder()
+        let output = api::unhold_conference_participant::Request::builder()
             .agentid("101")
             .address_type("9")
             .address("2002")
-            .build()?;
-        let output = client.unhold_conference_participant(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
