@@ -225,6 +225,6 @@ def explain(call, server_problems: list[str]) -> str | None:
             "the body as a required argument (here `&serde_json::Value`, the document's empty "
             "schema) and always sends it, so a call without a body is not expressible and the "
             "nearest one sends JSON `null` (progenitor-impl 0.15.1 src/method.rs "
-            "`get_body_param` never reads `required`; no upstream issue found)"
+            "`get_body_param` never reads `required`; upstream: oxidecomputer/progenitor#384, open)"
         )
     return None
