@@ -133,3 +133,30 @@ async fn the_content_type_is_the_clients_not_a_setter() {
     let source = include_str!("../generated/rust/huawei_agentgateway/src/lib.rs");
     assert!(!source.contains("pub fn content_type("));
 }
+
+#[test]
+fn base_url_variables_cannot_change_the_urls_structure() {
+    let build = |ip: Option<&str>| {
+        let mut builder = hw::Client::builder().transport(hw::transport::InMemoryTransport::new());
+        if let Some(ip) = ip {
+            builder = builder.ip(ip);
+        }
+        builder.build()
+    };
+    let client = build(Some("10.0.0.5")).expect("a plain address");
+    assert_eq!(client.base_url(), "https://10.0.0.5:8043/agentgateway");
+    for hostile in ["10.0.0.5/evil?x=", "10.0.0.5:99", "evil.test#", "a@b", "", " 10.0.0.5"] {
+        let error = build(Some(hostile)).unwrap_err();
+        assert!(error.is_config(), "{error}");
+        assert!(
+            error.to_string().starts_with("invalid client configuration: `ip`"),
+            "{hostile:?}: {error}"
+        );
+    }
+    let missing = build(None).unwrap_err();
+    assert!(missing.is_config());
+    assert_eq!(
+        missing.to_string(),
+        "invalid client configuration: `ip` (a base URL variable) is required: set it on the builder or give `base_url`"
+    );
+}
