@@ -153,9 +153,11 @@ async fn a_refused_connection_prints_each_cause_once() {
         .unwrap()
         .port();
     let client = client(format!("http://127.0.0.1:{port}"));
-    let refused = client.poll_events(
-        hw::poll_events::Request::builder()
+    let refused = client.sign_in(
+        hw::sign_in::Request::builder()
             .agentid("101")
+            .password(switchboard_runtime::Secret::new("pw"))
+            .phonenum("88001")
             .build()
             .unwrap(),
     );

@@ -274,6 +274,7 @@ fn agw_client(base: &str) -> huawei::Client {
         .transport(transport())
         .retry(quick())
         .attempt_timeout(Duration::from_millis(300))
+        .without_auth()
         .build()
         .expect("the client builds")
 }

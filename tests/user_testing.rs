@@ -1,9 +1,11 @@
 //! What a downstream crate needs to test its own code with a generated client, using only the
-//! vendor crate (no `switchboard_runtime::` path below): errors and outputs made by hand,
-//! an in-memory transport that can be slow, `?` on a builder inside a call's error type.
+//! vendor crate (the runtime's path appears once, for an `http::Response` with a header):
+//! errors and outputs made by hand, an in-memory transport that can be slow, `?` on a builder
+//! inside a call's error type, one-step spawnable calls, the auth scheme a builder applies.
 
 use std::time::Duration;
 
+use switchboard_alibaba_ccc as ali;
 use switchboard_huawei_agentgateway as hw;
 
 use hw::leave_agent_conference::{Error, Request};
@@ -13,6 +15,7 @@ fn client(transport: hw::transport::InMemoryTransport) -> hw::Client {
         .base_url("http://agw.test/agentgateway")
         .transport(transport)
         .retry(hw::retry::RetryPolicy::disabled())
+        .without_auth()
         .build()
         .unwrap()
 }
@@ -120,6 +123,7 @@ async fn the_content_type_is_the_clients_not_a_setter() {
     let client = hw::Client::builder()
         .base_url("http://agw.test/agentgateway")
         .transport(std::sync::Arc::clone(&transport))
+        .without_auth()
         .build()
         .unwrap();
     leave(&client, "101").await.unwrap();
@@ -145,11 +149,20 @@ fn base_url_variables_cannot_change_the_urls_structure() {
     };
     let client = build(Some("10.0.0.5")).expect("a plain address");
     assert_eq!(client.base_url(), "https://10.0.0.5:8043/agentgateway");
-    for hostile in ["10.0.0.5/evil?x=", "10.0.0.5:99", "evil.test#", "a@b", "", " 10.0.0.5"] {
+    for hostile in [
+        "10.0.0.5/evil?x=",
+        "10.0.0.5:99",
+        "evil.test#",
+        "a@b",
+        "",
+        " 10.0.0.5",
+    ] {
         let error = build(Some(hostile)).unwrap_err();
         assert!(error.is_config(), "{error}");
         assert!(
-            error.to_string().starts_with("invalid client configuration: `ip`"),
+            error
+                .to_string()
+                .starts_with("invalid client configuration: `ip`"),
             "{hostile:?}: {error}"
         );
     }
@@ -159,4 +172,65 @@ fn base_url_variables_cannot_change_the_urls_structure() {
         missing.to_string(),
         "invalid client configuration: `ip` (a base URL variable) is required: set it on the builder or give `base_url`"
     );
+}
+
+#[tokio::test]
+async fn without_auth_the_documented_scheme_applies_or_the_call_fails_before_sending() {
+    // The agent gateway's scheme needs no credentials: it is applied, the GUID of the sign-in
+    // is captured and sent back.
+    let transport = std::sync::Arc::new(hw::transport::InMemoryTransport::new());
+    let mut signed_in = switchboard_runtime::http::Response::new(
+        r#"{"retcode":"0","message":"success","result":{}}"#.into(),
+    );
+    signed_in
+        .headers_mut()
+        .insert("Set-GUID", "JSESSIONID=guid-1".parse().unwrap());
+    transport.push_response(signed_in);
+    transport.push_body(200, r#"{"retcode":"0","message":"success","result":{}}"#);
+    let client = hw::Client::builder()
+        .base_url("http://agw.test/agentgateway")
+        .transport(std::sync::Arc::clone(&transport))
+        .build()
+        .unwrap();
+    hw::sign_in::Request::builder()
+        .agentid("101")
+        .password(hw::Secret::new("pw"))
+        .phonenum("88001")
+        .send(&client)
+        .await
+        .unwrap();
+    leave(&client, "101").await.unwrap();
+    assert_eq!(
+        transport.last_request().unwrap().headers()["guid"],
+        "guid-1"
+    );
+
+    // CCC signs with an access key: without one, nothing goes out unsigned.
+    let transport = std::sync::Arc::new(ali::transport::InMemoryTransport::new());
+    let client = ali::Client::builder()
+        .transport(std::sync::Arc::clone(&transport))
+        .build()
+        .unwrap();
+    let error = ali::unmute_call::Request::builder()
+        .instance_id("ccc-test")
+        .user_id("agent@ccc-test")
+        .device_id("device")
+        .send(&client)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            ali::unmute_call::Error::Send(ali::auth::SendError::Auth(e))
+                if e.kind() == ali::auth::AuthErrorKind::NoCredentials
+        ),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("auth::signed_headers_hmac_sha256"),
+        "{error}"
+    );
+    assert!(transport.requests().is_empty(), "nothing was sent");
 }

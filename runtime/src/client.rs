@@ -105,11 +105,22 @@ impl ClientCore {
         })
     }
 
-    /// Sends a built request through the auth protocol (see [`auth::execute`]), once.
+    /// Sends a built request through the auth protocol (see [`auth::execute`]), once. A
+    /// request without a [`BaseUrl`](crate::request::BaseUrl) extension gets this client's.
     pub async fn send(
         &self,
-        request: http::Request<Bytes>,
+        mut request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, SendError> {
+        if request
+            .extensions()
+            .get::<crate::request::BaseUrl>()
+            .is_none()
+        {
+            let base = self.base_url().trim_end_matches('/').to_owned();
+            request
+                .extensions_mut()
+                .insert(crate::request::BaseUrl(base));
+        }
         auth::execute(&*self.transport, &*self.auth, request).await
     }
 

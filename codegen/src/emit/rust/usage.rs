@@ -54,6 +54,8 @@ pub fn example_tokens(service: &Service, endpoint: &Endpoint) -> Option<TokenStr
             let client = api::Client::builder()
                 .base_url("https://api.test")
                 .transport(Arc::clone(&transport))
+                // Canned answers need no credentials; a real server needs `.auth(api::auth::..)`.
+                .without_auth()
                 .build()?;
             let output = api::#module::Request::builder() #(#setters)* .send(&client).await?;
             println!("{output:?}");

@@ -65,6 +65,7 @@ mod answer_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::answer_call::Request::builder()
             .instance_id("ccc-test")
@@ -142,6 +143,7 @@ mod barge_in_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::barge_in_call::Request::builder()
             .instance_id("ccc-test")
@@ -223,6 +225,7 @@ mod blind_transfer {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::blind_transfer::Request::builder()
             .instance_id("ccc-test")
@@ -307,6 +310,7 @@ mod cancel_attended_transfer {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::cancel_attended_transfer::Request::builder()
             .instance_id("ccc-test")
@@ -380,6 +384,7 @@ mod coach_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::coach_call::Request::builder()
             .instance_id("ccc-test")
@@ -462,6 +467,7 @@ mod complete_attended_transfer {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::complete_attended_transfer::Request::builder()
             .instance_id("ccc-test")
@@ -536,6 +542,7 @@ mod hold_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::hold_call::Request::builder()
             .instance_id("ccc-test")
@@ -616,6 +623,7 @@ mod initiate_attended_transfer {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::initiate_attended_transfer::Request::builder()
             .instance_id("ccc-test")
@@ -695,6 +703,7 @@ mod intercept_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::intercept_call::Request::builder()
             .instance_id("ccc-test")
@@ -774,6 +783,7 @@ mod make_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::make_call::Request::builder()
             .instance_id("ccc-test")
@@ -853,6 +863,7 @@ mod monitor_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::monitor_call::Request::builder()
             .instance_id("ccc-test")
@@ -927,6 +938,7 @@ mod mute_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::mute_call::Request::builder()
             .instance_id("ccc-test")
@@ -1012,6 +1024,7 @@ mod poll_user_status {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::poll_user_status::Request::builder()
             .instance_id("ccc-test")
@@ -1066,6 +1079,7 @@ mod ready_for_service {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::ready_for_service::Request::builder()
             .instance_id("ccc-test")
@@ -1141,6 +1155,7 @@ mod release_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::release_call::Request::builder()
             .instance_id("ccc-test")
@@ -1195,6 +1210,7 @@ mod reset_agent_state {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::reset_agent_state::Request::builder()
             .instance_id("ccc-test")
@@ -1268,6 +1284,7 @@ mod retrieve_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::retrieve_call::Request::builder()
             .instance_id("ccc-test")
@@ -1345,6 +1362,7 @@ mod send_dtmf_signaling {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::send_dtmf_signaling::Request::builder()
             .instance_id("ccc-test")
@@ -1405,6 +1423,7 @@ mod sign_in_group {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::sign_in_group::Request::builder()
             .instance_id("ccc-test")
@@ -1467,6 +1486,7 @@ mod sign_out_group {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::sign_out_group::Request::builder()
             .instance_id("ccc-test")
@@ -1540,6 +1560,7 @@ mod start_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::start_conference::Request::builder()
             .instance_id("ccc-test")
@@ -1614,6 +1635,7 @@ mod switch_to_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::switch_to_conference::Request::builder()
             .instance_id("ccc-test")
@@ -1672,6 +1694,7 @@ mod take_break {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::take_break::Request::builder()
             .instance_id("ccc-test")
@@ -1754,6 +1777,7 @@ mod unmute_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::unmute_call::Request::builder()
             .instance_id("ccc-test")

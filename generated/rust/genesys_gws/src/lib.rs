@@ -4052,6 +4052,9 @@ impl ClientBuilder {
         self
     }
     /// Authenticates with this scheme (see [`auth`] for the ones the API documents).
+    /// Without it, the client uses the documented scheme when that needs no
+    /// credentials, and otherwise every call fails before sending
+    /// (`AuthErrorKind::NoCredentials`); [`without_auth`](Self::without_auth) sends none.
     pub fn auth(mut self, auth: impl ::switchboard_runtime::auth::Auth) -> Self {
         self.config.auth = Some(::std::sync::Arc::new(auth));
         self
@@ -4080,7 +4083,18 @@ impl ClientBuilder {
         self.config.options.attempt_timeout = Some(timeout);
         self
     }
-    /// The client; fails when a base URL variable without default is unset.
+    /// Sends no credentials at all (tests against an in-memory transport, a server
+    /// without auth). Without this or [`auth`](Self::auth), the client uses the API's
+    /// documented scheme when it needs no credentials, and otherwise fails every call
+    /// with `AuthErrorKind::NoCredentials` before sending.
+    pub fn without_auth(mut self) -> Self {
+        self.config.auth = Some(
+            ::std::sync::Arc::new(::switchboard_runtime::auth::NoAuth),
+        );
+        self
+    }
+    /// The client; fails when a base URL variable without default is unset or would
+    /// change the URL's structure.
     pub fn build(
         self,
     ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
@@ -4092,9 +4106,15 @@ impl ClientBuilder {
                 ("port", Some(self.port.as_deref().unwrap_or("8080"))),
             ],
         );
-        Ok(Client {
-            core: self.config.build(url)?,
-        })
+        let mut config = self.config;
+        if config.auth.is_none() {
+            config.auth = Some(
+                ::std::sync::Arc::new(
+                    ::switchboard_runtime::auth::MissingCredentials::new("basic_csrf"),
+                ),
+            );
+        }
+        Ok(Client { core: config.build(url)? })
     }
 }
 #[rustfmt::skip]
@@ -4106,22 +4126,17 @@ pub mod auth {
     pub fn basic_csrf(
         username: impl ::std::convert::Into<::std::string::String>,
         password: ::switchboard_runtime::Secret,
-        base_url: &str,
     ) -> ::std::result::Result<
         ::switchboard_runtime::auth::BasicCsrfAuth,
         ::switchboard_runtime::auth::AuthError,
     > {
-        let base_path = base_url
-            .split("://")
-            .nth(1)
-            .and_then(|rest| rest.find('/').map(|i| &rest[i..]))
-            .unwrap_or("");
         let mut csrf = ::switchboard_runtime::auth::CsrfConfig::new(
             "X-CSRF-HEADER",
             "X-CSRF-TOKEN",
             "Missing or invalid Csrf token",
-            format!("{}{}", base_path.trim_end_matches('/'), "/me"),
+            "/me",
         )?;
+        csrf.refresh_from_base = true;
         csrf.failure_status = ::switchboard_runtime::http::StatusCode::from_u16(403u16)
             .unwrap_or(::switchboard_runtime::http::StatusCode::FORBIDDEN);
         Ok(
@@ -4129,6 +4144,9 @@ pub mod auth {
                 .with_csrf(csrf),
         )
     }
+    /// Why a call failed before a response: credentials could not be applied
+    /// ([`AuthError`], e.g. [`AuthErrorKind::NoSession`]) or the transport failed.
+    pub use ::switchboard_runtime::auth::{AuthError, AuthErrorKind, SendError};
 }
 #[rustfmt::skip]
 /// Credentials are given as a `Secret` (never printed, zeroed on drop).

@@ -16,6 +16,7 @@ mod aux_work {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::aux_work::Request::builder().send(&client).await?;
         println!("{output:?}");
@@ -41,6 +42,7 @@ mod complete_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::complete_conference::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES00000B")
@@ -69,6 +71,7 @@ mod dial {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::dial::Request::builder()
             .id("631608b3-ceb1-472b-ba05-2ae39555b0d1")
@@ -108,6 +111,7 @@ mod hangup {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::hangup::Request::builder()
             .id("012PUFMMS0ASNAK48O7GK2LAES00000I")
@@ -136,6 +140,7 @@ mod hold {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::hold::Request::builder()
             .id("012PUFMMS0ASNAK48O7GK2LAES00000I")
@@ -164,6 +169,7 @@ mod initiate_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::initiate_conference::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES000009")
@@ -203,6 +209,7 @@ mod initiate_transfer {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::initiate_transfer::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES00000M")
@@ -242,6 +249,7 @@ mod not_ready {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::not_ready::Request::builder().send(&client).await?;
         println!("{output:?}");
@@ -267,6 +275,7 @@ mod ready {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::ready::Request::builder().send(&client).await?;
         println!("{output:?}");
@@ -292,6 +301,7 @@ mod remove_participant_from_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::remove_participant_from_conference::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES00000O")
@@ -321,6 +331,7 @@ mod single_step_transfer {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::single_step_transfer::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES00000D")
@@ -360,6 +371,7 @@ mod start_call_recording {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::start_call_recording::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES00000V")
@@ -388,6 +400,7 @@ mod start_contact_center_session {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::start_contact_center_session::Request::builder()
             .channels(
@@ -469,6 +482,7 @@ mod receiving_events {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&server))
+            .without_auth()
             .build()?;
         let mut events = client.events();
         let event = events
@@ -496,7 +510,6 @@ mod testing_your_code {
                 api::auth::basic_csrf(
                     "sim-user",
                     ::switchboard_runtime::Secret::new("sim-password"),
-                    &simulator.base_url(),
                 )?,
             )
             .build()?;

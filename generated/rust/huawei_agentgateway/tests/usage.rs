@@ -22,6 +22,7 @@ mod answer_agent_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::answer_agent_conference::Request::builder()
             .agentid("101")
@@ -56,6 +57,7 @@ mod answer_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::answer_call::Request::builder()
             .agentid("101")
@@ -90,6 +92,7 @@ mod change_participant_mode {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::change_participant_mode::Request::builder()
             .agentid("101")
@@ -127,6 +130,7 @@ mod connect_held_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::connect_held_call::Request::builder()
             .agentid("101")
@@ -162,6 +166,7 @@ mod disconnect_party {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::disconnect_party::Request::builder()
             .agentid("101")
@@ -197,6 +202,7 @@ mod hold_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::hold_call::Request::builder()
             .agentid("101")
@@ -231,6 +237,7 @@ mod hold_conference_participant {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::hold_conference_participant::Request::builder()
             .agentid("101")
@@ -269,6 +276,7 @@ mod leave_agent_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::leave_agent_conference::Request::builder()
             .agentid("101")
@@ -316,6 +324,7 @@ mod poll_events {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::poll_events::Request::builder()
             .agentid("154")
@@ -350,6 +359,7 @@ mod query_hold_list {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::query_hold_list::Request::builder()
             .agentid("101")
@@ -388,6 +398,7 @@ mod query_vdn_conference_ids {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::query_vdn_conference_ids::Request::builder()
             .agentid("101")
@@ -422,6 +433,7 @@ mod reject_agent_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::reject_agent_conference::Request::builder()
             .agentid("101")
@@ -456,6 +468,7 @@ mod release_agent_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::release_agent_conference::Request::builder()
             .agentid("101")
@@ -490,6 +503,7 @@ mod request_agent_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::request_agent_conference::Request::builder()
             .agentid("101")
@@ -531,6 +545,7 @@ mod three_party_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::three_party_call::Request::builder()
             .agentid("101")
@@ -566,6 +581,7 @@ mod transfer_conference_chair {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::transfer_conference_chair::Request::builder()
             .agentid("101")
@@ -601,6 +617,7 @@ mod unhold_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::unhold_call::Request::builder()
             .agentid("101")
@@ -636,6 +653,7 @@ mod unhold_conference_participant {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::unhold_conference_participant::Request::builder()
             .agentid("101")
@@ -678,6 +696,7 @@ mod receiving_events {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let mut events = client
             .events(api::poll_events::Request::builder().agentid("154").build()?);

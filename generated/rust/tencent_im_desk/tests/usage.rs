@@ -23,6 +23,7 @@ mod contact_user {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::contact_user::Request::builder()
             .im_agent_user_id("@customer_service_account")
@@ -89,6 +90,7 @@ mod describe_agent_statistics {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::describe_agent_statistics::Request::builder()
             .from(1736697600i64)
@@ -153,6 +155,7 @@ mod describe_chat_messages {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::describe_chat_messages::Request::builder()
             .session_id("b0f4ca12-4850-4218-a284-efe679a87066")
@@ -206,6 +209,7 @@ mod describe_im_cdr_list {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::describe_im_cdr_list::Request::builder()
             .start_timestamp(1730390400i64)
@@ -259,6 +263,7 @@ mod describe_reception_realtime_statistics {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::describe_reception_realtime_statistics::Request::builder()
             .send(&client)
@@ -312,6 +317,7 @@ mod describe_session_statistics {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::describe_session_statistics::Request::builder()
             .from(1736697600i64)
@@ -348,6 +354,7 @@ mod end_session {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::end_session::Request::builder()
             .session_id("b0f4ca12-4850-4218-a284-efe679a87066")
@@ -385,6 +392,7 @@ mod get_session_state {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::get_session_state::Request::builder()
             .session_id("b0f4ca12-4850-4218-a284-efe679a87066")
@@ -419,6 +427,7 @@ mod send_msg {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::send_msg::Request::builder()
             .session_id("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
@@ -469,6 +478,7 @@ mod send_stream_msg {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::send_stream_msg::Request::builder()
             .session_id("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
@@ -505,6 +515,7 @@ mod transfer_to_human {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let output = api::transfer_to_human::Request::builder()
             .session_id("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
