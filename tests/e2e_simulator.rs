@@ -85,15 +85,20 @@ async fn huawei_guid_is_issued_on_sign_in_rotated_on_poll_and_required() {
             .build()
             .unwrap()
     };
-    // Not signed in yet: the documented "not signed in" code.
+    // Not signed in yet: the client knows the call needs the GUID and sends nothing.
     let error = client.leave_agent_conference(leave()).await.unwrap_err();
     assert!(
-        matches!(error, hw::leave_agent_conference::Error::E100_006(_)),
+        matches!(
+            &error,
+            hw::leave_agent_conference::Error::Send(switchboard_runtime::auth::SendError::Auth(e))
+                if e.kind() == switchboard_runtime::auth::AuthErrorKind::NoSession
+        ),
         "{error:?}"
     );
+    assert!(sim.requests_to("leave_agent_conference").is_empty());
     hw_sign_in(&client).await;
     client.leave_agent_conference(leave()).await.unwrap();
-    let first = sim.requests_to("leave_agent_conference")[1]
+    let first = sim.requests_to("leave_agent_conference")[0]
         .header("guid")
         .unwrap()
         .to_owned();
@@ -106,7 +111,7 @@ async fn huawei_guid_is_issued_on_sign_in_rotated_on_poll_and_required() {
         .unwrap();
     let _ = client.poll_events(poll).await;
     client.leave_agent_conference(leave()).await.unwrap();
-    let second = sim.requests_to("leave_agent_conference")[2]
+    let second = sim.requests_to("leave_agent_conference")[1]
         .header("guid")
         .unwrap()
         .to_owned();

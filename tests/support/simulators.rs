@@ -33,10 +33,9 @@ pub fn ali_client(sim: &Simulator, secret: &str) -> ali::Client {
 
 /// A client of the GWS simulator with Basic + cookie + CSRF.
 pub fn gws_client(sim: &Simulator, user: &str, password: &str) -> gws::Client {
-    let base = sim.base_url();
     gws::Client::builder()
-        .base_url(base.clone())
-        .auth(gws::auth::basic_csrf(user, Secret::new(password), &base).unwrap())
+        .base_url(sim.base_url())
+        .auth(gws::auth::basic_csrf(user, Secret::new(password)).unwrap())
         .build()
         .unwrap()
 }

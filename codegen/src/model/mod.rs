@@ -668,7 +668,7 @@ impl Endpoint {
         let params = self
             .params
             .iter()
-            .filter(|p| !p.from_auth)
+            .filter(|p| p.caller_sets())
             .map(|p| &p.field);
         params.chain(self.request.iter().flat_map(|r| &r.fields))
     }
@@ -696,6 +696,20 @@ pub struct Param {
     pub from_auth: bool,
     /// The field.
     pub field: Field,
+}
+
+impl Param {
+    /// A `Content-Type` header: it describes the body the client serializes, so the client
+    /// sends it (its documented default, else the body's media type) and never asks for it.
+    pub fn is_content_type(&self) -> bool {
+        self.location == ParamIn::Header
+            && self.field.name.wire.eq_ignore_ascii_case("content-type")
+    }
+
+    /// Whether the caller gives this value (not the auth scheme, not the client itself).
+    pub fn caller_sets(&self) -> bool {
+        !self.from_auth && !self.is_content_type()
+    }
 }
 
 /// A body.

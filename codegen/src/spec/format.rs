@@ -70,6 +70,11 @@ pub struct ServiceSpec {
     /// struct, exactly as if the fields were written in it.
     #[serde(default)]
     pub shapes: Vec<ShapeSpec>,
+    /// Named JSON mappings a documented sample writes in with `$use: <name>` (a response
+    /// envelope, a notification's call object): the part's keys in its order, keys written
+    /// beside `$use` in the part key's place or after.
+    #[serde(default)]
+    pub sample_parts: BTreeMap<String, Sp<Json>>,
 }
 
 /// A documentation page a fact was taken from.
@@ -564,8 +569,8 @@ pub struct EndpointSpec {
     pub source: SourceSpec,
 
     // Said once (see `shared.rs`; resolved when loading).
-    /// Names of `endpoint_defaults` entries (dispatch names, parameter names, error codes) this
-    /// endpoint does not inherit.
+    /// Names of `endpoint_defaults` entries (dispatch names, parameter names, error codes,
+    /// `sample_params` names, `sample_response`) this endpoint does not inherit.
     #[serde(default)]
     pub without_defaults: Vec<Text>,
 }
@@ -793,7 +798,7 @@ pub struct SampleRequestSpec {
 }
 
 /// A sample response.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SampleResponseSpec {
     /// HTTP status (default 200).

@@ -7,6 +7,7 @@ pub mod decode;
 pub mod format;
 pub mod inferred;
 pub mod resolve;
+mod sample_parts;
 pub mod shared;
 pub mod yaml;
 
@@ -128,6 +129,7 @@ pub fn load_dir(root: &Path) -> Result<SpecSet, LoadError> {
             file,
             &spec,
             &mut endpoints,
+            &set.sources,
             &mut errors,
             &mut set.resolution,
         );

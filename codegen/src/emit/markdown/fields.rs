@@ -56,6 +56,9 @@ pub struct FieldRow {
     /// Supplied by the auth scheme (parameters only).
     #[serde(skip)]
     pub from_auth: bool,
+    /// Sent by the client itself, as documented (a `Content-Type` header; parameters only).
+    #[serde(skip)]
+    pub set_by_client: bool,
     /// Named type already being expanded above this row: not expanded again.
     #[serde(skip)]
     recursive: Option<String>,
@@ -86,6 +89,12 @@ impl FieldRow {
         );
         if self.from_auth {
             notes.push(note(None, "Supplied by the authentication scheme."));
+        }
+        if self.set_by_client {
+            notes.push(note(
+                None,
+                "Sent by the client as documented (it serializes the body); not a request setter.",
+            ));
         }
         if let Some(id) = &self.recursive {
             let text = format!("{id} contains itself; its fields are listed above.");
@@ -166,6 +175,7 @@ pub fn row(field: &Field, path: &str, types: &Types<'_>) -> FieldRow {
         unconfirmed: field.unconfirmed.clone(),
         inferred: inferred_list(&field.inferred),
         from_auth: false,
+        set_by_client: false,
         recursive: None,
         notes: Vec::new(),
     }
@@ -191,6 +201,7 @@ pub fn type_row(named: &NamedType, types: &Types<'_>) -> Vec<FieldRow> {
                 unconfirmed: None,
                 inferred: None,
                 from_auth: false,
+                set_by_client: false,
                 recursive: None,
                 notes: Vec::new(),
             });

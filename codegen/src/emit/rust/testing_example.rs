@@ -45,7 +45,7 @@ fn auth(service: &Service) -> TokenStream {
         Some(AuthScheme::SessionHeader { .. }) => quote!(.auth(api::auth::session_header()?)),
         Some(AuthScheme::BasicCsrf { .. }) => {
             let password = secret("sim-password");
-            quote!(.auth(api::auth::basic_csrf("sim-user", #password, &simulator.base_url())?))
+            quote!(.auth(api::auth::basic_csrf("sim-user", #password)?))
         }
         Some(AuthScheme::TlsSigQuery { .. }) => {
             let key = secret("sim-app-key");

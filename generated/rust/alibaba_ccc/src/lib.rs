@@ -1131,6 +1131,17 @@ pub mod answer_call {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -1443,6 +1454,17 @@ pub mod barge_in_call {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1916,6 +1938,17 @@ pub mod blind_transfer {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2405,6 +2438,17 @@ pub mod cancel_attended_transfer {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -2688,6 +2732,17 @@ pub mod coach_call {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -2951,6 +3006,17 @@ pub mod complete_attended_transfer {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3262,6 +3328,17 @@ pub mod hold_call {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3721,6 +3798,17 @@ pub mod initiate_attended_transfer {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -4245,6 +4333,17 @@ pub mod intercept_call {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -4634,6 +4733,17 @@ pub mod make_call {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -5019,6 +5129,17 @@ pub mod monitor_call {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -5313,6 +5434,17 @@ pub mod mute_call {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -5559,6 +5691,17 @@ pub mod poll_user_status {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5839,6 +5982,17 @@ pub mod ready_for_service {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -6295,6 +6449,17 @@ pub mod release_call {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -6522,6 +6687,17 @@ pub mod reset_agent_state {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -7021,6 +7197,17 @@ pub mod retrieve_call {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -7353,6 +7540,17 @@ pub mod send_dtmf_signaling {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -7660,6 +7858,17 @@ pub mod sign_in_group {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -8137,6 +8346,17 @@ pub mod sign_out_group {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -8605,6 +8825,17 @@ pub mod start_conference {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -8826,6 +9057,17 @@ pub mod switch_to_conference {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -9098,6 +9340,17 @@ pub mod take_break {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -9643,6 +9896,17 @@ pub mod unmute_call {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -9797,7 +10061,8 @@ pub mod unmute_call {
 ///
 /// One method per endpoint, each an `async fn` in effect: every method is the
 /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
-/// calls.
+/// calls. The futures own a clone of the client (`'static`): they can be spawned.
+/// `RequestBuilder::send(&client)` builds and calls in one step.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
@@ -9846,8 +10111,8 @@ impl Client {
         request: answer_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<answer_call::Output, answer_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// BargeInCall: 调用BargeInCall实现强插,将用户加入到jobId指定的会话中。 (English: Call BargeInCall to barge in, adding the user to the conversation given by JobId.)
     ///
@@ -9857,8 +10122,8 @@ impl Client {
         request: barge_in_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<barge_in_call::Output, barge_in_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// BlindTransfer - 直接转接: 调用BlindTransfer直接转接通话到其他坐席或某个技能组队列或外部号码。 (English: Call BlindTransfer to transfer a call directly to another agent, a skill group queue or an external number.)
     ///
@@ -9868,8 +10133,8 @@ impl Client {
         request: blind_transfer::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<blind_transfer::Output, blind_transfer::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// CancelAttendedTransfer - 取消咨询转移: 调用CancelAttendedTransfer取消咨询转接。 (English: Call CancelAttendedTransfer to cancel a consultation transfer.)
     ///
@@ -9882,8 +10147,8 @@ impl Client {
             cancel_attended_transfer::Output,
             cancel_attended_transfer::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// CoachCall - 辅导通话: 调用CoachCall辅导指定实例下指定通话ID对应的通话中的指定坐席。 (English: Call CoachCall to coach a given agent in a given call.)
     ///
@@ -9893,8 +10158,8 @@ impl Client {
         request: coach_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<coach_call::Output, coach_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// CompleteAttendedTransfer - 完成咨询转接: 调用CompleteAttendedTransfer完成咨询转。 (English: Call CompleteAttendedTransfer to complete a consultation transfer.)
     ///
@@ -9907,8 +10172,8 @@ impl Client {
             complete_attended_transfer::Output,
             complete_attended_transfer::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// HoldCall - 保持通话: 调用HoldCall保持指定实例下指定通话ID对应的通话。 (English: Call HoldCall to hold the call with the given call ID.)
     ///
@@ -9918,8 +10183,8 @@ impl Client {
         request: hold_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<hold_call::Output, hold_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// InitiateAttendedTransfer - 发起咨询转接: 咨询转接通话到其他坐席或某个技能组队列或外部号码。 (English: Start a consultation transfer of a call to another agent, a skill group queue or an external number.)
     ///
@@ -9932,8 +10197,8 @@ impl Client {
             initiate_attended_transfer::Output,
             initiate_attended_transfer::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// InterceptCall - 强拆通话: 调用InterceptCall强行拆开指定实例下指定通话ID对应的通话。 (English: Call InterceptCall to take over a monitored call from the agent.)
     ///
@@ -9943,8 +10208,8 @@ impl Client {
         request: intercept_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<intercept_call::Output, intercept_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// MakeCall - 发起呼叫: 调用MakeCall发起呼叫,被叫可以是内部坐席,也可以是外部客户。 (English: Call MakeCall to place a call to an internal agent or an external customer.)
     ///
@@ -9954,8 +10219,8 @@ impl Client {
         request: make_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<make_call::Output, make_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// MonitorCall: 调用MonitorCall监听指定实例下指定通话ID对应的通话。 (English: Call MonitorCall to monitor (listen in on) a call.)
     ///
@@ -9965,8 +10230,8 @@ impl Client {
         request: monitor_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<monitor_call::Output, monitor_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// MuteCall - 静音通话: 调用MuteCall静音指定实例下指定通话ID对应的通话。 (English: Call MuteCall to mute the call with the given call ID.)
     ///
@@ -9976,8 +10241,8 @@ impl Client {
         request: mute_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<mute_call::Output, mute_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// PollUserStatus - 轮询坐席状态: 轮询指定实例下指定坐席的坐席状态,一般由前端坐席工作台调用,用于同步坐席状态。 (English: Polls the status of a specified agent in a specified instance; typically called by the frontend agent workbench to synchronize agent statuses.)
     ///
@@ -9987,8 +10252,8 @@ impl Client {
         request: poll_user_status::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<poll_user_status::Output, poll_user_status::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// ReadyForService - 坐席就绪: 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。 (English: Call ReadyForService to make an agent ready (idle).)
     ///
@@ -10001,8 +10266,8 @@ impl Client {
             ready_for_service::Output,
             ready_for_service::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// ReleaseCall - 挂断通话: 调用ReleaseCall挂断指定实例下指定通话ID对应的通话。 (English: Call ReleaseCall to hang up the call with the given call ID.)
     ///
@@ -10012,8 +10277,8 @@ impl Client {
         request: release_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<release_call::Output, release_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// ResetAgentState - 重置坐席状态: 调用ResetAgentState重置指定实例下指定坐席的坐席状态。 (English: Call ResetAgentState to reset an agent's state.)
     ///
@@ -10026,8 +10291,8 @@ impl Client {
             reset_agent_state::Output,
             reset_agent_state::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// RetrieveCall - 取回通话: 调用RetrieveCall取回指定实例下指定通话ID对应的通话。 (English: Call RetrieveCall to retrieve a held call.)
     ///
@@ -10037,8 +10302,8 @@ impl Client {
         request: retrieve_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<retrieve_call::Output, retrieve_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// SendDtmfSignaling: 调用SendDtmfSignaling在通话过程中发送DTMF按键信息。 (English: Call SendDtmfSignaling to send DTMF keys during a call.)
     ///
@@ -10051,8 +10316,8 @@ impl Client {
             send_dtmf_signaling::Output,
             send_dtmf_signaling::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// SignInGroup - 签入技能组: 调用SignInGroup使坐席签入指定实例下的指定技能组,即坐席上线操作。 (English: Call SignInGroup to sign an agent in to skill groups, i.e. bring the agent online.)
     ///
@@ -10062,8 +10327,8 @@ impl Client {
         request: sign_in_group::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<sign_in_group::Output, sign_in_group::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// SignOutGroup: 调用SignOutGroup使坐席签出当前签入的技能组,即坐席下线操作。 (English: Call SignOutGroup to sign an agent out of its skill groups, i.e. take the agent offline.)
     ///
@@ -10073,8 +10338,8 @@ impl Client {
         request: sign_out_group::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<sign_out_group::Output, sign_out_group::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// StartConference: StartConference: start a conference with the given participants (summary inferred from the parameters; the page summary was not found).
     ///
@@ -10084,8 +10349,8 @@ impl Client {
         request: start_conference::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<start_conference::Output, start_conference::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// SwitchToConference: SwitchToConference: switch the call given by JobId to a conference (summary inferred from the action name; the page summary was not found).
     ///
@@ -10098,8 +10363,8 @@ impl Client {
             switch_to_conference::Output,
             switch_to_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// TakeBreak: 调用TakeBreak将指定实例下的指定坐席设置为小休状态。 (English: Call TakeBreak to put an agent on break.)
     ///
@@ -10109,8 +10374,8 @@ impl Client {
         request: take_break::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<take_break::Output, take_break::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.)
     ///
@@ -10120,8 +10385,8 @@ impl Client {
         request: unmute_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<unmute_call::Output, unmute_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Opens the event stream: calls [`poll_user_status`] with `request` again and again (1000 ms after each answer), through this client's transport and auth, and yields the events of its answers. Drop the stream to stop. See [`events`] for an example.
     pub fn events(&self, request: poll_user_status::Request) -> events::EventStream {
@@ -10178,6 +10443,9 @@ impl ClientBuilder {
         self
     }
     /// Authenticates with this scheme (see [`auth`] for the ones the API documents).
+    /// Without it, the client uses the documented scheme when that needs no
+    /// credentials, and otherwise every call fails before sending
+    /// (`AuthErrorKind::NoCredentials`); [`without_auth`](Self::without_auth) sends none.
     pub fn auth(mut self, auth: impl ::switchboard_runtime::auth::Auth) -> Self {
         self.config.auth = Some(::std::sync::Arc::new(auth));
         self
@@ -10206,7 +10474,18 @@ impl ClientBuilder {
         self.config.options.attempt_timeout = Some(timeout);
         self
     }
-    /// The client; fails when a base URL variable without default is unset.
+    /// Sends no credentials at all (tests against an in-memory transport, a server
+    /// without auth). Without this or [`auth`](Self::auth), the client uses the API's
+    /// documented scheme when it needs no credentials, and otherwise fails every call
+    /// with `AuthErrorKind::NoCredentials` before sending.
+    pub fn without_auth(mut self) -> Self {
+        self.config.auth = Some(
+            ::std::sync::Arc::new(::switchboard_runtime::auth::NoAuth),
+        );
+        self
+    }
+    /// The client; fails when a base URL variable without default is unset or would
+    /// change the URL's structure.
     pub fn build(
         self,
     ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
@@ -10224,9 +10503,17 @@ impl ClientBuilder {
                 ),
             ],
         );
-        Ok(Client {
-            core: self.config.build(url)?,
-        })
+        let mut config = self.config;
+        if config.auth.is_none() {
+            config.auth = Some(
+                ::std::sync::Arc::new(
+                    ::switchboard_runtime::auth::MissingCredentials::new(
+                        "signed_headers_hmac_sha256",
+                    ),
+                ),
+            );
+        }
+        Ok(Client { core: config.build(url)? })
     }
 }
 #[rustfmt::skip]
@@ -10281,4 +10568,18 @@ pub mod auth {
             )
             .format("JSON")
     }
+    /// Why a call failed before a response: credentials could not be applied
+    /// ([`AuthError`], e.g. [`AuthErrorKind::NoSession`]) or the transport failed.
+    pub use ::switchboard_runtime::auth::{AuthError, AuthErrorKind, SendError};
 }
+#[rustfmt::skip]
+/// Credentials are given as a `Secret` (never printed, zeroed on drop).
+pub use ::switchboard_runtime::Secret;
+#[rustfmt::skip]
+/// Transports: `transport::ReqwestTransport` (the default, feature `reqwest`),
+/// [`transport::InMemoryTransport`] for tests, the [`transport::Transport`] trait for
+/// your own.
+pub use ::switchboard_runtime::transport;
+#[rustfmt::skip]
+/// The retry policy ([`retry::RetryPolicy`]).
+pub use ::switchboard_runtime::retry;

@@ -1284,6 +1284,17 @@ pub mod aux_work {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -1450,6 +1461,17 @@ pub mod complete_conference {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1686,6 +1708,17 @@ pub mod dial {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -1852,6 +1885,17 @@ pub mod hangup {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -2006,6 +2050,17 @@ pub mod hold {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2222,6 +2277,17 @@ pub mod initiate_conference {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2446,6 +2512,17 @@ pub mod initiate_transfer {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -2595,6 +2672,17 @@ pub mod not_ready {
             let request = Request {};
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2750,6 +2838,17 @@ pub mod ready {
             let request = Request { workmode: self.workmode };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2974,6 +3073,17 @@ pub mod remove_participant_from_conference {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -3190,6 +3300,17 @@ pub mod single_step_transfer {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -3355,6 +3476,17 @@ pub mod start_call_recording {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3582,6 +3714,17 @@ pub mod start_contact_center_session {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -3687,7 +3830,8 @@ pub mod start_contact_center_session {
 ///
 /// One method per endpoint, each an `async fn` in effect: every method is the
 /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
-/// calls.
+/// calls. The futures own a clone of the client (`'static`): they can be spawned.
+/// `RequestBuilder::send(&client)` builds and calls in one step.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
@@ -3736,8 +3880,8 @@ impl Client {
         request: aux_work::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<aux_work::Output, aux_work::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// CompleteConference: Completes a previously initiated conference.
     ///
@@ -3750,8 +3894,8 @@ impl Client {
             complete_conference::Output,
             complete_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Dial: Initiates a new outbound call to the specified destination.
     ///
@@ -3761,8 +3905,8 @@ impl Client {
         request: dial::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<dial::Output, dial::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Hangup: Hangs up a call.
     ///
@@ -3772,8 +3916,8 @@ impl Client {
         request: hangup::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<hangup::Output, hangup::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Hold: Places a call on hold.
     ///
@@ -3783,8 +3927,8 @@ impl Client {
         request: hold::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<hold::Output, hold::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// InitiateConference: Initiates a two-step conference to the specified destination.
     ///
@@ -3797,8 +3941,8 @@ impl Client {
             initiate_conference::Output,
             initiate_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// InitiateTransfer: Initiates a two-step transfer to the specified destination.
     ///
@@ -3811,8 +3955,8 @@ impl Client {
             initiate_transfer::Output,
             initiate_transfer::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Not Ready: Sets the current user to the NotReady state.
     ///
@@ -3822,8 +3966,8 @@ impl Client {
         request: not_ready::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<not_ready::Output, not_ready::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Ready: Sets the current user to the Ready state.
     ///
@@ -3833,8 +3977,8 @@ impl Client {
         request: ready::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<ready::Output, ready::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// RemoveParticipantFromConference: Removes the specified participant from the conference call.
     ///
@@ -3847,8 +3991,8 @@ impl Client {
             remove_participant_from_conference::Output,
             remove_participant_from_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// SingleStepTransfer: Performs a single-step transfer to the specified destination.
     ///
@@ -3861,8 +4005,8 @@ impl Client {
             single_step_transfer::Output,
             single_step_transfer::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// StartCallRecording: Starts call recording.
     ///
@@ -3875,8 +4019,8 @@ impl Client {
             start_call_recording::Output,
             start_call_recording::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// StartContactCenterSession: Initializes a session for the user with the provided parameters.
     ///
@@ -3889,8 +4033,8 @@ impl Client {
             start_contact_center_session::Output,
             start_contact_center_session::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Opens the event stream: a Bayeux session at `/notifications` (this client's auth applies), subscribed to `/v2/me/calls`, `/v2/me/devices`. Open it before the call whose events you await; drop it to stop. See [`events`] for an example.
     pub fn events(&self) -> events::EventStream {
@@ -3968,6 +4112,9 @@ impl ClientBuilder {
         self
     }
     /// Authenticates with this scheme (see [`auth`] for the ones the API documents).
+    /// Without it, the client uses the documented scheme when that needs no
+    /// credentials, and otherwise every call fails before sending
+    /// (`AuthErrorKind::NoCredentials`); [`without_auth`](Self::without_auth) sends none.
     pub fn auth(mut self, auth: impl ::switchboard_runtime::auth::Auth) -> Self {
         self.config.auth = Some(::std::sync::Arc::new(auth));
         self
@@ -3996,7 +4143,18 @@ impl ClientBuilder {
         self.config.options.attempt_timeout = Some(timeout);
         self
     }
-    /// The client; fails when a base URL variable without default is unset.
+    /// Sends no credentials at all (tests against an in-memory transport, a server
+    /// without auth). Without this or [`auth`](Self::auth), the client uses the API's
+    /// documented scheme when it needs no credentials, and otherwise fails every call
+    /// with `AuthErrorKind::NoCredentials` before sending.
+    pub fn without_auth(mut self) -> Self {
+        self.config.auth = Some(
+            ::std::sync::Arc::new(::switchboard_runtime::auth::NoAuth),
+        );
+        self
+    }
+    /// The client; fails when a base URL variable without default is unset or would
+    /// change the URL's structure.
     pub fn build(
         self,
     ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
@@ -4008,9 +4166,15 @@ impl ClientBuilder {
                 ("port", Some(self.port.as_deref().unwrap_or("8080"))),
             ],
         );
-        Ok(Client {
-            core: self.config.build(url)?,
-        })
+        let mut config = self.config;
+        if config.auth.is_none() {
+            config.auth = Some(
+                ::std::sync::Arc::new(
+                    ::switchboard_runtime::auth::MissingCredentials::new("basic_csrf"),
+                ),
+            );
+        }
+        Ok(Client { core: config.build(url)? })
     }
 }
 #[rustfmt::skip]
@@ -4022,22 +4186,17 @@ pub mod auth {
     pub fn basic_csrf(
         username: impl ::std::convert::Into<::std::string::String>,
         password: ::switchboard_runtime::Secret,
-        base_url: &str,
     ) -> ::std::result::Result<
         ::switchboard_runtime::auth::BasicCsrfAuth,
         ::switchboard_runtime::auth::AuthError,
     > {
-        let base_path = base_url
-            .split("://")
-            .nth(1)
-            .and_then(|rest| rest.find('/').map(|i| &rest[i..]))
-            .unwrap_or("");
         let mut csrf = ::switchboard_runtime::auth::CsrfConfig::new(
             "X-CSRF-HEADER",
             "X-CSRF-TOKEN",
             "Missing or invalid Csrf token",
-            format!("{}{}", base_path.trim_end_matches('/'), "/me"),
+            "/me",
         )?;
+        csrf.refresh_from_base = true;
         csrf.failure_status = ::switchboard_runtime::http::StatusCode::from_u16(403u16)
             .unwrap_or(::switchboard_runtime::http::StatusCode::FORBIDDEN);
         Ok(
@@ -4045,4 +4204,18 @@ pub mod auth {
                 .with_csrf(csrf),
         )
     }
+    /// Why a call failed before a response: credentials could not be applied
+    /// ([`AuthError`], e.g. [`AuthErrorKind::NoSession`]) or the transport failed.
+    pub use ::switchboard_runtime::auth::{AuthError, AuthErrorKind, SendError};
 }
+#[rustfmt::skip]
+/// Credentials are given as a `Secret` (never printed, zeroed on drop).
+pub use ::switchboard_runtime::Secret;
+#[rustfmt::skip]
+/// Transports: `transport::ReqwestTransport` (the default, feature `reqwest`),
+/// [`transport::InMemoryTransport`] for tests, the [`transport::Transport`] trait for
+/// your own.
+pub use ::switchboard_runtime::transport;
+#[rustfmt::skip]
+/// The retry policy ([`retry::RetryPolicy`]).
+pub use ::switchboard_runtime::retry;

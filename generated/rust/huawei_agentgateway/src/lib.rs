@@ -1590,131 +1590,106 @@ pub mod testing {
     mod requests {
         use crate::answer_agent_conference::Request as AnswerAgentConference;
         ::switchboard_runtime::wire_object!(
-            AnswerAgentConference { required agentid = "agentid", required content_type =
-            "Content-Type" }
+            AnswerAgentConference { required agentid = "agentid" }
         );
         use crate::answer_call::Request as AnswerCall;
         ::switchboard_runtime::wire_object!(
-            AnswerCall { required agentid = "agentid", required content_type =
-            "Content-Type", optional callid = "callid" }
+            AnswerCall { required agentid = "agentid", optional callid = "callid" }
         );
         use crate::batch_add_participants::Request as BatchAddParticipants;
         ::switchboard_runtime::wire_object!(
-            BatchAddParticipants { required agentid = "agentid", required content_type =
-            "Content-Type", required addresses = "addresses", optional beep_tone =
-            "beepTone", optional play_mode = "playMode", optional voice_path =
-            "voicePath", optional caller = "caller" }
+            BatchAddParticipants { required agentid = "agentid", required addresses =
+            "addresses", optional beep_tone = "beepTone", optional play_mode =
+            "playMode", optional voice_path = "voicePath", optional caller = "caller" }
         );
         use crate::batch_remove_participants::Request as BatchRemoveParticipants;
         ::switchboard_runtime::wire_object!(
-            BatchRemoveParticipants { required agentid = "agentid", required content_type
-            = "Content-Type", required addresses = "addresses" }
+            BatchRemoveParticipants { required agentid = "agentid", required addresses =
+            "addresses" }
         );
         use crate::change_participant_mode::Request as ChangeParticipantMode;
         ::switchboard_runtime::wire_object!(
-            ChangeParticipantMode { required agentid = "agentid", required content_type =
-            "Content-Type", required attribute = "attribute", required address_type =
-            "addressType", required address = "address" }
+            ChangeParticipantMode { required agentid = "agentid", required attribute =
+            "attribute", required address_type = "addressType", required address =
+            "address" }
         );
         use crate::connect_held_call::Request as ConnectHeldCall;
         ::switchboard_runtime::wire_object!(
-            ConnectHeldCall { required agentid = "agentid", required content_type =
-            "Content-Type", required callid = "callid" }
+            ConnectHeldCall { required agentid = "agentid", required callid = "callid" }
         );
         use crate::disconnect_party::Request as DisconnectParty;
         ::switchboard_runtime::wire_object!(
-            DisconnectParty { required agentid = "agentid", required content_type =
-            "Content-Type", required number = "number" }
+            DisconnectParty { required agentid = "agentid", required number = "number" }
         );
         use crate::hold_call::Request as HoldCall;
-        ::switchboard_runtime::wire_object!(
-            HoldCall { required agentid = "agentid", required content_type =
-            "Content-Type" }
-        );
+        ::switchboard_runtime::wire_object!(HoldCall { required agentid = "agentid" });
         use crate::hold_conference_participant::Request as HoldConferenceParticipant;
         ::switchboard_runtime::wire_object!(
             HoldConferenceParticipant { required agentid = "agentid", required
-            content_type = "Content-Type", required address_type = "addressType",
-            required address = "address", optional play_mode = "playMode", required
-            voice_path = "voicePath" }
+            address_type = "addressType", required address = "address", optional
+            play_mode = "playMode", required voice_path = "voicePath" }
         );
         use crate::leave_agent_conference::Request as LeaveAgentConference;
         ::switchboard_runtime::wire_object!(
-            LeaveAgentConference { required agentid = "agentid", required content_type =
-            "Content-Type" }
+            LeaveAgentConference { required agentid = "agentid" }
         );
         use crate::poll_events::Request as PollEvents;
-        ::switchboard_runtime::wire_object!(
-            PollEvents { required agentid = "agentid", required content_type =
-            "Content-Type" }
-        );
+        ::switchboard_runtime::wire_object!(PollEvents { required agentid = "agentid" });
         use crate::query_hold_list::Request as QueryHoldList;
         ::switchboard_runtime::wire_object!(
-            QueryHoldList { required agentid = "agentid", required content_type =
-            "Content-Type" }
+            QueryHoldList { required agentid = "agentid" }
         );
         use crate::query_vdn_conference_ids::Request as QueryVdnConferenceIds;
         ::switchboard_runtime::wire_object!(
-            QueryVdnConferenceIds { required agentid = "agentid", required content_type =
-            "Content-Type" }
+            QueryVdnConferenceIds { required agentid = "agentid" }
         );
         use crate::reject_agent_conference::Request as RejectAgentConference;
         ::switchboard_runtime::wire_object!(
-            RejectAgentConference { required agentid = "agentid", required content_type =
-            "Content-Type" }
+            RejectAgentConference { required agentid = "agentid" }
         );
         use crate::release_agent_conference::Request as ReleaseAgentConference;
         ::switchboard_runtime::wire_object!(
-            ReleaseAgentConference { required agentid = "agentid", required content_type
-            = "Content-Type" }
+            ReleaseAgentConference { required agentid = "agentid" }
         );
         use crate::request_agent_conference::Request as RequestAgentConference;
         ::switchboard_runtime::wire_object!(
-            RequestAgentConference { required agentid = "agentid", required content_type
-            = "Content-Type", required member_num = "memberNum", optional conf_caller_no
-            = "confCallerNo", optional time = "time", optional prompt_time =
-            "promptTime", optional beep_tone = "beepTone", optional play_mode =
-            "playMode", optional voice_path = "voicePath" }
+            RequestAgentConference { required agentid = "agentid", required member_num =
+            "memberNum", optional conf_caller_no = "confCallerNo", optional time =
+            "time", optional prompt_time = "promptTime", optional beep_tone = "beepTone",
+            optional play_mode = "playMode", optional voice_path = "voicePath" }
         );
         use crate::sign_in::Request as SignIn;
         ::switchboard_runtime::wire_object!(
-            SignIn { required agentid = "agentid", required content_type =
-            "Content-Type", required password = "password", required phonenum =
-            "phonenum", optional autoanswer = "autoanswer", optional autoenteridle =
-            "autoenteridle", optional releasephone = "releasephone", optional agenttype =
-            "agenttype", optional status = "status", optional ip = "ip", optional
-            entry_ip = "entryIp", optional phonelinkage = "phonelinkage", optional
-            check_in_webm = "checkInWebm", optional check_in_mailm = "checkInMailm",
-            optional vc_phone_number = "vcPhoneNumber", optional listen_status =
-            "listenStatus", optional call_back_uri = "callBackUri", optional
-            service_token = "serviceToken" }
+            SignIn { required agentid = "agentid", required password = "password",
+            required phonenum = "phonenum", optional autoanswer = "autoanswer", optional
+            autoenteridle = "autoenteridle", optional releasephone = "releasephone",
+            optional agenttype = "agenttype", optional status = "status", optional ip =
+            "ip", optional entry_ip = "entryIp", optional phonelinkage = "phonelinkage",
+            optional check_in_webm = "checkInWebm", optional check_in_mailm =
+            "checkInMailm", optional vc_phone_number = "vcPhoneNumber", optional
+            listen_status = "listenStatus", optional call_back_uri = "callBackUri",
+            optional service_token = "serviceToken" }
         );
         use crate::sign_out::Request as SignOut;
-        ::switchboard_runtime::wire_object!(
-            SignOut { required agentid = "agentid", required content_type =
-            "Content-Type" }
-        );
+        ::switchboard_runtime::wire_object!(SignOut { required agentid = "agentid" });
         use crate::three_party_call::Request as ThreePartyCall;
         ::switchboard_runtime::wire_object!(
-            ThreePartyCall { required agentid = "agentid", required content_type =
-            "Content-Type", required callid = "callid", optional callappdata =
-            "callappdata" }
+            ThreePartyCall { required agentid = "agentid", required callid = "callid",
+            optional callappdata = "callappdata" }
         );
         use crate::transfer_conference_chair::Request as TransferConferenceChair;
         ::switchboard_runtime::wire_object!(
-            TransferConferenceChair { required agentid = "agentid", required content_type
-            = "Content-Type", required dest_agent_no = "destAgentNo" }
+            TransferConferenceChair { required agentid = "agentid", required
+            dest_agent_no = "destAgentNo" }
         );
         use crate::unhold_call::Request as UnholdCall;
         ::switchboard_runtime::wire_object!(
-            UnholdCall { required agentid = "agentid", required content_type =
-            "Content-Type", optional callid = "callid" }
+            UnholdCall { required agentid = "agentid", optional callid = "callid" }
         );
         use crate::unhold_conference_participant::Request as UnholdConferenceParticipant;
         ::switchboard_runtime::wire_object!(
             UnholdConferenceParticipant { required agentid = "agentid", required
-            content_type = "Content-Type", required address_type = "addressType",
-            required address = "address" }
+            address_type = "addressType", required address = "address" }
         );
     }
 }
@@ -1767,10 +1742,6 @@ pub mod answer_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -1797,7 +1768,6 @@ pub mod answer_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -1807,22 +1777,25 @@ pub mod answer_agent_conference {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1842,10 +1815,7 @@ pub mod answer_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/answeragentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -1988,10 +1958,6 @@ pub mod answer_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
         ///
         /// Example: `1456404043-37`. Wire name: `callid`.
@@ -2022,7 +1988,6 @@ pub mod answer_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         callid: Option<String>,
     }
     impl RequestBuilder {
@@ -2031,11 +1996,6 @@ pub mod answer_call {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
@@ -2048,13 +2008,21 @@ pub mod answer_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 callid: self.callid,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2074,10 +2042,7 @@ pub mod answer_call {
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/answer");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             if let Some(value) = &self.callid {
                 parts.query("callid", value.as_str());
             }
@@ -2208,10 +2173,6 @@ pub mod batch_add_participants {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4
         ///
         /// The participants to invite; at most 120 entries (object described in table 4).
@@ -2295,7 +2256,6 @@ pub mod batch_add_participants {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         addresses: Option<Vec<BatchAddParticipantsRequestAddressesItem>>,
         beep_tone: Option<bool>,
         play_mode: Option<BatchAddParticipantsPlayMode>,
@@ -2308,11 +2268,6 @@ pub mod batch_add_participants {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4
@@ -2357,9 +2312,6 @@ pub mod batch_add_participants {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 addresses: BuildError::require(self.addresses, "addresses")?,
                 beep_tone: self.beep_tone,
                 play_mode: self.play_mode,
@@ -2368,6 +2320,17 @@ pub mod batch_add_participants {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2387,10 +2350,7 @@ pub mod batch_add_participants {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/batchaddparticipant");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("addresses", self.addresses.to_json());
             if let Some(value) = &self.beep_tone {
@@ -2651,10 +2611,6 @@ pub mod batch_remove_participants {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4
         ///
         /// The participants to delete; at most 30 entries (AgentConfAddressExParam objects, table 4).
@@ -2696,7 +2652,6 @@ pub mod batch_remove_participants {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         addresses: Option<Vec<BatchRemoveParticipantsRequestAddressesItem>>,
     }
     impl RequestBuilder {
@@ -2705,11 +2660,6 @@ pub mod batch_remove_participants {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4
@@ -2727,13 +2677,21 @@ pub mod batch_remove_participants {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 addresses: BuildError::require(self.addresses, "addresses")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2753,10 +2711,7 @@ pub mod batch_remove_participants {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/batchremoveparticipant");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("addresses", self.addresses.to_json());
             parts.finish()
@@ -3028,10 +2983,6 @@ pub mod change_participant_mode {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。
         ///
         /// Participant attribute. 1: listen only; 2: talk only; 3: listen and talk; 4: neither.
@@ -3086,7 +3037,6 @@ pub mod change_participant_mode {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         attribute: Option<ChangeParticipantModeAttribute>,
         address_type: Option<ChangeParticipantModeAddressType>,
         address: Option<String>,
@@ -3097,11 +3047,6 @@ pub mod change_participant_mode {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。
@@ -3132,15 +3077,23 @@ pub mod change_participant_mode {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 attribute: BuildError::require(self.attribute, "attribute")?,
                 address_type: BuildError::require(self.address_type, "addressType")?,
                 address: BuildError::require(self.address, "address")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3160,10 +3113,7 @@ pub mod change_participant_mode {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/changeparticipantmode");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("attribute", self.attribute.to_json());
             parts.body_value("addressType", self.address_type.to_json());
@@ -3451,10 +3401,6 @@ pub mod connect_held_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Unique ID of a call. (呼叫唯一标识callid。)
         ///
         /// Example: `1456402370-7`. Wire name: `callid`.
@@ -3485,7 +3431,6 @@ pub mod connect_held_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         callid: Option<String>,
     }
     impl RequestBuilder {
@@ -3494,11 +3439,6 @@ pub mod connect_held_call {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// Unique ID of a call. (呼叫唯一标识callid。)
@@ -3511,13 +3451,21 @@ pub mod connect_held_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 callid: BuildError::require(self.callid, "callid")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3538,10 +3486,7 @@ pub mod connect_held_call {
             parts.path_param(self.agentid.as_str());
             parts.path("/connecthold/");
             parts.path_param(self.callid.as_str());
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -3721,10 +3666,6 @@ pub mod disconnect_party {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
         ///
         /// Phone number whose connection needs to be released, 1 to 24 digits. During an internal help call, to release the requested agent {number} is that agent's ID; to release the agent itself {number} is its softphone number. The requested party may only release itself, not the agent or the user.
@@ -3776,7 +3717,6 @@ pub mod disconnect_party {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         number: Option<String>,
     }
     impl RequestBuilder {
@@ -3785,11 +3725,6 @@ pub mod disconnect_party {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
@@ -3804,13 +3739,21 @@ pub mod disconnect_party {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 number: BuildError::require(self.number, "number")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3831,10 +3774,7 @@ pub mod disconnect_party {
             parts.path_param(self.agentid.as_str());
             parts.path("/disconnect/");
             parts.path_param(self.number.as_str());
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -3968,10 +3908,6 @@ pub mod hold_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -3998,7 +3934,6 @@ pub mod hold_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -4008,22 +3943,25 @@ pub mod hold_call {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -4043,10 +3981,7 @@ pub mod hold_call {
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/hold");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -4203,10 +4138,6 @@ pub mod hold_conference_participant {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 地址类型。6:电话号码 9:座席工号
         ///
         /// Address type. 6: phone number; 9: agent ID.
@@ -4277,7 +4208,6 @@ pub mod hold_conference_participant {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         address_type: Option<HoldConferenceParticipantAddressType>,
         address: Option<String>,
         play_mode: Option<HoldConferenceParticipantPlayMode>,
@@ -4289,11 +4219,6 @@ pub mod hold_conference_participant {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 地址类型。6:电话号码 9:座席工号
@@ -4331,9 +4256,6 @@ pub mod hold_conference_participant {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 address_type: BuildError::require(self.address_type, "addressType")?,
                 address: BuildError::require(self.address, "address")?,
                 play_mode: self.play_mode,
@@ -4341,6 +4263,17 @@ pub mod hold_conference_participant {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -4360,10 +4293,7 @@ pub mod hold_conference_participant {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/holdparticipant");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("addressType", self.address_type.to_json());
             parts.body_value("address", self.address.to_json());
@@ -4650,10 +4580,6 @@ pub mod leave_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4680,7 +4606,6 @@ pub mod leave_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -4690,22 +4615,25 @@ pub mod leave_agent_conference {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -4725,10 +4653,7 @@ pub mod leave_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/requestleaveagentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -4876,10 +4801,6 @@ pub mod poll_events {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4906,7 +4827,6 @@ pub mod poll_events {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -4916,22 +4836,25 @@ pub mod poll_events {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -4950,10 +4873,7 @@ pub mod poll_events {
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentevent/");
             parts.path_param(self.agentid.as_str());
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -5124,10 +5044,6 @@ pub mod query_hold_list {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5154,7 +5070,6 @@ pub mod query_hold_list {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -5164,22 +5079,25 @@ pub mod query_hold_list {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5199,10 +5117,7 @@ pub mod query_hold_list {
             parts.path("/resource/calldata/");
             parts.path_param(self.agentid.as_str());
             parts.path("/holdlist");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -5424,10 +5339,6 @@ pub mod query_vdn_conference_ids {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5454,7 +5365,6 @@ pub mod query_vdn_conference_ids {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -5464,22 +5374,25 @@ pub mod query_vdn_conference_ids {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5499,10 +5412,7 @@ pub mod query_vdn_conference_ids {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/queryvdnconfid");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -5678,10 +5588,6 @@ pub mod reject_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5708,7 +5614,6 @@ pub mod reject_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -5718,22 +5623,25 @@ pub mod reject_agent_conference {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5753,10 +5661,7 @@ pub mod reject_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/rejectagentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -5937,10 +5842,6 @@ pub mod release_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5967,7 +5868,6 @@ pub mod release_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -5977,22 +5877,25 @@ pub mod release_agent_conference {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -6012,10 +5915,7 @@ pub mod release_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/releaseagentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -6161,10 +6061,6 @@ pub mod request_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 会场能够容纳的与会人数。取值范围:1~120。
         ///
         /// Number of participants the conference can hold. Value range 1–120.
@@ -6278,7 +6174,6 @@ pub mod request_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         member_num: Option<i64>,
         conf_caller_no: Option<String>,
         time: Option<i64>,
@@ -6293,11 +6188,6 @@ pub mod request_agent_conference {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 会场能够容纳的与会人数。取值范围:1~120。
@@ -6353,9 +6243,6 @@ pub mod request_agent_conference {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 member_num: BuildError::require(self.member_num, "memberNum")?,
                 conf_caller_no: self.conf_caller_no,
                 time: self.time,
@@ -6366,6 +6253,17 @@ pub mod request_agent_conference {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -6385,10 +6283,7 @@ pub mod request_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/requestagentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("memberNum", self.member_num.to_json());
             if let Some(value) = &self.conf_caller_no {
@@ -6606,10 +6501,6 @@ pub mod sign_in {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
         ///
         /// Length: at most 32. Wire name: `password`.
@@ -6748,7 +6639,6 @@ pub mod sign_in {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         password: Option<::switchboard_runtime::Secret>,
         phonenum: Option<String>,
         autoanswer: Option<bool>,
@@ -6772,11 +6662,6 @@ pub mod sign_in {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
@@ -6875,9 +6760,6 @@ pub mod sign_in {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 password: BuildError::require(self.password, "password")?,
                 phonenum: BuildError::require(self.phonenum, "phonenum")?,
                 autoanswer: self.autoanswer,
@@ -6898,6 +6780,17 @@ pub mod sign_in {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -6915,10 +6808,7 @@ pub mod sign_in {
             parts.operation(ID, &[]);
             parts.path("/resource/onlineagent/");
             parts.path_param(self.agentid.as_str());
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("password", self.password.to_json());
             parts.body_value("phonenum", self.phonenum.to_json());
@@ -7223,10 +7113,6 @@ pub mod sign_out {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -7253,7 +7139,6 @@ pub mod sign_out {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
@@ -7263,22 +7148,25 @@ pub mod sign_out {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -7298,10 +7186,7 @@ pub mod sign_out {
             parts.path("/resource/onlineagent/");
             parts.path_param(self.agentid.as_str());
             parts.path("/logout");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -7429,10 +7314,6 @@ pub mod three_party_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Indicates the ID of the call that the agent is holding. It cannot be blank.
         ///
         /// Length: at least 1. Example: `1456402370-7`. Wire name: `callid`.
@@ -7479,7 +7360,6 @@ pub mod three_party_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         callid: Option<String>,
         callappdata: Option<String>,
     }
@@ -7489,11 +7369,6 @@ pub mod three_party_call {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// Indicates the ID of the call that the agent is holding. It cannot be blank.
@@ -7513,14 +7388,22 @@ pub mod three_party_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 callid: BuildError::require(self.callid, "callid")?,
                 callappdata: self.callappdata,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -7540,10 +7423,7 @@ pub mod three_party_call {
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/confjoin");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("callid", self.callid.to_json());
             if let Some(value) = &self.callappdata {
@@ -7716,10 +7596,6 @@ pub mod transfer_conference_chair {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 待转移的目标座席工号。
         ///
         /// ID of the agent to whom the chairperson permission is to be transferred.
@@ -7754,7 +7630,6 @@ pub mod transfer_conference_chair {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         dest_agent_no: Option<i64>,
     }
     impl RequestBuilder {
@@ -7763,11 +7638,6 @@ pub mod transfer_conference_chair {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 待转移的目标座席工号。
@@ -7780,13 +7650,21 @@ pub mod transfer_conference_chair {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 dest_agent_no: BuildError::require(self.dest_agent_no, "destAgentNo")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -7806,10 +7684,7 @@ pub mod transfer_conference_chair {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/applytoshiftpresident");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("destAgentNo", self.dest_agent_no.to_json());
             parts.finish()
@@ -7950,10 +7825,6 @@ pub mod unhold_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Unique ID of a call.
         ///
         /// Example: `1456402370-7`. Wire name: `callid`.
@@ -7984,7 +7855,6 @@ pub mod unhold_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         callid: Option<String>,
     }
     impl RequestBuilder {
@@ -7993,11 +7863,6 @@ pub mod unhold_call {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// Unique ID of a call.
@@ -8010,13 +7875,21 @@ pub mod unhold_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 callid: self.callid,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -8036,10 +7909,7 @@ pub mod unhold_call {
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/gethold");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             if let Some(value) = &self.callid {
                 parts.query("callid", value.as_str());
             }
@@ -8198,10 +8068,6 @@ pub mod unhold_conference_participant {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 地址类型。6:电话号码 9:座席工号
         ///
         /// Address type. 6: phone number; 9: agent ID.
@@ -8250,7 +8116,6 @@ pub mod unhold_conference_participant {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         address_type: Option<UnholdConferenceParticipantAddressType>,
         address: Option<String>,
     }
@@ -8260,11 +8125,6 @@ pub mod unhold_conference_participant {
         /// Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// 地址类型。6:电话号码 9:座席工号
@@ -8287,14 +8147,22 @@ pub mod unhold_conference_participant {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 address_type: BuildError::require(self.address_type, "addressType")?,
                 address: BuildError::require(self.address, "address")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -8314,10 +8182,7 @@ pub mod unhold_conference_participant {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/unholdparticipant");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("addressType", self.address_type.to_json());
             parts.body_value("address", self.address.to_json());
@@ -8463,7 +8328,8 @@ pub mod unhold_conference_participant {
 ///
 /// One method per endpoint, each an `async fn` in effect: every method is the
 /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
-/// calls.
+/// calls. The futures own a clone of the client (`'static`): they can be spawned.
+/// `RequestBuilder::send(&client)` builds and calls in one step.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
@@ -8515,8 +8381,8 @@ impl Client {
             answer_agent_conference::Output,
             answer_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Answering a Call: The agent answers a ringing voice call after receiving AgentEvent_Ringing.
     ///
@@ -8526,8 +8392,8 @@ impl Client {
         request: answer_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<answer_call::Output, answer_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Inviting Participants in Batches: The chairperson invites several participants (agents or phone numbers) to the conference.
     ///
@@ -8540,8 +8406,8 @@ impl Client {
             batch_add_participants::Output,
             batch_add_participants::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Deleting Participants in Batches: The chairperson removes several participants from the conference; the result lists those not found.
     ///
@@ -8554,8 +8420,8 @@ impl Client {
             batch_remove_participants::Output,
             batch_remove_participants::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Modifying Participant Attributes: The chairperson sets a participant's channel attribute (listen only, talk only, both, neither).
     ///
@@ -8568,8 +8434,8 @@ impl Client {
             change_participant_mode::Output,
             change_participant_mode::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Holding Connection: The agent connects its ongoing call and a held call (连接保持).
     ///
@@ -8582,8 +8448,8 @@ impl Client {
             connect_held_call::Output,
             connect_held_call::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Releasing a Connection of a Specified Number: The agent releases the connection of one phone number, typically in internal help and three-party calls.
     ///
@@ -8593,8 +8459,8 @@ impl Client {
         request: disconnect_party::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<disconnect_party::Output, disconnect_party::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Holding a Call: The agent holds its ongoing call.
     ///
@@ -8604,8 +8470,8 @@ impl Client {
         request: hold_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<hold_call::Output, hold_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Holding a Participant in a Conference: The chairperson holds one participant of the conference, playing a voice file to it.
     ///
@@ -8618,8 +8484,8 @@ impl Client {
             hold_conference_participant::Output,
             hold_conference_participant::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Leaving an Agent Conference: An agent that is not the chairperson leaves the agent conference it has joined.
     ///
@@ -8632,8 +8498,8 @@ impl Client {
             leave_agent_conference::Output,
             leave_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID.
     ///
@@ -8643,8 +8509,8 @@ impl Client {
         request: poll_events::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<poll_events::Output, poll_events::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Querying the List of Held Calls: A signed-in agent queries the list of its held calls.
     ///
@@ -8654,8 +8520,8 @@ impl Client {
         request: query_hold_list::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<query_hold_list::Output, query_hold_list::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Querying an Ongoing Conference ID in the VDN: An inspector queries the IDs of the conferences in progress in its VDN.
     ///
@@ -8668,8 +8534,8 @@ impl Client {
             query_vdn_conference_ids::Output,
             query_vdn_conference_ids::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Rejecting an Agent Conference Call: An invited agent rejects the conference call after receiving AgentConf_Ringing.
     ///
@@ -8682,8 +8548,8 @@ impl Client {
             reject_agent_conference::Output,
             reject_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Releasing an Agent Conference: The chairperson releases the conference; the chairperson and all participants are deleted.
     ///
@@ -8696,8 +8562,8 @@ impl Client {
             release_agent_conference::Output,
             release_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Applying for an Agent Conference: An agent applies for an agent conference and, once it succeeds, becomes its chairperson.
     ///
@@ -8710,8 +8576,8 @@ impl Client {
             request_agent_conference::Output,
             request_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls.
     ///
@@ -8721,8 +8587,8 @@ impl Client {
         request: sign_in::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<sign_in::Output, sign_in::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Signing Out: Signs an agent out of the agent gateway.
     ///
@@ -8732,8 +8598,8 @@ impl Client {
         request: sign_out::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<sign_out::Output, sign_out::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Making a Three-Party Call: The agent joins its ongoing call and a held call into a three-party call.
     ///
@@ -8743,8 +8609,8 @@ impl Client {
         request: three_party_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<three_party_call::Output, three_party_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Transferring the Chairperson Permission: The chairperson transfers the chairperson permission to another agent in the conference.
     ///
@@ -8757,8 +8623,8 @@ impl Client {
             transfer_conference_chair::Output,
             transfer_conference_chair::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Unholding a Call: The agent takes a held call off hold.
     ///
@@ -8768,8 +8634,8 @@ impl Client {
         request: unhold_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<unhold_call::Output, unhold_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference.
     ///
@@ -8782,8 +8648,8 @@ impl Client {
             unhold_conference_participant::Output,
             unhold_conference_participant::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Opens the event stream: calls [`poll_events`] with `request` again and again (300 ms after each answer), through this client's transport and auth, and yields the events of its answers. Polling also keeps the session alive: while the stream is open it polls even when nobody reads (a slow reader gets `Lagged`), and dropping it ends the session's heartbeat. Drop the stream to stop. See [`events`] for an example.
     pub fn events(&self, request: poll_events::Request) -> events::EventStream {
@@ -8849,6 +8715,9 @@ impl ClientBuilder {
         self
     }
     /// Authenticates with this scheme (see [`auth`] for the ones the API documents).
+    /// Without it, the client uses the documented scheme when that needs no
+    /// credentials, and otherwise every call fails before sending
+    /// (`AuthErrorKind::NoCredentials`); [`without_auth`](Self::without_auth) sends none.
     pub fn auth(mut self, auth: impl ::switchboard_runtime::auth::Auth) -> Self {
         self.config.auth = Some(::std::sync::Arc::new(auth));
         self
@@ -8877,7 +8746,18 @@ impl ClientBuilder {
         self.config.options.attempt_timeout = Some(timeout);
         self
     }
-    /// The client; fails when a base URL variable without default is unset.
+    /// Sends no credentials at all (tests against an in-memory transport, a server
+    /// without auth). Without this or [`auth`](Self::auth), the client uses the API's
+    /// documented scheme when it needs no credentials, and otherwise fails every call
+    /// with `AuthErrorKind::NoCredentials` before sending.
+    pub fn without_auth(mut self) -> Self {
+        self.config.auth = Some(
+            ::std::sync::Arc::new(::switchboard_runtime::auth::NoAuth),
+        );
+        self
+    }
+    /// The client; fails when a base URL variable without default is unset or would
+    /// change the URL's structure.
     pub fn build(
         self,
     ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
@@ -8888,9 +8768,22 @@ impl ClientBuilder {
                 ("port", Some(self.port.as_deref().unwrap_or("8043"))),
             ],
         );
-        Ok(Client {
-            core: self.config.build(url)?,
-        })
+        let mut config = self.config;
+        if config.auth.is_none() {
+            config.auth = Some(
+                match auth::session_header() {
+                    Ok(scheme) => ::std::sync::Arc::new(scheme),
+                    Err(_) => {
+                        ::std::sync::Arc::new(
+                            ::switchboard_runtime::auth::MissingCredentials::new(
+                                "session_header",
+                            ),
+                        )
+                    }
+                },
+            );
+        }
+        Ok(Client { core: config.build(url)? })
     }
 }
 #[rustfmt::skip]
@@ -8910,4 +8803,18 @@ pub mod auth {
             .value_prefix("JSESSIONID=");
         Ok(::switchboard_runtime::auth::SessionHeaderAuth::new(config))
     }
+    /// Why a call failed before a response: credentials could not be applied
+    /// ([`AuthError`], e.g. [`AuthErrorKind::NoSession`]) or the transport failed.
+    pub use ::switchboard_runtime::auth::{AuthError, AuthErrorKind, SendError};
 }
+#[rustfmt::skip]
+/// Credentials are given as a `Secret` (never printed, zeroed on drop).
+pub use ::switchboard_runtime::Secret;
+#[rustfmt::skip]
+/// Transports: `transport::ReqwestTransport` (the default, feature `reqwest`),
+/// [`transport::InMemoryTransport`] for tests, the [`transport::Transport`] trait for
+/// your own.
+pub use ::switchboard_runtime::transport;
+#[rustfmt::skip]
+/// The retry policy ([`retry::RetryPolicy`]).
+pub use ::switchboard_runtime::retry;

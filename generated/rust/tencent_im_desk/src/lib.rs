@@ -949,6 +949,17 @@ pub mod contact_user {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -1212,6 +1223,17 @@ pub mod describe_agent_statistics {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1524,6 +1546,17 @@ pub mod describe_chat_messages {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1905,6 +1938,17 @@ pub mod describe_im_cdr_list {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -2133,6 +2177,17 @@ pub mod describe_reception_realtime_statistics {
             let request = Request {};
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2423,6 +2478,17 @@ pub mod describe_session_statistics {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -2694,6 +2760,17 @@ pub mod end_session {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -2922,6 +2999,17 @@ pub mod get_session_state {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3259,6 +3347,17 @@ pub mod send_msg {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -3468,6 +3567,17 @@ pub mod send_stream_msg {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3757,6 +3867,17 @@ pub mod transfer_to_human {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -3969,7 +4090,8 @@ pub mod transfer_to_human {
 ///
 /// One method per endpoint, each an `async fn` in effect: every method is the
 /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
-/// calls.
+/// calls. The futures own a clone of the client (`'static`): they can be spawned.
+/// `RequestBuilder::send(&client)` builds and calls in one step.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
@@ -4018,8 +4140,8 @@ impl Client {
         request: contact_user::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<contact_user::Output, contact_user::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Query Live Agent Analysis Data: Query per-agent daily analysis data (online times, session and message counts, response times, satisfaction).
     ///
@@ -4032,8 +4154,8 @@ impl Client {
             describe_agent_statistics::Output,
             describe_agent_statistics::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Query the Chat Record of the Specified Session: Query the chat record (messages) of a specified session, paged.
     ///
@@ -4046,8 +4168,8 @@ impl Client {
             describe_chat_messages::Output,
             describe_chat_messages::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Query Session Records: Query desk session (service) records in a time range, optionally for one user, paged.
     ///
@@ -4060,8 +4182,8 @@ impl Client {
             describe_im_cdr_list::Output,
             describe_im_cdr_list::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// 查询实时接待统计数据: Query real-time reception statistics (agents by status, sessions transferred, being served and queueing, per-group queues).
     ///
@@ -4074,8 +4196,8 @@ impl Client {
             describe_reception_realtime_statistics::Output,
             describe_reception_realtime_statistics::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// 查询会话统计数据: Query session statistics aggregated per day or per hour.
     ///
@@ -4088,8 +4210,8 @@ impl Client {
             describe_session_statistics::Output,
             describe_session_statistics::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Ending Session: End a session that has been transferred to a human through this API.
     ///
@@ -4099,8 +4221,8 @@ impl Client {
         request: end_session::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<end_session::Output, end_session::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Querying User Session Status: Query the status of a user session (bot, queueing, waiting for or served by a live agent).
     ///
@@ -4113,8 +4235,8 @@ impl Client {
             get_session_state::Output,
             get_session_state::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Send Messages: App admins send a message to a user in a desk session (also visible to the live agent after transfer).
     ///
@@ -4124,8 +4246,8 @@ impl Client {
         request: send_msg::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<send_msg::Output, send_msg::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Sending Stream Messages: App admins send a streaming message to a user in chunks; the first call returns a MsgKey that later calls repeat.
     ///
@@ -4135,8 +4257,8 @@ impl Client {
         request: send_stream_msg::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<send_stream_msg::Output, send_stream_msg::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Agent Transfer: App admins transfer a user's session to a live agent.
     ///
@@ -4149,8 +4271,8 @@ impl Client {
             transfer_to_human::Output,
             transfer_to_human::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
 }
 #[rustfmt::skip]
@@ -4207,6 +4329,9 @@ impl ClientBuilder {
         self
     }
     /// Authenticates with this scheme (see [`auth`] for the ones the API documents).
+    /// Without it, the client uses the documented scheme when that needs no
+    /// credentials, and otherwise every call fails before sending
+    /// (`AuthErrorKind::NoCredentials`); [`without_auth`](Self::without_auth) sends none.
     pub fn auth(mut self, auth: impl ::switchboard_runtime::auth::Auth) -> Self {
         self.config.auth = Some(::std::sync::Arc::new(auth));
         self
@@ -4235,7 +4360,18 @@ impl ClientBuilder {
         self.config.options.attempt_timeout = Some(timeout);
         self
     }
-    /// The client; fails when a base URL variable without default is unset.
+    /// Sends no credentials at all (tests against an in-memory transport, a server
+    /// without auth). Without this or [`auth`](Self::auth), the client uses the API's
+    /// documented scheme when it needs no credentials, and otherwise fails every call
+    /// with `AuthErrorKind::NoCredentials` before sending.
+    pub fn without_auth(mut self) -> Self {
+        self.config.auth = Some(
+            ::std::sync::Arc::new(::switchboard_runtime::auth::NoAuth),
+        );
+        self
+    }
+    /// The client; fails when a base URL variable without default is unset or would
+    /// change the URL's structure.
     pub fn build(
         self,
     ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
@@ -4243,9 +4379,15 @@ impl ClientBuilder {
             BASE_URL_TEMPLATE,
             &[("domain", Some(self.domain.as_deref().unwrap_or("console.tim.qq.com")))],
         );
-        Ok(Client {
-            core: self.config.build(url)?,
-        })
+        let mut config = self.config;
+        if config.auth.is_none() {
+            config.auth = Some(
+                ::std::sync::Arc::new(
+                    ::switchboard_runtime::auth::MissingCredentials::new("tls_sig_query"),
+                ),
+            );
+        }
+        Ok(Client { core: config.build(url)? })
     }
 }
 #[rustfmt::skip]
@@ -4276,4 +4418,18 @@ pub mod auth {
                 .expire_seconds(15552000u64),
         )
     }
+    /// Why a call failed before a response: credentials could not be applied
+    /// ([`AuthError`], e.g. [`AuthErrorKind::NoSession`]) or the transport failed.
+    pub use ::switchboard_runtime::auth::{AuthError, AuthErrorKind, SendError};
 }
+#[rustfmt::skip]
+/// Credentials are given as a `Secret` (never printed, zeroed on drop).
+pub use ::switchboard_runtime::Secret;
+#[rustfmt::skip]
+/// Transports: `transport::ReqwestTransport` (the default, feature `reqwest`),
+/// [`transport::InMemoryTransport`] for tests, the [`transport::Transport`] trait for
+/// your own.
+pub use ::switchboard_runtime::transport;
+#[rustfmt::skip]
+/// The retry policy ([`retry::RetryPolicy`]).
+pub use ::switchboard_runtime::retry;
