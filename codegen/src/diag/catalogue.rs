@@ -359,6 +359,10 @@ impl Problem {
                  write it under `fields`"
                     .into(),
             ),
+            Problem::UnknownReference { kind: "common error code", .. } => Some(
+                "`error_roles` names codes of the service's `errors` (those every endpoint can \
+                 return): list the code there first".into(),
+            ),
             Problem::UnknownReference { kind: "shared parameter", .. } => Some(
                 "declare it once in service.yaml under `params` (with `name`, `in` and `type`)".into(),
             ),

@@ -32,6 +32,28 @@ fn inferred(entries: Vec<(&'static str, &Text)>) -> Vec<Inferred> {
         .collect()
 }
 
+fn error_roles(s: &spec::ServiceSpec) -> Vec<ErrorRole> {
+    let Some(roles) = &s.error_roles else {
+        return Vec::new();
+    };
+    let reasons = roles
+        .inferred
+        .as_ref()
+        .map_or_else(Vec::new, |i| inferred(i.entries()));
+    roles
+        .entries()
+        .into_iter()
+        .map(|(role, code)| ErrorRole {
+            role: role.to_owned(),
+            code: code.value.clone(),
+            inferred: reasons
+                .iter()
+                .find(|r| r.key == role)
+                .map(|r| r.reason.clone()),
+        })
+        .collect()
+}
+
 fn field_inferred(f: &FieldSpec) -> Vec<Inferred> {
     f.inferred
         .as_ref()
@@ -108,6 +130,7 @@ fn lower_service(files: &spec::ServiceFiles) -> Service {
                 .map_or_else(Vec::new, |i| inferred(i.entries())),
         },
         errors: s.errors.iter().map(|e| error_code(e, None)).collect(),
+        error_roles: error_roles(s),
         event_envelope: s.event_envelope.as_ref().map(|e| EventEnvelope {
             delivery: delivery(s, &e.delivery.value),
             description: text(&e.description),

@@ -69,6 +69,8 @@ pub struct Service {
     pub envelope: Envelope,
     /// Common error codes.
     pub errors: Vec<ErrorCode>,
+    /// Which common codes answer a bad parameter or a bad credential, in format order.
+    pub error_roles: Vec<ErrorRole>,
     /// Event framing.
     pub event_envelope: Option<EventEnvelope>,
     /// Events.
@@ -255,6 +257,17 @@ pub struct CodeField {
     pub field: String,
     /// Success value.
     pub success: CodeValue,
+}
+
+/// A common code the spec names for a kind of failure (`error_roles`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ErrorRole {
+    /// `invalid_parameter`, `missing_parameter` or `unauthenticated`.
+    pub role: String,
+    /// The code, one of the service's common codes.
+    pub code: CodeValue,
+    /// Why this code, when no page assigns it in so many words.
+    pub inferred: Option<String>,
 }
 
 /// A documented error code.
@@ -670,6 +683,19 @@ pub struct Endpoint {
     pub source: Source,
 }
 
+impl Endpoint {
+    /// The caller's values of a request, in `Request` order: the parameters the auth scheme
+    /// does not fill in, then the body fields.
+    pub fn request_fields(&self) -> impl Iterator<Item = &Field> {
+        let params = self
+            .params
+            .iter()
+            .filter(|p| p.caller_sets())
+            .map(|p| &p.field);
+        params.chain(self.request.iter().flat_map(|r| &r.fields))
+    }
+}
+
 /// A fixed dispatch value.
 #[derive(Clone, Debug, Serialize)]
 pub struct Dispatch {
@@ -692,6 +718,20 @@ pub struct Param {
     pub from_auth: bool,
     /// The field.
     pub field: Field,
+}
+
+impl Param {
+    /// A `Content-Type` header: it describes the body the client serializes, so the client
+    /// sends it (its documented default, else the body's media type) and never asks for it.
+    pub fn is_content_type(&self) -> bool {
+        self.location == ParamIn::Header
+            && self.field.name.wire.eq_ignore_ascii_case("content-type")
+    }
+
+    /// Whether the caller gives this value (not the auth scheme, not the client itself).
+    pub fn caller_sets(&self) -> bool {
+        !self.from_auth && !self.is_content_type()
+    }
 }
 
 /// A body.

@@ -42,6 +42,8 @@ pub struct ServiceSpec {
     /// Error codes every endpoint of the API can return.
     #[serde(default)]
     pub errors: Vec<ErrorSpec>,
+    /// Which of `errors` answer a bad parameter and a bad credential.
+    pub error_roles: Option<super::inferred::ErrorRolesSpec>,
     /// How pushed or polled events are framed.
     pub event_envelope: Option<EventEnvelopeSpec>,
     /// Events the API delivers.
@@ -69,6 +71,11 @@ pub struct ServiceSpec {
     /// struct, exactly as if the fields were written in it.
     #[serde(default)]
     pub shapes: Vec<ShapeSpec>,
+    /// Named JSON mappings a documented sample writes in with `$use: <name>` (a response
+    /// envelope, a notification's call object): the part's keys in its order, keys written
+    /// beside `$use` in the part key's place or after.
+    #[serde(default)]
+    pub sample_parts: BTreeMap<String, Sp<Json>>,
 }
 
 /// A documentation page a fact was taken from.
@@ -566,8 +573,8 @@ pub struct EndpointSpec {
     pub source: SourceSpec,
 
     // Said once (see `shared.rs`; resolved when loading).
-    /// Names of `endpoint_defaults` entries (dispatch names, parameter names, error codes) this
-    /// endpoint does not inherit.
+    /// Names of `endpoint_defaults` entries (dispatch names, parameter names, error codes,
+    /// `sample_params` names, `sample_response`) this endpoint does not inherit.
     #[serde(default)]
     pub without_defaults: Vec<Text>,
 }
@@ -813,7 +820,7 @@ pub struct SampleRequestSpec {
 }
 
 /// A sample response.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SampleResponseSpec {
     /// HTTP status (default 200).

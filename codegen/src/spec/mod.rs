@@ -8,6 +8,7 @@ pub mod format;
 pub mod inferred;
 pub mod page;
 pub mod resolve;
+mod sample_parts;
 pub mod shared;
 pub mod yaml;
 
@@ -130,6 +131,7 @@ pub fn load_dir(root: &Path) -> Result<SpecSet, LoadError> {
             file,
             &spec,
             &mut endpoints,
+            &set.sources,
             &mut errors,
             &mut set.resolution,
         );

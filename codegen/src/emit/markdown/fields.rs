@@ -62,6 +62,9 @@ pub struct FieldRow {
     /// Supplied by the auth scheme (parameters only).
     #[serde(skip)]
     pub from_auth: bool,
+    /// Sent by the client itself, as documented (a `Content-Type` header; parameters only).
+    #[serde(skip)]
+    pub set_by_client: bool,
     /// Named type already being expanded above this row: not expanded again.
     #[serde(skip)]
     recursive: Option<String>,
@@ -94,6 +97,12 @@ impl FieldRow {
         notes.extend(self.member_docs.iter().map(|d| note(None, d)));
         if self.from_auth {
             notes.push(note(None, "Supplied by the authentication scheme."));
+        }
+        if self.set_by_client {
+            notes.push(note(
+                None,
+                "Sent by the client as documented (it serializes the body); not a request setter.",
+            ));
         }
         if let Some(id) = &self.recursive {
             let text = format!("{id} contains itself; its fields are listed above.");
@@ -208,6 +217,7 @@ pub fn row(field: &Field, path: &str, types: &Types<'_>) -> FieldRow {
         unconfirmed: field.unconfirmed.clone(),
         inferred: inferred_list(&field.inferred),
         from_auth: false,
+        set_by_client: false,
         recursive: None,
         notes: Vec::new(),
     }
@@ -236,6 +246,7 @@ pub fn type_row(named: &NamedType, types: &Types<'_>) -> Vec<FieldRow> {
                 unconfirmed: None,
                 inferred: None,
                 from_auth: false,
+                set_by_client: false,
                 recursive: None,
                 notes: Vec::new(),
             });

@@ -88,7 +88,7 @@ pub(super) fn emit_auth_parameters(endpoint: &Endpoint) -> Vec<Value> {
 /// name (§4.8.12.1): the document says it as the operation's media type instead
 /// ([`body::emit_request_body`](super::body::emit_request_body)); the client still sends it.
 pub(super) fn is_content_type(param: &Param) -> bool {
-    param.location == ParamIn::Header && param.field.name.wire.eq_ignore_ascii_case("content-type")
+    param.is_content_type()
 }
 
 fn location(location: ParamIn) -> &'static str {

@@ -88,7 +88,7 @@ fn members<'a>(types: &mut Types<'_>, endpoint: &'a Endpoint) -> Vec<Member<'a>>
     let params = endpoint
         .params
         .iter()
-        .filter(|p| !p.from_auth)
+        .filter(|p| p.caller_sets())
         .map(|p| (&p.field, Some(p.location)));
     let body = endpoint
         .request
@@ -386,6 +386,13 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
                 request.validate()?;
                 Ok(request)
             }
+
+            /// Builds the request and calls it with `client` in one step (a build error is
+            /// the call's `Error::Build`); the future owns a clone of the client.
+            #[inline]
+            pub fn send(self, client: &super::Client) -> impl ::std::future::Future<Output = ::std::result::Result<Output, Error>> + Send + 'static {
+                client.core.call_built(self.build())
+            }
         }
     }
 }
@@ -509,6 +516,14 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
     {
         let (name, value) = (&d.name, &d.value);
         steps.push(quote!(parts.header(#name, #value)?;));
+    }
+    // The client owns the body's media type: a documented `Content-Type` header goes out as
+    // documented (its default), never as a caller's value.
+    for p in endpoint.params.iter().filter(|p| p.is_content_type()) {
+        if let Some(Value::String(value)) = &p.field.default {
+            let name = &p.field.name.wire;
+            steps.push(quote!(parts.header(#name, #value)?;));
+        }
     }
     for m in members {
         let wire = &m.field.name.wire;

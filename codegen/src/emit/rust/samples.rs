@@ -232,7 +232,7 @@ pub(super) fn sample_setters(
     let module = ident(&endpoint.rust);
     let module_path = quote!(#module);
     let mut setters = Vec::new();
-    for param in endpoint.params.iter().filter(|p| !p.from_auth) {
+    for param in endpoint.params.iter().filter(|p| p.caller_sets()) {
         if let Some(value) = sample.params.get(&param.field.name.wire) {
             setters.push(setter(&param.field, value, &module_path, krate));
         }
@@ -356,7 +356,7 @@ fn sample_request(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
         .map(|d| (d.name.clone(), d.value.clone()))
         .collect();
     let mut headers = Vec::new();
-    for param in endpoint.params.iter().filter(|p| !p.from_auth) {
+    for param in endpoint.params.iter().filter(|p| p.caller_sets()) {
         let value = sample.params.get(&param.field.name.wire).or(param
             .field
             .default

@@ -45,7 +45,7 @@ fn auth(service: &Service) -> TokenStream {
         Some(AuthScheme::SessionHeader { .. }) => quote!(.auth(api::auth::session_header()?)),
         Some(AuthScheme::BasicCsrf { .. }) => {
             let password = secret("sim-password");
-            quote!(.auth(api::auth::basic_csrf("sim-user", #password, &simulator.base_url())?))
+            quote!(.auth(api::auth::basic_csrf("sim-user", #password)?))
         }
         Some(AuthScheme::TlsSigQuery { .. }) => {
             let key = secret("sim-app-key");
@@ -72,15 +72,9 @@ fn sample_setters(endpoint: &Endpoint, sample: &Sample) -> Vec<TokenStream> {
 fn example_setters(endpoint: &Endpoint) -> Option<Vec<TokenStream>> {
     let module = ident(&endpoint.rust);
     let module_path = quote!(#module);
-    let params = endpoint
-        .params
-        .iter()
-        .filter(|p| !p.from_auth)
-        .map(|p| &p.field);
-    let body = endpoint.request.iter().flat_map(|r| &r.fields);
     let mut setters = Vec::new();
-    for field in params
-        .chain(body)
+    for field in endpoint
+        .request_fields()
         .filter(|f| f.required && f.default.is_none())
     {
         let ty = &field.ty;
@@ -134,20 +128,32 @@ pub fn example_tokens(service: &Service) -> Option<TokenStream> {
     let sign_in = sign_in(service, endpoint)?;
     let method = ident(&endpoint.rust);
     let auth = auth(service);
-    // A documented code of the endpoint (else of the service) for the scripted failure.
-    let code = endpoint
-        .errors
-        .first()
-        .or(service.errors.first())
-        .map(|e| e.code.to_string());
-    let failure = code.map(|code| {
-        quote! {
-            // Script the next answer: a documented error, in the vendor's envelope.
-            simulator.fail_with(api::#module::ID, #code);
-            let failed = client.#method(request).await;
-            assert!(failed.is_err());
+    // A documented error of the endpoint, named by its `Error` variant (checked at compile
+    // time), else a service-wide code by its text.
+    let failure = match (endpoint.errors.first(), service.errors.first()) {
+        (Some(own), _) => {
+            let variant = ident(&own.rust);
+            Some(quote! {
+                // Script the next answer: a documented error, named by its variant, answered in
+                // the vendor's envelope.
+                simulator
+                    .endpoint::<api::#module::Request>()
+                    .fail_with(api::#module::Error::#variant);
+                let failed = client.#method(request).await;
+                assert!(matches!(failed, Err(api::#module::Error::#variant(_))));
+            })
         }
-    });
+        (None, Some(common)) => {
+            let code = common.code.to_string();
+            Some(quote! {
+                // Script the next answer: a documented error, in the vendor's envelope.
+                simulator.fail_with(api::#module::ID, #code);
+                let failed = client.#method(request).await;
+                assert!(failed.is_err());
+            })
+        }
+        (None, None) => None,
+    };
     Some(quote! {
         use #krate as api;
 
@@ -163,7 +169,9 @@ pub fn example_tokens(service: &Service) -> Option<TokenStream> {
             #sign_in
             let request = api::#module::Request::builder() #(#setters)* .build()?;
             client.#method(request.clone()).await?;
-            assert_eq!(simulator.requests_to(api::#module::ID).len(), 1);
+            // What it received, decoded into the endpoint's typed request.
+            let received = simulator.received::<api::#module::Request>();
+            assert_eq!(received.len(), 1);
             #failure
             Ok(())
         }

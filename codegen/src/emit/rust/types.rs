@@ -343,19 +343,23 @@ impl<'a> Types<'a> {
 /// also keeps them out of the generated text, which the generator would otherwise parse and
 /// print again for every struct.
 fn json_impls(name: &Ident, fields: &[Field], skipped: Option<TokenStream>) -> TokenStream {
-    let fields = fields
-        .iter()
-        .map(|f| {
-            let (field, wire) = (ident(&f.name.rust), &f.name.wire);
-            let presence = if f.required {
-                quote!(required)
-            } else {
-                quote!(optional)
-            };
-            quote!(#presence #field = #wire)
-        })
-        .chain(skipped);
+    let fields = wire_members(fields.iter()).chain(skipped);
     quote!(::switchboard_runtime::wire_object!(#name { #(#fields),* });)
+}
+
+/// The `wire_object!` members of these fields: `required name = "wire"` or `optional ...`.
+pub fn wire_members<'a>(
+    fields: impl Iterator<Item = &'a Field>,
+) -> impl Iterator<Item = TokenStream> {
+    fields.map(|f| {
+        let (field, wire) = (ident(&f.name.rust), &f.name.wire);
+        let presence = if f.required {
+            quote!(required)
+        } else {
+            quote!(optional)
+        };
+        quote!(#presence #field = #wire)
+    })
 }
 
 /// `serde::Serialize` and `Deserialize` through the type's JSON form.

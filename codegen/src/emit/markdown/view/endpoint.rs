@@ -109,6 +109,7 @@ pub fn endpoint(service: &Service, e: &Endpoint, anchors: &Anchors) -> EndpointV
             .map(|p| {
                 let mut row = fields::row(&p.field, &p.field.name.wire, &types);
                 row.from_auth = p.from_auth;
+                row.set_by_client = p.is_content_type();
                 row.finish()
             })
             .collect(),
