@@ -56,6 +56,7 @@ pub fn emit_client(service: &Service) -> TokenStream {
     let default_auth = default_auth(service);
     let events = super::delivery::emit_client_events(service);
     let title = format!(" An async client of {}.", service.title);
+    let example = client_example(service);
     quote! {
         #[doc = #title]
         ///
@@ -65,6 +66,7 @@ pub fn emit_client(service: &Service) -> TokenStream {
         /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
         /// calls. The futures own a clone of the client (`'static`): they can be spawned.
         /// `RequestBuilder::send(&client)` builds and calls in one step.
+        #example
         #[derive(Clone, Debug)]
         pub struct Client {
             core: ::switchboard_runtime::client::ClientCore,
@@ -198,6 +200,46 @@ pub fn emit_client(service: &Service) -> TokenStream {
         /// The retry policy ([`retry::RetryPolicy`]).
         pub use ::switchboard_runtime::retry;
     }
+}
+
+/// The `Client` docs' example: a client of the real server, base URL variables and the
+/// documented auth scheme filled with placeholders (compiled, not run).
+fn client_example(service: &Service) -> TokenStream {
+    let mut text = String::from(
+        "\n# Example\n\nA client of the server, with the documented auth scheme (replace the \
+         `your-…` values):\n\n```rust,no_run\n",
+    );
+    text.push_str(&format!("use {} as api;\n", service.crate_ident));
+    text.push_str("# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n");
+    text.push_str("let client = api::Client::builder()\n");
+    for v in service
+        .base_url
+        .variables
+        .iter()
+        .filter(|v| v.default.is_none())
+    {
+        let value = v
+            .example
+            .clone()
+            .or_else(|| {
+                v.values
+                    .first()
+                    .map(|x| crate::naming::value_text(&x.value))
+            })
+            .unwrap_or_else(|| format!("your-{}", v.name.wire.replace('_', "-")));
+        text.push_str(&format!(
+            "    .{}({value:?})\n",
+            v.name.rust.trim_start_matches("r#")
+        ));
+    }
+    if let Some(auth) = super::testing_example::auth_expr(service, "your") {
+        text.push_str(&format!("    .auth({auth})\n"));
+    }
+    text.push_str("    .build()?;\n");
+    text.push_str("// Then one call per endpoint: `api::<endpoint>::Request::builder()…send(&client).await?`.\n");
+    text.push_str("# let _ = client;\n# Ok(())\n# }\n```");
+    let lines: Vec<String> = text.split('\n').map(|l| format!(" {l}")).collect();
+    quote! { #( #[doc = #lines] )* }
 }
 
 /// The scheme a client built without `.auth(..)` uses: the documented default (first) scheme

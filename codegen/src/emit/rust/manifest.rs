@@ -95,22 +95,29 @@ fn keyword(text: &str) -> String {
     out.trim_matches('-').to_owned()
 }
 
+/// The quick start: the first endpoint's usage example with a `main` that runs it (the
+/// README's and the crate documentation's example, both run as doctests).
+pub(super) fn quick_start_code(service: &Service) -> Option<String> {
+    let code = service
+        .endpoints
+        .iter()
+        .find_map(|e| super::usage::example_text(service, e))?;
+    Some(format!(
+        "{code}# #[tokio::main(flavor = \"current_thread\")]\n\
+         # async fn main() -> Result<(), Box<dyn std::error::Error>> {{ example().await }}\n"
+    ))
+}
+
 /// `README.md`: what the crate is, a quick start (compiled and run as a doctest of the crate)
 /// and how its version is made.
 pub fn emit_readme(service: &Service) -> String {
     let name = &service.crate_name;
     let version = crate_version(service);
     let release = version.split('+').next().unwrap_or(&version);
-    let example = service
-        .endpoints
-        .iter()
-        .find_map(|e| super::usage::example_text(service, e));
-    let quick_start = match example {
+    let quick_start = match quick_start_code(service) {
         Some(code) => format!(
             "A call answered from memory (swap `InMemoryTransport` for the default reqwest \
-             transport and the auth scheme the API documents, see `auth`):\n\n```rust\n{code}\
-             # #[tokio::main(flavor = \"current_thread\")]\n\
-             # async fn main() -> Result<(), Box<dyn std::error::Error>> {{ example().await }}\n```\n"
+             transport and the auth scheme the API documents, see `auth`):\n\n```rust\n{code}```\n"
         ),
         None => "Build a `Client` with `Client::builder()`, then call one method per endpoint.\n"
             .to_owned(),

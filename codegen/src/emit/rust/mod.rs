@@ -182,8 +182,15 @@ fn emit_header(service: &Service) -> TokenStream {
         text.push_str(&format!("\n\nSource: {}", source.url));
     }
     let docs = docs::inner_doc(&text);
+    // Generator-written code, not vendor prose: not sanitized.
+    let example = manifest::quick_start_code(service).map(|code| {
+        let text = format!("# Example\n\nA call answered from memory (see [`Client`] for one against the server):\n\n```rust\n{code}```");
+        let lines: Vec<String> = text.split('\n').map(|l| format!(" {l}")).collect();
+        quote! { #( #![doc = #lines] )* }
+    });
     quote! {
         #docs
+        #example
         #![deny(missing_docs)]
         #![allow(
             clippy::large_enum_variant,  // error enums keep whole responses; boxing would cost every caller

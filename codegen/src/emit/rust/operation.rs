@@ -344,8 +344,24 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
             .description
             .as_deref()
             .map_or_else(|| format!("Sets {}.", code(&m.field.name.wire)), vendor);
-        if let Some(c) = constraints_text(&m.field.ty) {
+        // The English rendering, where the page's text is in another language.
+        if let Some(en) = &m.field.description_en {
             text.push_str("\n\n");
+            text.push_str(&vendor(en));
+        }
+        // Whether `build` insists on it, said where the caller looks.
+        text.push_str("\n\n");
+        text.push_str(if m.field.required_unknown {
+            crate::model::REQUIRED_UNKNOWN
+        } else if m.field.required && m.default.is_none() {
+            "Required: `build` fails without it."
+        } else if m.field.required {
+            "Required, with a documented default: `build` sends the default when unset."
+        } else {
+            "Optional."
+        });
+        if let Some(c) = constraints_text(&m.field.ty) {
+            text.push(' ');
             text.push_str(&c);
         }
         let docs = markdown(&text);

@@ -39,27 +39,41 @@ fn target(service: &Service) -> Option<(&Endpoint, &Sample)> {
 
 /// The client's auth with the simulator's default credentials (`Credentials::default()`).
 fn auth(service: &Service) -> TokenStream {
-    let secret = |s: &str| quote!(::switchboard_runtime::Secret::new(#s));
-    match service.auth.schemes.first() {
-        None | Some(AuthScheme::None) => quote!(),
-        Some(AuthScheme::SessionHeader { .. }) => quote!(.auth(api::auth::session_header()?)),
-        Some(AuthScheme::BasicCsrf { .. }) => {
-            let password = secret("sim-password");
-            quote!(.auth(api::auth::basic_csrf("sim-user", #password)?))
+    match auth_expr(service, "sim") {
+        Some(expr) => {
+            let expr: TokenStream = expr.parse().expect("auth_expr writes valid Rust");
+            quote!(.auth(#expr))
         }
-        Some(AuthScheme::TlsSigQuery { .. }) => {
-            let key = secret("sim-app-key");
-            quote!(.auth(api::auth::tls_sig_query(1_400_000_000, "administrator", #key)))
-        }
-        Some(AuthScheme::SignedHeadersHmacSha256 { .. }) => {
-            let key = secret("sim-access-key-secret");
-            quote!(.auth(api::auth::signed_headers_hmac_sha256("sim-access-key-id", #key)))
-        }
-        Some(AuthScheme::SignedQueryHmacSha1 { .. }) => {
-            let key = secret("sim-access-key-secret");
-            quote!(.auth(api::auth::signed_query_hmac_sha1("sim-access-key-id", #key)))
-        }
+        None => quote!(),
     }
+}
+
+/// The documented (first) scheme's constructor call with `{prefix}-…` credentials (the
+/// simulator's defaults for `sim`), as Rust text under `use <crate> as api`; `None` for `none`.
+pub(super) fn auth_expr(service: &Service, prefix: &str) -> Option<String> {
+    let secret = |what: &str| format!("api::Secret::new(\"{prefix}-{what}\")");
+    Some(match service.auth.schemes.first()? {
+        AuthScheme::None => return None,
+        AuthScheme::SessionHeader { .. } => "api::auth::session_header()?".to_owned(),
+        AuthScheme::BasicCsrf { .. } => {
+            format!(
+                "api::auth::basic_csrf(\"{prefix}-user\", {})?",
+                secret("password")
+            )
+        }
+        AuthScheme::TlsSigQuery { .. } => format!(
+            "api::auth::tls_sig_query(1_400_000_000, \"administrator\", {})",
+            secret("app-key")
+        ),
+        AuthScheme::SignedHeadersHmacSha256 { .. } => format!(
+            "api::auth::signed_headers_hmac_sha256(\"{prefix}-access-key-id\", {})",
+            secret("access-key-secret")
+        ),
+        AuthScheme::SignedQueryHmacSha1 { .. } => format!(
+            "api::auth::signed_query_hmac_sha1(\"{prefix}-access-key-id\", {})",
+            secret("access-key-secret")
+        ),
+    })
 }
 
 fn sample_setters(endpoint: &Endpoint, sample: &Sample) -> Vec<TokenStream> {

@@ -19,6 +19,86 @@
 //! Source: <https://help.aliyun.com/en/polardb/client-error-codes>
 //!
 //! Source: <https://help.aliyun.com/en/dns/error-code>
+//! # Example
+//!
+//! A call answered from memory (see [`Client`] for one against the server):
+//!
+//! ```rust
+//! use std::sync::Arc;
+//! use switchboard_alibaba_ccc as api;
+//! use api::transport::InMemoryTransport;
+//! async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//!     let transport = Arc::new(InMemoryTransport::new());
+//!     transport
+//!         .push_body(
+//!             200,
+//!             r#"{
+//!   "Code": "OK",
+//!   "HttpStatusCode": 200,
+//!   "Message": "无",
+//!   "RequestId": "EEEE671A-3E24-4A04-81E6-6C4F5B39DF75",
+//!   "Params": [
+//!     "无"
+//!   ],
+//!   "Data": {
+//!     "ContextId": 103655,
+//!     "CallContext": {
+//!       "JobId": "job-6538214103685****",
+//!       "InstanceId": "ccc-test",
+//!       "ChannelContexts": [
+//!         {
+//!           "Index": 1,
+//!           "ReleaseInitiator": "1390501****",
+//!           "ChannelState": "ANSWERED",
+//!           "Destination": "1390501****",
+//!           "UserId": "agent@ccc-test",
+//!           "SkillGroupId": "skillgroup@ccc-test",
+//!           "Timestamp": 1609138903315,
+//!           "ReleaseReason": "404 - No destination",
+//!           "CallType": "INBOUND",
+//!           "JobId": "job-6538214103685****",
+//!           "ChannelId": "ch:user:1390501****->8032****:1609138902226:job-653821410368****",
+//!           "Originator": "0830019****",
+//!           "UserExtension": "8032****",
+//!           "ChannelVariables": "a=b;c=d;"
+//!         }
+//!       ],
+//!       "CallType": "INBOUND"
+//!     },
+//!     "UserContext": {
+//!       "Extension": "8032****",
+//!       "Heartbeat": 1609136956378,
+//!       "WorkMode": "ON_SITE",
+//!       "DeviceId": "ACC-YUNBS-1.0.10-****",
+//!       "UserId": "agent@ccc-test",
+//!       "Reserved": 1609136956378,
+//!       "BreakCode": "Warm-up",
+//!       "InstanceId": "ccc-test",
+//!       "OutboundScenario": false,
+//!       "Mobile": "1324730****",
+//!       "JobId": "job-6538214103685****"
+//!     }
+//!   }
+//! }"#,
+//!         );
+//!     let client = api::Client::builder()
+//!         .base_url("https://api.test")
+//!         .transport(Arc::clone(&transport))
+//!         .without_auth()
+//!         .build()?;
+//!     let output = api::answer_call::Request::builder()
+//!         .instance_id("ccc-test")
+//!         .user_id("agent@ccc-test")
+//!         .device_id("device")
+//!         .job_id("job-65382141036853491")
+//!         .send(&client)
+//!         .await?;
+//!     println!("{output:?}");
+//!     Ok(())
+//! }
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> { example().await }
+//! ```
 #![deny(missing_docs)]
 #![allow(
     clippy::large_enum_variant,
@@ -1100,21 +1180,37 @@ pub mod answer_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// The instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID。
+        ///
+        /// The agent ID.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// The device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
@@ -1407,33 +1503,55 @@ pub mod barge_in_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起强插的坐席 ID。
+        ///
+        /// The agent ID that initiates the barge-in.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 被强插的座席 ID。
+        ///
+        /// The agent ID being barged in on.
+        ///
+        /// Required: `build` fails without it.
         pub fn barged_user_id(mut self, value: impl Into<String>) -> Self {
             self.barged_user_id = Some(value.into());
             self
         }
         /// 强插超时时间,经过指定的时间强插仍未成功,则取消强插,正常情况下,强插操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
         ///
-        /// Format: `int32`.
+        /// Barge-in timeout in seconds: if the barge-in has not succeeded within it, it is cancelled. Normally it succeeds at once; the timeout guards against anomalies. Optional; 30 by default.
+        ///
+        /// Optional. Format: `int32`.
         pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
@@ -1813,50 +1931,82 @@ pub mod blind_transfer {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起直接转接的坐席 ID。
+        ///
+        /// The agent ID that initiates the direct transfer.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 转接发起方,当场景是直接转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。
+        ///
+        /// The transfer initiator. When transferring to an external number, the number given here is used as the caller; when transferring to an internal agent or skill group this parameter is invalid and the initiator is given by UserId.
+        ///
+        /// Optional.
         pub fn transferor(mut self, value: impl Into<String>) -> Self {
             self.transferor = Some(value.into());
             self
         }
         /// 被转接方,可以是坐席 ID 或技能组 ID。
+        ///
+        /// The transferee, which can be an agent ID or a skill group ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn transferee(mut self, value: impl Into<String>) -> Self {
             self.transferee = Some(value.into());
             self
         }
         /// 直接转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。
         ///
-        /// Format: `int32`.
+        /// Timeout of the direct transfer in seconds: if the transferee does not answer within it, the call is hung up. Optional; 30 by default.
+        ///
+        /// Optional. Format: `int32`.
         pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
         ///
-        /// Range: 0 to 9. Format: `int32`.
+        /// Queuing priority when transferring to a skill group queue: 0-9, 0 is the highest and 9 the lowest.
+        ///
+        /// Optional. Range: 0 to 9. Format: `int32`.
         pub fn call_priority(mut self, value: impl Into<i32>) -> Self {
             self.call_priority = Some(value.into());
             self
         }
         /// 转接到技能组队列时的座席分配策略名称。
+        ///
+        /// Name of the agent assignment strategy when transferring to a skill group queue.
+        ///
+        /// Optional.
         pub fn strategy_name(
             mut self,
             value: impl Into<BlindTransferStrategyName>,
@@ -1865,11 +2015,19 @@ pub mod blind_transfer {
             self
         }
         /// 转接到技能组队列时的座席分配策略参数。
+        ///
+        /// Parameters of the agent assignment strategy when transferring to a skill group queue.
+        ///
+        /// Optional.
         pub fn strategy_params(mut self, value: impl Into<String>) -> Self {
             self.strategy_params = Some(value.into());
             self
         }
         /// 转接目的类型,可选值为 AGENT,SKILL_GROUP,IVR 和 EXTERNAL_NUMBER。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。
+        ///
+        /// Destination type of the transfer: AGENT, SKILL_GROUP, IVR or EXTERNAL_NUMBER. If absent, the system infers it from the format of the target; if it infers wrongly, specify it.
+        ///
+        /// Optional.
         pub fn transferee_type(
             mut self,
             value: impl Into<BlindTransferTransfereeType>,
@@ -1878,11 +2036,17 @@ pub mod blind_transfer {
             self
         }
         /// 传递给联系流的变量,选填,这里配置的变量,可以在 IVR 流程中拿到并使用,格式为 JSON 字符串格式的键值对集合。
+        ///
+        /// Variables passed to the contact flow (optional); they can be read and used in the IVR flow. A set of key-value pairs as a JSON string.
+        ///
+        /// Optional.
         pub fn contact_flow_variables(mut self, value: impl Into<String>) -> Self {
             self.contact_flow_variables = Some(value.into());
             self
         }
         /// The call routing type. Valid values are Automatic or Manual. If this parameter is empty, the system defaults to Automatic routing, which is also the current default behavior of the system. When Manual routing is selected, you must invoke APIs such as ClaimCall to assign the call to a specific agent.
+        ///
+        /// Optional.
         pub fn routing_type(
             mut self,
             value: impl Into<BlindTransferRoutingType>,
@@ -1891,25 +2055,29 @@ pub mod blind_transfer {
             self
         }
         /// Ingest endpoint data, primarily used for extension purposes. Regular users do not need to concern themselves with this field.
+        ///
+        /// Optional.
         pub fn tags(mut self, value: impl Into<String>) -> Self {
             self.tags = Some(value.into());
             self
         }
         /// The queuing timeout duration in seconds when the transfer target is a skill group queue.
         ///
-        /// Format: `int64`.
+        /// Optional. Format: `int64`.
         pub fn queuing_timeout_seconds(mut self, value: impl Into<i64>) -> Self {
             self.queuing_timeout_seconds = Some(value.into());
             self
         }
         /// The queuing overflow threshold when the transfer target is a skill group queue. The default value is 0, which means no overflow occurs.
         ///
-        /// Format: `int64`.
+        /// Optional. Format: `int64`.
         pub fn queuing_overflow_threshold(mut self, value: impl Into<i64>) -> Self {
             self.queuing_overflow_threshold = Some(value.into());
             self
         }
         /// Skill group ID.
+        ///
+        /// Optional.
         pub fn skill_group_id(mut self, value: impl Into<String>) -> Self {
             self.skill_group_id = Some(value.into());
             self
@@ -2407,21 +2575,37 @@ pub mod cancel_attended_transfer {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID。
+        ///
+        /// The agent ID.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// The Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
@@ -2684,33 +2868,55 @@ pub mod coach_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起辅导的坐席 ID。
+        ///
+        /// Agent ID initiating the coaching.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This field is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 被辅导的坐席 ID。
+        ///
+        /// Agent ID being coached.
+        ///
+        /// Required: `build` fails without it.
         pub fn coached_user_id(mut self, value: impl Into<String>) -> Self {
             self.coached_user_id = Some(value.into());
             self
         }
         /// 辅导超时时间,超过指定时间辅导没有建立,则取消辅导操作,此字段选填,默认 30,单位秒。
         ///
-        /// Format: `int32`.
+        /// Coaching timeout. If the coaching session is not established within the specified time, the coaching operation is canceled. This field is optional and defaults to 30 seconds.
+        ///
+        /// Optional. Format: `int32`.
         pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
@@ -2976,21 +3182,37 @@ pub mod complete_attended_transfer {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起咨询转接的坐席 ID。
+        ///
+        /// The agent ID initiating the consultation transfer.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
@@ -3286,31 +3508,55 @@ pub mod hold_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID。
+        ///
+        /// Agent ID.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 座席端提供的唯一 ID,用来表示一个座席工作台,一个座席可以有多个不同类型的座席台,比如浏览器,iOS, Android 等, 但是在同一时间,只能有一个生效。
+        ///
+        /// A unique ID provided by the agent endpoint to represent an agent workbench. An agent can have multiple workbenches of different types, such as browser, iOS, or Android, but only one can be active at a time.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 话务 ID。
+        ///
+        /// Call job ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待保持的通道 ID。
+        ///
+        /// Channel ID to be held.
+        ///
+        /// Required: `build` fails without it.
         pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
         }
         /// 通话保持音乐的名称,非必填,默认为空。
+        ///
+        /// Name of the hold music. This parameter is optional and defaults to empty.
+        ///
+        /// Optional.
         pub fn music(mut self, value: impl Into<String>) -> Self {
             self.music = Some(value.into());
             self
@@ -3685,50 +3931,82 @@ pub mod initiate_attended_transfer {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起咨询转接的坐席 ID。
+        ///
+        /// The agent ID that initiates the consultation transfer.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 转接发起方,当场景是咨询转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。
+        ///
+        /// The transfer initiator. When transferring to an external number, the number given here is used as the caller; when transferring to an internal agent or skill group this parameter is invalid and the initiator is given by UserId.
+        ///
+        /// Optional.
         pub fn transferor(mut self, value: impl Into<String>) -> Self {
             self.transferor = Some(value.into());
             self
         }
         /// 被转接方,可以是坐席 ID 或技能组 ID。
+        ///
+        /// The transferee, which can be an agent ID or a skill group ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn transferee(mut self, value: impl Into<String>) -> Self {
             self.transferee = Some(value.into());
             self
         }
         /// 咨询转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。
         ///
-        /// Format: `int32`.
+        /// Timeout of the consultation transfer in seconds: if the transferee does not answer within it, the call is hung up. Optional; 30 by default.
+        ///
+        /// Optional. Format: `int32`.
         pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
         ///
-        /// Range: 0 to 9. Format: `int32`.
+        /// Queuing priority when transferring to a skill group queue: 0-9, 0 is the highest and 9 the lowest.
+        ///
+        /// Optional. Range: 0 to 9. Format: `int32`.
         pub fn call_priority(mut self, value: impl Into<i32>) -> Self {
             self.call_priority = Some(value.into());
             self
         }
         /// 转接到技能组队列时的座席分配策略名称。
+        ///
+        /// Name of the agent assignment strategy when transferring to a skill group queue.
+        ///
+        /// Optional.
         pub fn strategy_name(
             mut self,
             value: impl Into<InitiateAttendedTransferStrategyName>,
@@ -3737,11 +4015,19 @@ pub mod initiate_attended_transfer {
             self
         }
         /// 转接到技能组队列时的座席分配策略参数。
+        ///
+        /// Parameters of the agent assignment strategy when transferring to a skill group queue.
+        ///
+        /// Optional.
         pub fn strategy_params(mut self, value: impl Into<String>) -> Self {
             self.strategy_params = Some(value.into());
             self
         }
         /// 转接目的类型,可选值为 AGENT,SKILL_GROUP 和 EXTERNAL。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。
+        ///
+        /// The destination type for the transfer. Valid values are AGENT, SKILL_GROUP, and EXTERNAL. If this parameter is not provided, the system determines the destination type based on the format of the target number. If inaccurate detection occurs, explicitly specify this parameter.
+        ///
+        /// Optional.
         pub fn transferee_type(
             mut self,
             value: impl Into<InitiateAttendedTransferTransfereeType>,
@@ -3750,6 +4036,10 @@ pub mod initiate_attended_transfer {
             self
         }
         /// 话务分配类型,可选参数为自动分配(Automatic)或者手动分配(Manual)。如果此参数为空,则默认为自动分配的方式,这也是当前系统的默认行为。选择手动分配方式时,需要您自己配合调用 ClaimCall 等接口把电话分给指定的座席。
+        ///
+        /// The call assignment type: Automatic or Manual. If empty, Automatic is used, which is also the current default behaviour. With Manual, you must call APIs such as ClaimCall to assign the call to a specific agent.
+        ///
+        /// Optional.
         pub fn routing_type(
             mut self,
             value: impl Into<InitiateAttendedTransferRoutingType>,
@@ -3758,20 +4048,28 @@ pub mod initiate_attended_transfer {
             self
         }
         /// 随路数据,主要用于扩展需求,普通用户无需关心。
+        ///
+        /// Channel-associated data, mainly for extensions; ordinary users need not care about it.
+        ///
+        /// Optional.
         pub fn tags(mut self, value: impl Into<String>) -> Self {
             self.tags = Some(value.into());
             self
         }
         /// 当转接目标是技能组队列时排队超时时间,单位为秒。
         ///
-        /// Format: `int64`.
+        /// Queuing timeout in seconds when the transfer target is a skill group queue.
+        ///
+        /// Optional. Format: `int64`.
         pub fn queuing_timeout_seconds(mut self, value: impl Into<i64>) -> Self {
             self.queuing_timeout_seconds = Some(value.into());
             self
         }
         /// 当转接目标是技能组队列时排队溢出阈值。默认值为 0,表示不溢出。
         ///
-        /// Format: `int64`.
+        /// Queuing overflow threshold when the transfer target is a skill group queue; 0 by default, meaning no overflow.
+        ///
+        /// Optional. Format: `int64`.
         pub fn queuing_overflow_threshold(mut self, value: impl Into<i64>) -> Self {
             self.queuing_overflow_threshold = Some(value.into());
             self
@@ -4285,33 +4583,55 @@ pub mod intercept_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起强拆的坐席。
+        ///
+        /// The agent who initiates the intercept.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 被强拆的座席 ID。
+        ///
+        /// The agent ID that is forcibly disconnected.
+        ///
+        /// Required: `build` fails without it.
         pub fn intercepted_user_id(mut self, value: impl Into<String>) -> Self {
             self.intercepted_user_id = Some(value.into());
             self
         }
         /// 强拆超时时间,经过指定的时间强拆仍未成功,则取消强拆,正常情况下,强拆操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
         ///
-        /// Format: `int32`.
+        /// Intercept timeout in seconds: if the intercept has not succeeded within it, it is cancelled. Normally it succeeds at once; the timeout guards against anomalies. Optional; 30 by default.
+        ///
+        /// Optional. Format: `int32`.
         pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
@@ -4664,53 +4984,91 @@ pub mod make_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起外呼的坐席 ID,非必填,不填默认使用当前 RAM 账号映射的坐席。
+        ///
+        /// Agent ID initiating the outbound call. This field is optional. If not specified, the system uses the agent mapped to the current RAM user by default.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This field is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 主叫号码,如果是内部呼叫,这此参数无效,如果是外部呼叫,此参数为当前坐席可用的外呼号码,需要确保该号码可外呼且坐席对该号码有使用权,使用权通过两种途径获得,一是将号码绑定到当前坐席签入的技能组上,二是将号码设置为坐席的个人外呼号码。
+        ///
+        /// Caller number. This parameter is invalid for internal calls. For outbound calls, specify an outbound number available to the current agent. Ensure that the number supports outbound calling and that the agent has permission to use it. Permission can be granted in two ways: either by attaching the number to the skill group the agent signed into, or by setting the number as the agent's personal outbound number.
+        ///
+        /// Optional.
         pub fn caller(mut self, value: impl Into<String>) -> Self {
             self.caller = Some(value.into());
             self
         }
         /// 被叫号码,如果是内部呼叫,该字段填写目标坐席的分机号,如果是外呼呼叫,填写客户的电话号码。
+        ///
+        /// Callee number. For internal calls, specify the target agent's extension number in this field. For outbound calls, specify the customer's phone number.
+        ///
+        /// Required: `build` fails without it.
         pub fn callee(mut self, value: impl Into<String>) -> Self {
             self.callee = Some(value.into());
             self
         }
         /// 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,取值范围 30-300,单位秒。
         ///
-        /// Range: 30 to 300. Format: `int32`.
+        /// Timeout. If the call is not answered within the time specified by this parameter, the system automatically hangs up. Valid values range from 30 to 300 seconds.
+        ///
+        /// Optional. Range: 30 to 300. Format: `int32`.
         pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
         }
         /// 随路数据,客户无需关心。
+        ///
+        /// Channel-associated data; customers need not care about it.
+        ///
+        /// Optional.
         pub fn tags(mut self, value: impl Into<String>) -> Self {
             self.tags = Some(value.into());
             self
         }
         /// 脱敏后的被叫号码,如果该字段不为空,表示需要对被叫号码脱敏,脱敏规则由客户自行定义,只需将脱敏后的被叫号码填入即可,使用脱敏被叫会导致某些场景下看到的是脱敏后的被叫号码,无法查看真实被叫号码。
+        ///
+        /// The desensitized callee number. If this field is not empty, the callee number must be desensitized; the rule is defined by the customer, who only fills in the desensitized number. Using it means that in some scenarios only the desensitized callee number is visible, not the real one.
+        ///
+        /// Optional.
         pub fn masked_callee(mut self, value: impl Into<String>) -> Self {
             self.masked_callee = Some(value.into());
             self
         }
         /// 媒体类型,默认是语音(AUDIO), 其他可选参数包括 VIDEO。
+        ///
+        /// Media type. The default value is AUDIO. Other valid values include VIDEO.
+        ///
+        /// Optional.
         pub fn media_type(mut self, value: impl Into<MakeCallMediaType>) -> Self {
             self.media_type = Some(value.into());
             self
         }
         /// 闪信配置
+        ///
+        /// Flash SMS configuration (a JSON string).
+        ///
+        /// Optional.
         pub fn flash_sms_variables(mut self, value: impl Into<String>) -> Self {
             self.flash_sms_variables = Some(value.into());
             self
@@ -5087,28 +5445,46 @@ pub mod monitor_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID。
+        ///
+        /// Agent ID.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 被监听的座席的 ID。
+        ///
+        /// The ID of the agent being monitored.
+        ///
+        /// Required: `build` fails without it.
         pub fn monitored_user_id(mut self, value: impl Into<String>) -> Self {
             self.monitored_user_id = Some(value.into());
             self
         }
         /// 监听超时时间,经过指定的时间监听仍未成功,则取消监听,正常情况下,监听操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
         ///
-        /// Format: `int32`.
+        /// The timeout period for the listening operation, in seconds. If the listening operation does not succeed within the specified time, it is canceled. Normally, the listening operation succeeds immediately. The timeout setting is provided to handle abnormal scenarios. This field is optional and defaults to 30 seconds.
+        ///
+        /// Optional. Format: `int32`.
         pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
@@ -5397,26 +5773,46 @@ pub mod mute_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 被静音的坐席 ID。
+        ///
+        /// The agent ID to be muted.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待静音的话务通道 ID,非必填,默认为空,为空表示静音 UserId 对应的坐席的话务通道。
+        ///
+        /// The ID of the voice channel to be muted. This parameter is optional and defaults to empty. If it is empty, the voice channel of the agent corresponding to UserId will be muted.
+        ///
+        /// Optional.
         pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
@@ -5671,16 +6067,28 @@ pub mod poll_user_status {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// The instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID。
+        ///
+        /// The agent ID.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// The device ID. This parameter is not used and can be set to any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
@@ -5962,21 +6370,37 @@ pub mod ready_for_service {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认为当前 RAM 账户映射的坐席。
+        ///
+        /// Agent ID. If not specified, it defaults to the agent mapped to the current RAM account.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 上线后是否进入仅外呼模式,选填,默认 false。
+        ///
+        /// Whether to enter outbound-only mode after going online; optional, false by default.
+        ///
+        /// Optional.
         pub fn outbound_scenario(mut self, value: impl Into<bool>) -> Self {
             self.outbound_scenario = Some(value.into());
             self
@@ -6422,26 +6846,46 @@ pub mod release_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
+        ///
+        /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待挂断的话务通道 ID,非必填,不填默认为当前 UserId 对应坐席所在的话务通道。
+        ///
+        /// Channel ID of the call to hang up. This parameter is optional. If not specified, it defaults to the channel where the agent corresponding to the UserId is located.
+        ///
+        /// Optional.
         pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
@@ -6673,16 +7117,28 @@ pub mod reset_agent_state {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,非必填,不填默认使用当前 RAM 账户映射的坐席。
+        ///
+        /// Agent ID; optional. If not specified, the agent mapped to the current RAM account is used.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,可以随便填写,无特殊作用,无特殊要求。
+        ///
+        /// Device ID; may be filled in with anything, has no special function or requirements.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
@@ -7170,26 +7626,46 @@ pub mod retrieve_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID。
+        ///
+        /// Agent ID.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待取回的话务通道 ID。
+        ///
+        /// Channel ID of the call to retrieve.
+        ///
+        /// Required: `build` fails without it.
         pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
@@ -7505,33 +7981,55 @@ pub mod send_dtmf_signaling {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发送 DTMF 的坐席 ID。
+        ///
+        /// The agent ID that sends DTMF.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待发送 DTMF 的话务通道 ID。
+        ///
+        /// The channel ID of the call to which DTMF tones are to be sent.
+        ///
+        /// Required: `build` fails without it.
         pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
         }
         /// DTMF 按键信息,即拨号盘上的按键,包括 0-9、\*、#。
         ///
-        /// Pattern: `[0-9*#]+`.
+        /// DTMF key information, i.e. the keys of a dial pad: 0-9, \* and #.
+        ///
+        /// Required: `build` fails without it. Pattern: `[0-9*#]+`.
         pub fn dtmf(mut self, value: impl Into<String>) -> Self {
             self.dtmf = Some(value.into());
             self
@@ -7823,31 +8321,55 @@ pub mod sign_in_group {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
+        ///
+        /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 语音设备 ID。当有多个语音设备可用时,通过此参数指定其中一个语音设备,比如浏览器 WebRTC 或者 SIP 话机等。
+        ///
+        /// Voice device ID. When multiple voice devices are active, use this parameter to specify one of them, such as a browser Web Real-Time Communication (WebRTC) endpoint or a SIP phone.
+        ///
+        /// Required: `build` fails without it.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 想要签入的技能组 ID 列表,格式为 JSON 数组字符串,数组元素是技能组 ID。
+        ///
+        /// List of skill group IDs to sign in to, formatted as a JSON array string, where each array element is a skill group ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn signed_skill_group_id_list(mut self, value: impl Into<String>) -> Self {
             self.signed_skill_group_id_list = Some(value.into());
             self
         }
         /// Chat 设备 ID。
+        ///
+        /// Chat device ID.
+        ///
+        /// Optional.
         pub fn chat_device_id(mut self, value: impl Into<String>) -> Self {
             self.chat_device_id = Some(value.into());
             self
         }
         /// 座席已经签入一些技能组后,如果指定此参数为 True, 则可以签入更多新技能组。
+        ///
+        /// When the agent has already signed in to some skill groups, setting this parameter to true allows the agent to sign in to additional skill groups.
+        ///
+        /// Optional.
         pub fn additivity(mut self, value: impl Into<bool>) -> Self {
             self.additivity = Some(value.into());
             self
@@ -8331,16 +8853,28 @@ pub mod sign_out_group {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
+        ///
+        /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
@@ -8793,28 +9327,46 @@ pub mod start_conference {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起会议的坐席 ID,非必填,不填则默认使用当前 RAM 账户映射的坐席。
+        ///
+        /// ID of the agent starting the conference; optional, defaults to the agent mapped to the current RAM account.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 参会方列表,格式为 JSON 数组的字符串,数组元素是参会方,如果是内呼坐席,参会方是目标的坐席分机号,如果是外呼客户,参会方是客户号码。
+        ///
+        /// Participant list as a JSON array string; each element is a participant: the target agent's extension for an internal agent, the customer's number for an external customer.
+        ///
+        /// Required: `build` fails without it.
         pub fn participant_list_json(mut self, value: impl Into<String>) -> Self {
             self.participant_list_json = Some(value.into());
             self
         }
         /// 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,非必填,默认 30,单位秒。
         ///
-        /// Format: `int32`.
+        /// Timeout in seconds: a call not answered within it is hung up; optional, 30 by default.
+        ///
+        /// Optional. Format: `int32`.
         pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
         }
         /// 随路数据,不能超过 128 字节,主要用于扩展需求,普通客户无需关心。
+        ///
+        /// Channel-associated data, at most 128 bytes, mainly for extensions; ordinary customers need not care about it.
+        ///
+        /// Optional.
         pub fn tags(mut self, value: impl Into<String>) -> Self {
             self.tags = Some(value.into());
             self
@@ -9037,21 +9589,37 @@ pub mod switch_to_conference {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
+        ///
+        /// Agent ID; if not given, the agent mapped to the current RAM account is used.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 无效字段,可以随便填写。
+        ///
+        /// Unused field; may be filled in with anything.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
@@ -9320,21 +9888,37 @@ pub mod take_break {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
+        ///
+        /// Agent ID. If not specified, the agent mapped to the current RAM account is used by default.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 小休状态码,客户可以自定义任何小休状态。
+        ///
+        /// Break code; customers can define any break state.
+        ///
+        /// Required: `build` fails without it.
         pub fn code(mut self, value: impl Into<String>) -> Self {
             self.code = Some(value.into());
             self
@@ -9869,26 +10453,46 @@ pub mod unmute_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 需要取消静音的坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
+        ///
+        /// ID of the agent to unmute; if not given, the agent mapped to the current RAM account is used by default.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID; it has no meaning and can be filled in with anything.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Optional.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待取消静音的话务通道 ID,非必填,默认为空,为空表示取消静音 UserId 对应的坐席的话务通道。
+        ///
+        /// ID of the call channel to unmute; optional, empty by default; empty means unmuting the channel of the agent given by UserId.
+        ///
+        /// Optional.
         pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
@@ -10073,6 +10677,22 @@ pub mod unmute_call {
 /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
 /// calls. The futures own a clone of the client (`'static`): they can be spawned.
 /// `RequestBuilder::send(&client)` builds and calls in one step.
+///
+/// # Example
+///
+/// A client of the server, with the documented auth scheme (replace the `your-…` values):
+///
+/// ```rust,no_run
+/// use switchboard_alibaba_ccc as api;
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = api::Client::builder()
+///     .auth(api::auth::signed_headers_hmac_sha256("your-access-key-id", api::Secret::new("your-access-key-secret")))
+///     .build()?;
+/// // Then one call per endpoint: `api::<endpoint>::Request::builder()…send(&client).await?`.
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,

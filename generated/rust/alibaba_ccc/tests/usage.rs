@@ -1809,7 +1809,7 @@ mod testing_your_code {
             .auth(
                 api::auth::signed_headers_hmac_sha256(
                     "sim-access-key-id",
-                    ::switchboard_runtime::Secret::new("sim-access-key-secret"),
+                    api::Secret::new("sim-access-key-secret"),
                 ),
             )
             .build()?;

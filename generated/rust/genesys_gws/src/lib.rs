@@ -21,6 +21,31 @@
 //! Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/CallsMessageType>
 //!
 //! Source: <https://enu.docs.genesys.com/Documentation:GWS:API:ReturnValues:8.6.0>
+//! # Example
+//!
+//! A call answered from memory (see [`Client`] for one against the server):
+//!
+//! ```rust
+//! use std::sync::Arc;
+//! use switchboard_genesys_gws as api;
+//! use api::transport::InMemoryTransport;
+//! async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//!     let transport = Arc::new(InMemoryTransport::new());
+//!     transport.push_body(200, r#"{
+//!   "statusCode": 0
+//! }"#);
+//!     let client = api::Client::builder()
+//!         .base_url("https://api.test")
+//!         .transport(Arc::clone(&transport))
+//!         .without_auth()
+//!         .build()?;
+//!     let output = api::aux_work::Request::builder().send(&client).await?;
+//!     println!("{output:?}");
+//!     Ok(())
+//! }
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> { example().await }
+//! ```
 #![deny(missing_docs)]
 #![allow(
     clippy::large_enum_variant,
@@ -1443,11 +1468,15 @@ pub mod complete_conference {
     }
     impl RequestBuilder {
         /// The id of a call of the conference (the `{id}` of the request URL `/api/v2/me/calls/{id}`; the sample posts to the consult call 01RCC3N118B1V0SL8O7GK2LAES00000B).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// You can use this optional parameter to specify the consult call that should be used to complete the conference. If not provided, Web Services determines the related call.
+        ///
+        /// Optional.
         pub fn consult_call_uri(mut self, value: impl Into<String>) -> Self {
             self.consult_call_uri = Some(value.into());
             self
@@ -1654,11 +1683,15 @@ pub mod dial {
     }
     impl RequestBuilder {
         /// The id of the device to dial from (the `{id}` of the request URL `/api/v2/me/devices/{id}/calls`).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// A JSON object that includes the number to be dialed (`{"phoneNumber": "5551212"}` on the 8.5.2 draft).
+        ///
+        /// Required: `build` fails without it.
         pub fn destination(
             mut self,
             value: impl Into<super::types::Destination>,
@@ -1667,6 +1700,8 @@ pub mod dial {
             self
         }
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
+        ///
+        /// Optional.
         pub fn location(
             mut self,
             value: impl Into<::switchboard_runtime::serde_json::Value>,
@@ -1675,6 +1710,8 @@ pub mod dial {
             self
         }
         /// An optional JSON object that includes key/value data to be included with the call (`{"Product": "Guitars"}` on the 8.5.2 draft).
+        ///
+        /// Optional.
         pub fn user_data(
             mut self,
             value: impl Into<
@@ -1688,6 +1725,8 @@ pub mod dial {
             self
         }
         /// An optional parameter that is used by Web Services to set the outbound caller Id attribute for the corresponding T-Server requests.
+        ///
+        /// Optional.
         pub fn outbound_caller_id(
             mut self,
             value: impl Into<::switchboard_runtime::serde_json::Value>,
@@ -1872,6 +1911,8 @@ pub mod hangup {
     }
     impl RequestBuilder {
         /// The id of the call to hang up (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
@@ -2038,6 +2079,8 @@ pub mod hold {
     }
     impl RequestBuilder {
         /// The id of the call to place on hold (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
@@ -2233,11 +2276,15 @@ pub mod initiate_conference {
     }
     impl RequestBuilder {
         /// The id of the call to place on hold (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// A JSON object that includes the number to be dialed.
+        ///
+        /// Required: `build` fails without it.
         pub fn destination(
             mut self,
             value: impl Into<super::types::Destination>,
@@ -2246,6 +2293,8 @@ pub mod initiate_conference {
             self
         }
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
+        ///
+        /// Optional.
         pub fn location(
             mut self,
             value: impl Into<::switchboard_runtime::serde_json::Value>,
@@ -2254,6 +2303,8 @@ pub mod initiate_conference {
             self
         }
         /// An optional JSON object that includes key/value data to be included with the call.
+        ///
+        /// Optional.
         pub fn user_data(
             mut self,
             value: impl Into<
@@ -2467,11 +2518,15 @@ pub mod initiate_transfer {
     }
     impl RequestBuilder {
         /// The id of the call to transfer (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// A JSON object that includes the number to be dialed.
+        ///
+        /// Required: `build` fails without it.
         pub fn destination(
             mut self,
             value: impl Into<super::types::Destination>,
@@ -2480,6 +2535,8 @@ pub mod initiate_transfer {
             self
         }
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
+        ///
+        /// Optional.
         pub fn location(
             mut self,
             value: impl Into<::switchboard_runtime::serde_json::Value>,
@@ -2488,6 +2545,8 @@ pub mod initiate_transfer {
             self
         }
         /// An optional JSON object that includes key/value data to be included with the call.
+        ///
+        /// Optional.
         pub fn user_data(
             mut self,
             value: impl Into<
@@ -2828,6 +2887,8 @@ pub mod ready {
     }
     impl RequestBuilder {
         /// This optional parameter specifies which workmode is applied to the Ready operation. Valid values are ManualIn and AutoIn.
+        ///
+        /// Optional.
         pub fn workmode(mut self, value: impl Into<ReadyWorkmode>) -> Self {
             self.workmode = Some(value.into());
             self
@@ -3054,11 +3115,15 @@ pub mod remove_participant_from_conference {
     }
     impl RequestBuilder {
         /// The id of the conference call (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// The participant to be removed from the conference call.
+        ///
+        /// Required: `build` fails without it.
         pub fn participant(mut self, value: impl Into<String>) -> Self {
             self.participant = Some(value.into());
             self
@@ -3255,11 +3320,15 @@ pub mod single_step_transfer {
     }
     impl RequestBuilder {
         /// The id of the call to transfer (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// A JSON object that includes the number to be dialed.
+        ///
+        /// Required: `build` fails without it.
         pub fn destination(
             mut self,
             value: impl Into<super::types::Destination>,
@@ -3268,6 +3337,8 @@ pub mod single_step_transfer {
             self
         }
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
+        ///
+        /// Optional.
         pub fn location(
             mut self,
             value: impl Into<::switchboard_runtime::serde_json::Value>,
@@ -3276,6 +3347,8 @@ pub mod single_step_transfer {
             self
         }
         /// An optional JSON object that includes key/value data to be included with the call.
+        ///
+        /// Optional.
         pub fn user_data(
             mut self,
             value: impl Into<
@@ -3464,6 +3537,8 @@ pub mod start_call_recording {
     }
     impl RequestBuilder {
         /// The id of the call to record (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
@@ -3671,21 +3746,29 @@ pub mod start_contact_center_session {
     }
     impl RequestBuilder {
         /// An array of channels the agent uses in the session. Valid channel names are voice and any valid multimedia channel (for example, email, chat, workitem, IM session). If an error occurs on a given channel, Web Services returns a response with the error statusCode and information about what went wrong. For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7. The successful part of the operation (voice) returns statusCode:0 while the failed part of the operation (chat) returns a statusCode and statusMessage that provide information about why it failed. If all channel operations fail, Web Services only returns a statusCode and statusMessage for one of the channels.
+        ///
+        /// Required: `build` fails without it.
         pub fn channels(mut self, value: impl Into<Vec<String>>) -> Self {
             self.channels = Some(value.into());
             self
         }
         /// This optional parameter specifies the place that should be used for the session. If not specified, then Web Services uses the default place for the agent. If specified and the place contains one device, then Web Services logs in the user on that device for the duration of the session. If the place contains more than one device, then Web Services logs in the user on the ACDPosition. In this scenario, if the place doesn't contain an ACDPosition or if it has multiple ACDPositions, then the StartContactCenterSession operation fails. Note: If there are multiple ACDPositions, you should specify the devicePath. When the client ends the session, Web Services restores the default dev…
+        ///
+        /// Optional.
         pub fn place(mut self, value: impl Into<String>) -> Self {
             self.place = Some(value.into());
             self
         }
         /// Named in the `place` description ("If there are multiple ACDPositions, you should specify the devicePath"); its own table row is beyond the cut in the stored copy.
+        ///
+        /// Optional.
         pub fn device_path(mut self, value: impl Into<String>) -> Self {
             self.device_path = Some(value.into());
             self
         }
         /// optional attribute that specifies the agent login to use in the operation. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
+        ///
+        /// Optional.
         pub fn login_code(
             mut self,
             value: impl Into<::switchboard_runtime::serde_json::Value>,
@@ -3694,6 +3777,8 @@ pub mod start_contact_center_session {
             self
         }
         /// optional attribute that specifies the queue number. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
+        ///
+        /// Optional.
         pub fn queue(
             mut self,
             value: impl Into<::switchboard_runtime::serde_json::Value>,
@@ -3832,6 +3917,22 @@ pub mod start_contact_center_session {
 /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
 /// calls. The futures own a clone of the client (`'static`): they can be spawned.
 /// `RequestBuilder::send(&client)` builds and calls in one step.
+///
+/// # Example
+///
+/// A client of the server, with the documented auth scheme (replace the `your-…` values):
+///
+/// ```rust,no_run
+/// use switchboard_genesys_gws as api;
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = api::Client::builder()
+///     .auth(api::auth::basic_csrf("your-user", api::Secret::new("your-password"))?)
+///     .build()?;
+/// // Then one call per endpoint: `api::<endpoint>::Request::builder()…send(&client).await?`.
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,

@@ -506,12 +506,7 @@ mod testing_your_code {
         let simulator = api::testing::simulator().start().await?;
         let client = api::Client::builder()
             .base_url(simulator.base_url())
-            .auth(
-                api::auth::basic_csrf(
-                    "sim-user",
-                    ::switchboard_runtime::Secret::new("sim-password"),
-                )?,
-            )
+            .auth(api::auth::basic_csrf("sim-user", api::Secret::new("sim-password"))?)
             .build()?;
         let request = api::aux_work::Request::builder().build()?;
         client.aux_work(request.clone()).await?;

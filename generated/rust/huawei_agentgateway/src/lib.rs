@@ -31,6 +31,40 @@
 //! Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_0467.html>
 //!
 //! Source: <https://support.huaweicloud.com/intl/zh-cn/api-cec/cec_07_1286.html>
+//! # Example
+//!
+//! A call answered from memory (see [`Client`] for one against the server):
+//!
+//! ```rust
+//! use std::sync::Arc;
+//! use switchboard_huawei_agentgateway as api;
+//! use api::transport::InMemoryTransport;
+//! async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//!     let transport = Arc::new(InMemoryTransport::new());
+//!     transport
+//!         .push_body(
+//!             200,
+//!             r#"{
+//!   "result": {},
+//!   "message": "success",
+//!   "retcode": "0"
+//! }"#,
+//!         );
+//!     let client = api::Client::builder()
+//!         .base_url("https://api.test")
+//!         .transport(Arc::clone(&transport))
+//!         .without_auth()
+//!         .build()?;
+//!     let output = api::answer_agent_conference::Request::builder()
+//!         .agentid("101")
+//!         .send(&client)
+//!         .await?;
+//!     println!("{output:?}");
+//!     Ok(())
+//! }
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> { example().await }
+//! ```
 #![deny(missing_docs)]
 #![allow(
     clippy::large_enum_variant,
@@ -1776,7 +1810,7 @@ pub mod answer_agent_conference {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
@@ -1997,12 +2031,14 @@ pub mod answer_call {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
+        ///
+        /// Optional.
         pub fn callid(mut self, value: impl Into<String>) -> Self {
             self.callid = Some(value.into());
             self
@@ -2275,14 +2311,16 @@ pub mod batch_add_participants {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4
         ///
-        /// Length: at most 120.
+        /// The participants to invite; at most 120 entries (object described in table 4).
+        ///
+        /// Required: `build` fails without it. Length: at most 120.
         pub fn addresses(
             mut self,
             value: impl Into<Vec<BatchAddParticipantsRequestAddressesItem>>,
@@ -2291,11 +2329,19 @@ pub mod batch_add_participants {
             self
         }
         /// 有用户加入会议时是否对该用户播放欢迎语。默认值为false。
+        ///
+        /// Whether a welcome message is played to a user who joins the conference. Default false.
+        ///
+        /// Optional.
         pub fn beep_tone(mut self, value: impl Into<bool>) -> Self {
             self.beep_tone = Some(value.into());
             self
         }
         /// 放音模式。2:播放指定文件音。默认值为2。
+        ///
+        /// Voice playback mode. 2: play the specified voice file. Default 2.
+        ///
+        /// Optional.
         pub fn play_mode(
             mut self,
             value: impl Into<BatchAddParticipantsPlayMode>,
@@ -2305,14 +2351,18 @@ pub mod batch_add_participants {
         }
         /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127个字符。
         ///
-        /// Length: at most 127.
+        /// Absolute path of the voice file, e.g. y:/conf/120/1136287.V3. Required (with playMode 2) when beepTone is true; ignored when beepTone is false. At most 127 characters.
+        ///
+        /// Optional. Length: at most 127.
         pub fn voice_path(mut self, value: impl Into<String>) -> Self {
             self.voice_path = Some(value.into());
             self
         }
         /// 主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。最大长度为24个字符。
         ///
-        /// Length: at most 24.
+        /// Calling number; when the VDN restricts numbers it must be within the restriction. At most 24 characters.
+        ///
+        /// Optional. Length: at most 24.
         pub fn caller(mut self, value: impl Into<String>) -> Self {
             self.caller = Some(value.into());
             self
@@ -2671,14 +2721,16 @@ pub mod batch_remove_participants {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4
         ///
-        /// Length: at most 30.
+        /// The participants to delete; at most 30 entries (AgentConfAddressExParam objects, table 4).
+        ///
+        /// Required: `build` fails without it. Length: at most 30.
         pub fn addresses(
             mut self,
             value: impl Into<Vec<BatchRemoveParticipantsRequestAddressesItem>>,
@@ -3058,12 +3110,16 @@ pub mod change_participant_mode {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。
+        ///
+        /// Participant attribute. 1: listen only; 2: talk only; 3: listen and talk; 4: neither.
+        ///
+        /// Required: `build` fails without it.
         pub fn attribute(
             mut self,
             value: impl Into<ChangeParticipantModeAttribute>,
@@ -3072,6 +3128,10 @@ pub mod change_participant_mode {
             self
         }
         /// 地址类型。6:电话号码 9:座席工号
+        ///
+        /// Address type. 6: phone number; 9: agent ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn address_type(
             mut self,
             value: impl Into<ChangeParticipantModeAddressType>,
@@ -3081,7 +3141,9 @@ pub mod change_participant_mode {
         }
         /// 地址标识,即电话号码或座席工号。最大长度为24字节。
         ///
-        /// Length: at most 24.
+        /// Address, that is, the phone number or agent ID. At most 24 bytes.
+        ///
+        /// Required: `build` fails without it. Length: at most 24.
         pub fn address(mut self, value: impl Into<String>) -> Self {
             self.address = Some(value.into());
             self
@@ -3450,12 +3512,14 @@ pub mod connect_held_call {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Unique ID of a call. (呼叫唯一标识callid。)
+        ///
+        /// Required: `build` fails without it.
         pub fn callid(mut self, value: impl Into<String>) -> Self {
             self.callid = Some(value.into());
             self
@@ -3736,14 +3800,16 @@ pub mod disconnect_party {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
         ///
-        /// Pattern: `[0-9]{1,24}`.
+        /// Phone number whose connection needs to be released, 1 to 24 digits. During an internal help call, to release the requested agent {number} is that agent's ID; to release the agent itself {number} is its softphone number. The requested party may only release itself, not the agent or the user.
+        ///
+        /// Required: `build` fails without it. Pattern: `[0-9]{1,24}`.
         pub fn number(mut self, value: impl Into<String>) -> Self {
             self.number = Some(value.into());
             self
@@ -3958,7 +4024,7 @@ pub mod hold_call {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
@@ -4236,12 +4302,16 @@ pub mod hold_conference_participant {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// 地址类型。6:电话号码 9:座席工号
+        ///
+        /// Address type. 6: phone number; 9: agent ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn address_type(
             mut self,
             value: impl Into<HoldConferenceParticipantAddressType>,
@@ -4251,12 +4321,18 @@ pub mod hold_conference_participant {
         }
         /// 地址标识。最大长度为24字节。
         ///
-        /// Length: at most 24.
+        /// Address (phone number or agent ID). At most 24 bytes.
+        ///
+        /// Required: `build` fails without it. Length: at most 24.
         pub fn address(mut self, value: impl Into<String>) -> Self {
             self.address = Some(value.into());
             self
         }
         /// 放音模式。2:播放指定文件音。默认值为2。
+        ///
+        /// Voice playback mode. 2: play the specified voice file. Default 2.
+        ///
+        /// Optional.
         pub fn play_mode(
             mut self,
             value: impl Into<HoldConferenceParticipantPlayMode>,
@@ -4266,7 +4342,9 @@ pub mod hold_conference_participant {
         }
         /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 最大长度为127个字符。
         ///
-        /// Length: at most 127.
+        /// Absolute path of the voice file, format drive/conf/VDN ID/file name, e.g. y:/conf/120/1136287.V3. At most 127 characters.
+        ///
+        /// Required: `build` fails without it. Length: at most 127.
         pub fn voice_path(mut self, value: impl Into<String>) -> Self {
             self.voice_path = Some(value.into());
             self
@@ -4630,7 +4708,7 @@ pub mod leave_agent_conference {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
@@ -4851,7 +4929,7 @@ pub mod poll_events {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
@@ -5096,7 +5174,7 @@ pub mod query_hold_list {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
@@ -5426,7 +5504,7 @@ pub mod query_vdn_conference_ids {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
@@ -5675,7 +5753,7 @@ pub mod reject_agent_conference {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
@@ -5929,7 +6007,7 @@ pub mod release_agent_conference {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
@@ -6244,45 +6322,61 @@ pub mod request_agent_conference {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// 会场能够容纳的与会人数。取值范围:1~120。
         ///
-        /// Range: 1 to 120.
+        /// Number of participants the conference can hold. Value range 1–120.
+        ///
+        /// Required: `build` fails without it. Range: 1 to 120.
         pub fn member_num(mut self, value: impl Into<i64>) -> Self {
             self.member_num = Some(value.into());
             self
         }
         /// 会议外呼用户时显示的主叫号码。最大长度为24字节。不输入参数时,平台默认使用VDN配置台基本信息的系统主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。
         ///
-        /// Length: at most 24.
+        /// Calling number displayed when the conference calls out to users. At most 24 bytes. When absent, the platform uses the system calling number of the VDN's basic information; when the VDN restricts numbers, the number must be within the restriction.
+        ///
+        /// Optional. Length: at most 24.
         pub fn conf_caller_no(mut self, value: impl Into<String>) -> Self {
             self.conf_caller_no = Some(value.into());
             self
         }
         /// 会议申请时长。单位:分钟。取值范围:4~1440。默认值为60。
         ///
-        /// Range: 4 to 1440.
+        /// Requested conference duration in minutes, 4–1440, default 60.
+        ///
+        /// Optional. Range: 4 to 1440.
         pub fn time(mut self, value: impl Into<i64>) -> Self {
             self.time = Some(value.into());
             self
         }
         /// 会议结束前提示时长。可选参数。单位:分钟。取值范围:3~1440。默认值为3。如果大于等于会议申请时长,按照申请时长-1计算。
         ///
-        /// Range: 3 to 1440.
+        /// Reminder lead time before the conference ends, in minutes, 3–1440, default 3. If it is greater than or equal to the requested duration, requested duration − 1 is used.
+        ///
+        /// Optional. Range: 3 to 1440.
         pub fn prompt_time(mut self, value: impl Into<i64>) -> Self {
             self.prompt_time = Some(value.into());
             self
         }
         /// 有用户加入、退出会议时是否播放提示音。默认值为false。
+        ///
+        /// Whether a prompt tone is played when a user joins or leaves the conference. Default false.
+        ///
+        /// Optional.
         pub fn beep_tone(mut self, value: impl Into<bool>) -> Self {
             self.beep_tone = Some(value.into());
             self
         }
         /// 2:播放指定文件音,默认值为2。
+        ///
+        /// 2: play the specified voice file (default 2).
+        ///
+        /// Optional.
         pub fn play_mode(
             mut self,
             value: impl Into<RequestAgentConferencePlayMode>,
@@ -6292,7 +6386,9 @@ pub mod request_agent_conference {
         }
         /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127。
         ///
-        /// Length: at most 127.
+        /// Absolute path of the voice file, format drive/conf/VDN ID/file name, e.g. y:/conf/120/1136287.V3. Required (with playMode 2) when beepTone is true; ignored when beepTone is false. At most 127 characters.
+        ///
+        /// Optional. Length: at most 127.
         pub fn voice_path(mut self, value: impl Into<String>) -> Self {
             self.voice_path = Some(value.into());
             self
@@ -6718,14 +6814,14 @@ pub mod sign_in {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
         ///
-        /// Length: at most 32.
+        /// Required: `build` fails without it. Length: at most 32.
         pub fn password(
             mut self,
             value: impl Into<::switchboard_runtime::Secret>,
@@ -6735,81 +6831,105 @@ pub mod sign_in {
         }
         /// Softphone number bound at sign-in.
         ///
-        /// Length: at most 24.
+        /// Required: `build` fails without it. Length: at most 24.
         pub fn phonenum(mut self, value: impl Into<String>) -> Self {
             self.phonenum = Some(value.into());
             self
         }
         /// Whether calls are answered automatically.
+        ///
+        /// Optional.
         pub fn autoanswer(mut self, value: impl Into<bool>) -> Self {
             self.autoanswer = Some(value.into());
             self
         }
         /// Whether the agent enters the idle state automatically.
+        ///
+        /// Optional.
         pub fn autoenteridle(mut self, value: impl Into<bool>) -> Self {
             self.autoenteridle = Some(value.into());
             self
         }
         /// Whether the phone is released.
+        ///
+        /// Optional.
         pub fn releasephone(mut self, value: impl Into<bool>) -> Self {
             self.releasephone = Some(value.into());
             self
         }
         /// Agent type.
+        ///
+        /// Optional.
         pub fn agenttype(mut self, value: impl Into<SignInAgenttype>) -> Self {
             self.agenttype = Some(value.into());
             self
         }
         /// State after sign-in.
+        ///
+        /// Optional.
         pub fn status(mut self, value: impl Into<SignInStatus>) -> Self {
             self.status = Some(value.into());
             self
         }
         /// IP address of the agent; no IPv6.
         ///
-        /// Length: at most 15.
+        /// Optional. Length: at most 15.
         pub fn ip(mut self, value: impl Into<String>) -> Self {
             self.ip = Some(value.into());
             self
         }
         /// Entry IP address.
+        ///
+        /// Optional.
         pub fn entry_ip(mut self, value: impl Into<String>) -> Self {
             self.entry_ip = Some(value.into());
             self
         }
         /// Phone linkage.
+        ///
+        /// Optional.
         pub fn phonelinkage(mut self, value: impl Into<bool>) -> Self {
             self.phonelinkage = Some(value.into());
             self
         }
         /// Sign in to the web (multimedia) channel.
+        ///
+        /// Optional.
         pub fn check_in_webm(mut self, value: impl Into<bool>) -> Self {
             self.check_in_webm = Some(value.into());
             self
         }
         /// Sign in to the mail channel.
+        ///
+        /// Optional.
         pub fn check_in_mailm(mut self, value: impl Into<bool>) -> Self {
             self.check_in_mailm = Some(value.into());
             self
         }
         /// Video phone number.
         ///
-        /// Length: at most 24.
+        /// Optional. Length: at most 24.
         pub fn vc_phone_number(mut self, value: impl Into<String>) -> Self {
             self.vc_phone_number = Some(value.into());
             self
         }
         /// Listen status.
+        ///
+        /// Optional.
         pub fn listen_status(mut self, value: impl Into<bool>) -> Self {
             self.listen_status = Some(value.into());
             self
         }
         /// Event push address. Passing both callBackUri and serviceToken selects event push mode; otherwise polling mode.
+        ///
+        /// Optional.
         pub fn call_back_uri(mut self, value: impl Into<String>) -> Self {
             self.call_back_uri = Some(value.into());
             self
         }
         /// Token for event push mode (named on the events page, cec_05_40100).
+        ///
+        /// Optional.
         pub fn service_token(mut self, value: impl Into<String>) -> Self {
             self.service_token = Some(value.into());
             self
@@ -7202,7 +7322,7 @@ pub mod sign_out {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
@@ -7431,19 +7551,21 @@ pub mod three_party_call {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Indicates the ID of the call that the agent is holding. It cannot be blank.
         ///
-        /// Length: at least 1.
+        /// Required: `build` fails without it. Length: at least 1.
         pub fn callid(mut self, value: impl Into<String>) -> Self {
             self.callid = Some(value.into());
             self
         }
         /// Call-associated data to be configured. It can be left empty. The maximum value is 16 KB.
+        ///
+        /// Optional.
         pub fn callappdata(mut self, value: impl Into<String>) -> Self {
             self.callappdata = Some(value.into());
             self
@@ -7700,12 +7822,16 @@ pub mod transfer_conference_chair {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// 待转移的目标座席工号。
+        ///
+        /// ID of the agent to whom the chairperson permission is to be transferred.
+        ///
+        /// Required: `build` fails without it.
         pub fn dest_agent_no(mut self, value: impl Into<i64>) -> Self {
             self.dest_agent_no = Some(value.into());
             self
@@ -7931,12 +8057,14 @@ pub mod unhold_call {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// Unique ID of a call.
+        ///
+        /// Optional.
         pub fn callid(mut self, value: impl Into<String>) -> Self {
             self.callid = Some(value.into());
             self
@@ -8193,12 +8321,16 @@ pub mod unhold_conference_participant {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
         /// 地址类型。6:电话号码 9:座席工号
+        ///
+        /// Address type. 6: phone number; 9: agent ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn address_type(
             mut self,
             value: impl Into<UnholdConferenceParticipantAddressType>,
@@ -8208,7 +8340,9 @@ pub mod unhold_conference_participant {
         }
         /// 地址标识,即电话号码或者座席工号。最大长度为24字节。
         ///
-        /// Length: at most 24.
+        /// Address, that is, the phone number or agent ID. At most 24 bytes.
+        ///
+        /// Required: `build` fails without it. Length: at most 24.
         pub fn address(mut self, value: impl Into<String>) -> Self {
             self.address = Some(value.into());
             self
@@ -8401,6 +8535,23 @@ pub mod unhold_conference_participant {
 /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
 /// calls. The futures own a clone of the client (`'static`): they can be spawned.
 /// `RequestBuilder::send(&client)` builds and calls in one step.
+///
+/// # Example
+///
+/// A client of the server, with the documented auth scheme (replace the `your-…` values):
+///
+/// ```rust,no_run
+/// use switchboard_huawei_agentgateway as api;
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = api::Client::builder()
+///     .ip("your-ip")
+///     .auth(api::auth::session_header()?)
+///     .build()?;
+/// // Then one call per endpoint: `api::<endpoint>::Request::builder()…send(&client).await?`.
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,

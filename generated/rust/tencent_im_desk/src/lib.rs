@@ -15,6 +15,44 @@
 //! Source: <https://cloud.tencent.com/document/product/679/131708>
 //!
 //! Source: <https://www.tencentcloud.com/document/product/1229/68948>
+//! # Example
+//!
+//! A call answered from memory (see [`Client`] for one against the server):
+//!
+//! ```rust
+//! use std::sync::Arc;
+//! use switchboard_tencent_im_desk as api;
+//! use api::transport::InMemoryTransport;
+//! async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//!     let transport = Arc::new(InMemoryTransport::new());
+//!     transport
+//!         .push_body(
+//!             200,
+//!             r#"{
+//!   "ActionStatus": "OK",
+//!   "ErrorInfo": "",
+//!   "ErrorCode": 0,
+//!   "MemberId": "1289316687@qq.com"
+//! }"#,
+//!         );
+//!     let client = api::Client::builder()
+//!         .base_url("https://api.test")
+//!         .transport(Arc::clone(&transport))
+//!         .without_auth()
+//!         .build()?;
+//!     let output = api::contact_user::Request::builder()
+//!         .im_agent_user_id("@customer_service_account")
+//!         .client_user_id("1289314544")
+//!         .group_id(9465i64)
+//!         .member_id("1289316687@qq.com")
+//!         .send(&client)
+//!         .await?;
+//!     println!("{output:?}");
+//!     Ok(())
+//! }
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> { example().await }
+//! ```
 #![deny(missing_docs)]
 #![allow(
     clippy::large_enum_variant,
@@ -914,21 +952,29 @@ pub mod contact_user {
     }
     impl RequestBuilder {
         /// UserID of the customer service account.
+        ///
+        /// Required: `build` fails without it.
         pub fn im_agent_user_id(mut self, value: impl Into<String>) -> Self {
             self.im_agent_user_id = Some(value.into());
             self
         }
         /// The user ID of the contacted user.
+        ///
+        /// Required: `build` fails without it.
         pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
             self.client_user_id = Some(value.into());
             self
         }
         /// Specified assignment of agent group. If left blank, agents will be assigned according to the default policy.
+        ///
+        /// Optional.
         pub fn group_id(mut self, value: impl Into<i64>) -> Self {
             self.group_id = Some(value.into());
             self
         }
         /// Specified agent ID. If left blank, agents will be assigned according to the default policy.
+        ///
+        /// Optional.
         pub fn member_id(mut self, value: impl Into<String>) -> Self {
             self.member_id = Some(value.into());
             self
@@ -1184,31 +1230,35 @@ pub mod describe_agent_statistics {
     impl RequestBuilder {
         /// Start time, Unix second-level timestamp. Currently only support daily data statistics, start time is the timestamp at 00:00 on the day.
         ///
-        /// Format: `unix-seconds`.
+        /// Required: `build` fails without it. Format: `unix-seconds`.
         pub fn from(mut self, value: impl Into<i64>) -> Self {
             self.from = Some(value.into());
             self
         }
         /// End time, Unix second-level timestamp. Currently only support daily data statistics. End time is the timestamp of 23:59:59 on the day.
         ///
-        /// Format: `unix-seconds`.
+        /// Required: `build` fails without it. Format: `unix-seconds`.
         pub fn to(mut self, value: impl Into<i64>) -> Self {
             self.to = Some(value.into());
             self
         }
         /// Number of returned entries, the maximum is 100, the default is 100. Example value: 100.
         ///
-        /// Range: at most 100.
+        /// Optional. Range: at most 100.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
         /// Returned record offset, default is 0. Example value: 0.
+        ///
+        /// Optional.
         pub fn offset(mut self, value: impl Into<i64>) -> Self {
             self.offset = Some(value.into());
             self
         }
         /// Specify the customer service list to be queried.
+        ///
+        /// Optional.
         pub fn agent_ids(mut self, value: impl Into<Vec<String>>) -> Self {
             self.agent_ids = Some(value.into());
             self
@@ -1515,6 +1565,8 @@ pub mod describe_chat_messages {
     }
     impl RequestBuilder {
         /// Specify the session ID to be queried.
+        ///
+        /// Required: `build` fails without it.
         pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
@@ -1522,19 +1574,23 @@ pub mod describe_chat_messages {
         /// Number of returned entries, the maximum is 100, the default is 20.
         /// Example value: 100
         ///
-        /// Range: at most 100.
+        /// Optional. Range: at most 100.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
         /// Offset of returned records, default is 0.
         /// Example value: 0
+        ///
+        /// Optional.
         pub fn offset(mut self, value: impl Into<i64>) -> Self {
             self.offset = Some(value.into());
             self
         }
         /// 1. From morning to evening; 2. From evening to morning. Default is 2.
         /// Example value: 1
+        ///
+        /// Optional.
         pub fn order(mut self, value: impl Into<DescribeChatMessagesOrder>) -> Self {
             self.order = Some(value.into());
             self
@@ -1897,31 +1953,35 @@ pub mod describe_im_cdr_list {
     impl RequestBuilder {
         /// Start time, Unix second-level timestamp
         ///
-        /// Format: `unix-seconds`.
+        /// Required: `build` fails without it. Format: `unix-seconds`.
         pub fn start_timestamp(mut self, value: impl Into<i64>) -> Self {
             self.start_timestamp = Some(value.into());
             self
         }
         /// End time, Unix second-level timestamp
         ///
-        /// Format: `unix-seconds`.
+        /// Required: `build` fails without it. Format: `unix-seconds`.
         pub fn end_timestamp(mut self, value: impl Into<i64>) -> Self {
             self.end_timestamp = Some(value.into());
             self
         }
         /// Number of returned entries, the maximum is 100, the default is 20. Example value: 100
         ///
-        /// Range: at most 100.
+        /// Optional. Range: at most 100.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
         /// Offset of returned records, default is 0. Example value: 0
+        ///
+        /// Optional.
         pub fn offset(mut self, value: impl Into<i64>) -> Self {
             self.offset = Some(value.into());
             self
         }
         /// Specified User ID to Query
+        ///
+        /// Optional.
         pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
             self.client_user_id = Some(value.into());
             self
@@ -2454,19 +2514,27 @@ pub mod describe_session_statistics {
     impl RequestBuilder {
         /// 起始时间,Unix 秒级时间戳。
         ///
-        /// Format: `unix-seconds`.
+        /// Start time, Unix timestamp in seconds.
+        ///
+        /// Required: `build` fails without it. Format: `unix-seconds`.
         pub fn from(mut self, value: impl Into<i64>) -> Self {
             self.from = Some(value.into());
             self
         }
         /// 结束时间,Unix 秒级时间戳。
         ///
-        /// Format: `unix-seconds`.
+        /// End time, Unix timestamp in seconds.
+        ///
+        /// Required: `build` fails without it. Format: `unix-seconds`.
         pub fn to(mut self, value: impl Into<i64>) -> Self {
             self.to = Some(value.into());
             self
         }
         /// 指定查询数据是否按小时进行聚合。 默认为false则按天进行聚合
+        ///
+        /// Whether the data is aggregated per hour. Default false, aggregated per day.
+        ///
+        /// Optional.
         pub fn group_by_hour(mut self, value: impl Into<bool>) -> Self {
             self.group_by_hour = Some(value.into());
             self
@@ -2751,6 +2819,8 @@ pub mod end_session {
     }
     impl RequestBuilder {
         /// Specify the session ID to be ended.
+        ///
+        /// Optional.
         pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
@@ -2979,16 +3049,22 @@ pub mod get_session_state {
     }
     impl RequestBuilder {
         /// Specify the conversation ID to be queried.
+        ///
+        /// Optional.
         pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
         /// User ID of the user.
+        ///
+        /// Optional.
         pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
             self.client_user_id = Some(value.into());
             self
         }
         /// UserID of the customer service account.
+        ///
+        /// Optional.
         pub fn customer_service_id(mut self, value: impl Into<String>) -> Self {
             self.customer_service_id = Some(value.into());
             self
@@ -3303,28 +3379,40 @@ pub mod send_msg {
     }
     impl RequestBuilder {
         /// Session ID. If this field is filled, there is no need to fill the FromAccount and ToAccount fields.
+        ///
+        /// Optional.
         pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
         /// Sender UserID, applicable only to the client-side integration method of "application/client", and the sender must be a customer service account.
+        ///
+        /// Optional.
         pub fn from_account(mut self, value: impl Into<String>) -> Self {
             self.from_account = Some(value.into());
             self
         }
         /// 接收方 UserID,只适用于"应用/客户端"的用户端集成方式,接收方为普通用户。
+        ///
+        /// Receiver UserID, applicable only to the "application/client" user-end integration method; the receiver is an ordinary user.
+        ///
+        /// Optional.
         pub fn to_account(mut self, value: impl Into<String>) -> Self {
             self.to_account = Some(value.into());
             self
         }
         /// 消息随机数(32位无符号整数),用于去重。
         ///
-        /// Format: `uint32`.
+        /// Message random number (32-bit unsigned integer), used for deduplication.
+        ///
+        /// Required: `build` fails without it. Format: `uint32`.
         pub fn msg_random(mut self, value: impl Into<u32>) -> Self {
             self.msg_random = Some(value.into());
             self
         }
         /// 消息…
+        ///
+        /// Required: `build` fails without it.
         pub fn msg_body(
             mut self,
             value: impl Into<Vec<super::types::MsgElement>>,
@@ -3333,6 +3421,8 @@ pub mod send_msg {
             self
         }
         /// Sets `CloudCustomData`.
+        ///
+        /// Optional.
         pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
             self.cloud_custom_data = Some(value.into());
             self
@@ -3541,21 +3631,29 @@ pub mod send_stream_msg {
     }
     impl RequestBuilder {
         /// Conversation ID
+        ///
+        /// Required: `build` fails without it.
         pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
         /// Message content
+        ///
+        /// Required: `build` fails without it.
         pub fn chunk(mut self, value: impl Into<String>) -> Self {
             self.chunk = Some(value.into());
             self
         }
         /// Not required for the first API call, but needs to be filled in starting from the second call.
+        ///
+        /// Optional.
         pub fn msg_key(mut self, value: impl Into<String>) -> Self {
             self.msg_key = Some(value.into());
             self
         }
         /// When calling for the last time, this field is 1, indicating that the streaming output has stopped.
+        ///
+        /// Optional.
         pub fn finish(mut self, value: impl Into<SendStreamMsgFinish>) -> Self {
             self.finish = Some(value.into());
             self
@@ -3839,21 +3937,29 @@ pub mod transfer_to_human {
     }
     impl RequestBuilder {
         /// Session ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
         /// Specified customer service. Empty by default.
+        ///
+        /// Optional.
         pub fn agent_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
             self.agent_id_list = Some(value.into());
             self
         }
         /// Specified agent group. If left blank, customer service will be assigned according to the default policy.
+        ///
+        /// Optional.
         pub fn agent_group_id(mut self, value: impl Into<i64>) -> Self {
             self.agent_group_id = Some(value.into());
             self
         }
         /// Whether to send a failure prompt for transferring to human customer service if no customer service is online. 0 means not to send, and 1 means to send. The default is 0.
+        ///
+        /// Optional.
         pub fn send_tip_if_no_agent_online(
             mut self,
             value: impl Into<TransferToHumanSendTipIfNoAgentOnline>,
@@ -4098,6 +4204,22 @@ pub mod transfer_to_human {
 /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
 /// calls. The futures own a clone of the client (`'static`): they can be spawned.
 /// `RequestBuilder::send(&client)` builds and calls in one step.
+///
+/// # Example
+///
+/// A client of the server, with the documented auth scheme (replace the `your-…` values):
+///
+/// ```rust,no_run
+/// use switchboard_tencent_im_desk as api;
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = api::Client::builder()
+///     .auth(api::auth::tls_sig_query(1_400_000_000, "administrator", api::Secret::new("your-app-key")))
+///     .build()?;
+/// // Then one call per endpoint: `api::<endpoint>::Request::builder()…send(&client).await?`.
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,

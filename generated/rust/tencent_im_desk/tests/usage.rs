@@ -607,7 +607,7 @@ mod testing_your_code {
                 api::auth::tls_sig_query(
                     1_400_000_000,
                     "administrator",
-                    ::switchboard_runtime::Secret::new("sim-app-key"),
+                    api::Secret::new("sim-app-key"),
                 ),
             )
             .build()?;
