@@ -415,6 +415,13 @@ def check_exchange(
             failures.append(Failure(file, name, "response", expected.operation_id, errors))
 
 
+def print_failures(failures: list[Failure]) -> None:
+    for f in failures:
+        print(f"FAIL {f.exchange} [{f.part}] {f.operation or ''}")
+        for e in f.errors:
+            print(f"    {e}")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -444,10 +451,7 @@ def main(argv: list[str]) -> int:
             counts["exchanges"] += 1
             check_exchange(doc, str(file), ex, failures, counts)
 
-    for f in failures:
-        print(f"FAIL {f.exchange} [{f.part}] {f.operation or ''}")
-        for e in f.errors:
-            print(f"    {e}")
+    print_failures(failures)
     version = metadata.version("openapi-core")
     print(
         f"agreement: {counts['exchanges']} exchanges ({counts['requests']} requests, "

@@ -196,8 +196,7 @@ async fn sent_by_client(service: &Service) -> Vec<Sent> {
             }
         }
         "genesys_gws" => {
-            let auth = genesys::auth::basic_csrf(USERNAME, Secret::new(PASSWORD), &base_url)
-                .expect("auth");
+            let auth = genesys::auth::basic_csrf(USERNAME, Secret::new(PASSWORD)).expect("auth");
             // The session a sign-in leaves: the cookie and the CSRF token of GET /me.
             auth.observe(
                 &base_uri,

@@ -44,9 +44,8 @@ fn client(faye: &Faye) -> genesys::Client {
         .next()
         .expect("a port")
         .to_owned();
-    let base = format!("http://127.0.0.1:{port}/api/v2");
-    let auth = genesys::auth::basic_csrf(GWS_USER, Secret::new(GWS_PASSWORD), &base)
-        .expect("scheme builds");
+    let auth =
+        genesys::auth::basic_csrf(GWS_USER, Secret::new(GWS_PASSWORD)).expect("scheme builds");
     genesys::Client::builder()
         .port(port)
         .transport(transport())

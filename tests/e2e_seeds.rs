@@ -236,6 +236,7 @@ fn genesys_client(host: &str, port: u16) -> genesys::Client {
         .host(host)
         .port(port.to_string())
         .transport(transport())
+        .without_auth()
         .build()
         .expect("the client builds")
 }

@@ -59,6 +59,7 @@ fn client(base: &str, transport: impl switchboard_runtime::transport::Transport)
         .base_url(format!("{base}/agentgateway"))
         .transport(transport)
         .retry(RetryPolicy::disabled())
+        .without_auth()
         .build()
         .expect("client")
 }

@@ -122,9 +122,7 @@ async fn traces_show_each_call_and_no_secret() {
         let gws = Arc::new(Mutex::new(Gws::default()));
         let state = Arc::clone(&gws);
         let server = Server::start(move |request| lock(&state).answer(request)).await;
-        let base = format!("http://127.0.0.1:{}/api/v2", server.port());
-        let auth =
-            genesys::auth::basic_csrf(GWS_USER, Secret::new(GWS_PASSWORD), &base).expect("scheme");
+        let auth = genesys::auth::basic_csrf(GWS_USER, Secret::new(GWS_PASSWORD)).expect("scheme");
         let client = genesys::Client::builder()
             .port(server.port().to_string())
             .transport(transport())

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use pulldown_cmark::{Event, Parser};
 use serde_json::Value;
 use switchboard_codegen::Builder;
-use switchboard_codegen::spec::{FieldSpec, ServiceFiles, load_dir};
+use switchboard_codegen::spec::{FieldSpec, PageSection, ServiceFiles, load_dir};
 use switchboard_tests::root;
 
 /// Where a note was written, for the failure message, and the note.
@@ -99,8 +99,13 @@ fn notes(service: &ServiceFiles) -> (Notes, Notes) {
 
 /// The generated files of the specs, by path.
 fn outputs() -> BTreeMap<String, String> {
+    outputs_of("specs")
+}
+
+/// The generated files of a specs folder, by path.
+fn outputs_of(specs: &str) -> BTreeMap<String, String> {
     let (_, outputs) = Builder::new()
-        .specs_dir(root().join("specs"))
+        .specs_dir(root().join(specs))
         .build()
         .unwrap_or_else(|e| panic!("the vendor specs build:\n{e}"));
     outputs
@@ -330,4 +335,169 @@ fn the_envelope_is_readable_on_success() {
     assert_eq!(envelope.http_status_code, Some(200));
     assert_eq!(envelope.params, Some(vec!["无".to_owned()]));
     assert_eq!(envelope.request_id.as_deref(), Some("R-1"));
+}
+
+/// The sentence an endpoint's page uses for an empty section, which a truncated page must not
+/// show: with the copy cut off, nothing listed means unknown.
+fn none_sentence(section: PageSection) -> &'static str {
+    match section {
+        PageSection::Errors => "The page lists no error codes",
+        PageSection::Events => "The page lists no events",
+        PageSection::Samples => "The page shows no samples",
+        PageSection::History => "The page records no changes",
+    }
+}
+
+#[test]
+fn a_truncated_section_is_unknown_in_every_output_never_none() {
+    let mut seen = 0;
+    for specs in ["specs", "tests/fixtures/valid"] {
+        let set = load_dir(&root().join(specs)).unwrap_or_else(|_| panic!("{specs} loads"));
+        let outputs = outputs_of(specs);
+        for service in &set.services {
+            let name = &service.spec.name.value;
+            let rust = rust_text(&outputs, name);
+            let openapi = openapi_text(&outputs, name);
+            for (_, endpoint) in &service.endpoints {
+                let id = &endpoint.id.value;
+                let page = &outputs[&format!("docs/{name}/{id}.md")];
+                for section in endpoint.page.iter().flat_map(|p| &p.truncated) {
+                    seen += 1;
+                    let section = section.value;
+                    assert!(
+                        !page.contains(none_sentence(section)),
+                        "{name}/{id}: the page is cut off in its {}, yet the docs say there are none",
+                        section.words()
+                    );
+                    let unknown = format!("The page does not show its {}", section.words());
+                    let partial = format!("The page's {} may go on", section.words());
+                    for (output, text) in [
+                        ("Markdown", squash(page)),
+                        ("OpenAPI", openapi.clone()),
+                        ("Rust", rust.clone()),
+                    ] {
+                        assert!(
+                            text.contains(&squash(&unknown)) || text.contains(&squash(&partial)),
+                            "{name}/{id}: the {output} output does not say its {} are not all shown",
+                            section.words()
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        seen > 0,
+        "no spec marks a truncated section: the test would prove nothing"
+    );
+}
+
+#[test]
+fn an_unknown_required_ness_is_neither_required_nor_stated_optional() {
+    // Every schema property and parameter marked `x-switchboard-required: unknown`: not in its
+    // object's `required`, not a required parameter, and its description says the page is
+    // silent (a plain optional field would read as the page's word).
+    fn walk(value: &Value, at: &str, found: &mut usize) {
+        match value {
+            Value::Object(map) => {
+                let required: Vec<&str> = map
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .map(|r| r.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                if let Some(Value::Object(properties)) = map.get("properties") {
+                    for (name, property) in properties {
+                        if property.get("x-switchboard-required") == Some(&Value::from("unknown")) {
+                            *found += 1;
+                            assert!(
+                                !required.contains(&name.as_str()),
+                                "{at}.{name} is required"
+                            );
+                            let description = property["description"].as_str().unwrap_or_default();
+                            assert!(
+                                description.contains("not stated by the page"),
+                                "{at}.{name}"
+                            );
+                        }
+                    }
+                }
+                if map.contains_key("in") && map.get("x-switchboard-required").is_some() {
+                    *found += 1;
+                    assert_eq!(
+                        map["required"],
+                        Value::Bool(false),
+                        "{at}: parameter {:?}",
+                        map["name"]
+                    );
+                    let description = map["description"].as_str().unwrap_or_default();
+                    assert!(description.contains("not stated by the page"), "{at}");
+                }
+                for (key, child) in map {
+                    walk(child, &format!("{at}.{key}"), found);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, at, found)),
+            _ => {}
+        }
+    }
+    let outputs = outputs_of("tests/fixtures/valid");
+    let doc: Value = serde_json::from_str(&outputs["openapi/pages_api.json"]).expect("JSON");
+    let mut found = 0;
+    walk(&doc, "pages_api", &mut found);
+    assert!(
+        found >= 3,
+        "the fixture's unknown required-ness reaches OpenAPI: {found}"
+    );
+    let page = &outputs["docs/pages_api/cut_off.md"];
+    for row in ["| `verbose` |", "| `tenant` |", "| `result.label` |"] {
+        let line = page.lines().find(|l| l.starts_with(row)).expect(row);
+        assert!(line.contains("| unknown |"), "{line}");
+    }
+    let lib = &outputs["rust/pages_api/src/lib.rs"];
+    assert!(lib.matches("Required: not stated by the page.").count() >= 3);
+}
+
+#[test]
+fn an_endpoints_words_on_shared_fields_reach_its_docs_and_leave_the_shared_type_alone() {
+    let outputs = outputs_of("tests/fixtures/valid");
+    let page = &outputs["docs/pages_api/get_agent.md"];
+    let doc: Value = serde_json::from_str(&outputs["openapi/pages_api.json"]).expect("JSON");
+    let lib = &outputs["rust/pages_api/src/lib.rs"];
+    let result = &doc["paths"]["/agents/{agentId}"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"]["properties"]["result"]["properties"];
+    // The body's own State (from `type: Agent`) and the shared supervisor's State.
+    let own = "Values documented on this page: `READY` (空闲), `BREAK` (小休).";
+    let member = "On this endpoint, `State`: The supervisor's state.";
+    assert!(page.contains("The agent's state, as this page lists it."));
+    assert!(page.contains(own));
+    assert!(page.contains("| `result.supervisor.State` |"));
+    assert!(page.contains("The supervisor's state."));
+    let state = result["State"]["description"]
+        .as_str()
+        .expect("State described");
+    assert!(
+        state.starts_with("坐席状态。") && state.contains(own),
+        "{state}"
+    );
+    let supervisor = result["supervisor"]["description"]
+        .as_str()
+        .expect("described");
+    assert!(supervisor.contains(member), "{supervisor}");
+    assert!(lib.contains(own) && lib.contains(member));
+    // Every other endpoint and the shared type keep the shared words, and the type its shape.
+    let agent = &doc["components"]["schemas"]["Agent"]["properties"]["State"];
+    assert_eq!(agent["description"], "The agent's state.");
+    assert_eq!(agent["type"], "string");
+    for (path, text) in &outputs {
+        if path.starts_with("docs/pages_api/") && path != "docs/pages_api/get_agent.md" {
+            assert!(
+                !text.contains("this page lists it"),
+                "{path} shows another page's words"
+            );
+        }
+    }
+    assert!(
+        lib.contains("pub state: Option<String>"),
+        "State stays a string, not an enum"
+    );
 }

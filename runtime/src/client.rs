@@ -105,11 +105,22 @@ impl ClientCore {
         })
     }
 
-    /// Sends a built request through the auth protocol (see [`auth::execute`]), once.
+    /// Sends a built request through the auth protocol (see [`auth::execute`]), once. A
+    /// request without a [`BaseUrl`](crate::request::BaseUrl) extension gets this client's.
     pub async fn send(
         &self,
-        request: http::Request<Bytes>,
+        mut request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, SendError> {
+        if request
+            .extensions()
+            .get::<crate::request::BaseUrl>()
+            .is_none()
+        {
+            let base = self.base_url().trim_end_matches('/').to_owned();
+            request
+                .extensions_mut()
+                .insert(crate::request::BaseUrl(base));
+        }
         auth::execute(&*self.transport, &*self.auth, request).await
     }
 
@@ -124,6 +135,43 @@ impl ClientCore {
             Err(error) => return Err(O::build_error(error)),
         };
         crate::call::run::<O>(self, http).await
+    }
+
+    /// [`call`](Self::call) with a future that owns a clone of this core (a few reference
+    /// counts), so it can be spawned or kept past the client's borrow. Generated client
+    /// methods use it.
+    pub fn call_owned<O>(
+        &self,
+        request: O,
+    ) -> impl Future<Output = Result<O::Output, O::Error>> + Send + 'static
+    where
+        O: Operation + Send + 'static,
+        O::Output: Send,
+        O::Error: Send,
+    {
+        let core = self.clone();
+        async move { core.call(request).await }
+    }
+
+    /// Calls a request that may have failed to build (`RequestBuilder::build`'s result): the
+    /// build error becomes the endpoint's `Error::Build`. The future owns a clone of this
+    /// core. Generated `RequestBuilder::send` uses it.
+    pub fn call_built<O>(
+        &self,
+        request: Result<O, BuildError>,
+    ) -> impl Future<Output = Result<O::Output, O::Error>> + Send + 'static
+    where
+        O: Operation + Send + 'static,
+        O::Output: Send,
+        O::Error: Send,
+    {
+        let core = self.clone();
+        async move {
+            match request {
+                Ok(request) => core.call(request).await,
+                Err(error) => Err(O::build_error(error)),
+            }
+        }
     }
 }
 
@@ -212,28 +260,63 @@ impl ClientConfig {
 fn default_transport() -> Result<Arc<dyn Transport>, BuildError> {
     crate::transport::ReqwestTransport::new()
         .map(|t| Arc::new(t) as Arc<dyn Transport>)
-        .map_err(|e| BuildError::new("transport", format!("cannot be created: {e}")))
+        .map_err(|e| BuildError::config("transport", format!("cannot be created: {e}")))
 }
 
 #[cfg(not(feature = "reqwest"))]
 fn default_transport() -> Result<Arc<dyn Transport>, BuildError> {
-    Err(BuildError::new(
+    Err(BuildError::config(
         "transport",
         "is required when the `reqwest` feature is off",
     ))
 }
 
-/// Fills a base URL template's `{name}` placeholders.
+/// Fills a base URL template's `{name}` placeholders. A value may not change the URL's
+/// structure: it must be non-empty and free of the characters that delimit URL parts
+/// (`/ ? # @ : [ ] \ %`, whitespace, controls), and the filled URL must parse as an http(s)
+/// URL with a host. A variable left unset (no default) is a configuration error too.
 pub fn fill_template(
     template: &str,
     values: &[(&str, Option<&str>)],
 ) -> Result<String, BuildError> {
     let mut out = template.to_owned();
     for (name, value) in values {
-        let value = value.ok_or_else(|| BuildError::missing(*name))?;
+        let value = value.ok_or_else(|| {
+            BuildError::config(
+                *name,
+                "(a base URL variable) is required: set it on the builder or give `base_url`",
+            )
+        })?;
+        if value.is_empty() {
+            return Err(BuildError::config(
+                *name,
+                "(a base URL variable) must not be empty",
+            ));
+        }
+        if let Some(c) = value.chars().find(|&c| changes_structure(c)) {
+            return Err(BuildError::config(
+                *name,
+                format!("(a base URL variable) must not contain `{}`: it would change the URL's structure", c.escape_default()),
+            )
+            .with_value(value.escape_default()));
+        }
         out = out.replace(&format!("{{{name}}}"), value);
     }
-    Ok(out)
+    match url::Url::parse(&out) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(out),
+        _ => Err(BuildError::config(
+            "base URL",
+            "is not an http(s) URL with a host once its variables are filled",
+        )
+        .with_value(out.escape_default())),
+    }
+}
+
+/// Characters that delimit the parts of a URL (or escape them).
+fn changes_structure(c: char) -> bool {
+    matches!(c, '/' | '?' | '#' | '@' | ':' | '[' | ']' | '\\' | '%')
+        || c.is_whitespace()
+        || c.is_control()
 }
 
 /// An event frame split by the service's event envelope.

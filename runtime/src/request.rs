@@ -18,6 +18,11 @@ pub struct OperationId(pub &'static str);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AuthParams(pub &'static [&'static str]);
 
+/// Request extension carrying the client's base URL (no trailing slash), so an auth scheme can
+/// address other endpoints of the same API (e.g. a CSRF token refresh under the base path).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseUrl(pub String);
+
 /// A request under construction: base URL, path, query, headers and an optional JSON body.
 #[derive(Debug)]
 pub struct RequestParts {
@@ -28,14 +33,17 @@ pub struct RequestParts {
     body: Option<serde_json::Map<String, serde_json::Value>>,
     content_type: Option<&'static str>,
     operation: Option<(OperationId, AuthParams)>,
+    base_len: usize,
 }
 
 impl RequestParts {
     /// Starts a request to `base_url` (no trailing slash needed).
     pub fn new(method: http::Method, base_url: &str) -> Self {
+        let url = base_url.trim_end_matches('/').to_owned();
         RequestParts {
             method,
-            url: base_url.trim_end_matches('/').to_owned(),
+            base_len: url.len(),
+            url,
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
@@ -106,6 +114,7 @@ impl RequestParts {
 
     /// Finishes the request.
     pub fn finish(self) -> Result<http::Request<Bytes>, BuildError> {
+        let base = BaseUrl(self.url[..self.base_len].to_owned());
         let mut uri = self.url;
         if !self.query.is_empty() {
             uri.push('?');
@@ -130,6 +139,7 @@ impl RequestParts {
         if let Some((id, params)) = self.operation {
             builder = builder.extension(id).extension(params);
         }
+        builder = builder.extension(base);
         builder
             .body(body)
             .map_err(|e| BuildError::new("uri", format!("is not a valid URI: {e}")))

@@ -98,6 +98,35 @@ impl ApiError {
     pub fn raw(&self) -> &RawResponse {
         &self.0.raw
     }
+    /// An answer with `code` and `message` from `endpoint`, as the server would send it: for
+    /// tests of code that handles errors (generated `Error::from_documented_code` uses it).
+    /// The raw response has `status`, no headers and an empty body.
+    pub fn new(
+        endpoint: &'static str,
+        status: http::StatusCode,
+        code: Option<&str>,
+        message: Option<&str>,
+    ) -> Self {
+        ApiError(Box::new(ApiErrorInner {
+            endpoint,
+            code: code.map(str::to_owned),
+            message: message.map(str::to_owned),
+            request_id: None,
+            info: None,
+            raw: RawResponse::new(status, http::HeaderMap::new(), Bytes::new()),
+        }))
+    }
+
+    /// The answer a server sends for a documented code: its documented HTTP status (200 when
+    /// the documentation gives none) and its documented message, if any.
+    pub fn documented(endpoint: &'static str, info: &'static ErrorInfo) -> Self {
+        let status = info
+            .http_status
+            .and_then(|s| http::StatusCode::from_u16(s).ok())
+            .unwrap_or(http::StatusCode::OK);
+        Self::new(endpoint, status, Some(info.code), info.message)
+    }
+
     /// Attaches the documentation of the code (done by generated code).
     pub fn with_info(mut self, info: &'static ErrorInfo) -> Self {
         self.0.info = Some(info);
@@ -125,11 +154,14 @@ impl fmt::Display for ApiError {
             Some(code) => write!(f, " with code {code}")?,
             None => write!(f, " with HTTP status {}", self.0.raw.status.as_u16())?,
         }
+        // The server's message, else the documented message, else the documented meaning
+        // (some vendors document meanings only).
         let message = self
             .0
             .message
             .as_deref()
-            .or(self.0.info.and_then(|i| i.message));
+            .filter(|m| !m.trim().is_empty())
+            .or(self.0.info.and_then(|i| i.message.or(i.meaning)));
         if let Some(message) = message {
             write!(f, ": {message}")?;
         }
@@ -364,19 +396,21 @@ pub fn lookup(table: &'static [ErrorInfo], code: Option<&str>) -> Option<&'stati
 /// - `from_failure`: a failed response becomes the variant of its code when the endpoint's
 ///   table (`ERRORS`) documents it, `Service` when the service-wide table does, else
 ///   `Undocumented`; the documented [`ErrorInfo`] is attached to the [`ApiError`];
-/// - `api_error`, `code`, `is_retryable`;
+/// - `from_documented_code` (for tests), `api_error`, `code`, `transport_error`,
+///   `is_retryable`, and `From<BuildError>`;
 /// - `Display` (the vendor's code and message, or the endpoint id and the cause) and
-///   `std::error::Error` with `source`.
+///   `std::error::Error` whose `source` is the cause's own cause (the cause's text is
+///   already in `Display`).
 ///
 /// All `#[inline]`: compiled where a program uses them, not once per endpoint.
 #[macro_export]
 macro_rules! operation_error {
     ($error:ident, $id:path, $endpoint_table:path, $service_table:path, { }) => {
-        $crate::operation_error!(@impl $error, $id, $service_table, |error| {});
+        $crate::operation_error!(@impl $error, $id, $endpoint_table, $service_table, |error| {});
     };
     ($error:ident, $id:path, $endpoint_table:path, $service_table:path,
      { $($code:literal => $variant:ident),+ $(,)? }) => {
-        $crate::operation_error!(@impl $error, $id, $service_table, |error| {
+        $crate::operation_error!(@impl $error, $id, $endpoint_table, $service_table, |error| {
             if let ::core::option::Option::Some(info) =
                 $crate::response::lookup(&$endpoint_table, error.code())
             {
@@ -388,7 +422,7 @@ macro_rules! operation_error {
             }
         } $($variant)+);
     };
-    (@impl $error:ident, $id:path, $service_table:path, |$api:ident| $endpoint:block
+    (@impl $error:ident, $id:path, $endpoint_table:path, $service_table:path, |$api:ident| $endpoint:block
      $($variant:ident)*) => {
         impl $error {
             #[inline]
@@ -404,6 +438,17 @@ macro_rules! operation_error {
                     return Self::Service($api.with_info(info));
                 }
                 Self::Undocumented($api)
+            }
+
+            /// The error a call gets when the server answers the documented `code` (the
+            /// endpoint's variant, or `Service` for a service-wide code), for tests of code
+            /// that handles errors; `None` when the code is not documented.
+            pub fn from_documented_code(code: &str) -> ::core::option::Option<Self> {
+                let info = $crate::response::lookup(&$endpoint_table, ::core::option::Option::Some(code))
+                    .or_else(|| $crate::response::lookup(&$service_table, ::core::option::Option::Some(code)))?;
+                ::core::option::Option::Some(Self::from_failure($crate::response::Failure::Api(
+                    $crate::response::ApiError::documented($id, info),
+                )))
             }
 
             /// The API's answer, when the API answered with an error.
@@ -426,6 +471,20 @@ macro_rules! operation_error {
                 }
             }
 
+            /// The transport's error, when no response arrived (`is_timeout()`,
+            /// `is_connect()`, `kind()`).
+            #[inline]
+            pub fn transport_error(
+                &self,
+            ) -> ::core::option::Option<&$crate::transport::TransportError> {
+                match self {
+                    Self::Send($crate::auth::SendError::Transport(error)) => {
+                        ::core::option::Option::Some(error)
+                    }
+                    _ => ::core::option::Option::None,
+                }
+            }
+
             /// Whether the documentation says repeating the call may succeed.
             #[inline]
             pub fn is_retryable(&self) -> bool {
@@ -433,6 +492,14 @@ macro_rules! operation_error {
                     ::core::option::Option::Some(error) => error.is_retryable(),
                     ::core::option::Option::None => false,
                 }
+            }
+        }
+
+        /// `?` on a builder's result inside a function returning the endpoint's `Error`.
+        impl ::core::convert::From<$crate::error::BuildError> for $error {
+            #[inline]
+            fn from(error: $crate::error::BuildError) -> Self {
+                Self::Build(error)
             }
         }
 
@@ -451,17 +518,17 @@ macro_rules! operation_error {
             }
         }
 
+        // Each layer prints its cause or returns it, never both: `Display` prints the cause's
+        // text after the endpoint id, so `source` skips to the cause's own cause (otherwise
+        // `{:#}` in anyhow would print every message twice).
         impl ::std::error::Error for $error {
             #[inline]
             fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
-                    Self::Decode(error) => ::core::option::Option::Some(error),
-                    Self::Build(error) => ::core::option::Option::Some(error),
-                    Self::Send(error) => ::core::option::Option::Some(error),
-                    other => match other.api_error() {
-                        ::core::option::Option::Some(error) => ::core::option::Option::Some(error),
-                        ::core::option::Option::None => ::core::option::Option::None,
-                    },
+                    Self::Decode(error) => ::std::error::Error::source(error),
+                    Self::Build(error) => ::std::error::Error::source(error),
+                    Self::Send(error) => ::std::error::Error::source(error),
+                    _ => ::core::option::Option::None,
                 }
             }
         }

@@ -12,9 +12,7 @@ use switchboard_genesys_gws as genesys;
 use switchboard_huawei_agentgateway as huawei;
 use switchboard_runtime::Secret;
 use switchboard_runtime::auth::{BasicCsrfAuth, QuerySigAuth, SessionHeaderAuth, SigningAuth};
-use switchboard_runtime::transport::{
-    ReqwestTransport, TransportConfig, TransportError, TransportErrorKind,
-};
+use switchboard_runtime::transport::{ReqwestTransport, TransportConfig, TransportErrorKind};
 use switchboard_tencent_im_desk as tencent;
 
 /// Values that must never be printed. Each is long and unique so a hit is never chance.
@@ -65,7 +63,23 @@ pub struct Outcome {
     pub failed: bool,
 }
 
-fn outcome<T: Debug, E: StdError + 'static>(result: Result<T, E>) -> Outcome {
+/// [`outcome`] of a call, with the transport failure read through `Error::transport_error`.
+macro_rules! outcome_of {
+    ($result:expr) => {{
+        let result = $result;
+        let transport = result
+            .as_ref()
+            .err()
+            .and_then(|e| e.transport_error())
+            .map(|t| t.kind());
+        outcome(result, transport)
+    }};
+}
+
+fn outcome<T: Debug, E: StdError + 'static>(
+    result: Result<T, E>,
+    transport: Option<TransportErrorKind>,
+) -> Outcome {
     match result {
         Ok(output) => Outcome {
             texts: vec![format!("{output:?}")],
@@ -78,14 +92,10 @@ fn outcome<T: Debug, E: StdError + 'static>(result: Result<T, E>) -> Outcome {
                 format!("{error:?}"),
                 format!("{error:#?}"),
             ];
-            let mut transport = None;
             let mut cause: Option<&(dyn StdError + 'static)> = error.source();
             while let Some(c) = cause {
                 texts.push(c.to_string());
                 texts.push(format!("{c:?}"));
-                if let Some(t) = c.downcast_ref::<TransportError>() {
-                    transport = Some(t.kind());
-                }
                 cause = c.source();
             }
             Outcome {
@@ -120,12 +130,8 @@ impl Vendor {
         vec![
             Vendor::Session(Arc::new(session)),
             Vendor::BasicCsrf(Arc::new(
-                genesys::auth::basic_csrf(
-                    "agent",
-                    Secret::new(PASSWORD),
-                    "http://127.0.0.1/api/v2",
-                )
-                .expect("the scheme builds"),
+                genesys::auth::basic_csrf("agent", Secret::new(PASSWORD))
+                    .expect("the scheme builds"),
             )),
             Vendor::QuerySig(Arc::new(tencent::auth::tls_sig_query(
                 1_400_000_000,
@@ -214,7 +220,7 @@ impl Vendor {
                     .build()
                     .expect("valid");
                 (
-                    outcome(client.leave_agent_conference(request).await),
+                    outcome_of!(client.leave_agent_conference(request).await),
                     format!("{client:?}"),
                 )
             }
@@ -231,7 +237,7 @@ impl Vendor {
                     .build()
                     .expect("valid");
                 let result = client.remove_participant_from_conference(request).await;
-                (outcome(result), format!("{client:?}"))
+                (outcome_of!(result), format!("{client:?}"))
             }
             Vendor::QuerySig(auth) => {
                 let client = tencent::Client::builder()
@@ -245,7 +251,7 @@ impl Vendor {
                     .build()
                     .expect("valid");
                 (
-                    outcome(client.end_session(request).await),
+                    outcome_of!(client.end_session(request).await),
                     format!("{client:?}"),
                 )
             }
@@ -265,7 +271,7 @@ impl Vendor {
                     .build()
                     .expect("valid");
                 (
-                    outcome(client.unmute_call(request).await),
+                    outcome_of!(client.unmute_call(request).await),
                     format!("{client:?}"),
                 )
             }

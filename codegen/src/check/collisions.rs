@@ -58,6 +58,9 @@ pub fn check_collisions(cx: &mut Cx<'_>) {
         }
         if let Some(response) = &endpoint.response {
             check_struct(cx, file, &response.fields);
+            for items in response.items_list() {
+                check_nested(cx, file, items);
+            }
         }
         let mut codes = Idents::default();
         for error in &endpoint.errors {

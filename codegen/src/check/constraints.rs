@@ -68,6 +68,9 @@ pub fn check_constraints(cx: &mut Cx<'_>) {
             for field in &body.fields {
                 check_field(cx, file, field, Role::Field);
             }
+            for items in body.items_list() {
+                check_field(cx, file, items, Role::Items);
+            }
         }
         if let Some(payload) = endpoint.request.as_ref().and_then(|r| r.payload.as_ref()) {
             cx.report(

@@ -35,6 +35,14 @@ pub fn check_inferred(cx: &mut Cx<'_>) {
             unset(cx, file, key, reason, set, "the envelope");
         }
     }
+    if let Some(roles) = &spec.error_roles
+        && let Some(inferred) = &roles.inferred
+    {
+        let set: Vec<&str> = roles.entries().into_iter().map(|(role, _)| role).collect();
+        for (key, reason) in inferred.entries() {
+            unset(cx, file, key, reason, set.contains(&key), "`error_roles`");
+        }
+    }
     for (file, endpoint) in &service.endpoints {
         let mut fields: Vec<&FieldSpec> = Vec::new();
         walk_fields(&endpoint.params, &mut |f| fields.push(f));
@@ -43,6 +51,7 @@ pub fn check_inferred(cx: &mut Cx<'_>) {
             .flatten()
         {
             walk_fields(&body.fields, &mut |f| fields.push(f));
+            walk_fields(body.items_list(), &mut |f| fields.push(f));
         }
         for field in fields {
             check_field(cx, *file, field);

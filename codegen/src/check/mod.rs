@@ -8,6 +8,7 @@ mod event_samples;
 mod idempotent;
 mod inferred;
 mod names;
+mod page;
 mod references;
 mod samples;
 mod templates;
@@ -38,6 +39,7 @@ pub fn check(set: &SpecSet) -> Result<(), Vec<Diagnostic>> {
         collisions::check_collisions(&mut cx);
         inferred::check_inferred(&mut cx);
         idempotent::check_idempotent(&mut cx);
+        page::check_page(&mut cx);
     }
     errors.finish()
 }

@@ -8,6 +8,15 @@ use crate::spec::FieldSpec;
 
 const SNAKE: &str = "use lower snake_case: a letter, then letters, digits and `_`";
 
+/// Modules at a generated crate's root besides the endpoint modules (each endpoint id is a
+/// module there too).
+pub(crate) const ROOT_MODULES: &[&str] =
+    &["auth", "events", "retry", "testing", "transport", "types"];
+
+const RESERVED: &str = "endpoint ids are module names at the generated crate's root, where `auth`, \
+     `events`, `retry`, `testing`, `transport` and `types` are the crate's own: add a word \
+     (e.g. `get_auth`)";
+
 pub(super) fn is_snake(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
@@ -110,6 +119,16 @@ pub fn check_names(cx: &mut Cx<'_>) {
                 id.span,
             );
         }
+        if ROOT_MODULES.contains(&id.value.as_str()) {
+            cx.report(
+                Problem::InvalidName {
+                    name: id.value.clone(),
+                    rule: RESERVED,
+                },
+                file,
+                id.span,
+            );
+        }
         endpoints.add(cx, &id.value, file, id.span);
         let mut params = Seen::new("parameter");
         for param in &endpoint.params {
@@ -127,6 +146,10 @@ pub fn check_names(cx: &mut Cx<'_>) {
             .flatten()
         {
             check_field_names(cx, file, &body.fields);
+            for items in body.items_list() {
+                // The item itself is nameless, like an array's `items`.
+                check_field_names(cx, file, &items.fields);
+            }
         }
         let mut samples = Seen::new("sample");
         for sample in &endpoint.samples {

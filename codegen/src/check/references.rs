@@ -107,6 +107,7 @@ pub fn check_references(cx: &mut Cx<'_>) {
         .iter()
         .map(|e| e.code.value.to_string())
         .collect();
+    check_error_roles(cx, &common);
     for (file, endpoint) in &service.endpoints {
         let file = *file;
         check_types(cx, file, &endpoint.params);
@@ -115,6 +116,7 @@ pub fn check_references(cx: &mut Cx<'_>) {
             .flatten()
         {
             check_types(cx, file, &body.fields);
+            check_types(cx, file, body.items_list());
         }
         for event in &endpoint.events {
             if !event_names.contains(&event.value.as_str()) {
@@ -142,6 +144,30 @@ pub fn check_references(cx: &mut Cx<'_>) {
                     error.code.span,
                 );
             }
+        }
+    }
+}
+
+/// Each role names a code of the service's `errors`, written with the same YAML type: the
+/// simulator answers it for any endpoint, so it must be one every endpoint can return.
+fn check_error_roles(cx: &mut Cx<'_>, common: &[String]) {
+    let spec = &cx.service.spec;
+    let file = cx.service.file;
+    let Some(roles) = &spec.error_roles else {
+        return;
+    };
+    for (_, code) in roles.entries() {
+        if !spec.errors.iter().any(|e| e.code.value == code.value) {
+            let name = code.value.to_string();
+            cx.report(
+                Problem::UnknownReference {
+                    kind: "common error code",
+                    suggestion: suggest(&name, common.iter().map(String::as_str)),
+                    name,
+                },
+                file,
+                code.span,
+            );
         }
     }
 }

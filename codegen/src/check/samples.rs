@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::Cx;
-use super::value::{check_object, check_value};
+use super::value::{Mismatch, check_object, check_value};
 use crate::diag::catalogue::suggest;
 use crate::diag::{FileId, Problem, Span};
 use crate::spec::{DispatchIn, EndpointSpec, FieldSpec, Json, ParamIn, Sp};
@@ -16,7 +16,7 @@ pub fn check_samples(cx: &mut Cx<'_>) {
             // Samples become tests that build the request, so required path values are needed.
             for param in &endpoint.params {
                 let name = param.name.as_ref().map(|n| n.value.as_str()).unwrap_or("");
-                let needed = param.required.as_ref().is_some_and(|r| r.value)
+                let needed = param.required.as_ref().is_some_and(|r| r.is_yes())
                     && param
                         .location
                         .as_ref()
@@ -156,19 +156,76 @@ fn check_response_body(cx: &mut Cx<'_>, file: FileId, endpoint: &EndpointSpec, b
                 .collect();
             let mut outer = body.value.0.clone();
             let inner = outer.as_object_mut().and_then(|o| o.remove(&payload.value));
-            mismatches.extend(check_object(&outer, &top, cx, "", true, false));
-            if let Some(inner) = inner
-                && !inner.is_null()
-            {
-                mismatches.extend(check_object(&inner, &own, cx, &payload.value, true, false));
+            let mut theirs = check_object(&outer, &top, cx, "", true, false);
+            blame_envelope(&mut theirs);
+            mismatches.extend(theirs);
+            let items = endpoint.response.as_ref().and_then(|r| r.items.as_deref());
+            match (inner, items) {
+                (None | Some(Value::Null), _) => {}
+                (Some(Value::Array(list)), Some(items)) => {
+                    for (i, item) in list.iter().enumerate() {
+                        let at = format!("{}[{i}]", payload.value);
+                        mismatches.extend(check_value(item, items, cx, false).into_iter().map(
+                            |m| Mismatch {
+                                path: if m.path.is_empty() {
+                                    at.clone()
+                                } else {
+                                    format!("{at}.{}", m.path)
+                                },
+                                message: m.message,
+                            },
+                        ));
+                    }
+                }
+                (Some(other), Some(_)) => mismatches.push(Mismatch {
+                    path: payload.value.clone(),
+                    message: format!(
+                        "expected an array (the response declares `items`), found {}",
+                        super::value::kind(&other)
+                    ),
+                }),
+                (Some(Value::Array(_)), None) => mismatches.push(Mismatch {
+                    path: payload.value.clone(),
+                    message: "is an array, but the response describes an object (`fields`); \
+                              an array result is declared with `response.items`"
+                        .into(),
+                }),
+                (Some(inner), None) => {
+                    mismatches.extend(check_object(&inner, &own, cx, &payload.value, true, false));
+                }
             }
         }
         None => {
             let all: Vec<&FieldSpec> = envelope.fields.iter().chain(own).collect();
-            mismatches.extend(check_object(&body.value.0, &all, cx, "", true, false));
+            let mut found = check_object(&body.value.0, &all, cx, "", true, false);
+            // Mismatches of an envelope field are the envelope's constraint, not the endpoint's.
+            let theirs = |m: &Mismatch| {
+                let head = m.path.split(['.', '[']).next().unwrap_or_default();
+                envelope
+                    .fields
+                    .iter()
+                    .any(|f| f.name.as_ref().is_some_and(|n| n.value == head))
+            };
+            for m in &mut found {
+                if theirs(m) {
+                    blame_envelope(std::slice::from_mut(m));
+                }
+            }
+            mismatches.extend(found);
         }
     }
     report(cx, file, "sample response body", body, mismatches);
+}
+
+/// Says that a mismatch breaks the service's envelope (service.yaml), not the endpoint's own
+/// fields: the fix is in the other file.
+fn blame_envelope(mismatches: &mut [Mismatch]) {
+    for m in mismatches {
+        m.message = format!(
+            "{} (a constraint of the response envelope, `envelope.fields` in service.yaml)",
+            m.message
+        );
+    }
 }
 
 /// Reports each mismatch of a value (a sample, a default, an example) at that value.

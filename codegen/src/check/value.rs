@@ -197,7 +197,7 @@ fn check_fields(
                 strict,
                 out,
             ),
-            None if field.required.as_ref().is_some_and(|r| r.value) => out.push(Mismatch {
+            None if field.required.as_ref().is_some_and(|r| r.is_yes()) => out.push(Mismatch {
                 path: path.clone(),
                 message: format!("lacks required field `{}`", name.value),
             }),
@@ -293,7 +293,7 @@ fn check_bounds(n: f64, range: &crate::spec::RangeSpec, what: &str, bad: &mut im
     }
 }
 
-fn kind(value: &Value) -> &'static str {
+pub(super) fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

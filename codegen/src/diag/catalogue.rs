@@ -156,6 +156,11 @@ pub enum Problem {
         /// How to say which one is meant.
         hint: String,
     },
+    /// A response field beside the envelope's fields with an envelope field's name.
+    ShadowsEnvelope {
+        /// The name both use.
+        field: String,
+    },
     /// A code whose YAML type disagrees with the envelope's code type.
     CodeType {
         /// The envelope's code type.
@@ -192,6 +197,7 @@ impl Problem {
             Problem::Delivery { .. } => "E0113",
             Problem::OverrideNotAllowed { .. } => "E0114",
             Problem::Conflict { .. } => "E0115",
+            Problem::ShadowsEnvelope { .. } => "E0116",
         }
     }
 
@@ -245,6 +251,10 @@ impl Problem {
                 format!("`{key}` cannot be overridden on a use of shared parameter `{name}`")
             }
             Problem::Conflict { message, .. } => message.clone(),
+            Problem::ShadowsEnvelope { field } => format!(
+                "response field `{field}` shadows the envelope's field `{field}`: both sit at \
+                 the top level of the body"
+            ),
         }
     }
 
@@ -276,6 +286,7 @@ impl Problem {
             Problem::Delivery { .. } => "this setting".into(),
             Problem::OverrideNotAllowed { .. } => "fixed by the shared definition".into(),
             Problem::Conflict { .. } => "conflicts".into(),
+            Problem::ShadowsEnvelope { .. } => "this response field".into(),
         }
     }
 
@@ -308,6 +319,9 @@ impl Problem {
                     Some("quote the value to make it a string".into())
                 }
                 ("a boolean", "a string") => Some("write `true` or `false`".into()),
+                (crate::spec::REQUIRED_EXPECTED, _) => Some(
+                    "write `true` or `false`, or `unknown` when the page does not say".into(),
+                ),
                 // Plain YAML text containing `: ` is read as a mapping key and value.
                 ("a string", "a mapping") => Some(
                     "text with `: ` in it reads as a mapping: quote it, or write it as a block \
@@ -338,6 +352,16 @@ impl Problem {
                 "define the code once in service.yaml, under `error_catalogue` (code, http_status, message, \
                  meaning) or, when every endpoint returns it, under `errors`; or define it in the \
                  endpoint's `errors` with a `message:` or `meaning:`".into(),
+            ),
+            Problem::UnknownReference { kind: "documented field", .. } => Some(
+                "`fields_doc` describes a field the body has (its own or its `type`'s), by wire \
+                 name, dotted for a field inside another (`UserContext.State`); to add a field, \
+                 write it under `fields`"
+                    .into(),
+            ),
+            Problem::UnknownReference { kind: "common error code", .. } => Some(
+                "`error_roles` names codes of the service's `errors` (those every endpoint can \
+                 return): list the code there first".into(),
             ),
             Problem::UnknownReference { kind: "shared parameter", .. } => Some(
                 "declare it once in service.yaml under `params` (with `name`, `in` and `type`)".into(),
@@ -371,6 +395,12 @@ impl Problem {
                     .into(),
             ),
             Problem::Conflict { hint, .. } => Some(hint.clone()),
+            Problem::ShadowsEnvelope { .. } => Some(
+                "one key of the body cannot be two fields: remove the response field (the \
+                 envelope's is read on success too, in the output's `envelope`), rename it if \
+                 the page spells it differently, or put the result under a payload field"
+                    .into(),
+            ),
         }
     }
 }

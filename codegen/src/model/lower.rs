@@ -32,6 +32,28 @@ fn inferred(entries: Vec<(&'static str, &Text)>) -> Vec<Inferred> {
         .collect()
 }
 
+fn error_roles(s: &spec::ServiceSpec) -> Vec<ErrorRole> {
+    let Some(roles) = &s.error_roles else {
+        return Vec::new();
+    };
+    let reasons = roles
+        .inferred
+        .as_ref()
+        .map_or_else(Vec::new, |i| inferred(i.entries()));
+    roles
+        .entries()
+        .into_iter()
+        .map(|(role, code)| ErrorRole {
+            role: role.to_owned(),
+            code: code.value.clone(),
+            inferred: reasons
+                .iter()
+                .find(|r| r.key == role)
+                .map(|r| r.reason.clone()),
+        })
+        .collect()
+}
+
 fn field_inferred(f: &FieldSpec) -> Vec<Inferred> {
     f.inferred
         .as_ref()
@@ -108,6 +130,7 @@ fn lower_service(files: &spec::ServiceFiles) -> Service {
                 .map_or_else(Vec::new, |i| inferred(i.entries())),
         },
         errors: s.errors.iter().map(|e| error_code(e, None)).collect(),
+        error_roles: error_roles(s),
         event_envelope: s.event_envelope.as_ref().map(|e| EventEnvelope {
             delivery: delivery(s, &e.delivery.value),
             description: text(&e.description),
@@ -307,7 +330,7 @@ fn error_code(e: &spec::ErrorSpec, common: Option<&spec::ErrorSpec>) -> ErrorCod
     }
 }
 
-fn enum_value(v: &spec::EnumValueSpec) -> EnumValue {
+pub(super) fn enum_value(v: &spec::EnumValueSpec) -> EnumValue {
     let value = v.value.value.0.clone();
     EnumValue {
         rust: v.rust_name.as_ref().map_or_else(
@@ -341,8 +364,14 @@ fn field(s: &spec::ServiceSpec, f: &FieldSpec, parent: &str) -> Field {
         name: Name { wire, rust },
         description: text(&f.description),
         description_en: text(&f.description_en),
-        required: f.required.as_ref().is_some_and(|r| r.value),
+        required: f.required.as_ref().is_some_and(|r| r.is_yes()),
+        required_unknown: f
+            .required
+            .as_ref()
+            .is_some_and(|r| r.value == spec::Required::Unknown),
         nullable: f.nullable.as_ref().is_some_and(|r| r.value),
+        page_values: Vec::new(),
+        member_docs: Vec::new(),
         default: f.default.as_ref().map(|v| v.value.0.clone()),
         example: f.example.as_ref().map(|v| v.value.0.clone()),
         unconfirmed: text(&f.unconfirmed),
@@ -427,7 +456,17 @@ fn lower_endpoint(s: &spec::ServiceSpec, e: &spec::EndpointSpec) -> Endpoint {
                 .as_ref()
                 .map_or_else(|| "application/json".to_owned(), |c| c.value.clone()),
             description: text(&b.description),
-            fields: fields(s, &b.fields, &format!("{rust_type}{suffix}")),
+            fields: {
+                let mut list = fields(s, &b.fields, &format!("{rust_type}{suffix}"));
+                super::page_docs::apply(&mut list, &b.fields_doc);
+                list
+            },
+            items: b.items.as_deref().map(|i| {
+                let mut item = field(s, i, &format!("{rust_type}{suffix}"));
+                // The item has no wire name to make its struct's name from.
+                item.ty = ty(s, i, &format!("{rust_type}{suffix}Item"));
+                item
+            }),
         })
     };
     Endpoint {
@@ -541,6 +580,16 @@ fn lower_endpoint(s: &spec::ServiceSpec, e: &spec::EndpointSpec) -> Endpoint {
             })
             .collect(),
         unconfirmed: texts(&e.unconfirmed),
+        truncated: {
+            let mut sections: Vec<PageSection> = e
+                .page
+                .iter()
+                .flat_map(|p| p.truncated.iter().map(|s| s.value))
+                .collect();
+            sections.sort();
+            sections.dedup();
+            sections
+        },
         source: source(&e.source),
         rust_type,
     }

@@ -2,13 +2,16 @@
 //! name side by side, collections in spec order. Built by [`lower`](crate::model::lower).
 
 mod lower;
+mod page_docs;
+
+pub use page_docs::{FieldDoc, page_values_sentence};
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::Value;
 
-pub use crate::spec::{CodeValue, DispatchIn, Method, ParamIn};
+pub use crate::spec::{CodeValue, DispatchIn, Method, PageSection, ParamIn};
 pub use lower::lower;
 
 /// Every service in the specs, sorted by name.
@@ -66,6 +69,8 @@ pub struct Service {
     pub envelope: Envelope,
     /// Common error codes.
     pub errors: Vec<ErrorCode>,
+    /// Which common codes answer a bad parameter or a bad credential, in format order.
+    pub error_roles: Vec<ErrorRole>,
     /// Event framing.
     pub event_envelope: Option<EventEnvelope>,
     /// Events.
@@ -252,6 +257,17 @@ pub struct CodeField {
     pub field: String,
     /// Success value.
     pub success: CodeValue,
+}
+
+/// A common code the spec names for a kind of failure (`error_roles`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ErrorRole {
+    /// `invalid_parameter`, `missing_parameter` or `unauthenticated`.
+    pub role: String,
+    /// The code, one of the service's common codes.
+    pub code: CodeValue,
+    /// Why this code, when no page assigns it in so many words.
+    pub inferred: Option<String>,
 }
 
 /// A documented error code.
@@ -463,8 +479,20 @@ pub struct Field {
     pub description_en: Option<String>,
     /// Must be present.
     pub required: bool,
+    /// The page does not say whether it must be present (`required: unknown`): `required` is
+    /// then false, so clients never reject its absence, and every output says it is not stated.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub required_unknown: bool,
     /// May be null.
     pub nullable: bool,
+    /// Values this endpoint's page documents for the field (`fields_doc`): docs only, the type
+    /// is the shared one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub page_values: Vec<EnumValue>,
+    /// What this endpoint's page says of fields inside this one's (shared) type, by path
+    /// relative to it: said on this field, since the shared type is every endpoint's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub member_docs: Vec<FieldDoc>,
     /// The type.
     pub ty: Type,
     /// Default value.
@@ -487,6 +515,9 @@ pub struct Inferred {
     /// Where the value comes from.
     pub reason: String,
 }
+
+/// What every output says of a field whose required-ness the page does not state.
+pub const REQUIRED_UNKNOWN: &str = "Required: not stated by the page.";
 
 /// The words every output puts before a list of inferred values.
 pub const INFERRED_LABEL: &str = "Inferred, not stated by the source";
@@ -644,8 +675,25 @@ pub struct Endpoint {
     pub history: Vec<History>,
     /// Open facts.
     pub unconfirmed: Vec<String>,
+    /// Sections the copy of the page read does not show to the end (unknown, not empty),
+    /// sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub truncated: Vec<PageSection>,
     /// Source page.
     pub source: Source,
+}
+
+impl Endpoint {
+    /// The caller's values of a request, in `Request` order: the parameters the auth scheme
+    /// does not fill in, then the body fields.
+    pub fn request_fields(&self) -> impl Iterator<Item = &Field> {
+        let params = self
+            .params
+            .iter()
+            .filter(|p| p.caller_sets())
+            .map(|p| &p.field);
+        params.chain(self.request.iter().flat_map(|r| &r.fields))
+    }
 }
 
 /// A fixed dispatch value.
@@ -672,6 +720,20 @@ pub struct Param {
     pub field: Field,
 }
 
+impl Param {
+    /// A `Content-Type` header: it describes the body the client serializes, so the client
+    /// sends it (its documented default, else the body's media type) and never asks for it.
+    pub fn is_content_type(&self) -> bool {
+        self.location == ParamIn::Header
+            && self.field.name.wire.eq_ignore_ascii_case("content-type")
+    }
+
+    /// Whether the caller gives this value (not the auth scheme, not the client itself).
+    pub fn caller_sets(&self) -> bool {
+        !self.from_auth && !self.is_content_type()
+    }
+}
+
 /// A body.
 #[derive(Clone, Debug, Serialize)]
 pub struct Body {
@@ -681,6 +743,10 @@ pub struct Body {
     pub description: Option<String>,
     /// Fields.
     pub fields: Vec<Field>,
+    /// Responses only: the result is an array of these (then `fields` is empty). A field
+    /// without a name: its type, description and marks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Field>,
 }
 
 /// A sample exchange.

@@ -134,6 +134,30 @@ impl de::Error for DecodeError {
         }
     }
 
+    /// A value a hand-written `Deserialize` (one accepting several YAML types, such as
+    /// `required`) does not take: a wrong type (E0011), like the checks of this deserializer.
+    fn invalid_type(unexpected: de::Unexpected<'_>, expected: &dyn de::Expected) -> Self {
+        let found = match unexpected {
+            de::Unexpected::Bool(_) => "a boolean",
+            de::Unexpected::Signed(_) | de::Unexpected::Unsigned(_) => "an integer",
+            de::Unexpected::Float(_) => "a number",
+            de::Unexpected::Str(_) | de::Unexpected::Char(_) => "a string",
+            de::Unexpected::Seq => "a sequence",
+            de::Unexpected::Map => "a mapping",
+            de::Unexpected::Unit => "null",
+            other => {
+                return de::Error::custom(format!("invalid type: {other}, expected {expected}"));
+            }
+        };
+        DecodeError {
+            problem: Problem::WrongType {
+                expected: expected.to_string(),
+                found,
+            },
+            span: None,
+        }
+    }
+
     fn missing_field(field: &'static str) -> Self {
         DecodeError {
             problem: Problem::MissingKey {

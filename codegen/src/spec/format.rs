@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::decode::Sp;
 use super::inferred::{EnvelopeInferredSpec, FieldInferredSpec, SampleInferredSpec};
+use super::page::{FieldDocSpec, PageSpec, Required};
 use super::shared::{EndpointDefaultsSpec, ShapeSpec};
 
 /// Located string.
@@ -41,6 +42,8 @@ pub struct ServiceSpec {
     /// Error codes every endpoint of the API can return.
     #[serde(default)]
     pub errors: Vec<ErrorSpec>,
+    /// Which of `errors` answer a bad parameter and a bad credential.
+    pub error_roles: Option<super::inferred::ErrorRolesSpec>,
     /// How pushed or polled events are framed.
     pub event_envelope: Option<EventEnvelopeSpec>,
     /// Events the API delivers.
@@ -68,6 +71,11 @@ pub struct ServiceSpec {
     /// struct, exactly as if the fields were written in it.
     #[serde(default)]
     pub shapes: Vec<ShapeSpec>,
+    /// Named JSON mappings a documented sample writes in with `$use: <name>` (a response
+    /// envelope, a notification's call object): the part's keys in its order, keys written
+    /// beside `$use` in the part key's place or after.
+    #[serde(default)]
+    pub sample_parts: BTreeMap<String, Sp<Json>>,
 }
 
 /// A documentation page a fact was taken from.
@@ -558,12 +566,15 @@ pub struct EndpointSpec {
     /// Facts the page leaves open: written down as unknown, never guessed.
     #[serde(default)]
     pub unconfirmed: Vec<Text>,
+    /// What the copy of the page that was read does not show (cut off before its end): the
+    /// sections named under `truncated` are unknown, not empty.
+    pub page: Option<PageSpec>,
     /// The vendor page.
     pub source: SourceSpec,
 
     // Said once (see `shared.rs`; resolved when loading).
-    /// Names of `endpoint_defaults` entries (dispatch names, parameter names, error codes) this
-    /// endpoint does not inherit.
+    /// Names of `endpoint_defaults` entries (dispatch names, parameter names, error codes,
+    /// `sample_params` names, `sample_response`) this endpoint does not inherit.
     #[serde(default)]
     pub without_defaults: Vec<Text>,
 }
@@ -668,6 +679,23 @@ pub struct BodySpec {
     /// `types`), followed by any `fields` written here.
     #[serde(rename = "type")]
     pub ty: Option<TypeName>,
+    /// What this endpoint's page says of fields it shares with others (from the body's `type`,
+    /// or inside a shared type): descriptions and documented values for this endpoint only.
+    /// The shared definitions and the generated types stay as they are.
+    #[serde(default)]
+    pub fields_doc: Vec<FieldDocSpec>,
+    /// Responses only: the result is a JSON array, each item this entry (no `name`): a shared
+    /// type (`type: Agent`) or `type: object` with its `fields`. Then the body has no `fields`
+    /// or `type` of its own.
+    pub items: Option<Box<FieldSpec>>,
+}
+
+impl BodySpec {
+    /// The array payload's item as a one-entry list (empty for an object body), for passes
+    /// that walk field lists.
+    pub fn items_list(&self) -> &[FieldSpec] {
+        self.items.as_deref().map_or(&[], std::slice::from_ref)
+    }
 }
 
 /// The type of a field: a primitive or the name of a shared type.
@@ -688,8 +716,9 @@ pub struct FieldSpec {
     pub ty: TypeName,
     /// Integer width or string format: `int32`, `int64`, `uint32`, `date-time`, `uri`, ...
     pub format: Option<Text>,
-    /// Whether it must be present (parameters and fields; default false).
-    pub required: Option<Sp<bool>>,
+    /// Whether it must be present (parameters and fields; default false): `true`, `false`, or
+    /// `unknown` when the page does not say (a table without a required column).
+    pub required: Option<Sp<Required>>,
     /// Whether `null` is a documented value.
     pub nullable: Option<Sp<bool>>,
     /// The documented description, verbatim in the vendor's language.
@@ -791,7 +820,7 @@ pub struct SampleRequestSpec {
 }
 
 /// A sample response.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SampleResponseSpec {
     /// HTTP status (default 200).

@@ -117,3 +117,58 @@ fn present<'a, const N: usize>(
         .filter_map(|(key, reason)| reason.as_ref().map(|r| (key, r)))
         .collect()
 }
+
+/// Which documented common codes answer two kinds of failure every endpoint shares, for the
+/// simulator and the docs (`error_roles` in service.yaml). Each value is a code of the service's
+/// `errors`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorRolesSpec {
+    /// The code answered for a request that breaks a documented constraint (a value out of
+    /// range, too long, not matching its pattern, of the wrong type).
+    pub invalid_parameter: Option<super::Sp<super::CodeValue>>,
+    /// The code answered for a request that lacks a required parameter; without it, the
+    /// `invalid_parameter` code.
+    pub missing_parameter: Option<super::Sp<super::CodeValue>>,
+    /// The code answered for a wrong or missing credential.
+    pub unauthenticated: Option<super::Sp<super::CodeValue>>,
+    /// Which of these roles no page assigns in so many words, and why the code was picked.
+    pub inferred: Option<ErrorRolesInferredSpec>,
+}
+
+/// Roles of `error_roles` that no page states in so many words.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorRolesInferredSpec {
+    /// Why the `invalid_parameter` code is the one.
+    pub invalid_parameter: Option<Text>,
+    /// Why the `missing_parameter` code is the one.
+    pub missing_parameter: Option<Text>,
+    /// Why the `unauthenticated` code is the one.
+    pub unauthenticated: Option<Text>,
+}
+
+impl ErrorRolesSpec {
+    /// The roles set, in format order, as (role, code).
+    pub fn entries(&self) -> Vec<(&'static str, &super::Sp<super::CodeValue>)> {
+        [
+            ("invalid_parameter", &self.invalid_parameter),
+            ("missing_parameter", &self.missing_parameter),
+            ("unauthenticated", &self.unauthenticated),
+        ]
+        .into_iter()
+        .filter_map(|(role, code)| code.as_ref().map(|c| (role, c)))
+        .collect()
+    }
+}
+
+impl ErrorRolesInferredSpec {
+    /// The marks in format order, as (key, reason).
+    pub fn entries(&self) -> Vec<(&'static str, &Text)> {
+        present([
+            ("invalid_parameter", &self.invalid_parameter),
+            ("missing_parameter", &self.missing_parameter),
+            ("unauthenticated", &self.unauthenticated),
+        ])
+    }
+}

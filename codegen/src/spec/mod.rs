@@ -6,7 +6,9 @@
 pub mod decode;
 pub mod format;
 pub mod inferred;
+pub mod page;
 pub mod resolve;
+mod sample_parts;
 pub mod shared;
 pub mod yaml;
 
@@ -15,6 +17,7 @@ use std::path::{Path, PathBuf};
 pub use decode::Sp;
 pub use format::*;
 pub use inferred::*;
+pub use page::*;
 pub use shared::{EndpointDefaultsSpec, ShapeSpec};
 
 use crate::diag::{Diagnostic, Errors, FileId, Loc, Problem, SourceMap, Span};
@@ -128,6 +131,7 @@ pub fn load_dir(root: &Path) -> Result<SpecSet, LoadError> {
             file,
             &spec,
             &mut endpoints,
+            &set.sources,
             &mut errors,
             &mut set.resolution,
         );

@@ -12,25 +12,51 @@
 //! - anything named under `without_defaults` is not inherited at all.
 
 use super::decode::Sp;
-use super::format::{BodySpec, EndpointSpec, ErrorSpec, FieldSpec, ServiceSpec, Text};
-use super::shared::Respan;
+use super::format::{
+    BodySpec, EndpointSpec, ErrorSpec, FieldSpec, SampleResponseSpec, ServiceSpec, Text,
+};
+use super::sample_parts;
+use super::shared::{Respan, SAMPLE_RESPONSE};
 use crate::check::walk_fields;
 use crate::diag::catalogue::suggest;
-use crate::diag::{Errors, FileId, Loc, Problem, Span};
+use crate::diag::{Errors, FileId, Loc, Problem, SourceMap, Span};
 
 /// Resolves one vendor's endpoints in place. A missing key is a loading problem (`errors`);
 /// an unknown name or a conflict is a semantic one, left in `deferred` for `check`.
+/// `sources` holds the files' text, to point a diagnostic at a `$use` inside a sample.
 pub fn resolve_service(
     service_file: FileId,
     service: &ServiceSpec,
     endpoints: &mut [(FileId, EndpointSpec)],
+    sources: &SourceMap,
     errors: &mut Errors,
     deferred: &mut Vec<(Problem, Loc)>,
 ) {
     let mut out = Out { errors, deferred };
     check_service(&mut out, service_file, service);
+    let service_text = &sources.get(service_file).text;
+    for found in sample_parts::check_parts(&service.sample_parts) {
+        let span = found.span_in(service_text);
+        out.report(found.problem, service_file, span);
+    }
+    // The default sample response's parts are resolved once, here: a mistake in it is
+    // reported once, in service.yaml, not again for every endpoint that inherits it.
+    let mut sample_response = service
+        .endpoint_defaults
+        .as_ref()
+        .and_then(|d| d.sample_response.clone());
+    if let Some(body) = sample_response.as_mut().and_then(|r| r.body.as_mut()) {
+        for found in sample_parts::resolve_value(&service.sample_parts, body) {
+            let span = found.span_in(service_text);
+            out.report(found.problem, service_file, span);
+        }
+    }
     for (file, endpoint) in endpoints {
-        resolve_endpoint(&mut out, *file, service, endpoint);
+        resolve_endpoint(&mut out, *file, service, sample_response.as_ref(), endpoint);
+        for found in sample_parts::resolve_samples(&service.sample_parts, endpoint) {
+            let span = found.span_in(&sources.get(*file).text);
+            out.report(found.problem, *file, span);
+        }
     }
 }
 
@@ -212,7 +238,14 @@ fn defined_codes(s: &ServiceSpec) -> Vec<String> {
         .collect()
 }
 
-fn resolve_endpoint(out: &mut Out<'_>, file: FileId, s: &ServiceSpec, e: &mut EndpointSpec) {
+/// `sample_response` is the service's default, its sample parts already resolved.
+fn resolve_endpoint(
+    out: &mut Out<'_>,
+    file: FileId,
+    s: &ServiceSpec,
+    sample_response: Option<&SampleResponseSpec>,
+    e: &mut EndpointSpec,
+) {
     let defaults = s.endpoint_defaults.as_ref();
     let skipped = |name: &str| e.without_defaults.iter().any(|w| w.value == name);
     check_opt_outs(out, file, s, e);
@@ -305,6 +338,17 @@ fn resolve_endpoint(out: &mut Out<'_>, file: FileId, s: &ServiceSpec, e: &mut En
                     .entry(name.clone())
                     .or_insert_with(|| Sp::new(value.value.clone(), at));
             }
+        }
+    }
+
+    // The response a sample shows when it writes none.
+    if let Some(response) = sample_response
+        && !skipped(SAMPLE_RESPONSE)
+    {
+        for sample in e.samples.iter_mut().filter(|s| s.response.is_none()) {
+            let mut copy = response.clone();
+            copy.respan(sample.name.span);
+            sample.response = Some(copy);
         }
     }
 
@@ -426,6 +470,9 @@ fn check_opt_outs(out: &mut Out<'_>, file: FileId, s: &ServiceSpec, e: &Endpoint
         names.extend(d.params.iter().map(|x| x.value.clone()));
         names.extend(d.errors.iter().map(|x| x.value.to_string()));
         names.extend(d.sample_params.keys().cloned());
+        if d.sample_response.is_some() {
+            names.push(SAMPLE_RESPONSE.to_owned());
+        }
     }
     for w in &e.without_defaults {
         if !names.contains(&w.value) {

@@ -1,6 +1,8 @@
 //! The resolution rules: what wins, in which order.
 
 use super::*;
+use std::collections::BTreeMap;
+
 use crate::spec::{CodeValue, DispatchIn};
 
 const SERVICE: &str = r#"
@@ -38,9 +40,19 @@ endpoint_defaults:
   params: [Inst, Tok]
   errors: [Busy]
   sample_params: {Inst: x1, Tok: t, Other: o}
+  sample_response: {body: {$use: ok, Data: {}}}
+sample_parts:
+  ok: {Code: OK, Status: 200, Message: none, RequestId: R1}
+  call: {id: c1, state: Dialing, parties: [a, b], meta: {n: 1, m: 2}}
 "#;
 
 fn resolve(endpoint: &str) -> (EndpointSpec, Vec<String>) {
+    let (e, found) = resolve_located(endpoint);
+    (e, found.into_iter().map(|(code, _)| code).collect())
+}
+
+/// Each problem's code with the text it points at.
+fn resolve_located(endpoint: &str) -> (EndpointSpec, Vec<(String, String)>) {
     let (service, p) = crate::spec::parse_text::<ServiceSpec>(SERVICE);
     assert!(p.is_empty(), "{p:?}");
     let service = service.expect("service");
@@ -49,13 +61,17 @@ fn resolve(endpoint: &str) -> (EndpointSpec, Vec<String>) {
     );
     let (e, p) = crate::spec::parse_text::<EndpointSpec>(&text);
     assert!(p.is_empty(), "{p:?}");
-    let mut endpoints = vec![(FileId(1), e.expect("endpoint"))];
+    let mut sources = SourceMap::default();
+    let service_file = sources.add(std::path::Path::new("service.yaml"), SERVICE.into());
+    let file = sources.add(std::path::Path::new("e.yaml"), text.clone());
+    let mut endpoints = vec![(file, e.expect("endpoint"))];
     let mut errors = Errors::default();
     let mut deferred = Vec::new();
     resolve_service(
-        FileId(0),
+        service_file,
         &service,
         &mut endpoints,
+        &sources,
         &mut errors,
         &mut deferred,
     );
@@ -64,7 +80,16 @@ fn resolve(endpoint: &str) -> (EndpointSpec, Vec<String>) {
     }
     let codes = match errors.finish() {
         Ok(()) => Vec::new(),
-        Err(list) => list.iter().map(|d| d.problem.code().to_owned()).collect(),
+        Err(list) => list
+            .iter()
+            .map(|d| {
+                let span = d.loc.span;
+                (
+                    d.problem.code().to_owned(),
+                    text[span.start..span.end].to_owned(),
+                )
+            })
+            .collect(),
     };
     (endpoints.pop().expect("one").1, codes)
 }
@@ -84,7 +109,7 @@ fn a_use_takes_the_shared_definition_and_its_own_overrides_win() {
     assert_eq!(user.name.as_ref().expect("name").value, "User");
     assert_eq!(user.ty.value, "string");
     assert_eq!(user.description.as_ref().expect("d").value, "Own.");
-    assert!(user.required.as_ref().expect("r").value);
+    assert!(user.required.as_ref().expect("r").is_yes());
     assert!(user.use_.is_some(), "the copy remembers where it came from");
     let (e, errs) = resolve("params:\n- {use: User, inferred: {example: Made up.}}\n");
     assert!(errs.is_empty(), "{errs:?}");
@@ -103,7 +128,7 @@ fn defaults_come_first_a_use_places_one_and_an_opt_out_drops_one() {
         "params:\n- {name: own, in: query, type: string}\n- {use: Inst, required: false}\n",
     );
     assert_eq!(names(&e), ["Tok", "own", "Inst"]);
-    assert!(!e.params[2].required.as_ref().expect("r").value);
+    assert!(!e.params[2].required.as_ref().expect("r").is_yes());
     assert_eq!(e.params[2].example.as_ref().expect("e").value.0, "x");
     let (e, _) = resolve("without_defaults: [Tok]\n");
     assert_eq!(names(&e), ["Inst"]);
@@ -255,4 +280,101 @@ fn sample_requests_get_the_default_values_they_do_not_give() {
         [pair("Inst", "own")],
         "no parameter, no sample value"
     );
+}
+
+/// The response body of the endpoint's first sample, as the outputs print it.
+fn sample_body(e: &EndpointSpec) -> String {
+    let response = e.samples[0].response.as_ref().expect("response");
+    response.body.as_ref().expect("body").value.0.to_string()
+}
+
+#[test]
+fn a_sample_part_keeps_the_key_order_the_page_prints() {
+    let (e, errs) = resolve(
+        "samples:\n- name: s\n  response:\n    body:\n      $use: ok\n      RequestId: R2\n      Data: {x: 1}\n",
+    );
+    assert!(errs.is_empty(), "{errs:?}");
+    assert_eq!(
+        sample_body(&e),
+        r#"{"Code":"OK","Status":200,"Message":"none","RequestId":"R2","Data":{"x":1}}"#,
+        "the part's keys in its order, a written key in the part key's place, new keys after"
+    );
+}
+
+#[test]
+fn a_sample_part_merges_nested_mappings_and_replaces_sequences() {
+    let body = "{$use: call, state: Held, parties: [c], meta: {m: 3, o: 4}, extra: true}";
+    let (e, errs) = resolve(&format!(
+        "samples:\n- name: s\n  request: {{body: {{calls: [{body}]}}}}\n  events:\n  - {{data: {body}}}\n"
+    ));
+    assert!(errs.is_empty(), "{errs:?}");
+    let merged =
+        r#"{"id":"c1","state":"Held","parties":["c"],"meta":{"n":1,"m":3,"o":4},"extra":true}"#;
+    let request = e.samples[0].request.as_ref().expect("request");
+    assert_eq!(
+        request.body.as_ref().expect("body").value.0.to_string(),
+        format!(r#"{{"calls":[{merged}]}}"#),
+        "inside sequences of request bodies too"
+    );
+    assert_eq!(
+        e.samples[0].events[0].value.0.to_string(),
+        format!(r#"{{"data":{merged}}}"#),
+        "and in notifications"
+    );
+}
+
+#[test]
+fn sample_part_mistakes_point_at_the_use() {
+    let sample = |body: &str| format!("samples:\n- name: s\n  response:\n    body: {body}\n");
+    let at = |code: &str, text: &str| vec![(code.to_owned(), text.to_owned())];
+    let (_, found) = resolve_located(&sample("{Data: {$use: okk}}"));
+    assert_eq!(found, at("E0104", "$use: okk"), "an unknown part");
+    let (_, found) = resolve_located(&sample("{$use: ok, Code: OK}"));
+    assert_eq!(
+        found,
+        at("E0115", "$use: ok"),
+        "a key that repeats the part's value"
+    );
+    let (_, found) = resolve_located(&sample("{x: 1, y: {$use: call, meta: 5}}"));
+    assert_eq!(
+        found,
+        at("E0115", "$use: call"),
+        "a mapping of the part written as a number"
+    );
+    let (_, found) = resolve_located(&sample("{$use: [ok]}"));
+    assert_eq!(found, at("E0110", "$use"), "a name that is no text");
+}
+
+#[test]
+fn a_sample_part_is_a_mapping_that_uses_no_other_part() {
+    let parts = |yaml: &str| {
+        let (parts, p) = crate::spec::parse_text::<BTreeMap<String, Sp<crate::spec::Json>>>(yaml);
+        assert!(p.is_empty(), "{p:?}");
+        let found = super::sample_parts::check_parts(&parts.expect("parts"));
+        found.iter().map(|f| f.problem.code()).collect::<Vec<_>>()
+    };
+    assert_eq!(parts("a: {x: 1}\nb: {y: [1]}\n"), Vec::<&str>::new());
+    assert_eq!(parts("a: [1, 2]\n"), ["E0110"]);
+    assert_eq!(parts("a: {x: {$use: b}}\nb: {y: 1}\n"), ["E0110"]);
+}
+
+#[test]
+fn a_sample_without_a_response_shows_the_default_one() {
+    let samples =
+        "samples:\n- {name: a}\n- {name: b, response: {status: 404, body: {Code: Gone}}}\n";
+    let (e, errs) = resolve(samples);
+    assert!(errs.is_empty(), "{errs:?}");
+    assert_eq!(
+        sample_body(&e),
+        r#"{"Code":"OK","Status":200,"Message":"none","RequestId":"R1","Data":{}}"#,
+        "the default, its parts resolved"
+    );
+    let own = e.samples[1].response.as_ref().expect("own");
+    assert_eq!(
+        own.body.as_ref().expect("body").value.0.to_string(),
+        r#"{"Code":"Gone"}"#
+    );
+    let (e, errs) = resolve(&format!("without_defaults: [sample_response]\n{samples}"));
+    assert!(errs.is_empty(), "{errs:?}");
+    assert!(e.samples[0].response.is_none(), "opted out: no response");
 }

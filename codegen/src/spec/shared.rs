@@ -9,7 +9,8 @@ use serde::Deserialize;
 
 use super::decode::Sp;
 use super::format::{
-    CodeValue, DispatchSpec, EnumValueSpec, ErrorSpec, FieldSpec, Json, RangeSpec, Text,
+    CodeValue, DispatchSpec, EnumValueSpec, ErrorSpec, FieldSpec, Json, RangeSpec,
+    SampleResponseSpec, Text,
 };
 use super::inferred::FieldInferredSpec;
 use crate::diag::Span;
@@ -34,7 +35,14 @@ pub struct EndpointDefaultsSpec {
     /// not give the parameter itself, for the parameters the endpoint has.
     #[serde(default)]
     pub sample_params: BTreeMap<String, Sp<Json>>,
+    /// The response every documented sample without a `response` of its own shows (e.g. the
+    /// bare success envelope every page of the vendor prints); opted out of by the name
+    /// `sample_response`.
+    pub sample_response: Option<SampleResponseSpec>,
 }
+
+/// The name an endpoint lists under `without_defaults` to opt out of `sample_response`.
+pub const SAMPLE_RESPONSE: &str = "sample_response";
 
 /// A named list of body fields (service `shapes`).
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -105,4 +113,13 @@ respan_struct! {
     }
     ErrorSpec { code, http_status, message, meaning, meaning_en, retryable }
     DispatchSpec { location, name, value, description }
+}
+
+impl Respan for SampleResponseSpec {
+    fn respan(&mut self, at: Span) {
+        self.status.respan(at);
+        self.headers.values_mut().for_each(|h| h.respan(at));
+        self.body.respan(at);
+        self.error.respan(at);
+    }
 }

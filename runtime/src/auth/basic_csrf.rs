@@ -44,8 +44,12 @@ pub struct CsrfConfig {
     pub failure_status: StatusCode,
     /// Text in the body of a CSRF rejection.
     pub failure_text: String,
-    /// Path (from the host root, base-path prefix included) of a GET that returns a token.
+    /// Path of a GET that returns a token: from the host root, or, with `refresh_from_base`,
+    /// under the client's base URL (its path prefix included).
     pub refresh_path: String,
+    /// Whether `refresh_path` is under the client's base URL (the request's
+    /// [`BaseUrl`](crate::request::BaseUrl) extension) rather than the host root. Default false.
+    pub refresh_from_base: bool,
 }
 
 impl CsrfConfig {
@@ -63,6 +67,7 @@ impl CsrfConfig {
             failure_status: StatusCode::FORBIDDEN,
             failure_text: failure_text.into(),
             refresh_path: refresh_path.into(),
+            refresh_from_base: false,
         })
     }
 }
@@ -323,12 +328,19 @@ impl Auth for BasicCsrfAuth {
             return None;
         }
         let uri = request.uri();
-        let target = format!(
-            "{}://{}{}",
-            uri.scheme_str()?,
-            uri.authority()?,
-            csrf.refresh_path
-        );
+        let base = request
+            .extensions()
+            .get::<crate::request::BaseUrl>()
+            .filter(|_| csrf.refresh_from_base);
+        let target = match base {
+            Some(base) => format!("{}{}", base.0, csrf.refresh_path),
+            None => format!(
+                "{}://{}{}",
+                uri.scheme_str()?,
+                uri.authority()?,
+                csrf.refresh_path
+            ),
+        };
         let refresh = http::Request::get(target).body(Bytes::new()).ok()?;
         if let Some(key) = host_key(uri) {
             self.write().csrf.entry(key).or_default().refresh = Refresh::Tried;

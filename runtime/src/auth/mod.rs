@@ -107,6 +107,34 @@ impl Auth for NoAuth {
     }
 }
 
+/// What a client built without `.auth(..)` uses when its API authenticates with credentials:
+/// every call fails with [`AuthErrorKind::NoCredentials`] before anything is sent, instead of
+/// going out unauthenticated. `scheme` names the constructor to use (e.g. `auth::basic_csrf`).
+#[derive(Debug, Clone, Copy)]
+pub struct MissingCredentials {
+    scheme: &'static str,
+}
+
+impl MissingCredentials {
+    /// A placeholder pointing at the `auth::<scheme>` constructor.
+    pub fn new(scheme: &'static str) -> Self {
+        Self { scheme }
+    }
+}
+
+impl Auth for MissingCredentials {
+    fn prepare(&self, _request: &mut http::Request<Bytes>) -> Result<(), AuthError> {
+        Err(AuthError::new(
+            AuthErrorKind::NoCredentials,
+            format!(
+                "the client was built without credentials: give them with \
+                 `ClientBuilder::auth(auth::{}(..))` (or `without_auth()` to send none)",
+                self.scheme
+            ),
+        ))
+    }
+}
+
 /// Sends `request` through `auth` and `transport` following the protocol in the
 /// [module docs](self): optional refresh request, prepare, send, observe, at most one retry.
 /// Every HTTP status is returned as `Ok`.
@@ -164,6 +192,12 @@ pub enum AuthErrorKind {
     Clock,
     /// A UserSig could not be made.
     UserSig,
+    /// The operation sends a session value (e.g. the GUID of a sign-in) and none is held yet:
+    /// sign in first. Nothing was sent.
+    NoSession,
+    /// The API authenticates and the client was built without credentials
+    /// (`ClientBuilder::auth`). Nothing was sent.
+    NoCredentials,
 }
 
 /// Credentials could not be applied. Never contains a secret value.
@@ -236,11 +270,12 @@ impl fmt::Display for SendError {
     }
 }
 
+/// Transparent: `Display` is the inner error's, so `source` is the inner error's cause.
 impl std::error::Error for SendError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Auth(error) => Some(error),
-            Self::Transport(error) => Some(error),
+            Self::Auth(error) => error.source(),
+            Self::Transport(error) => error.source(),
         }
     }
 }

@@ -47,8 +47,14 @@ impl SessionHeaderConfig {
 
 /// Captures a session value from any response that carries the capture header (a sign-in
 /// response, or an event-poll response when the server rotates the value) and sends the newest
-/// value on every request. Requests made before any value is known (the sign-in itself) go
-/// out without the header. Safe to share between concurrent requests.
+/// value on every request. A call whose spec sends the header fails before sending with
+/// [`AuthErrorKind::NoSession`](super::AuthErrorKind::NoSession) while no value is known; the
+/// sign-in itself (which does not declare the header) goes out without it. Safe to share
+/// between concurrent requests.
+///
+/// One value per scheme: a client (and its clones) holds one session, i.e. one signed-in
+/// agent. For several agents, build one client per agent with its own scheme and share the
+/// transport (`ClientBuilder::transport` takes an `Arc`).
 pub struct SessionHeaderAuth {
     config: SessionHeaderConfig,
     value: RwLock<Option<Secret>>,
@@ -88,16 +94,17 @@ impl Auth for SessionHeaderAuth {
     fn prepare(&self, request: &mut http::Request<Bytes>) -> Result<(), AuthError> {
         // An operation whose spec does not declare the session header (the sign-in that opens
         // the session) goes out without it, even when an older session is still held.
+        // `None`: a request built by hand, which says nothing about the session.
         let declared = request
             .extensions()
             .get::<crate::request::AuthParams>()
-            .is_none_or(|params| {
+            .map(|params| {
                 params
                     .0
                     .iter()
                     .any(|name| name.eq_ignore_ascii_case(self.config.send_header.as_str()))
             });
-        if !declared {
+        if declared == Some(false) {
             request.headers_mut().remove(&self.config.send_header);
             return Ok(());
         }
@@ -107,6 +114,18 @@ impl Auth for SessionHeaderAuth {
                 request
                     .headers_mut()
                     .insert(self.config.send_header.clone(), value);
+            }
+            // The operation's spec requires the session header: without a session the server
+            // can only refuse (its "not signed in" code); say so before sending.
+            None if declared == Some(true) => {
+                return Err(AuthError::new(
+                    super::AuthErrorKind::NoSession,
+                    format!(
+                        "no session yet: this call sends the `{}` header, which a sign-in \
+                         provides (sign in first, or restore a session with `set_session`)",
+                        self.config.send_header
+                    ),
+                ));
             }
             None => {
                 request.headers_mut().remove(&self.config.send_header);

@@ -11,6 +11,7 @@ pub struct BuildError {
     field: String,
     constraint: String,
     value: Option<String>,
+    client: bool,
 }
 
 impl BuildError {
@@ -20,7 +21,22 @@ impl BuildError {
             field: field.into(),
             constraint: constraint.into(),
             value: None,
+            client: false,
         }
+    }
+
+    /// The client's configuration, not a request, is wrong: `setting` (a base URL variable,
+    /// the transport) broke `constraint`. Displayed as "invalid client configuration".
+    pub fn config(setting: impl Into<String>, constraint: impl Into<String>) -> Self {
+        Self {
+            client: true,
+            ..Self::new(setting, constraint)
+        }
+    }
+
+    /// Whether the client's configuration is at fault (see [`BuildError::config`]).
+    pub fn is_config(&self) -> bool {
+        self.client
     }
 
     /// A required field was not set.
@@ -111,7 +127,12 @@ impl BuildError {
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid request: `{}` {}", self.field, self.constraint)?;
+        let what = if self.client {
+            "invalid client configuration"
+        } else {
+            "invalid request"
+        };
+        write!(f, "{what}: `{}` {}", self.field, self.constraint)?;
         if let Some(value) = &self.value {
             write!(f, " (got `{value}`)")?;
         }

@@ -29,9 +29,10 @@ impl fmt::Display for JsonError {
     }
 }
 
+/// `Display` already prints the parser's message, so `source` is the parser error's cause.
 impl std::error::Error for JsonError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.inner)
+        std::error::Error::source(&self.inner)
     }
 }
 

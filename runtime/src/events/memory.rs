@@ -6,17 +6,23 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use bytes::Bytes;
 use serde_json::{Value, json};
 
 use crate::transport::{Transport, TransportError, TransportErrorKind, TransportFuture};
 
-/// A Bayeux server in memory. Every `/meta/connect` answers at once with the messages published
-/// on a subscribed channel since the last one (long polling without the wait).
+/// A Bayeux server in memory. By default every `/meta/connect` answers at once with the
+/// messages published on a subscribed channel since the last one (long polling without the
+/// wait); [`MemoryBayeux::holding`] makes it hold an empty connect like a real server.
 #[derive(Default)]
 pub struct MemoryBayeux {
     state: Mutex<State>,
+    /// Wakes held connects when something is published.
+    published: tokio::sync::Notify,
+    /// How long an empty connect is held when the client advises no timeout; `None`: not held.
+    hold: Option<Duration>,
 }
 
 #[derive(Default)]
@@ -38,23 +44,74 @@ impl MemoryBayeux {
         Self::default()
     }
 
+    /// A server that holds a `/meta/connect` with nothing to deliver until something is
+    /// published on a subscribed channel or the connect's `advice.timeout` (else `hold`, which
+    /// it also advertises in its handshake advice) runs out, as a CometD server does.
+    pub fn holding(hold: Duration) -> Self {
+        MemoryBayeux {
+            hold: Some(hold),
+            ..Self::default()
+        }
+    }
+
     /// Publishes `data` on `channel`; delivered by the next connect of a client subscribed to it
     /// (messages published before the subscription wait for it).
     pub fn publish(&self, channel: &str, data: Value) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state
-            .pending
-            .push_back(json!({ "channel": channel, "data": data }));
+        self.publish_message(json!({ "channel": channel, "data": data }));
     }
 
     /// Publishes a whole message as documented (it must have a `channel`).
     pub fn publish_message(&self, message: Value) {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.pending.push_back(message);
+        drop(state);
+        self.published.notify_waiters();
     }
 
-    /// The answer, and whether it is an empty connect (which a real server would hold open).
-    fn answer(&self, body: &[u8]) -> Result<(Value, bool), TransportError> {
+    /// Takes the pending messages on subscribed channels, in order.
+    fn drain(&self) -> Vec<Value> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let State {
+            subscribed,
+            pending,
+            ..
+        } = &mut *state;
+        let mut out = Vec::new();
+        let mut kept = VecDeque::new();
+        while let Some(m) = pending.pop_front() {
+            let on = m["channel"].as_str().unwrap_or_default();
+            if subscribed.iter().any(|s| s == on) {
+                out.push(m);
+            } else {
+                kept.push_back(m);
+            }
+        }
+        *pending = kept;
+        out
+    }
+
+    /// Waits until something is published or `hold` passes, then takes what is deliverable.
+    async fn held(&self, hold: Duration) -> Vec<Value> {
+        let deadline = tokio::time::Instant::now() + hold;
+        loop {
+            // Registered before looking, so a publish in between still wakes this wait.
+            let published = self.published.notified();
+            let messages = self.drain();
+            if !messages.is_empty() {
+                return messages;
+            }
+            if tokio::time::timeout_at(deadline, published).await.is_err() {
+                return self.drain();
+            }
+        }
+    }
+
+    /// The replies to a batch, and the connect's advised hold when the batch has a connect
+    /// (its messages are delivered by the caller, after the hold when there are none yet).
+    fn answer(
+        &self,
+        body: &[u8],
+    ) -> Result<(Vec<Value>, Option<Option<Duration>>), TransportError> {
         let messages: Value = serde_json::from_slice(body).map_err(|e| {
             TransportError::new(
                 TransportErrorKind::Other,
@@ -65,9 +122,13 @@ impl MemoryBayeux {
             Value::Array(items) => items,
             one => vec![one],
         };
+        let timeout = self
+            .hold
+            .map_or(0, |h| u64::try_from(h.as_millis()).unwrap_or(u64::MAX));
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let mut out = Vec::new();
-        let mut idle = false;
+        let mut connect = false;
+        let mut advised = None;
         for message in messages {
             let channel = message["channel"].as_str().unwrap_or_default().to_owned();
             let id = message.get("id").cloned().unwrap_or(Value::Null);
@@ -78,7 +139,7 @@ impl MemoryBayeux {
                         "channel": channel, "id": id, "successful": true, "version": "1.0",
                         "clientId": format!("memory-{}", state.next_client),
                         "supportedConnectionTypes": ["long-polling"],
-                        "advice": { "reconnect": "retry", "interval": 0, "timeout": 0 },
+                        "advice": { "reconnect": "retry", "interval": 0, "timeout": timeout },
                     }));
                 }
                 "/meta/subscribe" => {
@@ -99,28 +160,16 @@ impl MemoryBayeux {
                 }
                 "/meta/connect" => {
                     out.push(json!({ "channel": channel, "id": id, "successful": true }));
-                    let before = out.len();
-                    let State {
-                        subscribed,
-                        pending,
-                        ..
-                    } = &mut *state;
-                    let mut kept = VecDeque::new();
-                    while let Some(m) = pending.pop_front() {
-                        let on = m["channel"].as_str().unwrap_or_default();
-                        if subscribed.iter().any(|s| s == on) {
-                            out.push(m);
-                        } else {
-                            kept.push_back(m);
-                        }
-                    }
-                    idle = out.len() == before;
-                    *pending = kept;
+                    connect = true;
+                    // The client's own advice first, as CometD servers honour it.
+                    advised = message["advice"]["timeout"]
+                        .as_u64()
+                        .map(Duration::from_millis);
                 }
                 _ => out.push(json!({ "channel": channel, "id": id, "successful": true })),
             }
         }
-        Ok((Value::Array(out), idle))
+        Ok((out, connect.then_some(advised)))
     }
 }
 
@@ -128,15 +177,24 @@ impl Transport for MemoryBayeux {
     fn send(&self, request: http::Request<Bytes>) -> TransportFuture<'_> {
         let answer = self.answer(request.body());
         Box::pin(async move {
-            let (body, idle) = answer?;
-            if idle {
-                // A long poll with nothing to deliver: wait a little, as a server would.
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            let (mut body, connect) = answer?;
+            if let Some(advised) = connect {
+                let mut delivered = self.drain();
+                if delivered.is_empty() {
+                    match self.hold {
+                        Some(hold) => delivered = self.held(advised.unwrap_or(hold)).await,
+                        None => {
+                            // Not holding: still wait a little, so an idle client does not spin.
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                        }
+                    }
+                }
+                body.extend(delivered);
             }
             http::Response::builder()
                 .status(200)
                 .header(http::header::CONTENT_TYPE, "application/json")
-                .body(Bytes::from(body.to_string()))
+                .body(Bytes::from(Value::Array(body).to_string()))
                 .map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()))
         })
     }

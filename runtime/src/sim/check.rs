@@ -47,8 +47,20 @@ pub(crate) fn path_params(template: &str, path: &str) -> Option<Vec<(String, Str
     Some(params)
 }
 
-/// The first documented constraint the request breaks, as a sentence naming the parameter.
-pub(crate) fn violation(endpoint: &EndpointData, request: &Received, path: &str) -> Option<String> {
+/// A documented constraint a request breaks.
+pub(crate) struct Violation {
+    /// A required value is absent (vendors often have a code of its own for that).
+    pub missing: bool,
+    /// A sentence naming the value (a dotted path for nested body fields).
+    pub message: String,
+}
+
+/// The first documented constraint the request breaks.
+pub(crate) fn violation(
+    endpoint: &EndpointData,
+    request: &Received,
+    path: &str,
+) -> Option<Violation> {
     let path_values = path_params(&endpoint.path, path).unwrap_or_default();
     let body = request.json();
     for rule in endpoint.params.iter().chain(&endpoint.body) {
@@ -66,17 +78,59 @@ pub(crate) fn violation(endpoint: &EndpointData, request: &Received, path: &str)
             ),
             _ => body.as_ref().and_then(|b| b.get(&rule.name)).cloned(),
         };
-        match value {
-            None | Some(Value::Null) if rule.required => {
-                return Some(format!("{} is required", rule.name));
+        if let Some(problem) = check_present(rule, value.as_ref(), &rule.name) {
+            return Some(problem);
+        }
+    }
+    None
+}
+
+/// Checks a value that may be absent, then what is nested in it; `at` names it for the message.
+fn check_present(rule: &RuleData, value: Option<&Value>, at: &str) -> Option<Violation> {
+    let value = match value {
+        None | Some(Value::Null) if rule.required => {
+            return Some(Violation {
+                missing: true,
+                message: format!("{at} is required"),
+            });
+        }
+        None | Some(Value::Null) => return None,
+        Some(value) => value,
+    };
+    if let Some(problem) = check_value(rule, value) {
+        return Some(Violation {
+            missing: false,
+            message: format!("{at} {problem}"),
+        });
+    }
+    match value {
+        Value::Object(map) => {
+            for field in &rule.fields {
+                let nested = format!("{at}.{}", field.name);
+                if let Some(problem) = check_present(field, map.get(&field.name), &nested) {
+                    return Some(problem);
+                }
             }
-            None | Some(Value::Null) => {}
-            Some(value) => {
-                if let Some(problem) = check_value(rule, &value) {
-                    return Some(format!("{} {problem}", rule.name));
+            if let Some(values) = &rule.values {
+                for (key, item) in map {
+                    let nested = format!("{at}.{key}");
+                    if let Some(problem) = check_present(values, Some(item), &nested) {
+                        return Some(problem);
+                    }
                 }
             }
         }
+        Value::Array(items) => {
+            if let Some(rule) = &rule.items {
+                for (i, item) in items.iter().enumerate() {
+                    let nested = format!("{at}[{i}]");
+                    if let Some(problem) = check_present(rule, Some(item), &nested) {
+                        return Some(problem);
+                    }
+                }
+            }
+        }
+        _ => {}
     }
     None
 }

@@ -20,6 +20,9 @@ pub struct ServiceData {
     /// Error codes every endpoint can answer.
     #[serde(default)]
     pub errors: Vec<ErrorData>,
+    /// Which of those codes the spec names for a bad parameter or credential.
+    #[serde(default)]
+    pub error_roles: ErrorRolesData,
     /// How events reach the application.
     #[serde(default)]
     pub delivery: Option<DeliveryData>,
@@ -38,6 +41,9 @@ pub enum DeliveryData {
     Bayeux {
         /// Path under the base URL.
         path: String,
+        /// How long the server holds a `/meta/connect` with nothing to deliver, as documented.
+        #[serde(default)]
+        hold_ms: Option<u64>,
     },
     /// Events in the answers of an endpoint the client calls again and again.
     Poll {
@@ -100,6 +106,17 @@ pub struct EnvelopeData {
     pub http_status_errors: bool,
 }
 
+/// The spec's `error_roles`: documented codes for failures every endpoint shares.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ErrorRolesData {
+    /// A request breaking a documented constraint.
+    pub invalid_parameter: Option<String>,
+    /// A request lacking a required parameter.
+    pub missing_parameter: Option<String>,
+    /// A wrong or missing credential.
+    pub unauthenticated: Option<String>,
+}
+
 /// A documented error code.
 #[derive(Clone, Debug, Deserialize)]
 pub struct ErrorData {
@@ -131,7 +148,7 @@ pub struct EndpointData {
     /// Path, query and header parameters with their constraints.
     #[serde(default)]
     pub params: Vec<RuleData>,
-    /// Top-level request body fields with their constraints.
+    /// Request body fields with their constraints (nested ones inside).
     #[serde(default)]
     pub body: Vec<RuleData>,
     /// The endpoint's own documented error codes.
@@ -154,12 +171,14 @@ pub struct DispatchData {
     pub value: String,
 }
 
-/// One constrained value of a request.
+/// One constrained value of a request, with the values nested in it.
 #[derive(Clone, Debug, Deserialize)]
 pub struct RuleData {
-    /// `path`, `query`, `header` or `body`.
+    /// `path`, `query`, `header` or `body` (empty for array items and map values).
+    #[serde(default)]
     pub location: String,
-    /// Wire name.
+    /// Wire name (empty for array items and map values).
+    #[serde(default)]
     pub name: String,
     /// Must be present.
     #[serde(default)]
@@ -179,6 +198,15 @@ pub struct RuleData {
     pub max_length: Option<f64>,
     /// Whole-value pattern.
     pub pattern: Option<String>,
+    /// An object's fields.
+    #[serde(default)]
+    pub fields: Vec<RuleData>,
+    /// An array's items.
+    #[serde(default)]
+    pub items: Option<Box<RuleData>>,
+    /// A map's values.
+    #[serde(default)]
+    pub values: Option<Box<RuleData>>,
 }
 
 /// A documented sample exchange.

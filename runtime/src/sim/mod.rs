@@ -5,13 +5,18 @@
 //! [`Simulator::base_url`]. It checks auth the way the spec's scheme documents it, checks every
 //! request against the documented constraints, answers each endpoint's documented success
 //! sample, and can be scripted per endpoint (a documented error, a delay, a dropped connection,
-//! a custom body). Every request it receives is kept for assertions.
+//! a custom body), by endpoint id or by the endpoint's generated types
+//! ([`Simulator::endpoint`]: an error named by its `Error` variant). Every request it receives
+//! is kept for assertions, as it arrived and decoded into the endpoint's `Request`
+//! ([`Simulator::received`]). The failures every endpoint shares are answered with the codes
+//! the spec's `error_roles` name.
 
 mod auth;
 mod check;
 mod data;
 mod events;
 mod reply;
+mod typed;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -23,6 +28,7 @@ use serde_json::Value;
 
 pub use auth::Credentials;
 pub use data::ServiceData;
+pub use typed::EndpointScript;
 
 /// A request the simulator received, as it arrived.
 #[derive(Clone, Debug)]
@@ -102,17 +108,25 @@ pub enum Script {
     Body(u16, Value),
 }
 
-/// The codes the simulator answers for failures the spec has no key for (see the assumptions
-/// in the vendor docs' "Testing your code" section).
+/// The codes the simulator answers for failures every endpoint shares. Unset, each comes from
+/// the spec's `error_roles`; a spec without that key falls back to the simulator's own rule (see
+/// the assumptions in the vendor docs' "Testing your code" section).
 #[derive(Clone, Debug, Default)]
 pub struct Failures {
-    /// Answered when a request breaks a documented constraint; default: the first service-level
-    /// code documented with HTTP 400, else the first service-level code.
+    /// Answered when a request breaks a documented constraint; default: the spec's
+    /// `invalid_parameter` role, else the first service-level code documented with HTTP 400,
+    /// else the first service-level code.
     pub bad_parameter: Option<String>,
-    /// Answered when a credential is wrong; default: the first service-level code documented
-    /// with HTTP 401 or 403, else the bad-parameter code.
+    /// Answered when a required parameter is missing; default: the spec's `missing_parameter`
+    /// role, else the bad-parameter code.
+    pub missing_parameter: Option<String>,
+    /// Answered when a credential is wrong; default: the spec's `unauthenticated` role, else
+    /// the first service-level code documented with HTTP 401 or 403, else the bad-parameter code.
     pub auth_failure: Option<String>,
 }
+
+/// CometD's default `timeout` advice: how long a server holds a long poll.
+const DEFAULT_BAYEUX_HOLD_MS: u64 = 30_000;
 
 /// Configures a [`Simulator`] before it starts.
 #[derive(Debug)]
@@ -146,9 +160,23 @@ impl SimulatorBuilder {
         self
     }
 
+    /// The code answered for a request lacking a required parameter.
+    pub fn missing_parameter_code(mut self, code: impl Into<String>) -> Self {
+        self.failures.missing_parameter = Some(code.into());
+        self
+    }
+
     /// The code answered for a wrong credential.
     pub fn auth_failure_code(mut self, code: impl Into<String>) -> Self {
         self.failures.auth_failure = Some(code.into());
+        self
+    }
+
+    /// Accept every request without checking credentials, for clients that cannot sign (a
+    /// request built from the OpenAPI document alone, as `scripts/check-agreement --simulator`
+    /// sends); sessions are then neither required nor issued.
+    pub fn without_auth(mut self) -> Self {
+        self.data.auth = None;
         self
     }
 
@@ -164,11 +192,18 @@ impl SimulatorBuilder {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
         let failures = reply::resolve_failures(&self.data, self.failures);
+        let mut inner = Inner::default();
+        if let Some(data::DeliveryData::Bayeux { hold_ms, .. }) = &self.data.delivery {
+            // An empty connect is held like a real server holds it: the documented hold, else
+            // CometD's default long-poll timeout (the simulator's assumption).
+            let hold = Duration::from_millis(hold_ms.unwrap_or(DEFAULT_BAYEUX_HOLD_MS));
+            inner.hub.bayeux = Arc::new(crate::events::MemoryBayeux::holding(hold));
+        }
         let state = Arc::new(State {
             data: self.data,
             credentials: self.credentials,
             failures,
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(inner),
         });
         let app = axum::Router::new()
             .fallback(reply::handle)

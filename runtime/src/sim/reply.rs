@@ -13,8 +13,10 @@ use super::auth::{self, Verdict};
 use super::data::{EndpointData, ErrorData, ServiceData};
 use super::{Failures, Received, Script, State, check, events};
 
-/// Fills the failure codes a test left unset from the service's documented codes.
+/// Fills the failure codes a test left unset from the spec's `error_roles`, else (a spec without
+/// them) by the simulator's own rule over the service's documented codes.
 pub(super) fn resolve_failures(data: &ServiceData, failures: Failures) -> Failures {
+    let roles = &data.error_roles;
     let with_status = |statuses: &[u16]| {
         data.errors
             .iter()
@@ -23,14 +25,21 @@ pub(super) fn resolve_failures(data: &ServiceData, failures: Failures) -> Failur
     };
     let bad_parameter = failures
         .bad_parameter
+        .or_else(|| roles.invalid_parameter.clone())
         .or_else(|| with_status(&[400]))
         .or_else(|| data.errors.first().map(|e| e.code.clone()));
+    let missing_parameter = failures
+        .missing_parameter
+        .or_else(|| roles.missing_parameter.clone())
+        .or_else(|| bad_parameter.clone());
     let auth_failure = failures
         .auth_failure
+        .or_else(|| roles.unauthenticated.clone())
         .or_else(|| with_status(&[401, 403]))
         .or_else(|| bad_parameter.clone());
     Failures {
         bad_parameter,
+        missing_parameter,
         auth_failure,
     }
 }
@@ -103,7 +112,7 @@ pub(super) async fn handle(
         Verdict::Raw(status, text) => return raw(status, "text/plain", text.into()),
     };
     let Some(endpoint) = endpoint else {
-        if let Some(super::data::DeliveryData::Bayeux { path }) = &data.delivery
+        if let Some(super::data::DeliveryData::Bayeux { path, .. }) = &data.delivery
             && received
                 .path
                 .strip_prefix(data.base_path.as_str())
@@ -131,12 +140,12 @@ pub(super) async fn handle(
         .unwrap_or_default();
     // A scripted body still needs a request that keeps the documented constraints.
     if let Some(problem) = check::violation(endpoint, &received, path) {
-        return failure(
-            data,
-            &endpoint.id,
-            state.failures.bad_parameter.as_deref(),
-            &problem,
-        );
+        let code = if problem.missing {
+            &state.failures.missing_parameter
+        } else {
+            &state.failures.bad_parameter
+        };
+        return failure(data, &endpoint.id, code.as_deref(), &problem.message);
     }
     let (status, mut body, mut headers) = match answer {
         Some((status, body)) => (status, body, Vec::new()),
@@ -240,6 +249,17 @@ fn unrouted(
 /// An error answer in the vendor's envelope: the code (typed like the success value), the
 /// documented message or else `reason`, a request id, and the documented HTTP status.
 fn failure(data: &ServiceData, endpoint: &str, code: Option<&str>, reason: &str) -> Response {
+    let (status, body) = failure_answer(data, endpoint, code, reason);
+    raw(status, "application/json", body.to_string().into())
+}
+
+/// The status and body of [`failure`].
+pub(super) fn failure_answer(
+    data: &ServiceData,
+    endpoint: &str,
+    code: Option<&str>,
+    reason: &str,
+) -> (u16, Value) {
     let env = &data.envelope;
     let info = code.and_then(|c| data.find_error(endpoint, c));
     let mut body = Value::Object(Map::new());
@@ -266,7 +286,7 @@ fn failure(data: &ServiceData, endpoint: &str, code: Option<&str>, reason: &str)
     let status = info
         .and_then(|i| i.http_status)
         .unwrap_or(if env.http_status_errors { 400 } else { 200 });
-    raw(status, "application/json", body.to_string().into())
+    (status, body)
 }
 
 pub(super) fn set_path(body: &mut Value, path: &str, value: Value) {

@@ -3,6 +3,7 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use bytes::Bytes;
 
@@ -12,8 +13,14 @@ type Handler = Box<
     dyn Fn(&http::Request<Bytes>) -> Result<http::Response<Bytes>, TransportError> + Send + Sync,
 >;
 
+/// A queued answer, given after `delay`.
+struct Canned {
+    delay: Duration,
+    result: Result<http::Response<Bytes>, TransportError>,
+}
+
 enum Source {
-    Queue(VecDeque<Result<http::Response<Bytes>, TransportError>>),
+    Queue(VecDeque<Canned>),
     Handler(Handler),
 }
 
@@ -67,16 +74,43 @@ impl InMemoryTransport {
     }
 
     /// Queues a response made of a status and a JSON (or any) body.
+    ///
+    /// # Panics
+    ///
+    /// When `status` is not an HTTP status (outside 100–999): a test set up wrongly, reported
+    /// rather than answered with another status.
     pub fn push_body(&self, status: u16, body: impl Into<Bytes>) {
         let mut response = http::Response::new(body.into());
-        *response.status_mut() =
-            http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        *response.status_mut() = status_code(status);
         self.push_response(response);
     }
 
+    /// Queues a response of `status` and `body` given only after `delay` (on the caller's
+    /// async runtime's clock), so a test can exercise timeouts and cancellation: a client whose
+    /// timeout is shorter than `delay` gets a timeout error and the response is discarded.
+    ///
+    /// # Panics
+    ///
+    /// As [`push_body`](Self::push_body), when `status` is not an HTTP status.
+    pub fn push_delayed(&self, delay: Duration, status: u16, body: impl Into<Bytes>) {
+        let mut response = http::Response::new(body.into());
+        *response.status_mut() = status_code(status);
+        self.push_canned(Canned {
+            delay,
+            result: Ok(response),
+        });
+    }
+
     fn push_result(&self, result: Result<http::Response<Bytes>, TransportError>) {
+        self.push_canned(Canned {
+            delay: Duration::ZERO,
+            result,
+        });
+    }
+
+    fn push_canned(&self, canned: Canned) {
         if let Source::Queue(queue) = &mut *lock(&self.source) {
-            queue.push_back(result);
+            queue.push_back(canned);
         }
     }
 
@@ -98,21 +132,22 @@ impl InMemoryTransport {
         }
     }
 
-    fn answer(
-        &self,
-        request: http::Request<Bytes>,
-    ) -> Result<http::Response<Bytes>, TransportError> {
-        let result = match &mut *lock(&self.source) {
-            Source::Queue(queue) => queue.pop_front().unwrap_or_else(|| {
-                Err(TransportError::new(
+    fn answer(&self, request: http::Request<Bytes>) -> Canned {
+        let canned = match &mut *lock(&self.source) {
+            Source::Queue(queue) => queue.pop_front().unwrap_or_else(|| Canned {
+                delay: Duration::ZERO,
+                result: Err(TransportError::new(
                     TransportErrorKind::Other,
                     "no canned response left",
-                ))
+                )),
             }),
-            Source::Handler(handler) => handler(&request),
+            Source::Handler(handler) => Canned {
+                delay: Duration::ZERO,
+                result: handler(&request),
+            },
         };
         lock(&self.seen).push(request);
-        result
+        canned
     }
 }
 
@@ -134,9 +169,19 @@ impl fmt::Debug for InMemoryTransport {
 
 impl Transport for InMemoryTransport {
     fn send(&self, request: http::Request<Bytes>) -> TransportFuture<'_> {
-        let result = self.answer(request);
-        Box::pin(async move { result })
+        let Canned { delay, result } = self.answer(request);
+        Box::pin(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            result
+        })
     }
+}
+
+fn status_code(status: u16) -> http::StatusCode {
+    http::StatusCode::from_u16(status)
+        .unwrap_or_else(|_| panic!("InMemoryTransport: {status} is not an HTTP status"))
 }
 
 /// A poisoned lock only means another test thread panicked; the data is still usable.
@@ -207,5 +252,33 @@ mod tests {
         // Works through Arc<dyn Transport> too.
         let shared: std::sync::Arc<dyn Transport> = std::sync::Arc::new(transport);
         assert!(shared.send(get("http://a.test/x")).await.is_ok());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_delayed_answer_arrives_after_its_delay() {
+        let transport = InMemoryTransport::new();
+        transport.push_delayed(Duration::from_secs(30), 200, "late");
+        let started = tokio::time::Instant::now();
+        let early = tokio::time::timeout(
+            Duration::from_secs(1),
+            transport.send(get("http://a.test/slow")),
+        )
+        .await;
+        assert!(early.is_err(), "nothing before the delay");
+        assert_eq!(transport.requests().len(), 1, "the request was seen");
+
+        transport.push_delayed(Duration::from_secs(30), 200, "late");
+        let response = transport
+            .send(get("http://a.test/slow"))
+            .await
+            .expect("answered after the delay");
+        assert_eq!(response.body().as_ref(), b"late");
+        assert!(started.elapsed() >= Duration::from_secs(31));
+    }
+
+    #[test]
+    #[should_panic(expected = "1000 is not an HTTP status")]
+    fn an_invalid_status_is_reported_not_replaced() {
+        InMemoryTransport::new().push_body(1000, "{}");
     }
 }

@@ -90,6 +90,9 @@ pub struct TransportError {
     kind: TransportErrorKind,
     message: String,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+    /// The message is the source's own text ([`TransportError::from_cause`]): `source()` then
+    /// skips to the source's cause, so no text is printed twice in a chain.
+    message_is_source: bool,
 }
 
 impl TransportError {
@@ -99,12 +102,29 @@ impl TransportError {
             kind,
             message: message.into(),
             source: None,
+            message_is_source: false,
+        }
+    }
+
+    /// An error of `kind` described by `cause` itself: `Display` prints the cause's text and
+    /// [`source`](StdError::source) returns the cause's own cause (each text once in a chain).
+    /// The cause's `Display` must not contain secrets.
+    pub fn from_cause(
+        kind: TransportErrorKind,
+        cause: impl StdError + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            kind,
+            message: cause.to_string(),
+            source: Some(Box::new(cause)),
+            message_is_source: true,
         }
     }
 
     /// Attaches the underlying cause. The cause's `Display` must not contain secrets either.
     pub fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
         self.source = Some(Box::new(source));
+        self.message_is_source = false;
         self
     }
 
@@ -136,8 +156,11 @@ impl fmt::Display for TransportError {
 
 impl StdError for TransportError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn StdError + 'static))
+        let source = self.source.as_deref()?;
+        if self.message_is_source {
+            source.source()
+        } else {
+            Some(source as &(dyn StdError + 'static))
+        }
     }
 }

@@ -183,7 +183,7 @@ fn map_error(error: reqwest::Error) -> TransportError {
     } else {
         TransportErrorKind::Other
     };
-    TransportError::new(kind, error.to_string()).with_source(error)
+    TransportError::from_cause(kind, error)
 }
 
 #[cfg(test)]

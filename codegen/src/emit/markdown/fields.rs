@@ -35,6 +35,8 @@ pub struct FieldRow {
     pub ty: Vec<TypePart>,
     /// Must be present.
     pub required: bool,
+    /// The page does not say whether it must be present.
+    pub required_unknown: bool,
     /// May be null.
     pub nullable: bool,
     /// Range, length, pattern, format, documented values.
@@ -50,12 +52,19 @@ pub struct FieldRow {
     #[serde(skip)]
     description_en: Option<String>,
     #[serde(skip)]
+    page_values: Option<String>,
+    #[serde(skip)]
+    member_docs: Vec<String>,
+    #[serde(skip)]
     unconfirmed: Option<String>,
     #[serde(skip)]
     inferred: Option<String>,
     /// Supplied by the auth scheme (parameters only).
     #[serde(skip)]
     pub from_auth: bool,
+    /// Sent by the client itself, as documented (a `Content-Type` header; parameters only).
+    #[serde(skip)]
+    pub set_by_client: bool,
     /// Named type already being expanded above this row: not expanded again.
     #[serde(skip)]
     recursive: Option<String>,
@@ -84,8 +93,16 @@ impl FieldRow {
                 .as_deref()
                 .map(|d| note(Some("English"), d)),
         );
+        notes.extend(self.page_values.as_deref().map(|d| note(None, d)));
+        notes.extend(self.member_docs.iter().map(|d| note(None, d)));
         if self.from_auth {
             notes.push(note(None, "Supplied by the authentication scheme."));
+        }
+        if self.set_by_client {
+            notes.push(note(
+                None,
+                "Sent by the client as documented (it serializes the body); not a request setter.",
+            ));
         }
         if let Some(id) = &self.recursive {
             let text = format!("{id} contains itself; its fields are listed above.");
@@ -148,7 +165,38 @@ pub fn rows(fields: &[Field], prefix: &str, types: &Types<'_>) -> Vec<FieldRow> 
     let mut out = Vec::new();
     let mut stack = Vec::new();
     push_fields(fields, prefix, types, &mut stack, &mut out);
+    place_member_docs(fields, prefix, &mut out);
     out.into_iter().map(FieldRow::finish).collect()
+}
+
+/// An endpoint page's words on fields inside a shared type go to the row of that field, which
+/// the table expands per endpoint; a field the table does not expand (a recursive type) gets
+/// them on the row of the body field that leads to it.
+fn place_member_docs(fields: &[Field], prefix: &str, out: &mut [FieldRow]) {
+    let join = |a: &str, b: &str| {
+        if a.is_empty() {
+            b.to_owned()
+        } else {
+            format!("{a}.{b}")
+        }
+    };
+    for field in fields {
+        let top = join(prefix, &field.name.wire);
+        for doc in &field.member_docs {
+            let target = join(&top, &doc.path);
+            if let Some(row) = out.iter_mut().find(|r| r.path.replace("[]", "") == target) {
+                if doc.description.is_some() {
+                    row.description = doc.description.clone();
+                    row.description_en = doc.description_en.clone();
+                } else if doc.description_en.is_some() {
+                    row.description_en = doc.description_en.clone();
+                }
+                row.page_values = crate::model::page_values_sentence(&doc.values);
+            } else if let Some(row) = out.iter_mut().find(|r| r.path == top) {
+                row.member_docs.push(doc.sentence());
+            }
+        }
+    }
 }
 
 /// The row of one field (a parameter), without expansion; `finish` it once complete.
@@ -157,15 +205,19 @@ pub fn row(field: &Field, path: &str, types: &Types<'_>) -> FieldRow {
         path: path.to_owned(),
         ty: type_parts(&field.ty, types),
         required: field.required,
+        required_unknown: field.required_unknown,
         nullable: field.nullable,
         constraints: constraints(&field.ty, ""),
         default: field.default.as_ref().map(json),
         example: field.example.as_ref().map(json),
         description: field.description.clone(),
         description_en: field.description_en.clone(),
+        page_values: crate::model::page_values_sentence(&field.page_values),
+        member_docs: Vec::new(),
         unconfirmed: field.unconfirmed.clone(),
         inferred: inferred_list(&field.inferred),
         from_auth: false,
+        set_by_client: false,
         recursive: None,
         notes: Vec::new(),
     }
@@ -182,15 +234,19 @@ pub fn type_row(named: &NamedType, types: &Types<'_>) -> Vec<FieldRow> {
                 path: named.name.wire.clone(),
                 ty: type_parts(&named.ty, types),
                 required: false,
+                required_unknown: false,
                 nullable: false,
                 constraints: constraints(&named.ty, ""),
                 default: None,
                 example: None,
                 description: None,
                 description_en: None,
+                page_values: None,
+                member_docs: Vec::new(),
                 unconfirmed: None,
                 inferred: None,
                 from_auth: false,
+                set_by_client: false,
                 recursive: None,
                 notes: Vec::new(),
             });

@@ -88,7 +88,7 @@ pub(super) fn emit_auth_parameters(endpoint: &Endpoint) -> Vec<Value> {
 /// name (§4.8.12.1): the document says it as the operation's media type instead
 /// ([`body::emit_request_body`](super::body::emit_request_body)); the client still sends it.
 pub(super) fn is_content_type(param: &Param) -> bool {
-    param.location == ParamIn::Header && param.field.name.wire.eq_ignore_ascii_case("content-type")
+    param.is_content_type()
 }
 
 fn location(location: ParamIn) -> &'static str {
@@ -113,7 +113,11 @@ fn parameter(endpoint: &Endpoint, param: &Param) -> Value {
     }
     let mut schema = schema::field_schema(field);
     schema.shift_remove("description");
-    for key in ["x-unconfirmed", "x-switchboard-inferred"] {
+    for key in [
+        "x-unconfirmed",
+        "x-switchboard-inferred",
+        "x-switchboard-required",
+    ] {
         if let Some(value) = schema.shift_remove(key) {
             out.insert(key.into(), value);
         }

@@ -137,6 +137,11 @@ fn emit_extensions(service: &Service, endpoint: &Endpoint, op: &mut Map<String, 
     if !endpoint.unconfirmed.is_empty() {
         put("x-unconfirmed", endpoint.unconfirmed.clone().into());
     }
+    if !endpoint.truncated.is_empty() {
+        // Sections whose lists here are what a cut-off copy shows: unknown, not empty.
+        let sections: Vec<Value> = endpoint.truncated.iter().map(|s| s.key().into()).collect();
+        put("x-switchboard-not-shown", sections.into());
+    }
 }
 
 /// `x-switchboard-dispatch`: the wire method and path, and the values that pick the endpoint.

@@ -203,7 +203,12 @@ fn success_schema(service: &Service, endpoint: &Endpoint) -> Value {
     match (&endpoint.payload, &endpoint.response) {
         (Some(payload), Some(response)) => {
             let declared = properties.get(payload).cloned();
-            let mut own = if response.fields.is_empty() {
+            let mut own = if let Some(items) = &response.items {
+                let mut array = Map::new();
+                array.insert("type".into(), "array".into());
+                array.insert("items".into(), schema::field_schema(items).into());
+                array
+            } else if response.fields.is_empty() {
                 match declared.clone() {
                     Some(Value::Object(declared)) => declared,
                     _ => object_schema(&[]),

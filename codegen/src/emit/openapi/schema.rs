@@ -92,6 +92,9 @@ pub(super) fn field_schema(field: &Field) -> Map<String, Value> {
     if let Some(inferred) = inferred_extension(&field.inferred) {
         schema.insert("x-switchboard-inferred".into(), inferred);
     }
+    if field.required_unknown {
+        schema.insert("x-switchboard-required".into(), "unknown".into());
+    }
     schema
 }
 

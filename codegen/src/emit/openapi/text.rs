@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::model::{Endpoint, Field, INFERRED_LABEL, Source, inferred_list};
+use crate::model::{Endpoint, Field, INFERRED_LABEL, REQUIRED_UNKNOWN, Source, inferred_list};
 
 /// Non-empty parts joined as paragraphs; `None` when all are empty.
 pub(super) fn paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> Option<String> {
@@ -52,12 +52,20 @@ pub(super) fn source_line(source: &Source) -> String {
 pub(super) fn field_description(field: &Field) -> Option<String> {
     let unconfirmed = labelled("Unconfirmed", field.unconfirmed.as_deref());
     let inferred = labelled(INFERRED_LABEL, inferred_list(&field.inferred).as_deref());
-    paragraphs([
-        field.description.as_deref(),
-        field.description_en.as_deref(),
-        unconfirmed.as_deref(),
-        inferred.as_deref(),
-    ])
+    // Not in `required` is no statement that it is optional: say the page is silent.
+    let required = field.required_unknown.then_some(REQUIRED_UNKNOWN);
+    let values = crate::model::page_values_sentence(&field.page_values);
+    let members: Vec<String> = field.member_docs.iter().map(|d| d.sentence()).collect();
+    paragraphs(
+        [
+            field.description.as_deref(),
+            field.description_en.as_deref(),
+            values.as_deref(),
+        ]
+        .into_iter()
+        .chain(members.iter().map(|m| Some(m.as_str())))
+        .chain([required, unconfirmed.as_deref(), inferred.as_deref()]),
+    )
 }
 
 /// An operation's description: the vendor's text, then who may call it and what must hold, the
@@ -78,6 +86,14 @@ pub(super) fn endpoint_description(endpoint: &Endpoint) -> Option<String> {
         labelled("Required features", features.as_deref()),
         labelled("Log name", log_name.as_deref()),
         list("Unconfirmed", &endpoint.unconfirmed),
+        list(
+            "Not shown by the page",
+            &endpoint
+                .not_shown_all()
+                .into_iter()
+                .map(|(_, text)| text)
+                .collect::<Vec<_>>(),
+        ),
     ];
     paragraphs(parts.iter().map(Option::as_deref))
 }

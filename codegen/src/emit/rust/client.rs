@@ -15,8 +15,8 @@ pub fn emit_client(service: &Service) -> TokenStream {
         let docs = markdown(&format!("{}: {}\n\nSee [`{module}`].", vendor(&e.title), vendor(&e.summary)));
         quote! {
             #docs
-            pub fn #name(&self, request: #name::Request) -> impl ::std::future::Future<Output = ::std::result::Result<#name::Output, #name::Error>> + Send + '_ {
-                self.core.call(request)
+            pub fn #name(&self, request: #name::Request) -> impl ::std::future::Future<Output = ::std::result::Result<#name::Output, #name::Error>> + Send + 'static {
+                self.core.call_owned(request)
             }
         }
     });
@@ -53,8 +53,10 @@ pub fn emit_client(service: &Service) -> TokenStream {
         }
     });
     let auth = emit_auth(service);
+    let default_auth = default_auth(service);
     let events = super::delivery::emit_client_events(service);
     let title = format!(" An async client of {}.", service.title);
+    let example = client_example(service);
     quote! {
         #[doc = #title]
         ///
@@ -62,7 +64,9 @@ pub fn emit_client(service: &Service) -> TokenStream {
         ///
         /// One method per endpoint, each an `async fn` in effect: every method is the
         /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
-        /// calls.
+        /// calls. The futures own a clone of the client (`'static`): they can be spawned.
+        /// `RequestBuilder::send(&client)` builds and calls in one step.
+        #example
         #[derive(Clone, Debug)]
         pub struct Client {
             core: ::switchboard_runtime::client::ClientCore,
@@ -131,6 +135,9 @@ pub fn emit_client(service: &Service) -> TokenStream {
             }
 
             /// Authenticates with this scheme (see [`auth`] for the ones the API documents).
+            /// Without it, the client uses the documented scheme when that needs no
+            /// credentials, and otherwise every call fails before sending
+            /// (`AuthErrorKind::NoCredentials`); [`without_auth`](Self::without_auth) sends none.
             pub fn auth(mut self, auth: impl ::switchboard_runtime::auth::Auth) -> Self {
                 self.config.auth = Some(::std::sync::Arc::new(auth));
                 self
@@ -161,14 +168,101 @@ pub fn emit_client(service: &Service) -> TokenStream {
                 self
             }
 
-            /// The client; fails when a base URL variable without default is unset.
+            /// Sends no credentials at all (tests against an in-memory transport, a server
+            /// without auth). Without this or [`auth`](Self::auth), the client uses the API's
+            /// documented scheme when it needs no credentials, and otherwise fails every call
+            /// with `AuthErrorKind::NoCredentials` before sending.
+            pub fn without_auth(mut self) -> Self {
+                self.config.auth = Some(::std::sync::Arc::new(::switchboard_runtime::auth::NoAuth));
+                self
+            }
+
+            /// The client; fails when a base URL variable without default is unset or would
+            /// change the URL's structure.
             pub fn build(self) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
                 let url = ::switchboard_runtime::client::fill_template(BASE_URL_TEMPLATE, &[#(#fills)*]);
-                Ok(Client { core: self.config.build(url)? })
+                let mut config = self.config;
+                if config.auth.is_none() {
+                    config.auth = Some(#default_auth);
+                }
+                Ok(Client { core: config.build(url)? })
             }
         }
 
         #auth
+
+        /// Credentials are given as a `Secret` (never printed, zeroed on drop).
+        pub use ::switchboard_runtime::Secret;
+        /// Transports: `transport::ReqwestTransport` (the default, feature `reqwest`),
+        /// [`transport::InMemoryTransport`] for tests, the [`transport::Transport`] trait for
+        /// your own.
+        pub use ::switchboard_runtime::transport;
+        /// The retry policy ([`retry::RetryPolicy`]).
+        pub use ::switchboard_runtime::retry;
+    }
+}
+
+/// The `Client` docs' example: a client of the real server, base URL variables and the
+/// documented auth scheme filled with placeholders (compiled, not run).
+fn client_example(service: &Service) -> TokenStream {
+    let mut text = String::from(
+        "\n# Example\n\nA client of the server, with the documented auth scheme (replace the \
+         `your-…` values):\n\n```rust,no_run\n",
+    );
+    text.push_str(&format!("use {} as api;\n", service.crate_ident));
+    text.push_str("# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n");
+    text.push_str("let client = api::Client::builder()\n");
+    for v in service
+        .base_url
+        .variables
+        .iter()
+        .filter(|v| v.default.is_none())
+    {
+        let value = v
+            .example
+            .clone()
+            .or_else(|| {
+                v.values
+                    .first()
+                    .map(|x| crate::naming::value_text(&x.value))
+            })
+            .unwrap_or_else(|| format!("your-{}", v.name.wire.replace('_', "-")));
+        text.push_str(&format!(
+            "    .{}({value:?})\n",
+            v.name.rust.trim_start_matches("r#")
+        ));
+    }
+    if let Some(auth) = super::testing_example::auth_expr(service, "your") {
+        text.push_str(&format!("    .auth({auth})\n"));
+    }
+    text.push_str("    .build()?;\n");
+    text.push_str("// Then one call per endpoint: `api::<endpoint>::Request::builder()…send(&client).await?`.\n");
+    text.push_str("# let _ = client;\n# Ok(())\n# }\n```");
+    let lines: Vec<String> = text.split('\n').map(|l| format!(" {l}")).collect();
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// The scheme a client built without `.auth(..)` uses: the documented default (first) scheme
+/// when it needs no credentials, else a placeholder that fails each call before sending.
+fn default_auth(service: &Service) -> TokenStream {
+    let missing = |name: &str| quote!(::std::sync::Arc::new(::switchboard_runtime::auth::MissingCredentials::new(#name)));
+    match service.auth.schemes.first() {
+        None | Some(AuthScheme::None) => {
+            quote!(::std::sync::Arc::new(::switchboard_runtime::auth::NoAuth))
+        }
+        Some(AuthScheme::SessionHeader { .. }) => {
+            let fallback = missing("session_header");
+            quote! {
+                match auth::session_header() {
+                    Ok(scheme) => ::std::sync::Arc::new(scheme),
+                    Err(_) => #fallback,
+                }
+            }
+        }
+        Some(AuthScheme::BasicCsrf { .. }) => missing("basic_csrf"),
+        Some(AuthScheme::TlsSigQuery { .. }) => missing("tls_sig_query"),
+        Some(AuthScheme::SignedHeadersHmacSha256 { .. }) => missing("signed_headers_hmac_sha256"),
+        Some(AuthScheme::SignedQueryHmacSha1 { .. }) => missing("signed_query_hmac_sha1"),
     }
 }
 
@@ -202,13 +296,12 @@ fn emit_auth(service: &Service) -> TokenStream {
                     pub fn basic_csrf(
                         username: impl ::std::convert::Into<::std::string::String>,
                         password: ::switchboard_runtime::Secret,
-                        base_url: &str,
                     ) -> ::std::result::Result<::switchboard_runtime::auth::BasicCsrfAuth, ::switchboard_runtime::auth::AuthError> {
-                        let base_path = base_url.split("://").nth(1).and_then(|rest| rest.find('/').map(|i| &rest[i..])).unwrap_or("");
+                        // The token refresh is under the client's base URL, whatever it is.
                         let mut csrf = ::switchboard_runtime::auth::CsrfConfig::new(
-                            #csrf_header_name_header, #csrf_token_header, #text,
-                            format!("{}{}", base_path.trim_end_matches('/'), #path),
+                            #csrf_header_name_header, #csrf_token_header, #text, #path,
                         )?;
+                        csrf.refresh_from_base = true;
                         csrf.failure_status = ::switchboard_runtime::http::StatusCode::from_u16(#csrf_failure_status)
                             .unwrap_or(::switchboard_runtime::http::StatusCode::FORBIDDEN);
                         Ok(::switchboard_runtime::auth::BasicCsrfAuth::new(username, password).with_csrf(csrf))
@@ -257,6 +350,10 @@ fn emit_auth(service: &Service) -> TokenStream {
         #docs
         pub mod auth {
             #(#fns)*
+
+            /// Why a call failed before a response: credentials could not be applied
+            /// ([`AuthError`], e.g. [`AuthErrorKind::NoSession`]) or the transport failed.
+            pub use ::switchboard_runtime::auth::{AuthError, AuthErrorKind, SendError};
         }
     }
 }

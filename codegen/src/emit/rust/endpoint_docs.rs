@@ -106,6 +106,9 @@ pub fn module_docs(service: &Service, endpoint: &Endpoint) -> TokenStream {
             vendor(&h.change)
         ));
     }
+    // A list the page's copy is cut off in is unknown, not empty: say so, or the silence
+    // above reads as "none".
+    parts.extend(endpoint.not_shown_all().into_iter().map(|(_, text)| text));
     if !endpoint.unconfirmed.is_empty() {
         parts.push(format!("Unconfirmed:\n{}", list(&endpoint.unconfirmed)));
     }

@@ -89,6 +89,7 @@ fn bayeux(sample: &Value, event: &Event, endpoint: Option<&Endpoint>) -> Option<
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&server))
+            .without_auth()
             .build()?;
         // Open the stream first, then call the endpoint, then await what it triggers.
         let mut events = client.events();
@@ -123,7 +124,7 @@ fn poll(
     let setters = poller
         .params
         .iter()
-        .filter(|p| !p.from_auth)
+        .filter(|p| p.caller_sets())
         .filter_map(|p| {
             doc.params
                 .get(&p.field.name.wire)
@@ -143,6 +144,7 @@ fn poll(
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         // Open the stream first, then call the endpoint, then await what it triggers.
         let mut events = client.events(api::#module::Request::builder() #(#setters)* .build()?);

@@ -4,6 +4,7 @@
 //! data, shared types, events, one module per endpoint, the client), then the tests made from
 //! the documented samples.
 
+mod array_output;
 mod client;
 mod delivery;
 mod docs;
@@ -186,8 +187,23 @@ fn emit_header(service: &Service) -> TokenStream {
         text.push_str(&format!("\n\nSource: {}", source.url));
     }
     let docs = docs::inner_doc(&text);
+    // Generator-written code, not vendor prose: not sanitized.
+    // rustc refuses raw bidi controls in a literal; a sample holding one keeps its example to
+    // the README (included as a doctest, not as a literal).
+    let unsafe_char = |c: char| {
+        matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            || (c.is_control() && c != '\n')
+    };
+    let example = manifest::quick_start_code(service)
+        .filter(|code| !code.chars().any(unsafe_char))
+        .map(|code| {
+        let text = format!("# Example\n\nA call answered from memory (see [`Client`] for one against the server):\n\n```rust\n{code}```");
+        let lines: Vec<String> = text.split('\n').map(|l| format!(" {l}")).collect();
+        quote! { #( #![doc = #lines] )* }
+    });
     quote! {
         #docs
+        #example
         #![deny(missing_docs)]
         #![allow(
             clippy::large_enum_variant,  // error enums keep whole responses; boxing would cost every caller

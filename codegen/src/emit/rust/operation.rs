@@ -53,7 +53,14 @@ pub fn emit_operation(service: &Service, endpoint: &Endpoint) -> TokenStream {
              output was decoded without its envelope.",
         )
     });
-    let output = types.struct_def_with("Output", output_docs, output_fields, extra);
+    let items = endpoint.response.as_ref().and_then(|r| r.items.as_ref());
+    let output = match items {
+        Some(items) => {
+            let payload = endpoint.payload.as_deref().unwrap_or_default();
+            super::array_output::emit(&mut types, output_docs, items, payload, extra)
+        }
+        None => types.struct_def_with("Output", output_docs, output_fields, extra),
+    };
     let error = emit_error(endpoint);
     let defs = types.defs;
     let prelude = super::types::json_prelude();
@@ -81,7 +88,7 @@ fn members<'a>(types: &mut Types<'_>, endpoint: &'a Endpoint) -> Vec<Member<'a>>
     let params = endpoint
         .params
         .iter()
-        .filter(|p| !p.from_auth)
+        .filter(|p| p.caller_sets())
         .map(|p| (&p.field, Some(p.location)));
     let body = endpoint
         .request
@@ -337,8 +344,24 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
             .description
             .as_deref()
             .map_or_else(|| format!("Sets {}.", code(&m.field.name.wire)), vendor);
-        if let Some(c) = constraints_text(&m.field.ty) {
+        // The English rendering, where the page's text is in another language.
+        if let Some(en) = &m.field.description_en {
             text.push_str("\n\n");
+            text.push_str(&vendor(en));
+        }
+        // Whether `build` insists on it, said where the caller looks.
+        text.push_str("\n\n");
+        text.push_str(if m.field.required_unknown {
+            crate::model::REQUIRED_UNKNOWN
+        } else if m.field.required && m.default.is_none() {
+            "Required: `build` fails without it."
+        } else if m.field.required {
+            "Required, with a documented default: `build` sends the default when unset."
+        } else {
+            "Optional."
+        });
+        if let Some(c) = constraints_text(&m.field.ty) {
+            text.push(' ');
             text.push_str(&c);
         }
         let docs = markdown(&text);
@@ -378,6 +401,13 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
                 let request = Request { #(#inits)* };
                 request.validate()?;
                 Ok(request)
+            }
+
+            /// Builds the request and calls it with `client` in one step (a build error is
+            /// the call's `Error::Build`); the future owns a clone of the client.
+            #[inline]
+            pub fn send(self, client: &super::Client) -> impl ::std::future::Future<Output = ::std::result::Result<Output, Error>> + Send + 'static {
+                client.core.call_built(self.build())
             }
         }
     }
@@ -502,6 +532,14 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
     {
         let (name, value) = (&d.name, &d.value);
         steps.push(quote!(parts.header(#name, #value)?;));
+    }
+    // The client owns the body's media type: a documented `Content-Type` header goes out as
+    // documented (its default), never as a caller's value.
+    for p in endpoint.params.iter().filter(|p| p.is_content_type()) {
+        if let Some(Value::String(value)) = &p.field.default {
+            let name = &p.field.name.wire;
+            steps.push(quote!(parts.header(#name, #value)?;));
+        }
     }
     for m in members {
         let wire = &m.field.name.wire;

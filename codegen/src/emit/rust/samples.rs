@@ -232,7 +232,7 @@ pub(super) fn sample_setters(
     let module = ident(&endpoint.rust);
     let module_path = quote!(#module);
     let mut setters = Vec::new();
-    for param in endpoint.params.iter().filter(|p| !p.from_auth) {
+    for param in endpoint.params.iter().filter(|p| p.caller_sets()) {
         if let Some(value) = sample.params.get(&param.field.name.wire) {
             setters.push(setter(&param.field, value, &module_path, krate));
         }
@@ -356,7 +356,7 @@ fn sample_request(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
         .map(|d| (d.name.clone(), d.value.clone()))
         .collect();
     let mut headers = Vec::new();
-    for param in endpoint.params.iter().filter(|p| !p.from_auth) {
+    for param in endpoint.params.iter().filter(|p| p.caller_sets()) {
         let value = sample.params.get(&param.field.name.wire).or(param
             .field
             .default
@@ -470,10 +470,16 @@ fn sample_response(endpoint: &Endpoint, sample: &Sample) -> TokenStream {
             Value::Object(map)
         }
     };
-    let payload = if payload.is_null() {
-        Value::Object(Default::default())
-    } else {
-        payload
+    let array = endpoint
+        .response
+        .as_ref()
+        .is_some_and(|r| r.items.is_some());
+    let empty = payload.is_null() || payload.as_object().is_some_and(|o| o.is_empty());
+    let payload = match (array, empty) {
+        // An array result that is absent, null or `{}` decodes as no items.
+        (true, true) => Value::Array(Vec::new()),
+        (false, _) if payload.is_null() => Value::Object(Default::default()),
+        _ => payload,
     };
     let expected = json_tokens(&payload);
     quote! {

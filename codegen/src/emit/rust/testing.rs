@@ -6,7 +6,8 @@ use quote::quote;
 use serde_json::{Value, json};
 
 use super::docs;
-use crate::model::{CodeValue, Delivery, Endpoint, ErrorCode, Field, Service};
+use super::types::{ident, wire_members};
+use crate::model::{CodeValue, Delivery, Endpoint, ErrorCode, Field, Service, Type, TypeKind};
 
 /// `#[cfg(feature = "testing")] pub mod testing { ... }`.
 pub fn emit_testing(service: &Service) -> TokenStream {
@@ -19,17 +20,23 @@ pub fn emit_testing(service: &Service) -> TokenStream {
          scheme's credentials (by default those of \
          [`Credentials::default`](crate::testing::Credentials::default)), checks every request \
          against the documented constraints, answers each endpoint's first documented success \
-         sample, and can be scripted per endpoint \
+         sample, and can be scripted per endpoint, named by its typed request \
+         ([`Simulator::endpoint`](crate::testing::Simulator::endpoint): a documented error by \
+         its `Error` variant, an output, a delay, a dropped connection) or by id \
          ([`Simulator::script`](crate::testing::Simulator::script), \
          [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it \
-         receives is kept ([`Simulator::requests`](crate::testing::Simulator::requests)).",
-        docs::vendor(&service.title)
+         receives is kept, as it arrived \
+         ([`Simulator::requests`](crate::testing::Simulator::requests)) and decoded into the \
+         endpoint's `Request` ([`Simulator::received`](crate::testing::Simulator::received)).{}",
+        docs::vendor(&service.title),
+        roles_doc(service)
     ));
+    let requests = emit_request_readers(service);
     quote! {
         #[cfg(feature = "testing")]
         #docs
         pub mod testing {
-            pub use ::switchboard_runtime::sim::{Credentials, Received, Script, Simulator, SimulatorBuilder};
+            pub use ::switchboard_runtime::sim::{Credentials, EndpointScript, Received, Script, Simulator, SimulatorBuilder};
 
             /// The spec data the simulator serves: endpoints, constraints, samples, error codes,
             /// envelope and auth scheme, as the generator read them.
@@ -39,8 +46,48 @@ pub fn emit_testing(service: &Service) -> TokenStream {
             pub fn simulator() -> SimulatorBuilder {
                 SimulatorBuilder::new(SIMULATION).expect("the generator's document matches the runtime's reader")
             }
+
+            #requests
         }
     }
+}
+
+/// Each endpoint's `Request` read back from its wire names, for
+/// [`Simulator::received`](switchboard_runtime::sim::Simulator::received): only with the
+/// feature, so clients that do not test pay nothing for it.
+fn emit_request_readers(service: &Service) -> TokenStream {
+    let readers = service.endpoints.iter().map(|endpoint| {
+        let module = ident(&endpoint.rust);
+        let alias = quote::format_ident!("{}", endpoint.rust_type);
+        let fields = wire_members(endpoint.request_fields());
+        quote! {
+            use crate::#module::Request as #alias;
+            ::switchboard_runtime::wire_object!(#alias { #(#fields),* });
+        }
+    });
+    quote! {
+        /// `FromJson` of every endpoint's `Request`, keyed by wire names.
+        mod requests {
+            #(#readers)*
+        }
+    }
+}
+
+/// The spec's `error_roles` as a list, each inferred one marked as such.
+fn roles_doc(service: &Service) -> String {
+    let mut doc = String::new();
+    if !service.error_roles.is_empty() {
+        doc.push_str(
+            "\n\nCodes it answers for failures every endpoint shares (the spec's `error_roles`):\n",
+        );
+    }
+    for role in &service.error_roles {
+        doc.push_str(&format!("\n- `{}`: `{}`", role.role, role.code));
+        if let Some(reason) = &role.inferred {
+            doc.push_str(&format!(" ({}: {reason})", crate::model::INFERRED_LABEL));
+        }
+    }
+    doc
 }
 
 /// `examples/simulator.rs`: the simulator standalone on a given port, for clients in any
@@ -49,19 +96,26 @@ pub fn emit_standalone(service: &Service) -> TokenStream {
     let krate = quote::format_ident!("{}", service.crate_ident);
     let docs = docs::markdown(&format!(
         "The simulated server standalone: `cargo run -p {} --features testing --example \
-         simulator -- [PORT]` listens on 127.0.0.1 (a random port without one) and prints its \
-         base URL; it accepts the credentials of `testing::Credentials::default()`.",
+         simulator -- [PORT] [--no-auth]` listens on 127.0.0.1 (a random port without one) and \
+         prints its base URL; it accepts the credentials of `testing::Credentials::default()`, \
+         or any request with `--no-auth` (for clients that cannot sign, such as \
+         `scripts/check-agreement --simulator`).",
         service.crate_name
     ));
     quote! {
         #docs
         #[tokio::main(flavor = "current_thread")]
         async fn main() -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
-            let port: u16 = match ::std::env::args().nth(1) {
-                Some(port) => port.parse()?,
-                None => 0,
-            };
-            let simulator = #krate::testing::simulator().port(port).start().await?;
+            let mut port: u16 = 0;
+            let mut builder = #krate::testing::simulator();
+            for arg in ::std::env::args().skip(1) {
+                if arg == "--no-auth" {
+                    builder = builder.without_auth();
+                } else {
+                    port = arg.parse()?;
+                }
+            }
+            let simulator = builder.port(port).start().await?;
             println!("{}", simulator.base_url());
             // Serves until the process is stopped.
             ::std::future::pending::<()>().await;
@@ -85,19 +139,20 @@ fn simulation(service: &Service) -> Value {
         },
         "auth": service.auth.schemes.first().map(|s| serde_json::to_value(s).expect("serializes")),
         "errors": service.errors.iter().map(error).collect::<Vec<_>>(),
+        "error_roles": service.error_roles.iter().map(|r| (r.role.clone(), Value::from(r.code.to_string()))).collect::<serde_json::Map<_, _>>(),
         "delivery": service.event_envelope.as_ref().map(|e| delivery(&e.delivery)),
         "events": service.events.iter().filter_map(|e| {
             let sample = e.sample.as_ref()?;
             Some(json!({"name": e.name.wire, "channel": e.channel, "sample": sample}))
         }).collect::<Vec<_>>(),
-        "endpoints": service.endpoints.iter().map(endpoint).collect::<Vec<_>>(),
+        "endpoints": service.endpoints.iter().map(|e| endpoint(service, e)).collect::<Vec<_>>(),
     })
 }
 
 /// The delivery facts the simulator acts on (descriptions and sources left out).
 fn delivery(delivery: &Delivery) -> Value {
     match delivery {
-        Delivery::Bayeux(b) => json!({"bayeux": {"path": b.path}}),
+        Delivery::Bayeux(b) => json!({"bayeux": {"path": b.path, "hold_ms": b.hold_ms}}),
         Delivery::Poll(p) => json!({"poll": {
             "endpoint": p.endpoint.0, "events_at": p.events_at, "frame_is_body": p.frame_is_body,
         }}),
@@ -135,20 +190,26 @@ fn error(e: &ErrorCode) -> Value {
     })
 }
 
-fn endpoint(e: &Endpoint) -> Value {
+fn endpoint(service: &Service, e: &Endpoint) -> Value {
     let params: Vec<Value> = e
         .params
         .iter()
         .map(|p| {
             let location = serde_json::to_value(p.location).expect("serializes");
-            rule(&p.field, location.as_str().unwrap_or_default(), p.from_auth)
+            rule(
+                service,
+                &p.field,
+                location.as_str().unwrap_or_default(),
+                p.from_auth,
+                0,
+            )
         })
         .collect();
     let body: Vec<Value> = e
         .request
         .iter()
         .flat_map(|b| &b.fields)
-        .map(|f| rule(f, "body", false))
+        .map(|f| rule(service, f, "body", false, 0))
         .collect();
     let samples: Vec<Value> = e
         .samples
@@ -178,19 +239,79 @@ fn endpoint(e: &Endpoint) -> Value {
     })
 }
 
-fn rule(field: &Field, location: &str, from_auth: bool) -> Value {
-    let ty = &field.ty;
-    let kind = serde_json::to_value(&ty.kind).expect("serializes");
-    json!({
-        "location": location,
-        "name": field.name.wire,
-        "required": field.required,
-        "from_auth": from_auth,
-        "kind": kind.get("kind").cloned().unwrap_or(Value::Null),
+/// A shared type that contains itself would nest forever; real payloads are far shallower.
+const MAX_DEPTH: usize = 8;
+
+/// A field's constraints, with those of the fields nested in it (object fields, array items and
+/// map values, shared types resolved), so the simulator checks a whole body.
+fn rule(service: &Service, field: &Field, location: &str, from_auth: bool, depth: usize) -> Value {
+    let mut rule = constraints(service, &field.ty, depth);
+    if let Value::Object(map) = &mut rule {
+        map.insert("location".into(), Value::from(location));
+        map.insert("name".into(), Value::from(field.name.wire.as_str()));
+        map.insert("required".into(), Value::from(field.required));
+        map.insert("from_auth".into(), Value::from(from_auth));
+    }
+    rule
+}
+
+fn constraints(service: &Service, ty: &Type, depth: usize) -> Value {
+    let own = json!({
         "min": ty.range.and_then(|r| r.min),
         "max": ty.range.and_then(|r| r.max),
         "min_length": ty.length.and_then(|r| r.min),
         "max_length": ty.length.and_then(|r| r.max),
         "pattern": ty.pattern,
-    })
+    });
+    let Value::Object(mut map) = own else {
+        unreachable!("json! of braces is an object")
+    };
+    // Absent constraints are left out: the document is embedded in every generated crate.
+    map.retain(|_, v| !v.is_null());
+    let (kind, nested) = match &ty.kind {
+        TypeKind::Named { id, .. } => {
+            let named = service.types.iter().find(|t| t.name.wire == id.0);
+            match named {
+                Some(named) if depth < MAX_DEPTH => {
+                    // The shared type's own constraints, under any the use site adds.
+                    let mut inner = constraints(service, &named.ty, depth + 1);
+                    if let Value::Object(inner) = &mut inner {
+                        for (key, value) in map.iter().filter(|(_, v)| !v.is_null()) {
+                            inner.insert(key.clone(), value.clone());
+                        }
+                    }
+                    return inner;
+                }
+                _ => ("json", None),
+            }
+        }
+        TypeKind::Object { fields, .. } if depth < MAX_DEPTH => {
+            let rules: Vec<Value> = fields
+                .iter()
+                .map(|f| rule(service, f, "body", false, depth + 1))
+                .collect();
+            ("object", Some(("fields", Value::from(rules))))
+        }
+        TypeKind::Array { items } if depth < MAX_DEPTH => (
+            "array",
+            Some(("items", constraints(service, items, depth + 1))),
+        ),
+        TypeKind::Map { values } if depth < MAX_DEPTH => (
+            "map",
+            Some(("values", constraints(service, values, depth + 1))),
+        ),
+        other => {
+            let kind = serde_json::to_value(other).expect("serializes");
+            let kind = kind.get("kind").and_then(Value::as_str).unwrap_or("json");
+            return {
+                map.insert("kind".into(), Value::from(kind));
+                Value::Object(map)
+            };
+        }
+    };
+    map.insert("kind".into(), Value::from(kind));
+    if let Some((key, value)) = nested {
+        map.insert(key.into(), value);
+    }
+    Value::Object(map)
 }

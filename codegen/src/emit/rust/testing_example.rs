@@ -39,27 +39,41 @@ fn target(service: &Service) -> Option<(&Endpoint, &Sample)> {
 
 /// The client's auth with the simulator's default credentials (`Credentials::default()`).
 fn auth(service: &Service) -> TokenStream {
-    let secret = |s: &str| quote!(::switchboard_runtime::Secret::new(#s));
-    match service.auth.schemes.first() {
-        None | Some(AuthScheme::None) => quote!(),
-        Some(AuthScheme::SessionHeader { .. }) => quote!(.auth(api::auth::session_header()?)),
-        Some(AuthScheme::BasicCsrf { .. }) => {
-            let password = secret("sim-password");
-            quote!(.auth(api::auth::basic_csrf("sim-user", #password, &simulator.base_url())?))
+    match auth_expr(service, "sim") {
+        Some(expr) => {
+            let expr: TokenStream = expr.parse().expect("auth_expr writes valid Rust");
+            quote!(.auth(#expr))
         }
-        Some(AuthScheme::TlsSigQuery { .. }) => {
-            let key = secret("sim-app-key");
-            quote!(.auth(api::auth::tls_sig_query(1_400_000_000, "administrator", #key)))
-        }
-        Some(AuthScheme::SignedHeadersHmacSha256 { .. }) => {
-            let key = secret("sim-access-key-secret");
-            quote!(.auth(api::auth::signed_headers_hmac_sha256("sim-access-key-id", #key)))
-        }
-        Some(AuthScheme::SignedQueryHmacSha1 { .. }) => {
-            let key = secret("sim-access-key-secret");
-            quote!(.auth(api::auth::signed_query_hmac_sha1("sim-access-key-id", #key)))
-        }
+        None => quote!(),
     }
+}
+
+/// The documented (first) scheme's constructor call with `{prefix}-…` credentials (the
+/// simulator's defaults for `sim`), as Rust text under `use <crate> as api`; `None` for `none`.
+pub(super) fn auth_expr(service: &Service, prefix: &str) -> Option<String> {
+    let secret = |what: &str| format!("api::Secret::new(\"{prefix}-{what}\")");
+    Some(match service.auth.schemes.first()? {
+        AuthScheme::None => return None,
+        AuthScheme::SessionHeader { .. } => "api::auth::session_header()?".to_owned(),
+        AuthScheme::BasicCsrf { .. } => {
+            format!(
+                "api::auth::basic_csrf(\"{prefix}-user\", {})?",
+                secret("password")
+            )
+        }
+        AuthScheme::TlsSigQuery { .. } => format!(
+            "api::auth::tls_sig_query(1_400_000_000, \"administrator\", {})",
+            secret("app-key")
+        ),
+        AuthScheme::SignedHeadersHmacSha256 { .. } => format!(
+            "api::auth::signed_headers_hmac_sha256(\"{prefix}-access-key-id\", {})",
+            secret("access-key-secret")
+        ),
+        AuthScheme::SignedQueryHmacSha1 { .. } => format!(
+            "api::auth::signed_query_hmac_sha1(\"{prefix}-access-key-id\", {})",
+            secret("access-key-secret")
+        ),
+    })
 }
 
 fn sample_setters(endpoint: &Endpoint, sample: &Sample) -> Vec<TokenStream> {
@@ -72,15 +86,9 @@ fn sample_setters(endpoint: &Endpoint, sample: &Sample) -> Vec<TokenStream> {
 fn example_setters(endpoint: &Endpoint) -> Option<Vec<TokenStream>> {
     let module = ident(&endpoint.rust);
     let module_path = quote!(#module);
-    let params = endpoint
-        .params
-        .iter()
-        .filter(|p| !p.from_auth)
-        .map(|p| &p.field);
-    let body = endpoint.request.iter().flat_map(|r| &r.fields);
     let mut setters = Vec::new();
-    for field in params
-        .chain(body)
+    for field in endpoint
+        .request_fields()
         .filter(|f| f.required && f.default.is_none())
     {
         let ty = &field.ty;
@@ -134,20 +142,32 @@ pub fn example_tokens(service: &Service) -> Option<TokenStream> {
     let sign_in = sign_in(service, endpoint)?;
     let method = ident(&endpoint.rust);
     let auth = auth(service);
-    // A documented code of the endpoint (else of the service) for the scripted failure.
-    let code = endpoint
-        .errors
-        .first()
-        .or(service.errors.first())
-        .map(|e| e.code.to_string());
-    let failure = code.map(|code| {
-        quote! {
-            // Script the next answer: a documented error, in the vendor's envelope.
-            simulator.fail_with(api::#module::ID, #code);
-            let failed = client.#method(request).await;
-            assert!(failed.is_err());
+    // A documented error of the endpoint, named by its `Error` variant (checked at compile
+    // time), else a service-wide code by its text.
+    let failure = match (endpoint.errors.first(), service.errors.first()) {
+        (Some(own), _) => {
+            let variant = ident(&own.rust);
+            Some(quote! {
+                // Script the next answer: a documented error, named by its variant, answered in
+                // the vendor's envelope.
+                simulator
+                    .endpoint::<api::#module::Request>()
+                    .fail_with(api::#module::Error::#variant);
+                let failed = client.#method(request).await;
+                assert!(matches!(failed, Err(api::#module::Error::#variant(_))));
+            })
         }
-    });
+        (None, Some(common)) => {
+            let code = common.code.to_string();
+            Some(quote! {
+                // Script the next answer: a documented error, in the vendor's envelope.
+                simulator.fail_with(api::#module::ID, #code);
+                let failed = client.#method(request).await;
+                assert!(failed.is_err());
+            })
+        }
+        (None, None) => None,
+    };
     Some(quote! {
         use #krate as api;
 
@@ -163,7 +183,9 @@ pub fn example_tokens(service: &Service) -> Option<TokenStream> {
             #sign_in
             let request = api::#module::Request::builder() #(#setters)* .build()?;
             client.#method(request.clone()).await?;
-            assert_eq!(simulator.requests_to(api::#module::ID).len(), 1);
+            // What it received, decoded into the endpoint's typed request.
+            let received = simulator.received::<api::#module::Request>();
+            assert_eq!(received.len(), 1);
             #failure
             Ok(())
         }

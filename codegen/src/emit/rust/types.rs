@@ -343,19 +343,23 @@ impl<'a> Types<'a> {
 /// also keeps them out of the generated text, which the generator would otherwise parse and
 /// print again for every struct.
 fn json_impls(name: &Ident, fields: &[Field], skipped: Option<TokenStream>) -> TokenStream {
-    let fields = fields
-        .iter()
-        .map(|f| {
-            let (field, wire) = (ident(&f.name.rust), &f.name.wire);
-            let presence = if f.required {
-                quote!(required)
-            } else {
-                quote!(optional)
-            };
-            quote!(#presence #field = #wire)
-        })
-        .chain(skipped);
+    let fields = wire_members(fields.iter()).chain(skipped);
     quote!(::switchboard_runtime::wire_object!(#name { #(#fields),* });)
+}
+
+/// The `wire_object!` members of these fields: `required name = "wire"` or `optional ...`.
+pub fn wire_members<'a>(
+    fields: impl Iterator<Item = &'a Field>,
+) -> impl Iterator<Item = TokenStream> {
+    fields.map(|f| {
+        let (field, wire) = (ident(&f.name.rust), &f.name.wire);
+        let presence = if f.required {
+            quote!(required)
+        } else {
+            quote!(optional)
+        };
+        quote!(#presence #field = #wire)
+    })
 }
 
 /// `serde::Serialize` and `Deserialize` through the type's JSON form.
@@ -418,6 +422,12 @@ pub fn field_docs(field: &Field) -> TokenStream {
     let mut parts: Vec<String> = Vec::new();
     parts.extend(field.description.as_deref().map(vendor));
     parts.extend(field.description_en.as_deref().map(vendor));
+    parts.extend(crate::model::page_values_sentence(&field.page_values).map(|s| vendor(&s)));
+    parts.extend(field.member_docs.iter().map(|d| vendor(&d.sentence())));
+    if field.required_unknown {
+        // An `Option` here says nothing about the wire: the page is silent.
+        parts.push(crate::model::REQUIRED_UNKNOWN.to_owned());
+    }
     if let Some(u) = &field.unconfirmed {
         parts.push(format!("Unconfirmed: {}", vendor(u)));
     }

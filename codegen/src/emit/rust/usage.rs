@@ -26,7 +26,7 @@ pub fn example_tokens(service: &Service, endpoint: &Endpoint) -> Option<TokenStr
     let module = ident(&endpoint.rust);
     let module_path = quote!(#module);
     let mut setters = Vec::new();
-    for param in endpoint.params.iter().filter(|p| !p.from_auth) {
+    for param in endpoint.params.iter().filter(|p| p.caller_sets()) {
         if let Some(value) = sample.params.get(&param.field.name.wire) {
             setters.push(setter(&param.field, value, &module_path, &api));
         }
@@ -41,13 +41,12 @@ pub fn example_tokens(service: &Service, endpoint: &Endpoint) -> Option<TokenStr
     let response = raw_string(
         &serde_json::to_string_pretty(sample.response_body.as_ref()?).expect("JSON serializes"),
     );
-    let method = ident(&endpoint.rust);
     Some(quote! {
         use std::sync::Arc;
 
         use #krate as api;
         use ::switchboard_runtime::serde_json;
-        use ::switchboard_runtime::transport::InMemoryTransport;
+        use api::transport::InMemoryTransport;
 
         async fn example() -> Result<(), Box<dyn std::error::Error>> {
             let transport = Arc::new(InMemoryTransport::new());
@@ -55,9 +54,10 @@ pub fn example_tokens(service: &Service, endpoint: &Endpoint) -> Option<TokenStr
             let client = api::Client::builder()
                 .base_url("https://api.test")
                 .transport(Arc::clone(&transport))
+                // Canned answers need no credentials; a real server needs `.auth(api::auth::..)`.
+                .without_auth()
                 .build()?;
-            let request = api::#module::Request::builder() #(#setters)* .build()?;
-            let output = client.#method(request).await?;
+            let output = api::#module::Request::builder() #(#setters)* .send(&client).await?;
             println!("{output:?}");
             Ok(())
         }

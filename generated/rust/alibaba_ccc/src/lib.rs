@@ -19,6 +19,86 @@
 //! Source: <https://help.aliyun.com/en/polardb/client-error-codes>
 //!
 //! Source: <https://help.aliyun.com/en/dns/error-code>
+//! # Example
+//!
+//! A call answered from memory (see [`Client`] for one against the server):
+//!
+//! ```rust
+//! use std::sync::Arc;
+//! use switchboard_alibaba_ccc as api;
+//! use api::transport::InMemoryTransport;
+//! async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//!     let transport = Arc::new(InMemoryTransport::new());
+//!     transport
+//!         .push_body(
+//!             200,
+//!             r#"{
+//!   "Code": "OK",
+//!   "HttpStatusCode": 200,
+//!   "Message": "无",
+//!   "RequestId": "EEEE671A-3E24-4A04-81E6-6C4F5B39DF75",
+//!   "Params": [
+//!     "无"
+//!   ],
+//!   "Data": {
+//!     "ContextId": 103655,
+//!     "CallContext": {
+//!       "JobId": "job-6538214103685****",
+//!       "InstanceId": "ccc-test",
+//!       "ChannelContexts": [
+//!         {
+//!           "Index": 1,
+//!           "ReleaseInitiator": "1390501****",
+//!           "ChannelState": "ANSWERED",
+//!           "Destination": "1390501****",
+//!           "UserId": "agent@ccc-test",
+//!           "SkillGroupId": "skillgroup@ccc-test",
+//!           "Timestamp": 1609138903315,
+//!           "ReleaseReason": "404 - No destination",
+//!           "CallType": "INBOUND",
+//!           "JobId": "job-6538214103685****",
+//!           "ChannelId": "ch:user:1390501****->8032****:1609138902226:job-653821410368****",
+//!           "Originator": "0830019****",
+//!           "UserExtension": "8032****",
+//!           "ChannelVariables": "a=b;c=d;"
+//!         }
+//!       ],
+//!       "CallType": "INBOUND"
+//!     },
+//!     "UserContext": {
+//!       "Extension": "8032****",
+//!       "Heartbeat": 1609136956378,
+//!       "WorkMode": "ON_SITE",
+//!       "DeviceId": "ACC-YUNBS-1.0.10-****",
+//!       "UserId": "agent@ccc-test",
+//!       "Reserved": 1609136956378,
+//!       "BreakCode": "Warm-up",
+//!       "InstanceId": "ccc-test",
+//!       "OutboundScenario": false,
+//!       "Mobile": "1324730****",
+//!       "JobId": "job-6538214103685****"
+//!     }
+//!   }
+//! }"#,
+//!         );
+//!     let client = api::Client::builder()
+//!         .base_url("https://api.test")
+//!         .transport(Arc::clone(&transport))
+//!         .without_auth()
+//!         .build()?;
+//!     let output = api::answer_call::Request::builder()
+//!         .instance_id("ccc-test")
+//!         .user_id("agent@ccc-test")
+//!         .device_id("device")
+//!         .job_id("job-65382141036853491")
+//!         .send(&client)
+//!         .await?;
+//!     println!("{output:?}");
+//!     Ok(())
+//! }
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> { example().await }
+//! ```
 #![deny(missing_docs)]
 #![allow(
     clippy::large_enum_variant,
@@ -801,18 +881,185 @@ pub struct ReadmeDoctests;
 #[cfg(feature = "testing")]
 /// A simulated Alibaba Cloud Contact Center (CCC) API server for tests (cargo feature `testing`).
 ///
-/// [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; point the [`Client`] at [`Simulator::base_url`](crate::testing::Simulator::base_url). It checks the auth scheme's credentials (by default those of [`Credentials::default`](crate::testing::Credentials::default)), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint ([`Simulator::script`](crate::testing::Simulator::script), [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it receives is kept ([`Simulator::requests`](crate::testing::Simulator::requests)).
+/// [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; point the [`Client`] at [`Simulator::base_url`](crate::testing::Simulator::base_url). It checks the auth scheme's credentials (by default those of [`Credentials::default`](crate::testing::Credentials::default)), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint, named by its typed request ([`Simulator::endpoint`](crate::testing::Simulator::endpoint): a documented error by its `Error` variant, an output, a delay, a dropped connection) or by id ([`Simulator::script`](crate::testing::Simulator::script), [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it receives is kept, as it arrived ([`Simulator::requests`](crate::testing::Simulator::requests)) and decoded into the endpoint's `Request` ([`Simulator::received`](crate::testing::Simulator::received)).
+///
+/// Codes it answers for failures every endpoint shares (the spec's `error_roles`):
+///
+/// - `invalid_parameter`: `InvalidParameter` (Inferred, not stated by the source: The code is from the common client error tables of other Alibaba Cloud RPC products (PolarDB, DNS); no CCC page lists it.)
+/// - `missing_parameter`: `MissingParameter` (Inferred, not stated by the source: The code is from the common client error tables of other Alibaba Cloud RPC products (PolarDB, DNS); no CCC page lists it.)
+/// - `unauthenticated`: `SignatureDoesNotMatch` (Inferred, not stated by the source: The code is from the common client error tables of other Alibaba Cloud RPC products (PolarDB, DNS); a wrong AccessKeyId gets InvalidAccessKeyId.NotFound there instead, and no CCC page says which one a bad signature gets.)
 pub mod testing {
     pub use ::switchboard_runtime::sim::{
-        Credentials, Received, Script, Simulator, SimulatorBuilder,
+        Credentials, EndpointScript, Received, Script, Simulator, SimulatorBuilder,
     };
     /// The spec data the simulator serves: endpoints, constraints, samples, error codes,
     /// envelope and auth scheme, as the generator read them.
-    pub const SIMULATION: &str = "{\"base_path\":\"\",\"envelope\":{\"payload_field\":\"Data\",\"code_field\":\"Code\",\"success\":\"OK\",\"message_field\":\"Message\",\"request_id_field\":\"RequestId\",\"http_status_errors\":true},\"auth\":{\"scheme\":\"signed_headers_hmac_sha256\",\"algorithm\":\"ACS3-HMAC-SHA256\",\"header_prefix\":\"x-acs-\",\"action_param\":\"Action\",\"version_param\":\"Version\",\"description\":\"Signature V3 (recommended). Headers host, x-acs-action, x-acs-version, x-acs-date (UTC ISO 8601, within 15 minutes), x-acs-signature-nonce, x-acs-content-sha256 (hex SHA-256 of the body), optional x-acs-security-token. CanonicalRequest = method, `/`, sorted RFC 3986-encoded query, canonical headers, signed header list, hashed payload, joined with `\\\\n`; StringToSign = `ACS3-HMAC-SHA256\\\\n` + hex(SHA256(CanonicalRequest)); Signature = hex(HMAC-SHA256(AccessKeySecret, StringToSign)) with the raw secret (no `&`). `Authorization: ACS3-HMAC-SHA256 Credential=<AccessKeyId>,SignedHeaders=<list>,Signature=<hex>`.\"},\"errors\":[{\"code\":\"InvalidAction.NotFound\",\"http_status\":null,\"message\":\"Specified api is not found, please check your url and method.\",\"meaning\":\"Gateway-level error of all Alibaba Cloud RPC products (the API is not found); HTTP 4xx, exact status not stated. Not CCC-specific.\"},{\"code\":\"MissingParameter\",\"http_status\":400,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"InvalidParameter\",\"http_status\":400,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"InvalidAccessKeyId.NotFound\",\"http_status\":404,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific. The PolarDB page gives HTTP 404, the DNS page 400.\"},{\"code\":\"IncompleteSignature\",\"http_status\":400,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"IllegalTimestamp\",\"http_status\":400,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"Throttling\",\"http_status\":400,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific. The request was throttled (too frequent).\"},{\"code\":\"InvalidAction\",\"http_status\":403,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"UnsupportedHTTPMethod\",\"http_status\":403,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"Forbidden.RAM\",\"http_status\":403,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"SignatureDoesNotMatch\",\"http_status\":403,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"InternalError\",\"http_status\":500,\"message\":null,\"meaning\":\"Gateway-level error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"ServiceUnavailable\",\"http_status\":503,\"message\":null,\"meaning\":\"Gateway-level error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"}],\"delivery\":{\"poll\":{\"endpoint\":\"poll_user_status\",\"events_at\":\"Data\",\"frame_is_body\":false}},\"events\":[],\"endpoints\":[{\"id\":\"answer_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"AnswerCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103655,\"CallContext\":{\"JobId\":\"job-6538214103685****\",\"InstanceId\":\"ccc-test\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"INBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\",\"ChannelVariables\":\"a=b;c=d;\"}],\"CallType\":\"INBOUND\"},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"barge_in_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"BargeInCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"BargedUserId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"TimeoutSeconds\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"},{\"code\":\"NotExists.UserId\",\"http_status\":404,\"message\":\"The user %s does not exist in instance %s.\",\"meaning\":\"呼叫中心实例中不存在指定的用户。\"}],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"CallContext\":{\"CallType\":\"BARGE\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"BARGE\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"blind_transfer\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"BlindTransfer\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"Transferor\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"Transferee\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"TimeoutSeconds\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"CallPriority\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":0.0,\"max\":9.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"StrategyName\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"StrategyParams\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"TransfereeType\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"ContactFlowVariables\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"RoutingType\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"Tags\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"QueuingTimeoutSeconds\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"QueuingOverflowThreshold\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"SkillGroupId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103654,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"cancel_attended_transfer\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"CancelAttendedTransfer\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"ContextId\":103656,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"CONSULTANT\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"coach_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"CoachCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"CoachedUserId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"TimeoutSeconds\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"BA03159C-E808-4FF1-B27E-A61B6E888D7F\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"COACH\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"COACHING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"COACH\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"complete_attended_transfer\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"CompleteAttendedTransfer\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103652,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\\n\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-65382141036853491\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"hold_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"HoldCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"ChannelId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"Music\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"174F7777-2F6C-4F10-B889-C698E26C1AE0\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6582589278232****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609255716900,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6582589278232****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8001****\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"Heartbeat\":1609255716908,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609255715822,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1390000****\",\"JobId\":\"job-6582589278232****\",\"UserState\":\"TALKING\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"initiate_attended_transfer\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"InitiateAttendedTransfer\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"Transferor\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"Transferee\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"TimeoutSeconds\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"CallPriority\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":0.0,\"max\":9.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"StrategyName\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"StrategyParams\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"TransfereeType\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"RoutingType\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"Tags\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"QueuingTimeoutSeconds\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"QueuingOverflowThreshold\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"ContextId\":103655,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:139xxxx0501->80326034:1609138902226:job-6538214103685****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"intercept_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"InterceptCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"InterceptedUserId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"TimeoutSeconds\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"},{\"code\":\"NotExists.UserId\",\"http_status\":404,\"message\":\"The user %s does not exist in instance %s.\",\"meaning\":\"呼叫中心实例中不存在指定的用户。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"INTERCEPT\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"无\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"INTERCEPT\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"make_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"MakeCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"Caller\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"Callee\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"TimeoutSeconds\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":30.0,\"max\":300.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"Tags\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"MaskedCallee\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"MediaType\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"FlashSmsVariables\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"NotExists.UserId\",\"http_status\":404,\"message\":\"The user %s does not exist in instance %s.\",\"meaning\":\"呼叫中心实例中不存在指定的用户。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"UserBusy\",\"http_status\":400,\"message\":\"The user %s you called was busy. Please try again later.\",\"meaning\":\"您呼叫的用户正忙,请稍后再试。\"},{\"code\":\"NotExists.Extension\",\"http_status\":404,\"message\":\"No available extension number exists.\",\"meaning\":\"没有可分配的分机号。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"26A34338-5CD9-4C95-A7A6-5BDCE76C6B94\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":123456,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6570007401392****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"无\",\"ChannelState\":\"NONE\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609225718295,\"ReleaseReason\":\"无\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6570007401392****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8001****\",\"MediaType\":\"Audio\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6570007401392****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"monitor_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"MonitorCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"MonitoredUserId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"TimeoutSeconds\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.UserId\",\"http_status\":404,\"message\":\"The user %s does not exist in instance %s.\",\"meaning\":\"呼叫中心实例中不存在指定的用户。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378}}},\"error\":false,\"events\":[]}]},{\"id\":\"mute_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"MuteCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"ChannelId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"A275B008-A25B-494D-AB53-93CE253815B6\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6581536084722****\",\"ChannelContexts\":[{\"CallType\":\"OUTBOUND\",\"ChannelFlags\":\"[]\",\"ChannelId\":\"ch:user:1318888****->8001****:1609253204816:job-6581536084722****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"Index\":1,\"JobId\":\"job-6581536084722****\",\"Originator\":\"1318888****\",\"Timestamp\":1609253212511,\"UserExtension\":\"8001****\",\"UserId\":\"agent@ccc-test\"}]},\"UserContext\":{\"BreakCode\":\"Warm-up\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"Extension\":\"8001****\",\"Heartbeat\":1609253205896,\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6581536084722****\",\"Mobile\":\"1390000****\",\"OutboundScenario\":false,\"Reserved\":1609253204811,\"UserId\":\"agent@ccc-test\",\"UserState\":\"TALKING\",\"WorkMode\":\"ON_SITE\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"poll_user_status\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"PollUserStatus\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103655,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"ChannelVariables\":\"123\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}],\"CallVariables\":\"a=b;c=d\"},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"ready_for_service\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"ReadyForService\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"OutboundScenario\",\"required\":false,\"from_auth\":false,\"kind\":\"boolean\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"InvalidOperation.ChannelState\",\"http_status\":400,\"message\":\"The operation is not allowed. Channel stats (%s) does not meet expectations (%s).\",\"meaning\":null},{\"code\":\"InvalidOperation.UserState\",\"http_status\":400,\"message\":\"The operation is not allowed. User state (%s) does not meet expectations (%s).\",\"meaning\":\"非法操作,用户状态不符合预期。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.UserId\",\"http_status\":404,\"message\":\"The user %s does not exist in instance %s.\",\"meaning\":\"呼叫中心实例中不存在指定的用户。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"CC49060B-87ED-489A-AD3D-00E57775DBFF\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\\n\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}},\"error\":false,\"events\":[]}]},{\"id\":\"release_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"ReleaseCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"ChannelId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"JobId\":\"job-6538214103685****\",\"InstanceId\":\"ccc-test\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\",\"ChannelVariables\":\"a=b;c=d;\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"BREAK\"},\"ContextId\":123456}},\"error\":false,\"events\":[]}]},{\"id\":\"reset_agent_state\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"ResetAgentState\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"OFFLINE\",\"SignedSkillGroupIdList\":[\"skillgroup@ccc-test\"]}},\"error\":false,\"events\":[]}]},{\"id\":\"retrieve_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"RetrieveCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"ChannelId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"BREAK\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"send_dtmf_signaling\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"SendDtmfSignaling\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"ChannelId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"Dtmf\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":\"[0-9*#]+\"}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"842399EC-7D32-4472-AD08-9504C3F141FF\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6573574060089****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"无\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609234222367,\"ReleaseReason\":\"无\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6573574060089****\",\"ChannelId\":\"ch:user:131888****->8001****:1609234221870:job-6573574060089****\",\"UserExtension\":\"8001****\",\"Originator\":\"0101234****\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"Heartbeat\":1609234222375,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609234221864}}},\"error\":false,\"events\":[]}]},{\"id\":\"sign_in_group\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"SignInGroup\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"SignedSkillGroupIdList\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"ChatDeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"Additivity\",\"required\":false,\"from_auth\":false,\"kind\":\"boolean\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.UserId\",\"http_status\":404,\"message\":\"The user %s does not exist in instance %s.\",\"meaning\":\"呼叫中心实例中不存在指定的用户。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\\n\",\"JobId\":\"无\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"],\"ChatDeviceId\":\"4c51c9116c36537cb850dc1081d745df\"}},\"error\":false,\"events\":[]}]},{\"id\":\"sign_out_group\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"SignOutGroup\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"Parameter.Blank\",\"http_status\":400,\"message\":\"The parameter %s may not be null or blank.\",\"meaning\":\"该参数不能为null或含有空白符的字符串。\"},{\"code\":\"InvalidOperation.ChannelState\",\"http_status\":400,\"message\":\"The operation is not allowed. Channel stats (%s) does not meet expectations (%s).\",\"meaning\":null},{\"code\":\"InvalidOperation.UserState\",\"http_status\":400,\"message\":\"The operation is not allowed. User state (%s) does not meet expectations (%s).\",\"meaning\":\"非法操作,用户状态不符合预期。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.UserId\",\"http_status\":404,\"message\":\"The user %s does not exist in instance %s.\",\"meaning\":\"呼叫中心实例中不存在指定的用户。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"BREAK\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}},\"error\":false,\"events\":[]}]},{\"id\":\"start_conference\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"StartConference\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"ParticipantListJson\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"TimeoutSeconds\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"Tags\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"FDD327D1-AB8A-596B-883F-F63582A73F1D\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\\n\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6573574060089****\",\"ChannelId\":\"ch:user:131888****->8001****:1609225718294:job-65700074013925376\",\"Originator\":\"1318888****\",\"UserExtension\":\"8032****\\n\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\\n\",\"OutboundScenario\":false,\"DeviceState\":\"false\",\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"switch_to_conference\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"SwitchToConference\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"D9C96A73-09C9-5E2A-8CDB-85EC0BC246DA\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"NONE\",\"Destination\":\"8001****\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609255716900,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:131888****->8001****:1609225718294:job-6538214103685****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"DeviceState\":\"false\",\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"take_break\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"TakeBreak\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"Code\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"Parameter.Blank\",\"http_status\":400,\"message\":\"The parameter %s may not be null or blank.\",\"meaning\":\"该参数不能为null或含有空白符的字符串。\"},{\"code\":\"InvalidOperation.UserState\",\"http_status\":400,\"message\":\"The operation is not allowed. User state (%s) does not meet expectations (%s).\",\"meaning\":\"非法操作,用户状态不符合预期。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.UserId\",\"http_status\":404,\"message\":\"The user %s does not exist in instance %s.\",\"meaning\":\"呼叫中心实例中不存在指定的用户。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"B59382D2-5755-4C6D-861F-FA2AAD8F89F7\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8001****\",\"Heartbeat\":1609249563836,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609234221864,\"BreakCode\":\"lunchtime\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1390000****\",\"JobId\":\"无\",\"UserState\":\"BREAK\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}},\"error\":false,\"events\":[]}]},{\"id\":\"unmute_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"UnmuteCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"JobId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"ChannelId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"Parameter.Blank\",\"http_status\":400,\"message\":\"The parameter %s may not be null or blank.\",\"meaning\":\"该参数不能为null或含有空白符的字符串。\"},{\"code\":\"InvalidOperation.ChannelState\",\"http_status\":400,\"message\":\"The operation is not allowed. Channel stats (%s) does not meet expectations (%s).\",\"meaning\":null},{\"code\":\"InvalidOperation.UserState\",\"http_status\":400,\"message\":\"The operation is not allowed. User state (%s) does not meet expectations (%s).\",\"meaning\":\"非法操作,用户状态不符合预期。\"},{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"},{\"code\":\"InternalService.CTI\",\"http_status\":500,\"message\":\"An internal CTI service error occurred. %s\",\"meaning\":\"内部CTI服务错误。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-6538214103685****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Heartbeat\":1609136956378,\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"Mobile\":\"1324730****\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"TALKING\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}},\"error\":false,\"events\":[]}]}]}";
+    pub const SIMULATION: &str = "{\"base_path\":\"\",\"envelope\":{\"payload_field\":\"Data\",\"code_field\":\"Code\",\"success\":\"OK\",\"message_field\":\"Message\",\"request_id_field\":\"RequestId\",\"http_status_errors\":true},\"auth\":{\"scheme\":\"signed_headers_hmac_sha256\",\"algorithm\":\"ACS3-HMAC-SHA256\",\"header_prefix\":\"x-acs-\",\"action_param\":\"Action\",\"version_param\":\"Version\",\"description\":\"Signature V3 (recommended). Headers host, x-acs-action, x-acs-version, x-acs-date (UTC ISO 8601, within 15 minutes), x-acs-signature-nonce, x-acs-content-sha256 (hex SHA-256 of the body), optional x-acs-security-token. CanonicalRequest = method, `/`, sorted RFC 3986-encoded query, canonical headers, signed header list, hashed payload, joined with `\\\\n`; StringToSign = `ACS3-HMAC-SHA256\\\\n` + hex(SHA256(CanonicalRequest)); Signature = hex(HMAC-SHA256(AccessKeySecret, StringToSign)) with the raw secret (no `&`). `Authorization: ACS3-HMAC-SHA256 Credential=<AccessKeyId>,SignedHeaders=<list>,Signature=<hex>`.\"},\"errors\":[{\"code\":\"InvalidAction.NotFound\",\"http_status\":null,\"message\":\"Specified api is not found, please check your url and method.\",\"meaning\":\"Gateway-level error of all Alibaba Cloud RPC products (the API is not found); HTTP 4xx, exact status not stated. Not CCC-specific.\"},{\"code\":\"MissingParameter\",\"http_status\":400,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"InvalidParameter\",\"http_status\":400,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"InvalidAccessKeyId.NotFound\",\"http_status\":404,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific. The PolarDB page gives HTTP 404, the DNS page 400.\"},{\"code\":\"IncompleteSignature\",\"http_status\":400,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"IllegalTimestamp\",\"http_status\":400,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"Throttling\",\"http_status\":400,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific. The request was throttled (too frequent).\"},{\"code\":\"InvalidAction\",\"http_status\":403,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"UnsupportedHTTPMethod\",\"http_status\":403,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"Forbidden.RAM\",\"http_status\":403,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"SignatureDoesNotMatch\",\"http_status\":403,\"message\":null,\"meaning\":\"Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"InternalError\",\"http_status\":500,\"message\":null,\"meaning\":\"Gateway-level error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"},{\"code\":\"ServiceUnavailable\",\"http_status\":503,\"message\":null,\"meaning\":\"Gateway-level error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.\"}],\"error_roles\":{\"invalid_parameter\":\"InvalidParameter\",\"missing_parameter\":\"MissingParameter\",\"unauthenticated\":\"SignatureDoesNotMatch\"},\"delivery\":{\"poll\":{\"endpoint\":\"poll_user_status\",\"events_at\":\"Data\",\"frame_is_body\":false}},\"events\":[],\"endpoints\":[{\"id\":\"answer_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"AnswerCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103655,\"CallContext\":{\"JobId\":\"job-6538214103685****\",\"InstanceId\":\"ccc-test\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"INBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\",\"ChannelVariables\":\"a=b;c=d;\"}],\"CallType\":\"INBOUND\"},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"barge_in_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"BargeInCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"BargedUserId\",\"required\":true,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"TimeoutSeconds\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"},{\"code\":\"NotExists.UserId\",\"http_status\":404,\"message\":\"The user %s does not exist in instance %s.\",\"meaning\":\"呼叫中心实例中不存在指定的用户。\"}],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"CallContext\":{\"CallType\":\"BARGE\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"BARGE\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"blind_transfer\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"BlindTransfer\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"Transferor\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"Transferee\",\"required\":true,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"TimeoutSeconds\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false},{\"min\":0.0,\"max\":9.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"CallPriority\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"StrategyName\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"StrategyParams\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"TransfereeType\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"ContactFlowVariables\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"RoutingType\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"Tags\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"QueuingTimeoutSeconds\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"QueuingOverflowThreshold\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"SkillGroupId\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103654,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"cancel_attended_transfer\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"CancelAttendedTransfer\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"ContextId\":103656,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"CONSULTANT\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"coach_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"CoachCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"CoachedUserId\",\"required\":true,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"TimeoutSeconds\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"BA03159C-E808-4FF1-B27E-A61B6E888D7F\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"COACH\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"COACHING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"COACH\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"complete_attended_transfer\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"CompleteAttendedTransfer\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103652,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\\n\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-65382141036853491\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"hold_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"HoldCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"ChannelId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"Music\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"174F7777-2F6C-4F10-B889-C698E26C1AE0\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6582589278232****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609255716900,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6582589278232****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8001****\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"Heartbeat\":1609255716908,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609255715822,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1390000****\",\"JobId\":\"job-6582589278232****\",\"UserState\":\"TALKING\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"initiate_attended_transfer\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"InitiateAttendedTransfer\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"Transferor\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"Transferee\",\"required\":true,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"TimeoutSeconds\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false},{\"min\":0.0,\"max\":9.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"CallPriority\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"StrategyName\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"StrategyParams\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"TransfereeType\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"RoutingType\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"Tags\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"QueuingTimeoutSeconds\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"QueuingOverflowThreshold\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"ContextId\":103655,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:139xxxx0501->80326034:1609138902226:job-6538214103685****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"intercept_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"InterceptCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InterceptedUserId\",\"required\":true,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"TimeoutSeconds\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"},{\"code\":\"NotExists.UserId\",\"http_status\":404,\"message\":\"The user %s does not exist in instance %s.\",\"meaning\":\"呼叫中心实例中不存在指定的用户。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"INTERCEPT\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":10,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"无\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"INTERCEPT\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"make_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"MakeCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"Caller\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"Callee\",\"required\":true,\"from_auth\":false},{\"min\":30.0,\"max\":300.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"TimeoutSeconds\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"Tags\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"MaskedCallee\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"MediaType\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"FlashSmsVariables\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"NotExists.UserId\",\"http_status\":404,\"message\":\"The user %s does not exist in instance %s.\",\"meaning\":\"呼叫中心实例中不存在指定的用户。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"UserBusy\",\"http_status\":400,\"message\":\"The user %s you called was busy. Please try again later.\",\"meaning\":\"您呼叫的用户正忙,请稍后再试。\"},{\"code\":\"NotExists.Extension\",\"http_status\":404,\"message\":\"No available extension number exists.\",\"meaning\":\"没有可分配的分机号。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"26A34338-5CD9-4C95-A7A6-5BDCE76C6B94\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":123456,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6570007401392****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"无\",\"ChannelState\":\"NONE\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609225718295,\"ReleaseReason\":\"无\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6570007401392****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8001****\",\"MediaType\":\"Audio\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6570007401392****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"monitor_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"MonitorCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"MonitoredUserId\",\"required\":true,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"TimeoutSeconds\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.UserId\",\"http_status\":404,\"message\":\"The user %s does not exist in instance %s.\",\"meaning\":\"呼叫中心实例中不存在指定的用户。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378}}},\"error\":false,\"events\":[]}]},{\"id\":\"mute_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"MuteCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"ChannelId\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"A275B008-A25B-494D-AB53-93CE253815B6\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6581536084722****\",\"ChannelContexts\":[{\"CallType\":\"OUTBOUND\",\"ChannelFlags\":\"[]\",\"ChannelId\":\"ch:user:1318888****->8001****:1609253204816:job-6581536084722****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"Index\":1,\"JobId\":\"job-6581536084722****\",\"Originator\":\"1318888****\",\"Timestamp\":1609253212511,\"UserExtension\":\"8001****\",\"UserId\":\"agent@ccc-test\"}]},\"UserContext\":{\"BreakCode\":\"Warm-up\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"Extension\":\"8001****\",\"Heartbeat\":1609253205896,\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6581536084722****\",\"Mobile\":\"1390000****\",\"OutboundScenario\":false,\"Reserved\":1609253204811,\"UserId\":\"agent@ccc-test\",\"UserState\":\"TALKING\",\"WorkMode\":\"ON_SITE\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"poll_user_status\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"PollUserStatus\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"ContextId\":103655,\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"ChannelVariables\":\"123\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}],\"CallVariables\":\"a=b;c=d\"},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"ready_for_service\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"ReadyForService\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"query\",\"name\":\"OutboundScenario\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"InvalidOperation.ChannelState\",\"http_status\":400,\"message\":\"The operation is not allowed. Channel stats (%s) does not meet expectations (%s).\",\"meaning\":null},{\"code\":\"InvalidOperation.UserState\",\"http_status\":400,\"message\":\"The operation is not allowed. User state (%s) does not meet expectations (%s).\",\"meaning\":\"非法操作,用户状态不符合预期。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.UserId\",\"http_status\":404,\"message\":\"The user %s does not exist in instance %s.\",\"meaning\":\"呼叫中心实例中不存在指定的用户。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"CC49060B-87ED-489A-AD3D-00E57775DBFF\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\\n\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}},\"error\":false,\"events\":[]}]},{\"id\":\"release_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"ReleaseCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"ChannelId\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"JobId\":\"job-6538214103685****\",\"InstanceId\":\"ccc-test\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\",\"ChannelVariables\":\"a=b;c=d;\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"BREAK\"},\"ContextId\":123456}},\"error\":false,\"events\":[]}]},{\"id\":\"reset_agent_state\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"ResetAgentState\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"Extension\":\"8001****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"OFFLINE\",\"SignedSkillGroupIdList\":[\"skillgroup@ccc-test\"]}},\"error\":false,\"events\":[]}]},{\"id\":\"retrieve_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"RetrieveCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"ChannelId\",\"required\":true,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-653821410368****\",\"Originator\":\"0830019****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"BREAK\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"send_dtmf_signaling\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"SendDtmfSignaling\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"ChannelId\",\"required\":true,\"from_auth\":false},{\"pattern\":\"[0-9*#]+\",\"kind\":\"string\",\"location\":\"query\",\"name\":\"Dtmf\",\"required\":true,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"842399EC-7D32-4472-AD08-9504C3F141FF\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6573574060089****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"无\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609234222367,\"ReleaseReason\":\"无\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6573574060089****\",\"ChannelId\":\"ch:user:131888****->8001****:1609234221870:job-6573574060089****\",\"UserExtension\":\"8001****\",\"Originator\":\"0101234****\"}]},\"UserContext\":{\"Extension\":\"8001****\",\"Heartbeat\":1609234222375,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609234221864}}},\"error\":false,\"events\":[]}]},{\"id\":\"sign_in_group\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"SignInGroup\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"SignedSkillGroupIdList\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"ChatDeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"query\",\"name\":\"Additivity\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.UserId\",\"http_status\":404,\"message\":\"The user %s does not exist in instance %s.\",\"meaning\":\"呼叫中心实例中不存在指定的用户。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\\n\",\"JobId\":\"无\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"READY\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"],\"ChatDeviceId\":\"4c51c9116c36537cb850dc1081d745df\"}},\"error\":false,\"events\":[]}]},{\"id\":\"sign_out_group\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"SignOutGroup\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"Parameter.Blank\",\"http_status\":400,\"message\":\"The parameter %s may not be null or blank.\",\"meaning\":\"该参数不能为null或含有空白符的字符串。\"},{\"code\":\"InvalidOperation.ChannelState\",\"http_status\":400,\"message\":\"The operation is not allowed. Channel stats (%s) does not meet expectations (%s).\",\"meaning\":null},{\"code\":\"InvalidOperation.UserState\",\"http_status\":400,\"message\":\"The operation is not allowed. User state (%s) does not meet expectations (%s).\",\"meaning\":\"非法操作,用户状态不符合预期。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.UserId\",\"http_status\":404,\"message\":\"The user %s does not exist in instance %s.\",\"meaning\":\"呼叫中心实例中不存在指定的用户。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"BREAK\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}},\"error\":false,\"events\":[]}]},{\"id\":\"start_conference\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"StartConference\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"ParticipantListJson\",\"required\":true,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"TimeoutSeconds\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"Tags\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"FDD327D1-AB8A-596B-883F-F63582A73F1D\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"ANSWERED\",\"Destination\":\"8001****\",\"UserId\":\"agent@ccc-test\\n\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6573574060089****\",\"ChannelId\":\"ch:user:131888****->8001****:1609225718294:job-65700074013925376\",\"Originator\":\"1318888****\",\"UserExtension\":\"8032****\\n\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"Heartbeat\":1609136956378,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609136956378,\"BreakCode\":\"Warm-up\\n\",\"OutboundScenario\":false,\"DeviceState\":\"false\",\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"switch_to_conference\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"SwitchToConference\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"JobId\",\"required\":true,\"from_auth\":false}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"from_examples\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"RequestId\":\"D9C96A73-09C9-5E2A-8CDB-85EC0BC246DA\",\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"NONE\",\"Destination\":\"8001****\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"Timestamp\":1609255716900,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:131888****->8001****:1609225718294:job-6538214103685****\",\"Originator\":\"1318888****\",\"UserExtension\":\"8032****\"}]},\"UserContext\":{\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"DeviceState\":\"false\",\"Mobile\":\"1324730****\",\"JobId\":\"job-6538214103685****\",\"UserState\":\"TALKING\"}}},\"error\":false,\"events\":[]}]},{\"id\":\"take_break\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"TakeBreak\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"Code\",\"required\":true,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"Parameter.Blank\",\"http_status\":400,\"message\":\"The parameter %s may not be null or blank.\",\"meaning\":\"该参数不能为null或含有空白符的字符串。\"},{\"code\":\"InvalidOperation.UserState\",\"http_status\":400,\"message\":\"The operation is not allowed. User state (%s) does not meet expectations (%s).\",\"meaning\":\"非法操作,用户状态不符合预期。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.UserId\",\"http_status\":404,\"message\":\"The user %s does not exist in instance %s.\",\"meaning\":\"呼叫中心实例中不存在指定的用户。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"B59382D2-5755-4C6D-861F-FA2AAD8F89F7\",\"Params\":[\"无\"],\"Data\":{\"Extension\":\"8001****\",\"Heartbeat\":1609249563836,\"WorkMode\":\"ON_SITE\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"UserId\":\"agent@ccc-test\",\"Reserved\":1609234221864,\"BreakCode\":\"lunchtime\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"Mobile\":\"1390000****\",\"JobId\":\"无\",\"UserState\":\"BREAK\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}},\"error\":false,\"events\":[]}]},{\"id\":\"unmute_call\",\"method\":\"POST\",\"path\":\"/\",\"payload\":\"Data\",\"dispatch\":[{\"name\":\"Action\",\"value\":\"UnmuteCall\"},{\"name\":\"Version\",\"value\":\"2020-07-01\"}],\"params\":[{\"kind\":\"string\",\"location\":\"query\",\"name\":\"InstanceId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"UserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"DeviceId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"JobId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"ChannelId\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"Parameter.Blank\",\"http_status\":400,\"message\":\"The parameter %s may not be null or blank.\",\"meaning\":\"该参数不能为null或含有空白符的字符串。\"},{\"code\":\"InvalidOperation.ChannelState\",\"http_status\":400,\"message\":\"The operation is not allowed. Channel stats (%s) does not meet expectations (%s).\",\"meaning\":null},{\"code\":\"InvalidOperation.UserState\",\"http_status\":400,\"message\":\"The operation is not allowed. User state (%s) does not meet expectations (%s).\",\"meaning\":\"非法操作,用户状态不符合预期。\"},{\"code\":\"NotExists.ChannelId\",\"http_status\":404,\"message\":\"The specified channel %s does not exist in call %s.\",\"meaning\":\"通话中不存在指定的Channel信息。\"},{\"code\":\"NotExists.InstanceId\",\"http_status\":404,\"message\":\"The specified instance %s does not exist.\",\"meaning\":\"指定的呼叫中心实例不存在。\"},{\"code\":\"NotExists.JobId\",\"http_status\":404,\"message\":\"The call %s does not exist.\",\"meaning\":\"指定的通话信息不存在。\"},{\"code\":\"InternalService.CTI\",\"http_status\":500,\"message\":\"An internal CTI service error occurred. %s\",\"meaning\":\"内部CTI服务错误。\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"Code\":\"OK\",\"HttpStatusCode\":200,\"Message\":\"无\",\"RequestId\":\"EEEE671A-3E24-4A04-81E6-6C4F5B39DF75\",\"Params\":[\"无\"],\"Data\":{\"CallContext\":{\"CallType\":\"OUTBOUND\",\"InstanceId\":\"ccc-test\",\"JobId\":\"job-6538214103685****\",\"ChannelContexts\":[{\"Index\":1,\"ReleaseInitiator\":\"1390501****\",\"ChannelState\":\"CREATED\",\"Destination\":\"1390501****\",\"UserId\":\"agent@ccc-test\",\"ChannelFlags\":\"MONITORING\",\"SkillGroupId\":\"skillgroup@ccc-test\",\"Timestamp\":1609138903315,\"ReleaseReason\":\"404 - No destination\",\"CallType\":\"OUTBOUND\",\"JobId\":\"job-6538214103685****\",\"ChannelId\":\"ch:user:1390501****->8032****:1609138902226:job-6538214103685****\",\"UserExtension\":\"8032****\",\"Originator\":\"0830019****\"}]},\"UserContext\":{\"Heartbeat\":1609136956378,\"Extension\":\"8032****\",\"WorkMode\":\"ON_SITE\",\"Mobile\":\"1324730****\",\"DeviceId\":\"ACC-YUNBS-1.0.10-****\",\"JobId\":\"job-6538214103685****\",\"UserId\":\"agent@ccc-test\",\"BreakCode\":\"Warm-up\",\"InstanceId\":\"ccc-test\",\"OutboundScenario\":false,\"UserState\":\"TALKING\",\"SignedSkillGroupIdList\":[\"skillgroup1@ccc-test\"]}}},\"error\":false,\"events\":[]}]}]}";
     /// A simulator of this service, to configure and then `start().await`.
     pub fn simulator() -> SimulatorBuilder {
         SimulatorBuilder::new(SIMULATION)
             .expect("the generator's document matches the runtime's reader")
+    }
+    /// `FromJson` of every endpoint's `Request`, keyed by wire names.
+    mod requests {
+        use crate::answer_call::Request as AnswerCall;
+        ::switchboard_runtime::wire_object!(
+            AnswerCall { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", required job_id = "JobId" }
+        );
+        use crate::barge_in_call::Request as BargeInCall;
+        ::switchboard_runtime::wire_object!(
+            BargeInCall { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", required job_id = "JobId",
+            required barged_user_id = "BargedUserId", optional timeout_seconds =
+            "TimeoutSeconds" }
+        );
+        use crate::blind_transfer::Request as BlindTransfer;
+        ::switchboard_runtime::wire_object!(
+            BlindTransfer { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", optional transferor =
+            "Transferor", required transferee = "Transferee", optional timeout_seconds =
+            "TimeoutSeconds", required job_id = "JobId", optional call_priority =
+            "CallPriority", optional strategy_name = "StrategyName", optional
+            strategy_params = "StrategyParams", optional transferee_type =
+            "TransfereeType", optional contact_flow_variables = "ContactFlowVariables",
+            optional routing_type = "RoutingType", optional tags = "Tags", optional
+            queuing_timeout_seconds = "QueuingTimeoutSeconds", optional
+            queuing_overflow_threshold = "QueuingOverflowThreshold", optional
+            skill_group_id = "SkillGroupId" }
+        );
+        use crate::cancel_attended_transfer::Request as CancelAttendedTransfer;
+        ::switchboard_runtime::wire_object!(
+            CancelAttendedTransfer { required instance_id = "InstanceId", optional
+            user_id = "UserId", optional device_id = "DeviceId", required job_id =
+            "JobId" }
+        );
+        use crate::coach_call::Request as CoachCall;
+        ::switchboard_runtime::wire_object!(
+            CoachCall { required instance_id = "InstanceId", optional user_id = "UserId",
+            optional device_id = "DeviceId", required job_id = "JobId", required
+            coached_user_id = "CoachedUserId", optional timeout_seconds =
+            "TimeoutSeconds" }
+        );
+        use crate::complete_attended_transfer::Request as CompleteAttendedTransfer;
+        ::switchboard_runtime::wire_object!(
+            CompleteAttendedTransfer { required instance_id = "InstanceId", optional
+            user_id = "UserId", optional device_id = "DeviceId", required job_id =
+            "JobId" }
+        );
+        use crate::hold_call::Request as HoldCall;
+        ::switchboard_runtime::wire_object!(
+            HoldCall { required instance_id = "InstanceId", optional user_id = "UserId",
+            optional device_id = "DeviceId", required job_id = "JobId", required
+            channel_id = "ChannelId", optional music = "Music" }
+        );
+        use crate::initiate_attended_transfer::Request as InitiateAttendedTransfer;
+        ::switchboard_runtime::wire_object!(
+            InitiateAttendedTransfer { required instance_id = "InstanceId", optional
+            user_id = "UserId", optional device_id = "DeviceId", optional transferor =
+            "Transferor", required transferee = "Transferee", optional timeout_seconds =
+            "TimeoutSeconds", required job_id = "JobId", optional call_priority =
+            "CallPriority", optional strategy_name = "StrategyName", optional
+            strategy_params = "StrategyParams", optional transferee_type =
+            "TransfereeType", optional routing_type = "RoutingType", optional tags =
+            "Tags", optional queuing_timeout_seconds = "QueuingTimeoutSeconds", optional
+            queuing_overflow_threshold = "QueuingOverflowThreshold" }
+        );
+        use crate::intercept_call::Request as InterceptCall;
+        ::switchboard_runtime::wire_object!(
+            InterceptCall { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", required job_id = "JobId",
+            required intercepted_user_id = "InterceptedUserId", optional timeout_seconds
+            = "TimeoutSeconds" }
+        );
+        use crate::make_call::Request as MakeCall;
+        ::switchboard_runtime::wire_object!(
+            MakeCall { required instance_id = "InstanceId", optional user_id = "UserId",
+            optional device_id = "DeviceId", optional caller = "Caller", required callee
+            = "Callee", optional timeout_seconds = "TimeoutSeconds", optional tags =
+            "Tags", optional masked_callee = "MaskedCallee", optional media_type =
+            "MediaType", optional flash_sms_variables = "FlashSmsVariables" }
+        );
+        use crate::monitor_call::Request as MonitorCall;
+        ::switchboard_runtime::wire_object!(
+            MonitorCall { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", required monitored_user_id =
+            "MonitoredUserId", optional timeout_seconds = "TimeoutSeconds" }
+        );
+        use crate::mute_call::Request as MuteCall;
+        ::switchboard_runtime::wire_object!(
+            MuteCall { required instance_id = "InstanceId", optional user_id = "UserId",
+            optional device_id = "DeviceId", required job_id = "JobId", optional
+            channel_id = "ChannelId" }
+        );
+        use crate::poll_user_status::Request as PollUserStatus;
+        ::switchboard_runtime::wire_object!(
+            PollUserStatus { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId" }
+        );
+        use crate::ready_for_service::Request as ReadyForService;
+        ::switchboard_runtime::wire_object!(
+            ReadyForService { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", optional outbound_scenario =
+            "OutboundScenario" }
+        );
+        use crate::release_call::Request as ReleaseCall;
+        ::switchboard_runtime::wire_object!(
+            ReleaseCall { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", required job_id = "JobId",
+            optional channel_id = "ChannelId" }
+        );
+        use crate::reset_agent_state::Request as ResetAgentState;
+        ::switchboard_runtime::wire_object!(
+            ResetAgentState { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId" }
+        );
+        use crate::retrieve_call::Request as RetrieveCall;
+        ::switchboard_runtime::wire_object!(
+            RetrieveCall { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", required job_id = "JobId",
+            required channel_id = "ChannelId" }
+        );
+        use crate::send_dtmf_signaling::Request as SendDtmfSignaling;
+        ::switchboard_runtime::wire_object!(
+            SendDtmfSignaling { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", required job_id = "JobId",
+            required channel_id = "ChannelId", required dtmf = "Dtmf" }
+        );
+        use crate::sign_in_group::Request as SignInGroup;
+        ::switchboard_runtime::wire_object!(
+            SignInGroup { required instance_id = "InstanceId", optional user_id =
+            "UserId", required device_id = "DeviceId", required
+            signed_skill_group_id_list = "SignedSkillGroupIdList", optional
+            chat_device_id = "ChatDeviceId", optional additivity = "Additivity" }
+        );
+        use crate::sign_out_group::Request as SignOutGroup;
+        ::switchboard_runtime::wire_object!(
+            SignOutGroup { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId" }
+        );
+        use crate::start_conference::Request as StartConference;
+        ::switchboard_runtime::wire_object!(
+            StartConference { required instance_id = "InstanceId", optional user_id =
+            "UserId", required participant_list_json = "ParticipantListJson", optional
+            timeout_seconds = "TimeoutSeconds", optional tags = "Tags" }
+        );
+        use crate::switch_to_conference::Request as SwitchToConference;
+        ::switchboard_runtime::wire_object!(
+            SwitchToConference { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", required job_id = "JobId" }
+        );
+        use crate::take_break::Request as TakeBreak;
+        ::switchboard_runtime::wire_object!(
+            TakeBreak { required instance_id = "InstanceId", optional user_id = "UserId",
+            optional device_id = "DeviceId", required code = "Code" }
+        );
+        use crate::unmute_call::Request as UnmuteCall;
+        ::switchboard_runtime::wire_object!(
+            UnmuteCall { required instance_id = "InstanceId", optional user_id =
+            "UserId", optional device_id = "DeviceId", optional job_id = "JobId",
+            optional channel_id = "ChannelId" }
+        );
     }
 }
 #[rustfmt::skip]
@@ -933,21 +1180,37 @@ pub mod answer_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// The instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID。
+        ///
+        /// The agent ID.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// The device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
@@ -963,6 +1226,17 @@ pub mod answer_call {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1229,33 +1503,55 @@ pub mod barge_in_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起强插的坐席 ID。
+        ///
+        /// The agent ID that initiates the barge-in.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 被强插的座席 ID。
+        ///
+        /// The agent ID being barged in on.
+        ///
+        /// Required: `build` fails without it.
         pub fn barged_user_id(mut self, value: impl Into<String>) -> Self {
             self.barged_user_id = Some(value.into());
             self
         }
         /// 强插超时时间,经过指定的时间强插仍未成功,则取消强插,正常情况下,强插操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
         ///
-        /// Format: `int32`.
+        /// Barge-in timeout in seconds: if the barge-in has not succeeded within it, it is cancelled. Normally it succeeds at once; the timeout guards against anomalies. Optional; 30 by default.
+        ///
+        /// Optional. Format: `int32`.
         pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
@@ -1276,6 +1572,17 @@ pub mod barge_in_call {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1624,50 +1931,82 @@ pub mod blind_transfer {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起直接转接的坐席 ID。
+        ///
+        /// The agent ID that initiates the direct transfer.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 转接发起方,当场景是直接转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。
+        ///
+        /// The transfer initiator. When transferring to an external number, the number given here is used as the caller; when transferring to an internal agent or skill group this parameter is invalid and the initiator is given by UserId.
+        ///
+        /// Optional.
         pub fn transferor(mut self, value: impl Into<String>) -> Self {
             self.transferor = Some(value.into());
             self
         }
         /// 被转接方,可以是坐席 ID 或技能组 ID。
+        ///
+        /// The transferee, which can be an agent ID or a skill group ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn transferee(mut self, value: impl Into<String>) -> Self {
             self.transferee = Some(value.into());
             self
         }
         /// 直接转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。
         ///
-        /// Format: `int32`.
+        /// Timeout of the direct transfer in seconds: if the transferee does not answer within it, the call is hung up. Optional; 30 by default.
+        ///
+        /// Optional. Format: `int32`.
         pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
         ///
-        /// Range: 0 to 9. Format: `int32`.
+        /// Queuing priority when transferring to a skill group queue: 0-9, 0 is the highest and 9 the lowest.
+        ///
+        /// Optional. Range: 0 to 9. Format: `int32`.
         pub fn call_priority(mut self, value: impl Into<i32>) -> Self {
             self.call_priority = Some(value.into());
             self
         }
         /// 转接到技能组队列时的座席分配策略名称。
+        ///
+        /// Name of the agent assignment strategy when transferring to a skill group queue.
+        ///
+        /// Optional.
         pub fn strategy_name(
             mut self,
             value: impl Into<BlindTransferStrategyName>,
@@ -1676,11 +2015,19 @@ pub mod blind_transfer {
             self
         }
         /// 转接到技能组队列时的座席分配策略参数。
+        ///
+        /// Parameters of the agent assignment strategy when transferring to a skill group queue.
+        ///
+        /// Optional.
         pub fn strategy_params(mut self, value: impl Into<String>) -> Self {
             self.strategy_params = Some(value.into());
             self
         }
         /// 转接目的类型,可选值为 AGENT,SKILL_GROUP,IVR 和 EXTERNAL_NUMBER。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。
+        ///
+        /// Destination type of the transfer: AGENT, SKILL_GROUP, IVR or EXTERNAL_NUMBER. If absent, the system infers it from the format of the target; if it infers wrongly, specify it.
+        ///
+        /// Optional.
         pub fn transferee_type(
             mut self,
             value: impl Into<BlindTransferTransfereeType>,
@@ -1689,11 +2036,17 @@ pub mod blind_transfer {
             self
         }
         /// 传递给联系流的变量,选填,这里配置的变量,可以在 IVR 流程中拿到并使用,格式为 JSON 字符串格式的键值对集合。
+        ///
+        /// Variables passed to the contact flow (optional); they can be read and used in the IVR flow. A set of key-value pairs as a JSON string.
+        ///
+        /// Optional.
         pub fn contact_flow_variables(mut self, value: impl Into<String>) -> Self {
             self.contact_flow_variables = Some(value.into());
             self
         }
         /// The call routing type. Valid values are Automatic or Manual. If this parameter is empty, the system defaults to Automatic routing, which is also the current default behavior of the system. When Manual routing is selected, you must invoke APIs such as ClaimCall to assign the call to a specific agent.
+        ///
+        /// Optional.
         pub fn routing_type(
             mut self,
             value: impl Into<BlindTransferRoutingType>,
@@ -1702,25 +2055,29 @@ pub mod blind_transfer {
             self
         }
         /// Ingest endpoint data, primarily used for extension purposes. Regular users do not need to concern themselves with this field.
+        ///
+        /// Optional.
         pub fn tags(mut self, value: impl Into<String>) -> Self {
             self.tags = Some(value.into());
             self
         }
         /// The queuing timeout duration in seconds when the transfer target is a skill group queue.
         ///
-        /// Format: `int64`.
+        /// Optional. Format: `int64`.
         pub fn queuing_timeout_seconds(mut self, value: impl Into<i64>) -> Self {
             self.queuing_timeout_seconds = Some(value.into());
             self
         }
         /// The queuing overflow threshold when the transfer target is a skill group queue. The default value is 0, which means no overflow occurs.
         ///
-        /// Format: `int64`.
+        /// Optional. Format: `int64`.
         pub fn queuing_overflow_threshold(mut self, value: impl Into<i64>) -> Self {
             self.queuing_overflow_threshold = Some(value.into());
             self
         }
         /// Skill group ID.
+        ///
+        /// Optional.
         pub fn skill_group_id(mut self, value: impl Into<String>) -> Self {
             self.skill_group_id = Some(value.into());
             self
@@ -1749,6 +2106,17 @@ pub mod blind_transfer {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2207,21 +2575,37 @@ pub mod cancel_attended_transfer {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID。
+        ///
+        /// The agent ID.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// The Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
@@ -2237,6 +2621,17 @@ pub mod cancel_attended_transfer {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2473,33 +2868,55 @@ pub mod coach_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起辅导的坐席 ID。
+        ///
+        /// Agent ID initiating the coaching.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This field is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 被辅导的坐席 ID。
+        ///
+        /// Agent ID being coached.
+        ///
+        /// Required: `build` fails without it.
         pub fn coached_user_id(mut self, value: impl Into<String>) -> Self {
             self.coached_user_id = Some(value.into());
             self
         }
         /// 辅导超时时间,超过指定时间辅导没有建立,则取消辅导操作,此字段选填,默认 30,单位秒。
         ///
-        /// Format: `int32`.
+        /// Coaching timeout. If the coaching session is not established within the specified time, the coaching operation is canceled. This field is optional and defaults to 30 seconds.
+        ///
+        /// Optional. Format: `int32`.
         pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
@@ -2520,6 +2937,17 @@ pub mod coach_call {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2754,21 +3182,37 @@ pub mod complete_attended_transfer {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起咨询转接的坐席 ID。
+        ///
+        /// The agent ID initiating the consultation transfer.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
@@ -2784,6 +3228,17 @@ pub mod complete_attended_transfer {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3053,31 +3508,55 @@ pub mod hold_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID。
+        ///
+        /// Agent ID.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 座席端提供的唯一 ID,用来表示一个座席工作台,一个座席可以有多个不同类型的座席台,比如浏览器,iOS, Android 等, 但是在同一时间,只能有一个生效。
+        ///
+        /// A unique ID provided by the agent endpoint to represent an agent workbench. An agent can have multiple workbenches of different types, such as browser, iOS, or Android, but only one can be active at a time.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 话务 ID。
+        ///
+        /// Call job ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待保持的通道 ID。
+        ///
+        /// Channel ID to be held.
+        ///
+        /// Required: `build` fails without it.
         pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
         }
         /// 通话保持音乐的名称,非必填,默认为空。
+        ///
+        /// Name of the hold music. This parameter is optional and defaults to empty.
+        ///
+        /// Optional.
         pub fn music(mut self, value: impl Into<String>) -> Self {
             self.music = Some(value.into());
             self
@@ -3095,6 +3574,17 @@ pub mod hold_call {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3441,50 +3931,82 @@ pub mod initiate_attended_transfer {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起咨询转接的坐席 ID。
+        ///
+        /// The agent ID that initiates the consultation transfer.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 转接发起方,当场景是咨询转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。
+        ///
+        /// The transfer initiator. When transferring to an external number, the number given here is used as the caller; when transferring to an internal agent or skill group this parameter is invalid and the initiator is given by UserId.
+        ///
+        /// Optional.
         pub fn transferor(mut self, value: impl Into<String>) -> Self {
             self.transferor = Some(value.into());
             self
         }
         /// 被转接方,可以是坐席 ID 或技能组 ID。
+        ///
+        /// The transferee, which can be an agent ID or a skill group ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn transferee(mut self, value: impl Into<String>) -> Self {
             self.transferee = Some(value.into());
             self
         }
         /// 咨询转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。
         ///
-        /// Format: `int32`.
+        /// Timeout of the consultation transfer in seconds: if the transferee does not answer within it, the call is hung up. Optional; 30 by default.
+        ///
+        /// Optional. Format: `int32`.
         pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
         ///
-        /// Range: 0 to 9. Format: `int32`.
+        /// Queuing priority when transferring to a skill group queue: 0-9, 0 is the highest and 9 the lowest.
+        ///
+        /// Optional. Range: 0 to 9. Format: `int32`.
         pub fn call_priority(mut self, value: impl Into<i32>) -> Self {
             self.call_priority = Some(value.into());
             self
         }
         /// 转接到技能组队列时的座席分配策略名称。
+        ///
+        /// Name of the agent assignment strategy when transferring to a skill group queue.
+        ///
+        /// Optional.
         pub fn strategy_name(
             mut self,
             value: impl Into<InitiateAttendedTransferStrategyName>,
@@ -3493,11 +4015,19 @@ pub mod initiate_attended_transfer {
             self
         }
         /// 转接到技能组队列时的座席分配策略参数。
+        ///
+        /// Parameters of the agent assignment strategy when transferring to a skill group queue.
+        ///
+        /// Optional.
         pub fn strategy_params(mut self, value: impl Into<String>) -> Self {
             self.strategy_params = Some(value.into());
             self
         }
         /// 转接目的类型,可选值为 AGENT,SKILL_GROUP 和 EXTERNAL。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。
+        ///
+        /// The destination type for the transfer. Valid values are AGENT, SKILL_GROUP, and EXTERNAL. If this parameter is not provided, the system determines the destination type based on the format of the target number. If inaccurate detection occurs, explicitly specify this parameter.
+        ///
+        /// Optional.
         pub fn transferee_type(
             mut self,
             value: impl Into<InitiateAttendedTransferTransfereeType>,
@@ -3506,6 +4036,10 @@ pub mod initiate_attended_transfer {
             self
         }
         /// 话务分配类型,可选参数为自动分配(Automatic)或者手动分配(Manual)。如果此参数为空,则默认为自动分配的方式,这也是当前系统的默认行为。选择手动分配方式时,需要您自己配合调用 ClaimCall 等接口把电话分给指定的座席。
+        ///
+        /// The call assignment type: Automatic or Manual. If empty, Automatic is used, which is also the current default behaviour. With Manual, you must call APIs such as ClaimCall to assign the call to a specific agent.
+        ///
+        /// Optional.
         pub fn routing_type(
             mut self,
             value: impl Into<InitiateAttendedTransferRoutingType>,
@@ -3514,20 +4048,28 @@ pub mod initiate_attended_transfer {
             self
         }
         /// 随路数据,主要用于扩展需求,普通用户无需关心。
+        ///
+        /// Channel-associated data, mainly for extensions; ordinary users need not care about it.
+        ///
+        /// Optional.
         pub fn tags(mut self, value: impl Into<String>) -> Self {
             self.tags = Some(value.into());
             self
         }
         /// 当转接目标是技能组队列时排队超时时间,单位为秒。
         ///
-        /// Format: `int64`.
+        /// Queuing timeout in seconds when the transfer target is a skill group queue.
+        ///
+        /// Optional. Format: `int64`.
         pub fn queuing_timeout_seconds(mut self, value: impl Into<i64>) -> Self {
             self.queuing_timeout_seconds = Some(value.into());
             self
         }
         /// 当转接目标是技能组队列时排队溢出阈值。默认值为 0,表示不溢出。
         ///
-        /// Format: `int64`.
+        /// Queuing overflow threshold when the transfer target is a skill group queue; 0 by default, meaning no overflow.
+        ///
+        /// Optional. Format: `int64`.
         pub fn queuing_overflow_threshold(mut self, value: impl Into<i64>) -> Self {
             self.queuing_overflow_threshold = Some(value.into());
             self
@@ -3554,6 +4096,17 @@ pub mod initiate_attended_transfer {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -4030,33 +4583,55 @@ pub mod intercept_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起强拆的坐席。
+        ///
+        /// The agent who initiates the intercept.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 被强拆的座席 ID。
+        ///
+        /// The agent ID that is forcibly disconnected.
+        ///
+        /// Required: `build` fails without it.
         pub fn intercepted_user_id(mut self, value: impl Into<String>) -> Self {
             self.intercepted_user_id = Some(value.into());
             self
         }
         /// 强拆超时时间,经过指定的时间强拆仍未成功,则取消强拆,正常情况下,强拆操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
         ///
-        /// Format: `int32`.
+        /// Intercept timeout in seconds: if the intercept has not succeeded within it, it is cancelled. Normally it succeeds at once; the timeout guards against anomalies. Optional; 30 by default.
+        ///
+        /// Optional. Format: `int32`.
         pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
@@ -4077,6 +4652,17 @@ pub mod intercept_call {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -4398,53 +4984,91 @@ pub mod make_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起外呼的坐席 ID,非必填,不填默认使用当前 RAM 账号映射的坐席。
+        ///
+        /// Agent ID initiating the outbound call. This field is optional. If not specified, the system uses the agent mapped to the current RAM user by default.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This field is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 主叫号码,如果是内部呼叫,这此参数无效,如果是外部呼叫,此参数为当前坐席可用的外呼号码,需要确保该号码可外呼且坐席对该号码有使用权,使用权通过两种途径获得,一是将号码绑定到当前坐席签入的技能组上,二是将号码设置为坐席的个人外呼号码。
+        ///
+        /// Caller number. This parameter is invalid for internal calls. For outbound calls, specify an outbound number available to the current agent. Ensure that the number supports outbound calling and that the agent has permission to use it. Permission can be granted in two ways: either by attaching the number to the skill group the agent signed into, or by setting the number as the agent's personal outbound number.
+        ///
+        /// Optional.
         pub fn caller(mut self, value: impl Into<String>) -> Self {
             self.caller = Some(value.into());
             self
         }
         /// 被叫号码,如果是内部呼叫,该字段填写目标坐席的分机号,如果是外呼呼叫,填写客户的电话号码。
+        ///
+        /// Callee number. For internal calls, specify the target agent's extension number in this field. For outbound calls, specify the customer's phone number.
+        ///
+        /// Required: `build` fails without it.
         pub fn callee(mut self, value: impl Into<String>) -> Self {
             self.callee = Some(value.into());
             self
         }
         /// 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,取值范围 30-300,单位秒。
         ///
-        /// Range: 30 to 300. Format: `int32`.
+        /// Timeout. If the call is not answered within the time specified by this parameter, the system automatically hangs up. Valid values range from 30 to 300 seconds.
+        ///
+        /// Optional. Range: 30 to 300. Format: `int32`.
         pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
         }
         /// 随路数据,客户无需关心。
+        ///
+        /// Channel-associated data; customers need not care about it.
+        ///
+        /// Optional.
         pub fn tags(mut self, value: impl Into<String>) -> Self {
             self.tags = Some(value.into());
             self
         }
         /// 脱敏后的被叫号码,如果该字段不为空,表示需要对被叫号码脱敏,脱敏规则由客户自行定义,只需将脱敏后的被叫号码填入即可,使用脱敏被叫会导致某些场景下看到的是脱敏后的被叫号码,无法查看真实被叫号码。
+        ///
+        /// The desensitized callee number. If this field is not empty, the callee number must be desensitized; the rule is defined by the customer, who only fills in the desensitized number. Using it means that in some scenarios only the desensitized callee number is visible, not the real one.
+        ///
+        /// Optional.
         pub fn masked_callee(mut self, value: impl Into<String>) -> Self {
             self.masked_callee = Some(value.into());
             self
         }
         /// 媒体类型,默认是语音(AUDIO), 其他可选参数包括 VIDEO。
+        ///
+        /// Media type. The default value is AUDIO. Other valid values include VIDEO.
+        ///
+        /// Optional.
         pub fn media_type(mut self, value: impl Into<MakeCallMediaType>) -> Self {
             self.media_type = Some(value.into());
             self
         }
         /// 闪信配置
+        ///
+        /// Flash SMS configuration (a JSON string).
+        ///
+        /// Optional.
         pub fn flash_sms_variables(mut self, value: impl Into<String>) -> Self {
             self.flash_sms_variables = Some(value.into());
             self
@@ -4466,6 +5090,17 @@ pub mod make_call {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -4810,28 +5445,46 @@ pub mod monitor_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID。
+        ///
+        /// Agent ID.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 被监听的座席的 ID。
+        ///
+        /// The ID of the agent being monitored.
+        ///
+        /// Required: `build` fails without it.
         pub fn monitored_user_id(mut self, value: impl Into<String>) -> Self {
             self.monitored_user_id = Some(value.into());
             self
         }
         /// 监听超时时间,经过指定的时间监听仍未成功,则取消监听,正常情况下,监听操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
         ///
-        /// Format: `int32`.
+        /// The timeout period for the listening operation, in seconds. If the listening operation does not succeed within the specified time, it is canceled. Normally, the listening operation succeeds immediately. The timeout setting is provided to handle abnormal scenarios. This field is optional and defaults to 30 seconds.
+        ///
+        /// Optional. Format: `int32`.
         pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
@@ -4851,6 +5504,17 @@ pub mod monitor_call {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5109,26 +5773,46 @@ pub mod mute_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 被静音的坐席 ID。
+        ///
+        /// The agent ID to be muted.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待静音的话务通道 ID,非必填,默认为空,为空表示静音 UserId 对应的坐席的话务通道。
+        ///
+        /// The ID of the voice channel to be muted. This parameter is optional and defaults to empty. If it is empty, the voice channel of the agent corresponding to UserId will be muted.
+        ///
+        /// Optional.
         pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
@@ -5145,6 +5829,17 @@ pub mod mute_call {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5293,11 +5988,15 @@ pub mod mute_call {
 ///
 /// Who may call it: 当前API暂无授权信息透出。 (English page: "No authorization for this operation. If you encounter issues with this operation, contact technical support.")
 ///
+/// The page does not show its error codes (the copy read is cut off): unknown, not none.
+///
+/// The page does not show its change history (the copy read is cut off): unknown, not none.
+///
 /// Unconfirmed:
 /// - Polling guidance: the pages only say it is "一般由前端坐席工作台调用,用于同步坐席状态" (typically called by the frontend agent workbench to synchronize agent status). No poll interval, rate limit or long-poll behaviour is documented on any page read; the call returns at once (ordinary RPC action).
 /// - Error codes: the stored copies of the page end before the 错误码 table; no PollUserStatus-specific error code could be read. (Sibling call-control pages list Parameter.Blank, NotExists.InstanceId, InternalService.CTI etc.; not copied here because not seen for this action.)
 /// - 变更历史 (change history) of the page not read.
-/// - Enumerations documented on the zh page for the shared types (not added to the shared types, because other endpoint samples use values outside them, e.g. ChannelFlags "无" and "\[\]"): CallType INBOUND 呼入, BARGE 强插, CONSULTANT 咨询, CONFERENCE 会议, MONITOR 监听, INTERNAL 内部通话, OUTBOUND 呼出, INTERCEPT 强拆, BACK2BACK 双呼, PREDICTIVE 预测式外呼, COACH 辅导; ChannelState CREATED 已创建, ANSWERED 已接通, RELEASED 已挂断, RETIRED 已失效, EARLY_MEDIA 早媒体阶段, NONE 初始状态, RINGING 振铃中; ChannelFlags COACHING 辅导中, MONITORING 监听中, MONITORED 被监听, COACHED 被辅导, HOLD 保持, MUTED 静音.
+/// - Enumerations documented on the zh page for the shared types (CallType, ChannelState, ChannelFlags) are given for this endpoint under `response.fields_doc`, not added to the shared types, because other endpoint samples use values outside them (e.g. ChannelFlags "无" and "\[\]").
 /// - UserContext.UserState and the rest of the sample after UserContext.JobId: the API metadata gives UserState the example BREAK; the real sample values were not readable.
 /// - ChatContexts/Members descriptions exist only as SDK (English) comments; no Chinese page text read.
 /// - The English cccai page gives Message the example "None" where the zh pages give 无.
@@ -5368,16 +6067,28 @@ pub mod poll_user_status {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// The instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID。
+        ///
+        /// The agent ID.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// The device ID. This parameter is not used and can be set to any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
@@ -5392,6 +6103,17 @@ pub mod poll_user_status {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5471,6 +6193,12 @@ pub mod poll_user_status {
         /// 话务上下文环境。
         ///
         /// The call context.
+        ///
+        /// On this endpoint, `CallType`: Values documented on this page: `INBOUND` (呼入), `BARGE` (强插), `CONSULTANT` (咨询), `CONFERENCE` (会议), `MONITOR` (监听), `INTERNAL` (内部通话), `OUTBOUND` (呼出), `INTERCEPT` (强拆), `BACK2BACK` (双呼), `PREDICTIVE` (预测式外呼), `COACH` (辅导).
+        ///
+        /// On this endpoint, `ChannelContexts.ChannelState`: Values documented on this page: `CREATED` (已创建), `ANSWERED` (已接通), `RELEASED` (已挂断), `RETIRED` (已失效), `EARLY_MEDIA` (早媒体阶段), `NONE` (初始状态), `RINGING` (振铃中).
+        ///
+        /// On this endpoint, `ChannelContexts.ChannelFlags`: Values documented on this page: `COACHING` (辅导中), `MONITORING` (监听中), `MONITORED` (被监听), `COACHED` (被辅导), `HOLD` (保持), `MUTED` (静音).
         ///
         /// Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
@@ -5642,21 +6370,37 @@ pub mod ready_for_service {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认为当前 RAM 账户映射的坐席。
+        ///
+        /// Agent ID. If not specified, it defaults to the agent mapped to the current RAM account.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 上线后是否进入仅外呼模式,选填,默认 false。
+        ///
+        /// Whether to enter outbound-only mode after going online; optional, false by default.
+        ///
+        /// Optional.
         pub fn outbound_scenario(mut self, value: impl Into<bool>) -> Self {
             self.outbound_scenario = Some(value.into());
             self
@@ -5672,6 +6416,17 @@ pub mod ready_for_service {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -6091,26 +6846,46 @@ pub mod release_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
+        ///
+        /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待挂断的话务通道 ID,非必填,不填默认为当前 UserId 对应坐席所在的话务通道。
+        ///
+        /// Channel ID of the call to hang up. This parameter is optional. If not specified, it defaults to the channel where the agent corresponding to the UserId is located.
+        ///
+        /// Optional.
         pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
@@ -6127,6 +6902,17 @@ pub mod release_call {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -6331,16 +7117,28 @@ pub mod reset_agent_state {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,非必填,不填默认使用当前 RAM 账户映射的坐席。
+        ///
+        /// Agent ID; optional. If not specified, the agent mapped to the current RAM account is used.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,可以随便填写,无特殊作用,无特殊要求。
+        ///
+        /// Device ID; may be filled in with anything, has no special function or requirements.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
@@ -6355,6 +7153,17 @@ pub mod reset_agent_state {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -6817,26 +7626,46 @@ pub mod retrieve_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID。
+        ///
+        /// Agent ID.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待取回的话务通道 ID。
+        ///
+        /// Channel ID of the call to retrieve.
+        ///
+        /// Required: `build` fails without it.
         pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
@@ -6853,6 +7682,17 @@ pub mod retrieve_call {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -7141,33 +7981,55 @@ pub mod send_dtmf_signaling {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发送 DTMF 的坐席 ID。
+        ///
+        /// The agent ID that sends DTMF.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// The call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待发送 DTMF 的话务通道 ID。
+        ///
+        /// The channel ID of the call to which DTMF tones are to be sent.
+        ///
+        /// Required: `build` fails without it.
         pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
         }
         /// DTMF 按键信息,即拨号盘上的按键,包括 0-9、\*、#。
         ///
-        /// Pattern: `^(?:[0-9*#]+)$`.
+        /// DTMF key information, i.e. the keys of a dial pad: 0-9, \* and #.
+        ///
+        /// Required: `build` fails without it. Pattern: `^(?:[0-9*#]+)$`.
         pub fn dtmf(mut self, value: impl Into<String>) -> Self {
             self.dtmf = Some(value.into());
             self
@@ -7185,6 +8047,17 @@ pub mod send_dtmf_signaling {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -7448,31 +8321,55 @@ pub mod sign_in_group {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
+        ///
+        /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 语音设备 ID。当有多个语音设备可用时,通过此参数指定其中一个语音设备,比如浏览器 WebRTC 或者 SIP 话机等。
+        ///
+        /// Voice device ID. When multiple voice devices are active, use this parameter to specify one of them, such as a browser Web Real-Time Communication (WebRTC) endpoint or a SIP phone.
+        ///
+        /// Required: `build` fails without it.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 想要签入的技能组 ID 列表,格式为 JSON 数组字符串,数组元素是技能组 ID。
+        ///
+        /// List of skill group IDs to sign in to, formatted as a JSON array string, where each array element is a skill group ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn signed_skill_group_id_list(mut self, value: impl Into<String>) -> Self {
             self.signed_skill_group_id_list = Some(value.into());
             self
         }
         /// Chat 设备 ID。
+        ///
+        /// Chat device ID.
+        ///
+        /// Optional.
         pub fn chat_device_id(mut self, value: impl Into<String>) -> Self {
             self.chat_device_id = Some(value.into());
             self
         }
         /// 座席已经签入一些技能组后,如果指定此参数为 True, 则可以签入更多新技能组。
+        ///
+        /// When the agent has already signed in to some skill groups, setting this parameter to true allows the agent to sign in to additional skill groups.
+        ///
+        /// Optional.
         pub fn additivity(mut self, value: impl Into<bool>) -> Self {
             self.additivity = Some(value.into());
             self
@@ -7493,6 +8390,17 @@ pub mod sign_in_group {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -7945,16 +8853,28 @@ pub mod sign_out_group {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
+        ///
+        /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
@@ -7969,6 +8889,17 @@ pub mod sign_out_group {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -8396,28 +9327,46 @@ pub mod start_conference {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 发起会议的坐席 ID,非必填,不填则默认使用当前 RAM 账户映射的坐席。
+        ///
+        /// ID of the agent starting the conference; optional, defaults to the agent mapped to the current RAM account.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 参会方列表,格式为 JSON 数组的字符串,数组元素是参会方,如果是内呼坐席,参会方是目标的坐席分机号,如果是外呼客户,参会方是客户号码。
+        ///
+        /// Participant list as a JSON array string; each element is a participant: the target agent's extension for an internal agent, the customer's number for an external customer.
+        ///
+        /// Required: `build` fails without it.
         pub fn participant_list_json(mut self, value: impl Into<String>) -> Self {
             self.participant_list_json = Some(value.into());
             self
         }
         /// 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,非必填,默认 30,单位秒。
         ///
-        /// Format: `int32`.
+        /// Timeout in seconds: a call not answered within it is hung up; optional, 30 by default.
+        ///
+        /// Optional. Format: `int32`.
         pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
             self.timeout_seconds = Some(value.into());
             self
         }
         /// 随路数据,不能超过 128 字节,主要用于扩展需求,普通客户无需关心。
+        ///
+        /// Channel-associated data, at most 128 bytes, mainly for extensions; ordinary customers need not care about it.
+        ///
+        /// Optional.
         pub fn tags(mut self, value: impl Into<String>) -> Self {
             self.tags = Some(value.into());
             self
@@ -8437,6 +9386,17 @@ pub mod start_conference {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -8629,21 +9589,37 @@ pub mod switch_to_conference {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
+        ///
+        /// Agent ID; if not given, the agent mapped to the current RAM account is used.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 无效字段,可以随便填写。
+        ///
+        /// Unused field; may be filled in with anything.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
@@ -8659,6 +9635,17 @@ pub mod switch_to_conference {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -8901,21 +9888,37 @@ pub mod take_break {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
+        ///
+        /// Agent ID. If not specified, the agent mapped to the current RAM account is used by default.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID. This parameter is meaningless and can be filled with any value.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 小休状态码,客户可以自定义任何小休状态。
+        ///
+        /// Break code; customers can define any break state.
+        ///
+        /// Required: `build` fails without it.
         pub fn code(mut self, value: impl Into<String>) -> Self {
             self.code = Some(value.into());
             self
@@ -8931,6 +9934,17 @@ pub mod take_break {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -9439,26 +10453,46 @@ pub mod unmute_call {
     }
     impl RequestBuilder {
         /// 实例 ID。
+        ///
+        /// Instance ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
         /// 需要取消静音的坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
+        ///
+        /// ID of the agent to unmute; if not given, the agent mapped to the current RAM account is used by default.
+        ///
+        /// Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
         /// 设备 ID,无意义,可以随便填写。
+        ///
+        /// Device ID; it has no meaning and can be filled in with anything.
+        ///
+        /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
         /// 通话 ID。
+        ///
+        /// Call ID.
+        ///
+        /// Optional.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
         /// 待取消静音的话务通道 ID,非必填,默认为空,为空表示取消静音 UserId 对应的坐席的话务通道。
+        ///
+        /// ID of the call channel to unmute; optional, empty by default; empty means unmuting the channel of the agent given by UserId.
+        ///
+        /// Optional.
         pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
@@ -9475,6 +10509,17 @@ pub mod unmute_call {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -9630,7 +10675,24 @@ pub mod unmute_call {
 ///
 /// One method per endpoint, each an `async fn` in effect: every method is the
 /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
-/// calls.
+/// calls. The futures own a clone of the client (`'static`): they can be spawned.
+/// `RequestBuilder::send(&client)` builds and calls in one step.
+///
+/// # Example
+///
+/// A client of the server, with the documented auth scheme (replace the `your-…` values):
+///
+/// ```rust,no_run
+/// use switchboard_alibaba_ccc as api;
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = api::Client::builder()
+///     .auth(api::auth::signed_headers_hmac_sha256("your-access-key-id", api::Secret::new("your-access-key-secret")))
+///     .build()?;
+/// // Then one call per endpoint: `api::<endpoint>::Request::builder()…send(&client).await?`.
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
@@ -9679,8 +10741,8 @@ impl Client {
         request: answer_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<answer_call::Output, answer_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// BargeInCall: 调用BargeInCall实现强插,将用户加入到jobId指定的会话中。 (English: Call BargeInCall to barge in, adding the user to the conversation given by JobId.)
     ///
@@ -9690,8 +10752,8 @@ impl Client {
         request: barge_in_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<barge_in_call::Output, barge_in_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// BlindTransfer - 直接转接: 调用BlindTransfer直接转接通话到其他坐席或某个技能组队列或外部号码。 (English: Call BlindTransfer to transfer a call directly to another agent, a skill group queue or an external number.)
     ///
@@ -9701,8 +10763,8 @@ impl Client {
         request: blind_transfer::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<blind_transfer::Output, blind_transfer::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// CancelAttendedTransfer - 取消咨询转移: 调用CancelAttendedTransfer取消咨询转接。 (English: Call CancelAttendedTransfer to cancel a consultation transfer.)
     ///
@@ -9715,8 +10777,8 @@ impl Client {
             cancel_attended_transfer::Output,
             cancel_attended_transfer::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// CoachCall - 辅导通话: 调用CoachCall辅导指定实例下指定通话ID对应的通话中的指定坐席。 (English: Call CoachCall to coach a given agent in a given call.)
     ///
@@ -9726,8 +10788,8 @@ impl Client {
         request: coach_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<coach_call::Output, coach_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// CompleteAttendedTransfer - 完成咨询转接: 调用CompleteAttendedTransfer完成咨询转。 (English: Call CompleteAttendedTransfer to complete a consultation transfer.)
     ///
@@ -9740,8 +10802,8 @@ impl Client {
             complete_attended_transfer::Output,
             complete_attended_transfer::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// HoldCall - 保持通话: 调用HoldCall保持指定实例下指定通话ID对应的通话。 (English: Call HoldCall to hold the call with the given call ID.)
     ///
@@ -9751,8 +10813,8 @@ impl Client {
         request: hold_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<hold_call::Output, hold_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// InitiateAttendedTransfer - 发起咨询转接: 咨询转接通话到其他坐席或某个技能组队列或外部号码。 (English: Start a consultation transfer of a call to another agent, a skill group queue or an external number.)
     ///
@@ -9765,8 +10827,8 @@ impl Client {
             initiate_attended_transfer::Output,
             initiate_attended_transfer::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// InterceptCall - 强拆通话: 调用InterceptCall强行拆开指定实例下指定通话ID对应的通话。 (English: Call InterceptCall to take over a monitored call from the agent.)
     ///
@@ -9776,8 +10838,8 @@ impl Client {
         request: intercept_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<intercept_call::Output, intercept_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// MakeCall - 发起呼叫: 调用MakeCall发起呼叫,被叫可以是内部坐席,也可以是外部客户。 (English: Call MakeCall to place a call to an internal agent or an external customer.)
     ///
@@ -9787,8 +10849,8 @@ impl Client {
         request: make_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<make_call::Output, make_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// MonitorCall: 调用MonitorCall监听指定实例下指定通话ID对应的通话。 (English: Call MonitorCall to monitor (listen in on) a call.)
     ///
@@ -9798,8 +10860,8 @@ impl Client {
         request: monitor_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<monitor_call::Output, monitor_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// MuteCall - 静音通话: 调用MuteCall静音指定实例下指定通话ID对应的通话。 (English: Call MuteCall to mute the call with the given call ID.)
     ///
@@ -9809,8 +10871,8 @@ impl Client {
         request: mute_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<mute_call::Output, mute_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// PollUserStatus - 轮询坐席状态: 轮询指定实例下指定坐席的坐席状态,一般由前端坐席工作台调用,用于同步坐席状态。 (English: Polls the status of a specified agent in a specified instance; typically called by the frontend agent workbench to synchronize agent statuses.)
     ///
@@ -9820,8 +10882,8 @@ impl Client {
         request: poll_user_status::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<poll_user_status::Output, poll_user_status::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// ReadyForService - 坐席就绪: 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。 (English: Call ReadyForService to make an agent ready (idle).)
     ///
@@ -9834,8 +10896,8 @@ impl Client {
             ready_for_service::Output,
             ready_for_service::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// ReleaseCall - 挂断通话: 调用ReleaseCall挂断指定实例下指定通话ID对应的通话。 (English: Call ReleaseCall to hang up the call with the given call ID.)
     ///
@@ -9845,8 +10907,8 @@ impl Client {
         request: release_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<release_call::Output, release_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// ResetAgentState - 重置坐席状态: 调用ResetAgentState重置指定实例下指定坐席的坐席状态。 (English: Call ResetAgentState to reset an agent's state.)
     ///
@@ -9859,8 +10921,8 @@ impl Client {
             reset_agent_state::Output,
             reset_agent_state::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// RetrieveCall - 取回通话: 调用RetrieveCall取回指定实例下指定通话ID对应的通话。 (English: Call RetrieveCall to retrieve a held call.)
     ///
@@ -9870,8 +10932,8 @@ impl Client {
         request: retrieve_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<retrieve_call::Output, retrieve_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// SendDtmfSignaling: 调用SendDtmfSignaling在通话过程中发送DTMF按键信息。 (English: Call SendDtmfSignaling to send DTMF keys during a call.)
     ///
@@ -9884,8 +10946,8 @@ impl Client {
             send_dtmf_signaling::Output,
             send_dtmf_signaling::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// SignInGroup - 签入技能组: 调用SignInGroup使坐席签入指定实例下的指定技能组,即坐席上线操作。 (English: Call SignInGroup to sign an agent in to skill groups, i.e. bring the agent online.)
     ///
@@ -9895,8 +10957,8 @@ impl Client {
         request: sign_in_group::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<sign_in_group::Output, sign_in_group::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// SignOutGroup: 调用SignOutGroup使坐席签出当前签入的技能组,即坐席下线操作。 (English: Call SignOutGroup to sign an agent out of its skill groups, i.e. take the agent offline.)
     ///
@@ -9906,8 +10968,8 @@ impl Client {
         request: sign_out_group::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<sign_out_group::Output, sign_out_group::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// StartConference: StartConference: start a conference with the given participants (summary inferred from the parameters; the page summary was not found).
     ///
@@ -9917,8 +10979,8 @@ impl Client {
         request: start_conference::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<start_conference::Output, start_conference::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// SwitchToConference: SwitchToConference: switch the call given by JobId to a conference (summary inferred from the action name; the page summary was not found).
     ///
@@ -9931,8 +10993,8 @@ impl Client {
             switch_to_conference::Output,
             switch_to_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// TakeBreak: 调用TakeBreak将指定实例下的指定坐席设置为小休状态。 (English: Call TakeBreak to put an agent on break.)
     ///
@@ -9942,8 +11004,8 @@ impl Client {
         request: take_break::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<take_break::Output, take_break::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.)
     ///
@@ -9953,8 +11015,8 @@ impl Client {
         request: unmute_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<unmute_call::Output, unmute_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Opens the event stream: calls [`poll_user_status`] with `request` again and again (1000 ms after each answer), through this client's transport and auth, and yields the events of its answers. Drop the stream to stop. See [`events`] for an example.
     pub fn events(&self, request: poll_user_status::Request) -> events::EventStream {
@@ -10011,6 +11073,9 @@ impl ClientBuilder {
         self
     }
     /// Authenticates with this scheme (see [`auth`] for the ones the API documents).
+    /// Without it, the client uses the documented scheme when that needs no
+    /// credentials, and otherwise every call fails before sending
+    /// (`AuthErrorKind::NoCredentials`); [`without_auth`](Self::without_auth) sends none.
     pub fn auth(mut self, auth: impl ::switchboard_runtime::auth::Auth) -> Self {
         self.config.auth = Some(::std::sync::Arc::new(auth));
         self
@@ -10039,7 +11104,18 @@ impl ClientBuilder {
         self.config.options.attempt_timeout = Some(timeout);
         self
     }
-    /// The client; fails when a base URL variable without default is unset.
+    /// Sends no credentials at all (tests against an in-memory transport, a server
+    /// without auth). Without this or [`auth`](Self::auth), the client uses the API's
+    /// documented scheme when it needs no credentials, and otherwise fails every call
+    /// with `AuthErrorKind::NoCredentials` before sending.
+    pub fn without_auth(mut self) -> Self {
+        self.config.auth = Some(
+            ::std::sync::Arc::new(::switchboard_runtime::auth::NoAuth),
+        );
+        self
+    }
+    /// The client; fails when a base URL variable without default is unset or would
+    /// change the URL's structure.
     pub fn build(
         self,
     ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
@@ -10057,9 +11133,17 @@ impl ClientBuilder {
                 ),
             ],
         );
-        Ok(Client {
-            core: self.config.build(url)?,
-        })
+        let mut config = self.config;
+        if config.auth.is_none() {
+            config.auth = Some(
+                ::std::sync::Arc::new(
+                    ::switchboard_runtime::auth::MissingCredentials::new(
+                        "signed_headers_hmac_sha256",
+                    ),
+                ),
+            );
+        }
+        Ok(Client { core: config.build(url)? })
     }
 }
 #[rustfmt::skip]
@@ -10114,4 +11198,18 @@ pub mod auth {
             )
             .format("JSON")
     }
+    /// Why a call failed before a response: credentials could not be applied
+    /// ([`AuthError`], e.g. [`AuthErrorKind::NoSession`]) or the transport failed.
+    pub use ::switchboard_runtime::auth::{AuthError, AuthErrorKind, SendError};
 }
+#[rustfmt::skip]
+/// Credentials are given as a `Secret` (never printed, zeroed on drop).
+pub use ::switchboard_runtime::Secret;
+#[rustfmt::skip]
+/// Transports: `transport::ReqwestTransport` (the default, feature `reqwest`),
+/// [`transport::InMemoryTransport`] for tests, the [`transport::Transport`] trait for
+/// your own.
+pub use ::switchboard_runtime::transport;
+#[rustfmt::skip]
+/// The retry policy ([`retry::RetryPolicy`]).
+pub use ::switchboard_runtime::retry;

@@ -7,7 +7,7 @@ mod answer_call {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -65,14 +65,15 @@ mod answer_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::answer_call::Request::builder()
+        let output = api::answer_call::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
             .job_id("job-65382141036853491")
-            .build()?;
-        let output = client.answer_call(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -87,7 +88,7 @@ mod barge_in_call {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -142,16 +143,17 @@ mod barge_in_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::barge_in_call::Request::builder()
+        let output = api::barge_in_call::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
             .job_id("job-6538214103685****")
             .barged_user_id("agent2@ccc-test")
             .timeout_seconds(60i32)
-            .build()?;
-        let output = client.barge_in_call(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -166,7 +168,7 @@ mod blind_transfer {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -223,8 +225,9 @@ mod blind_transfer {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::blind_transfer::Request::builder()
+        let output = api::blind_transfer::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("ACC-YUNBS-1.0.10-****")
@@ -237,8 +240,8 @@ mod blind_transfer {
             .contact_flow_variables(
                 "{\"name\":\"王先生\",\"time\":\"19点20分\",\"address\":\"某某中心\"}",
             )
-            .build()?;
-        let output = client.blind_transfer(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -253,7 +256,7 @@ mod cancel_attended_transfer {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -307,14 +310,15 @@ mod cancel_attended_transfer {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::cancel_attended_transfer::Request::builder()
+        let output = api::cancel_attended_transfer::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
             .job_id("job-6538214103685****")
-            .build()?;
-        let output = client.cancel_attended_transfer(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -329,7 +333,7 @@ mod coach_call {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -380,16 +384,17 @@ mod coach_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::coach_call::Request::builder()
+        let output = api::coach_call::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
             .job_id("job-65382141036853491")
             .coached_user_id("coached-agent@ccc-test")
             .timeout_seconds(30i32)
-            .build()?;
-        let output = client.coach_call(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -404,7 +409,7 @@ mod complete_attended_transfer {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -462,14 +467,15 @@ mod complete_attended_transfer {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::complete_attended_transfer::Request::builder()
+        let output = api::complete_attended_transfer::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
             .job_id("job-6538214103685****")
-            .build()?;
-        let output = client.complete_attended_transfer(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -484,7 +490,7 @@ mod hold_call {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -536,8 +542,9 @@ mod hold_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::hold_call::Request::builder()
+        let output = api::hold_call::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("ACC-YUNBS-1.0.10-****")
@@ -545,8 +552,8 @@ mod hold_call {
             .channel_id(
                 "ch:customer:010123****->1318888****:1609255715825:job-6582589278232****",
             )
-            .build()?;
-        let output = client.hold_call(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -561,7 +568,7 @@ mod initiate_attended_transfer {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -616,8 +623,9 @@ mod initiate_attended_transfer {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::initiate_attended_transfer::Request::builder()
+        let output = api::initiate_attended_transfer::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("ACC-YUNBS-1.0.10-****")
@@ -630,8 +638,8 @@ mod initiate_attended_transfer {
             .tags("a=b")
             .queuing_timeout_seconds(10i64)
             .queuing_overflow_threshold(0i64)
-            .build()?;
-        let output = client.initiate_attended_transfer(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -646,7 +654,7 @@ mod intercept_call {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -695,16 +703,17 @@ mod intercept_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::intercept_call::Request::builder()
+        let output = api::intercept_call::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
             .job_id("job-6538214103685****")
             .intercepted_user_id("agent2@ccc-test")
             .timeout_seconds(60i32)
-            .build()?;
-        let output = client.intercept_call(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -719,7 +728,7 @@ mod make_call {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -774,8 +783,9 @@ mod make_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::make_call::Request::builder()
+        let output = api::make_call::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
@@ -785,8 +795,8 @@ mod make_call {
             .tags("tags")
             .masked_callee("131****8888")
             .media_type("AUDIO")
-            .build()?;
-        let output = client.make_call(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -801,7 +811,7 @@ mod monitor_call {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -853,15 +863,16 @@ mod monitor_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::monitor_call::Request::builder()
+        let output = api::monitor_call::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
             .monitored_user_id("agent2@ccc-test")
             .timeout_seconds(30i32)
-            .build()?;
-        let output = client.monitor_call(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -876,7 +887,7 @@ mod mute_call {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -927,8 +938,9 @@ mod mute_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::mute_call::Request::builder()
+        let output = api::mute_call::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
@@ -936,8 +948,8 @@ mod mute_call {
             .channel_id(
                 "ch:user:1318888****->8001****:1609253204816:job-6581536084722****",
             )
-            .build()?;
-        let output = client.mute_call(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -952,7 +964,7 @@ mod poll_user_status {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -1012,13 +1024,14 @@ mod poll_user_status {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::poll_user_status::Request::builder()
+        let output = api::poll_user_status::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
-            .build()?;
-        let output = client.poll_user_status(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -1033,7 +1046,7 @@ mod ready_for_service {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -1066,14 +1079,15 @@ mod ready_for_service {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::ready_for_service::Request::builder()
+        let output = api::ready_for_service::Request::builder()
             .instance_id("ccc-test")
             .user_id("user-test@ccc-test")
             .device_id("device")
             .outbound_scenario(false)
-            .build()?;
-        let output = client.ready_for_service(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -1088,7 +1102,7 @@ mod release_call {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -1141,8 +1155,9 @@ mod release_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::release_call::Request::builder()
+        let output = api::release_call::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
@@ -1150,8 +1165,8 @@ mod release_call {
             .channel_id(
                 "ch:user:1390501****->8032****:1609138902226:job-6538214103685****",
             )
-            .build()?;
-        let output = client.release_call(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -1166,7 +1181,7 @@ mod reset_agent_state {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -1195,13 +1210,14 @@ mod reset_agent_state {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::reset_agent_state::Request::builder()
+        let output = api::reset_agent_state::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
-            .build()?;
-        let output = client.reset_agent_state(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -1216,7 +1232,7 @@ mod retrieve_call {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -1268,8 +1284,9 @@ mod retrieve_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::retrieve_call::Request::builder()
+        let output = api::retrieve_call::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
@@ -1277,8 +1294,8 @@ mod retrieve_call {
             .channel_id(
                 "ch:user:1390501****->8032****:1609138902226:job-6538214103685****",
             )
-            .build()?;
-        let output = client.retrieve_call(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -1293,7 +1310,7 @@ mod send_dtmf_signaling {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -1345,8 +1362,9 @@ mod send_dtmf_signaling {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::send_dtmf_signaling::Request::builder()
+        let output = api::send_dtmf_signaling::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
@@ -1355,8 +1373,8 @@ mod send_dtmf_signaling {
                 "ch:customer:0108989****->1318888****:1609234221870:job-6573574060089****",
             )
             .dtmf("5")
-            .build()?;
-        let output = client.send_dtmf_signaling(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -1371,7 +1389,7 @@ mod sign_in_group {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -1405,8 +1423,9 @@ mod sign_in_group {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::sign_in_group::Request::builder()
+        let output = api::sign_in_group::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("CCC-xx.xx.xx.xx-chrome119-bse1b618bff3xxxxd")
@@ -1415,8 +1434,8 @@ mod sign_in_group {
             )
             .chat_device_id("4c51c9116c36537cb850dc1081d745df")
             .additivity(false)
-            .build()?;
-        let output = client.sign_in_group(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -1431,7 +1450,7 @@ mod sign_out_group {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -1467,13 +1486,14 @@ mod sign_out_group {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::sign_out_group::Request::builder()
+        let output = api::sign_out_group::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
-            .build()?;
-        let output = client.sign_out_group(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -1488,7 +1508,7 @@ mod start_conference {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -1540,14 +1560,15 @@ mod start_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::start_conference::Request::builder()
+        let output = api::start_conference::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .participant_list_json("[\"8045****\",\"1317511****\"]")
             .timeout_seconds(30i32)
-            .build()?;
-        let output = client.start_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -1562,7 +1583,7 @@ mod switch_to_conference {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -1614,14 +1635,15 @@ mod switch_to_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::switch_to_conference::Request::builder()
+        let output = api::switch_to_conference::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
             .job_id("job-24114064019637****")
-            .build()?;
-        let output = client.switch_to_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -1636,7 +1658,7 @@ mod take_break {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -1672,14 +1694,15 @@ mod take_break {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::take_break::Request::builder()
+        let output = api::take_break::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
             .code("lunchtime")
-            .build()?;
-        let output = client.take_break(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -1694,7 +1717,7 @@ mod unmute_call {
     use std::sync::Arc;
     use switchboard_alibaba_ccc as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -1754,8 +1777,9 @@ mod unmute_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::unmute_call::Request::builder()
+        let output = api::unmute_call::Request::builder()
             .instance_id("ccc-test")
             .user_id("agent@ccc-test")
             .device_id("device")
@@ -1763,8 +1787,8 @@ mod unmute_call {
             .channel_id(
                 "ch:user:1390501****->8032****:1609138902226:job-6538214103685****",
             )
-            .build()?;
-        let output = client.unmute_call(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -1785,7 +1809,7 @@ mod testing_your_code {
             .auth(
                 api::auth::signed_headers_hmac_sha256(
                     "sim-access-key-id",
-                    ::switchboard_runtime::Secret::new("sim-access-key-secret"),
+                    api::Secret::new("sim-access-key-secret"),
                 ),
             )
             .build()?;
@@ -1796,10 +1820,13 @@ mod testing_your_code {
             .job_id("job-65382141036853491")
             .build()?;
         client.answer_call(request.clone()).await?;
-        assert_eq!(simulator.requests_to(api::answer_call::ID).len(), 1);
-        simulator.fail_with(api::answer_call::ID, "NotExists.ChannelId");
+        let received = simulator.received::<api::answer_call::Request>();
+        assert_eq!(received.len(), 1);
+        simulator
+            .endpoint::<api::answer_call::Request>()
+            .fail_with(api::answer_call::Error::NotExistsChannelId);
         let failed = client.answer_call(request).await;
-        assert!(failed.is_err());
+        assert!(matches!(failed, Err(api::answer_call::Error::NotExistsChannelId(_))));
         Ok(())
     }
     #[tokio::test]

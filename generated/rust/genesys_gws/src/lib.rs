@@ -21,6 +21,31 @@
 //! Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/CallsMessageType>
 //!
 //! Source: <https://enu.docs.genesys.com/Documentation:GWS:API:ReturnValues:8.6.0>
+//! # Example
+//!
+//! A call answered from memory (see [`Client`] for one against the server):
+//!
+//! ```rust
+//! use std::sync::Arc;
+//! use switchboard_genesys_gws as api;
+//! use api::transport::InMemoryTransport;
+//! async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//!     let transport = Arc::new(InMemoryTransport::new());
+//!     transport.push_body(200, r#"{
+//!   "statusCode": 0
+//! }"#);
+//!     let client = api::Client::builder()
+//!         .base_url("https://api.test")
+//!         .transport(Arc::clone(&transport))
+//!         .without_auth()
+//!         .build()?;
+//!     let output = api::aux_work::Request::builder().send(&client).await?;
+//!     println!("{output:?}");
+//!     Ok(())
+//! }
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> { example().await }
+//! ```
 #![deny(missing_docs)]
 #![allow(
     clippy::large_enum_variant,
@@ -1147,18 +1172,78 @@ pub struct ReadmeDoctests;
 #[cfg(feature = "testing")]
 /// A simulated Genesys Workspace Web Services API v2 server for tests (cargo feature `testing`).
 ///
-/// [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; point the [`Client`] at [`Simulator::base_url`](crate::testing::Simulator::base_url). It checks the auth scheme's credentials (by default those of [`Credentials::default`](crate::testing::Credentials::default)), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint ([`Simulator::script`](crate::testing::Simulator::script), [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it receives is kept ([`Simulator::requests`](crate::testing::Simulator::requests)).
+/// [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; point the [`Client`] at [`Simulator::base_url`](crate::testing::Simulator::base_url). It checks the auth scheme's credentials (by default those of [`Credentials::default`](crate::testing::Credentials::default)), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint, named by its typed request ([`Simulator::endpoint`](crate::testing::Simulator::endpoint): a documented error by its `Error` variant, an output, a delay, a dropped connection) or by id ([`Simulator::script`](crate::testing::Simulator::script), [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it receives is kept, as it arrived ([`Simulator::requests`](crate::testing::Simulator::requests)) and decoded into the endpoint's `Request` ([`Simulator::received`](crate::testing::Simulator::received)).
+///
+/// Codes it answers for failures every endpoint shares (the spec's `error_roles`):
+///
+/// - `invalid_parameter`: `10` (Inferred, not stated by the source: The Return Values page describes 10 as "the provided value is not within the range of valid values"; that it also answers a too-long value or one breaking a pattern is not stated (2 reads "not valid for the current state", a state problem, not a value one).)
+/// - `missing_parameter`: `1`
+/// - `unauthenticated`: `20`
 pub mod testing {
     pub use ::switchboard_runtime::sim::{
-        Credentials, Received, Script, Simulator, SimulatorBuilder,
+        Credentials, EndpointScript, Received, Script, Simulator, SimulatorBuilder,
     };
     /// The spec data the simulator serves: endpoints, constraints, samples, error codes,
     /// envelope and auth scheme, as the generator read them.
-    pub const SIMULATION: &str = "{\"base_path\":\"/api/v2\",\"envelope\":{\"payload_field\":null,\"code_field\":\"statusCode\",\"success\":0,\"message_field\":\"statusMessage\",\"request_id_field\":null,\"http_status_errors\":false},\"auth\":{\"scheme\":\"basic_csrf\",\"csrf_header_name_header\":\"X-CSRF-HEADER\",\"csrf_token_header\":\"X-CSRF-TOKEN\",\"csrf_refresh_path\":\"/me\",\"csrf_failure_status\":403,\"csrf_failure_text\":\"Missing or invalid Csrf token\",\"session_cookie\":\"JSESSIONID\",\"description\":\"CSRF protection is enabled per node by `enableCsrfProtection: true` (application.yaml, or server-settings.yaml up to 8.5.201.09); CORS `exposedHeaders` must then include `X-CSRF-HEADER,X-CSRF-TOKEN`. Send any GET (e.g. `GET /api/v2/me`); the response carries `X-CSRF-HEADER: X-CSRF-TOKEN` (the name of the header to use) and `X-CSRF-TOKEN: 4a92be65-ec55-4aa2-b9df-9518fd870f2f` (the value). Cache both and send the named header with the token on every PUT/POST/DELETE. The token lives with the HTTP session: the client must keep cookies (at least `JSESSIONID`; the sample also shows an `AWSELB` load-balancer cookie). A missing token or a missing cookie gets HTTP 403 with body text `Missing or invalid Csrf token`. Documented sample write: `POST /api/v2/me` with `Authorization: Basic …`, `X-CSRF-TOKEN: …`, `Cookie: JSESSIONID=…`, body `{\\\"operationName\\\": \\\"StartContactCenterSession\\\", \\\"channels\\\": [\\\"voice\\\"]}`.\"},\"errors\":[{\"code\":\"1\",\"http_status\":null,\"message\":null,\"meaning\":\"A required parameter is missing in the request.\"},{\"code\":\"2\",\"http_status\":null,\"message\":null,\"meaning\":\"A specified parameter is not valid for the current state.\"},{\"code\":\"3\",\"http_status\":null,\"message\":null,\"meaning\":\"The operation is forbidden.\"},{\"code\":\"4\",\"http_status\":null,\"message\":null,\"meaning\":\"An internal error occurred. This could occur if an internal error occurred with Web Services or with one of the servers working with Web Services (for example: Cassandra or a Genesys Framework component).\"},{\"code\":\"5\",\"http_status\":null,\"message\":null,\"meaning\":\"The user does not have permission to perform this operation.\"},{\"code\":\"6\",\"http_status\":null,\"message\":null,\"meaning\":\"The requested resource could not be found.\"},{\"code\":\"7\",\"http_status\":null,\"message\":null,\"meaning\":\"The operation was partially successful. Returned if at least one action in a bulk operation succeeded. More information is available in the Partial Success section.\"},{\"code\":\"8\",\"http_status\":null,\"message\":null,\"meaning\":\"Change password demanded. Web Services requested a password change for the user.\"},{\"code\":\"9\",\"http_status\":null,\"message\":null,\"meaning\":\"Processing incomplete\"},{\"code\":\"10\",\"http_status\":null,\"message\":null,\"meaning\":\"Input validation error - the provided value is not within the range of valid values\"},{\"code\":\"11\",\"http_status\":null,\"message\":null,\"meaning\":\"User requested to change read-only property\"},{\"code\":\"12\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to retrieve resource error\"},{\"code\":\"13\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to create resource error\"},{\"code\":\"14\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to delete resource error\"},{\"code\":\"15\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to update resource error\"},{\"code\":\"16\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to assign resource error\"},{\"code\":\"17\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to unassign resource error\"},{\"code\":\"18\",\"http_status\":null,\"message\":null,\"meaning\":\"Resource already exists\"},{\"code\":\"19\",\"http_status\":null,\"message\":null,\"meaning\":\"Resource already in use\"},{\"code\":\"20\",\"http_status\":null,\"message\":null,\"meaning\":\"User is not authenticated. Any subsequent request should provide credentials (body sample `{\\\"statusCode\\\":20,\\\"statusMessage\\\":\\\"Access de…\\\"}`, message truncated in the public copy; GEN-1).\"}],\"delivery\":{\"bayeux\":{\"path\":\"/notifications\"}},\"events\":[{\"name\":\"ParticipantsUpdated\",\"channel\":\"/v2/me/calls\",\"sample\":{\"data\":{\"notificationType\":\"ParticipantsUpdated\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000O\",\"state\":\"Established\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000O\",\"connId\":\"0071027198180018\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15002\",\"phoneNumber\":\"15002\",\"digits\":\"15002\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SendDtmf\",\"InitiateConference\",\"Hold\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\"],\"duration\":\"43\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000O\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}},{\"name\":\"StatusChange\",\"channel\":\"/v2/me/calls\",\"sample\":{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"state\":\"Held\",\"callUuid\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"connId\":\"007102719260b012\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15000\",\"callType\":\"Internal\",\"capabilities\":[\"SingleStepTransfer\",\"InitiateConference\",\"Retrieve\",\"SingleStepConference\",\"InitiateTransfer\",\"DeleteUserData\",\"AttachUserData\",\"DeleteUserDataPair\",\"Hangup\",\"UpdateUserData\"],\"duration\":\"30\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\",\"path\":\"/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}},{\"name\":\"CallRecordingStateChange\",\"channel\":\"/v2/me/calls\",\"sample\":{\"data\":{\"notificationType\":\"CallRecordingStateChange\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000V\",\"state\":\"Established\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000V\",\"connId\":\"007102719818001f\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SendDtmf\",\"InitiateConference\",\"Hold\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\",\"PauseCallRecording\",\"StopCallRecording\"],\"userData\":{\"GSIP_RECORD\":\"ON\",\"IW_BundleUid\":\"717f9130-a1d9-4092-f8b9-7804ee2592ea\",\"IW_CaseUid\":\"d7e2c775-edaa-4d1e-b65c-bd48371b43ad\",\"GSIP_REC_FN\":\"01RCC3N118B1V0SL8O7GK2LAES00000V_15000_15000_15001_2015-10-16_14-26-23_hpe-voicevm-70-dot-genesyslab-dot-com__%3Ccont_center_id%3E\"},\"duration\":\"34\",\"mute\":\"Off\",\"recordingState\":\"Recording\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000V\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000V\"},\"phoneNumber\":\"15000\",\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}}],\"endpoints\":[{\"id\":\"aux_work\",\"method\":\"POST\",\"path\":\"/me/channels/voice\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"AuxWork\"}],\"params\":[],\"body\":[],\"errors\":[],\"events\":[\"DeviceStateChangeMessage\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"complete_conference\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"CompleteConference\"}],\"params\":[{\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"consultCallUri\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"dial\",\"method\":\"POST\",\"path\":\"/me/devices/{id}/calls\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"Dial\"}],\"params\":[{\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"destination\",\"required\":true,\"from_auth\":false,\"kind\":\"named\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"location\",\"required\":false,\"from_auth\":false,\"kind\":\"json\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"userData\",\"required\":false,\"from_auth\":false,\"kind\":\"map\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"outboundCallerId\",\"required\":false,\"from_auth\":false,\"kind\":\"json\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"012PUFMMS0ASNAK48O7GK2LAES000004\",\"state\":\"Dialing\",\"callUuid\":\"012PUFMMS0ASNAK48O7GK2LAES000004\",\"connId\":\"007102719260b004\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15002\",\"phoneNumber\":\"15002\",\"digits\":\"15002\"}],\"dnis\":\"15002\",\"callType\":\"Internal\",\"capabilities\":[\"SendDtmf\",\"DeleteUserData\",\"AttachUserData\",\"DeleteUserDataPair\",\"Hangup\",\"UpdateUserData\"],\"duration\":\"0\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES000004\",\"path\":\"/calls/012PUFMMS0ASNAK48O7GK2LAES000004\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]},{\"name\":\"with_user_data\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"hangup\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"Hangup\"}],\"params\":[{\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"state\":\"Released\",\"callUuid\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"connId\":\"007102719260b012\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15000\",\"callType\":\"Internal\",\"capabilities\":[],\"duration\":\"672\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\",\"path\":\"/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]}]},{\"id\":\"hold\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"Hold\"}],\"params\":[{\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"state\":\"Held\",\"callUuid\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"connId\":\"007102719260b012\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15000\",\"callType\":\"Internal\",\"capabilities\":[\"SingleStepTransfer\",\"InitiateConference\",\"Retrieve\",\"SingleStepConference\",\"InitiateTransfer\",\"DeleteUserData\",\"AttachUserData\",\"DeleteUserDataPair\",\"Hangup\",\"UpdateUserData\"],\"duration\":\"30\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\",\"path\":\"/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]}]},{\"id\":\"initiate_conference\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"InitiateConference\"}],\"params\":[{\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"destination\",\"required\":true,\"from_auth\":false,\"kind\":\"named\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"location\",\"required\":false,\"from_auth\":false,\"kind\":\"json\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"userData\",\"required\":false,\"from_auth\":false,\"kind\":\"map\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"initiate_transfer\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"InitiateTransfer\"}],\"params\":[{\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"destination\",\"required\":true,\"from_auth\":false,\"kind\":\"named\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"location\",\"required\":false,\"from_auth\":false,\"kind\":\"json\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"userData\",\"required\":false,\"from_auth\":false,\"kind\":\"map\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000M\",\"state\":\"Held\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000M\",\"connId\":\"0071027198180011\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SwapCalls\",\"InitiateConference\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\",\"CompleteTransfer\"],\"duration\":\"99\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000M\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000M\"},\"phoneNumber\":\"15000\",\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]}]},{\"id\":\"not_ready\",\"method\":\"POST\",\"path\":\"/me/channels/voice\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"NotReady\"}],\"params\":[],\"body\":[],\"errors\":[],\"events\":[\"DeviceStateChangeMessage\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"ready\",\"method\":\"POST\",\"path\":\"/me/channels/voice\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"Ready\"}],\"params\":[],\"body\":[{\"location\":\"body\",\"name\":\"workmode\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[],\"events\":[\"DeviceStateChangeMessage\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"remove_participant_from_conference\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"RemoveParticipantFromConference\"}],\"params\":[{\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"participant\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[],\"events\":[\"ParticipantsUpdated\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"ParticipantsUpdated\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000O\",\"state\":\"Established\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000O\",\"connId\":\"0071027198180018\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15002\",\"phoneNumber\":\"15002\",\"digits\":\"15002\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SendDtmf\",\"InitiateConference\",\"Hold\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\"],\"duration\":\"43\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000O\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]}]},{\"id\":\"single_step_transfer\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"SingleStepTransfer\"}],\"params\":[{\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"destination\",\"required\":true,\"from_auth\":false,\"kind\":\"named\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"location\",\"required\":false,\"from_auth\":false,\"kind\":\"json\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"userData\",\"required\":false,\"from_auth\":false,\"kind\":\"map\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000D\",\"state\":\"Released\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000D\",\"connId\":\"007102719818000d\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[],\"duration\":\"20\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000D\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000D\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]},{\"name\":\"with_user_data\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"start_call_recording\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"StartCallRecording\"}],\"params\":[{\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[],\"events\":[\"CallRecordingStateChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"CallRecordingStateChange\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000V\",\"state\":\"Established\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000V\",\"connId\":\"007102719818001f\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SendDtmf\",\"InitiateConference\",\"Hold\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\",\"PauseCallRecording\",\"StopCallRecording\"],\"userData\":{\"GSIP_RECORD\":\"ON\",\"IW_BundleUid\":\"717f9130-a1d9-4092-f8b9-7804ee2592ea\",\"IW_CaseUid\":\"d7e2c775-edaa-4d1e-b65c-bd48371b43ad\",\"GSIP_REC_FN\":\"01RCC3N118B1V0SL8O7GK2LAES00000V_15000_15000_15001_2015-10-16_14-26-23_hpe-voicevm-70-dot-genesyslab-dot-com__%3Ccont_center_id%3E\"},\"duration\":\"34\",\"mute\":\"Off\",\"recordingState\":\"Recording\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000V\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000V\"},\"phoneNumber\":\"15000\",\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]}]},{\"id\":\"start_contact_center_session\",\"method\":\"POST\",\"path\":\"/me\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"StartContactCenterSession\"}],\"params\":[],\"body\":[{\"location\":\"body\",\"name\":\"channels\",\"required\":true,\"from_auth\":false,\"kind\":\"array\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"place\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"devicePath\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"loginCode\",\"required\":false,\"from_auth\":false,\"kind\":\"json\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"queue\",\"required\":false,\"from_auth\":false,\"kind\":\"json\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[{\"code\":\"7\",\"http_status\":null,\"message\":null,\"meaning\":\"For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7.\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]}]}";
+    pub const SIMULATION: &str = "{\"base_path\":\"/api/v2\",\"envelope\":{\"payload_field\":null,\"code_field\":\"statusCode\",\"success\":0,\"message_field\":\"statusMessage\",\"request_id_field\":null,\"http_status_errors\":false},\"auth\":{\"scheme\":\"basic_csrf\",\"csrf_header_name_header\":\"X-CSRF-HEADER\",\"csrf_token_header\":\"X-CSRF-TOKEN\",\"csrf_refresh_path\":\"/me\",\"csrf_failure_status\":403,\"csrf_failure_text\":\"Missing or invalid Csrf token\",\"session_cookie\":\"JSESSIONID\",\"description\":\"CSRF protection is enabled per node by `enableCsrfProtection: true` (application.yaml, or server-settings.yaml up to 8.5.201.09); CORS `exposedHeaders` must then include `X-CSRF-HEADER,X-CSRF-TOKEN`. Send any GET (e.g. `GET /api/v2/me`); the response carries `X-CSRF-HEADER: X-CSRF-TOKEN` (the name of the header to use) and `X-CSRF-TOKEN: 4a92be65-ec55-4aa2-b9df-9518fd870f2f` (the value). Cache both and send the named header with the token on every PUT/POST/DELETE. The token lives with the HTTP session: the client must keep cookies (at least `JSESSIONID`; the sample also shows an `AWSELB` load-balancer cookie). A missing token or a missing cookie gets HTTP 403 with body text `Missing or invalid Csrf token`. Documented sample write: `POST /api/v2/me` with `Authorization: Basic …`, `X-CSRF-TOKEN: …`, `Cookie: JSESSIONID=…`, body `{\\\"operationName\\\": \\\"StartContactCenterSession\\\", \\\"channels\\\": [\\\"voice\\\"]}`.\"},\"errors\":[{\"code\":\"1\",\"http_status\":null,\"message\":null,\"meaning\":\"A required parameter is missing in the request.\"},{\"code\":\"2\",\"http_status\":null,\"message\":null,\"meaning\":\"A specified parameter is not valid for the current state.\"},{\"code\":\"3\",\"http_status\":null,\"message\":null,\"meaning\":\"The operation is forbidden.\"},{\"code\":\"4\",\"http_status\":null,\"message\":null,\"meaning\":\"An internal error occurred. This could occur if an internal error occurred with Web Services or with one of the servers working with Web Services (for example: Cassandra or a Genesys Framework component).\"},{\"code\":\"5\",\"http_status\":null,\"message\":null,\"meaning\":\"The user does not have permission to perform this operation.\"},{\"code\":\"6\",\"http_status\":null,\"message\":null,\"meaning\":\"The requested resource could not be found.\"},{\"code\":\"7\",\"http_status\":null,\"message\":null,\"meaning\":\"The operation was partially successful. Returned if at least one action in a bulk operation succeeded. More information is available in the Partial Success section.\"},{\"code\":\"8\",\"http_status\":null,\"message\":null,\"meaning\":\"Change password demanded. Web Services requested a password change for the user.\"},{\"code\":\"9\",\"http_status\":null,\"message\":null,\"meaning\":\"Processing incomplete\"},{\"code\":\"10\",\"http_status\":null,\"message\":null,\"meaning\":\"Input validation error - the provided value is not within the range of valid values\"},{\"code\":\"11\",\"http_status\":null,\"message\":null,\"meaning\":\"User requested to change read-only property\"},{\"code\":\"12\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to retrieve resource error\"},{\"code\":\"13\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to create resource error\"},{\"code\":\"14\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to delete resource error\"},{\"code\":\"15\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to update resource error\"},{\"code\":\"16\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to assign resource error\"},{\"code\":\"17\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to unassign resource error\"},{\"code\":\"18\",\"http_status\":null,\"message\":null,\"meaning\":\"Resource already exists\"},{\"code\":\"19\",\"http_status\":null,\"message\":null,\"meaning\":\"Resource already in use\"},{\"code\":\"20\",\"http_status\":null,\"message\":null,\"meaning\":\"User is not authenticated. Any subsequent request should provide credentials (body sample `{\\\"statusCode\\\":20,\\\"statusMessage\\\":\\\"Access de…\\\"}`, message truncated in the public copy; GEN-1).\"}],\"error_roles\":{\"invalid_parameter\":\"10\",\"missing_parameter\":\"1\",\"unauthenticated\":\"20\"},\"delivery\":{\"bayeux\":{\"path\":\"/notifications\",\"hold_ms\":25000}},\"events\":[{\"name\":\"ParticipantsUpdated\",\"channel\":\"/v2/me/calls\",\"sample\":{\"data\":{\"notificationType\":\"ParticipantsUpdated\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000O\",\"state\":\"Established\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000O\",\"connId\":\"0071027198180018\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15002\",\"phoneNumber\":\"15002\",\"digits\":\"15002\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SendDtmf\",\"InitiateConference\",\"Hold\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\"],\"duration\":\"43\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000O\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}},{\"name\":\"StatusChange\",\"channel\":\"/v2/me/calls\",\"sample\":{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"state\":\"Held\",\"callUuid\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"connId\":\"007102719260b012\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15000\",\"callType\":\"Internal\",\"capabilities\":[\"SingleStepTransfer\",\"InitiateConference\",\"Retrieve\",\"SingleStepConference\",\"InitiateTransfer\",\"DeleteUserData\",\"AttachUserData\",\"DeleteUserDataPair\",\"Hangup\",\"UpdateUserData\"],\"duration\":\"30\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\",\"path\":\"/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}},{\"name\":\"CallRecordingStateChange\",\"channel\":\"/v2/me/calls\",\"sample\":{\"data\":{\"notificationType\":\"CallRecordingStateChange\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000V\",\"state\":\"Established\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000V\",\"connId\":\"007102719818001f\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SendDtmf\",\"InitiateConference\",\"Hold\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\",\"PauseCallRecording\",\"StopCallRecording\"],\"userData\":{\"GSIP_RECORD\":\"ON\",\"IW_BundleUid\":\"717f9130-a1d9-4092-f8b9-7804ee2592ea\",\"IW_CaseUid\":\"d7e2c775-edaa-4d1e-b65c-bd48371b43ad\",\"GSIP_REC_FN\":\"01RCC3N118B1V0SL8O7GK2LAES00000V_15000_15000_15001_2015-10-16_14-26-23_hpe-voicevm-70-dot-genesyslab-dot-com__%3Ccont_center_id%3E\"},\"duration\":\"34\",\"mute\":\"Off\",\"recordingState\":\"Recording\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000V\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000V\"},\"phoneNumber\":\"15000\",\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}}],\"endpoints\":[{\"id\":\"aux_work\",\"method\":\"POST\",\"path\":\"/me/channels/voice\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"AuxWork\"}],\"params\":[],\"body\":[],\"errors\":[],\"events\":[\"DeviceStateChangeMessage\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"complete_conference\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"CompleteConference\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"consultCallUri\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"dial\",\"method\":\"POST\",\"path\":\"/me/devices/{id}/calls\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"Dial\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[{\"kind\":\"object\",\"fields\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"phoneNumber\",\"required\":true,\"from_auth\":false}],\"location\":\"body\",\"name\":\"destination\",\"required\":true,\"from_auth\":false},{\"kind\":\"json\",\"location\":\"body\",\"name\":\"location\",\"required\":false,\"from_auth\":false},{\"kind\":\"map\",\"values\":{\"kind\":\"json\"},\"location\":\"body\",\"name\":\"userData\",\"required\":false,\"from_auth\":false},{\"kind\":\"json\",\"location\":\"body\",\"name\":\"outboundCallerId\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"012PUFMMS0ASNAK48O7GK2LAES000004\",\"state\":\"Dialing\",\"callUuid\":\"012PUFMMS0ASNAK48O7GK2LAES000004\",\"connId\":\"007102719260b004\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15002\",\"phoneNumber\":\"15002\",\"digits\":\"15002\"}],\"dnis\":\"15002\",\"callType\":\"Internal\",\"capabilities\":[\"SendDtmf\",\"DeleteUserData\",\"AttachUserData\",\"DeleteUserDataPair\",\"Hangup\",\"UpdateUserData\"],\"duration\":\"0\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES000004\",\"path\":\"/calls/012PUFMMS0ASNAK48O7GK2LAES000004\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]},{\"name\":\"with_user_data\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"hangup\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"Hangup\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"state\":\"Released\",\"callUuid\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"connId\":\"007102719260b012\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15000\",\"callType\":\"Internal\",\"capabilities\":[],\"duration\":\"672\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\",\"path\":\"/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]}]},{\"id\":\"hold\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"Hold\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"state\":\"Held\",\"callUuid\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"connId\":\"007102719260b012\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15000\",\"callType\":\"Internal\",\"capabilities\":[\"SingleStepTransfer\",\"InitiateConference\",\"Retrieve\",\"SingleStepConference\",\"InitiateTransfer\",\"DeleteUserData\",\"AttachUserData\",\"DeleteUserDataPair\",\"Hangup\",\"UpdateUserData\"],\"duration\":\"30\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\",\"path\":\"/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]}]},{\"id\":\"initiate_conference\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"InitiateConference\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[{\"kind\":\"object\",\"fields\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"phoneNumber\",\"required\":true,\"from_auth\":false}],\"location\":\"body\",\"name\":\"destination\",\"required\":true,\"from_auth\":false},{\"kind\":\"json\",\"location\":\"body\",\"name\":\"location\",\"required\":false,\"from_auth\":false},{\"kind\":\"map\",\"values\":{\"kind\":\"json\"},\"location\":\"body\",\"name\":\"userData\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"initiate_transfer\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"InitiateTransfer\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[{\"kind\":\"object\",\"fields\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"phoneNumber\",\"required\":true,\"from_auth\":false}],\"location\":\"body\",\"name\":\"destination\",\"required\":true,\"from_auth\":false},{\"kind\":\"json\",\"location\":\"body\",\"name\":\"location\",\"required\":false,\"from_auth\":false},{\"kind\":\"map\",\"values\":{\"kind\":\"json\"},\"location\":\"body\",\"name\":\"userData\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000M\",\"state\":\"Held\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000M\",\"connId\":\"0071027198180011\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SwapCalls\",\"InitiateConference\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\",\"CompleteTransfer\"],\"duration\":\"99\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000M\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000M\"},\"phoneNumber\":\"15000\",\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]}]},{\"id\":\"not_ready\",\"method\":\"POST\",\"path\":\"/me/channels/voice\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"NotReady\"}],\"params\":[],\"body\":[],\"errors\":[],\"events\":[\"DeviceStateChangeMessage\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"ready\",\"method\":\"POST\",\"path\":\"/me/channels/voice\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"Ready\"}],\"params\":[],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"workmode\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[\"DeviceStateChangeMessage\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"remove_participant_from_conference\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"RemoveParticipantFromConference\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"participant\",\"required\":true,\"from_auth\":false}],\"errors\":[],\"events\":[\"ParticipantsUpdated\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"ParticipantsUpdated\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000O\",\"state\":\"Established\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000O\",\"connId\":\"0071027198180018\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15002\",\"phoneNumber\":\"15002\",\"digits\":\"15002\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SendDtmf\",\"InitiateConference\",\"Hold\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\"],\"duration\":\"43\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000O\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]}]},{\"id\":\"single_step_transfer\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"SingleStepTransfer\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[{\"kind\":\"object\",\"fields\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"phoneNumber\",\"required\":true,\"from_auth\":false}],\"location\":\"body\",\"name\":\"destination\",\"required\":true,\"from_auth\":false},{\"kind\":\"json\",\"location\":\"body\",\"name\":\"location\",\"required\":false,\"from_auth\":false},{\"kind\":\"map\",\"values\":{\"kind\":\"json\"},\"location\":\"body\",\"name\":\"userData\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000D\",\"state\":\"Released\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000D\",\"connId\":\"007102719818000d\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[],\"duration\":\"20\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000D\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000D\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]},{\"name\":\"with_user_data\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"start_call_recording\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"StartCallRecording\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[],\"errors\":[],\"events\":[\"CallRecordingStateChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"CallRecordingStateChange\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000V\",\"state\":\"Established\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000V\",\"connId\":\"007102719818001f\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SendDtmf\",\"InitiateConference\",\"Hold\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\",\"PauseCallRecording\",\"StopCallRecording\"],\"userData\":{\"GSIP_RECORD\":\"ON\",\"IW_BundleUid\":\"717f9130-a1d9-4092-f8b9-7804ee2592ea\",\"IW_CaseUid\":\"d7e2c775-edaa-4d1e-b65c-bd48371b43ad\",\"GSIP_REC_FN\":\"01RCC3N118B1V0SL8O7GK2LAES00000V_15000_15000_15001_2015-10-16_14-26-23_hpe-voicevm-70-dot-genesyslab-dot-com__%3Ccont_center_id%3E\"},\"duration\":\"34\",\"mute\":\"Off\",\"recordingState\":\"Recording\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000V\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000V\"},\"phoneNumber\":\"15000\",\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]}]},{\"id\":\"start_contact_center_session\",\"method\":\"POST\",\"path\":\"/me\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"StartContactCenterSession\"}],\"params\":[],\"body\":[{\"kind\":\"array\",\"items\":{\"kind\":\"string\"},\"location\":\"body\",\"name\":\"channels\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"place\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"devicePath\",\"required\":false,\"from_auth\":false},{\"kind\":\"json\",\"location\":\"body\",\"name\":\"loginCode\",\"required\":false,\"from_auth\":false},{\"kind\":\"json\",\"location\":\"body\",\"name\":\"queue\",\"required\":false,\"from_auth\":false}],\"errors\":[{\"code\":\"7\",\"http_status\":null,\"message\":null,\"meaning\":\"For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7.\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]}]}";
     /// A simulator of this service, to configure and then `start().await`.
     pub fn simulator() -> SimulatorBuilder {
         SimulatorBuilder::new(SIMULATION)
             .expect("the generator's document matches the runtime's reader")
+    }
+    /// `FromJson` of every endpoint's `Request`, keyed by wire names.
+    mod requests {
+        use crate::aux_work::Request as AuxWork;
+        ::switchboard_runtime::wire_object!(AuxWork {});
+        use crate::complete_conference::Request as CompleteConference;
+        ::switchboard_runtime::wire_object!(
+            CompleteConference { required id = "id", optional consult_call_uri =
+            "consultCallUri" }
+        );
+        use crate::dial::Request as Dial;
+        ::switchboard_runtime::wire_object!(
+            Dial { required id = "id", required destination = "destination", optional
+            location = "location", optional user_data = "userData", optional
+            outbound_caller_id = "outboundCallerId" }
+        );
+        use crate::hangup::Request as Hangup;
+        ::switchboard_runtime::wire_object!(Hangup { required id = "id" });
+        use crate::hold::Request as Hold;
+        ::switchboard_runtime::wire_object!(Hold { required id = "id" });
+        use crate::initiate_conference::Request as InitiateConference;
+        ::switchboard_runtime::wire_object!(
+            InitiateConference { required id = "id", required destination =
+            "destination", optional location = "location", optional user_data =
+            "userData" }
+        );
+        use crate::initiate_transfer::Request as InitiateTransfer;
+        ::switchboard_runtime::wire_object!(
+            InitiateTransfer { required id = "id", required destination = "destination",
+            optional location = "location", optional user_data = "userData" }
+        );
+        use crate::not_ready::Request as NotReady;
+        ::switchboard_runtime::wire_object!(NotReady {});
+        use crate::ready::Request as Ready;
+        ::switchboard_runtime::wire_object!(Ready { optional workmode = "workmode" });
+        use crate::remove_participant_from_conference::Request as RemoveParticipantFromConference;
+        ::switchboard_runtime::wire_object!(
+            RemoveParticipantFromConference { required id = "id", required participant =
+            "participant" }
+        );
+        use crate::single_step_transfer::Request as SingleStepTransfer;
+        ::switchboard_runtime::wire_object!(
+            SingleStepTransfer { required id = "id", required destination =
+            "destination", optional location = "location", optional user_data =
+            "userData" }
+        );
+        use crate::start_call_recording::Request as StartCallRecording;
+        ::switchboard_runtime::wire_object!(StartCallRecording { required id = "id" });
+        use crate::start_contact_center_session::Request as StartContactCenterSession;
+        ::switchboard_runtime::wire_object!(
+            StartContactCenterSession { required channels = "channels", optional place =
+            "place", optional device_path = "devicePath", optional login_code =
+            "loginCode", optional queue = "queue" }
+        );
     }
 }
 #[rustfmt::skip]
@@ -1223,6 +1308,17 @@ pub mod aux_work {
             let request = Request {};
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1372,11 +1468,15 @@ pub mod complete_conference {
     }
     impl RequestBuilder {
         /// The id of a call of the conference (the `{id}` of the request URL `/api/v2/me/calls/{id}`; the sample posts to the consult call 01RCC3N118B1V0SL8O7GK2LAES00000B).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// You can use this optional parameter to specify the consult call that should be used to complete the conference. If not provided, Web Services determines the related call.
+        ///
+        /// Optional.
         pub fn consult_call_uri(mut self, value: impl Into<String>) -> Self {
             self.consult_call_uri = Some(value.into());
             self
@@ -1390,6 +1490,17 @@ pub mod complete_conference {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1572,11 +1683,15 @@ pub mod dial {
     }
     impl RequestBuilder {
         /// The id of the device to dial from (the `{id}` of the request URL `/api/v2/me/devices/{id}/calls`).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// A JSON object that includes the number to be dialed (`{"phoneNumber": "5551212"}` on the 8.5.2 draft).
+        ///
+        /// Required: `build` fails without it.
         pub fn destination(
             mut self,
             value: impl Into<super::types::Destination>,
@@ -1585,6 +1700,8 @@ pub mod dial {
             self
         }
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
+        ///
+        /// Optional.
         pub fn location(
             mut self,
             value: impl Into<::switchboard_runtime::serde_json::Value>,
@@ -1593,6 +1710,8 @@ pub mod dial {
             self
         }
         /// An optional JSON object that includes key/value data to be included with the call (`{"Product": "Guitars"}` on the 8.5.2 draft).
+        ///
+        /// Optional.
         pub fn user_data(
             mut self,
             value: impl Into<
@@ -1606,6 +1725,8 @@ pub mod dial {
             self
         }
         /// An optional parameter that is used by Web Services to set the outbound caller Id attribute for the corresponding T-Server requests.
+        ///
+        /// Optional.
         pub fn outbound_caller_id(
             mut self,
             value: impl Into<::switchboard_runtime::serde_json::Value>,
@@ -1625,6 +1746,17 @@ pub mod dial {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1779,6 +1911,8 @@ pub mod hangup {
     }
     impl RequestBuilder {
         /// The id of the call to hang up (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
@@ -1791,6 +1925,17 @@ pub mod hangup {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1934,6 +2079,8 @@ pub mod hold {
     }
     impl RequestBuilder {
         /// The id of the call to place on hold (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
@@ -1946,6 +2093,17 @@ pub mod hold {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2118,11 +2276,15 @@ pub mod initiate_conference {
     }
     impl RequestBuilder {
         /// The id of the call to place on hold (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// A JSON object that includes the number to be dialed.
+        ///
+        /// Required: `build` fails without it.
         pub fn destination(
             mut self,
             value: impl Into<super::types::Destination>,
@@ -2131,6 +2293,8 @@ pub mod initiate_conference {
             self
         }
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
+        ///
+        /// Optional.
         pub fn location(
             mut self,
             value: impl Into<::switchboard_runtime::serde_json::Value>,
@@ -2139,6 +2303,8 @@ pub mod initiate_conference {
             self
         }
         /// An optional JSON object that includes key/value data to be included with the call.
+        ///
+        /// Optional.
         pub fn user_data(
             mut self,
             value: impl Into<
@@ -2162,6 +2328,17 @@ pub mod initiate_conference {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2341,11 +2518,15 @@ pub mod initiate_transfer {
     }
     impl RequestBuilder {
         /// The id of the call to transfer (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// A JSON object that includes the number to be dialed.
+        ///
+        /// Required: `build` fails without it.
         pub fn destination(
             mut self,
             value: impl Into<super::types::Destination>,
@@ -2354,6 +2535,8 @@ pub mod initiate_transfer {
             self
         }
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
+        ///
+        /// Optional.
         pub fn location(
             mut self,
             value: impl Into<::switchboard_runtime::serde_json::Value>,
@@ -2362,6 +2545,8 @@ pub mod initiate_transfer {
             self
         }
         /// An optional JSON object that includes key/value data to be included with the call.
+        ///
+        /// Optional.
         pub fn user_data(
             mut self,
             value: impl Into<
@@ -2385,6 +2570,17 @@ pub mod initiate_transfer {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2536,6 +2732,17 @@ pub mod not_ready {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -2680,6 +2887,8 @@ pub mod ready {
     }
     impl RequestBuilder {
         /// This optional parameter specifies which workmode is applied to the Ready operation. Valid values are ManualIn and AutoIn.
+        ///
+        /// Optional.
         pub fn workmode(mut self, value: impl Into<ReadyWorkmode>) -> Self {
             self.workmode = Some(value.into());
             self
@@ -2690,6 +2899,17 @@ pub mod ready {
             let request = Request { workmode: self.workmode };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2895,11 +3115,15 @@ pub mod remove_participant_from_conference {
     }
     impl RequestBuilder {
         /// The id of the conference call (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// The participant to be removed from the conference call.
+        ///
+        /// Required: `build` fails without it.
         pub fn participant(mut self, value: impl Into<String>) -> Self {
             self.participant = Some(value.into());
             self
@@ -2913,6 +3137,17 @@ pub mod remove_participant_from_conference {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3085,11 +3320,15 @@ pub mod single_step_transfer {
     }
     impl RequestBuilder {
         /// The id of the call to transfer (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
         /// A JSON object that includes the number to be dialed.
+        ///
+        /// Required: `build` fails without it.
         pub fn destination(
             mut self,
             value: impl Into<super::types::Destination>,
@@ -3098,6 +3337,8 @@ pub mod single_step_transfer {
             self
         }
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
+        ///
+        /// Optional.
         pub fn location(
             mut self,
             value: impl Into<::switchboard_runtime::serde_json::Value>,
@@ -3106,6 +3347,8 @@ pub mod single_step_transfer {
             self
         }
         /// An optional JSON object that includes key/value data to be included with the call.
+        ///
+        /// Optional.
         pub fn user_data(
             mut self,
             value: impl Into<
@@ -3129,6 +3372,17 @@ pub mod single_step_transfer {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3283,6 +3537,8 @@ pub mod start_call_recording {
     }
     impl RequestBuilder {
         /// The id of the call to record (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
+        ///
+        /// Required: `build` fails without it.
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
@@ -3295,6 +3551,17 @@ pub mod start_call_recording {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3479,21 +3746,29 @@ pub mod start_contact_center_session {
     }
     impl RequestBuilder {
         /// An array of channels the agent uses in the session. Valid channel names are voice and any valid multimedia channel (for example, email, chat, workitem, IM session). If an error occurs on a given channel, Web Services returns a response with the error statusCode and information about what went wrong. For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7. The successful part of the operation (voice) returns statusCode:0 while the failed part of the operation (chat) returns a statusCode and statusMessage that provide information about why it failed. If all channel operations fail, Web Services only returns a statusCode and statusMessage for one of the channels.
+        ///
+        /// Required: `build` fails without it.
         pub fn channels(mut self, value: impl Into<Vec<String>>) -> Self {
             self.channels = Some(value.into());
             self
         }
         /// This optional parameter specifies the place that should be used for the session. If not specified, then Web Services uses the default place for the agent. If specified and the place contains one device, then Web Services logs in the user on that device for the duration of the session. If the place contains more than one device, then Web Services logs in the user on the ACDPosition. In this scenario, if the place doesn't contain an ACDPosition or if it has multiple ACDPositions, then the StartContactCenterSession operation fails. Note: If there are multiple ACDPositions, you should specify the devicePath. When the client ends the session, Web Services restores the default dev…
+        ///
+        /// Optional.
         pub fn place(mut self, value: impl Into<String>) -> Self {
             self.place = Some(value.into());
             self
         }
         /// Named in the `place` description ("If there are multiple ACDPositions, you should specify the devicePath"); its own table row is beyond the cut in the stored copy.
+        ///
+        /// Optional.
         pub fn device_path(mut self, value: impl Into<String>) -> Self {
             self.device_path = Some(value.into());
             self
         }
         /// optional attribute that specifies the agent login to use in the operation. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
+        ///
+        /// Optional.
         pub fn login_code(
             mut self,
             value: impl Into<::switchboard_runtime::serde_json::Value>,
@@ -3502,6 +3777,8 @@ pub mod start_contact_center_session {
             self
         }
         /// optional attribute that specifies the queue number. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
+        ///
+        /// Optional.
         pub fn queue(
             mut self,
             value: impl Into<::switchboard_runtime::serde_json::Value>,
@@ -3521,6 +3798,17 @@ pub mod start_contact_center_session {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3627,7 +3915,24 @@ pub mod start_contact_center_session {
 ///
 /// One method per endpoint, each an `async fn` in effect: every method is the
 /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
-/// calls.
+/// calls. The futures own a clone of the client (`'static`): they can be spawned.
+/// `RequestBuilder::send(&client)` builds and calls in one step.
+///
+/// # Example
+///
+/// A client of the server, with the documented auth scheme (replace the `your-…` values):
+///
+/// ```rust,no_run
+/// use switchboard_genesys_gws as api;
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = api::Client::builder()
+///     .auth(api::auth::basic_csrf("your-user", api::Secret::new("your-password"))?)
+///     .build()?;
+/// // Then one call per endpoint: `api::<endpoint>::Request::builder()…send(&client).await?`.
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
@@ -3676,8 +3981,8 @@ impl Client {
         request: aux_work::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<aux_work::Output, aux_work::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// CompleteConference: Completes a previously initiated conference.
     ///
@@ -3690,8 +3995,8 @@ impl Client {
             complete_conference::Output,
             complete_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Dial: Initiates a new outbound call to the specified destination.
     ///
@@ -3701,8 +4006,8 @@ impl Client {
         request: dial::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<dial::Output, dial::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Hangup: Hangs up a call.
     ///
@@ -3712,8 +4017,8 @@ impl Client {
         request: hangup::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<hangup::Output, hangup::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Hold: Places a call on hold.
     ///
@@ -3723,8 +4028,8 @@ impl Client {
         request: hold::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<hold::Output, hold::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// InitiateConference: Initiates a two-step conference to the specified destination.
     ///
@@ -3737,8 +4042,8 @@ impl Client {
             initiate_conference::Output,
             initiate_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// InitiateTransfer: Initiates a two-step transfer to the specified destination.
     ///
@@ -3751,8 +4056,8 @@ impl Client {
             initiate_transfer::Output,
             initiate_transfer::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Not Ready: Sets the current user to the NotReady state.
     ///
@@ -3762,8 +4067,8 @@ impl Client {
         request: not_ready::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<not_ready::Output, not_ready::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Ready: Sets the current user to the Ready state.
     ///
@@ -3773,8 +4078,8 @@ impl Client {
         request: ready::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<ready::Output, ready::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// RemoveParticipantFromConference: Removes the specified participant from the conference call.
     ///
@@ -3787,8 +4092,8 @@ impl Client {
             remove_participant_from_conference::Output,
             remove_participant_from_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// SingleStepTransfer: Performs a single-step transfer to the specified destination.
     ///
@@ -3801,8 +4106,8 @@ impl Client {
             single_step_transfer::Output,
             single_step_transfer::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// StartCallRecording: Starts call recording.
     ///
@@ -3815,8 +4120,8 @@ impl Client {
             start_call_recording::Output,
             start_call_recording::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// StartContactCenterSession: Initializes a session for the user with the provided parameters.
     ///
@@ -3829,8 +4134,8 @@ impl Client {
             start_contact_center_session::Output,
             start_contact_center_session::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Opens the event stream: a Bayeux session at `/notifications` (this client's auth applies), subscribed to `/v2/me/calls`, `/v2/me/devices`. Open it before the call whose events you await; drop it to stop. See [`events`] for an example.
     pub fn events(&self) -> events::EventStream {
@@ -3908,6 +4213,9 @@ impl ClientBuilder {
         self
     }
     /// Authenticates with this scheme (see [`auth`] for the ones the API documents).
+    /// Without it, the client uses the documented scheme when that needs no
+    /// credentials, and otherwise every call fails before sending
+    /// (`AuthErrorKind::NoCredentials`); [`without_auth`](Self::without_auth) sends none.
     pub fn auth(mut self, auth: impl ::switchboard_runtime::auth::Auth) -> Self {
         self.config.auth = Some(::std::sync::Arc::new(auth));
         self
@@ -3936,7 +4244,18 @@ impl ClientBuilder {
         self.config.options.attempt_timeout = Some(timeout);
         self
     }
-    /// The client; fails when a base URL variable without default is unset.
+    /// Sends no credentials at all (tests against an in-memory transport, a server
+    /// without auth). Without this or [`auth`](Self::auth), the client uses the API's
+    /// documented scheme when it needs no credentials, and otherwise fails every call
+    /// with `AuthErrorKind::NoCredentials` before sending.
+    pub fn without_auth(mut self) -> Self {
+        self.config.auth = Some(
+            ::std::sync::Arc::new(::switchboard_runtime::auth::NoAuth),
+        );
+        self
+    }
+    /// The client; fails when a base URL variable without default is unset or would
+    /// change the URL's structure.
     pub fn build(
         self,
     ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
@@ -3948,9 +4267,15 @@ impl ClientBuilder {
                 ("port", Some(self.port.as_deref().unwrap_or("8080"))),
             ],
         );
-        Ok(Client {
-            core: self.config.build(url)?,
-        })
+        let mut config = self.config;
+        if config.auth.is_none() {
+            config.auth = Some(
+                ::std::sync::Arc::new(
+                    ::switchboard_runtime::auth::MissingCredentials::new("basic_csrf"),
+                ),
+            );
+        }
+        Ok(Client { core: config.build(url)? })
     }
 }
 #[rustfmt::skip]
@@ -3962,22 +4287,17 @@ pub mod auth {
     pub fn basic_csrf(
         username: impl ::std::convert::Into<::std::string::String>,
         password: ::switchboard_runtime::Secret,
-        base_url: &str,
     ) -> ::std::result::Result<
         ::switchboard_runtime::auth::BasicCsrfAuth,
         ::switchboard_runtime::auth::AuthError,
     > {
-        let base_path = base_url
-            .split("://")
-            .nth(1)
-            .and_then(|rest| rest.find('/').map(|i| &rest[i..]))
-            .unwrap_or("");
         let mut csrf = ::switchboard_runtime::auth::CsrfConfig::new(
             "X-CSRF-HEADER",
             "X-CSRF-TOKEN",
             "Missing or invalid Csrf token",
-            format!("{}{}", base_path.trim_end_matches('/'), "/me"),
+            "/me",
         )?;
+        csrf.refresh_from_base = true;
         csrf.failure_status = ::switchboard_runtime::http::StatusCode::from_u16(403u16)
             .unwrap_or(::switchboard_runtime::http::StatusCode::FORBIDDEN);
         Ok(
@@ -3985,4 +4305,18 @@ pub mod auth {
                 .with_csrf(csrf),
         )
     }
+    /// Why a call failed before a response: credentials could not be applied
+    /// ([`AuthError`], e.g. [`AuthErrorKind::NoSession`]) or the transport failed.
+    pub use ::switchboard_runtime::auth::{AuthError, AuthErrorKind, SendError};
 }
+#[rustfmt::skip]
+/// Credentials are given as a `Secret` (never printed, zeroed on drop).
+pub use ::switchboard_runtime::Secret;
+#[rustfmt::skip]
+/// Transports: `transport::ReqwestTransport` (the default, feature `reqwest`),
+/// [`transport::InMemoryTransport`] for tests, the [`transport::Transport`] trait for
+/// your own.
+pub use ::switchboard_runtime::transport;
+#[rustfmt::skip]
+/// The retry policy ([`retry::RetryPolicy`]).
+pub use ::switchboard_runtime::retry;

@@ -7,7 +7,7 @@ mod aux_work {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -16,9 +16,9 @@ mod aux_work {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::aux_work::Request::builder().build()?;
-        let output = client.aux_work(request).await?;
+        let output = api::aux_work::Request::builder().send(&client).await?;
         println!("{output:?}");
         Ok(())
     }
@@ -33,7 +33,7 @@ mod complete_conference {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -42,11 +42,12 @@ mod complete_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::complete_conference::Request::builder()
+        let output = api::complete_conference::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES00000B")
-            .build()?;
-        let output = client.complete_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -61,7 +62,7 @@ mod dial {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -70,8 +71,9 @@ mod dial {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::dial::Request::builder()
+        let output = api::dial::Request::builder()
             .id("631608b3-ceb1-472b-ba05-2ae39555b0d1")
             .destination(
                 serde_json::from_value::<
@@ -84,8 +86,8 @@ mod dial {
                     )
                     .unwrap(),
             )
-            .build()?;
-        let output = client.dial(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -100,7 +102,7 @@ mod hangup {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -109,11 +111,12 @@ mod hangup {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::hangup::Request::builder()
+        let output = api::hangup::Request::builder()
             .id("012PUFMMS0ASNAK48O7GK2LAES00000I")
-            .build()?;
-        let output = client.hangup(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -128,7 +131,7 @@ mod hold {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -137,11 +140,12 @@ mod hold {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::hold::Request::builder()
+        let output = api::hold::Request::builder()
             .id("012PUFMMS0ASNAK48O7GK2LAES00000I")
-            .build()?;
-        let output = client.hold(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -156,7 +160,7 @@ mod initiate_conference {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -165,8 +169,9 @@ mod initiate_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::initiate_conference::Request::builder()
+        let output = api::initiate_conference::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES000009")
             .destination(
                 serde_json::from_value::<
@@ -179,8 +184,8 @@ mod initiate_conference {
                     )
                     .unwrap(),
             )
-            .build()?;
-        let output = client.initiate_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -195,7 +200,7 @@ mod initiate_transfer {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -204,8 +209,9 @@ mod initiate_transfer {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::initiate_transfer::Request::builder()
+        let output = api::initiate_transfer::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES00000M")
             .destination(
                 serde_json::from_value::<
@@ -218,8 +224,8 @@ mod initiate_transfer {
                     )
                     .unwrap(),
             )
-            .build()?;
-        let output = client.initiate_transfer(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -234,7 +240,7 @@ mod not_ready {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -243,9 +249,9 @@ mod not_ready {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::not_ready::Request::builder().build()?;
-        let output = client.not_ready(request).await?;
+        let output = api::not_ready::Request::builder().send(&client).await?;
         println!("{output:?}");
         Ok(())
     }
@@ -260,7 +266,7 @@ mod ready {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -269,9 +275,9 @@ mod ready {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::ready::Request::builder().build()?;
-        let output = client.ready(request).await?;
+        let output = api::ready::Request::builder().send(&client).await?;
         println!("{output:?}");
         Ok(())
     }
@@ -286,7 +292,7 @@ mod remove_participant_from_conference {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -295,12 +301,13 @@ mod remove_participant_from_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::remove_participant_from_conference::Request::builder()
+        let output = api::remove_participant_from_conference::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES00000O")
             .participant("15001")
-            .build()?;
-        let output = client.remove_participant_from_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -315,7 +322,7 @@ mod single_step_transfer {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -324,8 +331,9 @@ mod single_step_transfer {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::single_step_transfer::Request::builder()
+        let output = api::single_step_transfer::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES00000D")
             .destination(
                 serde_json::from_value::<
@@ -338,8 +346,8 @@ mod single_step_transfer {
                     )
                     .unwrap(),
             )
-            .build()?;
-        let output = client.single_step_transfer(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -354,7 +362,7 @@ mod start_call_recording {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -363,11 +371,12 @@ mod start_call_recording {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::start_call_recording::Request::builder()
+        let output = api::start_call_recording::Request::builder()
             .id("01RCC3N118B1V0SL8O7GK2LAES00000V")
-            .build()?;
-        let output = client.start_call_recording(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -382,7 +391,7 @@ mod start_contact_center_session {
     use std::sync::Arc;
     use switchboard_genesys_gws as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport.push_body(200, r#"{
@@ -391,16 +400,17 @@ mod start_contact_center_session {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::start_contact_center_session::Request::builder()
+        let output = api::start_contact_center_session::Request::builder()
             .channels(
                 serde_json::from_value::<
                     ::std::vec::Vec<_>,
                 >(serde_json::from_str::<serde_json::Value>("[\"voice\"]").unwrap())
                     .unwrap(),
             )
-            .build()?;
-        let output = client.start_contact_center_session(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -472,6 +482,7 @@ mod receiving_events {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&server))
+            .without_auth()
             .build()?;
         let mut events = client.events();
         let event = events
@@ -495,17 +506,12 @@ mod testing_your_code {
         let simulator = api::testing::simulator().start().await?;
         let client = api::Client::builder()
             .base_url(simulator.base_url())
-            .auth(
-                api::auth::basic_csrf(
-                    "sim-user",
-                    ::switchboard_runtime::Secret::new("sim-password"),
-                    &simulator.base_url(),
-                )?,
-            )
+            .auth(api::auth::basic_csrf("sim-user", api::Secret::new("sim-password"))?)
             .build()?;
         let request = api::aux_work::Request::builder().build()?;
         client.aux_work(request.clone()).await?;
-        assert_eq!(simulator.requests_to(api::aux_work::ID).len(), 1);
+        let received = simulator.received::<api::aux_work::Request>();
+        assert_eq!(received.len(), 1);
         simulator.fail_with(api::aux_work::ID, "1");
         let failed = client.aux_work(request).await;
         assert!(failed.is_err());

@@ -31,6 +31,40 @@
 //! Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_0467.html>
 //!
 //! Source: <https://support.huaweicloud.com/intl/zh-cn/api-cec/cec_07_1286.html>
+//! # Example
+//!
+//! A call answered from memory (see [`Client`] for one against the server):
+//!
+//! ```rust
+//! use std::sync::Arc;
+//! use switchboard_huawei_agentgateway as api;
+//! use api::transport::InMemoryTransport;
+//! async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//!     let transport = Arc::new(InMemoryTransport::new());
+//!     transport
+//!         .push_body(
+//!             200,
+//!             r#"{
+//!   "result": {},
+//!   "message": "success",
+//!   "retcode": "0"
+//! }"#,
+//!         );
+//!     let client = api::Client::builder()
+//!         .base_url("https://api.test")
+//!         .transport(Arc::clone(&transport))
+//!         .without_auth()
+//!         .build()?;
+//!     let output = api::answer_agent_conference::Request::builder()
+//!         .agentid("101")
+//!         .send(&client)
+//!         .await?;
+//!     println!("{output:?}");
+//!     Ok(())
+//! }
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> { example().await }
+//! ```
 #![deny(missing_docs)]
 #![allow(
     clippy::large_enum_variant,
@@ -1568,18 +1602,129 @@ pub struct ReadmeDoctests;
 #[cfg(feature = "testing")]
 /// A simulated Huawei Cloud Contact Center agent gateway server for tests (cargo feature `testing`).
 ///
-/// [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; point the [`Client`] at [`Simulator::base_url`](crate::testing::Simulator::base_url). It checks the auth scheme's credentials (by default those of [`Credentials::default`](crate::testing::Credentials::default)), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint ([`Simulator::script`](crate::testing::Simulator::script), [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it receives is kept ([`Simulator::requests`](crate::testing::Simulator::requests)).
+/// [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; point the [`Client`] at [`Simulator::base_url`](crate::testing::Simulator::base_url). It checks the auth scheme's credentials (by default those of [`Credentials::default`](crate::testing::Credentials::default)), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint, named by its typed request ([`Simulator::endpoint`](crate::testing::Simulator::endpoint): a documented error by its `Error` variant, an output, a delay, a dropped connection) or by id ([`Simulator::script`](crate::testing::Simulator::script), [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it receives is kept, as it arrived ([`Simulator::requests`](crate::testing::Simulator::requests)) and decoded into the endpoint's `Request` ([`Simulator::received`](crate::testing::Simulator::received)).
+///
+/// Codes it answers for failures every endpoint shares (the spec's `error_roles`):
+///
+/// - `invalid_parameter`: `000-002`
+/// - `unauthenticated`: `100-006` (Inferred, not stated by the source: The table gives 100-006 for "the agent has not signed in" and both 100-006 and 000-003 ("no permission to call the interface; the agent's authentication has probably expired") for a GUID mismatch; no page says which one a missing or wrong GUID gets, so the not-signed-in code is used.)
 pub mod testing {
     pub use ::switchboard_runtime::sim::{
-        Credentials, Received, Script, Simulator, SimulatorBuilder,
+        Credentials, EndpointScript, Received, Script, Simulator, SimulatorBuilder,
     };
     /// The spec data the simulator serves: endpoints, constraints, samples, error codes,
     /// envelope and auth scheme, as the generator read them.
-    pub const SIMULATION: &str = "{\"base_path\":\"/agentgateway\",\"envelope\":{\"payload_field\":\"result\",\"code_field\":\"retcode\",\"success\":\"0\",\"message_field\":\"message\",\"request_id_field\":null,\"http_status_errors\":false},\"auth\":{\"scheme\":\"session_header\",\"capture_header\":\"Set-GUID\",\"value_prefix\":\"JSESSIONID=\",\"send_header\":\"Guid\",\"issued_by\":[\"sign_in\",\"poll_events\"],\"description\":\"AUTHMODE = 1 (static, kept for old sites, described as guessable/insecure): the sign-in response carries a `Set-GUID` header such as `JSESSIONID=279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0`; the GUID is the part after `JSESSIONID=` and every later call sends it as `Guid: <GUID>`. AUTHMODE = 2 (dynamic, the default and the mode new sites must use): the GUID changes periodically; whenever it changes, the new value arrives in a `Set-GUID` header on the response of the event-polling interface (`GET resource/agentevent/{agentid}`) and the client must switch to it. A mismatching GUID yields retcode 100-006 or 000-003. Example request header from the docs: `Guid:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.AgentGateway1`. After sign-in the client must start polling events at once; without a poll within 2 minutes the agent is signed out.\"},\"errors\":[{\"code\":\"000-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Wrong method of fetching events.\"},{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"000-003\",\"http_status\":null,\"message\":null,\"meaning\":\"No permission to call the interface (the agent's authentication has probably expired; also returned on a GUID mismatch).\"},{\"code\":\"000-004\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is switching over.\"},{\"code\":\"000-005\",\"http_status\":null,\"message\":null,\"meaning\":\"The inspected agent is the inspector.\"},{\"code\":\"000-006\",\"http_status\":null,\"message\":null,\"meaning\":\"Message parameter error.\"},{\"code\":\"000-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Repeated call.\"},{\"code\":\"100-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in parameters are empty or invalid.\"},{\"code\":\"100-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has already signed in (on plain sign-in, signed in elsewhere).\"},{\"code\":\"100-003\",\"http_status\":null,\"message\":null,\"meaning\":\"Resource/ProviderUnavailableException during sign-in.\"},{\"code\":\"100-004\",\"http_status\":null,\"message\":null,\"meaning\":\"Wrong user name or password.\"},{\"code\":\"100-005\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-out parameters are invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"100-008\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has already signed out.\"},{\"code\":\"100-009\",\"http_status\":null,\"message\":null,\"meaning\":\"Error setting the agent state (no permission).\"},{\"code\":\"100-010\",\"http_status\":null,\"message\":null,\"meaning\":\"State error at sign-out.\"},{\"code\":\"100-011\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in parameter invalid.\"},{\"code\":\"100-012\",\"http_status\":null,\"message\":null,\"meaning\":\"Wrong agent type.\"},{\"code\":\"100-013\",\"http_status\":null,\"message\":null,\"meaning\":\"Invalid phone number when binding.\"},{\"code\":\"100-014\",\"http_status\":null,\"message\":null,\"meaning\":\"The phone number is outside the configured range.\"},{\"code\":\"100-015\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has already signed in and cannot be forcibly signed out.\"},{\"code\":\"100-016\",\"http_status\":null,\"message\":null,\"meaning\":\"Invalid IP address.\"},{\"code\":\"100-017\",\"http_status\":null,\"message\":null,\"meaning\":\"uPortal authentication failed.\"},{\"code\":\"100-018\",\"http_status\":null,\"message\":null,\"meaning\":\"vdnId mismatch.\"},{\"code\":\"100-019\",\"http_status\":null,\"message\":null,\"meaning\":\"Bad skill-queue query parameters.\"},{\"code\":\"100-020\",\"http_status\":null,\"message\":null,\"meaning\":\"The password has expired.\"},{\"code\":\"100-021\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in in progress.\"},{\"code\":\"110-016\",\"http_status\":null,\"message\":null,\"meaning\":\"The account is locked.\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"},{\"code\":\"101-003\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is already in the conference.\"},{\"code\":\"101-004\",\"http_status\":null,\"message\":null,\"meaning\":\"A non-inspector cannot query VDN conferences.\"},{\"code\":\"101-005\",\"http_status\":null,\"message\":null,\"meaning\":\"The chairperson cannot transfer the chairperson role to itself.\"},{\"code\":\"101-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The chairperson cannot delete itself.\"},{\"code\":\"101-007\",\"http_status\":null,\"message\":null,\"meaning\":\"The chairperson cannot leave the conference.\"},{\"code\":\"105-006\",\"http_status\":null,\"message\":null,\"meaning\":\"GUID mismatch (DR recovery); sign in again.\"},{\"code\":\"104-001\",\"http_status\":null,\"message\":null,\"meaning\":\"未开启录音下载功能\"},{\"code\":\"104-002\",\"http_status\":null,\"message\":null,\"meaning\":\"用户无质检录音/质检放音权限\"},{\"code\":\"104-003\",\"http_status\":null,\"message\":null,\"meaning\":\"录音下载失败之文件名不合法\"},{\"code\":\"104-004\",\"http_status\":null,\"message\":null,\"meaning\":\"录音下载失败之没有配置映射盘符\"},{\"code\":\"104-005\",\"http_status\":null,\"message\":null,\"meaning\":\"录音下载失败之录音文件不存在\"},{\"code\":\"104-006\",\"http_status\":null,\"message\":null,\"meaning\":\"录音下载失败之空闲空间不足\"},{\"code\":\"104-007\",\"http_status\":null,\"message\":null,\"meaning\":\"录音文件格式不支持\"},{\"code\":\"104-008\",\"http_status\":null,\"message\":null,\"meaning\":\"录音格式系统参数未配置\"},{\"code\":\"104-009\",\"http_status\":null,\"message\":null,\"meaning\":\"录音转换失败\"},{\"code\":\"104-010\",\"http_status\":null,\"message\":null,\"meaning\":\"POOL模式下 locationId 参数未配置\"},{\"code\":\"104-012\",\"http_status\":null,\"message\":null,\"meaning\":\"从OBS下载录音文件失败\"},{\"code\":\"105-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Redis中未缓存座席信息\"},{\"code\":\"105-002\",\"http_status\":null,\"message\":null,\"meaning\":\"当前座席正在容灾恢复中\"},{\"code\":\"105-003\",\"http_status\":null,\"message\":null,\"meaning\":\"已经完成容灾恢复\"},{\"code\":\"105-004\",\"http_status\":null,\"message\":null,\"meaning\":\"增加座席到容灾恢复队列失败\"},{\"code\":\"105-005\",\"http_status\":null,\"message\":null,\"meaning\":\"等待容灾恢复超时,座席需执行重新签入\"},{\"code\":\"105-007\",\"http_status\":null,\"message\":null,\"meaning\":\"容灾开关未打开,座席需执行重新签入\"},{\"code\":\"106-001\",\"http_status\":null,\"message\":null,\"meaning\":\"多媒体开关没有开启\"},{\"code\":\"106-002\",\"http_status\":null,\"message\":null,\"meaning\":\"发送的消息为空\"},{\"code\":\"106-003\",\"http_status\":null,\"message\":null,\"meaning\":\"设置的会话数超过最大值,最大值为60\"}],\"delivery\":{\"poll\":{\"endpoint\":\"poll_events\",\"events_at\":\"event\",\"frame_is_body\":true}},\"events\":[{\"name\":\"AgentConf_SelfLeaveResult\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_SelfLeaveResult\",\"workNo\":\"153\",\"content\":{\"confId\":1030400}}}},{\"name\":\"AgentConf_ParticipantChanged\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_ParticipantChanged\",\"workNo\":\"154\",\"content\":{\"result\":0,\"changeReason\":255,\"changeType\":3,\"confId\":1031168,\"participant\":\"154\",\"participantType\":9,\"deviceCallType\":0,\"deviceType\":0}}}},{\"name\":\"AgentConf_Ringing\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_Ringing\",\"workNo\":\"154\",\"content\":{\"confId\":1031168}}}},{\"name\":\"AgentConf_SelfJoinResult\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_SelfJoinResult\",\"workNo\":\"153\",\"content\":{\"confId\":1030400}}}},{\"name\":\"AgentConf_RequestSuccess\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_RequestSuccess\",\"workNo\":\"153\",\"content\":{\"confId\":1030400}}}},{\"name\":\"AgentConf_Timeout\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_Timeout\",\"workNo\":\"153\",\"content\":{\"confId\":1030656}}}},{\"name\":\"AgentConf_RequestFailed\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_RequestFailed\",\"workNo\":\"153\",\"content\":{\"cause\":21234}}}},{\"name\":\"AgentOther_PhoneOffhook\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentOther_PhoneOffhook\",\"workNo\":\"56020\",\"content\":{\"type\":\"main\"}}}},{\"name\":\"AgentEvent_Talking\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentEvent_Talking\",\"workNo\":\"49999\",\"content\":{\"caller\":\"10086\",\"callid\":\"1456401416-3\",\"called\":\"70092\",\"feature\":\"7\",\"type\":\"main\",\"mediaAbility\":\"1\"}}}},{\"name\":\"AgentEvent_Customer_Release\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentEvent_Customer_Release\",\"workNo\":\"49999\",\"content\":{\"callid\":\"1456404171-43\",\"number\":\"70093\"}}}}],\"endpoints\":[{\"id\":\"answer_agent_conference\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/answeragentconf\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"answer_call\",\"method\":\"PUT\",\"path\":\"/resource/voicecall/{agentid}/answer\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"callid\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"200-002\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page without a meaning; no page retrieved defines 200-002 (UNCONFIRMED).\"}],\"events\":[\"AgentEvent_Talking\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"batch_add_participants\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/batchaddparticipant\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"addresses\",\"required\":true,\"from_auth\":false,\"kind\":\"array\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":120.0,\"pattern\":null},{\"location\":\"body\",\"name\":\"beepTone\",\"required\":false,\"from_auth\":false,\"kind\":\"boolean\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"playMode\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"voicePath\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":127.0,\"pattern\":null},{\"location\":\"body\",\"name\":\"caller\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":24.0,\"pattern\":null}],\"errors\":[],\"events\":[],\"samples\":[]},{\"id\":\"batch_remove_participants\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/batchremoveparticipant\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"addresses\",\"required\":true,\"from_auth\":false,\"kind\":\"array\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":30.0,\"pattern\":null}],\"errors\":[],\"events\":[],\"samples\":[]},{\"id\":\"change_participant_mode\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/changeparticipantmode\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"attribute\",\"required\":true,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"addressType\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"address\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":24.0,\"pattern\":null}],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"}],\"events\":[\"AgentConf_ParticipantChanged\"],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"connect_held_call\",\"method\":\"POST\",\"path\":\"/resource/voicecall/{agentid}/connecthold/{callid}\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"path\",\"name\":\"callid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"200-013\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-013 (UNCONFIRMED).\"},{\"code\":\"200-014\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-014 (UNCONFIRMED).\"}],\"events\":[\"AgentEvent_Customer_Release\",\"AgentOther_PhoneRelease\",\"AgentMediaEvent_StopRecordDone\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"disconnect_party\",\"method\":\"POST\",\"path\":\"/resource/voicecall/{agentid}/disconnect/{number}\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"path\",\"name\":\"number\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":\"[0-9]{1,24}\"}],\"body\":[],\"errors\":[{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"200-023\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page without a meaning; no page retrieved defines 200-023 (UNCONFIRMED).\"},{\"code\":\"200-024\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page without a meaning; no page retrieved defines 200-024 (UNCONFIRMED).\"},{\"code\":\"200-204\",\"http_status\":null,\"message\":null,\"meaning\":\"Reported when releasing a number that is not in the last call, e.g. the held user during a two-party help call (from the page's description: \\\"an error (200–204) will be reported\\\").\"}],\"events\":[\"AgentEvent_Customer_Release\"],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"hold_call\",\"method\":\"POST\",\"path\":\"/resource/voicecall/{agentid}/hold\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"hold_conference_participant\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/holdparticipant\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"addressType\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"address\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":24.0,\"pattern\":null},{\"location\":\"body\",\"name\":\"playMode\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"voicePath\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":127.0,\"pattern\":null}],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"}],\"events\":[\"AgentConf_ParticipantChanged\"],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"leave_agent_conference\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/requestleaveagentconf\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-007\",\"http_status\":null,\"message\":null,\"meaning\":\"The chairperson cannot leave the conference.\"}],\"events\":[\"AgentMediaEvent_StopRecordDone\",\"AgentOther_PhoneRelease\",\"AgentConf_SelfLeaveResult\",\"AgentConf_ParticipantChanged\"],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]},{\"name\":\"not_signed_in\",\"status\":200,\"headers\":{},\"body\":{\"message\":\"agent not signed in\",\"retcode\":\"100-006\"},\"error\":true,\"events\":[]}]},{\"id\":\"poll_events\",\"method\":\"GET\",\"path\":\"/resource/agentevent/{agentid}\",\"payload\":\"event\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"000-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Wrong method of fetching events.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"}],\"events\":[],\"samples\":[{\"name\":\"participant_changed\",\"status\":200,\"headers\":{},\"body\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_ParticipantChanged\",\"workNo\":\"154\",\"content\":{\"result\":0,\"changeReason\":255,\"changeType\":3,\"confId\":1031168,\"participant\":\"154\",\"participantType\":9,\"deviceCallType\":0,\"deviceType\":0}}},\"error\":false,\"events\":[]}]},{\"id\":\"query_hold_list\",\"method\":\"GET\",\"path\":\"/resource/calldata/{agentid}/holdlist\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"300-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page without a meaning; no page retrieved defines 300-001 (UNCONFIRMED).\"},{\"code\":\"400-003\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page without a meaning; no page retrieved defines 400-003 (UNCONFIRMED).\"}],\"events\":[],\"samples\":[{\"name\":\"success_envelope\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"query_vdn_conference_ids\",\"method\":\"GET\",\"path\":\"/resource/agentconf/{agentid}/queryvdnconfid\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{\"confIds\":[355840]},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"reject_agent_conference\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/rejectagentconf\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"}],\"events\":[\"AgentOther_PhoneRelease\",\"AgentConf_ParticipantChanged\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"release_agent_conference\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/releaseagentconf\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"}],\"events\":[\"AgentMediaEvent_StopRecordDone\",\"AgentOther_PhoneRelease\",\"AgentConf_SelfLeaveResult\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"request_agent_conference\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/requestagentconf\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"memberNum\",\"required\":true,\"from_auth\":false,\"kind\":\"integer\",\"min\":1.0,\"max\":120.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"confCallerNo\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":24.0,\"pattern\":null},{\"location\":\"body\",\"name\":\"time\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":4.0,\"max\":1440.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"promptTime\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":3.0,\"max\":1440.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"beepTone\",\"required\":false,\"from_auth\":false,\"kind\":\"boolean\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"playMode\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"voicePath\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":127.0,\"pattern\":null}],\"errors\":[],\"events\":[\"AgentOther_PhoneOffhook\",\"AgentConf_SelfJoinResult\",\"AgentConf_RequestSuccess\",\"AgentConf_RequestFailed\",\"AgentConf_Timeout\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"sign_in\",\"method\":\"PUT\",\"path\":\"/resource/onlineagent/{agentid}\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"password\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":32.0,\"pattern\":null},{\"location\":\"body\",\"name\":\"phonenum\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":24.0,\"pattern\":null},{\"location\":\"body\",\"name\":\"autoanswer\",\"required\":false,\"from_auth\":false,\"kind\":\"boolean\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"autoenteridle\",\"required\":false,\"from_auth\":false,\"kind\":\"boolean\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"releasephone\",\"required\":false,\"from_auth\":false,\"kind\":\"boolean\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"agenttype\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"status\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"ip\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":15.0,\"pattern\":null},{\"location\":\"body\",\"name\":\"entryIp\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"phonelinkage\",\"required\":false,\"from_auth\":false,\"kind\":\"boolean\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"checkInWebm\",\"required\":false,\"from_auth\":false,\"kind\":\"boolean\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"checkInMailm\",\"required\":false,\"from_auth\":false,\"kind\":\"boolean\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"vcPhoneNumber\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":24.0,\"pattern\":null},{\"location\":\"body\",\"name\":\"listenStatus\",\"required\":false,\"from_auth\":false,\"kind\":\"boolean\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"callBackUri\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"serviceToken\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[{\"code\":\"100-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in parameters are empty or invalid.\"},{\"code\":\"100-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has already signed in (on plain sign-in, signed in elsewhere).\"},{\"code\":\"100-003\",\"http_status\":null,\"message\":null,\"meaning\":\"Resource/ProviderUnavailableException during sign-in.\"},{\"code\":\"100-004\",\"http_status\":null,\"message\":null,\"meaning\":\"Wrong user name or password.\"},{\"code\":\"100-011\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in parameter invalid.\"},{\"code\":\"100-021\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in in progress.\"}],\"events\":[],\"samples\":[]},{\"id\":\"sign_out\",\"method\":\"DELETE\",\"path\":\"/resource/onlineagent/{agentid}/logout\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[{\"code\":\"100-005\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-out parameters are invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-008\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has already signed out.\"},{\"code\":\"100-010\",\"http_status\":null,\"message\":null,\"meaning\":\"State error at sign-out.\"}],\"events\":[],\"samples\":[]},{\"id\":\"three_party_call\",\"method\":\"POST\",\"path\":\"/resource/voicecall/{agentid}/confjoin\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"callid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":1.0,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"callappdata\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"transfer_conference_chair\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/applytoshiftpresident\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"destAgentNo\",\"required\":true,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"},{\"code\":\"101-005\",\"http_status\":null,\"message\":null,\"meaning\":\"The chairperson cannot transfer the chairperson role to itself.\"}],\"events\":[\"AgentConf_ParticipantChanged\",\"AgentConf_PresidentChanged\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"unhold_call\",\"method\":\"POST\",\"path\":\"/resource/voicecall/{agentid}/gethold\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"callid\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"unhold_conference_participant\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/unholdparticipant\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":101.0,\"max\":59999.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"addressType\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"address\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":24.0,\"pattern\":null}],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"}],\"events\":[\"AgentConf_ParticipantChanged\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]}]}";
+    pub const SIMULATION: &str = "{\"base_path\":\"/agentgateway\",\"envelope\":{\"payload_field\":\"result\",\"code_field\":\"retcode\",\"success\":\"0\",\"message_field\":\"message\",\"request_id_field\":null,\"http_status_errors\":false},\"auth\":{\"scheme\":\"session_header\",\"capture_header\":\"Set-GUID\",\"value_prefix\":\"JSESSIONID=\",\"send_header\":\"Guid\",\"issued_by\":[\"sign_in\",\"poll_events\"],\"description\":\"AUTHMODE = 1 (static, kept for old sites, described as guessable/insecure): the sign-in response carries a `Set-GUID` header such as `JSESSIONID=279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0`; the GUID is the part after `JSESSIONID=` and every later call sends it as `Guid: <GUID>`. AUTHMODE = 2 (dynamic, the default and the mode new sites must use): the GUID changes periodically; whenever it changes, the new value arrives in a `Set-GUID` header on the response of the event-polling interface (`GET resource/agentevent/{agentid}`) and the client must switch to it. A mismatching GUID yields retcode 100-006 or 000-003. Example request header from the docs: `Guid:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.AgentGateway1`. After sign-in the client must start polling events at once; without a poll within 2 minutes the agent is signed out.\"},\"errors\":[{\"code\":\"000-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Wrong method of fetching events.\"},{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"000-003\",\"http_status\":null,\"message\":null,\"meaning\":\"No permission to call the interface (the agent's authentication has probably expired; also returned on a GUID mismatch).\"},{\"code\":\"000-004\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is switching over.\"},{\"code\":\"000-005\",\"http_status\":null,\"message\":null,\"meaning\":\"The inspected agent is the inspector.\"},{\"code\":\"000-006\",\"http_status\":null,\"message\":null,\"meaning\":\"Message parameter error.\"},{\"code\":\"000-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Repeated call.\"},{\"code\":\"100-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in parameters are empty or invalid.\"},{\"code\":\"100-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has already signed in (on plain sign-in, signed in elsewhere).\"},{\"code\":\"100-003\",\"http_status\":null,\"message\":null,\"meaning\":\"Resource/ProviderUnavailableException during sign-in.\"},{\"code\":\"100-004\",\"http_status\":null,\"message\":null,\"meaning\":\"Wrong user name or password.\"},{\"code\":\"100-005\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-out parameters are invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"100-008\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has already signed out.\"},{\"code\":\"100-009\",\"http_status\":null,\"message\":null,\"meaning\":\"Error setting the agent state (no permission).\"},{\"code\":\"100-010\",\"http_status\":null,\"message\":null,\"meaning\":\"State error at sign-out.\"},{\"code\":\"100-011\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in parameter invalid.\"},{\"code\":\"100-012\",\"http_status\":null,\"message\":null,\"meaning\":\"Wrong agent type.\"},{\"code\":\"100-013\",\"http_status\":null,\"message\":null,\"meaning\":\"Invalid phone number when binding.\"},{\"code\":\"100-014\",\"http_status\":null,\"message\":null,\"meaning\":\"The phone number is outside the configured range.\"},{\"code\":\"100-015\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has already signed in and cannot be forcibly signed out.\"},{\"code\":\"100-016\",\"http_status\":null,\"message\":null,\"meaning\":\"Invalid IP address.\"},{\"code\":\"100-017\",\"http_status\":null,\"message\":null,\"meaning\":\"uPortal authentication failed.\"},{\"code\":\"100-018\",\"http_status\":null,\"message\":null,\"meaning\":\"vdnId mismatch.\"},{\"code\":\"100-019\",\"http_status\":null,\"message\":null,\"meaning\":\"Bad skill-queue query parameters.\"},{\"code\":\"100-020\",\"http_status\":null,\"message\":null,\"meaning\":\"The password has expired.\"},{\"code\":\"100-021\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in in progress.\"},{\"code\":\"110-016\",\"http_status\":null,\"message\":null,\"meaning\":\"The account is locked.\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"},{\"code\":\"101-003\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is already in the conference.\"},{\"code\":\"101-004\",\"http_status\":null,\"message\":null,\"meaning\":\"A non-inspector cannot query VDN conferences.\"},{\"code\":\"101-005\",\"http_status\":null,\"message\":null,\"meaning\":\"The chairperson cannot transfer the chairperson role to itself.\"},{\"code\":\"101-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The chairperson cannot delete itself.\"},{\"code\":\"101-007\",\"http_status\":null,\"message\":null,\"meaning\":\"The chairperson cannot leave the conference.\"},{\"code\":\"105-006\",\"http_status\":null,\"message\":null,\"meaning\":\"GUID mismatch (DR recovery); sign in again.\"},{\"code\":\"104-001\",\"http_status\":null,\"message\":null,\"meaning\":\"未开启录音下载功能\"},{\"code\":\"104-002\",\"http_status\":null,\"message\":null,\"meaning\":\"用户无质检录音/质检放音权限\"},{\"code\":\"104-003\",\"http_status\":null,\"message\":null,\"meaning\":\"录音下载失败之文件名不合法\"},{\"code\":\"104-004\",\"http_status\":null,\"message\":null,\"meaning\":\"录音下载失败之没有配置映射盘符\"},{\"code\":\"104-005\",\"http_status\":null,\"message\":null,\"meaning\":\"录音下载失败之录音文件不存在\"},{\"code\":\"104-006\",\"http_status\":null,\"message\":null,\"meaning\":\"录音下载失败之空闲空间不足\"},{\"code\":\"104-007\",\"http_status\":null,\"message\":null,\"meaning\":\"录音文件格式不支持\"},{\"code\":\"104-008\",\"http_status\":null,\"message\":null,\"meaning\":\"录音格式系统参数未配置\"},{\"code\":\"104-009\",\"http_status\":null,\"message\":null,\"meaning\":\"录音转换失败\"},{\"code\":\"104-010\",\"http_status\":null,\"message\":null,\"meaning\":\"POOL模式下 locationId 参数未配置\"},{\"code\":\"104-012\",\"http_status\":null,\"message\":null,\"meaning\":\"从OBS下载录音文件失败\"},{\"code\":\"105-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Redis中未缓存座席信息\"},{\"code\":\"105-002\",\"http_status\":null,\"message\":null,\"meaning\":\"当前座席正在容灾恢复中\"},{\"code\":\"105-003\",\"http_status\":null,\"message\":null,\"meaning\":\"已经完成容灾恢复\"},{\"code\":\"105-004\",\"http_status\":null,\"message\":null,\"meaning\":\"增加座席到容灾恢复队列失败\"},{\"code\":\"105-005\",\"http_status\":null,\"message\":null,\"meaning\":\"等待容灾恢复超时,座席需执行重新签入\"},{\"code\":\"105-007\",\"http_status\":null,\"message\":null,\"meaning\":\"容灾开关未打开,座席需执行重新签入\"},{\"code\":\"106-001\",\"http_status\":null,\"message\":null,\"meaning\":\"多媒体开关没有开启\"},{\"code\":\"106-002\",\"http_status\":null,\"message\":null,\"meaning\":\"发送的消息为空\"},{\"code\":\"106-003\",\"http_status\":null,\"message\":null,\"meaning\":\"设置的会话数超过最大值,最大值为60\"}],\"error_roles\":{\"invalid_parameter\":\"000-002\",\"unauthenticated\":\"100-006\"},\"delivery\":{\"poll\":{\"endpoint\":\"poll_events\",\"events_at\":\"event\",\"frame_is_body\":true}},\"events\":[{\"name\":\"AgentConf_SelfLeaveResult\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_SelfLeaveResult\",\"workNo\":\"153\",\"content\":{\"confId\":1030400}}}},{\"name\":\"AgentConf_ParticipantChanged\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_ParticipantChanged\",\"workNo\":\"154\",\"content\":{\"result\":0,\"changeReason\":255,\"changeType\":3,\"confId\":1031168,\"participant\":\"154\",\"participantType\":9,\"deviceCallType\":0,\"deviceType\":0}}}},{\"name\":\"AgentConf_Ringing\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_Ringing\",\"workNo\":\"154\",\"content\":{\"confId\":1031168}}}},{\"name\":\"AgentConf_SelfJoinResult\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_SelfJoinResult\",\"workNo\":\"153\",\"content\":{\"confId\":1030400}}}},{\"name\":\"AgentConf_RequestSuccess\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_RequestSuccess\",\"workNo\":\"153\",\"content\":{\"confId\":1030400}}}},{\"name\":\"AgentConf_Timeout\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_Timeout\",\"workNo\":\"153\",\"content\":{\"confId\":1030656}}}},{\"name\":\"AgentConf_RequestFailed\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_RequestFailed\",\"workNo\":\"153\",\"content\":{\"cause\":21234}}}},{\"name\":\"AgentOther_PhoneOffhook\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentOther_PhoneOffhook\",\"workNo\":\"56020\",\"content\":{\"type\":\"main\"}}}},{\"name\":\"AgentEvent_Talking\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentEvent_Talking\",\"workNo\":\"49999\",\"content\":{\"caller\":\"10086\",\"callid\":\"1456401416-3\",\"called\":\"70092\",\"feature\":\"7\",\"type\":\"main\",\"mediaAbility\":\"1\"}}}},{\"name\":\"AgentEvent_Customer_Release\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentEvent_Customer_Release\",\"workNo\":\"49999\",\"content\":{\"callid\":\"1456404171-43\",\"number\":\"70093\"}}}}],\"endpoints\":[{\"id\":\"answer_agent_conference\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/answeragentconf\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"answer_call\",\"method\":\"PUT\",\"path\":\"/resource/voicecall/{agentid}/answer\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"callid\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"200-002\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page without a meaning; no page retrieved defines 200-002 (UNCONFIRMED).\"}],\"events\":[\"AgentEvent_Talking\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"batch_add_participants\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/batchaddparticipant\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[{\"max_length\":120.0,\"kind\":\"array\",\"items\":{\"kind\":\"object\",\"fields\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"addressType\",\"required\":true,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"address\",\"required\":true,\"from_auth\":false},{\"min\":0.0,\"max\":255.0,\"kind\":\"integer\",\"location\":\"body\",\"name\":\"deviceCallType\",\"required\":false,\"from_auth\":false},{\"min\":0.0,\"max\":255.0,\"kind\":\"integer\",\"location\":\"body\",\"name\":\"deviceType\",\"required\":false,\"from_auth\":false}]},\"location\":\"body\",\"name\":\"addresses\",\"required\":true,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"beepTone\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"playMode\",\"required\":false,\"from_auth\":false},{\"max_length\":127.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"voicePath\",\"required\":false,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"caller\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[],\"samples\":[]},{\"id\":\"batch_remove_participants\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/batchremoveparticipant\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[{\"max_length\":30.0,\"kind\":\"array\",\"items\":{\"kind\":\"object\",\"fields\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"addressType\",\"required\":true,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"address\",\"required\":true,\"from_auth\":false}]},\"location\":\"body\",\"name\":\"addresses\",\"required\":true,\"from_auth\":false}],\"errors\":[],\"events\":[],\"samples\":[]},{\"id\":\"change_participant_mode\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/changeparticipantmode\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"attribute\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"addressType\",\"required\":true,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"address\",\"required\":true,\"from_auth\":false}],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"}],\"events\":[\"AgentConf_ParticipantChanged\"],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"connect_held_call\",\"method\":\"POST\",\"path\":\"/resource/voicecall/{agentid}/connecthold/{callid}\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"path\",\"name\":\"callid\",\"required\":true,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"200-013\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-013 (UNCONFIRMED).\"},{\"code\":\"200-014\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-014 (UNCONFIRMED).\"}],\"events\":[\"AgentEvent_Customer_Release\",\"AgentOther_PhoneRelease\",\"AgentMediaEvent_StopRecordDone\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"disconnect_party\",\"method\":\"POST\",\"path\":\"/resource/voicecall/{agentid}/disconnect/{number}\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true},{\"pattern\":\"[0-9]{1,24}\",\"kind\":\"string\",\"location\":\"path\",\"name\":\"number\",\"required\":true,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"200-023\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page without a meaning; no page retrieved defines 200-023 (UNCONFIRMED).\"},{\"code\":\"200-024\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page without a meaning; no page retrieved defines 200-024 (UNCONFIRMED).\"},{\"code\":\"200-204\",\"http_status\":null,\"message\":null,\"meaning\":\"Reported when releasing a number that is not in the last call, e.g. the held user during a two-party help call (from the page's description: \\\"an error (200–204) will be reported\\\").\"}],\"events\":[\"AgentEvent_Customer_Release\"],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"hold_call\",\"method\":\"POST\",\"path\":\"/resource/voicecall/{agentid}/hold\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"hold_conference_participant\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/holdparticipant\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"addressType\",\"required\":true,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"address\",\"required\":true,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"playMode\",\"required\":false,\"from_auth\":false},{\"max_length\":127.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"voicePath\",\"required\":true,\"from_auth\":false}],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"}],\"events\":[\"AgentConf_ParticipantChanged\"],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"leave_agent_conference\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/requestleaveagentconf\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-007\",\"http_status\":null,\"message\":null,\"meaning\":\"The chairperson cannot leave the conference.\"}],\"events\":[\"AgentMediaEvent_StopRecordDone\",\"AgentOther_PhoneRelease\",\"AgentConf_SelfLeaveResult\",\"AgentConf_ParticipantChanged\"],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]},{\"name\":\"not_signed_in\",\"status\":200,\"headers\":{},\"body\":{\"message\":\"agent not signed in\",\"retcode\":\"100-006\"},\"error\":true,\"events\":[]}]},{\"id\":\"poll_events\",\"method\":\"GET\",\"path\":\"/resource/agentevent/{agentid}\",\"payload\":\"event\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[{\"code\":\"000-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Wrong method of fetching events.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"}],\"events\":[],\"samples\":[{\"name\":\"participant_changed\",\"status\":200,\"headers\":{},\"body\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_ParticipantChanged\",\"workNo\":\"154\",\"content\":{\"result\":0,\"changeReason\":255,\"changeType\":3,\"confId\":1031168,\"participant\":\"154\",\"participantType\":9,\"deviceCallType\":0,\"deviceType\":0}}},\"error\":false,\"events\":[]}]},{\"id\":\"query_hold_list\",\"method\":\"GET\",\"path\":\"/resource/calldata/{agentid}/holdlist\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"300-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page without a meaning; no page retrieved defines 300-001 (UNCONFIRMED).\"},{\"code\":\"400-003\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page without a meaning; no page retrieved defines 400-003 (UNCONFIRMED).\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"message\":\"\",\"retcode\":\"0\",\"result\":[{\"callfeature\":7}]},\"error\":false,\"events\":[]}]},{\"id\":\"query_vdn_conference_ids\",\"method\":\"GET\",\"path\":\"/resource/agentconf/{agentid}/queryvdnconfid\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{\"confIds\":[355840]},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"reject_agent_conference\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/rejectagentconf\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"}],\"events\":[\"AgentOther_PhoneRelease\",\"AgentConf_ParticipantChanged\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"release_agent_conference\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/releaseagentconf\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"}],\"events\":[\"AgentMediaEvent_StopRecordDone\",\"AgentOther_PhoneRelease\",\"AgentConf_SelfLeaveResult\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"request_agent_conference\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/requestagentconf\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[{\"min\":1.0,\"max\":120.0,\"kind\":\"integer\",\"location\":\"body\",\"name\":\"memberNum\",\"required\":true,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"confCallerNo\",\"required\":false,\"from_auth\":false},{\"min\":4.0,\"max\":1440.0,\"kind\":\"integer\",\"location\":\"body\",\"name\":\"time\",\"required\":false,\"from_auth\":false},{\"min\":3.0,\"max\":1440.0,\"kind\":\"integer\",\"location\":\"body\",\"name\":\"promptTime\",\"required\":false,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"beepTone\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"playMode\",\"required\":false,\"from_auth\":false},{\"max_length\":127.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"voicePath\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[\"AgentOther_PhoneOffhook\",\"AgentConf_SelfJoinResult\",\"AgentConf_RequestSuccess\",\"AgentConf_RequestFailed\",\"AgentConf_Timeout\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"sign_in\",\"method\":\"PUT\",\"path\":\"/resource/onlineagent/{agentid}\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false}],\"body\":[{\"max_length\":32.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"password\",\"required\":true,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"phonenum\",\"required\":true,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"autoanswer\",\"required\":false,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"autoenteridle\",\"required\":false,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"releasephone\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"agenttype\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"status\",\"required\":false,\"from_auth\":false},{\"max_length\":15.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"ip\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"entryIp\",\"required\":false,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"phonelinkage\",\"required\":false,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"checkInWebm\",\"required\":false,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"checkInMailm\",\"required\":false,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"vcPhoneNumber\",\"required\":false,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"listenStatus\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"callBackUri\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"serviceToken\",\"required\":false,\"from_auth\":false}],\"errors\":[{\"code\":\"100-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in parameters are empty or invalid.\"},{\"code\":\"100-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has already signed in (on plain sign-in, signed in elsewhere).\"},{\"code\":\"100-003\",\"http_status\":null,\"message\":null,\"meaning\":\"Resource/ProviderUnavailableException during sign-in.\"},{\"code\":\"100-004\",\"http_status\":null,\"message\":null,\"meaning\":\"Wrong user name or password.\"},{\"code\":\"100-011\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in parameter invalid.\"},{\"code\":\"100-021\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in in progress.\"}],\"events\":[],\"samples\":[]},{\"id\":\"sign_out\",\"method\":\"DELETE\",\"path\":\"/resource/onlineagent/{agentid}/logout\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[{\"code\":\"100-005\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-out parameters are invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-008\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has already signed out.\"},{\"code\":\"100-010\",\"http_status\":null,\"message\":null,\"meaning\":\"State error at sign-out.\"}],\"events\":[],\"samples\":[]},{\"id\":\"three_party_call\",\"method\":\"POST\",\"path\":\"/resource/voicecall/{agentid}/confjoin\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[{\"min_length\":1.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"callid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"callappdata\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"transfer_conference_chair\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/applytoshiftpresident\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"destAgentNo\",\"required\":true,\"from_auth\":false}],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"},{\"code\":\"101-005\",\"http_status\":null,\"message\":null,\"meaning\":\"The chairperson cannot transfer the chairperson role to itself.\"}],\"events\":[\"AgentConf_ParticipantChanged\",\"AgentConf_PresidentChanged\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"unhold_call\",\"method\":\"POST\",\"path\":\"/resource/voicecall/{agentid}/gethold\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"callid\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"unhold_conference_participant\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/unholdparticipant\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"addressType\",\"required\":true,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"address\",\"required\":true,\"from_auth\":false}],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"}],\"events\":[\"AgentConf_ParticipantChanged\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]}]}";
     /// A simulator of this service, to configure and then `start().await`.
     pub fn simulator() -> SimulatorBuilder {
         SimulatorBuilder::new(SIMULATION)
             .expect("the generator's document matches the runtime's reader")
+    }
+    /// `FromJson` of every endpoint's `Request`, keyed by wire names.
+    mod requests {
+        use crate::answer_agent_conference::Request as AnswerAgentConference;
+        ::switchboard_runtime::wire_object!(
+            AnswerAgentConference { required agentid = "agentid" }
+        );
+        use crate::answer_call::Request as AnswerCall;
+        ::switchboard_runtime::wire_object!(
+            AnswerCall { required agentid = "agentid", optional callid = "callid" }
+        );
+        use crate::batch_add_participants::Request as BatchAddParticipants;
+        ::switchboard_runtime::wire_object!(
+            BatchAddParticipants { required agentid = "agentid", required addresses =
+            "addresses", optional beep_tone = "beepTone", optional play_mode =
+            "playMode", optional voice_path = "voicePath", optional caller = "caller" }
+        );
+        use crate::batch_remove_participants::Request as BatchRemoveParticipants;
+        ::switchboard_runtime::wire_object!(
+            BatchRemoveParticipants { required agentid = "agentid", required addresses =
+            "addresses" }
+        );
+        use crate::change_participant_mode::Request as ChangeParticipantMode;
+        ::switchboard_runtime::wire_object!(
+            ChangeParticipantMode { required agentid = "agentid", required attribute =
+            "attribute", required address_type = "addressType", required address =
+            "address" }
+        );
+        use crate::connect_held_call::Request as ConnectHeldCall;
+        ::switchboard_runtime::wire_object!(
+            ConnectHeldCall { required agentid = "agentid", required callid = "callid" }
+        );
+        use crate::disconnect_party::Request as DisconnectParty;
+        ::switchboard_runtime::wire_object!(
+            DisconnectParty { required agentid = "agentid", required number = "number" }
+        );
+        use crate::hold_call::Request as HoldCall;
+        ::switchboard_runtime::wire_object!(HoldCall { required agentid = "agentid" });
+        use crate::hold_conference_participant::Request as HoldConferenceParticipant;
+        ::switchboard_runtime::wire_object!(
+            HoldConferenceParticipant { required agentid = "agentid", required
+            address_type = "addressType", required address = "address", optional
+            play_mode = "playMode", required voice_path = "voicePath" }
+        );
+        use crate::leave_agent_conference::Request as LeaveAgentConference;
+        ::switchboard_runtime::wire_object!(
+            LeaveAgentConference { required agentid = "agentid" }
+        );
+        use crate::poll_events::Request as PollEvents;
+        ::switchboard_runtime::wire_object!(PollEvents { required agentid = "agentid" });
+        use crate::query_hold_list::Request as QueryHoldList;
+        ::switchboard_runtime::wire_object!(
+            QueryHoldList { required agentid = "agentid" }
+        );
+        use crate::query_vdn_conference_ids::Request as QueryVdnConferenceIds;
+        ::switchboard_runtime::wire_object!(
+            QueryVdnConferenceIds { required agentid = "agentid" }
+        );
+        use crate::reject_agent_conference::Request as RejectAgentConference;
+        ::switchboard_runtime::wire_object!(
+            RejectAgentConference { required agentid = "agentid" }
+        );
+        use crate::release_agent_conference::Request as ReleaseAgentConference;
+        ::switchboard_runtime::wire_object!(
+            ReleaseAgentConference { required agentid = "agentid" }
+        );
+        use crate::request_agent_conference::Request as RequestAgentConference;
+        ::switchboard_runtime::wire_object!(
+            RequestAgentConference { required agentid = "agentid", required member_num =
+            "memberNum", optional conf_caller_no = "confCallerNo", optional time =
+            "time", optional prompt_time = "promptTime", optional beep_tone = "beepTone",
+            optional play_mode = "playMode", optional voice_path = "voicePath" }
+        );
+        use crate::sign_in::Request as SignIn;
+        ::switchboard_runtime::wire_object!(
+            SignIn { required agentid = "agentid", required password = "password",
+            required phonenum = "phonenum", optional autoanswer = "autoanswer", optional
+            autoenteridle = "autoenteridle", optional releasephone = "releasephone",
+            optional agenttype = "agenttype", optional status = "status", optional ip =
+            "ip", optional entry_ip = "entryIp", optional phonelinkage = "phonelinkage",
+            optional check_in_webm = "checkInWebm", optional check_in_mailm =
+            "checkInMailm", optional vc_phone_number = "vcPhoneNumber", optional
+            listen_status = "listenStatus", optional call_back_uri = "callBackUri",
+            optional service_token = "serviceToken" }
+        );
+        use crate::sign_out::Request as SignOut;
+        ::switchboard_runtime::wire_object!(SignOut { required agentid = "agentid" });
+        use crate::three_party_call::Request as ThreePartyCall;
+        ::switchboard_runtime::wire_object!(
+            ThreePartyCall { required agentid = "agentid", required callid = "callid",
+            optional callappdata = "callappdata" }
+        );
+        use crate::transfer_conference_chair::Request as TransferConferenceChair;
+        ::switchboard_runtime::wire_object!(
+            TransferConferenceChair { required agentid = "agentid", required
+            dest_agent_no = "destAgentNo" }
+        );
+        use crate::unhold_call::Request as UnholdCall;
+        ::switchboard_runtime::wire_object!(
+            UnholdCall { required agentid = "agentid", optional callid = "callid" }
+        );
+        use crate::unhold_conference_participant::Request as UnholdConferenceParticipant;
+        ::switchboard_runtime::wire_object!(
+            UnholdConferenceParticipant { required agentid = "agentid", required
+            address_type = "addressType", required address = "address" }
+        );
     }
 }
 #[rustfmt::skip]
@@ -1599,6 +1744,10 @@ pub mod testing {
 /// - `Guid` (header): GUID returned by the sign-in interface during static authentication (AUTHMODE is set to 1) or GUID returned by the polling event query interface during dynamic authentication (AUTHMODE is set to 2).
 ///
 /// Method name in the vendor's logs: `answerAgentConf`.
+///
+/// The page does not show its error codes (the copy read is cut off): unknown, not none.
+///
+/// The page does not show its triggered events (the copy read is cut off): unknown, not none.
 ///
 /// Unconfirmed:
 /// - The triggered events and error codes of this page could not be read (every copy retrieved was cut off after the response table); none are declared.
@@ -1631,10 +1780,6 @@ pub mod answer_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -1661,19 +1806,13 @@ pub mod answer_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
@@ -1681,12 +1820,20 @@ pub mod answer_agent_conference {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1706,10 +1853,7 @@ pub mod answer_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/answeragentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -1852,10 +1996,6 @@ pub mod answer_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
         ///
         /// Example: `1456404043-37`. Wire name: `callid`.
@@ -1886,23 +2026,19 @@ pub mod answer_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         callid: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
+        ///
+        /// Optional.
         pub fn callid(mut self, value: impl Into<String>) -> Self {
             self.callid = Some(value.into());
             self
@@ -1912,13 +2048,21 @@ pub mod answer_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 callid: self.callid,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1938,10 +2082,7 @@ pub mod answer_call {
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/answer");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             if let Some(value) = &self.callid {
                 parts.query("callid", value.as_str());
             }
@@ -2039,6 +2180,12 @@ pub mod answer_call {
 ///
 /// Method name in the vendor's logs: `batchAddParticipant`.
 ///
+/// The page does not show its error codes (the copy read is cut off): unknown, not none.
+///
+/// The page does not show its triggered events (the copy read is cut off): unknown, not none.
+///
+/// The page does not show its samples (the copy read is cut off): unknown, not none.
+///
 /// Unconfirmed:
 /// - No sample is declared although one is wanted: the natural sample (request `{"addresses": [{"addressType": "9", "address": "2002"}]}` built from the unholdparticipant example of cec_07_1289, response the success envelope `{"result": {}, "message": "success", "retcode": "0"}`) cannot be tested yet: switchboard-codegen emits `serde_json::from_value::<_>(…)` for the array field `addresses`, which does not type-check against the builder's `impl Into<Vec<…>>` (rustc E0283), and a sample without the required body fails the builder. Add the sample once the generator names the item type.
 /// - The triggered events, error codes and example of this page could not be read (every copy retrieved was cut off inside the body table); none are declared.
@@ -2072,10 +2219,6 @@ pub mod batch_add_participants {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4
         ///
         /// The participants to invite; at most 120 entries (object described in table 4).
@@ -2159,7 +2302,6 @@ pub mod batch_add_participants {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         addresses: Option<Vec<BatchAddParticipantsRequestAddressesItem>>,
         beep_tone: Option<bool>,
         play_mode: Option<BatchAddParticipantsPlayMode>,
@@ -2169,19 +2311,16 @@ pub mod batch_add_participants {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4
         ///
-        /// Length: at most 120.
+        /// The participants to invite; at most 120 entries (object described in table 4).
+        ///
+        /// Required: `build` fails without it. Length: at most 120.
         pub fn addresses(
             mut self,
             value: impl Into<Vec<BatchAddParticipantsRequestAddressesItem>>,
@@ -2190,11 +2329,19 @@ pub mod batch_add_participants {
             self
         }
         /// 有用户加入会议时是否对该用户播放欢迎语。默认值为false。
+        ///
+        /// Whether a welcome message is played to a user who joins the conference. Default false.
+        ///
+        /// Optional.
         pub fn beep_tone(mut self, value: impl Into<bool>) -> Self {
             self.beep_tone = Some(value.into());
             self
         }
         /// 放音模式。2:播放指定文件音。默认值为2。
+        ///
+        /// Voice playback mode. 2: play the specified voice file. Default 2.
+        ///
+        /// Optional.
         pub fn play_mode(
             mut self,
             value: impl Into<BatchAddParticipantsPlayMode>,
@@ -2204,14 +2351,18 @@ pub mod batch_add_participants {
         }
         /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127个字符。
         ///
-        /// Length: at most 127.
+        /// Absolute path of the voice file, e.g. y:/conf/120/1136287.V3. Required (with playMode 2) when beepTone is true; ignored when beepTone is false. At most 127 characters.
+        ///
+        /// Optional. Length: at most 127.
         pub fn voice_path(mut self, value: impl Into<String>) -> Self {
             self.voice_path = Some(value.into());
             self
         }
         /// 主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。最大长度为24个字符。
         ///
-        /// Length: at most 24.
+        /// Calling number; when the VDN restricts numbers it must be within the restriction. At most 24 characters.
+        ///
+        /// Optional. Length: at most 24.
         pub fn caller(mut self, value: impl Into<String>) -> Self {
             self.caller = Some(value.into());
             self
@@ -2221,9 +2372,6 @@ pub mod batch_add_participants {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 addresses: BuildError::require(self.addresses, "addresses")?,
                 beep_tone: self.beep_tone,
                 play_mode: self.play_mode,
@@ -2232,6 +2380,17 @@ pub mod batch_add_participants {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2251,10 +2410,7 @@ pub mod batch_add_participants {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/batchaddparticipant");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("addresses", self.addresses.to_json());
             if let Some(value) = &self.beep_tone {
@@ -2483,6 +2639,10 @@ pub mod batch_add_participants {
 ///
 /// Method name in the vendor's logs: `batchRemoveParticipant`.
 ///
+/// The page does not show its error codes (the copy read is cut off): unknown, not none.
+///
+/// The page does not show its samples (the copy read is cut off): unknown, not none.
+///
 /// Unconfirmed:
 /// - No sample is declared although one is wanted: the natural sample (request `{"addresses": [{"addressType": "9", "address": "2002"}]}` built from the unholdparticipant example of cec_07_1289, response the success envelope `{"result": {}, "message": "success", "retcode": "0"}`) cannot be tested yet: switchboard-codegen emits `serde_json::from_value::<_>(…)` for the array field `addresses`, which does not type-check against the builder's `impl Into<Vec<…>>` (rustc E0283), and a sample without the required body fails the builder. Add the sample once the generator names the item type.
 /// - The rest of the triggered-event list, the error codes and the example of this page could not be read (cut off in every copy retrieved).
@@ -2515,10 +2675,6 @@ pub mod batch_remove_participants {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4
         ///
         /// The participants to delete; at most 30 entries (AgentConfAddressExParam objects, table 4).
@@ -2560,25 +2716,21 @@ pub mod batch_remove_participants {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         addresses: Option<Vec<BatchRemoveParticipantsRequestAddressesItem>>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4
         ///
-        /// Length: at most 30.
+        /// The participants to delete; at most 30 entries (AgentConfAddressExParam objects, table 4).
+        ///
+        /// Required: `build` fails without it. Length: at most 30.
         pub fn addresses(
             mut self,
             value: impl Into<Vec<BatchRemoveParticipantsRequestAddressesItem>>,
@@ -2591,13 +2743,21 @@ pub mod batch_remove_participants {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 addresses: BuildError::require(self.addresses, "addresses")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2617,10 +2777,7 @@ pub mod batch_remove_participants {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/batchremoveparticipant");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("addresses", self.addresses.to_json());
             parts.finish()
@@ -2892,10 +3049,6 @@ pub mod change_participant_mode {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。
         ///
         /// Participant attribute. 1: listen only; 2: talk only; 3: listen and talk; 4: neither.
@@ -2950,7 +3103,6 @@ pub mod change_participant_mode {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         attribute: Option<ChangeParticipantModeAttribute>,
         address_type: Option<ChangeParticipantModeAddressType>,
         address: Option<String>,
@@ -2958,17 +3110,16 @@ pub mod change_participant_mode {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。
+        ///
+        /// Participant attribute. 1: listen only; 2: talk only; 3: listen and talk; 4: neither.
+        ///
+        /// Required: `build` fails without it.
         pub fn attribute(
             mut self,
             value: impl Into<ChangeParticipantModeAttribute>,
@@ -2977,6 +3128,10 @@ pub mod change_participant_mode {
             self
         }
         /// 地址类型。6:电话号码 9:座席工号
+        ///
+        /// Address type. 6: phone number; 9: agent ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn address_type(
             mut self,
             value: impl Into<ChangeParticipantModeAddressType>,
@@ -2986,7 +3141,9 @@ pub mod change_participant_mode {
         }
         /// 地址标识,即电话号码或座席工号。最大长度为24字节。
         ///
-        /// Length: at most 24.
+        /// Address, that is, the phone number or agent ID. At most 24 bytes.
+        ///
+        /// Required: `build` fails without it. Length: at most 24.
         pub fn address(mut self, value: impl Into<String>) -> Self {
             self.address = Some(value.into());
             self
@@ -2996,15 +3153,23 @@ pub mod change_participant_mode {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 attribute: BuildError::require(self.attribute, "attribute")?,
                 address_type: BuildError::require(self.address_type, "addressType")?,
                 address: BuildError::require(self.address, "address")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3024,10 +3189,7 @@ pub mod change_participant_mode {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/changeparticipantmode");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("attribute", self.attribute.to_json());
             parts.body_value("addressType", self.address_type.to_json());
@@ -3315,10 +3477,6 @@ pub mod connect_held_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Unique ID of a call. (呼叫唯一标识callid。)
         ///
         /// Example: `1456402370-7`. Wire name: `callid`.
@@ -3349,23 +3507,19 @@ pub mod connect_held_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         callid: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// Unique ID of a call. (呼叫唯一标识callid。)
+        ///
+        /// Required: `build` fails without it.
         pub fn callid(mut self, value: impl Into<String>) -> Self {
             self.callid = Some(value.into());
             self
@@ -3375,13 +3529,21 @@ pub mod connect_held_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 callid: BuildError::require(self.callid, "callid")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3402,10 +3564,7 @@ pub mod connect_held_call {
             parts.path_param(self.agentid.as_str());
             parts.path("/connecthold/");
             parts.path_param(self.callid.as_str());
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -3585,10 +3744,6 @@ pub mod disconnect_party {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
         ///
         /// Phone number whose connection needs to be released, 1 to 24 digits. During an internal help call, to release the requested agent {number} is that agent's ID; to release the agent itself {number} is its softphone number. The requested party may only release itself, not the agent or the user.
@@ -3640,25 +3795,21 @@ pub mod disconnect_party {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         number: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
         ///
-        /// Pattern: `^(?:[0-9]{1,24})$`.
+        /// Phone number whose connection needs to be released, 1 to 24 digits. During an internal help call, to release the requested agent {number} is that agent's ID; to release the agent itself {number} is its softphone number. The requested party may only release itself, not the agent or the user.
+        ///
+        /// Required: `build` fails without it. Pattern: `^(?:[0-9]{1,24})$`.
         pub fn number(mut self, value: impl Into<String>) -> Self {
             self.number = Some(value.into());
             self
@@ -3668,13 +3819,21 @@ pub mod disconnect_party {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 number: BuildError::require(self.number, "number")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3695,10 +3854,7 @@ pub mod disconnect_party {
             parts.path_param(self.agentid.as_str());
             parts.path("/disconnect/");
             parts.path_param(self.number.as_str());
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -3801,6 +3957,12 @@ pub mod disconnect_party {
 ///
 /// Method name in the vendor's logs: `hold`.
 ///
+/// The page does not show its error codes (the copy read is cut off): unknown, not none.
+///
+/// The page does not show its triggered events (the copy read is cut off): unknown, not none.
+///
+/// The page's samples may go on: the copy read is cut off, so those listed are what it shows, not necessarily all.
+///
 /// Unconfirmed:
 /// - The triggered events, error codes and example of this page could not be read (cut off in every copy retrieved). The 保持成功 event AgentEvent_Hold (cec_07_1357, content = the call ID as a plain string) is the likely notification, but no page retrieved ties it to this interface, and a plain-string payload cannot be declared in this format.
 /// - The page sends a required Content-Type header; no message body is shown.
@@ -3832,10 +3994,6 @@ pub mod hold_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -3862,19 +4020,13 @@ pub mod hold_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
@@ -3882,12 +4034,20 @@ pub mod hold_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3907,10 +4067,7 @@ pub mod hold_call {
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/hold");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -4067,10 +4224,6 @@ pub mod hold_conference_participant {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 地址类型。6:电话号码 9:座席工号
         ///
         /// Address type. 6: phone number; 9: agent ID.
@@ -4141,7 +4294,6 @@ pub mod hold_conference_participant {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         address_type: Option<HoldConferenceParticipantAddressType>,
         address: Option<String>,
         play_mode: Option<HoldConferenceParticipantPlayMode>,
@@ -4150,17 +4302,16 @@ pub mod hold_conference_participant {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// 地址类型。6:电话号码 9:座席工号
+        ///
+        /// Address type. 6: phone number; 9: agent ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn address_type(
             mut self,
             value: impl Into<HoldConferenceParticipantAddressType>,
@@ -4170,12 +4321,18 @@ pub mod hold_conference_participant {
         }
         /// 地址标识。最大长度为24字节。
         ///
-        /// Length: at most 24.
+        /// Address (phone number or agent ID). At most 24 bytes.
+        ///
+        /// Required: `build` fails without it. Length: at most 24.
         pub fn address(mut self, value: impl Into<String>) -> Self {
             self.address = Some(value.into());
             self
         }
         /// 放音模式。2:播放指定文件音。默认值为2。
+        ///
+        /// Voice playback mode. 2: play the specified voice file. Default 2.
+        ///
+        /// Optional.
         pub fn play_mode(
             mut self,
             value: impl Into<HoldConferenceParticipantPlayMode>,
@@ -4185,7 +4342,9 @@ pub mod hold_conference_participant {
         }
         /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 最大长度为127个字符。
         ///
-        /// Length: at most 127.
+        /// Absolute path of the voice file, format drive/conf/VDN ID/file name, e.g. y:/conf/120/1136287.V3. At most 127 characters.
+        ///
+        /// Required: `build` fails without it. Length: at most 127.
         pub fn voice_path(mut self, value: impl Into<String>) -> Self {
             self.voice_path = Some(value.into());
             self
@@ -4195,9 +4354,6 @@ pub mod hold_conference_participant {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 address_type: BuildError::require(self.address_type, "addressType")?,
                 address: BuildError::require(self.address, "address")?,
                 play_mode: self.play_mode,
@@ -4205,6 +4361,17 @@ pub mod hold_conference_participant {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -4224,10 +4391,7 @@ pub mod hold_conference_participant {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/holdparticipant");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("addressType", self.address_type.to_json());
             parts.body_value("address", self.address.to_json());
@@ -4514,10 +4678,6 @@ pub mod leave_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4544,19 +4704,13 @@ pub mod leave_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
@@ -4564,12 +4718,20 @@ pub mod leave_agent_conference {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -4589,10 +4751,7 @@ pub mod leave_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/requestleaveagentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -4740,10 +4899,6 @@ pub mod poll_events {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4770,19 +4925,13 @@ pub mod poll_events {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
@@ -4790,12 +4939,20 @@ pub mod poll_events {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -4814,10 +4971,7 @@ pub mod poll_events {
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentevent/");
             parts.path_param(self.agentid.as_str());
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -4928,8 +5082,10 @@ pub mod poll_events {
 ///
 /// Documented error codes: `100-006`, `300-001`, `400-003`.
 ///
+/// The page's samples may go on: the copy read is cut off, so those listed are what it shows, not necessarily all.
+///
 /// Unconfirmed:
-/// - The response table types `result` as object (表4 result对象), but the page's example shows an array of held-call objects. The spec format cannot declare an array payload, so the fields are described as one object; decoding the documented array would fail. UNCONFIRMED which shape the server sends.
+/// - The response table types `result` as object (表4 result对象), but the page's example shows an array of held-call objects; this spec follows the example (an array result; an empty object, as the sibling pages print for an empty result, decodes as no held call). UNCONFIRMED which shape the server sends.
 /// - The caller and called numbers are typed int by the page; phone numbers longer than 64 bits or with leading zeros could not be represented.
 /// - The meanings of 300-001 and 400-003 are not documented.
 /// - Newer pages (cec_07_0422, updated 2025-11-13) give agentid 101–999999; this spec keeps 101–59999.
@@ -4988,10 +5144,6 @@ pub mod query_hold_list {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5018,19 +5170,13 @@ pub mod query_hold_list {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
@@ -5038,12 +5184,20 @@ pub mod query_hold_list {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5063,10 +5217,7 @@ pub mod query_hold_list {
             parts.path("/resource/calldata/");
             parts.path_param(self.agentid.as_str());
             parts.path("/holdlist");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -5102,10 +5253,79 @@ pub mod query_hold_list {
     }
     /// The documented result of a successful call.
     ///
-    /// result: 查询成功后,返回呼叫保持列表对象。该对象的参数说明请参见表4 (after a successful query, the held-call list object; table 4). The page's example shows `result` as an array of such objects; see unconfirmed.
+    /// result: 查询成功后,返回呼叫保持列表对象。该对象的参数说明请参见表4 (after a successful query, the held-call list object; table 4). The table types `result` as an object; the page's example shows it as an array of such objects, which is what this spec declares (see unconfirmed).
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
+        /// The result's items, in the order received (the payload is a JSON array).
+        ///
+        /// 呼叫保持列表对象 (a held call; table 4).
+        ///
+        /// Wire name: `result[]`.
+        pub items: ::std::vec::Vec<QueryHoldListOutputItem>,
+        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
+        pub envelope: ::std::option::Option<super::ResponseEnvelope>,
+    }
+    impl ::switchboard_runtime::wire::ToJson for Output {
+        #[inline]
+        fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
+            self.items.to_json()
+        }
+    }
+    impl ::switchboard_runtime::wire::FromJson for Output {
+        #[inline]
+        fn from_json(
+            value: ::switchboard_runtime::serde_json::Value,
+        ) -> ::core::result::Result<Self, ::switchboard_runtime::wire::WireError> {
+            let items = match value {
+                ::switchboard_runtime::serde_json::Value::Object(
+                    map,
+                ) if map.is_empty() => ::std::vec::Vec::new(),
+                value => ::switchboard_runtime::wire::FromJson::from_json(value)?,
+            };
+            ::core::result::Result::Ok(Output {
+                items,
+                envelope: ::std::option::Option::None,
+            })
+        }
+    }
+    ::switchboard_runtime::serde_via_json!(Output);
+    /// Why a call of this endpoint failed: one variant per documented code, then the
+    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error {
+        /// `100-006`
+        ///
+        /// The agent has not signed in (also returned on a GUID mismatch).
+        E100_006(::switchboard_runtime::response::ApiError),
+        /// `300-001`
+        ///
+        /// Listed on this page without a meaning; no page retrieved defines 300-001 (UNCONFIRMED).
+        E300_001(::switchboard_runtime::response::ApiError),
+        /// `400-003`
+        ///
+        /// Listed on this page without a meaning; no page retrieved defines 400-003 (UNCONFIRMED).
+        E400_003(::switchboard_runtime::response::ApiError),
+        /// A service-wide documented code that the endpoint's page does not list.
+        Service(::switchboard_runtime::response::ApiError),
+        /// A code or HTTP status the documentation does not list; the raw response is kept.
+        Undocumented(::switchboard_runtime::response::ApiError),
+        /// The response body could not be decoded; the raw response is kept.
+        Decode(::switchboard_runtime::response::DecodeError),
+        /// The request broke a documented constraint and was not sent.
+        Build(BuildError),
+        /// The request could not be sent (transport or credentials).
+        Send(::switchboard_runtime::auth::SendError),
+    }
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, { "100-006" => E100_006, "300-001" => E300_001,
+        "400-003" => E400_003 }
+    );
+    /// An object of the response or request.
+    #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct QueryHoldListOutputItem {
         /// 呼叫类型,请参考表1
         ///
         /// Call type (see table 1 of the call-type reference).
@@ -5166,47 +5386,13 @@ pub mod query_hold_list {
         ///
         /// Format: `int64`. Wire name: `endtime`.
         pub endtime: Option<i64>,
-        /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
-        pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(
-        Output { optional callfeature = "callfeature", optional callid = "callid",
-        optional caller = "caller", optional called = "called", optional callskill =
-        "callskill", optional callskillid = "callskillid", optional orgicallednum =
-        "orgicallednum", optional calldata = "calldata", optional begintime =
-        "begintime", optional endtime = "endtime", skip envelope = "" }
-    );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        E100_006(::switchboard_runtime::response::ApiError),
-        /// `300-001`
-        ///
-        /// Listed on this page without a meaning; no page retrieved defines 300-001 (UNCONFIRMED).
-        E300_001(::switchboard_runtime::response::ApiError),
-        /// `400-003`
-        ///
-        /// Listed on this page without a meaning; no page retrieved defines 400-003 (UNCONFIRMED).
-        E400_003(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
-    ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "100-006" => E100_006, "300-001" => E300_001,
-        "400-003" => E400_003 }
+        QueryHoldListOutputItem { optional callfeature = "callfeature", optional callid =
+        "callid", optional caller = "caller", optional called = "called", optional
+        callskill = "callskill", optional callskillid = "callskillid", optional
+        orgicallednum = "orgicallednum", optional calldata = "calldata", optional
+        begintime = "begintime", optional endtime = "endtime" }
     );
 }
 #[rustfmt::skip]
@@ -5288,10 +5474,6 @@ pub mod query_vdn_conference_ids {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5318,19 +5500,13 @@ pub mod query_vdn_conference_ids {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
@@ -5338,12 +5514,20 @@ pub mod query_vdn_conference_ids {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5363,10 +5547,7 @@ pub mod query_vdn_conference_ids {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/queryvdnconfid");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -5542,10 +5723,6 @@ pub mod reject_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5572,19 +5749,13 @@ pub mod reject_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
@@ -5592,12 +5763,20 @@ pub mod reject_agent_conference {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5617,10 +5796,7 @@ pub mod reject_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/rejectagentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -5801,10 +5977,6 @@ pub mod release_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5831,19 +6003,13 @@ pub mod release_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
@@ -5851,12 +6017,20 @@ pub mod release_agent_conference {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -5876,10 +6050,7 @@ pub mod release_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/releaseagentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -5987,6 +6158,8 @@ pub mod release_agent_conference {
 ///
 /// Triggers: `AgentOther_PhoneOffhook`, `AgentConf_SelfJoinResult`, `AgentConf_RequestSuccess`, `AgentConf_RequestFailed`, `AgentConf_Timeout`.
 ///
+/// The page does not show its error codes (the copy read is cut off): unknown, not none.
+///
 /// Unconfirmed:
 /// - The error-code list of this page could not be read (every copy retrieved was cut off before it); no endpoint-specific codes are declared.
 /// - Triggered events AgentState_Busy (座席忙事件, cec_07_1343) and AgentOther_PhoneAlerting (座席物理话机振铃, cec_07_1398) deliver `"content": null`; the spec format cannot declare an event whose payload is null (an empty payload struct would fail to decode it), so they are left out of `events`.
@@ -6025,10 +6198,6 @@ pub mod request_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 会场能够容纳的与会人数。取值范围:1~120。
         ///
         /// Number of participants the conference can hold. Value range 1–120.
@@ -6142,7 +6311,6 @@ pub mod request_agent_conference {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         member_num: Option<i64>,
         conf_caller_no: Option<String>,
         time: Option<i64>,
@@ -6154,50 +6322,61 @@ pub mod request_agent_conference {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// 会场能够容纳的与会人数。取值范围:1~120。
         ///
-        /// Range: 1 to 120.
+        /// Number of participants the conference can hold. Value range 1–120.
+        ///
+        /// Required: `build` fails without it. Range: 1 to 120.
         pub fn member_num(mut self, value: impl Into<i64>) -> Self {
             self.member_num = Some(value.into());
             self
         }
         /// 会议外呼用户时显示的主叫号码。最大长度为24字节。不输入参数时,平台默认使用VDN配置台基本信息的系统主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。
         ///
-        /// Length: at most 24.
+        /// Calling number displayed when the conference calls out to users. At most 24 bytes. When absent, the platform uses the system calling number of the VDN's basic information; when the VDN restricts numbers, the number must be within the restriction.
+        ///
+        /// Optional. Length: at most 24.
         pub fn conf_caller_no(mut self, value: impl Into<String>) -> Self {
             self.conf_caller_no = Some(value.into());
             self
         }
         /// 会议申请时长。单位:分钟。取值范围:4~1440。默认值为60。
         ///
-        /// Range: 4 to 1440.
+        /// Requested conference duration in minutes, 4–1440, default 60.
+        ///
+        /// Optional. Range: 4 to 1440.
         pub fn time(mut self, value: impl Into<i64>) -> Self {
             self.time = Some(value.into());
             self
         }
         /// 会议结束前提示时长。可选参数。单位:分钟。取值范围:3~1440。默认值为3。如果大于等于会议申请时长,按照申请时长-1计算。
         ///
-        /// Range: 3 to 1440.
+        /// Reminder lead time before the conference ends, in minutes, 3–1440, default 3. If it is greater than or equal to the requested duration, requested duration − 1 is used.
+        ///
+        /// Optional. Range: 3 to 1440.
         pub fn prompt_time(mut self, value: impl Into<i64>) -> Self {
             self.prompt_time = Some(value.into());
             self
         }
         /// 有用户加入、退出会议时是否播放提示音。默认值为false。
+        ///
+        /// Whether a prompt tone is played when a user joins or leaves the conference. Default false.
+        ///
+        /// Optional.
         pub fn beep_tone(mut self, value: impl Into<bool>) -> Self {
             self.beep_tone = Some(value.into());
             self
         }
         /// 2:播放指定文件音,默认值为2。
+        ///
+        /// 2: play the specified voice file (default 2).
+        ///
+        /// Optional.
         pub fn play_mode(
             mut self,
             value: impl Into<RequestAgentConferencePlayMode>,
@@ -6207,7 +6386,9 @@ pub mod request_agent_conference {
         }
         /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127。
         ///
-        /// Length: at most 127.
+        /// Absolute path of the voice file, format drive/conf/VDN ID/file name, e.g. y:/conf/120/1136287.V3. Required (with playMode 2) when beepTone is true; ignored when beepTone is false. At most 127 characters.
+        ///
+        /// Optional. Length: at most 127.
         pub fn voice_path(mut self, value: impl Into<String>) -> Self {
             self.voice_path = Some(value.into());
             self
@@ -6217,9 +6398,6 @@ pub mod request_agent_conference {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 member_num: BuildError::require(self.member_num, "memberNum")?,
                 conf_caller_no: self.conf_caller_no,
                 time: self.time,
@@ -6230,6 +6408,17 @@ pub mod request_agent_conference {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -6249,10 +6438,7 @@ pub mod request_agent_conference {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/requestagentconf");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("memberNum", self.member_num.to_json());
             if let Some(value) = &self.conf_caller_no {
@@ -6470,10 +6656,6 @@ pub mod sign_in {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
         ///
         /// Length: at most 32. Wire name: `password`.
@@ -6612,7 +6794,6 @@ pub mod sign_in {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         password: Option<::switchboard_runtime::Secret>,
         phonenum: Option<String>,
         autoanswer: Option<bool>,
@@ -6633,19 +6814,14 @@ pub mod sign_in {
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
         ///
-        /// Length: at most 32.
+        /// Required: `build` fails without it. Length: at most 32.
         pub fn password(
             mut self,
             value: impl Into<::switchboard_runtime::Secret>,
@@ -6655,81 +6831,105 @@ pub mod sign_in {
         }
         /// Softphone number bound at sign-in.
         ///
-        /// Length: at most 24.
+        /// Required: `build` fails without it. Length: at most 24.
         pub fn phonenum(mut self, value: impl Into<String>) -> Self {
             self.phonenum = Some(value.into());
             self
         }
         /// Whether calls are answered automatically.
+        ///
+        /// Optional.
         pub fn autoanswer(mut self, value: impl Into<bool>) -> Self {
             self.autoanswer = Some(value.into());
             self
         }
         /// Whether the agent enters the idle state automatically.
+        ///
+        /// Optional.
         pub fn autoenteridle(mut self, value: impl Into<bool>) -> Self {
             self.autoenteridle = Some(value.into());
             self
         }
         /// Whether the phone is released.
+        ///
+        /// Optional.
         pub fn releasephone(mut self, value: impl Into<bool>) -> Self {
             self.releasephone = Some(value.into());
             self
         }
         /// Agent type.
+        ///
+        /// Optional.
         pub fn agenttype(mut self, value: impl Into<SignInAgenttype>) -> Self {
             self.agenttype = Some(value.into());
             self
         }
         /// State after sign-in.
+        ///
+        /// Optional.
         pub fn status(mut self, value: impl Into<SignInStatus>) -> Self {
             self.status = Some(value.into());
             self
         }
         /// IP address of the agent; no IPv6.
         ///
-        /// Length: at most 15.
+        /// Optional. Length: at most 15.
         pub fn ip(mut self, value: impl Into<String>) -> Self {
             self.ip = Some(value.into());
             self
         }
         /// Entry IP address.
+        ///
+        /// Optional.
         pub fn entry_ip(mut self, value: impl Into<String>) -> Self {
             self.entry_ip = Some(value.into());
             self
         }
         /// Phone linkage.
+        ///
+        /// Optional.
         pub fn phonelinkage(mut self, value: impl Into<bool>) -> Self {
             self.phonelinkage = Some(value.into());
             self
         }
         /// Sign in to the web (multimedia) channel.
+        ///
+        /// Optional.
         pub fn check_in_webm(mut self, value: impl Into<bool>) -> Self {
             self.check_in_webm = Some(value.into());
             self
         }
         /// Sign in to the mail channel.
+        ///
+        /// Optional.
         pub fn check_in_mailm(mut self, value: impl Into<bool>) -> Self {
             self.check_in_mailm = Some(value.into());
             self
         }
         /// Video phone number.
         ///
-        /// Length: at most 24.
+        /// Optional. Length: at most 24.
         pub fn vc_phone_number(mut self, value: impl Into<String>) -> Self {
             self.vc_phone_number = Some(value.into());
             self
         }
         /// Listen status.
+        ///
+        /// Optional.
         pub fn listen_status(mut self, value: impl Into<bool>) -> Self {
             self.listen_status = Some(value.into());
             self
         }
         /// Event push address. Passing both callBackUri and serviceToken selects event push mode; otherwise polling mode.
+        ///
+        /// Optional.
         pub fn call_back_uri(mut self, value: impl Into<String>) -> Self {
             self.call_back_uri = Some(value.into());
             self
         }
         /// Token for event push mode (named on the events page, cec_05_40100).
+        ///
+        /// Optional.
         pub fn service_token(mut self, value: impl Into<String>) -> Self {
             self.service_token = Some(value.into());
             self
@@ -6739,9 +6939,6 @@ pub mod sign_in {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 password: BuildError::require(self.password, "password")?,
                 phonenum: BuildError::require(self.phonenum, "phonenum")?,
                 autoanswer: self.autoanswer,
@@ -6762,6 +6959,17 @@ pub mod sign_in {
             request.validate()?;
             Ok(request)
         }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
+        }
     }
     impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
@@ -6779,10 +6987,7 @@ pub mod sign_in {
             parts.operation(ID, &[]);
             parts.path("/resource/onlineagent/");
             parts.path_param(self.agentid.as_str());
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("password", self.password.to_json());
             parts.body_value("phonenum", self.phonenum.to_json());
@@ -7087,10 +7292,6 @@ pub mod sign_out {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -7117,19 +7318,13 @@ pub mod sign_out {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
-            self
-        }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
@@ -7137,12 +7332,20 @@ pub mod sign_out {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -7162,10 +7365,7 @@ pub mod sign_out {
             parts.path("/resource/onlineagent/");
             parts.path_param(self.agentid.as_str());
             parts.path("/logout");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
     }
@@ -7263,6 +7463,12 @@ pub mod sign_out {
 ///
 /// Method name in the vendor's logs: `confJoin`.
 ///
+/// The page does not show its error codes (the copy read is cut off): unknown, not none.
+///
+/// The page does not show its triggered events (the copy read is cut off): unknown, not none.
+///
+/// The page's samples may go on: the copy read is cut off, so those listed are what it shows, not necessarily all.
+///
 /// Unconfirmed:
 /// - The triggered events, error codes and example of this page could not be read (cut off in every copy retrieved). The 三方通话成功 event AgentEvent_Conference (cec_07_1358) is the likely notification, but no page retrieved ties it to this interface, so it is not listed.
 /// - Newer pages give agentid 101–999999; this spec keeps 101–59999.
@@ -7293,10 +7499,6 @@ pub mod three_party_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Indicates the ID of the call that the agent is holding. It cannot be blank.
         ///
         /// Length: at least 1. Example: `1456402370-7`. Wire name: `callid`.
@@ -7343,31 +7545,27 @@ pub mod three_party_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         callid: Option<String>,
         callappdata: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// Indicates the ID of the call that the agent is holding. It cannot be blank.
         ///
-        /// Length: at least 1.
+        /// Required: `build` fails without it. Length: at least 1.
         pub fn callid(mut self, value: impl Into<String>) -> Self {
             self.callid = Some(value.into());
             self
         }
         /// Call-associated data to be configured. It can be left empty. The maximum value is 16 KB.
+        ///
+        /// Optional.
         pub fn callappdata(mut self, value: impl Into<String>) -> Self {
             self.callappdata = Some(value.into());
             self
@@ -7377,14 +7575,22 @@ pub mod three_party_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 callid: BuildError::require(self.callid, "callid")?,
                 callappdata: self.callappdata,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -7404,10 +7610,7 @@ pub mod three_party_call {
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/confjoin");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("callid", self.callid.to_json());
             if let Some(value) = &self.callappdata {
@@ -7580,10 +7783,6 @@ pub mod transfer_conference_chair {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 待转移的目标座席工号。
         ///
         /// ID of the agent to whom the chairperson permission is to be transferred.
@@ -7618,23 +7817,21 @@ pub mod transfer_conference_chair {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         dest_agent_no: Option<i64>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// 待转移的目标座席工号。
+        ///
+        /// ID of the agent to whom the chairperson permission is to be transferred.
+        ///
+        /// Required: `build` fails without it.
         pub fn dest_agent_no(mut self, value: impl Into<i64>) -> Self {
             self.dest_agent_no = Some(value.into());
             self
@@ -7644,13 +7841,21 @@ pub mod transfer_conference_chair {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 dest_agent_no: BuildError::require(self.dest_agent_no, "destAgentNo")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -7670,10 +7875,7 @@ pub mod transfer_conference_chair {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/applytoshiftpresident");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("destAgentNo", self.dest_agent_no.to_json());
             parts.finish()
@@ -7783,6 +7985,12 @@ pub mod transfer_conference_chair {
 ///
 /// Method name in the vendor's logs: `getHold`.
 ///
+/// The page does not show its error codes (the copy read is cut off): unknown, not none.
+///
+/// The page does not show its triggered events (the copy read is cut off): unknown, not none.
+///
+/// The page's samples may go on: the copy read is cut off, so those listed are what it shows, not necessarily all.
+///
 /// Unconfirmed:
 /// - The triggered events, error codes and example of this page could not be read (cut off in every copy retrieved).
 /// - The page marks callid as not mandatory; which held call is taken back when it is absent is not stated.
@@ -7814,10 +8022,6 @@ pub mod unhold_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// Unique ID of a call.
         ///
         /// Example: `1456402370-7`. Wire name: `callid`.
@@ -7848,23 +8052,19 @@ pub mod unhold_call {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         callid: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// Unique ID of a call.
+        ///
+        /// Optional.
         pub fn callid(mut self, value: impl Into<String>) -> Self {
             self.callid = Some(value.into());
             self
@@ -7874,13 +8074,21 @@ pub mod unhold_call {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 callid: self.callid,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -7900,10 +8108,7 @@ pub mod unhold_call {
             parts.path("/resource/voicecall/");
             parts.path_param(self.agentid.as_str());
             parts.path("/gethold");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             if let Some(value) = &self.callid {
                 parts.query("callid", value.as_str());
             }
@@ -8062,10 +8267,6 @@ pub mod unhold_conference_participant {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agentid: String,
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        ///
-        /// Default: `application/json; charset=UTF-8`. Wire name: `Content-Type`.
-        pub content_type: String,
         /// 地址类型。6:电话号码 9:座席工号
         ///
         /// Address type. 6: phone number; 9: agent ID.
@@ -8114,24 +8315,22 @@ pub mod unhold_conference_participant {
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
         agentid: Option<String>,
-        content_type: Option<String>,
         address_type: Option<UnholdConferenceParticipantAddressType>,
         address: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
-        /// Range: 101 to 59999.
+        /// Required: `build` fails without it. Range: 101 to 59999.
         pub fn agentid(mut self, value: impl Into<String>) -> Self {
             self.agentid = Some(value.into());
             self
         }
-        /// Coding mode of the message body. The default value is application/json; charset=UTF-8.
-        pub fn content_type(mut self, value: impl Into<String>) -> Self {
-            self.content_type = Some(value.into());
-            self
-        }
         /// 地址类型。6:电话号码 9:座席工号
+        ///
+        /// Address type. 6: phone number; 9: agent ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn address_type(
             mut self,
             value: impl Into<UnholdConferenceParticipantAddressType>,
@@ -8141,7 +8340,9 @@ pub mod unhold_conference_participant {
         }
         /// 地址标识,即电话号码或者座席工号。最大长度为24字节。
         ///
-        /// Length: at most 24.
+        /// Address, that is, the phone number or agent ID. At most 24 bytes.
+        ///
+        /// Required: `build` fails without it. Length: at most 24.
         pub fn address(mut self, value: impl Into<String>) -> Self {
             self.address = Some(value.into());
             self
@@ -8151,14 +8352,22 @@ pub mod unhold_conference_participant {
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
                 agentid: BuildError::require(self.agentid, "agentid")?,
-                content_type: self
-                    .content_type
-                    .unwrap_or_else(|| "application/json; charset=UTF-8".to_owned()),
                 address_type: BuildError::require(self.address_type, "addressType")?,
                 address: BuildError::require(self.address, "address")?,
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -8178,10 +8387,7 @@ pub mod unhold_conference_participant {
             parts.path("/resource/agentconf/");
             parts.path_param(self.agentid.as_str());
             parts.path("/unholdparticipant");
-            {
-                let value = &self.content_type;
-                parts.header("Content-Type", value.as_str())?;
-            }
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("addressType", self.address_type.to_json());
             parts.body_value("address", self.address.to_json());
@@ -8327,7 +8533,25 @@ pub mod unhold_conference_participant {
 ///
 /// One method per endpoint, each an `async fn` in effect: every method is the
 /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
-/// calls.
+/// calls. The futures own a clone of the client (`'static`): they can be spawned.
+/// `RequestBuilder::send(&client)` builds and calls in one step.
+///
+/// # Example
+///
+/// A client of the server, with the documented auth scheme (replace the `your-…` values):
+///
+/// ```rust,no_run
+/// use switchboard_huawei_agentgateway as api;
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = api::Client::builder()
+///     .ip("your-ip")
+///     .auth(api::auth::session_header()?)
+///     .build()?;
+/// // Then one call per endpoint: `api::<endpoint>::Request::builder()…send(&client).await?`.
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
@@ -8379,8 +8603,8 @@ impl Client {
             answer_agent_conference::Output,
             answer_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Answering a Call: The agent answers a ringing voice call after receiving AgentEvent_Ringing.
     ///
@@ -8390,8 +8614,8 @@ impl Client {
         request: answer_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<answer_call::Output, answer_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Inviting Participants in Batches: The chairperson invites several participants (agents or phone numbers) to the conference.
     ///
@@ -8404,8 +8628,8 @@ impl Client {
             batch_add_participants::Output,
             batch_add_participants::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Deleting Participants in Batches: The chairperson removes several participants from the conference; the result lists those not found.
     ///
@@ -8418,8 +8642,8 @@ impl Client {
             batch_remove_participants::Output,
             batch_remove_participants::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Modifying Participant Attributes: The chairperson sets a participant's channel attribute (listen only, talk only, both, neither).
     ///
@@ -8432,8 +8656,8 @@ impl Client {
             change_participant_mode::Output,
             change_participant_mode::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Holding Connection: The agent connects its ongoing call and a held call (连接保持).
     ///
@@ -8446,8 +8670,8 @@ impl Client {
             connect_held_call::Output,
             connect_held_call::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Releasing a Connection of a Specified Number: The agent releases the connection of one phone number, typically in internal help and three-party calls.
     ///
@@ -8457,8 +8681,8 @@ impl Client {
         request: disconnect_party::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<disconnect_party::Output, disconnect_party::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Holding a Call: The agent holds its ongoing call.
     ///
@@ -8468,8 +8692,8 @@ impl Client {
         request: hold_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<hold_call::Output, hold_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Holding a Participant in a Conference: The chairperson holds one participant of the conference, playing a voice file to it.
     ///
@@ -8482,8 +8706,8 @@ impl Client {
             hold_conference_participant::Output,
             hold_conference_participant::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Leaving an Agent Conference: An agent that is not the chairperson leaves the agent conference it has joined.
     ///
@@ -8496,8 +8720,8 @@ impl Client {
             leave_agent_conference::Output,
             leave_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID.
     ///
@@ -8507,8 +8731,8 @@ impl Client {
         request: poll_events::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<poll_events::Output, poll_events::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Querying the List of Held Calls: A signed-in agent queries the list of its held calls.
     ///
@@ -8518,8 +8742,8 @@ impl Client {
         request: query_hold_list::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<query_hold_list::Output, query_hold_list::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Querying an Ongoing Conference ID in the VDN: An inspector queries the IDs of the conferences in progress in its VDN.
     ///
@@ -8532,8 +8756,8 @@ impl Client {
             query_vdn_conference_ids::Output,
             query_vdn_conference_ids::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Rejecting an Agent Conference Call: An invited agent rejects the conference call after receiving AgentConf_Ringing.
     ///
@@ -8546,8 +8770,8 @@ impl Client {
             reject_agent_conference::Output,
             reject_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Releasing an Agent Conference: The chairperson releases the conference; the chairperson and all participants are deleted.
     ///
@@ -8560,8 +8784,8 @@ impl Client {
             release_agent_conference::Output,
             release_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Applying for an Agent Conference: An agent applies for an agent conference and, once it succeeds, becomes its chairperson.
     ///
@@ -8574,8 +8798,8 @@ impl Client {
             request_agent_conference::Output,
             request_agent_conference::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls.
     ///
@@ -8585,8 +8809,8 @@ impl Client {
         request: sign_in::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<sign_in::Output, sign_in::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Signing Out: Signs an agent out of the agent gateway.
     ///
@@ -8596,8 +8820,8 @@ impl Client {
         request: sign_out::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<sign_out::Output, sign_out::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Making a Three-Party Call: The agent joins its ongoing call and a held call into a three-party call.
     ///
@@ -8607,8 +8831,8 @@ impl Client {
         request: three_party_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<three_party_call::Output, three_party_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Transferring the Chairperson Permission: The chairperson transfers the chairperson permission to another agent in the conference.
     ///
@@ -8621,8 +8845,8 @@ impl Client {
             transfer_conference_chair::Output,
             transfer_conference_chair::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Unholding a Call: The agent takes a held call off hold.
     ///
@@ -8632,8 +8856,8 @@ impl Client {
         request: unhold_call::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<unhold_call::Output, unhold_call::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference.
     ///
@@ -8646,8 +8870,8 @@ impl Client {
             unhold_conference_participant::Output,
             unhold_conference_participant::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Opens the event stream: calls [`poll_events`] with `request` again and again (300 ms after each answer), through this client's transport and auth, and yields the events of its answers. Polling also keeps the session alive: while the stream is open it polls even when nobody reads (a slow reader gets `Lagged`), and dropping it ends the session's heartbeat. Drop the stream to stop. See [`events`] for an example.
     pub fn events(&self, request: poll_events::Request) -> events::EventStream {
@@ -8713,6 +8937,9 @@ impl ClientBuilder {
         self
     }
     /// Authenticates with this scheme (see [`auth`] for the ones the API documents).
+    /// Without it, the client uses the documented scheme when that needs no
+    /// credentials, and otherwise every call fails before sending
+    /// (`AuthErrorKind::NoCredentials`); [`without_auth`](Self::without_auth) sends none.
     pub fn auth(mut self, auth: impl ::switchboard_runtime::auth::Auth) -> Self {
         self.config.auth = Some(::std::sync::Arc::new(auth));
         self
@@ -8741,7 +8968,18 @@ impl ClientBuilder {
         self.config.options.attempt_timeout = Some(timeout);
         self
     }
-    /// The client; fails when a base URL variable without default is unset.
+    /// Sends no credentials at all (tests against an in-memory transport, a server
+    /// without auth). Without this or [`auth`](Self::auth), the client uses the API's
+    /// documented scheme when it needs no credentials, and otherwise fails every call
+    /// with `AuthErrorKind::NoCredentials` before sending.
+    pub fn without_auth(mut self) -> Self {
+        self.config.auth = Some(
+            ::std::sync::Arc::new(::switchboard_runtime::auth::NoAuth),
+        );
+        self
+    }
+    /// The client; fails when a base URL variable without default is unset or would
+    /// change the URL's structure.
     pub fn build(
         self,
     ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
@@ -8752,9 +8990,22 @@ impl ClientBuilder {
                 ("port", Some(self.port.as_deref().unwrap_or("8043"))),
             ],
         );
-        Ok(Client {
-            core: self.config.build(url)?,
-        })
+        let mut config = self.config;
+        if config.auth.is_none() {
+            config.auth = Some(
+                match auth::session_header() {
+                    Ok(scheme) => ::std::sync::Arc::new(scheme),
+                    Err(_) => {
+                        ::std::sync::Arc::new(
+                            ::switchboard_runtime::auth::MissingCredentials::new(
+                                "session_header",
+                            ),
+                        )
+                    }
+                },
+            );
+        }
+        Ok(Client { core: config.build(url)? })
     }
 }
 #[rustfmt::skip]
@@ -8774,4 +9025,18 @@ pub mod auth {
             .value_prefix("JSESSIONID=");
         Ok(::switchboard_runtime::auth::SessionHeaderAuth::new(config))
     }
+    /// Why a call failed before a response: credentials could not be applied
+    /// ([`AuthError`], e.g. [`AuthErrorKind::NoSession`]) or the transport failed.
+    pub use ::switchboard_runtime::auth::{AuthError, AuthErrorKind, SendError};
 }
+#[rustfmt::skip]
+/// Credentials are given as a `Secret` (never printed, zeroed on drop).
+pub use ::switchboard_runtime::Secret;
+#[rustfmt::skip]
+/// Transports: `transport::ReqwestTransport` (the default, feature `reqwest`),
+/// [`transport::InMemoryTransport`] for tests, the [`transport::Transport`] trait for
+/// your own.
+pub use ::switchboard_runtime::transport;
+#[rustfmt::skip]
+/// The retry policy ([`retry::RetryPolicy`]).
+pub use ::switchboard_runtime::retry;

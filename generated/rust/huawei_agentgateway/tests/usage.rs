@@ -7,7 +7,7 @@ mod answer_agent_conference {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -22,11 +22,12 @@ mod answer_agent_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::answer_agent_conference::Request::builder()
+        let output = api::answer_agent_conference::Request::builder()
             .agentid("101")
-            .build()?;
-        let output = client.answer_agent_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -41,7 +42,7 @@ mod answer_call {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -56,9 +57,12 @@ mod answer_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::answer_call::Request::builder().agentid("101").build()?;
-        let output = client.answer_call(request).await?;
+        let output = api::answer_call::Request::builder()
+            .agentid("101")
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -73,7 +77,7 @@ mod change_participant_mode {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -88,14 +92,15 @@ mod change_participant_mode {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::change_participant_mode::Request::builder()
+        let output = api::change_participant_mode::Request::builder()
             .agentid("101")
             .attribute(1i64)
             .address_type("9")
             .address("2002")
-            .build()?;
-        let output = client.change_participant_mode(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -110,7 +115,7 @@ mod connect_held_call {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -125,12 +130,13 @@ mod connect_held_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::connect_held_call::Request::builder()
+        let output = api::connect_held_call::Request::builder()
             .agentid("101")
             .callid("1456402370-7")
-            .build()?;
-        let output = client.connect_held_call(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -145,7 +151,7 @@ mod disconnect_party {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -160,12 +166,13 @@ mod disconnect_party {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::disconnect_party::Request::builder()
+        let output = api::disconnect_party::Request::builder()
             .agentid("101")
             .number("70093")
-            .build()?;
-        let output = client.disconnect_party(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -180,7 +187,7 @@ mod hold_call {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -195,9 +202,12 @@ mod hold_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::hold_call::Request::builder().agentid("101").build()?;
-        let output = client.hold_call(request).await?;
+        let output = api::hold_call::Request::builder()
+            .agentid("101")
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -212,7 +222,7 @@ mod hold_conference_participant {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -227,15 +237,16 @@ mod hold_conference_participant {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::hold_conference_participant::Request::builder()
+        let output = api::hold_conference_participant::Request::builder()
             .agentid("101")
             .address_type("9")
             .address("2002")
             .play_mode(2i64)
             .voice_path("y:/conf/120/1136287.V3")
-            .build()?;
-        let output = client.hold_conference_participant(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -250,7 +261,7 @@ mod leave_agent_conference {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -265,11 +276,12 @@ mod leave_agent_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::leave_agent_conference::Request::builder()
+        let output = api::leave_agent_conference::Request::builder()
             .agentid("101")
-            .build()?;
-        let output = client.leave_agent_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -284,7 +296,7 @@ mod poll_events {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -312,9 +324,12 @@ mod poll_events {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::poll_events::Request::builder().agentid("154").build()?;
-        let output = client.poll_events(request).await?;
+        let output = api::poll_events::Request::builder()
+            .agentid("154")
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -329,24 +344,31 @@ mod query_hold_list {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
             .push_body(
                 200,
                 r#"{
-  "result": {},
-  "message": "success",
-  "retcode": "0"
+  "message": "",
+  "retcode": "0",
+  "result": [
+    {
+      "callfeature": 7
+    }
+  ]
 }"#,
             );
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::query_hold_list::Request::builder().agentid("101").build()?;
-        let output = client.query_hold_list(request).await?;
+        let output = api::query_hold_list::Request::builder()
+            .agentid("101")
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -361,7 +383,7 @@ mod query_vdn_conference_ids {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -380,11 +402,12 @@ mod query_vdn_conference_ids {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::query_vdn_conference_ids::Request::builder()
+        let output = api::query_vdn_conference_ids::Request::builder()
             .agentid("101")
-            .build()?;
-        let output = client.query_vdn_conference_ids(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -399,7 +422,7 @@ mod reject_agent_conference {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -414,11 +437,12 @@ mod reject_agent_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::reject_agent_conference::Request::builder()
+        let output = api::reject_agent_conference::Request::builder()
             .agentid("101")
-            .build()?;
-        let output = client.reject_agent_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -433,7 +457,7 @@ mod release_agent_conference {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -448,11 +472,12 @@ mod release_agent_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::release_agent_conference::Request::builder()
+        let output = api::release_agent_conference::Request::builder()
             .agentid("101")
-            .build()?;
-        let output = client.release_agent_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -467,7 +492,7 @@ mod request_agent_conference {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -482,8 +507,9 @@ mod request_agent_conference {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::request_agent_conference::Request::builder()
+        let output = api::request_agent_conference::Request::builder()
             .agentid("101")
             .member_num(4i64)
             .conf_caller_no("10000")
@@ -492,8 +518,8 @@ mod request_agent_conference {
             .beep_tone(true)
             .play_mode(2i64)
             .voice_path("y:/conf/120/1136287.V3")
-            .build()?;
-        let output = client.request_agent_conference(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -508,7 +534,7 @@ mod three_party_call {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -523,12 +549,13 @@ mod three_party_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::three_party_call::Request::builder()
+        let output = api::three_party_call::Request::builder()
             .agentid("101")
             .callid("1456402370-7")
-            .build()?;
-        let output = client.three_party_call(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -543,7 +570,7 @@ mod transfer_conference_chair {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -558,12 +585,13 @@ mod transfer_conference_chair {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::transfer_conference_chair::Request::builder()
+        let output = api::transfer_conference_chair::Request::builder()
             .agentid("101")
             .dest_agent_no(2001i64)
-            .build()?;
-        let output = client.transfer_conference_chair(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -578,7 +606,7 @@ mod unhold_call {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -593,12 +621,13 @@ mod unhold_call {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::unhold_call::Request::builder()
+        let output = api::unhold_call::Request::builder()
             .agentid("101")
             .callid("1456402370-7")
-            .build()?;
-        let output = client.unhold_call(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -613,7 +642,7 @@ mod unhold_conference_participant {
     use std::sync::Arc;
     use switchboard_huawei_agentgateway as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -628,13 +657,14 @@ mod unhold_conference_participant {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::unhold_conference_participant::Request::builder()
+        let output = api::unhold_conference_participant::Request::builder()
             .agentid("101")
             .address_type("9")
             .address("2002")
-            .build()?;
-        let output = client.unhold_conference_participant(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -670,6 +700,7 @@ mod receiving_events {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
         let mut events = client
             .events(api::poll_events::Request::builder().agentid("154").build()?);
@@ -709,7 +740,8 @@ mod testing_your_code {
             .agentid("101")
             .build()?;
         client.answer_agent_conference(request.clone()).await?;
-        assert_eq!(simulator.requests_to(api::answer_agent_conference::ID).len(), 1);
+        let received = simulator.received::<api::answer_agent_conference::Request>();
+        assert_eq!(received.len(), 1);
         simulator.fail_with(api::answer_agent_conference::ID, "000-001");
         let failed = client.answer_agent_conference(request).await;
         assert!(failed.is_err());

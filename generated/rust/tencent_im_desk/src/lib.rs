@@ -15,6 +15,44 @@
 //! Source: <https://cloud.tencent.com/document/product/679/131708>
 //!
 //! Source: <https://www.tencentcloud.com/document/product/1229/68948>
+//! # Example
+//!
+//! A call answered from memory (see [`Client`] for one against the server):
+//!
+//! ```rust
+//! use std::sync::Arc;
+//! use switchboard_tencent_im_desk as api;
+//! use api::transport::InMemoryTransport;
+//! async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//!     let transport = Arc::new(InMemoryTransport::new());
+//!     transport
+//!         .push_body(
+//!             200,
+//!             r#"{
+//!   "ActionStatus": "OK",
+//!   "ErrorInfo": "",
+//!   "ErrorCode": 0,
+//!   "MemberId": "1289316687@qq.com"
+//! }"#,
+//!         );
+//!     let client = api::Client::builder()
+//!         .base_url("https://api.test")
+//!         .transport(Arc::clone(&transport))
+//!         .without_auth()
+//!         .build()?;
+//!     let output = api::contact_user::Request::builder()
+//!         .im_agent_user_id("@customer_service_account")
+//!         .client_user_id("1289314544")
+//!         .group_id(9465i64)
+//!         .member_id("1289316687@qq.com")
+//!         .send(&client)
+//!         .await?;
+//!     println!("{output:?}");
+//!     Ok(())
+//! }
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> { example().await }
+//! ```
 #![deny(missing_docs)]
 #![allow(
     clippy::large_enum_variant,
@@ -682,18 +720,83 @@ pub struct ReadmeDoctests;
 #[cfg(feature = "testing")]
 /// A simulated Tencent Cloud Contact Center desk REST API (IM desk_http_svc) server for tests (cargo feature `testing`).
 ///
-/// [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; point the [`Client`] at [`Simulator::base_url`](crate::testing::Simulator::base_url). It checks the auth scheme's credentials (by default those of [`Credentials::default`](crate::testing::Credentials::default)), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint ([`Simulator::script`](crate::testing::Simulator::script), [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it receives is kept ([`Simulator::requests`](crate::testing::Simulator::requests)).
+/// [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; point the [`Client`] at [`Simulator::base_url`](crate::testing::Simulator::base_url). It checks the auth scheme's credentials (by default those of [`Credentials::default`](crate::testing::Credentials::default)), checks every request against the documented constraints, answers each endpoint's first documented success sample, and can be scripted per endpoint, named by its typed request ([`Simulator::endpoint`](crate::testing::Simulator::endpoint): a documented error by its `Error` variant, an output, a delay, a dropped connection) or by id ([`Simulator::script`](crate::testing::Simulator::script), [`Simulator::fail_with`](crate::testing::Simulator::fail_with)). Every request it receives is kept, as it arrived ([`Simulator::requests`](crate::testing::Simulator::requests)) and decoded into the endpoint's `Request` ([`Simulator::received`](crate::testing::Simulator::received)).
+///
+/// Codes it answers for failures every endpoint shares (the spec's `error_roles`):
+///
+/// - `invalid_parameter`: `141004`
+/// - `unauthenticated`: `70009` (Inferred, not stated by the source: The common table has several UserSig codes (70001 expired, 70003 unparsable, 70009 verification failed, 70013/70014 identifier or SDKAppID mismatch); which one a wrong UserSig gets depends on what is wrong with it, so the general verification failure is used.)
 pub mod testing {
     pub use ::switchboard_runtime::sim::{
-        Credentials, Received, Script, Simulator, SimulatorBuilder,
+        Credentials, EndpointScript, Received, Script, Simulator, SimulatorBuilder,
     };
     /// The spec data the simulator serves: endpoints, constraints, samples, error codes,
     /// envelope and auth scheme, as the generator read them.
-    pub const SIMULATION: &str = "{\"base_path\":\"\",\"envelope\":{\"payload_field\":null,\"code_field\":\"ErrorCode\",\"success\":0,\"message_field\":\"ErrorInfo\",\"request_id_field\":null,\"http_status_errors\":false},\"auth\":{\"scheme\":\"tls_sig_query\",\"app_id_param\":\"sdkappid\",\"identifier_param\":\"identifier\",\"signature_param\":\"usersig\",\"random_param\":\"random\",\"fixed_params\":{\"contenttype\":\"json\"},\"default_expire_seconds\":15552000,\"description\":\"Query-string identity: sdkappid (the SDKAppID assigned in the IM console), identifier (an App administrator account), usersig (that administrator's UserSig, TLSSigAPIv2, HMAC-SHA256), random (32-bit unsigned, per request), contenttype=json.\"},\"errors\":[{\"code\":\"60002\",\"http_status\":null,\"message\":null,\"meaning\":\"HTTP parse error; check the URL format.\"},{\"code\":\"60003\",\"http_status\":null,\"message\":null,\"meaning\":\"JSON parse error in the HTTP request.\"},{\"code\":\"60004\",\"http_status\":null,\"message\":null,\"meaning\":\"Account or signature error in the request URL or body.\"},{\"code\":\"60005\",\"http_status\":null,\"message\":null,\"meaning\":\"Account or signature error in the request URL or body.\"},{\"code\":\"60006\",\"http_status\":null,\"message\":null,\"meaning\":\"SDKAppID is invalid.\"},{\"code\":\"60007\",\"http_status\":null,\"message\":null,\"meaning\":\"REST API call frequency exceeds the limit (rate limited).\"},{\"code\":\"60008\",\"http_status\":null,\"message\":null,\"meaning\":\"Service request timed out, or the HTTP request format is wrong.\"},{\"code\":\"60009\",\"http_status\":null,\"message\":null,\"meaning\":\"Bad requested resource (URL).\"},{\"code\":\"60010\",\"http_status\":null,\"message\":null,\"meaning\":\"The request requires App administrator permission.\"},{\"code\":\"60011\",\"http_status\":null,\"message\":null,\"meaning\":\"SDKAppID request frequency exceeds the limit (rate limited).\"},{\"code\":\"60012\",\"http_status\":null,\"message\":null,\"meaning\":\"SDKAppID is missing from the URL.\"},{\"code\":\"60013\",\"http_status\":null,\"message\":null,\"meaning\":\"JSON parse error in the HTTP response.\"},{\"code\":\"60014\",\"http_status\":null,\"message\":null,\"meaning\":\"Account exchange timed out.\"},{\"code\":\"60015\",\"http_status\":null,\"message\":null,\"meaning\":\"Account type error in the request body (it must be a string).\"},{\"code\":\"60016\",\"http_status\":null,\"message\":null,\"meaning\":\"SDKAppID is disabled.\"},{\"code\":\"60017\",\"http_status\":null,\"message\":null,\"meaning\":\"The request is disabled.\"},{\"code\":\"60018\",\"http_status\":null,\"message\":null,\"meaning\":\"Requests are too frequent.\"},{\"code\":\"60019\",\"http_status\":null,\"message\":null,\"meaning\":\"Requests are too frequent.\"},{\"code\":\"60020\",\"http_status\":null,\"message\":null,\"meaning\":\"The package has expired.\"},{\"code\":\"60021\",\"http_status\":null,\"message\":null,\"meaning\":\"The caller's IP address is not allowed.\"},{\"code\":\"70001\",\"http_status\":null,\"message\":null,\"meaning\":\"UserSig has expired; generate a new one (keep its validity at least 24 hours).\"},{\"code\":\"70003\",\"http_status\":null,\"message\":null,\"meaning\":\"UserSig could not be parsed.\"},{\"code\":\"70009\",\"http_status\":null,\"message\":null,\"meaning\":\"UserSig verification failed (likely signed with another application's key).\"},{\"code\":\"70013\",\"http_status\":null,\"message\":null,\"meaning\":\"The UserID in the request does not match the identifier in the UserSig.\"},{\"code\":\"70014\",\"http_status\":null,\"message\":null,\"meaning\":\"The SDKAppID in the request does not match the one in the UserSig.\"},{\"code\":\"70016\",\"http_status\":null,\"message\":null,\"meaning\":\"Verification key not found (check the data center the application is in).\"},{\"code\":\"70020\",\"http_status\":null,\"message\":null,\"meaning\":\"SDKAppID not found.\"},{\"code\":\"70050\",\"http_status\":null,\"message\":null,\"meaning\":\"UserSig verification failed and the caller is rate limited; retry after 1 minute.\"},{\"code\":\"70051\",\"http_status\":null,\"message\":null,\"meaning\":\"The account is blacklisted.\"},{\"code\":\"70107\",\"http_status\":null,\"message\":null,\"meaning\":\"The account has not been imported.\"},{\"code\":\"141000\",\"http_status\":null,\"message\":null,\"meaning\":\"The application is not a desk (customer service) application.\"},{\"code\":\"141002\",\"http_status\":null,\"message\":null,\"meaning\":\"Internal error; retry.\"},{\"code\":\"141004\",\"http_status\":null,\"message\":null,\"meaning\":\"Invalid parameter.\"}],\"delivery\":{\"push\":{\"method\":\"POST\",\"query\":[{\"name\":\"SdkAppid\",\"value\":null,\"equals_setting\":\"sdk_app_id\"},{\"name\":\"CallbackCommand\",\"value\":\"Desk.SessionEventNotify\",\"equals_setting\":null},{\"name\":\"contenttype\",\"value\":\"json\",\"equals_setting\":null},{\"name\":\"ClientIP\",\"value\":null,\"equals_setting\":null},{\"name\":\"OptPlatform\",\"value\":null,\"equals_setting\":null},{\"name\":\"RequestID\",\"value\":null,\"equals_setting\":null},{\"name\":\"Sign\",\"value\":null,\"equals_setting\":null},{\"name\":\"RequestTime\",\"value\":null,\"equals_setting\":null}]}},\"events\":[{\"name\":\"ChatBot.UserSendMsg\",\"channel\":null,\"sample\":{\"CallbackCommand\":\"Desk.SessionEventNotify\",\"SessionId\":\"2baf4d84-beb4-4607-a1ea-6ebcaef3e0e6\",\"Event\":\"ChatBot.UserSendMsg\",\"EventTime\":1725540020017,\"ChannelType\":\"SDK\",\"ClientUserId\":\"your_user_id\",\"CustomerServiceId\":\"@customer_service_account\",\"AgentId\":\"test@qq.com\",\"MsgKey\":\"152_1600012345_abcdefg\",\"MsgBody\":[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"How to request a refund?\"}}],\"CloudCustomData\":\"your cloud custom data\",\"IsContactUser\":false,\"SatisfactionSelected\":5}}],\"endpoints\":[{\"id\":\"contact_user\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/contact_user\",\"payload\":null,\"dispatch\":[],\"params\":[{\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":0.0,\"max\":4294967295.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"IMAgentUserId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"ClientUserId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"GroupId\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"MemberId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[{\"code\":\"141000\",\"http_status\":null,\"message\":\"Calling this interface is not allowed for applications that are not desk applications.\",\"meaning\":\"The application is not a desk (customer service) application.\"},{\"code\":\"141001\",\"http_status\":null,\"message\":\"Failed to assign a human customer service agent. No available agents online.\",\"meaning\":null},{\"code\":\"141002\",\"http_status\":null,\"message\":\"Internal system error, please retry.\",\"meaning\":\"Internal error; retry.\"},{\"code\":\"141003\",\"http_status\":null,\"message\":\"This session cannot be transferred to a live agent.\",\"meaning\":null},{\"code\":\"141004\",\"http_status\":null,\"message\":\"Invalid request parameters, please check and retry.\",\"meaning\":\"Invalid parameter.\"},{\"code\":\"141011\",\"http_status\":null,\"message\":\"Agent is offline. Please check whether agent is online.\",\"meaning\":null},{\"code\":\"141012\",\"http_status\":null,\"message\":\"Agent has …\",\"meaning\":null}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"MemberId\":\"1289316687@qq.com\"},\"error\":false,\"events\":[]}]},{\"id\":\"describe_agent_statistics\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/describe_agent_statistics\",\"payload\":null,\"dispatch\":[],\"params\":[{\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":0.0,\"max\":4294967295.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"From\",\"required\":true,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"To\",\"required\":true,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"Limit\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":100.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"Offset\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"AgentIds\",\"required\":false,\"from_auth\":false,\"kind\":\"array\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"TotalCount\":5,\"Data\":[{\"AgentId\":\"1289316652@qq.com\",\"AgentNickName\":\"美美\",\"FirstLoginTimestamp\":1738923814,\"LastLogoutTimestamp\":1738934235,\"FreeTime\":3600,\"BusyTime\":300,\"RestTime\":600,\"TotalSessionCnt\":12,\"TransferSessionCnt\":0,\"EffectiveSessionCnt\":8,\"AgentEndCnt\":10,\"ServeUserCnt\":10,\"TotalAcceptTime\":1527,\"TotalMsgCnt\":450,\"AgentMsgCnt\":200,\"UserMsgCnt\":150,\"NotRespSessionCnt\":2,\"AvgFirstRespTime\":10,\"FirstRespUnder30sCnt\":9,\"AvgRespTime\":25,\"AvgRespUnder30sCnt\":8,\"AvgAcceptTime\":300,\"SatisfactionSelectedCnt\":8,\"SatisfiedCnt\":6}]},\"error\":false,\"events\":[]}]},{\"id\":\"describe_chat_messages\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/describe_chat_messages\",\"payload\":null,\"dispatch\":[],\"params\":[{\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":0.0,\"max\":4294967295.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"SessionId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"Limit\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":100.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"Offset\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"Order\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[{\"code\":\"141000\",\"http_status\":null,\"message\":null,\"meaning\":\"The application is not a desk (customer service) application.\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"Messages\":[{\"FromAccount\":\"8618655061639\",\"FromAccountRole\":1,\"MsgBody\":[{\"MsgContent\":{\"Text\":\"hello\"},\"MsgType\":\"TIMTextElem\"}],\"Timestamp\":1730939030138}],\"TotalCount\":26},\"error\":false,\"events\":[]}]},{\"id\":\"describe_im_cdr_list\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/describe_im_cdr_list\",\"payload\":null,\"dispatch\":[],\"params\":[{\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":0.0,\"max\":4294967295.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"StartTimestamp\",\"required\":true,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"EndTimestamp\",\"required\":true,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"Limit\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":100.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"Offset\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"ClientUserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"TotalCount\":1,\"IMCdrList\":[{\"SessionId\":\"a97d3e1f-a88b-403b-9b3a-7bc6554ea05d\",\"AgentGroupId\":\"3067\",\"AgentGroupName\":\"在线客服\",\"AgentId\":\"shannon@qq.com\",\"ChannelType\":\"SDK\",\"ClientUserId\":\"1299314544\",\"ClientUserNickName\":\"山浓\",\"Duration\":10,\"EndStatus\":\"AgentEndedSession\",\"SatisfactionSelected\":5,\"Timestamp\":1730443136}]},\"error\":false,\"events\":[]}]},{\"id\":\"describe_reception_realtime_statistics\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/describe_reception_realtime_statistics\",\"payload\":null,\"dispatch\":[],\"params\":[{\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":0.0,\"max\":4294967295.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"Data\":{\"CurrentTransferAgentCnt\":15,\"CurrentAgentAcceptCnt\":13,\"CurrentQueueCnt\":2,\"FreeAgentCnt\":10,\"RestAgentCnt\":2,\"BusyAgentCnt\":3,\"CurrentGroupQueueCnt\":[{\"GroupId\":6103,\"GroupName\":\"128931\",\"QueueCnt\":0}]}},\"error\":false,\"events\":[]}]},{\"id\":\"describe_session_statistics\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/describe_session_statistics\",\"payload\":null,\"dispatch\":[],\"params\":[{\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":0.0,\"max\":4294967295.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"From\",\"required\":true,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"To\",\"required\":true,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"GroupByHour\",\"required\":false,\"from_auth\":false,\"kind\":\"boolean\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"TotalCount\":5,\"Data\":[{\"Time\":\"2025-04-06\",\"TotalSessionCnt\":12,\"TransferAgentSessionCnt\":10,\"AgentAcceptCnt\":9,\"EffectiveSessionCnt\":8,\"SatisfactionSelectedCnt\":5,\"OneStarSelectedCnt\":1,\"TwoStarSelectedCnt\":1,\"ThreeStarSelectedCnt\":1,\"FourStarSelectedCnt\":1,\"FiveStarSelectedCnt\":1,\"AvgFirstRespTime\":10,\"AvgRespTime\":25,\"AvgAcceptTime\":300,\"AvgQueueTime\":6}]},\"error\":false,\"events\":[]}]},{\"id\":\"end_session\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/end_session\",\"payload\":null,\"dispatch\":[],\"params\":[{\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":0.0,\"max\":4294967295.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"SessionId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[{\"code\":\"141002\",\"http_status\":null,\"message\":null,\"meaning\":\"Internal error, please retry.\"},{\"code\":\"141004\",\"http_status\":null,\"message\":null,\"meaning\":\"Invalid parameter.\"},{\"code\":\"141005\",\"http_status\":null,\"message\":null,\"meaning\":\"Session does not exist or has completed.\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"get_session_state\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/get_session_state\",\"payload\":null,\"dispatch\":[],\"params\":[{\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":0.0,\"max\":4294967295.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"SessionId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"ClientUserId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"CustomerServiceId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[{\"code\":\"141002\",\"http_status\":null,\"message\":\"Internal error, retry.\",\"meaning\":\"Internal error; retry.\"},{\"code\":\"141004\",\"http_status\":null,\"message\":\"Invalid parameter.\",\"meaning\":\"Invalid parameter.\"},{\"code\":\"141005\",\"http_status\":null,\"message\":\"Session does not exist …\",\"meaning\":null}],\"events\":[],\"samples\":[{\"name\":\"by_session_id\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"SessionId\":\"a-b-c-d-e\",\"CurrentState\":\"Agent\",\"AgentId\":\"test@qq.com\"},\"error\":false,\"events\":[]},{\"name\":\"by_user_ids\",\"status\":200,\"headers\":{},\"body\":null,\"error\":false,\"events\":[]}]},{\"id\":\"send_msg\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/send_msg\",\"payload\":null,\"dispatch\":[],\"params\":[{\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":0.0,\"max\":4294967295.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"SessionId\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"FromAccount\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"ToAccount\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"MsgRandom\",\"required\":true,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"MsgBody\",\"required\":true,\"from_auth\":false,\"kind\":\"array\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"CloudCustomData\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"by_session_id\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0},\"error\":false,\"events\":[]},{\"name\":\"by_accounts\",\"status\":200,\"headers\":{},\"body\":null,\"error\":false,\"events\":[]},{\"name\":\"card_custom_message\",\"status\":200,\"headers\":{},\"body\":null,\"error\":false,\"events\":[]}]},{\"id\":\"send_stream_msg\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/send_stream_msg\",\"payload\":null,\"dispatch\":[],\"params\":[{\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":0.0,\"max\":4294967295.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"SessionId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"Chunk\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"MsgKey\",\"required\":false,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"Finish\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"first_chunk\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"MsgKey\":\"124_1600045926_716f784b2bbd6ce9415027715\"},\"error\":false,\"events\":[]},{\"name\":\"next_chunk\",\"status\":200,\"headers\":{},\"body\":null,\"error\":false,\"events\":[]},{\"name\":\"last_chunk\",\"status\":200,\"headers\":{},\"body\":null,\"error\":false,\"events\":[]},{\"name\":\"response_package\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"transfer_to_human\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/transfer_to_human\",\"payload\":null,\"dispatch\":[],\"params\":[{\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true,\"kind\":\"integer\",\"min\":0.0,\"max\":4294967295.0,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"body\":[{\"location\":\"body\",\"name\":\"SessionId\",\"required\":true,\"from_auth\":false,\"kind\":\"string\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"AgentIdList\",\"required\":false,\"from_auth\":false,\"kind\":\"array\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"AgentGroupId\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null},{\"location\":\"body\",\"name\":\"SendTipIfNoAgentOnline\",\"required\":false,\"from_auth\":false,\"kind\":\"integer\",\"min\":null,\"max\":null,\"min_length\":null,\"max_length\":null,\"pattern\":null}],\"errors\":[{\"code\":\"90001\",\"http_status\":null,\"message\":\"JSON format parsing failed. Check whether the request package conforms to the JSON Specification.\",\"meaning\":null},{\"code\":\"90002\",\"http_status\":null,\"message\":\"The MsgBody in the JSON format request packet does not match the message format description, or the MsgBody is not an Array type. See the definition of …\",\"meaning\":null},{\"code\":\"90005\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed as a private error code of this API; its description was not captured (UNCONFIRMED, see `unconfirmed`).\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"AgentId\":\"test_agent@qq.com\"},\"error\":false,\"events\":[]}]}]}";
+    pub const SIMULATION: &str = "{\"base_path\":\"\",\"envelope\":{\"payload_field\":null,\"code_field\":\"ErrorCode\",\"success\":0,\"message_field\":\"ErrorInfo\",\"request_id_field\":null,\"http_status_errors\":false},\"auth\":{\"scheme\":\"tls_sig_query\",\"app_id_param\":\"sdkappid\",\"identifier_param\":\"identifier\",\"signature_param\":\"usersig\",\"random_param\":\"random\",\"fixed_params\":{\"contenttype\":\"json\"},\"default_expire_seconds\":15552000,\"description\":\"Query-string identity: sdkappid (the SDKAppID assigned in the IM console), identifier (an App administrator account), usersig (that administrator's UserSig, TLSSigAPIv2, HMAC-SHA256), random (32-bit unsigned, per request), contenttype=json.\"},\"errors\":[{\"code\":\"60002\",\"http_status\":null,\"message\":null,\"meaning\":\"HTTP parse error; check the URL format.\"},{\"code\":\"60003\",\"http_status\":null,\"message\":null,\"meaning\":\"JSON parse error in the HTTP request.\"},{\"code\":\"60004\",\"http_status\":null,\"message\":null,\"meaning\":\"Account or signature error in the request URL or body.\"},{\"code\":\"60005\",\"http_status\":null,\"message\":null,\"meaning\":\"Account or signature error in the request URL or body.\"},{\"code\":\"60006\",\"http_status\":null,\"message\":null,\"meaning\":\"SDKAppID is invalid.\"},{\"code\":\"60007\",\"http_status\":null,\"message\":null,\"meaning\":\"REST API call frequency exceeds the limit (rate limited).\"},{\"code\":\"60008\",\"http_status\":null,\"message\":null,\"meaning\":\"Service request timed out, or the HTTP request format is wrong.\"},{\"code\":\"60009\",\"http_status\":null,\"message\":null,\"meaning\":\"Bad requested resource (URL).\"},{\"code\":\"60010\",\"http_status\":null,\"message\":null,\"meaning\":\"The request requires App administrator permission.\"},{\"code\":\"60011\",\"http_status\":null,\"message\":null,\"meaning\":\"SDKAppID request frequency exceeds the limit (rate limited).\"},{\"code\":\"60012\",\"http_status\":null,\"message\":null,\"meaning\":\"SDKAppID is missing from the URL.\"},{\"code\":\"60013\",\"http_status\":null,\"message\":null,\"meaning\":\"JSON parse error in the HTTP response.\"},{\"code\":\"60014\",\"http_status\":null,\"message\":null,\"meaning\":\"Account exchange timed out.\"},{\"code\":\"60015\",\"http_status\":null,\"message\":null,\"meaning\":\"Account type error in the request body (it must be a string).\"},{\"code\":\"60016\",\"http_status\":null,\"message\":null,\"meaning\":\"SDKAppID is disabled.\"},{\"code\":\"60017\",\"http_status\":null,\"message\":null,\"meaning\":\"The request is disabled.\"},{\"code\":\"60018\",\"http_status\":null,\"message\":null,\"meaning\":\"Requests are too frequent.\"},{\"code\":\"60019\",\"http_status\":null,\"message\":null,\"meaning\":\"Requests are too frequent.\"},{\"code\":\"60020\",\"http_status\":null,\"message\":null,\"meaning\":\"The package has expired.\"},{\"code\":\"60021\",\"http_status\":null,\"message\":null,\"meaning\":\"The caller's IP address is not allowed.\"},{\"code\":\"70001\",\"http_status\":null,\"message\":null,\"meaning\":\"UserSig has expired; generate a new one (keep its validity at least 24 hours).\"},{\"code\":\"70003\",\"http_status\":null,\"message\":null,\"meaning\":\"UserSig could not be parsed.\"},{\"code\":\"70009\",\"http_status\":null,\"message\":null,\"meaning\":\"UserSig verification failed (likely signed with another application's key).\"},{\"code\":\"70013\",\"http_status\":null,\"message\":null,\"meaning\":\"The UserID in the request does not match the identifier in the UserSig.\"},{\"code\":\"70014\",\"http_status\":null,\"message\":null,\"meaning\":\"The SDKAppID in the request does not match the one in the UserSig.\"},{\"code\":\"70016\",\"http_status\":null,\"message\":null,\"meaning\":\"Verification key not found (check the data center the application is in).\"},{\"code\":\"70020\",\"http_status\":null,\"message\":null,\"meaning\":\"SDKAppID not found.\"},{\"code\":\"70050\",\"http_status\":null,\"message\":null,\"meaning\":\"UserSig verification failed and the caller is rate limited; retry after 1 minute.\"},{\"code\":\"70051\",\"http_status\":null,\"message\":null,\"meaning\":\"The account is blacklisted.\"},{\"code\":\"70107\",\"http_status\":null,\"message\":null,\"meaning\":\"The account has not been imported.\"},{\"code\":\"141000\",\"http_status\":null,\"message\":null,\"meaning\":\"The application is not a desk (customer service) application.\"},{\"code\":\"141002\",\"http_status\":null,\"message\":null,\"meaning\":\"Internal error; retry.\"},{\"code\":\"141004\",\"http_status\":null,\"message\":null,\"meaning\":\"Invalid parameter.\"}],\"error_roles\":{\"invalid_parameter\":\"141004\",\"unauthenticated\":\"70009\"},\"delivery\":{\"push\":{\"method\":\"POST\",\"query\":[{\"name\":\"SdkAppid\",\"value\":null,\"equals_setting\":\"sdk_app_id\"},{\"name\":\"CallbackCommand\",\"value\":\"Desk.SessionEventNotify\",\"equals_setting\":null},{\"name\":\"contenttype\",\"value\":\"json\",\"equals_setting\":null},{\"name\":\"ClientIP\",\"value\":null,\"equals_setting\":null},{\"name\":\"OptPlatform\",\"value\":null,\"equals_setting\":null},{\"name\":\"RequestID\",\"value\":null,\"equals_setting\":null},{\"name\":\"Sign\",\"value\":null,\"equals_setting\":null},{\"name\":\"RequestTime\",\"value\":null,\"equals_setting\":null}]}},\"events\":[{\"name\":\"ChatBot.UserSendMsg\",\"channel\":null,\"sample\":{\"CallbackCommand\":\"Desk.SessionEventNotify\",\"SessionId\":\"2baf4d84-beb4-4607-a1ea-6ebcaef3e0e6\",\"Event\":\"ChatBot.UserSendMsg\",\"EventTime\":1725540020017,\"ChannelType\":\"SDK\",\"ClientUserId\":\"your_user_id\",\"CustomerServiceId\":\"@customer_service_account\",\"AgentId\":\"test@qq.com\",\"MsgKey\":\"152_1600012345_abcdefg\",\"MsgBody\":[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"How to request a refund?\"}}],\"CloudCustomData\":\"your cloud custom data\",\"IsContactUser\":false,\"SatisfactionSelected\":5}}],\"endpoints\":[{\"id\":\"contact_user\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/contact_user\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"IMAgentUserId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"ClientUserId\",\"required\":true,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"GroupId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"MemberId\",\"required\":false,\"from_auth\":false}],\"errors\":[{\"code\":\"141000\",\"http_status\":null,\"message\":\"Calling this interface is not allowed for applications that are not desk applications.\",\"meaning\":\"The application is not a desk (customer service) application.\"},{\"code\":\"141001\",\"http_status\":null,\"message\":\"Failed to assign a human customer service agent. No available agents online.\",\"meaning\":null},{\"code\":\"141002\",\"http_status\":null,\"message\":\"Internal system error, please retry.\",\"meaning\":\"Internal error; retry.\"},{\"code\":\"141003\",\"http_status\":null,\"message\":\"This session cannot be transferred to a live agent.\",\"meaning\":null},{\"code\":\"141004\",\"http_status\":null,\"message\":\"Invalid request parameters, please check and retry.\",\"meaning\":\"Invalid parameter.\"},{\"code\":\"141011\",\"http_status\":null,\"message\":\"Agent is offline. Please check whether agent is online.\",\"meaning\":null},{\"code\":\"141012\",\"http_status\":null,\"message\":\"Agent has …\",\"meaning\":null}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"MemberId\":\"1289316687@qq.com\"},\"error\":false,\"events\":[]}]},{\"id\":\"describe_agent_statistics\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/describe_agent_statistics\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"From\",\"required\":true,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"To\",\"required\":true,\"from_auth\":false},{\"max\":100.0,\"kind\":\"integer\",\"location\":\"body\",\"name\":\"Limit\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"Offset\",\"required\":false,\"from_auth\":false},{\"kind\":\"array\",\"items\":{\"kind\":\"string\"},\"location\":\"body\",\"name\":\"AgentIds\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"TotalCount\":5,\"Data\":[{\"AgentId\":\"1289316652@qq.com\",\"AgentNickName\":\"美美\",\"FirstLoginTimestamp\":1738923814,\"LastLogoutTimestamp\":1738934235,\"FreeTime\":3600,\"BusyTime\":300,\"RestTime\":600,\"TotalSessionCnt\":12,\"TransferSessionCnt\":0,\"EffectiveSessionCnt\":8,\"AgentEndCnt\":10,\"ServeUserCnt\":10,\"TotalAcceptTime\":1527,\"TotalMsgCnt\":450,\"AgentMsgCnt\":200,\"UserMsgCnt\":150,\"NotRespSessionCnt\":2,\"AvgFirstRespTime\":10,\"FirstRespUnder30sCnt\":9,\"AvgRespTime\":25,\"AvgRespUnder30sCnt\":8,\"AvgAcceptTime\":300,\"SatisfactionSelectedCnt\":8,\"SatisfiedCnt\":6}]},\"error\":false,\"events\":[]}]},{\"id\":\"describe_chat_messages\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/describe_chat_messages\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"SessionId\",\"required\":true,\"from_auth\":false},{\"max\":100.0,\"kind\":\"integer\",\"location\":\"body\",\"name\":\"Limit\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"Offset\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"Order\",\"required\":false,\"from_auth\":false}],\"errors\":[{\"code\":\"141000\",\"http_status\":null,\"message\":null,\"meaning\":\"The application is not a desk (customer service) application.\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"Messages\":[{\"FromAccount\":\"8618655061639\",\"FromAccountRole\":1,\"MsgBody\":[{\"MsgContent\":{\"Text\":\"hello\"},\"MsgType\":\"TIMTextElem\"}],\"Timestamp\":1730939030138}],\"TotalCount\":26},\"error\":false,\"events\":[]}]},{\"id\":\"describe_im_cdr_list\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/describe_im_cdr_list\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"StartTimestamp\",\"required\":true,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"EndTimestamp\",\"required\":true,\"from_auth\":false},{\"max\":100.0,\"kind\":\"integer\",\"location\":\"body\",\"name\":\"Limit\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"Offset\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"ClientUserId\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"TotalCount\":1,\"IMCdrList\":[{\"SessionId\":\"a97d3e1f-a88b-403b-9b3a-7bc6554ea05d\",\"AgentGroupId\":\"3067\",\"AgentGroupName\":\"在线客服\",\"AgentId\":\"shannon@qq.com\",\"ChannelType\":\"SDK\",\"ClientUserId\":\"1299314544\",\"ClientUserNickName\":\"山浓\",\"Duration\":10,\"EndStatus\":\"AgentEndedSession\",\"SatisfactionSelected\":5,\"Timestamp\":1730443136}]},\"error\":false,\"events\":[]}]},{\"id\":\"describe_reception_realtime_statistics\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/describe_reception_realtime_statistics\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"Data\":{\"CurrentTransferAgentCnt\":15,\"CurrentAgentAcceptCnt\":13,\"CurrentQueueCnt\":2,\"FreeAgentCnt\":10,\"RestAgentCnt\":2,\"BusyAgentCnt\":3,\"CurrentGroupQueueCnt\":[{\"GroupId\":6103,\"GroupName\":\"128931\",\"QueueCnt\":0}]}},\"error\":false,\"events\":[]}]},{\"id\":\"describe_session_statistics\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/describe_session_statistics\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"From\",\"required\":true,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"To\",\"required\":true,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"GroupByHour\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"TotalCount\":5,\"Data\":[{\"Time\":\"2025-04-06\",\"TotalSessionCnt\":12,\"TransferAgentSessionCnt\":10,\"AgentAcceptCnt\":9,\"EffectiveSessionCnt\":8,\"SatisfactionSelectedCnt\":5,\"OneStarSelectedCnt\":1,\"TwoStarSelectedCnt\":1,\"ThreeStarSelectedCnt\":1,\"FourStarSelectedCnt\":1,\"FiveStarSelectedCnt\":1,\"AvgFirstRespTime\":10,\"AvgRespTime\":25,\"AvgAcceptTime\":300,\"AvgQueueTime\":6}]},\"error\":false,\"events\":[]}]},{\"id\":\"end_session\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/end_session\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"SessionId\",\"required\":false,\"from_auth\":false}],\"errors\":[{\"code\":\"141002\",\"http_status\":null,\"message\":null,\"meaning\":\"Internal error, please retry.\"},{\"code\":\"141004\",\"http_status\":null,\"message\":null,\"meaning\":\"Invalid parameter.\"},{\"code\":\"141005\",\"http_status\":null,\"message\":null,\"meaning\":\"Session does not exist or has completed.\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"get_session_state\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/get_session_state\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"SessionId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"ClientUserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"CustomerServiceId\",\"required\":false,\"from_auth\":false}],\"errors\":[{\"code\":\"141002\",\"http_status\":null,\"message\":\"Internal error, retry.\",\"meaning\":\"Internal error; retry.\"},{\"code\":\"141004\",\"http_status\":null,\"message\":\"Invalid parameter.\",\"meaning\":\"Invalid parameter.\"},{\"code\":\"141005\",\"http_status\":null,\"message\":\"Session does not exist …\",\"meaning\":null}],\"events\":[],\"samples\":[{\"name\":\"by_session_id\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"SessionId\":\"a-b-c-d-e\",\"CurrentState\":\"Agent\",\"AgentId\":\"test@qq.com\"},\"error\":false,\"events\":[]},{\"name\":\"by_user_ids\",\"status\":200,\"headers\":{},\"body\":null,\"error\":false,\"events\":[]}]},{\"id\":\"send_msg\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/send_msg\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"SessionId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"FromAccount\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"ToAccount\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"MsgRandom\",\"required\":true,\"from_auth\":false},{\"kind\":\"array\",\"items\":{\"kind\":\"object\",\"fields\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"MsgType\",\"required\":false,\"from_auth\":false},{\"kind\":\"json\",\"location\":\"body\",\"name\":\"MsgContent\",\"required\":false,\"from_auth\":false}]},\"location\":\"body\",\"name\":\"MsgBody\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"CloudCustomData\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"by_session_id\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0},\"error\":false,\"events\":[]},{\"name\":\"by_accounts\",\"status\":200,\"headers\":{},\"body\":null,\"error\":false,\"events\":[]},{\"name\":\"card_custom_message\",\"status\":200,\"headers\":{},\"body\":null,\"error\":false,\"events\":[]}]},{\"id\":\"send_stream_msg\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/send_stream_msg\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"SessionId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"Chunk\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"MsgKey\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"Finish\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"first_chunk\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"MsgKey\":\"124_1600045926_716f784b2bbd6ce9415027715\"},\"error\":false,\"events\":[]},{\"name\":\"next_chunk\",\"status\":200,\"headers\":{},\"body\":null,\"error\":false,\"events\":[]},{\"name\":\"last_chunk\",\"status\":200,\"headers\":{},\"body\":null,\"error\":false,\"events\":[]},{\"name\":\"response_package\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"transfer_to_human\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/transfer_to_human\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"SessionId\",\"required\":true,\"from_auth\":false},{\"kind\":\"array\",\"items\":{\"kind\":\"string\"},\"location\":\"body\",\"name\":\"AgentIdList\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"AgentGroupId\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"SendTipIfNoAgentOnline\",\"required\":false,\"from_auth\":false}],\"errors\":[{\"code\":\"90001\",\"http_status\":null,\"message\":\"JSON format parsing failed. Check whether the request package conforms to the JSON Specification.\",\"meaning\":null},{\"code\":\"90002\",\"http_status\":null,\"message\":\"The MsgBody in the JSON format request packet does not match the message format description, or the MsgBody is not an Array type. See the definition of …\",\"meaning\":null},{\"code\":\"90005\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed as a private error code of this API; its description was not captured (UNCONFIRMED, see `unconfirmed`).\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"AgentId\":\"test_agent@qq.com\"},\"error\":false,\"events\":[]}]}]}";
     /// A simulator of this service, to configure and then `start().await`.
     pub fn simulator() -> SimulatorBuilder {
         SimulatorBuilder::new(SIMULATION)
             .expect("the generator's document matches the runtime's reader")
+    }
+    /// `FromJson` of every endpoint's `Request`, keyed by wire names.
+    mod requests {
+        use crate::contact_user::Request as ContactUser;
+        ::switchboard_runtime::wire_object!(
+            ContactUser { required im_agent_user_id = "IMAgentUserId", required
+            client_user_id = "ClientUserId", optional group_id = "GroupId", optional
+            member_id = "MemberId" }
+        );
+        use crate::describe_agent_statistics::Request as DescribeAgentStatistics;
+        ::switchboard_runtime::wire_object!(
+            DescribeAgentStatistics { required from = "From", required to = "To",
+            optional limit = "Limit", optional offset = "Offset", optional agent_ids =
+            "AgentIds" }
+        );
+        use crate::describe_chat_messages::Request as DescribeChatMessages;
+        ::switchboard_runtime::wire_object!(
+            DescribeChatMessages { required session_id = "SessionId", optional limit =
+            "Limit", optional offset = "Offset", optional order = "Order" }
+        );
+        use crate::describe_im_cdr_list::Request as DescribeImCdrList;
+        ::switchboard_runtime::wire_object!(
+            DescribeImCdrList { required start_timestamp = "StartTimestamp", required
+            end_timestamp = "EndTimestamp", optional limit = "Limit", optional offset =
+            "Offset", optional client_user_id = "ClientUserId" }
+        );
+        use crate::describe_reception_realtime_statistics::Request as DescribeReceptionRealtimeStatistics;
+        ::switchboard_runtime::wire_object!(DescribeReceptionRealtimeStatistics {});
+        use crate::describe_session_statistics::Request as DescribeSessionStatistics;
+        ::switchboard_runtime::wire_object!(
+            DescribeSessionStatistics { required from = "From", required to = "To",
+            optional group_by_hour = "GroupByHour" }
+        );
+        use crate::end_session::Request as EndSession;
+        ::switchboard_runtime::wire_object!(
+            EndSession { optional session_id = "SessionId" }
+        );
+        use crate::get_session_state::Request as GetSessionState;
+        ::switchboard_runtime::wire_object!(
+            GetSessionState { optional session_id = "SessionId", optional client_user_id
+            = "ClientUserId", optional customer_service_id = "CustomerServiceId" }
+        );
+        use crate::send_msg::Request as SendMsg;
+        ::switchboard_runtime::wire_object!(
+            SendMsg { optional session_id = "SessionId", optional from_account =
+            "FromAccount", optional to_account = "ToAccount", required msg_random =
+            "MsgRandom", required msg_body = "MsgBody", optional cloud_custom_data =
+            "CloudCustomData" }
+        );
+        use crate::send_stream_msg::Request as SendStreamMsg;
+        ::switchboard_runtime::wire_object!(
+            SendStreamMsg { required session_id = "SessionId", required chunk = "Chunk",
+            optional msg_key = "MsgKey", optional finish = "Finish" }
+        );
+        use crate::transfer_to_human::Request as TransferToHuman;
+        ::switchboard_runtime::wire_object!(
+            TransferToHuman { required session_id = "SessionId", optional agent_id_list =
+            "AgentIdList", optional agent_group_id = "AgentGroupId", optional
+            send_tip_if_no_agent_online = "SendTipIfNoAgentOnline" }
+        );
     }
 }
 #[rustfmt::skip]
@@ -715,6 +818,8 @@ pub mod testing {
 /// Documented error codes: `141000`, `141001`, `141002`, `141003`, `141004`, `141011`, `141012`.
 ///
 /// Changed 2025-04-07 11:12:41: Terakhir diperbarui: 2025-04-07 11:12:41 (Last updated 2025-04-07 11:12:41 (the page gives no summary of the change).)
+///
+/// The page's error codes may go on: the copy read is cut off, so those listed are what it shows, not necessarily all.
 ///
 /// Unconfirmed:
 /// - Request key spelling: the table says IMAgentUserId / ClientUserId, the sample packet says IMAgentUserID / ClientUserID. This spec sends the table spelling; the format cannot declare both spellings for one field.
@@ -847,21 +952,29 @@ pub mod contact_user {
     }
     impl RequestBuilder {
         /// UserID of the customer service account.
+        ///
+        /// Required: `build` fails without it.
         pub fn im_agent_user_id(mut self, value: impl Into<String>) -> Self {
             self.im_agent_user_id = Some(value.into());
             self
         }
         /// The user ID of the contacted user.
+        ///
+        /// Required: `build` fails without it.
         pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
             self.client_user_id = Some(value.into());
             self
         }
         /// Specified assignment of agent group. If left blank, agents will be assigned according to the default policy.
+        ///
+        /// Optional.
         pub fn group_id(mut self, value: impl Into<i64>) -> Self {
             self.group_id = Some(value.into());
             self
         }
         /// Specified agent ID. If left blank, agents will be assigned according to the default policy.
+        ///
+        /// Optional.
         pub fn member_id(mut self, value: impl Into<String>) -> Self {
             self.member_id = Some(value.into());
             self
@@ -883,6 +996,17 @@ pub mod contact_user {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1106,31 +1230,35 @@ pub mod describe_agent_statistics {
     impl RequestBuilder {
         /// Start time, Unix second-level timestamp. Currently only support daily data statistics, start time is the timestamp at 00:00 on the day.
         ///
-        /// Format: `unix-seconds`.
+        /// Required: `build` fails without it. Format: `unix-seconds`.
         pub fn from(mut self, value: impl Into<i64>) -> Self {
             self.from = Some(value.into());
             self
         }
         /// End time, Unix second-level timestamp. Currently only support daily data statistics. End time is the timestamp of 23:59:59 on the day.
         ///
-        /// Format: `unix-seconds`.
+        /// Required: `build` fails without it. Format: `unix-seconds`.
         pub fn to(mut self, value: impl Into<i64>) -> Self {
             self.to = Some(value.into());
             self
         }
         /// Number of returned entries, the maximum is 100, the default is 100. Example value: 100.
         ///
-        /// Range: at most 100.
+        /// Optional. Range: at most 100.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
         /// Returned record offset, default is 0. Example value: 0.
+        ///
+        /// Optional.
         pub fn offset(mut self, value: impl Into<i64>) -> Self {
             self.offset = Some(value.into());
             self
         }
         /// Specify the customer service list to be queried.
+        ///
+        /// Optional.
         pub fn agent_ids(mut self, value: impl Into<Vec<String>>) -> Self {
             self.agent_ids = Some(value.into());
             self
@@ -1147,6 +1275,17 @@ pub mod describe_agent_statistics {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1338,6 +1477,8 @@ pub mod describe_agent_statistics {
 ///
 /// Changed 2025-04-07 11:14:03: Terakhir diperbarui: 2025-04-07 11:14:03 (Last updated 2025-04-07 11:14:03 (the page gives no summary of the change).)
 ///
+/// The page's error codes may go on: the copy read is cut off, so those listed are what it shows, not necessarily all.
+///
 /// Unconfirmed:
 /// - The private error table is cut off in the stored copies after "141000 \| The application"; only code 141000 is confirmed (its text here is the service's); further rows are unknown.
 /// - The minimum of Limit and the range of Offset are not stated; Limit's and Order's documented defaults (20, 2) are kept in the descriptions only (a spec `default` would make the client always send them).
@@ -1424,6 +1565,8 @@ pub mod describe_chat_messages {
     }
     impl RequestBuilder {
         /// Specify the session ID to be queried.
+        ///
+        /// Required: `build` fails without it.
         pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
@@ -1431,19 +1574,23 @@ pub mod describe_chat_messages {
         /// Number of returned entries, the maximum is 100, the default is 20.
         /// Example value: 100
         ///
-        /// Range: at most 100.
+        /// Optional. Range: at most 100.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
         /// Offset of returned records, default is 0.
         /// Example value: 0
+        ///
+        /// Optional.
         pub fn offset(mut self, value: impl Into<i64>) -> Self {
             self.offset = Some(value.into());
             self
         }
         /// 1. From morning to evening; 2. From evening to morning. Default is 2.
         /// Example value: 1
+        ///
+        /// Optional.
         pub fn order(mut self, value: impl Into<DescribeChatMessagesOrder>) -> Self {
             self.order = Some(value.into());
             self
@@ -1459,6 +1606,17 @@ pub mod describe_chat_messages {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -1795,31 +1953,35 @@ pub mod describe_im_cdr_list {
     impl RequestBuilder {
         /// Start time, Unix second-level timestamp
         ///
-        /// Format: `unix-seconds`.
+        /// Required: `build` fails without it. Format: `unix-seconds`.
         pub fn start_timestamp(mut self, value: impl Into<i64>) -> Self {
             self.start_timestamp = Some(value.into());
             self
         }
         /// End time, Unix second-level timestamp
         ///
-        /// Format: `unix-seconds`.
+        /// Required: `build` fails without it. Format: `unix-seconds`.
         pub fn end_timestamp(mut self, value: impl Into<i64>) -> Self {
             self.end_timestamp = Some(value.into());
             self
         }
         /// Number of returned entries, the maximum is 100, the default is 20. Example value: 100
         ///
-        /// Range: at most 100.
+        /// Optional. Range: at most 100.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
         /// Offset of returned records, default is 0. Example value: 0
+        ///
+        /// Optional.
         pub fn offset(mut self, value: impl Into<i64>) -> Self {
             self.offset = Some(value.into());
             self
         }
         /// Specified User ID to Query
+        ///
+        /// Optional.
         pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
             self.client_user_id = Some(value.into());
             self
@@ -1839,6 +2001,17 @@ pub mod describe_im_cdr_list {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2068,6 +2241,17 @@ pub mod describe_reception_realtime_statistics {
             let request = Request {};
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2330,19 +2514,27 @@ pub mod describe_session_statistics {
     impl RequestBuilder {
         /// 起始时间,Unix 秒级时间戳。
         ///
-        /// Format: `unix-seconds`.
+        /// Start time, Unix timestamp in seconds.
+        ///
+        /// Required: `build` fails without it. Format: `unix-seconds`.
         pub fn from(mut self, value: impl Into<i64>) -> Self {
             self.from = Some(value.into());
             self
         }
         /// 结束时间,Unix 秒级时间戳。
         ///
-        /// Format: `unix-seconds`.
+        /// End time, Unix timestamp in seconds.
+        ///
+        /// Required: `build` fails without it. Format: `unix-seconds`.
         pub fn to(mut self, value: impl Into<i64>) -> Self {
             self.to = Some(value.into());
             self
         }
         /// 指定查询数据是否按小时进行聚合。 默认为false则按天进行聚合
+        ///
+        /// Whether the data is aggregated per hour. Default false, aggregated per day.
+        ///
+        /// Optional.
         pub fn group_by_hour(mut self, value: impl Into<bool>) -> Self {
             self.group_by_hour = Some(value.into());
             self
@@ -2357,6 +2549,17 @@ pub mod describe_session_statistics {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2616,6 +2819,8 @@ pub mod end_session {
     }
     impl RequestBuilder {
         /// Specify the session ID to be ended.
+        ///
+        /// Optional.
         pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
@@ -2628,6 +2833,17 @@ pub mod end_session {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -2833,16 +3049,22 @@ pub mod get_session_state {
     }
     impl RequestBuilder {
         /// Specify the conversation ID to be queried.
+        ///
+        /// Optional.
         pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
         /// User ID of the user.
+        ///
+        /// Optional.
         pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
             self.client_user_id = Some(value.into());
             self
         }
         /// UserID of the customer service account.
+        ///
+        /// Optional.
         pub fn customer_service_id(mut self, value: impl Into<String>) -> Self {
             self.customer_service_id = Some(value.into());
             self
@@ -2857,6 +3079,17 @@ pub mod get_session_state {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3146,28 +3379,40 @@ pub mod send_msg {
     }
     impl RequestBuilder {
         /// Session ID. If this field is filled, there is no need to fill the FromAccount and ToAccount fields.
+        ///
+        /// Optional.
         pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
         /// Sender UserID, applicable only to the client-side integration method of "application/client", and the sender must be a customer service account.
+        ///
+        /// Optional.
         pub fn from_account(mut self, value: impl Into<String>) -> Self {
             self.from_account = Some(value.into());
             self
         }
         /// 接收方 UserID,只适用于"应用/客户端"的用户端集成方式,接收方为普通用户。
+        ///
+        /// Receiver UserID, applicable only to the "application/client" user-end integration method; the receiver is an ordinary user.
+        ///
+        /// Optional.
         pub fn to_account(mut self, value: impl Into<String>) -> Self {
             self.to_account = Some(value.into());
             self
         }
         /// 消息随机数(32位无符号整数),用于去重。
         ///
-        /// Format: `uint32`.
+        /// Message random number (32-bit unsigned integer), used for deduplication.
+        ///
+        /// Required: `build` fails without it. Format: `uint32`.
         pub fn msg_random(mut self, value: impl Into<u32>) -> Self {
             self.msg_random = Some(value.into());
             self
         }
         /// 消息…
+        ///
+        /// Required: `build` fails without it.
         pub fn msg_body(
             mut self,
             value: impl Into<Vec<super::types::MsgElement>>,
@@ -3176,6 +3421,8 @@ pub mod send_msg {
             self
         }
         /// Sets `CloudCustomData`.
+        ///
+        /// Optional.
         pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
             self.cloud_custom_data = Some(value.into());
             self
@@ -3193,6 +3440,17 @@ pub mod send_msg {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3373,21 +3631,29 @@ pub mod send_stream_msg {
     }
     impl RequestBuilder {
         /// Conversation ID
+        ///
+        /// Required: `build` fails without it.
         pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
         /// Message content
+        ///
+        /// Required: `build` fails without it.
         pub fn chunk(mut self, value: impl Into<String>) -> Self {
             self.chunk = Some(value.into());
             self
         }
         /// Not required for the first API call, but needs to be filled in starting from the second call.
+        ///
+        /// Optional.
         pub fn msg_key(mut self, value: impl Into<String>) -> Self {
             self.msg_key = Some(value.into());
             self
         }
         /// When calling for the last time, this field is 1, indicating that the streaming output has stopped.
+        ///
+        /// Optional.
         pub fn finish(mut self, value: impl Into<SendStreamMsgFinish>) -> Self {
             self.finish = Some(value.into());
             self
@@ -3403,6 +3669,17 @@ pub mod send_stream_msg {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3563,6 +3840,8 @@ pub mod send_stream_msg {
 ///
 /// Changed 2025-04-07 11:11:24: Terakhir diperbarui: 2025-04-07 11:11:24 (Last updated 2025-04-07 11:11:24 (the page gives no summary of the change).)
 ///
+/// The page's error codes may go on: the copy read is cut off, so those listed are what it shows, not necessarily all.
+///
 /// Unconfirmed:
 /// - The private error table is cut off in every stored copy: 90002's text ends at "See the definition of", 90005's description is not captured (the Chinese page 269/110581 renders both cells empty), and further rows (if any) after 90005 are unknown.
 /// - The maximum size of AgentIdList and whether AgentIdList and AgentGroupId may be combined are not stated.
@@ -3658,21 +3937,29 @@ pub mod transfer_to_human {
     }
     impl RequestBuilder {
         /// Session ID.
+        ///
+        /// Required: `build` fails without it.
         pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
         /// Specified customer service. Empty by default.
+        ///
+        /// Optional.
         pub fn agent_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
             self.agent_id_list = Some(value.into());
             self
         }
         /// Specified agent group. If left blank, customer service will be assigned according to the default policy.
+        ///
+        /// Optional.
         pub fn agent_group_id(mut self, value: impl Into<i64>) -> Self {
             self.agent_group_id = Some(value.into());
             self
         }
         /// Whether to send a failure prompt for transferring to human customer service if no customer service is online. 0 means not to send, and 1 means to send. The default is 0.
+        ///
+        /// Optional.
         pub fn send_tip_if_no_agent_online(
             mut self,
             value: impl Into<TransferToHumanSendTipIfNoAgentOnline>,
@@ -3691,6 +3978,17 @@ pub mod transfer_to_human {
             };
             request.validate()?;
             Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     impl Request {
@@ -3904,7 +4202,24 @@ pub mod transfer_to_human {
 ///
 /// One method per endpoint, each an `async fn` in effect: every method is the
 /// runtime's one generic `ClientCore::call`, compiled only for the endpoints a program
-/// calls.
+/// calls. The futures own a clone of the client (`'static`): they can be spawned.
+/// `RequestBuilder::send(&client)` builds and calls in one step.
+///
+/// # Example
+///
+/// A client of the server, with the documented auth scheme (replace the `your-…` values):
+///
+/// ```rust,no_run
+/// use switchboard_tencent_im_desk as api;
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = api::Client::builder()
+///     .auth(api::auth::tls_sig_query(1_400_000_000, "administrator", api::Secret::new("your-app-key")))
+///     .build()?;
+/// // Then one call per endpoint: `api::<endpoint>::Request::builder()…send(&client).await?`.
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::switchboard_runtime::client::ClientCore,
@@ -3953,8 +4268,8 @@ impl Client {
         request: contact_user::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<contact_user::Output, contact_user::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Query Live Agent Analysis Data: Query per-agent daily analysis data (online times, session and message counts, response times, satisfaction).
     ///
@@ -3967,8 +4282,8 @@ impl Client {
             describe_agent_statistics::Output,
             describe_agent_statistics::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Query the Chat Record of the Specified Session: Query the chat record (messages) of a specified session, paged.
     ///
@@ -3981,8 +4296,8 @@ impl Client {
             describe_chat_messages::Output,
             describe_chat_messages::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Query Session Records: Query desk session (service) records in a time range, optionally for one user, paged.
     ///
@@ -3995,8 +4310,8 @@ impl Client {
             describe_im_cdr_list::Output,
             describe_im_cdr_list::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// 查询实时接待统计数据: Query real-time reception statistics (agents by status, sessions transferred, being served and queueing, per-group queues).
     ///
@@ -4009,8 +4324,8 @@ impl Client {
             describe_reception_realtime_statistics::Output,
             describe_reception_realtime_statistics::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// 查询会话统计数据: Query session statistics aggregated per day or per hour.
     ///
@@ -4023,8 +4338,8 @@ impl Client {
             describe_session_statistics::Output,
             describe_session_statistics::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Ending Session: End a session that has been transferred to a human through this API.
     ///
@@ -4034,8 +4349,8 @@ impl Client {
         request: end_session::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<end_session::Output, end_session::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Querying User Session Status: Query the status of a user session (bot, queueing, waiting for or served by a live agent).
     ///
@@ -4048,8 +4363,8 @@ impl Client {
             get_session_state::Output,
             get_session_state::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Send Messages: App admins send a message to a user in a desk session (also visible to the live agent after transfer).
     ///
@@ -4059,8 +4374,8 @@ impl Client {
         request: send_msg::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<send_msg::Output, send_msg::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Sending Stream Messages: App admins send a streaming message to a user in chunks; the first call returns a MsgKey that later calls repeat.
     ///
@@ -4070,8 +4385,8 @@ impl Client {
         request: send_stream_msg::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<send_stream_msg::Output, send_stream_msg::Error>,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
     /// Agent Transfer: App admins transfer a user's session to a live agent.
     ///
@@ -4084,8 +4399,8 @@ impl Client {
             transfer_to_human::Output,
             transfer_to_human::Error,
         >,
-    > + Send + '_ {
-        self.core.call(request)
+    > + Send + 'static {
+        self.core.call_owned(request)
     }
 }
 #[rustfmt::skip]
@@ -4142,6 +4457,9 @@ impl ClientBuilder {
         self
     }
     /// Authenticates with this scheme (see [`auth`] for the ones the API documents).
+    /// Without it, the client uses the documented scheme when that needs no
+    /// credentials, and otherwise every call fails before sending
+    /// (`AuthErrorKind::NoCredentials`); [`without_auth`](Self::without_auth) sends none.
     pub fn auth(mut self, auth: impl ::switchboard_runtime::auth::Auth) -> Self {
         self.config.auth = Some(::std::sync::Arc::new(auth));
         self
@@ -4170,7 +4488,18 @@ impl ClientBuilder {
         self.config.options.attempt_timeout = Some(timeout);
         self
     }
-    /// The client; fails when a base URL variable without default is unset.
+    /// Sends no credentials at all (tests against an in-memory transport, a server
+    /// without auth). Without this or [`auth`](Self::auth), the client uses the API's
+    /// documented scheme when it needs no credentials, and otherwise fails every call
+    /// with `AuthErrorKind::NoCredentials` before sending.
+    pub fn without_auth(mut self) -> Self {
+        self.config.auth = Some(
+            ::std::sync::Arc::new(::switchboard_runtime::auth::NoAuth),
+        );
+        self
+    }
+    /// The client; fails when a base URL variable without default is unset or would
+    /// change the URL's structure.
     pub fn build(
         self,
     ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
@@ -4178,9 +4507,15 @@ impl ClientBuilder {
             BASE_URL_TEMPLATE,
             &[("domain", Some(self.domain.as_deref().unwrap_or("console.tim.qq.com")))],
         );
-        Ok(Client {
-            core: self.config.build(url)?,
-        })
+        let mut config = self.config;
+        if config.auth.is_none() {
+            config.auth = Some(
+                ::std::sync::Arc::new(
+                    ::switchboard_runtime::auth::MissingCredentials::new("tls_sig_query"),
+                ),
+            );
+        }
+        Ok(Client { core: config.build(url)? })
     }
 }
 #[rustfmt::skip]
@@ -4211,4 +4546,18 @@ pub mod auth {
                 .expire_seconds(15552000u64),
         )
     }
+    /// Why a call failed before a response: credentials could not be applied
+    /// ([`AuthError`], e.g. [`AuthErrorKind::NoSession`]) or the transport failed.
+    pub use ::switchboard_runtime::auth::{AuthError, AuthErrorKind, SendError};
 }
+#[rustfmt::skip]
+/// Credentials are given as a `Secret` (never printed, zeroed on drop).
+pub use ::switchboard_runtime::Secret;
+#[rustfmt::skip]
+/// Transports: `transport::ReqwestTransport` (the default, feature `reqwest`),
+/// [`transport::InMemoryTransport`] for tests, the [`transport::Transport`] trait for
+/// your own.
+pub use ::switchboard_runtime::transport;
+#[rustfmt::skip]
+/// The retry policy ([`retry::RetryPolicy`]).
+pub use ::switchboard_runtime::retry;

@@ -7,7 +7,7 @@ mod contact_user {
     use std::sync::Arc;
     use switchboard_tencent_im_desk as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -23,14 +23,15 @@ mod contact_user {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::contact_user::Request::builder()
+        let output = api::contact_user::Request::builder()
             .im_agent_user_id("@customer_service_account")
             .client_user_id("1289314544")
             .group_id(9465i64)
             .member_id("1289316687@qq.com")
-            .build()?;
-        let output = client.contact_user(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -45,7 +46,7 @@ mod describe_agent_statistics {
     use std::sync::Arc;
     use switchboard_tencent_im_desk as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -89,8 +90,9 @@ mod describe_agent_statistics {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::describe_agent_statistics::Request::builder()
+        let output = api::describe_agent_statistics::Request::builder()
             .from(1736697600i64)
             .to(1736870399i64)
             .limit(10i64)
@@ -106,8 +108,8 @@ mod describe_agent_statistics {
                     )
                     .unwrap(),
             )
-            .build()?;
-        let output = client.describe_agent_statistics(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -122,7 +124,7 @@ mod describe_chat_messages {
     use std::sync::Arc;
     use switchboard_tencent_im_desk as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -153,14 +155,15 @@ mod describe_chat_messages {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::describe_chat_messages::Request::builder()
+        let output = api::describe_chat_messages::Request::builder()
             .session_id("b0f4ca12-4850-4218-a284-efe679a87066")
             .limit(50i64)
             .offset(0i64)
             .order(1i64)
-            .build()?;
-        let output = client.describe_chat_messages(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -175,7 +178,7 @@ mod describe_im_cdr_list {
     use std::sync::Arc;
     use switchboard_tencent_im_desk as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -206,15 +209,16 @@ mod describe_im_cdr_list {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::describe_im_cdr_list::Request::builder()
+        let output = api::describe_im_cdr_list::Request::builder()
             .start_timestamp(1730390400i64)
             .end_timestamp(1730476799i64)
             .limit(10i64)
             .offset(0i64)
             .client_user_id("1299314544")
-            .build()?;
-        let output = client.describe_im_cdr_list(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -229,7 +233,7 @@ mod describe_reception_realtime_statistics {
     use std::sync::Arc;
     use switchboard_tencent_im_desk as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -259,10 +263,11 @@ mod describe_reception_realtime_statistics {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::describe_reception_realtime_statistics::Request::builder()
-            .build()?;
-        let output = client.describe_reception_realtime_statistics(request).await?;
+        let output = api::describe_reception_realtime_statistics::Request::builder()
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -277,7 +282,7 @@ mod describe_session_statistics {
     use std::sync::Arc;
     use switchboard_tencent_im_desk as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -312,13 +317,14 @@ mod describe_session_statistics {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::describe_session_statistics::Request::builder()
+        let output = api::describe_session_statistics::Request::builder()
             .from(1736697600i64)
             .to(1736870399i64)
             .group_by_hour(true)
-            .build()?;
-        let output = client.describe_session_statistics(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -333,7 +339,7 @@ mod end_session {
     use std::sync::Arc;
     use switchboard_tencent_im_desk as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -348,11 +354,12 @@ mod end_session {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::end_session::Request::builder()
+        let output = api::end_session::Request::builder()
             .session_id("b0f4ca12-4850-4218-a284-efe679a87066")
-            .build()?;
-        let output = client.end_session(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -367,7 +374,7 @@ mod get_session_state {
     use std::sync::Arc;
     use switchboard_tencent_im_desk as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -385,11 +392,12 @@ mod get_session_state {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::get_session_state::Request::builder()
+        let output = api::get_session_state::Request::builder()
             .session_id("b0f4ca12-4850-4218-a284-efe679a87066")
-            .build()?;
-        let output = client.get_session_state(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -404,7 +412,7 @@ mod send_msg {
     use std::sync::Arc;
     use switchboard_tencent_im_desk as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -419,8 +427,9 @@ mod send_msg {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::send_msg::Request::builder()
+        let output = api::send_msg::Request::builder()
             .session_id("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
             .msg_random(8436874u32)
             .msg_body(
@@ -437,8 +446,8 @@ mod send_msg {
                     .unwrap(),
             )
             .cloud_custom_data("your cloud custom data")
-            .build()?;
-        let output = client.send_msg(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -453,7 +462,7 @@ mod send_stream_msg {
     use std::sync::Arc;
     use switchboard_tencent_im_desk as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -469,12 +478,13 @@ mod send_stream_msg {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::send_stream_msg::Request::builder()
+        let output = api::send_stream_msg::Request::builder()
             .session_id("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
             .chunk("Hello, ")
-            .build()?;
-        let output = client.send_stream_msg(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -489,7 +499,7 @@ mod transfer_to_human {
     use std::sync::Arc;
     use switchboard_tencent_im_desk as api;
     use ::switchboard_runtime::serde_json;
-    use ::switchboard_runtime::transport::InMemoryTransport;
+    use api::transport::InMemoryTransport;
     async fn example() -> Result<(), Box<dyn std::error::Error>> {
         let transport = Arc::new(InMemoryTransport::new());
         transport
@@ -505,8 +515,9 @@ mod transfer_to_human {
         let client = api::Client::builder()
             .base_url("https://api.test")
             .transport(Arc::clone(&transport))
+            .without_auth()
             .build()?;
-        let request = api::transfer_to_human::Request::builder()
+        let output = api::transfer_to_human::Request::builder()
             .session_id("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
             .agent_id_list(
                 serde_json::from_value::<
@@ -520,8 +531,8 @@ mod transfer_to_human {
                     .unwrap(),
             )
             .agent_group_id(2473i64)
-            .build()?;
-        let output = client.transfer_to_human(request).await?;
+            .send(&client)
+            .await?;
         println!("{output:?}");
         Ok(())
     }
@@ -596,7 +607,7 @@ mod testing_your_code {
                 api::auth::tls_sig_query(
                     1_400_000_000,
                     "administrator",
-                    ::switchboard_runtime::Secret::new("sim-app-key"),
+                    api::Secret::new("sim-app-key"),
                 ),
             )
             .build()?;
@@ -607,10 +618,13 @@ mod testing_your_code {
             .member_id("1289316687@qq.com")
             .build()?;
         client.contact_user(request.clone()).await?;
-        assert_eq!(simulator.requests_to(api::contact_user::ID).len(), 1);
-        simulator.fail_with(api::contact_user::ID, "141000");
+        let received = simulator.received::<api::contact_user::Request>();
+        assert_eq!(received.len(), 1);
+        simulator
+            .endpoint::<api::contact_user::Request>()
+            .fail_with(api::contact_user::Error::E141000);
         let failed = client.contact_user(request).await;
-        assert!(failed.is_err());
+        assert!(matches!(failed, Err(api::contact_user::Error::E141000(_))));
         Ok(())
     }
     #[tokio::test]

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{Anchors, ErrorRow, SourceView, error_rows, scheme_names, source};
 use crate::emit::markdown::fields::{self, FieldRow, Types};
 use crate::emit::markdown::samples::{self, SampleView};
-use crate::model::{DispatchIn, Endpoint, ParamIn, Service, Type, TypeId, TypeKind};
+use crate::model::{DispatchIn, Endpoint, PageSection, ParamIn, Service, Type, TypeId, TypeKind};
 
 #[derive(Debug, Serialize)]
 pub struct EndpointView {
@@ -36,6 +36,9 @@ pub struct EndpointView {
     errors: Vec<ErrorRow>,
     samples: Vec<SampleView>,
     history: Vec<HistoryView>,
+    /// Per section of the page (`errors`, `events`, ...) the copy read is cut off in: what
+    /// the page does not show. Every section is a key (the templates' undefined values fail).
+    not_shown: BTreeMap<&'static str, Option<String>>,
     unconfirmed: Vec<String>,
     source: SourceView,
     usage: Option<String>,
@@ -61,6 +64,8 @@ struct BodyView {
     content_type: String,
     description: Option<String>,
     rows: Vec<FieldRow>,
+    /// The result is an array (`response.items`): the rows describe one item.
+    array: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -104,6 +109,7 @@ pub fn endpoint(service: &Service, e: &Endpoint, anchors: &Anchors) -> EndpointV
             .map(|p| {
                 let mut row = fields::row(&p.field, &p.field.name.wire, &types);
                 row.from_auth = p.from_auth;
+                row.set_by_client = p.is_content_type();
                 row.finish()
             })
             .collect(),
@@ -114,7 +120,16 @@ pub fn endpoint(service: &Service, e: &Endpoint, anchors: &Anchors) -> EndpointV
     let body = |b: &crate::model::Body, prefix: &str| BodyView {
         content_type: b.content_type.clone(),
         description: b.description.clone(),
-        rows: fields::rows(&b.fields, prefix, &types),
+        rows: match &b.items {
+            // One item, named `<payload>[]` like an array field's items.
+            Some(items) => {
+                let mut item = items.clone();
+                item.name.wire = format!("{prefix}[]");
+                fields::rows(std::slice::from_ref(&item), "", &types)
+            }
+            None => fields::rows(&b.fields, prefix, &types),
+        },
+        array: b.items.is_some(),
     };
     let mut view = EndpointView {
         service_title: service.title.clone(),
@@ -195,6 +210,14 @@ pub fn endpoint(service: &Service, e: &Endpoint, anchors: &Anchors) -> EndpointV
                 change_en: h.change_en.clone(),
             })
             .collect(),
+        not_shown: {
+            let mut not_shown: BTreeMap<&'static str, Option<String>> =
+                PageSection::ALL.iter().map(|s| (s.key(), None)).collect();
+            for (section, text) in e.not_shown_all() {
+                not_shown.insert(section.key(), Some(text));
+            }
+            not_shown
+        },
         unconfirmed: e.unconfirmed.clone(),
         source: source(&e.source),
         usage: crate::emit::rust::example_text(service, e),

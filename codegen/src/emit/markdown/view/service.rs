@@ -32,6 +32,29 @@ pub struct ServiceView {
     testing_snippet: Option<String>,
     /// The generated crate's package name.
     crate_name: String,
+    /// The spec's `error_roles`, as the simulator answers them.
+    error_roles: Vec<RoleView>,
+    /// Roles the spec leaves to the simulator's own rule.
+    unassigned_roles: Vec<&'static str>,
+    /// How long the simulator holds an empty Bayeux connect: (milliseconds, documented).
+    bayeux_hold: Option<(u64, bool)>,
+}
+
+#[derive(Debug, Serialize)]
+struct RoleView {
+    role: String,
+    what: &'static str,
+    code: String,
+    inferred: Option<String>,
+}
+
+/// The failure each role of `error_roles` answers, in the docs' words.
+fn role_failure(role: &str) -> &'static str {
+    match role {
+        "invalid_parameter" => "a request that breaks a documented constraint",
+        "missing_parameter" => "a request that lacks a required parameter",
+        _ => "a wrong or missing credential",
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -358,5 +381,29 @@ pub fn service(service: &Service, anchors: &Anchors) -> ServiceView {
             .collect(),
         testing_snippet: crate::emit::rust::testing_example(service),
         crate_name: service.crate_name.clone(),
+        error_roles: service
+            .error_roles
+            .iter()
+            .map(|r| RoleView {
+                role: r.role.clone(),
+                what: role_failure(&r.role),
+                code: r.code.to_string(),
+                inferred: r.inferred.clone(),
+            })
+            .collect(),
+        bayeux_hold: service
+            .event_envelope
+            .as_ref()
+            .and_then(|e| match &e.delivery {
+                // 30 s without a documented hold: CometD's default, as the runtime's simulator uses.
+                crate::model::Delivery::Bayeux(b) => {
+                    Some(b.hold_ms.map_or((30_000, false), |ms| (ms, true)))
+                }
+                _ => None,
+            }),
+        unassigned_roles: ["invalid_parameter", "unauthenticated"]
+            .into_iter()
+            .filter(|role| !service.error_roles.iter().any(|r| r.role == *role))
+            .collect(),
     }
 }
