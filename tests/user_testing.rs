@@ -236,3 +236,23 @@ async fn without_auth_the_documented_scheme_applies_or_the_call_fails_before_sen
     );
     assert!(transport.requests().is_empty(), "nothing was sent");
 }
+
+#[test]
+fn service_codes_match_whichever_list_documents_them() {
+    // 101-007 is on the endpoint's page, 000-003 only in the service-wide table: both are
+    // `ServiceCode`s, so a match on them survives a spec moving a code between the lists.
+    let own = Error::from_documented_code("101-007").unwrap();
+    let shared = Error::from_documented_code("000-003").unwrap();
+    assert!(matches!(shared, Error::Service(_)));
+    assert_eq!(own.service_code(), Some(hw::ServiceCode::E101_007));
+    assert_eq!(shared.service_code(), Some(hw::ServiceCode::E000_003));
+    assert_eq!(
+        hw::ServiceCode::from_code("000-003").map(|c| c.as_str()),
+        Some("000-003")
+    );
+    assert_eq!(hw::ServiceCode::from_code("999-999"), None);
+    // The same code from another endpoint is the same value.
+    let other = hw::sign_out::Error::from_documented_code("100-006").unwrap();
+    let here = Error::from_documented_code("100-006").unwrap();
+    assert_eq!(other.service_code(), here.service_code());
+}

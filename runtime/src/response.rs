@@ -389,7 +389,9 @@ pub fn lookup(table: &'static [ErrorInfo], code: Option<&str>) -> Option<&'stati
 }
 
 /// The behaviour every generated endpoint `Error` enum shares, from its list of documented
-/// codes: `operation_error!(Error, ID, ERRORS, super::ERRORS, { "100-006" => NotSignedIn })`.
+/// codes: `operation_error!(Error, ID, ERRORS, super::ERRORS, super::ServiceCode,
+/// { "100-006" => NotSignedIn })` (`ServiceCode`: the crate's enum of every documented code,
+/// with `from_code(&str) -> Option<Self>`).
 ///
 /// The enum itself is generated (one documented variant per code, then `Service`,
 /// `Undocumented`, `Decode`, `Build` and `Send`); this adds:
@@ -405,12 +407,12 @@ pub fn lookup(table: &'static [ErrorInfo], code: Option<&str>) -> Option<&'stati
 /// All `#[inline]`: compiled where a program uses them, not once per endpoint.
 #[macro_export]
 macro_rules! operation_error {
-    ($error:ident, $id:path, $endpoint_table:path, $service_table:path, { }) => {
-        $crate::operation_error!(@impl $error, $id, $endpoint_table, $service_table, |error| {});
+    ($error:ident, $id:path, $endpoint_table:path, $service_table:path, $codes:path, { }) => {
+        $crate::operation_error!(@impl $error, $id, $endpoint_table, $service_table, $codes, |error| {});
     };
-    ($error:ident, $id:path, $endpoint_table:path, $service_table:path,
+    ($error:ident, $id:path, $endpoint_table:path, $service_table:path, $codes:path,
      { $($code:literal => $variant:ident),+ $(,)? }) => {
-        $crate::operation_error!(@impl $error, $id, $endpoint_table, $service_table, |error| {
+        $crate::operation_error!(@impl $error, $id, $endpoint_table, $service_table, $codes, |error| {
             if let ::core::option::Option::Some(info) =
                 $crate::response::lookup(&$endpoint_table, error.code())
             {
@@ -422,7 +424,7 @@ macro_rules! operation_error {
             }
         } $($variant)+);
     };
-    (@impl $error:ident, $id:path, $endpoint_table:path, $service_table:path, |$api:ident| $endpoint:block
+    (@impl $error:ident, $id:path, $endpoint_table:path, $service_table:path, $codes:path, |$api:ident| $endpoint:block
      $($variant:ident)*) => {
         impl $error {
             #[inline]
@@ -467,6 +469,17 @@ macro_rules! operation_error {
             pub fn code(&self) -> ::core::option::Option<&str> {
                 match self.api_error() {
                     ::core::option::Option::Some(error) => error.code(),
+                    ::core::option::Option::None => ::core::option::Option::None,
+                }
+            }
+
+            /// The documented code as the crate's `ServiceCode`: the same value whether the
+            /// endpoint's page or only the service lists the code; `None` without a code or
+            /// for an undocumented one.
+            #[inline]
+            pub fn service_code(&self) -> ::core::option::Option<$codes> {
+                match self.code() {
+                    ::core::option::Option::Some(code) => <$codes>::from_code(code),
                     ::core::option::Option::None => ::core::option::Option::None,
                 }
             }

@@ -259,6 +259,7 @@ fn emit_service_data(service: &Service) -> TokenStream {
     let errors: Vec<_> = service.errors.iter().map(operation::error_info).collect();
     let n = errors.len();
     let name = &service.name;
+    let service_code = emit_service_code(service);
     quote! {
         /// The service's machine name (in traces).
         pub const SERVICE: &str = #name;
@@ -279,5 +280,65 @@ fn emit_service_data(service: &Service) -> TokenStream {
 
         /// Error codes every endpoint of the service can return.
         pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; #n] = [#(#errors),*];
+
+        #service_code
+    }
+}
+
+/// `ServiceCode`: every documented code of the service (service-wide, then each endpoint's,
+/// first mention wins), so code that matches one does not depend on the list it sits in.
+fn emit_service_code(service: &Service) -> TokenStream {
+    let mut seen = std::collections::BTreeSet::new();
+    let codes: Vec<&crate::model::ErrorCode> = service
+        .errors
+        .iter()
+        .chain(service.endpoints.iter().flat_map(|e| &e.errors))
+        .filter(|e| seen.insert(e.code.to_string()))
+        .collect();
+    let variants: Vec<_> = codes.iter().map(|e| types::ident(&e.rust)).collect();
+    let texts: Vec<String> = codes.iter().map(|e| e.code.to_string()).collect();
+    // The code as a search alias, where it differs from the variant's name.
+    let aliases = codes.iter().map(|e| {
+        let text = e.code.to_string();
+        (text != e.rust.trim_start_matches("r#")).then(|| quote!(#[doc(alias = #text)]))
+    });
+    let docs = codes.iter().map(|e| {
+        let meaning = e
+            .meaning_en
+            .as_deref()
+            .or(e.meaning.as_deref())
+            .or(e.message.as_deref());
+        let text = match meaning {
+            Some(m) => format!("{}: {}", docs::code(&e.code.to_string()), docs::vendor(m)),
+            None => docs::code(&e.code.to_string()),
+        };
+        docs::markdown(&text)
+    });
+    quote! {
+        /// Every documented code of the service, the service-wide ones and each endpoint's, as
+        /// one enum: a match on it does not depend on whether a page lists the code on the
+        /// endpoint or only service-wide. Every endpoint `Error` has `service_code()`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ServiceCode {
+            #( #docs #aliases #variants, )*
+        }
+
+        impl ServiceCode {
+            /// The documented code `code` (as the vendor writes it); `None` when undocumented.
+            pub fn from_code(code: &str) -> ::std::option::Option<Self> {
+                match code {
+                    #( #texts => ::std::option::Option::Some(Self::#variants), )*
+                    _ => ::std::option::Option::None,
+                }
+            }
+
+            /// The vendor's code, as text.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    #( Self::#variants => #texts, )*
+                }
+            }
+        }
     }
 }

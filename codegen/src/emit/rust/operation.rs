@@ -677,6 +677,6 @@ fn emit_error(endpoint: &Endpoint) -> TokenStream {
 
         // `from_failure` (codes → variants through the two tables), `api_error`, `code`,
         // `is_retryable`, `Display` and `Error`, from the runtime: the same for every endpoint.
-        ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, { #(#arms),* });
+        ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #(#arms),* });
     }
 }

@@ -249,6 +249,155 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 13usize] = [
     },
 ];
 #[rustfmt::skip]
+/// Every documented code of the service, the service-wide ones and each endpoint's, as
+/// one enum: a match on it does not depend on whether a page lists the code on the
+/// endpoint or only service-wide. Every endpoint `Error` has `service_code()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServiceCode {
+    /// `InvalidAction.NotFound`: Gateway-level error of all Alibaba Cloud RPC products (the API is not found); HTTP 4xx, exact status not stated. Not CCC-specific.
+    #[doc(alias = "InvalidAction.NotFound")]
+    InvalidActionNotFound,
+    /// `MissingParameter`: Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.
+    MissingParameter,
+    /// `InvalidParameter`: Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.
+    InvalidParameter,
+    /// `InvalidAccessKeyId.NotFound`: Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific. The PolarDB page gives HTTP 404, the DNS page 400.
+    #[doc(alias = "InvalidAccessKeyId.NotFound")]
+    InvalidAccessKeyIdNotFound,
+    /// `IncompleteSignature`: Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.
+    IncompleteSignature,
+    /// `IllegalTimestamp`: Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.
+    IllegalTimestamp,
+    /// `Throttling`: Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific. The request was throttled (too frequent).
+    Throttling,
+    /// `InvalidAction`: Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.
+    InvalidAction,
+    /// `UnsupportedHTTPMethod`: Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.
+    #[doc(alias = "UnsupportedHTTPMethod")]
+    UnsupportedHttpMethod,
+    /// `Forbidden.RAM`: Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.
+    #[doc(alias = "Forbidden.RAM")]
+    ForbiddenRam,
+    /// `SignatureDoesNotMatch`: Gateway-level client error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.
+    SignatureDoesNotMatch,
+    /// `InternalError`: Gateway-level error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.
+    InternalError,
+    /// `ServiceUnavailable`: Gateway-level error of Alibaba Cloud RPC products (from PolarDB/DNS pages); not CCC-specific.
+    ServiceUnavailable,
+    /// `NotExists.ChannelId`: The specified channel does not exist in the call.
+    #[doc(alias = "NotExists.ChannelId")]
+    NotExistsChannelId,
+    /// `NotExists.InstanceId`: The specified contact center instance does not exist.
+    #[doc(alias = "NotExists.InstanceId")]
+    NotExistsInstanceId,
+    /// `NotExists.JobId`: The specified call does not exist.
+    #[doc(alias = "NotExists.JobId")]
+    NotExistsJobId,
+    /// `NotExists.UserId`: The specified user does not exist in the contact center instance.
+    #[doc(alias = "NotExists.UserId")]
+    NotExistsUserId,
+    /// `UserBusy`: The user you called is busy; please try again later.
+    UserBusy,
+    /// `NotExists.Extension`: No extension number is available for assignment.
+    #[doc(alias = "NotExists.Extension")]
+    NotExistsExtension,
+    /// `InvalidOperation.ChannelState`: The operation is not allowed. Channel stats (%s) does not meet expectations (%s).
+    #[doc(alias = "InvalidOperation.ChannelState")]
+    InvalidOperationChannelState,
+    /// `InvalidOperation.UserState`: Illegal operation; the user state does not meet expectations.
+    #[doc(alias = "InvalidOperation.UserState")]
+    InvalidOperationUserState,
+    /// `Parameter.Blank`: The parameter cannot be null or a string containing blank characters.
+    #[doc(alias = "Parameter.Blank")]
+    ParameterBlank,
+    /// `InternalService.CTI`: Internal CTI service error.
+    #[doc(alias = "InternalService.CTI")]
+    InternalServiceCti,
+}
+#[rustfmt::skip]
+impl ServiceCode {
+    /// The documented code `code` (as the vendor writes it); `None` when undocumented.
+    pub fn from_code(code: &str) -> ::std::option::Option<Self> {
+        match code {
+            "InvalidAction.NotFound" => {
+                ::std::option::Option::Some(Self::InvalidActionNotFound)
+            }
+            "MissingParameter" => ::std::option::Option::Some(Self::MissingParameter),
+            "InvalidParameter" => ::std::option::Option::Some(Self::InvalidParameter),
+            "InvalidAccessKeyId.NotFound" => {
+                ::std::option::Option::Some(Self::InvalidAccessKeyIdNotFound)
+            }
+            "IncompleteSignature" => {
+                ::std::option::Option::Some(Self::IncompleteSignature)
+            }
+            "IllegalTimestamp" => ::std::option::Option::Some(Self::IllegalTimestamp),
+            "Throttling" => ::std::option::Option::Some(Self::Throttling),
+            "InvalidAction" => ::std::option::Option::Some(Self::InvalidAction),
+            "UnsupportedHTTPMethod" => {
+                ::std::option::Option::Some(Self::UnsupportedHttpMethod)
+            }
+            "Forbidden.RAM" => ::std::option::Option::Some(Self::ForbiddenRam),
+            "SignatureDoesNotMatch" => {
+                ::std::option::Option::Some(Self::SignatureDoesNotMatch)
+            }
+            "InternalError" => ::std::option::Option::Some(Self::InternalError),
+            "ServiceUnavailable" => ::std::option::Option::Some(Self::ServiceUnavailable),
+            "NotExists.ChannelId" => {
+                ::std::option::Option::Some(Self::NotExistsChannelId)
+            }
+            "NotExists.InstanceId" => {
+                ::std::option::Option::Some(Self::NotExistsInstanceId)
+            }
+            "NotExists.JobId" => ::std::option::Option::Some(Self::NotExistsJobId),
+            "NotExists.UserId" => ::std::option::Option::Some(Self::NotExistsUserId),
+            "UserBusy" => ::std::option::Option::Some(Self::UserBusy),
+            "NotExists.Extension" => {
+                ::std::option::Option::Some(Self::NotExistsExtension)
+            }
+            "InvalidOperation.ChannelState" => {
+                ::std::option::Option::Some(Self::InvalidOperationChannelState)
+            }
+            "InvalidOperation.UserState" => {
+                ::std::option::Option::Some(Self::InvalidOperationUserState)
+            }
+            "Parameter.Blank" => ::std::option::Option::Some(Self::ParameterBlank),
+            "InternalService.CTI" => {
+                ::std::option::Option::Some(Self::InternalServiceCti)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The vendor's code, as text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidActionNotFound => "InvalidAction.NotFound",
+            Self::MissingParameter => "MissingParameter",
+            Self::InvalidParameter => "InvalidParameter",
+            Self::InvalidAccessKeyIdNotFound => "InvalidAccessKeyId.NotFound",
+            Self::IncompleteSignature => "IncompleteSignature",
+            Self::IllegalTimestamp => "IllegalTimestamp",
+            Self::Throttling => "Throttling",
+            Self::InvalidAction => "InvalidAction",
+            Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
+            Self::ForbiddenRam => "Forbidden.RAM",
+            Self::SignatureDoesNotMatch => "SignatureDoesNotMatch",
+            Self::InternalError => "InternalError",
+            Self::ServiceUnavailable => "ServiceUnavailable",
+            Self::NotExistsChannelId => "NotExists.ChannelId",
+            Self::NotExistsInstanceId => "NotExists.InstanceId",
+            Self::NotExistsJobId => "NotExists.JobId",
+            Self::NotExistsUserId => "NotExists.UserId",
+            Self::UserBusy => "UserBusy",
+            Self::NotExistsExtension => "NotExists.Extension",
+            Self::InvalidOperationChannelState => "InvalidOperation.ChannelState",
+            Self::InvalidOperationUserState => "InvalidOperation.UserState",
+            Self::ParameterBlank => "Parameter.Blank",
+            Self::InternalServiceCti => "InternalService.CTI",
+        }
+    }
+}
+#[rustfmt::skip]
 /// The fields of the response envelope besides the payload, as documented; every endpoint's `Output` carries them in its `envelope`.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
@@ -1369,9 +1518,9 @@ pub mod answer_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
-        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.JobId" =>
-        NotExistsJobId }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
+        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
+        "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -1716,7 +1865,7 @@ pub mod barge_in_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "NotExists.InstanceId" =>
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.InstanceId" =>
         NotExistsInstanceId, "NotExists.JobId" => NotExistsJobId, "NotExists.UserId" =>
         NotExistsUserId }
     );
@@ -2283,7 +2432,7 @@ pub mod blind_transfer {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "NotExists.InstanceId" =>
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.InstanceId" =>
         NotExistsInstanceId, "NotExists.JobId" => NotExistsJobId }
     );
     /// Documented values; others are kept as received.
@@ -2764,9 +2913,9 @@ pub mod cancel_attended_transfer {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
-        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.JobId" =>
-        NotExistsJobId }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
+        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
+        "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -3062,7 +3211,9 @@ pub mod coach_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// CompleteAttendedTransfer - 完成咨询转接: 调用CompleteAttendedTransfer完成咨询转。 (English: Call CompleteAttendedTransfer to complete a consultation transfer.)
@@ -3371,9 +3522,9 @@ pub mod complete_attended_transfer {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
-        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.JobId" =>
-        NotExistsJobId }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
+        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
+        "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -3718,9 +3869,9 @@ pub mod hold_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
-        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.JobId" =>
-        NotExistsJobId }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
+        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
+        "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -4273,9 +4424,9 @@ pub mod initiate_attended_transfer {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
-        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.JobId" =>
-        NotExistsJobId }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
+        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
+        "NotExists.JobId" => NotExistsJobId }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -4796,7 +4947,7 @@ pub mod intercept_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "NotExists.InstanceId" =>
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.InstanceId" =>
         NotExistsInstanceId, "NotExists.JobId" => NotExistsJobId, "NotExists.UserId" =>
         NotExistsUserId }
     );
@@ -5257,9 +5408,9 @@ pub mod make_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "NotExists.UserId" => NotExistsUserId,
-        "NotExists.InstanceId" => NotExistsInstanceId, "UserBusy" => UserBusy,
-        "NotExists.Extension" => NotExistsExtension }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.UserId" =>
+        NotExistsUserId, "NotExists.InstanceId" => NotExistsInstanceId, "UserBusy" =>
+        UserBusy, "NotExists.Extension" => NotExistsExtension }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -5644,9 +5795,9 @@ pub mod monitor_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
-        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.UserId" =>
-        NotExistsUserId }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
+        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
+        "NotExists.UserId" => NotExistsUserId }
     );
 }
 #[rustfmt::skip]
@@ -5969,9 +6120,9 @@ pub mod mute_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
-        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.JobId" =>
-        NotExistsJobId }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
+        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
+        "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -6238,7 +6389,9 @@ pub mod poll_user_status {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// ReadyForService - 坐席就绪: 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。 (English: Call ReadyForService to make an agent ready (idle).)
@@ -6606,10 +6759,10 @@ pub mod ready_for_service {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "InvalidOperation.ChannelState" =>
-        InvalidOperationChannelState, "InvalidOperation.UserState" =>
-        InvalidOperationUserState, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.UserId" => NotExistsUserId }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {
+        "InvalidOperation.ChannelState" => InvalidOperationChannelState,
+        "InvalidOperation.UserState" => InvalidOperationUserState, "NotExists.InstanceId"
+        => NotExistsInstanceId, "NotExists.UserId" => NotExistsUserId }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -7036,8 +7189,8 @@ pub mod release_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "NotExists.InstanceId" => NotExistsInstanceId
-        }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.InstanceId" =>
+        NotExistsInstanceId }
     );
 }
 #[rustfmt::skip]
@@ -7319,7 +7472,9 @@ pub mod reset_agent_state {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -7823,9 +7978,9 @@ pub mod retrieve_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
-        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.JobId" =>
-        NotExistsJobId }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
+        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
+        "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -8192,9 +8347,9 @@ pub mod send_dtmf_signaling {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "NotExists.ChannelId" => NotExistsChannelId,
-        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.JobId" =>
-        NotExistsJobId }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
+        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
+        "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -8588,7 +8743,7 @@ pub mod sign_in_group {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "NotExists.InstanceId" =>
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.InstanceId" =>
         NotExistsInstanceId, "NotExists.UserId" => NotExistsUserId }
     );
     /// Documented values; others are kept as received.
@@ -9107,8 +9262,8 @@ pub mod sign_out_group {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "Parameter.Blank" => ParameterBlank,
-        "InvalidOperation.ChannelState" => InvalidOperationChannelState,
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "Parameter.Blank" =>
+        ParameterBlank, "InvalidOperation.ChannelState" => InvalidOperationChannelState,
         "InvalidOperation.UserState" => InvalidOperationUserState, "NotExists.InstanceId"
         => NotExistsInstanceId, "NotExists.UserId" => NotExistsUserId }
     );
@@ -9507,7 +9662,9 @@ pub mod start_conference {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// SwitchToConference: SwitchToConference: switch the call given by JobId to a conference (summary inferred from the action name; the page summary was not found).
@@ -9753,7 +9910,9 @@ pub mod switch_to_conference {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// TakeBreak: 调用TakeBreak将指定实例下的指定坐席设置为小休状态。 (English: Call TakeBreak to put an agent on break.)
@@ -10154,9 +10313,10 @@ pub mod take_break {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "Parameter.Blank" => ParameterBlank,
-        "InvalidOperation.UserState" => InvalidOperationUserState, "NotExists.InstanceId"
-        => NotExistsInstanceId, "NotExists.UserId" => NotExistsUserId }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "Parameter.Blank" =>
+        ParameterBlank, "InvalidOperation.UserState" => InvalidOperationUserState,
+        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.UserId" =>
+        NotExistsUserId }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -10660,8 +10820,8 @@ pub mod unmute_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "Parameter.Blank" => ParameterBlank,
-        "InvalidOperation.ChannelState" => InvalidOperationChannelState,
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "Parameter.Blank" =>
+        ParameterBlank, "InvalidOperation.ChannelState" => InvalidOperationChannelState,
         "InvalidOperation.UserState" => InvalidOperationUserState, "NotExists.ChannelId"
         => NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
         "NotExists.JobId" => NotExistsJobId, "InternalService.CTI" => InternalServiceCti

@@ -239,6 +239,128 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 20usize] = [
     },
 ];
 #[rustfmt::skip]
+/// Every documented code of the service, the service-wide ones and each endpoint's, as
+/// one enum: a match on it does not depend on whether a page lists the code on the
+/// endpoint or only service-wide. Every endpoint `Error` has `service_code()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServiceCode {
+    /// `1`: A required parameter is missing in the request.
+    #[doc(alias = "1")]
+    E1,
+    /// `2`: A specified parameter is not valid for the current state.
+    #[doc(alias = "2")]
+    E2,
+    /// `3`: The operation is forbidden.
+    #[doc(alias = "3")]
+    E3,
+    /// `4`: An internal error occurred. This could occur if an internal error occurred with Web Services or with one of the servers working with Web Services (for example: Cassandra or a Genesys Framework component).
+    #[doc(alias = "4")]
+    E4,
+    /// `5`: The user does not have permission to perform this operation.
+    #[doc(alias = "5")]
+    E5,
+    /// `6`: The requested resource could not be found.
+    #[doc(alias = "6")]
+    E6,
+    /// `7`: The operation was partially successful. Returned if at least one action in a bulk operation succeeded. More information is available in the Partial Success section.
+    #[doc(alias = "7")]
+    E7,
+    /// `8`: Change password demanded. Web Services requested a password change for the user.
+    #[doc(alias = "8")]
+    E8,
+    /// `9`: Processing incomplete
+    #[doc(alias = "9")]
+    E9,
+    /// `10`: Input validation error - the provided value is not within the range of valid values
+    #[doc(alias = "10")]
+    E10,
+    /// `11`: User requested to change read-only property
+    #[doc(alias = "11")]
+    E11,
+    /// `12`: Unable to retrieve resource error
+    #[doc(alias = "12")]
+    E12,
+    /// `13`: Unable to create resource error
+    #[doc(alias = "13")]
+    E13,
+    /// `14`: Unable to delete resource error
+    #[doc(alias = "14")]
+    E14,
+    /// `15`: Unable to update resource error
+    #[doc(alias = "15")]
+    E15,
+    /// `16`: Unable to assign resource error
+    #[doc(alias = "16")]
+    E16,
+    /// `17`: Unable to unassign resource error
+    #[doc(alias = "17")]
+    E17,
+    /// `18`: Resource already exists
+    #[doc(alias = "18")]
+    E18,
+    /// `19`: Resource already in use
+    #[doc(alias = "19")]
+    E19,
+    /// `20`: User is not authenticated. Any subsequent request should provide credentials (body sample `{"statusCode":20,"statusMessage":"Access de…"}`, message truncated in the public copy; GEN-1).
+    #[doc(alias = "20")]
+    E20,
+}
+#[rustfmt::skip]
+impl ServiceCode {
+    /// The documented code `code` (as the vendor writes it); `None` when undocumented.
+    pub fn from_code(code: &str) -> ::std::option::Option<Self> {
+        match code {
+            "1" => ::std::option::Option::Some(Self::E1),
+            "2" => ::std::option::Option::Some(Self::E2),
+            "3" => ::std::option::Option::Some(Self::E3),
+            "4" => ::std::option::Option::Some(Self::E4),
+            "5" => ::std::option::Option::Some(Self::E5),
+            "6" => ::std::option::Option::Some(Self::E6),
+            "7" => ::std::option::Option::Some(Self::E7),
+            "8" => ::std::option::Option::Some(Self::E8),
+            "9" => ::std::option::Option::Some(Self::E9),
+            "10" => ::std::option::Option::Some(Self::E10),
+            "11" => ::std::option::Option::Some(Self::E11),
+            "12" => ::std::option::Option::Some(Self::E12),
+            "13" => ::std::option::Option::Some(Self::E13),
+            "14" => ::std::option::Option::Some(Self::E14),
+            "15" => ::std::option::Option::Some(Self::E15),
+            "16" => ::std::option::Option::Some(Self::E16),
+            "17" => ::std::option::Option::Some(Self::E17),
+            "18" => ::std::option::Option::Some(Self::E18),
+            "19" => ::std::option::Option::Some(Self::E19),
+            "20" => ::std::option::Option::Some(Self::E20),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The vendor's code, as text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::E1 => "1",
+            Self::E2 => "2",
+            Self::E3 => "3",
+            Self::E4 => "4",
+            Self::E5 => "5",
+            Self::E6 => "6",
+            Self::E7 => "7",
+            Self::E8 => "8",
+            Self::E9 => "9",
+            Self::E10 => "10",
+            Self::E11 => "11",
+            Self::E12 => "12",
+            Self::E13 => "13",
+            Self::E14 => "14",
+            Self::E15 => "15",
+            Self::E16 => "16",
+            Self::E17 => "17",
+            Self::E18 => "18",
+            Self::E19 => "19",
+            Self::E20 => "20",
+        }
+    }
+}
+#[rustfmt::skip]
 /// The fields of the response envelope besides the payload, as documented; every endpoint's `Output` carries them in its `envelope`.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
@@ -1397,7 +1519,9 @@ pub mod aux_work {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// CompleteConference: Completes a previously initiated conference.
@@ -1583,7 +1707,9 @@ pub mod complete_conference {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// Dial: Initiates a new outbound call to the specified destination.
@@ -1847,7 +1973,9 @@ pub mod dial {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// Hangup: Hangs up a call.
@@ -2015,7 +2143,9 @@ pub mod hangup {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// Hold: Places a call on hold.
@@ -2183,7 +2313,9 @@ pub mod hold {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// InitiateConference: Initiates a two-step conference to the specified destination.
@@ -2425,7 +2557,9 @@ pub mod initiate_conference {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// InitiateTransfer: Initiates a two-step transfer to the specified destination.
@@ -2667,7 +2801,9 @@ pub mod initiate_transfer {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// Not Ready: Sets the current user to the NotReady state.
@@ -2820,7 +2956,9 @@ pub mod not_ready {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// Ready: Sets the current user to the Ready state.
@@ -2991,7 +3129,9 @@ pub mod ready {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -3228,7 +3368,9 @@ pub mod remove_participant_from_conference {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// SingleStepTransfer: Performs a single-step transfer to the specified destination.
@@ -3469,7 +3611,9 @@ pub mod single_step_transfer {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// StartCallRecording: Starts call recording.
@@ -3641,7 +3785,9 @@ pub mod start_call_recording {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// StartContactCenterSession: Initializes a session for the user with the provided parameters.
@@ -3905,7 +4051,7 @@ pub mod start_contact_center_session {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "7" => E7 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "7" => E7 }
     );
 }
 #[rustfmt::skip]

@@ -533,6 +533,353 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
     },
 ];
 #[rustfmt::skip]
+/// Every documented code of the service, the service-wide ones and each endpoint's, as
+/// one enum: a match on it does not depend on whether a page lists the code on the
+/// endpoint or only service-wide. Every endpoint `Error` has `service_code()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServiceCode {
+    /// `000-001`: Wrong method of fetching events.
+    #[doc(alias = "000-001")]
+    E000_001,
+    /// `000-002`: The URL parameter or address is wrong, or an interface parameter is invalid.
+    #[doc(alias = "000-002")]
+    E000_002,
+    /// `000-003`: No permission to call the interface (the agent's authentication has probably expired; also returned on a GUID mismatch).
+    #[doc(alias = "000-003")]
+    E000_003,
+    /// `000-004`: The agent is switching over.
+    #[doc(alias = "000-004")]
+    E000_004,
+    /// `000-005`: The inspected agent is the inspector.
+    #[doc(alias = "000-005")]
+    E000_005,
+    /// `000-006`: Message parameter error.
+    #[doc(alias = "000-006")]
+    E000_006,
+    /// `000-007`: Repeated call.
+    #[doc(alias = "000-007")]
+    E000_007,
+    /// `100-001`: Sign-in parameters are empty or invalid.
+    #[doc(alias = "100-001")]
+    E100_001,
+    /// `100-002`: The agent has already signed in (on plain sign-in, signed in elsewhere).
+    #[doc(alias = "100-002")]
+    E100_002,
+    /// `100-003`: Resource/ProviderUnavailableException during sign-in.
+    #[doc(alias = "100-003")]
+    E100_003,
+    /// `100-004`: Wrong user name or password.
+    #[doc(alias = "100-004")]
+    E100_004,
+    /// `100-005`: Sign-out parameters are invalid.
+    #[doc(alias = "100-005")]
+    E100_005,
+    /// `100-006`: The agent has not signed in (also returned on a GUID mismatch).
+    #[doc(alias = "100-006")]
+    E100_006,
+    /// `100-007`: Exception during the agent operation (WAS resource or internal error).
+    #[doc(alias = "100-007")]
+    E100_007,
+    /// `100-008`: The agent has already signed out.
+    #[doc(alias = "100-008")]
+    E100_008,
+    /// `100-009`: Error setting the agent state (no permission).
+    #[doc(alias = "100-009")]
+    E100_009,
+    /// `100-010`: State error at sign-out.
+    #[doc(alias = "100-010")]
+    E100_010,
+    /// `100-011`: Sign-in parameter invalid.
+    #[doc(alias = "100-011")]
+    E100_011,
+    /// `100-012`: Wrong agent type.
+    #[doc(alias = "100-012")]
+    E100_012,
+    /// `100-013`: Invalid phone number when binding.
+    #[doc(alias = "100-013")]
+    E100_013,
+    /// `100-014`: The phone number is outside the configured range.
+    #[doc(alias = "100-014")]
+    E100_014,
+    /// `100-015`: The agent has already signed in and cannot be forcibly signed out.
+    #[doc(alias = "100-015")]
+    E100_015,
+    /// `100-016`: Invalid IP address.
+    #[doc(alias = "100-016")]
+    E100_016,
+    /// `100-017`: uPortal authentication failed.
+    #[doc(alias = "100-017")]
+    E100_017,
+    /// `100-018`: vdnId mismatch.
+    #[doc(alias = "100-018")]
+    E100_018,
+    /// `100-019`: Bad skill-queue query parameters.
+    #[doc(alias = "100-019")]
+    E100_019,
+    /// `100-020`: The password has expired.
+    #[doc(alias = "100-020")]
+    E100_020,
+    /// `100-021`: Sign-in in progress.
+    #[doc(alias = "100-021")]
+    E100_021,
+    /// `110-016`: The account is locked.
+    #[doc(alias = "110-016")]
+    E110_016,
+    /// `101-001`: The agent has no conference.
+    #[doc(alias = "101-001")]
+    E101_001,
+    /// `101-002`: The agent is not the chairperson.
+    #[doc(alias = "101-002")]
+    E101_002,
+    /// `101-003`: The agent is already in the conference.
+    #[doc(alias = "101-003")]
+    E101_003,
+    /// `101-004`: A non-inspector cannot query VDN conferences.
+    #[doc(alias = "101-004")]
+    E101_004,
+    /// `101-005`: The chairperson cannot transfer the chairperson role to itself.
+    #[doc(alias = "101-005")]
+    E101_005,
+    /// `101-006`: The chairperson cannot delete itself.
+    #[doc(alias = "101-006")]
+    E101_006,
+    /// `101-007`: The chairperson cannot leave the conference.
+    #[doc(alias = "101-007")]
+    E101_007,
+    /// `105-006`: GUID mismatch (DR recovery); sign in again.
+    #[doc(alias = "105-006")]
+    E105_006,
+    /// `104-001`: The recording download function is not enabled.
+    #[doc(alias = "104-001")]
+    E104_001,
+    /// `104-002`: The user has no inspection recording / inspection playback permission.
+    #[doc(alias = "104-002")]
+    E104_002,
+    /// `104-003`: Recording download failed because the file name is invalid.
+    #[doc(alias = "104-003")]
+    E104_003,
+    /// `104-004`: Recording download failed because no drive mapping is configured.
+    #[doc(alias = "104-004")]
+    E104_004,
+    /// `104-005`: Recording download failed because the recording file does not exist.
+    #[doc(alias = "104-005")]
+    E104_005,
+    /// `104-006`: Recording download failed because of insufficient free space.
+    #[doc(alias = "104-006")]
+    E104_006,
+    /// `104-007`: The recording file format is not supported.
+    #[doc(alias = "104-007")]
+    E104_007,
+    /// `104-008`: The recording-format system parameter is not configured.
+    #[doc(alias = "104-008")]
+    E104_008,
+    /// `104-009`: Recording conversion failed.
+    #[doc(alias = "104-009")]
+    E104_009,
+    /// `104-010`: The locationId parameter is not configured in POOL mode.
+    #[doc(alias = "104-010")]
+    E104_010,
+    /// `104-012`: Downloading the recording file from OBS failed.
+    #[doc(alias = "104-012")]
+    E104_012,
+    /// `105-001`: The agent information is not cached in Redis.
+    #[doc(alias = "105-001")]
+    E105_001,
+    /// `105-002`: The agent is being recovered (disaster recovery in progress).
+    #[doc(alias = "105-002")]
+    E105_002,
+    /// `105-003`: Disaster recovery has been completed.
+    #[doc(alias = "105-003")]
+    E105_003,
+    /// `105-004`: Adding the agent to the disaster-recovery queue failed.
+    #[doc(alias = "105-004")]
+    E105_004,
+    /// `105-005`: Waiting for disaster recovery timed out; the agent must sign in again.
+    #[doc(alias = "105-005")]
+    E105_005,
+    /// `105-007`: The disaster-recovery switch is off; the agent must sign in again.
+    #[doc(alias = "105-007")]
+    E105_007,
+    /// `106-001`: The multimedia switch is not enabled.
+    #[doc(alias = "106-001")]
+    E106_001,
+    /// `106-002`: The message sent is empty.
+    #[doc(alias = "106-002")]
+    E106_002,
+    /// `106-003`: The number of sessions set exceeds the maximum, which is 60.
+    #[doc(alias = "106-003")]
+    E106_003,
+    /// `200-002`: Listed on this page without a meaning; no page retrieved defines 200-002 (UNCONFIRMED).
+    #[doc(alias = "200-002")]
+    E200_002,
+    /// `200-013`: Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-013 (UNCONFIRMED).
+    #[doc(alias = "200-013")]
+    E200_013,
+    /// `200-014`: Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-014 (UNCONFIRMED).
+    #[doc(alias = "200-014")]
+    E200_014,
+    /// `200-023`: Listed on this page without a meaning; no page retrieved defines 200-023 (UNCONFIRMED).
+    #[doc(alias = "200-023")]
+    E200_023,
+    /// `200-024`: Listed on this page without a meaning; no page retrieved defines 200-024 (UNCONFIRMED).
+    #[doc(alias = "200-024")]
+    E200_024,
+    /// `200-204`: Reported when releasing a number that is not in the last call, e.g. the held user during a two-party help call (from the page's description: "an error (200–204) will be reported").
+    #[doc(alias = "200-204")]
+    E200_204,
+    /// `300-001`: Listed on this page without a meaning; no page retrieved defines 300-001 (UNCONFIRMED).
+    #[doc(alias = "300-001")]
+    E300_001,
+    /// `400-003`: Listed on this page without a meaning; no page retrieved defines 400-003 (UNCONFIRMED).
+    #[doc(alias = "400-003")]
+    E400_003,
+}
+#[rustfmt::skip]
+impl ServiceCode {
+    /// The documented code `code` (as the vendor writes it); `None` when undocumented.
+    pub fn from_code(code: &str) -> ::std::option::Option<Self> {
+        match code {
+            "000-001" => ::std::option::Option::Some(Self::E000_001),
+            "000-002" => ::std::option::Option::Some(Self::E000_002),
+            "000-003" => ::std::option::Option::Some(Self::E000_003),
+            "000-004" => ::std::option::Option::Some(Self::E000_004),
+            "000-005" => ::std::option::Option::Some(Self::E000_005),
+            "000-006" => ::std::option::Option::Some(Self::E000_006),
+            "000-007" => ::std::option::Option::Some(Self::E000_007),
+            "100-001" => ::std::option::Option::Some(Self::E100_001),
+            "100-002" => ::std::option::Option::Some(Self::E100_002),
+            "100-003" => ::std::option::Option::Some(Self::E100_003),
+            "100-004" => ::std::option::Option::Some(Self::E100_004),
+            "100-005" => ::std::option::Option::Some(Self::E100_005),
+            "100-006" => ::std::option::Option::Some(Self::E100_006),
+            "100-007" => ::std::option::Option::Some(Self::E100_007),
+            "100-008" => ::std::option::Option::Some(Self::E100_008),
+            "100-009" => ::std::option::Option::Some(Self::E100_009),
+            "100-010" => ::std::option::Option::Some(Self::E100_010),
+            "100-011" => ::std::option::Option::Some(Self::E100_011),
+            "100-012" => ::std::option::Option::Some(Self::E100_012),
+            "100-013" => ::std::option::Option::Some(Self::E100_013),
+            "100-014" => ::std::option::Option::Some(Self::E100_014),
+            "100-015" => ::std::option::Option::Some(Self::E100_015),
+            "100-016" => ::std::option::Option::Some(Self::E100_016),
+            "100-017" => ::std::option::Option::Some(Self::E100_017),
+            "100-018" => ::std::option::Option::Some(Self::E100_018),
+            "100-019" => ::std::option::Option::Some(Self::E100_019),
+            "100-020" => ::std::option::Option::Some(Self::E100_020),
+            "100-021" => ::std::option::Option::Some(Self::E100_021),
+            "110-016" => ::std::option::Option::Some(Self::E110_016),
+            "101-001" => ::std::option::Option::Some(Self::E101_001),
+            "101-002" => ::std::option::Option::Some(Self::E101_002),
+            "101-003" => ::std::option::Option::Some(Self::E101_003),
+            "101-004" => ::std::option::Option::Some(Self::E101_004),
+            "101-005" => ::std::option::Option::Some(Self::E101_005),
+            "101-006" => ::std::option::Option::Some(Self::E101_006),
+            "101-007" => ::std::option::Option::Some(Self::E101_007),
+            "105-006" => ::std::option::Option::Some(Self::E105_006),
+            "104-001" => ::std::option::Option::Some(Self::E104_001),
+            "104-002" => ::std::option::Option::Some(Self::E104_002),
+            "104-003" => ::std::option::Option::Some(Self::E104_003),
+            "104-004" => ::std::option::Option::Some(Self::E104_004),
+            "104-005" => ::std::option::Option::Some(Self::E104_005),
+            "104-006" => ::std::option::Option::Some(Self::E104_006),
+            "104-007" => ::std::option::Option::Some(Self::E104_007),
+            "104-008" => ::std::option::Option::Some(Self::E104_008),
+            "104-009" => ::std::option::Option::Some(Self::E104_009),
+            "104-010" => ::std::option::Option::Some(Self::E104_010),
+            "104-012" => ::std::option::Option::Some(Self::E104_012),
+            "105-001" => ::std::option::Option::Some(Self::E105_001),
+            "105-002" => ::std::option::Option::Some(Self::E105_002),
+            "105-003" => ::std::option::Option::Some(Self::E105_003),
+            "105-004" => ::std::option::Option::Some(Self::E105_004),
+            "105-005" => ::std::option::Option::Some(Self::E105_005),
+            "105-007" => ::std::option::Option::Some(Self::E105_007),
+            "106-001" => ::std::option::Option::Some(Self::E106_001),
+            "106-002" => ::std::option::Option::Some(Self::E106_002),
+            "106-003" => ::std::option::Option::Some(Self::E106_003),
+            "200-002" => ::std::option::Option::Some(Self::E200_002),
+            "200-013" => ::std::option::Option::Some(Self::E200_013),
+            "200-014" => ::std::option::Option::Some(Self::E200_014),
+            "200-023" => ::std::option::Option::Some(Self::E200_023),
+            "200-024" => ::std::option::Option::Some(Self::E200_024),
+            "200-204" => ::std::option::Option::Some(Self::E200_204),
+            "300-001" => ::std::option::Option::Some(Self::E300_001),
+            "400-003" => ::std::option::Option::Some(Self::E400_003),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The vendor's code, as text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::E000_001 => "000-001",
+            Self::E000_002 => "000-002",
+            Self::E000_003 => "000-003",
+            Self::E000_004 => "000-004",
+            Self::E000_005 => "000-005",
+            Self::E000_006 => "000-006",
+            Self::E000_007 => "000-007",
+            Self::E100_001 => "100-001",
+            Self::E100_002 => "100-002",
+            Self::E100_003 => "100-003",
+            Self::E100_004 => "100-004",
+            Self::E100_005 => "100-005",
+            Self::E100_006 => "100-006",
+            Self::E100_007 => "100-007",
+            Self::E100_008 => "100-008",
+            Self::E100_009 => "100-009",
+            Self::E100_010 => "100-010",
+            Self::E100_011 => "100-011",
+            Self::E100_012 => "100-012",
+            Self::E100_013 => "100-013",
+            Self::E100_014 => "100-014",
+            Self::E100_015 => "100-015",
+            Self::E100_016 => "100-016",
+            Self::E100_017 => "100-017",
+            Self::E100_018 => "100-018",
+            Self::E100_019 => "100-019",
+            Self::E100_020 => "100-020",
+            Self::E100_021 => "100-021",
+            Self::E110_016 => "110-016",
+            Self::E101_001 => "101-001",
+            Self::E101_002 => "101-002",
+            Self::E101_003 => "101-003",
+            Self::E101_004 => "101-004",
+            Self::E101_005 => "101-005",
+            Self::E101_006 => "101-006",
+            Self::E101_007 => "101-007",
+            Self::E105_006 => "105-006",
+            Self::E104_001 => "104-001",
+            Self::E104_002 => "104-002",
+            Self::E104_003 => "104-003",
+            Self::E104_004 => "104-004",
+            Self::E104_005 => "104-005",
+            Self::E104_006 => "104-006",
+            Self::E104_007 => "104-007",
+            Self::E104_008 => "104-008",
+            Self::E104_009 => "104-009",
+            Self::E104_010 => "104-010",
+            Self::E104_012 => "104-012",
+            Self::E105_001 => "105-001",
+            Self::E105_002 => "105-002",
+            Self::E105_003 => "105-003",
+            Self::E105_004 => "105-004",
+            Self::E105_005 => "105-005",
+            Self::E105_007 => "105-007",
+            Self::E106_001 => "106-001",
+            Self::E106_002 => "106-002",
+            Self::E106_003 => "106-003",
+            Self::E200_002 => "200-002",
+            Self::E200_013 => "200-013",
+            Self::E200_014 => "200-014",
+            Self::E200_023 => "200-023",
+            Self::E200_024 => "200-024",
+            Self::E200_204 => "200-204",
+            Self::E300_001 => "300-001",
+            Self::E400_003 => "400-003",
+        }
+    }
+}
+#[rustfmt::skip]
 /// The fields of the response envelope besides the payload, as documented; every endpoint's `Output` carries them in its `envelope`.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
@@ -1913,7 +2260,9 @@ pub mod answer_agent_conference {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// Answering a Call: The agent answers a ringing voice call after receiving AgentEvent_Ringing.
@@ -2158,8 +2507,8 @@ pub mod answer_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "100-006" => E100_006, "100-007" => E100_007,
-        "200-002" => E200_002 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => E100_006,
+        "100-007" => E100_007, "200-002" => E200_002 }
     );
 }
 #[rustfmt::skip]
@@ -2484,7 +2833,9 @@ pub mod batch_add_participants {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -2850,7 +3201,9 @@ pub mod batch_remove_participants {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -3274,8 +3627,9 @@ pub mod change_participant_mode {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "000-002" => E000_002, "100-006" => E100_006,
-        "100-007" => E100_007, "101-001" => E101_001, "101-002" => E101_002 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" => E000_002,
+        "100-006" => E100_006, "100-007" => E100_007, "101-001" => E101_001, "101-002" =>
+        E101_002 }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3641,8 +3995,8 @@ pub mod connect_held_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "100-006" => E100_006, "100-007" => E100_007,
-        "200-013" => E200_013, "200-014" => E200_014 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => E100_006,
+        "100-007" => E100_007, "200-013" => E200_013, "200-014" => E200_014 }
     );
 }
 #[rustfmt::skip]
@@ -3935,8 +4289,9 @@ pub mod disconnect_party {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "100-006" => E100_006, "100-007" => E100_007,
-        "200-023" => E200_023, "200-024" => E200_024, "200-204" => E200_204 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => E100_006,
+        "100-007" => E100_007, "200-023" => E200_023, "200-024" => E200_024, "200-204" =>
+        E200_204 }
     );
 }
 #[rustfmt::skip]
@@ -4127,7 +4482,9 @@ pub mod hold_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// Holding a Participant in a Conference: The chairperson holds one participant of the conference, playing a voice file to it.
@@ -4479,8 +4836,9 @@ pub mod hold_conference_participant {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "000-002" => E000_002, "100-006" => E100_006,
-        "100-007" => E100_007, "101-001" => E101_001, "101-002" => E101_002 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" => E000_002,
+        "100-006" => E100_006, "100-007" => E100_007, "101-001" => E101_001, "101-002" =>
+        E101_002 }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -4832,8 +5190,9 @@ pub mod leave_agent_conference {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "000-002" => E000_002, "100-006" => E100_006,
-        "100-007" => E100_007, "101-001" => E101_001, "101-007" => E101_007 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" => E000_002,
+        "100-006" => E100_006, "100-007" => E100_007, "101-001" => E101_001, "101-007" =>
+        E101_007 }
     );
 }
 #[rustfmt::skip]
@@ -5058,8 +5417,8 @@ pub mod poll_events {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "000-001" => E000_001, "100-006" => E100_006
-        }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-001" => E000_001,
+        "100-006" => E100_006 }
     );
 }
 #[rustfmt::skip]
@@ -5319,8 +5678,8 @@ pub mod query_hold_list {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "100-006" => E100_006, "300-001" => E300_001,
-        "400-003" => E400_003 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => E100_006,
+        "300-001" => E300_001, "400-003" => E400_003 }
     );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -5628,8 +5987,8 @@ pub mod query_vdn_conference_ids {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "000-002" => E000_002, "100-006" => E100_006,
-        "100-007" => E100_007 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" => E000_002,
+        "100-006" => E100_006, "100-007" => E100_007 }
     );
 }
 #[rustfmt::skip]
@@ -5873,8 +6232,8 @@ pub mod reject_agent_conference {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "000-002" => E000_002, "100-006" => E100_006,
-        "100-007" => E100_007, "101-001" => E101_001 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" => E000_002,
+        "100-006" => E100_006, "100-007" => E100_007, "101-001" => E101_001 }
     );
 }
 #[rustfmt::skip]
@@ -6131,8 +6490,9 @@ pub mod release_agent_conference {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "000-002" => E000_002, "100-006" => E100_006,
-        "100-007" => E100_007, "101-001" => E101_001, "101-002" => E101_002 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" => E000_002,
+        "100-006" => E100_006, "100-007" => E100_007, "101-001" => E101_001, "101-002" =>
+        E101_002 }
     );
 }
 #[rustfmt::skip]
@@ -6518,7 +6878,9 @@ pub mod request_agent_conference {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -7117,9 +7479,9 @@ pub mod sign_in {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "100-001" => E100_001, "100-002" => E100_002,
-        "100-003" => E100_003, "100-004" => E100_004, "100-011" => E100_011, "100-021" =>
-        E100_021 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-001" => E100_001,
+        "100-002" => E100_002, "100-003" => E100_003, "100-004" => E100_004, "100-011" =>
+        E100_011, "100-021" => E100_021 }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -7440,8 +7802,8 @@ pub mod sign_out {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "100-005" => E100_005, "100-006" => E100_006,
-        "100-008" => E100_008, "100-010" => E100_010 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-005" => E100_005,
+        "100-006" => E100_006, "100-008" => E100_008, "100-010" => E100_010 }
     );
 }
 #[rustfmt::skip]
@@ -7675,7 +8037,9 @@ pub mod three_party_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// Transferring the Chairperson Permission: The chairperson transfers the chairperson permission to another agent in the conference.
@@ -7962,9 +8326,9 @@ pub mod transfer_conference_chair {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "000-002" => E000_002, "100-006" => E100_006,
-        "100-007" => E100_007, "101-001" => E101_001, "101-002" => E101_002, "101-005" =>
-        E101_005 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" => E000_002,
+        "100-006" => E100_006, "100-007" => E100_007, "101-001" => E101_001, "101-002" =>
+        E101_002, "101-005" => E101_005 }
     );
 }
 #[rustfmt::skip]
@@ -8171,7 +8535,9 @@ pub mod unhold_call {
         /// The request could not be sent (transport or credentials).
         Send(::switchboard_runtime::auth::SendError),
     }
-    ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, {});
+    ::switchboard_runtime::operation_error!(
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+    );
 }
 #[rustfmt::skip]
 /// Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference.
@@ -8471,8 +8837,9 @@ pub mod unhold_conference_participant {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, { "000-002" => E000_002, "100-006" => E100_006,
-        "100-007" => E100_007, "101-001" => E101_001, "101-002" => E101_002 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" => E000_002,
+        "100-006" => E100_006, "100-007" => E100_007, "101-001" => E101_001, "101-002" =>
+        E101_002 }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
