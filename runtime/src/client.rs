@@ -149,8 +149,7 @@ impl ClientCore {
         O::Output: Send,
         O::Error: Send,
     {
-        let core = self.clone();
-        async move { core.call(request).await }
+        self.call_built(Ok(request))
     }
 
     /// Calls a request that may have failed to build (`RequestBuilder::build`'s result): the
