@@ -28,10 +28,33 @@ pub fn check_collisions(cx: &mut Cx<'_>) {
     for event in &spec.events {
         events.add(cx, file, &event.name, None, naming::type_ident);
     }
+    // Every code of the service is a variant of the crate's `ServiceCode`: one name space for
+    // the service's codes and all endpoints' (the same code in several lists is one variant,
+    // and must be named alike everywhere).
     let mut codes = Idents::default();
+    let mut named: BTreeMap<String, (String, FileId, Span)> = BTreeMap::new();
     for error in &spec.errors {
-        let text = Text::new(error.code.value.to_string(), error.code.span);
-        codes.add(cx, file, &text, None, naming::error_variant_ident);
+        code_name(cx, file, error, &mut codes, &mut named);
+    }
+    for (file, endpoint) in &service.endpoints {
+        for error in &endpoint.errors {
+            // A code of the service's list inherits its name there, as the lowering does.
+            let inherited = error.rust_name.is_none().then(|| {
+                spec.errors
+                    .iter()
+                    .find(|c| c.code.value == error.code.value)
+                    .and_then(|c| c.rust_name.clone())
+            });
+            match inherited.flatten() {
+                Some(name) => {
+                    let mut error = error.clone();
+                    // Located at the endpoint's own entry, in the endpoint's file.
+                    error.rust_name = Some(Text::new(name.value, error.code.span));
+                    code_name(cx, *file, &error, &mut codes, &mut named);
+                }
+                None => code_name(cx, *file, error, &mut codes, &mut named),
+            }
+        }
     }
     for (file, endpoint) in &service.endpoints {
         let file = *file;
@@ -62,10 +85,76 @@ pub fn check_collisions(cx: &mut Cx<'_>) {
                 check_nested(cx, file, items);
             }
         }
-        let mut codes = Idents::default();
-        for error in &endpoint.errors {
-            let text = Text::new(error.code.value.to_string(), error.code.span);
-            codes.add(cx, file, &text, None, naming::error_variant_ident);
+    }
+}
+
+/// Adds a code's variant name to the service-wide set: a collision with another code is E0108,
+/// a second name for the same code E0115, a `rust_name` that is no UpperCamelCase identifier
+/// E0109.
+fn code_name(
+    cx: &mut Cx<'_>,
+    file: FileId,
+    error: &crate::spec::ErrorSpec,
+    codes: &mut Idents,
+    named: &mut BTreeMap<String, (String, FileId, Span)>,
+) {
+    let code = error.code.value.to_string();
+    let text = Text::new(code.clone(), error.code.span);
+    if let Some(r) = &error.rust_name {
+        let mut chars = r.value.chars();
+        let camel = chars.next().is_some_and(|c| c.is_ascii_uppercase())
+            && chars.all(|c| c.is_ascii_alphanumeric());
+        if !camel {
+            cx.report(
+                Problem::InvalidName {
+                    name: r.value.clone(),
+                    rule: "a code's `rust_name` is an UpperCamelCase Rust identifier: an \
+                           upper-case letter, then letters and digits",
+                },
+                file,
+                r.span,
+            );
+            return;
+        }
+    }
+    let ident = error
+        .rust_name
+        .as_ref()
+        .map_or_else(|| naming::error_variant_ident(&code), |r| r.value.clone());
+    let span = error.rust_name.as_ref().map_or(error.code.span, |r| r.span);
+    match named.get(&code) {
+        Some((first, first_file, first_span)) if *first != ident => {
+            cx.push(
+                Diagnostic::new(
+                    Problem::Conflict {
+                        message: format!(
+                            "code `{code}` is named `{ident}` here and `{first}` elsewhere"
+                        ),
+                        hint: "give `rust_name` once, where the code is defined (service.yaml's \
+                               `errors` or `error_catalogue`); endpoints inherit it"
+                            .into(),
+                    },
+                    Loc { file, span },
+                )
+                .with_label(
+                    Loc {
+                        file: *first_file,
+                        span: *first_span,
+                    },
+                    format!("named `{first}` here"),
+                ),
+            );
+        }
+        Some(_) => {}
+        None => {
+            named.insert(code, (ident, file, span));
+            codes.add(
+                cx,
+                file,
+                &text,
+                error.rust_name.as_ref(),
+                naming::error_variant_ident,
+            );
         }
     }
 }

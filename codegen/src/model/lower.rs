@@ -312,7 +312,8 @@ fn error_code(e: &spec::ErrorSpec, common: Option<&spec::ErrorSpec>) -> ErrorCod
     };
     let code = e.code.value.clone();
     ErrorCode {
-        rust: naming::error_variant_ident(&code.to_string()),
+        rust: pick(&e.rust_name, |c| &c.rust_name)
+            .unwrap_or_else(|| naming::error_variant_ident(&code.to_string())),
         http_status: e
             .http_status
             .as_ref()

@@ -334,6 +334,10 @@ pub struct ErrorSpec {
     pub meaning_en: Option<Text>,
     /// Whether repeating the same call may succeed.
     pub retryable: Option<Sp<bool>>,
+    /// The Rust variant name (UpperCamelCase), where the code says nothing by itself
+    /// (`101-007` → `ChairCannotLeave`); the code stays its `#[doc(alias)]`. Given where the code
+    /// is defined; an endpoint entry inherits it.
+    pub rust_name: Option<Text>,
 }
 
 /// How events are framed.

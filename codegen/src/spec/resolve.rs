@@ -460,7 +460,14 @@ fn complete_error(own: &mut ErrorSpec, entry: &ErrorSpec) {
             own.$key.respan(own.code.span);
         })*};
     }
-    fill!(http_status, message, meaning, meaning_en, retryable);
+    fill!(
+        http_status,
+        message,
+        meaning,
+        meaning_en,
+        retryable,
+        rust_name
+    );
 }
 
 fn check_opt_outs(out: &mut Out<'_>, file: FileId, s: &ServiceSpec, e: &EndpointSpec) {

@@ -111,7 +111,7 @@ respan_struct! {
         ty, format, required, nullable, default, example, range, length, pattern, values,
         description,
     }
-    ErrorSpec { code, http_status, message, meaning, meaning_en, retryable }
+    ErrorSpec { code, http_status, message, meaning, meaning_en, retryable, rust_name }
     DispatchSpec { location, name, value, description }
 }
 

@@ -646,7 +646,12 @@ fn emit_error(endpoint: &Endpoint) -> TokenStream {
         if e.retryable {
             text.push_str("\n\nRetryable.");
         }
-        markdown(&text)
+        let docs = markdown(&text);
+        // A variant named by the spec (`rust_name`) stays findable by its code.
+        let code = e.code.to_string();
+        let alias =
+            (e.rust != naming::error_variant_ident(&code)).then(|| quote!(#[doc(alias = #code)]));
+        quote!(#docs #alias)
     });
     let arms = endpoint.errors.iter().map(|e| {
         let code = match &e.code {
