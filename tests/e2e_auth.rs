@@ -49,14 +49,14 @@ fn huawei_client(
 
 fn leave() -> huawei::leave_agent_conference::Request {
     huawei::leave_agent_conference::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .build()
         .expect("valid")
 }
 
 fn poll() -> huawei::poll_events::Request {
     huawei::poll_events::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .build()
         .expect("valid")
 }
@@ -94,19 +94,19 @@ async fn huawei_guid_from_sign_in_and_polling() {
 
         // A wrong password (with the optional fields set): 100-004, and no GUID.
         let wrong = huawei::sign_in::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .password("not-the-password")
-            .phonenum("88880001")
-            .agenttype(huawei::sign_in::SignInAgenttype::V11)
-            .status(huawei::sign_in::SignInStatus::V3)
-            .autoanswer(false)
+            .phone_num("88880001")
+            .agent_type(huawei::sign_in::SignInAgenttype::PcPhoneVideo)
+            .status(huawei::sign_in::SignInStatus::Busy)
+            .auto_answer(false)
             .call_back_uri("https://agent.example.invalid/events")
             .service_token("push-token-4f1e")
             .build()
             .expect("valid");
         let error = client.sign_in(wrong).await.expect_err("wrong password");
         assert!(
-            matches!(error, huawei::sign_in::Error::E100_004(_)),
+            matches!(error, huawei::sign_in::Error::WrongUserOrPassword(_)),
             "{error:?}"
         );
         errors.extend(error_texts(&error));
@@ -121,9 +121,9 @@ async fn huawei_guid_from_sign_in_and_polling() {
 
         // Sign-in: PUT onlineagent/101 without Guid; the answer's Set-GUID is captured.
         let sign_in = huawei::sign_in::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .password(HW_PASSWORD)
-            .phonenum("88880001")
+            .phone_num("88880001")
             .build()
             .expect("valid");
         client.sign_in(sign_in).await.expect("signed in");
@@ -183,7 +183,7 @@ async fn huawei_guid_from_sign_in_and_polling() {
             .await
             .expect_err("stale GUID");
         assert!(
-            matches!(error, huawei::leave_agent_conference::Error::E100_006(_)),
+            matches!(error, huawei::leave_agent_conference::Error::NotSignedIn(_)),
             "{error:?}"
         );
         assert_eq!(error.code(), Some("100-006"));
@@ -212,7 +212,7 @@ async fn huawei_guid_from_sign_in_and_polling() {
 
         // Sign-out with the current GUID; after forgetting it, calls are refused again.
         let sign_out = huawei::sign_out::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .build()
             .expect("valid");
         client.sign_out(sign_out).await.expect("signed out");
@@ -272,16 +272,16 @@ fn huawei_poll_frame_is_the_event_envelope() {
 #[test]
 fn huawei_sign_in_password_is_never_printed() {
     let request = huawei::sign_in::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .password(HW_PASSWORD)
-        .phonenum("88880001")
+        .phone_num("88880001")
         .build()
         .expect("valid");
     let too_long = "Agent#Pass-7731-but-far-too-long-for-32";
     let error = huawei::sign_in::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .password(too_long)
-        .phonenum("88880001")
+        .phone_num("88880001")
         .build()
         .expect_err("longer than 32 characters");
     let texts = vec![

@@ -57,7 +57,7 @@ fn client(base: String) -> hw::Client {
 
 fn leave() -> hw::leave_agent_conference::Request {
     hw::leave_agent_conference::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .build()
         .unwrap()
 }
@@ -65,9 +65,9 @@ fn leave() -> hw::leave_agent_conference::Request {
 async fn signed_in(sim: &Simulator) -> hw::Client {
     let client = client(sim.base_url());
     let sign_in = hw::sign_in::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .password(switchboard_runtime::Secret::new("pw"))
-        .phonenum("88001")
+        .phone_num("88001")
         .build()
         .unwrap();
     client.sign_in(sign_in).await.unwrap();
@@ -91,7 +91,7 @@ async fn a_documented_code_without_message_displays_its_meaning_once() {
         .and_then(|i| i.meaning)
         .expect("101-007 has a documented meaning");
     assert!(
-        matches!(error, hw::leave_agent_conference::Error::E101_007(_)),
+        matches!(error, hw::leave_agent_conference::Error::ChairCannotLeave(_)),
         "{error:?}"
     );
     assert_eq!(
@@ -155,9 +155,9 @@ async fn a_refused_connection_prints_each_cause_once() {
     let client = client(format!("http://127.0.0.1:{port}"));
     let refused = client.sign_in(
         hw::sign_in::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .password(switchboard_runtime::Secret::new("pw"))
-            .phonenum("88001")
+            .phone_num("88001")
             .build()
             .unwrap(),
     );
@@ -172,7 +172,7 @@ async fn a_refused_connection_prints_each_cause_once() {
 #[test]
 fn a_build_error_and_a_json_error_print_each_cause_once() {
     let error = hw::leave_agent_conference::Request::builder()
-        .agentid("7")
+        .agent_id("7")
         .build()
         .unwrap_err();
     assert_each_text_once(&error);

@@ -152,9 +152,9 @@ async fn huawei_signed_in(gateway: &Arc<Mutex<Gateway>>) -> (Server, huawei::Cli
         .build()
         .expect("the client builds");
     let sign_in = huawei::sign_in::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .password(HW_PASSWORD)
-        .phonenum("88880001")
+        .phone_num("88880001")
         .build()
         .expect("valid");
     client.sign_in(sign_in).await.expect("signed in");
@@ -163,7 +163,7 @@ async fn huawei_signed_in(gateway: &Arc<Mutex<Gateway>>) -> (Server, huawei::Cli
 
 fn huawei_poll() -> huawei::poll_events::Request {
     huawei::poll_events::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .build()
         .expect("valid")
 }
@@ -241,7 +241,7 @@ async fn huawei_leave_then_await_self_leave_result_across_a_guid_renewal() {
 
         // Leave, then await what the endpoint's EVENTS list names.
         let leave = huawei::leave_agent_conference::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .build()
             .expect("valid");
         client

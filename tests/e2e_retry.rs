@@ -285,7 +285,7 @@ async fn a_post_that_timed_out_after_sending_is_not_retried() {
         let server = silent_server().await;
         let client = agw_client(&server.base);
         let request = huawei::leave_agent_conference::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .build()
             .expect("valid");
         const { assert!(!huawei::leave_agent_conference::IDEMPOTENT) };
@@ -308,7 +308,7 @@ async fn an_idempotent_get_that_timed_out_is_retried() {
         let server = silent_server().await;
         let client = agw_client(&server.base);
         let request = huawei::query_hold_list::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .build()
             .expect("valid");
         const { assert!(huawei::query_hold_list::IDEMPOTENT, "marked in its spec") };
@@ -331,7 +331,7 @@ async fn a_call_timeout_covers_retries_and_cancels_the_request() {
         let server = silent_server().await;
         let client = agw_client(&server.base).with_timeout(Duration::from_millis(450));
         let request = huawei::query_hold_list::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .build()
             .expect("valid");
         let start = Instant::now();

@@ -88,7 +88,7 @@ fn huawei_client(base: &str) -> huawei::Client {
 
 fn huawei_leave_request() -> huawei::leave_agent_conference::Request {
     huawei::leave_agent_conference::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .build()
         .expect("agent id 101 is in range")
 }
@@ -148,11 +148,11 @@ async fn huawei_leave_agent_conference_errors_decode_to_their_variants() {
 
         // Every code the page lists: HTTP 200 and the code in `retcode` (VENDORS.md C.1).
         let documented: &[(&str, IsVariant<op::Error>)] = &[
-            ("000-002", |e| matches!(e, op::Error::E000_002(_))),
-            ("100-006", |e| matches!(e, op::Error::E100_006(_))),
-            ("100-007", |e| matches!(e, op::Error::E100_007(_))),
-            ("101-001", |e| matches!(e, op::Error::E101_001(_))),
-            ("101-007", |e| matches!(e, op::Error::E101_007(_))),
+            ("000-002", |e| matches!(e, op::Error::InvalidParameter(_))),
+            ("100-006", |e| matches!(e, op::Error::NotSignedIn(_))),
+            ("100-007", |e| matches!(e, op::Error::AgentOperationException(_))),
+            ("101-001", |e| matches!(e, op::Error::NoConference(_))),
+            ("101-007", |e| matches!(e, op::Error::ChairCannotLeave(_))),
         ];
         let listed: Vec<&str> = op::ERRORS.iter().map(|i| i.code).collect();
         let covered: Vec<&str> = documented.iter().map(|(c, _)| *c).collect();
@@ -438,9 +438,9 @@ async fn tencent_end_session_errors_decode_to_their_variants() {
 
         // "Unless a network error occurs, the HTTP return code of this API is 200."
         let documented: &[(&str, bool, IsVariant<op::Error>)] = &[
-            ("141002", true, |e| matches!(e, op::Error::E141002(_))),
-            ("141004", false, |e| matches!(e, op::Error::E141004(_))),
-            ("141005", false, |e| matches!(e, op::Error::E141005(_))),
+            ("141002", true, |e| matches!(e, op::Error::InternalError(_))),
+            ("141004", false, |e| matches!(e, op::Error::InvalidParameter(_))),
+            ("141005", false, |e| matches!(e, op::Error::SessionNotFound(_))),
         ];
         let listed: Vec<&str> = op::ERRORS.iter().map(|i| i.code).collect();
         let covered: Vec<&str> = documented.iter().map(|(c, _, _)| *c).collect();

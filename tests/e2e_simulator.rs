@@ -81,7 +81,7 @@ async fn huawei_guid_is_issued_on_sign_in_rotated_on_poll_and_required() {
     let client = hw_client(&sim);
     let leave = || {
         hw::leave_agent_conference::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .build()
             .unwrap()
     };
@@ -106,7 +106,7 @@ async fn huawei_guid_is_issued_on_sign_in_rotated_on_poll_and_required() {
     // The server renews the GUID on the next poll; the client follows.
     sim.rotate_session();
     let poll = hw::poll_events::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .build()
         .unwrap();
     let _ = client.poll_events(poll).await;
@@ -121,15 +121,15 @@ async fn huawei_guid_is_issued_on_sign_in_rotated_on_poll_and_required() {
     sim.fail_with("leave_agent_conference", "101-007");
     let error = client.leave_agent_conference(leave()).await.unwrap_err();
     assert!(
-        matches!(error, hw::leave_agent_conference::Error::E101_007(_)),
+        matches!(error, hw::leave_agent_conference::Error::ChairCannotLeave(_)),
         "{error:?}"
     );
     // The same, named by the endpoint's types: a variant that does not exist does not compile.
     sim.endpoint::<hw::leave_agent_conference::Request>()
-        .fail_with(hw::leave_agent_conference::Error::E101_001);
+        .fail_with(hw::leave_agent_conference::Error::NoConference);
     let error = client.leave_agent_conference(leave()).await.unwrap_err();
     assert!(
-        matches!(error, hw::leave_agent_conference::Error::E101_001(_)),
+        matches!(error, hw::leave_agent_conference::Error::NoConference(_)),
         "{error:?}"
     );
     sim.script("leave_agent_conference", Script::Drop);
@@ -367,12 +367,12 @@ async fn huawei_leave_then_the_poll_delivers_the_triggered_events() {
     let client = hw_client(&sim);
     hw_sign_in(&client).await;
     let poll = hw::poll_events::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .build()
         .unwrap();
     let mut events = client.events(poll);
     let leave = hw::leave_agent_conference::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .build()
         .unwrap();
     client.leave_agent_conference(leave).await.unwrap();

@@ -69,7 +69,7 @@ async fn four_calls(client: &huawei::Client) {
     for _ in 0..4 {
         let client = client.clone();
         let request = huawei::query_hold_list::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .build()
             .expect("valid");
         calls.spawn(async move { client.query_hold_list(request).await });

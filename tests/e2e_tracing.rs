@@ -99,9 +99,9 @@ async fn traces_show_each_call_and_no_secret() {
             .expect("client");
         let sign_in = |password: &str| {
             huawei::sign_in::Request::builder()
-                .agentid("101")
+                .agent_id("101")
                 .password(password)
-                .phonenum("88880001")
+                .phone_num("88880001")
                 .build()
                 .expect("valid")
         };
@@ -111,7 +111,7 @@ async fn traces_show_each_call_and_no_secret() {
             .await
             .expect("signed in");
         let leave = huawei::leave_agent_conference::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .build()
             .expect("valid");
         let _ = client.leave_agent_conference(leave).await;

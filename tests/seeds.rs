@@ -92,7 +92,7 @@ fn huawei_leave_agent_conference() {
             .iter()
             .all(|c| c.meaning.is_some() || c.message.is_some())
     );
-    assert_eq!(e.errors[0].rust, "E000_002");
+    assert_eq!(e.errors[0].rust, "InvalidParameter");
     let events: Vec<&str> = e.events.iter().map(|x| x.0.as_str()).collect();
     assert_eq!(
         events,

@@ -24,7 +24,7 @@ fn client(transport: hw::transport::InMemoryTransport) -> hw::Client {
 fn documented_errors_are_made_by_code() {
     // The endpoint's own code: its variant, with the documented meaning as the message.
     let error = Error::from_documented_code("101-007").expect("documented for the endpoint");
-    assert!(matches!(error, Error::E101_007(_)), "{error:?}");
+    assert!(matches!(error, Error::ChairCannotLeave(_)), "{error:?}");
     assert_eq!(
         error.to_string(),
         "leave_agent_conference failed with code 101-007: The chairperson cannot leave the conference."
@@ -40,15 +40,15 @@ fn documented_errors_are_made_by_code() {
 #[test]
 fn outputs_are_made_by_hand() {
     let mut held = hw::query_hold_list::QueryHoldListOutputItem::default();
-    held.callfeature = Some(7);
+    held.call_feature = Some(7);
     let mut output = hw::query_hold_list::Output::default();
     output.items.push(held);
-    assert_eq!(output.items[0].callfeature, Some(7));
+    assert_eq!(output.items[0].call_feature, Some(7));
 }
 
 /// An application function: builds and sends in one `?`-chain.
 async fn leave(client: &hw::Client, agent: &str) -> Result<(), Error> {
-    let request = Request::builder().agentid(agent).build()?;
+    let request = Request::builder().agent_id(agent).build()?;
     client.leave_agent_conference(request).await?;
     Ok(())
 }
@@ -83,9 +83,9 @@ async fn a_slow_in_memory_answer_times_out_the_call() {
 fn credentials_use_the_reexported_secret() {
     let password = hw::Secret::new("pw");
     let request = hw::sign_in::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .password(password)
-        .phonenum("88001")
+        .phone_num("88001")
         .build()
         .unwrap();
     assert!(!format!("{request:?}").contains("\"pw\""));
@@ -99,15 +99,15 @@ async fn one_step_calls_are_spawnable() {
     }
     let client = client(transport);
     // Built and sent in one step; the future owns its client clone, so it can be spawned.
-    let call = Request::builder().agentid("101").send(&client);
+    let call = Request::builder().agent_id("101").send(&client);
     tokio::spawn(call).await.unwrap().unwrap();
-    let request = Request::builder().agentid("101").build().unwrap();
+    let request = Request::builder().agent_id("101").build().unwrap();
     let spawned = tokio::spawn(client.leave_agent_conference(request));
     drop(client);
     spawned.await.unwrap().unwrap();
     // A build error surfaces as the call's error, without a request.
     let error = Request::builder()
-        .agentid("7")
+        .agent_id("7")
         .send(&client_without_transport())
         .await
         .unwrap_err();
@@ -195,9 +195,9 @@ async fn without_auth_the_documented_scheme_applies_or_the_call_fails_before_sen
         .build()
         .unwrap();
     hw::sign_in::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .password(hw::Secret::new("pw"))
-        .phonenum("88001")
+        .phone_num("88001")
         .send(&client)
         .await
         .unwrap();
@@ -244,8 +244,8 @@ fn service_codes_match_whichever_list_documents_them() {
     let own = Error::from_documented_code("101-007").unwrap();
     let shared = Error::from_documented_code("000-003").unwrap();
     assert!(matches!(shared, Error::Service(_)));
-    assert_eq!(own.service_code(), Some(hw::ServiceCode::E101_007));
-    assert_eq!(shared.service_code(), Some(hw::ServiceCode::E000_003));
+    assert_eq!(own.service_code(), Some(hw::ServiceCode::ChairCannotLeave));
+    assert_eq!(shared.service_code(), Some(hw::ServiceCode::NoPermission));
     assert_eq!(
         hw::ServiceCode::from_code("000-003").map(|c| c.as_str()),
         Some("000-003")

@@ -112,7 +112,7 @@ fn requests(c: &mut Criterion) {
     group.bench_function("huawei leave_agent_conference, no auth step", |b| {
         b.iter(|| {
             let request = huawei::leave_agent_conference::Request::builder()
-                .agentid(black_box("101"))
+                .agent_id(black_box("101"))
                 .build()
                 .expect("valid");
             request
@@ -179,7 +179,7 @@ fn call_overhead(c: &mut Criterion) {
         .expect("runtime");
     let request = || {
         huawei::leave_agent_conference::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .build()
             .expect("valid")
     };

@@ -216,7 +216,7 @@ impl Vendor {
                     .build()
                     .expect("the client builds");
                 let request = huawei::leave_agent_conference::Request::builder()
-                    .agentid("101")
+                    .agent_id("101")
                     .build()
                     .expect("valid");
                 (

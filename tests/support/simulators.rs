@@ -52,9 +52,9 @@ pub fn hw_client(sim: &Simulator) -> hw::Client {
 /// Signs agent 101 in (the simulator issues the GUID).
 pub async fn hw_sign_in(client: &hw::Client) {
     let sign_in = hw::sign_in::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .password(Secret::new("pw"))
-        .phonenum("88001")
+        .phone_num("88001")
         .build()
         .unwrap();
     client.sign_in(sign_in).await.unwrap();

@@ -34,16 +34,16 @@ pub async fn leave_conference(
     patience: Duration,
 ) -> Result<Departure, Error> {
     // Listen before asking, so the confirming event cannot slip past.
-    let mut events = client.events(poll_events::Request::builder().agentid(agent).build()?);
+    let mut events = client.events(poll_events::Request::builder().agent_id(agent).build()?);
     let request = leave_agent_conference::Request::builder()
-        .agentid(agent)
+        .agent_id(agent)
         .build()?;
     match client.leave_agent_conference(request).await {
         Ok(_) => {}
-        Err(leave_agent_conference::Error::E101_007(_)) => {
+        Err(leave_agent_conference::Error::ChairCannotLeave(_)) => {
             return Ok(Departure::MustTransferChairFirst);
         }
-        Err(leave_agent_conference::Error::E101_001(_)) => return Ok(Departure::NotInConference),
+        Err(leave_agent_conference::Error::NoConference(_)) => return Ok(Departure::NotInConference),
         Err(other) => return Err(other.into()),
     }
     let confirmation = tokio::time::timeout(patience, async {

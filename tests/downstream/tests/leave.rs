@@ -19,9 +19,9 @@ async fn signed_in() -> (Simulator, Client) {
         .build()
         .unwrap();
     let request = sign_in::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .password(Secret::new("pw"))
-        .phonenum("88001")
+        .phone_num("88001")
         .build()
         .unwrap();
     client.sign_in(request).await.unwrap();

@@ -247,116 +247,116 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 20usize] = [
 pub enum ServiceCode {
     /// `1`: A required parameter is missing in the request.
     #[doc(alias = "1")]
-    E1,
+    MissingParameter,
     /// `2`: A specified parameter is not valid for the current state.
     #[doc(alias = "2")]
-    E2,
+    InvalidForCurrentState,
     /// `3`: The operation is forbidden.
     #[doc(alias = "3")]
-    E3,
+    Forbidden,
     /// `4`: An internal error occurred. This could occur if an internal error occurred with Web Services or with one of the servers working with Web Services (for example: Cassandra or a Genesys Framework component).
     #[doc(alias = "4")]
-    E4,
+    InternalError,
     /// `5`: The user does not have permission to perform this operation.
     #[doc(alias = "5")]
-    E5,
+    PermissionDenied,
     /// `6`: The requested resource could not be found.
     #[doc(alias = "6")]
-    E6,
+    NotFound,
     /// `7`: The operation was partially successful. Returned if at least one action in a bulk operation succeeded. More information is available in the Partial Success section.
     #[doc(alias = "7")]
-    E7,
+    PartialSuccess,
     /// `8`: Change password demanded. Web Services requested a password change for the user.
     #[doc(alias = "8")]
-    E8,
+    PasswordChangeRequired,
     /// `9`: Processing incomplete
     #[doc(alias = "9")]
-    E9,
+    ProcessingIncomplete,
     /// `10`: Input validation error - the provided value is not within the range of valid values
     #[doc(alias = "10")]
-    E10,
+    ValueOutOfRange,
     /// `11`: User requested to change read-only property
     #[doc(alias = "11")]
-    E11,
+    ReadOnlyProperty,
     /// `12`: Unable to retrieve resource error
     #[doc(alias = "12")]
-    E12,
+    RetrieveFailed,
     /// `13`: Unable to create resource error
     #[doc(alias = "13")]
-    E13,
+    CreateFailed,
     /// `14`: Unable to delete resource error
     #[doc(alias = "14")]
-    E14,
+    DeleteFailed,
     /// `15`: Unable to update resource error
     #[doc(alias = "15")]
-    E15,
+    UpdateFailed,
     /// `16`: Unable to assign resource error
     #[doc(alias = "16")]
-    E16,
+    AssignFailed,
     /// `17`: Unable to unassign resource error
     #[doc(alias = "17")]
-    E17,
+    UnassignFailed,
     /// `18`: Resource already exists
     #[doc(alias = "18")]
-    E18,
+    AlreadyExists,
     /// `19`: Resource already in use
     #[doc(alias = "19")]
-    E19,
+    AlreadyInUse,
     /// `20`: User is not authenticated. Any subsequent request should provide credentials (body sample `{"statusCode":20,"statusMessage":"Access de…"}`, message truncated in the public copy; GEN-1).
     #[doc(alias = "20")]
-    E20,
+    NotAuthenticated,
 }
 #[rustfmt::skip]
 impl ServiceCode {
     /// The documented code `code` (as the vendor writes it); `None` when undocumented.
     pub fn from_code(code: &str) -> ::std::option::Option<Self> {
         match code {
-            "1" => ::std::option::Option::Some(Self::E1),
-            "2" => ::std::option::Option::Some(Self::E2),
-            "3" => ::std::option::Option::Some(Self::E3),
-            "4" => ::std::option::Option::Some(Self::E4),
-            "5" => ::std::option::Option::Some(Self::E5),
-            "6" => ::std::option::Option::Some(Self::E6),
-            "7" => ::std::option::Option::Some(Self::E7),
-            "8" => ::std::option::Option::Some(Self::E8),
-            "9" => ::std::option::Option::Some(Self::E9),
-            "10" => ::std::option::Option::Some(Self::E10),
-            "11" => ::std::option::Option::Some(Self::E11),
-            "12" => ::std::option::Option::Some(Self::E12),
-            "13" => ::std::option::Option::Some(Self::E13),
-            "14" => ::std::option::Option::Some(Self::E14),
-            "15" => ::std::option::Option::Some(Self::E15),
-            "16" => ::std::option::Option::Some(Self::E16),
-            "17" => ::std::option::Option::Some(Self::E17),
-            "18" => ::std::option::Option::Some(Self::E18),
-            "19" => ::std::option::Option::Some(Self::E19),
-            "20" => ::std::option::Option::Some(Self::E20),
+            "1" => ::std::option::Option::Some(Self::MissingParameter),
+            "2" => ::std::option::Option::Some(Self::InvalidForCurrentState),
+            "3" => ::std::option::Option::Some(Self::Forbidden),
+            "4" => ::std::option::Option::Some(Self::InternalError),
+            "5" => ::std::option::Option::Some(Self::PermissionDenied),
+            "6" => ::std::option::Option::Some(Self::NotFound),
+            "7" => ::std::option::Option::Some(Self::PartialSuccess),
+            "8" => ::std::option::Option::Some(Self::PasswordChangeRequired),
+            "9" => ::std::option::Option::Some(Self::ProcessingIncomplete),
+            "10" => ::std::option::Option::Some(Self::ValueOutOfRange),
+            "11" => ::std::option::Option::Some(Self::ReadOnlyProperty),
+            "12" => ::std::option::Option::Some(Self::RetrieveFailed),
+            "13" => ::std::option::Option::Some(Self::CreateFailed),
+            "14" => ::std::option::Option::Some(Self::DeleteFailed),
+            "15" => ::std::option::Option::Some(Self::UpdateFailed),
+            "16" => ::std::option::Option::Some(Self::AssignFailed),
+            "17" => ::std::option::Option::Some(Self::UnassignFailed),
+            "18" => ::std::option::Option::Some(Self::AlreadyExists),
+            "19" => ::std::option::Option::Some(Self::AlreadyInUse),
+            "20" => ::std::option::Option::Some(Self::NotAuthenticated),
             _ => ::std::option::Option::None,
         }
     }
     /// The vendor's code, as text.
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::E1 => "1",
-            Self::E2 => "2",
-            Self::E3 => "3",
-            Self::E4 => "4",
-            Self::E5 => "5",
-            Self::E6 => "6",
-            Self::E7 => "7",
-            Self::E8 => "8",
-            Self::E9 => "9",
-            Self::E10 => "10",
-            Self::E11 => "11",
-            Self::E12 => "12",
-            Self::E13 => "13",
-            Self::E14 => "14",
-            Self::E15 => "15",
-            Self::E16 => "16",
-            Self::E17 => "17",
-            Self::E18 => "18",
-            Self::E19 => "19",
-            Self::E20 => "20",
+            Self::MissingParameter => "1",
+            Self::InvalidForCurrentState => "2",
+            Self::Forbidden => "3",
+            Self::InternalError => "4",
+            Self::PermissionDenied => "5",
+            Self::NotFound => "6",
+            Self::PartialSuccess => "7",
+            Self::PasswordChangeRequired => "8",
+            Self::ProcessingIncomplete => "9",
+            Self::ValueOutOfRange => "10",
+            Self::ReadOnlyProperty => "11",
+            Self::RetrieveFailed => "12",
+            Self::CreateFailed => "13",
+            Self::DeleteFailed => "14",
+            Self::UpdateFailed => "15",
+            Self::AssignFailed => "16",
+            Self::UnassignFailed => "17",
+            Self::AlreadyExists => "18",
+            Self::AlreadyInUse => "19",
+            Self::NotAuthenticated => "20",
         }
     }
 }
@@ -4038,7 +4038,8 @@ pub mod start_contact_center_session {
         /// `7`
         ///
         /// For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7.
-        E7(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "7")]
+        PartialSuccess(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
         /// A code or HTTP status the documentation does not list; the raw response is kept.
@@ -4051,7 +4052,7 @@ pub mod start_contact_center_session {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "7" => E7 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "7" => PartialSuccess }
     );
 }
 #[rustfmt::skip]

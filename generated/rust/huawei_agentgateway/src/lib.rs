@@ -56,7 +56,7 @@
 //!         .without_auth()
 //!         .build()?;
 //!     let output = api::answer_agent_conference::Request::builder()
-//!         .agentid("101")
+//!         .agent_id("101")
 //!         .send(&client)
 //!         .await?;
 //!     println!("{output:?}");
@@ -541,175 +541,175 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 57usize] = [
 pub enum ServiceCode {
     /// `000-001`: Wrong method of fetching events.
     #[doc(alias = "000-001")]
-    E000_001,
+    WrongEventFetchMethod,
     /// `000-002`: The URL parameter or address is wrong, or an interface parameter is invalid.
     #[doc(alias = "000-002")]
-    E000_002,
+    InvalidParameter,
     /// `000-003`: No permission to call the interface (the agent's authentication has probably expired; also returned on a GUID mismatch).
     #[doc(alias = "000-003")]
-    E000_003,
+    NoPermission,
     /// `000-004`: The agent is switching over.
     #[doc(alias = "000-004")]
-    E000_004,
+    AgentSwitchingOver,
     /// `000-005`: The inspected agent is the inspector.
     #[doc(alias = "000-005")]
-    E000_005,
+    InspectedAgentIsInspector,
     /// `000-006`: Message parameter error.
     #[doc(alias = "000-006")]
-    E000_006,
+    InvalidMessageParameter,
     /// `000-007`: Repeated call.
     #[doc(alias = "000-007")]
-    E000_007,
+    RepeatedCall,
     /// `100-001`: Sign-in parameters are empty or invalid.
     #[doc(alias = "100-001")]
-    E100_001,
+    SignInParamsEmptyOrInvalid,
     /// `100-002`: The agent has already signed in (on plain sign-in, signed in elsewhere).
     #[doc(alias = "100-002")]
-    E100_002,
+    AlreadySignedIn,
     /// `100-003`: Resource/ProviderUnavailableException during sign-in.
     #[doc(alias = "100-003")]
-    E100_003,
+    SignInResourceUnavailable,
     /// `100-004`: Wrong user name or password.
     #[doc(alias = "100-004")]
-    E100_004,
+    WrongUserOrPassword,
     /// `100-005`: Sign-out parameters are invalid.
     #[doc(alias = "100-005")]
-    E100_005,
+    SignOutParamsInvalid,
     /// `100-006`: The agent has not signed in (also returned on a GUID mismatch).
     #[doc(alias = "100-006")]
-    E100_006,
+    NotSignedIn,
     /// `100-007`: Exception during the agent operation (WAS resource or internal error).
     #[doc(alias = "100-007")]
-    E100_007,
+    AgentOperationException,
     /// `100-008`: The agent has already signed out.
     #[doc(alias = "100-008")]
-    E100_008,
+    AlreadySignedOut,
     /// `100-009`: Error setting the agent state (no permission).
     #[doc(alias = "100-009")]
-    E100_009,
+    SetStateNoPermission,
     /// `100-010`: State error at sign-out.
     #[doc(alias = "100-010")]
-    E100_010,
+    SignOutStateError,
     /// `100-011`: Sign-in parameter invalid.
     #[doc(alias = "100-011")]
-    E100_011,
+    SignInParamInvalid,
     /// `100-012`: Wrong agent type.
     #[doc(alias = "100-012")]
-    E100_012,
+    WrongAgentType,
     /// `100-013`: Invalid phone number when binding.
     #[doc(alias = "100-013")]
-    E100_013,
+    InvalidBindPhoneNumber,
     /// `100-014`: The phone number is outside the configured range.
     #[doc(alias = "100-014")]
-    E100_014,
+    PhoneNumberOutOfRange,
     /// `100-015`: The agent has already signed in and cannot be forcibly signed out.
     #[doc(alias = "100-015")]
-    E100_015,
+    SignedInCannotForceSignOut,
     /// `100-016`: Invalid IP address.
     #[doc(alias = "100-016")]
-    E100_016,
+    InvalidIpAddress,
     /// `100-017`: uPortal authentication failed.
     #[doc(alias = "100-017")]
-    E100_017,
+    UportalAuthFailed,
     /// `100-018`: vdnId mismatch.
     #[doc(alias = "100-018")]
-    E100_018,
+    VdnIdMismatch,
     /// `100-019`: Bad skill-queue query parameters.
     #[doc(alias = "100-019")]
-    E100_019,
+    InvalidSkillQueueQuery,
     /// `100-020`: The password has expired.
     #[doc(alias = "100-020")]
-    E100_020,
+    PasswordExpired,
     /// `100-021`: Sign-in in progress.
     #[doc(alias = "100-021")]
-    E100_021,
+    SignInInProgress,
     /// `110-016`: The account is locked.
     #[doc(alias = "110-016")]
-    E110_016,
+    AccountLocked,
     /// `101-001`: The agent has no conference.
     #[doc(alias = "101-001")]
-    E101_001,
+    NoConference,
     /// `101-002`: The agent is not the chairperson.
     #[doc(alias = "101-002")]
-    E101_002,
+    NotChair,
     /// `101-003`: The agent is already in the conference.
     #[doc(alias = "101-003")]
-    E101_003,
+    AlreadyInConference,
     /// `101-004`: A non-inspector cannot query VDN conferences.
     #[doc(alias = "101-004")]
-    E101_004,
+    NonInspectorCannotQueryVdnConferences,
     /// `101-005`: The chairperson cannot transfer the chairperson role to itself.
     #[doc(alias = "101-005")]
-    E101_005,
+    ChairCannotTransferToSelf,
     /// `101-006`: The chairperson cannot delete itself.
     #[doc(alias = "101-006")]
-    E101_006,
+    ChairCannotDeleteSelf,
     /// `101-007`: The chairperson cannot leave the conference.
     #[doc(alias = "101-007")]
-    E101_007,
+    ChairCannotLeave,
     /// `105-006`: GUID mismatch (DR recovery); sign in again.
     #[doc(alias = "105-006")]
-    E105_006,
+    GuidMismatchSignInAgain,
     /// `104-001`: The recording download function is not enabled.
     #[doc(alias = "104-001")]
-    E104_001,
+    RecordingDownloadDisabled,
     /// `104-002`: The user has no inspection recording / inspection playback permission.
     #[doc(alias = "104-002")]
-    E104_002,
+    NoInspectionRecordingPermission,
     /// `104-003`: Recording download failed because the file name is invalid.
     #[doc(alias = "104-003")]
-    E104_003,
+    RecordingFileNameInvalid,
     /// `104-004`: Recording download failed because no drive mapping is configured.
     #[doc(alias = "104-004")]
-    E104_004,
+    NoDriveMapping,
     /// `104-005`: Recording download failed because the recording file does not exist.
     #[doc(alias = "104-005")]
-    E104_005,
+    RecordingFileNotFound,
     /// `104-006`: Recording download failed because of insufficient free space.
     #[doc(alias = "104-006")]
-    E104_006,
+    InsufficientFreeSpace,
     /// `104-007`: The recording file format is not supported.
     #[doc(alias = "104-007")]
-    E104_007,
+    UnsupportedRecordingFormat,
     /// `104-008`: The recording-format system parameter is not configured.
     #[doc(alias = "104-008")]
-    E104_008,
+    RecordingFormatNotConfigured,
     /// `104-009`: Recording conversion failed.
     #[doc(alias = "104-009")]
-    E104_009,
+    RecordingConversionFailed,
     /// `104-010`: The locationId parameter is not configured in POOL mode.
     #[doc(alias = "104-010")]
-    E104_010,
+    LocationIdNotConfigured,
     /// `104-012`: Downloading the recording file from OBS failed.
     #[doc(alias = "104-012")]
-    E104_012,
+    ObsDownloadFailed,
     /// `105-001`: The agent information is not cached in Redis.
     #[doc(alias = "105-001")]
-    E105_001,
+    AgentNotCachedInRedis,
     /// `105-002`: The agent is being recovered (disaster recovery in progress).
     #[doc(alias = "105-002")]
-    E105_002,
+    DisasterRecoveryInProgress,
     /// `105-003`: Disaster recovery has been completed.
     #[doc(alias = "105-003")]
-    E105_003,
+    DisasterRecoveryCompleted,
     /// `105-004`: Adding the agent to the disaster-recovery queue failed.
     #[doc(alias = "105-004")]
-    E105_004,
+    DisasterRecoveryQueueAddFailed,
     /// `105-005`: Waiting for disaster recovery timed out; the agent must sign in again.
     #[doc(alias = "105-005")]
-    E105_005,
+    DisasterRecoveryTimedOut,
     /// `105-007`: The disaster-recovery switch is off; the agent must sign in again.
     #[doc(alias = "105-007")]
-    E105_007,
+    DisasterRecoveryDisabled,
     /// `106-001`: The multimedia switch is not enabled.
     #[doc(alias = "106-001")]
-    E106_001,
+    MultimediaDisabled,
     /// `106-002`: The message sent is empty.
     #[doc(alias = "106-002")]
-    E106_002,
+    EmptyMessage,
     /// `106-003`: The number of sessions set exceeds the maximum, which is 60.
     #[doc(alias = "106-003")]
-    E106_003,
+    TooManySessions,
     /// `200-002`: Listed on this page without a meaning; no page retrieved defines 200-002 (UNCONFIRMED).
     #[doc(alias = "200-002")]
     E200_002,
@@ -727,7 +727,7 @@ pub enum ServiceCode {
     E200_024,
     /// `200-204`: Reported when releasing a number that is not in the last call, e.g. the held user during a two-party help call (from the page's description: "an error (200–204) will be reported").
     #[doc(alias = "200-204")]
-    E200_204,
+    NotInLastCall,
     /// `300-001`: Listed on this page without a meaning; no page retrieved defines 300-001 (UNCONFIRMED).
     #[doc(alias = "300-001")]
     E300_001,
@@ -740,69 +740,75 @@ impl ServiceCode {
     /// The documented code `code` (as the vendor writes it); `None` when undocumented.
     pub fn from_code(code: &str) -> ::std::option::Option<Self> {
         match code {
-            "000-001" => ::std::option::Option::Some(Self::E000_001),
-            "000-002" => ::std::option::Option::Some(Self::E000_002),
-            "000-003" => ::std::option::Option::Some(Self::E000_003),
-            "000-004" => ::std::option::Option::Some(Self::E000_004),
-            "000-005" => ::std::option::Option::Some(Self::E000_005),
-            "000-006" => ::std::option::Option::Some(Self::E000_006),
-            "000-007" => ::std::option::Option::Some(Self::E000_007),
-            "100-001" => ::std::option::Option::Some(Self::E100_001),
-            "100-002" => ::std::option::Option::Some(Self::E100_002),
-            "100-003" => ::std::option::Option::Some(Self::E100_003),
-            "100-004" => ::std::option::Option::Some(Self::E100_004),
-            "100-005" => ::std::option::Option::Some(Self::E100_005),
-            "100-006" => ::std::option::Option::Some(Self::E100_006),
-            "100-007" => ::std::option::Option::Some(Self::E100_007),
-            "100-008" => ::std::option::Option::Some(Self::E100_008),
-            "100-009" => ::std::option::Option::Some(Self::E100_009),
-            "100-010" => ::std::option::Option::Some(Self::E100_010),
-            "100-011" => ::std::option::Option::Some(Self::E100_011),
-            "100-012" => ::std::option::Option::Some(Self::E100_012),
-            "100-013" => ::std::option::Option::Some(Self::E100_013),
-            "100-014" => ::std::option::Option::Some(Self::E100_014),
-            "100-015" => ::std::option::Option::Some(Self::E100_015),
-            "100-016" => ::std::option::Option::Some(Self::E100_016),
-            "100-017" => ::std::option::Option::Some(Self::E100_017),
-            "100-018" => ::std::option::Option::Some(Self::E100_018),
-            "100-019" => ::std::option::Option::Some(Self::E100_019),
-            "100-020" => ::std::option::Option::Some(Self::E100_020),
-            "100-021" => ::std::option::Option::Some(Self::E100_021),
-            "110-016" => ::std::option::Option::Some(Self::E110_016),
-            "101-001" => ::std::option::Option::Some(Self::E101_001),
-            "101-002" => ::std::option::Option::Some(Self::E101_002),
-            "101-003" => ::std::option::Option::Some(Self::E101_003),
-            "101-004" => ::std::option::Option::Some(Self::E101_004),
-            "101-005" => ::std::option::Option::Some(Self::E101_005),
-            "101-006" => ::std::option::Option::Some(Self::E101_006),
-            "101-007" => ::std::option::Option::Some(Self::E101_007),
-            "105-006" => ::std::option::Option::Some(Self::E105_006),
-            "104-001" => ::std::option::Option::Some(Self::E104_001),
-            "104-002" => ::std::option::Option::Some(Self::E104_002),
-            "104-003" => ::std::option::Option::Some(Self::E104_003),
-            "104-004" => ::std::option::Option::Some(Self::E104_004),
-            "104-005" => ::std::option::Option::Some(Self::E104_005),
-            "104-006" => ::std::option::Option::Some(Self::E104_006),
-            "104-007" => ::std::option::Option::Some(Self::E104_007),
-            "104-008" => ::std::option::Option::Some(Self::E104_008),
-            "104-009" => ::std::option::Option::Some(Self::E104_009),
-            "104-010" => ::std::option::Option::Some(Self::E104_010),
-            "104-012" => ::std::option::Option::Some(Self::E104_012),
-            "105-001" => ::std::option::Option::Some(Self::E105_001),
-            "105-002" => ::std::option::Option::Some(Self::E105_002),
-            "105-003" => ::std::option::Option::Some(Self::E105_003),
-            "105-004" => ::std::option::Option::Some(Self::E105_004),
-            "105-005" => ::std::option::Option::Some(Self::E105_005),
-            "105-007" => ::std::option::Option::Some(Self::E105_007),
-            "106-001" => ::std::option::Option::Some(Self::E106_001),
-            "106-002" => ::std::option::Option::Some(Self::E106_002),
-            "106-003" => ::std::option::Option::Some(Self::E106_003),
+            "000-001" => ::std::option::Option::Some(Self::WrongEventFetchMethod),
+            "000-002" => ::std::option::Option::Some(Self::InvalidParameter),
+            "000-003" => ::std::option::Option::Some(Self::NoPermission),
+            "000-004" => ::std::option::Option::Some(Self::AgentSwitchingOver),
+            "000-005" => ::std::option::Option::Some(Self::InspectedAgentIsInspector),
+            "000-006" => ::std::option::Option::Some(Self::InvalidMessageParameter),
+            "000-007" => ::std::option::Option::Some(Self::RepeatedCall),
+            "100-001" => ::std::option::Option::Some(Self::SignInParamsEmptyOrInvalid),
+            "100-002" => ::std::option::Option::Some(Self::AlreadySignedIn),
+            "100-003" => ::std::option::Option::Some(Self::SignInResourceUnavailable),
+            "100-004" => ::std::option::Option::Some(Self::WrongUserOrPassword),
+            "100-005" => ::std::option::Option::Some(Self::SignOutParamsInvalid),
+            "100-006" => ::std::option::Option::Some(Self::NotSignedIn),
+            "100-007" => ::std::option::Option::Some(Self::AgentOperationException),
+            "100-008" => ::std::option::Option::Some(Self::AlreadySignedOut),
+            "100-009" => ::std::option::Option::Some(Self::SetStateNoPermission),
+            "100-010" => ::std::option::Option::Some(Self::SignOutStateError),
+            "100-011" => ::std::option::Option::Some(Self::SignInParamInvalid),
+            "100-012" => ::std::option::Option::Some(Self::WrongAgentType),
+            "100-013" => ::std::option::Option::Some(Self::InvalidBindPhoneNumber),
+            "100-014" => ::std::option::Option::Some(Self::PhoneNumberOutOfRange),
+            "100-015" => ::std::option::Option::Some(Self::SignedInCannotForceSignOut),
+            "100-016" => ::std::option::Option::Some(Self::InvalidIpAddress),
+            "100-017" => ::std::option::Option::Some(Self::UportalAuthFailed),
+            "100-018" => ::std::option::Option::Some(Self::VdnIdMismatch),
+            "100-019" => ::std::option::Option::Some(Self::InvalidSkillQueueQuery),
+            "100-020" => ::std::option::Option::Some(Self::PasswordExpired),
+            "100-021" => ::std::option::Option::Some(Self::SignInInProgress),
+            "110-016" => ::std::option::Option::Some(Self::AccountLocked),
+            "101-001" => ::std::option::Option::Some(Self::NoConference),
+            "101-002" => ::std::option::Option::Some(Self::NotChair),
+            "101-003" => ::std::option::Option::Some(Self::AlreadyInConference),
+            "101-004" => {
+                ::std::option::Option::Some(Self::NonInspectorCannotQueryVdnConferences)
+            }
+            "101-005" => ::std::option::Option::Some(Self::ChairCannotTransferToSelf),
+            "101-006" => ::std::option::Option::Some(Self::ChairCannotDeleteSelf),
+            "101-007" => ::std::option::Option::Some(Self::ChairCannotLeave),
+            "105-006" => ::std::option::Option::Some(Self::GuidMismatchSignInAgain),
+            "104-001" => ::std::option::Option::Some(Self::RecordingDownloadDisabled),
+            "104-002" => {
+                ::std::option::Option::Some(Self::NoInspectionRecordingPermission)
+            }
+            "104-003" => ::std::option::Option::Some(Self::RecordingFileNameInvalid),
+            "104-004" => ::std::option::Option::Some(Self::NoDriveMapping),
+            "104-005" => ::std::option::Option::Some(Self::RecordingFileNotFound),
+            "104-006" => ::std::option::Option::Some(Self::InsufficientFreeSpace),
+            "104-007" => ::std::option::Option::Some(Self::UnsupportedRecordingFormat),
+            "104-008" => ::std::option::Option::Some(Self::RecordingFormatNotConfigured),
+            "104-009" => ::std::option::Option::Some(Self::RecordingConversionFailed),
+            "104-010" => ::std::option::Option::Some(Self::LocationIdNotConfigured),
+            "104-012" => ::std::option::Option::Some(Self::ObsDownloadFailed),
+            "105-001" => ::std::option::Option::Some(Self::AgentNotCachedInRedis),
+            "105-002" => ::std::option::Option::Some(Self::DisasterRecoveryInProgress),
+            "105-003" => ::std::option::Option::Some(Self::DisasterRecoveryCompleted),
+            "105-004" => {
+                ::std::option::Option::Some(Self::DisasterRecoveryQueueAddFailed)
+            }
+            "105-005" => ::std::option::Option::Some(Self::DisasterRecoveryTimedOut),
+            "105-007" => ::std::option::Option::Some(Self::DisasterRecoveryDisabled),
+            "106-001" => ::std::option::Option::Some(Self::MultimediaDisabled),
+            "106-002" => ::std::option::Option::Some(Self::EmptyMessage),
+            "106-003" => ::std::option::Option::Some(Self::TooManySessions),
             "200-002" => ::std::option::Option::Some(Self::E200_002),
             "200-013" => ::std::option::Option::Some(Self::E200_013),
             "200-014" => ::std::option::Option::Some(Self::E200_014),
             "200-023" => ::std::option::Option::Some(Self::E200_023),
             "200-024" => ::std::option::Option::Some(Self::E200_024),
-            "200-204" => ::std::option::Option::Some(Self::E200_204),
+            "200-204" => ::std::option::Option::Some(Self::NotInLastCall),
             "300-001" => ::std::option::Option::Some(Self::E300_001),
             "400-003" => ::std::option::Option::Some(Self::E400_003),
             _ => ::std::option::Option::None,
@@ -811,69 +817,69 @@ impl ServiceCode {
     /// The vendor's code, as text.
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::E000_001 => "000-001",
-            Self::E000_002 => "000-002",
-            Self::E000_003 => "000-003",
-            Self::E000_004 => "000-004",
-            Self::E000_005 => "000-005",
-            Self::E000_006 => "000-006",
-            Self::E000_007 => "000-007",
-            Self::E100_001 => "100-001",
-            Self::E100_002 => "100-002",
-            Self::E100_003 => "100-003",
-            Self::E100_004 => "100-004",
-            Self::E100_005 => "100-005",
-            Self::E100_006 => "100-006",
-            Self::E100_007 => "100-007",
-            Self::E100_008 => "100-008",
-            Self::E100_009 => "100-009",
-            Self::E100_010 => "100-010",
-            Self::E100_011 => "100-011",
-            Self::E100_012 => "100-012",
-            Self::E100_013 => "100-013",
-            Self::E100_014 => "100-014",
-            Self::E100_015 => "100-015",
-            Self::E100_016 => "100-016",
-            Self::E100_017 => "100-017",
-            Self::E100_018 => "100-018",
-            Self::E100_019 => "100-019",
-            Self::E100_020 => "100-020",
-            Self::E100_021 => "100-021",
-            Self::E110_016 => "110-016",
-            Self::E101_001 => "101-001",
-            Self::E101_002 => "101-002",
-            Self::E101_003 => "101-003",
-            Self::E101_004 => "101-004",
-            Self::E101_005 => "101-005",
-            Self::E101_006 => "101-006",
-            Self::E101_007 => "101-007",
-            Self::E105_006 => "105-006",
-            Self::E104_001 => "104-001",
-            Self::E104_002 => "104-002",
-            Self::E104_003 => "104-003",
-            Self::E104_004 => "104-004",
-            Self::E104_005 => "104-005",
-            Self::E104_006 => "104-006",
-            Self::E104_007 => "104-007",
-            Self::E104_008 => "104-008",
-            Self::E104_009 => "104-009",
-            Self::E104_010 => "104-010",
-            Self::E104_012 => "104-012",
-            Self::E105_001 => "105-001",
-            Self::E105_002 => "105-002",
-            Self::E105_003 => "105-003",
-            Self::E105_004 => "105-004",
-            Self::E105_005 => "105-005",
-            Self::E105_007 => "105-007",
-            Self::E106_001 => "106-001",
-            Self::E106_002 => "106-002",
-            Self::E106_003 => "106-003",
+            Self::WrongEventFetchMethod => "000-001",
+            Self::InvalidParameter => "000-002",
+            Self::NoPermission => "000-003",
+            Self::AgentSwitchingOver => "000-004",
+            Self::InspectedAgentIsInspector => "000-005",
+            Self::InvalidMessageParameter => "000-006",
+            Self::RepeatedCall => "000-007",
+            Self::SignInParamsEmptyOrInvalid => "100-001",
+            Self::AlreadySignedIn => "100-002",
+            Self::SignInResourceUnavailable => "100-003",
+            Self::WrongUserOrPassword => "100-004",
+            Self::SignOutParamsInvalid => "100-005",
+            Self::NotSignedIn => "100-006",
+            Self::AgentOperationException => "100-007",
+            Self::AlreadySignedOut => "100-008",
+            Self::SetStateNoPermission => "100-009",
+            Self::SignOutStateError => "100-010",
+            Self::SignInParamInvalid => "100-011",
+            Self::WrongAgentType => "100-012",
+            Self::InvalidBindPhoneNumber => "100-013",
+            Self::PhoneNumberOutOfRange => "100-014",
+            Self::SignedInCannotForceSignOut => "100-015",
+            Self::InvalidIpAddress => "100-016",
+            Self::UportalAuthFailed => "100-017",
+            Self::VdnIdMismatch => "100-018",
+            Self::InvalidSkillQueueQuery => "100-019",
+            Self::PasswordExpired => "100-020",
+            Self::SignInInProgress => "100-021",
+            Self::AccountLocked => "110-016",
+            Self::NoConference => "101-001",
+            Self::NotChair => "101-002",
+            Self::AlreadyInConference => "101-003",
+            Self::NonInspectorCannotQueryVdnConferences => "101-004",
+            Self::ChairCannotTransferToSelf => "101-005",
+            Self::ChairCannotDeleteSelf => "101-006",
+            Self::ChairCannotLeave => "101-007",
+            Self::GuidMismatchSignInAgain => "105-006",
+            Self::RecordingDownloadDisabled => "104-001",
+            Self::NoInspectionRecordingPermission => "104-002",
+            Self::RecordingFileNameInvalid => "104-003",
+            Self::NoDriveMapping => "104-004",
+            Self::RecordingFileNotFound => "104-005",
+            Self::InsufficientFreeSpace => "104-006",
+            Self::UnsupportedRecordingFormat => "104-007",
+            Self::RecordingFormatNotConfigured => "104-008",
+            Self::RecordingConversionFailed => "104-009",
+            Self::LocationIdNotConfigured => "104-010",
+            Self::ObsDownloadFailed => "104-012",
+            Self::AgentNotCachedInRedis => "105-001",
+            Self::DisasterRecoveryInProgress => "105-002",
+            Self::DisasterRecoveryCompleted => "105-003",
+            Self::DisasterRecoveryQueueAddFailed => "105-004",
+            Self::DisasterRecoveryTimedOut => "105-005",
+            Self::DisasterRecoveryDisabled => "105-007",
+            Self::MultimediaDisabled => "106-001",
+            Self::EmptyMessage => "106-002",
+            Self::TooManySessions => "106-003",
             Self::E200_002 => "200-002",
             Self::E200_013 => "200-013",
             Self::E200_014 => "200-014",
             Self::E200_023 => "200-023",
             Self::E200_024 => "200-024",
-            Self::E200_204 => "200-204",
+            Self::NotInLastCall => "200-204",
             Self::E300_001 => "300-001",
             Self::E400_003 => "400-003",
         }
@@ -1180,13 +1186,13 @@ pub mod events {
     #[non_exhaustive]
     pub enum AgentMediaEventStopRecordDoneRecordFormat {
         /// `0`: default voice format configured on the resource side
-        V0,
+        ResourceDefault,
         /// `1`: 24K VOX
-        V1,
+        Vox24k,
         /// `2`: 32K VOX
-        V2,
+        Vox32k,
         /// `3`: A-law
-        V3,
+        ALaw,
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
     }
@@ -1194,10 +1200,10 @@ pub mod events {
     for AgentMediaEventStopRecordDoneRecordFormat {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
-                "0" => Self::V0,
-                "1" => Self::V1,
-                "2" => Self::V2,
-                "3" => Self::V3,
+                "0" => Self::ResourceDefault,
+                "1" => Self::Vox24k,
+                "2" => Self::Vox32k,
+                "3" => Self::ALaw,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -1211,10 +1217,12 @@ pub mod events {
     for ::std::string::String {
         fn from(value: AgentMediaEventStopRecordDoneRecordFormat) -> Self {
             match value {
-                AgentMediaEventStopRecordDoneRecordFormat::V0 => "0".to_owned(),
-                AgentMediaEventStopRecordDoneRecordFormat::V1 => "1".to_owned(),
-                AgentMediaEventStopRecordDoneRecordFormat::V2 => "2".to_owned(),
-                AgentMediaEventStopRecordDoneRecordFormat::V3 => "3".to_owned(),
+                AgentMediaEventStopRecordDoneRecordFormat::ResourceDefault => {
+                    "0".to_owned()
+                }
+                AgentMediaEventStopRecordDoneRecordFormat::Vox24k => "1".to_owned(),
+                AgentMediaEventStopRecordDoneRecordFormat::Vox32k => "2".to_owned(),
+                AgentMediaEventStopRecordDoneRecordFormat::ALaw => "3".to_owned(),
                 AgentMediaEventStopRecordDoneRecordFormat::UnknownValue(value) => value,
             }
         }
@@ -1289,17 +1297,17 @@ pub mod events {
     #[non_exhaustive]
     pub enum AgentOtherPhoneReleasePhoneState {
         /// `3`: on-hook by the platform
-        V3,
+        PlatformOnHook,
         /// `2`: on-hook by the agent
-        V2,
+        AgentOnHook,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
     impl ::std::convert::From<i64> for AgentOtherPhoneReleasePhoneState {
         fn from(value: i64) -> Self {
             match value {
-                3i64 => Self::V3,
-                2i64 => Self::V2,
+                3i64 => Self::PlatformOnHook,
+                2i64 => Self::AgentOnHook,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -1307,8 +1315,8 @@ pub mod events {
     impl ::std::convert::From<AgentOtherPhoneReleasePhoneState> for i64 {
         fn from(value: AgentOtherPhoneReleasePhoneState) -> Self {
             match value {
-                AgentOtherPhoneReleasePhoneState::V3 => 3i64,
-                AgentOtherPhoneReleasePhoneState::V2 => 2i64,
+                AgentOtherPhoneReleasePhoneState::PlatformOnHook => 3i64,
+                AgentOtherPhoneReleasePhoneState::AgentOnHook => 2i64,
                 AgentOtherPhoneReleasePhoneState::UnknownValue(value) => value,
             }
         }
@@ -1364,32 +1372,32 @@ pub mod events {
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedChangeType {
         /// `0`: A participant joins a conference.
-        V0,
+        ParticipantJoined,
         /// `1`: A participant leaves a conference.
-        V1,
+        ParticipantLeft,
         /// `2`: A chairperson is changed.
-        V2,
+        ChairChanged,
         /// `3`: A participant is muted.
-        V3,
+        ParticipantMuted,
         /// `4`: A participant is unmuted.
-        V4,
+        ParticipantUnmuted,
         /// `5`: A participant is held.
-        V5,
+        ParticipantHeld,
         /// `6`: A participant is unheld.
-        V6,
+        ParticipantUnheld,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
     impl ::std::convert::From<i64> for AgentConfParticipantChangedChangeType {
         fn from(value: i64) -> Self {
             match value {
-                0i64 => Self::V0,
-                1i64 => Self::V1,
-                2i64 => Self::V2,
-                3i64 => Self::V3,
-                4i64 => Self::V4,
-                5i64 => Self::V5,
-                6i64 => Self::V6,
+                0i64 => Self::ParticipantJoined,
+                1i64 => Self::ParticipantLeft,
+                2i64 => Self::ChairChanged,
+                3i64 => Self::ParticipantMuted,
+                4i64 => Self::ParticipantUnmuted,
+                5i64 => Self::ParticipantHeld,
+                6i64 => Self::ParticipantUnheld,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -1397,13 +1405,13 @@ pub mod events {
     impl ::std::convert::From<AgentConfParticipantChangedChangeType> for i64 {
         fn from(value: AgentConfParticipantChangedChangeType) -> Self {
             match value {
-                AgentConfParticipantChangedChangeType::V0 => 0i64,
-                AgentConfParticipantChangedChangeType::V1 => 1i64,
-                AgentConfParticipantChangedChangeType::V2 => 2i64,
-                AgentConfParticipantChangedChangeType::V3 => 3i64,
-                AgentConfParticipantChangedChangeType::V4 => 4i64,
-                AgentConfParticipantChangedChangeType::V5 => 5i64,
-                AgentConfParticipantChangedChangeType::V6 => 6i64,
+                AgentConfParticipantChangedChangeType::ParticipantJoined => 0i64,
+                AgentConfParticipantChangedChangeType::ParticipantLeft => 1i64,
+                AgentConfParticipantChangedChangeType::ChairChanged => 2i64,
+                AgentConfParticipantChangedChangeType::ParticipantMuted => 3i64,
+                AgentConfParticipantChangedChangeType::ParticipantUnmuted => 4i64,
+                AgentConfParticipantChangedChangeType::ParticipantHeld => 5i64,
+                AgentConfParticipantChangedChangeType::ParticipantUnheld => 6i64,
                 AgentConfParticipantChangedChangeType::UnknownValue(value) => value,
             }
         }
@@ -1430,29 +1438,29 @@ pub mod events {
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedChangeReason {
         /// `0`: A participant proactively leaves a conference.
-        V0,
+        LeftProactively,
         /// `1`: A chairperson forcibly removes a participant from a conference.
-        V1,
+        RemovedByChair,
         /// `2`: A participant hangs up.
-        V2,
+        HungUp,
         /// `3`: A conference ends.
-        V3,
+        ConferenceEnded,
         /// `4`: A participant signs out of the conference.
-        V4,
+        SignedOut,
         /// `6`: A participant is forcibly removed from the conference due to other reasons.
-        V6,
+        RemovedOtherReason,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
     impl ::std::convert::From<i64> for AgentConfParticipantChangedChangeReason {
         fn from(value: i64) -> Self {
             match value {
-                0i64 => Self::V0,
-                1i64 => Self::V1,
-                2i64 => Self::V2,
-                3i64 => Self::V3,
-                4i64 => Self::V4,
-                6i64 => Self::V6,
+                0i64 => Self::LeftProactively,
+                1i64 => Self::RemovedByChair,
+                2i64 => Self::HungUp,
+                3i64 => Self::ConferenceEnded,
+                4i64 => Self::SignedOut,
+                6i64 => Self::RemovedOtherReason,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -1460,12 +1468,12 @@ pub mod events {
     impl ::std::convert::From<AgentConfParticipantChangedChangeReason> for i64 {
         fn from(value: AgentConfParticipantChangedChangeReason) -> Self {
             match value {
-                AgentConfParticipantChangedChangeReason::V0 => 0i64,
-                AgentConfParticipantChangedChangeReason::V1 => 1i64,
-                AgentConfParticipantChangedChangeReason::V2 => 2i64,
-                AgentConfParticipantChangedChangeReason::V3 => 3i64,
-                AgentConfParticipantChangedChangeReason::V4 => 4i64,
-                AgentConfParticipantChangedChangeReason::V6 => 6i64,
+                AgentConfParticipantChangedChangeReason::LeftProactively => 0i64,
+                AgentConfParticipantChangedChangeReason::RemovedByChair => 1i64,
+                AgentConfParticipantChangedChangeReason::HungUp => 2i64,
+                AgentConfParticipantChangedChangeReason::ConferenceEnded => 3i64,
+                AgentConfParticipantChangedChangeReason::SignedOut => 4i64,
+                AgentConfParticipantChangedChangeReason::RemovedOtherReason => 6i64,
                 AgentConfParticipantChangedChangeReason::UnknownValue(value) => value,
             }
         }
@@ -1493,17 +1501,17 @@ pub mod events {
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedParticipantType {
         /// `6`: phone number
-        V6,
+        PhoneNumber,
         /// `9`: agent ID
-        V9,
+        AgentId,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
     impl ::std::convert::From<i64> for AgentConfParticipantChangedParticipantType {
         fn from(value: i64) -> Self {
             match value {
-                6i64 => Self::V6,
-                9i64 => Self::V9,
+                6i64 => Self::PhoneNumber,
+                9i64 => Self::AgentId,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -1511,8 +1519,8 @@ pub mod events {
     impl ::std::convert::From<AgentConfParticipantChangedParticipantType> for i64 {
         fn from(value: AgentConfParticipantChangedParticipantType) -> Self {
             match value {
-                AgentConfParticipantChangedParticipantType::V6 => 6i64,
-                AgentConfParticipantChangedParticipantType::V9 => 9i64,
+                AgentConfParticipantChangedParticipantType::PhoneNumber => 6i64,
+                AgentConfParticipantChangedParticipantType::AgentId => 9i64,
                 AgentConfParticipantChangedParticipantType::UnknownValue(value) => value,
             }
         }
@@ -1812,23 +1820,23 @@ pub mod events {
     #[non_exhaustive]
     pub enum AgentEventTalkingMediaAbility {
         /// `1`: 语音
-        V1,
+        Voice,
         /// `3`: 音视频
-        V3,
+        AudioVideo,
         /// `5`: 文字
-        V5,
+        Text,
         /// `6`: H5视频
-        V6,
+        H5Video,
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
     }
     impl ::std::convert::From<::std::string::String> for AgentEventTalkingMediaAbility {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
-                "1" => Self::V1,
-                "3" => Self::V3,
-                "5" => Self::V5,
-                "6" => Self::V6,
+                "1" => Self::Voice,
+                "3" => Self::AudioVideo,
+                "5" => Self::Text,
+                "6" => Self::H5Video,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -1841,10 +1849,10 @@ pub mod events {
     impl ::std::convert::From<AgentEventTalkingMediaAbility> for ::std::string::String {
         fn from(value: AgentEventTalkingMediaAbility) -> Self {
             match value {
-                AgentEventTalkingMediaAbility::V1 => "1".to_owned(),
-                AgentEventTalkingMediaAbility::V3 => "3".to_owned(),
-                AgentEventTalkingMediaAbility::V5 => "5".to_owned(),
-                AgentEventTalkingMediaAbility::V6 => "6".to_owned(),
+                AgentEventTalkingMediaAbility::Voice => "1".to_owned(),
+                AgentEventTalkingMediaAbility::AudioVideo => "3".to_owned(),
+                AgentEventTalkingMediaAbility::Text => "5".to_owned(),
+                AgentEventTalkingMediaAbility::H5Video => "6".to_owned(),
                 AgentEventTalkingMediaAbility::UnknownValue(value) => value,
             }
         }
@@ -1892,7 +1900,7 @@ pub mod events {
         /// call ID.
         ///
         /// Example: `1456401416-3`. Wire name: `callid`.
-        pub callid: ::std::option::Option<::std::string::String>,
+        pub call_id: ::std::option::Option<::std::string::String>,
         /// 呼叫媒体类型,协助呼叫(assistant)和主呼叫(main)。
         ///
         /// assistant call (assistant) or main call (main).
@@ -1914,7 +1922,7 @@ pub mod events {
     }
     ::switchboard_runtime::wire_object!(
         AgentEventTalking { optional called = "called", optional caller = "caller",
-        optional callid = "callid", optional r#type = "type", optional feature =
+        optional call_id = "callid", optional r#type = "type", optional feature =
         "feature", optional media_ability = "mediaAbility" }
     );
     /// Event `AgentEvent_Customer_Release`.
@@ -1928,7 +1936,7 @@ pub mod events {
         /// call ID.
         ///
         /// Example: `1456404171-43`. Wire name: `callid`.
-        pub callid: ::std::option::Option<::std::string::String>,
+        pub call_id: ::std::option::Option<::std::string::String>,
         /// 用户号码。
         ///
         /// customer number.
@@ -1937,7 +1945,7 @@ pub mod events {
         pub number: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
-        AgentEventCustomerRelease { optional callid = "callid", optional number =
+        AgentEventCustomerRelease { optional call_id = "callid", optional number =
         "number" }
     );
 }
@@ -1971,105 +1979,108 @@ pub mod testing {
     mod requests {
         use crate::answer_agent_conference::Request as AnswerAgentConference;
         ::switchboard_runtime::wire_object!(
-            AnswerAgentConference { required agentid = "agentid" }
+            AnswerAgentConference { required agent_id = "agentid" }
         );
         use crate::answer_call::Request as AnswerCall;
         ::switchboard_runtime::wire_object!(
-            AnswerCall { required agentid = "agentid", optional callid = "callid" }
+            AnswerCall { required agent_id = "agentid", optional call_id = "callid" }
         );
         use crate::batch_add_participants::Request as BatchAddParticipants;
         ::switchboard_runtime::wire_object!(
-            BatchAddParticipants { required agentid = "agentid", required addresses =
+            BatchAddParticipants { required agent_id = "agentid", required addresses =
             "addresses", optional beep_tone = "beepTone", optional play_mode =
             "playMode", optional voice_path = "voicePath", optional caller = "caller" }
         );
         use crate::batch_remove_participants::Request as BatchRemoveParticipants;
         ::switchboard_runtime::wire_object!(
-            BatchRemoveParticipants { required agentid = "agentid", required addresses =
+            BatchRemoveParticipants { required agent_id = "agentid", required addresses =
             "addresses" }
         );
         use crate::change_participant_mode::Request as ChangeParticipantMode;
         ::switchboard_runtime::wire_object!(
-            ChangeParticipantMode { required agentid = "agentid", required attribute =
+            ChangeParticipantMode { required agent_id = "agentid", required attribute =
             "attribute", required address_type = "addressType", required address =
             "address" }
         );
         use crate::connect_held_call::Request as ConnectHeldCall;
         ::switchboard_runtime::wire_object!(
-            ConnectHeldCall { required agentid = "agentid", required callid = "callid" }
+            ConnectHeldCall { required agent_id = "agentid", required call_id = "callid"
+            }
         );
         use crate::disconnect_party::Request as DisconnectParty;
         ::switchboard_runtime::wire_object!(
-            DisconnectParty { required agentid = "agentid", required number = "number" }
+            DisconnectParty { required agent_id = "agentid", required number = "number" }
         );
         use crate::hold_call::Request as HoldCall;
-        ::switchboard_runtime::wire_object!(HoldCall { required agentid = "agentid" });
+        ::switchboard_runtime::wire_object!(HoldCall { required agent_id = "agentid" });
         use crate::hold_conference_participant::Request as HoldConferenceParticipant;
         ::switchboard_runtime::wire_object!(
-            HoldConferenceParticipant { required agentid = "agentid", required
+            HoldConferenceParticipant { required agent_id = "agentid", required
             address_type = "addressType", required address = "address", optional
             play_mode = "playMode", required voice_path = "voicePath" }
         );
         use crate::leave_agent_conference::Request as LeaveAgentConference;
         ::switchboard_runtime::wire_object!(
-            LeaveAgentConference { required agentid = "agentid" }
+            LeaveAgentConference { required agent_id = "agentid" }
         );
         use crate::poll_events::Request as PollEvents;
-        ::switchboard_runtime::wire_object!(PollEvents { required agentid = "agentid" });
+        ::switchboard_runtime::wire_object!(
+            PollEvents { required agent_id = "agentid" }
+        );
         use crate::query_hold_list::Request as QueryHoldList;
         ::switchboard_runtime::wire_object!(
-            QueryHoldList { required agentid = "agentid" }
+            QueryHoldList { required agent_id = "agentid" }
         );
         use crate::query_vdn_conference_ids::Request as QueryVdnConferenceIds;
         ::switchboard_runtime::wire_object!(
-            QueryVdnConferenceIds { required agentid = "agentid" }
+            QueryVdnConferenceIds { required agent_id = "agentid" }
         );
         use crate::reject_agent_conference::Request as RejectAgentConference;
         ::switchboard_runtime::wire_object!(
-            RejectAgentConference { required agentid = "agentid" }
+            RejectAgentConference { required agent_id = "agentid" }
         );
         use crate::release_agent_conference::Request as ReleaseAgentConference;
         ::switchboard_runtime::wire_object!(
-            ReleaseAgentConference { required agentid = "agentid" }
+            ReleaseAgentConference { required agent_id = "agentid" }
         );
         use crate::request_agent_conference::Request as RequestAgentConference;
         ::switchboard_runtime::wire_object!(
-            RequestAgentConference { required agentid = "agentid", required member_num =
+            RequestAgentConference { required agent_id = "agentid", required member_num =
             "memberNum", optional conf_caller_no = "confCallerNo", optional time =
             "time", optional prompt_time = "promptTime", optional beep_tone = "beepTone",
             optional play_mode = "playMode", optional voice_path = "voicePath" }
         );
         use crate::sign_in::Request as SignIn;
         ::switchboard_runtime::wire_object!(
-            SignIn { required agentid = "agentid", required password = "password",
-            required phonenum = "phonenum", optional autoanswer = "autoanswer", optional
-            autoenteridle = "autoenteridle", optional releasephone = "releasephone",
-            optional agenttype = "agenttype", optional status = "status", optional ip =
-            "ip", optional entry_ip = "entryIp", optional phonelinkage = "phonelinkage",
-            optional check_in_webm = "checkInWebm", optional check_in_mailm =
-            "checkInMailm", optional vc_phone_number = "vcPhoneNumber", optional
-            listen_status = "listenStatus", optional call_back_uri = "callBackUri",
-            optional service_token = "serviceToken" }
+            SignIn { required agent_id = "agentid", required password = "password",
+            required phone_num = "phonenum", optional auto_answer = "autoanswer",
+            optional auto_enter_idle = "autoenteridle", optional release_phone =
+            "releasephone", optional agent_type = "agenttype", optional status =
+            "status", optional ip = "ip", optional entry_ip = "entryIp", optional
+            phone_linkage = "phonelinkage", optional check_in_webm = "checkInWebm",
+            optional check_in_mailm = "checkInMailm", optional vc_phone_number =
+            "vcPhoneNumber", optional listen_status = "listenStatus", optional
+            call_back_uri = "callBackUri", optional service_token = "serviceToken" }
         );
         use crate::sign_out::Request as SignOut;
-        ::switchboard_runtime::wire_object!(SignOut { required agentid = "agentid" });
+        ::switchboard_runtime::wire_object!(SignOut { required agent_id = "agentid" });
         use crate::three_party_call::Request as ThreePartyCall;
         ::switchboard_runtime::wire_object!(
-            ThreePartyCall { required agentid = "agentid", required callid = "callid",
-            optional callappdata = "callappdata" }
+            ThreePartyCall { required agent_id = "agentid", required call_id = "callid",
+            optional call_app_data = "callappdata" }
         );
         use crate::transfer_conference_chair::Request as TransferConferenceChair;
         ::switchboard_runtime::wire_object!(
-            TransferConferenceChair { required agentid = "agentid", required
+            TransferConferenceChair { required agent_id = "agentid", required
             dest_agent_no = "destAgentNo" }
         );
         use crate::unhold_call::Request as UnholdCall;
         ::switchboard_runtime::wire_object!(
-            UnholdCall { required agentid = "agentid", optional callid = "callid" }
+            UnholdCall { required agent_id = "agentid", optional call_id = "callid" }
         );
         use crate::unhold_conference_participant::Request as UnholdConferenceParticipant;
         ::switchboard_runtime::wire_object!(
-            UnholdConferenceParticipant { required agentid = "agentid", required
+            UnholdConferenceParticipant { required agent_id = "agentid", required
             address_type = "addressType", required address = "address" }
         );
     }
@@ -2126,7 +2137,7 @@ pub mod answer_agent_conference {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -2138,7 +2149,7 @@ pub mod answer_agent_conference {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -2152,21 +2163,21 @@ pub mod answer_agent_conference {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
             };
             request.validate()?;
             Ok(request)
@@ -2198,7 +2209,7 @@ pub mod answer_agent_conference {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/answeragentconf");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
@@ -2344,11 +2355,11 @@ pub mod answer_call {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
         /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
         ///
         /// Example: `1456404043-37`. Wire name: `callid`.
-        pub callid: Option<String>,
+        pub call_id: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -2360,7 +2371,7 @@ pub mod answer_call {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -2374,30 +2385,30 @@ pub mod answer_call {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
-        callid: Option<String>,
+        agent_id: Option<String>,
+        call_id: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
         ///
         /// Optional.
-        pub fn callid(mut self, value: impl Into<String>) -> Self {
-            self.callid = Some(value.into());
+        pub fn call_id(mut self, value: impl Into<String>) -> Self {
+            self.call_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
-                callid: self.callid,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
+                call_id: self.call_id,
             };
             request.validate()?;
             Ok(request)
@@ -2429,10 +2440,10 @@ pub mod answer_call {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/voicecall/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/answer");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            if let Some(value) = &self.callid {
+            if let Some(value) = &self.call_id {
                 parts.query("callid", value.as_str());
             }
             parts.finish()
@@ -2486,11 +2497,13 @@ pub mod answer_call {
         /// `100-006`
         ///
         /// The agent has not signed in (also returned on a GUID mismatch).
-        E100_006(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-006")]
+        NotSignedIn(::switchboard_runtime::response::ApiError),
         /// `100-007`
         ///
         /// Exception during the agent operation (WAS resource or internal error).
-        E100_007(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-007")]
+        AgentOperationException(::switchboard_runtime::response::ApiError),
         /// `200-002`
         ///
         /// Listed on this page without a meaning; no page retrieved defines 200-002 (UNCONFIRMED).
@@ -2507,8 +2520,8 @@ pub mod answer_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => E100_006,
-        "100-007" => E100_007, "200-002" => E200_002 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => NotSignedIn,
+        "100-007" => AgentOperationException, "200-002" => E200_002 }
     );
 }
 #[rustfmt::skip]
@@ -2567,7 +2580,7 @@ pub mod batch_add_participants {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
         /// 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4
         ///
         /// The participants to invite; at most 120 entries (object described in table 4).
@@ -2609,7 +2622,7 @@ pub mod batch_add_participants {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -2650,7 +2663,7 @@ pub mod batch_add_participants {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
         addresses: Option<Vec<BatchAddParticipantsRequestAddressesItem>>,
         beep_tone: Option<bool>,
         play_mode: Option<BatchAddParticipantsPlayMode>,
@@ -2661,8 +2674,8 @@ pub mod batch_add_participants {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4
@@ -2720,7 +2733,7 @@ pub mod batch_add_participants {
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
                 addresses: BuildError::require(self.addresses, "addresses")?,
                 beep_tone: self.beep_tone,
                 play_mode: self.play_mode,
@@ -2757,7 +2770,7 @@ pub mod batch_add_participants {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/batchaddparticipant");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
@@ -2841,17 +2854,17 @@ pub mod batch_add_participants {
     #[non_exhaustive]
     pub enum BatchAddParticipantsRequestAddressesItemAddressType {
         /// `6`: 电话号码 (phone number)
-        V6,
+        PhoneNumber,
         /// `9`: 座席工号 (agent ID)
-        V9,
+        AgentId,
         /// A value the documentation does not list, kept as received.
         UnknownValue(String),
     }
     impl From<String> for BatchAddParticipantsRequestAddressesItemAddressType {
         fn from(value: String) -> Self {
             match value.as_str() {
-                "6" => Self::V6,
-                "9" => Self::V9,
+                "6" => Self::PhoneNumber,
+                "9" => Self::AgentId,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -2864,8 +2877,12 @@ pub mod batch_add_participants {
     impl From<BatchAddParticipantsRequestAddressesItemAddressType> for String {
         fn from(value: BatchAddParticipantsRequestAddressesItemAddressType) -> Self {
             match value {
-                BatchAddParticipantsRequestAddressesItemAddressType::V6 => "6".to_owned(),
-                BatchAddParticipantsRequestAddressesItemAddressType::V9 => "9".to_owned(),
+                BatchAddParticipantsRequestAddressesItemAddressType::PhoneNumber => {
+                    "6".to_owned()
+                }
+                BatchAddParticipantsRequestAddressesItemAddressType::AgentId => {
+                    "9".to_owned()
+                }
                 BatchAddParticipantsRequestAddressesItemAddressType::UnknownValue(
                     value,
                 ) => value,
@@ -2935,14 +2952,14 @@ pub mod batch_add_participants {
     #[non_exhaustive]
     pub enum BatchAddParticipantsPlayMode {
         /// `2`: 播放指定文件音
-        V2,
+        PlayFile,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
     impl From<i64> for BatchAddParticipantsPlayMode {
         fn from(value: i64) -> Self {
             match value {
-                2i64 => Self::V2,
+                2i64 => Self::PlayFile,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -2950,7 +2967,7 @@ pub mod batch_add_participants {
     impl From<BatchAddParticipantsPlayMode> for i64 {
         fn from(value: BatchAddParticipantsPlayMode) -> Self {
             match value {
-                BatchAddParticipantsPlayMode::V2 => 2i64,
+                BatchAddParticipantsPlayMode::PlayFile => 2i64,
                 BatchAddParticipantsPlayMode::UnknownValue(value) => value,
             }
         }
@@ -3025,7 +3042,7 @@ pub mod batch_remove_participants {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
         /// 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4
         ///
         /// The participants to delete; at most 30 entries (AgentConfAddressExParam objects, table 4).
@@ -3043,7 +3060,7 @@ pub mod batch_remove_participants {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -3066,15 +3083,15 @@ pub mod batch_remove_participants {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
         addresses: Option<Vec<BatchRemoveParticipantsRequestAddressesItem>>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4
@@ -3093,7 +3110,7 @@ pub mod batch_remove_participants {
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
                 addresses: BuildError::require(self.addresses, "addresses")?,
             };
             request.validate()?;
@@ -3126,7 +3143,7 @@ pub mod batch_remove_participants {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/batchremoveparticipant");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
@@ -3209,17 +3226,17 @@ pub mod batch_remove_participants {
     #[non_exhaustive]
     pub enum BatchRemoveParticipantsRequestAddressesItemAddressType {
         /// `6`: 电话号码 (phone number)
-        V6,
+        PhoneNumber,
         /// `9`: 座席工号 (agent ID)
-        V9,
+        AgentId,
         /// A value the documentation does not list, kept as received.
         UnknownValue(String),
     }
     impl From<String> for BatchRemoveParticipantsRequestAddressesItemAddressType {
         fn from(value: String) -> Self {
             match value.as_str() {
-                "6" => Self::V6,
-                "9" => Self::V9,
+                "6" => Self::PhoneNumber,
+                "9" => Self::AgentId,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -3232,10 +3249,10 @@ pub mod batch_remove_participants {
     impl From<BatchRemoveParticipantsRequestAddressesItemAddressType> for String {
         fn from(value: BatchRemoveParticipantsRequestAddressesItemAddressType) -> Self {
             match value {
-                BatchRemoveParticipantsRequestAddressesItemAddressType::V6 => {
+                BatchRemoveParticipantsRequestAddressesItemAddressType::PhoneNumber => {
                     "6".to_owned()
                 }
-                BatchRemoveParticipantsRequestAddressesItemAddressType::V9 => {
+                BatchRemoveParticipantsRequestAddressesItemAddressType::AgentId => {
                     "9".to_owned()
                 }
                 BatchRemoveParticipantsRequestAddressesItemAddressType::UnknownValue(
@@ -3401,7 +3418,7 @@ pub mod change_participant_mode {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
         /// 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。
         ///
         /// Participant attribute. 1: listen only; 2: talk only; 3: listen and talk; 4: neither.
@@ -3431,7 +3448,7 @@ pub mod change_participant_mode {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -3455,7 +3472,7 @@ pub mod change_participant_mode {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
         attribute: Option<ChangeParticipantModeAttribute>,
         address_type: Option<ChangeParticipantModeAddressType>,
         address: Option<String>,
@@ -3464,8 +3481,8 @@ pub mod change_participant_mode {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。
@@ -3505,7 +3522,7 @@ pub mod change_participant_mode {
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
                 attribute: BuildError::require(self.attribute, "attribute")?,
                 address_type: BuildError::require(self.address_type, "addressType")?,
                 address: BuildError::require(self.address, "address")?,
@@ -3540,7 +3557,7 @@ pub mod change_participant_mode {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/changeparticipantmode");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
@@ -3598,23 +3615,28 @@ pub mod change_participant_mode {
         /// `000-002`
         ///
         /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        E000_002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "000-002")]
+        InvalidParameter(::switchboard_runtime::response::ApiError),
         /// `100-006`
         ///
         /// The agent has not signed in (also returned on a GUID mismatch).
-        E100_006(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-006")]
+        NotSignedIn(::switchboard_runtime::response::ApiError),
         /// `100-007`
         ///
         /// Exception during the agent operation (WAS resource or internal error).
-        E100_007(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-007")]
+        AgentOperationException(::switchboard_runtime::response::ApiError),
         /// `101-001`
         ///
         /// The agent has no conference.
-        E101_001(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "101-001")]
+        NoConference(::switchboard_runtime::response::ApiError),
         /// `101-002`
         ///
         /// The agent is not the chairperson.
-        E101_002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "101-002")]
+        NotChair(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
         /// A code or HTTP status the documentation does not list; the raw response is kept.
@@ -3627,32 +3649,32 @@ pub mod change_participant_mode {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" => E000_002,
-        "100-006" => E100_006, "100-007" => E100_007, "101-001" => E101_001, "101-002" =>
-        E101_002 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
+        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
+        "101-001" => NoConference, "101-002" => NotChair }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum ChangeParticipantModeAttribute {
         /// `1`: 只能听,不能说 (listen only)
-        V1,
+        ListenOnly,
         /// `2`: 只能说,不能听 (talk only)
-        V2,
+        TalkOnly,
         /// `3`: 既能听,也能说 (listen and talk)
-        V3,
+        ListenAndTalk,
         /// `4`: 不能听,不能说 (neither)
-        V4,
+        NoListenNoTalk,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
     impl From<i64> for ChangeParticipantModeAttribute {
         fn from(value: i64) -> Self {
             match value {
-                1i64 => Self::V1,
-                2i64 => Self::V2,
-                3i64 => Self::V3,
-                4i64 => Self::V4,
+                1i64 => Self::ListenOnly,
+                2i64 => Self::TalkOnly,
+                3i64 => Self::ListenAndTalk,
+                4i64 => Self::NoListenNoTalk,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -3660,10 +3682,10 @@ pub mod change_participant_mode {
     impl From<ChangeParticipantModeAttribute> for i64 {
         fn from(value: ChangeParticipantModeAttribute) -> Self {
             match value {
-                ChangeParticipantModeAttribute::V1 => 1i64,
-                ChangeParticipantModeAttribute::V2 => 2i64,
-                ChangeParticipantModeAttribute::V3 => 3i64,
-                ChangeParticipantModeAttribute::V4 => 4i64,
+                ChangeParticipantModeAttribute::ListenOnly => 1i64,
+                ChangeParticipantModeAttribute::TalkOnly => 2i64,
+                ChangeParticipantModeAttribute::ListenAndTalk => 3i64,
+                ChangeParticipantModeAttribute::NoListenNoTalk => 4i64,
                 ChangeParticipantModeAttribute::UnknownValue(value) => value,
             }
         }
@@ -3689,17 +3711,17 @@ pub mod change_participant_mode {
     #[non_exhaustive]
     pub enum ChangeParticipantModeAddressType {
         /// `6`: 电话号码 (phone number)
-        V6,
+        PhoneNumber,
         /// `9`: 座席工号 (agent ID)
-        V9,
+        AgentId,
         /// A value the documentation does not list, kept as received.
         UnknownValue(String),
     }
     impl From<String> for ChangeParticipantModeAddressType {
         fn from(value: String) -> Self {
             match value.as_str() {
-                "6" => Self::V6,
-                "9" => Self::V9,
+                "6" => Self::PhoneNumber,
+                "9" => Self::AgentId,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -3712,8 +3734,8 @@ pub mod change_participant_mode {
     impl From<ChangeParticipantModeAddressType> for String {
         fn from(value: ChangeParticipantModeAddressType) -> Self {
             match value {
-                ChangeParticipantModeAddressType::V6 => "6".to_owned(),
-                ChangeParticipantModeAddressType::V9 => "9".to_owned(),
+                ChangeParticipantModeAddressType::PhoneNumber => "6".to_owned(),
+                ChangeParticipantModeAddressType::AgentId => "9".to_owned(),
                 ChangeParticipantModeAddressType::UnknownValue(value) => value,
             }
         }
@@ -3830,11 +3852,11 @@ pub mod connect_held_call {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
         /// Unique ID of a call. (呼叫唯一标识callid。)
         ///
         /// Example: `1456402370-7`. Wire name: `callid`.
-        pub callid: String,
+        pub call_id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -3846,7 +3868,7 @@ pub mod connect_held_call {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -3860,30 +3882,30 @@ pub mod connect_held_call {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
-        callid: Option<String>,
+        agent_id: Option<String>,
+        call_id: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// Unique ID of a call. (呼叫唯一标识callid。)
         ///
         /// Required: `build` fails without it.
-        pub fn callid(mut self, value: impl Into<String>) -> Self {
-            self.callid = Some(value.into());
+        pub fn call_id(mut self, value: impl Into<String>) -> Self {
+            self.call_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
-                callid: BuildError::require(self.callid, "callid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
+                call_id: BuildError::require(self.call_id, "callid")?,
             };
             request.validate()?;
             Ok(request)
@@ -3915,9 +3937,9 @@ pub mod connect_held_call {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/voicecall/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/connecthold/");
-            parts.path_param(self.callid.as_str());
+            parts.path_param(self.call_id.as_str());
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
@@ -3970,11 +3992,13 @@ pub mod connect_held_call {
         /// `100-006`
         ///
         /// The agent has not signed in (also returned on a GUID mismatch).
-        E100_006(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-006")]
+        NotSignedIn(::switchboard_runtime::response::ApiError),
         /// `100-007`
         ///
         /// Exception during the agent operation (WAS resource or internal error).
-        E100_007(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-007")]
+        AgentOperationException(::switchboard_runtime::response::ApiError),
         /// `200-013`
         ///
         /// Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-013 (UNCONFIRMED).
@@ -3995,8 +4019,9 @@ pub mod connect_held_call {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => E100_006,
-        "100-007" => E100_007, "200-013" => E200_013, "200-014" => E200_014 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => NotSignedIn,
+        "100-007" => AgentOperationException, "200-013" => E200_013, "200-014" =>
+        E200_014 }
     );
 }
 #[rustfmt::skip]
@@ -4097,7 +4122,7 @@ pub mod disconnect_party {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
         /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
         ///
         /// Phone number whose connection needs to be released, 1 to 24 digits. During an internal help call, to release the requested agent {number} is that agent's ID; to release the agent itself {number} is its softphone number. The requested party may only release itself, not the agent or the user.
@@ -4115,7 +4140,7 @@ pub mod disconnect_party {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -4148,15 +4173,15 @@ pub mod disconnect_party {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
         number: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
@@ -4172,7 +4197,7 @@ pub mod disconnect_party {
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
                 number: BuildError::require(self.number, "number")?,
             };
             request.validate()?;
@@ -4205,7 +4230,7 @@ pub mod disconnect_party {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/voicecall/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/disconnect/");
             parts.path_param(self.number.as_str());
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
@@ -4260,11 +4285,13 @@ pub mod disconnect_party {
         /// `100-006`
         ///
         /// The agent has not signed in (also returned on a GUID mismatch).
-        E100_006(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-006")]
+        NotSignedIn(::switchboard_runtime::response::ApiError),
         /// `100-007`
         ///
         /// Exception during the agent operation (WAS resource or internal error).
-        E100_007(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-007")]
+        AgentOperationException(::switchboard_runtime::response::ApiError),
         /// `200-023`
         ///
         /// Listed on this page without a meaning; no page retrieved defines 200-023 (UNCONFIRMED).
@@ -4276,7 +4303,8 @@ pub mod disconnect_party {
         /// `200-204`
         ///
         /// Reported when releasing a number that is not in the last call, e.g. the held user during a two-party help call (from the page's description: "an error (200–204) will be reported").
-        E200_204(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "200-204")]
+        NotInLastCall(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
         /// A code or HTTP status the documentation does not list; the raw response is kept.
@@ -4289,9 +4317,9 @@ pub mod disconnect_party {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => E100_006,
-        "100-007" => E100_007, "200-023" => E200_023, "200-024" => E200_024, "200-204" =>
-        E200_204 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => NotSignedIn,
+        "100-007" => AgentOperationException, "200-023" => E200_023, "200-024" =>
+        E200_024, "200-204" => NotInLastCall }
     );
 }
 #[rustfmt::skip]
@@ -4348,7 +4376,7 @@ pub mod hold_call {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -4360,7 +4388,7 @@ pub mod hold_call {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -4374,21 +4402,21 @@ pub mod hold_call {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
             };
             request.validate()?;
             Ok(request)
@@ -4420,7 +4448,7 @@ pub mod hold_call {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/voicecall/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/hold");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
@@ -4580,7 +4608,7 @@ pub mod hold_conference_participant {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
         /// 地址类型。6:电话号码 9:座席工号
         ///
         /// Address type. 6: phone number; 9: agent ID.
@@ -4616,7 +4644,7 @@ pub mod hold_conference_participant {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -4650,7 +4678,7 @@ pub mod hold_conference_participant {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
         address_type: Option<HoldConferenceParticipantAddressType>,
         address: Option<String>,
         play_mode: Option<HoldConferenceParticipantPlayMode>,
@@ -4660,8 +4688,8 @@ pub mod hold_conference_participant {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// 地址类型。6:电话号码 9:座席工号
@@ -4710,7 +4738,7 @@ pub mod hold_conference_participant {
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
                 address_type: BuildError::require(self.address_type, "addressType")?,
                 address: BuildError::require(self.address, "address")?,
                 play_mode: self.play_mode,
@@ -4746,7 +4774,7 @@ pub mod hold_conference_participant {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/holdparticipant");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
@@ -4807,23 +4835,28 @@ pub mod hold_conference_participant {
         /// `000-002`
         ///
         /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        E000_002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "000-002")]
+        InvalidParameter(::switchboard_runtime::response::ApiError),
         /// `100-006`
         ///
         /// The agent has not signed in (also returned on a GUID mismatch).
-        E100_006(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-006")]
+        NotSignedIn(::switchboard_runtime::response::ApiError),
         /// `100-007`
         ///
         /// Exception during the agent operation (WAS resource or internal error).
-        E100_007(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-007")]
+        AgentOperationException(::switchboard_runtime::response::ApiError),
         /// `101-001`
         ///
         /// The agent has no conference.
-        E101_001(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "101-001")]
+        NoConference(::switchboard_runtime::response::ApiError),
         /// `101-002`
         ///
         /// The agent is not the chairperson.
-        E101_002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "101-002")]
+        NotChair(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
         /// A code or HTTP status the documentation does not list; the raw response is kept.
@@ -4836,26 +4869,26 @@ pub mod hold_conference_participant {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" => E000_002,
-        "100-006" => E100_006, "100-007" => E100_007, "101-001" => E101_001, "101-002" =>
-        E101_002 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
+        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
+        "101-001" => NoConference, "101-002" => NotChair }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum HoldConferenceParticipantAddressType {
         /// `6`: 电话号码 (phone number)
-        V6,
+        PhoneNumber,
         /// `9`: 座席工号 (agent ID)
-        V9,
+        AgentId,
         /// A value the documentation does not list, kept as received.
         UnknownValue(String),
     }
     impl From<String> for HoldConferenceParticipantAddressType {
         fn from(value: String) -> Self {
             match value.as_str() {
-                "6" => Self::V6,
-                "9" => Self::V9,
+                "6" => Self::PhoneNumber,
+                "9" => Self::AgentId,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -4868,8 +4901,8 @@ pub mod hold_conference_participant {
     impl From<HoldConferenceParticipantAddressType> for String {
         fn from(value: HoldConferenceParticipantAddressType) -> Self {
             match value {
-                HoldConferenceParticipantAddressType::V6 => "6".to_owned(),
-                HoldConferenceParticipantAddressType::V9 => "9".to_owned(),
+                HoldConferenceParticipantAddressType::PhoneNumber => "6".to_owned(),
+                HoldConferenceParticipantAddressType::AgentId => "9".to_owned(),
                 HoldConferenceParticipantAddressType::UnknownValue(value) => value,
             }
         }
@@ -4895,14 +4928,14 @@ pub mod hold_conference_participant {
     #[non_exhaustive]
     pub enum HoldConferenceParticipantPlayMode {
         /// `2`: 播放指定文件音
-        V2,
+        PlayFile,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
     impl From<i64> for HoldConferenceParticipantPlayMode {
         fn from(value: i64) -> Self {
             match value {
-                2i64 => Self::V2,
+                2i64 => Self::PlayFile,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -4910,7 +4943,7 @@ pub mod hold_conference_participant {
     impl From<HoldConferenceParticipantPlayMode> for i64 {
         fn from(value: HoldConferenceParticipantPlayMode) -> Self {
             match value {
-                HoldConferenceParticipantPlayMode::V2 => 2i64,
+                HoldConferenceParticipantPlayMode::PlayFile => 2i64,
                 HoldConferenceParticipantPlayMode::UnknownValue(value) => value,
             }
         }
@@ -5035,7 +5068,7 @@ pub mod leave_agent_conference {
         /// Inferred, not stated by the source: `example`: The page gives no example; 101 is the lowest value of the documented range.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5047,7 +5080,7 @@ pub mod leave_agent_conference {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -5061,21 +5094,21 @@ pub mod leave_agent_conference {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
             };
             request.validate()?;
             Ok(request)
@@ -5107,7 +5140,7 @@ pub mod leave_agent_conference {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/requestleaveagentconf");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
@@ -5161,23 +5194,28 @@ pub mod leave_agent_conference {
         /// `000-002`
         ///
         /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        E000_002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "000-002")]
+        InvalidParameter(::switchboard_runtime::response::ApiError),
         /// `100-006`
         ///
         /// The agent has not signed in (also returned on a GUID mismatch).
-        E100_006(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-006")]
+        NotSignedIn(::switchboard_runtime::response::ApiError),
         /// `100-007`
         ///
         /// Exception during the agent operation (WAS resource or internal error).
-        E100_007(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-007")]
+        AgentOperationException(::switchboard_runtime::response::ApiError),
         /// `101-001`
         ///
         /// The agent has no conference.
-        E101_001(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "101-001")]
+        NoConference(::switchboard_runtime::response::ApiError),
         /// `101-007`
         ///
         /// The chairperson cannot leave the conference.
-        E101_007(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "101-007")]
+        ChairCannotLeave(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
         /// A code or HTTP status the documentation does not list; the raw response is kept.
@@ -5190,9 +5228,9 @@ pub mod leave_agent_conference {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" => E000_002,
-        "100-006" => E100_006, "100-007" => E100_007, "101-001" => E101_001, "101-007" =>
-        E101_007 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
+        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
+        "101-001" => NoConference, "101-007" => ChairCannotLeave }
     );
 }
 #[rustfmt::skip]
@@ -5257,7 +5295,7 @@ pub mod poll_events {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5269,7 +5307,7 @@ pub mod poll_events {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -5283,21 +5321,21 @@ pub mod poll_events {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
             };
             request.validate()?;
             Ok(request)
@@ -5329,7 +5367,7 @@ pub mod poll_events {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentevent/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
         }
@@ -5400,11 +5438,13 @@ pub mod poll_events {
         /// `000-001`
         ///
         /// Wrong method of fetching events.
-        E000_001(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "000-001")]
+        WrongEventFetchMethod(::switchboard_runtime::response::ApiError),
         /// `100-006`
         ///
         /// The agent has not signed in (also returned on a GUID mismatch).
-        E100_006(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-006")]
+        NotSignedIn(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
         /// A code or HTTP status the documentation does not list; the raw response is kept.
@@ -5417,8 +5457,8 @@ pub mod poll_events {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-001" => E000_001,
-        "100-006" => E100_006 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-001" =>
+        WrongEventFetchMethod, "100-006" => NotSignedIn }
     );
 }
 #[rustfmt::skip]
@@ -5502,7 +5542,7 @@ pub mod query_hold_list {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5514,7 +5554,7 @@ pub mod query_hold_list {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -5528,21 +5568,21 @@ pub mod query_hold_list {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
             };
             request.validate()?;
             Ok(request)
@@ -5574,7 +5614,7 @@ pub mod query_hold_list {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/calldata/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/holdlist");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
@@ -5657,7 +5697,8 @@ pub mod query_hold_list {
         /// `100-006`
         ///
         /// The agent has not signed in (also returned on a GUID mismatch).
-        E100_006(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-006")]
+        NotSignedIn(::switchboard_runtime::response::ApiError),
         /// `300-001`
         ///
         /// Listed on this page without a meaning; no page retrieved defines 300-001 (UNCONFIRMED).
@@ -5678,7 +5719,7 @@ pub mod query_hold_list {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => E100_006,
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => NotSignedIn,
         "300-001" => E300_001, "400-003" => E400_003 }
     );
     /// An object of the response or request.
@@ -5690,13 +5731,13 @@ pub mod query_hold_list {
         /// Call type (see table 1 of the call-type reference).
         ///
         /// Example: `7`. Wire name: `callfeature`.
-        pub callfeature: Option<i64>,
+        pub call_feature: Option<i64>,
         /// 呼叫ID
         ///
         /// Call ID.
         ///
         /// Wire name: `callid`.
-        pub callid: Option<String>,
+        pub call_id: Option<String>,
         /// 主叫号码
         ///
         /// Calling number.
@@ -5714,13 +5755,13 @@ pub mod query_hold_list {
         /// Call skill description.
         ///
         /// Wire name: `callskill`.
-        pub callskill: Option<String>,
+        pub call_skill: Option<String>,
         /// 未使用该返回参数
         ///
         /// Not used.
         ///
         /// Wire name: `callskillid`.
-        pub callskillid: Option<i64>,
+        pub call_skill_id: Option<i64>,
         /// 未使用该返回参数
         ///
         /// Not used.
@@ -5732,26 +5773,26 @@ pub mod query_hold_list {
         /// Not used.
         ///
         /// Wire name: `calldata`.
-        pub calldata: Option<String>,
+        pub call_data: Option<String>,
         /// 未使用该返回参数
         ///
         /// Not used.
         ///
         /// Format: `int64`. Wire name: `begintime`.
-        pub begintime: Option<i64>,
+        pub begin_time: Option<i64>,
         /// 未使用该返回参数
         ///
         /// Not used.
         ///
         /// Format: `int64`. Wire name: `endtime`.
-        pub endtime: Option<i64>,
+        pub end_time: Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
-        QueryHoldListOutputItem { optional callfeature = "callfeature", optional callid =
-        "callid", optional caller = "caller", optional called = "called", optional
-        callskill = "callskill", optional callskillid = "callskillid", optional
-        orgicallednum = "orgicallednum", optional calldata = "calldata", optional
-        begintime = "begintime", optional endtime = "endtime" }
+        QueryHoldListOutputItem { optional call_feature = "callfeature", optional call_id
+        = "callid", optional caller = "caller", optional called = "called", optional
+        call_skill = "callskill", optional call_skill_id = "callskillid", optional
+        orgicallednum = "orgicallednum", optional call_data = "calldata", optional
+        begin_time = "begintime", optional end_time = "endtime" }
     );
 }
 #[rustfmt::skip]
@@ -5832,7 +5873,7 @@ pub mod query_vdn_conference_ids {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -5844,7 +5885,7 @@ pub mod query_vdn_conference_ids {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -5858,21 +5899,21 @@ pub mod query_vdn_conference_ids {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
             };
             request.validate()?;
             Ok(request)
@@ -5904,7 +5945,7 @@ pub mod query_vdn_conference_ids {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/queryvdnconfid");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
@@ -5966,15 +6007,18 @@ pub mod query_vdn_conference_ids {
         /// `000-002`
         ///
         /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        E000_002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "000-002")]
+        InvalidParameter(::switchboard_runtime::response::ApiError),
         /// `100-006`
         ///
         /// The agent has not signed in (also returned on a GUID mismatch).
-        E100_006(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-006")]
+        NotSignedIn(::switchboard_runtime::response::ApiError),
         /// `100-007`
         ///
         /// Exception during the agent operation (WAS resource or internal error).
-        E100_007(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-007")]
+        AgentOperationException(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
         /// A code or HTTP status the documentation does not list; the raw response is kept.
@@ -5987,8 +6031,9 @@ pub mod query_vdn_conference_ids {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" => E000_002,
-        "100-006" => E100_006, "100-007" => E100_007 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
+        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException
+        }
     );
 }
 #[rustfmt::skip]
@@ -6081,7 +6126,7 @@ pub mod reject_agent_conference {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -6093,7 +6138,7 @@ pub mod reject_agent_conference {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -6107,21 +6152,21 @@ pub mod reject_agent_conference {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
             };
             request.validate()?;
             Ok(request)
@@ -6153,7 +6198,7 @@ pub mod reject_agent_conference {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/rejectagentconf");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
@@ -6207,19 +6252,23 @@ pub mod reject_agent_conference {
         /// `000-002`
         ///
         /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        E000_002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "000-002")]
+        InvalidParameter(::switchboard_runtime::response::ApiError),
         /// `100-006`
         ///
         /// The agent has not signed in (also returned on a GUID mismatch).
-        E100_006(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-006")]
+        NotSignedIn(::switchboard_runtime::response::ApiError),
         /// `100-007`
         ///
         /// Exception during the agent operation (WAS resource or internal error).
-        E100_007(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-007")]
+        AgentOperationException(::switchboard_runtime::response::ApiError),
         /// `101-001`
         ///
         /// The agent has no conference.
-        E101_001(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "101-001")]
+        NoConference(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
         /// A code or HTTP status the documentation does not list; the raw response is kept.
@@ -6232,8 +6281,9 @@ pub mod reject_agent_conference {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" => E000_002,
-        "100-006" => E100_006, "100-007" => E100_007, "101-001" => E101_001 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
+        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
+        "101-001" => NoConference }
     );
 }
 #[rustfmt::skip]
@@ -6335,7 +6385,7 @@ pub mod release_agent_conference {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -6347,7 +6397,7 @@ pub mod release_agent_conference {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -6361,21 +6411,21 @@ pub mod release_agent_conference {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
             };
             request.validate()?;
             Ok(request)
@@ -6407,7 +6457,7 @@ pub mod release_agent_conference {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/releaseagentconf");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
@@ -6461,23 +6511,28 @@ pub mod release_agent_conference {
         /// `000-002`
         ///
         /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        E000_002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "000-002")]
+        InvalidParameter(::switchboard_runtime::response::ApiError),
         /// `100-006`
         ///
         /// The agent has not signed in (also returned on a GUID mismatch).
-        E100_006(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-006")]
+        NotSignedIn(::switchboard_runtime::response::ApiError),
         /// `100-007`
         ///
         /// Exception during the agent operation (WAS resource or internal error).
-        E100_007(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-007")]
+        AgentOperationException(::switchboard_runtime::response::ApiError),
         /// `101-001`
         ///
         /// The agent has no conference.
-        E101_001(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "101-001")]
+        NoConference(::switchboard_runtime::response::ApiError),
         /// `101-002`
         ///
         /// The agent is not the chairperson.
-        E101_002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "101-002")]
+        NotChair(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
         /// A code or HTTP status the documentation does not list; the raw response is kept.
@@ -6490,9 +6545,9 @@ pub mod release_agent_conference {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" => E000_002,
-        "100-006" => E100_006, "100-007" => E100_007, "101-001" => E101_001, "101-002" =>
-        E101_002 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
+        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
+        "101-001" => NoConference, "101-002" => NotChair }
     );
 }
 #[rustfmt::skip]
@@ -6557,7 +6612,7 @@ pub mod request_agent_conference {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
         /// 会场能够容纳的与会人数。取值范围:1~120。
         ///
         /// Number of participants the conference can hold. Value range 1–120.
@@ -6613,7 +6668,7 @@ pub mod request_agent_conference {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -6670,7 +6725,7 @@ pub mod request_agent_conference {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
         member_num: Option<i64>,
         conf_caller_no: Option<String>,
         time: Option<i64>,
@@ -6683,8 +6738,8 @@ pub mod request_agent_conference {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// 会场能够容纳的与会人数。取值范围:1~120。
@@ -6757,7 +6812,7 @@ pub mod request_agent_conference {
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
                 member_num: BuildError::require(self.member_num, "memberNum")?,
                 conf_caller_no: self.conf_caller_no,
                 time: self.time,
@@ -6796,7 +6851,7 @@ pub mod request_agent_conference {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/requestagentconf");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
@@ -6886,14 +6941,14 @@ pub mod request_agent_conference {
     #[non_exhaustive]
     pub enum RequestAgentConferencePlayMode {
         /// `2`: 播放指定文件音
-        V2,
+        PlayFile,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
     impl From<i64> for RequestAgentConferencePlayMode {
         fn from(value: i64) -> Self {
             match value {
-                2i64 => Self::V2,
+                2i64 => Self::PlayFile,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -6901,7 +6956,7 @@ pub mod request_agent_conference {
     impl From<RequestAgentConferencePlayMode> for i64 {
         fn from(value: RequestAgentConferencePlayMode) -> Self {
             match value {
-                RequestAgentConferencePlayMode::V2 => 2i64,
+                RequestAgentConferencePlayMode::PlayFile => 2i64,
                 RequestAgentConferencePlayMode::UnknownValue(value) => value,
             }
         }
@@ -7017,7 +7072,7 @@ pub mod sign_in {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
         /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
         ///
         /// Length: at most 32. Wire name: `password`.
@@ -7025,23 +7080,23 @@ pub mod sign_in {
         /// Softphone number bound at sign-in.
         ///
         /// Length: at most 24. Wire name: `phonenum`.
-        pub phonenum: String,
+        pub phone_num: String,
         /// Whether calls are answered automatically.
         ///
         /// Default: `true`. Wire name: `autoanswer`.
-        pub autoanswer: Option<bool>,
+        pub auto_answer: Option<bool>,
         /// Whether the agent enters the idle state automatically.
         ///
         /// Default: `true`. Wire name: `autoenteridle`.
-        pub autoenteridle: Option<bool>,
+        pub auto_enter_idle: Option<bool>,
         /// Whether the phone is released.
         ///
         /// Default: `true`. Wire name: `releasephone`.
-        pub releasephone: Option<bool>,
+        pub release_phone: Option<bool>,
         /// Agent type.
         ///
         /// Default: `4`. Wire name: `agenttype`.
-        pub agenttype: Option<SignInAgenttype>,
+        pub agent_type: Option<SignInAgenttype>,
         /// State after sign-in.
         ///
         /// Default: `4`. Wire name: `status`.
@@ -7059,7 +7114,7 @@ pub mod sign_in {
         /// Phone linkage.
         ///
         /// Default: `false`. Wire name: `phonelinkage`.
-        pub phonelinkage: Option<bool>,
+        pub phone_linkage: Option<bool>,
         /// Sign in to the web (multimedia) channel.
         ///
         /// Unconfirmed: The table gives only the default (true); the boolean type is inferred from it.
@@ -7103,7 +7158,7 @@ pub mod sign_in {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -7122,7 +7177,7 @@ pub mod sign_in {
                 )?;
             }
             {
-                let value = &self.phonenum;
+                let value = &self.phone_num;
                 BuildError::check_length(
                     "phonenum",
                     value,
@@ -7155,17 +7210,17 @@ pub mod sign_in {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
         password: Option<::switchboard_runtime::Secret>,
-        phonenum: Option<String>,
-        autoanswer: Option<bool>,
-        autoenteridle: Option<bool>,
-        releasephone: Option<bool>,
-        agenttype: Option<SignInAgenttype>,
+        phone_num: Option<String>,
+        auto_answer: Option<bool>,
+        auto_enter_idle: Option<bool>,
+        release_phone: Option<bool>,
+        agent_type: Option<SignInAgenttype>,
         status: Option<SignInStatus>,
         ip: Option<String>,
         entry_ip: Option<String>,
-        phonelinkage: Option<bool>,
+        phone_linkage: Option<bool>,
         check_in_webm: Option<bool>,
         check_in_mailm: Option<bool>,
         vc_phone_number: Option<String>,
@@ -7177,8 +7232,8 @@ pub mod sign_in {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
@@ -7194,36 +7249,36 @@ pub mod sign_in {
         /// Softphone number bound at sign-in.
         ///
         /// Required: `build` fails without it. Length: at most 24.
-        pub fn phonenum(mut self, value: impl Into<String>) -> Self {
-            self.phonenum = Some(value.into());
+        pub fn phone_num(mut self, value: impl Into<String>) -> Self {
+            self.phone_num = Some(value.into());
             self
         }
         /// Whether calls are answered automatically.
         ///
         /// Optional.
-        pub fn autoanswer(mut self, value: impl Into<bool>) -> Self {
-            self.autoanswer = Some(value.into());
+        pub fn auto_answer(mut self, value: impl Into<bool>) -> Self {
+            self.auto_answer = Some(value.into());
             self
         }
         /// Whether the agent enters the idle state automatically.
         ///
         /// Optional.
-        pub fn autoenteridle(mut self, value: impl Into<bool>) -> Self {
-            self.autoenteridle = Some(value.into());
+        pub fn auto_enter_idle(mut self, value: impl Into<bool>) -> Self {
+            self.auto_enter_idle = Some(value.into());
             self
         }
         /// Whether the phone is released.
         ///
         /// Optional.
-        pub fn releasephone(mut self, value: impl Into<bool>) -> Self {
-            self.releasephone = Some(value.into());
+        pub fn release_phone(mut self, value: impl Into<bool>) -> Self {
+            self.release_phone = Some(value.into());
             self
         }
         /// Agent type.
         ///
         /// Optional.
-        pub fn agenttype(mut self, value: impl Into<SignInAgenttype>) -> Self {
-            self.agenttype = Some(value.into());
+        pub fn agent_type(mut self, value: impl Into<SignInAgenttype>) -> Self {
+            self.agent_type = Some(value.into());
             self
         }
         /// State after sign-in.
@@ -7250,8 +7305,8 @@ pub mod sign_in {
         /// Phone linkage.
         ///
         /// Optional.
-        pub fn phonelinkage(mut self, value: impl Into<bool>) -> Self {
-            self.phonelinkage = Some(value.into());
+        pub fn phone_linkage(mut self, value: impl Into<bool>) -> Self {
+            self.phone_linkage = Some(value.into());
             self
         }
         /// Sign in to the web (multimedia) channel.
@@ -7300,17 +7355,17 @@ pub mod sign_in {
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
                 password: BuildError::require(self.password, "password")?,
-                phonenum: BuildError::require(self.phonenum, "phonenum")?,
-                autoanswer: self.autoanswer,
-                autoenteridle: self.autoenteridle,
-                releasephone: self.releasephone,
-                agenttype: self.agenttype,
+                phone_num: BuildError::require(self.phone_num, "phonenum")?,
+                auto_answer: self.auto_answer,
+                auto_enter_idle: self.auto_enter_idle,
+                release_phone: self.release_phone,
+                agent_type: self.agent_type,
                 status: self.status,
                 ip: self.ip,
                 entry_ip: self.entry_ip,
-                phonelinkage: self.phonelinkage,
+                phone_linkage: self.phone_linkage,
                 check_in_webm: self.check_in_webm,
                 check_in_mailm: self.check_in_mailm,
                 vc_phone_number: self.vc_phone_number,
@@ -7348,21 +7403,21 @@ pub mod sign_in {
             );
             parts.operation(ID, &[]);
             parts.path("/resource/onlineagent/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
             parts.body_value("password", self.password.to_json());
-            parts.body_value("phonenum", self.phonenum.to_json());
-            if let Some(value) = &self.autoanswer {
+            parts.body_value("phonenum", self.phone_num.to_json());
+            if let Some(value) = &self.auto_answer {
                 parts.body_value("autoanswer", value.to_json());
             }
-            if let Some(value) = &self.autoenteridle {
+            if let Some(value) = &self.auto_enter_idle {
                 parts.body_value("autoenteridle", value.to_json());
             }
-            if let Some(value) = &self.releasephone {
+            if let Some(value) = &self.release_phone {
                 parts.body_value("releasephone", value.to_json());
             }
-            if let Some(value) = &self.agenttype {
+            if let Some(value) = &self.agent_type {
                 parts.body_value("agenttype", value.to_json());
             }
             if let Some(value) = &self.status {
@@ -7374,7 +7429,7 @@ pub mod sign_in {
             if let Some(value) = &self.entry_ip {
                 parts.body_value("entryIp", value.to_json());
             }
-            if let Some(value) = &self.phonelinkage {
+            if let Some(value) = &self.phone_linkage {
                 parts.body_value("phonelinkage", value.to_json());
             }
             if let Some(value) = &self.check_in_webm {
@@ -7446,27 +7501,33 @@ pub mod sign_in {
         /// `100-001`
         ///
         /// Sign-in parameters are empty or invalid.
-        E100_001(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-001")]
+        SignInParamsEmptyOrInvalid(::switchboard_runtime::response::ApiError),
         /// `100-002`
         ///
         /// The agent has already signed in (on plain sign-in, signed in elsewhere).
-        E100_002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-002")]
+        AlreadySignedIn(::switchboard_runtime::response::ApiError),
         /// `100-003`
         ///
         /// Resource/ProviderUnavailableException during sign-in.
-        E100_003(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-003")]
+        SignInResourceUnavailable(::switchboard_runtime::response::ApiError),
         /// `100-004`
         ///
         /// Wrong user name or password.
-        E100_004(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-004")]
+        WrongUserOrPassword(::switchboard_runtime::response::ApiError),
         /// `100-011`
         ///
         /// Sign-in parameter invalid.
-        E100_011(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-011")]
+        SignInParamInvalid(::switchboard_runtime::response::ApiError),
         /// `100-021`
         ///
         /// Sign-in in progress.
-        E100_021(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-021")]
+        SignInInProgress(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
         /// A code or HTTP status the documentation does not list; the raw response is kept.
@@ -7479,26 +7540,27 @@ pub mod sign_in {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-001" => E100_001,
-        "100-002" => E100_002, "100-003" => E100_003, "100-004" => E100_004, "100-011" =>
-        E100_011, "100-021" => E100_021 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-001" =>
+        SignInParamsEmptyOrInvalid, "100-002" => AlreadySignedIn, "100-003" =>
+        SignInResourceUnavailable, "100-004" => WrongUserOrPassword, "100-011" =>
+        SignInParamInvalid, "100-021" => SignInInProgress }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum SignInAgenttype {
         /// `4`: pc+phone
-        V4,
+        PcPhone,
         /// `11`: pc+phone video
-        V11,
+        PcPhoneVideo,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
     impl From<i64> for SignInAgenttype {
         fn from(value: i64) -> Self {
             match value {
-                4i64 => Self::V4,
-                11i64 => Self::V11,
+                4i64 => Self::PcPhone,
+                11i64 => Self::PcPhoneVideo,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -7506,8 +7568,8 @@ pub mod sign_in {
     impl From<SignInAgenttype> for i64 {
         fn from(value: SignInAgenttype) -> Self {
             match value {
-                SignInAgenttype::V4 => 4i64,
-                SignInAgenttype::V11 => 11i64,
+                SignInAgenttype::PcPhone => 4i64,
+                SignInAgenttype::PcPhoneVideo => 11i64,
                 SignInAgenttype::UnknownValue(value) => value,
             }
         }
@@ -7533,20 +7595,20 @@ pub mod sign_in {
     #[non_exhaustive]
     pub enum SignInStatus {
         /// `3`: busy
-        V3,
+        Busy,
         /// `4`: idle (default)
-        V4,
+        Idle,
         /// `5`: wrap-up
-        V5,
+        WrapUp,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
     impl From<i64> for SignInStatus {
         fn from(value: i64) -> Self {
             match value {
-                3i64 => Self::V3,
-                4i64 => Self::V4,
-                5i64 => Self::V5,
+                3i64 => Self::Busy,
+                4i64 => Self::Idle,
+                5i64 => Self::WrapUp,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -7554,9 +7616,9 @@ pub mod sign_in {
     impl From<SignInStatus> for i64 {
         fn from(value: SignInStatus) -> Self {
             match value {
-                SignInStatus::V3 => 3i64,
-                SignInStatus::V4 => 4i64,
-                SignInStatus::V5 => 5i64,
+                SignInStatus::Busy => 3i64,
+                SignInStatus::Idle => 4i64,
+                SignInStatus::WrapUp => 5i64,
                 SignInStatus::UnknownValue(value) => value,
             }
         }
@@ -7653,7 +7715,7 @@ pub mod sign_out {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -7665,7 +7727,7 @@ pub mod sign_out {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -7679,21 +7741,21 @@ pub mod sign_out {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
             };
             request.validate()?;
             Ok(request)
@@ -7725,7 +7787,7 @@ pub mod sign_out {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/onlineagent/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/logout");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.finish()
@@ -7777,19 +7839,23 @@ pub mod sign_out {
         /// `100-005`
         ///
         /// Sign-out parameters are invalid.
-        E100_005(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-005")]
+        SignOutParamsInvalid(::switchboard_runtime::response::ApiError),
         /// `100-006`
         ///
         /// The agent has not signed in (also returned on a GUID mismatch).
-        E100_006(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-006")]
+        NotSignedIn(::switchboard_runtime::response::ApiError),
         /// `100-008`
         ///
         /// The agent has already signed out.
-        E100_008(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-008")]
+        AlreadySignedOut(::switchboard_runtime::response::ApiError),
         /// `100-010`
         ///
         /// State error at sign-out.
-        E100_010(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-010")]
+        SignOutStateError(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
         /// A code or HTTP status the documentation does not list; the raw response is kept.
@@ -7802,8 +7868,9 @@ pub mod sign_out {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-005" => E100_005,
-        "100-006" => E100_006, "100-008" => E100_008, "100-010" => E100_010 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-005" =>
+        SignOutParamsInvalid, "100-006" => NotSignedIn, "100-008" => AlreadySignedOut,
+        "100-010" => SignOutStateError }
     );
 }
 #[rustfmt::skip]
@@ -7860,17 +7927,17 @@ pub mod three_party_call {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
         /// Indicates the ID of the call that the agent is holding. It cannot be blank.
         ///
         /// Length: at least 1. Example: `1456402370-7`. Wire name: `callid`.
-        pub callid: String,
+        pub call_id: String,
         /// Call-associated data to be configured. It can be left empty. The maximum value is 16 KB.
         ///
         /// Unconfirmed: The 16 KB limit (bytes or characters, before or after encoding) is not expressed as a length.
         ///
         /// Wire name: `callappdata`.
-        pub callappdata: Option<String>,
+        pub call_app_data: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -7882,7 +7949,7 @@ pub mod three_party_call {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -7891,7 +7958,7 @@ pub mod three_party_call {
                 )?;
             }
             {
-                let value = &self.callid;
+                let value = &self.call_id;
                 BuildError::check_length(
                     "callid",
                     value,
@@ -7906,39 +7973,39 @@ pub mod three_party_call {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
-        callid: Option<String>,
-        callappdata: Option<String>,
+        agent_id: Option<String>,
+        call_id: Option<String>,
+        call_app_data: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// Indicates the ID of the call that the agent is holding. It cannot be blank.
         ///
         /// Required: `build` fails without it. Length: at least 1.
-        pub fn callid(mut self, value: impl Into<String>) -> Self {
-            self.callid = Some(value.into());
+        pub fn call_id(mut self, value: impl Into<String>) -> Self {
+            self.call_id = Some(value.into());
             self
         }
         /// Call-associated data to be configured. It can be left empty. The maximum value is 16 KB.
         ///
         /// Optional.
-        pub fn callappdata(mut self, value: impl Into<String>) -> Self {
-            self.callappdata = Some(value.into());
+        pub fn call_app_data(mut self, value: impl Into<String>) -> Self {
+            self.call_app_data = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
-                callid: BuildError::require(self.callid, "callid")?,
-                callappdata: self.callappdata,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
+                call_id: BuildError::require(self.call_id, "callid")?,
+                call_app_data: self.call_app_data,
             };
             request.validate()?;
             Ok(request)
@@ -7970,12 +8037,12 @@ pub mod three_party_call {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/voicecall/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/confjoin");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
-            parts.body_value("callid", self.callid.to_json());
-            if let Some(value) = &self.callappdata {
+            parts.body_value("callid", self.call_id.to_json());
+            if let Some(value) = &self.call_app_data {
                 parts.body_value("callappdata", value.to_json());
             }
             parts.finish()
@@ -8146,7 +8213,7 @@ pub mod transfer_conference_chair {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
         /// 待转移的目标座席工号。
         ///
         /// ID of the agent to whom the chairperson permission is to be transferred.
@@ -8166,7 +8233,7 @@ pub mod transfer_conference_chair {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -8180,15 +8247,15 @@ pub mod transfer_conference_chair {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
         dest_agent_no: Option<i64>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// 待转移的目标座席工号。
@@ -8204,7 +8271,7 @@ pub mod transfer_conference_chair {
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
                 dest_agent_no: BuildError::require(self.dest_agent_no, "destAgentNo")?,
             };
             request.validate()?;
@@ -8237,7 +8304,7 @@ pub mod transfer_conference_chair {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/applytoshiftpresident");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
@@ -8293,27 +8360,33 @@ pub mod transfer_conference_chair {
         /// `000-002`
         ///
         /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        E000_002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "000-002")]
+        InvalidParameter(::switchboard_runtime::response::ApiError),
         /// `100-006`
         ///
         /// The agent has not signed in (also returned on a GUID mismatch).
-        E100_006(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-006")]
+        NotSignedIn(::switchboard_runtime::response::ApiError),
         /// `100-007`
         ///
         /// Exception during the agent operation (WAS resource or internal error).
-        E100_007(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-007")]
+        AgentOperationException(::switchboard_runtime::response::ApiError),
         /// `101-001`
         ///
         /// The agent has no conference.
-        E101_001(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "101-001")]
+        NoConference(::switchboard_runtime::response::ApiError),
         /// `101-002`
         ///
         /// The agent is not the chairperson.
-        E101_002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "101-002")]
+        NotChair(::switchboard_runtime::response::ApiError),
         /// `101-005`
         ///
         /// The chairperson cannot transfer the chairperson role to itself.
-        E101_005(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "101-005")]
+        ChairCannotTransferToSelf(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
         /// A code or HTTP status the documentation does not list; the raw response is kept.
@@ -8326,9 +8399,10 @@ pub mod transfer_conference_chair {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" => E000_002,
-        "100-006" => E100_006, "100-007" => E100_007, "101-001" => E101_001, "101-002" =>
-        E101_002, "101-005" => E101_005 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
+        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
+        "101-001" => NoConference, "101-002" => NotChair, "101-005" =>
+        ChairCannotTransferToSelf }
     );
 }
 #[rustfmt::skip]
@@ -8385,11 +8459,11 @@ pub mod unhold_call {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
         /// Unique ID of a call.
         ///
         /// Example: `1456402370-7`. Wire name: `callid`.
-        pub callid: Option<String>,
+        pub call_id: Option<String>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -8401,7 +8475,7 @@ pub mod unhold_call {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -8415,30 +8489,30 @@ pub mod unhold_call {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
-        callid: Option<String>,
+        agent_id: Option<String>,
+        call_id: Option<String>,
     }
     impl RequestBuilder {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// Unique ID of a call.
         ///
         /// Optional.
-        pub fn callid(mut self, value: impl Into<String>) -> Self {
-            self.callid = Some(value.into());
+        pub fn call_id(mut self, value: impl Into<String>) -> Self {
+            self.call_id = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
-                callid: self.callid,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
+                call_id: self.call_id,
             };
             request.validate()?;
             Ok(request)
@@ -8470,10 +8544,10 @@ pub mod unhold_call {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/voicecall/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/gethold");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            if let Some(value) = &self.callid {
+            if let Some(value) = &self.call_id {
                 parts.query("callid", value.as_str());
             }
             parts.finish()
@@ -8632,7 +8706,7 @@ pub mod unhold_conference_participant {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
-        pub agentid: String,
+        pub agent_id: String,
         /// 地址类型。6:电话号码 9:座席工号
         ///
         /// Address type. 6: phone number; 9: agent ID.
@@ -8656,7 +8730,7 @@ pub mod unhold_conference_participant {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             {
-                let value = &self.agentid;
+                let value = &self.agent_id;
                 ::switchboard_runtime::validate::numeric_text(
                     "agentid",
                     value,
@@ -8680,7 +8754,7 @@ pub mod unhold_conference_participant {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        agentid: Option<String>,
+        agent_id: Option<String>,
         address_type: Option<UnholdConferenceParticipantAddressType>,
         address: Option<String>,
     }
@@ -8688,8 +8762,8 @@ pub mod unhold_conference_participant {
         /// Agent ID. The value ranges from 101 to 59999.
         ///
         /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agentid(mut self, value: impl Into<String>) -> Self {
-            self.agentid = Some(value.into());
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
             self
         }
         /// 地址类型。6:电话号码 9:座席工号
@@ -8717,7 +8791,7 @@ pub mod unhold_conference_participant {
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
             let request = Request {
-                agentid: BuildError::require(self.agentid, "agentid")?,
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
                 address_type: BuildError::require(self.address_type, "addressType")?,
                 address: BuildError::require(self.address, "address")?,
             };
@@ -8751,7 +8825,7 @@ pub mod unhold_conference_participant {
             );
             parts.operation(ID, &["Guid"]);
             parts.path("/resource/agentconf/");
-            parts.path_param(self.agentid.as_str());
+            parts.path_param(self.agent_id.as_str());
             parts.path("/unholdparticipant");
             parts.header("Content-Type", "application/json; charset=UTF-8")?;
             parts.json_body("application/json");
@@ -8808,23 +8882,28 @@ pub mod unhold_conference_participant {
         /// `000-002`
         ///
         /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        E000_002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "000-002")]
+        InvalidParameter(::switchboard_runtime::response::ApiError),
         /// `100-006`
         ///
         /// The agent has not signed in (also returned on a GUID mismatch).
-        E100_006(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-006")]
+        NotSignedIn(::switchboard_runtime::response::ApiError),
         /// `100-007`
         ///
         /// Exception during the agent operation (WAS resource or internal error).
-        E100_007(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "100-007")]
+        AgentOperationException(::switchboard_runtime::response::ApiError),
         /// `101-001`
         ///
         /// The agent has no conference.
-        E101_001(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "101-001")]
+        NoConference(::switchboard_runtime::response::ApiError),
         /// `101-002`
         ///
         /// The agent is not the chairperson.
-        E101_002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "101-002")]
+        NotChair(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
         /// A code or HTTP status the documentation does not list; the raw response is kept.
@@ -8837,26 +8916,26 @@ pub mod unhold_conference_participant {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" => E000_002,
-        "100-006" => E100_006, "100-007" => E100_007, "101-001" => E101_001, "101-002" =>
-        E101_002 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
+        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
+        "101-001" => NoConference, "101-002" => NotChair }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum UnholdConferenceParticipantAddressType {
         /// `6`: 电话号码 (phone number)
-        V6,
+        PhoneNumber,
         /// `9`: 座席工号 (agent ID)
-        V9,
+        AgentId,
         /// A value the documentation does not list, kept as received.
         UnknownValue(String),
     }
     impl From<String> for UnholdConferenceParticipantAddressType {
         fn from(value: String) -> Self {
             match value.as_str() {
-                "6" => Self::V6,
-                "9" => Self::V9,
+                "6" => Self::PhoneNumber,
+                "9" => Self::AgentId,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -8869,8 +8948,8 @@ pub mod unhold_conference_participant {
     impl From<UnholdConferenceParticipantAddressType> for String {
         fn from(value: UnholdConferenceParticipantAddressType) -> Self {
             match value {
-                UnholdConferenceParticipantAddressType::V6 => "6".to_owned(),
-                UnholdConferenceParticipantAddressType::V9 => "9".to_owned(),
+                UnholdConferenceParticipantAddressType::PhoneNumber => "6".to_owned(),
+                UnholdConferenceParticipantAddressType::AgentId => "9".to_owned(),
                 UnholdConferenceParticipantAddressType::UnknownValue(value) => value,
             }
         }

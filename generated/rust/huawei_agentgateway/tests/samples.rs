@@ -16,7 +16,7 @@ fn query(
 }
 #[rustfmt::skip]
 fn answer_agent_conference_success_request() -> client::answer_agent_conference::Request {
-    client::answer_agent_conference::Request::builder().agentid("101").build().unwrap()
+    client::answer_agent_conference::Request::builder().agent_id("101").build().unwrap()
 }
 #[rustfmt::skip]
 #[test]
@@ -48,7 +48,7 @@ fn answer_agent_conference_success() {
 }
 #[rustfmt::skip]
 fn answer_call_documented_request() -> client::answer_call::Request {
-    client::answer_call::Request::builder().agentid("101").build().unwrap()
+    client::answer_call::Request::builder().agent_id("101").build().unwrap()
 }
 #[rustfmt::skip]
 #[test]
@@ -81,7 +81,7 @@ fn answer_call_documented() {
 #[rustfmt::skip]
 fn change_participant_mode_success_request() -> client::change_participant_mode::Request {
     client::change_participant_mode::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .attribute(1i64)
         .address_type("9")
         .address("2002")
@@ -123,8 +123,8 @@ fn change_participant_mode_success() {
 #[rustfmt::skip]
 fn connect_held_call_documented_request() -> client::connect_held_call::Request {
     client::connect_held_call::Request::builder()
-        .agentid("101")
-        .callid("1456402370-7")
+        .agent_id("101")
+        .call_id("1456402370-7")
         .build()
         .unwrap()
 }
@@ -159,7 +159,7 @@ fn connect_held_call_documented() {
 #[rustfmt::skip]
 fn disconnect_party_success_request() -> client::disconnect_party::Request {
     client::disconnect_party::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .number("70093")
         .build()
         .unwrap()
@@ -194,7 +194,7 @@ fn disconnect_party_success() {
 }
 #[rustfmt::skip]
 fn hold_call_success_request() -> client::hold_call::Request {
-    client::hold_call::Request::builder().agentid("101").build().unwrap()
+    client::hold_call::Request::builder().agent_id("101").build().unwrap()
 }
 #[rustfmt::skip]
 #[test]
@@ -227,7 +227,7 @@ fn hold_call_success() {
 #[rustfmt::skip]
 fn hold_conference_participant_success_request() -> client::hold_conference_participant::Request {
     client::hold_conference_participant::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .address_type("9")
         .address("2002")
         .play_mode(2i64)
@@ -270,7 +270,7 @@ fn hold_conference_participant_success() {
 }
 #[rustfmt::skip]
 fn leave_agent_conference_success_request() -> client::leave_agent_conference::Request {
-    client::leave_agent_conference::Request::builder().agentid("101").build().unwrap()
+    client::leave_agent_conference::Request::builder().agent_id("101").build().unwrap()
 }
 #[rustfmt::skip]
 #[test]
@@ -302,7 +302,7 @@ fn leave_agent_conference_success() {
 }
 #[rustfmt::skip]
 fn leave_agent_conference_not_signed_in_request() -> client::leave_agent_conference::Request {
-    client::leave_agent_conference::Request::builder().agentid("101").build().unwrap()
+    client::leave_agent_conference::Request::builder().agent_id("101").build().unwrap()
 }
 #[rustfmt::skip]
 #[test]
@@ -329,12 +329,12 @@ fn leave_agent_conference_not_signed_in() {
         .unwrap();
     let error = op::parse_response(response).unwrap_err();
     assert_eq!(error.code(), Some("100-006"));
-    assert!(matches!(error, op::Error::E100_006(_)), "{error:?}");
+    assert!(matches!(error, op::Error::NotSignedIn(_)), "{error:?}");
     assert!(error.to_string().contains("100-006"));
 }
 #[rustfmt::skip]
 fn poll_events_participant_changed_request() -> client::poll_events::Request {
-    client::poll_events::Request::builder().agentid("154").build().unwrap()
+    client::poll_events::Request::builder().agent_id("154").build().unwrap()
 }
 #[rustfmt::skip]
 #[test]
@@ -369,7 +369,7 @@ fn poll_events_participant_changed() {
 }
 #[rustfmt::skip]
 fn query_hold_list_documented_request() -> client::query_hold_list::Request {
-    client::query_hold_list::Request::builder().agentid("101").build().unwrap()
+    client::query_hold_list::Request::builder().agent_id("101").build().unwrap()
 }
 #[rustfmt::skip]
 #[test]
@@ -402,7 +402,7 @@ fn query_hold_list_documented() {
 }
 #[rustfmt::skip]
 fn query_vdn_conference_ids_documented_request() -> client::query_vdn_conference_ids::Request {
-    client::query_vdn_conference_ids::Request::builder().agentid("101").build().unwrap()
+    client::query_vdn_conference_ids::Request::builder().agent_id("101").build().unwrap()
 }
 #[rustfmt::skip]
 #[test]
@@ -435,7 +435,7 @@ fn query_vdn_conference_ids_documented() {
 }
 #[rustfmt::skip]
 fn reject_agent_conference_documented_request() -> client::reject_agent_conference::Request {
-    client::reject_agent_conference::Request::builder().agentid("101").build().unwrap()
+    client::reject_agent_conference::Request::builder().agent_id("101").build().unwrap()
 }
 #[rustfmt::skip]
 #[test]
@@ -467,7 +467,7 @@ fn reject_agent_conference_documented() {
 }
 #[rustfmt::skip]
 fn release_agent_conference_documented_request() -> client::release_agent_conference::Request {
-    client::release_agent_conference::Request::builder().agentid("101").build().unwrap()
+    client::release_agent_conference::Request::builder().agent_id("101").build().unwrap()
 }
 #[rustfmt::skip]
 #[test]
@@ -500,7 +500,7 @@ fn release_agent_conference_documented() {
 #[rustfmt::skip]
 fn request_agent_conference_documented_request() -> client::request_agent_conference::Request {
     client::request_agent_conference::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .member_num(4i64)
         .conf_caller_no("10000")
         .time(50i64)
@@ -547,8 +547,8 @@ fn request_agent_conference_documented() {
 #[rustfmt::skip]
 fn three_party_call_success_request() -> client::three_party_call::Request {
     client::three_party_call::Request::builder()
-        .agentid("101")
-        .callid("1456402370-7")
+        .agent_id("101")
+        .call_id("1456402370-7")
         .build()
         .unwrap()
 }
@@ -587,7 +587,7 @@ fn three_party_call_success() {
 #[rustfmt::skip]
 fn transfer_conference_chair_documented_request() -> client::transfer_conference_chair::Request {
     client::transfer_conference_chair::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .dest_agent_no(2001i64)
         .build()
         .unwrap()
@@ -627,8 +627,8 @@ fn transfer_conference_chair_documented() {
 #[rustfmt::skip]
 fn unhold_call_success_request() -> client::unhold_call::Request {
     client::unhold_call::Request::builder()
-        .agentid("101")
-        .callid("1456402370-7")
+        .agent_id("101")
+        .call_id("1456402370-7")
         .build()
         .unwrap()
 }
@@ -665,7 +665,7 @@ fn unhold_call_success() {
 #[rustfmt::skip]
 fn unhold_conference_participant_documented_request() -> client::unhold_conference_participant::Request {
     client::unhold_conference_participant::Request::builder()
-        .agentid("101")
+        .agent_id("101")
         .address_type("9")
         .address("2002")
         .build()

@@ -25,7 +25,7 @@ mod answer_agent_conference {
             .without_auth()
             .build()?;
         let output = api::answer_agent_conference::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .send(&client)
             .await?;
         println!("{output:?}");
@@ -60,7 +60,7 @@ mod answer_call {
             .without_auth()
             .build()?;
         let output = api::answer_call::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .send(&client)
             .await?;
         println!("{output:?}");
@@ -95,7 +95,7 @@ mod change_participant_mode {
             .without_auth()
             .build()?;
         let output = api::change_participant_mode::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .attribute(1i64)
             .address_type("9")
             .address("2002")
@@ -133,8 +133,8 @@ mod connect_held_call {
             .without_auth()
             .build()?;
         let output = api::connect_held_call::Request::builder()
-            .agentid("101")
-            .callid("1456402370-7")
+            .agent_id("101")
+            .call_id("1456402370-7")
             .send(&client)
             .await?;
         println!("{output:?}");
@@ -169,7 +169,7 @@ mod disconnect_party {
             .without_auth()
             .build()?;
         let output = api::disconnect_party::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .number("70093")
             .send(&client)
             .await?;
@@ -205,7 +205,7 @@ mod hold_call {
             .without_auth()
             .build()?;
         let output = api::hold_call::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .send(&client)
             .await?;
         println!("{output:?}");
@@ -240,7 +240,7 @@ mod hold_conference_participant {
             .without_auth()
             .build()?;
         let output = api::hold_conference_participant::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .address_type("9")
             .address("2002")
             .play_mode(2i64)
@@ -279,7 +279,7 @@ mod leave_agent_conference {
             .without_auth()
             .build()?;
         let output = api::leave_agent_conference::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .send(&client)
             .await?;
         println!("{output:?}");
@@ -327,7 +327,7 @@ mod poll_events {
             .without_auth()
             .build()?;
         let output = api::poll_events::Request::builder()
-            .agentid("154")
+            .agent_id("154")
             .send(&client)
             .await?;
         println!("{output:?}");
@@ -366,7 +366,7 @@ mod query_hold_list {
             .without_auth()
             .build()?;
         let output = api::query_hold_list::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .send(&client)
             .await?;
         println!("{output:?}");
@@ -405,7 +405,7 @@ mod query_vdn_conference_ids {
             .without_auth()
             .build()?;
         let output = api::query_vdn_conference_ids::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .send(&client)
             .await?;
         println!("{output:?}");
@@ -440,7 +440,7 @@ mod reject_agent_conference {
             .without_auth()
             .build()?;
         let output = api::reject_agent_conference::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .send(&client)
             .await?;
         println!("{output:?}");
@@ -475,7 +475,7 @@ mod release_agent_conference {
             .without_auth()
             .build()?;
         let output = api::release_agent_conference::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .send(&client)
             .await?;
         println!("{output:?}");
@@ -510,7 +510,7 @@ mod request_agent_conference {
             .without_auth()
             .build()?;
         let output = api::request_agent_conference::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .member_num(4i64)
             .conf_caller_no("10000")
             .time(50i64)
@@ -552,8 +552,8 @@ mod three_party_call {
             .without_auth()
             .build()?;
         let output = api::three_party_call::Request::builder()
-            .agentid("101")
-            .callid("1456402370-7")
+            .agent_id("101")
+            .call_id("1456402370-7")
             .send(&client)
             .await?;
         println!("{output:?}");
@@ -588,7 +588,7 @@ mod transfer_conference_chair {
             .without_auth()
             .build()?;
         let output = api::transfer_conference_chair::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .dest_agent_no(2001i64)
             .send(&client)
             .await?;
@@ -624,8 +624,8 @@ mod unhold_call {
             .without_auth()
             .build()?;
         let output = api::unhold_call::Request::builder()
-            .agentid("101")
-            .callid("1456402370-7")
+            .agent_id("101")
+            .call_id("1456402370-7")
             .send(&client)
             .await?;
         println!("{output:?}");
@@ -660,7 +660,7 @@ mod unhold_conference_participant {
             .without_auth()
             .build()?;
         let output = api::unhold_conference_participant::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .address_type("9")
             .address("2002")
             .send(&client)
@@ -703,7 +703,7 @@ mod receiving_events {
             .without_auth()
             .build()?;
         let mut events = client
-            .events(api::poll_events::Request::builder().agentid("154").build()?);
+            .events(api::poll_events::Request::builder().agent_id("154").build()?);
         let event = events
             .next_of(api::leave_agent_conference::EVENTS)
             .await
@@ -730,14 +730,14 @@ mod testing_your_code {
         client
             .sign_in(
                 api::sign_in::Request::builder()
-                    .agentid("101")
+                    .agent_id("101")
                     .password("example")
-                    .phonenum("example")
+                    .phone_num("example")
                     .build()?,
             )
             .await?;
         let request = api::answer_agent_conference::Request::builder()
-            .agentid("101")
+            .agent_id("101")
             .build()?;
         client.answer_agent_conference(request.clone()).await?;
         let received = simulator.received::<api::answer_agent_conference::Request>();

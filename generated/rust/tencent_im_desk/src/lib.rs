@@ -351,10 +351,10 @@ pub static ERRORS: [::switchboard_runtime::response::ErrorInfo; 33usize] = [
 pub enum ServiceCode {
     /// `60002`: HTTP parse error; check the URL format.
     #[doc(alias = "60002")]
-    E60002,
+    HttpParseError,
     /// `60003`: JSON parse error in the HTTP request.
     #[doc(alias = "60003")]
-    E60003,
+    RequestJsonParseError,
     /// `60004`: Account or signature error in the request URL or body.
     #[doc(alias = "60004")]
     E60004,
@@ -363,40 +363,40 @@ pub enum ServiceCode {
     E60005,
     /// `60006`: SDKAppID is invalid.
     #[doc(alias = "60006")]
-    E60006,
+    InvalidSdkAppId,
     /// `60007`: REST API call frequency exceeds the limit (rate limited).
     #[doc(alias = "60007")]
-    E60007,
+    RestApiRateLimited,
     /// `60008`: Service request timed out, or the HTTP request format is wrong.
     #[doc(alias = "60008")]
-    E60008,
+    TimeoutOrBadRequestFormat,
     /// `60009`: Bad requested resource (URL).
     #[doc(alias = "60009")]
-    E60009,
+    BadResourceUrl,
     /// `60010`: The request requires App administrator permission.
     #[doc(alias = "60010")]
-    E60010,
+    AdminPermissionRequired,
     /// `60011`: SDKAppID request frequency exceeds the limit (rate limited).
     #[doc(alias = "60011")]
-    E60011,
+    SdkAppIdRateLimited,
     /// `60012`: SDKAppID is missing from the URL.
     #[doc(alias = "60012")]
-    E60012,
+    SdkAppIdMissing,
     /// `60013`: JSON parse error in the HTTP response.
     #[doc(alias = "60013")]
-    E60013,
+    ResponseJsonParseError,
     /// `60014`: Account exchange timed out.
     #[doc(alias = "60014")]
-    E60014,
+    AccountExchangeTimedOut,
     /// `60015`: Account type error in the request body (it must be a string).
     #[doc(alias = "60015")]
-    E60015,
+    AccountTypeError,
     /// `60016`: SDKAppID is disabled.
     #[doc(alias = "60016")]
-    E60016,
+    SdkAppIdDisabled,
     /// `60017`: The request is disabled.
     #[doc(alias = "60017")]
-    E60017,
+    RequestDisabled,
     /// `60018`: Requests are too frequent.
     #[doc(alias = "60018")]
     E60018,
@@ -405,70 +405,70 @@ pub enum ServiceCode {
     E60019,
     /// `60020`: The package has expired.
     #[doc(alias = "60020")]
-    E60020,
+    PackageExpired,
     /// `60021`: The caller's IP address is not allowed.
     #[doc(alias = "60021")]
-    E60021,
+    IpNotAllowed,
     /// `70001`: UserSig has expired; generate a new one (keep its validity at least 24 hours).
     #[doc(alias = "70001")]
-    E70001,
+    UserSigExpired,
     /// `70003`: UserSig could not be parsed.
     #[doc(alias = "70003")]
-    E70003,
+    UserSigUnparsable,
     /// `70009`: UserSig verification failed (likely signed with another application's key).
     #[doc(alias = "70009")]
-    E70009,
+    UserSigVerificationFailed,
     /// `70013`: The UserID in the request does not match the identifier in the UserSig.
     #[doc(alias = "70013")]
-    E70013,
+    UserIdMismatch,
     /// `70014`: The SDKAppID in the request does not match the one in the UserSig.
     #[doc(alias = "70014")]
-    E70014,
+    SdkAppIdMismatch,
     /// `70016`: Verification key not found (check the data center the application is in).
     #[doc(alias = "70016")]
-    E70016,
+    VerificationKeyNotFound,
     /// `70020`: SDKAppID not found.
     #[doc(alias = "70020")]
-    E70020,
+    SdkAppIdNotFound,
     /// `70050`: UserSig verification failed and the caller is rate limited; retry after 1 minute.
     #[doc(alias = "70050")]
-    E70050,
+    UserSigVerificationRateLimited,
     /// `70051`: The account is blacklisted.
     #[doc(alias = "70051")]
-    E70051,
+    AccountBlacklisted,
     /// `70107`: The account has not been imported.
     #[doc(alias = "70107")]
-    E70107,
+    AccountNotImported,
     /// `141000`: The application is not a desk (customer service) application.
     #[doc(alias = "141000")]
-    E141000,
+    NotDeskApplication,
     /// `141002`: Internal error; retry.
     #[doc(alias = "141002")]
-    E141002,
+    InternalError,
     /// `141004`: Invalid parameter.
     #[doc(alias = "141004")]
-    E141004,
+    InvalidParameter,
     /// `141001`: Failed to assign a human customer service agent. No available agents online.
     #[doc(alias = "141001")]
-    E141001,
+    NoAgentAvailable,
     /// `141003`: This session cannot be transferred to a live agent.
     #[doc(alias = "141003")]
-    E141003,
+    CannotTransferToHuman,
     /// `141011`: Agent is offline. Please check whether agent is online.
     #[doc(alias = "141011")]
-    E141011,
+    AgentOffline,
     /// `141012`: Agent has …
     #[doc(alias = "141012")]
     E141012,
     /// `141005`: Session does not exist or has completed.
     #[doc(alias = "141005")]
-    E141005,
+    SessionNotFound,
     /// `90001`: JSON format parsing failed. Check whether the request package conforms to the JSON Specification.
     #[doc(alias = "90001")]
-    E90001,
+    JsonParseFailed,
     /// `90002`: The MsgBody in the JSON format request packet does not match the message format description, or the MsgBody is not an Array type. See the definition of …
     #[doc(alias = "90002")]
-    E90002,
+    InvalidMsgBody,
     /// `90005`: Listed as a private error code of this API; its description was not captured (UNCONFIRMED, see `unconfirmed`).
     #[doc(alias = "90005")]
     E90005,
@@ -478,46 +478,46 @@ impl ServiceCode {
     /// The documented code `code` (as the vendor writes it); `None` when undocumented.
     pub fn from_code(code: &str) -> ::std::option::Option<Self> {
         match code {
-            "60002" => ::std::option::Option::Some(Self::E60002),
-            "60003" => ::std::option::Option::Some(Self::E60003),
+            "60002" => ::std::option::Option::Some(Self::HttpParseError),
+            "60003" => ::std::option::Option::Some(Self::RequestJsonParseError),
             "60004" => ::std::option::Option::Some(Self::E60004),
             "60005" => ::std::option::Option::Some(Self::E60005),
-            "60006" => ::std::option::Option::Some(Self::E60006),
-            "60007" => ::std::option::Option::Some(Self::E60007),
-            "60008" => ::std::option::Option::Some(Self::E60008),
-            "60009" => ::std::option::Option::Some(Self::E60009),
-            "60010" => ::std::option::Option::Some(Self::E60010),
-            "60011" => ::std::option::Option::Some(Self::E60011),
-            "60012" => ::std::option::Option::Some(Self::E60012),
-            "60013" => ::std::option::Option::Some(Self::E60013),
-            "60014" => ::std::option::Option::Some(Self::E60014),
-            "60015" => ::std::option::Option::Some(Self::E60015),
-            "60016" => ::std::option::Option::Some(Self::E60016),
-            "60017" => ::std::option::Option::Some(Self::E60017),
+            "60006" => ::std::option::Option::Some(Self::InvalidSdkAppId),
+            "60007" => ::std::option::Option::Some(Self::RestApiRateLimited),
+            "60008" => ::std::option::Option::Some(Self::TimeoutOrBadRequestFormat),
+            "60009" => ::std::option::Option::Some(Self::BadResourceUrl),
+            "60010" => ::std::option::Option::Some(Self::AdminPermissionRequired),
+            "60011" => ::std::option::Option::Some(Self::SdkAppIdRateLimited),
+            "60012" => ::std::option::Option::Some(Self::SdkAppIdMissing),
+            "60013" => ::std::option::Option::Some(Self::ResponseJsonParseError),
+            "60014" => ::std::option::Option::Some(Self::AccountExchangeTimedOut),
+            "60015" => ::std::option::Option::Some(Self::AccountTypeError),
+            "60016" => ::std::option::Option::Some(Self::SdkAppIdDisabled),
+            "60017" => ::std::option::Option::Some(Self::RequestDisabled),
             "60018" => ::std::option::Option::Some(Self::E60018),
             "60019" => ::std::option::Option::Some(Self::E60019),
-            "60020" => ::std::option::Option::Some(Self::E60020),
-            "60021" => ::std::option::Option::Some(Self::E60021),
-            "70001" => ::std::option::Option::Some(Self::E70001),
-            "70003" => ::std::option::Option::Some(Self::E70003),
-            "70009" => ::std::option::Option::Some(Self::E70009),
-            "70013" => ::std::option::Option::Some(Self::E70013),
-            "70014" => ::std::option::Option::Some(Self::E70014),
-            "70016" => ::std::option::Option::Some(Self::E70016),
-            "70020" => ::std::option::Option::Some(Self::E70020),
-            "70050" => ::std::option::Option::Some(Self::E70050),
-            "70051" => ::std::option::Option::Some(Self::E70051),
-            "70107" => ::std::option::Option::Some(Self::E70107),
-            "141000" => ::std::option::Option::Some(Self::E141000),
-            "141002" => ::std::option::Option::Some(Self::E141002),
-            "141004" => ::std::option::Option::Some(Self::E141004),
-            "141001" => ::std::option::Option::Some(Self::E141001),
-            "141003" => ::std::option::Option::Some(Self::E141003),
-            "141011" => ::std::option::Option::Some(Self::E141011),
+            "60020" => ::std::option::Option::Some(Self::PackageExpired),
+            "60021" => ::std::option::Option::Some(Self::IpNotAllowed),
+            "70001" => ::std::option::Option::Some(Self::UserSigExpired),
+            "70003" => ::std::option::Option::Some(Self::UserSigUnparsable),
+            "70009" => ::std::option::Option::Some(Self::UserSigVerificationFailed),
+            "70013" => ::std::option::Option::Some(Self::UserIdMismatch),
+            "70014" => ::std::option::Option::Some(Self::SdkAppIdMismatch),
+            "70016" => ::std::option::Option::Some(Self::VerificationKeyNotFound),
+            "70020" => ::std::option::Option::Some(Self::SdkAppIdNotFound),
+            "70050" => ::std::option::Option::Some(Self::UserSigVerificationRateLimited),
+            "70051" => ::std::option::Option::Some(Self::AccountBlacklisted),
+            "70107" => ::std::option::Option::Some(Self::AccountNotImported),
+            "141000" => ::std::option::Option::Some(Self::NotDeskApplication),
+            "141002" => ::std::option::Option::Some(Self::InternalError),
+            "141004" => ::std::option::Option::Some(Self::InvalidParameter),
+            "141001" => ::std::option::Option::Some(Self::NoAgentAvailable),
+            "141003" => ::std::option::Option::Some(Self::CannotTransferToHuman),
+            "141011" => ::std::option::Option::Some(Self::AgentOffline),
             "141012" => ::std::option::Option::Some(Self::E141012),
-            "141005" => ::std::option::Option::Some(Self::E141005),
-            "90001" => ::std::option::Option::Some(Self::E90001),
-            "90002" => ::std::option::Option::Some(Self::E90002),
+            "141005" => ::std::option::Option::Some(Self::SessionNotFound),
+            "90001" => ::std::option::Option::Some(Self::JsonParseFailed),
+            "90002" => ::std::option::Option::Some(Self::InvalidMsgBody),
             "90005" => ::std::option::Option::Some(Self::E90005),
             _ => ::std::option::Option::None,
         }
@@ -525,46 +525,46 @@ impl ServiceCode {
     /// The vendor's code, as text.
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::E60002 => "60002",
-            Self::E60003 => "60003",
+            Self::HttpParseError => "60002",
+            Self::RequestJsonParseError => "60003",
             Self::E60004 => "60004",
             Self::E60005 => "60005",
-            Self::E60006 => "60006",
-            Self::E60007 => "60007",
-            Self::E60008 => "60008",
-            Self::E60009 => "60009",
-            Self::E60010 => "60010",
-            Self::E60011 => "60011",
-            Self::E60012 => "60012",
-            Self::E60013 => "60013",
-            Self::E60014 => "60014",
-            Self::E60015 => "60015",
-            Self::E60016 => "60016",
-            Self::E60017 => "60017",
+            Self::InvalidSdkAppId => "60006",
+            Self::RestApiRateLimited => "60007",
+            Self::TimeoutOrBadRequestFormat => "60008",
+            Self::BadResourceUrl => "60009",
+            Self::AdminPermissionRequired => "60010",
+            Self::SdkAppIdRateLimited => "60011",
+            Self::SdkAppIdMissing => "60012",
+            Self::ResponseJsonParseError => "60013",
+            Self::AccountExchangeTimedOut => "60014",
+            Self::AccountTypeError => "60015",
+            Self::SdkAppIdDisabled => "60016",
+            Self::RequestDisabled => "60017",
             Self::E60018 => "60018",
             Self::E60019 => "60019",
-            Self::E60020 => "60020",
-            Self::E60021 => "60021",
-            Self::E70001 => "70001",
-            Self::E70003 => "70003",
-            Self::E70009 => "70009",
-            Self::E70013 => "70013",
-            Self::E70014 => "70014",
-            Self::E70016 => "70016",
-            Self::E70020 => "70020",
-            Self::E70050 => "70050",
-            Self::E70051 => "70051",
-            Self::E70107 => "70107",
-            Self::E141000 => "141000",
-            Self::E141002 => "141002",
-            Self::E141004 => "141004",
-            Self::E141001 => "141001",
-            Self::E141003 => "141003",
-            Self::E141011 => "141011",
+            Self::PackageExpired => "60020",
+            Self::IpNotAllowed => "60021",
+            Self::UserSigExpired => "70001",
+            Self::UserSigUnparsable => "70003",
+            Self::UserSigVerificationFailed => "70009",
+            Self::UserIdMismatch => "70013",
+            Self::SdkAppIdMismatch => "70014",
+            Self::VerificationKeyNotFound => "70016",
+            Self::SdkAppIdNotFound => "70020",
+            Self::UserSigVerificationRateLimited => "70050",
+            Self::AccountBlacklisted => "70051",
+            Self::AccountNotImported => "70107",
+            Self::NotDeskApplication => "141000",
+            Self::InternalError => "141002",
+            Self::InvalidParameter => "141004",
+            Self::NoAgentAvailable => "141001",
+            Self::CannotTransferToHuman => "141003",
+            Self::AgentOffline => "141011",
             Self::E141012 => "141012",
-            Self::E141005 => "141005",
-            Self::E90001 => "90001",
-            Self::E90002 => "90002",
+            Self::SessionNotFound => "141005",
+            Self::JsonParseFailed => "90001",
+            Self::InvalidMsgBody => "90002",
             Self::E90005 => "90005",
         }
     }
@@ -1321,23 +1321,29 @@ pub mod contact_user {
         /// `141000`: Calling this interface is not allowed for applications that are not desk applications.
         ///
         /// The application is not a desk (customer service) application.
-        E141000(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "141000")]
+        NotDeskApplication(::switchboard_runtime::response::ApiError),
         /// `141001`: Failed to assign a human customer service agent. No available agents online.
-        E141001(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "141001")]
+        NoAgentAvailable(::switchboard_runtime::response::ApiError),
         /// `141002`: Internal system error, please retry.
         ///
         /// Internal error; retry.
         ///
         /// Retryable.
-        E141002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "141002")]
+        InternalError(::switchboard_runtime::response::ApiError),
         /// `141003`: This session cannot be transferred to a live agent.
-        E141003(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "141003")]
+        CannotTransferToHuman(::switchboard_runtime::response::ApiError),
         /// `141004`: Invalid request parameters, please check and retry.
         ///
         /// Invalid parameter.
-        E141004(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "141004")]
+        InvalidParameter(::switchboard_runtime::response::ApiError),
         /// `141011`: Agent is offline. Please check whether agent is online.
-        E141011(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "141011")]
+        AgentOffline(::switchboard_runtime::response::ApiError),
         /// `141012`: Agent has …
         E141012(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
@@ -1352,9 +1358,10 @@ pub mod contact_user {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "141000" => E141000,
-        "141001" => E141001, "141002" => E141002, "141003" => E141003, "141004" =>
-        E141004, "141011" => E141011, "141012" => E141012 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "141000" =>
+        NotDeskApplication, "141001" => NoAgentAvailable, "141002" => InternalError,
+        "141003" => CannotTransferToHuman, "141004" => InvalidParameter, "141011" =>
+        AgentOffline, "141012" => E141012 }
     );
 }
 #[rustfmt::skip]
@@ -1940,7 +1947,8 @@ pub mod describe_chat_messages {
         /// `141000`
         ///
         /// The application is not a desk (customer service) application.
-        E141000(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "141000")]
+        NotDeskApplication(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
         /// A code or HTTP status the documentation does not list; the raw response is kept.
@@ -1953,7 +1961,8 @@ pub mod describe_chat_messages {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "141000" => E141000 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "141000" =>
+        NotDeskApplication }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3157,15 +3166,18 @@ pub mod end_session {
         /// Internal error, please retry.
         ///
         /// Retryable.
-        E141002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "141002")]
+        InternalError(::switchboard_runtime::response::ApiError),
         /// `141004`
         ///
         /// Invalid parameter.
-        E141004(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "141004")]
+        InvalidParameter(::switchboard_runtime::response::ApiError),
         /// `141005`
         ///
         /// Session does not exist or has completed.
-        E141005(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "141005")]
+        SessionNotFound(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
         /// A code or HTTP status the documentation does not list; the raw response is kept.
@@ -3178,8 +3190,8 @@ pub mod end_session {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "141002" => E141002,
-        "141004" => E141004, "141005" => E141005 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "141002" =>
+        InternalError, "141004" => InvalidParameter, "141005" => SessionNotFound }
     );
 }
 #[rustfmt::skip]
@@ -3428,13 +3440,16 @@ pub mod get_session_state {
         /// Internal error; retry.
         ///
         /// Retryable.
-        E141002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "141002")]
+        InternalError(::switchboard_runtime::response::ApiError),
         /// `141004`: Invalid parameter.
         ///
         /// Invalid parameter.
-        E141004(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "141004")]
+        InvalidParameter(::switchboard_runtime::response::ApiError),
         /// `141005`: Session does not exist …
-        E141005(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "141005")]
+        SessionNotFound(::switchboard_runtime::response::ApiError),
         /// A service-wide documented code that the endpoint's page does not list.
         Service(::switchboard_runtime::response::ApiError),
         /// A code or HTTP status the documentation does not list; the raw response is kept.
@@ -3447,8 +3462,8 @@ pub mod get_session_state {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "141002" => E141002,
-        "141004" => E141004, "141005" => E141005 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "141002" =>
+        InternalError, "141004" => InvalidParameter, "141005" => SessionNotFound }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -4320,9 +4335,11 @@ pub mod transfer_to_human {
     #[non_exhaustive]
     pub enum Error {
         /// `90001`: JSON format parsing failed. Check whether the request package conforms to the JSON Specification.
-        E90001(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "90001")]
+        JsonParseFailed(::switchboard_runtime::response::ApiError),
         /// `90002`: The MsgBody in the JSON format request packet does not match the message format description, or the MsgBody is not an Array type. See the definition of …
-        E90002(::switchboard_runtime::response::ApiError),
+        #[doc(alias = "90002")]
+        InvalidMsgBody(::switchboard_runtime::response::ApiError),
         /// `90005`
         ///
         /// Listed as a private error code of this API; its description was not captured (UNCONFIRMED, see `unconfirmed`).
@@ -4339,8 +4356,8 @@ pub mod transfer_to_human {
         Send(::switchboard_runtime::auth::SendError),
     }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "90001" => E90001,
-        "90002" => E90002, "90005" => E90005 }
+        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "90001" =>
+        JsonParseFailed, "90002" => InvalidMsgBody, "90005" => E90005 }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -622,9 +622,9 @@ mod testing_your_code {
         assert_eq!(received.len(), 1);
         simulator
             .endpoint::<api::contact_user::Request>()
-            .fail_with(api::contact_user::Error::E141000);
+            .fail_with(api::contact_user::Error::NotDeskApplication);
         let failed = client.contact_user(request).await;
-        assert!(matches!(failed, Err(api::contact_user::Error::E141000(_))));
+        assert!(matches!(failed, Err(api::contact_user::Error::NotDeskApplication(_))));
         Ok(())
     }
     #[tokio::test]
