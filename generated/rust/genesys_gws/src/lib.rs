@@ -1346,7 +1346,7 @@ pub mod testing {
         use crate::not_ready::Request as NotReady;
         ::switchboard_runtime::wire_object!(NotReady {});
         use crate::ready::Request as Ready;
-        ::switchboard_runtime::wire_object!(Ready { optional workmode = "workmode" });
+        ::switchboard_runtime::wire_object!(Ready { optional work_mode = "workmode" });
         use crate::remove_participant_from_conference::Request as RemoveParticipantFromConference;
         ::switchboard_runtime::wire_object!(
             RemoveParticipantFromConference { required id = "id", required participant =
@@ -3004,7 +3004,7 @@ pub mod ready {
         /// Unconfirmed: Listed on the 8.6.0 page only; the 8.5.2 revisions have no `workmode`.
         ///
         /// Wire name: `workmode`.
-        pub workmode: Option<ReadyWorkmode>,
+        pub work_mode: Option<ReadyWorkmode>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -3021,20 +3021,22 @@ pub mod ready {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        workmode: Option<ReadyWorkmode>,
+        work_mode: Option<ReadyWorkmode>,
     }
     impl RequestBuilder {
         /// This optional parameter specifies which workmode is applied to the Ready operation. Valid values are ManualIn and AutoIn.
         ///
         /// Optional.
-        pub fn workmode(mut self, value: impl Into<ReadyWorkmode>) -> Self {
-            self.workmode = Some(value.into());
+        pub fn work_mode(mut self, value: impl Into<ReadyWorkmode>) -> Self {
+            self.work_mode = Some(value.into());
             self
         }
         /// The request, once every required value is set and every constraint holds.
         #[inline]
         pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request { workmode: self.workmode };
+            let request = Request {
+                work_mode: self.work_mode,
+            };
             request.validate()?;
             Ok(request)
         }
@@ -3067,7 +3069,7 @@ pub mod ready {
             parts.path("/me/channels/voice");
             parts.json_body("application/json");
             parts.body_field("operationName", "Ready")?;
-            if let Some(value) = &self.workmode {
+            if let Some(value) = &self.work_mode {
                 parts.body_value("workmode", value.to_json());
             }
             parts.finish()
