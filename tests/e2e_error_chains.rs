@@ -91,7 +91,10 @@ async fn a_documented_code_without_message_displays_its_meaning_once() {
         .and_then(|i| i.meaning)
         .expect("101-007 has a documented meaning");
     assert!(
-        matches!(error, hw::leave_agent_conference::Error::ChairCannotLeave(_)),
+        matches!(
+            error,
+            hw::leave_agent_conference::Error::ChairCannotLeave(_)
+        ),
         "{error:?}"
     );
     assert_eq!(

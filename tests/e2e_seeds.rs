@@ -150,7 +150,9 @@ async fn huawei_leave_agent_conference_errors_decode_to_their_variants() {
         let documented: &[(&str, IsVariant<op::Error>)] = &[
             ("000-002", |e| matches!(e, op::Error::InvalidParameter(_))),
             ("100-006", |e| matches!(e, op::Error::NotSignedIn(_))),
-            ("100-007", |e| matches!(e, op::Error::AgentOperationException(_))),
+            ("100-007", |e| {
+                matches!(e, op::Error::AgentOperationException(_))
+            }),
             ("101-001", |e| matches!(e, op::Error::NoConference(_))),
             ("101-007", |e| matches!(e, op::Error::ChairCannotLeave(_))),
         ];
@@ -439,8 +441,12 @@ async fn tencent_end_session_errors_decode_to_their_variants() {
         // "Unless a network error occurs, the HTTP return code of this API is 200."
         let documented: &[(&str, bool, IsVariant<op::Error>)] = &[
             ("141002", true, |e| matches!(e, op::Error::InternalError(_))),
-            ("141004", false, |e| matches!(e, op::Error::InvalidParameter(_))),
-            ("141005", false, |e| matches!(e, op::Error::SessionNotFound(_))),
+            ("141004", false, |e| {
+                matches!(e, op::Error::InvalidParameter(_))
+            }),
+            ("141005", false, |e| {
+                matches!(e, op::Error::SessionNotFound(_))
+            }),
         ];
         let listed: Vec<&str> = op::ERRORS.iter().map(|i| i.code).collect();
         let covered: Vec<&str> = documented.iter().map(|(c, _, _)| *c).collect();

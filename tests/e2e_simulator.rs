@@ -121,7 +121,10 @@ async fn huawei_guid_is_issued_on_sign_in_rotated_on_poll_and_required() {
     sim.fail_with("leave_agent_conference", "101-007");
     let error = client.leave_agent_conference(leave()).await.unwrap_err();
     assert!(
-        matches!(error, hw::leave_agent_conference::Error::ChairCannotLeave(_)),
+        matches!(
+            error,
+            hw::leave_agent_conference::Error::ChairCannotLeave(_)
+        ),
         "{error:?}"
     );
     // The same, named by the endpoint's types: a variant that does not exist does not compile.

@@ -43,7 +43,9 @@ pub async fn leave_conference(
         Err(leave_agent_conference::Error::ChairCannotLeave(_)) => {
             return Ok(Departure::MustTransferChairFirst);
         }
-        Err(leave_agent_conference::Error::NoConference(_)) => return Ok(Departure::NotInConference),
+        Err(leave_agent_conference::Error::NoConference(_)) => {
+            return Ok(Departure::NotInConference);
+        }
         Err(other) => return Err(other.into()),
     }
     let confirmation = tokio::time::timeout(patience, async {
