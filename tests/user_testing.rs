@@ -256,3 +256,50 @@ fn service_codes_match_whichever_list_documents_them() {
     let here = Error::from_documented_code("100-006").unwrap();
     assert_eq!(other.service_code(), here.service_code());
 }
+
+#[tokio::test]
+async fn one_session_per_agent_over_one_transport() {
+    // The gateway gives each signed-in agent its own GUID.
+    let transport = std::sync::Arc::new(hw::transport::InMemoryTransport::from_fn(|request| {
+        let path = request.uri().path().to_owned();
+        let mut response = switchboard_runtime::http::Response::new(
+            r#"{"retcode":"0","message":"success","result":{}}"#.into(),
+        );
+        if let Some(agent) = path.strip_prefix("/agentgateway/resource/onlineagent/") {
+            let guid = format!("JSESSIONID=guid-{agent}");
+            response
+                .headers_mut()
+                .insert("Set-GUID", guid.parse().expect("a header value"));
+        }
+        Ok(response)
+    }));
+    let first = hw::Client::builder()
+        .base_url("http://agw.test/agentgateway")
+        .transport(std::sync::Arc::clone(&transport))
+        .build()
+        .unwrap();
+    // The second agent: same transport and options, its own session.
+    let second = first.with_auth(hw::auth::session_header().unwrap());
+    for (client, agent) in [(&first, "101"), (&second, "102")] {
+        hw::sign_in::Request::builder()
+            .agentid(agent)
+            .password(hw::Secret::new("pw"))
+            .phonenum("88001")
+            .send(client)
+            .await
+            .unwrap();
+    }
+    leave(&first, "101").await.unwrap();
+    leave(&second, "102").await.unwrap();
+    let guids: Vec<String> = transport
+        .requests()
+        .iter()
+        .filter(|r| r.uri().path().ends_with("/requestleaveagentconf"))
+        .map(|r| r.headers()["guid"].to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        guids,
+        ["guid-101", "guid-102"],
+        "neither overwrote the other"
+    );
+}

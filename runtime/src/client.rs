@@ -81,6 +81,15 @@ impl ClientCore {
         }
     }
 
+    /// A core with the same base URL, transport and options but its own auth scheme (and so
+    /// its own session): one per agent, sharing one connection pool.
+    pub fn with_auth(&self, auth: Arc<dyn Auth>) -> Self {
+        ClientCore {
+            auth,
+            ..self.clone()
+        }
+    }
+
     /// A core sharing transport and auth state whose calls retry under `policy`.
     pub fn with_retry(&self, policy: RetryPolicy) -> Self {
         self.with_options(CallOptions {

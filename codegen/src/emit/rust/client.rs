@@ -7,8 +7,9 @@ use super::docs::{code, markdown, vendor};
 use super::types::ident;
 use crate::model::{AuthScheme, Service};
 
-/// Emits `Client`, `ClientBuilder` and `pub mod auth`.
-pub fn emit_client(service: &Service) -> TokenStream {
+/// Emits `Client`, `ClientBuilder` and `pub mod auth`; `as_crate`: the code is a crate's
+/// `lib.rs` (its doc example names the crate), not a module included elsewhere.
+pub fn emit_client(service: &Service, as_crate: bool) -> TokenStream {
     let methods = service.endpoints.iter().map(|e| {
         let name = ident(&e.rust);
         let module = e.rust.trim_start_matches("r#");
@@ -56,7 +57,7 @@ pub fn emit_client(service: &Service) -> TokenStream {
     let default_auth = default_auth(service);
     let events = super::delivery::emit_client_events(service);
     let title = format!(" An async client of {}.", service.title);
-    let example = client_example(service);
+    let example = as_crate.then(|| client_example(service));
     quote! {
         #[doc = #title]
         ///
@@ -93,6 +94,14 @@ pub fn emit_client(service: &Service) -> TokenStream {
             /// `client.with_retry(RetryPolicy::disabled()).op(request)` for one call sent once.
             pub fn with_retry(&self, policy: ::switchboard_runtime::retry::RetryPolicy) -> Self {
                 Client { core: self.core.with_retry(policy) }
+            }
+
+            /// A client with its own auth scheme, and so its own session, sharing this one's
+            /// base URL, transport (connection pool) and call options. A client holds one
+            /// session (one signed-in agent): for several agents, one client per agent, e.g.
+            /// `client.with_auth(auth::<scheme>(..))` for each.
+            pub fn with_auth(&self, auth: impl ::switchboard_runtime::auth::Auth) -> Self {
+                Client { core: self.core.with_auth(::std::sync::Arc::new(auth)) }
             }
 
             /// A client sharing this one's state whose calls each end after `timeout`,

@@ -166,7 +166,7 @@ fn emit_lib(service: &Service, as_crate: bool) -> String {
                 .map(|endpoint| format_items(operation::emit_operation(service, endpoint)))
                 .collect()
         },
-        || format_items(client::emit_client(service)),
+        || format_items(client::emit_client(service, as_crate)),
     );
     modules.iter().for_each(|m| text.push_str(m));
     text.push_str(&client);

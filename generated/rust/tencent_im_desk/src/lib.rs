@@ -4502,6 +4502,15 @@ impl Client {
             core: self.core.with_retry(policy),
         }
     }
+    /// A client with its own auth scheme, and so its own session, sharing this one's
+    /// base URL, transport (connection pool) and call options. A client holds one
+    /// session (one signed-in agent): for several agents, one client per agent, e.g.
+    /// `client.with_auth(auth::<scheme>(..))` for each.
+    pub fn with_auth(&self, auth: impl ::switchboard_runtime::auth::Auth) -> Self {
+        Client {
+            core: self.core.with_auth(::std::sync::Arc::new(auth)),
+        }
+    }
     /// A client sharing this one's state whose calls each end after `timeout`,
     /// retries included (the attempt in flight is dropped; the call is not retried).
     pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
