@@ -282,9 +282,9 @@ async fn one_session_per_agent_over_one_transport() {
     let second = first.with_auth(hw::auth::session_header().unwrap());
     for (client, agent) in [(&first, "101"), (&second, "102")] {
         hw::sign_in::Request::builder()
-            .agentid(agent)
+            .agent_id(agent)
             .password(hw::Secret::new("pw"))
-            .phonenum("88001")
+            .phone_num("88001")
             .send(client)
             .await
             .unwrap();
