@@ -97,7 +97,7 @@ async fn huawei_guid_from_sign_in_and_polling() {
             .agent_id("101")
             .password("not-the-password")
             .phone_num("88880001")
-            .agent_type(huawei::sign_in::SignInAgenttype::PcPhoneVideo)
+            .agent_type(huawei::sign_in::SignInAgentType::PcPhoneVideo)
             .status(huawei::sign_in::SignInStatus::Busy)
             .auto_answer(false)
             .call_back_uri("https://agent.example.invalid/events")

@@ -62,6 +62,28 @@ pub fn variant_ident(value: &str) -> String {
     finish(ident, "V")
 }
 
+/// The type-name part a member contributes to the names of its inline types: from its
+/// spec-given Rust name (`rust_name: agent_type` → `AgentType`) when it has one, else from the
+/// wire name as always (so nothing else is renamed).
+pub fn member_type_ident(wire: &str, rust: &str) -> String {
+    let source = if rust == field_ident(wire) {
+        wire
+    } else {
+        rust
+    };
+    type_ident(source).trim_start_matches("r#").to_owned()
+}
+
+/// Whether rustdoc accepts `text` as a `#[doc(alias)]` (no quotes, backticks, tabs or line
+/// breaks, no spaces at the ends, not empty); other texts get no alias.
+pub fn doc_alias_ok(text: &str) -> bool {
+    !text.is_empty()
+        && text.trim() == text
+        && !text
+            .chars()
+            .any(|c| matches!(c, '"' | '\'' | '`' | '\t' | '\n' | '\r'))
+}
+
 /// An error enum variant for a vendor code: `NotExists.JobId` → `NotExistsJobId`,
 /// `000-002` → `E000_002`, `141005` → `E141005`.
 pub fn error_variant_ident(code: &str) -> String {

@@ -356,10 +356,7 @@ fn field(s: &spec::ServiceSpec, f: &FieldSpec, parent: &str) -> Field {
         .rust_name
         .as_ref()
         .map_or_else(|| naming::field_ident(&wire), |r| r.value.clone());
-    let inline_name = format!(
-        "{parent}{}",
-        naming::type_ident(&wire).trim_start_matches("r#")
-    );
+    let inline_name = format!("{parent}{}", naming::member_type_ident(&wire, &rust));
     Field {
         ty: ty(s, f, &inline_name),
         name: Name { wire, rust },

@@ -300,7 +300,8 @@ fn emit_service_code(service: &Service) -> TokenStream {
     // The code as a search alias, where it differs from the variant's name.
     let aliases = codes.iter().map(|e| {
         let text = e.code.to_string();
-        (text != e.rust.trim_start_matches("r#")).then(|| quote!(#[doc(alias = #text)]))
+        (text != e.rust.trim_start_matches("r#") && crate::naming::doc_alias_ok(&text))
+            .then(|| quote!(#[doc(alias = #text)]))
     });
     let docs = codes.iter().map(|e| {
         let meaning = e

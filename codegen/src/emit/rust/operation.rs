@@ -98,7 +98,7 @@ fn members<'a>(types: &mut Types<'_>, endpoint: &'a Endpoint) -> Vec<Member<'a>>
     for (field, location) in params.chain(body) {
         let hint = format!(
             "{prefix}{}",
-            naming::type_ident(&field.name.wire).trim_start_matches("r#")
+            naming::member_type_ident(&field.name.wire, &field.name.rust)
         );
         let ty = if field.secret {
             quote!(::switchboard_runtime::Secret)
@@ -649,8 +649,8 @@ fn emit_error(endpoint: &Endpoint) -> TokenStream {
         let docs = markdown(&text);
         // A variant named by the spec (`rust_name`) stays findable by its code.
         let code = e.code.to_string();
-        let alias =
-            (e.rust != naming::error_variant_ident(&code)).then(|| quote!(#[doc(alias = #code)]));
+        let alias = (e.rust != naming::error_variant_ident(&code) && naming::doc_alias_ok(&code))
+            .then(|| quote!(#[doc(alias = #code)]));
         quote!(#docs #alias)
     });
     let arms = endpoint.errors.iter().map(|e| {

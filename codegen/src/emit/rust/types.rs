@@ -176,7 +176,7 @@ impl<'a> Types<'a> {
         for field in fields {
             let hint = format!(
                 "{name}{}",
-                naming::type_ident(&field.name.wire).trim_start_matches("r#")
+                naming::member_type_ident(&field.name.wire, &field.name.rust)
             );
             let ty = if field.secret {
                 quote!(::switchboard_runtime::Secret)
@@ -259,7 +259,11 @@ impl<'a> Types<'a> {
                 Some(d) => format!("{}: {}", code(&shown), vendor(d)),
                 None => format!("{}.", code(&shown)),
             });
-            variants.push(quote!(#vdoc #variant,));
+            // A variant named by the spec (`rust_name`) stays findable by its wire value.
+            let alias = (value.rust != naming::variant_ident(&shown)
+                && naming::doc_alias_ok(&shown))
+            .then(|| quote!(#[doc(alias = #shown)]));
+            variants.push(quote!(#vdoc #alias #variant,));
             if integer {
                 let lit = value.value.as_i64().unwrap_or_default();
                 from_arms.push(quote!(#lit => Self::#variant,));

@@ -3004,7 +3004,7 @@ pub mod ready {
         /// Unconfirmed: Listed on the 8.6.0 page only; the 8.5.2 revisions have no `workmode`.
         ///
         /// Wire name: `workmode`.
-        pub work_mode: Option<ReadyWorkmode>,
+        pub work_mode: Option<ReadyWorkMode>,
     }
     impl Request {
         /// A builder; `build` checks required values and documented constraints.
@@ -3021,13 +3021,13 @@ pub mod ready {
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
     pub struct RequestBuilder {
-        work_mode: Option<ReadyWorkmode>,
+        work_mode: Option<ReadyWorkMode>,
     }
     impl RequestBuilder {
         /// This optional parameter specifies which workmode is applied to the Ready operation. Valid values are ManualIn and AutoIn.
         ///
         /// Optional.
-        pub fn work_mode(mut self, value: impl Into<ReadyWorkmode>) -> Self {
+        pub fn work_mode(mut self, value: impl Into<ReadyWorkMode>) -> Self {
             self.work_mode = Some(value.into());
             self
         }
@@ -3137,7 +3137,7 @@ pub mod ready {
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
-    pub enum ReadyWorkmode {
+    pub enum ReadyWorkMode {
         /// `ManualIn`.
         ManualIn,
         /// `AutoIn`.
@@ -3145,7 +3145,7 @@ pub mod ready {
         /// A value the documentation does not list, kept as received.
         UnknownValue(String),
     }
-    impl From<String> for ReadyWorkmode {
+    impl From<String> for ReadyWorkMode {
         fn from(value: String) -> Self {
             match value.as_str() {
                 "ManualIn" => Self::ManualIn,
@@ -3154,27 +3154,27 @@ pub mod ready {
             }
         }
     }
-    impl From<&str> for ReadyWorkmode {
+    impl From<&str> for ReadyWorkMode {
         fn from(value: &str) -> Self {
             Self::from(value.to_owned())
         }
     }
-    impl From<ReadyWorkmode> for String {
-        fn from(value: ReadyWorkmode) -> Self {
+    impl From<ReadyWorkMode> for String {
+        fn from(value: ReadyWorkMode) -> Self {
             match value {
-                ReadyWorkmode::ManualIn => "ManualIn".to_owned(),
-                ReadyWorkmode::AutoIn => "AutoIn".to_owned(),
-                ReadyWorkmode::UnknownValue(value) => value,
+                ReadyWorkMode::ManualIn => "ManualIn".to_owned(),
+                ReadyWorkMode::AutoIn => "AutoIn".to_owned(),
+                ReadyWorkMode::UnknownValue(value) => value,
             }
         }
     }
-    impl ::switchboard_runtime::wire::ToJson for ReadyWorkmode {
+    impl ::switchboard_runtime::wire::ToJson for ReadyWorkMode {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(&String::from(self.clone()))
         }
     }
-    impl ::switchboard_runtime::wire::FromJson for ReadyWorkmode {
+    impl ::switchboard_runtime::wire::FromJson for ReadyWorkMode {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
@@ -3183,7 +3183,7 @@ pub mod ready {
                 .map(Self::from)
         }
     }
-    ::switchboard_runtime::serde_via_json!(ReadyWorkmode);
+    ::switchboard_runtime::serde_via_json!(ReadyWorkMode);
 }
 #[rustfmt::skip]
 /// RemoveParticipantFromConference: Removes the specified participant from the conference call.

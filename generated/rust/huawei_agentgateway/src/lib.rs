@@ -1186,12 +1186,16 @@ pub mod events {
     #[non_exhaustive]
     pub enum AgentMediaEventStopRecordDoneRecordFormat {
         /// `0`: default voice format configured on the resource side
+        #[doc(alias = "0")]
         ResourceDefault,
         /// `1`: 24K VOX
+        #[doc(alias = "1")]
         Vox24k,
         /// `2`: 32K VOX
+        #[doc(alias = "2")]
         Vox32k,
         /// `3`: A-law
+        #[doc(alias = "3")]
         ALaw,
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
@@ -1297,8 +1301,10 @@ pub mod events {
     #[non_exhaustive]
     pub enum AgentOtherPhoneReleasePhoneState {
         /// `3`: on-hook by the platform
+        #[doc(alias = "3")]
         PlatformOnHook,
         /// `2`: on-hook by the agent
+        #[doc(alias = "2")]
         AgentOnHook,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
@@ -1372,18 +1378,25 @@ pub mod events {
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedChangeType {
         /// `0`: A participant joins a conference.
+        #[doc(alias = "0")]
         ParticipantJoined,
         /// `1`: A participant leaves a conference.
+        #[doc(alias = "1")]
         ParticipantLeft,
         /// `2`: A chairperson is changed.
+        #[doc(alias = "2")]
         ChairChanged,
         /// `3`: A participant is muted.
+        #[doc(alias = "3")]
         ParticipantMuted,
         /// `4`: A participant is unmuted.
+        #[doc(alias = "4")]
         ParticipantUnmuted,
         /// `5`: A participant is held.
+        #[doc(alias = "5")]
         ParticipantHeld,
         /// `6`: A participant is unheld.
+        #[doc(alias = "6")]
         ParticipantUnheld,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
@@ -1438,16 +1451,22 @@ pub mod events {
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedChangeReason {
         /// `0`: A participant proactively leaves a conference.
+        #[doc(alias = "0")]
         LeftProactively,
         /// `1`: A chairperson forcibly removes a participant from a conference.
+        #[doc(alias = "1")]
         RemovedByChair,
         /// `2`: A participant hangs up.
+        #[doc(alias = "2")]
         HungUp,
         /// `3`: A conference ends.
+        #[doc(alias = "3")]
         ConferenceEnded,
         /// `4`: A participant signs out of the conference.
+        #[doc(alias = "4")]
         SignedOut,
         /// `6`: A participant is forcibly removed from the conference due to other reasons.
+        #[doc(alias = "6")]
         RemovedOtherReason,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
@@ -1501,8 +1520,10 @@ pub mod events {
     #[non_exhaustive]
     pub enum AgentConfParticipantChangedParticipantType {
         /// `6`: phone number
+        #[doc(alias = "6")]
         PhoneNumber,
         /// `9`: agent ID
+        #[doc(alias = "9")]
         AgentId,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
@@ -1820,12 +1841,16 @@ pub mod events {
     #[non_exhaustive]
     pub enum AgentEventTalkingMediaAbility {
         /// `1`: 语音
+        #[doc(alias = "1")]
         Voice,
         /// `3`: 音视频
+        #[doc(alias = "3")]
         AudioVideo,
         /// `5`: 文字
+        #[doc(alias = "5")]
         Text,
         /// `6`: H5视频
+        #[doc(alias = "6")]
         H5Video,
         /// A value the documentation does not list, kept as received.
         UnknownValue(::std::string::String),
@@ -2854,8 +2879,10 @@ pub mod batch_add_participants {
     #[non_exhaustive]
     pub enum BatchAddParticipantsRequestAddressesItemAddressType {
         /// `6`: 电话号码 (phone number)
+        #[doc(alias = "6")]
         PhoneNumber,
         /// `9`: 座席工号 (agent ID)
+        #[doc(alias = "9")]
         AgentId,
         /// A value the documentation does not list, kept as received.
         UnknownValue(String),
@@ -2952,6 +2979,7 @@ pub mod batch_add_participants {
     #[non_exhaustive]
     pub enum BatchAddParticipantsPlayMode {
         /// `2`: 播放指定文件音
+        #[doc(alias = "2")]
         PlayFile,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
@@ -3226,8 +3254,10 @@ pub mod batch_remove_participants {
     #[non_exhaustive]
     pub enum BatchRemoveParticipantsRequestAddressesItemAddressType {
         /// `6`: 电话号码 (phone number)
+        #[doc(alias = "6")]
         PhoneNumber,
         /// `9`: 座席工号 (agent ID)
+        #[doc(alias = "9")]
         AgentId,
         /// A value the documentation does not list, kept as received.
         UnknownValue(String),
@@ -3658,12 +3688,16 @@ pub mod change_participant_mode {
     #[non_exhaustive]
     pub enum ChangeParticipantModeAttribute {
         /// `1`: 只能听,不能说 (listen only)
+        #[doc(alias = "1")]
         ListenOnly,
         /// `2`: 只能说,不能听 (talk only)
+        #[doc(alias = "2")]
         TalkOnly,
         /// `3`: 既能听,也能说 (listen and talk)
+        #[doc(alias = "3")]
         ListenAndTalk,
         /// `4`: 不能听,不能说 (neither)
+        #[doc(alias = "4")]
         NoListenNoTalk,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
@@ -3711,8 +3745,10 @@ pub mod change_participant_mode {
     #[non_exhaustive]
     pub enum ChangeParticipantModeAddressType {
         /// `6`: 电话号码 (phone number)
+        #[doc(alias = "6")]
         PhoneNumber,
         /// `9`: 座席工号 (agent ID)
+        #[doc(alias = "9")]
         AgentId,
         /// A value the documentation does not list, kept as received.
         UnknownValue(String),
@@ -4878,8 +4914,10 @@ pub mod hold_conference_participant {
     #[non_exhaustive]
     pub enum HoldConferenceParticipantAddressType {
         /// `6`: 电话号码 (phone number)
+        #[doc(alias = "6")]
         PhoneNumber,
         /// `9`: 座席工号 (agent ID)
+        #[doc(alias = "9")]
         AgentId,
         /// A value the documentation does not list, kept as received.
         UnknownValue(String),
@@ -4928,6 +4966,7 @@ pub mod hold_conference_participant {
     #[non_exhaustive]
     pub enum HoldConferenceParticipantPlayMode {
         /// `2`: 播放指定文件音
+        #[doc(alias = "2")]
         PlayFile,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
@@ -6941,6 +6980,7 @@ pub mod request_agent_conference {
     #[non_exhaustive]
     pub enum RequestAgentConferencePlayMode {
         /// `2`: 播放指定文件音
+        #[doc(alias = "2")]
         PlayFile,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
@@ -7096,7 +7136,7 @@ pub mod sign_in {
         /// Agent type.
         ///
         /// Default: `4`. Wire name: `agenttype`.
-        pub agent_type: Option<SignInAgenttype>,
+        pub agent_type: Option<SignInAgentType>,
         /// State after sign-in.
         ///
         /// Default: `4`. Wire name: `status`.
@@ -7216,7 +7256,7 @@ pub mod sign_in {
         auto_answer: Option<bool>,
         auto_enter_idle: Option<bool>,
         release_phone: Option<bool>,
-        agent_type: Option<SignInAgenttype>,
+        agent_type: Option<SignInAgentType>,
         status: Option<SignInStatus>,
         ip: Option<String>,
         entry_ip: Option<String>,
@@ -7277,7 +7317,7 @@ pub mod sign_in {
         /// Agent type.
         ///
         /// Optional.
-        pub fn agent_type(mut self, value: impl Into<SignInAgenttype>) -> Self {
+        pub fn agent_type(mut self, value: impl Into<SignInAgentType>) -> Self {
             self.agent_type = Some(value.into());
             self
         }
@@ -7548,15 +7588,17 @@ pub mod sign_in {
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
-    pub enum SignInAgenttype {
+    pub enum SignInAgentType {
         /// `4`: pc+phone
+        #[doc(alias = "4")]
         PcPhone,
         /// `11`: pc+phone video
+        #[doc(alias = "11")]
         PcPhoneVideo,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
-    impl From<i64> for SignInAgenttype {
+    impl From<i64> for SignInAgentType {
         fn from(value: i64) -> Self {
             match value {
                 4i64 => Self::PcPhone,
@@ -7565,22 +7607,22 @@ pub mod sign_in {
             }
         }
     }
-    impl From<SignInAgenttype> for i64 {
-        fn from(value: SignInAgenttype) -> Self {
+    impl From<SignInAgentType> for i64 {
+        fn from(value: SignInAgentType) -> Self {
             match value {
-                SignInAgenttype::PcPhone => 4i64,
-                SignInAgenttype::PcPhoneVideo => 11i64,
-                SignInAgenttype::UnknownValue(value) => value,
+                SignInAgentType::PcPhone => 4i64,
+                SignInAgentType::PcPhoneVideo => 11i64,
+                SignInAgentType::UnknownValue(value) => value,
             }
         }
     }
-    impl ::switchboard_runtime::wire::ToJson for SignInAgenttype {
+    impl ::switchboard_runtime::wire::ToJson for SignInAgentType {
         #[inline]
         fn to_json(&self) -> ::switchboard_runtime::serde_json::Value {
             ::switchboard_runtime::wire::ToJson::to_json(&i64::from(self.clone()))
         }
     }
-    impl ::switchboard_runtime::wire::FromJson for SignInAgenttype {
+    impl ::switchboard_runtime::wire::FromJson for SignInAgentType {
         #[inline]
         fn from_json(
             value: ::switchboard_runtime::serde_json::Value,
@@ -7589,16 +7631,19 @@ pub mod sign_in {
                 .map(Self::from)
         }
     }
-    ::switchboard_runtime::serde_via_json!(SignInAgenttype);
+    ::switchboard_runtime::serde_via_json!(SignInAgentType);
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum SignInStatus {
         /// `3`: busy
+        #[doc(alias = "3")]
         Busy,
         /// `4`: idle (default)
+        #[doc(alias = "4")]
         Idle,
         /// `5`: wrap-up
+        #[doc(alias = "5")]
         WrapUp,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
@@ -8925,8 +8970,10 @@ pub mod unhold_conference_participant {
     #[non_exhaustive]
     pub enum UnholdConferenceParticipantAddressType {
         /// `6`: 电话号码 (phone number)
+        #[doc(alias = "6")]
         PhoneNumber,
         /// `9`: 座席工号 (agent ID)
+        #[doc(alias = "9")]
         AgentId,
         /// A value the documentation does not list, kept as received.
         UnknownValue(String),

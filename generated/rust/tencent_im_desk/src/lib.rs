@@ -1969,8 +1969,10 @@ pub mod describe_chat_messages {
     #[non_exhaustive]
     pub enum DescribeChatMessagesOrder {
         /// `1`: From morning to evening (1为从早到晚).
+        #[doc(alias = "1")]
         OldestFirst,
         /// `2`: From evening to morning (2为从晚到早). Default.
+        #[doc(alias = "2")]
         NewestFirst,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
@@ -2014,10 +2016,13 @@ pub mod describe_chat_messages {
     #[non_exhaustive]
     pub enum DescribeChatMessagesOutputMessagesItemFromAccountRole {
         /// `1`: User Message (用户消息)
+        #[doc(alias = "1")]
         User,
         /// `2`: Agent message (客服消息)
+        #[doc(alias = "2")]
         Agent,
         /// `3`: System management messages (系统管理消息)
+        #[doc(alias = "3")]
         System,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
