@@ -4042,14 +4042,15 @@ pub mod send_stream_msg {
     #[non_exhaustive]
     pub enum SendStreamMsgFinish {
         /// `1`: Last call; the streaming output has stopped.
-        V1,
+        #[doc(alias = "1")]
+        LastCall,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
     impl From<i64> for SendStreamMsgFinish {
         fn from(value: i64) -> Self {
             match value {
-                1i64 => Self::V1,
+                1i64 => Self::LastCall,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -4057,7 +4058,7 @@ pub mod send_stream_msg {
     impl From<SendStreamMsgFinish> for i64 {
         fn from(value: SendStreamMsgFinish) -> Self {
             match value {
-                SendStreamMsgFinish::V1 => 1i64,
+                SendStreamMsgFinish::LastCall => 1i64,
                 SendStreamMsgFinish::UnknownValue(value) => value,
             }
         }
@@ -4369,17 +4370,19 @@ pub mod transfer_to_human {
     #[non_exhaustive]
     pub enum TransferToHumanSendTipIfNoAgentOnline {
         /// `0`: Not to send.
-        V0,
+        #[doc(alias = "0")]
+        DoNotSend,
         /// `1`: Send.
-        V1,
+        #[doc(alias = "1")]
+        Send,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
     impl From<i64> for TransferToHumanSendTipIfNoAgentOnline {
         fn from(value: i64) -> Self {
             match value {
-                0i64 => Self::V0,
-                1i64 => Self::V1,
+                0i64 => Self::DoNotSend,
+                1i64 => Self::Send,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -4387,8 +4390,8 @@ pub mod transfer_to_human {
     impl From<TransferToHumanSendTipIfNoAgentOnline> for i64 {
         fn from(value: TransferToHumanSendTipIfNoAgentOnline) -> Self {
             match value {
-                TransferToHumanSendTipIfNoAgentOnline::V0 => 0i64,
-                TransferToHumanSendTipIfNoAgentOnline::V1 => 1i64,
+                TransferToHumanSendTipIfNoAgentOnline::DoNotSend => 0i64,
+                TransferToHumanSendTipIfNoAgentOnline::Send => 1i64,
                 TransferToHumanSendTipIfNoAgentOnline::UnknownValue(value) => value,
             }
         }
@@ -4415,17 +4418,19 @@ pub mod transfer_to_human {
     #[non_exhaustive]
     pub enum OutputIsInQueue {
         /// `0`: Not queuing.
-        V0,
+        #[doc(alias = "0")]
+        NotQueuing,
         /// `1`: Queuing.
-        V1,
+        #[doc(alias = "1")]
+        Queuing,
         /// A value the documentation does not list, kept as received.
         UnknownValue(i64),
     }
     impl From<i64> for OutputIsInQueue {
         fn from(value: i64) -> Self {
             match value {
-                0i64 => Self::V0,
-                1i64 => Self::V1,
+                0i64 => Self::NotQueuing,
+                1i64 => Self::Queuing,
                 _ => Self::UnknownValue(value),
             }
         }
@@ -4433,8 +4438,8 @@ pub mod transfer_to_human {
     impl From<OutputIsInQueue> for i64 {
         fn from(value: OutputIsInQueue) -> Self {
             match value {
-                OutputIsInQueue::V0 => 0i64,
-                OutputIsInQueue::V1 => 1i64,
+                OutputIsInQueue::NotQueuing => 0i64,
+                OutputIsInQueue::Queuing => 1i64,
                 OutputIsInQueue::UnknownValue(value) => value,
             }
         }
