@@ -148,3 +148,30 @@ fn a_removed_endpoint_is_breaking_and_an_added_one_is_not() {
         "{report}"
     );
 }
+
+/// The emitter lists the public items from the syn trees of each part of `lib.rs` as it formats
+/// them; the listing is the same as one read from the whole formatted file.
+#[test]
+fn the_listing_gathered_part_by_part_is_the_listing_of_the_whole_file() {
+    let generated = root().join("generated/rust");
+    let mut crates = 0;
+    for dir in fs::read_dir(&generated).expect("generated/rust") {
+        let dir = dir.expect("entry").path();
+        let lib = fs::read_to_string(dir.join("src/lib.rs")).expect("lib.rs");
+        let on_disk = fs::read_to_string(dir.join("public-api.txt")).expect("listing");
+        let name = on_disk
+            .lines()
+            .next()
+            .and_then(|l| l.split("The public Rust API of ").nth(1))
+            .map(|rest| rest.trim_end_matches(','))
+            .expect("the header names the crate");
+        assert_eq!(
+            switchboard_codegen::public_api::listing(name, &lib),
+            on_disk,
+            "{}",
+            dir.display()
+        );
+        crates += 1;
+    }
+    assert!(crates >= 4, "every vendor crate is compared");
+}

@@ -46,9 +46,9 @@ pub fn emit_rust(model: &crate::model::Model, out: &mut Outputs) {
         let lib = emit_lib(service, true);
         out.add(
             format!("{dir}/{}", crate::public_api::FILE),
-            crate::public_api::listing(&service.crate_name, &lib),
+            lib.api.render(&service.crate_name),
         );
-        out.add(format!("{dir}/src/lib.rs"), lib);
+        out.add(format!("{dir}/src/lib.rs"), lib.text);
         out.add(
             format!("{dir}/tests/samples.rs"),
             format(samples::emit_sample_tests(service)),
@@ -67,7 +67,7 @@ pub fn emit_rust(model: &crate::model::Model, out: &mut Outputs) {
 /// The client of one service as a single module file, for `include!` from a build script's
 /// `OUT_DIR` (no inner attributes, which `include!` cannot take).
 pub fn emit_module(service: &Service) -> String {
-    emit_lib(service, false)
+    emit_lib(service, false).text
 }
 
 /// A whole generated file: the header line, then the formatted items.
@@ -75,9 +75,27 @@ fn format(tokens: TokenStream) -> String {
     format!("{HEADER}\n{}", format_items(tokens))
 }
 
+/// Formatted items and the public API they declare.
+struct Formatted {
+    text: String,
+    api: crate::public_api::Items,
+}
+
+impl Formatted {
+    fn push(&mut self, part: Formatted) {
+        self.text.push_str(&part.text);
+        self.api.extend(part.api);
+    }
+}
+
 /// Formats a sequence of items (prettyplease prints each item on its own, so formatting a
 /// file's items in several runs and joining the texts gives the same bytes as one run).
 fn format_items(tokens: TokenStream) -> String {
+    format_part(tokens).text
+}
+
+/// [`format_items`], also listing the public items from the same syn trees.
+fn format_part(tokens: TokenStream) -> Formatted {
     // Parsed without keeping a copy: parsing a clone of a token stream this large deep-copies
     // every group (copy-on-write) and costs about as much as the parse itself.
     let mut file: syn::File = match syn::parse2(tokens) {
@@ -92,7 +110,10 @@ fn format_items(tokens: TokenStream) -> String {
             attrs.insert(0, skip.clone());
         }
     }
-    prettyplease::unparse(&file)
+    Formatted {
+        text: prettyplease::unparse(&file),
+        api: crate::public_api::Items::of(&file.items),
+    }
 }
 
 fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
@@ -119,7 +140,7 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
 /// on every core (rayon's work stealing; the texts are joined in endpoint order, so the bytes do
 /// not depend on the number of threads), one module at a time per thread, which also bounds the
 /// memory the token trees take.
-fn emit_lib(service: &Service, as_crate: bool) -> String {
+fn emit_lib(service: &Service, as_crate: bool) -> Formatted {
     let header = if as_crate {
         emit_header(service)
     } else {
@@ -146,9 +167,11 @@ fn emit_lib(service: &Service, as_crate: bool) -> String {
     } else {
         quote!()
     };
-    let mut text = String::from(HEADER);
-    text.push('\n');
-    text.push_str(&format_items(quote! {
+    let mut lib = Formatted {
+        text: format!("{HEADER}\n"),
+        api: Default::default(),
+    };
+    lib.push(format_part(quote! {
         #header
         #data
         #envelope
@@ -157,20 +180,20 @@ fn emit_lib(service: &Service, as_crate: bool) -> String {
         #readme
         #testing
     }));
-    let (modules, client): (Vec<String>, String) = rayon::join(
+    let (modules, client): (Vec<Formatted>, Formatted) = rayon::join(
         || {
             use rayon::prelude::*;
             service
                 .endpoints
                 .par_iter()
-                .map(|endpoint| format_items(operation::emit_operation(service, endpoint)))
+                .map(|endpoint| format_part(operation::emit_operation(service, endpoint)))
                 .collect()
         },
-        || format_items(client::emit_client(service, as_crate)),
+        || format_part(client::emit_client(service, as_crate)),
     );
-    modules.iter().for_each(|m| text.push_str(m));
-    text.push_str(&client);
-    text
+    modules.into_iter().for_each(|m| lib.push(m));
+    lib.push(client);
+    lib
 }
 
 fn emit_header(service: &Service) -> TokenStream {
