@@ -37,12 +37,17 @@ pub fn workspace_root() -> PathBuf {
 pub fn phases(
     specs_dir: &Path,
     out_dir: &Path,
+    cache: Option<&Path>,
 ) -> Result<Vec<(&'static str, std::time::Duration)>, Box<dyn std::error::Error>> {
     use std::time::Instant;
+    use switchboard_codegen::cache::Memo;
     use switchboard_codegen::{check, emit, model, spec, write};
     let mut times = Vec::new();
     let t = Instant::now();
-    let set = spec::load_dir(specs_dir).map_err(|_| "the specs do not load")?;
+    let memo = cache.map_or_else(Memo::off, Memo::load);
+    times.push(("read cache", t.elapsed()));
+    let t = Instant::now();
+    let set = spec::load_dir_with(specs_dir, &memo).map_err(|_| "the specs do not load")?;
     times.push(("load (read + parse YAML)", t.elapsed()));
     let t = Instant::now();
     check::check(&set).map_err(|_| "the specs have errors")?;
@@ -58,13 +63,18 @@ pub fn phases(
     emit::openapi::emit_openapi(&model, emit::openapi::Version::V3_1, &mut outputs);
     times.push(("emit OpenAPI", t.elapsed()));
     let t = Instant::now();
-    emit::rust::emit_rust(&model, &mut outputs);
+    emit::rust::emit_rust_with(&model, &mut outputs, &memo);
     times.push(("emit Rust", t.elapsed()));
     let t = Instant::now();
-    emit::markdown::emit_markdown(&model, &mut outputs);
+    emit::markdown::emit_markdown_with(&model, &mut outputs, &memo);
     times.push(("emit Markdown", t.elapsed()));
     let t = Instant::now();
     write::write(out_dir, &outputs)?;
     times.push(("write", t.elapsed()));
+    let t = Instant::now();
+    if let Some(file) = cache {
+        memo.save(file)?;
+    }
+    times.push(("save cache", t.elapsed()));
     Ok(times)
 }

@@ -5,6 +5,7 @@
 //! ([`emit`]) → [`write`]. Emitters are pure functions of the model and never see YAML.
 #![deny(missing_docs)]
 
+pub mod cache;
 pub mod check;
 pub mod diag;
 pub mod emit;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use switchboard_codegen::cache::Location;
 use switchboard_codegen::emit::openapi::{Dispatch, Version};
 use switchboard_codegen::public_api::ApiChanges;
 use switchboard_codegen::{Builder, Error};
@@ -31,6 +32,14 @@ struct Cli {
     /// operation per endpoint under a `<path>;<name>=<value>` key that is not the wire path).
     #[arg(long, global = true, value_name = "FORM", default_value = "merged")]
     openapi_dispatch: OpenApiDispatch,
+    /// Keep the output cache in this folder instead of the system cache folder
+    /// (`~/.cache/switchboard-codegen` on Linux). The cache is never needed: it lets a run
+    /// after an edit redo only the edited files' work, with the same output.
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "no_cache")]
+    cache_dir: Option<PathBuf>,
+    /// Compute everything from the specs, reading and writing no cache.
+    #[arg(long, global = true)]
+    no_cache: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -73,7 +82,13 @@ fn main() -> ExitCode {
         }
     };
     let root = workspace_root();
+    let cache = match (cli.no_cache, cli.cache_dir) {
+        (true, _) => Location::Off,
+        (false, Some(dir)) => Location::Dir(dir),
+        (false, None) => Location::System,
+    };
     let builder = Builder::new()
+        .cache(cache)
         .specs_dir(cli.specs.unwrap_or_else(|| root.join("specs")))
         .out_dir(cli.out.unwrap_or_else(|| root.join("generated")))
         .openapi_version(match cli.openapi_version {

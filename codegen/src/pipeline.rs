@@ -3,6 +3,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::cache::{Location, Memo};
 use crate::diag::{self, Diagnostic, SourceMap};
 use crate::emit::openapi::Version as OpenApiVersion;
 use crate::emit::{self, Outputs};
@@ -60,6 +61,7 @@ pub struct Builder {
     specs: PathBuf,
     out: PathBuf,
     openapi: emit::openapi::Options,
+    cache: Location,
     fault: Option<Fault>,
 }
 
@@ -69,6 +71,7 @@ impl Default for Builder {
             specs: PathBuf::from("specs"),
             out: PathBuf::from("generated"),
             openapi: emit::openapi::Options::default(),
+            cache: Location::Off,
             fault: None,
         }
     }
@@ -108,6 +111,14 @@ impl Builder {
         self
     }
 
+    /// Where to keep the output cache ([`Location::Off`] by default; the CLI uses
+    /// [`Location::System`]). With a cache, a run after a one-file edit parses that file and
+    /// formats that endpoint's Rust only; the output is the same bytes either way.
+    pub fn cache(mut self, cache: Location) -> Self {
+        self.cache = cache;
+        self
+    }
+
     /// Test hook, not part of the API: the run fails while producing the `n`-th file it has
     /// to write (0-based, in path order; an I/O error), after the files before it were
     /// written to temporaries, as if an emitter or the file system had failed there. The tests
@@ -137,11 +148,32 @@ impl Builder {
 
     /// Loads, checks and lowers the specs.
     pub fn validate(&self) -> Result<Model, Error> {
-        on_every_core(|| self.validate_here())
+        let memo = self.memo();
+        let model = on_every_core(|| self.validate_here(&memo))?;
+        self.keep(&memo);
+        Ok(model)
     }
 
-    fn validate_here(&self) -> Result<Model, Error> {
-        let set = spec::load_dir(&self.specs).map_err(|e| match e {
+    /// The cache file of this pair of folders, if caching is on.
+    fn cache_file(&self) -> Option<PathBuf> {
+        self.cache.file(&self.specs, &self.out)
+    }
+
+    fn memo(&self) -> Memo {
+        self.cache_file()
+            .map_or_else(Memo::off, |file| Memo::load(&file))
+    }
+
+    /// Saves the cache after a successful run. A cache that cannot be written only costs the
+    /// next run its speed, so that is not an error of this one.
+    fn keep(&self, memo: &Memo) {
+        if let Some(file) = self.cache_file() {
+            let _ = memo.save(&file);
+        }
+    }
+
+    fn validate_here(&self, memo: &Memo) -> Result<Model, Error> {
+        let set = spec::load_dir_with(&self.specs, memo).map_err(|e| match e {
             LoadError::Io(io) => Error::Io {
                 path: io.path,
                 error: io.error,
@@ -162,11 +194,14 @@ impl Builder {
 
     /// Runs every phase and returns the files, writing nothing.
     pub fn build(&self) -> Result<(Model, Outputs), Error> {
-        on_every_core(|| {
-            let model = self.validate_here()?;
-            let outputs = emit_all_with(&model, self.openapi);
+        let memo = self.memo();
+        let built = on_every_core(|| {
+            let model = self.validate_here(&memo)?;
+            let outputs = emit_all_cached(&model, self.openapi, &memo);
             Ok((model, outputs))
-        })
+        })?;
+        self.keep(&memo);
+        Ok(built)
     }
 
     /// Regenerates the output folder; returns what changed. On any error nothing is changed.
@@ -251,6 +286,9 @@ impl Builder {
                 .get(&rel)
                 .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
                 .unwrap_or_default();
+            if old == new {
+                continue;
+            }
             let diff = public_api::compare(&crate_name, &old, &new);
             if !diff.is_empty() {
                 changes.push(diff);
@@ -266,7 +304,7 @@ impl Builder {
     /// `emit_rerun` is set (as a build script wants).
     pub fn compile_rust(&self, emit_rerun: bool) -> Result<Vec<PathBuf>, Error> {
         let outputs = on_every_core(|| {
-            let model = self.validate_here()?;
+            let model = self.validate_here(&Memo::off())?;
             let mut outputs = Outputs::default();
             for service in &model.services {
                 outputs.add(
@@ -322,6 +360,15 @@ pub fn emit_all(model: &Model) -> Outputs {
 /// emitter spreads its endpoint modules over every core); each writes its own files, and the
 /// union is the same whatever the order they finish in.
 pub fn emit_all_with(model: &Model, openapi: impl Into<emit::openapi::Options>) -> Outputs {
+    emit_all_cached(model, openapi, &Memo::off())
+}
+
+/// [`emit_all_with`], taking what `memo` holds for unchanged endpoints (same bytes out).
+pub fn emit_all_cached(
+    model: &Model,
+    openapi: impl Into<emit::openapi::Options>,
+    memo: &Memo,
+) -> Outputs {
     let openapi = openapi.into();
     let run = |emit: &(dyn Fn(&mut Outputs) + Sync)| {
         let mut out = Outputs::default();
@@ -329,10 +376,10 @@ pub fn emit_all_with(model: &Model, openapi: impl Into<emit::openapi::Options>) 
         out
     };
     let (rust, (markdown, (openapi, schema))) = rayon::join(
-        || run(&|out| emit::rust::emit_rust(model, out)),
+        || run(&|out| emit::rust::emit_rust_with(model, out, memo)),
         || {
             rayon::join(
-                || run(&|out| emit::markdown::emit_markdown(model, out)),
+                || run(&|out| emit::markdown::emit_markdown_with(model, out, memo)),
                 || {
                     rayon::join(
                         || run(&|out| emit::openapi::emit_openapi(model, openapi, out)),

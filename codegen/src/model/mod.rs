@@ -83,6 +83,35 @@ pub struct Service {
     pub unconfirmed: Vec<String>,
 }
 
+impl Service {
+    /// The service without its endpoints: what an endpoint's own outputs (its Rust module,
+    /// client method, page) are emitted from besides the endpoint, so that the output cache can
+    /// key them on exactly that. Built field by field, not cloned and emptied, since the
+    /// endpoints are nearly all of a large service.
+    pub fn without_endpoints(&self) -> Service {
+        Service {
+            name: self.name.clone(),
+            crate_name: self.crate_name.clone(),
+            crate_ident: self.crate_ident.clone(),
+            title: self.title.clone(),
+            vendor: self.vendor.clone(),
+            api_version: self.api_version.clone(),
+            description: self.description.clone(),
+            sources: self.sources.clone(),
+            base_url: self.base_url.clone(),
+            auth: self.auth.clone(),
+            envelope: self.envelope.clone(),
+            errors: self.errors.clone(),
+            error_roles: self.error_roles.clone(),
+            event_envelope: self.event_envelope.clone(),
+            events: self.events.clone(),
+            types: self.types.clone(),
+            endpoints: Vec::new(),
+            unconfirmed: self.unconfirmed.clone(),
+        }
+    }
+}
+
 /// A source page.
 #[derive(Clone, Debug, Serialize)]
 pub struct Source {

@@ -83,6 +83,12 @@ pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// walked into. Links are followed to regular files; a spec path that leads to anything else
 /// (a folder, a device, a FIFO) or to a file over [`MAX_FILE_BYTES`] is an I/O error.
 pub fn load_dir(root: &Path) -> Result<SpecSet, LoadError> {
+    load_dir_with(root, &crate::cache::Memo::off())
+}
+
+/// [`load_dir`], taking the YAML node tree of every file whose bytes are in `memo` from there
+/// instead of parsing it (and keeping the trees it parses).
+pub fn load_dir_with(root: &Path, memo: &crate::cache::Memo) -> Result<SpecSet, LoadError> {
     let mut set = SpecSet::default();
     let mut errors = Errors::default();
     for dir in sorted_entries(root)? {
@@ -114,14 +120,14 @@ pub fn load_dir(root: &Path) -> Result<SpecSet, LoadError> {
             continue;
         }
         let Some((file, spec)) =
-            load_file::<ServiceSpec>(&service_path, &mut set.sources, &mut errors)?
+            load_file::<ServiceSpec>(&service_path, memo, &mut set.sources, &mut errors)?
         else {
             continue;
         };
         let mut endpoints = Vec::new();
         for (path, parsed) in endpoint_paths
             .iter()
-            .zip(load_files::<EndpointSpec>(&endpoint_paths))
+            .zip(load_files::<EndpointSpec>(&endpoint_paths, memo))
         {
             if let Some(endpoint) = parsed?.register(path, &mut set.sources, &mut errors) {
                 endpoints.push(endpoint);
@@ -155,7 +161,7 @@ pub fn parse_file<T: serde::de::DeserializeOwned>(
     sources: &mut SourceMap,
     errors: &mut Errors,
 ) -> Option<(FileId, T)> {
-    parse_bytes::<T>(bytes).register(path, sources, errors)
+    parse_bytes::<T>(bytes, &crate::cache::Memo::off()).register(path, sources, errors)
 }
 
 /// One file parsed on its own, before it joins the [`SourceMap`]: what parsing needs no shared
@@ -181,7 +187,10 @@ impl<T> Parsed<T> {
     }
 }
 
-fn parse_bytes<T: serde::de::DeserializeOwned>(bytes: Vec<u8>) -> Parsed<T> {
+fn parse_bytes<T: serde::de::DeserializeOwned>(
+    bytes: Vec<u8>,
+    memo: &crate::cache::Memo,
+) -> Parsed<T> {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
@@ -194,7 +203,7 @@ fn parse_bytes<T: serde::de::DeserializeOwned>(bytes: Vec<u8>) -> Parsed<T> {
             };
         }
     };
-    let (value, problems) = parse_text::<T>(&text);
+    let (value, problems) = parse_text::<T>(&text, memo);
     Parsed {
         text,
         value,
@@ -202,13 +211,16 @@ fn parse_bytes<T: serde::de::DeserializeOwned>(bytes: Vec<u8>) -> Parsed<T> {
     }
 }
 
-fn parse_text<T: serde::de::DeserializeOwned>(text: &str) -> (Option<T>, Vec<(Problem, Span)>) {
+fn parse_text<T: serde::de::DeserializeOwned>(
+    text: &str,
+    memo: &crate::cache::Memo,
+) -> (Option<T>, Vec<(Problem, Span)>) {
     // A byte-order mark (editors on Windows write one) or only comments (a new file with just
     // its schema line) is still an empty file.
     if is_blank(text) {
         return (None, vec![(Problem::EmptyFile, Span::new(0, 0))]);
     }
-    let node = match yaml::parse(text) {
+    let node = match parse_yaml(text, memo) {
         Ok(node) => node,
         Err(err) => {
             let span = err.span.unwrap_or_default();
@@ -232,6 +244,30 @@ fn parse_text<T: serde::de::DeserializeOwned>(text: &str) -> (Option<T>, Vec<(Pr
     }
 }
 
+/// The file's node tree: kept from an earlier run of the same bytes, or parsed now. Only trees
+/// are kept, not errors (a file that does not parse is parsed again, to report it), and a kept
+/// tree is used only if every span lies within the text.
+fn parse_yaml(text: &str, memo: &crate::cache::Memo) -> Result<yaml::Node, yaml::YamlError> {
+    let key = || {
+        crate::cache::KeyBuilder::new("yaml")
+            .bytes(text.as_bytes())
+            .finish()
+    };
+    let mut failed = None;
+    let kept: Option<yaml::Node> = memo.get_or(key, || match yaml::parse(text) {
+        Ok(node) => Some(node),
+        Err(err) => {
+            failed = Some(err);
+            None
+        }
+    });
+    match (kept, failed) {
+        (_, Some(err)) => Err(err),
+        (Some(node), None) if node.fits(text.len()) => Ok(node),
+        _ => yaml::parse(text),
+    }
+}
+
 /// Nothing but whitespace, comments and a byte-order mark.
 fn is_blank(text: &str) -> bool {
     text.trim_start_matches('\u{feff}').lines().all(|line| {
@@ -242,21 +278,22 @@ fn is_blank(text: &str) -> bool {
 
 fn load_file<T: serde::de::DeserializeOwned>(
     path: &Path,
+    memo: &crate::cache::Memo,
     sources: &mut SourceMap,
     errors: &mut Errors,
 ) -> Result<Option<(FileId, T)>, LoadError> {
-    Ok(parse_bytes::<T>(read_bytes(path)?).register(path, sources, errors))
+    Ok(parse_bytes::<T>(read_bytes(path)?, memo).register(path, sources, errors))
 }
 
 /// Reads and parses files on every core; the results come back in the order of `paths`.
-fn load_files<T>(paths: &[PathBuf]) -> Vec<Result<Parsed<T>, LoadError>>
+fn load_files<T>(paths: &[PathBuf], memo: &crate::cache::Memo) -> Vec<Result<Parsed<T>, LoadError>>
 where
     T: serde::de::DeserializeOwned + Send,
 {
     use rayon::prelude::*;
     paths
         .par_iter()
-        .map(|path| Ok(parse_bytes::<T>(read_bytes(path)?)))
+        .map(|path| Ok(parse_bytes::<T>(read_bytes(path)?, memo)))
         .collect()
 }
 

@@ -39,6 +39,20 @@ pub enum NodeKind {
     Map(Vec<(Node, Node)>),
 }
 
+impl Node {
+    /// Whether every span of the tree lies within a text of `len` bytes (a tree from the cache
+    /// is checked before diagnostics slice the text with its spans).
+    pub fn fits(&self, len: usize) -> bool {
+        self.span.start <= self.span.end
+            && self.span.end <= len
+            && match &self.kind {
+                NodeKind::Seq(items) => items.iter().all(|n| n.fits(len)),
+                NodeKind::Map(entries) => entries.iter().all(|(k, v)| k.fits(len) && v.fits(len)),
+                _ => true,
+            }
+    }
+}
+
 impl NodeKind {
     /// A short noun for messages: "a string", "a mapping", ...
     pub fn describe(&self) -> &'static str {
@@ -304,5 +318,89 @@ impl<'de> Visitor<'de> for RawVisitor {
             entries.push((key, value));
         }
         Ok(Raw::Map(entries))
+    }
+}
+
+/// Node trees are kept in the output cache (keyed on the file's bytes), so an unchanged spec
+/// file is not parsed again: parsing is most of loading, decoding a kept tree a fraction.
+impl crate::cache::Cached for Node {
+    fn encode(&self, out: &mut Vec<u8>) {
+        use crate::cache::{put_str, put_u64};
+        put_u64(out, self.span.start as u64);
+        put_u64(out, self.span.end as u64);
+        match &self.kind {
+            NodeKind::Null => out.push(0),
+            NodeKind::Bool(b) => out.extend_from_slice(&[1, u8::from(*b)]),
+            NodeKind::Int(i) => {
+                out.push(2);
+                out.extend_from_slice(&i.to_le_bytes());
+            }
+            NodeKind::Float(f) => {
+                out.push(3);
+                put_u64(out, f.to_bits());
+            }
+            NodeKind::Str(s) => {
+                out.push(4);
+                put_str(out, s);
+            }
+            NodeKind::Seq(items) => {
+                out.push(5);
+                put_u64(out, items.len() as u64);
+                items.iter().for_each(|n| n.encode(out));
+            }
+            NodeKind::Map(entries) => {
+                out.push(6);
+                put_u64(out, entries.len() as u64);
+                for (k, v) in entries {
+                    k.encode(out);
+                    v.encode(out);
+                }
+            }
+        }
+    }
+
+    fn decode(input: &mut crate::cache::Reader<'_>) -> Option<Self> {
+        let start = usize::try_from(input.u64()?).ok()?;
+        let end = usize::try_from(input.u64()?).ok()?;
+        if start > end {
+            return None;
+        }
+        input.depth += 1;
+        if input.depth > crate::cache::Reader::MAX_DEPTH {
+            return None;
+        }
+        let kind = match input.u8()? {
+            0 => NodeKind::Null,
+            1 => NodeKind::Bool(match input.u8()? {
+                0 => false,
+                1 => true,
+                _ => return None,
+            }),
+            2 => NodeKind::Int(i128::from_le_bytes(input.take(16)?.try_into().ok()?)),
+            3 => NodeKind::Float(f64::from_bits(input.u64()?)),
+            4 => NodeKind::Str(input.str()?.to_owned()),
+            5 => {
+                let n = input.len()?;
+                let mut items = Vec::with_capacity(n);
+                for _ in 0..n {
+                    items.push(Node::decode(input)?);
+                }
+                NodeKind::Seq(items)
+            }
+            6 => {
+                let n = input.len()?;
+                let mut entries = Vec::with_capacity(n);
+                for _ in 0..n {
+                    entries.push((Node::decode(input)?, Node::decode(input)?));
+                }
+                NodeKind::Map(entries)
+            }
+            _ => return None,
+        };
+        input.depth -= 1;
+        Some(Node {
+            span: Span::new(start, end),
+            kind,
+        })
     }
 }

@@ -29,13 +29,18 @@ const BOOK_TOML: &str = include_str!("templates/book.toml");
 
 /// Writes `docs/`.
 pub fn emit_markdown(model: &Model, out: &mut Outputs) {
+    emit_markdown_with(model, out, &crate::cache::Memo::off());
+}
+
+/// [`emit_markdown`], taking the pages of unchanged endpoints from `memo`.
+pub fn emit_markdown_with(model: &Model, out: &mut Outputs, memo: &crate::cache::Memo) {
     let env = env::environment();
     emit_index(&env, model, out);
     emit_summary(&env, model, out);
     out.add("docs/book.toml", BOOK_TOML);
     for service in &model.services {
         let anchors = emit_overview(&env, service, out);
-        emit_endpoints(&env, service, &anchors, out);
+        emit_endpoints(&env, service, &anchors, out, memo);
     }
 }
 
@@ -63,20 +68,42 @@ fn emit_overview(env: &Environment<'_>, service: &Service, out: &mut Outputs) ->
     anchors
 }
 
-/// One page per endpoint, rendered on every core (each page depends only on its endpoint).
-fn emit_endpoints(env: &Environment<'_>, service: &Service, anchors: &Anchors, out: &mut Outputs) {
+/// One page per endpoint, rendered on every core. A page is a function of its endpoint, the
+/// service without its endpoints (what it is rendered from) and the anchors of the overview,
+/// which is what its cache key covers.
+fn emit_endpoints(
+    env: &Environment<'_>,
+    service: &Service,
+    anchors: &Anchors,
+    out: &mut Outputs,
+    memo: &crate::cache::Memo,
+) {
+    use crate::cache::KeyBuilder;
     use rayon::prelude::*;
+    let alone = service.without_endpoints();
+    let context = KeyBuilder::new("service")
+        .value(&alone)
+        .bytes(format!("{anchors:?}").as_bytes())
+        .finish();
     let pages: Vec<(String, String)> = service
         .endpoints
         .par_iter()
         .map(|endpoint| {
-            let page = env::render(
-                env,
-                "endpoint.md.j2",
-                view::endpoint(service, endpoint, anchors),
-            );
+            let key = || {
+                KeyBuilder::new("markdown-page")
+                    .key(&context)
+                    .value(endpoint)
+                    .finish()
+            };
+            let page = memo.get_or(key, || {
+                env::render(
+                    env,
+                    "endpoint.md.j2",
+                    view::endpoint(&alone, endpoint, anchors),
+                )
+            });
             (
-                format!("docs/{}", view::endpoint_path(service, endpoint)),
+                format!("docs/{}", view::endpoint_path(&alone, endpoint)),
                 page,
             )
         })

@@ -9,9 +9,31 @@ use super::docs;
 use super::types::{ident, wire_members};
 use crate::model::{CodeValue, Delivery, Endpoint, ErrorCode, Field, Service, Type, TypeKind};
 
-/// `#[cfg(feature = "testing")] pub mod testing { ... }`.
+/// The spec data the simulator serves, `src/simulation.json` of the crate: a file of its own,
+/// included by `testing::SIMULATION`, since as a string literal in `lib.rs` it made the
+/// generator escape, parse and print a megabyte for a thousand endpoints. `service` is the
+/// service without its endpoints; `endpoints` are their entries ([`simulation_entry`]), each
+/// computed (and cached) on its own: compact JSON joins with commas.
+pub fn simulation_document(service: &Service, endpoints: &[String]) -> String {
+    let head = serde_json::to_string(&simulation(service)).expect("JSON values serialize");
+    let mut document = head
+        .strip_suffix("[]}")
+        .expect("the endpoints come last in the simulation document")
+        .to_owned();
+    document.push('[');
+    document.push_str(&endpoints.join(","));
+    document.push_str("]}\n");
+    document
+}
+
+/// An endpoint's entry in the simulation document.
+pub fn simulation_entry(service: &Service, endpoint: &Endpoint) -> String {
+    serde_json::to_string(&self::endpoint(service, endpoint)).expect("JSON values serialize")
+}
+
+/// `#[cfg(feature = "testing")] pub mod testing { ... }`; the request readers come after it,
+/// one endpoint at a time ([`emit_request_reader`]).
 pub fn emit_testing(service: &Service) -> TokenStream {
-    let document = serde_json::to_string(&simulation(service)).expect("JSON values serialize");
     let docs = docs::markdown(&format!(
         "A simulated {} server for tests (cargo feature `testing`).\n\n\
          [`simulator`](crate::testing::simulator) starts it on 127.0.0.1 with a random port; \
@@ -31,7 +53,6 @@ pub fn emit_testing(service: &Service) -> TokenStream {
         docs::vendor(&service.title),
         roles_doc(service)
     ));
-    let requests = emit_request_readers(service);
     quote! {
         #[cfg(feature = "testing")]
         #docs
@@ -40,36 +61,39 @@ pub fn emit_testing(service: &Service) -> TokenStream {
 
             /// The spec data the simulator serves: endpoints, constraints, samples, error codes,
             /// envelope and auth scheme, as the generator read them.
-            pub const SIMULATION: &str = #document;
+            pub const SIMULATION: &str = include_str!("simulation.json");
 
             /// A simulator of this service, to configure and then `start().await`.
             pub fn simulator() -> SimulatorBuilder {
                 SimulatorBuilder::new(SIMULATION).expect("the generator's document matches the runtime's reader")
             }
-
-            #requests
         }
     }
 }
 
-/// Each endpoint's `Request` read back from its wire names, for
-/// [`Simulator::received`](switchboard_runtime::sim::Simulator::received): only with the
-/// feature, so clients that do not test pay nothing for it.
-fn emit_request_readers(service: &Service) -> TokenStream {
-    let readers = service.endpoints.iter().map(|endpoint| {
-        let module = ident(&endpoint.rust);
-        let alias = quote::format_ident!("{}", endpoint.rust_type);
-        let fields = wire_members(endpoint.request_fields());
-        quote! {
+/// An endpoint's `Request` read back from its wire names, for
+/// [`Simulator::received`](switchboard_runtime::sim::Simulator::received), in a block of its
+/// own: the emitter formats each endpoint's reader alone (and keeps it in the output cache),
+/// then joins them into [`requests_module`].
+pub fn emit_request_reader(endpoint: &Endpoint) -> TokenStream {
+    let module = ident(&endpoint.rust);
+    let alias = quote::format_ident!("{}", endpoint.rust_type);
+    let fields = wire_members(endpoint.request_fields());
+    quote! {
+        mod requests {
             use crate::#module::Request as #alias;
             ::switchboard_runtime::wire_object!(#alias { #(#fields),* });
         }
-    });
+    }
+}
+
+/// The module the readers go in: only with the feature, so clients that do not test pay
+/// nothing for it.
+pub fn requests_module() -> TokenStream {
     quote! {
         /// `FromJson` of every endpoint's `Request`, keyed by wire names.
-        mod requests {
-            #(#readers)*
-        }
+        #[cfg(feature = "testing")]
+        mod requests {}
     }
 }
 

@@ -1307,65 +1307,11 @@ pub mod testing {
     };
     /// The spec data the simulator serves: endpoints, constraints, samples, error codes,
     /// envelope and auth scheme, as the generator read them.
-    pub const SIMULATION: &str = "{\"base_path\":\"/api/v2\",\"envelope\":{\"payload_field\":null,\"code_field\":\"statusCode\",\"success\":0,\"message_field\":\"statusMessage\",\"request_id_field\":null,\"http_status_errors\":false},\"auth\":{\"scheme\":\"basic_csrf\",\"csrf_header_name_header\":\"X-CSRF-HEADER\",\"csrf_token_header\":\"X-CSRF-TOKEN\",\"csrf_refresh_path\":\"/me\",\"csrf_failure_status\":403,\"csrf_failure_text\":\"Missing or invalid Csrf token\",\"session_cookie\":\"JSESSIONID\",\"description\":\"CSRF protection is enabled per node by `enableCsrfProtection: true` (application.yaml, or server-settings.yaml up to 8.5.201.09); CORS `exposedHeaders` must then include `X-CSRF-HEADER,X-CSRF-TOKEN`. Send any GET (e.g. `GET /api/v2/me`); the response carries `X-CSRF-HEADER: X-CSRF-TOKEN` (the name of the header to use) and `X-CSRF-TOKEN: 4a92be65-ec55-4aa2-b9df-9518fd870f2f` (the value). Cache both and send the named header with the token on every PUT/POST/DELETE. The token lives with the HTTP session: the client must keep cookies (at least `JSESSIONID`; the sample also shows an `AWSELB` load-balancer cookie). A missing token or a missing cookie gets HTTP 403 with body text `Missing or invalid Csrf token`. Documented sample write: `POST /api/v2/me` with `Authorization: Basic …`, `X-CSRF-TOKEN: …`, `Cookie: JSESSIONID=…`, body `{\\\"operationName\\\": \\\"StartContactCenterSession\\\", \\\"channels\\\": [\\\"voice\\\"]}`.\"},\"errors\":[{\"code\":\"1\",\"http_status\":null,\"message\":null,\"meaning\":\"A required parameter is missing in the request.\"},{\"code\":\"2\",\"http_status\":null,\"message\":null,\"meaning\":\"A specified parameter is not valid for the current state.\"},{\"code\":\"3\",\"http_status\":null,\"message\":null,\"meaning\":\"The operation is forbidden.\"},{\"code\":\"4\",\"http_status\":null,\"message\":null,\"meaning\":\"An internal error occurred. This could occur if an internal error occurred with Web Services or with one of the servers working with Web Services (for example: Cassandra or a Genesys Framework component).\"},{\"code\":\"5\",\"http_status\":null,\"message\":null,\"meaning\":\"The user does not have permission to perform this operation.\"},{\"code\":\"6\",\"http_status\":null,\"message\":null,\"meaning\":\"The requested resource could not be found.\"},{\"code\":\"7\",\"http_status\":null,\"message\":null,\"meaning\":\"The operation was partially successful. Returned if at least one action in a bulk operation succeeded. More information is available in the Partial Success section.\"},{\"code\":\"8\",\"http_status\":null,\"message\":null,\"meaning\":\"Change password demanded. Web Services requested a password change for the user.\"},{\"code\":\"9\",\"http_status\":null,\"message\":null,\"meaning\":\"Processing incomplete\"},{\"code\":\"10\",\"http_status\":null,\"message\":null,\"meaning\":\"Input validation error - the provided value is not within the range of valid values\"},{\"code\":\"11\",\"http_status\":null,\"message\":null,\"meaning\":\"User requested to change read-only property\"},{\"code\":\"12\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to retrieve resource error\"},{\"code\":\"13\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to create resource error\"},{\"code\":\"14\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to delete resource error\"},{\"code\":\"15\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to update resource error\"},{\"code\":\"16\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to assign resource error\"},{\"code\":\"17\",\"http_status\":null,\"message\":null,\"meaning\":\"Unable to unassign resource error\"},{\"code\":\"18\",\"http_status\":null,\"message\":null,\"meaning\":\"Resource already exists\"},{\"code\":\"19\",\"http_status\":null,\"message\":null,\"meaning\":\"Resource already in use\"},{\"code\":\"20\",\"http_status\":null,\"message\":null,\"meaning\":\"User is not authenticated. Any subsequent request should provide credentials (body sample `{\\\"statusCode\\\":20,\\\"statusMessage\\\":\\\"Access de…\\\"}`, message truncated in the public copy; GEN-1).\"}],\"error_roles\":{\"invalid_parameter\":\"10\",\"missing_parameter\":\"1\",\"unauthenticated\":\"20\"},\"delivery\":{\"bayeux\":{\"path\":\"/notifications\",\"hold_ms\":25000}},\"events\":[{\"name\":\"ParticipantsUpdated\",\"channel\":\"/v2/me/calls\",\"sample\":{\"data\":{\"notificationType\":\"ParticipantsUpdated\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000O\",\"state\":\"Established\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000O\",\"connId\":\"0071027198180018\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15002\",\"phoneNumber\":\"15002\",\"digits\":\"15002\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SendDtmf\",\"InitiateConference\",\"Hold\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\"],\"duration\":\"43\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000O\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}},{\"name\":\"StatusChange\",\"channel\":\"/v2/me/calls\",\"sample\":{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"state\":\"Held\",\"callUuid\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"connId\":\"007102719260b012\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15000\",\"callType\":\"Internal\",\"capabilities\":[\"SingleStepTransfer\",\"InitiateConference\",\"Retrieve\",\"SingleStepConference\",\"InitiateTransfer\",\"DeleteUserData\",\"AttachUserData\",\"DeleteUserDataPair\",\"Hangup\",\"UpdateUserData\"],\"duration\":\"30\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\",\"path\":\"/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}},{\"name\":\"CallRecordingStateChange\",\"channel\":\"/v2/me/calls\",\"sample\":{\"data\":{\"notificationType\":\"CallRecordingStateChange\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000V\",\"state\":\"Established\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000V\",\"connId\":\"007102719818001f\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SendDtmf\",\"InitiateConference\",\"Hold\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\",\"PauseCallRecording\",\"StopCallRecording\"],\"userData\":{\"GSIP_RECORD\":\"ON\",\"IW_BundleUid\":\"717f9130-a1d9-4092-f8b9-7804ee2592ea\",\"IW_CaseUid\":\"d7e2c775-edaa-4d1e-b65c-bd48371b43ad\",\"GSIP_REC_FN\":\"01RCC3N118B1V0SL8O7GK2LAES00000V_15000_15000_15001_2015-10-16_14-26-23_hpe-voicevm-70-dot-genesyslab-dot-com__%3Ccont_center_id%3E\"},\"duration\":\"34\",\"mute\":\"Off\",\"recordingState\":\"Recording\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000V\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000V\"},\"phoneNumber\":\"15000\",\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}}],\"endpoints\":[{\"id\":\"aux_work\",\"method\":\"POST\",\"path\":\"/me/channels/voice\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"AuxWork\"}],\"params\":[],\"body\":[],\"errors\":[],\"events\":[\"DeviceStateChangeMessage\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"complete_conference\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"CompleteConference\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"consultCallUri\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"dial\",\"method\":\"POST\",\"path\":\"/me/devices/{id}/calls\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"Dial\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[{\"kind\":\"object\",\"fields\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"phoneNumber\",\"required\":true,\"from_auth\":false}],\"location\":\"body\",\"name\":\"destination\",\"required\":true,\"from_auth\":false},{\"kind\":\"json\",\"location\":\"body\",\"name\":\"location\",\"required\":false,\"from_auth\":false},{\"kind\":\"map\",\"values\":{\"kind\":\"json\"},\"location\":\"body\",\"name\":\"userData\",\"required\":false,\"from_auth\":false},{\"kind\":\"json\",\"location\":\"body\",\"name\":\"outboundCallerId\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"012PUFMMS0ASNAK48O7GK2LAES000004\",\"state\":\"Dialing\",\"callUuid\":\"012PUFMMS0ASNAK48O7GK2LAES000004\",\"connId\":\"007102719260b004\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15002\",\"phoneNumber\":\"15002\",\"digits\":\"15002\"}],\"dnis\":\"15002\",\"callType\":\"Internal\",\"capabilities\":[\"SendDtmf\",\"DeleteUserData\",\"AttachUserData\",\"DeleteUserDataPair\",\"Hangup\",\"UpdateUserData\"],\"duration\":\"0\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES000004\",\"path\":\"/calls/012PUFMMS0ASNAK48O7GK2LAES000004\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]},{\"name\":\"with_user_data\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"hangup\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"Hangup\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"state\":\"Released\",\"callUuid\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"connId\":\"007102719260b012\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15000\",\"callType\":\"Internal\",\"capabilities\":[],\"duration\":\"672\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\",\"path\":\"/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]}]},{\"id\":\"hold\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"Hold\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"state\":\"Held\",\"callUuid\":\"012PUFMMS0ASNAK48O7GK2LAES00000I\",\"connId\":\"007102719260b012\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15000\",\"callType\":\"Internal\",\"capabilities\":[\"SingleStepTransfer\",\"InitiateConference\",\"Retrieve\",\"SingleStepConference\",\"InitiateTransfer\",\"DeleteUserData\",\"AttachUserData\",\"DeleteUserDataPair\",\"Hangup\",\"UpdateUserData\"],\"duration\":\"30\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\",\"path\":\"/calls/012PUFMMS0ASNAK48O7GK2LAES00000I\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]}]},{\"id\":\"initiate_conference\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"InitiateConference\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[{\"kind\":\"object\",\"fields\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"phoneNumber\",\"required\":true,\"from_auth\":false}],\"location\":\"body\",\"name\":\"destination\",\"required\":true,\"from_auth\":false},{\"kind\":\"json\",\"location\":\"body\",\"name\":\"location\",\"required\":false,\"from_auth\":false},{\"kind\":\"map\",\"values\":{\"kind\":\"json\"},\"location\":\"body\",\"name\":\"userData\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"initiate_transfer\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"InitiateTransfer\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[{\"kind\":\"object\",\"fields\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"phoneNumber\",\"required\":true,\"from_auth\":false}],\"location\":\"body\",\"name\":\"destination\",\"required\":true,\"from_auth\":false},{\"kind\":\"json\",\"location\":\"body\",\"name\":\"location\",\"required\":false,\"from_auth\":false},{\"kind\":\"map\",\"values\":{\"kind\":\"json\"},\"location\":\"body\",\"name\":\"userData\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000M\",\"state\":\"Held\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000M\",\"connId\":\"0071027198180011\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SwapCalls\",\"InitiateConference\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\",\"CompleteTransfer\"],\"duration\":\"99\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000M\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000M\"},\"phoneNumber\":\"15000\",\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]}]},{\"id\":\"not_ready\",\"method\":\"POST\",\"path\":\"/me/channels/voice\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"NotReady\"}],\"params\":[],\"body\":[],\"errors\":[],\"events\":[\"DeviceStateChangeMessage\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"ready\",\"method\":\"POST\",\"path\":\"/me/channels/voice\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"Ready\"}],\"params\":[],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"workmode\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[\"DeviceStateChangeMessage\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"remove_participant_from_conference\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"RemoveParticipantFromConference\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"participant\",\"required\":true,\"from_auth\":false}],\"errors\":[],\"events\":[\"ParticipantsUpdated\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"ParticipantsUpdated\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000O\",\"state\":\"Established\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000O\",\"connId\":\"0071027198180018\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15002\",\"phoneNumber\":\"15002\",\"digits\":\"15002\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SendDtmf\",\"InitiateConference\",\"Hold\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\"],\"duration\":\"43\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000O\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]}]},{\"id\":\"single_step_transfer\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"SingleStepTransfer\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[{\"kind\":\"object\",\"fields\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"phoneNumber\",\"required\":true,\"from_auth\":false}],\"location\":\"body\",\"name\":\"destination\",\"required\":true,\"from_auth\":false},{\"kind\":\"json\",\"location\":\"body\",\"name\":\"location\",\"required\":false,\"from_auth\":false},{\"kind\":\"map\",\"values\":{\"kind\":\"json\"},\"location\":\"body\",\"name\":\"userData\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[\"StatusChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"StatusChange\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000D\",\"state\":\"Released\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000D\",\"connId\":\"007102719818000d\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[],\"duration\":\"20\",\"mute\":\"Off\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000D\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000D\"},\"phoneNumber\":\"15000\",\"extensions\":{\"BusinessCall\":0},\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]},{\"name\":\"with_user_data\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"start_call_recording\",\"method\":\"POST\",\"path\":\"/me/calls/{id}\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"StartCallRecording\"}],\"params\":[{\"kind\":\"string\",\"location\":\"path\",\"name\":\"id\",\"required\":true,\"from_auth\":false}],\"body\":[],\"errors\":[],\"events\":[\"CallRecordingStateChange\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[{\"data\":{\"notificationType\":\"CallRecordingStateChange\",\"call\":{\"id\":\"01RCC3N118B1V0SL8O7GK2LAES00000V\",\"state\":\"Established\",\"callUuid\":\"01RCC3N118B1V0SL8O7GK2LAES00000V\",\"connId\":\"007102719818001f\",\"deviceUri\":\"http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1\",\"participants\":[{\"e164Number\":\"\",\"formattedPhoneNumber\":\"15001\",\"phoneNumber\":\"15001\",\"digits\":\"15001\"}],\"dnis\":\"15001\",\"callType\":\"Internal\",\"capabilities\":[\"UpdateUserData\",\"SendDtmf\",\"InitiateConference\",\"Hold\",\"SingleStepTransfer\",\"InitiateTransfer\",\"AttachUserData\",\"DeleteUserDataPair\",\"SingleStepConference\",\"DeleteUserData\",\"Hangup\",\"PauseCallRecording\",\"StopCallRecording\"],\"userData\":{\"GSIP_RECORD\":\"ON\",\"IW_BundleUid\":\"717f9130-a1d9-4092-f8b9-7804ee2592ea\",\"IW_CaseUid\":\"d7e2c775-edaa-4d1e-b65c-bd48371b43ad\",\"GSIP_REC_FN\":\"01RCC3N118B1V0SL8O7GK2LAES00000V_15000_15000_15001_2015-10-16_14-26-23_hpe-voicevm-70-dot-genesyslab-dot-com__%3Ccont_center_id%3E\"},\"duration\":\"34\",\"mute\":\"Off\",\"recordingState\":\"Recording\",\"supervisorListeningIn\":false,\"monitoredUserMuted\":false,\"monitoring\":false,\"uri\":\"http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000V\",\"path\":\"/calls/01RCC3N118B1V0SL8O7GK2LAES00000V\"},\"phoneNumber\":\"15000\",\"messageType\":\"CallStateChangeMessage\"},\"channel\":\"/v2/me/calls\"}]}]},{\"id\":\"start_contact_center_session\",\"method\":\"POST\",\"path\":\"/me\",\"payload\":null,\"dispatch\":[{\"name\":\"operationName\",\"value\":\"StartContactCenterSession\"}],\"params\":[],\"body\":[{\"kind\":\"array\",\"items\":{\"kind\":\"string\"},\"location\":\"body\",\"name\":\"channels\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"place\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"devicePath\",\"required\":false,\"from_auth\":false},{\"kind\":\"json\",\"location\":\"body\",\"name\":\"loginCode\",\"required\":false,\"from_auth\":false},{\"kind\":\"json\",\"location\":\"body\",\"name\":\"queue\",\"required\":false,\"from_auth\":false}],\"errors\":[{\"code\":\"7\",\"http_status\":null,\"message\":null,\"meaning\":\"For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7.\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"statusCode\":0},\"error\":false,\"events\":[]}]}]}";
+    pub const SIMULATION: &str = include_str!("simulation.json");
     /// A simulator of this service, to configure and then `start().await`.
     pub fn simulator() -> SimulatorBuilder {
         SimulatorBuilder::new(SIMULATION)
             .expect("the generator's document matches the runtime's reader")
-    }
-    /// `FromJson` of every endpoint's `Request`, keyed by wire names.
-    mod requests {
-        use crate::aux_work::Request as AuxWork;
-        ::switchboard_runtime::wire_object!(AuxWork {});
-        use crate::complete_conference::Request as CompleteConference;
-        ::switchboard_runtime::wire_object!(
-            CompleteConference { required id = "id", optional consult_call_uri =
-            "consultCallUri" }
-        );
-        use crate::dial::Request as Dial;
-        ::switchboard_runtime::wire_object!(
-            Dial { required id = "id", required destination = "destination", optional
-            location = "location", optional user_data = "userData", optional
-            outbound_caller_id = "outboundCallerId" }
-        );
-        use crate::hangup::Request as Hangup;
-        ::switchboard_runtime::wire_object!(Hangup { required id = "id" });
-        use crate::hold::Request as Hold;
-        ::switchboard_runtime::wire_object!(Hold { required id = "id" });
-        use crate::initiate_conference::Request as InitiateConference;
-        ::switchboard_runtime::wire_object!(
-            InitiateConference { required id = "id", required destination =
-            "destination", optional location = "location", optional user_data =
-            "userData" }
-        );
-        use crate::initiate_transfer::Request as InitiateTransfer;
-        ::switchboard_runtime::wire_object!(
-            InitiateTransfer { required id = "id", required destination = "destination",
-            optional location = "location", optional user_data = "userData" }
-        );
-        use crate::not_ready::Request as NotReady;
-        ::switchboard_runtime::wire_object!(NotReady {});
-        use crate::ready::Request as Ready;
-        ::switchboard_runtime::wire_object!(Ready { optional work_mode = "workmode" });
-        use crate::remove_participant_from_conference::Request as RemoveParticipantFromConference;
-        ::switchboard_runtime::wire_object!(
-            RemoveParticipantFromConference { required id = "id", required participant =
-            "participant" }
-        );
-        use crate::single_step_transfer::Request as SingleStepTransfer;
-        ::switchboard_runtime::wire_object!(
-            SingleStepTransfer { required id = "id", required destination =
-            "destination", optional location = "location", optional user_data =
-            "userData" }
-        );
-        use crate::start_call_recording::Request as StartCallRecording;
-        ::switchboard_runtime::wire_object!(StartCallRecording { required id = "id" });
-        use crate::start_contact_center_session::Request as StartContactCenterSession;
-        ::switchboard_runtime::wire_object!(
-            StartContactCenterSession { required channels = "channels", optional place =
-            "place", optional device_path = "devicePath", optional login_code =
-            "loginCode", optional queue = "queue" }
-        );
     }
 }
 #[rustfmt::skip]
@@ -4131,170 +4077,6 @@ impl Client {
             core: self.core.with_attempt_timeout(timeout),
         }
     }
-    /// Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork.
-    ///
-    /// See [`aux_work`].
-    pub fn aux_work(
-        &self,
-        request: aux_work::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<aux_work::Output, aux_work::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// CompleteConference: Completes a previously initiated conference.
-    ///
-    /// See [`complete_conference`].
-    pub fn complete_conference(
-        &self,
-        request: complete_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            complete_conference::Output,
-            complete_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Dial: Initiates a new outbound call to the specified destination.
-    ///
-    /// See [`dial`].
-    pub fn dial(
-        &self,
-        request: dial::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<dial::Output, dial::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Hangup: Hangs up a call.
-    ///
-    /// See [`hangup`].
-    pub fn hangup(
-        &self,
-        request: hangup::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<hangup::Output, hangup::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Hold: Places a call on hold.
-    ///
-    /// See [`hold`].
-    pub fn hold(
-        &self,
-        request: hold::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<hold::Output, hold::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// InitiateConference: Initiates a two-step conference to the specified destination.
-    ///
-    /// See [`initiate_conference`].
-    pub fn initiate_conference(
-        &self,
-        request: initiate_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            initiate_conference::Output,
-            initiate_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// InitiateTransfer: Initiates a two-step transfer to the specified destination.
-    ///
-    /// See [`initiate_transfer`].
-    pub fn initiate_transfer(
-        &self,
-        request: initiate_transfer::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            initiate_transfer::Output,
-            initiate_transfer::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Not Ready: Sets the current user to the NotReady state.
-    ///
-    /// See [`not_ready`].
-    pub fn not_ready(
-        &self,
-        request: not_ready::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<not_ready::Output, not_ready::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Ready: Sets the current user to the Ready state.
-    ///
-    /// See [`ready`].
-    pub fn ready(
-        &self,
-        request: ready::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<ready::Output, ready::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// RemoveParticipantFromConference: Removes the specified participant from the conference call.
-    ///
-    /// See [`remove_participant_from_conference`].
-    pub fn remove_participant_from_conference(
-        &self,
-        request: remove_participant_from_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            remove_participant_from_conference::Output,
-            remove_participant_from_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// SingleStepTransfer: Performs a single-step transfer to the specified destination.
-    ///
-    /// See [`single_step_transfer`].
-    pub fn single_step_transfer(
-        &self,
-        request: single_step_transfer::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            single_step_transfer::Output,
-            single_step_transfer::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// StartCallRecording: Starts call recording.
-    ///
-    /// See [`start_call_recording`].
-    pub fn start_call_recording(
-        &self,
-        request: start_call_recording::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            start_call_recording::Output,
-            start_call_recording::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// StartContactCenterSession: Initializes a session for the user with the provided parameters.
-    ///
-    /// See [`start_contact_center_session`].
-    pub fn start_contact_center_session(
-        &self,
-        request: start_contact_center_session::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            start_contact_center_session::Output,
-            start_contact_center_session::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
     /// Opens the event stream: a Bayeux session at `/notifications` (this client's auth applies), subscribed to `/v2/me/calls`, `/v2/me/devices`. Open it before the call whose events you await; drop it to stop. See [`events`] for an example.
     pub fn events(&self) -> events::EventStream {
         self.events_with(events::StreamOptions::default())
@@ -4478,3 +4260,225 @@ pub use ::switchboard_runtime::transport;
 #[rustfmt::skip]
 /// The retry policy ([`retry::RetryPolicy`]).
 pub use ::switchboard_runtime::retry;
+#[rustfmt::skip]
+/// One method per endpoint.
+impl Client {
+    /// Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork.
+    ///
+    /// See [`aux_work`].
+    pub fn aux_work(
+        &self,
+        request: aux_work::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<aux_work::Output, aux_work::Error>,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// CompleteConference: Completes a previously initiated conference.
+    ///
+    /// See [`complete_conference`].
+    pub fn complete_conference(
+        &self,
+        request: complete_conference::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            complete_conference::Output,
+            complete_conference::Error,
+        >,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// Dial: Initiates a new outbound call to the specified destination.
+    ///
+    /// See [`dial`].
+    pub fn dial(
+        &self,
+        request: dial::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<dial::Output, dial::Error>,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// Hangup: Hangs up a call.
+    ///
+    /// See [`hangup`].
+    pub fn hangup(
+        &self,
+        request: hangup::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<hangup::Output, hangup::Error>,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// Hold: Places a call on hold.
+    ///
+    /// See [`hold`].
+    pub fn hold(
+        &self,
+        request: hold::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<hold::Output, hold::Error>,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// InitiateConference: Initiates a two-step conference to the specified destination.
+    ///
+    /// See [`initiate_conference`].
+    pub fn initiate_conference(
+        &self,
+        request: initiate_conference::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            initiate_conference::Output,
+            initiate_conference::Error,
+        >,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// InitiateTransfer: Initiates a two-step transfer to the specified destination.
+    ///
+    /// See [`initiate_transfer`].
+    pub fn initiate_transfer(
+        &self,
+        request: initiate_transfer::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            initiate_transfer::Output,
+            initiate_transfer::Error,
+        >,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// Not Ready: Sets the current user to the NotReady state.
+    ///
+    /// See [`not_ready`].
+    pub fn not_ready(
+        &self,
+        request: not_ready::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<not_ready::Output, not_ready::Error>,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// Ready: Sets the current user to the Ready state.
+    ///
+    /// See [`ready`].
+    pub fn ready(
+        &self,
+        request: ready::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<ready::Output, ready::Error>,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// RemoveParticipantFromConference: Removes the specified participant from the conference call.
+    ///
+    /// See [`remove_participant_from_conference`].
+    pub fn remove_participant_from_conference(
+        &self,
+        request: remove_participant_from_conference::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            remove_participant_from_conference::Output,
+            remove_participant_from_conference::Error,
+        >,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// SingleStepTransfer: Performs a single-step transfer to the specified destination.
+    ///
+    /// See [`single_step_transfer`].
+    pub fn single_step_transfer(
+        &self,
+        request: single_step_transfer::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            single_step_transfer::Output,
+            single_step_transfer::Error,
+        >,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// StartCallRecording: Starts call recording.
+    ///
+    /// See [`start_call_recording`].
+    pub fn start_call_recording(
+        &self,
+        request: start_call_recording::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            start_call_recording::Output,
+            start_call_recording::Error,
+        >,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// StartContactCenterSession: Initializes a session for the user with the provided parameters.
+    ///
+    /// See [`start_contact_center_session`].
+    pub fn start_contact_center_session(
+        &self,
+        request: start_contact_center_session::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            start_contact_center_session::Output,
+            start_contact_center_session::Error,
+        >,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+}
+#[rustfmt::skip]
+/// `FromJson` of every endpoint's `Request`, keyed by wire names.
+#[cfg(feature = "testing")]
+mod requests {
+    use crate::aux_work::Request as AuxWork;
+    ::switchboard_runtime::wire_object!(AuxWork {});
+    use crate::complete_conference::Request as CompleteConference;
+    ::switchboard_runtime::wire_object!(
+        CompleteConference { required id = "id", optional consult_call_uri =
+        "consultCallUri" }
+    );
+    use crate::dial::Request as Dial;
+    ::switchboard_runtime::wire_object!(
+        Dial { required id = "id", required destination = "destination", optional
+        location = "location", optional user_data = "userData", optional
+        outbound_caller_id = "outboundCallerId" }
+    );
+    use crate::hangup::Request as Hangup;
+    ::switchboard_runtime::wire_object!(Hangup { required id = "id" });
+    use crate::hold::Request as Hold;
+    ::switchboard_runtime::wire_object!(Hold { required id = "id" });
+    use crate::initiate_conference::Request as InitiateConference;
+    ::switchboard_runtime::wire_object!(
+        InitiateConference { required id = "id", required destination = "destination",
+        optional location = "location", optional user_data = "userData" }
+    );
+    use crate::initiate_transfer::Request as InitiateTransfer;
+    ::switchboard_runtime::wire_object!(
+        InitiateTransfer { required id = "id", required destination = "destination",
+        optional location = "location", optional user_data = "userData" }
+    );
+    use crate::not_ready::Request as NotReady;
+    ::switchboard_runtime::wire_object!(NotReady {});
+    use crate::ready::Request as Ready;
+    ::switchboard_runtime::wire_object!(Ready { optional work_mode = "workmode" });
+    use crate::remove_participant_from_conference::Request as RemoveParticipantFromConference;
+    ::switchboard_runtime::wire_object!(
+        RemoveParticipantFromConference { required id = "id", required participant =
+        "participant" }
+    );
+    use crate::single_step_transfer::Request as SingleStepTransfer;
+    ::switchboard_runtime::wire_object!(
+        SingleStepTransfer { required id = "id", required destination = "destination",
+        optional location = "location", optional user_data = "userData" }
+    );
+    use crate::start_call_recording::Request as StartCallRecording;
+    ::switchboard_runtime::wire_object!(StartCallRecording { required id = "id" });
+    use crate::start_contact_center_session::Request as StartContactCenterSession;
+    ::switchboard_runtime::wire_object!(
+        StartContactCenterSession { required channels = "channels", optional place =
+        "place", optional device_path = "devicePath", optional login_code = "loginCode",
+        optional queue = "queue" }
+    );
+}

@@ -1994,120 +1994,11 @@ pub mod testing {
     };
     /// The spec data the simulator serves: endpoints, constraints, samples, error codes,
     /// envelope and auth scheme, as the generator read them.
-    pub const SIMULATION: &str = "{\"base_path\":\"/agentgateway\",\"envelope\":{\"payload_field\":\"result\",\"code_field\":\"retcode\",\"success\":\"0\",\"message_field\":\"message\",\"request_id_field\":null,\"http_status_errors\":false},\"auth\":{\"scheme\":\"session_header\",\"capture_header\":\"Set-GUID\",\"value_prefix\":\"JSESSIONID=\",\"send_header\":\"Guid\",\"issued_by\":[\"sign_in\",\"poll_events\"],\"description\":\"AUTHMODE = 1 (static, kept for old sites, described as guessable/insecure): the sign-in response carries a `Set-GUID` header such as `JSESSIONID=279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0`; the GUID is the part after `JSESSIONID=` and every later call sends it as `Guid: <GUID>`. AUTHMODE = 2 (dynamic, the default and the mode new sites must use): the GUID changes periodically; whenever it changes, the new value arrives in a `Set-GUID` header on the response of the event-polling interface (`GET resource/agentevent/{agentid}`) and the client must switch to it. A mismatching GUID yields retcode 100-006 or 000-003. Example request header from the docs: `Guid:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.AgentGateway1`. After sign-in the client must start polling events at once; without a poll within 2 minutes the agent is signed out.\"},\"errors\":[{\"code\":\"000-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Wrong method of fetching events.\"},{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"000-003\",\"http_status\":null,\"message\":null,\"meaning\":\"No permission to call the interface (the agent's authentication has probably expired; also returned on a GUID mismatch).\"},{\"code\":\"000-004\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is switching over.\"},{\"code\":\"000-005\",\"http_status\":null,\"message\":null,\"meaning\":\"The inspected agent is the inspector.\"},{\"code\":\"000-006\",\"http_status\":null,\"message\":null,\"meaning\":\"Message parameter error.\"},{\"code\":\"000-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Repeated call.\"},{\"code\":\"100-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in parameters are empty or invalid.\"},{\"code\":\"100-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has already signed in (on plain sign-in, signed in elsewhere).\"},{\"code\":\"100-003\",\"http_status\":null,\"message\":null,\"meaning\":\"Resource/ProviderUnavailableException during sign-in.\"},{\"code\":\"100-004\",\"http_status\":null,\"message\":null,\"meaning\":\"Wrong user name or password.\"},{\"code\":\"100-005\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-out parameters are invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"100-008\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has already signed out.\"},{\"code\":\"100-009\",\"http_status\":null,\"message\":null,\"meaning\":\"Error setting the agent state (no permission).\"},{\"code\":\"100-010\",\"http_status\":null,\"message\":null,\"meaning\":\"State error at sign-out.\"},{\"code\":\"100-011\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in parameter invalid.\"},{\"code\":\"100-012\",\"http_status\":null,\"message\":null,\"meaning\":\"Wrong agent type.\"},{\"code\":\"100-013\",\"http_status\":null,\"message\":null,\"meaning\":\"Invalid phone number when binding.\"},{\"code\":\"100-014\",\"http_status\":null,\"message\":null,\"meaning\":\"The phone number is outside the configured range.\"},{\"code\":\"100-015\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has already signed in and cannot be forcibly signed out.\"},{\"code\":\"100-016\",\"http_status\":null,\"message\":null,\"meaning\":\"Invalid IP address.\"},{\"code\":\"100-017\",\"http_status\":null,\"message\":null,\"meaning\":\"uPortal authentication failed.\"},{\"code\":\"100-018\",\"http_status\":null,\"message\":null,\"meaning\":\"vdnId mismatch.\"},{\"code\":\"100-019\",\"http_status\":null,\"message\":null,\"meaning\":\"Bad skill-queue query parameters.\"},{\"code\":\"100-020\",\"http_status\":null,\"message\":null,\"meaning\":\"The password has expired.\"},{\"code\":\"100-021\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in in progress.\"},{\"code\":\"110-016\",\"http_status\":null,\"message\":null,\"meaning\":\"The account is locked.\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"},{\"code\":\"101-003\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is already in the conference.\"},{\"code\":\"101-004\",\"http_status\":null,\"message\":null,\"meaning\":\"A non-inspector cannot query VDN conferences.\"},{\"code\":\"101-005\",\"http_status\":null,\"message\":null,\"meaning\":\"The chairperson cannot transfer the chairperson role to itself.\"},{\"code\":\"101-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The chairperson cannot delete itself.\"},{\"code\":\"101-007\",\"http_status\":null,\"message\":null,\"meaning\":\"The chairperson cannot leave the conference.\"},{\"code\":\"105-006\",\"http_status\":null,\"message\":null,\"meaning\":\"GUID mismatch (DR recovery); sign in again.\"},{\"code\":\"104-001\",\"http_status\":null,\"message\":null,\"meaning\":\"未开启录音下载功能\"},{\"code\":\"104-002\",\"http_status\":null,\"message\":null,\"meaning\":\"用户无质检录音/质检放音权限\"},{\"code\":\"104-003\",\"http_status\":null,\"message\":null,\"meaning\":\"录音下载失败之文件名不合法\"},{\"code\":\"104-004\",\"http_status\":null,\"message\":null,\"meaning\":\"录音下载失败之没有配置映射盘符\"},{\"code\":\"104-005\",\"http_status\":null,\"message\":null,\"meaning\":\"录音下载失败之录音文件不存在\"},{\"code\":\"104-006\",\"http_status\":null,\"message\":null,\"meaning\":\"录音下载失败之空闲空间不足\"},{\"code\":\"104-007\",\"http_status\":null,\"message\":null,\"meaning\":\"录音文件格式不支持\"},{\"code\":\"104-008\",\"http_status\":null,\"message\":null,\"meaning\":\"录音格式系统参数未配置\"},{\"code\":\"104-009\",\"http_status\":null,\"message\":null,\"meaning\":\"录音转换失败\"},{\"code\":\"104-010\",\"http_status\":null,\"message\":null,\"meaning\":\"POOL模式下 locationId 参数未配置\"},{\"code\":\"104-012\",\"http_status\":null,\"message\":null,\"meaning\":\"从OBS下载录音文件失败\"},{\"code\":\"105-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Redis中未缓存座席信息\"},{\"code\":\"105-002\",\"http_status\":null,\"message\":null,\"meaning\":\"当前座席正在容灾恢复中\"},{\"code\":\"105-003\",\"http_status\":null,\"message\":null,\"meaning\":\"已经完成容灾恢复\"},{\"code\":\"105-004\",\"http_status\":null,\"message\":null,\"meaning\":\"增加座席到容灾恢复队列失败\"},{\"code\":\"105-005\",\"http_status\":null,\"message\":null,\"meaning\":\"等待容灾恢复超时,座席需执行重新签入\"},{\"code\":\"105-007\",\"http_status\":null,\"message\":null,\"meaning\":\"容灾开关未打开,座席需执行重新签入\"},{\"code\":\"106-001\",\"http_status\":null,\"message\":null,\"meaning\":\"多媒体开关没有开启\"},{\"code\":\"106-002\",\"http_status\":null,\"message\":null,\"meaning\":\"发送的消息为空\"},{\"code\":\"106-003\",\"http_status\":null,\"message\":null,\"meaning\":\"设置的会话数超过最大值,最大值为60\"}],\"error_roles\":{\"invalid_parameter\":\"000-002\",\"unauthenticated\":\"100-006\"},\"delivery\":{\"poll\":{\"endpoint\":\"poll_events\",\"events_at\":\"event\",\"frame_is_body\":true}},\"events\":[{\"name\":\"AgentConf_SelfLeaveResult\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_SelfLeaveResult\",\"workNo\":\"153\",\"content\":{\"confId\":1030400}}}},{\"name\":\"AgentConf_ParticipantChanged\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_ParticipantChanged\",\"workNo\":\"154\",\"content\":{\"result\":0,\"changeReason\":255,\"changeType\":3,\"confId\":1031168,\"participant\":\"154\",\"participantType\":9,\"deviceCallType\":0,\"deviceType\":0}}}},{\"name\":\"AgentConf_Ringing\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_Ringing\",\"workNo\":\"154\",\"content\":{\"confId\":1031168}}}},{\"name\":\"AgentConf_SelfJoinResult\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_SelfJoinResult\",\"workNo\":\"153\",\"content\":{\"confId\":1030400}}}},{\"name\":\"AgentConf_RequestSuccess\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_RequestSuccess\",\"workNo\":\"153\",\"content\":{\"confId\":1030400}}}},{\"name\":\"AgentConf_Timeout\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_Timeout\",\"workNo\":\"153\",\"content\":{\"confId\":1030656}}}},{\"name\":\"AgentConf_RequestFailed\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_RequestFailed\",\"workNo\":\"153\",\"content\":{\"cause\":21234}}}},{\"name\":\"AgentOther_PhoneOffhook\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentOther_PhoneOffhook\",\"workNo\":\"56020\",\"content\":{\"type\":\"main\"}}}},{\"name\":\"AgentEvent_Talking\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentEvent_Talking\",\"workNo\":\"49999\",\"content\":{\"caller\":\"10086\",\"callid\":\"1456401416-3\",\"called\":\"70092\",\"feature\":\"7\",\"type\":\"main\",\"mediaAbility\":\"1\"}}}},{\"name\":\"AgentEvent_Customer_Release\",\"channel\":null,\"sample\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentEvent_Customer_Release\",\"workNo\":\"49999\",\"content\":{\"callid\":\"1456404171-43\",\"number\":\"70093\"}}}}],\"endpoints\":[{\"id\":\"answer_agent_conference\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/answeragentconf\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"answer_call\",\"method\":\"PUT\",\"path\":\"/resource/voicecall/{agentid}/answer\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"callid\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"200-002\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page without a meaning; no page retrieved defines 200-002 (UNCONFIRMED).\"}],\"events\":[\"AgentEvent_Talking\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"batch_add_participants\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/batchaddparticipant\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[{\"max_length\":120.0,\"kind\":\"array\",\"items\":{\"kind\":\"object\",\"fields\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"addressType\",\"required\":true,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"address\",\"required\":true,\"from_auth\":false},{\"min\":0.0,\"max\":255.0,\"kind\":\"integer\",\"location\":\"body\",\"name\":\"deviceCallType\",\"required\":false,\"from_auth\":false},{\"min\":0.0,\"max\":255.0,\"kind\":\"integer\",\"location\":\"body\",\"name\":\"deviceType\",\"required\":false,\"from_auth\":false}]},\"location\":\"body\",\"name\":\"addresses\",\"required\":true,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"beepTone\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"playMode\",\"required\":false,\"from_auth\":false},{\"max_length\":127.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"voicePath\",\"required\":false,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"caller\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[],\"samples\":[]},{\"id\":\"batch_remove_participants\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/batchremoveparticipant\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[{\"max_length\":30.0,\"kind\":\"array\",\"items\":{\"kind\":\"object\",\"fields\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"addressType\",\"required\":true,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"address\",\"required\":true,\"from_auth\":false}]},\"location\":\"body\",\"name\":\"addresses\",\"required\":true,\"from_auth\":false}],\"errors\":[],\"events\":[],\"samples\":[]},{\"id\":\"change_participant_mode\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/changeparticipantmode\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"attribute\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"addressType\",\"required\":true,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"address\",\"required\":true,\"from_auth\":false}],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"}],\"events\":[\"AgentConf_ParticipantChanged\"],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"connect_held_call\",\"method\":\"POST\",\"path\":\"/resource/voicecall/{agentid}/connecthold/{callid}\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"path\",\"name\":\"callid\",\"required\":true,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"200-013\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-013 (UNCONFIRMED).\"},{\"code\":\"200-014\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-014 (UNCONFIRMED).\"}],\"events\":[\"AgentEvent_Customer_Release\",\"AgentOther_PhoneRelease\",\"AgentMediaEvent_StopRecordDone\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"disconnect_party\",\"method\":\"POST\",\"path\":\"/resource/voicecall/{agentid}/disconnect/{number}\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true},{\"pattern\":\"[0-9]{1,24}\",\"kind\":\"string\",\"location\":\"path\",\"name\":\"number\",\"required\":true,\"from_auth\":false}],\"body\":[],\"errors\":[{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"200-023\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page without a meaning; no page retrieved defines 200-023 (UNCONFIRMED).\"},{\"code\":\"200-024\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page without a meaning; no page retrieved defines 200-024 (UNCONFIRMED).\"},{\"code\":\"200-204\",\"http_status\":null,\"message\":null,\"meaning\":\"Reported when releasing a number that is not in the last call, e.g. the held user during a two-party help call (from the page's description: \\\"an error (200–204) will be reported\\\").\"}],\"events\":[\"AgentEvent_Customer_Release\"],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"hold_call\",\"method\":\"POST\",\"path\":\"/resource/voicecall/{agentid}/hold\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"hold_conference_participant\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/holdparticipant\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"addressType\",\"required\":true,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"address\",\"required\":true,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"playMode\",\"required\":false,\"from_auth\":false},{\"max_length\":127.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"voicePath\",\"required\":true,\"from_auth\":false}],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"}],\"events\":[\"AgentConf_ParticipantChanged\"],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"leave_agent_conference\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/requestleaveagentconf\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-007\",\"http_status\":null,\"message\":null,\"meaning\":\"The chairperson cannot leave the conference.\"}],\"events\":[\"AgentMediaEvent_StopRecordDone\",\"AgentOther_PhoneRelease\",\"AgentConf_SelfLeaveResult\",\"AgentConf_ParticipantChanged\"],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]},{\"name\":\"not_signed_in\",\"status\":200,\"headers\":{},\"body\":{\"message\":\"agent not signed in\",\"retcode\":\"100-006\"},\"error\":true,\"events\":[]}]},{\"id\":\"poll_events\",\"method\":\"GET\",\"path\":\"/resource/agentevent/{agentid}\",\"payload\":\"event\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[{\"code\":\"000-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Wrong method of fetching events.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"}],\"events\":[],\"samples\":[{\"name\":\"participant_changed\",\"status\":200,\"headers\":{},\"body\":{\"message\":\"\",\"retcode\":\"0\",\"event\":{\"eventType\":\"AgentConf_ParticipantChanged\",\"workNo\":\"154\",\"content\":{\"result\":0,\"changeReason\":255,\"changeType\":3,\"confId\":1031168,\"participant\":\"154\",\"participantType\":9,\"deviceCallType\":0,\"deviceType\":0}}},\"error\":false,\"events\":[]}]},{\"id\":\"query_hold_list\",\"method\":\"GET\",\"path\":\"/resource/calldata/{agentid}/holdlist\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"300-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page without a meaning; no page retrieved defines 300-001 (UNCONFIRMED).\"},{\"code\":\"400-003\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed on this page without a meaning; no page retrieved defines 400-003 (UNCONFIRMED).\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"message\":\"\",\"retcode\":\"0\",\"result\":[{\"callfeature\":7}]},\"error\":false,\"events\":[]}]},{\"id\":\"query_vdn_conference_ids\",\"method\":\"GET\",\"path\":\"/resource/agentconf/{agentid}/queryvdnconfid\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{\"confIds\":[355840]},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"reject_agent_conference\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/rejectagentconf\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"}],\"events\":[\"AgentOther_PhoneRelease\",\"AgentConf_ParticipantChanged\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"release_agent_conference\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/releaseagentconf\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"}],\"events\":[\"AgentMediaEvent_StopRecordDone\",\"AgentOther_PhoneRelease\",\"AgentConf_SelfLeaveResult\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"request_agent_conference\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/requestagentconf\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[{\"min\":1.0,\"max\":120.0,\"kind\":\"integer\",\"location\":\"body\",\"name\":\"memberNum\",\"required\":true,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"confCallerNo\",\"required\":false,\"from_auth\":false},{\"min\":4.0,\"max\":1440.0,\"kind\":\"integer\",\"location\":\"body\",\"name\":\"time\",\"required\":false,\"from_auth\":false},{\"min\":3.0,\"max\":1440.0,\"kind\":\"integer\",\"location\":\"body\",\"name\":\"promptTime\",\"required\":false,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"beepTone\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"playMode\",\"required\":false,\"from_auth\":false},{\"max_length\":127.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"voicePath\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[\"AgentOther_PhoneOffhook\",\"AgentConf_SelfJoinResult\",\"AgentConf_RequestSuccess\",\"AgentConf_RequestFailed\",\"AgentConf_Timeout\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"sign_in\",\"method\":\"PUT\",\"path\":\"/resource/onlineagent/{agentid}\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false}],\"body\":[{\"max_length\":32.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"password\",\"required\":true,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"phonenum\",\"required\":true,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"autoanswer\",\"required\":false,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"autoenteridle\",\"required\":false,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"releasephone\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"agenttype\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"status\",\"required\":false,\"from_auth\":false},{\"max_length\":15.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"ip\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"entryIp\",\"required\":false,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"phonelinkage\",\"required\":false,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"checkInWebm\",\"required\":false,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"checkInMailm\",\"required\":false,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"vcPhoneNumber\",\"required\":false,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"listenStatus\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"callBackUri\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"serviceToken\",\"required\":false,\"from_auth\":false}],\"errors\":[{\"code\":\"100-001\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in parameters are empty or invalid.\"},{\"code\":\"100-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has already signed in (on plain sign-in, signed in elsewhere).\"},{\"code\":\"100-003\",\"http_status\":null,\"message\":null,\"meaning\":\"Resource/ProviderUnavailableException during sign-in.\"},{\"code\":\"100-004\",\"http_status\":null,\"message\":null,\"meaning\":\"Wrong user name or password.\"},{\"code\":\"100-011\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in parameter invalid.\"},{\"code\":\"100-021\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-in in progress.\"}],\"events\":[],\"samples\":[]},{\"id\":\"sign_out\",\"method\":\"DELETE\",\"path\":\"/resource/onlineagent/{agentid}/logout\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[{\"code\":\"100-005\",\"http_status\":null,\"message\":null,\"meaning\":\"Sign-out parameters are invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-008\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has already signed out.\"},{\"code\":\"100-010\",\"http_status\":null,\"message\":null,\"meaning\":\"State error at sign-out.\"}],\"events\":[],\"samples\":[]},{\"id\":\"three_party_call\",\"method\":\"POST\",\"path\":\"/resource/voicecall/{agentid}/confjoin\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[{\"min_length\":1.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"callid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"callappdata\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"transfer_conference_chair\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/applytoshiftpresident\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"destAgentNo\",\"required\":true,\"from_auth\":false}],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"},{\"code\":\"101-005\",\"http_status\":null,\"message\":null,\"meaning\":\"The chairperson cannot transfer the chairperson role to itself.\"}],\"events\":[\"AgentConf_ParticipantChanged\",\"AgentConf_PresidentChanged\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"unhold_call\",\"method\":\"POST\",\"path\":\"/resource/voicecall/{agentid}/gethold\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"callid\",\"required\":false,\"from_auth\":false}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"success\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]},{\"id\":\"unhold_conference_participant\",\"method\":\"POST\",\"path\":\"/resource/agentconf/{agentid}/unholdparticipant\",\"payload\":\"result\",\"dispatch\":[],\"params\":[{\"min\":101.0,\"max\":59999.0,\"kind\":\"string\",\"location\":\"path\",\"name\":\"agentid\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Content-Type\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"header\",\"name\":\"Guid\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"addressType\",\"required\":true,\"from_auth\":false},{\"max_length\":24.0,\"kind\":\"string\",\"location\":\"body\",\"name\":\"address\",\"required\":true,\"from_auth\":false}],\"errors\":[{\"code\":\"000-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The URL parameter or address is wrong, or an interface parameter is invalid.\"},{\"code\":\"100-006\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has not signed in (also returned on a GUID mismatch).\"},{\"code\":\"100-007\",\"http_status\":null,\"message\":null,\"meaning\":\"Exception during the agent operation (WAS resource or internal error).\"},{\"code\":\"101-001\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent has no conference.\"},{\"code\":\"101-002\",\"http_status\":null,\"message\":null,\"meaning\":\"The agent is not the chairperson.\"}],\"events\":[\"AgentConf_ParticipantChanged\"],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"result\":{},\"message\":\"success\",\"retcode\":\"0\"},\"error\":false,\"events\":[]}]}]}";
+    pub const SIMULATION: &str = include_str!("simulation.json");
     /// A simulator of this service, to configure and then `start().await`.
     pub fn simulator() -> SimulatorBuilder {
         SimulatorBuilder::new(SIMULATION)
             .expect("the generator's document matches the runtime's reader")
-    }
-    /// `FromJson` of every endpoint's `Request`, keyed by wire names.
-    mod requests {
-        use crate::answer_agent_conference::Request as AnswerAgentConference;
-        ::switchboard_runtime::wire_object!(
-            AnswerAgentConference { required agent_id = "agentid" }
-        );
-        use crate::answer_call::Request as AnswerCall;
-        ::switchboard_runtime::wire_object!(
-            AnswerCall { required agent_id = "agentid", optional call_id = "callid" }
-        );
-        use crate::batch_add_participants::Request as BatchAddParticipants;
-        ::switchboard_runtime::wire_object!(
-            BatchAddParticipants { required agent_id = "agentid", required addresses =
-            "addresses", optional beep_tone = "beepTone", optional play_mode =
-            "playMode", optional voice_path = "voicePath", optional caller = "caller" }
-        );
-        use crate::batch_remove_participants::Request as BatchRemoveParticipants;
-        ::switchboard_runtime::wire_object!(
-            BatchRemoveParticipants { required agent_id = "agentid", required addresses =
-            "addresses" }
-        );
-        use crate::change_participant_mode::Request as ChangeParticipantMode;
-        ::switchboard_runtime::wire_object!(
-            ChangeParticipantMode { required agent_id = "agentid", required attribute =
-            "attribute", required address_type = "addressType", required address =
-            "address" }
-        );
-        use crate::connect_held_call::Request as ConnectHeldCall;
-        ::switchboard_runtime::wire_object!(
-            ConnectHeldCall { required agent_id = "agentid", required call_id = "callid"
-            }
-        );
-        use crate::disconnect_party::Request as DisconnectParty;
-        ::switchboard_runtime::wire_object!(
-            DisconnectParty { required agent_id = "agentid", required number = "number" }
-        );
-        use crate::hold_call::Request as HoldCall;
-        ::switchboard_runtime::wire_object!(HoldCall { required agent_id = "agentid" });
-        use crate::hold_conference_participant::Request as HoldConferenceParticipant;
-        ::switchboard_runtime::wire_object!(
-            HoldConferenceParticipant { required agent_id = "agentid", required
-            address_type = "addressType", required address = "address", optional
-            play_mode = "playMode", required voice_path = "voicePath" }
-        );
-        use crate::leave_agent_conference::Request as LeaveAgentConference;
-        ::switchboard_runtime::wire_object!(
-            LeaveAgentConference { required agent_id = "agentid" }
-        );
-        use crate::poll_events::Request as PollEvents;
-        ::switchboard_runtime::wire_object!(
-            PollEvents { required agent_id = "agentid" }
-        );
-        use crate::query_hold_list::Request as QueryHoldList;
-        ::switchboard_runtime::wire_object!(
-            QueryHoldList { required agent_id = "agentid" }
-        );
-        use crate::query_vdn_conference_ids::Request as QueryVdnConferenceIds;
-        ::switchboard_runtime::wire_object!(
-            QueryVdnConferenceIds { required agent_id = "agentid" }
-        );
-        use crate::reject_agent_conference::Request as RejectAgentConference;
-        ::switchboard_runtime::wire_object!(
-            RejectAgentConference { required agent_id = "agentid" }
-        );
-        use crate::release_agent_conference::Request as ReleaseAgentConference;
-        ::switchboard_runtime::wire_object!(
-            ReleaseAgentConference { required agent_id = "agentid" }
-        );
-        use crate::request_agent_conference::Request as RequestAgentConference;
-        ::switchboard_runtime::wire_object!(
-            RequestAgentConference { required agent_id = "agentid", required member_num =
-            "memberNum", optional conf_caller_no = "confCallerNo", optional time =
-            "time", optional prompt_time = "promptTime", optional beep_tone = "beepTone",
-            optional play_mode = "playMode", optional voice_path = "voicePath" }
-        );
-        use crate::sign_in::Request as SignIn;
-        ::switchboard_runtime::wire_object!(
-            SignIn { required agent_id = "agentid", required password = "password",
-            required phone_num = "phonenum", optional auto_answer = "autoanswer",
-            optional auto_enter_idle = "autoenteridle", optional release_phone =
-            "releasephone", optional agent_type = "agenttype", optional status =
-            "status", optional ip = "ip", optional entry_ip = "entryIp", optional
-            phone_linkage = "phonelinkage", optional check_in_webm = "checkInWebm",
-            optional check_in_mailm = "checkInMailm", optional vc_phone_number =
-            "vcPhoneNumber", optional listen_status = "listenStatus", optional
-            call_back_uri = "callBackUri", optional service_token = "serviceToken" }
-        );
-        use crate::sign_out::Request as SignOut;
-        ::switchboard_runtime::wire_object!(SignOut { required agent_id = "agentid" });
-        use crate::three_party_call::Request as ThreePartyCall;
-        ::switchboard_runtime::wire_object!(
-            ThreePartyCall { required agent_id = "agentid", required call_id = "callid",
-            optional call_app_data = "callappdata" }
-        );
-        use crate::transfer_conference_chair::Request as TransferConferenceChair;
-        ::switchboard_runtime::wire_object!(
-            TransferConferenceChair { required agent_id = "agentid", required
-            dest_agent_no = "destAgentNo" }
-        );
-        use crate::unhold_call::Request as UnholdCall;
-        ::switchboard_runtime::wire_object!(
-            UnholdCall { required agent_id = "agentid", optional call_id = "callid" }
-        );
-        use crate::unhold_conference_participant::Request as UnholdConferenceParticipant;
-        ::switchboard_runtime::wire_object!(
-            UnholdConferenceParticipant { required agent_id = "agentid", required
-            address_type = "addressType", required address = "address" }
-        );
     }
 }
 #[rustfmt::skip]
@@ -9094,6 +8985,176 @@ impl Client {
             core: self.core.with_attempt_timeout(timeout),
         }
     }
+    /// Opens the event stream: calls [`poll_events`] with `request` again and again (300 ms after each answer), through this client's transport and auth, and yields the events of its answers. Polling also keeps the session alive: while the stream is open it polls even when nobody reads (a slow reader gets `Lagged`), and dropping it ends the session's heartbeat. Drop the stream to stop. See [`events`] for an example.
+    pub fn events(&self, request: poll_events::Request) -> events::EventStream {
+        self.events_with(request, events::StreamOptions::default())
+    }
+    /// [`Client::events`] with explicit buffer and back-off settings.
+    pub fn events_with(
+        &self,
+        request: poll_events::Request,
+        options: events::StreamOptions,
+    ) -> events::EventStream {
+        ::switchboard_runtime::events::Events::new(
+            ::switchboard_runtime::events::poll::open(
+                &self.core,
+                request,
+                events::poll_config(options),
+            ),
+        )
+    }
+}
+#[rustfmt::skip]
+/// Builds a [`Client`].
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    config: ::switchboard_runtime::client::ClientConfig,
+    ip: ::std::option::Option<::std::string::String>,
+    port: ::std::option::Option<::std::string::String>,
+}
+#[rustfmt::skip]
+impl ClientBuilder {
+    /// IP address of the agent gateway server. Newer pages (cec_07_0471, cec_07_1202): in single-node deployments the CC-Gateway server address; in cluster deployments the NSLB address; in the SaaS scenario, ask O&amp;M personnel.
+    pub fn ip(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip = Some(value.into());
+        self
+    }
+    /// HTTPS port number of the agent gateway server. The default 8043 comes from the newer pages (cec_07_0471, cec_07_1202: "the default value is 8043", also the NSLB port in cluster mode); the seed page names no port. In the SaaS scenario, ask O&amp;M personnel.
+    ///
+    /// Default: `8043`.
+    pub fn port(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.port = Some(value.into());
+        self
+    }
+    /// Uses this base URL instead of filling the template.
+    pub fn base_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config.base_url = Some(url.into());
+        self
+    }
+    /// Sends requests through this transport (default: reqwest, with the `reqwest` feature).
+    pub fn transport(
+        mut self,
+        transport: impl ::switchboard_runtime::transport::Transport,
+    ) -> Self {
+        self.config.transport = Some(::std::sync::Arc::new(transport));
+        self
+    }
+    /// Authenticates with this scheme (see [`auth`] for the ones the API documents).
+    /// Without it, the client uses the documented scheme when that needs no
+    /// credentials, and otherwise every call fails before sending
+    /// (`AuthErrorKind::NoCredentials`); [`without_auth`](Self::without_auth) sends none.
+    pub fn auth(mut self, auth: impl ::switchboard_runtime::auth::Auth) -> Self {
+        self.config.auth = Some(::std::sync::Arc::new(auth));
+        self
+    }
+    /// Authenticates with a shared scheme (to keep a handle on its session state).
+    pub fn shared_auth(
+        mut self,
+        auth: ::std::sync::Arc<dyn ::switchboard_runtime::auth::Auth>,
+    ) -> Self {
+        self.config.auth = Some(auth);
+        self
+    }
+    /// Retries calls under `policy` (default: `RetryPolicy::standard()`; turn off with
+    /// `RetryPolicy::disabled()`).
+    pub fn retry(mut self, policy: ::switchboard_runtime::retry::RetryPolicy) -> Self {
+        self.config.options.retry = policy;
+        self
+    }
+    /// Ends every call after `timeout`, retries included.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.config.options.timeout = Some(timeout);
+        self
+    }
+    /// Ends every attempt after `timeout` (retried only for idempotent endpoints).
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.config.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Sends no credentials at all (tests against an in-memory transport, a server
+    /// without auth). Without this or [`auth`](Self::auth), the client uses the API's
+    /// documented scheme when it needs no credentials, and otherwise fails every call
+    /// with `AuthErrorKind::NoCredentials` before sending.
+    pub fn without_auth(mut self) -> Self {
+        self.config.auth = Some(
+            ::std::sync::Arc::new(::switchboard_runtime::auth::NoAuth),
+        );
+        self
+    }
+    /// The client; fails when a base URL variable without default is unset or would
+    /// change the URL's structure.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
+        let url = ::switchboard_runtime::client::fill_template(
+            BASE_URL_TEMPLATE,
+            &[
+                ("ip", self.ip.as_deref()),
+                ("port", Some(self.port.as_deref().unwrap_or("8043"))),
+            ],
+        );
+        let mut config = self.config;
+        if config.auth.is_none() {
+            config.auth = Some(
+                match auth::session_header() {
+                    Ok(scheme) => ::std::sync::Arc::new(scheme),
+                    Err(_) => {
+                        ::std::sync::Arc::new(
+                            ::switchboard_runtime::auth::MissingCredentials::new(
+                                "session_header",
+                            ),
+                        )
+                    }
+                },
+            );
+        }
+        Ok(Client { core: config.build(url)? })
+    }
+}
+#[rustfmt::skip]
+/// An agent signs in with `PUT https://ip:port/agentgateway/resource/onlineagent/{agentid}` (log method name `login`; no Guid header on that call). The GUID that authenticates later calls depends on the server setting `AUTHMODE` in `agentgateway/WEB-INF/config/basic.properties`.
+pub mod auth {
+    /// The session-header scheme: `Set-GUID` captured from responses (after `JSESSIONID=`), sent back as `Guid`.
+    ///
+    /// AUTHMODE = 1 (static, kept for old sites, described as guessable/insecure): the sign-in response carries a `Set-GUID` header such as `JSESSIONID=279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0`; the GUID is the part after `JSESSIONID=` and every later call sends it as `Guid: <GUID>`. AUTHMODE = 2 (dynamic, the default and the mode new sites must use): the GUID changes periodically; whenever it changes, the new value arrives in a `Set-GUID` header on the response of the event-polling interface (`GET resource/agentevent/{agentid}`) and the client must switch to it. A mismatching GUID yields retcode 100-006 or 000-003. Example request header from the docs: `Guid:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.AgentGateway1`. After sign-in the client must start polling events at once; without a poll within 2 minutes the agent is signed out.
+    pub fn session_header() -> ::std::result::Result<
+        ::switchboard_runtime::auth::SessionHeaderAuth,
+        ::switchboard_runtime::auth::AuthError,
+    > {
+        let config = ::switchboard_runtime::auth::SessionHeaderConfig::new(
+                "Set-GUID",
+                "Guid",
+            )?
+            .value_prefix("JSESSIONID=");
+        Ok(::switchboard_runtime::auth::SessionHeaderAuth::new(config))
+    }
+    /// Why a call failed before a response: credentials could not be applied
+    /// ([`AuthError`], e.g. [`AuthErrorKind::NoSession`]) or the transport failed.
+    pub use ::switchboard_runtime::auth::{AuthError, AuthErrorKind, SendError};
+}
+#[rustfmt::skip]
+/// Credentials are given as a `Secret` (never printed, zeroed on drop).
+pub use ::switchboard_runtime::Secret;
+#[rustfmt::skip]
+/// Transports: `transport::ReqwestTransport` (the default, feature `reqwest`),
+/// [`transport::InMemoryTransport`] for tests, the [`transport::Transport`] trait for
+/// your own.
+pub use ::switchboard_runtime::transport;
+#[rustfmt::skip]
+/// The retry policy ([`retry::RetryPolicy`]).
+pub use ::switchboard_runtime::retry;
+#[rustfmt::skip]
+/// One method per endpoint.
+impl Client {
     /// Answering an Agent Conference Call: An invited agent answers the conference call after receiving AgentConf_Ringing.
     ///
     /// See [`answer_agent_conference`].
@@ -9375,170 +9436,110 @@ impl Client {
     > + Send + 'static {
         self.core.call_owned(request)
     }
-    /// Opens the event stream: calls [`poll_events`] with `request` again and again (300 ms after each answer), through this client's transport and auth, and yields the events of its answers. Polling also keeps the session alive: while the stream is open it polls even when nobody reads (a slow reader gets `Lagged`), and dropping it ends the session's heartbeat. Drop the stream to stop. See [`events`] for an example.
-    pub fn events(&self, request: poll_events::Request) -> events::EventStream {
-        self.events_with(request, events::StreamOptions::default())
-    }
-    /// [`Client::events`] with explicit buffer and back-off settings.
-    pub fn events_with(
-        &self,
-        request: poll_events::Request,
-        options: events::StreamOptions,
-    ) -> events::EventStream {
-        ::switchboard_runtime::events::Events::new(
-            ::switchboard_runtime::events::poll::open(
-                &self.core,
-                request,
-                events::poll_config(options),
-            ),
-        )
-    }
 }
 #[rustfmt::skip]
-/// Builds a [`Client`].
-#[derive(Debug, Default)]
-pub struct ClientBuilder {
-    config: ::switchboard_runtime::client::ClientConfig,
-    ip: ::std::option::Option<::std::string::String>,
-    port: ::std::option::Option<::std::string::String>,
-}
-#[rustfmt::skip]
-impl ClientBuilder {
-    /// IP address of the agent gateway server. Newer pages (cec_07_0471, cec_07_1202): in single-node deployments the CC-Gateway server address; in cluster deployments the NSLB address; in the SaaS scenario, ask O&amp;M personnel.
-    pub fn ip(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ip = Some(value.into());
-        self
-    }
-    /// HTTPS port number of the agent gateway server. The default 8043 comes from the newer pages (cec_07_0471, cec_07_1202: "the default value is 8043", also the NSLB port in cluster mode); the seed page names no port. In the SaaS scenario, ask O&amp;M personnel.
-    ///
-    /// Default: `8043`.
-    pub fn port(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-    /// Uses this base URL instead of filling the template.
-    pub fn base_url(
-        mut self,
-        url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.config.base_url = Some(url.into());
-        self
-    }
-    /// Sends requests through this transport (default: reqwest, with the `reqwest` feature).
-    pub fn transport(
-        mut self,
-        transport: impl ::switchboard_runtime::transport::Transport,
-    ) -> Self {
-        self.config.transport = Some(::std::sync::Arc::new(transport));
-        self
-    }
-    /// Authenticates with this scheme (see [`auth`] for the ones the API documents).
-    /// Without it, the client uses the documented scheme when that needs no
-    /// credentials, and otherwise every call fails before sending
-    /// (`AuthErrorKind::NoCredentials`); [`without_auth`](Self::without_auth) sends none.
-    pub fn auth(mut self, auth: impl ::switchboard_runtime::auth::Auth) -> Self {
-        self.config.auth = Some(::std::sync::Arc::new(auth));
-        self
-    }
-    /// Authenticates with a shared scheme (to keep a handle on its session state).
-    pub fn shared_auth(
-        mut self,
-        auth: ::std::sync::Arc<dyn ::switchboard_runtime::auth::Auth>,
-    ) -> Self {
-        self.config.auth = Some(auth);
-        self
-    }
-    /// Retries calls under `policy` (default: `RetryPolicy::standard()`; turn off with
-    /// `RetryPolicy::disabled()`).
-    pub fn retry(mut self, policy: ::switchboard_runtime::retry::RetryPolicy) -> Self {
-        self.config.options.retry = policy;
-        self
-    }
-    /// Ends every call after `timeout`, retries included.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.config.options.timeout = Some(timeout);
-        self
-    }
-    /// Ends every attempt after `timeout` (retried only for idempotent endpoints).
-    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.config.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Sends no credentials at all (tests against an in-memory transport, a server
-    /// without auth). Without this or [`auth`](Self::auth), the client uses the API's
-    /// documented scheme when it needs no credentials, and otherwise fails every call
-    /// with `AuthErrorKind::NoCredentials` before sending.
-    pub fn without_auth(mut self) -> Self {
-        self.config.auth = Some(
-            ::std::sync::Arc::new(::switchboard_runtime::auth::NoAuth),
-        );
-        self
-    }
-    /// The client; fails when a base URL variable without default is unset or would
-    /// change the URL's structure.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<Client, ::switchboard_runtime::error::BuildError> {
-        let url = ::switchboard_runtime::client::fill_template(
-            BASE_URL_TEMPLATE,
-            &[
-                ("ip", self.ip.as_deref()),
-                ("port", Some(self.port.as_deref().unwrap_or("8043"))),
-            ],
-        );
-        let mut config = self.config;
-        if config.auth.is_none() {
-            config.auth = Some(
-                match auth::session_header() {
-                    Ok(scheme) => ::std::sync::Arc::new(scheme),
-                    Err(_) => {
-                        ::std::sync::Arc::new(
-                            ::switchboard_runtime::auth::MissingCredentials::new(
-                                "session_header",
-                            ),
-                        )
-                    }
-                },
-            );
+/// `FromJson` of every endpoint's `Request`, keyed by wire names.
+#[cfg(feature = "testing")]
+mod requests {
+    use crate::answer_agent_conference::Request as AnswerAgentConference;
+    ::switchboard_runtime::wire_object!(
+        AnswerAgentConference { required agent_id = "agentid" }
+    );
+    use crate::answer_call::Request as AnswerCall;
+    ::switchboard_runtime::wire_object!(
+        AnswerCall { required agent_id = "agentid", optional call_id = "callid" }
+    );
+    use crate::batch_add_participants::Request as BatchAddParticipants;
+    ::switchboard_runtime::wire_object!(
+        BatchAddParticipants { required agent_id = "agentid", required addresses =
+        "addresses", optional beep_tone = "beepTone", optional play_mode = "playMode",
+        optional voice_path = "voicePath", optional caller = "caller" }
+    );
+    use crate::batch_remove_participants::Request as BatchRemoveParticipants;
+    ::switchboard_runtime::wire_object!(
+        BatchRemoveParticipants { required agent_id = "agentid", required addresses =
+        "addresses" }
+    );
+    use crate::change_participant_mode::Request as ChangeParticipantMode;
+    ::switchboard_runtime::wire_object!(
+        ChangeParticipantMode { required agent_id = "agentid", required attribute =
+        "attribute", required address_type = "addressType", required address = "address"
         }
-        Ok(Client { core: config.build(url)? })
-    }
+    );
+    use crate::connect_held_call::Request as ConnectHeldCall;
+    ::switchboard_runtime::wire_object!(
+        ConnectHeldCall { required agent_id = "agentid", required call_id = "callid" }
+    );
+    use crate::disconnect_party::Request as DisconnectParty;
+    ::switchboard_runtime::wire_object!(
+        DisconnectParty { required agent_id = "agentid", required number = "number" }
+    );
+    use crate::hold_call::Request as HoldCall;
+    ::switchboard_runtime::wire_object!(HoldCall { required agent_id = "agentid" });
+    use crate::hold_conference_participant::Request as HoldConferenceParticipant;
+    ::switchboard_runtime::wire_object!(
+        HoldConferenceParticipant { required agent_id = "agentid", required address_type
+        = "addressType", required address = "address", optional play_mode = "playMode",
+        required voice_path = "voicePath" }
+    );
+    use crate::leave_agent_conference::Request as LeaveAgentConference;
+    ::switchboard_runtime::wire_object!(
+        LeaveAgentConference { required agent_id = "agentid" }
+    );
+    use crate::poll_events::Request as PollEvents;
+    ::switchboard_runtime::wire_object!(PollEvents { required agent_id = "agentid" });
+    use crate::query_hold_list::Request as QueryHoldList;
+    ::switchboard_runtime::wire_object!(QueryHoldList { required agent_id = "agentid" });
+    use crate::query_vdn_conference_ids::Request as QueryVdnConferenceIds;
+    ::switchboard_runtime::wire_object!(
+        QueryVdnConferenceIds { required agent_id = "agentid" }
+    );
+    use crate::reject_agent_conference::Request as RejectAgentConference;
+    ::switchboard_runtime::wire_object!(
+        RejectAgentConference { required agent_id = "agentid" }
+    );
+    use crate::release_agent_conference::Request as ReleaseAgentConference;
+    ::switchboard_runtime::wire_object!(
+        ReleaseAgentConference { required agent_id = "agentid" }
+    );
+    use crate::request_agent_conference::Request as RequestAgentConference;
+    ::switchboard_runtime::wire_object!(
+        RequestAgentConference { required agent_id = "agentid", required member_num =
+        "memberNum", optional conf_caller_no = "confCallerNo", optional time = "time",
+        optional prompt_time = "promptTime", optional beep_tone = "beepTone", optional
+        play_mode = "playMode", optional voice_path = "voicePath" }
+    );
+    use crate::sign_in::Request as SignIn;
+    ::switchboard_runtime::wire_object!(
+        SignIn { required agent_id = "agentid", required password = "password", required
+        phone_num = "phonenum", optional auto_answer = "autoanswer", optional
+        auto_enter_idle = "autoenteridle", optional release_phone = "releasephone",
+        optional agent_type = "agenttype", optional status = "status", optional ip =
+        "ip", optional entry_ip = "entryIp", optional phone_linkage = "phonelinkage",
+        optional check_in_webm = "checkInWebm", optional check_in_mailm = "checkInMailm",
+        optional vc_phone_number = "vcPhoneNumber", optional listen_status =
+        "listenStatus", optional call_back_uri = "callBackUri", optional service_token =
+        "serviceToken" }
+    );
+    use crate::sign_out::Request as SignOut;
+    ::switchboard_runtime::wire_object!(SignOut { required agent_id = "agentid" });
+    use crate::three_party_call::Request as ThreePartyCall;
+    ::switchboard_runtime::wire_object!(
+        ThreePartyCall { required agent_id = "agentid", required call_id = "callid",
+        optional call_app_data = "callappdata" }
+    );
+    use crate::transfer_conference_chair::Request as TransferConferenceChair;
+    ::switchboard_runtime::wire_object!(
+        TransferConferenceChair { required agent_id = "agentid", required dest_agent_no =
+        "destAgentNo" }
+    );
+    use crate::unhold_call::Request as UnholdCall;
+    ::switchboard_runtime::wire_object!(
+        UnholdCall { required agent_id = "agentid", optional call_id = "callid" }
+    );
+    use crate::unhold_conference_participant::Request as UnholdConferenceParticipant;
+    ::switchboard_runtime::wire_object!(
+        UnholdConferenceParticipant { required agent_id = "agentid", required
+        address_type = "addressType", required address = "address" }
+    );
 }
-#[rustfmt::skip]
-/// An agent signs in with `PUT https://ip:port/agentgateway/resource/onlineagent/{agentid}` (log method name `login`; no Guid header on that call). The GUID that authenticates later calls depends on the server setting `AUTHMODE` in `agentgateway/WEB-INF/config/basic.properties`.
-pub mod auth {
-    /// The session-header scheme: `Set-GUID` captured from responses (after `JSESSIONID=`), sent back as `Guid`.
-    ///
-    /// AUTHMODE = 1 (static, kept for old sites, described as guessable/insecure): the sign-in response carries a `Set-GUID` header such as `JSESSIONID=279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0`; the GUID is the part after `JSESSIONID=` and every later call sends it as `Guid: <GUID>`. AUTHMODE = 2 (dynamic, the default and the mode new sites must use): the GUID changes periodically; whenever it changes, the new value arrives in a `Set-GUID` header on the response of the event-polling interface (`GET resource/agentevent/{agentid}`) and the client must switch to it. A mismatching GUID yields retcode 100-006 or 000-003. Example request header from the docs: `Guid:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.AgentGateway1`. After sign-in the client must start polling events at once; without a poll within 2 minutes the agent is signed out.
-    pub fn session_header() -> ::std::result::Result<
-        ::switchboard_runtime::auth::SessionHeaderAuth,
-        ::switchboard_runtime::auth::AuthError,
-    > {
-        let config = ::switchboard_runtime::auth::SessionHeaderConfig::new(
-                "Set-GUID",
-                "Guid",
-            )?
-            .value_prefix("JSESSIONID=");
-        Ok(::switchboard_runtime::auth::SessionHeaderAuth::new(config))
-    }
-    /// Why a call failed before a response: credentials could not be applied
-    /// ([`AuthError`], e.g. [`AuthErrorKind::NoSession`]) or the transport failed.
-    pub use ::switchboard_runtime::auth::{AuthError, AuthErrorKind, SendError};
-}
-#[rustfmt::skip]
-/// Credentials are given as a `Secret` (never printed, zeroed on drop).
-pub use ::switchboard_runtime::Secret;
-#[rustfmt::skip]
-/// Transports: `transport::ReqwestTransport` (the default, feature `reqwest`),
-/// [`transport::InMemoryTransport`] for tests, the [`transport::Transport`] trait for
-/// your own.
-pub use ::switchboard_runtime::transport;
-#[rustfmt::skip]
-/// The retry policy ([`retry::RetryPolicy`]).
-pub use ::switchboard_runtime::retry;

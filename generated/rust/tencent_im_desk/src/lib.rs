@@ -959,71 +959,11 @@ pub mod testing {
     };
     /// The spec data the simulator serves: endpoints, constraints, samples, error codes,
     /// envelope and auth scheme, as the generator read them.
-    pub const SIMULATION: &str = "{\"base_path\":\"\",\"envelope\":{\"payload_field\":null,\"code_field\":\"ErrorCode\",\"success\":0,\"message_field\":\"ErrorInfo\",\"request_id_field\":null,\"http_status_errors\":false},\"auth\":{\"scheme\":\"tls_sig_query\",\"app_id_param\":\"sdkappid\",\"identifier_param\":\"identifier\",\"signature_param\":\"usersig\",\"random_param\":\"random\",\"fixed_params\":{\"contenttype\":\"json\"},\"default_expire_seconds\":15552000,\"description\":\"Query-string identity: sdkappid (the SDKAppID assigned in the IM console), identifier (an App administrator account), usersig (that administrator's UserSig, TLSSigAPIv2, HMAC-SHA256), random (32-bit unsigned, per request), contenttype=json.\"},\"errors\":[{\"code\":\"60002\",\"http_status\":null,\"message\":null,\"meaning\":\"HTTP parse error; check the URL format.\"},{\"code\":\"60003\",\"http_status\":null,\"message\":null,\"meaning\":\"JSON parse error in the HTTP request.\"},{\"code\":\"60004\",\"http_status\":null,\"message\":null,\"meaning\":\"Account or signature error in the request URL or body.\"},{\"code\":\"60005\",\"http_status\":null,\"message\":null,\"meaning\":\"Account or signature error in the request URL or body.\"},{\"code\":\"60006\",\"http_status\":null,\"message\":null,\"meaning\":\"SDKAppID is invalid.\"},{\"code\":\"60007\",\"http_status\":null,\"message\":null,\"meaning\":\"REST API call frequency exceeds the limit (rate limited).\"},{\"code\":\"60008\",\"http_status\":null,\"message\":null,\"meaning\":\"Service request timed out, or the HTTP request format is wrong.\"},{\"code\":\"60009\",\"http_status\":null,\"message\":null,\"meaning\":\"Bad requested resource (URL).\"},{\"code\":\"60010\",\"http_status\":null,\"message\":null,\"meaning\":\"The request requires App administrator permission.\"},{\"code\":\"60011\",\"http_status\":null,\"message\":null,\"meaning\":\"SDKAppID request frequency exceeds the limit (rate limited).\"},{\"code\":\"60012\",\"http_status\":null,\"message\":null,\"meaning\":\"SDKAppID is missing from the URL.\"},{\"code\":\"60013\",\"http_status\":null,\"message\":null,\"meaning\":\"JSON parse error in the HTTP response.\"},{\"code\":\"60014\",\"http_status\":null,\"message\":null,\"meaning\":\"Account exchange timed out.\"},{\"code\":\"60015\",\"http_status\":null,\"message\":null,\"meaning\":\"Account type error in the request body (it must be a string).\"},{\"code\":\"60016\",\"http_status\":null,\"message\":null,\"meaning\":\"SDKAppID is disabled.\"},{\"code\":\"60017\",\"http_status\":null,\"message\":null,\"meaning\":\"The request is disabled.\"},{\"code\":\"60018\",\"http_status\":null,\"message\":null,\"meaning\":\"Requests are too frequent.\"},{\"code\":\"60019\",\"http_status\":null,\"message\":null,\"meaning\":\"Requests are too frequent.\"},{\"code\":\"60020\",\"http_status\":null,\"message\":null,\"meaning\":\"The package has expired.\"},{\"code\":\"60021\",\"http_status\":null,\"message\":null,\"meaning\":\"The caller's IP address is not allowed.\"},{\"code\":\"70001\",\"http_status\":null,\"message\":null,\"meaning\":\"UserSig has expired; generate a new one (keep its validity at least 24 hours).\"},{\"code\":\"70003\",\"http_status\":null,\"message\":null,\"meaning\":\"UserSig could not be parsed.\"},{\"code\":\"70009\",\"http_status\":null,\"message\":null,\"meaning\":\"UserSig verification failed (likely signed with another application's key).\"},{\"code\":\"70013\",\"http_status\":null,\"message\":null,\"meaning\":\"The UserID in the request does not match the identifier in the UserSig.\"},{\"code\":\"70014\",\"http_status\":null,\"message\":null,\"meaning\":\"The SDKAppID in the request does not match the one in the UserSig.\"},{\"code\":\"70016\",\"http_status\":null,\"message\":null,\"meaning\":\"Verification key not found (check the data center the application is in).\"},{\"code\":\"70020\",\"http_status\":null,\"message\":null,\"meaning\":\"SDKAppID not found.\"},{\"code\":\"70050\",\"http_status\":null,\"message\":null,\"meaning\":\"UserSig verification failed and the caller is rate limited; retry after 1 minute.\"},{\"code\":\"70051\",\"http_status\":null,\"message\":null,\"meaning\":\"The account is blacklisted.\"},{\"code\":\"70107\",\"http_status\":null,\"message\":null,\"meaning\":\"The account has not been imported.\"},{\"code\":\"141000\",\"http_status\":null,\"message\":null,\"meaning\":\"The application is not a desk (customer service) application.\"},{\"code\":\"141002\",\"http_status\":null,\"message\":null,\"meaning\":\"Internal error; retry.\"},{\"code\":\"141004\",\"http_status\":null,\"message\":null,\"meaning\":\"Invalid parameter.\"}],\"error_roles\":{\"invalid_parameter\":\"141004\",\"unauthenticated\":\"70009\"},\"delivery\":{\"push\":{\"method\":\"POST\",\"query\":[{\"name\":\"SdkAppid\",\"value\":null,\"equals_setting\":\"sdk_app_id\"},{\"name\":\"CallbackCommand\",\"value\":\"Desk.SessionEventNotify\",\"equals_setting\":null},{\"name\":\"contenttype\",\"value\":\"json\",\"equals_setting\":null},{\"name\":\"ClientIP\",\"value\":null,\"equals_setting\":null},{\"name\":\"OptPlatform\",\"value\":null,\"equals_setting\":null},{\"name\":\"RequestID\",\"value\":null,\"equals_setting\":null},{\"name\":\"Sign\",\"value\":null,\"equals_setting\":null},{\"name\":\"RequestTime\",\"value\":null,\"equals_setting\":null}]}},\"events\":[{\"name\":\"ChatBot.UserSendMsg\",\"channel\":null,\"sample\":{\"CallbackCommand\":\"Desk.SessionEventNotify\",\"SessionId\":\"2baf4d84-beb4-4607-a1ea-6ebcaef3e0e6\",\"Event\":\"ChatBot.UserSendMsg\",\"EventTime\":1725540020017,\"ChannelType\":\"SDK\",\"ClientUserId\":\"your_user_id\",\"CustomerServiceId\":\"@customer_service_account\",\"AgentId\":\"test@qq.com\",\"MsgKey\":\"152_1600012345_abcdefg\",\"MsgBody\":[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"How to request a refund?\"}}],\"CloudCustomData\":\"your cloud custom data\",\"IsContactUser\":false,\"SatisfactionSelected\":5}}],\"endpoints\":[{\"id\":\"contact_user\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/contact_user\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"IMAgentUserId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"ClientUserId\",\"required\":true,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"GroupId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"MemberId\",\"required\":false,\"from_auth\":false}],\"errors\":[{\"code\":\"141000\",\"http_status\":null,\"message\":\"Calling this interface is not allowed for applications that are not desk applications.\",\"meaning\":\"The application is not a desk (customer service) application.\"},{\"code\":\"141001\",\"http_status\":null,\"message\":\"Failed to assign a human customer service agent. No available agents online.\",\"meaning\":null},{\"code\":\"141002\",\"http_status\":null,\"message\":\"Internal system error, please retry.\",\"meaning\":\"Internal error; retry.\"},{\"code\":\"141003\",\"http_status\":null,\"message\":\"This session cannot be transferred to a live agent.\",\"meaning\":null},{\"code\":\"141004\",\"http_status\":null,\"message\":\"Invalid request parameters, please check and retry.\",\"meaning\":\"Invalid parameter.\"},{\"code\":\"141011\",\"http_status\":null,\"message\":\"Agent is offline. Please check whether agent is online.\",\"meaning\":null},{\"code\":\"141012\",\"http_status\":null,\"message\":\"Agent has …\",\"meaning\":null}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"MemberId\":\"1289316687@qq.com\"},\"error\":false,\"events\":[]}]},{\"id\":\"describe_agent_statistics\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/describe_agent_statistics\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"From\",\"required\":true,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"To\",\"required\":true,\"from_auth\":false},{\"max\":100.0,\"kind\":\"integer\",\"location\":\"body\",\"name\":\"Limit\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"Offset\",\"required\":false,\"from_auth\":false},{\"kind\":\"array\",\"items\":{\"kind\":\"string\"},\"location\":\"body\",\"name\":\"AgentIds\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"TotalCount\":5,\"Data\":[{\"AgentId\":\"1289316652@qq.com\",\"AgentNickName\":\"美美\",\"FirstLoginTimestamp\":1738923814,\"LastLogoutTimestamp\":1738934235,\"FreeTime\":3600,\"BusyTime\":300,\"RestTime\":600,\"TotalSessionCnt\":12,\"TransferSessionCnt\":0,\"EffectiveSessionCnt\":8,\"AgentEndCnt\":10,\"ServeUserCnt\":10,\"TotalAcceptTime\":1527,\"TotalMsgCnt\":450,\"AgentMsgCnt\":200,\"UserMsgCnt\":150,\"NotRespSessionCnt\":2,\"AvgFirstRespTime\":10,\"FirstRespUnder30sCnt\":9,\"AvgRespTime\":25,\"AvgRespUnder30sCnt\":8,\"AvgAcceptTime\":300,\"SatisfactionSelectedCnt\":8,\"SatisfiedCnt\":6}]},\"error\":false,\"events\":[]}]},{\"id\":\"describe_chat_messages\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/describe_chat_messages\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"SessionId\",\"required\":true,\"from_auth\":false},{\"max\":100.0,\"kind\":\"integer\",\"location\":\"body\",\"name\":\"Limit\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"Offset\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"Order\",\"required\":false,\"from_auth\":false}],\"errors\":[{\"code\":\"141000\",\"http_status\":null,\"message\":null,\"meaning\":\"The application is not a desk (customer service) application.\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"Messages\":[{\"FromAccount\":\"8618655061639\",\"FromAccountRole\":1,\"MsgBody\":[{\"MsgContent\":{\"Text\":\"hello\"},\"MsgType\":\"TIMTextElem\"}],\"Timestamp\":1730939030138}],\"TotalCount\":26},\"error\":false,\"events\":[]}]},{\"id\":\"describe_im_cdr_list\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/describe_im_cdr_list\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"StartTimestamp\",\"required\":true,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"EndTimestamp\",\"required\":true,\"from_auth\":false},{\"max\":100.0,\"kind\":\"integer\",\"location\":\"body\",\"name\":\"Limit\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"Offset\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"ClientUserId\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"TotalCount\":1,\"IMCdrList\":[{\"SessionId\":\"a97d3e1f-a88b-403b-9b3a-7bc6554ea05d\",\"AgentGroupId\":\"3067\",\"AgentGroupName\":\"在线客服\",\"AgentId\":\"shannon@qq.com\",\"ChannelType\":\"SDK\",\"ClientUserId\":\"1299314544\",\"ClientUserNickName\":\"山浓\",\"Duration\":10,\"EndStatus\":\"AgentEndedSession\",\"SatisfactionSelected\":5,\"Timestamp\":1730443136}]},\"error\":false,\"events\":[]}]},{\"id\":\"describe_reception_realtime_statistics\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/describe_reception_realtime_statistics\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"Data\":{\"CurrentTransferAgentCnt\":15,\"CurrentAgentAcceptCnt\":13,\"CurrentQueueCnt\":2,\"FreeAgentCnt\":10,\"RestAgentCnt\":2,\"BusyAgentCnt\":3,\"CurrentGroupQueueCnt\":[{\"GroupId\":6103,\"GroupName\":\"128931\",\"QueueCnt\":0}]}},\"error\":false,\"events\":[]}]},{\"id\":\"describe_session_statistics\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/describe_session_statistics\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"From\",\"required\":true,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"To\",\"required\":true,\"from_auth\":false},{\"kind\":\"boolean\",\"location\":\"body\",\"name\":\"GroupByHour\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"TotalCount\":5,\"Data\":[{\"Time\":\"2025-04-06\",\"TotalSessionCnt\":12,\"TransferAgentSessionCnt\":10,\"AgentAcceptCnt\":9,\"EffectiveSessionCnt\":8,\"SatisfactionSelectedCnt\":5,\"OneStarSelectedCnt\":1,\"TwoStarSelectedCnt\":1,\"ThreeStarSelectedCnt\":1,\"FourStarSelectedCnt\":1,\"FiveStarSelectedCnt\":1,\"AvgFirstRespTime\":10,\"AvgRespTime\":25,\"AvgAcceptTime\":300,\"AvgQueueTime\":6}]},\"error\":false,\"events\":[]}]},{\"id\":\"end_session\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/end_session\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"SessionId\",\"required\":false,\"from_auth\":false}],\"errors\":[{\"code\":\"141002\",\"http_status\":null,\"message\":null,\"meaning\":\"Internal error, please retry.\"},{\"code\":\"141004\",\"http_status\":null,\"message\":null,\"meaning\":\"Invalid parameter.\"},{\"code\":\"141005\",\"http_status\":null,\"message\":null,\"meaning\":\"Session does not exist or has completed.\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"get_session_state\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/get_session_state\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"SessionId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"ClientUserId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"CustomerServiceId\",\"required\":false,\"from_auth\":false}],\"errors\":[{\"code\":\"141002\",\"http_status\":null,\"message\":\"Internal error, retry.\",\"meaning\":\"Internal error; retry.\"},{\"code\":\"141004\",\"http_status\":null,\"message\":\"Invalid parameter.\",\"meaning\":\"Invalid parameter.\"},{\"code\":\"141005\",\"http_status\":null,\"message\":\"Session does not exist …\",\"meaning\":null}],\"events\":[],\"samples\":[{\"name\":\"by_session_id\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"SessionId\":\"a-b-c-d-e\",\"CurrentState\":\"Agent\",\"AgentId\":\"test@qq.com\"},\"error\":false,\"events\":[]},{\"name\":\"by_user_ids\",\"status\":200,\"headers\":{},\"body\":null,\"error\":false,\"events\":[]}]},{\"id\":\"send_msg\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/send_msg\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"SessionId\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"FromAccount\",\"required\":false,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"ToAccount\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"MsgRandom\",\"required\":true,\"from_auth\":false},{\"kind\":\"array\",\"items\":{\"kind\":\"object\",\"fields\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"MsgType\",\"required\":false,\"from_auth\":false},{\"kind\":\"json\",\"location\":\"body\",\"name\":\"MsgContent\",\"required\":false,\"from_auth\":false}]},\"location\":\"body\",\"name\":\"MsgBody\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"CloudCustomData\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"by_session_id\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0},\"error\":false,\"events\":[]},{\"name\":\"by_accounts\",\"status\":200,\"headers\":{},\"body\":null,\"error\":false,\"events\":[]},{\"name\":\"card_custom_message\",\"status\":200,\"headers\":{},\"body\":null,\"error\":false,\"events\":[]}]},{\"id\":\"send_stream_msg\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/send_stream_msg\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"SessionId\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"Chunk\",\"required\":true,\"from_auth\":false},{\"kind\":\"string\",\"location\":\"body\",\"name\":\"MsgKey\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"Finish\",\"required\":false,\"from_auth\":false}],\"errors\":[],\"events\":[],\"samples\":[{\"name\":\"first_chunk\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"MsgKey\":\"124_1600045926_716f784b2bbd6ce9415027715\"},\"error\":false,\"events\":[]},{\"name\":\"next_chunk\",\"status\":200,\"headers\":{},\"body\":null,\"error\":false,\"events\":[]},{\"name\":\"last_chunk\",\"status\":200,\"headers\":{},\"body\":null,\"error\":false,\"events\":[]},{\"name\":\"response_package\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0},\"error\":false,\"events\":[]}]},{\"id\":\"transfer_to_human\",\"method\":\"POST\",\"path\":\"/v4/desk_http_svc/transfer_to_human\",\"payload\":null,\"dispatch\":[],\"params\":[{\"kind\":\"integer\",\"location\":\"query\",\"name\":\"sdkappid\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"identifier\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"usersig\",\"required\":true,\"from_auth\":true},{\"min\":0.0,\"max\":4294967295.0,\"kind\":\"integer\",\"location\":\"query\",\"name\":\"random\",\"required\":true,\"from_auth\":true},{\"kind\":\"string\",\"location\":\"query\",\"name\":\"contenttype\",\"required\":true,\"from_auth\":true}],\"body\":[{\"kind\":\"string\",\"location\":\"body\",\"name\":\"SessionId\",\"required\":true,\"from_auth\":false},{\"kind\":\"array\",\"items\":{\"kind\":\"string\"},\"location\":\"body\",\"name\":\"AgentIdList\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"AgentGroupId\",\"required\":false,\"from_auth\":false},{\"kind\":\"integer\",\"location\":\"body\",\"name\":\"SendTipIfNoAgentOnline\",\"required\":false,\"from_auth\":false}],\"errors\":[{\"code\":\"90001\",\"http_status\":null,\"message\":\"JSON format parsing failed. Check whether the request package conforms to the JSON Specification.\",\"meaning\":null},{\"code\":\"90002\",\"http_status\":null,\"message\":\"The MsgBody in the JSON format request packet does not match the message format description, or the MsgBody is not an Array type. See the definition of …\",\"meaning\":null},{\"code\":\"90005\",\"http_status\":null,\"message\":null,\"meaning\":\"Listed as a private error code of this API; its description was not captured (UNCONFIRMED, see `unconfirmed`).\"}],\"events\":[],\"samples\":[{\"name\":\"documented\",\"status\":200,\"headers\":{},\"body\":{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"AgentId\":\"test_agent@qq.com\"},\"error\":false,\"events\":[]}]}]}";
+    pub const SIMULATION: &str = include_str!("simulation.json");
     /// A simulator of this service, to configure and then `start().await`.
     pub fn simulator() -> SimulatorBuilder {
         SimulatorBuilder::new(SIMULATION)
             .expect("the generator's document matches the runtime's reader")
-    }
-    /// `FromJson` of every endpoint's `Request`, keyed by wire names.
-    mod requests {
-        use crate::contact_user::Request as ContactUser;
-        ::switchboard_runtime::wire_object!(
-            ContactUser { required im_agent_user_id = "IMAgentUserId", required
-            client_user_id = "ClientUserId", optional group_id = "GroupId", optional
-            member_id = "MemberId" }
-        );
-        use crate::describe_agent_statistics::Request as DescribeAgentStatistics;
-        ::switchboard_runtime::wire_object!(
-            DescribeAgentStatistics { required from = "From", required to = "To",
-            optional limit = "Limit", optional offset = "Offset", optional agent_ids =
-            "AgentIds" }
-        );
-        use crate::describe_chat_messages::Request as DescribeChatMessages;
-        ::switchboard_runtime::wire_object!(
-            DescribeChatMessages { required session_id = "SessionId", optional limit =
-            "Limit", optional offset = "Offset", optional order = "Order" }
-        );
-        use crate::describe_im_cdr_list::Request as DescribeImCdrList;
-        ::switchboard_runtime::wire_object!(
-            DescribeImCdrList { required start_timestamp = "StartTimestamp", required
-            end_timestamp = "EndTimestamp", optional limit = "Limit", optional offset =
-            "Offset", optional client_user_id = "ClientUserId" }
-        );
-        use crate::describe_reception_realtime_statistics::Request as DescribeReceptionRealtimeStatistics;
-        ::switchboard_runtime::wire_object!(DescribeReceptionRealtimeStatistics {});
-        use crate::describe_session_statistics::Request as DescribeSessionStatistics;
-        ::switchboard_runtime::wire_object!(
-            DescribeSessionStatistics { required from = "From", required to = "To",
-            optional group_by_hour = "GroupByHour" }
-        );
-        use crate::end_session::Request as EndSession;
-        ::switchboard_runtime::wire_object!(
-            EndSession { optional session_id = "SessionId" }
-        );
-        use crate::get_session_state::Request as GetSessionState;
-        ::switchboard_runtime::wire_object!(
-            GetSessionState { optional session_id = "SessionId", optional client_user_id
-            = "ClientUserId", optional customer_service_id = "CustomerServiceId" }
-        );
-        use crate::send_msg::Request as SendMsg;
-        ::switchboard_runtime::wire_object!(
-            SendMsg { optional session_id = "SessionId", optional from_account =
-            "FromAccount", optional to_account = "ToAccount", required msg_random =
-            "MsgRandom", required msg_body = "MsgBody", optional cloud_custom_data =
-            "CloudCustomData" }
-        );
-        use crate::send_stream_msg::Request as SendStreamMsg;
-        ::switchboard_runtime::wire_object!(
-            SendStreamMsg { required session_id = "SessionId", required chunk = "Chunk",
-            optional msg_key = "MsgKey", optional finish = "Finish" }
-        );
-        use crate::transfer_to_human::Request as TransferToHuman;
-        ::switchboard_runtime::wire_object!(
-            TransferToHuman { required session_id = "SessionId", optional agent_id_list =
-            "AgentIdList", optional agent_group_id = "AgentGroupId", optional
-            send_tip_if_no_agent_online = "SendTipIfNoAgentOnline" }
-        );
     }
 }
 #[rustfmt::skip]
@@ -4535,148 +4475,6 @@ impl Client {
             core: self.core.with_attempt_timeout(timeout),
         }
     }
-    /// Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group.
-    ///
-    /// See [`contact_user`].
-    pub fn contact_user(
-        &self,
-        request: contact_user::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<contact_user::Output, contact_user::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Query Live Agent Analysis Data: Query per-agent daily analysis data (online times, session and message counts, response times, satisfaction).
-    ///
-    /// See [`describe_agent_statistics`].
-    pub fn describe_agent_statistics(
-        &self,
-        request: describe_agent_statistics::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            describe_agent_statistics::Output,
-            describe_agent_statistics::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Query the Chat Record of the Specified Session: Query the chat record (messages) of a specified session, paged.
-    ///
-    /// See [`describe_chat_messages`].
-    pub fn describe_chat_messages(
-        &self,
-        request: describe_chat_messages::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            describe_chat_messages::Output,
-            describe_chat_messages::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Query Session Records: Query desk session (service) records in a time range, optionally for one user, paged.
-    ///
-    /// See [`describe_im_cdr_list`].
-    pub fn describe_im_cdr_list(
-        &self,
-        request: describe_im_cdr_list::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            describe_im_cdr_list::Output,
-            describe_im_cdr_list::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// 查询实时接待统计数据: Query real-time reception statistics (agents by status, sessions transferred, being served and queueing, per-group queues).
-    ///
-    /// See [`describe_reception_realtime_statistics`].
-    pub fn describe_reception_realtime_statistics(
-        &self,
-        request: describe_reception_realtime_statistics::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            describe_reception_realtime_statistics::Output,
-            describe_reception_realtime_statistics::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// 查询会话统计数据: Query session statistics aggregated per day or per hour.
-    ///
-    /// See [`describe_session_statistics`].
-    pub fn describe_session_statistics(
-        &self,
-        request: describe_session_statistics::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            describe_session_statistics::Output,
-            describe_session_statistics::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Ending Session: End a session that has been transferred to a human through this API.
-    ///
-    /// See [`end_session`].
-    pub fn end_session(
-        &self,
-        request: end_session::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<end_session::Output, end_session::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Querying User Session Status: Query the status of a user session (bot, queueing, waiting for or served by a live agent).
-    ///
-    /// See [`get_session_state`].
-    pub fn get_session_state(
-        &self,
-        request: get_session_state::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            get_session_state::Output,
-            get_session_state::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Send Messages: App admins send a message to a user in a desk session (also visible to the live agent after transfer).
-    ///
-    /// See [`send_msg`].
-    pub fn send_msg(
-        &self,
-        request: send_msg::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<send_msg::Output, send_msg::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Sending Stream Messages: App admins send a streaming message to a user in chunks; the first call returns a MsgKey that later calls repeat.
-    ///
-    /// See [`send_stream_msg`].
-    pub fn send_stream_msg(
-        &self,
-        request: send_stream_msg::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<send_stream_msg::Output, send_stream_msg::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Agent Transfer: App admins transfer a user's session to a live agent.
-    ///
-    /// See [`transfer_to_human`].
-    pub fn transfer_to_human(
-        &self,
-        request: transfer_to_human::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            transfer_to_human::Output,
-            transfer_to_human::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
 }
 #[rustfmt::skip]
 /// Builds a [`Client`].
@@ -4836,3 +4634,210 @@ pub use ::switchboard_runtime::transport;
 #[rustfmt::skip]
 /// The retry policy ([`retry::RetryPolicy`]).
 pub use ::switchboard_runtime::retry;
+#[rustfmt::skip]
+/// One method per endpoint.
+impl Client {
+    /// Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group.
+    ///
+    /// See [`contact_user`].
+    pub fn contact_user(
+        &self,
+        request: contact_user::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<contact_user::Output, contact_user::Error>,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// Query Live Agent Analysis Data: Query per-agent daily analysis data (online times, session and message counts, response times, satisfaction).
+    ///
+    /// See [`describe_agent_statistics`].
+    pub fn describe_agent_statistics(
+        &self,
+        request: describe_agent_statistics::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            describe_agent_statistics::Output,
+            describe_agent_statistics::Error,
+        >,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// Query the Chat Record of the Specified Session: Query the chat record (messages) of a specified session, paged.
+    ///
+    /// See [`describe_chat_messages`].
+    pub fn describe_chat_messages(
+        &self,
+        request: describe_chat_messages::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            describe_chat_messages::Output,
+            describe_chat_messages::Error,
+        >,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// Query Session Records: Query desk session (service) records in a time range, optionally for one user, paged.
+    ///
+    /// See [`describe_im_cdr_list`].
+    pub fn describe_im_cdr_list(
+        &self,
+        request: describe_im_cdr_list::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            describe_im_cdr_list::Output,
+            describe_im_cdr_list::Error,
+        >,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// 查询实时接待统计数据: Query real-time reception statistics (agents by status, sessions transferred, being served and queueing, per-group queues).
+    ///
+    /// See [`describe_reception_realtime_statistics`].
+    pub fn describe_reception_realtime_statistics(
+        &self,
+        request: describe_reception_realtime_statistics::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            describe_reception_realtime_statistics::Output,
+            describe_reception_realtime_statistics::Error,
+        >,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// 查询会话统计数据: Query session statistics aggregated per day or per hour.
+    ///
+    /// See [`describe_session_statistics`].
+    pub fn describe_session_statistics(
+        &self,
+        request: describe_session_statistics::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            describe_session_statistics::Output,
+            describe_session_statistics::Error,
+        >,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// Ending Session: End a session that has been transferred to a human through this API.
+    ///
+    /// See [`end_session`].
+    pub fn end_session(
+        &self,
+        request: end_session::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<end_session::Output, end_session::Error>,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// Querying User Session Status: Query the status of a user session (bot, queueing, waiting for or served by a live agent).
+    ///
+    /// See [`get_session_state`].
+    pub fn get_session_state(
+        &self,
+        request: get_session_state::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            get_session_state::Output,
+            get_session_state::Error,
+        >,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// Send Messages: App admins send a message to a user in a desk session (also visible to the live agent after transfer).
+    ///
+    /// See [`send_msg`].
+    pub fn send_msg(
+        &self,
+        request: send_msg::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<send_msg::Output, send_msg::Error>,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// Sending Stream Messages: App admins send a streaming message to a user in chunks; the first call returns a MsgKey that later calls repeat.
+    ///
+    /// See [`send_stream_msg`].
+    pub fn send_stream_msg(
+        &self,
+        request: send_stream_msg::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<send_stream_msg::Output, send_stream_msg::Error>,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+    /// Agent Transfer: App admins transfer a user's session to a live agent.
+    ///
+    /// See [`transfer_to_human`].
+    pub fn transfer_to_human(
+        &self,
+        request: transfer_to_human::Request,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            transfer_to_human::Output,
+            transfer_to_human::Error,
+        >,
+    > + Send + 'static {
+        self.core.call_owned(request)
+    }
+}
+#[rustfmt::skip]
+/// `FromJson` of every endpoint's `Request`, keyed by wire names.
+#[cfg(feature = "testing")]
+mod requests {
+    use crate::contact_user::Request as ContactUser;
+    ::switchboard_runtime::wire_object!(
+        ContactUser { required im_agent_user_id = "IMAgentUserId", required
+        client_user_id = "ClientUserId", optional group_id = "GroupId", optional
+        member_id = "MemberId" }
+    );
+    use crate::describe_agent_statistics::Request as DescribeAgentStatistics;
+    ::switchboard_runtime::wire_object!(
+        DescribeAgentStatistics { required from = "From", required to = "To", optional
+        limit = "Limit", optional offset = "Offset", optional agent_ids = "AgentIds" }
+    );
+    use crate::describe_chat_messages::Request as DescribeChatMessages;
+    ::switchboard_runtime::wire_object!(
+        DescribeChatMessages { required session_id = "SessionId", optional limit =
+        "Limit", optional offset = "Offset", optional order = "Order" }
+    );
+    use crate::describe_im_cdr_list::Request as DescribeImCdrList;
+    ::switchboard_runtime::wire_object!(
+        DescribeImCdrList { required start_timestamp = "StartTimestamp", required
+        end_timestamp = "EndTimestamp", optional limit = "Limit", optional offset =
+        "Offset", optional client_user_id = "ClientUserId" }
+    );
+    use crate::describe_reception_realtime_statistics::Request as DescribeReceptionRealtimeStatistics;
+    ::switchboard_runtime::wire_object!(DescribeReceptionRealtimeStatistics {});
+    use crate::describe_session_statistics::Request as DescribeSessionStatistics;
+    ::switchboard_runtime::wire_object!(
+        DescribeSessionStatistics { required from = "From", required to = "To", optional
+        group_by_hour = "GroupByHour" }
+    );
+    use crate::end_session::Request as EndSession;
+    ::switchboard_runtime::wire_object!(
+        EndSession { optional session_id = "SessionId" }
+    );
+    use crate::get_session_state::Request as GetSessionState;
+    ::switchboard_runtime::wire_object!(
+        GetSessionState { optional session_id = "SessionId", optional client_user_id =
+        "ClientUserId", optional customer_service_id = "CustomerServiceId" }
+    );
+    use crate::send_msg::Request as SendMsg;
+    ::switchboard_runtime::wire_object!(
+        SendMsg { optional session_id = "SessionId", optional from_account =
+        "FromAccount", optional to_account = "ToAccount", required msg_random =
+        "MsgRandom", required msg_body = "MsgBody", optional cloud_custom_data =
+        "CloudCustomData" }
+    );
+    use crate::send_stream_msg::Request as SendStreamMsg;
+    ::switchboard_runtime::wire_object!(
+        SendStreamMsg { required session_id = "SessionId", required chunk = "Chunk",
+        optional msg_key = "MsgKey", optional finish = "Finish" }
+    );
+    use crate::transfer_to_human::Request as TransferToHuman;
+    ::switchboard_runtime::wire_object!(
+        TransferToHuman { required session_id = "SessionId", optional agent_id_list =
+        "AgentIdList", optional agent_group_id = "AgentGroupId", optional
+        send_tip_if_no_agent_online = "SendTipIfNoAgentOnline" }
+    );
+}
