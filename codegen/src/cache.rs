@@ -377,7 +377,33 @@ impl Memo {
         std::fs::write(&tmp, &out)?;
         std::fs::rename(&tmp, file).inspect_err(|_| {
             let _ = std::fs::remove_file(&tmp);
-        })
+        })?;
+        prune(dir, file);
+        Ok(())
+    }
+}
+
+/// How long a cache file nobody wrote stays: the cache of a folder pair not regenerated for
+/// this long (a deleted checkout, a test's temporary folder) is removed by the next save.
+const KEEP: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 60 * 60);
+
+/// Removes the cache files in `dir` not written for [`KEEP`] (best effort: the cache folder is
+/// shared, and a file another run is replacing right now is simply skipped).
+fn prune(dir: &Path, keep: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > KEEP);
+        if old && path != keep && path.extension().is_some_and(|e| e == "bin") {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
