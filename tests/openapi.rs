@@ -636,3 +636,34 @@ fn merged_dispatch_values_are_enums_and_body_branches() {
             .contains("`operationName=RemoveParticipantFromConference`")
     );
 }
+
+/// The emitter prints a 3.1 document's operations one by one (cached, on every core) and
+/// indents them into the rest; the text is the one of the whole document printed at once, for
+/// every service (real and fixture) and both forms of dispatch.
+#[test]
+fn documents_printed_in_pieces_are_the_documents_printed_whole() {
+    let (real, _) = build();
+    let (fixtures, _) = fixtures();
+    for model in [&real, &fixtures] {
+        for dispatch in [Dispatch::Merged, Dispatch::PerEndpoint] {
+            let options = Options {
+                version: Version::V3_1,
+                dispatch,
+            };
+            let mut out = switchboard_codegen::Outputs::default();
+            openapi::emit_openapi(model, options, &mut out);
+            for service in &model.services {
+                let whole = serde_json::to_string_pretty(&openapi::document_with(service, options))
+                    .expect("serializes")
+                    + "\n";
+                let path = format!("openapi/{}.json", service.name);
+                let pieces = String::from_utf8(out.files[std::path::Path::new(&path)].clone())
+                    .expect("UTF-8");
+                assert!(
+                    pieces == whole,
+                    "{path} ({dispatch:?}) differs from the whole document"
+                );
+            }
+        }
+    }
+}

@@ -60,7 +60,7 @@ pub fn phases(
     emit::schema::emit_schema(&mut outputs);
     times.push(("emit JSON Schema", t.elapsed()));
     let t = Instant::now();
-    emit::openapi::emit_openapi(&model, emit::openapi::Version::V3_1, &mut outputs);
+    emit::openapi::emit_openapi_with(&model, emit::openapi::Version::V3_1, &mut outputs, &memo);
     times.push(("emit OpenAPI", t.elapsed()));
     let t = Instant::now();
     emit::rust::emit_rust_with(&model, &mut outputs, &memo);

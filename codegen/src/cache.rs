@@ -261,6 +261,9 @@ pub struct Memo {
     used: Mutex<Vec<Key>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
+    /// Digests of models, by service and endpoint id, computed once per run for every
+    /// emitter that keys entries on them.
+    digests: Mutex<HashMap<(String, String), Key>>,
     /// Why the file was not used, if it was not.
     pub ignored: Option<String>,
 }
@@ -323,6 +326,30 @@ impl Memo {
         value.encode(&mut bytes);
         lock(&self.fresh).insert(key, bytes);
         value
+    }
+
+    /// The digest of a service without its endpoints (`endpoint: None`) or of one of its
+    /// endpoints: the JSON of the model hashed, once per run whichever emitter asks first.
+    pub fn digest(
+        &self,
+        service: &crate::model::Service,
+        endpoint: Option<&crate::model::Endpoint>,
+    ) -> Key {
+        let id = (
+            service.name.clone(),
+            endpoint.map_or_else(String::new, |e| format!("endpoint {}", e.id.0)),
+        );
+        if let Some(key) = lock(&self.digests).get(&id) {
+            return *key;
+        }
+        let key = match endpoint {
+            Some(endpoint) => KeyBuilder::new("endpoint").value(endpoint).finish(),
+            None => KeyBuilder::new("service")
+                .value(&service.without_endpoints())
+                .finish(),
+        };
+        lock(&self.digests).insert(id, key);
+        key
     }
 
     /// Entries found and entries computed so far.

@@ -382,7 +382,7 @@ pub fn emit_all_cached(
                 || run(&|out| emit::markdown::emit_markdown_with(model, out, memo)),
                 || {
                     rayon::join(
-                        || run(&|out| emit::openapi::emit_openapi(model, openapi, out)),
+                        || run(&|out| emit::openapi::emit_openapi_with(model, openapi, out, memo)),
                         || run(&|out| emit::schema::emit_schema(out)),
                     )
                 },

@@ -81,18 +81,23 @@ fn emit_endpoints(
     use crate::cache::KeyBuilder;
     use rayon::prelude::*;
     let alone = service.without_endpoints();
-    let context = KeyBuilder::new("service")
-        .value(&alone)
-        .bytes(format!("{anchors:?}").as_bytes())
-        .finish();
+    let context = std::sync::OnceLock::new();
+    let context = || {
+        *context.get_or_init(|| {
+            KeyBuilder::new("markdown-service")
+                .key(&memo.digest(service, None))
+                .bytes(format!("{anchors:?}").as_bytes())
+                .finish()
+        })
+    };
     let pages: Vec<(String, String)> = service
         .endpoints
         .par_iter()
         .map(|endpoint| {
             let key = || {
                 KeyBuilder::new("markdown-page")
-                    .key(&context)
-                    .value(endpoint)
+                    .key(&context())
+                    .key(&memo.digest(service, Some(endpoint)))
                     .finish()
             };
             let page = memo.get_or(key, || {

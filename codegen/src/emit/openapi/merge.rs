@@ -20,6 +20,33 @@ use crate::model::{Endpoint, Service};
 
 /// `paths`: endpoints grouped by path, then method, in endpoint order.
 pub(super) fn emit_paths(service: &Service) -> Map<String, Value> {
+    let mut paths = Map::new();
+    for (path, method, members) in operations(service) {
+        let op = operation(service, &method, &path, &members);
+        let item = paths
+            .entry(path)
+            .or_insert_with(|| Value::Object(Map::new()));
+        item[&method] = op;
+    }
+    paths
+}
+
+/// The operation of `members` (one endpoint, or several sharing `method` and `path`).
+pub(super) fn operation(
+    service: &Service,
+    method: &str,
+    path: &str,
+    members: &[&Endpoint],
+) -> Value {
+    match members {
+        [endpoint] => emit_operation(service, endpoint),
+        _ => merged(service, method, path, members),
+    }
+}
+
+/// The operations of `paths`: path, method (lower case) and the endpoints that share them, in
+/// the order of their first endpoint.
+pub(super) fn operations(service: &Service) -> Vec<(String, String, Vec<&Endpoint>)> {
     let mut groups: Vec<(String, String, Vec<&Endpoint>)> = Vec::new();
     for endpoint in &service.endpoints {
         let method = endpoint.method.as_str().to_ascii_lowercase();
@@ -31,18 +58,7 @@ pub(super) fn emit_paths(service: &Service) -> Map<String, Value> {
             None => groups.push((endpoint.path.clone(), method, vec![endpoint])),
         }
     }
-    let mut paths = Map::new();
-    for (path, method, members) in groups {
-        let op = match members[..] {
-            [endpoint] => emit_operation(service, endpoint),
-            _ => merged(service, &method, &path, &members),
-        };
-        let item = paths
-            .entry(path)
-            .or_insert_with(|| Value::Object(Map::new()));
-        item[&method] = op;
-    }
-    paths
+    groups
 }
 
 /// The one operation of several endpoints on `method` and `path`.

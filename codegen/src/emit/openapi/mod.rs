@@ -90,13 +90,122 @@ pub const DIR: &str = "openapi";
 
 /// Writes `openapi/<service>.json` for every service.
 pub fn emit_openapi(model: &Model, options: impl Into<Options>, out: &mut Outputs) {
+    emit_openapi_with(model, options, out, &crate::cache::Memo::off());
+}
+
+/// [`emit_openapi`], taking the operations of unchanged endpoints from `memo`.
+///
+/// A 3.1 document is written in pieces: the document without its paths, then each operation
+/// pretty-printed on its own (on every core, and cached) and indented into place. JSON's
+/// pretty form of a value does not depend on where the value sits but for the indentation, so
+/// the text is that of the whole document printed at once (`tests/openapi.rs` compares them).
+/// A 3.0 document is converted from the whole 3.1 one and printed whole.
+pub fn emit_openapi_with(
+    model: &Model,
+    options: impl Into<Options>,
+    out: &mut Outputs,
+    memo: &crate::cache::Memo,
+) {
     let options = options.into();
     for service in &model.services {
-        let mut text = serde_json::to_string_pretty(&document_with(service, options))
-            .expect("a JSON value always serializes");
+        let mut text = match options.version {
+            Version::V3_1 => spliced(service, options.dispatch, memo),
+            Version::V3_0 => serde_json::to_string_pretty(&document_with(service, options))
+                .expect("a JSON value always serializes"),
+        };
         text.push('\n');
         out.add(format!("{DIR}/{}.json", service.name), text);
     }
+}
+
+/// The 3.1 document's text, its operations printed one by one.
+fn spliced(service: &Service, dispatch: Dispatch, memo: &crate::cache::Memo) -> String {
+    use crate::cache::KeyBuilder;
+    use rayon::prelude::*;
+    let alone = service.without_endpoints();
+    let options = Options {
+        version: Version::V3_1,
+        dispatch,
+    };
+    let frame = build(service, options, false);
+    let frame = serde_json::to_string_pretty(&frame).expect("a JSON value always serializes");
+    let operations: Vec<(String, String, Vec<&crate::model::Endpoint>)> = match dispatch {
+        Dispatch::Merged => merge::operations(service),
+        Dispatch::PerEndpoint => paths::operations(service)
+            .into_iter()
+            .map(|(key, method, endpoint)| (key, method, vec![endpoint]))
+            .collect(),
+    };
+    let context = std::sync::OnceLock::new();
+    let context = || {
+        *context.get_or_init(|| {
+            KeyBuilder::new("openapi-service")
+                .key(&memo.digest(service, None))
+                .bytes(format!("{dispatch:?}").as_bytes())
+                .finish()
+        })
+    };
+    let texts: Vec<String> = operations
+        .par_iter()
+        .map(|(key, method, members)| {
+            let cache_key = || {
+                let mut k = KeyBuilder::new("openapi-operation");
+                k.key(&context())
+                    .bytes(key.as_bytes())
+                    .bytes(method.as_bytes());
+                for member in members {
+                    k.key(&memo.digest(service, Some(member)));
+                }
+                k.finish()
+            };
+            memo.get_or(cache_key, || {
+                let path = members[0].path.as_str();
+                let mut op = match dispatch {
+                    Dispatch::Merged => merge::operation(&alone, method, path, members),
+                    Dispatch::PerEndpoint => paths::emit_operation(&alone, members[0]),
+                };
+                text::sanitize_descriptions(&mut op);
+                serde_json::to_string_pretty(&op).expect("a JSON value always serializes")
+            })
+        })
+        .collect();
+    if operations.is_empty() {
+        return frame;
+    }
+    // `"paths": {` at depth 1; each path item at depth 2, its operations at depth 3.
+    let json = |s: &str| serde_json::to_string(s).expect("a string serializes");
+    let mut paths = String::from("{");
+    // Path items in the order of their first operation (a JSON object keeps insertion order),
+    // each with all its operations.
+    let mut order: Vec<&str> = Vec::new();
+    let mut items: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (n, (key, _, _)) in operations.iter().enumerate() {
+        items
+            .entry(key.as_str())
+            .or_insert_with(|| {
+                order.push(key.as_str());
+                Vec::new()
+            })
+            .push(n);
+    }
+    for (n, key) in order.iter().enumerate() {
+        paths.push_str(if n == 0 { "\n    " } else { ",\n    " });
+        paths.push_str(&json(key));
+        paths.push_str(": {");
+        for (i, &op) in items[key].iter().enumerate() {
+            paths.push_str(if i == 0 { "\n      " } else { ",\n      " });
+            paths.push_str(&json(&operations[op].1));
+            paths.push_str(": ");
+            paths.push_str(&texts[op].replace('\n', "\n      "));
+        }
+        paths.push_str("\n    }");
+    }
+    paths.push_str("\n  }");
+    let at = frame
+        .find("\n  \"paths\": {}")
+        .expect("the frame has an empty `paths`");
+    let start = at + "\n  \"paths\": ".len();
+    format!("{}{}{}", &frame[..start], paths, &frame[start + 2..])
 }
 
 /// The OpenAPI document of one service, dispatched endpoints merged ([`Dispatch::Merged`]).
@@ -106,6 +215,11 @@ pub fn document(service: &Service, version: Version) -> Value {
 
 /// The OpenAPI document of one service with the given options.
 pub fn document_with(service: &Service, options: Options) -> Value {
+    build(service, options, true)
+}
+
+/// The document, with its operations or with an empty `paths` (the frame they are put into).
+fn build(service: &Service, options: Options, with_paths: bool) -> Value {
     let Options { version, dispatch } = options;
     let mut doc = Map::new();
     doc.insert("openapi".into(), Version::V3_1.as_str().into());
@@ -115,6 +229,7 @@ pub fn document_with(service: &Service, options: Options) -> Value {
         doc.insert("externalDocs".into(), docs);
     }
     let paths = match dispatch {
+        _ if !with_paths => Map::new(),
         Dispatch::Merged => merge::emit_paths(service),
         Dispatch::PerEndpoint => paths::emit_paths(service),
     };

@@ -16,23 +16,31 @@ use crate::model::{DispatchIn, Endpoint, Service};
 /// `paths`, in endpoint order (the model sorts endpoints by id).
 pub(super) fn emit_paths(service: &Service) -> Map<String, Value> {
     let mut paths = Map::new();
-    for endpoint in &service.endpoints {
-        let method = endpoint.method.as_str().to_ascii_lowercase();
-        let mut key = path_key(endpoint);
-        // `check` should keep two endpoints from sharing a method, path and dispatch values;
-        // should two still meet, the later one is keyed by its id rather than overwriting.
-        if paths
-            .get(&key)
-            .is_some_and(|item: &Value| item.get(&method).is_some())
-        {
-            key.push_str(&format!(";operationId={}", encode(&endpoint.id.0)));
-        }
+    for (key, method, endpoint) in operations(service) {
         let item = paths
             .entry(key)
             .or_insert_with(|| Value::Object(Map::new()));
         item[&method] = emit_operation(service, endpoint);
     }
     paths
+}
+
+/// The operations of `paths`: key, method (lower case) and endpoint, in endpoint order.
+pub(super) fn operations(service: &Service) -> Vec<(String, String, &Endpoint)> {
+    let mut taken = std::collections::HashSet::new();
+    let mut operations = Vec::new();
+    for endpoint in &service.endpoints {
+        let method = endpoint.method.as_str().to_ascii_lowercase();
+        let mut key = path_key(endpoint);
+        // `check` should keep two endpoints from sharing a method, path and dispatch values;
+        // should two still meet, the later one is keyed by its id rather than overwriting.
+        if !taken.insert((key.clone(), method.clone())) {
+            key.push_str(&format!(";operationId={}", encode(&endpoint.id.0)));
+            taken.insert((key.clone(), method.clone()));
+        }
+        operations.push((key, method, endpoint));
+    }
+    operations
 }
 
 /// The path key: the path, then `;name=value` per dispatch value.

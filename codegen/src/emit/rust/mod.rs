@@ -246,7 +246,7 @@ fn emit_lib(service: &Service, as_crate: bool, memo: &Memo) -> (Formatted, Strin
     // An endpoint's module and method are functions of the endpoint and of the service without
     // its endpoints: that is what they are emitted from, and what their cache key covers.
     let alone = service.without_endpoints();
-    let context = KeyBuilder::new("service").value(&alone).finish();
+    let context = std::sync::OnceLock::new();
     type Parts = (Formatted, Formatted, Option<(Formatted, String)>);
     let (endpoints, client): (Vec<Parts>, Formatted) = rayon::join(
         || {
@@ -255,17 +255,14 @@ fn emit_lib(service: &Service, as_crate: bool, memo: &Memo) -> (Formatted, Strin
                 .endpoints
                 .par_iter()
                 .map(|endpoint| {
-                    // The endpoint is serialized and hashed once, for its three entries; the
-                    // cost is only paid when there is a cache.
-                    let digest = std::sync::OnceLock::new();
+                    // Digests are only computed when there is a cache (the key closures run
+                    // only then), once per run for every emitter.
                     let key = |kind: &str| {
-                        let digest = digest.get_or_init(|| {
-                            KeyBuilder::new("endpoint")
-                                .key(&context)
-                                .value(endpoint)
-                                .finish()
-                        });
-                        KeyBuilder::new(kind).key(digest).finish()
+                        let context = context.get_or_init(|| memo.digest(service, None));
+                        KeyBuilder::new(kind)
+                            .key(context)
+                            .key(&memo.digest(service, Some(endpoint)))
+                            .finish()
                     };
                     let module = memo.get_or(
                         || key("rust-module"),
