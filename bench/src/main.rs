@@ -144,27 +144,40 @@ fn run(args: &Args) -> Result<()> {
         // thousand files right after deleting a thousand costs several times the kernel time
         // (seen here: 0.1 s of system time per run became 0.8 s to 1.1 s). A user regenerating
         // their specs does not delete and recreate the tree between runs.
-        let regenerate = |out: &Path| {
-            measure::run_logged(
-                Command::new(&codegen)
-                    .arg("--specs")
-                    .arg(&specs)
-                    .arg("--out")
-                    .arg(out),
-                &log,
-            )
+        // `cache`: the output cache folder (`None`: `--no-cache`); `check`: `--check`.
+        let run = |out: &Path, cache: Option<&Path>, check: bool| {
+            let mut command = Command::new(&codegen);
+            command.arg("--specs").arg(&specs).arg("--out").arg(out);
+            match cache {
+                Some(dir) => command.arg("--cache-dir").arg(dir),
+                None => command.arg("--no-cache"),
+            };
+            if check {
+                command.arg("--check");
+            }
+            measure::run_logged(&mut command, &log)
         };
-        let mut out = dir.join("out-1");
         let mut runs = Vec::new();
         for i in 1..=ctx.repeat {
-            out = dir.join(format!("out-{i}"));
+            let out = dir.join(format!("out-{i}"));
             if out.exists() {
                 std::fs::remove_dir_all(&out)?;
             }
-            runs.push(regenerate(&out)?);
+            runs.push(run(&out, None, false)?);
         }
-        // The user's loop: one endpoint's spec edited, regenerated into the existing output.
+        // A user's first run: from scratch, filling a new cache.
+        let mut colds = Vec::new();
+        let mut out = dir.join("out-cold-1");
+        for i in 1..=ctx.repeat {
+            out = dir.join(format!("out-cold-{i}"));
+            colds.push(run(&out, Some(&dir.join(format!("cache-{i}"))), false)?);
+        }
+        let cache = dir.join(format!("cache-{}", ctx.repeat));
+        let regenerate = |out: &Path| run(out, Some(&cache), false);
+        // The user's loop: one endpoint's spec edited, regenerated into the existing output
+        // with the cache of the previous run, then checked.
         let mut edits = Vec::new();
+        let mut checks = Vec::new();
         let edited = specs
             .join(synth::SERVICE)
             .join("endpoints")
@@ -176,6 +189,7 @@ fn run(args: &Args) -> Result<()> {
             assert_ne!(text, original, "the synthetic endpoint has a summary line");
             std::fs::write(&edited, text)?;
             edits.push(regenerate(&out)?);
+            checks.push(run(&out, Some(&cache), true)?);
         }
         // Back to the original spec and its output (untimed), for the builds below.
         std::fs::write(&edited, &original)?;
@@ -183,7 +197,9 @@ fn run(args: &Args) -> Result<()> {
         let mut row = Row {
             n,
             regen: measure::median(runs),
+            regen_cold: Some(measure::median(colds)),
             regen_edit: Some(measure::median(edits)),
+            check_edit: Some(measure::median(checks)),
             ..Row::default()
         };
         row.regen_files = build::tree_size(&out)?;
