@@ -136,14 +136,14 @@ impl<'a> Reader<'a> {
     }
 
     /// A length (checked against what is left, so a bad length cannot allocate).
-    pub fn len(&mut self) -> Option<usize> {
+    pub fn count(&mut self) -> Option<usize> {
         let n = usize::try_from(self.u64()?).ok()?;
         (n <= self.bytes.len()).then_some(n)
     }
 
     /// A length-prefixed UTF-8 string.
     pub fn str(&mut self) -> Option<&'a str> {
-        let n = self.len()?;
+        let n = self.count()?;
         std::str::from_utf8(self.take(n)?).ok()
     }
 }
@@ -204,7 +204,7 @@ impl<T: Cached> Cached for Vec<T> {
     }
     fn decode(input: &mut Reader<'_>) -> Option<Self> {
         // Every item takes at least one byte, so the count is bounded by what is left.
-        let n = input.len()?;
+        let n = input.count()?;
         let mut items = Vec::with_capacity(n);
         for _ in 0..n {
             items.push(T::decode(input)?);
@@ -467,7 +467,7 @@ fn index(data: &[u8]) -> Result<HashMap<Key, Range<usize>>, &'static str> {
             .take(32)
             .and_then(|k| k.try_into().ok())
             .ok_or("damaged (truncated entry)")?);
-        let len = reader.len().ok_or("damaged (bad entry length)")?;
+        let len = reader.count().ok_or("damaged (bad entry length)")?;
         let start = data.len() - reader.bytes.len();
         index.insert(key, start..start + len);
         at = start + len;

@@ -39,7 +39,7 @@ impl crate::cache::Cached for Items {
         }
     }
     fn decode(input: &mut crate::cache::Reader<'_>) -> Option<Self> {
-        let n = input.len()?;
+        let n = input.count()?;
         let mut items = Vec::with_capacity(n);
         for _ in 0..n {
             items.push((input.str()?.to_owned(), input.str()?.to_owned()));

@@ -53,13 +53,13 @@ fn resolve(endpoint: &str) -> (EndpointSpec, Vec<String>) {
 
 /// Each problem's code with the text it points at.
 fn resolve_located(endpoint: &str) -> (EndpointSpec, Vec<(String, String)>) {
-    let (service, p) = crate::spec::parse_text::<ServiceSpec>(SERVICE);
+    let (service, p) = crate::spec::parse_text::<ServiceSpec>(SERVICE, &crate::cache::Memo::off());
     assert!(p.is_empty(), "{p:?}");
     let service = service.expect("service");
     let text = format!(
         "id: e\ntitle: E\nsummary: S.\nmethod: GET\npath: /\nsource: {{url: u}}\n{endpoint}"
     );
-    let (e, p) = crate::spec::parse_text::<EndpointSpec>(&text);
+    let (e, p) = crate::spec::parse_text::<EndpointSpec>(&text, &crate::cache::Memo::off());
     assert!(p.is_empty(), "{p:?}");
     let mut sources = SourceMap::default();
     let service_file = sources.add(std::path::Path::new("service.yaml"), SERVICE.into());
@@ -348,7 +348,10 @@ fn sample_part_mistakes_point_at_the_use() {
 #[test]
 fn a_sample_part_is_a_mapping_that_uses_no_other_part() {
     let parts = |yaml: &str| {
-        let (parts, p) = crate::spec::parse_text::<BTreeMap<String, Sp<crate::spec::Json>>>(yaml);
+        let (parts, p) = crate::spec::parse_text::<BTreeMap<String, Sp<crate::spec::Json>>>(
+            yaml,
+            &crate::cache::Memo::off(),
+        );
         assert!(p.is_empty(), "{p:?}");
         let found = super::sample_parts::check_parts(&parts.expect("parts"));
         found.iter().map(|f| f.problem.code()).collect::<Vec<_>>()

@@ -380,7 +380,7 @@ impl crate::cache::Cached for Node {
             3 => NodeKind::Float(f64::from_bits(input.u64()?)),
             4 => NodeKind::Str(input.str()?.to_owned()),
             5 => {
-                let n = input.len()?;
+                let n = input.count()?;
                 let mut items = Vec::with_capacity(n);
                 for _ in 0..n {
                     items.push(Node::decode(input)?);
@@ -388,7 +388,7 @@ impl crate::cache::Cached for Node {
                 NodeKind::Seq(items)
             }
             6 => {
-                let n = input.len()?;
+                let n = input.count()?;
                 let mut entries = Vec::with_capacity(n);
                 for _ in 0..n {
                     entries.push((Node::decode(input)?, Node::decode(input)?));
