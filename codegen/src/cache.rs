@@ -37,15 +37,28 @@ const HEADER_LEN: usize = 8 + 4 + 32 + 4;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Key([u8; 32]);
 
+impl Key {
+    /// The digest's bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
 /// Builds a [`Key`]: every part is length-prefixed, so `("ab", "c")` and `("a", "bc")` differ.
 pub struct KeyBuilder(Sha256);
 
 impl KeyBuilder {
-    /// A key of the given kind (`"yaml"`, `"rust-module"`, ...).
+    /// A key of the given kind (`"yaml"`, `"rust-module"`, ...), for this generator build.
     pub fn new(kind: &str) -> Self {
-        let mut hasher = Sha256::new();
-        hasher.update(GENERATOR_ID.as_bytes());
-        let mut builder = KeyBuilder(hasher);
+        let mut builder = KeyBuilder::model(kind);
+        builder.bytes(GENERATOR_ID.as_bytes());
+        builder
+    }
+
+    /// A digest of inputs alone, the same for every generator build (what [`Memo::digest`]
+    /// gives, and what a generated crate's version is made from).
+    pub fn model(kind: &str) -> Self {
+        let mut builder = KeyBuilder(Sha256::new());
         builder.bytes(kind.as_bytes());
         builder
     }
@@ -329,7 +342,8 @@ impl Memo {
     }
 
     /// The digest of a service without its endpoints (`endpoint: None`) or of one of its
-    /// endpoints: the JSON of the model hashed, once per run whichever emitter asks first.
+    /// endpoints: the JSON of the model hashed, once per run whichever emitter asks first (also
+    /// without a cache: the crate version is made of these).
     pub fn digest(
         &self,
         service: &crate::model::Service,
@@ -343,8 +357,8 @@ impl Memo {
             return *key;
         }
         let key = match endpoint {
-            Some(endpoint) => KeyBuilder::new("endpoint").value(endpoint).finish(),
-            None => KeyBuilder::new("service")
+            Some(endpoint) => KeyBuilder::model("endpoint").value(endpoint).finish(),
+            None => KeyBuilder::model("service")
                 .value(&service.without_endpoints())
                 .finish(),
         };

@@ -7,30 +7,27 @@
 //! manifest and `--check` names it; publishing that change needs a new release number, because
 //! crates.io orders versions without their metadata.
 
-use sha2::{Digest, Sha256};
-
 use crate::model::Service;
 
 /// The license and repository of the generated crates (the generator's own).
 const LICENSE: &str = "MIT OR Apache-2.0";
 const REPOSITORY: &str = "https://example.invalid/switchboard";
 
-/// The crate version: the generator's release plus the spec's fingerprint.
-pub fn crate_version(service: &Service) -> String {
-    // The model is serialized straight into the hash (for a thousand endpoints it is megabytes).
-    struct Feed(Sha256);
-    impl std::io::Write for Feed {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.update(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
+/// The crate version: the generator's release plus the spec's fingerprint, a digest of the
+/// digests of the service's model and of each endpoint's (in endpoint order), which the output
+/// cache computes anyway.
+pub fn crate_version(service: &Service, memo: &crate::cache::Memo) -> String {
+    use rayon::prelude::*;
+    // Hashed on every core (each endpoint's digest is kept for the emitters that follow).
+    service.endpoints.par_iter().for_each(|endpoint| {
+        memo.digest(service, Some(endpoint));
+    });
+    let mut fingerprint = crate::cache::KeyBuilder::model("crate version");
+    fingerprint.key(&memo.digest(service, None));
+    for endpoint in &service.endpoints {
+        fingerprint.key(&memo.digest(service, Some(endpoint)));
     }
-    let mut feed = Feed(Sha256::new());
-    serde_json::to_writer(&mut feed, service).expect("the model serializes");
-    let digest = hex::encode(feed.0.finalize());
+    let digest = hex::encode(fingerprint.finish().as_bytes());
     format!("{}+spec.{}", env!("CARGO_PKG_VERSION"), &digest[..8])
 }
 

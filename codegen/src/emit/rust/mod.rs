@@ -45,7 +45,7 @@ pub fn emit_rust(model: &crate::model::Model, out: &mut Outputs) {
 pub fn emit_rust_with(model: &crate::model::Model, out: &mut Outputs, memo: &Memo) {
     for service in &model.services {
         let dir = format!("rust/{}", service.name);
-        let version = manifest::crate_version(service);
+        let version = manifest::crate_version(service, memo);
         out.add(
             format!("{dir}/Cargo.toml"),
             manifest::emit_manifest(service, &version),
