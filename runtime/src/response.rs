@@ -343,6 +343,27 @@ pub fn read<T: crate::wire::FromJson>(
     }
 }
 
+/// [`open`] then [`read`]: the whole `parse_response` of a generated endpoint whose output is
+/// the payload, written once here instead of type-checked again in every endpoint module.
+/// `failure` and `decode` make the endpoint's `Error` (its `from_failure` and `Decode`).
+#[inline]
+pub fn parse<T: crate::wire::FromJson, E>(
+    envelope: &Envelope,
+    endpoint: &'static str,
+    response: http::Response<Bytes>,
+    failure: fn(Failure) -> E,
+    decode: fn(DecodeError) -> E,
+) -> Result<T, E> {
+    let opened = match open(envelope, endpoint, response) {
+        Ok(opened) => opened,
+        Err(error) => return Err(failure(error)),
+    };
+    match read(endpoint, opened) {
+        Ok(output) => Ok(output),
+        Err(error) => Err(decode(error)),
+    }
+}
+
 /// Like [`read`], and also decodes the whole body as the service's envelope `E` (its
 /// documented fields besides the payload: request id, message, status echoes…), so a caller can
 /// read them on success. `None` when the body is not a JSON object.

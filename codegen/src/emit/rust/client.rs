@@ -13,7 +13,10 @@ pub fn emit_client(service: &Service, as_crate: bool) -> TokenStream {
     let methods = service.endpoints.iter().map(|e| {
         let name = ident(&e.rust);
         let module = e.rust.trim_start_matches("r#");
-        let docs = markdown(&format!("{}: {}\n\nSee [`{module}`].", vendor(&e.title), vendor(&e.summary)));
+        let docs = markdown(&super::docs::sentences(&[
+            format!("{}: {}", vendor(&e.title), vendor(&e.summary)),
+            format!("See [`{module}`]."),
+        ]));
         quote! {
             #docs
             pub fn #name(&self, request: #name::Request) -> impl ::std::future::Future<Output = ::std::result::Result<#name::Output, #name::Error>> + Send + 'static {

@@ -12,7 +12,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use super::docs::{code, doc_paragraphs, markdown, vendor};
+use super::docs::{code, doc_paragraphs, markdown, sentences, vendor};
 use super::types::{Std, Types, constraints_text, field_docs, ident};
 use crate::model::{
     CodeValue, DispatchIn, Endpoint, ErrorCode, Field, ParamIn, Service, Type, TypeKind,
@@ -34,9 +34,9 @@ pub fn emit_operation(service: &Service, endpoint: &Endpoint) -> TokenStream {
     let module = ident(&endpoint.rust);
     let module_docs = super::endpoint_docs::module_docs(service, endpoint);
     let data = emit_data(service, endpoint);
-    let request = emit_request(endpoint, &members);
+    let (to_http, sans_io) = emit_to_http(service, endpoint, &members);
+    let request = emit_request(endpoint, &members, to_http);
     let builder = emit_builder(&members);
-    let to_http = emit_to_http(service, endpoint, &members);
     let output_docs = doc_paragraphs([
         Some("The documented result of a successful call."),
         endpoint
@@ -63,18 +63,16 @@ pub fn emit_operation(service: &Service, endpoint: &Endpoint) -> TokenStream {
     };
     let error = emit_error(endpoint);
     let defs = types.defs;
-    let prelude = super::types::json_prelude();
     quote! {
         #module_docs
         pub mod #module {
-            use ::switchboard_runtime::bytes::Bytes;
-            use ::switchboard_runtime::error::BuildError;
-            #prelude
+            #[allow(unused_imports)]
+            use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
 
             #data
             #request
             #builder
-            #to_http
+            #sans_io
             #output
             #error
             #(#defs)*
@@ -211,7 +209,8 @@ fn field_type(member: &Member<'_>) -> TokenStream {
     }
 }
 
-fn emit_request(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
+/// `Request`, and its inherent functions: `builder`, `validate` and `to_http` (given).
+fn emit_request(endpoint: &Endpoint, members: &[Member<'_>], to_http: TokenStream) -> TokenStream {
     let fields = members.iter().map(|m| {
         let name = ident(&m.field.name.rust);
         let docs = field_docs(m.field);
@@ -246,6 +245,8 @@ fn emit_request(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
                 #(#checks)*
                 Ok(())
             }
+
+            #to_http
         }
     }
 }
@@ -339,19 +340,16 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
     let setters = members.iter().map(|m| {
         let name = ident(&m.field.name.rust);
         let ty = &m.ty;
-        let mut text = m
-            .field
-            .description
-            .as_deref()
-            .map_or_else(|| format!("Sets {}.", code(&m.field.name.wire)), vendor);
+        let mut parts = vec![
+            m.field
+                .description
+                .as_deref()
+                .map_or_else(|| format!("Sets {}.", code(&m.field.name.wire)), vendor),
+        ];
         // The English rendering, where the page's text is in another language.
-        if let Some(en) = &m.field.description_en {
-            text.push_str("\n\n");
-            text.push_str(&vendor(en));
-        }
+        parts.extend(m.field.description_en.as_deref().map(vendor));
         // Whether `build` insists on it, said where the caller looks.
-        text.push_str("\n\n");
-        text.push_str(if m.field.required_unknown {
+        let mut text = String::from(if m.field.required_unknown {
             crate::model::REQUIRED_UNKNOWN
         } else if m.field.required && m.default.is_none() {
             "Required: `build` fails without it."
@@ -364,7 +362,8 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
             text.push(' ');
             text.push_str(&c);
         }
-        let docs = markdown(&text);
+        parts.push(text);
+        let docs = markdown(&sentences(&parts));
         quote! {
             #docs
             pub fn #name(mut self, value: impl Into<#ty>) -> Self {
@@ -438,7 +437,7 @@ fn text_of(member: &Member<'_>, value: TokenStream) -> TokenStream {
             quote!(#value.to_string().as_str())
         }
         _ => {
-            quote!(::switchboard_runtime::serde_json::to_string(#value).unwrap_or_default().as_str())
+            quote!(::switchboard_runtime::serde_json::to_string(&#value).unwrap_or_default().as_str())
         }
     }
 }
@@ -457,11 +456,17 @@ fn envelope_member(service: &Service, endpoint: &Endpoint) -> Option<&'static st
     })
 }
 
-fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
+/// `Request::to_http`, and the rest of the sans-IO pair: the `Operation` impl and
+/// `parse_response`.
+fn emit_to_http(
+    service: &Service,
+    endpoint: &Endpoint,
+    members: &[Member<'_>],
+) -> (TokenStream, TokenStream) {
     let read = match envelope_member(service, endpoint) {
         Some(member) => {
             let member = ident(member);
-            quote! {
+            Some(quote! {
                 match ::switchboard_runtime::response::read_with_envelope::<Output, super::ResponseEnvelope>(ID, opened) {
                     Ok((mut output, envelope)) => {
                         output.#member = envelope;
@@ -469,14 +474,9 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
                     }
                     Err(error) => Err(Error::Decode(error)),
                 }
-            }
+            })
         }
-        None => quote! {
-            match ::switchboard_runtime::response::read(ID, opened) {
-                Ok(output) => Ok(output),
-                Err(error) => Err(Error::Decode(error)),
-            }
-        },
+        None => None,
     };
     let method = ident(endpoint.method.as_str());
     // An endpoint whose result sits elsewhere than the service's payload gets its own envelope.
@@ -557,7 +557,11 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
             }
         };
         steps.push(if required {
-            quote!({ let value = &self.#field; #step })
+            let text = text_of(m, quote!(self.#field));
+            match m.location {
+                Some(ParamIn::Query) => quote!(parts.query(#wire, #text);),
+                _ => quote!(parts.header(#wire, #text)?;),
+            }
         } else {
             quote!(if let Some(value) = &self.#field { #step })
         });
@@ -592,19 +596,32 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
             });
         }
     }
-    quote! {
-        impl Request {
-            /// The HTTP request, without credentials (the client's auth scheme adds them).
-            /// Sans-IO: usable without any async runtime.
-            #[inline]
-            pub fn to_http(&self, base_url: &str) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-                self.validate()?;
-                let mut parts = ::switchboard_runtime::request::RequestParts::new(::switchboard_runtime::http::Method::#method, base_url);
-                parts.operation(ID, &[#(#auth_params),*]);
-                #(#steps)*
-                parts.finish()
-            }
+    let parse = match read {
+        Some(read) => quote! {
+            // `match`, not `map_err`: one generic instantiation fewer per endpoint.
+            let opened = match ::switchboard_runtime::response::open(&#envelope, ID, response) {
+                Ok(opened) => opened,
+                Err(failure) => return Err(Error::from_failure(failure)),
+            };
+            #read
+        },
+        None => quote! {
+            ::switchboard_runtime::response::parse(&#envelope, ID, response, Error::from_failure, Error::Decode)
+        },
+    };
+    let to_http = quote! {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(&self, base_url: &str) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(::switchboard_runtime::http::Method::#method, base_url);
+            parts.operation(ID, &[#(#auth_params),*]);
+            #(#steps)*
+            parts.finish()
         }
+    };
+    let rest = quote! {
 
         ::switchboard_runtime::operation!(Request => Output, Error, parse_response, ::switchboard_runtime::client::OperationInfo {
             service: super::SERVICE, id: ID, method: METHOD, path: PATH, idempotent: IDEMPOTENT,
@@ -614,14 +631,10 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
         /// Sans-IO; never panics, whatever the bytes.
         #[inline]
         pub fn parse_response(response: ::switchboard_runtime::http::Response<Bytes>) -> Result<Output, Error> {
-            // `match`, not `map_err`: one generic instantiation fewer per endpoint.
-            let opened = match ::switchboard_runtime::response::open(&#envelope, ID, response) {
-                Ok(opened) => opened,
-                Err(failure) => return Err(Error::from_failure(failure)),
-            };
-            #read
+            #parse
         }
-    }
+    };
+    (to_http, rest)
 }
 
 fn emit_error(endpoint: &Endpoint) -> TokenStream {

@@ -402,25 +402,15 @@ impl ServiceCode {
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseEnvelope {
-    /// Result code; "OK" means success, otherwise a dotted error code.
-    ///
-    /// Example: `OK`. Wire name: `Code`.
+    /// Result code; "OK" means success, otherwise a dotted error code. Example: `OK`. Wire name: `Code`.
     pub code: ::std::option::Option<::std::string::String>,
-    /// The HTTP status code, repeated in the body.
-    ///
-    /// Example: `200`. Wire name: `HttpStatusCode`.
+    /// The HTTP status code, repeated in the body. Example: `200`. Wire name: `HttpStatusCode`.
     pub http_status_code: ::std::option::Option<i64>,
-    /// Result message.
-    ///
-    /// Example: `无`. Wire name: `Message`.
+    /// Result message. Example: `无`. Wire name: `Message`.
     pub message: ::std::option::Option<::std::string::String>,
-    /// Request ID.
-    ///
-    /// Example: `EEEE671A-3E24-4A04-81E6-6C4F5B39DF75`. Wire name: `RequestId`.
+    /// Request ID. Example: `EEEE671A-3E24-4A04-81E6-6C4F5B39DF75`. Wire name: `RequestId`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Parameters substituted into the message template.
-    ///
-    /// Example: `["无"]`. Wire name: `Params`.
+    /// Parameters substituted into the message template. Example: `["无"]`. Wire name: `Params`.
     pub params: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::switchboard_runtime::wire_object!(
@@ -451,9 +441,7 @@ pub mod types {
         pub channel_contexts: ::std::option::Option<
             ::std::vec::Vec<super::types::ChannelContext>,
         >,
-        /// 随路数据。通过SIP信令传递的自定义数据。
-        ///
-        /// Ingest endpoint data. Custom data passed through SIP signaling.
+        /// 随路数据。通过SIP信令传递的自定义数据。 Ingest endpoint data. Custom data passed through SIP signaling.
         ///
         /// Unconfirmed: Not in the UnmuteCall seed sample. In MakeCall's response (current MakeCall page <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-makecall> and the official Python SDK alibabacloud-ccc20200701 2.35.0, model MakeCallResponseBodyDataCallContext, whose English description is quoted here) and in PollUserStatus's (its sample on <https://help.aliyun.com/document_detail/439618.htm>, with the example a=b;c=d); no other call-control action's model has it.
         ///
@@ -511,9 +499,7 @@ pub mod types {
         ///
         /// Example: `a=b;c=d;`. Wire name: `ChannelVariables`.
         pub channel_variables: ::std::option::Option<::std::string::String>,
-        /// 媒体类型,默认是语音(AUDIO), 其他可选参数包括VIDEO。
-        ///
-        /// Media type; voice (AUDIO) by default, VIDEO is the other option.
+        /// 媒体类型,默认是语音(AUDIO), 其他可选参数包括VIDEO。 Media type; voice (AUDIO) by default, VIDEO is the other option.
         ///
         /// Unconfirmed: Not in the UnmuteCall seed sample; documented in the MakeCall response table (seen via the third-party typings muzea/aliyun-sdk-node dist/ccc/MakeCall/res.d.ts, generated from Alibaba's API metadata), whose example is "Audio" although the text names AUDIO.
         ///
@@ -599,13 +585,9 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct UserContextParallelJobListItem {
-        /// Session ID.
-        ///
-        /// Wire name: `JobId`.
+        /// Session ID. Wire name: `JobId`.
         pub job_id: ::std::option::Option<::std::string::String>,
-        /// The agent's status in this session.
-        ///
-        /// Wire name: `Status`.
+        /// The agent's status in this session. Wire name: `Status`.
         pub status: ::std::option::Option<UserContextParallelJobListItemStatus>,
         /// The time when the status changed.
         ///
@@ -662,9 +644,7 @@ pub mod types {
         ///
         /// Format: `int64`. Example: `1609253204811`. Wire name: `Reserved`.
         pub reserved: ::std::option::Option<i64>,
-        /// 设备状态。
-        ///
-        /// Device state.
+        /// 设备状态。 Device state.
         ///
         /// Unconfirmed: Not in the UnmuteCall seed sample; in the UserContext of the SwitchToConference and StartConference response tables (API metadata, seen via the third-party typings muzea/aliyun-sdk-node), typed string with the example "false"; its values are not documented.
         ///
@@ -813,29 +793,19 @@ pub mod types {
         ///
         /// Wire name: `Index`.
         pub index: ::std::option::Option<i64>,
-        /// The party that initiated the hang-up.
-        ///
-        /// Wire name: `ReleaseInitiator`.
+        /// The party that initiated the hang-up. Wire name: `ReleaseInitiator`.
         pub release_initiator: ::std::option::Option<::std::string::String>,
         /// The hang-up reason for the call channel, indicating why the current call channel was terminated. The value is derived from the response codes defined in the SIP protocol. Customers should refer to the SIP protocol for analysis of the hang-up reason.
         ///
         /// Wire name: `ReleaseReason`.
         pub release_reason: ::std::option::Option<::std::string::String>,
-        /// Skill group ID.
-        ///
-        /// Wire name: `SkillGroupId`.
+        /// Skill group ID. Wire name: `SkillGroupId`.
         pub skill_group_id: ::std::option::Option<::std::string::String>,
-        /// The status of the agent in this session.
-        ///
-        /// Wire name: `Status`.
+        /// The status of the agent in this session. Wire name: `Status`.
         pub status: ::std::option::Option<ChatContextMembersItemStatus>,
-        /// Agent ID.
-        ///
-        /// Wire name: `UserId`.
+        /// Agent ID. Wire name: `UserId`.
         pub user_id: ::std::option::Option<::std::string::String>,
-        /// User type.
-        ///
-        /// Wire name: `UserType`.
+        /// User type. Wire name: `UserType`.
         pub user_type: ::std::option::Option<ChatContextMembersItemUserType>,
     }
     ::switchboard_runtime::wire_object!(
@@ -852,25 +822,15 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct ChatContext {
-        /// Ingest endpoint data.
-        ///
-        /// Wire name: `CallVariables`.
+        /// Ingest endpoint data. Wire name: `CallVariables`.
         pub call_variables: ::std::option::Option<::std::string::String>,
-        /// Session type.
-        ///
-        /// Wire name: `ChatType`.
+        /// Session type. Wire name: `ChatType`.
         pub chat_type: ::std::option::Option<::std::string::String>,
-        /// Instance ID.
-        ///
-        /// Wire name: `InstanceId`.
+        /// Instance ID. Wire name: `InstanceId`.
         pub instance_id: ::std::option::Option<::std::string::String>,
-        /// Call job ID.
-        ///
-        /// Wire name: `JobId`.
+        /// Call job ID. Wire name: `JobId`.
         pub job_id: ::std::option::Option<::std::string::String>,
-        /// Information about the agents and customers participating in this chat session.
-        ///
-        /// Wire name: `Members`.
+        /// Information about the agents and customers participating in this chat session. Wire name: `Members`.
         pub members: ::std::option::Option<::std::vec::Vec<ChatContextMembersItem>>,
     }
     ::switchboard_runtime::wire_object!(
@@ -991,27 +951,15 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct PollUserStatus {
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// The system auto-incremented ID. You can ignore this field.
+        /// 系统自增 ID,客户无需关心。 The system auto-incremented ID. You can ignore this field.
         ///
         /// Format: `int64`. Wire name: `ContextId`.
         pub context_id: ::std::option::Option<i64>,
-        /// 话务上下文环境。
-        ///
-        /// The call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 The call context. Wire name: `CallContext`.
         pub call_context: ::std::option::Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent context environment (SDK 2.35.0 comment).
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent context environment (SDK 2.35.0 comment). Wire name: `UserContext`.
         pub user_context: ::std::option::Option<super::types::UserContext>,
-        /// Session context environment.
-        ///
-        /// Wire name: `ChatContexts`.
+        /// Session context environment. Wire name: `ChatContexts`.
         pub chat_contexts: ::std::option::Option<
             ::std::vec::Vec<super::types::ChatContext>,
         >,
@@ -1232,10 +1180,8 @@ pub mod testing {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-answercall>
 pub mod answer_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "answer_call";
     /// HTTP method.
@@ -1282,29 +1228,15 @@ pub mod answer_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// The instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 The instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 坐席 ID。
-        ///
-        /// The agent ID.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 坐席 ID。 The agent ID. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// The device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 The device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Example: `job-65382141036853491`. Wire name: `JobId`.
+        /// 通话 ID。 The call ID. Example: `job-65382141036853491`. Wire name: `JobId`.
         pub job_id: String,
     }
     impl Request {
@@ -1318,6 +1250,32 @@ pub mod answer_call {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "AnswerCall");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.query("JobId", self.job_id.as_str());
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -1328,38 +1286,24 @@ pub mod answer_call {
         job_id: Option<String>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// The instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 The instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
-        /// 坐席 ID。
-        ///
-        /// The agent ID.
-        ///
-        /// Optional.
+        /// 坐席 ID。 The agent ID. Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// The device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 The device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 通话 ID。 The call ID. Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
@@ -1386,40 +1330,6 @@ pub mod answer_call {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "AnswerCall");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -1458,23 +1368,13 @@ pub mod answer_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// System auto-increment ID; customers need not care about it.
+        /// 系统自增 ID,客户无需关心。 System auto-increment ID; customers need not care about it.
         ///
         /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -1541,10 +1441,8 @@ pub mod answer_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-bargeincall>
 pub mod barge_in_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "barge_in_call";
     /// HTTP method.
@@ -1591,35 +1489,17 @@ pub mod barge_in_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 发起强插的坐席 ID。
-        ///
-        /// The agent ID that initiates the barge-in.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 发起强插的坐席 ID。 The agent ID that initiates the barge-in. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 The call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: String,
-        /// 被强插的座席 ID。
-        ///
-        /// The agent ID being barged in on.
-        ///
-        /// Example: `agent2@ccc-test`. Wire name: `BargedUserId`.
+        /// 被强插的座席 ID。 The agent ID being barged in on. Example: `agent2@ccc-test`. Wire name: `BargedUserId`.
         pub barged_user_id: String,
         /// 强插超时时间,经过指定的时间强插仍未成功,则取消强插,正常情况下,强插操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
         ///
@@ -1639,6 +1519,36 @@ pub mod barge_in_call {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "BargeInCall");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.query("JobId", self.job_id.as_str());
+            parts.query("BargedUserId", self.barged_user_id.as_str());
+            if let Some(value) = &self.timeout_seconds {
+                parts.query("TimeoutSeconds", value.to_string().as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -1651,47 +1561,29 @@ pub mod barge_in_call {
         timeout_seconds: Option<i32>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
-        /// 发起强插的坐席 ID。
-        ///
-        /// The agent ID that initiates the barge-in.
-        ///
-        /// Optional.
+        /// 发起强插的坐席 ID。 The agent ID that initiates the barge-in. Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 通话 ID。 The call ID. Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
-        /// 被强插的座席 ID。
-        ///
-        /// The agent ID being barged in on.
-        ///
-        /// Required: `build` fails without it.
+        /// 被强插的座席 ID。 The agent ID being barged in on. Required: `build` fails without it.
         pub fn barged_user_id(mut self, value: impl Into<String>) -> Self {
             self.barged_user_id = Some(value.into());
             self
@@ -1734,47 +1626,6 @@ pub mod barge_in_call {
             client.core.call_built(self.build())
         }
     }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "BargeInCall");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            {
-                let value = &self.barged_user_id;
-                parts.query("BargedUserId", value.as_str());
-            }
-            if let Some(value) = &self.timeout_seconds {
-                parts.query("TimeoutSeconds", value.to_string().as_str());
-            }
-            parts.finish()
-        }
-    }
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -1811,17 +1662,9 @@ pub mod barge_in_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -1891,10 +1734,8 @@ pub mod barge_in_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-blindtransfer>
 pub mod blind_transfer {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "blind_transfer";
     /// HTTP method.
@@ -1930,21 +1771,13 @@ pub mod blind_transfer {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 发起直接转接的坐席 ID。
-        ///
-        /// The agent ID that initiates the direct transfer.
+        /// 发起直接转接的坐席 ID。 The agent ID that initiates the direct transfer.
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `ACC-YUNBS-1.0.10-****`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
@@ -1954,9 +1787,7 @@ pub mod blind_transfer {
         ///
         /// Example: `08314325****`. Wire name: `Transferor`.
         pub transferor: Option<String>,
-        /// 被转接方,可以是坐席 ID 或技能组 ID。
-        ///
-        /// The transferee, which can be an agent ID or a skill group ID.
+        /// 被转接方,可以是坐席 ID 或技能组 ID。 The transferee, which can be an agent ID or a skill group ID.
         ///
         /// Example: `agent@ccc-test`. Wire name: `Transferee`.
         pub transferee: String,
@@ -1966,11 +1797,7 @@ pub mod blind_transfer {
         ///
         /// Format: `int32`. Default: `30`. Example: `60`. Wire name: `TimeoutSeconds`.
         pub timeout_seconds: Option<i32>,
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 The call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: String,
         /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
         ///
@@ -1978,9 +1805,7 @@ pub mod blind_transfer {
         ///
         /// Range: 0 to 9. Format: `int32`. Example: `5`. Wire name: `CallPriority`.
         pub call_priority: Option<i32>,
-        /// 转接到技能组队列时的座席分配策略名称。
-        ///
-        /// Name of the agent assignment strategy when transferring to a skill group queue.
+        /// 转接到技能组队列时的座席分配策略名称。 Name of the agent assignment strategy when transferring to a skill group queue.
         ///
         /// Unconfirmed: The page's example column lists the names "MOST_IDLE,MOST_SKILLED,MOST_ACQUAINTED,CUSTOMIZED等" (等 = "etc."), so the list is not exhaustive; their meanings are not documented here.
         ///
@@ -2056,6 +1881,69 @@ pub mod blind_transfer {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "BlindTransfer");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            if let Some(value) = &self.transferor {
+                parts.query("Transferor", value.as_str());
+            }
+            parts.query("Transferee", self.transferee.as_str());
+            if let Some(value) = &self.timeout_seconds {
+                parts.query("TimeoutSeconds", value.to_string().as_str());
+            }
+            parts.query("JobId", self.job_id.as_str());
+            if let Some(value) = &self.call_priority {
+                parts.query("CallPriority", value.to_string().as_str());
+            }
+            if let Some(value) = &self.strategy_name {
+                parts.query("StrategyName", String::from(value.clone()).as_str());
+            }
+            if let Some(value) = &self.strategy_params {
+                parts.query("StrategyParams", value.as_str());
+            }
+            if let Some(value) = &self.transferee_type {
+                parts.query("TransfereeType", String::from(value.clone()).as_str());
+            }
+            if let Some(value) = &self.contact_flow_variables {
+                parts.query("ContactFlowVariables", value.as_str());
+            }
+            if let Some(value) = &self.routing_type {
+                parts.query("RoutingType", String::from(value.clone()).as_str());
+            }
+            if let Some(value) = &self.tags {
+                parts.query("Tags", value.as_str());
+            }
+            if let Some(value) = &self.queuing_timeout_seconds {
+                parts.query("QueuingTimeoutSeconds", value.to_string().as_str());
+            }
+            if let Some(value) = &self.queuing_overflow_threshold {
+                parts.query("QueuingOverflowThreshold", value.to_string().as_str());
+            }
+            if let Some(value) = &self.skill_group_id {
+                parts.query("SkillGroupId", value.as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -2079,27 +1967,17 @@ pub mod blind_transfer {
         skill_group_id: Option<String>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
-        /// 发起直接转接的坐席 ID。
-        ///
-        /// The agent ID that initiates the direct transfer.
-        ///
-        /// Optional.
+        /// 发起直接转接的坐席 ID。 The agent ID that initiates the direct transfer. Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
@@ -2115,9 +1993,7 @@ pub mod blind_transfer {
             self.transferor = Some(value.into());
             self
         }
-        /// 被转接方,可以是坐席 ID 或技能组 ID。
-        ///
-        /// The transferee, which can be an agent ID or a skill group ID.
+        /// 被转接方,可以是坐席 ID 或技能组 ID。 The transferee, which can be an agent ID or a skill group ID.
         ///
         /// Required: `build` fails without it.
         pub fn transferee(mut self, value: impl Into<String>) -> Self {
@@ -2133,11 +2009,7 @@ pub mod blind_transfer {
             self.timeout_seconds = Some(value.into());
             self
         }
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 通话 ID。 The call ID. Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
@@ -2151,9 +2023,7 @@ pub mod blind_transfer {
             self.call_priority = Some(value.into());
             self
         }
-        /// 转接到技能组队列时的座席分配策略名称。
-        ///
-        /// Name of the agent assignment strategy when transferring to a skill group queue.
+        /// 转接到技能组队列时的座席分配策略名称。 Name of the agent assignment strategy when transferring to a skill group queue.
         ///
         /// Optional.
         pub fn strategy_name(
@@ -2224,9 +2094,7 @@ pub mod blind_transfer {
             self.queuing_overflow_threshold = Some(value.into());
             self
         }
-        /// Skill group ID.
-        ///
-        /// Optional.
+        /// Skill group ID. Optional.
         pub fn skill_group_id(mut self, value: impl Into<String>) -> Self {
             self.skill_group_id = Some(value.into());
             self
@@ -2268,80 +2136,6 @@ pub mod blind_transfer {
             client.core.call_built(self.build())
         }
     }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "BlindTransfer");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            if let Some(value) = &self.transferor {
-                parts.query("Transferor", value.as_str());
-            }
-            {
-                let value = &self.transferee;
-                parts.query("Transferee", value.as_str());
-            }
-            if let Some(value) = &self.timeout_seconds {
-                parts.query("TimeoutSeconds", value.to_string().as_str());
-            }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            if let Some(value) = &self.call_priority {
-                parts.query("CallPriority", value.to_string().as_str());
-            }
-            if let Some(value) = &self.strategy_name {
-                parts.query("StrategyName", String::from(value.clone()).as_str());
-            }
-            if let Some(value) = &self.strategy_params {
-                parts.query("StrategyParams", value.as_str());
-            }
-            if let Some(value) = &self.transferee_type {
-                parts.query("TransfereeType", String::from(value.clone()).as_str());
-            }
-            if let Some(value) = &self.contact_flow_variables {
-                parts.query("ContactFlowVariables", value.as_str());
-            }
-            if let Some(value) = &self.routing_type {
-                parts.query("RoutingType", String::from(value.clone()).as_str());
-            }
-            if let Some(value) = &self.tags {
-                parts.query("Tags", value.as_str());
-            }
-            if let Some(value) = &self.queuing_timeout_seconds {
-                parts.query("QueuingTimeoutSeconds", value.to_string().as_str());
-            }
-            if let Some(value) = &self.queuing_overflow_threshold {
-                parts.query("QueuingOverflowThreshold", value.to_string().as_str());
-            }
-            if let Some(value) = &self.skill_group_id {
-                parts.query("SkillGroupId", value.as_str());
-            }
-            parts.finish()
-        }
-    }
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -2378,23 +2172,13 @@ pub mod blind_transfer {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// System auto-increment ID; customers need not care about it.
+        /// 系统自增 ID,客户无需关心。 System auto-increment ID; customers need not care about it.
         ///
         /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -2627,10 +2411,8 @@ pub mod blind_transfer {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-cancelattendedtransfer>
 pub mod cancel_attended_transfer {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "cancel_attended_transfer";
     /// HTTP method.
@@ -2677,29 +2459,15 @@ pub mod cancel_attended_transfer {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 坐席 ID。
-        ///
-        /// The agent ID.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 坐席 ID。 The agent ID. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// The Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 The Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: String,
     }
     impl Request {
@@ -2713,6 +2481,32 @@ pub mod cancel_attended_transfer {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "CancelAttendedTransfer");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.query("JobId", self.job_id.as_str());
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -2723,38 +2517,24 @@ pub mod cancel_attended_transfer {
         job_id: Option<String>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
-        /// 坐席 ID。
-        ///
-        /// The agent ID.
-        ///
-        /// Optional.
+        /// 坐席 ID。 The agent ID. Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// The Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 The Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 通话 ID。 Call ID. Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
@@ -2781,40 +2561,6 @@ pub mod cancel_attended_transfer {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "CancelAttendedTransfer");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -2853,23 +2599,13 @@ pub mod cancel_attended_transfer {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// System auto-increment ID; customers need not care about it.
+        /// 系统自增 ID,客户无需关心。 System auto-increment ID; customers need not care about it.
         ///
         /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -2936,10 +2672,8 @@ pub mod cancel_attended_transfer {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-coachcall>
 pub mod coach_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "coach_call";
     /// HTTP method.
@@ -2956,35 +2690,17 @@ pub mod coach_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 发起辅导的坐席 ID。
-        ///
-        /// Agent ID initiating the coaching.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 发起辅导的坐席 ID。 Agent ID initiating the coaching. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This field is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This field is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Example: `job-65382141036853491`. Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Example: `job-65382141036853491`. Wire name: `JobId`.
         pub job_id: String,
-        /// 被辅导的坐席 ID。
-        ///
-        /// Agent ID being coached.
-        ///
-        /// Example: `coached-agent@ccc-test`. Wire name: `CoachedUserId`.
+        /// 被辅导的坐席 ID。 Agent ID being coached. Example: `coached-agent@ccc-test`. Wire name: `CoachedUserId`.
         pub coached_user_id: String,
         /// 辅导超时时间,超过指定时间辅导没有建立,则取消辅导操作,此字段选填,默认 30,单位秒。
         ///
@@ -3004,6 +2720,36 @@ pub mod coach_call {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "CoachCall");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.query("JobId", self.job_id.as_str());
+            parts.query("CoachedUserId", self.coached_user_id.as_str());
+            if let Some(value) = &self.timeout_seconds {
+                parts.query("TimeoutSeconds", value.to_string().as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -3016,47 +2762,27 @@ pub mod coach_call {
         timeout_seconds: Option<i32>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
-        /// 发起辅导的坐席 ID。
-        ///
-        /// Agent ID initiating the coaching.
-        ///
-        /// Optional.
+        /// 发起辅导的坐席 ID。 Agent ID initiating the coaching. Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This field is meaningless and can be filled with any value.
-        ///
-        /// Optional.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This field is meaningless and can be filled with any value. Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 通话 ID。 Call ID. Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
-        /// 被辅导的坐席 ID。
-        ///
-        /// Agent ID being coached.
-        ///
-        /// Required: `build` fails without it.
+        /// 被辅导的坐席 ID。 Agent ID being coached. Required: `build` fails without it.
         pub fn coached_user_id(mut self, value: impl Into<String>) -> Self {
             self.coached_user_id = Some(value.into());
             self
@@ -3099,47 +2825,6 @@ pub mod coach_call {
             client.core.call_built(self.build())
         }
     }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "CoachCall");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            {
-                let value = &self.coached_user_id;
-                parts.query("CoachedUserId", value.as_str());
-            }
-            if let Some(value) = &self.timeout_seconds {
-                parts.query("TimeoutSeconds", value.to_string().as_str());
-            }
-            parts.finish()
-        }
-    }
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -3176,17 +2861,9 @@ pub mod coach_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -3236,10 +2913,8 @@ pub mod coach_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-completeattendedtransfer>
 pub mod complete_attended_transfer {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "complete_attended_transfer";
     /// HTTP method.
@@ -3286,29 +2961,17 @@ pub mod complete_attended_transfer {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 发起咨询转接的坐席 ID。
-        ///
-        /// The agent ID initiating the consultation transfer.
+        /// 发起咨询转接的坐席 ID。 The agent ID initiating the consultation transfer.
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: String,
     }
     impl Request {
@@ -3322,6 +2985,32 @@ pub mod complete_attended_transfer {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "CompleteAttendedTransfer");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.query("JobId", self.job_id.as_str());
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -3332,38 +3021,24 @@ pub mod complete_attended_transfer {
         job_id: Option<String>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
-        /// 发起咨询转接的坐席 ID。
-        ///
-        /// The agent ID initiating the consultation transfer.
-        ///
-        /// Optional.
+        /// 发起咨询转接的坐席 ID。 The agent ID initiating the consultation transfer. Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 通话 ID。 Call ID. Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
@@ -3390,40 +3065,6 @@ pub mod complete_attended_transfer {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "CompleteAttendedTransfer");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -3462,23 +3103,13 @@ pub mod complete_attended_transfer {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// System auto-increment ID; customers need not care about it.
+        /// 系统自增 ID,客户无需关心。 System auto-increment ID; customers need not care about it.
         ///
         /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -3548,10 +3179,8 @@ pub mod complete_attended_transfer {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-holdcall>
 pub mod hold_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "hold_call";
     /// HTTP method.
@@ -3598,17 +3227,9 @@ pub mod hold_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 坐席 ID。 Agent ID. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
         /// 座席端提供的唯一 ID,用来表示一个座席工作台,一个座席可以有多个不同类型的座席台,比如浏览器,iOS, Android 等, 但是在同一时间,只能有一个生效。
         ///
@@ -3616,21 +3237,13 @@ pub mod hold_call {
         ///
         /// Example: `ACC-YUNBS-1.0.10-****`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 话务 ID。
-        ///
-        /// Call job ID.
-        ///
-        /// Example: `job-6582589278232****`. Wire name: `JobId`.
+        /// 话务 ID。 Call job ID. Example: `job-6582589278232****`. Wire name: `JobId`.
         pub job_id: String,
-        /// 待保持的通道 ID。
-        ///
-        /// Channel ID to be held.
+        /// 待保持的通道 ID。 Channel ID to be held.
         ///
         /// Example: `ch:customer:010123****->1318888****:1609255715825:job-6582589278232****`. Wire name: `ChannelId`.
         pub channel_id: String,
-        /// 通话保持音乐的名称,非必填,默认为空。
-        ///
-        /// Name of the hold music. This parameter is optional and defaults to empty.
+        /// 通话保持音乐的名称,非必填,默认为空。 Name of the hold music. This parameter is optional and defaults to empty.
         ///
         /// Wire name: `Music`.
         pub music: Option<String>,
@@ -3646,6 +3259,36 @@ pub mod hold_call {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "HoldCall");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.query("JobId", self.job_id.as_str());
+            parts.query("ChannelId", self.channel_id.as_str());
+            if let Some(value) = &self.music {
+                parts.query("Music", value.as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -3658,20 +3301,12 @@ pub mod hold_call {
         music: Option<String>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Optional.
+        /// 坐席 ID。 Agent ID. Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
@@ -3685,27 +3320,17 @@ pub mod hold_call {
             self.device_id = Some(value.into());
             self
         }
-        /// 话务 ID。
-        ///
-        /// Call job ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 话务 ID。 Call job ID. Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
-        /// 待保持的通道 ID。
-        ///
-        /// Channel ID to be held.
-        ///
-        /// Required: `build` fails without it.
+        /// 待保持的通道 ID。 Channel ID to be held. Required: `build` fails without it.
         pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
         }
-        /// 通话保持音乐的名称,非必填,默认为空。
-        ///
-        /// Name of the hold music. This parameter is optional and defaults to empty.
+        /// 通话保持音乐的名称,非必填,默认为空。 Name of the hold music. This parameter is optional and defaults to empty.
         ///
         /// Optional.
         pub fn music(mut self, value: impl Into<String>) -> Self {
@@ -3736,47 +3361,6 @@ pub mod hold_call {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "HoldCall");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            {
-                let value = &self.channel_id;
-                parts.query("ChannelId", value.as_str());
-            }
-            if let Some(value) = &self.music {
-                parts.query("Music", value.as_str());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -3815,17 +3399,9 @@ pub mod hold_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -3896,10 +3472,8 @@ pub mod hold_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-initiateattendedtransfer>
 pub mod initiate_attended_transfer {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "initiate_attended_transfer";
     /// HTTP method.
@@ -3946,21 +3520,13 @@ pub mod initiate_attended_transfer {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 发起咨询转接的坐席 ID。
-        ///
-        /// The agent ID that initiates the consultation transfer.
+        /// 发起咨询转接的坐席 ID。 The agent ID that initiates the consultation transfer.
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `ACC-YUNBS-1.0.10-****`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
@@ -3970,9 +3536,7 @@ pub mod initiate_attended_transfer {
         ///
         /// Wire name: `Transferor`.
         pub transferor: Option<String>,
-        /// 被转接方,可以是坐席 ID 或技能组 ID。
-        ///
-        /// The transferee, which can be an agent ID or a skill group ID.
+        /// 被转接方,可以是坐席 ID 或技能组 ID。 The transferee, which can be an agent ID or a skill group ID.
         ///
         /// Example: `agent2@ccc-test`. Wire name: `Transferee`.
         pub transferee: String,
@@ -3982,11 +3546,7 @@ pub mod initiate_attended_transfer {
         ///
         /// Format: `int32`. Default: `30`. Example: `60`. Wire name: `TimeoutSeconds`.
         pub timeout_seconds: Option<i32>,
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 The call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: String,
         /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
         ///
@@ -3994,9 +3554,7 @@ pub mod initiate_attended_transfer {
         ///
         /// Range: 0 to 9. Format: `int32`. Example: `5`. Wire name: `CallPriority`.
         pub call_priority: Option<i32>,
-        /// 转接到技能组队列时的座席分配策略名称。
-        ///
-        /// Name of the agent assignment strategy when transferring to a skill group queue.
+        /// 转接到技能组队列时的座席分配策略名称。 Name of the agent assignment strategy when transferring to a skill group queue.
         ///
         /// Unconfirmed: The page's example column lists the names "MOST_IDLE,MOST_SKILLED,MOST_ACQUAINTED,CUSTOMIZED等" (等 = "etc."), so the list is not exhaustive; their meanings are not documented here.
         ///
@@ -4028,9 +3586,7 @@ pub mod initiate_attended_transfer {
         ///
         /// Example: `a=b`. Wire name: `Tags`.
         pub tags: Option<String>,
-        /// 当转接目标是技能组队列时排队超时时间,单位为秒。
-        ///
-        /// Queuing timeout in seconds when the transfer target is a skill group queue.
+        /// 当转接目标是技能组队列时排队超时时间,单位为秒。 Queuing timeout in seconds when the transfer target is a skill group queue.
         ///
         /// Format: `int64`. Example: `10`. Wire name: `QueuingTimeoutSeconds`.
         pub queuing_timeout_seconds: Option<i64>,
@@ -4060,6 +3616,63 @@ pub mod initiate_attended_transfer {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "InitiateAttendedTransfer");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            if let Some(value) = &self.transferor {
+                parts.query("Transferor", value.as_str());
+            }
+            parts.query("Transferee", self.transferee.as_str());
+            if let Some(value) = &self.timeout_seconds {
+                parts.query("TimeoutSeconds", value.to_string().as_str());
+            }
+            parts.query("JobId", self.job_id.as_str());
+            if let Some(value) = &self.call_priority {
+                parts.query("CallPriority", value.to_string().as_str());
+            }
+            if let Some(value) = &self.strategy_name {
+                parts.query("StrategyName", String::from(value.clone()).as_str());
+            }
+            if let Some(value) = &self.strategy_params {
+                parts.query("StrategyParams", value.as_str());
+            }
+            if let Some(value) = &self.transferee_type {
+                parts.query("TransfereeType", String::from(value.clone()).as_str());
+            }
+            if let Some(value) = &self.routing_type {
+                parts.query("RoutingType", String::from(value.clone()).as_str());
+            }
+            if let Some(value) = &self.tags {
+                parts.query("Tags", value.as_str());
+            }
+            if let Some(value) = &self.queuing_timeout_seconds {
+                parts.query("QueuingTimeoutSeconds", value.to_string().as_str());
+            }
+            if let Some(value) = &self.queuing_overflow_threshold {
+                parts.query("QueuingOverflowThreshold", value.to_string().as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -4081,27 +3694,17 @@ pub mod initiate_attended_transfer {
         queuing_overflow_threshold: Option<i64>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
-        /// 发起咨询转接的坐席 ID。
-        ///
-        /// The agent ID that initiates the consultation transfer.
-        ///
-        /// Optional.
+        /// 发起咨询转接的坐席 ID。 The agent ID that initiates the consultation transfer. Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
@@ -4117,9 +3720,7 @@ pub mod initiate_attended_transfer {
             self.transferor = Some(value.into());
             self
         }
-        /// 被转接方,可以是坐席 ID 或技能组 ID。
-        ///
-        /// The transferee, which can be an agent ID or a skill group ID.
+        /// 被转接方,可以是坐席 ID 或技能组 ID。 The transferee, which can be an agent ID or a skill group ID.
         ///
         /// Required: `build` fails without it.
         pub fn transferee(mut self, value: impl Into<String>) -> Self {
@@ -4135,11 +3736,7 @@ pub mod initiate_attended_transfer {
             self.timeout_seconds = Some(value.into());
             self
         }
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 通话 ID。 The call ID. Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
@@ -4153,9 +3750,7 @@ pub mod initiate_attended_transfer {
             self.call_priority = Some(value.into());
             self
         }
-        /// 转接到技能组队列时的座席分配策略名称。
-        ///
-        /// Name of the agent assignment strategy when transferring to a skill group queue.
+        /// 转接到技能组队列时的座席分配策略名称。 Name of the agent assignment strategy when transferring to a skill group queue.
         ///
         /// Optional.
         pub fn strategy_name(
@@ -4207,9 +3802,7 @@ pub mod initiate_attended_transfer {
             self.tags = Some(value.into());
             self
         }
-        /// 当转接目标是技能组队列时排队超时时间,单位为秒。
-        ///
-        /// Queuing timeout in seconds when the transfer target is a skill group queue.
+        /// 当转接目标是技能组队列时排队超时时间,单位为秒。 Queuing timeout in seconds when the transfer target is a skill group queue.
         ///
         /// Optional. Format: `int64`.
         pub fn queuing_timeout_seconds(mut self, value: impl Into<i64>) -> Self {
@@ -4260,74 +3853,6 @@ pub mod initiate_attended_transfer {
             client.core.call_built(self.build())
         }
     }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "InitiateAttendedTransfer");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            if let Some(value) = &self.transferor {
-                parts.query("Transferor", value.as_str());
-            }
-            {
-                let value = &self.transferee;
-                parts.query("Transferee", value.as_str());
-            }
-            if let Some(value) = &self.timeout_seconds {
-                parts.query("TimeoutSeconds", value.to_string().as_str());
-            }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            if let Some(value) = &self.call_priority {
-                parts.query("CallPriority", value.to_string().as_str());
-            }
-            if let Some(value) = &self.strategy_name {
-                parts.query("StrategyName", String::from(value.clone()).as_str());
-            }
-            if let Some(value) = &self.strategy_params {
-                parts.query("StrategyParams", value.as_str());
-            }
-            if let Some(value) = &self.transferee_type {
-                parts.query("TransfereeType", String::from(value.clone()).as_str());
-            }
-            if let Some(value) = &self.routing_type {
-                parts.query("RoutingType", String::from(value.clone()).as_str());
-            }
-            if let Some(value) = &self.tags {
-                parts.query("Tags", value.as_str());
-            }
-            if let Some(value) = &self.queuing_timeout_seconds {
-                parts.query("QueuingTimeoutSeconds", value.to_string().as_str());
-            }
-            if let Some(value) = &self.queuing_overflow_threshold {
-                parts.query("QueuingOverflowThreshold", value.to_string().as_str());
-            }
-            parts.finish()
-        }
-    }
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -4364,23 +3889,13 @@ pub mod initiate_attended_transfer {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// System auto-increment ID; customers need not care about it.
+        /// 系统自增 ID,客户无需关心。 System auto-increment ID; customers need not care about it.
         ///
         /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -4623,10 +4138,8 @@ pub mod initiate_attended_transfer {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-interceptcall>
 pub mod intercept_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "intercept_call";
     /// HTTP method.
@@ -4673,33 +4186,17 @@ pub mod intercept_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 发起强拆的坐席。
-        ///
-        /// The agent who initiates the intercept.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 发起强拆的坐席。 The agent who initiates the intercept. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 The call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: String,
-        /// 被强拆的座席 ID。
-        ///
-        /// The agent ID that is forcibly disconnected.
+        /// 被强拆的座席 ID。 The agent ID that is forcibly disconnected.
         ///
         /// Example: `agent2@ccc-test`. Wire name: `InterceptedUserId`.
         pub intercepted_user_id: String,
@@ -4721,6 +4218,36 @@ pub mod intercept_call {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "InterceptCall");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.query("JobId", self.job_id.as_str());
+            parts.query("InterceptedUserId", self.intercepted_user_id.as_str());
+            if let Some(value) = &self.timeout_seconds {
+                parts.query("TimeoutSeconds", value.to_string().as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -4733,47 +4260,29 @@ pub mod intercept_call {
         timeout_seconds: Option<i32>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
-        /// 发起强拆的坐席。
-        ///
-        /// The agent who initiates the intercept.
-        ///
-        /// Optional.
+        /// 发起强拆的坐席。 The agent who initiates the intercept. Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 通话 ID。 The call ID. Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
-        /// 被强拆的座席 ID。
-        ///
-        /// The agent ID that is forcibly disconnected.
-        ///
-        /// Required: `build` fails without it.
+        /// 被强拆的座席 ID。 The agent ID that is forcibly disconnected. Required: `build` fails without it.
         pub fn intercepted_user_id(mut self, value: impl Into<String>) -> Self {
             self.intercepted_user_id = Some(value.into());
             self
@@ -4816,47 +4325,6 @@ pub mod intercept_call {
             client.core.call_built(self.build())
         }
     }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "InterceptCall");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            {
-                let value = &self.intercepted_user_id;
-                parts.query("InterceptedUserId", value.as_str());
-            }
-            if let Some(value) = &self.timeout_seconds {
-                parts.query("TimeoutSeconds", value.to_string().as_str());
-            }
-            parts.finish()
-        }
-    }
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -4893,17 +4361,9 @@ pub mod intercept_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -4973,10 +4433,8 @@ pub mod intercept_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-makecall>
 pub mod make_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "make_call";
     /// HTTP method.
@@ -5036,11 +4494,7 @@ pub mod make_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 发起外呼的坐席 ID,非必填,不填默认使用当前 RAM 账号映射的坐席。
         ///
@@ -5048,9 +4502,7 @@ pub mod make_call {
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This field is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This field is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
@@ -5072,9 +4524,7 @@ pub mod make_call {
         ///
         /// Range: 30 to 300. Format: `int32`. Example: `30`. Wire name: `TimeoutSeconds`.
         pub timeout_seconds: Option<i32>,
-        /// 随路数据,客户无需关心。
-        ///
-        /// Channel-associated data; customers need not care about it.
+        /// 随路数据,客户无需关心。 Channel-associated data; customers need not care about it.
         ///
         /// Example: `tags`. Wire name: `Tags`.
         pub tags: Option<String>,
@@ -5118,6 +4568,50 @@ pub mod make_call {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "MakeCall");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            if let Some(value) = &self.caller {
+                parts.query("Caller", value.as_str());
+            }
+            parts.query("Callee", self.callee.as_str());
+            if let Some(value) = &self.timeout_seconds {
+                parts.query("TimeoutSeconds", value.to_string().as_str());
+            }
+            if let Some(value) = &self.tags {
+                parts.query("Tags", value.as_str());
+            }
+            if let Some(value) = &self.masked_callee {
+                parts.query("MaskedCallee", value.as_str());
+            }
+            if let Some(value) = &self.media_type {
+                parts.query("MediaType", String::from(value.clone()).as_str());
+            }
+            if let Some(value) = &self.flash_sms_variables {
+                parts.query("FlashSmsVariables", value.as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -5134,11 +4628,7 @@ pub mod make_call {
         flash_sms_variables: Option<String>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
@@ -5152,11 +4642,7 @@ pub mod make_call {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This field is meaningless and can be filled with any value.
-        ///
-        /// Optional.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This field is meaningless and can be filled with any value. Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
@@ -5188,11 +4674,7 @@ pub mod make_call {
             self.timeout_seconds = Some(value.into());
             self
         }
-        /// 随路数据,客户无需关心。
-        ///
-        /// Channel-associated data; customers need not care about it.
-        ///
-        /// Optional.
+        /// 随路数据,客户无需关心。 Channel-associated data; customers need not care about it. Optional.
         pub fn tags(mut self, value: impl Into<String>) -> Self {
             self.tags = Some(value.into());
             self
@@ -5254,58 +4736,6 @@ pub mod make_call {
             client.core.call_built(self.build())
         }
     }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "MakeCall");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            if let Some(value) = &self.caller {
-                parts.query("Caller", value.as_str());
-            }
-            {
-                let value = &self.callee;
-                parts.query("Callee", value.as_str());
-            }
-            if let Some(value) = &self.timeout_seconds {
-                parts.query("TimeoutSeconds", value.to_string().as_str());
-            }
-            if let Some(value) = &self.tags {
-                parts.query("Tags", value.as_str());
-            }
-            if let Some(value) = &self.masked_callee {
-                parts.query("MaskedCallee", value.as_str());
-            }
-            if let Some(value) = &self.media_type {
-                parts.query("MediaType", String::from(value.clone()).as_str());
-            }
-            if let Some(value) = &self.flash_sms_variables {
-                parts.query("FlashSmsVariables", value.as_str());
-            }
-            parts.finish()
-        }
-    }
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -5342,23 +4772,13 @@ pub mod make_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// System auto-increment ID; customers need not care about it.
+        /// 系统自增 ID,客户无需关心。 System auto-increment ID; customers need not care about it.
         ///
         /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -5488,10 +4908,8 @@ pub mod make_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-monitorcall>
 pub mod monitor_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "monitor_call";
     /// HTTP method.
@@ -5542,27 +4960,15 @@ pub mod monitor_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 坐席 ID。 Agent ID. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 被监听的座席的 ID。
-        ///
-        /// The ID of the agent being monitored.
+        /// 被监听的座席的 ID。 The ID of the agent being monitored.
         ///
         /// Example: `agent2@ccc-test`. Wire name: `MonitoredUserId`.
         pub monitored_user_id: String,
@@ -5584,6 +4990,35 @@ pub mod monitor_call {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "MonitorCall");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.query("MonitoredUserId", self.monitored_user_id.as_str());
+            if let Some(value) = &self.timeout_seconds {
+                parts.query("TimeoutSeconds", value.to_string().as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -5595,38 +5030,24 @@ pub mod monitor_call {
         timeout_seconds: Option<i32>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Optional.
+        /// 坐席 ID。 Agent ID. Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
-        /// 被监听的座席的 ID。
-        ///
-        /// The ID of the agent being monitored.
-        ///
-        /// Required: `build` fails without it.
+        /// 被监听的座席的 ID。 The ID of the agent being monitored. Required: `build` fails without it.
         pub fn monitored_user_id(mut self, value: impl Into<String>) -> Self {
             self.monitored_user_id = Some(value.into());
             self
@@ -5668,43 +5089,6 @@ pub mod monitor_call {
             client.core.call_built(self.build())
         }
     }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "MonitorCall");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            {
-                let value = &self.monitored_user_id;
-                parts.query("MonitoredUserId", value.as_str());
-            }
-            if let Some(value) = &self.timeout_seconds {
-                parts.query("TimeoutSeconds", value.to_string().as_str());
-            }
-            parts.finish()
-        }
-    }
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -5741,17 +5125,9 @@ pub mod monitor_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -5820,10 +5196,8 @@ pub mod monitor_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-mutecall>
 pub mod mute_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "mute_call";
     /// HTTP method.
@@ -5870,29 +5244,15 @@ pub mod mute_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 被静音的坐席 ID。
-        ///
-        /// The agent ID to be muted.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 被静音的坐席 ID。 The agent ID to be muted. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Example: `job-6581536084722****`. Wire name: `JobId`.
+        /// 通话 ID。 The call ID. Example: `job-6581536084722****`. Wire name: `JobId`.
         pub job_id: String,
         /// 待静音的话务通道 ID,非必填,默认为空,为空表示静音 UserId 对应的坐席的话务通道。
         ///
@@ -5912,6 +5272,35 @@ pub mod mute_call {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "MuteCall");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.query("JobId", self.job_id.as_str());
+            if let Some(value) = &self.channel_id {
+                parts.query("ChannelId", value.as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -5923,38 +5312,24 @@ pub mod mute_call {
         channel_id: Option<String>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
-        /// 被静音的坐席 ID。
-        ///
-        /// The agent ID to be muted.
-        ///
-        /// Optional.
+        /// 被静音的坐席 ID。 The agent ID to be muted. Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 通话 ID。 The call ID. Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
@@ -5993,43 +5368,6 @@ pub mod mute_call {
             client.core.call_built(self.build())
         }
     }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "MuteCall");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            if let Some(value) = &self.channel_id {
-                parts.query("ChannelId", value.as_str());
-            }
-            parts.finish()
-        }
-    }
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -6066,17 +5404,9 @@ pub mod mute_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -6154,10 +5484,8 @@ pub mod mute_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-polluserstatus>
 pub mod poll_user_status {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "poll_user_status";
     /// HTTP method.
@@ -6174,23 +5502,15 @@ pub mod poll_user_status {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// The instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 The instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 坐席 ID。
-        ///
-        /// The agent ID.
+        /// 坐席 ID。 The agent ID.
         ///
         /// Unconfirmed: Required-ness conflicts: the older zh page (help.aliyun.com/document_detail/439618.htm) marks UserId 必填 是; the English cccai page marks it "No"; the SDK 2.35.0 model marks only InstanceId "This parameter is required."; the API-metadata typings (muzea/aliyun-sdk-node) make it optional. This spec follows the newer pages and the SDK (optional).
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// The device ID. This parameter is not used and can be set to any value.
+        /// 设备 ID,无意义,可以随便填写。 The device ID. This parameter is not used and can be set to any value.
         ///
         /// Unconfirmed: Same conflict as UserId: 439618.htm says 必填 是; the English cccai page says "No"; the SDK does not mark it required. This spec keeps it optional.
         ///
@@ -6208,6 +5528,31 @@ pub mod poll_user_status {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "PollUserStatus");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -6217,29 +5562,17 @@ pub mod poll_user_status {
         device_id: Option<String>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// The instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 The instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
-        /// 坐席 ID。
-        ///
-        /// The agent ID.
-        ///
-        /// Optional.
+        /// 坐席 ID。 The agent ID. Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// The device ID. This parameter is not used and can be set to any value.
-        ///
-        /// Optional.
+        /// 设备 ID,无意义,可以随便填写。 The device ID. This parameter is not used and can be set to any value. Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
@@ -6265,36 +5598,6 @@ pub mod poll_user_status {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "PollUserStatus");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -6333,17 +5636,13 @@ pub mod poll_user_status {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// The system auto-incremented ID. You can ignore this field.
+        /// 系统自增 ID,客户无需关心。 The system auto-incremented ID. You can ignore this field.
         ///
         /// Unconfirmed: The zh developer-reference page types it `long`; the cccai pages say `integer`; the SDK uses int.
         ///
         /// Format: `int64`. Example: `103655`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
-        /// 话务上下文环境。
-        ///
-        /// The call context.
+        /// 话务上下文环境。 The call context.
         ///
         /// On this endpoint, `CallType`: Values documented on this page: `INBOUND` (呼入), `BARGE` (强插), `CONSULTANT` (咨询), `CONFERENCE` (会议), `MONITOR` (监听), `INTERNAL` (内部通话), `OUTBOUND` (呼出), `INTERCEPT` (强拆), `BACK2BACK` (双呼), `PREDICTIVE` (预测式外呼), `COACH` (辅导).
         ///
@@ -6353,11 +5652,7 @@ pub mod poll_user_status {
         ///
         /// Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent context environment (SDK 2.35.0 comment).
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent context environment (SDK 2.35.0 comment). Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// Session context environment.
         ///
@@ -6413,10 +5708,8 @@ pub mod poll_user_status {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-readyforservice>
 pub mod ready_for_service {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "ready_for_service";
     /// HTTP method.
@@ -6476,11 +5769,7 @@ pub mod ready_for_service {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 坐席 ID,不填默认为当前 RAM 账户映射的坐席。
         ///
@@ -6488,9 +5777,7 @@ pub mod ready_for_service {
         ///
         /// Example: `user-test@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
@@ -6512,6 +5799,34 @@ pub mod ready_for_service {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "ReadyForService");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            if let Some(value) = &self.outbound_scenario {
+                parts.query("OutboundScenario", value.to_string().as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -6522,11 +5837,7 @@ pub mod ready_for_service {
         outbound_scenario: Option<bool>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
@@ -6540,9 +5851,7 @@ pub mod ready_for_service {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
@@ -6582,39 +5891,6 @@ pub mod ready_for_service {
             client.core.call_built(self.build())
         }
     }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "ReadyForService");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            if let Some(value) = &self.outbound_scenario {
-                parts.query("OutboundScenario", value.to_string().as_str());
-            }
-            parts.finish()
-        }
-    }
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -6651,17 +5927,9 @@ pub mod ready_for_service {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 坐席分机号。
-        ///
-        /// Agent extension number.
-        ///
-        /// Wire name: `Extension`.
+        /// 坐席分机号。 Agent extension number. Wire name: `Extension`.
         pub extension: Option<String>,
-        /// 工作模式。
-        ///
-        /// Work mode.
-        ///
-        /// Wire name: `WorkMode`.
+        /// 工作模式。 Work mode. Wire name: `WorkMode`.
         pub work_mode: Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
@@ -6669,17 +5937,9 @@ pub mod ready_for_service {
         ///
         /// Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Wire name: `JobId`.
         pub job_id: Option<String>,
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Wire name: `UserId`.
+        /// 坐席 ID。 Agent ID. Wire name: `UserId`.
         pub user_id: Option<String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
@@ -6687,27 +5947,13 @@ pub mod ready_for_service {
         ///
         /// Wire name: `BreakCode`.
         pub break_code: Option<String>,
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Wire name: `InstanceId`.
         pub instance_id: Option<String>,
-        /// 坐席是否处于仅外呼模式。
-        ///
-        /// Whether the agent is in outbound-only mode.
-        ///
-        /// Wire name: `OutboundScenario`.
+        /// 坐席是否处于仅外呼模式。 Whether the agent is in outbound-only mode. Wire name: `OutboundScenario`.
         pub outbound_scenario: Option<bool>,
-        /// 座席状态。
-        ///
-        /// Agent state.
-        ///
-        /// Wire name: `UserState`.
+        /// 座席状态。 Agent state. Wire name: `UserState`.
         pub user_state: Option<OutputUserState>,
-        /// 坐席签入的技能组 ID 列表。
-        ///
-        /// IDs of the skill groups the agent is signed in to.
+        /// 坐席签入的技能组 ID 列表。 IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: Option<Vec<String>>,
@@ -6913,10 +6159,8 @@ pub mod ready_for_service {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-releasecall>
 pub mod release_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "release_call";
     /// HTTP method.
@@ -6945,11 +6189,7 @@ pub mod release_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
         ///
@@ -6957,17 +6197,11 @@ pub mod release_call {
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: String,
         /// 待挂断的话务通道 ID,非必填,不填默认为当前 UserId 对应坐席所在的话务通道。
         ///
@@ -6987,6 +6221,35 @@ pub mod release_call {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "ReleaseCall");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.query("JobId", self.job_id.as_str());
+            if let Some(value) = &self.channel_id {
+                parts.query("ChannelId", value.as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -6998,11 +6261,7 @@ pub mod release_call {
         channel_id: Option<String>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
@@ -7016,20 +6275,14 @@ pub mod release_call {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 通话 ID。 Call ID. Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
@@ -7068,43 +6321,6 @@ pub mod release_call {
             client.core.call_built(self.build())
         }
     }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "ReleaseCall");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            if let Some(value) = &self.channel_id {
-                parts.query("ChannelId", value.as_str());
-            }
-            parts.finish()
-        }
-    }
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -7141,21 +6357,11 @@ pub mod release_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// System auto-increment ID; customers need not care about it.
+        /// 系统自增 ID,客户无需关心。 System auto-increment ID; customers need not care about it.
         ///
         /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
@@ -7210,10 +6416,8 @@ pub mod release_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-resetagentstate>
 pub mod reset_agent_state {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "reset_agent_state";
     /// HTTP method.
@@ -7230,11 +6434,7 @@ pub mod reset_agent_state {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 坐席 ID,非必填,不填默认使用当前 RAM 账户映射的坐席。
         ///
@@ -7260,6 +6460,31 @@ pub mod reset_agent_state {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "ResetAgentState");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -7269,11 +6494,7 @@ pub mod reset_agent_state {
         device_id: Option<String>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
@@ -7319,36 +6540,6 @@ pub mod reset_agent_state {
             client.core.call_built(self.build())
         }
     }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "ResetAgentState");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            parts.finish()
-        }
-    }
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -7385,17 +6576,9 @@ pub mod reset_agent_state {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 坐席分机号。
-        ///
-        /// Agent extension number.
-        ///
-        /// Wire name: `Extension`.
+        /// 坐席分机号。 Agent extension number. Wire name: `Extension`.
         pub extension: Option<String>,
-        /// 工作模式。
-        ///
-        /// Work mode.
-        ///
-        /// Wire name: `WorkMode`.
+        /// 工作模式。 Work mode. Wire name: `WorkMode`.
         pub work_mode: Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
@@ -7403,17 +6586,9 @@ pub mod reset_agent_state {
         ///
         /// Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID,如果该字段有值,说明坐席当前处于通话过程中。
-        ///
-        /// Call ID; if set, the agent is currently in a call.
-        ///
-        /// Wire name: `JobId`.
+        /// 通话 ID,如果该字段有值,说明坐席当前处于通话过程中。 Call ID; if set, the agent is currently in a call. Wire name: `JobId`.
         pub job_id: Option<String>,
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Wire name: `UserId`.
+        /// 坐席 ID。 Agent ID. Wire name: `UserId`.
         pub user_id: Option<String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
@@ -7421,27 +6596,13 @@ pub mod reset_agent_state {
         ///
         /// Wire name: `BreakCode`.
         pub break_code: Option<OutputBreakCode>,
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Wire name: `InstanceId`.
         pub instance_id: Option<String>,
-        /// 坐席是否处于仅外呼模式。
-        ///
-        /// Whether the agent is in outbound-only mode.
-        ///
-        /// Wire name: `OutboundScenario`.
+        /// 坐席是否处于仅外呼模式。 Whether the agent is in outbound-only mode. Wire name: `OutboundScenario`.
         pub outbound_scenario: Option<bool>,
-        /// 座席状态。
-        ///
-        /// Agent state.
-        ///
-        /// Wire name: `UserState`.
+        /// 座席状态。 Agent state. Wire name: `UserState`.
         pub user_state: Option<OutputUserState>,
-        /// 坐席签入的技能组 ID 列表。
-        ///
-        /// IDs of the skill groups the agent is signed in to.
+        /// 坐席签入的技能组 ID 列表。 IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: Option<Vec<String>>,
@@ -7677,10 +6838,8 @@ pub mod reset_agent_state {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-retrievecall>
 pub mod retrieve_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "retrieve_call";
     /// HTTP method.
@@ -7727,33 +6886,17 @@ pub mod retrieve_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 坐席 ID。 Agent ID. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: String,
-        /// 待取回的话务通道 ID。
-        ///
-        /// Channel ID of the call to retrieve.
+        /// 待取回的话务通道 ID。 Channel ID of the call to retrieve.
         ///
         /// Example: `ch:user:1390501****->8032****:1609138902226:job-6538214103685****`. Wire name: `ChannelId`.
         pub channel_id: String,
@@ -7769,6 +6912,33 @@ pub mod retrieve_call {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "RetrieveCall");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.query("JobId", self.job_id.as_str());
+            parts.query("ChannelId", self.channel_id.as_str());
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -7780,47 +6950,29 @@ pub mod retrieve_call {
         channel_id: Option<String>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Optional.
+        /// 坐席 ID。 Agent ID. Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 通话 ID。 Call ID. Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
-        /// 待取回的话务通道 ID。
-        ///
-        /// Channel ID of the call to retrieve.
-        ///
-        /// Required: `build` fails without it.
+        /// 待取回的话务通道 ID。 Channel ID of the call to retrieve. Required: `build` fails without it.
         pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
@@ -7848,44 +7000,6 @@ pub mod retrieve_call {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "RetrieveCall");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            {
-                let value = &self.channel_id;
-                parts.query("ChannelId", value.as_str());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -7924,17 +7038,9 @@ pub mod retrieve_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -8004,10 +7110,8 @@ pub mod retrieve_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-senddtmfsignaling>
 pub mod send_dtmf_signaling {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "send_dtmf_signaling";
     /// HTTP method.
@@ -8054,39 +7158,21 @@ pub mod send_dtmf_signaling {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 发送 DTMF 的坐席 ID。
-        ///
-        /// The agent ID that sends DTMF.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 发送 DTMF 的坐席 ID。 The agent ID that sends DTMF. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Example: `job-6573574060089****`. Wire name: `JobId`.
+        /// 通话 ID。 The call ID. Example: `job-6573574060089****`. Wire name: `JobId`.
         pub job_id: String,
-        /// 待发送 DTMF 的话务通道 ID。
-        ///
-        /// The channel ID of the call to which DTMF tones are to be sent.
+        /// 待发送 DTMF 的话务通道 ID。 The channel ID of the call to which DTMF tones are to be sent.
         ///
         /// Example: `ch:customer:0108989****->1318888****:1609234221870:job-6573574060089****`. Wire name: `ChannelId`.
         pub channel_id: String,
-        /// DTMF 按键信息,即拨号盘上的按键,包括 0-9、\*、#。
-        ///
-        /// DTMF key information, i.e. the keys of a dial pad: 0-9, \* and #.
+        /// DTMF 按键信息,即拨号盘上的按键,包括 0-9、\*、#。 DTMF key information, i.e. the keys of a dial pad: 0-9, \* and #.
         ///
         /// Unconfirmed: The character set is documented; whether one value may carry several keys is not (the pattern allows one or more).
         ///
@@ -8123,6 +7209,34 @@ pub mod send_dtmf_signaling {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "SendDtmfSignaling");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.query("JobId", self.job_id.as_str());
+            parts.query("ChannelId", self.channel_id.as_str());
+            parts.query("Dtmf", self.dtmf.as_str());
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -8135,54 +7249,36 @@ pub mod send_dtmf_signaling {
         dtmf: Option<String>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
         }
-        /// 发送 DTMF 的坐席 ID。
-        ///
-        /// The agent ID that sends DTMF.
-        ///
-        /// Optional.
+        /// 发送 DTMF 的坐席 ID。 The agent ID that sends DTMF. Optional.
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 通话 ID。 The call ID. Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
         }
-        /// 待发送 DTMF 的话务通道 ID。
-        ///
-        /// The channel ID of the call to which DTMF tones are to be sent.
+        /// 待发送 DTMF 的话务通道 ID。 The channel ID of the call to which DTMF tones are to be sent.
         ///
         /// Required: `build` fails without it.
         pub fn channel_id(mut self, value: impl Into<String>) -> Self {
             self.channel_id = Some(value.into());
             self
         }
-        /// DTMF 按键信息,即拨号盘上的按键,包括 0-9、\*、#。
-        ///
-        /// DTMF key information, i.e. the keys of a dial pad: 0-9, \* and #.
+        /// DTMF 按键信息,即拨号盘上的按键,包括 0-9、\*、#。 DTMF key information, i.e. the keys of a dial pad: 0-9, \* and #.
         ///
         /// Required: `build` fails without it. Pattern: `^(?:[0-9*#]+)$`.
         pub fn dtmf(mut self, value: impl Into<String>) -> Self {
@@ -8213,48 +7309,6 @@ pub mod send_dtmf_signaling {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "SendDtmfSignaling");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            {
-                let value = &self.channel_id;
-                parts.query("ChannelId", value.as_str());
-            }
-            {
-                let value = &self.dtmf;
-                parts.query("Dtmf", value.as_str());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -8293,17 +7347,9 @@ pub mod send_dtmf_signaling {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -8372,10 +7418,8 @@ pub mod send_dtmf_signaling {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-signingroup>
 pub mod sign_in_group {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "sign_in_group";
     /// HTTP method.
@@ -8415,11 +7459,7 @@ pub mod sign_in_group {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
         ///
@@ -8439,11 +7479,7 @@ pub mod sign_in_group {
         ///
         /// Example: `["skillgroup1@ccc-test","skillgroup2@ccc-test"]`. Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: String,
-        /// Chat 设备 ID。
-        ///
-        /// Chat device ID.
-        ///
-        /// Example: `4c51c9116c36537cb850dc1081d745df`. Wire name: `ChatDeviceId`.
+        /// Chat 设备 ID。 Chat device ID. Example: `4c51c9116c36537cb850dc1081d745df`. Wire name: `ChatDeviceId`.
         pub chat_device_id: Option<String>,
         /// 座席已经签入一些技能组后,如果指定此参数为 True, 则可以签入更多新技能组。
         ///
@@ -8463,6 +7499,40 @@ pub mod sign_in_group {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "SignInGroup");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            parts.query("DeviceId", self.device_id.as_str());
+            parts
+                .query(
+                    "SignedSkillGroupIdList",
+                    self.signed_skill_group_id_list.as_str(),
+                );
+            if let Some(value) = &self.chat_device_id {
+                parts.query("ChatDeviceId", value.as_str());
+            }
+            if let Some(value) = &self.additivity {
+                parts.query("Additivity", value.to_string().as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -8475,11 +7545,7 @@ pub mod sign_in_group {
         additivity: Option<bool>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
@@ -8511,11 +7577,7 @@ pub mod sign_in_group {
             self.signed_skill_group_id_list = Some(value.into());
             self
         }
-        /// Chat 设备 ID。
-        ///
-        /// Chat device ID.
-        ///
-        /// Optional.
+        /// Chat 设备 ID。 Chat device ID. Optional.
         pub fn chat_device_id(mut self, value: impl Into<String>) -> Self {
             self.chat_device_id = Some(value.into());
             self
@@ -8558,47 +7620,6 @@ pub mod sign_in_group {
             client.core.call_built(self.build())
         }
     }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "SignInGroup");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            {
-                let value = &self.device_id;
-                parts.query("DeviceId", value.as_str());
-            }
-            {
-                let value = &self.signed_skill_group_id_list;
-                parts.query("SignedSkillGroupIdList", value.as_str());
-            }
-            if let Some(value) = &self.chat_device_id {
-                parts.query("ChatDeviceId", value.as_str());
-            }
-            if let Some(value) = &self.additivity {
-                parts.query("Additivity", value.to_string().as_str());
-            }
-            parts.finish()
-        }
-    }
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -8635,17 +7656,9 @@ pub mod sign_in_group {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 坐席分机号。
-        ///
-        /// Agent extension number.
-        ///
-        /// Wire name: `Extension`.
+        /// 坐席分机号。 Agent extension number. Wire name: `Extension`.
         pub extension: Option<String>,
-        /// 工作模式。
-        ///
-        /// Work mode.
-        ///
-        /// Wire name: `WorkMode`.
+        /// 工作模式。 Work mode. Wire name: `WorkMode`.
         pub work_mode: Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
@@ -8653,17 +7666,9 @@ pub mod sign_in_group {
         ///
         /// Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Wire name: `JobId`.
         pub job_id: Option<String>,
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Wire name: `UserId`.
+        /// 坐席 ID。 Agent ID. Wire name: `UserId`.
         pub user_id: Option<String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
@@ -8671,33 +7676,17 @@ pub mod sign_in_group {
         ///
         /// Wire name: `BreakCode`.
         pub break_code: Option<String>,
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Wire name: `InstanceId`.
         pub instance_id: Option<String>,
-        /// 坐席是否处于仅外呼模式。
-        ///
-        /// Whether the agent is in outbound-only mode.
-        ///
-        /// Wire name: `OutboundScenario`.
+        /// 坐席是否处于仅外呼模式。 Whether the agent is in outbound-only mode. Wire name: `OutboundScenario`.
         pub outbound_scenario: Option<bool>,
-        /// 座席状态。
-        ///
-        /// Agent state.
-        ///
-        /// Wire name: `UserState`.
+        /// 座席状态。 Agent state. Wire name: `UserState`.
         pub user_state: Option<OutputUserState>,
-        /// 坐席签入的技能组 ID 列表。
-        ///
-        /// IDs of the skill groups the agent is signed in to.
+        /// 坐席签入的技能组 ID 列表。 IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: Option<Vec<String>>,
-        /// Chat 设备 ID。
-        ///
-        /// Chat device ID.
+        /// Chat 设备 ID。 Chat device ID.
         ///
         /// Unconfirmed: In the 正常返回示例 of the page; its 返回参数 row is not in the stored copy, so the request parameter's description is reused.
         ///
@@ -8894,10 +7883,8 @@ pub mod sign_in_group {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-signoutgroup>
 pub mod sign_out_group {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "sign_out_group";
     /// HTTP method.
@@ -8968,11 +7955,7 @@ pub mod sign_out_group {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
         ///
@@ -8980,9 +7963,7 @@ pub mod sign_out_group {
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
@@ -8998,6 +7979,31 @@ pub mod sign_out_group {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "SignOutGroup");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -9007,11 +8013,7 @@ pub mod sign_out_group {
         device_id: Option<String>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
@@ -9025,9 +8027,7 @@ pub mod sign_out_group {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
@@ -9055,36 +8055,6 @@ pub mod sign_out_group {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "SignOutGroup");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -9123,17 +8093,9 @@ pub mod sign_out_group {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 坐席分机号。
-        ///
-        /// Agent extension number.
-        ///
-        /// Wire name: `Extension`.
+        /// 坐席分机号。 Agent extension number. Wire name: `Extension`.
         pub extension: Option<String>,
-        /// 工作模式。
-        ///
-        /// Work mode.
-        ///
-        /// Wire name: `WorkMode`.
+        /// 工作模式。 Work mode. Wire name: `WorkMode`.
         pub work_mode: Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
@@ -9141,17 +8103,9 @@ pub mod sign_out_group {
         ///
         /// Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Wire name: `JobId`.
         pub job_id: Option<String>,
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Wire name: `UserId`.
+        /// 坐席 ID。 Agent ID. Wire name: `UserId`.
         pub user_id: Option<String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
@@ -9159,27 +8113,13 @@ pub mod sign_out_group {
         ///
         /// Wire name: `BreakCode`.
         pub break_code: Option<String>,
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Wire name: `InstanceId`.
         pub instance_id: Option<String>,
-        /// 坐席是否处于仅外呼模式。
-        ///
-        /// Whether the agent is in outbound-only mode.
-        ///
-        /// Wire name: `OutboundScenario`.
+        /// 坐席是否处于仅外呼模式。 Whether the agent is in outbound-only mode. Wire name: `OutboundScenario`.
         pub outbound_scenario: Option<bool>,
-        /// 座席状态。
-        ///
-        /// Agent state.
-        ///
-        /// Wire name: `UserState`.
+        /// 座席状态。 Agent state. Wire name: `UserState`.
         pub user_state: Option<OutputUserState>,
-        /// 坐席签入的技能组 ID 列表。
-        ///
-        /// IDs of the skill groups the agent is signed in to.
+        /// 坐席签入的技能组 ID 列表。 IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: Option<Vec<String>>,
@@ -9199,9 +8139,7 @@ pub mod sign_out_group {
         ///
         /// Format: `int64`. Wire name: `Reserved`.
         pub reserved: Option<i64>,
-        /// 坐席的个人电话号码。
-        ///
-        /// The agent's personal phone number.
+        /// 坐席的个人电话号码。 The agent's personal phone number.
         ///
         /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall response table (API metadata).
         ///
@@ -9406,10 +8344,8 @@ pub mod sign_out_group {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-startconference>
 pub mod start_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "start_conference";
     /// HTTP method.
@@ -9426,11 +8362,7 @@ pub mod start_conference {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 发起会议的坐席 ID,非必填,不填则默认使用当前 RAM 账户映射的坐席。
         ///
@@ -9470,6 +8402,35 @@ pub mod start_conference {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "StartConference");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            parts.query("ParticipantListJson", self.participant_list_json.as_str());
+            if let Some(value) = &self.timeout_seconds {
+                parts.query("TimeoutSeconds", value.to_string().as_str());
+            }
+            if let Some(value) = &self.tags {
+                parts.query("Tags", value.as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -9481,11 +8442,7 @@ pub mod start_conference {
         tags: Option<String>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
@@ -9554,43 +8511,6 @@ pub mod start_conference {
             client.core.call_built(self.build())
         }
     }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "StartConference");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            {
-                let value = &self.participant_list_json;
-                parts.query("ParticipantListJson", value.as_str());
-            }
-            if let Some(value) = &self.timeout_seconds {
-                parts.query("TimeoutSeconds", value.to_string().as_str());
-            }
-            if let Some(value) = &self.tags {
-                parts.query("Tags", value.as_str());
-            }
-            parts.finish()
-        }
-    }
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -9627,17 +8547,9 @@ pub mod start_conference {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -9679,10 +8591,8 @@ pub mod start_conference {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-switchtoconference>
 pub mod switch_to_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "switch_to_conference";
     /// HTTP method.
@@ -9699,11 +8609,7 @@ pub mod switch_to_conference {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
         ///
@@ -9711,17 +8617,9 @@ pub mod switch_to_conference {
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 无效字段,可以随便填写。
-        ///
-        /// Unused field; may be filled in with anything.
-        ///
-        /// Example: `device`. Wire name: `DeviceId`.
+        /// 无效字段,可以随便填写。 Unused field; may be filled in with anything. Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Example: `job-24114064019637****`. Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Example: `job-24114064019637****`. Wire name: `JobId`.
         pub job_id: String,
     }
     impl Request {
@@ -9735,6 +8633,32 @@ pub mod switch_to_conference {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "SwitchToConference");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.query("JobId", self.job_id.as_str());
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -9745,11 +8669,7 @@ pub mod switch_to_conference {
         job_id: Option<String>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
@@ -9763,20 +8683,12 @@ pub mod switch_to_conference {
             self.user_id = Some(value.into());
             self
         }
-        /// 无效字段,可以随便填写。
-        ///
-        /// Unused field; may be filled in with anything.
-        ///
-        /// Optional.
+        /// 无效字段,可以随便填写。 Unused field; may be filled in with anything. Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 通话 ID。 Call ID. Required: `build` fails without it.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
@@ -9803,40 +8715,6 @@ pub mod switch_to_conference {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "SwitchToConference");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -9875,17 +8753,9 @@ pub mod switch_to_conference {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -9935,10 +8805,8 @@ pub mod switch_to_conference {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-takebreak>
 pub mod take_break {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "take_break";
     /// HTTP method.
@@ -10000,11 +8868,7 @@ pub mod take_break {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
         ///
@@ -10012,15 +8876,11 @@ pub mod take_break {
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 小休状态码,客户可以自定义任何小休状态。
-        ///
-        /// Break code; customers can define any break state.
+        /// 小休状态码,客户可以自定义任何小休状态。 Break code; customers can define any break state.
         ///
         /// Example: `lunchtime`. Wire name: `Code`.
         pub code: String,
@@ -10036,6 +8896,32 @@ pub mod take_break {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "TakeBreak");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            parts.query("Code", self.code.as_str());
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -10046,11 +8932,7 @@ pub mod take_break {
         code: Option<String>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
@@ -10064,18 +8946,14 @@ pub mod take_break {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
-        /// 小休状态码,客户可以自定义任何小休状态。
-        ///
-        /// Break code; customers can define any break state.
+        /// 小休状态码,客户可以自定义任何小休状态。 Break code; customers can define any break state.
         ///
         /// Required: `build` fails without it.
         pub fn code(mut self, value: impl Into<String>) -> Self {
@@ -10104,40 +8982,6 @@ pub mod take_break {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "TakeBreak");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            {
-                let value = &self.code;
-                parts.query("Code", value.as_str());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -10176,17 +9020,9 @@ pub mod take_break {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 坐席分机号。
-        ///
-        /// Agent extension number.
-        ///
-        /// Wire name: `Extension`.
+        /// 坐席分机号。 Agent extension number. Wire name: `Extension`.
         pub extension: Option<String>,
-        /// 工作模式。
-        ///
-        /// Work mode.
-        ///
-        /// Wire name: `WorkMode`.
+        /// 工作模式。 Work mode. Wire name: `WorkMode`.
         pub work_mode: Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
@@ -10194,17 +9030,9 @@ pub mod take_break {
         ///
         /// Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Wire name: `JobId`.
         pub job_id: Option<String>,
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Wire name: `UserId`.
+        /// 坐席 ID。 Agent ID. Wire name: `UserId`.
         pub user_id: Option<String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
@@ -10212,27 +9040,13 @@ pub mod take_break {
         ///
         /// Wire name: `BreakCode`.
         pub break_code: Option<String>,
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Wire name: `InstanceId`.
         pub instance_id: Option<String>,
-        /// 坐席是否处于仅外呼模式。
-        ///
-        /// Whether the agent is in outbound-only mode.
-        ///
-        /// Wire name: `OutboundScenario`.
+        /// 坐席是否处于仅外呼模式。 Whether the agent is in outbound-only mode. Wire name: `OutboundScenario`.
         pub outbound_scenario: Option<bool>,
-        /// 座席状态。
-        ///
-        /// Agent state.
-        ///
-        /// Wire name: `UserState`.
+        /// 座席状态。 Agent state. Wire name: `UserState`.
         pub user_state: Option<OutputUserState>,
-        /// 坐席签入的技能组 ID 列表。
-        ///
-        /// IDs of the skill groups the agent is signed in to.
+        /// 坐席签入的技能组 ID 列表。 IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: Option<Vec<String>>,
@@ -10252,9 +9066,7 @@ pub mod take_break {
         ///
         /// Format: `int64`. Wire name: `Reserved`.
         pub reserved: Option<i64>,
-        /// 坐席的个人电话号码。
-        ///
-        /// The agent's personal phone number.
+        /// 坐席的个人电话号码。 The agent's personal phone number.
         ///
         /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall response table (API metadata).
         ///
@@ -10469,10 +9281,8 @@ pub mod take_break {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-unmutecall>
 pub mod unmute_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "unmute_call";
     /// HTTP method.
@@ -10559,11 +9369,7 @@ pub mod unmute_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 需要取消静音的坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
         ///
@@ -10571,17 +9377,11 @@ pub mod unmute_call {
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID; it has no meaning and can be filled in with anything.
+        /// 设备 ID,无意义,可以随便填写。 Device ID; it has no meaning and can be filled in with anything.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: Option<String>,
         /// 待取消静音的话务通道 ID,非必填,默认为空,为空表示取消静音 UserId 对应的坐席的话务通道。
         ///
@@ -10601,6 +9401,37 @@ pub mod unmute_call {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/");
+            parts.query("Action", "UnmuteCall");
+            parts.query("Version", "2020-07-01");
+            parts.query("InstanceId", self.instance_id.as_str());
+            if let Some(value) = &self.user_id {
+                parts.query("UserId", value.as_str());
+            }
+            if let Some(value) = &self.device_id {
+                parts.query("DeviceId", value.as_str());
+            }
+            if let Some(value) = &self.job_id {
+                parts.query("JobId", value.as_str());
+            }
+            if let Some(value) = &self.channel_id {
+                parts.query("ChannelId", value.as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -10612,11 +9443,7 @@ pub mod unmute_call {
         channel_id: Option<String>,
     }
     impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
+        /// 实例 ID。 Instance ID. Required: `build` fails without it.
         pub fn instance_id(mut self, value: impl Into<String>) -> Self {
             self.instance_id = Some(value.into());
             self
@@ -10630,20 +9457,12 @@ pub mod unmute_call {
             self.user_id = Some(value.into());
             self
         }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID; it has no meaning and can be filled in with anything.
-        ///
-        /// Optional.
+        /// 设备 ID,无意义,可以随便填写。 Device ID; it has no meaning and can be filled in with anything. Optional.
         pub fn device_id(mut self, value: impl Into<String>) -> Self {
             self.device_id = Some(value.into());
             self
         }
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Optional.
+        /// 通话 ID。 Call ID. Optional.
         pub fn job_id(mut self, value: impl Into<String>) -> Self {
             self.job_id = Some(value.into());
             self
@@ -10680,42 +9499,6 @@ pub mod unmute_call {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/");
-            parts.query("Action", "UnmuteCall");
-            parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
-            if let Some(value) = &self.user_id {
-                parts.query("UserId", value.as_str());
-            }
-            if let Some(value) = &self.device_id {
-                parts.query("DeviceId", value.as_str());
-            }
-            if let Some(value) = &self.job_id {
-                parts.query("JobId", value.as_str());
-            }
-            if let Some(value) = &self.channel_id {
-                parts.query("ChannelId", value.as_str());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -11176,9 +9959,7 @@ impl Client {
     > + Send + 'static {
         self.core.call_owned(request)
     }
-    /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.)
-    ///
-    /// See [`unmute_call`].
+    /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.) See [`unmute_call`].
     pub fn unmute_call(
         &self,
         request: unmute_call::Request,

@@ -369,9 +369,7 @@ pub struct ResponseEnvelope {
     ///
     /// Wire name: `statusCode`.
     pub status_code: i64,
-    /// Present when statusCode is not 0.
-    ///
-    /// Wire name: `statusMessage`.
+    /// Present when statusCode is not 0. Wire name: `statusMessage`.
     pub status_message: ::std::option::Option<::std::string::String>,
 }
 ::switchboard_runtime::wire_object!(
@@ -519,9 +517,7 @@ pub mod types {
         ///
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000O`. Wire name: `id`.
         pub id: ::std::option::Option<::std::string::String>,
-        /// Call state.
-        ///
-        /// Example: `Established`. Wire name: `state`.
+        /// Call state. Example: `Established`. Wire name: `state`.
         pub state: ::std::option::Option<::std::string::String>,
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000O`. Wire name: `callUuid`. Not described by the vendor.
         pub call_uuid: ::std::option::Option<::std::string::String>,
@@ -529,9 +525,7 @@ pub mod types {
         pub conn_id: ::std::option::Option<::std::string::String>,
         /// Format: `uri`. Example: `http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1`. Wire name: `deviceUri`. Not described by the vendor.
         pub device_uri: ::std::option::Option<::std::string::String>,
-        /// Not described on the page; the sample lists one party (15002).
-        ///
-        /// Wire name: `participants`.
+        /// Not described on the page; the sample lists one party (15002). Wire name: `participants`.
         pub participants: ::std::option::Option<
             ::std::vec::Vec<super::types::Participant>,
         >,
@@ -539,9 +533,7 @@ pub mod types {
         pub dnis: ::std::option::Option<::std::string::String>,
         /// Example: `Internal`. Wire name: `callType`. Not described by the vendor.
         pub call_type: ::std::option::Option<::std::string::String>,
-        /// The operation names currently allowed on the call.
-        ///
-        /// Wire name: `capabilities`.
+        /// The operation names currently allowed on the call. Wire name: `capabilities`.
         pub capabilities: ::std::option::Option<::std::vec::Vec<CallCapabilitiesItem>>,
         /// Key/value data attached to the call (e.g. `{"AccountNumber": "12345678"}` on the Call resource page; the StartCallRecording sample carries `GSIP_RECORD`, `GSIP_REC_FN`, …).
         ///
@@ -588,9 +580,7 @@ pub mod types {
         ///
         /// Format: `uri`. Example: `http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O`. Wire name: `uri`.
         pub uri: ::std::option::Option<::std::string::String>,
-        /// Path of this call resource.
-        ///
-        /// Example: `/calls/01RCC3N118B1V0SL8O7GK2LAES00000O`. Wire name: `path`.
+        /// Path of this call resource. Example: `/calls/01RCC3N118B1V0SL8O7GK2LAES00000O`. Wire name: `path`.
         pub path: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
@@ -851,21 +841,13 @@ pub mod types {
         ///
         /// Example: `74152ed8-858f-4a33-9e96-36213a678d30`. Wire name: `id`.
         pub id: ::std::option::Option<::std::string::String>,
-        /// The state of the device (Active, Inactive).
-        ///
-        /// Wire name: `deviceState`.
+        /// The state of the device (Active, Inactive). Wire name: `deviceState`.
         pub device_state: ::std::option::Option<DeviceDeviceState>,
-        /// The state of the user for this device.
-        ///
-        /// Wire name: `userState`.
+        /// The state of the user for this device. Wire name: `userState`.
         pub user_state: ::std::option::Option<super::types::UserState>,
-        /// The phone number assigned to this device.
-        ///
-        /// Example: `5000`. Wire name: `phoneNumber`.
+        /// The phone number assigned to this device. Example: `5000`. Wire name: `phoneNumber`.
         pub phone_number: ::std::option::Option<::std::string::String>,
-        /// The phone number in e.164 format.
-        ///
-        /// Example: `5000`. Wire name: `e164Number`.
+        /// The phone number in e.164 format. Example: `5000`. Wire name: `e164Number`.
         pub e164_number: ::std::option::Option<::std::string::String>,
         /// The type of telephony network the device is associated with.
         ///
@@ -873,17 +855,13 @@ pub mod types {
         ///
         /// Example: `Private`. Wire name: `telephonyNetwork`.
         pub telephony_network: ::std::option::Option<::std::string::String>,
-        /// The Do Not Disturb state for this device (On, Off).
-        ///
-        /// Wire name: `doNotDisturb`.
+        /// The Do Not Disturb state for this device (On, Off). Wire name: `doNotDisturb`.
         pub do_not_disturb: ::std::option::Option<DeviceDoNotDisturb>,
         /// The URI for the voice environment to which this device belongs.
         ///
         /// Format: `uri`. Example: `http://127.0.0.1:8080/api/v2/voice-environments/370ef5e6-9e3c-4d91-9588-7f4dfe67e011`. Wire name: `voiceEnvironmentUri`.
         pub voice_environment_uri: ::std::option::Option<::std::string::String>,
-        /// A list of capabilities currently available on the device.
-        ///
-        /// Wire name: `capabilities`.
+        /// A list of capabilities currently available on the device. Wire name: `capabilities`.
         pub capabilities: ::std::option::Option<::std::vec::Vec<DeviceCapabilitiesItem>>,
         /// Shown in the Device resource sample data; not described in the stored copy.
         ///
@@ -912,13 +890,9 @@ pub mod types {
         pub id: ::std::option::Option<::std::string::String>,
         /// Example: `Ready`. Wire name: `displayName`. Not described by the vendor.
         pub display_name: ::std::option::Option<::std::string::String>,
-        /// The agent state; the samples show Ready and NotReady.
-        ///
-        /// Example: `Ready`. Wire name: `state`.
+        /// The agent state; the samples show Ready and NotReady. Example: `Ready`. Wire name: `state`.
         pub state: ::std::option::Option<::std::string::String>,
-        /// Work mode; AuxWork in the AuxWork sample.
-        ///
-        /// Example: `AuxWork`. Wire name: `workMode`.
+        /// Work mode; AuxWork in the AuxWork sample. Example: `AuxWork`. Wire name: `workMode`.
         pub work_mode: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1098,30 +1072,22 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct ParticipantsUpdatedData {
-        /// ParticipantsUpdated.
-        ///
-        /// Wire name: `notificationType`.
+        /// ParticipantsUpdated. Wire name: `notificationType`.
         pub notification_type: ::std::string::String,
-        /// The call after the change.
-        ///
-        /// Wire name: `call`.
+        /// The call after the change. Wire name: `call`.
         pub call: ::std::option::Option<super::types::Call>,
         /// Phone number ("15000" in the sample); not described on the page.
         ///
         /// Example: `15000`. Wire name: `phoneNumber`.
         pub phone_number: ::std::option::Option<::std::string::String>,
-        /// Not described on the page; the sample carries `{"BusinessCall": 0}`.
-        ///
-        /// Wire name: `extensions`.
+        /// Not described on the page; the sample carries `{"BusinessCall": 0}`. Wire name: `extensions`.
         pub extensions: ::std::option::Option<
             ::std::collections::BTreeMap<
                 ::std::string::String,
                 ::switchboard_runtime::serde_json::Value,
             >,
         >,
-        /// CallStateChangeMessage.
-        ///
-        /// Wire name: `messageType`.
+        /// CallStateChangeMessage. Wire name: `messageType`.
         pub message_type: ::std::string::String,
     }
     ::switchboard_runtime::wire_object!(
@@ -1151,21 +1117,15 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct StatusChangeData {
-        /// StatusChange.
-        ///
-        /// Wire name: `notificationType`.
+        /// StatusChange. Wire name: `notificationType`.
         pub notification_type: ::std::string::String,
-        /// The call after the change.
-        ///
-        /// Wire name: `call`.
+        /// The call after the change. Wire name: `call`.
         pub call: ::std::option::Option<super::types::Call>,
         /// Phone number ("15000" in the samples); not described on the pages.
         ///
         /// Example: `15000`. Wire name: `phoneNumber`.
         pub phone_number: ::std::option::Option<::std::string::String>,
-        /// Not described on the pages; the samples carry `{"BusinessCall": 0}`.
-        ///
-        /// Wire name: `extensions`.
+        /// Not described on the pages; the samples carry `{"BusinessCall": 0}`. Wire name: `extensions`.
         pub extensions: ::std::option::Option<
             ::std::collections::BTreeMap<
                 ::std::string::String,
@@ -1194,9 +1154,7 @@ pub mod events {
         ///
         /// Wire name: `data`.
         pub data: StatusChangeData,
-        /// The topic to which the message was published.
-        ///
-        /// Wire name: `channel`.
+        /// The topic to which the message was published. Wire name: `channel`.
         pub channel: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1206,13 +1164,9 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct CallRecordingStateChangeData {
-        /// CallRecordingStateChange.
-        ///
-        /// Wire name: `notificationType`.
+        /// CallRecordingStateChange. Wire name: `notificationType`.
         pub notification_type: ::std::string::String,
-        /// The call, with its `recordingState`.
-        ///
-        /// Wire name: `call`.
+        /// The call, with its `recordingState`. Wire name: `call`.
         pub call: ::std::option::Option<super::types::Call>,
         /// Phone number ("15000" in the sample); not described on the page.
         ///
@@ -1240,9 +1194,7 @@ pub mod events {
         ///
         /// Wire name: `data`.
         pub data: CallRecordingStateChangeData,
-        /// The topic to which the message was published.
-        ///
-        /// Wire name: `channel`.
+        /// The topic to which the message was published. Wire name: `channel`.
         pub channel: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1256,9 +1208,7 @@ pub mod events {
         ///
         /// Wire name: `messageType`.
         pub message_type: ::std::string::String,
-        /// An array of device resources.
-        ///
-        /// Wire name: `devices`.
+        /// An array of device resources. Wire name: `devices`.
         pub devices: ::std::option::Option<::std::vec::Vec<super::types::Device>>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1277,9 +1227,7 @@ pub mod events {
         ///
         /// Wire name: `data`.
         pub data: DeviceStateChangeMessageData,
-        /// The topic to which the message was published.
-        ///
-        /// Wire name: `channel`.
+        /// The topic to which the message was published. Wire name: `channel`.
         pub channel: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1388,10 +1336,8 @@ pub mod testing {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/AgentStateAuxWork>
 pub mod aux_work {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "aux_work";
     /// HTTP method.
@@ -1419,6 +1365,24 @@ pub mod aux_work {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/me/channels/voice");
+            parts.json_body("application/json");
+            parts.body_field("operationName", "AuxWork")?;
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -1441,26 +1405,6 @@ pub mod aux_work {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/me/channels/voice");
-            parts.json_body("application/json");
-            parts.body_field("operationName", "AuxWork")?;
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -1541,10 +1485,8 @@ pub mod aux_work {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/CompleteConference>
 pub mod complete_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "complete_conference";
     /// HTTP method.
@@ -1582,6 +1524,28 @@ pub mod complete_conference {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
+        }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/me/calls/");
+            parts.path_param(self.id.as_str());
+            parts.json_body("application/json");
+            parts.body_field("operationName", "CompleteConference")?;
+            if let Some(value) = &self.consult_call_uri {
+                parts.body_value("consultCallUri", value.to_json());
+            }
+            parts.finish()
         }
     }
     /// Builds a [`Request`].
@@ -1625,30 +1589,6 @@ pub mod complete_conference {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/me/calls/");
-            parts.path_param(self.id.as_str());
-            parts.json_body("application/json");
-            parts.body_field("operationName", "CompleteConference")?;
-            if let Some(value) = &self.consult_call_uri {
-                parts.body_value("consultCallUri", value.to_json());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -1729,10 +1669,8 @@ pub mod complete_conference {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/8.5.2/API/CallsDial>
 pub mod dial {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "dial";
     /// HTTP method.
@@ -1791,6 +1729,36 @@ pub mod dial {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
+        }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/me/devices/");
+            parts.path_param(self.id.as_str());
+            parts.path("/calls");
+            parts.json_body("application/json");
+            parts.body_field("operationName", "Dial")?;
+            parts.body_value("destination", self.destination.to_json());
+            if let Some(value) = &self.location {
+                parts.body_value("location", value.to_json());
+            }
+            if let Some(value) = &self.user_data {
+                parts.body_value("userData", value.to_json());
+            }
+            if let Some(value) = &self.outbound_caller_id {
+                parts.body_value("outboundCallerId", value.to_json());
+            }
+            parts.finish()
         }
     }
     /// Builds a [`Request`].
@@ -1885,38 +1853,6 @@ pub mod dial {
             client.core.call_built(self.build())
         }
     }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/me/devices/");
-            parts.path_param(self.id.as_str());
-            parts.path("/calls");
-            parts.json_body("application/json");
-            parts.body_field("operationName", "Dial")?;
-            parts.body_value("destination", self.destination.to_json());
-            if let Some(value) = &self.location {
-                parts.body_value("location", value.to_json());
-            }
-            if let Some(value) = &self.user_data {
-                parts.body_value("userData", value.to_json());
-            }
-            if let Some(value) = &self.outbound_caller_id {
-                parts.body_value("outboundCallerId", value.to_json());
-            }
-            parts.finish()
-        }
-    }
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -1995,10 +1931,8 @@ pub mod dial {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/8.5.2/API/CallsHangup>
 pub mod hangup {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "hangup";
     /// HTTP method.
@@ -2030,6 +1964,25 @@ pub mod hangup {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
+        }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/me/calls/");
+            parts.path_param(self.id.as_str());
+            parts.json_body("application/json");
+            parts.body_field("operationName", "Hangup")?;
+            parts.finish()
         }
     }
     /// Builds a [`Request`].
@@ -2064,27 +2017,6 @@ pub mod hangup {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/me/calls/");
-            parts.path_param(self.id.as_str());
-            parts.json_body("application/json");
-            parts.body_field("operationName", "Hangup")?;
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -2165,10 +2097,8 @@ pub mod hangup {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/CallsHold>
 pub mod hold {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "hold";
     /// HTTP method.
@@ -2200,6 +2130,25 @@ pub mod hold {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
+        }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/me/calls/");
+            parts.path_param(self.id.as_str());
+            parts.json_body("application/json");
+            parts.body_field("operationName", "Hold")?;
+            parts.finish()
         }
     }
     /// Builds a [`Request`].
@@ -2234,27 +2183,6 @@ pub mod hold {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/me/calls/");
-            parts.path_param(self.id.as_str());
-            parts.json_body("application/json");
-            parts.body_field("operationName", "Hold")?;
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -2335,10 +2263,8 @@ pub mod hold {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/InitiateConference>
 pub mod initiate_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "initiate_conference";
     /// HTTP method.
@@ -2359,9 +2285,7 @@ pub mod initiate_conference {
         ///
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES000009`. Wire name: `id`.
         pub id: String,
-        /// A JSON object that includes the number to be dialed.
-        ///
-        /// Wire name: `destination`.
+        /// A JSON object that includes the number to be dialed. Wire name: `destination`.
         pub destination: super::types::Destination,
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
         ///
@@ -2392,6 +2316,32 @@ pub mod initiate_conference {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/me/calls/");
+            parts.path_param(self.id.as_str());
+            parts.json_body("application/json");
+            parts.body_field("operationName", "InitiateConference")?;
+            parts.body_value("destination", self.destination.to_json());
+            if let Some(value) = &self.location {
+                parts.body_value("location", value.to_json());
+            }
+            if let Some(value) = &self.user_data {
+                parts.body_value("userData", value.to_json());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -2414,9 +2364,7 @@ pub mod initiate_conference {
             self.id = Some(value.into());
             self
         }
-        /// A JSON object that includes the number to be dialed.
-        ///
-        /// Required: `build` fails without it.
+        /// A JSON object that includes the number to be dialed. Required: `build` fails without it.
         pub fn destination(
             mut self,
             value: impl Into<super::types::Destination>,
@@ -2434,9 +2382,7 @@ pub mod initiate_conference {
             self.location = Some(value.into());
             self
         }
-        /// An optional JSON object that includes key/value data to be included with the call.
-        ///
-        /// Optional.
+        /// An optional JSON object that includes key/value data to be included with the call. Optional.
         pub fn user_data(
             mut self,
             value: impl Into<
@@ -2471,34 +2417,6 @@ pub mod initiate_conference {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/me/calls/");
-            parts.path_param(self.id.as_str());
-            parts.json_body("application/json");
-            parts.body_field("operationName", "InitiateConference")?;
-            parts.body_value("destination", self.destination.to_json());
-            if let Some(value) = &self.location {
-                parts.body_value("location", value.to_json());
-            }
-            if let Some(value) = &self.user_data {
-                parts.body_value("userData", value.to_json());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -2579,10 +2497,8 @@ pub mod initiate_conference {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/InitiateTransfer>
 pub mod initiate_transfer {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "initiate_transfer";
     /// HTTP method.
@@ -2603,9 +2519,7 @@ pub mod initiate_transfer {
         ///
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000M`. Wire name: `id`.
         pub id: String,
-        /// A JSON object that includes the number to be dialed.
-        ///
-        /// Wire name: `destination`.
+        /// A JSON object that includes the number to be dialed. Wire name: `destination`.
         pub destination: super::types::Destination,
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
         ///
@@ -2636,6 +2550,32 @@ pub mod initiate_transfer {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/me/calls/");
+            parts.path_param(self.id.as_str());
+            parts.json_body("application/json");
+            parts.body_field("operationName", "InitiateTransfer")?;
+            parts.body_value("destination", self.destination.to_json());
+            if let Some(value) = &self.location {
+                parts.body_value("location", value.to_json());
+            }
+            if let Some(value) = &self.user_data {
+                parts.body_value("userData", value.to_json());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -2658,9 +2598,7 @@ pub mod initiate_transfer {
             self.id = Some(value.into());
             self
         }
-        /// A JSON object that includes the number to be dialed.
-        ///
-        /// Required: `build` fails without it.
+        /// A JSON object that includes the number to be dialed. Required: `build` fails without it.
         pub fn destination(
             mut self,
             value: impl Into<super::types::Destination>,
@@ -2678,9 +2616,7 @@ pub mod initiate_transfer {
             self.location = Some(value.into());
             self
         }
-        /// An optional JSON object that includes key/value data to be included with the call.
-        ///
-        /// Optional.
+        /// An optional JSON object that includes key/value data to be included with the call. Optional.
         pub fn user_data(
             mut self,
             value: impl Into<
@@ -2715,34 +2651,6 @@ pub mod initiate_transfer {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/me/calls/");
-            parts.path_param(self.id.as_str());
-            parts.json_body("application/json");
-            parts.body_field("operationName", "InitiateTransfer")?;
-            parts.body_value("destination", self.destination.to_json());
-            if let Some(value) = &self.location {
-                parts.body_value("location", value.to_json());
-            }
-            if let Some(value) = &self.user_data {
-                parts.body_value("userData", value.to_json());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -2825,10 +2733,8 @@ pub mod initiate_transfer {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/AgentStateNotReady>
 pub mod not_ready {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "not_ready";
     /// HTTP method.
@@ -2856,6 +2762,24 @@ pub mod not_ready {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/me/channels/voice");
+            parts.json_body("application/json");
+            parts.body_field("operationName", "NotReady")?;
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -2878,26 +2802,6 @@ pub mod not_ready {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/me/channels/voice");
-            parts.json_body("application/json");
-            parts.body_field("operationName", "NotReady")?;
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -2979,10 +2883,8 @@ pub mod not_ready {
 ///
 /// Source: <https://docs.genesys.com/Documentation/GWS/8.6.0/API/AgentStateReady>
 pub mod ready {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "ready";
     /// HTTP method.
@@ -3017,6 +2919,27 @@ pub mod ready {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/me/channels/voice");
+            parts.json_body("application/json");
+            parts.body_field("operationName", "Ready")?;
+            if let Some(value) = &self.work_mode {
+                parts.body_value("workmode", value.to_json());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -3050,29 +2973,6 @@ pub mod ready {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/me/channels/voice");
-            parts.json_body("application/json");
-            parts.body_field("operationName", "Ready")?;
-            if let Some(value) = &self.work_mode {
-                parts.body_value("workmode", value.to_json());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -3206,10 +3106,8 @@ pub mod ready {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/8.5.2/API/RemoveParticipantFromConference>
 pub mod remove_participant_from_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "remove_participant_from_conference";
     /// HTTP method.
@@ -3248,6 +3146,26 @@ pub mod remove_participant_from_conference {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/me/calls/");
+            parts.path_param(self.id.as_str());
+            parts.json_body("application/json");
+            parts.body_field("operationName", "RemoveParticipantFromConference")?;
+            parts.body_value("participant", self.participant.to_json());
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -3263,9 +3181,7 @@ pub mod remove_participant_from_conference {
             self.id = Some(value.into());
             self
         }
-        /// The participant to be removed from the conference call.
-        ///
-        /// Required: `build` fails without it.
+        /// The participant to be removed from the conference call. Required: `build` fails without it.
         pub fn participant(mut self, value: impl Into<String>) -> Self {
             self.participant = Some(value.into());
             self
@@ -3290,28 +3206,6 @@ pub mod remove_participant_from_conference {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/me/calls/");
-            parts.path_param(self.id.as_str());
-            parts.json_body("application/json");
-            parts.body_field("operationName", "RemoveParticipantFromConference")?;
-            parts.body_value("participant", self.participant.to_json());
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -3391,10 +3285,8 @@ pub mod remove_participant_from_conference {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/SingleStepTransfer>
 pub mod single_step_transfer {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "single_step_transfer";
     /// HTTP method.
@@ -3415,9 +3307,7 @@ pub mod single_step_transfer {
         ///
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000D`. Wire name: `id`.
         pub id: String,
-        /// A JSON object that includes the number to be dialed.
-        ///
-        /// Wire name: `destination`.
+        /// A JSON object that includes the number to be dialed. Wire name: `destination`.
         pub destination: super::types::Destination,
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
         ///
@@ -3448,6 +3338,32 @@ pub mod single_step_transfer {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/me/calls/");
+            parts.path_param(self.id.as_str());
+            parts.json_body("application/json");
+            parts.body_field("operationName", "SingleStepTransfer")?;
+            parts.body_value("destination", self.destination.to_json());
+            if let Some(value) = &self.location {
+                parts.body_value("location", value.to_json());
+            }
+            if let Some(value) = &self.user_data {
+                parts.body_value("userData", value.to_json());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -3470,9 +3386,7 @@ pub mod single_step_transfer {
             self.id = Some(value.into());
             self
         }
-        /// A JSON object that includes the number to be dialed.
-        ///
-        /// Required: `build` fails without it.
+        /// A JSON object that includes the number to be dialed. Required: `build` fails without it.
         pub fn destination(
             mut self,
             value: impl Into<super::types::Destination>,
@@ -3490,9 +3404,7 @@ pub mod single_step_transfer {
             self.location = Some(value.into());
             self
         }
-        /// An optional JSON object that includes key/value data to be included with the call.
-        ///
-        /// Optional.
+        /// An optional JSON object that includes key/value data to be included with the call. Optional.
         pub fn user_data(
             mut self,
             value: impl Into<
@@ -3527,34 +3439,6 @@ pub mod single_step_transfer {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/me/calls/");
-            parts.path_param(self.id.as_str());
-            parts.json_body("application/json");
-            parts.body_field("operationName", "SingleStepTransfer")?;
-            parts.body_value("destination", self.destination.to_json());
-            if let Some(value) = &self.location {
-                parts.body_value("location", value.to_json());
-            }
-            if let Some(value) = &self.user_data {
-                parts.body_value("userData", value.to_json());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -3639,10 +3523,8 @@ pub mod single_step_transfer {
 ///
 /// Source: <https://docs.genesys.com/Documentation/GWS/8.6.0/API/CallRecordingStartCallRecording>
 pub mod start_call_recording {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "start_call_recording";
     /// HTTP method.
@@ -3674,6 +3556,25 @@ pub mod start_call_recording {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
+        }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/me/calls/");
+            parts.path_param(self.id.as_str());
+            parts.json_body("application/json");
+            parts.body_field("operationName", "StartCallRecording")?;
+            parts.finish()
         }
     }
     /// Builds a [`Request`].
@@ -3708,27 +3609,6 @@ pub mod start_call_recording {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/me/calls/");
-            parts.path_param(self.id.as_str());
-            parts.json_body("application/json");
-            parts.body_field("operationName", "StartCallRecording")?;
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -3810,10 +3690,8 @@ pub mod start_call_recording {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/StartContactCenterSession>
 pub mod start_contact_center_session {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "start_contact_center_session";
     /// HTTP method.
@@ -3881,6 +3759,37 @@ pub mod start_contact_center_session {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
+        }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &[]);
+            parts.path("/me");
+            parts.json_body("application/json");
+            parts.body_field("operationName", "StartContactCenterSession")?;
+            parts.body_value("channels", self.channels.to_json());
+            if let Some(value) = &self.place {
+                parts.body_value("place", value.to_json());
+            }
+            if let Some(value) = &self.device_path {
+                parts.body_value("devicePath", value.to_json());
+            }
+            if let Some(value) = &self.login_code {
+                parts.body_value("loginCode", value.to_json());
+            }
+            if let Some(value) = &self.queue {
+                parts.body_value("queue", value.to_json());
+            }
+            parts.finish()
         }
     }
     /// Builds a [`Request`].
@@ -3957,39 +3866,6 @@ pub mod start_contact_center_session {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &[]);
-            parts.path("/me");
-            parts.json_body("application/json");
-            parts.body_field("operationName", "StartContactCenterSession")?;
-            parts.body_value("channels", self.channels.to_json());
-            if let Some(value) = &self.place {
-                parts.body_value("place", value.to_json());
-            }
-            if let Some(value) = &self.device_path {
-                parts.body_value("devicePath", value.to_json());
-            }
-            if let Some(value) = &self.login_code {
-                parts.body_value("loginCode", value.to_json());
-            }
-            if let Some(value) = &self.queue {
-                parts.body_value("queue", value.to_json());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -4131,9 +4007,7 @@ impl Client {
             core: self.core.with_attempt_timeout(timeout),
         }
     }
-    /// Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork.
-    ///
-    /// See [`aux_work`].
+    /// Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork. See [`aux_work`].
     pub fn aux_work(
         &self,
         request: aux_work::Request,
@@ -4142,9 +4016,7 @@ impl Client {
     > + Send + 'static {
         self.core.call_owned(request)
     }
-    /// CompleteConference: Completes a previously initiated conference.
-    ///
-    /// See [`complete_conference`].
+    /// CompleteConference: Completes a previously initiated conference. See [`complete_conference`].
     pub fn complete_conference(
         &self,
         request: complete_conference::Request,
@@ -4156,9 +4028,7 @@ impl Client {
     > + Send + 'static {
         self.core.call_owned(request)
     }
-    /// Dial: Initiates a new outbound call to the specified destination.
-    ///
-    /// See [`dial`].
+    /// Dial: Initiates a new outbound call to the specified destination. See [`dial`].
     pub fn dial(
         &self,
         request: dial::Request,
@@ -4167,9 +4037,7 @@ impl Client {
     > + Send + 'static {
         self.core.call_owned(request)
     }
-    /// Hangup: Hangs up a call.
-    ///
-    /// See [`hangup`].
+    /// Hangup: Hangs up a call. See [`hangup`].
     pub fn hangup(
         &self,
         request: hangup::Request,
@@ -4178,9 +4046,7 @@ impl Client {
     > + Send + 'static {
         self.core.call_owned(request)
     }
-    /// Hold: Places a call on hold.
-    ///
-    /// See [`hold`].
+    /// Hold: Places a call on hold. See [`hold`].
     pub fn hold(
         &self,
         request: hold::Request,
@@ -4217,9 +4083,7 @@ impl Client {
     > + Send + 'static {
         self.core.call_owned(request)
     }
-    /// Not Ready: Sets the current user to the NotReady state.
-    ///
-    /// See [`not_ready`].
+    /// Not Ready: Sets the current user to the NotReady state. See [`not_ready`].
     pub fn not_ready(
         &self,
         request: not_ready::Request,
@@ -4228,9 +4092,7 @@ impl Client {
     > + Send + 'static {
         self.core.call_owned(request)
     }
-    /// Ready: Sets the current user to the Ready state.
-    ///
-    /// See [`ready`].
+    /// Ready: Sets the current user to the Ready state. See [`ready`].
     pub fn ready(
         &self,
         request: ready::Request,
@@ -4267,9 +4129,7 @@ impl Client {
     > + Send + 'static {
         self.core.call_owned(request)
     }
-    /// StartCallRecording: Starts call recording.
-    ///
-    /// See [`start_call_recording`].
+    /// StartCallRecording: Starts call recording. See [`start_call_recording`].
     pub fn start_call_recording(
         &self,
         request: start_call_recording::Request,

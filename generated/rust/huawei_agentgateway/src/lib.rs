@@ -890,9 +890,7 @@ impl ServiceCode {
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseEnvelope {
-    /// Description.
-    ///
-    /// Wire name: `message`.
+    /// Description. Wire name: `message`.
     pub message: ::std::option::Option<::std::string::String>,
     /// Error code. The options are as follows: 0: success Other values: failure
     ///
@@ -1259,17 +1257,11 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentMediaEventStopRecordDone {
-        /// recording start time.
-        ///
-        /// Format: `int64`. Example: `1566867437000`. Wire name: `beginTime`.
+        /// recording start time. Format: `int64`. Example: `1566867437000`. Wire name: `beginTime`.
         pub begin_time: ::std::option::Option<i64>,
-        /// recording end time.
-        ///
-        /// Format: `int64`. Example: `1566867472000`. Wire name: `endTime`.
+        /// recording end time. Format: `int64`. Example: `1566867472000`. Wire name: `endTime`.
         pub end_time: ::std::option::Option<i64>,
-        /// recording task ID in the platform.
-        ///
-        /// Example: `5451`. Wire name: `taskId`.
+        /// recording task ID in the platform. Example: `5451`. Wire name: `taskId`.
         pub task_id: ::std::option::Option<i64>,
         /// media type. The options are 1 (audio) and 2 (video).
         ///
@@ -1285,9 +1277,7 @@ pub mod events {
         pub record_format: ::std::option::Option<
             AgentMediaEventStopRecordDoneRecordFormat,
         >,
-        /// List of key names; appears in the example, not described.
-        ///
-        /// Wire name: `jsonKey`.
+        /// List of key names; appears in the example, not described. Wire name: `jsonKey`.
         pub json_key: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1363,11 +1353,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfSelfLeaveResult {
-        /// confId表示会议ID。
-        ///
-        /// conference ID.
-        ///
-        /// Example: `1030400`. Wire name: `confId`.
+        /// confId表示会议ID。 conference ID. Example: `1030400`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1570,13 +1556,9 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfParticipantChanged {
-        /// change result. The value 0 indicates success and other values indicates failure.
-        ///
-        /// Wire name: `result`.
+        /// change result. The value 0 indicates success and other values indicates failure. Wire name: `result`.
         pub result: ::std::option::Option<i64>,
-        /// change type.
-        ///
-        /// Wire name: `changeType`.
+        /// change type. Wire name: `changeType`.
         pub change_type: ::std::option::Option<AgentConfParticipantChangedChangeType>,
         /// change reason. If ChangeType is set to 1, this parameter is valid. If ChangeType is set to other values, this parameter is invalid (the page's example carries 255 with changeType 3).
         ///
@@ -1584,27 +1566,17 @@ pub mod events {
         pub change_reason: ::std::option::Option<
             AgentConfParticipantChangedChangeReason,
         >,
-        /// conference ID.
-        ///
-        /// Example: `1031168`. Wire name: `confId`.
+        /// conference ID. Example: `1031168`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
-        /// participant ID.
-        ///
-        /// Example: `154`. Wire name: `participant`.
+        /// participant ID. Example: `154`. Wire name: `participant`.
         pub participant: ::std::option::Option<::std::string::String>,
-        /// participant type.
-        ///
-        /// Wire name: `participantType`.
+        /// participant type. Wire name: `participantType`.
         pub participant_type: ::std::option::Option<
             AgentConfParticipantChangedParticipantType,
         >,
-        /// user-defined device call type.
-        ///
-        /// Wire name: `deviceCallType`.
+        /// user-defined device call type. Wire name: `deviceCallType`.
         pub device_call_type: ::std::option::Option<i64>,
-        /// user-defined device type.
-        ///
-        /// Wire name: `deviceType`.
+        /// user-defined device type. Wire name: `deviceType`.
         pub device_type: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1620,11 +1592,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfRinging {
-        /// confId表示会议ID。
-        ///
-        /// conference ID.
-        ///
-        /// Example: `1031168`. Wire name: `confId`.
+        /// confId表示会议ID。 conference ID. Example: `1031168`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1636,11 +1604,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfSelfJoinResult {
-        /// confId表示会议ID。
-        ///
-        /// conference ID.
-        ///
-        /// Example: `1030400`. Wire name: `confId`.
+        /// confId表示会议ID。 conference ID. Example: `1030400`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1652,11 +1616,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfRequestSuccess {
-        /// confId表示会议ID。
-        ///
-        /// conference ID.
-        ///
-        /// Example: `1030400`. Wire name: `confId`.
+        /// confId表示会议ID。 conference ID. Example: `1030400`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1668,11 +1628,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfPresidentChanged {
-        /// confId表示会议ID。
-        ///
-        /// conference ID.
-        ///
-        /// Example: `1031168`. Wire name: `confId`.
+        /// confId表示会议ID。 conference ID. Example: `1031168`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1684,9 +1640,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfTimeout {
-        /// conference ID.
-        ///
-        /// Example: `1030656`. Wire name: `confId`.
+        /// conference ID. Example: `1030656`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1698,11 +1652,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfRequestFailed {
-        /// cause表示失败原因码。
-        ///
-        /// failure cause code.
-        ///
-        /// Example: `21234`. Wire name: `cause`.
+        /// cause表示失败原因码。 failure cause code. Example: `21234`. Wire name: `cause`.
         pub cause: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1908,27 +1858,13 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentEventTalking {
-        /// 被叫号码。
-        ///
-        /// called number.
-        ///
-        /// Example: `70092`. Wire name: `called`.
+        /// 被叫号码。 called number. Example: `70092`. Wire name: `called`.
         pub called: ::std::option::Option<::std::string::String>,
-        /// 主叫号码。
-        ///
-        /// calling number.
-        ///
-        /// Example: `10086`. Wire name: `caller`.
+        /// 主叫号码。 calling number. Example: `10086`. Wire name: `caller`.
         pub caller: ::std::option::Option<::std::string::String>,
-        /// 呼叫标示。
-        ///
-        /// call ID.
-        ///
-        /// Example: `1456401416-3`. Wire name: `callid`.
+        /// 呼叫标示。 call ID. Example: `1456401416-3`. Wire name: `callid`.
         pub call_id: ::std::option::Option<::std::string::String>,
-        /// 呼叫媒体类型,协助呼叫(assistant)和主呼叫(main)。
-        ///
-        /// assistant call (assistant) or main call (main).
+        /// 呼叫媒体类型,协助呼叫(assistant)和主呼叫(main)。 assistant call (assistant) or main call (main).
         ///
         /// Example: `main`. Wire name: `type`.
         pub r#type: ::std::option::Option<AgentEventTalkingType>,
@@ -1938,9 +1874,7 @@ pub mod events {
         ///
         /// Example: `7`. Wire name: `feature`.
         pub feature: ::std::option::Option<::std::string::String>,
-        /// 媒体能力,1表示语音,3表示音视频,5表示文字,6表示H5视频。
-        ///
-        /// media ability: 1 voice, 3 audio and video, 5 text, 6 H5 video.
+        /// 媒体能力,1表示语音,3表示音视频,5表示文字,6表示H5视频。 media ability: 1 voice, 3 audio and video, 5 text, 6 H5 video.
         ///
         /// Example: `1`. Wire name: `mediaAbility`.
         pub media_ability: ::std::option::Option<AgentEventTalkingMediaAbility>,
@@ -1956,17 +1890,9 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentEventCustomerRelease {
-        /// 呼叫的CallID。
-        ///
-        /// call ID.
-        ///
-        /// Example: `1456404171-43`. Wire name: `callid`.
+        /// 呼叫的CallID。 call ID. Example: `1456404171-43`. Wire name: `callid`.
         pub call_id: ::std::option::Option<::std::string::String>,
-        /// 用户号码。
-        ///
-        /// customer number.
-        ///
-        /// Example: `70093`. Wire name: `number`.
+        /// 用户号码。 customer number. Example: `70093`. Wire name: `number`.
         pub number: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
@@ -2139,10 +2065,8 @@ pub mod testing {
 ///
 /// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1284.html>
 pub mod answer_agent_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "answer_agent_conference";
     /// HTTP method.
@@ -2184,6 +2108,25 @@ pub mod answer_agent_conference {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/answeragentconf");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -2217,27 +2160,6 @@ pub mod answer_agent_conference {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/agentconf/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/answeragentconf");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -2329,10 +2251,8 @@ pub mod answer_agent_conference {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1234.html>
 pub mod answer_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "answer_call";
     /// HTTP method.
@@ -2406,6 +2326,28 @@ pub mod answer_call {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::PUT,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/voicecall/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/answer");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            if let Some(value) = &self.call_id {
+                parts.query("callid", value.as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -2448,30 +2390,6 @@ pub mod answer_call {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::PUT,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/voicecall/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/answer");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            if let Some(value) = &self.call_id {
-                parts.query("callid", value.as_str());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -2582,10 +2500,8 @@ pub mod answer_call {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1292.html>
 pub mod batch_add_participants {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "batch_add_participants";
     /// HTTP method.
@@ -2618,9 +2534,7 @@ pub mod batch_add_participants {
         ///
         /// Default: `false`. Wire name: `beepTone`.
         pub beep_tone: Option<bool>,
-        /// 放音模式。2:播放指定文件音。默认值为2。
-        ///
-        /// Voice playback mode. 2: play the specified voice file. Default 2.
+        /// 放音模式。2:播放指定文件音。默认值为2。 Voice playback mode. 2: play the specified voice file. Default 2.
         ///
         /// Default: `2`. Wire name: `playMode`.
         pub play_mode: Option<BatchAddParticipantsPlayMode>,
@@ -2684,6 +2598,39 @@ pub mod batch_add_participants {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/batchaddparticipant");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.json_body("application/json");
+            parts.body_value("addresses", self.addresses.to_json());
+            if let Some(value) = &self.beep_tone {
+                parts.body_value("beepTone", value.to_json());
+            }
+            if let Some(value) = &self.play_mode {
+                parts.body_value("playMode", value.to_json());
+            }
+            if let Some(value) = &self.voice_path {
+                parts.body_value("voicePath", value.to_json());
+            }
+            if let Some(value) = &self.caller {
+                parts.body_value("caller", value.to_json());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -2724,11 +2671,7 @@ pub mod batch_add_participants {
             self.beep_tone = Some(value.into());
             self
         }
-        /// 放音模式。2:播放指定文件音。默认值为2。
-        ///
-        /// Voice playback mode. 2: play the specified voice file. Default 2.
-        ///
-        /// Optional.
+        /// 放音模式。2:播放指定文件音。默认值为2。 Voice playback mode. 2: play the specified voice file. Default 2. Optional.
         pub fn play_mode(
             mut self,
             value: impl Into<BatchAddParticipantsPlayMode>,
@@ -2778,41 +2721,6 @@ pub mod batch_add_participants {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/agentconf/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/batchaddparticipant");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.json_body("application/json");
-            parts.body_value("addresses", self.addresses.to_json());
-            if let Some(value) = &self.beep_tone {
-                parts.body_value("beepTone", value.to_json());
-            }
-            if let Some(value) = &self.play_mode {
-                parts.body_value("playMode", value.to_json());
-            }
-            if let Some(value) = &self.voice_path {
-                parts.body_value("voicePath", value.to_json());
-            }
-            if let Some(value) = &self.caller {
-                parts.body_value("caller", value.to_json());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -2946,9 +2854,7 @@ pub mod batch_add_participants {
         ///
         /// Example: `9`. Wire name: `addressType`.
         pub address_type: BatchAddParticipantsRequestAddressesItemAddressType,
-        /// 地址标识。最大长度为24个字符。
-        ///
-        /// Address (phone number or agent ID). At most 24 characters.
+        /// 地址标识。最大长度为24个字符。 Address (phone number or agent ID). At most 24 characters.
         ///
         /// Length: at most 24. Example: `2002`. Wire name: `address`.
         pub address: String,
@@ -3047,10 +2953,8 @@ pub mod batch_add_participants {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1293.html>
 pub mod batch_remove_participants {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "batch_remove_participants";
     /// HTTP method.
@@ -3107,6 +3011,27 @@ pub mod batch_remove_participants {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/batchremoveparticipant");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.json_body("application/json");
+            parts.body_value("addresses", self.addresses.to_json());
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -3154,29 +3079,6 @@ pub mod batch_remove_participants {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/agentconf/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/batchremoveparticipant");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.json_body("application/json");
-            parts.body_value("addresses", self.addresses.to_json());
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -3321,9 +3223,7 @@ pub mod batch_remove_participants {
         ///
         /// Example: `9`. Wire name: `addressType`.
         pub address_type: BatchRemoveParticipantsRequestAddressesItemAddressType,
-        /// 地址标识。最大长度为24个字符。
-        ///
-        /// Address (phone number or agent ID). At most 24 characters.
+        /// 地址标识。最大长度为24个字符。 Address (phone number or agent ID). At most 24 characters.
         ///
         /// Length: at most 24. Example: `2002`. Wire name: `address`.
         pub address: String,
@@ -3383,10 +3283,8 @@ pub mod batch_remove_participants {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1294.html>
 pub mod change_participant_mode {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "change_participant_mode";
     /// HTTP method.
@@ -3461,9 +3359,7 @@ pub mod change_participant_mode {
         ///
         /// Example: `9`. Wire name: `addressType`.
         pub address_type: ChangeParticipantModeAddressType,
-        /// 地址标识,即电话号码或座席工号。最大长度为24字节。
-        ///
-        /// Address, that is, the phone number or agent ID. At most 24 bytes.
+        /// 地址标识,即电话号码或座席工号。最大长度为24字节。 Address, that is, the phone number or agent ID. At most 24 bytes.
         ///
         /// Length: at most 24. Example: `2002`. Wire name: `address`.
         pub address: String,
@@ -3497,6 +3393,29 @@ pub mod change_participant_mode {
                 )?;
             }
             Ok(())
+        }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/changeparticipantmode");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.json_body("application/json");
+            parts.body_value("attribute", self.attribute.to_json());
+            parts.body_value("addressType", self.address_type.to_json());
+            parts.body_value("address", self.address.to_json());
+            parts.finish()
         }
     }
     /// Builds a [`Request`].
@@ -3539,9 +3458,7 @@ pub mod change_participant_mode {
             self.address_type = Some(value.into());
             self
         }
-        /// 地址标识,即电话号码或座席工号。最大长度为24字节。
-        ///
-        /// Address, that is, the phone number or agent ID. At most 24 bytes.
+        /// 地址标识,即电话号码或座席工号。最大长度为24字节。 Address, that is, the phone number or agent ID. At most 24 bytes.
         ///
         /// Required: `build` fails without it. Length: at most 24.
         pub fn address(mut self, value: impl Into<String>) -> Self {
@@ -3570,31 +3487,6 @@ pub mod change_participant_mode {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/agentconf/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/changeparticipantmode");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.json_body("application/json");
-            parts.body_value("attribute", self.attribute.to_json());
-            parts.body_value("addressType", self.address_type.to_json());
-            parts.body_value("address", self.address.to_json());
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -3824,10 +3716,8 @@ pub mod change_participant_mode {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1240.html>
 pub mod connect_held_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "connect_held_call";
     /// HTTP method.
@@ -3889,9 +3779,7 @@ pub mod connect_held_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agent_id: String,
-        /// Unique ID of a call. (呼叫唯一标识callid。)
-        ///
-        /// Example: `1456402370-7`. Wire name: `callid`.
+        /// Unique ID of a call. (呼叫唯一标识callid。) Example: `1456402370-7`. Wire name: `callid`.
         pub call_id: String,
     }
     impl Request {
@@ -3914,6 +3802,26 @@ pub mod connect_held_call {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/voicecall/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/connecthold/");
+            parts.path_param(self.call_id.as_str());
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -3929,9 +3837,7 @@ pub mod connect_held_call {
             self.agent_id = Some(value.into());
             self
         }
-        /// Unique ID of a call. (呼叫唯一标识callid。)
-        ///
-        /// Required: `build` fails without it.
+        /// Unique ID of a call. (呼叫唯一标识callid。) Required: `build` fails without it.
         pub fn call_id(mut self, value: impl Into<String>) -> Self {
             self.call_id = Some(value.into());
             self
@@ -3956,28 +3862,6 @@ pub mod connect_held_call {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/voicecall/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/connecthold/");
-            parts.path_param(self.call_id.as_str());
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -4089,10 +3973,8 @@ pub mod connect_held_call {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1248.html>
 pub mod disconnect_party {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "disconnect_party";
     /// HTTP method.
@@ -4205,6 +4087,26 @@ pub mod disconnect_party {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/voicecall/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/disconnect/");
+            parts.path_param(self.number.as_str());
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -4249,28 +4151,6 @@ pub mod disconnect_party {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/voicecall/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/disconnect/");
-            parts.path_param(self.number.as_str());
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -4389,10 +4269,8 @@ pub mod disconnect_party {
 ///
 /// Source: <https://support.huaweicloud.com/intl/th-th/api-cec/cec_07_1239.html>
 pub mod hold_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "hold_call";
     /// HTTP method.
@@ -4434,6 +4312,25 @@ pub mod hold_call {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/voicecall/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/hold");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -4467,27 +4364,6 @@ pub mod hold_call {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/voicecall/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/hold");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -4579,10 +4455,8 @@ pub mod hold_call {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1288.html>
 pub mod hold_conference_participant {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "hold_conference_participant";
     /// HTTP method.
@@ -4651,15 +4525,11 @@ pub mod hold_conference_participant {
         ///
         /// Example: `9`. Wire name: `addressType`.
         pub address_type: HoldConferenceParticipantAddressType,
-        /// 地址标识。最大长度为24字节。
-        ///
-        /// Address (phone number or agent ID). At most 24 bytes.
+        /// 地址标识。最大长度为24字节。 Address (phone number or agent ID). At most 24 bytes.
         ///
         /// Length: at most 24. Example: `2002`. Wire name: `address`.
         pub address: String,
-        /// 放音模式。2:播放指定文件音。默认值为2。
-        ///
-        /// Voice playback mode. 2: play the specified voice file. Default 2.
+        /// 放音模式。2:播放指定文件音。默认值为2。 Voice playback mode. 2: play the specified voice file. Default 2.
         ///
         /// Default: `2`. Example: `2`. Wire name: `playMode`.
         pub play_mode: Option<HoldConferenceParticipantPlayMode>,
@@ -4710,6 +4580,32 @@ pub mod hold_conference_participant {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/holdparticipant");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.json_body("application/json");
+            parts.body_value("addressType", self.address_type.to_json());
+            parts.body_value("address", self.address.to_json());
+            if let Some(value) = &self.play_mode {
+                parts.body_value("playMode", value.to_json());
+            }
+            parts.body_value("voicePath", self.voice_path.to_json());
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -4740,20 +4636,14 @@ pub mod hold_conference_participant {
             self.address_type = Some(value.into());
             self
         }
-        /// 地址标识。最大长度为24字节。
-        ///
-        /// Address (phone number or agent ID). At most 24 bytes.
+        /// 地址标识。最大长度为24字节。 Address (phone number or agent ID). At most 24 bytes.
         ///
         /// Required: `build` fails without it. Length: at most 24.
         pub fn address(mut self, value: impl Into<String>) -> Self {
             self.address = Some(value.into());
             self
         }
-        /// 放音模式。2:播放指定文件音。默认值为2。
-        ///
-        /// Voice playback mode. 2: play the specified voice file. Default 2.
-        ///
-        /// Optional.
+        /// 放音模式。2:播放指定文件音。默认值为2。 Voice playback mode. 2: play the specified voice file. Default 2. Optional.
         pub fn play_mode(
             mut self,
             value: impl Into<HoldConferenceParticipantPlayMode>,
@@ -4793,34 +4683,6 @@ pub mod hold_conference_participant {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/agentconf/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/holdparticipant");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.json_body("application/json");
-            parts.body_value("addressType", self.address_type.to_json());
-            parts.body_value("address", self.address.to_json());
-            if let Some(value) = &self.play_mode {
-                parts.body_value("playMode", value.to_json());
-            }
-            parts.body_value("voicePath", self.voice_path.to_json());
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -5033,10 +4895,8 @@ pub mod hold_conference_participant {
 ///
 /// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_0471.html>
 pub mod leave_agent_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "leave_agent_conference";
     /// HTTP method.
@@ -5129,6 +4989,25 @@ pub mod leave_agent_conference {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/requestleaveagentconf");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -5162,27 +5041,6 @@ pub mod leave_agent_conference {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/agentconf/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/requestleaveagentconf");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -5294,10 +5152,8 @@ pub mod leave_agent_conference {
 ///
 /// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1274.html>
 pub mod poll_events {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "poll_events";
     /// HTTP method.
@@ -5356,6 +5212,24 @@ pub mod poll_events {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::GET,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/agentevent/");
+            parts.path_param(self.agent_id.as_str());
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -5389,26 +5263,6 @@ pub mod poll_events {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::GET,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/agentevent/");
-            parts.path_param(self.agent_id.as_str());
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -5454,9 +5308,7 @@ pub mod poll_events {
         ///
         /// Wire name: `eventType`.
         pub event_type: Option<String>,
-        /// Agent ID the event is for.
-        ///
-        /// Wire name: `workNo`.
+        /// Agent ID the event is for. Wire name: `workNo`.
         pub work_no: Option<String>,
         /// The event's content; its fields depend on `eventType` (see the event catalogue).
         ///
@@ -5530,10 +5382,8 @@ pub mod poll_events {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1264.html>
 pub mod query_hold_list {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "query_hold_list";
     /// HTTP method.
@@ -5603,6 +5453,25 @@ pub mod query_hold_list {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::GET,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/calldata/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/holdlist");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -5636,27 +5505,6 @@ pub mod query_hold_list {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::GET,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/calldata/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/holdlist");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -5697,9 +5545,7 @@ pub mod query_hold_list {
     pub struct Output {
         /// The result's items, in the order received (the payload is a JSON array).
         ///
-        /// 呼叫保持列表对象 (a held call; table 4).
-        ///
-        /// Wire name: `result[]`.
+        /// 呼叫保持列表对象 (a held call; table 4). Wire name: `result[]`.
         pub items: ::std::vec::Vec<QueryHoldListOutputItem>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: ::std::option::Option<super::ResponseEnvelope>,
@@ -5861,10 +5707,8 @@ pub mod query_hold_list {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1301.html>
 pub mod query_vdn_conference_ids {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "query_vdn_conference_ids";
     /// HTTP method.
@@ -5934,6 +5778,25 @@ pub mod query_vdn_conference_ids {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::GET,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/queryvdnconfid");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -5967,27 +5830,6 @@ pub mod query_vdn_conference_ids {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::GET,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/agentconf/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/queryvdnconfid");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -6104,10 +5946,8 @@ pub mod query_vdn_conference_ids {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1285.html>
 pub mod reject_agent_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "reject_agent_conference";
     /// HTTP method.
@@ -6187,6 +6027,25 @@ pub mod reject_agent_conference {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/rejectagentconf");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -6220,27 +6079,6 @@ pub mod reject_agent_conference {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/agentconf/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/rejectagentconf");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -6355,10 +6193,8 @@ pub mod reject_agent_conference {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1287.html>
 pub mod release_agent_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "release_agent_conference";
     /// HTTP method.
@@ -6446,6 +6282,25 @@ pub mod release_agent_conference {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/releaseagentconf");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -6479,27 +6334,6 @@ pub mod release_agent_conference {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/agentconf/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/releaseagentconf");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -6622,10 +6456,8 @@ pub mod release_agent_conference {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1283.html>
 pub mod request_agent_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "request_agent_conference";
     /// HTTP method.
@@ -6652,9 +6484,7 @@ pub mod request_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agent_id: String,
-        /// 会场能够容纳的与会人数。取值范围:1~120。
-        ///
-        /// Number of participants the conference can hold. Value range 1–120.
+        /// 会场能够容纳的与会人数。取值范围:1~120。 Number of participants the conference can hold. Value range 1–120.
         ///
         /// Range: 1 to 120. Example: `4`. Wire name: `memberNum`.
         pub member_num: i64,
@@ -6666,9 +6496,7 @@ pub mod request_agent_conference {
         ///
         /// Length: at most 24. Example: `10000`. Wire name: `confCallerNo`.
         pub conf_caller_no: Option<String>,
-        /// 会议申请时长。单位:分钟。取值范围:4~1440。默认值为60。
-        ///
-        /// Requested conference duration in minutes, 4–1440, default 60.
+        /// 会议申请时长。单位:分钟。取值范围:4~1440。默认值为60。 Requested conference duration in minutes, 4–1440, default 60.
         ///
         /// Range: 4 to 1440. Default: `60`. Example: `50`. Wire name: `time`.
         pub time: Option<i64>,
@@ -6684,9 +6512,7 @@ pub mod request_agent_conference {
         ///
         /// Default: `false`. Example: `true`. Wire name: `beepTone`.
         pub beep_tone: Option<bool>,
-        /// 2:播放指定文件音,默认值为2。
-        ///
-        /// 2: play the specified voice file (default 2).
+        /// 2:播放指定文件音,默认值为2。 2: play the specified voice file (default 2).
         ///
         /// Default: `2`. Example: `2`. Wire name: `playMode`.
         pub play_mode: Option<RequestAgentConferencePlayMode>,
@@ -6760,6 +6586,45 @@ pub mod request_agent_conference {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/requestagentconf");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.json_body("application/json");
+            parts.body_value("memberNum", self.member_num.to_json());
+            if let Some(value) = &self.conf_caller_no {
+                parts.body_value("confCallerNo", value.to_json());
+            }
+            if let Some(value) = &self.time {
+                parts.body_value("time", value.to_json());
+            }
+            if let Some(value) = &self.prompt_time {
+                parts.body_value("promptTime", value.to_json());
+            }
+            if let Some(value) = &self.beep_tone {
+                parts.body_value("beepTone", value.to_json());
+            }
+            if let Some(value) = &self.play_mode {
+                parts.body_value("playMode", value.to_json());
+            }
+            if let Some(value) = &self.voice_path {
+                parts.body_value("voicePath", value.to_json());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -6781,9 +6646,7 @@ pub mod request_agent_conference {
             self.agent_id = Some(value.into());
             self
         }
-        /// 会场能够容纳的与会人数。取值范围:1~120。
-        ///
-        /// Number of participants the conference can hold. Value range 1–120.
+        /// 会场能够容纳的与会人数。取值范围:1~120。 Number of participants the conference can hold. Value range 1–120.
         ///
         /// Required: `build` fails without it. Range: 1 to 120.
         pub fn member_num(mut self, value: impl Into<i64>) -> Self {
@@ -6799,9 +6662,7 @@ pub mod request_agent_conference {
             self.conf_caller_no = Some(value.into());
             self
         }
-        /// 会议申请时长。单位:分钟。取值范围:4~1440。默认值为60。
-        ///
-        /// Requested conference duration in minutes, 4–1440, default 60.
+        /// 会议申请时长。单位:分钟。取值范围:4~1440。默认值为60。 Requested conference duration in minutes, 4–1440, default 60.
         ///
         /// Optional. Range: 4 to 1440.
         pub fn time(mut self, value: impl Into<i64>) -> Self {
@@ -6826,11 +6687,7 @@ pub mod request_agent_conference {
             self.beep_tone = Some(value.into());
             self
         }
-        /// 2:播放指定文件音,默认值为2。
-        ///
-        /// 2: play the specified voice file (default 2).
-        ///
-        /// Optional.
+        /// 2:播放指定文件音,默认值为2。 2: play the specified voice file (default 2). Optional.
         pub fn play_mode(
             mut self,
             value: impl Into<RequestAgentConferencePlayMode>,
@@ -6873,47 +6730,6 @@ pub mod request_agent_conference {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/agentconf/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/requestagentconf");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.json_body("application/json");
-            parts.body_value("memberNum", self.member_num.to_json());
-            if let Some(value) = &self.conf_caller_no {
-                parts.body_value("confCallerNo", value.to_json());
-            }
-            if let Some(value) = &self.time {
-                parts.body_value("time", value.to_json());
-            }
-            if let Some(value) = &self.prompt_time {
-                parts.body_value("promptTime", value.to_json());
-            }
-            if let Some(value) = &self.beep_tone {
-                parts.body_value("beepTone", value.to_json());
-            }
-            if let Some(value) = &self.play_mode {
-                parts.body_value("playMode", value.to_json());
-            }
-            if let Some(value) = &self.voice_path {
-                parts.body_value("voicePath", value.to_json());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -7040,10 +6856,8 @@ pub mod request_agent_conference {
 ///
 /// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1202.html>
 pub mod sign_in {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "sign_in";
     /// HTTP method.
@@ -7117,43 +6931,25 @@ pub mod sign_in {
         ///
         /// Length: at most 32. Wire name: `password`.
         pub password: ::switchboard_runtime::Secret,
-        /// Softphone number bound at sign-in.
-        ///
-        /// Length: at most 24. Wire name: `phonenum`.
+        /// Softphone number bound at sign-in. Length: at most 24. Wire name: `phonenum`.
         pub phone_num: String,
-        /// Whether calls are answered automatically.
-        ///
-        /// Default: `true`. Wire name: `autoanswer`.
+        /// Whether calls are answered automatically. Default: `true`. Wire name: `autoanswer`.
         pub auto_answer: Option<bool>,
-        /// Whether the agent enters the idle state automatically.
-        ///
-        /// Default: `true`. Wire name: `autoenteridle`.
+        /// Whether the agent enters the idle state automatically. Default: `true`. Wire name: `autoenteridle`.
         pub auto_enter_idle: Option<bool>,
-        /// Whether the phone is released.
-        ///
-        /// Default: `true`. Wire name: `releasephone`.
+        /// Whether the phone is released. Default: `true`. Wire name: `releasephone`.
         pub release_phone: Option<bool>,
-        /// Agent type.
-        ///
-        /// Default: `4`. Wire name: `agenttype`.
+        /// Agent type. Default: `4`. Wire name: `agenttype`.
         pub agent_type: Option<SignInAgentType>,
-        /// State after sign-in.
-        ///
-        /// Default: `4`. Wire name: `status`.
+        /// State after sign-in. Default: `4`. Wire name: `status`.
         pub status: Option<SignInStatus>,
-        /// IP address of the agent; no IPv6.
-        ///
-        /// Length: at most 15. Default: `127.0.0.1`. Wire name: `ip`.
+        /// IP address of the agent; no IPv6. Length: at most 15. Default: `127.0.0.1`. Wire name: `ip`.
         pub ip: Option<String>,
-        /// Entry IP address.
-        ///
-        /// Unconfirmed: The body table gives no description or constraint for this field.
+        /// Entry IP address. Unconfirmed: The body table gives no description or constraint for this field.
         ///
         /// Wire name: `entryIp`.
         pub entry_ip: Option<String>,
-        /// Phone linkage.
-        ///
-        /// Default: `false`. Wire name: `phonelinkage`.
+        /// Phone linkage. Default: `false`. Wire name: `phonelinkage`.
         pub phone_linkage: Option<bool>,
         /// Sign in to the web (multimedia) channel.
         ///
@@ -7167,9 +6963,7 @@ pub mod sign_in {
         ///
         /// Default: `false`. Wire name: `checkInMailm`.
         pub check_in_mailm: Option<bool>,
-        /// Video phone number.
-        ///
-        /// Length: at most 24. Wire name: `vcPhoneNumber`.
+        /// Video phone number. Length: at most 24. Wire name: `vcPhoneNumber`.
         pub vc_phone_number: Option<String>,
         /// Listen status.
         ///
@@ -7246,189 +7040,6 @@ pub mod sign_in {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        password: Option<::switchboard_runtime::Secret>,
-        phone_num: Option<String>,
-        auto_answer: Option<bool>,
-        auto_enter_idle: Option<bool>,
-        release_phone: Option<bool>,
-        agent_type: Option<SignInAgentType>,
-        status: Option<SignInStatus>,
-        ip: Option<String>,
-        entry_ip: Option<String>,
-        phone_linkage: Option<bool>,
-        check_in_webm: Option<bool>,
-        check_in_mailm: Option<bool>,
-        vc_phone_number: Option<String>,
-        listen_status: Option<bool>,
-        call_back_uri: Option<String>,
-        service_token: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
-        ///
-        /// Required: `build` fails without it. Length: at most 32.
-        pub fn password(
-            mut self,
-            value: impl Into<::switchboard_runtime::Secret>,
-        ) -> Self {
-            self.password = Some(value.into());
-            self
-        }
-        /// Softphone number bound at sign-in.
-        ///
-        /// Required: `build` fails without it. Length: at most 24.
-        pub fn phone_num(mut self, value: impl Into<String>) -> Self {
-            self.phone_num = Some(value.into());
-            self
-        }
-        /// Whether calls are answered automatically.
-        ///
-        /// Optional.
-        pub fn auto_answer(mut self, value: impl Into<bool>) -> Self {
-            self.auto_answer = Some(value.into());
-            self
-        }
-        /// Whether the agent enters the idle state automatically.
-        ///
-        /// Optional.
-        pub fn auto_enter_idle(mut self, value: impl Into<bool>) -> Self {
-            self.auto_enter_idle = Some(value.into());
-            self
-        }
-        /// Whether the phone is released.
-        ///
-        /// Optional.
-        pub fn release_phone(mut self, value: impl Into<bool>) -> Self {
-            self.release_phone = Some(value.into());
-            self
-        }
-        /// Agent type.
-        ///
-        /// Optional.
-        pub fn agent_type(mut self, value: impl Into<SignInAgentType>) -> Self {
-            self.agent_type = Some(value.into());
-            self
-        }
-        /// State after sign-in.
-        ///
-        /// Optional.
-        pub fn status(mut self, value: impl Into<SignInStatus>) -> Self {
-            self.status = Some(value.into());
-            self
-        }
-        /// IP address of the agent; no IPv6.
-        ///
-        /// Optional. Length: at most 15.
-        pub fn ip(mut self, value: impl Into<String>) -> Self {
-            self.ip = Some(value.into());
-            self
-        }
-        /// Entry IP address.
-        ///
-        /// Optional.
-        pub fn entry_ip(mut self, value: impl Into<String>) -> Self {
-            self.entry_ip = Some(value.into());
-            self
-        }
-        /// Phone linkage.
-        ///
-        /// Optional.
-        pub fn phone_linkage(mut self, value: impl Into<bool>) -> Self {
-            self.phone_linkage = Some(value.into());
-            self
-        }
-        /// Sign in to the web (multimedia) channel.
-        ///
-        /// Optional.
-        pub fn check_in_webm(mut self, value: impl Into<bool>) -> Self {
-            self.check_in_webm = Some(value.into());
-            self
-        }
-        /// Sign in to the mail channel.
-        ///
-        /// Optional.
-        pub fn check_in_mailm(mut self, value: impl Into<bool>) -> Self {
-            self.check_in_mailm = Some(value.into());
-            self
-        }
-        /// Video phone number.
-        ///
-        /// Optional. Length: at most 24.
-        pub fn vc_phone_number(mut self, value: impl Into<String>) -> Self {
-            self.vc_phone_number = Some(value.into());
-            self
-        }
-        /// Listen status.
-        ///
-        /// Optional.
-        pub fn listen_status(mut self, value: impl Into<bool>) -> Self {
-            self.listen_status = Some(value.into());
-            self
-        }
-        /// Event push address. Passing both callBackUri and serviceToken selects event push mode; otherwise polling mode.
-        ///
-        /// Optional.
-        pub fn call_back_uri(mut self, value: impl Into<String>) -> Self {
-            self.call_back_uri = Some(value.into());
-            self
-        }
-        /// Token for event push mode (named on the events page, cec_05_40100).
-        ///
-        /// Optional.
-        pub fn service_token(mut self, value: impl Into<String>) -> Self {
-            self.service_token = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                password: BuildError::require(self.password, "password")?,
-                phone_num: BuildError::require(self.phone_num, "phonenum")?,
-                auto_answer: self.auto_answer,
-                auto_enter_idle: self.auto_enter_idle,
-                release_phone: self.release_phone,
-                agent_type: self.agent_type,
-                status: self.status,
-                ip: self.ip,
-                entry_ip: self.entry_ip,
-                phone_linkage: self.phone_linkage,
-                check_in_webm: self.check_in_webm,
-                check_in_mailm: self.check_in_mailm,
-                vc_phone_number: self.vc_phone_number,
-                listen_status: self.listen_status,
-                call_back_uri: self.call_back_uri,
-                service_token: self.service_token,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -7491,6 +7102,159 @@ pub mod sign_in {
                 parts.body_value("serviceToken", value.to_json());
             }
             parts.finish()
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        agent_id: Option<String>,
+        password: Option<::switchboard_runtime::Secret>,
+        phone_num: Option<String>,
+        auto_answer: Option<bool>,
+        auto_enter_idle: Option<bool>,
+        release_phone: Option<bool>,
+        agent_type: Option<SignInAgentType>,
+        status: Option<SignInStatus>,
+        ip: Option<String>,
+        entry_ip: Option<String>,
+        phone_linkage: Option<bool>,
+        check_in_webm: Option<bool>,
+        check_in_mailm: Option<bool>,
+        vc_phone_number: Option<String>,
+        listen_status: Option<bool>,
+        call_back_uri: Option<String>,
+        service_token: Option<String>,
+    }
+    impl RequestBuilder {
+        /// Agent ID. The value ranges from 101 to 59999.
+        ///
+        /// Required: `build` fails without it. Range: 101 to 59999.
+        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+            self.agent_id = Some(value.into());
+            self
+        }
+        /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
+        ///
+        /// Required: `build` fails without it. Length: at most 32.
+        pub fn password(
+            mut self,
+            value: impl Into<::switchboard_runtime::Secret>,
+        ) -> Self {
+            self.password = Some(value.into());
+            self
+        }
+        /// Softphone number bound at sign-in. Required: `build` fails without it. Length: at most 24.
+        pub fn phone_num(mut self, value: impl Into<String>) -> Self {
+            self.phone_num = Some(value.into());
+            self
+        }
+        /// Whether calls are answered automatically. Optional.
+        pub fn auto_answer(mut self, value: impl Into<bool>) -> Self {
+            self.auto_answer = Some(value.into());
+            self
+        }
+        /// Whether the agent enters the idle state automatically. Optional.
+        pub fn auto_enter_idle(mut self, value: impl Into<bool>) -> Self {
+            self.auto_enter_idle = Some(value.into());
+            self
+        }
+        /// Whether the phone is released. Optional.
+        pub fn release_phone(mut self, value: impl Into<bool>) -> Self {
+            self.release_phone = Some(value.into());
+            self
+        }
+        /// Agent type. Optional.
+        pub fn agent_type(mut self, value: impl Into<SignInAgentType>) -> Self {
+            self.agent_type = Some(value.into());
+            self
+        }
+        /// State after sign-in. Optional.
+        pub fn status(mut self, value: impl Into<SignInStatus>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+        /// IP address of the agent; no IPv6. Optional. Length: at most 15.
+        pub fn ip(mut self, value: impl Into<String>) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+        /// Entry IP address. Optional.
+        pub fn entry_ip(mut self, value: impl Into<String>) -> Self {
+            self.entry_ip = Some(value.into());
+            self
+        }
+        /// Phone linkage. Optional.
+        pub fn phone_linkage(mut self, value: impl Into<bool>) -> Self {
+            self.phone_linkage = Some(value.into());
+            self
+        }
+        /// Sign in to the web (multimedia) channel. Optional.
+        pub fn check_in_webm(mut self, value: impl Into<bool>) -> Self {
+            self.check_in_webm = Some(value.into());
+            self
+        }
+        /// Sign in to the mail channel. Optional.
+        pub fn check_in_mailm(mut self, value: impl Into<bool>) -> Self {
+            self.check_in_mailm = Some(value.into());
+            self
+        }
+        /// Video phone number. Optional. Length: at most 24.
+        pub fn vc_phone_number(mut self, value: impl Into<String>) -> Self {
+            self.vc_phone_number = Some(value.into());
+            self
+        }
+        /// Listen status. Optional.
+        pub fn listen_status(mut self, value: impl Into<bool>) -> Self {
+            self.listen_status = Some(value.into());
+            self
+        }
+        /// Event push address. Passing both callBackUri and serviceToken selects event push mode; otherwise polling mode.
+        ///
+        /// Optional.
+        pub fn call_back_uri(mut self, value: impl Into<String>) -> Self {
+            self.call_back_uri = Some(value.into());
+            self
+        }
+        /// Token for event push mode (named on the events page, cec_05_40100). Optional.
+        pub fn service_token(mut self, value: impl Into<String>) -> Self {
+            self.service_token = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        #[inline]
+        pub fn build(self) -> Result<Request, BuildError> {
+            let request = Request {
+                agent_id: BuildError::require(self.agent_id, "agentid")?,
+                password: BuildError::require(self.password, "password")?,
+                phone_num: BuildError::require(self.phone_num, "phonenum")?,
+                auto_answer: self.auto_answer,
+                auto_enter_idle: self.auto_enter_idle,
+                release_phone: self.release_phone,
+                agent_type: self.agent_type,
+                status: self.status,
+                ip: self.ip,
+                entry_ip: self.entry_ip,
+                phone_linkage: self.phone_linkage,
+                check_in_webm: self.check_in_webm,
+                check_in_mailm: self.check_in_mailm,
+                vc_phone_number: self.vc_phone_number,
+                listen_status: self.listen_status,
+                call_back_uri: self.call_back_uri,
+                service_token: self.service_token,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     ::switchboard_runtime::operation!(
@@ -7706,10 +7470,8 @@ pub mod sign_in {
 ///
 /// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1202.html>
 pub mod sign_out {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "sign_out";
     /// HTTP method.
@@ -7782,6 +7544,25 @@ pub mod sign_out {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::DELETE,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/onlineagent/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/logout");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -7815,27 +7596,6 @@ pub mod sign_out {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::DELETE,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/onlineagent/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/logout");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -7949,10 +7709,8 @@ pub mod sign_out {
 ///
 /// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1245.html>
 pub mod three_party_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "three_party_call";
     /// HTTP method.
@@ -8014,6 +7772,30 @@ pub mod three_party_call {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/voicecall/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/confjoin");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.json_body("application/json");
+            parts.body_value("callid", self.call_id.to_json());
+            if let Some(value) = &self.call_app_data {
+                parts.body_value("callappdata", value.to_json());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -8037,9 +7819,7 @@ pub mod three_party_call {
             self.call_id = Some(value.into());
             self
         }
-        /// Call-associated data to be configured. It can be left empty. The maximum value is 16 KB.
-        ///
-        /// Optional.
+        /// Call-associated data to be configured. It can be left empty. The maximum value is 16 KB. Optional.
         pub fn call_app_data(mut self, value: impl Into<String>) -> Self {
             self.call_app_data = Some(value.into());
             self
@@ -8065,32 +7845,6 @@ pub mod three_party_call {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/voicecall/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/confjoin");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.json_body("application/json");
-            parts.body_value("callid", self.call_id.to_json());
-            if let Some(value) = &self.call_app_data {
-                parts.body_value("callappdata", value.to_json());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -8181,10 +7935,8 @@ pub mod three_party_call {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1291.html>
 pub mod transfer_conference_chair {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "transfer_conference_chair";
     /// HTTP method.
@@ -8259,9 +8011,7 @@ pub mod transfer_conference_chair {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agent_id: String,
-        /// 待转移的目标座席工号。
-        ///
-        /// ID of the agent to whom the chairperson permission is to be transferred.
+        /// 待转移的目标座席工号。 ID of the agent to whom the chairperson permission is to be transferred.
         ///
         /// Unconfirmed: The Chinese table gives no range; the English copy's description continues with text beginning "R…" that was cut off in the copy read (perhaps a range), so no range is declared.
         ///
@@ -8288,6 +8038,27 @@ pub mod transfer_conference_chair {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/applytoshiftpresident");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.json_body("application/json");
+            parts.body_value("destAgentNo", self.dest_agent_no.to_json());
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -8303,9 +8074,7 @@ pub mod transfer_conference_chair {
             self.agent_id = Some(value.into());
             self
         }
-        /// 待转移的目标座席工号。
-        ///
-        /// ID of the agent to whom the chairperson permission is to be transferred.
+        /// 待转移的目标座席工号。 ID of the agent to whom the chairperson permission is to be transferred.
         ///
         /// Required: `build` fails without it.
         pub fn dest_agent_no(mut self, value: impl Into<i64>) -> Self {
@@ -8332,29 +8101,6 @@ pub mod transfer_conference_chair {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/agentconf/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/applytoshiftpresident");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.json_body("application/json");
-            parts.body_value("destAgentNo", self.dest_agent_no.to_json());
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -8481,10 +8227,8 @@ pub mod transfer_conference_chair {
 ///
 /// Source: <https://support.huaweicloud.com/intl/th-th/api-cec/cec_07_1241.html>
 pub mod unhold_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "unhold_call";
     /// HTTP method.
@@ -8505,9 +8249,7 @@ pub mod unhold_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agent_id: String,
-        /// Unique ID of a call.
-        ///
-        /// Example: `1456402370-7`. Wire name: `callid`.
+        /// Unique ID of a call. Example: `1456402370-7`. Wire name: `callid`.
         pub call_id: Option<String>,
     }
     impl Request {
@@ -8530,6 +8272,28 @@ pub mod unhold_call {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/voicecall/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/gethold");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            if let Some(value) = &self.call_id {
+                parts.query("callid", value.as_str());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -8545,9 +8309,7 @@ pub mod unhold_call {
             self.agent_id = Some(value.into());
             self
         }
-        /// Unique ID of a call.
-        ///
-        /// Optional.
+        /// Unique ID of a call. Optional.
         pub fn call_id(mut self, value: impl Into<String>) -> Self {
             self.call_id = Some(value.into());
             self
@@ -8572,30 +8334,6 @@ pub mod unhold_call {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/voicecall/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/gethold");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            if let Some(value) = &self.call_id {
-                parts.query("callid", value.as_str());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -8686,10 +8424,8 @@ pub mod unhold_call {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1289.html>
 pub mod unhold_conference_participant {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "unhold_conference_participant";
     /// HTTP method.
@@ -8758,9 +8494,7 @@ pub mod unhold_conference_participant {
         ///
         /// Example: `9`. Wire name: `addressType`.
         pub address_type: UnholdConferenceParticipantAddressType,
-        /// 地址标识,即电话号码或者座席工号。最大长度为24字节。
-        ///
-        /// Address, that is, the phone number or agent ID. At most 24 bytes.
+        /// 地址标识,即电话号码或者座席工号。最大长度为24字节。 Address, that is, the phone number or agent ID. At most 24 bytes.
         ///
         /// Length: at most 24. Example: `2002`. Wire name: `address`.
         pub address: String,
@@ -8795,6 +8529,28 @@ pub mod unhold_conference_participant {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts.operation(ID, &["Guid"]);
+            parts.path("/resource/agentconf/");
+            parts.path_param(self.agent_id.as_str());
+            parts.path("/unholdparticipant");
+            parts.header("Content-Type", "application/json; charset=UTF-8")?;
+            parts.json_body("application/json");
+            parts.body_value("addressType", self.address_type.to_json());
+            parts.body_value("address", self.address.to_json());
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -8823,9 +8579,7 @@ pub mod unhold_conference_participant {
             self.address_type = Some(value.into());
             self
         }
-        /// 地址标识,即电话号码或者座席工号。最大长度为24字节。
-        ///
-        /// Address, that is, the phone number or agent ID. At most 24 bytes.
+        /// 地址标识,即电话号码或者座席工号。最大长度为24字节。 Address, that is, the phone number or agent ID. At most 24 bytes.
         ///
         /// Required: `build` fails without it. Length: at most 24.
         pub fn address(mut self, value: impl Into<String>) -> Self {
@@ -8853,30 +8607,6 @@ pub mod unhold_conference_participant {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts.operation(ID, &["Guid"]);
-            parts.path("/resource/agentconf/");
-            parts.path_param(self.agent_id.as_str());
-            parts.path("/unholdparticipant");
-            parts.header("Content-Type", "application/json; charset=UTF-8")?;
-            parts.json_body("application/json");
-            parts.body_value("addressType", self.address_type.to_json());
-            parts.body_value("address", self.address.to_json());
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -9186,9 +8916,7 @@ impl Client {
     > + Send + 'static {
         self.core.call_owned(request)
     }
-    /// Holding a Call: The agent holds its ongoing call.
-    ///
-    /// See [`hold_call`].
+    /// Holding a Call: The agent holds its ongoing call. See [`hold_call`].
     pub fn hold_call(
         &self,
         request: hold_call::Request,
@@ -9314,9 +9042,7 @@ impl Client {
     > + Send + 'static {
         self.core.call_owned(request)
     }
-    /// Signing Out: Signs an agent out of the agent gateway.
-    ///
-    /// See [`sign_out`].
+    /// Signing Out: Signs an agent out of the agent gateway. See [`sign_out`].
     pub fn sign_out(
         &self,
         request: sign_out::Request,
@@ -9350,9 +9076,7 @@ impl Client {
     > + Send + 'static {
         self.core.call_owned(request)
     }
-    /// Unholding a Call: The agent takes a held call off hold.
-    ///
-    /// See [`unhold_call`].
+    /// Unholding a Call: The agent takes a held call off hold. See [`unhold_call`].
     pub fn unhold_call(
         &self,
         request: unhold_call::Request,

@@ -574,13 +574,9 @@ impl ServiceCode {
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseEnvelope {
-    /// Result of request processing.
-    ///
-    /// Wire name: `ActionStatus`.
+    /// Result of request processing. Wire name: `ActionStatus`.
     pub action_status: ::std::option::Option<ResponseEnvelopeActionStatus>,
-    /// Error message.
-    ///
-    /// Wire name: `ErrorInfo`.
+    /// Error message. Wire name: `ErrorInfo`.
     pub error_info: ::std::option::Option<::std::string::String>,
     /// Error Code:
     /// 0 indicates success.
@@ -1054,10 +1050,8 @@ pub mod testing {
 ///
 /// Source: <https://www.tencentcloud.com/ind/document/product/1229/68947>
 pub mod contact_user {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "contact_user";
     /// HTTP method.
@@ -1168,6 +1162,35 @@ pub mod contact_user {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
+            parts.path("/v4/desk_http_svc/contact_user");
+            parts.json_body("application/json");
+            parts.body_value("IMAgentUserId", self.im_agent_user_id.to_json());
+            parts.body_value("ClientUserId", self.client_user_id.to_json());
+            if let Some(value) = &self.group_id {
+                parts.body_value("GroupId", value.to_json());
+            }
+            if let Some(value) = &self.member_id {
+                parts.body_value("MemberId", value.to_json());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -1178,16 +1201,12 @@ pub mod contact_user {
         member_id: Option<String>,
     }
     impl RequestBuilder {
-        /// UserID of the customer service account.
-        ///
-        /// Required: `build` fails without it.
+        /// UserID of the customer service account. Required: `build` fails without it.
         pub fn im_agent_user_id(mut self, value: impl Into<String>) -> Self {
             self.im_agent_user_id = Some(value.into());
             self
         }
-        /// The user ID of the contacted user.
-        ///
-        /// Required: `build` fails without it.
+        /// The user ID of the contacted user. Required: `build` fails without it.
         pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
             self.client_user_id = Some(value.into());
             self
@@ -1199,9 +1218,7 @@ pub mod contact_user {
             self.group_id = Some(value.into());
             self
         }
-        /// Specified agent ID. If left blank, agents will be assigned according to the default policy.
-        ///
-        /// Optional.
+        /// Specified agent ID. If left blank, agents will be assigned according to the default policy. Optional.
         pub fn member_id(mut self, value: impl Into<String>) -> Self {
             self.member_id = Some(value.into());
             self
@@ -1234,37 +1251,6 @@ pub mod contact_user {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts
-                .operation(
-                    ID,
-                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-                );
-            parts.path("/v4/desk_http_svc/contact_user");
-            parts.json_body("application/json");
-            parts.body_value("IMAgentUserId", self.im_agent_user_id.to_json());
-            parts.body_value("ClientUserId", self.client_user_id.to_json());
-            if let Some(value) = &self.group_id {
-                parts.body_value("GroupId", value.to_json());
-            }
-            if let Some(value) = &self.member_id {
-                parts.body_value("MemberId", value.to_json());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -1303,9 +1289,7 @@ pub mod contact_user {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// Assigned agent.
-        ///
-        /// Example: `1289316687@qq.com`. Wire name: `MemberId`.
+        /// Assigned agent. Example: `1289316687@qq.com`. Wire name: `MemberId`.
         pub member_id: Option<String>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -1389,10 +1373,8 @@ pub mod contact_user {
 ///
 /// Source: <https://www.tencentcloud.com/document/product/1229/68830>
 pub mod describe_agent_statistics {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "describe_agent_statistics";
     /// HTTP method.
@@ -1421,9 +1403,7 @@ pub mod describe_agent_statistics {
         ///
         /// Range: at most 100. Example: `100`. Wire name: `Limit`.
         pub limit: Option<i64>,
-        /// Returned record offset, default is 0. Example value: 0.
-        ///
-        /// Example: `0`. Wire name: `Offset`.
+        /// Returned record offset, default is 0. Example value: 0. Example: `0`. Wire name: `Offset`.
         pub offset: Option<i64>,
         /// Specify the customer service list to be queried.
         ///
@@ -1450,6 +1430,38 @@ pub mod describe_agent_statistics {
                 )?;
             }
             Ok(())
+        }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
+            parts.path("/v4/desk_http_svc/describe_agent_statistics");
+            parts.json_body("application/json");
+            parts.body_value("From", self.from.to_json());
+            parts.body_value("To", self.to.to_json());
+            if let Some(value) = &self.limit {
+                parts.body_value("Limit", value.to_json());
+            }
+            if let Some(value) = &self.offset {
+                parts.body_value("Offset", value.to_json());
+            }
+            if let Some(value) = &self.agent_ids {
+                parts.body_value("AgentIds", value.to_json());
+            }
+            parts.finish()
         }
     }
     /// Builds a [`Request`].
@@ -1483,16 +1495,12 @@ pub mod describe_agent_statistics {
             self.limit = Some(value.into());
             self
         }
-        /// Returned record offset, default is 0. Example value: 0.
-        ///
-        /// Optional.
+        /// Returned record offset, default is 0. Example value: 0. Optional.
         pub fn offset(mut self, value: impl Into<i64>) -> Self {
             self.offset = Some(value.into());
             self
         }
-        /// Specify the customer service list to be queried.
-        ///
-        /// Optional.
+        /// Specify the customer service list to be queried. Optional.
         pub fn agent_ids(mut self, value: impl Into<Vec<String>>) -> Self {
             self.agent_ids = Some(value.into());
             self
@@ -1520,40 +1528,6 @@ pub mod describe_agent_statistics {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts
-                .operation(
-                    ID,
-                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-                );
-            parts.path("/v4/desk_http_svc/describe_agent_statistics");
-            parts.json_body("application/json");
-            parts.body_value("From", self.from.to_json());
-            parts.body_value("To", self.to.to_json());
-            if let Some(value) = &self.limit {
-                parts.body_value("Limit", value.to_json());
-            }
-            if let Some(value) = &self.offset {
-                parts.body_value("Offset", value.to_json());
-            }
-            if let Some(value) = &self.agent_ids {
-                parts.body_value("AgentIds", value.to_json());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -1721,10 +1695,8 @@ pub mod describe_agent_statistics {
 ///
 /// Source: <https://www.tencentcloud.com/ind/document/product/1229/68824>
 pub mod describe_chat_messages {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "describe_chat_messages";
     /// HTTP method.
@@ -1790,6 +1762,37 @@ pub mod describe_chat_messages {
             }
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
+            parts.path("/v4/desk_http_svc/describe_chat_messages");
+            parts.json_body("application/json");
+            parts.body_value("SessionId", self.session_id.to_json());
+            if let Some(value) = &self.limit {
+                parts.body_value("Limit", value.to_json());
+            }
+            if let Some(value) = &self.offset {
+                parts.body_value("Offset", value.to_json());
+            }
+            if let Some(value) = &self.order {
+                parts.body_value("Order", value.to_json());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -1800,9 +1803,7 @@ pub mod describe_chat_messages {
         order: Option<DescribeChatMessagesOrder>,
     }
     impl RequestBuilder {
-        /// Specify the session ID to be queried.
-        ///
-        /// Required: `build` fails without it.
+        /// Specify the session ID to be queried. Required: `build` fails without it.
         pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
@@ -1853,39 +1854,6 @@ pub mod describe_chat_messages {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts
-                .operation(
-                    ID,
-                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-                );
-            parts.path("/v4/desk_http_svc/describe_chat_messages");
-            parts.json_body("application/json");
-            parts.body_value("SessionId", self.session_id.to_json());
-            if let Some(value) = &self.limit {
-                parts.body_value("Limit", value.to_json());
-            }
-            if let Some(value) = &self.offset {
-                parts.body_value("Offset", value.to_json());
-            }
-            if let Some(value) = &self.order {
-                parts.body_value("Order", value.to_json());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -2123,10 +2091,8 @@ pub mod describe_chat_messages {
 ///
 /// Source: <https://www.tencentcloud.com/ind/document/product/1229/68823>
 pub mod describe_im_cdr_list {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "describe_im_cdr_list";
     /// HTTP method.
@@ -2182,6 +2148,38 @@ pub mod describe_im_cdr_list {
                 )?;
             }
             Ok(())
+        }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
+            parts.path("/v4/desk_http_svc/describe_im_cdr_list");
+            parts.json_body("application/json");
+            parts.body_value("StartTimestamp", self.start_timestamp.to_json());
+            parts.body_value("EndTimestamp", self.end_timestamp.to_json());
+            if let Some(value) = &self.limit {
+                parts.body_value("Limit", value.to_json());
+            }
+            if let Some(value) = &self.offset {
+                parts.body_value("Offset", value.to_json());
+            }
+            if let Some(value) = &self.client_user_id {
+                parts.body_value("ClientUserId", value.to_json());
+            }
+            parts.finish()
         }
     }
     /// Builds a [`Request`].
@@ -2255,40 +2253,6 @@ pub mod describe_im_cdr_list {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts
-                .operation(
-                    ID,
-                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-                );
-            parts.path("/v4/desk_http_svc/describe_im_cdr_list");
-            parts.json_body("application/json");
-            parts.body_value("StartTimestamp", self.start_timestamp.to_json());
-            parts.body_value("EndTimestamp", self.end_timestamp.to_json());
-            if let Some(value) = &self.limit {
-                parts.body_value("Limit", value.to_json());
-            }
-            if let Some(value) = &self.offset {
-                parts.body_value("Offset", value.to_json());
-            }
-            if let Some(value) = &self.client_user_id {
-                parts.body_value("ClientUserId", value.to_json());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -2444,10 +2408,8 @@ pub mod describe_im_cdr_list {
 ///
 /// Source: <https://cloud.tencent.com/document/product/269/117849>
 pub mod describe_reception_realtime_statistics {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "describe_reception_realtime_statistics";
     /// HTTP method.
@@ -2475,6 +2437,27 @@ pub mod describe_reception_realtime_statistics {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
+            parts.path("/v4/desk_http_svc/describe_reception_realtime_statistics");
+            parts.json_body("application/json");
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -2497,29 +2480,6 @@ pub mod describe_reception_realtime_statistics {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts
-                .operation(
-                    ID,
-                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-                );
-            parts.path("/v4/desk_http_svc/describe_reception_realtime_statistics");
-            parts.json_body("application/json");
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -2558,11 +2518,7 @@ pub mod describe_reception_realtime_statistics {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 实时统计数据信息。
-        ///
-        /// Real-time statistics.
-        ///
-        /// Wire name: `Data`.
+        /// 实时统计数据信息。 Real-time statistics. Wire name: `Data`.
         pub data: Option<DescribeReceptionRealtimeStatisticsOutputData>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -2593,23 +2549,11 @@ pub mod describe_reception_realtime_statistics {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem {
-        /// 分组信息。
-        ///
-        /// Group information (the group's ID).
-        ///
-        /// Example: `6103`. Wire name: `GroupId`.
+        /// 分组信息。 Group information (the group's ID). Example: `6103`. Wire name: `GroupId`.
         pub group_id: Option<i64>,
-        /// 分组名称。
-        ///
-        /// Group name.
-        ///
-        /// Example: `128931`. Wire name: `GroupName`.
+        /// 分组名称。 Group name. Example: `128931`. Wire name: `GroupName`.
         pub group_name: Option<String>,
-        /// 当前分组排队人数。
-        ///
-        /// Current number of users queueing in the group.
-        ///
-        /// Example: `0`. Wire name: `QueueCnt`.
+        /// 当前分组排队人数。 Current number of users queueing in the group. Example: `0`. Wire name: `QueueCnt`.
         pub queue_cnt: Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -2621,45 +2565,27 @@ pub mod describe_reception_realtime_statistics {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct DescribeReceptionRealtimeStatisticsOutputData {
-        /// 当前转人工会话数。
-        ///
-        /// Current number of sessions transferred to a live agent.
+        /// 当前转人工会话数。 Current number of sessions transferred to a live agent.
         ///
         /// Example: `15`. Wire name: `CurrentTransferAgentCnt`.
         pub current_transfer_agent_cnt: Option<i64>,
-        /// 当前正在人工接待中会话数。
-        ///
-        /// Current number of sessions being served by a live agent.
+        /// 当前正在人工接待中会话数。 Current number of sessions being served by a live agent.
         ///
         /// Example: `13`. Wire name: `CurrentAgentAcceptCnt`.
         pub current_agent_accept_cnt: Option<i64>,
-        /// 当前正在排队会话数。
-        ///
-        /// Current number of sessions queueing.
-        ///
-        /// Example: `2`. Wire name: `CurrentQueueCnt`.
+        /// 当前正在排队会话数。 Current number of sessions queueing. Example: `2`. Wire name: `CurrentQueueCnt`.
         pub current_queue_cnt: Option<i64>,
-        /// 当前示闲状态客服人数。
-        ///
-        /// Current number of agents in the free (idle) status.
+        /// 当前示闲状态客服人数。 Current number of agents in the free (idle) status.
         ///
         /// Example: `10`. Wire name: `FreeAgentCnt`.
         pub free_agent_cnt: Option<i64>,
-        /// 当前小休状态客服人数。
-        ///
-        /// Current number of agents in the short-break status.
+        /// 当前小休状态客服人数。 Current number of agents in the short-break status.
         ///
         /// Example: `2`. Wire name: `RestAgentCnt`.
         pub rest_agent_cnt: Option<i64>,
-        /// 当前示忙状态客服人数。
-        ///
-        /// Current number of agents in the busy status.
-        ///
-        /// Example: `3`. Wire name: `BusyAgentCnt`.
+        /// 当前示忙状态客服人数。 Current number of agents in the busy status. Example: `3`. Wire name: `BusyAgentCnt`.
         pub busy_agent_cnt: Option<i64>,
-        /// 当前客服分组排队信息。
-        ///
-        /// Current queueing information per agent group.
+        /// 当前客服分组排队信息。 Current queueing information per agent group.
         ///
         /// Unconfirmed: The table gives the type as Object; the sample response package carries an array of objects, which this spec follows.
         ///
@@ -2700,10 +2626,8 @@ pub mod describe_reception_realtime_statistics {
 ///
 /// Source: <https://cloud.tencent.com/document/product/269/117850>
 pub mod describe_session_statistics {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "describe_session_statistics";
     /// HTTP method.
@@ -2720,15 +2644,11 @@ pub mod describe_session_statistics {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 起始时间,Unix 秒级时间戳。
-        ///
-        /// Start time, Unix timestamp in seconds.
+        /// 起始时间,Unix 秒级时间戳。 Start time, Unix timestamp in seconds.
         ///
         /// Format: `unix-seconds`. Example: `1736697600`. Wire name: `From`.
         pub from: i64,
-        /// 结束时间,Unix 秒级时间戳。
-        ///
-        /// End time, Unix timestamp in seconds.
+        /// 结束时间,Unix 秒级时间戳。 End time, Unix timestamp in seconds.
         ///
         /// Format: `unix-seconds`. Example: `1736870399`. Wire name: `To`.
         pub to: i64,
@@ -2750,6 +2670,32 @@ pub mod describe_session_statistics {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
+            parts.path("/v4/desk_http_svc/describe_session_statistics");
+            parts.json_body("application/json");
+            parts.body_value("From", self.from.to_json());
+            parts.body_value("To", self.to.to_json());
+            if let Some(value) = &self.group_by_hour {
+                parts.body_value("GroupByHour", value.to_json());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -2759,18 +2705,14 @@ pub mod describe_session_statistics {
         group_by_hour: Option<bool>,
     }
     impl RequestBuilder {
-        /// 起始时间,Unix 秒级时间戳。
-        ///
-        /// Start time, Unix timestamp in seconds.
+        /// 起始时间,Unix 秒级时间戳。 Start time, Unix timestamp in seconds.
         ///
         /// Required: `build` fails without it. Format: `unix-seconds`.
         pub fn from(mut self, value: impl Into<i64>) -> Self {
             self.from = Some(value.into());
             self
         }
-        /// 结束时间,Unix 秒级时间戳。
-        ///
-        /// End time, Unix timestamp in seconds.
+        /// 结束时间,Unix 秒级时间戳。 End time, Unix timestamp in seconds.
         ///
         /// Required: `build` fails without it. Format: `unix-seconds`.
         pub fn to(mut self, value: impl Into<i64>) -> Self {
@@ -2807,34 +2749,6 @@ pub mod describe_session_statistics {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts
-                .operation(
-                    ID,
-                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-                );
-            parts.path("/v4/desk_http_svc/describe_session_statistics");
-            parts.json_body("application/json");
-            parts.body_value("From", self.from.to_json());
-            parts.body_value("To", self.to.to_json());
-            if let Some(value) = &self.group_by_hour {
-                parts.body_value("GroupByHour", value.to_json());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -2877,11 +2791,7 @@ pub mod describe_session_statistics {
         ///
         /// Example: `5`. Wire name: `TotalCount`. Not described by the vendor.
         pub total_count: Option<i64>,
-        /// 会话统计数据列表。
-        ///
-        /// List of session statistics.
-        ///
-        /// Wire name: `Data`.
+        /// 会话统计数据列表。 List of session statistics. Wire name: `Data`.
         pub data: Option<Vec<DescribeSessionStatisticsOutputDataItem>>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -2919,29 +2829,15 @@ pub mod describe_session_statistics {
         ///
         /// Example: `2025-04-06`. Wire name: `Time`.
         pub time: Option<String>,
-        /// 总会话数。
-        ///
-        /// Total number of sessions.
-        ///
-        /// Example: `12`. Wire name: `TotalSessionCnt`.
+        /// 总会话数。 Total number of sessions. Example: `12`. Wire name: `TotalSessionCnt`.
         pub total_session_cnt: Option<i64>,
-        /// 转人工会话数。
-        ///
-        /// Number of sessions transferred to a live agent.
+        /// 转人工会话数。 Number of sessions transferred to a live agent.
         ///
         /// Example: `10`. Wire name: `TransferAgentSessionCnt`.
         pub transfer_agent_session_cnt: Option<i64>,
-        /// 人工接待会话数。
-        ///
-        /// Number of sessions received by a live agent.
-        ///
-        /// Example: `9`. Wire name: `AgentAcceptCnt`.
+        /// 人工接待会话数。 Number of sessions received by a live agent. Example: `9`. Wire name: `AgentAcceptCnt`.
         pub agent_accept_cnt: Option<i64>,
-        /// 有效会话数。
-        ///
-        /// Number of effective sessions.
-        ///
-        /// Example: `8`. Wire name: `EffectiveSessionCnt`.
+        /// 有效会话数。 Number of effective sessions. Example: `8`. Wire name: `EffectiveSessionCnt`.
         pub effective_session_cnt: Option<i64>,
         /// Example: `5`. Wire name: `SatisfactionSelectedCnt`. Not described by the vendor.
         pub satisfaction_selected_cnt: Option<i64>,
@@ -3000,10 +2896,8 @@ pub mod describe_session_statistics {
 ///
 /// Source: <https://www.tencentcloud.com/document/product/1229/68948>
 pub mod end_session {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "end_session";
     /// HTTP method.
@@ -3060,42 +2954,6 @@ pub mod end_session {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        session_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Specify the session ID to be ended.
-        ///
-        /// Optional.
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.session_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                session_id: self.session_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -3119,6 +2977,38 @@ pub mod end_session {
                 parts.body_value("SessionId", value.to_json());
             }
             parts.finish()
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        session_id: Option<String>,
+    }
+    impl RequestBuilder {
+        /// Specify the session ID to be ended. Optional.
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
+            self.session_id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        #[inline]
+        pub fn build(self) -> Result<Request, BuildError> {
+            let request = Request {
+                session_id: self.session_id,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     ::switchboard_runtime::operation!(
@@ -3225,10 +3115,8 @@ pub mod end_session {
 ///
 /// Source: <https://www.tencentcloud.com/ind/document/product/1229/68825>
 pub mod get_session_state {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "get_session_state";
     /// HTTP method.
@@ -3271,9 +3159,7 @@ pub mod get_session_state {
         ///
         /// Example: `b0f4ca12-4850-4218-a284-efe679a87066`. Wire name: `SessionId`.
         pub session_id: Option<String>,
-        /// User ID of the user.
-        ///
-        /// Example: `user1`. Wire name: `ClientUserId`.
+        /// User ID of the user. Example: `user1`. Wire name: `ClientUserId`.
         pub client_user_id: Option<String>,
         /// UserID of the customer service account.
         ///
@@ -3291,60 +3177,6 @@ pub mod get_session_state {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        session_id: Option<String>,
-        client_user_id: Option<String>,
-        customer_service_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Specify the conversation ID to be queried.
-        ///
-        /// Optional.
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.session_id = Some(value.into());
-            self
-        }
-        /// User ID of the user.
-        ///
-        /// Optional.
-        pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
-            self.client_user_id = Some(value.into());
-            self
-        }
-        /// UserID of the customer service account.
-        ///
-        /// Optional.
-        pub fn customer_service_id(mut self, value: impl Into<String>) -> Self {
-            self.customer_service_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                session_id: self.session_id,
-                client_user_id: self.client_user_id,
-                customer_service_id: self.customer_service_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -3374,6 +3206,52 @@ pub mod get_session_state {
                 parts.body_value("CustomerServiceId", value.to_json());
             }
             parts.finish()
+        }
+    }
+    /// Builds a [`Request`].
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestBuilder {
+        session_id: Option<String>,
+        client_user_id: Option<String>,
+        customer_service_id: Option<String>,
+    }
+    impl RequestBuilder {
+        /// Specify the conversation ID to be queried. Optional.
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
+            self.session_id = Some(value.into());
+            self
+        }
+        /// User ID of the user. Optional.
+        pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
+            self.client_user_id = Some(value.into());
+            self
+        }
+        /// UserID of the customer service account. Optional.
+        pub fn customer_service_id(mut self, value: impl Into<String>) -> Self {
+            self.customer_service_id = Some(value.into());
+            self
+        }
+        /// The request, once every required value is set and every constraint holds.
+        #[inline]
+        pub fn build(self) -> Result<Request, BuildError> {
+            let request = Request {
+                session_id: self.session_id,
+                client_user_id: self.client_user_id,
+                customer_service_id: self.customer_service_id,
+            };
+            request.validate()?;
+            Ok(request)
+        }
+        /// Builds the request and calls it with `client` in one step (a build error is
+        /// the call's `Error::Build`); the future owns a clone of the client.
+        #[inline]
+        pub fn send(
+            self,
+            client: &super::Client,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<Output, Error>,
+        > + Send + 'static {
+            client.core.call_built(self.build())
         }
     }
     ::switchboard_runtime::operation!(
@@ -3412,9 +3290,7 @@ pub mod get_session_state {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// Session ID.
-        ///
-        /// Example: `a-b-c-d-e`. Wire name: `SessionId`.
+        /// Session ID. Example: `a-b-c-d-e`. Wire name: `SessionId`.
         pub session_id: Option<String>,
         /// 会话当前所处状态,可能的取值有: NotInSession:不在会话中。 Chatbot:机器人接待中。 WaitingForAgentAnswering:等待客服确认接待。 Queueing:转人工排队中。 Agent:人工服务中。
         ///
@@ -3559,10 +3435,8 @@ pub mod get_session_state {
 ///
 /// Source: <https://www.tencentcloud.com/ind/document/product/1229/68821>
 pub mod send_msg {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "send_msg";
     /// HTTP method.
@@ -3593,9 +3467,7 @@ pub mod send_msg {
         ///
         /// Example: `user45`. Wire name: `ToAccount`.
         pub to_account: Option<String>,
-        /// 消息随机数(32位无符号整数),用于去重。
-        ///
-        /// Message random number (32-bit unsigned integer), used for deduplication.
+        /// 消息随机数(32位无符号整数),用于去重。 Message random number (32-bit unsigned integer), used for deduplication.
         ///
         /// Format: `uint32`. Example: `8436874`. Wire name: `MsgRandom`.
         pub msg_random: u32,
@@ -3620,6 +3492,41 @@ pub mod send_msg {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
+        }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
+            parts.path("/v4/desk_http_svc/send_msg");
+            parts.json_body("application/json");
+            if let Some(value) = &self.session_id {
+                parts.body_value("SessionId", value.to_json());
+            }
+            if let Some(value) = &self.from_account {
+                parts.body_value("FromAccount", value.to_json());
+            }
+            if let Some(value) = &self.to_account {
+                parts.body_value("ToAccount", value.to_json());
+            }
+            parts.body_value("MsgRandom", self.msg_random.to_json());
+            parts.body_value("MsgBody", self.msg_body.to_json());
+            if let Some(value) = &self.cloud_custom_data {
+                parts.body_value("CloudCustomData", value.to_json());
+            }
+            parts.finish()
         }
     }
     /// Builds a [`Request`].
@@ -3656,9 +3563,7 @@ pub mod send_msg {
             self.to_account = Some(value.into());
             self
         }
-        /// 消息随机数(32位无符号整数),用于去重。
-        ///
-        /// Message random number (32-bit unsigned integer), used for deduplication.
+        /// 消息随机数(32位无符号整数),用于去重。 Message random number (32-bit unsigned integer), used for deduplication.
         ///
         /// Required: `build` fails without it. Format: `uint32`.
         pub fn msg_random(mut self, value: impl Into<u32>) -> Self {
@@ -3675,9 +3580,7 @@ pub mod send_msg {
             self.msg_body = Some(value.into());
             self
         }
-        /// Sets `CloudCustomData`.
-        ///
-        /// Optional.
+        /// Sets `CloudCustomData`. Optional.
         pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
             self.cloud_custom_data = Some(value.into());
             self
@@ -3706,43 +3609,6 @@ pub mod send_msg {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts
-                .operation(
-                    ID,
-                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-                );
-            parts.path("/v4/desk_http_svc/send_msg");
-            parts.json_body("application/json");
-            if let Some(value) = &self.session_id {
-                parts.body_value("SessionId", value.to_json());
-            }
-            if let Some(value) = &self.from_account {
-                parts.body_value("FromAccount", value.to_json());
-            }
-            if let Some(value) = &self.to_account {
-                parts.body_value("ToAccount", value.to_json());
-            }
-            parts.body_value("MsgRandom", self.msg_random.to_json());
-            parts.body_value("MsgBody", self.msg_body.to_json());
-            if let Some(value) = &self.cloud_custom_data {
-                parts.body_value("CloudCustomData", value.to_json());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -3829,10 +3695,8 @@ pub mod send_msg {
 ///
 /// Source: <https://www.tencentcloud.com/ind/document/product/1229/68822>
 pub mod send_stream_msg {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "send_stream_msg";
     /// HTTP method.
@@ -3876,6 +3740,35 @@ pub mod send_stream_msg {
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
+        }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
+            parts.path("/v4/desk_http_svc/send_stream_msg");
+            parts.json_body("application/json");
+            parts.body_value("SessionId", self.session_id.to_json());
+            parts.body_value("Chunk", self.chunk.to_json());
+            if let Some(value) = &self.msg_key {
+                parts.body_value("MsgKey", value.to_json());
+            }
+            if let Some(value) = &self.finish {
+                parts.body_value("Finish", value.to_json());
+            }
+            parts.finish()
         }
     }
     /// Builds a [`Request`].
@@ -3937,37 +3830,6 @@ pub mod send_stream_msg {
             Output = ::std::result::Result<Output, Error>,
         > + Send + 'static {
             client.core.call_built(self.build())
-        }
-    }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts
-                .operation(
-                    ID,
-                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-                );
-            parts.path("/v4/desk_http_svc/send_stream_msg");
-            parts.json_body("application/json");
-            parts.body_value("SessionId", self.session_id.to_json());
-            parts.body_value("Chunk", self.chunk.to_json());
-            if let Some(value) = &self.msg_key {
-                parts.body_value("MsgKey", value.to_json());
-            }
-            if let Some(value) = &self.finish {
-                parts.body_value("Finish", value.to_json());
-            }
-            parts.finish()
         }
     }
     ::switchboard_runtime::operation!(
@@ -4108,10 +3970,8 @@ pub mod send_stream_msg {
 ///
 /// Source: <https://www.tencentcloud.com/ind/document/product/1229/68820>
 pub mod transfer_to_human {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
     /// The endpoint's id.
     pub const ID: &str = "transfer_to_human";
     /// HTTP method.
@@ -4156,13 +4016,9 @@ pub mod transfer_to_human {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// Session ID.
-        ///
-        /// Example: `fd8a2e30-54de-4e40-bcaf-02718409c5cf`. Wire name: `SessionId`.
+        /// Session ID. Example: `fd8a2e30-54de-4e40-bcaf-02718409c5cf`. Wire name: `SessionId`.
         pub session_id: String,
-        /// Specified customer service. Empty by default.
-        ///
-        /// Wire name: `AgentIdList`.
+        /// Specified customer service. Empty by default. Wire name: `AgentIdList`.
         pub agent_id_list: Option<Vec<String>>,
         /// Specified agent group. If left blank, customer service will be assigned according to the default policy.
         ///
@@ -4186,6 +4042,37 @@ pub mod transfer_to_human {
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(
+                ::switchboard_runtime::http::Method::POST,
+                base_url,
+            );
+            parts
+                .operation(
+                    ID,
+                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
+                );
+            parts.path("/v4/desk_http_svc/transfer_to_human");
+            parts.json_body("application/json");
+            parts.body_value("SessionId", self.session_id.to_json());
+            if let Some(value) = &self.agent_id_list {
+                parts.body_value("AgentIdList", value.to_json());
+            }
+            if let Some(value) = &self.agent_group_id {
+                parts.body_value("AgentGroupId", value.to_json());
+            }
+            if let Some(value) = &self.send_tip_if_no_agent_online {
+                parts.body_value("SendTipIfNoAgentOnline", value.to_json());
+            }
+            parts.finish()
+        }
     }
     /// Builds a [`Request`].
     #[derive(Clone, Debug, Default)]
@@ -4196,16 +4083,12 @@ pub mod transfer_to_human {
         send_tip_if_no_agent_online: Option<TransferToHumanSendTipIfNoAgentOnline>,
     }
     impl RequestBuilder {
-        /// Session ID.
-        ///
-        /// Required: `build` fails without it.
+        /// Session ID. Required: `build` fails without it.
         pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
-        /// Specified customer service. Empty by default.
-        ///
-        /// Optional.
+        /// Specified customer service. Empty by default. Optional.
         pub fn agent_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
             self.agent_id_list = Some(value.into());
             self
@@ -4251,39 +4134,6 @@ pub mod transfer_to_human {
             client.core.call_built(self.build())
         }
     }
-    impl Request {
-        /// The HTTP request, without credentials (the client's auth scheme adds them).
-        /// Sans-IO: usable without any async runtime.
-        #[inline]
-        pub fn to_http(
-            &self,
-            base_url: &str,
-        ) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-            self.validate()?;
-            let mut parts = ::switchboard_runtime::request::RequestParts::new(
-                ::switchboard_runtime::http::Method::POST,
-                base_url,
-            );
-            parts
-                .operation(
-                    ID,
-                    &["sdkappid", "identifier", "usersig", "random", "contenttype"],
-                );
-            parts.path("/v4/desk_http_svc/transfer_to_human");
-            parts.json_body("application/json");
-            parts.body_value("SessionId", self.session_id.to_json());
-            if let Some(value) = &self.agent_id_list {
-                parts.body_value("AgentIdList", value.to_json());
-            }
-            if let Some(value) = &self.agent_group_id {
-                parts.body_value("AgentGroupId", value.to_json());
-            }
-            if let Some(value) = &self.send_tip_if_no_agent_online {
-                parts.body_value("SendTipIfNoAgentOnline", value.to_json());
-            }
-            parts.finish()
-        }
-    }
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -4320,13 +4170,9 @@ pub mod transfer_to_human {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// Assigned live agent.
-        ///
-        /// Example: `test_agent@qq.com`. Wire name: `AgentId`.
+        /// Assigned live agent. Example: `test_agent@qq.com`. Wire name: `AgentId`.
         pub agent_id: Option<String>,
-        /// Whether the assigned user is queuing. 0 means not queuing. 1 means queuing.
-        ///
-        /// Wire name: `IsInQueue`.
+        /// Whether the assigned user is queuing. 0 means not queuing. 1 means queuing. Wire name: `IsInQueue`.
         pub is_in_queue: Option<OutputIsInQueue>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -4663,9 +4509,7 @@ impl Client {
     > + Send + 'static {
         self.core.call_owned(request)
     }
-    /// Agent Transfer: App admins transfer a user's session to a live agent.
-    ///
-    /// See [`transfer_to_human`].
+    /// Agent Transfer: App admins transfer a user's session to a live agent. See [`transfer_to_human`].
     pub fn transfer_to_human(
         &self,
         request: transfer_to_human::Request,
